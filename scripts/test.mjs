@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Runs the test suites under node's test runner, whose closing lines ("ℹ pass N", "ℹ fail N") CI reads.
+// Usage: node scripts/test.mjs [unit|db|webview|package ...]   (no argument: every suite)
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const ALL = ['unit', 'db', 'webview', 'package'];
+const suites = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
+
+function testFiles(dir) {
+  let out = [];
+  let entries;
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const name of entries.sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out = out.concat(testFiles(p));
+    else if (/\.test\.ts$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+const files = suites.flatMap((s) => {
+  if (!ALL.includes(s) && s !== 'e2e') { console.error(`unknown suite '${s}'; one of ${ALL.join(', ')}, e2e`); process.exit(2); }
+  return testFiles(join('test', s));
+});
+if (files.length === 0) { console.error('no test files found'); process.exit(1); }
+
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=300000', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

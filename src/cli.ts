@@ -1,0 +1,93 @@
+/**
+ * column-wizard: the extension's capabilities for the terminal and CI.
+ * Each subcommand lives in src/cli/<name>.ts and exports `run(argv, io)`; this file only dispatches.
+ */
+import { UsageError } from './cli/args';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+interface Subcommand {
+  readonly summary: string;
+  readonly usage: string;
+  readonly run?: (argv: string[], io: Io) => Promise<number>;
+}
+
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  plan: {
+    summary: 'Plan adding a column: phases, SQL, and the lock impact of every step.',
+    usage: 'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json]',
+  },
+  explain: {
+    summary: 'Report the lock each statement of a migration takes on a live database.',
+    usage: 'column-wizard explain --url URL --sql "<statements>" [--format text|json]',
+  },
+  lint: {
+    summary: 'Lint .sql migration files with the same rules.',
+    usage: 'column-wizard lint <files…> [--url URL | --dialect D --server-version V] [--format text|json|sarif]',
+  },
+  write: {
+    summary: "Write the plan as migration files in the workspace's migration tool format.",
+    usage: 'column-wizard write --dir DIR [--tool auto|<name>] <plan options>',
+  },
+  run: {
+    summary: 'Run a plan against a database: lock timeouts, retries, throttled batched backfill, resume.',
+    usage: 'column-wizard run --url URL (--plan plan.json | <plan options>) [--yes] [--format text|json]',
+  },
+  drift: {
+    summary: "Compare a table's definition across connections or replicas.",
+    usage: 'column-wizard drift --url A --url B … --table [schema.]name',
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(SUBCOMMANDS).map((k) => k.length));
+  return [
+    'column-wizard — add a column to a live PostgreSQL or MySQL/MariaDB table safely',
+    '',
+    'Usage: column-wizard <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(SUBCOMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'column-wizard <command> --help' for a command's options.",
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return 0;
+  }
+  const cmd = SUBCOMMANDS[name];
+  if (!cmd) {
+    io.err(`column-wizard: unknown command '${name}'\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`${cmd.summary}\n\nUsage: ${cmd.usage}`);
+    return 0;
+  }
+  if (!cmd.run) {
+    io.err(`column-wizard ${name}: not available yet in this version.`);
+    return 3;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`column-wizard ${name}: ${err.message}\n\nUsage: ${cmd.usage}`);
+      return 2;
+    }
+    io.err(`column-wizard ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) })
+    .then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,243 @@
+/**
+ * The shared vocabulary of Column Wizard: plain, JSON-serializable data that crosses
+ * from core to db, extension, CLI and webview unchanged. No behaviour lives here.
+ */
+
+export type Dialect = 'postgres' | 'mysql' | 'mariadb';
+export const DIALECTS: readonly Dialect[] = ['postgres', 'mysql', 'mariadb'];
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A finding from validation, planning or lint: a code to filter on and a message that says what to do. */
+export interface Finding {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The field of the column spec the finding is about, for the wizard to show it next to that field. */
+  readonly field?: keyof ColumnSpec;
+  /** The safe alternative, when there is one. */
+  readonly fix?: string;
+}
+
+export interface ColumnType {
+  /** Lower-case base name as written, e.g. `varchar`, `timestamp with time zone`, `bigint`. */
+  readonly name: string;
+  /** Type parameters, e.g. `[255]` for varchar(255), `[10, 2]` for numeric(10,2). */
+  readonly params: readonly number[];
+  /** `int[]` in PostgreSQL. */
+  readonly array?: boolean;
+  /** MySQL `UNSIGNED`. */
+  readonly unsigned?: boolean;
+}
+
+export type ColumnDefault =
+  | { readonly kind: 'none' }
+  /** A literal value; `value` is the SQL literal text exactly as it will be rendered, e.g. `'abc'`, `42`, `true`, `NULL`. */
+  | { readonly kind: 'literal'; readonly value: string }
+  /** An expression, e.g. `now()`, `gen_random_uuid()`, `(UUID())`. */
+  | { readonly kind: 'expression'; readonly sql: string };
+
+export interface ForeignKeySpec {
+  readonly table: string;
+  readonly schema?: string;
+  readonly column: string;
+  readonly onDelete?: 'NO ACTION' | 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'SET DEFAULT';
+}
+
+export type ColumnPosition = { readonly kind: 'last' } | { readonly kind: 'first' } | { readonly kind: 'after'; readonly column: string };
+
+/** The column being added. */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+  readonly default: ColumnDefault;
+  readonly unique?: boolean;
+  readonly index?: boolean;
+  readonly references?: ForeignKeySpec;
+  readonly check?: string;
+  readonly generated?: { readonly expression: string; readonly stored: boolean };
+  /** PostgreSQL `GENERATED … AS IDENTITY`, `serial`, MySQL `AUTO_INCREMENT`. */
+  readonly autoIncrement?: boolean;
+  readonly position?: ColumnPosition;
+  readonly comment?: string;
+}
+
+export interface TableRef {
+  /** PostgreSQL schema, or MySQL/MariaDB database. */
+  readonly schema: string;
+  readonly name: string;
+}
+
+export interface ColumnFacts {
+  readonly name: string;
+  /** The type as the server prints it, e.g. `character varying(20)`, `int(11)`. */
+  readonly type: string;
+  readonly nullable: boolean;
+  readonly default: string | null;
+  readonly generated?: 'stored' | 'virtual' | null;
+  readonly autoIncrement?: boolean;
+}
+
+export interface IndexFacts {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  readonly primary: boolean;
+  /** `btree`, `hash`, `gin`, `FULLTEXT`, `SPATIAL`, … */
+  readonly method: string;
+  /** An expression (functional) index. */
+  readonly expression?: boolean;
+  readonly valid?: boolean;
+  readonly bytes?: number;
+}
+
+export interface ConstraintFacts {
+  readonly name: string;
+  readonly kind: 'check' | 'unique' | 'primary' | 'foreign' | 'not-null' | 'exclusion';
+  readonly definition: string;
+  readonly validated: boolean;
+}
+
+export interface ForeignKeyFacts {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly refTable: TableRef;
+  readonly refColumns: readonly string[];
+}
+
+/** A session that can make a DDL step wait and queue everyone behind it. */
+export interface LockRisk {
+  readonly pid: number;
+  readonly ageSeconds: number;
+  readonly state: string;
+  readonly query: string;
+  /** The lock it holds on the table, when known (`AccessShareLock`, `SHARED_READ`…); absent for a plain long transaction. */
+  readonly lockMode?: string;
+}
+
+export interface ReplicaFacts {
+  readonly name: string;
+  /** Seconds behind, when known. */
+  readonly lagSeconds?: number | null;
+  readonly lagBytes?: number | null;
+}
+
+export interface ReplicationFacts {
+  /** PostgreSQL: hot standbys streaming from this server; MySQL/MariaDB: replicas (from the primary's view or configured). */
+  readonly replicas: readonly ReplicaFacts[];
+  readonly isReplica?: boolean;
+  /** PostgreSQL */
+  readonly maxStandbyStreamingDelayMs?: number;
+  readonly hotStandbyFeedback?: boolean;
+  /** MySQL/MariaDB */
+  readonly binlogFormat?: string | null;
+}
+
+/** What the planner knows about the live table. Everything but `table` is optional: the planner works offline too. */
+export interface TableFacts {
+  readonly table: TableRef;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly indexBytes?: number;
+  readonly columns?: readonly ColumnFacts[];
+  readonly primaryKey?: readonly string[];
+  readonly indexes?: readonly IndexFacts[];
+  readonly constraints?: readonly ConstraintFacts[];
+  readonly foreignKeysOut?: readonly ForeignKeyFacts[];
+  readonly foreignKeysIn?: readonly ForeignKeyFacts[];
+  /** MySQL/MariaDB */
+  readonly engine?: string;
+  readonly rowFormat?: string;
+  readonly partitioned?: boolean;
+  /** MySQL ≥ 8.0.29 `INNODB_TABLES.TOTAL_ROW_VERSIONS`. */
+  readonly instantRowVersions?: number;
+  /** Rows written per second (inserts + updates + deletes), sampled. */
+  readonly writesPerSecond?: number;
+  readonly lockRisks?: readonly LockRisk[];
+  readonly replication?: ReplicationFacts;
+}
+
+/** Server throughput figures the estimates are computed from. */
+export interface Calibration {
+  readonly basis: 'measured' | 'default';
+  readonly scanBytesPerSecond: number;
+  readonly rewriteBytesPerSecond: number;
+  readonly indexBuildBytesPerSecond: number;
+  readonly backfillRowsPerSecond: number;
+}
+
+export type PhaseKind = 'expand' | 'backfill' | 'constrain' | 'index' | 'cutover' | 'contract';
+
+/** PostgreSQL lock modes as the documentation names them, or the level concurrent DML gets on MySQL/MariaDB. */
+export type LockLevel =
+  | 'NONE'
+  | 'ACCESS SHARE'
+  | 'ROW SHARE'
+  | 'ROW EXCLUSIVE'
+  | 'SHARE UPDATE EXCLUSIVE'
+  | 'SHARE'
+  | 'SHARE ROW EXCLUSIVE'
+  | 'EXCLUSIVE'
+  | 'ACCESS EXCLUSIVE'
+  | 'SHARED';
+
+export type MysqlAlgorithm = 'INSTANT' | 'NOCOPY' | 'INPLACE' | 'COPY';
+
+export interface Estimate {
+  readonly lockSeconds: number;
+  readonly totalSeconds: number;
+  readonly basis: 'measured' | 'default';
+}
+
+/** What a probe on the real server saw for a step. */
+export interface Verification {
+  readonly lock: LockLevel;
+  readonly rewrite: boolean;
+  readonly algorithm?: MysqlAlgorithm;
+  /** True when the probe agrees with the rule's prediction. */
+  readonly agrees: boolean;
+  readonly detail?: string;
+}
+
+export interface Step {
+  readonly sql: string;
+  readonly down?: string;
+  readonly lock: LockLevel;
+  readonly algorithm?: MysqlAlgorithm;
+  readonly blocks: { readonly reads: boolean; readonly writes: boolean };
+  readonly rewrite: boolean;
+  readonly estimate: Estimate;
+  readonly verified?: Verification;
+  readonly why: string;
+  /** Lock-timeout statement that precedes the step, when it is DDL. */
+  readonly lockTimeoutSql?: string;
+  /** A backfill step, executed in batches by the runner rather than as one statement. */
+  readonly backfill?: BackfillSpec;
+  /** Set when the step cannot avoid blocking writes while rewriting, with the reason. */
+  readonly unavoidable?: string;
+}
+
+export interface BackfillSpec {
+  readonly table: TableRef;
+  readonly column: string;
+  /** SQL expression producing the new value for each row. */
+  readonly valueSql: string;
+}
+
+export interface Phase {
+  readonly kind: PhaseKind;
+  readonly title: string;
+  readonly transactional: boolean;
+  readonly steps: readonly Step[];
+}
+
+export interface Plan {
+  readonly dialect: Dialect;
+  readonly serverVersion: string;
+  readonly table: { readonly schema: string; readonly name: string; readonly rows: number; readonly bytes: number };
+  readonly column: ColumnSpec;
+  readonly phases: readonly Phase[];
+  readonly warnings: readonly Finding[];
+  readonly rollout: readonly string[];
+}

@@ -1,0 +1,67 @@
+import type { Dialect } from '../core/types';
+
+/** Where to connect. Built from a URL or from a saved profile plus its secret. */
+export interface ConnectionOptions {
+  /** `postgres`, or `mysql` for both MySQL and MariaDB until the server says which it is. */
+  readonly engine: 'postgres' | 'mysql';
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly password?: string;
+  readonly ssl?: boolean | { readonly rejectUnauthorized?: boolean; readonly ca?: string };
+  /** Per-session limits every connection sets; milliseconds. */
+  readonly statementTimeoutMs?: number;
+  readonly lockTimeoutMs?: number;
+}
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_LOCK_TIMEOUT_MS = 2_000;
+
+export class ConnectionUrlError extends Error {}
+
+/** Parse `postgres://user:pass@host:port/db?sslmode=require` or `mysql://…` / `mariadb://…`. */
+export function parseConnectionUrl(url: string): ConnectionOptions {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ConnectionUrlError(`Not a connection URL: "${redactUrl(url)}". Expected postgres://user@host:5432/db or mysql://user@host:3306/db.`);
+  }
+  const scheme = u.protocol.replace(/:$/, '');
+  const engine = scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : scheme === 'mysql' || scheme === 'mariadb' ? 'mysql' : undefined;
+  if (!engine) throw new ConnectionUrlError(`Unsupported scheme "${scheme}:" in "${redactUrl(url)}". Use postgres://, mysql:// or mariadb://.`);
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  const sslmode = u.searchParams.get('sslmode') ?? u.searchParams.get('ssl');
+  const ssl = sslmode === null || sslmode === 'disable' || sslmode === 'false' ? false
+    : sslmode === 'no-verify' ? { rejectUnauthorized: false } : true;
+  return {
+    engine,
+    host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+    port: u.port ? Number(u.port) : engine === 'postgres' ? 5432 : 3306,
+    database: database || (engine === 'postgres' ? 'postgres' : ''),
+    user: decodeURIComponent(u.username) || (engine === 'postgres' ? 'postgres' : 'root'),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ssl,
+  };
+}
+
+/** The URL with its password replaced, safe for logs and error messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@');
+}
+
+export function describeTarget(o: ConnectionOptions): string {
+  return `${o.engine === 'postgres' ? 'postgres' : 'mysql'}://${o.user}@${o.host}:${o.port}/${o.database}`;
+}
+
+/** Version parts from a server version string: "15.4 (Debian…)" → [15, 4, 0]; "10.11.19-MariaDB-0+deb12u1" → [10, 11, 19]. */
+export function parseVersion(text: string): [number, number, number] {
+  const m = /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text);
+  if (!m) return [0, 0, 0];
+  return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
+}
+
+export function dialectOfMysqlVersion(versionText: string): Dialect {
+  return /mariadb/i.test(versionText) ? 'mariadb' : 'mysql';
+}

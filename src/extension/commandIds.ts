@@ -1,0 +1,14 @@
+/** Every command the extension contributes, declared once. `package.json` must list exactly these (a unit test checks). */
+export const COMMANDS = {
+  addColumn: 'columnWizard.addColumn',
+  previewPlan: 'columnWizard.previewPlan',
+  writeMigration: 'columnWizard.writeMigration',
+  runMigration: 'columnWizard.runMigration',
+  addConnection: 'columnWizard.addConnection',
+  removeConnection: 'columnWizard.removeConnection',
+  checkDrift: 'columnWizard.checkDrift',
+  showLog: 'columnWizard.showLog',
+} as const;
+
+export type CommandKey = keyof typeof COMMANDS;
+export type CommandId = (typeof COMMANDS)[CommandKey];

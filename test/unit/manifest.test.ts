@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { COMMANDS } from '../../src/extension/commandIds';
+
+const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+
+describe('package.json manifest', () => {
+  it('contributes exactly the commands the extension registers', () => {
+    const contributed = (manifest.contributes.commands as { command: string }[]).map((c) => c.command).sort();
+    assert.deepEqual(contributed, Object.values(COMMANDS).sort());
+  });
+
+  it('registers every command id through the handler table in src/extension/commands', () => {
+    // The handler table is typed Record<CommandKey, Handler>, so a missing handler fails to compile; this checks
+    // that the registration loop covers COMMANDS rather than a hand-written list.
+    const src = readFileSync('src/extension/commands/index.ts', 'utf8');
+    assert.match(src, /for \(const key of Object\.keys\(COMMANDS\)/);
+    for (const key of Object.keys(COMMANDS)) assert.match(src, new RegExp(`\\n  ${key}: `), `no handler for ${key}`);
+  });
+
+  it('puts every command in the "Column Wizard" category', () => {
+    for (const c of manifest.contributes.commands) assert.equal(c.category, 'Column Wizard', c.command);
+  });
+
+  it('activates on every command and on SQL files', () => {
+    const events: string[] = manifest.activationEvents;
+    assert.ok(events.includes('onLanguage:sql'));
+    for (const id of Object.values(COMMANDS)) assert.ok(events.includes(`onCommand:${id}`), id);
+  });
+
+  it('declares the first settings and the CLI bin', () => {
+    const props = Object.keys(manifest.contributes.configuration.properties).sort();
+    for (const p of ['columnWizard.connections', 'columnWizard.lockTimeoutMs', 'columnWizard.migrationsTool']) assert.ok(props.includes(p), p);
+    assert.deepEqual(manifest.bin, { 'column-wizard': 'dist/cli.js' });
+    assert.equal(manifest.engines.vscode, '^1.90.0');
+  });
+
+  it('never offers a password setting', () => {
+    const text = JSON.stringify(manifest.contributes.configuration);
+    assert.doesNotMatch(text, /"password"/i);
+  });
+});
