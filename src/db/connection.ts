@@ -55,12 +55,7 @@ export function describeTarget(o: ConnectionOptions): string {
   return `${o.engine === 'postgres' ? 'postgres' : 'mysql'}://${o.user}@${o.host}:${o.port}/${o.database}`;
 }
 
-/** Version parts from a server version string: "15.4 (Debian…)" → [15, 4, 0]; "10.11.19-MariaDB-0+deb12u1" → [10, 11, 19]. */
-export function parseVersion(text: string): [number, number, number] {
-  const m = /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text);
-  if (!m) return [0, 0, 0];
-  return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
-}
+export { parseVersion } from '../core/version';
 
 export function dialectOfMysqlVersion(versionText: string): Dialect {
   return /mariadb/i.test(versionText) ? 'mariadb' : 'mysql';
