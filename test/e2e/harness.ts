@@ -1,0 +1,91 @@
+/**
+ * One e2e session: package the VSIX, install it into code-server with throwaway user-data and extensions
+ * dirs, start the server on a free port, open chromium on the workspace. `close()` ends all of it.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { installVsix, startCodeServer, stateDirs, writeUserSettings, type RunningServer, type StateDirs } from '../../scripts/codeServer';
+import { ensureTools, ROOT, type Tools } from '../../scripts/tools';
+import { launchBrowser, openWorkbench, screenshot } from './workbench';
+
+export const E2E_DIR = join(ROOT, 'test-results', 'e2e');
+
+export function log(message: string): void {
+  process.stdout.write(`# [e2e ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** Packages the extension with vsce (which runs `vscode:prepublish`, the production build) into `outFile`. */
+export function packageVsix(outFile: string): string {
+  mkdirSync(join(outFile, '..'), { recursive: true });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', outFile],
+    { cwd: ROOT, stdio: 'pipe' });
+  return outFile;
+}
+
+export interface Session {
+  readonly tools: Tools;
+  readonly dirs: StateDirs;
+  readonly server: RunningServer;
+  readonly browser: BrowserContext;
+  readonly page: Page;
+  readonly workspace: string;
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  /** Folder name under test-results/e2e/ for this session's state (wiped at start). */
+  readonly name: string;
+  readonly workspace: string;
+  readonly settings?: Record<string, unknown>;
+  readonly smokeTestDriver?: boolean;
+  /** Open the workbench on the workspace (default true). */
+  readonly open?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export async function startSession(opts: SessionOptions): Promise<Session> {
+  const t0 = Date.now();
+  const tools = await ensureTools(log);
+  const dirs = stateDirs(join(E2E_DIR, opts.name));
+  rmSync(dirs.root, { recursive: true, force: true });
+  mkdirSync(dirs.root, { recursive: true });
+  writeUserSettings(dirs, opts.settings ?? {});
+  const vsix = packageVsix(join(dirs.root, 'column-wizard.vsix'));
+  installVsix(tools, dirs, vsix);
+  log(`packaged and installed the VSIX (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  const server = await startCodeServer(tools, { dirs, workspace: opts.workspace, smokeTestDriver: opts.smokeTestDriver, env: opts.env });
+  log(`code-server listening on ${server.url}`);
+  let browser: BrowserContext | undefined;
+  try {
+    browser = await launchBrowser(join(dirs.xdg, 'tmp'));
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    if (opts.open !== false) {
+      await openWorkbench(page, server.url, opts.workspace);
+      log(`workbench visible (${((Date.now() - t0) / 1000).toFixed(1)} s since start)`);
+    }
+    const b = browser;
+    return {
+      tools, dirs, server, browser: b, page, workspace: opts.workspace,
+      close: async () => {
+        await b.close().catch(() => {});
+        await server.stop();
+      },
+    };
+  } catch (err) {
+    await browser?.close().catch(() => {});
+    await server.stop();
+    throw err;
+  }
+}
+
+/** On failure, keep a screenshot named after the test. */
+export async function shotOnFailure(page: Page | undefined, name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    if (page) await screenshot(page, `FAILED-${name}`).catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The packaged extension in a real VS Code (code-server, Node extension host), driven through chromium:
+ * it installs, its commands are in the palette, a command activates it and "Show Log" opens its channel.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT } from '../../scripts/tools';
+import { E2E_DIR, shotOnFailure, startSession, type Session } from './harness';
+import { paletteLabels, paletteRows, runCommand, screenshot } from './workbench';
+
+interface Manifest { version: string; contributes: { commands: { command: string; title: string; category?: string }[] } }
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
+
+/** Files under `dir` whose name matches, searched recursively. */
+function findFiles(dir: string, re: RegExp): string[] {
+  let out: string[] = [];
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return out; }
+  for (const n of names) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) out = out.concat(findFiles(p, re));
+    else if (re.test(n)) out.push(p);
+  }
+  return out;
+}
+
+describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
+  let s: Session | undefined;
+  const workspace = join(E2E_DIR, 'workbench-ws');
+
+  before(async () => {
+    rmSync(workspace, { recursive: true, force: true });
+    mkdirSync(join(workspace, 'db', 'migrations'), { recursive: true });
+    writeFileSync(join(workspace, 'db', 'migrations', '20240101000000_create_users.sql'),
+      '-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE users;\n');
+    s = await startSession({ name: 'workbench', workspace });
+  });
+  after(async () => { await s?.close(); });
+
+  it('installed the VSIX into the throwaway extensions dir', () => {
+    const dirs = readdirSync(s!.dirs.extensions);
+    assert.ok(dirs.includes(`column-wizard.column-wizard-${manifest.version}`), `extensions dir holds: ${dirs.join(', ')}`);
+  });
+
+  it('lists every contributed command in the palette under "Column Wizard:"', async () => {
+    const page = s!.page;
+    await shotOnFailure(page, 'palette', async () => {
+      const expected = manifest.contributes.commands.map((c) => `${c.category ?? ''}: ${c.title}`.replace(/^: /, ''));
+      assert.ok(expected.length >= 8, 'the manifest contributes the commands');
+      await paletteRows(page, 'Column Wizard:', expected[0]!);
+      // The list is virtualised: wait until as many rows as commands are rendered (the viewport fits them).
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      for (let i = 0; i < 50 && (await rows.count()) < expected.length; i++) await page.waitForTimeout(200);
+      const labels = await paletteLabels(page);
+      await screenshot(page, '1-palette');
+      const missing = expected.filter((t) => !labels.some((l) => l === t));
+      assert.deepEqual(missing, [], `palette rows: ${JSON.stringify(labels)}`);
+      await page.keyboard.press('Escape');
+    });
+  });
+
+  it('"Column Wizard: Show Log" activates the extension and shows its output channel', async () => {
+    const page = s!.page;
+    await shotOnFailure(page, 'show-log', async () => {
+      await runCommand(page, 'Column Wizard: Show Log');
+      const line = `Column Wizard ${manifest.version} activated`;
+      // The Output view is a read-only editor in the panel; its text comes from the extension's LogOutputChannel.
+      const output = page.locator('.part.panel .monaco-editor .view-lines', { hasText: line });
+      await output.waitFor({ timeout: 30000 });
+      await screenshot(page, '2-show-log');
+      const selected = await page.locator('.part.panel select').first().evaluate((el) => {
+        const sel = el as unknown as { options: ArrayLike<{ text: string }>; selectedIndex: number };
+        return sel.options[sel.selectedIndex]?.text ?? '';
+      });
+      assert.equal(selected, 'Column Wizard', 'the Output view shows the extension\'s channel');
+      // The extension host's own log records the activation and its cause, independently of the UI.
+      const hostLogs = findFiles(join(s!.dirs.userData, 'logs'), /^remoteexthost\.log$/);
+      const text = hostLogs.map((f) => readFileSync(f, 'utf8')).join('\n');
+      assert.match(text, /_doActivateExtension column-wizard\.column-wizard, .*activationEvent: 'onCommand:columnWizard\.showLog'/,
+        `extension host logs (${hostLogs.join(', ')}) do not record the activation`);
+    });
+  });
+});

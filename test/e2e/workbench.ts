@@ -1,0 +1,72 @@
+/**
+ * Driving code-server's workbench with playwright-core and Debian's chromium (never a downloaded browser).
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { CHROMIUM, ROOT } from '../../scripts/tools';
+
+export const SHOT_DIR = join(ROOT, 'test-results', 'e2e');
+
+export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export async function launchBrowser(profileParent: string): Promise<BrowserContext> {
+  mkdirSync(profileParent, { recursive: true });
+  // Playwright refuses --user-data-dir in args: the fresh profile goes to launchPersistentContext.
+  return chromium.launchPersistentContext(mkdtempSync(join(profileParent, 'chromium-')), {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 }, args: CHROMIUM_FLAGS,
+  });
+}
+
+export async function openWorkbench(page: Page, baseUrl: string, folder: string): Promise<void> {
+  await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SHOT_DIR, { recursive: true });
+  const path = join(SHOT_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/**
+ * Opens the command palette and types `>query`. The palette takes its command list when it opens, so right
+ * after start-up an extension's commands may be missing: close and reopen until `rowText` shows (or give up).
+ */
+export async function paletteRows(page: Page, query: string, rowText: string, attempts = 20): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 15000 });
+    await input.fill(`>${query}`);
+    try {
+      await row.waitFor({ timeout: 3000 });
+      return;
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+    }
+  }
+}
+
+/** The labels of the palette's visible rows. */
+export async function paletteLabels(page: Page): Promise<string[]> {
+  const labels = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+  return labels.map((l) => l.replace(/\s+/g, ' ').trim());
+}
+
+/** Runs a command by its palette title ("Column Wizard: Show Log"). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await paletteRows(page, title, title);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.click();
+}
+
+/** A webview's content: workbench <iframe class="webview ready"> → VS Code's pre/index.html → <iframe id="active-frame">. */
+export function webviewFrame(page: Page, index = 0): FrameLocator {
+  return page.locator('iframe.webview.ready').nth(index).contentFrame().frameLocator('#active-frame');
+}
