@@ -1,39 +1,399 @@
 /**
  * Messages between the extension host and the wizard webview, declared once and imported by both sides.
- * Every message is validated on arrival (`parseWebviewMessage` / `parseHostMessage`); one that does not fit is rejected.
+ *
+ * Three shapes (GitLens-style): requests carry an `id` and get exactly one typed response with the same id;
+ * notifications go one way and expect nothing; `ready` is the handshake — the host posts nothing before it.
+ * Every message is validated on arrival (`parseWebviewMessage` on the host, `parseHostMessage` in the webview);
+ * one that does not fit is rejected with a specific reason, which the receiver logs.
  * Pure TypeScript: no vscode, no DOM, no node.
  */
+import type {
+  ColumnPosition, ColumnSpec, Dialect, Estimate, Finding, ForeignKeySpec, LockLevel, MysqlAlgorithm, Phase, PhaseKind, Plan,
+  Severity, Step, TableRef, Verification,
+} from './core/types';
 
-/** webview → host: the webview has loaded and can receive messages. The host posts nothing before it. */
-export interface WebviewReady { readonly type: 'ready' }
+// ───────────────────────────── payloads ─────────────────────────────
 
-export type WebviewMessage = WebviewReady;
+/** The wizard's form exactly as typed. The host turns it into a `ColumnSpec` (parsing the type, quoting literals). */
+export interface ColumnDraft {
+  readonly name: string;
+  /** As typed, e.g. `varchar(40)`, `numeric(10,2)`, `int unsigned`, `text[]`. */
+  readonly type: string;
+  readonly nullable: boolean;
+  readonly defaultKind: 'none' | 'literal' | 'expression';
+  /** A literal value (`42`, `abc`, `'abc'`, `true`) or an SQL expression (`now()`), per `defaultKind`. */
+  readonly defaultText: string;
+  readonly unique: boolean;
+  readonly index: boolean;
+  readonly references: Pick<ForeignKeySpec, 'schema' | 'table' | 'column' | 'onDelete'> | null;
+  readonly check: string;
+  /** MySQL/MariaDB only; ignored on PostgreSQL. */
+  readonly position: ColumnPosition;
+}
 
-/** host → webview: initial state after `ready`. */
-export interface HostInit { readonly type: 'init'; readonly table: string }
+export const EMPTY_DRAFT: ColumnDraft = {
+  name: '', type: '', nullable: true, defaultKind: 'none', defaultText: '', unique: false, index: false,
+  references: null, check: '', position: { kind: 'last' },
+};
 
-export type HostMessage = HostInit;
+/** The fields of a draft a finding can point at (a `Finding.field` of the spec maps onto these). */
+export type DraftField = 'name' | 'type' | 'nullable' | 'default' | 'unique' | 'index' | 'references' | 'check' | 'position';
+export const DRAFT_FIELDS: readonly DraftField[] = ['name', 'type', 'nullable', 'default', 'unique', 'index', 'references', 'check', 'position'];
+
+/** What the wizard is adding a column to: sent once with `init`. Everything here came from the database or settings. */
+export interface WizardContext {
+  readonly connection: { readonly name: string; readonly dialect: Dialect; readonly serverVersion: string; readonly allowRun: boolean };
+  readonly table: TableRef & { readonly rows: number; readonly bytes: number };
+  /** Existing columns of the table (for AFTER and for name clashes). */
+  readonly columns: readonly string[];
+  /** Tables a foreign key may reference. */
+  readonly tables: readonly TableRef[];
+  /** The migration tool files will be written for, e.g. `dbmate`, `plain-sql`. */
+  readonly migrationsTool: string;
+}
+
+/** The result of planning a draft: findings for the fields, and the plan when the draft is complete enough to plan. */
+export interface PlanResult {
+  /** Echo of the request's revision, so the webview can drop stale answers. */
+  readonly revision: number;
+  readonly findings: readonly Finding[];
+  readonly plan: Plan | null;
+  /** Set when the plan could not be computed at all (e.g. the connection dropped). */
+  readonly error?: string;
+}
+
+// ───────────────────────────── requests (webview → host, answered) ─────────────────────────────
+
+/** Each request: its params and its result. A mapped type of handlers over this makes a missing handler a compile error. */
+export interface Requests {
+  /** Validate and plan the draft from live facts. */
+  computePlan: { params: { readonly draft: ColumnDraft; readonly revision: number }; result: PlanResult };
+  /** Columns of another table, for the foreign-key column picker. */
+  listColumns: { params: { readonly table: TableRef }; result: { readonly columns: readonly string[] } };
+  /** Write the plan of this draft as migration files in the workspace. */
+  writeMigration: { params: { readonly draft: ColumnDraft }; result: { readonly files: readonly string[] } };
+  /** Run the plan of this draft (only offered when the profile allows it). */
+  runMigration: { params: { readonly draft: ColumnDraft }; result: { readonly started: boolean; readonly message: string } };
+  /** Put the plan's SQL on the clipboard. */
+  copySql: { params: { readonly draft: ColumnDraft }; result: { readonly characters: number } };
+}
+export type RequestMethod = keyof Requests;
+export const REQUEST_METHODS: readonly RequestMethod[] = ['computePlan', 'listColumns', 'writeMigration', 'runMigration', 'copySql'];
+
+export type RequestMessage<M extends RequestMethod = RequestMethod> = M extends RequestMethod
+  ? { readonly type: 'request'; readonly id: number; readonly method: M; readonly params: Requests[M]['params'] }
+  : never;
+
+export type ResponseMessage<M extends RequestMethod = RequestMethod> = M extends RequestMethod
+  ? | { readonly type: 'response'; readonly id: number; readonly method: M; readonly ok: true; readonly result: Requests[M]['result'] }
+    | { readonly type: 'response'; readonly id: number; readonly method: M; readonly ok: false; readonly error: string }
+  : never;
+
+// ───────────────────────────── notifications ─────────────────────────────
+
+/** webview → host: loaded, listening. */
+export interface ReadyNotification { readonly type: 'ready' }
+/** webview → host: the draft changed (the host keeps it to restore the panel and for the palette commands). */
+export interface DidChangeDraftNotification { readonly type: 'didChangeDraft'; readonly draft: ColumnDraft }
+/** webview → host: the user asked to re-read the table's facts. */
+export interface RefreshFactsNotification { readonly type: 'refreshFacts' }
+
+/** host → webview: the answer to `ready`; `draft` restores a draft the host kept (the webview's own state wins if it has one). */
+export interface InitNotification { readonly type: 'init'; readonly context: WizardContext; readonly draft: ColumnDraft | null }
+/** host → webview: the table's facts were re-read; the webview re-plans. */
+export interface DidChangeContextNotification { readonly type: 'didChangeContext'; readonly context: WizardContext }
+/** host → webview: progress or an outcome the user should see (e.g. "3 files written"). */
+export interface StatusNotification { readonly type: 'status'; readonly level: Severity; readonly message: string }
+
+export type WebviewMessage = ReadyNotification | DidChangeDraftNotification | RefreshFactsNotification | RequestMessage;
+export type HostMessage = InitNotification | DidChangeContextNotification | StatusNotification | ResponseMessage;
+
+// ───────────────────────────── validation ─────────────────────────────
 
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Thrown inside the validators; turned into `{ ok: false, error }` at the top. */
+class Invalid extends Error {}
+
+type Obj = Record<string, unknown>;
+const MAX_TEXT = 100_000;
+
+function obj(v: unknown, at: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Invalid(`${at} must be an object`);
+  return v as Obj;
+}
+function str(o: Obj, key: string, at: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new Invalid(`${at}.${key} must be a string`);
+  if (v.length > MAX_TEXT) throw new Invalid(`${at}.${key} is longer than ${MAX_TEXT} characters`);
+  return v;
+}
+function optStr(o: Obj, key: string, at: string): string | undefined {
+  return o[key] === undefined ? undefined : str(o, key, at);
+}
+function bool(o: Obj, key: string, at: string): boolean {
+  if (typeof o[key] !== 'boolean') throw new Invalid(`${at}.${key} must be true or false`);
+  return o[key] as boolean;
+}
+function num(o: Obj, key: string, at: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Invalid(`${at}.${key} must be a finite number`);
+  return v;
+}
+function int(o: Obj, key: string, at: string): number {
+  const v = num(o, key, at);
+  if (!Number.isSafeInteger(v) || v < 0) throw new Invalid(`${at}.${key} must be a non-negative integer`);
+  return v;
+}
+function oneOf<T extends string>(o: Obj, key: string, allowed: readonly T[], at: string): T {
+  const v = o[key];
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new Invalid(`${at}.${key} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  }
+  return v as T;
+}
+function arr<T>(o: Obj, key: string, at: string, item: (v: unknown, at: string) => T): T[] {
+  const v = o[key];
+  if (!Array.isArray(v)) throw new Invalid(`${at}.${key} must be an array`);
+  return v.map((x, i) => item(x, `${at}.${key}[${i}]`));
+}
+const strItem = (v: unknown, at: string): string => {
+  if (typeof v !== 'string') throw new Invalid(`${at} must be a string`);
+  return v;
+};
+/** Copies only the keys it knows: nothing unexpected rides along into a handler or the DOM. */
+function defined<T extends Obj>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
 }
 
+const DIALECT_VALUES: readonly Dialect[] = ['postgres', 'mysql', 'mariadb'];
+const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+const ON_DELETE: readonly NonNullable<ForeignKeySpec['onDelete']>[] = ['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT'];
+const PHASE_KINDS: readonly PhaseKind[] = ['expand', 'backfill', 'constrain', 'index', 'cutover', 'contract'];
+const LOCK_LEVELS: readonly LockLevel[] = [
+  'NONE', 'ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE', 'SHARED',
+];
+const ALGORITHMS: readonly MysqlAlgorithm[] = ['INSTANT', 'NOCOPY', 'INPLACE', 'COPY'];
+/** Every key of ColumnSpec: a key added to ColumnSpec is a compile error here until it is listed. */
+const SPEC_FIELD_SET: Record<keyof ColumnSpec, true> = {
+  name: true, type: true, nullable: true, default: true, unique: true, index: true, references: true, check: true, generated: true,
+  autoIncrement: true, position: true, comment: true, collation: true,
+};
+const SPEC_FIELDS = Object.keys(SPEC_FIELD_SET) as (keyof ColumnSpec)[];
+
+function tableRef(v: unknown, at: string): TableRef {
+  const o = obj(v, at);
+  return { schema: str(o, 'schema', at), name: str(o, 'name', at) };
+}
+
+function position(v: unknown, at: string): ColumnPosition {
+  const o = obj(v, at);
+  const kind = oneOf(o, 'kind', ['last', 'first', 'after'] as const, at);
+  return kind === 'after' ? { kind, column: str(o, 'column', at) } : { kind };
+}
+
+export function checkDraft(v: unknown, at = 'draft'): ColumnDraft {
+  const o = obj(v, at);
+  const refs = o.references;
+  let references: ColumnDraft['references'] = null;
+  if (refs !== null) {
+    const r = obj(refs, `${at}.references`);
+    const onDelete = r.onDelete === undefined ? undefined : oneOf(r, 'onDelete', ON_DELETE, `${at}.references`);
+    references = defined({ schema: optStr(r, 'schema', `${at}.references`), table: str(r, 'table', `${at}.references`), column: str(r, 'column', `${at}.references`), onDelete });
+  }
+  return {
+    name: str(o, 'name', at),
+    type: str(o, 'type', at),
+    nullable: bool(o, 'nullable', at),
+    defaultKind: oneOf(o, 'defaultKind', ['none', 'literal', 'expression'] as const, at),
+    defaultText: str(o, 'defaultText', at),
+    unique: bool(o, 'unique', at),
+    index: bool(o, 'index', at),
+    references,
+    check: str(o, 'check', at),
+    position: position(o.position, `${at}.position`),
+  };
+}
+
+function finding(v: unknown, at: string): Finding {
+  const o = obj(v, at);
+  const field = o.field === undefined ? undefined : oneOf(o, 'field', SPEC_FIELDS, at);
+  return defined({
+    code: str(o, 'code', at), severity: oneOf(o, 'severity', SEVERITIES, at), message: str(o, 'message', at), field, fix: optStr(o, 'fix', at),
+  });
+}
+
+function estimate(v: unknown, at: string): Estimate {
+  const o = obj(v, at);
+  const lockSeconds = num(o, 'lockSeconds', at);
+  const totalSeconds = num(o, 'totalSeconds', at);
+  if (lockSeconds < 0 || totalSeconds < 0) throw new Invalid(`${at}: estimates cannot be negative`);
+  return { lockSeconds, totalSeconds, basis: oneOf(o, 'basis', ['measured', 'default'] as const, at) };
+}
+
+function verification(v: unknown, at: string): Verification {
+  const o = obj(v, at);
+  const algorithm = o.algorithm === undefined ? undefined : oneOf(o, 'algorithm', ALGORITHMS, at);
+  return defined({
+    lock: oneOf(o, 'lock', LOCK_LEVELS, at), rewrite: bool(o, 'rewrite', at), algorithm, agrees: bool(o, 'agrees', at), detail: optStr(o, 'detail', at),
+  });
+}
+
+function step(v: unknown, at: string): Step {
+  const o = obj(v, at);
+  const blocks = obj(o.blocks, `${at}.blocks`);
+  const backfill = o.backfill === undefined ? undefined : (() => {
+    const b = obj(o.backfill, `${at}.backfill`);
+    return { table: tableRef(b.table, `${at}.backfill.table`), column: str(b, 'column', `${at}.backfill`), valueSql: str(b, 'valueSql', `${at}.backfill`) };
+  })();
+  return defined({
+    sql: str(o, 'sql', at),
+    down: optStr(o, 'down', at),
+    lock: oneOf(o, 'lock', LOCK_LEVELS, at),
+    algorithm: o.algorithm === undefined ? undefined : oneOf(o, 'algorithm', ALGORITHMS, at),
+    blocks: { reads: bool(blocks, 'reads', `${at}.blocks`), writes: bool(blocks, 'writes', `${at}.blocks`) },
+    rewrite: bool(o, 'rewrite', at),
+    estimate: estimate(o.estimate, `${at}.estimate`),
+    verified: o.verified === undefined ? undefined : verification(o.verified, `${at}.verified`),
+    why: str(o, 'why', at),
+    lockTimeoutSql: optStr(o, 'lockTimeoutSql', at),
+    backfill,
+    unavoidable: optStr(o, 'unavoidable', at),
+  });
+}
+
+function phase(v: unknown, at: string): Phase {
+  const o = obj(v, at);
+  return { kind: oneOf(o, 'kind', PHASE_KINDS, at), title: str(o, 'title', at), transactional: bool(o, 'transactional', at), steps: arr(o, 'steps', at, step) };
+}
+
+/** The plan as the webview renders it. The column spec rides along unchecked beyond being an object with a name: the webview shows only its name. */
+function plan(v: unknown, at: string): Plan {
+  const o = obj(v, at);
+  const t = obj(o.table, `${at}.table`);
+  const column = obj(o.column, `${at}.column`);
+  str(column, 'name', `${at}.column`);
+  return {
+    dialect: oneOf(o, 'dialect', DIALECT_VALUES, at),
+    serverVersion: str(o, 'serverVersion', at),
+    table: { schema: str(t, 'schema', `${at}.table`), name: str(t, 'name', `${at}.table`), rows: num(t, 'rows', `${at}.table`), bytes: num(t, 'bytes', `${at}.table`) },
+    column: column as unknown as Plan['column'],
+    phases: arr(o, 'phases', at, phase),
+    warnings: arr(o, 'warnings', at, finding),
+    rollout: arr(o, 'rollout', at, strItem),
+  };
+}
+
+function planResult(v: unknown, at: string): PlanResult {
+  const o = obj(v, at);
+  return defined({
+    revision: int(o, 'revision', at),
+    findings: arr(o, 'findings', at, finding),
+    plan: o.plan === null ? null : plan(o.plan, `${at}.plan`),
+    error: optStr(o, 'error', at),
+  });
+}
+
+export function checkContext(v: unknown, at = 'context'): WizardContext {
+  const o = obj(v, at);
+  const c = obj(o.connection, `${at}.connection`);
+  const t = obj(o.table, `${at}.table`);
+  return {
+    connection: { name: str(c, 'name', `${at}.connection`), dialect: oneOf(c, 'dialect', DIALECT_VALUES, `${at}.connection`), serverVersion: str(c, 'serverVersion', `${at}.connection`), allowRun: bool(c, 'allowRun', `${at}.connection`) },
+    table: { schema: str(t, 'schema', `${at}.table`), name: str(t, 'name', `${at}.table`), rows: num(t, 'rows', `${at}.table`), bytes: num(t, 'bytes', `${at}.table`) },
+    columns: arr(o, 'columns', at, strItem),
+    tables: arr(o, 'tables', at, tableRef),
+    migrationsTool: str(o, 'migrationsTool', at),
+  };
+}
+
+const PARAMS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Requests[M]['params'] } = {
+  computePlan: (v, at) => {
+    const o = obj(v, at);
+    return { draft: checkDraft(o.draft, `${at}.draft`), revision: int(o, 'revision', at) };
+  },
+  listColumns: (v, at) => ({ table: tableRef(obj(v, at).table, `${at}.table`) }),
+  writeMigration: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
+  runMigration: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
+  copySql: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
+};
+
+const RESULTS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Requests[M]['result'] } = {
+  computePlan: planResult,
+  listColumns: (v, at) => ({ columns: arr(obj(v, at), 'columns', at, strItem) }),
+  writeMigration: (v, at) => ({ files: arr(obj(v, at), 'files', at, strItem) }),
+  runMigration: (v, at) => {
+    const o = obj(v, at);
+    return { started: bool(o, 'started', at), message: str(o, 'message', at) };
+  },
+  copySql: (v, at) => ({ characters: int(obj(v, at), 'characters', at) }),
+};
+
+function messageType(raw: unknown): { o: Obj; type: string } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Invalid('message is not an object');
+  const o = raw as Obj;
+  if (typeof o.type !== 'string') throw new Invalid('message has no string "type"');
+  return { o, type: o.type };
+}
+
+function method(o: Obj, at: string): RequestMethod {
+  return oneOf(o, 'method', REQUEST_METHODS, at);
+}
+
+function attempt<T>(fn: () => T): ParseResult<T> {
+  try {
+    return { ok: true, value: fn() };
+  } catch (err) {
+    if (err instanceof Invalid) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+/** Check a message that arrived at the host from the webview. */
 export function parseWebviewMessage(raw: unknown): ParseResult<WebviewMessage> {
-  if (!isObject(raw) || typeof raw.type !== 'string') return { ok: false, error: 'message is not an object with a string "type"' };
-  switch (raw.type) {
-    case 'ready': return { ok: true, value: { type: 'ready' } };
-    default: return { ok: false, error: `unknown webview message type "${raw.type}"` };
-  }
+  return attempt((): WebviewMessage => {
+    const { o, type } = messageType(raw);
+    switch (type) {
+      case 'ready': return { type };
+      case 'refreshFacts': return { type };
+      case 'didChangeDraft': return { type, draft: checkDraft(o.draft, 'didChangeDraft.draft') };
+      case 'request': {
+        const m = method(o, 'request');
+        const id = int(o, 'id', 'request');
+        const params = PARAMS[m](o.params, `request(${m}).params`);
+        return { type, id, method: m, params } as RequestMessage;
+      }
+      default: throw new Invalid(`unknown webview message type "${type.slice(0, 40)}"`);
+    }
+  });
 }
 
+/** Check a message that arrived in the webview from the host. */
 export function parseHostMessage(raw: unknown): ParseResult<HostMessage> {
-  if (!isObject(raw) || typeof raw.type !== 'string') return { ok: false, error: 'message is not an object with a string "type"' };
-  switch (raw.type) {
-    case 'init':
-      if (typeof raw.table !== 'string') return { ok: false, error: 'init.table must be a string' };
-      return { ok: true, value: { type: 'init', table: raw.table } };
-    default: return { ok: false, error: `unknown host message type "${raw.type}"` };
-  }
+  return attempt((): HostMessage => {
+    const { o, type } = messageType(raw);
+    switch (type) {
+      case 'init': return { type, context: checkContext(o.context, 'init.context'), draft: o.draft === null ? null : checkDraft(o.draft, 'init.draft') };
+      case 'didChangeContext': return { type, context: checkContext(o.context, 'didChangeContext.context') };
+      case 'status': return { type, level: oneOf(o, 'level', SEVERITIES, 'status'), message: str(o, 'message', 'status') };
+      case 'response': {
+        const m = method(o, 'response');
+        const id = int(o, 'id', 'response');
+        const ok = bool(o, 'ok', 'response');
+        if (!ok) return { type, id, method: m, ok, error: str(o, 'error', `response(${m})`) } as ResponseMessage;
+        return { type, id, method: m, ok, result: RESULTS[m](o.result, `response(${m}).result`) } as ResponseMessage;
+      }
+      default: throw new Invalid(`unknown host message type "${type.slice(0, 40)}"`);
+    }
+  });
+}
+
+/** Map a spec-level finding field onto the draft field it is shown next to (fields the form has no control for land on the nearest one). */
+export function draftFieldOf(field: Finding['field']): DraftField | undefined {
+  if (field === undefined) return undefined;
+  if ((DRAFT_FIELDS as readonly string[]).includes(field)) return field as DraftField;
+  if (field === 'generated' || field === 'autoIncrement') return 'default';
+  if (field === 'comment') return 'name';
+  return 'type';
 }

@@ -1,5 +1,189 @@
-import { parseHostMessage } from '../src/protocol';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { Finding, TableRef } from '../src/core/types';
+import { checkDraft, parseHostMessage, type ColumnDraft, type HostMessage, type PlanResult, type WizardContext } from '../src/protocol';
+import { el, replaceChildren } from './dom';
+import { createForm, type WizardForm } from './form';
+import { formatBytes, formatRows } from './format';
+import { renderPlan } from './planView';
+import { request, settle } from './rpc';
 import { vscodeApi } from './vscodeApi';
+
+/** Re-plan this long after the last keystroke. */
+const PLAN_DEBOUNCE_MS = 250;
+
+/** What survives hiding the panel (`getState`/`setState`): the draft only — never anything secret. */
+interface SavedState { readonly draft: ColumnDraft }
+
+function savedDraft(): ColumnDraft | null {
+  const s = vscodeApi.getState() as Partial<SavedState> | undefined;
+  if (!s || s.draft === undefined) return null;
+  try {
+    return checkDraft(s.draft);
+  } catch {
+    return null;
+  }
+}
+
+const app = document.getElementById('app') ?? document.body;
+let form: WizardForm | null = null;
+let revision = 0;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let latest: PlanResult | null = null;
+
+const header = el('header', { class: 'wizard-header' });
+const statusLine = el('div', { class: 'status', id: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
+const general = el('ul', { class: 'general-findings', id: 'general-findings', attrs: { 'aria-live': 'polite' } });
+const planRoot = el('div', { class: 'plan', id: 'plan', attrs: { 'aria-live': 'polite', 'aria-busy': 'false' } },
+  el('p', { class: 'placeholder' }, 'Type a column name and a type to see the plan.'));
+const writeButton = el('vscode-button', { id: 'write', attrs: { disabled: '' } }, 'Write Migration Files');
+const runButton = el('vscode-button', { id: 'run', attrs: { secondary: '', disabled: '', hidden: '' } }, 'Run Migration');
+const copyButton = el('vscode-button', { id: 'copy', attrs: { secondary: '', disabled: '' } }, 'Copy SQL');
+const refreshButton = el('vscode-button', { id: 'refresh', attrs: { secondary: '', title: 'Re-read the table from the database' } }, 'Refresh facts');
+const actions = el('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': 'Plan actions' } }, writeButton, runButton, copyButton, refreshButton);
+const formSlot = el('section', { class: 'form-pane', attrs: { 'aria-label': 'Column' } }, el('p', { class: 'placeholder' }, 'Connecting…'));
+const planPane = el('section', { class: 'plan-pane', attrs: { 'aria-label': 'Plan' } }, actions, statusLine, general, planRoot);
+app.append(header, el('main', { class: 'layout' }, formSlot, planPane));
+
+function setStatus(level: Finding['severity'], message: string): void {
+  statusLine.className = `status ${level}`;
+  statusLine.textContent = message;
+}
+
+function renderHeader(ctx: WizardContext): void {
+  replaceChildren(header, [
+    el('h1', { id: 'title' }, 'Add a column to ', el('code', {}, `${ctx.table.schema}.${ctx.table.name}`)),
+    el('p', { class: 'facts' },
+      `${ctx.connection.name} · ${ctx.connection.dialect} ${ctx.connection.serverVersion} · ≈ ${formatRows(ctx.table.rows)} · ${formatBytes(ctx.table.bytes)} · migrations: ${ctx.migrationsTool}`),
+  ]);
+  runButton.toggleAttribute('hidden', !ctx.connection.allowRun);
+}
+
+function setEnabled(button: HTMLElement, on: boolean): void {
+  button.toggleAttribute('disabled', !on);
+}
+
+function actionable(): boolean {
+  return latest !== null && latest.plan !== null && !latest.findings.some((f) => f.severity === 'error');
+}
+
+function draftChanged(): void {
+  if (!form) return;
+  const draft = form.read();
+  vscodeApi.setState({ draft } satisfies SavedState);
+  vscodeApi.postMessage({ type: 'didChangeDraft', draft });
+  schedulePlan();
+}
+
+function schedulePlan(delay = PLAN_DEBOUNCE_MS): void {
+  if (timer !== undefined) clearTimeout(timer);
+  // The old plan stays on screen, dimmed, until the new one replaces it: no layout jump while refreshing.
+  planRoot.setAttribute('aria-busy', 'true');
+  planRoot.classList.add('refreshing');
+  timer = setTimeout(() => void computePlan(), delay);
+}
+
+async function computePlan(): Promise<void> {
+  if (!form) return;
+  const mine = ++revision;
+  try {
+    const result = await request('computePlan', { draft: form.read(), revision: mine });
+    if (result.revision !== revision) return; // a newer draft is on its way
+    latest = result;
+    showResult(result);
+  } catch (err) {
+    if (mine !== revision) return;
+    setStatus('error', `Planning failed: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    if (mine === revision) {
+      planRoot.setAttribute('aria-busy', 'false');
+      planRoot.classList.remove('refreshing');
+    }
+  }
+}
+
+function showResult(result: PlanResult): void {
+  if (!form) return;
+  const rest = form.showFindings(result.findings);
+  replaceChildren(general, rest.map((f) => el('li', { class: `finding ${f.severity}` }, el('span', { class: 'severity' }, f.severity), ' ', f.message, f.fix ? el('div', { class: 'fix' }, 'Safe alternative: ', f.fix) : null)));
+  if (result.error) setStatus('error', result.error);
+  else if (statusLine.classList.contains('error')) setStatus('info', '');
+  if (result.plan) renderPlan(planRoot, result.plan);
+  else if (!planRoot.querySelector('.placeholder')) {
+    replaceChildren(planRoot, [el('p', { class: 'placeholder' }, 'Fix the fields marked above to see the plan.')]);
+  }
+  const ok = actionable();
+  setEnabled(writeButton, ok);
+  setEnabled(runButton, ok);
+  setEnabled(copyButton, ok);
+}
+
+async function loadReferenceColumns(table: TableRef | null, selected: string): Promise<void> {
+  if (!form) return;
+  if (!table) { form.setReferenceColumns([], ''); return; }
+  try {
+    const { columns } = await request('listColumns', { table });
+    form.setReferenceColumns(columns, selected || (columns.includes('id') ? 'id' : columns[0] ?? ''));
+    draftChanged();
+  } catch (err) {
+    setStatus('error', `Could not list the columns of ${table.schema}.${table.name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+async function act(button: HTMLElement, run: (draft: ColumnDraft) => Promise<string>): Promise<void> {
+  if (!form || button.hasAttribute('disabled')) return;
+  setEnabled(button, false);
+  try {
+    setStatus('info', await run(form.read()));
+  } catch (err) {
+    setStatus('error', err instanceof Error ? err.message : String(err));
+  } finally {
+    setEnabled(button, actionable());
+  }
+}
+
+writeButton.addEventListener('click', () => void act(writeButton, async (draft) => {
+  const { files } = await request('writeMigration', { draft });
+  return files.length ? `Wrote ${files.length} file${files.length === 1 ? '' : 's'}: ${files.join(', ')}` : 'No files written.';
+}));
+runButton.addEventListener('click', () => void act(runButton, async (draft) => (await request('runMigration', { draft })).message));
+copyButton.addEventListener('click', () => void act(copyButton, async (draft) => {
+  const { characters } = await request('copySql', { draft });
+  return `Copied ${characters} characters of SQL.`;
+}));
+refreshButton.addEventListener('click', () => {
+  setStatus('info', 'Re-reading the table…');
+  vscodeApi.postMessage({ type: 'refreshFacts' });
+});
+
+function onInit(ctx: WizardContext, hostDraft: ColumnDraft | null): void {
+  renderHeader(ctx);
+  form = createForm(ctx, {
+    onChange: draftChanged,
+    onReferenceTable: (t) => void loadReferenceColumns(t, ''),
+  });
+  replaceChildren(formSlot, [form.root]);
+  const draft = savedDraft() ?? hostDraft;
+  if (draft) {
+    form.write(draft);
+    if (draft.references) void loadReferenceColumns(form.referencedTable(), draft.references.column);
+  }
+  schedulePlan(0);
+}
+
+function onMessage(msg: HostMessage): void {
+  switch (msg.type) {
+    case 'init': onInit(msg.context, msg.draft); break;
+    case 'didChangeContext':
+      renderHeader(msg.context);
+      setStatus('info', 'Table facts refreshed.');
+      schedulePlan(0);
+      break;
+    case 'status': setStatus(msg.level, msg.message); break;
+    case 'response':
+      if (!settle(msg)) console.error(`[column-wizard] response ${msg.id} (${msg.method}) answers no pending request`);
+      break;
+  }
+}
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const parsed = parseHostMessage(event.data);
@@ -7,8 +191,12 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     console.error(`[column-wizard] rejected host message: ${parsed.error}`);
     return;
   }
-  const title = document.getElementById('title');
-  if (title) title.textContent = `Add a column to ${parsed.value.table}`;
+  onMessage(parsed.value);
+});
+
+// Keyboard: Ctrl/Cmd+Enter writes the migration from anywhere in the form.
+window.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) writeButton.click();
 });
 
 vscodeApi.postMessage({ type: 'ready' });

@@ -1,0 +1,110 @@
+/**
+ * From the wizard's form (`ColumnDraft`, text as typed) to a `ColumnSpec` the planner takes. Pure: no vscode,
+ * so the webview tests' host side and the unit tests use it as it is.
+ */
+import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding } from '../../core/types';
+import type { ColumnDraft } from '../../protocol';
+
+export interface DraftSpec {
+  /** Null when the draft cannot become a spec yet (the findings say why, next to their fields). */
+  readonly spec: ColumnSpec | null;
+  readonly findings: readonly Finding[];
+}
+
+const TYPE_RE = /^\s*([a-z_][a-z0-9_]*(?:\s+[a-z_][a-z0-9_]*)*?)\s*(?:\(\s*([^)]*?)\s*\))?\s*((?:\s*(?:unsigned|with(?:out)?\s+time\s+zone))*)\s*(\[\])?\s*$/i;
+
+/** Parse a type as typed in the form: `varchar(40)`, `numeric(10, 2)`, `int unsigned`, `text[]`, `enum('a','b')`. */
+export function parseTypeText(text: string): ColumnType | string {
+  const m = TYPE_RE.exec(text);
+  if (!m) return `"${text.trim()}" is not a type the wizard can read; write it like varchar(40), numeric(10,2) or timestamptz.`;
+  const base = (m[1] ?? '').toLowerCase().replace(/\s+/g, ' ');
+  const suffix = (m[3] ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
+  const name = suffix.includes('time zone') ? `${base} ${suffix.replace(/\s*unsigned\s*/, '').trim()}` : base;
+  const inner = m[2];
+  let params: number[] = [];
+  let values: string[] | undefined;
+  if (inner !== undefined && inner !== '') {
+    if (base === 'enum' || base === 'set') {
+      values = [];
+      const re = /'((?:[^']|'')*)'\s*(,|$)/gy;
+      let v: RegExpExecArray | null;
+      let pos = 0;
+      while ((v = re.exec(inner)) !== null) {
+        values.push((v[1] ?? '').replace(/''/g, "'"));
+        pos = re.lastIndex;
+        if (v[2] === '') break;
+      }
+      if (pos !== inner.length || values.length === 0) return `The values of ${base.toUpperCase()}(…) must be quoted strings separated by commas, e.g. ${base}('draft','published').`;
+    } else {
+      const parts = inner.split(',').map((p) => p.trim());
+      if (parts.some((p) => !/^\d+$/.test(p))) return `Type parameters must be whole numbers: "${inner}" in ${text.trim()}.`;
+      params = parts.map(Number);
+    }
+  } else if (base === 'enum' || base === 'set') {
+    return `${base.toUpperCase()} needs its values, e.g. ${base}('draft','published').`;
+  }
+  return {
+    name,
+    params,
+    ...(m[4] ? { array: true } : {}),
+    ...(suffix.includes('unsigned') ? { unsigned: true } : {}),
+    ...(values ? { values } : {}),
+  };
+}
+
+/** A literal default as SQL text: numbers, booleans and NULL as they are, anything else as a quoted string. */
+export function literalSql(text: string, dialect: Dialect): string {
+  const t = text.trim();
+  if (/^'(?:[^'\\]|'')*'$/.test(t)) return t;
+  if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return t;
+  if (/^(true|false)$/i.test(t)) return t.toLowerCase();
+  if (/^null$/i.test(t)) return 'NULL';
+  // MySQL/MariaDB treat a backslash in a string as an escape (unless NO_BACKSLASH_ESCAPES): double it there.
+  const body = dialect === 'postgres' ? text : text.replace(/\\/g, '\\\\');
+  return `'${body.replace(/'/g, "''")}'`;
+}
+
+function error(field: NonNullable<Finding['field']>, code: string, message: string): Finding {
+  return { code, severity: 'error', field, message };
+}
+
+/** Turn the draft into a spec, with the findings the form can show before any planning. */
+export function draftToSpec(draft: ColumnDraft, dialect: Dialect, existingColumns: readonly string[] = []): DraftSpec {
+  const findings: Finding[] = [];
+  const name = draft.name.trim();
+  if (name === '') findings.push(error('name', 'draft.name-missing', 'Name the column.'));
+  else if (existingColumns.some((c) => (dialect === 'postgres' ? c === name : c.toLowerCase() === name.toLowerCase()))) {
+    findings.push(error('name', 'draft.name-taken', `The table already has a column named "${name}".`));
+  }
+  let type: ColumnType | null = null;
+  if (draft.type.trim() === '') findings.push(error('type', 'draft.type-missing', 'Choose a type, e.g. ' + (dialect === 'postgres' ? 'text or timestamptz.' : 'varchar(255) or datetime.')));
+  else {
+    const parsed = parseTypeText(draft.type);
+    if (typeof parsed === 'string') findings.push(error('type', 'draft.type-unreadable', parsed));
+    else type = parsed;
+  }
+  let def: ColumnDefault = { kind: 'none' };
+  if (draft.defaultKind !== 'none') {
+    if (draft.defaultText.trim() === '') {
+      findings.push(error('default', 'draft.default-missing', draft.defaultKind === 'literal' ? 'Type the default value, or choose "No default".' : 'Type the default expression, e.g. now(), or choose "No default".'));
+    } else if (draft.defaultKind === 'literal') def = { kind: 'literal', value: literalSql(draft.defaultText, dialect) };
+    else def = { kind: 'expression', sql: draft.defaultText.trim() };
+  }
+  if (draft.references && draft.references.column.trim() === '') {
+    findings.push(error('references', 'draft.fk-column-missing', `Choose the column of ${draft.references.table} the foreign key points at.`));
+  }
+  if (findings.length > 0 || type === null) return { spec: null, findings };
+  const check = draft.check.trim();
+  const spec: ColumnSpec = {
+    name,
+    type,
+    nullable: draft.nullable,
+    default: def,
+    ...(draft.unique ? { unique: true } : {}),
+    ...(draft.index ? { index: true } : {}),
+    ...(draft.references ? { references: { ...draft.references } } : {}),
+    ...(check ? { check } : {}),
+    ...(dialect !== 'postgres' && draft.position.kind !== 'last' ? { position: draft.position } : {}),
+  };
+  return { spec, findings };
+}

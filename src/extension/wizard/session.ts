@@ -1,0 +1,115 @@
+/**
+ * The host side of the wizard protocol, free of `vscode`: it validates what the webview sends, waits for `ready`,
+ * answers each request exactly once, and posts notifications. The panel supplies the backend and the `post`
+ * function; the webview tests run this same class in node against the real page.
+ */
+import {
+  parseWebviewMessage, type ColumnDraft, type HostMessage, type PlanResult, type RequestMessage, type RequestMethod, type Requests,
+  type ResponseMessage, type WizardContext,
+} from '../../protocol';
+import type { Severity, TableRef } from '../../core/types';
+
+/** What the session needs from the rest of the extension. Every method may throw: the message goes back as the response's error. */
+export interface WizardBackend {
+  /** The table's context; `refresh` re-reads the facts from the database. */
+  context(refresh: boolean): Promise<WizardContext>;
+  computePlan(draft: ColumnDraft): Promise<Omit<PlanResult, 'revision'>>;
+  listColumns(table: TableRef): Promise<readonly string[]>;
+  writeMigration(draft: ColumnDraft): Promise<readonly string[]>;
+  runMigration(draft: ColumnDraft): Promise<{ readonly started: boolean; readonly message: string }>;
+  /** Copies the plan's SQL; returns the number of characters copied. */
+  copySql(draft: ColumnDraft): Promise<number>;
+}
+
+export interface SessionLog {
+  info(component: string, message: string): void;
+  error(component: string, message: string, err?: unknown): void;
+}
+
+type Handlers = { readonly [M in RequestMethod]: (params: Requests[M]['params']) => Promise<Requests[M]['result']> };
+
+export class WizardSession {
+  private ready = false;
+  private draft: ColumnDraft | null;
+  private readonly handlers: Handlers;
+
+  constructor(
+    private readonly backend: WizardBackend,
+    private readonly post: (message: HostMessage) => void | PromiseLike<unknown>,
+    private readonly log: SessionLog,
+    initialDraft: ColumnDraft | null = null,
+  ) {
+    this.draft = initialDraft;
+    // A mapped type: a request method without a handler does not compile.
+    this.handlers = {
+      computePlan: async ({ draft, revision }) => ({ ...(await backend.computePlan(draft)), revision }),
+      listColumns: async ({ table }) => ({ columns: await backend.listColumns(table) }),
+      writeMigration: async ({ draft }) => ({ files: await backend.writeMigration(draft) }),
+      runMigration: async ({ draft }) => backend.runMigration(draft),
+      copySql: async ({ draft }) => ({ characters: await backend.copySql(draft) }),
+    };
+  }
+
+  /** The last draft the webview reported (kept to restore a panel the webview lost). */
+  get currentDraft(): ColumnDraft | null {
+    return this.draft;
+  }
+
+  /** Handle one raw message from the webview. Resolves when its answer (if any) has been posted. */
+  async receive(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.log.error('wizard', `rejected a webview message: ${parsed.error}`);
+      return;
+    }
+    const msg = parsed.value;
+    if (msg.type === 'ready') {
+      this.ready = true;
+      await this.send(async () => ({ type: 'init', context: await this.backend.context(false), draft: this.draft }));
+      return;
+    }
+    if (!this.ready) {
+      this.log.error('wizard', `rejected "${msg.type}" before the webview said ready`);
+      return;
+    }
+    switch (msg.type) {
+      case 'didChangeDraft': this.draft = msg.draft; return;
+      case 'refreshFacts': await this.send(async () => ({ type: 'didChangeContext', context: await this.backend.context(true) })); return;
+      case 'request': await this.answer(msg); return;
+    }
+  }
+
+  /** A notification to the webview; dropped (and logged) before `ready`, as the page would not hear it. */
+  notify(level: Severity, message: string): void {
+    if (!this.ready) return;
+    void this.post({ type: 'status', level, message });
+  }
+
+  /** The webview was reloaded (panel re-shown without retained context): wait for its next `ready`. */
+  reset(): void {
+    this.ready = false;
+  }
+
+  private async send(build: () => Promise<HostMessage>): Promise<void> {
+    try {
+      await this.post(await build());
+    } catch (err) {
+      this.log.error('wizard', 'could not prepare a message for the webview', err);
+      await this.post({ type: 'status', level: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private async answer(msg: RequestMessage): Promise<void> {
+    const handler = this.handlers[msg.method] as (p: unknown) => Promise<unknown>;
+    let response: ResponseMessage;
+    try {
+      const result = await handler(msg.params);
+      response = { type: 'response', id: msg.id, method: msg.method, ok: true, result } as ResponseMessage;
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      this.log.error('wizard', `${msg.method} failed`, err);
+      response = { type: 'response', id: msg.id, method: msg.method, ok: false, error };
+    }
+    await this.post(response);
+  }
+}

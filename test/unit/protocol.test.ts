@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Plan } from '../../src/core/types';
+import { EMPTY_DRAFT, draftFieldOf, parseHostMessage, parseWebviewMessage, type ColumnDraft, type WizardContext } from '../../src/protocol';
+
+const draft: ColumnDraft = { ...EMPTY_DRAFT, name: 'archived_at', type: 'timestamptz' };
+
+const context: WizardContext = {
+  connection: { name: 'local', dialect: 'postgres', serverVersion: '15.4', allowRun: true },
+  table: { schema: 'public', name: 'orders', rows: 1_000_000, bytes: 123_456_789 },
+  columns: ['id', 'total'],
+  tables: [{ schema: 'public', name: 'customers' }],
+  migrationsTool: 'dbmate',
+};
+
+const plan: Plan = {
+  dialect: 'postgres',
+  serverVersion: '15.4',
+  table: { schema: 'public', name: 'orders', rows: 1_000_000, bytes: 123_456_789 },
+  column: { name: 'archived_at', type: { name: 'timestamptz', params: [] }, nullable: true, default: { kind: 'none' } },
+  phases: [{
+    kind: 'expand', title: 'Add the column', transactional: true,
+    steps: [{
+      sql: 'ALTER TABLE "public"."orders" ADD COLUMN "archived_at" timestamptz', lock: 'ACCESS EXCLUSIVE',
+      blocks: { reads: true, writes: true }, rewrite: false, estimate: { lockSeconds: 0.01, totalSeconds: 0.01, basis: 'default' },
+      why: 'catalog-only change', lockTimeoutSql: "SET lock_timeout = '2s'",
+      verified: { lock: 'ACCESS EXCLUSIVE', rewrite: false, agrees: true },
+    }],
+  }],
+  warnings: [{ code: 'x', severity: 'warning', message: 'm', fix: 'f' }],
+  rollout: ['deploy code that writes the column'],
+};
+
+/** Structured-clone the way postMessage does (JSON is close enough for plain data). */
+const wire = <T>(v: T): unknown => JSON.parse(JSON.stringify(v));
+
+function rejects(result: { ok: boolean; error?: string }, pattern: RegExp): void {
+  assert.equal(result.ok, false, 'expected a rejection');
+  assert.match(result.error ?? '', pattern);
+}
+
+describe('protocol: webview → host', () => {
+  it('accepts ready, didChangeDraft, refreshFacts and every request with valid params', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { ok: true, value: { type: 'ready' } });
+    assert.deepEqual(parseWebviewMessage({ type: 'refreshFacts' }), { ok: true, value: { type: 'refreshFacts' } });
+    const d = parseWebviewMessage(wire({ type: 'didChangeDraft', draft }));
+    assert.ok(d.ok && d.value.type === 'didChangeDraft');
+    assert.deepEqual(d.value.draft, draft);
+    const requests = [
+      { type: 'request', id: 1, method: 'computePlan', params: { draft, revision: 3 } },
+      { type: 'request', id: 2, method: 'listColumns', params: { table: { schema: 'public', name: 'customers' } } },
+      { type: 'request', id: 3, method: 'writeMigration', params: { draft } },
+      { type: 'request', id: 4, method: 'runMigration', params: { draft } },
+      { type: 'request', id: 5, method: 'copySql', params: { draft } },
+    ];
+    for (const r of requests) assert.deepEqual(parseWebviewMessage(wire(r)), { ok: true, value: r }, r.method);
+  });
+
+  it('keeps a foreign key and an AFTER position, and drops keys the protocol does not know', () => {
+    const withFk = { ...draft, references: { table: 'customers', column: 'id', onDelete: 'CASCADE' }, position: { kind: 'after', column: 'total' }, extra: '<script>' };
+    const r = parseWebviewMessage(wire({ type: 'didChangeDraft', draft: withFk }));
+    assert.ok(r.ok && r.value.type === 'didChangeDraft');
+    assert.deepEqual(r.value.draft.references, { table: 'customers', column: 'id', onDelete: 'CASCADE' });
+    assert.deepEqual(r.value.draft.position, { kind: 'after', column: 'total' });
+    assert.equal('extra' in r.value.draft, false);
+  });
+
+  it('rejects non-objects, unknown types and unknown methods with a specific reason', () => {
+    rejects(parseWebviewMessage(null), /not an object/);
+    rejects(parseWebviewMessage('ready'), /not an object/);
+    rejects(parseWebviewMessage([]), /not an object/);
+    rejects(parseWebviewMessage({}), /no string "type"/);
+    rejects(parseWebviewMessage({ type: 'init' }), /unknown webview message type "init"/);
+    rejects(parseWebviewMessage({ type: 'request', id: 1, method: 'dropTable', params: {} }), /request\.method must be one of/);
+  });
+
+  it('rejects a request without a usable id', () => {
+    rejects(parseWebviewMessage({ type: 'request', method: 'copySql', params: { draft } }), /request\.id must be a finite number/);
+    rejects(parseWebviewMessage({ type: 'request', id: -1, method: 'copySql', params: { draft } }), /request\.id must be a non-negative integer/);
+    rejects(parseWebviewMessage({ type: 'request', id: 1.5, method: 'copySql', params: { draft } }), /non-negative integer/);
+  });
+
+  it('names the exact bad field of a draft', () => {
+    const bad = (patch: Record<string, unknown>) => parseWebviewMessage(wire({ type: 'request', id: 1, method: 'computePlan', params: { draft: { ...draft, ...patch }, revision: 1 } }));
+    rejects(bad({ nullable: 'yes' }), /request\(computePlan\)\.params\.draft\.nullable must be true or false/);
+    rejects(bad({ name: 42 }), /draft\.name must be a string/);
+    rejects(bad({ defaultKind: 'random' }), /draft\.defaultKind must be one of "none", "literal", "expression"/);
+    rejects(bad({ position: { kind: 'after' } }), /draft\.position\.column must be a string/);
+    rejects(bad({ position: { kind: 'middle' } }), /draft\.position\.kind must be one of/);
+    rejects(bad({ references: { table: 't' } }), /draft\.references\.column must be a string/);
+    rejects(bad({ references: { table: 't', column: 'id', onDelete: 'DROP' } }), /onDelete must be one of/);
+    rejects(bad({ check: 'x'.repeat(100_001) }), /draft\.check is longer than 100000 characters/);
+    rejects(parseWebviewMessage({ type: 'request', id: 1, method: 'computePlan', params: { draft } }), /params\.revision must be a finite number/);
+    rejects(parseWebviewMessage({ type: 'request', id: 1, method: 'listColumns', params: { table: { name: 'x' } } }), /params\.table\.schema must be a string/);
+  });
+});
+
+describe('protocol: host → webview', () => {
+  it('accepts init, didChangeContext, status and responses to every method', () => {
+    const init = { type: 'init', context, draft: null };
+    assert.deepEqual(parseHostMessage(wire(init)), { ok: true, value: init });
+    assert.deepEqual(parseHostMessage(wire({ type: 'init', context, draft })), { ok: true, value: { type: 'init', context, draft } });
+    assert.deepEqual(parseHostMessage({ type: 'status', level: 'info', message: 'ok' }), { ok: true, value: { type: 'status', level: 'info', message: 'ok' } });
+    const responses = [
+      { type: 'response', id: 1, method: 'computePlan', ok: true, result: { revision: 2, findings: [{ code: 'c', severity: 'error', message: 'm', field: 'name' }], plan } },
+      { type: 'response', id: 2, method: 'computePlan', ok: true, result: { revision: 3, findings: [], plan: null, error: 'connection lost' } },
+      { type: 'response', id: 3, method: 'listColumns', ok: true, result: { columns: ['id'] } },
+      { type: 'response', id: 4, method: 'writeMigration', ok: true, result: { files: ['db/migrations/1_add.sql'] } },
+      { type: 'response', id: 5, method: 'runMigration', ok: true, result: { started: false, message: 'not allowed' } },
+      { type: 'response', id: 6, method: 'copySql', ok: true, result: { characters: 12 } },
+      { type: 'response', id: 7, method: 'copySql', ok: false, error: 'no plan' },
+    ];
+    for (const r of responses) assert.deepEqual(parseHostMessage(wire(r)), { ok: true, value: r }, `${r.method} ${r.id}`);
+  });
+
+  it('checks the plan inside a computePlan response down to each step', () => {
+    const withStep = (patch: Record<string, unknown>) => {
+      const p = wire(plan) as { phases: { steps: Record<string, unknown>[] }[] };
+      Object.assign(p.phases[0]!.steps[0]!, patch);
+      return parseHostMessage({ type: 'response', id: 1, method: 'computePlan', ok: true, result: { revision: 1, findings: [], plan: p } });
+    };
+    assert.equal(withStep({}).ok, true);
+    rejects(withStep({ lock: 'TOTAL LOCK' }), /plan\.phases\[0\]\.steps\[0\]\.lock must be one of/);
+    rejects(withStep({ blocks: { reads: true } }), /steps\[0\]\.blocks\.writes must be true or false/);
+    rejects(withStep({ estimate: { lockSeconds: -1, totalSeconds: 1, basis: 'default' } }), /estimates cannot be negative/);
+    rejects(withStep({ estimate: { lockSeconds: 1, totalSeconds: Infinity, basis: 'default' } }), /totalSeconds must be a finite number/);
+    rejects(withStep({ sql: 5 }), /steps\[0\]\.sql must be a string/);
+    rejects(withStep({ verified: { lock: 'SHARE', rewrite: false } }), /verified\.agrees must be true or false/);
+  });
+
+  it('rejects a response whose result does not fit its method, and malformed findings and contexts', () => {
+    rejects(parseHostMessage({ type: 'response', id: 1, method: 'listColumns', ok: true, result: { files: [] } }), /response\(listColumns\)\.result\.columns must be an array/);
+    rejects(parseHostMessage({ type: 'response', id: 1, method: 'writeMigration', ok: true, result: { files: [1] } }), /result\.files\[0\] must be a string/);
+    rejects(parseHostMessage({ type: 'response', id: 1, method: 'copySql', ok: false }), /response\(copySql\)\.error must be a string/);
+    rejects(parseHostMessage({ type: 'response', id: 1, method: 'copySql', ok: 'yes', result: { characters: 1 } }), /response\.ok must be true or false/);
+    rejects(parseHostMessage({ type: 'response', id: 1, method: 'computePlan', ok: true, result: { revision: 1, findings: [{ code: 'c', severity: 'fatal', message: 'm' }], plan: null } }), /findings\[0\]\.severity must be one of/);
+    rejects(parseHostMessage({ type: 'response', id: 1, method: 'computePlan', ok: true, result: { revision: 1, findings: [{ code: 'c', severity: 'error', message: 'm', field: 'color' }], plan: null } }), /findings\[0\]\.field must be one of/);
+    rejects(parseHostMessage(wire({ type: 'init', context: { ...context, connection: { ...context.connection, dialect: 'oracle' } }, draft: null })), /init\.context\.connection\.dialect must be one of/);
+    rejects(parseHostMessage(wire({ type: 'init', context: { ...context, tables: [{ schema: 'public' }] }, draft: null })), /init\.context\.tables\[0\]\.name must be a string/);
+    rejects(parseHostMessage({ type: 'status', level: 'debug', message: 'x' }), /status\.level must be one of/);
+    rejects(parseHostMessage({ type: 'ready' }), /unknown host message type "ready"/);
+  });
+});
+
+describe('protocol: where findings are shown', () => {
+  it('maps spec fields onto the form fields, and fields the form lacks onto the nearest one', () => {
+    assert.equal(draftFieldOf('name'), 'name');
+    assert.equal(draftFieldOf('references'), 'references');
+    assert.equal(draftFieldOf('generated'), 'default');
+    assert.equal(draftFieldOf('collation'), 'type');
+    assert.equal(draftFieldOf(undefined), undefined);
+  });
+});
