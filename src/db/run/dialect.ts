@@ -1,0 +1,66 @@
+import type { TableRef } from '../../core/types';
+import type { DatabaseClient } from '../client';
+
+export type Engine = 'postgres' | 'mysql';
+
+export function engineOf(client: DatabaseClient): Engine {
+  return client.options.engine;
+}
+
+// TODO(planner): switch to src/core/sql.ts quoteIdent/qualifiedTable once it lands; same rules.
+/** Quote an identifier by the engine's rules; a NUL byte is refused, as both servers refuse it. */
+export function ident(engine: Engine, name: string): string {
+  if (name.length === 0 || name.includes('\0')) throw new Error(`Invalid identifier ${JSON.stringify(name)}`);
+  return engine === 'postgres' ? `"${name.replace(/"/g, '""')}"` : `\`${name.replace(/`/g, '``')}\``;
+}
+
+export function qualified(engine: Engine, t: TableRef): string {
+  return `${ident(engine, t.schema)}.${ident(engine, t.name)}`;
+}
+
+/** `$1` on PostgreSQL, `?` on MySQL/MariaDB. */
+export function placeholder(engine: Engine, n: number): string {
+  return engine === 'postgres' ? `$${n}` : '?';
+}
+
+/** The server session id of a connection (PostgreSQL backend pid, MySQL/MariaDB connection id). */
+export async function sessionId(client: DatabaseClient): Promise<number> {
+  const sql = engineOf(client) === 'postgres' ? 'SELECT pg_backend_pid() AS id' : 'SELECT CONNECTION_ID() AS id';
+  const [row] = await client.query<{ id: number | string }>(sql);
+  return Number(row!.id);
+}
+
+/** Set the per-session lock timeout. MySQL/MariaDB count in whole seconds (≥ 1); InnoDB row locks get the same bound. */
+export async function setLockTimeout(client: DatabaseClient, ms: number): Promise<void> {
+  if (engineOf(client) === 'postgres') {
+    await client.query(`SET lock_timeout = ${Math.max(1, Math.round(ms))}`);
+  } else {
+    const s = Math.max(1, Math.ceil(ms / 1000));
+    await client.query(`SET SESSION lock_wait_timeout = ${s}`);
+    await client.query(`SET SESSION innodb_lock_wait_timeout = ${s}`);
+  }
+}
+
+/** Set the per-statement time limit (0 = none). MySQL's max_execution_time covers SELECT only, so DDL there is unbounded. */
+export async function setStatementTimeout(client: DatabaseClient, ms: number): Promise<void> {
+  if (engineOf(client) === 'postgres') {
+    await client.query(`SET statement_timeout = ${Math.max(0, Math.round(ms))}`);
+    return;
+  }
+  const info = await client.serverInfo();
+  if (info.dialect === 'mariadb') await client.query(`SET SESSION max_statement_time = ${Math.max(0, ms) / 1000}`);
+  else await client.query(`SET SESSION max_execution_time = ${Math.max(0, Math.round(ms))}`);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,93 @@
+import type { LockRisk, TableRef } from '../../core/types';
+import type { DatabaseClient } from '../client';
+import { engineOf } from './dialect';
+
+interface DriverError { code?: string; errno?: number; message?: string; fatal?: boolean }
+
+function codeOf(err: unknown): { code: string | undefined; errno: number | undefined; message: string } {
+  // The driver's error, or a translated error that keeps it as `cause`.
+  const e = (err ?? {}) as DriverError & { cause?: DriverError };
+  const inner = e.cause && typeof e.cause === 'object' ? e.cause : {};
+  const code = [e.code, inner.code].find((c) => typeof c === 'string');
+  const errno = [e.errno, inner.errno, /^\d+$/.test(code ?? '') ? Number(code) : undefined].find((n) => typeof n === 'number');
+  return { code, errno, message: String(e.message ?? err) };
+}
+
+/** PostgreSQL 55P03 lock_not_available; MySQL/MariaDB 1205 (lock_wait_timeout for metadata locks, innodb_lock_wait_timeout for rows). */
+export function isLockTimeout(err: unknown): boolean {
+  const { code, errno } = codeOf(err);
+  return code === '55P03' || errno === 1205 || code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
+/** Deadlocks are retried like lock timeouts: the server rolled the victim back. */
+export function isDeadlock(err: unknown): boolean {
+  const { code, errno } = codeOf(err);
+  return code === '40P01' || errno === 1213 || code === 'ER_LOCK_DEADLOCK';
+}
+
+export function isStatementTimeout(err: unknown): boolean {
+  const { code, errno } = codeOf(err);
+  return code === '57014' || errno === 1969 || errno === 3024;
+}
+
+/** The session is gone: killed (pg_terminate_backend, KILL), server restarted, network cut. */
+export function isConnectionLost(err: unknown): boolean {
+  const { code, errno, message } = codeOf(err);
+  if (code === '57P01' || code === '57P02' || code === '57P03' || code === 'ECONNRESET' || code === 'EPIPE') return true;
+  if (code === 'PROTOCOL_CONNECTION_LOST' || code === 'ER_CONNECTION_KILLED' || errno === 1927 || errno === 2013 || errno === 2006) return true;
+  if ((err as DriverError | undefined)?.fatal === true || ((err as { cause?: DriverError } | undefined)?.cause?.fatal === true)) return true;
+  return /Connection terminated|connection is in closed state|Client has encountered a connection error|Connection lost|not queryable/i.test(message);
+}
+
+/** A DDL statement whose effect is already there (re-run after a crash between the statement and the state write). */
+export function isAlreadyApplied(err: unknown): boolean {
+  const { code, errno } = codeOf(err);
+  // 42701 duplicate_column, 42P07 duplicate_table (index), 42710 duplicate_object (constraint), 42704 undefined_object (drop)
+  if (code === '42701' || code === '42P07' || code === '42710' || code === '42704') return true;
+  // 1060 duplicate column, 1061 duplicate key name, 1091 can't drop (absent), 1826 duplicate FK, 4028 duplicate constraint (MariaDB), 3822 (MySQL)
+  return errno === 1060 || errno === 1061 || errno === 1091 || errno === 1826 || errno === 4028 || errno === 3822;
+}
+
+export function describeError(err: unknown): string {
+  const { code, errno, message } = codeOf(err);
+  const tag = code && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : errno ? ` (error ${errno})` : '';
+  return `${message}${tag}`;
+}
+
+/**
+ * Sessions that hold a lock on the table (PostgreSQL) or an open transaction (MySQL/MariaDB, where metadata
+ * locks are not visible without performance_schema): what a lock timeout was waiting for.
+ */
+export async function findBlockers(client: DatabaseClient, table: TableRef): Promise<LockRisk[]> {
+  if (engineOf(client) === 'postgres') {
+    const rows = await client.query<{ pid: number; age: number | null; state: string | null; query: string | null; mode: string }>(
+      `SELECT a.pid, EXTRACT(EPOCH FROM now() - COALESCE(a.xact_start, a.query_start))::float8 AS age, a.state, left(a.query, 300) AS query,
+              string_agg(DISTINCT l.mode, ',') AS mode
+         FROM pg_locks l
+         JOIN pg_class c ON c.oid = l.relation
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'relation' AND l.granted AND n.nspname = $1 AND c.relname = $2 AND a.pid <> pg_backend_pid()
+        GROUP BY a.pid, a.xact_start, a.query_start, a.state, a.query
+        ORDER BY age DESC NULLS LAST`,
+      [table.schema, table.name],
+    );
+    return rows.map((r) => ({ pid: r.pid, ageSeconds: Math.round((r.age ?? 0) * 10) / 10, state: r.state ?? '', query: r.query ?? '', lockMode: r.mode }));
+  }
+  const rows = await client.query<{ id: number; age: number | null; state: string | null; query: string | null; cmd: string | null }>(
+    `SELECT p.ID AS id, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS age, p.STATE AS state, p.COMMAND AS cmd,
+            LEFT(COALESCE(t.trx_query, p.INFO, ''), 300) AS query
+       FROM information_schema.INNODB_TRX t
+       JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
+      WHERE p.ID <> CONNECTION_ID()
+      ORDER BY t.trx_started`,
+  );
+  return rows.map((r) => ({ pid: Number(r.id), ageSeconds: Number(r.age ?? 0), state: r.state || r.cmd || '', query: r.query ?? '' }));
+}
+
+export function describeBlockers(blockers: readonly LockRisk[]): string {
+  if (blockers.length === 0) return 'No blocking session is visible now (it may have ended).';
+  return `Blocking sessions: ${blockers
+    .map((b) => `pid ${b.pid} (${b.ageSeconds}s${b.lockMode ? `, ${b.lockMode}` : ''}${b.state ? `, ${b.state}` : ''}): ${b.query ? JSON.stringify(b.query.slice(0, 120)) : '(no query text)'}`)
+    .join('; ')}.`;
+}

@@ -1,0 +1,342 @@
+/**
+ * The runner: executes a Plan phase by phase on a local database with lock timeouts and retries, a keyset-batched
+ * backfill, a migration lock, and state saved after every step and batch so an interrupted run resumes.
+ */
+import type { LockRisk, Plan, Step } from '../../core/types';
+import type { DatabaseClient } from '../client';
+import { runBackfill } from './backfill';
+import { engineOf, ident, sessionId, setLockTimeout, setStatementTimeout, type Engine } from './dialect';
+import { describeBlockers, describeError, findBlockers, isAlreadyApplied, isConnectionLost, isLockTimeout } from './errors';
+import { assertRunAllowed } from './guard';
+import { findBatchKey } from './keys';
+import { acquireMigrationLock, releaseMigrationLock } from './migrationLock';
+import { buildReport, sizeSnapshot } from './report';
+import { resolvePolicy, withLockRetry } from './retry';
+import { newRunId, planHash, RunStore } from './state';
+import { RunFailure, type RetryPolicy, type RunOptions, type RunOutcome, type RunProgress, type RunState, type StepLog } from './types';
+
+export const DEFAULT_RUN_LOCK_TIMEOUT_MS = 2_000;
+
+/** Statements PostgreSQL refuses inside a transaction block. */
+export function isNonTransactional(sql: string): boolean {
+  return /\bCONCURRENTLY\b/i.test(sql) || /^\s*(VACUUM|REINDEX|CREATE\s+DATABASE|ALTER\s+SYSTEM)\b/i.test(sql);
+}
+
+/** The index a `CREATE [UNIQUE] INDEX CONCURRENTLY` builds, unquoted (lower-cased when it was not quoted). */
+export function concurrentIndexName(sql: string): string | null {
+  const m = /CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s+ON\s/i.exec(sql);
+  if (!m) return null;
+  const raw = m[1]!;
+  return raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw.toLowerCase();
+}
+
+function dialectMatches(plan: Plan, engine: Engine): boolean {
+  return engine === 'postgres' ? plan.dialect === 'postgres' : plan.dialect === 'mysql' || plan.dialect === 'mariadb';
+}
+
+/** Resume information without running: the unfinished run for this plan's column, if any. */
+export async function findUnfinishedRun(client: DatabaseClient, plan: Plan): Promise<RunState | null> {
+  const store = new RunStore(client, plan.table.schema);
+  await store.ensure();
+  return store.findUnfinished(plan.table, plan.column.name);
+}
+
+/**
+ * Execute `plan` on the database behind `client` (a connection dedicated to the run), resuming an unfinished run
+ * of the same plan where it stopped. Resolves `completed` with the report, or `cancelled` (resumable); rejects with
+ * a RunFailure that says why, with the blocking sessions after exhausted lock-timeout retries.
+ */
+export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOptions = {}): Promise<RunOutcome> {
+  const engine = engineOf(client);
+  if (!dialectMatches(plan, engine)) {
+    throw new RunFailure(`The plan is for ${plan.dialect} but the connection is to ${engine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'}; plan again against this server.`, 'refused', null);
+  }
+  assertRunAllowed(client.options, options.allowRemote);
+  const policy = resolvePolicy(options.retry);
+  const table = { schema: plan.table.schema, name: plan.table.name };
+  const session = await sessionId(client);
+  await acquireMigrationLock(client, table);
+  let runId: string | null = null;
+  try {
+    const store = new RunStore(client, plan.table.schema);
+    await store.ensure();
+    const hash = planHash(plan);
+    let state = await store.findUnfinished(table, plan.column.name);
+    if (state && state.planHash !== hash) {
+      if (!options.abandonPrevious) {
+        throw new RunFailure(
+          `An unfinished run (${state.runId}, ${state.status}) of a different plan for ${table.schema}.${table.name}.${plan.column.name} exists, stopped at phase ${state.phaseIndex + 1} step ${state.stepIndex + 1}. ` +
+            'Resume it with its own plan, or abandon it (CLI: --abandon-previous) after checking what it applied.',
+          'refused',
+          state.runId,
+        );
+      }
+      await store.update(state.runId, { status: 'abandoned', finished: true });
+      state = null;
+    }
+    const resumed = state !== null;
+    if (state) {
+      await store.update(state.runId, { status: 'running', error: null });
+    } else {
+      state = await store.create(newRunId(), plan, hash, await sizeSnapshot(client, table));
+    }
+    runId = state.runId;
+    const ctx = new RunContext(client, engine, plan, options, policy, store, state, session);
+    return await ctx.execute(resumed);
+  } catch (err) {
+    if (err instanceof RunFailure) throw err;
+    if (isConnectionLost(err)) {
+      throw new RunFailure(`The run's connection was lost (${describeError(err)}). Its state is saved; run the same plan again to resume.`, 'connection-lost', runId, [], { cause: err });
+    }
+    throw new RunFailure(describeError(err), 'statement', runId, [], { cause: err });
+  } finally {
+    await releaseMigrationLock(client, table).catch(() => undefined);
+  }
+}
+
+class RunContext {
+  private readonly steps: StepLog[] = [];
+  private readonly runId: string;
+
+  constructor(
+    private readonly client: DatabaseClient,
+    private readonly engine: Engine,
+    private readonly plan: Plan,
+    private readonly options: RunOptions,
+    private readonly policy: RetryPolicy,
+    private readonly store: RunStore,
+    private state: RunState,
+    private readonly session: number,
+  ) {
+    this.runId = state.runId;
+  }
+
+  private emit(p: Omit<RunProgress, 'runId' | 'sessionId' | 'phaseTitle'> & { phaseIndex: number }) {
+    this.options.onProgress?.({ runId: this.runId, sessionId: this.session, phaseTitle: this.plan.phases[p.phaseIndex]?.title ?? '', ...p });
+  }
+
+  private next(pi: number, si: number): { phaseIndex: number; stepIndex: number } {
+    const phase = this.plan.phases[pi]!;
+    return si + 1 < phase.steps.length ? { phaseIndex: pi, stepIndex: si + 1 } : { phaseIndex: pi + 1, stepIndex: 0 };
+  }
+
+  private lockTimeoutMs(): number {
+    return this.options.lockTimeoutMs ?? DEFAULT_RUN_LOCK_TIMEOUT_MS;
+  }
+
+  private statementTimeoutMs(step: Step): number {
+    if (this.options.statementTimeoutMs !== undefined) return this.options.statementTimeoutMs;
+    const estimate = step.estimate?.totalSeconds ?? 0;
+    return Math.max(60_000, Math.ceil(estimate * 10_000));
+  }
+
+  /** The lock timeout for a DDL step: the runner's option, else the plan's own statement, else the default. */
+  private async applyTimeouts(step: Step, local: boolean): Promise<void> {
+    const scope = local && this.engine === 'postgres' ? 'LOCAL ' : '';
+    if (this.options.lockTimeoutMs === undefined && step.lockTimeoutSql) {
+      await this.client.query(step.lockTimeoutSql);
+    } else if (scope) {
+      await this.client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(this.lockTimeoutMs()))}`);
+    } else {
+      await setLockTimeout(this.client, this.lockTimeoutMs());
+    }
+    if (scope) await this.client.query(`SET LOCAL statement_timeout = ${this.statementTimeoutMs(step)}`);
+    else await setStatementTimeout(this.client, this.statementTimeoutMs(step));
+  }
+
+  private onRetry(pi: number, si: number) {
+    return (attempt: number, delayMs: number, err: unknown) =>
+      this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: `attempt ${attempt} failed (${describeError(err)}); retrying in ${delayMs} ms` });
+  }
+
+  async execute(resumed: boolean): Promise<RunOutcome> {
+    const phases = this.plan.phases;
+    let pi = this.state.phaseIndex;
+    let si = this.state.stepIndex;
+    let started = this.state.stepStarted;
+    while (pi < phases.length) {
+      const phase = phases[pi]!;
+      if (si >= phase.steps.length) {
+        pi++;
+        si = 0;
+        continue;
+      }
+      if (this.options.signal?.aborted) return this.cancelled(pi, si, this.state.backfillRows);
+      const step = phase.steps[si]!;
+      const t0 = performance.now();
+      this.emit({ kind: 'step-start', phaseIndex: pi, stepIndex: si, message: step.sql });
+      try {
+        if (step.backfill) {
+          const outcome = await this.backfill(pi, si, step);
+          if (outcome) return outcome;
+        } else if (this.engine === 'postgres' && !isNonTransactional(step.sql)) {
+          await this.transactionalStep(pi, si, step, t0);
+        } else {
+          await this.autocommitStep(pi, si, step, started, t0);
+        }
+      } catch (err) {
+        throw await this.fail(err, pi, si);
+      }
+      this.emit({ kind: 'step-done', phaseIndex: pi, stepIndex: si });
+      ({ phaseIndex: pi, stepIndex: si } = this.next(pi, si));
+      started = false;
+      this.state = { ...this.state, backfillLastKey: null, backfillRows: 0 };
+    }
+    await this.store.update(this.runId, { status: 'completed', phaseIndex: pi, stepIndex: 0, stepStarted: false, finished: true });
+    await setStatementTimeout(this.client, 300_000);
+    const report = await buildReport(this.client, {
+      runId: this.runId,
+      dialect: this.plan.dialect,
+      table: this.state.table,
+      column: this.plan.column.name,
+      startedAt: this.state.startedAt,
+      before: this.state.before,
+      steps: this.steps,
+      resumed,
+    });
+    return { status: 'completed', runId: this.runId, report };
+  }
+
+  /** PostgreSQL: the step and the state's advance commit together, so a crash leaves exactly one of before/after. */
+  private async transactionalStep(pi: number, si: number, step: Step, t0: number): Promise<void> {
+    const nextPos = this.next(pi, si);
+    const { attempts } = await withLockRetry(async () => {
+      await this.client.query('BEGIN');
+      try {
+        await this.applyTimeouts(step, true);
+        await this.client.query(step.sql);
+        const s = this.store.updateSql(this.runId, { ...nextPos, stepStarted: false, backfillLastKey: null, backfillRows: 0 });
+        await this.client.query(s.sql, s.params);
+        await this.client.query('COMMIT');
+      } catch (err) {
+        await this.client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    }, this.policy, this.onRetry(pi, si), this.options.signal);
+    this.steps.push({ phaseIndex: pi, stepIndex: si, sql: step.sql, attempts, seconds: (performance.now() - t0) / 1000 });
+  }
+
+  /** A statement that commits on its own (MySQL/MariaDB DDL, PostgreSQL CONCURRENTLY): marked started, run, marked done. */
+  private async autocommitStep(pi: number, si: number, step: Step, resumingStarted: boolean, t0: number): Promise<void> {
+    await this.store.update(this.runId, { phaseIndex: pi, stepIndex: si, stepStarted: true });
+    await this.applyTimeouts(step, false);
+    const index = this.engine === 'postgres' ? concurrentIndexName(step.sql) : null;
+    let attempts = 0;
+    let skipped: string | undefined;
+    if (index) {
+      const r = await this.buildIndex(pi, si, step, index);
+      attempts = r.attempts;
+      skipped = r.skipped;
+    } else {
+      try {
+        attempts = (await withLockRetry(() => this.client.query(step.sql), this.policy, this.onRetry(pi, si), this.options.signal)).attempts;
+      } catch (err) {
+        // Applied before a crash that came ahead of the state write: the statement's effect is there already.
+        if (!(resumingStarted && isAlreadyApplied(err))) throw err;
+        attempts = 1;
+        skipped = `already applied before the interruption (${describeError(err)})`;
+      }
+    }
+    await this.store.update(this.runId, { ...this.next(pi, si), stepStarted: false, backfillLastKey: null, backfillRows: 0 });
+    this.steps.push({ phaseIndex: pi, stepIndex: si, sql: step.sql, attempts, seconds: (performance.now() - t0) / 1000, ...(skipped ? { skipped } : {}) });
+  }
+
+  private async indexValidity(name: string): Promise<boolean | null> {
+    const [row] = await this.client.query<{ valid: boolean }>(
+      `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = $2`,
+      [this.plan.table.schema, name],
+    );
+    return row ? row.valid : null;
+  }
+
+  private async dropIfInvalid(name: string): Promise<boolean> {
+    if ((await this.indexValidity(name)) !== false) return false;
+    await this.client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${ident('postgres', this.plan.table.schema)}.${ident('postgres', name)}`);
+    return true;
+  }
+
+  /** CREATE INDEX CONCURRENTLY, then pg_index.indisvalid: an invalid leftover is dropped concurrently and the build retried. */
+  private async buildIndex(pi: number, si: number, step: Step, name: string): Promise<{ attempts: number; skipped?: string }> {
+    if ((await this.indexValidity(name)) === true) return { attempts: 0, skipped: `index ${name} already exists and is valid` };
+    await this.dropIfInvalid(name);
+    const builds = this.options.indexAttempts ?? 3;
+    let attempts = 0;
+    for (let build = 1; build <= builds; build++) {
+      const r = await withLockRetry(async () => {
+        try {
+          await this.client.query(step.sql);
+        } catch (err) {
+          // A failed concurrent build leaves an INVALID index behind, which would make the retry fail with "exists".
+          if (!isConnectionLost(err)) await this.dropIfInvalid(name);
+          throw err;
+        }
+      }, this.policy, this.onRetry(pi, si), this.options.signal);
+      attempts += r.attempts;
+      if ((await this.indexValidity(name)) === true) return { attempts };
+      await this.dropIfInvalid(name);
+      this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: `index ${name} was built INVALID; dropped, building again (${build}/${builds})` });
+    }
+    throw new RunFailure(`Index ${name} was still invalid after ${builds} builds; it was dropped. Check for duplicate values or a failing expression.`, 'invalid-index', this.runId);
+  }
+
+  private async backfill(pi: number, si: number, step: Step): Promise<RunOutcome | null> {
+    const spec = step.backfill!;
+    const t0 = performance.now();
+    await this.store.update(this.runId, { phaseIndex: pi, stepIndex: si, stepStarted: true });
+    const key = await findBatchKey(this.client, spec.table, spec.column);
+    const resumeFrom = this.state.phaseIndex === pi && this.state.stepIndex === si
+      ? { lastKey: this.state.backfillLastKey, rowsDone: this.state.backfillRows, batchSize: this.state.batchSize }
+      : undefined;
+    const r = await runBackfill({
+      client: this.client,
+      engine: this.engine,
+      spec,
+      key,
+      store: { store: this.store, runId: this.runId },
+      ...(resumeFrom ? { resumeFrom } : {}),
+      ...(this.options.backfill ? { options: this.options.backfill } : {}),
+      ...(this.options.lag ? { lag: this.options.lag } : {}),
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+      retry: this.policy,
+      lockTimeoutMs: this.lockTimeoutMs(),
+      onProgress: (p) => this.emit({ ...p, phaseIndex: pi, stepIndex: si }),
+      onRetry: this.onRetry(pi, si),
+    });
+    if (r.status === 'cancelled') return this.cancelled(pi, si, r.rowsDone);
+    await this.store.update(this.runId, { ...this.next(pi, si), stepStarted: false, backfillLastKey: null, backfillRows: 0 });
+    this.steps.push({ phaseIndex: pi, stepIndex: si, sql: step.sql, attempts: 1, seconds: (performance.now() - t0) / 1000, rows: r.rowsDone, batches: r.batches });
+    return null;
+  }
+
+  private async cancelled(pi: number, si: number, rowsDone: number): Promise<RunOutcome> {
+    await this.store.update(this.runId, { status: 'cancelled' });
+    return { status: 'cancelled', runId: this.runId, phaseIndex: pi, stepIndex: si, rowsDone };
+  }
+
+  /** Turn an error into a RunFailure, saving `failed` with the reason when the connection still works. */
+  private async fail(err: unknown, pi: number, si: number): Promise<RunFailure> {
+    if (err instanceof RunFailure) {
+      await this.store.update(this.runId, { status: 'failed', error: err.message }).catch(() => undefined);
+      return err;
+    }
+    const where = `phase ${pi + 1} (${this.plan.phases[pi]?.title ?? ''}) step ${si + 1}`;
+    if (isConnectionLost(err)) {
+      return new RunFailure(`The run's connection was lost at ${where} (${describeError(err)}). Its state is saved; run the same plan again to resume.`, 'connection-lost', this.runId, [], { cause: err });
+    }
+    let blockers: LockRisk[] = [];
+    let message: string;
+    let kind: RunFailure['kind'] = 'statement';
+    if (isLockTimeout(err)) {
+      kind = 'lock-timeout';
+      blockers = await findBlockers(this.client, this.plan.table).catch(() => []);
+      const attempts = (err as { attempts?: number }).attempts ?? this.policy.maxAttempts;
+      message = `Lock timeout at ${where} after ${attempts} attempt${attempts === 1 ? '' : 's'} (lock timeout ${this.lockTimeoutMs()} ms each). ${describeBlockers(blockers)} ` +
+        'End or wait for those sessions, then run the same plan again to resume.';
+    } else {
+      message = `Failed at ${where}: ${describeError(err)}. Run the same plan again to resume from this step once the cause is fixed.`;
+    }
+    await this.store.update(this.runId, { status: 'failed', error: message }).catch(() => undefined);
+    return new RunFailure(message, kind, this.runId, blockers, { cause: err });
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Run state, persisted beside the table in `column_wizard_runs` so that a run interrupted by a crash, a killed
+ * connection or a cancel resumes at the step and batch where it stopped.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Plan, TableRef } from '../../core/types';
+import type { DatabaseClient } from '../client';
+import { engineOf, ident, placeholder, type Engine } from './dialect';
+import type { RunState, RunStatus, SizeSnapshot } from './types';
+
+export const STATE_TABLE = 'column_wizard_runs';
+
+export function stateTable(engine: Engine, schema: string): string {
+  return `${ident(engine, schema)}.${ident(engine, STATE_TABLE)}`;
+}
+
+/** The DDL of the state table; one row per run. */
+export function stateTableDdl(engine: Engine, schema: string): string {
+  const t = stateTable(engine, schema);
+  if (engine === 'postgres') {
+    return `CREATE TABLE IF NOT EXISTS ${t} (
+  run_id text PRIMARY KEY,
+  table_schema text NOT NULL,
+  table_name text NOT NULL,
+  column_name text NOT NULL,
+  plan_hash text NOT NULL,
+  plan text NOT NULL,
+  status text NOT NULL,
+  phase_index integer NOT NULL DEFAULT 0,
+  step_index integer NOT NULL DEFAULT 0,
+  step_started boolean NOT NULL DEFAULT false,
+  backfill_last_key text,
+  backfill_rows bigint NOT NULL DEFAULT 0,
+  batch_size integer,
+  before_sizes text,
+  error text,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz
+)`;
+  }
+  return `CREATE TABLE IF NOT EXISTS ${t} (
+  run_id varchar(64) NOT NULL PRIMARY KEY,
+  table_schema varchar(64) NOT NULL,
+  table_name varchar(64) NOT NULL,
+  column_name varchar(64) NOT NULL,
+  plan_hash varchar(64) NOT NULL,
+  plan longtext NOT NULL,
+  status varchar(16) NOT NULL,
+  phase_index int NOT NULL DEFAULT 0,
+  step_index int NOT NULL DEFAULT 0,
+  step_started tinyint(1) NOT NULL DEFAULT 0,
+  backfill_last_key text NULL,
+  backfill_rows bigint NOT NULL DEFAULT 0,
+  batch_size int NULL,
+  before_sizes text NULL,
+  error text NULL,
+  started_at datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  updated_at datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  finished_at datetime(3) NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+}
+
+/** Hash of what the run executes (SQL and backfill specs), not of estimates, so a re-computed plan of the same SQL resumes. */
+export function planHash(plan: Plan): string {
+  const essence = {
+    dialect: plan.dialect,
+    table: [plan.table.schema, plan.table.name],
+    column: plan.column.name,
+    phases: plan.phases.map((p) => ({ t: p.transactional, s: p.steps.map((s) => [s.sql, s.backfill ?? null]) })),
+  };
+  return createHash('sha256').update(JSON.stringify(essence)).digest('hex').slice(0, 32);
+}
+
+export function newRunId(): string {
+  const t = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `cw_${t}_${randomBytes(4).toString('hex')}`;
+}
+
+interface Row {
+  run_id: string; table_schema: string; table_name: string; column_name: string; plan_hash: string; status: string;
+  phase_index: number; step_index: number; step_started: boolean | number; backfill_last_key: string | null;
+  backfill_rows: number | string; batch_size: number | null; before_sizes: string | null; error: string | null;
+  started_at: Date | string; updated_at: Date | string; finished_at: Date | string | null;
+}
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : d instanceof Date ? d.toISOString() : String(d));
+
+function toState(r: Row): RunState {
+  return {
+    runId: r.run_id,
+    table: { schema: r.table_schema, name: r.table_name },
+    column: r.column_name,
+    planHash: r.plan_hash,
+    status: r.status as RunStatus,
+    phaseIndex: Number(r.phase_index),
+    stepIndex: Number(r.step_index),
+    stepStarted: r.step_started === true || Number(r.step_started) === 1,
+    backfillLastKey: r.backfill_last_key === null ? null : (JSON.parse(r.backfill_last_key) as string[]),
+    backfillRows: Number(r.backfill_rows),
+    batchSize: r.batch_size === null ? null : Number(r.batch_size),
+    before: r.before_sizes === null ? null : (JSON.parse(r.before_sizes) as SizeSnapshot),
+    error: r.error,
+    startedAt: iso(r.started_at)!,
+    updatedAt: iso(r.updated_at)!,
+    finishedAt: iso(r.finished_at),
+  };
+}
+
+const COLUMNS = 'run_id, table_schema, table_name, column_name, plan_hash, status, phase_index, step_index, step_started, backfill_last_key, backfill_rows, batch_size, before_sizes, error, started_at, updated_at, finished_at';
+
+export class RunStore {
+  readonly engine: Engine;
+  readonly table: string;
+  constructor(private readonly client: DatabaseClient, readonly schema: string) {
+    this.engine = engineOf(client);
+    this.table = stateTable(this.engine, schema);
+  }
+
+  private p(n: number): string {
+    return placeholder(this.engine, n);
+  }
+
+  async ensure(): Promise<void> {
+    await this.client.query(stateTableDdl(this.engine, this.schema));
+  }
+
+  /** The latest run on this column that has not completed or been abandoned. */
+  async findUnfinished(table: TableRef, column: string): Promise<RunState | null> {
+    const rows = await this.client.query<Row>(
+      `SELECT ${COLUMNS} FROM ${this.table}
+        WHERE table_schema = ${this.p(1)} AND table_name = ${this.p(2)} AND column_name = ${this.p(3)} AND status IN ('running', 'cancelled', 'failed')
+        ORDER BY started_at DESC LIMIT 1`,
+      [table.schema, table.name, column],
+    );
+    return rows[0] ? toState(rows[0]) : null;
+  }
+
+  async get(runId: string): Promise<RunState | null> {
+    const rows = await this.client.query<Row>(`SELECT ${COLUMNS} FROM ${this.table} WHERE run_id = ${this.p(1)}`, [runId]);
+    return rows[0] ? toState(rows[0]) : null;
+  }
+
+  async list(): Promise<RunState[]> {
+    const rows = await this.client.query<Row>(`SELECT ${COLUMNS} FROM ${this.table} ORDER BY started_at`);
+    return rows.map(toState);
+  }
+
+  async create(runId: string, plan: Plan, hash: string, before: SizeSnapshot | null): Promise<RunState> {
+    await this.client.query(
+      `INSERT INTO ${this.table} (run_id, table_schema, table_name, column_name, plan_hash, plan, status, before_sizes)
+       VALUES (${[1, 2, 3, 4, 5, 6].map((n) => this.p(n)).join(', ')}, 'running', ${this.p(7)})`,
+      [runId, plan.table.schema, plan.table.name, plan.column.name, hash, JSON.stringify(plan), before ? JSON.stringify(before) : null],
+    );
+    return (await this.get(runId))!;
+  }
+
+  /** Set some fields of a run; `updated_at` follows. */
+  async update(runId: string, fields: Partial<{ status: RunStatus; phaseIndex: number; stepIndex: number; stepStarted: boolean; backfillLastKey: readonly string[] | null; backfillRows: number; batchSize: number | null; error: string | null; finished: boolean }>): Promise<void> {
+    const { sql, params } = this.updateSql(runId, fields);
+    await this.client.query(sql, params);
+  }
+
+  /** The UPDATE statement for `update`, to embed in a transaction or a data-modifying CTE. Placeholders start at `from`. */
+  updateSql(runId: string, fields: Parameters<RunStore['update']>[1], from = 1): { sql: string; params: unknown[] } {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    const add = (col: string, v: unknown) => {
+      params.push(v);
+      sets.push(`${col} = ${this.p(from + params.length - 1)}`);
+    };
+    if (fields.status !== undefined) add('status', fields.status);
+    if (fields.phaseIndex !== undefined) add('phase_index', fields.phaseIndex);
+    if (fields.stepIndex !== undefined) add('step_index', fields.stepIndex);
+    if (fields.stepStarted !== undefined) add('step_started', this.engine === 'postgres' ? fields.stepStarted : fields.stepStarted ? 1 : 0);
+    if (fields.backfillLastKey !== undefined) add('backfill_last_key', fields.backfillLastKey === null ? null : JSON.stringify(fields.backfillLastKey));
+    if (fields.backfillRows !== undefined) add('backfill_rows', fields.backfillRows);
+    if (fields.batchSize !== undefined) add('batch_size', fields.batchSize);
+    if (fields.error !== undefined) add('error', fields.error === null ? null : fields.error.slice(0, 4000));
+    const now = this.engine === 'postgres' ? 'now()' : 'CURRENT_TIMESTAMP(3)';
+    sets.push(`updated_at = ${now}`);
+    if (fields.finished) sets.push(`finished_at = ${now}`);
+    params.push(runId);
+    return { sql: `UPDATE ${this.table} SET ${sets.join(', ')} WHERE run_id = ${this.p(from + params.length - 1)}`, params };
+  }
+}

@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { DatabaseClient } from '../../src/db/client';
+import { acquireMigrationLock, findBatchKey, formatReport, releaseMigrationLock, RunFailure, runPlan, RunStore, type RunProgress } from '../../src/db/run';
+import { dbTest, throwawayDatabase, type Engine } from './helpers';
+import { fullPlan, phase, plan, q, schemaOf, seedTable, step } from './run-helpers';
+
+async function mismatches(client: DatabaseClient, engine: Engine, t: string, column: string, expected: string): Promise<number> {
+  const [row] = await client.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${t} WHERE ${q(engine, column)} IS NULL OR ${q(engine, column)} <> ${expected}`);
+  return Number(row!.n);
+}
+
+for (const engine of ['postgres', 'mysql'] as const) {
+  describe(`runner on ${engine}`, () => {
+    const db = throwawayDatabase(engine);
+    const dialect = engine === 'postgres' ? 'postgres' : 'mariadb';
+
+    test('runs a full plan: every row backfilled in adaptive batches, NOT NULL and index applied, report and state written', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      await seedTable(d.client, engine, schema, 'orders', 5000);
+      const events: RunProgress[] = [];
+      const runner = await d.connect();
+      const out = await runPlan(runner, fullPlan(engine, schema, 'orders', 'doubled', 'id * 2'), {
+        backfill: { targetBatchMs: 5, initialBatchSize: 100 },
+        onProgress: (p) => events.push(p),
+      });
+      assert.equal(out.status, 'completed');
+      if (out.status !== 'completed') return;
+      const tbl = `${q(engine, schema)}.${q(engine, 'orders')}`;
+      assert.equal(await mismatches(d.client, engine, tbl, 'doubled', 'id * 2'), 0);
+      const batches = events.filter((e) => e.kind === 'batch');
+      assert.ok(batches.length >= 3, `expected several batches, got ${batches.length}`);
+      assert.equal(batches.at(-1)!.rowsDone, 5000);
+      assert.ok(batches.some((b) => b.batchSize !== 100), 'the batch size adapted');
+      assert.ok(batches.every((b) => b.rowsEstimated! >= 4000 && b.rowsPerSecond! >= 0));
+      assert.ok(batches.slice(0, -1).some((b) => typeof b.etaSeconds === 'number'));
+
+      const r = out.report;
+      assert.equal(r.columnDefinition?.nullable, false);
+      assert.match(r.columnDefinition!.type, /^int/);
+      assert.equal(r.indexes.length, 1);
+      assert.equal(r.indexes[0]!.name, 'orders_doubled_idx');
+      assert.equal(r.indexes[0]!.valid, true);
+      assert.ok((r.indexes[0]!.bytes ?? 0) > 0);
+      if (engine === 'postgres') assert.equal(typeof r.indexes[0]!.idxScan, 'number');
+      assert.ok(r.before && r.after.indexBytes > r.before.indexBytes, 'index storage grew');
+      assert.equal(r.analyzed, true);
+      assert.ok(r.explain && r.explain.plan.length > 0);
+      assert.match(formatReport(r), /Index orders_doubled_idx \(doubled\): valid/);
+      assert.equal(r.steps.length, engine === 'postgres' ? 7 : 4);
+
+      const store = new RunStore(d.client, schema);
+      const saved = await store.get(out.runId);
+      assert.equal(saved?.status, 'completed');
+      assert.equal(saved?.phaseIndex, 4);
+      assert.ok(saved?.finishedAt);
+    }));
+
+    test('walks a composite primary key in small fixed batches without skipping rows', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      const tbl = `${q(engine, schema)}.${q(engine, 'pairs')}`;
+      await d.client.query(`CREATE TABLE ${tbl} (a int NOT NULL, b varchar(20) NOT NULL, PRIMARY KEY (a, b))`);
+      const gen = engine === 'postgres'
+        ? `INSERT INTO ${tbl} SELECT g / 10, 'k' || (g % 10) FROM generate_series(0, 2999) g`
+        : `INSERT INTO ${tbl} SELECT seq DIV 10, CONCAT('k', seq MOD 10) FROM seq_0_to_2999`;
+      await d.client.query(gen);
+      const key = await findBatchKey(d.client, { schema, name: 'pairs' }, 'x');
+      assert.deepEqual(key.columns.map((c) => c.name), ['a', 'b']);
+      const p = plan(dialect, schema, 'pairs', 'x', [
+        phase('expand', [step(`ALTER TABLE ${tbl} ADD COLUMN ${q(engine, 'x')} int`)], true),
+        phase('backfill', [step('backfill', { backfill: { table: { schema, name: 'pairs' }, column: 'x', valueSql: `a * 100 + length(b)` } })]),
+      ]);
+      const events: RunProgress[] = [];
+      const out = await runPlan(await d.connect(), p, { backfill: { fixedBatchSize: 7 }, onProgress: (e) => events.push(e) });
+      assert.equal(out.status, 'completed');
+      assert.equal(await mismatches(d.client, engine, tbl, 'x', 'a * 100 + length(b)'), 0);
+      const batches = events.filter((e) => e.kind === 'batch');
+      assert.equal(batches.length, Math.ceil(3000 / 7));
+      assert.ok(batches.every((b) => b.batchSize === 7));
+    }));
+
+    test('uses a unique NOT NULL key when there is no primary key, and refuses a table with neither', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      const u = `${q(engine, schema)}.${q(engine, 'uniq')}`;
+      const n = `${q(engine, schema)}.${q(engine, 'nokey')}`;
+      await d.client.query(`CREATE TABLE ${u} (code varchar(10) NOT NULL, maybe int NULL, UNIQUE (maybe), UNIQUE (code))`);
+      await d.client.query(`CREATE TABLE ${n} (v int NULL, w int NOT NULL, UNIQUE (v))`);
+      const key = await findBatchKey(d.client, { schema, name: 'uniq' }, 'x');
+      assert.deepEqual(key.columns.map((c) => c.name), ['code']);
+      assert.match(key.source, /unique index/);
+      await d.client.query(`INSERT INTO ${n} (v, w) VALUES (1, 1), (NULL, 2)`);
+      const p = plan(dialect, schema, 'nokey', 'x', [
+        phase('expand', [step(`ALTER TABLE ${n} ADD COLUMN ${q(engine, 'x')} int`)], true),
+        phase('backfill', [step('backfill', { backfill: { table: { schema, name: 'nokey' }, column: 'x', valueSql: 'w' } })]),
+      ]);
+      await assert.rejects(runPlan(await d.connect(), p), (err: unknown) => {
+        assert.ok(err instanceof RunFailure);
+        assert.equal(err.kind, 'refused');
+        assert.match(err.message, /no primary key and no unique index on NOT NULL columns/);
+        return true;
+      });
+    }));
+
+    test('refuses to start while another run holds the table\'s migration lock', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      await seedTable(d.client, engine, schema, 'locked_t', 10);
+      const other = await d.connect();
+      await acquireMigrationLock(other, { schema, name: 'locked_t' });
+      const p = fullPlan(engine, schema, 'locked_t', 'c', 'id');
+      await assert.rejects(runPlan(await d.connect(), p), (err: unknown) => err instanceof RunFailure && err.kind === 'locked' && /Another Column Wizard run/.test(err.message));
+      await releaseMigrationLock(other, { schema, name: 'locked_t' });
+      const out = await runPlan(await d.connect(), p);
+      assert.equal(out.status, 'completed');
+    }));
+
+    test('cancel between batches, then resume: continues from the saved key, every row correct', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      await seedTable(d.client, engine, schema, 'cancel_t', 4000);
+      const tbl = `${q(engine, schema)}.${q(engine, 'cancel_t')}`;
+      const p = fullPlan(engine, schema, 'cancel_t', 'c', 'id + v');
+      const ac = new AbortController();
+      let seen = 0;
+      const first = await runPlan(await d.connect(), p, {
+        backfill: { fixedBatchSize: 100 },
+        signal: ac.signal,
+        onProgress: (e) => { if (e.kind === 'batch' && ++seen === 10) ac.abort(); },
+      });
+      assert.equal(first.status, 'cancelled');
+      if (first.status !== 'cancelled') return;
+      assert.equal(first.rowsDone, 1000);
+      const [{ n }] = await d.client.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${tbl} WHERE ${q(engine, 'c')} IS NOT NULL`) as [{ n: number | string }];
+      assert.equal(Number(n), 1000);
+      const saved = await new RunStore(d.client, schema).get(first.runId);
+      assert.equal(saved?.status, 'cancelled');
+      assert.deepEqual(saved?.backfillLastKey, ['1000']);
+
+      const resumedEvents: RunProgress[] = [];
+      const second = await runPlan(await d.connect(), p, { backfill: { fixedBatchSize: 100 }, onProgress: (e) => resumedEvents.push(e) });
+      assert.equal(second.status, 'completed');
+      assert.equal(second.runId, first.runId);
+      const firstBatch = resumedEvents.find((e) => e.kind === 'batch')!;
+      assert.equal(firstBatch.rowsDone, 1100, 'resumed after the 10th batch');
+      // 30 full batches of 100, then the closing batch that finds no key beyond the last one.
+      assert.equal(resumedEvents.filter((e) => e.kind === 'batch').length, 31);
+      assert.equal(await mismatches(d.client, engine, tbl, 'c', 'id + v'), 0);
+      if (second.status === 'completed') assert.equal(second.report.resumed, true);
+    }));
+
+    test('an unfinished run of a different plan blocks a new plan until abandoned', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      await seedTable(d.client, engine, schema, 'mismatch_t', 500);
+      const ac = new AbortController();
+      ac.abort();
+      const first = await runPlan(await d.connect(), fullPlan(engine, schema, 'mismatch_t', 'c', 'id'), { signal: ac.signal });
+      assert.equal(first.status, 'cancelled');
+      const other = fullPlan(engine, schema, 'mismatch_t', 'c', 'id * 3');
+      await assert.rejects(runPlan(await d.connect(), other), (err: unknown) => err instanceof RunFailure && err.kind === 'refused' && err.message.includes(first.runId));
+      const out = await runPlan(await d.connect(), other, { abandonPrevious: true });
+      assert.equal(out.status, 'completed');
+      assert.notEqual(out.runId, first.runId);
+      assert.equal((await new RunStore(d.client, schema).get(first.runId))?.status, 'abandoned');
+    }));
+
+    test('refuses a non-local host unless allowed', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      const remote: DatabaseClient = new Proxy(d.client, { get: (target, prop) => (prop === 'options' ? { ...target.options, host: 'db.prod.example.com' } : Reflect.get(target, prop)) });
+      const p = fullPlan(engine, schema, 'never_created', 'c', 'id');
+      await assert.rejects(runPlan(remote, p), (err: unknown) => err instanceof RunFailure && err.kind === 'refused' && /not a local host/.test(err.message));
+      // Allowed: it gets past the guard and fails on the missing table instead.
+      await assert.rejects(runPlan(remote, p, { allowRemote: true }), (err: unknown) => err instanceof RunFailure && !/not a local host/.test(err.message));
+    }));
+
+    test('refuses a plan for the other engine', dbTest(async (t) => {
+      const d = db.get(t);
+      const p = plan(engine === 'postgres' ? 'mariadb' : 'postgres', 'x', 'y', 'z', []);
+      await assert.rejects(runPlan(d.client, p), /plan is for/);
+    }));
+
+    if (engine === 'postgres') {
+      test('a concurrent unique index that fails leaves no INVALID index behind; a valid one on resume is not rebuilt', dbTest(async (t) => {
+        const d = db.get(t);
+        const tbl = '"public"."dups"';
+        await d.client.query(`CREATE TABLE ${tbl} (id int PRIMARY KEY, k int)`);
+        await d.client.query(`INSERT INTO ${tbl} VALUES (1, 1), (2, 1)`);
+        const p = plan('postgres', 'public', 'dups', 'k', [phase('index', [step(`CREATE UNIQUE INDEX CONCURRENTLY "dups_k_key" ON ${tbl} (k)`)])]);
+        await assert.rejects(runPlan(await d.connect(), p), (err: unknown) => err instanceof RunFailure && /23505/.test(err.message));
+        const left = await d.client.query(`SELECT 1 FROM pg_class WHERE relname = 'dups_k_key'`);
+        assert.equal(left.length, 0, 'the invalid index was dropped');
+        await d.client.query(`UPDATE ${tbl} SET k = 2 WHERE id = 2`);
+        await d.client.query(`CREATE UNIQUE INDEX "dups_k_key" ON ${tbl} (k)`);
+        const out = await runPlan(await d.connect(), p);
+        assert.equal(out.status, 'completed');
+        if (out.status === 'completed') assert.match(out.report.steps[0]!.skipped ?? '', /already exists and is valid/);
+      }));
+    }
+  });
+}
