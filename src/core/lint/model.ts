@@ -1,0 +1,67 @@
+/**
+ * What a parsed statement means for locking, independent of the parser that read it. Pure data.
+ * The analysis maps these onto the planner's DDL operations and asks the dialect rules for their impact.
+ */
+import type { ColumnDefault, ColumnSpec } from '../types';
+
+export interface NameRef {
+  readonly schema?: string;
+  readonly name: string;
+}
+
+export type ConstraintKind = 'check' | 'foreign' | 'unique' | 'primary' | 'not-null' | 'exclusion';
+
+export type LintAction =
+  | { readonly kind: 'add-column'; readonly spec: ColumnSpec; readonly ifNotExists: boolean; readonly defaultText?: string; readonly domain?: boolean }
+  | { readonly kind: 'set-not-null'; readonly column: string }
+  | { readonly kind: 'set-default'; readonly column: string; readonly default: ColumnDefault }
+  | {
+      readonly kind: 'add-constraint';
+      readonly constraint: ConstraintKind;
+      readonly name?: string;
+      readonly notValid: boolean;
+      /** `ADD CONSTRAINT … UNIQUE|PRIMARY KEY USING INDEX idx` */
+      readonly usingIndex?: string;
+      readonly columns: readonly string[];
+      readonly refTable?: NameRef;
+      /** A CHECK of the form `c IS NOT NULL`: the column it proves. */
+      readonly provesNotNull?: string;
+    }
+  | { readonly kind: 'validate-constraint'; readonly name: string }
+  | { readonly kind: 'alter-type'; readonly column: string; readonly type: string }
+  /** MySQL `ADD INDEX` inside ALTER TABLE. */
+  | { readonly kind: 'add-index'; readonly name?: string; readonly unique: boolean; readonly fulltext: boolean; readonly columns: readonly string[] }
+  | { readonly kind: 'other'; readonly description: string };
+
+export type StatementKind =
+  | 'alter-table'
+  | 'create-index'
+  | 'create-table'
+  | 'begin'
+  | 'commit'
+  | 'rollback'
+  | 'set'
+  | 'other'
+  | 'unparsed';
+
+export interface ParsedStatement {
+  readonly kind: StatementKind;
+  readonly table?: NameRef;
+  readonly actions: readonly LintAction[];
+  readonly index?: {
+    readonly name?: string;
+    readonly concurrent: boolean;
+    readonly unique: boolean;
+    readonly ifNotExists: boolean;
+    readonly columns: readonly string[];
+  };
+  /** MySQL/MariaDB `ALGORITHM=` / `LOCK=` clauses, upper-case. */
+  readonly algorithm?: string;
+  readonly lock?: string;
+  /** `SET [LOCAL|SESSION] name = value`. */
+  readonly setting?: { readonly name: string; readonly value: string; readonly local: boolean };
+  /** A short description for messages, e.g. `VACUUM`, `INSERT`. */
+  readonly label?: string;
+  /** Why the statement could not be read, and where (offset in the statement text, UTF-16). */
+  readonly error?: { readonly message: string; readonly offset?: number };
+}

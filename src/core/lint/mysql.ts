@@ -1,0 +1,236 @@
+/**
+ * MySQL/MariaDB statements, read with node-sql-parser's MySQL grammar (its MariaDB grammar rejects
+ * `ADD CONSTRAINT`), mapped onto the lint model. Pure: the parse function is passed in.
+ *
+ * Known gaps of that grammar are bridged before parsing and recorded from the text, never guessed:
+ * `ALGORITHM=NOCOPY`, `ALTER ONLINE TABLE`, MariaDB `SET STATEMENT … FOR`, and `ALTER [COLUMN] c SET|DROP DEFAULT`.
+ */
+import type { ColumnDefault, ColumnSpec, ColumnType } from '../types';
+import { arr, num, obj, str, type Obj } from './json';
+import type { LintAction, NameRef, ParsedStatement } from './model';
+
+/** node-sql-parser's `astify(sql, { database: 'MySQL' })`. */
+export type MysqlParse = (sql: string) => unknown;
+
+export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
+  let text = sql;
+  let statementSetting: ParsedStatement['setting'];
+  const setStatement = /^SET\s+STATEMENT\s+([\s\S]*?)\s+FOR\s+([\s\S]*)$/i.exec(text);
+  if (setStatement) {
+    const m = /^\s*(\w+)\s*=\s*([^,]+)/.exec(setStatement[1]!);
+    if (m) statementSetting = { name: m[1]!.toLowerCase(), value: m[2]!.trim(), local: true };
+    text = setStatement[2]!;
+  }
+  let lockFromText: string | undefined;
+  if (/^ALTER\s+ONLINE\s+TABLE\b/i.test(text)) {
+    text = text.replace(/^ALTER\s+ONLINE\s+TABLE\b/i, 'ALTER TABLE');
+    lockFromText = 'NONE';
+  }
+  const nocopy = /\bALGORITHM\s*=?\s*NOCOPY\b/i.test(text);
+  if (nocopy) text = text.replace(/\bALGORITHM(\s*=?\s*)NOCOPY\b/gi, 'ALGORITHM$1INPLACE');
+
+  const defaultOnly = /^ALTER\s+TABLE\s+((?:`[^`]+`|\w+)(?:\.(?:`[^`]+`|\w+))?)\s+ALTER\s+(?:COLUMN\s+)?(`[^`]+`|\w+)\s+(SET\s+DEFAULT\s+([\s\S]+)|DROP\s+DEFAULT)\s*$/i.exec(text);
+  if (defaultOnly) {
+    const table = nameRef(defaultOnly[1]!);
+    const column = unquote(defaultOnly[2]!);
+    const value = defaultOnly[4]?.trim();
+    const action: LintAction = value === undefined
+      ? { kind: 'other', description: `ALTER COLUMN ${column} DROP DEFAULT` }
+      : { kind: 'set-default', column, default: /^[('"\d-]|^NULL$|^TRUE$|^FALSE$/i.test(value) && !value.startsWith('(') ? { kind: 'literal', value } : { kind: 'expression', sql: value } };
+    return { kind: 'alter-table', table, actions: [action], ...(statementSetting ? { setting: statementSetting } : {}) };
+  }
+
+  let ast: unknown;
+  try {
+    ast = parse(text);
+  } catch (err) {
+    const loc = obj(obj(err).location);
+    const offset = num(obj(loc.start).offset);
+    return {
+      kind: 'unparsed',
+      actions: [],
+      error: { message: shortParserMessage(err instanceof Error ? err.message : String(err)), ...(offset !== undefined ? { offset } : {}) },
+    };
+  }
+  const node = obj(Array.isArray(ast) ? ast[0] : ast);
+  const read = fromNode(node);
+  const algorithm = nocopy ? 'NOCOPY' : read.algorithm;
+  const lock = read.lock ?? lockFromText;
+  return {
+    ...read,
+    ...(algorithm ? { algorithm } : {}),
+    ...(lock ? { lock } : {}),
+    ...(statementSetting ? { setting: statementSetting } : {}),
+  };
+}
+
+/** node-sql-parser lists every token it expected; the token it found is the useful part. */
+function shortParserMessage(message: string): string {
+  const found = /but (.+) found\.?$/.exec(message.split('\n')[0]!);
+  return found ? `unexpected ${found[1]}` : message.split('\n')[0]!.slice(0, 200);
+}
+
+function unquote(s: string): string {
+  return s.startsWith('`') ? s.slice(1, -1).replace(/``/g, '`') : s;
+}
+
+function nameRef(s: string): NameRef {
+  const parts = s.match(/`[^`]+`|[^.]+/g) ?? [s];
+  return parts.length > 1 ? { schema: unquote(parts[0]!), name: unquote(parts[1]!) } : { name: unquote(parts[0]!) };
+}
+
+function tableOf(t: unknown): NameRef | undefined {
+  const o = obj(Array.isArray(t) ? t[0] : t);
+  const name = str(o.table);
+  if (!name) return undefined;
+  const schema = str(o.db);
+  return schema ? { schema, name } : { name };
+}
+
+function columnName(c: unknown): string {
+  const o = obj(c);
+  const col = o.column;
+  if (typeof col === 'string') return col;
+  if (typeof obj(col).column === 'string') return str(obj(col).column)!;
+  const expr = obj(obj(col).expr);
+  return str(expr.value) ?? str(o.value) ?? '(expression)';
+}
+
+function fromNode(n: Obj): ParsedStatement {
+  const type = str(n.type) ?? '';
+  if (type === 'alter') {
+    const table = tableOf(n.table);
+    let algorithm: string | undefined;
+    let lock: string | undefined;
+    const actions: LintAction[] = [];
+    for (const e of arr(n.expr).map(obj)) {
+      const resource = str(e.resource);
+      if (resource === 'algorithm') { algorithm = (str(e.algorithm) ?? '').toUpperCase(); continue; }
+      if (resource === 'lock') { lock = (str(e.lock) ?? '').toUpperCase(); continue; }
+      actions.push(alterAction(e));
+    }
+    return { kind: 'alter-table', ...(table ? { table } : {}), actions, ...(algorithm ? { algorithm } : {}), ...(lock ? { lock } : {}) };
+  }
+  if (type === 'create') {
+    const keyword = (str(n.keyword) ?? '').toLowerCase();
+    if (keyword === 'index') {
+      const table = tableOf(n.table);
+      const name = str(n.index);
+      const kind = (str(n.index_type) ?? '').toLowerCase();
+      const algorithm = str(obj(n.algorithm_option).algorithm)?.toUpperCase();
+      const lock = str(obj(n.lock_option).lock)?.toUpperCase();
+      return {
+        kind: 'create-index',
+        ...(table ? { table } : {}),
+        actions: [],
+        index: { ...(name ? { name } : {}), concurrent: false, unique: kind === 'unique', ifNotExists: false, columns: arr(n.index_columns).map(columnName) },
+        ...(algorithm ? { algorithm } : {}),
+        ...(lock ? { lock } : {}),
+      };
+    }
+    if (keyword === 'table') {
+      const table = tableOf(n.table);
+      return { kind: 'create-table', ...(table ? { table } : {}), actions: [] };
+    }
+    return { kind: 'other', actions: [], label: `CREATE ${keyword.toUpperCase()}` };
+  }
+  if (type === 'transaction') {
+    const action = (str(obj(obj(n.expr).action).value) ?? '').toLowerCase();
+    if (action === 'start' || action === 'begin') return { kind: 'begin', actions: [] };
+    if (action === 'commit') return { kind: 'commit', actions: [] };
+    if (action === 'rollback') return { kind: 'rollback', actions: [] };
+    return { kind: 'other', actions: [], label: action.toUpperCase() };
+  }
+  if (type === 'set') {
+    const first = obj(arr(n.expr)[0]);
+    const name = (str(obj(first.left).name) ?? '').toLowerCase();
+    return { kind: 'set', actions: [], setting: { name, value: exprText(first.right), local: false } };
+  }
+  return { kind: 'other', actions: [], label: type.toUpperCase() };
+}
+
+function alterAction(e: Obj): LintAction {
+  const action = str(e.action);
+  const resource = str(e.resource);
+  if (action === 'add' && resource === 'column') return { kind: 'add-column', spec: columnSpec(e), ifNotExists: e.if_not_exists != null, ...defaultText(e) };
+  if (action === 'add' && resource === 'index') {
+    const keyword = (str(e.keyword) ?? '').toLowerCase();
+    const name = str(e.index);
+    return { kind: 'add-index', ...(name ? { name } : {}), unique: keyword.includes('unique'), fulltext: keyword.includes('fulltext'), columns: arr(e.definition).map(columnName) };
+  }
+  if (action === 'add' && resource === 'constraint') {
+    const d = obj(e.create_definitions);
+    const ctype = (str(d.constraint_type) ?? '').toLowerCase();
+    const name = str(d.constraint) ?? str(d.index);
+    const columns = ctype === 'check' ? [] : arr(d.definition).map(columnName);
+    if (ctype.startsWith('unique')) return { kind: 'add-index', ...(name ? { name } : {}), unique: true, fulltext: false, columns };
+    const constraint = ctype === 'check' ? 'check' : ctype === 'foreign key' ? 'foreign' : ctype === 'primary key' ? 'primary' : undefined;
+    if (!constraint) return { kind: 'other', description: `ADD ${ctype.toUpperCase()}` };
+    const refTable = tableOf(obj(d.reference_definition).table);
+    return { kind: 'add-constraint', constraint, ...(name ? { name } : {}), notValid: false, columns, ...(refTable ? { refTable } : {}) };
+  }
+  if (action === 'modify' || action === 'change') {
+    const column = columnName(e);
+    const spec = columnSpec(e);
+    return { kind: 'alter-type', column, type: `${spec.type.name}${spec.nullable ? '' : ' NOT NULL'}` };
+  }
+  return { kind: 'other', description: `${(action ?? '').toUpperCase()} ${(resource ?? '').toUpperCase()}`.trim() };
+}
+
+function columnSpec(e: Obj): ColumnSpec {
+  const def = obj(e.definition);
+  const params = [num(def.length), num(def.scale)].filter((x): x is number => x !== undefined);
+  const suffix = arr(def.suffix).map((s) => String(s).toLowerCase());
+  const type: ColumnType = { name: (str(def.dataType) ?? '').toLowerCase(), params, ...(suffix.includes('unsigned') ? { unsigned: true } : {}) };
+  const nullable = str(obj(e.nullable).type) !== 'not null' && e.primary_key == null;
+  const dv = obj(obj(e.default_val).value);
+  const dflt: ColumnDefault = e.default_val == null ? { kind: 'none' } : defaultOf(dv);
+  const gen = obj(e.generated);
+  const position = obj(e.suffix);
+  const posKw = (str(position.keyword) ?? '').toUpperCase();
+  return {
+    name: columnName(e),
+    type,
+    nullable,
+    default: dflt,
+    ...(e.unique != null || e.primary_key != null ? { unique: true } : {}),
+    ...(e.auto_increment != null ? { autoIncrement: true } : {}),
+    ...(e.generated != null ? { generated: { expression: exprText(gen.expr), stored: (str(gen.storage_type) ?? '').toLowerCase() === 'stored' } } : {}),
+    ...(posKw === 'FIRST' ? { position: { kind: 'first' as const } } : posKw === 'AFTER' ? { position: { kind: 'after' as const, column: columnName(position.expr) } } : {}),
+  };
+}
+
+function defaultOf(v: Obj): ColumnDefault {
+  const t = str(v.type) ?? '';
+  if (t === 'number' || t === 'single_quote_string' || t === 'double_quote_string' || t === 'null' || t === 'bool' || t === 'string') return { kind: 'literal', value: exprText(v) };
+  return { kind: 'expression', sql: exprText(v) };
+}
+
+function defaultText(e: Obj): { defaultText?: string } {
+  if (e.default_val == null) return {};
+  return { defaultText: exprText(obj(obj(e.default_val).value)) };
+}
+
+/** Renders the small expressions that appear in defaults and generated columns. */
+export function exprText(x: unknown): string {
+  const v = obj(x);
+  const t = str(v.type) ?? '';
+  let out: string;
+  switch (t) {
+    case 'number': out = String(v.value); break;
+    case 'single_quote_string': case 'string': out = `'${String(v.value).replace(/'/g, "''")}'`; break;
+    case 'double_quote_string': out = `"${String(v.value)}"`; break;
+    case 'null': out = 'NULL'; break;
+    case 'bool': out = v.value ? 'TRUE' : 'FALSE'; break;
+    case 'column_ref': out = columnName(v); break;
+    case 'function': {
+      const name = arr(obj(v.name).name).map((p) => str(obj(p).value) ?? '').join('.');
+      const args = v.args == null ? null : arr(obj(v.args).value).map(exprText).join(', ');
+      out = args === null ? name : `${name}(${args})`;
+      break;
+    }
+    case 'binary_expr': out = `${exprText(v.left)} ${str(v.operator) ?? '?'} ${exprText(v.right)}`; break;
+    default: out = v.value !== undefined ? String(v.value) : t;
+  }
+  return v.parentheses === true ? `(${out})` : out;
+}

@@ -1,0 +1,239 @@
+/**
+ * PostgreSQL statements, read with PostgreSQL's own parser (libpg-query's JSON parse tree), mapped onto
+ * the lint model. Pure: the parse function is passed in.
+ */
+import type { ColumnDefault, ColumnSpec, ColumnType } from '../types';
+import { arr, expressionText, num, obj, str, tagged, type Obj } from './json';
+import type { ConstraintKind, LintAction, NameRef, ParsedStatement } from './model';
+import { utf8ToUtf16Offset } from './text';
+
+/** libpg-query's `parseSync`: returns `{ stmts: [{ stmt }] }` or throws an error with `sqlDetails.cursorPosition`. */
+export type PgParse = (sql: string) => unknown;
+
+const DEFAULT_STOP = ['NOT', 'NULL', 'CONSTRAINT', 'REFERENCES', 'CHECK', 'UNIQUE', 'PRIMARY', 'COLLATE', 'GENERATED', 'DEFAULT'];
+
+/** Parse one statement's text. A syntax error becomes an `unparsed` statement with the parser's message and position. */
+export function readPostgres(sql: string, parse: PgParse): ParsedStatement {
+  let tree: unknown;
+  try {
+    tree = parse(sql);
+  } catch (err) {
+    const details = obj(obj(err).sqlDetails);
+    const cursor = num(details.cursorPosition);
+    return {
+      kind: 'unparsed',
+      actions: [],
+      error: { message: err instanceof Error ? err.message : String(err), ...(cursor !== undefined ? { offset: utf8ToUtf16Offset(sql, cursor) } : {}) },
+    };
+  }
+  const stmts = arr(obj(tree).stmts);
+  if (stmts.length === 0) return { kind: 'other', actions: [], label: 'empty' };
+  // The splitter hands over one statement; BEGIN ATOMIC bodies and the like may still hold more — read the first.
+  const [tag, node] = tagged(obj(stmts[0]).stmt);
+  return fromNode(tag, node, sql);
+}
+
+function relation(r: unknown): NameRef | undefined {
+  const o = obj(r);
+  const name = str(o.relname);
+  if (!name) return undefined;
+  const schema = str(o.schemaname);
+  return schema ? { schema, name } : { name };
+}
+
+function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
+  switch (tag) {
+    case 'AlterTableStmt': {
+      if (str(n.objtype) !== 'OBJECT_TABLE') return { kind: 'other', actions: [], label: 'ALTER ' + (str(n.objtype) ?? '').replace('OBJECT_', '') };
+      const table = relation(n.relation);
+      const actions = arr(n.cmds).map((c) => alterCmd(tagged(c)[1], sql));
+      return { kind: 'alter-table', ...(table ? { table } : {}), actions };
+    }
+    case 'IndexStmt': {
+      const table = relation(n.relation);
+      const name = str(n.idxname);
+      return {
+        kind: 'create-index',
+        ...(table ? { table } : {}),
+        actions: [],
+        index: {
+          ...(name ? { name } : {}),
+          concurrent: n.concurrent === true,
+          unique: n.unique === true,
+          ifNotExists: n.if_not_exists === true,
+          columns: arr(n.indexParams).map((p) => str(tagged(p)[1].name) ?? '(expression)'),
+        },
+      };
+    }
+    case 'CreateStmt': {
+      const table = relation(n.relation);
+      return { kind: 'create-table', ...(table ? { table } : {}), actions: [] };
+    }
+    case 'CreateTableAsStmt': {
+      const table = relation(obj(n.into).rel);
+      return { kind: 'create-table', ...(table ? { table } : {}), actions: [] };
+    }
+    case 'TransactionStmt': {
+      const kind = str(n.kind) ?? '';
+      if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') return { kind: 'begin', actions: [] };
+      if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_COMMIT_PREPARED') return { kind: 'commit', actions: [] };
+      if (kind === 'TRANS_STMT_ROLLBACK') return { kind: 'rollback', actions: [] };
+      return { kind: 'other', actions: [], label: kind.replace('TRANS_STMT_', '') };
+    }
+    case 'VariableSetStmt': {
+      const name = (str(n.name) ?? '').toLowerCase();
+      const kind = str(n.kind);
+      const value = kind === 'VAR_RESET' || kind === 'VAR_SET_DEFAULT' ? 'DEFAULT' : arr(n.args).map(constText).join(', ');
+      return { kind: 'set', actions: [], setting: { name, value, local: n.is_local === true } };
+    }
+    default:
+      return { kind: 'other', actions: [], label: tag.replace(/Stmt$/, '') };
+  }
+}
+
+function alterCmd(c: Obj, sql: string): LintAction {
+  const subtype = str(c.subtype) ?? '';
+  const column = str(c.name) ?? '';
+  switch (subtype) {
+    case 'AT_AddColumn':
+      return addColumn(tagged(c.def)[1], sql, c.missing_ok === true);
+    case 'AT_SetNotNull':
+      return { kind: 'set-not-null', column };
+    case 'AT_ColumnDefault':
+      if (c.def === undefined) return { kind: 'other', description: `ALTER COLUMN ${column} DROP DEFAULT` };
+      return { kind: 'set-default', column, default: defaultOf(c.def, sql) };
+    case 'AT_AddConstraint':
+      return constraintAction(tagged(c.def)[1]);
+    case 'AT_ValidateConstraint':
+      return { kind: 'validate-constraint', name: column };
+    case 'AT_AlterColumnType':
+      return { kind: 'alter-type', column, type: typeName(obj(tagged(c.def)[1].typeName)).name };
+    default:
+      return { kind: 'other', description: subtype.replace(/^AT_/, '') + (column ? ` ${column}` : '') };
+  }
+}
+
+const CONTYPES: Record<string, ConstraintKind> = {
+  CONSTR_CHECK: 'check',
+  CONSTR_FOREIGN: 'foreign',
+  CONSTR_UNIQUE: 'unique',
+  CONSTR_PRIMARY: 'primary',
+  CONSTR_NOTNULL: 'not-null',
+  CONSTR_EXCLUSION: 'exclusion',
+};
+
+function constraintAction(k: Obj): LintAction {
+  const kind = CONTYPES[str(k.contype) ?? ''];
+  if (!kind) return { kind: 'other', description: `ADD CONSTRAINT (${str(k.contype) ?? '?'})` };
+  const name = str(k.conname);
+  const usingIndex = str(k.indexname);
+  const refTable = relation(k.pktable);
+  const columns = [...arr(k.keys), ...arr(k.fk_attrs)].map((s) => str(tagged(s)[1].sval) ?? '');
+  const [exprTag, expr] = tagged(k.raw_expr);
+  const provesNotNull = kind === 'check' && exprTag === 'NullTest' && str(expr.nulltesttype) === 'IS_NOT_NULL'
+    ? arr(obj(tagged(expr.arg)[1]).fields).map((f) => str(tagged(f)[1].sval)).filter((x): x is string => x !== undefined).pop()
+    : undefined;
+  return {
+    ...(provesNotNull ? { provesNotNull } : {}),
+    kind: 'add-constraint',
+    constraint: kind,
+    ...(name ? { name } : {}),
+    notValid: k.skip_validation === true,
+    ...(usingIndex ? { usingIndex } : {}),
+    columns,
+    ...(refTable ? { refTable } : {}),
+  };
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  int2: 'smallint', int4: 'integer', int8: 'bigint', bool: 'boolean', float4: 'real', float8: 'double precision',
+  bpchar: 'char', varchar: 'varchar', timestamptz: 'timestamp with time zone', timestamp: 'timestamp',
+  timetz: 'time with time zone', time: 'time', numeric: 'numeric', interval: 'interval',
+};
+
+function typeName(t: Obj): ColumnType {
+  const names = arr(t.names).map((s) => str(tagged(s)[1].sval) ?? '');
+  const last = names[names.length - 1] ?? '';
+  const builtin = names.length === 1 || (names.length === 2 && names[0] === 'pg_catalog');
+  const name = builtin ? (TYPE_NAMES[last] ?? last) : names.join('.');
+  const params = arr(t.typmods).map((m) => num(obj(obj(tagged(m)[1]).ival).ival) ?? 0);
+  return { name: name.toLowerCase(), params, ...(arr(t.arrayBounds).length ? { array: true } : {}) };
+}
+
+function constText(x: unknown): string {
+  const [tag, c] = tagged(x);
+  if (tag !== 'A_Const') return '?';
+  if (c.isnull === true) return 'NULL';
+  if ('ival' in c) return String(num(obj(c.ival).ival) ?? 0);
+  if ('fval' in c) return str(obj(c.fval).fval) ?? '0';
+  if ('boolval' in c) return obj(c.boolval).boolval === true ? 'true' : 'false';
+  if ('sval' in c) return str(obj(c.sval).sval) ?? '';
+  return '?';
+}
+
+/** A literal default keeps its text; anything else is an expression whose volatility the dialect rules judge. */
+function defaultOf(expr: unknown, sql: string): ColumnDefault {
+  const [tag, node] = tagged(expr);
+  const text = expressionText(sql, utf8ToUtf16Offset(sql, minLocation(expr)), DEFAULT_STOP);
+  const literal = tag === 'A_Const' || (tag === 'TypeCast' && tagged(node.arg)[0] === 'A_Const');
+  if (literal) return { kind: 'literal', value: text };
+  return { kind: 'expression', sql: text };
+}
+
+/** The smallest `location` in a parse subtree: where the expression's text starts (a TypeCast's own location is its `::`). */
+function minLocation(x: unknown): number {
+  let best = Number.POSITIVE_INFINITY;
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (v === null || typeof v !== 'object') return;
+    for (const [k, child] of Object.entries(v as Obj)) {
+      if (k === 'location' && typeof child === 'number' && child >= 0) best = Math.min(best, child);
+      else walk(child);
+    }
+  };
+  walk(x);
+  return Number.isFinite(best) ? best : 0;
+}
+
+function addColumn(def: Obj, sql: string, ifNotExists: boolean): LintAction {
+  const type = typeName(obj(def.typeName));
+  let nullable = true;
+  let dflt: ColumnDefault = { kind: 'none' };
+  let unique = false;
+  let check: string | undefined;
+  let references: ColumnSpec['references'];
+  let generated: ColumnSpec['generated'];
+  let autoIncrement = /^(small|big)?serial[248]?$/.test(type.name);
+  for (const c of arr(def.constraints)) {
+    const k = tagged(c)[1];
+    switch (str(k.contype)) {
+      case 'CONSTR_NOTNULL': nullable = false; break;
+      case 'CONSTR_PRIMARY': nullable = false; unique = true; break;
+      case 'CONSTR_DEFAULT': dflt = defaultOf(k.raw_expr, sql); break;
+      case 'CONSTR_UNIQUE': unique = true; break;
+      case 'CONSTR_CHECK': check = expressionText(sql, utf8ToUtf16Offset(sql, minLocation(k.raw_expr)), []); break;
+      case 'CONSTR_FOREIGN': {
+        const ref = relation(k.pktable);
+        references = { table: ref?.name ?? '', ...(ref?.schema ? { schema: ref.schema } : {}), column: str(tagged(arr(k.pk_attrs)[0])[1].sval) ?? '' };
+        break;
+      }
+      case 'CONSTR_GENERATED':
+        generated = { expression: expressionText(sql, utf8ToUtf16Offset(sql, minLocation(k.raw_expr)), []), stored: str(k.generated_kind) !== 'v' };
+        break;
+      case 'CONSTR_IDENTITY': autoIncrement = true; nullable = false; break;
+      default: break;
+    }
+  }
+  const spec: ColumnSpec = {
+    name: str(def.colname) ?? '',
+    type,
+    nullable,
+    default: dflt,
+    ...(unique ? { unique } : {}),
+    ...(references ? { references } : {}),
+    ...(check !== undefined ? { check } : {}),
+    ...(generated ? { generated } : {}),
+    ...(autoIncrement ? { autoIncrement } : {}),
+  };
+  return { kind: 'add-column', spec, ifNotExists, ...(dflt.kind !== 'none' ? { defaultText: dflt.kind === 'literal' ? dflt.value : dflt.sql } : {}) };
+}

@@ -1,0 +1,176 @@
+/**
+ * Splitting a .sql file into statements with their text ranges, and the comments around them. Pure.
+ * The splitter knows the quoting rules of both engines (dollar quotes, E'' strings, backticks, `#` comments,
+ * nested block comments, MySQL `DELIMITER`), so a semicolon inside a string or a function body never splits.
+ */
+
+export type Engine = 'postgres' | 'mysql';
+
+/** A zero-based position; `character` counts UTF-16 code units, as VS Code and SARIF (utf16CodeUnits) do. */
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface TextRange {
+  /** Offsets into the file text (UTF-16 code units), `end` exclusive. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Comment extends TextRange {
+  /** The comment text without its markers, trimmed. */
+  readonly text: string;
+}
+
+export interface RawStatement extends TextRange {
+  /** The statement text without its terminator. */
+  readonly text: string;
+  /** Comments that precede the statement (since the previous statement), in order. */
+  readonly leadingComments: readonly Comment[];
+}
+
+export interface SplitResult {
+  readonly statements: readonly RawStatement[];
+  /** Every comment in the file, for file-level annotations (`-- +goose NO TRANSACTION`, `-- migrate:up transaction:false`). */
+  readonly comments: readonly Comment[];
+}
+
+/** Split `text` into statements. Empty statements (`;;`) are dropped; a trailing statement without `;` is kept. */
+export function splitStatements(text: string, engine: Engine): SplitResult {
+  const statements: RawStatement[] = [];
+  const comments: Comment[] = [];
+  let pending: Comment[] = [];
+  let stmtStart = -1;
+  let delimiter = ';';
+  let i = 0;
+  const n = text.length;
+
+  const flush = (end: number, next: number): void => {
+    if (stmtStart >= 0) {
+      let e = end;
+      while (e > stmtStart && /\s/.test(text[e - 1]!)) e--;
+      statements.push({ start: stmtStart, end: e, text: text.slice(stmtStart, e), leadingComments: pending });
+      pending = [];
+    }
+    stmtStart = -1;
+    i = next;
+  };
+
+  while (i < n) {
+    const c = text[i]!;
+    const c2 = text[i + 1];
+    // MySQL client `DELIMITER xx` lines, only at the start of a statement.
+    if (engine === 'mysql' && stmtStart < 0 && /^delimiter[ \t]/i.test(text.slice(i, i + 10))) {
+      const eol = text.indexOf('\n', i);
+      const line = text.slice(i, eol < 0 ? n : eol);
+      delimiter = line.slice(9).trim() || ';';
+      i = eol < 0 ? n : eol + 1;
+      continue;
+    }
+    if (/\s/.test(c)) { i++; continue; }
+    if ((c === '-' && c2 === '-' && (engine === 'postgres' || /[\s]/.test(text[i + 2] ?? ' '))) || (engine === 'mysql' && c === '#')) {
+      const eol = text.indexOf('\n', i);
+      const end = eol < 0 ? n : eol;
+      const body = text.slice(i + (c === '#' ? 1 : 2), end);
+      const comment = { start: i, end, text: body.trim() };
+      comments.push(comment);
+      if (stmtStart < 0) pending.push(comment);
+      i = end;
+      continue;
+    }
+    if (c === '/' && c2 === '*') {
+      let depth = 1;
+      let j = i + 2;
+      while (j < n && depth > 0) {
+        if (text[j] === '*' && text[j + 1] === '/') { depth--; j += 2; }
+        else if (engine === 'postgres' && text[j] === '/' && text[j + 1] === '*') { depth++; j += 2; }
+        else j++;
+      }
+      const comment = { start: i, end: j, text: text.slice(i + 2, Math.max(i + 2, j - 2)).trim() };
+      comments.push(comment);
+      if (stmtStart < 0) pending.push(comment);
+      i = j;
+      continue;
+    }
+    if (text.startsWith(delimiter, i)) {
+      flush(i, i + delimiter.length);
+      continue;
+    }
+    if (stmtStart < 0) stmtStart = i;
+    if (c === "'" || c === '"' || (engine === 'mysql' && c === '`')) {
+      const backslash = engine === 'mysql' ? c !== '`' : c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w]/.test(text[i - 2] ?? '');
+      i = skipQuoted(text, i, c, backslash);
+      continue;
+    }
+    if (engine === 'postgres' && c === '$') {
+      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i, i + 64));
+      if (m && !/[\w$]/.test(text[i - 1] ?? '')) {
+        const close = text.indexOf(m[0], i + m[0].length);
+        i = close < 0 ? n : close + m[0].length;
+        continue;
+      }
+    }
+    i++;
+  }
+  flush(n, n);
+  return { statements, comments };
+}
+
+function skipQuoted(text: string, start: number, quote: string, backslash: boolean): number {
+  let j = start + 1;
+  while (j < text.length) {
+    const ch = text[j]!;
+    if (backslash && ch === '\\') { j += 2; continue; }
+    if (ch === quote) {
+      if (text[j + 1] === quote) { j += 2; continue; }
+      return j + 1;
+    }
+    j++;
+  }
+  return text.length;
+}
+
+/** Maps offsets to line/character positions. */
+export class LineMap {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  positionAt(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - this.starts[lo]! };
+  }
+}
+
+/** Converts a UTF-8 byte offset within `text` (as PostgreSQL's parser reports) to a UTF-16 offset. */
+export function utf8ToUtf16Offset(text: string, byteOffset: number): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (bytes >= byteOffset) return i;
+    const code = text.codePointAt(i)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (code >= 0x10000) i++;
+  }
+  return text.length;
+}
+
+/** `-- column-wizard-ignore rule-a, rule-b` (or `all`) in the comments before a statement; file-wide with `-- column-wizard-ignore-file …`. */
+export function ignoredRules(comments: readonly Comment[], fileWide: boolean): Set<string> {
+  const out = new Set<string>();
+  const re = fileWide ? /^column-wizard-ignore-file\b(.*)$/i : /^column-wizard-ignore\b(?!-file)(.*)$/i;
+  for (const c of comments) {
+    const m = re.exec(c.text);
+    if (!m) continue;
+    const list = m[1]!.split(/[\s,]+/).filter(Boolean);
+    if (list.length === 0) out.add('all');
+    for (const r of list) out.add(r.toLowerCase());
+  }
+  return out;
+}
