@@ -43,6 +43,8 @@ export interface SessionOptions {
   /** Open the workbench on the workspace (default true). */
   readonly open?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** Package and install the VSIX (default). When false, only build dist/ (for extensionDevelopmentPath). */
+  readonly vsix?: boolean;
 }
 
 export async function startSession(opts: SessionOptions): Promise<Session> {
@@ -52,9 +54,14 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
   rmSync(dirs.root, { recursive: true, force: true });
   mkdirSync(dirs.root, { recursive: true });
   writeUserSettings(dirs, opts.settings ?? {});
-  const vsix = packageVsix(join(dirs.root, 'column-wizard.vsix'));
-  installVsix(tools, dirs, vsix);
-  log(`packaged and installed the VSIX (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  if (opts.vsix === false) {
+    execFileSync(process.execPath, [join(ROOT, 'esbuild.mjs')], { cwd: ROOT, stdio: 'pipe' });
+    log(`built dist/ (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  } else {
+    const vsix = packageVsix(join(dirs.root, 'column-wizard.vsix'));
+    installVsix(tools, dirs, vsix);
+    log(`packaged and installed the VSIX (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
   const server = await startCodeServer(tools, { dirs, workspace: opts.workspace, smokeTestDriver: opts.smokeTestDriver, env: opts.env });
   log(`code-server listening on ${server.url}`);
   let browser: BrowserContext | undefined;

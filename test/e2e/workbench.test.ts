@@ -3,7 +3,7 @@
  * it installs, its commands are in the palette, a command activates it and "Show Log" opens its channel.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../../scripts/tools';
@@ -32,9 +32,7 @@ describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
 
   before(async () => {
     rmSync(workspace, { recursive: true, force: true });
-    mkdirSync(join(workspace, 'db', 'migrations'), { recursive: true });
-    writeFileSync(join(workspace, 'db', 'migrations', '20240101000000_create_users.sql'),
-      '-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE users;\n');
+    cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
     s = await startSession({ name: 'workbench', workspace });
   });
   after(async () => { await s?.close(); });
