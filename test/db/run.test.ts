@@ -111,7 +111,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
       const other = await d.connect();
       await acquireMigrationLock(other, { schema, name: 'locked_t' });
       const p = fullPlan(engine, schema, 'locked_t', 'c', 'id');
-      await assert.rejects(runPlan(await d.connect(), p), (err: unknown) => err instanceof RunFailure && err.kind === 'locked' && /Another Column Wizard run/.test(err.message));
+      await assert.rejects(runPlan(await d.connect(), p, { migrationLockWaitMs: 200 }), (err: unknown) => err instanceof RunFailure && err.kind === 'locked' && /Another Column Wizard run/.test(err.message));
       await releaseMigrationLock(other, { schema, name: 'locked_t' });
       const out = await runPlan(await d.connect(), p);
       assert.equal(out.status, 'completed');

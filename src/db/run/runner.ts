@@ -55,7 +55,7 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
   const policy = resolvePolicy(options.retry);
   const table = { schema: plan.table.schema, name: plan.table.name };
   const session = await sessionId(client);
-  await acquireMigrationLock(client, table);
+  await acquireMigrationLock(client, table, options.migrationLockWaitMs ?? 3_000);
   let runId: string | null = null;
   try {
     const store = new RunStore(client, plan.table.schema);

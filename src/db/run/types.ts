@@ -75,6 +75,8 @@ export interface RunOptions {
   readonly allowRemote?: boolean;
   /** Abandon an unfinished run of a different plan on the same column instead of refusing. */
   readonly abandonPrevious?: boolean;
+  /** How long to wait for the table's migration lock held by another session; default 3,000 ms. */
+  readonly migrationLockWaitMs?: number;
   /** Attempts to build a concurrent index that ends up INVALID; default 3. */
   readonly indexAttempts?: number;
 }
