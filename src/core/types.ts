@@ -6,6 +6,12 @@
 export type Dialect = 'postgres' | 'mysql' | 'mariadb';
 export const DIALECTS: readonly Dialect[] = ['postgres', 'mysql', 'mariadb'];
 
+/** The server a plan or a rule is for: its flavor and its version text ("15.4", "8.0.36", "10.11.6-MariaDB"). */
+export interface Target {
+  readonly dialect: Dialect;
+  readonly version: string;
+}
+
 export type Severity = 'error' | 'warning' | 'info';
 
 /** A finding from validation, planning or lint: a code to filter on and a message that says what to do. */
@@ -28,6 +34,8 @@ export interface ColumnType {
   readonly array?: boolean;
   /** MySQL `UNSIGNED`. */
   readonly unsigned?: boolean;
+  /** MySQL/MariaDB `ENUM('a','b')` / `SET(…)` values, unquoted. */
+  readonly values?: readonly string[];
 }
 
 export type ColumnDefault =
@@ -61,6 +69,8 @@ export interface ColumnSpec {
   readonly autoIncrement?: boolean;
   readonly position?: ColumnPosition;
   readonly comment?: string;
+  /** `COLLATE x` as written (an identifier). */
+  readonly collation?: string;
 }
 
 export interface TableRef {
@@ -216,6 +226,10 @@ export interface Step {
   readonly backfill?: BackfillSpec;
   /** Set when the step cannot avoid blocking writes while rewriting, with the reason. */
   readonly unavoidable?: string;
+  /** MySQL/MariaDB: the same step with `ALGORITHM=INPLACE, LOCK=NONE`, to run when the server refuses `ALGORITHM=INSTANT`. */
+  readonly fallbackSql?: string;
+  /** Session settings to run on the same connection right before `sql` (`before`) and right after it (`after`), e.g. `foreign_key_checks`. */
+  readonly session?: { readonly before: readonly string[]; readonly after: readonly string[] };
 }
 
 export interface BackfillSpec {
@@ -223,6 +237,10 @@ export interface BackfillSpec {
   readonly column: string;
   /** SQL expression producing the new value for each row. */
   readonly valueSql: string;
+  /** Rows per batch the plan's `sql` updates (the runner may adapt it). */
+  readonly batchSize?: number;
+  /** The key the batches walk: primary-key columns, or `['ctid']` on PostgreSQL when there is none. */
+  readonly key?: readonly string[];
 }
 
 export interface Phase {

@@ -1,0 +1,717 @@
+/**
+ * The column being added: parsed from SQL column syntax, validated per dialect, rendered back as SQL. Pure.
+ *
+ *   parseColumnDefinition('email_verified boolean NOT NULL DEFAULT false', 'postgres')
+ *   → { name: 'email_verified', type: { name: 'boolean', params: [] }, nullable: false, default: { kind: 'literal', value: 'false' } }
+ */
+import { capabilities, isReservedWord, knownTypes } from './dialects/index';
+import { defaultVolatility } from './rules';
+import { expressionProblem, isPostgres, quoteIdent, quoteLiteral, SqlTextError, utf8Length } from './sql';
+import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding, ForeignKeySpec, TableFacts, Target } from './types';
+
+/** A column definition that could not be understood; `position` is the 0-based character offset. */
+export class ColumnSyntaxError extends Error {
+  constructor(message: string, readonly position: number) {
+    super(message);
+    this.name = 'ColumnSyntaxError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tokens
+
+type TokenKind = 'word' | 'quoted' | 'number' | 'string' | 'punct';
+interface Token {
+  readonly kind: TokenKind;
+  /** Source text. */
+  readonly text: string;
+  /** Identifier name (quoted: unquoted) or the string's decoded value. */
+  readonly value: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+function near(text: string, pos: number): string {
+  if (pos >= text.length) return 'at the end';
+  const snippet = text.slice(pos, pos + 20);
+  return `at character ${pos + 1} (near "${snippet}${text.length > pos + 20 ? '…' : ''}")`;
+}
+
+function tokenize(text: string, dialect: Dialect): Token[] {
+  const pg = isPostgres(dialect);
+  const out: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if ((c === '-' && text[i + 1] === '-') || (c === '/' && text[i + 1] === '*') || (c === '#' && !pg)) {
+      throw new ColumnSyntaxError(`comments are not allowed in a column definition ${near(text, i)}`, i);
+    }
+    if (c === ';') throw new ColumnSyntaxError(`';' ${near(text, i)}: a column definition is a single clause, not a statement`, i);
+    const start = i;
+    if (c === "'" || (c === '"' && !pg)) {
+      const { value, end } = readString(text, i, dialect, false);
+      out.push({ kind: 'string', text: text.slice(start, end), value, start, end });
+      i = end;
+      continue;
+    }
+    if (pg && (c === 'e' || c === 'E') && text[i + 1] === "'") {
+      const { value, end } = readString(text, i + 1, dialect, true);
+      out.push({ kind: 'string', text: text.slice(start, end), value, start, end });
+      i = end;
+      continue;
+    }
+    if ((c === '"' && pg) || (c === '`' && !pg)) {
+      let value = '';
+      let j = i + 1;
+      for (;;) {
+        if (j >= text.length) throw new ColumnSyntaxError(`unterminated quoted identifier starting at character ${i + 1}`, i);
+        if (text[j] === c) {
+          if (text[j + 1] === c) {
+            value += c;
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        value += text[j];
+        j++;
+      }
+      if (value === '') throw new ColumnSyntaxError(`empty quoted identifier at character ${i + 1}`, i);
+      out.push({ kind: 'quoted', text: text.slice(start, j + 1), value, start, end: j + 1 });
+      i = j + 1;
+      continue;
+    }
+    const num = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(i));
+    if (num) {
+      out.push({ kind: 'number', text: num[0], value: num[0], start, end: i + num[0].length });
+      i += num[0].length;
+      continue;
+    }
+    const word = /^[\p{L}_][\p{L}\p{N}_$]*/u.exec(text.slice(i));
+    if (word) {
+      out.push({ kind: 'word', text: word[0], value: word[0].toLowerCase(), start, end: i + word[0].length });
+      i += word[0].length;
+      continue;
+    }
+    const op = /^(::|<>|<=|>=|!=|\|\||[-+*/%<>=!~^&|(),.[\]:@?])/.exec(text.slice(i));
+    if (op) {
+      out.push({ kind: 'punct', text: op[0], value: op[0], start, end: i + op[0].length });
+      i += op[0].length;
+      continue;
+    }
+    throw new ColumnSyntaxError(`unexpected character "${c}" ${near(text, i)}`, i);
+  }
+  return out;
+}
+
+function readString(text: string, quoteAt: number, dialect: Dialect, escapes: boolean): { value: string; end: number } {
+  const q = text[quoteAt]!;
+  const backslash = escapes || !isPostgres(dialect);
+  let value = '';
+  let j = quoteAt + 1;
+  for (;;) {
+    if (j >= text.length) throw new ColumnSyntaxError(`unterminated string starting at character ${quoteAt + 1}`, quoteAt);
+    const ch = text[j]!;
+    if (backslash && ch === '\\' && j + 1 < text.length) {
+      const n = text[j + 1]!;
+      value += ({ n: '\n', t: '\t', r: '\r', '0': '\u0000', b: '\b', Z: '\u001a' } as Record<string, string>)[n] ?? n;
+      j += 2;
+      continue;
+    }
+    if (ch === q) {
+      if (text[j + 1] === q) {
+        value += q;
+        j += 2;
+        continue;
+      }
+      return { value, end: j + 1 };
+    }
+    value += ch;
+    j++;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parser
+
+const CLAUSE_WORDS = new Set(['not', 'null', 'default', 'unique', 'primary', 'references', 'check', 'generated', 'as', 'auto_increment',
+  'comment', 'first', 'after', 'collate', 'constraint', 'on', 'key', 'invisible', 'visible', 'identity', 'character', 'charset']);
+
+class Parser {
+  private i = 0;
+  constructor(private readonly text: string, private readonly tokens: Token[], private readonly dialect: Dialect) {}
+
+  private peek(offset = 0): Token | undefined {
+    return this.tokens[this.i + offset];
+  }
+  private pos(): number {
+    return this.peek()?.start ?? this.text.length;
+  }
+  private fail(what: string, at = this.pos()): never {
+    throw new ColumnSyntaxError(`${what} ${near(this.text, at)}`, at);
+  }
+  private isWord(w: string, offset = 0): boolean {
+    const t = this.peek(offset);
+    return t?.kind === 'word' && t.value === w;
+  }
+  private isPunct(p: string): boolean {
+    const t = this.peek();
+    return t?.kind === 'punct' && t.value === p;
+  }
+  private acceptWord(...words: string[]): boolean {
+    if (!words.every((w, k) => this.isWord(w, k))) return false;
+    this.i += words.length;
+    return true;
+  }
+  private expectWord(w: string, context: string): void {
+    if (!this.acceptWord(w)) this.fail(`expected ${w.toUpperCase()} ${context}`);
+  }
+  private expectPunct(p: string, context: string): Token {
+    const t = this.peek();
+    if (t?.kind !== 'punct' || t.value !== p) this.fail(`expected "${p}" ${context}`);
+    this.i++;
+    return t;
+  }
+  private identifier(what: string): string {
+    const t = this.peek();
+    if (t?.kind === 'word') {
+      this.i++;
+      return t.text;
+    }
+    if (t?.kind === 'quoted') {
+      this.i++;
+      return t.value;
+    }
+    return this.fail(`expected ${what}`);
+  }
+  /** Text between the parentheses starting at the current token; leaves the cursor after ")". */
+  private parenthesized(context: string): string {
+    const open = this.expectPunct('(', context);
+    let depth = 1;
+    while (this.i < this.tokens.length) {
+      const t = this.tokens[this.i]!;
+      this.i++;
+      if (t.kind === 'punct' && t.value === '(') depth++;
+      if (t.kind === 'punct' && t.value === ')' && --depth === 0) {
+        const inner = this.text.slice(open.end, t.start).trim();
+        if (inner === '') this.fail(`empty parentheses ${context}`, open.start);
+        return inner;
+      }
+    }
+    return this.fail(`unclosed "(" ${context}`, open.start);
+  }
+
+  parse(): ColumnSpec {
+    if (this.tokens.length === 0) throw new ColumnSyntaxError('the column definition is empty: write a name and a type, e.g. "email text"', 0);
+    const name = this.identifier('a column name first');
+    if (!this.peek()) this.fail(`expected a type after the column name "${name}"`);
+    const { type, serial } = this.type();
+    let nullable: boolean | undefined;
+    let def: ColumnDefault = { kind: 'none' };
+    const spec: { -readonly [K in keyof ColumnSpec]?: ColumnSpec[K] } = {};
+    if (serial) spec.autoIncrement = true;
+    const seen = new Set<string>();
+    const once = (clause: string, at: number) => {
+      if (seen.has(clause)) this.fail(`${clause} appears twice`, at);
+      seen.add(clause);
+    };
+    while (this.peek()) {
+      const at = this.pos();
+      if (this.acceptWord('not', 'null')) {
+        if (nullable === true) this.fail('NOT NULL contradicts the NULL before it', at);
+        nullable = false;
+      } else if (this.acceptWord('null')) {
+        if (nullable === false) this.fail('NULL contradicts the NOT NULL before it', at);
+        nullable = true;
+      } else if (this.acceptWord('default')) {
+        once('DEFAULT', at);
+        def = this.defaultValue();
+      } else if (this.acceptWord('unique')) {
+        once('UNIQUE', at);
+        this.acceptWord('key');
+        spec.unique = true;
+      } else if (this.isWord('primary') || this.isWord('key')) {
+        this.fail('PRIMARY KEY cannot be added with a new column on a live table; add the column, then build a unique index concurrently and attach it');
+      } else if (this.acceptWord('references')) {
+        once('REFERENCES', at);
+        spec.references = this.references();
+      } else if (this.acceptWord('check')) {
+        once('CHECK', at);
+        spec.check = this.parenthesized('after CHECK');
+      } else if (this.isWord('generated') || this.isWord('as')) {
+        once('GENERATED', at);
+        this.generated(spec);
+      } else if (this.acceptWord('auto_increment')) {
+        spec.autoIncrement = true;
+      } else if (this.acceptWord('comment')) {
+        once('COMMENT', at);
+        const t = this.peek();
+        if (t?.kind !== 'string') this.fail('expected a quoted string after COMMENT');
+        this.i++;
+        spec.comment = t.value;
+      } else if (this.acceptWord('first')) {
+        once('FIRST/AFTER', at);
+        spec.position = { kind: 'first' };
+      } else if (this.acceptWord('after')) {
+        once('FIRST/AFTER', at);
+        spec.position = { kind: 'after', column: this.identifier('a column name after AFTER') };
+      } else if (this.acceptWord('collate')) {
+        once('COLLATE', at);
+        const t = this.peek();
+        if (t?.kind === 'string') {
+          this.i++;
+          spec.collation = t.value;
+        } else spec.collation = this.identifier('a collation name after COLLATE');
+      } else if (this.isWord('constraint')) {
+        this.fail('named constraints are not supported: the planner names its constraints and indexes');
+      } else if (this.isWord('on')) {
+        this.fail('ON UPDATE is not supported by the planner');
+      } else if (this.isWord('character') || this.isWord('charset')) {
+        this.fail('CHARACTER SET is not supported: the column gets the table\'s character set (use COLLATE to choose a collation)');
+      } else {
+        this.fail('could not understand this part of the column definition');
+      }
+    }
+    return {
+      name,
+      type,
+      nullable: nullable ?? true,
+      default: def,
+      ...spec,
+    };
+  }
+
+  private type(): { type: ColumnType; serial: boolean } {
+    const first = this.peek();
+    if (!first || (first.kind !== 'word' && first.kind !== 'quoted')) this.fail('expected a type name');
+    if (first.kind === 'quoted') this.fail('quoted type names are not supported; write the type name unquoted');
+    this.i++;
+    let name = first.value;
+    if (isPostgres(this.dialect) && this.isPunct('.') && this.peek(1)?.kind === 'word') {
+      this.i++;
+      name += `.${this.peek()!.value}`;
+      this.i++;
+    }
+    if (name === 'double' && this.acceptWord('precision')) name = 'double precision';
+    else if ((name === 'character' || name === 'char') && this.acceptWord('varying')) name = 'character varying';
+    else if (name === 'bit' && this.acceptWord('varying')) name = 'bit varying';
+    let params: number[] = [];
+    let values: string[] | undefined;
+    if (this.isPunct('(')) {
+      const open = this.expectPunct('(', 'after the type');
+      if (name === 'enum' || name === 'set') {
+        values = [];
+        for (;;) {
+          const t = this.peek();
+          if (t?.kind !== 'string') this.fail(`expected a quoted value in ${name.toUpperCase()}(…)`);
+          this.i++;
+          values.push(t.value);
+          if (this.isPunct(',')) this.i++;
+          else break;
+        }
+      } else {
+        for (;;) {
+          const t = this.peek();
+          if (t?.kind !== 'number' || !/^\d+$/.test(t.text)) this.fail(`expected a whole number in the parameters of ${name}`);
+          this.i++;
+          params.push(Number(t.text));
+          if (this.isPunct(',')) this.i++;
+          else break;
+        }
+      }
+      if (!this.isPunct(')')) this.fail(`expected ")" to close the parameters of ${name} opened at character ${open.start + 1}`);
+      this.i++;
+    }
+    if ((name === 'timestamp' || name === 'time') && (this.isWord('with') || this.isWord('without'))) {
+      const w = this.peek()!.value;
+      this.i++;
+      this.expectWord('time', `after ${w.toUpperCase()}`);
+      this.expectWord('zone', `after ${w.toUpperCase()} TIME`);
+      name = `${name} ${w} time zone`;
+    }
+    let array = false;
+    if (isPostgres(this.dialect)) {
+      while (this.isPunct('[')) {
+        this.i++;
+        if (this.peek()?.kind === 'number') this.i++;
+        this.expectPunct(']', 'to close the array brackets');
+        array = true;
+      }
+    }
+    let unsigned = false;
+    if (!isPostgres(this.dialect)) {
+      for (;;) {
+        if (this.acceptWord('unsigned')) unsigned = true;
+        else if (this.acceptWord('signed')) unsigned = false;
+        else if (this.isWord('zerofill')) this.fail('ZEROFILL is deprecated and not supported');
+        else break;
+      }
+    }
+    if (params.length === 0) params = [];
+    const serialMatch = isPostgres(this.dialect) ? /^(smallserial|serial2|serial|serial4|bigserial|serial8)$/.exec(name) : null;
+    const type: ColumnType = { name, params, ...(array ? { array } : {}), ...(unsigned ? { unsigned } : {}), ...(values ? { values } : {}) };
+    return { type, serial: serialMatch !== null || (!isPostgres(this.dialect) && name === 'serial') };
+  }
+
+  private defaultValue(): ColumnDefault {
+    const startTok = this.peek();
+    if (!startTok) this.fail('expected a value after DEFAULT');
+    // One literal, optionally signed and (PostgreSQL) cast: 'x', -1.5, true, NULL, '{}'::jsonb
+    const j = this.i;
+    let k = j;
+    let sign = '';
+    if (this.tokens[k]?.kind === 'punct' && (this.tokens[k]!.value === '-' || this.tokens[k]!.value === '+') && this.tokens[k + 1]?.kind === 'number') {
+      sign = this.tokens[k]!.value === '-' ? '-' : '';
+      k++;
+    }
+    const lit = this.tokens[k]!;
+    let literal: string | undefined;
+    if (lit.kind === 'number') literal = `${sign}${lit.text}`;
+    else if (lit.kind === 'string' && !sign) literal = /^[eE]'/.test(lit.text) ? undefined : quoteLiteral(this.dialect, lit.value);
+    else if (lit.kind === 'word' && ['true', 'false', 'null'].includes(lit.value) && !sign) literal = lit.value === 'null' ? 'NULL' : lit.value;
+    if (literal !== undefined) {
+      k++;
+      if (isPostgres(this.dialect) && this.tokens[k]?.kind === 'punct' && this.tokens[k]!.value === '::') {
+        const castStart = k;
+        k++;
+        const words: string[] = [];
+        while (this.tokens[k]?.kind === 'word' && !(words.length > 0 && CLAUSE_WORDS.has(this.tokens[k]!.value))) {
+          words.push(this.tokens[k]!.value);
+          k++;
+        }
+        if (words.length === 0) this.fail('expected a type name after "::"', this.tokens[castStart]!.end);
+        let cast = words.join(' ');
+        if (this.tokens[k]?.value === '[' && this.tokens[k + 1]?.value === ']') {
+          cast += '[]';
+          k += 2;
+        }
+        literal += `::${cast}`;
+      }
+      if (!this.tokens[k] || (this.tokens[k]!.kind === 'word' && CLAUSE_WORDS.has(this.tokens[k]!.value))) {
+        this.i = k;
+        return { kind: 'literal', value: literal };
+      }
+    }
+    // An expression: everything up to the next clause word at depth 0.
+    let depth = 0;
+    k = j;
+    while (k < this.tokens.length) {
+      const t = this.tokens[k]!;
+      if (depth === 0 && k > j && t.kind === 'word' && CLAUSE_WORDS.has(t.value) && !(t.value === 'null' && this.tokens[k - 1]?.value === 'is')
+        && !(t.value === 'not' && this.tokens[k + 1]?.value !== 'null')) break;
+      if (t.kind === 'punct' && t.value === '(') depth++;
+      if (t.kind === 'punct' && t.value === ')') {
+        depth--;
+        if (depth < 0) this.fail('unbalanced ")" in the DEFAULT expression', t.start);
+      }
+      k++;
+    }
+    if (depth > 0) this.fail('unclosed "(" in the DEFAULT expression', startTok.start);
+    const sql = this.text.slice(startTok.start, this.tokens[k - 1]!.end).trim();
+    this.i = k;
+    return { kind: 'expression', sql };
+  }
+
+  private references(): ForeignKeySpec {
+    let table = this.identifier('the referenced table after REFERENCES');
+    let schema: string | undefined;
+    if (this.isPunct('.')) {
+      this.i++;
+      schema = table;
+      table = this.identifier('the referenced table after the schema');
+    }
+    if (!this.isPunct('(')) this.fail(`name the referenced column, e.g. REFERENCES ${table}(id)`);
+    this.i++;
+    const column = this.identifier('the referenced column');
+    if (this.isPunct(',')) this.fail('a new column can reference only one column');
+    this.expectPunct(')', 'after the referenced column');
+    let onDelete: ForeignKeySpec['onDelete'];
+    while (this.isWord('on') || this.isWord('match')) {
+      if (this.isWord('match')) this.fail('MATCH is not supported');
+      if (this.isWord('update', 1)) this.fail('ON UPDATE actions are not supported by the planner');
+      this.i++;
+      this.expectWord('delete', 'after ON');
+      if (this.acceptWord('no', 'action')) onDelete = 'NO ACTION';
+      else if (this.acceptWord('restrict')) onDelete = 'RESTRICT';
+      else if (this.acceptWord('cascade')) onDelete = 'CASCADE';
+      else if (this.acceptWord('set', 'null')) onDelete = 'SET NULL';
+      else if (this.acceptWord('set', 'default')) onDelete = 'SET DEFAULT';
+      else this.fail('expected NO ACTION, RESTRICT, CASCADE, SET NULL or SET DEFAULT after ON DELETE');
+    }
+    return { table, column, ...(schema ? { schema } : {}), ...(onDelete ? { onDelete } : {}) };
+  }
+
+  private generated(spec: { -readonly [K in keyof ColumnSpec]?: ColumnSpec[K] }): void {
+    if (this.acceptWord('generated')) {
+      if (this.acceptWord('by', 'default') || this.isWord('always')) {
+        this.acceptWord('always');
+        if (this.acceptWord('as', 'identity')) {
+          if (this.isPunct('(')) this.parenthesized('after AS IDENTITY');
+          spec.autoIncrement = true;
+          return;
+        }
+      }
+    }
+    this.expectWord('as', 'in a generated column (GENERATED ALWAYS AS (expression) STORED)');
+    if (this.acceptWord('identity')) this.fail('write GENERATED BY DEFAULT AS IDENTITY or GENERATED ALWAYS AS IDENTITY');
+    const expression = this.parenthesized('after AS');
+    let stored = false;
+    if (this.acceptWord('stored') || this.acceptWord('persistent')) stored = true;
+    else this.acceptWord('virtual');
+    spec.generated = { expression, stored };
+  }
+}
+
+/** Parses SQL column syntax (`ref_id bigint REFERENCES accounts(id)`) into a ColumnSpec; throws ColumnSyntaxError saying what and where. */
+export function parseColumnDefinition(text: string, dialect: Dialect): ColumnSpec {
+  return new Parser(text, tokenize(text, dialect), dialect).parse();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rendering
+
+export type RenderPart = 'default' | 'notNull' | 'unique' | 'check' | 'references' | 'comment' | 'position' | 'generated' | 'autoIncrement';
+
+const TYPE_NAME = /^[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*(?:\.[a-z_][a-z0-9_]*)?$/;
+const LITERAL = /^(?:[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|true|false|null|'(?:[^'\\]|'')*'|E'(?:[^'\\]|''|\\.)*'|_utf8mb4 X'[0-9A-F]*')(?:::[a-z_][a-z0-9_ ]*(?:\[\])?)?$/i;
+
+/** `varchar(255)`, `timestamp(3) with time zone`, `int[]`, `int unsigned`, `enum('a','b')`. Throws SqlTextError on a name that is not a plain type name. */
+export function renderType(dialect: Dialect, type: ColumnType): string {
+  if (!TYPE_NAME.test(type.name)) throw new SqlTextError(`"${type.name}" is not a type name this tool can write (letters, digits, _ and spaces only)`);
+  if (type.params.some((p) => !Number.isInteger(p) || p < 0)) throw new SqlTextError(`type parameters must be whole numbers, got (${type.params.join(', ')})`);
+  const args = type.values ? `(${type.values.map((v) => quoteLiteral(dialect, v)).join(',')})` : type.params.length ? `(${type.params.join(',')})` : '';
+  const zone = /^(timestamp|time) (with|without) time zone$/.exec(type.name);
+  let out = zone && args ? `${zone[1]}${args} ${zone[2]} time zone` : `${type.name}${args}`;
+  if (type.array && isPostgres(dialect)) out += '[]';
+  if (type.unsigned && !isPostgres(dialect)) out += ' unsigned';
+  return out;
+}
+
+/** The DEFAULT value as SQL, checking literal text and expression text from outside the parser. */
+export function renderDefault(dialect: Dialect, def: ColumnDefault): string | null {
+  if (def.kind === 'none') return null;
+  if (def.kind === 'literal') {
+    if (!LITERAL.test(def.value)) throw new SqlTextError(`the DEFAULT ${JSON.stringify(def.value)} is not a SQL literal; quote strings, e.g. '${def.value.replace(/'/g, "''")}'`);
+    return def.value;
+  }
+  const problem = expressionProblem(dialect, def.sql);
+  if (problem) throw new SqlTextError(`the DEFAULT expression ${JSON.stringify(def.sql)} cannot be used: ${problem}`);
+  const sql = def.sql.trim();
+  if (isPostgres(dialect) || sql.startsWith('(') || /^(current_timestamp|now|localtime|localtimestamp)(\s*\(\s*\d*\s*\))?$/i.test(sql)) return sql;
+  return `(${sql})`;
+}
+
+export function checkedExpression(dialect: Dialect, what: string, sql: string): string {
+  const problem = expressionProblem(dialect, sql);
+  if (problem) throw new SqlTextError(`the ${what} expression ${JSON.stringify(sql)} cannot be used: ${problem}`);
+  return sql.trim();
+}
+
+/** The column definition as SQL for `ADD COLUMN`, every identifier quoted; `omit` leaves parts out (the planner adds them as separate steps). */
+export function renderColumnDefinition(dialect: Dialect, spec: ColumnSpec, opts: { omit?: readonly RenderPart[] } = {}): string {
+  const omit = new Set(opts.omit ?? []);
+  const pg = isPostgres(dialect);
+  const parts: string[] = [quoteIdent(dialect, spec.name), renderType(dialect, spec.type)];
+  if (spec.collation) parts.push(`COLLATE ${quoteIdent(dialect, spec.collation)}`);
+  if (spec.generated && !omit.has('generated')) {
+    parts.push(`GENERATED ALWAYS AS (${checkedExpression(dialect, 'generated', spec.generated.expression)}) ${spec.generated.stored ? 'STORED' : 'VIRTUAL'}`);
+  }
+  const serial = pg && /^(small|big)?serial[248]?$/.test(spec.type.name);
+  if (pg && spec.autoIncrement && !serial && !omit.has('autoIncrement')) parts.push('GENERATED BY DEFAULT AS IDENTITY');
+  const notNull = !spec.nullable && !omit.has('notNull');
+  // MariaDB refuses NULL/NOT NULL on a generated column; MySQL accepts NOT NULL there.
+  if (!pg && (!spec.generated || omit.has('generated'))) parts.push(notNull ? 'NOT NULL' : 'NULL');
+  else if (dialect === 'mysql' && notNull) parts.push('NOT NULL');
+  const def = omit.has('default') ? null : renderDefault(dialect, spec.default);
+  if (def !== null) parts.push(`DEFAULT ${def}`);
+  if (pg && notNull) parts.push('NOT NULL');
+  if (!pg && spec.autoIncrement && !omit.has('autoIncrement')) parts.push('AUTO_INCREMENT');
+  if (spec.unique && !omit.has('unique')) parts.push('UNIQUE');
+  if (spec.check && !omit.has('check')) parts.push(`CHECK (${checkedExpression(dialect, 'CHECK', spec.check)})`);
+  // MySQL/MariaDB ignore an inline REFERENCES in a column definition, so it is only written for PostgreSQL.
+  if (pg && spec.references && !omit.has('references')) {
+    const r = spec.references;
+    parts.push(`REFERENCES ${r.schema ? `${quoteIdent(dialect, r.schema)}.` : ''}${quoteIdent(dialect, r.table)} (${quoteIdent(dialect, r.column)})${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}`);
+  }
+  if (!pg && spec.comment !== undefined && !omit.has('comment')) parts.push(`COMMENT ${quoteLiteral(dialect, spec.comment)}`);
+  if (!pg && spec.position && spec.position.kind !== 'last' && !omit.has('position')) {
+    parts.push(spec.position.kind === 'first' ? 'FIRST' : `AFTER ${quoteIdent(dialect, spec.position.column)}`);
+  }
+  return parts.join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Validation
+
+const INT_RANGES: Record<string, [bigint, bigint]> = {
+  smallint: [-32768n, 32767n], int2: [-32768n, 32767n],
+  integer: [-2147483648n, 2147483647n], int: [-2147483648n, 2147483647n], int4: [-2147483648n, 2147483647n],
+  bigint: [-9223372036854775808n, 9223372036854775807n], int8: [-9223372036854775808n, 9223372036854775807n],
+  tinyint: [-128n, 127n], mediumint: [-8388608n, 8388607n],
+};
+const TEXT_WIDE = new Set(['text', 'mediumtext', 'longtext', 'blob', 'mediumblob', 'longblob', 'bytea', 'json', 'jsonb', 'xml']);
+const FIXED_CHAR = new Set(['char', 'character', 'bpchar', 'nchar', 'binary']);
+const VAR_CHAR = new Set(['varchar', 'character varying', 'nvarchar', 'varbinary']);
+
+/** The decoded text of a string literal (`'it''s'` → `it's`), or null when `value` is not a plain string literal. */
+function stringLiteralValue(value: string): string | null {
+  const m = /^'((?:[^']|'')*)'(?:::.*)?$/s.exec(value);
+  return m ? m[1]!.replace(/''/g, "'") : null;
+}
+
+function defaultFitProblem(spec: ColumnSpec, dialect: Dialect): string | null {
+  if (spec.default.kind !== 'literal') return null;
+  const raw = spec.default.value;
+  if (raw.toUpperCase() === 'NULL') return spec.nullable ? null : 'DEFAULT NULL on a NOT NULL column';
+  const t = spec.type;
+  if (t.array) return null;
+  const str = stringLiteralValue(raw);
+  const numText = str ?? (/^[-+]?[\d.]/.test(raw) ? raw : null);
+  const range = INT_RANGES[t.name];
+  if (range) {
+    if (dialect !== 'postgres' && /^(true|false)$/i.test(raw)) return null;
+    if (numText === null || !/^\s*[-+]?\d+\s*$/.test(numText)) return `${raw} is not a whole number for ${t.name}`;
+    let [lo, hi] = range;
+    if (t.unsigned) {
+      lo = 0n;
+      hi = hi * 2n + 1n;
+    }
+    const n = BigInt(numText.trim());
+    if (n < lo || n > hi) return `${numText.trim()} is outside the range of ${t.name}${t.unsigned ? ' unsigned' : ''} (${lo} to ${hi})`;
+    return null;
+  }
+  if (['numeric', 'decimal', 'dec', 'real', 'float', 'float4', 'float8', 'double precision', 'double'].includes(t.name)) {
+    if (numText === null || !/^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(numText)) return `${raw} is not a number for ${t.name}`;
+    if ((t.name === 'numeric' || t.name === 'decimal' || t.name === 'dec') && t.params.length > 0) {
+      const [p, s = 0] = t.params as [number, number?];
+      const intDigits = numText.trim().replace(/^[-+]/, '').split('.')[0]!.replace(/^0+/, '').length;
+      if (intDigits > p - s) return `${numText.trim()} does not fit ${t.name}(${p},${s}): at most ${p - s} digits before the decimal point`;
+    }
+    return null;
+  }
+  if (t.name === 'boolean' || t.name === 'bool') {
+    const ok = dialect === 'postgres' ? /^(true|false|'(t|f|true|false|yes|no|on|off|1|0|y|n)')$/i : /^(true|false|0|1)$/i;
+    return ok.test(raw) ? null : `${raw} is not a boolean value`;
+  }
+  if (VAR_CHAR.has(t.name) || FIXED_CHAR.has(t.name)) {
+    if (str === null) return null;
+    const n = t.params[0] ?? (FIXED_CHAR.has(t.name) ? 1 : undefined);
+    if (n !== undefined && [...str].length > n) return `'${str}' is ${[...str].length} characters, longer than ${t.name}(${n})`;
+    return null;
+  }
+  if (t.name === 'uuid' && str !== null && !/^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i.test(str)) return `'${str}' is not a UUID`;
+  if ((t.name === 'json' || t.name === 'jsonb') && str !== null) {
+    try {
+      JSON.parse(str);
+    } catch {
+      return `'${str}' is not valid JSON`;
+    }
+  }
+  if (t.name === 'date' && str !== null && !/^\d{4}-\d{2}-\d{2}$/.test(str) && !/^(infinity|-infinity|today|epoch)$/i.test(str)) return `'${str}' is not a date (YYYY-MM-DD)`;
+  if (t.name === 'enum' && t.values && str !== null && !t.values.includes(str)) return `'${str}' is not one of the ENUM values`;
+  return null;
+}
+
+function finding(code: string, severity: Finding['severity'], message: string, field?: keyof ColumnSpec, fix?: string): Finding {
+  return { code, severity, message, ...(field ? { field } : {}), ...(fix ? { fix } : {}) };
+}
+
+function identifierFindings(name: string, what: string, target: Target, field: keyof ColumnSpec): Finding[] {
+  const caps = capabilities(target);
+  const out: Finding[] = [];
+  if (name.trim() === '') return [finding('identifier-empty', 'error', `The ${what} is empty; give it a name.`, field)];
+  if (name !== name.trim()) out.push(finding('identifier-whitespace', 'warning', `The ${what} "${name}" starts or ends with spaces; they become part of the name.`, field, name.trim()));
+  const length = caps.identifierLengthUnit === 'bytes' ? utf8Length(name) : [...name].length;
+  if (length > caps.identifierMaxLength) {
+    out.push(finding('identifier-too-long', 'error',
+      `The ${what} is ${length} ${caps.identifierLengthUnit}; ${target.dialect === 'postgres' ? 'PostgreSQL truncates names longer than 63 bytes' : `${target.dialect === 'mysql' ? 'MySQL' : 'MariaDB'} rejects names longer than 64 characters`}. Shorten it.`, field));
+  }
+  if (isReservedWord(target.dialect, name)) out.push(finding('reserved-word', 'warning', `"${name}" is a reserved word: it is always quoted here, but hand-written queries must quote it too. Consider another name.`, field));
+  if (target.dialect !== 'postgres' && / $/.test(name)) out.push(finding('identifier-trailing-space', 'error', `${target.dialect === 'mysql' ? 'MySQL' : 'MariaDB'} does not allow a name ending with a space.`, field));
+  return out;
+}
+
+/** Checks a column against the target server and, when known, the live table. Every finding says what to do. */
+export function validateColumn(spec: ColumnSpec, target: Target, facts?: TableFacts): Finding[] {
+  const { dialect } = target;
+  const caps = capabilities(target);
+  const pg = dialect === 'postgres';
+  const out: Finding[] = [...identifierFindings(spec.name, 'column name', target, 'name')];
+  const rows = facts?.rows ?? 0;
+
+  const existing = facts?.columns?.find((c) => (pg ? c.name === spec.name : c.name.toLowerCase() === spec.name.toLowerCase()));
+  if (existing) out.push(finding('column-exists', 'error', `The table already has a column "${existing.name}" (${existing.type}). Choose another name.`, 'name'));
+
+  const t = spec.type;
+  const known = knownTypes(dialect).has(t.name);
+  if (!known) {
+    out.push(pg
+      ? finding('unknown-type', 'warning', `"${t.name}" is not a built-in PostgreSQL type. If it is a domain, enum or extension type, make sure it exists; a domain with constraints rewrites the table.`, 'type')
+      : finding('unknown-type', 'error', `"${t.name}" is not a ${dialect === 'mysql' ? 'MySQL' : 'MariaDB'} type.`, 'type'));
+  }
+  if (t.array && !pg) out.push(finding('array-unsupported', 'error', 'Array types exist only in PostgreSQL; use json.', 'type'));
+  if (t.unsigned && pg) out.push(finding('unsigned-unsupported', 'error', 'PostgreSQL has no UNSIGNED; use a CHECK (col >= 0) or a wider type.', 'type'));
+  if (pg && t.name === 'json') out.push(finding('prefer-jsonb', 'warning', 'json has no equality operator (SELECT DISTINCT and GROUP BY fail) and is re-parsed on every read.', 'type', 'jsonb'));
+  if (pg && (t.name === 'timestamp' || t.name === 'timestamp without time zone')) out.push(finding('prefer-timestamptz', 'info', 'timestamp without time zone stores wall-clock time with no zone; timestamptz is usually what you want.', 'type', 'timestamptz'));
+  if (TEXT_WIDE.has(t.name) && !pg) out.push(finding('wide-type', 'info', `${t.name} is stored off-page and cannot be indexed without a prefix length; a bounded varchar is cheaper to scan and index if the values are short.`, 'type'));
+  if (FIXED_CHAR.has(t.name) && (t.params[0] ?? 1) > 64) out.push(finding('wide-fixed-width', 'warning', `${t.name}(${t.params[0]}) pads every value to ${t.params[0]} characters: storage and scan cost on every row. Use varchar(${t.params[0]}).`, 'type', `varchar(${t.params[0]})`));
+  if (VAR_CHAR.has(t.name) && !pg && (t.params[0] ?? 0) > 16383) out.push(finding('wide-type', 'warning', `${t.name}(${t.params[0]}) is wider than a utf8mb4 row allows (65,535 bytes); use a TEXT type.`, 'type'));
+  if (VAR_CHAR.has(t.name) && !pg && t.params.length === 0) out.push(finding('varchar-length-required', 'error', `${dialect === 'mysql' ? 'MySQL' : 'MariaDB'} needs a length: ${t.name}(255).`, 'type'));
+  if (pg && (t.name === 'char' || t.name === 'character')) out.push(finding('prefer-text', 'info', 'char(n) pads with spaces and is no faster than text or varchar in PostgreSQL.', 'type', 'text'));
+
+  const fit = defaultFitProblem(spec, dialect);
+  if (fit) out.push(finding('default-does-not-fit', 'error', `The DEFAULT does not fit the type: ${fit}.`, 'default'));
+  if (spec.default.kind === 'expression') {
+    const problem = expressionProblem(dialect, spec.default.sql);
+    if (problem) out.push(finding('expression-invalid', 'error', `The DEFAULT expression cannot be used: ${problem}.`, 'default'));
+    if (!caps.expressionDefaults) out.push(finding('expression-default-unsupported', 'error', `${dialect === 'mysql' ? 'MySQL' : 'MariaDB'} ${target.version} has no expression defaults (MySQL 8.0.13, MariaDB 10.2.1); set the value from the application.`, 'default'));
+    const vol = defaultVolatility(spec.default.sql, dialect);
+    if (vol === 'unknown') out.push(finding('volatility-unknown', 'info', `The volatility of DEFAULT ${spec.default.sql} is not known offline; the plan assumes volatile (backfill in batches). With a connection it is read from pg_proc.`, 'default'));
+  }
+  if (spec.check) {
+    const problem = expressionProblem(dialect, spec.check);
+    if (problem) out.push(finding('expression-invalid', 'error', `The CHECK expression cannot be used: ${problem}.`, 'check'));
+    if (!caps.checkConstraints) out.push(finding('check-ignored', 'error', `MySQL ${target.version} parses CHECK but does not enforce it (enforced from 8.0.16).`, 'check'));
+  }
+  if (spec.generated) {
+    const problem = expressionProblem(dialect, spec.generated.expression);
+    if (problem) out.push(finding('expression-invalid', 'error', `The generated expression cannot be used: ${problem}.`, 'generated'));
+    if (spec.default.kind !== 'none') out.push(finding('generated-with-default', 'error', 'A generated column cannot have a DEFAULT.', 'default'));
+    if (pg && !spec.generated.stored && !caps.virtualGeneratedColumns) out.push(finding('virtual-generated-unsupported', 'error', `PostgreSQL ${target.version} has only STORED generated columns (VIRTUAL from 18), and adding one rewrites the table.`, 'generated'));
+    if (pg && spec.generated.stored && !caps.storedGeneratedColumns) out.push(finding('generated-unsupported', 'error', `PostgreSQL ${target.version} has no generated columns (12 and later).`, 'generated'));
+    if (spec.generated.stored && rows > 0) out.push(finding('generated-stored-rewrite', 'warning', `A STORED generated column is computed for all ${rows} rows by a rewrite that blocks writes.${pg && caps.virtualGeneratedColumns ? ' A VIRTUAL one is added instantly.' : ''}${!pg ? ' A VIRTUAL one is added instantly.' : ''}`, 'generated', 'VIRTUAL'));
+  }
+  if (!spec.nullable && spec.default.kind === 'none' && !spec.generated && !spec.autoIncrement && rows > 0) {
+    out.push(finding('not-null-without-default', 'warning',
+      `NOT NULL without a DEFAULT on a table with ${rows} rows: ${pg ? 'the ALTER would fail' : 'existing rows would get the zero value and INSERTs that omit the column would fail'}. The plan adds the column nullable and enforces NOT NULL after the existing rows have values — give a DEFAULT, or fill the rows before the constrain phase.`,
+      'default'));
+  }
+  if (spec.unique && rows > 1 && (spec.default.kind === 'literal' && spec.default.value.toUpperCase() !== 'NULL' || (spec.default.kind === 'expression' && defaultVolatility(spec.default.sql, dialect) !== 'volatile'))) {
+    out.push(finding('unique-constant-default', 'error', `UNIQUE with the same DEFAULT for all ${rows} existing rows cannot succeed: every row would have the same value. Use a volatile default (e.g. ${pg ? 'gen_random_uuid()' : 'UUID()'}) or no default.`, 'unique'));
+  }
+  if (spec.index && !spec.unique && !spec.references) {
+    out.push(finding('index-write-cost', 'info', 'An index slows every INSERT and UPDATE of the table. Keep it only if queries filter, join or sort on this column.', 'index'));
+  }
+  if (spec.references) {
+    out.push(...identifierFindings(spec.references.table, 'referenced table', target, 'references').filter((f) => f.severity === 'error'));
+    if (!spec.index && !spec.unique) out.push(finding('fk-without-index', 'info', 'A foreign key without an index on the referencing column makes deletes and updates of the referenced rows scan this table; the plan adds one.', 'references'));
+  }
+  if (spec.position && spec.position.kind !== 'last') {
+    if (pg) out.push(finding('position-unsupported', 'error', 'PostgreSQL always adds a column at the end; FIRST/AFTER do not exist.', 'position'));
+    else if (spec.position.kind === 'after' && facts?.columns) {
+      const after = spec.position.column.toLowerCase();
+      if (!facts.columns.some((c) => c.name.toLowerCase() === after)) out.push(finding('position-column-missing', 'error', `AFTER ${spec.position.column}: the table has no such column.`, 'position'));
+    }
+    if (!pg && !caps.instantAnyPosition && caps.instantAddColumn) out.push(finding('position-not-instant', 'warning', `${dialect === 'mysql' ? 'MySQL' : 'MariaDB'} ${target.version} adds a column instantly only at the end; FIRST/AFTER rebuilds the table.`, 'position', 'add it at the end'));
+  }
+  if (spec.autoIncrement && rows > 0) {
+    out.push(finding('auto-increment-rewrite', 'warning', `An ${pg ? 'identity/serial' : 'AUTO_INCREMENT'} column gives every existing row a value: ${pg ? 'a rewrite under ACCESS EXCLUSIVE' : 'a rebuild that blocks writes'}.`, 'autoIncrement'));
+  }
+  if (spec.comment !== undefined && spec.comment.length > 1024 && !pg) out.push(finding('comment-too-long', 'error', 'Column comments are limited to 1024 characters.', 'comment'));
+  if (spec.collation && !/^[\p{L}\p{N}_.\- ]+$/u.test(spec.collation)) out.push(finding('collation-invalid', 'error', `"${spec.collation}" is not a collation name.`, 'collation'));
+  return out;
+}

@@ -1,0 +1,68 @@
+/** MySQL 8.0.x and MariaDB 10.3+ capabilities by flavor and version (InnoDB). */
+import type { Dialect } from '../types';
+import { versionAtLeast, type Version } from '../version';
+import type { Capabilities } from './index';
+
+export function mysqlCapabilities(dialect: Exclude<Dialect, 'postgres'>, v: Version): Capabilities {
+  const maria = dialect === 'mariadb';
+  const instantAddColumn = maria ? versionAtLeast(v, '10.3.2') : versionAtLeast(v, '8.0.12');
+  const instantAnyPosition = maria ? versionAtLeast(v, '10.4') : versionAtLeast(v, '8.0.29');
+  return {
+    family: 'mysql',
+    transactionalDdl: false,
+    fastDefault: instantAddColumn,
+    setNotNullUsesCheck: false,
+    notNullNotValid: false,
+    notValidConstraints: false,
+    constraintUsingIndex: false,
+    concurrentIndex: false,
+    cicCorruptionRisk: false,
+    onlineIndex: true,
+    instantAddColumn,
+    instantAnyPosition,
+    // MySQL 8.0.29 release notes: "Up to 64 row versions are permitted" (INNODB_TABLES.TOTAL_ROW_VERSIONS). MariaDB has no such counter.
+    instantRowVersionLimit: !maria && versionAtLeast(v, '8.0.29') ? 64 : null,
+    instantBackupRisk: !maria && versionAtLeast(v, '8.0.29') && !versionAtLeast(v, '8.0.32'),
+    instantDefaultEvaluatedOnce: maria && instantAddColumn,
+    notNullFillsZeroValue: true,
+    expressionDefaults: maria ? versionAtLeast(v, '10.2.1') : versionAtLeast(v, '8.0.13'),
+    checkConstraints: maria ? versionAtLeast(v, '10.2.1') : versionAtLeast(v, '8.0.16'),
+    virtualGeneratedColumns: true,
+    storedGeneratedColumns: true,
+    columnPosition: true,
+    foreignKeyInplaceNeedsChecksOff: true,
+    instantDropColumn: maria ? versionAtLeast(v, '10.4') : versionAtLeast(v, '8.0.29'),
+    identifierMaxLength: 64,
+    identifierLengthUnit: 'characters',
+  };
+}
+
+/** Reserved words (MySQL 8.0 reference "Keywords and Reserved Words", the (R) entries; MariaDB's list is close to it). */
+export const MYSQL_RESERVED: ReadonlySet<string> = new Set(`accessible add all alter analyze and as asc asensitive before between
+bigint binary blob both by call cascade case change char character check collate column condition constraint continue convert
+create cross cube cume_dist current_date current_time current_timestamp current_user cursor database databases day_hour
+day_microsecond day_minute day_second dec decimal declare default delayed delete dense_rank desc describe deterministic distinct
+distinctrow div double drop dual each else elseif empty enclosed escaped except exists exit explain false fetch first_value float
+float4 float8 for force foreign from fulltext function generated get grant group grouping groups having high_priority
+hour_microsecond hour_minute hour_second if ignore in index infile inner inout insensitive insert int int1 int2 int3 int4 int8
+integer intersect interval into io_after_gtids io_before_gtids is iterate join json_table key keys kill lag last_value lateral lead
+leading leave left like limit linear lines load localtime localtimestamp lock long longblob longtext loop low_priority
+master_bind master_ssl_verify_server_cert match maxvalue mediumblob mediumint mediumtext middleint minute_microsecond
+minute_second mod modifies natural not no_write_to_binlog nth_value ntile null numeric of on optimize optimizer_costs option
+optionally or order out outer outfile over partition percent_rank precision primary procedure purge range rank read read_write
+reads real recursive references regexp release rename repeat replace require resignal restrict return revoke right rlike row
+row_number rows schema schemas second_microsecond select sensitive separator set show signal smallint spatial specific sql
+sql_big_result sql_calc_found_rows sql_small_result sqlexception sqlstate sqlwarning ssl starting stored straight_join system
+table terminated then tinyblob tinyint tinytext to trailing trigger true undo union unique unlock unsigned update usage use using
+utc_date utc_time utc_timestamp values varbinary varchar varcharacter varying virtual when where while window with write xor
+year_month zerofill offset returning`.split(/\s+/));
+
+export const MYSQL_TYPES: ReadonlySet<string> = new Set([
+  'tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'dec', 'numeric', 'fixed', 'float', 'double',
+  'double precision', 'real', 'bit', 'bool', 'boolean', 'serial',
+  'date', 'datetime', 'timestamp', 'time', 'year',
+  'char', 'character', 'varchar', 'character varying', 'nchar', 'nvarchar', 'binary', 'varbinary',
+  'tinyblob', 'blob', 'mediumblob', 'longblob', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set', 'json',
+  'geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection',
+  'uuid', 'inet4', 'inet6',
+]);

@@ -1,0 +1,54 @@
+/** PostgreSQL capabilities by version (11–18 supported; older versions answer conservatively). */
+import { versionAtLeast, type Version } from '../version';
+import type { Capabilities } from './index';
+
+export function postgresCapabilities(v: Version): Capabilities {
+  return {
+    family: 'postgres',
+    transactionalDdl: true,
+    fastDefault: versionAtLeast(v, '11'),
+    setNotNullUsesCheck: versionAtLeast(v, '12'),
+    notNullNotValid: versionAtLeast(v, '18'),
+    notValidConstraints: true,
+    constraintUsingIndex: true,
+    concurrentIndex: true,
+    cicCorruptionRisk: versionAtLeast(v, '14') && !versionAtLeast(v, '14.4'),
+    onlineIndex: true,
+    instantAddColumn: false,
+    instantAnyPosition: false,
+    instantRowVersionLimit: null,
+    instantBackupRisk: false,
+    instantDefaultEvaluatedOnce: false,
+    notNullFillsZeroValue: false,
+    expressionDefaults: true,
+    checkConstraints: true,
+    virtualGeneratedColumns: versionAtLeast(v, '18'),
+    storedGeneratedColumns: versionAtLeast(v, '12'),
+    columnPosition: false,
+    foreignKeyInplaceNeedsChecksOff: false,
+    instantDropColumn: true,
+    identifierMaxLength: 63,
+    identifierLengthUnit: 'bytes',
+  };
+}
+
+/** Reserved key words (PostgreSQL docs, Appendix C: "reserved" and "reserved (can be function or type)"). */
+export const POSTGRES_RESERVED: ReadonlySet<string> = new Set(`all analyse analyze and any array as asc asymmetric both case cast check
+collate column constraint create current_catalog current_date current_role current_time current_timestamp current_user default
+deferrable desc distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral
+leading limit localtime localtimestamp not null offset on only or order placing primary references returning select session_user
+some symmetric system_user table then to trailing true union unique user using variadic when where window with authorization binary
+collation concurrently cross current_schema freeze full ilike inner is isnull join left like natural notnull outer overlaps right
+similar tablesample verbose`.split(/\s+/));
+
+export const POSTGRES_TYPES: ReadonlySet<string> = new Set([
+  'smallint', 'integer', 'int', 'int2', 'int4', 'int8', 'bigint', 'decimal', 'numeric', 'real', 'float', 'float4', 'float8',
+  'double precision', 'smallserial', 'serial', 'bigserial', 'serial2', 'serial4', 'serial8', 'money',
+  'varchar', 'character varying', 'char', 'character', 'bpchar', 'text', 'citext', 'name', 'bytea',
+  'timestamp', 'timestamp with time zone', 'timestamp without time zone', 'timestamptz', 'date',
+  'time', 'time with time zone', 'time without time zone', 'timetz', 'interval', 'boolean', 'bool',
+  'point', 'line', 'lseg', 'box', 'path', 'polygon', 'circle', 'cidr', 'inet', 'macaddr', 'macaddr8',
+  'bit', 'bit varying', 'varbit', 'tsvector', 'tsquery', 'uuid', 'xml', 'json', 'jsonb', 'oid', 'regclass',
+  'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange',
+  'int4multirange', 'int8multirange', 'nummultirange', 'tsmultirange', 'tstzmultirange', 'datemultirange',
+]);

@@ -1,0 +1,517 @@
+/**
+ * The planner: a column spec + what is known about the table + the server → a phased plan whose every step carries its
+ * SQL, its `down`, its lock impact (from rules.ts) and an estimate (from impact.ts). Pure; the result is frozen plain data.
+ *
+ * Phases, in order (empty ones are left out):
+ *   expand     add the column in its cheapest safe form (brief lock; may run as one transaction on PostgreSQL)
+ *   backfill   batched UPDATEs for values the server cannot add instantly (volatile defaults, old versions)
+ *   index      online index builds (PostgreSQL CONCURRENTLY, outside any transaction; MySQL INPLACE, LOCK=NONE)
+ *   constrain  NOT NULL / CHECK / FOREIGN KEY / UNIQUE the safe way (NOT VALID, then VALIDATE on its own)
+ */
+import { capabilities, lockTimeoutSql, type Capabilities } from './dialects/index';
+import { checkedExpression, renderColumnDefinition, renderDefault, validateColumn } from './columnSpec';
+import { DEFAULT_CALIBRATION, estimateStep, formatSeconds, keyBytesOf, workKind, type WorkKind } from './impact';
+import { defaultVolatility, impactOf, instantAddProblem, onlineAddProblem, type DdlOperation, type Impact } from './rules';
+import { noopSql, qualifiedTable, quoteIdent, quoteLiteral, utf8Length } from './sql';
+import type { BackfillSpec, Calibration, ColumnSpec, Finding, Phase, PhaseKind, Plan, Step, TableFacts, Target } from './types';
+
+export interface PlanOptions {
+  /** Lock timeout set before every DDL step, in milliseconds (default 2000). */
+  readonly lockTimeoutMs?: number;
+  /** Measured throughputs; DEFAULT_CALIBRATION when absent. */
+  readonly calibration?: Calibration;
+  /** PostgreSQL hot standbys / MySQL replicas exist even if `facts.replication` does not say so. */
+  readonly standbys?: boolean;
+  /** Rows per backfill batch (default 1000). */
+  readonly batchSize?: number;
+}
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 2000;
+export const DEFAULT_BATCH_SIZE = 1000;
+/** Above this size a step that blocks writes while copying is better done with an online schema-change tool. */
+export const ONLINE_TOOL_THRESHOLD_BYTES = 1024 * 1024 * 1024;
+/** A step longer than this on a server with replicas is reported as replica lag. */
+export const REPLICA_LAG_WARN_SECONDS = 1;
+
+const PHASE_TITLES: Record<PhaseKind, string> = {
+  expand: 'Expand: add the column',
+  backfill: 'Backfill existing rows in batches',
+  index: 'Build indexes online',
+  constrain: 'Enforce constraints without long locks',
+  cutover: 'Cut over',
+  contract: 'Contract',
+};
+
+interface StepOptions {
+  readonly down: string;
+  /** What the step does, in words; the rule's explanation is appended. */
+  readonly what: string;
+  readonly work?: { index?: boolean; concurrent?: boolean; backfill?: boolean };
+  readonly unavoidable?: string;
+  readonly fallbackSql?: string;
+  readonly session?: Step['session'];
+  readonly backfill?: BackfillSpec;
+  readonly ddl?: boolean;
+  /** Use this impact instead of asking the rules (when the SQL forces an algorithm the rules did not pick). */
+  readonly impact?: Impact;
+}
+
+class Builder {
+  readonly phases = new Map<PhaseKind, Step[]>();
+  readonly warnings: Finding[] = [];
+  readonly caps: Capabilities;
+  readonly pg: boolean;
+  readonly table: string;
+  readonly col: string;
+  private readonly timeoutSql: string;
+
+  constructor(readonly spec: ColumnSpec, readonly facts: TableFacts, readonly target: Target, readonly cal: Calibration, lockTimeoutMs: number, readonly batchSize: number) {
+    this.caps = capabilities(target);
+    this.pg = target.dialect === 'postgres';
+    this.table = qualifiedTable(target.dialect, facts.table);
+    this.col = quoteIdent(target.dialect, spec.name);
+    this.timeoutSql = lockTimeoutSql(target.dialect, lockTimeoutMs);
+  }
+
+  q(name: string): string {
+    return quoteIdent(this.target.dialect, name);
+  }
+
+  /** A deterministic object name within the identifier limit: `<table>_<column>_<suffix>`, shortened with a hash when too long. */
+  name(suffix: string): string {
+    const full = `${this.facts.table.name}_${this.spec.name}_${suffix}`;
+    const limit = this.caps.identifierMaxLength;
+    const len = (s: string) => (this.caps.identifierLengthUnit === 'bytes' ? utf8Length(s) : [...s].length);
+    if (len(full) <= limit) return full;
+    const tail = `_${fnv1a(full)}_${suffix}`;
+    let head = '';
+    for (const ch of `${this.facts.table.name}_${this.spec.name}`) {
+      if (len(head + ch + tail) > limit) break;
+      head += ch;
+    }
+    return head + tail;
+  }
+
+  add(phase: PhaseKind, op: DdlOperation, sql: string, o: StepOptions): void {
+    const impact = o.impact ?? impactOf(op, this.target, this.facts);
+    const kind: WorkKind = workKind(impact, o.work ?? {});
+    const keyBytes = keyBytesOf(this.spec.type.name, this.spec.type.params);
+    const estimate = estimateStep(impact, kind, this.facts, this.cal, keyBytes);
+    const step: Step = {
+      sql,
+      down: o.down,
+      lock: impact.lock,
+      ...(impact.algorithm ? { algorithm: impact.algorithm } : {}),
+      blocks: { reads: impact.blocks.reads, writes: impact.blocks.writes },
+      rewrite: impact.rewrite,
+      estimate,
+      why: `${o.what}: ${impact.why}${impact.referencedLock ? ` (also ${impact.referencedLock} on the referenced table)` : ''}.`,
+      ...(o.ddl === false ? {} : { lockTimeoutSql: this.timeoutSql }),
+      ...(o.backfill ? { backfill: o.backfill } : {}),
+      ...(o.unavoidable ? { unavoidable: o.unavoidable } : {}),
+      ...(o.fallbackSql ? { fallbackSql: o.fallbackSql } : {}),
+      ...(o.session ? { session: o.session } : {}),
+    };
+    const list = this.phases.get(phase) ?? [];
+    list.push(step);
+    this.phases.set(phase, list);
+  }
+
+  warn(code: string, severity: Finding['severity'], message: string, fix?: string): void {
+    this.warnings.push({ code, severity, message, ...(fix ? { fix } : {}) });
+  }
+
+  backfillStep(valueSql: string): void {
+    const key = this.facts.primaryKey && this.facts.primaryKey.length > 0 ? this.facts.primaryKey : this.pg ? ['ctid'] : [];
+    const n = this.batchSize;
+    let sql: string;
+    if (this.pg) {
+      const k = key.map((c) => (c === 'ctid' && !this.facts.primaryKey?.length ? 'ctid' : this.q(c)));
+      const tuple = k.length === 1 ? k[0]! : `(${k.join(', ')})`;
+      sql = `UPDATE ${this.table} SET ${this.col} = ${valueSql} WHERE ${tuple} IN (SELECT ${k.join(', ')} FROM ${this.table} WHERE ${this.col} IS NULL LIMIT ${n})`;
+    } else {
+      const order = key.length ? ` ORDER BY ${key.map((c) => this.q(c)).join(', ')}` : '';
+      sql = `UPDATE ${this.table} SET ${this.col} = ${valueSql} WHERE ${this.col} IS NULL${order} LIMIT ${n}`;
+    }
+    this.add('backfill', { op: 'backfill' }, sql, {
+      down: noopSql('the backfilled values go away with the column (the expand step\'s down)'),
+      what: `Fill existing rows with ${valueSql}, ${n} rows per batch, each batch in its own transaction, repeated until no row is updated`,
+      work: { backfill: true },
+      ddl: false,
+      backfill: { table: this.facts.table, column: this.spec.name, valueSql, batchSize: n, ...(key.length ? { key } : {}) },
+    });
+  }
+
+  build(): Plan {
+    const order: PhaseKind[] = ['expand', 'backfill', 'index', 'constrain', 'cutover', 'contract'];
+    const phases: Phase[] = [];
+    for (const kind of order) {
+      const steps = this.phases.get(kind);
+      if (!steps || steps.length === 0) continue;
+      const transactional = this.caps.transactionalDdl && kind === 'expand' && steps.every((s) => !s.unavoidable && !s.rewrite);
+      phases.push({ kind, title: PHASE_TITLES[kind], transactional, steps });
+    }
+    return {
+      dialect: this.target.dialect,
+      serverVersion: this.target.version,
+      table: { schema: this.facts.table.schema, name: this.facts.table.name, rows: this.facts.rows, bytes: this.facts.bytes },
+      column: this.spec,
+      phases,
+      warnings: this.warnings,
+      rollout: rollout(phases),
+    };
+  }
+}
+
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+function rollout(phases: readonly Phase[]): string[] {
+  const has = (k: PhaseKind) => phases.some((p) => p.kind === k);
+  const out = [
+    'Ship application code that tolerates the new column: INSERTs name their columns, nothing breaks on an extra column (no SELECT * into fixed shapes).',
+    'Run the expand phase.',
+    'Ship code that writes the new column on every INSERT and UPDATE, alongside whatever it replaces (write both).',
+  ];
+  if (has('backfill')) out.push('Run the backfill phase; it is resumable and can be throttled.');
+  if (has('index')) out.push('Run the index phase (outside any transaction) and check that the indexes are valid.');
+  if (has('constrain')) out.push('Run the constrain phase once every row has its value; each step in its own transaction.');
+  out.push('Ship code that reads the new column.');
+  out.push('Contract: remove the code paths (and any old column) the new column replaces.');
+  return out;
+}
+
+/** The default as a value expression for a backfill UPDATE. */
+function valueOf(b: Builder): string {
+  return renderDefault(b.target.dialect, b.spec.default) ?? 'NULL';
+}
+
+function planPostgres(b: Builder): void {
+  const { spec, caps, table, col, facts } = b;
+  const rows = facts.rows;
+  const d = spec.default;
+  const isNullDefault = d.kind === 'literal' && d.value.toUpperCase() === 'NULL';
+  const volatility = d.kind === 'expression' ? defaultVolatility(d.sql, 'postgres') : 'immutable';
+  const hasValue = d.kind !== 'none' && !isNullDefault;
+  const serial = /^(small|big)?serial[248]?$/.test(spec.type.name);
+  const dropColumn = `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${col}`;
+  const constraintsOmitted = ['unique', 'check', 'references'] as const;
+
+  if (spec.generated?.stored || spec.autoIncrement || serial) {
+    const sql = `ALTER TABLE ${table} ADD COLUMN ${renderColumnDefinition('postgres', spec, { omit: constraintsOmitted })}`;
+    const reason = spec.generated?.stored
+      ? `a stored generated column must be computed for every existing row, which PostgreSQL does only by rewriting the table under ACCESS EXCLUSIVE${caps.virtualGeneratedColumns ? '; a VIRTUAL generated column (PostgreSQL 18) needs no rewrite' : ''}; the alternative is a plain column filled by a trigger and a batched backfill`
+      : 'an identity/serial column gives every existing row a value, which PostgreSQL does only by rewriting the table under ACCESS EXCLUSIVE; the alternative is a plain bigint column with a sequence default, filled by a batched backfill';
+    b.add('expand', { op: 'add-column', spec }, sql, { down: dropColumn, what: 'Add the column', unavoidable: rows > 0 ? reason : undefined });
+  } else {
+    const fast = !hasValue || (caps.fastDefault && (d.kind === 'literal' || volatility === 'immutable' || volatility === 'stable'));
+    const notNullInline = !spec.nullable && ((hasValue && fast) || (!hasValue && rows === 0));
+    const omit: Array<'default' | 'notNull' | 'unique' | 'check' | 'references'> = [...constraintsOmitted];
+    if (!fast) omit.push('default');
+    if (!notNullInline) omit.push('notNull');
+    const addSpec: ColumnSpec = { ...spec, nullable: !notNullInline, default: fast ? d : { kind: 'none' }, unique: false, check: undefined, references: undefined };
+    b.add('expand', { op: 'add-column', spec: addSpec }, `ALTER TABLE ${table} ADD COLUMN ${renderColumnDefinition('postgres', spec, { omit })}`, {
+      down: dropColumn,
+      what: fast ? 'Add the column' : 'Add the column without its default, so existing rows are not rewritten',
+    });
+    if (!fast) {
+      const value = valueOf(b);
+      b.add('expand', { op: 'set-default', column: spec.name, volatile: volatility !== 'immutable' }, `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}`, {
+        down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP DEFAULT`,
+        what: 'Set the default for new rows only',
+      });
+      b.backfillStep(value);
+      if (volatility === 'unknown') b.warn('volatility-assumed', 'info', `The volatility of ${d.kind === 'expression' ? d.sql : ''} is unknown offline, so it is treated as volatile (no rewrite, batched backfill). With a connection the planner reads pg_proc.provolatile.`);
+      if (!caps.fastDefault && hasValue) b.warn('no-fast-default', 'info', `PostgreSQL ${b.target.version} (before 11) rewrites the table for any DEFAULT on ADD COLUMN, so the default is set separately and existing rows are backfilled.`);
+    }
+    if (!spec.nullable && !notNullInline) notNullPath(b, hasValue);
+  }
+
+  if (spec.comment !== undefined) {
+    b.add('expand', { op: 'set-default', column: spec.name }, `COMMENT ON COLUMN ${table}.${col} IS ${quoteLiteral('postgres', spec.comment)}`, {
+      down: `COMMENT ON COLUMN ${table}.${col} IS NULL`,
+      what: 'Describe the column',
+      impact: { lock: 'SHARE UPDATE EXCLUSIVE', blocks: { reads: false, writes: false }, rewrite: false, scan: false, why: 'COMMENT ON takes SHARE UPDATE EXCLUSIVE, catalog only' },
+    });
+  }
+
+  // Indexes: named, CONCURRENTLY, IF NOT EXISTS, each on its own outside a transaction.
+  const wantsIndex = spec.unique || spec.index || spec.references;
+  if (wantsIndex) {
+    const unique = Boolean(spec.unique);
+    const name = b.name(unique ? 'key' : 'idx');
+    b.add('index', { op: 'create-index', concurrent: true, unique }, `CREATE ${unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${b.q(name)} ON ${table} (${col})`, {
+      down: `DROP INDEX CONCURRENTLY IF EXISTS ${qualifiedIndex(b, name)}`,
+      what: `Build ${unique ? 'the unique index' : spec.references && !spec.index ? 'an index on the referencing column (for deletes of referenced rows)' : 'the index'} without blocking writes; if it fails, drop the INVALID index and run it again`,
+      work: { index: true, concurrent: true },
+    });
+    if (caps.cicCorruptionRisk) {
+      b.warn('cic-corruption-14', 'error', `PostgreSQL ${b.target.version} (14.0–14.3) can silently corrupt indexes built with CREATE INDEX CONCURRENTLY. Upgrade to 14.4 or later before running this plan; if you cannot, build the index without CONCURRENTLY in a maintenance window (it blocks writes).`, 'upgrade to PostgreSQL 14.4+');
+    }
+    if (unique) {
+      b.add('constrain', { op: 'add-constraint', kind: 'unique', notValid: false, usingIndex: true }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} UNIQUE USING INDEX ${b.q(name)}`, {
+        down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
+        what: 'Attach the unique index as a UNIQUE constraint',
+      });
+    }
+  }
+  if (spec.check) {
+    const name = b.name('check');
+    const expr = checkedExpression('postgres', 'CHECK', spec.check);
+    b.add('constrain', { op: 'add-constraint', kind: 'check', notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}) NOT VALID`, {
+      down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
+      what: 'Add the CHECK for new rows only',
+    });
+    b.add('constrain', { op: 'validate-constraint', kind: 'check' }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
+      down: noopSql('validation only'),
+      what: 'Check existing rows in a separate transaction',
+    });
+  }
+  if (spec.references) {
+    const r = spec.references;
+    const name = b.name('fkey');
+    const ref = `${r.schema ? `${b.q(r.schema)}.` : ''}${b.q(r.table)} (${b.q(r.column)})`;
+    b.add('constrain', { op: 'add-constraint', kind: 'foreign', notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''} NOT VALID`, {
+      down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
+      what: 'Add the foreign key for new rows only',
+    });
+    b.add('constrain', { op: 'validate-constraint', kind: 'foreign' }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
+      down: noopSql('validation only'),
+      what: 'Check existing rows in a separate transaction',
+    });
+    if (facts.partitioned) b.warn('fk-partitioned-not-valid', 'error', 'Foreign keys on partitioned tables cannot be NOT VALID in PostgreSQL: add the constraint on each partition NOT VALID and validate them, then on the parent.');
+  }
+}
+
+/** NOT NULL after the rows have values: PG 18 NOT NULL NOT VALID; PG 12–17 CHECK … NOT VALID → VALIDATE → SET NOT NULL → drop the check; PG 11 keeps the check. */
+function notNullPath(b: Builder, hasValue: boolean): void {
+  const { table, col, caps, spec } = b;
+  const name = b.name('not_null');
+  const need = hasValue ? '' : ' (fails while any row is still NULL: fill them first)';
+  if (caps.notNullNotValid) {
+    b.add('constrain', { op: 'add-constraint', kind: 'not-null', notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} NOT NULL ${col} NOT VALID`, {
+      down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
+      what: 'Declare NOT NULL for new rows only',
+    });
+    b.add('constrain', { op: 'validate-constraint', kind: 'not-null' }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
+      down: noopSql('validation only'),
+      what: `Check existing rows in a separate transaction${need}`,
+    });
+    return;
+  }
+  const expr = `${col} IS NOT NULL`;
+  b.add('constrain', { op: 'add-constraint', kind: 'check', notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}) NOT VALID`, {
+    down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
+    what: 'Add CHECK (column IS NOT NULL) for new rows only',
+  });
+  b.add('constrain', { op: 'validate-constraint', kind: 'check' }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
+    down: noopSql('validation only'),
+    what: `Check existing rows in a separate transaction${need}`,
+  });
+  if (!caps.setNotNullUsesCheck) {
+    b.warn('not-null-kept-as-check', 'warning', `PostgreSQL ${b.target.version} (before 12) cannot use the CHECK to skip SET NOT NULL's scan, so the plan keeps the validated CHECK (${spec.name} IS NOT NULL) instead of a NOT NULL attribute. It enforces the same rule.`);
+    return;
+  }
+  b.add('constrain', { op: 'set-not-null', column: spec.name, provenByCheck: true }, `ALTER TABLE ${table} ALTER COLUMN ${col} SET NOT NULL`, {
+    down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP NOT NULL`,
+    what: 'Make the column NOT NULL',
+  });
+  b.add('constrain', { op: 'drop-constraint', kind: 'check' }, `ALTER TABLE ${table} DROP CONSTRAINT ${b.q(name)}`, {
+    down: `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}) NOT VALID`,
+    what: 'Drop the now redundant CHECK',
+  });
+}
+
+function qualifiedIndex(b: Builder, name: string): string {
+  return b.facts.table.schema ? `${b.q(b.facts.table.schema)}.${b.q(name)}` : b.q(name);
+}
+
+function planMysql(b: Builder): void {
+  const { spec, table, col, facts, target } = b;
+  const d = target.dialect;
+  const maria = d === 'mariadb';
+  const rows = facts.rows;
+  const def = spec.default;
+  const isNullDefault = def.kind === 'literal' && def.value.toUpperCase() === 'NULL';
+  const hasValue = def.kind !== 'none' && !isNullDefault;
+  const volatility = def.kind === 'expression' ? defaultVolatility(def.sql, d) : 'immutable';
+  const currentTimestamp = def.kind === 'expression' && /^current_timestamp(\(\d*\))?$/i.test(def.sql.trim());
+  const dropColumn = `ALTER TABLE ${table} DROP COLUMN ${col}${b.caps.instantDropColumn ? ', ALGORITHM=INSTANT' : ', ALGORITHM=INPLACE, LOCK=NONE'}`;
+
+  // Forced shapes that cannot be made online: AUTO_INCREMENT, STORED generated.
+  if (spec.autoIncrement || spec.generated?.stored) {
+    const online = onlineAddProblem(spec, target, facts)!;
+    const unique = b.name('key');
+    const keyClause = spec.autoIncrement && !spec.unique ? `, ADD UNIQUE KEY ${b.q(unique)} (${col})` : '';
+    const sql = `ALTER TABLE ${table} ADD COLUMN ${renderColumnDefinition(d, spec, { omit: ['check', 'references'] })}${keyClause}, ALGORITHM=${online.algorithm}, LOCK=${online.lock}`;
+    b.add('expand', { op: 'add-column', spec, mysql: { algorithm: online.algorithm, lock: online.lock } }, sql, {
+      down: dropColumn,
+      what: 'Add the column',
+      unavoidable: rows > 0 ? `${online.reason}; ${maria ? 'MariaDB' : 'MySQL'} has no online way to give existing rows these values. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change), or ${spec.autoIncrement ? 'a plain column filled by a batched backfill' : 'a VIRTUAL generated column (added instantly)'}` : undefined,
+    });
+    afterAddMysql(b, { skipUnique: spec.autoIncrement === true && !spec.unique });
+    return;
+  }
+
+  // Volatile or expression defaults that cannot be added in place: add nullable, set the default, backfill.
+  const expressionNeedsBackfill = def.kind === 'expression' && (maria ? volatility === 'volatile' || volatility === 'unknown' : !currentTimestamp);
+  // A foreign key is added while the column is all NULL (so skipping the row check is sound), hence before any value.
+  const fkFirst = Boolean(spec.references) && hasValue;
+  const separateDefault = expressionNeedsBackfill || fkFirst;
+  const notNullInline = !spec.nullable && ((hasValue && !separateDefault) || (!hasValue && rows === 0));
+  const omit: Array<'default' | 'notNull' | 'check' | 'references' | 'unique'> = ['check', 'references', 'unique'];
+  if (separateDefault) omit.push('default');
+  if (!notNullInline) omit.push('notNull');
+  const addSpec: ColumnSpec = { ...spec, nullable: !notNullInline, default: separateDefault ? { kind: 'none' } : def, unique: false, check: undefined, references: undefined };
+  const definition = renderColumnDefinition(d, spec, { omit });
+  const instantWhy = instantAddProblem(addSpec, target, facts);
+  const online = onlineAddProblem(addSpec, target, facts);
+  const base = `ALTER TABLE ${table} ADD COLUMN ${definition}`;
+  const inplaceSql = `${base}, ALGORITHM=INPLACE, LOCK=NONE`;
+  if (instantWhy === null) {
+    b.add('expand', { op: 'add-column', spec: addSpec, mysql: { algorithm: 'INSTANT' } }, `${base}, ALGORITHM=INSTANT`, {
+      down: dropColumn,
+      what: 'Add the column',
+      fallbackSql: online === null ? inplaceSql : undefined,
+    });
+    if (b.caps.instantBackupRisk) b.warn('instant-backup-risk', 'warning', `MySQL ${target.version}: tables with instantly added columns hit backup (xtrabackup) and stability bugs fixed in 8.0.32. Upgrade, or plan a rebuild (OPTIMIZE TABLE) after the change.`);
+    if (maria && def.kind === 'expression' && !separateDefault) b.warn('instant-default-once', 'info', `MariaDB evaluates DEFAULT ${def.sql} once for the instant ADD COLUMN: every existing row gets the same value.`);
+  } else if (online === null) {
+    b.add('expand', { op: 'add-column', spec: addSpec, mysql: { algorithm: 'INPLACE', lock: 'NONE' } }, inplaceSql, {
+      down: dropColumn,
+      what: `Add the column (not INSTANT: ${instantWhy})`,
+    });
+  } else {
+    b.add('expand', { op: 'add-column', spec: addSpec, mysql: { algorithm: online.algorithm, lock: online.lock } }, `${base}, ALGORITHM=${online.algorithm}, LOCK=${online.lock}`, {
+      down: dropColumn,
+      what: `Add the column (not INSTANT: ${instantWhy})`,
+      unavoidable: rows > 0 ? `${online.reason}; no online form exists on ${maria ? 'MariaDB' : 'MySQL'} for this table. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change)` : undefined,
+    });
+  }
+
+  if (spec.references) foreignKeyMysql(b);
+
+  if (separateDefault && hasValue) {
+    const value = renderDefault(d, def)!;
+    b.add('expand', { op: 'set-default', column: spec.name, volatile: volatility !== 'immutable' }, `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}, ALGORITHM=INSTANT`, {
+      down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP DEFAULT, ALGORITHM=INSTANT`,
+      what: 'Set the default for new rows only',
+      fallbackSql: `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}, ALGORITHM=INPLACE, LOCK=NONE`,
+    });
+    b.backfillStep(value.startsWith('(') ? value.slice(1, -1).trim() : value);
+  }
+  if (!spec.nullable && !notNullInline) {
+    if (!hasValue) b.warn('not-null-needs-values', 'warning', 'The column is added nullable; the NOT NULL step fails until every existing row has a value. Give a DEFAULT, or fill the rows before the constrain phase.');
+    const modifySpec: ColumnSpec = { ...spec, nullable: false };
+    const modify = renderColumnDefinition(d, modifySpec, { omit: ['check', 'references', 'unique', 'position'] });
+    const back = renderColumnDefinition(d, { ...spec, nullable: true }, { omit: ['check', 'references', 'unique', 'position'] });
+    b.add('constrain', { op: 'set-not-null', column: spec.name }, `ALTER TABLE ${table} MODIFY COLUMN ${modify}, ALGORITHM=INPLACE, LOCK=NONE`, {
+      down: `ALTER TABLE ${table} MODIFY COLUMN ${back}, ALGORITHM=INPLACE, LOCK=NONE`,
+      what: 'Make the column NOT NULL (needs a strict sql_mode, or NULLs silently become zero values)',
+    });
+  }
+  afterAddMysql(b, { skipUnique: false });
+}
+
+/** Index, unique index and CHECK after the column exists. */
+function afterAddMysql(b: Builder, o: { skipUnique: boolean }): void {
+  const { spec, table, col, target } = b;
+  const maria = target.dialect === 'mariadb';
+  if ((spec.unique && !o.skipUnique) || (spec.index && !spec.references)) {
+    const unique = Boolean(spec.unique);
+    const name = b.name(unique ? 'key' : 'idx');
+    b.add('index', { op: 'create-index', concurrent: false, unique, mysql: { algorithm: 'INPLACE', lock: 'NONE' } }, `ALTER TABLE ${table} ADD ${unique ? 'UNIQUE ' : ''}INDEX ${b.q(name)} (${col}), ALGORITHM=INPLACE, LOCK=NONE`, {
+      down: `ALTER TABLE ${table} DROP INDEX ${b.q(name)}, ALGORITHM=INPLACE, LOCK=NONE`,
+      what: unique ? 'Build the unique index online' : 'Build the index online',
+      work: { index: true },
+    });
+  }
+  if (spec.check) {
+    const name = b.name('check');
+    const expr = checkedExpression(target.dialect, 'CHECK', spec.check);
+    b.add('constrain', { op: 'add-constraint', kind: 'check', notValid: false, usingIndex: false, mysql: { algorithm: 'COPY', lock: 'SHARED' } }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}), ALGORITHM=COPY, LOCK=SHARED`, {
+      down: `ALTER TABLE ${table} DROP CONSTRAINT ${b.q(name)}`,
+      what: 'Add the CHECK constraint',
+      unavoidable: b.facts.rows > 0 ? `${maria ? 'MariaDB' : 'MySQL'} verifies a new CHECK against every row with a table copy that blocks writes, and has no NOT VALID. Enforce it in the application instead, or use an online schema-change tool for a large table` : undefined,
+    });
+  }
+}
+
+/** MySQL/MariaDB: index the column, then add the FK INPLACE with foreign_key_checks = 0 while every row is still NULL. */
+function foreignKeyMysql(b: Builder): void {
+  const { spec, table, col } = b;
+  const r = spec.references!;
+  const idx = b.name(spec.unique ? 'key' : 'idx');
+  b.add('expand', { op: 'create-index', concurrent: false, unique: Boolean(spec.unique), mysql: { algorithm: 'INPLACE', lock: 'NONE' } }, `ALTER TABLE ${table} ADD ${spec.unique ? 'UNIQUE ' : ''}INDEX ${b.q(idx)} (${col}), ALGORITHM=INPLACE, LOCK=NONE`, {
+    down: `ALTER TABLE ${table} DROP INDEX ${b.q(idx)}, ALGORITHM=INPLACE, LOCK=NONE`,
+    what: 'Index the referencing column (a foreign key needs one)',
+    work: { index: true },
+  });
+  const name = b.name('fkey');
+  const ref = `${r.schema ? `${b.q(r.schema)}.` : ''}${b.q(r.table)} (${b.q(r.column)})`;
+  b.add('expand', { op: 'add-constraint', kind: 'foreign', notValid: false, usingIndex: false, foreignKeyChecks: false, mysql: { algorithm: 'INPLACE', lock: 'NONE' } },
+    `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}, ALGORITHM=INPLACE, LOCK=NONE`, {
+      down: `ALTER TABLE ${table} DROP FOREIGN KEY ${b.q(name)}`,
+      what: 'Add the foreign key while the column is still NULL in every row, so skipping the row check cannot admit a bad value; run it before the application writes the column',
+      session: { before: ['SET SESSION foreign_key_checks = 0'], after: ['SET SESSION foreign_key_checks = 1'] },
+    });
+}
+
+function planWarnings(b: Builder, plan: Plan, options: PlanOptions): void {
+  const steps = plan.phases.flatMap((p) => p.steps);
+  const replicas = b.facts.replication?.replicas ?? [];
+  const hasReplicas = options.standbys === true || replicas.length > 0;
+  if (b.pg && hasReplicas && steps.some((s) => s.lock === 'ACCESS EXCLUSIVE')) {
+    const delay = b.facts.replication?.maxStandbyStreamingDelayMs;
+    b.warn('standby-replay', 'warning', `ACCESS EXCLUSIVE steps are replayed on hot standbys, where they wait for (and then block) standby queries — up to max_standby_streaming_delay${delay !== undefined ? ` (${delay} ms here)` : ''} — before replay continues.`);
+  }
+  if (!b.pg && hasReplicas) {
+    for (const s of steps) {
+      if ((s.algorithm === 'INPLACE' || s.algorithm === 'COPY') && s.estimate.totalSeconds > REPLICA_LAG_WARN_SECONDS) {
+        b.warn('replica-lag', 'warning', `Replicas apply "${s.sql.slice(0, 60)}…" only after the primary commits it, serially: expect about ${formatSeconds(s.estimate.totalSeconds)} of replica lag.`);
+      }
+    }
+  }
+  for (const s of steps) {
+    if (s.unavoidable && s.blocks.writes && b.facts.bytes >= ONLINE_TOOL_THRESHOLD_BYTES) {
+      b.warn('use-online-tool', 'warning', `A step blocks writes for about ${formatSeconds(s.estimate.lockSeconds)} on a ${Math.round(b.facts.bytes / 1024 ** 3)} GiB table. ${b.pg ? 'Schedule a maintenance window.' : 'Use an online schema-change tool (gh-ost, pt-online-schema-change) instead.'}`);
+    }
+  }
+  for (const risk of b.facts.lockRisks ?? []) {
+    b.warn('lock-risk', 'warning', `Session ${risk.pid} (${risk.state}, ${Math.round(risk.ageSeconds)} s${risk.lockMode ? `, holds ${risk.lockMode}` : ''}) would make DDL steps wait; each waits at most the lock timeout and is retried.`);
+  }
+  if (!b.pg && b.caps.instantRowVersionLimit !== null && b.facts.instantRowVersions !== undefined && b.facts.instantRowVersions >= b.caps.instantRowVersionLimit - 4) {
+    b.warn('row-versions', 'warning', `The table has ${b.facts.instantRowVersions} of ${b.caps.instantRowVersionLimit} instant row versions; when they run out, instant changes need a rebuild (OPTIMIZE TABLE).`);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Turns a column into a phased plan for the target server; frozen, JSON-serializable. */
+export function planColumn(spec: ColumnSpec, facts: TableFacts, target: Target, options: PlanOptions = {}): Plan {
+  const calibration = options.calibration ?? DEFAULT_CALIBRATION;
+  const b = new Builder(spec, facts, target, calibration, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  for (const f of validateColumn(spec, target, facts)) b.warnings.push(f);
+  if (b.pg) planPostgres(b);
+  else planMysql(b);
+  const plan = b.build();
+  planWarnings(b, plan, options);
+  return deepFreeze(JSON.parse(JSON.stringify({ ...plan, warnings: b.warnings })) as Plan);
+}
+
+/** Steps of a plan in execution order. */
+export function planSteps(plan: Plan): readonly Step[] {
+  return plan.phases.flatMap((p) => p.steps);
+}

@@ -1,0 +1,375 @@
+/**
+ * The one source of truth for lock impact: what a DDL operation locks, blocks, rewrites and scans on a given server.
+ * The planner, `explain` and the SQL linter all ask `impactOf`. Pure.
+ *
+ * PostgreSQL facts: doc/src/sgml/ref/alter_table.sgml, create_index.sgml, mvcc.sgml (ALTER TABLE takes ACCESS EXCLUSIVE
+ * unless noted; ADD FOREIGN KEY SHARE ROW EXCLUSIVE on both tables; VALIDATE CONSTRAINT SHARE UPDATE EXCLUSIVE;
+ * CREATE INDEX SHARE; CONCURRENTLY SHARE UPDATE EXCLUSIVE). MySQL/MariaDB: the InnoDB online DDL tables, checked on
+ * MariaDB 10.11 (see the field guide §b-2 and the probes of the database layer).
+ */
+import { capabilities, type Capabilities } from './dialects/index';
+import type { ColumnSpec, Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from './types';
+import { closingQuote } from './sql';
+
+export type ConstraintKind = 'check' | 'foreign' | 'unique' | 'primary' | 'not-null';
+
+/** `ALGORITHM=` / `LOCK=` clauses written in a MySQL/MariaDB statement. */
+export interface MysqlClauses {
+  readonly algorithm?: MysqlAlgorithm | 'DEFAULT';
+  readonly lock?: 'NONE' | 'SHARED' | 'EXCLUSIVE' | 'DEFAULT';
+}
+
+/** One DDL (or backfill) operation on the table, as the planner emits it or the linter reads it from SQL. */
+export type DdlOperation = (
+  | { readonly op: 'add-column'; readonly spec: ColumnSpec }
+  | { readonly op: 'drop-column'; readonly column: string }
+  /** PostgreSQL `ALTER COLUMN … SET NOT NULL`; MySQL/MariaDB `MODIFY … NOT NULL`. `provenByCheck`: a validated `CHECK (c IS NOT NULL)` exists. */
+  | { readonly op: 'set-not-null'; readonly column: string; readonly provenByCheck?: boolean }
+  | { readonly op: 'drop-not-null'; readonly column: string }
+  | { readonly op: 'set-default'; readonly column: string; readonly volatile?: boolean }
+  | { readonly op: 'drop-default'; readonly column: string }
+  | { readonly op: 'add-constraint'; readonly kind: ConstraintKind; readonly notValid: boolean; readonly usingIndex: boolean; readonly foreignKeyChecks?: boolean }
+  | { readonly op: 'validate-constraint'; readonly kind: ConstraintKind }
+  | { readonly op: 'drop-constraint'; readonly kind?: ConstraintKind }
+  | { readonly op: 'create-index'; readonly concurrent: boolean; readonly unique: boolean }
+  | { readonly op: 'drop-index'; readonly concurrent: boolean }
+  /** A batched `UPDATE` filling the new column. */
+  | { readonly op: 'backfill' }
+) & { readonly mysql?: MysqlClauses };
+
+export interface Impact {
+  /** PostgreSQL lock mode on the table, or for MySQL/MariaDB the level concurrent DML gets (`NONE` = DML continues). */
+  readonly lock: LockLevel;
+  readonly algorithm?: MysqlAlgorithm;
+  /** What other sessions cannot do while the step holds its lock. */
+  readonly blocks: { readonly reads: boolean; readonly writes: boolean };
+  /** The table (and its indexes) is rewritten or rebuilt. */
+  readonly rewrite: boolean;
+  /** Every row is read (validation, index build, rewrite). */
+  readonly scan: boolean;
+  readonly why: string;
+  /** A foreign key also locks the referenced table at this level. */
+  readonly referencedLock?: LockLevel;
+  /** The server refuses the statement as written, and why. */
+  readonly fails?: string;
+}
+
+export type Volatility = 'immutable' | 'stable' | 'volatile' | 'unknown';
+
+const PG_STABLE = new Set(['now', 'current_timestamp', 'current_date', 'current_time', 'localtime', 'localtimestamp', 'transaction_timestamp',
+  'statement_timestamp', 'current_user', 'session_user', 'current_role', 'user', 'current_schema', 'current_catalog', 'current_setting',
+  'to_timestamp', 'to_char', 'to_date', 'age', 'current_database', 'pg_backend_pid']);
+const PG_VOLATILE = new Set(['clock_timestamp', 'timeofday', 'random', 'random_normal', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc',
+  'uuid_generate_v4', 'uuidv4', 'uuidv7', 'nextval', 'setval', 'currval', 'lastval', 'txid_current', 'pg_current_xact_id', 'gen_random_bytes', 'setseed']);
+const PG_IMMUTABLE = new Set(['lower', 'upper', 'abs', 'length', 'char_length', 'coalesce', 'nullif', 'greatest', 'least', 'round', 'trunc', 'floor',
+  'ceil', 'ceiling', 'md5', 'concat_ws', 'btrim', 'ltrim', 'rtrim', 'trim', 'substr', 'substring', 'replace', 'left', 'right', 'jsonb_build_object',
+  'jsonb_build_array', 'json_build_object', 'json_build_array', 'array', 'row', 'make_date', 'make_interval', 'interval', 'uuid_nil', 'int4', 'int8',
+  'numeric', 'text', 'power', 'mod', 'sqrt', 'sign', 'true', 'false', 'null', 'cast', 'case', 'when', 'then', 'else', 'end', 'and', 'or', 'not', 'is',
+  'in', 'between', 'like', 'ilike', 'date', 'time', 'timestamp', 'timestamptz', 'with', 'zone', 'without', 'varchar', 'character', 'varying',
+  'integer', 'bigint', 'smallint', 'boolean', 'jsonb', 'json', 'uuid', 'bytea', 'double', 'precision', 'real', 'array_fill', 'repeat', 'lpad', 'rpad',
+  'split_part', 'reverse', 'translate', 'chr', 'ascii', 'encode', 'decode', 'sha256', 'sha512', 'to_jsonb', 'to_json']);
+// MySQL/MariaDB: per-statement time functions are evaluated once per statement ("stable"); UUID()/RAND()/SYSDATE() per call.
+const MY_STABLE = new Set(['now', 'current_timestamp', 'current_date', 'current_time', 'curdate', 'curtime', 'localtime', 'localtimestamp',
+  'utc_timestamp', 'utc_date', 'utc_time', 'unix_timestamp', 'current_user', 'user', 'database', 'schema', 'connection_id']);
+const MY_VOLATILE = new Set(['uuid', 'uuid_short', 'rand', 'sysdate', 'random_bytes', 'sys_guid', 'last_insert_id', 'uuid_v4', 'uuid_v7']);
+const MY_IMMUTABLE = new Set(['lower', 'upper', 'lcase', 'ucase', 'abs', 'length', 'char_length', 'coalesce', 'ifnull', 'nullif', 'if', 'greatest',
+  'least', 'round', 'truncate', 'floor', 'ceil', 'ceiling', 'md5', 'sha1', 'sha2', 'concat', 'concat_ws', 'trim', 'ltrim', 'rtrim', 'substr',
+  'substring', 'replace', 'left', 'right', 'json_object', 'json_array', 'json_quote', 'cast', 'convert', 'date', 'time', 'timestamp', 'binary',
+  'char', 'signed', 'unsigned', 'decimal', 'json', 'case', 'when', 'then', 'else', 'end', 'and', 'or', 'not', 'is', 'null', 'true', 'false',
+  'in', 'between', 'like', 'mod', 'power', 'pow', 'sqrt', 'sign', 'hex', 'unhex', 'uuid_to_bin', 'bin_to_uuid', 'inet_aton', 'inet6_aton',
+  'lpad', 'rpad', 'repeat', 'reverse', 'date_add', 'date_sub', 'interval', 'day', 'month', 'year', 'hour', 'minute', 'second', 'week']);
+
+const RANK: Record<Volatility, number> = { immutable: 0, stable: 1, unknown: 2, volatile: 3 };
+
+/**
+ * How often a default expression is evaluated, from a built-in list (`now()` stable, `clock_timestamp()` volatile…).
+ * Any name it does not know makes the answer `unknown`; the database layer can confirm with `pg_proc.provolatile`.
+ */
+export function defaultVolatility(expr: string, dialect: Dialect): Volatility {
+  const pg = dialect === 'postgres';
+  const stable = pg ? PG_STABLE : MY_STABLE;
+  const volatile = pg ? PG_VOLATILE : MY_VOLATILE;
+  const immutable = pg ? PG_IMMUTABLE : MY_IMMUTABLE;
+  let worst: Volatility = 'immutable';
+  let afterCast = false;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i]!;
+    if (c === "'" || c === '"' || (c === '`' && !pg)) {
+      const end = closingQuote(dialect, expr, i);
+      if (end < 0) return 'unknown';
+      i = end;
+      continue;
+    }
+    if (c === ':' && expr[i + 1] === ':') {
+      afterCast = true;
+      i++;
+      continue;
+    }
+    const m = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(expr.slice(i));
+    if (!m) {
+      if (!/\s/.test(c)) afterCast = false;
+      continue;
+    }
+    const word = m[0].toLowerCase();
+    i += m[0].length - 1;
+    if (afterCast) continue; // a type name after `::`; casts of constants are immutable
+    let v: Volatility;
+    if (volatile.has(word)) v = 'volatile';
+    else if (stable.has(word)) v = 'stable';
+    else if (immutable.has(word)) v = 'immutable';
+    else v = 'unknown';
+    if (RANK[v] > RANK[worst]) worst = v;
+  }
+  return worst;
+}
+
+/** True when the default is a literal, or an expression the list knows to be immutable or stable (no rewrite on PG ≥ 11). */
+export function isNonVolatileDefault(spec: ColumnSpec, dialect: Dialect): boolean {
+  if (spec.default.kind === 'none' || spec.default.kind === 'literal') return true;
+  const v = defaultVolatility(spec.default.sql, dialect);
+  return v === 'immutable' || v === 'stable';
+}
+
+function isSerialType(name: string): boolean {
+  return /^(small|big)?serial[248]?$/.test(name);
+}
+
+/** Why `ALTER TABLE … ADD COLUMN …, ALGORITHM=INSTANT` is refused for this column and table, or null when it is allowed. */
+export function instantAddProblem(spec: ColumnSpec, target: Target, facts?: TableFacts): string | null {
+  const caps = capabilities(target);
+  const maria = target.dialect === 'mariadb';
+  const server = maria ? 'MariaDB' : 'MySQL';
+  if (!caps.instantAddColumn) return `${server} ${target.version} has no instant ADD COLUMN (${maria ? 'MariaDB 10.3.2' : 'MySQL 8.0.12'} and later)`;
+  const pos = spec.position?.kind ?? 'last';
+  if (pos !== 'last' && !caps.instantAnyPosition) return `${server} ${target.version} adds columns instantly only at the end (any position from ${maria ? 'MariaDB 10.4' : 'MySQL 8.0.29'})`;
+  if (spec.autoIncrement) return 'an AUTO_INCREMENT column needs a rebuild that gives every row a value';
+  if (spec.generated?.stored) return 'a STORED generated column is computed for every existing row by a table copy';
+  if (spec.check && maria) return 'MariaDB does not check existing rows against a CHECK added with an instant ADD COLUMN';
+  if (spec.default.kind === 'expression') {
+    const vol = defaultVolatility(spec.default.sql, target.dialect);
+    if (!maria && !/^current_timestamp(\(\d*\))?$/i.test(spec.default.sql.trim())) return 'MySQL does not add a column with an expression DEFAULT instantly';
+    if (maria && vol !== 'immutable' && vol !== 'stable') return 'MariaDB evaluates an instantly added non-constant DEFAULT once and gives that one value to every existing row (it refuses UUID() and copies)';
+  }
+  const indexes = facts?.indexes ?? [];
+  if (indexes.some((i) => i.method.toUpperCase() === 'FULLTEXT')) return 'the table has a FULLTEXT index (hidden FTS_DOC_ID column)';
+  if (facts?.rowFormat && facts.rowFormat.toUpperCase() === 'COMPRESSED') return 'the table uses ROW_FORMAT=COMPRESSED';
+  if (!maria && indexes.some((i) => i.expression)) return 'the table has a functional index (hidden virtual columns)';
+  if (caps.instantRowVersionLimit !== null && facts?.instantRowVersions !== undefined && facts.instantRowVersions >= caps.instantRowVersionLimit) {
+    return `the table already has ${facts.instantRowVersions} instant row versions (limit ${caps.instantRowVersionLimit}); only a rebuild resets it`;
+  }
+  if ((facts?.columns?.length ?? 0) + 1 > 1022) return 'the table would have more than 1022 columns';
+  return null;
+}
+
+/** Why the same ADD COLUMN cannot run `ALGORITHM=INPLACE, LOCK=NONE` (a rebuild that lets DML continue), or null. */
+export function onlineAddProblem(spec: ColumnSpec, target: Target, facts?: TableFacts): { algorithm: MysqlAlgorithm; lock: 'SHARED' | 'EXCLUSIVE'; reason: string } | null {
+  if (spec.generated?.stored) return { algorithm: 'COPY', lock: 'SHARED', reason: 'a STORED generated column is added by a table copy that blocks writes' };
+  if (spec.autoIncrement) return { algorithm: 'INPLACE', lock: 'SHARED', reason: 'adding an AUTO_INCREMENT column requires a lock that blocks writes' };
+  if (spec.check) return { algorithm: 'COPY', lock: 'SHARED', reason: 'a CHECK constraint is verified by a table copy that blocks writes' };
+  if (spec.default.kind === 'expression' && defaultVolatility(spec.default.sql, target.dialect) !== 'immutable'
+    && !/^current_timestamp(\(\d*\))?$/i.test(spec.default.sql.trim())) {
+    return { algorithm: 'COPY', lock: 'SHARED', reason: 'a non-deterministic DEFAULT expression is filled in by a table copy that blocks writes' };
+  }
+  if ((facts?.indexes ?? []).some((i) => i.method.toUpperCase() === 'FULLTEXT')) {
+    return { algorithm: 'INPLACE', lock: 'SHARED', reason: 'the rebuild re-creates the FULLTEXT index, which requires a lock that blocks writes' };
+  }
+  return null;
+}
+
+const AE: LockLevel = 'ACCESS EXCLUSIVE';
+const blocksAll = { reads: true, writes: true } as const;
+const blocksWrites = { reads: false, writes: true } as const;
+const blocksNone = { reads: false, writes: false } as const;
+
+/** The lock impact of one operation on the target server. `facts` refines MySQL/MariaDB INSTANT eligibility and row counts. */
+export function impactOf(op: DdlOperation, target: Target, facts?: TableFacts): Impact {
+  const caps = capabilities(target);
+  return caps.family === 'postgres' ? postgresImpact(op, target, caps, facts) : mysqlImpact(op, target, caps, facts);
+}
+
+function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, facts?: TableFacts): Impact {
+  const rows = facts?.rows;
+  switch (op.op) {
+    case 'add-column': {
+      const s = op.spec;
+      if (s.generated?.stored) return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'a stored generated column is computed for every row: the table and its indexes are rewritten under ACCESS EXCLUSIVE' };
+      if (s.generated && !s.generated.stored && !caps.virtualGeneratedColumns) {
+        return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'virtual generated columns need PostgreSQL 18', fails: `PostgreSQL ${target.version} has no VIRTUAL generated columns (PostgreSQL 18 and later)` };
+      }
+      if (s.autoIncrement || isSerialType(s.type.name)) return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'an identity or serial column gives every existing row a value: the table and its indexes are rewritten under ACCESS EXCLUSIVE' };
+      let rewrite = false;
+      let why = 'catalog-only change under ACCESS EXCLUSIVE: blocks reads and writes for the moment it holds the lock';
+      if (s.default.kind !== 'none' && !(s.default.kind === 'literal' && s.default.value.toUpperCase() === 'NULL')) {
+        const volatility = s.default.kind === 'literal' ? 'immutable' : defaultVolatility(s.default.sql, 'postgres');
+        if (volatility === 'volatile' || volatility === 'unknown') {
+          rewrite = true;
+          why = volatility === 'volatile'
+            ? 'a volatile DEFAULT is evaluated for every existing row: the table and its indexes are rewritten under ACCESS EXCLUSIVE'
+            : 'the DEFAULT calls a function whose volatility is not known offline; if it is volatile the table is rewritten under ACCESS EXCLUSIVE (assumed here)';
+        } else if (!caps.fastDefault) {
+          rewrite = true;
+          why = `PostgreSQL ${target.version} (before 11) rewrites the table to store a DEFAULT in every row, under ACCESS EXCLUSIVE`;
+        } else {
+          why = 'PostgreSQL 11+ stores a non-volatile DEFAULT in the catalog: no rewrite, ACCESS EXCLUSIVE only for the moment of the change';
+        }
+      }
+      let fails: string | undefined;
+      if (!s.nullable && s.default.kind === 'none' && (rows ?? 0) > 0) fails = 'NOT NULL without a DEFAULT fails on a table with rows (existing rows would be NULL)';
+      const constraintScan = Boolean(s.unique || s.check || s.references);
+      if (constraintScan) why += '; the inline constraint is checked (or its index built) against every row while the lock is held';
+      return { lock: AE, blocks: blocksAll, rewrite, scan: rewrite || constraintScan, why, ...(s.references ? { referencedLock: 'SHARE ROW EXCLUSIVE' as LockLevel } : {}), ...(fails ? { fails } : {}) };
+    }
+    case 'drop-column':
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DROP COLUMN only marks the column dropped in the catalog, under ACCESS EXCLUSIVE' };
+    case 'set-not-null': {
+      const skip = caps.setNotNullUsesCheck && op.provenByCheck === true;
+      return {
+        lock: AE, blocks: blocksAll, rewrite: false, scan: !skip,
+        why: skip ? 'PostgreSQL 12+ skips the scan because a validated CHECK (c IS NOT NULL) proves there are no NULLs'
+          : caps.setNotNullUsesCheck ? 'SET NOT NULL scans the whole table under ACCESS EXCLUSIVE (no validated CHECK (c IS NOT NULL) to prove it)'
+            : `SET NOT NULL scans the whole table under ACCESS EXCLUSIVE (PostgreSQL ${target.version} cannot use a CHECK to skip it; 12+ can)`,
+      };
+    }
+    case 'drop-not-null':
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'catalog-only change under ACCESS EXCLUSIVE' };
+    case 'set-default':
+    case 'drop-default':
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'a column default applies to future rows only: catalog-only change under ACCESS EXCLUSIVE' };
+    case 'add-constraint': {
+      if (op.kind === 'foreign') {
+        return {
+          lock: 'SHARE ROW EXCLUSIVE', blocks: blocksWrites, rewrite: false, scan: !op.notValid, referencedLock: 'SHARE ROW EXCLUSIVE',
+          why: op.notValid ? 'FOREIGN KEY … NOT VALID: SHARE ROW EXCLUSIVE on this and the referenced table, briefly; existing rows are not checked'
+            : 'FOREIGN KEY: SHARE ROW EXCLUSIVE on this and the referenced table while every row is checked (writes blocked on both)',
+          ...(op.notValid && facts?.partitioned ? { fails: 'foreign keys on partitioned tables cannot be NOT VALID' } : {}),
+        };
+      }
+      if (op.kind === 'unique' || op.kind === 'primary') {
+        return op.usingIndex
+          ? { lock: AE, blocks: blocksAll, rewrite: false, scan: op.kind === 'primary', why: op.kind === 'primary' ? 'PRIMARY KEY USING INDEX: ACCESS EXCLUSIVE; on nullable columns it also runs a SET NOT NULL scan' : 'UNIQUE USING INDEX: attaches an existing valid index, ACCESS EXCLUSIVE only briefly' }
+          : { lock: AE, blocks: blocksAll, rewrite: false, scan: true, why: `${op.kind === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} builds its index while holding ACCESS EXCLUSIVE (reads and writes blocked for the whole build)` };
+      }
+      if (op.kind === 'not-null') {
+        if (!caps.notNullNotValid && op.notValid) {
+          return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'NOT NULL … NOT VALID needs PostgreSQL 18', fails: `PostgreSQL ${target.version} has no NOT NULL … NOT VALID (PostgreSQL 18 and later)` };
+        }
+        return { lock: AE, blocks: blocksAll, rewrite: false, scan: !op.notValid, why: op.notValid ? 'NOT NULL … NOT VALID (PostgreSQL 18+): catalog-only, ACCESS EXCLUSIVE briefly; existing rows are checked later by VALIDATE' : 'a NOT NULL constraint scans the whole table under ACCESS EXCLUSIVE' };
+      }
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: !op.notValid, why: op.notValid ? 'CHECK … NOT VALID: catalog-only, ACCESS EXCLUSIVE briefly; existing rows are checked later by VALIDATE' : 'CHECK scans the whole table while holding ACCESS EXCLUSIVE' };
+    }
+    case 'validate-constraint':
+      return {
+        lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: true,
+        why: 'VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE: reads and writes continue (other DDL and VACUUM wait)',
+        ...(op.kind === 'foreign' ? { referencedLock: 'ROW SHARE' as LockLevel } : {}),
+      };
+    case 'drop-constraint':
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'catalog-only change under ACCESS EXCLUSIVE' };
+    case 'create-index':
+      return op.concurrent
+        ? { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: true, why: 'CREATE INDEX CONCURRENTLY: two scans under SHARE UPDATE EXCLUSIVE, reads and writes continue; cannot run inside a transaction block; a failure leaves an INVALID index to drop' }
+        : { lock: 'SHARE', blocks: blocksWrites, rewrite: false, scan: true, why: 'CREATE INDEX takes SHARE: writes are blocked for the whole build' };
+    case 'drop-index':
+      return op.concurrent
+        ? { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: false, why: 'DROP INDEX CONCURRENTLY waits for transactions using the index; reads and writes continue' }
+        : { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DROP INDEX takes ACCESS EXCLUSIVE on the table, briefly' };
+    case 'backfill':
+      return { lock: 'ROW EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: true, why: 'batched UPDATEs take ROW EXCLUSIVE and row locks on each batch only; each batch commits on its own' };
+  }
+}
+
+function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts?: TableFacts): Impact {
+  const maria = target.dialect === 'mariadb';
+  const requested = op.mysql?.algorithm && op.mysql.algorithm !== 'DEFAULT' ? op.mysql.algorithm : undefined;
+  const requestedLock = op.mysql?.lock && op.mysql.lock !== 'DEFAULT' ? op.mysql.lock : undefined;
+  const instant = (why: string): Impact => ({ lock: 'NONE', algorithm: 'INSTANT', blocks: blocksNone, rewrite: false, scan: false, why });
+  const inplace = (rebuild: boolean, why: string, lock: 'NONE' | 'SHARED' | 'EXCLUSIVE' = 'NONE'): Impact => ({
+    lock: lock === 'NONE' ? 'NONE' : lock === 'SHARED' ? 'SHARED' : 'EXCLUSIVE', algorithm: 'INPLACE',
+    blocks: lock === 'NONE' ? blocksNone : lock === 'SHARED' ? blocksWrites : blocksAll, rewrite: rebuild, scan: rebuild, why,
+  });
+  const copy = (why: string): Impact => ({ lock: requestedLock === 'EXCLUSIVE' ? 'EXCLUSIVE' : 'SHARED', algorithm: 'COPY', blocks: requestedLock === 'EXCLUSIVE' ? blocksAll : blocksWrites, rewrite: true, scan: true, why });
+
+  let best: Impact;
+  switch (op.op) {
+    case 'add-column': {
+      const instantWhy = instantAddProblem(op.spec, target, facts);
+      const online = onlineAddProblem(op.spec, target, facts);
+      if (instantWhy === null) {
+        best = instant('ALGORITHM=INSTANT changes only the data dictionary: no rebuild, DML continues (a brief metadata lock at the start and end)');
+      } else if (online === null) {
+        best = inplace(true, `not INSTANT (${instantWhy}): ALGORITHM=INPLACE, LOCK=NONE rebuilds the table while DML continues`);
+      } else if (online.algorithm === 'COPY') {
+        best = copy(`${online.reason}; ALGORITHM=COPY, LOCK=SHARED`);
+      } else {
+        best = inplace(true, `${online.reason}; ALGORITHM=INPLACE, LOCK=${online.lock}`, online.lock);
+      }
+      if (!op.spec.nullable && op.spec.default.kind === 'none' && (facts?.rows ?? 0) > 0) {
+        best = { ...best, why: `${best.why}; NOT NULL without DEFAULT gives existing rows the type's zero value, and later INSERTs that omit the column fail in strict mode` };
+      }
+      break;
+    }
+    case 'drop-column':
+      best = caps.instantDropColumn ? instant('DROP COLUMN … ALGORITHM=INSTANT') : inplace(true, 'DROP COLUMN rebuilds the table (INPLACE, LOCK=NONE)');
+      break;
+    case 'set-not-null':
+      best = maria && (facts?.constraints ?? []).some((c) => c.kind === 'check')
+        ? copy('MariaDB re-checks the table\'s CHECK constraints with a table copy when a column changes')
+        : inplace(true, 'MODIFY … NOT NULL rebuilds the table (INPLACE, LOCK=NONE) and fails if a NULL remains; needs a strict sql_mode');
+      break;
+    case 'drop-not-null':
+      best = inplace(true, 'MODIFY … NULL rebuilds the table (INPLACE, LOCK=NONE)');
+      break;
+    case 'set-default':
+    case 'drop-default':
+      best = instant('ALTER COLUMN … SET/DROP DEFAULT changes only the data dictionary');
+      break;
+    case 'add-constraint':
+      if (op.kind === 'foreign') {
+        best = op.foreignKeyChecks === false
+          ? inplace(false, 'ADD FOREIGN KEY with foreign_key_checks = 0 runs INPLACE without checking existing rows, DML continues')
+          : copy('ADD FOREIGN KEY with foreign_key_checks on copies the table (COPY blocks writes)');
+      } else if (op.kind === 'unique' || op.kind === 'primary') {
+        best = inplace(op.kind === 'primary', `${op.kind === 'primary' ? 'ADD PRIMARY KEY rebuilds' : 'ADD UNIQUE builds an index'} INPLACE, LOCK=NONE`);
+      } else {
+        best = copy('ADD CHECK verifies every row with a table copy that blocks writes');
+      }
+      break;
+    case 'validate-constraint':
+      best = { ...copy('MySQL/MariaDB have no VALIDATE CONSTRAINT'), fails: 'MySQL/MariaDB have no VALIDATE CONSTRAINT' };
+      break;
+    case 'drop-constraint':
+      best = inplace(false, 'DROP CONSTRAINT / FOREIGN KEY / INDEX changes metadata only (INPLACE)');
+      break;
+    case 'create-index':
+      best = inplace(false, `ADD ${op.unique ? 'UNIQUE ' : ''}INDEX builds online (INPLACE, LOCK=NONE, no rebuild); replicas apply it after the primary commits, as lag`);
+      break;
+    case 'drop-index':
+      best = inplace(false, 'DROP INDEX changes metadata only (INPLACE)');
+      break;
+    case 'backfill':
+      return { lock: 'NONE', blocks: blocksNone, rewrite: false, scan: true, why: 'batched UPDATEs lock only the rows of each batch; each batch commits on its own' };
+  }
+  return applyRequested(best, requested, requestedLock);
+}
+
+const ALGO_RANK: Record<MysqlAlgorithm, number> = { INSTANT: 0, NOCOPY: 1, INPLACE: 1, COPY: 2 };
+
+/** What the server does with explicit ALGORITHM / LOCK clauses: a weaker algorithm is used as asked; a stronger one is refused. */
+function applyRequested(best: Impact, algorithm?: MysqlAlgorithm, lock?: 'NONE' | 'SHARED' | 'EXCLUSIVE'): Impact {
+  let out = best;
+  if (algorithm && best.algorithm && algorithm !== best.algorithm) {
+    if (ALGO_RANK[algorithm] < ALGO_RANK[best.algorithm]) {
+      return { ...best, fails: `ALGORITHM=${algorithm} is not supported for this operation (${best.why})` };
+    }
+    out = algorithm === 'COPY'
+      ? { lock: 'SHARED', algorithm: 'COPY', blocks: blocksWrites, rewrite: true, scan: true, why: 'ALGORITHM=COPY copies the table and blocks writes' }
+      : { ...best, algorithm, rewrite: algorithm === 'INPLACE' ? best.rewrite || best.algorithm === 'INSTANT' : best.rewrite, why: `ALGORITHM=${algorithm} as written; ${best.why}` };
+  }
+  if (lock) {
+    const order = { NONE: 0, SHARED: 1, EXCLUSIVE: 2 } as const;
+    const current = out.lock === 'EXCLUSIVE' ? 2 : out.lock === 'SHARED' ? 1 : 0;
+    if (order[lock] < current) return { ...out, fails: `LOCK=${lock} is not supported for this operation (${out.why})` };
+    if (order[lock] > current) out = { ...out, lock: lock === 'SHARED' ? 'SHARED' : 'EXCLUSIVE', blocks: lock === 'SHARED' ? blocksWrites : blocksAll, why: `LOCK=${lock} as written; ${out.why}` };
+  }
+  return out;
+}
