@@ -31,6 +31,10 @@ export type LintAction =
   | { readonly kind: 'alter-type'; readonly column: string; readonly type: string }
   /** MySQL `ADD INDEX` inside ALTER TABLE. */
   | { readonly kind: 'add-index'; readonly name?: string; readonly unique: boolean; readonly fulltext: boolean; readonly columns: readonly string[] }
+  | { readonly kind: 'drop-column'; readonly column: string }
+  | { readonly kind: 'drop-not-null'; readonly column: string }
+  | { readonly kind: 'drop-default'; readonly column: string }
+  | { readonly kind: 'drop-constraint'; readonly name: string }
   | { readonly kind: 'other'; readonly description: string };
 
 export type StatementKind =

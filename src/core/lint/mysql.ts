@@ -35,7 +35,7 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
     const column = unquote(defaultOnly[2]!);
     const value = defaultOnly[4]?.trim();
     const action: LintAction = value === undefined
-      ? { kind: 'other', description: `ALTER COLUMN ${column} DROP DEFAULT` }
+      ? { kind: 'drop-default', column }
       : { kind: 'set-default', column, default: /^[('"\d-]|^NULL$|^TRUE$|^FALSE$/i.test(value) && !value.startsWith('(') ? { kind: 'literal', value } : { kind: 'expression', sql: value } };
     return { kind: 'alter-table', table, actions: [action], ...(statementSetting ? { setting: statementSetting } : {}) };
   }
@@ -174,6 +174,7 @@ function alterAction(e: Obj): LintAction {
     const spec = columnSpec(e);
     return { kind: 'alter-type', column, type: `${spec.type.name}${spec.nullable ? '' : ' NOT NULL'}` };
   }
+  if (action === 'drop' && resource === 'column') return { kind: 'drop-column', column: columnName(e) };
   return { kind: 'other', description: `${(action ?? '').toUpperCase()} ${(resource ?? '').toUpperCase()}`.trim() };
 }
 

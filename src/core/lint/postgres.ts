@@ -100,12 +100,18 @@ function alterCmd(c: Obj, sql: string): LintAction {
     case 'AT_SetNotNull':
       return { kind: 'set-not-null', column };
     case 'AT_ColumnDefault':
-      if (c.def === undefined) return { kind: 'other', description: `ALTER COLUMN ${column} DROP DEFAULT` };
+      if (c.def === undefined) return { kind: 'drop-default', column };
       return { kind: 'set-default', column, default: defaultOf(c.def, sql) };
     case 'AT_AddConstraint':
       return constraintAction(tagged(c.def)[1]);
     case 'AT_ValidateConstraint':
       return { kind: 'validate-constraint', name: column };
+    case 'AT_DropColumn':
+      return { kind: 'drop-column', column };
+    case 'AT_DropNotNull':
+      return { kind: 'drop-not-null', column };
+    case 'AT_DropConstraint':
+      return { kind: 'drop-constraint', name: column };
     case 'AT_AlterColumnType':
       return { kind: 'alter-type', column, type: typeName(obj(tagged(c.def)[1].typeName)).name };
     default:

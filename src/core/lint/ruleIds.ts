@@ -25,7 +25,7 @@ export const LINT_RULES = [
   { id: 'missing-lock-timeout', title: 'DDL without a lock timeout', severity: 'warning', help: "SET lock_timeout (PostgreSQL) / SET SESSION lock_wait_timeout (MySQL/MariaDB) before the DDL, so a long transaction cannot queue every query behind it." },
   { id: 'algorithm-copy', title: 'ALGORITHM=COPY rebuilds the table and blocks writes', severity: 'error', help: 'Use ALGORITHM=INSTANT or INPLACE with LOCK=NONE, or an online schema change tool.' },
   { id: 'lock-blocks-writes', title: 'LOCK=SHARED / LOCK=EXCLUSIVE blocks concurrent writes', severity: 'error', help: 'Use LOCK=NONE (or omit LOCK with ALGORITHM=INSTANT).' },
-  { id: 'instant-with-lock-clause', title: 'ALGORITHM=INSTANT with a LOCK clause', severity: 'warning', help: 'MySQL rejects LOCK= other than DEFAULT with ALGORITHM=INSTANT; drop the LOCK clause.' },
+  { id: 'instant-with-lock-clause', title: 'ALGORITHM=INSTANT with a LOCK clause', severity: 'error', help: 'MySQL rejects LOCK= other than DEFAULT with ALGORITHM=INSTANT (error 1221); drop the LOCK clause.' },
   { id: 'fails-on-server', title: 'The server refuses this statement as written', severity: 'error', help: 'The message says which version or clause is missing; see the safe alternative.' },
   { id: 'blocking-ddl', title: 'Statement holds a lock that blocks reads or writes while it works', severity: 'warning', help: 'See the lock and the safe alternative in the message.' },
 ] as const satisfies readonly LintRule[];

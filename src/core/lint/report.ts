@@ -1,0 +1,135 @@
+/** Rendering lint results: text for terminals, JSON for scripts, SARIF 2.1.0 for code-scanning uploads. Pure. */
+import type { Severity } from '../types';
+import type { LintFinding, LintResult } from './analyze';
+import { LINT_RULES } from './ruleIds';
+
+export interface FileResult {
+  /** The path as given, relative to the repository root when it can be (SARIF `uri`). */
+  readonly path: string;
+  readonly result: LintResult;
+}
+
+export function hasErrors(files: readonly FileResult[]): boolean {
+  return files.some((f) => f.result.findings.some((x) => x.severity === 'error'));
+}
+
+/** `path:line:col: severity rule: message` per finding, the fix indented below, and a count. */
+export function renderText(files: readonly FileResult[]): string {
+  const out: string[] = [];
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of files) {
+    for (const x of f.result.findings) {
+      counts[x.severity]++;
+      out.push(`${f.path}:${x.startPos.line + 1}:${x.startPos.character + 1}: ${x.severity} ${x.rule}: ${x.message}`);
+      if (x.fix) out.push(`    fix: ${x.fix}`);
+    }
+  }
+  const target = files[0]?.result.target;
+  out.push(`${files.length} file(s) checked${target ? ` for ${target.dialect} ${target.version}` : ''}: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} note(s).`);
+  return out.join('\n');
+}
+
+export function renderJson(files: readonly FileResult[]): string {
+  return JSON.stringify({
+    files: files.map((f) => ({
+      path: f.path,
+      target: f.result.target,
+      wrapsInTransaction: f.result.wrapsInTransaction,
+      findings: f.result.findings.map((x) => ({
+        rule: x.rule, severity: x.severity, message: x.message, ...(x.fix ? { fix: x.fix } : {}),
+        line: x.startPos.line + 1, column: x.startPos.character + 1, endLine: x.endPos.line + 1, endColumn: x.endPos.character + 1,
+      })),
+      statements: f.result.statements.map((s) => ({
+        line: s.startPos.line + 1, kind: s.parsed.kind, ...(s.parsed.table ? { table: s.parsed.table } : {}),
+        ...(s.strongest ? { lock: s.strongest.lock, blocks: s.strongest.blocks, rewrite: s.strongest.rewrite, ...(s.strongest.algorithm ? { algorithm: s.strongest.algorithm } : {}) } : {}),
+      })),
+    })),
+  }, null, 2);
+}
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+/** SARIF 2.1.0 as GitHub code scanning accepts it: one run, the rule table, 1-based regions, repo-relative URIs. */
+export function renderSarif(files: readonly FileResult[], toolVersion: string): SarifLog {
+  const ruleIndex = new Map<string, number>(LINT_RULES.map((r, i) => [r.id, i]));
+  const results = files.flatMap((f) => f.result.findings.map((x) => sarifResult(f.path, x, ruleIndex.get(x.rule) ?? -1)));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'column-wizard',
+          version: toolVersion,
+          rules: LINT_RULES.map((r) => ({
+            id: r.id,
+            name: r.id.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase()),
+            shortDescription: { text: r.title },
+            fullDescription: { text: r.help },
+            help: { text: r.help },
+            defaultConfiguration: { level: LEVEL[r.severity] },
+          })),
+        },
+      },
+      results,
+    }],
+  };
+}
+
+function sarifResult(path: string, x: LintFinding, ruleIndex: number): SarifResult {
+  return {
+    ruleId: x.rule,
+    ...(ruleIndex >= 0 ? { ruleIndex } : {}),
+    level: LEVEL[x.severity],
+    message: { text: x.fix ? `${x.message} Fix: ${x.fix}` : x.message },
+    locations: [{
+      physicalLocation: {
+        artifactLocation: { uri: toUri(path), uriBaseId: '%SRCROOT%' },
+        region: { startLine: x.startPos.line + 1, startColumn: x.startPos.character + 1, endLine: x.endPos.line + 1, endColumn: x.endPos.character + 1 },
+      },
+    }],
+    partialFingerprints: { primaryLocationLineHash: `${x.rule}:${x.startPos.line + 1}` },
+  };
+}
+
+/** A relative path as a URI reference: forward slashes, each segment percent-encoded. */
+function toUri(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^\.\//, '').split('/').map(encodeURIComponent).join('/');
+}
+
+// The slice of the SARIF 2.1.0 object model this renderer produces (the full model: the OASIS schema, @types/sarif).
+export interface SarifLog {
+  readonly $schema: string;
+  readonly version: '2.1.0';
+  readonly runs: readonly {
+    readonly tool: { readonly driver: SarifDriver };
+    readonly results: readonly SarifResult[];
+  }[];
+}
+
+export interface SarifDriver {
+  readonly name: string;
+  readonly version: string;
+  readonly rules: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly shortDescription: { readonly text: string };
+    readonly fullDescription: { readonly text: string };
+    readonly help: { readonly text: string };
+    readonly defaultConfiguration: { readonly level: 'error' | 'warning' | 'note' };
+  }[];
+}
+
+export interface SarifResult {
+  readonly ruleId: string;
+  readonly ruleIndex?: number;
+  readonly level: 'error' | 'warning' | 'note';
+  readonly message: { readonly text: string };
+  readonly locations: readonly {
+    readonly physicalLocation: {
+      readonly artifactLocation: { readonly uri: string; readonly uriBaseId: string };
+      readonly region: { readonly startLine: number; readonly startColumn: number; readonly endLine: number; readonly endColumn: number };
+    };
+  }[];
+  readonly partialFingerprints: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,27 @@
+-- corpus: dialect=mariadb version=10.11.6
+SET SESSION lock_wait_timeout = 2;
+
+-- expect: -
+ALTER TABLE tickets ADD COLUMN priority tinyint NOT NULL DEFAULT 3;
+
+-- MariaDB trap: NOW() is evaluated once; every existing row gets the ALTER's timestamp.
+-- expect: instant-default-evaluated-once
+ALTER TABLE tickets ADD COLUMN opened_at datetime DEFAULT (NOW());
+
+-- expect: add-column-rewrite
+ALTER TABLE tickets ADD COLUMN ref char(36) DEFAULT (UUID());
+
+-- expect: -
+ALTER TABLE tickets ADD COLUMN assignee varchar(40) AFTER id, ALGORITHM=INSTANT;
+
+-- expect: -
+ALTER ONLINE TABLE tickets ADD INDEX tickets_assignee_idx (assignee);
+
+-- expect: lock-blocks-writes
+ALTER TABLE tickets ADD INDEX tickets_priority_idx (priority), LOCK=SHARED;
+
+-- expect: add-column-rewrite
+ALTER TABLE tickets ADD COLUMN n bigint AUTO_INCREMENT UNIQUE;
+
+-- expect: -
+ALTER TABLE tickets ALTER COLUMN priority SET DEFAULT 2;

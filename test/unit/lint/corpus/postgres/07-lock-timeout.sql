@@ -1,0 +1,31 @@
+-- corpus: dialect=postgres version=15
+
+-- expect: missing-lock-timeout
+ALTER TABLE accounts ADD COLUMN region text;
+
+-- expect: missing-lock-timeout index-not-concurrent
+CREATE INDEX accounts_region_idx ON accounts (region);
+
+-- CONCURRENTLY blocks neither reads nor writes.
+-- expect: -
+CREATE INDEX CONCURRENTLY accounts_region2_idx ON accounts (region);
+
+-- expect: -
+CREATE TABLE regions (code text PRIMARY KEY);
+
+-- expect: -
+ALTER TABLE regions ADD COLUMN label text;
+
+SET lock_timeout = 0;
+-- A zero lock_timeout waits forever.
+-- expect: missing-lock-timeout
+ALTER TABLE accounts ALTER COLUMN region SET DEFAULT 'eu';
+
+SET lock_timeout TO '1500ms';
+-- expect: -
+ALTER TABLE accounts ALTER COLUMN region DROP DEFAULT;
+
+RESET lock_timeout;
+-- column-wizard-ignore missing-lock-timeout
+-- expect: -
+ALTER TABLE accounts ADD COLUMN tier smallint;
