@@ -84,8 +84,9 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
   const refTable = el('vscode-single-select', { id: 'f-ref-table', attrs: { 'aria-label': 'Referenced table' } },
     option(NO_TABLE, '(no foreign key)', true),
     ...context.tables.map((t, i) => option(String(i), `${t.schema}.${t.name}`, false))) as SelectControl;
-  let refColumn = el('vscode-single-select', { id: 'f-ref-column', attrs: { 'aria-label': 'Referenced column' } }) as SelectControl;
-  const refColumnSlot = el('div', { class: 'ref-column' }, refColumn);
+  // The chosen column is tracked here: a freshly built select reports its value only after its first render.
+  let refColumn = '';
+  const refColumnSlot = el('div', { class: 'ref-column' });
 
   const isMysql = dialect !== 'postgres';
   const positionSelect = el('vscode-single-select', { id: 'f-position', attrs: { 'aria-label': 'Position' } },
@@ -108,7 +109,7 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
 
   const changed = (): void => events.onChange();
   for (const c of [name, type, defaultText, check]) c.addEventListener('input', changed);
-  for (const c of [notNull, unique, index, refColumn, positionSelect]) c.addEventListener('change', changed);
+  for (const c of [notNull, unique, index, positionSelect]) c.addEventListener('change', changed);
   for (const k of kinds) k.addEventListener('change', () => { syncDefault(); changed(); });
   refTable.addEventListener('change', () => { events.onReferenceTable(referencedTable()); changed(); });
 
@@ -139,7 +140,7 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
       defaultText: defaultText.value,
       unique: unique.checked,
       index: index.checked,
-      references: ref ? { schema: ref.schema, table: ref.name, column: refColumn.value } : null,
+      references: ref ? { schema: ref.schema, table: ref.name, column: refColumn } : null,
       check: check.value,
       position: !isMysql ? { kind: 'last' } : posValue === 'first' ? { kind: 'first' }
         : afterColumn !== undefined ? { kind: 'after', column: afterColumn } : { kind: 'last' },
@@ -167,9 +168,9 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
   function setReferenceColumns(columns: readonly string[], selected: string): void {
     const next = el('vscode-single-select', { id: 'f-ref-column', attrs: { 'aria-label': 'Referenced column' } },
       ...columns.map((c) => option(c, c, c === selected))) as SelectControl;
-    next.addEventListener('change', changed);
-    refColumn = next;
-    replaceChildren(refColumnSlot, [next]);
+    next.addEventListener('change', () => { refColumn = next.value; changed(); });
+    refColumn = columns.includes(selected) ? selected : '';
+    replaceChildren(refColumnSlot, columns.length ? [next] : []);
   }
 
   const controls: Partial<Record<DraftField, { invalid: boolean }>> = {

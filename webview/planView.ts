@@ -31,10 +31,10 @@ function stepLabel(f: FlatStep): string {
 function summary(plan: Plan, steps: readonly FlatStep[]): string {
   const total = steps.reduce((s, f) => s + f.step.estimate.totalSeconds, 0);
   const rw = steps.filter((f) => f.step.blocks.reads).reduce((s, f) => s + f.step.estimate.lockSeconds, 0);
-  const w = steps.filter((f) => f.step.blocks.writes).reduce((s, f) => s + f.step.estimate.lockSeconds, 0);
+  const w = steps.filter((f) => f.step.blocks.writes && !f.step.blocks.reads).reduce((s, f) => s + f.step.estimate.lockSeconds, 0);
   const parts = [`${plan.phases.length} phase${plan.phases.length === 1 ? '' : 's'}`, `${steps.length} step${steps.length === 1 ? '' : 's'}`, `≈ ${formatSeconds(total)} in all`];
   if (rw > 0) parts.push(`blocks reads and writes ≈ ${formatSeconds(rw)}`);
-  if (w > 0) parts.push(`blocks writes ≈ ${formatSeconds(w)}`);
+  if (w > 0) parts.push(`blocks writes only ≈ ${formatSeconds(w)}`);
   if (rw === 0 && w === 0) parts.push('never blocks reads or writes');
   return parts.join(' · ');
 }

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { WebviewMessage, WizardContext } from '../../src/protocol';
+import { fixturePlanner, launch, openWizard, screenshotPath, type Harness } from './harness';
+
+const context: WizardContext = {
+  connection: { name: 'local pg', dialect: 'postgres', serverVersion: '15.4', allowRun: false },
+  table: { schema: 'public', name: 'orders', rows: 2_400_000, bytes: 512 * 1024 * 1024 },
+  columns: ['id', 'customer_id', 'total'],
+  tables: [{ schema: 'public', name: 'customers' }, { schema: 'public', name: 'orders' }],
+  migrationsTool: 'dbmate',
+};
+
+let browser: Browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** Type like a user: key by key into the shadow-DOM input of a vscode-textfield. */
+async function typeInto(page: Page, id: string, text: string): Promise<void> {
+  const input = page.locator(`#${id} input`);
+  await input.fill('');
+  await input.pressSequentially(text, { delay: 5 });
+}
+
+/** The bars of the lock-impact chart as [block class, …] in order. */
+async function bars(page: Page): Promise<string[]> {
+  return page.locator('.chart-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-blocks') ?? '?'));
+}
+
+/** Wait until the plan is settled (no refresh pending) and its summary matches. */
+async function planSettled(page: Page, summary: RegExp): Promise<void> {
+  await page.locator('#plan[aria-busy="false"]').waitFor();
+  await page.locator('#plan-summary', { hasText: summary }).waitFor({ timeout: 5000 });
+}
+
+async function ready(h: Harness): Promise<void> {
+  await h.waitForMessage((m) => m.type === 'ready');
+  await h.page.locator('#f-name input').waitFor();
+}
+
+describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
+  it('says ready first, then renders the table from init — escaped — with no CSP violation', async () => {
+    const evil: WizardContext = { ...context, table: { ...context.table, name: '<img src=x onerror="window.__pwned=1">' } };
+    const h = await openWizard(browser, { context: evil, planner: fixturePlanner });
+    await ready(h);
+    assert.equal(h.received[0]?.type, 'ready', 'the first message is the handshake');
+    const title = await h.page.locator('#title').textContent();
+    assert.equal(title, 'Add a column to public.<img src=x onerror="window.__pwned=1">');
+    assert.equal(await h.page.locator('#title img').count(), 0, 'the table name was rendered as text, not markup');
+    assert.equal(await h.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.match(await h.page.locator('.facts').textContent() ?? '', /local pg · postgres 15\.4 · ≈ 2,400,000 rows · 512 MB · migrations: dbmate/);
+    // vscode-elements rendered (their shadow roots exist), i.e. the CSP let the bundle and its styles run.
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => e.shadowRoot !== null), true);
+    assert.deepEqual(h.consoleErrors.filter((e) => /Content Security Policy|Refused/i.test(e)), []);
+    assert.equal(await h.page.locator('#run').isHidden(), true, 'Run is hidden when the profile does not allow running');
+    await h.page.close();
+  });
+
+  it('shows a validation message next to its field as you type, and removes it when fixed', async () => {
+    const h = await openWizard(browser, { context, planner: fixturePlanner });
+    await ready(h);
+    await typeInto(h.page, 'f-type', 'text');
+    await typeInto(h.page, 'f-name', 'total');
+    const nameMsg = h.page.locator('.field[data-field="name"] #msg-name');
+    await nameMsg.locator('.msg-line.error', { hasText: 'already has a column named "total"' }).waitFor();
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as HTMLElement & { invalid: boolean }).invalid), true);
+    assert.equal(await h.page.locator('#write').getAttribute('disabled'), '', 'Write is disabled while a field has an error');
+    await typeInto(h.page, 'f-name', 'total_with_tax');
+    await nameMsg.locator('.msg-line').waitFor({ state: 'detached' });
+    assert.equal(await nameMsg.textContent(), '');
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as HTMLElement & { invalid: boolean }).invalid), false);
+
+    await typeInto(h.page, 'f-type', 'numeric(12,x)');
+    await h.page.locator('#msg-type .msg-line.error', { hasText: 'Type parameters must be whole numbers' }).waitFor();
+    await typeInto(h.page, 'f-type', 'numeric(12,2)');
+    await h.page.locator('#msg-type .msg-line').waitFor({ state: 'detached' });
+    await planSettled(h.page, /1 phase · 1 step/);
+    await h.page.close();
+  });
+
+  it('re-plans as NOT NULL and a volatile default are chosen: the bars change with what each step blocks', async () => {
+    const h = await openWizard(browser, { context, planner: fixturePlanner });
+    await ready(h);
+    await typeInto(h.page, 'f-name', 'archived_at');
+    await typeInto(h.page, 'f-type', 'timestamptz');
+    await planSettled(h.page, /1 phase · 1 step/);
+    assert.deepEqual(await bars(h.page), ['blocks-rw']);
+    assert.match(await h.page.locator('.chart-label').first().textContent() ?? '', /✓ verified/);
+
+    await h.page.locator('#f-notnull').click();
+    await planSettled(h.page, /3 phases · 5 steps/);
+    assert.deepEqual(await bars(h.page), ['blocks-rw', 'blocks-none', 'blocks-rw', 'blocks-none', 'blocks-rw']);
+    assert.match(await h.page.locator('.warnings').textContent() ?? '', /NOT NULL without a default/);
+
+    await h.page.locator('#f-default-expression').click();
+    await typeInto(h.page, 'f-default', 'clock_timestamp()');
+    await planSettled(h.page, /1 phase · 1 step.*blocks reads and writes ≈ 60 s/);
+    assert.deepEqual(await bars(h.page), ['blocks-rw']);
+    assert.match(await h.page.locator('.step .pill.warn').textContent() ?? '', /rewrites the table/);
+    assert.match(await h.page.locator('.warnings').textContent() ?? '', /volatile.*Safe alternative: Add the column without the default/s);
+    // The bar of the rewrite fills the whole axis: it is the only step.
+    const width = await h.page.locator('.bar').first().evaluate((b) => (b as HTMLElement).style.width);
+    assert.equal(width, '100%');
+
+    await h.page.screenshot({ path: screenshotPath('wizard-volatile-default.png'), fullPage: true });
+    await h.page.close();
+  });
+
+  it('presses Write and sends writeMigration with the draft as shown', async () => {
+    const h = await openWizard(browser, { context, planner: fixturePlanner });
+    await ready(h);
+    await typeInto(h.page, 'f-name', 'status');
+    await typeInto(h.page, 'f-type', 'text');
+    await h.page.locator('#f-notnull').click();
+    await h.page.locator('#f-default-literal').click();
+    await typeInto(h.page, 'f-default', "it's new");
+    await h.page.locator('#f-index').click();
+    await planSettled(h.page, /3 phases · 5 steps/);
+    await h.page.locator('#write:not([disabled])').click();
+    const req = await h.waitForMessage((m) => m.type === 'request' && m.method === 'writeMigration');
+    assert.ok(req.type === 'request' && req.method === 'writeMigration');
+    assert.deepEqual(req.params.draft, {
+      name: 'status', type: 'text', nullable: false, defaultKind: 'literal', defaultText: "it's new", unique: false, index: true,
+      references: null, check: '', position: { kind: 'last' },
+    });
+    assert.equal(h.written.length, 1);
+    await h.page.locator('#status', { hasText: 'Wrote 2 files: db/migrations/20260101000000_add_status.sql' }).waitFor();
+    // The quoted literal reached the plan's SQL through the host, doubled quote and all, as text.
+    assert.match(await h.page.locator('.step .sql:not(.lock-timeout)').first().textContent() ?? '', /DEFAULT 'it''s new'/);
+    await h.page.screenshot({ path: screenshotPath('wizard.png'), fullPage: true });
+    await h.page.close();
+  });
+
+  it('keeps the draft across a reload through setState/getState, and restores it into the form', async () => {
+    const h = await openWizard(browser, { context, planner: fixturePlanner });
+    await ready(h);
+    await typeInto(h.page, 'f-name', 'kept');
+    await typeInto(h.page, 'f-type', 'bigint');
+    await h.page.locator('#f-unique').click();
+    await planSettled(h.page, /2 phases/);
+    assert.deepEqual((h.savedState() as { draft: { name: string } }).draft.name, 'kept');
+    const before = h.received.length;
+    await h.reload();
+    await h.waitForMessage((m) => m.type === 'ready' && h.received.indexOf(m) >= before);
+    await h.page.locator('#f-name input').waitFor();
+    await planSettled(h.page, /2 phases/);
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as HTMLElement & { value: string }).value), 'kept');
+    assert.equal(await h.page.locator('#f-unique').evaluate((e) => (e as HTMLElement & { checked: boolean }).checked), true);
+    await h.page.close();
+  });
+
+  it('lists a foreign-key table\'s columns from the host and puts the choice in the draft', async () => {
+    const h = await openWizard(browser, { context, planner: fixturePlanner, columnsOf: (t) => (t.name === 'customers' ? ['id', 'email'] : []) });
+    await ready(h);
+    await typeInto(h.page, 'f-name', 'referrer_id');
+    await typeInto(h.page, 'f-type', 'bigint');
+    await h.page.locator('#f-ref-table').evaluate((e) => {
+      const s = e as HTMLElement & { value: string };
+      s.value = '0';
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    const list = await h.waitForMessage((m) => m.type === 'request' && m.method === 'listColumns');
+    assert.ok(list.type === 'request' && list.method === 'listColumns');
+    assert.deepEqual(list.params.table, { schema: 'public', name: 'customers' });
+    const draft = await h.waitForMessage((m: WebviewMessage) => m.type === 'didChangeDraft' && m.draft.references?.column === 'id');
+    assert.ok(draft.type === 'didChangeDraft');
+    assert.deepEqual(draft.draft.references, { schema: 'public', table: 'customers', column: 'id' });
+    await h.page.close();
+  });
+
+  it('rejects a host message that does not fit the protocol and keeps working', async () => {
+    const h = await openWizard(browser, { context, planner: fixturePlanner });
+    await ready(h);
+    await h.page.evaluate(() => window.postMessage({ type: 'status', level: 'shout', message: 'x' }, '*'));
+    await h.page.evaluate(() => window.postMessage({ type: 'response', id: 999, method: 'copySql', ok: true, result: { characters: 1 } }, '*'));
+    await h.page.waitForFunction(() => true);
+    await typeInto(h.page, 'f-name', 'still_works');
+    await typeInto(h.page, 'f-type', 'int');
+    await planSettled(h.page, /1 phase/);
+    assert.ok(h.consoleErrors.some((e) => /rejected host message: status\.level must be one of/.test(e)), h.consoleErrors.join('\n'));
+    assert.ok(h.consoleErrors.some((e) => /response 999 \(copySql\) answers no pending request/.test(e)), h.consoleErrors.join('\n'));
+    assert.equal(await h.page.locator('#status').textContent(), '');
+    await h.page.close();
+  });
+});
