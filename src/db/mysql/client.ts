@@ -1,7 +1,12 @@
 import type { Connection } from 'mysql2/promise';
-import type { DatabaseClient, ServerInfo } from '../client';
+import type { Calibration, ColumnSpec, Finding, LockRisk, ReplicationFacts, TableFacts, TableRef } from '../../core/types';
+import type { CalibrateOptions, DatabaseClient, ProbeOptions, ProbeResult, ServerInfo, TableFactsOptions, TableSummary } from '../client';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, dialectOfMysqlVersion, parseVersion, type ConnectionOptions } from '../connection';
-import { translateConnectError } from '../errors';
+import { translateConnectError, translateQueryError } from '../errors';
+import { calibrate } from './calibrate';
+import { listTables, lockRisks, replication, tableFacts } from './introspect';
+import { probe } from './probe';
+import { validateColumn } from './validate';
 
 export async function connectMysql(options: ConnectionOptions): Promise<DatabaseClient> {
   const mysql = await import('mysql2/promise');
@@ -40,6 +45,10 @@ class MysqlClient implements DatabaseClient {
     return this.info;
   }
 
+  private async isMariadb(): Promise<boolean> {
+    return (await this.serverInfo()).dialect === 'mariadb';
+  }
+
   /** lock_wait_timeout is in whole seconds; the statement limit is max_statement_time (MariaDB, s) or max_execution_time (MySQL, ms, SELECT only). */
   async applySessionLimits(): Promise<void> {
     const info = await this.serverInfo();
@@ -51,8 +60,49 @@ class MysqlClient implements DatabaseClient {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const [rows] = await this.conn.query(sql, params as unknown[]);
-    return (Array.isArray(rows) ? rows : []) as T[];
+    try {
+      const [rows] = await this.conn.query(sql, params as unknown[]);
+      return (Array.isArray(rows) ? rows : []) as T[];
+    } catch (err) {
+      throw translateQueryError(err, sql);
+    }
+  }
+
+  async execute(sql: string, params: readonly unknown[] = []): Promise<{ rowCount: number }> {
+    try {
+      const [r] = await this.conn.query(sql, params as unknown[]);
+      return { rowCount: Array.isArray(r) ? r.length : Number((r as { affectedRows?: number }).affectedRows ?? 0) };
+    } catch (err) {
+      throw translateQueryError(err, sql);
+    }
+  }
+
+  listTables(schema?: string): Promise<TableSummary[]> {
+    return listTables(this, schema);
+  }
+
+  async tableFacts(table: TableRef, options?: TableFactsOptions): Promise<TableFacts> {
+    return tableFacts(this, table, await this.isMariadb(), options);
+  }
+
+  lockRisks(table: TableRef, longTransactionSeconds = 60): Promise<LockRisk[]> {
+    return lockRisks(this, table, longTransactionSeconds);
+  }
+
+  replication(): Promise<ReplicationFacts> {
+    return replication(this);
+  }
+
+  async validateColumn(spec: ColumnSpec, table: TableRef): Promise<Finding[]> {
+    return validateColumn(this, spec, table, (await this.serverInfo()).dialect);
+  }
+
+  async probe(table: TableRef, sql: string, options?: ProbeOptions): Promise<ProbeResult> {
+    return probe(this, table, sql, await this.isMariadb(), options?.setup ?? []);
+  }
+
+  calibrate(options?: CalibrateOptions): Promise<Calibration> {
+    return calibrate(this, options);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,12 @@
 import type { Client } from 'pg';
-import type { DatabaseClient, ServerInfo } from '../client';
+import type { Calibration, ColumnSpec, Finding, LockRisk, ReplicationFacts, TableFacts, TableRef } from '../../core/types';
+import type { CalibrateOptions, DatabaseClient, ProbeOptions, ProbeResult, ServerInfo, TableFactsOptions, TableSummary } from '../client';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, parseVersion, type ConnectionOptions } from '../connection';
-import { translateConnectError } from '../errors';
+import { translateConnectError, translateQueryError } from '../errors';
+import { calibrate } from './calibrate';
+import { listTables, lockRisks, replication, tableFacts, tableOid } from './introspect';
+import { probe } from './probe';
+import { validateColumn } from './validate';
 
 export async function connectPostgres(options: ConnectionOptions): Promise<DatabaseClient> {
   const pg = await import('pg');
@@ -37,8 +42,53 @@ class PostgresClient implements DatabaseClient {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const r = await this.client.query(sql, params as unknown[]);
-    return r.rows as T[];
+    try {
+      const r = await this.client.query(sql, params as unknown[]);
+      return r.rows as T[];
+    } catch (err) {
+      throw translateQueryError(err, sql);
+    }
+  }
+
+  async execute(sql: string, params: readonly unknown[] = []): Promise<{ rowCount: number }> {
+    try {
+      const r = await this.client.query(sql, params as unknown[]);
+      return { rowCount: r.rowCount ?? 0 };
+    } catch (err) {
+      throw translateQueryError(err, sql);
+    }
+  }
+
+  listTables(schema?: string): Promise<TableSummary[]> {
+    return listTables(this, schema);
+  }
+
+  tableFacts(table: TableRef, options?: TableFactsOptions): Promise<TableFacts> {
+    return tableFacts(this, table, options);
+  }
+
+  async lockRisks(table: TableRef, longTransactionSeconds = 60): Promise<LockRisk[]> {
+    return lockRisks(this, await tableOid(this, table), longTransactionSeconds);
+  }
+
+  replication(): Promise<ReplicationFacts> {
+    return replication(this);
+  }
+
+  validateColumn(spec: ColumnSpec, table: TableRef): Promise<Finding[]> {
+    return validateColumn(this, spec, table);
+  }
+
+  probe(table: TableRef, sql: string, options?: ProbeOptions): Promise<ProbeResult> {
+    return probe({
+      query: (s, p) => this.query(s, p),
+      openPeer: () => connectPostgres(this.options),
+      lockTimeoutMs: this.options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    }, table, sql, options?.setup ?? []);
+  }
+
+  calibrate(options?: CalibrateOptions): Promise<Calibration> {
+    return calibrate(this, options);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,228 @@
+/**
+ * MySQL/MariaDB catalog reads from information_schema (which answers while an ALTER waits for its metadata
+ * lock: servers.md §C). performance_schema is used when it is on, for metadata-lock holders on the table.
+ */
+import type { ColumnFacts, ConstraintFacts, ForeignKeyFacts, IndexFacts, LockRisk, ReplicationFacts, TableFacts, TableRef } from '../../core/types';
+import type { TableFactsOptions, TableSummary } from '../client';
+import { DatabaseError } from '../errors';
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+const SYSTEM_SCHEMAS = `('mysql', 'information_schema', 'performance_schema', 'sys')`;
+
+export async function listTables(db: Queryable, schema?: string): Promise<TableSummary[]> {
+  const rows = await db.query<{ s: string; n: string; r: number | null; d: number | null; i: number | null; e: string | null; o: string | null }>(
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, TABLE_ROWS AS r, DATA_LENGTH AS d, INDEX_LENGTH AS i, ENGINE AS e, CREATE_OPTIONS AS o
+       FROM information_schema.TABLES
+      WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ${SYSTEM_SCHEMAS} AND (? IS NULL OR TABLE_SCHEMA = ?)
+      ORDER BY TABLE_SCHEMA, TABLE_NAME`, [schema ?? null, schema ?? null]);
+  return rows.map((r) => ({
+    schema: r.s, name: r.n, rows: Number(r.r ?? -1), bytes: Number(r.d ?? 0), ...(r.e ? { engine: r.e } : {}),
+    ...(/partitioned/i.test(r.o ?? '') ? { partitioned: true } : {}),
+  }));
+}
+
+interface TableRow { e: string | null; f: string | null; r: number | null; d: number | null; i: number | null; o: string | null }
+
+export async function tableRow(db: Queryable, table: TableRef): Promise<TableRow> {
+  const [row] = await db.query<TableRow>(
+    `SELECT ENGINE AS e, ROW_FORMAT AS f, TABLE_ROWS AS r, DATA_LENGTH AS d, INDEX_LENGTH AS i, CREATE_OPTIONS AS o
+       FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND TABLE_TYPE = 'BASE TABLE'`, [table.schema, table.name]);
+  if (!row) throw new DatabaseError(`Table ${table.schema}.${table.name} does not exist (or is not a base table). Check the database and table name.`, 'ER_NO_SUCH_TABLE');
+  return row;
+}
+
+export async function tableFacts(db: Queryable, table: TableRef, mariadb: boolean, options: TableFactsOptions = {}): Promise<TableFacts> {
+  const t = await tableRow(db, table);
+  const p = [table.schema, table.name];
+
+  const columns = (await db.query<{ n: string; t: string; nl: string; d: string | null; x: string }>(
+    `SELECT COLUMN_NAME AS n, COLUMN_TYPE AS t, IS_NULLABLE AS nl, COLUMN_DEFAULT AS d, EXTRA AS x
+       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, p)).map((c): ColumnFacts => {
+    const generated = /STORED GENERATED|PERSISTENT GENERATED/i.test(c.x) ? 'stored' : /VIRTUAL GENERATED/i.test(c.x) ? 'virtual' : null;
+    return { name: c.n, type: c.t, nullable: c.nl === 'YES', default: generated ? null : c.d, generated, autoIncrement: /auto_increment/i.test(c.x) };
+  });
+
+  // MySQL 8 reports functional key parts with COLUMN_NAME NULL and an EXPRESSION column; MariaDB has neither.
+  const stats = await db.query<{ name: string; seq: number; col: string | null; nonUnique: number | string; type: string; expr?: string | null }>(
+    `SELECT * FROM (SELECT INDEX_NAME AS name, SEQ_IN_INDEX AS seq, COLUMN_NAME AS col, NON_UNIQUE AS nonUnique, INDEX_TYPE AS type
+       ${mariadb ? '' : ', EXPRESSION AS expr'} FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?) s ORDER BY name, seq`, p);
+  const byName = new Map<string, IndexFacts>();
+  for (const s of stats) {
+    const prev = byName.get(s.name);
+    const col = s.col ?? (s.expr ? `(${s.expr})` : '(expression)');
+    const expression = s.col === null || prev?.expression === true;
+    byName.set(s.name, {
+      name: s.name,
+      columns: [...(prev?.columns ?? []), col],
+      unique: Number(s.nonUnique) === 0,
+      primary: s.name === 'PRIMARY',
+      method: s.type,
+      ...(expression ? { expression: true } : {}),
+    });
+  }
+  const indexes = [...byName.values()];
+
+  const cons = await db.query<{ name: string; type: string; check: string | null }>(
+    `SELECT tc.CONSTRAINT_NAME AS name, tc.CONSTRAINT_TYPE AS type, cc.CHECK_CLAUSE AS \`check\`
+       FROM information_schema.TABLE_CONSTRAINTS tc
+       LEFT JOIN information_schema.CHECK_CONSTRAINTS cc ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+             ${mariadb ? 'AND cc.TABLE_NAME = tc.TABLE_NAME' : ''} AND tc.CONSTRAINT_TYPE = 'CHECK'
+      WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ? ORDER BY tc.CONSTRAINT_NAME`, p);
+  const kinds: Record<string, ConstraintFacts['kind']> = { 'PRIMARY KEY': 'primary', UNIQUE: 'unique', 'FOREIGN KEY': 'foreign', CHECK: 'check' };
+  const constraints = cons.filter((c) => kinds[c.type]).map((c): ConstraintFacts => ({
+    name: c.name, kind: kinds[c.type]!, definition: c.type === 'CHECK' ? `CHECK (${c.check ?? ''})` : c.type, validated: true,
+  }));
+
+  const keyRows = await db.query<{ name: string; s: string; t: string; c: string; rs: string; rt: string; rc: string }>(
+    `SELECT CONSTRAINT_NAME AS name, TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS c,
+            REFERENCED_TABLE_SCHEMA AS rs, REFERENCED_TABLE_NAME AS rt, REFERENCED_COLUMN_NAME AS rc
+       FROM information_schema.KEY_COLUMN_USAGE
+      WHERE REFERENCED_TABLE_NAME IS NOT NULL AND ((TABLE_SCHEMA = ? AND TABLE_NAME = ?) OR (REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?))
+      ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION`, [...p, ...p]);
+  const group = (out: boolean): ForeignKeyFacts[] => {
+    const m = new Map<string, { name: string; columns: string[]; refTable: TableRef; refColumns: string[] }>();
+    for (const k of keyRows) {
+      const mine = out ? k.s === table.schema && k.t === table.name : k.rs === table.schema && k.rt === table.name;
+      if (!mine) continue;
+      const key = `${k.s}.${k.t}.${k.name}`;
+      const fk = m.get(key) ?? { name: k.name, columns: [], refTable: out ? { schema: k.rs, name: k.rt } : { schema: k.s, name: k.t }, refColumns: [] };
+      fk.columns.push(out ? k.c : k.c);
+      fk.refColumns.push(k.rc);
+      m.set(key, fk);
+    }
+    return [...m.values()];
+  };
+
+  const primary = byName.get('PRIMARY');
+  const instantRowVersions = mariadb ? undefined : await totalRowVersions(db, table);
+  const writesPerSecond = options.sampleMs ? await writeRate(db, table, options.sampleMs) : undefined;
+  return {
+    table: { schema: table.schema, name: table.name },
+    rows: Number(t.r ?? 0),
+    bytes: Number(t.d ?? 0),
+    indexBytes: Number(t.i ?? 0),
+    columns,
+    ...(primary ? { primaryKey: primary.columns } : {}),
+    indexes,
+    constraints,
+    foreignKeysOut: group(true),
+    foreignKeysIn: group(false),
+    ...(t.e ? { engine: t.e } : {}),
+    ...(t.f ? { rowFormat: t.f } : {}),
+    partitioned: /partitioned/i.test(t.o ?? ''),
+    ...(instantRowVersions !== undefined ? { instantRowVersions } : {}),
+    ...(writesPerSecond !== undefined ? { writesPerSecond } : {}),
+    lockRisks: await lockRisks(db, table, options.longTransactionSeconds ?? 60),
+    replication: await replication(db),
+  };
+}
+
+/** MySQL ≥ 8.0.29 counts instant add/drop row versions (64 allowed); older servers and MariaDB have no such column. */
+async function totalRowVersions(db: Queryable, table: TableRef): Promise<number | undefined> {
+  try {
+    const [r] = await db.query<{ v: number }>('SELECT TOTAL_ROW_VERSIONS AS v FROM information_schema.INNODB_TABLES WHERE NAME = ?', [`${table.schema}/${table.name}`]);
+    return r ? Number(r.v) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** InnoDB's per-table MODIFIED_COUNTER (rows changed since statistics were last recalculated), sampled twice. */
+async function modifiedCounter(db: Queryable, table: TableRef): Promise<number | undefined> {
+  for (const view of ['INNODB_SYS_TABLESTATS', 'INNODB_TABLESTATS']) {
+    try {
+      const [r] = await db.query<{ m: number }>(`SELECT MODIFIED_COUNTER AS m FROM information_schema.${view} WHERE NAME = ?`, [`${table.schema}/${table.name}`]);
+      return r ? Number(r.m) : undefined;
+    } catch {
+      // the view has the other name on this server
+    }
+  }
+  return undefined;
+}
+
+async function writeRate(db: Queryable, table: TableRef, ms: number): Promise<number | undefined> {
+  const t0 = performance.now();
+  const a = await modifiedCounter(db, table);
+  await new Promise((r) => setTimeout(r, ms));
+  const b = await modifiedCounter(db, table);
+  if (a === undefined || b === undefined) return undefined;
+  // The counter resets when InnoDB recalculates statistics; a drop means "at least b rows".
+  const delta = b >= a ? b - a : b;
+  return delta / ((performance.now() - t0) / 1000);
+}
+
+async function performanceSchemaOn(db: Queryable): Promise<boolean> {
+  const [r] = await db.query<{ on: number | string }>('SELECT @@performance_schema AS `on`');
+  return Number(r?.on) === 1;
+}
+
+/**
+ * Open transactions older than `longSeconds`, and — when performance_schema is on — every session holding or
+ * waiting for a metadata lock on the table, whatever its age. Without performance_schema the server cannot say
+ * which tables an idle transaction has touched, so every InnoDB transaction past the threshold is reported.
+ */
+export async function lockRisks(db: Queryable, table: TableRef, longSeconds: number): Promise<LockRisk[]> {
+  const risks = new Map<number, LockRisk>();
+  if (await performanceSchemaOn(db)) {
+    try {
+      const mdl = await db.query<{ pid: number; mode: string; status: string; age: number | null; state: string; q: string | null }>(
+        `SELECT t.PROCESSLIST_ID AS pid, m.LOCK_TYPE AS mode, m.LOCK_STATUS AS status,
+                TIMESTAMPDIFF(MICROSECOND, x.trx_started, NOW(6)) / 1e6 AS age, COALESCE(p.STATE, p.COMMAND, '') AS state, p.INFO AS q
+           FROM performance_schema.metadata_locks m
+           JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID
+           LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.PROCESSLIST_ID
+           LEFT JOIN information_schema.INNODB_TRX x ON x.trx_mysql_thread_id = t.PROCESSLIST_ID
+          WHERE m.OBJECT_TYPE = 'TABLE' AND m.OBJECT_SCHEMA = ? AND m.OBJECT_NAME = ? AND t.PROCESSLIST_ID <> CONNECTION_ID()`, [table.schema, table.name]);
+      for (const r of mdl) {
+        risks.set(Number(r.pid), {
+          pid: Number(r.pid), ageSeconds: round1(Number(r.age ?? 0)), state: r.status === 'PENDING' ? `${r.state}, waiting for a lock` : r.state,
+          query: (r.q ?? '').slice(0, 200), lockMode: r.mode,
+        });
+      }
+    } catch {
+      // the metadata-lock instrument may be off; fall through to transactions
+    }
+  }
+  const trx = await db.query<{ pid: number; age: number; state: string; q: string | null }>(
+    `SELECT x.trx_mysql_thread_id AS pid, TIMESTAMPDIFF(MICROSECOND, x.trx_started, NOW(6)) / 1e6 AS age,
+            CONCAT(x.trx_state, IF(p.COMMAND = 'Sleep', ', idle in transaction', '')) AS state, COALESCE(x.trx_query, p.INFO) AS q
+       FROM information_schema.INNODB_TRX x LEFT JOIN information_schema.PROCESSLIST p ON p.ID = x.trx_mysql_thread_id
+      WHERE x.trx_mysql_thread_id <> CONNECTION_ID() AND x.trx_started <= NOW(6) - INTERVAL ? MICROSECOND
+      ORDER BY x.trx_started`, [Math.round(longSeconds * 1e6)]);
+  for (const r of trx) {
+    if (!risks.has(Number(r.pid))) risks.set(Number(r.pid), { pid: Number(r.pid), ageSeconds: round1(Number(r.age)), state: r.state, query: (r.q ?? '').slice(0, 200) });
+  }
+  const waiting = await db.query<{ pid: number; time: number; q: string | null }>(
+    `SELECT ID AS pid, TIME AS time, INFO AS q FROM information_schema.PROCESSLIST
+      WHERE STATE LIKE 'Waiting for table metadata lock%' AND ID <> CONNECTION_ID()`);
+  for (const r of waiting) {
+    if (!risks.has(Number(r.pid))) risks.set(Number(r.pid), { pid: Number(r.pid), ageSeconds: Number(r.time), state: 'waiting for a metadata lock', query: (r.q ?? '').slice(0, 200) });
+  }
+  return [...risks.values()].sort((a, b) => b.ageSeconds - a.ageSeconds);
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/** Replicas as the primary sees them, whether this server is itself a replica, and the binlog format. */
+export async function replication(db: Queryable): Promise<ReplicationFacts> {
+  const [v] = await db.query<{ fmt: string | null; logbin: number | string }>('SELECT @@binlog_format AS fmt, @@log_bin AS logbin');
+  let replicas: ReplicationFacts['replicas'] = [];
+  let isReplica = false;
+  try {
+    const hosts = await db.query<Record<string, unknown>>('SHOW SLAVE HOSTS');
+    replicas = hosts.map((h) => ({ name: `${String(h.Host ?? h.host ?? '')}:${String(h.Port ?? h.port ?? '')}`.replace(/^:/, `server ${String(h.Server_id ?? '')}`) }));
+  } catch {
+    // needs REPLICATION MASTER ADMIN / REPLICATION SLAVE; without it, no replicas can be listed
+  }
+  try {
+    isReplica = (await db.query('SHOW SLAVE STATUS')).length > 0;
+  } catch {
+    // same privilege caveat
+  }
+  return { replicas, isReplica, binlogFormat: Number(v?.logbin) === 1 ? (v?.fmt ?? null) : null };
+}

@@ -1,0 +1,143 @@
+/**
+ * PostgreSQL probe: run one statement on an empty copy of the table's definition and watch what it does.
+ *  1. A short transaction creates a private schema and `CREATE TABLE … (LIKE … INCLUDING ALL)` there (the real
+ *     table is held for that instant only, under a 1 s lock_timeout).
+ *  2. A second transaction records the shadow's relfilenode, runs the statement on the shadow, reads its own
+ *     backend's pg_locks on the shadow and the relfilenode again (changed = the statement rewrites), and rolls back.
+ *     CREATE INDEX CONCURRENTLY cannot run in a transaction: a second session holds the shadow, the statement's
+ *     lock request is read while it waits, then the build completes on the empty shadow.
+ *  3. The private schema is dropped.
+ */
+import { randomBytes } from 'node:crypto';
+import type { LockLevel, TableRef } from '../../core/types';
+import type { DatabaseClient, ProbeResult } from '../client';
+import { blocksOf, pgLockLevel, pgLockRank } from '../locks';
+import { pgIdent, pgTable } from '../ident';
+import { retarget, tokenize } from '../sqlText';
+import { tableOid, type Queryable } from './introspect';
+
+export interface ProbeSession extends Queryable {
+  /** Another session to the same database, for observing a statement that cannot run in a transaction. */
+  openPeer(): Promise<DatabaseClient>;
+  /** The session's own lock_timeout, restored after the concurrent probe raised it. */
+  readonly lockTimeoutMs: number;
+}
+
+const PROBE_LOCK_TIMEOUT = `SET LOCAL lock_timeout = '1s'`;
+
+export function isConcurrent(sql: string): boolean {
+  const words = tokenize(sql, 'postgres').filter((t) => t.kind === 'word').slice(0, 6).map((t) => t.text.toUpperCase());
+  return words.includes('CONCURRENTLY');
+}
+
+export async function probe(db: ProbeSession, table: TableRef, sql: string, setup: readonly string[] = []): Promise<ProbeResult> {
+  const schema = `cw_probe_${randomBytes(5).toString('hex')}`;
+  const shadow: TableRef = { schema, name: table.name };
+  const [{ current_schema: defaultSchema } = { current_schema: 'public' }] = await db.query<{ current_schema: string }>('SELECT current_schema()');
+  const target = retarget(sql, 'postgres', table, pgTable(shadow), defaultSchema);
+  if (target.replaced === 0) {
+    return failed(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);
+  }
+  await tableOid(db, table); // a clear "does not exist" before anything is created
+  try {
+    await db.query('BEGIN');
+    try {
+      await db.query(PROBE_LOCK_TIMEOUT);
+      await db.query(`CREATE SCHEMA ${pgIdent(schema)}`);
+      await db.query(`CREATE TABLE ${pgTable(shadow)} (LIKE ${pgTable(table)} INCLUDING ALL)`);
+      if (/\bVALIDATE\s+CONSTRAINT\b/i.test(sql)) await copyForeignKeys(db, table, shadow);
+      await db.query('COMMIT');
+    } catch (err) {
+      await db.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    for (const earlier of setup) {
+      const s = retarget(earlier, 'postgres', table, pgTable(shadow), defaultSchema).sql;
+      try {
+        await db.query(s);
+      } catch (err) {
+        return failed(target.sql, `an earlier step failed on the empty copy: ${(err as Error).message}`);
+      }
+    }
+    return isConcurrent(sql) ? await probeConcurrent(db, shadow, target.sql) : await probeInTransaction(db, shadow, target.sql);
+  } finally {
+    await db.query(`DROP SCHEMA IF EXISTS ${pgIdent(schema)} CASCADE`).catch(() => undefined);
+  }
+}
+
+/** VALIDATE needs the constraint to exist on the shadow: foreign keys are not copied by LIKE, so add them NOT VALID. */
+async function copyForeignKeys(db: Queryable, table: TableRef, shadow: TableRef): Promise<void> {
+  const fks = await db.query<{ name: string; def: string }>(
+    `SELECT con.conname AS name, pg_get_constraintdef(con.oid) AS def FROM pg_constraint con
+       JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2 AND con.contype = 'f'`, [table.schema, table.name]);
+  for (const fk of fks) {
+    const def = fk.def.replace(/\s+NOT VALID$/, '');
+    await db.query(`ALTER TABLE ${pgTable(shadow)} ADD CONSTRAINT ${pgIdent(fk.name)} ${def} NOT VALID`);
+  }
+}
+
+async function relfilenode(db: Queryable, oid: number): Promise<string> {
+  const [r] = await db.query<{ f: string }>('SELECT relfilenode::text AS f FROM pg_class WHERE oid = $1', [oid]);
+  return r?.f ?? '';
+}
+
+async function probeInTransaction(db: Queryable, shadow: TableRef, sql: string): Promise<ProbeResult> {
+  await db.query('BEGIN');
+  try {
+    await db.query(PROBE_LOCK_TIMEOUT);
+    const oid = await tableOid(db, shadow);
+    const before = await relfilenode(db, oid);
+    try {
+      await db.query(sql);
+    } catch (err) {
+      return failed(sql, (err as Error).message);
+    }
+    const locks = (await db.query<{ mode: string }>(
+      `SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND relation = $1 AND granted`, [oid])).map((r) => r.mode);
+    const after = await relfilenode(db, oid);
+    return result(sql, locks, before !== after, `ran in a transaction on an empty copy; relfilenode ${before} → ${after}; locks: ${locks.join(', ') || 'none'}`);
+  } finally {
+    await db.query('ROLLBACK').catch(() => undefined);
+  }
+}
+
+async function probeConcurrent(db: ProbeSession, shadow: TableRef, sql: string): Promise<ProbeResult> {
+  const oid = await tableOid(db, shadow);
+  const before = await relfilenode(db, oid);
+  const [{ pid } = { pid: 0 }] = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const peer = await db.openPeer();
+  let requested: string | undefined;
+  let stmtError: string | undefined;
+  try {
+    await peer.query('BEGIN');
+    await peer.query(`LOCK TABLE ${pgTable(shadow)} IN ACCESS EXCLUSIVE MODE`);
+    await db.query(`SET lock_timeout = '10s'`);
+    const running = db.query(sql).then(() => undefined, (err: Error) => { stmtError = err.message; });
+    for (let i = 0; i < 100 && !requested && stmtError === undefined; i++) {
+      const [w] = await peer.query<{ mode: string }>(
+        `SELECT mode FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND relation = $2 AND NOT granted`, [pid, oid]);
+      if (w) requested = w.mode;
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+    await peer.query('COMMIT');
+    await running;
+  } finally {
+    await peer.close();
+    await db.query(`SET lock_timeout = '${Math.round(db.lockTimeoutMs)}ms'`).catch(() => undefined);
+  }
+  if (stmtError !== undefined) return failed(sql, stmtError);
+  if (!requested) return failed(sql, 'Could not observe the lock the statement requested.');
+  const after = await relfilenode(db, oid);
+  return result(sql, [requested], before !== after, `ran outside a transaction on an empty copy while a second session held it; requested ${requested}; relfilenode ${before} → ${after}`);
+}
+
+function result(sql: string, modes: string[], rewrite: boolean, detail: string): ProbeResult {
+  const levels = modes.map((m) => pgLockLevel(m)).filter((l): l is LockLevel => l !== undefined).sort((a, b) => pgLockRank(b) - pgLockRank(a));
+  const lock: LockLevel = levels[0] ?? 'NONE';
+  return { sql, lock, locks: levels, rewrite, blocks: blocksOf(lock, 'postgres'), detail };
+}
+
+function failed(sql: string, error: string): ProbeResult {
+  return { sql, lock: 'NONE', locks: [], rewrite: false, blocks: { reads: false, writes: false }, error, detail: `failed on the empty copy: ${error}` };
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { dbTest, throwawayDatabase } from './helpers';
+
+describe('PostgreSQL probe', () => {
+  const db = throwawayDatabase('postgres');
+  const table = { schema: 'public', name: 'items' };
+
+  async function setup(t: Parameters<typeof db.get>[0]) {
+    const { client } = db.get(t);
+    await client.query('CREATE TABLE IF NOT EXISTS public.items (id int PRIMARY KEY, name text NOT NULL CHECK (name <> \'\'))');
+    await client.query('INSERT INTO public.items SELECT g, \'n\' || g FROM generate_series(1, 500) g ON CONFLICT DO NOTHING');
+    return client;
+  }
+
+  it('sees the lock and the rewrite on an empty copy, leaving the real table and schema list untouched', dbTest(async (t) => {
+    const client = await setup(t);
+    const before = await client.query<{ f: string }>(`SELECT relfilenode::text AS f FROM pg_class WHERE oid = 'public.items'::regclass`);
+    const plain = await client.probe(table, 'ALTER TABLE items ADD COLUMN a int');
+    assert.deepEqual([plain.lock, plain.rewrite, plain.error], ['ACCESS EXCLUSIVE', false, undefined]);
+    assert.deepEqual(plain.blocks, { reads: true, writes: true });
+    const volatile = await client.probe(table, 'ALTER TABLE public.items ADD COLUMN b timestamptz DEFAULT clock_timestamp()');
+    assert.deepEqual([volatile.lock, volatile.rewrite], ['ACCESS EXCLUSIVE', true]);
+    const index = await client.probe(table, 'CREATE INDEX items_name ON "public"."items" (name)');
+    assert.deepEqual([index.lock, index.rewrite, index.blocks], ['SHARE', false, { reads: false, writes: true }]);
+    const validate = await client.probe(table, 'ALTER TABLE items VALIDATE CONSTRAINT items_name_check');
+    assert.equal(validate.lock, 'SHARE UPDATE EXCLUSIVE');
+    const after = await client.query<{ f: string }>(`SELECT relfilenode::text AS f FROM pg_class WHERE oid = 'public.items'::regclass`);
+    assert.deepEqual(after, before);
+    const cols = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = 'public.items'::regclass AND attnum > 0 AND NOT attisdropped`);
+    assert.equal(cols.length, 2);
+    assert.deepEqual(await client.query(`SELECT count(*)::int AS n FROM public.items`), [{ n: 500 }]);
+    assert.deepEqual(await client.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cw\\_probe\\_%'`), []);
+  }));
+
+  it('observes CREATE INDEX CONCURRENTLY from a second session', dbTest(async (t) => {
+    const client = await setup(t);
+    const r = await client.probe(table, 'CREATE INDEX CONCURRENTLY items_name_c ON items (name)');
+    assert.equal(r.error, undefined);
+    assert.deepEqual([r.lock, r.rewrite, r.blocks], ['SHARE UPDATE EXCLUSIVE', false, { reads: false, writes: false }]);
+    assert.deepEqual(await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'items' AND indexname = 'items_name_c'`), []);
+    // The session's own lock_timeout is restored afterwards.
+    assert.deepEqual(await client.query(`SELECT current_setting('lock_timeout') AS lt`), [{ lt: '2s' }]);
+  }));
+
+  it('applies earlier steps first, unmeasured', dbTest(async (t) => {
+    const client = await setup(t);
+    const alone = await client.probe(table, `ALTER TABLE items ALTER COLUMN c SET DEFAULT 1`);
+    assert.match(alone.error ?? '', /column "c" .*does not exist/);
+    const r = await client.probe(table, `ALTER TABLE items VALIDATE CONSTRAINT c_pos`, { setup: ['ALTER TABLE items ADD COLUMN c int', 'ALTER TABLE items ADD CONSTRAINT c_pos CHECK (c > 0) NOT VALID'] });
+    assert.deepEqual([r.error, r.lock], [undefined, 'SHARE UPDATE EXCLUSIVE']);
+  }));
+
+  it('refuses a statement that does not name the table', dbTest(async (t) => {
+    const client = await setup(t);
+    const r = await client.probe(table, 'ALTER TABLE other ADD COLUMN a int');
+    assert.match(r.error ?? '', /does not name the table public\.items/);
+  }));
+});
+
+describe('MySQL/MariaDB probe', () => {
+  const db = throwawayDatabase('mysql');
+
+  it('finds the weakest algorithm and lock the server accepts, and sees a rebuild by the table id', dbTest(async (t) => {
+    const { client, name } = db.get(t);
+    await client.query('CREATE TABLE items (id int PRIMARY KEY, name varchar(40) NOT NULL) ENGINE=InnoDB');
+    await client.query("INSERT INTO items VALUES (1, 'a'), (2, 'b')");
+    const table = { schema: name, name: 'items' };
+    const instant = await client.probe(table, 'ALTER TABLE items ADD COLUMN a int');
+    assert.deepEqual([instant.algorithm, instant.lock, instant.rewrite], ['INSTANT', 'NONE', false]);
+    const unique = await client.probe(table, 'ALTER TABLE items ADD COLUMN u int UNIQUE');
+    assert.deepEqual([unique.algorithm, unique.lock, unique.rewrite], ['INPLACE', 'NONE', true]);
+    const index = await client.probe(table, 'CREATE INDEX items_name ON items (name)');
+    assert.deepEqual([index.algorithm, index.lock, index.rewrite], ['INPLACE', 'NONE', false]);
+    const uuid = await client.probe(table, 'ALTER TABLE items ADD COLUMN g char(36) DEFAULT (UUID())');
+    assert.deepEqual([uuid.algorithm, uuid.lock, uuid.rewrite, uuid.blocks.writes], ['COPY', 'SHARED', true, true]);
+    // Written clauses are honoured: INSTANT is refused for a column with an index.
+    const written = await client.probe(table, 'ALTER TABLE items ADD COLUMN w int, ADD INDEX (w), ALGORITHM=INSTANT');
+    assert.match(written.error ?? '', /INSTANT/);
+    assert.deepEqual(await client.query('SELECT id, name FROM items ORDER BY id'), [{ id: 1, name: 'a' }, { id: 2, name: 'b' }]);
+    assert.deepEqual((await client.query('SHOW COLUMNS FROM items')).length, 2);
+    assert.deepEqual(await client.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_cw\\_%'", [name]), []);
+  }));
+});

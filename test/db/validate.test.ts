@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ColumnSpec } from '../../src/core/types';
+import { dbTest, throwawayDatabase } from './helpers';
+
+const col = (over: Partial<ColumnSpec>): ColumnSpec => ({ name: 'c', type: { name: 'int', params: [] }, nullable: true, default: { kind: 'none' }, ...over });
+const codes = (fs: readonly { code: string }[]) => fs.map((f) => f.code).sort();
+
+describe('PostgreSQL server-side validation', () => {
+  const db = throwawayDatabase('postgres');
+  const table = { schema: 'public', name: 'v' };
+  const ready = async (t: Parameters<typeof db.get>[0]) => {
+    const { client } = db.get(t);
+    await client.query('CREATE TABLE IF NOT EXISTS public.v (id int PRIMARY KEY, name text)');
+    await client.query('CREATE TABLE IF NOT EXISTS public.nokey (code text)');
+    return client;
+  };
+
+  it('accepts a good column and says a stable default is not volatile', dbTest(async (t) => {
+    const client = await ready(t);
+    assert.deepEqual(await client.validateColumn(col({ type: { name: 'varchar', params: [20] }, default: { kind: 'literal', value: "'x'" } }), table), []);
+    const stable = await client.validateColumn(col({ type: { name: 'timestamptz', params: [] }, default: { kind: 'expression', sql: 'now()' } }), table);
+    assert.deepEqual(stable.map((f) => [f.code, f.severity]), [['default-not-volatile', 'info']]);
+    assert.match(stable[0]!.message, /now\(\) is STABLE/);
+  }));
+
+  it('reads volatility from pg_proc: gen_random_uuid() and random() rewrite', dbTest(async (t) => {
+    const client = await ready(t);
+    for (const sql of ['gen_random_uuid()', 'random()']) {
+      const type = sql === 'random()' ? 'float8' : 'uuid';
+      const f = await client.validateColumn(col({ type: { name: type, params: [] }, default: { kind: 'expression', sql } }), table);
+      assert.deepEqual(codes(f), ['default-volatile'], sql);
+    }
+  }));
+
+  it('names an unknown type, a taken name, a default that does not cast and a bad CHECK', dbTest(async (t) => {
+    const client = await ready(t);
+    assert.deepEqual(codes(await client.validateColumn(col({ type: { name: 'intt', params: [] } }), table)), ['type-unknown']);
+    assert.deepEqual(codes(await client.validateColumn(col({ name: 'name' }), table)), ['name-taken']);
+    const bad = await client.validateColumn(col({ default: { kind: 'literal', value: "'abc'" } }), table);
+    assert.deepEqual(codes(bad), ['default-invalid']);
+    assert.match(bad[0]!.message, /invalid input syntax for type integer/);
+    const check = await client.validateColumn(col({ check: 'c > nosuch' }), table);
+    assert.deepEqual(check.map((f) => [f.code, f.field]), [['definition-rejected', 'check']]);
+  }));
+
+  it('checks a foreign key target has a key and the same type', dbTest(async (t) => {
+    const client = await ready(t);
+    assert.deepEqual(await client.validateColumn(col({ references: { table: 'v', column: 'id' } }), table), []);
+    assert.deepEqual(codes(await client.validateColumn(col({ references: { table: 'nokey', column: 'code' }, type: { name: 'text', params: [] } }), table)), ['reference-not-unique']);
+    assert.deepEqual(codes(await client.validateColumn(col({ references: { table: 'v', column: 'id' }, type: { name: 'text', params: [] } }), table)), ['reference-type-mismatch']);
+    assert.deepEqual(codes(await client.validateColumn(col({ references: { table: 'gone', column: 'id' } }), table)), ['reference-missing']);
+  }));
+
+  it('rejects expression text that would end the statement, before it reaches the server', dbTest(async (t) => {
+    const client = await ready(t);
+    const f = await client.validateColumn(col({ default: { kind: 'expression', sql: '1); DROP TABLE public.v; --' } }), table);
+    assert.deepEqual(codes(f), ['expression-invalid']);
+    assert.equal((await client.query(`SELECT to_regclass('public.v') IS NOT NULL AS ok`))[0]!.ok, true);
+  }));
+});
+
+describe('MySQL/MariaDB server-side validation', () => {
+  const db = throwawayDatabase('mysql');
+  const ready = async (t: Parameters<typeof db.get>[0]) => {
+    const { client, name } = db.get(t);
+    await client.query('CREATE TABLE IF NOT EXISTS v (id int PRIMARY KEY, Name varchar(10)) ENGINE=InnoDB');
+    return { client, table: { schema: name, name: 'v' } };
+  };
+
+  it('accepts good columns, including an expression default and AUTO_INCREMENT', dbTest(async (t) => {
+    const { client, table } = await ready(t);
+    assert.deepEqual(await client.validateColumn(col({ type: { name: 'char', params: [36] }, default: { kind: 'expression', sql: 'UUID()' } }), table), []);
+    assert.deepEqual(await client.validateColumn(col({ type: { name: 'bigint', params: [] }, autoIncrement: true, nullable: false }), table), []);
+    assert.deepEqual(await client.validateColumn(col({ references: { table: 'v', column: 'id' } }), table), []);
+  }));
+
+  it('names a taken name (case-insensitively), a bad default and an unknown type', dbTest(async (t) => {
+    const { client, table } = await ready(t);
+    assert.deepEqual(codes(await client.validateColumn(col({ name: 'NAME' }), table)), ['name-taken']);
+    const bad = await client.validateColumn(col({ default: { kind: 'literal', value: "'abc'" } }), table);
+    assert.deepEqual(bad.map((f) => [f.code, f.field]), [['default-invalid', 'default']]);
+    assert.deepEqual(codes(await client.validateColumn(col({ type: { name: 'intt', params: [] } }), table)), ['type-invalid']);
+    assert.deepEqual(codes(await client.validateColumn(col({ references: { table: 'v', column: 'id' }, type: { name: 'varchar', params: [10] } }), table)), ['reference-type-mismatch']);
+  }));
+});
