@@ -95,7 +95,7 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
   };
   const session = new WizardSession(
     backend,
-    (msg) => page.evaluate((m) => window.postMessage(m, '*'), JSON.parse(JSON.stringify(msg)) as unknown),
+    (msg) => page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), JSON.parse(JSON.stringify(msg)) as unknown),
     { info: () => undefined, error: (_c, m) => consoleErrors.push(`host: ${m}`) },
   );
 

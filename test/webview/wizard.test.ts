@@ -4,6 +4,11 @@ import type { Browser, Page } from 'playwright-core';
 import type { WebviewMessage, WizardContext } from '../../src/protocol';
 import { fixturePlanner, launch, openWizard, screenshotPath, type Harness } from './harness';
 
+/** What these tests read of a vscode-elements control, typed without the DOM library (this file runs in node). */
+interface Control { value: string; checked: boolean; invalid: boolean; style: { width: string }; dispatchEvent(e: unknown): boolean }
+type PageWindow = { __pwned?: number; postMessage(m: unknown, origin: string): void };
+const win = (): PageWindow => globalThis as unknown as PageWindow;
+
 const context: WizardContext = {
   connection: { name: 'local pg', dialect: 'postgres', serverVersion: '15.4', allowRun: false },
   table: { schema: 'public', name: 'orders', rows: 2_400_000, bytes: 512 * 1024 * 1024 },
@@ -48,7 +53,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     const title = await h.page.locator('#title').textContent();
     assert.equal(title, 'Add a column to public.<img src=x onerror="window.__pwned=1">');
     assert.equal(await h.page.locator('#title img').count(), 0, 'the table name was rendered as text, not markup');
-    assert.equal(await h.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.equal(await h.page.evaluate(() => win().__pwned), undefined);
     assert.match(await h.page.locator('.facts').textContent() ?? '', /local pg · postgres 15\.4 · ≈ 2,400,000 rows · 512 MB · migrations: dbmate/);
     // vscode-elements rendered (their shadow roots exist), i.e. the CSP let the bundle and its styles run.
     assert.equal(await h.page.locator('#f-name').evaluate((e) => e.shadowRoot !== null), true);
@@ -64,12 +69,12 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await typeInto(h.page, 'f-name', 'total');
     const nameMsg = h.page.locator('.field[data-field="name"] #msg-name');
     await nameMsg.locator('.msg-line.error', { hasText: 'already has a column named "total"' }).waitFor();
-    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as HTMLElement & { invalid: boolean }).invalid), true);
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).invalid), true);
     assert.equal(await h.page.locator('#write').getAttribute('disabled'), '', 'Write is disabled while a field has an error');
     await typeInto(h.page, 'f-name', 'total_with_tax');
     await nameMsg.locator('.msg-line').waitFor({ state: 'detached' });
     assert.equal(await nameMsg.textContent(), '');
-    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as HTMLElement & { invalid: boolean }).invalid), false);
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).invalid), false);
 
     await typeInto(h.page, 'f-type', 'numeric(12,x)');
     await h.page.locator('#msg-type .msg-line.error', { hasText: 'Type parameters must be whole numbers' }).waitFor();
@@ -100,7 +105,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.match(await h.page.locator('.step .pill.warn').textContent() ?? '', /rewrites the table/);
     assert.match(await h.page.locator('.warnings').textContent() ?? '', /volatile.*Safe alternative: Add the column without the default/s);
     // The bar of the rewrite fills the whole axis: it is the only step.
-    const width = await h.page.locator('.bar').first().evaluate((b) => (b as HTMLElement).style.width);
+    const width = await h.page.locator('.bar').first().evaluate((b) => (b as unknown as Control).style.width);
     assert.equal(width, '100%');
 
     await h.page.screenshot({ path: screenshotPath('wizard-volatile-default.png'), fullPage: true });
@@ -145,8 +150,8 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await h.waitForMessage((m) => m.type === 'ready' && h.received.indexOf(m) >= before);
     await h.page.locator('#f-name input').waitFor();
     await planSettled(h.page, /2 phases/);
-    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as HTMLElement & { value: string }).value), 'kept');
-    assert.equal(await h.page.locator('#f-unique').evaluate((e) => (e as HTMLElement & { checked: boolean }).checked), true);
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).value), 'kept');
+    assert.equal(await h.page.locator('#f-unique').evaluate((e) => (e as unknown as Control).checked), true);
     await h.page.close();
   });
 
@@ -156,7 +161,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await typeInto(h.page, 'f-name', 'referrer_id');
     await typeInto(h.page, 'f-type', 'bigint');
     await h.page.locator('#f-ref-table').evaluate((e) => {
-      const s = e as HTMLElement & { value: string };
+      const s = e as unknown as Control;
       s.value = '0';
       s.dispatchEvent(new Event('change', { bubbles: true }));
     });
@@ -172,8 +177,8 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
   it('rejects a host message that does not fit the protocol and keeps working', async () => {
     const h = await openWizard(browser, { context, planner: fixturePlanner });
     await ready(h);
-    await h.page.evaluate(() => window.postMessage({ type: 'status', level: 'shout', message: 'x' }, '*'));
-    await h.page.evaluate(() => window.postMessage({ type: 'response', id: 999, method: 'copySql', ok: true, result: { characters: 1 } }, '*'));
+    await h.page.evaluate(() => win().postMessage({ type: 'status', level: 'shout', message: 'x' }, '*'));
+    await h.page.evaluate(() => win().postMessage({ type: 'response', id: 999, method: 'copySql', ok: true, result: { characters: 1 } }, '*'));
     await h.page.waitForFunction(() => true);
     await typeInto(h.page, 'f-name', 'still_works');
     await typeInto(h.page, 'f-type', 'int');
