@@ -1,0 +1,193 @@
+/**
+ * Contracts of the migration writers: detection result, writer input/output, and the file sink the
+ * all-or-nothing writing goes through. Plain data; the only behaviour is in the modules that use them.
+ */
+import type { Plan } from '../types';
+
+export type MigrationTool =
+  | 'flyway'
+  | 'liquibase'
+  | 'golang-migrate'
+  | 'goose'
+  | 'dbmate'
+  | 'atlas'
+  | 'sqitch'
+  | 'prisma'
+  | 'drizzle'
+  | 'knex'
+  | 'node-pg-migrate'
+  | 'typeorm'
+  | 'sequelize'
+  | 'kysely'
+  | 'plain-sql';
+
+/** Same names and order as the `columnWizard.migrationsTool` setting (less `auto`). */
+export const MIGRATION_TOOLS: readonly MigrationTool[] = [
+  'flyway', 'liquibase', 'golang-migrate', 'goose', 'dbmate', 'atlas', 'sqitch', 'prisma', 'drizzle',
+  'knex', 'node-pg-migrate', 'typeorm', 'sequelize', 'kysely', 'plain-sql',
+];
+
+export function isMigrationTool(name: string): name is MigrationTool {
+  return (MIGRATION_TOOLS as readonly string[]).includes(name);
+}
+
+/**
+ * How the versions in a migrations folder are written.
+ * `timestamp` formats: `datetime` = YYYYMMDDHHMMSS (14), `datetime-ms` = YYYYMMDDHHMMSSmmm (17),
+ * `unix-ms` = Date.now() (13), `unix-s` = seconds (10). `sequential` versions are zero-padded to `width`.
+ */
+export type VersionScheme =
+  | { readonly kind: 'sequential'; readonly width: number }
+  | { readonly kind: 'timestamp'; readonly width: number; readonly format: 'datetime' | 'datetime-ms' | 'unix-ms' | 'unix-s' };
+
+/** Module flavour and extension for the tools whose migrations are code. */
+export interface CodeFlavour {
+  /** File extension without the dot: `js`, `ts`, `cjs`, `mjs`, `cts`, `mts`. */
+  readonly ext: string;
+  /** ES module syntax (`export`) rather than CommonJS (`exports.up`). */
+  readonly esm: boolean;
+}
+
+/** Tool-specific facts detection found, passed on to the writer. All optional: writers have defaults. */
+export interface WriterOptions {
+  readonly code?: CodeFlavour;
+  /** Liquibase: workspace-relative path of the master changelog the new file is included from. */
+  readonly liquibaseMaster?: string;
+  /** Liquibase: the master loads the folder with `includeAll`, so no include is added. */
+  readonly liquibaseIncludeAll?: boolean;
+  /** Liquibase: format of the written changelog; defaults to the master's. */
+  readonly liquibaseFormat?: 'sql' | 'xml' | 'yaml';
+  /** Drizzle: the `migrations.prefix` in use; detected from the journal's tags. */
+  readonly drizzlePrefix?: 'index' | 'timestamp' | 'unix' | 'none';
+  /** Author for Liquibase changesets and Sqitch plan lines. */
+  readonly author?: { readonly name: string; readonly email: string };
+  /**
+   * The project runs this tool so that a migration may run outside a transaction:
+   * TypeORM `migrationsTransactionMode: 'each' | 'none'` (CLI `--transaction each`), Kysely `disableTransactions`
+   * (kysely-ctl `--no-transaction`). Without it those writers refuse non-transactional phases and offer plain SQL.
+   */
+  readonly nonTransactionalRunner?: boolean;
+}
+
+/** One detected migration setup. */
+export interface DetectedTool {
+  readonly tool: MigrationTool;
+  /** Workspace-relative folder, `/`-separated, `''` for the root. */
+  readonly dir: string;
+  readonly versionScheme: VersionScheme;
+  /** Higher is more certain: a config file or side file beats a dependency, which beats a file-name pattern. */
+  readonly score: number;
+  /** Human-readable reasons, e.g. `atlas.sum in migrations`. */
+  readonly evidence: readonly string[];
+  readonly options: WriterOptions;
+}
+
+/** What detection looks at. Everything comes from the caller; detection reads nothing itself. */
+export interface WorkspaceListing {
+  /** Every file of the workspace (node_modules and .git left out), `/`-separated, relative to its root. */
+  readonly files: readonly string[];
+  /** The root `package.json`, parsed. */
+  readonly packageJson?: {
+    readonly type?: string;
+    readonly dependencies?: Readonly<Record<string, string>>;
+    readonly devDependencies?: Readonly<Record<string, string>>;
+  };
+  /**
+   * The first bytes of some files, keyed by path (see `filesToSample`): content markers such as
+   * `-- +goose Up` or `-- migrate:up` that names alone cannot tell.
+   */
+  readonly samples?: Readonly<Record<string, string>>;
+}
+
+export interface NewFile {
+  /** Workspace-relative, `/`-separated. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/** A side file to update (or create when `before` is undefined). Applied only if it still reads `before`. */
+export interface FileEdit {
+  readonly path: string;
+  readonly before: string | undefined;
+  readonly after: string;
+}
+
+/** SQL a tool cannot run itself (a statement that must run outside a transaction): run it by hand, in order. */
+export interface ManualStep {
+  readonly title: string;
+  /** Where in the order it belongs, e.g. `after 0003_add_users_nickname_constrain`. */
+  readonly when: string;
+  readonly sql: string;
+}
+
+export interface WriteResult {
+  readonly tool: MigrationTool;
+  readonly files: readonly NewFile[];
+  readonly edits: readonly FileEdit[];
+  /** Statements left out of the tool's files because its runner cannot run them; the plain-SQL alternative. */
+  readonly manual: readonly ManualStep[];
+  /** What the user must know or do: how to run it, what else to update. */
+  readonly notes: readonly string[];
+  /** Things that will go wrong unless acted on. */
+  readonly warnings: readonly string[];
+}
+
+export interface WriterContext {
+  /** Workspace-relative migrations folder, `/`-separated, `''` for the root. */
+  readonly dir: string;
+  /** Every file under `dir`, recursively, relative to `dir`. */
+  readonly existing: readonly string[];
+  /** Contents of the files the writer asked for with `reads`, keyed by workspace-relative path; absent when missing. */
+  readonly contents: Readonly<Record<string, string>>;
+  readonly now: Date;
+  /** Base name of the migrations, a slug such as `add_users_nickname`. */
+  readonly name: string;
+  readonly versionScheme: VersionScheme;
+  readonly options: WriterOptions;
+}
+
+export interface MigrationWriter {
+  readonly tool: MigrationTool;
+  readonly label: string;
+  /** Default folder when none was detected. */
+  readonly defaultDir: string;
+  /** Scheme used when the folder holds no migration yet. */
+  readonly defaultScheme: VersionScheme;
+  /** The version of an existing file (relative to the folder), or undefined when it is not one of this tool's migrations. */
+  versionOf(file: string): string | undefined;
+  /** Workspace-relative paths whose contents `write` needs (side files, earlier migrations for checksums). */
+  reads(ctx: Pick<WriterContext, 'dir' | 'existing' | 'options'>): readonly string[];
+  /** Pure: the files and edits for the plan. Throws `WriterError` when the plan cannot be written for this tool. */
+  write(plan: Plan, ctx: WriterContext): WriteResult;
+}
+
+/** The plan cannot be written in this tool's format, with the reason and what to do instead. */
+export class WriterError extends Error {}
+
+/**
+ * The file operations writing needs, relative to one root (the workspace folder). Implemented over node:fs for the
+ * CLI (`src/cli/nodeFileSink.ts`) and over `vscode.workspace.fs` for the extension. Paths are `/`-separated and relative.
+ */
+export interface FileSink {
+  /** Every file under `dir`, recursively, relative to `dir`; `[]` when it does not exist. */
+  list(dir: string): Promise<string[]>;
+  /** The file's text, or undefined when it does not exist. */
+  read(path: string): Promise<string | undefined>;
+  exists(path: string): Promise<boolean>;
+  /**
+   * Create a file that must not exist yet (node `wx`), creating missing parent folders.
+   * Rejects with `FileExistsError` when it exists; never overwrites.
+   */
+  createExclusive(path: string, content: string): Promise<void>;
+  /** Replace the text of an existing side file. */
+  overwrite(path: string, content: string): Promise<void>;
+  /** Remove a file this sink created (rollback of a partial set). Missing files are not an error. */
+  remove(path: string): Promise<void>;
+}
+
+/** Thrown by `FileSink.createExclusive` when the path is taken. */
+export class FileExistsError extends Error {
+  constructor(readonly path: string) {
+    super(`${path} already exists; migration files are never overwritten`);
+  }
+}

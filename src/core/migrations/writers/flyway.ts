@@ -1,0 +1,33 @@
+/** Flyway: `V<version>__<description>.sql`; a non-transactional script gets `<script>.conf` with `executeInTransaction=false`. */
+import { build, HEADER, nonTxNote, result } from '../common';
+import { sqlLines } from '../units';
+import type { MigrationWriter } from '../types';
+
+export const flyway: MigrationWriter = {
+  tool: 'flyway',
+  label: 'Flyway',
+  defaultDir: 'db/migration',
+  defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
+  // Dotted versions (V1.2__) are ordered by their first number here; ours is a single number above it.
+  versionOf: (file) => /^V(\d+)(?:[._]\d+)*__[^/]*\.sql$/.exec(file)?.[1],
+  reads: () => [],
+  write(plan, ctx) {
+    const { files, units } = build(this, plan, ctx, {
+      order: 'numeric',
+      render: (u, v) => {
+        const name = `V${v}__${u.slug}.sql`;
+        const undo = u.down.length ? ['', '-- Undo (Flyway Teams: save as U' + v + '__' + u.slug + '.sql):', ...sqlLines(u.down).map((l) => `--   ${l}`)] : [];
+        const content = [`-- ${HEADER}: ${u.title}`, ...sqlLines(u.up), ...undo, ''].join('\n');
+        const conf = u.nonTransactional ? [{ name: `${name}.conf`, content: 'executeInTransaction=false\n' }] : [];
+        return { files: [{ name, content }, ...conf] };
+      },
+    });
+    return result('flyway', {
+      files,
+      notes: [
+        'Apply with `flyway migrate`. Flyway has no down in its free editions: the undo SQL is in a comment at the end of each file.',
+        ...nonTxNote(units, 'a `.sql.conf` beside the script with `executeInTransaction=false`'),
+      ],
+    });
+  },
+};

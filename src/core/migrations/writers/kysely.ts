@@ -1,0 +1,50 @@
+/**
+ * Kysely (kysely-ctl layout): `<Date.now()>_name.ts` exporting up/down with `sql.raw(…)`. On PostgreSQL the Migrator runs
+ * the whole run in one transaction unless `disableTransactions` / `--no-transaction`; without it, statements that must
+ * run outside a transaction are given as plain SQL instead.
+ */
+import { build, HEADER, result } from '../common';
+import { calls, isTs, oneTransactionWarning } from '../code';
+import type { MigrationWriter } from '../types';
+
+export const kysely: MigrationWriter = {
+  tool: 'kysely',
+  label: 'Kysely',
+  defaultDir: 'migrations',
+  defaultScheme: { kind: 'timestamp', width: 13, format: 'unix-ms' },
+  versionOf: (file) => /^(\d+)[_-][^/]*\.(ts|js|mts|mjs|cts|cjs)$/.exec(file)?.[1],
+  reads: () => [],
+  write(plan, ctx) {
+    const flavour = ctx.options.code ?? { ext: 'ts', esm: true };
+    const ts = isTs(flavour);
+    const noTxRun = !!ctx.options.nonTransactionalRunner;
+    const q = (l: string) => `await sql.raw(${l}).execute(db)`;
+    const { files, units: written, manual } = build(this, plan, ctx, {
+      order: 'text',
+      canRunOutside: noTxRun,
+      render: (u, v) => {
+        const up = calls(u.up, q, '  ');
+        const down = u.down.length ? calls(u.down, q, '  ') : ['  // nothing to undo in this phase'];
+        const sig = ts ? '(db: Kysely<any>): Promise<void>' : '(db)';
+        const any = ts ? ['// eslint-disable-next-line @typescript-eslint/no-explicit-any'] : [];
+        const lines = [
+          `// ${HEADER}: ${u.title}`,
+          ts ? "import { sql, type Kysely } from 'kysely';" : flavour.esm ? "import { sql } from 'kysely';" : "const { sql } = require('kysely');",
+          '',
+          ...any, `${flavour.esm ? 'export ' : ''}async function up${sig} {`, ...up, '}', '',
+          ...any, `${flavour.esm ? 'export ' : ''}async function down${sig} {`, ...down, '}', '',
+          ...(flavour.esm ? [] : ['module.exports = { up, down };', '']),
+        ];
+        return { files: [{ name: `${v}_${u.slug}.${flavour.ext}`, content: lines.join('\n') }] };
+      },
+    });
+    const warnings: string[] = [];
+    if (manual.length) {
+      warnings.push("Kysely's Migrator runs the whole migration run in one transaction on PostgreSQL unless `disableTransactions` is set, so the concurrent index build was not written as a Kysely migration: run the plain SQL below with psql after migrating, or set `disableTransactions: true` (kysely-ctl `--no-transaction`) and write again with that option.");
+    }
+    if (plan.dialect === 'postgres' && written.length > 1 && !noTxRun) warnings.push(oneTransactionWarning('Kysely', 'apply them one at a time (`kysely migrate up`)'));
+    const notes = ['Apply with `kysely migrate latest` (kysely-ctl) or `migrator.migrateToLatest()`; `kysely migrate down` undoes one migration.'];
+    if (noTxRun && written.some((u) => u.nonTransactional)) notes.push('Run with `disableTransactions: true` (kysely-ctl `--no-transaction`): a concurrent index build cannot run in a transaction.');
+    return result('kysely', { files, manual, warnings, notes });
+  },
+};

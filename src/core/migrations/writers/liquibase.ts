@@ -1,0 +1,130 @@
+/**
+ * Liquibase: one changelog file (formatted SQL, XML or YAML, like the master) with a changeset per phase,
+ * `runInTransaction:false` where needed, rollbacks, and an `include` appended to the master changelog.
+ */
+import { dirname, joinPath, relativePath, result } from '../common';
+import { planUnits, sqlLines, type Unit } from '../units';
+import { nextVersions, orderProblem } from '../version';
+import { WriterError, type FileEdit, type MigrationWriter, type WriterContext } from '../types';
+
+type Format = 'sql' | 'xml' | 'yaml';
+
+function formatOf(path: string | undefined): Format | undefined {
+  if (!path) return undefined;
+  if (/\.xml$/i.test(path)) return 'xml';
+  if (/\.ya?ml$/i.test(path)) return 'yaml';
+  if (/\.sql$/i.test(path)) return 'sql';
+  return undefined;
+}
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const sqlText = (u: Unit, down: boolean) => sqlLines(down ? u.down : u.up).join('\n');
+
+function formattedSql(units: Unit[], id: (u: Unit) => string, author: string): string {
+  const out = ['--liquibase formatted sql'];
+  for (const u of units) {
+    out.push('', `--changeset ${author}:${id(u)}${u.nonTransactional ? ' runInTransaction:false' : ''}`, `--comment: ${u.title.replace(/\n/g, ' ')}`, sqlText(u, false));
+    for (const line of u.down.length ? sqlText(u, true).split('\n') : []) out.push(`--rollback ${line}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function xmlChangelog(units: Unit[], id: (u: Unit) => string, author: string): string {
+  const sets = units.map((u) => [
+    `  <changeSet id="${xml(id(u))}" author="${xml(author)}"${u.nonTransactional ? ' runInTransaction="false"' : ''}>`,
+    `    <comment>${xml(u.title)}</comment>`,
+    `    <sql>${xml(sqlText(u, false))}</sql>`,
+    ...(u.down.length ? [`    <rollback>`, `      <sql>${xml(sqlText(u, true))}</sql>`, `    </rollback>`] : []),
+    '  </changeSet>',
+  ].join('\n'));
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<databaseChangeLog',
+    '    xmlns="http://www.liquibase.org/xml/ns/dbchangelog"',
+    '    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
+    '    xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-latest.xsd">',
+    ...sets,
+    '</databaseChangeLog>',
+    '',
+  ].join('\n');
+}
+
+/** YAML: scalars as JSON strings (valid YAML), SQL as literal blocks. */
+function yamlChangelog(units: Unit[], id: (u: Unit) => string, author: string): string {
+  const block = (text: string, indent: string) => `|-\n${text.split('\n').map((l) => indent + l).join('\n')}`;
+  const out = ['databaseChangeLog:'];
+  for (const u of units) {
+    out.push(
+      '  - changeSet:',
+      `      id: ${JSON.stringify(id(u))}`,
+      `      author: ${JSON.stringify(author)}`,
+      ...(u.nonTransactional ? ['      runInTransaction: false'] : []),
+      `      comment: ${JSON.stringify(u.title)}`,
+      '      changes:',
+      '        - sql:',
+      `            sql: ${block(sqlText(u, false), '              ')}`,
+    );
+    if (u.down.length) out.push('      rollback:', '        - sql:', `            sql: ${block(sqlText(u, true), '              ')}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** The master with an include of `rel` (relative to the master's folder) appended, or undefined when it cannot be edited. */
+function withInclude(master: string, format: Format | undefined, rel: string): string | undefined {
+  if (format === 'xml') {
+    const at = master.lastIndexOf('</databaseChangeLog>');
+    if (at < 0) return undefined;
+    const indent = /\n([ \t]+)<(include|changeSet|includeAll)\b/.exec(master)?.[1] ?? '    ';
+    return `${master.slice(0, at)}${indent}<include file="${xml(rel)}" relativeToChangelogFile="true"/>\n${master.slice(at)}`;
+  }
+  if (format === 'yaml') {
+    const indent = /^([ \t]*)- (include|changeSet|includeAll)\b/m.exec(master)?.[1] ?? '  ';
+    const body = master.endsWith('\n') ? master : `${master}\n`;
+    return `${body}${indent}- include:\n${indent}    file: ${JSON.stringify(rel)}\n${indent}    relativeToChangelogFile: true\n`;
+  }
+  return undefined;
+}
+
+export const liquibase: MigrationWriter = {
+  tool: 'liquibase',
+  label: 'Liquibase',
+  defaultDir: 'db/changelog/changes',
+  defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
+  versionOf: (file) => /^(\d+)[-_][^/]*\.(sql|xml|ya?ml)$/i.exec(file)?.[1],
+  reads: (ctx) => (ctx.options.liquibaseMaster ? [ctx.options.liquibaseMaster] : []),
+  write(plan, ctx: WriterContext) {
+    const master = ctx.options.liquibaseMaster;
+    const format: Format = ctx.options.liquibaseFormat ?? formatOf(master) ?? 'sql';
+    const units = planUnits(plan, ctx.name);
+    if (units.length === 0) throw new WriterError('the plan has no steps to write');
+    const existing = ctx.existing.flatMap((name) => {
+      const version = this.versionOf(name);
+      return version === undefined ? [] : [{ name, version }];
+    });
+    const [version] = nextVersions(ctx.versionScheme, existing.map((e) => e.version), ctx.now, 1) as [string];
+    const name = `${version}-${ctx.name}.${format === 'yaml' ? 'yaml' : format}`;
+    const problem = orderProblem('text', existing, [{ name, version }]);
+    if (problem) throw new WriterError(problem);
+    const author = ctx.options.author?.name.replace(/[\s:]+/g, '-') || 'column-wizard';
+    const id = (u: Unit) => `${version}-${u.slug}`;
+    const content = format === 'xml' ? xmlChangelog(units, id, author) : format === 'yaml' ? yamlChangelog(units, id, author) : formattedSql(units, id, author);
+    const path = joinPath(ctx.dir, name);
+    const edits: FileEdit[] = [];
+    const warnings: string[] = [];
+    const notes = ['Apply with `liquibase update`; `liquibase rollback-count <n>` runs the rollbacks.'];
+    if (units.some((u) => u.nonTransactional)) notes.push('Concurrent index builds are in changesets with runInTransaction:false.');
+    if (ctx.options.liquibaseIncludeAll) {
+      notes.push(`The master changelog loads ${ctx.dir || 'the folder'} with includeAll, so no include was added.`);
+    } else if (!master) {
+      warnings.push(`No master changelog was found: include ${path} from yours, or Liquibase will not run it.`);
+    } else {
+      const before = ctx.contents[master];
+      if (before === undefined) throw new WriterError(`the master changelog ${master} could not be read`);
+      const rel = relativePath(dirname(master), path);
+      const after = withInclude(before, formatOf(master), rel);
+      if (after === undefined) warnings.push(`${master} cannot be edited automatically (${formatOf(master) ?? 'unknown'} format): add an include of ${rel} to it, or Liquibase will not run it.`);
+      else edits.push({ path: master, before, after });
+    }
+    return result('liquibase', { files: [{ path, content }], edits, notes, warnings });
+  },
+};

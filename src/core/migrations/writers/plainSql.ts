@@ -1,0 +1,34 @@
+/** Plain numbered SQL files for psql or a custom runner: `BEGIN; … COMMIT;` around transactional phases. */
+import { build, HEADER, result } from '../common';
+import { sqlLines } from '../units';
+import type { MigrationWriter } from '../types';
+
+export const plainSql: MigrationWriter = {
+  tool: 'plain-sql',
+  label: 'Plain SQL files',
+  defaultDir: 'migrations',
+  defaultScheme: { kind: 'sequential', width: 3 },
+  versionOf: (file) => /^(\d+)[_-][^/]*\.sql$/.exec(file)?.[1],
+  reads: () => [],
+  write(plan, ctx) {
+    const pg = plan.dialect === 'postgres';
+    const { files } = build(this, plan, ctx, {
+      order: 'text',
+      render: (u, v) => {
+        const wrap = pg && !u.nonTransactional;
+        const body = [
+          `-- ${HEADER}: ${u.title}${u.nonTransactional ? ' (outside a transaction: run it on its own, not with psql --single-transaction)' : ''}`,
+          ...(wrap ? ['BEGIN;'] : []),
+          ...sqlLines(u.up),
+          ...(wrap ? ['COMMIT;'] : []),
+        ];
+        const down = u.down.length ? ['', '-- To undo:', ...sqlLines(u.down).map((l) => `--   ${l}`)] : [];
+        return { files: [{ name: `${v}_${u.slug}.sql`, content: [...body, ...down, ''].join('\n') }] };
+      },
+    });
+    return result('plain-sql', {
+      files,
+      notes: [pg ? 'Run each file with `psql -v ON_ERROR_STOP=1 -f <file>` in order.' : 'Run each file with `mariadb < <file>` (or `mysql`) in order; MySQL/MariaDB DDL commits implicitly, so the files have no BEGIN/COMMIT.'],
+    });
+  },
+};

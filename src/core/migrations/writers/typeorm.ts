@@ -1,0 +1,53 @@
+/**
+ * TypeORM: `<Date.now()>-Name.ts`, a class named `Name<13-digit timestamp>`. `transaction = false` is only allowed when
+ * the project runs migrations with `migrationsTransactionMode: 'each'` (or `--transaction each`); in the default mode
+ * 'all' it throws, so those statements are given as plain SQL instead.
+ */
+import { build, HEADER, pascal, result } from '../common';
+import { calls, isTs, oneTransactionWarning } from '../code';
+import type { MigrationWriter } from '../types';
+
+export const typeorm: MigrationWriter = {
+  tool: 'typeorm',
+  label: 'TypeORM',
+  defaultDir: 'src/migrations',
+  defaultScheme: { kind: 'timestamp', width: 13, format: 'unix-ms' },
+  versionOf: (file) => /^(\d{13})-[^/]*\.(ts|js|cjs|mjs|cts|mts)$/.exec(file)?.[1],
+  reads: () => [],
+  write(plan, ctx) {
+    const flavour = ctx.options.code ?? { ext: 'ts', esm: true };
+    const ts = isTs(flavour);
+    const eachMode = !!ctx.options.nonTransactionalRunner;
+    // TypeORM reads the timestamp from the last 13 characters of the class name, so the scheme is always Date.now().
+    const { files, units: written, manual } = build(this, plan, { ...ctx, versionScheme: { kind: 'timestamp', width: 13, format: 'unix-ms' } }, {
+      order: 'numeric',
+      canRunOutside: eachMode,
+      render: (u, v) => {
+        const cls = `${pascal(u.slug)}${v}`;
+        const q = (l: string) => `await queryRunner.query(${l})`;
+        const up = calls(u.up, q, '    ');
+        const down = u.down.length ? calls(u.down, q, '    ') : ['    // nothing to undo in this phase'];
+        const sig = ts ? '(queryRunner: QueryRunner): Promise<void>' : '(queryRunner)';
+        const body = [
+          `  name = '${cls}';`,
+          ...(u.nonTransactional ? ['  transaction = false;'] : []),
+          '',
+          `  public async up${sig} {`, ...up, '  }', '',
+          `  public async down${sig} {`, ...down, '  }',
+        ].map((l) => (ts ? l : l.replace('public ', '')));
+        const lines = ts || flavour.esm
+          ? [`// ${HEADER}: ${u.title}`, ...(ts ? ["import type { MigrationInterface, QueryRunner } from 'typeorm';", ''] : []), `export class ${cls}${ts ? ' implements MigrationInterface' : ''} {`, ...body, '}', '']
+          : [`// ${HEADER}: ${u.title}`, `exports.${cls} = class ${cls} {`, ...body, '};', ''];
+        return { files: [{ name: `${v}-${pascal(u.slug)}.${flavour.ext}`, content: lines.join('\n') }] };
+      },
+    });
+    const warnings: string[] = [];
+    if (manual.length) {
+      warnings.push("TypeORM's default migrationsTransactionMode 'all' runs every migration in one transaction and throws if one sets `transaction = false`, so the concurrent index build was not written as a TypeORM migration: run the plain SQL below with psql after `typeorm migration:run`, or switch the project to `migrationsTransactionMode: 'each'` and write again with that option.");
+    }
+    if (plan.dialect === 'postgres' && written.length > 1 && !eachMode) warnings.push(oneTransactionWarning('TypeORM', "run `typeorm migration:run --transaction each`"));
+    const notes = ['Apply with `typeorm migration:run -d <data-source>`; `typeorm migration:revert` undoes one migration. If the DataSource lists migration classes explicitly, add the new ones.'];
+    if (eachMode && written.some((u) => u.nonTransactional)) notes.push("Non-transactional migrations set `transaction = false`; run with `migrationsTransactionMode: 'each'` (`--transaction each`).");
+    return result('typeorm', { files, manual, warnings, notes });
+  },
+};
