@@ -6,8 +6,6 @@ import { fixturePlanner, launch, openWizard, screenshotPath, type Harness } from
 
 /** What these tests read of a vscode-elements control, typed without the DOM library (this file runs in node). */
 interface Control { value: string; checked: boolean; invalid: boolean; style: { width: string }; dispatchEvent(e: unknown): boolean }
-type PageWindow = { __pwned?: number; postMessage(m: unknown, origin: string): void };
-const win = (): PageWindow => globalThis as unknown as PageWindow;
 
 const context: WizardContext = {
   connection: { name: 'local pg', dialect: 'postgres', serverVersion: '15.4', allowRun: false },
@@ -53,7 +51,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     const title = await h.page.locator('#title').textContent();
     assert.equal(title, 'Add a column to public.<img src=x onerror="window.__pwned=1">');
     assert.equal(await h.page.locator('#title img').count(), 0, 'the table name was rendered as text, not markup');
-    assert.equal(await h.page.evaluate(() => win().__pwned), undefined);
+    assert.equal(await h.page.evaluate('window.__pwned'), undefined);
     assert.match(await h.page.locator('.facts').textContent() ?? '', /local pg · postgres 15\.4 · ≈ 2,400,000 rows · 512 MB · migrations: dbmate/);
     // vscode-elements rendered (their shadow roots exist), i.e. the CSP let the bundle and its styles run.
     assert.equal(await h.page.locator('#f-name').evaluate((e) => e.shadowRoot !== null), true);
@@ -177,8 +175,8 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
   it('rejects a host message that does not fit the protocol and keeps working', async () => {
     const h = await openWizard(browser, { context, planner: fixturePlanner });
     await ready(h);
-    await h.page.evaluate(() => win().postMessage({ type: 'status', level: 'shout', message: 'x' }, '*'));
-    await h.page.evaluate(() => win().postMessage({ type: 'response', id: 999, method: 'copySql', ok: true, result: { characters: 1 } }, '*'));
+    await h.page.evaluate(`window.postMessage({ type: 'status', level: 'shout', message: 'x' }, '*')`);
+    await h.page.evaluate(`window.postMessage({ type: 'response', id: 999, method: 'copySql', ok: true, result: { characters: 1 } }, '*')`);
     await h.page.waitForFunction(() => true);
     await typeInto(h.page, 'f-name', 'still_works');
     await typeInto(h.page, 'f-type', 'int');
