@@ -323,10 +323,14 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     const strongest = operations.map((o) => o.impact).sort((a, b) => BLOCKING_RANK(b) - BLOCKING_RANK(a))[0];
     // ALTER TABLE subcommands the rules have no operation for take ACCESS EXCLUSIVE (the PostgreSQL default for ALTER TABLE).
     const unmapped = parsed.kind === 'alter-table' && operations.length < parsed.actions.length;
-    const needsTimeout = !newTable && (unmapped || (strongest !== undefined && (engine === 'mysql' || strongest.blocks.reads || strongest.blocks.writes)));
+    // A foreign key also locks the table it references, which may be old and busy even when this one is new.
+    const referenced = parsed.actions.map((a) => (a.kind === 'add-constraint' ? a.refTable : a.kind === 'add-column' && a.spec.references ? { name: a.spec.references.table } : undefined))
+      .find((r): r is NameRef => r !== undefined && !created.has(key(r)));
+    const needsTimeout = (!newTable && (unmapped || (strongest !== undefined && (engine === 'mysql' || strongest.blocks.reads || strongest.blocks.writes))))
+      || (newTable && referenced !== undefined && engine === 'postgres');
     if (needsTimeout && !timeoutHere) {
       add('missing-lock-timeout', 'warning',
-        `${engine === 'postgres' ? (strongest?.lock ?? 'ACCESS EXCLUSIVE') : 'The metadata lock'} on ${tableName(table)} is requested without a lock timeout: while it waits behind a long transaction, every query on the table queues behind it.`,
+        `${engine === 'postgres' ? (strongest?.lock ?? 'ACCESS EXCLUSIVE') : 'The metadata lock'} on ${newTable && referenced ? tableName(referenced) : tableName(table)} is requested without a lock timeout: while it waits behind a long transaction, every query on the table queues behind it.`,
         engine === 'postgres' ? "SET lock_timeout = '2s'; before the statement, and retry on failure." : 'SET SESSION lock_wait_timeout = 2; before the statement, and retry on failure.');
     }
 

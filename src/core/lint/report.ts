@@ -1,4 +1,5 @@
 /** Rendering lint results: text for terminals, JSON for scripts, SARIF 2.1.0 for code-scanning uploads. Pure. */
+import type { Log as SarifLog, Result as SarifResult } from 'sarif';
 import type { Severity } from '../types';
 import type { LintFinding, LintResult } from './analyze';
 import { LINT_RULES } from './ruleIds';
@@ -49,7 +50,7 @@ export function renderJson(files: readonly FileResult[]): string {
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
-/** SARIF 2.1.0 as GitHub code scanning accepts it: one run, the rule table, 1-based regions, repo-relative URIs. */
+/** SARIF 2.1.0 as GitHub code scanning accepts it: one run, the rule table, 1-based regions, repo-relative URIs (typed by @types/sarif). */
 export function renderSarif(files: readonly FileResult[], toolVersion: string): SarifLog {
   const ruleIndex = new Map<string, number>(LINT_RULES.map((r, i) => [r.id, i]));
   const results = files.flatMap((f) => f.result.findings.map((x) => sarifResult(f.path, x, ruleIndex.get(x.rule) ?? -1)));
@@ -95,41 +96,4 @@ function sarifResult(path: string, x: LintFinding, ruleIndex: number): SarifResu
 /** A relative path as a URI reference: forward slashes, each segment percent-encoded. */
 function toUri(path: string): string {
   return path.replace(/\\/g, '/').replace(/^\.\//, '').split('/').map(encodeURIComponent).join('/');
-}
-
-// The slice of the SARIF 2.1.0 object model this renderer produces (the full model: the OASIS schema, @types/sarif).
-export interface SarifLog {
-  readonly $schema: string;
-  readonly version: '2.1.0';
-  readonly runs: readonly {
-    readonly tool: { readonly driver: SarifDriver };
-    readonly results: readonly SarifResult[];
-  }[];
-}
-
-export interface SarifDriver {
-  readonly name: string;
-  readonly version: string;
-  readonly rules: readonly {
-    readonly id: string;
-    readonly name: string;
-    readonly shortDescription: { readonly text: string };
-    readonly fullDescription: { readonly text: string };
-    readonly help: { readonly text: string };
-    readonly defaultConfiguration: { readonly level: 'error' | 'warning' | 'note' };
-  }[];
-}
-
-export interface SarifResult {
-  readonly ruleId: string;
-  readonly ruleIndex?: number;
-  readonly level: 'error' | 'warning' | 'note';
-  readonly message: { readonly text: string };
-  readonly locations: readonly {
-    readonly physicalLocation: {
-      readonly artifactLocation: { readonly uri: string; readonly uriBaseId: string };
-      readonly region: { readonly startLine: number; readonly startColumn: number; readonly endLine: number; readonly endColumn: number };
-    };
-  }[];
-  readonly partialFingerprints: Readonly<Record<string, string>>;
 }

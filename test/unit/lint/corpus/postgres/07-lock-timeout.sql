@@ -29,3 +29,13 @@ RESET lock_timeout;
 -- column-wizard-ignore missing-lock-timeout
 -- expect: -
 ALTER TABLE accounts ADD COLUMN tier smallint;
+
+-- A new table's foreign key still locks the old table it references (SHARE ROW EXCLUSIVE).
+-- expect: -
+CREATE TABLE region_aliases (alias text PRIMARY KEY, region_code text);
+
+-- expect: missing-lock-timeout
+ALTER TABLE region_aliases ADD CONSTRAINT region_aliases_account_fk FOREIGN KEY (alias) REFERENCES accounts (name);
+
+-- expect: -
+ALTER TABLE region_aliases ADD CONSTRAINT region_aliases_region_fk FOREIGN KEY (region_code) REFERENCES regions (code);
