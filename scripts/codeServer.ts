@@ -3,11 +3,11 @@
  * Everything it writes stays under one state folder: user data, extensions, logs, XDG dirs and TMPDIR.
  * The server runs in its own process group; `stop()` ends the whole group (extension hosts, watchers, agent host).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { node24Env, type Tools } from './tools';
+import { node24Env, ROOT, type Tools } from './tools';
 
 /** Quiet, offline-friendly user settings: no Welcome tab, no chat side bar, no update or gallery checks. */
 export const BASE_SETTINGS: Record<string, unknown> = {
@@ -64,6 +64,14 @@ export function freePort(): Promise<number> {
       srv.close(() => resolvePromise(port));
     });
   });
+}
+
+/** Packages the extension with vsce (which runs `vscode:prepublish`, the production build) into `outFile`. */
+export function packageVsix(outFile: string): string {
+  mkdirSync(join(outFile, '..'), { recursive: true });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', outFile],
+    { cwd: ROOT, stdio: 'pipe' });
+  return outFile;
 }
 
 /** `code-server --install-extension <vsix>` into the given user-data and extensions dirs (about 0.5 s). */

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { installVsix, startCodeServer, stateDirs, writeUserSettings, type RunningServer, type StateDirs } from '../../scripts/codeServer';
+import { installVsix, packageVsix, startCodeServer, stateDirs, writeUserSettings, type RunningServer, type StateDirs } from '../../scripts/codeServer';
 import { ensureTools, ROOT, type Tools } from '../../scripts/tools';
 import { launchBrowser, openWorkbench, screenshot } from './workbench';
 
@@ -14,14 +14,6 @@ export const E2E_DIR = join(ROOT, 'test-results', 'e2e');
 
 export function log(message: string): void {
   process.stdout.write(`# [e2e ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-/** Packages the extension with vsce (which runs `vscode:prepublish`, the production build) into `outFile`. */
-export function packageVsix(outFile: string): string {
-  mkdirSync(join(outFile, '..'), { recursive: true });
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', outFile],
-    { cwd: ROOT, stdio: 'pipe' });
-  return outFile;
 }
 
 export interface Session {
