@@ -40,6 +40,13 @@ export interface BackfillRun {
   readonly onRetry?: (attempt: number, delayMs: number, err: unknown) => void;
 }
 
+interface Batch {
+  readonly upper: readonly string[] | null;
+  readonly scanned: number;
+  readonly updated: number;
+  readonly final: boolean;
+}
+
 export interface BackfillResult {
   readonly status: 'done' | 'cancelled';
   readonly rowsDone: number;
@@ -146,55 +153,76 @@ export async function runBackfill(r: BackfillRun): Promise<BackfillResult> {
     r.onProgress?.({ kind, rowsDone, rowsEstimated: est, rowsPerSecond: Math.round(rate), etaSeconds: rate > 0 ? Math.max(0, (est - rowsDone) / rate) : null, batchSize: size, ...extra });
   };
 
+  /** The last batch: everything after the last key, so rows inserted meanwhile are not missed. */
+  const sweep = async (last: readonly string[] | null): Promise<Batch> => {
+    const params: unknown[] = [];
+    const conds = last ? [keyPredicate(engine, key.columns, '>', last, params)] : [];
+    conds.push(`${col} IS NULL`);
+    const { rowCount } = await client.execute(`UPDATE ${table} SET ${col} = (${spec.valueSql}) WHERE ${conds.join(' AND ')}`, params);
+    return { upper: null, scanned: rowCount, updated: rowCount, final: true };
+  };
+
+  /**
+   * PostgreSQL: one statement per batch — the next `size` keys, the UPDATE up to the last of them, and the state
+   * row's advance — so the batch and its saved position commit together.
+   */
+  const pgBatch = async (last: readonly string[] | null, n: number, doneBefore: number): Promise<Batch> => {
+    const params: unknown[] = [];
+    const after = last ? keyPredicate(engine, key.columns, '>', last, params) : 'true';
+    const cols = key.columns.map((c) => ident(engine, c.name));
+    const upTo = cols.length === 1 ? `${cols[0]} <= (SELECT ${cols[0]} FROM e)` : `(${cols.join(', ')}) <= (SELECT ${cols.join(', ')} FROM e)`;
+    let stateCte = '';
+    if (r.store) {
+      params.push(doneBefore, n, r.store.runId);
+      const [a, b, c] = [params.length - 2, params.length - 1, params.length];
+      stateCte = `, s AS (UPDATE ${r.store.store.table} SET backfill_last_key = (SELECT json_build_array(${cols.map((x) => `${x}::text`).join(', ')})::text FROM e),
+        backfill_rows = $${a}::bigint + (SELECT count(*) FROM b), batch_size = $${b}::int, updated_at = now() WHERE run_id = $${c} AND EXISTS (SELECT 1 FROM b) RETURNING 1)`;
+    }
+    const sql = `WITH b AS (SELECT ${cols.join(', ')} FROM ${table} WHERE ${after} ORDER BY ${order} LIMIT ${n}),
+      e AS (SELECT ${cols.join(', ')} FROM b ORDER BY ${cols.map((x) => `${x} DESC`).join(', ')} LIMIT 1),
+      u AS (UPDATE ${table} SET ${col} = (${spec.valueSql}) WHERE ${after} AND ${upTo} AND ${col} IS NULL RETURNING 1)${stateCte}
+      SELECT (SELECT count(*) FROM b)::int AS scanned, (SELECT count(*) FROM u)::int AS updated, ${cols.map((x, i) => `(SELECT ${x}::text FROM e) AS k${i}`).join(', ')}`;
+    const [row] = await client.query<Record<string, string | number | null>>(sql, params);
+    const scanned = Number(row!.scanned);
+    const updated = Number(row!.updated);
+    if (scanned < n) {
+      const tail = await sweep(scanned > 0 ? cols.map((_, i) => String(row![`k${i}`])) : last);
+      return { upper: null, scanned: scanned + tail.scanned, updated: updated + tail.updated, final: true };
+    }
+    return { upper: cols.map((_, i) => String(row![`k${i}`])), scanned, updated, final: false };
+  };
+
+  /** MySQL/MariaDB: the upper key, then the UPDATE; the state is saved after the commit (a crash in between re-runs a no-op batch). */
+  const mysqlBatch = async (last: readonly string[] | null, n: number, doneBefore: number): Promise<Batch> => {
+    const params: unknown[] = [];
+    const after = last ? `WHERE ${keyPredicate(engine, key.columns, '>', last, params)}` : '';
+    const [upperRow] = await client.query<Record<string, string>>(`SELECT ${keyText} FROM ${table} ${after} ORDER BY ${order} LIMIT 1 OFFSET ${n - 1}`, params);
+    if (!upperRow) return sweep(last);
+    const upper = key.columns.map((_, i) => String(upperRow[`k${i}`]));
+    const up: unknown[] = [];
+    const conds: string[] = [];
+    if (last) conds.push(keyPredicate(engine, key.columns, '>', last, up));
+    conds.push(keyPredicate(engine, key.columns, '<=', upper, up));
+    conds.push(`${col} IS NULL`);
+    const { rowCount } = await client.execute(`UPDATE ${table} SET ${col} = (${spec.valueSql}) WHERE ${conds.join(' AND ')}`, up);
+    if (r.store) await r.store.store.update(r.store.runId, { backfillLastKey: upper, backfillRows: doneBefore + n, batchSize: n });
+    return { upper, scanned: n, updated: rowCount, final: false };
+  };
+
   for (;;) {
     if (r.signal?.aborted) return { status: 'cancelled', rowsDone, rowsUpdated, batches, lastKey, batchSize: size };
     if (r.lag) await waitForLag(r.lag, r.signal, (lag) => progress('throttled', { lagSeconds: lag }));
     if (r.signal?.aborted) return { status: 'cancelled', rowsDone, rowsUpdated, batches, lastKey, batchSize: size };
 
     const started = performance.now();
-    const { value: batch } = await withLockRetry(async () => {
-      // The upper end of this batch: the key `size` rows on; none means this is the last batch.
-      const params: unknown[] = [];
-      const after = lastKey ? `WHERE ${keyPredicate(engine, key.columns, '>', lastKey, params)}` : '';
-      const [upperRow] = await client.query<Record<string, string>>(`SELECT ${keyText} FROM ${table} ${after} ORDER BY ${order} LIMIT 1 OFFSET ${size - 1}`, params);
-      const upper = upperRow ? key.columns.map((_, i) => String(upperRow[`k${i}`])) : null;
-
-      const up: unknown[] = [];
-      const conds: string[] = [];
-      if (lastKey) conds.push(keyPredicate(engine, key.columns, '>', lastKey, up));
-      if (upper) conds.push(keyPredicate(engine, key.columns, '<=', upper, up));
-      conds.push(`${col} IS NULL`);
-      const update = `UPDATE ${table} SET ${col} = (${spec.valueSql}) WHERE ${conds.join(' AND ')}`;
-      let updated: number;
-      if (engine === 'postgres') {
-        let stateCte = '';
-        if (r.store && upper) {
-          const s = r.store.store.updateSql(r.store.runId, { backfillLastKey: upper, backfillRows: rowsDone + size, batchSize: size }, up.length + 1);
-          up.push(...s.params);
-          stateCte = `, s AS (${s.sql} RETURNING 1)`;
-        }
-        const [row] = await client.query<{ n: number }>(`WITH u AS (${update} RETURNING 1)${stateCte} SELECT count(*)::int AS n FROM u`, up);
-        updated = Number(row!.n);
-      } else {
-        await client.query(update, up);
-        const [row] = await client.query<{ n: number }>('SELECT ROW_COUNT() AS n');
-        updated = Number(row!.n);
-        // Saved after the commit: a crash in between re-runs this batch, which `IS NULL` makes a no-op.
-        if (r.store && upper) await r.store.store.update(r.store.runId, { backfillLastKey: upper, backfillRows: rowsDone + size, batchSize: size });
-      }
-      return { upper, updated };
-    }, r.retry, r.onRetry, r.signal);
+    const { value: batch } = await withLockRetry(() => (engine === 'postgres' ? pgBatch(lastKey, size, rowsDone) : mysqlBatch(lastKey, size, rowsDone)), r.retry, r.onRetry, r.signal);
     const elapsed = performance.now() - started;
     batches++;
     rowsUpdated += batch.updated;
-    if (!batch.upper) {
-      rowsDone += batch.updated;
-      progress('batch', { lastBatchMs: Math.round(elapsed) });
-      return { status: 'done', rowsDone, rowsUpdated, batches, lastKey: null, batchSize: size };
-    }
-    rowsDone += size;
-    lastKey = batch.upper;
+    rowsDone += batch.scanned;
+    lastKey = batch.upper ?? lastKey;
     progress('batch', { lastBatchMs: Math.round(elapsed) });
+    if (batch.final) return { status: 'done', rowsDone, rowsUpdated, batches, lastKey: null, batchSize: size };
     if (o.fixedBatchSize === undefined) {
       const ideal = size * (target / Math.max(elapsed, 1));
       size = Math.round(Math.min(maxSize, Math.max(minSize, Math.min(size * 2, Math.max(size / 2, ideal)))));
