@@ -18,7 +18,8 @@ interface Subcommand {
 const SUBCOMMANDS: Record<string, Subcommand> = {
   plan: {
     summary: 'Plan adding a column: phases, SQL, and the lock impact of every step.',
-    usage: 'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json]',
+    usage: 'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json] [--lock-timeout-ms N] [--standbys]',
+    run: (argv, io) => import('./cli/plan').then((m) => m.run(argv, io)),
   },
   explain: {
     summary: 'Report the lock each statement of a migration takes on a live database.',

@@ -224,6 +224,8 @@ class Parser {
       if (this.acceptWord('not', 'null')) {
         if (nullable === true) this.fail('NOT NULL contradicts the NULL before it', at);
         nullable = false;
+      } else if (this.isWord('not')) {
+        this.fail('expected NULL after NOT');
       } else if (this.acceptWord('null')) {
         if (nullable === false) this.fail('NULL contradicts the NOT NULL before it', at);
         nullable = true;

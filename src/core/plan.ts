@@ -342,7 +342,8 @@ function planMysql(b: Builder): void {
   const hasValue = def.kind !== 'none' && !isNullDefault;
   const volatility = def.kind === 'expression' ? defaultVolatility(def.sql, d) : 'immutable';
   const currentTimestamp = def.kind === 'expression' && /^current_timestamp(\(\d*\))?$/i.test(def.sql.trim());
-  const dropColumn = `ALTER TABLE ${table} DROP COLUMN ${col}${b.caps.instantDropColumn ? ', ALGORITHM=INSTANT' : ', ALGORITHM=INPLACE, LOCK=NONE'}`;
+  // No ALGORITHM clause: the server picks INSTANT when it can (not when the drop also removes an index, e.g. AUTO_INCREMENT's key).
+  const dropColumn = `ALTER TABLE ${table} DROP COLUMN ${col}`;
 
   // Forced shapes that cannot be made online: AUTO_INCREMENT, STORED generated.
   if (spec.autoIncrement || spec.generated?.stored) {

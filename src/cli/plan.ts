@@ -1,0 +1,150 @@
+/**
+ * column-wizard plan: a column definition becomes a phased plan, printed as text or as the Plan JSON.
+ * Offline: --dialect/--server-version/--rows/--bytes describe the server and table. `planWithFacts` is the seam for a live
+ * mode: give it facts read from a connection (and a measured calibration) instead.
+ */
+import type { Io } from '../cli';
+import { ColumnSyntaxError, parseColumnDefinition } from '../core/columnSpec';
+import { formatSeconds } from '../core/impact';
+import { planColumn, type PlanOptions } from '../core/plan';
+import { isNoopSql } from '../core/sql';
+import { DIALECTS, type ColumnSpec, type Dialect, type Plan, type TableFacts, type TableRef, type Target } from '../core/types';
+import { numberOption, parse, requireString, UsageError, type Options } from './args';
+
+export const PLAN_OPTIONS: Options = {
+  url: { type: 'string' },
+  dialect: { type: 'string' },
+  'server-version': { type: 'string' },
+  rows: { type: 'string' },
+  bytes: { type: 'string' },
+  table: { type: 'string' },
+  column: { type: 'string' },
+  index: { type: 'boolean' },
+  unique: { type: 'boolean' },
+  format: { type: 'string' },
+  'lock-timeout-ms': { type: 'string' },
+  standbys: { type: 'boolean' },
+};
+
+/** `[schema.]name`; a quoted part ("My Table") may contain dots. The default schema depends on the dialect. */
+export function parseTableName(text: string, dialect: Dialect): TableRef {
+  const parts: string[] = [];
+  let i = 0;
+  while (i <= text.length) {
+    if (text[i] === '"' || text[i] === '`') {
+      const q = text[i]!;
+      let name = '';
+      let j = i + 1;
+      for (;;) {
+        if (j >= text.length) throw new UsageError(`--table: unterminated quote in "${text}"`);
+        if (text[j] === q) {
+          if (text[j + 1] === q) {
+            name += q;
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        name += text[j];
+        j++;
+      }
+      parts.push(name);
+      i = j + 1;
+    } else {
+      let j = text.indexOf('.', i);
+      if (j < 0) j = text.length;
+      parts.push(text.slice(i, j));
+      i = j;
+    }
+    if (i >= text.length) break;
+    if (text[i] !== '.') throw new UsageError(`--table: expected "." after a quoted name in "${text}"`);
+    i++;
+  }
+  if (parts.length > 2 || parts.some((p) => p === '')) throw new UsageError(`--table must be [schema.]name, got "${text}"`);
+  if (parts.length === 2) return { schema: parts[0]!, name: parts[1]! };
+  return { schema: dialect === 'postgres' ? 'public' : '', name: parts[0]! };
+}
+
+/** The column from --column plus --index / --unique. */
+export function columnFromArgs(definition: string, dialect: Dialect, flags: { index?: boolean; unique?: boolean }): ColumnSpec {
+  let spec: ColumnSpec;
+  try {
+    spec = parseColumnDefinition(definition, dialect);
+  } catch (err) {
+    if (err instanceof ColumnSyntaxError) {
+      throw new UsageError(`--column: ${err.message}\n  ${definition}\n  ${' '.repeat(err.position)}^`);
+    }
+    throw err;
+  }
+  return { ...spec, ...(flags.index ? { index: true } : {}), ...(flags.unique ? { unique: true } : {}) };
+}
+
+/** The seam for live mode: plan with facts from wherever they came (a connection, or the offline flags). */
+export function planWithFacts(spec: ColumnSpec, facts: TableFacts, target: Target, options: PlanOptions = {}): Plan {
+  return planColumn(spec, facts, target, options);
+}
+
+function yesNo(b: boolean): string {
+  return b ? 'yes' : 'no';
+}
+
+/** A readable plan: phases, SQL, one lock line per step, then warnings and the rollout. */
+export function renderPlanText(plan: Plan): string {
+  const lines: string[] = [];
+  const t = plan.table;
+  lines.push(`Plan: add column ${plan.column.name} to ${t.schema ? `${t.schema}.` : ''}${t.name} on ${plan.dialect} ${plan.serverVersion} (${t.rows} rows, ${t.bytes} bytes)`);
+  let n = 0;
+  for (const phase of plan.phases) {
+    lines.push('');
+    lines.push(`== ${phase.kind}: ${phase.title}${phase.transactional ? ' (may run as one transaction)' : ' (each step on its own, outside a transaction)'}`);
+    for (const s of phase.steps) {
+      n++;
+      lines.push('');
+      if (s.lockTimeoutSql) lines.push(`  ${s.lockTimeoutSql};`);
+      for (const sql of s.session?.before ?? []) lines.push(`  ${sql};`);
+      lines.push(`  ${s.sql};`);
+      for (const sql of s.session?.after ?? []) lines.push(`  ${sql};`);
+      const blocks = s.blocks.reads ? 'reads and writes' : s.blocks.writes ? 'writes' : 'nothing';
+      lines.push(`  -- step ${n}: lock ${s.lock}${s.algorithm ? ` (ALGORITHM=${s.algorithm})` : ''}; blocks ${blocks}; rewrite ${yesNo(s.rewrite)}; ` +
+        `blocking ~${formatSeconds(s.estimate.lockSeconds)}, total ~${formatSeconds(s.estimate.totalSeconds)} (${s.estimate.basis})`);
+      lines.push(`  -- why: ${s.why}`);
+      if (s.unavoidable) lines.push(`  -- UNAVOIDABLE: ${s.unavoidable}`);
+      if (s.fallbackSql) lines.push(`  -- if the server refuses INSTANT: ${s.fallbackSql};`);
+      if (s.down && !isNoopSql(s.down)) lines.push(`  -- down: ${s.down};`);
+    }
+  }
+  if (plan.warnings.length) {
+    lines.push('', 'Warnings:');
+    for (const w of plan.warnings) lines.push(`  [${w.severity}] ${w.code}: ${w.message}${w.fix ? ` (fix: ${w.fix})` : ''}`);
+  }
+  lines.push('', 'Rollout:');
+  plan.rollout.forEach((r, i) => lines.push(`  ${i + 1}. ${r}`));
+  return lines.join('\n');
+}
+
+/** The plan the plan options describe (shared with `write`, which takes the same options). */
+export function planFromOptions(values: Record<string, unknown>): Plan {
+  if (values.url !== undefined) throw new UsageError('--url (live mode) is not available yet; use --dialect, --server-version, --rows and --bytes');
+  const dialect = requireString(values, 'dialect');
+  if (!(DIALECTS as readonly string[]).includes(dialect)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${dialect}"`);
+  const version = requireString(values, 'server-version');
+  if (!/^\d+(\.\d+){0,2}/.test(version)) throw new UsageError(`--server-version must look like 15.4, 8.0.36 or 10.11, got "${version}"`);
+  const d = dialect as Dialect;
+  const table = parseTableName(requireString(values, 'table'), d);
+  const spec = columnFromArgs(requireString(values, 'column'), d, { index: values.index === true, unique: values.unique === true });
+  const rows = numberOption(values, 'rows') ?? 0;
+  const bytes = numberOption(values, 'bytes') ?? 0;
+  const lockTimeoutMs = numberOption(values, 'lock-timeout-ms');
+  if (lockTimeoutMs === 0) throw new UsageError('--lock-timeout-ms must be at least 1');
+  const facts: TableFacts = { table, rows: Math.floor(rows), bytes: Math.floor(bytes) };
+  return planWithFacts(spec, facts, { dialect: d, version }, { ...(lockTimeoutMs ? { lockTimeoutMs } : {}), standbys: values.standbys === true });
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(argv, PLAN_OPTIONS);
+  const format = (values.format as string | undefined) ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
+  const plan = planFromOptions(values);
+  io.out(format === 'json' ? JSON.stringify(plan, null, 2) : renderPlanText(plan));
+  return plan.warnings.some((w) => w.severity === 'error') ? 1 : 0;
+}

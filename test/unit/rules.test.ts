@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { capabilities, lockTimeoutSql } from '../../src/core/dialects/index';
+import { defaultVolatility, impactOf, instantAddProblem, type DdlOperation } from '../../src/core/rules';
+import type { ColumnSpec, Dialect, TableFacts, Target } from '../../src/core/types';
+
+const t = (dialect: Dialect, version: string): Target => ({ dialect, version });
+function col(over: Partial<ColumnSpec> = {}): ColumnSpec {
+  return { name: 'c', type: { name: 'int', params: [] }, nullable: true, default: { kind: 'none' }, ...over };
+}
+const facts = (over: Partial<TableFacts> = {}): TableFacts => ({ table: { schema: 's', name: 't' }, rows: 1000, bytes: 1e6, ...over });
+
+describe('capabilities: both sides of every threshold', () => {
+  const flag = (target: Target, name: keyof ReturnType<typeof capabilities>) => capabilities(target)[name];
+  it('PostgreSQL', () => {
+    assert.equal(flag(t('postgres', '10.23'), 'fastDefault'), false);
+    assert.equal(flag(t('postgres', '11.0'), 'fastDefault'), true);
+    assert.equal(flag(t('postgres', '11.22'), 'setNotNullUsesCheck'), false);
+    assert.equal(flag(t('postgres', '12.0'), 'setNotNullUsesCheck'), true);
+    assert.equal(flag(t('postgres', '17.6'), 'notNullNotValid'), false);
+    assert.equal(flag(t('postgres', '18.0'), 'notNullNotValid'), true);
+    assert.equal(flag(t('postgres', '17.6'), 'virtualGeneratedColumns'), false);
+    assert.equal(flag(t('postgres', '18.1'), 'virtualGeneratedColumns'), true);
+    assert.equal(flag(t('postgres', '13.20'), 'cicCorruptionRisk'), false);
+    assert.equal(flag(t('postgres', '14.0'), 'cicCorruptionRisk'), true);
+    assert.equal(flag(t('postgres', '14.3'), 'cicCorruptionRisk'), true);
+    assert.equal(flag(t('postgres', '14.4'), 'cicCorruptionRisk'), false);
+    assert.equal(flag(t('postgres', '15.4'), 'transactionalDdl'), true);
+    assert.equal(flag(t('postgres', '15.4'), 'identifierMaxLength'), 63);
+  });
+  it('MySQL', () => {
+    assert.equal(flag(t('mysql', '8.0.11'), 'instantAddColumn'), false);
+    assert.equal(flag(t('mysql', '8.0.12'), 'instantAddColumn'), true);
+    assert.equal(flag(t('mysql', '8.0.28'), 'instantAnyPosition'), false);
+    assert.equal(flag(t('mysql', '8.0.29'), 'instantAnyPosition'), true);
+    assert.equal(flag(t('mysql', '8.0.28'), 'instantRowVersionLimit'), null);
+    assert.equal(flag(t('mysql', '8.0.29'), 'instantRowVersionLimit'), 64);
+    assert.equal(flag(t('mysql', '8.0.28'), 'instantBackupRisk'), false);
+    assert.equal(flag(t('mysql', '8.0.29'), 'instantBackupRisk'), true);
+    assert.equal(flag(t('mysql', '8.0.31'), 'instantBackupRisk'), true);
+    assert.equal(flag(t('mysql', '8.0.32'), 'instantBackupRisk'), false);
+    assert.equal(flag(t('mysql', '8.0.12'), 'expressionDefaults'), false);
+    assert.equal(flag(t('mysql', '8.0.13'), 'expressionDefaults'), true);
+    assert.equal(flag(t('mysql', '8.0.15'), 'checkConstraints'), false);
+    assert.equal(flag(t('mysql', '8.0.16'), 'checkConstraints'), true);
+    assert.equal(flag(t('mysql', '8.0.36'), 'transactionalDdl'), false);
+    assert.equal(flag(t('mysql', '8.0.36'), 'instantDefaultEvaluatedOnce'), false);
+  });
+  it('MariaDB', () => {
+    assert.equal(flag(t('mariadb', '10.3.1'), 'instantAddColumn'), false);
+    assert.equal(flag(t('mariadb', '10.3.2'), 'instantAddColumn'), true);
+    assert.equal(flag(t('mariadb', '10.3.39'), 'instantAnyPosition'), false);
+    assert.equal(flag(t('mariadb', '10.4.0'), 'instantAnyPosition'), true);
+    assert.equal(flag(t('mariadb', '10.11.19-MariaDB-0+deb12u1'), 'instantDefaultEvaluatedOnce'), true);
+    assert.equal(flag(t('mariadb', '10.11'), 'instantRowVersionLimit'), null);
+    assert.equal(flag(t('mariadb', '10.11'), 'notNullFillsZeroValue'), true);
+  });
+  it('lock timeouts', () => {
+    assert.equal(lockTimeoutSql('postgres', 2000), "SET lock_timeout = '2s'");
+    assert.equal(lockTimeoutSql('postgres', 1500), "SET lock_timeout = '1500ms'");
+    assert.equal(lockTimeoutSql('mysql', 2000), 'SET SESSION lock_wait_timeout = 2');
+    assert.equal(lockTimeoutSql('mariadb', 1500), 'SET SESSION lock_wait_timeout = 2');
+    assert.equal(lockTimeoutSql('mysql', 10), 'SET SESSION lock_wait_timeout = 1');
+    assert.throws(() => lockTimeoutSql('postgres', 0), RangeError);
+  });
+});
+
+describe('defaultVolatility', () => {
+  it('PostgreSQL', () => {
+    assert.equal(defaultVolatility('now()', 'postgres'), 'stable');
+    assert.equal(defaultVolatility('CURRENT_TIMESTAMP', 'postgres'), 'stable');
+    assert.equal(defaultVolatility('clock_timestamp()', 'postgres'), 'volatile');
+    assert.equal(defaultVolatility('random()', 'postgres'), 'volatile');
+    assert.equal(defaultVolatility('gen_random_uuid()', 'postgres'), 'volatile');
+    assert.equal(defaultVolatility("gen_random_uuid()::text", 'postgres'), 'volatile');
+    assert.equal(defaultVolatility("'{}'::jsonb", 'postgres'), 'immutable');
+    assert.equal(defaultVolatility("lower('ABC')", 'postgres'), 'immutable');
+    assert.equal(defaultVolatility("'now()'", 'postgres'), 'immutable', 'text in a string is not a call');
+    assert.equal(defaultVolatility('my_func()', 'postgres'), 'unknown');
+    assert.equal(defaultVolatility('now() + my_func()', 'postgres'), 'unknown');
+    assert.equal(defaultVolatility('my_func() + random()', 'postgres'), 'volatile');
+  });
+  it('MySQL/MariaDB', () => {
+    assert.equal(defaultVolatility('(UUID())', 'mysql'), 'volatile');
+    assert.equal(defaultVolatility('(RAND())', 'mariadb'), 'volatile');
+    assert.equal(defaultVolatility('CURRENT_TIMESTAMP', 'mysql'), 'stable');
+    assert.equal(defaultVolatility('(1 + 1)', 'mysql'), 'immutable');
+    assert.equal(defaultVolatility("(concat('a', 'b'))", 'mariadb'), 'immutable');
+  });
+});
+
+describe('impactOf: PostgreSQL', () => {
+  const pg15 = t('postgres', '15.4');
+  const add = (spec: ColumnSpec, target = pg15, f?: TableFacts) => impactOf({ op: 'add-column', spec }, target, f);
+  it('ADD COLUMN: constant default is instant from 11, rewrite before', () => {
+    const spec = col({ default: { kind: 'literal', value: '0' }, nullable: false });
+    assert.deepEqual({ ...add(spec, t('postgres', '11.0')), why: '' }, { lock: 'ACCESS EXCLUSIVE', blocks: { reads: true, writes: true }, rewrite: false, scan: false, why: '' });
+    assert.equal(add(spec, t('postgres', '10.23')).rewrite, true);
+  });
+  it('stable vs volatile vs unknown defaults', () => {
+    assert.equal(add(col({ default: { kind: 'expression', sql: 'now()' } })).rewrite, false);
+    assert.equal(add(col({ default: { kind: 'expression', sql: 'clock_timestamp()' } })).rewrite, true);
+    assert.match(add(col({ default: { kind: 'expression', sql: 'f()' } })).why, /not known offline/);
+  });
+  it('stored generated, identity and serial rewrite', () => {
+    assert.equal(add(col({ generated: { expression: 'a', stored: true } })).rewrite, true);
+    assert.equal(add(col({ autoIncrement: true })).rewrite, true);
+    assert.equal(add(col({ type: { name: 'bigserial', params: [] } })).rewrite, true);
+    assert.equal(add(col({ generated: { expression: 'a', stored: false } }), t('postgres', '18.0')).rewrite, false);
+    assert.ok(add(col({ generated: { expression: 'a', stored: false } }), t('postgres', '17.0')).fails);
+  });
+  it('NOT NULL without default fails on a table with rows only', () => {
+    assert.ok(add(col({ nullable: false }), pg15, facts({ rows: 1 })).fails);
+    assert.equal(add(col({ nullable: false }), pg15, facts({ rows: 0 })).fails, undefined);
+  });
+  it('SET NOT NULL scans unless PG >= 12 and a validated CHECK proves it', () => {
+    const op: DdlOperation = { op: 'set-not-null', column: 'c', provenByCheck: true };
+    assert.equal(impactOf(op, t('postgres', '12.0')).scan, false);
+    assert.equal(impactOf(op, t('postgres', '11.22')).scan, true);
+    assert.equal(impactOf({ op: 'set-not-null', column: 'c' }, t('postgres', '16')).scan, true);
+  });
+  it('constraints and indexes', () => {
+    const fk = impactOf({ op: 'add-constraint', kind: 'foreign', notValid: true, usingIndex: false }, pg15);
+    assert.deepEqual([fk.lock, fk.blocks, fk.scan, fk.referencedLock], ['SHARE ROW EXCLUSIVE', { reads: false, writes: true }, false, 'SHARE ROW EXCLUSIVE']);
+    assert.equal(impactOf({ op: 'add-constraint', kind: 'foreign', notValid: false, usingIndex: false }, pg15).scan, true);
+    const v = impactOf({ op: 'validate-constraint', kind: 'foreign' }, pg15);
+    assert.deepEqual([v.lock, v.blocks, v.referencedLock], ['SHARE UPDATE EXCLUSIVE', { reads: false, writes: false }, 'ROW SHARE']);
+    assert.deepEqual(impactOf({ op: 'create-index', concurrent: false, unique: false }, pg15).blocks, { reads: false, writes: true });
+    assert.equal(impactOf({ op: 'create-index', concurrent: false, unique: false }, pg15).lock, 'SHARE');
+    assert.equal(impactOf({ op: 'create-index', concurrent: true, unique: true }, pg15).lock, 'SHARE UPDATE EXCLUSIVE');
+    assert.equal(impactOf({ op: 'add-constraint', kind: 'unique', notValid: false, usingIndex: true }, pg15).scan, false);
+    assert.equal(impactOf({ op: 'add-constraint', kind: 'unique', notValid: false, usingIndex: false }, pg15).scan, true);
+    assert.ok(impactOf({ op: 'add-constraint', kind: 'not-null', notValid: true, usingIndex: false }, t('postgres', '17.2')).fails);
+    assert.equal(impactOf({ op: 'add-constraint', kind: 'not-null', notValid: true, usingIndex: false }, t('postgres', '18.0')).fails, undefined);
+    assert.ok(impactOf({ op: 'add-constraint', kind: 'foreign', notValid: true, usingIndex: false }, pg15, facts({ partitioned: true })).fails);
+  });
+});
+
+describe('impactOf: MySQL/MariaDB', () => {
+  const add = (spec: ColumnSpec, target: Target, f?: TableFacts, mysql?: DdlOperation['mysql']) => impactOf({ op: 'add-column', spec, ...(mysql ? { mysql } : {}) }, target, f);
+  it('INSTANT from 8.0.12 at the end; any position from 8.0.29', () => {
+    assert.equal(add(col(), t('mysql', '8.0.11')).algorithm, 'INPLACE');
+    assert.equal(add(col(), t('mysql', '8.0.12')).algorithm, 'INSTANT');
+    const after = col({ position: { kind: 'after', column: 'a' } });
+    assert.equal(add(after, t('mysql', '8.0.28')).algorithm, 'INPLACE');
+    assert.equal(add(after, t('mysql', '8.0.29')).algorithm, 'INSTANT');
+  });
+  it('MariaDB: INSTANT from 10.3.2 at the end; any position from 10.4', () => {
+    assert.equal(add(col(), t('mariadb', '10.3.1')).algorithm, 'INPLACE');
+    assert.equal(add(col(), t('mariadb', '10.3.2')).algorithm, 'INSTANT');
+    assert.equal(add(col({ position: { kind: 'first' } }), t('mariadb', '10.3.39')).algorithm, 'INPLACE');
+    assert.equal(add(col({ position: { kind: 'first' } }), t('mariadb', '10.4.0')).algorithm, 'INSTANT');
+  });
+  it('INSTANT exceptions: FULLTEXT, COMPRESSED, row versions, stored generated, expression default, functional index', () => {
+    const my = t('mysql', '8.0.36');
+    assert.match(instantAddProblem(col(), my, facts({ indexes: [{ name: 'f', columns: ['b'], unique: false, primary: false, method: 'FULLTEXT' }] }))!, /FULLTEXT/);
+    assert.match(instantAddProblem(col(), my, facts({ rowFormat: 'COMPRESSED' }))!, /COMPRESSED/);
+    assert.equal(instantAddProblem(col(), my, facts({ instantRowVersions: 63 })), null);
+    assert.match(instantAddProblem(col(), my, facts({ instantRowVersions: 64 }))!, /64 instant row versions/);
+    assert.equal(instantAddProblem(col(), t('mysql', '8.0.28'), facts({ instantRowVersions: 64 })), null, 'no row-version limit before 8.0.29');
+    assert.match(instantAddProblem(col({ generated: { expression: 'a', stored: true } }), my)!, /STORED/);
+    assert.match(instantAddProblem(col({ default: { kind: 'expression', sql: '(1 + 1)' } }), my)!, /expression DEFAULT/);
+    assert.equal(instantAddProblem(col({ default: { kind: 'expression', sql: 'CURRENT_TIMESTAMP' } }), my), null);
+    assert.match(instantAddProblem(col(), my, facts({ indexes: [{ name: 'f', columns: [], unique: false, primary: false, method: 'BTREE', expression: true }] }))!, /functional/);
+  });
+  it('MariaDB refuses volatile defaults instantly but takes stable and constant ones', () => {
+    const m = t('mariadb', '10.11');
+    assert.match(instantAddProblem(col({ default: { kind: 'expression', sql: '(UUID())' } }), m)!, /once/);
+    assert.match(instantAddProblem(col({ default: { kind: 'expression', sql: '(RAND())' } }), m)!, /once/);
+    assert.equal(instantAddProblem(col({ default: { kind: 'expression', sql: '(now())' } }), m), null);
+    assert.equal(instantAddProblem(col({ default: { kind: 'expression', sql: '(1 + 1)' } }), m), null);
+  });
+  it('what cannot run online: stored generated (COPY), AUTO_INCREMENT (LOCK=SHARED), FULLTEXT rebuild (LOCK=SHARED)', () => {
+    const m = t('mariadb', '10.11');
+    const g = add(col({ generated: { expression: 'a', stored: true } }), m);
+    assert.deepEqual([g.algorithm, g.lock, g.blocks.writes, g.rewrite], ['COPY', 'SHARED', true, true]);
+    const ai = add(col({ autoIncrement: true, nullable: false }), m);
+    assert.deepEqual([ai.algorithm, ai.lock, ai.blocks.writes], ['INPLACE', 'SHARED', true]);
+    const ft = add(col(), m, facts({ indexes: [{ name: 'f', columns: ['b'], unique: false, primary: false, method: 'FULLTEXT' }] }));
+    assert.deepEqual([ft.algorithm, ft.lock, ft.blocks.writes], ['INPLACE', 'SHARED', true]);
+    const cmp = add(col(), m, facts({ rowFormat: 'COMPRESSED' }));
+    assert.deepEqual([cmp.algorithm, cmp.lock, cmp.blocks.writes, cmp.rewrite], ['INPLACE', 'NONE', false, true]);
+  });
+  it('explicit ALGORITHM/LOCK clauses: weaker runs as asked, stronger is refused', () => {
+    const my = t('mysql', '8.0.36');
+    assert.match(add(col({ generated: { expression: 'a', stored: true } }), my, undefined, { algorithm: 'INSTANT' }).fails!, /ALGORITHM=INSTANT is not supported/);
+    const copy = add(col(), my, undefined, { algorithm: 'COPY' });
+    assert.deepEqual([copy.algorithm, copy.blocks.writes], ['COPY', true]);
+    const shared = add(col(), my, undefined, { algorithm: 'INPLACE', lock: 'SHARED' });
+    assert.deepEqual([shared.lock, shared.blocks.writes], ['SHARED', true]);
+    assert.match(add(col({ autoIncrement: true }), my, undefined, { lock: 'NONE' }).fails!, /LOCK=NONE is not supported/);
+  });
+  it('foreign keys: COPY with checks on, INPLACE with foreign_key_checks = 0', () => {
+    const my = t('mysql', '8.0.36');
+    assert.equal(impactOf({ op: 'add-constraint', kind: 'foreign', notValid: false, usingIndex: false }, my).algorithm, 'COPY');
+    const off = impactOf({ op: 'add-constraint', kind: 'foreign', notValid: false, usingIndex: false, foreignKeyChecks: false }, my);
+    assert.deepEqual([off.algorithm, off.blocks.writes, off.rewrite], ['INPLACE', false, false]);
+  });
+  it('indexes, NOT NULL, defaults, CHECK', () => {
+    const m = t('mariadb', '10.11');
+    assert.deepEqual(impactOf({ op: 'create-index', concurrent: false, unique: true }, m).blocks, { reads: false, writes: false });
+    const nn = impactOf({ op: 'set-not-null', column: 'c' }, m);
+    assert.deepEqual([nn.algorithm, nn.rewrite, nn.blocks.writes], ['INPLACE', true, false]);
+    assert.equal(impactOf({ op: 'set-not-null', column: 'c' }, m, facts({ constraints: [{ name: 'k', kind: 'check', definition: 'x > 0', validated: true }] })).algorithm, 'COPY');
+    assert.equal(impactOf({ op: 'set-default', column: 'c' }, m).algorithm, 'INSTANT');
+    assert.equal(impactOf({ op: 'add-constraint', kind: 'check', notValid: false, usingIndex: false }, m).algorithm, 'COPY');
+    assert.equal(impactOf({ op: 'drop-column', column: 'c' }, t('mysql', '8.0.28')).algorithm, 'INPLACE');
+    assert.equal(impactOf({ op: 'drop-column', column: 'c' }, t('mysql', '8.0.29')).algorithm, 'INSTANT');
+  });
+});

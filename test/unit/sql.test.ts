@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { expressionProblem, isNoopSql, noopSql, qualifiedTable, quoteIdent, quoteLiteral, SqlTextError, utf8Length } from '../../src/core/sql';
+
+describe('quoteIdent', () => {
+  it('PostgreSQL: double quotes, embedded double quotes doubled', () => {
+    assert.equal(quoteIdent('postgres', 'users'), '"users"');
+    assert.equal(quoteIdent('postgres', 'say "hi"'), '"say ""hi"""');
+    assert.equal(quoteIdent('postgres', 'a`b'), '"a`b"');
+    assert.equal(quoteIdent('postgres', 'select'), '"select"');
+    assert.equal(quoteIdent('postgres', 'Größe ü'), '"Größe ü"');
+    assert.equal(quoteIdent('postgres', '"'), '""""');
+  });
+  it('MySQL/MariaDB: backticks, embedded backticks doubled, double quotes untouched', () => {
+    for (const d of ['mysql', 'mariadb'] as const) {
+      assert.equal(quoteIdent(d, 'users'), '`users`');
+      assert.equal(quoteIdent(d, 'a`b'), '`a``b`');
+      assert.equal(quoteIdent(d, 'say "hi"'), '`say "hi"`');
+      assert.equal(quoteIdent(d, 'order'), '`order`');
+      assert.equal(quoteIdent(d, '名前'), '`名前`');
+      assert.equal(quoteIdent(d, '``'), '``````');
+    }
+  });
+  it('refuses names that cannot be written', () => {
+    assert.throws(() => quoteIdent('postgres', ''), SqlTextError);
+    assert.throws(() => quoteIdent('mysql', 'a\u0000b'), /NUL/);
+  });
+});
+
+describe('qualifiedTable', () => {
+  it('quotes both parts and omits an empty schema', () => {
+    assert.equal(qualifiedTable('postgres', { schema: 'app', name: 'User Accounts' }), '"app"."User Accounts"');
+    assert.equal(qualifiedTable('mysql', { schema: 'shop', name: 'or`ders' }), '`shop`.`or``ders`');
+    assert.equal(qualifiedTable('mariadb', { schema: '', name: 't' }), '`t`');
+  });
+});
+
+describe('quoteLiteral', () => {
+  it('doubles single quotes', () => {
+    assert.equal(quoteLiteral('postgres', "it's"), "'it''s'");
+    assert.equal(quoteLiteral('mysql', "it's"), "'it''s'");
+  });
+  it('PostgreSQL: backslashes use an E-string with doubled backslashes, independent of standard_conforming_strings', () => {
+    assert.equal(quoteLiteral('postgres', 'a\\b'), "E'a\\\\b'");
+    assert.equal(quoteLiteral('postgres', "a\\'"), "E'a\\\\'''");
+  });
+  it('MySQL: backslashes use a hex literal, independent of NO_BACKSLASH_ESCAPES', () => {
+    assert.equal(quoteLiteral('mysql', 'a\\b'), "_utf8mb4 X'615C62'");
+    assert.equal(quoteLiteral('mariadb', 'é\\'), "_utf8mb4 X'C3A95C'");
+    assert.equal(quoteLiteral('mysql', '😀\\'), "_utf8mb4 X'F09F98805C'");
+  });
+  it('refuses NUL', () => assert.throws(() => quoteLiteral('postgres', 'a\u0000'), SqlTextError));
+});
+
+describe('expressionProblem', () => {
+  it('accepts balanced expressions, quotes included', () => {
+    assert.equal(expressionProblem('postgres', "coalesce(a, ';')"), null);
+    assert.equal(expressionProblem('mysql', "concat('(', `a;b`)"), null);
+    assert.equal(expressionProblem('postgres', "E'it\\'s'"), null);
+  });
+  it('says what is wrong and where', () => {
+    assert.match(expressionProblem('postgres', 'now()); DROP TABLE x; --')!, /unbalanced '\)' at character 6/);
+    assert.match(expressionProblem('postgres', '1; DROP TABLE x')!, /';' at character 2 would end the statement/);
+    assert.match(expressionProblem('mysql', 'a # c')!, /comment at character 3/);
+    assert.match(expressionProblem('postgres', "'abc")!, /unterminated string starting at character 1/);
+    assert.match(expressionProblem('postgres', '(1')!, /1 unclosed/);
+    assert.match(expressionProblem('postgres', '$$x$$')!, /dollar quoting/);
+    assert.match(expressionProblem('postgres', '  ')!, /empty/);
+  });
+});
+
+describe('helpers', () => {
+  it('utf8Length counts bytes', () => {
+    assert.equal(utf8Length('abc'), 3);
+    assert.equal(utf8Length('é'), 2);
+    assert.equal(utf8Length('名'), 3);
+    assert.equal(utf8Length('😀'), 4);
+  });
+  it('noop downs are recognisable', () => {
+    assert.equal(isNoopSql(noopSql('validation only')), true);
+    assert.equal(isNoopSql('ALTER TABLE "t" DROP COLUMN "c"'), false);
+    assert.equal(noopSql('a\nb').includes('\n'), false);
+  });
+});
