@@ -6,7 +6,9 @@
 import { capabilities } from '../dialects/index';
 import { defaultVolatility, impactOf, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses } from '../rules';
 import type { Dialect, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
+import type { MigrationTool } from '../migrations/types';
 import type { LintAction, NameRef, ParsedStatement } from './model';
+import { toolWrapsSqlFile } from './tools';
 import { readMysql } from './mysql';
 import type { Parsers } from './parsers';
 import { readPostgres } from './postgres';
@@ -27,6 +29,8 @@ export interface LintOptions {
    * `-- atlas:txmode none`); a dbmate or goose file without an opt-out is wrapped; a plain file is not.
    */
   readonly wrapsInTransaction?: boolean;
+  /** The detected migration tool: its default (`toolWrapsSqlFile`) applies when the file's annotations say nothing. */
+  readonly tool?: MigrationTool;
   /** Live facts for a table, when a connection is bound. */
   readonly facts?: (table: NameRef) => TableFacts | undefined;
   /** The tool or the role already sets a lock timeout for every migration. */
@@ -103,7 +107,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   const caps = capabilities(target);
   const split = splitStatements(text, engine);
   const lines = new LineMap(text);
-  const wraps = options.wrapsInTransaction ?? fileTransactionMode(split.comments) ?? false;
+  const wraps = options.wrapsInTransaction ?? fileTransactionMode(split.comments)
+    ?? (options.tool ? toolWrapsSqlFile(options.tool, split.statements.length) : false);
   const fileIgnores = ignoredRules(split.comments, true);
   const small = options.smallTableRows ?? SMALL_TABLE_ROWS;
 

@@ -1,0 +1,98 @@
+/**
+ * `column-wizard lint <files…>`: the editor's SQL diagnostics for CI. Exit 1 when an error-level finding exists.
+ * With `--url`, the server's dialect and version come from the connection and table sizes make findings stats-aware.
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { Io } from '../cli';
+import { DEFAULT_VERSIONS, lintSql, type LintOptions } from '../core/lint/analyze';
+import type { NameRef } from '../core/lint/model';
+import { loadParsers } from '../core/lint/parsers';
+import { hasErrors, renderJson, renderSarif, renderText, type FileResult } from '../core/lint/report';
+import { DIALECTS, type Dialect, type TableFacts, type Target } from '../core/types';
+import { isMigrationTool, MIGRATION_TOOLS } from '../core/migrations/types';
+import { parse, UsageError } from './args';
+import { version as toolVersion } from '../../package.json';
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    url: { type: 'string' },
+    dialect: { type: 'string' },
+    'server-version': { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    transaction: { type: 'string', default: 'auto' },
+    tool: { type: 'string' },
+    'lock-timeout-configured': { type: 'boolean', default: false },
+  }, true);
+  if (positionals.length === 0) throw new UsageError('give at least one .sql file');
+  const format = values.format as string;
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
+  const tx = values.transaction as string;
+  if (!['auto', 'wrapped', 'none'].includes(tx)) throw new UsageError(`--transaction must be auto, wrapped or none, got "${tx}"`);
+  const tool = values.tool as string | undefined;
+  if (tool !== undefined && !isMigrationTool(tool)) throw new UsageError(`--tool must be one of ${MIGRATION_TOOLS.join(', ')}, got "${tool}"`);
+  if (tool !== undefined && tx !== 'auto') throw new UsageError('give --tool or --transaction, not both');
+  if (values.url && (values.dialect || values['server-version'])) throw new UsageError('--url gives the dialect and version; do not combine it with --dialect / --server-version');
+
+  const texts = positionals.map((path) => {
+    try {
+      return { path, text: readFileSync(path, 'utf8') };
+    } catch (err) {
+      throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  });
+
+  const parsers = await loadParsers();
+  let target: Target;
+  let facts: ((t: NameRef) => TableFacts | undefined) | undefined;
+  let close: (() => Promise<void>) | undefined;
+  if (values.url) {
+    const { connect } = await import('../db/client');
+    const client = await connect(values.url as string);
+    close = () => client.close();
+    try {
+      const info = await client.serverInfo();
+      target = { dialect: info.dialect, version: info.version };
+      const tables = await client.listTables();
+      const defaultSchema = info.dialect === 'postgres' ? 'public' : client.options.database;
+      facts = (t) => {
+        const schema = (t.schema ?? defaultSchema).toLowerCase();
+        const row = tables.find((x) => x.name.toLowerCase() === t.name.toLowerCase() && x.schema.toLowerCase() === schema);
+        return row && row.rows >= 0 ? { table: { schema: row.schema, name: row.name }, rows: row.rows, bytes: row.bytes } : undefined;
+      };
+    } catch (err) {
+      await client.close();
+      throw err;
+    }
+  } else {
+    const dialect = (values.dialect as string | undefined) ?? 'postgres';
+    if (!(DIALECTS as readonly string[]).includes(dialect)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${dialect}"`);
+    const version = (values['server-version'] as string | undefined) ?? DEFAULT_VERSIONS[dialect as Dialect];
+    if (!/^\d+(\.\d+){0,2}/.test(version)) throw new UsageError(`--server-version must look like 15, 8.0.36 or 10.11, got "${version}"`);
+    target = { dialect: dialect as Dialect, version };
+  }
+
+  try {
+    const options: LintOptions = {
+      target,
+      ...(tx !== 'auto' ? { wrapsInTransaction: tx === 'wrapped' } : {}),
+      ...(tool !== undefined && isMigrationTool(tool) ? { tool } : {}),
+      ...(facts ? { facts } : {}),
+      lockTimeoutConfigured: values['lock-timeout-configured'] === true,
+    };
+    const files: FileResult[] = texts.map(({ path, text }) => ({ path: displayPath(path), result: lintSql(text, options, parsers) }));
+    if (format === 'sarif') io.out(JSON.stringify(renderSarif(files, toolVersion), null, 2));
+    else if (format === 'json') io.out(renderJson(files));
+    else io.out(renderText(files));
+    return hasErrors(files) ? 1 : 0;
+  } finally {
+    await close?.();
+  }
+}
+
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+}
