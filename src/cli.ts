@@ -32,7 +32,8 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   },
   write: {
     summary: "Write the plan as migration files in the workspace's migration tool format.",
-    usage: 'column-wizard write --dir DIR [--tool auto|<name>] <plan options>',
+    usage: 'column-wizard write --dir DIR [--tool auto|<name>] [--name NAME] [--non-transactional-runner] [--format text|json] <plan options: --dialect D --server-version V [--rows N] [--bytes N] --table [schema.]name --column "<definition>" [--index] [--unique] [--lock-timeout-ms N]>',
+    run: (argv, io) => import('./cli/write').then((m) => m.run(argv, io)),
   },
   run: {
     summary: 'Run a plan against a database: lock timeouts, retries, throttled batched backfill, resume.',
