@@ -1,0 +1,95 @@
+/**
+ * What the editor shows over a linted file — CodeLens titles, hovers, the "Rewrite as safe phases" text — computed
+ * from a LintResult without vscode, so it is unit-tested. The phases come from the planner (`planColumn`). Pure.
+ */
+import type { Impact } from '../rules';
+import type { ColumnSpec, Plan, TableFacts, TableRef } from '../types';
+import type { AnalyzedStatement, LintFinding, LintResult } from './analyze';
+
+/** The statement whose text range holds `offset` (ends inclusive, so a cursor right after `;` still counts). */
+export function statementAt(result: LintResult, offset: number): AnalyzedStatement | undefined {
+  return result.statements.find((s) => s.start <= offset && offset <= s.end + 1);
+}
+
+export function blocksText(b: Impact['blocks']): string {
+  return b.reads && b.writes ? 'blocks reads+writes' : b.writes ? 'blocks writes' : b.reads ? 'blocks reads' : 'blocks nothing';
+}
+
+/** `ACCESS EXCLUSIVE · blocks reads+writes · rewrite · 20,000 rows`; undefined for statements with no lock impact. */
+export function lensTitle(s: AnalyzedStatement): string | undefined {
+  if (s.parsed.kind !== 'alter-table' && s.parsed.kind !== 'create-index') return undefined;
+  const i = s.strongest;
+  if (!i) return undefined;
+  const parts = [i.algorithm ? `${i.algorithm}${i.lock === 'NONE' ? '' : ` · LOCK ${i.lock}`}` : i.lock, blocksText(i.blocks)];
+  if (i.rewrite) parts.push('rewrite');
+  else if (i.scan) parts.push('scans');
+  if (s.newTable) parts.push('new table');
+  else if (s.rows !== undefined) parts.push(`${s.rows.toLocaleString('en-US')} rows`);
+  return parts.join(' · ');
+}
+
+/** Markdown for a hover over a statement: each operation's lock and why, then the findings with their fixes. */
+export function hoverMarkdown(s: AnalyzedStatement, findings: readonly LintFinding[]): string {
+  const lines: string[] = [];
+  for (const { op, impact } of s.operations) {
+    lines.push(`**${op.op}** — ${impact.lock}${impact.algorithm ? ` (${impact.algorithm})` : ''}, ${blocksText(impact.blocks)}${impact.rewrite ? ', rewrites the table' : ''}`);
+    lines.push(`${impact.why}.`);
+    if (impact.referencedLock) lines.push(`The referenced table is locked ${impact.referencedLock}.`);
+    lines.push('');
+  }
+  if (s.newTable) lines.push('The table is created earlier in this file, so these locks block nobody.', '');
+  for (const f of findings.filter((x) => x.statement === s.index)) {
+    lines.push(`$(${f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info'}) \`${f.rule}\`: ${f.message}`);
+    if (f.fix) lines.push(`  *Safe alternative:* ${f.fix}`);
+  }
+  return lines.join('\n').trim();
+}
+
+export interface AddColumnStatement {
+  readonly table: TableRef;
+  readonly spec: ColumnSpec;
+}
+
+/** The table and column of an `ALTER TABLE … ADD COLUMN` with exactly one subcommand — the statements the planner can replace. */
+export function addColumnOf(s: AnalyzedStatement, defaultSchema: string): AddColumnStatement | undefined {
+  if (s.parsed.kind !== 'alter-table' || s.parsed.actions.length !== 1 || !s.parsed.table) return undefined;
+  const a = s.parsed.actions[0]!;
+  if (a.kind !== 'add-column') return undefined;
+  return { table: { schema: s.parsed.table.schema ?? defaultSchema, name: s.parsed.table.name }, spec: a.spec };
+}
+
+/** Facts for planning when no connection says more: a populated table of unknown size (so no safety step is skipped). */
+export function unknownSizeFacts(table: TableRef): TableFacts {
+  return { table, rows: 1, bytes: 8192 };
+}
+
+/**
+ * The plan as one SQL text to put in place of the statement: each phase and step with its lock impact as comments,
+ * the lock timeout before each DDL step, and the steps that must run outside a transaction called out.
+ */
+export function phasedSql(plan: Plan, sizeKnown: boolean): string {
+  const out: string[] = [
+    `-- Column Wizard: ${plan.column.name} on ${plan.table.schema ? `${plan.table.schema}.` : ''}${plan.table.name}, ${plan.dialect} ${plan.serverVersion}, in ${plan.phases.length} phase(s).`,
+  ];
+  if (!sizeKnown) out.push('-- Table size unknown (no connection): planned as a populated table; durations not estimated.');
+  plan.phases.forEach((phase, i) => {
+    out.push('', `-- Phase ${i + 1} (${phase.kind}): ${phase.title}${phase.transactional ? '' : ' — must run OUTSIDE a transaction: give it its own migration with the tool\'s no-transaction switch'}`);
+    for (const step of phase.steps) {
+      const impact = `${step.lock}${step.algorithm ? ` (${step.algorithm})` : ''}, ${blocksText(step.blocks)}${step.rewrite ? ', rewrite' : ''}`;
+      const time = sizeKnown ? `, ~${formatSeconds(step.estimate.lockSeconds)} locked` : '';
+      out.push(`-- ${impact}${time}: ${step.why.replace(/[\r\n]+/g, ' ')}`);
+      if (step.unavoidable) out.push(`-- unavoidable: ${step.unavoidable.replace(/[\r\n]+/g, ' ')}`);
+      if (step.lockTimeoutSql) out.push(`${step.lockTimeoutSql};`);
+      if (step.backfill) out.push('-- repeat this batch until it updates 0 rows (the runner does this, throttled):');
+      out.push(step.sql.trim().endsWith(';') ? step.sql.trim() : `${step.sql.trim()};`);
+    }
+  });
+  for (const w of plan.warnings) out.push('', `-- ${w.severity}: ${w.message.replace(/[\r\n]+/g, ' ')}`);
+  return out.join('\n');
+}
+
+function formatSeconds(s: number): string {
+  if (s < 1) return `${Math.max(0.1, Math.round(s * 10) / 10)} s`;
+  if (s < 120) return `${Math.round(s)} s`;
+  return `${Math.round(s / 60)} min`;
+}

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { lintSql, type LintOptions } from '../../../src/core/lint/analyze';
+import { loadParsers, type Parsers } from '../../../src/core/lint/parsers';
+import { addColumnOf, hoverMarkdown, lensTitle, phasedSql, statementAt, unknownSizeFacts } from '../../../src/core/lint/preview';
+import { planColumn } from '../../../src/core/plan';
+
+let parsers: Parsers;
+before(async () => {
+  parsers = await loadParsers();
+});
+const pg15: LintOptions = { target: { dialect: 'postgres', version: '15' } };
+
+describe('editor previews', () => {
+  it('CodeLens titles show the lock, what it blocks, rewrite and rows', () => {
+    const sql = "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN t uuid DEFAULT gen_random_uuid();\nCREATE INDEX CONCURRENTLY i ON users (t);\nCREATE TABLE n (id int);\nCREATE INDEX j ON n (id);";
+    const r = lintSql(sql, { ...pg15, facts: (t) => (t.name === 'users' ? { table: { schema: 'public', name: 'users' }, rows: 20000, bytes: 1e6 } : undefined) }, parsers);
+    assert.deepEqual(r.statements.map(lensTitle), [
+      undefined,
+      'ACCESS EXCLUSIVE · blocks reads+writes · rewrite · 20,000 rows',
+      'SHARE UPDATE EXCLUSIVE · blocks nothing · scans · 20,000 rows',
+      undefined,
+      'SHARE · blocks writes · scans · new table',
+    ]);
+    const my = lintSql('ALTER TABLE o ADD COLUMN c int, ALGORITHM=INSTANT;', { target: { dialect: 'mysql', version: '8.0.36' } }, parsers);
+    assert.equal(lensTitle(my.statements[0]!), 'INSTANT · blocks nothing');
+  });
+
+  it('finds the statement under the cursor and explains it in a hover', () => {
+    const sql = 'SELECT 1;\nCREATE INDEX i ON t (c);';
+    const r = lintSql(sql, pg15, parsers);
+    const s = statementAt(r, sql.indexOf('INDEX'))!;
+    assert.equal(s.index, 1);
+    assert.equal(statementAt(r, sql.length)?.index, 1, 'the end of the statement still counts');
+    const md = hoverMarkdown(s, r.findings);
+    assert.match(md, /\*\*create-index\*\* — SHARE, blocks writes/);
+    assert.match(md, /`index-not-concurrent`/);
+    assert.match(md, /Safe alternative:\* CREATE INDEX CONCURRENTLY i ON/);
+  });
+
+  it('"Rewrite as safe phases" replaces a rewriting ADD COLUMN with the planner\'s phases, which lint clean of that rule', () => {
+    const r = lintSql('ALTER TABLE users ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();', pg15, parsers);
+    const a = addColumnOf(r.statements[0]!, '')!;
+    assert.deepEqual(a.table, { schema: '', name: 'users' });
+    const text = phasedSql(planColumn(a.spec, unknownSizeFacts(a.table), pg15.target), false);
+    assert.match(text, /Table size unknown/);
+    assert.match(text, /ALTER TABLE "users" ADD COLUMN "token" uuid;/);
+    assert.match(text, /UPDATE "users" SET "token" = gen_random_uuid\(\)/);
+    assert.match(text, /VALIDATE CONSTRAINT/);
+    const again = lintSql(text, pg15, parsers);
+    const rules = new Set(again.findings.map((f) => f.rule));
+    for (const bad of ['add-column-rewrite', 'add-column-required', 'set-not-null-scan', 'constraint-not-valid-missing', 'missing-lock-timeout', 'syntax-error']) {
+      assert.ok(!rules.has(bad as never), `the rewrite still triggers ${bad}: ${again.findings.map((f) => f.message).join(' | ')}`);
+    }
+  });
+
+  it('only single ADD COLUMN statements can be rewritten', () => {
+    const r = lintSql('ALTER TABLE t ADD COLUMN a int, ADD COLUMN b int; CREATE INDEX i ON t (a);', pg15, parsers);
+    assert.equal(addColumnOf(r.statements[0]!, 'public'), undefined);
+    assert.equal(addColumnOf(r.statements[1]!, 'public'), undefined);
+  });
+});
