@@ -15,8 +15,10 @@ export const golangMigrate: MigrationWriter = {
       order: 'numeric',
       render: (u, v) => {
         const asComment = u.nonTransactional;
-        const up = [...sqlLines(u.up, { lockTimeoutAsComment: asComment }), ''].join('\n');
-        const down = [...(u.down.length ? sqlLines(u.down, { lockTimeoutAsComment: asComment }) : ['-- nothing to undo in this phase']), ''].join('\n');
+        // PostgreSQL runs the file as one implicit transaction anyway; saying BEGIN/COMMIT makes it explicit (and visible to linters).
+        const wrap = (lines: string[]) => (plan.dialect === 'postgres' && !u.nonTransactional ? ['BEGIN;', ...lines, 'COMMIT;'] : lines);
+        const up = [...wrap(sqlLines(u.up, { lockTimeoutAsComment: asComment })), ''].join('\n');
+        const down = [...(u.down.length ? wrap(sqlLines(u.down, { lockTimeoutAsComment: asComment })) : ['-- nothing to undo in this phase']), ''].join('\n');
         return { files: [{ name: `${v}_${u.slug}.up.sql`, content: up }, { name: `${v}_${u.slug}.down.sql`, content: down }] };
       },
     });
