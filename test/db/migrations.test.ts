@@ -3,7 +3,7 @@
  * with the requested type, default, NOT NULL and index, every existing row is backfilled; after rolling back it is gone.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { DatabaseClient } from '../../src/db/client';
