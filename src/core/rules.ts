@@ -150,6 +150,7 @@ export function instantAddProblem(spec: ColumnSpec, target: Target, facts?: Tabl
     if (!maria && !/^current_timestamp(\(\d*\))?$/i.test(spec.default.sql.trim())) return 'MySQL does not add a column with an expression DEFAULT instantly';
     if (maria && vol !== 'immutable' && vol !== 'stable') return 'MariaDB evaluates an instantly added non-constant DEFAULT once and gives that one value to every existing row (it refuses UUID() and copies)';
   }
+  if (facts?.engine && !/^innodb$/i.test(facts.engine)) return `the table uses the ${facts.engine} engine; only InnoDB adds columns instantly`;
   const indexes = facts?.indexes ?? [];
   if (indexes.some((i) => i.method.toUpperCase() === 'FULLTEXT')) return 'the table has a FULLTEXT index (hidden FTS_DOC_ID column)';
   if (facts?.rowFormat && facts.rowFormat.toUpperCase() === 'COMPRESSED') return 'the table uses ROW_FORMAT=COMPRESSED';
@@ -163,6 +164,8 @@ export function instantAddProblem(spec: ColumnSpec, target: Target, facts?: Tabl
 
 /** Why the same ADD COLUMN cannot run `ALGORITHM=INPLACE, LOCK=NONE` (a rebuild that lets DML continue), or null. */
 export function onlineAddProblem(spec: ColumnSpec, target: Target, facts?: TableFacts): { algorithm: MysqlAlgorithm; lock: 'SHARED' | 'EXCLUSIVE'; reason: string } | null {
+  // Probed on MariaDB 10.11: an Aria table refuses INSTANT and INPLACE for ADD COLUMN; only COPY is accepted.
+  if (facts?.engine && !/^innodb$/i.test(facts.engine)) return { algorithm: 'COPY', lock: 'SHARED', reason: `the ${facts.engine} engine has no online ALTER: the table is copied while writes are blocked` };
   if (spec.generated?.stored) return { algorithm: 'COPY', lock: 'SHARED', reason: 'a STORED generated column is added by a table copy that blocks writes' };
   if (spec.autoIncrement) return { algorithm: 'INPLACE', lock: 'SHARED', reason: 'adding an AUTO_INCREMENT column requires a lock that blocks writes' };
   if (spec.check) return { algorithm: 'COPY', lock: 'SHARED', reason: 'a CHECK constraint is verified by a table copy that blocks writes' };

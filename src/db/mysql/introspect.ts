@@ -65,23 +65,28 @@ export async function tableFacts(db: Queryable, table: TableRef, mariadb: boolea
   }
   const indexes = [...byName.values()];
 
-  const cons = await db.query<{ name: string; type: string; check: string | null }>(
-    `SELECT tc.CONSTRAINT_NAME AS name, tc.CONSTRAINT_TYPE AS type, cc.CHECK_CLAUSE AS \`check\`
-       FROM information_schema.TABLE_CONSTRAINTS tc
-       LEFT JOIN information_schema.CHECK_CONSTRAINTS cc ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
-             ${mariadb ? 'AND cc.TABLE_NAME = tc.TABLE_NAME' : ''} AND tc.CONSTRAINT_TYPE = 'CHECK'
-      WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ? ORDER BY tc.CONSTRAINT_NAME`, p);
+  // Every information_schema query names TABLE_SCHEMA and TABLE_NAME as constants: MariaDB then opens only this
+  // table instead of every table on the server (an OR over referenced tables made it scan them all).
+  const cons = await db.query<{ name: string; type: string }>(
+    `SELECT CONSTRAINT_NAME AS name, CONSTRAINT_TYPE AS type FROM information_schema.TABLE_CONSTRAINTS
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY CONSTRAINT_NAME`, p);
+  const checks = new Map((await db.query<{ name: string; clause: string }>(mariadb
+    ? 'SELECT CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?'
+    : `SELECT cc.CONSTRAINT_NAME AS name, cc.CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS cc
+         JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME
+        WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ? AND tc.CONSTRAINT_TYPE = 'CHECK'`, p)).map((c) => [c.name, c.clause]));
   const kinds: Record<string, ConstraintFacts['kind']> = { 'PRIMARY KEY': 'primary', UNIQUE: 'unique', 'FOREIGN KEY': 'foreign', CHECK: 'check' };
   const constraints = cons.filter((c) => kinds[c.type]).map((c): ConstraintFacts => ({
-    name: c.name, kind: kinds[c.type]!, definition: c.type === 'CHECK' ? `CHECK (${c.check ?? ''})` : c.type, validated: true,
+    name: c.name, kind: kinds[c.type]!, definition: c.type === 'CHECK' ? `CHECK (${checks.get(c.name) ?? ''})` : c.type, validated: true,
   }));
 
-  const keyRows = await db.query<{ name: string; s: string; t: string; c: string; rs: string; rt: string; rc: string }>(
+  const outRows = await db.query<KeyRow>(
     `SELECT CONSTRAINT_NAME AS name, TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS c,
             REFERENCED_TABLE_SCHEMA AS rs, REFERENCED_TABLE_NAME AS rt, REFERENCED_COLUMN_NAME AS rc
        FROM information_schema.KEY_COLUMN_USAGE
-      WHERE REFERENCED_TABLE_NAME IS NOT NULL AND ((TABLE_SCHEMA = ? AND TABLE_NAME = ?) OR (REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?))
-      ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION`, [...p, ...p]);
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND REFERENCED_TABLE_NAME IS NOT NULL
+      ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION`, p);
+  const keyRows = [...outRows, ...await incomingKeys(db, table, mariadb)];
   const group = (out: boolean): ForeignKeyFacts[] => {
     const m = new Map<string, { name: string; columns: string[]; refTable: TableRef; refColumns: string[] }>();
     for (const k of keyRows) {
@@ -118,6 +123,31 @@ export async function tableFacts(db: Queryable, table: TableRef, mariadb: boolea
     lockRisks: await lockRisks(db, table, options.longTransactionSeconds ?? 60),
     replication: await replication(db),
   };
+}
+
+interface KeyRow { name: string; s: string; t: string; c: string; rs: string; rt: string; rc: string }
+
+/**
+ * Foreign keys that reference the table. MariaDB: InnoDB's own dictionary (INNODB_SYS_FOREIGN*), which answers without
+ * opening every table; MySQL 8: KEY_COLUMN_USAGE, a view over its data dictionary, which is just as cheap.
+ */
+async function incomingKeys(db: Queryable, table: TableRef, mariadb: boolean): Promise<KeyRow[]> {
+  if (!mariadb) {
+    return db.query<KeyRow>(
+      `SELECT CONSTRAINT_NAME AS name, TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS c,
+              REFERENCED_TABLE_SCHEMA AS rs, REFERENCED_TABLE_NAME AS rt, REFERENCED_COLUMN_NAME AS rc
+         FROM information_schema.KEY_COLUMN_USAGE WHERE REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?
+        ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION`, [table.schema, table.name]);
+  }
+  // Names are stored as 'db/name' in the server's filename encoding; plain ASCII names are stored as written.
+  const rows = await db.query<{ id: string; forName: string; refName: string; fc: string; rc: string }>(
+    `SELECT f.ID AS id, f.FOR_NAME AS forName, f.REF_NAME AS refName, c.FOR_COL_NAME AS fc, c.REF_COL_NAME AS rc
+       FROM information_schema.INNODB_SYS_FOREIGN f JOIN information_schema.INNODB_SYS_FOREIGN_COLS c ON c.ID = f.ID
+      WHERE f.REF_NAME = ? ORDER BY f.ID, c.POS`, [`${table.schema}/${table.name}`]);
+  return rows.map((r) => {
+    const [s = '', t = ''] = r.forName.split('/');
+    return { name: r.id.split('/').slice(1).join('/'), s, t, c: r.fc, rs: table.schema, rt: table.name, rc: r.rc };
+  });
 }
 
 /** MySQL ≥ 8.0.29 counts instant add/drop row versions (64 allowed); older servers and MariaDB have no such column. */
