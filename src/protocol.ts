@@ -102,11 +102,14 @@ export interface RefreshFactsNotification { readonly type: 'refreshFacts' }
 export interface InitNotification { readonly type: 'init'; readonly context: WizardContext; readonly draft: ColumnDraft | null }
 /** host → webview: the table's facts were re-read; the webview re-plans. */
 export interface DidChangeContextNotification { readonly type: 'didChangeContext'; readonly context: WizardContext }
+/** host → webview: the plan of `revision` after probes on the server checked its steps (`Step.verified` filled in). */
+export interface DidVerifyPlanNotification { readonly type: 'didVerifyPlan'; readonly revision: number; readonly plan: Plan }
 /** host → webview: progress or an outcome the user should see (e.g. "3 files written"). */
 export interface StatusNotification { readonly type: 'status'; readonly level: Severity; readonly message: string }
 
 export type WebviewMessage = ReadyNotification | DidChangeDraftNotification | RefreshFactsNotification | RequestMessage;
-export type HostMessage = InitNotification | DidChangeContextNotification | StatusNotification | ResponseMessage;
+export type HostMessage = InitNotification | DidChangeContextNotification | DidVerifyPlanNotification | StatusNotification | ResponseMessage;
+export type HostNotification = Exclude<HostMessage, ResponseMessage>;
 
 // ───────────────────────────── validation ─────────────────────────────
 
@@ -376,6 +379,7 @@ export function parseHostMessage(raw: unknown): ParseResult<HostMessage> {
     switch (type) {
       case 'init': return { type, context: checkContext(o.context, 'init.context'), draft: o.draft === null ? null : checkDraft(o.draft, 'init.draft') };
       case 'didChangeContext': return { type, context: checkContext(o.context, 'didChangeContext.context') };
+      case 'didVerifyPlan': return { type, revision: int(o, 'revision', 'didVerifyPlan'), plan: plan(o.plan, 'didVerifyPlan.plan') };
       case 'status': return { type, level: oneOf(o, 'level', SEVERITIES, 'status'), message: str(o, 'message', 'status') };
       case 'response': {
         const m = method(o, 'response');

@@ -178,6 +178,13 @@ function onMessage(msg: HostMessage): void {
       setStatus('info', 'Table facts refreshed.');
       schedulePlan(0);
       break;
+    case 'didVerifyPlan':
+      // Probes confirmed (or corrected) the steps of the plan on screen; an older revision's answer is dropped.
+      if (latest && msg.revision === revision && latest.revision === revision) {
+        latest = { ...latest, plan: msg.plan };
+        renderPlan(planRoot, msg.plan);
+      }
+      break;
     case 'status': setStatus(msg.level, msg.message); break;
     case 'response':
       if (!settle(msg)) console.error(`[column-wizard] response ${msg.id} (${msg.method}) answers no pending request`);

@@ -114,14 +114,16 @@ function warningView(w: Finding): HTMLElement {
 /** Render the plan into `root`, replacing what was there in one step. */
 export function renderPlan(root: HTMLElement, plan: Plan): void {
   const steps = flatten(plan);
+  // Findings about a field are shown next to that field; the list here keeps the rest.
+  const warnings = plan.warnings.filter((w) => w.field === undefined);
   replaceChildren(root, [
     el('p', { class: 'plan-summary', id: 'plan-summary' }, summary(plan, steps)),
     el('h2', {}, 'Lock impact'),
     chart(steps),
     el('h2', {}, 'Phases'),
     el('ol', { class: 'phases' }, ...plan.phases.map(phaseView)),
-    plan.warnings.length ? el('h2', {}, 'Warnings') : null,
-    plan.warnings.length ? el('ul', { class: 'warnings' }, ...plan.warnings.map(warningView)) : null,
+    warnings.length ? el('h2', {}, 'Warnings') : null,
+    warnings.length ? el('ul', { class: 'warnings' }, ...warnings.map(warningView)) : null,
     plan.rollout.length ? el('h2', {}, 'Rollout checklist') : null,
     plan.rollout.length ? el('ul', { class: 'rollout' }, ...plan.rollout.map((r) => el('li', {}, el('span', { class: 'box', attrs: { 'aria-hidden': 'true' } }, '☐ '), r))) : null,
   ]);

@@ -8,6 +8,7 @@ export const COMMANDS = {
   removeConnection: 'columnWizard.removeConnection',
   checkDrift: 'columnWizard.checkDrift',
   showLog: 'columnWizard.showLog',
+  refreshConnections: 'columnWizard.refreshConnections',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { COMMANDS } from '../../src/extension/commandIds';
 
@@ -39,5 +39,25 @@ describe('package.json manifest', () => {
   it('never offers a password setting', () => {
     const text = JSON.stringify(manifest.contributes.configuration);
     assert.doesNotMatch(text, /"password"/i);
+  });
+  it('puts the Connections view in its own activity-bar container, with menus that name contributed commands', () => {
+    const c = manifest.contributes;
+    const container = c.viewsContainers.activitybar.find((v: { id: string }) => v.id === 'columnWizard');
+    assert.ok(container, 'no columnWizard activity-bar container');
+    assert.ok(existsSync(container.icon), `missing icon ${container.icon}`);
+    assert.deepEqual(c.views.columnWizard.map((v: { id: string }) => v.id), ['columnWizard.connections']);
+    assert.ok(manifest.activationEvents.includes('onView:columnWizard.connections'));
+    const commands = new Set(Object.values(COMMANDS));
+    const items = [...c.menus['view/title'], ...c.menus['view/item/context']] as { command: string; when: string }[];
+    for (const item of items) {
+      assert.ok(commands.has(item.command as never), `menu names unknown command ${item.command}`);
+      assert.match(item.when, /view == columnWizard\.connections/);
+    }
+    // The tree's context values (src/extension/tree.ts) drive the item menus.
+    assert.ok(items.some((i) => i.command === COMMANDS.addColumn && /viewItem == table/.test(i.when)), 'Add Column… on a table');
+    assert.ok(items.some((i) => i.command === COMMANDS.removeConnection && /viewItem == connection/.test(i.when)), 'Remove Connection on a connection');
+    const tree = readFileSync('src/extension/tree.ts', 'utf8');
+    for (const v of ['table', 'connection']) assert.match(tree, new RegExp(`contextValue = '${v}'`));
+    assert.match(c.viewsWelcome[0].contents, /\(command:columnWizard\.addConnection\)/);
   });
 });

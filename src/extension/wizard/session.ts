@@ -4,7 +4,7 @@
  * function; the webview tests run this same class in node against the real page.
  */
 import {
-  parseWebviewMessage, type ColumnDraft, type HostMessage, type PlanResult, type RequestMessage, type RequestMethod, type Requests,
+  parseWebviewMessage, type ColumnDraft, type HostMessage, type HostNotification, type PlanResult, type RequestMessage, type RequestMethod, type Requests,
   type ResponseMessage, type WizardContext,
 } from '../../protocol';
 import type { Severity, TableRef } from '../../core/types';
@@ -13,7 +13,8 @@ import type { Severity, TableRef } from '../../core/types';
 export interface WizardBackend {
   /** The table's context; `refresh` re-reads the facts from the database. */
   context(refresh: boolean): Promise<WizardContext>;
-  computePlan(draft: ColumnDraft): Promise<Omit<PlanResult, 'revision'>>;
+  /** `revision` lets the backend follow up with `didVerifyPlan` for the same revision. */
+  computePlan(draft: ColumnDraft, revision: number): Promise<Omit<PlanResult, 'revision'>>;
   listColumns(table: TableRef): Promise<readonly string[]>;
   writeMigration(draft: ColumnDraft): Promise<readonly string[]>;
   runMigration(draft: ColumnDraft): Promise<{ readonly started: boolean; readonly message: string }>;
@@ -42,7 +43,7 @@ export class WizardSession {
     this.draft = initialDraft;
     // A mapped type: a request method without a handler does not compile.
     this.handlers = {
-      computePlan: async ({ draft, revision }) => ({ ...(await backend.computePlan(draft)), revision }),
+      computePlan: async ({ draft, revision }) => ({ ...(await backend.computePlan(draft, revision)), revision }),
       listColumns: async ({ table }) => ({ columns: await backend.listColumns(table) }),
       writeMigration: async ({ draft }) => ({ files: await backend.writeMigration(draft) }),
       runMigration: async ({ draft }) => backend.runMigration(draft),
@@ -79,10 +80,14 @@ export class WizardSession {
     }
   }
 
-  /** A notification to the webview; dropped (and logged) before `ready`, as the page would not hear it. */
-  notify(level: Severity, message: string): void {
+  /** A notification to the webview; dropped before `ready`, as the page would not hear it. */
+  notify(message: HostNotification): void {
     if (!this.ready) return;
-    void this.post({ type: 'status', level, message });
+    void this.post(message);
+  }
+
+  status(level: Severity, message: string): void {
+    this.notify({ type: 'status', level, message });
   }
 
   /** The webview was reloaded (panel re-shown without retained context): wait for its next `ready`. */

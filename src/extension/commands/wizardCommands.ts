@@ -1,0 +1,119 @@
+/** Add Column…, Add / Remove Connection, Write Migration Files and Refresh: the wizard's commands. */
+import * as vscode from 'vscode';
+import type { TableSummary } from '../../db/client';
+import { addConnectionInteractively, type Connections } from '../connections/manager';
+import { describeProfile, type ConnectionProfile } from '../connections/profiles';
+import type { Log } from '../log';
+import { isConnectionNode, isTableNode, tableDescription, type ConnectionsTree } from '../tree';
+import { WizardPanel } from '../wizard/panel';
+
+export interface WizardCommandContext {
+  readonly extension: vscode.ExtensionContext;
+  readonly log: Log;
+  readonly connections: Connections;
+  readonly tree: ConnectionsTree;
+}
+
+const LAST_CONNECTION = 'columnWizard.lastConnection';
+const LAST_TABLE = 'columnWizard.lastTable';
+
+interface Item<T> extends vscode.QuickPickItem { readonly value: T }
+
+/** Most recently used first, then the rest in their own order. */
+function recentFirst<T>(items: Item<T>[], isLast: (v: T) => boolean): Item<T>[] {
+  const i = items.findIndex((x) => isLast(x.value));
+  if (i <= 0) return items;
+  const last = items[i] as Item<T>;
+  return [{ ...last, description: `${last.description ?? ''} · last used`.replace(/^ · /, '') }, ...items.slice(0, i), ...items.slice(i + 1)];
+}
+
+async function pickConnection(ctx: WizardCommandContext, placeHolder: string): Promise<ConnectionProfile | undefined> {
+  const profiles = ctx.connections.list();
+  if (profiles.length === 0) {
+    const add = await vscode.window.showInformationMessage('Column Wizard: no connection yet.', 'Add Connection');
+    return add ? addConnectionInteractively(ctx.connections, ctx.log) : undefined;
+  }
+  const last = ctx.extension.workspaceState.get<string>(LAST_CONNECTION);
+  const items = recentFirst(profiles.map((p) => ({ label: p.name, description: describeProfile(p), value: p })), (p) => p.name === last);
+  const picked = profiles.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'Column Wizard', placeHolder, matchOnDescription: true });
+  return picked?.value;
+}
+
+async function pickTable(ctx: WizardCommandContext, profile: ConnectionProfile): Promise<TableSummary | undefined> {
+  const last = ctx.extension.workspaceState.get<{ connection: string; schema: string; name: string }>(LAST_TABLE);
+  const quickPick = vscode.window.createQuickPick<Item<TableSummary>>();
+  quickPick.title = `Column Wizard: Add Column to a table of ${profile.name}`;
+  quickPick.placeholder = 'Type to search tables';
+  quickPick.matchOnDescription = true;
+  quickPick.busy = true;
+  quickPick.show();
+  try {
+    const tables = await ctx.tree.listTables(profile);
+    if (tables.length === 0) {
+      quickPick.hide();
+      void vscode.window.showWarningMessage(`Column Wizard: ${profile.name} has no tables this user can see.`);
+      return undefined;
+    }
+    quickPick.items = recentFirst(
+      tables.map((t) => ({ label: `${t.schema}.${t.name}`, description: tableDescription(t), value: t })),
+      (t) => last?.connection === profile.name && last.schema === t.schema && last.name === t.name,
+    );
+    quickPick.busy = false;
+    return await new Promise<TableSummary | undefined>((resolve) => {
+      quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0]?.value));
+      quickPick.onDidHide(() => resolve(undefined));
+    });
+  } catch (err) {
+    quickPick.hide();
+    throw err;
+  } finally {
+    quickPick.dispose();
+  }
+}
+
+/** From the tree (a table node) or the palette (connection and table QuickPicks, remembering the last choice). */
+export async function addColumn(ctx: WizardCommandContext, arg?: unknown): Promise<void> {
+  let profile: ConnectionProfile | undefined;
+  let table: { schema: string; name: string } | undefined;
+  if (isTableNode(arg)) {
+    profile = arg.profile;
+    table = arg.table;
+  } else {
+    profile = await pickConnection(ctx, 'Connection of the table to add a column to');
+    if (!profile) return;
+    table = await pickTable(ctx, profile);
+  }
+  if (!profile || !table) return;
+  await ctx.extension.workspaceState.update(LAST_CONNECTION, profile.name);
+  await ctx.extension.workspaceState.update(LAST_TABLE, { connection: profile.name, schema: table.schema, name: table.name });
+  WizardPanel.show(ctx, profile, { schema: table.schema, name: table.name });
+}
+
+export async function addConnection(ctx: WizardCommandContext): Promise<void> {
+  await addConnectionInteractively(ctx.connections, ctx.log);
+}
+
+export async function removeConnection(ctx: WizardCommandContext, arg?: unknown): Promise<void> {
+  const profile = isConnectionNode(arg) ? arg.profile : await pickConnection(ctx, 'Connection to remove');
+  if (!profile) return;
+  const yes = await vscode.window.showWarningMessage(
+    `Remove the connection "${profile.name}" (${describeProfile(profile)}) and its stored password?`, { modal: true }, 'Remove');
+  if (yes !== 'Remove') return;
+  await ctx.connections.remove(profile);
+  void vscode.window.showInformationMessage(`Column Wizard: removed "${profile.name}".`);
+}
+
+/** Writes the migration files of the wizard in front (its current draft). */
+export async function writeMigration(): Promise<void> {
+  const panel = WizardPanel.current();
+  if (!panel) {
+    void vscode.window.showInformationMessage('Column Wizard: open "Add Column…" and describe the column first; Write Migration Files writes its plan.');
+    return;
+  }
+  const paths = await panel.writeMigration();
+  void vscode.window.showInformationMessage(`Column Wizard: wrote ${paths.join(', ')}`);
+}
+
+export function refreshConnections(ctx: WizardCommandContext): void {
+  void ctx.connections.closeAll().then(() => ctx.tree.refresh());
+}

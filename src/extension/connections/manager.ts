@@ -1,0 +1,192 @@
+import * as vscode from 'vscode';
+import { connect, type DatabaseClient, type ServerInfo } from '../../db/client';
+import type { Dialect } from '../../core/types';
+import type { Log } from '../log';
+import type { Secrets } from '../secrets';
+import { deleteProfile, onSettingsChange, readSettings, saveProfile } from '../settings';
+import {
+  DEFAULT_PORT, describeProfile, envCandidates, parseDotEnv, toConnectionOptions, type ConnectionProfile, type EnvCandidate,
+} from './profiles';
+
+const LOG = 'connections';
+
+/**
+ * The saved connections and one open client per connection, opened on first use (the driver module loads then,
+ * never at activation) and closed when the profile changes, is removed, or the extension stops.
+ */
+export class Connections implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly clients = new Map<string, Promise<DatabaseClient>>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly secrets: Secrets, private readonly log: Log) {
+    this.subscriptions.push(this.changed, onSettingsChange(() => {
+      void this.closeAll();
+      const problems = readSettings().connectionProblems;
+      for (const p of problems) this.log.warn(LOG, p);
+      this.changed.fire();
+    }));
+  }
+
+  list(): readonly ConnectionProfile[] {
+    return readSettings().connections;
+  }
+
+  find(name: string): ConnectionProfile | undefined {
+    return this.list().find((p) => p.name === name);
+  }
+
+  /** The shared client of a profile; a failed attempt is forgotten so the next call retries. */
+  client(profile: ConnectionProfile): Promise<DatabaseClient> {
+    let c = this.clients.get(profile.name);
+    if (!c) {
+      c = this.open(profile);
+      this.clients.set(profile.name, c);
+      c.catch(() => this.clients.delete(profile.name));
+    }
+    return c;
+  }
+
+  /** A client of its own (for a wizard panel), closed by the caller. */
+  async open(profile: ConnectionProfile): Promise<DatabaseClient> {
+    const password = await this.secrets.getPassword(profile.name);
+    this.log.info(LOG, `connecting to ${describeProfile(profile)}`);
+    return connect(toConnectionOptions(profile, password, { lockTimeoutMs: readSettings().lockTimeoutMs }));
+  }
+
+  /** Connect, read the server version, disconnect: what Add Connection checks before saving. */
+  async test(profile: ConnectionProfile, password: string | undefined): Promise<ServerInfo> {
+    const client = await connect(toConnectionOptions(profile, password));
+    try {
+      return await client.serverInfo();
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(all.map(async (c) => (await c.catch(() => null))?.close().catch(() => undefined)));
+  }
+
+  /** Remove the profile from settings and its password from secret storage. */
+  async remove(profile: ConnectionProfile): Promise<void> {
+    const c = this.clients.get(profile.name);
+    this.clients.delete(profile.name);
+    await (await c?.catch(() => null))?.close().catch(() => undefined);
+    await deleteProfile(profile.name);
+    await this.secrets.deletePassword(profile.name);
+    this.log.info(LOG, `removed connection "${profile.name}" and its stored password`);
+    this.changed.fire();
+  }
+
+  /** Test, then save the profile and its password. Throws with the reason the test failed. */
+  async save(profile: ConnectionProfile, password: string | undefined, scope: vscode.ConfigurationTarget): Promise<ServerInfo> {
+    const info = await this.test(profile, password);
+    // The server knows best whether "mysql" is MySQL or MariaDB.
+    const saved = profile.dialect !== 'postgres' && info.dialect !== profile.dialect ? { ...profile, dialect: info.dialect } : profile;
+    await this.secrets.setPassword(saved.name, password);
+    await saveProfile(saved, scope);
+    this.log.info(LOG, `saved connection "${saved.name}" (${describeProfile(saved)}, ${info.dialect} ${info.version})`);
+    this.changed.fire();
+    return info;
+  }
+
+  /** Connections described by `.env` files at the root of the workspace folders. */
+  async envCandidates(): Promise<{ candidates: EnvCandidate[]; problems: string[] }> {
+    const candidates: EnvCandidate[] = [];
+    const problems: string[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const uri = vscode.Uri.joinPath(folder.uri, '.env');
+      let text: string;
+      try {
+        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      } catch {
+        continue;
+      }
+      const found = envCandidates(parseDotEnv(text), folder.name);
+      candidates.push(...found.candidates);
+      problems.push(...found.problems.map((p) => `${folder.name}/.env: ${p}`));
+    }
+    const taken = new Set(this.list().map((p) => p.name));
+    return { candidates: candidates.filter((c) => !taken.has(c.profile.name)), problems };
+  }
+
+  dispose(): void {
+    void this.closeAll();
+    for (const d of this.subscriptions) d.dispose();
+  }
+}
+
+// ───────────── the Add Connection dialogue ─────────────
+
+interface Pick<T> extends vscode.QuickPickItem { readonly value: T }
+
+async function ask(prompt: string, value: string, validate?: (v: string) => string | undefined, password = false): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    title: 'Column Wizard: Add Connection', prompt, value, password, ignoreFocusOut: true,
+    ...(validate ? { validateInput: validate } : {}),
+  });
+}
+
+/** Ask for a connection (or offer the workspace's .env ones), test it, and save it. Returns the saved profile. */
+export async function addConnectionInteractively(connections: Connections, log: Log): Promise<ConnectionProfile | undefined> {
+  const { candidates, problems } = await connections.envCandidates();
+  for (const p of problems) log.warn(LOG, p);
+  let profile: ConnectionProfile | undefined;
+  let password: string | undefined;
+  if (candidates.length > 0) {
+    const picked = await vscode.window.showQuickPick<Pick<EnvCandidate | null>>([
+      ...candidates.map((c) => ({ label: `$(file) ${c.profile.name}`, description: describeProfile(c.profile), detail: `from .env (${c.source})${c.password ? ', password included' : ''}`, value: c })),
+      { label: '$(add) Enter the connection details…', value: null },
+    ], { title: 'Column Wizard: Add Connection', placeHolder: 'Import a connection found in .env, or enter one', ignoreFocusOut: true });
+    if (!picked) return undefined;
+    if (picked.value) {
+      profile = picked.value.profile;
+      password = picked.value.password;
+    }
+  }
+  if (!profile) {
+    const dialect = await vscode.window.showQuickPick<Pick<Dialect>>([
+      { label: 'PostgreSQL', value: 'postgres' }, { label: 'MySQL', value: 'mysql' }, { label: 'MariaDB', value: 'mariadb' },
+    ], { title: 'Column Wizard: Add Connection', placeHolder: 'Database server', ignoreFocusOut: true });
+    if (!dialect) return undefined;
+    const d = dialect.value;
+    const host = await ask('Host', '127.0.0.1', (v) => (v.trim() ? undefined : 'Enter a host name or address.'));
+    if (host === undefined) return undefined;
+    const port = await ask('Port', String(DEFAULT_PORT[d]), (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? undefined : 'A port is a whole number from 1 to 65535.'));
+    if (port === undefined) return undefined;
+    const database = await ask(d === 'postgres' ? 'Database' : 'Database (schema)', d === 'postgres' ? 'postgres' : '', (v) => (v.trim() ? undefined : 'Enter the database name.'));
+    if (database === undefined) return undefined;
+    const user = await ask('User', d === 'postgres' ? 'postgres' : 'root', (v) => (v.trim() ? undefined : 'Enter the user name.'));
+    if (user === undefined) return undefined;
+    password = await ask('Password (kept in VS Code\'s secret storage; leave empty for none)', '', undefined, true);
+    if (password === undefined) return undefined;
+    const ssl = await vscode.window.showQuickPick<Pick<boolean>>([{ label: 'No TLS', value: false }, { label: 'Require TLS', value: true }], { title: 'Column Wizard: Add Connection', placeHolder: 'TLS', ignoreFocusOut: true });
+    if (!ssl) return undefined;
+    profile = { name: '', dialect: d, host: host.trim(), port: Number(port), database: database.trim(), user: user.trim(), ssl: ssl.value, allowRun: false };
+  }
+  const taken = new Set(connections.list().map((p) => p.name));
+  const name = await ask('Name of this connection', profile.name || `${profile.database}@${profile.host}`, (v) => (!v.trim() ? 'Give the connection a name.' : taken.has(v.trim()) ? `A connection named "${v.trim()}" exists; choose another name or remove it first.` : undefined));
+  if (name === undefined) return undefined;
+  const scope = vscode.workspace.workspaceFolders?.length
+    ? await vscode.window.showQuickPick<Pick<vscode.ConfigurationTarget>>([
+      { label: 'User settings', description: 'available in every workspace', value: vscode.ConfigurationTarget.Global },
+      { label: 'Workspace settings', description: 'this workspace only', value: vscode.ConfigurationTarget.Workspace },
+    ], { title: 'Column Wizard: Add Connection', placeHolder: 'Where to save the profile (the password always goes to secret storage)', ignoreFocusOut: true })
+    : { value: vscode.ConfigurationTarget.Global };
+  if (!scope) return undefined;
+  const final = { ...profile, name: name.trim() };
+  try {
+    const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Testing ${describeProfile(final)}…` }, () => connections.save(final, password, scope.value));
+    void vscode.window.showInformationMessage(`Column Wizard: connected to ${info.dialect} ${info.version}; saved "${final.name}".`);
+    return final;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log.warn(LOG, `test of "${final.name}" failed: ${message}`);
+    void vscode.window.showErrorMessage(`Column Wizard: the connection was not saved. ${message}`);
+    return undefined;
+  }
+}

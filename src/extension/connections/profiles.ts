@@ -1,0 +1,195 @@
+/**
+ * Connection profiles as stored in `columnWizard.connections`, and the `.env` import. Pure (no vscode), so unit tests
+ * cover it. Passwords are never part of a profile: they live in VS Code's secret storage under the profile's name.
+ */
+import type { Dialect } from '../../core/types';
+import type { ConnectionOptions } from '../../db/connection';
+
+export interface ConnectionProfile {
+  readonly name: string;
+  readonly dialect: Dialect;
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly ssl: boolean;
+  /** Run Migration is offered on this connection (always on for a local host). */
+  readonly allowRun: boolean;
+}
+
+export const DEFAULT_PORT: Record<Dialect, number> = { postgres: 5432, mysql: 3306, mariadb: 3306 };
+const DIALECTS: readonly Dialect[] = ['postgres', 'mysql', 'mariadb'];
+
+export function isLocalHost(host: string): boolean {
+  return host === 'localhost' || host === '127.0.0.1' || host === '::1' || host.startsWith('/');
+}
+
+/** Read the setting's array: the valid profiles, and a sentence for each entry that is not one. */
+export function parseProfiles(raw: unknown): { profiles: ConnectionProfile[]; problems: string[] } {
+  const profiles: ConnectionProfile[] = [];
+  const problems: string[] = [];
+  if (!Array.isArray(raw)) return { profiles, problems: raw === undefined ? [] : ['columnWizard.connections must be an array of profiles'] };
+  raw.forEach((entry: unknown, i) => {
+    const at = `columnWizard.connections[${i}]`;
+    if (typeof entry !== 'object' || entry === null) { problems.push(`${at} is not an object`); return; }
+    const e = entry as Record<string, unknown>;
+    const name = typeof e.name === 'string' ? e.name.trim() : '';
+    if (!name) { problems.push(`${at} has no "name"`); return; }
+    if (typeof e.dialect !== 'string' || !(DIALECTS as readonly string[]).includes(e.dialect)) {
+      problems.push(`${at} ("${name}"): "dialect" must be one of ${DIALECTS.join(', ')}`); return;
+    }
+    const dialect = e.dialect as Dialect;
+    if (typeof e.host !== 'string' || e.host.trim() === '') { problems.push(`${at} ("${name}"): "host" is missing`); return; }
+    if (typeof e.database !== 'string') { problems.push(`${at} ("${name}"): "database" is missing`); return; }
+    if (e.port !== undefined && (typeof e.port !== 'number' || !Number.isInteger(e.port) || e.port < 1 || e.port > 65535)) {
+      problems.push(`${at} ("${name}"): "port" must be a whole number from 1 to 65535`); return;
+    }
+    if ('password' in e) problems.push(`${at} ("${name}"): a "password" in settings is ignored; passwords live in the secret storage (Add Connection asks for it)`);
+    if (profiles.some((p) => p.name === name)) { problems.push(`${at}: a second profile named "${name}" is ignored`); return; }
+    profiles.push({
+      name,
+      dialect,
+      host: e.host.trim(),
+      port: typeof e.port === 'number' ? e.port : DEFAULT_PORT[dialect],
+      database: e.database,
+      user: typeof e.user === 'string' && e.user ? e.user : dialect === 'postgres' ? 'postgres' : 'root',
+      ssl: e.ssl === true,
+      allowRun: e.allowRun === true,
+    });
+  });
+  return { profiles, problems };
+}
+
+/** The setting entry for a profile (what is written back to settings.json: never a password). */
+export function profileToSetting(p: ConnectionProfile): Record<string, unknown> {
+  return { name: p.name, dialect: p.dialect, host: p.host, port: p.port, database: p.database, user: p.user, ssl: p.ssl, allowRun: p.allowRun };
+}
+
+export function toConnectionOptions(p: ConnectionProfile, password: string | undefined, limits: { lockTimeoutMs?: number } = {}): ConnectionOptions {
+  return {
+    engine: p.dialect === 'postgres' ? 'postgres' : 'mysql',
+    host: p.host,
+    port: p.port,
+    database: p.database,
+    user: p.user,
+    ...(password ? { password } : {}),
+    ssl: p.ssl,
+    ...(limits.lockTimeoutMs ? { lockTimeoutMs: limits.lockTimeoutMs } : {}),
+  };
+}
+
+/** Run Migration is offered when the profile says so, or when the server is on this machine. */
+export function mayRun(p: ConnectionProfile): boolean {
+  return p.allowRun || isLocalHost(p.host);
+}
+
+export function describeProfile(p: ConnectionProfile): string {
+  return `${p.dialect}://${p.user}@${p.host}:${p.port}/${p.database}${p.ssl ? ' (ssl)' : ''}`;
+}
+
+// ───────────── .env import ─────────────
+
+/** `KEY=value` lines of a .env file: `export` prefixes, quotes and `#` comments handled; no interpolation. */
+export function parseDotEnv(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const rawLine of text.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (!line || line.startsWith('#')) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) continue;
+    let value = m[2] ?? '';
+    const q = value[0];
+    if ((q === '"' || q === "'") && value.lastIndexOf(q) > 0) {
+      value = value.slice(1, value.lastIndexOf(q));
+      if (q === '"') value = value.replace(/\\n/g, '\n').replace(/\\"/g, '"');
+    } else {
+      value = value.replace(/\s+#.*$/, '').trim();
+    }
+    out.set(m[1] as string, value);
+  }
+  return out;
+}
+
+/** A connection found in a .env file: a profile to save and, separately, the password to put in secret storage. */
+export interface EnvCandidate {
+  readonly source: string;
+  readonly profile: ConnectionProfile;
+  readonly password?: string;
+}
+
+function fromUrl(url: string, source: string, name: string): EnvCandidate | string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `${source} is not a URL`;
+  }
+  const scheme = u.protocol.replace(/:$/, '');
+  const dialect: Dialect | undefined = scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : scheme === 'mysql' ? 'mysql' : scheme === 'mariadb' ? 'mariadb' : undefined;
+  if (!dialect) return `${source} uses "${scheme}:", which is neither PostgreSQL nor MySQL/MariaDB`;
+  const sslmode = u.searchParams.get('sslmode') ?? u.searchParams.get('ssl');
+  const password = u.password ? decodeURIComponent(u.password) : undefined;
+  return {
+    source,
+    profile: {
+      name,
+      dialect,
+      host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+      port: u.port ? Number(u.port) : DEFAULT_PORT[dialect],
+      database: decodeURIComponent(u.pathname.replace(/^\//, '')) || (dialect === 'postgres' ? 'postgres' : ''),
+      user: decodeURIComponent(u.username) || (dialect === 'postgres' ? 'postgres' : 'root'),
+      ssl: !(sslmode === null || sslmode === 'disable' || sslmode === 'false'),
+      allowRun: false,
+    },
+    ...(password ? { password } : {}),
+  };
+}
+
+/**
+ * Connections a workspace's .env describes: `DATABASE_URL` (and `*_DATABASE_URL`), libpq's `PGHOST`/`PGPORT`/
+ * `PGDATABASE`/`PGUSER`/`PGPASSWORD`, and `MYSQL_HOST`/`MYSQL_PORT`/`MYSQL_DATABASE`/`MYSQL_USER`/`MYSQL_PASSWORD`.
+ * `problems` lists variables that looked like a connection but could not be read.
+ */
+export function envCandidates(env: ReadonlyMap<string, string>, folderName: string): { candidates: EnvCandidate[]; problems: string[] } {
+  const candidates: EnvCandidate[] = [];
+  const problems: string[] = [];
+  for (const [key, value] of env) {
+    if (!/^(?:[A-Z0-9_]+_)?DATABASE_URL$/.test(key) || !value) continue;
+    const label = key === 'DATABASE_URL' ? folderName : `${folderName} ${key.replace(/_DATABASE_URL$/, '').toLowerCase()}`;
+    const c = fromUrl(value, key, label);
+    if (typeof c === 'string') problems.push(c);
+    else candidates.push(c);
+  }
+  if (env.has('PGHOST') || env.has('PGDATABASE')) {
+    const port = Number(env.get('PGPORT') ?? 5432);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`PGPORT "${env.get('PGPORT')}" is not a port`);
+    else {
+      const password = env.get('PGPASSWORD');
+      candidates.push({
+        source: 'PG* variables',
+        profile: {
+          name: `${folderName} (PG*)`, dialect: 'postgres', host: env.get('PGHOST') || '127.0.0.1', port,
+          database: env.get('PGDATABASE') || env.get('PGUSER') || 'postgres', user: env.get('PGUSER') || 'postgres',
+          ssl: ['require', 'verify-ca', 'verify-full'].includes(env.get('PGSSLMODE') ?? ''), allowRun: false,
+        },
+        ...(password ? { password } : {}),
+      });
+    }
+  }
+  if (env.has('MYSQL_HOST') || env.has('MYSQL_DATABASE')) {
+    const port = Number(env.get('MYSQL_PORT') ?? env.get('MYSQL_TCP_PORT') ?? 3306);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`MYSQL_PORT "${env.get('MYSQL_PORT')}" is not a port`);
+    else {
+      const password = env.get('MYSQL_PASSWORD') ?? env.get('MYSQL_PWD');
+      candidates.push({
+        source: 'MYSQL_* variables',
+        profile: {
+          name: `${folderName} (MYSQL_*)`, dialect: 'mysql', host: env.get('MYSQL_HOST') || '127.0.0.1', port,
+          database: env.get('MYSQL_DATABASE') || '', user: env.get('MYSQL_USER') || 'root', ssl: false, allowRun: false,
+        },
+        ...(password ? { password } : {}),
+      });
+    }
+  }
+  return { candidates, problems };
+}

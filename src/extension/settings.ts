@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import { parseProfiles, profileToSetting, type ConnectionProfile } from './connections/profiles';
+
+const SECTION = 'columnWizard';
+
+/** The one typed reader of the extension's settings. */
+export interface Settings {
+  readonly connections: readonly ConnectionProfile[];
+  /** Entries of `columnWizard.connections` that were skipped, each with the reason. */
+  readonly connectionProblems: readonly string[];
+  readonly lockTimeoutMs: number;
+  /** `auto` or a tool name. */
+  readonly migrationsTool: string;
+}
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const { profiles, problems } = parseProfiles(c.get<unknown>('connections', []));
+  const lock = c.get<number>('lockTimeoutMs', 2000);
+  return {
+    connections: profiles,
+    connectionProblems: problems,
+    lockTimeoutMs: typeof lock === 'number' && lock > 0 ? lock : 2000,
+    migrationsTool: c.get<string>('migrationsTool', 'auto'),
+  };
+}
+
+/** Where a profile lives: workspace settings when it is defined there, user settings otherwise. */
+function targetOf(name: string): vscode.ConfigurationTarget {
+  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<unknown[]>('connections');
+  const inWorkspace = parseProfiles(inspected?.workspaceValue ?? []).profiles.some((p) => p.name === name);
+  return inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+}
+
+/** Add or replace a profile in the scope chosen (user by default). */
+export async function saveProfile(profile: ConnectionProfile, scope: vscode.ConfigurationTarget = vscode.ConfigurationTarget.Global): Promise<void> {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const inspected = c.inspect<unknown[]>('connections');
+  const current = (scope === vscode.ConfigurationTarget.Workspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
+  const others = current.filter((e) => !(typeof e === 'object' && e !== null && (e as { name?: unknown }).name === profile.name));
+  await c.update('connections', [...others, profileToSetting(profile)], scope);
+}
+
+export async function deleteProfile(name: string): Promise<void> {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const scope = targetOf(name);
+  const inspected = c.inspect<unknown[]>('connections');
+  const current = (scope === vscode.ConfigurationTarget.Workspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
+  await c.update('connections', current.filter((e) => !(typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name)), scope);
+}
+
+export function onSettingsChange(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(SECTION)) listener(); });
+}

@@ -1,0 +1,140 @@
+import * as vscode from 'vscode';
+import type { TableSummary } from '../db/client';
+import type { Connections } from './connections/manager';
+import { describeProfile, type ConnectionProfile } from './connections/profiles';
+import type { Log } from './log';
+
+/** The nodes of the "Column Wizard" view: connections → schemas → tables → columns. */
+export type TreeNode =
+  | { readonly kind: 'connection'; readonly profile: ConnectionProfile }
+  | { readonly kind: 'schema'; readonly profile: ConnectionProfile; readonly schema: string; readonly tables: readonly TableSummary[] }
+  | { readonly kind: 'table'; readonly profile: ConnectionProfile; readonly table: TableSummary }
+  | { readonly kind: 'column'; readonly name: string; readonly type: string; readonly nullable: boolean }
+  | { readonly kind: 'message'; readonly text: string; readonly error: boolean };
+
+export function isTableNode(v: unknown): v is Extract<TreeNode, { kind: 'table' }> {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'table';
+}
+export function isConnectionNode(v: unknown): v is Extract<TreeNode, { kind: 'connection' }> {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'connection';
+}
+
+const ROWS = new Intl.NumberFormat('en-US');
+
+export function formatBytes(b: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = b;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+export function tableDescription(t: TableSummary): string {
+  const rows = t.rows < 0 ? 'rows unknown (never analyzed)' : `≈ ${ROWS.format(Math.round(t.rows))} rows`;
+  return `${rows} · ${formatBytes(t.bytes)}`;
+}
+
+/** Catalog figures only: listing never touches the tables themselves. Listings are cached until Refresh. */
+export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly tables = new Map<string, Promise<TableSummary[]>>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly connections: Connections, private readonly log: Log) {
+    this.subscriptions = [this.changed, connections.onDidChange(() => this.refresh())];
+  }
+
+  refresh(): void {
+    this.tables.clear();
+    this.changed.fire(undefined);
+  }
+
+  /** Tables of a connection, listed once per refresh. */
+  listTables(profile: ConnectionProfile): Promise<TableSummary[]> {
+    let p = this.tables.get(profile.name);
+    if (!p) {
+      p = this.connections.client(profile).then((c) => c.listTables());
+      this.tables.set(profile.name, p);
+      p.catch(() => this.tables.delete(profile.name));
+    }
+    return p;
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'connection': {
+        const item = new vscode.TreeItem(node.profile.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = `${node.profile.dialect} · ${node.profile.host}:${node.profile.port}/${node.profile.database}`;
+        item.tooltip = describeProfile(node.profile);
+        item.iconPath = new vscode.ThemeIcon('database');
+        item.contextValue = 'connection';
+        return item;
+      }
+      case 'schema': {
+        const item = new vscode.TreeItem(node.schema, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = `${node.tables.length} table${node.tables.length === 1 ? '' : 's'}`;
+        item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+        item.contextValue = 'schema';
+        return item;
+      }
+      case 'table': {
+        const item = new vscode.TreeItem(node.table.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = tableDescription(node.table);
+        item.tooltip = `${node.table.schema}.${node.table.name}\n${tableDescription(node.table)}${node.table.engine ? `\nengine ${node.table.engine}` : ''}${node.table.partitioned ? '\npartitioned' : ''}`;
+        item.iconPath = new vscode.ThemeIcon('table');
+        item.contextValue = 'table';
+        return item;
+      }
+      case 'column': {
+        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
+        item.description = `${node.type}${node.nullable ? '' : ' not null'}`;
+        item.iconPath = new vscode.ThemeIcon('symbol-field');
+        item.contextValue = 'column';
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
+        item.tooltip = node.text;
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    try {
+      if (!node) {
+        // An empty list shows the view's welcome content (Add Connection).
+        return this.connections.list().map((profile) => ({ kind: 'connection', profile }));
+      }
+      switch (node.kind) {
+        case 'connection': {
+          const tables = await this.listTables(node.profile);
+          const bySchema = new Map<string, TableSummary[]>();
+          for (const t of tables) bySchema.set(t.schema, [...(bySchema.get(t.schema) ?? []), t]);
+          if (bySchema.size === 0) return [{ kind: 'message', text: 'No tables', error: false }];
+          return [...bySchema.entries()].sort(([a], [b]) => a.localeCompare(b))
+            .map(([schema, ts]) => ({ kind: 'schema', profile: node.profile, schema, tables: ts.sort((a, b) => a.name.localeCompare(b.name)) }));
+        }
+        case 'schema':
+          return node.tables.map((table) => ({ kind: 'table', profile: node.profile, table }));
+        case 'table': {
+          const client = await this.connections.client(node.profile);
+          const facts = await client.tableFacts({ schema: node.table.schema, name: node.table.name });
+          return (facts.columns ?? []).map((c) => ({ kind: 'column', name: c.name, type: c.type, nullable: c.nullable }));
+        }
+        default:
+          return [];
+      }
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error('tree', `listing ${node?.kind ?? 'connections'} failed`, err);
+      return [{ kind: 'message', text: message, error: true }];
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
+  }
+}

@@ -1,0 +1,277 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { planColumn } from '../../core/plan';
+import type { Plan, TableFacts, TableRef, Target } from '../../core/types';
+import type { DatabaseClient, ServerInfo, TableSummary } from '../../db/client';
+import { formatReport, runPlan } from '../../db/run';
+import { verifyPlan } from '../../db/verify';
+import type { ColumnDraft, WizardContext } from '../../protocol';
+import type { Connections } from '../connections/manager';
+import { mayRun, type ConnectionProfile } from '../connections/profiles';
+import type { Log } from '../log';
+import { migrationTarget, writePlanFiles, type MigrationTarget } from '../migrationFiles';
+import { readSettings } from '../settings';
+import { draftToSpec } from './draft';
+import { nonceFrom, wizardHtml } from './html';
+import { WizardSession, type WizardBackend } from './session';
+
+const LOG = 'wizard';
+/** Probes run this long after the last plan request, so typing does not start one per keystroke. */
+const VERIFY_DELAY_MS = 800;
+
+export interface WizardServices {
+  readonly extension: vscode.ExtensionContext;
+  readonly connections: Connections;
+  readonly log: Log;
+}
+
+/** All statements of a plan in order, as a script a person can read. */
+export function planScript(plan: Plan): string {
+  return plan.phases.map((phase, i) => [
+    `-- Phase ${i + 1}: ${phase.title}${phase.transactional ? '' : ' (outside a transaction)'}`,
+    ...phase.steps.map((s) => [s.lockTimeoutSql, ...(s.session?.before ?? []), s.backfill ? `-- in batches:\n${s.sql}` : s.sql, ...(s.session?.after ?? [])]
+      .filter((x): x is string => Boolean(x)).map((x) => (/;\s*$/.test(x) ? x : `${x};`)).join('\n')),
+  ].join('\n')).join('\n\n') + '\n';
+}
+
+/** The wizard's backend over a live connection: facts once (and on Refresh), plans on every change, probes when typing pauses. */
+class LiveBackend implements WizardBackend {
+  private facts: TableFacts | null = null;
+  private info: ServerInfo | null = null;
+  private tables: TableSummary[] | null = null;
+  private target: MigrationTarget | null | undefined;
+  private latestRevision = 0;
+  private verifyTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly verified = new Map<string, Plan>();
+  onVerified: (revision: number, plan: Plan) => void = () => undefined;
+
+  constructor(
+    private readonly profile: ConnectionProfile,
+    private readonly table: TableRef,
+    private readonly client: () => Promise<DatabaseClient>,
+    private readonly services: WizardServices,
+  ) {}
+
+  private async serverTarget(): Promise<Target> {
+    if (!this.info) this.info = await (await this.client()).serverInfo();
+    return { dialect: this.info.dialect, version: this.info.version };
+  }
+
+  async context(refresh: boolean): Promise<WizardContext> {
+    const client = await this.client();
+    if (refresh || !this.facts) {
+      this.facts = await client.tableFacts(this.table);
+      this.verified.clear();
+    }
+    if (refresh || !this.tables) this.tables = await client.listTables();
+    if (refresh || this.target === undefined) this.target = await migrationTarget(readSettings().migrationsTool);
+    const target = await this.serverTarget();
+    return {
+      connection: { name: this.profile.name, dialect: target.dialect, serverVersion: target.version, allowRun: mayRun(this.profile) },
+      table: { schema: this.table.schema, name: this.table.name, rows: this.facts.rows, bytes: this.facts.bytes },
+      columns: (this.facts.columns ?? []).map((c) => c.name),
+      tables: this.tables.map((t) => ({ schema: t.schema, name: t.name })),
+      migrationsTool: this.target ? `${this.target.tool}${this.target.detected ? ` in ${this.target.detected.dir || '(root)'}` : ''}${this.target.ambiguous ? ' (ambiguous: set columnWizard.migrationsTool)' : ''}` : 'no workspace folder open',
+    };
+  }
+
+  /** Plan a draft from the cached facts; throws with the reason when it cannot be planned. */
+  private async plan(draft: ColumnDraft): Promise<{ plan: Plan | null; findings: PlanFindings }> {
+    if (!this.facts) await this.context(false);
+    const facts = this.facts as TableFacts;
+    const target = await this.serverTarget();
+    const { spec, findings } = draftToSpec(draft, target.dialect);
+    if (!spec) return { plan: null, findings };
+    const plan = planColumn(spec, facts, target, { lockTimeoutMs: readSettings().lockTimeoutMs });
+    return { plan, findings: [...findings, ...plan.warnings.filter((w) => w.field !== undefined)] };
+  }
+
+  async computePlan(draft: ColumnDraft, revision: number): Promise<{ findings: PlanFindings; plan: Plan | null; error?: string }> {
+    this.latestRevision = revision;
+    try {
+      const { plan, findings } = await this.plan(draft);
+      if (plan && !findings.some((f) => f.severity === 'error')) {
+        const cached = this.verified.get(verifyKey(plan));
+        if (cached) return { findings, plan: cached };
+        this.scheduleVerify(plan, revision);
+      }
+      return { findings, plan };
+    } catch (err) {
+      this.services.log.error(LOG, 'planning failed', err);
+      return { findings: [], plan: null, error: `Planning failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+
+  /** Probe the plan's DDL on empty shadow copies of the table, then tell the webview what the server did. */
+  private scheduleVerify(plan: Plan, revision: number): void {
+    if (this.verifyTimer !== undefined) clearTimeout(this.verifyTimer);
+    this.verifyTimer = setTimeout(() => {
+      if (revision !== this.latestRevision) return;
+      void (async () => {
+        try {
+          const client = await this.client();
+          const { plan: checked, defects } = await verifyPlan(client, plan, (line) => this.services.log.warn('probe', line));
+          this.verified.set(verifyKey(plan), checked);
+          if (defects.length) this.services.log.warn('probe', `${defects.length} step(s) behaved differently on the server than the rules predict; the plan shows what the server did`);
+          if (revision === this.latestRevision) this.onVerified(revision, checked);
+        } catch (err) {
+          this.services.log.warn('probe', `could not verify the plan on the server: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      })();
+    }, VERIFY_DELAY_MS);
+  }
+
+  private async actionablePlan(draft: ColumnDraft): Promise<Plan> {
+    const { plan, findings } = await this.plan(draft);
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (!plan || errors.length) throw new Error(errors[0]?.message ?? 'The column is not complete yet.');
+    return this.verified.get(verifyKey(plan)) ?? plan;
+  }
+
+  async listColumns(table: TableRef): Promise<readonly string[]> {
+    const facts = await (await this.client()).tableFacts(table);
+    return (facts.columns ?? []).map((c) => c.name);
+  }
+
+  async writeMigration(draft: ColumnDraft): Promise<readonly string[]> {
+    const plan = await this.actionablePlan(draft);
+    const target = this.target ?? await migrationTarget(readSettings().migrationsTool);
+    if (!target) throw new Error('Open a workspace folder to write migration files into.');
+    const { paths, result } = await writePlanFiles(plan, target, this.services.log);
+    this.services.log.info(LOG, `wrote ${paths.length} ${result.tool} file(s): ${paths.join(', ')}`);
+    const first = result.files[0];
+    if (first) void vscode.window.showTextDocument(vscode.Uri.joinPath(target.folder.uri, ...first.path.split('/')), { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    if (result.warnings.length || result.manual.length) {
+      void vscode.window.showWarningMessage(`Column Wizard: ${[...result.warnings, ...result.manual.map((m) => `run by hand ${m.when}: ${m.title}`)].join(' · ')}`, 'Show Log')
+        .then((a) => { if (a) this.services.log.channel.show(); });
+    }
+    return paths;
+  }
+
+  async runMigration(draft: ColumnDraft): Promise<{ started: boolean; message: string }> {
+    if (!mayRun(this.profile)) return { started: false, message: `Running is off for "${this.profile.name}": set "allowRun": true in its profile to allow it.` };
+    const plan = await this.actionablePlan(draft);
+    const ok = await vscode.window.showWarningMessage(
+      `Run the ${plan.phases.length}-phase plan on ${this.profile.name} (${plan.table.schema}.${plan.table.name}) now?`,
+      { modal: true, detail: planScript(plan).slice(0, 2000) }, 'Run');
+    if (ok !== 'Run') return { started: false, message: 'Run cancelled.' };
+    const client = await this.services.connections.open(this.profile);
+    try {
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Column Wizard: adding ${plan.column.name}`, cancellable: true },
+        (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          return runPlan(client, plan, {
+            lockTimeoutMs: readSettings().lockTimeoutMs,
+            allowRemote: this.profile.allowRun,
+            signal: abort.signal,
+            onProgress: (p) => {
+              const text = `${p.phaseTitle}${p.rowsDone !== undefined ? ` · ${p.rowsDone} rows` : ''}${p.message ? ` · ${p.message}` : ''}`;
+              progress.report({ message: text });
+              this.services.log.info('run', text);
+            },
+          });
+        });
+      if (outcome.status === 'completed') {
+        this.services.log.info('run', formatReport(outcome.report));
+        this.facts = null;
+        return { started: true, message: `Run ${outcome.runId} completed. The report is in the Column Wizard log.` };
+      }
+      return { started: true, message: `Run ${outcome.runId} cancelled at phase ${outcome.phaseIndex + 1}, step ${outcome.stepIndex + 1}; running the same plan again resumes it.` };
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+
+  async copySql(draft: ColumnDraft): Promise<number> {
+    const text = planScript(await this.actionablePlan(draft));
+    await vscode.env.clipboard.writeText(text);
+    return text.length;
+  }
+
+  dispose(): void {
+    if (this.verifyTimer !== undefined) clearTimeout(this.verifyTimer);
+  }
+}
+
+type PlanFindings = Awaited<ReturnType<typeof draftToSpec>>['findings'];
+
+/** Plans with the same DDL verify the same way. */
+function verifyKey(plan: Plan): string {
+  return JSON.stringify(plan.phases.map((p) => p.steps.map((s) => s.sql)));
+}
+
+/** One wizard per table: showing it again reveals the open panel. */
+export class WizardPanel implements vscode.Disposable {
+  static readonly viewType = 'columnWizard.wizard';
+  private static readonly panels = new Map<string, WizardPanel>();
+  private static lastActive: WizardPanel | undefined;
+
+  /** The wizard the user looked at last, if it is still open. */
+  static current(): WizardPanel | undefined {
+    return WizardPanel.lastActive;
+  }
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly backend: LiveBackend;
+  private readonly session: WizardSession;
+
+  static show(services: WizardServices, profile: ConnectionProfile, table: TableRef, draft: ColumnDraft | null = null): WizardPanel {
+    const key = JSON.stringify([profile.name, table.schema, table.name]);
+    const existing = WizardPanel.panels.get(key);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const created = new WizardPanel(services, profile, table, draft, () => WizardPanel.panels.delete(key));
+    WizardPanel.panels.set(key, created);
+    return created;
+  }
+
+  private readonly panel: vscode.WebviewPanel;
+
+  private constructor(private readonly services: WizardServices, profile: ConnectionProfile, table: TableRef, draft: ColumnDraft | null, onDispose: () => void) {
+    const root = services.extension.extensionUri;
+    this.panel = vscode.window.createWebviewPanel(WizardPanel.viewType, `Add Column: ${table.name}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')],
+    });
+    this.panel.iconPath = vscode.Uri.joinPath(root, 'media', 'icon.svg');
+    this.backend = new LiveBackend(profile, table, () => services.connections.client(profile), services);
+    this.session = new WizardSession(this.backend, (m) => this.panel.webview.postMessage(m), services.log, draft);
+    this.backend.onVerified = (revision, plan) => this.session.notify({ type: 'didVerifyPlan', revision, plan });
+    this.disposables.push(
+      this.panel.webview.onDidReceiveMessage((m: unknown) => void this.session.receive(m)),
+      // A hidden panel's page is discarded; the new page says ready again and restores its draft from getState.
+      this.panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.session.reset();
+        if (e.webviewPanel.active) WizardPanel.lastActive = this;
+      }),
+      this.panel.onDidDispose(() => { onDispose(); this.dispose(); }),
+    );
+    this.panel.webview.html = wizardHtml({
+      cspSource: this.panel.webview.cspSource,
+      nonce: nonceFrom(randomBytes(16)),
+      scriptUri: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview.js')).toString(),
+      styleUri: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'wizard.css')).toString(),
+      title: `Add Column: ${table.name}`,
+    });
+    WizardPanel.lastActive = this;
+    services.log.info(LOG, `opened the wizard for ${profile.name} ${table.schema}.${table.name}`);
+  }
+
+  /** Write Migration Files from the palette: the draft the webview last reported. */
+  async writeMigration(): Promise<readonly string[]> {
+    const draft = this.session.currentDraft;
+    if (!draft) throw new Error('The wizard has no column yet: fill in its name and type.');
+    const paths = await this.backend.writeMigration(draft);
+    this.session.status('info', `Wrote ${paths.length} file${paths.length === 1 ? '' : 's'}: ${paths.join(', ')}`);
+    return paths;
+  }
+
+  dispose(): void {
+    if (WizardPanel.lastActive === this) WizardPanel.lastActive = undefined;
+    this.backend.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { envCandidates, mayRun, parseDotEnv, parseProfiles, profileToSetting, toConnectionOptions } from '../../src/extension/connections/profiles';
+import { draftToSpec, literalSql, parseTypeText } from '../../src/extension/wizard/draft';
+import { escapeHtml, nonceFrom, wizardHtml } from '../../src/extension/wizard/html';
+import { WizardSession, type WizardBackend } from '../../src/extension/wizard/session';
+import { EMPTY_DRAFT, type HostMessage, type WizardContext } from '../../src/protocol';
+
+describe('wizard draft → column spec', () => {
+  it('reads types as typed', () => {
+    assert.deepEqual(parseTypeText('varchar(40)'), { name: 'varchar', params: [40] });
+    assert.deepEqual(parseTypeText(' Numeric( 10 , 2 ) '), { name: 'numeric', params: [10, 2] });
+    assert.deepEqual(parseTypeText('int unsigned'), { name: 'int', params: [], unsigned: true });
+    assert.deepEqual(parseTypeText('text[]'), { name: 'text', params: [], array: true });
+    assert.deepEqual(parseTypeText('timestamp with time zone'), { name: 'timestamp with time zone', params: [] });
+    assert.deepEqual(parseTypeText('double precision'), { name: 'double precision', params: [] });
+    assert.deepEqual(parseTypeText("enum('a','it''s')"), { name: 'enum', params: [], values: ['a', "it's"] });
+    assert.match(parseTypeText('varchar(x)') as string, /whole numbers/);
+    assert.match(parseTypeText('enum') as string, /needs its values/);
+    assert.match(parseTypeText('int; drop table t') as string, /not a type the wizard can read/);
+  });
+
+  it('quotes literal defaults per dialect and keeps numbers, booleans and NULL', () => {
+    assert.equal(literalSql('42', 'postgres'), '42');
+    assert.equal(literalSql('-1.5e3', 'mysql'), '-1.5e3');
+    assert.equal(literalSql('TRUE', 'postgres'), 'true');
+    assert.equal(literalSql('null', 'postgres'), 'NULL');
+    assert.equal(literalSql("it's", 'postgres'), "'it''s'");
+    assert.equal(literalSql("'already'", 'postgres'), "'already'");
+    assert.equal(literalSql('a\\b', 'postgres'), "'a\\b'");
+    assert.equal(literalSql('a\\b', 'mysql'), "'a\\\\b'");
+  });
+
+  it('puts a finding on each incomplete field and builds the spec once complete', () => {
+    const empty = draftToSpec(EMPTY_DRAFT, 'postgres');
+    assert.equal(empty.spec, null);
+    assert.deepEqual(empty.findings.map((f) => f.field), ['name', 'type']);
+    const noDefault = draftToSpec({ ...EMPTY_DRAFT, name: 'a', type: 'int', defaultKind: 'expression', defaultText: ' ' }, 'postgres');
+    assert.deepEqual(noDefault.findings.map((f) => [f.field, f.code]), [['default', 'draft.default-missing']]);
+    const taken = draftToSpec({ ...EMPTY_DRAFT, name: 'ID', type: 'int' }, 'mysql', ['id']);
+    assert.deepEqual(taken.findings.map((f) => f.code), ['draft.name-taken']);
+    assert.equal(draftToSpec({ ...EMPTY_DRAFT, name: 'ID', type: 'int' }, 'postgres', ['id']).findings.length, 0, 'PostgreSQL names are case-sensitive once quoted');
+    const full = draftToSpec({
+      ...EMPTY_DRAFT, name: ' status ', type: 'varchar(20)', nullable: false, defaultKind: 'literal', defaultText: 'new', unique: true, index: true,
+      references: { table: 'statuses', column: 'code' }, check: ' status <> \'\' ', position: { kind: 'after', column: 'id' },
+    }, 'mysql');
+    assert.deepEqual(full.findings, []);
+    assert.deepEqual(full.spec, {
+      name: 'status', type: { name: 'varchar', params: [20] }, nullable: false, default: { kind: 'literal', value: "'new'" }, unique: true, index: true,
+      references: { table: 'statuses', column: 'code' }, check: "status <> ''", position: { kind: 'after', column: 'id' },
+    });
+    const pg = draftToSpec({ ...EMPTY_DRAFT, name: 'a', type: 'int', position: { kind: 'first' } }, 'postgres');
+    assert.equal(pg.spec?.position, undefined, 'PostgreSQL has no column position');
+  });
+});
+
+describe('connection profiles', () => {
+  it('reads valid profiles with defaults and names what is wrong with the others', () => {
+    const { profiles, problems } = parseProfiles([
+      { name: 'local', dialect: 'postgres', host: '127.0.0.1', database: 'app' },
+      { name: 'maria', dialect: 'mariadb', host: 'db', port: 3307, database: 'shop', user: 'u', ssl: true, allowRun: true, password: 'x' },
+      { name: 'bad', dialect: 'oracle', host: 'h', database: 'd' },
+      { name: 'local', dialect: 'mysql', host: 'h', database: 'd' },
+      { dialect: 'mysql' },
+      { name: 'p', dialect: 'mysql', host: 'h', database: 'd', port: 70000 },
+      'nope',
+    ]);
+    assert.deepEqual(profiles, [
+      { name: 'local', dialect: 'postgres', host: '127.0.0.1', port: 5432, database: 'app', user: 'postgres', ssl: false, allowRun: false },
+      { name: 'maria', dialect: 'mariadb', host: 'db', port: 3307, database: 'shop', user: 'u', ssl: true, allowRun: true },
+    ]);
+    assert.deepEqual(problems, [
+      'columnWizard.connections[1] ("maria"): a "password" in settings is ignored; passwords live in the secret storage (Add Connection asks for it)',
+      'columnWizard.connections[2] ("bad"): "dialect" must be one of postgres, mysql, mariadb',
+      'columnWizard.connections[3]: a second profile named "local" is ignored',
+      'columnWizard.connections[4] has no "name"',
+      'columnWizard.connections[5] ("p"): "port" must be a whole number from 1 to 65535',
+      'columnWizard.connections[6] is not an object',
+    ]);
+    assert.equal('password' in profileToSetting(profiles[1]!), false);
+  });
+
+  it('builds driver options with the password from secret storage, and allows running only locally or when asked', () => {
+    const [local, maria] = parseProfiles([
+      { name: 'local', dialect: 'postgres', host: 'localhost', database: 'app' },
+      { name: 'maria', dialect: 'mariadb', host: 'db.example', database: 'shop' },
+    ]).profiles;
+    assert.deepEqual(toConnectionOptions(maria!, 's3cret', { lockTimeoutMs: 1500 }), {
+      engine: 'mysql', host: 'db.example', port: 3306, database: 'shop', user: 'root', password: 's3cret', ssl: false, lockTimeoutMs: 1500,
+    });
+    assert.equal('password' in toConnectionOptions(local!, undefined), false);
+    assert.equal(mayRun(local!), true);
+    assert.equal(mayRun(maria!), false);
+    assert.equal(mayRun({ ...maria!, allowRun: true }), true);
+  });
+
+  it('finds DATABASE_URL, PG* and MYSQL_* connections in a .env file, passwords kept apart', () => {
+    const env = parseDotEnv([
+      '# comment',
+      'export DATABASE_URL="postgres://app:p%40ss@db.local:6543/app_dev?sslmode=require"',
+      "ANALYTICS_DATABASE_URL='mysql://root@127.0.0.1/analytics'",
+      'REDIS_URL=redis://x',
+      'PGHOST=pg.internal',
+      'PGUSER=me # trailing comment',
+      'PGPASSWORD=pw',
+      'MYSQL_DATABASE=shop',
+      'MYSQL_PORT=notaport',
+      'BROKEN LINE',
+    ].join('\n'));
+    assert.equal(env.get('PGUSER'), 'me');
+    const { candidates, problems } = envCandidates(env, 'proj');
+    assert.deepEqual(candidates.map((c) => [c.source, c.profile.name, c.profile.dialect, c.profile.host, c.profile.port, c.profile.database, c.profile.user, c.profile.ssl, c.password]), [
+      ['DATABASE_URL', 'proj', 'postgres', 'db.local', 6543, 'app_dev', 'app', true, 'p@ss'],
+      ['ANALYTICS_DATABASE_URL', 'proj analytics', 'mysql', '127.0.0.1', 3306, 'analytics', 'root', false, undefined],
+      ['PG* variables', 'proj (PG*)', 'postgres', 'pg.internal', 5432, 'me', 'me', false, 'pw'],
+    ]);
+    assert.deepEqual(problems, ['MYSQL_PORT "notaport" is not a port']);
+    for (const c of candidates) assert.equal(JSON.stringify(c.profile).includes('p@ss'), false, 'no password inside a profile');
+  });
+});
+
+describe('wizard page and host session', () => {
+  it('serves a CSP with default-src none, the nonce on the script, and escapes the URIs', () => {
+    const nonce = nonceFrom(new Uint8Array(16).fill(171));
+    assert.equal(nonce, 'ab'.repeat(16));
+    const html = wizardHtml({ cspSource: 'https://x.vscode-cdn.net', nonce, scriptUri: 'https://x/dist/webview.js?a=1&b="2"', styleUri: 'https://x/media/wizard.css' });
+    assert.match(html, /content="default-src 'none'; img-src https:\/\/x\.vscode-cdn\.net data:; font-src https:\/\/x\.vscode-cdn\.net; style-src https:\/\/x\.vscode-cdn\.net; script-src 'nonce-(ab){16}'"/);
+    assert.match(html, /<script nonce="(ab){16}" src="https:\/\/x\/dist\/webview\.js\?a=1&amp;b=&quot;2&quot;"><\/script>/);
+    assert.doesNotMatch(html, /unsafe-inline|unsafe-eval/);
+    assert.equal((html.match(/<script/g) ?? []).length, 1);
+    assert.throws(() => wizardHtml({ cspSource: 'x', nonce: 'short', scriptUri: 's', styleUri: 's' }), /nonce/);
+    assert.equal(escapeHtml(`<a href='x'>&</a>`), '&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;');
+  });
+
+  it('posts nothing before ready, answers each request once with its id, and turns a backend error into an error response', async () => {
+    const context: WizardContext = {
+      connection: { name: 'c', dialect: 'postgres', serverVersion: '15', allowRun: false }, table: { schema: 'public', name: 't', rows: 0, bytes: 0 },
+      columns: [], tables: [], migrationsTool: 'plain-sql',
+    };
+    const backend: WizardBackend = {
+      context: async () => context,
+      computePlan: async () => ({ findings: [], plan: null }),
+      listColumns: async () => ['id'],
+      writeMigration: async () => { throw new Error('db/migrations/1.sql already exists'); },
+      runMigration: async () => ({ started: false, message: 'no' }),
+      copySql: async () => 3,
+    };
+    const posted: HostMessage[] = [];
+    const errors: string[] = [];
+    const s = new WizardSession(backend, (m) => { posted.push(m); }, { info: () => undefined, error: (_c, m) => errors.push(m) });
+    await s.receive({ type: 'request', id: 1, method: 'copySql', params: { draft: EMPTY_DRAFT } });
+    assert.deepEqual(posted, []);
+    assert.match(errors[0] ?? '', /rejected "request" before the webview said ready/);
+    await s.receive({ type: 'ready' });
+    assert.deepEqual(posted[0], { type: 'init', context, draft: null });
+    await s.receive({ type: 'request', id: 7, method: 'computePlan', params: { draft: EMPTY_DRAFT, revision: 4 } });
+    assert.deepEqual(posted[1], { type: 'response', id: 7, method: 'computePlan', ok: true, result: { findings: [], plan: null, revision: 4 } });
+    await s.receive({ type: 'request', id: 8, method: 'writeMigration', params: { draft: EMPTY_DRAFT } });
+    assert.deepEqual(posted[2], { type: 'response', id: 8, method: 'writeMigration', ok: false, error: 'db/migrations/1.sql already exists' });
+    await s.receive({ type: 'request', id: 9, method: 'eval', params: {} });
+    assert.equal(posted.length, 3, 'a malformed request gets no answer');
+    assert.match(errors.at(-1) ?? '', /rejected a webview message: request\.method must be one of/);
+    await s.receive({ type: 'didChangeDraft', draft: { ...EMPTY_DRAFT, name: 'kept' } });
+    assert.equal(s.currentDraft?.name, 'kept');
+  });
+});
