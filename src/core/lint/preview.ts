@@ -93,3 +93,17 @@ function formatSeconds(s: number): string {
   if (s < 120) return `${Math.round(s)} s`;
   return `${Math.round(s / 60)} min`;
 }
+
+/** A .sql file that looks like a migration: in a migrations-like folder or named like a versioned migration. */
+export function isMigrationSqlPath(path: string): boolean {
+  const parts = path.replace(/\\/g, '/').split('/');
+  const name = parts[parts.length - 1] ?? '';
+  if (!/\.sql$/i.test(name)) return false;
+  if (/^(V\d+(\.\d+)*__|U\d+__|R__|\d{3,}|\d+[_-])/i.test(name)) return true;
+  return parts.slice(0, -1).some((p) => /^(migrations?|migrate|schema|db|sql|changelogs?|changes|deploy|revert|flyway|liquibase|atlas|dbmate|goose|prisma|drizzle)$/i.test(p));
+}
+
+/** PostgreSQL unless the text has MySQL-only syntax (backticks, AUTO_INCREMENT, ENGINE=, ALGORITHM=, LOCK=…). */
+export function guessEngine(text: string): 'postgres' | 'mysql' {
+  return /`|\bAUTO_INCREMENT\b|\bENGINE\s*=|\bALGORITHM\s*=|\bLOCK\s*=\s*(NONE|SHARED|EXCLUSIVE|DEFAULT)\b|\bUNSIGNED\b|\bMODIFY\s+(COLUMN\s+)?\w/i.test(text) ? 'mysql' : 'postgres';
+}

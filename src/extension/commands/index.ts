@@ -2,15 +2,10 @@ import * as vscode from 'vscode';
 import { COMMANDS, type CommandKey } from '../commandIds';
 import type { Log } from '../log';
 import { previewPlanCommand } from '../lint/sqlPreview';
-import type { Connections } from '../connections/manager';
-import type { ConnectionsTree } from '../tree';
-import * as wizard from './wizardCommands';
 
 export interface CommandContext {
   readonly extension: vscode.ExtensionContext;
   readonly log: Log;
-  readonly connections: Connections;
-  readonly tree: ConnectionsTree;
 }
 
 type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
@@ -22,15 +17,14 @@ function notAvailableYet(title: string): Handler {
 
 /** A mapped type: a command without a handler is a compile error. */
 const handlers: Record<CommandKey, Handler> = {
-  addColumn: (ctx, arg) => wizard.addColumn(ctx, arg),
+  addColumn: notAvailableYet('Add Column…'),
   previewPlan: (_ctx, ...args) => previewPlanCommand(...args),
-  writeMigration: () => wizard.writeMigration(),
+  writeMigration: notAvailableYet('Write Migration Files'),
   runMigration: notAvailableYet('Run Migration'),
-  addConnection: (ctx) => wizard.addConnection(ctx),
-  removeConnection: (ctx, arg) => wizard.removeConnection(ctx, arg),
+  addConnection: notAvailableYet('Add Connection'),
+  removeConnection: notAvailableYet('Remove Connection'),
   checkDrift: notAvailableYet('Check Schema Drift'),
   showLog: (ctx) => ctx.log.channel.show(),
-  refreshConnections: (ctx) => wizard.refreshConnections(ctx),
 };
 
 export function registerCommands(ctx: CommandContext): void {

@@ -60,3 +60,16 @@ describe('editor previews', () => {
     assert.equal(addColumnOf(r.statements[1]!, 'public'), undefined);
   });
 });
+
+describe('which files and which engine', async () => {
+  const { isMigrationSqlPath, guessEngine } = await import('../../../src/core/lint/preview');
+  it('recognises migration folders and versioned names', () => {
+    for (const p of ['db/migrations/20240101_add.sql', 'src/main/resources/db/migration/V2__x.sql', 'migrations/0001_init.sql', '/w/schema/x.sql', 'C:\\app\\migrate\\1_a.sql', 'sql/V3.1__y.sql']) assert.ok(isMigrationSqlPath(p), p);
+    for (const p of ['queries/report.sql', 'src/app.ts', 'notes/todo.sql']) assert.ok(!isMigrationSqlPath(p), p);
+  });
+  it('guesses the engine from MySQL-only syntax', () => {
+    assert.equal(guessEngine('ALTER TABLE `t` ADD COLUMN c int;'), 'mysql');
+    assert.equal(guessEngine('ALTER TABLE t ADD INDEX i (c), ALGORITHM=INPLACE, LOCK=NONE;'), 'mysql');
+    assert.equal(guessEngine('ALTER TABLE t ADD COLUMN c timestamptz DEFAULT now();'), 'postgres');
+  });
+});

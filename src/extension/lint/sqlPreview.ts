@@ -1,0 +1,224 @@
+/**
+ * Inline preview and lint of .sql migrations: diagnostics, a CodeLens with the lock impact over each ALTER TABLE /
+ * CREATE INDEX, a hover with the explanation, quick fixes ("Rewrite as safe phases", "Ignore here") and the
+ * "Preview Plan for Statement" command. All analysis is core/lint; this file only adapts it to the editor.
+ */
+import * as vscode from 'vscode';
+import { DEFAULT_VERSIONS, lintSql, type LintOptions, type LintResult } from '../../core/lint/analyze';
+import type { NameRef } from '../../core/lint/model';
+import { loadParsers, type Parsers } from '../../core/lint/parsers';
+import { addColumnOf, guessEngine, hoverMarkdown, isMigrationSqlPath, lensTitle, phasedSql, statementAt, unknownSizeFacts } from '../../core/lint/preview';
+import { isMigrationTool } from '../../core/migrations/types';
+import { planColumn } from '../../core/plan';
+import type { Dialect, TableFacts, Target } from '../../core/types';
+import type { Log } from '../log';
+
+/** Where the server version and table sizes come from when a connection is bound (wired by the connections feature). */
+export interface LintTargetSource {
+  targetFor(document: vscode.TextDocument): Promise<{ readonly target: Target; readonly facts?: (t: NameRef) => TableFacts | undefined } | undefined>;
+}
+
+const SOURCE = 'column-wizard';
+const DEBOUNCE_MS = 300;
+
+interface Linted {
+  readonly version: number;
+  readonly result: LintResult;
+  readonly sizeKnown: boolean;
+  readonly facts?: (t: NameRef) => TableFacts | undefined;
+}
+
+export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider, vscode.CodeActionProvider {
+  static readonly selector: vscode.DocumentSelector = [{ language: 'sql' }, { pattern: '**/*.sql' }];
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection(SOURCE);
+  private readonly results = new Map<string, Linted>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly lensesChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.lensesChanged.event;
+  private parsers: Promise<Parsers> | undefined;
+
+  constructor(private readonly log: Log, private readonly source?: LintTargetSource) {}
+
+  register(context: vscode.ExtensionContext): void {
+    const s = context.subscriptions;
+    s.push(this.diagnostics, this.lensesChanged);
+    s.push(vscode.languages.registerCodeLensProvider(SqlPreview.selector, this));
+    s.push(vscode.languages.registerHoverProvider(SqlPreview.selector, this));
+    s.push(vscode.languages.registerCodeActionsProvider(SqlPreview.selector, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
+    s.push(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
+    s.push(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)));
+    s.push(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)));
+    s.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('columnWizard')) for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+    }));
+    s.push({ dispose: () => { for (const t of this.timers.values()) clearTimeout(t); } });
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  private applies(d: vscode.TextDocument): boolean {
+    return (d.languageId === 'sql' || d.uri.path.endsWith('.sql')) && d.uri.scheme !== 'output' && isMigrationSqlPath(d.uri.path);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.results.delete(key);
+    this.diagnostics.delete(uri);
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.delete(key);
+  }
+
+  private schedule(d: vscode.TextDocument, delay: number): void {
+    if (!this.applies(d)) return;
+    const key = d.uri.toString();
+    const old = this.timers.get(key);
+    if (old) clearTimeout(old);
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      this.lint(d).catch((err) => this.log.error('lint', `linting ${d.uri.fsPath} failed`, err));
+    }, delay));
+  }
+
+  /** Lint a document now (or return the result for its current version). */
+  async lint(d: vscode.TextDocument): Promise<Linted> {
+    const cached = this.results.get(d.uri.toString());
+    if (cached && cached.version === d.version) return cached;
+    this.parsers ??= loadParsers();
+    const parsers = await this.parsers;
+    const text = d.getText();
+    const bound = await this.source?.targetFor(d);
+    const options: LintOptions = {
+      target: bound?.target ?? offlineTarget(text),
+      ...(bound?.facts ? { facts: bound.facts } : {}),
+      ...toolOption(),
+    };
+    const result = lintSql(text, options, parsers);
+    const linted: Linted = { version: d.version, result, sizeKnown: bound?.facts !== undefined, ...(bound?.facts ? { facts: bound.facts } : {}) };
+    this.results.set(d.uri.toString(), linted);
+    this.diagnostics.set(d.uri, result.findings.map((f) => {
+      const diag = new vscode.Diagnostic(
+        new vscode.Range(f.startPos.line, f.startPos.character, f.endPos.line, f.endPos.character),
+        f.fix ? `${f.message}\nSafe alternative: ${f.fix}` : f.message,
+        f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
+      );
+      diag.source = SOURCE;
+      diag.code = f.rule;
+      return diag;
+    }));
+    this.lensesChanged.fire();
+    return linted;
+  }
+
+  provideCodeLenses(d: vscode.TextDocument): vscode.CodeLens[] {
+    const linted = this.results.get(d.uri.toString());
+    if (!linted || linted.version !== d.version) return [];
+    const lenses: vscode.CodeLens[] = [];
+    for (const s of linted.result.statements) {
+      const title = lensTitle(s);
+      if (!title) continue;
+      const range = new vscode.Range(s.startPos.line, s.startPos.character, s.startPos.line, s.startPos.character);
+      lenses.push(new vscode.CodeLens(range, { title, command: '', tooltip: s.strongest?.why ?? '' }));
+      if (addColumnOf(s, '')) {
+        lenses.push(new vscode.CodeLens(range, { title: 'Preview plan', command: 'columnWizard.previewPlan', arguments: [d.uri, s.index] }));
+      }
+    }
+    return lenses;
+  }
+
+  provideHover(d: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const linted = this.results.get(d.uri.toString());
+    if (!linted || linted.version !== d.version) return undefined;
+    const s = statementAt(linted.result, d.offsetAt(position));
+    if (!s || s.operations.length === 0 && !linted.result.findings.some((f) => f.statement === s.index)) return undefined;
+    const md = new vscode.MarkdownString(hoverMarkdown(s, linted.result.findings), true);
+    return new vscode.Hover(md, new vscode.Range(s.startPos.line, s.startPos.character, s.endPos.line, s.endPos.character));
+  }
+
+  provideCodeActions(d: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const linted = this.results.get(d.uri.toString());
+    if (!linted || linted.version !== d.version) return [];
+    const ours = context.diagnostics.filter((x) => x.source === SOURCE);
+    if (ours.length === 0) return [];
+    const s = statementAt(linted.result, d.offsetAt(range.start));
+    if (!s) return [];
+    const actions: vscode.CodeAction[] = [];
+    const add = addColumnOf(s, '');
+    if (add && ours.some((x) => x.severity <= vscode.DiagnosticSeverity.Warning)) {
+      const facts = linted.facts?.(add.table) ?? unknownSizeFacts(add.table);
+      const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs() });
+      const action = new vscode.CodeAction('Rewrite as safe phases', vscode.CodeActionKind.QuickFix);
+      action.isPreferred = true;
+      action.diagnostics = ours;
+      action.edit = new vscode.WorkspaceEdit();
+      const text = d.getText();
+      const end = text[s.end] === ';' ? s.end + 1 : s.end;
+      action.edit.replace(d.uri, new vscode.Range(d.positionAt(s.start), d.positionAt(end)), phasedSql(plan, linted.facts !== undefined));
+      actions.push(action);
+    }
+    for (const rule of new Set(ours.map((x) => String(x.code)))) {
+      const ignore = new vscode.CodeAction(`Ignore ${rule} for this statement`, vscode.CodeActionKind.QuickFix);
+      ignore.diagnostics = ours.filter((x) => String(x.code) === rule);
+      ignore.edit = new vscode.WorkspaceEdit();
+      const line = d.lineAt(s.startPos.line);
+      const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
+      ignore.edit.insert(d.uri, new vscode.Position(s.startPos.line, 0), `${indent}-- column-wizard-ignore ${rule}\n`);
+      actions.push(ignore);
+    }
+    return actions;
+  }
+
+  /** `columnWizard.previewPlan [uri, statementIndex]`: the planner's phases for an ADD COLUMN, in a new SQL editor. */
+  async previewPlan(uri?: unknown, index?: unknown): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
+    if (!doc) {
+      void vscode.window.showInformationMessage('Column Wizard: open a .sql migration and put the cursor on an ALTER TABLE … ADD COLUMN statement.');
+      return;
+    }
+    const linted = await this.lint(doc);
+    const s = typeof index === 'number' ? linted.result.statements[index]
+      : editor && editor.document === doc ? statementAt(linted.result, doc.offsetAt(editor.selection.active)) : undefined;
+    const add = s ? addColumnOf(s, '') : undefined;
+    if (!add) {
+      void vscode.window.showInformationMessage('Column Wizard: "Preview Plan" works on a statement that adds one column (ALTER TABLE … ADD COLUMN …).');
+      return;
+    }
+    const facts = linted.facts?.(add.table) ?? unknownSizeFacts(add.table);
+    const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs() });
+    const preview = await vscode.workspace.openTextDocument({ language: 'sql', content: phasedSql(plan, linted.facts !== undefined) });
+    await vscode.window.showTextDocument(preview, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  }
+}
+
+/** Without a connection: the dialect of the saved connection profiles when they agree, else guessed from the text. */
+function offlineTarget(text: string): Target {
+  const profiles = vscode.workspace.getConfiguration('columnWizard').get<{ dialect?: string }[]>('connections') ?? [];
+  const dialects = [...new Set(profiles.map((p) => p.dialect).filter((x): x is Dialect => x === 'postgres' || x === 'mysql' || x === 'mariadb'))];
+  const guessed = guessEngine(text);
+  const dialect: Dialect = dialects.length === 1 && (dialects[0] === 'postgres') === (guessed === 'postgres') ? dialects[0]! : guessed;
+  return { dialect, version: DEFAULT_VERSIONS[dialect] };
+}
+
+function toolOption(): Pick<LintOptions, 'tool'> {
+  const tool = vscode.workspace.getConfiguration('columnWizard').get<string>('migrationsTool') ?? 'auto';
+  return isMigrationTool(tool) ? { tool } : {};
+}
+
+function lockTimeoutMs(): number {
+  return vscode.workspace.getConfiguration('columnWizard').get<number>('lockTimeoutMs') ?? 2000;
+}
+
+let instance: SqlPreview | undefined;
+
+/** Register the SQL preview (activate.ts calls this once). */
+export function registerSqlPreview(context: vscode.ExtensionContext, log: Log, source?: LintTargetSource): SqlPreview {
+  instance = new SqlPreview(log, source);
+  instance.register(context);
+  return instance;
+}
+
+/** The handler behind `columnWizard.previewPlan`. */
+export function previewPlanCommand(...args: unknown[]): Promise<void> {
+  if (!instance) throw new Error('the SQL preview is not registered');
+  return instance.previewPlan(args[0], args[1]);
+}
