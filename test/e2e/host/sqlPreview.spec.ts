@@ -1,0 +1,73 @@
+/// <reference types="mocha" />
+/**
+ * The SQL preview in a real extension host: a migration file gets diagnostics, CodeLenses, a hover and the
+ * "Rewrite as safe phases" quick fix, whose result no longer has the rewrite finding.
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXT_ID = 'column-wizard.column-wizard';
+const SQL = "-- migrate:up\nSET lock_timeout = '2s';\nALTER TABLE accounts ADD COLUMN token uuid DEFAULT gen_random_uuid();\nCREATE INDEX accounts_token_idx ON accounts (token);\n";
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function ours(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'column-wizard');
+}
+
+describe('SQL preview of migration files', () => {
+  let uri: vscode.Uri;
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXT_ID)!.activate();
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    uri = vscode.Uri.joinPath(folder, 'db', 'migrations', `29990101000000_cw_sql_preview_${Date.now()}.sql`);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(SQL));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.workspace.fs.delete(uri);
+  });
+
+  it('shows diagnostics with rule codes on the statements', async () => {
+    const diags = await until('diagnostics', () => (ours(uri).length >= 2 ? ours(uri) : undefined));
+    const byCode = new Map(diags.map((d) => [String(d.code), d]));
+    assert.equal(byCode.get('add-column-rewrite')?.range.start.line, 2);
+    assert.equal(byCode.get('add-column-rewrite')?.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(byCode.get('concurrent-index-in-transaction'), undefined);
+    assert.equal(byCode.get('index-not-concurrent')?.range.start.line, 3);
+  });
+
+  it('puts the lock impact in CodeLenses and explains it in a hover', async () => {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.includes('ACCESS EXCLUSIVE · blocks reads+writes · rewrite'), titles.join(' | '));
+    assert.ok(titles.includes('SHARE · blocks writes · scans'), titles.join(' | '));
+    assert.ok(titles.includes('Preview plan'), titles.join(' | '));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(2, 20));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /volatile DEFAULT is evaluated for every existing row/);
+  });
+
+  it('"Rewrite as safe phases" replaces the statement with phases that no longer rewrite the table', async () => {
+    const range = new vscode.Range(2, 0, 2, 10);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range);
+    const rewrite = actions.find((a) => a.title === 'Rewrite as safe phases');
+    assert.ok(rewrite?.edit, actions.map((a) => a.title).join(' | '));
+    assert.ok(actions.some((a) => a.title === 'Ignore add-column-rewrite for this statement'));
+    assert.ok(await vscode.workspace.applyEdit(rewrite.edit));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.match(doc.getText(), /ALTER TABLE "accounts" ADD COLUMN "token" uuid;/);
+    await until('the rewrite finding to go', () => (ours(uri).some((d) => d.code === 'add-column-rewrite') ? undefined : true));
+  });
+});
