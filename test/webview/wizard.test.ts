@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { WebviewMessage, WizardContext } from '../../src/protocol';
-import { fixturePlanner, launch, openWizard, screenshotPath, type Harness } from './harness';
+import type { TableFacts, Target } from '../../src/core/types';
+import { planDraft } from '../../src/extension/wizard/draft';
+import type { ColumnDraft, WebviewMessage, WizardContext } from '../../src/protocol';
+import { launch, openWizard, screenshotPath, type Harness, type HarnessOptions } from './harness';
 
 /** What these tests read of a vscode-elements control, typed without the DOM library (this file runs in node). */
 interface Control { value: string; checked: boolean; invalid: boolean; style: { width: string }; dispatchEvent(e: unknown): boolean }
@@ -14,6 +16,18 @@ const context: WizardContext = {
   tables: [{ schema: 'public', name: 'customers' }, { schema: 'public', name: 'orders' }],
   migrationsTool: 'dbmate',
 };
+
+/** The live table as `tableFacts()` reports it; the real planner plans from it. */
+const facts: TableFacts = {
+  table: { schema: 'public', name: 'orders' }, rows: 2_400_000, bytes: 512 * 1024 * 1024, primaryKey: ['id'],
+  columns: [
+    { name: 'id', type: 'bigint', nullable: false, default: null },
+    { name: 'customer_id', type: 'bigint', nullable: false, default: null },
+    { name: 'total', type: 'numeric(12,2)', nullable: false, default: null },
+  ],
+};
+const target: Target = { dialect: 'postgres', version: '15.4' };
+const base: HarnessOptions = { context, facts, target };
 
 let browser: Browser;
 before(async () => { browser = await launch(); });
@@ -45,7 +59,7 @@ async function ready(h: Harness): Promise<void> {
 describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
   it('says ready first, then renders the table from init — escaped — with no CSP violation', async () => {
     const evil: WizardContext = { ...context, table: { ...context.table, name: '<img src=x onerror="window.__pwned=1">' } };
-    const h = await openWizard(browser, { context: evil, planner: fixturePlanner });
+    const h = await openWizard(browser, { ...base, context: evil });
     await ready(h);
     assert.equal(h.received[0]?.type, 'ready', 'the first message is the handshake');
     const title = await h.page.locator('#title').textContent();
@@ -61,12 +75,12 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
   });
 
   it('shows a validation message next to its field as you type, and removes it when fixed', async () => {
-    const h = await openWizard(browser, { context, planner: fixturePlanner });
+    const h = await openWizard(browser, base);
     await ready(h);
     await typeInto(h.page, 'f-type', 'text');
     await typeInto(h.page, 'f-name', 'total');
     const nameMsg = h.page.locator('.field[data-field="name"] #msg-name');
-    await nameMsg.locator('.msg-line.error', { hasText: 'already has a column named "total"' }).waitFor();
+    await nameMsg.locator('.msg-line.error', { hasText: 'already has a column "total"' }).waitFor();
     assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).invalid), true);
     assert.equal(await h.page.locator('#write').getAttribute('disabled'), '', 'Write is disabled while a field has an error');
     await typeInto(h.page, 'f-name', 'total_with_tax');
@@ -78,40 +92,71 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await h.page.locator('#msg-type .msg-line.error', { hasText: 'Type parameters must be whole numbers' }).waitFor();
     await typeInto(h.page, 'f-type', 'numeric(12,2)');
     await h.page.locator('#msg-type .msg-line').waitFor({ state: 'detached' });
-    await planSettled(h.page, /1 phase · 1 step/);
+    await planSettled(h.page, /^1 phase · 1 step/);
     await h.page.close();
   });
 
   it('re-plans as NOT NULL and a volatile default are chosen: the bars change with what each step blocks', async () => {
-    const h = await openWizard(browser, { context, planner: fixturePlanner });
+    const h = await openWizard(browser, base);
     await ready(h);
     await typeInto(h.page, 'f-name', 'archived_at');
     await typeInto(h.page, 'f-type', 'timestamptz');
-    await planSettled(h.page, /1 phase · 1 step/);
+    await planSettled(h.page, /^1 phase · 1 step/);
     assert.deepEqual(await bars(h.page), ['blocks-rw']);
-    assert.match(await h.page.locator('.chart-label').first().textContent() ?? '', /✓ verified/);
+    assert.equal(await h.page.locator('.bar').first().evaluate((b) => (b as unknown as Control).style.width), '100%', 'the only step fills the axis');
 
+    // NOT NULL without a default: add, then a NOT VALID check validated without blocking, then SET NOT NULL.
     await h.page.locator('#f-notnull').click();
-    await planSettled(h.page, /3 phases · 5 steps/);
-    assert.deepEqual(await bars(h.page), ['blocks-rw', 'blocks-none', 'blocks-rw', 'blocks-none', 'blocks-rw']);
-    assert.match(await h.page.locator('.warnings').textContent() ?? '', /NOT NULL without a default/);
+    await planSettled(h.page, /^2 phases · 5 steps/);
+    assert.deepEqual(await bars(h.page), ['blocks-rw', 'blocks-rw', 'blocks-none', 'blocks-rw', 'blocks-rw']);
+    await h.page.locator('#msg-default .msg-line.warning', { hasText: 'NOT NULL without a DEFAULT' }).waitFor();
+    assert.match(await h.page.locator('.step .sql:not(.lock-timeout)').nth(2).textContent() ?? '', /VALIDATE CONSTRAINT "orders_archived_at_not_null"/);
 
+    // A volatile default: no table rewrite under lock — the value is backfilled in batches that block nothing.
     await h.page.locator('#f-default-expression').click();
     await typeInto(h.page, 'f-default', 'clock_timestamp()');
-    await planSettled(h.page, /1 phase · 1 step.*blocks reads and writes ≈ 60 s/);
-    assert.deepEqual(await bars(h.page), ['blocks-rw']);
-    assert.match(await h.page.locator('.step .pill.warn').textContent() ?? '', /rewrites the table/);
-    assert.match(await h.page.locator('.warnings').textContent() ?? '', /volatile.*Safe alternative: Add the column without the default/s);
-    // The bar of the rewrite fills the whole axis: it is the only step.
-    const width = await h.page.locator('.bar').first().evaluate((b) => (b as unknown as Control).style.width);
-    assert.equal(width, '100%');
+    await planSettled(h.page, /^3 phases · 7 steps/);
+    assert.deepEqual(await bars(h.page), ['blocks-rw', 'blocks-rw', 'blocks-none', 'blocks-rw', 'blocks-none', 'blocks-rw', 'blocks-rw']);
+    await h.page.locator('#msg-default .msg-line').waitFor({ state: 'detached' });
+    const backfill = h.page.locator('.step[data-blocks="blocks-none"] .sql').first();
+    assert.match(await backfill.textContent() ?? '', /^-- in batches:\nUPDATE "public"\."orders" SET "archived_at" = clock_timestamp\(\)/);
+    // On the time axis the backfill dwarfs the catalog-only steps.
+    const widths = await h.page.locator('.bar').evaluateAll((bs) => bs.map((b) => parseFloat((b as unknown as Control).style.width)));
+    assert.ok(widths[2]! > 90, `backfill bar ${widths[2]}%`);
+    assert.ok(widths.filter((_, i) => i !== 2 && i !== 4).every((w) => w < 2), widths.join(', '));
 
     await h.page.screenshot({ path: screenshotPath('wizard-volatile-default.png'), fullPage: true });
     await h.page.close();
   });
 
+  it('marks steps verified when the host reports probes for the plan on screen, and ignores a stale report', async () => {
+    const h = await openWizard(browser, base);
+    await ready(h);
+    await typeInto(h.page, 'f-name', 'note');
+    await typeInto(h.page, 'f-type', 'text');
+    await planSettled(h.page, /^1 phase · 1 step/);
+    const requests = h.received.filter((m) => m.type === 'request' && m.method === 'computePlan');
+    const last = requests.at(-1);
+    assert.ok(last?.type === 'request' && last.method === 'computePlan');
+    const { plan } = planDraft(last.params.draft as ColumnDraft, facts, target);
+    assert.ok(plan);
+    const mark = (agrees: boolean) => ({
+      ...plan,
+      phases: plan.phases.map((p) => ({ ...p, steps: p.steps.map((st) => ({ ...st, verified: { lock: st.lock, rewrite: false, agrees, detail: 'probe' } })) })),
+    });
+    h.session.notify({ type: 'didVerifyPlan', revision: last.params.revision, plan: mark(true) });
+    await h.page.locator('.chart-label .verified', { hasText: '✓ verified' }).waitFor();
+    // A report for an older revision arrives late: it must not replace the plan on screen.
+    h.session.notify({ type: 'didVerifyPlan', revision: last.params.revision - 1, plan: mark(false) });
+    h.session.status('info', 'marker');
+    await h.page.locator('#status', { hasText: 'marker' }).waitFor();
+    assert.equal(await h.page.locator('.disagrees').count(), 0, 'the stale report was dropped');
+    assert.match(await h.page.locator('.step .pill.verified').textContent() ?? '', /verified on the server/);
+    await h.page.close();
+  });
+
   it('presses Write and sends writeMigration with the draft as shown', async () => {
-    const h = await openWizard(browser, { context, planner: fixturePlanner });
+    const h = await openWizard(browser, base);
     await ready(h);
     await typeInto(h.page, 'f-name', 'status');
     await typeInto(h.page, 'f-type', 'text');
@@ -119,7 +164,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await h.page.locator('#f-default-literal').click();
     await typeInto(h.page, 'f-default', "it's new");
     await h.page.locator('#f-index').click();
-    await planSettled(h.page, /3 phases · 5 steps/);
+    await planSettled(h.page, /^2 phases · 2 steps/);
     await h.page.locator('#write:not([disabled])').click();
     const req = await h.waitForMessage((m) => m.type === 'request' && m.method === 'writeMigration');
     assert.ok(req.type === 'request' && req.method === 'writeMigration');
@@ -136,25 +181,27 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
   });
 
   it('keeps the draft across a reload through setState/getState, and restores it into the form', async () => {
-    const h = await openWizard(browser, { context, planner: fixturePlanner });
+    const h = await openWizard(browser, base);
     await ready(h);
     await typeInto(h.page, 'f-name', 'kept');
     await typeInto(h.page, 'f-type', 'bigint');
     await h.page.locator('#f-unique').click();
-    await planSettled(h.page, /2 phases/);
+    await planSettled(h.page, /^\d+ phases? · \d+ steps?/);
+    const shown = await h.page.locator('#plan-summary').textContent();
     assert.deepEqual((h.savedState() as { draft: { name: string } }).draft.name, 'kept');
     const before = h.received.length;
     await h.reload();
     await h.waitForMessage((m) => m.type === 'ready' && h.received.indexOf(m) >= before);
     await h.page.locator('#f-name input').waitFor();
-    await planSettled(h.page, /2 phases/);
+    await planSettled(h.page, /^\d+ phases? · \d+ steps?/);
+    assert.equal(await h.page.locator('#plan-summary').textContent(), shown, 'the restored draft plans the same');
     assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).value), 'kept');
     assert.equal(await h.page.locator('#f-unique').evaluate((e) => (e as unknown as Control).checked), true);
     await h.page.close();
   });
 
   it('lists a foreign-key table\'s columns from the host and puts the choice in the draft', async () => {
-    const h = await openWizard(browser, { context, planner: fixturePlanner, columnsOf: (t) => (t.name === 'customers' ? ['id', 'email'] : []) });
+    const h = await openWizard(browser, { ...base, columnsOf: (t) => (t.name === 'customers' ? ['id', 'email'] : []) });
     await ready(h);
     await typeInto(h.page, 'f-name', 'referrer_id');
     await typeInto(h.page, 'f-type', 'bigint');
@@ -173,14 +220,14 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
   });
 
   it('rejects a host message that does not fit the protocol and keeps working', async () => {
-    const h = await openWizard(browser, { context, planner: fixturePlanner });
+    const h = await openWizard(browser, base);
     await ready(h);
     await h.page.evaluate(`window.postMessage({ type: 'status', level: 'shout', message: 'x' }, '*')`);
     await h.page.evaluate(`window.postMessage({ type: 'response', id: 999, method: 'copySql', ok: true, result: { characters: 1 } }, '*')`);
     await h.page.waitForFunction(() => true);
     await typeInto(h.page, 'f-name', 'still_works');
     await typeInto(h.page, 'f-type', 'int');
-    await planSettled(h.page, /1 phase/);
+    await planSettled(h.page, /^1 phase/);
     assert.ok(h.consoleErrors.some((e) => /rejected host message: status\.level must be one of/.test(e)), h.consoleErrors.join('\n'));
     assert.ok(h.consoleErrors.some((e) => /response 999 \(copySql\) answers no pending request/.test(e)), h.consoleErrors.join('\n'));
     assert.equal(await h.page.locator('#status').textContent(), '');

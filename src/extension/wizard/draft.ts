@@ -2,7 +2,8 @@
  * From the wizard's form (`ColumnDraft`, text as typed) to a `ColumnSpec` the planner takes. Pure: no vscode,
  * so the webview tests' host side and the unit tests use it as it is.
  */
-import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding } from '../../core/types';
+import { planColumn, type PlanOptions } from '../../core/plan';
+import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding, Plan, TableFacts, Target } from '../../core/types';
 import type { ColumnDraft } from '../../protocol';
 
 export interface DraftSpec {
@@ -107,4 +108,15 @@ export function draftToSpec(draft: ColumnDraft, dialect: Dialect, existingColumn
     ...(dialect !== 'postgres' && draft.position.kind !== 'last' ? { position: draft.position } : {}),
   };
   return { spec, findings };
+}
+
+/**
+ * Plan a draft against the table's facts: the draft's own findings, then the planner's. Findings about a field go to
+ * `findings` (shown next to the field); the plan keeps all its warnings.
+ */
+export function planDraft(draft: ColumnDraft, facts: TableFacts, target: Target, options: PlanOptions = {}): { findings: Finding[]; plan: Plan | null } {
+  const { spec, findings } = draftToSpec(draft, target.dialect);
+  if (!spec) return { findings: [...findings], plan: null };
+  const plan = planColumn(spec, facts, target, options);
+  return { findings: [...findings, ...plan.warnings.filter((w) => w.field !== undefined)], plan };
 }

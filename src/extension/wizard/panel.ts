@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { planColumn } from '../../core/plan';
-import type { Plan, TableFacts, TableRef, Target } from '../../core/types';
+import type { Finding, Plan, TableFacts, TableRef, Target } from '../../core/types';
 import type { DatabaseClient, ServerInfo, TableSummary } from '../../db/client';
 import { formatReport, runPlan } from '../../db/run';
 import { verifyPlan } from '../../db/verify';
@@ -11,7 +10,7 @@ import { mayRun, type ConnectionProfile } from '../connections/profiles';
 import type { Log } from '../log';
 import { migrationTarget, writePlanFiles, type MigrationTarget } from '../migrationFiles';
 import { readSettings } from '../settings';
-import { draftToSpec } from './draft';
+import { planDraft } from './draft';
 import { nonceFrom, wizardHtml } from './html';
 import { WizardSession, type WizardBackend } from './session';
 
@@ -76,17 +75,12 @@ class LiveBackend implements WizardBackend {
   }
 
   /** Plan a draft from the cached facts; throws with the reason when it cannot be planned. */
-  private async plan(draft: ColumnDraft): Promise<{ plan: Plan | null; findings: PlanFindings }> {
+  private async plan(draft: ColumnDraft): Promise<{ plan: Plan | null; findings: Finding[] }> {
     if (!this.facts) await this.context(false);
-    const facts = this.facts as TableFacts;
-    const target = await this.serverTarget();
-    const { spec, findings } = draftToSpec(draft, target.dialect);
-    if (!spec) return { plan: null, findings };
-    const plan = planColumn(spec, facts, target, { lockTimeoutMs: readSettings().lockTimeoutMs });
-    return { plan, findings: [...findings, ...plan.warnings.filter((w) => w.field !== undefined)] };
+    return planDraft(draft, this.facts as TableFacts, await this.serverTarget(), { lockTimeoutMs: readSettings().lockTimeoutMs });
   }
 
-  async computePlan(draft: ColumnDraft, revision: number): Promise<{ findings: PlanFindings; plan: Plan | null; error?: string }> {
+  async computePlan(draft: ColumnDraft, revision: number): Promise<{ findings: Finding[]; plan: Plan | null; error?: string }> {
     this.latestRevision = revision;
     try {
       const { plan, findings } = await this.plan(draft);
@@ -194,8 +188,6 @@ class LiveBackend implements WizardBackend {
     if (this.verifyTimer !== undefined) clearTimeout(this.verifyTimer);
   }
 }
-
-type PlanFindings = Awaited<ReturnType<typeof draftToSpec>>['findings'];
 
 /** Plans with the same DDL verify the same way. */
 function verifyKey(plan: Plan): string {
