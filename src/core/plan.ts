@@ -105,7 +105,7 @@ class Builder {
       blocks: { reads: impact.blocks.reads, writes: impact.blocks.writes },
       rewrite: impact.rewrite,
       estimate,
-      why: `${o.what}: ${impact.why}${impact.referencedLock ? ` (also ${impact.referencedLock} on the referenced table)` : ''}.`,
+      why: `${o.what}: ${impact.why}${impact.referencedLock ? ` (also ${impact.referencedLock} on the referenced table)` : ''}.${queued(this.facts, impact, estimate.lockSeconds)}`,
       ...(o.ddl === false ? {} : { lockTimeoutSql: this.timeoutSql }),
       ...(o.backfill ? { backfill: o.backfill } : {}),
       ...(o.unavoidable ? { unavoidable: o.unavoidable } : {}),
@@ -161,6 +161,13 @@ class Builder {
       rollout: rollout(phases),
     };
   }
+}
+
+/** With a sampled write rate: how many writes wait behind a step that blocks them. */
+function queued(facts: TableFacts, impact: Impact, lockSeconds: number): string {
+  const wps = facts.writesPerSecond;
+  if (!wps || !(impact.blocks.writes || impact.blocks.reads)) return '';
+  return ` About ${Math.max(1, Math.round(wps * lockSeconds))} writes (at ${Math.round(wps)}/s) wait behind it while it holds the lock.`;
 }
 
 function fnv1a(text: string): string {
@@ -227,17 +234,15 @@ function planPostgres(b: Builder): void {
         what: 'Set the default for new rows only',
       });
       b.backfillStep(value);
-      if (volatility === 'unknown') b.warn('volatility-assumed', 'info', `The volatility of ${d.kind === 'expression' ? d.sql : ''} is unknown offline, so it is treated as volatile (no rewrite, batched backfill). With a connection the planner reads pg_proc.provolatile.`);
       if (!caps.fastDefault && hasValue) b.warn('no-fast-default', 'info', `PostgreSQL ${b.target.version} (before 11) rewrites the table for any DEFAULT on ADD COLUMN, so the default is set separately and existing rows are backfilled.`);
     }
     if (!spec.nullable && !notNullInline) notNullPath(b, hasValue);
   }
 
   if (spec.comment !== undefined) {
-    b.add('expand', { op: 'set-default', column: spec.name }, `COMMENT ON COLUMN ${table}.${col} IS ${quoteLiteral('postgres', spec.comment)}`, {
+    b.add('expand', { op: 'comment', column: spec.name }, `COMMENT ON COLUMN ${table}.${col} IS ${quoteLiteral('postgres', spec.comment)}`, {
       down: `COMMENT ON COLUMN ${table}.${col} IS NULL`,
       what: 'Describe the column',
-      impact: { lock: 'SHARE UPDATE EXCLUSIVE', blocks: { reads: false, writes: false }, rewrite: false, scan: false, why: 'COMMENT ON takes SHARE UPDATE EXCLUSIVE, catalog only' },
     });
   }
 
@@ -349,14 +354,16 @@ function planMysql(b: Builder): void {
   if (spec.autoIncrement || spec.generated?.stored) {
     const online = onlineAddProblem(spec, target, facts)!;
     const unique = b.name('key');
-    const keyClause = spec.autoIncrement && !spec.unique ? `, ADD UNIQUE KEY ${b.q(unique)} (${col})` : '';
-    const sql = `ALTER TABLE ${table} ADD COLUMN ${renderColumnDefinition(d, spec, { omit: ['check', 'references'] })}${keyClause}, ALGORITHM=${online.algorithm}, LOCK=${online.lock}`;
+    // MySQL requires an AUTO_INCREMENT column to be indexed, so its key is added in the same statement.
+    const keyClause = spec.autoIncrement ? `, ADD UNIQUE KEY ${b.q(unique)} (${col})` : '';
+    const sql = `ALTER TABLE ${table} ADD COLUMN ${renderColumnDefinition(d, spec, { omit: ['check', 'references', 'unique'] })}${keyClause}, ALGORITHM=${online.algorithm}, LOCK=${online.lock}`;
     b.add('expand', { op: 'add-column', spec, mysql: { algorithm: online.algorithm, lock: online.lock } }, sql, {
       down: dropColumn,
       what: 'Add the column',
       unavoidable: rows > 0 ? `${online.reason}; ${maria ? 'MariaDB' : 'MySQL'} has no online way to give existing rows these values. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change), or ${spec.autoIncrement ? 'a plain column filled by a batched backfill' : 'a VIRTUAL generated column (added instantly)'}` : undefined,
     });
-    afterAddMysql(b, { skipUnique: spec.autoIncrement === true && !spec.unique });
+    afterAddMysql(b, { skipUnique: spec.autoIncrement === true });
+    if (spec.references) foreignKeyCopyMysql(b);
     return;
   }
 
@@ -412,9 +419,14 @@ function planMysql(b: Builder): void {
     const modifySpec: ColumnSpec = { ...spec, nullable: false };
     const modify = renderColumnDefinition(d, modifySpec, { omit: ['check', 'references', 'unique', 'position'] });
     const back = renderColumnDefinition(d, { ...spec, nullable: true }, { omit: ['check', 'references', 'unique', 'position'] });
-    b.add('constrain', { op: 'set-not-null', column: spec.name }, `ALTER TABLE ${table} MODIFY COLUMN ${modify}, ALGORITHM=INPLACE, LOCK=NONE`, {
+    const op: DdlOperation = { op: 'set-not-null', column: spec.name };
+    const impact = impactOf(op, target, facts);
+    const clause = impact.algorithm === 'COPY' ? 'ALGORITHM=COPY, LOCK=SHARED' : 'ALGORITHM=INPLACE, LOCK=NONE';
+    b.add('constrain', op, `ALTER TABLE ${table} MODIFY COLUMN ${modify}, ${clause}`, {
       down: `ALTER TABLE ${table} MODIFY COLUMN ${back}, ALGORITHM=INPLACE, LOCK=NONE`,
       what: 'Make the column NOT NULL (needs a strict sql_mode, or NULLs silently become zero values)',
+      impact,
+      unavoidable: impact.algorithm === 'COPY' && rows > 0 ? `${impact.why}; there is no online form. Keep the column nullable and enforce the rule in the application, or use an online schema-change tool` : undefined,
     });
   }
   afterAddMysql(b, { skipUnique: false });
@@ -424,7 +436,9 @@ function planMysql(b: Builder): void {
 function afterAddMysql(b: Builder, o: { skipUnique: boolean }): void {
   const { spec, table, col, target } = b;
   const maria = target.dialect === 'mariadb';
-  if ((spec.unique && !o.skipUnique) || (spec.index && !spec.references)) {
+  // With a foreign key the column's index (unique or not) is built before the key, in the expand phase.
+  const fkIndexed = Boolean(spec.references) && !o.skipUnique;
+  if (!fkIndexed && ((spec.unique && !o.skipUnique) || spec.index)) {
     const unique = Boolean(spec.unique);
     const name = b.name(unique ? 'key' : 'idx');
     b.add('index', { op: 'create-index', concurrent: false, unique, mysql: { algorithm: 'INPLACE', lock: 'NONE' } }, `ALTER TABLE ${table} ADD ${unique ? 'UNIQUE ' : ''}INDEX ${b.q(name)} (${col}), ALGORITHM=INPLACE, LOCK=NONE`, {
@@ -461,6 +475,20 @@ function foreignKeyMysql(b: Builder): void {
       down: `ALTER TABLE ${table} DROP FOREIGN KEY ${b.q(name)}`,
       what: 'Add the foreign key while the column is still NULL in every row, so skipping the row check cannot admit a bad value; run it before the application writes the column',
       session: { before: ['SET SESSION foreign_key_checks = 0'], after: ['SET SESSION foreign_key_checks = 1'] },
+    });
+}
+
+/** A foreign key on a column that already has values (AUTO_INCREMENT, generated): only a checked, copying ADD is sound. */
+function foreignKeyCopyMysql(b: Builder): void {
+  const { spec, table, col } = b;
+  const r = spec.references!;
+  const name = b.name('fkey');
+  const ref = `${r.schema ? `${b.q(r.schema)}.` : ''}${b.q(r.table)} (${b.q(r.column)})`;
+  b.add('constrain', { op: 'add-constraint', kind: 'foreign', notValid: false, usingIndex: false, mysql: { algorithm: 'COPY', lock: 'SHARED' } },
+    `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}, ALGORITHM=COPY, LOCK=SHARED`, {
+      down: `ALTER TABLE ${table} DROP FOREIGN KEY ${b.q(name)}`,
+      what: 'Add the foreign key, checking the values the column already has',
+      unavoidable: b.facts.rows > 0 ? 'the column already has a value in every row, so the key must be checked row by row, which MySQL/MariaDB do only with a table copy that blocks writes' : undefined,
     });
 }
 

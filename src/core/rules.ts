@@ -33,6 +33,8 @@ export type DdlOperation = (
   | { readonly op: 'drop-constraint'; readonly kind?: ConstraintKind }
   | { readonly op: 'create-index'; readonly concurrent: boolean; readonly unique: boolean }
   | { readonly op: 'drop-index'; readonly concurrent: boolean }
+  /** PostgreSQL `COMMENT ON COLUMN`; MySQL/MariaDB a comment-only `MODIFY`. */
+  | { readonly op: 'comment'; readonly column: string }
   /** A batched `UPDATE` filling the new column. */
   | { readonly op: 'backfill' }
 ) & { readonly mysql?: MysqlClauses };
@@ -276,6 +278,8 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
       return op.concurrent
         ? { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: false, why: 'DROP INDEX CONCURRENTLY waits for transactions using the index; reads and writes continue' }
         : { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DROP INDEX takes ACCESS EXCLUSIVE on the table, briefly' };
+    case 'comment':
+      return { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: false, why: 'COMMENT ON takes SHARE UPDATE EXCLUSIVE: catalog only, reads and writes continue' };
     case 'backfill':
       return { lock: 'ROW EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: true, why: 'batched UPDATEs take ROW EXCLUSIVE and row locks on each batch only; each batch commits on its own' };
   }
@@ -315,8 +319,9 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       best = caps.instantDropColumn ? instant('DROP COLUMN … ALGORITHM=INSTANT') : inplace(true, 'DROP COLUMN rebuilds the table (INPLACE, LOCK=NONE)');
       break;
     case 'set-not-null':
-      best = maria && (facts?.constraints ?? []).some((c) => c.kind === 'check')
-        ? copy('MariaDB re-checks the table\'s CHECK constraints with a table copy when a column changes')
+      // Seen on MariaDB 10.11: with a STORED generated column in the table, NULL → NOT NULL is refused INPLACE ("Try ALGORITHM=COPY").
+      best = maria && (facts?.columns ?? []).some((c) => c.generated === 'stored')
+        ? copy('MariaDB changes NULL to NOT NULL only with a table copy when the table has a STORED generated column')
         : inplace(true, 'MODIFY … NOT NULL rebuilds the table (INPLACE, LOCK=NONE) and fails if a NULL remains; needs a strict sql_mode');
       break;
     case 'drop-not-null':
@@ -348,6 +353,9 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       break;
     case 'drop-index':
       best = inplace(false, 'DROP INDEX changes metadata only (INPLACE)');
+      break;
+    case 'comment':
+      best = instant('changing only a column comment is a data-dictionary change');
       break;
     case 'backfill':
       return { lock: 'NONE', blocks: blocksNone, rewrite: false, scan: true, why: 'batched UPDATEs lock only the rows of each batch; each batch commits on its own' };

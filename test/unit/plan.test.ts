@@ -270,3 +270,36 @@ describe('plan shape', () => {
     assert.equal(planSteps(measured)[0]!.estimate.basis, 'measured');
   });
 });
+
+describe('MySQL / MariaDB plans: interactions', () => {
+  it('AUTO_INCREMENT + UNIQUE gets one key, in the same statement', () => {
+    const steps = planSteps(plan('mysql', '8.0.36', 'seq bigint NOT NULL AUTO_INCREMENT UNIQUE'));
+    assert.deepEqual(steps.map((s) => s.sql), ['ALTER TABLE `shop`.`users` ADD COLUMN `seq` bigint NOT NULL AUTO_INCREMENT, ADD UNIQUE KEY `users_seq_key` (`seq`), ALGORITHM=INPLACE, LOCK=SHARED']);
+  });
+  it('UNIQUE + REFERENCES builds one unique index before the key', () => {
+    const s = sql(plan('mariadb', '10.11', 'acct bigint UNIQUE REFERENCES accounts(id)'));
+    assert.deepEqual(s, [
+      'expand: ALTER TABLE `shop`.`users` ADD COLUMN `acct` bigint NULL, ALGORITHM=INSTANT',
+      'expand: ALTER TABLE `shop`.`users` ADD UNIQUE INDEX `users_acct_key` (`acct`), ALGORITHM=INPLACE, LOCK=NONE',
+      'expand: ALTER TABLE `shop`.`users` ADD CONSTRAINT `users_acct_fkey` FOREIGN KEY (`acct`) REFERENCES `accounts` (`id`), ALGORITHM=INPLACE, LOCK=NONE',
+    ]);
+  });
+  it('a foreign key on a column that already has values is checked with a (flagged) copy', () => {
+    const steps = planSteps(plan('mysql', '8.0.36', 'seq bigint NOT NULL AUTO_INCREMENT REFERENCES other(id)'));
+    const fk = steps.find((s) => s.sql.includes('FOREIGN KEY'))!;
+    assert.equal(fk.sql, 'ALTER TABLE `shop`.`users` ADD CONSTRAINT `users_seq_fkey` FOREIGN KEY (`seq`) REFERENCES `other` (`id`), ALGORITHM=COPY, LOCK=SHARED');
+    assert.match(fk.unavoidable!, /already has a value/);
+  });
+  it('MariaDB: NOT NULL on a table with a STORED generated column needs a flagged copy', () => {
+    const columns = [{ name: 'g', type: 'int(11)', nullable: true, default: null, generated: 'stored' as const }];
+    const step = planSteps(plan('mariadb', '10.11', 'n int NOT NULL', { columns })).find((s) => s.sql.includes('MODIFY'))!;
+    assert.equal(step.sql, 'ALTER TABLE `shop`.`users` MODIFY COLUMN `n` int NOT NULL, ALGORITHM=COPY, LOCK=SHARED');
+    assert.deepEqual([step.algorithm, step.blocks.writes], ['COPY', true]);
+    assert.ok(step.unavoidable);
+  });
+  it('a sampled write rate says how many writes queue behind a blocking step', () => {
+    const p = plan('postgres', '16.1', 'x int', { writesPerSecond: 500 });
+    assert.match(planSteps(p)[0]!.why, /About 5 writes \(at 500\/s\) wait behind it/);
+    assert.doesNotMatch(planSteps(plan('postgres', '16.1', 'x int'))[0]!.why, /writes \(at/);
+  });
+});

@@ -56,7 +56,6 @@ describe('column-wizard plan (offline)', () => {
     assert.match((await cli('--dialect', 'mysql', '--table', 't', '--column', 'x int')).err, /--server-version is required/);
     assert.match((await cli(...base, '--column', 'x int', '--rows', 'many')).err, /--rows must be a non-negative number, got "many"/);
     assert.match((await cli(...base, '--column', 'x int', '--format', 'yaml')).err, /--format must be text or json/);
-    assert.match((await cli('--url', 'postgres://x', '--table', 't', '--column', 'x int')).err, /--url \(live mode\) is not available yet/);
     assert.equal((await cli('--dialect', 'mysql', '--server-version', '8.0', '--column', 'x int')).code, 2);
   });
   it('table names: schema, default schema per dialect, quoted parts with dots', () => {

@@ -129,6 +129,7 @@ describe('impactOf: PostgreSQL', () => {
     assert.equal(impactOf({ op: 'create-index', concurrent: false, unique: false }, pg15).lock, 'SHARE');
     assert.equal(impactOf({ op: 'create-index', concurrent: true, unique: true }, pg15).lock, 'SHARE UPDATE EXCLUSIVE');
     assert.equal(impactOf({ op: 'add-constraint', kind: 'unique', notValid: false, usingIndex: true }, pg15).scan, false);
+    assert.deepEqual(impactOf({ op: 'comment', column: 'c' }, pg15).blocks, { reads: false, writes: false });
     assert.equal(impactOf({ op: 'add-constraint', kind: 'unique', notValid: false, usingIndex: false }, pg15).scan, true);
     assert.ok(impactOf({ op: 'add-constraint', kind: 'not-null', notValid: true, usingIndex: false }, t('postgres', '17.2')).fails);
     assert.equal(impactOf({ op: 'add-constraint', kind: 'not-null', notValid: true, usingIndex: false }, t('postgres', '18.0')).fails, undefined);
@@ -201,7 +202,10 @@ describe('impactOf: MySQL/MariaDB', () => {
     assert.deepEqual(impactOf({ op: 'create-index', concurrent: false, unique: true }, m).blocks, { reads: false, writes: false });
     const nn = impactOf({ op: 'set-not-null', column: 'c' }, m);
     assert.deepEqual([nn.algorithm, nn.rewrite, nn.blocks.writes], ['INPLACE', true, false]);
-    assert.equal(impactOf({ op: 'set-not-null', column: 'c' }, m, facts({ constraints: [{ name: 'k', kind: 'check', definition: 'x > 0', validated: true }] })).algorithm, 'COPY');
+    const storedGenerated = facts({ columns: [{ name: 'g', type: 'int(11)', nullable: true, default: null, generated: 'stored' }] });
+    assert.equal(impactOf({ op: 'set-not-null', column: 'c' }, m, storedGenerated).algorithm, 'COPY', 'seen on MariaDB 10.11');
+    assert.equal(impactOf({ op: 'set-not-null', column: 'c' }, m, facts({ constraints: [{ name: 'k', kind: 'check', definition: 'x > 0', validated: true }] })).algorithm, 'INPLACE');
+    assert.deepEqual(impactOf({ op: 'comment', column: 'c' }, m).algorithm, 'INSTANT');
     assert.equal(impactOf({ op: 'set-default', column: 'c' }, m).algorithm, 'INSTANT');
     assert.equal(impactOf({ op: 'add-constraint', kind: 'check', notValid: false, usingIndex: false }, m).algorithm, 'COPY');
     assert.equal(impactOf({ op: 'drop-column', column: 'c' }, t('mysql', '8.0.28')).algorithm, 'INPLACE');
