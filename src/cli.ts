@@ -23,7 +23,8 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   },
   explain: {
     summary: 'Report the lock each statement of a migration takes on a live database.',
-    usage: 'column-wizard explain --url URL --sql "<statements>" [--format text|json]',
+    usage: 'column-wizard explain --url URL --sql "<statements>" [--format text|json] [--calibrate]',
+    run: (argv, io) => import('./cli/explain').then((m) => m.run(argv, io)),
   },
   lint: {
     summary: 'Lint .sql migration files with the same rules.',
@@ -37,7 +38,8 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   },
   run: {
     summary: 'Run a plan against a database: lock timeouts, retries, throttled batched backfill, resume.',
-    usage: 'column-wizard run --url URL (--plan plan.json | <plan options>) [--yes] [--format text|json]',
+    usage: 'column-wizard run --url URL (--plan plan.json | --table [schema.]name --column "<definition>" [--index] [--unique] [--standbys]) [--yes] [--format text|json] [--allow-remote] [--lock-timeout-ms N] [--statement-timeout-ms N] [--batch-ms N | --batch-size N] [--max-lag SECONDS [--lag-url REPLICA_URL]] [--abandon-previous]',
+    run: (argv, io) => import('./cli/run').then((m) => m.run(argv, io)),
   },
   drift: {
     summary: "Compare a table's definition across connections or replicas.",

@@ -1,3 +1,4 @@
+import { quoteIdent } from '../../core/sql';
 import type { TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 
@@ -7,13 +8,12 @@ export function engineOf(client: DatabaseClient): Engine {
   return client.options.engine;
 }
 
-// TODO(planner): switch to src/core/sql.ts quoteIdent/qualifiedTable once it lands; same rules.
-/** Quote an identifier by the engine's rules; a NUL byte is refused, as both servers refuse it. */
+/** Quote an identifier by the engine's rules (src/core/sql.ts: the one place names become SQL text). */
 export function ident(engine: Engine, name: string): string {
-  if (name.length === 0 || name.includes('\0')) throw new Error(`Invalid identifier ${JSON.stringify(name)}`);
-  return engine === 'postgres' ? `"${name.replace(/"/g, '""')}"` : `\`${name.replace(/`/g, '``')}\``;
+  return quoteIdent(engine === 'postgres' ? 'postgres' : 'mysql', name);
 }
 
+/** Schema-qualified; the runner resolves an empty schema to the connection's current one first. */
 export function qualified(engine: Engine, t: TableRef): string {
   return `${ident(engine, t.schema)}.${ident(engine, t.name)}`;
 }
@@ -63,4 +63,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** The schema (PostgreSQL) or database (MySQL/MariaDB) an unqualified table name resolves to on this connection. */
+export async function currentSchema(client: DatabaseClient): Promise<string> {
+  const [row] = await client.query<{ s: string | null }>(engineOf(client) === 'postgres' ? 'SELECT current_schema() AS s' : 'SELECT DATABASE() AS s');
+  if (!row?.s) throw new Error('The connection has no current schema/database; qualify the table name.');
+  return row.s;
 }

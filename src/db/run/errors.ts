@@ -48,6 +48,12 @@ export function isAlreadyApplied(err: unknown): boolean {
   return errno === 1060 || errno === 1061 || errno === 1091 || errno === 1826 || errno === 4028 || errno === 3822;
 }
 
+/** MySQL/MariaDB refusing the requested ALGORITHM (1845, 1846): the step's `fallbackSql` applies. */
+export function isInstantRefused(err: unknown): boolean {
+  const { code, errno } = codeOf(err);
+  return errno === 1845 || errno === 1846 || code === 'ER_ALTER_OPERATION_NOT_SUPPORTED' || code === 'ER_ALTER_OPERATION_NOT_SUPPORTED_REASON';
+}
+
 export function describeError(err: unknown): string {
   const { code, errno, message } = codeOf(err);
   const tag = code && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : errno ? ` (error ${errno})` : '';

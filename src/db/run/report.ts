@@ -155,7 +155,7 @@ export function formatReport(r: RunReport): string {
   }
   lines.push('Steps:');
   for (const s of r.steps) {
-    const extra = s.skipped ? ` — skipped: ${s.skipped}` : s.rows !== undefined ? ` — ${s.rows} rows in ${s.batches} batches` : '';
+    const extra = s.skipped ? ` — skipped: ${s.skipped}` : s.rows !== undefined ? ` — ${s.rows} rows in ${s.batches} batches` : s.note ? ` — ${s.note}` : '';
     lines.push(`  [${s.phaseIndex + 1}.${s.stepIndex + 1}] ${s.sql.split('\n')[0]!.slice(0, 100)} (${s.seconds.toFixed(2)} s, ${s.attempts} attempt${s.attempts === 1 ? '' : 's'})${extra}`);
   }
   return lines.join('\n');

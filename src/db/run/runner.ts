@@ -5,8 +5,8 @@
 import type { LockRisk, Plan, Step } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { runBackfill } from './backfill';
-import { engineOf, ident, sessionId, setLockTimeout, setStatementTimeout, type Engine } from './dialect';
-import { describeBlockers, describeError, findBlockers, isAlreadyApplied, isConnectionLost, isLockTimeout } from './errors';
+import { currentSchema, engineOf, ident, sessionId, setLockTimeout, setStatementTimeout, type Engine } from './dialect';
+import { describeBlockers, describeError, findBlockers, isAlreadyApplied, isConnectionLost, isInstantRefused, isLockTimeout } from './errors';
 import { assertRunAllowed } from './guard';
 import { findBatchKey } from './keys';
 import { acquireMigrationLock, releaseMigrationLock } from './migrationLock';
@@ -30,12 +30,28 @@ export function concurrentIndexName(sql: string): string | null {
   return raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw.toLowerCase();
 }
 
+/** A plan for an unqualified table (schema "") gets the connection's current schema/database, everywhere it names the table. */
+async function withResolvedSchema(client: DatabaseClient, plan: Plan): Promise<Plan> {
+  const needs = plan.table.schema === '' || plan.phases.some((p) => p.steps.some((s) => s.backfill && s.backfill.table.schema === ''));
+  if (!needs) return plan;
+  const schema = await currentSchema(client);
+  return {
+    ...plan,
+    table: { ...plan.table, schema: plan.table.schema || schema },
+    phases: plan.phases.map((p) => ({
+      ...p,
+      steps: p.steps.map((s) => (s.backfill && s.backfill.table.schema === '' ? { ...s, backfill: { ...s.backfill, table: { ...s.backfill.table, schema } } } : s)),
+    })),
+  };
+}
+
 function dialectMatches(plan: Plan, engine: Engine): boolean {
   return engine === 'postgres' ? plan.dialect === 'postgres' : plan.dialect === 'mysql' || plan.dialect === 'mariadb';
 }
 
 /** Resume information without running: the unfinished run for this plan's column, if any. */
 export async function findUnfinishedRun(client: DatabaseClient, plan: Plan): Promise<RunState | null> {
+  plan = await withResolvedSchema(client, plan);
   const store = new RunStore(client, plan.table.schema);
   await store.ensure();
   return store.findUnfinished(plan.table, plan.column.name);
@@ -53,8 +69,9 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
   }
   assertRunAllowed(client.options, options.allowRemote);
   const policy = resolvePolicy(options.retry);
-  const table = { schema: plan.table.schema, name: plan.table.name };
   const session = await sessionId(client);
+  plan = await withResolvedSchema(client, plan);
+  const table = { schema: plan.table.schema, name: plan.table.name };
   await acquireMigrationLock(client, table, options.migrationLockWaitMs ?? 3_000);
   let runId: string | null = null;
   try {
@@ -204,7 +221,7 @@ class RunContext {
       await this.client.query('BEGIN');
       try {
         await this.applyTimeouts(step, true);
-        await this.client.query(step.sql);
+        await this.runStatement(step, step.sql);
         const s = this.store.updateSql(this.runId, { ...nextPos, stepStarted: false, backfillLastKey: null, backfillRows: 0 });
         await this.client.query(s.sql, s.params);
         await this.client.query('COMMIT');
@@ -223,22 +240,40 @@ class RunContext {
     const index = this.engine === 'postgres' ? concurrentIndexName(step.sql) : null;
     let attempts = 0;
     let skipped: string | undefined;
+    let fellBack: string | undefined;
     if (index) {
       const r = await this.buildIndex(pi, si, step, index);
       attempts = r.attempts;
       skipped = r.skipped;
     } else {
       try {
-        attempts = (await withLockRetry(() => this.client.query(step.sql), this.policy, this.onRetry(pi, si), this.options.signal)).attempts;
+        attempts = (await withLockRetry(() => this.runStatement(step, step.sql), this.policy, this.onRetry(pi, si), this.options.signal)).attempts;
       } catch (err) {
-        // Applied before a crash that came ahead of the state write: the statement's effect is there already.
-        if (!(resumingStarted && isAlreadyApplied(err))) throw err;
-        attempts = 1;
-        skipped = `already applied before the interruption (${describeError(err)})`;
+        if (isInstantRefused(err) && step.fallbackSql) {
+          attempts = (await withLockRetry(() => this.runStatement(step, step.fallbackSql!), this.policy, this.onRetry(pi, si), this.options.signal)).attempts + 1;
+          skipped = undefined;
+          fellBack = `the server refused ALGORITHM=INSTANT (${describeError(err)}); ran the fallback instead`;
+          this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: fellBack });
+        } else {
+          // Applied before a crash that came ahead of the state write: the statement's effect is there already.
+          if (!(resumingStarted && isAlreadyApplied(err))) throw err;
+          attempts = 1;
+          skipped = `already applied before the interruption (${describeError(err)})`;
+        }
       }
     }
     await this.store.update(this.runId, { ...this.next(pi, si), stepStarted: false, backfillLastKey: null, backfillRows: 0 });
-    this.steps.push({ phaseIndex: pi, stepIndex: si, sql: step.sql, attempts, seconds: (performance.now() - t0) / 1000, ...(skipped ? { skipped } : {}) });
+    this.steps.push({ phaseIndex: pi, stepIndex: si, sql: step.sql, attempts, seconds: (performance.now() - t0) / 1000, ...(skipped ? { skipped } : {}), ...(fellBack ? { note: fellBack } : {}) });
+  }
+
+  /** The step's statement between its session settings (e.g. foreign_key_checks), which are restored even when it fails. */
+  private async runStatement(step: Step, sql: string): Promise<void> {
+    for (const before of step.session?.before ?? []) await this.client.query(before);
+    try {
+      await this.client.query(sql);
+    } finally {
+      for (const after of step.session?.after ?? []) await this.client.query(after).catch(() => undefined);
+    }
   }
 
   private async indexValidity(name: string): Promise<boolean | null> {
@@ -265,7 +300,7 @@ class RunContext {
     for (let build = 1; build <= builds; build++) {
       const r = await withLockRetry(async () => {
         try {
-          await this.client.query(step.sql);
+          await this.runStatement(step, step.sql);
         } catch (err) {
           // A failed concurrent build leaves an INVALID index behind, which would make the retry fail with "exists".
           if (!isConnectionLost(err)) await this.dropIfInvalid(name);
@@ -295,7 +330,7 @@ class RunContext {
       key,
       store: { store: this.store, runId: this.runId },
       ...(resumeFrom ? { resumeFrom } : {}),
-      ...(this.options.backfill ? { options: this.options.backfill } : {}),
+      options: { ...(spec.batchSize ? { initialBatchSize: spec.batchSize } : {}), ...this.options.backfill },
       ...(this.options.lag ? { lag: this.options.lag } : {}),
       ...(this.options.signal ? { signal: this.options.signal } : {}),
       retry: this.policy,

@@ -124,6 +124,8 @@ export interface StepLog {
   readonly attempts: number;
   readonly seconds: number;
   readonly skipped?: string;
+  /** Something worth knowing about how it ran, e.g. the INSTANT fallback. */
+  readonly note?: string;
   readonly rows?: number;
   readonly batches?: number;
 }

@@ -1,0 +1,183 @@
+/**
+ * column-wizard run: execute a plan (a plan.json, or planned here from the live table) on a local database, with
+ * lock timeouts and retries, a throttled batched backfill, resume after an interruption, and a report afterwards.
+ */
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import type { Io } from '../cli';
+import type { Plan } from '../core/types';
+import { connect, type DatabaseClient } from '../db/client';
+import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
+import { assertRunAllowed, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunProgress } from '../db/run';
+import { numberOption, parse, requireString, UsageError, type Options } from './args';
+import { columnFromArgs, parseTableName, planWithFacts, renderPlanText } from './plan';
+
+export const RUN_OPTIONS: Options = {
+  url: { type: 'string' },
+  plan: { type: 'string' },
+  table: { type: 'string' },
+  column: { type: 'string' },
+  index: { type: 'boolean' },
+  unique: { type: 'boolean' },
+  standbys: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  format: { type: 'string' },
+  'allow-remote': { type: 'boolean' },
+  'lock-timeout-ms': { type: 'string' },
+  'statement-timeout-ms': { type: 'string' },
+  'batch-ms': { type: 'string' },
+  'batch-size': { type: 'string' },
+  'max-lag': { type: 'string' },
+  'lag-url': { type: 'string' },
+  'abandon-previous': { type: 'boolean' },
+};
+
+/** A plan file must at least look like a Plan; the runner checks the dialect against the server. */
+export function parsePlanJson(text: string, source: string): Plan {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--plan ${source} is not JSON: ${(err as Error).message}`);
+  }
+  const p = value as Partial<Plan> | null;
+  const problems: string[] = [];
+  if (!p || typeof p !== 'object') problems.push('not an object');
+  else {
+    if (typeof p.dialect !== 'string') problems.push('no "dialect"');
+    if (!p.table || typeof p.table.name !== 'string' || typeof p.table.schema !== 'string') problems.push('no "table" with "schema" and "name"');
+    if (!p.column || typeof p.column.name !== 'string') problems.push('no "column" with a "name"');
+    if (!Array.isArray(p.phases) || p.phases.some((ph) => !ph || !Array.isArray(ph.steps) || (ph.steps as unknown[]).some((s) => typeof (s as { sql?: unknown } | null)?.sql !== 'string'))) problems.push('"phases" must be a list of phases with "steps" that each have "sql"');
+  }
+  if (problems.length) throw new UsageError(`--plan ${source} is not a Column Wizard plan (${problems.join('; ')}). Write one with: column-wizard plan … --format json > plan.json`);
+  return { warnings: [], rollout: [], ...p } as Plan;
+}
+
+async function planLive(client: DatabaseClient, values: Record<string, unknown>): Promise<Plan> {
+  const info = await client.serverInfo();
+  const table = parseTableName(requireString(values, 'table'), info.dialect);
+  const spec = columnFromArgs(requireString(values, 'column'), info.dialect, { index: values.index === true, unique: values.unique === true });
+  const resolved = table.schema ? table : { ...table, schema: String((await client.query<{ s: string }>(info.dialect === 'postgres' ? 'SELECT current_schema() AS s' : 'SELECT DATABASE() AS s'))[0]?.s ?? '') };
+  const facts = await client.tableFacts(resolved);
+  const lockTimeoutMs = numberOption(values, 'lock-timeout-ms');
+  return planWithFacts(spec, facts, { dialect: info.dialect, version: info.version }, { ...(lockTimeoutMs ? { lockTimeoutMs } : {}), standbys: values.standbys === true });
+}
+
+async function confirm(io: Io, question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function progressLine(p: RunProgress): string | null {
+  const where = `[${p.phaseIndex + 1}.${p.stepIndex + 1} ${p.phaseTitle}]`;
+  switch (p.kind) {
+    case 'step-start': return `${where} ${(p.message ?? '').split('\n')[0]!.slice(0, 120)}`;
+    case 'retry': return `${where} ${p.message}`;
+    case 'throttled': return `${where} paused: replication lag ${p.lagSeconds?.toFixed(1)} s`;
+    case 'batch': {
+      const pct = p.rowsEstimated ? ` (${Math.min(100, Math.round((100 * p.rowsDone!) / p.rowsEstimated))}%)` : '';
+      const eta = p.etaSeconds !== null && p.etaSeconds !== undefined ? `, ETA ${Math.ceil(p.etaSeconds)} s` : '';
+      return `${where} ${p.rowsDone} / ~${p.rowsEstimated} rows${pct}, ${p.rowsPerSecond} rows/s, batch ${p.batchSize}${eta}`;
+    }
+    default: return null;
+  }
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(argv, RUN_OPTIONS);
+  const format = (values.format as string | undefined) ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
+  const url = requireString(values, 'url');
+  if (values.plan !== undefined && (values.table !== undefined || values.column !== undefined)) throw new UsageError('give either --plan or --table/--column, not both');
+  if (values.plan === undefined && (values.table === undefined || values.column === undefined)) throw new UsageError('give --plan plan.json, or --table and --column to plan from the live table');
+  const connection = parseConnectionUrl(url);
+  assertRunAllowed(connection, values['allow-remote'] === true);
+  const maxLag = numberOption(values, 'max-lag');
+  const lagUrl = values['lag-url'] as string | undefined;
+  if (lagUrl && maxLag === undefined) throw new UsageError('--lag-url needs --max-lag SECONDS');
+  if (maxLag !== undefined && connection.engine === 'mysql' && !lagUrl) throw new UsageError('--max-lag on MySQL/MariaDB needs --lag-url of the replica to read SHOW SLAVE STATUS from');
+  const batchMs = numberOption(values, 'batch-ms');
+  const batchSize = numberOption(values, 'batch-size');
+  if (batchMs === 0 || batchSize === 0 || (batchSize !== undefined && !Number.isInteger(batchSize))) throw new UsageError('--batch-ms and --batch-size must be positive (--batch-size a whole number)');
+  const lockTimeoutMs = numberOption(values, 'lock-timeout-ms');
+  const statementTimeoutMs = numberOption(values, 'statement-timeout-ms');
+
+  const planFile = values.plan as string | undefined;
+  const filePlan = planFile === undefined ? undefined
+    : parsePlanJson(await readFile(planFile, 'utf8').catch((err: Error) => { throw new UsageError(`--plan: cannot read ${planFile}: ${err.message}`); }), planFile);
+
+  const client = await connect(connection);
+  let lagClient: DatabaseClient | undefined;
+  const ac = new AbortController();
+  const onSigint = () => {
+    io.err('Cancelling after the current batch… (Ctrl-C again to exit at once; the run resumes where it stopped)');
+    ac.abort();
+    process.removeListener('SIGINT', onSigint);
+  };
+  try {
+    const plan = filePlan ?? (await planLive(client, values));
+    const errors = plan.warnings.filter((w) => w.severity === 'error');
+    if (errors.length) {
+      io.err(`column-wizard run: the plan has errors; nothing was run:\n${errors.map((e) => `  ${e.code}: ${e.message}`).join('\n')}`);
+      return 1;
+    }
+    const target = describeTarget(connection);
+    if (format === 'text') io.out(renderPlanText(plan));
+    const unfinished = await findUnfinishedRun(client, plan);
+    if (unfinished) io.err(`An unfinished run ${unfinished.runId} (${unfinished.status}) exists for this column, stopped at phase ${unfinished.phaseIndex + 1} step ${unfinished.stepIndex + 1}${unfinished.backfillRows ? ` after ${unfinished.backfillRows} backfilled rows` : ''}; running the same plan resumes it.`);
+    if (values.yes !== true) {
+      if (!process.stdin.isTTY) {
+        io.err(`column-wizard run: not running without confirmation. Review the plan above and add --yes to run it on ${target}.`);
+        return 2;
+      }
+      if (!(await confirm(io, `Run this plan on ${target}?`))) {
+        io.err('Not run.');
+        return 1;
+      }
+    }
+    let lag: LagThrottle | undefined;
+    if (maxLag !== undefined) {
+      lagClient = await connect(lagUrl ?? url);
+      lag = { source: connection.engine === 'postgres' ? postgresReplicationLag(lagClient) : mysqlReplicaLag(lagClient), maxSeconds: maxLag };
+    }
+    let lastBatchLine = 0;
+    const options: RunOptions = {
+      ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+      ...(statementTimeoutMs !== undefined ? { statementTimeoutMs } : {}),
+      backfill: { ...(batchMs ? { targetBatchMs: batchMs } : {}), ...(batchSize ? { fixedBatchSize: batchSize } : {}) },
+      ...(lag ? { lag } : {}),
+      allowRemote: values['allow-remote'] === true,
+      abandonPrevious: values['abandon-previous'] === true,
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p.kind === 'batch' && Date.now() - lastBatchLine < 1000) return;
+        if (p.kind === 'batch') lastBatchLine = Date.now();
+        const line = progressLine(p);
+        if (line) io.err(line);
+      },
+    };
+    process.on('SIGINT', onSigint);
+    const outcome = await runPlan(client, plan, options);
+    if (outcome.status === 'cancelled') {
+      if (format === 'json') io.out(JSON.stringify(outcome, null, 2));
+      else io.out(`Cancelled run ${outcome.runId} at phase ${outcome.phaseIndex + 1} step ${outcome.stepIndex + 1} (${outcome.rowsDone} rows backfilled). Run the same command again to resume.`);
+      return 130;
+    }
+    io.out(format === 'json' ? JSON.stringify({ status: 'completed', runId: outcome.runId, report: outcome.report }, null, 2) : formatReport(outcome.report));
+    return 0;
+  } catch (err) {
+    if (!(err instanceof RunFailure)) throw err;
+    if (format === 'json') io.out(JSON.stringify({ status: 'failed', kind: err.kind, runId: err.runId, message: err.message, blockers: err.blockers }, null, 2));
+    io.err(`column-wizard run on ${redactUrl(url)}: ${err.message}`);
+    return 1;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await lagClient?.close();
+    await client.close();
+  }
+}
