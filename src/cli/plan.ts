@@ -24,6 +24,7 @@ export const PLAN_OPTIONS: Options = {
   format: { type: 'string' },
   'lock-timeout-ms': { type: 'string' },
   standbys: { type: 'boolean' },
+  calibrate: { type: 'boolean' },
 };
 
 /** `[schema.]name`; a quoted part ("My Table") may contain dots. The default schema depends on the dialect. */
@@ -109,6 +110,7 @@ export function renderPlanText(plan: Plan): string {
         `blocking ~${formatSeconds(s.estimate.lockSeconds)}, total ~${formatSeconds(s.estimate.totalSeconds)} (${s.estimate.basis})`);
       lines.push(`  -- why: ${s.why}`);
       if (s.unavoidable) lines.push(`  -- UNAVOIDABLE: ${s.unavoidable}`);
+      if (s.verified) lines.push(`  -- verified on the server: ${s.verified.agrees ? 'agrees' : 'DISAGREES with the rules; the server wins'} (${s.verified.detail})`);
       if (s.fallbackSql) lines.push(`  -- if the server refuses INSTANT: ${s.fallbackSql};`);
       if (s.down && !isNoopSql(s.down)) lines.push(`  -- down: ${s.down};`);
     }
@@ -144,7 +146,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, PLAN_OPTIONS);
   const format = (values.format as string | undefined) ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
-  const plan = planFromOptions(values);
+  const plan = values.url !== undefined ? await (await import('./livePlan')).planLive(values, io) : planFromOptions(values);
   io.out(format === 'json' ? JSON.stringify(plan, null, 2) : renderPlanText(plan));
   return plan.warnings.some((w) => w.severity === 'error') ? 1 : 0;
 }

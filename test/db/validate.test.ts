@@ -75,6 +75,17 @@ describe('MySQL/MariaDB server-side validation', () => {
     assert.deepEqual(await client.validateColumn(col({ references: { table: 'v', column: 'id' } }), table), []);
   }));
 
+  it('validates on a table whose definition a temporary table cannot copy (FULLTEXT, COMPRESSED)', dbTest(async (t) => {
+    const { client, table } = await ready(t);
+    await client.query('CREATE TABLE IF NOT EXISTS ft (id int PRIMARY KEY, body text, FULLTEXT KEY (body)) ENGINE=InnoDB');
+    await client.query('CREATE TABLE IF NOT EXISTS zipped (id int PRIMARY KEY) ENGINE=InnoDB ROW_FORMAT=COMPRESSED');
+    for (const name of ['ft', 'zipped']) {
+      const other = { schema: table.schema, name };
+      assert.deepEqual(await client.validateColumn(col({ default: { kind: 'literal', value: '1' } }), other), [], name);
+      assert.deepEqual(codes(await client.validateColumn(col({ default: { kind: 'literal', value: "'abc'" } }), other)), ['default-invalid'], name);
+    }
+  }));
+
   it('names a taken name (case-insensitively), a bad default and an unknown type', dbTest(async (t) => {
     const { client, table } = await ready(t);
     assert.deepEqual(codes(await client.validateColumn(col({ name: 'NAME' }), table)), ['name-taken']);

@@ -16,7 +16,12 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
   if (taken) findings.push({ code: 'name-taken', severity: 'error', field: 'name', message: `${table.schema}.${table.name} already has a column named "${taken.n}" (column names are case-insensitive here).` });
 
   const temp = myIdent(`_cw_check_${randomBytes(4).toString('hex')}`);
-  await db.query(`CREATE TEMPORARY TABLE ${temp} LIKE ${myTable(table)}`);
+  try {
+    await db.query(`CREATE TEMPORARY TABLE ${temp} LIKE ${myTable(table)}`);
+  } catch {
+    // A temporary InnoDB table cannot have a FULLTEXT index or ROW_FORMAT=COMPRESSED: copy the columns only.
+    await db.query(`CREATE TEMPORARY TABLE ${temp} ENGINE=InnoDB AS SELECT * FROM ${myTable(table)} WHERE 1 = 0`);
+  }
   try {
     {
       // When the name is taken, still let the server judge the type and default under a stand-in name.

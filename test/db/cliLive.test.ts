@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { main } from '../../src/cli';
+import type { ExplainResult } from '../../src/cli/explain';
+import type { Plan } from '../../src/core/types';
+import { dbTest, throwawayDatabase } from './helpers';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (t) => { out += `${t}\n`; }, err: (t) => { err += `${t}\n`; } });
+  return { code, out, err };
+}
+
+describe('explain --url (PostgreSQL)', () => {
+  const db = throwawayDatabase('postgres');
+
+  it('reports each statement with its lock, verified on the server, as JSON', dbTest(async (t) => {
+    const { client, url } = db.get(t);
+    await client.query('CREATE TABLE users (id int PRIMARY KEY, email text)');
+    await client.query("INSERT INTO users SELECT g, g || '@x' FROM generate_series(1, 2000) g");
+    await client.query('ANALYZE users');
+    const sql = `SET lock_timeout = '1s';
+      ALTER TABLE users ADD COLUMN created timestamptz DEFAULT clock_timestamp();
+      ALTER TABLE users ALTER COLUMN created SET NOT NULL;
+      CREATE INDEX CONCURRENTLY users_email ON users (email);
+      CREATE INDEX users_created ON users (created);
+      ALTER TABLE users ADD CONSTRAINT email_chk CHECK (email <> '') NOT VALID;
+      ALTER TABLE users VALIDATE CONSTRAINT email_chk;
+      CREATE TABLE later (a int)`;
+    const r = await cli(['explain', '--url', url, '--sql', sql, '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const result = JSON.parse(r.out) as ExplainResult;
+    assert.deepEqual(result.statements.map((s) => [s.lock, s.rewrite, s.blocks.reads, s.blocks.writes, s.verified?.agrees]), [
+      ['ACCESS EXCLUSIVE', true, true, true, true],
+      ['ACCESS EXCLUSIVE', false, true, true, true],
+      ['SHARE UPDATE EXCLUSIVE', false, false, false, true],
+      ['SHARE', false, false, true, true],
+      ['ACCESS EXCLUSIVE', false, true, true, true],
+      ['SHARE UPDATE EXCLUSIVE', false, false, false, true],
+    ]);
+    for (const s of result.statements) {
+      assert.deepEqual(s.table, { schema: 'public', name: 'users' });
+      assert.equal(s.estimate.basis, 'default');
+      assert.ok(s.estimate.totalSeconds > 0);
+    }
+    assert.deepEqual(result.skipped.map((s) => s.sql), ['CREATE TABLE later (a int)']);
+    assert.deepEqual(result.rulesDefects, []);
+    // Nothing ran on the real table.
+    assert.deepEqual(await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'created'`), []);
+    assert.deepEqual(await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'users' AND indexname <> 'users_pkey'`), []);
+  }));
+
+  it('prints text, and says plainly when the table does not exist', dbTest(async (t) => {
+    const { url } = db.get(t);
+    const r = await cli(['explain', '--url', url, '--sql', 'ALTER TABLE users ADD COLUMN n int; ALTER TABLE ghosts ADD COLUMN n int']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /1\. ALTER TABLE users ADD COLUMN n int\n {3}lock: ACCESS EXCLUSIVE; blocks reads and writes; no rewrite\n {3}verified on the server: agrees with the rules/);
+    assert.match(r.out, /skipped: ALTER TABLE ghosts ADD COLUMN n int — public\.ghosts does not exist on the server yet/);
+  }));
+
+  it('measures throughput with --calibrate', dbTest(async (t) => {
+    const { url } = db.get(t);
+    const r = await cli(['explain', '--url', url, '--sql', 'CREATE INDEX i ON users (id)', '--format', 'json', '--calibrate']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal((JSON.parse(r.out) as ExplainResult).statements[0]!.estimate.basis, 'measured');
+  }));
+
+  it('requires --sql', async () => {
+    const r = await cli(['explain', '--url', 'postgres://x@127.0.0.1:1/x']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--sql is required/);
+  });
+});
+
+describe('explain --url (MySQL/MariaDB)', () => {
+  const db = throwawayDatabase('mysql');
+
+  it('reports the algorithm the server accepts; where the rules disagree the server wins and a defect is printed', dbTest(async (t) => {
+    const { client, url } = db.get(t);
+    await client.query('CREATE TABLE items (id int PRIMARY KEY, name varchar(20)) ENGINE=InnoDB');
+    await client.query('CREATE TABLE old_items (id int PRIMARY KEY, name varchar(20)) ENGINE=Aria');
+    const sql = `ALTER TABLE items ADD COLUMN a int;
+      ALTER TABLE items ADD COLUMN u char(36) DEFAULT (UUID());
+      CREATE INDEX items_name ON items (name);
+      ALTER TABLE old_items ADD COLUMN a int;
+      ALTER TABLE items ADD COLUMN r double DEFAULT (RAND())`;
+    const r = await cli(['explain', '--url', url, '--sql', sql, '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const result = JSON.parse(r.out) as ExplainResult;
+    assert.deepEqual(result.statements.map((s) => [s.algorithm, s.lock, s.rewrite]), [
+      ['INSTANT', 'NONE', false],
+      ['COPY', 'SHARED', true],
+      ['INPLACE', 'NONE', false],
+      ['COPY', 'SHARED', true],
+      ['INSTANT', 'NONE', false],
+    ]);
+    // Each verdict says whether the rule predicted what the server did; every disagreement is printed as a defect.
+    for (const s of result.statements) {
+      assert.equal(s.verified!.agrees, s.rule.lock === s.lock && s.rule.rewrite === s.rewrite && s.rule.algorithm === s.algorithm, s.sql);
+    }
+    assert.equal(result.rulesDefects.length, result.statements.filter((s) => !s.verified!.agrees).length);
+    assert.equal((r.err.match(/rules defect/g) ?? []).length, result.rulesDefects.length);
+  }));
+});
+
+describe('plan --url (live mode)', () => {
+  const pg = throwawayDatabase('postgres');
+  const my = throwawayDatabase('mysql');
+
+  it('plans from live facts and verifies every DDL step on PostgreSQL', dbTest(async (t) => {
+    const { client, url } = pg.get(t);
+    await client.query('CREATE TABLE accounts (id int PRIMARY KEY)');
+    await client.query('INSERT INTO accounts SELECT generate_series(1, 3000)');
+    await client.query('ANALYZE accounts');
+    const r = await cli(['plan', '--url', url, '--table', 'accounts', '--column', 'token uuid NOT NULL DEFAULT gen_random_uuid()', '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const plan = JSON.parse(r.out) as Plan;
+    assert.equal(plan.table.rows, 3000);
+    assert.equal(plan.serverVersion, (await client.serverInfo()).version);
+    const steps = plan.phases.flatMap((p) => p.steps);
+    const ddl = steps.filter((s) => !s.backfill);
+    assert.ok(ddl.length >= 3);
+    for (const s of ddl) assert.equal(s.verified?.agrees, true, s.sql);
+    assert.equal(steps.find((s) => s.backfill)!.verified, undefined);
+    assert.equal(r.err, '');
+  }));
+
+  it('adds the server\'s findings and stops before probing when the column is invalid', dbTest(async (t) => {
+    const { url } = pg.get(t);
+    const r = await cli(['plan', '--url', url, '--table', 'accounts', '--column', 'id int']);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /name-taken: public\.accounts already has a column named "id"/);
+    assert.doesNotMatch(r.out, /verified on the server/);
+  }));
+
+  it('plans a MariaDB table in the URL\'s database and shows the verification in text', dbTest(async (t) => {
+    const { client, url } = my.get(t);
+    await client.query('CREATE TABLE orders (id int PRIMARY KEY, body text, FULLTEXT KEY ft (body)) ENGINE=InnoDB');
+    const r = await cli(['plan', '--url', url, '--table', 'orders', '--column', 'status varchar(10)', '--calibrate']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /ALGORITHM=INPLACE, LOCK=SHARED/);
+    assert.match(r.out, /verified on the server: agrees/);
+    assert.match(r.out, /\(measured\)/);
+  }));
+
+  it('refuses offline flags together with --url', async () => {
+    const r = await cli(['plan', '--url', 'postgres://x@127.0.0.1:1/x', '--rows', '5', '--table', 't', '--column', 'c int']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--rows cannot be combined with --url/);
+  });
+});
