@@ -700,6 +700,7 @@ export function validateColumn(spec: ColumnSpec, target: Target, facts?: TableFa
   }
   if (spec.references) {
     out.push(...identifierFindings(spec.references.table, 'referenced table', target, 'references').filter((f) => f.severity === 'error'));
+    if (!pg && facts?.engine && facts.engine.toLowerCase() !== 'innodb') out.push(finding('fk-engine', 'error', `${facts.engine} tables ignore foreign keys; only InnoDB enforces them.`, 'references'));
     if (!spec.index && !spec.unique) out.push(finding('fk-without-index', 'info', 'A foreign key without an index on the referencing column makes deletes and updates of the referenced rows scan this table; the plan adds one.', 'references'));
   }
   if (spec.position && spec.position.kind !== 'last') {

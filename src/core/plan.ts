@@ -512,6 +512,11 @@ function planWarnings(b: Builder, plan: Plan, options: PlanOptions): void {
       b.warn('use-online-tool', 'warning', `A step blocks writes for about ${formatSeconds(s.estimate.lockSeconds)} on a ${Math.round(b.facts.bytes / 1024 ** 3)} GiB table. ${b.pg ? 'Schedule a maintenance window.' : 'Use an online schema-change tool (gh-ost, pt-online-schema-change) instead.'}`);
     }
   }
+  const binlog = b.facts.replication?.binlogFormat?.toUpperCase();
+  const volatileBackfill = steps.some((s) => s.backfill && defaultVolatility(s.backfill.valueSql, b.target.dialect) !== 'immutable');
+  if (!b.pg && binlog === 'STATEMENT' && volatileBackfill) {
+    b.warn('statement-binlog-backfill', 'warning', 'binlog_format is STATEMENT: replicas re-evaluate the backfill value (UUID(), NOW(), RAND()…) and get different values. Run the backfill with binlog_format=ROW for the session, or switch the server to ROW/MIXED.');
+  }
   for (const risk of b.facts.lockRisks ?? []) {
     b.warn('lock-risk', 'warning', `Session ${risk.pid} (${risk.state}, ${Math.round(risk.ageSeconds)} s${risk.lockMode ? `, holds ${risk.lockMode}` : ''}) would make DDL steps wait; each waits at most the lock timeout and is retried.`);
   }

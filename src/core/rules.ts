@@ -147,6 +147,9 @@ export function instantAddProblem(spec: ColumnSpec, target: Target, facts?: Tabl
   if (spec.autoIncrement) return 'an AUTO_INCREMENT column needs a rebuild that gives every row a value';
   if (spec.generated?.stored) return 'a STORED generated column is computed for every existing row by a table copy';
   if (spec.check && maria) return 'MariaDB does not check existing rows against a CHECK added with an instant ADD COLUMN';
+  if (!maria && !spec.nullable && spec.default.kind === 'none' && /^(datetime|timestamp)$/.test(spec.type.name)) {
+    return 'MySQL does not add a NOT NULL DATETIME/TIMESTAMP column without a DEFAULT instantly (existing rows need a zero date)';
+  }
   if (spec.default.kind === 'expression') {
     const vol = defaultVolatility(spec.default.sql, target.dialect);
     if (!maria && !/^current_timestamp(\(\d*\))?$/i.test(spec.default.sql.trim())) return 'MySQL does not add a column with an expression DEFAULT instantly';

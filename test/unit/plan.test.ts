@@ -303,3 +303,15 @@ describe('MySQL / MariaDB plans: interactions', () => {
     assert.doesNotMatch(planSteps(plan('postgres', '16.1', 'x int'))[0]!.why, /writes \(at/);
   });
 });
+
+describe('replication-aware warnings', () => {
+  it('a volatile backfill under statement-based binlogs is warned about', () => {
+    const repl = (binlogFormat: string) => ({ replication: { replicas: [{ name: 'r1' }], binlogFormat } });
+    assert.ok(codes(plan('mysql', '8.0.36', 'token char(36) DEFAULT (UUID())', repl('STATEMENT'))).includes('statement-binlog-backfill'));
+    assert.ok(!codes(plan('mysql', '8.0.36', 'token char(36) DEFAULT (UUID())', repl('ROW'))).includes('statement-binlog-backfill'));
+  });
+  it('MySQL: NOT NULL DATETIME without a default is not INSTANT even on an empty table', () => {
+    assert.equal(planSteps(plan('mysql', '8.0.36', 'due datetime NOT NULL', { rows: 0 }))[0]!.algorithm, 'INPLACE');
+    assert.equal(planSteps(plan('mysql', '8.0.36', "due datetime NOT NULL DEFAULT '2020-01-01 00:00:00'", { rows: 0 }))[0]!.algorithm, 'INSTANT');
+  });
+});

@@ -97,7 +97,9 @@ export function generateCase(r: () => number): Case {
     ...(dialect !== 'postgres' && r() < 0.1 ? { indexes: [{ name: 'ft', columns: ['bio'], unique: false, primary: false, method: 'FULLTEXT' }] } : {}),
     ...(dialect !== 'postgres' && r() < 0.1 ? { rowFormat: 'COMPRESSED' } : {}),
     ...(dialect === 'mysql' && r() < 0.1 ? { instantRowVersions: 64 } : {}),
-    ...(r() < 0.2 ? { replication: { replicas: [{ name: 'r1', lagSeconds: 0 }] } } : {}),
+    ...(r() < 0.2 ? { replication: { replicas: [{ name: 'r1', lagSeconds: 0 }], ...(dialect !== 'postgres' ? { binlogFormat: pick(r, ['ROW', 'STATEMENT', 'MIXED']) } : {}) } } : {}),
+    ...(r() < 0.1 ? { columns: [{ name: 'id', type: 'int', nullable: false, default: null }, { name: 'g', type: 'int', nullable: true, default: null, generated: 'stored' as const }] } : {}),
+    ...(r() < 0.2 ? { writesPerSecond: Math.floor(r() * 2000) } : {}),
   };
   return { spec: spec as ColumnSpec, facts, target: { dialect, version } };
 }
