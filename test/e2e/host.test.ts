@@ -52,8 +52,8 @@ describe('e2e: extension-host tests in code-server', { timeout: 900000 }, () => 
     cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
     entry = await buildHostTests();
     s = await startSession({ name: 'host', workspace, smokeTestDriver: true, open: false, vsix: false });
-  });
-  after(async () => { await s?.close(); });
+  }, { timeout: 900000 });
+  after(async () => { await s?.close(); }, { timeout: 60000 });
 
   it('the mocha specs pass in the real extension host', async () => {
     const r = await runHostTests(s!, entry);

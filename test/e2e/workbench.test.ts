@@ -34,8 +34,8 @@ describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
     rmSync(workspace, { recursive: true, force: true });
     cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
     s = await startSession({ name: 'workbench', workspace });
-  });
-  after(async () => { await s?.close(); });
+  }, { timeout: 900000 });
+  after(async () => { await s?.close(); }, { timeout: 60000 });
 
   it('installed the VSIX into the throwaway extensions dir', () => {
     const dirs = readdirSync(s!.dirs.extensions);
