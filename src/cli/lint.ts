@@ -8,6 +8,7 @@ import type { Io } from '../cli';
 import { DEFAULT_VERSIONS, lintSql, type LintOptions } from '../core/lint/analyze';
 import type { NameRef } from '../core/lint/model';
 import { loadParsers } from '../core/lint/parsers';
+import { factsLookup } from '../core/lint/preview';
 import { hasErrors, renderJson, renderSarif, renderText, type FileResult } from '../core/lint/report';
 import { DIALECTS, type Dialect, type TableFacts, type Target } from '../core/types';
 import { isMigrationTool, MIGRATION_TOOLS } from '../core/migrations/types';
@@ -56,12 +57,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const info = await client.serverInfo();
       target = { dialect: info.dialect, version: info.version };
       const tables = await client.listTables();
-      const defaultSchema = info.dialect === 'postgres' ? 'public' : client.options.database;
-      facts = (t) => {
-        const schema = (t.schema ?? defaultSchema).toLowerCase();
-        const row = tables.find((x) => x.name.toLowerCase() === t.name.toLowerCase() && x.schema.toLowerCase() === schema);
-        return row && row.rows >= 0 ? { table: { schema: row.schema, name: row.name }, rows: row.rows, bytes: row.bytes } : undefined;
-      };
+      facts = factsLookup(tables, info.dialect === 'postgres' ? 'public' : client.options.database);
     } catch (err) {
       await client.close();
       throw err;

@@ -107,3 +107,20 @@ export function isMigrationSqlPath(path: string): boolean {
 export function guessEngine(text: string): 'postgres' | 'mysql' {
   return /`|\bAUTO_INCREMENT\b|\bENGINE\s*=|\bALGORITHM\s*=|\bLOCK\s*=\s*(NONE|SHARED|EXCLUSIVE|DEFAULT)\b|\bUNSIGNED\b|\bMODIFY\s+(COLUMN\s+)?\w/i.test(text) ? 'mysql' : 'postgres';
 }
+
+/** One table's catalog figures, as `DatabaseClient.listTables()` returns them (rows -1: never analysed). */
+export interface TableRowEstimate {
+  readonly schema: string;
+  readonly name: string;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+/** Facts for the linter from a table list: unqualified names resolve in `defaultSchema` (`public`, or the MySQL database). */
+export function factsLookup(tables: readonly TableRowEstimate[], defaultSchema: string): (t: { schema?: string; name: string }) => TableFacts | undefined {
+  return (t) => {
+    const schema = (t.schema ?? defaultSchema).toLowerCase();
+    const row = tables.find((x) => x.name.toLowerCase() === t.name.toLowerCase() && x.schema.toLowerCase() === schema);
+    return row && row.rows >= 0 ? { table: { schema: row.schema, name: row.name }, rows: row.rows, bytes: row.bytes } : undefined;
+  };
+}

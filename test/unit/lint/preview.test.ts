@@ -73,3 +73,30 @@ describe('which files and which engine', async () => {
     assert.equal(guessEngine('ALTER TABLE t ADD COLUMN c timestamptz DEFAULT now();'), 'postgres');
   });
 });
+
+describe('facts from a table list', async () => {
+  const { factsLookup } = await import('../../../src/core/lint/preview');
+  it('resolves unqualified names in the default schema, case-insensitively, and skips never-analysed tables', () => {
+    const facts = factsLookup([
+      { schema: 'public', name: 'Users', rows: 42, bytes: 8192 },
+      { schema: 'app', name: 'users', rows: 7, bytes: 8192 },
+      { schema: 'public', name: 'fresh', rows: -1, bytes: 0 },
+    ], 'public');
+    assert.equal(facts({ name: 'users' })?.rows, 42);
+    assert.equal(facts({ schema: 'APP', name: 'users' })?.rows, 7);
+    assert.equal(facts({ name: 'fresh' }), undefined);
+    assert.equal(facts({ name: 'missing' }), undefined);
+  });
+});
+
+describe('the bound connection for lint', async () => {
+  const { boundProfile } = await import('../../../src/extension/lint/connectionSource');
+  const p = (name: string, dialect: 'postgres' | 'mysql' | 'mariadb') => ({ name, dialect, host: 'h', port: 1, database: 'd', user: 'u', ssl: false, allowRun: false });
+  it('prefers the last used connection when its engine fits the file, else the only one that fits', () => {
+    const all = [p('pg-a', 'postgres'), p('pg-b', 'postgres'), p('maria', 'mariadb')];
+    assert.equal(boundProfile(all, 'pg-b', 'postgres')?.name, 'pg-b');
+    assert.equal(boundProfile(all, 'pg-b', 'mysql')?.name, 'maria');
+    assert.equal(boundProfile(all, undefined, 'postgres'), undefined, 'two PostgreSQL connections and no last one: offline');
+    assert.equal(boundProfile([p('my', 'mysql')], undefined, 'postgres'), undefined);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The bound connection for SQL lint: the connection last used in this workspace, or the only one configured,
+ * when its engine matches the file. Gives the server version and table row counts; cached for a minute,
+ * and an unreachable server falls back to offline lint (logged once per minute, never a popup).
+ */
+import type * as vscode from 'vscode';
+import { factsLookup, guessEngine } from '../../core/lint/preview';
+import type { TableFacts, Target } from '../../core/types';
+import type { NameRef } from '../../core/lint/model';
+import type { Connections } from '../connections/manager';
+import type { ConnectionProfile } from '../connections/profiles';
+import type { Log } from '../log';
+import type { LintTargetSource } from './sqlPreview';
+
+const LAST_CONNECTION = 'columnWizard.lastConnection';
+const TTL_MS = 60_000;
+
+interface Entry {
+  readonly at: number;
+  readonly value: Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined } | undefined>;
+}
+
+/** The profile lint should use for a file of this engine, or undefined (offline). */
+export function boundProfile(profiles: readonly ConnectionProfile[], last: string | undefined, engine: 'postgres' | 'mysql'): ConnectionProfile | undefined {
+  const fits = (p: ConnectionProfile) => (p.dialect === 'postgres') === (engine === 'postgres');
+  const lastProfile = last ? profiles.find((p) => p.name === last) : undefined;
+  if (lastProfile && fits(lastProfile)) return lastProfile;
+  const candidates = profiles.filter(fits);
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+export class ConnectionLintSource implements LintTargetSource {
+  private readonly cache = new Map<string, Entry>();
+
+  constructor(private readonly connections: Connections, private readonly state: vscode.Memento, private readonly log: Log) {
+    connections.onDidChange(() => this.cache.clear());
+  }
+
+  targetFor(document: vscode.TextDocument): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined } | undefined> {
+    const profile = boundProfile(this.connections.list(), this.state.get<string>(LAST_CONNECTION), guessEngine(document.getText()));
+    if (!profile) return Promise.resolve(undefined);
+    const hit = this.cache.get(profile.name);
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+    const value = this.load(profile);
+    this.cache.set(profile.name, { at: Date.now(), value });
+    return value;
+  }
+
+  private async load(profile: ConnectionProfile): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined } | undefined> {
+    try {
+      const client = await this.connections.client(profile);
+      const info = await client.serverInfo();
+      const tables = await client.listTables();
+      this.log.info('lint', `SQL lint uses ${profile.name} (${info.dialect} ${info.version}, ${tables.length} tables)`);
+      return { target: { dialect: info.dialect, version: info.version }, facts: factsLookup(tables, info.dialect === 'postgres' ? 'public' : profile.database) };
+    } catch (err) {
+      this.log.warn('lint', `SQL lint works offline: ${profile.name} is unreachable (${err instanceof Error ? err.message : String(err)})`);
+      return undefined;
+    }
+  }
+}
