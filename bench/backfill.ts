@@ -57,21 +57,22 @@ async function load(c: DatabaseClient, e: Engine, schema: string): Promise<void>
 }
 
 /** Updates random rows in a loop on its own connection; returns latencies (ms) recorded until stopped. */
-function startWriter(c: DatabaseClient, e: Engine, schema: string): { stop(): Promise<number[]> } {
+function startWriter(c: DatabaseClient, e: Engine, schema: string): { stop(since: number): Promise<number[]> } {
   const t = `${qi(e, schema)}.${qi(e, 'bench')}`;
   const sql = `UPDATE ${t} SET v = v + 1 WHERE id = ${e === 'postgres' ? '$1' : '?'}`;
-  const lat: number[] = [];
+  const lat: { start: number; ms: number }[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
       const id = 1 + Math.floor(Math.random() * ROWS);
       const t0 = performance.now();
       await c.query(sql, [id]);
-      lat.push(performance.now() - t0);
+      lat.push({ start: t0, ms: performance.now() - t0 });
       if (WRITER_PAUSE) await sleep(WRITER_PAUSE);
     }
   })();
-  return { async stop() { running = false; await loop; return lat; } };
+  // Only writes that ended after the measured operation began count (the one stalled across its start included).
+  return { async stop(since) { running = false; await loop; return lat.filter((l) => l.start + l.ms >= since).map((l) => l.ms); } };
 }
 
 interface Result { mode: string; seconds: number; batches: number; writes: number; p50: number; p99: number; max: number }
@@ -90,7 +91,7 @@ async function measure(mode: string, e: Engine, url: string, schema: string, bod
   const t0 = performance.now();
   const batches = await body(runner);
   const seconds = (performance.now() - t0) / 1000;
-  const lat = (await writer.stop()).sort((a, b) => a - b);
+  const lat = (await writer.stop(t0)).sort((a, b) => a - b);
   // Check the work was done: no NULL left.
   const [row] = await runner.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${qi(e, schema)}.${qi(e, 'bench')} WHERE c IS NULL`);
   if (Number(row!.n) !== 0) throw new Error(`${mode}: ${row!.n} rows left NULL`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DatabaseClient } from '../../src/db/client';
-import { acquireMigrationLock, findBatchKey, formatReport, releaseMigrationLock, RunFailure, runPlan, RunStore, type RunProgress } from '../../src/db/run';
+import { acquireMigrationLock, findBatchKey, formatReport, mysqlReplicaLag, planHash, postgresReplicationLag, releaseMigrationLock, RunFailure, runPlan, RunStore, type RunProgress } from '../../src/db/run';
 import { dbTest, throwawayDatabase, type Engine } from './helpers';
 import { fullPlan, phase, plan, q, schemaOf, seedTable, step } from './run-helpers';
 
@@ -182,6 +182,77 @@ for (const engine of ['postgres', 'mysql'] as const) {
       const p = plan(engine === 'postgres' ? 'mariadb' : 'postgres', 'x', 'y', 'z', []);
       await assert.rejects(runPlan(d.client, p), /plan is for/);
     }));
+
+    test('pauses the backfill while replication lag is above the threshold and resumes only below the resume level', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      await seedTable(d.client, engine, schema, 'lagged', 1000);
+      const tbl = `${q(engine, schema)}.${q(engine, 'lagged')}`;
+      const script = [0.2, 3, 0.8, 0.4];
+      let reads = 0;
+      const source = async () => script[Math.min(reads++, script.length - 1)]!;
+      const events: RunProgress[] = [];
+      const p = plan(dialect, schema, 'lagged', 'c', [
+        phase('expand', [step(`ALTER TABLE ${tbl} ADD COLUMN ${q(engine, 'c')} int`)], true),
+        phase('backfill', [step('backfill', { backfill: { table: { schema, name: 'lagged' }, column: 'c', valueSql: 'id' } })]),
+      ]);
+      const out = await runPlan(await d.connect(), p, { backfill: { fixedBatchSize: 300 }, lag: { source, maxSeconds: 1, resumeBelowSeconds: 0.5, pollMs: 5 }, onProgress: (e) => events.push(e) });
+      assert.equal(out.status, 'completed');
+      const kinds = events.filter((e) => e.kind === 'batch' || e.kind === 'throttled').map((e) => (e.kind === 'batch' ? 'b' : `t${e.lagSeconds}`));
+      // One batch at 0.2 s; paused at 3 s and still at 0.8 s (above the 0.5 s resume level); resumed at 0.4 s.
+      assert.deepEqual(kinds, ['b', 't3', 't0.8', 'b', 'b', 'b']);
+      assert.equal(await mismatches(d.client, engine, tbl, 'c', 'id'), 0);
+    }));
+
+    test('the replication-lag readers return null on a server that has no replica', dbTest(async (t) => {
+      const d = db.get(t);
+      if (engine === 'postgres') {
+        const standbys = await d.client.query('SELECT 1 FROM pg_stat_replication');
+        const lag = await postgresReplicationLag(d.client)();
+        if (standbys.length === 0) assert.equal(lag, null);
+        else assert.equal(typeof lag, 'number');
+      } else {
+        const status = await d.client.query('SHOW SLAVE STATUS');
+        const lag = await mysqlReplicaLag(d.client)();
+        if (status.length === 0) assert.equal(lag, null);
+        else assert.ok(lag === null || typeof lag === 'number');
+      }
+    }));
+
+    test('a step that runs longer than its statement timeout fails with the server\'s timeout error', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      const slow = engine === 'postgres' ? 'SELECT pg_sleep(3)' : 'SELECT SUM(a.seq * b.seq) FROM seq_1_to_100000 a, seq_1_to_100000 b';
+      const p = plan(dialect, schema, 'slow', 'c', [phase('expand', [step(slow)])]);
+      const t0 = performance.now();
+      await assert.rejects(runPlan(await d.connect(), p, { statementTimeoutMs: 300 }), (err: unknown) => err instanceof RunFailure && /57014|error 1969/.test(err.message));
+      assert.ok(performance.now() - t0 < 2500, 'stopped by the timeout');
+    }));
+
+    if (engine === 'mysql') {
+      test('a DDL step applied just before a crash (state not yet advanced) is recognised on resume, not applied twice', dbTest(async (t) => {
+        const d = db.get(t);
+        const schema = schemaOf(engine, d.name);
+        await seedTable(d.client, engine, schema, 'crashed', 100);
+        const tbl = `${q(engine, schema)}.${q(engine, 'crashed')}`;
+        const p = plan('mariadb', schema, 'crashed', 'c', [
+          phase('expand', [step(`ALTER TABLE ${tbl} ADD COLUMN ${q(engine, 'c')} int NULL, ALGORITHM=INSTANT`)]),
+          phase('index', [step(`ALTER TABLE ${tbl} ADD INDEX ${q(engine, 'crashed_c')} (${q(engine, 'c')}), ALGORITHM=INPLACE, LOCK=NONE`)]),
+        ]);
+        const store = new RunStore(d.client, schema);
+        await store.ensure();
+        const run = await store.create('cw_test_crash', p, planHash(p), null);
+        await store.update(run.runId, { stepStarted: true });
+        await d.client.query(p.phases[0]!.steps[0]!.sql);
+        const out = await runPlan(await d.connect(), p);
+        assert.equal(out.status, 'completed');
+        if (out.status !== 'completed') return;
+        assert.equal(out.runId, 'cw_test_crash');
+        assert.match(out.report.steps[0]!.skipped ?? '', /already applied before the interruption/);
+        assert.equal(out.report.steps[1]!.skipped, undefined);
+        assert.equal(out.report.indexes[0]?.name, 'crashed_c');
+      }));
+    }
 
     if (engine === 'postgres') {
       test('a concurrent unique index that fails leaves no INVALID index behind; a valid one on resume is not rebuilt', dbTest(async (t) => {
