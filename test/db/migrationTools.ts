@@ -3,12 +3,15 @@
  * Each workspace is a temporary folder the migrations are written into through the real node:fs FileSink.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NodeFileSink } from '../../src/cli/nodeFileSink';
 import { writeMigrations, type MigrationTool, type WriteResult, type WriterOptions } from '../../src/core/migrations';
+import assert from 'node:assert/strict';
 import type { Plan } from '../../src/core/types';
+import type { DatabaseClient } from '../../src/db/client';
+import { planFor } from '../unit/migrations/plans';
 
 export const BIN = resolve(__dirname, '../../node_modules/.bin');
 
@@ -20,7 +23,8 @@ export interface ToolRun {
 
 /** Run a tool; throws with its output when it exits non-zero (unless `allowFailure`). */
 export function runTool(cmd: string, args: readonly string[], opts: { cwd: string; env?: Record<string, string>; allowFailure?: boolean }): ToolRun {
-  const exe = cmd.includes('/') ? cmd : join(BIN, cmd);
+  const local = join(BIN, cmd);
+  const exe = cmd.includes('/') || !existsSync(local) ? cmd : local;
   const r = spawnSync(exe, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, encoding: 'utf8', timeout: 120_000 });
   const out = { status: r.status, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
   if (r.status !== 0 && !opts.allowFailure) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n${out.stdout}\n${out.stderr}`);
@@ -49,4 +53,58 @@ export function pgUrlNoSsl(url: string): string {
   const u = new URL(url);
   u.searchParams.set('sslmode', 'disable');
   return u.toString();
+}
+
+export const ROWS = 2500; // more than two backfill batches of 1000
+
+/** PostgreSQL 15: volatile default → expand, batched backfill, concurrent index, NOT NULL through a validated CHECK. */
+export function pgPlan(table: string): Plan {
+  return planFor('postgres', '15.4', 'token uuid NOT NULL DEFAULT gen_random_uuid()', { index: true, table, rows: ROWS });
+}
+
+export async function pgSeed(db: DatabaseClient, table: string): Promise<void> {
+  await db.query(`CREATE TABLE "${table}" (id bigint PRIMARY KEY, name text)`);
+  await db.query(`INSERT INTO "${table}" SELECT g, 'n' || g FROM generate_series(1, ${ROWS}) g`);
+}
+
+export async function pgColumn(db: DatabaseClient, table: string) {
+  const cols = await db.query<{ data_type: string; is_nullable: string; column_default: string | null }>(
+    `SELECT data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '${table}' AND column_name = 'token'`,
+  );
+  const idx = await db.query<{ valid: boolean }>(
+    `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = '${table}_token_idx'`,
+  );
+  const nulls = cols.length ? (await db.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}" WHERE token IS NULL`))[0]!.n : null;
+  const distinct = cols.length ? (await db.query<{ n: string }>(`SELECT count(DISTINCT token) AS n FROM "${table}"`))[0]!.n : null;
+  return { column: cols[0], index: idx[0], nulls: nulls === null ? null : Number(nulls), distinct: distinct === null ? null : Number(distinct) };
+}
+
+export async function assertPgApplied(db: DatabaseClient, table: string): Promise<void> {
+  const s = await pgColumn(db, table);
+  assert.ok(s.column, `${table}.token exists`);
+  assert.equal(s.column.data_type, 'uuid');
+  assert.equal(s.column.is_nullable, 'NO');
+  assert.equal(s.column.column_default, 'gen_random_uuid()');
+  assert.deepEqual(s.index, { valid: true }, 'the index exists and is valid');
+  assert.equal(s.nulls, 0, 'every existing row was backfilled');
+  assert.equal(s.distinct, ROWS, 'each row got its own volatile default');
+}
+
+export async function assertPgGone(db: DatabaseClient, table: string): Promise<void> {
+  const s = await pgColumn(db, table);
+  assert.equal(s.column, undefined, `${table}.token is gone`);
+  assert.equal(s.index, undefined, 'the index is gone');
+}
+
+
+/** The CLIs of knex, sequelize, kysely-ctl and drizzle-kit resolve their library from the workspace: link ours. */
+export function linkNodeModules(ws: Workspace): void {
+  symlinkSync(resolve(__dirname, '../../node_modules'), join(ws.root, 'node_modules'));
+}
+
+/** Run SQL the way a person runs a manual step: `psql -f`, which sends each statement on its own. */
+export function psqlFile(ws: Workspace, url: string, sql: string): ToolRun {
+  const file = join(ws.root, `manual-${Date.now()}.sql`);
+  writeFileSync(file, `${sql}\n`);
+  return runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file], { cwd: ws.root });
 }

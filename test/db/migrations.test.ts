@@ -6,11 +6,9 @@ import assert from 'node:assert/strict';
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { DatabaseClient } from '../../src/db/client';
-import type { Plan } from '../../src/core/types';
 import { planFor } from '../unit/migrations/plans';
 import { dbTest, throwawayDatabase } from './helpers';
-import { pgUrlNoSsl, runTool, tempWorkspace, writeInto, type Workspace } from './migrationTools';
+import { assertPgApplied, assertPgGone, pgPlan, pgSeed, pgUrlNoSsl, ROWS, runTool, tempWorkspace, writeInto, type Workspace } from './migrationTools';
 
 const pg = throwawayDatabase('postgres');
 const my = throwawayDatabase('mysql');
@@ -21,47 +19,6 @@ const workspace = (name: string) => {
   workspaces.push(w);
   return w;
 };
-
-const ROWS = 2500; // more than two backfill batches of 1000
-
-/** PostgreSQL 15: volatile default → expand, batched backfill, concurrent index, NOT NULL through a validated CHECK. */
-function pgPlan(table: string): Plan {
-  return planFor('postgres', '15.4', 'token uuid NOT NULL DEFAULT gen_random_uuid()', { index: true, table, rows: ROWS });
-}
-
-async function pgSeed(db: DatabaseClient, table: string): Promise<void> {
-  await db.query(`CREATE TABLE "${table}" (id bigint PRIMARY KEY, name text)`);
-  await db.query(`INSERT INTO "${table}" SELECT g, 'n' || g FROM generate_series(1, ${ROWS}) g`);
-}
-
-async function pgColumn(db: DatabaseClient, table: string) {
-  const cols = await db.query<{ data_type: string; is_nullable: string; column_default: string | null }>(
-    `SELECT data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '${table}' AND column_name = 'token'`,
-  );
-  const idx = await db.query<{ valid: boolean }>(
-    `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = '${table}_token_idx'`,
-  );
-  const nulls = cols.length ? (await db.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}" WHERE token IS NULL`))[0]!.n : null;
-  const distinct = cols.length ? (await db.query<{ n: string }>(`SELECT count(DISTINCT token) AS n FROM "${table}"`))[0]!.n : null;
-  return { column: cols[0], index: idx[0], nulls: nulls === null ? null : Number(nulls), distinct: distinct === null ? null : Number(distinct) };
-}
-
-async function assertPgApplied(db: DatabaseClient, table: string): Promise<void> {
-  const s = await pgColumn(db, table);
-  assert.ok(s.column, `${table}.token exists`);
-  assert.equal(s.column.data_type, 'uuid');
-  assert.equal(s.column.is_nullable, 'NO');
-  assert.equal(s.column.column_default, 'gen_random_uuid()');
-  assert.deepEqual(s.index, { valid: true }, 'the index exists and is valid');
-  assert.equal(s.nulls, 0, 'every existing row was backfilled');
-  assert.equal(s.distinct, ROWS, 'each row got its own volatile default');
-}
-
-async function assertPgGone(db: DatabaseClient, table: string): Promise<void> {
-  const s = await pgColumn(db, table);
-  assert.equal(s.column, undefined, `${table}.token is gone`);
-  assert.equal(s.index, undefined, 'the index is gone');
-}
 
 describe('real migration tools apply the written files', () => {
   it('dbmate on PostgreSQL: up, then rollback one by one', dbTest(async (t) => {

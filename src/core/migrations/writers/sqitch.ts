@@ -61,14 +61,13 @@ export const sqitch: MigrationWriter = {
       files.push({ path: joinPath(ctx.dir, `verify/${name}.sql`), content: [`-- Verify ${project}:${name} on ${engine}`, '', verify, ''].join('\n') });
     });
     const after = `${before.endsWith('\n') || before === '' ? before : `${before}\n`}${lines.join('\n')}\n`;
-    const warnings = units.some((u) => u.nonTransactional)
-      ? ['Sqitch keeps a transaction open on its registry connection while a script runs; a concurrent index build waits for older transactions, so run `sqitch deploy` when no other long transaction is open.']
-      : [];
     return result('sqitch', {
       files,
       edits: [{ path: planPath, before, after }],
-      notes: ['Apply with `sqitch deploy`; `sqitch revert --to <change>` undoes changes.'],
-      warnings,
+      notes: [
+        'Apply with `sqitch deploy`; `sqitch revert --to <change>` undoes changes.',
+        ...(units.some((u) => u.nonTransactional) ? ['Scripts that must run outside a transaction (a concurrent index build, a backfill committing batch by batch) have no BEGIN/COMMIT.'] : []),
+      ],
     });
   },
 };

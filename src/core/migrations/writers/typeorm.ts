@@ -47,7 +47,9 @@ export const typeorm: MigrationWriter = {
     }
     if (plan.dialect === 'postgres' && written.length > 1 && !eachMode) warnings.push(oneTransactionWarning('TypeORM', "run `typeorm migration:run --transaction each`"));
     const notes = ['Apply with `typeorm migration:run -d <data-source>`; `typeorm migration:revert` undoes one migration. If the DataSource lists migration classes explicitly, add the new ones.'];
-    if (eachMode && written.some((u) => u.nonTransactional)) notes.push("Non-transactional migrations set `transaction = false`; run with `migrationsTransactionMode: 'each'` (`--transaction each`).");
+    if (eachMode && written.some((u) => u.nonTransactional)) {
+      notes.push("Non-transactional migrations set `transaction = false`; run with `migrationsTransactionMode: 'each'` (`--transaction each`). `typeorm migration:revert` ignores `transaction = false`: revert those with `--transaction none`.");
+    }
     return result('typeorm', { files, manual, warnings, notes });
   },
 };
