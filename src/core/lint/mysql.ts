@@ -26,6 +26,12 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
     text = text.replace(/^ALTER\s+ONLINE\s+TABLE\b/i, 'ALTER TABLE');
     lockFromText = 'NONE';
   }
+  // MariaDB `ADD COLUMN|INDEX IF NOT EXISTS`, `CREATE INDEX IF NOT EXISTS` and MySQL 8 `INVISIBLE` columns: no lock impact.
+  const ifNotExists = /\bADD\s+(?:COLUMN\s+|INDEX\s+|KEY\s+)?IF\s+NOT\s+EXISTS\b|^CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\s+IF\s+NOT\s+EXISTS\b/i.test(text);
+  text = text
+    .replace(/\b(ADD\s+(?:COLUMN\s+|INDEX\s+|KEY\s+)?)IF\s+NOT\s+EXISTS\s+/gi, '$1')
+    .replace(/^(CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\s+)IF\s+NOT\s+EXISTS\s+/i, '$1')
+    .replace(/\s+INVISIBLE\b(?=\s*(,|$|AFTER\b|FIRST\b))/gi, '');
   const nocopy = /\bALGORITHM\s*=?\s*NOCOPY\b/i.test(text);
   if (nocopy) text = text.replace(/\bALGORITHM(\s*=?\s*)NOCOPY\b/gi, 'ALGORITHM$1INPLACE');
 
@@ -53,7 +59,14 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
     };
   }
   const node = obj(Array.isArray(ast) ? ast[0] : ast);
-  const read = fromNode(node);
+  let read = fromNode(node);
+  if (ifNotExists) {
+    read = {
+      ...read,
+      actions: read.actions.map((a) => (a.kind === 'add-column' ? { ...a, ifNotExists: true } : a)),
+      ...(read.index ? { index: { ...read.index, ifNotExists: true } } : {}),
+    };
+  }
   const algorithm = nocopy ? 'NOCOPY' : read.algorithm;
   const lock = read.lock ?? lockFromText;
   return {

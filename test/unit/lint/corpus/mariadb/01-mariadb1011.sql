@@ -25,3 +25,10 @@ ALTER TABLE tickets ADD COLUMN n bigint AUTO_INCREMENT UNIQUE;
 
 -- expect: -
 ALTER TABLE tickets ALTER COLUMN priority SET DEFAULT 2;
+
+-- MariaDB syntax the MySQL grammar lacks is bridged, not reported as unparsed.
+-- expect: -
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS source varchar(20);
+
+-- expect: -
+CREATE INDEX IF NOT EXISTS tickets_source_idx ON tickets (source);
