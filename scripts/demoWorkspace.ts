@@ -5,10 +5,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ROOT } from './tools';
 
-export const DEMO_DIR = join(ROOT, '.demo');
+/** `.demo/` in the checkout (workspace, code-server state, VSIX); CW_DEMO_DIR moves it. */
+export const DEMO_DIR = process.env.CW_DEMO_DIR ? resolve(process.env.CW_DEMO_DIR) : join(ROOT, '.demo');
 export const DEMO_WORKSPACE = join(DEMO_DIR, 'workspace');
 export const DEMO_CONNECTION_NAME = 'demo (embedded PostgreSQL)';
 

@@ -5,11 +5,12 @@
  * VS Code's secret storage in the browser, so a password cannot be pre-seeded for the demo connection.
  */
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { ROOT } from './tools';
 
-export const EMBEDDED_PG_DIR = join(ROOT, '.embedded-pg');
+/** `.embedded-pg/` in the checkout; CW_EMBEDDED_PG_DIR moves it (the tests use their own). */
+export const EMBEDDED_PG_DIR = process.env.CW_EMBEDDED_PG_DIR ? resolve(process.env.CW_EMBEDDED_PG_DIR) : join(ROOT, '.embedded-pg');
 export const DEMO_DB = 'demo';
 
 export interface EmbeddedServer {

