@@ -1,0 +1,94 @@
+/**
+ * The linter's lock claims against the real servers: each hand-written statement is linted with the server's version
+ * and facts, and the lock / rewrite / algorithm the linter shows (its CodeLens) must equal what a probe on an empty
+ * copy of the table saw. This checks the statement → operation mapping as well as the rules behind it.
+ */
+import assert from 'node:assert/strict';
+import { describe, it, type TestContext } from 'node:test';
+import { lintSql } from '../../src/core/lint/analyze';
+import { loadParsers } from '../../src/core/lint/parsers';
+import { compare } from '../../src/db/verify';
+import { dbTest, throwawayDatabase } from './helpers';
+
+const PG_SETUP = [
+  'CREATE TABLE orgs (id int PRIMARY KEY)',
+  'CREATE TABLE users (id int PRIMARY KEY, email text, total numeric, price numeric, qty int, org_id int)',
+  'INSERT INTO orgs SELECT generate_series(1, 10)',
+  "INSERT INTO users SELECT g, 'u' || g, g, g, 1, 1 + g % 10 FROM generate_series(1, 500) g",
+  'ANALYZE orgs',
+  'ANALYZE users',
+];
+
+const PG_STATEMENTS = [
+  'ALTER TABLE users ADD COLUMN nickname text',
+  'ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now()',
+  'ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true',
+  "ALTER TABLE users ADD COLUMN status varchar(20) DEFAULT 'new'::varchar",
+  'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid()',
+  'ALTER TABLE users ADD COLUMN seen_at timestamptz DEFAULT clock_timestamp()',
+  'ALTER TABLE users ADD COLUMN amount numeric GENERATED ALWAYS AS (price * qty) STORED',
+  'ALTER TABLE users ADD COLUMN legacy_id bigint GENERATED ALWAYS AS IDENTITY',
+  'ALTER TABLE users ADD COLUMN email_lower text UNIQUE',
+  'ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id)',
+  'ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID',
+  'ALTER TABLE users ADD CONSTRAINT users_qty_check CHECK (qty > 0) NOT VALID',
+  'ALTER TABLE users ALTER COLUMN email SET NOT NULL',
+  "ALTER TABLE users ALTER COLUMN email SET DEFAULT 'x'",
+  'CREATE INDEX users_email_idx ON users (email)',
+  'CREATE UNIQUE INDEX users_email_key ON users (email)',
+  'CREATE INDEX CONCURRENTLY users_total_idx ON users (total)',
+];
+
+const MY_SETUP = [
+  'CREATE TABLE orgs (id int PRIMARY KEY) ENGINE=InnoDB',
+  'CREATE TABLE users (id int PRIMARY KEY, email varchar(100), qty int, price int, org_id int) ENGINE=InnoDB',
+  'INSERT INTO orgs VALUES (1), (2)',
+  "INSERT INTO users VALUES (1, 'a', 1, 2, 1), (2, 'b', 2, 3, 2)",
+];
+
+const MY_STATEMENTS = [
+  'ALTER TABLE users ADD COLUMN note varchar(200) NULL',
+  "ALTER TABLE users ADD COLUMN tag varchar(20) NOT NULL DEFAULT '' AFTER id",
+  'ALTER TABLE users ADD COLUMN flags int NOT NULL DEFAULT 0, ALGORITHM=COPY',
+  'ALTER TABLE users ADD COLUMN total int AS (qty * price) STORED',
+  'ALTER TABLE users ADD COLUMN total_v int AS (qty * price) VIRTUAL',
+  'ALTER TABLE users ADD INDEX users_email_idx (email)',
+  'ALTER TABLE users ADD INDEX users_qty_idx (qty), ALGORITHM=INPLACE, LOCK=SHARED',
+  'CREATE INDEX users_price_idx ON users (price)',
+  'ALTER TABLE users ALTER COLUMN qty SET DEFAULT 5',
+];
+
+function suite(engine: 'postgres' | 'mysql', setupSql: readonly string[], statements: readonly string[]): void {
+  const db = throwawayDatabase(engine);
+  let ready: Promise<void> | undefined;
+  const setup = (t: TestContext) => {
+    const { client } = db.get(t);
+    ready ??= (async () => { for (const s of setupSql) await client.query(s); })();
+    return ready.then(() => db.get(t));
+  };
+
+  for (const sql of statements) {
+    it(sql, dbTest(async (t) => {
+      const { client, name } = await setup(t);
+      const info = await client.serverInfo();
+      const schema = engine === 'postgres' ? 'public' : name;
+      const tables = await client.listTables(schema);
+      const parsers = await loadParsers();
+      const result = lintSql(`${sql};`, {
+        target: { dialect: info.dialect, version: info.version },
+        facts: (ref) => {
+          const row = tables.find((x) => x.name === ref.name);
+          return row ? { table: { schema, name: row.name }, rows: row.rows, bytes: row.bytes } : undefined;
+        },
+      }, parsers);
+      const s = result.statements[0]!;
+      assert.ok(s.strongest, `the linter has no impact for: ${JSON.stringify(s.parsed)}`);
+      const probe = await client.probe({ schema, name: s.parsed.table!.name }, sql);
+      const { agrees, differences } = compare(s.strongest, probe);
+      assert.ok(agrees, `${differences.join('; ')} (linter: ${s.strongest.why})`);
+    }));
+  }
+}
+
+describe('lint claims vs probes: PostgreSQL', () => suite('postgres', PG_SETUP, PG_STATEMENTS));
+describe('lint claims vs probes: MariaDB', () => suite('mysql', MY_SETUP, MY_STATEMENTS));
