@@ -26,7 +26,7 @@ export function formatBytes(b: number): string {
   let v = b;
   let i = 0;
   while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+  return `${i === 0 ? v : v.toFixed(1).replace(/\.0$/, '')} ${units[i]}`;
 }
 
 export function tableDescription(t: TableSummary): string {

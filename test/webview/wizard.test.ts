@@ -233,4 +233,73 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.equal(await h.page.locator('#status').textContent(), '');
     await h.page.close();
   });
+
+  it('is usable by keyboard alone: every control is a Tab stop, Space toggles NOT NULL, Ctrl+Enter writes', async () => {
+    const h = await openWizard(browser, base);
+    await ready(h);
+    const seen: string[] = [];
+    await h.page.locator('#f-name input').focus();
+    await h.page.keyboard.type('by_keyboard');
+    for (let i = 0; i < 40; i++) {
+      await h.page.keyboard.press('Tab');
+      const id = await h.page.evaluate('document.activeElement && (document.activeElement.id || document.activeElement.textContent)') as string;
+      seen.push(id);
+      if (id === 'f-type') await h.page.keyboard.type('integer');
+    }
+    // The radio group is one Tab stop (arrows move inside it); the default's field is disabled while "No default" is on.
+    for (const id of ['f-type', 'timestamptz', 'f-notnull', 'f-default-none', 'f-unique', 'f-index', 'f-ref-table', 'f-check', 'refresh']) {
+      assert.ok(seen.some((s) => s === id || s.includes(id)), `${id} is not reachable with Tab (saw ${seen.join(', ')})`);
+    }
+    await planSettled(h.page, /^1 phase · 1 step/);
+    // Once there is a plan, the actions follow the form in Tab order.
+    await h.page.locator('#f-check input').focus();
+    await h.page.keyboard.press('Tab');
+    assert.equal(await h.page.evaluate('document.activeElement.id'), 'write');
+    // Back through check, foreign key, index, unique, default kind to NOT NULL.
+    for (let i = 0; i < 6; i++) await h.page.keyboard.press('Shift+Tab');
+    assert.equal(await h.page.evaluate('document.activeElement.id'), 'f-notnull');
+    await h.page.keyboard.press('Space');
+    await planSettled(h.page, /^2 phases/);
+    await h.page.keyboard.press('Control+Enter');
+    const req = await h.waitForMessage((m) => m.type === 'request' && m.method === 'writeMigration');
+    assert.ok(req.type === 'request' && req.method === 'writeMigration');
+    assert.deepEqual([req.params.draft.name, req.params.draft.type, req.params.draft.nullable], ['by_keyboard', 'integer', false]);
+    await h.page.close();
+  });
+
+  it('offers the column position on MariaDB and sends AFTER <column> in the draft', async () => {
+    const maria: HarnessOptions = {
+      context: { ...context, connection: { name: 'maria', dialect: 'mariadb', serverVersion: '10.11.6', allowRun: true } },
+      facts: { ...facts, table: { schema: 'shop', name: 'orders' } },
+      target: { dialect: 'mariadb', version: '10.11.6-MariaDB' },
+    };
+    const h = await openWizard(browser, maria);
+    await ready(h);
+    assert.equal(await h.page.locator('#run').isVisible(), true, 'Run is offered when the profile allows it');
+    await typeInto(h.page, 'f-name', 'note');
+    await typeInto(h.page, 'f-type', 'varchar(40)');
+    await h.page.locator('#f-position').evaluate((e) => {
+      const s = e as unknown as Control;
+      s.value = 'after:2';
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    const d = await h.waitForMessage((m) => m.type === 'didChangeDraft' && m.draft.position.kind === 'after');
+    assert.ok(d.type === 'didChangeDraft');
+    assert.deepEqual(d.draft.position, { kind: 'after', column: 'total' });
+    await planSettled(h.page, /^1 phase · 1 step/);
+    assert.match(await h.page.locator('.step .sql:not(.lock-timeout)').first().textContent() ?? '', /ALTER TABLE `shop`\.`orders` ADD COLUMN `note` varchar\(40\).* AFTER `total`/);
+    assert.match(await h.page.locator('.step .pill', { hasText: 'ALGORITHM=' }).first().textContent() ?? '', /ALGORITHM=(INSTANT|INPLACE)/);
+    await h.page.close();
+  });
+
+  it('renders names and SQL from the plan as text, never as markup', async () => {
+    const h = await openWizard(browser, base);
+    await ready(h);
+    await typeInto(h.page, 'f-name', '<b id="injected">x</b>');
+    await typeInto(h.page, 'f-type', 'text');
+    await planSettled(h.page, /^1 phase · 1 step/);
+    assert.match(await h.page.locator('.step .sql:not(.lock-timeout)').first().textContent() ?? '', /ADD COLUMN "<b id=""injected"">x<\/b>" text/);
+    assert.equal(await h.page.locator('#injected').count(), 0);
+    await h.page.close();
+  });
 });
