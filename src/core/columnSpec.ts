@@ -6,7 +6,7 @@
  */
 import { capabilities, isReservedWord, knownTypes } from './dialects/index';
 import { defaultVolatility } from './rules';
-import { expressionProblem, isPostgres, quoteIdent, quoteLiteral, SqlTextError, utf8Length } from './sql';
+import { expressionProblem, isPostgres, quoteIdent, quoteLiteral, quotePlainString, SqlTextError, utf8Length } from './sql';
 import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding, ForeignKeySpec, TableFacts, Target } from './types';
 
 /** A column definition that could not be understood; `position` is the 0-based character offset. */
@@ -485,7 +485,7 @@ const LITERAL = /^(?:[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|true|false|nu
 export function renderType(dialect: Dialect, type: ColumnType): string {
   if (!TYPE_NAME.test(type.name)) throw new SqlTextError(`"${type.name}" is not a type name this tool can write (letters, digits, _ and spaces only)`);
   if (type.params.some((p) => !Number.isInteger(p) || p < 0)) throw new SqlTextError(`type parameters must be whole numbers, got (${type.params.join(', ')})`);
-  const args = type.values ? `(${type.values.map((v) => quoteLiteral(dialect, v)).join(',')})` : type.params.length ? `(${type.params.join(',')})` : '';
+  const args = type.values ? `(${type.values.map((v) => quotePlainString(dialect, v)).join(',')})` : type.params.length ? `(${type.params.join(',')})` : '';
   const zone = /^(timestamp|time) (with|without) time zone$/.exec(type.name);
   let out = zone && args ? `${zone[1]}${args} ${zone[2]} time zone` : `${type.name}${args}`;
   if (type.array && isPostgres(dialect)) out += '[]';
@@ -539,7 +539,7 @@ export function renderColumnDefinition(dialect: Dialect, spec: ColumnSpec, opts:
     const r = spec.references;
     parts.push(`REFERENCES ${r.schema ? `${quoteIdent(dialect, r.schema)}.` : ''}${quoteIdent(dialect, r.table)} (${quoteIdent(dialect, r.column)})${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}`);
   }
-  if (!pg && spec.comment !== undefined && !omit.has('comment')) parts.push(`COMMENT ${quoteLiteral(dialect, spec.comment)}`);
+  if (!pg && spec.comment !== undefined && !omit.has('comment')) parts.push(`COMMENT ${quotePlainString(dialect, spec.comment)}`);
   if (!pg && spec.position && spec.position.kind !== 'last' && !omit.has('position')) {
     parts.push(spec.position.kind === 'first' ? 'FIRST' : `AFTER ${quoteIdent(dialect, spec.position.column)}`);
   }
@@ -633,6 +633,9 @@ function identifierFindings(name: string, what: string, target: Target, field: k
       `The ${what} is ${length} ${caps.identifierLengthUnit}; ${target.dialect === 'postgres' ? 'PostgreSQL truncates names longer than 63 bytes' : `${target.dialect === 'mysql' ? 'MySQL' : 'MariaDB'} rejects names longer than 64 characters`}. Shorten it.`, field));
   }
   if (isReservedWord(target.dialect, name)) out.push(finding('reserved-word', 'warning', `"${name}" is a reserved word: it is always quoted here, but hand-written queries must quote it too. Consider another name.`, field));
+  if (target.dialect !== 'postgres' && [...name].some((ch) => ch.codePointAt(0)! > 0xffff)) {
+    out.push(finding('identifier-character', 'error', `${target.dialect === 'mysql' ? 'MySQL' : 'MariaDB'} names may only use characters of the Basic Multilingual Plane (no emoji or other 4-byte characters).`, field));
+  }
   if (target.dialect !== 'postgres' && / $/.test(name)) out.push(finding('identifier-trailing-space', 'error', `${target.dialect === 'mysql' ? 'MySQL' : 'MariaDB'} does not allow a name ending with a space.`, field));
   return out;
 }
@@ -713,6 +716,9 @@ export function validateColumn(spec: ColumnSpec, target: Target, facts?: TableFa
   }
   if (spec.autoIncrement && rows > 0) {
     out.push(finding('auto-increment-rewrite', 'warning', `An ${pg ? 'identity/serial' : 'AUTO_INCREMENT'} column gives every existing row a value: ${pg ? 'a rewrite under ACCESS EXCLUSIVE' : 'a rebuild that blocks writes'}.`, 'autoIncrement'));
+  }
+  if (!pg && (spec.comment?.includes('\\') || t.values?.some((v) => v.includes('\\')))) {
+    out.push(finding('backslash-escapes', 'info', 'The comment or ENUM values contain a backslash; it is written doubled, which assumes the session does not set NO_BACKSLASH_ESCAPES.', spec.comment?.includes('\\') ? 'comment' : 'type'));
   }
   if (spec.comment !== undefined && spec.comment.length > 1024 && !pg) out.push(finding('comment-too-long', 'error', 'Column comments are limited to 1024 characters.', 'comment'));
   if (spec.collation && !/^[\p{L}\p{N}_.\- ]+$/u.test(spec.collation)) out.push(finding('collation-invalid', 'error', `"${spec.collation}" is not a collation name.`, 'collation'));

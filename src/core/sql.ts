@@ -41,6 +41,17 @@ export function quoteLiteral(dialect: Dialect, value: string): string {
   return `_utf8mb4 X'${utf8Hex(value)}'`;
 }
 
+/**
+ * A plain `'…'` string for the places MySQL/MariaDB accept no hex literal (COMMENT, ENUM/SET values): `'` doubled and
+ * backslashes doubled, which reads back as written unless the session sets NO_BACKSLASH_ESCAPES (not the default).
+ * PostgreSQL: the same as `quoteLiteral`.
+ */
+export function quotePlainString(dialect: Dialect, value: string): string {
+  if (isPostgres(dialect)) return quoteLiteral(dialect, value);
+  if (value.includes('\u0000')) throw new SqlTextError('a string literal cannot contain a NUL character');
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
 function utf8Hex(text: string): string {
   let out = '';
   for (const ch of text) {

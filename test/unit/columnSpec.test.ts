@@ -151,6 +151,16 @@ describe('validateColumn', () => {
     assert.ok(!codes(col({ name: 'é'.repeat(64) }), MY).includes('identifier-too-long'), '64 characters');
     assert.ok(codes(col({ name: 'é'.repeat(65) }), MARIA).includes('identifier-too-long'));
   });
+  it('MySQL/MariaDB names cannot hold 4-byte characters (seen on MariaDB 10.11: "Invalid utf8mb4 character string")', () => {
+    assert.ok(codes(col({ name: 'emoji 😀' }), MARIA).includes('identifier-character'));
+    assert.ok(!codes(col({ name: 'emoji 😀' }), PG).includes('identifier-character'));
+    assert.ok(!codes(col({ name: '名前' }), MY).includes('identifier-character'));
+  });
+  it('MySQL comments with a backslash are written doubled, with a note', () => {
+    const spec = col({ comment: 'a\\b' });
+    assert.equal(renderColumnDefinition('mysql', spec), "`c` integer NULL COMMENT 'a\\\\b'");
+    assert.ok(codes(spec, MY).includes('backslash-escapes'));
+  });
   it('empty, whitespace-only, reserved words', () => {
     assert.deepEqual(codes(col({ name: '   ' }), PG), ['identifier-empty']);
     const reserved = validateColumn(col({ name: 'order' }), MY).find((f) => f.code === 'reserved-word')!;

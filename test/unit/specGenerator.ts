@@ -79,6 +79,7 @@ export function generateCase(r: () => number): Case {
   if (r() < 0.1) spec.check = `${dialect === 'postgres' ? '"' + name.replace(/"/g, '""') + '"' : '`' + name.replace(/`/g, '``') + '`'} IS NOT NULL`;
   if (r() < 0.06) {
     spec.generated = { expression: dialect === 'postgres' ? 'id * 2' : '`id` * 2', stored: r() < 0.6 };
+    spec.type = { name: dialect === 'postgres' ? 'integer' : 'int', params: [] };
     spec.default = { kind: 'none' };
   } else if (r() < 0.05 && choice.type.name.includes('int')) {
     spec.autoIncrement = true;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { expressionProblem, isNoopSql, noopSql, qualifiedTable, quoteIdent, quoteLiteral, SqlTextError, utf8Length } from '../../src/core/sql';
+import { expressionProblem, isNoopSql, noopSql, qualifiedTable, quoteIdent, quoteLiteral, quotePlainString, SqlTextError, utf8Length } from '../../src/core/sql';
 
 describe('quoteIdent', () => {
   it('PostgreSQL: double quotes, embedded double quotes doubled', () => {
@@ -50,6 +50,10 @@ describe('quoteLiteral', () => {
     assert.equal(quoteLiteral('mysql', '😀\\'), "_utf8mb4 X'F09F98805C'");
   });
   it('refuses NUL', () => assert.throws(() => quoteLiteral('postgres', 'a\u0000'), SqlTextError));
+  it('plain strings for COMMENT and ENUM values (MariaDB refuses hex literals there)', () => {
+    assert.equal(quotePlainString('mariadb', "back\\slash it's"), "'back\\\\slash it''s'");
+    assert.equal(quotePlainString('postgres', 'a\\b'), "E'a\\\\b'");
+  });
 });
 
 describe('expressionProblem', () => {
