@@ -3,7 +3,7 @@
  * non-transactional phases where the tool sends a whole file as one batch), each with its up and down statements.
  * Pure.
  */
-import { isNoopSql } from '../sql';
+import { isNoopSql, qualifiedTable, quoteIdent } from '../sql';
 import type { PhaseKind, Plan, Step } from '../types';
 
 export interface Statement {
@@ -58,14 +58,27 @@ export function requiresOutsideTransaction(sql: string): boolean {
 export function backfillSql(plan: Plan, step: Step, commitEachBatch: boolean): string {
   const batch = bare(step.sql);
   if (plan.dialect !== 'postgres') return batch.replace(/\s+LIMIT\s+\d+\s*$/i, '');
+  const spec = step.backfill;
+  // A value that is NULL for some rows would make the batch select the same rows forever: stop after the number of
+  // batches the rows still NULL at the start can need, and say so.
+  const guard = spec
+    ? [
+      `  SELECT count(*) INTO todo FROM ${qualifiedTable('postgres', spec.table)} WHERE ${quoteIdent('postgres', spec.column)} IS NULL;`,
+      '  LOOP',
+      `    ${batch};`,
+      '    GET DIAGNOSTICS n = ROW_COUNT;',
+      '    EXIT WHEN n = 0;',
+      '    done := done + 1;',
+      `    IF done > todo / ${spec.batchSize ?? 1000} + 2 THEN`,
+      "      RAISE EXCEPTION 'backfill did not finish after % batches: the new value is NULL for some rows', done;",
+      '    END IF;',
+    ]
+    : ['  LOOP', `    ${batch};`, '    GET DIAGNOSTICS n = ROW_COUNT;', '    EXIT WHEN n = 0;'];
   return [
     'DO $cw$',
-    'DECLARE n bigint;',
+    `DECLARE n bigint;${spec ? ' todo bigint; done bigint := 0;' : ''}`,
     'BEGIN',
-    '  LOOP',
-    `    ${batch};`,
-    '    GET DIAGNOSTICS n = ROW_COUNT;',
-    '    EXIT WHEN n = 0;',
+    ...guard,
     ...(commitEachBatch ? ['    COMMIT;'] : []),
     '  END LOOP;',
     'END',
