@@ -4,8 +4,9 @@
  * tables created in the same file, table sizes) into findings. Lock rules live in ../rules.ts only. Pure.
  */
 import { capabilities } from '../dialects/index';
+import { DEFAULT_CALIBRATION, estimateStep, workKind } from '../impact';
 import { defaultVolatility, impactOf, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses } from '../rules';
-import type { Dialect, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
+import type { Calibration, Dialect, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
 import type { MigrationTool } from '../migrations/types';
 import type { LintAction, NameRef, ParsedStatement } from './model';
 import { toolWrapsSqlFile } from './tools';
@@ -36,6 +37,8 @@ export interface LintOptions {
   /** The tool or the role already sets a lock timeout for every migration. */
   readonly lockTimeoutConfigured?: boolean;
   readonly smallTableRows?: number;
+  /** Measured throughputs for the lock-time estimates (DEFAULT_CALIBRATION otherwise). */
+  readonly calibration?: Calibration;
 }
 
 export interface OperationImpact {
@@ -58,6 +61,8 @@ export interface AnalyzedStatement {
   /** The strongest impact of the statement's operations, for a CodeLens. */
   readonly strongest?: Impact;
   readonly rows?: number;
+  /** Seconds the statement blocks reads or writes, estimated from the table's size (only when facts are known). */
+  readonly lockSeconds?: number;
 }
 
 export interface LintFinding {
@@ -339,10 +344,14 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         engine === 'postgres' ? "SET lock_timeout = '2s'; before the statement, and retry on failure." : 'SET SESSION lock_wait_timeout = 2; before the statement, and retry on failure.');
     }
 
+    const lockSeconds = facts && operations.length > 0
+      ? Math.max(...operations.map(({ op, impact }) => estimateStep(impact, workKind(impact, { index: op.op === 'create-index', concurrent: op.op === 'create-index' && op.concurrent }), facts, options.calibration ?? DEFAULT_CALIBRATION).lockSeconds))
+      : undefined;
     if (!inTx || engine === 'mysql') txId++;
     statements.push({
       index, start: raw.start, end: raw.end, startPos: lines.positionAt(raw.start), endPos: lines.positionAt(raw.end), text: raw.text,
       parsed, inTransaction: stmtInTx, newTable, operations, ...(strongest ? { strongest } : {}), ...(rows !== undefined ? { rows } : {}),
+      ...(lockSeconds !== undefined ? { lockSeconds } : {}),
     });
     findings.push(...statementFindings);
   });

@@ -25,6 +25,7 @@ export function lensTitle(s: AnalyzedStatement): string | undefined {
   else if (i.scan) parts.push('scans');
   if (s.newTable) parts.push('new table');
   else if (s.rows !== undefined) parts.push(`${s.rows.toLocaleString('en-US')} rows`);
+  if (s.lockSeconds !== undefined && (i.blocks.reads || i.blocks.writes)) parts.push(s.lockSeconds < 0.1 ? '<0.1 s' : `~${formatSeconds(s.lockSeconds)}`);
   return parts.join(' · ');
 }
 
@@ -89,7 +90,8 @@ export function phasedSql(plan: Plan, sizeKnown: boolean): string {
 }
 
 function formatSeconds(s: number): string {
-  if (s < 1) return `${Math.max(0.1, Math.round(s * 10) / 10)} s`;
+  if (s < 0.1) return '<0.1 s';
+  if (s < 10) return `${Math.round(s * 10) / 10} s`;
   if (s < 120) return `${Math.round(s)} s`;
   return `${Math.round(s / 60)} min`;
 }

@@ -43,6 +43,8 @@ export function renderJson(files: readonly FileResult[]): string {
       statements: f.result.statements.map((s) => ({
         line: s.startPos.line + 1, kind: s.parsed.kind, ...(s.parsed.table ? { table: s.parsed.table } : {}),
         ...(s.strongest ? { lock: s.strongest.lock, blocks: s.strongest.blocks, rewrite: s.strongest.rewrite, ...(s.strongest.algorithm ? { algorithm: s.strongest.algorithm } : {}) } : {}),
+        ...(s.rows !== undefined ? { rows: s.rows } : {}),
+        ...(s.lockSeconds !== undefined ? { lockSeconds: s.lockSeconds } : {}),
       })),
     })),
   }, null, 2);

@@ -17,11 +17,14 @@ describe('editor previews', () => {
     const r = lintSql(sql, { ...pg15, facts: (t) => (t.name === 'users' ? { table: { schema: 'public', name: 'users' }, rows: 20000, bytes: 1e6 } : undefined) }, parsers);
     assert.deepEqual(r.statements.map(lensTitle), [
       undefined,
-      'ACCESS EXCLUSIVE · blocks reads+writes · rewrite · 20,000 rows',
+      'ACCESS EXCLUSIVE · blocks reads+writes · rewrite · 20,000 rows · <0.1 s',
       'SHARE UPDATE EXCLUSIVE · blocks nothing · scans · 20,000 rows',
       undefined,
       'SHARE · blocks writes · scans · new table',
     ]);
+    const big = lintSql('CREATE INDEX i ON users (email);', { ...pg15, facts: () => ({ table: { schema: 'public', name: 'users' }, rows: 50_000_000, bytes: 10 * 1024 ** 3 }) }, parsers);
+    // 10 GiB scanned at the default 200 MiB/s plus 50M × 16-byte keys at 40 MiB/s: about 70 s of blocked writes.
+    assert.equal(lensTitle(big.statements[0]!), 'SHARE · blocks writes · scans · 50,000,000 rows · ~70 s');
     const my = lintSql('ALTER TABLE o ADD COLUMN c int, ALGORITHM=INSTANT;', { target: { dialect: 'mysql', version: '8.0.36' } }, parsers);
     assert.equal(lensTitle(my.statements[0]!), 'INSTANT · blocks nothing');
   });
