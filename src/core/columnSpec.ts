@@ -668,6 +668,10 @@ export function validateColumn(spec: ColumnSpec, target: Target, facts?: TableFa
   if (VAR_CHAR.has(t.name) && !pg && t.params.length === 0) out.push(finding('varchar-length-required', 'error', `${dialect === 'mysql' ? 'MySQL' : 'MariaDB'} needs a length: ${t.name}(255).`, 'type'));
   if (pg && (t.name === 'char' || t.name === 'character')) out.push(finding('prefer-text', 'info', 'char(n) pads with spaces and is no faster than text or varchar in PostgreSQL.', 'type', 'text'));
 
+  if (dialect === 'mysql' && spec.default.kind === 'literal' && spec.default.value.toUpperCase() !== 'NULL'
+    && (TEXT_WIDE.has(t.name) || /^(tinytext|tinyblob|geometry|point|linestring|polygon)$/.test(t.name))) {
+    out.push(finding('default-not-allowed', 'error', `MySQL does not allow a literal DEFAULT on ${t.name} columns; write it as an expression, DEFAULT (${spec.default.value}) (8.0.13+).`, 'default', `DEFAULT (${spec.default.value})`));
+  }
   const fit = defaultFitProblem(spec, dialect);
   if (fit) out.push(finding('default-does-not-fit', 'error', `The DEFAULT does not fit the type: ${fit}.`, 'default'));
   if (spec.default.kind === 'expression') {

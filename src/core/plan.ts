@@ -77,8 +77,21 @@ class Builder {
     return quoteIdent(this.target.dialect, name);
   }
 
-  /** A deterministic object name within the identifier limit: `<table>_<column>_<suffix>`, shortened with a hash when too long. */
+  /**
+   * A deterministic object name within the identifier limit: `<table>_<column>_<suffix>`, shortened with a hash when too
+   * long, and numbered (`_2`, `_3`…) when the table already has an index or constraint of that name — `IF NOT EXISTS`
+   * would otherwise keep the old object and report success.
+   */
   name(suffix: string): string {
+    const taken = new Set([...(this.facts.indexes ?? []).map((i) => i.name), ...(this.facts.constraints ?? []).map((c) => c.name)]
+      .map((n) => (this.pg ? n : n.toLowerCase())));
+    for (let k = 1; ; k++) {
+      const candidate = this.fit(k === 1 ? suffix : `${suffix}${k}`);
+      if (!taken.has(this.pg ? candidate : candidate.toLowerCase())) return candidate;
+    }
+  }
+
+  private fit(suffix: string): string {
     const full = `${this.facts.table.name}_${this.spec.name}_${suffix}`;
     const limit = this.caps.identifierMaxLength;
     const len = (s: string) => (this.caps.identifierLengthUnit === 'bytes' ? utf8Length(s) : [...s].length);

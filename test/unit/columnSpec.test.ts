@@ -196,6 +196,11 @@ describe('validateColumn', () => {
     assert.ok(!fit(col({ type: { name: 'jsonb', params: [] }, default: { kind: 'literal', value: "'{\"a\":1}'::jsonb" } })));
     assert.ok(fit(col({ nullable: false, default: { kind: 'literal', value: 'NULL' } })));
   });
+  it('MySQL refuses literal defaults on TEXT/BLOB/JSON; MariaDB takes them', () => {
+    const spec = col({ type: { name: 'text', params: [] }, default: { kind: 'literal', value: "'x'" } });
+    assert.equal(validateColumn(spec, MY).find((f) => f.code === 'default-not-allowed')!.fix, "DEFAULT ('x')");
+    assert.ok(!codes(spec, MARIA).includes('default-not-allowed'));
+  });
   it('NOT NULL without a default on a table with rows leads to the safe path (a warning, not an error)', () => {
     const f = validateColumn(col({ nullable: false }), PG, facts({ rows: 10 })).find((x) => x.code === 'not-null-without-default')!;
     assert.equal(f.severity, 'warning');

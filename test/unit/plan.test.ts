@@ -315,3 +315,13 @@ describe('replication-aware warnings', () => {
     assert.equal(planSteps(plan('mysql', '8.0.36', "due datetime NOT NULL DEFAULT '2020-01-01 00:00:00'", { rows: 0 }))[0]!.algorithm, 'INSTANT');
   });
 });
+
+describe('object names', () => {
+  it('a name already taken by an index or constraint is numbered, so IF NOT EXISTS cannot keep the old object', () => {
+    const spec = { ...parseColumnDefinition('score int', 'postgres'), index: true };
+    const taken = facts('postgres', { indexes: [{ name: 'users_score_idx', columns: ['old'], unique: false, primary: false, method: 'btree' }], constraints: [{ name: 'users_score_idx2', kind: 'check', definition: '', validated: true }] });
+    assert.equal(planSteps(planColumn(spec, taken, { dialect: 'postgres', version: '16' }))[1]!.sql, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_score_idx3" ON "public"."users" ("score")');
+    const my = facts('mysql', { indexes: [{ name: 'USERS_SCORE_IDX', columns: ['old'], unique: false, primary: false, method: 'BTREE' }] });
+    assert.match(planSteps(planColumn({ ...parseColumnDefinition('score int', 'mysql'), index: true }, my, { dialect: 'mysql', version: '8.0.36' }))[1]!.sql, /ADD INDEX `users_score_idx2`/);
+  });
+});
