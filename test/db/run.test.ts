@@ -204,6 +204,29 @@ for (const engine of ['postgres', 'mysql'] as const) {
       assert.equal(await mismatches(d.client, engine, tbl, 'c', 'id'), 0);
     }));
 
+    test('a lag reader that fails pauses the backfill (fail safe) until it answers again', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      await seedTable(d.client, engine, schema, 'lagfail', 600);
+      const tbl = `${q(engine, schema)}.${q(engine, 'lagfail')}`;
+      let reads = 0;
+      const source = async () => {
+        reads++;
+        if (reads === 2 || reads === 3) throw new Error('replica unreachable');
+        return 0.1;
+      };
+      const events: RunProgress[] = [];
+      const p = plan(dialect, schema, 'lagfail', 'c', [
+        phase('expand', [step(`ALTER TABLE ${tbl} ADD COLUMN ${q(engine, 'c')} int`)], true),
+        phase('backfill', [step('backfill', { backfill: { table: { schema, name: 'lagfail' }, column: 'c', valueSql: 'id' } })]),
+      ]);
+      const out = await runPlan(await d.connect(), p, { backfill: { fixedBatchSize: 300 }, lag: { source, maxSeconds: 1, pollMs: 5 }, onProgress: (e) => events.push(e) });
+      assert.equal(out.status, 'completed');
+      const kinds = events.filter((e) => e.kind === 'batch' || e.kind === 'throttled').map((e) => e.kind[0]);
+      assert.deepEqual(kinds, ['b', 't', 't', 'b', 'b']);
+      assert.match(events.find((e) => e.kind === 'throttled')!.message ?? '', /cannot read replication lag \(replica unreachable\)/);
+    }));
+
     test('the replication-lag readers return null on a server that has no replica', dbTest(async (t) => {
       const d = db.get(t);
       if (engine === 'postgres') {

@@ -21,6 +21,7 @@ export interface BackfillProgress {
   readonly batchSize: number;
   readonly lastBatchMs?: number;
   readonly lagSeconds?: number | null;
+  readonly message?: string;
 }
 
 export interface BackfillRun {
@@ -211,7 +212,7 @@ export async function runBackfill(r: BackfillRun): Promise<BackfillResult> {
 
   for (;;) {
     if (r.signal?.aborted) return { status: 'cancelled', rowsDone, rowsUpdated, batches, lastKey, batchSize: size };
-    if (r.lag) await waitForLag(r.lag, r.signal, (lag) => progress('throttled', { lagSeconds: lag }));
+    if (r.lag) await waitForLag(r.lag, r.signal, (lag, message) => progress('throttled', { lagSeconds: lag, ...(message ? { message } : {}) }));
     if (r.signal?.aborted) return { status: 'cancelled', rowsDone, rowsUpdated, batches, lastKey, batchSize: size };
 
     const started = performance.now();
@@ -231,14 +232,23 @@ export async function runBackfill(r: BackfillRun): Promise<BackfillResult> {
   }
 }
 
-async function waitForLag(lag: LagThrottle, signal: AbortSignal | undefined, report: (lag: number | null) => void): Promise<void> {
-  let current = await lag.source();
-  if (current === null || current <= lag.maxSeconds) return;
+/** A lag reading; a reader that fails counts as "too far behind" (fail safe: no replica state, no writes). */
+async function readLag(lag: LagThrottle): Promise<{ value: number | null; failed?: string }> {
+  try {
+    return { value: await lag.source() };
+  } catch (err) {
+    return { value: null, failed: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function waitForLag(lag: LagThrottle, signal: AbortSignal | undefined, report: (lag: number | null, message?: string) => void): Promise<void> {
+  let current = await readLag(lag);
+  if (!current.failed && (current.value === null || current.value <= lag.maxSeconds)) return;
   const resumeBelow = lag.resumeBelowSeconds ?? lag.maxSeconds / 2;
   while (!signal?.aborted) {
-    report(current);
+    report(current.value, current.failed ? `cannot read replication lag (${current.failed}); paused until it can` : undefined);
     await sleep(lag.pollMs ?? 250, signal);
-    current = await lag.source();
-    if (current === null || current < resumeBelow) return;
+    current = await readLag(lag);
+    if (!current.failed && (current.value === null || current.value < resumeBelow)) return;
   }
 }

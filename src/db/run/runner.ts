@@ -49,11 +49,11 @@ function dialectMatches(plan: Plan, engine: Engine): boolean {
   return engine === 'postgres' ? plan.dialect === 'postgres' : plan.dialect === 'mysql' || plan.dialect === 'mariadb';
 }
 
-/** Resume information without running: the unfinished run for this plan's column, if any. */
+/** Resume information without running (and without creating the state table): the unfinished run for this plan's column, if any. */
 export async function findUnfinishedRun(client: DatabaseClient, plan: Plan): Promise<RunState | null> {
   plan = await withResolvedSchema(client, plan);
   const store = new RunStore(client, plan.table.schema);
-  await store.ensure();
+  if (!(await store.exists())) return null;
   return store.findUnfinished(plan.table, plan.column.name);
 }
 
@@ -183,6 +183,7 @@ class RunContext {
       const t0 = performance.now();
       this.emit({ kind: 'step-start', phaseIndex: pi, stepIndex: si, message: step.sql });
       try {
+        if (!step.backfill) await this.options.beforeStep?.(step, { phaseIndex: pi, stepIndex: si });
         if (step.backfill) {
           const outcome = await this.backfill(pi, si, step);
           if (outcome) return outcome;

@@ -121,6 +121,14 @@ export class RunStore {
     return placeholder(this.engine, n);
   }
 
+  /** Whether the state table exists (without creating it). */
+  async exists(): Promise<boolean> {
+    const rows = this.engine === 'postgres'
+      ? await this.client.query(`SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`, [this.schema, STATE_TABLE])
+      : await this.client.query(`SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`, [this.schema, STATE_TABLE]);
+    return rows.length > 0;
+  }
+
   async ensure(): Promise<void> {
     await this.client.query(stateTableDdl(this.engine, this.schema));
   }

@@ -1,4 +1,4 @@
-import type { LockRisk, TableRef } from '../../core/types';
+import type { LockRisk, Step, TableRef } from '../../core/types';
 
 /** Seconds a replica is behind, or null when there is nothing to measure (no replica, idle). */
 export type LagSource = () => Promise<number | null>;
@@ -79,6 +79,11 @@ export interface RunOptions {
   readonly migrationLockWaitMs?: number;
   /** Attempts to build a concurrent index that ends up INVALID; default 3. */
   readonly indexAttempts?: number;
+  /**
+   * Called before every statement step (not backfill batches), e.g. to check hot standbys for transactions a
+   * replayed ACCESS EXCLUSIVE lock would wait for (src/db/replication). It may wait; throwing stops the run as failed.
+   */
+  readonly beforeStep?: (step: Step, where: { readonly phaseIndex: number; readonly stepIndex: number }) => Promise<void>;
 }
 
 export type RunStatus = 'running' | 'cancelled' | 'failed' | 'completed' | 'abandoned';
