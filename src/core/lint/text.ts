@@ -43,6 +43,10 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
   let pending: Comment[] = [];
   let stmtStart = -1;
   let delimiter = ';';
+  // PostgreSQL SQL-standard function bodies (`BEGIN ATOMIC … END`) hold semicolons; CASE … END nests inside them.
+  let atomic = 0;
+  let caseDepth = 0;
+  let lastWord = '';
   let i = 0;
   const n = text.length;
 
@@ -93,7 +97,7 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       i = j;
       continue;
     }
-    if (text.startsWith(delimiter, i)) {
+    if (text.startsWith(delimiter, i) && atomic === 0) {
       flush(i, i + delimiter.length);
       continue;
     }
@@ -101,6 +105,15 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
     if (c === "'" || c === '"' || (engine === 'mysql' && c === '`')) {
       const backslash = engine === 'mysql' ? c !== '`' : c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w]/.test(text[i - 2] ?? '');
       i = skipQuoted(text, i, c, backslash);
+      continue;
+    }
+    if (engine === 'postgres' && /[A-Za-z_]/.test(c) && !/[\w$]/.test(text[i - 1] ?? '')) {
+      const word = /^[A-Za-z_][\w$]*/.exec(text.slice(i, i + 64))![0].toUpperCase();
+      if (word === 'ATOMIC' && lastWord === 'BEGIN') atomic++;
+      else if (atomic > 0 && word === 'CASE') caseDepth++;
+      else if (atomic > 0 && word === 'END') { if (caseDepth > 0) caseDepth--; else atomic--; }
+      lastWord = word;
+      i += word.length;
       continue;
     }
     if (engine === 'postgres' && c === '$') {

@@ -29,6 +29,13 @@ describe('splitStatements', () => {
     for (const s of statements) assert.equal(sql.slice(s.start, s.end), s.text);
   });
 
+  it('keeps a PostgreSQL BEGIN ATOMIC function body (with CASE … END inside) in one statement', () => {
+    const fn = "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END; SELECT 2; END";
+    const { statements } = splitStatements(`${fn};\nALTER TABLE t ADD COLUMN c int;`, 'postgres');
+    assert.deepEqual(statements.map((s) => s.text), [fn, 'ALTER TABLE t ADD COLUMN c int']);
+    assert.equal(readPostgres(statements[0]!.text, parsers.postgres).kind, 'other');
+  });
+
   it('knows MySQL quoting: backticks, backslash escapes, # comments and DELIMITER blocks', () => {
     const sql = [
       "ALTER TABLE `a;b` ADD COLUMN c varchar(5) DEFAULT 'x\\';y';",
