@@ -1,0 +1,99 @@
+/** Properties every writer keeps, checked on real plans (independent of the exact text the golden files pin). */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MIGRATION_TOOLS, WRITERS, WriterError, type MigrationTool, type WriteResult } from '../../../src/core/migrations';
+import { SETUP, writeFor } from './setup';
+import { mariaFull, NOW, pgFull, pgIndexed } from './plans';
+
+/** How each tool marks a file that must run outside a transaction; `manual` = the tool cannot, plain SQL is given. */
+const NON_TX: Record<MigrationTool, (r: WriteResult, path: string, content: string) => boolean> = {
+  flyway: (r, p) => r.files.some((f) => f.path === `${p}.conf` && f.content === 'executeInTransaction=false\n'),
+  liquibase: (_r, _p, c) => /runInTransaction: false|runInTransaction:false|runInTransaction="false"/.test(c),
+  'golang-migrate': (_r, _p, c) => !/BEGIN;/.test(c),
+  goose: (_r, _p, c) => c.startsWith('-- +goose NO TRANSACTION\n'),
+  dbmate: (_r, _p, c) => c.startsWith('-- migrate:up transaction:false\n') && /\n-- migrate:down transaction:false\n/.test(c),
+  atlas: (_r, _p, c) => c.startsWith('-- atlas:txmode none\n\n'),
+  sqitch: (_r, _p, c) => !/BEGIN;/.test(c),
+  prisma: (_r, _p, c) => !/BEGIN;/.test(c),
+  drizzle: () => false,
+  knex: (_r, _p, c) => /config = \{ transaction: false \}/.test(c),
+  'node-pg-migrate': (_r, _p, c) => (c.match(/pgm\.noTransaction\(\);/g) ?? []).length === 2,
+  typeorm: () => false,
+  sequelize: () => true,
+  kysely: () => false,
+  'plain-sql': (_r, _p, c) => !/BEGIN;/.test(c),
+};
+/** Tools that send a whole file (or block) as one batch: a concurrent build must be its only statement. */
+const ONE_BATCH = new Set<MigrationTool>(['dbmate', 'golang-migrate', 'prisma']);
+
+const statements = (sql: string) => sql.split('\n').filter((l) => l.trim() && !l.trim().startsWith('--') && /;\s*$/.test(l));
+
+describe('writer properties on real PostgreSQL plans', () => {
+  for (const tool of MIGRATION_TOOLS) {
+    it(`${tool}: every concurrent index build is marked to run outside a transaction, or given as plain SQL`, () => {
+      const r = writeFor(tool, pgIndexed());
+      const withCic = r.files.filter((f) => /CREATE INDEX CONCURRENTLY/.test(f.content));
+      const manual = r.manual.filter((m) => /CREATE INDEX CONCURRENTLY/.test(m.sql));
+      assert.equal(withCic.length + manual.length >= 1, true);
+      if (manual.length) assert.ok(r.warnings.some((w) => /transaction/.test(w)), 'a manual step comes with the reason');
+      for (const f of withCic) {
+        if (tool === 'liquibase') continue; // one changelog: checked per changeset below
+        assert.ok(NON_TX[tool](r, f.path, f.content), `${f.path}:\n${f.content}`);
+        if (ONE_BATCH.has(tool)) {
+          const body = tool === 'dbmate' ? f.content.split('-- migrate:down')[0]! : f.content;
+          assert.deepEqual(statements(body).length, 1, `${f.path} holds one statement:\n${body}`);
+        }
+      }
+      if (tool === 'liquibase') assert.match(withCic[0]!.content, /runInTransaction: false\n[\s\S]*CREATE INDEX CONCURRENTLY/);
+    });
+
+    it(`${tool}: keeps the plan's lock-timeout lines`, () => {
+      const plan = pgFull();
+      const r = writeFor(tool, plan);
+      const text = [...r.files.map((f) => f.content), ...r.manual.map((m) => m.sql)].join('\n');
+      const steps = plan.phases.flatMap((p) => p.steps).filter((s) => s.lockTimeoutSql).length;
+      assert.ok(steps > 0);
+      assert.ok((text.match(/lock_timeout = '2s'/g) ?? []).length >= steps, text);
+    });
+  }
+
+  it('versions always sort after the existing migrations, in order', () => {
+    for (const tool of ['dbmate', 'goose', 'golang-migrate', 'atlas', 'flyway', 'knex', 'node-pg-migrate', 'typeorm', 'sequelize', 'kysely', 'plain-sql', 'prisma'] as const) {
+      const w = WRITERS[tool];
+      const { dir, existing } = SETUP[tool];
+      const old = existing.map((f) => w.versionOf(f)).filter((v): v is string => !!v).map(BigInt);
+      const added = writeFor(tool, pgFull()).files.map((f) => w.versionOf(f.path.slice(dir.length + 1))).filter((v): v is string => !!v).map(BigInt);
+      assert.ok(old.length > 0 && added.length > 1, tool);
+      assert.deepEqual(added, [...added].sort((a, b) => (a < b ? -1 : 1)), `${tool} writes in order`);
+      assert.ok(added[0]! > old.reduce((m, v) => (v > m ? v : m)), `${tool}: ${added[0]} after ${old.join(',')}`);
+    }
+  });
+});
+
+describe('writers refuse what cannot work, with the reason', () => {
+  const ctx = { dir: 'm', existing: [] as string[], contents: {}, now: NOW, name: 'add_users_nickname', versionScheme: { kind: 'timestamp', width: 14, format: 'datetime' } as const, options: {} };
+  it('node-pg-migrate is PostgreSQL only', () => {
+    assert.throws(() => WRITERS['node-pg-migrate'].write(mariaFull(), ctx), (e: Error) => e instanceof WriterError && /PostgreSQL only/.test(e.message));
+  });
+  it('Prisma 8 migration folders are generated by running them', () => {
+    assert.throws(() => WRITERS.prisma.write(pgIndexed(), { ...ctx, existing: ['20260101T0000_init/migration.ts', '20260101T0000_init/ops.json'] }), /Prisma 8/);
+  });
+  it('Prisma: migration_lock.toml for another provider', () => {
+    assert.throws(() => WRITERS.prisma.write(pgIndexed(), { ...ctx, contents: { 'm/migration_lock.toml': 'provider = "mysql"\n' } }), /provider = "mysql" but the plan is for postgres/);
+  });
+  it('Sqitch needs sqitch.plan', () => {
+    assert.throws(() => WRITERS.sqitch.write(pgIndexed(), ctx), /sqitch\.plan not found: run `sqitch init/);
+  });
+  it('Drizzle: a journal for another dialect', () => {
+    assert.throws(() => WRITERS.drizzle.write(pgIndexed(), { ...ctx, contents: { 'm/meta/_journal.json': '{"version":"7","dialect":"mysql","entries":[]}' } }), /is for mysql but the plan is for postgres/);
+  });
+  it('a name that would sort before an existing file as text (unpadded sequence)', () => {
+    assert.throws(() => WRITERS.knex.write(pgIndexed(), { ...ctx, existing: ['9_a.js'], versionScheme: { kind: 'sequential', width: 1 } }), /would sort before the existing 9_a\.js/);
+  });
+  it('Liquibase with includeAll adds no include; without a master it warns', () => {
+    const all = WRITERS.liquibase.write(pgIndexed(), { ...ctx, options: { liquibaseIncludeAll: true, liquibaseFormat: 'yaml' } });
+    assert.deepEqual(all.edits, []);
+    const none = WRITERS.liquibase.write(pgIndexed(), ctx);
+    assert.match(none.warnings.join('\n'), /No master changelog was found/);
+  });
+});
