@@ -1,12 +1,10 @@
 /** Shared pieces of the writers whose migrations are JavaScript/TypeScript modules. Pure. */
-import { jsString, manualSql, type Statement, type Unit } from './units';
+import { BACKFILL_NOTE, jsString, manualSql, type Statement, type Unit } from './units';
 import type { CodeFlavour, ManualStep } from './types';
-
-export const BACKFILL_COMMENT = 'Backfill: on a large table prefer `column-wizard run`, which runs it in throttled, resumable batches.';
 
 /** One awaited call per statement, e.g. `await knex.raw("…");`, with the backfill comment where it applies. */
 export function calls(stmts: readonly Statement[], call: (literal: string) => string, indent: string): string[] {
-  return stmts.flatMap((s) => [...(s.backfill ? [`${indent}// ${BACKFILL_COMMENT}`] : []), `${indent}${call(jsString(s.sql))};`]);
+  return stmts.flatMap((s) => [...(s.backfill ? [`${indent}// ${BACKFILL_NOTE}`] : []), `${indent}${call(jsString(s.sql))};`]);
 }
 
 export function flavourOf(ext: string, packageIsModule: boolean): CodeFlavour {

@@ -61,7 +61,7 @@ export function result(tool: WriteResult['tool'], parts: Partial<Omit<WriteResul
 /** The note every PostgreSQL plan with a concurrent index gets. */
 export function nonTxNote(units: readonly Unit[], how: string): string[] {
   const n = units.filter((u) => u.nonTransactional).length;
-  return n ? [`${n} migration${n > 1 ? 's' : ''} run${n > 1 ? '' : 's'} outside a transaction (${how}); each holds a single statement.`] : [];
+  return n ? [`${n} migration${n > 1 ? 's' : ''} run${n > 1 ? '' : 's'} outside a transaction (${how}); each holds a single step of the plan.`] : [];
 }
 
 /** `add_users_nickname_expand` → `AddUsersNicknameExpand`. */
