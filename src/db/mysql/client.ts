@@ -77,8 +77,8 @@ class MysqlClient implements DatabaseClient {
     }
   }
 
-  listTables(schema?: string): Promise<TableSummary[]> {
-    return listTables(this, schema);
+  async listTables(schema?: string): Promise<TableSummary[]> {
+    return listTables(this, schema, await this.isMariadb());
   }
 
   async tableFacts(table: TableRef, options?: TableFactsOptions): Promise<TableFacts> {

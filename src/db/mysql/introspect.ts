@@ -12,12 +12,37 @@ export interface Queryable {
 
 const SYSTEM_SCHEMAS = `('mysql', 'information_schema', 'performance_schema', 'sys')`;
 
-export async function listTables(db: Queryable, schema?: string): Promise<TableSummary[]> {
+/**
+ * All base tables with row and size estimates, in one query. On MariaDB, information_schema.TABLES opens every table
+ * to fill TABLE_ROWS/DATA_LENGTH (2.9 s for 10,000 tables here), so the estimates come from InnoDB's persistent
+ * statistics (mysql.innodb_table_stats) instead and only the cheap name/type columns are read from information_schema.
+ * Tables without persistent statistics (Aria, MyISAM, stats disabled) get rows -1 and no engine.
+ */
+export async function listTables(db: Queryable, schema?: string, mariadb = false): Promise<TableSummary[]> {
+  const args = [schema ?? null, schema ?? null];
+  if (mariadb) {
+    try {
+      const rows = await db.query<{ s: string; n: string; r: number | null; d: number | null; parts: number | null }>(
+        `SELECT t.TABLE_SCHEMA AS s, t.TABLE_NAME AS n, st.r, st.d, st.parts
+           FROM information_schema.TABLES t
+           LEFT JOIN (SELECT database_name AS db, SUBSTRING_INDEX(table_name, '#P#', 1) AS tn, SUM(n_rows) AS r,
+                             SUM(clustered_index_size) * @@innodb_page_size AS d, COUNT(*) AS parts
+                        FROM mysql.innodb_table_stats GROUP BY 1, 2) st ON st.db = t.TABLE_SCHEMA AND st.tn = t.TABLE_NAME
+          WHERE t.TABLE_TYPE = 'BASE TABLE' AND t.TABLE_SCHEMA NOT IN ${SYSTEM_SCHEMAS} AND (? IS NULL OR t.TABLE_SCHEMA = ?)
+          ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME`, args);
+      return rows.map((r) => ({
+        schema: r.s, name: r.n, rows: r.r === null ? -1 : Number(r.r), bytes: Number(r.d ?? 0),
+        ...(r.r !== null ? { engine: 'InnoDB' } : {}), ...(Number(r.parts ?? 0) > 1 ? { partitioned: true } : {}),
+      }));
+    } catch {
+      // No SELECT privilege on mysql.innodb_table_stats: fall back to information_schema alone.
+    }
+  }
   const rows = await db.query<{ s: string; n: string; r: number | null; d: number | null; i: number | null; e: string | null; o: string | null }>(
     `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, TABLE_ROWS AS r, DATA_LENGTH AS d, INDEX_LENGTH AS i, ENGINE AS e, CREATE_OPTIONS AS o
        FROM information_schema.TABLES
       WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ${SYSTEM_SCHEMAS} AND (? IS NULL OR TABLE_SCHEMA = ?)
-      ORDER BY TABLE_SCHEMA, TABLE_NAME`, [schema ?? null, schema ?? null]);
+      ORDER BY TABLE_SCHEMA, TABLE_NAME`, args);
   return rows.map((r) => ({
     schema: r.s, name: r.n, rows: Number(r.r ?? -1), bytes: Number(r.d ?? 0), ...(r.e ? { engine: r.e } : {}),
     ...(/partitioned/i.test(r.o ?? '') ? { partitioned: true } : {}),
