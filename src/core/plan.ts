@@ -376,7 +376,7 @@ function planMysql(b: Builder): void {
       unavoidable: rows > 0 ? `${online.reason}; ${maria ? 'MariaDB' : 'MySQL'} has no online way to give existing rows these values. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change), or ${spec.autoIncrement ? 'a plain column filled by a batched backfill' : 'a VIRTUAL generated column (added instantly)'}` : undefined,
     });
     afterAddMysql(b, { skipUnique: spec.autoIncrement === true });
-    if (spec.references) foreignKeyCopyMysql(b);
+    if (spec.references && !nonInnodb(b)) foreignKeyCopyMysql(b);
     return;
   }
 
@@ -416,7 +416,8 @@ function planMysql(b: Builder): void {
     });
   }
 
-  if (spec.references) foreignKeyMysql(b);
+  // Non-InnoDB engines ignore foreign keys (validation reports it): no steps for one.
+  if (spec.references && !nonInnodb(b)) foreignKeyMysql(b);
 
   if (separateDefault && hasValue) {
     const value = renderDefault(d, def)!;
@@ -436,7 +437,7 @@ function planMysql(b: Builder): void {
     const impact = impactOf(op, target, facts);
     const clause = impact.algorithm === 'COPY' ? 'ALGORITHM=COPY, LOCK=SHARED' : 'ALGORITHM=INPLACE, LOCK=NONE';
     b.add('constrain', op, `ALTER TABLE ${table} MODIFY COLUMN ${modify}, ${clause}`, {
-      down: `ALTER TABLE ${table} MODIFY COLUMN ${back}, ALGORITHM=INPLACE, LOCK=NONE`,
+      down: `ALTER TABLE ${table} MODIFY COLUMN ${back}, ${nonInnodb(b) ? 'ALGORITHM=COPY, LOCK=SHARED' : 'ALGORITHM=INPLACE, LOCK=NONE'}`,
       what: 'Make the column NOT NULL (needs a strict sql_mode, or NULLs silently become zero values)',
       impact,
       unavoidable: impact.algorithm === 'COPY' && rows > 0 ? `${impact.why}; there is no online form. Keep the column nullable and enforce the rule in the application, or use an online schema-change tool` : undefined,
@@ -450,14 +451,17 @@ function afterAddMysql(b: Builder, o: { skipUnique: boolean }): void {
   const { spec, table, col, target } = b;
   const maria = target.dialect === 'mariadb';
   // With a foreign key the column's index (unique or not) is built before the key, in the expand phase.
-  const fkIndexed = Boolean(spec.references) && !o.skipUnique;
+  const fkIndexed = Boolean(spec.references) && !o.skipUnique && !nonInnodb(b);
   if (!fkIndexed && ((spec.unique && !o.skipUnique) || spec.index)) {
     const unique = Boolean(spec.unique);
     const name = b.name(unique ? 'key' : 'idx');
-    b.add('index', { op: 'create-index', concurrent: false, unique, mysql: { algorithm: 'INPLACE', lock: 'NONE' } }, `ALTER TABLE ${table} ADD ${unique ? 'UNIQUE ' : ''}INDEX ${b.q(name)} (${col}), ALGORITHM=INPLACE, LOCK=NONE`, {
-      down: `ALTER TABLE ${table} DROP INDEX ${b.q(name)}, ALGORITHM=INPLACE, LOCK=NONE`,
+    const online = !nonInnodb(b);
+    const clause = online ? 'ALGORITHM=INPLACE, LOCK=NONE' : 'ALGORITHM=COPY, LOCK=SHARED';
+    b.add('index', { op: 'create-index', concurrent: false, unique, mysql: online ? { algorithm: 'INPLACE', lock: 'NONE' } : { algorithm: 'COPY', lock: 'SHARED' } }, `ALTER TABLE ${table} ADD ${unique ? 'UNIQUE ' : ''}INDEX ${b.q(name)} (${col}), ${clause}`, {
+      down: `ALTER TABLE ${table} DROP INDEX ${b.q(name)}, ${clause}`,
       what: unique ? 'Build the unique index online' : 'Build the index online',
       work: { index: true },
+      unavoidable: !online && b.facts.rows > 0 ? engineReason(b) : undefined,
     });
   }
   if (spec.check) {
@@ -469,6 +473,14 @@ function afterAddMysql(b: Builder, o: { skipUnique: boolean }): void {
       unavoidable: b.facts.rows > 0 ? `${maria ? 'MariaDB' : 'MySQL'} verifies a new CHECK against every row with a table copy that blocks writes, and has no NOT VALID. Enforce it in the application instead, or use an online schema-change tool for a large table` : undefined,
     });
   }
+}
+
+function nonInnodb(b: Builder): boolean {
+  return Boolean(b.facts.engine) && !/^innodb$/i.test(b.facts.engine!);
+}
+
+function engineReason(b: Builder): string {
+  return `the ${b.facts.engine} engine has no online ALTER: the table is copied while writes are blocked. Convert the table to InnoDB, or use an online schema-change tool for a large table`;
 }
 
 /** MySQL/MariaDB: index the column, then add the FK INPLACE with foreign_key_checks = 0 while every row is still NULL. */

@@ -363,6 +363,10 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
     case 'backfill':
       return { lock: 'NONE', blocks: blocksNone, rewrite: false, scan: true, why: 'batched UPDATEs lock only the rows of each batch; each batch commits on its own' };
   }
+  // Probed on MariaDB 10.11 (Aria): only ALTER COLUMN SET/DROP DEFAULT stays instant; indexes, MODIFY and DROP copy the table.
+  if (facts?.engine && !/^innodb$/i.test(facts.engine) && !['add-column', 'set-default', 'drop-default', 'comment'].includes(op.op) && best.algorithm !== 'COPY') {
+    best = copy(`the ${facts.engine} engine has no online ALTER: the table is copied while writes are blocked`);
+  }
   return applyRequested(best, requested, requestedLock);
 }
 

@@ -325,3 +325,16 @@ describe('object names', () => {
     assert.match(planSteps(planColumn({ ...parseColumnDefinition('score int', 'mysql'), index: true }, my, { dialect: 'mysql', version: '8.0.36' }))[1]!.sql, /ADD INDEX `users_score_idx2`/);
   });
 });
+
+describe('non-InnoDB tables (probed on MariaDB 10.11 with Aria)', () => {
+  it('add, index and NOT NULL copy the table and are flagged; foreign keys are left out with an error finding', () => {
+    const p = planColumn({ ...parseColumnDefinition('n int NOT NULL REFERENCES a(id)', 'mariadb'), index: true }, facts('mariadb', { engine: 'Aria' }), { dialect: 'mariadb', version: '10.11' });
+    assert.deepEqual(sql(p), [
+      'expand: ALTER TABLE `shop`.`users` ADD COLUMN `n` int NULL, ALGORITHM=COPY, LOCK=SHARED',
+      'index: ALTER TABLE `shop`.`users` ADD INDEX `users_n_idx` (`n`), ALGORITHM=COPY, LOCK=SHARED',
+      'constrain: ALTER TABLE `shop`.`users` MODIFY COLUMN `n` int NOT NULL, ALGORITHM=COPY, LOCK=SHARED',
+    ]);
+    for (const s of planSteps(p)) assert.ok(s.unavoidable && s.blocks.writes, s.sql);
+    assert.ok(codes(p).includes('fk-engine'));
+  });
+});

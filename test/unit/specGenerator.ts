@@ -97,6 +97,7 @@ export function generateCase(r: () => number): Case {
     ...(r() < 0.7 ? { primaryKey: r() < 0.8 ? ['id'] : ['tenant id', 'id'] } : {}),
     ...(dialect !== 'postgres' && r() < 0.1 ? { indexes: [{ name: 'ft', columns: ['bio'], unique: false, primary: false, method: 'FULLTEXT' }] } : {}),
     ...(dialect !== 'postgres' && r() < 0.1 ? { rowFormat: 'COMPRESSED' } : {}),
+    ...(dialect !== 'postgres' && r() < 0.05 ? { engine: pick(r, ['Aria', 'MyISAM']) } : {}),
     ...(dialect === 'mysql' && r() < 0.1 ? { instantRowVersions: 64 } : {}),
     ...(r() < 0.2 ? { replication: { replicas: [{ name: 'r1', lagSeconds: 0 }], ...(dialect !== 'postgres' ? { binlogFormat: pick(r, ['ROW', 'STATEMENT', 'MIXED']) } : {}) } } : {}),
     ...(r() < 0.1 ? { columns: [{ name: 'id', type: 'int', nullable: false, default: null }, { name: 'g', type: 'int', nullable: true, default: null, generated: 'stored' as const }] } : {}),
