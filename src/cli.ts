@@ -43,7 +43,8 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   },
   drift: {
     summary: "Compare a table's definition across connections or replicas.",
-    usage: 'column-wizard drift --url A --url B … --table [schema.]name',
+    usage: 'column-wizard drift --url A --url B … --table [schema.]name [--format text|json]',
+    run: (argv, io) => import('./cli/drift').then((m) => m.run(argv, io)),
   },
 };
 

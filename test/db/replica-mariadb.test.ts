@@ -1,0 +1,168 @@
+/**
+ * A real MariaDB replica (private primary with binary logging on 3308, replica on 3307, built once for this file):
+ * heartbeat and Seconds_Behind_Master lag, the backfill pausing while the SQL thread is stopped and resuming after
+ * it starts, drift, and the post-run column confirmation.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { main } from '../../src/cli';
+import { connect, type DatabaseClient } from '../../src/db/client';
+import { checkDrift, confirmColumnOnReplicas, mysqlLagReader, runPlanWithReplicas, type ReplicaLag } from '../../src/db/replication';
+import type { RunProgress } from '../../src/db/run';
+import { dbTest } from './helpers';
+import { fullPlan } from './run-helpers';
+import { replicaPair } from './replicaSetup';
+
+const pair = replicaPair('mysql');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const DB = 'cw_replica_test';
+
+async function makeTable(c: DatabaseClient, name: string, rows: number): Promise<void> {
+  await c.query(`CREATE TABLE ${DB}.\`${name}\` (id BIGINT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB`);
+  await c.query(`INSERT INTO ${DB}.\`${name}\` SELECT seq, seq % 97 FROM seq_1_to_${rows}`);
+}
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+}
+
+describe('MariaDB replica', { concurrency: false }, () => {
+  it('reads lag from a heartbeat: small when caught up (also idle), growing while the SQL thread is stopped, small again after', dbTest(async (t) => {
+    const p = pair.get(t);
+    const reader = mysqlLagReader([{ name: 'replica', client: p.replica }], { primary: await p.connectPrimary(), intervalMs: 100 });
+    try {
+      await reader.read(); // starts the heartbeat writer
+      await p.waitCaughtUp();
+      await sleep(1500); // no writes but the heartbeat's
+      const [idle] = await reader.read();
+      t.diagnostic(`idle: ${JSON.stringify(idle)}`);
+      assert.equal(idle!.method, 'heartbeat');
+      assert.equal(idle!.state, 'caught-up');
+      assert.ok(idle!.seconds! < 0.5, `caught-up heartbeat lag ${idle!.seconds}`);
+
+      await p.pauseReplay();
+      let a: ReplicaLag | undefined;
+      let b: ReplicaLag | undefined;
+      try {
+        await sleep(1200);
+        [a] = await reader.read();
+        await sleep(800);
+        [b] = await reader.read();
+      } finally {
+        await p.resumeReplay();
+      }
+      t.diagnostic(`SQL thread stopped: ${JSON.stringify(a)} then ${JSON.stringify(b)}`);
+      assert.equal(a!.state, 'stopped');
+      assert.equal(a!.method, 'heartbeat');
+      assert.ok(a!.seconds! >= 1.0 && a!.seconds! <= 2.0, `~1.2 s behind: ${a!.seconds}`);
+      assert.ok(b!.seconds! >= a!.seconds! + 0.6, `grows while stopped: ${a!.seconds} -> ${b!.seconds}`);
+      await p.waitCaughtUp();
+      await sleep(300);
+      const [after] = await reader.read();
+      assert.ok(after!.seconds! < 0.5, `caught up again: ${after!.seconds}`);
+    } finally {
+      await reader.close();
+    }
+  }));
+
+  it('falls back to Seconds_Behind_Master without a heartbeat: 0 when caught up, unknown (null) while the SQL thread is stopped', dbTest(async (t) => {
+    const p = pair.get(t);
+    const reader = mysqlLagReader([{ name: 'replica', client: p.replica }]);
+    await p.waitCaughtUp();
+    const [ok] = await reader.read();
+    assert.deepEqual([ok!.state, ok!.seconds, ok!.method], ['caught-up', 0, 'Seconds_Behind_Master']);
+    await p.pauseReplay();
+    try {
+      const [stopped] = await reader.read();
+      assert.deepEqual([stopped!.state, stopped!.seconds], ['stopped', null]);
+    } finally {
+      await p.resumeReplay();
+    }
+    // a primary connection that may not create the heartbeat table (SELECT only) falls back too
+    await p.primary.query(`CREATE USER IF NOT EXISTS 'cw_ro'@'127.0.0.1'`);
+    await p.primary.query(`GRANT SELECT ON *.* TO 'cw_ro'@'127.0.0.1'`);
+    const limited = await connect(p.primaryUrl.replace('root@', 'cw_ro@'));
+    const r2 = mysqlLagReader([{ name: 'replica', client: p.replica }], { primary: limited });
+    try {
+      const [l] = await r2.read();
+      assert.equal(l!.seconds, 0);
+      assert.match(l!.method, /^Seconds_Behind_Master \(heartbeat not allowed \(.*CREATE command denied/);
+    } finally {
+      await r2.close();
+      await limited.close();
+    }
+  }));
+
+  it('pauses the backfill while the replica is behind (SQL thread stopped) and resumes after it starts; the column reaches the replica', dbTest(async (t) => {
+    const p = pair.get(t);
+    await makeTable(p.primary, 'throttle_t', 20_000);
+    await p.waitCaughtUp();
+    const runner = await p.connectPrimary();
+    const events: { at: number; p: RunProgress }[] = [];
+    const lags: number[] = [];
+    await p.pauseReplay();
+    let resumedAt = 0;
+    const resumer = (async () => {
+      while (!events.some((e) => e.p.kind === 'throttled')) await sleep(50);
+      const first = events.find((e) => e.p.kind === 'throttled')!.at;
+      while (Date.now() - first < 2500) await sleep(50);
+      resumedAt = Date.now();
+      await p.resumeReplay();
+    })();
+    const result = await runPlanWithReplicas(runner, fullPlan('mysql', DB, 'throttle_t', 'score', 'v * 2'), {
+      replicas: [{ name: 'replica', client: await p.connectReplica() }],
+      maxLagSeconds: 1,
+      resumeBelowSeconds: 0.5,
+      lagPollMs: 100,
+      heartbeatIntervalMs: 100,
+      backfill: { fixedBatchSize: 1000, pauseMs: 40 },
+      onProgress: (e) => events.push({ at: Date.now(), p: e }),
+      onLag: (l) => lags.push(Math.max(...l.map((x) => x.seconds ?? Infinity))),
+    });
+    await resumer;
+    assert.equal(result.outcome.status, 'completed');
+    const throttled = events.filter((e) => e.p.kind === 'throttled');
+    const batches = events.filter((e) => e.p.kind === 'batch');
+    const firstThrottle = throttled[0]!.at;
+    assert.ok(throttled.every((e) => (e.p.lagSeconds ?? 0) > 1), 'throttled only above the threshold');
+    assert.ok(batches.some((e) => e.at < firstThrottle), 'batches ran before the replica fell behind');
+    assert.deepEqual(batches.filter((e) => e.at > firstThrottle && e.at < resumedAt), [], 'no batch while the SQL thread was stopped and the lag above the threshold');
+    const afterResume = batches.filter((e) => e.at >= resumedAt);
+    assert.ok(afterResume.length > 0, 'the backfill resumed');
+    const maxLag = Math.max(...lags.filter(Number.isFinite));
+    t.diagnostic(`batches ${batches.length} (${afterResume.length} after resume), throttled events ${throttled.length}, max heartbeat lag ${maxLag.toFixed(2)} s, paused for ${((afterResume[0]!.at - firstThrottle) / 1000).toFixed(2)} s`);
+    assert.ok(maxLag >= 2.5, `lag kept growing while stopped: ${maxLag}`);
+    assert.equal(result.confirmed, true, JSON.stringify(result.confirmations));
+    assert.equal(result.confirmations![0]!.column!.nullable, false);
+    await p.waitCaughtUp();
+    assert.equal(Number((await p.replica.query<{ n: number }>(`SELECT count(*) AS n FROM ${DB}.throttle_t WHERE score = v * 2`))[0]!.n), 20_000);
+  }));
+
+  it('drift: a change the replica has not applied is a difference; none once applied (library and CLI)', dbTest(async (t) => {
+    const p = pair.get(t);
+    await makeTable(p.primary, 'drift_t', 10);
+    await p.waitCaughtUp();
+    const targets = [{ name: 'primary', client: p.primary }, { name: 'replica', client: p.replica }];
+    assert.deepEqual((await checkDrift(targets, { schema: DB, name: 'drift_t' })).differences, []);
+    await p.pauseReplay();
+    try {
+      await p.primary.query(`ALTER TABLE ${DB}.drift_t ADD COLUMN note VARCHAR(20) DEFAULT 'n/a', ADD INDEX drift_t_v_idx (v)`);
+      const r = await checkDrift(targets, { schema: '', name: 'drift_t' });
+      assert.deepEqual(r.differences.map((d) => `${d.kind} ${d.object} ${d.property}`).sort(), ['column note exists', 'index drift_t_v_idx exists']);
+      const cli = capture();
+      assert.equal(await main(['drift', '--url', p.primaryUrl, '--url', p.replicaUrl, '--table', `${DB}.drift_t`], cli.io), 1, cli.err.join('\n'));
+      assert.match(cli.out.join('\n'), /2 differences/);
+      const [c] = await confirmColumnOnReplicas(p.primary, [{ name: 'replica', client: p.replica }], { schema: DB, name: 'drift_t' }, 'note', { timeoutMs: 600 });
+      assert.equal(c!.confirmed, false);
+    } finally {
+      await p.resumeReplay();
+    }
+    await p.waitCaughtUp();
+    assert.deepEqual((await checkDrift(targets, { schema: DB, name: 'drift_t' })).differences, []);
+    const cli = capture();
+    assert.equal(await main(['drift', '--url', p.primaryUrl, '--url', p.replicaUrl, '--table', 'drift_t'], cli.io), 0, cli.err.join('\n'));
+    assert.match(cli.out.join('\n'), /No differences/);
+  }));
+});

@@ -1,0 +1,328 @@
+/**
+ * Real replicas for the replica tests, built on this machine once per test file and torn down after it (also after a
+ * failed test; a run killed half-way is cleaned up by the next build, which removes leftovers by their fixed names).
+ *
+ * Each pair has a private primary, so the shared servers on 5432/3306 (other tests use them at the same time) are not
+ * restarted, do not see a standby in their replication facts, and keep no WAL for a paused standby:
+ *  - PostgreSQL: Debian clusters `cwprimary` (port 5436) and `cwstandby` (port 5433), the standby made by
+ *    `pg_basebackup -R -C -S` (servers.md §A.3). Needs root, `pg_createcluster`, `pg_basebackup`.
+ *  - MariaDB: two `mariadbd` with their own `--defaults-file` under /tmp/cw-replication-mariadb: primary 3308 with
+ *    binary logging, replica 3307 replicating by GTID. Needs root, `mariadbd`, `mariadb-install-db`.
+ * Under CI=true a replica that cannot be built fails the tests; elsewhere they are skipped with the reason.
+ */
+import { execFile as execFileCb, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, type TestContext } from 'node:test';
+import { connect, type DatabaseClient } from '../../src/db/client';
+import { IN_CI, SkipTest } from './helpers';
+
+const execFile = promisify(execFileCb);
+
+export interface ReplicaPair {
+  readonly engine: 'postgres' | 'mysql';
+  /** The private primary's test database and the replica's copy of it. */
+  readonly primaryUrl: string;
+  readonly replicaUrl: string;
+  /** Connections opened once per file (closed by the harness). */
+  readonly primary: DatabaseClient;
+  readonly replica: DatabaseClient;
+  /** Another connection (closed by the harness after the file). */
+  connectPrimary(): Promise<DatabaseClient>;
+  connectReplica(): Promise<DatabaseClient>;
+  /** Stop applying changes on the replica (`pg_wal_replay_pause()` / `STOP SLAVE SQL_THREAD`), and start again. */
+  pauseReplay(): Promise<void>;
+  resumeReplay(): Promise<void>;
+  /** Wait until the replica has applied everything the primary has written so far. */
+  waitCaughtUp(timeoutMs?: number): Promise<void>;
+}
+
+async function sh(cmd: string, args: readonly string[], timeoutMs = 60_000): Promise<string> {
+  try {
+    const { stdout } = await execFile(cmd, [...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+    return stdout;
+  } catch (err) {
+    const e = err as Error & { stderr?: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${(e.stderr ?? '').trim() || e.message}`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
+  const t0 = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`${what} within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await sleep(200);
+  }
+}
+
+function missingTools(tools: readonly string[]): string[] {
+  const path = (process.env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/sbin', '/sbin']);
+  return tools.filter((t) => !path.some((d) => existsSync(join(d, t))));
+}
+
+/* ---------------------------------------------------------------- PostgreSQL */
+
+export const PG_PRIMARY_PORT = 5436;
+export const PG_STANDBY_PORT = 5433;
+const PG_PRIMARY = 'cwprimary';
+const PG_STANDBY = 'cwstandby';
+const PG_SLOT = 'cw_standby';
+
+function pgMajor(): string {
+  const versions = readdirSync('/usr/lib/postgresql').filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)).sort((a, b) => Number(a) - Number(b));
+  const v = versions[versions.length - 1];
+  if (!v) throw new Error('no PostgreSQL server under /usr/lib/postgresql (install the postgresql package)');
+  return v;
+}
+
+async function dropPgCluster(major: string, name: string): Promise<void> {
+  if (!existsSync(`/etc/postgresql/${major}/${name}`) && !existsSync(`/var/lib/postgresql/${major}/${name}`)) return;
+  await sh('pg_dropcluster', ['--stop', major, name]).catch(async () => {
+    // half-built leftovers: remove what pg_dropcluster refuses to
+    rmSync(`/etc/postgresql/${major}/${name}`, { recursive: true, force: true });
+    rmSync(`/var/lib/postgresql/${major}/${name}`, { recursive: true, force: true });
+  });
+}
+
+async function pgCluster(major: string, name: string, port: number, extraConf: string): Promise<void> {
+  await sh('pg_createcluster', [major, name, '-p', String(port)]);
+  const conf = `/etc/postgresql/${major}/${name}`;
+  writeFileSync(`${conf}/conf.d/90-cw-replica-tests.conf`, `listen_addresses = '127.0.0.1'\nport = ${port}\nshared_buffers = 32MB\n${extraConf}`);
+  const hba = readFileSync(`${conf}/pg_hba.conf`, 'utf8');
+  // Test machines only: trust TCP from loopback, for clients and for the standby's replication connection.
+  writeFileSync(`${conf}/pg_hba.conf`, `host all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n${hba}`);
+}
+
+async function buildPostgres(): Promise<{ primaryUrl: string; replicaUrl: string; teardown: () => Promise<void> }> {
+  if (process.getuid?.() !== 0) throw new Error('building a PostgreSQL standby needs root (pg_createcluster, running pg_basebackup as postgres)');
+  const missing = missingTools(['pg_createcluster', 'pg_dropcluster', 'pg_ctlcluster', 'pg_basebackup', 'runuser']);
+  if (missing.length) throw new Error(`missing ${missing.join(', ')} (Debian package postgresql)`);
+  const major = pgMajor();
+  await dropPgCluster(major, PG_STANDBY);
+  await dropPgCluster(major, PG_PRIMARY);
+  const teardown = async () => {
+    await dropPgCluster(major, PG_STANDBY);
+    await dropPgCluster(major, PG_PRIMARY); // the slot goes with the primary's data directory
+  };
+  try {
+    await pgCluster(major, PG_PRIMARY, PG_PRIMARY_PORT, 'wal_level = replica\nmax_wal_senders = 5\nmax_replication_slots = 5\n');
+    await sh('pg_ctlcluster', ['--skip-systemctl-redirect', major, PG_PRIMARY, 'start']);
+    const base = `postgres://postgres@127.0.0.1:${PG_PRIMARY_PORT}/postgres`;
+    const admin = await waitFor('the private primary accepting connections', 30_000, () => connect(base));
+    try {
+      await admin.query('CREATE DATABASE cw_replica_test');
+    } finally {
+      await admin.close();
+    }
+    await pgCluster(major, PG_STANDBY, PG_STANDBY_PORT, 'hot_standby = on\nwal_receiver_status_interval = 1s\n');
+    const dataDir = `/var/lib/postgresql/${major}/${PG_STANDBY}`;
+    for (const f of readdirSync(dataDir)) rmSync(join(dataDir, f), { recursive: true, force: true });
+    await sh('runuser', ['-u', 'postgres', '--', 'pg_basebackup', '-h', '127.0.0.1', '-p', String(PG_PRIMARY_PORT), '-U', 'postgres',
+      '-D', dataDir, '-R', '-X', 'stream', '-C', '-S', PG_SLOT, '-c', 'fast']);
+    await sh('pg_ctlcluster', ['--skip-systemctl-redirect', major, PG_STANDBY, 'start']);
+    const primary = await connect(base);
+    try {
+      await waitFor('the standby streaming from the private primary', 30_000, async () =>
+        (await primary.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'`))[0]!.n > 0);
+    } finally {
+      await primary.close();
+    }
+  } catch (err) {
+    await teardown().catch(() => undefined);
+    throw err;
+  }
+  return {
+    primaryUrl: `postgres://postgres@127.0.0.1:${PG_PRIMARY_PORT}/cw_replica_test`,
+    replicaUrl: `postgres://postgres@127.0.0.1:${PG_STANDBY_PORT}/cw_replica_test`,
+    teardown,
+  };
+}
+
+/* ---------------------------------------------------------------- MariaDB */
+
+export const MY_PRIMARY_PORT = 3308;
+export const MY_REPLICA_PORT = 3307;
+const MY_BASE = '/tmp/cw-replication-mariadb';
+
+function myCnf(dir: string, port: number, serverId: number): string {
+  return [
+    '[mariadbd]',
+    `datadir = ${dir}/data`,
+    `port = ${port}`,
+    'bind-address = 127.0.0.1',
+    'skip-name-resolve',
+    `socket = ${dir}/mysqld.sock`,
+    `pid-file = ${dir}/mysqld.pid`,
+    `log_error = ${dir}/error.log`,
+    `server_id = ${serverId}`,
+    `log_bin = ${dir}/data/binlog`,
+    `relay_log = ${dir}/data/relay-bin`,
+    'binlog_format = ROW',
+    'innodb_buffer_pool_size = 64M',
+    'innodb_log_file_size = 48M',
+    'character-set-server = utf8mb4',
+    'collation-server = utf8mb4_general_ci',
+    '[client]',
+    `socket = ${dir}/mysqld.sock`,
+    '',
+  ].join('\n');
+}
+
+/** Stop a mariadbd of ours by its pid file, after checking that pid runs with our defaults file. */
+async function stopMariadbd(dir: string): Promise<void> {
+  const pidFile = `${dir}/mysqld.pid`;
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // not running
+  }
+  if (!cmdline.includes(`${dir}/my.cnf`)) return; // the pid was reused by something else
+  process.kill(pid, 'SIGTERM');
+  await waitFor(`mariadbd ${pid} exiting`, 60_000, async () => !existsSync(`/proc/${pid}`));
+}
+
+async function buildMariadb(): Promise<{ primaryUrl: string; replicaUrl: string; teardown: () => Promise<void> }> {
+  if (process.getuid?.() !== 0) throw new Error('building a MariaDB replica needs root (mariadbd --user=mysql)');
+  const missing = missingTools(['mariadbd', 'mariadb-install-db']);
+  if (missing.length) throw new Error(`missing ${missing.join(', ')} (Debian package mariadb-server)`);
+  const dirs = { primary: `${MY_BASE}/primary`, replica: `${MY_BASE}/replica` };
+  const teardown = async () => {
+    await stopMariadbd(dirs.replica);
+    await stopMariadbd(dirs.primary);
+    rmSync(MY_BASE, { recursive: true, force: true });
+  };
+  await teardown();
+  try {
+    const uid = Number((await sh('id', ['-u', 'mysql'])).trim());
+    const gid = Number((await sh('id', ['-g', 'mysql'])).trim());
+    for (const [name, port, id] of [['primary', MY_PRIMARY_PORT, 11], ['replica', MY_REPLICA_PORT, 12]] as const) {
+      const dir = dirs[name];
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(`${dir}/my.cnf`, myCnf(dir, port, id));
+      chownSync(MY_BASE, uid, gid);
+      chownSync(dir, uid, gid);
+      chownSync(`${dir}/my.cnf`, uid, gid);
+    }
+    await Promise.all(Object.values(dirs).map((dir) =>
+      sh('mariadb-install-db', [`--defaults-file=${dir}/my.cnf`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'], 120_000)));
+    for (const dir of Object.values(dirs)) {
+      // Its own defaults file: otherwise it would read /etc/mysql (server_id 1, port 3306) — servers.md §A.3.
+      const child = spawn('/usr/sbin/mariadbd', [`--defaults-file=${dir}/my.cnf`, '--user=mysql'], { detached: true, stdio: 'ignore' });
+      child.unref();
+    }
+    const primaryBase = `mysql://root@127.0.0.1:${MY_PRIMARY_PORT}/mysql`;
+    const replicaBase = `mysql://root@127.0.0.1:${MY_REPLICA_PORT}/mysql`;
+    const p = await waitFor('the private MariaDB primary accepting connections', 60_000, () => connect(primaryBase));
+    const r = await waitFor('the MariaDB replica accepting connections', 60_000, () => connect(replicaBase));
+    try {
+      await p.query(`CREATE USER 'cw_repl'@'127.0.0.1' IDENTIFIED BY 'cw_repl'`);
+      await p.query(`GRANT REPLICATION SLAVE ON *.* TO 'cw_repl'@'127.0.0.1'`);
+      await p.query('CREATE DATABASE cw_replica_test');
+      await r.query(`CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${MY_PRIMARY_PORT}, MASTER_USER='cw_repl', MASTER_PASSWORD='cw_repl', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1`);
+      await r.query('START SLAVE');
+      await r.query('SET GLOBAL read_only = 1');
+      const [pos] = await p.query<{ pos: string }>('SELECT @@gtid_binlog_pos AS pos');
+      const [w] = await r.query<{ w: number }>('SELECT MASTER_GTID_WAIT(?, 30) AS w', [pos!.pos]);
+      if (Number(w!.w) !== 0) throw new Error(`the replica did not reach the primary's GTID ${pos!.pos}: ${JSON.stringify(await r.query('SHOW SLAVE STATUS'))}`);
+    } finally {
+      await p.close();
+      await r.close();
+    }
+  } catch (err) {
+    await teardown().catch(() => undefined);
+    throw err;
+  }
+  return {
+    primaryUrl: `mysql://root@127.0.0.1:${MY_PRIMARY_PORT}/cw_replica_test`,
+    replicaUrl: `mysql://root@127.0.0.1:${MY_REPLICA_PORT}/cw_replica_test`,
+    teardown,
+  };
+}
+
+/* ---------------------------------------------------------------- harness */
+
+/**
+ * Declare a replica pair for this test file (call at top level); `pair.get(t)` inside each test returns it, or skips
+ * the test outside CI when it could not be built.
+ */
+export function replicaPair(engine: 'postgres' | 'mysql'): { get(t: TestContext): ReplicaPair } {
+  let state: ReplicaPair | undefined;
+  let failure: string | undefined;
+  let teardown: (() => Promise<void>) | undefined;
+  const opened: DatabaseClient[] = [];
+
+  before(async () => {
+    const t0 = performance.now();
+    try {
+      const built = engine === 'postgres' ? await buildPostgres() : await buildMariadb();
+      teardown = built.teardown;
+      const more = (url: string) => async () => {
+        const c = await connect(url);
+        opened.push(c);
+        return c;
+      };
+      const connectPrimary = more(built.primaryUrl);
+      const connectReplica = more(built.replicaUrl);
+      const primary = await connectPrimary();
+      const replica = await connectReplica();
+      state = {
+        engine,
+        primaryUrl: built.primaryUrl,
+        replicaUrl: built.replicaUrl,
+        primary,
+        replica,
+        connectPrimary,
+        connectReplica,
+        async pauseReplay() {
+          await replica.query(engine === 'postgres' ? 'SELECT pg_wal_replay_pause()' : 'STOP SLAVE SQL_THREAD');
+        },
+        async resumeReplay() {
+          await replica.query(engine === 'postgres' ? 'SELECT pg_wal_replay_resume()' : 'START SLAVE SQL_THREAD');
+        },
+        async waitCaughtUp(timeoutMs = 30_000) {
+          if (engine === 'postgres') {
+            const [p] = await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+            await waitFor(`the standby replaying up to ${p!.lsn}`, timeoutMs, async () =>
+              (await replica.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [p!.lsn]))[0]!.ok);
+          } else {
+            const [p] = await primary.query<{ pos: string }>('SELECT @@gtid_binlog_pos AS pos');
+            const [w] = await replica.query<{ w: number }>('SELECT MASTER_GTID_WAIT(?, ?) AS w', [p!.pos, timeoutMs / 1000]);
+            if (Number(w!.w) !== 0) throw new Error(`the replica did not reach GTID ${p!.pos} within ${timeoutMs} ms`);
+          }
+        },
+      };
+      console.log(`# ${engine} replica pair built in ${Math.round(performance.now() - t0)} ms: ${built.primaryUrl} -> ${built.replicaUrl}`);
+    } catch (err) {
+      failure = `could not build a ${engine === 'postgres' ? 'PostgreSQL standby' : 'MariaDB replica'}: ${(err as Error).message}`;
+      if (!IN_CI) console.log(`# SKIP replica tests: ${failure}`);
+    }
+  });
+
+  after(async () => {
+    for (const c of opened) await c.close().catch(() => undefined);
+    await teardown?.();
+  });
+
+  return {
+    get(t: TestContext): ReplicaPair {
+      if (state) return state;
+      if (IN_CI) throw new Error(`CI=true and ${failure ?? 'the replica pair was not built'}`);
+      t.skip(failure ?? 'replica unavailable');
+      throw new SkipTest();
+    },
+  };
+}
