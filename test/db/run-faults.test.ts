@@ -166,6 +166,31 @@ for (const engine of ['postgres', 'mysql'] as const) {
       assert.equal(out.runId, failure.runId);
     }));
 
+    test('(c\') cancel while a DDL step waits to retry a lock timeout: a clean, resumable stop', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      await seedTable(d.client, engine, schema, 'cancel_ddl', 50);
+      const tbl = `${q(engine, schema)}.${q(engine, 'cancel_ddl')}`;
+      const holder = await d.connect();
+      await holder.query(engine === 'postgres' ? 'BEGIN' : 'START TRANSACTION');
+      await holder.query(`SELECT * FROM ${tbl} WHERE id = 1`);
+      const p = fullPlan(engine, schema, 'cancel_ddl', 'c', 'id');
+      const ac = new AbortController();
+      const out = await runPlan(await d.connect(), p, {
+        lockTimeoutMs: engine === 'postgres' ? 100 : 1000,
+        retry: { maxAttempts: 50, baseDelayMs: 200, maxDelayMs: 400 },
+        signal: ac.signal,
+        onProgress: (e) => { if (e.kind === 'retry') ac.abort(); },
+      });
+      assert.equal(out.status, 'cancelled');
+      assert.equal((await new RunStore(d.client, schema).get(out.runId))?.status, 'cancelled');
+      await holder.query('COMMIT');
+      const resumed = await runPlan(await d.connect(), p);
+      assert.equal(resumed.status, 'completed');
+      assert.equal(resumed.runId, out.runId);
+      assert.equal(await scalar(d.client, `SELECT count(*) FROM ${tbl} WHERE c IS NULL OR c <> id`), 0);
+    }));
+
     test('(d) the runner process killed mid-backfill, then resumed in-process: every row exactly once', dbTest(async (t) => {
       const d = db.get(t);
       const schema = schemaOf(engine, d.name);

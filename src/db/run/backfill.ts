@@ -39,6 +39,8 @@ export interface BackfillRun {
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: BackfillProgress) => void;
   readonly onRetry?: (attempt: number, delayMs: number, err: unknown) => void;
+  /** Rows the plan expected, used when the server has no estimate yet (a PostgreSQL table never analyzed). */
+  readonly rowsHint?: number;
 }
 
 interface Batch {
@@ -140,7 +142,7 @@ export async function runBackfill(r: BackfillRun): Promise<BackfillResult> {
   let size = o.fixedBatchSize ?? Math.min(maxSize, Math.max(minSize, r.resumeFrom?.batchSize ?? o.initialBatchSize ?? 1_000));
   let rowsUpdated = 0;
   let batches = 0;
-  const estimated = Math.max(await estimateRows(client, engine, spec.table), rowsDone);
+  const estimated = Math.max((await estimateRows(client, engine, spec.table)) || (r.rowsHint ?? 0), rowsDone);
   const t0 = performance.now();
   const rowsAtStart = rowsDone;
 

@@ -193,6 +193,8 @@ class RunContext {
           await this.autocommitStep(pi, si, step, started, t0);
         }
       } catch (err) {
+        // Cancelled while waiting to retry a lock timeout: the step did not apply, so this is a clean stop.
+        if (this.options.signal?.aborted && isLockTimeout(err)) return this.cancelled(pi, si, this.state.backfillRows);
         throw await this.fail(err, pi, si);
       }
       this.emit({ kind: 'step-done', phaseIndex: pi, stepIndex: si });
@@ -336,6 +338,7 @@ class RunContext {
       ...(this.options.signal ? { signal: this.options.signal } : {}),
       retry: this.policy,
       lockTimeoutMs: this.lockTimeoutMs(),
+      rowsHint: this.plan.table.rows,
       onProgress: (p) => this.emit({ ...p, phaseIndex: pi, stepIndex: si }),
       onRetry: this.onRetry(pi, si),
     });
