@@ -98,6 +98,32 @@ describe('PostgreSQL introspection', () => {
     assert.deepEqual(await client.lockRisks({ schema: 'public', name: 'hot' }), []);
   }));
 
+  it('reports a queued ALTER behind the holder as waiting for its lock', dbTest(async (t) => {
+    const { client, connect } = db.get(t);
+    await client.query('CREATE TABLE public.queue (id int)');
+    const holder = await connect();
+    const alter = await connect();
+    const [{ pid }] = await alter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid') as [{ pid: number }];
+    await holder.query('BEGIN');
+    await holder.query('SELECT * FROM public.queue');
+    await alter.query(`SET lock_timeout = '5s'`);
+    const queued = alter.execute('ALTER TABLE public.queue ADD COLUMN c int').then(() => 'done', (e: Error) => e.message);
+    try {
+      let risk;
+      for (let i = 0; i < 50 && !risk; i++) {
+        await sleep(50);
+        risk = (await client.lockRisks({ schema: 'public', name: 'queue' })).find((r) => r.pid === pid);
+      }
+      assert.ok(risk, 'the queued ALTER is listed');
+      assert.equal(risk.lockMode, 'AccessExclusiveLock');
+      assert.match(risk.state, /waiting for a lock/);
+      assert.match(risk.query, /ALTER TABLE public\.queue/);
+    } finally {
+      await holder.query('ROLLBACK');
+    }
+    assert.equal(await queued, 'done');
+  }));
+
   it('reports replication settings', dbTest(async (t) => {
     const { client } = db.get(t);
     const r = await client.replication();
