@@ -19,6 +19,7 @@ export interface LintTargetSource {
 }
 
 const SOURCE = 'column-wizard';
+const WRITE_PHASE_FILES = 'columnWizard.lint.writePhaseFiles';
 const DEBOUNCE_MS = 300;
 
 interface Linted {
@@ -52,6 +53,16 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       if (e.affectsConfiguration('columnWizard')) for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
     }));
     s.push({ dispose: () => { for (const t of this.timers.values()) clearTimeout(t); } });
+    // Internal (not in the palette): the target of the "Write safe phases as migration files" quick fix.
+    s.push(vscode.commands.registerCommand(WRITE_PHASE_FILES, async (uri: unknown, index: unknown) => {
+      try {
+        return await this.writePhaseFiles(uri, index);
+      } catch (err) {
+        this.log.error('lint', 'writing the phase files failed', err);
+        void vscode.window.showErrorMessage(`Column Wizard: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+    }));
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
@@ -154,6 +165,10 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       const end = text[s.end] === ';' ? s.end + 1 : s.end;
       action.edit.replace(d.uri, new vscode.Range(d.positionAt(s.start), d.positionAt(end)), phasedSql(plan, linted.facts !== undefined));
       actions.push(action);
+      const files = new vscode.CodeAction('Write safe phases as migration files (in the project\'s tool format)', vscode.CodeActionKind.QuickFix);
+      files.diagnostics = ours;
+      files.command = { title: files.title, command: WRITE_PHASE_FILES, arguments: [d.uri, s.index] };
+      actions.push(files);
     }
     for (const rule of new Set(ours.map((x) => String(x.code)))) {
       const ignore = new vscode.CodeAction(`Ignore ${rule} for this statement`, vscode.CodeActionKind.QuickFix);
@@ -165,6 +180,33 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       actions.push(ignore);
     }
     return actions;
+  }
+
+  /**
+   * Write the plan of an ADD COLUMN statement as new migration files in the workspace's tool format (detected, or the
+   * `columnWizard.migrationsTool` setting), and leave the statement in place as a comment that names them.
+   */
+  async writePhaseFiles(uri: unknown, index: unknown): Promise<PhaseFilesResult | undefined> {
+    if (!(uri instanceof vscode.Uri) || typeof index !== 'number') throw new Error('writePhaseFiles needs a document and a statement index');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const linted = await this.lint(doc);
+    const s = linted.result.statements[index];
+    const add = s ? addColumnOf(s, '') : undefined;
+    if (!s || !add) throw new Error('the statement is not a single ALTER TABLE … ADD COLUMN');
+    const facts = linted.facts?.(add.table) ?? unknownSizeFacts(add.table);
+    const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs() });
+    const { migrationTarget, writePlanFiles } = await import('../migrationFiles');
+    const target = await migrationTarget(vscode.workspace.getConfiguration('columnWizard').get<string>('migrationsTool') ?? 'auto');
+    if (!target) throw new Error('open a workspace folder to write migration files into');
+    const { paths } = await writePlanFiles(plan, target, this.log);
+    const text = doc.getText();
+    const end = text[s.end] === ';' ? s.end + 1 : s.end;
+    const original = text.slice(s.start, end).split('\n').map((l) => `-- ${l}`).join('\n');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(s.start), doc.positionAt(end)), `-- Column Wizard: replaced by the safe phases in ${paths.join(', ')}\n${original}`);
+    await vscode.workspace.applyEdit(edit);
+    void vscode.window.showInformationMessage(`Column Wizard: wrote ${paths.join(', ')} (${target.tool}).`);
+    return { tool: target.tool, paths };
   }
 
   /** `columnWizard.previewPlan [uri, statementIndex]`: the planner's phases for an ADD COLUMN, in a new SQL editor. */
@@ -188,6 +230,11 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const preview = await vscode.workspace.openTextDocument({ language: 'sql', content: phasedSql(plan, linted.facts !== undefined) });
     await vscode.window.showTextDocument(preview, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   }
+}
+
+export interface PhaseFilesResult {
+  readonly tool: string;
+  readonly paths: readonly string[];
 }
 
 /** Without a connection: the dialect of the saved connection profiles when they agree, else guessed from the text. */

@@ -70,4 +70,29 @@ describe('SQL preview of migration files', () => {
     assert.match(doc.getText(), /ALTER TABLE "accounts" ADD COLUMN "token" uuid;/);
     await until('the rewrite finding to go', () => (ours(uri).some((d) => d.code === 'add-column-rewrite') ? undefined : true));
   });
+
+  it('"Write safe phases as migration files" writes dbmate files and comments the statement out', async () => {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const line = doc.lineCount;
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, new vscode.Position(line, 0), 'ALTER TABLE accounts ADD COLUMN seen_at timestamptz DEFAULT clock_timestamp();\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await until('the new statement\'s finding', () => (ours(uri).some((d) => d.code === 'add-column-rewrite' && d.range.start.line === line - 1) ? true : undefined));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(line - 1, 0, line - 1, 5));
+    const write = actions.find((a) => a.title.startsWith('Write safe phases as migration files'));
+    assert.ok(write?.command, actions.map((a) => a.title).join(' | '));
+    const result = await vscode.commands.executeCommand<{ tool: string; paths: string[] }>(write.command.command, ...(write.command.arguments ?? []));
+    try {
+      assert.equal(result.tool, 'dbmate');
+      assert.ok(result.paths.length >= 1);
+      const folder = vscode.workspace.workspaceFolders![0]!.uri;
+      const written = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, result.paths[0]!)));
+      assert.match(written, /-- migrate:up/);
+      assert.match(written, /ADD COLUMN "seen_at" timestamp with time zone;/);
+      assert.match(doc.getText(), /-- Column Wizard: replaced by the safe phases in /);
+    } finally {
+      const folder = vscode.workspace.workspaceFolders![0]!.uri;
+      for (const p of result?.paths ?? []) await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder, p));
+    }
+  });
 });
