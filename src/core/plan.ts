@@ -421,10 +421,11 @@ function planMysql(b: Builder): void {
 
   if (separateDefault && hasValue) {
     const value = renderDefault(d, def)!;
-    b.add('expand', { op: 'set-default', column: spec.name, volatile: volatility !== 'immutable' }, `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}, ALGORITHM=INSTANT`, {
-      down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP DEFAULT, ALGORITHM=INSTANT`,
+    const setClause = b.caps.instantAddColumn ? 'ALGORITHM=INSTANT' : 'ALGORITHM=INPLACE, LOCK=NONE';
+    b.add('expand', { op: 'set-default', column: spec.name, volatile: volatility !== 'immutable' }, `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}, ${setClause}`, {
+      down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP DEFAULT, ${setClause}`,
       what: 'Set the default for new rows only',
-      fallbackSql: `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}, ALGORITHM=INPLACE, LOCK=NONE`,
+      fallbackSql: b.caps.instantAddColumn ? `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}, ALGORITHM=INPLACE, LOCK=NONE` : undefined,
     });
     b.backfillStep(value.startsWith('(') ? value.slice(1, -1).trim() : value);
   }

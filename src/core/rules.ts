@@ -332,7 +332,8 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       break;
     case 'set-default':
     case 'drop-default':
-      best = instant('ALTER COLUMN … SET/DROP DEFAULT changes only the data dictionary');
+      // Servers without INSTANT (MySQL < 8.0.12, MariaDB < 10.3.2) do the same metadata-only change as INPLACE without a rebuild.
+      best = caps.instantAddColumn ? instant('ALTER COLUMN … SET/DROP DEFAULT changes only the data dictionary') : inplace(false, 'ALTER COLUMN … SET/DROP DEFAULT changes only metadata (INPLACE, no rebuild)');
       break;
     case 'add-constraint':
       if (op.kind === 'foreign') {
@@ -358,7 +359,7 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       best = inplace(false, 'DROP INDEX changes metadata only (INPLACE)');
       break;
     case 'comment':
-      best = instant('changing only a column comment is a data-dictionary change');
+      best = caps.instantAddColumn ? instant('changing only a column comment is a data-dictionary change') : inplace(false, 'changing only a column comment is a metadata change (INPLACE, no rebuild)');
       break;
     case 'backfill':
       return { lock: 'NONE', blocks: blocksNone, rewrite: false, scan: true, why: 'batched UPDATEs lock only the rows of each batch; each batch commits on its own' };

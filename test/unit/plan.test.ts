@@ -338,3 +338,16 @@ describe('non-InnoDB tables (probed on MariaDB 10.11 with Aria)', () => {
     assert.ok(codes(p).includes('fk-engine'));
   });
 });
+
+describe('servers without the INSTANT keyword', () => {
+  it('MySQL 8.0.11 and MariaDB 10.3.1 set defaults with INPLACE (metadata only), never ALGORITHM=INSTANT', () => {
+    for (const [d, v] of [['mysql', '8.0.11'], ['mariadb', '10.3.1']] as const) {
+      const steps = planSteps(plan(d, v, 'acct bigint NOT NULL DEFAULT 1 REFERENCES accounts(id)'));
+      const set = steps.find((s) => s.sql.includes('SET DEFAULT'))!;
+      assert.equal(set.sql, 'ALTER TABLE `shop`.`users` ALTER COLUMN `acct` SET DEFAULT 1, ALGORITHM=INPLACE, LOCK=NONE');
+      assert.equal(set.fallbackSql, undefined);
+      assert.deepEqual([set.algorithm, set.rewrite], ['INPLACE', false]);
+      for (const s of steps) assert.doesNotMatch(`${s.sql} ${s.down}`, /INSTANT/);
+    }
+  });
+});

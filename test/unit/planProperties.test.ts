@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { capabilities } from '../../src/core/dialects/index';
 import { planColumn, planSteps } from '../../src/core/plan';
 import { isNoopSql } from '../../src/core/sql';
 import type { Dialect, Plan, Step } from '../../src/core/types';
@@ -118,6 +119,11 @@ describe('plan properties over generated specs', () => {
           } else {
             assert.match(s.lockTimeoutSql!, c.target.dialect === 'postgres' ? /^SET lock_timeout = '\d+(ms|s)'$/ : /^SET SESSION lock_wait_timeout = \d+$/);
             if (c.target.dialect !== 'postgres') assert.match(s.sql, /ALGORITHM=(INSTANT|INPLACE|COPY)/, s.sql);
+            // The INSTANT keyword exists from MySQL 8.0.12 / MariaDB 10.3.2; an INSTANT step always says how to fall back.
+            const instantKeyword = c.target.dialect === 'postgres' ? false : capabilities(c.target).instantAddColumn;
+            if (!instantKeyword) assert.doesNotMatch(s.sql, /ALGORITHM=INSTANT/, `${c.target.version}: ${s.sql}`);
+            if (s.fallbackSql) assert.match(s.sql, /ALGORITHM=INSTANT/);
+            if (/ALGORITHM=INSTANT/.test(s.sql)) assert.equal(s.algorithm, 'INSTANT', s.sql);
           }
           if (s.sql.includes('CONCURRENTLY')) assert.equal(ph.transactional, false);
           if (c.target.dialect !== 'postgres') assert.equal(ph.transactional, false);
