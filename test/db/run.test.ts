@@ -278,6 +278,27 @@ for (const engine of ['postgres', 'mysql'] as const) {
     }
 
     if (engine === 'postgres') {
+      test('a concurrent index build held up by an old transaction on another table: timeout, retries, the blocker named, no INVALID index left', dbTest(async (t) => {
+        const d = db.get(t);
+        await d.client.query('CREATE TABLE "public"."cic" (id int PRIMARY KEY, k int)');
+        await d.client.query('CREATE TABLE "public"."elsewhere" (id int)');
+        const holder = await d.connect();
+        const [{ pid }] = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid') as [{ pid: number }];
+        // A snapshot held for the whole transaction: CREATE INDEX CONCURRENTLY waits for it to end.
+        await holder.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+        await holder.query('SELECT count(*) FROM "public"."elsewhere"');
+        const p = plan('postgres', 'public', 'cic', 'k', [phase('index', [step('CREATE INDEX CONCURRENTLY IF NOT EXISTS "cic_k_idx" ON "public"."cic" (k)')])]);
+        await new Promise((r) => setTimeout(r, 1100));
+        const failure = await runPlan(await d.connect(), p, { lockTimeoutMs: 100, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } }).then(() => null, (e: unknown) => e);
+        assert.ok(failure instanceof RunFailure && failure.kind === 'lock-timeout', String(failure));
+        assert.ok(failure.blockers.some((b) => b.pid === pid), JSON.stringify(failure.blockers));
+        assert.equal((await d.client.query(`SELECT 1 FROM pg_class WHERE relname = 'cic_k_idx'`)).length, 0, 'no INVALID leftover');
+        await holder.query('COMMIT');
+        const out = await runPlan(await d.connect(), p);
+        assert.equal(out.status, 'completed');
+        if (out.status === 'completed') assert.equal(out.report.indexes[0]?.valid, true);
+      }));
+
       test('a concurrent unique index that fails leaves no INVALID index behind; a valid one on resume is not rebuilt', dbTest(async (t) => {
         const d = db.get(t);
         const tbl = '"public"."dups"';

@@ -78,7 +78,14 @@ export async function findBlockers(client: DatabaseClient, table: TableRef): Pro
         ORDER BY age DESC NULLS LAST`,
       [table.schema, table.name],
     );
-    return rows.map((r) => ({ pid: r.pid, ageSeconds: Math.round((r.age ?? 0) * 10) / 10, state: r.state ?? '', query: r.query ?? '', lockMode: r.mode }));
+    if (rows.length) return rows.map((r) => ({ pid: r.pid, ageSeconds: Math.round((r.age ?? 0) * 10) / 10, state: r.state ?? '', query: r.query ?? '', lockMode: r.mode }));
+    // CREATE INDEX CONCURRENTLY waits for every older transaction, not only those touching the table.
+    const old = await client.query<{ pid: number; age: number | null; state: string | null; query: string | null }>(
+      `SELECT pid, EXTRACT(EPOCH FROM now() - xact_start)::float8 AS age, state, left(query, 300) AS query FROM pg_stat_activity
+        WHERE xact_start IS NOT NULL AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND now() - xact_start > interval '1 second'
+        ORDER BY xact_start LIMIT 10`,
+    );
+    return old.map((r) => ({ pid: r.pid, ageSeconds: Math.round((r.age ?? 0) * 10) / 10, state: r.state ?? '', query: r.query ?? '' }));
   }
   const rows = await client.query<{ id: number; age: number | null; state: string | null; query: string | null; cmd: string | null }>(
     `SELECT p.ID AS id, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS age, p.STATE AS state, p.COMMAND AS cmd,
