@@ -108,3 +108,32 @@ export function psqlFile(ws: Workspace, url: string, sql: string): ToolRun {
   writeFileSync(file, `${sql}\n`);
   return runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file], { cwd: ws.root });
 }
+
+/** MariaDB: volatile default → instant add, full backfill, online index, NOT NULL. */
+export function myPlan(schema: string, table: string): Plan {
+  return planFor('mariadb', '10.11.6-MariaDB', 'token varchar(40) NOT NULL DEFAULT (UUID())', { index: true, schema, table, rows: ROWS });
+}
+
+export async function mySeed(db: DatabaseClient, table: string): Promise<void> {
+  await db.query(`CREATE TABLE \`${table}\` (id bigint PRIMARY KEY, name text)`);
+  await db.query(`INSERT INTO \`${table}\` SELECT seq, CONCAT('n', seq) FROM seq_1_to_${ROWS}`);
+}
+
+export async function assertMyApplied(db: DatabaseClient, table: string): Promise<void> {
+  const col = await db.query<{ COLUMN_TYPE: string; IS_NULLABLE: string; COLUMN_DEFAULT: string | null }>(
+    `SELECT COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND COLUMN_NAME = 'token'`,
+  );
+  assert.deepEqual(col.map((r) => [r.COLUMN_TYPE, r.IS_NULLABLE]), [['varchar(40)', 'NO']]);
+  assert.match(String(col[0]!.COLUMN_DEFAULT), /uuid\(\)/i);
+  const nulls = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM \`${table}\` WHERE token IS NULL`);
+  assert.equal(Number(nulls[0]!.n), 0, 'every existing row was backfilled');
+  const distinct = await db.query<{ n: number }>(`SELECT COUNT(DISTINCT token) AS n FROM \`${table}\``);
+  assert.equal(Number(distinct[0]!.n), ROWS, 'each row got its own UUID');
+  const idx = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND INDEX_NAME = '${table}_token_idx'`);
+  assert.equal(Number(idx[0]!.n), 1, 'the index exists');
+}
+
+export async function assertMyGone(db: DatabaseClient, table: string): Promise<void> {
+  const gone = await db.query(`SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND COLUMN_NAME = 'token'`);
+  assert.equal(gone.length, 0, `${table}.token is gone`);
+}

@@ -8,9 +8,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { dbTest, throwawayDatabase } from './helpers';
-import { assertPgApplied, assertPgGone, linkNodeModules, pgPlan, pgSeed, psqlFile, runTool, tempWorkspace, writeInto, type Workspace } from './migrationTools';
+import { assertMyApplied, assertMyGone, assertPgApplied, assertPgGone, linkNodeModules, myPlan, mySeed, pgPlan, pgSeed, psqlFile, runTool, tempWorkspace, writeInto, type Workspace } from './migrationTools';
 
 const pg = throwawayDatabase('postgres');
+const my = throwawayDatabase('mysql');
 const workspaces: Workspace[] = [];
 after(() => workspaces.forEach((w) => w.remove()));
 const workspace = (name: string) => {
@@ -111,5 +112,71 @@ describe('more real migration tools', () => {
     assert.match(result.notes.join('\n'), /revert those with `--transaction none`/);
     for (let i = 0; i < created.length; i++) runTool('typeorm', ['migration:revert', '-d', 'data-source.js', '--transaction', 'none'], { cwd: ws.root });
     await assertPgGone(db.client, 'users_typeorm');
+  }));
+});
+
+describe('more real migration tools on MariaDB', () => {
+  it('Sequelize CLI (mysql2): db:migrate, then db:migrate:undo:all', dbTest(async (t) => {
+    const db = my.get(t);
+    await mySeed(db.client, 'users_sequelize');
+    const ws = workspace('sequelize-my');
+    linkNodeModules(ws);
+    await writeInto(ws, myPlan(db.name, 'users_sequelize'), 'sequelize', 'migrations');
+    const args = ['--url', db.url, '--migrations-path', 'migrations'];
+    runTool('sequelize-cli', ['db:migrate', ...args], { cwd: ws.root });
+    await assertMyApplied(db.client, 'users_sequelize');
+    runTool('sequelize-cli', ['db:migrate:undo:all', ...args], { cwd: ws.root });
+    await assertMyGone(db.client, 'users_sequelize');
+  }));
+
+  it('kysely-ctl (MysqlDialect): migrate:latest, then migrate:down each', dbTest(async (t) => {
+    const db = my.get(t);
+    await mySeed(db.client, 'users_kysely');
+    const ws = workspace('kysely-my');
+    linkNodeModules(ws);
+    writeFileSync(join(ws.root, 'kysely.config.ts'), [
+      "import { MysqlDialect } from 'kysely';",
+      "import { defineConfig } from 'kysely-ctl';",
+      "import { createPool } from 'mysql2';",
+      `export default defineConfig({ dialect: new MysqlDialect({ pool: createPool(${JSON.stringify(db.url)}) }), migrations: { migrationFolder: 'migrations' } });`,
+      '',
+    ].join('\n'));
+    const { result, created } = await writeInto(ws, myPlan(db.name, 'users_kysely'), 'kysely', 'migrations');
+    assert.deepEqual(result.manual, [], 'MySQL DDL needs no opt-out');
+    const flags = ['--no-outdated-check', '--no-filesystem-caching'];
+    runTool('kysely', ['migrate:latest', ...flags], { cwd: ws.root });
+    await assertMyApplied(db.client, 'users_kysely');
+    for (let i = 0; i < created.length; i++) runTool('kysely', ['migrate:down', ...flags], { cwd: ws.root });
+    await assertMyGone(db.client, 'users_kysely');
+  }));
+
+  it('drizzle-kit migrate (mysql): every phase is a journal entry', dbTest(async (t) => {
+    const db = my.get(t);
+    await mySeed(db.client, 'users_drizzle');
+    const ws = workspace('drizzle-my');
+    linkNodeModules(ws);
+    writeFileSync(join(ws.root, 'drizzle.config.js'), `module.exports = { dialect: 'mysql', out: './drizzle', dbCredentials: { url: ${JSON.stringify(db.url)} } };\n`);
+    const { result } = await writeInto(ws, myPlan(db.name, 'users_drizzle'), 'drizzle', 'drizzle');
+    assert.deepEqual(result.manual, []);
+    runTool('drizzle-kit', ['migrate', '--config', 'drizzle.config.js'], { cwd: ws.root });
+    await assertMyApplied(db.client, 'users_drizzle');
+  }));
+
+  it('TypeORM (mariadb): migration:run, then migration:revert each', dbTest(async (t) => {
+    const db = my.get(t);
+    await mySeed(db.client, 'users_typeorm');
+    const ws = workspace('typeorm-my');
+    linkNodeModules(ws);
+    writeFileSync(join(ws.root, 'data-source.js'), [
+      "const { DataSource } = require('typeorm');",
+      `module.exports = { default: new DataSource({ type: 'mariadb', url: ${JSON.stringify(db.url)}, migrations: [__dirname + '/migrations/*.js'] }) };`,
+      '',
+    ].join('\n'));
+    const { created, result } = await writeInto(ws, myPlan(db.name, 'users_typeorm'), 'typeorm', 'migrations', { code: { ext: 'js', esm: false } });
+    assert.deepEqual(result.manual, []);
+    runTool('typeorm', ['migration:run', '-d', 'data-source.js'], { cwd: ws.root });
+    await assertMyApplied(db.client, 'users_typeorm');
+    for (let i = 0; i < created.length; i++) runTool('typeorm', ['migration:revert', '-d', 'data-source.js'], { cwd: ws.root });
+    await assertMyGone(db.client, 'users_typeorm');
   }));
 });
