@@ -39,7 +39,8 @@ function withDb(url: string, db: string): string {
 async function bench(engine: 'postgres' | 'mysql'): Promise<void> {
   const adminUrl = engine === 'postgres' ? PG_URL : MYSQL_URL;
   const name = `cw_bench_${randomBytes(4).toString('hex')}`;
-  const admin = await connect(adminUrl);
+  // Dropping 10,000 tables takes longer than the default 30 s statement limit.
+  const admin = await connect({ ...parseConnectionUrl(adminUrl), statementTimeoutMs: 1_800_000 });
   await admin.query(engine === 'postgres' ? `CREATE DATABASE "${name}"` : `CREATE DATABASE \`${name}\``);
   let client: DatabaseClient | undefined;
   try {
