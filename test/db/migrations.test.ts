@@ -60,6 +60,34 @@ describe('real migration tools apply the written files', () => {
     await assertPgGone(db.client, 'users_npm');
   }));
 
+  it('node-pg-migrate with TypeScript migrations (ES module syntax): up, then down all', dbTest(async (t) => {
+    const db = pg.get(t);
+    await pgSeed(db.client, 'users_npm_ts');
+    const ws = workspace('npm-ts');
+    const { created } = await writeInto(ws, pgPlan('users_npm_ts'), 'node-pg-migrate', 'migrations', { code: { ext: 'ts', esm: true } });
+    assert.ok(created.every((p) => p.endsWith('.ts')));
+    const env = { DATABASE_URL: db.url };
+    const args = ['--migrations-dir', 'migrations', '--migrations-table', 'pgmigrations_ts'];
+    runTool('node-pg-migrate', ['up', ...args], { cwd: ws.root, env });
+    await assertPgApplied(db.client, 'users_npm_ts');
+    runTool('node-pg-migrate', ['down', String(created.length), ...args], { cwd: ws.root, env });
+    await assertPgGone(db.client, 'users_npm_ts');
+  }));
+
+  it('knex with ES module migrations (.mjs): migrate:latest, then rollback --all', dbTest(async (t) => {
+    const db = pg.get(t);
+    await pgSeed(db.client, 'users_knex_esm');
+    const ws = workspace('knex-esm');
+    await writeInto(ws, pgPlan('users_knex_esm'), 'knex', 'migrations', { code: { ext: 'mjs', esm: true } });
+    const knexfile = join(ws.root, 'knexfile.js');
+    symlinkSync(join(__dirname, '../../node_modules'), join(ws.root, 'node_modules'));
+    writeFileSync(knexfile, `module.exports = { client: 'pg', connection: ${JSON.stringify(db.url)}, migrations: { directory: './migrations', loadExtensions: ['.mjs'], tableName: 'knex_migrations_esm' } };\n`);
+    runTool('knex', ['--knexfile', knexfile, 'migrate:latest'], { cwd: ws.root });
+    await assertPgApplied(db.client, 'users_knex_esm');
+    runTool('knex', ['--knexfile', knexfile, 'migrate:rollback', '--all'], { cwd: ws.root });
+    await assertPgGone(db.client, 'users_knex_esm');
+  }));
+
   it('dbmate on MariaDB: up, then rollback one by one', dbTest(async (t) => {
     const db = my.get(t);
     await db.client.query('CREATE TABLE users_dbmate (id bigint PRIMARY KEY, name text)');
