@@ -150,23 +150,29 @@ copyButton.addEventListener('click', () => void act(copyButton, async (draft) =>
   const { characters } = await request('copySql', { draft });
   return `Copied ${characters} characters of SQL.`;
 }));
+/** Set while a refresh the user asked for is on its way (a refresh after a run keeps the run's message). */
+let refreshRequested = false;
 refreshButton.addEventListener('click', () => {
+  refreshRequested = true;
   setStatus('info', 'Re-reading the table…');
   vscodeApi.postMessage({ type: 'refreshFacts' });
 });
 
-function onInit(ctx: WizardContext, hostDraft: ColumnDraft | null): void {
-  renderHeader(ctx);
+function rebuildForm(ctx: WizardContext, draft: ColumnDraft | null): void {
   form = createForm(ctx, {
     onChange: draftChanged,
     onReferenceTable: (t) => void loadReferenceColumns(t, ''),
   });
   replaceChildren(formSlot, [form.root]);
-  const draft = savedDraft() ?? hostDraft;
   if (draft) {
     form.write(draft);
     if (draft.references) void loadReferenceColumns(form.referencedTable(), draft.references.column);
   }
+}
+
+function onInit(ctx: WizardContext, hostDraft: ColumnDraft | null): void {
+  renderHeader(ctx);
+  rebuildForm(ctx, savedDraft() ?? hostDraft);
   schedulePlan(0);
 }
 
@@ -174,8 +180,11 @@ function onMessage(msg: HostMessage): void {
   switch (msg.type) {
     case 'init': onInit(msg.context, msg.draft); break;
     case 'didChangeContext':
+      // Tables and columns may have changed: rebuild the form around the draft on screen.
+      if (form) rebuildForm(msg.context, form.read());
       renderHeader(msg.context);
-      setStatus('info', 'Table facts refreshed.');
+      if (refreshRequested) setStatus('info', 'Table facts refreshed.');
+      refreshRequested = false;
       schedulePlan(0);
       break;
     case 'didVerifyPlan':

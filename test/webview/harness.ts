@@ -51,6 +51,8 @@ export interface HarnessOptions {
   readonly facts: TableFacts;
   readonly target: Target;
   readonly columnsOf?: (t: TableRef) => readonly string[];
+  /** What Refresh facts reads (default: the same context). */
+  readonly refreshedContext?: WizardContext;
   readonly viewport?: { width: number; height: number };
   /** Apply VS Code's dark theme variables (default true). */
   readonly theme?: boolean;
@@ -76,7 +78,7 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
 
   const backend: WizardBackend = {
-    context: async () => opts.context,
+    context: async (refresh) => (refresh && opts.refreshedContext ? opts.refreshedContext : opts.context),
     computePlan: async (draft) => planDraft(draft, opts.facts, opts.target),
     listColumns: async (t) => opts.columnsOf?.(t) ?? [],
     writeMigration: async (draft) => {

@@ -302,4 +302,23 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.equal(await h.page.locator('#injected').count(), 0);
     await h.page.close();
   });
+
+  it('Refresh facts re-reads the table and keeps the draft on screen', async () => {
+    const refreshed: WizardContext = { ...context, table: { ...context.table, rows: 3_000_000 }, tables: [...context.tables, { schema: 'billing', name: 'invoices' }] };
+    const h = await openWizard(browser, { ...base, refreshedContext: refreshed });
+    await ready(h);
+    await typeInto(h.page, 'f-name', 'survives');
+    await typeInto(h.page, 'f-type', 'date');
+    await planSettled(h.page, /^1 phase/);
+    assert.equal(await h.page.locator('#f-ref-table vscode-option').count(), 3);
+    await h.page.locator('#refresh').click();
+    await h.waitForMessage((m) => m.type === 'refreshFacts');
+    await h.page.locator('.facts', { hasText: '3,000,000 rows' }).waitFor();
+    await h.page.locator('#status', { hasText: 'Table facts refreshed.' }).waitFor();
+    assert.equal(await h.page.locator('#f-ref-table vscode-option').count(), 4, 'the new table is offered for a foreign key');
+    assert.equal(await h.page.locator('#f-ref-table vscode-option').last().textContent(), 'billing.invoices');
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).value), 'survives');
+    assert.equal(await h.page.locator('#f-type').evaluate((e) => (e as unknown as Control).value), 'date');
+    await h.page.close();
+  });
 });

@@ -2,29 +2,31 @@ import * as vscode from 'vscode';
 import { COMMANDS, type CommandKey } from '../commandIds';
 import type { Log } from '../log';
 import { previewPlanCommand } from '../lint/sqlPreview';
+import type { Connections } from '../connections/manager';
+import type { ConnectionsTree } from '../tree';
+import * as wizard from './wizardCommands';
+import { checkDrift } from './driftCommand';
 
 export interface CommandContext {
   readonly extension: vscode.ExtensionContext;
   readonly log: Log;
+  readonly connections: Connections;
+  readonly tree: ConnectionsTree;
 }
 
 type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
 
-/** Answer for a command whose feature is not built yet: visible, specific, never "command not found". */
-function notAvailableYet(title: string): Handler {
-  return () => vscode.window.showInformationMessage(`Column Wizard: "${title}" is not available yet in this version.`);
-}
-
 /** A mapped type: a command without a handler is a compile error. */
 const handlers: Record<CommandKey, Handler> = {
-  addColumn: notAvailableYet('Add Column…'),
+  addColumn: (ctx, arg) => wizard.addColumn(ctx, arg),
   previewPlan: (_ctx, ...args) => previewPlanCommand(...args),
-  writeMigration: notAvailableYet('Write Migration Files'),
-  runMigration: notAvailableYet('Run Migration'),
-  addConnection: notAvailableYet('Add Connection'),
-  removeConnection: notAvailableYet('Remove Connection'),
-  checkDrift: notAvailableYet('Check Schema Drift'),
+  writeMigration: () => wizard.writeMigration(),
+  runMigration: () => wizard.runMigration(),
+  addConnection: (ctx) => wizard.addConnection(ctx),
+  removeConnection: (ctx, arg) => wizard.removeConnection(ctx, arg),
+  checkDrift: (ctx) => checkDrift(ctx),
   showLog: (ctx) => ctx.log.channel.show(),
+  refreshConnections: (ctx) => wizard.refreshConnections(ctx),
 };
 
 export function registerCommands(ctx: CommandContext): void {

@@ -1,4 +1,4 @@
-/** Add Column…, Add / Remove Connection, Write Migration Files and Refresh: the wizard's commands. */
+/** Add Column…, Add / Remove Connection, Write Migration Files, Run Migration and Refresh: the wizard's commands. */
 import * as vscode from 'vscode';
 import type { TableSummary } from '../../db/client';
 import { addConnectionInteractively, type Connections } from '../connections/manager';
@@ -112,6 +112,16 @@ export async function writeMigration(): Promise<void> {
   }
   const paths = await panel.writeMigration();
   void vscode.window.showInformationMessage(`Column Wizard: wrote ${paths.join(', ')}`);
+}
+
+/** Runs the plan of the wizard in front (its current draft), when its connection allows running. */
+export async function runMigration(): Promise<void> {
+  const panel = WizardPanel.current();
+  if (!panel) {
+    void vscode.window.showInformationMessage('Column Wizard: open "Add Column…" and describe the column first; Run Migration runs its plan.');
+    return;
+  }
+  void vscode.window.showInformationMessage(`Column Wizard: ${await panel.runMigration()}`);
 }
 
 export function refreshConnections(ctx: WizardCommandContext): void {

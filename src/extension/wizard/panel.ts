@@ -9,6 +9,7 @@ import type { Connections } from '../connections/manager';
 import { mayRun, type ConnectionProfile } from '../connections/profiles';
 import type { Log } from '../log';
 import { migrationTarget, writePlanFiles, type MigrationTarget } from '../migrationFiles';
+import { COMMANDS } from '../commandIds';
 import { readSettings } from '../settings';
 import { planDraft } from './draft';
 import { nonceFrom, wizardHtml } from './html';
@@ -43,6 +44,8 @@ class LiveBackend implements WizardBackend {
   private verifyTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly verified = new Map<string, Plan>();
   onVerified: (revision: number, plan: Plan) => void = () => undefined;
+  /** The table changed under the wizard (a run added the column): the panel re-reads and tells the webview. */
+  onTableChanged: () => void = () => undefined;
 
   constructor(
     private readonly profile: ConnectionProfile,
@@ -169,7 +172,7 @@ class LiveBackend implements WizardBackend {
         });
       if (outcome.status === 'completed') {
         this.services.log.info('run', formatReport(outcome.report));
-        this.facts = null;
+        this.onTableChanged();
         return { started: true, message: `Run ${outcome.runId} completed. The report is in the Column Wizard log.` };
       }
       return { started: true, message: `Run ${outcome.runId} cancelled at phase ${outcome.phaseIndex + 1}, step ${outcome.stepIndex + 1}; running the same plan again resumes it.` };
@@ -207,6 +210,8 @@ export class WizardPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly backend: LiveBackend;
   private readonly session: WizardSession;
+  private readonly client: () => Promise<DatabaseClient>;
+  private readonly closeClient: () => Promise<void>;
 
   static show(services: WizardServices, profile: ConnectionProfile, table: TableRef, draft: ColumnDraft | null = null): WizardPanel {
     const key = JSON.stringify([profile.name, table.schema, table.name]);
@@ -229,9 +234,26 @@ export class WizardPanel implements vscode.Disposable {
       localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')],
     });
     this.panel.iconPath = vscode.Uri.joinPath(root, 'media', 'icon.svg');
-    this.backend = new LiveBackend(profile, table, () => services.connections.client(profile), services);
+    // The wizard's own session: probes open transactions and set session variables, which must not interleave
+    // with the tree's listings on the shared client.
+    let own: Promise<DatabaseClient> | undefined;
+    this.client = () => {
+      if (!own) {
+        own = services.connections.open(profile);
+        own.catch(() => { own = undefined; });
+      }
+      return own;
+    };
+    this.closeClient = async () => { const c = own; own = undefined; await (await c?.catch(() => undefined))?.close().catch(() => undefined); };
+    this.backend = new LiveBackend(profile, table, this.client, services);
     this.session = new WizardSession(this.backend, (m) => this.panel.webview.postMessage(m), services.log, draft);
     this.backend.onVerified = (revision, plan) => this.session.notify({ type: 'didVerifyPlan', revision, plan });
+    this.backend.onTableChanged = () => {
+      void this.backend.context(true)
+        .then((context) => this.session.notify({ type: 'didChangeContext', context }))
+        .catch((err: unknown) => services.log.error(LOG, 'could not re-read the table after the run', err));
+      void vscode.commands.executeCommand(COMMANDS.refreshConnections);
+    };
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((m: unknown) => void this.session.receive(m)),
       // A hidden panel's page is discarded; the new page says ready again and restores its draft from getState.
@@ -252,6 +274,15 @@ export class WizardPanel implements vscode.Disposable {
     services.log.info(LOG, `opened the wizard for ${profile.name} ${table.schema}.${table.name}`);
   }
 
+  /** Run Migration from the palette: the draft the webview last reported. */
+  async runMigration(): Promise<string> {
+    const draft = this.session.currentDraft;
+    if (!draft) throw new Error('The wizard has no column yet: fill in its name and type.');
+    const { message } = await this.backend.runMigration(draft);
+    this.session.status('info', message);
+    return message;
+  }
+
   /** Write Migration Files from the palette: the draft the webview last reported. */
   async writeMigration(): Promise<readonly string[]> {
     const draft = this.session.currentDraft;
@@ -264,6 +295,7 @@ export class WizardPanel implements vscode.Disposable {
   dispose(): void {
     if (WizardPanel.lastActive === this) WizardPanel.lastActive = undefined;
     this.backend.dispose();
+    void this.closeClient();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
 }
