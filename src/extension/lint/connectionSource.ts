@@ -7,6 +7,7 @@ import type * as vscode from 'vscode';
 import { factsLookup, guessEngine } from '../../core/lint/preview';
 import type { TableFacts, Target } from '../../core/types';
 import type { NameRef } from '../../core/lint/model';
+import { compare, type Prediction } from '../../db/verify';
 import type { Connections } from '../connections/manager';
 import type { ConnectionProfile } from '../connections/profiles';
 import type { Log } from '../log';
@@ -44,6 +45,21 @@ export class ConnectionLintSource implements LintTargetSource {
     const value = this.load(profile);
     this.cache.set(profile.name, { at: Date.now(), value });
     return value;
+  }
+
+  /**
+   * Run the statement on an empty copy of its table on the bound server (src/db probe) and compare with the linter's
+   * claim. Undefined when no connection fits the file.
+   */
+  async verify(document: vscode.TextDocument, table: NameRef, sql: string, claim: Prediction): Promise<{ profile: string; agrees: boolean; differences: string[] } | undefined> {
+    const profile = boundProfile(this.connections.list(), this.state.get<string>(LAST_CONNECTION), guessEngine(document.getText()));
+    if (!profile) return undefined;
+    const client = await this.connections.client(profile);
+    const schema = table.schema ?? (profile.dialect === 'postgres' ? 'public' : profile.database);
+    const probe = await client.probe({ schema, name: table.name }, sql);
+    const { agrees, differences } = compare(claim, probe);
+    this.log.info('lint', `verified on ${profile.name}: ${sql.slice(0, 80)} → ${agrees ? 'agrees' : differences.join('; ')}`);
+    return { profile: profile.name, agrees, differences };
   }
 
   private async load(profile: ConnectionProfile): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined } | undefined> {

@@ -10,16 +10,19 @@ import { loadParsers, type Parsers } from '../../core/lint/parsers';
 import { addColumnOf, guessEngine, hoverMarkdown, isMigrationSqlPath, lensTitle, phasedSql, statementAt, unknownSizeFacts } from '../../core/lint/preview';
 import { isMigrationTool } from '../../core/migrations/types';
 import { planColumn } from '../../core/plan';
-import type { Dialect, TableFacts, Target } from '../../core/types';
+import type { Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from '../../core/types';
 import type { Log } from '../log';
 
 /** Where the server version and table sizes come from when a connection is bound (wired by the connections feature). */
 export interface LintTargetSource {
   targetFor(document: vscode.TextDocument): Promise<{ readonly target: Target; readonly facts?: (t: NameRef) => TableFacts | undefined } | undefined>;
+  /** Probe the statement on the bound server and compare with the claim (undefined: no connection fits). */
+  verify?(document: vscode.TextDocument, table: NameRef, sql: string, claim: { lock: LockLevel; rewrite: boolean; algorithm?: MysqlAlgorithm }): Promise<{ profile: string; agrees: boolean; differences: string[] } | undefined>;
 }
 
 const SOURCE = 'column-wizard';
 const WRITE_PHASE_FILES = 'columnWizard.lint.writePhaseFiles';
+const VERIFY_STATEMENT = 'columnWizard.lint.verifyStatement';
 const DEBOUNCE_MS = 300;
 
 interface Linted {
@@ -35,6 +38,8 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
   private readonly results = new Map<string, Linted>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly lensesChanged = new vscode.EventEmitter<void>();
+  /** Probe outcomes by document and statement text: shown in the CodeLens until the statement changes. */
+  private readonly verified = new Map<string, { profile: string; agrees: boolean; differences: string[] }>();
   readonly onDidChangeCodeLenses = this.lensesChanged.event;
   private parsers: Promise<Parsers> | undefined;
 
@@ -53,6 +58,15 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       if (e.affectsConfiguration('columnWizard')) for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
     }));
     s.push({ dispose: () => { for (const t of this.timers.values()) clearTimeout(t); } });
+    s.push(vscode.commands.registerCommand(VERIFY_STATEMENT, async (uri: unknown, index: unknown) => {
+      try {
+        return await this.verifyStatement(uri, index);
+      } catch (err) {
+        this.log.error('lint', 'verifying the statement failed', err);
+        void vscode.window.showErrorMessage(`Column Wizard: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+    }));
     // Internal (not in the palette): the target of the "Write safe phases as migration files" quick fix.
     s.push(vscode.commands.registerCommand(WRITE_PHASE_FILES, async (uri: unknown, index: unknown) => {
       try {
@@ -74,6 +88,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const key = uri.toString();
     this.results.delete(key);
     this.diagnostics.delete(uri);
+    for (const k of [...this.verified.keys()]) if (k.startsWith(`${key}\n`)) this.verified.delete(k);
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
     this.timers.delete(key);
@@ -128,7 +143,12 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       const title = lensTitle(s);
       if (!title) continue;
       const range = new vscode.Range(s.startPos.line, s.startPos.character, s.startPos.line, s.startPos.character);
-      lenses.push(new vscode.CodeLens(range, { title, command: '', tooltip: s.strongest?.why ?? '' }));
+      const v = this.verified.get(`${d.uri.toString()}\n${s.text}`);
+      const mark = v ? (v.agrees ? ` · verified on ${v.profile}` : ` · ${v.profile} differs: ${v.differences.join('; ')}`) : '';
+      lenses.push(new vscode.CodeLens(range, { title: title + mark, command: '', tooltip: s.strongest?.why ?? '' }));
+      if (!v && this.source?.verify && linted.sizeKnown && !s.newTable && s.parsed.table) {
+        lenses.push(new vscode.CodeLens(range, { title: 'Verify on server', command: VERIFY_STATEMENT, arguments: [d.uri, s.index], tooltip: 'Run the statement on an empty copy of the table and compare the lock it takes' }));
+      }
       if (addColumnOf(s, '')) {
         lenses.push(new vscode.CodeLens(range, { title: 'Preview plan', command: 'columnWizard.previewPlan', arguments: [d.uri, s.index] }));
       }
@@ -207,6 +227,23 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     await vscode.workspace.applyEdit(edit);
     void vscode.window.showInformationMessage(`Column Wizard: wrote ${paths.join(', ')} (${target.tool}).`);
     return { tool: target.tool, paths };
+  }
+
+  /** Probe one statement on the bound server; the CodeLens then says whether the claim held. */
+  async verifyStatement(uri: unknown, index: unknown): Promise<{ profile: string; agrees: boolean; differences: string[] } | undefined> {
+    if (!(uri instanceof vscode.Uri) || typeof index !== 'number') throw new Error('verifyStatement needs a document and a statement index');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const linted = await this.lint(doc);
+    const s = linted.result.statements[index];
+    if (!s?.strongest || !s.parsed.table || !this.source?.verify) return undefined;
+    const outcome = await this.source.verify(doc, s.parsed.table, s.text, s.strongest);
+    if (!outcome) {
+      void vscode.window.showInformationMessage('Column Wizard: no connection fits this file; add one (or use it in Add Column…) to verify on a server.');
+      return undefined;
+    }
+    this.verified.set(`${doc.uri.toString()}\n${s.text}`, outcome);
+    this.lensesChanged.fire();
+    return outcome;
   }
 
   /** `columnWizard.previewPlan [uri, statementIndex]`: the planner's phases for an ADD COLUMN, in a new SQL editor. */
