@@ -82,7 +82,7 @@ async function measure(mode: string, e: Engine, url: string, schema: string, bod
   await load(admin, e, schema);
   await admin.close();
   const runner = await connect({ ...parseConnectionUrl(url), statementTimeoutMs: 0 });
-  const writerConn = await connect(url);
+  const writerConn = await connect({ ...parseConnectionUrl(url), statementTimeoutMs: 0 });
   // The writer waits as long as it takes: its latency is what is measured.
   if (e === 'postgres') await writerConn.query('SET lock_timeout = 0');
   else await writerConn.query('SET SESSION innodb_lock_wait_timeout = 3600');
