@@ -368,13 +368,17 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
   if (facts?.engine && !/^innodb$/i.test(facts.engine) && !['add-column', 'set-default', 'drop-default', 'comment'].includes(op.op) && best.algorithm !== 'COPY') {
     best = copy(`the ${facts.engine} engine has no online ALTER: the table is copied while writes are blocked`);
   }
-  return applyRequested(best, requested, requestedLock);
+  return applyRequested(best, requested, requestedLock, maria);
 }
 
 const ALGO_RANK: Record<MysqlAlgorithm, number> = { INSTANT: 0, NOCOPY: 1, INPLACE: 1, COPY: 2 };
 
 /** What the server does with explicit ALGORITHM / LOCK clauses: a weaker algorithm is used as asked; a stronger one is refused. */
-function applyRequested(best: Impact, algorithm?: MysqlAlgorithm, lock?: 'NONE' | 'SHARED' | 'EXCLUSIVE'): Impact {
+/**
+ * `maria`: MariaDB reads ALGORITHM as the least efficient algorithm allowed, so INPLACE/NOCOPY on an INSTANT-capable change
+ * still runs instantly (probed on 10.11: the InnoDB table id does not change); MySQL rebuilds in place.
+ */
+function applyRequested(best: Impact, algorithm?: MysqlAlgorithm, lock?: 'NONE' | 'SHARED' | 'EXCLUSIVE', maria = false): Impact {
   let out = best;
   if (algorithm && best.algorithm && algorithm !== best.algorithm) {
     if (ALGO_RANK[algorithm] < ALGO_RANK[best.algorithm]) {
@@ -382,7 +386,7 @@ function applyRequested(best: Impact, algorithm?: MysqlAlgorithm, lock?: 'NONE' 
     }
     out = algorithm === 'COPY'
       ? { lock: 'SHARED', algorithm: 'COPY', blocks: blocksWrites, rewrite: true, scan: true, why: 'ALGORITHM=COPY copies the table and blocks writes' }
-      : { ...best, algorithm, rewrite: algorithm === 'INPLACE' ? best.rewrite || best.algorithm === 'INSTANT' : best.rewrite, why: `ALGORITHM=${algorithm} as written; ${best.why}` };
+      : { ...best, algorithm, rewrite: algorithm === 'INPLACE' && !maria ? best.rewrite || best.algorithm === 'INSTANT' : best.rewrite, why: `ALGORITHM=${algorithm} as written; ${best.why}` };
   }
   if (lock) {
     const order = { NONE: 0, SHARED: 1, EXCLUSIVE: 2 } as const;

@@ -22,3 +22,16 @@ describe('ADD COLUMN on a non-InnoDB table', () => {
     assert.deepEqual([i.algorithm, i.lock, i.rewrite], ['INSTANT', 'NONE', false]);
   });
 });
+
+describe('an explicit ALGORITHM=INPLACE on an INSTANT-capable ADD COLUMN', () => {
+  const mysql: Target = { dialect: 'mysql', version: '8.0.36' };
+  const op = { op: 'add-column' as const, spec, mysql: { algorithm: 'INPLACE' as const, lock: 'NONE' as const } };
+  it('runs instantly on MariaDB (ALGORITHM is the least efficient allowed): no rebuild', () => {
+    const i = impactOf(op, maria, facts('InnoDB'));
+    assert.deepEqual([i.algorithm, i.lock, i.rewrite, i.fails], ['INPLACE', 'NONE', false, undefined]);
+  });
+  it('rebuilds in place on MySQL', () => {
+    const i = impactOf(op, mysql, facts('InnoDB'));
+    assert.deepEqual([i.algorithm, i.lock, i.rewrite], ['INPLACE', 'NONE', true]);
+  });
+});
