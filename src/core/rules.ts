@@ -145,6 +145,8 @@ export function instantAddProblem(spec: ColumnSpec, target: Target, facts?: Tabl
   const pos = spec.position?.kind ?? 'last';
   if (pos !== 'last' && !caps.instantAnyPosition) return `${server} ${target.version} adds columns instantly only at the end (any position from ${maria ? 'MariaDB 10.4' : 'MySQL 8.0.29'})`;
   if (spec.autoIncrement) return 'an AUTO_INCREMENT column needs a rebuild that gives every row a value';
+  // Probed on MariaDB 10.11: `ADD COLUMN c int UNIQUE` is refused with ALGORITHM=INSTANT and runs INPLACE with a rebuild.
+  if (spec.unique) return 'a UNIQUE key added in the same ALTER TABLE is built by an in-place rebuild';
   if (spec.generated?.stored) return 'a STORED generated column is computed for every existing row by a table copy';
   if (spec.check && maria) return 'MariaDB does not check existing rows against a CHECK added with an instant ADD COLUMN';
   if (!maria && !spec.nullable && spec.default.kind === 'none' && /^(datetime|timestamp)$/.test(spec.type.name)) {

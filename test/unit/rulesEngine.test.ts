@@ -35,3 +35,10 @@ describe('an explicit ALGORITHM=INPLACE on an INSTANT-capable ADD COLUMN', () =>
     assert.deepEqual([i.algorithm, i.lock, i.rewrite], ['INPLACE', 'NONE', true]);
   });
 });
+
+describe('ADD COLUMN … UNIQUE in one statement on MySQL/MariaDB', () => {
+  it('is not INSTANT: INPLACE, LOCK=NONE with a rebuild', () => {
+    const i = impactOf({ op: 'add-column', spec: { ...spec, unique: true } }, maria, facts('InnoDB'));
+    assert.deepEqual([i.algorithm, i.lock, i.rewrite], ['INPLACE', 'NONE', true]);
+  });
+});
