@@ -10,7 +10,8 @@ import { lintSql, type AnalyzedStatement } from '../core/lint/analyze';
 import type { NameRef } from '../core/lint/model';
 import { loadParsers } from '../core/lint/parsers';
 import type { Impact } from '../core/rules';
-import type { Calibration, Estimate, LockLevel, MysqlAlgorithm, TableFacts, TableRef, Target, Verification } from '../core/types';
+import { standbyReplayFinding } from '../core/replicas';
+import type { Calibration, Estimate, Finding, LockLevel, MysqlAlgorithm, TableFacts, TableRef, Target, Verification } from '../core/types';
 import type { DatabaseClient, ProbeResult } from '../db/client';
 import { compare } from '../db/verify';
 import { parse, requireString, UsageError, type Options } from './args';
@@ -42,6 +43,8 @@ export interface ExplainResult {
   readonly skipped: readonly { readonly sql: string; readonly reason: string }[];
   /** Disagreements between the rules and the server: defects in the rules. */
   readonly rulesDefects: readonly string[];
+  /** E.g. `standby-replay` when the server has hot standbys and a statement takes ACCESS EXCLUSIVE. */
+  readonly warnings?: readonly Finding[];
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -109,7 +112,10 @@ export async function explain(client: DatabaseClient, sql: string, calibration: 
     if (!verdict.agrees && !(probe.error && impact.fails)) rulesDefects.push(`rules defect: ${verdict.differences.join('; ')} for ${oneLine(s.text)}`);
     statements.push(explained(s, table, impact, probe, verdict, tableFacts, calibration));
   }
-  return { target, statements, skipped, rulesDefects };
+  const replication = [...facts.values()][0]?.replication;
+  const warnings = target.dialect === 'postgres' && (replication?.replicas.length ?? 0) > 0 && statements.some((s) => s.lock === 'ACCESS EXCLUSIVE')
+    ? [standbyReplayFinding(replication?.maxStandbyStreamingDelayMs)] : [];
+  return { target, statements, skipped, rulesDefects, ...(warnings.length ? { warnings } : {}) };
 }
 
 function explained(s: AnalyzedStatement, table: TableRef, impact: Impact, probe: ProbeResult, verdict: { agrees: boolean; differences: string[] }, facts: TableFacts, calibration: Calibration): ExplainedStatement {
@@ -156,5 +162,6 @@ export function renderText(r: ExplainResult): string {
   });
   for (const k of r.skipped) lines.push('', `skipped: ${oneLine(k.sql)} — ${k.reason}`);
   if (r.statements.length === 0 && r.skipped.length === 0) lines.push('', 'No statements.');
+  for (const w of r.warnings ?? []) lines.push('', `${w.severity} ${w.code}: ${w.message}${w.fix ? ` Fix: ${w.fix}.` : ''}`);
   return lines.join('\n');
 }

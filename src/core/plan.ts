@@ -14,6 +14,7 @@ import { DEFAULT_CALIBRATION, estimateStep, formatSeconds, keyBytesOf, workKind,
 import { defaultVolatility, impactOf, instantAddProblem, onlineAddProblem, type DdlOperation, type Impact } from './rules';
 import { noopSql, qualifiedTable, quoteIdent, quoteLiteral, utf8Length } from './sql';
 import type { BackfillSpec, Calibration, ColumnSpec, Finding, Phase, PhaseKind, Plan, Step, TableFacts, Target } from './types';
+import { standbyReplayFinding } from './replicas';
 
 export interface PlanOptions {
   /** Lock timeout set before every DDL step, in milliseconds (default 2000). */
@@ -523,8 +524,8 @@ function planWarnings(b: Builder, plan: Plan, options: PlanOptions): void {
   const replicas = b.facts.replication?.replicas ?? [];
   const hasReplicas = options.standbys === true || replicas.length > 0;
   if (b.pg && hasReplicas && steps.some((s) => s.lock === 'ACCESS EXCLUSIVE')) {
-    const delay = b.facts.replication?.maxStandbyStreamingDelayMs;
-    b.warn('standby-replay', 'warning', `ACCESS EXCLUSIVE steps are replayed on hot standbys, where they wait for (and then block) standby queries — up to max_standby_streaming_delay${delay !== undefined ? ` (${delay} ms here)` : ''} — before replay continues.`);
+    const f = standbyReplayFinding(b.facts.replication?.maxStandbyStreamingDelayMs);
+    b.warn(f.code, f.severity, f.message, f.fix);
   }
   if (!b.pg && hasReplicas) {
     for (const s of steps) {

@@ -151,6 +151,23 @@ describe('PostgreSQL streaming standby', { concurrency: false }, () => {
     assert.equal(result.confirmed, true);
   }));
 
+  it('plan and explain warn that ACCESS EXCLUSIVE steps are replayed on the standby (seen through pg_stat_replication)', dbTest(async (t) => {
+    const p = pair.get(t);
+    await makeTable(p.primary, 'warn_t', 10);
+    const facts = await p.primary.tableFacts({ schema: 'public', name: 'warn_t' });
+    assert.equal(facts.replication?.replicas.length, 1);
+    const cli = capture();
+    assert.equal(await main(['explain', '--url', p.primaryUrl, '--sql', 'ALTER TABLE public.warn_t ADD COLUMN w int'], cli.io), 0, cli.err.join('\n'));
+    const text = cli.out.join('\n');
+    assert.match(text, /warning standby-replay: ACCESS EXCLUSIVE steps are replayed on hot standbys/);
+    assert.match(text, /max_standby_streaming_delay \(30000 ms here\)/);
+    assert.match(text, /cancels the queries holding it up/);
+    const planned = capture();
+    assert.equal(await main(['plan', '--url', p.primaryUrl, '--table', 'public.warn_t', '--column', 'w int', '--format', 'json'], planned.io), 0, planned.err.join('\n'));
+    const plan = JSON.parse(planned.out.join('\n')) as { warnings: { code: string }[] };
+    assert.ok(plan.warnings.some((w) => w.code === 'standby-replay'), JSON.stringify(plan.warnings));
+  }));
+
   it('drift: a column the standby has not replayed yet is a difference; none once it has replayed (library and CLI)', dbTest(async (t) => {
     const p = pair.get(t);
     await makeTable(p.primary, 'drift_t', 10);
