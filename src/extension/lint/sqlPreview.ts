@@ -8,7 +8,7 @@ import { DEFAULT_VERSIONS, lintSql, type LintOptions, type LintResult } from '..
 import type { NameRef } from '../../core/lint/model';
 import { loadParsers, type Parsers } from '../../core/lint/parsers';
 import { addColumnOf, guessEngine, hoverMarkdown, isMigrationSqlPath, lensTitle, phasedSql, statementAt, unknownSizeFacts } from '../../core/lint/preview';
-import { isMigrationTool } from '../../core/migrations/types';
+import { isMigrationTool, type MigrationTool } from '../../core/migrations/types';
 import { planColumn } from '../../core/plan';
 import type { Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from '../../core/types';
 import type { Log } from '../log';
@@ -54,8 +54,11 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     s.push(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
     s.push(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)));
     s.push(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)));
+    s.push(vscode.workspace.onDidChangeWorkspaceFolders(() => { this.detection = undefined; }));
     s.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('columnWizard')) for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+      if (!e.affectsConfiguration('columnWizard')) return;
+      this.results.clear();
+      for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
     }));
     s.push({ dispose: () => { for (const t of this.timers.values()) clearTimeout(t); } });
     s.push(vscode.commands.registerCommand(VERIFY_STATEMENT, async (uri: unknown, index: unknown) => {
@@ -105,6 +108,31 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     }, delay));
   }
 
+  private detection: Promise<{ tool: MigrationTool; folder: vscode.Uri; dir: string } | undefined> | undefined;
+
+  /**
+   * The migration tool whose transaction wrapping applies to this file: the `columnWizard.migrationsTool` setting, else
+   * the tool detected in the workspace (once per session) when the file lies in its folder.
+   */
+  private async toolFor(d: vscode.TextDocument): Promise<MigrationTool | undefined> {
+    const setting = vscode.workspace.getConfiguration('columnWizard').get<string>('migrationsTool') ?? 'auto';
+    if (isMigrationTool(setting)) return setting;
+    this.detection ??= (async () => {
+      try {
+        const { migrationTarget } = await import('../migrationFiles');
+        const t = await migrationTarget('auto');
+        return t?.detected ? { tool: t.detected.tool, folder: t.folder.uri, dir: t.detected.dir } : undefined;
+      } catch (err) {
+        this.log.warn('lint', `migration tool detection failed: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+    })();
+    const detected = await this.detection;
+    if (!detected) return undefined;
+    const prefix = detected.folder.path.replace(/\/+$/, '') + (detected.dir ? `/${detected.dir}/` : '/');
+    return d.uri.path.startsWith(prefix) ? detected.tool : undefined;
+  }
+
   /** Lint a document now (or return the result for its current version). */
   async lint(d: vscode.TextDocument): Promise<Linted> {
     const cached = this.results.get(d.uri.toString());
@@ -113,10 +141,11 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const parsers = await this.parsers;
     const text = d.getText();
     const bound = await this.source?.targetFor(d);
+    const tool = await this.toolFor(d);
     const options: LintOptions = {
       target: bound?.target ?? offlineTarget(text),
       ...(bound?.facts ? { facts: bound.facts } : {}),
-      ...toolOption(),
+      ...(tool ? { tool } : {}),
     };
     const result = lintSql(text, options, parsers);
     const linted: Linted = { version: d.version, result, sizeKnown: bound?.facts !== undefined, ...(bound?.facts ? { facts: bound.facts } : {}) };
@@ -283,10 +312,6 @@ function offlineTarget(text: string): Target {
   return { dialect, version: DEFAULT_VERSIONS[dialect] };
 }
 
-function toolOption(): Pick<LintOptions, 'tool'> {
-  const tool = vscode.workspace.getConfiguration('columnWizard').get<string>('migrationsTool') ?? 'auto';
-  return isMigrationTool(tool) ? { tool } : {};
-}
 
 function lockTimeoutMs(): number {
   return vscode.workspace.getConfiguration('columnWizard').get<number>('lockTimeoutMs') ?? 2000;

@@ -71,6 +71,20 @@ describe('SQL preview of migration files', () => {
     await until('the rewrite finding to go', () => (ours(uri).some((d) => d.code === 'add-column-rewrite') ? undefined : true));
   });
 
+  it('knows the detected tool (dbmate) wraps a file in its folder in a transaction, even without an annotation', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const other = vscode.Uri.joinPath(folder, 'db', 'migrations', `29990101000001_cw_cic_${Date.now()}.sql`);
+    await vscode.workspace.fs.writeFile(other, new TextEncoder().encode("SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY accounts_x_idx ON accounts (id);\n"));
+    try {
+      await vscode.workspace.openTextDocument(other);
+      const diags = await until('the CIC diagnostic', () => (ours(other).length ? ours(other) : undefined));
+      assert.deepEqual(diags.map((d) => String(d.code)), ['concurrent-index-in-transaction']);
+      assert.match(diags[0]!.message, /the migration tool runs this file in one transaction/);
+    } finally {
+      await vscode.workspace.fs.delete(other);
+    }
+  });
+
   it('"Write safe phases as migration files" writes dbmate files and comments the statement out', async () => {
     const doc = await vscode.workspace.openTextDocument(uri);
     const line = doc.lineCount;
