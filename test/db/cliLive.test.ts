@@ -104,6 +104,51 @@ describe('explain --url (MySQL/MariaDB)', () => {
   }));
 });
 
+describe('explain: the rules agree with the server on hand-written statements', () => {
+  const pg = throwawayDatabase('postgres');
+  const my = throwawayDatabase('mysql');
+
+  it('PostgreSQL', dbTest(async (t) => {
+    const { client, url } = pg.get(t);
+    await client.query('CREATE TABLE parent (id int PRIMARY KEY)');
+    await client.query('CREATE TABLE users (id int PRIMARY KEY, email text)');
+    await client.query(`ALTER TABLE users ADD CONSTRAINT users_email_chk CHECK (email <> '') NOT VALID`);
+    const sql = `ALTER TABLE users ADD COLUMN a int UNIQUE; ALTER TABLE users ADD COLUMN b int REFERENCES parent (id);
+      ALTER TABLE users ADD COLUMN c int CHECK (c > 0); ALTER TABLE users ADD COLUMN d int NOT NULL DEFAULT 1;
+      ALTER TABLE users ADD COLUMN e serial; ALTER TABLE users ADD COLUMN f text GENERATED ALWAYS AS (email || 'x') STORED;
+      ALTER TABLE users ALTER COLUMN email SET DEFAULT 'a'; ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+      ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (id) REFERENCES parent (id) NOT VALID; ALTER TABLE users VALIDATE CONSTRAINT fk;
+      ALTER TABLE users ADD CONSTRAINT u UNIQUE (email); CREATE UNIQUE INDEX CONCURRENTLY ux ON users (email);
+      ALTER TABLE users ADD CONSTRAINT ux2 UNIQUE USING INDEX ux; ALTER TABLE users ADD COLUMN g timestamptz DEFAULT now();
+      ALTER TABLE users ADD COLUMN h uuid DEFAULT md5(random()::text)::uuid; ALTER TABLE users ADD COLUMN i int DEFAULT 1, ADD COLUMN j int DEFAULT floor(random() * 10)::int;
+      ALTER TABLE users VALIDATE CONSTRAINT users_email_chk`;
+    const r = await cli(['explain', '--url', url, '--sql', sql, '--format', 'json']);
+    const result = JSON.parse(r.out) as ExplainResult;
+    assert.equal(result.statements.length, 17);
+    assert.deepEqual(result.rulesDefects, []);
+    assert.ok(result.statements.every((s) => s.verified?.agrees === true));
+  }));
+
+  it('MariaDB', dbTest(async (t) => {
+    const { client, url } = my.get(t);
+    await client.query('CREATE TABLE parent (id int PRIMARY KEY) ENGINE=InnoDB');
+    await client.query('CREATE TABLE t (id int PRIMARY KEY, name varchar(40), p int) ENGINE=InnoDB');
+    await client.query('CREATE TABLE ft (id int PRIMARY KEY, body text, FULLTEXT KEY (body)) ENGINE=InnoDB');
+    await client.query('CREATE TABLE z (id int PRIMARY KEY) ENGINE=InnoDB ROW_FORMAT=COMPRESSED');
+    const sql = `ALTER TABLE t ADD COLUMN a int; ALTER TABLE t ADD COLUMN b int FIRST; ALTER TABLE t ADD COLUMN d char(36) DEFAULT (UUID());
+      ALTER TABLE t ADD COLUMN f int AS (id + 1) STORED; ALTER TABLE t ADD COLUMN g int AS (id + 1) VIRTUAL; ALTER TABLE t ADD COLUMN h int UNIQUE;
+      ALTER TABLE t ADD COLUMN j int NOT NULL; ALTER TABLE t ADD COLUMN k datetime NOT NULL DEFAULT NOW(); ALTER TABLE t ADD INDEX ix (name);
+      CREATE UNIQUE INDEX ux ON t (name); ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (p) REFERENCES parent (id);
+      ALTER TABLE t ALTER COLUMN name SET DEFAULT 'x'; ALTER TABLE t ADD COLUMN l int, ALGORITHM=INSTANT;
+      ALTER TABLE t ADD COLUMN n int, ALGORITHM=INPLACE, LOCK=NONE; ALTER TABLE ft ADD COLUMN a int; ALTER TABLE z ADD COLUMN a int;
+      ALTER TABLE t ADD COLUMN o int AUTO_INCREMENT UNIQUE`;
+    const r = await cli(['explain', '--url', url, '--sql', sql, '--format', 'json']);
+    const result = JSON.parse(r.out) as ExplainResult;
+    assert.equal(result.statements.length, 17);
+    assert.deepEqual(result.rulesDefects, []);
+  }));
+});
+
 describe('plan --url (live mode)', () => {
   const pg = throwawayDatabase('postgres');
   const my = throwawayDatabase('mysql');
