@@ -101,6 +101,8 @@ describe('protocol: host → webview', () => {
     assert.deepEqual(parseHostMessage(wire(init)), { ok: true, value: init });
     assert.deepEqual(parseHostMessage(wire({ type: 'init', context, draft })), { ok: true, value: { type: 'init', context, draft } });
     assert.deepEqual(parseHostMessage({ type: 'status', level: 'info', message: 'ok' }), { ok: true, value: { type: 'status', level: 'info', message: 'ok' } });
+    assert.deepEqual(parseHostMessage(wire({ type: 'didVerifyPlan', revision: 5, plan })), { ok: true, value: { type: 'didVerifyPlan', revision: 5, plan } });
+    assert.deepEqual(parseHostMessage(wire({ type: 'didChangeContext', context })), { ok: true, value: { type: 'didChangeContext', context } });
     const responses = [
       { type: 'response', id: 1, method: 'computePlan', ok: true, result: { revision: 2, findings: [{ code: 'c', severity: 'error', message: 'm', field: 'name' }], plan } },
       { type: 'response', id: 2, method: 'computePlan', ok: true, result: { revision: 3, findings: [], plan: null, error: 'connection lost' } },
@@ -139,6 +141,8 @@ describe('protocol: host → webview', () => {
     rejects(parseHostMessage(wire({ type: 'init', context: { ...context, tables: [{ schema: 'public' }] }, draft: null })), /init\.context\.tables\[0\]\.name must be a string/);
     rejects(parseHostMessage({ type: 'status', level: 'debug', message: 'x' }), /status\.level must be one of/);
     rejects(parseHostMessage({ type: 'ready' }), /unknown host message type "ready"/);
+    rejects(parseHostMessage(wire({ type: 'didVerifyPlan', revision: 1, plan: { ...plan, phases: 'none' } })), /didVerifyPlan\.plan\.phases must be an array/);
+    rejects(parseHostMessage(wire({ type: 'didVerifyPlan', plan })), /didVerifyPlan\.revision must be a finite number/);
   });
 });
 

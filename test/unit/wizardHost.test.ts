@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { envCandidates, mayRun, parseDotEnv, parseProfiles, profileToSetting, toConnectionOptions } from '../../src/extension/connections/profiles';
-import { draftToSpec, literalSql, parseTypeText } from '../../src/extension/wizard/draft';
+import type { TableFacts } from '../../src/core/types';
+import { draftToSpec, literalSql, parseTypeText, planDraft, planScript } from '../../src/extension/wizard/draft';
 import { escapeHtml, nonceFrom, wizardHtml } from '../../src/extension/wizard/html';
 import { WizardSession, type WizardBackend } from '../../src/extension/wizard/session';
 import { EMPTY_DRAFT, type HostMessage, type WizardContext } from '../../src/protocol';
@@ -162,5 +163,32 @@ describe('wizard page and host session', () => {
     assert.match(errors.at(-1) ?? '', /rejected a webview message: request\.method must be one of/);
     await s.receive({ type: 'didChangeDraft', draft: { ...EMPTY_DRAFT, name: 'kept' } });
     assert.equal(s.currentDraft?.name, 'kept');
+  });
+});
+
+describe('planning a draft', () => {
+  const facts: TableFacts = {
+    table: { schema: 'public', name: 'orders' }, rows: 1_000_000, bytes: 200 * 1024 * 1024, primaryKey: ['id'],
+    columns: [{ name: 'id', type: 'bigint', nullable: false, default: null }],
+  };
+  const target = { dialect: 'postgres' as const, version: '15.4' };
+
+  it('returns no plan while the draft is incomplete, and the planner\'s field findings next to their fields', () => {
+    assert.deepEqual(planDraft({ ...EMPTY_DRAFT, name: 'x' }, facts, target).plan, null);
+    const taken = planDraft({ ...EMPTY_DRAFT, name: 'id', type: 'int' }, facts, target);
+    assert.deepEqual(taken.findings.map((f) => [f.field, f.code, f.severity]), [['name', 'column-exists', 'error']]);
+    const notNull = planDraft({ ...EMPTY_DRAFT, name: 'flag', type: 'boolean', nullable: false }, facts, target);
+    assert.ok(notNull.plan);
+    assert.ok(notNull.findings.some((f) => f.field === 'default' && f.code === 'not-null-without-default'), JSON.stringify(notNull.findings));
+    assert.ok(notNull.findings.every((f) => f.field !== undefined), 'only field findings go next to fields');
+  });
+
+  it('writes Copy SQL as one script: lock timeouts, statements ending in ";", phases labelled', () => {
+    const { plan } = planDraft({ ...EMPTY_DRAFT, name: 'flag', type: 'boolean', nullable: false, defaultKind: 'literal', defaultText: 'false', index: true }, facts, target);
+    assert.ok(plan);
+    const script = planScript(plan);
+    assert.match(script, /^-- Phase 1: .+\nSET lock_timeout = '2s';\nALTER TABLE "public"\."orders" ADD COLUMN "flag" boolean DEFAULT false NOT NULL;\n/);
+    assert.match(script, /\n\n-- Phase 2: .+\(outside a transaction\)\n[\s\S]*CREATE INDEX CONCURRENTLY IF NOT EXISTS "orders_flag_idx" ON "public"\."orders" \("flag"\);\n$/);
+    assert.doesNotMatch(script, /;;/);
   });
 });

@@ -120,3 +120,12 @@ export function planDraft(draft: ColumnDraft, facts: TableFacts, target: Target,
   const plan = planColumn(spec, facts, target, options);
   return { findings: [...findings, ...plan.warnings.filter((w) => w.field !== undefined)], plan };
 }
+
+/** All statements of a plan in order, as a script a person can read (Copy SQL). */
+export function planScript(plan: Plan): string {
+  return plan.phases.map((phase, i) => [
+    `-- Phase ${i + 1}: ${phase.title}${phase.transactional ? '' : ' (outside a transaction)'}`,
+    ...phase.steps.map((s) => [s.lockTimeoutSql, ...(s.session?.before ?? []), s.backfill ? `-- in batches, repeated until no row is updated:\n${s.sql}` : s.sql, ...(s.session?.after ?? [])]
+      .filter((x): x is string => Boolean(x)).map((x) => (/;\s*$/.test(x) ? x : `${x};`)).join('\n')),
+  ].join('\n')).join('\n\n') + '\n';
+}

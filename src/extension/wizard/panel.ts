@@ -11,7 +11,7 @@ import type { Log } from '../log';
 import { migrationTarget, writePlanFiles, type MigrationTarget } from '../migrationFiles';
 import { COMMANDS } from '../commandIds';
 import { readSettings } from '../settings';
-import { planDraft } from './draft';
+import { planDraft, planScript } from './draft';
 import { nonceFrom, wizardHtml } from './html';
 import { WizardSession, type WizardBackend } from './session';
 
@@ -23,15 +23,6 @@ export interface WizardServices {
   readonly extension: vscode.ExtensionContext;
   readonly connections: Connections;
   readonly log: Log;
-}
-
-/** All statements of a plan in order, as a script a person can read. */
-export function planScript(plan: Plan): string {
-  return plan.phases.map((phase, i) => [
-    `-- Phase ${i + 1}: ${phase.title}${phase.transactional ? '' : ' (outside a transaction)'}`,
-    ...phase.steps.map((s) => [s.lockTimeoutSql, ...(s.session?.before ?? []), s.backfill ? `-- in batches:\n${s.sql}` : s.sql, ...(s.session?.after ?? [])]
-      .filter((x): x is string => Boolean(x)).map((x) => (/;\s*$/.test(x) ? x : `${x};`)).join('\n')),
-  ].join('\n')).join('\n\n') + '\n';
 }
 
 /** The wizard's backend over a live connection: facts once (and on Refresh), plans on every change, probes when typing pauses. */
