@@ -3,7 +3,7 @@
  * dirs, start the server on a free port, open chromium on the workspace. `close()` ends all of it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { installVsix, packageVsix, startCodeServer, stateDirs, writeUserSettings, type RunningServer, type StateDirs } from '../../scripts/codeServer';
@@ -11,6 +11,19 @@ import { ensureTools, ROOT, type Tools } from '../../scripts/tools';
 import { launchBrowser, openWorkbench, screenshot } from './workbench';
 
 export const E2E_DIR = join(ROOT, 'test-results', 'e2e');
+
+/** Files under `dir` whose name matches, searched recursively. */
+export function findFiles(dir: string, re: RegExp): string[] {
+  let out: string[] = [];
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return out; }
+  for (const n of names) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) out = out.concat(findFiles(p, re));
+    else if (re.test(n)) out.push(p);
+  }
+  return out;
+}
 
 export function log(message: string): void {
   process.stdout.write(`# [e2e ${new Date().toISOString().slice(11, 19)}] ${message}\n`);

@@ -3,28 +3,15 @@
  * it installs, its commands are in the palette, a command activates it and "Show Log" opens its channel.
  */
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../../scripts/tools';
-import { E2E_DIR, shotOnFailure, startSession, type Session } from './harness';
+import { E2E_DIR, findFiles, shotOnFailure, startSession, type Session } from './harness';
 import { paletteLabels, paletteRows, runCommand, screenshot } from './workbench';
 
 interface Manifest { version: string; contributes: { commands: { command: string; title: string; category?: string }[] } }
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
-
-/** Files under `dir` whose name matches, searched recursively. */
-function findFiles(dir: string, re: RegExp): string[] {
-  let out: string[] = [];
-  let names: string[];
-  try { names = readdirSync(dir); } catch { return out; }
-  for (const n of names) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) out = out.concat(findFiles(p, re));
-    else if (re.test(n)) out.push(p);
-  }
-  return out;
-}
 
 describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
   let s: Session | undefined;

@@ -1,0 +1,47 @@
+/**
+ * Takes the README's wizard screenshot against a running `npm start` (its URL as the argument):
+ * Add Column… on public.orders of the demo database, a NOT NULL column with a volatile default and an index.
+ *   npx tsx test/e2e/readmeScreenshot.ts 'http://127.0.0.1:8765/?folder=…' docs/wizard.png
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchBrowser, runCommand, webviewFrame } from './workbench';
+
+async function main(): Promise<void> {
+  const [url, out] = process.argv.slice(2);
+  if (!url || !out) throw new Error('usage: tsx test/e2e/readmeScreenshot.ts <npm start URL> <out.png>');
+  const browser = await launchBrowser(mkdtempSync(join(tmpdir(), 'cw-shot-')));
+  try {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await page.setViewportSize({ width: 1500, height: 1000 });
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    await runCommand(page, 'Column Wizard: Add Column…');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'public.orders' }).first();
+    await row.waitFor({ timeout: 30000 });
+    await row.click();
+    const f = webviewFrame(page);
+    const type = async (id: string, text: string) => {
+      await f.locator(`#${id} input`).fill('');
+      await f.locator(`#${id} input`).pressSequentially(text, { delay: 10 });
+    };
+    await f.locator('#f-name input').waitFor({ timeout: 30000 });
+    await type('f-name', 'last_seen_at');
+    await type('f-type', 'timestamptz');
+    await f.locator('#f-notnull').click();
+    await f.locator('#f-default-expression').click();
+    await type('f-default', 'clock_timestamp()');
+    await f.locator('#f-index').click();
+    await f.locator('#plan[aria-busy="false"]').waitFor({ timeout: 30000 });
+    await page.waitForTimeout(1500);
+    await page.keyboard.press('Control+B'); // hide the side bar: more room for the wizard
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: out });
+    console.log(`wrote ${out}`);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((err: unknown) => { console.error(err); process.exit(1); });
