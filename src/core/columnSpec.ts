@@ -689,6 +689,8 @@ export function validateColumn(spec: ColumnSpec, target: Target, facts?: TableFa
   if (spec.generated) {
     const problem = expressionProblem(dialect, spec.generated.expression);
     if (problem) out.push(finding('expression-invalid', 'error', `The generated expression cannot be used: ${problem}.`, 'generated'));
+    if (dialect === 'mariadb' && !spec.nullable) out.push(finding('generated-not-null', 'error', 'MariaDB does not allow NOT NULL on a generated column.', 'nullable'));
+    if (!spec.generated.stored && spec.references) out.push(finding('fk-on-virtual', 'error', 'A foreign key cannot be defined on a VIRTUAL generated column; make it STORED or reference from a plain column.', 'references'));
     if (spec.default.kind !== 'none') out.push(finding('generated-with-default', 'error', 'A generated column cannot have a DEFAULT.', 'default'));
     if (pg && !spec.generated.stored && !caps.virtualGeneratedColumns) out.push(finding('virtual-generated-unsupported', 'error', `PostgreSQL ${target.version} has only STORED generated columns (VIRTUAL from 18), and adding one rewrites the table.`, 'generated'));
     if (pg && spec.generated.stored && !caps.storedGeneratedColumns) out.push(finding('generated-unsupported', 'error', `PostgreSQL ${target.version} has no generated columns (12 and later).`, 'generated'));

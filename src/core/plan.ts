@@ -386,7 +386,8 @@ function planMysql(b: Builder): void {
   // A foreign key is added while the column is all NULL (so skipping the row check is sound), hence before any value.
   const fkFirst = Boolean(spec.references) && hasValue;
   const separateDefault = expressionNeedsBackfill || fkFirst;
-  const notNullInline = !spec.nullable && ((hasValue && !separateDefault) || (!hasValue && rows === 0));
+  // A generated column has its values from the start: NOT NULL goes in the ADD itself (MySQL; MariaDB refuses it, see validation).
+  const notNullInline = !spec.nullable && (Boolean(spec.generated) || (hasValue && !separateDefault) || (!hasValue && rows === 0));
   const omit: Array<'default' | 'notNull' | 'check' | 'references' | 'unique'> = ['check', 'references', 'unique'];
   if (separateDefault) omit.push('default');
   if (!notNullInline) omit.push('notNull');

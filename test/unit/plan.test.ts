@@ -351,3 +351,13 @@ describe('servers without the INSTANT keyword', () => {
     }
   });
 });
+
+describe('generated columns on MySQL/MariaDB', () => {
+  it('NOT NULL goes in the ADD itself on MySQL; MariaDB refuses it with a finding', () => {
+    assert.deepEqual(sql(plan('mysql', '8.0.36', 'g int AS (a * 2) VIRTUAL NOT NULL')), ['expand: ALTER TABLE `shop`.`users` ADD COLUMN `g` int GENERATED ALWAYS AS (a * 2) VIRTUAL NOT NULL, ALGORITHM=INSTANT']);
+    const maria = plan('mariadb', '10.11', 'g int AS (a * 2) VIRTUAL NOT NULL');
+    assert.equal(sql(maria).length, 1);
+    assert.ok(codes(maria).includes('generated-not-null'));
+    assert.ok(codes(plan('mysql', '8.0.36', 'g int AS (a * 2) VIRTUAL REFERENCES p(id)')).includes('fk-on-virtual'));
+  });
+});
