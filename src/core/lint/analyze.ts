@@ -161,11 +161,21 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       if (rows <= small) return { severity: 'info', note: ` The table has ${rows.toLocaleString('en-US')} rows, so this lasts milliseconds.` };
       return { severity: sev, note: ` The table has about ${rows.toLocaleString('en-US')} rows.` };
     };
+    // The operation whose finding is being written (statement-level clauses use the slowest one).
+    let current: OperationImpact | undefined;
+    const blockedSeconds = (o: OperationImpact): number => estimateStep(o.impact, workKind(o.impact, { index: o.op.op === 'create-index', concurrent: o.op.op === 'create-index' && o.op.concurrent }), facts!, options.calibration ?? DEFAULT_CALIBRATION).lockSeconds;
     const blocking = (rule: RuleId, message: string, fix?: string): void => {
       if (newTable) return;
       const base = ruleById(rule)?.severity ?? 'warning';
       const s = scaled(base);
-      add(rule, s.severity, message + s.note, fix ?? ruleById(rule)?.help);
+      let estimate = '';
+      const ops = current ? [current] : operations;
+      if (facts && rows !== undefined && rows > small && ops.length > 0) {
+        const worst = ops.reduce((a, b) => (blockedSeconds(b) > blockedSeconds(a) ? b : a));
+        const what = worst.impact.blocks.reads ? 'reads and writes' : worst.impact.blocks.writes ? 'writes' : undefined;
+        if (what) estimate = ` Estimated: ${what} blocked for about ${formatEstimate(blockedSeconds(worst))}.`;
+      }
+      add(rule, s.severity, message + s.note + estimate, fix ?? ruleById(rule)?.help);
     };
 
     switch (parsed.kind) {
@@ -197,6 +207,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         const op: DdlOperation = { op: 'create-index', concurrent: idx.concurrent, unique: idx.unique, ...mysqlClauses(parsed) };
         const impact = impactOf(op, target, facts);
         operations.push({ op, impact });
+        current = { op, impact };
         if (engine === 'postgres') {
           if (idx.concurrent && stmtInTx) {
             add('concurrent-index-in-transaction', 'error',
@@ -219,8 +230,10 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
           if (!mapped) continue;
           const impact = impactOf(mapped, target, facts);
           operations.push({ op: mapped, impact });
+          current = { op: mapped, impact };
           actionFindings(action, mapped, impact);
         }
+        current = undefined;
         break;
       default:
         break;
@@ -322,6 +335,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     }
 
     // MySQL/MariaDB clauses written on the statement.
+    current = undefined;
     if (engine === 'mysql' && (parsed.kind === 'alter-table' || parsed.kind === 'create-index')) {
       if (parsed.algorithm === 'COPY') blocking('algorithm-copy', `ALGORITHM=COPY copies all of ${tableName(table)} and blocks writes until it finishes.`);
       if (isBlockingLock(parsed.lock)) blocking('lock-blocks-writes', `LOCK=${parsed.lock} blocks ${parsed.lock === 'EXCLUSIVE' ? 'reads and writes' : 'writes'} on ${tableName(table)} for the whole operation.`);
@@ -357,6 +371,13 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   });
 
   return { target, wrapsInTransaction: wraps, statements, findings };
+}
+
+function formatEstimate(s: number): string {
+  if (s < 1) return `${Math.max(0.1, Math.round(s * 10) / 10)} s`;
+  if (s < 120) return `${Math.round(s)} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 360) / 10} h`;
 }
 
 function isLockTimeout(name: string): boolean {
