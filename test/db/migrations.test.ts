@@ -130,6 +130,35 @@ describe('real migration tools apply the written files', () => {
   }));
 });
 
+describe('the lock timeout in the written files takes effect', () => {
+  for (const tool of ['dbmate', 'sequelize'] as const) {
+    it(`${tool}: ADD COLUMN behind a long transaction fails after the lock timeout instead of queueing, then succeeds`, dbTest(async (t) => {
+      const db = pg.get(t);
+      const table = `users_lt_${tool}`;
+      await pgSeed(db.client, table);
+      const ws = workspace(`lt-${tool}`);
+      if (tool === 'sequelize') symlinkSync(join(__dirname, '../../node_modules'), join(ws.root, 'node_modules'));
+      await writeInto(ws, pgPlan(table), tool, 'db/migrations');
+      const run = () => (tool === 'dbmate'
+        ? runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DATABASE_URL: pgUrlNoSsl(db.url) }, allowFailure: true })
+        : runTool('sequelize-cli', ['db:migrate', '--url', db.url, '--migrations-path', 'db/migrations'], { cwd: ws.root, allowFailure: true }));
+      const holder = await db.connect();
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE "${table}" IN ACCESS SHARE MODE`);
+      const started = Date.now();
+      const blocked = run();
+      const seconds = (Date.now() - started) / 1000;
+      await holder.query('ROLLBACK');
+      assert.notEqual(blocked.status, 0);
+      assert.match(`${blocked.stdout}${blocked.stderr}`, /lock timeout/);
+      assert.ok(seconds < 30, `failed fast (${seconds}s)`);
+      const ok = run();
+      assert.equal(ok.status, 0, ok.stderr);
+      await assertPgApplied(db.client, table);
+    }));
+  }
+});
+
 describe('the backfill loop in a migration file', () => {
   it('stops with an error instead of looping forever when the new value is NULL for some rows', dbTest(async (t) => {
     const db = pg.get(t);

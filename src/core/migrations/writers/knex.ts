@@ -39,10 +39,14 @@ export const knex: MigrationWriter = {
     const warnings = plan.dialect === 'postgres' && units.length > 1 && !units.some((u) => u.nonTransactional)
       ? [oneTransactionWarning('Knex', 'apply them one at a time with `knex migrate:up`')]
       : [];
+    const notes = ['Apply with `knex migrate:latest`; `knex migrate:down` undoes one migration.', ...nonTxNote(units, '`config = { transaction: false }`')];
+    if (units.some((u) => u.nonTransactional && u.up.some((s) => s.lockTimeout))) {
+      notes.push('Migrations with `transaction: false` run their statements through the connection pool, so their `SET lock_timeout` may land on another connection: set the lock timeout for the migration user too (`ALTER ROLE … SET lock_timeout`).');
+    }
     return result('knex', {
       files,
       warnings,
-      notes: ['Apply with `knex migrate:latest`; `knex migrate:down` undoes one migration.', ...nonTxNote(units, '`config = { transaction: false }`')],
+      notes,
     });
   },
 };

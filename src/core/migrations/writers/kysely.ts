@@ -5,6 +5,7 @@
  */
 import { build, HEADER, result } from '../common';
 import { calls, isTs, oneTransactionWarning } from '../code';
+import type { Unit } from '../units';
 import type { MigrationWriter } from '../types';
 
 export const kysely: MigrationWriter = {
@@ -23,8 +24,12 @@ export const kysely: MigrationWriter = {
       order: 'text',
       canRunOutside: noTxRun,
       render: (u, v) => {
-        const up = calls(u.up, q, '  ');
-        const down = u.down.length ? calls(u.down, q, '  ') : ['  // nothing to undo in this phase'];
+        // Without the Migrator's transaction, statements go through the pool: pin one connection for the lock timeout.
+        const pin = (stmts: Unit['up']) => (u.nonTransactional
+          ? ['  await db.connection().execute(async (conn) => {', ...calls(stmts, (l) => `await sql.raw(${l}).execute(conn)`, '    '), '  });']
+          : calls(stmts, q, '  '));
+        const up = pin(u.up);
+        const down = u.down.length ? pin(u.down) : ['  // nothing to undo in this phase'];
         const sig = ts ? '(db: Kysely<any>): Promise<void>' : '(db)';
         const any = ts ? ['// eslint-disable-next-line @typescript-eslint/no-explicit-any'] : [];
         const lines = [

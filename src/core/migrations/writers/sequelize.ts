@@ -1,6 +1,7 @@
 /** Sequelize CLI: `YYYYMMDDHHMMSS-name.js` exporting up/down; the CLI opens no transaction, so nothing to opt out of. */
 import { build, HEADER, result } from '../common';
 import { calls } from '../code';
+import type { Unit } from '../units';
 import type { MigrationWriter } from '../types';
 
 export const sequelize: MigrationWriter = {
@@ -12,17 +13,31 @@ export const sequelize: MigrationWriter = {
   reads: () => [],
   write(plan, ctx) {
     const flavour = ctx.options.code ?? { ext: 'js', esm: false };
-    const q = (l: string) => `await queryInterface.sequelize.query(${l})`;
-    const { files } = build(this, plan, ctx, {
+    // The CLI opens no transaction and queries go through a pool: a transaction pins the lock-timeout SET and the DDL
+    // to one connection. A unit that must run outside a transaction runs without one (and says so).
+    const body = (stmts: Unit['up'], pinned: boolean): string[] => {
+      if (!stmts.length) return ['    // nothing to undo in this phase'];
+      if (!pinned) return calls(stmts, (l) => `await queryInterface.sequelize.query(${l})`, '    ');
+      return [
+        '    await queryInterface.sequelize.transaction(async (transaction) => {',
+        ...calls(stmts, (l) => `await queryInterface.sequelize.query(${l}, { transaction })`, '      '),
+        '    });',
+      ];
+    };
+    const { files, units } = build(this, plan, ctx, {
       order: 'text',
       render: (u, v) => {
-        const up = calls(u.up, q, '    ');
-        const down = u.down.length ? calls(u.down, q, '    ') : ['    // nothing to undo in this phase'];
+        const up = body(u.up, !u.nonTransactional);
+        const down = body(u.down, !u.nonTransactional);
         const head = flavour.esm ? ['export default {'] : ["'use strict';", '', "/** @type {import('sequelize-cli').Migration} */", 'module.exports = {'];
         const lines = [`// ${HEADER}: ${u.title}`, ...head, '  async up(queryInterface) {', ...up, '  },', '', '  async down(queryInterface) {', ...down, '  },', '};', ''];
         return { files: [{ name: `${v}-${u.slug.replace(/_/g, '-')}.${flavour.ext}`, content: lines.join('\n') }] };
       },
     });
-    return result('sequelize', { files, notes: ['Apply with `sequelize db:migrate`; `sequelize db:migrate:undo` undoes one migration. The CLI runs each statement on its own, outside any transaction.'] });
+    const notes = ['Apply with `sequelize db:migrate`; `sequelize db:migrate:undo` undoes one migration. Each migration runs its statements in a transaction of its own (one connection, so the lock timeout applies to the DDL).'];
+    if (units.some((u) => u.nonTransactional && u.up.some((s) => s.lockTimeout))) {
+      notes.push('Migrations that must run outside a transaction go through the connection pool statement by statement, so their `SET lock_timeout` may land on another connection: set the lock timeout for the migration user too (`ALTER ROLE … SET lock_timeout`).');
+    }
+    return result('sequelize', { files, notes });
   },
 };
