@@ -108,6 +108,8 @@ export interface MigrationTarget {
   /** The tool to write for: the setting, else the detected one, else plain SQL. */
   readonly tool: string;
   readonly ambiguous: boolean;
+  /** Every setup detection found, most likely first. */
+  readonly candidates: readonly DetectedTool[];
 }
 
 /** Which tool and folder "Write Migration Files" writes to, from the setting and what the workspace holds. */
@@ -117,7 +119,17 @@ export async function migrationTarget(setting: string): Promise<MigrationTarget 
   const candidates = detectMigrationTools(await readListing(folder));
   const forced = setting !== 'auto' && isMigrationTool(setting) ? setting : null;
   const detected = (forced ? candidates.find((c) => c.tool === forced) : candidates[0]) ?? null;
-  return { folder, detected, tool: forced ?? detected?.tool ?? 'plain-sql', ambiguous: !forced && isAmbiguous(candidates) };
+  return { folder, detected, tool: forced ?? detected?.tool ?? 'plain-sql', ambiguous: !forced && isAmbiguous(candidates), candidates };
+}
+
+/** Two setups fit about equally: ask which one, and remember the answer in the workspace's `columnWizard.migrationsTool`. */
+export async function chooseMigrationTool(target: MigrationTarget): Promise<MigrationTarget | undefined> {
+  const picked = await vscode.window.showQuickPick(target.candidates.map((c) => ({
+    label: c.tool, description: c.dir || '(workspace root)', detail: c.evidence.join('; '), candidate: c,
+  })), { title: 'Column Wizard: which migration tool does this project use?', placeHolder: 'Remembered in the workspace setting columnWizard.migrationsTool', ignoreFocusOut: true });
+  if (!picked) return undefined;
+  await vscode.workspace.getConfiguration('columnWizard').update('migrationsTool', picked.candidate.tool, vscode.ConfigurationTarget.Workspace);
+  return { ...target, detected: picked.candidate, tool: picked.candidate.tool, ambiguous: false };
 }
 
 /** Write the plan's migration files; returns the workspace-relative paths created or edited. Throws with the reason when nothing was written. */

@@ -8,7 +8,7 @@ import type { ColumnDraft, WizardContext } from '../../protocol';
 import type { Connections } from '../connections/manager';
 import { mayRun, type ConnectionProfile } from '../connections/profiles';
 import type { Log } from '../log';
-import { migrationTarget, writePlanFiles, type MigrationTarget } from '../migrationFiles';
+import { chooseMigrationTool, migrationTarget, writePlanFiles, type MigrationTarget } from '../migrationFiles';
 import { COMMANDS } from '../commandIds';
 import { readSettings } from '../settings';
 import { planDraft, planScript } from './draft';
@@ -123,8 +123,13 @@ class LiveBackend implements WizardBackend {
 
   async writeMigration(draft: ColumnDraft): Promise<readonly string[]> {
     const plan = await this.actionablePlan(draft);
-    const target = this.target ?? await migrationTarget(readSettings().migrationsTool);
+    let target = this.target ?? await migrationTarget(readSettings().migrationsTool);
     if (!target) throw new Error('Open a workspace folder to write migration files into.');
+    if (target.ambiguous) {
+      target = await chooseMigrationTool(target);
+      if (!target) throw new Error('No files written: choose the migration tool (or set columnWizard.migrationsTool).');
+      this.target = target;
+    }
     const { paths, result } = await writePlanFiles(plan, target, this.services.log);
     this.services.log.info(LOG, `wrote ${paths.length} ${result.tool} file(s): ${paths.join(', ')}`);
     const first = result.files[0];
