@@ -126,9 +126,10 @@ class LiveBackend implements WizardBackend {
     let target = this.target ?? await migrationTarget(readSettings().migrationsTool);
     if (!target) throw new Error('Open a workspace folder to write migration files into.');
     if (target.ambiguous) {
-      target = await chooseMigrationTool(target);
-      if (!target) throw new Error('No files written: choose the migration tool (or set columnWizard.migrationsTool).');
-      this.target = target;
+      const chosen = await chooseMigrationTool(target);
+      if (!chosen) throw new Error('No files written: choose the migration tool (or set columnWizard.migrationsTool).');
+      target = chosen;
+      this.target = chosen;
     }
     const { paths, result } = await writePlanFiles(plan, target, this.services.log);
     this.services.log.info(LOG, `wrote ${paths.length} ${result.tool} file(s): ${paths.join(', ')}`);
