@@ -30,8 +30,8 @@ function foldersWith(files: readonly string[], re: RegExp): string[] {
 }
 
 /**
- * Paths whose first bytes detection can use: the newest numbered `.sql` file of each folder (tool markers such as
- * `-- +goose Up`) and Liquibase master changelogs (`includeAll`). At most 40.
+ * Paths whose first bytes detection can use: the root `go.mod` (goose, golang-migrate), the newest numbered `.sql` file of
+ * each folder (tool markers such as `-- +goose Up`) and Liquibase master changelogs (`includeAll`). At most 40.
  */
 export function filesToSample(files: readonly string[]): string[] {
   const kept = files.filter((f) => !IGNORED.test(f));
@@ -42,7 +42,7 @@ export function filesToSample(files: readonly string[]): string[] {
     const cur = newest.get(d);
     if (!cur || base(f) > base(cur)) newest.set(d, f);
   }
-  return [...newest.values(), ...kept.filter((f) => LIQUIBASE_MASTER.test(f))].slice(0, 40);
+  return [...kept.filter((f) => f === 'go.mod'), ...newest.values(), ...kept.filter((f) => LIQUIBASE_MASTER.test(f))].slice(0, 40);
 }
 
 interface Draft {
@@ -176,6 +176,20 @@ export function detectMigrationTools(ws: WorkspaceListing, opts: { dir?: string 
     if (sampleIn(d, /^--\s*\+goose\s+Up/im)) add('goose', d, 9, `-- +goose Up in ${d || '.'}`);
     if (sampleIn(d, /^--\s*migrate:up/im)) add('dbmate', d, 9, `-- migrate:up in ${d || '.'}`);
     if (filesUnder(files, d).some((f) => /^\d+_[^/]*\.up\.sql$/.test(f))) add('golang-migrate', d, hasDep('node-pg-migrate') ? 3 : 6, `<version>_<name>.up.sql/.down.sql pairs in ${d || '.'}`);
+  }
+  // Go projects: the module requirement names the tool; its folder is the one with matching files, else the usual one.
+  const goMod = samples['go.mod'] ?? '';
+  if (/github\.com\/pressly\/goose/.test(goMod)) {
+    const dirs = sqlDirs.filter((d) => !filesUnder(files, d).some((f) => /\.(up|down)\.sql$/.test(f)));
+    for (const d of dirs.length ? dirs : ['migrations']) add('goose', d, 6, 'github.com/pressly/goose in go.mod');
+  }
+  if (/github\.com\/golang-migrate\/migrate/.test(goMod)) {
+    const dirs = sqlDirs.filter((d) => filesUnder(files, d).some((f) => /^\d+_[^/]*\.up\.sql$/.test(f)));
+    for (const d of dirs.length ? dirs : ['db/migrations']) add('golang-migrate', d, 4, 'github.com/golang-migrate/migrate in go.mod');
+  }
+  for (const d of sqlDirs) {
+    if (sampleIn(d, /^--\s*liquibase\s+formatted/im)) add('liquibase', d, 7, `--liquibase formatted sql in ${d || '.'}`, { liquibaseFormat: 'sql' });
+    if (sampleIn(d, /^--\s*atlas:/im)) add('atlas', d, 5, `-- atlas: directive in ${d || '.'}`);
   }
   if (hasDep('dbmate')) {
     const dirs = sqlDirs.filter((d) => /(^|\/)db\/migrations$/.test(d));

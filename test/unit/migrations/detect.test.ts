@@ -77,6 +77,18 @@ describe('detectMigrationTools', () => {
     assert.deepEqual(c.map((x) => [x.tool, x.dir]), [['dbmate', 'sql']]);
     assert.deepEqual(detectMigrationTools({ files: [] }, { dir: 'sql' }).map((x) => x.tool), ['plain-sql']);
   });
+  it('Go projects: go.mod names goose or golang-migrate', () => {
+    const files = ['go.mod', 'db/migrations/20250101000000_init.sql'];
+    assert.deepEqual(filesToSample(files), ['go.mod', 'db/migrations/20250101000000_init.sql']);
+    const goose = top({ files, samples: { 'go.mod': 'module x\nrequire github.com/pressly/goose/v3 v3.26.0\n' } })!;
+    assert.deepEqual([goose.tool, goose.dir], ['goose', 'db/migrations']);
+    const gm = top({ files: ['go.mod'], samples: { 'go.mod': 'module x\nrequire github.com/golang-migrate/migrate/v4 v4.18.1\n' } })!;
+    assert.deepEqual([gm.tool, gm.dir], ['golang-migrate', 'db/migrations']);
+  });
+  it('a folder of formatted-SQL Liquibase changelogs without a master found', () => {
+    const c = top({ files: ['db/changes/001_init.sql'], samples: { 'db/changes/001_init.sql': '--liquibase formatted sql\n--changeset a:1\n' } })!;
+    assert.deepEqual([c.tool, c.options.liquibaseFormat], ['liquibase', 'sql']);
+  });
   it('ignores node_modules', () => {
     assert.deepEqual(detectMigrationTools({ files: ['node_modules/x/migrations/atlas.sum'] }), []);
   });

@@ -90,6 +90,13 @@ describe('writers refuse what cannot work, with the reason', () => {
   it('a name that would sort before an existing file as text (unpadded sequence)', () => {
     assert.throws(() => WRITERS.knex.write(pgIndexed(), { ...ctx, existing: ['9_a.js'], versionScheme: { kind: 'sequential', width: 1 } }), /would sort before the existing 9_a\.js/);
   });
+  it('Drizzle 1.0 folders: a <timestamp>_<name>/migration.sql folder per phase and no journal', () => {
+    const r = WRITERS.drizzle.write(pgFull(), { ...ctx, dir: 'drizzle', existing: ['20260101000000_init/migration.sql', '20260101000000_init/snapshot.json'] });
+    assert.deepEqual(r.edits, []);
+    assert.ok(r.files.length > 1);
+    for (const f of r.files) assert.match(f.path, /^drizzle\/2026090112\d{4}_add_users_nickname_[a-z_0-9]+\/migration\.sql$/);
+    assert.equal(r.manual.length, 1);
+  });
   it('Liquibase with includeAll adds no include; without a master it warns', () => {
     const all = WRITERS.liquibase.write(pgIndexed(), { ...ctx, options: { liquibaseIncludeAll: true, liquibaseFormat: 'yaml' } });
     assert.deepEqual(all.edits, []);
