@@ -303,13 +303,24 @@ export interface PhaseFilesResult {
   readonly paths: readonly string[];
 }
 
-/** Without a connection: the dialect of the saved connection profiles when they agree, else guessed from the text. */
+/**
+ * Without a connection: `columnWizard.lint.dialect` / `columnWizard.lint.serverVersion` when set; else the dialect of the
+ * saved connection profiles when they agree with the text, else guessed from the text; the default version of the dialect.
+ */
 function offlineTarget(text: string): Target {
-  const profiles = vscode.workspace.getConfiguration('columnWizard').get<{ dialect?: string }[]>('connections') ?? [];
-  const dialects = [...new Set(profiles.map((p) => p.dialect).filter((x): x is Dialect => x === 'postgres' || x === 'mysql' || x === 'mariadb'))];
-  const guessed = guessEngine(text);
-  const dialect: Dialect = dialects.length === 1 && (dialects[0] === 'postgres') === (guessed === 'postgres') ? dialects[0]! : guessed;
-  return { dialect, version: DEFAULT_VERSIONS[dialect] };
+  const cfg = vscode.workspace.getConfiguration('columnWizard');
+  const setDialect = cfg.get<string>('lint.dialect') ?? 'auto';
+  const setVersion = (cfg.get<string>('lint.serverVersion') ?? '').trim();
+  let dialect: Dialect;
+  if (setDialect === 'postgres' || setDialect === 'mysql' || setDialect === 'mariadb') {
+    dialect = setDialect;
+  } else {
+    const profiles = cfg.get<{ dialect?: string }[]>('connections') ?? [];
+    const dialects = [...new Set(profiles.map((p) => p.dialect).filter((x): x is Dialect => x === 'postgres' || x === 'mysql' || x === 'mariadb'))];
+    const guessed = guessEngine(text);
+    dialect = dialects.length === 1 && (dialects[0] === 'postgres') === (guessed === 'postgres') ? dialects[0]! : guessed;
+  }
+  return { dialect, version: /^\d+(\.\d+){0,2}$/.test(setVersion) ? setVersion : DEFAULT_VERSIONS[dialect] };
 }
 
 

@@ -85,6 +85,25 @@ describe('SQL preview of migration files', () => {
     }
   });
 
+  it('uses the lint.serverVersion setting when no connection fits: PostgreSQL 10 rewrites for a constant default', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const pg10 = vscode.Uri.joinPath(folder, 'db', 'migrations', `29990101000002_cw_pg10_${Date.now()}.sql`);
+    await vscode.workspace.fs.writeFile(pg10, new TextEncoder().encode("-- migrate:up\nSET lock_timeout = '2s';\nALTER TABLE accounts ADD COLUMN kind text NOT NULL DEFAULT 'x';\n"));
+    const cfg = vscode.workspace.getConfiguration('columnWizard');
+    try {
+      await vscode.workspace.openTextDocument(pg10);
+      await until('lint of the new file', () => (vscode.languages.getDiagnostics(pg10) !== undefined ? true : undefined));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(ours(pg10).map((d) => String(d.code)), [], 'PostgreSQL 15 by default: no rewrite');
+      await cfg.update('lint.serverVersion', '10', vscode.ConfigurationTarget.Workspace);
+      const diags = await until('the PostgreSQL 10 rewrite', () => (ours(pg10).length ? ours(pg10) : undefined));
+      assert.deepEqual(diags.map((d) => String(d.code)), ['add-column-rewrite']);
+    } finally {
+      await cfg.update('lint.serverVersion', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.fs.delete(pg10);
+    }
+  });
+
   it('"Write safe phases as migration files" writes dbmate files and comments the statement out', async () => {
     const doc = await vscode.workspace.openTextDocument(uri);
     const line = doc.lineCount;
