@@ -646,7 +646,9 @@ export function validateColumn(spec: ColumnSpec, target: Target, facts?: TableFa
   const caps = capabilities(target);
   const pg = dialect === 'postgres';
   const out: Finding[] = [...identifierFindings(spec.name, 'column name', target, 'name')];
-  const rows = facts?.rows ?? 0;
+  // A negative or missing estimate on a live table (never analyzed) counts as "has rows"; offline without facts, as empty.
+  const hasRows = facts !== undefined && facts.rows !== 0;
+  const rowsText = facts && facts.rows > 0 ? `${facts.rows}` : 'an unknown number of';
 
   const existing = facts?.columns?.find((c) => (pg ? c.name === spec.name : c.name.toLowerCase() === spec.name.toLowerCase()));
   if (existing) out.push(finding('column-exists', 'error', `The table already has a column "${existing.name}" (${existing.type}). Choose another name.`, 'name'));
@@ -694,15 +696,15 @@ export function validateColumn(spec: ColumnSpec, target: Target, facts?: TableFa
     if (spec.default.kind !== 'none') out.push(finding('generated-with-default', 'error', 'A generated column cannot have a DEFAULT.', 'default'));
     if (pg && !spec.generated.stored && !caps.virtualGeneratedColumns) out.push(finding('virtual-generated-unsupported', 'error', `PostgreSQL ${target.version} has only STORED generated columns (VIRTUAL from 18), and adding one rewrites the table.`, 'generated'));
     if (pg && spec.generated.stored && !caps.storedGeneratedColumns) out.push(finding('generated-unsupported', 'error', `PostgreSQL ${target.version} has no generated columns (12 and later).`, 'generated'));
-    if (spec.generated.stored && rows > 0) out.push(finding('generated-stored-rewrite', 'warning', `A STORED generated column is computed for all ${rows} rows by a rewrite that blocks writes.${pg && caps.virtualGeneratedColumns ? ' A VIRTUAL one is added instantly.' : ''}${!pg ? ' A VIRTUAL one is added instantly.' : ''}`, 'generated', 'VIRTUAL'));
+    if (spec.generated.stored && hasRows) out.push(finding('generated-stored-rewrite', 'warning', `A STORED generated column is computed for all ${rowsText} rows by a rewrite that blocks writes.${pg && caps.virtualGeneratedColumns ? ' A VIRTUAL one is added instantly.' : ''}${!pg ? ' A VIRTUAL one is added instantly.' : ''}`, 'generated', 'VIRTUAL'));
   }
-  if (!spec.nullable && spec.default.kind === 'none' && !spec.generated && !spec.autoIncrement && rows > 0) {
+  if (!spec.nullable && spec.default.kind === 'none' && !spec.generated && !spec.autoIncrement && hasRows) {
     out.push(finding('not-null-without-default', 'warning',
-      `NOT NULL without a DEFAULT on a table with ${rows} rows: ${pg ? 'the ALTER would fail' : 'existing rows would get the zero value and INSERTs that omit the column would fail'}. The plan adds the column nullable and enforces NOT NULL after the existing rows have values — give a DEFAULT, or fill the rows before the constrain phase.`,
+      `NOT NULL without a DEFAULT on a table with ${rowsText} rows: ${pg ? 'the ALTER would fail' : 'existing rows would get the zero value and INSERTs that omit the column would fail'}. The plan adds the column nullable and enforces NOT NULL after the existing rows have values — give a DEFAULT, or fill the rows before the constrain phase.`,
       'default'));
   }
-  if (spec.unique && rows > 1 && (spec.default.kind === 'literal' && spec.default.value.toUpperCase() !== 'NULL' || (spec.default.kind === 'expression' && defaultVolatility(spec.default.sql, dialect) !== 'volatile'))) {
-    out.push(finding('unique-constant-default', 'error', `UNIQUE with the same DEFAULT for all ${rows} existing rows cannot succeed: every row would have the same value. Use a volatile default (e.g. ${pg ? 'gen_random_uuid()' : 'UUID()'}) or no default.`, 'unique'));
+  if (spec.unique && hasRows && facts.rows !== 1 && (spec.default.kind === 'literal' && spec.default.value.toUpperCase() !== 'NULL' || (spec.default.kind === 'expression' && defaultVolatility(spec.default.sql, dialect) !== 'volatile'))) {
+    out.push(finding('unique-constant-default', facts.rows > 1 ? 'error' : 'warning', `UNIQUE with the same DEFAULT for all ${rowsText} existing rows cannot succeed: every row would have the same value. Use a volatile default (e.g. ${pg ? 'gen_random_uuid()' : 'UUID()'}) or no default.`, 'unique'));
   }
   if (spec.index && !spec.unique && !spec.references) {
     out.push(finding('index-write-cost', 'info', 'An index slows every INSERT and UPDATE of the table. Keep it only if queries filter, join or sort on this column.', 'index'));
@@ -720,7 +722,7 @@ export function validateColumn(spec: ColumnSpec, target: Target, facts?: TableFa
     }
     if (!pg && !caps.instantAnyPosition && caps.instantAddColumn) out.push(finding('position-not-instant', 'warning', `${dialect === 'mysql' ? 'MySQL' : 'MariaDB'} ${target.version} adds a column instantly only at the end; FIRST/AFTER rebuilds the table.`, 'position', 'add it at the end'));
   }
-  if (spec.autoIncrement && rows > 0) {
+  if (spec.autoIncrement && hasRows) {
     out.push(finding('auto-increment-rewrite', 'warning', `An ${pg ? 'identity/serial' : 'AUTO_INCREMENT'} column gives every existing row a value: ${pg ? 'a rewrite under ACCESS EXCLUSIVE' : 'a rebuild that blocks writes'}.`, 'autoIncrement'));
   }
   if (!pg && (spec.comment?.includes('\\') || t.values?.some((v) => v.includes('\\')))) {

@@ -229,7 +229,7 @@ function planPostgres(b: Builder): void {
     const reason = spec.generated?.stored
       ? `a stored generated column must be computed for every existing row, which PostgreSQL does only by rewriting the table under ACCESS EXCLUSIVE${caps.virtualGeneratedColumns ? '; a VIRTUAL generated column (PostgreSQL 18) needs no rewrite' : ''}; the alternative is a plain column filled by a trigger and a batched backfill`
       : 'an identity/serial column gives every existing row a value, which PostgreSQL does only by rewriting the table under ACCESS EXCLUSIVE; the alternative is a plain bigint column with a sequence default, filled by a batched backfill';
-    b.add('expand', { op: 'add-column', spec }, sql, { down: dropColumn, what: 'Add the column', unavoidable: rows > 0 ? reason : undefined });
+    b.add('expand', { op: 'add-column', spec }, sql, { down: dropColumn, what: 'Add the column', unavoidable: rows !== 0 ? reason : undefined });
   } else {
     const fast = !hasValue || (caps.fastDefault && (d.kind === 'literal' || volatility === 'immutable' || volatility === 'stable'));
     const notNullInline = !spec.nullable && ((hasValue && fast) || (!hasValue && rows === 0));
@@ -374,7 +374,7 @@ function planMysql(b: Builder): void {
     b.add('expand', { op: 'add-column', spec, mysql: { algorithm: online.algorithm, lock: online.lock } }, sql, {
       down: dropColumn,
       what: 'Add the column',
-      unavoidable: rows > 0 ? `${online.reason}; ${maria ? 'MariaDB' : 'MySQL'} has no online way to give existing rows these values. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change), or ${spec.autoIncrement ? 'a plain column filled by a batched backfill' : 'a VIRTUAL generated column (added instantly)'}` : undefined,
+      unavoidable: rows !== 0 ? `${online.reason}; ${maria ? 'MariaDB' : 'MySQL'} has no online way to give existing rows these values. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change), or ${spec.autoIncrement ? 'a plain column filled by a batched backfill' : 'a VIRTUAL generated column (added instantly)'}` : undefined,
     });
     afterAddMysql(b, { skipUnique: spec.autoIncrement === true });
     if (spec.references && !nonInnodb(b)) foreignKeyCopyMysql(b);
@@ -414,7 +414,7 @@ function planMysql(b: Builder): void {
     b.add('expand', { op: 'add-column', spec: addSpec, mysql: { algorithm: online.algorithm, lock: online.lock } }, `${base}, ALGORITHM=${online.algorithm}, LOCK=${online.lock}`, {
       down: dropColumn,
       what: `Add the column (not INSTANT: ${instantWhy})`,
-      unavoidable: rows > 0 ? `${online.reason}; no online form exists on ${maria ? 'MariaDB' : 'MySQL'} for this table. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change)` : undefined,
+      unavoidable: rows !== 0 ? `${online.reason}; no online form exists on ${maria ? 'MariaDB' : 'MySQL'} for this table. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change)` : undefined,
     });
   }
 
@@ -443,7 +443,7 @@ function planMysql(b: Builder): void {
       down: `ALTER TABLE ${table} MODIFY COLUMN ${back}, ${nonInnodb(b) ? 'ALGORITHM=COPY, LOCK=SHARED' : 'ALGORITHM=INPLACE, LOCK=NONE'}`,
       what: 'Make the column NOT NULL (needs a strict sql_mode, or NULLs silently become zero values)',
       impact,
-      unavoidable: impact.algorithm === 'COPY' && rows > 0 ? `${impact.why}; there is no online form. Keep the column nullable and enforce the rule in the application, or use an online schema-change tool` : undefined,
+      unavoidable: impact.algorithm === 'COPY' && rows !== 0 ? `${impact.why}; there is no online form. Keep the column nullable and enforce the rule in the application, or use an online schema-change tool` : undefined,
     });
   }
   afterAddMysql(b, { skipUnique: false });
@@ -464,7 +464,7 @@ function afterAddMysql(b: Builder, o: { skipUnique: boolean }): void {
       down: `ALTER TABLE ${table} DROP INDEX ${b.q(name)}, ${clause}`,
       what: unique ? 'Build the unique index online' : 'Build the index online',
       work: { index: true },
-      unavoidable: !online && b.facts.rows > 0 ? engineReason(b) : undefined,
+      unavoidable: !online && b.facts.rows !== 0 ? engineReason(b) : undefined,
     });
   }
   if (spec.check) {
@@ -473,7 +473,7 @@ function afterAddMysql(b: Builder, o: { skipUnique: boolean }): void {
     b.add('constrain', { op: 'add-constraint', kind: 'check', notValid: false, usingIndex: false, mysql: { algorithm: 'COPY', lock: 'SHARED' } }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}), ALGORITHM=COPY, LOCK=SHARED`, {
       down: `ALTER TABLE ${table} DROP CONSTRAINT ${b.q(name)}`,
       what: 'Add the CHECK constraint',
-      unavoidable: b.facts.rows > 0 ? `${maria ? 'MariaDB' : 'MySQL'} verifies a new CHECK against every row with a table copy that blocks writes, and has no NOT VALID. Enforce it in the application instead, or use an online schema-change tool for a large table` : undefined,
+      unavoidable: b.facts.rows !== 0 ? `${maria ? 'MariaDB' : 'MySQL'} verifies a new CHECK against every row with a table copy that blocks writes, and has no NOT VALID. Enforce it in the application instead, or use an online schema-change tool for a large table` : undefined,
     });
   }
 }
@@ -516,7 +516,7 @@ function foreignKeyCopyMysql(b: Builder): void {
     `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}, ALGORITHM=COPY, LOCK=SHARED`, {
       down: `ALTER TABLE ${table} DROP FOREIGN KEY ${b.q(name)}`,
       what: 'Add the foreign key, checking the values the column already has',
-      unavoidable: b.facts.rows > 0 ? 'the column already has a value in every row, so the key must be checked row by row, which MySQL/MariaDB do only with a table copy that blocks writes' : undefined,
+      unavoidable: b.facts.rows !== 0 ? 'the column already has a value in every row, so the key must be checked row by row, which MySQL/MariaDB do only with a table copy that blocks writes' : undefined,
     });
 }
 
@@ -539,6 +539,9 @@ function planWarnings(b: Builder, plan: Plan, options: PlanOptions): void {
     if (s.unavoidable && s.blocks.writes && b.facts.bytes >= ONLINE_TOOL_THRESHOLD_BYTES) {
       b.warn('use-online-tool', 'warning', `A step blocks writes for about ${formatSeconds(s.estimate.lockSeconds)} on a ${Math.round(b.facts.bytes / 1024 ** 3)} GiB table. ${b.pg ? 'Schedule a maintenance window.' : 'Use an online schema-change tool (gh-ost, pt-online-schema-change) instead.'}`);
     }
+  }
+  if (!(b.facts.rows >= 0)) {
+    b.warn('rows-unknown', 'warning', 'The table has no row estimate (never analyzed?): the plan assumes it has rows, and the estimates are only as good as the byte size. Run ANALYZE for better figures.');
   }
   const binlog = b.facts.replication?.binlogFormat?.toUpperCase();
   const volatileBackfill = steps.some((s) => s.backfill && defaultVolatility(s.backfill.valueSql, b.target.dialect) !== 'immutable');

@@ -224,7 +224,7 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
         }
       }
       let fails: string | undefined;
-      if (!s.nullable && s.default.kind === 'none' && (rows ?? 0) > 0) fails = 'NOT NULL without a DEFAULT fails on a table with rows (existing rows would be NULL)';
+      if (!s.nullable && s.default.kind === 'none' && rows !== undefined && rows !== 0) fails = 'NOT NULL without a DEFAULT fails on a table with rows (existing rows would be NULL)';
       const constraintScan = Boolean(s.unique || s.check || s.references);
       if (constraintScan) why += '; the inline constraint is checked (or its index built) against every row while the lock is held';
       return { lock: AE, blocks: blocksAll, rewrite, scan: rewrite || constraintScan, why, ...(s.references ? { referencedLock: 'SHARE ROW EXCLUSIVE' as LockLevel } : {}), ...(fails ? { fails } : {}) };
@@ -315,7 +315,7 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       } else {
         best = inplace(true, `${online.reason}; ALGORITHM=INPLACE, LOCK=${online.lock}`, online.lock);
       }
-      if (!op.spec.nullable && op.spec.default.kind === 'none' && (facts?.rows ?? 0) > 0) {
+      if (!op.spec.nullable && op.spec.default.kind === 'none' && facts !== undefined && facts.rows !== 0) {
         best = { ...best, why: `${best.why}; NOT NULL without DEFAULT gives existing rows the type's zero value, and later INSERTs that omit the column fail in strict mode` };
       }
       break;

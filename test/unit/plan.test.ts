@@ -361,3 +361,13 @@ describe('generated columns on MySQL/MariaDB', () => {
     assert.ok(codes(plan('mysql', '8.0.36', 'g int AS (a * 2) VIRTUAL REFERENCES p(id)')).includes('fk-on-virtual'));
   });
 });
+
+describe('tables without a row estimate', () => {
+  it('are treated as having rows (no NOT NULL trap), with a warning', () => {
+    const p = plan('mariadb', '10.11', 'n int NOT NULL', { rows: -1 });
+    assert.equal(sql(p)[0], 'expand: ALTER TABLE `shop`.`users` ADD COLUMN `n` int NULL, ALGORITHM=INSTANT');
+    assert.ok(codes(p).includes('rows-unknown'));
+    assert.match(p.warnings.find((w) => w.code === 'not-null-without-default')!.message, /an unknown number of rows/);
+    assert.ok(planSteps(plan('postgres', '16', 'n bigserial', { rows: -1 }))[0]!.unavoidable);
+  });
+});

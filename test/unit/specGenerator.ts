@@ -88,12 +88,12 @@ export function generateCase(r: () => number): Case {
   }
   if (dialect !== 'postgres' && r() < 0.25) spec.position = r() < 0.5 ? { kind: 'first' } : { kind: 'after', column: pick(r, NAMES) };
   if (r() < 0.15) spec.comment = pick(r, ["it's new", 'back\\slash', 'plain']);
-  const rows = r() < 0.15 ? 0 : Math.floor(10 ** (1 + r() * 8));
+  const rows = r() < 0.15 ? 0 : r() < 0.05 ? -1 : Math.floor(10 ** (1 + r() * 8));
   const facts: TableFacts = {
     table: { schema: pick(r, dialect === 'postgres' ? ['public', 'App Schema'] : ['shop', 'we`ird']), name: pick(r, TABLES) },
     rows,
-    bytes: rows * (50 + Math.floor(r() * 500)),
-    indexBytes: rows * 20,
+    bytes: Math.max(0, rows) * (50 + Math.floor(r() * 500)),
+    indexBytes: Math.max(0, rows) * 20,
     ...(r() < 0.7 ? { primaryKey: r() < 0.8 ? ['id'] : ['tenant id', 'id'] } : {}),
     ...(dialect !== 'postgres' && r() < 0.1 ? { indexes: [{ name: 'ft', columns: ['bio'], unique: false, primary: false, method: 'FULLTEXT' }] } : {}),
     ...(dialect !== 'postgres' && r() < 0.1 ? { rowFormat: 'COMPRESSED' } : {}),
