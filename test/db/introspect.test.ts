@@ -57,6 +57,32 @@ describe('PostgreSQL introspection', () => {
     assert.ok(account.indexes!.some((i) => i.unique && !i.primary && i.columns[0] === 'email'));
   }));
 
+  it('sizes a table that was never analyzed, without waiting behind a queued ALTER', dbTest(async (t) => {
+    const { client, connect } = db.get(t);
+    await client.query('CREATE TABLE public.fresh AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 20000) g');
+    const f = await client.tableFacts({ schema: 'public', name: 'fresh' });
+    assert.ok(f.bytes > 1_000_000, `bytes ${f.bytes}`);
+    // With an ALTER queued behind an open transaction, facts still answer (size unknown rather than a wait).
+    const holder = await connect();
+    const alter = await connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT 1 FROM public.fresh LIMIT 1');
+    await alter.query(`SET lock_timeout = '5s'`);
+    const queued = alter.execute('ALTER TABLE public.fresh ADD COLUMN c int').then(() => 'done', (e: Error) => e.message);
+    try {
+      await sleep(300);
+      const started = performance.now();
+      const during = await client.tableFacts({ schema: 'public', name: 'fresh' });
+      assert.ok(performance.now() - started < 2000, 'tableFacts did not wait for the lock');
+      // 0 (size unknown) unless autovacuum has analyzed the table meanwhile, when pg_class has the figure.
+      assert.ok(during.bytes === 0 || during.bytes > 1_000_000, `bytes ${during.bytes}`);
+      assert.ok(during.lockRisks!.some((r) => /waiting for a lock/.test(r.state)));
+    } finally {
+      await holder.query('ROLLBACK');
+    }
+    assert.equal(await queued, 'done');
+  }));
+
   it('samples the write rate from pg_stat_user_tables', dbTest(async (t) => {
     const { client, connect } = db.get(t);
     await client.query('CREATE TABLE public.busy (id serial PRIMARY KEY, v int)');
@@ -208,5 +234,34 @@ describe('MySQL/MariaDB introspection', () => {
     const [v] = await client.query<{ f: string; b: number }>('SELECT @@binlog_format AS f, @@log_bin AS b');
     assert.equal(r.binlogFormat, Number(v!.b) === 1 ? v!.f : null);
     assert.equal(r.isReplica, false);
+  }));
+});
+
+describe('MySQL/MariaDB write rate', () => {
+  const db = throwawayDatabase('mysql');
+
+  it('samples InnoDB MODIFIED_COUNTER for rows written per second, close to what was written', dbTest(async (t) => {
+    const { client, name, connect } = db.get(t);
+    await client.query('CREATE TABLE busy (id int AUTO_INCREMENT PRIMARY KEY, v int) ENGINE=InnoDB');
+    // 20,000 rows: statistics are recalculated (and the counter reset) only after ~2,000 changes.
+    await client.query('INSERT INTO busy (v) WITH RECURSIVE s (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 200) SELECT a.n FROM s a, s b LIMIT 20000');
+    await client.query('ANALYZE TABLE busy');
+    const writer = await connect();
+    let stop = false;
+    const writing = (async () => { while (!stop) { await writer.query('INSERT INTO busy (v) VALUES (1), (2), (3), (4), (5)'); await sleep(10); } })();
+    try {
+      const count = async () => Number((await client.query<{ n: number }>('SELECT COUNT(*) AS n FROM busy'))[0]!.n);
+      const n0 = await count();
+      const t0 = performance.now();
+      const f = await client.tableFacts({ schema: name, name: 'busy' }, { sampleMs: 1500 });
+      const actual = (await count() - n0) / ((performance.now() - t0) / 1000);
+      const w = f.writesPerSecond ?? 0;
+      assert.ok(w > actual * 0.7 && w < actual * 1.4, `writesPerSecond ${w}, rows actually inserted per second ${actual}`);
+    } finally {
+      stop = true;
+      await writing;
+    }
+    const idle = await client.tableFacts({ schema: name, name: 'busy' }, { sampleMs: 500 });
+    assert.equal(idle.writesPerSecond, 0);
   }));
 });

@@ -102,11 +102,13 @@ export async function tableFacts(db: Queryable, table: TableRef, options: TableF
   const foreignKeysIn = constraintRows.filter((r) => r.contype === 'f' && r.refschema === table.schema && r.refname === table.name).map((r) => fk(r, false));
 
   const primary = indexes.find((i) => i.primary);
+  // relpages is 0 until the first VACUUM/ANALYZE: then ask for the file size, but never wait behind a queued ALTER for it.
+  const bytes = Number(base.relpages) > 0 || reltuples >= 0 ? Number(base.relpages) * blockSize : await sizeWithoutWaiting(db, oid);
   const writesPerSecond = options.sampleMs ? await writeRate(db, oid, options.sampleMs) : undefined;
   return {
     table: { schema: table.schema, name: table.name },
     rows,
-    bytes: Number(base.relpages) * blockSize,
+    bytes,
     indexBytes: Number(base.index_pages) * blockSize,
     columns,
     ...(primary ? { primaryKey: primary.columns } : {}),
@@ -119,6 +121,20 @@ export async function tableFacts(db: Queryable, table: TableRef, options: TableF
     lockRisks: await lockRisks(db, oid, options.longTransactionSeconds ?? 60),
     replication: await replication(db),
   };
+}
+
+/** pg_relation_size opens the table (ACCESS SHARE): under a 100 ms lock timeout, and 0 when it would have to wait. */
+async function sizeWithoutWaiting(db: Queryable, oid: number): Promise<number> {
+  try {
+    await db.query('BEGIN');
+    await db.query(`SET LOCAL lock_timeout = '100ms'`);
+    const [r] = await db.query<{ b: string }>('SELECT pg_relation_size($1::oid::regclass)::bigint AS b', [oid]);
+    await db.query('COMMIT');
+    return Number(r?.b ?? 0);
+  } catch {
+    await db.query('ROLLBACK').catch(() => undefined);
+    return 0;
+  }
 }
 
 async function writeCounter(db: Queryable, oid: number): Promise<{ n: number; t: number }> {
