@@ -12,7 +12,7 @@ import { capabilities, lockTimeoutSql, type Capabilities } from './dialects/inde
 import { checkedExpression, renderColumnDefinition, renderDefault, validateColumn } from './columnSpec';
 import { DEFAULT_CALIBRATION, estimateStep, formatSeconds, keyBytesOf, workKind, type WorkKind } from './impact';
 import { defaultVolatility, impactOf, instantAddProblem, onlineAddProblem, type DdlOperation, type Impact } from './rules';
-import { noopSql, qualifiedTable, quoteIdent, quoteLiteral, utf8Length } from './sql';
+import { noopSql, qualifiedTable, quoteIdent, quoteLiteral, SqlTextError, utf8Length } from './sql';
 import type { BackfillSpec, Calibration, ColumnSpec, Finding, Phase, PhaseKind, Plan, Step, TableFacts, Target } from './types';
 import { standbyReplayFinding } from './replicas';
 
@@ -569,8 +569,15 @@ export function planColumn(spec: ColumnSpec, facts: TableFacts, target: Target, 
   const calibration = options.calibration ?? DEFAULT_CALIBRATION;
   const b = new Builder(spec, facts, target, calibration, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, options.batchSize ?? DEFAULT_BATCH_SIZE);
   for (const f of validateColumn(spec, target, facts)) b.warnings.push(f);
-  if (b.pg) planPostgres(b);
-  else planMysql(b);
+  try {
+    if (b.pg) planPostgres(b);
+    else planMysql(b);
+  } catch (err) {
+    // Text that cannot be written as SQL (an empty name, a default that is not a literal…): no steps, and the reason.
+    if (!(err instanceof SqlTextError)) throw err;
+    b.phases.clear();
+    b.warn('spec-unwritable', 'error', `The column cannot be written as SQL: ${err.message}`);
+  }
   const plan = b.build();
   planWarnings(b, plan, options);
   return deepFreeze(JSON.parse(JSON.stringify({ ...plan, warnings: b.warnings })) as Plan);

@@ -371,3 +371,15 @@ describe('tables without a row estimate', () => {
     assert.ok(planSteps(plan('postgres', '16', 'n bigserial', { rows: -1 }))[0]!.unavoidable);
   });
 });
+
+describe('specs that cannot be written as SQL', () => {
+  it('give a plan without steps and an error finding instead of throwing', () => {
+    const bad = { name: 'x', type: { name: 'int', params: [] }, nullable: true, default: { kind: 'literal' as const, value: '1; DROP TABLE users' } };
+    const p = planColumn(bad, facts('postgres'), { dialect: 'postgres', version: '16' });
+    assert.deepEqual(p.phases, []);
+    assert.match(p.warnings.find((w) => w.code === 'spec-unwritable')!.message, /not a SQL literal/);
+    const empty = planColumn({ ...bad, name: '', default: { kind: 'none' } }, facts('mysql'), { dialect: 'mysql', version: '8.0.36' });
+    assert.deepEqual(empty.phases, []);
+    assert.ok(codes(empty).includes('identifier-empty'));
+  });
+});
