@@ -38,7 +38,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   },
   run: {
     summary: 'Run a plan against a database: lock timeouts, retries, throttled batched backfill, resume.',
-    usage: 'column-wizard run --url URL (--plan plan.json | --table [schema.]name --column "<definition>" [--index] [--unique] [--standbys]) [--yes] [--format text|json] [--allow-remote] [--lock-timeout-ms N] [--statement-timeout-ms N] [--batch-ms N | --batch-size N] [--max-lag SECONDS [--lag-url REPLICA_URL]] [--abandon-previous]',
+    usage: 'column-wizard run --url URL (--plan plan.json | --table [schema.]name --column "<definition>" [--index] [--unique] [--standbys]) [--yes] [--format text|json] [--allow-remote] [--lock-timeout-ms N] [--statement-timeout-ms N] [--batch-ms N | --batch-size N] [--max-lag SECONDS [--lag-url REPLICA_URL]] [--replica-url URL …] [--abandon-previous]',
     run: (argv, io) => import('./cli/run').then((m) => m.run(argv, io)),
   },
   drift: {

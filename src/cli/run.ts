@@ -8,7 +8,8 @@ import type { Io } from '../cli';
 import type { Plan } from '../core/types';
 import { connect, type DatabaseClient } from '../db/client';
 import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
-import { assertRunAllowed, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunProgress } from '../db/run';
+import { assertRunAllowed, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
+import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
 import { numberOption, parse, requireString, UsageError, type Options } from './args';
 import { columnFromArgs, parseTableName, planWithFacts, renderPlanText } from './plan';
 
@@ -29,6 +30,7 @@ export const RUN_OPTIONS: Options = {
   'batch-size': { type: 'string' },
   'max-lag': { type: 'string' },
   'lag-url': { type: 'string' },
+  'replica-url': { type: 'string', multiple: true },
   'abandon-previous': { type: 'boolean' },
 };
 
@@ -100,7 +102,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const maxLag = numberOption(values, 'max-lag');
   const lagUrl = values['lag-url'] as string | undefined;
   if (lagUrl && maxLag === undefined) throw new UsageError('--lag-url needs --max-lag SECONDS');
-  if (maxLag !== undefined && connection.engine === 'mysql' && !lagUrl) throw new UsageError('--max-lag on MySQL/MariaDB needs --lag-url of the replica to read SHOW SLAVE STATUS from');
+  const replicaUrls = (values['replica-url'] as string[] | undefined) ?? [];
+  if (lagUrl && replicaUrls.length) throw new UsageError('give --replica-url (lag, standby checks and the post-run confirmation on each replica) or --lag-url, not both');
+  if (maxLag !== undefined && connection.engine === 'mysql' && !lagUrl && !replicaUrls.length) throw new UsageError('--max-lag on MySQL/MariaDB needs --lag-url of the replica to read SHOW SLAVE STATUS from');
   const batchMs = numberOption(values, 'batch-ms');
   const batchSize = numberOption(values, 'batch-size');
   if (batchMs === 0 || batchSize === 0 || (batchSize !== undefined && !Number.isInteger(batchSize))) throw new UsageError('--batch-ms and --batch-size must be positive (--batch-size a whole number)');
@@ -113,6 +117,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   const client = await connect(connection);
   let lagClient: DatabaseClient | undefined;
+  const replicas: ReplicaTarget[] = [];
   const ac = new AbortController();
   const onSigint = () => {
     io.err('Cancelling after the current batch… (Ctrl-C again to exit at once; the run resumes where it stopped)');
@@ -141,7 +146,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
     }
     let lag: LagThrottle | undefined;
-    if (maxLag !== undefined) {
+    for (const u of replicaUrls) replicas.push({ name: redactUrl(u), client: await connect(u) });
+    if (maxLag !== undefined && !replicas.length) {
       lagClient = await connect(lagUrl ?? url);
       lag = { source: connection.engine === 'postgres' ? postgresReplicationLag(lagClient) : mysqlReplicaLag(lagClient), maxSeconds: maxLag };
     }
@@ -162,13 +168,35 @@ export async function run(argv: string[], io: Io): Promise<number> {
       },
     };
     process.on('SIGINT', onSigint);
-    const outcome = await runPlan(client, plan, options);
+    let confirmations: readonly ColumnConfirmation[] | null = null;
+    let outcome: RunOutcome;
+    if (replicas.length) {
+      const r = await runPlanWithReplicas(client, plan, {
+        ...options, replicas, ...(maxLag !== undefined ? { maxLagSeconds: maxLag } : {}),
+        standbyTransactions: { onBlocked: (s) => io.err(`waiting for ${s.length} standby transaction${s.length === 1 ? '' : 's'} on the table before an ACCESS EXCLUSIVE step: ${s.map((x) => `${x.standby} pid ${x.pid} (${x.ageSeconds} s)`).join(', ')}`) },
+      });
+      outcome = r.outcome;
+      confirmations = r.confirmations;
+    } else {
+      outcome = await runPlan(client, plan, options);
+    }
     if (outcome.status === 'cancelled') {
       if (format === 'json') io.out(JSON.stringify(outcome, null, 2));
       else io.out(`Cancelled run ${outcome.runId} at phase ${outcome.phaseIndex + 1} step ${outcome.stepIndex + 1} (${outcome.rowsDone} rows backfilled). Run the same command again to resume.`);
       return 130;
     }
-    io.out(format === 'json' ? JSON.stringify({ status: 'completed', runId: outcome.runId, report: outcome.report }, null, 2) : formatReport(outcome.report));
+    io.out(format === 'json' ? JSON.stringify({ status: 'completed', runId: outcome.runId, report: outcome.report, ...(confirmations ? { replicas: confirmations } : {}) }, null, 2) : formatReport(outcome.report));
+    const missing = (confirmations ?? []).filter((c) => !c.confirmed);
+    if (format === 'text' && confirmations) {
+      for (const c of confirmations) {
+        io.out(c.confirmed ? `Replica ${c.replica}: has ${plan.column.name} (${c.column?.type}${c.column?.nullable ? '' : ' NOT NULL'}), confirmed after ${c.waitedSeconds.toFixed(1)} s`
+          : `Replica ${c.replica}: NOT confirmed after ${c.waitedSeconds.toFixed(1)} s — ${c.differences.map((d) => d.message).join('; ')}`);
+      }
+    }
+    if (missing.length) {
+      io.err(`column-wizard run: the run completed on the primary, but ${missing.map((c) => c.replica).join(', ')} ${missing.length === 1 ? 'does' : 'do'} not have ${plan.column.name} as the primary defines it yet; check replication there (column-wizard drift).`);
+      return 1;
+    }
     return 0;
   } catch (err) {
     if (!(err instanceof RunFailure)) throw err;
@@ -178,6 +206,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSigint);
     await lagClient?.close();
+    for (const r of replicas) await r.client.close().catch(() => undefined);
     await client.close();
   }
 }

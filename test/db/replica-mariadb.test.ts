@@ -140,6 +140,18 @@ describe('MariaDB replica', { concurrency: false }, () => {
     assert.equal(Number((await p.replica.query<{ n: number }>(`SELECT count(*) AS n FROM ${DB}.throttle_t WHERE score = v * 2`))[0]!.n), 20_000);
   }));
 
+  it('column-wizard run --replica-url: heartbeat throttle on the replica, then confirms the column reached it', dbTest(async (t) => {
+    const p = pair.get(t);
+    await makeTable(p.primary, 'cli_t', 2000);
+    const cli = capture();
+    const code = await main(['run', '--url', p.primaryUrl, '--table', `${DB}.cli_t`, '--column', "flag varchar(10) NOT NULL DEFAULT 'x'", '--yes',
+      '--replica-url', p.replicaUrl, '--max-lag', '5', '--format', 'json'], cli.io);
+    assert.equal(code, 0, cli.err.join('\n'));
+    const out = JSON.parse(cli.out.join('\n')) as { status: string; replicas: { replica: string; confirmed: boolean; column: { type: string; nullable: boolean } }[] };
+    assert.equal(out.status, 'completed');
+    assert.deepEqual(out.replicas.map((r) => [r.replica, r.confirmed, r.column.type, r.column.nullable]), [[`mysql://root@127.0.0.1:3307/${DB}`, true, 'varchar(10)', false]]);
+  }));
+
   it('drift: a change the replica has not applied is a difference; none once applied (library and CLI)', dbTest(async (t) => {
     const p = pair.get(t);
     await makeTable(p.primary, 'drift_t', 10);

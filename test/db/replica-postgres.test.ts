@@ -151,6 +151,19 @@ describe('PostgreSQL streaming standby', { concurrency: false }, () => {
     assert.equal(result.confirmed, true);
   }));
 
+  it('column-wizard run --replica-url: throttles on the standby, then confirms the column reached it', dbTest(async (t) => {
+    const p = pair.get(t);
+    await makeTable(p.primary, 'cli_t', 2000);
+    const cli = capture();
+    const code = await main(['run', '--url', p.primaryUrl, '--table', 'public.cli_t', '--column', "flag text NOT NULL DEFAULT 'x'", '--yes',
+      '--replica-url', p.replicaUrl, '--max-lag', '5'], cli.io);
+    assert.equal(code, 0, cli.err.join('\n'));
+    assert.match(cli.out.join('\n'), /Replica postgres:\/\/postgres@127\.0\.0\.1:5433\/cw_replica_test: has flag \(text NOT NULL\), confirmed after \d+\.\d s/);
+    const usage = capture();
+    assert.equal(await main(['run', '--url', p.primaryUrl, '--table', 'cli_t', '--column', 'x int', '--yes', '--replica-url', p.replicaUrl, '--lag-url', p.replicaUrl, '--max-lag', '1'], usage.io), 2);
+    assert.match(usage.err.join('\n'), /--replica-url .* or --lag-url, not both/);
+  }));
+
   it('plan and explain warn that ACCESS EXCLUSIVE steps are replayed on the standby (seen through pg_stat_replication)', dbTest(async (t) => {
     const p = pair.get(t);
     await makeTable(p.primary, 'warn_t', 10);

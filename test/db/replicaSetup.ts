@@ -43,8 +43,9 @@ async function sh(cmd: string, args: readonly string[], timeoutMs = 60_000): Pro
     const { stdout } = await execFile(cmd, [...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
     return stdout;
   } catch (err) {
-    const e = err as Error & { stderr?: string };
-    throw new Error(`${cmd} ${args.join(' ')} failed: ${(e.stderr ?? '').trim() || e.message}`);
+    const e = err as Error & { stderr?: string; stdout?: string };
+    const output = `${e.stderr ?? ''}\n${e.stdout ?? ''}`.trim().split('\n').slice(-15).join('\n');
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${e.message.split('\n')[0]}${output ? `\n${output}` : ''}`);
   }
 }
 
@@ -217,8 +218,15 @@ async function buildMariadb(): Promise<{ primaryUrl: string; replicaUrl: string;
       chownSync(dir, uid, gid);
       chownSync(`${dir}/my.cnf`, uid, gid);
     }
-    await Promise.all(Object.values(dirs).map((dir) =>
+    // Settle both before looking at the results: a teardown must not race a still-running install.
+    const installs = await Promise.allSettled(Object.values(dirs).map((dir) =>
       sh('mariadb-install-db', [`--defaults-file=${dir}/my.cnf`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'], 120_000)));
+    for (const r of installs) {
+      if (r.status === 'rejected') {
+        const log = Object.values(dirs).map((d) => { try { return readFileSync(`${d}/error.log`, 'utf8').split('\n').slice(-10).join('\n'); } catch { return ''; } }).join('\n');
+        throw new Error(`${(r.reason as Error).message}${log.trim() ? `\nerror.log:\n${log}` : ''}`);
+      }
+    }
     for (const dir of Object.values(dirs)) {
       // Its own defaults file: otherwise it would read /etc/mysql (server_id 1, port 3306) — servers.md §A.3.
       const child = spawn('/usr/sbin/mariadbd', [`--defaults-file=${dir}/my.cnf`, '--user=mysql'], { detached: true, stdio: 'ignore' });
