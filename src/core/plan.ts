@@ -567,20 +567,32 @@ function deepFreeze<T>(value: T): T {
 /** Turns a column into a phased plan for the target server; frozen, JSON-serializable. */
 export function planColumn(spec: ColumnSpec, facts: TableFacts, target: Target, options: PlanOptions = {}): Plan {
   const calibration = options.calibration ?? DEFAULT_CALIBRATION;
-  const b = new Builder(spec, facts, target, calibration, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, options.batchSize ?? DEFAULT_BATCH_SIZE);
-  for (const f of validateColumn(spec, target, facts)) b.warnings.push(f);
+  const findings = validateColumn(spec, target, facts);
+  let plan: Plan;
+  let warnings: Finding[];
   try {
+    const b = new Builder(spec, facts, target, calibration, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, options.batchSize ?? DEFAULT_BATCH_SIZE);
+    b.warnings.push(...findings);
     if (b.pg) planPostgres(b);
     else planMysql(b);
+    plan = b.build();
+    planWarnings(b, plan, options);
+    warnings = b.warnings;
   } catch (err) {
     // Text that cannot be written as SQL (an empty name, a default that is not a literal…): no steps, and the reason.
     if (!(err instanceof SqlTextError)) throw err;
-    b.phases.clear();
-    b.warn('spec-unwritable', 'error', `The column cannot be written as SQL: ${err.message}`);
+    warnings = [...findings, { code: 'spec-unwritable', severity: 'error', message: `The column cannot be written as SQL: ${err.message}` }];
+    plan = {
+      dialect: target.dialect,
+      serverVersion: target.version,
+      table: { schema: facts.table.schema, name: facts.table.name, rows: facts.rows, bytes: facts.bytes },
+      column: spec,
+      phases: [],
+      warnings,
+      rollout: [],
+    };
   }
-  const plan = b.build();
-  planWarnings(b, plan, options);
-  return deepFreeze(JSON.parse(JSON.stringify({ ...plan, warnings: b.warnings })) as Plan);
+  return deepFreeze(JSON.parse(JSON.stringify({ ...plan, warnings })) as Plan);
 }
 
 /** Steps of a plan in execution order. */
