@@ -3,7 +3,7 @@
  * `runInTransaction:false` where needed, rollbacks, and an `include` appended to the master changelog.
  */
 import { dirname, joinPath, relativePath, result } from '../common';
-import { planUnits, sqlLines, type Unit } from '../units';
+import { planUnits, sqlLines, type Statement, type Unit } from '../units';
 import { nextVersions, orderProblem } from '../version';
 import { WriterError, type FileEdit, type MigrationWriter, type WriterContext } from '../types';
 
@@ -19,22 +19,30 @@ function formatOf(path: string | undefined): Format | undefined {
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const sqlText = (u: Unit, down: boolean) => sqlLines(down ? u.down : u.up).join('\n');
+/** Liquibase splits `<sql>` on `;` at line ends; a statement with semicolons inside (a DO block) must not be split. */
+const hasInnerSemicolon = (s: Statement) => /;\s*\n/.test(s.sql);
 
 function formattedSql(units: Unit[], id: (u: Unit) => string, author: string): string {
   const out = ['--liquibase formatted sql'];
   for (const u of units) {
-    out.push('', `--changeset ${author}:${id(u)}${u.nonTransactional ? ' runInTransaction:false' : ''}`, `--comment: ${u.title.replace(/\n/g, ' ')}`, sqlText(u, false));
+    const attrs = `${u.nonTransactional ? ' runInTransaction:false' : ''}${[...u.up, ...u.down].some(hasInnerSemicolon) ? ' splitStatements:false' : ''}`;
+    out.push('', `--changeset ${author}:${id(u)}${attrs}`, `--comment: ${u.title.replace(/\n/g, ' ')}`, sqlText(u, false));
     for (const line of u.down.length ? sqlText(u, true).split('\n') : []) out.push(`--rollback ${line}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** One `sql` change per statement, so only a statement that needs it turns splitting off. */
+function xmlChanges(stmts: readonly Statement[], indent: string): string[] {
+  return stmts.map((s) => `${indent}<sql${hasInnerSemicolon(s) ? ' splitStatements="false"' : ''}>${xml(sqlLines([s]).join('\n'))}</sql>`);
 }
 
 function xmlChangelog(units: Unit[], id: (u: Unit) => string, author: string): string {
   const sets = units.map((u) => [
     `  <changeSet id="${xml(id(u))}" author="${xml(author)}"${u.nonTransactional ? ' runInTransaction="false"' : ''}>`,
     `    <comment>${xml(u.title)}</comment>`,
-    `    <sql>${xml(sqlText(u, false))}</sql>`,
-    ...(u.down.length ? [`    <rollback>`, `      <sql>${xml(sqlText(u, true))}</sql>`, `    </rollback>`] : []),
+    ...xmlChanges(u.up, '    '),
+    ...(u.down.length ? ['    <rollback>', ...xmlChanges(u.down, '      '), '    </rollback>'] : []),
     '  </changeSet>',
   ].join('\n'));
   return [
@@ -49,9 +57,14 @@ function xmlChangelog(units: Unit[], id: (u: Unit) => string, author: string): s
   ].join('\n');
 }
 
-/** YAML: scalars as JSON strings (valid YAML), SQL as literal blocks. */
+/** YAML: scalars as JSON strings (valid YAML), SQL as literal blocks, one `sql` change per statement. */
 function yamlChangelog(units: Unit[], id: (u: Unit) => string, author: string): string {
   const block = (text: string, indent: string) => `|-\n${text.split('\n').map((l) => indent + l).join('\n')}`;
+  const changes = (stmts: readonly Statement[]) => stmts.flatMap((s) => [
+    '        - sql:',
+    ...(hasInnerSemicolon(s) ? ['            splitStatements: false'] : []),
+    `            sql: ${block(sqlLines([s]).join('\n'), '              ')}`,
+  ]);
   const out = ['databaseChangeLog:'];
   for (const u of units) {
     out.push(
@@ -61,10 +74,9 @@ function yamlChangelog(units: Unit[], id: (u: Unit) => string, author: string): 
       ...(u.nonTransactional ? ['      runInTransaction: false'] : []),
       `      comment: ${JSON.stringify(u.title)}`,
       '      changes:',
-      '        - sql:',
-      `            sql: ${block(sqlText(u, false), '              ')}`,
+      ...changes(u.up),
     );
-    if (u.down.length) out.push('      rollback:', '        - sql:', `            sql: ${block(sqlText(u, true), '              ')}`);
+    if (u.down.length) out.push('      rollback:', ...changes(u.down));
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,0 +1,61 @@
+/**
+ * Liquibase cannot run here (Java): its XML and YAML changelogs are parsed back with real parsers and checked against
+ * the plan, statement for statement, with runInTransaction only where the plan needs it and the master's include.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { XMLParser } from 'fast-xml-parser';
+import { parse as parseYaml } from 'yaml';
+import { WRITERS } from '../../../src/core/migrations';
+import { planUnits } from '../../../src/core/migrations/units';
+import { NOW, pgFull } from './plans';
+
+const plan = pgFull();
+const units = planUnits(plan, 'add_users_nickname');
+const expected = units.map((u) => ({ id: `20260901120000-${u.slug}`, noTx: u.nonTransactional, up: u.up.map((s) => s.sql), down: u.down.map((s) => s.sql) }));
+/** A change's SQL without the comment lines the writer puts before a statement and without the final semicolon. */
+const bareSql = (text: string) => text.replace(/^(--[^\n]*\n)+/, '').replace(/;\s*$/, '').trim();
+
+function write(format: 'xml' | 'yaml', master: string, masterText: string) {
+  return WRITERS.liquibase.write(plan, {
+    dir: 'db/changelog/changes', existing: [], now: NOW, name: 'add_users_nickname',
+    contents: { [master]: masterText }, versionScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
+    options: { liquibaseMaster: master, liquibaseFormat: format },
+  });
+}
+
+describe('Liquibase changelogs parse back to the plan', () => {
+  it('YAML: one changeSet per unit, sql and rollback statement for statement, include appended to the master', () => {
+    const r = write('yaml', 'db/changelog/db.changelog-master.yaml', 'databaseChangeLog:\n  - include:\n      file: changes/init.yaml\n      relativeToChangelogFile: true\n');
+    type Change = { sql: { sql: string; splitStatements?: boolean } };
+    const doc = parseYaml(r.files[0]!.content) as { databaseChangeLog: { changeSet: { id: string; runInTransaction?: boolean; changes: Change[]; rollback?: Change[] } }[] };
+    const sets = doc.databaseChangeLog.map((e) => e.changeSet);
+    assert.deepEqual(sets.map((s) => ({
+      id: s.id,
+      noTx: s.runInTransaction === false,
+      up: s.changes.map((c) => bareSql(c.sql.sql)),
+      down: (s.rollback ?? []).map((c) => bareSql(c.sql.sql)),
+    })), expected);
+    const changes = sets.flatMap((s) => [...s.changes, ...(s.rollback ?? [])]);
+    assert.deepEqual(changes.filter((c) => c.sql.splitStatements === false).map((c) => bareSql(c.sql.sql).slice(0, 7)), ['DO $cw$'], 'only the DO block is not split');
+    const master = parseYaml(r.edits[0]!.after) as { databaseChangeLog: { include: { file: string; relativeToChangelogFile: boolean } }[] };
+    assert.deepEqual(master.databaseChangeLog.map((e) => e.include.file), ['changes/init.yaml', `changes/${r.files[0]!.path.split('/').pop()}`]);
+  });
+
+  it('XML: the same, with runInTransaction="false" attributes and an <include> before </databaseChangeLog>', () => {
+    const r = write('xml', 'db/changelog/db.changelog-master.xml', '<?xml version="1.0" encoding="UTF-8"?>\n<databaseChangeLog>\n    <include file="changes/init.xml" relativeToChangelogFile="true"/>\n</databaseChangeLog>\n');
+    const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', textNodeName: '#text', alwaysCreateTextNode: true, isArray: (name) => ['changeSet', 'include', 'sql'].includes(name) });
+    type Sql = { '#text': string; '@splitStatements'?: string };
+    const doc = parser.parse(r.files[0]!.content) as { databaseChangeLog: { changeSet: { '@id': string; '@runInTransaction'?: string; sql: Sql[]; rollback?: { sql: Sql[] } }[] } };
+    assert.deepEqual(doc.databaseChangeLog.changeSet.map((s) => ({
+      id: s['@id'],
+      noTx: s['@runInTransaction'] === 'false',
+      up: s.sql.map((x) => bareSql(x['#text'])),
+      down: (s.rollback?.sql ?? []).map((x) => bareSql(x['#text'])),
+    })), expected);
+    const all = doc.databaseChangeLog.changeSet.flatMap((s) => [...s.sql, ...(s.rollback?.sql ?? [])]);
+    assert.deepEqual(all.filter((x) => x['@splitStatements'] === 'false').map((x) => bareSql(x['#text']).slice(0, 7)), ['DO $cw$']);
+    const master = parser.parse(r.edits[0]!.after) as { databaseChangeLog: { include: { '@file': string }[] } };
+    assert.deepEqual(master.databaseChangeLog.include.map((i) => i['@file']), ['changes/init.xml', `changes/${r.files[0]!.path.split('/').pop()}`]);
+  });
+});
