@@ -5,7 +5,8 @@
  */
 import type * as vscode from 'vscode';
 import { factsLookup, guessEngine } from '../../core/lint/preview';
-import type { TableFacts, Target } from '../../core/types';
+import type { ColumnSpec, TableFacts, Target } from '../../core/types';
+import { specToDraft } from './draft';
 import type { NameRef } from '../../core/lint/model';
 import { compare, type Prediction } from '../../db/verify';
 import type { Connections } from '../connections/manager';
@@ -33,8 +34,18 @@ export function boundProfile(profiles: readonly ConnectionProfile[], last: strin
 export class ConnectionLintSource implements LintTargetSource {
   private readonly cache = new Map<string, Entry>();
 
-  constructor(private readonly connections: Connections, private readonly state: vscode.Memento, private readonly log: Log) {
+  constructor(private readonly connections: Connections, private readonly state: vscode.Memento, private readonly log: Log, private readonly extension?: vscode.ExtensionContext) {
     connections.onDidChange(() => this.cache.clear());
+  }
+
+  /** Open the Add Column wizard on the bound connection, prefilled with the statement's column; false when none fits. */
+  async openWizard(document: vscode.TextDocument, table: NameRef, spec: ColumnSpec): Promise<boolean> {
+    const profile = boundProfile(this.connections.list(), this.state.get<string>(LAST_CONNECTION), guessEngine(document.getText()));
+    if (!profile || !this.extension) return false;
+    const { WizardPanel } = await import('../wizard/panel');
+    const schema = table.schema ?? (profile.dialect === 'postgres' ? 'public' : profile.database);
+    WizardPanel.show({ extension: this.extension, connections: this.connections, log: this.log }, profile, { schema, name: table.name }, specToDraft(spec));
+    return true;
   }
 
   targetFor(document: vscode.TextDocument): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined } | undefined> {

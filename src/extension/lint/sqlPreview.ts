@@ -10,12 +10,14 @@ import { loadParsers, type Parsers } from '../../core/lint/parsers';
 import { addColumnOf, guessEngine, hoverMarkdown, isMigrationSqlPath, lensTitle, phasedSql, statementAt, unknownSizeFacts } from '../../core/lint/preview';
 import { isMigrationTool, type MigrationTool } from '../../core/migrations/types';
 import { planColumn } from '../../core/plan';
-import type { Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from '../../core/types';
+import type { ColumnSpec, Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from '../../core/types';
 import type { Log } from '../log';
 
 /** Where the server version and table sizes come from when a connection is bound (wired by the connections feature). */
 export interface LintTargetSource {
   targetFor(document: vscode.TextDocument): Promise<{ readonly target: Target; readonly facts?: (t: NameRef) => TableFacts | undefined } | undefined>;
+  /** Open the wizard prefilled with this column on the bound connection; false when no connection fits. */
+  openWizard?(document: vscode.TextDocument, table: NameRef, spec: ColumnSpec): Promise<boolean>;
   /** Probe the statement on the bound server and compare with the claim (undefined: no connection fits). */
   verify?(document: vscode.TextDocument, table: NameRef, sql: string, claim: { lock: LockLevel; rewrite: boolean; algorithm?: MysqlAlgorithm }): Promise<{ profile: string; agrees: boolean; differences: string[] } | undefined>;
 }
@@ -291,6 +293,9 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       void vscode.window.showInformationMessage('Column Wizard: "Preview Plan" works on a statement that adds one column (ALTER TABLE … ADD COLUMN …).');
       return;
     }
+    // With a connection that fits the file: the wizard, prefilled. Without: the plan as SQL beside the file.
+    const table = s!.parsed.table!;
+    if (await this.source?.openWizard?.(doc, table, add.spec)) return;
     const facts = linted.facts?.(add.table) ?? unknownSizeFacts(add.table);
     const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs() });
     const preview = await vscode.workspace.openTextDocument({ language: 'sql', content: phasedSql(plan, linted.facts !== undefined) });
