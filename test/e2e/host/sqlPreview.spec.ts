@@ -59,6 +59,23 @@ describe('SQL preview of migration files', () => {
     assert.match(text, /volatile DEFAULT is evaluated for every existing row/);
   });
 
+  it('"Preview plan" (no connection) opens the planner\'s phases beside the file', async () => {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const preview = lenses.find((l) => l.command?.title === 'Preview plan');
+    assert.ok(preview?.command);
+    await vscode.commands.executeCommand(preview.command.command, ...(preview.command.arguments ?? []));
+    const shown = await until('the preview editor', () => {
+      const e = vscode.window.visibleTextEditors.find((x) => x.document.isUntitled && x.document.getText().startsWith('-- Column Wizard: token on accounts'));
+      return e?.document;
+    });
+    assert.equal(shown.languageId, 'sql');
+    assert.match(shown.getText(), /ALTER TABLE "accounts" ADD COLUMN "token" uuid;/);
+    assert.match(shown.getText(), /Phase 2 \(backfill\)/);
+    await vscode.window.showTextDocument(shown);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  });
+
   it('"Rewrite as safe phases" replaces the statement with phases that no longer rewrite the table', async () => {
     const range = new vscode.Range(2, 0, 2, 10);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range);
