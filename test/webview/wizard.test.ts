@@ -321,4 +321,31 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.equal(await h.page.locator('#f-type').evaluate((e) => (e as unknown as Control).value), 'date');
     await h.page.close();
   });
+
+  it('keeps the old plan in place, dimmed, while the next one is computed (no layout jump)', async () => {
+    const h = await openWizard(browser, base);
+    await ready(h);
+    await typeInto(h.page, 'f-name', 'steady');
+    await typeInto(h.page, 'f-type', 'text');
+    await planSettled(h.page, /^1 phase · 1 step/);
+    const before = await h.page.locator('#plan').boundingBox();
+    const formBefore = await h.page.locator('#f-check').boundingBox();
+    // One keystroke starts a refresh; until the answer arrives the plan stays, marked busy. Typed and measured in the
+    // same turn of the page's event loop, so the answer cannot have arrived in between.
+    const during = await h.page.evaluate(`(() => {
+      const input = document.querySelector('#f-name').shadowRoot.querySelector('input');
+      input.value += 's';
+      input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, data: 's', inputType: 'insertText' }));
+      const plan = document.getElementById('plan');
+      const r = plan.getBoundingClientRect();
+      return { busy: plan.getAttribute('aria-busy'), kept: document.querySelectorAll('#plan.refreshing #plan-summary').length, x: r.x, y: r.y, width: r.width, height: r.height };
+    })()`) as { busy: string; kept: number; x: number; y: number; width: number; height: number };
+    assert.equal(during.busy, 'true');
+    assert.equal(during.kept, 1, 'the previous plan is still on screen');
+    assert.deepEqual({ x: during.x, y: during.y, width: during.width, height: during.height }, before);
+    await planSettled(h.page, /^1 phase · 1 step/);
+    assert.match(await h.page.locator('.step .sql:not(.lock-timeout)').first().textContent() ?? '', /"steadys"/);
+    assert.deepEqual(await h.page.locator('#f-check').boundingBox(), formBefore, 'the form did not move');
+    await h.page.close();
+  });
 });
