@@ -8,7 +8,7 @@ import type { Io } from '../cli';
 import type { Plan } from '../core/types';
 import { connect, type DatabaseClient } from '../db/client';
 import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
-import { assertRunAllowed, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
+import { assertRunAllowed, findResumableRun, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
 import { numberOption, parse, requireString, UsageError, type Options } from './args';
 import { columnFromArgs, parseTableName, planWithFacts, renderPlanText } from './plan';
@@ -55,11 +55,21 @@ export function parsePlanJson(text: string, source: string): Plan {
   return { warnings: [], rollout: [], ...p } as Plan;
 }
 
-async function planLive(client: DatabaseClient, values: Record<string, unknown>): Promise<Plan> {
+async function planLive(client: DatabaseClient, values: Record<string, unknown>, io: Io): Promise<Plan> {
   const info = await client.serverInfo();
   const table = parseTableName(requireString(values, 'table'), info.dialect);
   const spec = columnFromArgs(requireString(values, 'column'), info.dialect, { index: values.index === true, unique: values.unique === true });
   const resolved = table.schema ? table : { ...table, schema: String((await client.query<{ s: string }>(info.dialect === 'postgres' ? 'SELECT current_schema() AS s' : 'SELECT DATABASE() AS s'))[0]?.s ?? '') };
+  // An interrupted run resumes with the plan it started with: planning again would see the half-applied change.
+  const resumable = values['abandon-previous'] === true ? null : await findResumableRun(client, resolved, spec.name);
+  if (resumable) {
+    if (JSON.stringify(resumable.plan.column) !== JSON.stringify(spec)) {
+      throw new UsageError(`an unfinished run ${resumable.state.runId} on ${resolved.schema}.${resolved.name}.${spec.name} was started with a different column definition; ` +
+        'run it again with that definition to resume it, or add --abandon-previous after checking what it applied');
+    }
+    io.err(`Resuming run ${resumable.state.runId} with the plan it started with.`);
+    return resumable.plan;
+  }
   const facts = await client.tableFacts(resolved);
   const lockTimeoutMs = numberOption(values, 'lock-timeout-ms');
   return planWithFacts(spec, facts, { dialect: info.dialect, version: info.version }, { ...(lockTimeoutMs ? { lockTimeoutMs } : {}), standbys: values.standbys === true });
@@ -125,7 +135,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     process.removeListener('SIGINT', onSigint);
   };
   try {
-    const plan = filePlan ?? (await planLive(client, values));
+    const plan = filePlan ?? (await planLive(client, values, io));
     const errors = plan.warnings.filter((w) => w.severity === 'error');
     if (errors.length) {
       io.err(`column-wizard run: the plan has errors; nothing was run:\n${errors.map((e) => `  ${e.code}: ${e.message}`).join('\n')}`);

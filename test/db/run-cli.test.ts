@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { main } from '../../src/cli';
+import { parseColumnDefinition } from '../../src/core/columnSpec';
+import { planColumn } from '../../src/core/plan';
+import { RunFailure, runPlan } from '../../src/db/run';
 import { dbTest, throwawayDatabase } from './helpers';
 import { q, schemaOf, seedTable } from './run-helpers';
 
@@ -66,6 +69,31 @@ for (const engine of ['postgres', 'mysql'] as const) {
       const [row] = await d.client.query<{ n: number | string }>(`SELECT count(DISTINCT c) AS n FROM ${q(engine, schema)}.${q(engine, 'fromfile')}`);
       assert.equal(Number(row!.n), 800);
     }));
+
+    if (engine === 'postgres') {
+      test('after a failure part-way, the same --table/--column command resumes with the saved plan instead of planning again', dbTest(async (t) => {
+        const d = db.get(t);
+        await seedTable(d.client, engine, 'public', 'halfway', 300);
+        await d.client.query('CREATE TABLE "public"."other_t" (id int)');
+        const spec = { ...parseColumnDefinition('c int NOT NULL DEFAULT 5', 'postgres'), index: true };
+        const info = await d.client.serverInfo();
+        const p = planColumn(spec, await d.client.tableFacts({ schema: 'public', name: 'halfway' }), { dialect: 'postgres', version: info.version });
+        // An old snapshot makes the concurrent index build time out after the column was added.
+        const holder = await d.connect();
+        await holder.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+        await holder.query('SELECT count(*) FROM "public"."other_t"');
+        await assert.rejects(runPlan(await d.connect(), p, { lockTimeoutMs: 100, retry: { maxAttempts: 1 } }), (err: unknown) => err instanceof RunFailure && err.kind === 'lock-timeout');
+        await holder.query('COMMIT');
+        const ran = capture();
+        const code = await main(['run', '--url', d.url, '--table', 'public.halfway', '--column', 'c int NOT NULL DEFAULT 5', '--index', '--yes'], ran.io);
+        assert.equal(code, 0, ran.err.join('\n'));
+        assert.match(ran.err.join('\n'), /Resuming run cw_\S+ with the plan it started with/);
+        assert.match(ran.out.join('\n'), /completed on public\.halfway \(postgres\), resumed/);
+        assert.match(ran.out.join('\n'), /Index halfway_c_idx \(c\): valid/);
+        const other = capture();
+        assert.equal(await main(['run', '--url', d.url, '--table', 'public.halfway', '--column', 'c int NOT NULL DEFAULT 6', '--yes'], other.io), 1, 'a completed run is not resumed; the new plan meets the existing column');
+      }));
+    }
 
     test('a lock-timeout failure exits 1 with the blockers in JSON', dbTest(async (t) => {
       const d = db.get(t);

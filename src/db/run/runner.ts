@@ -2,7 +2,7 @@
  * The runner: executes a Plan phase by phase on a local database with lock timeouts and retries, a keyset-batched
  * backfill, a migration lock, and state saved after every step and batch so an interrupted run resumes.
  */
-import type { LockRisk, Plan, Step } from '../../core/types';
+import type { LockRisk, Plan, Step, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { runBackfill } from './backfill';
 import { currentSchema, engineOf, ident, sessionId, setLockTimeout, setStatementTimeout, type Engine } from './dialect';
@@ -109,6 +109,20 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
   } finally {
     await releaseMigrationLock(client, table).catch(() => undefined);
   }
+}
+
+/**
+ * The unfinished run on a column and the plan it was started with. Resume with that plan: planning again from the
+ * live table would see the half-applied change (the column already there) and plan something else.
+ */
+export async function findResumableRun(client: DatabaseClient, table: TableRef, column: string): Promise<{ state: RunState; plan: Plan } | null> {
+  const schema = table.schema || (await currentSchema(client));
+  const store = new RunStore(client, schema);
+  if (!(await store.exists())) return null;
+  const state = await store.findUnfinished({ schema, name: table.name }, column);
+  if (!state) return null;
+  const plan = await store.plan(state.runId);
+  return plan ? { state, plan } : null;
 }
 
 class RunContext {

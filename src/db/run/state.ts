@@ -149,6 +149,12 @@ export class RunStore {
     return rows[0] ? toState(rows[0]) : null;
   }
 
+  /** The plan a run was started with, as saved. */
+  async plan(runId: string): Promise<Plan | null> {
+    const rows = await this.client.query<{ plan: string }>(`SELECT plan FROM ${this.table} WHERE run_id = ${this.p(1)}`, [runId]);
+    return rows[0] ? (JSON.parse(rows[0].plan) as Plan) : null;
+  }
+
   async list(): Promise<RunState[]> {
     const rows = await this.client.query<Row>(`SELECT ${COLUMNS} FROM ${this.table} ORDER BY started_at`);
     return rows.map(toState);
