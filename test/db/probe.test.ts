@@ -82,3 +82,36 @@ describe('MySQL/MariaDB probe', () => {
     assert.deepEqual(await client.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_cw\\_%'", [name]), []);
   }));
 });
+
+describe('PostgreSQL probe without the CREATE privilege', () => {
+  const db = throwawayDatabase('postgres');
+
+  it('uses a temporary copy, and says why CONCURRENTLY cannot be probed', dbTest(async (t) => {
+    const { client, url } = db.get(t);
+    const role = `cw_probe_role_${Math.random().toString(16).slice(2, 8)}`;
+    await client.query('CREATE TABLE public.items (id int PRIMARY KEY, name text)');
+    await client.query(`CREATE ROLE ${role} LOGIN`);
+    await client.query(`GRANT SELECT ON public.items TO ${role}`);
+    try {
+      const u = new URL(url);
+      u.username = role;
+      const { connect } = await import('../../src/db/client');
+      const limited = await connect(u.toString());
+      try {
+        assert.deepEqual(await limited.query(`SELECT has_database_privilege(current_database(), 'CREATE') AS ok`), [{ ok: false }]);
+        const add = await limited.probe({ schema: 'public', name: 'items' }, 'ALTER TABLE items ADD COLUMN c timestamptz DEFAULT clock_timestamp()');
+        assert.deepEqual([add.error, add.lock, add.rewrite], [undefined, 'ACCESS EXCLUSIVE', true]);
+        assert.match(add.sql, /"pg_temp"\."cw_probe_/);
+        const idx = await limited.probe({ schema: 'public', name: 'items' }, 'CREATE INDEX items_name ON items (name)');
+        assert.deepEqual([idx.error, idx.lock], [undefined, 'SHARE']);
+        const cic = await limited.probe({ schema: 'public', name: 'items' }, 'CREATE INDEX CONCURRENTLY items_name ON items (name)');
+        assert.match(cic.error ?? '', /needs the CREATE privilege on the database/);
+      } finally {
+        await limited.close();
+      }
+    } finally {
+      await client.query(`DROP OWNED BY ${role}`);
+      await client.query(`DROP ROLE ${role}`);
+    }
+  }));
+});

@@ -31,20 +31,30 @@ export function isConcurrent(sql: string): boolean {
 }
 
 export async function probe(db: ProbeSession, table: TableRef, sql: string, setup: readonly string[] = []): Promise<ProbeResult> {
-  const schema = `cw_probe_${randomBytes(5).toString('hex')}`;
-  const shadow: TableRef = { schema, name: table.name };
+  // A private schema needs CREATE on the database; without it the copy is a temporary table (TEMP is granted to PUBLIC).
+  const [{ ok: canCreate } = { ok: false }] = await db.query<{ ok: boolean }>(`SELECT has_database_privilege(current_database(), 'CREATE') AS ok`);
+  const tag = randomBytes(5).toString('hex');
+  const schema = canCreate ? `cw_probe_${tag}` : 'pg_temp';
+  const shadow: TableRef = { schema, name: canCreate ? table.name : `cw_probe_${tag}` };
   const [{ current_schema: defaultSchema } = { current_schema: 'public' }] = await db.query<{ current_schema: string }>('SELECT current_schema()');
   const target = retarget(sql, 'postgres', table, pgTable(shadow), defaultSchema);
   if (target.replaced === 0) {
     return failed(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);
   }
   await tableOid(db, table); // a clear "does not exist" before anything is created
+  if (!canCreate && isConcurrent(sql)) {
+    return failed(target.sql, 'Probing CREATE INDEX CONCURRENTLY needs the CREATE privilege on the database: the copy must be visible to a second session, and a temporary table is not (on one, CONCURRENTLY is ignored).');
+  }
   try {
     await db.query('BEGIN');
     try {
       await db.query(PROBE_LOCK_TIMEOUT);
-      await db.query(`CREATE SCHEMA ${pgIdent(schema)}`);
-      await db.query(`CREATE TABLE ${pgTable(shadow)} (LIKE ${pgTable(table)} INCLUDING ALL)`);
+      if (canCreate) {
+        await db.query(`CREATE SCHEMA ${pgIdent(schema)}`);
+        await db.query(`CREATE TABLE ${pgTable(shadow)} (LIKE ${pgTable(table)} INCLUDING ALL)`);
+      } else {
+        await db.query(`CREATE TEMP TABLE ${pgIdent(shadow.name)} (LIKE ${pgTable(table)} INCLUDING ALL)`);
+      }
       if (/\bVALIDATE\s+CONSTRAINT\b/i.test(sql)) await copyForeignKeys(db, table, shadow);
       await db.query('COMMIT');
     } catch (err) {
@@ -61,7 +71,7 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
     }
     return isConcurrent(sql) ? await probeConcurrent(db, shadow, target.sql) : await probeInTransaction(db, shadow, target.sql);
   } finally {
-    await db.query(`DROP SCHEMA IF EXISTS ${pgIdent(schema)} CASCADE`).catch(() => undefined);
+    await db.query(canCreate ? `DROP SCHEMA IF EXISTS ${pgIdent(schema)} CASCADE` : `DROP TABLE IF EXISTS ${pgTable(shadow)}`).catch(() => undefined);
   }
 }
 
@@ -77,6 +87,13 @@ async function copyForeignKeys(db: Queryable, table: TableRef, shadow: TableRef)
   }
 }
 
+/** The shadow's oid by its qualified name (works for `pg_temp`, whose real schema is pg_temp_N). */
+async function shadowOid(db: Queryable, shadow: TableRef): Promise<number> {
+  const [r] = await db.query<{ oid: number | null }>('SELECT to_regclass($1)::oid::int AS oid', [pgTable(shadow)]);
+  if (!r?.oid) throw new Error(`the probe's copy ${pgTable(shadow)} is missing`);
+  return r.oid;
+}
+
 async function relfilenode(db: Queryable, oid: number): Promise<string> {
   const [r] = await db.query<{ f: string }>('SELECT relfilenode::text AS f FROM pg_class WHERE oid = $1', [oid]);
   return r?.f ?? '';
@@ -86,7 +103,7 @@ async function probeInTransaction(db: Queryable, shadow: TableRef, sql: string):
   await db.query('BEGIN');
   try {
     await db.query(PROBE_LOCK_TIMEOUT);
-    const oid = await tableOid(db, shadow);
+    const oid = await shadowOid(db, shadow);
     const before = await relfilenode(db, oid);
     try {
       await db.query(sql);
@@ -103,7 +120,7 @@ async function probeInTransaction(db: Queryable, shadow: TableRef, sql: string):
 }
 
 async function probeConcurrent(db: ProbeSession, shadow: TableRef, sql: string): Promise<ProbeResult> {
-  const oid = await tableOid(db, shadow);
+  const oid = await shadowOid(db, shadow);
   const before = await relfilenode(db, oid);
   const [{ pid } = { pid: 0 }] = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   const peer = await db.openPeer();
