@@ -93,7 +93,7 @@ function yesNo(b: boolean): string {
 export function renderPlanText(plan: Plan): string {
   const lines: string[] = [];
   const t = plan.table;
-  lines.push(`Plan: add column ${plan.column.name} to ${t.schema ? `${t.schema}.` : ''}${t.name} on ${plan.dialect} ${plan.serverVersion} (${t.rows} rows, ${t.bytes} bytes)`);
+  lines.push(`Plan: add column ${plan.column.name} to ${t.schema ? `${t.schema}.` : ''}${t.name} on ${plan.dialect} ${plan.serverVersion} (${t.rows >= 0 ? `${t.rows} rows` : 'unknown row count'}, ${t.bytes} bytes)`);
   let n = 0;
   for (const phase of plan.phases) {
     lines.push('');
@@ -134,7 +134,8 @@ export function planFromOptions(values: Record<string, unknown>): Plan {
   const d = dialect as Dialect;
   const table = parseTableName(requireString(values, 'table'), d);
   const spec = columnFromArgs(requireString(values, 'column'), d, { index: values.index === true, unique: values.unique === true });
-  const rows = numberOption(values, 'rows') ?? 0;
+  // Without --rows the size is unknown: -1 plans as if the table had rows (never the empty-table shortcuts).
+  const rows = numberOption(values, 'rows') ?? -1;
   const bytes = numberOption(values, 'bytes') ?? 0;
   const lockTimeoutMs = numberOption(values, 'lock-timeout-ms');
   if (lockTimeoutMs === 0) throw new UsageError('--lock-timeout-ms must be at least 1');

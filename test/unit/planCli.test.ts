@@ -67,3 +67,13 @@ describe('column-wizard plan (offline)', () => {
     assert.throws(() => parseTableName('"abc', 'postgres'), /unterminated quote/);
   });
 });
+
+describe('column-wizard plan without --rows', () => {
+  it('plans as if the table had rows (no MySQL zero-value trap) and says the size is unknown', async () => {
+    const r = await cli('--dialect', 'mysql', '--server-version', '8.0.36', '--table', 'shop.orders', '--column', 'n int NOT NULL', '--format', 'json');
+    const plan = JSON.parse(r.out) as { table: { rows: number }; phases: { steps: { sql: string }[] }[]; warnings: { code: string }[] };
+    assert.equal(plan.table.rows, -1);
+    assert.equal(plan.phases[0]!.steps[0]!.sql, 'ALTER TABLE `shop`.`orders` ADD COLUMN `n` int NULL, ALGORITHM=INSTANT');
+    assert.ok(plan.warnings.some((w) => w.code === 'rows-unknown'));
+  });
+});
