@@ -78,7 +78,7 @@ function startWriter(c: DatabaseClient, e: Engine, schema: string): { stop(since
 interface Result { mode: string; seconds: number; batches: number; writes: number; p50: number; p99: number; max: number }
 
 async function measure(mode: string, e: Engine, url: string, schema: string, body: (c: DatabaseClient) => Promise<number>): Promise<Result> {
-  const admin = await connect(url);
+  const admin = await connect({ ...parseConnectionUrl(url), statementTimeoutMs: 0 });
   await load(admin, e, schema);
   await admin.close();
   const runner = await connect({ ...parseConnectionUrl(url), statementTimeoutMs: 0 });
@@ -103,7 +103,7 @@ async function measure(mode: string, e: Engine, url: string, schema: string, bod
 async function benchEngine(e: Engine): Promise<void> {
   const adminUrl = e === 'postgres' ? PG_URL : MYSQL_URL;
   const name = `cw_bench_${randomBytes(3).toString('hex')}`;
-  const admin = await connect(adminUrl);
+  const admin = await connect({ ...parseConnectionUrl(adminUrl), statementTimeoutMs: 0 });
   await admin.query(`CREATE DATABASE ${qi(e, name)}`);
   const url = withDb(adminUrl, name);
   const schema = e === 'postgres' ? 'public' : name;
