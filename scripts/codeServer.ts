@@ -69,8 +69,13 @@ export function freePort(): Promise<number> {
 /** Packages the extension with vsce (which runs `vscode:prepublish`, the production build) into `outFile`. */
 export function packageVsix(outFile: string): string {
   mkdirSync(join(outFile, '..'), { recursive: true });
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', outFile],
-    { cwd: ROOT, stdio: 'pipe' });
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', outFile],
+      { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    throw new Error(`vsce package failed:\n${(e.stdout ?? '').trim()}\n${(e.stderr ?? '').trim()}`.trim());
+  }
   return outFile;
 }
 
