@@ -97,16 +97,20 @@ describe('MariaDB replica', { concurrency: false }, () => {
 
   it('pauses the backfill while the replica is behind (SQL thread stopped) and resumes after it starts; the column reaches the replica', dbTest(async (t) => {
     const p = pair.get(t);
-    await makeTable(p.primary, 'throttle_t', 20_000);
+    await makeTable(p.primary, 'throttle_t', 30_000);
     await p.waitCaughtUp();
     const runner = await p.connectPrimary();
     const events: { at: number; p: RunProgress }[] = [];
     const lags: number[] = [];
-    await p.pauseReplay();
+    // Replay stops once the backfill is under way (right after its first batch), so batches run before the throttle.
+    let pausing: Promise<void> | null = null;
     let resumedAt = 0;
     const resumer = (async () => {
-      while (!events.some((e) => e.p.kind === 'throttled')) await sleep(50);
-      const first = events.find((e) => e.p.kind === 'throttled')!.at;
+      while (!pausing) await sleep(20);
+      await pausing;
+      const giveUp = Date.now() + 20_000; // a throttle that never comes fails the assertions below instead of hanging
+      while (!events.some((e) => e.p.kind === 'throttled') && Date.now() < giveUp) await sleep(50);
+      const first = events.find((e) => e.p.kind === 'throttled')?.at ?? Date.now();
       while (Date.now() - first < 2500) await sleep(50);
       resumedAt = Date.now();
       await p.resumeReplay();
@@ -117,8 +121,11 @@ describe('MariaDB replica', { concurrency: false }, () => {
       resumeBelowSeconds: 0.5,
       lagPollMs: 100,
       heartbeatIntervalMs: 100,
-      backfill: { fixedBatchSize: 1000, pauseMs: 40 },
-      onProgress: (e) => events.push({ at: Date.now(), p: e }),
+      backfill: { fixedBatchSize: 1000, pauseMs: 100 },
+      onProgress: (e) => {
+        events.push({ at: Date.now(), p: e });
+        if (e.kind === 'batch' && !pausing) pausing = p.pauseReplay();
+      },
       onLag: (l) => lags.push(Math.max(...l.map((x) => x.seconds ?? Infinity))),
     });
     await resumer;
@@ -137,7 +144,7 @@ describe('MariaDB replica', { concurrency: false }, () => {
     assert.equal(result.confirmed, true, JSON.stringify(result.confirmations));
     assert.equal(result.confirmations![0]!.column!.nullable, false);
     await p.waitCaughtUp();
-    assert.equal(Number((await p.replica.query<{ n: number }>(`SELECT count(*) AS n FROM ${DB}.throttle_t WHERE score = v * 2`))[0]!.n), 20_000);
+    assert.equal(Number((await p.replica.query<{ n: number }>(`SELECT count(*) AS n FROM ${DB}.throttle_t WHERE score = v * 2`))[0]!.n), 30_000);
   }));
 
   it('column-wizard run --replica-url: heartbeat throttle on the replica, then confirms the column reached it', dbTest(async (t) => {

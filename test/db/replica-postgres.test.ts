@@ -75,17 +75,21 @@ describe('PostgreSQL streaming standby', { concurrency: false }, () => {
 
   it('pauses the backfill while the standby is behind (replay paused) and resumes after replay resumes; the column reaches the standby', dbTest(async (t) => {
     const p = pair.get(t);
-    await makeTable(p.primary, 'throttle_t', 20_000);
+    await makeTable(p.primary, 'throttle_t', 30_000);
     await p.waitCaughtUp();
     const runner = await p.connectPrimary();
     const events: { at: number; p: RunProgress }[] = [];
     const lags: { at: number; worst: number | null }[] = [];
-    await p.pauseReplay();
+    // Replay stops once the backfill is under way (right after its first batch), so batches run before the throttle.
+    let pausing: Promise<void> | null = null;
     let resumedAt = 0;
     const resumer = (async () => {
+      while (!pausing) await sleep(20);
+      await pausing;
       // Resume once the runner has been throttled for 2.5 s.
-      while (!events.some((e) => e.p.kind === 'throttled')) await sleep(50);
-      const first = events.find((e) => e.p.kind === 'throttled')!.at;
+      const giveUp = Date.now() + 20_000; // a throttle that never comes fails the assertions below instead of hanging
+      while (!events.some((e) => e.p.kind === 'throttled') && Date.now() < giveUp) await sleep(50);
+      const first = events.find((e) => e.p.kind === 'throttled')?.at ?? Date.now();
       while (Date.now() - first < 2500) await sleep(50);
       resumedAt = Date.now();
       await p.resumeReplay();
@@ -95,8 +99,11 @@ describe('PostgreSQL streaming standby', { concurrency: false }, () => {
       maxLagSeconds: 1,
       resumeBelowSeconds: 0.5,
       lagPollMs: 100,
-      backfill: { fixedBatchSize: 1000, pauseMs: 40 },
-      onProgress: (e) => events.push({ at: Date.now(), p: e }),
+      backfill: { fixedBatchSize: 1000, pauseMs: 100 },
+      onProgress: (e) => {
+        events.push({ at: Date.now(), p: e });
+        if (e.kind === 'batch' && !pausing) pausing = p.pauseReplay();
+      },
       onLag: (l: readonly ReplicaLag[]) => lags.push({ at: Date.now(), worst: Math.max(...l.map((x) => x.seconds ?? Infinity)) }),
     });
     await resumer;
@@ -114,11 +121,11 @@ describe('PostgreSQL streaming standby', { concurrency: false }, () => {
     t.diagnostic(`batches ${batches.length} (${afterResume.length} after resume), throttled events ${throttled.length}, max lag seen ${maxLag.toFixed(2)} s, paused for ${((afterResume[0]!.at - firstThrottle) / 1000).toFixed(2)} s`);
     assert.ok(maxLag >= 2.5, `lag kept growing while paused: ${maxLag}`);
     // every row backfilled, and the standby has the column with the primary's definition
-    assert.equal(Number((await p.primary.query<{ n: string }>('SELECT count(*) AS n FROM public.throttle_t WHERE score = v * 2'))[0]!.n), 20_000);
+    assert.equal(Number((await p.primary.query<{ n: string }>('SELECT count(*) AS n FROM public.throttle_t WHERE score = v * 2'))[0]!.n), 30_000);
     assert.equal(result.confirmed, true, JSON.stringify(result.confirmations));
     assert.equal(result.confirmations![0]!.column!.nullable, false);
     await p.waitCaughtUp();
-    assert.equal(Number((await p.replica.query<{ n: string }>('SELECT count(*) AS n FROM public.throttle_t WHERE score = v * 2'))[0]!.n), 20_000);
+    assert.equal(Number((await p.replica.query<{ n: string }>('SELECT count(*) AS n FROM public.throttle_t WHERE score = v * 2'))[0]!.n), 30_000);
   }));
 
   it('checks the standby for transactions holding the table before an ACCESS EXCLUSIVE step: stops, or waits until they end', dbTest(async (t) => {
