@@ -138,3 +138,35 @@ describe('compareDefinitions', () => {
     assert.throws(() => compareDefinitions([snap('a', null), snap('b', null)]), /exists on none of the 2 connections \(a, b\)/);
   });
 });
+
+describe('column-wizard drift: usage errors before connecting', () => {
+  const run = async (argv: string[]) => {
+    const { main } = await import('../../src/cli');
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['drift', ...argv], { out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('needs two URLs, one engine, distinct connections, a table and a known format', async () => {
+    const one = await run(['--url', 'postgres://u@h1/db', '--table', 't']);
+    assert.equal(one.code, 2);
+    assert.match(one.err, /--url is needed at least twice .* got 1/);
+    const mixed = await run(['--url', 'postgres://u@h1/db', '--url', 'mysql://u@h2/db', '--table', 't']);
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.err, /mix PostgreSQL and MySQL\/MariaDB/);
+    const twice = await run(['--url', 'postgres://u:secret@h1/db', '--url', 'postgres://u:other@h1/db', '--table', 't']);
+    assert.equal(twice.code, 2);
+    assert.match(twice.err, /postgres:\/\/u@h1:5432\/db is given twice/);
+    assert.doesNotMatch(twice.err, /secret|other/);
+    const noTable = await run(['--url', 'postgres://u@h1/db', '--url', 'postgres://u@h2/db']);
+    assert.equal(noTable.code, 2);
+    assert.match(noTable.err, /--table is required/);
+    const format = await run(['--url', 'postgres://u@h1/db', '--url', 'postgres://u@h2/db', '--table', 't', '--format', 'xml']);
+    assert.equal(format.code, 2);
+    assert.match(format.err, /--format must be text or json, got "xml"/);
+    const badUrl = await run(['--url', 'ftp://h1/db', '--url', 'postgres://u@h2/db', '--table', 't']);
+    assert.equal(badUrl.code, 2);
+    assert.match(badUrl.err, /Unsupported scheme "ftp:"/);
+  });
+});
