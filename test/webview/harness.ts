@@ -54,8 +54,8 @@ export interface HarnessOptions {
   /** What Refresh facts reads (default: the same context). */
   readonly refreshedContext?: WizardContext;
   readonly viewport?: { width: number; height: number };
-  /** Apply VS Code's dark theme variables (default true). */
-  readonly theme?: boolean;
+  /** The VS Code theme whose variables the page gets (default dark). */
+  readonly theme?: 'dark' | 'light' | 'hc';
 }
 
 export async function openWizard(browser: Browser, opts: HarnessOptions): Promise<Harness> {
@@ -65,8 +65,11 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
   });
   const htmlPath = join(dir, 'wizard.html');
   // The theme variables VS Code would set, from a file (the CSP allows no inline style).
-  const theme = `<link rel="stylesheet" href="${pathToFileURL(join(ROOT, 'test/webview/vscode-dark.css')).href}">`;
-  writeFileSync(htmlPath, opts.theme === false ? html : html.replace('<link rel="stylesheet"', `${theme}\n<link rel="stylesheet"`));
+  const themeName = opts.theme ?? 'dark';
+  const theme = `<link rel="stylesheet" href="${pathToFileURL(join(ROOT, `test/webview/vscode-${themeName}.css`)).href}">`;
+  // VS Code marks the body with the theme kind; the high-contrast rules key on it.
+  const body = `<body class="${{ dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' }[themeName]}">`;
+  writeFileSync(htmlPath, html.replace('<link rel="stylesheet"', `${theme}\n<link rel="stylesheet"`).replace('<body>', body));
 
   const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 900 } });
   const received: WebviewMessage[] = [];

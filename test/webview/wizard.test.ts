@@ -348,4 +348,29 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.deepEqual(await h.page.locator('#f-check').boundingBox(), formBefore, 'the form did not move');
     await h.page.close();
   });
+
+  for (const theme of ['light', 'hc'] as const) {
+    it(`follows the ${theme === 'hc' ? 'high-contrast' : 'light'} theme's colours`, async () => {
+      const h = await openWizard(browser, { ...base, theme });
+      await ready(h);
+      await typeInto(h.page, 'f-name', 'themed');
+      await typeInto(h.page, 'f-type', 'text');
+      await h.page.locator('#f-notnull').click();
+      await planSettled(h.page, /^2 phases/);
+      const look = await h.page.evaluate(`(() => {
+        const s = (q) => getComputedStyle(document.querySelector(q));
+        return { body: s('body').backgroundColor, text: s('body').color, rw: s('.bar.blocks-rw').backgroundColor,
+          none: s('.bar.blocks-none').backgroundColor, outline: s('.bar').outlineStyle };
+      })()`) as { body: string; text: string; rw: string; none: string; outline: string };
+      if (theme === 'light') {
+        assert.deepEqual([look.body, look.text, look.rw, look.none], ['rgb(255, 255, 255)', 'rgb(59, 59, 59)', 'rgb(229, 20, 0)', 'rgb(56, 138, 52)']);
+        assert.equal(look.outline, 'none');
+      } else {
+        assert.deepEqual([look.body, look.text, look.rw, look.none], ['rgb(0, 0, 0)', 'rgb(255, 255, 255)', 'rgb(241, 76, 76)', 'rgb(137, 209, 133)']);
+        assert.equal(look.outline, 'solid', 'bars get a contrast border in high contrast');
+      }
+      await h.page.screenshot({ path: screenshotPath(`wizard-${theme}.png`), fullPage: true });
+      await h.page.close();
+    });
+  }
 });
