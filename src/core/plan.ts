@@ -65,6 +65,7 @@ class Builder {
   readonly table: string;
   readonly col: string;
   private readonly timeoutSql: string;
+  private readonly timeoutLabel: string;
 
   constructor(readonly spec: ColumnSpec, readonly facts: TableFacts, readonly target: Target, readonly cal: Calibration, lockTimeoutMs: number, readonly batchSize: number) {
     this.caps = capabilities(target);
@@ -72,6 +73,7 @@ class Builder {
     this.table = qualifiedTable(target.dialect, facts.table);
     this.col = quoteIdent(target.dialect, spec.name);
     this.timeoutSql = lockTimeoutSql(target.dialect, lockTimeoutMs);
+    this.timeoutLabel = lockTimeoutMs % 1000 === 0 ? `${lockTimeoutMs / 1000} s` : `${lockTimeoutMs} ms`;
   }
 
   q(name: string): string {
@@ -119,7 +121,7 @@ class Builder {
       blocks: { reads: impact.blocks.reads, writes: impact.blocks.writes },
       rewrite: impact.rewrite,
       estimate,
-      why: `${o.what}: ${impact.why}${impact.referencedLock ? ` (also ${impact.referencedLock} on the referenced table)` : ''}.${queued(this.facts, impact, estimate.lockSeconds)}`,
+      why: `${o.what}: ${impact.why}${impact.referencedLock ? ` (also ${impact.referencedLock} on the referenced table)` : ''}.${queued(this.facts, impact, estimate.lockSeconds)}${o.ddl === false ? '' : this.queueNote(impact)}`,
       ...(o.ddl === false ? {} : { lockTimeoutSql: this.timeoutSql }),
       ...(o.backfill ? { backfill: o.backfill } : {}),
       ...(o.unavoidable ? { unavoidable: o.unavoidable } : {}),
@@ -129,6 +131,14 @@ class Builder {
     const list = this.phases.get(phase) ?? [];
     list.push(step);
     this.phases.set(phase, list);
+  }
+
+  /** While a DDL statement waits for its lock, queries that conflict with it queue behind it: bounded by the lock timeout. */
+  private queueNote(impact: Impact): string {
+    const conflictsWithDml = this.pg ? ['ACCESS EXCLUSIVE', 'EXCLUSIVE', 'SHARE ROW EXCLUSIVE', 'SHARE'].includes(impact.lock) : true;
+    if (!conflictsWithDml) return '';
+    const what = this.pg ? (impact.lock === 'ACCESS EXCLUSIVE' ? 'every query on the table' : 'writes to the table') : 'queries on the table (metadata lock)';
+    return ` While it waits for its lock, ${what} queue behind it — for at most the lock timeout (${this.timeoutLabel}).`;
   }
 
   warn(code: string, severity: Finding['severity'], message: string, fix?: string): void {

@@ -383,3 +383,13 @@ describe('specs that cannot be written as SQL', () => {
     assert.ok(codes(empty).includes('identifier-empty'));
   });
 });
+
+describe('lock queue note', () => {
+  it('says that queries queue behind a DDL step waiting for a conflicting lock, bounded by the timeout', () => {
+    const steps = planSteps(plan('postgres', '16.1', 'x int REFERENCES a(id)', {}, { lockTimeoutMs: 1500 }));
+    assert.match(steps[0]!.why, /every query on the table queue behind it — for at most the lock timeout \(1500 ms\)/);
+    assert.match(steps.find((s) => s.lock === 'SHARE ROW EXCLUSIVE')!.why, /writes to the table queue behind it/);
+    assert.doesNotMatch(steps.find((s) => s.sql.includes('CONCURRENTLY'))!.why, /queue behind it/);
+    assert.match(planSteps(plan('mysql', '8.0.36', 'x int'))[0]!.why, /metadata lock\) queue behind it — for at most the lock timeout \(2 s\)/);
+  });
+});
