@@ -35,15 +35,22 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
   const nocopy = /\bALGORITHM\s*=?\s*NOCOPY\b/i.test(text);
   if (nocopy) text = text.replace(/\bALGORITHM(\s*=?\s*)NOCOPY\b/gi, 'ALGORITHM$1INPLACE');
 
-  const defaultOnly = /^ALTER\s+TABLE\s+((?:`[^`]+`|\w+)(?:\.(?:`[^`]+`|\w+))?)\s+ALTER\s+(?:COLUMN\s+)?(`[^`]+`|\w+)\s+(SET\s+DEFAULT\s+([\s\S]+)|DROP\s+DEFAULT)\s*$/i.exec(text);
+  const defaultOnly = /^ALTER\s+TABLE\s+((?:`(?:[^`]|``)+`|\w+)(?:\.(?:`(?:[^`]|``)+`|\w+))?)\s+ALTER\s+(?:COLUMN\s+)?(`(?:[^`]|``)+`|\w+)\s+(SET\s+DEFAULT\s+([\s\S]+?)|DROP\s+DEFAULT)((?:\s*,\s*(?:ALGORITHM|LOCK)\s*=?\s*\w+)*)\s*$/iu.exec(text);
   if (defaultOnly) {
     const table = nameRef(defaultOnly[1]!);
     const column = unquote(defaultOnly[2]!);
     const value = defaultOnly[4]?.trim();
+    const clauses = defaultOnly[5] ?? '';
+    const algorithm = /ALGORITHM\s*=?\s*(\w+)/i.exec(clauses)?.[1]?.toUpperCase();
+    const lock = /LOCK\s*=?\s*(\w+)/i.exec(clauses)?.[1]?.toUpperCase();
     const action: LintAction = value === undefined
       ? { kind: 'drop-default', column }
       : { kind: 'set-default', column, default: /^[('"\d-]|^NULL$|^TRUE$|^FALSE$/i.test(value) && !value.startsWith('(') ? { kind: 'literal', value } : { kind: 'expression', sql: value } };
-    return { kind: 'alter-table', table, actions: [action], ...(statementSetting ? { setting: statementSetting } : {}) };
+    return {
+      kind: 'alter-table', table, actions: [action],
+      ...(algorithm ? { algorithm } : {}), ...(lock ? { lock } : {}),
+      ...(statementSetting ? { setting: statementSetting } : {}),
+    };
   }
 
   let ast: unknown;
@@ -88,7 +95,7 @@ function unquote(s: string): string {
 }
 
 function nameRef(s: string): NameRef {
-  const parts = s.match(/`[^`]+`|[^.]+/g) ?? [s];
+  const parts = s.match(/`(?:[^`]|``)+`|[^.]+/g) ?? [s];
   return parts.length > 1 ? { schema: unquote(parts[0]!), name: unquote(parts[1]!) } : { name: unquote(parts[0]!) };
 }
 

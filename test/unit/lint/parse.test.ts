@@ -129,6 +129,10 @@ describe('readMysql (node-sql-parser)', () => {
     assert.equal(readMysql('ALTER TABLE t ADD COLUMN x int, ALGORITHM=NOCOPY', parsers.mysql).algorithm, 'NOCOPY');
     assert.equal(readMysql('ALTER ONLINE TABLE t ADD COLUMN x int', parsers.mysql).lock, 'NONE');
     assert.deepEqual(readMysql('ALTER TABLE t ALTER COLUMN c SET DEFAULT 5', parsers.mysql).actions, [{ kind: 'set-default', column: 'c', default: { kind: 'literal', value: '5' } }]);
+    const withClauses = readMysql('ALTER TABLE `d`.`t``x` ALTER COLUMN `say "hi"` SET DEFAULT (now()), ALGORITHM=INSTANT', parsers.mysql);
+    assert.deepEqual(withClauses.table, { schema: 'd', name: 't`x' });
+    assert.equal(withClauses.algorithm, 'INSTANT');
+    assert.deepEqual(withClauses.actions, [{ kind: 'set-default', column: 'say "hi"', default: { kind: 'expression', sql: '(now())' } }]);
     const s = readMysql('SET STATEMENT lock_wait_timeout=2 FOR ALTER TABLE t ADD COLUMN x int', parsers.mysql);
     assert.equal(s.kind, 'alter-table');
     assert.deepEqual(s.setting, { name: 'lock_wait_timeout', value: '2', local: true });
