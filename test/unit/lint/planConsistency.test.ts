@@ -42,6 +42,7 @@ describe('the planner\'s phases lint clean', () => {
       if (bad.length) problems.push(`${c.target.dialect} ${c.target.version} ${JSON.stringify(c.spec)}\n  ${bad.map((f) => `${f.rule}: ${text.slice(f.start, f.end).slice(0, 140)}`).join('\n  ')}`);
     }
     assert.ok(checked >= 100, `only ${checked} plans were checked`);
+    console.log(`# ${checked} plans linted`);
     assert.deepEqual(problems.slice(0, 5), [], `${problems.length} plans are flagged`);
   });
 });
