@@ -96,7 +96,7 @@ async function dropPgCluster(major: string, name: string): Promise<void> {
 }
 
 async function pgCluster(major: string, name: string, port: number, extraConf: string): Promise<void> {
-  await sh('pg_createcluster', [major, name, '-p', String(port)]);
+  await sh('pg_createcluster', [major, name, '-p', String(port), '--', '--no-sync']);
   const conf = `/etc/postgresql/${major}/${name}`;
   writeFileSync(`${conf}/conf.d/90-cw-replica-tests.conf`, `listen_addresses = '127.0.0.1'\nport = ${port}\nshared_buffers = 32MB\n${extraConf}`);
   const hba = readFileSync(`${conf}/pg_hba.conf`, 'utf8');
@@ -125,11 +125,17 @@ async function buildPostgres(): Promise<{ primaryUrl: string; replicaUrl: string
     } finally {
       await admin.close();
     }
-    await pgCluster(major, PG_STANDBY, PG_STANDBY_PORT, 'hot_standby = on\nwal_receiver_status_interval = 1s\n');
+    // The standby's data directory is the base backup; pg_createcluster then only adopts it (no initdb to throw away)
+    // and moves the configuration written here to /etc/postgresql/<major>/cwstandby.
     const dataDir = `/var/lib/postgresql/${major}/${PG_STANDBY}`;
-    for (const f of readdirSync(dataDir)) rmSync(join(dataDir, f), { recursive: true, force: true });
+    await sh('install', ['-d', '-o', 'postgres', '-g', 'postgres', '-m', '700', dataDir]);
     await sh('runuser', ['-u', 'postgres', '--', 'pg_basebackup', '-h', '127.0.0.1', '-p', String(PG_PRIMARY_PORT), '-U', 'postgres',
       '-D', dataDir, '-R', '-X', 'stream', '-C', '-S', PG_SLOT, '-c', 'fast']);
+    writeFileSync(`${dataDir}/postgresql.conf`, `port = ${PG_STANDBY_PORT}\nlisten_addresses = '127.0.0.1'\nshared_buffers = 32MB\nhot_standby = on\nwal_receiver_status_interval = 1s\nunix_socket_directories = '/var/run/postgresql'\n`);
+    writeFileSync(`${dataDir}/pg_hba.conf`, 'local all all peer\nhost all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n');
+    writeFileSync(`${dataDir}/pg_ident.conf`, '');
+    await sh('chown', ['postgres:postgres', `${dataDir}/postgresql.conf`, `${dataDir}/pg_hba.conf`, `${dataDir}/pg_ident.conf`]);
+    await sh('pg_createcluster', [major, PG_STANDBY, '-p', String(PG_STANDBY_PORT), '-d', dataDir]);
     await sh('pg_ctlcluster', ['--skip-systemctl-redirect', major, PG_STANDBY, 'start']);
     const primary = await connect(base);
     try {
