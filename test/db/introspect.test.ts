@@ -256,7 +256,7 @@ describe('MySQL/MariaDB write rate', () => {
       const f = await client.tableFacts({ schema: name, name: 'busy' }, { sampleMs: 1500 });
       const actual = (await count() - n0) / ((performance.now() - t0) / 1000);
       const w = f.writesPerSecond ?? 0;
-      assert.ok(w > actual * 0.7 && w < actual * 1.4, `writesPerSecond ${w}, rows actually inserted per second ${actual}`);
+      assert.ok(w > actual * 0.5 && w < actual * 1.5, `writesPerSecond ${w}, rows actually inserted per second ${actual}`);
     } finally {
       stop = true;
       await writing;

@@ -204,17 +204,18 @@ async function modifiedCounter(db: Queryable, table: TableRef): Promise<number |
  * as a reset, after which the new value is what was written since.
  */
 async function writeRate(db: Queryable, table: TableRef, ms: number): Promise<number | undefined> {
-  const t0 = performance.now();
   let prev = await modifiedCounter(db, table);
+  const t0 = performance.now();
   if (prev === undefined) return undefined;
   let written = 0;
-  while (performance.now() - t0 < ms) {
+  // At least one more reading, however long one takes (it scans InnoDB's table cache: slow with many tables open).
+  do {
     await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, ms - (performance.now() - t0)))));
     const now = await modifiedCounter(db, table);
     if (now === undefined) return undefined;
     written += now >= prev ? now - prev : now;
     prev = now;
-  }
+  } while (performance.now() - t0 < ms);
   return written / ((performance.now() - t0) / 1000);
 }
 
