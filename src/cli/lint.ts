@@ -2,8 +2,8 @@
  * `column-wizard lint <files…>`: the editor's SQL diagnostics for CI. Exit 1 when an error-level finding exists.
  * With `--url`, the server's dialect and version come from the connection and table sizes make findings stats-aware.
  */
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Io } from '../cli';
 import { DEFAULT_VERSIONS, lintSql, type LintOptions } from '../core/lint/analyze';
 import type { NameRef } from '../core/lint/model';
@@ -37,13 +37,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (tool !== undefined && tx !== 'auto') throw new UsageError('give --tool or --transaction, not both');
   if (values.url && (values.dialect || values['server-version'])) throw new UsageError('--url gives the dialect and version; do not combine it with --dialect / --server-version');
 
-  const texts = positionals.map((path) => {
+  const texts = positionals.flatMap(expand).map((path) => {
     try {
       return { path, text: readFileSync(path, 'utf8') };
     } catch (err) {
       throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   });
+  if (texts.length === 0) throw new UsageError(`no .sql files in ${positionals.join(', ')}`);
 
   const parsers = await loadParsers();
   let target: Target;
@@ -86,6 +87,21 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } finally {
     await close?.();
   }
+}
+
+/** A directory stands for the .sql files under it, in name order (migration order for versioned names). */
+function expand(path: string): string[] {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    return [path]; // reported as unreadable below
+  }
+  if (!isDir) return [path];
+  return readdirSync(path, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.toLowerCase().endsWith('.sql'))
+    .sort()
+    .map((f) => join(path, f));
 }
 
 function displayPath(path: string): string {

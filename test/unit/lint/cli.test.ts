@@ -55,6 +55,20 @@ describe('column-wizard lint', () => {
     for (const id of ['algorithm-copy', 'lock-blocks-writes', 'add-column-rewrite', 'unparsed-statement']) assert.ok(ids.has(id), `${id} in SARIF`);
   });
 
+  it('lints every .sql file under a directory, in name order', async () => {
+    const c = capture();
+    assert.equal(await main(['lint', '--format', 'json', join(CORPUS_DIR, 'postgres')], c.io), 1);
+    const json = JSON.parse(c.out.join('\n')) as { files: { path: string }[] };
+    const names = json.files.map((f) => f.path.split(/[\\/]/).pop());
+    assert.equal(names.length, 10);
+    assert.deepEqual(names, [...names].sort());
+    assert.equal(names[0], '01-add-column.sql');
+    const empty = mkdtempSync(join(tmpdir(), 'cw-lint-empty-'));
+    const e = capture();
+    assert.equal(await main(['lint', empty], e.io), 2);
+    assert.match(e.err.join('\n'), /no \.sql files in/);
+  });
+
   it('rejects bad usage with exit 2 and a specific message', async () => {
     const cases: [string[], RegExp][] = [
       [['lint'], /give at least one \.sql file/],
