@@ -85,6 +85,16 @@ function tokenize(text: string, dialect: Dialect): Token[] {
       i = j + 1;
       continue;
     }
+    // Bit and hex literals: b'101', X'1F' (both dialects), 0x1F and 0b101 (MySQL/MariaDB).
+    const bits = (pg ? /^(?:[bB]'[01]*'|[xX]'[0-9a-fA-F]*')/ : /^(?:[bB]'[01]*'|[xX]'[0-9a-fA-F]*'|0x[0-9a-fA-F]+\b|0b[01]+\b)/).exec(text.slice(i));
+    if (bits) {
+      out.push({ kind: 'number', text: bits[0], value: bits[0], start, end: i + bits[0].length });
+      i += bits[0].length;
+      continue;
+    }
+    if (/^[bBxX]'/.test(text.slice(i))) {
+      throw new ColumnSyntaxError(`invalid ${/^[bB]/.test(c) ? "bit literal: b'…' takes only 0 and 1" : "hex literal: x'…' takes only hex digits"} ${near(text, i)}`, i);
+    }
     const num = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(i));
     if (num) {
       out.push({ kind: 'number', text: num[0], value: num[0], start, end: i + num[0].length });
@@ -372,7 +382,7 @@ class Parser {
     }
     const lit = this.tokens[k]!;
     let literal: string | undefined;
-    if (lit.kind === 'number') literal = `${sign}${lit.text}`;
+    if (lit.kind === 'number' && !(sign && BIT_LITERAL.test(lit.text))) literal = `${sign}${lit.text}`;
     else if (lit.kind === 'string' && !sign) literal = /^[eE]'/.test(lit.text) ? undefined : quoteLiteral(this.dialect, lit.value);
     else if (lit.kind === 'word' && ['true', 'false', 'null'].includes(lit.value) && !sign) literal = lit.value === 'null' ? 'NULL' : lit.value;
     if (literal !== undefined) {
@@ -479,7 +489,8 @@ export function parseColumnDefinition(text: string, dialect: Dialect): ColumnSpe
 export type RenderPart = 'default' | 'notNull' | 'unique' | 'check' | 'references' | 'comment' | 'position' | 'generated' | 'autoIncrement';
 
 const TYPE_NAME = /^[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*(?:\.[a-z_][a-z0-9_]*)?$/;
-const LITERAL = /^(?:[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|true|false|null|'(?:[^'\\]|'')*'|E'(?:[^'\\]|''|\\.)*'|_utf8mb4 X'[0-9A-F]*')(?:::[a-z_][a-z0-9_ ]*(?:\[\])?)?$/i;
+const BIT_LITERAL = /^(?:[bB]'[01]*'|[xX]'[0-9a-fA-F]*'|0x[0-9a-fA-F]+|0b[01]+)$/;
+const LITERAL = /^(?:[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[bB]'[01]*'|[xX]'[0-9a-fA-F]*'|0x[0-9a-fA-F]+|0b[01]+|true|false|null|'(?:[^'\\]|'')*'|E'(?:[^'\\]|''|\\.)*'|_utf8mb4 X'[0-9A-F]*')(?:::[a-z_][a-z0-9_ ]*(?:\[\])?)?$/i;
 
 /** `varchar(255)`, `timestamp(3) with time zone`, `int[]`, `int unsigned`, `enum('a','b')`. Throws SqlTextError on a name that is not a plain type name. */
 export function renderType(dialect: Dialect, type: ColumnType): string {
@@ -569,6 +580,7 @@ function defaultFitProblem(spec: ColumnSpec, dialect: Dialect): string | null {
   if (spec.default.kind !== 'literal') return null;
   const raw = spec.default.value;
   if (raw.toUpperCase() === 'NULL') return spec.nullable ? null : 'DEFAULT NULL on a NOT NULL column';
+  if (BIT_LITERAL.test(raw)) return null;
   const t = spec.type;
   if (t.array) return null;
   const str = stringLiteralValue(raw);

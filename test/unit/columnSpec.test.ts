@@ -65,6 +65,14 @@ describe('parseColumnDefinition', () => {
     assert.deepEqual(parseColumnDefinition('n int DEFAULT 1 + 2 NOT NULL', 'postgres').default, { kind: 'expression', sql: '1 + 2' });
     assert.deepEqual(parseColumnDefinition('u char(36) DEFAULT (UUID()) NOT NULL', 'mysql').default, { kind: 'expression', sql: '(UUID())' });
   });
+  it('bit and hex literals are literals', () => {
+    assert.deepEqual(parseColumnDefinition("f bit(3) DEFAULT b'101'", 'mysql').default, { kind: 'literal', value: "b'101'" });
+    assert.deepEqual(parseColumnDefinition('f binary(2) DEFAULT 0x1F2E NOT NULL', 'mariadb').default, { kind: 'literal', value: '0x1F2E' });
+    assert.deepEqual(parseColumnDefinition("f bit varying(8) DEFAULT X'1F'", 'postgres').default, { kind: 'literal', value: "X'1F'" });
+    assert.equal(renderColumnDefinition('mysql', parseColumnDefinition("f bit(3) NOT NULL DEFAULT b'101'", 'mysql')), "`f` bit(3) NOT NULL DEFAULT b'101'");
+    assert.ok(!codes(parseColumnDefinition('n int DEFAULT 0x10', 'mysql'), MY).includes('default-does-not-fit'));
+    assert.match(syntaxError("f bit(3) DEFAULT b'102'", 'mysql').message, /invalid bit literal: b'…' takes only 0 and 1 at character 18/);
+  });
   it('constraints, generated, identity, position, comment, collation', () => {
     const s = parseColumnDefinition("c varchar(20) NOT NULL UNIQUE CHECK (length(c) > 1) COMMENT 'the c' AFTER `b` COLLATE utf8mb4_bin", 'mysql');
     assert.equal(s.unique, true);
