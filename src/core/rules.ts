@@ -155,6 +155,7 @@ export function instantAddProblem(spec: ColumnSpec, target: Target, facts?: Tabl
   if (spec.default.kind === 'expression') {
     const vol = defaultVolatility(spec.default.sql, target.dialect);
     if (!maria && !/^current_timestamp(\(\d*\))?$/i.test(spec.default.sql.trim())) return 'MySQL does not add a column with an expression DEFAULT instantly';
+    // Probed on MariaDB 10.11: DEFAULT (RAND()) is added instantly and all existing rows get one value; DEFAULT (UUID()) is refused.
     if (maria && vol !== 'immutable' && vol !== 'stable') return 'MariaDB evaluates an instantly added non-constant DEFAULT once and gives that one value to every existing row (it refuses UUID() and copies)';
   }
   if (facts?.engine && !/^innodb$/i.test(facts.engine)) return `the table uses the ${facts.engine} engine; only InnoDB adds columns instantly`;
