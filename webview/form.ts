@@ -84,8 +84,11 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
   const refTable = el('vscode-single-select', { id: 'f-ref-table', attrs: { 'aria-label': 'Referenced table' } },
     option(NO_TABLE, '(no foreign key)', true),
     ...context.tables.map((t, i) => option(String(i), `${t.schema}.${t.name}`, false))) as SelectControl;
-  // The chosen column is tracked here: a freshly built select reports its value only after its first render.
+  // Choices of the selects are tracked here: a freshly built select applies a value set in code only after its
+  // first render, and reports '' until then.
   let refColumn = '';
+  let refTableValue = NO_TABLE;
+  let positionValue = 'last';
   const refColumnSlot = el('div', { class: 'ref-column' });
 
   const isMysql = dialect !== 'postgres';
@@ -109,9 +112,10 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
 
   const changed = (): void => events.onChange();
   for (const c of [name, type, defaultText, check]) c.addEventListener('input', changed);
-  for (const c of [notNull, unique, index, positionSelect]) c.addEventListener('change', changed);
+  for (const c of [notNull, unique, index]) c.addEventListener('change', changed);
+  positionSelect.addEventListener('change', () => { positionValue = positionSelect.value; changed(); });
   for (const k of kinds) k.addEventListener('change', () => { syncDefault(); changed(); });
-  refTable.addEventListener('change', () => { events.onReferenceTable(referencedTable()); changed(); });
+  refTable.addEventListener('change', () => { refTableValue = refTable.value; events.onReferenceTable(referencedTable()); changed(); });
 
   function defaultKindValue(): ColumnDraft['defaultKind'] {
     const on = kinds.find((k) => k.checked);
@@ -123,13 +127,13 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
   }
 
   function referencedTable(): TableRef | null {
-    const i = refTable.value === NO_TABLE ? -1 : Number(refTable.value);
+    const i = refTableValue === NO_TABLE ? -1 : Number(refTableValue);
     return context.tables[i] ?? null;
   }
 
   function read(): ColumnDraft {
     const ref = referencedTable();
-    const posValue = positionSelect.value;
+    const posValue = positionValue;
     const afterIndex = posValue.startsWith('after:') ? Number(posValue.slice(6)) : -1;
     const afterColumn = context.columns[afterIndex];
     return {
@@ -157,10 +161,14 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
     index.checked = d.index;
     check.value = d.check;
     const ti = d.references ? context.tables.findIndex((t) => t.name === d.references?.table && (d.references.schema === undefined || t.schema === d.references.schema)) : -1;
-    refTable.value = ti >= 0 ? String(ti) : NO_TABLE;
+    refTableValue = ti >= 0 ? String(ti) : NO_TABLE;
+    refTable.value = refTableValue;
+    // Kept as drafted until the host lists the table's columns (setReferenceColumns).
+    refColumn = ti >= 0 ? d.references?.column ?? '' : '';
     if (isMysql) {
       const ai = d.position.kind === 'after' ? context.columns.indexOf(d.position.column) : -1;
-      positionSelect.value = d.position.kind === 'first' ? 'first' : ai >= 0 ? `after:${ai}` : 'last';
+      positionValue = d.position.kind === 'first' ? 'first' : ai >= 0 ? `after:${ai}` : 'last';
+      positionSelect.value = positionValue;
     }
     syncDefault();
   }

@@ -373,4 +373,35 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
       await h.page.close();
     });
   }
+
+  it('restores a foreign key and an AFTER position from the saved draft', async () => {
+    const maria: HarnessOptions = {
+      context: { ...context, connection: { name: 'maria', dialect: 'mariadb', serverVersion: '10.11.6', allowRun: false } },
+      facts: { ...facts, table: { schema: 'shop', name: 'orders' } },
+      target: { dialect: 'mariadb', version: '10.11.6-MariaDB' },
+      columnsOf: (t) => (t.name === 'customers' ? ['id', 'email'] : []),
+    };
+    const h = await openWizard(browser, maria);
+    await ready(h);
+    await typeInto(h.page, 'f-name', 'buyer_id');
+    await typeInto(h.page, 'f-type', 'bigint');
+    for (const [id, value] of [['f-ref-table', '0'], ['f-position', 'after:1']]) {
+      await h.page.locator(`#${id}`).evaluate((e, v) => {
+        const sel = e as unknown as Control;
+        sel.value = v;
+        sel.dispatchEvent(new Event('change', { bubbles: true }));
+      }, value);
+    }
+    await h.waitForMessage((m) => m.type === 'didChangeDraft' && m.draft.references?.column === 'id' && m.draft.position.kind === 'after');
+    const before = h.received.length;
+    await h.reload();
+    await h.waitForMessage((m) => m.type === 'ready' && h.received.indexOf(m) >= before);
+    const restored = await h.waitForMessage((m) => h.received.indexOf(m) >= before && m.type === 'request' && m.method === 'computePlan');
+    assert.ok(restored.type === 'request' && restored.method === 'computePlan');
+    assert.deepEqual(restored.params.draft.references, { schema: 'public', table: 'customers', column: 'id' });
+    assert.deepEqual(restored.params.draft.position, { kind: 'after', column: 'customer_id' });
+    assert.equal(await h.page.locator('#f-ref-table').evaluate((e) => (e as unknown as Control).value), '0');
+    assert.equal(await h.page.locator('#f-position').evaluate((e) => (e as unknown as Control).value), 'after:1');
+    await h.page.close();
+  });
 });
