@@ -3,7 +3,9 @@
  * `ADD CONSTRAINT`), mapped onto the lint model. Pure: the parse function is passed in.
  *
  * Known gaps of that grammar are bridged before parsing and recorded from the text, never guessed:
- * `ALGORITHM=NOCOPY`, `ALTER ONLINE TABLE`, MariaDB `SET STATEMENT … FOR`, and `ALTER [COLUMN] c SET|DROP DEFAULT`.
+ * `ALGORITHM=NOCOPY`, `ALTER ONLINE TABLE`, MariaDB `SET STATEMENT … FOR` and `IF NOT EXISTS`, `INVISIBLE`,
+ * `ALTER [COLUMN] c SET|DROP DEFAULT`; stored programs (CREATE TRIGGER/PROCEDURE/FUNCTION/EVENT), ANALYZE TABLE and
+ * SET NAMES are classified by their leading keywords (no lock rule applies to them). Anything else that fails is reported.
  */
 import type { ColumnDefault, ColumnSpec, ColumnType } from '../types';
 import { arr, num, obj, str, type Obj } from './json';
@@ -21,6 +23,11 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
     if (m) statementSetting = { name: m[1]!.toLowerCase(), value: m[2]!.trim(), local: true };
     text = setStatement[2]!;
   }
+  // Statements the grammar lacks and the lock rules have nothing to say about: stored-program bodies, ANALYZE, SET NAMES.
+  const routine = /^CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(TRIGGER|PROCEDURE|FUNCTION|EVENT)\b/i.exec(text);
+  if (routine) return { kind: 'other', actions: [], label: `CREATE ${routine[1]!.toUpperCase()}` };
+  if (/^ANALYZE\s+(?:NO_WRITE_TO_BINLOG\s+|LOCAL\s+)?TABLES?\b/i.test(text)) return { kind: 'other', actions: [], label: 'ANALYZE TABLE' };
+  if (/^SET\s+(?:NAMES|CHARACTER\s+SET|CHARSET)\b/i.test(text)) return { kind: 'other', actions: [], label: 'SET NAMES' };
   let lockFromText: string | undefined;
   if (/^ALTER\s+ONLINE\s+TABLE\b/i.test(text)) {
     text = text.replace(/^ALTER\s+ONLINE\s+TABLE\b/i, 'ALTER TABLE');

@@ -40,3 +40,12 @@ ALTER TABLE orders ADD COLUMN memo text, ALGORITHM=INSTANT, LOCK=NONE;
 
 -- expect: unparsed-statement
 ALTER TABLE orders FROBNICATE;
+
+-- Stored programs are classified, not reported as unparsed.
+DELIMITER //
+-- expect: -
+CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW BEGIN SET NEW.tag = 'x'; END//
+DELIMITER ;
+
+-- expect: -
+ANALYZE TABLE orders;
