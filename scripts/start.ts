@@ -191,22 +191,24 @@ async function cli(o: Options): Promise<void> {
   if (b.status !== 0) throw new Error('the build failed');
   const pg = await startDatabase(o, total);
   const url = pg.url(DEMO_DB);
-  step(total, 'plan → write → run → report on public.orders');
+  step(total, 'plan → write → run → report: public.orders gets discount_cents integer NOT NULL DEFAULT 0, indexed');
   const table = 'public.orders';
   const column = 'discount_cents integer NOT NULL DEFAULT 0';
-  const spec = ['--table', table, '--column', column];
+  const spec = ['--table', table, '--column', column, '--index'];
   const results: { name: string; code: number; note?: string }[] = [];
-  // plan: live (--url) when the CLI supports it, else the same facts read here and passed offline.
-  let source = ['--url', url];
-  let plan = await cliStep(['plan', ...source, ...spec]);
-  if (plan.code !== 0 && /--url.*not available yet/i.test(plan.output)) {
-    source = await offlineFacts(url, table);
-    console.log('  (live planning is not in this build yet: planning from the server version and table size read from the database)');
-    plan = await cliStep(['plan', ...source, ...spec]);
-  }
+  // plan and write: live (--url) when the subcommand supports it, else the same facts read here and passed offline.
+  let offline: string[] | undefined;
+  const liveOrOffline = async (args: string[], cwd?: string): Promise<CliResult> => {
+    const live = await cliStep([...args, '--url', url, ...spec], cwd);
+    if (live.code === 0 || !/--url.*not available yet/i.test(live.output)) return live;
+    offline ??= await offlineFacts(url, table);
+    console.log(`  (live mode is not in this build's "${args[0]}" yet: passing the server version and table size read from the database)`);
+    return cliStep([...args, ...offline, ...spec], cwd);
+  };
+  const plan = await liveOrOffline(['plan']);
   results.push({ name: 'plan', code: plan.code });
   // write works in the current directory (the workspace); --dir is its migrations folder.
-  const write = await cliStep(['write', '--dir', 'db/migrations', '--tool', 'dbmate', ...source, ...spec], DEMO_WORKSPACE);
+  const write = await liveOrOffline(['write', '--dir', 'db/migrations', '--tool', 'dbmate'], DEMO_WORKSPACE);
   results.push({ name: 'write', code: write.code });
   const run = await cliStep(['run', '--url', url, ...spec, '--yes']);
   results.push({ name: 'run', code: run.code });
@@ -224,6 +226,11 @@ async function cli(o: Options): Promise<void> {
     const row = col.rows[0];
     console.log(row ? `  public.orders.discount_cents exists: ${row.data_type}, nullable ${row.is_nullable}, default ${row.column_default ?? 'none'}`
       : '  public.orders.discount_cents does not exist (the run step did not add it)');
+    const idx = await c.query<{ indexname: string; valid: boolean }>(
+      `SELECT i.indexname, x.indisvalid AS valid FROM pg_indexes i JOIN pg_class ic ON ic.relname = i.indexname AND ic.relnamespace = 'public'::regnamespace
+       JOIN pg_index x ON x.indexrelid = ic.oid WHERE i.schemaname = 'public' AND i.tablename = 'orders' AND i.indexdef LIKE '%(discount_cents)%'`);
+    for (const r of idx.rows) console.log(`  index ${r.indexname} on discount_cents: ${r.valid ? 'valid' : 'INVALID'}`);
+    if (idx.rows.length === 0) console.log('  no index on discount_cents');
   } finally {
     await c.end();
   }

@@ -43,7 +43,7 @@ describe('e2e: npm start', { timeout: 900000 }, () => {
   }, { timeout: 900000 });
   after(() => rmSync(join(BASE, 'embedded-pg'), { recursive: true, force: true }));
 
-  it('--cli: embedded PostgreSQL, dbmate workspace, plan → write → run adds the column', async () => {
+  it('--cli: embedded PostgreSQL, dbmate workspace, plan → write → run adds the column and its index', async () => {
     const run = startScript(['--cli', '--rows', '20000', '--pg-port', String(pgPort)]);
     const code = await run.exited;
     const out = run.output();
@@ -57,11 +57,16 @@ describe('e2e: npm start', { timeout: 900000 }, () => {
     const written = readdirSync(migrations).filter((f) => /_add_orders_discount_cents/.test(f));
     assert.match(out, /column-wizard write +ok/);
     assert.match(out, /column-wizard run +ok/);
-    assert.equal(written.length, 1, `written migrations in ${migrations}: ${readdirSync(migrations).join(', ')}`);
-    const text = readFileSync(join(migrations, written[0]!), 'utf8');
-    assert.match(text, /^-- migrate:up/m);
-    assert.match(text, /^-- migrate:down/m);
-    assert.match(text, /ALTER TABLE "public"\."orders" ADD COLUMN "discount_cents"/);
+    assert.ok(written.length >= 1, `written migrations in ${migrations}: ${readdirSync(migrations).join(', ')}`);
+    for (const f of written) {
+      const text = readFileSync(join(migrations, f), 'utf8');
+      assert.match(text, /^-- migrate:up/m, f);
+      assert.match(text, /^-- migrate:down/m, f);
+    }
+    const all = written.map((f) => readFileSync(join(migrations, f), 'utf8')).join('\n');
+    assert.match(all, /ALTER TABLE "public"\."orders" ADD COLUMN "discount_cents"/);
+    assert.match(all, /-- migrate:up transaction:false[\s\S]*CREATE INDEX CONCURRENTLY/);
+    assert.match(out, /index \S+ on discount_cents: valid/);
     // Everything it started is stopped: nothing listens on the PostgreSQL port any more.
     assert.equal(await listening(pgPort), false, 'PostgreSQL still listening after --cli finished');
   });
