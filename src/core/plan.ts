@@ -182,7 +182,7 @@ class Builder {
       column: this.spec,
       phases,
       warnings: this.warnings,
-      rollout: rollout(phases),
+      rollout: rollout(phases, this.spec),
     };
   }
 }
@@ -203,12 +203,15 @@ function fnv1a(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
-function rollout(phases: readonly Phase[]): string[] {
+function rollout(phases: readonly Phase[], spec: ColumnSpec): string[] {
   const has = (k: PhaseKind) => phases.some((p) => p.kind === k);
+  const serverFilled = Boolean(spec.generated) || Boolean(spec.autoIncrement);
   const out = [
     'Ship application code that tolerates the new column: INSERTs name their columns, nothing breaks on an extra column (no SELECT * into fixed shapes).',
     'Run the expand phase.',
-    'Ship code that writes the new column on every INSERT and UPDATE, alongside whatever it replaces (write both).',
+    serverFilled
+      ? `The server fills the column (${spec.generated ? 'generated' : 'auto-increment'}): the application never writes it${spec.generated ? '' : ' (it must not insert explicit values that collide with the sequence)'}.`
+      : 'Ship code that writes the new column on every INSERT and UPDATE, alongside whatever it replaces (write both).',
   ];
   if (has('backfill')) out.push('Run the backfill phase; it is resumable and can be throttled.');
   if (has('index')) out.push('Run the index phase (outside any transaction) and check that the indexes are valid.');

@@ -393,3 +393,12 @@ describe('lock queue note', () => {
     assert.match(planSteps(plan('mysql', '8.0.36', 'x int'))[0]!.why, /metadata lock\) queue behind it — for at most the lock timeout \(2 s\)/);
   });
 });
+
+describe('rollout', () => {
+  it('write-both for ordinary columns; server-filled columns are never written by the application', () => {
+    assert.match(plan('postgres', '16', 'x int DEFAULT random()::int').rollout.join('\n'), /write both[\s\S]*Run the backfill phase/);
+    const g = plan('mysql', '8.0.36', 'g int AS (a + 1) VIRTUAL').rollout;
+    assert.match(g[2]!, /The server fills the column \(generated\)/);
+    assert.ok(!g.some((r) => /write both/.test(r)));
+  });
+});
