@@ -283,6 +283,9 @@ function planPostgres(b: Builder): void {
       what: `Build ${unique ? 'the unique index' : spec.references && !spec.index ? 'an index on the referencing column (for deletes of referenced rows)' : 'the index'} without blocking writes; if it fails, drop the INVALID index and run it again`,
       work: { index: true, concurrent: true },
     });
+    if (facts.partitioned) {
+      b.warn('partitioned-index', 'warning', 'CREATE INDEX CONCURRENTLY cannot run on a partitioned table: create the index ON ONLY the parent table, build the same index CONCURRENTLY on each partition, then ALTER INDEX … ATTACH PARTITION each one (the parent index becomes valid when all are attached).');
+    }
     if (caps.cicCorruptionRisk) {
       b.warn('cic-corruption-14', 'error', `PostgreSQL ${b.target.version} (14.0–14.3) can silently corrupt indexes built with CREATE INDEX CONCURRENTLY. Upgrade to 14.4 or later before running this plan; if you cannot, build the index without CONCURRENTLY in a maintenance window (it blocks writes).`, 'upgrade to PostgreSQL 14.4+');
     }

@@ -402,3 +402,11 @@ describe('rollout', () => {
     assert.ok(!g.some((r) => /write both/.test(r)));
   });
 });
+
+describe('partitioned PostgreSQL tables', () => {
+  it('warn that CONCURRENTLY needs the per-partition recipe', () => {
+    const spec = { ...parseColumnDefinition('x int', 'postgres'), index: true };
+    assert.ok(codes(planColumn(spec, facts('postgres', { partitioned: true }), { dialect: 'postgres', version: '16' })).includes('partitioned-index'));
+    assert.ok(!codes(planColumn(spec, facts('postgres'), { dialect: 'postgres', version: '16' })).includes('partitioned-index'));
+  });
+});
