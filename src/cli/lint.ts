@@ -58,7 +58,23 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const info = await client.serverInfo();
       target = { dialect: info.dialect, version: info.version };
       const tables = await client.listTables();
-      facts = factsLookup(tables, info.dialect === 'postgres' ? 'public' : client.options.database);
+      const defaultSchema = info.dialect === 'postgres' ? 'public' : client.options.database;
+      const rowsOnly = factsLookup(tables, defaultSchema);
+      // Full facts (indexes, constraints, row format, instant row versions) for the tables the files alter: a first pass
+      // finds them; the rules need them for INSTANT eligibility and for SET NOT NULL proven by a validated CHECK.
+      const named = new Map<string, TableFacts>();
+      for (const { text } of texts) {
+        for (const st of lintSql(text, { target, facts: rowsOnly }, parsers).statements) {
+          const ref = st.parsed.table;
+          const known = ref ? rowsOnly(ref) : undefined;
+          if (!ref || !known || named.has(`${known.table.schema}.${known.table.name}`) || named.size >= 100) continue;
+          named.set(`${known.table.schema}.${known.table.name}`, await client.tableFacts(known.table));
+        }
+      }
+      facts = (ref) => {
+        const known = rowsOnly(ref);
+        return known ? named.get(`${known.table.schema}.${known.table.name}`) ?? known : undefined;
+      };
     } catch (err) {
       await client.close();
       throw err;

@@ -44,6 +44,37 @@ describe('lint --url (PostgreSQL)', () => {
   }));
 });
 
+describe('lint --url reads full facts of the tables it lints', () => {
+  it('PostgreSQL: SET NOT NULL proven by a validated CHECK on the live table scans nothing; without it, it scans', dbTest(async (t) => {
+    const db = pg.get(t);
+    await db.client.query('CREATE TABLE proven_t (id int, email text)');
+    await db.client.query("INSERT INTO proven_t SELECT g, 'e' || g FROM generate_series(1, 20000) g");
+    await db.client.query('ALTER TABLE proven_t ADD CONSTRAINT proven_t_email_nn CHECK (email IS NOT NULL)');
+    await db.client.query('CREATE TABLE unproven_t (id int, email text)');
+    await db.client.query("INSERT INTO unproven_t SELECT g, 'e' || g FROM generate_series(1, 20000) g");
+    await db.client.query('ANALYZE proven_t');
+    await db.client.query('ANALYZE unproven_t');
+    const c = capture();
+    const file = write('nn.sql', "SET lock_timeout = '2s';\nALTER TABLE proven_t ALTER COLUMN email SET NOT NULL;\nALTER TABLE unproven_t ALTER COLUMN email SET NOT NULL;\n");
+    assert.equal(await main(['lint', '--url', db.url, '--format', 'json', file], c.io), 1, c.err.join('\n'));
+    const json = JSON.parse(c.out.join('\n')) as { files: { findings: { rule: string; line: number }[] }[] };
+    assert.deepEqual(json.files[0]!.findings.map((f) => [f.rule, f.line]), [['set-not-null-scan', 3]]);
+  }));
+
+  it('MariaDB: a FULLTEXT index on the live table makes ADD COLUMN not INSTANT', dbTest(async (t) => {
+    const db = my.get(t);
+    await db.client.query('CREATE TABLE docs (id int PRIMARY KEY, body text, FULLTEXT KEY docs_body (body)) ENGINE=InnoDB');
+    await db.client.query('CREATE TABLE plain_docs (id int PRIMARY KEY, body text) ENGINE=InnoDB');
+    const c = capture();
+    const file = write('ft.sql', 'SET SESSION lock_wait_timeout = 2;\nALTER TABLE docs ADD COLUMN title varchar(100);\nALTER TABLE plain_docs ADD COLUMN title varchar(100);\n');
+    await main(['lint', '--url', db.url, '--format', 'json', file], c.io);
+    const json = JSON.parse(c.out.join('\n')) as { files: { findings: { rule: string; line: number }[] }[] };
+    const rules = json.files[0]!.findings.map((f) => [f.rule, f.line]);
+    assert.ok(rules.some(([r, l]) => l === 2 && (r === 'add-column-not-instant' || r === 'add-column-rewrite')), JSON.stringify(rules));
+    assert.ok(!rules.some(([, l]) => l === 3), JSON.stringify(rules));
+  }));
+});
+
 describe('lint --url (MariaDB)', () => {
   it('reads the dialect from the server and lints MySQL syntax with its rules', dbTest(async (t) => {
     const db = my.get(t);
