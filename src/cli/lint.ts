@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Io } from '../cli';
-import { DEFAULT_VERSIONS, lintSql, type LintOptions } from '../core/lint/analyze';
+import { DEFAULT_VERSIONS, lintSql, newCarry, type LintOptions } from '../core/lint/analyze';
 import type { NameRef } from '../core/lint/model';
 import { loadParsers } from '../core/lint/parsers';
 import { factsLookup } from '../core/lint/preview';
@@ -95,7 +95,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       ...(facts ? { facts } : {}),
       lockTimeoutConfigured: values['lock-timeout-configured'] === true,
     };
-    const files: FileResult[] = texts.map(({ path, text }) => ({ path: displayPath(path), result: lintSql(text, options, parsers) }));
+    // Files are migrations in order: a CHECK validated in one proves NOT NULL for a later one.
+    const carry = newCarry();
+    const files: FileResult[] = texts.map(({ path, text }) => ({ path: displayPath(path), result: lintSql(text, { ...options, carry }, parsers) }));
     if (format === 'sarif') io.out(JSON.stringify(renderSarif(files, toolVersion), null, 2));
     else if (format === 'json') io.out(renderJson(files));
     else io.out(renderText(files));

@@ -39,6 +39,18 @@ export interface LintOptions {
   readonly smallTableRows?: number;
   /** Measured throughputs for the lock-time estimates (DEFAULT_CALIBRATION otherwise). */
   readonly calibration?: Calibration;
+  /** Knowledge carried from earlier files of the same run, in migration order (see `newCarry`). */
+  readonly carry?: LintCarry;
+}
+
+/** What one migration leaves for the next: CHECK (c IS NOT NULL) constraints by name, and the columns they proved. */
+export interface LintCarry {
+  readonly checkProves: Map<string, string>;
+  readonly provenNotNull: Set<string>;
+}
+
+export function newCarry(): LintCarry {
+  return { checkProves: new Map(), provenNotNull: new Set() };
 }
 
 export interface OperationImpact {
@@ -127,8 +139,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   let localTimeout = false;
   let created = new Set<string>();
   const notValidAdded = new Map<string, { kind: RuleConstraintKind; tx: number; table: string }>();
-  const provenNotNull = new Set<string>();
-  const checkProves = new Map<string, string>();
+  const provenNotNull = options.carry?.provenNotNull ?? new Set<string>();
+  const checkProves = options.carry?.checkProves ?? new Map<string, string>();
 
   split.statements.forEach((raw, index) => {
     if (raw.leadingComments.some((c) => SECTION_MARKER.test(c.text))) {

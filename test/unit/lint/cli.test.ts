@@ -69,6 +69,15 @@ describe('column-wizard lint', () => {
     assert.match(e.err.join('\n'), /no \.sql files in/);
   });
 
+  it('carries a validated CHECK (c IS NOT NULL) from an earlier migration to a later SET NOT NULL', async () => {
+    const first = write('001_check.sql', "SET lock_timeout = '2s';\nALTER TABLE t ADD CONSTRAINT t_c_nn CHECK (c IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT t_c_nn;\n");
+    const second = write('002_nn.sql', "SET lock_timeout = '2s';\nALTER TABLE t ALTER COLUMN c SET NOT NULL;\n");
+    assert.equal(await main(['lint', first, second], capture().io), 0);
+    const alone = capture();
+    assert.equal(await main(['lint', second], alone.io), 1);
+    assert.match(alone.out.join('\n'), /error set-not-null-scan/);
+  });
+
   it('rejects bad usage with exit 2 and a specific message', async () => {
     const cases: [string[], RegExp][] = [
       [['lint'], /give at least one \.sql file/],
