@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { main } from '../../src/cli';
 import { connect, type DatabaseClient } from '../../src/db/client';
-import { checkDrift, confirmColumnOnReplicas, mysqlLagReader, runPlanWithReplicas, type ReplicaLag } from '../../src/db/replication';
-import type { RunProgress } from '../../src/db/run';
+import { checkDrift, confirmColumnOnReplicas, mysqlLagReader, replicaLockHolders, runPlanWithReplicas, type ReplicaLag } from '../../src/db/replication';
+import { RunFailure, type RunProgress } from '../../src/db/run';
 import { dbTest } from './helpers';
 import { fullPlan } from './run-helpers';
 import { replicaPair } from './replicaSetup';
@@ -64,6 +64,15 @@ describe('MariaDB replica', { concurrency: false }, () => {
       assert.ok(after!.seconds! < 0.5, `caught up again: ${after!.seconds}`);
     } finally {
       await reader.close();
+    }
+    // The row that writer left behind ages; a new reader must not take its age for lag before its own first beat arrives.
+    await sleep(1500);
+    const fresh = mysqlLagReader([{ name: 'replica', client: p.replica }], { primary: await p.connectPrimary(), intervalMs: 100 });
+    try {
+      const [first] = await fresh.read();
+      assert.ok(first!.seconds! < 0.5, `a fresh heartbeat reader on a caught-up replica: ${first!.seconds} s`);
+    } finally {
+      await fresh.close();
     }
   }));
 
@@ -145,6 +154,42 @@ describe('MariaDB replica', { concurrency: false }, () => {
     assert.equal(result.confirmations![0]!.column!.nullable, false);
     await p.waitCaughtUp();
     assert.equal(Number((await p.replica.query<{ n: number }>(`SELECT count(*) AS n FROM ${DB}.throttle_t WHERE score = v * 2`))[0]!.n), 30_000);
+  }));
+
+  it('checks the replica for transactions holding the table before each DDL step (the replicated ALTER would wait on their metadata lock): stops, or waits', dbTest(async (t) => {
+    const p = pair.get(t);
+    await makeTable(p.primary, 'guard_t', 100);
+    await p.waitCaughtUp();
+    const replica = { name: 'replica', client: await p.connectReplica() };
+    const reader = await p.connectReplica();
+    await reader.query('START TRANSACTION');
+    await reader.query(`SELECT count(*) FROM ${DB}.guard_t`);
+    const [{ id }] = (await reader.query<{ id: number }>('SELECT CONNECTION_ID() AS id')) as [{ id: number }];
+    await sleep(1100);
+    const runner = await p.connectPrimary();
+    // Without the metadata_lock_info plugin the open transaction is seen as a long transaction.
+    await assert.rejects(
+      runPlanWithReplicas(runner, fullPlan('mysql', DB, 'guard_t', 'g', '1'), { replicas: [replica], standbyTransactions: { action: 'stop' } }),
+      (err: unknown) => err instanceof RunFailure && err.kind === 'locked' && err.message.includes(`replica pid ${Number(id)}`) && /an open transaction/.test(err.message) && /no timeout/.test(err.message),
+    );
+    const [col] = await p.primary.query('SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [DB, 'guard_t', 'g']);
+    assert.equal(col, undefined, 'nothing ran: the first step was refused');
+    // With it, the metadata lock on the table itself is named.
+    await p.replica.query(`INSTALL SONAME 'metadata_lock_info'`).catch((err: Error) => { if (!/already exists/i.test(err.message)) throw err; });
+    const holders = await replicaLockHolders([replica], { schema: DB, name: 'guard_t' }, 1);
+    assert.deepEqual(holders.map((h) => [h.pid, h.lockMode]), [[Number(id), 'MDL_SHARED_READ']]);
+    assert.deepEqual(await replicaLockHolders([replica], { schema: DB, name: 'throttle_t' }, 0), [], 'a lock on another table does not count');
+    // wait mode: the replica transaction ends after ~1.5 s, then the run goes on
+    const blocked: number[] = [];
+    setTimeout(() => { void reader.query('COMMIT'); }, 1500);
+    const t0 = Date.now();
+    const result = await runPlanWithReplicas(runner, fullPlan('mysql', DB, 'guard_t', 'g', '1'), {
+      replicas: [replica], standbyTransactions: { action: 'wait', pollMs: 100, onBlocked: (s) => blocked.push(s.length) }, abandonPrevious: true,
+    });
+    assert.equal(result.outcome.status, 'completed');
+    assert.ok(Date.now() - t0 >= 1300, `waited for the replica transaction: ${Date.now() - t0} ms`);
+    assert.ok(blocked.length >= 3);
+    assert.equal(result.confirmed, true);
   }));
 
   it('column-wizard run --replica-url: heartbeat throttle on the replica, then confirms the column reached it', dbTest(async (t) => {

@@ -45,18 +45,22 @@ export async function replicaStatus(client: DatabaseClient): Promise<Status | nu
 export function mysqlLagReader(replicas: readonly ReplicaTarget[], options: MysqlLagOptions = {}): LagReader {
   const intervalMs = options.intervalMs ?? 250;
   const useHeartbeat = options.primary !== undefined && options.heartbeat !== false;
-  let heartbeat: { table: string; timer: NodeJS.Timeout | null; failed: string | null } | null = null;
+  let heartbeat: { table: string; timer: NodeJS.Timeout | null; failed: string | null; startedAt: string } | null = null;
   let starting: Promise<void> | null = null;
 
   const startHeartbeat = async (): Promise<void> => {
     const primary = options.primary!;
     const ref = options.heartbeatTable ?? { schema: primary.options.database, name: HEARTBEAT_TABLE };
     const table = `${quoteIdent('mysql', ref.schema)}.${quoteIdent('mysql', ref.name)}`;
-    const state: NonNullable<typeof heartbeat> = { table, timer: null, failed: null };
+    const state: NonNullable<typeof heartbeat> = { table, timer: null, failed: null, startedAt: '' };
     heartbeat = state;
     try {
       await primary.query(`CREATE TABLE IF NOT EXISTS ${table} (id INT NOT NULL PRIMARY KEY, ts DATETIME(6) NOT NULL) ENGINE=InnoDB`);
-      await primary.query(`REPLACE INTO ${table} (id, ts) VALUES (1, NOW(6))`);
+      // A row left by an earlier writer may be old: until this writer's first beat arrives, the replica is
+      // behind by at least the time since that beat (GREATEST below), not by the age of the old row.
+      const [row] = await primary.query<{ ts: string }>(`SELECT DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f') AS ts`);
+      state.startedAt = row!.ts;
+      await primary.query(`REPLACE INTO ${table} (id, ts) VALUES (1, ?)`, [state.startedAt]);
     } catch (err) {
       state.failed = `heartbeat not allowed (${(err as Error).message}); using Seconds_Behind_Master`;
       return;
@@ -79,7 +83,8 @@ export function mysqlLagReader(replicas: readonly ReplicaTarget[], options: Mysq
   const heartbeatLag = async (replica: DatabaseClient): Promise<number | null> => {
     if (!heartbeat || heartbeat.failed) return null;
     try {
-      const [r] = await replica.query<{ us: number | string | null }>(`SELECT TIMESTAMPDIFF(MICROSECOND, ts, NOW(6)) AS us FROM ${heartbeat.table} WHERE id = 1`);
+      const [r] = await replica.query<{ us: number | string | null }>(
+        `SELECT TIMESTAMPDIFF(MICROSECOND, GREATEST(ts, CAST(? AS DATETIME(6))), NOW(6)) AS us FROM ${heartbeat.table} WHERE id = 1`, [heartbeat.startedAt]);
       return r?.us === null || r?.us === undefined ? null : Math.max(0, Number(r.us) / 1e6);
     } catch {
       return null; // the table has not reached the replica yet
@@ -118,4 +123,54 @@ export function mysqlLagReader(replicas: readonly ReplicaTarget[], options: Mysq
       if (h) h.timer = null;
     },
   };
+}
+
+/** A replica session whose metadata lock on the table the replicated DDL would wait for. */
+export interface ReplicaSession {
+  readonly standby: string;
+  readonly pid: number;
+  readonly ageSeconds: number;
+  readonly state: string;
+  readonly query: string;
+  /** The metadata lock it holds (`MDL_SHARED_READ`…); null when it could only be seen as a long transaction. */
+  readonly lockMode: string | null;
+}
+
+function isUnknownTable(err: unknown): boolean {
+  const e = err as { errno?: number; code?: string; cause?: { errno?: number } };
+  return e.errno === 1109 || e.cause?.errno === 1109 || e.code === 'ER_UNKNOWN_TABLE' || /Unknown table/i.test(String((err as Error).message));
+}
+
+/**
+ * Sessions on MySQL/MariaDB replicas that a replicated ALTER of `table` would wait for: the replica's SQL thread
+ * needs an exclusive metadata lock and waits for every transaction holding one on the table, with no timeout, while
+ * new readers of the table queue behind it (servers.md §A.3). Precise with MariaDB's `METADATA_LOCK_INFO` plugin
+ * (`INSTALL SONAME 'metadata_lock_info'`); without it, any transaction older than `minAgeSeconds` counts.
+ */
+export async function replicaLockHolders(replicas: readonly ReplicaTarget[], table: TableRef, minAgeSeconds = 0): Promise<ReplicaSession[]> {
+  const all = await Promise.all(replicas.map(async (r) => {
+    type Row = { id: number | string; age: number | string | null; state: string | null; query: string | null; mode: string | null };
+    let rows: Row[];
+    try {
+      rows = await r.client.query<Row>(
+        `SELECT p.ID AS id, COALESCE(TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), p.TIME) AS age, p.STATE AS state, LEFT(p.INFO, 200) AS query,
+                MAX(m.LOCK_MODE) AS mode
+           FROM information_schema.METADATA_LOCK_INFO m
+           JOIN information_schema.PROCESSLIST p ON p.ID = m.THREAD_ID
+           LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
+          WHERE m.TABLE_SCHEMA = ? AND m.TABLE_NAME = ? AND p.ID <> CONNECTION_ID() AND p.USER <> 'system user'
+          GROUP BY p.ID, t.trx_started, p.TIME, p.STATE, p.INFO
+         HAVING age >= ?`, [table.schema, table.name, minAgeSeconds]);
+    } catch (err) {
+      if (!isUnknownTable(err)) throw err;
+      rows = await r.client.query<Row>(
+        `SELECT t.trx_mysql_thread_id AS id, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS age, p.STATE AS state, LEFT(p.INFO, 200) AS query, NULL AS mode
+           FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
+          WHERE t.trx_mysql_thread_id <> CONNECTION_ID() AND COALESCE(p.USER, '') <> 'system user'
+            AND TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) >= ?
+          ORDER BY t.trx_started`, [minAgeSeconds]);
+    }
+    return rows.map((x): ReplicaSession => ({ standby: r.name, pid: Number(x.id), ageSeconds: Number(x.age ?? 0), state: x.state ?? '', query: x.query ?? '', lockMode: x.mode }));
+  }));
+  return all.flat();
 }

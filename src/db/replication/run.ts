@@ -8,7 +8,7 @@ import { connect, type DatabaseClient } from '../client';
 import { runPlan } from '../run/runner';
 import { RunFailure, type LagSource, type RunOptions, type RunOutcome } from '../run/types';
 import { confirmColumnOnReplicas, resolveTable, type ColumnConfirmation } from './definitions';
-import { mysqlLagReader } from './mysql';
+import { mysqlLagReader, replicaLockHolders, type ReplicaSession } from './mysql';
 import { postgresLagReader, standbyLockHolders, type StandbySession } from './postgres';
 import type { LagReader, ReplicaLag, ReplicaTarget } from './types';
 import type { Plan } from '../../core/types';
@@ -50,35 +50,40 @@ export interface StandbyGuardOptions {
   readonly maxWaitMs?: number;
   readonly pollMs?: number;
   /** Called on each check that found sessions, e.g. to log them. */
-  readonly onBlocked?: (sessions: readonly StandbySession[]) => void;
+  readonly onBlocked?: (sessions: readonly (StandbySession | ReplicaSession)[]) => void;
 }
 
 function describeSessions(sessions: readonly StandbySession[]): string {
-  return sessions.map((s) => `${s.standby} pid ${s.pid} (${s.state}, transaction ${s.ageSeconds} s, holds ${s.lockMode ?? 'a lock'}: ${s.query.replace(/\s+/g, ' ').slice(0, 80)})`).join('; ');
+  return sessions.map((s) => `${s.standby} pid ${s.pid} (${s.state || 'idle'}, transaction ${s.ageSeconds} s, ${s.lockMode ? `holds ${s.lockMode}` : 'an open transaction'}: ${s.query.replace(/\s+/g, ' ').slice(0, 80)})`).join('; ');
 }
 
 /**
- * The runner's `beforeStep` for PostgreSQL hot standbys: before an ACCESS EXCLUSIVE step, look for standby
- * transactions holding a lock on the table. Its replay would wait for them up to max_standby_streaming_delay,
- * stalling every standby reader of the table meanwhile, then cancel them. Waits for them to end or stops the run.
+ * The runner's `beforeStep` for replicas. PostgreSQL hot standbys: before an ACCESS EXCLUSIVE step, look for standby
+ * transactions holding a lock on the table; its replay would wait for them up to max_standby_streaming_delay, stalling
+ * every standby reader of the table meanwhile, then cancel them. MySQL/MariaDB replicas: before every DDL step, look
+ * for replica transactions holding a metadata lock on the table; the replicated ALTER would wait for them with no
+ * timeout, holding up replication. Waits for them to end, or stops the run (resumable).
  */
 export function standbyGuard(standbys: readonly ReplicaTarget[], table: TableRef, options: StandbyGuardOptions = {}): NonNullable<RunOptions['beforeStep']> {
   const minAge = options.minAgeSeconds ?? 1;
   const maxWaitMs = options.maxWaitMs ?? 60_000;
   const pollMs = options.pollMs ?? 250;
+  const pg = standbys[0]?.client.options.engine === 'postgres';
   return async (step: Step, where) => {
-    if (step.lock !== 'ACCESS EXCLUSIVE' || standbys.length === 0) return;
+    if (standbys.length === 0 || step.backfill || (pg && step.lock !== 'ACCESS EXCLUSIVE')) return;
     const t0 = performance.now();
     for (;;) {
-      const sessions = await standbyLockHolders(standbys, table, minAge);
+      const sessions = pg ? await standbyLockHolders(standbys, table, minAge) : await replicaLockHolders(standbys, table, minAge);
       if (sessions.length === 0) return;
       options.onBlocked?.(sessions);
       const waited = performance.now() - t0;
       if (options.action === 'stop' || waited >= maxWaitMs) {
+        const effect = pg
+          ? `takes ACCESS EXCLUSIVE on ${table.schema}.${table.name}; its replay on the standbys would wait for ${describeSessions(sessions)}, stall every standby reader of the table up to max_standby_streaming_delay and then cancel them.`
+          : `alters ${table.schema}.${table.name}; the replicas' SQL thread would wait for the metadata lock of ${describeSessions(sessions)} with no timeout, holding up replication and queueing replica readers of the table.`;
         throw new RunFailure(
-          `Phase ${where.phaseIndex + 1} step ${where.stepIndex + 1} takes ACCESS EXCLUSIVE on ${table.schema}.${table.name}; its replay on the standbys would wait for ` +
-            `${describeSessions(sessions)}, stall every standby reader of the table up to max_standby_streaming_delay and then cancel them. ` +
-            `${options.action === 'stop' ? 'Stopped' : `Waited ${Math.round(waited / 1000)} s`}; end those standby transactions, then run the same plan again to resume.`,
+          `Phase ${where.phaseIndex + 1} step ${where.stepIndex + 1} ${effect} ` +
+            `${options.action === 'stop' ? 'Stopped' : `Waited ${Math.round(waited / 1000)} s`}; end those ${pg ? 'standby' : 'replica'} transactions, then run the same plan again to resume.`,
           'locked',
           null,
         );
@@ -98,7 +103,7 @@ export interface ReplicaRunOptions extends RunOptions {
   /** MySQL/MariaDB heartbeat table on the primary (default on; off falls back to Seconds_Behind_Master). */
   readonly heartbeat?: boolean;
   readonly heartbeatIntervalMs?: number;
-  /** PostgreSQL standby transaction check before ACCESS EXCLUSIVE steps; false turns it off. */
+  /** Replica transaction check before DDL steps (PostgreSQL: ACCESS EXCLUSIVE ones); false turns it off. */
   readonly standbyTransactions?: StandbyGuardOptions | false;
   /** How long to wait for the new column to reach every replica after the run; default 30,000 ms. */
   readonly confirmTimeoutMs?: number;
@@ -137,7 +142,7 @@ export async function runPlanWithReplicas(client: DatabaseClient, plan: Plan, op
         },
       };
     }
-    if (client.options.engine === 'postgres' && standbyTransactions !== false && replicas.length > 0) {
+    if (standbyTransactions !== false && replicas.length > 0) {
       const guard = standbyGuard(replicas, table, standbyTransactions ?? {});
       const outer = run.beforeStep;
       run = { ...run, beforeStep: async (step, where) => { await outer?.(step, where); await guard(step, where); } };
