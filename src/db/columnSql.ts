@@ -1,6 +1,6 @@
 /** The column definition as each server reads it, for server-side validation. */
 import type { ColumnSpec, ColumnType, Dialect, Finding } from '../core/types';
-import { myIdent, pgIdent } from './ident';
+import { quoteIdent } from '../core/sql';
 import { tokenize } from './sqlText';
 
 /** Why user expression text cannot be placed in a statement (ends it, opens a comment, unbalanced), or null. */
@@ -16,10 +16,6 @@ export function expressionProblem(dialect: Dialect, sql: string): string | null 
     if (t.text === ')' && --depth < 0) return "unbalanced ')'";
   }
   return depth === 0 ? null : `${depth} unclosed '('`;
-}
-
-function quoteIdent(dialect: Dialect, name: string): string {
-  return dialect === 'postgres' ? pgIdent(name) : myIdent(name);
 }
 
 export function typeSql(t: ColumnType): string {

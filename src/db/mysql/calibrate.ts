@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Calibration } from '../../core/types';
 import type { CalibrateOptions } from '../client';
-import { myIdent } from '../ident';
+import { qualifiedTable } from '../../core/sql';
 import { rate } from '../postgres/calibrate';
 import type { Queryable } from './introspect';
 
@@ -16,7 +16,7 @@ export async function calibrate(db: Queryable, options: CalibrateOptions = {}): 
   const [{ d } = { d: null }] = await db.query<{ d: string | null }>('SELECT DATABASE() AS d');
   if (!d) throw new Error('Calibration needs a database in the connection URL (mysql://user@host/db).');
   const name = `_cw_calib_${randomBytes(4).toString('hex')}`;
-  const t = `${myIdent(d)}.${myIdent(name)}`;
+  const t = qualifiedTable('mysql', { schema: d, name });
   const timed = async (sql: string) => { const s = performance.now(); await db.query(sql); return (performance.now() - s) / 1000; };
   try {
     await db.query(`CREATE TABLE ${t} (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, a int NOT NULL, b varchar(64) NOT NULL, c datetime NOT NULL) ENGINE=InnoDB`);

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LockLevel, MysqlAlgorithm, TableRef } from '../../core/types';
 import type { ProbeResult } from '../client';
-import { myTable } from '../ident';
+import { qualifiedTable } from '../../core/sql';
 import { blocksOf } from '../locks';
 import { retarget, tokenize } from '../sqlText';
 import { tableRow, type Queryable } from './introspect';
@@ -62,14 +62,14 @@ export async function probe(db: Queryable, table: TableRef, sql: string, _mariad
   await tableRow(db, table); // a clear "does not exist" before anything is created
   const [{ d: currentDb } = { d: null }] = await db.query<{ d: string | null }>('SELECT DATABASE() AS d');
   const shadow: TableRef = { schema: table.schema, name: `_cw_probe_${randomBytes(5).toString('hex')}` };
-  const target = retarget(sql, 'mysql', table, myTable(shadow), currentDb ?? undefined);
+  const target = retarget(sql, 'mysql', table, qualifiedTable('mysql', shadow), currentDb ?? undefined);
   if (target.replaced === 0) return failed(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);
   const base = stripAlgorithmAndLock(target.sql);
-  await db.query(`CREATE TABLE ${myTable(shadow)} LIKE ${myTable(table)}`);
+  await db.query(`CREATE TABLE ${qualifiedTable('mysql', shadow)} LIKE ${qualifiedTable('mysql', table)}`);
   try {
     for (const earlier of setup) {
       try {
-        await db.query(retarget(earlier, 'mysql', table, myTable(shadow), currentDb ?? undefined).sql);
+        await db.query(retarget(earlier, 'mysql', table, qualifiedTable('mysql', shadow), currentDb ?? undefined).sql);
       } catch (err) {
         return failed(base, `an earlier step failed on the empty copy: ${(err as Error).message}`);
       }
@@ -95,7 +95,7 @@ export async function probe(db: Queryable, table: TableRef, sql: string, _mariad
     }
     return failed(base, firstError ?? tried.at(-1) ?? 'no algorithm was accepted', tried.join('; '));
   } finally {
-    await db.query(`DROP TABLE IF EXISTS ${myTable(shadow)}`).catch(() => undefined);
+    await db.query(`DROP TABLE IF EXISTS ${qualifiedTable('mysql', shadow)}`).catch(() => undefined);
   }
 }
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ColumnSpec, Dialect, Finding, TableRef } from '../../core/types';
 import { columnDefinitionSql, expressionFindings, typeSql } from '../columnSql';
-import { myIdent, myTable } from '../ident';
+import { qualifiedTable, quoteIdent } from '../../core/sql';
 import { tableRow, type Queryable } from './introspect';
 
 export async function validateColumn(db: Queryable, spec: ColumnSpec, table: TableRef, dialect: Dialect): Promise<Finding[]> {
@@ -15,18 +15,18 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
     [table.schema, table.name, spec.name]);
   if (taken) findings.push({ code: 'name-taken', severity: 'error', field: 'name', message: `${table.schema}.${table.name} already has a column named "${taken.n}" (column names are case-insensitive here).` });
 
-  const temp = myIdent(`_cw_check_${randomBytes(4).toString('hex')}`);
+  const temp = quoteIdent('mysql', `_cw_check_${randomBytes(4).toString('hex')}`);
   try {
-    await db.query(`CREATE TEMPORARY TABLE ${temp} LIKE ${myTable(table)}`);
+    await db.query(`CREATE TEMPORARY TABLE ${temp} LIKE ${qualifiedTable('mysql', table)}`);
   } catch {
     // A temporary InnoDB table cannot have a FULLTEXT index or ROW_FORMAT=COMPRESSED: copy the columns only.
-    await db.query(`CREATE TEMPORARY TABLE ${temp} ENGINE=InnoDB AS SELECT * FROM ${myTable(table)} WHERE 1 = 0`);
+    await db.query(`CREATE TEMPORARY TABLE ${temp} ENGINE=InnoDB AS SELECT * FROM ${qualifiedTable('mysql', table)} WHERE 1 = 0`);
   }
   try {
     {
       // When the name is taken, still let the server judge the type and default under a stand-in name.
       const probeSpec = taken ? { ...spec, name: `${spec.name.slice(0, 50)}_cw_${randomBytes(3).toString('hex')}` } : spec;
-      const keyForAutoIncrement = spec.autoIncrement ? `, ADD UNIQUE KEY (${myIdent(probeSpec.name)})` : '';
+      const keyForAutoIncrement = spec.autoIncrement ? `, ADD UNIQUE KEY (${quoteIdent('mysql', probeSpec.name)})` : '';
       try {
         await db.query(`ALTER TABLE ${temp} ADD COLUMN ${columnDefinitionSql(dialect, probeSpec)}${keyForAutoIncrement}`);
       } catch (err) {

@@ -5,14 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Calibration } from '../../core/types';
 import type { CalibrateOptions } from '../client';
-import { pgIdent } from '../ident';
+import { quoteIdent } from '../../core/sql';
 import type { Queryable } from './introspect';
 
 const BACKFILL_BATCH = 1000;
 
 export async function calibrate(db: Queryable, options: CalibrateOptions = {}): Promise<Calibration> {
   const rows = Math.max(1000, Math.floor(options.rows ?? 100_000));
-  const schema = pgIdent(`cw_calib_${randomBytes(4).toString('hex')}`);
+  const schema = quoteIdent('postgres', `cw_calib_${randomBytes(4).toString('hex')}`);
   const t = `${schema}.sample`;
   const timed = async (sql: string) => { const s = performance.now(); await db.query(sql); return (performance.now() - s) / 1000; };
   try {

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { LockLevel, TableRef } from '../../core/types';
 import type { DatabaseClient, ProbeResult } from '../client';
 import { blocksOf, pgLockLevel, pgLockRank } from '../locks';
-import { pgIdent, pgTable } from '../ident';
+import { qualifiedTable, quoteIdent } from '../../core/sql';
 import { retarget, tokenize } from '../sqlText';
 import { tableOid, type Queryable } from './introspect';
 
@@ -37,7 +37,7 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
   const schema = canCreate ? `cw_probe_${tag}` : 'pg_temp';
   const shadow: TableRef = { schema, name: canCreate ? table.name : `cw_probe_${tag}` };
   const [{ current_schema: defaultSchema } = { current_schema: 'public' }] = await db.query<{ current_schema: string }>('SELECT current_schema()');
-  const target = retarget(sql, 'postgres', table, pgTable(shadow), defaultSchema);
+  const target = retarget(sql, 'postgres', table, qualifiedTable('postgres', shadow), defaultSchema);
   if (target.replaced === 0) {
     return failed(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);
   }
@@ -50,10 +50,10 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
     try {
       await db.query(PROBE_LOCK_TIMEOUT);
       if (canCreate) {
-        await db.query(`CREATE SCHEMA ${pgIdent(schema)}`);
-        await db.query(`CREATE TABLE ${pgTable(shadow)} (LIKE ${pgTable(table)} INCLUDING ALL)`);
+        await db.query(`CREATE SCHEMA ${quoteIdent('postgres', schema)}`);
+        await db.query(`CREATE TABLE ${qualifiedTable('postgres', shadow)} (LIKE ${qualifiedTable('postgres', table)} INCLUDING ALL)`);
       } else {
-        await db.query(`CREATE TEMP TABLE ${pgIdent(shadow.name)} (LIKE ${pgTable(table)} INCLUDING ALL)`);
+        await db.query(`CREATE TEMP TABLE ${quoteIdent('postgres', shadow.name)} (LIKE ${qualifiedTable('postgres', table)} INCLUDING ALL)`);
       }
       if (/\bVALIDATE\s+CONSTRAINT\b/i.test(sql)) await copyForeignKeys(db, table, shadow);
       await db.query('COMMIT');
@@ -62,7 +62,7 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
       throw err;
     }
     for (const earlier of setup) {
-      const s = retarget(earlier, 'postgres', table, pgTable(shadow), defaultSchema).sql;
+      const s = retarget(earlier, 'postgres', table, qualifiedTable('postgres', shadow), defaultSchema).sql;
       try {
         await db.query(s);
       } catch (err) {
@@ -71,7 +71,7 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
     }
     return isConcurrent(sql) ? await probeConcurrent(db, shadow, target.sql) : await probeInTransaction(db, shadow, target.sql);
   } finally {
-    await db.query(canCreate ? `DROP SCHEMA IF EXISTS ${pgIdent(schema)} CASCADE` : `DROP TABLE IF EXISTS ${pgTable(shadow)}`).catch(() => undefined);
+    await db.query(canCreate ? `DROP SCHEMA IF EXISTS ${quoteIdent('postgres', schema)} CASCADE` : `DROP TABLE IF EXISTS ${qualifiedTable('postgres', shadow)}`).catch(() => undefined);
   }
 }
 
@@ -83,14 +83,14 @@ async function copyForeignKeys(db: Queryable, table: TableRef, shadow: TableRef)
       WHERE n.nspname = $1 AND c.relname = $2 AND con.contype = 'f'`, [table.schema, table.name]);
   for (const fk of fks) {
     const def = fk.def.replace(/\s+NOT VALID$/, '');
-    await db.query(`ALTER TABLE ${pgTable(shadow)} ADD CONSTRAINT ${pgIdent(fk.name)} ${def} NOT VALID`);
+    await db.query(`ALTER TABLE ${qualifiedTable('postgres', shadow)} ADD CONSTRAINT ${quoteIdent('postgres', fk.name)} ${def} NOT VALID`);
   }
 }
 
 /** The shadow's oid by its qualified name (works for `pg_temp`, whose real schema is pg_temp_N). */
 async function shadowOid(db: Queryable, shadow: TableRef): Promise<number> {
-  const [r] = await db.query<{ oid: number | null }>('SELECT to_regclass($1)::oid::int AS oid', [pgTable(shadow)]);
-  if (!r?.oid) throw new Error(`the probe's copy ${pgTable(shadow)} is missing`);
+  const [r] = await db.query<{ oid: number | null }>('SELECT to_regclass($1)::oid::int AS oid', [qualifiedTable('postgres', shadow)]);
+  if (!r?.oid) throw new Error(`the probe's copy ${qualifiedTable('postgres', shadow)} is missing`);
   return r.oid;
 }
 
@@ -128,7 +128,7 @@ async function probeConcurrent(db: ProbeSession, shadow: TableRef, sql: string):
   let stmtError: string | undefined;
   try {
     await peer.query('BEGIN');
-    await peer.query(`LOCK TABLE ${pgTable(shadow)} IN ACCESS EXCLUSIVE MODE`);
+    await peer.query(`LOCK TABLE ${qualifiedTable('postgres', shadow)} IN ACCESS EXCLUSIVE MODE`);
     await db.query(`SET lock_timeout = '10s'`);
     const running = db.query(sql).then(() => undefined, (err: Error) => { stmtError = err.message; });
     for (let i = 0; i < 100 && !requested && stmtError === undefined; i++) {

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ColumnSpec, Finding, TableRef } from '../../core/types';
 import { columnDefinitionSql, expressionFindings, typeSql } from '../columnSql';
-import { pgIdent, pgTable } from '../ident';
+import { qualifiedTable, quoteIdent } from '../../core/sql';
 import { tokenize } from '../sqlText';
 import { tableOid, type Queryable } from './introspect';
 
@@ -46,10 +46,10 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
         findings.push({ code: 'default-invalid', severity: 'error', field: 'default', message: `The default does not work as ${typeText}: ${(err as Error).message}.` });
       }
     }
-    await db.query(`CREATE TEMP TABLE ${pgIdent(temp)} (LIKE ${pgTable(table)})`);
+    await db.query(`CREATE TEMP TABLE ${quoteIdent('postgres', temp)} (LIKE ${qualifiedTable('postgres', table)})`);
     try {
       await db.query('SAVEPOINT c');
-      await db.query(`ALTER TABLE ${pgIdent(temp)} ADD COLUMN ${columnDefinitionSql('postgres', { ...spec, references: undefined })}`);
+      await db.query(`ALTER TABLE ${quoteIdent('postgres', temp)} ADD COLUMN ${columnDefinitionSql('postgres', { ...spec, references: undefined })}`);
     } catch (err) {
       await db.query('ROLLBACK TO SAVEPOINT c');
       const message = (err as Error).message;
