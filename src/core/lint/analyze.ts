@@ -193,7 +193,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     switch (parsed.kind) {
       case 'unparsed': {
         const at = parsed.error?.offset !== undefined ? raw.start + parsed.error.offset : raw.start;
-        if (engine === 'postgres') add('syntax-error', 'error', `Syntax error: ${parsed.error?.message ?? 'not parsed'}.`, undefined, { start: at, end: Math.max(at + 1, raw.end) });
+        if (engine === 'postgres') add('syntax-error', 'error', `PostgreSQL's parser rejects this statement: ${parsed.error?.message ?? 'not parsed'}; nothing in it was checked.`, undefined, { start: at, end: Math.max(at + 1, raw.end) });
         else add('unparsed-statement', 'warning', `The MySQL/MariaDB parser could not read this statement (${parsed.error?.message ?? 'unknown error'}), so its locks are not checked.`, undefined, { start: at, end: Math.max(at + 1, raw.end) });
         break;
       }
