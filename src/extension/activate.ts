@@ -2,14 +2,23 @@ import * as vscode from 'vscode';
 import { createLog } from './log';
 import { registerCommands } from './commands';
 import { registerSqlPreview } from './lint/sqlPreview';
+import { ConnectionLintSource } from './lint/connectionSource';
+import { Connections } from './connections/manager';
+import { Secrets } from './secrets';
+import { readSettings } from './settings';
+import { ConnectionsTree } from './tree';
 
 /** A table of contents: build the services, register the features. An activation error is shown, not swallowed. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
   context.subscriptions.push(log.channel);
   try {
-    registerCommands({ extension: context, log });
-    registerSqlPreview(context, log);
+    const connections = new Connections(new Secrets(context.secrets), log);
+    const tree = new ConnectionsTree(connections, log);
+    context.subscriptions.push(connections, tree, vscode.window.registerTreeDataProvider('columnWizard.connections', tree));
+    for (const problem of readSettings().connectionProblems) log.warn('settings', problem);
+    registerCommands({ extension: context, log, connections, tree });
+    registerSqlPreview(context, log, new ConnectionLintSource(connections, context.workspaceState, log, context));
     log.info('activate', `Column Wizard ${context.extension.packageJSON.version as string} activated`);
   } catch (err) {
     log.error('activate', 'activation failed', err);
