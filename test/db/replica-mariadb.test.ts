@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { main } from '../../src/cli';
 import { connect, type DatabaseClient } from '../../src/db/client';
 import { checkDrift, confirmColumnOnReplicas, mysqlLagReader, replicaLockHolders, runPlanWithReplicas, type ReplicaLag } from '../../src/db/replication';
-import { RunFailure, type RunProgress } from '../../src/db/run';
+import { mysqlReplicaLag, RunFailure, type RunProgress } from '../../src/db/run';
 import { dbTest } from './helpers';
 import { fullPlan } from './run-helpers';
 import { replicaPair } from './replicaSetup';
@@ -82,10 +82,14 @@ describe('MariaDB replica', { concurrency: false }, () => {
     await p.waitCaughtUp();
     const [ok] = await reader.read();
     assert.deepEqual([ok!.state, ok!.seconds, ok!.method], ['caught-up', 0, 'Seconds_Behind_Master']);
+    assert.equal(await mysqlReplicaLag(p.replica)(), 0);
+    assert.equal(await mysqlReplicaLag(p.primary)(), null, 'the primary is not a replica');
     await p.pauseReplay();
     try {
       const [stopped] = await reader.read();
       assert.deepEqual([stopped!.state, stopped!.seconds], ['stopped', null]);
+      // the runner's --lag-url reader: a stopped SQL thread (Seconds_Behind_Master NULL) pauses instead of passing
+      assert.equal(await mysqlReplicaLag(p.replica)(), Number.POSITIVE_INFINITY);
     } finally {
       await p.resumeReplay();
     }

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { main } from '../../src/cli';
 import type { DatabaseClient } from '../../src/db/client';
 import { checkDrift, confirmColumnOnReplicas, postgresLagReader, runPlanWithReplicas, type ReplicaLag } from '../../src/db/replication';
-import { RunFailure, type RunProgress } from '../../src/db/run';
+import { postgresReplicationLag, RunFailure, type RunProgress } from '../../src/db/run';
 import { dbTest } from './helpers';
 import { fullPlan } from './run-helpers';
 import { replicaPair } from './replicaSetup';
@@ -65,6 +65,12 @@ describe('PostgreSQL streaming standby', { concurrency: false }, () => {
       assert.ok(b!.seconds! >= a!.seconds! + 0.6, `the lag grows while replay is paused: ${a!.seconds} -> ${b!.seconds}`);
       assert.ok(viaPrimary!.bytes! >= b!.bytes!, 'the primary-side reading sees the same unreplayed WAL');
       assert.ok(viaPrimary!.seconds! >= 1.8, `primary-side seconds from the WAL timeline: ${viaPrimary!.seconds}`);
+      // the runner's --lag-url reader is the same primary-side measurement (a first reading is a lower bound)
+      const runnerLag = postgresReplicationLag(monitor);
+      assert.notEqual(await runnerLag(), null, 'the runner reader sees the standby');
+      await p.primary.query('UPDATE public.lag_t SET v = v + 1');
+      await sleep(600);
+      assert.ok((await runnerLag())! >= 0.5, 'the paused standby is behind by at least the time since the first sample');
     } finally {
       await p.resumeReplay();
     }

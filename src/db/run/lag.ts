@@ -1,30 +1,34 @@
 import type { DatabaseClient } from '../client';
+import { mysqlLagReader } from '../replication/mysql';
+import { postgresLagReader } from '../replication/postgres';
+import type { ReplicaLag } from '../replication/types';
 import type { LagSource } from './types';
 
-/**
- * Lag of the slowest streaming standby, read on the PostgreSQL primary: `replay_lag`, which is NULL when idle
- * (then 0 if nothing is unreplayed) and stale while replay is stuck — so a standby with unreplayed WAL older than
- * the reported lag counts as at least `write_lag`.
- */
-export function postgresReplicationLag(primary: DatabaseClient): LagSource {
-  return async () => {
-    const rows = await primary.query<{ lag: number | null; behind: string | number | null }>(
-      `SELECT EXTRACT(EPOCH FROM COALESCE(replay_lag, write_lag, interval '0'))::float8 AS lag,
-              pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS behind
-         FROM pg_stat_replication`,
-    );
-    if (rows.length === 0) return null;
-    return Math.max(...rows.map((r) => Number(r.lag ?? 0)));
-  };
+/** The worst replica's seconds behind; one whose lag cannot be known (replay stopped, no heartbeat) counts as infinitely behind. */
+function worstOf(lags: readonly ReplicaLag[]): number | null {
+  if (lags.length === 0) return null;
+  return Math.max(...lags.map((l) => l.seconds ?? Number.POSITIVE_INFINITY));
 }
 
-/** `Seconds_Behind_Master` read on a MariaDB/MySQL replica (`SHOW SLAVE STATUS`); null when it is not replicating. */
+/**
+ * Lag of the slowest streaming standby, read on the PostgreSQL primary (src/db/replication/postgres.ts): bytes not
+ * yet replayed dated by a WAL timeline, because `replay_lag` is NULL when the primary is idle and stale while replay
+ * is stuck. 0 when nothing is unreplayed; null when no standby streams.
+ */
+export function postgresReplicationLag(primary: DatabaseClient): LagSource {
+  const reader = postgresLagReader(primary);
+  return async () => worstOf(await reader.read());
+}
+
+/**
+ * `Seconds_Behind_Master` read on a MariaDB/MySQL replica (src/db/replication/mysql.ts); a replica whose SQL or IO
+ * thread is stopped counts as infinitely behind (its Seconds_Behind_Master is NULL then). Null when it is not a replica.
+ */
 export function mysqlReplicaLag(replica: DatabaseClient): LagSource {
+  const reader = mysqlLagReader([{ name: 'replica', client: replica }]);
   return async () => {
-    const rows = await replica.query<Record<string, unknown>>('SHOW SLAVE STATUS');
-    const values = rows.map((r) => r.Seconds_Behind_Master ?? r.Seconds_Behind_Source).filter((v) => v !== null && v !== undefined);
-    if (values.length === 0) return null;
-    return Math.max(...values.map(Number));
+    const lags = (await reader.read()).filter((l) => l.method !== 'not a replica (no replica status)');
+    return worstOf(lags);
   };
 }
 
