@@ -155,12 +155,3 @@ export async function standbyLockHolders(standbys: readonly ReplicaTarget[], tab
   }));
   return all.flat();
 }
-
-/** `max_standby_streaming_delay` of each standby in milliseconds (-1: wait forever). */
-export async function standbyStreamingDelays(standbys: readonly ReplicaTarget[]): Promise<{ standby: string; ms: number }[]> {
-  return Promise.all(standbys.map(async (s) => {
-    const [r] = await s.client.query<{ ms: number | string }>(
-      `SELECT CASE WHEN setting::int < 0 THEN -1 ELSE setting::int END AS ms FROM pg_settings WHERE name = 'max_standby_streaming_delay'`);
-    return { standby: s.name, ms: Number(r?.ms ?? NaN) };
-  }));
-}

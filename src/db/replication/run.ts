@@ -3,7 +3,7 @@
  * EXCLUSIVE step first checks the hot standbys for transactions its replayed lock would stall, and after the run the
  * new column is confirmed on every replica with the primary's definition.
  */
-import type { Step, TableRef } from '../../core/types';
+import type { Plan, Step, TableRef } from '../../core/types';
 import { connect, type DatabaseClient } from '../client';
 import { runPlan } from '../run/runner';
 import { RunFailure, type LagSource, type RunOptions, type RunOutcome } from '../run/types';
@@ -11,7 +11,6 @@ import { confirmColumnOnReplicas, resolveTable, type ColumnConfirmation } from '
 import { mysqlLagReader, replicaLockHolders, type ReplicaSession } from './mysql';
 import { postgresLagReader, standbyLockHolders, type StandbySession } from './postgres';
 import type { LagReader, ReplicaLag, ReplicaTarget } from './types';
-import type { Plan } from '../../core/types';
 
 export interface LagSourceOptions {
   /**
