@@ -1,52 +1,80 @@
-/** The column definition as each server reads it, for server-side validation. */
-import type { ColumnSpec, ColumnType, Dialect, Finding } from '../core/types';
-import { quoteIdent } from '../core/sql';
-import { tokenize } from './sqlText';
+/**
+ * The column definition the server judges during server-side validation: core's own rendering (the text the plan
+ * will run), and core's checks for what cannot be written or sent at all, turned into findings before any query.
+ */
+import { renderColumnDefinition, renderDefault, renderType, validateColumn, type RenderPart } from '../core/columnSpec';
+import { expressionProblem, SqlTextError } from '../core/sql';
+import type { ColumnSpec, Finding, Target } from '../core/types';
 
-/** Why user expression text cannot be placed in a statement (ends it, opens a comment, unbalanced), or null. */
-export function expressionProblem(dialect: Dialect, sql: string): string | null {
-  if (sql.trim() === '') return 'the expression is empty';
-  let depth = 0;
-  for (const t of tokenize(sql, dialect === 'postgres' ? 'postgres' : 'mysql')) {
-    if (t.kind === 'comment') return 'a comment is not allowed in an expression';
-    if ((t.kind === 'string' || t.kind === 'quoted') && (t.text.length < 2 || t.text.at(-1) !== t.text[t.text.length > 1 && t.text.startsWith('$') ? t.text.length - 1 : 0])) return 'unterminated quote';
-    if (t.kind !== 'punct') continue;
-    if (t.text === ';') return "';' would end the statement";
-    if (t.text === '(') depth++;
-    if (t.text === ')' && --depth < 0) return "unbalanced ')'";
+/**
+ * Core findings meaning the definition cannot be sent as asked: the text would not stay one expression, or core's
+ * renderer would write something other than the spec (it drops `[]` on MySQL, UNSIGNED on PostgreSQL and NOT NULL on
+ * a MariaDB generated column).
+ */
+const UNWRITABLE = new Set(['expression-invalid', 'array-unsupported', 'unsigned-unsupported', 'generated-not-null']);
+
+/**
+ * Parts left out of the definition the server judges: the foreign key is checked separately (a temporary copy cannot
+ * reference a permanent table), and FIRST/AFTER is checked offline against the table's columns.
+ */
+export const SERVER_CHECK_OMIT: readonly RenderPart[] = ['references', 'position'];
+
+/** What stops the definition from being written, as findings; empty when `serverCheckDefinition` can render it. */
+export function unwritableFindings(spec: ColumnSpec, target: Target): Finding[] {
+  const { dialect } = target;
+  const out = validateColumn(spec, target).filter((f) => f.severity === 'error' && UNWRITABLE.has(f.code));
+  try {
+    renderType(dialect, spec.type);
+  } catch (err) {
+    if (!(err instanceof SqlTextError)) throw err;
+    out.push({ code: 'type-unknown', severity: 'error', field: 'type', message: `The type cannot be used: ${err.message}.` });
   }
-  return depth === 0 ? null : `${depth} unclosed '('`;
-}
-
-export function typeSql(t: ColumnType): string {
-  const params = t.params.length ? `(${t.params.join(', ')})` : '';
-  return `${t.name}${params}${t.unsigned ? ' unsigned' : ''}${t.array ? '[]' : ''}`;
-}
-
-/** Expression texts of the spec that go into SQL, each checked by `expressionProblem` first. */
-export function expressionFindings(dialect: Dialect, spec: ColumnSpec): Finding[] {
-  const out: Finding[] = [];
-  const check = (field: keyof ColumnSpec, text: string | undefined) => {
-    if (text === undefined) return;
-    const p = expressionProblem(dialect, text);
-    if (p) out.push({ code: 'expression-invalid', severity: 'error', field, message: `The ${field} expression cannot be used: ${p}.` });
-  };
-  check('default', spec.default.kind === 'expression' ? spec.default.sql : spec.default.kind === 'literal' ? spec.default.value : undefined);
-  check('check', spec.check);
-  check('generated', spec.generated?.expression);
-  if (!/^[a-z][a-z0-9_ ]*$/i.test(spec.type.name)) out.push({ code: 'type-unknown', severity: 'error', field: 'type', message: `"${spec.type.name}" is not a type name.` });
+  if (spec.default.kind === 'literal') {
+    const problem = expressionProblem(dialect, spec.default.value);
+    if (problem) out.push({ code: 'expression-invalid', severity: 'error', field: 'default', message: `The DEFAULT value cannot be used: ${problem}.` });
+    else {
+      try {
+        renderDefault(dialect, spec.default);
+      } catch (err) {
+        if (!(err instanceof SqlTextError)) throw err;
+        out.push({ code: 'default-invalid', severity: 'error', field: 'default', message: `The default cannot be used: ${err.message}.` });
+      }
+    }
+  }
+  if (out.length === 0) {
+    try {
+      serverCheckDefinition(spec, target);
+    } catch (err) {
+      if (!(err instanceof SqlTextError)) throw err;
+      out.push({ code: 'definition-invalid', severity: 'error', message: `The column definition cannot be written: ${err.message}.` });
+    }
+  }
   return out;
 }
 
-/** `"name" type [GENERATED …] [DEFAULT …] [NOT NULL] [CHECK (…)]`; FK, UNIQUE and index are validated separately. */
-export function columnDefinitionSql(dialect: Dialect, spec: ColumnSpec): string {
-  const parts = [quoteIdent(dialect, spec.name), typeSql(spec.type)];
-  if (spec.generated) parts.push(`GENERATED ALWAYS AS (${spec.generated.expression}) ${spec.generated.stored ? 'STORED' : 'VIRTUAL'}`);
-  else if (spec.autoIncrement && dialect !== 'postgres') parts.push('AUTO_INCREMENT');
-  else if (spec.autoIncrement && !/serial$/i.test(spec.type.name)) parts.push('GENERATED BY DEFAULT AS IDENTITY');
-  if (spec.default.kind === 'literal') parts.push(`DEFAULT ${spec.default.value}`);
-  if (spec.default.kind === 'expression') parts.push(`DEFAULT ${dialect === 'postgres' ? spec.default.sql : /^\(.*\)$/s.test(spec.default.sql) || /^current_timestamp|^now\(\)$/i.test(spec.default.sql) ? spec.default.sql : `(${spec.default.sql})`}`);
-  if (!spec.nullable) parts.push('NOT NULL');
-  if (spec.check) parts.push(`CHECK (${spec.check})`);
-  return parts.join(' ');
+/** `ADD COLUMN` text for the server to judge on a temporary copy: core's rendering less `SERVER_CHECK_OMIT` and `omit`. */
+export function serverCheckDefinition(spec: ColumnSpec, target: Target, omit: readonly RenderPart[] = []): string {
+  return renderColumnDefinition(target.dialect, spec, { omit: [...SERVER_CHECK_OMIT, ...omit] });
+}
+
+/** The optional parts of a definition, each with the field it comes from and whether the spec has it. */
+const OPTIONAL_PARTS: readonly (readonly [RenderPart, keyof ColumnSpec, (spec: ColumnSpec) => boolean])[] = [
+  ['generated', 'generated', (s) => s.generated !== undefined],
+  ['check', 'check', (s) => s.check !== undefined],
+  ['default', 'default', (s) => s.default.kind !== 'none'],
+  ['unique', 'unique', (s) => s.unique === true],
+  ['autoIncrement', 'autoIncrement', (s) => s.autoIncrement === true],
+  ['notNull', 'nullable', (s) => !s.nullable],
+  ['comment', 'comment', (s) => s.comment !== undefined],
+];
+
+/**
+ * The field a rejected definition is blamed on: the first optional part without which the server accepts it
+ * (`rejects(omit)` asks the server again), else the type. Asked only after a rejection.
+ */
+export async function blamedField(spec: ColumnSpec, rejects: (omit: readonly RenderPart[]) => Promise<boolean>): Promise<keyof ColumnSpec> {
+  for (const [part, field, present] of OPTIONAL_PARTS) {
+    if (present(spec) && !(await rejects([part]))) return field;
+  }
+  return 'type';
 }

@@ -52,6 +52,19 @@ describe('PostgreSQL server-side validation', () => {
     assert.deepEqual(codes(await client.validateColumn(col({ references: { table: 'gone', column: 'id' } }), table)), ['reference-missing']);
   }));
 
+  it('lets the server judge UNIQUE as the plan writes it (json has no btree operator class) and blames the part it rejects', dbTest(async (t) => {
+    const client = await ready(t);
+    assert.deepEqual(await client.validateColumn(col({ type: { name: 'jsonb', params: [] }, unique: true }), table), []);
+    const json = await client.validateColumn(col({ type: { name: 'json', params: [] }, unique: true }), table);
+    assert.deepEqual(json.map((f) => [f.code, f.field]), [['definition-rejected', 'unique']]);
+    assert.match(json[0]!.message, /operator class/);
+    // Blamed by asking again without each part, not by words in the message (the statement names a cw_check_ table).
+    const generated = await client.validateColumn(col({ generated: { expression: 'nosuch + 1', stored: true }, check: 'c > 0' }), table);
+    assert.deepEqual(generated.map((f) => [f.code, f.field]), [['definition-rejected', 'generated']]);
+    const typed = await client.validateColumn(col({ type: { name: 'json', params: [] }, check: "c::text <> ''", nullable: false }), table);
+    assert.deepEqual(typed, []);
+  }));
+
   it('rejects expression text that would end the statement, before it reaches the server', dbTest(async (t) => {
     const client = await ready(t);
     const f = await client.validateColumn(col({ default: { kind: 'expression', sql: '1); DROP TABLE public.v; --' } }), table);
@@ -93,5 +106,13 @@ describe('MySQL/MariaDB server-side validation', () => {
     assert.deepEqual(bad.map((f) => [f.code, f.field]), [['default-invalid', 'default']]);
     assert.deepEqual(codes(await client.validateColumn(col({ type: { name: 'intt', params: [] } }), table)), ['type-invalid']);
     assert.deepEqual(codes(await client.validateColumn(col({ references: { table: 'v', column: 'id' }, type: { name: 'varchar', params: [10] } }), table)), ['reference-type-mismatch']);
+  }));
+
+  it('compares a multi-parameter type with the referenced column as the server prints it (decimal(10,2))', dbTest(async (t) => {
+    const { client, table } = await ready(t);
+    await client.query('CREATE TABLE IF NOT EXISTS money (amount decimal(10,2) PRIMARY KEY) ENGINE=InnoDB');
+    const ref = { references: { table: 'money', column: 'amount' } };
+    assert.deepEqual(await client.validateColumn(col({ ...ref, type: { name: 'decimal', params: [10, 2] } }), table), []);
+    assert.deepEqual(codes(await client.validateColumn(col({ ...ref, type: { name: 'decimal', params: [12, 2] } }), table)), ['reference-type-mismatch']);
   }));
 });

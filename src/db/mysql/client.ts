@@ -94,7 +94,7 @@ class MysqlClient implements DatabaseClient {
   }
 
   async validateColumn(spec: ColumnSpec, table: TableRef): Promise<Finding[]> {
-    return validateColumn(this, spec, table, (await this.serverInfo()).dialect);
+    return validateColumn(this, spec, table, await this.serverInfo());
   }
 
   async probe(table: TableRef, sql: string, options?: ProbeOptions): Promise<ProbeResult> {

@@ -1,12 +1,13 @@
 /** Server-side checks of a ColumnSpec on MySQL/MariaDB: the server itself judges the definition on a private temporary copy. */
 import { randomBytes } from 'node:crypto';
-import type { ColumnSpec, Dialect, Finding, TableRef } from '../../core/types';
-import { columnDefinitionSql, expressionFindings, typeSql } from '../columnSql';
+import { renderType } from '../../core/columnSpec';
+import type { ColumnSpec, Finding, TableRef, Target } from '../../core/types';
+import { serverCheckDefinition, unwritableFindings } from '../columnSql';
 import { qualifiedTable, quoteIdent } from '../../core/sql';
 import { tableRow, type Queryable } from './introspect';
 
-export async function validateColumn(db: Queryable, spec: ColumnSpec, table: TableRef, dialect: Dialect): Promise<Finding[]> {
-  const findings = expressionFindings(dialect, spec);
+export async function validateColumn(db: Queryable, spec: ColumnSpec, table: TableRef, target: Target): Promise<Finding[]> {
+  const findings = unwritableFindings(spec, target);
   if (findings.some((f) => f.severity === 'error')) return findings;
   await tableRow(db, table);
   if ([...spec.name].length > 64) findings.push({ code: 'name-too-long', severity: 'error', field: 'name', message: `"${spec.name}" is longer than 64 characters, the MySQL/MariaDB limit.` });
@@ -28,7 +29,7 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
       const probeSpec = taken ? { ...spec, name: `${spec.name.slice(0, 50)}_cw_${randomBytes(3).toString('hex')}` } : spec;
       const keyForAutoIncrement = spec.autoIncrement ? `, ADD UNIQUE KEY (${quoteIdent('mysql', probeSpec.name)})` : '';
       try {
-        await db.query(`ALTER TABLE ${temp} ADD COLUMN ${columnDefinitionSql(dialect, probeSpec)}${keyForAutoIncrement}`);
+        await db.query(`ALTER TABLE ${temp} ADD COLUMN ${serverCheckDefinition(probeSpec, target)}${keyForAutoIncrement}`);
       } catch (err) {
         const message = (err as Error).message.replace(/ \(statement: .*\)$/s, '');
         const code = (err as { code?: string }).code ?? '';
@@ -40,11 +41,11 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
   } finally {
     await db.query(`DROP TEMPORARY TABLE IF EXISTS ${temp}`);
   }
-  if (spec.references) findings.push(...await referenceFindings(db, spec, table.schema));
+  if (spec.references) findings.push(...await referenceFindings(db, spec, table.schema, target));
   return findings;
 }
 
-async function referenceFindings(db: Queryable, spec: ColumnSpec, defaultSchema: string): Promise<Finding[]> {
+async function referenceFindings(db: Queryable, spec: ColumnSpec, defaultSchema: string, target: Target): Promise<Finding[]> {
   const ref = spec.references!;
   const schema = ref.schema ?? defaultSchema;
   const [t] = await db.query<{ e: string }>('SELECT ENGINE AS e FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [schema, ref.table]);
@@ -55,7 +56,7 @@ async function referenceFindings(db: Queryable, spec: ColumnSpec, defaultSchema:
   const [k] = await db.query<{ n: string }>('SELECT INDEX_NAME AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ? AND SEQ_IN_INDEX = 1 LIMIT 1',
     [schema, ref.table, ref.column]);
   if (!k) out.push({ code: 'reference-not-indexed', severity: 'error', field: 'references', message: `${schema}.${ref.table}.${ref.column} is not the first column of any index; InnoDB needs one to reference it.` });
-  const mine = typeSql(spec.type).toLowerCase().replace(/\s+/g, ' ');
+  const mine = renderType(target.dialect, spec.type).toLowerCase().replace(/\s+/g, ' ');
   const theirs = c.t.toLowerCase().replace(/\(\d+\)/, (m) => (/^(tiny|small|medium|big)?int/.test(c.t) ? '' : m));
   if (mine.replace(/\(\d+\)/, '') !== theirs.replace(/\(\d+\)/, '').replace(/ zerofill/, '')) {
     out.push({ code: 'reference-type-mismatch', severity: 'error', field: 'type', message: `The new column is ${mine} but ${ref.column} is ${c.t}; InnoDB requires the same type and sign for a foreign key.` });

@@ -75,8 +75,8 @@ class PostgresClient implements DatabaseClient {
     return replication(this);
   }
 
-  validateColumn(spec: ColumnSpec, table: TableRef): Promise<Finding[]> {
-    return validateColumn(this, spec, table);
+  async validateColumn(spec: ColumnSpec, table: TableRef): Promise<Finding[]> {
+    return validateColumn(this, spec, table, await this.serverInfo());
   }
 
   probe(table: TableRef, sql: string, options?: ProbeOptions): Promise<ProbeResult> {

@@ -1,15 +1,16 @@
 /** Server-side checks of a ColumnSpec on PostgreSQL: what only the server can answer. */
 import { randomBytes } from 'node:crypto';
-import type { ColumnSpec, Finding, TableRef } from '../../core/types';
-import { columnDefinitionSql, expressionFindings, typeSql } from '../columnSql';
+import { renderType, type RenderPart } from '../../core/columnSpec';
+import type { ColumnSpec, Finding, TableRef, Target } from '../../core/types';
+import { blamedField, serverCheckDefinition, unwritableFindings } from '../columnSql';
 import { qualifiedTable, quoteIdent } from '../../core/sql';
 import { tokenize } from '../sqlText';
 import { tableOid, type Queryable } from './introspect';
 
 const VOLATILITY: Record<string, string> = { i: 'IMMUTABLE', s: 'STABLE', v: 'VOLATILE' };
 
-export async function validateColumn(db: Queryable, spec: ColumnSpec, table: TableRef): Promise<Finding[]> {
-  const findings = expressionFindings('postgres', spec);
+export async function validateColumn(db: Queryable, spec: ColumnSpec, table: TableRef, target: Target): Promise<Finding[]> {
+  const findings = unwritableFindings(spec, target);
   if (findings.some((f) => f.severity === 'error')) return findings;
   const oid = await tableOid(db, table);
 
@@ -20,7 +21,7 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
   if (taken) findings.push({ code: 'name-taken', severity: 'error', field: 'name', message: `${table.schema}.${table.name} already has a column named "${spec.name}".` });
 
   const serial = /^(small|big)?serial$/i.test(spec.type.name);
-  const typeText = typeSql(spec.type);
+  const typeText = renderType('postgres', spec.type);
   if (!serial) {
     const [t] = await db.query<{ t: string | null }>('SELECT to_regtype($1)::text AS t', [typeText]);
     if (!t?.t) {
@@ -47,16 +48,22 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
       }
     }
     await db.query(`CREATE TEMP TABLE ${quoteIdent('postgres', temp)} (LIKE ${qualifiedTable('postgres', table)})`);
-    try {
+    /** The server's objection to the definition less `omit`, or null when it accepts it; undone either way. */
+    const rejection = async (omit: readonly RenderPart[] = []): Promise<string | null> => {
       await db.query('SAVEPOINT c');
-      await db.query(`ALTER TABLE ${quoteIdent('postgres', temp)} ADD COLUMN ${columnDefinitionSql('postgres', { ...spec, references: undefined })}`);
-    } catch (err) {
-      await db.query('ROLLBACK TO SAVEPOINT c');
-      const message = (err as Error).message;
-      if (!findings.some((f) => f.code === 'default-invalid' || f.code === 'name-taken')) {
-        const field: keyof ColumnSpec = /generat/i.test(message) ? 'generated' : /check/i.test(message) ? 'check' : /default/i.test(message) ? 'default' : 'type';
-        findings.push({ code: 'definition-rejected', severity: 'error', field, message: `The server rejects the column definition: ${message}.` });
+      try {
+        await db.query(`ALTER TABLE ${quoteIdent('postgres', temp)} ADD COLUMN ${serverCheckDefinition(spec, target, omit)}`);
+        return null;
+      } catch (err) {
+        return (err as Error).message;
+      } finally {
+        await db.query('ROLLBACK TO SAVEPOINT c');
       }
+    };
+    const message = await rejection();
+    if (message !== null && !findings.some((f) => f.code === 'default-invalid' || f.code === 'name-taken')) {
+      const field = await blamedField(spec, async (omit) => (await rejection(omit)) !== null);
+      findings.push({ code: 'definition-rejected', severity: 'error', field, message: `The server rejects the column definition: ${message}.` });
     }
   } finally {
     await db.query('ROLLBACK');
@@ -99,7 +106,7 @@ async function referenceFindings(db: Queryable, spec: ColumnSpec, defaultSchema:
   if (!col) return [{ code: 'reference-missing', severity: 'error', field: 'references', message: `${refTable.schema}.${refTable.name} has no column "${ref.column}".` }];
   const out: Finding[] = [];
   if (!col.keyed) out.push({ code: 'reference-not-unique', severity: 'error', field: 'references', message: `${refTable.schema}.${refTable.name}.${ref.column} has no primary key or unique constraint of its own; a foreign key needs one.` });
-  const [mine] = await db.query<{ t: string | null }>('SELECT format_type(to_regtype($1), NULL) AS t', [typeSql(spec.type)]);
+  const [mine] = await db.query<{ t: string | null }>('SELECT format_type(to_regtype($1), NULL) AS t', [renderType('postgres', spec.type)]);
   if (mine?.t && col.type.replace(/\(.*\)/, '') !== mine.t.replace(/\(.*\)/, '')) {
     out.push({ code: 'reference-type-mismatch', severity: 'warning', field: 'type', message: `The new column is ${mine.t} but ${ref.column} is ${col.type}; comparisons will need casts and the key may be slow.` });
   }
