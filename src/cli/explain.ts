@@ -113,10 +113,17 @@ export async function explain(client: DatabaseClient, sql: string, calibration: 
     statements.push(explained(s, table, impact, probe, verdict, tableFacts, calibration));
   }
   const replication = [...facts.values()][0]?.replication;
-  const warnings = target.dialect === 'postgres' && (replication?.replicas.length ?? 0) > 0 && statements.some((s) => s.lock === 'ACCESS EXCLUSIVE')
+  const warnings: Finding[] = target.dialect === 'postgres' && (replication?.replicas.length ?? 0) > 0 && statements.some((s) => s.lock === 'ACCESS EXCLUSIVE')
     ? [standbyReplayFinding(replication?.maxStandbyStreamingDelayMs)] : [];
+  // Server behaviour a lock cannot show (the probe runs on an empty copy, so it cannot see it either).
+  for (const f of analysis.findings) {
+    if (TRAP_RULES.has(f.rule)) warnings.push({ code: f.rule, severity: f.severity, message: f.message, ...(f.fix ? { fix: f.fix } : {}) });
+  }
   return { target, statements, skipped, rulesDefects, ...(warnings.length ? { warnings } : {}) };
 }
+
+/** Lint findings about what the server does to the data, carried into explain's warnings. */
+const TRAP_RULES: ReadonlySet<string> = new Set(['instant-default-evaluated-once']);
 
 function explained(s: AnalyzedStatement, table: TableRef, impact: Impact, probe: ProbeResult, verdict: { agrees: boolean; differences: string[] }, facts: TableFacts, calibration: Calibration): ExplainedStatement {
   const measured: Impact = probe.error ? impact : {
@@ -162,6 +169,6 @@ export function renderText(r: ExplainResult): string {
   });
   for (const k of r.skipped) lines.push('', `skipped: ${oneLine(k.sql)} — ${k.reason}`);
   if (r.statements.length === 0 && r.skipped.length === 0) lines.push('', 'No statements.');
-  for (const w of r.warnings ?? []) lines.push('', `${w.severity} ${w.code}: ${w.message}${w.fix ? ` Fix: ${w.fix}.` : ''}`);
+  for (const w of r.warnings ?? []) lines.push('', `${w.severity} ${w.code}: ${w.message}${w.fix ? ` Fix: ${w.fix.replace(/\.$/, '')}.` : ''}`);
   return lines.join('\n');
 }

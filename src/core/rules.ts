@@ -125,6 +125,17 @@ export function defaultVolatility(expr: string, dialect: Dialect): Volatility {
   return worst;
 }
 
+/**
+ * Probed on MariaDB 10.11: a DEFAULT calling UUID(), UUID_SHORT(), SYS_GUID(), SYSDATE() or RANDOM_BYTES() is refused with
+ * ALGORITHM=INSTANT and INPLACE ("Try ALGORITHM=COPY") and the copy gives each row its own value; DEFAULT (RAND()) (or
+ * FLOOR(RAND() * 10), CONCAT('a', RAND())) is added INSTANT and evaluated ONCE: every existing row gets the same value.
+ * Returns the first such per-row function the expression calls, lower-case, or undefined.
+ */
+export function mariadbPerRowDefault(expr: string): string | undefined {
+  const bare = expr.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`]|``)*`/g, "''");
+  return /\b(uuid_short|uuid|sys_guid|sysdate|random_bytes)\s*\(/i.exec(bare)?.[1]?.toLowerCase();
+}
+
 /** True when the default is a literal, or an expression the list knows to be immutable or stable (no rewrite on PG ≥ 11). */
 export function isNonVolatileDefault(spec: ColumnSpec, dialect: Dialect): boolean {
   if (spec.default.kind === 'none' || spec.default.kind === 'literal') return true;
@@ -155,8 +166,12 @@ export function instantAddProblem(spec: ColumnSpec, target: Target, facts?: Tabl
   if (spec.default.kind === 'expression') {
     const vol = defaultVolatility(spec.default.sql, target.dialect);
     if (!maria && !/^current_timestamp(\(\d*\))?$/i.test(spec.default.sql.trim())) return 'MySQL does not add a column with an expression DEFAULT instantly';
-    // Probed on MariaDB 10.11: DEFAULT (RAND()) is added instantly and all existing rows get one value; DEFAULT (UUID()) is refused.
-    if (maria && vol !== 'immutable' && vol !== 'stable') return 'MariaDB evaluates an instantly added non-constant DEFAULT once and gives that one value to every existing row (it refuses UUID() and copies)';
+    if (maria) {
+      const perRow = mariadbPerRowDefault(spec.default.sql);
+      if (perRow) return `MariaDB refuses INSTANT and INPLACE for a DEFAULT calling ${perRow}(): a table copy computes it for every existing row`;
+      if (vol === 'unknown') return 'MariaDB copies the table for a DEFAULT that reads another column or calls a function it cannot evaluate once (assumed for names the rules do not know)';
+      // RAND() and the other volatile functions: INSTANT, and every existing row gets the one value computed at ALTER time.
+    }
   }
   if (facts?.engine && !/^innodb$/i.test(facts.engine)) return `the table uses the ${facts.engine} engine; only InnoDB adds columns instantly`;
   const indexes = facts?.indexes ?? [];
@@ -308,7 +323,10 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       const instantWhy = instantAddProblem(op.spec, target, facts);
       const online = onlineAddProblem(op.spec, target, facts);
       if (instantWhy === null) {
-        best = instant('ALGORITHM=INSTANT changes only the data dictionary: no rebuild, DML continues (a brief metadata lock at the start and end)');
+        const d = op.spec.default;
+        const once = maria && d.kind === 'expression' && defaultVolatility(d.sql, target.dialect) === 'volatile'
+          ? `; MariaDB evaluates DEFAULT ${d.sql} once: every existing row gets the same value` : '';
+        best = instant(`ALGORITHM=INSTANT changes only the data dictionary: no rebuild, DML continues (a brief metadata lock at the start and end)${once}`);
       } else if (online === null) {
         best = inplace(true, `not INSTANT (${instantWhy}): ALGORITHM=INPLACE, LOCK=NONE rebuilds the table while DML continues`);
       } else if (online.algorithm === 'COPY') {

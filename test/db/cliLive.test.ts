@@ -101,6 +101,17 @@ describe('explain --url (MySQL/MariaDB)', () => {
     }
     assert.equal(result.rulesDefects.length, result.statements.filter((s) => !s.verified!.agrees).length);
     assert.equal((r.err.match(/rules defect/g) ?? []).length, result.rulesDefects.length);
+    // DEFAULT (RAND()) is INSTANT on MariaDB, as the rule says; the trap (one value for every existing row) is a warning.
+    assert.deepEqual(result.rulesDefects, []);
+    assert.deepEqual(result.statements[4]!.rule, { ...result.statements[4]!.rule, lock: 'NONE', algorithm: 'INSTANT', rewrite: false });
+    assert.deepEqual(result.warnings?.map((w) => [w.code, w.severity]), [['instant-default-evaluated-once', 'warning']]);
+    assert.match(result.warnings![0]!.message, /evaluates DEFAULT \(RAND\(\)\) once: every existing row of items gets that same value/);
+    const text = await cli(['explain', '--url', url, '--sql', 'ALTER TABLE items ADD COLUMN r double DEFAULT (RAND())']);
+    assert.match(text.out, /lock: NONE \(ALGORITHM=INSTANT\); blocks neither reads nor writes; no rewrite\n {3}verified on the server: agrees with the rules/);
+    assert.match(text.out, /\nwarning instant-default-evaluated-once: MariaDB adds r instantly and evaluates DEFAULT \(RAND\(\)\) once/);
+    // UUID() is the other side: the server copies the table and gives each row its own value, so no trap warning.
+    const uuid = JSON.parse((await cli(['explain', '--url', url, '--sql', 'ALTER TABLE items ADD COLUMN u char(36) DEFAULT (UUID())', '--format', 'json'])).out) as ExplainResult;
+    assert.deepEqual([uuid.statements[0]!.rule.algorithm, uuid.statements[0]!.verified!.agrees, uuid.warnings], ['COPY', true, undefined]);
   }));
 });
 
@@ -141,10 +152,11 @@ describe('explain: the rules agree with the server on hand-written statements', 
       CREATE UNIQUE INDEX ux ON t (name); ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (p) REFERENCES parent (id);
       ALTER TABLE t ALTER COLUMN name SET DEFAULT 'x'; ALTER TABLE t ADD COLUMN l int, ALGORITHM=INSTANT;
       ALTER TABLE t ADD COLUMN n int, ALGORITHM=INPLACE, LOCK=NONE; ALTER TABLE ft ADD COLUMN a int; ALTER TABLE z ADD COLUMN a int;
-      ALTER TABLE t ADD COLUMN o int AUTO_INCREMENT UNIQUE`;
+      ALTER TABLE t ADD COLUMN o int AUTO_INCREMENT UNIQUE; ALTER TABLE t ADD COLUMN r double DEFAULT (RAND());
+      ALTER TABLE t ADD COLUMN r2 int DEFAULT (FLOOR(RAND() * 10)); ALTER TABLE t ADD COLUMN s bigint DEFAULT (UUID_SHORT())`;
     const r = await cli(['explain', '--url', url, '--sql', sql, '--format', 'json']);
     const result = JSON.parse(r.out) as ExplainResult;
-    assert.equal(result.statements.length, 17);
+    assert.equal(result.statements.length, 20);
     assert.deepEqual(result.rulesDefects, []);
   }));
 });

@@ -164,10 +164,23 @@ describe('impactOf: MySQL/MariaDB', () => {
     assert.equal(instantAddProblem(col({ default: { kind: 'expression', sql: 'CURRENT_TIMESTAMP' } }), my), null);
     assert.match(instantAddProblem(col(), my, facts({ indexes: [{ name: 'f', columns: [], unique: false, primary: false, method: 'BTREE', expression: true }] }))!, /functional/);
   });
-  it('MariaDB refuses volatile defaults instantly but takes stable and constant ones', () => {
+  it('MariaDB (probed on 10.11): RAND() defaults are INSTANT and evaluated once; UUID()-like defaults and column references copy', () => {
     const m = t('mariadb', '10.11');
-    assert.match(instantAddProblem(col({ default: { kind: 'expression', sql: '(UUID())' } }), m)!, /once/);
-    assert.match(instantAddProblem(col({ default: { kind: 'expression', sql: '(RAND())' } }), m)!, /once/);
+    const expr = (sql: string) => col({ type: { name: 'double', params: [] }, default: { kind: 'expression', sql } });
+    assert.match(instantAddProblem(expr('(UUID())'), m)!, /refuses INSTANT and INPLACE for a DEFAULT calling uuid\(\)/);
+    for (const f of ['UUID_SHORT()', 'SYS_GUID()', 'SYSDATE()', 'RANDOM_BYTES(4)']) assert.match(instantAddProblem(expr(`(${f})`), m)!, /refuses INSTANT/, f);
+    assert.match(instantAddProblem(expr('(id * 2)'), m)!, /copies the table/);
+    assert.equal(instantAddProblem(expr('(RAND())'), m), null);
+    assert.equal(instantAddProblem(expr('(FLOOR(RAND() * 10))'), m), null);
+    assert.equal(instantAddProblem(expr("(CONCAT('uuid(', RAND()))"), m), null, 'a function name inside a string is not a call');
+    const rand = add(expr('(RAND())'), m);
+    assert.deepEqual([rand.algorithm, rand.lock, rand.rewrite, rand.blocks.writes, rand.fails], ['INSTANT', 'NONE', false, false, undefined]);
+    assert.match(rand.why, /evaluates DEFAULT \(RAND\(\)\) once: every existing row gets the same value/);
+    const uuid = add(expr('(UUID())'), m);
+    assert.deepEqual([uuid.algorithm, uuid.lock, uuid.rewrite], ['COPY', 'SHARED', true]);
+    assert.doesNotMatch(add(expr('(now())'), m).why, /once/);
+    // MySQL keeps refusing every expression DEFAULT but CURRENT_TIMESTAMP instantly.
+    assert.equal(add(expr('(RAND())'), t('mysql', '8.0.36')).algorithm, 'COPY');
     assert.equal(instantAddProblem(col({ default: { kind: 'expression', sql: '(now())' } }), m), null);
     assert.equal(instantAddProblem(col({ default: { kind: 'expression', sql: '(1 + 1)' } }), m), null);
   });

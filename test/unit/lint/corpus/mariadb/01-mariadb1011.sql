@@ -11,6 +11,10 @@ ALTER TABLE tickets ADD COLUMN opened_at datetime DEFAULT (NOW());
 -- expect: add-column-rewrite
 ALTER TABLE tickets ADD COLUMN ref char(36) DEFAULT (UUID());
 
+-- Probed on 10.11: RAND() is added INSTANT (no copy) and evaluated once for all existing rows.
+-- expect: instant-default-evaluated-once
+ALTER TABLE tickets ADD COLUMN score double DEFAULT (RAND());
+
 -- expect: -
 ALTER TABLE tickets ADD COLUMN assignee varchar(40) AFTER id, ALGORITHM=INSTANT;
 
