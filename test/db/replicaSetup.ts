@@ -67,7 +67,7 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 }
 
 function missingTools(tools: readonly string[]): string[] {
-  const path = (process.env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/sbin', '/sbin']);
+  const path = (process.env.PATH ?? '/usr/bin:/bin').split(':');
   return tools.filter((t) => !path.some((d) => existsSync(join(d, t))));
 }
 
@@ -88,11 +88,10 @@ function pgMajor(): string {
 
 async function dropPgCluster(major: string, name: string): Promise<void> {
   if (!existsSync(`/etc/postgresql/${major}/${name}`) && !existsSync(`/var/lib/postgresql/${major}/${name}`)) return;
-  await sh('pg_dropcluster', ['--stop', major, name]).catch(async () => {
-    // half-built leftovers: remove what pg_dropcluster refuses to
-    rmSync(`/etc/postgresql/${major}/${name}`, { recursive: true, force: true });
-    rmSync(`/var/lib/postgresql/${major}/${name}`, { recursive: true, force: true });
-  });
+  await sh('pg_dropcluster', ['--stop', major, name]).catch(() => undefined); // half-built: not a cluster yet
+  // pg_dropcluster leaves the directories behind when they hold files it did not create (our conf.d drop-in)
+  rmSync(`/etc/postgresql/${major}/${name}`, { recursive: true, force: true });
+  rmSync(`/var/lib/postgresql/${major}/${name}`, { recursive: true, force: true });
 }
 
 async function pgCluster(major: string, name: string, port: number, extraConf: string): Promise<void> {
@@ -107,7 +106,7 @@ async function pgCluster(major: string, name: string, port: number, extraConf: s
 async function buildPostgres(): Promise<{ primaryUrl: string; replicaUrl: string; teardown: () => Promise<void> }> {
   if (process.getuid?.() !== 0) throw new Error('building a PostgreSQL standby needs root (pg_createcluster, running pg_basebackup as postgres)');
   const missing = missingTools(['pg_createcluster', 'pg_dropcluster', 'pg_ctlcluster', 'pg_basebackup', 'runuser']);
-  if (missing.length) throw new Error(`missing ${missing.join(', ')} (Debian package postgresql)`);
+  if (missing.length) throw new Error(`missing ${missing.join(', ')} (Debian packages postgresql, util-linux)`);
   const major = pgMajor();
   await dropPgCluster(major, PG_STANDBY);
   await dropPgCluster(major, PG_PRIMARY);
@@ -204,7 +203,7 @@ async function stopMariadbd(dir: string): Promise<void> {
 
 async function buildMariadb(): Promise<{ primaryUrl: string; replicaUrl: string; teardown: () => Promise<void> }> {
   if (process.getuid?.() !== 0) throw new Error('building a MariaDB replica needs root (mariadbd --user=mysql)');
-  const missing = missingTools(['mariadbd', 'mariadb-install-db']);
+  const missing = [...missingTools(['mariadb-install-db']), ...(existsSync('/usr/sbin/mariadbd') ? [] : ['/usr/sbin/mariadbd'])];
   if (missing.length) throw new Error(`missing ${missing.join(', ')} (Debian package mariadb-server)`);
   const dirs = { primary: `${MY_BASE}/primary`, replica: `${MY_BASE}/replica` };
   const teardown = async () => {
