@@ -93,11 +93,20 @@ export function isNoopSql(sql: string): boolean {
  */
 export function expressionProblem(dialect: Dialect, sql: string): string | null {
   if (sql.trim() === '') return 'the expression is empty';
+  const problem = scanExpression(dialect, sql, true);
+  if (problem !== null || isPostgres(dialect)) return problem;
+  // MySQL/MariaDB read a backslash in '…' and "…" as an escape unless the session sets NO_BACKSLASH_ESCAPES (or
+  // ANSI_QUOTES for "…"): the text must be one expression under either reading.
+  const literal = scanExpression(dialect, sql, false);
+  return literal && `${literal} when backslashes are read literally (NO_BACKSLASH_ESCAPES); write a quote inside a string doubled ('') rather than with a backslash`;
+}
+
+function scanExpression(dialect: Dialect, sql: string, backslashEscapes: boolean): string | null {
   let depth = 0;
   for (let i = 0; i < sql.length; i++) {
     const c = sql[i]!;
     if (c === "'" || c === '"' || (c === '`' && !isPostgres(dialect))) {
-      const end = closingQuote(dialect, sql, i);
+      const end = closingQuote(dialect, sql, i, backslashEscapes);
       if (end < 0) return `unterminated ${c === "'" ? 'string' : 'quoted identifier'} starting at character ${i + 1}`;
       i = end;
       continue;
@@ -117,10 +126,15 @@ export function expressionProblem(dialect: Dialect, sql: string): string | null 
   return null;
 }
 
-/** Index of the quote that closes the one at `start`, or -1. Handles doubled quotes and MySQL backslash escapes. */
-export function closingQuote(dialect: Dialect, sql: string, start: number): number {
+/**
+ * Index of the quote that closes the one at `start`, or -1. Handles doubled quotes and backslash escapes: PostgreSQL
+ * E'…' strings, and MySQL/MariaDB '…' and "…" strings unless `mysqlBackslashEscapes` is false (NO_BACKSLASH_ESCAPES).
+ */
+export function closingQuote(dialect: Dialect, sql: string, start: number, mysqlBackslashEscapes = true): number {
   const q = sql[start]!;
-  const backslashEscapes = q === "'" && (!isPostgres(dialect) || (start > 0 && /[eE]/.test(sql[start - 1]!) && !/\w/.test(sql[start - 2] ?? '')));
+  const backslashEscapes = isPostgres(dialect)
+    ? q === "'" && start > 0 && /[eE]/.test(sql[start - 1]!) && !/\w/.test(sql[start - 2] ?? '')
+    : q !== '`' && mysqlBackslashEscapes;
   for (let i = start + 1; i < sql.length; i++) {
     const c = sql[i]!;
     if (backslashEscapes && c === '\\') {

@@ -71,6 +71,15 @@ describe('expressionProblem', () => {
     assert.match(expressionProblem('postgres', '$$x$$')!, /dollar quoting/);
     assert.match(expressionProblem('postgres', '  ')!, /empty/);
   });
+  it('MySQL/MariaDB: the text is one expression whether or not the session reads backslashes as escapes', () => {
+    // "a\" x" is one string to MySQL's default mode, so the ';' after it ends the statement (the server runs it: a" x).
+    assert.match(expressionProblem('mariadb', '"a\\" x" ; DROP TABLE t; #"')!, /';' at character 9 would end the statement/);
+    // Under NO_BACKSLASH_ESCAPES 'a\' is a whole string and the ';' is outside it.
+    assert.match(expressionProblem('mysql', "concat('a\\'; DROP TABLE t; #')")!, /';' .* when backslashes are read literally/);
+    assert.match(expressionProblem('mysql', "'it\\'s'")!, /unterminated string .* write a quote inside a string doubled/);
+    assert.equal(expressionProblem('mysql', "concat('it''s', 'C:\\\\dir', \"x\")"), null);
+    assert.equal(expressionProblem('postgres', `"a\\" = 1`), null, 'a PostgreSQL identifier takes no backslash escapes');
+  });
 });
 
 describe('helpers', () => {
