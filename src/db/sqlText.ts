@@ -1,6 +1,6 @@
 /**
- * Just enough SQL lexing for the db layer: split a script into statements and point a statement at a
- * probe's shadow table. Quotes, dollar quotes and comments are respected; nothing is evaluated.
+ * Just enough SQL lexing for the db layer to point a statement at a probe's shadow table (splitting a script into
+ * statements is core/lint/text's `splitStatements`). Quotes, dollar quotes and comments are respected; nothing is evaluated.
  */
 import type { TableRef } from '../core/types';
 
@@ -68,25 +68,6 @@ function endOfQuoted(sql: string, start: number, q: string, backslash: boolean):
     j++;
   }
   return sql.length;
-}
-
-/** Split a script on `;` outside quotes and comments; empty statements and trailing comments are dropped. */
-export function splitStatements(sql: string, flavor: SqlFlavor): string[] {
-  const statements: string[] = [];
-  let current = '';
-  let meaningful = false;
-  for (const t of tokenize(sql, flavor)) {
-    if (t.kind === 'punct' && t.text === ';') {
-      if (meaningful) statements.push(current.trim());
-      current = '';
-      meaningful = false;
-      continue;
-    }
-    current += t.text;
-    if (t.kind !== 'space' && t.kind !== 'comment') meaningful = true;
-  }
-  if (meaningful) statements.push(current.trim());
-  return statements;
 }
 
 /** The identifier's value: unquoted (PostgreSQL folds unquoted names to lower case). */

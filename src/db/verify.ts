@@ -3,9 +3,9 @@
  * with the earlier steps applied first. Where the probe disagrees with the rule, the probe wins: the step's lock,
  * blocks, rewrite and algorithm become what the server did, and the disagreement is returned as a rules defect.
  */
+import { splitStatements } from '../core/lint/text';
 import type { LockLevel, MysqlAlgorithm, Plan, Step, TableRef, Verification } from '../core/types';
 import type { DatabaseClient, ProbeResult } from './client';
-import { splitStatements } from './sqlText';
 
 export interface RulesDefect {
   readonly sql: string;
@@ -37,7 +37,7 @@ export function compare(rule: Prediction, probe: ProbeResult): { agrees: boolean
 /** Probe every statement of `sql` in order (earlier ones become setup), and combine into the worst of them. */
 export async function probeStatements(client: DatabaseClient, table: TableRef, sql: string, setup: readonly string[]): Promise<ProbeResult> {
   const engine = client.options.engine;
-  const statements = engine === 'postgres' ? [sql] : splitStatements(sql, 'mysql');
+  const statements = engine === 'postgres' ? [sql] : splitStatements(sql, 'mysql').statements.map((s) => s.text);
   let worst: ProbeResult | undefined;
   const before = [...setup];
   for (const s of statements) {

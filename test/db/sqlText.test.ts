@@ -1,24 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { retarget, splitStatements, tableMentions, tokenize } from '../../src/db/sqlText';
+import { splitStatements } from '../../src/core/lint/text';
+import { retarget, tableMentions, tokenize } from '../../src/db/sqlText';
 import { settingMs } from '../../src/db/postgres/introspect';
 import { attempts, stripAlgorithmAndLock, writtenClauses } from '../../src/db/mysql/probe';
 import { compare } from '../../src/db/verify';
 import type { ProbeResult } from '../../src/db/client';
 
-describe('splitStatements', () => {
+// verify.ts splits a MySQL step with the lint splitter; these are the cases the db layer's own splitter was tested on.
+describe('splitStatements (core/lint/text) as verify.ts uses it', () => {
+  const split = (sql: string, engine: 'postgres' | 'mysql') => splitStatements(sql, engine).statements.map((s) => ({ text: s.text, comments: s.leadingComments.map((c) => c.text) }));
+
   it('splits on semicolons outside strings, identifiers, dollar quotes and comments', () => {
     const sql = `ALTER TABLE "a;b" ADD COLUMN x text DEFAULT 'x;y'; -- c;d\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;/* e; */;`;
-    assert.deepEqual(splitStatements(sql, 'postgres'), [
-      `ALTER TABLE "a;b" ADD COLUMN x text DEFAULT 'x;y'`,
-      '-- c;d\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql',
+    assert.deepEqual(split(sql, 'postgres'), [
+      { text: `ALTER TABLE "a;b" ADD COLUMN x text DEFAULT 'x;y'`, comments: [] },
+      { text: 'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql', comments: ['c;d'] },
     ]);
   });
 
   it('knows MySQL backticks, # comments and backslash escapes', () => {
-    assert.deepEqual(splitStatements("ALTER TABLE `t;` ADD COLUMN c varchar(9) DEFAULT 'it\\'s;'; # x;\nCREATE INDEX i ON t (c)", 'mysql'), [
-      "ALTER TABLE `t;` ADD COLUMN c varchar(9) DEFAULT 'it\\'s;'",
-      '# x;\nCREATE INDEX i ON t (c)',
+    assert.deepEqual(split("ALTER TABLE `t;` ADD COLUMN c varchar(9) DEFAULT 'it\\'s;'; # x;\nCREATE INDEX i ON t (c)", 'mysql'), [
+      { text: "ALTER TABLE `t;` ADD COLUMN c varchar(9) DEFAULT 'it\\'s;'", comments: [] },
+      { text: 'CREATE INDEX i ON t (c)', comments: ['x;'] },
     ]);
   });
 });
