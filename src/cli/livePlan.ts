@@ -8,35 +8,30 @@ import { planColumn } from '../core/plan';
 import type { Plan, Target } from '../core/types';
 import type { DatabaseClient } from '../db/client';
 import { verifyPlan } from '../db/verify';
-import { numberOption, requireString, UsageError } from './args';
-import { columnFromArgs, parseTableName } from './plan';
+import { requireString, UsageError } from './args';
+import { planOptionsFromValues, tableAndColumnFromOptions } from './plan';
 
 export async function planLive(values: Record<string, unknown>, io: Io): Promise<Plan> {
   for (const offline of ['dialect', 'server-version', 'rows', 'bytes']) {
     if (values[offline] !== undefined) throw new UsageError(`--${offline} cannot be combined with --url: the server and the table say it`);
   }
   const url = requireString(values, 'url');
-  const tableText = requireString(values, 'table');
-  const columnText = requireString(values, 'column');
-  const lockTimeoutMs = numberOption(values, 'lock-timeout-ms');
-  if (lockTimeoutMs === 0) throw new UsageError('--lock-timeout-ms must be at least 1');
+  // Checked before connecting; read for the server's dialect once connected.
+  requireString(values, 'table');
+  requireString(values, 'column');
+  const planOptions = planOptionsFromValues(values);
   const { connect } = await import('../db/client');
   const client: DatabaseClient = await connect(url);
   try {
     const info = await client.serverInfo();
     const target: Target = { dialect: info.dialect, version: info.version };
-    const parsed = parseTableName(tableText, info.dialect);
+    const { table: parsed, spec } = tableAndColumnFromOptions(values, info.dialect);
     const table = { schema: parsed.schema || client.options.database, name: parsed.name };
     if (!table.schema) throw new UsageError('--table needs a database (db.table) when the URL names none');
-    const spec = columnFromArgs(columnText, info.dialect, { index: values.index === true, unique: values.unique === true });
     const facts = await client.tableFacts(table, { sampleMs: 1000 });
     const serverFindings = await client.validateColumn(spec, table);
     const calibration = values.calibrate === true ? await client.calibrate() : undefined;
-    const planned = planColumn(spec, facts, target, {
-      ...(lockTimeoutMs ? { lockTimeoutMs } : {}),
-      ...(calibration ? { calibration } : {}),
-      ...(values.standbys === true ? { standbys: true } : {}),
-    });
+    const planned = planColumn(spec, facts, target, { ...planOptions, ...(calibration ? { calibration } : {}) });
     const known = new Set(planned.warnings.map((w) => w.code));
     const withFindings: Plan = { ...planned, warnings: [...planned.warnings, ...serverFindings.filter((f) => !known.has(f.code))] };
     if (serverFindings.some((f) => f.severity === 'error')) return withFindings;

@@ -80,6 +80,20 @@ export function columnFromArgs(definition: string, dialect: Dialect, flags: { in
   return { ...spec, ...(flags.index ? { index: true } : {}), ...(flags.unique ? { unique: true } : {}) };
 }
 
+/** --table and --column (with --index / --unique) read for `dialect`: the same for `plan`, `plan --url`, `write` and `run`. */
+export function tableAndColumnFromOptions(values: Record<string, unknown>, dialect: Dialect): { table: TableRef; spec: ColumnSpec } {
+  const table = parseTableName(requireString(values, 'table'), dialect);
+  const spec = columnFromArgs(requireString(values, 'column'), dialect, { index: values.index === true, unique: values.unique === true });
+  return { table, spec };
+}
+
+/** The planner options of the plan options: --lock-timeout-ms (at least 1) and --standbys. */
+export function planOptionsFromValues(values: Record<string, unknown>): PlanOptions {
+  const lockTimeoutMs = numberOption(values, 'lock-timeout-ms');
+  if (lockTimeoutMs === 0) throw new UsageError('--lock-timeout-ms must be at least 1');
+  return { ...(lockTimeoutMs ? { lockTimeoutMs } : {}), standbys: values.standbys === true };
+}
+
 /** The seam for live mode: plan with facts from wherever they came (a connection, or the offline flags). */
 export function planWithFacts(spec: ColumnSpec, facts: TableFacts, target: Target, options: PlanOptions = {}): Plan {
   return planColumn(spec, facts, target, options);
@@ -132,15 +146,13 @@ export function planFromOptions(values: Record<string, unknown>): Plan {
   const version = requireString(values, 'server-version');
   if (!/^\d+(\.\d+){0,2}/.test(version)) throw new UsageError(`--server-version must look like 15.4, 8.0.36 or 10.11, got "${version}"`);
   const d = dialect as Dialect;
-  const table = parseTableName(requireString(values, 'table'), d);
-  const spec = columnFromArgs(requireString(values, 'column'), d, { index: values.index === true, unique: values.unique === true });
+  const { table, spec } = tableAndColumnFromOptions(values, d);
   // Without --rows the size is unknown: -1 plans as if the table had rows (never the empty-table shortcuts).
   const rows = numberOption(values, 'rows') ?? -1;
   const bytes = numberOption(values, 'bytes') ?? 0;
-  const lockTimeoutMs = numberOption(values, 'lock-timeout-ms');
-  if (lockTimeoutMs === 0) throw new UsageError('--lock-timeout-ms must be at least 1');
+  const options = planOptionsFromValues(values);
   const facts: TableFacts = { table, rows: Math.floor(rows), bytes: Math.floor(bytes) };
-  return planWithFacts(spec, facts, { dialect: d, version }, { ...(lockTimeoutMs ? { lockTimeoutMs } : {}), standbys: values.standbys === true });
+  return planWithFacts(spec, facts, { dialect: d, version }, options);
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {

@@ -11,7 +11,7 @@ import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection'
 import { assertRunAllowed, findResumableRun, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
 import { numberOption, parse, requireString, UsageError, type Options } from './args';
-import { columnFromArgs, parseTableName, planWithFacts, renderPlanText } from './plan';
+import { planWithFacts, renderPlanText, tableAndColumnFromOptions } from './plan';
 
 export const RUN_OPTIONS: Options = {
   url: { type: 'string' },
@@ -57,8 +57,7 @@ export function parsePlanJson(text: string, source: string): Plan {
 
 async function planLive(client: DatabaseClient, values: Record<string, unknown>, io: Io): Promise<Plan> {
   const info = await client.serverInfo();
-  const table = parseTableName(requireString(values, 'table'), info.dialect);
-  const spec = columnFromArgs(requireString(values, 'column'), info.dialect, { index: values.index === true, unique: values.unique === true });
+  const { table, spec } = tableAndColumnFromOptions(values, info.dialect);
   const resolved = table.schema ? table : { ...table, schema: String((await client.query<{ s: string }>(info.dialect === 'postgres' ? 'SELECT current_schema() AS s' : 'SELECT DATABASE() AS s'))[0]?.s ?? '') };
   // An interrupted run resumes with the plan it started with: planning again would see the half-applied change.
   const resumable = values['abandon-previous'] === true ? null : await findResumableRun(client, resolved, spec.name);
