@@ -14,8 +14,11 @@ export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '-
 export async function launchBrowser(profileParent: string): Promise<BrowserContext> {
   mkdirSync(profileParent, { recursive: true });
   // Playwright refuses --user-data-dir in args: the fresh profile goes to launchPersistentContext.
-  return chromium.launchPersistentContext(mkdtempSync(join(profileParent, 'chromium-')), {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 }, args: CHROMIUM_FLAGS,
+  const profile = mkdtempSync(join(profileParent, 'chromium-'));
+  // Chromium writes "Crash Reports" under $XDG_CONFIG_HOME even with its own profile: keep that out of $HOME too.
+  const env = { ...process.env, XDG_CONFIG_HOME: join(profile, 'xdg-config'), XDG_CACHE_HOME: join(profile, 'xdg-cache') };
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 }, args: CHROMIUM_FLAGS, env,
   });
 }
 
