@@ -2,6 +2,7 @@
  * Just enough SQL lexing for the db layer to point a statement at a probe's shadow table (splitting a script into
  * statements is core/lint/text's `splitStatements`). Quotes, dollar quotes and comments are respected; nothing is evaluated.
  */
+import { closingQuote } from '../core/sql';
 import type { TableRef } from '../core/types';
 
 export type SqlFlavor = 'postgres' | 'mysql';
@@ -35,10 +36,9 @@ export function tokenize(sql: string, flavor: SqlFlavor): Token[] {
         j++;
       }
       push('comment', Math.min(j, n));
-    } else if (c === "'" || (flavor === 'mysql' && c === '"')) {
-      push('string', endOfQuoted(sql, i, c, flavor === 'mysql' || /[eE]$/.test(out.at(-1)?.text ?? '')));
-    } else if ((flavor === 'postgres' && c === '"') || (flavor === 'mysql' && c === '`')) {
-      push('quoted', endOfQuoted(sql, i, c, false));
+    } else if (c === "'" || c === '"' || (flavor === 'mysql' && c === '`')) {
+      const close = closingQuote(flavor, sql, i);
+      push(c === "'" || (flavor === 'mysql' && c === '"') ? 'string' : 'quoted', close < 0 ? n : close + 1);
     } else if (flavor === 'postgres' && c === '$') {
       const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i));
       if (m) {
@@ -54,20 +54,6 @@ export function tokenize(sql: string, flavor: SqlFlavor): Token[] {
     }
   }
   return out;
-}
-
-function endOfQuoted(sql: string, start: number, q: string, backslash: boolean): number {
-  let j = start + 1;
-  while (j < sql.length) {
-    const ch = sql[j]!;
-    if (backslash && ch === '\\') { j += 2; continue; }
-    if (ch === q) {
-      if (sql[j + 1] === q) { j += 2; continue; }
-      return j + 1;
-    }
-    j++;
-  }
-  return sql.length;
 }
 
 /** The identifier's value: unquoted (PostgreSQL folds unquoted names to lower case). */

@@ -27,6 +27,18 @@ describe('splitStatements (core/lint/text) as verify.ts uses it', () => {
   });
 });
 
+describe('tokenize: quotes end where core sql.closingQuote says', () => {
+  const texts = (sql: string, flavor: 'postgres' | 'mysql') => tokenize(sql, flavor).filter((t) => t.kind === 'string' || t.kind === 'quoted').map((t) => [t.kind, t.text]);
+  it('PostgreSQL: backslash escapes only in E strings, a word ending in e is no E prefix, "…" is a name', () => {
+    assert.deepEqual(texts(`SELECT E'it\\'s', 'a\\', "x\\" FROM t`, 'postgres'), [['string', `E'it\\'s'`.slice(1)], ['string', `'a\\'`], ['quoted', '"x\\"']]);
+    assert.deepEqual(texts(`SELECT note'a\\' AS x, 'b'`, 'postgres'), [['string', `'a\\'`], ['string', `'b'`]]);
+  });
+  it('MySQL/MariaDB: backslash escapes in \'…\' and "…", none in backticks; an unterminated quote runs to the end', () => {
+    assert.deepEqual(texts('SELECT "a\\"b", `c\\` FROM t', 'mysql'), [['string', '"a\\"b"'], ['quoted', '`c\\`']]);
+    assert.deepEqual(texts("SELECT 'abc", 'mysql'), [['string', "'abc"]]);
+  });
+});
+
 describe('retarget', () => {
   const t = { schema: 'public', name: 'users' };
   it('replaces qualified and unqualified mentions of the table, not columns or other tables', () => {
