@@ -417,3 +417,70 @@ function applyRequested(best: Impact, algorithm?: MysqlAlgorithm, lock?: 'NONE' 
   }
   return out;
 }
+
+const PG_LOCK_RANK: Record<LockLevel, number> = {
+  NONE: 0, 'ACCESS SHARE': 1, 'ROW SHARE': 2, 'ROW EXCLUSIVE': 3, 'SHARE UPDATE EXCLUSIVE': 4, SHARE: 5, 'SHARE ROW EXCLUSIVE': 6,
+  EXCLUSIVE: 7, 'ACCESS EXCLUSIVE': 8, SHARED: 5,
+};
+const MY_LOCK_RANK: Partial<Record<LockLevel, number>> = { NONE: 0, SHARED: 1, EXCLUSIVE: 2 };
+
+/**
+ * The impact of ONE statement made of several operations (`ALTER TABLE t ADD COLUMN i int, ADD INDEX (i)`). One operation: `impactOf`.
+ * PostgreSQL: "the lock acquired will be the strictest one required by any subcommand" (ALTER TABLE docs); the statement
+ * rewrites or scans when any part does. MySQL/MariaDB: the whole statement runs with one algorithm, the slowest any part
+ * needs, so a part that is INSTANT alone is done by that algorithm too: an ADD/DROP COLUMN done INPLACE rebuilds the table
+ * (probed on MariaDB 10.11: `ADD COLUMN i int, ADD INDEX (i)` refuses INSTANT and NOCOPY and runs INPLACE, LOCK=NONE with a
+ * new table id; with `ADD INDEX` and `SET DEFAULT` NOCOPY is accepted, no rebuild). The lock is the strongest any part
+ * needs; the statement's ALGORITHM=/LOCK= clauses are then checked against the whole (a weaker one is refused).
+ */
+export function statementImpact(ops: readonly DdlOperation[], target: Target, facts?: TableFacts): Impact | undefined {
+  if (ops.length <= 1) return ops[0] && impactOf(ops[0], target, facts);
+  const caps = capabilities(target);
+  if (caps.family === 'postgres') {
+    const parts = ops.map((op) => impactOf(op, target, facts));
+    const top = parts.reduce((a, b) => (PG_LOCK_RANK[b.lock] > PG_LOCK_RANK[a.lock] ? b : a));
+    const referenced = parts.map((p) => p.referencedLock).filter((l): l is LockLevel => l !== undefined)
+      .reduce<LockLevel | undefined>((a, b) => (a === undefined || PG_LOCK_RANK[b] > PG_LOCK_RANK[a] ? b : a), undefined);
+    const fails = parts.find((p) => p.fails)?.fails;
+    return {
+      lock: top.lock,
+      blocks: { reads: parts.some((p) => p.blocks.reads), writes: parts.some((p) => p.blocks.writes) },
+      rewrite: parts.some((p) => p.rewrite), scan: parts.some((p) => p.scan),
+      why: `one ALTER TABLE takes the strictest lock any subcommand needs (${top.lock}): ${parts.map((p) => p.why).join('; ')}`,
+      ...(referenced ? { referencedLock: referenced } : {}), ...(fails ? { fails } : {}),
+    };
+  }
+  const maria = target.dialect === 'mariadb';
+  const clauses = ops.find((o) => o.mysql)?.mysql;
+  const natural = ops.map((op) => impactOf({ ...op, mysql: undefined }, target, facts));
+  const fails = natural.find((p) => p.fails)?.fails;
+  const algos = natural.map((p) => p.algorithm).filter((a): a is MysqlAlgorithm => a !== undefined);
+  const algorithm = algos.reduce<MysqlAlgorithm>((a, b) => (ALGO_RANK[b] > ALGO_RANK[a] ? b : a), 'INSTANT');
+  const slowest = natural.find((p) => p.algorithm === algorithm) ?? natural[0]!;
+  const forced: string[] = [];
+  const parts = natural.map((p, i): Impact => {
+    if (!p.algorithm || p.algorithm === algorithm || ALGO_RANK[p.algorithm] === ALGO_RANK[algorithm]) return p;
+    const op = ops[i]!;
+    forced.push(op.op);
+    if (algorithm === 'COPY') return { lock: 'SHARED', algorithm: 'COPY', blocks: blocksWrites, rewrite: true, scan: true, why: p.why };
+    // INSTANT alone, now done in place: changing the row format (add/drop a column) needs a rebuild; metadata changes do not.
+    const rebuild = op.op === 'add-column' || op.op === 'drop-column';
+    return { ...p, algorithm: 'INPLACE', rewrite: rebuild, scan: rebuild };
+  });
+  const lockOf = (p: Impact) => MY_LOCK_RANK[p.lock] ?? 0;
+  const strongest = parts.reduce((a, b) => (lockOf(b) > lockOf(a) ? b : a));
+  const lock = strongest.lock === 'EXCLUSIVE' ? 'EXCLUSIVE' : strongest.lock === 'SHARED' ? 'SHARED' : 'NONE';
+  const combined: Impact = {
+    lock, algorithm,
+    blocks: lock === 'NONE' ? blocksNone : lock === 'SHARED' ? blocksWrites : blocksAll,
+    rewrite: parts.some((p) => p.rewrite), scan: parts.some((p) => p.scan),
+    why: forced.length > 0
+      ? `one ALTER TABLE runs all its parts with the slowest algorithm any part needs, ALGORITHM=${algorithm}${forced.some((o) => o === 'add-column' || o === 'drop-column') && algorithm !== 'COPY' ? ' with a table rebuild' : ''} (${forced.join(', ')} would be INSTANT alone): ${slowest.why}`
+      : parts.map((p) => p.why).join('; '),
+    ...(fails ? { fails } : {}),
+  };
+  if (fails) return combined;
+  const requested = clauses?.algorithm && clauses.algorithm !== 'DEFAULT' ? clauses.algorithm : undefined;
+  const requestedLock = clauses?.lock && clauses.lock !== 'DEFAULT' ? clauses.lock : undefined;
+  return applyRequested(combined, requested, requestedLock, maria);
+}

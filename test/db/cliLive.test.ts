@@ -161,6 +161,34 @@ describe('explain: the rules agree with the server on hand-written statements', 
   }));
 });
 
+describe('explain: one ALTER TABLE with several subcommands (MariaDB)', () => {
+  const my = throwawayDatabase('mysql');
+
+  it('ADD COLUMN + ADD INDEX runs INPLACE with a rebuild as the rules say; with ALGORITHM=INSTANT the rule and the server refuse it', dbTest(async (t) => {
+    const { client, url } = my.get(t);
+    await client.query('CREATE TABLE t (id int PRIMARY KEY, name varchar(40), note varchar(10)) ENGINE=InnoDB');
+    await client.query("INSERT INTO t VALUES (1, 'a', 'x'), (2, 'b', 'y')");
+    const sql = `ALTER TABLE t ADD COLUMN i int, ADD INDEX (i); ALTER TABLE t ADD COLUMN j int, ADD INDEX (j), ALGORITHM=INSTANT;
+      ALTER TABLE t ADD COLUMN k int, ADD INDEX (k), ALGORITHM=INPLACE, LOCK=NONE; ALTER TABLE t ADD INDEX (name), DROP COLUMN i;
+      ALTER TABLE t ADD COLUMN l int, DROP COLUMN note; ALTER TABLE t ADD COLUMN m int, ADD CONSTRAINT m_chk CHECK (m > 0)`;
+    const r = await cli(['explain', '--url', url, '--sql', sql, '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const result = JSON.parse(r.out) as ExplainResult;
+    assert.deepEqual(result.statements.map((s) => [s.rule.algorithm, s.rule.lock, s.rule.rewrite, s.rule.fails !== undefined]), [
+      ['INPLACE', 'NONE', true, false],
+      ['INPLACE', 'NONE', true, true],
+      ['INPLACE', 'NONE', true, false],
+      ['INPLACE', 'NONE', true, false],
+      ['INSTANT', 'NONE', false, false],
+      ['COPY', 'SHARED', true, false],
+    ]);
+    assert.deepEqual(result.statements.map((s) => s.verified!.agrees), [true, false, true, true, true, true]);
+    assert.match(result.statements[1]!.rule.fails!, /ALGORITHM=INSTANT is not supported/);
+    assert.match(result.statements[1]!.verified!.detail ?? '', /failed on an empty copy of the table: .*ALGORITHM=INSTANT is not supported/);
+    assert.deepEqual(result.rulesDefects, []);
+  }));
+});
+
 describe('plan --url (live mode)', () => {
   const pg = throwawayDatabase('postgres');
   const my = throwawayDatabase('mysql');

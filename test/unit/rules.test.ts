@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { capabilities, lockTimeoutSql } from '../../src/core/dialects/index';
-import { defaultVolatility, impactOf, instantAddProblem, type DdlOperation } from '../../src/core/rules';
+import { defaultVolatility, impactOf, instantAddProblem, statementImpact, type DdlOperation } from '../../src/core/rules';
 import type { ColumnSpec, Dialect, TableFacts, Target } from '../../src/core/types';
 
 const t = (dialect: Dialect, version: string): Target => ({ dialect, version });
@@ -223,5 +223,49 @@ describe('impactOf: MySQL/MariaDB', () => {
     assert.equal(impactOf({ op: 'add-constraint', kind: 'check', notValid: false, usingIndex: false }, m).algorithm, 'COPY');
     assert.equal(impactOf({ op: 'drop-column', column: 'c' }, t('mysql', '8.0.28')).algorithm, 'INPLACE');
     assert.equal(impactOf({ op: 'drop-column', column: 'c' }, t('mysql', '8.0.29')).algorithm, 'INSTANT');
+  });
+});
+
+describe('statementImpact: one statement, several operations', () => {
+  const m = t('mariadb', '10.11');
+  const addI: DdlOperation = { op: 'add-column', spec: col({ name: 'i' }) };
+  const index: DdlOperation = { op: 'create-index', concurrent: false, unique: false };
+  const shape = (ops: DdlOperation[], target = m) => {
+    const i = statementImpact(ops, target)!;
+    return [i.algorithm, i.lock, i.rewrite, i.fails];
+  };
+  it('one operation is impactOf itself; none is undefined', () => {
+    assert.deepEqual(statementImpact([addI], m), impactOf(addI, m));
+    assert.equal(statementImpact([], m), undefined);
+  });
+  it('MySQL/MariaDB: the slowest algorithm any part needs; an ADD/DROP COLUMN done in place rebuilds (probed on 10.11)', () => {
+    assert.deepEqual(shape([addI, index]), ['INPLACE', 'NONE', true, undefined]);
+    assert.deepEqual(shape([addI, index], t('mysql', '8.0.36')), ['INPLACE', 'NONE', true, undefined]);
+    assert.deepEqual(shape([index, { op: 'drop-column', column: 'x' }]), ['INPLACE', 'NONE', true, undefined]);
+    // The other side: metadata-only parts done in place (NOCOPY on MariaDB) rebuild nothing, and all-INSTANT stays INSTANT.
+    assert.deepEqual(shape([index, { op: 'set-default', column: 'name' }]), ['INPLACE', 'NONE', false, undefined]);
+    assert.deepEqual(shape([addI, { op: 'set-default', column: 'name' }]), ['INSTANT', 'NONE', false, undefined]);
+    assert.deepEqual(shape([addI, { op: 'add-constraint', kind: 'check', notValid: false, usingIndex: false }]), ['COPY', 'SHARED', true, undefined]);
+    assert.match(statementImpact([addI, index], m)!.why, /ALGORITHM=INPLACE with a table rebuild \(add-column would be INSTANT alone\)/);
+  });
+  it('MySQL/MariaDB: the written ALGORITHM/LOCK apply to the whole statement', () => {
+    const clauses = (mysql: DdlOperation['mysql']) => [{ ...addI, mysql }, { ...index, mysql }];
+    const instant = statementImpact(clauses({ algorithm: 'INSTANT' }), m)!;
+    assert.match(instant.fails!, /ALGORITHM=INSTANT is not supported for this operation/);
+    assert.equal(statementImpact(clauses({ algorithm: 'INPLACE', lock: 'NONE' }), m)!.fails, undefined);
+    assert.deepEqual(shape(clauses({ algorithm: 'COPY' })), ['COPY', 'SHARED', true, undefined]);
+    assert.deepEqual(shape(clauses({ lock: 'SHARED' })).slice(0, 3), ['INPLACE', 'SHARED', true]);
+    assert.equal(statementImpact([{ ...addI, mysql: { algorithm: 'INSTANT' } }], m)!.fails, undefined, 'ADD COLUMN alone is INSTANT');
+  });
+  it('PostgreSQL: the strictest lock of any subcommand; rewrite and scan when any part does', () => {
+    const p = t('postgres', '15');
+    const cheap: DdlOperation = { op: 'add-column', spec: col({ default: { kind: 'literal', value: '1' } }) };
+    const rewrite: DdlOperation = { op: 'add-column', spec: col({ name: 'r', default: { kind: 'expression', sql: 'random()' } }) };
+    const both = statementImpact([cheap, rewrite], p)!;
+    assert.deepEqual([both.lock, both.rewrite, both.scan], ['ACCESS EXCLUSIVE', true, true]);
+    const neither = statementImpact([cheap, { op: 'drop-default', column: 'x' }], p)!;
+    assert.deepEqual([neither.lock, neither.rewrite, neither.scan], ['ACCESS EXCLUSIVE', false, false]);
+    const fk = statementImpact([{ op: 'validate-constraint', kind: 'check' }, { op: 'add-constraint', kind: 'foreign', notValid: true, usingIndex: false }], p)!;
+    assert.deepEqual([fk.lock, fk.blocks.writes, fk.blocks.reads, fk.referencedLock], ['SHARE ROW EXCLUSIVE', true, false, 'SHARE ROW EXCLUSIVE']);
   });
 });

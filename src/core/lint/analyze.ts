@@ -5,7 +5,7 @@
  */
 import { capabilities } from '../dialects/index';
 import { DEFAULT_CALIBRATION, estimateStep, workKind } from '../impact';
-import { defaultVolatility, impactOf, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses } from '../rules';
+import { defaultVolatility, impactOf, statementImpact, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses } from '../rules';
 import type { Calibration, Dialect, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
 import type { MigrationTool } from '../migrations/types';
 import type { LintAction, NameRef, ParsedStatement } from './model';
@@ -175,6 +175,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     };
     // The operation whose finding is being written (statement-level clauses use the slowest one).
     let current: OperationImpact | undefined;
+    // The impact of the whole ALTER TABLE when it has several subcommands.
+    let whole: Impact | undefined;
     const blockedSeconds = (o: OperationImpact): number => estimateStep(o.impact, workKind(o.impact, { index: o.op.op === 'create-index', concurrent: o.op.op === 'create-index' && o.op.concurrent }), facts!, options.calibration ?? DEFAULT_CALIBRATION).lockSeconds;
     const blocking = (rule: RuleId, message: string, fix?: string): void => {
       if (newTable) return;
@@ -246,6 +248,17 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
           actionFindings(action, mapped, impact);
         }
         current = undefined;
+        // Several subcommands run as one statement, with the slowest algorithm and strictest lock any of them needs (rules.ts).
+        whole = statementImpact(operations.map((o) => o.op), target, facts);
+        if (engine === 'mysql' && whole?.algorithm && whole.algorithm !== 'INSTANT' && !whole.fails) {
+          for (const o of operations) {
+            if (o.op.op !== 'add-column' || o.impact.algorithm !== 'INSTANT') continue;
+            current = o;
+            blocking('add-column-not-instant', `ADD COLUMN ${o.op.spec.name} would be INSTANT alone, but not in this statement: ${whole.why}.`,
+              'Put the ADD COLUMN in an ALTER TABLE of its own (INSTANT), and the other changes in a second statement.');
+          }
+          current = undefined;
+        }
         break;
       default:
         break;
@@ -356,7 +369,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       }
     }
 
-    const strongest = operations.map((o) => o.impact).sort((a, b) => BLOCKING_RANK(b) - BLOCKING_RANK(a))[0];
+    const strongest = whole ?? operations.map((o) => o.impact).sort((a, b) => BLOCKING_RANK(b) - BLOCKING_RANK(a))[0];
     // ALTER TABLE subcommands the rules have no operation for take ACCESS EXCLUSIVE (the PostgreSQL default for ALTER TABLE).
     const unmapped = parsed.kind === 'alter-table' && operations.length < parsed.actions.length;
     // A foreign key also locks the table it references, which may be old and busy even when this one is new.
