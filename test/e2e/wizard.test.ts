@@ -187,27 +187,54 @@ describe('e2e: the wizard in code-server against a real PostgreSQL', { timeout: 
     });
   });
 
-  it('Run Migration runs the plan and the column exists in the database', async (t) => {
+  it('Run Migration: confirm, progress (a held lock makes it wait and retry), then the column and index exist', async (t) => {
     if (!guard(t)) return;
     const page = s!.page;
-    await shotOnFailure(page, 'wizard-run', async () => {
-      await page.locator('.tab', { hasText: 'orders' }).first().click();
-      await frame.locator('#run:not([disabled])').click();
-      const confirm = page.locator('.monaco-dialog-box');
-      await confirm.waitFor({ timeout: 15000 });
-      await screenshot(page, '8-run-confirm');
-      await confirm.locator('.monaco-button', { hasText: /^Run$/ }).click();
-      const status = frame.locator('#status', { hasText: /completed/ });
-      await status.waitFor({ timeout: 120000 });
-      await status.scrollIntoViewIfNeeded();
-      await screenshot(page, '9-run-done');
-      const channelLog = findFiles(join(s!.dirs.userData, 'logs'), /^Column Wizard\.log$/).map((f) => readFileSync(f, 'utf8')).join('\n');
-      assert.match(channelLog, /\[run\] .*Expand/, 'progress of the expand phase');
-      assert.match(channelLog, /\[run\] .*[Ii]ndex/, 'progress of the index phase');
-      const col = await withClient(dbUrl(DB), (c) => c.query<{ data_type: string }>("SELECT data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'orders' AND column_name = 'discount_cents'"));
-      assert.equal(col.rows[0]?.data_type, 'integer', 'the column exists after the run');
-      const idx = await withClient(dbUrl(DB), (c) => c.query("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'orders' AND indexdef LIKE '%(discount_cents)%'"));
-      assert.equal(idx.rowCount, 1, 'the index on the new column exists after the run');
-    });
+    const logText = () => findFiles(join(s!.dirs.userData, 'logs'), /^Column Wizard\.log$/).map((f) => readFileSync(f, 'utf8')).join('\n');
+    // Another session holds ACCESS SHARE on the table (a long read): the ADD COLUMN waits for its lock, times out
+    // after the lock timeout (2 s), and the runner retries while the progress notification says so.
+    const holder = new Client({ connectionString: dbUrl(DB) });
+    await holder.connect();
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await holder.query('ROLLBACK').catch(() => {});
+      await holder.end().catch(() => {});
+    };
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE public.orders IN ACCESS SHARE MODE');
+      await shotOnFailure(page, 'wizard-run', async () => {
+        // Back to the wizard's tab.
+        await page.locator('.tab', { hasText: 'orders' }).first().click();
+        await frame.locator('#run:not([disabled])').click();
+        const confirm = page.locator('.monaco-dialog-box');
+        await confirm.waitFor({ timeout: 15000 });
+        await screenshot(page, '8-run-confirm');
+        await confirm.locator('.monaco-button', { hasText: /^Run$/ }).click();
+        const toast = page.locator('.notification-toast', { hasText: 'adding discount_cents' });
+        await toast.waitFor({ timeout: 15000 });
+        await toast.locator('.notification-list-item-message', { hasText: /attempt 1 failed/ }).waitFor({ timeout: 20000 });
+        await screenshot(page, '9-run-progress');
+        await release();
+        const status = frame.locator('#status', { hasText: /completed/ });
+        await status.waitFor({ timeout: 120000 });
+        await status.scrollIntoViewIfNeeded();
+        await screenshot(page, '10-run-done');
+      });
+    } finally {
+      await release();
+    }
+    // The run reported its progress phase by phase, the lock-timeout retry included (the notification's messages go to the log too).
+    const channelLog = logText();
+    assert.match(channelLog, /\[run\] .*Expand.*attempt 1 failed/, 'the lock-timeout retry was reported');
+    assert.match(channelLog, /\[run\] .*[Ii]ndex/, 'progress of the index phase');
+    const col = await withClient(dbUrl(DB), (c) => c.query(
+      "SELECT data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'orders' AND column_name = 'discount_cents'"));
+    assert.equal(col.rows[0]?.data_type, 'integer', 'the column exists after the run');
+    const idx = await withClient(dbUrl(DB), (c) => c.query<{ indexdef: string }>(
+      "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'orders' AND indexdef LIKE '%(discount_cents)%'"));
+    assert.equal(idx.rowCount, 1, 'the index on the new column exists after the run');
   });
 });
