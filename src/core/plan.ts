@@ -383,16 +383,18 @@ function planMysql(b: Builder): void {
   // Forced shapes that cannot be made online: AUTO_INCREMENT, STORED generated.
   if (spec.autoIncrement || spec.generated?.stored) {
     const online = onlineAddProblem(spec, target, facts)!;
-    const unique = b.name('key');
-    // MySQL requires an AUTO_INCREMENT column to be indexed, so its key is added in the same statement.
-    const keyClause = spec.autoIncrement ? `, ADD UNIQUE KEY ${b.q(unique)} (${col})` : '';
+    // MySQL requires an AUTO_INCREMENT column to be indexed (error 1075 otherwise, probed on MariaDB 10.11), so its one key is
+    // added in the same statement: the UNIQUE key when one is asked for (or nothing is), else the plain index asked for.
+    const plainIndex = spec.index === true && !spec.unique;
+    const key = b.name(plainIndex ? 'idx' : 'key');
+    const keyClause = spec.autoIncrement ? `, ADD ${plainIndex ? 'INDEX' : 'UNIQUE KEY'} ${b.q(key)} (${col})` : '';
     const sql = `ALTER TABLE ${table} ADD COLUMN ${renderColumnDefinition(d, spec, { omit: ['check', 'references', 'unique'] })}${keyClause}, ALGORITHM=${online.algorithm}, LOCK=${online.lock}`;
     b.add('expand', { op: 'add-column', spec, mysql: { algorithm: online.algorithm, lock: online.lock } }, sql, {
       down: dropColumn,
       what: 'Add the column',
       unavoidable: rows !== 0 ? `${online.reason}; ${maria ? 'MariaDB' : 'MySQL'} has no online way to give existing rows these values. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change), or ${spec.autoIncrement ? 'a plain column filled by a batched backfill' : 'a VIRTUAL generated column (added instantly)'}` : undefined,
     });
-    afterAddMysql(b, { skipUnique: spec.autoIncrement === true });
+    afterAddMysql(b, { keyInline: spec.autoIncrement === true });
     if (spec.references && !nonInnodb(b)) foreignKeyCopyMysql(b);
     return;
   }
@@ -462,16 +464,16 @@ function planMysql(b: Builder): void {
       unavoidable: impact.algorithm === 'COPY' && rows !== 0 ? `${impact.why}; there is no online form. Keep the column nullable and enforce the rule in the application, or use an online schema-change tool` : undefined,
     });
   }
-  afterAddMysql(b, { skipUnique: false });
+  afterAddMysql(b, { keyInline: false });
 }
 
-/** Index, unique index and CHECK after the column exists. */
-function afterAddMysql(b: Builder, o: { skipUnique: boolean }): void {
+/** Index, unique index and CHECK after the column exists. `keyInline`: the ADD COLUMN already added the column's one key. */
+function afterAddMysql(b: Builder, o: { keyInline: boolean }): void {
   const { spec, table, col, target } = b;
   const maria = target.dialect === 'mariadb';
   // With a foreign key the column's index (unique or not) is built before the key, in the expand phase.
-  const fkIndexed = Boolean(spec.references) && !o.skipUnique && !nonInnodb(b);
-  if (!fkIndexed && ((spec.unique && !o.skipUnique) || spec.index)) {
+  const fkIndexed = Boolean(spec.references) && !o.keyInline && !nonInnodb(b);
+  if (!fkIndexed && !o.keyInline && (spec.unique || spec.index)) {
     const unique = Boolean(spec.unique);
     const name = b.name(unique ? 'key' : 'idx');
     const online = !nonInnodb(b);

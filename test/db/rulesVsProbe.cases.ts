@@ -85,6 +85,9 @@ export const MY_CASES: readonly Case[] = [
   { column: 'c int UNIQUE' },
   { column: 'c int', unique: true },
   { column: 'c int AUTO_INCREMENT UNIQUE', table: 'noauto' },
+  // One key, inline: a second (unique) index step would fail on the server (duplicate key name) or duplicate the key.
+  { column: 'c int AUTO_INCREMENT UNIQUE', table: 'noauto', index: true },
+  { column: 'c int AUTO_INCREMENT', table: 'noauto', index: true },
   { column: 'c int REFERENCES parent (id)' },
   { column: 'c int CHECK (c > 0)' },
   { column: 'c int', table: 'compressed' },

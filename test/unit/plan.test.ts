@@ -276,6 +276,24 @@ describe('MySQL / MariaDB plans: interactions', () => {
     const steps = planSteps(plan('mysql', '8.0.36', 'seq bigint NOT NULL AUTO_INCREMENT UNIQUE'));
     assert.deepEqual(steps.map((s) => s.sql), ['ALTER TABLE `shop`.`users` ADD COLUMN `seq` bigint NOT NULL AUTO_INCREMENT, ADD UNIQUE KEY `users_seq_key` (`seq`), ALGORITHM=INPLACE, LOCK=SHARED']);
   });
+  it('AUTO_INCREMENT: exactly one key, inline (the server refuses the column without one), whatever the index flags say', () => {
+    const withFlags = (definition: string, flags: { unique?: boolean; index?: boolean }) =>
+      sql(planColumn({ ...parseColumnDefinition(definition, 'mariadb'), ...flags }, facts('mariadb'), { dialect: 'mariadb', version: '10.11' }));
+    const uniqueKey = ['expand: ALTER TABLE `shop`.`users` ADD COLUMN `seq` int NULL AUTO_INCREMENT, ADD UNIQUE KEY `users_seq_key` (`seq`), ALGORITHM=INPLACE, LOCK=SHARED'];
+    assert.deepEqual(withFlags('seq int AUTO_INCREMENT UNIQUE', { index: true }), uniqueKey);
+    assert.deepEqual(withFlags('seq int AUTO_INCREMENT', { unique: true, index: true }), uniqueKey);
+    assert.deepEqual(withFlags('seq int AUTO_INCREMENT UNIQUE', {}), uniqueKey);
+    assert.deepEqual(withFlags('seq int AUTO_INCREMENT', {}), uniqueKey, 'no key asked for: the unique one');
+    // A plain index asked for is the key: no unique key besides it.
+    assert.deepEqual(withFlags('seq int AUTO_INCREMENT', { index: true }), [
+      'expand: ALTER TABLE `shop`.`users` ADD COLUMN `seq` int NULL AUTO_INCREMENT, ADD INDEX `users_seq_idx` (`seq`), ALGORITHM=INPLACE, LOCK=SHARED',
+    ]);
+    // Without AUTO_INCREMENT the index is still its own online step.
+    assert.deepEqual(withFlags('seq int UNIQUE', { index: true }), [
+      'expand: ALTER TABLE `shop`.`users` ADD COLUMN `seq` int NULL, ALGORITHM=INSTANT',
+      'index: ALTER TABLE `shop`.`users` ADD UNIQUE INDEX `users_seq_key` (`seq`), ALGORITHM=INPLACE, LOCK=NONE',
+    ]);
+  });
   it('UNIQUE + REFERENCES builds one unique index before the key', () => {
     const s = sql(plan('mariadb', '10.11', 'acct bigint UNIQUE REFERENCES accounts(id)'));
     assert.deepEqual(s, [
