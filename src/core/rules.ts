@@ -392,7 +392,8 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
   return applyRequested(best, requested, requestedLock, maria);
 }
 
-const ALGO_RANK: Record<MysqlAlgorithm, number> = { INSTANT: 0, NOCOPY: 1, INPLACE: 1, COPY: 2 };
+/** MySQL/MariaDB algorithms, fastest first; NOCOPY ranks with INPLACE (a rebuild shows in `rewrite`). */
+export const ALGO_RANK: Readonly<Record<MysqlAlgorithm, number>> = { INSTANT: 0, NOCOPY: 1, INPLACE: 1, COPY: 2 };
 
 /** What the server does with explicit ALGORITHM / LOCK clauses: a weaker algorithm is used as asked; a stronger one is refused. */
 /**
@@ -418,11 +419,13 @@ function applyRequested(best: Impact, algorithm?: MysqlAlgorithm, lock?: 'NONE' 
   return out;
 }
 
-const PG_LOCK_RANK: Record<LockLevel, number> = {
+/** PostgreSQL table lock levels, weakest first (the order of the lock-conflict table). */
+export const PG_LOCK_RANK: Readonly<Record<LockLevel, number>> = {
   NONE: 0, 'ACCESS SHARE': 1, 'ROW SHARE': 2, 'ROW EXCLUSIVE': 3, 'SHARE UPDATE EXCLUSIVE': 4, SHARE: 5, 'SHARE ROW EXCLUSIVE': 6,
   EXCLUSIVE: 7, 'ACCESS EXCLUSIVE': 8, SHARED: 5,
 };
-const MY_LOCK_RANK: Partial<Record<LockLevel, number>> = { NONE: 0, SHARED: 1, EXCLUSIVE: 2 };
+/** MySQL/MariaDB LOCK= levels, weakest first. */
+export const MY_LOCK_RANK: Readonly<Partial<Record<LockLevel, number>>> = { NONE: 0, SHARED: 1, EXCLUSIVE: 2 };
 
 /**
  * The impact of ONE statement made of several operations (`ALTER TABLE t ADD COLUMN i int, ADD INDEX (i)`). One operation: `impactOf`.

@@ -16,10 +16,6 @@ export function pgLockLevel(mode: string): LockLevel | undefined {
   return PG_MODES.find(([m]) => m === mode)?.[1];
 }
 
-export function pgLockRank(level: LockLevel): number {
-  return PG_MODES.findIndex(([, l]) => l === level);
-}
-
 /** What ordinary traffic a held lock blocks. PostgreSQL: SELECT takes ACCESS SHARE, DML takes ROW EXCLUSIVE. */
 export function blocksOf(level: LockLevel, engine: 'postgres' | 'mysql'): { reads: boolean; writes: boolean } {
   // MySQL/MariaDB LOCK=EXCLUSIVE blocks reads too; PostgreSQL EXCLUSIVE still admits SELECT.

@@ -4,6 +4,7 @@
  * blocks, rewrite and algorithm become what the server did, and the disagreement is returned as a rules defect.
  */
 import { splitStatements } from '../core/lint/text';
+import { ALGO_RANK, MY_LOCK_RANK } from '../core/rules';
 import type { LockLevel, MysqlAlgorithm, Plan, Step, TableRef, Verification } from '../core/types';
 import type { DatabaseClient, ProbeResult } from './client';
 
@@ -19,9 +20,6 @@ export interface Prediction {
   readonly rewrite: boolean;
   readonly algorithm?: MysqlAlgorithm;
 }
-
-const ALGO_RANK: Record<MysqlAlgorithm, number> = { INSTANT: 0, NOCOPY: 1, INPLACE: 1, COPY: 2 };
-const MYSQL_LOCK_RANK: Partial<Record<LockLevel, number>> = { NONE: 0, SHARED: 1, EXCLUSIVE: 2 };
 
 /** Compare a rule's prediction with a probe. NOCOPY counts as INPLACE (the rebuild shows in `rewrite`). */
 export function compare(rule: Prediction, probe: ProbeResult): { agrees: boolean; differences: string[] } {
@@ -47,7 +45,7 @@ export async function probeStatements(client: DatabaseClient, table: TableRef, s
     worst = worst === undefined ? r : {
       ...r,
       sql,
-      lock: (MYSQL_LOCK_RANK[r.lock] ?? 0) > (MYSQL_LOCK_RANK[worst.lock] ?? 0) ? r.lock : worst.lock,
+      lock: (MY_LOCK_RANK[r.lock] ?? 0) > (MY_LOCK_RANK[worst.lock] ?? 0) ? r.lock : worst.lock,
       rewrite: r.rewrite || worst.rewrite,
       ...(r.algorithm && worst.algorithm ? { algorithm: ALGO_RANK[r.algorithm] > ALGO_RANK[worst.algorithm] ? r.algorithm : worst.algorithm } : {}),
       blocks: { reads: r.blocks.reads || worst.blocks.reads, writes: r.blocks.writes || worst.blocks.writes },

@@ -9,10 +9,11 @@
  *  3. The private schema is dropped.
  */
 import { randomBytes } from 'node:crypto';
+import { PG_LOCK_RANK } from '../../core/rules';
+import { qualifiedTable, quoteIdent } from '../../core/sql';
 import type { LockLevel, TableRef } from '../../core/types';
 import type { DatabaseClient, ProbeResult } from '../client';
-import { blocksOf, pgLockLevel, pgLockRank } from '../locks';
-import { qualifiedTable, quoteIdent } from '../../core/sql';
+import { blocksOf, pgLockLevel } from '../locks';
 import { retarget, tokenize } from '../sqlText';
 import { tableOid, type Queryable } from './introspect';
 
@@ -150,7 +151,7 @@ async function probeConcurrent(db: ProbeSession, shadow: TableRef, sql: string):
 }
 
 function result(sql: string, modes: string[], rewrite: boolean, detail: string): ProbeResult {
-  const levels = modes.map((m) => pgLockLevel(m)).filter((l): l is LockLevel => l !== undefined).sort((a, b) => pgLockRank(b) - pgLockRank(a));
+  const levels = modes.map((m) => pgLockLevel(m)).filter((l): l is LockLevel => l !== undefined).sort((a, b) => PG_LOCK_RANK[b] - PG_LOCK_RANK[a]);
   const lock: LockLevel = levels[0] ?? 'NONE';
   return { sql, lock, locks: levels, rewrite, blocks: blocksOf(lock, 'postgres'), detail };
 }
