@@ -26,3 +26,10 @@ export function numberOption(values: Record<string, unknown>, name: string): num
   if (typeof v !== 'string' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a non-negative number, got "${String(v)}"`);
   return n;
 }
+
+/** --format: `text` (the default) or `json`. */
+export function textOrJson(values: Record<string, unknown>): 'text' | 'json' {
+  const format = (values.format as string | undefined) ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
+  return format;
+}

@@ -9,7 +9,7 @@ import { compareDefinitions, DriftInputError, formatDrift } from '../core/drift'
 import { connect, type DatabaseClient } from '../db/client';
 import { ConnectionUrlError, describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
 import { readDefinition } from '../db/replication/definitions';
-import { parse, requireString, UsageError, type Options } from './args';
+import { parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { parseTableName } from './plan';
 
 const OPTIONS: Options = {
@@ -22,8 +22,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, OPTIONS);
   const urls = (values.url as string[] | undefined) ?? [];
   if (urls.length < 2) throw new UsageError(`--url is needed at least twice (the reference first, then each connection to compare with it); got ${urls.length}`);
-  const format = (values.format as string | undefined) ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
+  const format = textOrJson(values);
   const tableText = requireString(values, 'table');
   const targets = urls.map((url) => {
     try {

@@ -14,7 +14,7 @@ import { standbyReplayFinding } from '../core/replicas';
 import type { Calibration, Estimate, Finding, LockLevel, MysqlAlgorithm, TableFacts, TableRef, Target, Verification } from '../core/types';
 import type { DatabaseClient, ProbeResult } from '../db/client';
 import { compare } from '../db/verify';
-import { parse, requireString, UsageError, type Options } from './args';
+import { parse, requireString, textOrJson, type Options } from './args';
 
 const OPTIONS: Options = {
   url: { type: 'string' },
@@ -51,8 +51,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, OPTIONS);
   const url = requireString(values, 'url');
   const sql = requireString(values, 'sql');
-  const format = (values.format as string | undefined) ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
+  const format = textOrJson(values);
   const { connect } = await import('../db/client');
   const client = await connect(url);
   try {

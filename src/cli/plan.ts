@@ -9,7 +9,7 @@ import { formatSeconds } from '../core/impact';
 import { planColumn, type PlanOptions } from '../core/plan';
 import { isNoopSql } from '../core/sql';
 import { DIALECTS, type ColumnSpec, type Dialect, type Plan, type TableFacts, type TableRef, type Target } from '../core/types';
-import { numberOption, parse, requireString, UsageError, type Options } from './args';
+import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
 
 export const PLAN_OPTIONS: Options = {
   url: { type: 'string' },
@@ -157,8 +157,7 @@ export function planFromOptions(values: Record<string, unknown>): Plan {
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, PLAN_OPTIONS);
-  const format = (values.format as string | undefined) ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
+  const format = textOrJson(values);
   const plan = values.url !== undefined ? await (await import('./livePlan')).planLive(values, io) : planFromOptions(values);
   io.out(format === 'json' ? JSON.stringify(plan, null, 2) : renderPlanText(plan));
   return plan.warnings.some((w) => w.severity === 'error') ? 1 : 0;

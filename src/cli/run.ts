@@ -10,7 +10,7 @@ import { connect, type DatabaseClient } from '../db/client';
 import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
 import { assertRunAllowed, findResumableRun, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
-import { numberOption, parse, requireString, UsageError, type Options } from './args';
+import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { planWithFacts, renderPlanText, tableAndColumnFromOptions } from './plan';
 
 export const RUN_OPTIONS: Options = {
@@ -101,8 +101,7 @@ function progressLine(p: RunProgress): string | null {
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, RUN_OPTIONS);
-  const format = (values.format as string | undefined) ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
+  const format = textOrJson(values);
   const url = requireString(values, 'url');
   if (values.plan !== undefined && (values.table !== undefined || values.column !== undefined)) throw new UsageError('give either --plan or --table/--column, not both');
   if (values.plan === undefined && (values.table === undefined || values.column === undefined)) throw new UsageError('give --plan plan.json, or --table and --column to plan from the live table');

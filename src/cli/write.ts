@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Io } from '../cli';
 import { detectMigrationTools, filesToSample, isAmbiguous, isMigrationTool, MIGRATION_TOOLS, schemeFor, writeMigrations, type DetectedTool, type MigrationTool, type WorkspaceListing } from '../core/migrations';
-import { parse, requireString, UsageError, type Options } from './args';
+import { parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { NodeFileSink } from './nodeFileSink';
 import { PLAN_OPTIONS, planFromOptions } from './plan';
 
@@ -63,8 +63,7 @@ function describe(c: DetectedTool): string {
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, WRITE_OPTIONS);
-  const format = (values.format as string | undefined) ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
+  const format = textOrJson(values);
   const root = process.cwd();
   const dirArg = requireString(values, 'dir');
   const dir = relative(root, resolve(root, dirArg)).split(sep).join('/');
