@@ -3,13 +3,11 @@
  * database, for the planner's estimates. The sample is dropped afterwards; no user table is touched.
  */
 import { randomBytes } from 'node:crypto';
+import { qualifiedTable } from '../../core/sql';
 import type { Calibration } from '../../core/types';
 import type { CalibrateOptions } from '../client';
-import { qualifiedTable } from '../../core/sql';
-import { rate } from '../postgres/calibrate';
+import { measureSample } from '../calibrate';
 import type { Queryable } from './introspect';
-
-const BACKFILL_BATCH = 1000;
 
 export async function calibrate(db: Queryable, options: CalibrateOptions = {}): Promise<Calibration> {
   const rows = Math.max(1000, Math.floor(options.rows ?? 100_000));
@@ -17,7 +15,6 @@ export async function calibrate(db: Queryable, options: CalibrateOptions = {}): 
   if (!d) throw new Error('Calibration needs a database in the connection URL (mysql://user@host/db).');
   const name = `_cw_calib_${randomBytes(4).toString('hex')}`;
   const t = qualifiedTable('mysql', { schema: d, name });
-  const timed = async (sql: string) => { const s = performance.now(); await db.query(sql); return (performance.now() - s) / 1000; };
   try {
     await db.query(`CREATE TABLE ${t} (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, a int NOT NULL, b varchar(64) NOT NULL, c datetime NOT NULL) ENGINE=InnoDB`);
     await db.query(`INSERT INTO ${t} (a, b, c) VALUES (1, MD5('1'), NOW())`);
@@ -26,23 +23,12 @@ export async function calibrate(db: Queryable, options: CalibrateOptions = {}): 
     }
     await db.query(`ANALYZE TABLE ${t}`);
     const [{ b } = { b: 0 }] = await db.query<{ b: number }>('SELECT DATA_LENGTH AS b FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [d, name]);
-    const bytes = Number(b);
-    const scan = await timed(`SELECT COUNT(*), SUM(LENGTH(b)) FROM ${t}`);
-    const index = await timed(`CREATE INDEX b_idx ON ${t} (b) ALGORITHM=INPLACE`);
-    const rewrite = await timed(`ALTER TABLE ${t} FORCE, ALGORITHM=INPLACE`);
-    await db.query(`ALTER TABLE ${t} ADD COLUMN d int NULL`);
-    const backfillRows = Math.min(rows, 20 * BACKFILL_BATCH);
-    let backfill = 0;
-    for (let lo = 1; lo <= backfillRows; lo += BACKFILL_BATCH) {
-      backfill += await timed(`UPDATE ${t} SET d = a WHERE id BETWEEN ${lo} AND ${lo + BACKFILL_BATCH - 1}`);
-    }
-    return {
-      basis: 'measured',
-      scanBytesPerSecond: rate(bytes, scan),
-      rewriteBytesPerSecond: rate(bytes, rewrite),
-      indexBuildBytesPerSecond: rate(bytes, index),
-      backfillRowsPerSecond: rate(backfillRows, backfill),
-    };
+    return await measureSample(db, t, rows, Number(b), {
+      scan: `SELECT COUNT(*), SUM(LENGTH(b)) FROM ${t}`,
+      index: `CREATE INDEX b_idx ON ${t} (b) ALGORITHM=INPLACE`,
+      rewrite: `ALTER TABLE ${t} FORCE, ALGORITHM=INPLACE`,
+      addColumn: `ALTER TABLE ${t} ADD COLUMN d int NULL`,
+    });
   } finally {
     await db.query(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
   }
