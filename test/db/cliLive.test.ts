@@ -187,6 +187,28 @@ describe('explain: one ALTER TABLE with several subcommands (MariaDB)', () => {
     assert.match(result.statements[1]!.verified!.detail ?? '', /failed on an empty copy of the table: .*ALGORITHM=INSTANT is not supported/);
     assert.deepEqual(result.rulesDefects, []);
   }));
+
+  it('MODIFY … NOT NULL: INPLACE after a CHECK, COPY after a STORED generated column added earlier in the same script', dbTest(async (t) => {
+    const { client, url } = my.get(t);
+    await client.query('CREATE TABLE nn (id int PRIMARY KEY, a int, b int, c int) ENGINE=InnoDB');
+    await client.query('INSERT INTO nn VALUES (1, 1, 1, 1), (2, 2, 2, 2)');
+    const sql = `ALTER TABLE nn ADD CONSTRAINT nn_a_chk CHECK (a > 0); ALTER TABLE nn MODIFY a int NOT NULL;
+      ALTER TABLE nn ADD COLUMN g int AS (id * 2) STORED; ALTER TABLE nn MODIFY b int NOT NULL;
+      ALTER TABLE nn DROP COLUMN g; ALTER TABLE nn MODIFY c int NOT NULL`;
+    const r = await cli(['explain', '--url', url, '--sql', sql, '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const result = JSON.parse(r.out) as ExplainResult;
+    assert.deepEqual(result.statements.map((s) => [s.rule.algorithm, s.rule.lock, s.rule.rewrite]), [
+      ['COPY', 'SHARED', true],
+      ['INPLACE', 'NONE', true],
+      ['COPY', 'SHARED', true],
+      ['COPY', 'SHARED', true],
+      ['INSTANT', 'NONE', false],
+      ['INPLACE', 'NONE', true],
+    ]);
+    assert.deepEqual(result.statements.map((s) => s.verified!.agrees), [true, true, true, true, true, true]);
+    assert.deepEqual(result.rulesDefects, []);
+  }));
 });
 
 describe('plan --url (live mode)', () => {

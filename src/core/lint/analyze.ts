@@ -6,7 +6,7 @@
 import { capabilities } from '../dialects/index';
 import { DEFAULT_CALIBRATION, estimateStep, workKind } from '../impact';
 import { defaultVolatility, impactOf, statementImpact, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses } from '../rules';
-import type { Calibration, Dialect, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
+import type { Calibration, ColumnFacts, Dialect, IndexFacts, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
 import type { MigrationTool } from '../migrations/types';
 import type { LintAction, NameRef, ParsedStatement } from './model';
 import { toolWrapsSqlFile } from './tools';
@@ -138,6 +138,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   let sessionTimeout = options.lockTimeoutConfigured === true;
   let localTimeout = false;
   let created = new Set<string>();
+  // What earlier statements of this file did to existing tables: later rules see it on top of the live facts.
+  let changed = new Map<string, FileChanges>();
   const notValidAdded = new Map<string, { kind: RuleConstraintKind; tx: number; table: string }>();
   const provenNotNull = options.carry?.provenNotNull ?? new Set<string>();
   const checkProves = options.carry?.checkProves ?? new Map<string, string>();
@@ -149,6 +151,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       localTimeout = false;
       sessionTimeout = options.lockTimeoutConfigured === true;
       created = new Set();
+      changed = new Map();
     }
     const parsed = engine === 'postgres' ? readPostgres(raw.text, parsers.postgres) : readMysql(raw.text, parsers.mysql);
     const ignores = new Set([...fileIgnores, ...ignoredRules(raw.leadingComments, false)]);
@@ -161,7 +164,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     };
     const table = parsed.table;
     const newTable = table !== undefined && created.has(key(table));
-    const facts = table && !newTable ? options.facts?.(table) : undefined;
+    const facts = table && !newTable ? withChanges(options.facts?.(table), changed.get(key(table))) : undefined;
     const rows = facts?.rows;
     const operations: OperationImpact[] = [];
     const stmtInTx = inTx;
@@ -393,9 +396,42 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       ...(lockSeconds !== undefined ? { lockSeconds } : {}),
     });
     findings.push(...statementFindings);
+    if (parsed.kind === 'alter-table' && table && !newTable) recordChanges(changed, key(table), parsed.actions);
   });
 
   return { target, wrapsInTransaction: wraps, statements, findings };
+}
+
+/** Columns and indexes an earlier statement of the file added or dropped (e.g. a STORED generated column makes a later MODIFY … NOT NULL copy on MariaDB). */
+interface FileChanges {
+  readonly columns: ColumnFacts[];
+  readonly indexes: IndexFacts[];
+  readonly dropped: Set<string>;
+}
+
+function recordChanges(changed: Map<string, FileChanges>, table: string, actions: readonly LintAction[]): void {
+  let c = changed.get(table);
+  if (!c) changed.set(table, c = { columns: [], indexes: [], dropped: new Set() });
+  for (const a of actions) {
+    if (a.kind === 'add-column') {
+      c.dropped.delete(a.spec.name.toLowerCase());
+      c.columns.push({ name: a.spec.name, type: a.spec.type.name, nullable: a.spec.nullable, default: null, generated: a.spec.generated ? (a.spec.generated.stored ? 'stored' : 'virtual') : null });
+    } else if (a.kind === 'drop-column') {
+      c.dropped.add(a.column.toLowerCase());
+    } else if (a.kind === 'add-index') {
+      c.indexes.push({ name: a.name ?? '', columns: a.columns, unique: a.unique, primary: false, method: a.fulltext ? 'FULLTEXT' : 'BTREE' });
+    }
+  }
+}
+
+function withChanges(facts: TableFacts | undefined, c: FileChanges | undefined): TableFacts | undefined {
+  if (!facts || !c) return facts;
+  const gone = (name: string) => c.dropped.has(name.toLowerCase());
+  return {
+    ...facts,
+    columns: [...(facts.columns ?? []), ...c.columns].filter((col) => !gone(col.name)),
+    indexes: [...(facts.indexes ?? []), ...c.indexes].filter((i) => !i.columns.some(gone)),
+  };
 }
 
 function formatEstimate(s: number): string {

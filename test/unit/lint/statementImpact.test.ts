@@ -52,3 +52,32 @@ describe('lint: one ALTER TABLE with several subcommands', () => {
     assert.deepEqual([fk.lock, fk.blocks.writes, fk.referencedLock], ['SHARE ROW EXCLUSIVE', true, 'SHARE ROW EXCLUSIVE']);
   });
 });
+
+describe('lint: later statements see what earlier ones did to the table (MariaDB MODIFY … NOT NULL, probed on 10.11)', () => {
+  const live: LintOptions = {
+    ...maria,
+    facts: (t) => ({
+      table: { schema: 'app', name: t.name }, rows: 1000, bytes: 100_000, engine: 'InnoDB',
+      columns: [{ name: 'id', type: 'int(11)', nullable: false, default: null }, { name: 'n', type: 'int(11)', nullable: true, default: null }],
+    }),
+  };
+  const modify = (sql: string) => {
+    const r = lintSql(sql, live, parsers);
+    const last = r.statements.at(-1)!.strongest!;
+    return [last.algorithm, last.lock, last.rewrite];
+  };
+  it('a CHECK added earlier changes nothing: MODIFY … NOT NULL stays INPLACE, LOCK=NONE with a rebuild', () => {
+    assert.deepEqual(modify('ALTER TABLE t MODIFY n int NOT NULL'), ['INPLACE', 'NONE', true]);
+    assert.deepEqual(modify('ALTER TABLE t ADD CONSTRAINT ck CHECK (n > 0); ALTER TABLE t MODIFY n int NOT NULL'), ['INPLACE', 'NONE', true]);
+  });
+  it('a STORED generated column added earlier in the file makes it a COPY; a VIRTUAL one or one dropped again does not', () => {
+    assert.deepEqual(modify('ALTER TABLE t ADD COLUMN g int AS (id * 2) STORED; ALTER TABLE t MODIFY n int NOT NULL'), ['COPY', 'SHARED', true]);
+    assert.deepEqual(modify('ALTER TABLE t ADD COLUMN g int AS (id * 2) VIRTUAL; ALTER TABLE t MODIFY n int NOT NULL'), ['INPLACE', 'NONE', true]);
+    assert.deepEqual(modify('ALTER TABLE t ADD COLUMN g int AS (id * 2) STORED; ALTER TABLE t DROP COLUMN g; ALTER TABLE t MODIFY n int NOT NULL'), ['INPLACE', 'NONE', true]);
+    assert.deepEqual(modify('ALTER TABLE other ADD COLUMN g int AS (id * 2) STORED; ALTER TABLE t MODIFY n int NOT NULL'), ['INPLACE', 'NONE', true], 'another table');
+  });
+  it('a FULLTEXT index added earlier makes a later ADD COLUMN not INSTANT', () => {
+    assert.deepEqual(modify('ALTER TABLE t ADD COLUMN x int'), ['INSTANT', 'NONE', false]);
+    assert.deepEqual(modify('ALTER TABLE t ADD FULLTEXT INDEX ft (name); ALTER TABLE t ADD COLUMN x int'), ['INPLACE', 'SHARED', true]);
+  });
+});
