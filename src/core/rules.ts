@@ -26,6 +26,8 @@ export type DdlOperation = (
   /** PostgreSQL `ALTER COLUMN … SET NOT NULL`; MySQL/MariaDB `MODIFY … NOT NULL`. `provenByCheck`: a validated `CHECK (c IS NOT NULL)` exists. */
   | { readonly op: 'set-not-null'; readonly column: string; readonly provenByCheck?: boolean }
   | { readonly op: 'drop-not-null'; readonly column: string }
+  /** MySQL/MariaDB `MODIFY c <another type>`: the column's data type changes (read against the live facts). */
+  | { readonly op: 'change-type'; readonly column: string }
   | { readonly op: 'set-default'; readonly column: string; readonly volatile?: boolean }
   | { readonly op: 'drop-default'; readonly column: string }
   | { readonly op: 'add-constraint'; readonly kind: ConstraintKind; readonly notValid: boolean; readonly usingIndex: boolean; readonly foreignKeyChecks?: boolean }
@@ -258,6 +260,8 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
     }
     case 'drop-not-null':
       return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'catalog-only change under ACCESS EXCLUSIVE' };
+    case 'change-type':
+      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'ALTER COLUMN … TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE (unless the types are binary-coercible)' };
     case 'set-default':
     case 'drop-default':
       return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'a column default applies to future rows only: catalog-only change under ACCESS EXCLUSIVE' };
@@ -350,6 +354,10 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       break;
     case 'drop-not-null':
       best = inplace(true, 'MODIFY … NULL rebuilds the table (INPLACE, LOCK=NONE)');
+      break;
+    case 'change-type':
+      // Probed on MariaDB 10.11: MODIFY int → bigint (with or without NOT NULL) refuses INSTANT and INPLACE ("Cannot change column type").
+      best = copy('changing a column\'s data type copies the table (ALGORITHM=COPY blocks writes)');
       break;
     case 'set-default':
     case 'drop-default':

@@ -269,3 +269,13 @@ describe('statementImpact: one statement, several operations', () => {
     assert.deepEqual([fk.lock, fk.blocks.writes, fk.blocks.reads, fk.referencedLock], ['SHARE ROW EXCLUSIVE', true, false, 'SHARE ROW EXCLUSIVE']);
   });
 });
+
+describe('impactOf: change-type', () => {
+  it('MySQL/MariaDB copy the table (probed on MariaDB 10.11); PostgreSQL rewrites under ACCESS EXCLUSIVE', () => {
+    const my = impactOf({ op: 'change-type', column: 'n' }, t('mariadb', '10.11'));
+    assert.deepEqual([my.algorithm, my.lock, my.rewrite, my.blocks.writes], ['COPY', 'SHARED', true, true]);
+    assert.match(impactOf({ op: 'change-type', column: 'n', mysql: { algorithm: 'INPLACE' } }, t('mariadb', '10.11')).fails!, /ALGORITHM=INPLACE is not supported/);
+    const pg = impactOf({ op: 'change-type', column: 'n' }, t('postgres', '15'));
+    assert.deepEqual([pg.lock, pg.rewrite, pg.blocks.reads], ['ACCESS EXCLUSIVE', true, true]);
+  });
+});

@@ -505,13 +505,26 @@ function toOperation(
       return { op: 'drop-default', column: a.column, ...clauses };
     case 'drop-constraint':
       return { op: 'drop-constraint', ...clauses };
-    case 'alter-type':
+    case 'alter-type': {
+      if (dialect === 'postgres') return undefined;
+      // A MODIFY to another data type copies the table (the live facts say what the type is now).
+      const now = facts?.columns?.find((c) => c.name.toLowerCase() === a.column.toLowerCase());
+      if (now && baseType(now.type) !== baseType(a.type.replace(/ NOT NULL$/, ''))) return { op: 'change-type', column: a.column, ...clauses };
       // MySQL `MODIFY c … NOT NULL` is how MySQL sets NOT NULL.
-      if (dialect !== 'postgres' && / NOT NULL$/.test(a.type)) return { op: 'set-not-null', column: a.column, ...clauses };
+      if (/ NOT NULL$/.test(a.type)) return { op: 'set-not-null', column: a.column, ...clauses };
       return undefined;
+    }
     default:
       return undefined;
   }
+}
+
+const TYPE_ALIASES: Readonly<Record<string, string>> = { integer: 'int', bool: 'tinyint', boolean: 'tinyint', dec: 'decimal', numeric: 'decimal', fixed: 'decimal', real: 'double', 'double precision': 'double' };
+
+/** `int(11) unsigned` → `int`: the type's name without parameters or attributes, aliases folded. */
+function baseType(type: string): string {
+  const t = type.trim().toLowerCase().replace(/\s*\(.*$/, '').replace(/\s+(unsigned|signed|zerofill)\b.*$/, '');
+  return TYPE_ALIASES[t] ?? t;
 }
 
 function escapeRe(s: string): string {

@@ -76,6 +76,15 @@ describe('lint: later statements see what earlier ones did to the table (MariaDB
     assert.deepEqual(modify('ALTER TABLE t ADD COLUMN g int AS (id * 2) STORED; ALTER TABLE t DROP COLUMN g; ALTER TABLE t MODIFY n int NOT NULL'), ['INPLACE', 'NONE', true]);
     assert.deepEqual(modify('ALTER TABLE other ADD COLUMN g int AS (id * 2) STORED; ALTER TABLE t MODIFY n int NOT NULL'), ['INPLACE', 'NONE', true], 'another table');
   });
+  it('a MODIFY to another data type is a COPY (probed: int → bigint refuses INSTANT and INPLACE); the same type is not', () => {
+    assert.deepEqual(modify('ALTER TABLE t MODIFY n bigint NOT NULL'), ['COPY', 'SHARED', true]);
+    assert.deepEqual(modify('ALTER TABLE t MODIFY n bigint'), ['COPY', 'SHARED', true]);
+    assert.deepEqual(modify('ALTER TABLE t MODIFY n integer NOT NULL'), ['INPLACE', 'NONE', true], 'integer is int');
+    assert.match(lintSql('ALTER TABLE t MODIFY n bigint NOT NULL', live, parsers).statements[0]!.strongest!.why, /changing a column's data type copies the table/);
+    // Without live facts the type now is unknown: the NOT NULL rule stands.
+    const offline = lintSql('ALTER TABLE t MODIFY n bigint NOT NULL', maria, parsers).statements[0]!.strongest!;
+    assert.deepEqual([offline.algorithm, offline.lock], ['INPLACE', 'NONE']);
+  });
   it('a FULLTEXT index added earlier makes a later ADD COLUMN not INSTANT', () => {
     assert.deepEqual(modify('ALTER TABLE t ADD COLUMN x int'), ['INSTANT', 'NONE', false]);
     assert.deepEqual(modify('ALTER TABLE t ADD FULLTEXT INDEX ft (name); ALTER TABLE t ADD COLUMN x int'), ['INPLACE', 'SHARED', true]);
