@@ -343,9 +343,22 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       }
       break;
     }
-    case 'drop-column':
-      best = caps.instantDropColumn ? instant('DROP COLUMN … ALGORITHM=INSTANT') : inplace(true, 'DROP COLUMN rebuilds the table (INPLACE, LOCK=NONE)');
+    case 'drop-column': {
+      // Probed on MariaDB 10.11: dropping the only column of an index drops the index too, NOCOPY (no rebuild; "Reason: DROP INDEX");
+      // a column of a multi-column index rebuilds INPLACE; a primary-key column only by COPY.
+      const column = op.column.toLowerCase();
+      const indexes = (facts?.indexes ?? []).filter((i) => i.columns.some((c) => c.toLowerCase() === column));
+      if (indexes.some((i) => i.primary) || (facts?.primaryKey ?? []).some((c) => c.toLowerCase() === column)) {
+        best = copy('dropping a primary-key column copies the table (the server refuses INSTANT and INPLACE without a new primary key)');
+      } else if (indexes.some((i) => i.columns.length > 1)) {
+        best = inplace(true, 'dropping a column of a multi-column index rebuilds the table (INPLACE, LOCK=NONE)');
+      } else if (indexes.length > 0) {
+        best = inplace(!maria, `dropping an indexed column also drops its index, so it is not INSTANT: ${maria ? 'in place without a rebuild (NOCOPY)' : 'INPLACE, LOCK=NONE rebuilds the table'}`);
+      } else {
+        best = caps.instantDropColumn ? instant('DROP COLUMN … ALGORITHM=INSTANT') : inplace(true, 'DROP COLUMN rebuilds the table (INPLACE, LOCK=NONE)');
+      }
       break;
+    }
     case 'set-not-null':
       // Seen on MariaDB 10.11: with a STORED generated column in the table, NULL → NOT NULL is refused INPLACE ("Try ALGORITHM=COPY").
       best = maria && (facts?.columns ?? []).some((c) => c.generated === 'stored')
@@ -484,7 +497,10 @@ export function statementImpact(ops: readonly DdlOperation[], target: Target, fa
   const combined: Impact = {
     lock, algorithm,
     blocks: lock === 'NONE' ? blocksNone : lock === 'SHARED' ? blocksWrites : blocksAll,
-    rewrite: parts.some((p) => p.rewrite), scan: parts.some((p) => p.scan),
+    // Probed on MariaDB 10.11: an ADD/DROP COLUMN in a statement that is not INSTANT rebuilds, even where the parts alone
+    // would not (ADD INDEX (a) + DROP COLUMN of a column indexed alone: each NOCOPY alone, together a rebuild).
+    rewrite: parts.some((p) => p.rewrite) || (algorithm !== 'INSTANT' && ops.some((o) => o.op === 'add-column' || o.op === 'drop-column')),
+    scan: parts.some((p) => p.scan || p.rewrite) || (algorithm !== 'INSTANT' && ops.some((o) => o.op === 'add-column' || o.op === 'drop-column')),
     why: forced.length > 0
       ? `one ALTER TABLE runs all its parts with the slowest algorithm any part needs, ALGORITHM=${algorithm}${forced.some((o) => o === 'add-column' || o === 'drop-column') && algorithm !== 'COPY' ? ' with a table rebuild' : ''} (${forced.join(', ')} would be INSTANT alone): ${slowest.why}`
       : parts.map((p) => p.why).join('; '),

@@ -212,6 +212,22 @@ describe('explain: one ALTER TABLE with several subcommands (MariaDB)', () => {
     assert.deepEqual(result.statements.map((s) => s.verified!.agrees), [true, true, true, true, true, true, true, true]);
     assert.deepEqual(result.rulesDefects, []);
   }));
+
+  it('DROP COLUMN: INSTANT when not indexed, NOCOPY when indexed alone, a rebuild in a multi-column index, COPY for the primary key', dbTest(async (t) => {
+    const { client, url } = my.get(t);
+    await client.query('CREATE TABLE d (id int PRIMARY KEY, n int, m int, name varchar(10), plain int, KEY ix_n (n), KEY ix_nm (name, m)) ENGINE=InnoDB');
+    await client.query("INSERT INTO d VALUES (1, 1, 1, 'a', 1), (2, 2, 2, 'b', 2)");
+    const sql = 'ALTER TABLE d DROP COLUMN plain; ALTER TABLE d DROP COLUMN n; ALTER TABLE d DROP COLUMN m; ALTER TABLE d DROP COLUMN id';
+    const result = JSON.parse((await cli(['explain', '--url', url, '--sql', sql, '--format', 'json'])).out) as ExplainResult;
+    assert.deepEqual(result.statements.map((s) => [s.rule.algorithm, s.rule.lock, s.rule.rewrite]), [
+      ['INSTANT', 'NONE', false],
+      ['INPLACE', 'NONE', false],
+      ['INPLACE', 'NONE', true],
+      ['COPY', 'SHARED', true],
+    ]);
+    assert.deepEqual(result.rulesDefects, []);
+    assert.ok(result.statements.every((s) => s.verified?.agrees === true));
+  }));
 });
 
 describe('plan --url (live mode)', () => {

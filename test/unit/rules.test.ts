@@ -279,3 +279,30 @@ describe('impactOf: change-type', () => {
     assert.deepEqual([pg.lock, pg.rewrite, pg.blocks.reads], ['ACCESS EXCLUSIVE', true, true]);
   });
 });
+
+describe('impactOf: DROP COLUMN of an indexed column (MariaDB, probed on 10.11)', () => {
+  const m = t('mariadb', '10.11');
+  const f = facts({
+    primaryKey: ['id'],
+    indexes: [
+      { name: 'PRIMARY', columns: ['id'], unique: true, primary: true, method: 'BTREE' },
+      { name: 'ix_n', columns: ['n'], unique: false, primary: false, method: 'BTREE' },
+      { name: 'ix_nm', columns: ['name', 'm'], unique: false, primary: false, method: 'BTREE' },
+    ],
+  });
+  const drop = (column: string, facts?: TableFacts) => {
+    const i = impactOf({ op: 'drop-column', column }, m, facts);
+    return [i.algorithm, i.lock, i.rewrite];
+  };
+  it('not indexed: INSTANT; indexed alone: NOCOPY (INPLACE, no rebuild); in a multi-column index: rebuild; primary key: COPY', () => {
+    assert.deepEqual(drop('plain', f), ['INSTANT', 'NONE', false]);
+    assert.deepEqual(drop('N', f), ['INPLACE', 'NONE', false]);
+    assert.deepEqual(drop('m', f), ['INPLACE', 'NONE', true]);
+    assert.deepEqual(drop('id', f), ['COPY', 'SHARED', true]);
+    assert.deepEqual(drop('n'), ['INSTANT', 'NONE', false], 'without facts the index is unknown');
+  });
+  it('in one statement with an index, an ADD/DROP COLUMN rebuilds even where each part alone would not', () => {
+    const s = statementImpact([{ op: 'create-index', concurrent: false, unique: false }, { op: 'drop-column', column: 'n' }], m, f)!;
+    assert.deepEqual([s.algorithm, s.lock, s.rewrite], ['INPLACE', 'NONE', true]);
+  });
+});
