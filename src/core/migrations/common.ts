@@ -9,6 +9,11 @@ export function joinPath(dir: string, rel: string): string {
   return dir ? `${dir.replace(/\/+$/, '')}/${rel}` : rel;
 }
 
+/** A workspace-relative folder without a leading `./` or trailing `/`; `.` is the workspace itself (''). Dot-folders such as `.demo` keep their dot. */
+export function normalizeDir(dir: string): string {
+  return dir.replace(/^(\.\/)+/, '').replace(/^\.$/, '').replace(/\/+$/, '');
+}
+
 export function dirname(path: string): string {
   const i = path.lastIndexOf('/');
   return i < 0 ? '' : path.slice(0, i);

@@ -4,7 +4,7 @@
  * (`filesToSample` says which).
  */
 import { flavourOf } from './code';
-import { dirname, joinPath } from './common';
+import { dirname, joinPath, normalizeDir } from './common';
 import type { CodeFlavour, DetectedTool, MigrationTool, WorkspaceListing, WriterOptions } from './types';
 import { inferScheme } from './version';
 import { WRITERS } from './writers';
@@ -200,7 +200,7 @@ export function detectMigrationTools(ws: WorkspaceListing, opts: { dir?: string 
 
   let list = [...drafts.values()];
   if (opts.dir !== undefined) {
-    const want = opts.dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
+    const want = normalizeDir(opts.dir);
     const here = list.filter((d) => d.dir === want);
     const hereTools = new Set(here.map((d) => d.tool));
     // Tools known from a dependency or config file, found elsewhere: offered for this folder with less certainty.

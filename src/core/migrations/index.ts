@@ -11,6 +11,7 @@ import type { Plan } from '../types';
 import { commitWrite, type CommitOutcome } from './commit';
 import { schemeFor } from './detect';
 import { defaultName, slugify } from './units';
+import { normalizeDir } from './common';
 import { WRITERS } from './writers';
 import type { FileSink, MigrationTool, VersionScheme, WriteResult, WriterOptions } from './types';
 
@@ -35,7 +36,7 @@ export interface WriteTarget {
 /** Read what the writer needs through the sink and return the files to write (nothing is written). */
 export async function prepareMigrations(sink: FileSink, plan: Plan, target: WriteTarget): Promise<WriteResult> {
   const writer = WRITERS[target.tool];
-  const dir = (target.dir ?? writer.defaultDir).replace(/^\.\/?/, '').replace(/\/+$/, '');
+  const dir = normalizeDir(target.dir ?? writer.defaultDir);
   const existing = await sink.list(dir);
   const options = target.options ?? {};
   const contents: Record<string, string> = {};

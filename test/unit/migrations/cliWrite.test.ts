@@ -24,6 +24,15 @@ function workspace(files: Record<string, string>): string {
 const cw = (cwd: string, args: string[]) => spawnSync(TSX, [CLI, 'write', ...args], { cwd, encoding: 'utf8' });
 
 describe('column-wizard write', () => {
+  it('keeps the dot of a dot-folder given by absolute path (.demo/db/migrations)', () => {
+    const root = workspace({ 'package.json': '{"devDependencies":{"dbmate":"^2"}}', '.demo/db/migrations/20200101000000_init.sql': '-- migrate:up\n-- migrate:down\n' });
+    const r = cw(root, ['--dir', join(root, '.demo/db/migrations'), '--tool', 'dbmate', ...PLAN]);
+    assert.equal(r.status, 0, r.stderr);
+    const written = readdirSync(join(root, '.demo/db/migrations')).filter((f) => !f.startsWith('20200101'));
+    assert.ok(written.length >= 2, `files written into .demo/db/migrations: ${written.join(', ')}`);
+    assert.throws(() => readdirSync(join(root, 'demo')), /ENOENT/);
+  });
+
   it('detects dbmate and prints the paths it wrote', () => {
     const root = workspace({ 'package.json': '{"devDependencies":{"dbmate":"^2"}}', 'db/migrations/20200101000000_init.sql': '-- migrate:up\n-- migrate:down\n' });
     const r = cw(root, ['--dir', 'db/migrations', ...PLAN]);
