@@ -11,16 +11,21 @@ import { isNoopSql } from '../core/sql';
 import { DIALECTS, type ColumnSpec, type Dialect, type Plan, type TableFacts, type TableRef, type Target } from '../core/types';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
 
+/** The options `tableAndColumnFromOptions` reads; part of the plan, write and run options. */
+export const TABLE_COLUMN_OPTIONS: Options = {
+  table: { type: 'string' },
+  column: { type: 'string' },
+  index: { type: 'boolean' },
+  unique: { type: 'boolean' },
+};
+
 export const PLAN_OPTIONS: Options = {
   url: { type: 'string' },
   dialect: { type: 'string' },
   'server-version': { type: 'string' },
   rows: { type: 'string' },
   bytes: { type: 'string' },
-  table: { type: 'string' },
-  column: { type: 'string' },
-  index: { type: 'boolean' },
-  unique: { type: 'boolean' },
+  ...TABLE_COLUMN_OPTIONS,
   format: { type: 'string' },
   'lock-timeout-ms': { type: 'string' },
   standbys: { type: 'boolean' },

@@ -11,15 +11,12 @@ import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection'
 import { assertRunAllowed, findResumableRun, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
-import { planWithFacts, renderPlanText, tableAndColumnFromOptions } from './plan';
+import { planWithFacts, renderPlanText, TABLE_COLUMN_OPTIONS, tableAndColumnFromOptions } from './plan';
 
 export const RUN_OPTIONS: Options = {
   url: { type: 'string' },
   plan: { type: 'string' },
-  table: { type: 'string' },
-  column: { type: 'string' },
-  index: { type: 'boolean' },
-  unique: { type: 'boolean' },
+  ...TABLE_COLUMN_OPTIONS,
   standbys: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   format: { type: 'string' },
