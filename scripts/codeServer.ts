@@ -66,12 +66,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Packages the extension with vsce (which runs `vscode:prepublish`, the production build) into `outFile`. */
+/**
+ * Packages the extension into `outFile` through `npm run package` (one place for vsce's flags), which runs
+ * `vscode:prepublish`, the production build.
+ */
 export function packageVsix(outFile: string): string {
   mkdirSync(join(outFile, '..'), { recursive: true });
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', outFile],
-      { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
+    execFileSync('npm', ['run', '--silent', 'package', '--', '--out', outFile], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };
     throw new Error(`vsce package failed:\n${(e.stdout ?? '').trim()}\n${(e.stderr ?? '').trim()}`.trim());
