@@ -65,8 +65,24 @@ export async function paletteLabels(page: Page): Promise<string[]> {
 /** Runs a command by its palette title ("Column Wizard: Show Log"). */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await paletteRows(page, title, title);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.click();
+  // A click can land while the list is still re-rendering its filtered rows and be lost (seen under load); wait
+  // until the focused row is the command, accept it with Enter, and check the palette moved on.
+  const focused = page.locator('.quick-input-list .monaco-list-row.focused .label-name');
+  const focusedLabel = async () => (await focused.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())[0];
+  for (let i = 0; i < 20 && (await focusedLabel()) !== title; i++) {
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(100);
+  }
+  const label = await focusedLabel();
+  if (label !== title) throw new Error(`the palette never focused "${title}" (focused: "${label ?? 'nothing'}")`);
+  await page.keyboard.press('Enter');
+  // The palette closes, or (for a command that asks something) shows the command's own quick pick instead.
+  const input = page.locator('.quick-input-widget input');
+  for (let i = 0; i < 150; i++) {
+    if (!(await input.isVisible()) || (await input.inputValue()) !== `>${title}`) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the palette still shows ">${title}" 15 s after Enter`);
 }
 
 /** A webview's content: workbench <iframe class="webview ready"> → VS Code's pre/index.html → <iframe id="active-frame">. */
