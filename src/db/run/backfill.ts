@@ -10,7 +10,13 @@ import { withLockRetry } from './retry';
 import type { RunStore } from './state';
 import type { BackfillOptions, LagThrottle, RetryPolicy } from './types';
 
-export const DEFAULT_TARGET_BATCH_MS = 100;
+/**
+ * Target time per batch. A concurrent writer that touches a row of the batch waits up to about this long, so it bounds
+ * the worst stall; shorter targets cost total time in per-batch overhead. bench/backfill (1M rows, a writer updating
+ * random rows) measured 50 ms as the balance on PostgreSQL 15 and MariaDB 10.11: total ≤ 1.02× one UPDATE, writer
+ * p99 ≤ 10 ms and max ≤ 47 ms; at 100 ms the max stall reached 102 ms, at 30 ms PostgreSQL took 1.22× the UPDATE.
+ */
+export const DEFAULT_TARGET_BATCH_MS = 50;
 
 export interface BackfillProgress {
   readonly kind: 'batch' | 'throttled';

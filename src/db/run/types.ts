@@ -26,7 +26,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 5_000 };
 
 export interface BackfillOptions {
-  /** Target time per batch; the batch size adapts to it. Default 100 ms. */
+  /** Target time per batch; the batch size adapts to it. Default 50 ms (DEFAULT_TARGET_BATCH_MS). */
   readonly targetBatchMs?: number;
   /** First batch size (rows); default 1,000. */
   readonly initialBatchSize?: number;
