@@ -6,7 +6,7 @@
 import { quoteIdent } from '../../core/sql';
 import type { TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
-import type { LagReader, ReplicaLag, ReplicaTarget } from './types';
+import type { LagReader, ReplicaLag, ReplicaLockHolder, ReplicaTarget } from './types';
 
 export const HEARTBEAT_TABLE = 'column_wizard_heartbeat';
 
@@ -125,17 +125,6 @@ export function mysqlLagReader(replicas: readonly ReplicaTarget[], options: Mysq
   };
 }
 
-/** A replica session whose metadata lock on the table the replicated DDL would wait for. */
-export interface ReplicaSession {
-  readonly standby: string;
-  readonly pid: number;
-  readonly ageSeconds: number;
-  readonly state: string;
-  readonly query: string;
-  /** The metadata lock it holds (`MDL_SHARED_READ`…); null when it could only be seen as a long transaction. */
-  readonly lockMode: string | null;
-}
-
 function isUnknownTable(err: unknown): boolean {
   const e = err as { errno?: number; code?: string; cause?: { errno?: number } };
   return e.errno === 1109 || e.cause?.errno === 1109 || e.code === 'ER_UNKNOWN_TABLE' || /Unknown table/i.test(String((err as Error).message));
@@ -147,7 +136,7 @@ function isUnknownTable(err: unknown): boolean {
  * new readers of the table queue behind it (servers.md §A.3). Precise with MariaDB's `METADATA_LOCK_INFO` plugin
  * (`INSTALL SONAME 'metadata_lock_info'`); without it, any transaction older than `minAgeSeconds` counts.
  */
-export async function replicaLockHolders(replicas: readonly ReplicaTarget[], table: TableRef, minAgeSeconds = 0): Promise<ReplicaSession[]> {
+export async function replicaLockHolders(replicas: readonly ReplicaTarget[], table: TableRef, minAgeSeconds = 0): Promise<ReplicaLockHolder[]> {
   const all = await Promise.all(replicas.map(async (r) => {
     type Row = { id: number | string; age: number | string | null; state: string | null; query: string | null; mode: string | null };
     let rows: Row[];
@@ -170,7 +159,7 @@ export async function replicaLockHolders(replicas: readonly ReplicaTarget[], tab
             AND TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) >= ?
           ORDER BY t.trx_started`, [minAgeSeconds]);
     }
-    return rows.map((x): ReplicaSession => ({ standby: r.name, pid: Number(x.id), ageSeconds: Number(x.age ?? 0), state: x.state ?? '', query: x.query ?? '', lockMode: x.mode }));
+    return rows.map((x): ReplicaLockHolder => ({ standby: r.name, pid: Number(x.id), ageSeconds: Number(x.age ?? 0), state: x.state ?? '', query: x.query ?? '', lockMode: x.mode }));
   }));
   return all.flat();
 }

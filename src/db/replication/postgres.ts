@@ -10,7 +10,7 @@
  */
 import type { TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
-import type { LagReader, ReplicaLag, ReplicaTarget } from './types';
+import type { LagReader, ReplicaLag, ReplicaLockHolder, ReplicaTarget } from './types';
 
 interface Sample { t: number; readonly pos: number }
 
@@ -125,23 +125,12 @@ export function postgresLagReader(primary: DatabaseClient, options: PostgresLagO
   };
 }
 
-/** A session on a standby that a replayed ACCESS EXCLUSIVE lock on the table would wait for. */
-export interface StandbySession {
-  readonly standby: string;
-  readonly pid: number;
-  readonly ageSeconds: number;
-  readonly state: string;
-  readonly query: string;
-  /** The lock it holds on the table (its transaction keeps it until it ends). */
-  readonly lockMode: string | null;
-}
-
 /**
  * Transactions on the standbys that hold a lock on `table` and are older than `minAgeSeconds`: a replayed ACCESS
  * EXCLUSIVE lock waits for them up to `max_standby_streaming_delay`, queues every new reader of the table behind
  * it meanwhile, and then cancels them.
  */
-export async function standbyLockHolders(standbys: readonly ReplicaTarget[], table: TableRef, minAgeSeconds = 0): Promise<StandbySession[]> {
+export async function standbyLockHolders(standbys: readonly ReplicaTarget[], table: TableRef, minAgeSeconds = 0): Promise<ReplicaLockHolder[]> {
   const all = await Promise.all(standbys.map(async (s) => {
     const rows = await s.client.query<{ pid: number; age: number | null; state: string | null; query: string | null; mode: string | null }>(
       `SELECT a.pid, extract(epoch FROM clock_timestamp() - a.xact_start)::float8 AS age, a.state, left(a.query, 200) AS query, max(l.mode) AS mode
@@ -151,7 +140,7 @@ export async function standbyLockHolders(standbys: readonly ReplicaTarget[], tab
         WHERE n.nspname = $1 AND c.relname = $2 AND a.pid <> pg_backend_pid() AND a.xact_start IS NOT NULL
           AND clock_timestamp() - a.xact_start >= make_interval(secs => $3)
         GROUP BY a.pid, a.xact_start, a.state, a.query ORDER BY a.xact_start`, [table.schema, table.name, minAgeSeconds]);
-    return rows.map((r): StandbySession => ({ standby: s.name, pid: Number(r.pid), ageSeconds: Math.round(Number(r.age ?? 0) * 10) / 10, state: r.state ?? '', query: r.query ?? '', lockMode: r.mode }));
+    return rows.map((r): ReplicaLockHolder => ({ standby: s.name, pid: Number(r.pid), ageSeconds: Math.round(Number(r.age ?? 0) * 10) / 10, state: r.state ?? '', query: r.query ?? '', lockMode: r.mode }));
   }));
   return all.flat();
 }

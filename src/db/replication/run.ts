@@ -8,9 +8,9 @@ import { connect, type DatabaseClient } from '../client';
 import { runPlan } from '../run/runner';
 import { RunFailure, type LagSource, type RunOptions, type RunOutcome } from '../run/types';
 import { confirmColumnOnReplicas, resolveTable, type ColumnConfirmation } from './definitions';
-import { mysqlLagReader, replicaLockHolders, type ReplicaSession } from './mysql';
-import { postgresLagReader, standbyLockHolders, type StandbySession } from './postgres';
-import type { LagReader, ReplicaLag, ReplicaTarget } from './types';
+import { mysqlLagReader, replicaLockHolders } from './mysql';
+import { postgresLagReader, standbyLockHolders } from './postgres';
+import type { LagReader, ReplicaLag, ReplicaLockHolder, ReplicaTarget } from './types';
 
 export interface LagSourceOptions {
   /**
@@ -49,10 +49,10 @@ export interface StandbyGuardOptions {
   readonly maxWaitMs?: number;
   readonly pollMs?: number;
   /** Called on each check that found sessions, e.g. to log them. */
-  readonly onBlocked?: (sessions: readonly (StandbySession | ReplicaSession)[]) => void;
+  readonly onBlocked?: (sessions: readonly ReplicaLockHolder[]) => void;
 }
 
-function describeSessions(sessions: readonly StandbySession[]): string {
+function describeSessions(sessions: readonly ReplicaLockHolder[]): string {
   return sessions.map((s) => `${s.standby} pid ${s.pid} (${s.state || 'idle'}, transaction ${s.ageSeconds} s, ${s.lockMode ? `holds ${s.lockMode}` : 'an open transaction'}: ${s.query.replace(/\s+/g, ' ').slice(0, 80)})`).join('; ');
 }
 

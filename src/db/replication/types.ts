@@ -33,3 +33,18 @@ export interface LagReader {
   read(): Promise<ReplicaLag[]>;
   close(): Promise<void>;
 }
+
+/**
+ * A session on a replica or standby that replayed DDL on the table would wait for: on PostgreSQL a transaction holding
+ * a lock on it (a replayed ACCESS EXCLUSIVE queues behind it, up to max_standby_streaming_delay); on MySQL/MariaDB a
+ * session holding its metadata lock (the replica SQL thread waits, with no automatic cancel).
+ */
+export interface ReplicaLockHolder {
+  readonly standby: string;
+  readonly pid: number;
+  readonly ageSeconds: number;
+  readonly state: string;
+  readonly query: string;
+  /** The lock it holds (`AccessShareLock`, `MDL_SHARED_READ`…); null when it could only be seen as a long transaction. */
+  readonly lockMode: string | null;
+}
