@@ -167,6 +167,23 @@ for (const engine of ['postgres', 'mysql'] as const) {
       assert.equal((await new RunStore(d.client, schema).get(first.runId))?.status, 'abandoned');
     }));
 
+    test('running a plan that already completed reports on that run instead of applying it again', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      await seedTable(d.client, engine, schema, 'twice', 300);
+      const p = fullPlan(engine, schema, 'twice', 'tripled', 'id * 3');
+      const first = await runPlan(await d.connect(), p);
+      assert.equal(first.status, 'completed');
+      const again = await runPlan(await d.connect(), p);
+      assert.equal(again.status, 'completed');
+      if (again.status !== 'completed') return;
+      assert.equal(again.runId, first.runId, 'the finished run, not a new one');
+      assert.deepEqual(again.report.steps, [], 'nothing was applied again');
+      assert.equal(again.report.columnDefinition?.nullable, false);
+      const runs = await new RunStore(d.client, schema).list();
+      assert.equal(runs.filter((r) => r.column === 'tripled').length, 1);
+    }));
+
     test('refuses a non-local host unless allowed', dbTest(async (t) => {
       const d = db.get(t);
       const schema = schemaOf(engine, d.name);

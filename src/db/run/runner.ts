@@ -91,6 +91,17 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
       await store.update(state.runId, { status: 'abandoned', finished: true });
       state = null;
     }
+    if (!state) {
+      // The same plan already ran to the end (e.g. the connection was lost while the report was being built):
+      // applying it again would fail on the existing column, so report on the finished run instead.
+      const done = await store.findCompleted(table, plan.column.name, hash);
+      if (done) {
+        const report = await buildReport(client, {
+          runId: done.runId, dialect: plan.dialect, table, column: plan.column.name, startedAt: done.startedAt, before: done.before, steps: [], resumed: true,
+        });
+        return { status: 'completed', runId: done.runId, report };
+      }
+    }
     const resumed = state !== null;
     if (state) {
       await store.update(state.runId, { status: 'running', error: null });

@@ -144,6 +144,17 @@ export class RunStore {
     return rows[0] ? toState(rows[0]) : null;
   }
 
+  /** The latest completed run of exactly this plan on this column, if any. */
+  async findCompleted(table: TableRef, column: string, planHash: string): Promise<RunState | null> {
+    const rows = await this.client.query<Row>(
+      `SELECT ${COLUMNS} FROM ${this.table}
+        WHERE table_schema = ${this.p(1)} AND table_name = ${this.p(2)} AND column_name = ${this.p(3)} AND plan_hash = ${this.p(4)} AND status = 'completed'
+        ORDER BY started_at DESC LIMIT 1`,
+      [table.schema, table.name, column, planHash],
+    );
+    return rows[0] ? toState(rows[0]) : null;
+  }
+
   async get(runId: string): Promise<RunState | null> {
     const rows = await this.client.query<Row>(`SELECT ${COLUMNS} FROM ${this.table} WHERE run_id = ${this.p(1)}`, [runId]);
     return rows[0] ? toState(rows[0]) : null;
