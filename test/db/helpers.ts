@@ -23,7 +23,8 @@ export interface ThrowawayDatabase {
   connect(): Promise<DatabaseClient>;
 }
 
-function withDatabase(url: string, db: string): string {
+/** The same server URL pointing at database `db`. */
+export function databaseUrl(url: string, db: string): string {
   const u = new URL(url);
   u.pathname = `/${db}`;
   return u.toString();
@@ -54,7 +55,7 @@ export function throwawayDatabase(engine: Engine): { get(t: TestContext): Throwa
     } finally {
       await admin.close();
     }
-    const url = withDatabase(adminUrl, name);
+    const url = databaseUrl(adminUrl, name);
     const more = async () => {
       const c = await connect(url);
       opened.push(c);

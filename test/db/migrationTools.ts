@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { NodeFileSink } from '../../src/cli/nodeFileSink';
 import { writeMigrations, type MigrationTool, type WriteResult, type WriterOptions } from '../../src/core/migrations';
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 import type { Plan } from '../../src/core/types';
 import type { DatabaseClient } from '../../src/db/client';
 import { planFor } from '../unit/migrations/plans';
@@ -39,6 +40,17 @@ export interface Workspace {
 export function tempWorkspace(prefix: string): Workspace {
   const root = mkdtempSync(join(tmpdir(), `cw-${prefix}-`));
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** A `tempWorkspace` maker for one test file: every workspace it made is removed after the file. Call at top level. */
+export function workspacesForFile(): (prefix: string) => Workspace {
+  const made: Workspace[] = [];
+  after(() => made.forEach((w) => w.remove()));
+  return (prefix) => {
+    const w = tempWorkspace(prefix);
+    made.push(w);
+    return w;
+  };
 }
 
 /** Write the plan's migrations with the tool's writer into `dir` of the workspace; fails the test when the write fails. */

@@ -5,20 +5,14 @@
 import assert from 'node:assert/strict';
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { planFor } from '../unit/migrations/plans';
 import { dbTest, throwawayDatabase } from './helpers';
-import { assertPgApplied, assertPgGone, pgPlan, pgSeed, pgUrlNoSsl, ROWS, runTool, tempWorkspace, writeInto, type Workspace } from './migrationTools';
+import { assertPgApplied, assertPgGone, pgPlan, pgSeed, pgUrlNoSsl, ROWS, runTool, writeInto, workspacesForFile } from './migrationTools';
 
 const pg = throwawayDatabase('postgres');
 const my = throwawayDatabase('mysql');
-const workspaces: Workspace[] = [];
-after(() => workspaces.forEach((w) => w.remove()));
-const workspace = (name: string) => {
-  const w = tempWorkspace(name);
-  workspaces.push(w);
-  return w;
-};
+const workspace = workspacesForFile();
 
 describe('real migration tools apply the written files', () => {
   it('dbmate on PostgreSQL: up, then rollback one by one', dbTest(async (t) => {

@@ -6,19 +6,13 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { dbTest, throwawayDatabase } from './helpers';
-import { assertMyApplied, assertMyGone, assertPgApplied, assertPgGone, linkNodeModules, myPlan, mySeed, pgPlan, pgSeed, psqlFile, runTool, tempWorkspace, writeInto, type Workspace } from './migrationTools';
+import { assertMyApplied, assertMyGone, assertPgApplied, assertPgGone, linkNodeModules, myPlan, mySeed, pgPlan, pgSeed, psqlFile, runTool, writeInto, workspacesForFile } from './migrationTools';
 
 const pg = throwawayDatabase('postgres');
 const my = throwawayDatabase('mysql');
-const workspaces: Workspace[] = [];
-after(() => workspaces.forEach((w) => w.remove()));
-const workspace = (name: string) => {
-  const w = tempWorkspace(name);
-  workspaces.push(w);
-  return w;
-};
+const workspace = workspacesForFile();
 
 describe('more real migration tools', () => {
   it('Sqitch: init, deploy the written changes, revert them', dbTest(async (t) => {

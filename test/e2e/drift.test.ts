@@ -8,32 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { Client } from 'pg';
 import type { Page } from 'playwright-core';
 import { ROOT } from '../../scripts/tools';
-import { E2E_DIR, shotOnFailure, startSession, type Session } from './harness';
+import { databaseUrl, PG_URL } from '../db/helpers';
+import { E2E_DIR, shotOnFailure, startSession, withPgClient, type Session } from './harness';
 import { runCommand, screenshot } from './workbench';
 
-const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const IN_CI = process.env.CI === 'true';
 const SUFFIX = randomBytes(4).toString('hex');
 const DBS = [`cw_e2e_drift_a_${SUFFIX}`, `cw_e2e_drift_b_${SUFFIX}`] as const;
-
-function dbUrl(db: string): string {
-  const u = new URL(PG_URL);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Run Check Schema Drift over both connections and the orders table; the text of the document it opens. */
 async function checkDrift(page: Page, expected: RegExp): Promise<string> {
@@ -66,17 +49,17 @@ describe('e2e: Check Schema Drift in code-server against a real PostgreSQL', { t
 
   before(async () => {
     try {
-      await withClient(PG_URL, (c) => c.query('SELECT 1'));
+      await withPgClient(PG_URL, (c) => c.query('SELECT 1'));
     } catch (err) {
       if (IN_CI) throw new Error(`PostgreSQL at ${PG_URL} is unreachable under CI: ${err instanceof Error ? err.message : String(err)}`);
       skip = `PostgreSQL at ${PG_URL} is unreachable`;
       return;
     }
     for (const db of DBS) {
-      await withClient(PG_URL, (c) => c.query(`CREATE DATABASE "${db}"`));
-      await withClient(dbUrl(db), (c) => c.query('CREATE TABLE public.orders (id bigint PRIMARY KEY, status text NOT NULL)'));
+      await withPgClient(PG_URL, (c) => c.query(`CREATE DATABASE "${db}"`));
+      await withPgClient(databaseUrl(PG_URL, db), (c) => c.query('CREATE TABLE public.orders (id bigint PRIMARY KEY, status text NOT NULL)'));
     }
-    await withClient(dbUrl(DBS[0]), (c) => c.query(`ALTER TABLE public.orders ADD COLUMN note text DEFAULT 'n/a'`));
+    await withPgClient(databaseUrl(PG_URL, DBS[0]), (c) => c.query(`ALTER TABLE public.orders ADD COLUMN note text DEFAULT 'n/a'`));
     rmSync(workspace, { recursive: true, force: true });
     cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
     const u = new URL(PG_URL);
@@ -88,7 +71,7 @@ describe('e2e: Check Schema Drift in code-server against a real PostgreSQL', { t
 
   after(async () => {
     await s?.close();
-    if (!skip) for (const db of DBS) await withClient(PG_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`)).catch(() => {});
+    if (!skip) for (const db of DBS) await withPgClient(PG_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`)).catch(() => {});
   }, { timeout: 60000 });
 
   it('shows the column missing on the second connection, then no differences once it has it', async (t) => {
@@ -100,7 +83,7 @@ describe('e2e: Check Schema Drift in code-server against a real PostgreSQL', { t
       assert.match(text, /1 difference:/);
       assert.match(text, /column note is missing on drift-b \(present on drift-a\)/);
       await screenshot(page, 'drift-differences');
-      await withClient(dbUrl(DBS[1]), (c) => c.query(`ALTER TABLE public.orders ADD COLUMN note text DEFAULT 'n/a'`));
+      await withPgClient(databaseUrl(PG_URL, DBS[1]), (c) => c.query(`ALTER TABLE public.orders ADD COLUMN note text DEFAULT 'n/a'`));
       const again = await checkDrift(page, /No.differences/);
       assert.match(again, /No differences: columns, types, defaults, nullability, indexes and constraints match on all 2 connections\./);
     });

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
 import { installVsix, packageVsix, startCodeServer, stateDirs, writeUserSettings, type RunningServer, type StateDirs } from '../../scripts/codeServer';
 import { ensureTools, ROOT, type Tools } from '../../scripts/tools';
@@ -99,5 +100,16 @@ export async function shotOnFailure(page: Page | undefined, name: string, fn: ()
   } catch (err) {
     if (page) await screenshot(page, `FAILED-${name}`).catch(() => {});
     throw err;
+  }
+}
+
+/** Run `fn` with a plain pg connection to `url`, closed afterwards (test set-up and checks beside the UI). */
+export async function withPgClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
   }
 }
