@@ -1,7 +1,8 @@
 /** The runner's pure parts (no database): backoff, host guard, index-name parsing, keyset predicates, plan hashing. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { backoffDelay, concurrentIndexName, isLocalHost, isNonTransactional, keyPredicate, planHash, resolvePolicy, withLockRetry } from '../../src/db/run';
+import { backoffDelay, concurrentIndexName, isLocalHost, keyPredicate, planHash, resolvePolicy, withLockRetry } from '../../src/db/run';
+import { requiresOutsideTransaction } from '../../src/core/dialects/index';
 import { fullPlan } from './run-helpers';
 
 describe('retry policy', () => {
@@ -47,8 +48,8 @@ describe('statement classification', () => {
     assert.equal(concurrentIndexName('CREATE INDEX CONCURRENTLY IF NOT EXISTS "Orders ""c"" idx" ON "public"."orders" ("c")'), 'Orders "c" idx');
     assert.equal(concurrentIndexName('create unique index concurrently Orders_C on orders (c)'), 'orders_c');
     assert.equal(concurrentIndexName('CREATE INDEX orders_c ON orders (c)'), null);
-    assert.equal(isNonTransactional('DROP INDEX CONCURRENTLY x'), true);
-    assert.equal(isNonTransactional('ALTER TABLE t ADD COLUMN c int'), false);
+    assert.equal(requiresOutsideTransaction('DROP INDEX CONCURRENTLY x'), true);
+    assert.equal(requiresOutsideTransaction('ALTER TABLE t ADD COLUMN c int'), false);
   });
 });
 

@@ -5,6 +5,7 @@
 import type { Dialect, Target } from '../types';
 import { parseVersion, type Version } from '../version';
 import { postgresCapabilities, POSTGRES_RESERVED, POSTGRES_TYPES } from './postgres';
+export { requiresOutsideTransaction } from './postgres';
 import { mysqlCapabilities, MYSQL_RESERVED, MYSQL_TYPES } from './mysql';
 
 export interface Capabilities {

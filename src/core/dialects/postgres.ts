@@ -52,3 +52,43 @@ export const POSTGRES_TYPES: ReadonlySet<string> = new Set([
   'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange',
   'int4multirange', 'int8multirange', 'nummultirange', 'tsmultirange', 'tstzmultirange', 'datemultirange',
 ]);
+
+/**
+ * Statement heads PostgreSQL refuses inside a transaction block (SQLSTATE 25001, "cannot run inside a transaction
+ * block"), checked against PostgreSQL 15 by test/db/outsideTransaction.test.ts.
+ */
+const OUTSIDE_TRANSACTION: readonly RegExp[] = [
+  /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\b/i,
+  /^DROP\s+INDEX\s+CONCURRENTLY\b/i,
+  /^REINDEX\b[\s\S]*\bCONCURRENTLY\b/i,
+  /^REINDEX\s*(?:\([^)]*\)\s*)?(?:DATABASE|SYSTEM)\b/i,
+  /^ALTER\s+TABLE\b[\s\S]*\bDETACH\s+PARTITION\b[\s\S]*\bCONCURRENTLY\b/i,
+  /^(?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE)\b/i,
+  /^ALTER\s+DATABASE\b[\s\S]*\bSET\s+TABLESPACE\b/i,
+  /^ALTER\s+SYSTEM\b/i,
+  /^VACUUM\b/i,
+  /^CLUSTER\s*(?:VERBOSE\s*|\([^)]*\)\s*)?;?$/i,
+  /^(?:COMMIT|ROLLBACK)\s+PREPARED\b/i,
+];
+
+/** Leading whitespace and comments removed, so the statement head can be matched. */
+function statementHead(sql: string): string {
+  let s = sql.trimStart();
+  for (;;) {
+    if (s.startsWith('--')) s = s.slice(s.includes('\n') ? s.indexOf('\n') + 1 : s.length).trimStart();
+    else if (s.startsWith('/*') && s.includes('*/')) s = s.slice(s.indexOf('*/') + 2).trimStart();
+    else return s.trimEnd();
+  }
+}
+
+/**
+ * A statement PostgreSQL refuses inside a transaction block: concurrent index builds, drops and reindexes,
+ * `DETACH PARTITION … CONCURRENTLY`, `CREATE/DROP DATABASE|TABLESPACE`, `ALTER SYSTEM`, `VACUUM`, a bare `CLUSTER`,
+ * `COMMIT/ROLLBACK PREPARED`, and `ALTER TYPE … ADD VALUE` before PostgreSQL 12 (`serverVersion` unknown: treated as
+ * before 12). The one list both the migration writers and the runner use.
+ */
+export function requiresOutsideTransaction(sql: string, serverVersion = ''): boolean {
+  const head = statementHead(sql);
+  if (OUTSIDE_TRANSACTION.some((re) => re.test(head))) return true;
+  return /^ALTER\s+TYPE\b[\s\S]*\bADD\s+VALUE\b/i.test(head) && !versionAtLeast(serverVersion, '12');
+}

@@ -3,6 +3,7 @@
  * non-transactional phases where the tool sends a whole file as one batch), each with its up and down statements.
  * Pure.
  */
+import { requiresOutsideTransaction } from '../dialects/index';
 import { isNoopSql, qualifiedTable, quoteIdent } from '../sql';
 import type { PhaseKind, Plan, Step } from '../types';
 
@@ -44,11 +45,6 @@ export function slugify(text: string): string {
 
 export function defaultName(plan: Plan): string {
   return slugify(`add_${plan.table.name}_${plan.column.name}`);
-}
-
-/** A statement PostgreSQL refuses inside a transaction block. */
-export function requiresOutsideTransaction(sql: string): boolean {
-  return /\b(CONCURRENTLY|VACUUM)\b/i.test(sql) || /^\s*ALTER\s+TYPE\b[\s\S]*\bADD\s+VALUE\b/i.test(sql);
 }
 
 /**
@@ -124,7 +120,7 @@ export function planUnits(plan: Plan, name: string, opts: { canRunOutside: boole
     const pgSplit = plan.dialect === 'postgres' && !phase.transactional;
     const parts: (readonly Step[])[] = pgSplit ? phase.steps.map((s) => [s]) : [phase.steps];
     parts.forEach((steps, i) => {
-      const must = pgSplit && steps.some((s) => requiresOutsideTransaction(s.sql));
+      const must = pgSplit && steps.some((s) => requiresOutsideTransaction(s.sql, plan.serverVersion));
       const outside = must || (pgSplit && opts.canRunOutside && steps.some((s) => !!s.backfill));
       const { up, down } = statements(plan, steps, outside);
       const title = parts.length > 1 ? `${phase.title} (${i + 1}/${parts.length})` : phase.title;

@@ -2,6 +2,7 @@
  * The runner: executes a Plan phase by phase on a local database with lock timeouts and retries, a keyset-batched
  * backfill, a migration lock, and state saved after every step and batch so an interrupted run resumes.
  */
+import { requiresOutsideTransaction } from '../../core/dialects/index';
 import type { LockRisk, Plan, Step, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { runBackfill } from './backfill';
@@ -16,11 +17,6 @@ import { newRunId, planHash, RunStore } from './state';
 import { RunFailure, type RetryPolicy, type RunOptions, type RunOutcome, type RunProgress, type RunState, type StepLog } from './types';
 
 export const DEFAULT_RUN_LOCK_TIMEOUT_MS = 2_000;
-
-/** Statements PostgreSQL refuses inside a transaction block. */
-export function isNonTransactional(sql: string): boolean {
-  return /\bCONCURRENTLY\b/i.test(sql) || /^\s*(VACUUM|REINDEX|CREATE\s+DATABASE|ALTER\s+SYSTEM)\b/i.test(sql);
-}
 
 /** The index a `CREATE [UNIQUE] INDEX CONCURRENTLY` builds, unquoted (lower-cased when it was not quoted). */
 export function concurrentIndexName(sql: string): string | null {
@@ -212,7 +208,7 @@ class RunContext {
         if (step.backfill) {
           const outcome = await this.backfill(pi, si, step);
           if (outcome) return outcome;
-        } else if (this.engine === 'postgres' && !isNonTransactional(step.sql)) {
+        } else if (this.engine === 'postgres' && !requiresOutsideTransaction(step.sql, this.plan.serverVersion)) {
           await this.transactionalStep(pi, si, step, t0);
         } else {
           await this.autocommitStep(pi, si, step, started, t0);
