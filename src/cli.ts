@@ -41,6 +41,16 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     usage: 'column-wizard run --url URL (--plan plan.json | --table [schema.]name --column "<definition>" [--index] [--unique] [--standbys]) [--yes] [--format text|json] [--allow-remote] [--lock-timeout-ms N] [--statement-timeout-ms N] [--batch-ms N | --batch-size N] [--max-lag SECONDS [--lag-url REPLICA_URL]] [--replica-url URL …] [--abandon-previous]',
     run: (argv, io) => import('./cli/run').then((m) => m.run(argv, io)),
   },
+  baseline: {
+    summary: 'Record how a table looks right after its new column was added, for a later verify (any migration tool).',
+    usage: 'column-wizard baseline --url URL --table [schema.]name --column NAME [--query "SELECT …" …] [--placeholder VALUE] [--sample N] [--dir DIR] [--format text|json]',
+    run: (argv, io) => import('./cli/rollout').then((m) => m.runBaseline(argv, io)),
+  },
+  verify: {
+    summary: 'Check a rollout days later: index use, query plans, storage, whether the app writes the column, other nodes.',
+    usage: 'column-wizard verify --url URL (--table [schema.]name --column NAME | --baseline FILE) [--query "SELECT …" …] [--node URL …] [--unused-days N] [--sample N] [--markdown FILE] [--dir DIR] [--format text|json]',
+    run: (argv, io) => import('./cli/rollout').then((m) => m.runVerify(argv, io)),
+  },
   drift: {
     summary: "Compare a table's definition across connections or replicas.",
     usage: 'column-wizard drift --url A --url B … --table [schema.]name [--format text|json]',

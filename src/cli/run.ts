@@ -12,6 +12,7 @@ import { assertRunAllowed, findResumableRun, findUnfinishedRun, formatReport, my
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { planWithFacts, renderPlanText, TABLE_COLUMN_OPTIONS, tableAndColumnFromOptions } from './plan';
+import { saveRunBaseline } from './rollout';
 
 export const RUN_OPTIONS: Options = {
   url: { type: 'string' },
@@ -29,6 +30,8 @@ export const RUN_OPTIONS: Options = {
   'lag-url': { type: 'string' },
   'replica-url': { type: 'string', multiple: true },
   'abandon-previous': { type: 'boolean' },
+  'baseline-dir': { type: 'string' },
+  'no-baseline': { type: 'boolean' },
 };
 
 /** A plan file must at least look like a Plan; the runner checks the dialect against the server. */
@@ -190,7 +193,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
       else io.out(`Cancelled run ${outcome.runId} at phase ${outcome.phaseIndex + 1} step ${outcome.stepIndex + 1} (${outcome.rowsDone} rows backfilled). Run the same command again to resume.`);
       return 130;
     }
-    io.out(format === 'json' ? JSON.stringify({ status: 'completed', runId: outcome.runId, report: outcome.report, ...(confirmations ? { replicas: confirmations } : {}) }, null, 2) : formatReport(outcome.report));
+    // The rollout baseline `column-wizard verify` compares with later; a failure to save it does not undo the run.
+    const baseline = values['no-baseline'] === true ? null
+      : await saveRunBaseline(client, plan, outcome.report, (values['baseline-dir'] as string | undefined) ?? '.').catch((err: Error) => {
+        io.err(`column-wizard run: the run completed, but the rollout baseline was not saved: ${err.message}`);
+        return null;
+      });
+    io.out(format === 'json' ? JSON.stringify({ status: 'completed', runId: outcome.runId, report: outcome.report, ...(confirmations ? { replicas: confirmations } : {}), baseline }, null, 2) : formatReport(outcome.report));
+    if (baseline && format === 'text') io.out(`Rollout baseline: ${baseline} (check the rollout later with column-wizard verify --table ${outcome.report.table.schema}.${outcome.report.table.name} --column ${plan.column.name})`);
     const missing = (confirmations ?? []).filter((c) => !c.confirmed);
     if (format === 'text' && confirmations) {
       for (const c of confirmations) {
