@@ -263,7 +263,10 @@ function planPostgres(b: Builder): void {
       b.backfillStep(value);
       if (!caps.fastDefault && hasValue) b.warn('no-fast-default', 'info', `PostgreSQL ${b.target.version} (before 11) rewrites the table for any DEFAULT on ADD COLUMN, so the default is set separately and existing rows are backfilled.`);
     }
-    if (!spec.nullable && !notNullInline) notNullPath(b, hasValue);
+    if (!spec.nullable && !notNullInline) {
+      if (!hasValue) notNullNeedsValues(b);
+      notNullPath(b, hasValue);
+    }
   }
 
   if (spec.comment !== undefined) {
@@ -322,6 +325,35 @@ function planPostgres(b: Builder): void {
     });
     if (facts.partitioned) b.warn('fk-partitioned-not-valid', 'error', 'Foreign keys on partitioned tables cannot be NOT VALID in PostgreSQL: add the constraint on each partition NOT VALID and validate them, then on the parent.');
   }
+}
+
+/**
+ * NOT NULL with no value for the rows the table already has: the NOT NULL step can only fail (PostgreSQL: after a NOT VALID
+ * check has started refusing every INSERT that leaves the column out; MySQL/MariaDB in a non-strict sql_mode: NULLs turned
+ * into zero values). An error, so neither `run` nor the wizard's Run starts it; the fix offers a default for the type.
+ */
+function notNullNeedsValues(b: Builder): void {
+  const rows = b.facts.rows > 0 ? `about ${b.facts.rows} rows` : 'rows (or has no row estimate yet)';
+  const value = suggestedDefault(b.target.dialect, b.spec.type.name);
+  b.warnings.push({
+    code: 'not-null-needs-values',
+    severity: 'error',
+    field: 'default',
+    message: `${b.spec.name} is NOT NULL without a DEFAULT, and the table has ${rows}: the existing rows would have no value, so the NOT NULL step cannot succeed. ` +
+      'Give a DEFAULT (existing rows get it), or add the column nullable, fill it, and make it NOT NULL in a later change.',
+    fix: value ? `add DEFAULT ${value} (or another value every existing row can take)` : 'add a DEFAULT that every existing row can take',
+  });
+}
+
+/** A value of the type every existing row can take, for the fix of `not-null-needs-values`; null when there is no obvious one. */
+function suggestedDefault(dialect: Target['dialect'], type: string): string | null {
+  const t = type.toLowerCase();
+  if (/^(small|big|tiny|medium)?int(eger)?[248]?$|^(numeric|decimal|real|float[48]?|double( precision)?|number)$/.test(t)) return '0';
+  if (/^(bool|boolean)$/.test(t)) return dialect === 'postgres' ? 'false' : '0';
+  if (/^(text|varchar|character varying|char|character|nvarchar|tinytext|mediumtext|longtext|citext)$/.test(t)) return "''";
+  if (/^(timestamp|timestamptz|timestamp with(out)? time zone|datetime)$/.test(t)) return 'CURRENT_TIMESTAMP';
+  if (/^(jsonb?)$/.test(t)) return dialect === 'postgres' ? `'{}'` : null;
+  return null;
 }
 
 /** NOT NULL after the rows have values: PG 18 NOT NULL NOT VALID; PG 12–17 CHECK … NOT VALID → VALIDATE → SET NOT NULL → drop the check; PG 11 keeps the check. */
@@ -450,7 +482,7 @@ function planMysql(b: Builder): void {
     b.backfillStep(value.startsWith('(') ? value.slice(1, -1).trim() : value);
   }
   if (!spec.nullable && !notNullInline) {
-    if (!hasValue) b.warn('not-null-needs-values', 'warning', 'The column is added nullable; the NOT NULL step fails until every existing row has a value. Give a DEFAULT, or fill the rows before the constrain phase.');
+    if (!hasValue) notNullNeedsValues(b);
     const modifySpec: ColumnSpec = { ...spec, nullable: false };
     const modify = renderColumnDefinition(d, modifySpec, { omit: ['check', 'references', 'unique', 'position'] });
     const back = renderColumnDefinition(d, { ...spec, nullable: true }, { omit: ['check', 'references', 'unique', 'position'] });

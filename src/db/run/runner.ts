@@ -6,7 +6,7 @@ import { requiresOutsideTransaction } from '../../core/dialects/index';
 import type { LockRisk, Plan, Step, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { runBackfill } from './backfill';
-import { currentSchema, engineOf, ident, sessionId, setLockTimeout, setStatementTimeout, type Engine } from './dialect';
+import { currentSchema, engineOf, ident, qualified, sessionId, setLockTimeout, setStatementTimeout, type Engine } from './dialect';
 import { describeBlockers, describeError, findBlockers, isAlreadyApplied, isConnectionLost, isInstantRefused, isLockTimeout } from './errors';
 import { assertRunAllowed } from './guard';
 import { findBatchKey } from './keys';
@@ -24,6 +24,29 @@ export function concurrentIndexName(sql: string): string | null {
   if (!m) return null;
   const raw = m[1]!;
   return raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw.toLowerCase();
+}
+
+const PG_NAME = String.raw`("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+
+function unquotePg(raw: string): string {
+  return raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw.toLowerCase();
+}
+
+/** The constraint a PostgreSQL `ALTER TABLE … ADD CONSTRAINT name … NOT VALID` adds, unquoted; null for any other statement. */
+export function notValidConstraintName(sql: string): string | null {
+  const m = new RegExp(String.raw`^\s*ALTER\s+TABLE\b[\s\S]*?\bADD\s+CONSTRAINT\s+${PG_NAME}[\s\S]*\bNOT\s+VALID\s*;?\s*$`, 'i').exec(sql);
+  return m ? unquotePg(m[1]!) : null;
+}
+
+/** The constraint a PostgreSQL `ALTER TABLE … VALIDATE CONSTRAINT name` validates, unquoted. */
+export function validatedConstraintName(sql: string): string | null {
+  const m = new RegExp(String.raw`^\s*ALTER\s+TABLE\b[\s\S]*?\bVALIDATE\s+CONSTRAINT\s+${PG_NAME}\s*;?\s*$`, 'i').exec(sql);
+  return m ? unquotePg(m[1]!) : null;
+}
+
+/** Write-restricting statements: what a stopped run may leave enforced on new and updated rows. */
+function restrictsWrites(sql: string): boolean {
+  return /\bADD\s+CONSTRAINT\b|\bSET\s+NOT\s+NULL\b|\bADD\s+(UNIQUE|FOREIGN|CHECK)\b|\bMODIFY\b[\s\S]*\bNOT\s+NULL\b/i.test(sql);
 }
 
 /** A plan for an unqualified table (schema "") gets the connection's current schema/database, everywhere it names the table. */
@@ -64,6 +87,10 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
     throw new RunFailure(`The plan is for ${plan.dialect} but the connection is to ${engine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'}; plan again against this server.`, 'refused', null);
   }
   assertRunAllowed(client.options, options.allowRemote);
+  const errors = plan.warnings.filter((w) => w.severity === 'error');
+  if (errors.length) {
+    throw new RunFailure(`The plan has errors; nothing was run: ${errors.map((e) => `${e.code}: ${e.message}${e.fix ? ` (fix: ${e.fix})` : ''}`).join(' ')}`, 'refused', null);
+  }
   const policy = resolvePolicy(options.retry);
   const session = await sessionId(client);
   plan = await withResolvedSchema(client, plan);
@@ -394,9 +421,73 @@ class RunContext {
       message = `Lock timeout at ${where} after ${attempts} attempt${attempts === 1 ? '' : 's'} (lock timeout ${this.lockTimeoutMs()} ms each). ${describeBlockers(blockers)} ` +
         'End or wait for those sessions, then run the same plan again to resume.';
     } else {
-      message = `Failed at ${where}: ${describeError(err)}. Run the same plan again to resume from this step once the cause is fixed.`;
+      message = `Failed at ${where}: ${describeError(err)}.`;
+      const undone = await this.undoUnvalidated(pi, si);
+      if (undone.dropped.length) {
+        message += ` The NOT VALID constraint${undone.dropped.length === 1 ? '' : 's'} ${undone.dropped.map((d) => `${d.name} (added at step ${d.phaseIndex + 1}.${d.stepIndex + 1})`).join(', ')} ` +
+          `${undone.dropped.length === 1 ? 'was' : 'were'} dropped again, so new and updated rows are not refused by ${undone.dropped.length === 1 ? 'it' : 'them'}. ` +
+          `Run the same plan again to add and validate ${undone.dropped.length === 1 ? 'it' : 'them'} again (from step ${undone.dropped[0]!.phaseIndex + 1}.${undone.dropped[0]!.stepIndex + 1}) once the existing rows satisfy ${undone.dropped.length === 1 ? 'it' : 'them'}.`;
+      } else {
+        message += ' Run the same plan again to resume from this step once the cause is fixed.';
+      }
     }
+    message += this.enforcedNote(pi, si);
     await this.store.update(this.runId, { status: 'failed', error: message }).catch(() => undefined);
     return new RunFailure(message, kind, this.runId, blockers, { cause: err });
+  }
+
+  /** Plan positions before (pi, si), in order. */
+  private *appliedBefore(pi: number, si: number): Generator<{ phaseIndex: number; stepIndex: number; step: Step }> {
+    for (let p = 0; p <= pi && p < this.plan.phases.length; p++) {
+      const steps = this.plan.phases[p]!.steps;
+      for (let k = 0; k < steps.length && (p < pi || k < si); k++) yield { phaseIndex: p, stepIndex: k, step: steps[k]! };
+    }
+  }
+
+  /**
+   * PostgreSQL: after a statement failure at (pi, si), drop the NOT VALID constraints added earlier whose VALIDATE has
+   * not succeeded (it is this step or a later one): left in place they refuse new and updated rows while the run is
+   * stopped, e.g. a CHECK (c IS NOT NULL) on a column without a default refuses every INSERT that leaves it out. The
+   * run's position goes back to the first dropped one, so running the same plan again adds and validates it again.
+   */
+  private async undoUnvalidated(pi: number, si: number): Promise<{ dropped: { name: string; phaseIndex: number; stepIndex: number }[] }> {
+    const dropped: { name: string; phaseIndex: number; stepIndex: number }[] = [];
+    if (this.engine !== 'postgres') return { dropped };
+    const pending = new Set<string>();
+    this.plan.phases.forEach((p, a) => p.steps.forEach((s, b) => {
+      const v = validatedConstraintName(s.sql);
+      if (v !== null && (a > pi || (a === pi && b >= si))) pending.add(v);
+    }));
+    for (const { phaseIndex, stepIndex, step } of this.appliedBefore(pi, si)) {
+      const name = notValidConstraintName(step.sql);
+      if (name === null || !pending.has(name)) continue;
+      try {
+        await setLockTimeout(this.client, this.lockTimeoutMs());
+        await withLockRetry(() => this.client.query(`ALTER TABLE ${qualified('postgres', this.plan.table)} DROP CONSTRAINT IF EXISTS ${ident('postgres', name)}`), this.policy, undefined, this.options.signal);
+        dropped.push({ name, phaseIndex, stepIndex });
+      } catch {
+        break; // Reported by enforcedNote: still there, with the statement that drops it.
+      }
+    }
+    if (dropped.length) {
+      await this.store.update(this.runId, { phaseIndex: dropped[0]!.phaseIndex, stepIndex: dropped[0]!.stepIndex, stepStarted: false, backfillLastKey: null, backfillRows: 0 });
+      this.undone = new Set(dropped.map((d) => `${d.phaseIndex}.${d.stepIndex}`));
+    }
+    return { dropped };
+  }
+
+  private undone = new Set<string>();
+
+  /** What the stopped run leaves enforced on writes (constraints, NOT NULL) and the statement that undoes each. */
+  private enforcedNote(pi: number, si: number): string {
+    const left: string[] = [];
+    for (const { phaseIndex, stepIndex, step } of this.appliedBefore(pi, si)) {
+      if (this.undone.has(`${phaseIndex}.${stepIndex}`) || step.backfill || !restrictsWrites(step.sql)) continue;
+      // A constraint dropped again by a later applied step is not enforced.
+      const name = notValidConstraintName(step.sql);
+      if (name !== null && [...this.appliedBefore(pi, si)].some((x) => new RegExp(String.raw`\bDROP\s+CONSTRAINT\b`, 'i').test(x.step.sql) && x.step.sql.includes(ident('postgres', name)))) continue;
+      left.push(`${step.sql.split('\n')[0]!.slice(0, 200)}${step.down ? ` (undo: ${step.down})` : ''}`);
+    }
+    return left.length ? ` Now enforced on new and updated rows by the steps that ran: ${left.join('; ')}.` : '';
   }
 }
