@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/protocol.ts'],
+    files: ['src/core/**/*.ts', 'src/protocol.ts', 'src/protocolValidation.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

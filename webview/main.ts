@@ -1,6 +1,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Finding, TableRef } from '../src/core/types';
-import { checkDraft, parseHostMessage, type ColumnDraft, type HostMessage, type PlanResult, type WizardContext } from '../src/protocol';
+import type { ColumnDraft, HostMessage, PlanResult, WizardContext } from '../src/protocol';
+import { checkDraft, parseHostMessage } from '../src/protocolValidation';
 import { el, replaceChildren } from './dom';
 import { createForm, type WizardForm } from './form';
 import { formatBytes, formatRows } from './format';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Plan } from '../../src/core/types';
-import { EMPTY_DRAFT, draftFieldOf, parseHostMessage, parseWebviewMessage, type ColumnDraft, type WizardContext } from '../../src/protocol';
+import { EMPTY_DRAFT, draftFieldOf, type ColumnDraft, type WizardContext } from '../../src/protocol';
+import { parseHostMessage, parseWebviewMessage } from '../../src/protocolValidation';
 
 const draft: ColumnDraft = { ...EMPTY_DRAFT, name: 'archived_at', type: 'timestamptz' };
 

@@ -3,10 +3,10 @@
  * answers each request exactly once, and posts notifications. The panel supplies the backend and the `post`
  * function; the webview tests run this same class in node against the real page.
  */
-import {
-  parseWebviewMessage, type ColumnDraft, type HostMessage, type HostNotification, type PlanResult, type RequestMessage, type RequestMethod, type Requests,
-  type ResponseMessage, type WizardContext,
+import type {
+  ColumnDraft, HostMessage, HostNotification, PlanResult, RequestMessage, RequestMethod, Requests, ResponseMessage, WizardContext,
 } from '../../protocol';
+import { parseWebviewMessage } from '../../protocolValidation';
 import type { Severity, TableRef } from '../../core/types';
 
 /** What the session needs from the rest of the extension. Every method may throw: the message goes back as the response's error. */

@@ -1,0 +1,295 @@
+/**
+ * The validators of the wizard protocol (`src/protocol.ts` declares the messages): every message is checked on
+ * arrival — `parseWebviewMessage` on the host, `parseHostMessage` in the webview — and one that does not fit is
+ * rejected with a specific reason. Validators copy only the keys they know.
+ * Pure TypeScript: no vscode, no DOM, no node.
+ */
+import type {
+  ColumnPosition, ColumnSpec, Dialect, Estimate, Finding, ForeignKeySpec, LockLevel, MysqlAlgorithm, Phase, PhaseKind, Plan,
+  Severity, Step, TableRef, Verification,
+} from './core/types';
+import {
+  REQUEST_METHODS, type ColumnDraft, type HostMessage, type PlanResult, type RequestMessage, type RequestMethod, type Requests,
+  type ResponseMessage, type WebviewMessage,
+  type WizardContext,
+} from './protocol';
+
+export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+/** Thrown inside the validators; turned into `{ ok: false, error }` at the top. */
+class Invalid extends Error {}
+
+type Obj = Record<string, unknown>;
+const MAX_TEXT = 100_000;
+
+function obj(v: unknown, at: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Invalid(`${at} must be an object`);
+  return v as Obj;
+}
+function str(o: Obj, key: string, at: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new Invalid(`${at}.${key} must be a string`);
+  if (v.length > MAX_TEXT) throw new Invalid(`${at}.${key} is longer than ${MAX_TEXT} characters`);
+  return v;
+}
+function optStr(o: Obj, key: string, at: string): string | undefined {
+  return o[key] === undefined ? undefined : str(o, key, at);
+}
+function bool(o: Obj, key: string, at: string): boolean {
+  if (typeof o[key] !== 'boolean') throw new Invalid(`${at}.${key} must be true or false`);
+  return o[key] as boolean;
+}
+function num(o: Obj, key: string, at: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Invalid(`${at}.${key} must be a finite number`);
+  return v;
+}
+function int(o: Obj, key: string, at: string): number {
+  const v = num(o, key, at);
+  if (!Number.isSafeInteger(v) || v < 0) throw new Invalid(`${at}.${key} must be a non-negative integer`);
+  return v;
+}
+function oneOf<T extends string>(o: Obj, key: string, allowed: readonly T[], at: string): T {
+  const v = o[key];
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new Invalid(`${at}.${key} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  }
+  return v as T;
+}
+function arr<T>(o: Obj, key: string, at: string, item: (v: unknown, at: string) => T): T[] {
+  const v = o[key];
+  if (!Array.isArray(v)) throw new Invalid(`${at}.${key} must be an array`);
+  return v.map((x, i) => item(x, `${at}.${key}[${i}]`));
+}
+const strItem = (v: unknown, at: string): string => {
+  if (typeof v !== 'string') throw new Invalid(`${at} must be a string`);
+  return v;
+};
+/** Copies only the keys it knows: nothing unexpected rides along into a handler or the DOM. */
+function defined<T extends Obj>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+const DIALECT_VALUES: readonly Dialect[] = ['postgres', 'mysql', 'mariadb'];
+const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+const ON_DELETE: readonly NonNullable<ForeignKeySpec['onDelete']>[] = ['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT'];
+const PHASE_KINDS: readonly PhaseKind[] = ['expand', 'backfill', 'constrain', 'index', 'cutover', 'contract'];
+const LOCK_LEVELS: readonly LockLevel[] = [
+  'NONE', 'ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE', 'SHARED',
+];
+const ALGORITHMS: readonly MysqlAlgorithm[] = ['INSTANT', 'NOCOPY', 'INPLACE', 'COPY'];
+/** Every key of ColumnSpec: a key added to ColumnSpec is a compile error here until it is listed. */
+const SPEC_FIELD_SET: Record<keyof ColumnSpec, true> = {
+  name: true, type: true, nullable: true, default: true, unique: true, index: true, references: true, check: true, generated: true,
+  autoIncrement: true, position: true, comment: true, collation: true,
+};
+const SPEC_FIELDS = Object.keys(SPEC_FIELD_SET) as (keyof ColumnSpec)[];
+
+function tableRef(v: unknown, at: string): TableRef {
+  const o = obj(v, at);
+  return { schema: str(o, 'schema', at), name: str(o, 'name', at) };
+}
+
+function position(v: unknown, at: string): ColumnPosition {
+  const o = obj(v, at);
+  const kind = oneOf(o, 'kind', ['last', 'first', 'after'] as const, at);
+  return kind === 'after' ? { kind, column: str(o, 'column', at) } : { kind };
+}
+
+export function checkDraft(v: unknown, at = 'draft'): ColumnDraft {
+  const o = obj(v, at);
+  const refs = o.references;
+  let references: ColumnDraft['references'] = null;
+  if (refs !== null) {
+    const r = obj(refs, `${at}.references`);
+    const onDelete = r.onDelete === undefined ? undefined : oneOf(r, 'onDelete', ON_DELETE, `${at}.references`);
+    references = defined({ schema: optStr(r, 'schema', `${at}.references`), table: str(r, 'table', `${at}.references`), column: str(r, 'column', `${at}.references`), onDelete });
+  }
+  return {
+    name: str(o, 'name', at),
+    type: str(o, 'type', at),
+    nullable: bool(o, 'nullable', at),
+    defaultKind: oneOf(o, 'defaultKind', ['none', 'literal', 'expression'] as const, at),
+    defaultText: str(o, 'defaultText', at),
+    unique: bool(o, 'unique', at),
+    index: bool(o, 'index', at),
+    references,
+    check: str(o, 'check', at),
+    position: position(o.position, `${at}.position`),
+  };
+}
+
+function finding(v: unknown, at: string): Finding {
+  const o = obj(v, at);
+  const field = o.field === undefined ? undefined : oneOf(o, 'field', SPEC_FIELDS, at);
+  return defined({
+    code: str(o, 'code', at), severity: oneOf(o, 'severity', SEVERITIES, at), message: str(o, 'message', at), field, fix: optStr(o, 'fix', at),
+  });
+}
+
+function estimate(v: unknown, at: string): Estimate {
+  const o = obj(v, at);
+  const lockSeconds = num(o, 'lockSeconds', at);
+  const totalSeconds = num(o, 'totalSeconds', at);
+  if (lockSeconds < 0 || totalSeconds < 0) throw new Invalid(`${at}: estimates cannot be negative`);
+  return { lockSeconds, totalSeconds, basis: oneOf(o, 'basis', ['measured', 'default'] as const, at) };
+}
+
+function verification(v: unknown, at: string): Verification {
+  const o = obj(v, at);
+  const algorithm = o.algorithm === undefined ? undefined : oneOf(o, 'algorithm', ALGORITHMS, at);
+  return defined({
+    lock: oneOf(o, 'lock', LOCK_LEVELS, at), rewrite: bool(o, 'rewrite', at), algorithm, agrees: bool(o, 'agrees', at), detail: optStr(o, 'detail', at),
+  });
+}
+
+function step(v: unknown, at: string): Step {
+  const o = obj(v, at);
+  const blocks = obj(o.blocks, `${at}.blocks`);
+  const backfill = o.backfill === undefined ? undefined : (() => {
+    const b = obj(o.backfill, `${at}.backfill`);
+    return { table: tableRef(b.table, `${at}.backfill.table`), column: str(b, 'column', `${at}.backfill`), valueSql: str(b, 'valueSql', `${at}.backfill`) };
+  })();
+  return defined({
+    sql: str(o, 'sql', at),
+    down: optStr(o, 'down', at),
+    lock: oneOf(o, 'lock', LOCK_LEVELS, at),
+    algorithm: o.algorithm === undefined ? undefined : oneOf(o, 'algorithm', ALGORITHMS, at),
+    blocks: { reads: bool(blocks, 'reads', `${at}.blocks`), writes: bool(blocks, 'writes', `${at}.blocks`) },
+    rewrite: bool(o, 'rewrite', at),
+    estimate: estimate(o.estimate, `${at}.estimate`),
+    verified: o.verified === undefined ? undefined : verification(o.verified, `${at}.verified`),
+    why: str(o, 'why', at),
+    lockTimeoutSql: optStr(o, 'lockTimeoutSql', at),
+    backfill,
+    unavoidable: optStr(o, 'unavoidable', at),
+  });
+}
+
+function phase(v: unknown, at: string): Phase {
+  const o = obj(v, at);
+  return { kind: oneOf(o, 'kind', PHASE_KINDS, at), title: str(o, 'title', at), transactional: bool(o, 'transactional', at), steps: arr(o, 'steps', at, step) };
+}
+
+/** The plan as the webview renders it. The column spec rides along unchecked beyond being an object with a name: the webview shows only its name. */
+function plan(v: unknown, at: string): Plan {
+  const o = obj(v, at);
+  const t = obj(o.table, `${at}.table`);
+  const column = obj(o.column, `${at}.column`);
+  str(column, 'name', `${at}.column`);
+  return {
+    dialect: oneOf(o, 'dialect', DIALECT_VALUES, at),
+    serverVersion: str(o, 'serverVersion', at),
+    table: { schema: str(t, 'schema', `${at}.table`), name: str(t, 'name', `${at}.table`), rows: num(t, 'rows', `${at}.table`), bytes: num(t, 'bytes', `${at}.table`) },
+    column: column as unknown as Plan['column'],
+    phases: arr(o, 'phases', at, phase),
+    warnings: arr(o, 'warnings', at, finding),
+    rollout: arr(o, 'rollout', at, strItem),
+  };
+}
+
+function planResult(v: unknown, at: string): PlanResult {
+  const o = obj(v, at);
+  return defined({
+    revision: int(o, 'revision', at),
+    findings: arr(o, 'findings', at, finding),
+    plan: o.plan === null ? null : plan(o.plan, `${at}.plan`),
+    error: optStr(o, 'error', at),
+  });
+}
+
+export function checkContext(v: unknown, at = 'context'): WizardContext {
+  const o = obj(v, at);
+  const c = obj(o.connection, `${at}.connection`);
+  const t = obj(o.table, `${at}.table`);
+  return {
+    connection: { name: str(c, 'name', `${at}.connection`), dialect: oneOf(c, 'dialect', DIALECT_VALUES, `${at}.connection`), serverVersion: str(c, 'serverVersion', `${at}.connection`), allowRun: bool(c, 'allowRun', `${at}.connection`) },
+    table: { schema: str(t, 'schema', `${at}.table`), name: str(t, 'name', `${at}.table`), rows: num(t, 'rows', `${at}.table`), bytes: num(t, 'bytes', `${at}.table`) },
+    columns: arr(o, 'columns', at, strItem),
+    tables: arr(o, 'tables', at, tableRef),
+    migrationsTool: str(o, 'migrationsTool', at),
+  };
+}
+
+const PARAMS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Requests[M]['params'] } = {
+  computePlan: (v, at) => {
+    const o = obj(v, at);
+    return { draft: checkDraft(o.draft, `${at}.draft`), revision: int(o, 'revision', at) };
+  },
+  listColumns: (v, at) => ({ table: tableRef(obj(v, at).table, `${at}.table`) }),
+  writeMigration: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
+  runMigration: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
+  copySql: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
+};
+
+const RESULTS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Requests[M]['result'] } = {
+  computePlan: planResult,
+  listColumns: (v, at) => ({ columns: arr(obj(v, at), 'columns', at, strItem) }),
+  writeMigration: (v, at) => ({ files: arr(obj(v, at), 'files', at, strItem) }),
+  runMigration: (v, at) => {
+    const o = obj(v, at);
+    return { started: bool(o, 'started', at), message: str(o, 'message', at) };
+  },
+  copySql: (v, at) => ({ characters: int(obj(v, at), 'characters', at) }),
+};
+
+function messageType(raw: unknown): { o: Obj; type: string } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Invalid('message is not an object');
+  const o = raw as Obj;
+  if (typeof o.type !== 'string') throw new Invalid('message has no string "type"');
+  return { o, type: o.type };
+}
+
+function method(o: Obj, at: string): RequestMethod {
+  return oneOf(o, 'method', REQUEST_METHODS, at);
+}
+
+function attempt<T>(fn: () => T): ParseResult<T> {
+  try {
+    return { ok: true, value: fn() };
+  } catch (err) {
+    if (err instanceof Invalid) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+/** Check a message that arrived at the host from the webview. */
+export function parseWebviewMessage(raw: unknown): ParseResult<WebviewMessage> {
+  return attempt((): WebviewMessage => {
+    const { o, type } = messageType(raw);
+    switch (type) {
+      case 'ready': return { type };
+      case 'refreshFacts': return { type };
+      case 'didChangeDraft': return { type, draft: checkDraft(o.draft, 'didChangeDraft.draft') };
+      case 'request': {
+        const m = method(o, 'request');
+        const id = int(o, 'id', 'request');
+        const params = PARAMS[m](o.params, `request(${m}).params`);
+        return { type, id, method: m, params } as RequestMessage;
+      }
+      default: throw new Invalid(`unknown webview message type "${type.slice(0, 40)}"`);
+    }
+  });
+}
+
+/** Check a message that arrived in the webview from the host. */
+export function parseHostMessage(raw: unknown): ParseResult<HostMessage> {
+  return attempt((): HostMessage => {
+    const { o, type } = messageType(raw);
+    switch (type) {
+      case 'init': return { type, context: checkContext(o.context, 'init.context'), draft: o.draft === null ? null : checkDraft(o.draft, 'init.draft') };
+      case 'didChangeContext': return { type, context: checkContext(o.context, 'didChangeContext.context') };
+      case 'didVerifyPlan': return { type, revision: int(o, 'revision', 'didVerifyPlan'), plan: plan(o.plan, 'didVerifyPlan.plan') };
+      case 'status': return { type, level: oneOf(o, 'level', SEVERITIES, 'status'), message: str(o, 'message', 'status') };
+      case 'response': {
+        const m = method(o, 'response');
+        const id = int(o, 'id', 'response');
+        const ok = bool(o, 'ok', 'response');
+        if (!ok) return { type, id, method: m, ok, error: str(o, 'error', `response(${m})`) } as ResponseMessage;
+        return { type, id, method: m, ok, result: RESULTS[m](o.result, `response(${m}).result`) } as ResponseMessage;
+      }
+      default: throw new Invalid(`unknown host message type "${type.slice(0, 40)}"`);
+    }
+  });
+}
