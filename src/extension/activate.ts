@@ -7,6 +7,7 @@ import { Connections } from './connections/manager';
 import { Secrets } from './secrets';
 import { readSettings } from './settings';
 import { ConnectionsTree } from './tree';
+import { remindToVerify } from './rollout/verifyCommand';
 
 /** A table of contents: build the services, register the features. An activation error is shown, not swallowed. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -19,6 +20,11 @@ export function activate(context: vscode.ExtensionContext): void {
     for (const problem of readSettings().connectionProblems) log.warn('settings', problem);
     registerCommands({ extension: context, log, connections, tree });
     registerSqlPreview(context, log, new ConnectionLintSource(connections, context.workspaceState, log, context));
+    // A few seconds after start-up, offer to check rollouts whose baseline is old enough (once each).
+    const reminder = setTimeout(() => {
+      remindToVerify({ extension: context, log, connections }, readSettings().verifyAfterDays).catch((err) => log.warn('verify', `rollout reminder: ${err instanceof Error ? err.message : String(err)}`));
+    }, 5000);
+    context.subscriptions.push({ dispose: () => clearTimeout(reminder) });
     log.info('activate', `Column Wizard ${context.extension.packageJSON.version as string} activated`);
   } catch (err) {
     log.error('activate', 'activation failed', err);

@@ -9,6 +9,7 @@ export const COMMANDS = {
   checkDrift: 'columnWizard.checkDrift',
   showLog: 'columnWizard.showLog',
   refreshConnections: 'columnWizard.refreshConnections',
+  verifyRollout: 'columnWizard.verifyRollout',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;

@@ -11,6 +11,8 @@ export interface Settings {
   readonly lockTimeoutMs: number;
   /** `auto` or a tool name. */
   readonly migrationsTool: string;
+  /** Days after a rollout baseline before Verify Rollout is offered once; 0 never offers it. */
+  readonly verifyAfterDays: number;
 }
 
 export function readSettings(): Settings {
@@ -22,6 +24,7 @@ export function readSettings(): Settings {
     connectionProblems: problems,
     lockTimeoutMs: typeof lock === 'number' && lock > 0 ? lock : 2000,
     migrationsTool: c.get<string>('migrationsTool', 'auto'),
+    verifyAfterDays: Math.max(0, Math.min(365, Number(c.get<number>('verifyAfterDays', 3)) || 0)),
   };
 }
 

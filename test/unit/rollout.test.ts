@@ -101,3 +101,24 @@ describe('compareRollout', () => {
     assert.match(formatRolloutMarkdown(drift), /❌ \*\*Not done\*\*/);
   });
 });
+
+describe('the Verify Rollout page', () => {
+  test('escapes text, draws the charts it has data for, and carries the Markdown', async () => {
+    const { renderRolloutHtml } = await import('../../src/extension/rollout/reportHtml');
+    const base = makeBaseline({ source: 'run', table, column: 'ref', observation: obs() });
+    const report = compareRollout(base, obs({
+      takenAt: '2026-12-02T00:00:00.000Z', totalBytes: 3000,
+      plans: [], nulls: { keyColumn: 'id', sinceKey: '10', sampled: 10, nulls: 2, placeholders: 0, olderHalf: { sampled: 5, missing: 0 }, newerHalf: { sampled: 5, missing: 2 }, limit: 10000 },
+    }), { prediction: { totalBytesAfter: 2000 } });
+    const one = renderRolloutHtml(report, [{ at: '2026-12-02T00:00:00.000Z', scans: { orders_ref: 0 } }], 'vscode-resource:');
+    assert.match(one, /Index use over time appears after two or more checks \(1 so far\)/);
+    assert.match(one, /<text[^>]*>predicted<\/text>/);
+    assert.match(one, /newer half<\/text><rect x="80" y="26" width="170"/, 'the newer half is the longest bar (40%)');
+    assert.doesNotMatch(one, /<script/);
+    const two = renderRolloutHtml({ ...report, findings: [{ code: 'storage', severity: 'info', message: '<img src=x onerror=alert(1)>' }] },
+      [{ at: '2026-12-01T00:00:00.000Z', scans: { orders_ref: 0 } }, { at: '2026-12-02T00:00:00.000Z', scans: { orders_ref: 4 } }], 'vscode-resource:');
+    assert.match(two, /<path d="M30\.0,100\.0 L310\.0,10\.0" class="line s0"\/>/);
+    assert.ok(!two.includes('<img'), 'finding text is escaped');
+    assert.match(two, /Markdown for a pull-request comment/);
+  });
+});

@@ -6,6 +6,7 @@ import type { Connections } from '../connections/manager';
 import type { ConnectionsTree } from '../tree';
 import * as wizard from './wizardCommands';
 import { checkDrift } from './driftCommand';
+import { verifyRollout } from '../rollout/verifyCommand';
 
 export interface CommandContext {
   readonly extension: vscode.ExtensionContext;
@@ -27,6 +28,7 @@ const handlers: Record<CommandKey, Handler> = {
   checkDrift: (ctx) => checkDrift(ctx),
   showLog: (ctx) => ctx.log.channel.show(),
   refreshConnections: (ctx) => wizard.refreshConnections(ctx),
+  verifyRollout: (ctx, arg) => verifyRollout(ctx, arg),
 };
 
 export function registerCommands(ctx: CommandContext): void {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Finding, Plan, TableFacts, TableRef, Target } from '../../core/types';
 import type { DatabaseClient, ServerInfo, TableSummary } from '../../db/client';
 import { formatReport, runPlan } from '../../db/run';
+import { savePlanBaseline, saveRunBaseline } from '../rollout/baselineFiles';
 import { verifyPlan } from '../../db/verify';
 import type { ColumnDraft, WizardContext } from '../../protocol';
 import type { Connections } from '../connections/manager';
@@ -133,6 +134,10 @@ class LiveBackend implements WizardBackend {
     }
     const { paths, result } = await writePlanFiles(plan, target, this.services.log);
     this.services.log.info(LOG, `wrote ${paths.length} ${result.tool} file(s): ${paths.join(', ')}`);
+    // The plan that was written, with its estimates, for Verify Rollout to compare with later.
+    await savePlanBaseline(target.folder.uri, plan).then(
+      (uri) => this.services.log.info(LOG, `rollout plan recorded in ${vscode.workspace.asRelativePath(uri)}`),
+      (err: Error) => this.services.log.warn(LOG, `the rollout plan was not recorded: ${err.message}`));
     const first = result.files[0];
     if (first) void vscode.window.showTextDocument(vscode.Uri.joinPath(target.folder.uri, ...first.path.split('/')), { preview: false, viewColumn: vscode.ViewColumn.Beside });
     if (result.warnings.length || result.manual.length) {
@@ -169,6 +174,12 @@ class LiveBackend implements WizardBackend {
         });
       if (outcome.status === 'completed') {
         this.services.log.info('run', formatReport(outcome.report));
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        if (folder) {
+          await saveRunBaseline(folder, client, plan, outcome.report.table, outcome.report.startedAt).then(
+            (uri) => this.services.log.info('run', `rollout baseline saved to ${vscode.workspace.asRelativePath(uri)} (Verify Rollout compares with it)`),
+            (err: Error) => this.services.log.warn('run', `the rollout baseline was not saved: ${err.message}`));
+        }
         this.onTableChanged();
         return { started: true, message: `Run ${outcome.runId} completed. The report is in the Column Wizard log.` };
       }

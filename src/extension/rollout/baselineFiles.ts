@@ -1,0 +1,56 @@
+/** Rollout baseline files in the workspace (`.column-wizard/rollouts/…`), read and written through vscode.workspace.fs. */
+import * as vscode from 'vscode';
+import { BASELINE_DIR, baselineFileName, baselineFolder, BaselineFormatError, makeBaseline, parseBaseline } from '../../core/rollout/baseline';
+import type { RolloutBaseline } from '../../core/rollout/types';
+import type { Plan } from '../../core/types';
+import type { DatabaseClient } from '../../db/client';
+import { observeRollout } from '../../db/rollout';
+
+export interface BaselineFile {
+  readonly uri: vscode.Uri;
+  readonly baseline: RolloutBaseline;
+}
+
+/** `schema.table.column`: the rollout a baseline belongs to. */
+export const rolloutKey = (b: Pick<RolloutBaseline, 'table' | 'column'>) => `${b.table.schema}.${b.table.name}.${b.column}`;
+
+/** Save a baseline in the workspace folder; a file of the same name is never overwritten. */
+export async function saveBaseline(folder: vscode.Uri, baseline: RolloutBaseline): Promise<vscode.Uri> {
+  const uri = vscode.Uri.joinPath(folder, ...baselineFolder(baseline.table, baseline.column).split('/'), baselineFileName(baseline.createdAt, baseline.source));
+  const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  if (exists) throw new Error(`${vscode.workspace.asRelativePath(uri)} exists already; not overwritten`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(baseline, null, 2) + '\n'));
+  return uri;
+}
+
+/** Every parseable baseline of the workspace, and the files that are not (with the reason). */
+export async function readBaselines(): Promise<{ files: BaselineFile[]; problems: string[] }> {
+  const uris = await vscode.workspace.findFiles(`${BASELINE_DIR}/**/*.json`, undefined, 5000);
+  const files: BaselineFile[] = [];
+  const problems: string[] = [];
+  for (const uri of uris) {
+    try {
+      files.push({ uri, baseline: parseBaseline(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri))) });
+    } catch (err) {
+      if (err instanceof BaselineFormatError) problems.push(`${vscode.workspace.asRelativePath(uri)}: ${err.message}`);
+      else throw err;
+    }
+  }
+  return { files, problems };
+}
+
+/** The plan's estimates per step, as the prediction `verify` compares with. */
+export function predictionOf(plan: Plan): RolloutBaseline['prediction'] {
+  return { steps: plan.phases.flatMap((p) => p.steps.map((s) => ({ title: p.title, seconds: s.estimate.totalSeconds, basis: s.estimate.basis }))) };
+}
+
+/** After a completed run in the wizard: observe the table and save a `run` baseline. */
+export async function saveRunBaseline(folder: vscode.Uri, client: DatabaseClient, plan: Plan, table: { schema: string; name: string }, startedAt: string): Promise<vscode.Uri> {
+  const observation = await observeRollout(client, table, plan.column.name, { topStatements: false });
+  return saveBaseline(folder, makeBaseline({ source: 'run', table, column: plan.column.name, expandAt: startedAt, observation, prediction: predictionOf(plan) }));
+}
+
+/** After Write Migration Files: the plan that was written, with its estimates, for the later check. */
+export async function savePlanBaseline(folder: vscode.Uri, plan: Plan): Promise<vscode.Uri> {
+  return saveBaseline(folder, makeBaseline({ source: 'plan', table: { schema: plan.table.schema, name: plan.table.name }, column: plan.column.name, prediction: predictionOf(plan) }));
+}
