@@ -2,7 +2,7 @@
  * `column-wizard lint <files…>`: the editor's SQL diagnostics for CI. Exit 1 when an error-level finding exists.
  * With `--url`, the server's dialect and version come from the connection and table sizes make findings stats-aware.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Io } from '../cli';
 import { DEFAULT_VERSIONS, lintSql, newCarry, type LintOptions } from '../core/lint/analyze';
@@ -12,6 +12,7 @@ import { factsLookup } from '../core/lint/preview';
 import { hasErrors, renderJson, renderSarif, renderText, type FileResult } from '../core/lint/report';
 import { DIALECTS, type Dialect, type TableFacts, type Target } from '../core/types';
 import { isMigrationTool, MIGRATION_TOOLS } from '../core/migrations/types';
+import { decodeSqlText } from '../core/lint/text';
 import { parse, UsageError } from './args';
 import { version as toolVersion } from '../../package.json';
 
@@ -37,12 +38,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (tool !== undefined && tx !== 'auto') throw new UsageError('give --tool or --transaction, not both');
   if (values.url && (values.dialect || values['server-version'])) throw new UsageError('--url gives the dialect and version; do not combine it with --dialect / --server-version');
 
-  const texts = positionals.flatMap(expand).map((path) => {
+  const seen = new Set<string>();
+  const texts = positionals.flatMap((p) => expand(p, seen)).map((path) => {
+    let bytes: Buffer;
     try {
-      return { path, text: readFileSync(path, 'utf8') };
+      bytes = readFileSync(path);
     } catch (err) {
       throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
+    const text = decodeSqlText(bytes);
+    if (text === undefined) throw new UsageError(`${path} is not SQL text: it is binary (not UTF-8, or mostly control characters); nothing was linted`);
+    return { path, text };
   });
   if (texts.length === 0) throw new UsageError(`no .sql files in ${positionals.join(', ')}`);
 
@@ -107,20 +113,58 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/** A directory stands for the .sql files under it, in name order (migration order for versioned names). */
-function expand(path: string): string[] {
+/**
+ * A directory stands for the .sql files under it, in name order (migration order for versioned names).
+ * Symbolic links are followed, but each real directory and each real file is read once (`seen` holds real paths),
+ * so a link to a parent directory neither repeats files nor loops.
+ */
+function expand(path: string, seen: Set<string>): string[] {
   let isDir = false;
   try {
     isDir = statSync(path).isDirectory();
   } catch {
     return [path]; // reported as unreadable below
   }
-  if (!isDir) return [path];
-  return readdirSync(path, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.toLowerCase().endsWith('.sql'))
+  if (!isDir) return once(path, seen) ? [path] : [];
+  const found: string[] = [];
+  const walk = (rel: string): void => {
+    const dir = join(path, rel);
+    if (!once(dir, seen)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const relPath = rel ? join(rel, entry.name) : entry.name;
+      let kind: 'dir' | 'file' | undefined = entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : undefined;
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = statSync(join(path, relPath));
+          kind = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+        } catch {
+          kind = 'file'; // a dangling link to a .sql file is reported as unreadable
+        }
+      }
+      if (kind === 'dir') walk(relPath);
+      else if (kind === 'file' && entry.name.toLowerCase().endsWith('.sql')) found.push(relPath);
+    }
+  };
+  walk('');
+  return found
     .sort()
-    .map((f) => join(path, f));
+    .map((f) => join(path, f))
+    .filter((f) => once(f, seen));
 }
+
+/** True the first time a real path is met. */
+function once(path: string, seen: Set<string>): boolean {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return true;
+  }
+  if (seen.has(real)) return false;
+  seen.add(real);
+  return true;
+}
+
 
 function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);

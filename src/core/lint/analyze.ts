@@ -14,7 +14,7 @@ import { readMysql } from './mysql';
 import type { Parsers } from './parsers';
 import { readPostgres } from './postgres';
 import { ruleById, type RuleId } from './ruleIds';
-import { ignoredRules, LineMap, splitStatements, type Comment, type Position } from './text';
+import { ignoredRules, LineMap, splitStatements, type Comment, type Position, type SplitResult } from './text';
 
 /** Server versions assumed when neither a connection nor `--server-version` says. */
 export const DEFAULT_VERSIONS: Readonly<Record<Dialect, string>> = { postgres: '15', mysql: '8.0.36', mariadb: '10.11' };
@@ -399,7 +399,35 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     if (parsed.kind === 'alter-table' && table && !newTable) recordChanges(changed, key(table), parsed.actions);
   });
 
+  findings.push(...textFindings(text, split, lines, fileIgnores));
   return { target, wrapsInTransaction: wraps, statements, findings };
+}
+
+/** Text the splitter could not close, and NUL bytes: the statements there cannot be read as written. */
+function textFindings(text: string, split: SplitResult, lines: LineMap, ignores: ReadonlySet<string>): LintFinding[] {
+  const out: LintFinding[] = [];
+  const statementAt = (offset: number): number => {
+    let found = 0;
+    split.statements.forEach((s, i) => { if (s.start <= offset) found = i; });
+    return found;
+  };
+  const add = (rule: RuleId, message: string, start: number, end: number): void => {
+    if (ignores.has('all') || ignores.has(rule)) return;
+    out.push({ rule, severity: 'error', message, fix: ruleById(rule)!.help, statement: statementAt(start), start, end, startPos: lines.positionAt(start), endPos: lines.positionAt(end) });
+  };
+  for (const u of split.unterminated) {
+    const at = lines.positionAt(u.start);
+    add('unterminated-text', `Unterminated ${u.kind} opened at line ${at.line + 1}, column ${at.character + 1}: the rest of the file (${text.length - u.start} characters) is read as its inside, so no statement there was checked.`, u.start, text.length);
+  }
+  let reported = -1;
+  for (let i = text.indexOf('\0'); i >= 0; i = text.indexOf('\0', i + 1)) {
+    const st = statementAt(i);
+    if (st === reported) continue;
+    reported = st;
+    const at = lines.positionAt(i);
+    add('nul-byte', `NUL byte (U+0000) at line ${at.line + 1}, column ${at.character + 1}: client libraries and the parsers end the text at it, so what follows in this statement is neither checked nor run as written.`, i, i + 1);
+  }
+  return out;
 }
 
 /** Columns and indexes an earlier statement of the file added or dropped (e.g. a STORED generated column makes a later MODIFY … NOT NULL copy on MariaDB). */

@@ -11,6 +11,8 @@ export interface LintRule {
 
 export const LINT_RULES = [
   { id: 'syntax-error', title: 'Statement does not parse', severity: 'error', help: "PostgreSQL's own parser rejected the statement; nothing after the error position was analysed." },
+  { id: 'unterminated-text', title: 'Unterminated string, quoted name or block comment', severity: 'error', help: 'Close the quote or the /* comment: everything after it was read as its inside, so the statements there are neither checked nor run as written.' },
+  { id: 'nul-byte', title: 'NUL byte in the SQL text', severity: 'error', help: 'Remove the NUL (U+0000) character: client libraries end the query text at it, so what follows is not what the server runs, and nothing after it was checked.' },
   { id: 'unparsed-statement', title: 'Statement not understood by the MySQL/MariaDB parser', severity: 'warning', help: 'The statement may be valid, but the linter could not read it, so its locks are not checked. Split it or check it by hand.' },
   { id: 'add-column-rewrite', title: 'ADD COLUMN rewrites the table', severity: 'error', help: 'Add the column without the default (or as a plain column), set the default separately, then backfill in batches.' },
   { id: 'add-column-required', title: 'ADD COLUMN NOT NULL without a default', severity: 'error', help: 'Add the column nullable, backfill in batches, then enforce NOT NULL with a validated CHECK; or give it a constant default.' },

@@ -34,12 +34,21 @@ export interface SplitResult {
   readonly statements: readonly RawStatement[];
   /** Every comment in the file, for file-level annotations (`-- +goose NO TRANSACTION`, `-- migrate:up transaction:false`). */
   readonly comments: readonly Comment[];
+  /** Quotes and block comments still open at the end of the text: everything after `start` was read as their inside. */
+  readonly unterminated: readonly Unterminated[];
+}
+
+export interface Unterminated {
+  readonly kind: 'block comment' | 'string' | 'quoted identifier' | 'dollar-quoted string';
+  /** Offset of the opening `/*`, quote or `$tag$`. */
+  readonly start: number;
 }
 
 /** Split `text` into statements. Empty statements (`;;`) are dropped; a trailing statement without `;` is kept. */
 export function splitStatements(text: string, engine: Engine): SplitResult {
   const statements: RawStatement[] = [];
   const comments: Comment[] = [];
+  const unterminated: Unterminated[] = [];
   let pending: Comment[] = [];
   let stmtStart = -1;
   let delimiter = ';';
@@ -91,6 +100,7 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
         else if (engine === 'postgres' && text[j] === '/' && text[j + 1] === '*') { depth++; j += 2; }
         else j++;
       }
+      if (depth > 0) unterminated.push({ kind: 'block comment', start: i });
       const comment = { start: i, end: j, text: text.slice(i + 2, Math.max(i + 2, j - 2)).trim() };
       comments.push(comment);
       if (stmtStart < 0) pending.push(comment);
@@ -104,7 +114,11 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
     if (stmtStart < 0) stmtStart = i;
     if (c === "'" || c === '"' || (engine === 'mysql' && c === '`')) {
       const backslash = engine === 'mysql' ? c !== '`' : c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w]/.test(text[i - 2] ?? '');
-      i = skipQuoted(text, i, c, backslash);
+      const after = skipQuoted(text, i, c, backslash);
+      if (after < 0) {
+        unterminated.push({ kind: c === "'" ? 'string' : 'quoted identifier', start: i });
+        i = n;
+      } else i = after;
       continue;
     }
     if (engine === 'postgres' && /[A-Za-z_]/.test(c) && !/[\w$]/.test(text[i - 1] ?? '')) {
@@ -120,6 +134,7 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i, i + 64));
       if (m && !/[\w$]/.test(text[i - 1] ?? '')) {
         const close = text.indexOf(m[0], i + m[0].length);
+        if (close < 0) unterminated.push({ kind: 'dollar-quoted string', start: i });
         i = close < 0 ? n : close + m[0].length;
         continue;
       }
@@ -127,9 +142,10 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
     i++;
   }
   flush(n, n);
-  return { statements, comments };
+  return { statements, comments, unterminated };
 }
 
+/** The offset after the closing quote, or -1 when the text ends first. */
 function skipQuoted(text: string, start: number, quote: string, backslash: boolean): number {
   let j = start + 1;
   while (j < text.length) {
@@ -141,7 +157,27 @@ function skipQuoted(text: string, start: number, quote: string, backslash: boole
     }
     j++;
   }
-  return text.length;
+  return -1;
+}
+
+/**
+ * Whether file contents are binary rather than SQL text: not valid UTF-8, or more than 10% control characters
+ * (tab, line breaks and form feed excepted). A text file with a stray NUL byte is still text (lint reports the NUL).
+ * Returns the decoded text, or undefined for binary input.
+ */
+export function decodeSqlText(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  let control = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13) || c === 127) control++;
+  }
+  return control > text.length / 10 ? undefined : text;
 }
 
 /** Maps offsets to line/character positions. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -93,5 +93,55 @@ describe('column-wizard lint', () => {
       assert.equal(await main(argv, c.io), 2, argv.join(' '));
       assert.match(c.err.join('\n'), message);
     }
+  });
+
+  it('follows each real directory once: links to itself and to its parent neither repeat files nor loop', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cw-lint-links-'));
+    mkdirSync(join(root, 'sub'));
+    writeFileSync(join(root, '001.sql'), 'SELECT 1;\n');
+    writeFileSync(join(root, 'sub', '002.sql'), 'SELECT 2;\n');
+    symlinkSync('.', join(root, 'self'));
+    symlinkSync('..', join(root, 'sub', 'up'));
+    symlinkSync('001.sql', join(root, 'again.sql'));
+    const c = capture();
+    assert.equal(await main(['lint', '--format', 'json', root, join(root, 'self')], c.io), 0);
+    const json = JSON.parse(c.out.join('\n')) as { files: { path: string }[] };
+    assert.deepEqual(json.files.map((f) => f.path.slice(f.path.lastIndexOf('cw-lint-links-')).replace(/^[^/\\]+[/\\]/, '')), ['001.sql', join('sub', '002.sql')]);
+  });
+
+  it('refuses binary input with exit 2 and names the file', async () => {
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
+    const file = join(dir, 'random.sql');
+    writeFileSync(file, bytes);
+    const c = capture();
+    assert.equal(await main(['lint', file], c.io), 2);
+    assert.match(c.err.join('\n'), /random\.sql is not SQL text: it is binary/);
+    const zeros = join(dir, 'zeros.sql');
+    writeFileSync(zeros, Buffer.alloc(1000));
+    assert.equal(await main(['lint', zeros], capture().io), 2);
+  });
+
+  it('reports a NUL byte with its line, and fails', async () => {
+    const c = capture();
+    const file = write('nul.sql', "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN c text;\u0000 DROP TABLE important;\n");
+    assert.equal(await main(['lint', file], c.io), 1);
+    assert.match(c.out.join('\n'), /nul\.sql:2:33: error nul-byte: NUL byte \(U\+0000\) at line 2, column 33/);
+  });
+
+  it('reports an unterminated block comment, string or MySQL backtick name with the line it opens on, and fails', async () => {
+    const cases: [string, string[], RegExp][] = [
+      ["SELECT 1;\n/* not closed\nCREATE INDEX i ON t (c);\n", [], /:2:1: error unterminated-text: Unterminated block comment opened at line 2, column 1/],
+      ["SET lock_timeout = '2s';\nALTER TABLE t ALTER COLUMN c SET DEFAULT 'x;\nDROP TABLE t;\n", [], /:2:42: error unterminated-text: Unterminated string opened at line 2, column 42/],
+      ['SELECT 1;\nSELECT $body$ never closed;\n', [], /:2:8: error unterminated-text: Unterminated dollar-quoted string opened at line 2, column 8/],
+      ['ALTER TABLE `t ADD COLUMN c int;\n', ['--dialect', 'mysql'], /:1:13: error unterminated-text: Unterminated quoted identifier opened at line 1, column 13/],
+    ];
+    for (const [i, [text, args, message]] of cases.entries()) {
+      const c = capture();
+      assert.equal(await main(['lint', ...args, write(`open${i}.sql`, text)], c.io), 1, text);
+      assert.match(c.out.join('\n'), message);
+    }
+    const closed = capture();
+    assert.equal(await main(['lint', write('closed.sql', "SELECT '/* not a comment';\nSELECT 1; /* closed */\n")], closed.io), 0);
+    assert.doesNotMatch(closed.out.join('\n'), /unterminated-text/);
   });
 });
