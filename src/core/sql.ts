@@ -89,16 +89,23 @@ export function isNoopSql(sql: string): boolean {
 /**
  * Checks SQL expression text taken from the user (a default, a CHECK, a generated expression) before it is placed in a
  * statement: parentheses and quotes must balance, and it may not end the statement or open a comment.
+ * The text is scanned the two ways a server may read it, and must be one expression under both:
+ * PostgreSQL with `standard_conforming_strings` on (a backslash in '…' is literal) and off (it escapes the next
+ * character, so `\'` does not end the string); MySQL/MariaDB with backslash escapes in '…' and "…" (the default) and
+ * without (NO_BACKSLASH_ESCAPES, or ANSI_QUOTES for "…"). Column Wizard's own sessions pin the first reading, but a
+ * written migration may run under either.
  * Returns a message saying what is wrong and where, or null when it is acceptable.
  */
 export function expressionProblem(dialect: Dialect, sql: string): string | null {
   if (sql.trim() === '') return 'the expression is empty';
-  const problem = scanExpression(dialect, sql, true);
-  if (problem !== null || isPostgres(dialect)) return problem;
-  // MySQL/MariaDB read a backslash in '…' and "…" as an escape unless the session sets NO_BACKSLASH_ESCAPES (or
-  // ANSI_QUOTES for "…"): the text must be one expression under either reading.
-  const literal = scanExpression(dialect, sql, false);
-  return literal && `${literal} when backslashes are read literally (NO_BACKSLASH_ESCAPES); write a quote inside a string doubled ('') rather than with a backslash`;
+  const standard = !isPostgres(dialect);
+  const problem = scanExpression(dialect, sql, standard);
+  if (problem !== null) return problem;
+  const other = scanExpression(dialect, sql, !standard);
+  if (other === null) return null;
+  return isPostgres(dialect)
+    ? `${other} when the server reads a backslash in '…' as an escape (standard_conforming_strings = off); write a quote inside a string doubled ('') and use E'…' for backslash escapes`
+    : `${other} when backslashes are read literally (NO_BACKSLASH_ESCAPES); write a quote inside a string doubled ('') rather than with a backslash`;
 }
 
 function scanExpression(dialect: Dialect, sql: string, backslashEscapes: boolean): string | null {
@@ -127,17 +134,19 @@ function scanExpression(dialect: Dialect, sql: string, backslashEscapes: boolean
 }
 
 /**
- * Index of the quote that closes the one at `start`, or -1. Handles doubled quotes and backslash escapes: PostgreSQL
- * E'…' strings, and MySQL/MariaDB '…' and "…" strings unless `mysqlBackslashEscapes` is false (NO_BACKSLASH_ESCAPES).
+ * Index of the quote that closes the one at `start`, or -1. Handles doubled quotes and backslash escapes.
+ * `backslashEscapes` says how the server reads a backslash where that depends on a setting: PostgreSQL '…' strings
+ * (true = `standard_conforming_strings` off; E'…' always escapes, "…" never does; default false, the server default)
+ * and MySQL/MariaDB '…' and "…" (false = NO_BACKSLASH_ESCAPES; default true, the server default).
  */
-export function closingQuote(dialect: Dialect, sql: string, start: number, mysqlBackslashEscapes = true): number {
+export function closingQuote(dialect: Dialect, sql: string, start: number, backslashEscapes = !isPostgres(dialect)): number {
   const q = sql[start]!;
-  const backslashEscapes = isPostgres(dialect)
-    ? q === "'" && start > 0 && /[eE]/.test(sql[start - 1]!) && !/\w/.test(sql[start - 2] ?? '')
-    : q !== '`' && mysqlBackslashEscapes;
+  const escapes = isPostgres(dialect)
+    ? q === "'" && (backslashEscapes || (start > 0 && /[eE]/.test(sql[start - 1]!) && !/\w/.test(sql[start - 2] ?? '')))
+    : q !== '`' && backslashEscapes;
   for (let i = start + 1; i < sql.length; i++) {
     const c = sql[i]!;
-    if (backslashEscapes && c === '\\') {
+    if (escapes && c === '\\') {
       i++;
       continue;
     }

@@ -28,9 +28,13 @@ export async function connectMysql(options: ConnectionOptions): Promise<Database
   }
   conn.on('error', () => undefined);
   const client = new MysqlClient(options, conn);
+  await client.pinSqlMode();
   await client.applySessionLimits();
   return client;
 }
+
+/** sql_mode flags that change how '…' and "…" are read; see `pinSqlMode`. */
+const QUOTING_SQL_MODES = new Set(['NO_BACKSLASH_ESCAPES', 'ANSI_QUOTES', 'ANSI']);
 
 class MysqlClient implements DatabaseClient {
   private info: ServerInfo | undefined;
@@ -47,6 +51,22 @@ class MysqlClient implements DatabaseClient {
 
   private async isMariadb(): Promise<boolean> {
     return (await this.serverInfo()).dialect === 'mariadb';
+  }
+
+  /**
+   * Reads the session's sql_mode and drops the flags that change how quotes are read: NO_BACKSLASH_ESCAPES (a
+   * backslash in '…' would be literal, and the driver escapes a quote in a parameter as \') and ANSI_QUOTES (and ANSI,
+   * which implies it: "…" would be a name, not a string). Every other flag the server or the user set is kept.
+   */
+  async pinSqlMode(): Promise<void> {
+    const [row] = await this.query<{ mode: string }>('SELECT @@SESSION.sql_mode AS mode');
+    const flags = (row?.mode ?? '').split(',').filter((f) => f !== '');
+    const kept = flags.filter((f) => !QUOTING_SQL_MODES.has(f.toUpperCase()));
+    if (kept.length === flags.length) return;
+    // Only letters, digits, '_' and ',' (checked): safe to write as a literal whatever the current quoting mode is.
+    const mode = kept.join(',');
+    if (!/^[A-Za-z0-9_,]*$/.test(mode)) throw new Error(`unexpected sql_mode ${JSON.stringify(row?.mode)}`);
+    await this.query(`SET SESSION sql_mode = '${mode}'`);
   }
 
   /** lock_wait_timeout is in whole seconds; the statement limit is max_statement_time (MariaDB, s) or max_execution_time (MySQL, ms, SELECT only). */

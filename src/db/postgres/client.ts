@@ -21,6 +21,9 @@ export async function connectPostgres(options: ConnectionOptions): Promise<Datab
     statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     lock_timeout: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     connectionTimeoutMillis: 10_000,
+    // Pinned from the session's start (so RESET ALL keeps it): a backslash in '…' is a literal character, as the
+    // expression scanner and the quoting in core/sql.ts assume. Added after any PGOPTIONS so it wins over them.
+    options: [process.env.PGOPTIONS, PINNED_OPTIONS].filter(Boolean).join(' '),
   });
   // An idle connection that the server kills must not crash the process.
   client.on('error', () => undefined);
@@ -29,7 +32,23 @@ export async function connectPostgres(options: ConnectionOptions): Promise<Datab
   } catch (err) {
     throw translateConnectError(err, options);
   }
-  return new PostgresClient(options, client);
+  const session = new PostgresClient(options, client);
+  const [setting] = await session.query<{ scs: string }>(`SELECT current_setting('standard_conforming_strings') AS scs`);
+  if (setting?.scs !== 'on') {
+    await session.close();
+    throw new Error(`the server kept standard_conforming_strings = ${setting?.scs ?? '?'} for this session; Column Wizard needs it on so that a backslash in a string means what it says`);
+  }
+  return session;
+}
+
+const PINNED_OPTIONS = '-c standard_conforming_strings=on';
+
+/**
+ * Every statement goes over the extended query protocol, which takes exactly one statement: a `;` in text that
+ * reached a query can never start a second statement (the simple protocol would run them all).
+ */
+function oneStatement(sql: string, params: readonly unknown[]) {
+  return { text: sql, values: params as unknown[], queryMode: 'extended' as const };
 }
 
 class PostgresClient implements DatabaseClient {
@@ -43,7 +62,7 @@ class PostgresClient implements DatabaseClient {
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     try {
-      const r = await this.client.query(sql, params as unknown[]);
+      const r = await this.client.query(oneStatement(sql, params));
       return r.rows as T[];
     } catch (err) {
       throw translateQueryError(err, sql);
@@ -52,7 +71,7 @@ class PostgresClient implements DatabaseClient {
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<{ rowCount: number }> {
     try {
-      const r = await this.client.query(sql, params as unknown[]);
+      const r = await this.client.query(oneStatement(sql, params));
       return { rowCount: r.rowCount ?? 0 };
     } catch (err) {
       throw translateQueryError(err, sql);
