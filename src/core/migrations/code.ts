@@ -1,10 +1,10 @@
 /** Shared pieces of the writers whose migrations are JavaScript/TypeScript modules. Pure. */
-import { BACKFILL_NOTE, jsString, manualSql, type Statement, type Unit } from './units';
+import { commentLines, jsString, manualSql, type Statement, type Unit } from './units';
 import type { CodeFlavour, ManualStep } from './types';
 
-/** One awaited call per statement, e.g. `await knex.raw("…");`, with the backfill comment where it applies. */
+/** One awaited call per statement, e.g. `await knex.raw("…");`, with the statement's comment lines above it. */
 export function calls(stmts: readonly Statement[], call: (literal: string) => string, indent: string): string[] {
-  return stmts.flatMap((s) => [...(s.backfill ? [`${indent}// ${BACKFILL_NOTE}`] : []), `${indent}${call(jsString(s.sql))};`]);
+  return stmts.flatMap((s) => [...commentLines(s).map((l) => `${indent}// ${l}`), `${indent}${call(jsString(s.sql))};`]);
 }
 
 export function flavourOf(ext: string, packageIsModule: boolean): CodeFlavour {

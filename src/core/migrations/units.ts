@@ -4,18 +4,26 @@
  * Pure.
  */
 import { requiresOutsideTransaction } from '../dialects/index';
-import { isNoopSql, qualifiedTable, quoteIdent } from '../sql';
+import { isNoopSql } from '../sql';
 import type { PhaseKind, Plan, Step } from '../types';
+import { backfillProgram, retryProgram, type Program } from './programs';
 
 export interface Statement {
   /** Without the trailing semicolon. */
   readonly sql: string;
   /** A lock-timeout line the plan put before a DDL step. */
   readonly lockTimeout?: boolean;
-  /** A backfill, rendered to cover every row (see `backfillSql`). */
+  /** Part of the backfill program (see `backfillProgram`). */
   readonly backfill?: boolean;
   /** MySQL/MariaDB: the same step without ALGORITHM=INSTANT, for a server that refuses it. */
   readonly fallback?: string;
+  /** Comment lines to put above the statement: what it does (batch size, key, retries). */
+  readonly comment?: readonly string[];
+  /**
+   * A compound statement (semicolons inside: a PostgreSQL `DO` block, a MariaDB `BEGIN NOT ATOMIC`, a MySQL
+   * `CREATE PROCEDURE`). Tools that split a file on `;` must send it whole (DELIMITER, StatementBegin, splitStatements).
+   */
+  readonly compound?: boolean;
 }
 
 export interface Unit {
@@ -29,8 +37,6 @@ export interface Unit {
   /** In the order to run them (reverse of up); empty when nothing can be undone. */
   readonly down: readonly Statement[];
 }
-
-export const BACKFILL_NOTE = 'Backfill in batches until no row is left; `column-wizard run` does the same with throttling and resume.';
 
 /** Strip whitespace and one trailing semicolon. */
 export function bare(sql: string): string {
@@ -47,49 +53,57 @@ export function defaultName(plan: Plan): string {
   return slugify(`add_${plan.table.name}_${plan.column.name}`);
 }
 
-/**
- * The backfill as one statement a migration can run: the plan's `sql` updates one batch, so PostgreSQL repeats it in a
- * DO loop (committing each batch when the unit runs outside a transaction); MySQL/MariaDB run it without the LIMIT.
- */
-export function backfillSql(plan: Plan, step: Step, commitEachBatch: boolean): string {
-  const batch = bare(step.sql);
-  if (plan.dialect !== 'postgres') return batch.replace(/\s+LIMIT\s+\d+\s*$/i, '');
-  const spec = step.backfill;
-  // A value that is NULL for some rows would make the batch select the same rows forever: stop after the number of
-  // batches the rows still NULL at the start can need, and say so.
-  const guard = spec
-    ? [
-      `  SELECT count(*) INTO todo FROM ${qualifiedTable('postgres', spec.table)} WHERE ${quoteIdent('postgres', spec.column)} IS NULL;`,
-      '  LOOP',
-      `    ${batch};`,
-      '    GET DIAGNOSTICS n = ROW_COUNT;',
-      '    EXIT WHEN n = 0;',
-      '    done := done + 1;',
-      `    IF done > todo / ${spec.batchSize ?? 1000} + 2 THEN`,
-      "      RAISE EXCEPTION 'backfill did not finish after % batches: the new value is NULL for some rows', done;",
-      '    END IF;',
-    ]
-    : ['  LOOP', `    ${batch};`, '    GET DIAGNOSTICS n = ROW_COUNT;', '    EXIT WHEN n = 0;'];
-  return [
-    'DO $cw$',
-    `DECLARE n bigint;${spec ? ' todo bigint; done bigint := 0;' : ''}`,
-    'BEGIN',
-    ...guard,
-    ...(commitEachBatch ? ['    COMMIT;'] : []),
-    '  END LOOP;',
-    'END',
-    '$cw$',
-  ].join('\n');
+interface Draft {
+  readonly up: Statement[];
+  readonly down: Statement[];
 }
 
-function statements(plan: Plan, steps: readonly Step[], outside: boolean): { up: Statement[]; down: Statement[] } {
+/** The statements of a program, the first carrying its comment, compound ones marked. */
+function fromProgram(p: Program, extra: Partial<Statement> = {}): Statement[] {
+  return p.statements.map((sql, i) => ({
+    sql,
+    ...extra,
+    ...(i === 0 ? { comment: p.comment } : {}),
+    ...(p.compound.includes(i) ? { compound: true } : {}),
+  }));
+}
+
+/**
+ * The up and down statements of steps. A backfill becomes its batched program (`programs.ts`). DDL steps that take a
+ * lock (they have a lock-timeout line) get the retry program unless the unit must be a single statement (a PostgreSQL
+ * concurrent index build), where the file says how to retry instead.
+ */
+function statements(plan: Plan, steps: readonly Step[], outside: boolean, single: boolean): Draft {
   const up: Statement[] = [];
   const down: Statement[] = [];
+  const pg = plan.dialect === 'postgres';
+  const ddl = steps.filter((s) => !s.backfill && s.lockTimeoutSql);
+  const retry = !single && ddl.length > 0;
+  if (retry) {
+    const fallbacks = ddl.flatMap((s) => (s.fallbackSql ? [bare(s.fallbackSql)] : []));
+    const inner: { sql: string; ddl: boolean }[] = [];
+    for (const step of steps) {
+      if (step.backfill) continue;
+      if (!pg && step.lockTimeoutSql) inner.push({ sql: bare(step.lockTimeoutSql), ddl: false });
+      for (const s of step.session?.before ?? []) inner.push({ sql: bare(s), ddl: false });
+      inner.push({ sql: bare(step.sql), ddl: !!step.lockTimeoutSql });
+      for (const s of step.session?.after ?? []) inner.push({ sql: bare(s), ddl: false });
+    }
+    if (pg) up.push({ sql: bare(ddl[0]!.lockTimeoutSql!), lockTimeout: true });
+    const program = retryProgram(plan, { table: plan.table, column: plan.column.name }, inner);
+    const stmts = fromProgram(program);
+    if (fallbacks.length) stmts[0] = { ...stmts[0]!, fallback: fallbacks.join(';\n') };
+    up.push(...stmts);
+  }
   for (const step of steps) {
+    if (step.backfill) {
+      up.push(...fromProgram(backfillProgram(plan, step.backfill, outside), { backfill: true }));
+      continue;
+    }
+    if (retry) continue;
     if (step.lockTimeoutSql) up.push({ sql: bare(step.lockTimeoutSql), lockTimeout: true });
     for (const s of step.session?.before ?? []) up.push({ sql: bare(s) });
-    if (step.backfill) up.push({ sql: backfillSql(plan, step, outside), backfill: true });
-    else up.push({ sql: bare(step.sql), ...(step.fallbackSql ? { fallback: bare(step.fallbackSql) } : {}) });
+    up.push({ sql: bare(step.sql), ...(step.fallbackSql ? { fallback: bare(step.fallbackSql) } : {}) });
     for (const s of step.session?.after ?? []) up.push({ sql: bare(s) });
   }
   for (const step of [...steps].reverse()) {
@@ -121,8 +135,11 @@ export function planUnits(plan: Plan, name: string, opts: { canRunOutside: boole
     const parts: (readonly Step[])[] = pgSplit ? phase.steps.map((s) => [s]) : [phase.steps];
     parts.forEach((steps, i) => {
       const must = pgSplit && steps.some((s) => requiresOutsideTransaction(s.sql, plan.serverVersion));
-      const outside = must || (pgSplit && opts.canRunOutside && steps.some((s) => !!s.backfill));
-      const { up, down } = statements(plan, steps, outside);
+      const hasBackfill = steps.some((s) => !!s.backfill);
+      // PostgreSQL: a backfill commits batch by batch only outside a transaction. MySQL/MariaDB: the batches commit
+      // anyway (their DDL ends any transaction), so the unit opts out of the tool's transaction where the tool can.
+      const outside = must || (opts.canRunOutside && hasBackfill && (pgSplit || plan.dialect !== 'postgres'));
+      const { up, down } = statements(plan, steps, outside, must);
       const title = parts.length > 1 ? `${phase.title} (${i + 1}/${parts.length})` : phase.title;
       units.push({ kind: phase.kind, slug: slugFor(phase.kind), title, nonTransactional: outside, up, down });
     });
@@ -130,21 +147,30 @@ export function planUnits(plan: Plan, name: string, opts: { canRunOutside: boole
   return units;
 }
 
+/** The comment lines above a statement (what it does, the ALGORITHM=INSTANT alternative), without the comment marker. */
+export function commentLines(s: Statement): string[] {
+  const out = [...(s.comment ?? [])];
+  for (const f of s.fallback?.split(';\n') ?? []) out.push(`If the server refuses ALGORITHM=INSTANT, use instead: ${f.replace(/\n/g, ' ')};`);
+  return out;
+}
+
 /**
- * SQL file text for statements: each ends with `;` on its own line(s), a backfill gets a comment.
+ * SQL file text for statements: each ends with `;` on its own line(s), with its comment lines above it.
  * `lockTimeoutAsComment`: the file is sent as one batch outside a transaction, where a `SET` would turn the batch into
  * an implicit transaction and make `CREATE INDEX CONCURRENTLY` fail; the line is kept as a comment saying where to set it.
+ * `delimiter`: the file is read by a client that splits on `;` unless told otherwise (the mysql client, Flyway,
+ * Sqitch): a compound statement is wrapped in `DELIMITER $$` … `DELIMITER ;`.
  */
-export function sqlLines(stmts: readonly Statement[], opts: { lockTimeoutAsComment?: boolean } = {}): string[] {
+export function sqlLines(stmts: readonly Statement[], opts: { lockTimeoutAsComment?: boolean; delimiter?: boolean } = {}): string[] {
   const out: string[] = [];
   for (const s of stmts) {
     if (s.lockTimeout && opts.lockTimeoutAsComment) {
       out.push(`-- ${s.sql};  -- set this on the connection instead (e.g. PGOPTIONS='-c lock_timeout=…'): this file must hold a single statement`);
       continue;
     }
-    if (s.backfill) out.push(`-- ${BACKFILL_NOTE}`);
-    if (s.fallback) out.push(`-- If the server refuses ALGORITHM=INSTANT, use instead: ${s.fallback.replace(/\n/g, ' ')};`);
-    out.push(`${s.sql};`);
+    out.push(...commentLines(s).map((l) => `-- ${l}`));
+    if (s.compound && opts.delimiter) out.push('DELIMITER $$', `${s.sql}$$`, 'DELIMITER ;');
+    else out.push(`${s.sql};`);
   }
   return out;
 }

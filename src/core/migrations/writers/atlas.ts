@@ -18,7 +18,7 @@ export const atlas: MigrationWriter = {
       order: 'text',
       render: (u, v) => {
         // Directives sit at the top, separated from the statements by a blank line (Atlas's LocalFile.Directive).
-        const content = [...(u.nonTransactional ? ['-- atlas:txmode none', ''] : []), `-- ${u.title}`, ...sqlLines(u.up), ''].join('\n');
+        const content = [...(u.nonTransactional ? ['-- atlas:txmode none', ''] : []), `-- ${u.title}`, ...sqlLines(u.up, { delimiter: plan.dialect !== 'postgres' }), ''].join('\n');
         return { files: [{ name: `${v}_${u.slug}.sql`, content }] };
       },
     });

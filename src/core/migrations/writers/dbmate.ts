@@ -16,11 +16,13 @@ export const dbmate: MigrationWriter = {
       
       render: (u, v) => {
         const opt = u.nonTransactional ? ' transaction:false' : '';
-        const down = u.down.length ? sqlLines(u.down, { lockTimeoutAsComment: u.nonTransactional }) : ['-- nothing to undo in this phase'];
+        // PostgreSQL runs a multi-statement file as one implicit transaction: a non-transactional file holds one statement.
+        const single = u.nonTransactional && plan.dialect === 'postgres';
+        const down = u.down.length ? sqlLines(u.down, { lockTimeoutAsComment: single }) : ['-- nothing to undo in this phase'];
         const content = [
           `-- migrate:up${opt}`,
           `-- ${HEADER}: ${u.title}`,
-          ...sqlLines(u.up, { lockTimeoutAsComment: u.nonTransactional }),
+          ...sqlLines(u.up, { lockTimeoutAsComment: single }),
           '',
           `-- migrate:down${opt}`,
           ...down,

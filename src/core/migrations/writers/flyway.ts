@@ -17,7 +17,8 @@ export const flyway: MigrationWriter = {
       render: (u, v) => {
         const name = `V${v}__${u.slug}.sql`;
         const undo = u.down.length ? ['', '-- Undo (Flyway Teams: save as U' + v + '__' + u.slug + '.sql):', ...sqlLines(u.down).map((l) => `--   ${l}`)] : [];
-        const content = [`-- ${HEADER}: ${u.title}`, ...sqlLines(u.up), ...undo, ''].join('\n');
+        // Flyway's MySQL parser honours DELIMITER, which a compound statement needs.
+        const content = [`-- ${HEADER}: ${u.title}`, ...sqlLines(u.up, { delimiter: plan.dialect !== 'postgres' }), ...undo, ''].join('\n');
         const conf = u.nonTransactional ? [{ name: `${name}.conf`, content: 'executeInTransaction=false\n' }] : [];
         return { files: [{ name, content }, ...conf] };
       },

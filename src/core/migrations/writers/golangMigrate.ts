@@ -14,7 +14,7 @@ export const golangMigrate: MigrationWriter = {
     const { files, units } = build(this, plan, ctx, {
       order: 'numeric',
       render: (u, v) => {
-        const asComment = u.nonTransactional;
+        const asComment = u.nonTransactional && plan.dialect === 'postgres';
         // PostgreSQL runs the file as one implicit transaction anyway; saying BEGIN/COMMIT makes it explicit (and visible to linters).
         const wrap = (lines: string[]) => (plan.dialect === 'postgres' && !u.nonTransactional ? ['BEGIN;', ...lines, 'COMMIT;'] : lines);
         const up = [...wrap(sqlLines(u.up, { lockTimeoutAsComment: asComment })), ''].join('\n');

@@ -1,12 +1,12 @@
 /** goose: `<version>_name.sql` with `-- +goose Up` / `-- +goose Down`; `-- +goose NO TRANSACTION` for the whole file. */
 import { build, HEADER, nonTxNote, result } from '../common';
-import { BACKFILL_NOTE, type Statement } from '../units';
+import { commentLines, type Statement } from '../units';
 import type { MigrationWriter } from '../types';
 
 /** goose splits on `;` at line ends; dollar-quoted bodies and multi-line statements need StatementBegin/End. */
 function gooseLines(stmts: readonly Statement[]): string[] {
   return stmts.flatMap((s) => {
-    const lines = s.backfill ? [`-- ${BACKFILL_NOTE}`] : [];
+    const lines = commentLines(s).map((l) => `-- ${l}`);
     if (/\$|;/.test(s.sql) || s.sql.includes('\n')) return [...lines, '-- +goose StatementBegin', `${s.sql};`, '-- +goose StatementEnd'];
     return [...lines, `${s.sql};`];
   });

@@ -20,7 +20,7 @@ function formatOf(path: string | undefined): Format | undefined {
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const sqlText = (u: Unit, down: boolean) => sqlLines(down ? u.down : u.up).join('\n');
 /** Liquibase splits `<sql>` on `;` at line ends; a statement with semicolons inside (a DO block) must not be split. */
-const hasInnerSemicolon = (s: Statement) => /;\s*\n/.test(s.sql);
+const hasInnerSemicolon = (s: Statement) => !!s.compound || /;\s*\n/.test(s.sql);
 
 function formattedSql(units: Unit[], id: (u: Unit) => string, author: string): string {
   const out = ['--liquibase formatted sql'];

@@ -19,7 +19,7 @@ export const plainSql: MigrationWriter = {
         const body = [
           `-- ${HEADER}: ${u.title}${u.nonTransactional ? ' (outside a transaction: run it on its own, not with psql --single-transaction)' : ''}`,
           ...(wrap ? ['BEGIN;'] : []),
-          ...sqlLines(u.up),
+          ...sqlLines(u.up, { delimiter: !pg }),
           ...(wrap ? ['COMMIT;'] : []),
         ];
         const down = u.down.length ? ['', '-- To undo:', ...sqlLines(u.down).map((l) => `--   ${l}`)] : [];

@@ -25,7 +25,7 @@ export const prisma: MigrationWriter = {
       order: 'text',
       
       render: (u, v) => ({
-        files: [{ name: `${v}_${u.slug}/migration.sql`, content: [`-- ${u.title}`, ...sqlLines(u.up, { lockTimeoutAsComment: u.nonTransactional }), ''].join('\n') }],
+        files: [{ name: `${v}_${u.slug}/migration.sql`, content: [`-- ${u.title}`, ...sqlLines(u.up, { lockTimeoutAsComment: u.nonTransactional && plan.dialect === 'postgres' }), ''].join('\n') }],
       }),
     });
     const warnings = ['Update schema.prisma to the same end state (the new field, and its @@index / @unique), or the next `prisma migrate dev` writes a migration that undoes this one.'];

@@ -49,7 +49,7 @@ export const sqitch: MigrationWriter = {
       lines.push(`${name}${prev ? ` [${prev}]` : ''} ${isoSeconds(when)} ${author.name} <${author.email}> # ${u.title.replace(/\s+/g, ' ')}`);
       files.push({
         path: joinPath(ctx.dir, `deploy/${name}.sql`),
-        content: [`-- Deploy ${project}:${name} to ${engine}`, ...(prev ? [`-- requires: ${prev}`] : []), '', ...(wrap ? ['BEGIN;', ''] : []), ...sqlLines(u.up), ...(wrap ? ['', 'COMMIT;'] : []), ''].join('\n'),
+        content: [`-- Deploy ${project}:${name} to ${engine}`, ...(prev ? [`-- requires: ${prev}`] : []), '', ...(wrap ? ['BEGIN;', ''] : []), ...sqlLines(u.up, { delimiter: engine === 'mysql' }), ...(wrap ? ['', 'COMMIT;'] : []), ''].join('\n'),
       });
       files.push({
         path: joinPath(ctx.dir, `revert/${name}.sql`),
