@@ -91,7 +91,7 @@ export async function writeBaselineFile(dir: string, baseline: RolloutBaseline):
 /** After `run`: observe the table and save a `run` baseline with the plan's estimates as the prediction. */
 export async function saveRunBaseline(client: DatabaseClient, plan: Plan, report: RunReport, dir: string): Promise<string> {
   const table = { schema: report.table.schema, name: report.table.name };
-  const observation = await observeRollout(client, table, plan.column.name, { topStatements: false });
+  const observation = await observeRollout(client, table, plan.column.name);
   const steps = plan.phases.flatMap((p) => p.steps.map((s) => ({ title: p.title, seconds: s.estimate.totalSeconds, basis: s.estimate.basis })));
   return writeBaselineFile(resolve(dir), makeBaseline({ source: 'run', table, column: plan.column.name, expandAt: report.startedAt, observation, prediction: { steps } }));
 }
@@ -128,7 +128,7 @@ export async function runBaseline(argv: string[], io: Io): Promise<number> {
   try {
     const table = await resolveTable(client, requireString(values, 'table'));
     const placeholder = (values.placeholder as string | undefined) ?? null;
-    const observation = await observeRollout(client, table, column, { queries, placeholderDefault: placeholder, topStatements: false, ...(limit ? { sampleLimit: limit } : {}) });
+    const observation = await observeRollout(client, table, column, { queries, placeholderDefault: placeholder, ...(limit ? { sampleLimit: limit } : {}) });
     if (!observation.columnDefinition) {
       io.err(`column-wizard baseline: column ${column} does not exist on ${table.schema}.${table.name} — take the baseline after the migration that adds it`);
       return 1;

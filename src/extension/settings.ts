@@ -13,6 +13,8 @@ export interface Settings {
   readonly migrationsTool: string;
   /** Days after a rollout baseline before Verify Rollout is offered once; 0 never offers it. */
   readonly verifyAfterDays: number;
+  /** Queries Verify Rollout explains (besides the baseline's), each one statement. */
+  readonly verifyQueries: readonly string[];
 }
 
 export function readSettings(): Settings {
@@ -25,6 +27,7 @@ export function readSettings(): Settings {
     lockTimeoutMs: typeof lock === 'number' && lock > 0 ? lock : 2000,
     migrationsTool: c.get<string>('migrationsTool', 'auto'),
     verifyAfterDays: Math.max(0, Math.min(365, Number(c.get<number>('verifyAfterDays', 3)) || 0)),
+    verifyQueries: (c.get<unknown[]>('verifyQueries', []) ?? []).filter((q): q is string => typeof q === 'string' && q.trim() !== '').slice(0, 50),
   };
 }
 

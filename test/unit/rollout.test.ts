@@ -79,6 +79,14 @@ describe('compareRollout', () => {
     assert.ok(same.findings.some((x) => x.code === 'plan-unchanged'));
   });
 
+  test("the server's top statements are compared where the baseline explained them too", () => {
+    const b = makeBaseline({ source: 'run', table, column: 'ref', observation: obs({ topStatements: { source: 'pg_stat_statements', explained: [plan({ query: 'SELECT a', indexes: ['orders_ref'] })], skipped: 0 } }) });
+    const r = compareRollout(b, obs({ topStatements: { source: 'pg_stat_statements', explained: [plan({ query: 'SELECT a', fullScans: ['orders'], plan: 'Seq Scan' }), plan({ query: 'SELECT b' })], skipped: 2, note: '2 parameterized' } }));
+    assert.equal(r.findings.find((f) => f.code === 'plan-lost-index')?.after, 'Seq Scan');
+    assert.match(r.findings.find((f) => f.code === 'top-statements' && /SELECT b/.test(f.message))!.message, /not in the baseline/);
+    assert.ok(r.findings.some((f) => f.code === 'top-statements' && /2 parameterized/.test(f.message)));
+  });
+
   test('app in sync vs not: a rising missing share is an error', () => {
     const sample = (olderMissing: number, newerMissing: number) => obs({ nulls: { keyColumn: 'id', sinceKey: '10', sampled: 100, nulls: olderMissing + newerMissing, placeholders: 0, olderHalf: { sampled: 50, missing: olderMissing }, newerHalf: { sampled: 50, missing: newerMissing }, limit: 10000 } });
     assert.equal(compareRollout(base, sample(0, 0)).worst, 'info');

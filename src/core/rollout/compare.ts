@@ -19,6 +19,7 @@ export type RolloutFindingCode =
   | 'plan-cost-grew'
   | 'plan-unchanged'
   | 'plan-error'
+  | 'top-statements'
   | 'storage'
   | 'storage-over-prediction'
   | 'app-not-writing'
@@ -173,6 +174,16 @@ export function compareRollout(baseline: RolloutBaseline, now: RolloutObservatio
   }
 
   findings.push(...comparePlans(base.plans, now.plans, options.costFactor ?? 2));
+  // The server's own top statements for the table: compared where the baseline explained the same text too.
+  const top = now.topStatements;
+  if (top) {
+    const before = base.topStatements?.explained ?? [];
+    findings.push(...comparePlans(before, top.explained.filter((p) => before.some((b) => b.query === p.query)), options.costFactor ?? 2));
+    for (const p of top.explained.filter((x) => !x.error && !before.some((b) => b.query === x.query))) {
+      findings.push({ code: 'top-statements', severity: 'info', message: `top statement (${top.source}): ${p.query} — ${planSummary(p)}; not in the baseline, so nothing to compare with` });
+    }
+    if (top.note) findings.push({ code: 'top-statements', severity: 'info', message: `${top.source}: ${top.note}` });
+  }
 
   // Storage.
   const predicted = options.prediction?.totalBytesAfter ?? baseline.prediction?.totalBytesAfter ?? null;

@@ -59,6 +59,33 @@ async function indexCounters(client: DatabaseClient, table: TableRef): Promise<{
   return { source: 'none', counts, note: 'performance_schema is OFF and userstat is OFF: turn one on (MariaDB: SET GLOBAL userstat = 1) to count index use' };
 }
 
+/** MySQL ≥ 8.0.3 keeps a runnable sample of each digest (QUERY_SAMPLE_TEXT); MariaDB's digests have placeholders only. */
+async function topStatements(client: DatabaseClient, table: TableRef, already: readonly string[]): Promise<NonNullable<RolloutObservation['topStatements']>> {
+  const source = 'performance_schema digests';
+  const [ps] = await client.query<{ on: number | string }>('SELECT @@performance_schema AS `on`');
+  if (Number(ps?.on) !== 1) return { source, explained: [], skipped: 0, note: 'performance_schema is OFF: no statement digests; list the queries to check with --query' };
+  let rows: { q: string | null }[];
+  try {
+    rows = await client.query<{ q: string | null }>(
+      `SELECT QUERY_SAMPLE_TEXT AS q FROM performance_schema.events_statements_summary_by_digest
+        WHERE SCHEMA_NAME = ? AND DIGEST_TEXT LIKE ? AND DIGEST_TEXT REGEXP '^(SELECT|UPDATE|DELETE|INSERT|WITH)' ORDER BY COUNT_STAR DESC LIMIT 5`,
+      [table.schema, `%${table.name.replace(/[\\%_]/g, '\\$&')}%`],
+    );
+  } catch (err) {
+    return { source, explained: [], skipped: 0, note: `statement digests have no runnable sample here (${(err as Error).message}); list the queries to check with --query` };
+  }
+  const explained: ObservedPlan[] = [];
+  let skipped = 0;
+  for (const r of rows) {
+    if (!r.q || already.includes(r.q) || /\.\.\.$/.test(r.q)) {
+      skipped++;
+      continue;
+    }
+    explained.push(await explain(client, r.q));
+  }
+  return { source, explained, skipped, ...(skipped ? { note: `${skipped} digest(s) without a complete sample were not explained` } : {}) };
+}
+
 async function nullSample(client: DatabaseClient, t: string, key: string, column: string, options: ObserveOptions): Promise<NullSample> {
   const limit = options.sampleLimit ?? DEFAULT_SAMPLE_LIMIT;
   const since = options.sinceKey ?? null;
@@ -138,7 +165,7 @@ export const mysqlRollout: RolloutAdapter = {
       tableBytes: data, indexBytes: ix, totalBytes: data + ix, rows: Number(size.rows ?? 0),
       indexes, indexStatsSource: counters.source, ...(counters.note ? { indexStatsNote: counters.note } : {}),
       statsResetAt: null, key, plans,
-      ...(options.topStatements === false ? {} : { topStatements: { source: 'performance_schema digests', explained: [], skipped: 0, note: 'statement digests carry placeholders, not runnable text: list the queries to check with --query' } }),
+      ...(options.topStatements === false ? {} : { topStatements: await topStatements(client, table, options.queries ?? []) }),
       nulls,
     };
   },

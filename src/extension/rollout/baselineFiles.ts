@@ -46,7 +46,7 @@ export function predictionOf(plan: Plan): RolloutBaseline['prediction'] {
 
 /** After a completed run in the wizard: observe the table and save a `run` baseline. */
 export async function saveRunBaseline(folder: vscode.Uri, client: DatabaseClient, plan: Plan, table: { schema: string; name: string }, startedAt: string): Promise<vscode.Uri> {
-  const observation = await observeRollout(client, table, plan.column.name, { topStatements: false });
+  const observation = await observeRollout(client, table, plan.column.name);
   return saveBaseline(folder, makeBaseline({ source: 'run', table, column: plan.column.name, expandAt: startedAt, observation, prediction: predictionOf(plan) }));
 }
 

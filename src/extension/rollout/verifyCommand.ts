@@ -7,7 +7,10 @@ import * as vscode from 'vscode';
 import { chooseBaselines } from '../../core/rollout/baseline';
 import { compareRollout, formatRolloutText, type RolloutReport } from '../../core/rollout/compare';
 import type { RolloutBaseline } from '../../core/rollout/types';
+import { compareDefinitions } from '../../core/drift';
+import { readDefinition } from '../../db/replication/definitions';
 import { observeRollout } from '../../db/rollout';
+import { readSettings } from '../settings';
 import { COMMANDS } from '../commandIds';
 import type { Connections } from '../connections/manager';
 import { describeProfile, type ConnectionProfile } from '../connections/profiles';
@@ -73,12 +76,28 @@ export async function verifyRollout(ctx: VerifyCommandContext, arg?: unknown): P
     if (!profile) return undefined;
   }
   const target = profile;
+  // Replicas and other nodes: the column's definition is compared on each one picked (the drift check).
+  const others = ctx.connections.list().filter((p) => p.name !== target.name && family(p.dialect) === family(dialect));
+  let nodes: readonly ConnectionProfile[] = [];
+  if (others.length) {
+    const picked = await vscode.window.showQuickPick(others.map((p): Item<ConnectionProfile> => ({ label: p.name, description: describeProfile(p), value: p })),
+      { title: `Column Wizard: Verify Rollout of ${key} on ${target.name}`, placeHolder: 'Also compare the column on these connections (replicas, other nodes) — optional', canPickMany: true });
+    if (!picked) return undefined;
+    nodes = picked.map((i) => i.value);
+  }
+  const queries = [...new Set([...(observed!.queries ?? []), ...readSettings().verifyQueries])];
   const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Column Wizard: checking the rollout of ${key} on ${target.name}` }, async () => {
     const client = await ctx.connections.client(target);
     const now = await observeRollout(client, observed!.table, observed!.column, {
-      queries: observed!.queries ?? [], sinceKey: observed!.observation!.key?.max ?? null, placeholderDefault: observed!.placeholderDefault ?? null,
+      queries, sinceKey: observed!.observation!.key?.max ?? null, placeholderDefault: observed!.placeholderDefault ?? null,
     });
-    return compareRollout(observed!, now, { prediction: predicted });
+    let drift = null;
+    if (nodes.length) {
+      const all = [target, ...nodes];
+      const facts = await Promise.all(all.map(async (p) => readDefinition(await ctx.connections.client(p), observed!.table)));
+      drift = compareDefinitions(all.map((p, i) => ({ label: p.name, facts: facts[i] ?? null })));
+    }
+    return compareRollout(observed!, now, { prediction: predicted, drift });
   });
   for (const line of formatRolloutText(report).split('\n')) ctx.log.info(LOG, line);
   const state = ctx.extension.workspaceState;
