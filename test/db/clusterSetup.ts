@@ -83,6 +83,7 @@ function galeraCnf(dir: string, n: number): string {
     `wsrep_cluster_address = gcomm://${gcomm}`,
     `wsrep_node_address = 127.0.0.1:${4570 + n}`,
     `wsrep_node_name = node${n}`,
+    `wsrep_node_incoming_address = 127.0.0.1:${GALERA_PORTS[n - 1]}`,
     `wsrep_provider_options = "gmcast.listen_addr=tcp://127.0.0.1:${4570 + n};ist.recv_addr=127.0.0.1:${4580 + n};gcache.size=64M"`,
     `wsrep_sst_receive_address = 127.0.0.1:${4590 + n}`,
     'wsrep_sst_method = rsync',

@@ -5,6 +5,7 @@
 import type { ColumnFacts, ConstraintFacts, ForeignKeyFacts, IndexFacts, LockRisk, ReplicationFacts, TableFacts, TableRef } from '../../core/types';
 import type { TableFactsOptions, TableSummary } from '../client';
 import { DatabaseError } from '../errors';
+import { PHYSICAL_WALSENDER } from '../replication/postgres';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
@@ -186,7 +187,7 @@ export async function replication(db: Queryable): Promise<ReplicationFacts> {
       `SELECT coalesce(nullif(application_name, ''), client_addr::text, 'standby ' || pid) AS name,
               extract(epoch FROM replay_lag)::float8 AS lag,
               pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint AS bytes
-         FROM pg_stat_replication ORDER BY 1`)).map((r) => ({ name: r.name, lagSeconds: r.lag === null ? null : Number(r.lag), lagBytes: r.bytes === null ? null : Number(r.bytes) }));
+         FROM pg_stat_replication WHERE ${PHYSICAL_WALSENDER} ORDER BY 1`)).map((r) => ({ name: r.name, lagSeconds: r.lag === null ? null : Number(r.lag), lagBytes: r.bytes === null ? null : Number(r.bytes) }));
   } catch {
     // pg_current_wal_lsn() fails on a standby; the standby has no replicas of its own to report.
   }

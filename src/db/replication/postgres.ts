@@ -12,6 +12,12 @@ import type { TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import type { LagReader, ReplicaLag, ReplicaLockHolder, ReplicaTarget } from './types';
 
+/**
+ * A `pg_stat_replication` row is a streaming standby, not the walsender of a logical subscription (or of its table
+ * sync): logical walsenders hold an active logical slot. Without this, a logical subscriber passed for a hot standby.
+ */
+export const PHYSICAL_WALSENDER = `pid NOT IN (SELECT active_pid FROM pg_replication_slots WHERE slot_type = 'logical' AND active_pid IS NOT NULL)`;
+
 interface Sample { t: number; readonly pos: number }
 
 const MAX_SAMPLES = 20_000;
@@ -101,7 +107,7 @@ export function postgresLagReader(primary: DatabaseClient, options: PostgresLagO
       const rows = await primary.query<{ name: string; replay: number | string | null; lag: number | null }>(
         `SELECT coalesce(nullif(application_name, ''), client_addr::text, 'standby ' || pid) AS name,
                 pg_wal_lsn_diff(replay_lsn, '0/0')::float8 AS replay, extract(epoch FROM replay_lag)::float8 AS lag
-           FROM pg_stat_replication ORDER BY 1`);
+           FROM pg_stat_replication WHERE ${PHYSICAL_WALSENDER} ORDER BY 1`);
       const out: ReplicaLag[] = rows.map((r) => {
         if (r.replay === null) return { name: r.name, state: 'disconnected', seconds: null, bytes: null, method: 'no replay position yet' };
         const replay = Number(r.replay);

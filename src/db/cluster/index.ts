@@ -1,0 +1,24 @@
+/**
+ * Multi-node topologies seen from a connection: a Galera cluster (MariaDB) or PostgreSQL logical replication.
+ * Same-shaped per engine: `detectGalera` / `detectLogical`; `detectTopology` picks by engine.
+ */
+import type { Topology } from '../../core/topology';
+import type { TableRef } from '../../core/types';
+import type { DatabaseClient } from '../client';
+import { detectGalera } from './mysql';
+import { detectLogical } from './postgres';
+
+export interface ClusterNode {
+  /** The label reports use (a redacted URL). */
+  readonly name: string;
+  readonly client: DatabaseClient;
+}
+
+/** The topology the connection is part of, or null for a single server (or plain physical replication). */
+export async function detectTopology(client: DatabaseClient, table: TableRef, nodes: readonly ClusterNode[] = []): Promise<Topology | null> {
+  return client.options.engine === 'postgres' ? detectLogical(client, table, nodes) : detectGalera(client);
+}
+
+export { detectGalera, flowControlReader, galeraStatus, type FlowControlReading } from './mysql';
+export { detectLogical, logicalSlotLagBytes, logicalSlots, publicationsOf, replicaIdentity, subscriberNode } from './postgres';
+export { flowControlLag, runClusterPlan, runGaleraPlan, runLogicalPlan, slotLag, subPlan, type ClusterRunOptions, type ClusterRunResult, type NodeRunLog } from './run';

@@ -1,0 +1,145 @@
+/**
+ * A real three-node Galera cluster (test/db/clusterSetup.ts, built once for this file): topology detection, the
+ * plan's cluster-wide TOI stall claim checked against a writer on another node and another table, RSU keeping writes
+ * flowing on the nodes not being changed, and the run confirming the change on every node.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { columnFromArgs } from '../../src/cli/plan';
+import { planColumn } from '../../src/core/plan';
+import { planForGalera } from '../../src/core/topology';
+import type { DatabaseClient } from '../../src/db/client';
+import { detectGalera, detectTopology, runGaleraPlan, type NodeRunLog } from '../../src/db/cluster';
+import { dbTest } from './helpers';
+import { galeraCluster } from './clusterSetup';
+
+const cluster = galeraCluster();
+
+async function makeTable(c: DatabaseClient, name: string, rows: number): Promise<void> {
+  await c.query(`CREATE TABLE \`${name}\` (id BIGINT NOT NULL PRIMARY KEY, v INT NOT NULL, pad VARCHAR(100) NOT NULL) ENGINE=InnoDB`);
+  // In chunks: one huge INSERT would be one huge write-set.
+  for (let i = 0; i < rows; i += 50_000) {
+    await c.query(`INSERT INTO \`${name}\` SELECT seq, seq % 97, REPEAT('x', 80) FROM seq_${i + 1}_to_${Math.min(rows, i + 50_000)}`);
+  }
+  await c.query(`ANALYZE TABLE \`${name}\``);
+}
+
+/** A writer on `c` updating one row of `table` in a loop; returns when each write started and how long it took. */
+function writer(c: DatabaseClient, table: string) {
+  const samples: { start: number; ms: number }[] = [];
+  let stop = false;
+  const done = (async () => {
+    await c.query('SET SESSION wsrep_sync_wait = 1'); // see the other nodes' tables before the first write
+    await c.query(`SELECT 1 FROM \`${table}\` LIMIT 1`);
+    await c.query('SET SESSION wsrep_sync_wait = 0');
+    let i = 0;
+    while (!stop) {
+      const t0 = performance.now();
+      await c.query(`UPDATE \`${table}\` SET v = ? WHERE id = 1`, [++i]); // really changes a value: a no-op UPDATE is no write-set
+      samples.push({ start: t0, ms: performance.now() - t0 });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return {
+    samples,
+    async stop() { stop = true; await done; },
+    /** The longest write that overlapped [from, to]. */
+    worstIn(from: number, to: number): number {
+      return Math.max(0, ...samples.filter((s) => s.start <= to && s.start + s.ms >= from).map((s) => s.ms));
+    },
+  };
+}
+
+describe('Galera cluster', { concurrency: false }, () => {
+  it('detects the cluster: size 3, Synced, TOI, the three nodes\' addresses; a plain server is no cluster', dbTest(async (t) => {
+    const g = cluster.get(t);
+    const topo = await detectGalera(g.nodes[0]!);
+    assert.ok(topo);
+    assert.equal(topo.clusterSize, 3);
+    assert.equal(topo.localState, 'Synced');
+    assert.equal(topo.clusterStatus, 'Primary');
+    assert.equal(topo.osuMethod, 'TOI');
+    assert.deepEqual(topo.nodes.map((n) => n.address.split(':')[1]).sort(), ['3321', '3322', '3323'], JSON.stringify(topo.nodes));
+    assert.equal(topo.nodes.filter((n) => n.local).length, 1, JSON.stringify(topo.nodes));
+    assert.ok(topo.maxWsSize > 0);
+    const same = await detectTopology(g.nodes[1]!, { schema: g.database, name: 'x' });
+    assert.equal(same?.kind, 'galera');
+  }));
+
+  it('plans a non-INSTANT step as a cluster-wide write stall, and a writer on node 3 on another table stalls for it', dbTest(async (t) => {
+    const g = cluster.get(t);
+    const [n1, , n3] = g.nodes;
+    await makeTable(n1!, 'toi_big', 300_000);
+    await n1!.query('CREATE TABLE toi_other (id INT PRIMARY KEY, v INT NOT NULL)');
+    await n1!.query('INSERT INTO toi_other VALUES (1, 0)');
+    const topo = (await detectGalera(n1!))!;
+    const facts = await n1!.tableFacts({ schema: g.database, name: 'toi_big' });
+    const info = await n1!.serverInfo();
+    const plan = planColumn(columnFromArgs('ref int NOT NULL DEFAULT 0', info.dialect, { index: true }), facts, { dialect: info.dialect, version: info.version });
+    const single = plan.phases.flatMap((p) => p.steps).find((s) => /ADD INDEX/.test(s.sql))!;
+    assert.equal(single.blocks.writes, false, 'the single-server plan says the index build blocks nothing');
+    const tp = planForGalera(plan, topo);
+    const steps = tp.plan.phases.flatMap((p) => p.steps);
+    const index = steps.find((s) => /ADD INDEX/.test(s.sql))!;
+    const add = steps.find((s) => /ADD COLUMN/.test(s.sql))!;
+    assert.equal(index.blocks.writes, true, 'under TOI the index build blocks writes cluster-wide');
+    assert.match(index.why, /EVERY node and EVERY table/);
+    assert.equal(add.blocks.writes, false, 'the INSTANT add stays non-blocking');
+    assert.ok(tp.plan.warnings.some((w) => w.code === 'galera-toi-stall' && /--galera-rsu/.test(w.fix ?? '')));
+    assert.deepEqual(tp.stages.map((s) => s.mode), ['toi']);
+
+    // The claim, measured: run the index step on node 1 while node 3 writes to another table.
+    await n1!.query('ALTER TABLE toi_big ADD COLUMN ref int NOT NULL DEFAULT 0, ALGORITHM=INSTANT');
+    const w = writer(n3!, 'toi_other');
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    await n1!.query(index.sql);
+    const t1 = performance.now();
+    await new Promise((r) => setTimeout(r, 300));
+    await w.stop();
+    const stall = w.worstIn(t0, t1);
+    t.diagnostic(`TOI ADD INDEX on node 1: ${Math.round(t1 - t0)} ms; worst write on node 3 (other table) during it: ${Math.round(stall)} ms; before it: ${Math.round(w.worstIn(0, t0 - 1))} ms`);
+    assert.ok(t1 - t0 > 300, `the index build must take a measurable time to test the claim: ${Math.round(t1 - t0)} ms`);
+    assert.ok(stall >= 0.6 * (t1 - t0), `a writer on node 3 stalls for most of the build: ${Math.round(stall)} of ${Math.round(t1 - t0)} ms`);
+  }));
+
+  it('RSU: runs the index node by node, writes keep flowing on the nodes not being changed, and every node ends with the column and index', dbTest(async (t) => {
+    const g = cluster.get(t);
+    const [n1, , n3] = g.nodes;
+    await makeTable(n1!, 'rsu_big', 300_000);
+    await n1!.query('CREATE TABLE rsu_other (id INT PRIMARY KEY, v INT NOT NULL)');
+    await n1!.query('INSERT INTO rsu_other VALUES (1, 0)');
+    const topo = (await detectGalera(n1!))!;
+    const facts = await n1!.tableFacts({ schema: g.database, name: 'rsu_big' });
+    const info = await n1!.serverInfo();
+    const plan = planColumn(columnFromArgs('ref int NOT NULL DEFAULT 0', info.dialect, { index: true }), facts, { dialect: info.dialect, version: info.version });
+    const tp = planForGalera(plan, topo, { rsu: true });
+    assert.deepEqual(tp.stages.map((s) => s.mode), ['toi', 'rsu']);
+    assert.ok(!tp.plan.warnings.some((w) => w.code === 'galera-toi-stall'));
+    const other2 = await g.connectNode(1);
+    const other3 = await g.connectNode(2);
+    const w = writer(n3!, 'rsu_other');
+    const logs: (NodeRunLog & { end: number })[] = [];
+    await new Promise((r) => setTimeout(r, 300));
+    // node 3 (the writer's) goes first, then node 2; the runner's node 1 last
+    const result = await runGaleraPlan(n1!, tp, { rsu: true, nodes: [{ name: 'node3', client: other3 }, { name: 'node2', client: other2 }], onNode: (l) => logs.push({ ...l, end: performance.now() }) });
+    const end = performance.now();
+    await w.stop();
+    assert.equal(result.outcome.status, 'completed');
+    assert.ok(result.confirmed, JSON.stringify(result.confirmations));
+    assert.deepEqual(logs.map((l) => l.node), ['node3', 'node2']);
+    const n2 = logs[1]!;
+    const node2Window: [number, number] = [n2.end - n2.seconds * 1000, n2.end];
+    const node1Window: [number, number] = [n2.end, end];
+    const during2 = w.worstIn(...node2Window);
+    const during1 = w.worstIn(...node1Window);
+    t.diagnostic(`RSU: node 2 step ${Math.round(n2.seconds * 1000)} ms, worst write on node 3 meanwhile ${Math.round(during2)} ms; node 1 step + confirmation ${Math.round(end - n2.end)} ms, worst write on node 3 ${Math.round(during1)} ms; node 3's own step ${Math.round(logs[0]!.seconds * 1000)} ms`);
+    assert.ok(n2.seconds > 0.3, `node 2's index build takes measurable time: ${n2.seconds} s`);
+    assert.ok(during2 < Math.max(200, 0.3 * n2.seconds * 1000), `writes on node 3 keep flowing while node 2 builds: worst ${Math.round(during2)} ms`);
+    assert.ok(during1 < Math.max(200, 0.3 * (end - n2.end)), `writes on node 3 keep flowing while node 1 builds: worst ${Math.round(during1)} ms`);
+    for (const c of g.nodes) {
+      const idx = await c.query<{ n: number }>(`SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'rsu_big' AND COLUMN_NAME = 'ref'`);
+      assert.equal(Number(idx[0]!.n), 1, 'the index exists on every node');
+    }
+  }));
+});
