@@ -3,6 +3,7 @@
  * Each subcommand lives in src/cli/<name>.ts and exports `run(argv, io)`; this file only dispatches.
  */
 import { UsageError } from './cli/args';
+import { redactSecrets } from './core/redact';
 
 export interface Io {
   out(text: string): void;
@@ -72,7 +73,27 @@ function help(): string {
   ].join('\n');
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+/** Passwords given on the command line (in URLs) or in the environment: hidden wherever an error repeats them. */
+function knownSecrets(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const a of argv) {
+    const m = /^(?:--[\w-]+=)?([a-z][a-z0-9+.-]*:\/\/.*)$/i.exec(a);
+    if (!m) continue;
+    const at = m[1]!.lastIndexOf('@');
+    const colon = m[1]!.indexOf(':', m[1]!.indexOf('//') + 2);
+    if (at < 0 || colon < 0 || colon > at) continue;
+    const raw = m[1]!.slice(colon + 1, at);
+    out.push(raw);
+    try { out.push(decodeURIComponent(raw)); } catch { /* not percent-encoded */ }
+  }
+  for (const k of ['PGPASSWORD', 'MYSQL_PWD', 'MYSQL_PASSWORD']) if (process.env[k]) out.push(process.env[k]!);
+  return out;
+}
+
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  const known = knownSecrets(argv);
+  // Every diagnostic goes through the one redaction (core/redact.ts); stdout carries plans and SQL, which are data.
+  const io: Io = { out: (t) => rawIo.out(t), err: (t) => rawIo.err(redactSecrets(t, known)) };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(help());

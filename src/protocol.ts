@@ -39,7 +39,8 @@ export const DRAFT_FIELDS: readonly DraftField[] = ['name', 'type', 'nullable', 
 
 /** What the wizard is adding a column to: sent once with `init`. Everything here came from the database or settings. */
 export interface WizardContext {
-  readonly connection: { readonly name: string; readonly dialect: Dialect; readonly serverVersion: string; readonly allowRun: boolean };
+  /** `production`: a read-only profile (introspection and EXPLAIN only), marked as such in the wizard. */
+  readonly connection: { readonly name: string; readonly dialect: Dialect; readonly serverVersion: string; readonly allowRun: boolean; readonly production?: boolean };
   readonly table: TableRef & { readonly rows: number; readonly bytes: number };
   /** Existing columns of the table (for AFTER and for name clashes). */
   readonly columns: readonly string[];

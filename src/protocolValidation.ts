@@ -204,7 +204,7 @@ export function checkContext(v: unknown, at = 'context'): WizardContext {
   const c = obj(o.connection, `${at}.connection`);
   const t = obj(o.table, `${at}.table`);
   return {
-    connection: { name: str(c, 'name', `${at}.connection`), dialect: oneOf(c, 'dialect', DIALECT_VALUES, `${at}.connection`), serverVersion: str(c, 'serverVersion', `${at}.connection`), allowRun: bool(c, 'allowRun', `${at}.connection`) },
+    connection: { name: str(c, 'name', `${at}.connection`), dialect: oneOf(c, 'dialect', DIALECT_VALUES, `${at}.connection`), serverVersion: str(c, 'serverVersion', `${at}.connection`), allowRun: bool(c, 'allowRun', `${at}.connection`), ...(c.production !== undefined ? { production: bool(c, 'production', `${at}.connection`) } : {}) },
     table: { schema: str(t, 'schema', `${at}.table`), name: str(t, 'name', `${at}.table`), rows: num(t, 'rows', `${at}.table`), bytes: num(t, 'bytes', `${at}.table`) },
     columns: arr(o, 'columns', at, strItem),
     tables: arr(o, 'tables', at, tableRef),

@@ -53,6 +53,7 @@ function setStatus(level: Finding['severity'], message: string): void {
 function renderHeader(ctx: WizardContext): void {
   replaceChildren(header, [
     el('h1', { id: 'title' }, 'Add a column to ', el('code', {}, `${ctx.table.schema}.${ctx.table.name}`)),
+    ...(ctx.connection.production ? [el('p', { class: 'production' }, 'PRODUCTION connection — read-only: introspection and EXPLAIN only; no probes, no run.')] : []),
     el('p', { class: 'facts' },
       `${ctx.connection.name} · ${ctx.connection.dialect} ${ctx.connection.serverVersion} · ≈ ${formatRows(ctx.table.rows)} · ${formatBytes(ctx.table.bytes)} · migrations: ${ctx.migrationsTool}`),
   ]);

@@ -106,7 +106,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (values.plan !== undefined && (values.table !== undefined || values.column !== undefined)) throw new UsageError('give either --plan or --table/--column, not both');
   if (values.plan === undefined && (values.table === undefined || values.column === undefined)) throw new UsageError('give --plan plan.json, or --table and --column to plan from the live table');
   const connection = parseConnectionUrl(url);
-  assertRunAllowed(connection, values['allow-remote'] === true);
+  await assertRunAllowed(connection, values['allow-remote'] === true);
   const maxLag = numberOption(values, 'max-lag');
   const lagUrl = values['lag-url'] as string | undefined;
   if (lagUrl && maxLag === undefined) throw new UsageError('--lag-url needs --max-lag SECONDS');

@@ -1,3 +1,4 @@
+import { redactSecrets } from '../core/redact';
 import type { Dialect } from '../core/types';
 
 /** Where to connect. Built from a URL or from a saved profile plus its secret. */
@@ -41,15 +42,14 @@ export function parseConnectionUrl(url: string): ConnectionOptions {
     port: u.port ? Number(u.port) : engine === 'postgres' ? 5432 : 3306,
     database: database || (engine === 'postgres' ? 'postgres' : ''),
     user: decodeURIComponent(u.username) || (engine === 'postgres' ? 'postgres' : 'root'),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    // libpq and pg-connection-string also take the password as a `password=` query parameter.
+    ...(u.password ? { password: decodeURIComponent(u.password) } : u.searchParams.get('password') ? { password: u.searchParams.get('password') as string } : {}),
     ssl,
   };
 }
 
-/** The URL with its password replaced, safe for logs and error messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@');
-}
+/** The URL with its credentials replaced, safe for logs and error messages (the one rule: core/redact.ts). */
+export const redactUrl = (url: string): string => redactSecrets(url);
 
 export function describeTarget(o: ConnectionOptions): string {
   return `${o.engine === 'postgres' ? 'postgres' : 'mysql'}://${o.user}@${o.host}:${o.port}/${o.database}`;

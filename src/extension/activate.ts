@@ -14,7 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
   context.subscriptions.push(log.channel);
   try {
-    const connections = new Connections(new Secrets(context.secrets), log);
+    const connections = new Connections(new Secrets(context.secrets), log, context.globalState);
     const tree = new ConnectionsTree(connections, log);
     context.subscriptions.push(connections, tree, vscode.window.registerTreeDataProvider('columnWizard.connections', tree));
     for (const problem of readSettings().connectionProblems) log.warn('settings', problem);

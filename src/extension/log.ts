@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { redactSecrets } from '../core/redact';
 
 /** The one output channel. Components prefix their lines with `[component]`; values from secrets never reach it. */
 export interface Log {
@@ -12,10 +13,11 @@ export function createLog(): Log {
   const channel = vscode.window.createOutputChannel('Column Wizard', { log: true });
   return {
     channel,
-    info: (c, m) => channel.info(`[${c}] ${m}`),
-    warn: (c, m) => channel.warn(`[${c}] ${m}`),
+    // Every line passes the one redaction (core/redact.ts): a URL or conninfo in a driver's error keeps no password.
+    info: (c, m) => channel.info(redactSecrets(`[${c}] ${m}`)),
+    warn: (c, m) => channel.warn(redactSecrets(`[${c}] ${m}`)),
     error: (c, m, err) => {
-      channel.error(`[${c}] ${m}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}`);
+      channel.error(redactSecrets(`[${c}] ${m}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}`));
     },
   };
 }

@@ -19,7 +19,12 @@ export interface Settings {
 
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
-  const { profiles, problems } = parseProfiles(c.get<unknown>('connections', []));
+  const parsed = parseProfiles(c.get<unknown>('connections', []));
+  const { problems } = parsed;
+  // VS Code replaces the user's array with a workspace's: a profile is the user's own only when user settings hold
+  // exactly that entry; anything else came from the workspace (a repository's .vscode/settings.json).
+  const user = new Set(userProfiles().map((p) => JSON.stringify(profileToSetting(p))));
+  const profiles = parsed.profiles.map((p): ConnectionProfile => ({ ...p, origin: user.has(JSON.stringify(profileToSetting(p))) ? 'user' : 'workspace' }));
   const lock = c.get<number>('lockTimeoutMs', 2000);
   return {
     connections: profiles,
@@ -29,6 +34,11 @@ export function readSettings(): Settings {
     verifyAfterDays: Math.max(0, Math.min(365, Number(c.get<number>('verifyAfterDays', 3)) || 0)),
     verifyQueries: (c.get<unknown[]>('verifyQueries', []) ?? []).filter((q): q is string => typeof q === 'string' && q.trim() !== '').slice(0, 50),
   };
+}
+
+/** The profiles of user settings only (what the user defined, whatever a workspace says). */
+export function userProfiles(): ConnectionProfile[] {
+  return parseProfiles(vscode.workspace.getConfiguration(SECTION).inspect<unknown>('connections')?.globalValue ?? []).profiles;
 }
 
 /** Where a profile lives: workspace settings when it is defined there, user settings otherwise. */

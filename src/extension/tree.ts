@@ -65,9 +65,11 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     switch (node.kind) {
       case 'connection': {
         const item = new vscode.TreeItem(node.profile.name, vscode.TreeItemCollapsibleState.Collapsed);
-        item.description = `${node.profile.dialect} · ${node.profile.host}:${node.profile.port}/${node.profile.database}`;
-        item.tooltip = describeProfile(node.profile);
-        item.iconPath = new vscode.ThemeIcon('database');
+        const p = node.profile;
+        item.description = `${p.production ? 'PRODUCTION (read-only) · ' : ''}${p.dialect} · ${p.host}:${p.port}/${p.database}${p.origin === 'workspace' ? ' · from workspace settings' : ''}`;
+        item.tooltip = describeProfile(p);
+        // A read-only production profile carries its own marker: a lock in the error colour.
+        item.iconPath = p.production ? new vscode.ThemeIcon('lock', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon('database');
         item.contextValue = 'connection';
         return item;
       }

@@ -1,7 +1,7 @@
 /** The runner's pure parts (no database): backoff, host guard, index-name parsing, keyset predicates, plan hashing. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { backoffDelay, concurrentIndexName, isLocalHost, keyPredicate, planHash, resolvePolicy, withLockRetry } from '../../src/db/run';
+import { backoffDelay, concurrentIndexName, keyPredicate, planHash, resolvePolicy, withLockRetry } from '../../src/db/run';
 import { requiresOutsideTransaction } from '../../src/core/dialects/index';
 import { fullPlan } from './run-helpers';
 
@@ -33,13 +33,6 @@ describe('retry policy', () => {
     calls = 0;
     await assert.rejects(withLockRetry(async () => { calls++; throw Object.assign(new Error('syntax'), { code: '42601' }); }, policy), /syntax/);
     assert.equal(calls, 1);
-  });
-});
-
-describe('host guard', () => {
-  test('local: loopback, localhost, sockets; not local: anything else', () => {
-    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]', '/var/run/postgresql', 'db.localhost']) assert.equal(isLocalHost(h), true, h);
-    for (const h of ['10.0.0.5', '192.168.1.2', 'db.example.com', '::2', 'localhost.example.com', '128.0.0.1']) assert.equal(isLocalHost(h), false, h);
   });
 });
 

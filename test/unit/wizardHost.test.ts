@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { envCandidates, mayRun, parseDotEnv, parseProfiles, profileToSetting, toConnectionOptions } from '../../src/extension/connections/profiles';
+import { envCandidates, parseDotEnv, parseProfiles, profileIdentity, profilePermissions, profileToSetting, toConnectionOptions } from '../../src/extension/connections/profiles';
 import type { TableFacts } from '../../src/core/types';
 import { draftToSpec, literalSql, parseTypeText, planDraft, planScript } from '../../src/extension/wizard/draft';
 import { escapeHtml, nonceFrom, wizardHtml } from '../../src/extension/wizard/html';
@@ -67,7 +67,7 @@ describe('connection profiles', () => {
       'nope',
     ]);
     assert.deepEqual(profiles, [
-      { name: 'local', dialect: 'postgres', host: '127.0.0.1', port: 5432, database: 'app', user: 'postgres', ssl: false, allowRun: false },
+      { name: 'local', dialect: 'postgres', host: '127.0.0.1', port: 5432, database: 'app', user: 'postgres', ssl: false },
       { name: 'maria', dialect: 'mariadb', host: 'db', port: 3307, database: 'shop', user: 'u', ssl: true, allowRun: true },
     ]);
     assert.deepEqual(problems, [
@@ -90,9 +90,21 @@ describe('connection profiles', () => {
       engine: 'mysql', host: 'db.example', port: 3306, database: 'shop', user: 'root', password: 's3cret', ssl: false, lockTimeoutMs: 1500,
     });
     assert.equal('password' in toConnectionOptions(local!, undefined), false);
-    assert.equal(mayRun(local!), true);
-    assert.equal(mayRun(maria!), false);
-    assert.equal(mayRun({ ...maria!, allowRun: true }), true);
+    // Permissions: yes on a local host, no elsewhere, unless the profile says; production is read-only everywhere.
+    assert.deepEqual(profilePermissions(local!, true), { probe: true, run: true, readOnly: false, lintAutoConnect: true });
+    assert.deepEqual(profilePermissions(maria!, false), { probe: false, run: false, readOnly: false, lintAutoConnect: false });
+    assert.deepEqual(profilePermissions({ ...maria!, allowRun: true, allowProbe: true, lintAutoConnect: true }, false), { probe: true, run: true, readOnly: false, lintAutoConnect: true });
+    assert.deepEqual(profilePermissions({ ...local!, allowRun: false }, true).run, false);
+    assert.deepEqual(profilePermissions({ ...local!, production: true, allowRun: true, allowProbe: true }, true), { probe: false, run: false, readOnly: true, lintAutoConnect: true });
+    const prod = parseProfiles([{ name: 'p', dialect: 'postgres', host: 'h', database: 'd', kind: 'production', allowProbe: true, lintAutoConnect: true }]).profiles[0]!;
+    assert.equal(prod.production, true);
+    assert.deepEqual(profileToSetting(prod), { name: 'p', dialect: 'postgres', host: 'h', port: 5432, database: 'd', user: 'postgres', ssl: false, allowProbe: true, kind: 'production', lintAutoConnect: true });
+    // The identity binds a secret to the server: same name, another port or host or user → another identity.
+    assert.equal(profileIdentity(local!), 'postgres://postgres@localhost:5432/app');
+    assert.notEqual(profileIdentity(local!), profileIdentity({ ...local!, port: 5433 }));
+    assert.notEqual(profileIdentity(local!), profileIdentity({ ...local!, user: 'other' }));
+    assert.equal(profileIdentity(maria!), profileIdentity({ ...maria!, dialect: 'mysql', host: 'DB.example' }), 'MySQL/MariaDB share the engine; host names are case-insensitive');
+    assert.equal(profileIdentity({ ...local!, host: '::1' }), 'postgres://postgres@[::1]:5432/app');
   });
 
   it('finds DATABASE_URL, PG* and MYSQL_* connections in a .env file, passwords kept apart', () => {

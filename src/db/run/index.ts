@@ -2,7 +2,7 @@ export { runPlan, findUnfinishedRun, findResumableRun, concurrentIndexName, DEFA
 export { runBackfill, keyPredicate, DEFAULT_TARGET_BATCH_MS, type BackfillRun, type BackfillResult, type BackfillProgress } from './backfill';
 export { findBatchKey, type BatchKey, type KeyColumn } from './keys';
 export { postgresReplicationLag, mysqlReplicaLag, worstLag } from './lag';
-export { isLocalHost, assertRunAllowed } from './guard';
+export { assertRunAllowed } from './guard';
 export { acquireMigrationLock, releaseMigrationLock, migrationLockName } from './migrationLock';
 export { RunStore, STATE_TABLE, stateTableDdl, planHash } from './state';
 export { buildReport, formatReport, sizeSnapshot } from './report';

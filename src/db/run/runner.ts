@@ -86,7 +86,7 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
   if (!dialectMatches(plan, engine)) {
     throw new RunFailure(`The plan is for ${plan.dialect} but the connection is to ${engine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'}; plan again against this server.`, 'refused', null);
   }
-  assertRunAllowed(client.options, options.allowRemote);
+  await assertRunAllowed(client.options, options.allowRemote);
   const errors = plan.warnings.filter((w) => w.severity === 'error');
   if (errors.length) {
     throw new RunFailure(`The plan has errors; nothing was run: ${errors.map((e) => `${e.code}: ${e.message}${e.fix ? ` (fix: ${e.fix})` : ''}`).join(' ')}`, 'refused', null);

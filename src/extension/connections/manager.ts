@@ -1,14 +1,25 @@
 import * as vscode from 'vscode';
 import { connect, type DatabaseClient, type ServerInfo } from '../../db/client';
+import { checkLocalHost } from '../../db/hosts';
 import type { Dialect } from '../../core/types';
 import type { Log } from '../log';
 import type { Secrets } from '../secrets';
-import { deleteProfile, onSettingsChange, readSettings, saveProfile } from '../settings';
+import { deleteProfile, onSettingsChange, readSettings, saveProfile, userProfiles } from '../settings';
 import {
-  DEFAULT_PORT, describeProfile, envCandidates, parseDotEnv, toConnectionOptions, type ConnectionProfile, type EnvCandidate,
+  DEFAULT_PORT, describeProfile, envCandidates, parseDotEnv, profileIdentity, profilePermissions, toConnectionOptions,
+  type ConnectionProfile, type EnvCandidate, type ProfilePermissions,
 } from './profiles';
 
 const LOG = 'connections';
+/** globalState: identities whose host and port the user confirmed for a workspace-defined profile. */
+const CONFIRMED = 'columnWizard.confirmedWorkspaceConnections';
+/** globalState: identities on which the user was told what a probe creates and drops. */
+const PROBE_NOTICE = 'columnWizard.probeNoticeShown';
+
+/** A connection refused before any network traffic: Restricted Mode, an unconfirmed workspace profile, a permission. */
+export class ConnectionRefused extends Error {
+  override readonly name = 'ConnectionRefused';
+}
 
 /**
  * The saved connections and one open client per connection, opened on first use (the driver module loads then,
@@ -20,9 +31,12 @@ export class Connections implements vscode.Disposable {
   private readonly clients = new Map<string, Promise<DatabaseClient>>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly secrets: Secrets, private readonly log: Log) {
+  private readonly locality = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly secrets: Secrets, private readonly log: Log, private readonly global: vscode.Memento) {
     this.subscriptions.push(this.changed, onSettingsChange(() => {
       void this.closeAll();
+      this.locality.clear();
       const problems = readSettings().connectionProblems;
       for (const p of problems) this.log.warn(LOG, p);
       this.changed.fire();
@@ -39,24 +53,97 @@ export class Connections implements vscode.Disposable {
 
   /** The shared client of a profile; a failed attempt is forgotten so the next call retries. */
   client(profile: ConnectionProfile): Promise<DatabaseClient> {
-    let c = this.clients.get(profile.name);
+    const key = profileIdentity(profile);
+    let c = this.clients.get(key);
     if (!c) {
       c = this.open(profile);
-      this.clients.set(profile.name, c);
-      c.catch(() => this.clients.delete(profile.name));
+      this.clients.set(key, c);
+      c.catch(() => this.clients.delete(key));
     }
     return c;
   }
 
+  /** Whether the profile's host resolves only to loopback addresses (the one rule, src/db/hosts.ts); cached per host. */
+  isLocal(profile: ConnectionProfile): Promise<boolean> {
+    const host = profile.host.trim().toLowerCase();
+    let v = this.locality.get(host);
+    if (!v) {
+      v = checkLocalHost(host).then((r) => r.local);
+      this.locality.set(host, v);
+    }
+    return v;
+  }
+
+  async permissions(profile: ConnectionProfile): Promise<ProfilePermissions> {
+    return profilePermissions(profile, await this.isLocal(profile));
+  }
+
+  /** A workspace-defined profile whose host and port the user has not confirmed yet. */
+  needsConfirmation(profile: ConnectionProfile): boolean {
+    return profile.origin === 'workspace' && !(this.global.get<string[]>(CONFIRMED) ?? []).includes(profileIdentity(profile));
+  }
+
+  /**
+   * May the inline lint connect without asking? Only in a trusted workspace, to a profile that needs no
+   * confirmation, on a local host or where the user turned `lintAutoConnect` on.
+   */
+  async mayAutoConnect(profile: ConnectionProfile): Promise<boolean> {
+    if (!vscode.workspace.isTrusted || this.needsConfirmation(profile)) return false;
+    return (await this.permissions(profile)).lintAutoConnect;
+  }
+
+  /** Everything checked before a connection opens: workspace trust, and the user's confirmation of a workspace profile. */
+  private async admit(profile: ConnectionProfile): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      throw new ConnectionRefused('Column Wizard does not connect to databases in Restricted Mode. Trust this workspace to connect; offline lint and planning keep working.');
+    }
+    if (!this.needsConfirmation(profile)) return;
+    const perms = await this.permissions(profile);
+    const enabled = [perms.run ? 'running migrations' : '', perms.probe ? 'probes (shadow tables)' : ''].filter(Boolean);
+    const answer = await vscode.window.showWarningMessage(
+      `This workspace's settings define the connection "${profile.name}". Connect to ${profile.host} port ${profile.port}?`,
+      { modal: true, detail: `${describeProfile(profile)}\nDefined in the workspace settings (.vscode/settings.json), not by you. No stored password is sent unless you saved one for exactly this server.${enabled.length ? `\nThe profile allows ${enabled.join(' and ')} there.` : ''}` },
+      'Connect');
+    if (answer !== 'Connect') throw new ConnectionRefused(`Not connecting to "${profile.name}" (${profile.host}:${profile.port}): the workspace defines it and it was not confirmed.`);
+    await this.global.update(CONFIRMED, [...(this.global.get<string[]>(CONFIRMED) ?? []), profileIdentity(profile)]);
+    this.log.info(LOG, `confirmed the workspace connection "${profile.name}" (${describeProfile(profile)})`);
+  }
+
+  /**
+   * Probes create and drop objects on the server: refused where the profile does not allow them, and the first
+   * time on a server the user is told exactly what happens. Throws ConnectionRefused when not allowed.
+   */
+  async admitProbe(profile: ConnectionProfile, interactive: boolean): Promise<void> {
+    const perms = await this.permissions(profile);
+    if (!perms.probe) {
+      throw new ConnectionRefused(perms.readOnly
+        ? `"${profile.name}" is a production connection: introspection and EXPLAIN only, no probes.`
+        : `Probes are off for "${profile.name}" (${profile.host} is not a local host): set "allowProbe": true in its profile to allow them.`);
+    }
+    const shown = this.global.get<string[]>(PROBE_NOTICE) ?? [];
+    if (shown.includes(profileIdentity(profile))) return;
+    if (!interactive) throw new ConnectionRefused(`Probing on "${profile.name}" needs your go-ahead first (open the Add Column wizard on it).`);
+    const answer = await vscode.window.showInformationMessage(
+      `Verify plans on "${profile.name}" by probing?`,
+      { modal: true, detail: profile.dialect === 'postgres'
+        ? 'Each probe creates a private schema cw_probe_<random> holding an empty copy of the table (CREATE TABLE … LIKE … INCLUDING ALL) — or a temporary table when you lack CREATE on the database — runs the step on the copy inside a transaction that is rolled back, then drops the schema (DROP SCHEMA … CASCADE). The real table is locked only for the instant of the copy (1 s lock timeout). Statements that rename, drop or move other objects are refused.'
+        : 'Each probe creates an empty copy of the table, _cw_probe_<random>, in the same database (CREATE TABLE … LIKE …), runs the step on the copy, then drops it (DROP TABLE IF EXISTS). Statements that rename, drop or move other objects are refused.' },
+      'Probe');
+    if (answer !== 'Probe') throw new ConnectionRefused(`Not probing on "${profile.name}".`);
+    await this.global.update(PROBE_NOTICE, [...shown, profileIdentity(profile)]);
+  }
+
   /** A client of its own (for a wizard panel), closed by the caller. */
   async open(profile: ConnectionProfile): Promise<DatabaseClient> {
-    const password = await this.secrets.getPassword(profile.name);
-    this.log.info(LOG, `connecting to ${describeProfile(profile)}`);
+    await this.admit(profile);
+    const password = await this.secrets.getPassword(profile, userProfiles().find((p) => p.name === profile.name));
+    this.log.info(LOG, `connecting to ${describeProfile(profile)}${profile.origin === 'workspace' ? ' (defined in workspace settings)' : ''}`);
     return connect(toConnectionOptions(profile, password, { lockTimeoutMs: readSettings().lockTimeoutMs }));
   }
 
   /** Connect, read the server version, disconnect: what Add Connection checks before saving. */
   async test(profile: ConnectionProfile, password: string | undefined): Promise<ServerInfo> {
+    if (!vscode.workspace.isTrusted) throw new ConnectionRefused('Column Wizard does not connect to databases in Restricted Mode. Trust this workspace first.');
     const client = await connect(toConnectionOptions(profile, password));
     try {
       return await client.serverInfo();
@@ -73,11 +160,11 @@ export class Connections implements vscode.Disposable {
 
   /** Remove the profile from settings and its password from secret storage. */
   async remove(profile: ConnectionProfile): Promise<void> {
-    const c = this.clients.get(profile.name);
-    this.clients.delete(profile.name);
+    const c = this.clients.get(profileIdentity(profile));
+    this.clients.delete(profileIdentity(profile));
     await (await c?.catch(() => null))?.close().catch(() => undefined);
     await deleteProfile(profile.name);
-    await this.secrets.deletePassword(profile.name);
+    await this.secrets.deletePassword(profile);
     this.log.info(LOG, `removed connection "${profile.name}" and its stored password`);
     this.changed.fire();
   }
@@ -87,8 +174,12 @@ export class Connections implements vscode.Disposable {
     const info = await this.test(profile, password);
     // The server knows best whether "mysql" is MySQL or MariaDB.
     const saved = profile.dialect !== 'postgres' && info.dialect !== profile.dialect ? { ...profile, dialect: info.dialect } : profile;
-    await this.secrets.setPassword(saved.name, password);
+    await this.secrets.setPassword(saved, password);
     await saveProfile(saved, scope);
+    // The user typed (or picked) this server just now: a workspace-scoped save needs no second confirmation.
+    if (scope !== vscode.ConfigurationTarget.Global && this.needsConfirmation({ ...saved, origin: 'workspace' })) {
+      await this.global.update(CONFIRMED, [...(this.global.get<string[]>(CONFIRMED) ?? []), profileIdentity(saved)]);
+    }
     this.log.info(LOG, `saved connection "${saved.name}" (${describeProfile(saved)}, ${info.dialect} ${info.version})`);
     this.changed.fire();
     return info;
@@ -166,7 +257,7 @@ export async function addConnectionInteractively(connections: Connections, log: 
     if (password === undefined) return undefined;
     const ssl = await vscode.window.showQuickPick<Pick<boolean>>([{ label: 'No TLS', value: false }, { label: 'Require TLS', value: true }], { title: 'Column Wizard: Add Connection', placeHolder: 'TLS', ignoreFocusOut: true });
     if (!ssl) return undefined;
-    profile = { name: '', dialect: d, host: host.trim(), port: Number(port), database: database.trim(), user: user.trim(), ssl: ssl.value, allowRun: false };
+    profile = { name: '', dialect: d, host: host.trim(), port: Number(port), database: database.trim(), user: user.trim(), ssl: ssl.value };
   }
   const taken = new Set(connections.list().map((p) => p.name));
   const name = await ask('Name of this connection', profile.name || `${profile.database}@${profile.host}`, (v) => (!v.trim() ? 'Give the connection a name.' : taken.has(v.trim()) ? `A connection named "${v.trim()}" exists; choose another name or remove it first.` : undefined));

@@ -1,9 +1,10 @@
 /**
  * Connection profiles as stored in `columnWizard.connections`, and the `.env` import. Pure (no vscode), so unit tests
- * cover it. Passwords are never part of a profile: they live in VS Code's secret storage under the profile's name.
+ * cover it. Passwords are never part of a profile: they live in VS Code's secret storage under the profile's
+ * identity (engine, host, port, user, database — `profileIdentity`), never under its name alone.
  */
 import type { Dialect } from '../../core/types';
-import type { ConnectionOptions } from '../../db/connection';
+import { ConnectionUrlError, parseConnectionUrl, type ConnectionOptions } from '../../db/connection';
 
 export interface ConnectionProfile {
   readonly name: string;
@@ -13,16 +14,43 @@ export interface ConnectionProfile {
   readonly database: string;
   readonly user: string;
   readonly ssl: boolean;
-  /** Run Migration is offered on this connection (always on for a local host). */
-  readonly allowRun: boolean;
+  /** Run Migration is offered on this connection; unset: yes for a local host, no otherwise (`profilePermissions`). */
+  readonly allowRun?: boolean;
+  /** Probes (empty shadow copies of a table) may be created here; unset: yes for a local host, no otherwise. */
+  readonly allowProbe?: boolean;
+  /** `"kind": "production"`: read-only — introspection and EXPLAIN only, never a probe or a run. */
+  readonly production?: boolean;
+  /** The inline SQL lint may connect on its own (it always may to a local host). */
+  readonly lintAutoConnect?: boolean;
+  /** Where the profile was defined: user settings, or the workspace (a repository's .vscode/settings.json). */
+  readonly origin?: 'user' | 'workspace';
+}
+
+/** What a profile may do, given whether its host resolved to this machine (src/db/hosts.ts). */
+export interface ProfilePermissions {
+  readonly probe: boolean;
+  readonly run: boolean;
+  readonly readOnly: boolean;
+  readonly lintAutoConnect: boolean;
+}
+
+export function profilePermissions(p: ConnectionProfile, local: boolean): ProfilePermissions {
+  if (p.production) return { probe: false, run: false, readOnly: true, lintAutoConnect: local || p.lintAutoConnect === true };
+  return { probe: p.allowProbe ?? local, run: p.allowRun ?? local, readOnly: false, lintAutoConnect: local || p.lintAutoConnect === true };
+}
+
+/**
+ * The server a profile points at: the key its password is stored under and its confirmations are remembered by.
+ * MySQL and MariaDB share one engine here (Add Connection corrects the dialect after asking the server).
+ */
+export function profileIdentity(p: Pick<ConnectionProfile, 'dialect' | 'host' | 'port' | 'user' | 'database'>): string {
+  const engine = p.dialect === 'postgres' ? 'postgres' : 'mysql';
+  const host = p.host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return `${engine}://${encodeURIComponent(p.user)}@${host.includes(':') ? `[${host}]` : host}:${p.port}/${encodeURIComponent(p.database)}`;
 }
 
 export const DEFAULT_PORT: Record<Dialect, number> = { postgres: 5432, mysql: 3306, mariadb: 3306 };
 const DIALECTS: readonly Dialect[] = ['postgres', 'mysql', 'mariadb'];
-
-export function isLocalHost(host: string): boolean {
-  return host === 'localhost' || host === '127.0.0.1' || host === '::1' || host.startsWith('/');
-}
 
 /** Read the setting's array: the valid profiles, and a sentence for each entry that is not one. */
 export function parseProfiles(raw: unknown): { profiles: ConnectionProfile[]; problems: string[] } {
@@ -54,15 +82,23 @@ export function parseProfiles(raw: unknown): { profiles: ConnectionProfile[]; pr
       database: e.database,
       user: typeof e.user === 'string' && e.user ? e.user : dialect === 'postgres' ? 'postgres' : 'root',
       ssl: e.ssl === true,
-      allowRun: e.allowRun === true,
+      ...(typeof e.allowRun === 'boolean' ? { allowRun: e.allowRun } : {}),
+      ...(typeof e.allowProbe === 'boolean' ? { allowProbe: e.allowProbe } : {}),
+      ...(e.kind === 'production' ? { production: true } : {}),
+      ...(e.lintAutoConnect === true ? { lintAutoConnect: true } : {}),
     });
+    if (e.kind !== undefined && e.kind !== 'production' && e.kind !== 'default') problems.push(`${at} ("${name}"): "kind" must be "production" or "default"; treated as "default"`);
   });
   return { profiles, problems };
 }
 
 /** The setting entry for a profile (what is written back to settings.json: never a password). */
 export function profileToSetting(p: ConnectionProfile): Record<string, unknown> {
-  return { name: p.name, dialect: p.dialect, host: p.host, port: p.port, database: p.database, user: p.user, ssl: p.ssl, allowRun: p.allowRun };
+  return {
+    name: p.name, dialect: p.dialect, host: p.host, port: p.port, database: p.database, user: p.user, ssl: p.ssl,
+    ...(p.allowRun !== undefined ? { allowRun: p.allowRun } : {}), ...(p.allowProbe !== undefined ? { allowProbe: p.allowProbe } : {}),
+    ...(p.production ? { kind: 'production' } : {}), ...(p.lintAutoConnect ? { lintAutoConnect: true } : {}),
+  };
 }
 
 export function toConnectionOptions(p: ConnectionProfile, password: string | undefined, limits: { lockTimeoutMs?: number } = {}): ConnectionOptions {
@@ -78,13 +114,8 @@ export function toConnectionOptions(p: ConnectionProfile, password: string | und
   };
 }
 
-/** Run Migration is offered when the profile says so, or when the server is on this machine. */
-export function mayRun(p: ConnectionProfile): boolean {
-  return p.allowRun || isLocalHost(p.host);
-}
-
 export function describeProfile(p: ConnectionProfile): string {
-  return `${p.dialect}://${p.user}@${p.host}:${p.port}/${p.database}${p.ssl ? ' (ssl)' : ''}`;
+  return `${p.dialect}://${p.user}@${p.host}:${p.port}/${p.database}${p.ssl ? ' (ssl)' : ''}${p.production ? ' [production: read-only]' : ''}`;
 }
 
 // ───────────── .env import ─────────────
@@ -117,31 +148,20 @@ export interface EnvCandidate {
   readonly password?: string;
 }
 
+/** A profile from a connection URL, read by the one URL parser (db/connection.ts); the scheme picks MySQL vs MariaDB. */
 function fromUrl(url: string, source: string, name: string): EnvCandidate | string {
-  let u: URL;
+  let o: ConnectionOptions;
   try {
-    u = new URL(url);
-  } catch {
-    return `${source} is not a URL`;
+    o = parseConnectionUrl(url);
+  } catch (err) {
+    return err instanceof ConnectionUrlError ? `${source}: ${err.message}` : `${source} is not a URL`;
   }
-  const scheme = u.protocol.replace(/:$/, '');
-  const dialect: Dialect | undefined = scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : scheme === 'mysql' ? 'mysql' : scheme === 'mariadb' ? 'mariadb' : undefined;
-  if (!dialect) return `${source} uses "${scheme}:", which is neither PostgreSQL nor MySQL/MariaDB`;
-  const sslmode = u.searchParams.get('sslmode') ?? u.searchParams.get('ssl');
-  const password = u.password ? decodeURIComponent(u.password) : undefined;
+  const dialect: Dialect = o.engine === 'postgres' ? 'postgres' : /^mariadb:/i.test(url.trim()) ? 'mariadb' : 'mysql';
   return {
     source,
-    profile: {
-      name,
-      dialect,
-      host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
-      port: u.port ? Number(u.port) : DEFAULT_PORT[dialect],
-      database: decodeURIComponent(u.pathname.replace(/^\//, '')) || (dialect === 'postgres' ? 'postgres' : ''),
-      user: decodeURIComponent(u.username) || (dialect === 'postgres' ? 'postgres' : 'root'),
-      ssl: !(sslmode === null || sslmode === 'disable' || sslmode === 'false'),
-      allowRun: false,
-    },
-    ...(password ? { password } : {}),
+    // `sslmode=no-verify` becomes TLS with certificate checks: a profile has no switch to skip them.
+    profile: { name, dialect, host: o.host, port: o.port, database: o.database, user: o.user, ssl: o.ssl !== false && o.ssl !== undefined },
+    ...(o.password ? { password: o.password } : {}),
   };
 }
 
@@ -170,7 +190,7 @@ export function envCandidates(env: ReadonlyMap<string, string>, folderName: stri
         profile: {
           name: `${folderName} (PG*)`, dialect: 'postgres', host: env.get('PGHOST') || '127.0.0.1', port,
           database: env.get('PGDATABASE') || env.get('PGUSER') || 'postgres', user: env.get('PGUSER') || 'postgres',
-          ssl: ['require', 'verify-ca', 'verify-full'].includes(env.get('PGSSLMODE') ?? ''), allowRun: false,
+          ssl: ['require', 'verify-ca', 'verify-full'].includes(env.get('PGSSLMODE') ?? ''),
         },
         ...(password ? { password } : {}),
       });
@@ -185,7 +205,7 @@ export function envCandidates(env: ReadonlyMap<string, string>, folderName: stri
         source: 'MYSQL_* variables',
         profile: {
           name: `${folderName} (MYSQL_*)`, dialect: 'mysql', host: env.get('MYSQL_HOST') || '127.0.0.1', port,
-          database: env.get('MYSQL_DATABASE') || '', user: env.get('MYSQL_USER') || 'root', ssl: false, allowRun: false,
+          database: env.get('MYSQL_DATABASE') || '', user: env.get('MYSQL_USER') || 'root', ssl: false,
         },
         ...(password ? { password } : {}),
       });

@@ -1,6 +1,8 @@
 /**
  * The bound connection for SQL lint: the connection last used in this workspace, or the only one configured,
- * when its engine matches the file. Gives the server version and table row counts; cached for a minute,
+ * when its engine matches the file. Lint connects on its own only when the workspace is trusted, the profile needs no
+ * confirmation (a workspace-defined one the user has not confirmed does), and its host is local or the profile
+ * turns `lintAutoConnect` on; otherwise the file is linted offline. Gives the server version and table row counts; cached for a minute,
  * and an unreachable server falls back to offline lint (logged once per minute, never a popup).
  */
 import type * as vscode from 'vscode';
@@ -53,7 +55,11 @@ export class ConnectionLintSource implements LintTargetSource {
     if (!profile) return Promise.resolve(undefined);
     const hit = this.cache.get(profile.name);
     if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
-    const value = this.load(profile);
+    const value = this.connections.mayAutoConnect(profile).then((ok) => {
+      if (ok) return this.load(profile);
+      this.log.info('lint', `SQL lint works offline: it does not connect to "${profile.name}" on its own (not a local host, or a workspace connection not confirmed yet, or Restricted Mode); set "lintAutoConnect": true on the profile to allow it`);
+      return undefined;
+    });
     this.cache.set(profile.name, { at: Date.now(), value });
     return value;
   }
@@ -65,6 +71,7 @@ export class ConnectionLintSource implements LintTargetSource {
   async verify(document: vscode.TextDocument, table: NameRef, sql: string, claim: Prediction): Promise<{ profile: string; agrees: boolean; differences: string[] } | undefined> {
     const profile = boundProfile(this.connections.list(), this.state.get<string>(LAST_CONNECTION), guessEngine(document.getText()));
     if (!profile) return undefined;
+    await this.connections.admitProbe(profile, true);
     const client = await this.connections.client(profile);
     const schema = table.schema ?? (profile.dialect === 'postgres' ? 'public' : profile.database);
     const probe = await client.probe({ schema, name: table.name }, sql);

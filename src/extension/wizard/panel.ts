@@ -7,7 +7,8 @@ import { savePlanBaseline, saveRunBaseline } from '../rollout/baselineFiles';
 import { verifyPlan } from '../../db/verify';
 import type { ColumnDraft, WizardContext } from '../../protocol';
 import type { Connections } from '../connections/manager';
-import { mayRun, type ConnectionProfile } from '../connections/profiles';
+import type { ConnectionProfile } from '../connections/profiles';
+import { redactSecrets } from '../../core/redact';
 import type { Log } from '../log';
 import { chooseMigrationTool, migrationTarget, writePlanFiles, type MigrationTarget } from '../migrationFiles';
 import { COMMANDS } from '../commandIds';
@@ -34,6 +35,8 @@ class LiveBackend implements WizardBackend {
   private target: MigrationTarget | null | undefined;
   private latestRevision = 0;
   private verifyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set once probing was refused or declined on this panel: plans stay unverified, and nobody is asked again. */
+  private probeRefused = false;
   private readonly verified = new Map<string, Plan>();
   onVerified: (revision: number, plan: Plan) => void = () => undefined;
   /** The table changed under the wizard (a run added the column): the panel re-reads and tells the webview. */
@@ -61,7 +64,10 @@ class LiveBackend implements WizardBackend {
     if (refresh || this.target === undefined) this.target = await migrationTarget(readSettings().migrationsTool);
     const target = await this.serverTarget();
     return {
-      connection: { name: this.profile.name, dialect: target.dialect, serverVersion: target.version, allowRun: mayRun(this.profile) },
+      connection: {
+        name: this.profile.name, dialect: target.dialect, serverVersion: target.version,
+        allowRun: (await this.services.connections.permissions(this.profile)).run, production: this.profile.production === true,
+      },
       table: { schema: this.table.schema, name: this.table.name, rows: this.facts.rows, bytes: this.facts.bytes },
       columns: (this.facts.columns ?? []).map((c) => c.name),
       tables: this.tables.map((t) => ({ schema: t.schema, name: t.name })),
@@ -87,7 +93,7 @@ class LiveBackend implements WizardBackend {
       return { findings, plan };
     } catch (err) {
       this.services.log.error(LOG, 'planning failed', err);
-      return { findings: [], plan: null, error: `Planning failed: ${err instanceof Error ? err.message : String(err)}` };
+      return { findings: [], plan: null, error: redactSecrets(`Planning failed: ${err instanceof Error ? err.message : String(err)}`) };
     }
   }
 
@@ -98,6 +104,14 @@ class LiveBackend implements WizardBackend {
       if (revision !== this.latestRevision) return;
       void (async () => {
         try {
+          if (this.probeRefused) return;
+          try {
+            await this.services.connections.admitProbe(this.profile, true);
+          } catch (err) {
+            this.probeRefused = true;
+            this.services.log.info('probe', `the plan is not verified on the server: ${err instanceof Error ? err.message : String(err)}`);
+            return;
+          }
           const client = await this.client();
           const { plan: checked, defects } = await verifyPlan(client, plan, (line) => this.services.log.warn('probe', line));
           this.verified.set(verifyKey(plan), checked);
@@ -148,7 +162,10 @@ class LiveBackend implements WizardBackend {
   }
 
   async runMigration(draft: ColumnDraft): Promise<{ started: boolean; message: string }> {
-    if (!mayRun(this.profile)) return { started: false, message: `Running is off for "${this.profile.name}": set "allowRun": true in its profile to allow it.` };
+    const permissions = await this.services.connections.permissions(this.profile);
+    if (!permissions.run) {
+      return { started: false, message: permissions.readOnly ? `"${this.profile.name}" is a production connection: read-only, never run.` : `Running is off for "${this.profile.name}": set "allowRun": true in its profile to allow it.` };
+    }
     const plan = await this.actionablePlan(draft);
     const ok = await vscode.window.showWarningMessage(
       `Run the ${plan.phases.length}-phase plan on ${this.profile.name} (${plan.table.schema}.${plan.table.name}) now?`,
@@ -163,7 +180,7 @@ class LiveBackend implements WizardBackend {
           token.onCancellationRequested(() => abort.abort());
           return runPlan(client, plan, {
             lockTimeoutMs: readSettings().lockTimeoutMs,
-            allowRemote: this.profile.allowRun,
+            allowRemote: permissions.run,
             signal: abort.signal,
             onProgress: (p) => {
               const text = `${p.phaseTitle}${p.rowsDone !== undefined ? ` · ${p.rowsDone} rows` : ''}${p.message ? ` · ${p.message}` : ''}`;
