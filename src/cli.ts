@@ -19,12 +19,12 @@ interface Subcommand {
 const SUBCOMMANDS: Record<string, Subcommand> = {
   plan: {
     summary: 'Plan adding a column: phases, SQL, and the lock impact of every step.',
-    usage: 'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json] [--lock-timeout-ms N] [--standbys]',
+    usage: 'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json] [--lock-timeout-ms N] [--standbys] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS]',
     run: (argv, io) => import('./cli/plan').then((m) => m.run(argv, io)),
   },
   explain: {
     summary: 'Report the lock each statement of a migration takes on a live database.',
-    usage: 'column-wizard explain --url URL --sql "<statements>" [--format text|json] [--calibrate]',
+    usage: 'column-wizard explain --url URL --sql "<statements>" [--format text|json] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS]',
     run: (argv, io) => import('./cli/explain').then((m) => m.run(argv, io)),
   },
   lint: {
@@ -39,7 +39,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   },
   run: {
     summary: 'Run a plan against a database: lock timeouts, retries, throttled batched backfill, resume.',
-    usage: 'column-wizard run --url URL (--plan plan.json | --table [schema.]name --column "<definition>" [--index] [--unique] [--standbys]) [--yes] [--format text|json] [--allow-remote] [--lock-timeout-ms N] [--statement-timeout-ms N] [--batch-ms N | --batch-size N] [--max-lag SECONDS [--lag-url REPLICA_URL]] [--replica-url URL …] [--abandon-previous]',
+    usage: 'column-wizard run --url URL (--plan plan.json | --table [schema.]name --column "<definition>" [--index] [--unique] [--standbys]) [--yes] [--format text|json] [--allow-remote] [--lock-timeout-ms N] [--statement-timeout-ms N] [--batch-ms N | --batch-size N] [--max-lag SECONDS [--lag-url REPLICA_URL]] [--replica-url URL …] [--abandon-previous] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS]',
     run: (argv, io) => import('./cli/run').then((m) => m.run(argv, io)),
   },
   baseline: {

@@ -6,7 +6,7 @@
  */
 import type {
   ColumnPosition, ColumnSpec, Dialect, Estimate, Finding, ForeignKeySpec, LockLevel, MysqlAlgorithm, Phase, PhaseKind, Plan,
-  Severity, Step, TableRef, Verification,
+  Severity, Step, StorageEstimate, TableRef, Verification,
 } from './core/types';
 import {
   REQUEST_METHODS, type ColumnDraft, type HostMessage, type PlanResult, type RequestMessage, type RequestMethod, type Requests,
@@ -133,7 +133,24 @@ function estimate(v: unknown, at: string): Estimate {
   const lockSeconds = num(o, 'lockSeconds', at);
   const totalSeconds = num(o, 'totalSeconds', at);
   if (lockSeconds < 0 || totalSeconds < 0) throw new Invalid(`${at}: estimates cannot be negative`);
-  return { lockSeconds, totalSeconds, basis: oneOf(o, 'basis', ['measured', 'default'] as const, at) };
+  const range = o.range === undefined ? undefined : (() => {
+    const r = o.range;
+    if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0) || r[0] > r[1]) throw new Invalid(`${at}.range: expected [low, high] seconds`);
+    return [r[0], r[1]] as const;
+  })();
+  const runs = o.runs === undefined ? undefined : num(o, 'runs', at);
+  return defined({
+    lockSeconds, totalSeconds, basis: oneOf(o, 'basis', ['measured', 'learned', 'default'] as const, at),
+    kind: optStr(o, 'kind', at), range, measuredAt: optStr(o, 'measuredAt', at), runs,
+  });
+}
+
+function storageEstimate(v: unknown, at: string): StorageEstimate {
+  const o = obj(v, at);
+  return defined({
+    tableBytes: num(o, 'tableBytes', at), indexBytes: num(o, 'indexBytes', at), growthBytes: num(o, 'growthBytes', at),
+    tempBytes: o.tempBytes === undefined ? undefined : num(o, 'tempBytes', at),
+  });
 }
 
 function verification(v: unknown, at: string): Verification {
@@ -159,6 +176,7 @@ function step(v: unknown, at: string): Step {
     blocks: { reads: bool(blocks, 'reads', `${at}.blocks`), writes: bool(blocks, 'writes', `${at}.blocks`) },
     rewrite: bool(o, 'rewrite', at),
     estimate: estimate(o.estimate, `${at}.estimate`),
+    storage: o.storage === undefined ? undefined : storageEstimate(o.storage, `${at}.storage`),
     verified: o.verified === undefined ? undefined : verification(o.verified, `${at}.verified`),
     why: str(o, 'why', at),
     lockTimeoutSql: optStr(o, 'lockTimeoutSql', at),

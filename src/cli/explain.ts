@@ -1,11 +1,11 @@
 /**
- * column-wizard explain --url URL --sql "<statements>" [--format text|json] [--calibrate]
+ * column-wizard explain --url URL --sql "<statements>" [--format text|json] [--no-calibrate | --recalibrate]
  * For each ALTER TABLE / CREATE INDEX on an existing table: the lock the rules predict (`impactOf`, through the
  * linter's statement analysis), verified by a probe on an empty copy of the table; where they disagree the probe
  * wins and the disagreement is reported as a rules defect. Nothing runs on the user's tables.
  */
 import type { Io } from '../cli';
-import { DEFAULT_CALIBRATION, estimateStep, formatSeconds, workKind } from '../core/impact';
+import { DEFAULT_CALIBRATION, describeBasis, estimateStep, formatEstimate, formatSeconds, workKind } from '../core/impact';
 import { lintSql, type AnalyzedStatement } from '../core/lint/analyze';
 import type { NameRef } from '../core/lint/model';
 import { loadParsers } from '../core/lint/parsers';
@@ -15,12 +15,13 @@ import type { Calibration, Estimate, Finding, LockLevel, MysqlAlgorithm, TableFa
 import type { DatabaseClient, ProbeResult } from '../db/client';
 import { compare } from '../db/verify';
 import { parse, requireString, textOrJson, type Options } from './args';
+import { CALIBRATION_OPTIONS, cliCalibration } from './calibration';
 
 const OPTIONS: Options = {
   url: { type: 'string' },
   sql: { type: 'string' },
   format: { type: 'string' },
-  calibrate: { type: 'boolean' },
+  ...CALIBRATION_OPTIONS,
 };
 
 export interface ExplainedStatement {
@@ -55,7 +56,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { connect } = await import('../db/client');
   const client = await connect(url);
   try {
-    const calibration = values.calibrate === true ? await client.calibrate() : DEFAULT_CALIBRATION;
+    const { calibration } = await cliCalibration(client, values, io);
     const result = await explain(client, sql, calibration);
     io.out(format === 'json' ? JSON.stringify(result, null, 2) : renderText(result));
     for (const d of result.rulesDefects) io.err(`column-wizard explain: ${d}`);
@@ -164,7 +165,7 @@ export function renderText(r: ExplainResult): string {
     const v = s.verified;
     if (v) lines.push(`   verified on the server: ${v.agrees ? 'agrees with the rules' : 'DISAGREES with the rules'} — ${v.detail}`);
     lines.push(`   rule: ${s.rule.why}${s.rule.fails ? ` (fails: ${s.rule.fails})` : ''}`);
-    lines.push(`   estimate: holds the lock ~${formatSeconds(s.estimate.lockSeconds)}, work ~${formatSeconds(s.estimate.totalSeconds)} (${s.estimate.basis} throughput)`);
+    lines.push(`   estimate: holds the lock ~${formatSeconds(s.estimate.lockSeconds)}, work ${formatEstimate(s.estimate)} (${describeBasis(s.estimate)})`);
   });
   for (const k of r.skipped) lines.push('', `skipped: ${oneLine(k.sql)} — ${k.reason}`);
   if (r.statements.length === 0 && r.skipped.length === 0) lines.push('', 'No statements.');

@@ -1,6 +1,6 @@
 /**
  * `plan --url`: the plan from live facts. Reads the server's flavor and version and the table's facts, checks the
- * column on the server, plans, optionally measures throughput (`--calibrate`), and verifies every DDL step with a
+ * column on the server, plans with this server's measured throughput (cached; src/cli/calibration.ts), and verifies every DDL step with a
  * probe on an empty copy of the table (the probe wins where it disagrees with the rules).
  */
 import type { Io } from '../cli';
@@ -10,6 +10,7 @@ import type { DatabaseClient } from '../db/client';
 import { verifyPlan } from '../db/verify';
 import { requireString, UsageError } from './args';
 import { planOptionsFromValues, tableAndColumnFromOptions } from './plan';
+import { cliCalibration } from './calibration';
 
 export async function planLive(values: Record<string, unknown>, io: Io): Promise<Plan> {
   for (const offline of ['dialect', 'server-version', 'rows', 'bytes']) {
@@ -30,8 +31,8 @@ export async function planLive(values: Record<string, unknown>, io: Io): Promise
     if (!table.schema) throw new UsageError('--table needs a database (db.table) when the URL names none');
     const facts = await client.tableFacts(table, { sampleMs: 1000 });
     const serverFindings = await client.validateColumn(spec, table);
-    const calibration = values.calibrate === true ? await client.calibrate() : undefined;
-    const planned = planColumn(spec, facts, target, { ...planOptions, ...(calibration ? { calibration } : {}) });
+    const { calibration } = await cliCalibration(client, values, io);
+    const planned = planColumn(spec, facts, target, { ...planOptions, calibration });
     const known = new Set(planned.warnings.map((w) => w.code));
     const withFindings: Plan = { ...planned, warnings: [...planned.warnings, ...serverFindings.filter((f) => !known.has(f.code))] };
     if (serverFindings.some((f) => f.severity === 'error')) return withFindings;

@@ -5,11 +5,13 @@
  */
 import type { Io } from '../cli';
 import { ColumnSyntaxError, parseColumnDefinition } from '../core/columnSpec';
-import { formatSeconds } from '../core/impact';
+import { describeBasis, formatEstimate, formatSeconds } from '../core/impact';
+import { formatBytes } from '../core/storage';
 import { planColumn, type PlanOptions } from '../core/plan';
 import { isNoopSql } from '../core/sql';
 import { DIALECTS, type ColumnSpec, type Dialect, type Plan, type TableFacts, type TableRef, type Target } from '../core/types';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
+import { CALIBRATION_OPTIONS } from './calibration';
 
 /** The options `tableAndColumnFromOptions` reads; part of the plan, write and run options. */
 export const TABLE_COLUMN_OPTIONS: Options = {
@@ -29,7 +31,7 @@ export const PLAN_OPTIONS: Options = {
   format: { type: 'string' },
   'lock-timeout-ms': { type: 'string' },
   standbys: { type: 'boolean' },
-  calibrate: { type: 'boolean' },
+  ...CALIBRATION_OPTIONS,
 };
 
 /** `[schema.]name`; a quoted part ("My Table") may contain dots. The default schema depends on the dialect. */
@@ -126,7 +128,8 @@ export function renderPlanText(plan: Plan): string {
       for (const sql of s.session?.after ?? []) lines.push(`  ${sql};`);
       const blocks = s.blocks.reads ? 'reads and writes' : s.blocks.writes ? 'writes' : 'nothing';
       lines.push(`  -- step ${n}: lock ${s.lock}${s.algorithm ? ` (ALGORITHM=${s.algorithm})` : ''}; blocks ${blocks}; rewrite ${yesNo(s.rewrite)}; ` +
-        `blocking ~${formatSeconds(s.estimate.lockSeconds)}, total ~${formatSeconds(s.estimate.totalSeconds)} (${s.estimate.basis})`);
+        `blocking ~${formatSeconds(s.estimate.lockSeconds)}, total ${formatEstimate(s.estimate)} (${describeBasis(s.estimate)})`);
+      if (s.storage) lines.push(`  -- size after: table ${formatBytes(s.storage.tableBytes)}, indexes ${formatBytes(s.storage.indexBytes)} (${s.storage.growthBytes >= 0 ? '+' : '−'}${formatBytes(Math.abs(s.storage.growthBytes))})${s.storage.tempBytes ? `; needs about ${formatBytes(s.storage.tempBytes)} free while it runs` : ''}`);
       lines.push(`  -- why: ${s.why}`);
       if (s.unavoidable) lines.push(`  -- UNAVOIDABLE: ${s.unavoidable}`);
       if (s.verified) lines.push(`  -- verified on the server: ${s.verified.agrees ? 'agrees' : 'DISAGREES with the rules; the server wins'} (${s.verified.detail})`);

@@ -13,6 +13,9 @@ import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { planWithFacts, renderPlanText, TABLE_COLUMN_OPTIONS, tableAndColumnFromOptions } from './plan';
 import { saveRunBaseline } from './rollout';
+import { CALIBRATION_OPTIONS, cliCalibration, learnFromCliRun } from './calibration';
+import { estimatesVsActual, formatEstimatesVsActual } from '../core/estimateReport';
+import type { ResolvedCalibration } from '../db/calibrationCache';
 
 export const RUN_OPTIONS: Options = {
   url: { type: 'string' },
@@ -32,6 +35,7 @@ export const RUN_OPTIONS: Options = {
   'abandon-previous': { type: 'boolean' },
   'baseline-dir': { type: 'string' },
   'no-baseline': { type: 'boolean' },
+  ...CALIBRATION_OPTIONS,
 };
 
 /** A plan file must at least look like a Plan; the runner checks the dialect against the server. */
@@ -55,7 +59,7 @@ export function parsePlanJson(text: string, source: string): Plan {
   return { warnings: [], rollout: [], ...p } as Plan;
 }
 
-async function planLive(client: DatabaseClient, values: Record<string, unknown>, io: Io): Promise<Plan> {
+async function planLive(client: DatabaseClient, values: Record<string, unknown>, io: Io, calibration: ResolvedCalibration): Promise<Plan> {
   const info = await client.serverInfo();
   const { table, spec } = tableAndColumnFromOptions(values, info.dialect);
   const resolved = table.schema ? table : { ...table, schema: String((await client.query<{ s: string }>(info.dialect === 'postgres' ? 'SELECT current_schema() AS s' : 'SELECT DATABASE() AS s'))[0]?.s ?? '') };
@@ -71,7 +75,7 @@ async function planLive(client: DatabaseClient, values: Record<string, unknown>,
   }
   const facts = await client.tableFacts(resolved);
   const lockTimeoutMs = numberOption(values, 'lock-timeout-ms');
-  return planWithFacts(spec, facts, { dialect: info.dialect, version: info.version }, { ...(lockTimeoutMs ? { lockTimeoutMs } : {}), standbys: values.standbys === true });
+  return planWithFacts(spec, facts, { dialect: info.dialect, version: info.version }, { ...(lockTimeoutMs ? { lockTimeoutMs } : {}), standbys: values.standbys === true, calibration: calibration.calibration });
 }
 
 async function confirm(io: Io, question: string): Promise<boolean> {
@@ -133,7 +137,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     process.removeListener('SIGINT', onSigint);
   };
   try {
-    const plan = filePlan ?? (await planLive(client, values, io));
+    // This server's calibration: plans a live table with it, and learns from the run's timings afterwards.
+    const calibration = await cliCalibration(client, values, io);
+    const plan = filePlan ?? (await planLive(client, values, io, calibration));
     const errors = plan.warnings.filter((w) => w.severity === 'error');
     if (errors.length) {
       io.err(`column-wizard run: the plan has errors; nothing was run:\n${errors.map((e) => `  ${e.code}: ${e.message}`).join('\n')}`);
@@ -193,13 +199,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
       else io.out(`Cancelled run ${outcome.runId} at phase ${outcome.phaseIndex + 1} step ${outcome.stepIndex + 1} (${outcome.rowsDone} rows backfilled). Run the same command again to resume.`);
       return 130;
     }
+    await learnFromCliRun(calibration, plan, outcome.report.steps).catch((err: Error) => io.err(`column-wizard run: could not save the run's timings to the calibration cache: ${err.message}`));
     // The rollout baseline `column-wizard verify` compares with later; a failure to save it does not undo the run.
     const baseline = values['no-baseline'] === true ? null
       : await saveRunBaseline(client, plan, outcome.report, (values['baseline-dir'] as string | undefined) ?? '.').catch((err: Error) => {
         io.err(`column-wizard run: the run completed, but the rollout baseline was not saved: ${err.message}`);
         return null;
       });
-    io.out(format === 'json' ? JSON.stringify({ status: 'completed', runId: outcome.runId, report: outcome.report, ...(confirmations ? { replicas: confirmations } : {}), baseline }, null, 2) : formatReport(outcome.report));
+    io.out(format === 'json'
+      ? JSON.stringify({ status: 'completed', runId: outcome.runId, report: outcome.report, estimates: estimatesVsActual(plan, outcome.report.steps), ...(confirmations ? { replicas: confirmations } : {}), baseline }, null, 2)
+      : [formatReport(outcome.report), ...formatEstimatesVsActual(plan, outcome.report.steps, outcome.report.after.totalBytes)].join('\n'));
     if (baseline && format === 'text') io.out(`Rollout baseline: ${baseline} (check the rollout later with column-wizard verify --table ${outcome.report.table.schema}.${outcome.report.table.name} --column ${plan.column.name})`);
     const missing = (confirmations ?? []).filter((c) => !c.confirmed);
     if (format === 'text' && confirmations) {

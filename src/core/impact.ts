@@ -1,17 +1,36 @@
 /**
- * Estimates: seconds of blocking and of work per step, from the table's size and a throughput calibration. Pure.
- * The defaults are deliberately modest figures for a small cloud server; the database layer measures real ones.
+ * Estimates: seconds of blocking and of work per step, from the table's size and the throughput of that kind of work
+ * on the server (a calibration measured there, learned from runs, or rough offline defaults). Pure.
+ *
+ * One model per kind of work, each from the table's size when the step runs (rows, heap bytes, row width, the new
+ * column's width, the indexes the work must maintain) and a measured rate of that work:
+ *   backfill          the runner's batched UPDATEs: rows ÷ backfill rate, scaled for row width and index count
+ *   index             heap scan + key sort/build (fixed-width or collated text keys)
+ *   concurrent-index  PostgreSQL CREATE INDEX CONCURRENTLY: a build plus a validation scan of the heap
+ *   validate          PostgreSQL VALIDATE CONSTRAINT (CHECK / NOT NULL): a heap scan evaluating the expression
+ *   validate-fk       VALIDATE of a FOREIGN KEY: the scan plus a lookup in the referenced table per row
+ *   rewrite           PostgreSQL table rewrite, MySQL/MariaDB ALGORITHM=INPLACE rebuild (MODIFY … NOT NULL)
+ *   copy              MySQL/MariaDB ALGORITHM=COPY (a CHECK, a non-InnoDB engine): row-by-row copy
+ *   scan              any other full scan
  */
 import type { Impact } from './rules';
 import type { Calibration, Estimate, TableFacts } from './types';
 
-/** Throughputs assumed when nothing was measured (basis `default`). */
+/**
+ * Throughputs assumed when nothing was measured (basis `default`, shown as "rough"): what bench/estimates measured on a
+ * small modern server (2 vCPU, SSD, PostgreSQL 15 / MariaDB 10.11 with default settings), rounded down.
+ */
 export const DEFAULT_CALIBRATION: Calibration = Object.freeze({
   basis: 'default',
-  scanBytesPerSecond: 200 * 1024 * 1024,
-  rewriteBytesPerSecond: 50 * 1024 * 1024,
+  scanBytesPerSecond: 600 * 1024 * 1024,
+  validateBytesPerSecond: 300 * 1024 * 1024,
+  rewriteBytesPerSecond: 60 * 1024 * 1024,
+  copyBytesPerSecond: 25 * 1024 * 1024,
   indexBuildBytesPerSecond: 40 * 1024 * 1024,
-  backfillRowsPerSecond: 5000,
+  indexRowsPerSecond: 1_500_000,
+  textIndexRowsPerSecond: 500_000,
+  backfillRowsPerSecond: 150_000,
+  sample: { rowBytes: 90, indexes: 2 },
 });
 
 /** Time a catalog-only change holds its lock once granted (no I/O proportional to the table). */
@@ -20,15 +39,45 @@ export const METADATA_SECONDS = 0.01;
 /** Bytes of index key per row when the column's width is unknown. */
 const DEFAULT_KEY_BYTES = 16;
 
-export type WorkKind = 'metadata' | 'scan' | 'rewrite' | 'index' | 'concurrent-index' | 'backfill';
+export type WorkKind = 'metadata' | 'scan' | 'validate' | 'validate-fk' | 'rewrite' | 'copy' | 'index' | 'concurrent-index' | 'backfill';
+export const WORK_KINDS: readonly WorkKind[] = ['metadata', 'scan', 'validate', 'validate-fk', 'rewrite', 'copy', 'index', 'concurrent-index', 'backfill'];
 
-/** What kind of work a step does, derived from its impact and whether it builds an index. */
-export function workKind(impact: Impact, opts: { index?: boolean; concurrent?: boolean; backfill?: boolean } = {}): WorkKind {
+export interface WorkOptions {
+  index?: boolean;
+  concurrent?: boolean;
+  backfill?: boolean;
+  /** A VALIDATE CONSTRAINT (PostgreSQL) of this kind of constraint. */
+  validate?: 'check' | 'not-null' | 'foreign';
+}
+
+/** What kind of work a step does, derived from its impact and what the step is. */
+export function workKind(impact: Impact, opts: WorkOptions = {}): WorkKind {
   if (opts.backfill) return 'backfill';
-  if (opts.index) return opts.concurrent ? 'concurrent-index' : 'index';
+  if (opts.index) {
+    if (impact.algorithm === 'COPY') return 'copy';
+    return opts.concurrent ? 'concurrent-index' : 'index';
+  }
+  if (opts.validate) return opts.validate === 'foreign' ? 'validate-fk' : 'validate';
+  if (impact.algorithm === 'COPY' && (impact.rewrite || impact.scan)) return 'copy';
   if (impact.rewrite) return 'rewrite';
   if (impact.scan) return 'scan';
   return 'metadata';
+}
+
+/** What the estimator knows about the table when the step runs, beyond its catalog size. */
+export interface WorkContext {
+  /** Heap bytes when the step runs (after earlier steps, e.g. a PostgreSQL backfill's new row versions). Default: facts.bytes. */
+  readonly heapBytes?: number;
+  /** Index bytes when the step runs. Default: facts.indexBytes. */
+  readonly indexBytes?: number;
+  /** Indexes the step must maintain (a backfill updates each one per row). Default: facts.indexes, else 1. */
+  readonly indexes?: number;
+  /** Bytes the new column adds to each row. */
+  readonly newColumnBytes?: number;
+  /** The index key is collated text (slower to sort than fixed-width keys). */
+  readonly textKey?: boolean;
+  /** The indexed column is still NULL in every row (the index is built before the backfill). */
+  readonly emptyKey?: boolean;
 }
 
 function round(n: number): number {
@@ -36,39 +85,84 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
+/** The relative uncertainty of each kind of work under each basis: the range is [estimate ÷ f, estimate × f]. */
+function spread(kind: WorkKind, basis: Calibration['basis'], learnedRuns: number): number {
+  if (kind === 'metadata') return 1;
+  if (basis === 'default') return 3;
+  const base = kind === 'concurrent-index' ? 1.6 : kind === 'validate-fk' ? 1.5 : 1.4;
+  return learnedRuns >= 2 ? Math.min(base, 1.25) : base;
+}
+
+/** The seconds of work of one kind, on a table of this size, at these rates (no learned correction). */
+export function modelSeconds(kind: WorkKind, facts: Pick<TableFacts, 'rows' | 'bytes' | 'indexBytes' | 'indexes'>, cal: Calibration, keyBytes = DEFAULT_KEY_BYTES, ctx: WorkContext = {}): number {
+  const rows = Math.max(0, facts.rows);
+  const heap = Math.max(0, ctx.heapBytes ?? facts.bytes);
+  const indexBytes = Math.max(0, ctx.indexBytes ?? facts.indexBytes ?? 0);
+  const d = DEFAULT_CALIBRATION;
+  const scanRate = cal.scanBytesPerSecond;
+  const validateRate = cal.validateBytesPerSecond ?? cal.scanBytesPerSecond / 2;
+  // Sorting is n log n: the rates were measured on the sample's rows, so larger tables sort a little slower per row.
+  const sampleRows = cal.sample?.rows ?? 100_000;
+  const sortScale = rows > 2 ? Math.max(1, Math.log2(rows) / Math.log2(sampleRows)) : 1;
+  const keyRate = ctx.emptyKey
+    // Every key NULL (an index built before the backfill): nothing to compare, only entries to write.
+    ? (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!) * 3
+    : ctx.textKey
+      // Wider text keys cost more to compare and write; the text rate was measured on 32-character keys.
+      ? ((cal.textIndexRowsPerSecond ?? d.textIndexRowsPerSecond!) * Math.min(2, Math.max(0.4, Math.sqrt(33 / Math.max(1, keyBytes))))) / sortScale
+      : (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!) / sortScale;
+  switch (kind) {
+    case 'metadata':
+      return METADATA_SECONDS;
+    case 'scan':
+      return METADATA_SECONDS + heap / scanRate;
+    case 'validate':
+      return METADATA_SECONDS + heap / validateRate;
+    case 'validate-fk':
+      // A hash anti-join: the table's scan with the check, and the probe per row (about one fixed-key index row's cost).
+      return METADATA_SECONDS + heap / validateRate + rows / (keyRate * 8);
+    case 'rewrite':
+      return METADATA_SECONDS + (heap + indexBytes) / cal.rewriteBytesPerSecond;
+    case 'copy':
+      return METADATA_SECONDS + (heap + indexBytes) / (cal.copyBytesPerSecond ?? cal.rewriteBytesPerSecond / 2.5);
+    case 'index':
+      return METADATA_SECONDS + heap / scanRate + rows / keyRate;
+    case 'concurrent-index':
+      // The build's scan and sort, then a second pass over the heap that inserts the rows the build missed: about 1.4×
+      // a plain build on an idle server (bench/estimates), plus a wait for older transactions that no estimate can know.
+      return METADATA_SECONDS + 1.4 * (heap / scanRate + rows / keyRate);
+    case 'backfill': {
+      const sample = cal.sample ?? d.sample!;
+      const width = rows > 0 ? heap / rows + (ctx.newColumnBytes ?? 8) : sample.rowBytes;
+      const indexes = ctx.indexes ?? Math.max(1, facts.indexes?.length ?? 1);
+      // Per-row cost split: a fixed part (statement, tuple header, WAL record), a part per byte of row, a part per index entry.
+      const scale = 0.45 + 0.3 * (width / sample.rowBytes) + 0.25 * (indexes / Math.max(1, sample.indexes));
+      return (rows * scale) / cal.backfillRowsPerSecond;
+    }
+  }
+}
+
 /**
  * The estimate of one step. `totalSeconds` is the work; `lockSeconds` is how long the step blocks other sessions' reads or
  * writes (what `blocks` says), so a step that blocks nothing has the brief catalog moment only.
  */
-export function estimateStep(impact: Impact, kind: WorkKind, facts: Pick<TableFacts, 'rows' | 'bytes' | 'indexBytes'>, calibration: Calibration, keyBytes = DEFAULT_KEY_BYTES): Estimate {
-  const bytes = Math.max(0, facts.bytes);
-  const rows = Math.max(0, facts.rows);
-  const indexBytes = Math.max(0, facts.indexBytes ?? 0);
-  let total: number;
-  switch (kind) {
-    case 'metadata':
-      total = METADATA_SECONDS;
-      break;
-    case 'scan':
-      total = METADATA_SECONDS + bytes / calibration.scanBytesPerSecond;
-      break;
-    case 'rewrite':
-      total = METADATA_SECONDS + (bytes + indexBytes) / calibration.rewriteBytesPerSecond;
-      break;
-    case 'index':
-      total = METADATA_SECONDS + bytes / calibration.scanBytesPerSecond + (rows * keyBytes) / calibration.indexBuildBytesPerSecond;
-      break;
-    case 'concurrent-index':
-      // Two table scans plus the sort/build, and a wait for older transactions that the estimate cannot know.
-      total = METADATA_SECONDS + (2 * bytes) / calibration.scanBytesPerSecond + (rows * keyBytes) / calibration.indexBuildBytesPerSecond;
-      break;
-    case 'backfill':
-      total = rows / calibration.backfillRowsPerSecond;
-      break;
-  }
+export function estimateStep(impact: Impact, kind: WorkKind, facts: Pick<TableFacts, 'rows' | 'bytes' | 'indexBytes' | 'indexes'>, calibration: Calibration, keyBytes = DEFAULT_KEY_BYTES, ctx: WorkContext = {}): Estimate {
+  const learned = calibration.learned?.[kind];
+  const factor = learned && learned.runs > 0 ? learned.factor : 1;
+  const total = kind === 'metadata' ? METADATA_SECONDS : modelSeconds(kind, facts, calibration, keyBytes, ctx) * factor;
   const blocking = impact.blocks.reads || impact.blocks.writes;
   const lock = blocking ? (kind === 'metadata' ? METADATA_SECONDS : total) : METADATA_SECONDS;
-  return { lockSeconds: kind === 'backfill' ? 0.001 : round(lock), totalSeconds: round(total), basis: calibration.basis };
+  const basis: Estimate['basis'] = learned && learned.runs > 0 && kind !== 'metadata' ? 'learned' : calibration.basis;
+  const f = spread(kind, calibration.basis, learned?.runs ?? 0);
+  return {
+    lockSeconds: kind === 'backfill' ? 0.001 : round(lock),
+    totalSeconds: round(total),
+    basis,
+    kind,
+    ...(f > 1 && total >= 0.05 ? { range: [round(total / f), round(total * f)] as const } : {}),
+    ...(calibration.measuredAt ? { measuredAt: calibration.measuredAt } : {}),
+    ...(basis === 'learned' ? { runs: learned!.runs } : {}),
+  };
 }
 
 /** Approximate key width in bytes of a column type, for index-build estimates. */
@@ -83,10 +177,48 @@ export function keyBytesOf(typeName: string, params: readonly number[]): number 
   return DEFAULT_KEY_BYTES * 2;
 }
 
+/** Keys compared by collation (text) rather than bytes: slower to sort. */
+export function isTextKey(typeName: string): boolean {
+  return /char|text|enum|set/i.test(typeName) && !/binary/i.test(typeName);
+}
+
+/** Bytes a value of this type adds to a row (roughly), for backfill and storage estimates. */
+export function valueBytesOf(typeName: string, params: readonly number[]): number {
+  const n = typeName.toLowerCase();
+  if (/text|blob|json/.test(n)) return 64;
+  if (/char/.test(n)) return Math.min(params[0] ?? 32, 256) + 1;
+  return keyBytesOf(typeName, params);
+}
+
 /** "0.01 s", "4.2 s", "3 min 20 s", "1 h 5 min". */
 export function formatSeconds(s: number): string {
   if (s < 10) return `${Math.round(s * 100) / 100} s`;
   if (s < 60) return `${Math.round(s)} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
   return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}
+
+/** "just now", "3 min ago", "2 h ago", "4 days ago". */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, ms / 1000);
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400 * 2) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} days ago`;
+}
+
+/** Where an estimate comes from, in words: "measured on this server 3 min ago", "learned from 2 runs", "rough: no server". */
+export function describeBasis(e: Pick<Estimate, 'basis' | 'measuredAt' | 'runs'>, now: number = Date.now()): string {
+  if (e.basis === 'learned') return `learned from ${e.runs ?? 1} run${e.runs === 1 ? '' : 's'} on this server`;
+  if (e.basis === 'measured') {
+    const at = e.measuredAt ? Date.parse(e.measuredAt) : NaN;
+    return Number.isFinite(at) ? `measured on this server ${formatAge(now - at)}` : 'measured on this server';
+  }
+  return 'rough: no measurement of this server';
+}
+
+/** "≈ 4.2 s (3–6 s)" — the estimate with its range when there is one. */
+export function formatEstimate(e: Pick<Estimate, 'totalSeconds' | 'range'>): string {
+  const r = e.range;
+  return `≈ ${formatSeconds(e.totalSeconds)}${r ? ` (${formatSeconds(r[0])}–${formatSeconds(r[1])})` : ''}`;
 }

@@ -10,7 +10,8 @@
  */
 import { capabilities, lockTimeoutSql, type Capabilities } from './dialects/index';
 import { checkedExpression, renderColumnDefinition, renderDefault, validateColumn } from './columnSpec';
-import { DEFAULT_CALIBRATION, estimateStep, formatSeconds, keyBytesOf, workKind, type WorkKind } from './impact';
+import { DEFAULT_CALIBRATION, estimateStep, formatSeconds, isTextKey, keyBytesOf, valueBytesOf, workKind, type WorkKind, type WorkOptions } from './impact';
+import { storageFindings } from './storage';
 import { defaultVolatility, impactOf, instantAddProblem, onlineAddProblem, type DdlOperation, type Impact } from './rules';
 import { noopSql, qualifiedTable, quoteIdent, quoteLiteral, SqlTextError, utf8Length } from './sql';
 import type { BackfillSpec, Calibration, ColumnSpec, Finding, Phase, PhaseKind, Plan, Step, TableFacts, Target } from './types';
@@ -47,7 +48,7 @@ interface StepOptions {
   readonly down: string;
   /** What the step does, in words; the rule's explanation is appended. */
   readonly what: string;
-  readonly work?: { index?: boolean; concurrent?: boolean; backfill?: boolean };
+  readonly work?: WorkOptions;
   readonly unavoidable?: string;
   readonly fallbackSql?: string;
   readonly session?: Step['session'];
@@ -67,7 +68,17 @@ class Builder {
   private readonly timeoutSql: string;
   private readonly timeoutLabel: string;
 
+  /** The table as each step finds it: heap and index bytes, and the indexes a write must maintain (earlier steps change them). */
+  private heap: number;
+  private indexBytes: number;
+  private indexCount: number;
+  /** The new column is NULL in every row so far (added without a value, not yet backfilled). */
+  columnEmpty = false;
+
   constructor(readonly spec: ColumnSpec, readonly facts: TableFacts, readonly target: Target, readonly cal: Calibration, lockTimeoutMs: number, readonly batchSize: number) {
+    this.heap = Math.max(0, facts.bytes);
+    this.indexBytes = Math.max(0, facts.indexBytes ?? 0);
+    this.indexCount = facts.indexes?.length ?? 1;
     this.caps = capabilities(target);
     this.pg = target.dialect === 'postgres';
     this.table = qualifiedTable(target.dialect, facts.table);
@@ -112,7 +123,11 @@ class Builder {
     const impact = o.impact ?? impactOf(op, this.target, this.facts);
     const kind: WorkKind = workKind(impact, o.work ?? {});
     const keyBytes = keyBytesOf(this.spec.type.name, this.spec.type.params);
-    const estimate = estimateStep(impact, kind, this.facts, this.cal, keyBytes);
+    const newColumnBytes = valueBytesOf(this.spec.type.name, this.spec.type.params);
+    const estimate = estimateStep(impact, kind, this.facts, this.cal, keyBytes, {
+      heapBytes: this.heap, indexBytes: this.indexBytes, indexes: this.indexCount, newColumnBytes, textKey: isTextKey(this.spec.type.name), emptyKey: this.columnEmpty,
+    });
+    const storage = this.grow(kind, keyBytes, newColumnBytes);
     const step: Step = {
       sql,
       down: o.down,
@@ -121,6 +136,7 @@ class Builder {
       blocks: { reads: impact.blocks.reads, writes: impact.blocks.writes },
       rewrite: impact.rewrite,
       estimate,
+      ...(storage ? { storage } : {}),
       why: `${o.what}: ${impact.why}${impact.referencedLock ? ` (also ${impact.referencedLock} on the referenced table)` : ''}.${queued(this.facts, impact, estimate.lockSeconds)}${o.ddl === false ? '' : this.queueNote(impact)}`,
       ...(o.ddl === false ? {} : { lockTimeoutSql: this.timeoutSql }),
       ...(o.backfill ? { backfill: o.backfill } : {}),
@@ -131,6 +147,49 @@ class Builder {
     const list = this.phases.get(phase) ?? [];
     list.push(step);
     this.phases.set(phase, list);
+  }
+
+  /**
+   * How the step changes the table's size, for the steps after it and for the storage prediction. PostgreSQL's UPDATE
+   * writes a new version of every row (the old ones stay until VACUUM), and each index gets a new entry per row;
+   * MySQL/MariaDB update in place (pages split as rows widen); rebuilds and copies compact the table but need free
+   * space for a whole copy while they run.
+   */
+  private grow(kind: WorkKind, keyBytes: number, newColumnBytes: number): Step['storage'] | undefined {
+    const rows = Math.max(0, this.facts.rows);
+    const before = { heap: this.heap, index: this.indexBytes };
+    const live = () => Math.max(0, this.facts.bytes) + rows * newColumnBytes;
+    let tempBytes = 0;
+    switch (kind) {
+      case 'backfill':
+        if (this.pg) {
+          this.heap += this.facts.bytes + rows * newColumnBytes;
+          this.indexBytes += Math.max(0, this.facts.indexBytes ?? 0) * 0.8;
+        } else {
+          this.heap += rows * newColumnBytes * 1.5;
+        }
+        break;
+      case 'index':
+      case 'concurrent-index':
+        this.indexBytes += (rows * (keyBytes + (this.pg ? 12 : 14))) / 0.9;
+        this.indexCount++;
+        tempBytes = rows * (keyBytes + 16);
+        break;
+      case 'rewrite':
+      case 'copy':
+        tempBytes = live() + this.indexBytes;
+        this.heap = live();
+        break;
+      default:
+        return undefined;
+    }
+    if (rows === 0) return undefined;
+    return {
+      tableBytes: Math.round(this.heap),
+      indexBytes: Math.round(this.indexBytes),
+      growthBytes: Math.round(this.heap + this.indexBytes - before.heap - before.index),
+      ...(tempBytes > 0 ? { tempBytes: Math.round(tempBytes) } : {}),
+    };
   }
 
   /** While a DDL statement waits for its lock, queries that conflict with it queue behind it: bounded by the lock timeout. */
@@ -164,6 +223,7 @@ class Builder {
       ddl: false,
       backfill: { table: this.facts.table, column: this.spec.name, valueSql, batchSize: n, ...(key.length ? { key } : {}) },
     });
+    this.columnEmpty = false;
   }
 
   build(): Plan {
@@ -254,6 +314,7 @@ function planPostgres(b: Builder): void {
       down: dropColumn,
       what: fast ? 'Add the column' : 'Add the column without its default, so existing rows are not rewritten',
     });
+    b.columnEmpty = !hasValue || !fast;
     if (!fast) {
       const value = valueOf(b);
       b.add('expand', { op: 'set-default', column: spec.name, volatile: volatility !== 'immutable' }, `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}`, {
@@ -309,6 +370,7 @@ function planPostgres(b: Builder): void {
     b.add('constrain', { op: 'validate-constraint', kind: 'check' }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
       down: noopSql('validation only'),
       what: 'Check existing rows in a separate transaction',
+      work: { validate: 'check' },
     });
   }
   if (spec.references) {
@@ -322,6 +384,7 @@ function planPostgres(b: Builder): void {
     b.add('constrain', { op: 'validate-constraint', kind: 'foreign' }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
       down: noopSql('validation only'),
       what: 'Check existing rows in a separate transaction',
+      work: { validate: 'foreign' },
     });
     if (facts.partitioned) b.warn('fk-partitioned-not-valid', 'error', 'Foreign keys on partitioned tables cannot be NOT VALID in PostgreSQL: add the constraint on each partition NOT VALID and validate them, then on the parent.');
   }
@@ -369,6 +432,7 @@ function notNullPath(b: Builder, hasValue: boolean): void {
     b.add('constrain', { op: 'validate-constraint', kind: 'not-null' }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
       down: noopSql('validation only'),
       what: `Check existing rows in a separate transaction${need}`,
+      work: { validate: 'not-null' },
     });
     return;
   }
@@ -380,6 +444,7 @@ function notNullPath(b: Builder, hasValue: boolean): void {
   b.add('constrain', { op: 'validate-constraint', kind: 'check' }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
     down: noopSql('validation only'),
     what: `Check existing rows in a separate transaction${need}`,
+    work: { validate: 'not-null' },
   });
   if (!caps.setNotNullUsesCheck) {
     b.warn('not-null-kept-as-check', 'warning', `PostgreSQL ${b.target.version} (before 12) cannot use the CHECK to skip SET NOT NULL's scan, so the plan keeps the validated CHECK (${spec.name} IS NOT NULL) instead of a NOT NULL attribute. It enforces the same rule.`);
@@ -468,6 +533,7 @@ function planMysql(b: Builder): void {
     });
   }
 
+  b.columnEmpty = !hasValue || separateDefault;
   // Non-InnoDB engines ignore foreign keys (validation reports it): no steps for one.
   if (spec.references && !nonInnodb(b)) foreignKeyMysql(b);
 
@@ -593,6 +659,7 @@ function planWarnings(b: Builder, plan: Plan, options: PlanOptions): void {
   if (!(b.facts.rows >= 0)) {
     b.warn('rows-unknown', 'warning', 'The table has no row estimate (never analyzed?): the plan assumes it has rows, and the estimates are only as good as the byte size. Run ANALYZE for better figures.');
   }
+  b.warnings.push(...storageFindings(plan, Math.max(0, b.facts.bytes) + Math.max(0, b.facts.indexBytes ?? 0)));
   const binlog = b.facts.replication?.binlogFormat?.toUpperCase();
   const volatileBackfill = steps.some((s) => s.backfill && defaultVolatility(s.backfill.valueSql, b.target.dialect) !== 'immutable');
   if (!b.pg && binlog === 'STATEMENT' && volatileBackfill) {

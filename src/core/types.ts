@@ -170,11 +170,28 @@ export interface TableFacts {
 
 /** Server throughput figures the estimates are computed from. */
 export interface Calibration {
+  /** `measured` on the server, or the rough offline `default`s. (`learned` per kind of work: see `learned`.) */
   readonly basis: 'measured' | 'default';
   readonly scanBytesPerSecond: number;
+  /** Heap bytes per second a VALIDATE CONSTRAINT (CHECK / NOT NULL) scans. */
+  readonly validateBytesPerSecond?: number;
+  /** Table + index bytes per second of a rewrite (PostgreSQL) / INPLACE rebuild (MySQL/MariaDB). */
   readonly rewriteBytesPerSecond: number;
+  /** Table + index bytes per second of an ALGORITHM=COPY table copy (MySQL/MariaDB). */
+  readonly copyBytesPerSecond?: number;
+  /** Kept for older cached calibrations and plan files; the index model uses the row rates below. */
   readonly indexBuildBytesPerSecond: number;
+  /** Rows per second an index build sorts and writes, beyond the heap scan: fixed-width keys, collated text keys. */
+  readonly indexRowsPerSecond?: number;
+  readonly textIndexRowsPerSecond?: number;
+  /** Rows per second of the runner's batched backfill on the sample. */
   readonly backfillRowsPerSecond: number;
+  /** The sample the rates were measured on: average heap bytes per row and the indexes a backfill maintained. */
+  readonly sample?: { readonly rowBytes: number; readonly indexes: number; readonly rows?: number };
+  /** When the rates were measured (ISO 8601). */
+  readonly measuredAt?: string;
+  /** Corrections learned from runs on this server, per kind of work: actual ÷ model, weighted over `runs` runs. */
+  readonly learned?: { readonly [kind: string]: { readonly factor: number; readonly runs: number } };
 }
 
 export type PhaseKind = 'expand' | 'backfill' | 'constrain' | 'index' | 'cutover' | 'contract';
@@ -197,7 +214,16 @@ export type MysqlAlgorithm = 'INSTANT' | 'NOCOPY' | 'INPLACE' | 'COPY';
 export interface Estimate {
   readonly lockSeconds: number;
   readonly totalSeconds: number;
-  readonly basis: 'measured' | 'default';
+  /** `measured` on this server, `learned` from runs on it, or `default` (rough offline rates). */
+  readonly basis: 'measured' | 'learned' | 'default';
+  /** The kind of work the model estimated (`backfill`, `index`, `validate`, …). */
+  readonly kind?: string;
+  /** Where the model is uncertain: [low, high] seconds of `totalSeconds`. */
+  readonly range?: readonly [number, number];
+  /** When the calibration was measured (ISO 8601). */
+  readonly measuredAt?: string;
+  /** Runs the `learned` correction comes from. */
+  readonly runs?: number;
 }
 
 /** What a probe on the real server saw for a step. */
@@ -218,6 +244,8 @@ export interface Step {
   readonly blocks: { readonly reads: boolean; readonly writes: boolean };
   readonly rewrite: boolean;
   readonly estimate: Estimate;
+  /** The table's predicted size after the step (when the step changes it) and the free space it needs while it runs. */
+  readonly storage?: StorageEstimate;
   readonly verified?: Verification;
   readonly why: string;
   /** Lock-timeout statement that precedes the step, when it is DDL. */
@@ -230,6 +258,15 @@ export interface Step {
   readonly fallbackSql?: string;
   /** Session settings to run on the same connection right before `sql` (`before`) and right after it (`after`), e.g. `foreign_key_checks`. */
   readonly session?: { readonly before: readonly string[]; readonly after: readonly string[] };
+}
+
+/** Predicted bytes after a step: the table (heap / clustered index), its secondary indexes, and the change. */
+export interface StorageEstimate {
+  readonly tableBytes: number;
+  readonly indexBytes: number;
+  readonly growthBytes: number;
+  /** Free disk space the step needs while it runs (a rebuild's copy, an index build's sort). */
+  readonly tempBytes?: number;
 }
 
 export interface BackfillSpec {

@@ -56,6 +56,8 @@ export interface ProbeOptions {
 export interface CalibrateOptions {
   /** Rows in the sample table. Default 100,000. */
   readonly rows?: number;
+  /** Stop between measurements (the sample is dropped); the promise rejects with CalibrationCancelled. */
+  readonly signal?: AbortSignal;
 }
 
 /** One interface over PostgreSQL and MySQL/MariaDB. Implementations live in same-shaped files under postgres/ and mysql/. */

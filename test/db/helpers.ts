@@ -3,9 +3,15 @@
  * Under CI=true an unreachable server fails the test and names the URL; elsewhere the tests are skipped with a reason.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, type TestContext } from 'node:test';
 import { connect, type DatabaseClient } from '../../src/db/client';
 import { redactUrl } from '../../src/db/connection';
+
+// The CLI caches each server's calibration under $XDG_CACHE_HOME: tests keep theirs in a private directory, never the user's.
+if (!process.env.CW_TEST_KEEP_CACHE) process.env.XDG_CACHE_HOME = mkdtempSync(join(tmpdir(), 'cw-test-cache-'));
 
 export const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';

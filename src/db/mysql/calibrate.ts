@@ -5,30 +5,40 @@
 import { randomBytes } from 'node:crypto';
 import { qualifiedTable } from '../../core/sql';
 import type { Calibration } from '../../core/types';
-import type { CalibrateOptions } from '../client';
+import type { CalibrateOptions, DatabaseClient } from '../client';
 import { measureSample } from '../calibrate';
-import type { Queryable } from './introspect';
 
-export async function calibrate(db: Queryable, options: CalibrateOptions = {}): Promise<Calibration> {
+export async function calibrate(db: DatabaseClient, options: CalibrateOptions = {}): Promise<Calibration> {
   const rows = Math.max(1000, Math.floor(options.rows ?? 100_000));
   const [{ d } = { d: null }] = await db.query<{ d: string | null }>('SELECT DATABASE() AS d');
   if (!d) throw new Error('Calibration needs a database in the connection URL (mysql://user@host/db).');
   const name = `_cw_calib_${randomBytes(4).toString('hex')}`;
   const t = qualifiedTable('mysql', { schema: d, name });
   try {
-    await db.query(`CREATE TABLE ${t} (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, a int NOT NULL, b varchar(64) NOT NULL, c datetime NOT NULL) ENGINE=InnoDB`);
-    await db.query(`INSERT INTO ${t} (a, b, c) VALUES (1, MD5('1'), NOW())`);
+    await db.query(`CREATE TABLE ${t} (id bigint NOT NULL PRIMARY KEY, a int NOT NULL, b varchar(32) NOT NULL, c datetime NOT NULL, KEY sample_a (a)) ENGINE=InnoDB`);
+    // Rows in doubling INSERT … SELECT rounds: works without the sequence engine (MySQL) and is as fast.
+    await db.query(`INSERT INTO ${t} (id, a, b, c) VALUES (1, 1, MD5('1'), NOW())`);
     for (let n = 1; n < rows; n *= 2) {
-      await db.query(`INSERT INTO ${t} (a, b, c) SELECT id % 1000, MD5(RAND()), c FROM ${t} LIMIT ${Math.min(n, rows - n)}`);
+      await db.query(`INSERT INTO ${t} (id, a, b, c) SELECT id + ${n}, (id + ${n}) % 1000, MD5(id + ${n}), NOW() - INTERVAL (id + ${n}) SECOND FROM ${t} WHERE id <= ${Math.min(n, rows - n)}`);
     }
     await db.query(`ANALYZE TABLE ${t}`);
-    const [{ b } = { b: 0 }] = await db.query<{ b: number }>('SELECT DATA_LENGTH AS b FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [d, name]);
-    return await measureSample(db, t, rows, Number(b), {
+    const size = async () => {
+      await db.query(`ANALYZE TABLE ${t}`);
+      const [r] = await db.query<{ h: number | string; i: number | string }>('SELECT DATA_LENGTH AS h, INDEX_LENGTH AS i FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [d, name]);
+      return { heap: Number(r?.h ?? 0), index: Number(r?.i ?? 0) };
+    };
+    return await measureSample(db, { schema: d, name }, rows, {
       scan: `SELECT COUNT(*), SUM(LENGTH(b)) FROM ${t}`,
-      index: `CREATE INDEX b_idx ON ${t} (b) ALGORITHM=INPLACE`,
-      rewrite: `ALTER TABLE ${t} FORCE, ALGORITHM=INPLACE`,
+      fixedIndex: `ALTER TABLE ${t} ADD INDEX sample_c (c), ALGORITHM=INPLACE, LOCK=NONE`,
+      textIndex: `ALTER TABLE ${t} ADD INDEX sample_b (b), ALGORITHM=INPLACE, LOCK=NONE`,
+      dropIndexes: [`ALTER TABLE ${t} DROP INDEX sample_c, DROP INDEX sample_b`],
+      rewrite: `ALTER TABLE ${t} FORCE, ALGORITHM=INPLACE, LOCK=NONE`,
+      copy: `ALTER TABLE ${t} FORCE, ALGORITHM=COPY, LOCK=SHARED`,
       addColumn: `ALTER TABLE ${t} ADD COLUMN d int NULL`,
-    });
+      prepareValidate: [],
+      validate: `SELECT COUNT(*) FROM ${t} WHERE d IS NULL OR d < 0`,
+      size,
+    }, options.signal);
   } finally {
     await db.query(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
   }

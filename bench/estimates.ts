@@ -1,0 +1,183 @@
+/**
+ * Estimate accuracy benchmark: for tables of several sizes and several column shapes on PostgreSQL and MariaDB, plan
+ * the column with the calibration every connected surface uses by default (measured on the server, cached), run the
+ * plan with the real runner (its batched, throttled backfill included), and compare each step's estimate with the time
+ * the runner measured. Prints estimate, actual and ratio for every long step (≥ 0.5 s measured) and the worst ratio per
+ * engine. Figures are printed, never asserted.
+ *
+ *   npm run bench:estimates -- [--quick] [--rows 100000,1000000,3000000] [--engine postgres|mysql|both] [--shapes a,b]
+ *                              [--learn]   (let each run feed the calibration, as `run` does; off by default)
+ *
+ * --quick: 100k and 300k rows. The calibration is cached in a private directory for the benchmark's lifetime, so it
+ * is measured once per engine, as a user's first plan on a server would.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseColumnDefinition } from '../src/core/columnSpec';
+import { planColumn, planSteps } from '../src/core/plan';
+import { formatSeconds } from '../src/core/impact';
+import type { Dialect, Plan } from '../src/core/types';
+import { connect, type DatabaseClient } from '../src/db/client';
+import { fileCalibrationStore, learnFromRun, resolveCalibration } from '../src/db/calibrationCache';
+import { runPlan } from '../src/db/run';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    rows: { type: 'string' },
+    engine: { type: 'string', default: 'both' },
+    shapes: { type: 'string' },
+    learn: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    'long-seconds': { type: 'string', default: '0.5' },
+  },
+});
+const SIZES = values.rows ? values.rows.split(',').map(Number) : values.quick ? [100_000, 300_000] : [100_000, 1_000_000, 3_000_000];
+const LONG = Number(values['long-seconds']);
+const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+type Engine = 'postgres' | 'mysql';
+
+interface Shape { readonly name: string; readonly column: string; readonly index?: boolean }
+const SHAPES: Record<Engine, readonly Shape[]> = {
+  postgres: [
+    { name: 'uuid-index', column: 'ref uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE' },
+    { name: 'timestamptz-volatile', column: 'seen_at timestamptz NOT NULL DEFAULT clock_timestamp()' },
+    { name: 'int-check', column: 'qty int NOT NULL DEFAULT 0 CHECK (qty >= 0)' },
+    { name: 'fk', column: 'owner_id bigint DEFAULT 1 REFERENCES bench_ref (id)' },
+    { name: 'varchar-index', column: 'note varchar(40) DEFAULT md5(random()::text)', index: true },
+  ],
+  mysql: [
+    { name: 'uuid-index', column: 'ref char(36) NOT NULL DEFAULT (UUID()) UNIQUE' },
+    { name: 'datetime-volatile', column: 'seen_at datetime(6) NOT NULL DEFAULT (SYSDATE(6))' },
+    { name: 'int-check', column: 'qty int NOT NULL DEFAULT 0 CHECK (qty >= 0)' },
+    { name: 'fk', column: 'owner_id bigint DEFAULT 1 REFERENCES bench_ref (id)' },
+    { name: 'varchar-index', column: 'note varchar(40) DEFAULT (MD5(RAND()))', index: true },
+  ],
+};
+const WANTED = values.shapes ? new Set(values.shapes.split(',')) : null;
+
+function withDb(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+async function load(c: DatabaseClient, e: Engine, rows: number): Promise<void> {
+  if (e === 'postgres') {
+    await c.query('DROP TABLE IF EXISTS bench');
+    await c.query('CREATE TABLE bench (id bigint PRIMARY KEY, a int NOT NULL, b text NOT NULL, c timestamptz NOT NULL)');
+    await c.query(`INSERT INTO bench SELECT g, g % 1000, md5(g::text), now() FROM generate_series(1, ${rows}) g`);
+    await c.query('CREATE INDEX bench_a ON bench (a)');
+    await c.query('VACUUM ANALYZE bench');
+    await c.query('CHECKPOINT');
+  } else {
+    await c.query('DROP TABLE IF EXISTS bench');
+    await c.query('CREATE TABLE bench (id bigint PRIMARY KEY, a int NOT NULL, b varchar(32) NOT NULL, c datetime NOT NULL, KEY bench_a (a)) ENGINE=InnoDB');
+    await c.query(`INSERT INTO bench SELECT seq, seq MOD 1000, MD5(seq), NOW() FROM seq_1_to_${rows}`);
+    await c.query('ANALYZE TABLE bench');
+  }
+}
+
+interface Row { engine: string; rows: number; shape: string; step: string; estimate: number; low?: number; high?: number; actual: number; ratio: number; basis: string }
+
+function label(sql: string): string {
+  return sql.replace(/\s+/g, ' ').replace(/"?bench"?\.?|`bench`\.?/g, '').slice(0, 70);
+}
+
+async function benchEngine(e: Engine, cacheDir: string, out: Row[]): Promise<void> {
+  const admin = await connect(e === 'postgres' ? PG_URL : MYSQL_URL);
+  const db = `cw_bench_est_${process.pid}`;
+  await admin.query(e === 'postgres' ? `CREATE DATABASE ${db}` : `CREATE DATABASE ${db}`);
+  const url = withDb(e === 'postgres' ? PG_URL : MYSQL_URL, db);
+  const c = await connect(url);
+  const store = fileCalibrationStore(cacheDir);
+  try {
+    const info = await c.serverInfo();
+    const dialect: Dialect = info.dialect;
+    await c.query(e === 'postgres' ? 'CREATE TABLE bench_ref (id bigint PRIMARY KEY)' : 'CREATE TABLE bench_ref (id bigint PRIMARY KEY) ENGINE=InnoDB');
+    await c.query(e === 'postgres' ? 'INSERT INTO bench_ref SELECT generate_series(1, 1000)' : 'INSERT INTO bench_ref SELECT seq FROM seq_1_to_1000');
+    for (const rows of SIZES) {
+      for (const shape of SHAPES[e]) {
+        if (WANTED && !WANTED.has(shape.name)) continue;
+        await load(c, e, rows);
+        const t0 = performance.now();
+        const { calibration, key } = await resolveCalibration(c, store, {});
+        const calSeconds = (performance.now() - t0) / 1000;
+        if (calSeconds > 0.5) console.log(`# ${e}: calibration measured in ${calSeconds.toFixed(1)} s (load average ${loadavg()[0]!.toFixed(1)}): ${JSON.stringify(calibration)}`);
+        const facts = await c.tableFacts({ schema: e === 'postgres' ? 'public' : db, name: 'bench' });
+        const plan: Plan = planColumn({ ...parseColumnDefinition(shape.column, dialect), ...(shape.index ? { index: true } : {}) }, facts, { dialect, version: info.version }, { calibration });
+        const errors = plan.warnings.filter((w) => w.severity === 'error');
+        if (errors.length) throw new Error(`${e} ${shape.name}: ${errors.map((w) => w.message).join('; ')}`);
+        const steps = planSteps(plan);
+        const r0 = performance.now();
+        const outcome = await runPlan(c, plan, {});
+        const total = (performance.now() - r0) / 1000;
+        if (outcome.status !== 'completed') throw new Error(`${e} ${shape.name}: run ${outcome.status}`);
+        const est = steps.reduce((s, x) => s + x.estimate.totalSeconds, 0);
+        console.log(`# ${e} ${rows} rows ${shape.name}: run ${total.toFixed(2)} s, sum of step estimates ${est.toFixed(2)} s, load average ${loadavg()[0]!.toFixed(1)}; size ${outcome.report.before?.totalBytes} → ${outcome.report.after.totalBytes} bytes, predicted ${predicted(plan)}`);
+        if (values.verbose) for (const log of outcome.report.steps) console.log(`#   ${log.seconds.toFixed(3)} s  est ${plan.phases[log.phaseIndex]!.steps[log.stepIndex]!.estimate.totalSeconds} ${plan.phases[log.phaseIndex]!.steps[log.stepIndex]!.estimate.kind}  ${label(log.sql)}`);
+        for (const log of outcome.report.steps) {
+          const step = plan.phases[log.phaseIndex]!.steps[log.stepIndex]!;
+          const estimate = step.estimate.totalSeconds;
+          const actual = log.seconds;
+          const ratio = estimate / Math.max(actual, 0.001);
+          const range = step.estimate.range;
+          if (actual >= LONG || estimate >= LONG) {
+            out.push({ engine: e === 'postgres' ? `PostgreSQL ${info.version}` : `MariaDB ${info.version}`, rows, shape: shape.name, step: label(step.sql), estimate, ...(range ? { low: range[0], high: range[1] } : {}), actual, ratio, basis: step.estimate.basis });
+          }
+        }
+        if (values.learn) await learnFromRun(store, key, plan, outcome.report);
+        await c.query('DROP TABLE bench');
+      }
+    }
+  } finally {
+    await c.close();
+    await admin.query(e === 'postgres' ? `DROP DATABASE IF EXISTS ${db} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${db}`).catch(() => undefined);
+    await admin.close();
+  }
+}
+
+/** The plan's predicted total bytes after its last step that changes the size. */
+function predicted(plan: Plan): string {
+  const sized = planSteps(plan).filter((s) => s.storage);
+  const last = sized[sized.length - 1]?.storage;
+  return last ? String(last.tableBytes + last.indexBytes) : 'no change';
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+async function main(): Promise<void> {
+  const cacheDir = await mkdtemp(join(tmpdir(), 'cw-bench-est-'));
+  const out: Row[] = [];
+  try {
+    const engines: Engine[] = values.engine === 'both' ? ['postgres', 'mysql'] : [values.engine as Engine];
+    for (const e of engines) await benchEngine(e, cacheDir, out);
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+  console.log(`\nLong steps (≥ ${LONG} s measured or estimated); ratio = estimate / actual\n`);
+  console.log(`| engine | rows | shape | step | estimate | actual | ratio |`);
+  console.log(`|---|---:|---|---|---:|---:|---:|`);
+  for (const r of out) {
+    const range = r.low !== undefined ? ` (${formatSeconds(r.low)}–${formatSeconds(r.high!)})` : '';
+    console.log(`| ${r.engine} | ${r.rows} | ${r.shape} | ${pad(r.step, 50)} | ${r.estimate.toFixed(2)} s${range} | ${r.actual.toFixed(2)} s | ${r.ratio.toFixed(2)} |`);
+  }
+  console.log('\nWorst ratio per engine (max of estimate/actual and actual/estimate, long steps only):');
+  for (const engine of [...new Set(out.map((r) => r.engine))]) {
+    const rows = out.filter((r) => r.engine === engine && r.actual >= LONG);
+    const worst = rows.reduce((w, r) => (Math.max(r.ratio, 1 / r.ratio) > Math.max(w.ratio, 1 / w.ratio) ? r : w), rows[0]!);
+    if (!worst) continue;
+    const x = Math.max(worst.ratio, 1 / worst.ratio);
+    console.log(`  ${engine}: ×${x.toFixed(2)} (${worst.rows} rows, ${worst.shape}: ${worst.step.slice(0, 50)} — estimate ${worst.estimate.toFixed(2)} s, actual ${worst.actual.toFixed(2)} s) ${x <= 1.5 ? 'within ×1.5' : 'OUTSIDE ×1.5'}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,197 @@
+/**
+ * Calibration by default: the throughput of a server is measured once (src/db/calibrate.ts), kept with the server's
+ * identity and version, reused until it is older than a maximum age, and corrected after each run with the durations
+ * the runner measured. The store is pluggable: a JSON file per server under the user's cache directory for the CLI,
+ * the workspace state in the extension.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CALIBRATION, WORK_KINDS, type WorkKind } from '../core/impact';
+import { planSteps } from '../core/plan';
+import type { Calibration, Plan } from '../core/types';
+import type { DatabaseClient } from './client';
+
+/** Re-measure a server whose calibration is older than this (7 days), unless told otherwise. */
+export const DEFAULT_CALIBRATION_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+/** How much a new run counts against what was learned before (exponential weighting). */
+const LEARN_WEIGHT = 0.5;
+
+/** What is kept per server. */
+export interface StoredCalibration {
+  /** The server the figures belong to, for people reading the file (no credentials). */
+  readonly server: string;
+  readonly version: string;
+  readonly calibration: Calibration;
+}
+
+export interface CalibrationStore {
+  get(key: string): Promise<StoredCalibration | undefined>;
+  set(key: string, value: StoredCalibration): Promise<void>;
+}
+
+/** The server a calibration belongs to: a stable key and a readable label. */
+export interface ServerIdentity {
+  readonly key: string;
+  readonly label: string;
+  readonly version: string;
+}
+
+/**
+ * The server's identity: its engine, address, version and, where the server has one, its own unique id (PostgreSQL's
+ * system identifier, MySQL's server_uuid), so a different server behind the same address is not mistaken for it.
+ */
+export async function serverIdentity(client: DatabaseClient): Promise<ServerIdentity> {
+  const info = await client.serverInfo();
+  const o = client.options;
+  let id = '';
+  if (o.engine === 'postgres') {
+    id = await client.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()').then((r) => r[0]?.id ?? '', () => '');
+  } else {
+    id = await client.query<{ id: string | null }>('SELECT @@server_uuid AS id').then((r) => r[0]?.id ?? '', () => '');
+    if (!id) id = await client.query<{ id: string | number }>('SELECT CONCAT(@@hostname, \':\', @@port, \':\', @@server_id) AS id').then((r) => String(r[0]?.id ?? ''), () => '');
+  }
+  const label = `${info.dialect} ${info.version} at ${o.host}:${o.port}`;
+  const key = createHash('sha256').update(JSON.stringify([info.dialect, info.version, o.host, o.port, id])).digest('hex').slice(0, 24);
+  return { key, label, version: info.version };
+}
+
+/** `$XDG_CACHE_HOME/column-wizard`, else `~/.cache/column-wizard`. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'column-wizard');
+}
+
+/** One JSON file per server, `calibration-<key>.json`, written atomically (a temporary file renamed into place). */
+export function fileCalibrationStore(dir: string = defaultCacheDir()): CalibrationStore {
+  const file = (key: string) => join(dir, `calibration-${key.replace(/[^a-f0-9]/g, '')}.json`);
+  return {
+    async get(key) {
+      try {
+        const value = JSON.parse(await readFile(file(key), 'utf8')) as StoredCalibration;
+        return isStored(value) ? value : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async set(key, value) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const tmp = `${file(key)}.${process.pid}.${Date.now()}.tmp`;
+      await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+      await rename(tmp, file(key));
+    },
+  };
+}
+
+/** A value read back from a store is only used when it has the shape of a measured calibration. */
+export function isStored(v: unknown): v is StoredCalibration {
+  const s = v as StoredCalibration | null;
+  const c = s?.calibration;
+  return Boolean(s && typeof s === 'object' && typeof s.server === 'string' && c && typeof c === 'object' && c.basis === 'measured'
+    && [c.scanBytesPerSecond, c.rewriteBytesPerSecond, c.indexBuildBytesPerSecond, c.backfillRowsPerSecond].every((n) => typeof n === 'number' && n > 0 && Number.isFinite(n)));
+}
+
+export interface ResolveOptions {
+  /** Measure again even when a fresh calibration is cached (`--recalibrate`, the Recalibrate command). */
+  readonly recalibrate?: boolean;
+  /** `--no-calibrate`: the rough defaults, without asking the server or the store. */
+  readonly off?: boolean;
+  /** The connection may run the sample (a probe); false → the rough defaults, with the reason. Default true. */
+  readonly allowProbe?: boolean;
+  readonly maxAgeMs?: number;
+  readonly signal?: AbortSignal;
+  readonly now?: () => number;
+  /** Rows of the sample (tests use fewer). */
+  readonly sampleRows?: number;
+  readonly onMeasuring?: () => void;
+}
+
+export interface ResolvedCalibration {
+  readonly calibration: Calibration;
+  /** The server's key in the store ('' when no server was asked). */
+  readonly key: string;
+  readonly label: string;
+  /** `cached`, `measured` now, or `default` with `reason`. */
+  readonly source: 'cached' | 'measured' | 'default';
+  readonly reason?: string;
+}
+
+/** The calibration every connected surface plans with: cached if fresh, else measured now and stored. */
+export async function resolveCalibration(client: DatabaseClient, store: CalibrationStore, options: ResolveOptions = {}): Promise<ResolvedCalibration> {
+  if (options.off) return { calibration: DEFAULT_CALIBRATION, key: '', label: '', source: 'default', reason: 'calibration turned off' };
+  const id = await serverIdentity(client);
+  const now = options.now?.() ?? Date.now();
+  const cached = await store.get(id.key);
+  const fresh = cached && !options.recalibrate && now - Date.parse(cached.calibration.measuredAt ?? '') <= (options.maxAgeMs ?? DEFAULT_CALIBRATION_MAX_AGE_MS);
+  if (cached && fresh) return { calibration: cached.calibration, key: id.key, label: id.label, source: 'cached' };
+  if (options.allowProbe === false) {
+    // A stale calibration is still better than none when this connection may not run the sample.
+    if (cached) return { calibration: cached.calibration, key: id.key, label: id.label, source: 'cached', reason: 'stale; this connection may not be probed to measure again' };
+    return { calibration: DEFAULT_CALIBRATION, key: id.key, label: id.label, source: 'default', reason: 'this connection may not be probed, so the server was not measured' };
+  }
+  options.onMeasuring?.();
+  const measured = await client.calibrate({ ...(options.sampleRows ? { rows: options.sampleRows } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  // What was learned from runs stays: it corrects the model, not the rates.
+  const calibration: Calibration = { ...measured, measuredAt: new Date(now).toISOString(), ...(cached?.calibration.learned ? { learned: cached.calibration.learned } : {}) };
+  await store.set(id.key, { server: id.label, version: id.version, calibration });
+  return { calibration, key: id.key, label: id.label, source: 'measured' };
+}
+
+/** One step's timing from a run, as the runner's report has it. */
+export interface MeasuredStep {
+  readonly phaseIndex: number;
+  readonly stepIndex: number;
+  readonly seconds: number;
+  readonly skipped?: string;
+}
+
+/**
+ * After a run: each step's measured duration against what the model predicted for it (without any learned factor),
+ * folded into the server's calibration per kind of work (the new ratio weighted {@link LEARN_WEIGHT} against what was
+ * learned before). Steps too short to say anything (< 0.2 s) and skipped steps are left out. Returns the new calibration,
+ * or undefined when there was nothing to learn or no calibration for the server.
+ */
+export async function learnFromRun(store: CalibrationStore, key: string, plan: Plan, report: { readonly steps: readonly MeasuredStep[] }): Promise<Calibration | undefined> {
+  if (!key) return undefined;
+  const stored = await store.get(key);
+  if (!stored) return undefined;
+  const ratios = learnedRatios(plan, report.steps, stored.calibration);
+  if (ratios.size === 0) return undefined;
+  const learned: Record<string, { factor: number; runs: number }> = { ...(stored.calibration.learned ?? {}) };
+  for (const [kind, ratio] of ratios) {
+    const before = learned[kind];
+    const factor = before ? Math.exp((1 - LEARN_WEIGHT) * Math.log(before.factor) + LEARN_WEIGHT * Math.log(ratio)) : ratio;
+    learned[kind] = { factor: Math.round(factor * 1000) / 1000, runs: (before?.runs ?? 0) + 1 };
+  }
+  const calibration: Calibration = { ...stored.calibration, learned };
+  await store.set(key, { ...stored, calibration });
+  return calibration;
+}
+
+/** actual ÷ model per kind of work, for the long-enough steps of a run (geometric mean when a kind occurs twice). */
+export function learnedRatios(plan: Plan, steps: readonly MeasuredStep[], calibration: Calibration): Map<WorkKind, number> {
+  const byKind = new Map<WorkKind, number[]>();
+  const all = planSteps(plan);
+  for (const m of steps) {
+    if (m.skipped || m.seconds < 0.2) continue;
+    const step = plan.phases[m.phaseIndex]?.steps[m.stepIndex];
+    const kind = step?.estimate.kind as WorkKind | undefined;
+    if (!step || !kind || kind === 'metadata' || !WORK_KINDS.includes(kind) || !all.includes(step)) continue;
+    // The plan's estimate may include an older learned factor; divide it out to compare with the bare model.
+    const oldFactor = step.estimate.basis === 'learned' ? (calibration.learned?.[kind]?.factor ?? 1) : 1;
+    const model = step.estimate.totalSeconds / oldFactor;
+    if (!(model > 0)) continue;
+    const list = byKind.get(kind) ?? [];
+    list.push(m.seconds / model);
+    byKind.set(kind, list);
+  }
+  const out = new Map<WorkKind, number>();
+  for (const [kind, list] of byKind) {
+    const g = Math.exp(list.reduce((s, r) => s + Math.log(r), 0) / list.length);
+    out.set(kind, Math.min(20, Math.max(0.05, g)));
+  }
+  return out;
+}
+
+
