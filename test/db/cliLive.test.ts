@@ -41,7 +41,8 @@ describe('explain --url (PostgreSQL)', () => {
     ]);
     for (const s of result.statements) {
       assert.deepEqual(s.table, { schema: 'public', name: 'users' });
-      assert.equal(s.estimate.basis, 'default');
+      // Calibrated by default: measured on this server (once, then cached).
+      assert.equal(s.estimate.basis, 'measured');
       assert.ok(s.estimate.totalSeconds > 0);
     }
     assert.deepEqual(result.skipped.map((s) => s.sql), ['CREATE TABLE later (a int)']);
@@ -59,11 +60,20 @@ describe('explain --url (PostgreSQL)', () => {
     assert.match(r.out, /skipped: ALTER TABLE ghosts ADD COLUMN n int — public\.ghosts does not exist on the server yet/);
   }));
 
-  it('measures throughput with --calibrate', dbTest(async (t) => {
+  it('measures throughput by default (--calibrate is still accepted); --no-calibrate keeps the rough offline rates', dbTest(async (t) => {
     const { url } = db.get(t);
-    const r = await cli(['explain', '--url', url, '--sql', 'CREATE INDEX i ON users (id)', '--format', 'json', '--calibrate']);
-    assert.equal(r.code, 0, r.err);
-    assert.equal((JSON.parse(r.out) as ExplainResult).statements[0]!.estimate.basis, 'measured');
+    for (const flags of [[], ['--calibrate'], ['--recalibrate']]) {
+      const r = await cli(['explain', '--url', url, '--sql', 'CREATE INDEX i ON users (id)', '--format', 'json', ...flags]);
+      assert.equal(r.code, 0, r.err);
+      assert.equal((JSON.parse(r.out) as ExplainResult).statements[0]!.estimate.basis, 'measured');
+      assert.match(r.err, /^Estimates: measured on postgres [\d.]+ at 127\.0\.0\.1:\d+ /m);
+    }
+    const off = await cli(['explain', '--url', url, '--sql', 'CREATE INDEX i ON users (id)', '--format', 'json', '--no-calibrate']);
+    assert.equal(off.code, 0, off.err);
+    assert.equal((JSON.parse(off.out) as ExplainResult).statements[0]!.estimate.basis, 'default');
+    assert.match(off.err, /Estimates: rough offline rates \(calibration turned off\)/);
+    const both = await cli(['explain', '--url', url, '--sql', 'CREATE INDEX i ON users (id)', '--no-calibrate', '--recalibrate']);
+    assert.equal(both.code, 2);
   }));
 
   it('requires --sql', async () => {
@@ -249,7 +259,8 @@ describe('plan --url (live mode)', () => {
     assert.ok(ddl.length >= 3);
     for (const s of ddl) assert.equal(s.verified?.agrees, true, s.sql);
     assert.equal(steps.find((s) => s.backfill)!.verified, undefined);
-    assert.equal(r.err, '');
+    // stderr says only where the estimates come from (and, the first time, that the server is being measured).
+    for (const line of r.err.trim().split('\n')) assert.match(line, /^(Measuring this server's throughput|Estimates: measured on postgres)/);
   }));
 
   it('adds the server\'s findings and stops before probing when the column is invalid', dbTest(async (t) => {
@@ -263,11 +274,11 @@ describe('plan --url (live mode)', () => {
   it('plans a MariaDB table in the URL\'s database and shows the verification in text', dbTest(async (t) => {
     const { client, url } = my.get(t);
     await client.query('CREATE TABLE orders (id int PRIMARY KEY, body text, FULLTEXT KEY ft (body)) ENGINE=InnoDB');
-    const r = await cli(['plan', '--url', url, '--table', 'orders', '--column', 'status varchar(10)', '--calibrate']);
+    const r = await cli(['plan', '--url', url, '--table', 'orders', '--column', 'status varchar(10)']);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /ALGORITHM=INPLACE, LOCK=SHARED/);
     assert.match(r.out, /verified on the server: agrees/);
-    assert.match(r.out, /\(measured\)/);
+    assert.match(r.out, /\(measured on this server (just now|\d+ min ago)\)/);
   }));
 
   it('refuses offline flags together with --url', async () => {
