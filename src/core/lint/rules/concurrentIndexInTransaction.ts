@@ -1,0 +1,21 @@
+import type { RuleModule } from './types';
+
+export const concurrentIndexInTransaction = {
+  id: 'concurrent-index-in-transaction',
+  title: 'CREATE INDEX CONCURRENTLY inside a transaction',
+  severity: 'error',
+  help: 'PostgreSQL refuses it inside a transaction block: run it in its own migration with the tool\'s no-transaction switch.',
+  doc: 'PostgreSQL refuses CREATE INDEX CONCURRENTLY inside a transaction block — including the one a migration tool (dbmate, goose, Flyway…) wraps the file in.',
+  examples: {
+    bad: [{ sql: 'BEGIN; CREATE INDEX CONCURRENTLY i ON t (c); COMMIT;' }],
+    good: [{ sql: 'CREATE INDEX CONCURRENTLY i ON t (c);' }],
+  },
+  check: (s) => {
+    if (s.engine !== 'postgres' || s.parsed.kind !== 'create-index' || !s.parsed.index!.concurrent || !s.inTransaction) return [];
+    return [{
+      severity: 'error',
+      message: `CREATE INDEX CONCURRENTLY cannot run inside a transaction block${s.wraps ? ': the migration tool runs this file in one transaction' : ''}.`,
+      fix: 'Put it alone in a migration with the tool\'s no-transaction switch (dbmate `-- migrate:up transaction:false`, goose `-- +goose NO TRANSACTION`, Flyway `executeInTransaction=false`).',
+    }];
+  },
+} as const satisfies RuleModule;

@@ -1,0 +1,48 @@
+/**
+ * Every lint rule, one module each (id, doc text, examples, check). The order here is the order of the rules in
+ * SARIF and the order of a statement's findings. To add a rule: write its module beside these, list it here, and give
+ * it `bad`/`good` examples (test/unit/lint/rules.test.ts runs them).
+ */
+import { addColumnNotInstant } from './addColumnNotInstant';
+import { addColumnRequired } from './addColumnRequired';
+import { addColumnRewrite } from './addColumnRewrite';
+import { algorithmCopy } from './algorithmCopy';
+import { blockingDdl } from './blockingDdl';
+import { concurrentIndexInTransaction } from './concurrentIndexInTransaction';
+import { constraintNotValidMissing } from './constraintNotValidMissing';
+import { failsOnServer } from './failsOnServer';
+import { indexNotConcurrent } from './indexNotConcurrent';
+import { instantDefaultEvaluatedOnce } from './instantDefaultEvaluatedOnce';
+import { instantWithLockClause } from './instantWithLockClause';
+import { lockBlocksWrites } from './lockBlocksWrites';
+import { missingLockTimeout } from './missingLockTimeout';
+import { nulByte } from './nulByte';
+import { setNotNullScan } from './setNotNullScan';
+import { syntaxError } from './syntaxError';
+import { uniqueConstraintBuildsIndex } from './uniqueConstraintBuildsIndex';
+import { unparsedStatement } from './unparsedStatement';
+import { unterminatedText } from './unterminatedText';
+import { validateInSameTransaction } from './validateInSameTransaction';
+
+export const RULES = [
+  syntaxError,
+  unterminatedText,
+  nulByte,
+  unparsedStatement,
+  addColumnRewrite,
+  addColumnRequired,
+  addColumnNotInstant,
+  instantDefaultEvaluatedOnce,
+  setNotNullScan,
+  constraintNotValidMissing,
+  uniqueConstraintBuildsIndex,
+  validateInSameTransaction,
+  indexNotConcurrent,
+  concurrentIndexInTransaction,
+  missingLockTimeout,
+  algorithmCopy,
+  lockBlocksWrites,
+  instantWithLockClause,
+  failsOnServer,
+  blockingDdl,
+] as const;

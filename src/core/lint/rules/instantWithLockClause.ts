@@ -1,0 +1,21 @@
+import type { RuleModule } from './types';
+
+const help = 'MySQL rejects LOCK= other than DEFAULT with ALGORITHM=INSTANT (error 1221); drop the LOCK clause.';
+
+export const instantWithLockClause = {
+  id: 'instant-with-lock-clause',
+  title: 'ALGORITHM=INSTANT with a LOCK clause',
+  severity: 'error',
+  help,
+  doc: 'MySQL refuses ALGORITHM=INSTANT together with LOCK=NONE/SHARED/EXCLUSIVE (error 1221). MariaDB accepts it.',
+  examples: {
+    bad: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c int, ALGORITHM=INSTANT, LOCK=NONE;', dialect: 'mysql' }],
+    good: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c int, ALGORITHM=INSTANT;', dialect: 'mysql' }],
+  },
+  check: (s) => {
+    const p = s.parsed;
+    if (s.target.dialect !== 'mysql' || (p.kind !== 'alter-table' && p.kind !== 'create-index')) return [];
+    if (p.algorithm !== 'INSTANT' || !p.lock || p.lock === 'DEFAULT') return [];
+    return [{ severity: 'error', message: `ALGORITHM=INSTANT with LOCK=${p.lock}: MySQL refuses the statement (error 1221, incorrect usage of ALGORITHM=INSTANT and LOCK).`, fix: help }];
+  },
+} as const satisfies RuleModule;

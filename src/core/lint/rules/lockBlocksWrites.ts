@@ -1,0 +1,18 @@
+import { isBlockingLock, tableName } from './shared';
+import type { RuleModule } from './types';
+
+export const lockBlocksWrites = {
+  id: 'lock-blocks-writes',
+  title: 'LOCK=SHARED / LOCK=EXCLUSIVE blocks concurrent writes',
+  severity: 'error',
+  help: 'Use LOCK=NONE (or omit LOCK with ALGORITHM=INSTANT).',
+  doc: 'LOCK=SHARED blocks writes and LOCK=EXCLUSIVE blocks reads and writes for the whole ALTER, whatever the algorithm.',
+  examples: {
+    bad: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD INDEX i (c), LOCK=SHARED;', dialect: 'mysql' }],
+    good: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD INDEX i (c), ALGORITHM=INPLACE, LOCK=NONE;', dialect: 'mysql' }],
+  },
+  check: (s) => {
+    if (s.engine !== 'mysql' || (s.parsed.kind !== 'alter-table' && s.parsed.kind !== 'create-index') || !isBlockingLock(s.parsed.lock)) return [];
+    return [{ blocking: true, message: `LOCK=${s.parsed.lock} blocks ${s.parsed.lock === 'EXCLUSIVE' ? 'reads and writes' : 'writes'} on ${tableName(s.table)} for the whole operation.` }];
+  },
+} as const satisfies RuleModule;

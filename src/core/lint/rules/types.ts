@@ -1,0 +1,102 @@
+/**
+ * What a lint rule module is and what it sees. The driver (../analyze.ts) walks the statements, keeps the file state
+ * (transactions, lock timeouts, tables created, NOT VALID constraints) and hands each rule one statement at a time;
+ * a rule only reads that context and returns findings. Pure.
+ */
+import type { Capabilities } from '../../dialects/index';
+import type { DdlOperation, Impact } from '../../rules';
+import type { Dialect, Severity, TableFacts, Target } from '../../types';
+import type { LintAction, NameRef, ParsedStatement } from '../model';
+import type { Engine, LineMap, SplitResult } from '../text';
+
+export interface OperationImpact {
+  readonly op: DdlOperation;
+  readonly impact: Impact;
+}
+
+/** One ALTER TABLE subcommand (or CREATE INDEX) the planner's rules have an operation for. */
+export interface ActionImpact extends OperationImpact {
+  readonly action: LintAction;
+  /** The server refuses it (`impact.fails`): only fails-on-server speaks about it. */
+  readonly fails: boolean;
+  /** A VALIDATE CONSTRAINT whose ADD … NOT VALID ran earlier in the same open transaction. */
+  readonly validatesInSameTransaction?: boolean;
+}
+
+export interface StatementContext {
+  readonly target: Target;
+  readonly engine: Engine;
+  readonly caps: Capabilities;
+  readonly parsed: ParsedStatement;
+  /** The statement's offsets in the file (end exclusive, terminator not included). */
+  readonly start: number;
+  readonly end: number;
+  readonly table?: NameRef;
+  /** The table was created earlier in this file: its locks harm nobody. */
+  readonly newTable: boolean;
+  /** Live (or snapshot) facts for the table, with this file's earlier changes applied. */
+  readonly facts?: TableFacts;
+  readonly rows?: number;
+  readonly inTransaction: boolean;
+  /** The migration tool runs the file in one transaction. */
+  readonly wraps: boolean;
+  /** A lock timeout is in force for this statement. */
+  readonly timeoutHere: boolean;
+  /** The mapped subcommands, in statement order. */
+  readonly actions: readonly ActionImpact[];
+  readonly operations: readonly OperationImpact[];
+  /** The impact of the whole ALTER TABLE (slowest algorithm, strictest lock of its subcommands). */
+  readonly whole?: Impact;
+  readonly strongest?: Impact;
+  /** ALTER TABLE subcommands the rules have no operation for (PostgreSQL takes ACCESS EXCLUSIVE for them). */
+  readonly unmapped: boolean;
+  /** A table a foreign key of this statement references that was not created in this file. */
+  readonly referenced?: NameRef;
+  /** Tables created earlier in this file (lower-case names). */
+  readonly created: ReadonlySet<string>;
+}
+
+export interface RuleFinding {
+  /** Default: the rule's severity. */
+  readonly severity?: Severity;
+  readonly message: string;
+  /** Default: the rule's help for a blocking finding, no fix otherwise. */
+  readonly fix?: string;
+  /** Offsets into the file; default: the statement's range. */
+  readonly range?: { readonly start: number; readonly end: number };
+  /**
+   * A finding about a lock that blocks others: dropped on a table created in this file, turned into information on a
+   * small table, and given the estimated blocked time from the table's size (of `op`, or of the slowest operation).
+   */
+  readonly blocking?: boolean;
+  readonly op?: OperationImpact;
+  /** For file-level findings: the statement it belongs to. */
+  readonly statement?: number;
+}
+
+export interface FileContext {
+  readonly text: string;
+  readonly split: SplitResult;
+  readonly lines: LineMap;
+}
+
+export interface RuleExample {
+  readonly sql: string;
+  readonly dialect?: Dialect;
+  readonly version?: string;
+}
+
+export interface RuleModule {
+  readonly id: string;
+  readonly title: string;
+  /** The severity before context (table size, transaction, version) adjusts it. */
+  readonly severity: Severity;
+  /** One line for SARIF and the fix when the finding gives none. */
+  readonly help: string;
+  /** What the rule checks and why, for the docs. */
+  readonly doc: string;
+  /** Migrations that must trigger the rule (`bad`) and must not (`good`); tested in test/unit/lint/rules.test.ts. */
+  readonly examples: { readonly bad: readonly RuleExample[]; readonly good: readonly RuleExample[] };
+  readonly check?: (s: StatementContext) => readonly RuleFinding[];
+  readonly checkFile?: (f: FileContext) => readonly RuleFinding[];
+}

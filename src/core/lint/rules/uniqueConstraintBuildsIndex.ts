@@ -1,0 +1,31 @@
+import { actionsOf, requiredOnEmptyTable, tableName } from './shared';
+import type { RuleFinding, RuleModule } from './types';
+
+export const uniqueConstraintBuildsIndex = {
+  id: 'unique-constraint-builds-index',
+  title: 'UNIQUE / PRIMARY KEY builds its index under a blocking lock',
+  severity: 'error',
+  help: 'CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE USING INDEX.',
+  doc: 'ADD CONSTRAINT … UNIQUE / PRIMARY KEY (or an inline UNIQUE on ADD COLUMN) builds its index while holding ACCESS EXCLUSIVE. Build the index CONCURRENTLY first and attach it with USING INDEX, which is instant.',
+  examples: {
+    bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE (email);" }],
+    good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE USING INDEX t_email_idx;" }],
+  },
+  check: (s) => {
+    if (s.engine !== 'postgres') return [];
+    const out: RuleFinding[] = [];
+    for (const a of actionsOf(s, 'add-column')) {
+      if (requiredOnEmptyTable(s, a)) continue;
+      const spec = a.action.spec;
+      if (!a.impact.rewrite && a.impact.scan && !spec.references && spec.unique) {
+        out.push({ blocking: true, op: a, message: `ADD COLUMN ${spec.name} … UNIQUE builds the index under ${a.impact.lock}.`, fix: 'Add the column, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE USING INDEX.' });
+      }
+    }
+    for (const a of actionsOf(s, 'add-constraint')) {
+      const c = a.action;
+      if (c.notValid || (c.constraint !== 'unique' && c.constraint !== 'primary') || c.usingIndex) continue;
+      out.push({ blocking: true, op: a, message: `ADD ${c.constraint === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} on ${tableName(s.table)}: ${a.impact.why}.` });
+    }
+    return out;
+  },
+} as const satisfies RuleModule;

@@ -1,0 +1,15 @@
+import { errorRange } from './syntaxError';
+import type { RuleModule } from './types';
+
+export const unparsedStatement = {
+  id: 'unparsed-statement',
+  title: 'Statement not understood by the MySQL/MariaDB parser',
+  severity: 'warning',
+  help: 'The statement may be valid, but the linter could not read it, so its locks are not checked. Split it or check it by hand.',
+  doc: 'node-sql-parser\'s MySQL grammar could not read the statement. It may well be valid on the server; the linter says so instead of passing it over silently.',
+  examples: { bad: [{ sql: 'ALTER TABLE t FROBNICATE c;', dialect: 'mysql' }], good: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c int, ALGORITHM=INSTANT;', dialect: 'mysql' }] },
+  check: (s) => {
+    if (s.parsed.kind !== 'unparsed' || s.engine !== 'mysql') return [];
+    return [{ severity: 'warning', message: `The MySQL/MariaDB parser could not read this statement (${s.parsed.error?.message ?? 'unknown error'}), so its locks are not checked.`, range: errorRange(s) }];
+  },
+} as const satisfies RuleModule;
