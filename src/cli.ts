@@ -52,6 +52,11 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     usage: 'column-wizard verify --url URL (--table [schema.]name --column NAME | --baseline FILE) [--query "SELECT …" …] [--node URL …] [--unused-days N] [--sample N] [--markdown FILE] [--dir DIR] [--format text|json]',
     run: (argv, io) => import('./cli/rollout').then((m) => m.runVerify(argv, io)),
   },
+  scan: {
+    summary: 'Find the model that maps a table and the code that writes it (Prisma, Drizzle, TypeORM, Sequelize, Kysely, SQLAlchemy, Django, ActiveRecord, raw SQL).',
+    usage: 'column-wizard scan --table [schema.]name --column NAME [--dir DIR] [--format text|json]',
+    run: (argv, io) => import('./cli/appScan').then((m) => m.run(argv, io)),
+  },
   drift: {
     summary: "Compare a table's definition across connections or replicas.",
     usage: 'column-wizard drift --url A --url B … --table [schema.]name [--format text|json]',

@@ -1,0 +1,108 @@
+/** The application-side scan over small real-shaped projects (test/fixtures/app/*). */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, test } from 'node:test';
+import { isScannedFile, mergeScans, scanFile, summarizeScan, writesWithoutColumn, type WorkspaceScan } from '../../src/core/app/scan';
+
+const ROOT = join(__dirname, '..', 'fixtures', 'app');
+
+function scanProject(name: string, table = 'orders', column = 'ref'): WorkspaceScan {
+  const dir = join(ROOT, name);
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (isScannedFile(p)) files.push(p);
+    }
+  };
+  walk(dir);
+  const target = { table, column };
+  return mergeScans(target, files.map((f) => scanFile(relative(dir, f).split('\\').join('/'), readFileSync(f, 'utf8'), target)), files.length, 0);
+}
+
+const where = (s: WorkspaceScan) => s.calls.map((c) => `${c.via}:${c.kind}:${c.file}:${c.line}:${c.setsColumn}`);
+
+describe('scan: the model that maps the table', () => {
+  const cases: [string, string, string, number, string?][] = [
+    ['prisma', 'prisma', 'prisma/schema.prisma', 16],
+    ['drizzle', 'drizzle', 'src/db/schema.ts', 3],
+    ['typeorm', 'typeorm', 'src/entity/Order.ts', 3],
+    ['rails', 'activerecord', 'app/models/order.rb', 1],
+    ['django', 'django', 'shop/models.py', 4, 'shop_order'],
+    ['sqlalchemy', 'sqlalchemy', 'app/models.py', 7],
+    ['sequelize', 'sequelize', 'models/order.js', 3],
+    ['kysely', 'kysely', 'src/db.ts', 9],
+  ];
+  for (const [project, kind, file, line, table] of cases) {
+    test(`${project}: ${kind} model in ${file}:${line}`, () => {
+      const s = scanProject(project, table);
+      assert.deepEqual(s.models.map((m) => [m.kind, m.file, m.line, m.hasColumn]), [[kind, file, line, false]]);
+    });
+  }
+
+  test('Django app_model naming and Meta.db_table; a model of another table is not reported', () => {
+    assert.deepEqual(scanProject('django', 'billing_invoices', 'due').models.map((m) => m.name), ['Invoice']);
+    assert.deepEqual(scanProject('django', 'shop_order', 'ref').models.map((m) => m.name), ['Order']);
+    assert.deepEqual(scanProject('prisma', 'customers').models, []);
+  });
+
+  test('a model that already declares the column says so (field name or camelCase)', () => {
+    const s = scanFile('schema.prisma', 'model Order {\n  id Int @id\n  shippedAt DateTime? @map("shipped_at")\n  @@map("orders")\n}\n', { table: 'orders', column: 'shipped_at' });
+    assert.equal(s.models[0]?.hasColumn, true);
+    const d = scanFile('s.ts', "export const orders = pgTable('orders', { id: serial('id'), shippedAt: timestamp('shipped_at') });", { table: 'orders', column: 'shipped_at' });
+    assert.equal(d.models[0]?.hasColumn, true);
+  });
+});
+
+describe('scan: call sites', () => {
+  test('Prisma creates, and the one that already sets the column', () => {
+    assert.deepEqual(where(scanProject('prisma')), ['prisma:insert:src/orders.ts:6:false', 'prisma:insert:src/orders.ts:12:true', 'sql:select-star:src/orders.ts:16:null']);
+  });
+  test('Drizzle inserts through the table variable', () => {
+    assert.deepEqual(where(scanProject('drizzle')), ['drizzle:insert:src/repo.ts:5:false', 'drizzle:insert:src/repo.ts:9:true']);
+  });
+  test('raw SQL INSERT with a column list, and UPDATE … SET', () => {
+    assert.deepEqual(where(scanProject('typeorm')), ['sql:insert:src/service.ts:4:false', 'sql:update:src/service.ts:5:false']);
+    assert.deepEqual(where(scanProject('sqlalchemy')), ['sql:insert:app/queries.py:3:true', 'sql:select-star:app/queries.py:4:null']);
+  });
+  test('ActiveRecord and Django creates', () => {
+    assert.deepEqual(where(scanProject('rails')), ['activerecord:insert:app/services/checkout.rb:3:false', 'activerecord:insert:app/services/checkout.rb:7:true']);
+    assert.deepEqual(where(scanProject('django', 'shop_order')), ['django:insert:shop/views.py:5:false', 'django:upsert:shop/views.py:9:true']);
+  });
+  test('Kysely insertInto', () => {
+    assert.deepEqual(where(scanProject('kysely')), ['kysely:insert:src/db.ts:13:false']);
+  });
+  test('upserts, quoted and schema-qualified names, and other tables', () => {
+    const s = scanFile('q.go', 'db.Exec(`INSERT INTO "public"."orders" (amount, "ref") VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`)\ndb.Exec("INSERT INTO orders_archive (amount) VALUES (1)")\n', { table: 'orders', column: 'ref' });
+    assert.deepEqual(s.calls.map((c) => [c.kind, c.setsColumn]), [['upsert', true]]);
+  });
+  test('the summary names models and counts call sites per file; writes without the column are listed', () => {
+    const s = scanProject('prisma');
+    assert.equal(summarizeScan(s), 'prisma model Order in prisma/schema.prisma:16; 2 INSERTs, 1 SELECT * in src/orders.ts');
+    assert.deepEqual(writesWithoutColumn(s).map((c) => c.line), [6]);
+  });
+});
+
+describe('column-wizard scan on a folder', () => {
+  test('respects .gitignore and the always-skipped folders, and lists the writes still to change', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { main } = await import('../../src/cli');
+    const dir = mkdtempSync(join(tmpdir(), 'cw-scan-'));
+    for (const d of ['src', 'generated', 'node_modules/pkg']) mkdirSync(join(dir, d), { recursive: true });
+    writeFileSync(join(dir, '.gitignore'), 'generated/\n');
+    const insert = "db.query('INSERT INTO orders (amount) VALUES (1)')\n";
+    writeFileSync(join(dir, 'src', 'a.ts'), insert);
+    writeFileSync(join(dir, 'generated', 'b.ts'), insert);
+    writeFileSync(join(dir, 'node_modules', 'pkg', 'c.js'), insert);
+    const out: string[] = [];
+    assert.equal(await main(['scan', '--dir', dir, '--table', 'public.orders', '--column', 'ref'], { out: (t) => out.push(t), err: (t) => out.push(t) }), 0);
+    assert.deepEqual(out, [
+      '1 INSERT in src/a.ts',
+      '  insert      src/a.ts:1  INSERT INTO orders (amount) — does not set ref',
+      '1 write of orders does not set ref yet: change them in the dual-write step, before the column becomes NOT NULL.',
+    ]);
+  });
+});
