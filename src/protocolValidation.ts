@@ -82,7 +82,7 @@ const ALGORITHMS: readonly MysqlAlgorithm[] = ['INSTANT', 'NOCOPY', 'INPLACE', '
 /** Every key of ColumnSpec: a key added to ColumnSpec is a compile error here until it is listed. */
 const SPEC_FIELD_SET: Record<keyof ColumnSpec, true> = {
   name: true, type: true, nullable: true, default: true, unique: true, index: true, references: true, check: true, generated: true,
-  autoIncrement: true, position: true, comment: true, collation: true,
+  autoIncrement: true, identity: true, folded: true, position: true, comment: true, collation: true,
 };
 const SPEC_FIELDS = Object.keys(SPEC_FIELD_SET) as (keyof ColumnSpec)[];
 

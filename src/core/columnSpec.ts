@@ -7,7 +7,7 @@
 import { capabilities, isReservedWord, knownTypes } from './dialects/index';
 import { defaultVolatility } from './rules';
 import { expressionProblem, isPostgres, quoteIdent, quoteLiteral, quotePlainString, SqlTextError, utf8Length } from './sql';
-import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding, ForeignKeySpec, TableFacts, Target } from './types';
+import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding, ForeignKeySpec, IdentitySpec, TableFacts, Target } from './types';
 
 /** A column definition that could not be understood; `position` is the 0-based character offset. */
 export class ColumnSyntaxError extends Error {
@@ -153,6 +153,8 @@ const CLAUSE_WORDS = new Set(['not', 'null', 'default', 'unique', 'primary', 're
 
 class Parser {
   private i = 0;
+  /** Unquoted names folded to what the server makes of them. */
+  readonly folded: { typed: string; name: string }[] = [];
   constructor(private readonly text: string, private readonly tokens: Token[], private readonly dialect: Dialect) {}
 
   private peek(offset = 0): Token | undefined {
@@ -186,11 +188,18 @@ class Parser {
     this.i++;
     return t;
   }
+  /**
+   * A name, quoted or not. PostgreSQL folds an unquoted name to lower case (ASCII letters only, as it does for UTF-8
+   * databases); MySQL/MariaDB keep it as written (their column names compare without case).
+   */
   private identifier(what: string): string {
     const t = this.peek();
     if (t?.kind === 'word') {
       this.i++;
-      return t.text;
+      if (!isPostgres(this.dialect)) return t.text;
+      const name = t.text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+      if (name !== t.text) this.folded.push({ typed: t.text, name });
+      return name;
     }
     if (t?.kind === 'quoted') {
       this.i++;
@@ -294,6 +303,7 @@ class Parser {
       nullable: nullable ?? true,
       default: def,
       ...spec,
+      ...(this.folded.length > 0 ? { folded: [...this.folded] } : {}),
     };
   }
 
@@ -457,13 +467,76 @@ class Parser {
     return { table, column, ...(schema ? { schema } : {}), ...(onDelete ? { onDelete } : {}) };
   }
 
+  /** `( START WITH n INCREMENT BY n MINVALUE n MAXVALUE n CACHE n [NO] CYCLE )`; the defaults' NO MINVALUE/NO MAXVALUE are accepted. */
+  private identityOptions(): Omit<IdentitySpec, 'always'> {
+    this.expectPunct('(', 'after AS IDENTITY');
+    const out: { -readonly [K in keyof IdentitySpec]?: IdentitySpec[K] } = {};
+    const seen = new Set<string>();
+    const number = (option: string): string => {
+      let sign = '';
+      if (this.isPunct('-')) {
+        sign = '-';
+        this.i++;
+      } else if (this.isPunct('+')) this.i++;
+      const t = this.peek();
+      if (t?.kind !== 'number' || !/^\d+$/.test(t.text)) this.fail(`expected a whole number after ${option}`);
+      this.i++;
+      return `${sign}${t.text.replace(/^0+(?=\d)/, '')}`;
+    };
+    const once = (option: string, at: number) => {
+      if (seen.has(option)) this.fail(`${option} appears twice`, at);
+      seen.add(option);
+    };
+    while (!this.isPunct(')')) {
+      const at = this.pos();
+      if (!this.peek()) this.fail('unclosed "(" after AS IDENTITY');
+      if (this.acceptWord('start')) {
+        once('START', at);
+        this.acceptWord('with');
+        out.start = number('START WITH');
+      } else if (this.acceptWord('increment')) {
+        once('INCREMENT', at);
+        this.acceptWord('by');
+        out.increment = number('INCREMENT BY');
+        if (/^-?0+$/.test(out.increment)) this.fail('INCREMENT BY cannot be 0', at);
+      } else if (this.acceptWord('minvalue')) {
+        once('MINVALUE', at);
+        out.minValue = number('MINVALUE');
+      } else if (this.acceptWord('maxvalue')) {
+        once('MAXVALUE', at);
+        out.maxValue = number('MAXVALUE');
+      } else if (this.acceptWord('cache')) {
+        once('CACHE', at);
+        out.cache = number('CACHE');
+      } else if (this.acceptWord('cycle')) {
+        once('CYCLE', at);
+        out.cycle = true;
+      } else if (this.acceptWord('no')) {
+        if (this.acceptWord('cycle')) once('CYCLE', at);
+        else if (this.acceptWord('minvalue')) once('MINVALUE', at);
+        else if (this.acceptWord('maxvalue')) once('MAXVALUE', at);
+        else this.fail('expected CYCLE, MINVALUE or MAXVALUE after NO');
+      } else {
+        this.fail('this identity option is not supported (START WITH, INCREMENT BY, MINVALUE, MAXVALUE, CACHE and [NO] CYCLE are)');
+      }
+    }
+    this.i++;
+    return out;
+  }
+
   private generated(spec: { -readonly [K in keyof ColumnSpec]?: ColumnSpec[K] }): void {
     if (this.acceptWord('generated')) {
-      if (this.acceptWord('by', 'default') || this.isWord('always')) {
-        this.acceptWord('always');
+      const at = this.pos();
+      const always = this.acceptWord('always');
+      if (always || this.acceptWord('by', 'default')) {
         if (this.acceptWord('as', 'identity')) {
-          if (this.isPunct('(')) this.parenthesized('after AS IDENTITY');
+          const options = this.isPunct('(') ? this.identityOptions() : {};
+          if (!isPostgres(this.dialect)) {
+            if (always) this.fail('MySQL/MariaDB have no GENERATED ALWAYS AS IDENTITY: AUTO_INCREMENT always accepts an explicit value, so ALWAYS cannot be kept. Write AUTO_INCREMENT', at);
+            if (Object.keys(options).length > 0) this.fail('sequence options are PostgreSQL\'s: on MySQL/MariaDB the table\'s AUTO_INCREMENT option sets the next value. Write AUTO_INCREMENT', at);
+          }
           spec.autoIncrement = true;
+          if (isPostgres(this.dialect)) spec.identity = { always, ...options };
           return;
         }
       }
@@ -518,6 +591,25 @@ export function renderDefault(dialect: Dialect, def: ColumnDefault): string | nu
   return `(${sql})`;
 }
 
+/** `GENERATED ALWAYS|BY DEFAULT AS IDENTITY [(options)]`; BY DEFAULT when the spec says only `autoIncrement`. */
+export function renderIdentity(identity: IdentitySpec | undefined): string {
+  const generation = `GENERATED ${identity?.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`;
+  if (!identity) return generation;
+  const whole = (option: string, v: string): string => {
+    if (!/^-?\d+$/.test(v)) throw new SqlTextError(`the identity option ${option} ${JSON.stringify(v)} is not a whole number`);
+    return `${option} ${v}`;
+  };
+  const options = [
+    identity.start !== undefined ? whole('START WITH', identity.start) : '',
+    identity.increment !== undefined ? whole('INCREMENT BY', identity.increment) : '',
+    identity.minValue !== undefined ? whole('MINVALUE', identity.minValue) : '',
+    identity.maxValue !== undefined ? whole('MAXVALUE', identity.maxValue) : '',
+    identity.cache !== undefined ? whole('CACHE', identity.cache) : '',
+    identity.cycle ? 'CYCLE' : '',
+  ].filter((o) => o !== '');
+  return options.length > 0 ? `${generation} (${options.join(' ')})` : generation;
+}
+
 export function checkedExpression(dialect: Dialect, what: string, sql: string): string {
   const problem = expressionProblem(dialect, sql);
   if (problem) throw new SqlTextError(`the ${what} expression ${JSON.stringify(sql)} cannot be used: ${problem}`);
@@ -534,7 +626,7 @@ export function renderColumnDefinition(dialect: Dialect, spec: ColumnSpec, opts:
     parts.push(`GENERATED ALWAYS AS (${checkedExpression(dialect, 'generated', spec.generated.expression)}) ${spec.generated.stored ? 'STORED' : 'VIRTUAL'}`);
   }
   const serial = pg && /^(small|big)?serial[248]?$/.test(spec.type.name);
-  if (pg && spec.autoIncrement && !serial && !omit.has('autoIncrement')) parts.push('GENERATED BY DEFAULT AS IDENTITY');
+  if (pg && spec.autoIncrement && !serial && !omit.has('autoIncrement')) parts.push(renderIdentity(spec.identity));
   const notNull = !spec.nullable && !omit.has('notNull');
   // MariaDB refuses NULL/NOT NULL on a generated column; MySQL accepts NOT NULL there.
   if (!pg && (!spec.generated || omit.has('generated'))) parts.push(notNull ? 'NOT NULL' : 'NULL');
@@ -637,8 +729,10 @@ function finding(code: string, severity: Finding['severity'], message: string, f
 function identifierFindings(name: string, what: string, target: Target, field: keyof ColumnSpec): Finding[] {
   const caps = capabilities(target);
   const out: Finding[] = [];
-  if (name.trim() === '') return [finding('identifier-empty', 'error', `The ${what} is empty; give it a name.`, field)];
-  if (name !== name.trim()) out.push(finding('identifier-whitespace', 'warning', `The ${what} "${name}" starts or ends with spaces; they become part of the name.`, field, name.trim()));
+  if (name === '') return [finding('identifier-empty', 'error', `The ${what} is empty; give it a name.`, field)];
+  if (name.trim() === '') {
+    if (target.dialect === 'postgres') out.push(finding('identifier-whitespace', 'warning', `The ${what} ${JSON.stringify(name)} is only white space: PostgreSQL accepts it quoted, but every query must quote it exactly.`, field));
+  } else if (name !== name.trim()) out.push(finding('identifier-whitespace', 'warning', `The ${what} ${JSON.stringify(name)} starts or ends with white space; it becomes part of the name.`, field, name.trim()));
   const length = caps.identifierLengthUnit === 'bytes' ? utf8Length(name) : [...name].length;
   if (length > caps.identifierMaxLength) {
     out.push(finding('identifier-too-long', 'error',
@@ -648,8 +742,16 @@ function identifierFindings(name: string, what: string, target: Target, field: k
   if (target.dialect !== 'postgres' && [...name].some((ch) => ch.codePointAt(0)! > 0xffff)) {
     out.push(finding('identifier-character', 'error', `${target.dialect === 'mysql' ? 'MySQL' : 'MariaDB'} names may only use characters of the Basic Multilingual Plane (no emoji or other 4-byte characters).`, field));
   }
-  if (target.dialect !== 'postgres' && / $/.test(name)) out.push(finding('identifier-trailing-space', 'error', `${target.dialect === 'mysql' ? 'MySQL' : 'MariaDB'} does not allow a name ending with a space.`, field));
+  if (target.dialect !== 'postgres' && /\s$/.test(name)) out.push(finding('identifier-trailing-space', 'error', `${target.dialect === 'mysql' ? 'MySQL' : 'MariaDB'} does not allow a name ending with white space (${JSON.stringify(name)}).`, field));
   return out;
+}
+
+/** The field a folded name belongs to. */
+function foldedField(spec: ColumnSpec, name: string): keyof ColumnSpec {
+  if (spec.name === name) return 'name';
+  if (spec.collation === name) return 'collation';
+  if (spec.position?.kind === 'after' && spec.position.column === name) return 'position';
+  return 'references';
 }
 
 /** Checks a column against the target server and, when known, the live table. Every finding says what to do. */
@@ -662,6 +764,10 @@ export function validateColumn(spec: ColumnSpec, target: Target, facts?: TableFa
   const hasRows = facts !== undefined && facts.rows !== 0;
   const rowsText = facts && facts.rows > 0 ? `${facts.rows}` : 'an unknown number of';
 
+  for (const f of spec.folded ?? []) {
+    out.push(finding('name-folded', 'info', `The unquoted name ${f.typed} is ${f.name} to PostgreSQL, as in psql: unquoted names are folded to lower case. To keep the case, quote it: ${quoteIdent('postgres', f.typed)}.`, foldedField(spec, f.name)));
+  }
+  if (spec.identity && !pg) out.push(finding('identity-unsupported', 'error', `${dialect === 'mysql' ? 'MySQL' : 'MariaDB'} has no identity columns; use AUTO_INCREMENT (it always accepts an explicit value, and the table's AUTO_INCREMENT option sets the next value).`, 'autoIncrement'));
   const existing = facts?.columns?.find((c) => (pg ? c.name === spec.name : c.name.toLowerCase() === spec.name.toLowerCase()));
   if (existing) out.push(finding('column-exists', 'error', `The table already has a column "${existing.name}" (${existing.type}). Choose another name.`, 'name'));
 

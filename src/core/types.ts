@@ -54,6 +54,20 @@ export interface ForeignKeySpec {
 
 export type ColumnPosition = { readonly kind: 'last' } | { readonly kind: 'first' } | { readonly kind: 'after'; readonly column: string };
 
+/**
+ * An identity column's generation and sequence options. `always`: INSERT may not give a value (without OVERRIDING
+ * SYSTEM VALUE); otherwise it may. Option values are whole numbers as decimal text (they may exceed 2^53).
+ */
+export interface IdentitySpec {
+  readonly always: boolean;
+  readonly start?: string;
+  readonly increment?: string;
+  readonly minValue?: string;
+  readonly maxValue?: string;
+  readonly cache?: string;
+  readonly cycle?: boolean;
+}
+
 /** The column being added. */
 export interface ColumnSpec {
   readonly name: string;
@@ -67,6 +81,10 @@ export interface ColumnSpec {
   readonly generated?: { readonly expression: string; readonly stored: boolean };
   /** PostgreSQL `GENERATED … AS IDENTITY`, `serial`, MySQL `AUTO_INCREMENT`. */
   readonly autoIncrement?: boolean;
+  /** PostgreSQL `GENERATED ALWAYS|BY DEFAULT AS IDENTITY (options)` as written (with `autoIncrement`). */
+  readonly identity?: IdentitySpec;
+  /** Unquoted names the parser folded as the server does (PostgreSQL: to lower case), as typed and as folded. */
+  readonly folded?: readonly { readonly typed: string; readonly name: string }[];
   readonly position?: ColumnPosition;
   readonly comment?: string;
   /** `COLLATE x` as written (an identifier). */
