@@ -1,17 +1,52 @@
 /**
- * `plan --url`: the plan from live facts. Reads the server's flavor and version and the table's facts, checks the
- * column on the server, plans with this server's measured throughput (cached; src/cli/calibration.ts), and verifies every DDL step with a
- * probe on an empty copy of the table (the probe wins where it disagrees with the rules).
+ * Planning from a live server — the one function behind both `plan --url` and `run --table/--column`, so the same
+ * words plan the same way. Reads the server's flavor and version and the table's facts, checks the column on the
+ * server, plans with this server's measured throughput (cached; src/cli/calibration.ts), and verifies every DDL step
+ * with a probe on an empty copy of the table (the probe wins where it disagrees with the rules).
  */
 import type { Io } from '../cli';
 import { planColumn } from '../core/plan';
-import type { Plan, Target } from '../core/types';
+import type { Calibration, ColumnSpec, Plan, TableRef, Target } from '../core/types';
 import type { DatabaseClient } from '../db/client';
 import { verifyPlan } from '../db/verify';
 import { requireString, UsageError } from './args';
 import { planOptionsFromValues, tableAndColumnFromOptions } from './plan';
 import { cliCalibration } from './calibration';
 
+/** What --table/--column name on this server: the target, the table with its schema/database resolved, the column. */
+export interface LiveRequest {
+  readonly target: Target;
+  readonly table: TableRef;
+  readonly spec: ColumnSpec;
+}
+
+export async function liveRequest(client: DatabaseClient, values: Record<string, unknown>): Promise<LiveRequest> {
+  const info = await client.serverInfo();
+  const { table: parsed, spec } = tableAndColumnFromOptions(values, info.dialect);
+  const table = { schema: parsed.schema || client.options.database, name: parsed.name };
+  if (!table.schema) throw new UsageError('--table needs a database (db.table) when the URL names none');
+  return { target: { dialect: info.dialect, version: info.version }, table, spec };
+}
+
+/**
+ * The plan for `request` from the live table: server-side validation findings merged in (a server error stops there,
+ * with no probe), then each DDL step probed. `command` prefixes the probe's disagreements on stderr.
+ */
+export async function planFromServer(client: DatabaseClient, request: LiveRequest, values: Record<string, unknown>, io: Io, command: string, calibration: Calibration | undefined): Promise<Plan> {
+  const { target, table, spec } = request;
+  const planOptions = planOptionsFromValues(values);
+  const facts = await client.tableFacts(table, { sampleMs: 1000 });
+  const serverFindings = await client.validateColumn(spec, table);
+  const planned = planColumn(spec, facts, target, { ...planOptions, ...(calibration ? { calibration } : {}) });
+  const known = new Set(planned.warnings.map((w) => w.code));
+  const withFindings: Plan = { ...planned, warnings: [...planned.warnings, ...serverFindings.filter((f) => !known.has(f.code))] };
+  if (serverFindings.some((f) => f.severity === 'error')) return withFindings;
+  const { plan, defects } = await verifyPlan(client, withFindings);
+  for (const d of defects) io.err(`column-wizard ${command}: ${d.message}`);
+  return plan;
+}
+
+/** `plan --url`: connect, plan from the live table, disconnect. */
 export async function planLive(values: Record<string, unknown>, io: Io): Promise<Plan> {
   for (const offline of ['dialect', 'server-version', 'rows', 'bytes']) {
     if (values[offline] !== undefined) throw new UsageError(`--${offline} cannot be combined with --url: the server and the table say it`);
@@ -20,25 +55,13 @@ export async function planLive(values: Record<string, unknown>, io: Io): Promise
   // Checked before connecting; read for the server's dialect once connected.
   requireString(values, 'table');
   requireString(values, 'column');
-  const planOptions = planOptionsFromValues(values);
+  planOptionsFromValues(values);
   const { connect } = await import('../db/client');
   const client: DatabaseClient = await connect(url);
   try {
-    const info = await client.serverInfo();
-    const target: Target = { dialect: info.dialect, version: info.version };
-    const { table: parsed, spec } = tableAndColumnFromOptions(values, info.dialect);
-    const table = { schema: parsed.schema || client.options.database, name: parsed.name };
-    if (!table.schema) throw new UsageError('--table needs a database (db.table) when the URL names none');
-    const facts = await client.tableFacts(table, { sampleMs: 1000 });
-    const serverFindings = await client.validateColumn(spec, table);
+    const request = await liveRequest(client, values);
     const { calibration } = await cliCalibration(client, values, io);
-    const planned = planColumn(spec, facts, target, { ...planOptions, calibration });
-    const known = new Set(planned.warnings.map((w) => w.code));
-    const withFindings: Plan = { ...planned, warnings: [...planned.warnings, ...serverFindings.filter((f) => !known.has(f.code))] };
-    if (serverFindings.some((f) => f.severity === 'error')) return withFindings;
-    const { plan, defects } = await verifyPlan(client, withFindings);
-    for (const d of defects) io.err(`column-wizard plan: ${d.message}`);
-    return plan;
+    return await planFromServer(client, request, values, io, 'plan', calibration);
   } finally {
     await client.close();
   }

@@ -5,13 +5,14 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { Io } from '../cli';
-import type { Plan } from '../core/types';
+import type { Plan, TableRef } from '../core/types';
 import { connect, type DatabaseClient } from '../db/client';
 import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
-import { assertRunAllowed, findResumableRun, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
+import { abandonRun, assertRunAllowed, findResumableRun, previewAbandon, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
-import { planWithFacts, renderPlanText, TABLE_COLUMN_OPTIONS, tableAndColumnFromOptions } from './plan';
+import { liveRequest, planFromServer, type LiveRequest } from './livePlan';
+import { renderPlanText, TABLE_COLUMN_OPTIONS } from './plan';
 import { saveRunBaseline } from './rollout';
 import { CALIBRATION_OPTIONS, cliCalibration, learnFromCliRun } from './calibration';
 import { estimatesVsActual, formatEstimatesVsActual } from '../core/estimateReport';
@@ -59,23 +60,52 @@ export function parsePlanJson(text: string, source: string): Plan {
   return { warnings: [], rollout: [], ...p } as Plan;
 }
 
-async function planLive(client: DatabaseClient, values: Record<string, unknown>, io: Io, calibration: ResolvedCalibration): Promise<Plan> {
-  const info = await client.serverInfo();
-  const { table, spec } = tableAndColumnFromOptions(values, info.dialect);
-  const resolved = table.schema ? table : { ...table, schema: String((await client.query<{ s: string }>(info.dialect === 'postgres' ? 'SELECT current_schema() AS s' : 'SELECT DATABASE() AS s'))[0]?.s ?? '') };
+/** `run --table/--column`: resume an unfinished run with its saved plan, else plan exactly as `plan --url` does. */
+async function planLive(client: DatabaseClient, request: LiveRequest, values: Record<string, unknown>, io: Io, calibration: ResolvedCalibration): Promise<Plan> {
+  const { table, spec } = request;
   // An interrupted run resumes with the plan it started with: planning again would see the half-applied change.
-  const resumable = values['abandon-previous'] === true ? null : await findResumableRun(client, resolved, spec.name);
+  const resumable = values['abandon-previous'] === true ? null : await findResumableRun(client, table, spec.name);
   if (resumable) {
     if (JSON.stringify(resumable.plan.column) !== JSON.stringify(spec)) {
-      throw new UsageError(`an unfinished run ${resumable.state.runId} on ${resolved.schema}.${resolved.name}.${spec.name} was started with a different column definition; ` +
-        'run it again with that definition to resume it, or add --abandon-previous after checking what it applied');
+      throw new UsageError(`an unfinished run ${resumable.state.runId} on ${table.schema}.${table.name}.${spec.name} was started with a different column definition; ` +
+        'run it again with that definition to resume it, or add --abandon-previous to undo what it made and start again');
     }
     io.err(`Resuming run ${resumable.state.runId} with the plan it started with.`);
     return resumable.plan;
   }
-  const facts = await client.tableFacts(resolved);
-  const lockTimeoutMs = numberOption(values, 'lock-timeout-ms');
-  return planWithFacts(spec, facts, { dialect: info.dialect, version: info.version }, { ...(lockTimeoutMs ? { lockTimeoutMs } : {}), standbys: values.standbys === true, calibration: calibration.calibration });
+  return planFromServer(client, request, values, io, 'run', calibration.calibration);
+}
+
+/**
+ * --abandon-previous: show what the unfinished run on the column made and the statements that undo it, ask (or take
+ * --yes; refuse when stdin is not a terminal), then undo it. Returns an exit code when the command must stop there.
+ */
+async function abandonPrevious(client: DatabaseClient, table: TableRef, column: string, values: Record<string, unknown>, io: Io, lockTimeoutMs: number | undefined): Promise<number | null> {
+  const preview = await previewAbandon(client, table, column);
+  if (!preview) {
+    io.err(`--abandon-previous: no unfinished run on ${table.schema}.${table.name}.${column}; nothing to undo.`);
+    return null;
+  }
+  const s = preview.state;
+  const where = `stopped at phase ${s.phaseIndex + 1} step ${s.stepIndex + 1}${s.stepStarted ? ' (that step had started)' : ''}`;
+  io.err(preview.otherIncarnation
+    ? `Unfinished run ${s.runId} (${s.status}) was on an earlier incarnation of ${table.schema}.${table.name} (dropped and re-created since): nothing of it to undo; it will be closed.`
+    : preview.statements.length
+      ? `Unfinished run ${s.runId} (${s.status}, ${where}). Abandoning it undoes what it made:\n${preview.statements.map((x) => `  ${x};`).join('\n')}`
+      : `Unfinished run ${s.runId} (${s.status}, ${where}) made nothing that is still there; it will be closed.`);
+  if (values.yes !== true && preview.statements.length) {
+    if (!process.stdin.isTTY) {
+      io.err('column-wizard run: not undoing without confirmation. Review the statements above and add --yes.');
+      return 2;
+    }
+    if (!(await confirm(io, `Undo run ${s.runId} with these statements?`))) {
+      io.err('Not undone; nothing was run.');
+      return 1;
+    }
+  }
+  await abandonRun(client, preview, lockTimeoutMs !== undefined ? { lockTimeoutMs } : {});
+  io.err(`Run ${s.runId} abandoned${preview.statements.length ? ` and undone (${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'})` : ''}.`);
+  return null;
 }
 
 async function confirm(io: Io, question: string): Promise<boolean> {
@@ -137,9 +167,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
     process.removeListener('SIGINT', onSigint);
   };
   try {
+    const request = filePlan ? null : await liveRequest(client, values);
+    if (values['abandon-previous'] === true) {
+      const stop = await abandonPrevious(client, request?.table ?? filePlan!.table, request?.spec.name ?? filePlan!.column.name, values, io, lockTimeoutMs);
+      if (stop !== null) return stop;
+    }
     // This server's calibration: plans a live table with it, and learns from the run's timings afterwards.
     const calibration = await cliCalibration(client, values, io);
-    const plan = filePlan ?? (await planLive(client, values, io, calibration));
+    const plan = filePlan ?? (await planLive(client, request!, values, io, calibration));
     const errors = plan.warnings.filter((w) => w.severity === 'error');
     if (errors.length) {
       io.err(`column-wizard run: the plan has errors; nothing was run:\n${errors.map((e) => `  ${e.code}: ${e.message}`).join('\n')}`);
@@ -210,6 +245,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
       ? JSON.stringify({ status: 'completed', runId: outcome.runId, report: outcome.report, estimates: estimatesVsActual(plan, outcome.report.steps), ...(confirmations ? { replicas: confirmations } : {}), baseline }, null, 2)
       : [formatReport(outcome.report), ...formatEstimatesVsActual(plan, outcome.report.steps, outcome.report.after.totalBytes)].join('\n'));
     if (baseline && format === 'text') io.out(`Rollout baseline: ${baseline} (check the rollout later with column-wizard verify --table ${outcome.report.table.schema}.${outcome.report.table.name} --column ${plan.column.name})`);
+    if (outcome.report.problems.length) {
+      io.err(`column-wizard run: the run's steps finished, but the table is not as planned: ${outcome.report.problems.join('; ')}.`);
+      return 1;
+    }
     const missing = (confirmations ?? []).filter((c) => !c.confirmed);
     if (format === 'text' && confirmations) {
       for (const c of confirmations) {

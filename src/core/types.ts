@@ -142,6 +142,9 @@ export interface LockRisk {
   readonly query: string;
   /** The lock it holds on the table, when known (`AccessShareLock`, `SHARED_READ`…); absent for a plain long transaction. */
   readonly lockMode?: string;
+  /** The session's database user and application name (PostgreSQL application_name), when the server shows them. */
+  readonly user?: string;
+  readonly application?: string;
 }
 
 export interface ReplicaFacts {

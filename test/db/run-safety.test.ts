@@ -9,9 +9,20 @@ import { describe, test } from 'node:test';
 import { main } from '../../src/cli';
 import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { planColumn } from '../../src/core/plan';
-import { RunFailure, runPlan, RunStore } from '../../src/db/run';
-import { dbTest, throwawayDatabase } from './helpers';
-import { q, schemaOf, seedTable } from './run-helpers';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatabaseClient } from '../../src/db/client';
+import { RunFailure, runPlan, RunStore, type RunProgress } from '../../src/db/run';
+import { dbTest, throwawayDatabase, type Engine } from './helpers';
+import { phase, plan, q, schemaOf, seedTable, step } from './run-helpers';
+
+async function columnExists(client: DatabaseClient, engine: Engine, schema: string, table: string, column: string): Promise<boolean> {
+  const rows = await client.query(engine === 'postgres'
+    ? 'SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3'
+    : 'SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [schema, table, column]);
+  return rows.length > 0;
+}
 
 function capture() {
   const out: string[] = [];
@@ -73,5 +84,142 @@ for (const engine of ['postgres', 'mysql'] as const) {
         assert.equal(v?.valid, true);
       }));
     }
+
+
+    test('run --table/--column validates on the server like plan --url: a default the server rejects stops it before anything runs', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      await seedTable(d.client, engine, schema, 'baddef', 20);
+      const column = engine === 'postgres' ? "c bigint DEFAULT nextval('no_such_sequence')" : 'c int DEFAULT (no_such_function())';
+      const ran = capture();
+      assert.equal(await main(['run', '--url', d.url, '--table', `${schema}.baddef`, '--column', column, '--yes'], ran.io), 1);
+      assert.match(ran.err.join('\n'), /default-invalid/);
+      assert.equal(await columnExists(d.client, engine, schema, 'baddef', 'c'), false, 'the column was not added');
+    }));
+
+    test('--abandon-previous undoes what a failed run made (constraint, index, column) after confirmation, then the new definition runs', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      await seedTable(d.client, engine, schema, 'aband', 30);
+      const tbl = `${q(engine, schema)}.${q(engine, 'aband')}`;
+      const failing = engine === 'postgres' ? 'SELECT 1 / 0' : `SELECT * FROM ${q(engine, schema)}.no_such_table`;
+      const steps = engine === 'postgres'
+        ? [phase('expand', [step(`ALTER TABLE ${tbl} ADD COLUMN "c" integer`)], true),
+          phase('index', [step(`CREATE INDEX CONCURRENTLY "aband_c_idx" ON ${tbl} ("c")`)]),
+          phase('constrain', [step(`ALTER TABLE ${tbl} ADD CONSTRAINT "aband_c_check" CHECK ("c" > 0)`), step(failing)])]
+        : [phase('expand', [step(`ALTER TABLE ${tbl} ADD COLUMN \`c\` int NULL, ALGORITHM=INSTANT`)]),
+          phase('index', [step(`ALTER TABLE ${tbl} ADD INDEX \`aband_c_idx\` (\`c\`), ALGORITHM=INPLACE, LOCK=NONE`)]),
+          phase('constrain', [step(`ALTER TABLE ${tbl} ADD CONSTRAINT \`aband_c_check\` CHECK (\`c\` > 0)`), step(failing)])];
+      const dialect = engine === 'postgres' ? 'postgres' : 'mariadb';
+      await assert.rejects(runPlan(await d.connect(), plan(dialect, schema, 'aband', 'c', steps)), (err: unknown) => err instanceof RunFailure && err.kind === 'statement');
+      assert.equal(await columnExists(d.client, engine, schema, 'aband', 'c'), true);
+
+      const args = ['run', '--url', d.url, '--table', `${schema}.aband`, '--column', 'c int DEFAULT 7', '--abandon-previous'];
+      const refused = capture();
+      assert.equal(await main(args, refused.io), 2, 'stdin is not a terminal and there is no --yes');
+      const shown = refused.err.join('\n');
+      assert.match(shown, /DROP CONSTRAINT .*aband_c_check/);
+      assert.match(shown, /DROP INDEX .*aband_c_idx/);
+      assert.match(shown, /DROP COLUMN .*c/);
+      assert.equal(await columnExists(d.client, engine, schema, 'aband', 'c'), true, 'nothing undone without confirmation');
+
+      const ran = capture();
+      assert.equal(await main([...args, '--yes'], ran.io), 0, ran.err.join('\n'));
+      assert.match(ran.err.join('\n'), /abandoned and undone \(3 statements\)/);
+      assert.match(ran.out.join('\n'), /Check: column c, its default on the server as planned/);
+      const [row] = await d.client.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${tbl} WHERE c = 7`);
+      assert.equal(Number(row!.n), 30);
+      const runs = (await new RunStore(d.client, schema).list()).filter((r) => r.table.name === 'aband');
+      assert.deepEqual(runs.map((r) => r.status), ['abandoned', 'completed']);
+      const idx = await d.client.query(engine === 'postgres' ? `SELECT 1 FROM pg_class WHERE relname = 'aband_c_idx'` : `SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '${schema}' AND INDEX_NAME = 'aband_c_idx'`);
+      assert.equal(idx.length, 0, 'the failed run\'s index is gone');
+    }));
+
+    test('a table dropped and re-created gets a fresh run, not the old record (completed or unfinished)', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      const tbl = `${q(engine, schema)}.${q(engine, 'reset')}`;
+      await seedTable(d.client, engine, schema, 'reset', 10);
+      const args = ['run', '--url', d.url, '--table', `${schema}.reset`, '--column', 'c int DEFAULT 1', '--yes'];
+      const first = capture();
+      assert.equal(await main(args, first.io), 0, first.err.join('\n'));
+      await d.client.query(`DROP TABLE ${tbl}`);
+      await seedTable(d.client, engine, schema, 'reset', 10);
+      const again = capture();
+      assert.equal(await main(args, again.io), 0, again.err.join('\n'));
+      const text = again.out.join('\n');
+      assert.doesNotMatch(text, /resumed|NOT FOUND/);
+      assert.match(text, /Check: column c, its default on the server as planned/);
+      assert.equal(await columnExists(d.client, engine, schema, 'reset', 'c'), true);
+      // An unfinished record from the old incarnation is closed, not resumed.
+      const p = plan(engine === 'postgres' ? 'postgres' : 'mariadb', schema, 'reset', 'd', [phase('expand', [step(`ALTER TABLE ${tbl} ADD COLUMN ${q(engine, 'd')} int`), step('SELECT no_such_column_x FROM ' + tbl)])]);
+      await assert.rejects(runPlan(await d.connect(), p), RunFailure);
+      await d.client.query(`DROP TABLE ${tbl}`);
+      await seedTable(d.client, engine, schema, 'reset', 10);
+      const events: RunProgress[] = [];
+      await assert.rejects(runPlan(await d.connect(), p, { onProgress: (e) => events.push(e) }), (err: unknown) => err instanceof RunFailure && /no_such_column_x/.test(err.message));
+      assert.ok(events.some((e) => /earlier incarnation of the table/.test(e.message ?? '')));
+      assert.equal(await columnExists(d.client, engine, schema, 'reset', 'd'), true, 'the fresh run started at the first step');
+      const runs = await new RunStore(d.client, schema).list();
+      assert.equal(runs.filter((r) => r.status === 'abandoned' && /re-created/.test(r.error ?? '')).length, 1);
+    }));
+
+    test('a run whose table ends up not as planned exits 1 and says what differs', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      await seedTable(d.client, engine, schema, 'differs', 5);
+      const tbl = `${q(engine, schema)}.${q(engine, 'differs')}`;
+      // The plan says NOT NULL DEFAULT 3 with an index, but its steps only add a nullable column.
+      const base = plan(engine === 'postgres' ? 'postgres' : 'mariadb', schema, 'differs', 'c', [phase('expand', [step(`ALTER TABLE ${tbl} ADD COLUMN ${q(engine, 'c')} int`)])]);
+      const p = { ...base, column: { ...base.column, nullable: false, default: { kind: 'literal' as const, value: '3' } } };
+      const file = join(mkdtempSync(join(tmpdir(), 'cw-safety-')), 'plan.json');
+      writeFileSync(file, JSON.stringify(p));
+      const ran = capture();
+      assert.equal(await main(['run', '--url', d.url, '--plan', file, '--yes'], ran.io), 1);
+      assert.match(ran.out.join('\n'), /CHECK FAILED — not as planned: column c is nullable; the plan makes it NOT NULL; column c has no default/);
+      assert.match(ran.err.join('\n'), /not as planned/);
+    }));
+
+    test('catalog reads retry behind a lock held for a few seconds, and name the holder (pid, user, application) when it stays', dbTest(async (t) => {
+      const d = db.get(t);
+      const schema = schemaOf(engine, d.name);
+      await seedTable(d.client, engine, schema, 'heldx', 20);
+      const tbl = `${q(engine, schema)}.${q(engine, 'heldx')}`;
+      const holder = await d.connect();
+      const [{ id: holderId }] = await holder.query<{ id: number | string }>(engine === 'postgres' ? 'SELECT pg_backend_pid() AS id' : 'SELECT CONNECTION_ID() AS id') as [{ id: number | string }];
+      if (engine === 'postgres') {
+        await holder.query("SET application_name = 'held-by-test'");
+        await holder.query('BEGIN');
+        await holder.query(`LOCK TABLE ${tbl} IN ACCESS EXCLUSIVE MODE`);
+      } else {
+        await holder.query(`LOCK TABLES ${tbl} WRITE`);
+      }
+      const released = new Promise<void>((resolve) => setTimeout(() => {
+        void holder.query(engine === 'postgres' ? 'COMMIT' : 'UNLOCK TABLES').then(() => resolve());
+      }, 2500));
+      const events: RunProgress[] = [];
+      const p = plan(engine === 'postgres' ? 'postgres' : 'mariadb', schema, 'heldx', 'c', [phase('expand', [step(`ALTER TABLE ${tbl} ADD COLUMN ${q(engine, 'c')} int`)])]);
+      const out = await runPlan(await d.connect(), p, { lockTimeoutMs: engine === 'postgres' ? 300 : 1000, retry: { maxAttempts: 20, baseDelayMs: 100, maxDelayMs: 400 }, onProgress: (e) => events.push(e) });
+      await released;
+      assert.equal(out.status, 'completed');
+      // PostgreSQL: pg_table_size and the catalog joins wait for ACCESS EXCLUSIVE; MariaDB's information_schema reads do not wait for LOCK TABLES.
+      if (engine === 'postgres') assert.ok(events.some((e) => e.kind === 'retry' && /^reading /.test(e.message ?? '')), 'the catalog read was retried');
+      else assert.ok(events.some((e) => e.kind === 'retry'), 'the step was retried');
+
+      // Held for good: the failure names the holder.
+      if (engine === 'postgres') {
+        await holder.query('BEGIN');
+        await holder.query(`LOCK TABLE ${tbl} IN ACCESS EXCLUSIVE MODE`);
+      } else {
+        await holder.query('START TRANSACTION');
+        await holder.query(`SELECT * FROM ${tbl} FOR UPDATE`);
+      }
+      const p2 = plan(engine === 'postgres' ? 'postgres' : 'mariadb', schema, 'heldx', 'e', [phase('expand', [step(`ALTER TABLE ${tbl} ADD COLUMN ${q(engine, 'e')} int`)])]);
+      const err = await runPlan(await d.connect(), p2, { lockTimeoutMs: engine === 'postgres' ? 200 : 1000, retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 50 } }).then(() => null, (e: unknown) => e);
+      await holder.query(engine === 'postgres' ? 'COMMIT' : 'COMMIT');
+      assert.ok(err instanceof RunFailure && err.kind === 'lock-timeout', String(err));
+      assert.match(err.message, new RegExp(`pid ${Number(holderId)} \\(user (postgres|root)`));
+      if (engine === 'postgres') assert.match(err.message, /application "held-by-test"/);
+    }));
   });
 }

@@ -263,6 +263,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
       const d = db.get(t);
       const schema = schemaOf(engine, d.name);
       const slow = engine === 'postgres' ? 'SELECT pg_sleep(3)' : 'SELECT SUM(a.seq * b.seq) FROM seq_1_to_100000 a, seq_1_to_100000 b';
+      await d.client.query(`CREATE TABLE ${q(engine, schema)}.${q(engine, 'slow')} (id int PRIMARY KEY)`);
       const p = plan(dialect, schema, 'slow', 'c', [phase('expand', [step(slow)])]);
       const t0 = performance.now();
       await assert.rejects(runPlan(await d.connect(), p, { statementTimeoutMs: 300 }), (err: unknown) => err instanceof RunFailure && /57014|error 1969/.test(err.message));

@@ -71,3 +71,33 @@ export async function currentSchema(client: DatabaseClient): Promise<string> {
   if (!row?.s) throw new Error('The connection has no current schema/database; qualify the table name.');
   return row.s;
 }
+
+/** MySQL's file-name encoding of a schema or table name in InnoDB's catalog (`my-t` → `my@002dt`), for plain names and most others. */
+function innodbName(name: string): string {
+  return [...name].map((ch) => (/^[A-Za-z0-9_]$/.test(ch) ? ch : ch.length === 1 ? `@${ch.charCodeAt(0).toString(16).padStart(4, '0')}` : ch)).join('');
+}
+
+/**
+ * The identity of this incarnation of the table: PostgreSQL's pg_class OID; InnoDB's table id (MariaDB
+ * INNODB_SYS_TABLES, MySQL 8 INNODB_TABLES), else the table's CREATE_TIME. A table dropped and re-created gets
+ * another one. InnoDB also gives a table a new id when an ALTER rebuilds it; the runner re-reads it after its own
+ * steps. Null when the table does not exist.
+ */
+export async function tableIdentity(client: DatabaseClient, table: TableRef): Promise<string | null> {
+  if (engineOf(client) === 'postgres') {
+    const [row] = await client.query<{ id: string }>(
+      'SELECT c.oid::text AS id FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2',
+      [table.schema, table.name],
+    );
+    return row ? `oid:${row.id}` : null;
+  }
+  const [exists] = await client.query<{ ct: Date | string | null }>('SELECT CREATE_TIME AS ct FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [table.schema, table.name]);
+  if (!exists) return null;
+  const name = `${innodbName(table.schema)}/${innodbName(table.name)}`;
+  for (const catalog of ['INNODB_SYS_TABLES', 'INNODB_TABLES']) {
+    const rows = await client.query<{ id: number | string }>(`SELECT TABLE_ID AS id FROM information_schema.${catalog} WHERE NAME = ?`, [name]).catch(() => null);
+    if (rows?.[0]) return `innodb:${rows[0].id}`;
+  }
+  const ct = exists.ct instanceof Date ? exists.ct.toISOString() : exists.ct;
+  return ct ? `created:${ct}` : null;
+}

@@ -9,3 +9,5 @@ export { buildReport, formatReport, sizeSnapshot } from './report';
 export { withLockRetry, backoffDelay, resolvePolicy } from './retry';
 export { findBlockers, describeBlockers, isLockTimeout, isConnectionLost } from './errors';
 export * from './types';
+export { previewAbandon, abandonRun, type AbandonPreview } from './abandon';
+export { checkOutcome, madeBy, undoStatements } from './outcome';

@@ -113,6 +113,7 @@ async function explainSample(client: DatabaseClient, table: TableRef, column: st
 export async function buildReport(
   client: DatabaseClient,
   base: Pick<RunReport, 'runId' | 'dialect' | 'table' | 'column' | 'startedAt' | 'before' | 'steps' | 'resumed'>,
+  outcome: Pick<RunReport, 'checked' | 'problems'>,
 ): Promise<RunReport> {
   const engine = engineOf(client);
   const t = qualified(engine, base.table);
@@ -131,6 +132,8 @@ export async function buildReport(
     indexes,
     analyzed: true,
     explain,
+    checked: outcome.checked,
+    problems: outcome.problems,
   };
 }
 
@@ -147,6 +150,9 @@ export function formatReport(r: RunReport): string {
   for (const i of r.indexes) {
     lines.push(`Index ${i.name} (${i.columns.join(', ')}${i.unique ? ', unique' : ''}): ${i.valid ? 'valid' : 'INVALID'}, ${mb(i.bytes)}, scans so far ${i.idxScan ?? 'not tracked'}`);
   }
+  lines.push(r.problems.length
+    ? `CHECK FAILED — not as planned: ${r.problems.join('; ')}`
+    : `Check: ${r.checked.join(', ')} on the server as planned`);
   lines.push(`ANALYZE: ${r.analyzed ? 'done' : 'not run'}`);
   if (r.explain) {
     lines.push(`EXPLAIN ${r.explain.query}`);

@@ -6,7 +6,8 @@ import { requiresOutsideTransaction } from '../../core/dialects/index';
 import type { LockRisk, Plan, Step, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { runBackfill } from './backfill';
-import { currentSchema, engineOf, ident, qualified, sessionId, setLockTimeout, setStatementTimeout, type Engine } from './dialect';
+import { currentSchema, engineOf, ident, qualified, sessionId, setLockTimeout, setStatementTimeout, tableIdentity, type Engine } from './dialect';
+import { checkOutcome } from './outcome';
 import { describeBlockers, describeError, findBlockers, isAlreadyApplied, isConnectionLost, isInstantRefused, isLockTimeout } from './errors';
 import { assertRunAllowed } from './guard';
 import { findBatchKey } from './keys';
@@ -68,12 +69,48 @@ function dialectMatches(plan: Plan, engine: Engine): boolean {
   return engine === 'postgres' ? plan.dialect === 'postgres' : plan.dialect === 'mysql' || plan.dialect === 'mariadb';
 }
 
+/**
+ * Whether a run record belongs to the table as it is now. PostgreSQL's OID survives rewrites; InnoDB's table id
+ * changes when an ALTER rebuilds the table, so on MySQL/MariaDB a record whose step was in flight (the step may be
+ * the rebuild) still matches. Records from before identities were kept match.
+ */
+function sameIncarnation(engine: Engine, state: Pick<RunState, 'tableId' | 'stepStarted'>, identity: string): boolean {
+  return state.tableId === null || state.tableId === identity || (engine === 'mysql' && state.stepStarted);
+}
+
+/**
+ * Catalog reads the run makes (identity, sizes, the batch key, the report): under the run's lock timeout and retried
+ * like its steps, so a session holding the table for a few seconds delays them; after the last attempt the failure
+ * names the blocking sessions.
+ */
+async function introspect<T>(client: DatabaseClient, table: TableRef, what: string, fn: () => Promise<T>, policy: RetryPolicy, lockTimeoutMs: number, runId: string | null, options: RunOptions): Promise<T> {
+  await setLockTimeout(client, lockTimeoutMs);
+  try {
+    return (await withLockRetry(fn, policy, (attempt, delayMs, err) => options.onProgress?.({
+      runId: runId ?? '', sessionId: 0, phaseIndex: 0, stepIndex: 0, phaseTitle: '', kind: 'retry', message: `reading ${what}: attempt ${attempt} failed (${describeError(err)}); retrying in ${delayMs} ms`,
+    }), options.signal)).value;
+  } catch (err) {
+    if (!isLockTimeout(err)) throw err;
+    const blockers = await findBlockers(client, table).catch(() => []);
+    const attempts = (err as { attempts?: number }).attempts ?? policy.maxAttempts;
+    throw new RunFailure(`Lock timeout reading ${what} of ${table.schema}.${table.name} after ${attempts} attempt${attempts === 1 ? '' : 's'} (lock timeout ${lockTimeoutMs} ms each). ${describeBlockers(blockers)} ` +
+      'End or wait for those sessions, then run the same plan again.', 'lock-timeout', runId, blockers, { cause: err });
+  }
+}
+
 /** Resume information without running (and without creating the state table): the unfinished run for this plan's column, if any. */
 export async function findUnfinishedRun(client: DatabaseClient, plan: Plan): Promise<RunState | null> {
   plan = await withResolvedSchema(client, plan);
   const store = new RunStore(client, plan.table.schema);
   if (!(await store.exists())) return null;
-  return store.findUnfinished(plan.table, plan.column.name);
+  const state = await store.findUnfinished(plan.table, plan.column.name);
+  return state && (await onThisTable(client, state)) ? state : null;
+}
+
+/** The record is for the table as it is now (not an earlier incarnation, dropped and re-created since). */
+async function onThisTable(client: DatabaseClient, state: RunState): Promise<boolean> {
+  const identity = await tableIdentity(client, state.table);
+  return identity !== null && sameIncarnation(engineOf(client), state, identity);
 }
 
 /**
@@ -98,10 +135,20 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
   await acquireMigrationLock(client, table, options.migrationLockWaitMs ?? 3_000);
   let runId: string | null = null;
   try {
+    const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_RUN_LOCK_TIMEOUT_MS;
+    const read = <T>(what: string, fn: () => Promise<T>) => introspect(client, table, what, fn, policy, lockTimeoutMs, runId, options);
     const store = new RunStore(client, plan.table.schema);
     await store.ensure();
     const hash = planHash(plan);
+    const identity = await read('the table\'s identity', () => tableIdentity(client, table));
+    if (identity === null) throw new RunFailure(`Table ${table.schema}.${table.name} does not exist on this server.`, 'refused', null);
     let state = await store.findUnfinished(table, plan.column.name);
+    if (state && !sameIncarnation(engine, state, identity)) {
+      // The table was dropped and re-created (a reset database): that run's position says nothing about this table.
+      await store.update(state.runId, { status: 'abandoned', finished: true, error: `the table was re-created (the run was on ${state.tableId}, the table is now ${identity}); a fresh run replaced this one` });
+      options.onProgress?.({ runId: state.runId, sessionId: session, phaseIndex: 0, stepIndex: 0, phaseTitle: '', kind: 'retry', message: `run ${state.runId} was on an earlier incarnation of the table (dropped and re-created since); starting a fresh run` });
+      state = null;
+    }
     if (state && state.planHash !== hash) {
       if (!options.abandonPrevious) {
         throw new RunFailure(
@@ -115,21 +162,21 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
       state = null;
     }
     if (!state) {
-      // The same plan already ran to the end (e.g. the connection was lost while the report was being built):
-      // applying it again would fail on the existing column, so report on the finished run instead.
+      // The same plan already ran to the end on this incarnation of the table (e.g. the connection was lost while the
+      // report was being built): applying it again would fail on the existing column, so report on the finished run.
       const done = await store.findCompleted(table, plan.column.name, hash);
-      if (done) {
-        const report = await buildReport(client, {
+      if (done && sameIncarnation(engine, { ...done, stepStarted: false }, identity)) {
+        const report = await read('the report', async () => buildReport(client, {
           runId: done.runId, dialect: plan.dialect, table, column: plan.column.name, startedAt: done.startedAt, before: done.before, steps: [], resumed: true,
-        });
+        }, await checkOutcome(client, plan)));
         return { status: 'completed', runId: done.runId, report };
       }
     }
     const resumed = state !== null;
     if (state) {
-      await store.update(state.runId, { status: 'running', error: null });
+      await store.update(state.runId, { status: 'running', error: null, ...(state.tableId !== identity ? { tableId: identity } : {}) });
     } else {
-      state = await store.create(newRunId(), plan, hash, await sizeSnapshot(client, table));
+      state = await store.create(newRunId(), plan, hash, await read('the table\'s size', () => sizeSnapshot(client, table)), identity);
     }
     runId = state.runId;
     const ctx = new RunContext(client, engine, plan, options, policy, store, state, session);
@@ -154,7 +201,7 @@ export async function findResumableRun(client: DatabaseClient, table: TableRef, 
   const store = new RunStore(client, schema);
   if (!(await store.exists())) return null;
   const state = await store.findUnfinished({ schema, name: table.name }, column);
-  if (!state) return null;
+  if (!state || !(await onThisTable(client, state))) return null;
   const plan = await store.plan(state.runId);
   return plan ? { state, plan } : null;
 }
@@ -209,6 +256,10 @@ class RunContext {
     else await setStatementTimeout(this.client, this.statementTimeoutMs(step));
   }
 
+  private read<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return introspect(this.client, this.plan.table, what, fn, this.policy, this.lockTimeoutMs(), this.runId, this.options);
+  }
+
   private onRetry(pi: number, si: number) {
     return (attempt: number, delayMs: number, err: unknown) =>
       this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: `attempt ${attempt} failed (${describeError(err)}); retrying in ${delayMs} ms` });
@@ -252,7 +303,7 @@ class RunContext {
     }
     await this.store.update(this.runId, { status: 'completed', phaseIndex: pi, stepIndex: 0, stepStarted: false, finished: true });
     await setStatementTimeout(this.client, 300_000);
-    const report = await buildReport(this.client, {
+    const report = await this.read('the report', async () => buildReport(this.client, {
       runId: this.runId,
       dialect: this.plan.dialect,
       table: this.state.table,
@@ -261,7 +312,7 @@ class RunContext {
       before: this.state.before,
       steps: this.steps,
       resumed,
-    });
+    }, await checkOutcome(this.client, this.plan)));
     return { status: 'completed', runId: this.runId, report };
   }
 
@@ -313,7 +364,9 @@ class RunContext {
         }
       }
     }
-    await this.store.update(this.runId, { ...this.next(pi, si), stepStarted: false, backfillLastKey: null, backfillRows: 0 });
+    // InnoDB gives a rebuilt table a new id: keep the record tied to the table this run is changing.
+    const tableId = this.engine === 'mysql' ? await this.read('the table\'s identity', () => tableIdentity(this.client, this.plan.table)) : undefined;
+    await this.store.update(this.runId, { ...this.next(pi, si), stepStarted: false, backfillLastKey: null, backfillRows: 0, ...(tableId ? { tableId } : {}) });
     this.steps.push({ phaseIndex: pi, stepIndex: si, sql: step.sql, attempts, seconds: (performance.now() - t0) / 1000, ...(skipped ? { skipped } : {}), ...(fellBack ? { note: fellBack } : {}) });
   }
 
@@ -370,7 +423,7 @@ class RunContext {
     const spec = step.backfill!;
     const t0 = performance.now();
     await this.store.update(this.runId, { phaseIndex: pi, stepIndex: si, stepStarted: true });
-    const key = await findBatchKey(this.client, spec.table, spec.column);
+    const key = await this.read('the batch key', () => findBatchKey(this.client, spec.table, spec.column));
     const resumeFrom = this.state.phaseIndex === pi && this.state.stepIndex === si
       ? { lastKey: this.state.backfillLastKey, rowsDone: this.state.backfillRows, batchSize: this.state.batchSize }
       : undefined;
@@ -432,7 +485,8 @@ class RunContext {
       }
     }
     message += this.enforcedNote(pi, si);
-    await this.store.update(this.runId, { status: 'failed', error: message }).catch(() => undefined);
+    // The server answered with an error: the statement did not take effect (a lost connection leaves that unknown).
+    await this.store.update(this.runId, { status: 'failed', error: message, stepStarted: false }).catch(() => undefined);
     return new RunFailure(message, kind, this.runId, blockers, { cause: err });
   }
 

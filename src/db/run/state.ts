@@ -36,7 +36,8 @@ export function stateTableDdl(engine: Engine, schema: string): string {
   error text,
   started_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
-  finished_at timestamptz
+  finished_at timestamptz,
+  table_id text
 )`;
   }
   return `CREATE TABLE IF NOT EXISTS ${t} (
@@ -57,7 +58,8 @@ export function stateTableDdl(engine: Engine, schema: string): string {
   error text NULL,
   started_at datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   updated_at datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-  finished_at datetime(3) NULL
+  finished_at datetime(3) NULL,
+  table_id varchar(64) NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
 }
 
@@ -81,7 +83,7 @@ interface Row {
   run_id: string; table_schema: string; table_name: string; column_name: string; plan_hash: string; status: string;
   phase_index: number; step_index: number; step_started: boolean | number; backfill_last_key: string | null;
   backfill_rows: number | string; batch_size: number | null; before_sizes: string | null; error: string | null;
-  started_at: Date | string; updated_at: Date | string; finished_at: Date | string | null;
+  started_at: Date | string; updated_at: Date | string; finished_at: Date | string | null; table_id: string | null;
 }
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : d instanceof Date ? d.toISOString() : String(d));
@@ -104,10 +106,11 @@ function toState(r: Row): RunState {
     startedAt: iso(r.started_at)!,
     updatedAt: iso(r.updated_at)!,
     finishedAt: iso(r.finished_at),
+    tableId: r.table_id ?? null,
   };
 }
 
-const COLUMNS = 'run_id, table_schema, table_name, column_name, plan_hash, status, phase_index, step_index, step_started, backfill_last_key, backfill_rows, batch_size, before_sizes, error, started_at, updated_at, finished_at';
+const COLUMNS = 'run_id, table_schema, table_name, column_name, plan_hash, status, phase_index, step_index, step_started, backfill_last_key, backfill_rows, batch_size, before_sizes, error, started_at, updated_at, finished_at, table_id';
 
 export class RunStore {
   readonly engine: Engine;
@@ -131,6 +134,11 @@ export class RunStore {
 
   async ensure(): Promise<void> {
     await this.client.query(stateTableDdl(this.engine, this.schema));
+    // A state table made before runs were tied to the table's identity gets the column (MySQL 8 has no ADD COLUMN IF NOT EXISTS).
+    const has = this.engine === 'postgres'
+      ? await this.client.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'table_id'`, [this.schema, STATE_TABLE])
+      : await this.client.query(`SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = 'table_id'`, [this.schema, STATE_TABLE]);
+    if (has.length === 0) await this.client.query(`ALTER TABLE ${this.table} ADD COLUMN table_id ${this.engine === 'postgres' ? 'text' : 'varchar(64) NULL'}`);
   }
 
   /** The latest run on this column that has not completed or been abandoned. */
@@ -171,17 +179,17 @@ export class RunStore {
     return rows.map(toState);
   }
 
-  async create(runId: string, plan: Plan, hash: string, before: SizeSnapshot | null): Promise<RunState> {
+  async create(runId: string, plan: Plan, hash: string, before: SizeSnapshot | null, tableId: string | null = null): Promise<RunState> {
     await this.client.query(
-      `INSERT INTO ${this.table} (run_id, table_schema, table_name, column_name, plan_hash, plan, status, before_sizes)
-       VALUES (${[1, 2, 3, 4, 5, 6].map((n) => this.p(n)).join(', ')}, 'running', ${this.p(7)})`,
-      [runId, plan.table.schema, plan.table.name, plan.column.name, hash, JSON.stringify(plan), before ? JSON.stringify(before) : null],
+      `INSERT INTO ${this.table} (run_id, table_schema, table_name, column_name, plan_hash, plan, status, before_sizes, table_id)
+       VALUES (${[1, 2, 3, 4, 5, 6].map((n) => this.p(n)).join(', ')}, 'running', ${this.p(7)}, ${this.p(8)})`,
+      [runId, plan.table.schema, plan.table.name, plan.column.name, hash, JSON.stringify(plan), before ? JSON.stringify(before) : null, tableId],
     );
     return (await this.get(runId))!;
   }
 
   /** Set some fields of a run; `updated_at` follows. */
-  async update(runId: string, fields: Partial<{ status: RunStatus; phaseIndex: number; stepIndex: number; stepStarted: boolean; backfillLastKey: readonly string[] | null; backfillRows: number; batchSize: number | null; error: string | null; finished: boolean }>): Promise<void> {
+  async update(runId: string, fields: Partial<{ tableId: string | null; status: RunStatus; phaseIndex: number; stepIndex: number; stepStarted: boolean; backfillLastKey: readonly string[] | null; backfillRows: number; batchSize: number | null; error: string | null; finished: boolean }>): Promise<void> {
     const { sql, params } = this.updateSql(runId, fields);
     await this.client.query(sql, params);
   }
@@ -195,6 +203,7 @@ export class RunStore {
       sets.push(`${col} = ${this.p(from + params.length - 1)}`);
     };
     if (fields.status !== undefined) add('status', fields.status);
+    if (fields.tableId !== undefined) add('table_id', fields.tableId);
     if (fields.phaseIndex !== undefined) add('phase_index', fields.phaseIndex);
     if (fields.stepIndex !== undefined) add('step_index', fields.stepIndex);
     if (fields.stepStarted !== undefined) add('step_started', this.engine === 'postgres' ? fields.stepStarted : fields.stepStarted ? 1 : 0);

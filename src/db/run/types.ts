@@ -108,6 +108,8 @@ export interface RunState {
   readonly startedAt: string;
   readonly updatedAt: string;
   readonly finishedAt: string | null;
+  /** The identity of the table incarnation the run works on (`tableIdentity`); null for runs recorded before it was kept. */
+  readonly tableId: string | null;
 }
 
 export interface IndexSize {
@@ -163,6 +165,10 @@ export interface RunReport {
   readonly explain: { readonly query: string; readonly plan: string; readonly usesIndex: boolean } | null;
   readonly steps: readonly StepLog[];
   readonly resumed: boolean;
+  /** What the end-of-run check compared with the plan (column, default, constraints, indexes). */
+  readonly checked: readonly string[];
+  /** Where the server differs from the plan; a run with problems did not do what it planned (the CLI exits 1). */
+  readonly problems: readonly string[];
 }
 
 export type RunOutcome =
