@@ -9,10 +9,11 @@ import { join, resolve } from 'node:path';
 import { NodeFileSink } from '../../src/cli/nodeFileSink';
 import { writeMigrations, type MigrationTool, type WriteResult, type WriterOptions } from '../../src/core/migrations';
 import assert from 'node:assert/strict';
-import { after } from 'node:test';
+import { after, type TestContext } from 'node:test';
 import type { Plan } from '../../src/core/types';
 import type { DatabaseClient } from '../../src/db/client';
 import { planFor } from '../unit/migrations/plans';
+import { IN_CI, SkipTest } from './helpers';
 
 export const BIN = resolve(__dirname, '../../node_modules/.bin');
 
@@ -30,6 +31,22 @@ export function runTool(cmd: string, args: readonly string[], opts: { cwd: strin
   const out = { status: r.status, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
   if (r.status !== 0 && !opts.allowFailure) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n${out.stdout}\n${out.stderr}`);
   return out;
+}
+
+/**
+ * An optional tool outside node_modules (a Debian package): each `checks` command must exit 0. When one does not,
+ * the test is skipped with the reason, or fails under CI=true (where .ci/run installs the tool).
+ */
+export function requireTool(t: TestContext, tool: string, install: string, checks: readonly (readonly string[])[]): void {
+  for (const [cmd, ...args] of checks) {
+    const r = spawnSync(cmd!, args, { encoding: 'utf8', timeout: 30_000 });
+    if (r.status === 0) continue;
+    const why = r.error ? (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? `${cmd} is not on PATH` : r.error.message : `\`${[cmd, ...args].join(' ')}\` exited ${r.status}`;
+    const reason = `${tool} is not available (${why}); install ${install}`;
+    if (IN_CI) throw new Error(reason);
+    t.skip(reason);
+    throw new SkipTest(reason);
+  }
 }
 
 export interface Workspace {

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { dbTest, throwawayDatabase } from './helpers';
-import { assertMyApplied, assertMyGone, assertPgApplied, assertPgGone, linkNodeModules, myPlan, mySeed, pgPlan, pgSeed, psqlFile, runTool, writeInto, workspacesForFile } from './migrationTools';
+import { assertMyApplied, assertMyGone, assertPgApplied, assertPgGone, linkNodeModules, myPlan, mySeed, pgPlan, pgSeed, psqlFile, requireTool, runTool, writeInto, workspacesForFile } from './migrationTools';
 
 const pg = throwawayDatabase('postgres');
 const my = throwawayDatabase('mysql');
@@ -16,6 +16,7 @@ const workspace = workspacesForFile();
 
 describe('more real migration tools', () => {
   it('Sqitch: init, deploy the written changes, revert them', dbTest(async (t) => {
+    requireTool(t, 'Sqitch', 'the Debian packages sqitch and libdbd-pg-perl', [['sqitch', '--version'], ['perl', '-MDBD::Pg', '-e1']]);
     const db = pg.get(t);
     await pgSeed(db.client, 'users_sqitch');
     const ws = workspace('sqitch');
