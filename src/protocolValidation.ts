@@ -166,7 +166,15 @@ function step(v: unknown, at: string): Step {
   const blocks = obj(o.blocks, `${at}.blocks`);
   const backfill = o.backfill === undefined ? undefined : (() => {
     const b = obj(o.backfill, `${at}.backfill`);
-    return { table: tableRef(b.table, `${at}.backfill.table`), column: str(b, 'column', `${at}.backfill`), valueSql: str(b, 'valueSql', `${at}.backfill`) };
+    return defined({
+      table: tableRef(b.table, `${at}.backfill.table`), column: str(b, 'column', `${at}.backfill`), valueSql: str(b, 'valueSql', `${at}.backfill`),
+      batchSize: b.batchSize === undefined ? undefined : int(b, 'batchSize', `${at}.backfill`),
+      key: b.key === undefined ? undefined : arr(b, 'key', `${at}.backfill`, strItem),
+    });
+  })();
+  const session = o.session === undefined ? undefined : (() => {
+    const x = obj(o.session, `${at}.session`);
+    return { before: arr(x, 'before', `${at}.session`, strItem), after: arr(x, 'after', `${at}.session`, strItem) };
   })();
   return defined({
     sql: str(o, 'sql', at),
@@ -182,6 +190,8 @@ function step(v: unknown, at: string): Step {
     lockTimeoutSql: optStr(o, 'lockTimeoutSql', at),
     backfill,
     unavoidable: optStr(o, 'unavoidable', at),
+    fallbackSql: optStr(o, 'fallbackSql', at),
+    session,
   });
 }
 
@@ -205,6 +215,13 @@ function plan(v: unknown, at: string): Plan {
     warnings: arr(o, 'warnings', at, finding),
     rollout: arr(o, 'rollout', at, strItem),
   };
+}
+
+/** Check a whole plan (a plan.json file, a message): the first problem is thrown as an Error naming where it is. */
+export function checkPlan(v: unknown, at = 'plan'): Plan {
+  const r = attempt(() => plan(v, at));
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
 }
 
 function planResult(v: unknown, at: string): PlanResult {

@@ -11,8 +11,8 @@ import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection'
 import { abandonRun, assertRunAllowed, findResumableRun, previewAbandon, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
-import { liveRequest, planFromServer, type LiveRequest } from './livePlan';
-import { renderPlanText, TABLE_COLUMN_OPTIONS } from './plan';
+import { planWithFacts, renderPlanText, TABLE_COLUMN_OPTIONS, tableAndColumnFromOptions } from './plan';
+import { checkPlanFile, executedExtras, parsePlanFile } from './planFile';
 import { saveRunBaseline } from './rollout';
 import { CALIBRATION_OPTIONS, cliCalibration, learnFromCliRun } from './calibration';
 import { estimatesVsActual, formatEstimatesVsActual } from '../core/estimateReport';
@@ -34,31 +34,15 @@ export const RUN_OPTIONS: Options = {
   'lag-url': { type: 'string' },
   'replica-url': { type: 'string', multiple: true },
   'abandon-previous': { type: 'boolean' },
+  replan: { type: 'boolean' },
+  'trust-plan-sql': { type: 'boolean' },
   'baseline-dir': { type: 'string' },
   'no-baseline': { type: 'boolean' },
   ...CALIBRATION_OPTIONS,
 };
 
-/** A plan file must at least look like a Plan; the runner checks the dialect against the server. */
-export function parsePlanJson(text: string, source: string): Plan {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--plan ${source} is not JSON: ${(err as Error).message}`);
-  }
-  const p = value as Partial<Plan> | null;
-  const problems: string[] = [];
-  if (!p || typeof p !== 'object') problems.push('not an object');
-  else {
-    if (typeof p.dialect !== 'string') problems.push('no "dialect"');
-    if (!p.table || typeof p.table.name !== 'string' || typeof p.table.schema !== 'string') problems.push('no "table" with "schema" and "name"');
-    if (!p.column || typeof p.column.name !== 'string') problems.push('no "column" with a "name"');
-    if (!Array.isArray(p.phases) || p.phases.some((ph) => !ph || !Array.isArray(ph.steps) || (ph.steps as unknown[]).some((s) => typeof (s as { sql?: unknown } | null)?.sql !== 'string'))) problems.push('"phases" must be a list of phases with "steps" that each have "sql"');
-  }
-  if (problems.length) throw new UsageError(`--plan ${source} is not a Column Wizard plan (${problems.join('; ')}). Write one with: column-wizard plan … --format json > plan.json`);
-  return { warnings: [], rollout: [], ...p } as Plan;
-}
+/** A plan file, validated (src/cli/planFile.ts); it is checked against the live server before it runs. */
+export const parsePlanJson = parsePlanFile;
 
 /** `run --table/--column`: resume an unfinished run with its saved plan, else plan exactly as `plan --url` does. */
 async function planLive(client: DatabaseClient, request: LiveRequest, values: Record<string, unknown>, io: Io, calibration: ResolvedCalibration): Promise<Plan> {
@@ -121,7 +105,7 @@ async function confirm(io: Io, question: string): Promise<boolean> {
 function progressLine(p: RunProgress): string | null {
   const where = `[${p.phaseIndex + 1}.${p.stepIndex + 1} ${p.phaseTitle}]`;
   switch (p.kind) {
-    case 'step-start': return `${where} ${(p.message ?? '').split('\n')[0]!.slice(0, 120)}`;
+    case 'step-start': return `${where} ${p.message ?? ''}`; // in full: every statement is shown before it runs
     case 'retry': return `${where} ${p.message}`;
     case 'throttled': return `${where} paused: replication lag ${p.lagSeconds?.toFixed(1)} s`;
     case 'batch': {
@@ -174,14 +158,19 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     // This server's calibration: plans a live table with it, and learns from the run's timings afterwards.
     const calibration = await cliCalibration(client, values, io);
-    const plan = filePlan ?? (await planLive(client, request!, values, io, calibration));
+    const plan = filePlan
+      ? await checkPlanFile(client, filePlan, {
+        replan: values.replan === true, trustPlanSql: values['trust-plan-sql'] === true, ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+        standbys: values.standbys === true, calibration: calibration.calibration,
+      }, (line) => io.err(line))
+      : await planLive(client, request!, values, io, calibration);
     const errors = plan.warnings.filter((w) => w.severity === 'error');
     if (errors.length) {
       io.err(`column-wizard run: the plan has errors; nothing was run:\n${errors.map((e) => `  ${e.code}: ${e.message}`).join('\n')}`);
       return 1;
     }
     const target = describeTarget(connection);
-    if (format === 'text') io.out(renderPlanText(plan));
+    if (format === 'text') io.out(`${renderPlanText(plan)}\n${executedExtras(plan)}`);
     const unfinished = await findUnfinishedRun(client, plan);
     if (unfinished) io.err(`An unfinished run ${unfinished.runId} (${unfinished.status}) exists for this column, stopped at phase ${unfinished.phaseIndex + 1} step ${unfinished.stepIndex + 1}${unfinished.backfillRows ? ` after ${unfinished.backfillRows} backfilled rows` : ''}; running the same plan resumes it.`);
     if (values.yes !== true) {

@@ -135,6 +135,6 @@ describe('column-wizard run without a database', () => {
     writeFileSync(file, '{"dialect": "postgres", "phases": [{"steps": [{}]}]}');
     c = capture();
     assert.equal(await main(['run', '--url', 'postgres://127.0.0.1/x', '--plan', file], c.io), 2);
-    assert.match(c.err.join('\n'), /is not a Column Wizard plan \(no "table" with "schema" and "name"; no "column" with a "name"; "phases" must be a list/);
+    assert.match(c.err.join('\n'), /is not a Column Wizard plan: plan\.table must be an object/);
   });
 });
