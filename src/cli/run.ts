@@ -11,7 +11,8 @@ import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection'
 import { abandonRun, assertRunAllowed, findResumableRun, previewAbandon, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
-import { planWithFacts, renderPlanText, TABLE_COLUMN_OPTIONS, tableAndColumnFromOptions } from './plan';
+import { liveRequest, planFromServer, type LiveRequest } from './livePlan';
+import { renderPlanText, TABLE_COLUMN_OPTIONS } from './plan';
 import { checkPlanFile, executedExtras, parsePlanFile } from './planFile';
 import { saveRunBaseline } from './rollout';
 import { CALIBRATION_OPTIONS, cliCalibration, learnFromCliRun } from './calibration';
