@@ -11,7 +11,7 @@ import { WRITERS } from './writers';
 
 const IGNORED = /(^|\/)(node_modules|\.git|dist|out|target|vendor)\//;
 const NUMBERED_SQL = /^\d+[_-][^/]*\.sql$/;
-const LIQUIBASE_MASTER = /(^|\/)([^/]*changelog[^/]*master[^/]*|[^/]*master[^/]*changelog[^/]*|changelog)\.(xml|ya?ml|sql)$/i;
+const LIQUIBASE_MASTER = /(^|\/)([^/]*changelog[^/]*master[^/]*|[^/]*master[^/]*changelog[^/]*|changelog)\.(xml|ya?ml|json|sql)$/i;
 
 function base(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
@@ -101,7 +101,7 @@ export function detectMigrationTools(ws: WorkspaceListing, opts: { dir?: string 
     const sub = ['changes', 'changelogs', 'changesets', 'migrations'].map((s) => joinPath(mdir, s)).find((d) => files.some((f) => f.startsWith(`${d}/`)));
     const text = samples[master];
     const includeAll = text !== undefined && /includeAll/.test(text);
-    const format = /\.xml$/i.test(master) ? 'xml' : /\.ya?ml$/i.test(master) ? 'yaml' : 'sql';
+    const format = /\.xml$/i.test(master) ? 'xml' : /\.ya?ml$/i.test(master) ? 'yaml' : /\.json$/i.test(master) ? 'json' : 'sql';
     add('liquibase', sub ?? mdir, 9, `master changelog ${master}`, { liquibaseMaster: master, liquibaseFormat: format, ...(includeAll ? { liquibaseIncludeAll: true } : {}) });
   }
   if (has(/(^|\/)liquibase\.properties$/).length) for (const d of drafts.values()) if (d.tool === 'liquibase') { d.score += 2; d.evidence.push('liquibase.properties'); }

@@ -56,7 +56,7 @@ export interface WriterOptions {
   /** Liquibase: the master loads the folder with `includeAll`, so no include is added. */
   readonly liquibaseIncludeAll?: boolean;
   /** Liquibase: format of the written changelog; defaults to the master's. */
-  readonly liquibaseFormat?: 'sql' | 'xml' | 'yaml';
+  readonly liquibaseFormat?: 'sql' | 'xml' | 'yaml' | 'json';
   /** Drizzle: the `migrations.prefix` in use; detected from the journal's tags. */
   readonly drizzlePrefix?: 'index' | 'timestamp' | 'unix' | 'none';
   /** Author for Liquibase changesets and Sqitch plan lines. */

@@ -16,7 +16,7 @@ const expected = units.map((u) => ({ id: `20260901120000-${u.slug}`, noTx: u.non
 /** A change's SQL without the comment lines the writer puts before a statement and without the final semicolon. */
 const bareSql = (text: string) => text.replace(/^(--[^\n]*\n)+/, '').replace(/;\s*$/, '').trim();
 
-function write(format: 'xml' | 'yaml', master: string, masterText: string) {
+function write(format: 'xml' | 'yaml' | 'json', master: string, masterText: string) {
   return WRITERS.liquibase.write(plan, {
     dir: 'db/changelog/changes', existing: [], now: NOW, name: 'add_users_nickname',
     contents: { [master]: masterText }, versionScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
@@ -59,5 +59,40 @@ describe('Liquibase changelogs parse back to the plan', () => {
     assert.ok(all.some((x) => x['@splitStatements'] === 'false'));
     const master = parser.parse(r.edits[0]!.after) as { databaseChangeLog: { include: { '@file': string }[] } };
     assert.deepEqual(master.databaseChangeLog.include.map((i) => i['@file']), ['changes/init.xml', `changes/${r.files[0]!.path.split('/').pop()}`]);
+  });
+
+  // Each master edited through a real parser and read back: the include is the last entry and nothing else changed.
+  const newFile = (r: ReturnType<typeof write>) => `changes/${r.files[0]!.path.split('/').pop()}`;
+  for (const [label, text, before] of [
+    ['an empty flow sequence', 'databaseChangeLog: []\n', []],
+    ['a flow sequence with an entry', 'databaseChangeLog: [{include: {file: changes/init.yaml}}]\n', ['changes/init.yaml']],
+    ['no entries yet (null)', '# the master\ndatabaseChangeLog:\n', []],
+    ['an empty file', '', []],
+    ['comments and a property', '# keep me\ndatabaseChangeLog:\n  - property:\n      name: x\n      value: y\n  # trailing comment\n  - include:\n      file: changes/init.yaml\n', [undefined, 'changes/init.yaml']],
+  ] as const) {
+    it(`YAML master with ${label}: stays valid YAML with the include appended`, () => {
+      const r = write('yaml', 'db/changelog/db.changelog-master.yaml', text);
+      const after = r.edits[0]!.after;
+      const doc = parseYaml(after) as { databaseChangeLog: { include?: { file: string; relativeToChangelogFile?: boolean } }[] };
+      assert.deepEqual(doc.databaseChangeLog.map((e) => e.include?.file), [...before, newFile(r)], after);
+      assert.equal(doc.databaseChangeLog.at(-1)!.include!.relativeToChangelogFile, true);
+      if (text.includes('# keep me')) assert.match(after, /# keep me/);
+    });
+  }
+
+  it('YAML master that is not a changelog map: left alone with a warning, nothing invalid written', () => {
+    const r = write('yaml', 'db/changelog/db.changelog-master.yaml', '- just a list\n');
+    assert.deepEqual(r.edits, []);
+    assert.match(r.warnings.join('\n'), /cannot be edited automatically/);
+  });
+
+  it('JSON master: JSON changelog written, include appended through JSON.parse, indentation kept', () => {
+    const r = write('json', 'db/changelog/db.changelog-master.json', '{\n    "databaseChangeLog": []\n}\n');
+    const doc = JSON.parse(r.files[0]!.content) as { databaseChangeLog: { changeSet: { id: string; runInTransaction?: boolean; changes: { sql: { sql: string } }[] } }[] };
+    assert.deepEqual(doc.databaseChangeLog.map((e) => ({ id: e.changeSet.id, noTx: e.changeSet.runInTransaction === false, up: e.changeSet.changes.map((c) => bareSql(c.sql.sql)) })), expected.map((e) => ({ id: e.id, noTx: e.noTx, up: e.up })));
+    assert.match(r.files[0]!.path, /\.json$/);
+    const master = JSON.parse(r.edits[0]!.after) as { databaseChangeLog: { include: { file: string } }[] };
+    assert.deepEqual(master.databaseChangeLog.map((e) => e.include.file), [newFile(r)]);
+    assert.match(r.edits[0]!.after, /^\{\n {4}"databaseChangeLog"/);
   });
 });

@@ -2,17 +2,19 @@
  * Liquibase: one changelog file (formatted SQL, XML or YAML, like the master) with a changeset per phase,
  * `runInTransaction:false` where needed, rollbacks, and an `include` appended to the master changelog.
  */
+import { isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
 import { dirname, joinPath, relativePath, result } from '../common';
 import { planUnits, sqlLines, type Statement, type Unit } from '../units';
 import { nextVersions, orderProblem } from '../version';
 import { WriterError, type FileEdit, type MigrationWriter, type WriterContext } from '../types';
 
-type Format = 'sql' | 'xml' | 'yaml';
+type Format = 'sql' | 'xml' | 'yaml' | 'json';
 
 function formatOf(path: string | undefined): Format | undefined {
   if (!path) return undefined;
   if (/\.xml$/i.test(path)) return 'xml';
   if (/\.ya?ml$/i.test(path)) return 'yaml';
+  if (/\.json$/i.test(path)) return 'json';
   if (/\.sql$/i.test(path)) return 'sql';
   return undefined;
 }
@@ -81,6 +83,22 @@ function yamlChangelog(units: Unit[], id: (u: Unit) => string, author: string): 
   return `${out.join('\n')}\n`;
 }
 
+/** JSON: the same changelog as the YAML one, as JSON (Liquibase reads both with one parser). */
+function jsonChangelog(units: Unit[], id: (u: Unit) => string, author: string): string {
+  const changes = (stmts: readonly Statement[]) => stmts.map((s) => ({ sql: { ...(hasInnerSemicolon(s) ? { splitStatements: false } : {}), sql: sqlLines([s]).join('\n') } }));
+  const sets = units.map((u) => ({
+    changeSet: {
+      id: id(u),
+      author,
+      ...(u.nonTransactional ? { runInTransaction: false } : {}),
+      comment: u.title,
+      changes: changes(u.up),
+      ...(u.down.length ? { rollback: changes(u.down) } : {}),
+    },
+  }));
+  return `${JSON.stringify({ databaseChangeLog: sets }, null, 2)}\n`;
+}
+
 /** The master with an include of `rel` (relative to the master's folder) appended, or undefined when it cannot be edited. */
 function withInclude(master: string, format: Format | undefined, rel: string): string | undefined {
   if (format === 'xml') {
@@ -89,10 +107,33 @@ function withInclude(master: string, format: Format | undefined, rel: string): s
     const indent = /\n([ \t]+)<(include|changeSet|includeAll)\b/.exec(master)?.[1] ?? '    ';
     return `${master.slice(0, at)}${indent}<include file="${xml(rel)}" relativeToChangelogFile="true"/>\n${master.slice(at)}`;
   }
+  const include = { include: { file: rel, relativeToChangelogFile: true } };
   if (format === 'yaml') {
-    const indent = /^([ \t]*)- (include|changeSet|includeAll)\b/m.exec(master)?.[1] ?? '  ';
-    const body = master.endsWith('\n') ? master : `${master}\n`;
-    return `${body}${indent}- include:\n${indent}    file: ${JSON.stringify(rel)}\n${indent}    relativeToChangelogFile: true\n`;
+    // Through a YAML parser: `databaseChangeLog: []`, flow style, comments and anchors stay valid.
+    const doc = parseDocument(master);
+    if (doc.errors.length) return undefined;
+    if (doc.contents === null) doc.contents = doc.createNode({ databaseChangeLog: [] }) as never;
+    if (!isMap(doc.contents)) return undefined;
+    const log = doc.get('databaseChangeLog', true);
+    if (log === undefined || log === null || (log as { value?: unknown }).value === null) doc.set('databaseChangeLog', doc.createNode([include]));
+    else if (isSeq(log)) (log as YAMLSeq).add(doc.createNode(include));
+    else return undefined;
+    return doc.toString();
+  }
+  if (format === 'json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(master);
+    } catch {
+      return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+    const obj = parsed as Record<string, unknown>;
+    const log = obj.databaseChangeLog ?? [];
+    if (!Array.isArray(log)) return undefined;
+    obj.databaseChangeLog = [...log, include];
+    const indent = /\n([ \t]+)"/.exec(master)?.[1] ?? '  ';
+    return `${JSON.stringify(obj, null, indent)}\n`;
   }
   return undefined;
 }
@@ -102,7 +143,7 @@ export const liquibase: MigrationWriter = {
   label: 'Liquibase',
   defaultDir: 'db/changelog/changes',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
-  versionOf: (file) => /^(\d+)[-_][^/]*\.(sql|xml|ya?ml)$/i.exec(file)?.[1],
+  versionOf: (file) => /^(\d+)[-_][^/]*\.(sql|xml|ya?ml|json)$/i.exec(file)?.[1],
   reads: (ctx) => (ctx.options.liquibaseMaster ? [ctx.options.liquibaseMaster] : []),
   write(plan, ctx: WriterContext) {
     const master = ctx.options.liquibaseMaster;
@@ -114,12 +155,12 @@ export const liquibase: MigrationWriter = {
       return version === undefined ? [] : [{ name, version }];
     });
     const [version] = nextVersions(ctx.versionScheme, existing.map((e) => e.version), ctx.now, 1) as [string];
-    const name = `${version}-${ctx.name}.${format === 'yaml' ? 'yaml' : format}`;
+    const name = `${version}-${ctx.name}.${format}`;
     const problem = orderProblem('text', existing, [{ name, version }]);
     if (problem) throw new WriterError(problem);
     const author = ctx.options.author?.name.replace(/[\s:]+/g, '-') || 'column-wizard';
     const id = (u: Unit) => `${version}-${u.slug}`;
-    const content = format === 'xml' ? xmlChangelog(units, id, author) : format === 'yaml' ? yamlChangelog(units, id, author) : formattedSql(units, id, author);
+    const content = format === 'xml' ? xmlChangelog(units, id, author) : format === 'yaml' ? yamlChangelog(units, id, author) : format === 'json' ? jsonChangelog(units, id, author) : formattedSql(units, id, author);
     const path = joinPath(ctx.dir, name);
     const edits: FileEdit[] = [];
     const warnings: string[] = [];
