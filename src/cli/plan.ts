@@ -159,7 +159,10 @@ export function planFromOptions(values: Record<string, unknown>): Plan {
   const rows = numberOption(values, 'rows') ?? -1;
   const bytes = numberOption(values, 'bytes') ?? 0;
   const options = planOptionsFromValues(values);
-  const facts: TableFacts = { table, rows: Math.floor(rows), bytes: Math.floor(bytes) };
+  // `write --primary-key a,b`: the key the backfill walks (offline there is no catalog to read it from).
+  const primaryKey = typeof values['primary-key'] === 'string' ? values['primary-key'].split(',').map((c) => c.trim()) : undefined;
+  if (primaryKey?.some((c) => !c)) throw new UsageError(`--primary-key must be column names separated by commas, got "${String(values['primary-key'])}"`);
+  const facts: TableFacts = { table, rows: Math.floor(rows), bytes: Math.floor(bytes), ...(primaryKey ? { primaryKey } : {}) };
   return planWithFacts(spec, facts, { dialect: d, version }, options);
 }
 

@@ -1,6 +1,8 @@
 /**
  * column-wizard write: the plan (same options as `plan`) written as migration files in the workspace's tool format.
  * The workspace is the current directory; `--dir` is the migrations folder; `--tool auto` detects the tool.
+ * With `--url` the plan comes from the live server exactly as `plan --url` makes it (primary key, rows, version,
+ * server checks, probes); offline, `--primary-key a[,b]` names the key the backfill walks.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
@@ -16,6 +18,7 @@ export const WRITE_OPTIONS: Options = {
   tool: { type: 'string' },
   name: { type: 'string' },
   'non-transactional-runner': { type: 'boolean' },
+  'primary-key': { type: 'string' },
 };
 
 const SKIP = new Set(['node_modules', '.git', 'dist', 'out', 'target', 'vendor', '.tools']);
@@ -70,7 +73,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (dir.startsWith('..')) throw new UsageError(`--dir must be inside the current directory (the workspace), got "${dirArg}"`);
   const toolArg = (values.tool as string | undefined) ?? 'auto';
   if (toolArg !== 'auto' && !isMigrationTool(toolArg)) throw new UsageError(`--tool must be auto or one of ${MIGRATION_TOOLS.join(', ')}, got "${toolArg}"`);
-  const plan = planFromOptions(values);
+  if (values.url !== undefined && values['primary-key'] !== undefined) throw new UsageError('--primary-key cannot be combined with --url: the server says it');
+  // --url: the same live facts, server checks and probes as `plan --url` (one function for both).
+  const plan = values.url !== undefined ? await (await import('./livePlan')).planLive(values, io) : planFromOptions(values);
   const errors = plan.warnings.filter((w) => w.severity === 'error');
   if (errors.length) {
     io.err(`column-wizard write: the plan has errors; nothing was written:\n${errors.map((e) => `  ${e.code}: ${e.message}`).join('\n')}`);
