@@ -20,6 +20,9 @@ const WRAPS: Readonly<Record<MigrationTool, boolean>> = {
   typeorm: true,
   sequelize: false,
   kysely: true,
+  rails: true, // a migration runs in a transaction unless it says disable_ddl_transaction!
+  django: true, // atomic = True by default on PostgreSQL
+  alembic: true, // transactional DDL on PostgreSQL unless autocommit_block()
   'plain-sql': false,
 };
 

@@ -128,6 +128,22 @@ export function detectMigrationTools(ws: WorkspaceListing, opts: { dir?: string 
     else add('drizzle', 'drizzle', 6, has(/(^|\/)drizzle\.config\./).length ? 'drizzle.config' : 'drizzle-kit in package.json');
   }
 
+  // Rails: db/migrate with YYYYMMDDHHMMSS_name.rb files, or a Gemfile with a config/application.rb.
+  const railsDirs = foldersWith(files, /^\d{14}_[^/]*\.rb$/).filter((d) => /(^|\/)db\/migrate$/.test(d));
+  for (const d of railsDirs) add('rails', d, has(/(^|\/)Gemfile$/).length ? 9 : 7, `ActiveRecord migrations in ${d}`);
+  if (!railsDirs.length && has(/(^|\/)config\/application\.rb$/).length && has(/(^|\/)Gemfile$/).length) add('rails', 'db/migrate', 6, 'config/application.rb and a Gemfile');
+
+  // Django: manage.py and <app>/migrations/ with __init__.py or NNNN_*.py
+  if (has(/(^|\/)manage\.py$/).length) {
+    const djangoDirs = [...new Set(files.filter((f) => /(^|\/)migrations\/(__init__|\d{4}_[^/]*)\.py$/.test(f)).map(dirname))];
+    for (const d of djangoDirs) add('django', d, 8, `manage.py and ${d}`);
+  }
+
+  // Alembic: alembic.ini (or env.py + script.py.mako) beside a versions/ folder.
+  for (const env of has(/(^|\/)env\.py$/).filter((e) => files.includes(joinPath(dirname(e), 'script.py.mako')))) {
+    add('alembic', joinPath(dirname(env), 'versions'), has(/(^|\/)alembic\.ini$/).length ? 9 : 7, `Alembic environment ${dirname(env) || '.'}`);
+  }
+
   // Knex
   const knexfile = has(/(^|\/)knexfile\.(js|ts|cjs|mjs|cts|mts)$/)[0];
   if (knexfile || hasDep('knex')) {

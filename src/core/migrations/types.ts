@@ -19,12 +19,15 @@ export type MigrationTool =
   | 'typeorm'
   | 'sequelize'
   | 'kysely'
+  | 'rails'
+  | 'django'
+  | 'alembic'
   | 'plain-sql';
 
 /** Same names and order as the `columnWizard.migrationsTool` setting (less `auto`). */
 export const MIGRATION_TOOLS: readonly MigrationTool[] = [
   'flyway', 'liquibase', 'golang-migrate', 'goose', 'dbmate', 'atlas', 'sqitch', 'prisma', 'drizzle',
-  'knex', 'node-pg-migrate', 'typeorm', 'sequelize', 'kysely', 'plain-sql',
+  'knex', 'node-pg-migrate', 'typeorm', 'sequelize', 'kysely', 'rails', 'django', 'alembic', 'plain-sql',
 ];
 
 export function isMigrationTool(name: string): name is MigrationTool {

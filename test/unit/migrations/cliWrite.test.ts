@@ -55,7 +55,7 @@ describe('column-wizard write', () => {
   });
   it('rejects an unknown tool and a folder outside the workspace', () => {
     const root = workspace({});
-    const a = cw(root, ['--dir', 'm', '--tool', 'rails', ...PLAN]);
+    const a = cw(root, ['--dir', 'm', '--tool', 'mongoid', ...PLAN]);
     assert.equal(a.status, 2);
     assert.match(a.stderr, /--tool must be auto or one of flyway, liquibase/);
     const b = cw(root, ['--dir', '../elsewhere', ...PLAN]);

@@ -12,6 +12,19 @@ describe('detectMigrationTools', () => {
     assert.equal(c.dir, 'db/migrations');
     assert.deepEqual(c.versionScheme, { kind: 'timestamp', width: 14, format: 'datetime' });
   });
+  it('Rails, Django and Alembic from their own layouts', () => {
+    const rails = top({ files: ['Gemfile', 'config/application.rb', 'db/migrate/20250101000000_create_orders.rb', 'app/models/order.rb'] })!;
+    assert.deepEqual([rails.tool, rails.dir], ['rails', 'db/migrate']);
+    assert.deepEqual(rails.versionScheme, { kind: 'timestamp', width: 14, format: 'datetime' });
+    const fresh = top({ files: ['Gemfile', 'config/application.rb'] })!;
+    assert.deepEqual([fresh.tool, fresh.dir], ['rails', 'db/migrate']);
+    const django = top({ files: ['manage.py', 'shop/__init__.py', 'shop/migrations/__init__.py', 'shop/migrations/0001_initial.py'] })!;
+    assert.deepEqual([django.tool, django.dir], ['django', 'shop/migrations']);
+    assert.deepEqual(django.versionScheme, { kind: 'sequential', width: 4 });
+    const alembic = top({ files: ['alembic.ini', 'alembic/env.py', 'alembic/script.py.mako', 'alembic/versions/1a2b3c4d5e6f_init.py'] })!;
+    assert.deepEqual([alembic.tool, alembic.dir], ['alembic', 'alembic/versions']);
+    assert.equal(top({ files: ['shop/migrations/0001_initial.py'] }), undefined, 'no manage.py: not Django');
+  });
   it('goose and dbmate told apart by the markers in sampled files', () => {
     const files = ['sql/00001_init.sql', 'sql/00002_more.sql'];
     const samples = filesToSample(files);

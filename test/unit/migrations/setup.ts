@@ -36,6 +36,13 @@ export const SETUP: Record<MigrationTool, { dir: string; existing: string[]; con
   typeorm: { dir: 'src/migrations', existing: ['1767225600000-Init.ts'] },
   sequelize: { dir: 'migrations', existing: ['20260101000000-init.js'] },
   kysely: { dir: 'migrations', existing: ['1767225600000_init.ts'] },
+  rails: { dir: 'db/migrate', existing: ['20260101000000_create_users.rb'], contents: { Gemfile: "source 'https://rubygems.org'\ngem 'rails', '~> 6.1'\n" } },
+  django: { dir: 'accounts/migrations', existing: ['__init__.py', '0001_initial.py'] },
+  alembic: {
+    dir: 'alembic/versions',
+    existing: ['1a2b3c4d5e6f_create_users.py'],
+    contents: { 'alembic/versions/1a2b3c4d5e6f_create_users.py': '"""create users"""\nrevision = "1a2b3c4d5e6f"\ndown_revision = None\n' },
+  },
   'plain-sql': { dir: 'migrations', existing: ['001_init.sql'] },
 };
 

@@ -15,6 +15,9 @@ import { prisma } from './prisma';
 import { sequelize } from './sequelize';
 import { sqitch } from './sqitch';
 import { typeorm } from './typeorm';
+import { rails } from './rails';
+import { django } from './django';
+import { alembic } from './alembic';
 
 export const WRITERS: Readonly<Record<MigrationTool, MigrationWriter>> = {
   flyway,
@@ -31,5 +34,8 @@ export const WRITERS: Readonly<Record<MigrationTool, MigrationWriter>> = {
   typeorm,
   sequelize,
   kysely,
+  rails,
+  django,
+  alembic,
   'plain-sql': plainSql,
 };
