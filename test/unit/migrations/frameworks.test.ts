@@ -42,7 +42,7 @@ describe('Rails', () => {
     const plain = WRITERS.rails.write(pgFull(), { ...ctx('db/migrate', []), versionScheme: { kind: 'timestamp', width: 14, format: 'datetime' }, contents: { Gemfile: "gem 'rails'\n" } });
     assert.doesNotMatch(plain.files.map((f) => f.content).join(''), /safety_assured/);
     const strong = WRITERS.rails.write(pgFull(), { ...ctx('db/migrate', []), versionScheme: { kind: 'timestamp', width: 14, format: 'datetime' }, contents: { Gemfile: "gem 'rails'\ngem 'strong_migrations'\n" } });
-    assert.match(strong.files[0]!.content, /    safety_assured do\n      execute\(<<~'COLUMN_WIZARD_SQL'\)/);
+    assert.match(strong.files[0]!.content, / {4}safety_assured do\n {6}execute\(<<~'COLUMN_WIZARD_SQL'\)/);
     assert.match(strong.files[0]!.content, /^class AddOrdersTokenExpand < ActiveRecord::Migration\[6\.1\]$/m);
   });
 });

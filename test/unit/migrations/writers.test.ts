@@ -21,9 +21,9 @@ const NON_TX: Record<MigrationTool, (r: WriteResult, path: string, content: stri
   typeorm: () => false,
   sequelize: () => true,
   kysely: () => false,
-  rails: (_r, _p, c) => /\n  disable_ddl_transaction!\n/.test(c),
-  django: (_r, _p, c) => /\n    atomic = False\n/.test(c),
-  alembic: (_r, _p, c) => /with op\.get_context\(\)\.autocommit_block\(\):\n(        .*\n)*        _sql\("CREATE INDEX CONCURRENTLY/.test(c),
+  rails: (_r, _p, c) => /\n {2}disable_ddl_transaction!\n/.test(c),
+  django: (_r, _p, c) => /\n {4}atomic = False\n/.test(c),
+  alembic: (_r, _p, c) => /with op\.get_context\(\)\.autocommit_block\(\):\n( {8}.*\n)* {8}_sql\("CREATE INDEX CONCURRENTLY/.test(c),
   'plain-sql': (_r, _p, c) => !/BEGIN;/.test(c),
 };
 /** Tools that send a whole file (or block) as one batch: a concurrent build must be its only statement. */
