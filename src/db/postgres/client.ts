@@ -3,19 +3,38 @@ import type { Calibration, ColumnSpec, Finding, LockRisk, ReplicationFacts, Tabl
 import type { CalibrateOptions, DatabaseClient, ProbeOptions, ProbeResult, ServerInfo, TableFactsOptions, TableSummary } from '../client';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, parseVersion, type ConnectionOptions } from '../connection';
 import { translateConnectError, translateQueryError } from '../errors';
+import { isLocalHost } from '../hosts';
 import { calibrate } from './calibrate';
 import { listTables, lockRisks, replication, tableFacts, tableOid } from './introspect';
 import { probe } from './probe';
 import { validateColumn } from './validate';
 
+/**
+ * Refuse the server's request for the password in clear text (AuthenticationCleartextPassword) on a connection
+ * without TLS to a host that is not local (src/db/hosts.ts): anyone on the path — or a server posing as the one the
+ * user meant — would read it. node-postgres answers that request from its `password` callback, which runs after
+ * the connection's `authenticationCleartextPassword` event; the listener below marks the request first.
+ */
+async function guardedPassword(options: ConnectionOptions): Promise<ConnectionOptions['password'] | (() => Promise<string>)> {
+  if (options.ssl || (await isLocalHost(options.host))) return options.password;
+  return async () => {
+    if (cleartextRequested.has(options)) {
+      throw new Error(`Refusing to send the password in clear text to ${options.host}:${options.port}: the server asked for cleartext password authentication on a connection without TLS. Use TLS (sslmode=require / "ssl": true), or scram-sha-256 authentication on the server.`);
+    }
+    return options.password ?? process.env.PGPASSWORD ?? '';
+  };
+}
+const cleartextRequested = new WeakSet<ConnectionOptions>();
+
 export async function connectPostgres(options: ConnectionOptions): Promise<DatabaseClient> {
   const pg = await import('pg');
+  const password = await guardedPassword(options);
   const client: Client = new pg.default.Client({
     host: options.host,
     port: options.port,
     database: options.database,
     user: options.user,
-    password: options.password,
+    password: password as string | undefined,
     ssl: options.ssl === true ? {} : options.ssl || undefined,
     application_name: 'column-wizard',
     statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
@@ -27,6 +46,10 @@ export async function connectPostgres(options: ConnectionOptions): Promise<Datab
   });
   // An idle connection that the server kills must not crash the process.
   client.on('error', () => undefined);
+  if (typeof password === 'function') {
+    (client as unknown as { connection: { prependListener(e: string, f: () => void): void } }).connection
+      .prependListener('authenticationCleartextPassword', () => cleartextRequested.add(options));
+  }
   try {
     await client.connect();
   } catch (err) {
