@@ -19,7 +19,7 @@ interface Subcommand {
 const SUBCOMMANDS: Record<string, Subcommand> = {
   plan: {
     summary: 'Plan adding a column: phases, SQL, and the lock impact of every step.',
-    usage: 'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json] [--lock-timeout-ms N] [--standbys] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS]',
+    usage: 'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json] [--lock-timeout-ms N] [--standbys] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS] [--node URL …] [--galera-rsu]',
     run: (argv, io) => import('./cli/plan').then((m) => m.run(argv, io)),
   },
   explain: {
@@ -39,7 +39,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   },
   run: {
     summary: 'Run a plan against a database: lock timeouts, retries, throttled batched backfill, resume.',
-    usage: 'column-wizard run --url URL (--plan plan.json [--replan | --trust-plan-sql] | --table [schema.]name --column "<definition>" [--index] [--unique] [--standbys]) [--yes] [--format text|json] [--allow-remote] [--lock-timeout-ms N] [--statement-timeout-ms N] [--batch-ms N | --batch-size N] [--max-lag SECONDS [--lag-url REPLICA_URL]] [--replica-url URL …] [--abandon-previous] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS]',
+    usage: 'column-wizard run --url URL (--plan plan.json [--replan | --trust-plan-sql] | --table [schema.]name --column "<definition>" [--index] [--unique] [--standbys]) [--yes] [--format text|json] [--allow-remote] [--lock-timeout-ms N] [--statement-timeout-ms N] [--batch-ms N | --batch-size N] [--max-lag SECONDS [--lag-url REPLICA_URL]] [--replica-url URL …] [--abandon-previous] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS [--node URL …] [--galera-rsu]',
     run: (argv, io) => import('./cli/run').then((m) => m.run(argv, io)),
   },
   baseline: {

@@ -32,6 +32,8 @@ export const PLAN_OPTIONS: Options = {
   'lock-timeout-ms': { type: 'string' },
   standbys: { type: 'boolean' },
   ...CALIBRATION_OPTIONS,
+  node: { type: 'string', multiple: true },
+  'galera-rsu': { type: 'boolean' },
 };
 
 /** `[schema.]name`; a quoted part ("My Table") may contain dots. The default schema depends on the dialect. */
@@ -169,7 +171,11 @@ export function planFromOptions(values: Record<string, unknown>): Plan {
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, PLAN_OPTIONS);
   const format = textOrJson(values);
-  const plan = values.url !== undefined ? await (await import('./livePlan')).planLive(values, io) : planFromOptions(values);
-  io.out(format === 'json' ? JSON.stringify(plan, null, 2) : renderPlanText(plan));
+  const single = values.url !== undefined ? await (await import('./livePlan')).planLive(values, io) : planFromOptions(values);
+  if (values.url === undefined && (values.node !== undefined || values['galera-rsu'] !== undefined)) throw new UsageError('--node and --galera-rsu need --url');
+  // A Galera cluster or logical replication (with --node subscribers) changes the plan: src/cli/cluster.ts.
+  const cluster = values.url !== undefined ? await (await import('./cluster')).clusterPlanLive(values.url as string, single, values) : null;
+  const plan = cluster?.plan ?? single;
+  io.out(format === 'json' ? JSON.stringify(plan, null, 2) : `${renderPlanText(plan)}${cluster ? (await import('./cluster')).renderCluster(cluster) : ''}`);
   return plan.warnings.some((w) => w.severity === 'error') ? 1 : 0;
 }

@@ -18,6 +18,8 @@ import { saveRunBaseline } from './rollout';
 import { CALIBRATION_OPTIONS, cliCalibration, learnFromCliRun } from './calibration';
 import { estimatesVsActual, formatEstimatesVsActual } from '../core/estimateReport';
 import type { ResolvedCalibration } from '../db/calibrationCache';
+import { CLUSTER_OPTIONS, clusterContext, renderCluster, type ClusterContext } from './cluster';
+import { runClusterPlan } from '../db/cluster';
 
 export const RUN_OPTIONS: Options = {
   url: { type: 'string' },
@@ -40,6 +42,7 @@ export const RUN_OPTIONS: Options = {
   'baseline-dir': { type: 'string' },
   'no-baseline': { type: 'boolean' },
   ...CALIBRATION_OPTIONS,
+  ...CLUSTER_OPTIONS,
 };
 
 /** A plan file, validated (src/cli/planFile.ts); it is checked against the live server before it runs. */
@@ -145,6 +148,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const client = await connect(connection);
   let lagClient: DatabaseClient | undefined;
   const replicas: ReplicaTarget[] = [];
+  let cluster: ClusterContext | undefined;
   const ac = new AbortController();
   const onSigint = () => {
     io.err('Cancelling after the current batch… (Ctrl-C again to exit at once; the run resumes where it stopped)');
@@ -159,19 +163,23 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     // This server's calibration: plans a live table with it, and learns from the run's timings afterwards.
     const calibration = await cliCalibration(client, values, io);
-    const plan = filePlan
+    const single = filePlan
       ? await checkPlanFile(client, filePlan, {
         replan: values.replan === true, trustPlanSql: values['trust-plan-sql'] === true, ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
         standbys: values.standbys === true, calibration: calibration.calibration,
       }, (line) => io.err(line))
       : await planLive(client, request!, values, io, calibration);
+    // A Galera cluster or logical replication (--node subscribers): the plan for it and the nodes (src/cli/cluster.ts).
+    cluster = await clusterContext(client, single, values, 'run');
+    if (cluster.topologyPlan && replicaUrls.length) throw new UsageError('--replica-url is for physical replicas; on a Galera cluster or with logical subscribers give the nodes with --node');
+    const plan = cluster.topologyPlan?.plan ?? single;
     const errors = plan.warnings.filter((w) => w.severity === 'error');
     if (errors.length) {
       io.err(`column-wizard run: the plan has errors; nothing was run:\n${errors.map((e) => `  ${e.code}: ${e.message}`).join('\n')}`);
       return 1;
     }
     const target = describeTarget(connection);
-    if (format === 'text') io.out(`${renderPlanText(plan)}\n${executedExtras(plan)}`);
+    if (format === 'text') io.out(`${renderPlanText(plan)}\n${executedExtras(plan)}${cluster.topologyPlan ? renderCluster(cluster.topologyPlan) : ''}`);
     const unfinished = await findUnfinishedRun(client, plan);
     if (unfinished) io.err(`An unfinished run ${unfinished.runId} (${unfinished.status}) exists for this column, stopped at phase ${unfinished.phaseIndex + 1} step ${unfinished.stepIndex + 1}${unfinished.backfillRows ? ` after ${unfinished.backfillRows} backfilled rows` : ''}; running the same plan resumes it.`);
     if (values.yes !== true) {
@@ -209,7 +217,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
     process.on('SIGINT', onSigint);
     let confirmations: readonly ColumnConfirmation[] | null = null;
     let outcome: RunOutcome;
-    if (replicas.length) {
+    if (cluster.topologyPlan) {
+      const r = await runClusterPlan(client, cluster.topologyPlan, {
+        ...options, nodes: cluster.nodes, rsu: cluster.rsu,
+        onNode: (l) => io.err(`node ${l.node}: stage ${l.stage} done in ${l.seconds.toFixed(1)} s${l.skipped ? ` (${l.skipped})` : ''}`),
+        onThrottle: (w) => io.err(`backfill paused: ${w}`),
+      });
+      outcome = r.outcome;
+      confirmations = r.confirmations;
+    } else if (replicas.length) {
       const r = await runPlanWithReplicas(client, plan, {
         ...options, replicas, ...(maxLag !== undefined ? { maxLagSeconds: maxLag } : {}),
         standbyTransactions: { onBlocked: (s) => io.err(`waiting for ${s.length} standby transaction${s.length === 1 ? '' : 's'} on the table before an ACCESS EXCLUSIVE step: ${s.map((x) => `${x.standby} pid ${x.pid} (${x.ageSeconds} s)`).join(', ')}`) },
@@ -260,6 +276,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     process.removeListener('SIGINT', onSigint);
     await lagClient?.close();
     for (const r of replicas) await r.client.close().catch(() => undefined);
+    await cluster?.close();
     await client.close();
   }
 }

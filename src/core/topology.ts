@@ -137,13 +137,21 @@ function mapSteps(plan: Plan, f: (step: Step, phase: Phase) => Step): Phase[] {
   return plan.phases.map((p) => ({ ...p, steps: p.steps.map((s) => f(s, p)) }));
 }
 
+/** `why` with `extra` appended once (a plan file planned for the topology already carries it). */
+function note(why: string, extra: string): string {
+  return why.includes(extra.slice(0, 40)) ? why : `${why} ${extra}`;
+}
+
+/** The plan's warnings without earlier findings of this module (re-planning a plan file for its topology). */
+const OWN_CODE = /^(galera-|logical-)/;
+
 function freeze<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
 /** Galera: the plan's cluster-wide effects, batch sizes for small write-sets, and the TOI/RSU stages. */
 export function planForGalera(plan: Plan, topo: GaleraTopology, options: TopologyOptions = {}): TopologyPlan {
-  const warnings: Finding[] = [...plan.warnings];
+  const warnings: Finding[] = plan.warnings.filter((w) => !OWN_CODE.test(w.code));
   const rsu = options.rsu === true;
   const rowBytes = plan.table.rows > 0 ? Math.max(64, plan.table.bytes / plan.table.rows) : 256;
   const caps = [GALERA_MAX_BATCH_ROWS];
@@ -158,26 +166,26 @@ export function planForGalera(plan: Plan, topo: GaleraTopology, options: Topolog
         ...s,
         sql: s.sql.replace(/LIMIT \d+/, `LIMIT ${batchSize}`),
         backfill: { ...s.backfill, batchSize },
-        why: `${s.why} Galera: each batch is one write-set, replicated and certified on every node before it commits: at most ${batchSize} rows ` +
-          `(wsrep_max_ws_rows ${topo.maxWsRows || 'unlimited'}, wsrep_max_ws_size ${topo.maxWsSize} bytes); a batch aborted by a certification conflict (deadlock 1213) is retried, and the backfill pauses while flow control is paused or a node's receive queue grows.`,
+        why: note(s.why, `Galera: each batch is one write-set, replicated and certified on every node before it commits: at most ${batchSize} rows ` +
+          `(wsrep_max_ws_rows ${topo.maxWsRows || 'unlimited'}, wsrep_max_ws_size ${topo.maxWsSize} bytes); a batch aborted by a certification conflict (deadlock 1213) is retried, and the backfill pauses while flow control is paused or a node's receive queue grows.`),
       };
     }
     if (isInstant(s)) {
-      return { ...s, why: `${s.why} Galera: replicated under TOI, it executes on every node at once; INSTANT, so the cluster-wide pause is the metadata moment only.` };
+      return { ...s, why: note(s.why, 'Galera: replicated under TOI, it executes on every node at once; INSTANT, so the cluster-wide pause is the metadata moment only.') };
     }
     const secs = s.estimate.totalSeconds;
     stalls.push(`"${s.sql.slice(0, 70)}…" (~${formatSeconds(secs)})`);
     if (rsu) {
       return {
         ...s,
-        why: `${s.why} Galera, RSU: runs on one node at a time with wsrep_OSU_method=RSU (the node desyncs, the others keep taking writes), then on the next; the cluster runs old and new schema side by side meanwhile, so it must be replication-compatible.`,
+        why: note(s.why, `Galera, RSU: runs on one node at a time with wsrep_OSU_method=RSU (the node desyncs, the others keep taking writes), then on the next; the cluster runs old and new schema side by side meanwhile, so it must be replication-compatible.`),
       };
     }
     return {
       ...s,
       blocks: { reads: s.blocks.reads, writes: true },
       estimate: { ...s.estimate, lockSeconds: Math.max(s.estimate.lockSeconds, secs) },
-      why: `${s.why} Galera TOI: this statement executes on every node at once and the cluster applies no other write-set while it runs: writes on EVERY node and EVERY table wait for its whole duration (~${formatSeconds(secs)}).`,
+      why: note(s.why, `Galera TOI: this statement executes on every node at once and the cluster applies no other write-set while it runs: writes on EVERY node and EVERY table wait for its whole duration (~${formatSeconds(secs)}).`),
     };
   });
   if (stalls.length && !rsu) {
@@ -228,7 +236,7 @@ const SUBSCRIBER_LAST: readonly PhaseKind[] = ['constrain', 'index', 'cutover', 
 
 /** PostgreSQL logical replication: the order per node and the replica-identity / decoding findings. */
 export function planForLogical(plan: Plan, topo: LogicalTopology, options: TopologyOptions = {}): TopologyPlan {
-  const warnings: Finding[] = [...plan.warnings];
+  const warnings: Finding[] = plan.warnings.filter((w) => !OWN_CODE.test(w.code));
   const publisher = options.publisherName ?? 'publisher';
   const publishesUpdates = topo.publications.some((p) => p.publishesUpdate);
   const backfill = plan.phases.some((p) => p.steps.some((s) => s.backfill));
@@ -279,8 +287,8 @@ export function planForLogical(plan: Plan, topo: LogicalTopology, options: Topol
   stages.push({ order: ++order, node: publisher, role: 'publisher', mode: 'local', steps: all, why: 'the publisher last: its backfill reaches the subscribers through the subscription' });
   for (const sub of topo.subscribers) if (last.length) stages.push({ order: ++order, node: sub.name, role: 'subscriber', mode: 'local', steps: last, why: 'constraints and indexes on subscribers last, once they have applied the publisher\'s backfill' });
   const phases = mapSteps(plan, (s, p) => s.backfill
-    ? { ...s, why: `${s.why} Logical replication: each updated row is decoded and sent to the subscribers; the runner pauses while a slot lags.` }
-    : topo.subscribers.length ? { ...s, why: `${s.why} Logical replication: DDL is not replicated; this runs on the publisher and, ${SUBSCRIBER_LAST.includes(p.kind) ? 'after the publisher, on each subscriber' : 'before the publisher, on each subscriber'}.` } : s);
+    ? { ...s, why: note(s.why, 'Logical replication: each updated row is decoded and sent to the subscribers; the runner pauses while a slot lags.') }
+    : topo.subscribers.length ? { ...s, why: note(s.why, `Logical replication: DDL is not replicated; this runs on the publisher and, ${SUBSCRIBER_LAST.includes(p.kind) ? 'after the publisher, on each subscriber' : 'before the publisher, on each subscriber'}.`) } : s);
   return freeze({ plan: { ...plan, phases, warnings }, topology: topo, stages });
 }
 

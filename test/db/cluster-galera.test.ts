@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { main } from '../../src/cli';
 import { columnFromArgs } from '../../src/cli/plan';
 import { planColumn } from '../../src/core/plan';
 import { planForGalera } from '../../src/core/topology';
@@ -141,5 +142,66 @@ describe('Galera cluster', { concurrency: false }, () => {
       const idx = await c.query<{ n: number }>(`SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'rsu_big' AND COLUMN_NAME = 'ref'`);
       assert.equal(Number(idx[0]!.n), 1, 'the index exists on every node');
     }
+  }));
+});
+
+describe('Galera cluster: backfill and CLI', { concurrency: false }, () => {
+  it('backfills in small write-sets and pauses while a node\'s receive queue is held up (flow control), then finishes', dbTest(async (t) => {
+    const g = cluster.get(t);
+    const [n1, , n3] = g.nodes;
+    await makeTable(n1!, 'fc_t', 40_000);
+    const topo = (await detectGalera(n1!))!;
+    const facts = await n1!.tableFacts({ schema: g.database, name: 'fc_t' });
+    const info = await n1!.serverInfo();
+    const plan = planColumn(columnFromArgs('ref char(36) NOT NULL DEFAULT (UUID())', info.dialect, {}), facts, { dialect: info.dialect, version: info.version });
+    const tp = planForGalera(plan, topo, { rsu: true });
+    const backfill = tp.plan.phases.flatMap((p) => p.steps).find((s) => s.backfill)!;
+    assert.ok(backfill.backfill!.batchSize! <= 500, `small write-sets: ${backfill.backfill!.batchSize}`);
+    const holder = await g.connectNode(2);
+    const throttled: string[] = [];
+    const batches: number[] = [];
+    let held = false;
+    let releasedAt = 0;
+    const result = await runGaleraPlan(n1!, tp, {
+      rsu: true,
+      nodes: [{ name: 'node2', client: await g.connectNode(1) }, { name: 'node3', client: await g.connectNode(2) }],
+      maxRecvQueue: 2,
+      onThrottle: (w) => throttled.push(w),
+      onProgress: (p) => {
+        if (p.kind !== 'batch') return;
+        batches.push(p.batchSize ?? 0);
+        if (!held && (p.rowsDone ?? 0) > 2000) {
+          held = true;
+          // node 3's appliers wait for this table lock: its receive queue grows
+          void holder.query('FLUSH TABLES fc_t WITH READ LOCK').then(() => setTimeout(() => { releasedAt = performance.now(); void holder.query('UNLOCK TABLES'); }, 3000));
+        }
+      },
+    });
+    t.diagnostic(`throttle readings: ${throttled.length}; first: ${throttled[0]}; batch sizes ${Math.min(...batches)}..${Math.max(...batches)}`);
+    assert.equal(result.outcome.status, 'completed');
+    assert.ok(result.confirmed, JSON.stringify(result.confirmations));
+    assert.ok(held && releasedAt > 0);
+    assert.ok(Math.max(...batches) <= backfill.backfill!.batchSize!, `batches stay within the write-set bound: ${Math.max(...batches)}`);
+    assert.ok(throttled.some((w) => /this node|node[23]/.test(w) && /receive queue [3-9]|receive queue \d\d|flow control 0\.[0-9]*[1-9]/.test(w)), `the backfill paused on flow control / a receive queue: ${throttled.slice(0, 3).join(' | ')}`);
+    void n3;
+  }));
+
+  it('CLI: plan --url on a node shows the cluster and the TOI stall; --galera-rsu needs the other nodes', dbTest(async (t) => {
+    const g = cluster.get(t);
+    await makeTable(g.nodes[0]!, 'cli_g', 1000);
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s) };
+    assert.equal(await main(['plan', '--url', g.urls[0]!, '--table', 'cli_g', '--column', 'ref int NOT NULL DEFAULT 0', '--index'], io), 0, err.join('\n'));
+    const text = out.join('\n');
+    assert.match(text, /Galera cluster: 3 nodes/);
+    assert.match(text, /galera-toi-stall/);
+    assert.match(text, /TOI: executes on all nodes at once/);
+    out.length = 0;
+    assert.equal(await main(['run', '--url', g.urls[0]!, '--table', 'cli_g', '--column', 'ref int NOT NULL DEFAULT 0', '--index', '--galera-rsu', '--yes', '--no-baseline'], io), 2);
+    assert.match(err.join('\n'), /give the other 2 node\(s\) with --node/);
+    err.length = 0;
+    assert.equal(await main(['run', '--url', g.urls[0]!, '--table', 'cli_g', '--column', 'ref int NOT NULL DEFAULT 0', '--index', '--galera-rsu', '--yes', '--no-baseline', '--node', g.urls[1]!, '--node', g.urls[2]!], io), 0, err.join('\n'));
+    assert.equal(err.filter((l) => /stage \d+ done/.test(l)).length, 2, err.join('\n'));
   }));
 });

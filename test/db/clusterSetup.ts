@@ -231,7 +231,7 @@ async function buildLogical(): Promise<{ urls: string[]; teardown: () => Promise
       const conf = `/etc/postgresql/${major}/${name}`;
       writeFileSync(`${conf}/conf.d/90-cw-logical-tests.conf`, [
         "listen_addresses = '127.0.0.1'", `port = ${port}`, 'shared_buffers = 32MB', 'fsync = off', 'synchronous_commit = off',
-        ...(i === 0 ? ['wal_level = logical', 'max_wal_senders = 10', 'max_replication_slots = 10'] : ['max_logical_replication_workers = 6', 'wal_retrieve_retry_interval = 500ms']), '',
+        ...(i === 0 ? ['wal_level = logical', 'max_wal_senders = 20', 'max_replication_slots = 20'] : ['max_logical_replication_workers = 6', 'wal_retrieve_retry_interval = 500ms']), '',
       ].join('\n'));
       const hba = readFileSync(`${conf}/pg_hba.conf`, 'utf8');
       writeFileSync(`${conf}/pg_hba.conf`, `host all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n${hba}`);

@@ -14,7 +14,7 @@ async function kv(client: DatabaseClient, sql: string): Promise<Record<string, s
 
 export async function galeraStatus(client: DatabaseClient): Promise<Record<string, string>> {
   return kv(client, `SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_size', 'wsrep_cluster_status', 'wsrep_local_state_comment',
-    'wsrep_incoming_addresses', 'wsrep_flow_control_paused', 'wsrep_flow_control_paused_ns', 'wsrep_local_recv_queue', 'wsrep_ready', 'wsrep_local_bf_aborts', 'wsrep_local_cert_failures')`);
+    'wsrep_incoming_addresses', 'wsrep_flow_control_paused', 'wsrep_flow_control_paused_ns', 'wsrep_local_recv_queue', 'wsrep_ready', 'wsrep_local_bf_aborts', 'wsrep_local_cert_failures', 'wsrep_cluster_state_uuid')`);
 }
 
 export async function detectGalera(client: DatabaseClient): Promise<GaleraTopology | null> {

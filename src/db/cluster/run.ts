@@ -139,8 +139,11 @@ export async function runGaleraPlan(client: DatabaseClient, tp: TopologyPlan, op
   // The flow-control reads need a connection of their own to the runner's node: the runner's is busy with its work.
   const monitor = runOptions.lag ? null : await connect(client.options);
   const everyNode: ClusterNode[] = [...(monitor ? [{ name: 'this node', client: monitor }] : []), ...nodes];
+  // One batch is one write-set: the runner's adaptive batch size stays within the plan's Galera bound.
+  const batchCap = Math.min(...tp.plan.phases.flatMap((p) => p.steps).map((s) => s.backfill?.batchSize ?? Number.POSITIVE_INFINITY));
   let run: RunOptions = {
     ...runOptions,
+    ...(Number.isFinite(batchCap) ? { backfill: { maxBatchSize: batchCap, initialBatchSize: Math.min(batchCap, runOptions.backfill?.initialBatchSize ?? batchCap), ...runOptions.backfill } } : {}),
     lag: runOptions.lag ?? {
       source: flowControlLag(everyNode, maxRecvQueue ?? 16, (r) => {
         const bad = r.filter((x) => x.pausedSeconds > 0 || x.recvQueue > (maxRecvQueue ?? 16));

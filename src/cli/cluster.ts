@@ -1,0 +1,96 @@
+/**
+ * `--node URL …` and `--galera-rsu` for `plan --url` and `run`: the topology the connection is part of (a Galera
+ * cluster, or PostgreSQL logical replication with the subscribers given as --node), the plan annotated for it, and
+ * the node connections for the run. Galera nodes are never connected to from `wsrep_incoming_addresses`: the user's
+ * credentials go only to the URLs the user gave.
+ */
+import { planForTopology, renderStages, type TopologyPlan } from '../core/topology';
+import type { Plan } from '../core/types';
+import { connect, type DatabaseClient } from '../db/client';
+import { detectTopology, galeraStatus, type ClusterNode } from '../db/cluster';
+import { ConnectionUrlError, parseConnectionUrl, redactUrl } from '../db/connection';
+import { assertRunAllowed } from '../db/run';
+import { UsageError, type Options } from './args';
+
+export const CLUSTER_OPTIONS: Options = {
+  node: { type: 'string', multiple: true },
+  'galera-rsu': { type: 'boolean' },
+};
+
+export interface ClusterContext {
+  /** Null when the connection is a single server (or physical replication only). */
+  readonly topologyPlan: TopologyPlan | null;
+  readonly nodes: readonly ClusterNode[];
+  readonly rsu: boolean;
+  close(): Promise<void>;
+}
+
+/** Connect to the --node URLs, detect the topology from `client` and annotate `plan` for it. */
+export async function clusterContext(client: DatabaseClient, plan: Plan, values: Record<string, unknown>, purpose: 'plan' | 'run'): Promise<ClusterContext> {
+  const urls = (values.node as string[] | undefined) ?? [];
+  const rsu = values['galera-rsu'] === true;
+  const nodes: ClusterNode[] = [];
+  const close = async () => { await Promise.all(nodes.map((n) => n.client.close().catch(() => undefined))); };
+  try {
+    for (const url of urls) {
+      let options;
+      try {
+        options = parseConnectionUrl(url);
+      } catch (err) {
+        if (err instanceof ConnectionUrlError) throw new UsageError(`--node: ${err.message}`);
+        throw err;
+      }
+      if (options.engine !== client.options.engine) throw new UsageError(`--node ${redactUrl(url)} is not the same engine as --url`);
+      if (purpose === 'run') assertRunAllowed(options, values['allow-remote'] === true);
+      try {
+        nodes.push({ name: redactUrl(url), client: await connect(options) });
+      } catch (err) {
+        throw new UsageError(`--node ${redactUrl(url)}: ${(err as Error).message}`);
+      }
+    }
+    const table = { schema: plan.table.schema || client.options.database, name: plan.table.name };
+    const topo = await detectTopology(client, table, nodes);
+    if (!topo) {
+      if (urls.length || rsu) throw new UsageError(`--node/--galera-rsu given, but ${client.options.engine === 'postgres' ? `${table.schema}.${table.name} is in no publication` : 'the server is not a Galera node (wsrep_on is OFF)'}`);
+      return { topologyPlan: null, nodes, rsu, close };
+    }
+    if (topo.kind === 'galera') {
+      if (rsu && purpose === 'run' && nodes.length + 1 < topo.clusterSize) {
+        throw new UsageError(`--galera-rsu runs non-INSTANT steps on every node in turn: give the other ${topo.clusterSize - 1} node(s) with --node URL (the cluster reports ${topo.nodes.filter((n) => !n.local).map((n) => n.address).join(', ')}); got ${nodes.length}`);
+      }
+      const own = (await galeraStatus(client)).wsrep_cluster_state_uuid;
+      for (const n of nodes) {
+        const theirs = (await galeraStatus(n.client)).wsrep_cluster_state_uuid;
+        if (!theirs || theirs !== own) throw new UsageError(`--node ${n.name} is not a node of the same Galera cluster (cluster state ${theirs || 'none'}, --url's ${own})`);
+      }
+    } else if (rsu) {
+      throw new UsageError('--galera-rsu is for Galera clusters; this is PostgreSQL logical replication');
+    }
+    return { topologyPlan: planForTopology(plan, topo, { rsu, publisherName: 'publisher (--url)' }), nodes, rsu, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** The nodes section of the text output. */
+export function renderCluster(tp: TopologyPlan): string {
+  const t = tp.topology;
+  const head = t.kind === 'galera'
+    ? `Galera cluster: ${t.clusterSize} nodes (${t.nodes.map((n) => `${n.address}${n.local ? ' ← this connection' : ''}`).join(', ')}), ${t.clusterStatus}, ${t.localState}, wsrep_OSU_method ${t.osuMethod}`
+    : `Logical replication: publication(s) ${t.publications.map((p) => p.name).join(', ')}; replica identity ${t.replicaIdentity}${t.identityUsable ? '' : ' (NOT usable)'}; ${t.slots.length} logical slot(s); subscribers given: ${t.subscribers.map((s) => s.name).join(', ') || 'none'}`;
+  return `\nNodes:\n  ${head}\n${renderStages(tp).split('\n').map((l) => `  ${l}`).join('\n')}\n`;
+}
+
+/** `plan --url`: the live plan annotated for the topology, or null on a single server. */
+export async function clusterPlanLive(url: string, plan: Plan, values: Record<string, unknown>): Promise<TopologyPlan | null> {
+  if (plan.phases.length === 0) return null;
+  const client = await connect(url);
+  try {
+    const ctx = await clusterContext(client, plan, values, 'plan');
+    await ctx.close();
+    return ctx.topologyPlan;
+  } finally {
+    await client.close();
+  }
+}
