@@ -10,6 +10,7 @@
 import { capabilities, type Capabilities } from './dialects/index';
 import type { ColumnSpec, Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from './types';
 import { closingQuote } from './sql';
+import { versionAtLeast } from './version';
 
 export type ConstraintKind = 'check' | 'foreign' | 'unique' | 'primary' | 'not-null';
 
@@ -210,6 +211,74 @@ const blocksWrites = { reads: false, writes: true } as const;
 const blocksNone = { reads: false, writes: false } as const;
 
 /** The lock impact of one operation on the target server. `facts` refines MySQL/MariaDB INSTANT eligibility and row counts. */
+/**
+ * Statements outside ALTER TABLE … ADD/CREATE INDEX that lock a table (the linter reads them; the planner never emits
+ * them). PostgreSQL lock modes from the manual's "Explicit Locking" table and each command's page; the ALTER TABLE
+ * forms and REINDEX/CLUSTER on a table are checked by the probes in test/db/lintVsProbe.test.ts.
+ */
+export type StatementOperation =
+  | { readonly op: 'drop-index'; readonly concurrent: boolean }
+  | { readonly op: 'reindex'; readonly concurrent: boolean }
+  | { readonly op: 'vacuum-full' }
+  | { readonly op: 'cluster' }
+  | { readonly op: 'refresh-matview'; readonly concurrent: boolean }
+  | { readonly op: 'drop-table' }
+  | { readonly op: 'truncate' }
+  | { readonly op: 'rename'; readonly object: 'column' | 'table' | 'schema' | 'constraint' | 'index' | 'enum value' | 'other' }
+  | { readonly op: 'domain-constraint'; readonly notValid: boolean }
+  | { readonly op: 'set-logged' | 'set-tablespace' }
+  | { readonly op: 'detach-partition'; readonly concurrent: boolean }
+  | { readonly op: 'exclusion-constraint' }
+  | { readonly op: 'alter-type-pg'; readonly coercible: boolean | undefined };
+
+/** PostgreSQL only; MySQL/MariaDB statements go through `impactOf`. */
+export function statementOperationImpact(op: StatementOperation, target: Target): Impact {
+  switch (op.op) {
+    case 'drop-index':
+      return op.concurrent
+        ? { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: false, why: 'DROP INDEX CONCURRENTLY waits for transactions using the index; reads and writes continue' }
+        : { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DROP INDEX takes ACCESS EXCLUSIVE on the table: it waits for every open transaction on the table, and every query queues behind it' };
+    case 'reindex':
+      if (op.concurrent && !versionAtLeast(target.version, '12')) return { lock: 'SHARE', blocks: blocksWrites, rewrite: false, scan: true, why: 'REINDEX CONCURRENTLY needs PostgreSQL 12', fails: `PostgreSQL ${target.version} has no REINDEX CONCURRENTLY (PostgreSQL 12 and later)` };
+      return op.concurrent
+        ? { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: true, why: 'REINDEX CONCURRENTLY builds a new index beside the old one under SHARE UPDATE EXCLUSIVE: reads and writes continue' }
+        : { lock: 'SHARE', blocks: blocksWrites, rewrite: false, scan: true, why: 'REINDEX takes SHARE on the table (writes wait for the whole rebuild) and ACCESS EXCLUSIVE on the index (queries that would use it wait too)' };
+    case 'vacuum-full':
+      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'VACUUM FULL writes a new copy of the table and its indexes under ACCESS EXCLUSIVE' };
+    case 'cluster':
+      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE' };
+    case 'refresh-matview':
+      return op.concurrent
+        ? { lock: 'EXCLUSIVE', blocks: blocksWrites, rewrite: false, scan: true, why: 'REFRESH MATERIALIZED VIEW CONCURRENTLY takes EXCLUSIVE: reads of the view continue (it needs a unique index)' }
+        : { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'REFRESH MATERIALIZED VIEW takes ACCESS EXCLUSIVE: reads of the view wait until the query is re-run and stored' };
+    case 'drop-table':
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DROP TABLE takes ACCESS EXCLUSIVE (and a lock on every table its foreign keys reference); the data is gone' };
+    case 'truncate':
+      return { lock: AE, blocks: blocksAll, rewrite: true, scan: false, why: 'TRUNCATE takes ACCESS EXCLUSIVE and replaces the table with an empty one' };
+    case 'rename':
+      return { lock: op.object === 'enum value' || op.object === 'schema' ? 'NONE' : AE, blocks: op.object === 'enum value' || op.object === 'schema' ? blocksNone : blocksAll, rewrite: false, scan: false, why: `renaming ${op.object === 'enum value' ? 'an' : 'a'} ${op.object} is a catalog change${op.object === 'enum value' || op.object === 'schema' ? '' : ' under ACCESS EXCLUSIVE, for a moment'}; queries still using the old name fail from then on` };
+    case 'domain-constraint':
+      return op.notValid
+        ? { lock: 'SHARE', blocks: blocksWrites, rewrite: false, scan: false, why: 'ALTER DOMAIN … ADD CONSTRAINT … NOT VALID only records the constraint' }
+        : { lock: 'SHARE', blocks: blocksWrites, rewrite: false, scan: true, why: 'ALTER DOMAIN … ADD CONSTRAINT checks every column of every table using the domain, holding SHARE on those tables (writes wait)' };
+    case 'set-logged':
+      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'SET LOGGED / UNLOGGED rewrites the table (and writes it all to the WAL) under ACCESS EXCLUSIVE' };
+    case 'set-tablespace':
+      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'SET TABLESPACE copies the table\'s files to the new tablespace under ACCESS EXCLUSIVE' };
+    case 'detach-partition':
+      if (op.concurrent && !versionAtLeast(target.version, '14')) return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DETACH PARTITION CONCURRENTLY needs PostgreSQL 14', fails: `PostgreSQL ${target.version} has no DETACH PARTITION CONCURRENTLY (PostgreSQL 14 and later)` };
+      return op.concurrent
+        ? { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: false, why: 'DETACH PARTITION CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the parent (it cannot run in a transaction block)' }
+        : { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DETACH PARTITION takes ACCESS EXCLUSIVE on the parent table (every query on any partition waits)' };
+    case 'exclusion-constraint':
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: true, why: 'ADD CONSTRAINT … EXCLUDE builds its index and checks every row under ACCESS EXCLUSIVE; it has no NOT VALID or USING INDEX form' };
+    case 'alter-type-pg':
+      return op.coercible
+        ? { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'the new type is binary-coercible from the old one (e.g. a longer varchar, varchar → text): catalog-only under ACCESS EXCLUSIVE' }
+        : { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: `ALTER COLUMN … TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE${op.coercible === undefined ? ' (unless the types are binary-coercible, which needs the current type to know)' : ''}` };
+  }
+}
+
 export function impactOf(op: DdlOperation, target: Target, facts?: TableFacts): Impact {
   const caps = capabilities(target);
   return caps.family === 'postgres' ? postgresImpact(op, target, caps, facts) : mysqlImpact(op, target, caps, facts);

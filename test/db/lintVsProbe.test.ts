@@ -37,6 +37,16 @@ const PG_STATEMENTS = [
   'CREATE INDEX users_email_idx ON users (email)',
   'CREATE UNIQUE INDEX users_email_key ON users (email)',
   'CREATE INDEX CONCURRENTLY users_total_idx ON users (total)',
+  // Verdicts beyond ADD COLUMN / constraints / indexes (issue 20): rules.ts statementOperationImpact.
+  'ALTER TABLE users ALTER COLUMN qty TYPE bigint',
+  'ALTER TABLE users ALTER COLUMN qty TYPE numeric USING qty::numeric',
+  'ALTER TABLE users SET UNLOGGED',
+  'ALTER TABLE users RENAME COLUMN email TO email_address',
+  'ALTER TABLE users RENAME TO users_old',
+  'ALTER TABLE users ADD CONSTRAINT users_no_dup EXCLUDE USING btree (id WITH =)',
+  'REINDEX TABLE users',
+  // Not probed: CLUSTER and TRUNCATE (the probe's table retargeting does not read them), DROP TABLE (the shadow's
+  // relfilenode is gone afterwards, which the probe reads as a rewrite), VACUUM FULL / … CONCURRENTLY (no transaction).
 ];
 
 const MY_SETUP = [

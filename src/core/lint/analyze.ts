@@ -5,7 +5,7 @@
  */
 import { capabilities } from '../dialects/index';
 import { DEFAULT_CALIBRATION, estimateStep, workKind } from '../impact';
-import { defaultVolatility, impactOf, statementImpact, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses } from '../rules';
+import { defaultVolatility, impactOf, PG_LOCK_RANK, statementImpact, statementOperationImpact, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses, type StatementOperation } from '../rules';
 import type { Calibration, ColumnFacts, Dialect, IndexFacts, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
 import type { MigrationTool } from '../migrations/types';
 import type { LintAction, NameRef, ParsedStatement } from './model';
@@ -141,6 +141,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   // What earlier statements of this file did to existing tables: later rules see it on top of the live facts.
   let changed = new Map<string, FileChanges>();
   const notValidAdded = new Map<string, { kind: RuleConstraintKind; tx: number; table: string }>();
+  // Tables a blocking statement of the open transaction has locked: the lock is held until COMMIT.
+  const lockedInTx = new Map<string, { tx: number; impact: Impact }>();
   const provenNotNull = options.carry?.provenNotNull ?? new Set<string>();
   const checkProves = options.carry?.checkProves ?? new Map<string, string>();
 
@@ -208,8 +210,18 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         operations.push({ op, impact: impactOf(op, target, facts) });
         break;
       }
+      case 'other':
+        if (parsed.statementOp && engine === 'postgres') operations.push({ op: parsed.statementOp, impact: statementOperationImpact(parsed.statementOp, target) });
+        break;
       case 'alter-table':
         for (const action of parsed.actions) {
+          const statementOp = engine === 'postgres' ? toStatementOperation(action, facts) : undefined;
+          if (statementOp) {
+            const impact = statementOperationImpact(statementOp, target);
+            actions.push({ action, op: statementOp, impact, fails: Boolean(impact.fails) });
+            operations.push({ op: statementOp, impact });
+            continue;
+          }
           const op = toOperation(action, parsed, target.dialect, provenNotNull, facts, notValidAdded);
           if (!op) continue;
           const impact = impactOf(op, target, facts);
@@ -229,7 +241,9 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     }
 
     // Several subcommands run as one statement, with the slowest algorithm and strictest lock any of them needs (rules.ts).
-    const whole = parsed.kind === 'alter-table' ? statementImpact(operations.map((o) => o.op), target, facts) : undefined;
+    const ddlOps = operations.map((o) => o.op).filter((o): o is DdlOperation => !isStatementOperation(o));
+    let whole = parsed.kind === 'alter-table' ? statementImpact(ddlOps, target, facts) : undefined;
+    if (parsed.kind === 'alter-table' && ddlOps.length < operations.length) whole = strictestPg(operations.map((o) => o.impact));
     const strongest = whole ?? operations.map((o) => o.impact).sort((a, b) => BLOCKING_RANK(b) - BLOCKING_RANK(a))[0];
     // ALTER TABLE subcommands the rules have no operation for take ACCESS EXCLUSIVE (the PostgreSQL default for ALTER TABLE).
     const unmapped = parsed.kind === 'alter-table' && operations.length < parsed.actions.length;
@@ -242,6 +256,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       ...(facts ? { facts } : {}), ...(rows !== undefined ? { rows } : {}), inTransaction: stmtInTx, wraps, timeoutHere,
       actions, operations, ...(whole ? { whole } : {}), ...(strongest ? { strongest } : {}), unmapped,
       ...(referenced ? { referenced } : {}), created,
+      ...(table && lockedInTx.get(key(table))?.tx === txId && stmtInTx ? { lockedEarlierInTransaction: lockedInTx.get(key(table))!.impact } : {}),
     };
     const blockedSeconds = (o: OperationImpact): number => estimateStep(o.impact, workKind(o.impact, { index: o.op.op === 'create-index', concurrent: o.op.op === 'create-index' && o.op.concurrent }), facts!, calibration).lockSeconds;
     for (const rule of RULES as readonly RuleModule[]) {
@@ -265,6 +280,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       }
     }
 
+    if (stmtInTx && table && !newTable && strongest && (strongest.blocks.reads || strongest.blocks.writes) && !lockedInTx.has(key(table))) lockedInTx.set(key(table), { tx: txId, impact: strongest });
+    else if (table && lockedInTx.get(key(table))?.tx !== txId) lockedInTx.delete(key(table));
     const lockSeconds = facts && operations.length > 0 ? Math.max(...operations.map(blockedSeconds)) : undefined;
     if (!inTx || engine === 'mysql') txId++;
     statements.push({
@@ -347,6 +364,57 @@ function mysqlClauses(p: ParsedStatement): { mysql?: MysqlClauses } {
   const lock = p.lock && LOCKS.has(p.lock) ? (p.lock as MysqlClauses['lock']) : undefined;
   if (!algorithm && !lock) return {};
   return { mysql: { ...(algorithm ? { algorithm } : {}), ...(lock ? { lock } : {}) } };
+}
+
+const STATEMENT_OPS = new Set(['reindex', 'vacuum-full', 'cluster', 'refresh-matview', 'drop-table', 'truncate', 'rename', 'domain-constraint', 'set-logged', 'set-tablespace', 'detach-partition', 'exclusion-constraint', 'alter-type-pg']);
+
+/** (`drop-index` is both; the linter reads it only as a whole statement, never inside ALTER TABLE.) */
+function isStatementOperation(o: DdlOperation | StatementOperation): o is StatementOperation {
+  return STATEMENT_OPS.has(o.op);
+}
+
+/** Several PostgreSQL subcommands in one ALTER TABLE: the strictest lock, and every effect of each. */
+function strictestPg(parts: readonly Impact[]): Impact {
+  const top = parts.reduce((a, b) => (PG_LOCK_RANK[b.lock] > PG_LOCK_RANK[a.lock] ? b : a));
+  const fails = parts.find((p) => p.fails)?.fails;
+  return {
+    lock: top.lock, blocks: { reads: parts.some((p) => p.blocks.reads), writes: parts.some((p) => p.blocks.writes) },
+    rewrite: parts.some((p) => p.rewrite), scan: parts.some((p) => p.scan),
+    why: parts.length === 1 ? top.why : `one ALTER TABLE takes the strictest lock any subcommand needs (${top.lock}): ${parts.map((p) => p.why).join('; ')}`,
+    ...(fails ? { fails } : {}),
+  };
+}
+
+/** PostgreSQL ALTER TABLE subcommands whose verdict is a statement operation (rules.ts `statementOperationImpact`). */
+function toStatementOperation(a: LintAction, facts: TableFacts | undefined): StatementOperation | undefined {
+  if (a.kind === 'statement-op') return a.op;
+  if (a.kind === 'add-constraint' && a.constraint === 'exclusion') return { op: 'exclusion-constraint' };
+  if (a.kind === 'alter-type') {
+    const now = facts?.columns?.find((c) => c.name.toLowerCase() === a.column.toLowerCase());
+    return { op: 'alter-type-pg', coercible: a.using ? false : now ? binaryCoercible(now.type, a.type) : undefined };
+  }
+  return undefined;
+}
+
+/**
+ * Whether PostgreSQL changes a column from `from` to `to` without a rewrite (binary-coercible, or a longer length):
+ * varchar(n) → varchar(m ≥ n) / text, text ↔ varchar without length, numeric(p,s) → numeric(q ≥ p, s), the same type.
+ * undefined when the names are not ones this knows.
+ */
+export function binaryCoercible(from: string, to: string): boolean | undefined {
+  const norm = (t: string) => {
+    const m = /^\s*([a-z ]+?)\s*(?:\(([\d,\s]+)\))?\s*$/i.exec(t.toLowerCase().replace(/character varying/, 'varchar').replace(/^int4$|^int$/, 'integer').replace(/^int8$/, 'bigint'));
+    return m ? { name: m[1]!.trim(), params: (m[2] ?? '').split(',').filter(Boolean).map((x) => Number(x.trim())) } : undefined;
+  };
+  const a = norm(from);
+  const b = norm(to);
+  if (!a || !b) return undefined;
+  if (a.name === b.name && a.params.join() === b.params.join()) return true;
+  if ((a.name === 'varchar' || a.name === 'text') && b.name === 'text') return true;
+  if (a.name === 'text' && b.name === 'varchar') return b.params.length === 0;
+  if (a.name === 'varchar' && b.name === 'varchar') return b.params.length === 0 || (a.params.length > 0 && b.params[0]! >= a.params[0]!);
+  if (a.name === 'numeric' && b.name === 'numeric') return b.params.length === 0 || (a.params.length > 0 && b.params[0]! >= a.params[0]! && (b.params[1] ?? 0) === (a.params[1] ?? 0));
+  return false;
 }
 
 /** The planner's operation for a parsed action, or undefined when the rules have none for it. */

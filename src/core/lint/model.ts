@@ -2,6 +2,7 @@
  * What a parsed statement means for locking, independent of the parser that read it. Pure data.
  * The analysis maps these onto the planner's DDL operations and asks the dialect rules for their impact.
  */
+import type { StatementOperation } from '../rules';
 import type { ColumnDefault, ColumnSpec } from '../types';
 
 export interface NameRef {
@@ -28,13 +29,16 @@ export type LintAction =
       readonly provesNotNull?: string;
     }
   | { readonly kind: 'validate-constraint'; readonly name: string }
-  | { readonly kind: 'alter-type'; readonly column: string; readonly type: string }
+  /** `type`: PostgreSQL `varchar(40)`, `numeric(10,2)`…; MySQL the whole new column definition. `using`: a USING expression. */
+  | { readonly kind: 'alter-type'; readonly column: string; readonly type: string; readonly using?: boolean }
   /** MySQL `ADD INDEX` inside ALTER TABLE. */
   | { readonly kind: 'add-index'; readonly name?: string; readonly unique: boolean; readonly fulltext: boolean; readonly columns: readonly string[] }
   | { readonly kind: 'drop-column'; readonly column: string }
   | { readonly kind: 'drop-not-null'; readonly column: string }
   | { readonly kind: 'drop-default'; readonly column: string }
   | { readonly kind: 'drop-constraint'; readonly name: string }
+  /** A PostgreSQL subcommand with a lock verdict of its own (SET LOGGED, SET TABLESPACE, DETACH PARTITION). */
+  | { readonly kind: 'statement-op'; readonly op: StatementOperation }
   | { readonly kind: 'other'; readonly description: string };
 
 export type StatementKind =
@@ -64,6 +68,8 @@ export interface ParsedStatement {
   readonly lock?: string;
   /** `SET [LOCAL|SESSION] name = value`. */
   readonly setting?: { readonly name: string; readonly value: string; readonly local: boolean };
+  /** A statement outside ALTER TABLE / CREATE INDEX with a lock verdict (DROP INDEX, REINDEX, VACUUM FULL, renames…). */
+  readonly statementOp?: StatementOperation;
   /** A short description for messages, e.g. `VACUUM`, `INSERT`. */
   readonly label?: string;
   /** Why the statement could not be read, and where (offset in the statement text, UTF-16). */

@@ -86,6 +86,56 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
       const value = kind === 'VAR_RESET' || kind === 'VAR_SET_DEFAULT' ? 'DEFAULT' : arr(n.args).map(constText).join(', ');
       return { kind: 'set', actions: [], setting: { name, value, local: n.is_local === true } };
     }
+    case 'DropStmt': {
+      const type = str(n.removeType);
+      const names = arr(n.objects).map((o) => arr(tagged(o)[1].items).map((i) => str(tagged(i)[1].sval) ?? ''));
+      const first = names[0] ?? [];
+      const ref: NameRef | undefined = first.length ? (first.length > 1 ? { schema: first[first.length - 2]!, name: first[first.length - 1]! } : { name: first[0]! }) : undefined;
+      if (type === 'OBJECT_INDEX') return { kind: 'other', actions: [], label: 'DROP INDEX', statementOp: { op: 'drop-index', concurrent: n.concurrent === true } };
+      if (type === 'OBJECT_TABLE') return { kind: 'other', actions: [], label: 'DROP TABLE', ...(ref ? { table: ref } : {}), statementOp: { op: 'drop-table' } };
+      return { kind: 'other', actions: [], label: `DROP ${(type ?? '').replace('OBJECT_', '')}` };
+    }
+    case 'ReindexStmt': {
+      const concurrent = arr(n.params).some((p) => str(tagged(p)[1].defname) === 'concurrently');
+      const kind = str(n.kind);
+      const table = kind === 'REINDEX_OBJECT_TABLE' ? relation(n.relation) : undefined;
+      return { kind: 'other', actions: [], label: 'REINDEX', ...(table ? { table } : {}), statementOp: { op: 'reindex', concurrent } };
+    }
+    case 'VacuumStmt': {
+      const full = arr(n.options).some((p) => str(tagged(p)[1].defname) === 'full');
+      const table = relation(obj(tagged(arr(n.rels)[0])[1]).relation);
+      if (!full || n.is_vacuumcmd !== true) return { kind: 'other', actions: [], label: n.is_vacuumcmd === true ? 'VACUUM' : 'ANALYZE' };
+      return { kind: 'other', actions: [], label: 'VACUUM FULL', ...(table ? { table } : {}), statementOp: { op: 'vacuum-full' } };
+    }
+    case 'ClusterStmt': {
+      const table = relation(n.relation);
+      return { kind: 'other', actions: [], label: 'CLUSTER', ...(table ? { table } : {}), statementOp: { op: 'cluster' } };
+    }
+    case 'RefreshMatViewStmt': {
+      const table = relation(n.relation);
+      return { kind: 'other', actions: [], label: 'REFRESH MATERIALIZED VIEW', ...(table ? { table } : {}), statementOp: { op: 'refresh-matview', concurrent: n.concurrent === true } };
+    }
+    case 'TruncateStmt': {
+      const table = relation(arr(n.relations)[0] !== undefined ? tagged(arr(n.relations)[0])[1] : undefined);
+      return { kind: 'other', actions: [], label: 'TRUNCATE', ...(table ? { table } : {}), statementOp: { op: 'truncate' } };
+    }
+    case 'RenameStmt': {
+      const type = str(n.renameType) ?? '';
+      const objects: Record<string, 'column' | 'table' | 'schema' | 'constraint' | 'index'> = { OBJECT_COLUMN: 'column', OBJECT_TABLE: 'table', OBJECT_SCHEMA: 'schema', OBJECT_TABCONSTRAINT: 'constraint', OBJECT_INDEX: 'index' };
+      const object = objects[type] ?? 'other';
+      const table = object === 'index' ? undefined : relation(n.relation);
+      return { kind: 'other', actions: [], label: `RENAME ${object.toUpperCase()}`, ...(table ? { table } : {}), statementOp: { op: 'rename', object } };
+    }
+    case 'AlterEnumStmt':
+      if (str(n.oldVal) !== undefined) return { kind: 'other', actions: [], label: 'ALTER TYPE … RENAME VALUE', statementOp: { op: 'rename', object: 'enum value' } };
+      return { kind: 'other', actions: [], label: 'ALTER TYPE … ADD VALUE' };
+    case 'AlterDomainStmt':
+      if (str(n.subtype) === 'C') return { kind: 'other', actions: [], label: 'ALTER DOMAIN … ADD CONSTRAINT', statementOp: { op: 'domain-constraint', notValid: obj(tagged(n.def)[1]).skip_validation === true } };
+      return { kind: 'other', actions: [], label: 'ALTER DOMAIN' };
+    case 'UpdateStmt': {
+      const table = relation(n.relation);
+      return { kind: 'other', actions: [], label: 'UPDATE', ...(table ? { table } : {}) };
+    }
     default:
       return { kind: 'other', actions: [], label: tag.replace(/Stmt$/, '') };
   }
@@ -112,8 +162,17 @@ function alterCmd(c: Obj, sql: string): LintAction {
       return { kind: 'drop-not-null', column };
     case 'AT_DropConstraint':
       return { kind: 'drop-constraint', name: column };
-    case 'AT_AlterColumnType':
-      return { kind: 'alter-type', column, type: typeName(obj(tagged(c.def)[1].typeName)).name };
+    case 'AT_AlterColumnType': {
+      const t = typeName(obj(tagged(c.def)[1].typeName));
+      return { kind: 'alter-type', column, type: t.params.length ? `${t.name}(${t.params.join(',')})` : t.name, ...(tagged(c.def)[1].raw_default !== undefined ? { using: true } : {}) };
+    }
+    case 'AT_SetLogged':
+    case 'AT_SetUnLogged':
+      return { kind: 'statement-op', op: { op: 'set-logged' } };
+    case 'AT_SetTableSpace':
+      return { kind: 'statement-op', op: { op: 'set-tablespace' } };
+    case 'AT_DetachPartition':
+      return { kind: 'statement-op', op: { op: 'detach-partition', concurrent: obj(tagged(c.def)[1]).concurrent === true } };
     default:
       return { kind: 'other', description: subtype.replace(/^AT_/, '') + (column ? ` ${column}` : '') };
   }

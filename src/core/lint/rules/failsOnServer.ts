@@ -16,6 +16,7 @@ export const failsOnServer = {
       out.push({ severity: 'error', message: `PostgreSQL ${s.target.version}: CREATE INDEX CONCURRENTLY can silently corrupt the index (fixed in 14.4).`, fix: 'Upgrade to PostgreSQL 14.4 or later first.' });
     }
     for (const a of s.actions) if (a.fails) out.push({ severity: 'error', message: `${a.impact.fails}.` });
+    if (s.parsed.kind === 'other') for (const o of s.operations) if (o.impact.fails) out.push({ severity: 'error', message: `${o.impact.fails}.` });
     return out;
   },
 } as const satisfies RuleModule;

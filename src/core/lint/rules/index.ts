@@ -3,6 +3,19 @@
  * SARIF and the order of a statement's findings. To add a rule: write its module beside these, list it here, and give
  * it `bad`/`good` examples (test/unit/lint/rules.test.ts runs them).
  */
+import { alterColumnType } from './alterColumnType';
+import { tableRewrite } from './tableRewrite';
+import { dropIndexNotConcurrent } from './dropIndexNotConcurrent';
+import { reindexNotConcurrent } from './reindexNotConcurrent';
+import { refreshNotConcurrent } from './refreshNotConcurrent';
+import { detachPartitionNotConcurrent } from './detachPartitionNotConcurrent';
+import { exclusionConstraint } from './exclusionConstraint';
+import { domainConstraintScan } from './domainConstraintScan';
+import { backfillInLockingTransaction } from './backfillInLockingTransaction';
+import { renameBreaksClients } from './renameBreaksClients';
+import { dropTable } from './dropTable';
+import { dropColumn } from './dropColumn';
+import { unknownStatement } from './unknownStatement';
 import { addColumnNotInstant } from './addColumnNotInstant';
 import { addColumnRequired } from './addColumnRequired';
 import { addColumnRewrite } from './addColumnRewrite';
@@ -45,4 +58,17 @@ export const RULES = [
   instantWithLockClause,
   failsOnServer,
   blockingDdl,
+  alterColumnType,
+  tableRewrite,
+  dropIndexNotConcurrent,
+  reindexNotConcurrent,
+  refreshNotConcurrent,
+  detachPartitionNotConcurrent,
+  exclusionConstraint,
+  domainConstraintScan,
+  backfillInLockingTransaction,
+  renameBreaksClients,
+  dropTable,
+  dropColumn,
+  unknownStatement,
 ] as const;

@@ -4,13 +4,13 @@
  * a rule only reads that context and returns findings. Pure.
  */
 import type { Capabilities } from '../../dialects/index';
-import type { DdlOperation, Impact } from '../../rules';
+import type { DdlOperation, Impact, StatementOperation } from '../../rules';
 import type { Dialect, Severity, TableFacts, Target } from '../../types';
 import type { LintAction, NameRef, ParsedStatement } from '../model';
 import type { Engine, LineMap, SplitResult } from '../text';
 
 export interface OperationImpact {
-  readonly op: DdlOperation;
+  readonly op: DdlOperation | StatementOperation;
   readonly impact: Impact;
 }
 
@@ -52,6 +52,8 @@ export interface StatementContext {
   readonly unmapped: boolean;
   /** A table a foreign key of this statement references that was not created in this file. */
   readonly referenced?: NameRef;
+  /** The lock an earlier statement of the same open transaction took on this table, when it blocks reads or writes. */
+  readonly lockedEarlierInTransaction?: Impact;
   /** Tables created earlier in this file (lower-case names). */
   readonly created: ReadonlySet<string>;
 }

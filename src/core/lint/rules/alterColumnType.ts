@@ -1,0 +1,43 @@
+import { tableName } from './shared';
+import { statementOps } from './statementOps';
+import type { RuleFinding, RuleModule } from './types';
+
+const EXPAND_CONTRACT = 'Expand/contract: add a new column of the new type, write both (trigger or application), backfill in batches, switch reads, then drop the old column. Only binary-coercible changes (varchar(n) → varchar(m > n) or text, numeric(p,s) → numeric(q > p, s)) skip the rewrite.';
+
+export const alterColumnType = {
+  id: 'alter-column-type',
+  title: 'Changing a column type rewrites (or copies) the table',
+  severity: 'error',
+  help: EXPAND_CONTRACT,
+  doc: 'PostgreSQL ALTER COLUMN … TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE unless the new type is binary-coercible from the old one (a USING expression always rewrites). MySQL/MariaDB change a column\'s data type with ALGORITHM=COPY (writes blocked), also for INT → INT UNSIGNED and a VARCHAR growing across the 255-byte length-prefix boundary.',
+  examples: {
+    bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ALTER COLUMN id TYPE bigint;" }, { sql: "SET lock_timeout = '2s'; ALTER TABLE t ALTER COLUMN c TYPE int USING c::int;" }],
+    good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ALTER COLUMN c SET DEFAULT 1;" }],
+  },
+  check: (s) => {
+    const out: RuleFinding[] = [];
+    for (const o of statementOps(s, 'alter-type-pg')) {
+      if (o.op.coercible) continue;
+      // Without the current type, a new varchar/text/numeric may be a binary-coercible widening: a warning, not an error.
+      const mayBeWidening = o.op.coercible === undefined && s.parsed.actions.some((a) => a.kind === 'alter-type' && /^(varchar|text|numeric|character varying)\b/.test(a.type));
+      out.push({ blocking: true, op: o, ...(mayBeWidening ? { severity: 'warning' as const } : {}), message: `ALTER COLUMN … TYPE on ${tableName(s.table)}: ${o.impact.why}.`, fix: EXPAND_CONTRACT });
+    }
+    if (s.engine === 'mysql') {
+      for (const a of s.actions) {
+        if (a.op.op === 'change-type' && a.impact.blocks.writes && !a.fails) out.push({ blocking: true, op: a, message: `MODIFY ${a.op.column} on ${tableName(s.table)}: ${a.impact.why}.`, fix: `${EXPAND_CONTRACT} On MySQL/MariaDB an online schema change tool (pt-online-schema-change, gh-ost) does this for you.` });
+      }
+      // Without the column's current definition the change cannot be judged: say so unless the statement forbids a copy.
+      const guarded = (s.parsed.algorithm === 'INSTANT' || s.parsed.algorithm === 'INPLACE' || s.parsed.algorithm === 'NOCOPY') && (s.parsed.lock === 'NONE' || s.parsed.algorithm === 'INSTANT');
+      const mapped = new Set(s.actions.map((a) => a.action));
+      for (const action of s.parsed.actions) {
+        if (action.kind !== 'alter-type' || mapped.has(action) || s.facts?.columns || guarded || s.newTable) continue;
+        out.push({
+          severity: 'warning',
+          message: `MODIFY/CHANGE ${action.column} on ${tableName(s.table)} redefines the column; the current definition is not known here, so whether it is INSTANT, INPLACE or a table copy (writes blocked) cannot be told: a type change, INT → UNSIGNED, or a VARCHAR crossing 255 bytes copies the table.`,
+          fix: 'Add ALGORITHM=INPLACE, LOCK=NONE (or ALGORITHM=INSTANT) so the server refuses instead of copying, or lint with --url for the live definition.',
+        });
+      }
+    }
+    return out;
+  },
+} as const satisfies RuleModule;

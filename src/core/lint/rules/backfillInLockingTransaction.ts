@@ -1,0 +1,19 @@
+import { tableName } from './shared';
+import type { RuleModule } from './types';
+
+export const backfillInLockingTransaction = {
+  id: 'backfill-in-locking-transaction',
+  title: 'UPDATE in the same transaction as the ALTER that locked the table',
+  severity: 'error',
+  help: 'Commit the ALTER first, then backfill in batches, each in its own short transaction (column-wizard run does this).',
+  doc: 'The lock an ALTER TABLE takes is held until COMMIT. An UPDATE of the whole table later in the same transaction keeps that lock (often ACCESS EXCLUSIVE) for the whole backfill.',
+  examples: {
+    bad: [{ sql: "BEGIN; SET LOCAL lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c int; UPDATE t SET c = 0; COMMIT;" }],
+    good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c int; UPDATE t SET c = 0;" }],
+  },
+  check: (s) => {
+    const held = s.lockedEarlierInTransaction;
+    if (s.parsed.label !== 'UPDATE' || !held || s.newTable) return [];
+    return [{ blocking: true, message: `UPDATE ${tableName(s.table)} runs in the transaction that already holds ${held.lock} on it: ${held.blocks.reads ? 'reads and writes' : 'writes'} stay blocked until the whole UPDATE commits.` }];
+  },
+} as const satisfies RuleModule;
