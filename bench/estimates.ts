@@ -21,7 +21,7 @@ import { formatSeconds } from '../src/core/impact';
 import type { Dialect, Plan } from '../src/core/types';
 import { connect, type DatabaseClient } from '../src/db/client';
 import { fileCalibrationStore, learnFromRun, resolveCalibration } from '../src/db/calibrationCache';
-import { runPlan } from '../src/db/run';
+import { runPlan, STATE_TABLE } from '../src/db/run';
 
 const { values } = parseArgs({
   options: {
@@ -130,6 +130,8 @@ async function benchEngine(e: Engine, cacheDir: string, out: Row[]): Promise<voi
           }
         }
         if (values.learn) await learnFromRun(store, key, plan, outcome.report);
+        // The next shape reuses the table name: forget this run, or the runner would report it instead of running.
+        await c.query(`DELETE FROM ${STATE_TABLE}`);
         await c.query('DROP TABLE bench');
       }
     }

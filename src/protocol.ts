@@ -48,6 +48,8 @@ export interface WizardContext {
   readonly tables: readonly TableRef[];
   /** The migration tool files will be written for, e.g. `dbmate`, `plain-sql`. */
   readonly migrationsTool: string;
+  /** Where the estimates come from: being measured now, measured on this server, or rough (with why). */
+  readonly estimates?: { readonly state: 'measuring' | 'measured' | 'rough'; readonly text: string };
 }
 
 /** The result of planning a draft: findings for the fields, and the plan when the draft is complete enough to plan. */

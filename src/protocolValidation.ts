@@ -244,6 +244,10 @@ export function checkContext(v: unknown, at = 'context'): WizardContext {
     columns: arr(o, 'columns', at, strItem),
     tables: arr(o, 'tables', at, tableRef),
     migrationsTool: str(o, 'migrationsTool', at),
+    ...(o.estimates !== undefined ? { estimates: (() => {
+      const e = obj(o.estimates, `${at}.estimates`);
+      return { state: oneOf(e, 'state', ['measuring', 'measured', 'rough'] as const, `${at}.estimates`), text: str(e, 'text', `${at}.estimates`) };
+    })() } : {}),
   };
 }
 

@@ -56,6 +56,7 @@ function renderHeader(ctx: WizardContext): void {
     ...(ctx.connection.production ? [el('p', { class: 'production' }, 'PRODUCTION connection — read-only: introspection and EXPLAIN only; no probes, no run.')] : []),
     el('p', { class: 'facts' },
       `${ctx.connection.name} · ${ctx.connection.dialect} ${ctx.connection.serverVersion} · ≈ ${formatRows(ctx.table.rows)} · ${formatBytes(ctx.table.bytes)} · migrations: ${ctx.migrationsTool}`),
+    ...(ctx.estimates ? [el('p', { class: `estimates estimates-${ctx.estimates.state}`, id: 'estimates-basis', attrs: { role: 'status' } }, ctx.estimates.text)] : []),
   ]);
   runButton.toggleAttribute('hidden', !ctx.connection.allowRun);
 }

@@ -1,6 +1,7 @@
 import type { Finding, Phase, Plan, Step } from '../src/core/types';
 import { el, replaceChildren, type Child } from './dom';
-import { formatSeconds } from './format';
+import { formatBytes, formatSeconds } from './format';
+import { describeBasis } from '../src/core/impact';
 
 /** What a step blocks, as one word the CSS colours by. */
 export type BlockClass = 'blocks-rw' | 'blocks-w' | 'blocks-none';
@@ -57,7 +58,7 @@ function chart(steps: readonly FlatStep[]): HTMLElement {
     const l = Math.min(left, 99.2);
     bar.style.left = `${l.toFixed(2)}%`;
     bar.style.width = `${Math.min(width, 100 - l).toFixed(2)}%`;
-    const aria = `Step ${stepLabel(f)}: ${BLOCK_TEXT[cls]}, ${label}${f.step.estimate.basis === 'default' ? ', estimated from default throughput' : ''}${verified ? (verified.agrees ? ', verified by a probe' : ', a probe disagreed') : ''}`;
+    const aria = `Step ${stepLabel(f)}: ${BLOCK_TEXT[cls]}, ${label}${f.step.estimate.basis === 'default' ? ', a rough estimate (server not measured)' : `, ${describeBasis(f.step.estimate)}`}${verified ? (verified.agrees ? ', verified by a probe' : ', a probe disagreed') : ''}`;
     return el('div', { class: 'chart-row', attrs: { role: 'listitem', 'aria-label': aria, 'data-blocks': cls } },
       el('span', { class: 'chart-step' }, stepLabel(f)),
       el('div', { class: 'track' }, bar),
@@ -84,7 +85,10 @@ function stepView(f: FlatStep): HTMLElement {
     el('span', { class: 'pill' }, `lock ${s.lock}`),
     s.algorithm ? el('span', { class: 'pill' }, `ALGORITHM=${s.algorithm}`) : null,
     s.rewrite ? el('span', { class: 'pill warn' }, 'rewrites the table') : null,
-    el('span', { class: 'pill' }, `≈ ${formatSeconds(s.estimate.totalSeconds)}${s.estimate.basis === 'default' ? ' (default throughput)' : ''}`),
+    el('span', { class: `pill estimate basis-${s.estimate.basis}`, attrs: { title: describeBasis(s.estimate) } },
+      `≈ ${formatSeconds(s.estimate.totalSeconds)}${s.estimate.range ? ` (${formatSeconds(s.estimate.range[0])}–${formatSeconds(s.estimate.range[1])})` : ''} · ${s.estimate.basis === 'default' ? 'rough' : describeBasis(s.estimate)}`),
+    s.storage ? el('span', { class: 'pill storage', attrs: { title: 'Predicted size of the table and its indexes after this step' } },
+      `table after ≈ ${formatBytes(s.storage.tableBytes + s.storage.indexBytes)} (${s.storage.growthBytes >= 0 ? '+' : '−'}${formatBytes(Math.abs(s.storage.growthBytes))})${s.storage.tempBytes ? `, needs ≈ ${formatBytes(s.storage.tempBytes)} free` : ''}`) : null,
     s.verified ? el('span', { class: `pill ${s.verified.agrees ? 'verified' : 'disagrees'}` }, s.verified.agrees ? '✓ verified on the server' : `✗ probe saw ${s.verified.lock}${s.verified.rewrite ? ', rewrite' : ''}`) : null,
   ];
   return el('li', { class: 'step', attrs: { 'data-blocks': cls } },

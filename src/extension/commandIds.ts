@@ -10,6 +10,7 @@ export const COMMANDS = {
   showLog: 'columnWizard.showLog',
   refreshConnections: 'columnWizard.refreshConnections',
   verifyRollout: 'columnWizard.verifyRollout',
+  recalibrate: 'columnWizard.recalibrate',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;

@@ -15,6 +15,8 @@ export interface Settings {
   readonly verifyAfterDays: number;
   /** Queries Verify Rollout explains (besides the baseline's), each one statement. */
   readonly verifyQueries: readonly string[];
+  /** Hours after which a server's calibration (the throughput the estimates use) is measured again. */
+  readonly calibrationMaxAgeHours: number;
 }
 
 export function readSettings(): Settings {
@@ -32,6 +34,7 @@ export function readSettings(): Settings {
     lockTimeoutMs: typeof lock === 'number' && lock > 0 ? lock : 2000,
     migrationsTool: c.get<string>('migrationsTool', 'auto'),
     verifyAfterDays: Math.max(0, Math.min(365, Number(c.get<number>('verifyAfterDays', 3)) || 0)),
+    calibrationMaxAgeHours: Math.max(0, Math.min(24 * 365, Number(c.get<number>('calibrationMaxAgeHours', 168)) || 0)),
     verifyQueries: (c.get<unknown[]>('verifyQueries', []) ?? []).filter((q): q is string => typeof q === 'string' && q.trim() !== '').slice(0, 50),
   };
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { TableFacts, TableRef, Target } from '../../src/core/types';
+import type { Calibration, TableFacts, TableRef, Target } from '../../src/core/types';
 import type { ColumnDraft, WebviewMessage, WizardContext } from '../../src/protocol';
 import { planDraft } from '../../src/extension/wizard/draft';
 import { wizardHtml } from '../../src/extension/wizard/html';
@@ -56,6 +56,8 @@ export interface HarnessOptions {
   readonly viewport?: { width: number; height: number };
   /** The VS Code theme whose variables the page gets (default dark). */
   readonly theme?: 'dark' | 'light' | 'hc';
+  /** The calibration plans are computed with at the time (the host's, once it measured the server). */
+  readonly calibration?: () => Calibration | undefined;
 }
 
 export async function openWizard(browser: Browser, opts: HarnessOptions): Promise<Harness> {
@@ -82,7 +84,10 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
 
   const backend: WizardBackend = {
     context: async (refresh) => (refresh && opts.refreshedContext ? opts.refreshedContext : opts.context),
-    computePlan: async (draft) => planDraft(draft, opts.facts, opts.target),
+    computePlan: async (draft) => {
+      const calibration = opts.calibration?.();
+      return planDraft(draft, opts.facts, opts.target, calibration ? { calibration } : {});
+    },
     listColumns: async (t) => opts.columnsOf?.(t) ?? [],
     writeMigration: async (draft) => {
       written.push(draft);

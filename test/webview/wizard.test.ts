@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { TableFacts, Target } from '../../src/core/types';
+import { DEFAULT_CALIBRATION } from '../../src/core/impact';
+import type { Calibration, TableFacts, Target } from '../../src/core/types';
 import { planDraft } from '../../src/extension/wizard/draft';
 import type { ColumnDraft, WebviewMessage, WizardContext } from '../../src/protocol';
 import { launch, openWizard, screenshotPath, type Harness, type HarnessOptions } from './harness';
@@ -120,9 +121,9 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await h.page.locator('#msg-default .msg-line').waitFor({ state: 'detached' });
     const backfill = h.page.locator('.step[data-blocks="blocks-none"] .sql').first();
     assert.match(await backfill.textContent() ?? '', /^-- in batches:\nUPDATE "public"\."orders" SET "archived_at" = clock_timestamp\(\)/);
-    // On the time axis the backfill dwarfs the catalog-only steps.
+    // On the time axis the backfill dwarfs the catalog-only steps (the VALIDATE after it scans the grown table).
     const widths = await h.page.locator('.bar').evaluateAll((bs) => bs.map((b) => parseFloat((b as unknown as Control).style.width)));
-    assert.ok(widths[2]! > 90, `backfill bar ${widths[2]}%`);
+    assert.ok(widths[2]! > 70 && widths[2]! > widths[4]! * 3, `backfill bar ${widths[2]}%, validate ${widths[4]}%`);
     assert.ok(widths.filter((_, i) => i !== 2 && i !== 4).every((w) => w < 2), widths.join(', '));
 
     await h.page.screenshot({ path: screenshotPath('wizard-volatile-default.png'), fullPage: true });
@@ -319,6 +320,35 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.equal(await h.page.locator('#f-ref-table vscode-option').last().textContent(), 'billing.invoices');
     assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).value), 'survives');
     assert.equal(await h.page.locator('#f-type').evaluate((e) => (e as unknown as Control).value), 'date');
+    await h.page.close();
+  });
+
+  it('says "rough estimate — measuring this server…" until the calibration arrives, then updates the estimates in place with their basis', async () => {
+    const host: { calibration?: Calibration } = {};
+    const measuring: WizardContext = { ...context, estimates: { state: 'measuring', text: 'rough estimate — measuring this server…' } };
+    const h = await openWizard(browser, { ...base, context: measuring, calibration: () => host.calibration });
+    await ready(h);
+    await typeInto(h.page, 'f-name', 'seen_at');
+    await typeInto(h.page, 'f-type', 'timestamptz');
+    await h.page.locator('#f-default-expression').click();
+    await typeInto(h.page, 'f-default', 'clock_timestamp()');
+    await planSettled(h.page, /^2 phases/);
+    const header = h.page.locator('#estimates-basis');
+    assert.equal(await header.textContent(), 'rough estimate — measuring this server…');
+    const backfillPill = h.page.locator('.step', { hasText: 'in batches' }).locator('.pill.estimate');
+    const rough = await backfillPill.textContent() ?? '';
+    assert.match(rough, /^≈ [\d.]+ s \([\d.]+ s–[\d.]+ (s|min)\) · rough$/);
+    // The host measured the server: twice the default backfill rate; it re-sends the context and the page re-plans.
+    host.calibration = { ...DEFAULT_CALIBRATION, basis: 'measured', backfillRowsPerSecond: DEFAULT_CALIBRATION.backfillRowsPerSecond * 2, measuredAt: new Date().toISOString() };
+    await h.session.notify({ type: 'didChangeContext', context: { ...context, estimates: { state: 'measured', text: 'estimates measured on this server just now' } } });
+    await h.page.locator('#estimates-basis', { hasText: 'estimates measured on this server just now' }).waitFor();
+    await h.page.locator('.step .pill.estimate', { hasText: 'measured on this server just now' }).first().waitFor();
+    const measured = await backfillPill.textContent() ?? '';
+    assert.match(measured, / · measured on this server just now$/);
+    const secs = (t: string) => Number(/^≈ ([\d.]+) s/.exec(t)![1]);
+    assert.ok(Math.abs(secs(measured) * 2 - secs(rough)) / secs(rough) < 0.05, `${rough} → ${measured}`);
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).value), 'seen_at', 'the draft stays on screen');
+    assert.deepEqual(h.consoleErrors, []);
     await h.page.close();
   });
 

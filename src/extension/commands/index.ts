@@ -7,6 +7,7 @@ import type { ConnectionsTree } from '../tree';
 import * as wizard from './wizardCommands';
 import { checkDrift } from './driftCommand';
 import { verifyRollout } from '../rollout/verifyCommand';
+import { recalibrateCommand } from '../calibrations';
 
 export interface CommandContext {
   readonly extension: vscode.ExtensionContext;
@@ -29,6 +30,7 @@ const handlers: Record<CommandKey, Handler> = {
   showLog: (ctx) => ctx.log.channel.show(),
   refreshConnections: (ctx) => wizard.refreshConnections(ctx),
   verifyRollout: (ctx, arg) => verifyRollout(ctx, arg),
+  recalibrate: (ctx) => recalibrateCommand(ctx),
 };
 
 export function registerCommands(ctx: CommandContext): void {

@@ -7,7 +7,8 @@
  */
 import type * as vscode from 'vscode';
 import { factsLookup, guessEngine } from '../../core/lint/preview';
-import type { ColumnSpec, TableFacts, Target } from '../../core/types';
+import type { Calibration, ColumnSpec, TableFacts, Target } from '../../core/types';
+import { calibrationsOf } from '../calibrations';
 import { specToDraft } from './draft';
 import type { NameRef } from '../../core/lint/model';
 import { compare, type Prediction } from '../../db/verify';
@@ -21,7 +22,7 @@ const TTL_MS = 60_000;
 
 interface Entry {
   readonly at: number;
-  readonly value: Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined } | undefined>;
+  readonly value: Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined; calibration?: Calibration } | undefined>;
 }
 
 /** The profile lint should use for a file of this engine, or undefined (offline). */
@@ -50,18 +51,27 @@ export class ConnectionLintSource implements LintTargetSource {
     return true;
   }
 
-  targetFor(document: vscode.TextDocument): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined } | undefined> {
+  targetFor(document: vscode.TextDocument): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined; calibration?: Calibration } | undefined> {
     const profile = boundProfile(this.connections.list(), this.state.get<string>(LAST_CONNECTION), guessEngine(document.getText()));
     if (!profile) return Promise.resolve(undefined);
     const hit = this.cache.get(profile.name);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.value.then((v) => v && this.withCalibration(profile, v));
     const value = this.connections.mayAutoConnect(profile).then((ok) => {
       if (ok) return this.load(profile);
       this.log.info('lint', `SQL lint works offline: it does not connect to "${profile.name}" on its own (not a local host, or a workspace connection not confirmed yet, or Restricted Mode); set "lintAutoConnect": true on the profile to allow it`);
       return undefined;
     });
     this.cache.set(profile.name, { at: Date.now(), value });
-    return value;
+    return value.then((v) => v && this.withCalibration(profile, v));
+  }
+
+  /** The connection's calibration as it is now (measured once in the background, where probes are allowed). */
+  private withCalibration<T extends object>(profile: ConnectionProfile, v: T): T & { calibration?: Calibration } {
+    if (!this.extension) return v;
+    const calibrations = calibrationsOf(this.extension, this.connections, this.log);
+    void calibrations.ensure(profile);
+    const { calibration } = calibrations.peek(profile);
+    return calibration ? { ...v, calibration } : v;
   }
 
   /**

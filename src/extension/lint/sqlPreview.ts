@@ -10,12 +10,13 @@ import { loadParsers, type Parsers } from '../../core/lint/parsers';
 import { addColumnOf, guessEngine, hoverMarkdown, isMigrationSqlPath, lensTitle, phasedSql, statementAt, unknownSizeFacts } from '../../core/lint/preview';
 import { isMigrationTool, type MigrationTool } from '../../core/migrations/types';
 import { planColumn } from '../../core/plan';
-import type { ColumnSpec, Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from '../../core/types';
+import type { Calibration, ColumnSpec, Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from '../../core/types';
+import { describeBasis } from '../../core/impact';
 import type { Log } from '../log';
 
 /** Where the server version and table sizes come from when a connection is bound (wired by the connections feature). */
 export interface LintTargetSource {
-  targetFor(document: vscode.TextDocument): Promise<{ readonly target: Target; readonly facts?: (t: NameRef) => TableFacts | undefined } | undefined>;
+  targetFor(document: vscode.TextDocument): Promise<{ readonly target: Target; readonly facts?: (t: NameRef) => TableFacts | undefined; readonly calibration?: Calibration } | undefined>;
   /** Open the wizard prefilled with this column on the bound connection; false when no connection fits. */
   openWizard?(document: vscode.TextDocument, table: NameRef, spec: ColumnSpec): Promise<boolean>;
   /** Probe the statement on the bound server and compare with the claim (undefined: no connection fits). */
@@ -32,6 +33,8 @@ interface Linted {
   readonly result: LintResult;
   readonly sizeKnown: boolean;
   readonly facts?: (t: NameRef) => TableFacts | undefined;
+  /** Where the lock-time estimates come from, for the CodeLens: "measured on this server 3 min ago", "rough". */
+  readonly basis: string;
 }
 
 export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider, vscode.CodeActionProvider {
@@ -148,9 +151,11 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       target: bound?.target ?? offlineTarget(text),
       ...(bound?.facts ? { facts: bound.facts } : {}),
       ...(tool ? { tool } : {}),
+      ...(bound?.calibration ? { calibration: bound.calibration } : {}),
     };
     const result = lintSql(text, options, parsers);
-    const linted: Linted = { version: d.version, result, sizeKnown: bound?.facts !== undefined, ...(bound?.facts ? { facts: bound.facts } : {}) };
+    const basis = bound?.calibration && bound.calibration.basis !== 'default' ? describeBasis({ basis: 'measured', ...(bound.calibration.measuredAt ? { measuredAt: bound.calibration.measuredAt } : {}) }) : 'rough estimate';
+    const linted: Linted = { version: d.version, result, sizeKnown: bound?.facts !== undefined, ...(bound?.facts ? { facts: bound.facts } : {}), basis };
     this.results.set(d.uri.toString(), linted);
     this.diagnostics.set(d.uri, result.findings.map((f) => {
       const diag = new vscode.Diagnostic(
@@ -176,7 +181,9 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       const range = new vscode.Range(s.startPos.line, s.startPos.character, s.startPos.line, s.startPos.character);
       const v = this.verified.get(`${d.uri.toString()}\n${s.text}`);
       const mark = v ? (v.agrees ? ` · verified on ${v.profile}` : ` · ${v.profile} differs: ${v.differences.join('; ')}`) : '';
-      lenses.push(new vscode.CodeLens(range, { title: title + mark, command: '', tooltip: s.strongest?.why ?? '' }));
+      // The lock time carries its basis: measured on the bound server, or rough.
+      const timed = s.lockSeconds !== undefined && s.strongest && (s.strongest.blocks.reads || s.strongest.blocks.writes);
+      lenses.push(new vscode.CodeLens(range, { title: title + (timed ? ` (${linted.basis})` : '') + mark, command: '', tooltip: s.strongest?.why ?? '' }));
       if (!v && this.source?.verify && linted.sizeKnown && !s.newTable && s.parsed.table) {
         lenses.push(new vscode.CodeLens(range, { title: 'Verify on server', command: VERIFY_STATEMENT, arguments: [d.uri, s.index], tooltip: 'Run the statement on an empty copy of the table and compare the lock it takes' }));
       }

@@ -13,6 +13,8 @@ import type { Log } from '../log';
 import { chooseMigrationTool, migrationTarget, writePlanFiles, type MigrationTarget } from '../migrationFiles';
 import { COMMANDS } from '../commandIds';
 import { readSettings } from '../settings';
+import { calibrationsOf, type Calibrations } from '../calibrations';
+import { formatEstimatesVsActual } from '../../core/estimateReport';
 import { planDraft, planScript } from './draft';
 import { nonceFrom, wizardHtml } from './html';
 import { WizardSession, type WizardBackend } from './session';
@@ -42,12 +44,21 @@ class LiveBackend implements WizardBackend {
   /** The table changed under the wizard (a run added the column): the panel re-reads and tells the webview. */
   onTableChanged: () => void = () => undefined;
 
+  private readonly calibrations: Calibrations;
+
   constructor(
     private readonly profile: ConnectionProfile,
     private readonly table: TableRef,
     private readonly client: () => Promise<DatabaseClient>,
     private readonly services: WizardServices,
-  ) {}
+  ) {
+    this.calibrations = calibrationsOf(services.extension, services.connections, services.log);
+  }
+
+  /** Re-plan when this connection's calibration arrives (or a run corrected it). */
+  onCalibration(listener: () => void): vscode.Disposable {
+    return this.calibrations.onDidChange((p) => { if (p.name === this.profile.name) listener(); });
+  }
 
   private async serverTarget(): Promise<Target> {
     if (!this.info) this.info = await (await this.client()).serverInfo();
@@ -63,7 +74,11 @@ class LiveBackend implements WizardBackend {
     if (refresh || !this.tables) this.tables = await client.listTables();
     if (refresh || this.target === undefined) this.target = await migrationTarget(readSettings().migrationsTool);
     const target = await this.serverTarget();
+    // Calibrated by default: measured once per connection in the background; the webview re-plans when it arrives.
+    void this.calibrations.ensure(this.profile);
+    const { state, text } = this.calibrations.peek(this.profile);
     return {
+      estimates: { state, text },
       connection: {
         name: this.profile.name, dialect: target.dialect, serverVersion: target.version,
         allowRun: (await this.services.connections.permissions(this.profile)).run, production: this.profile.production === true,
@@ -78,7 +93,8 @@ class LiveBackend implements WizardBackend {
   /** Plan a draft from the cached facts; throws with the reason when it cannot be planned. */
   private async plan(draft: ColumnDraft): Promise<{ plan: Plan | null; findings: Finding[] }> {
     if (!this.facts) await this.context(false);
-    return planDraft(draft, this.facts as TableFacts, await this.serverTarget(), { lockTimeoutMs: readSettings().lockTimeoutMs });
+    const calibration = this.calibrations.peek(this.profile).calibration;
+    return planDraft(draft, this.facts as TableFacts, await this.serverTarget(), { lockTimeoutMs: readSettings().lockTimeoutMs, ...(calibration ? { calibration } : {}) });
   }
 
   async computePlan(draft: ColumnDraft, revision: number): Promise<{ findings: Finding[]; plan: Plan | null; error?: string }> {
@@ -190,7 +206,8 @@ class LiveBackend implements WizardBackend {
           });
         });
       if (outcome.status === 'completed') {
-        this.services.log.info('run', formatReport(outcome.report));
+        this.services.log.info('run', [formatReport(outcome.report), ...formatEstimatesVsActual(plan, outcome.report.steps, outcome.report.after.totalBytes)].join('\n'));
+        await this.calibrations.learn(this.profile, plan, outcome.report.steps).catch((err: Error) => this.services.log.warn('run', `the run's timings were not saved to the calibration: ${err.message}`));
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         if (folder) {
           await saveRunBaseline(folder, client, plan, outcome.report.table, outcome.report.startedAt).then(
@@ -273,6 +290,11 @@ export class WizardPanel implements vscode.Disposable {
     this.backend = new LiveBackend(profile, table, this.client, services);
     this.session = new WizardSession(this.backend, (m) => this.panel.webview.postMessage(m), services.log, draft);
     this.backend.onVerified = (revision, plan) => this.session.notify({ type: 'didVerifyPlan', revision, plan });
+    this.disposables.push(this.backend.onCalibration(() => {
+      void this.backend.context(false)
+        .then((context) => this.session.notify({ type: 'didChangeContext', context }))
+        .catch((err: unknown) => services.log.error(LOG, 'could not update the estimates', err));
+    }));
     this.backend.onTableChanged = () => {
       void this.backend.context(true)
         .then((context) => this.session.notify({ type: 'didChangeContext', context }))
