@@ -1,0 +1,202 @@
+/**
+ * Migration-file benchmark: the same change — a NOT NULL column with a volatile default (PostgreSQL
+ * `token uuid NOT NULL DEFAULT gen_random_uuid()`, MariaDB `token char(36) NOT NULL DEFAULT (UUID())`) — on a
+ * 1,000,000-row table with a concurrent single-row writer, side by side in one run per engine:
+ *
+ *   one UPDATE        ADD COLUMN (nullable), one UPDATE of every row, then DEFAULT + NOT NULL (the baseline)
+ *   written file      the files `write --tool dbmate` writes for the plan, applied by the real `dbmate up`
+ *   column-wizard run the runner (`column-wizard run --yes`, its own batching and checks)
+ *   pt-osc            MariaDB only, when pt-online-schema-change (Debian percona-toolkit) is installed: the ADD COLUMN
+ *                     done by copying the table
+ *
+ * Total time (× the baseline measured in the same run), and the writer's p50/p99/max latency and errors. Printed,
+ * never asserted.
+ *
+ *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { NodeFileSink } from '../src/cli/nodeFileSink';
+import { parseColumnDefinition } from '../src/core/columnSpec';
+import { writeMigrations } from '../src/core/migrations';
+import { planColumn } from '../src/core/plan';
+import type { Dialect } from '../src/core/types';
+import { connect, type DatabaseClient } from '../src/db/client';
+import { parseConnectionUrl } from '../src/db/connection';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    engine: { type: 'string', default: 'both' },
+    'writer-pause-ms': { type: 'string', default: '2' },
+  },
+});
+const ROWS = Number(values.rows);
+const WRITER_PAUSE = Number(values['writer-pause-ms']);
+const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+const ROOT = resolve(__dirname, '..');
+const BIN = join(ROOT, 'node_modules/.bin');
+type Engine = 'postgres' | 'mysql';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const qi = (e: Engine, n: string) => (e === 'postgres' ? `"${n}"` : `\`${n}\``);
+const DEF: Record<Engine, string> = { postgres: 'token uuid NOT NULL DEFAULT gen_random_uuid()', mysql: 'token char(36) NOT NULL DEFAULT (UUID())' };
+
+function withDb(url: string, db: string, params: Record<string, string> = {}): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function exec(cmd: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+  return new Promise((ok, fail) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => (code === 0 ? ok() : fail(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${out.slice(-3000)}`))));
+  });
+}
+
+async function load(c: DatabaseClient, e: Engine): Promise<void> {
+  await c.query(`DROP TABLE IF EXISTS ${qi(e, 'bench')}`);
+  if (e === 'postgres') {
+    await c.query('CREATE TABLE bench (id bigint PRIMARY KEY, v integer NOT NULL, pad text NOT NULL)');
+    await c.query(`INSERT INTO bench SELECT g, g % 1000, md5(g::text) FROM generate_series(1, ${ROWS}) g`);
+    await c.query('VACUUM ANALYZE bench');
+    await c.query('CHECKPOINT');
+  } else {
+    await c.query('CREATE TABLE bench (id bigint PRIMARY KEY, v int NOT NULL, pad char(32) NOT NULL) ENGINE=InnoDB');
+    await c.query(`INSERT INTO bench SELECT seq, seq MOD 1000, MD5(seq) FROM seq_1_to_${ROWS}`);
+    await c.query('ANALYZE TABLE bench');
+  }
+}
+
+interface Lat { start: number; ms: number }
+
+/** Updates random rows in a loop on its own connection; latencies (ms) and errors recorded until stopped. */
+function startWriter(c: DatabaseClient, e: Engine): { stop(since: number): Promise<{ lat: number[]; errors: number }> } {
+  const sql = `UPDATE bench SET v = v + 1 WHERE id = ${e === 'postgres' ? '$1' : '?'}`;
+  const lat: Lat[] = [];
+  let errors = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      try {
+        await c.query(sql, [1 + Math.floor(Math.random() * ROWS)]);
+      } catch {
+        errors++;
+      }
+      lat.push({ start: t0, ms: performance.now() - t0 });
+      if (WRITER_PAUSE) await sleep(WRITER_PAUSE);
+    }
+  })();
+  return { async stop(since) { running = false; await loop; return { lat: lat.filter((l) => l.start + l.ms >= since).map((l) => l.ms), errors }; } };
+}
+
+interface Result { mode: string; seconds: number; writes: number; errors: number; p50: number; p99: number; max: number }
+
+async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseClient) => Promise<void>): Promise<Result> {
+  const admin = await connect({ ...parseConnectionUrl(url), statementTimeoutMs: 0 });
+  await load(admin, e);
+  await admin.close();
+  const runner = await connect({ ...parseConnectionUrl(url), statementTimeoutMs: 0 });
+  const writerConn = await connect({ ...parseConnectionUrl(url), statementTimeoutMs: 0 });
+  // An application session: it waits as long as it takes (its latency is what is measured).
+  if (e === 'postgres') await writerConn.query('SET lock_timeout = 0');
+  else await writerConn.query('SET SESSION innodb_lock_wait_timeout = 3600, SESSION lock_wait_timeout = 3600');
+  const writer = startWriter(writerConn, e);
+  await sleep(300);
+  const t0 = performance.now();
+  await body(runner);
+  const seconds = (performance.now() - t0) / 1000;
+  const { lat, errors } = await writer.stop(t0);
+  lat.sort((a, b) => a - b);
+  const [row] = await runner.query<{ n: number | string }>('SELECT count(*) AS n FROM bench WHERE token IS NULL');
+  if (Number(row!.n) !== 0) throw new Error(`${mode}: ${row!.n} rows left NULL`);
+  const [d] = await runner.query<{ n: number | string }>('SELECT count(DISTINCT token) AS n FROM bench');
+  if (Number(d!.n) !== ROWS) throw new Error(`${mode}: ${d!.n} distinct values for ${ROWS} rows`);
+  await runner.close();
+  await writerConn.close();
+  return { mode, seconds, writes: lat.length, errors, p50: pct(lat, 50), p99: pct(lat, 99), max: lat.at(-1) ?? NaN };
+}
+
+async function benchEngine(e: Engine): Promise<void> {
+  const adminUrl = e === 'postgres' ? PG_URL : MYSQL_URL;
+  const name = `cw_bench_${randomBytes(3).toString('hex')}`;
+  const admin = await connect({ ...parseConnectionUrl(adminUrl), statementTimeoutMs: 0 });
+  await admin.query(`CREATE DATABASE ${qi(e, name)}`);
+  const url = withDb(adminUrl, name);
+  const info = await admin.serverInfo();
+  const dialect: Dialect = info.dialect;
+  const schema = e === 'postgres' ? 'public' : name;
+  const results: Result[] = [];
+  const ws = mkdtempSync(join(tmpdir(), 'cw-bench-files-'));
+  try {
+    results.push(await measure('one UPDATE', e, url, async (c) => {
+      if (e === 'postgres') {
+        await c.query('ALTER TABLE bench ADD COLUMN token uuid');
+        await c.query('UPDATE bench SET token = gen_random_uuid()');
+        await c.query('ALTER TABLE bench ALTER COLUMN token SET DEFAULT gen_random_uuid(), ALTER COLUMN token SET NOT NULL');
+      } else {
+        await c.query('ALTER TABLE bench ADD COLUMN token char(36) NULL');
+        await c.query('UPDATE bench SET token = UUID()');
+        await c.query('ALTER TABLE bench MODIFY COLUMN token char(36) NOT NULL DEFAULT (UUID()), ALGORITHM=INPLACE, LOCK=NONE');
+      }
+    }));
+    results.push(await measure('written file (dbmate up)', e, url, async () => {
+      const plan = planColumn(parseColumnDefinition(DEF[e], dialect), { table: { schema, name: 'bench' }, rows: ROWS, bytes: ROWS * 80, primaryKey: ['id'] }, { dialect, version: info.version });
+      const dir = `db/${randomBytes(3).toString('hex')}`;
+      const { outcome } = await writeMigrations(new NodeFileSink(ws), plan, { tool: 'dbmate', dir, now: new Date() });
+      if (!outcome.ok) throw new Error(outcome.message);
+      const dbmateUrl = e === 'postgres' ? withDb(adminUrl, name, { sslmode: 'disable' }) : url;
+      await exec(join(BIN, 'dbmate'), ['--no-dump-schema', '--migrations-dir', join(ws, dir), 'up'], { DATABASE_URL: dbmateUrl });
+    }));
+    results.push(await measure('column-wizard run', e, url, async () => {
+      await exec(join(BIN, 'tsx'), [join(ROOT, 'src/cli.ts'), 'run', '--url', url, '--table', 'bench', '--column', DEF[e], '--yes', '--no-calibrate', '--no-baseline']);
+    }));
+    const ptosc = spawnSync('pt-online-schema-change', ['--version'], { encoding: 'utf8' });
+    if (e === 'mysql' && ptosc.status === 0) {
+      results.push(await measure(`pt-osc ${ptosc.stdout.trim().split(/\s+/).pop()}`, e, url, async () => {
+        const u = new URL(url);
+        await exec('pt-online-schema-change', [
+          '--alter', `ADD COLUMN ${DEF[e]}`, `h=${u.hostname},P=${u.port || 3306},u=${decodeURIComponent(u.username)},D=${name},t=bench`,
+          ...(u.password ? [`--password=${decodeURIComponent(u.password)}`] : []), '--execute', '--no-check-replication-filters', '--recursion-method=none',
+        ]);
+      }));
+    } else if (e === 'mysql') {
+      console.log('pt-online-schema-change not installed (Debian package percona-toolkit): its row is left out');
+    }
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+    await admin.query(e === 'postgres' ? `DROP DATABASE IF EXISTS ${qi(e, name)} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${qi(e, name)}`);
+    await admin.close();
+  }
+  const floor = results[0]!.seconds;
+  console.log(`\n${info.banner.split(' on ')[0]} — ${ROWS.toLocaleString('en')} rows, ${DEF[e]}, writer pause ${WRITER_PAUSE} ms`);
+  console.log('mode                          total s  ×UPDATE   writes  errors  writer p50 ms  p99 ms  max ms');
+  for (const r of results) {
+    console.log(`${r.mode.padEnd(29)} ${r.seconds.toFixed(2).padStart(7)}  ${(r.seconds / floor).toFixed(2).padStart(7)}  ${String(r.writes).padStart(7)}  ${String(r.errors).padStart(6)}  ${r.p50.toFixed(2).padStart(13)}  ${r.p99.toFixed(1).padStart(6)}  ${r.max.toFixed(0).padStart(6)}`);
+  }
+}
+
+async function main() {
+  const engines: Engine[] = values.engine === 'both' ? ['postgres', 'mysql'] : [values.engine as Engine];
+  for (const e of engines) await benchEngine(e);
+}
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
