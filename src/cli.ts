@@ -4,6 +4,7 @@
  */
 import { UsageError } from './cli/args';
 import { redactSecrets } from './core/redact';
+import { describeError } from './core/format';
 
 export interface Io {
   out(text: string): void;
@@ -124,7 +125,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       io.err(`column-wizard ${name}: ${err.message}\n\nUsage: ${cmd.usage}`);
       return 2;
     }
-    io.err(`column-wizard ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`column-wizard ${name}: ${describeError(err)}`);
     return 1;
   }
 }

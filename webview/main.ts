@@ -4,7 +4,7 @@ import type { ColumnDraft, HostMessage, PlanResult, WizardContext } from '../src
 import { checkDraft, parseHostMessage } from '../src/protocolValidation';
 import { el, replaceChildren } from './dom';
 import { createForm, type WizardForm } from './form';
-import { formatBytes, formatRows } from './format';
+import { describeError, formatBytes, formatRows } from '../src/core/format';
 import { renderPlan } from './planView';
 import { request, settle } from './rpc';
 import { vscodeApi } from './vscodeApi';
@@ -95,7 +95,7 @@ async function computePlan(): Promise<void> {
     showResult(result);
   } catch (err) {
     if (mine !== revision) return;
-    setStatus('error', `Planning failed: ${err instanceof Error ? err.message : String(err)}`);
+    setStatus('error', `Planning failed: ${describeError(err)}`);
   } finally {
     if (mine === revision) {
       planRoot.setAttribute('aria-busy', 'false');
@@ -128,7 +128,7 @@ async function loadReferenceColumns(table: TableRef | null, selected: string): P
     form.setReferenceColumns(columns, selected || (columns.includes('id') ? 'id' : columns[0] ?? ''));
     draftChanged();
   } catch (err) {
-    setStatus('error', `Could not list the columns of ${table.schema}.${table.name}: ${err instanceof Error ? err.message : String(err)}`);
+    setStatus('error', `Could not list the columns of ${table.schema}.${table.name}: ${describeError(err)}`);
   }
 }
 
@@ -138,7 +138,7 @@ async function act(button: HTMLElement, run: (draft: ColumnDraft) => Promise<str
   try {
     setStatus('info', await run(form.read()));
   } catch (err) {
-    setStatus('error', err instanceof Error ? err.message : String(err));
+    setStatus('error', describeError(err));
   } finally {
     setEnabled(button, actionable());
   }

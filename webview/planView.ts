@@ -1,6 +1,6 @@
 import type { Finding, Phase, Plan, Step } from '../src/core/types';
 import { el, replaceChildren, type Child } from './dom';
-import { formatBytes, formatSeconds } from './format';
+import { formatBytes, formatSeconds } from '../src/core/format';
 import { describeBasis } from '../src/core/impact';
 
 /** What a step blocks, as one word the CSS colours by. */

@@ -5,7 +5,8 @@
  * wins and the disagreement is reported as a rules defect. Nothing runs on the user's tables.
  */
 import type { Io } from '../cli';
-import { DEFAULT_CALIBRATION, describeBasis, estimateStep, formatEstimate, formatSeconds, workKind } from '../core/impact';
+import { formatSeconds } from '../core/format';
+import { DEFAULT_CALIBRATION, describeBasis, estimateStep, formatEstimate, workKind } from '../core/impact';
 import { lintSql, type AnalyzedStatement } from '../core/lint/analyze';
 import type { NameRef } from '../core/lint/model';
 import { loadParsers } from '../core/lint/parsers';

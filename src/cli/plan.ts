@@ -5,8 +5,8 @@
  */
 import type { Io } from '../cli';
 import { ColumnSyntaxError, parseColumnDefinition } from '../core/columnSpec';
-import { describeBasis, formatEstimate, formatSeconds } from '../core/impact';
-import { formatBytes } from '../core/storage';
+import { formatBytes, formatSeconds } from '../core/format';
+import { describeBasis, formatEstimate } from '../core/impact';
 import { planColumn, type PlanOptions } from '../core/plan';
 import { isNoopSql } from '../core/sql';
 import { DIALECTS, type ColumnSpec, type Dialect, type Plan, type TableFacts, type TableRef, type Target } from '../core/types';

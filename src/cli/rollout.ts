@@ -20,7 +20,7 @@ import { connect, type DatabaseClient } from '../db/client';
 import { ConnectionUrlError, describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
 import { readDefinition } from '../db/replication/definitions';
 import { checkQuery, observeRollout, RolloutQueryError } from '../db/rollout';
-import { currentSchema } from '../db/run/dialect';
+import { resolveTable as resolveUnqualified } from '../db/schema';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { NodeFileSink } from './nodeFileSink';
 import { parseTableName } from './plan';
@@ -58,7 +58,7 @@ async function open(url: string): Promise<DatabaseClient> {
 
 async function resolveTable(client: DatabaseClient, text: string): Promise<TableRef> {
   const t = parseTableName(text, client.options.engine === 'postgres' ? 'postgres' : 'mysql');
-  return t.schema ? t : { ...t, schema: await currentSchema(client) };
+  return resolveUnqualified(client, t);
 }
 
 function sampleLimit(values: Record<string, unknown>): number | undefined {

@@ -1,6 +1,6 @@
 /** After a run: each step's estimate next to the time it took, and the predicted table size next to the measured one. Pure. */
-import { formatEstimate, formatSeconds } from './impact';
-import { formatBytes } from './storage';
+import { formatBytes, formatSeconds } from './format';
+import { formatEstimate } from './impact';
 import type { Plan, Step } from './types';
 
 export interface StepTiming {

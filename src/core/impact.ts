@@ -15,6 +15,7 @@
  */
 import type { Impact } from './rules';
 import type { Calibration, Estimate, TableFacts } from './types';
+import { formatSeconds } from './format';
 
 /**
  * Throughputs assumed when nothing was measured (basis `default`, shown as "rough"): what bench/estimates measured on a
@@ -188,14 +189,6 @@ export function valueBytesOf(typeName: string, params: readonly number[]): numbe
   if (/text|blob|json/.test(n)) return 64;
   if (/char/.test(n)) return Math.min(params[0] ?? 32, 256) + 1;
   return keyBytesOf(typeName, params);
-}
-
-/** "0.01 s", "4.2 s", "3 min 20 s", "1 h 5 min". */
-export function formatSeconds(s: number): string {
-  if (s < 10) return `${Math.round(s * 100) / 100} s`;
-  if (s < 60) return `${Math.round(s)} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 }
 
 /** "just now", "3 min ago", "2 h ago", "4 days ago". */

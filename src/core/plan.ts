@@ -10,7 +10,8 @@
  */
 import { capabilities, lockTimeoutSql, type Capabilities } from './dialects/index';
 import { checkedExpression, renderColumnDefinition, renderDefault, validateColumn } from './columnSpec';
-import { DEFAULT_CALIBRATION, estimateStep, formatSeconds, isTextKey, keyBytesOf, valueBytesOf, workKind, type WorkKind, type WorkOptions } from './impact';
+import { formatSeconds } from './format';
+import { DEFAULT_CALIBRATION, estimateStep, isTextKey, keyBytesOf, valueBytesOf, workKind, type WorkKind, type WorkOptions } from './impact';
 import { storageFindings } from './storage';
 import { defaultVolatility, impactOf, instantAddProblem, onlineAddProblem, type DdlOperation, type Impact } from './rules';
 import { noopSql, qualifiedTable, quoteIdent, quoteLiteral, SqlTextError, utf8Length } from './sql';

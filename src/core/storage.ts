@@ -2,15 +2,8 @@
  * The storage side of a plan: how big the table gets after each phase and the free space the work needs, with the
  * advice that goes with it (VACUUM and fillfactor on PostgreSQL, free disk space for MySQL/MariaDB rebuilds). Pure.
  */
+import { formatBytes } from './format';
 import type { Finding, Plan, Step } from './types';
-
-export function formatBytes(b: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = Math.max(0, b);
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${i === 0 ? Math.round(v) : v.toFixed(1).replace(/\.0$/, '')} ${units[i]}`;
-}
 
 /** The table's predicted total size (table + indexes) after each phase that changes it. */
 export function sizeAfterPhases(plan: Pick<Plan, 'phases'>): { phase: string; tableBytes: number; indexBytes: number; tempBytes: number }[] {

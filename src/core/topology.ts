@@ -13,7 +13,7 @@
  *    NOT NULL / CHECK / unique index on a subscriber could reject rows the publisher still sends without a value, so
  *    constraints go on subscribers last. UPDATEs on a table published for updates need a replica identity.
  */
-import { formatSeconds } from './impact';
+import { formatSeconds } from './format';
 import type { Finding, Phase, PhaseKind, Plan, Step } from './types';
 
 export interface GaleraNode {

@@ -8,6 +8,7 @@ import { Secrets } from './secrets';
 import { readSettings } from './settings';
 import { ConnectionsTree } from './tree';
 import { remindToVerify } from './rollout/verifyCommand';
+import { describeError } from '../core/format';
 
 /** A table of contents: build the services, register the features. An activation error is shown, not swallowed. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -22,13 +23,13 @@ export function activate(context: vscode.ExtensionContext): void {
     registerSqlPreview(context, log, new ConnectionLintSource(connections, context.workspaceState, log, context));
     // A few seconds after start-up, offer to check rollouts whose baseline is old enough (once each).
     const reminder = setTimeout(() => {
-      remindToVerify({ extension: context, log, connections }, readSettings().verifyAfterDays).catch((err) => log.warn('verify', `rollout reminder: ${err instanceof Error ? err.message : String(err)}`));
+      remindToVerify({ extension: context, log, connections }, readSettings().verifyAfterDays).catch((err) => log.warn('verify', `rollout reminder: ${describeError(err)}`));
     }, 5000);
     context.subscriptions.push({ dispose: () => clearTimeout(reminder) });
     log.info('activate', `Column Wizard ${context.extension.packageJSON.version as string} activated`);
   } catch (err) {
     log.error('activate', 'activation failed', err);
-    void vscode.window.showErrorMessage(`Column Wizard failed to activate: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage(`Column Wizard failed to activate: ${describeError(err)}`);
     throw err;
   }
 }

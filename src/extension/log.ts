@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { redactSecrets } from '../core/redact';
+import { describeError } from '../core/format';
 
 /** The one output channel. Components prefix their lines with `[component]`; values from secrets never reach it. */
 export interface Log {
@@ -17,7 +18,7 @@ export function createLog(): Log {
     info: (c, m) => channel.info(redactSecrets(`[${c}] ${m}`)),
     warn: (c, m) => channel.warn(redactSecrets(`[${c}] ${m}`)),
     error: (c, m, err) => {
-      channel.error(redactSecrets(`[${c}] ${m}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}`));
+      channel.error(redactSecrets(`[${c}] ${m}${err ? `: ${describeError(err)}` : ''}`));
     },
   };
 }

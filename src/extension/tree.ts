@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeError, formatBytes } from '../core/format';
 import type { TableSummary } from '../db/client';
 import type { Connections } from './connections/manager';
 import { describeProfile, type ConnectionProfile } from './connections/profiles';
@@ -20,14 +21,6 @@ export function isConnectionNode(v: unknown): v is Extract<TreeNode, { kind: 'co
 }
 
 const ROWS = new Intl.NumberFormat('en-US');
-
-export function formatBytes(b: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = b;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${i === 0 ? v : v.toFixed(1).replace(/\.0$/, '')} ${units[i]}`;
-}
 
 export function tableDescription(t: TableSummary): string {
   const rows = t.rows < 0 ? 'rows unknown (never analyzed)' : `≈ ${ROWS.format(Math.round(t.rows))} rows`;
@@ -130,7 +123,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
           return [];
       }
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = describeError(err);
       this.log.error('tree', `listing ${node?.kind ?? 'connections'} failed`, err);
       return [{ kind: 'message', text: message, error: true }];
     }

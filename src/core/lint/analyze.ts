@@ -4,6 +4,7 @@
  * tables created in the same file, table sizes) into findings. Lock rules live in ../rules.ts only. Pure.
  */
 import { capabilities } from '../dialects/index';
+import { formatSeconds } from '../format';
 import { DEFAULT_CALIBRATION, estimateStep, workKind } from '../impact';
 import { defaultVolatility, impactOf, PG_LOCK_RANK, statementImpact, statementOperationImpact, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses, type StatementOperation } from '../rules';
 import type { Calibration, ColumnFacts, Dialect, IndexFacts, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
@@ -274,7 +275,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         if (facts && rows !== undefined && rows > small && ops.length > 0) {
           const worst = ops.reduce((a, b) => (blockedSeconds(b) > blockedSeconds(a) ? b : a));
           const what = worst.impact.blocks.reads ? 'reads and writes' : worst.impact.blocks.writes ? 'writes' : undefined;
-          if (what) estimate = ` Estimated: ${what} blocked for about ${formatEstimate(blockedSeconds(worst))}.`;
+          if (what) estimate = ` Estimated: ${what} blocked for about ${formatSeconds(blockedSeconds(worst))}.`;
         }
         findings.push(toFinding(rule, { ...f, severity, message: f.message + note + estimate }, index, raw));
       }
@@ -338,13 +339,6 @@ function withChanges(facts: TableFacts | undefined, c: FileChanges | undefined):
     columns: [...(facts.columns ?? []), ...c.columns].filter((col) => !gone(col.name)),
     indexes: [...(facts.indexes ?? []), ...c.indexes].filter((i) => !i.columns.some(gone)),
   };
-}
-
-function formatEstimate(s: number): string {
-  if (s < 1) return `${Math.max(0.1, Math.round(s * 10) / 10)} s`;
-  if (s < 120) return `${Math.round(s)} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  return `${Math.round(s / 360) / 10} h`;
 }
 
 function isLockTimeout(name: string): boolean {

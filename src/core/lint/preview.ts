@@ -2,6 +2,7 @@
  * What the editor shows over a linted file — CodeLens titles, hovers, the "Rewrite as safe phases" text — computed
  * from a LintResult without vscode, so it is unit-tested. The phases come from the planner (`planColumn`). Pure.
  */
+import { formatSeconds } from '../format';
 import type { Impact } from '../rules';
 import type { ColumnSpec, Plan, TableFacts, TableRef } from '../types';
 import type { AnalyzedStatement, LintFinding, LintResult } from './analyze';
@@ -87,13 +88,6 @@ export function phasedSql(plan: Plan, sizeKnown: boolean): string {
   });
   for (const w of plan.warnings) out.push('', `-- ${w.severity}: ${w.message.replace(/[\r\n]+/g, ' ')}`);
   return out.join('\n');
-}
-
-function formatSeconds(s: number): string {
-  if (s < 0.1) return '<0.1 s';
-  if (s < 10) return `${Math.round(s * 10) / 10} s`;
-  if (s < 120) return `${Math.round(s)} s`;
-  return `${Math.round(s / 60)} min`;
 }
 
 /** A .sql file that looks like a migration: in a migrations-like folder or named like a versioned migration. */

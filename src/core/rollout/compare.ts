@@ -3,6 +3,7 @@
  * db/rollout.ts, the baseline from a file. Every finding says why and what to do next.
  */
 import type { DriftReport } from '../drift';
+import { formatBytes } from '../format';
 import { qualifiedTable, quoteIdent } from '../sql';
 import type { Dialect, Severity } from '../types';
 import type { ObservedPlan, RolloutBaseline, RolloutObservation, RolloutPrediction } from './types';
@@ -191,7 +192,7 @@ export function compareRollout(baseline: RolloutBaseline, now: RolloutObservatio
   const growthPerDay = days > 0.01 ? growth / days : null;
   findings.push({
     code: 'storage', severity: 'info',
-    message: `Size: ${formatSize(base.totalBytes)} at the baseline → ${formatSize(now.totalBytes)} now (${growth >= 0 ? '+' : ''}${formatSize(growth)}${growthPerDay !== null ? `, ${growthPerDay >= 0 ? '+' : ''}${formatSize(growthPerDay)}/day` : ''})${predicted !== null ? `; predicted after the rollout ${formatSize(predicted)}` : ''}`,
+    message: `Size: ${formatBytes(base.totalBytes)} at the baseline → ${formatBytes(now.totalBytes)} now (${growth >= 0 ? '+' : ''}${formatBytes(growth)}${growthPerDay !== null ? `, ${growthPerDay >= 0 ? '+' : ''}${formatBytes(growthPerDay)}/day` : ''})${predicted !== null ? `; predicted after the rollout ${formatBytes(predicted)}` : ''}`,
   });
   if (predicted !== null && now.totalBytes > predicted * 1.5 && now.totalBytes - predicted > 8 * 1024 * 1024) {
     findings.push({ code: 'storage-over-prediction', severity: 'warning', message: `The table is ${(now.totalBytes / predicted).toFixed(1)}× the predicted size`, next: 'Check for bloat (dead tuples after the backfill): VACUUM, or a rebuild in a quiet window.' });
@@ -246,15 +247,6 @@ export function compareRollout(baseline: RolloutBaseline, now: RolloutObservatio
   };
 }
 
-export function formatSize(b: number): string {
-  const a = Math.abs(b);
-  const sign = b < 0 ? '-' : '';
-  if (a < 1024) return `${sign}${a.toFixed(0)} B`;
-  if (a < 1024 * 1024) return `${sign}${(a / 1024).toFixed(1)} kB`;
-  if (a < 1024 ** 3) return `${sign}${(a / 1024 / 1024).toFixed(1)} MB`;
-  return `${sign}${(a / 1024 ** 3).toFixed(2)} GB`;
-}
-
 const sourceWords: Record<RolloutBaseline['source'], string> = { run: 'taken by column-wizard run', baseline: 'taken by column-wizard baseline', plan: 'planned' };
 
 const mark: Record<Severity, string> = { error: 'ERROR', warning: 'WARN', info: 'ok' };
@@ -289,9 +281,9 @@ export function formatRolloutMarkdown(r: RolloutReport): string {
     '',
     '| size | baseline | now | predicted |',
     '|---|---|---|---|',
-    `| table | ${formatSize(r.storage.tableBytes.baseline)} | ${formatSize(r.storage.tableBytes.now)} | |`,
-    `| indexes | ${formatSize(r.storage.indexBytes.baseline)} | ${formatSize(r.storage.indexBytes.now)} | |`,
-    `| total | ${formatSize(r.storage.baselineBytes)} | ${formatSize(r.storage.nowBytes)} | ${r.storage.predictedBytes !== null ? formatSize(r.storage.predictedBytes) : '—'} |`,
+    `| table | ${formatBytes(r.storage.tableBytes.baseline)} | ${formatBytes(r.storage.tableBytes.now)} | |`,
+    `| indexes | ${formatBytes(r.storage.indexBytes.baseline)} | ${formatBytes(r.storage.indexBytes.now)} | |`,
+    `| total | ${formatBytes(r.storage.baselineBytes)} | ${formatBytes(r.storage.nowBytes)} | ${r.storage.predictedBytes !== null ? formatBytes(r.storage.predictedBytes) : '—'} |`,
   ];
   if (r.indexUse.length) {
     out.push('', `| index | scans since baseline (${r.indexStatsSource}) |`, '|---|---|', ...r.indexUse.map((i) => `| \`${i.name}\` | ${i.since ?? 'not counted'} |`));

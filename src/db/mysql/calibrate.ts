@@ -7,10 +7,11 @@ import { qualifiedTable } from '../../core/sql';
 import type { Calibration } from '../../core/types';
 import type { CalibrateOptions, DatabaseClient } from '../client';
 import { measureSample } from '../calibrate';
+import { currentSchemaOrNull } from '../schema';
 
 export async function calibrate(db: DatabaseClient, options: CalibrateOptions = {}): Promise<Calibration> {
   const rows = Math.max(1000, Math.floor(options.rows ?? 100_000));
-  const [{ d } = { d: null }] = await db.query<{ d: string | null }>('SELECT DATABASE() AS d');
+  const d = await currentSchemaOrNull(db, 'mysql');
   if (!d) throw new Error('Calibration needs a database in the connection URL (mysql://user@host/db).');
   const name = `_cw_calib_${randomBytes(4).toString('hex')}`;
   const t = qualifiedTable('mysql', { schema: d, name });

@@ -9,6 +9,7 @@ import type { LockLevel, MysqlAlgorithm, TableRef } from '../../core/types';
 import type { ProbeResult } from '../client';
 import { qualifiedTable } from '../../core/sql';
 import { blocksOf } from '../locks';
+import { currentSchemaOrNull } from '../schema';
 import { retarget, tokenize } from '../sqlText';
 import { tableRow, type Queryable } from './introspect';
 
@@ -60,7 +61,7 @@ async function tableId(db: Queryable, table: TableRef): Promise<string | undefin
 
 export async function probe(db: Queryable, table: TableRef, sql: string, _mariadb: boolean, setup: readonly string[] = []): Promise<ProbeResult> {
   await tableRow(db, table); // a clear "does not exist" before anything is created
-  const [{ d: currentDb } = { d: null }] = await db.query<{ d: string | null }>('SELECT DATABASE() AS d');
+  const currentDb = await currentSchemaOrNull(db, 'mysql');
   const shadow: TableRef = { schema: table.schema, name: `_cw_probe_${randomBytes(5).toString('hex')}` };
   const target = retarget(sql, 'mysql', table, qualifiedTable('mysql', shadow), currentDb ?? undefined);
   if (target.replaced === 0) return failed(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);

@@ -14,6 +14,7 @@ import { qualifiedTable, quoteIdent } from '../../core/sql';
 import type { LockLevel, TableRef } from '../../core/types';
 import type { DatabaseClient, ProbeResult } from '../client';
 import { blocksOf, pgLockLevel } from '../locks';
+import { currentSchemaOrNull } from '../schema';
 import { retarget, tokenize } from '../sqlText';
 import { tableOid, type Queryable } from './introspect';
 
@@ -37,7 +38,7 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
   const tag = randomBytes(5).toString('hex');
   const schema = canCreate ? `cw_probe_${tag}` : 'pg_temp';
   const shadow: TableRef = { schema, name: canCreate ? table.name : `cw_probe_${tag}` };
-  const [{ current_schema: defaultSchema } = { current_schema: 'public' }] = await db.query<{ current_schema: string }>('SELECT current_schema()');
+  const defaultSchema = (await currentSchemaOrNull(db, 'postgres')) ?? undefined;
   const target = retarget(sql, 'postgres', table, qualifiedTable('postgres', shadow), defaultSchema);
   if (target.replaced === 0) {
     return failed(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);

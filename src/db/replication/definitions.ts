@@ -6,16 +6,10 @@ import { columnDifferences, compareDefinitions, type DriftDifference, type Drift
 import type { ColumnFacts, TableFacts, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { DatabaseError } from '../errors';
+import { resolveTable } from '../schema';
 import type { ReplicaTarget } from './types';
 
-/** An unqualified table (schema "") resolved to the connection's current schema (PostgreSQL) or database. */
-export async function resolveTable(client: DatabaseClient, table: TableRef): Promise<TableRef> {
-  if (table.schema) return table;
-  const sql = client.options.engine === 'postgres' ? 'SELECT current_schema() AS s' : 'SELECT DATABASE() AS s';
-  const [row] = await client.query<{ s: string | null }>(sql);
-  if (!row?.s) throw new DatabaseError(`The connection has no current ${client.options.engine === 'postgres' ? 'schema' : 'database'}; name the table as schema.name.`, undefined);
-  return { schema: row.s, name: table.name };
-}
+export { resolveTable };
 
 function isMissingTable(err: unknown): boolean {
   return err instanceof DatabaseError && (err.code === '42P01' || err.code === 'ER_NO_SUCH_TABLE');

@@ -65,12 +65,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The schema (PostgreSQL) or database (MySQL/MariaDB) an unqualified table name resolves to on this connection. */
-export async function currentSchema(client: DatabaseClient): Promise<string> {
-  const [row] = await client.query<{ s: string | null }>(engineOf(client) === 'postgres' ? 'SELECT current_schema() AS s' : 'SELECT DATABASE() AS s');
-  if (!row?.s) throw new Error('The connection has no current schema/database; qualify the table name.');
-  return row.s;
-}
+export { currentSchema } from '../schema';
 
 /** MySQL's file-name encoding of a schema or table name in InnoDB's catalog (`my-t` → `my@002dt`), for plain names and most others. */
 function innodbName(name: string): string {

@@ -1,3 +1,4 @@
+import { describeError, errorCodes } from '../../core/format';
 import type { LockRisk, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { engineOf } from './dialect';
@@ -5,12 +6,7 @@ import { engineOf } from './dialect';
 interface DriverError { code?: string; errno?: number; message?: string; fatal?: boolean }
 
 function codeOf(err: unknown): { code: string | undefined; errno: number | undefined; message: string } {
-  // The driver's error, or a translated error that keeps it as `cause`.
-  const e = (err ?? {}) as DriverError & { cause?: DriverError };
-  const inner = e.cause && typeof e.cause === 'object' ? e.cause : {};
-  const code = [e.code, inner.code].find((c) => typeof c === 'string');
-  const errno = [e.errno, inner.errno, /^\d+$/.test(code ?? '') ? Number(code) : undefined].find((n) => typeof n === 'number');
-  return { code, errno, message: String(e.message ?? err) };
+  return { ...errorCodes(err), message: String((err as DriverError | undefined)?.message ?? err) };
 }
 
 /** PostgreSQL 55P03 lock_not_available; MySQL/MariaDB 1205 (lock_wait_timeout for metadata locks, innodb_lock_wait_timeout for rows). */
@@ -54,11 +50,7 @@ export function isInstantRefused(err: unknown): boolean {
   return errno === 1845 || errno === 1846 || code === 'ER_ALTER_OPERATION_NOT_SUPPORTED' || code === 'ER_ALTER_OPERATION_NOT_SUPPORTED_REASON';
 }
 
-export function describeError(err: unknown): string {
-  const { code, errno, message } = codeOf(err);
-  const tag = code && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : errno ? ` (error ${errno})` : '';
-  return `${message}${tag}`;
-}
+export { describeError };
 
 /**
  * Sessions that hold a lock on the table (PostgreSQL) or an open transaction (MySQL/MariaDB, where metadata

@@ -1,4 +1,5 @@
 /** After a run: sizes before/after, the column as the server defines it, index validity/size, ANALYZE, EXPLAIN, idx_scan. */
+import { formatBytes } from '../../core/format';
 import type { TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { engineOf, ident, qualified } from './dialect';
@@ -137,7 +138,7 @@ export async function buildReport(
   };
 }
 
-const mb = (b: number | null) => (b === null ? '?' : b < 1024 * 1024 ? `${(b / 1024).toFixed(1)} kB` : `${(b / 1024 / 1024).toFixed(1)} MB`);
+const mb = (b: number | null) => (b === null ? '?' : formatBytes(b));
 
 export function formatReport(r: RunReport): string {
   const lines: string[] = [];

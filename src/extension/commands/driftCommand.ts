@@ -11,6 +11,7 @@ import type { Connections } from '../connections/manager';
 import { describeProfile, type ConnectionProfile } from '../connections/profiles';
 import type { Log } from '../log';
 import type { ConnectionsTree } from '../tree';
+import { describeError } from '../../core/format';
 
 /** The slice of the command context this command uses. */
 export interface DriftCommandContext {
@@ -69,7 +70,7 @@ export async function checkDrift(ctx: DriftCommandContext): Promise<void> {
       try {
         return await readDefinition(await ctx.connections.client(p), ref);
       } catch (err) {
-        throw new Error(`${p.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new Error(`${p.name}: ${describeError(err)}`, { cause: err });
       }
     }));
     return compareDefinitions(ordered.map((p, i) => ({ label: p.name, facts: facts[i] ?? null })));

@@ -8,6 +8,7 @@ import * as wizard from './wizardCommands';
 import { checkDrift } from './driftCommand';
 import { verifyRollout } from '../rollout/verifyCommand';
 import { recalibrateCommand } from '../calibrations';
+import { describeError } from '../../core/format';
 
 export interface CommandContext {
   readonly extension: vscode.ExtensionContext;
@@ -43,7 +44,7 @@ export function registerCommands(ctx: CommandContext): void {
         } catch (err) {
           ctx.log.error('command', `${COMMANDS[key]} failed`, err);
           ctx.log.channel.show(true);
-          void vscode.window.showErrorMessage(`Column Wizard: ${err instanceof Error ? err.message : String(err)}`);
+          void vscode.window.showErrorMessage(`Column Wizard: ${describeError(err)}`);
           return undefined;
         }
       }),

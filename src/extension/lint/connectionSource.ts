@@ -16,6 +16,7 @@ import type { Connections } from '../connections/manager';
 import type { ConnectionProfile } from '../connections/profiles';
 import type { Log } from '../log';
 import type { LintTargetSource } from './sqlPreview';
+import { describeError } from '../../core/format';
 
 const LAST_CONNECTION = 'columnWizard.lastConnection';
 const TTL_MS = 60_000;
@@ -98,7 +99,7 @@ export class ConnectionLintSource implements LintTargetSource {
       this.log.info('lint', `SQL lint uses ${profile.name} (${info.dialect} ${info.version}, ${tables.length} tables)`);
       return { target: { dialect: info.dialect, version: info.version }, facts: factsLookup(tables, info.dialect === 'postgres' ? 'public' : profile.database) };
     } catch (err) {
-      this.log.warn('lint', `SQL lint works offline: ${profile.name} is unreachable (${err instanceof Error ? err.message : String(err)})`);
+      this.log.warn('lint', `SQL lint works offline: ${profile.name} is unreachable (${describeError(err)})`);
       return undefined;
     }
   }

@@ -13,6 +13,7 @@ import { planColumn } from '../../core/plan';
 import type { Calibration, ColumnSpec, Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from '../../core/types';
 import { describeBasis } from '../../core/impact';
 import type { Log } from '../log';
+import { describeError } from '../../core/format';
 
 /** Where the server version and table sizes come from when a connection is bound (wired by the connections feature). */
 export interface LintTargetSource {
@@ -71,7 +72,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
         return await this.verifyStatement(uri, index);
       } catch (err) {
         this.log.error('lint', 'verifying the statement failed', err);
-        void vscode.window.showErrorMessage(`Column Wizard: ${err instanceof Error ? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(`Column Wizard: ${describeError(err)}`);
         return undefined;
       }
     }));
@@ -81,7 +82,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
         return await this.writePhaseFiles(uri, index);
       } catch (err) {
         this.log.error('lint', 'writing the phase files failed', err);
-        void vscode.window.showErrorMessage(`Column Wizard: ${err instanceof Error ? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(`Column Wizard: ${describeError(err)}`);
         return undefined;
       }
     }));
@@ -128,7 +129,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
         const t = await migrationTarget('auto');
         return t?.detected ? { tool: t.detected.tool, folder: t.folder.uri, dir: t.detected.dir } : undefined;
       } catch (err) {
-        this.log.warn('lint', `migration tool detection failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.log.warn('lint', `migration tool detection failed: ${describeError(err)}`);
         return undefined;
       }
     })();

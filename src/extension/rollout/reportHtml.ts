@@ -4,7 +4,8 @@
  * now / predicted, and the share of new rows missing the column (older vs newer half of the sample).
  * Pure: no vscode import, unit-tested as text.
  */
-import { formatRolloutMarkdown, formatSize, type RolloutReport } from '../../core/rollout/compare';
+import { formatBytes } from '../../core/format';
+import { formatRolloutMarkdown, type RolloutReport } from '../../core/rollout/compare';
 
 /** One earlier verify, kept by the extension to draw index use over time. */
 export interface VerifyPoint {
@@ -50,9 +51,9 @@ export function renderRolloutHtml(report: RolloutReport, history: readonly Verif
   const icon = { error: '❌', warning: '⚠️', info: '✅' } as const;
   const s = report.storage;
   const sizes = [
-    { label: 'baseline', value: s.baselineBytes, text: formatSize(s.baselineBytes) },
-    { label: 'now', value: s.nowBytes, text: formatSize(s.nowBytes) },
-    ...(s.predictedBytes !== null ? [{ label: 'predicted', value: s.predictedBytes, text: formatSize(s.predictedBytes) }] : []),
+    { label: 'baseline', value: s.baselineBytes, text: formatBytes(s.baselineBytes) },
+    { label: 'now', value: s.nowBytes, text: formatBytes(s.nowBytes) },
+    ...(s.predictedBytes !== null ? [{ label: 'predicted', value: s.predictedBytes, text: formatBytes(s.predictedBytes) }] : []),
   ];
   const ns = report.nullShare;
   const nullChart = ns

@@ -18,6 +18,7 @@ import { formatEstimatesVsActual } from '../../core/estimateReport';
 import { planDraft, planScript } from './draft';
 import { nonceFrom, wizardHtml } from './html';
 import { WizardSession, type WizardBackend } from './session';
+import { describeError } from '../../core/format';
 
 const LOG = 'wizard';
 /** Probes run this long after the last plan request, so typing does not start one per keystroke. */
@@ -109,7 +110,7 @@ class LiveBackend implements WizardBackend {
       return { findings, plan };
     } catch (err) {
       this.services.log.error(LOG, 'planning failed', err);
-      return { findings: [], plan: null, error: redactSecrets(`Planning failed: ${err instanceof Error ? err.message : String(err)}`) };
+      return { findings: [], plan: null, error: redactSecrets(`Planning failed: ${describeError(err)}`) };
     }
   }
 
@@ -125,7 +126,7 @@ class LiveBackend implements WizardBackend {
             await this.services.connections.admitProbe(this.profile, true);
           } catch (err) {
             this.probeRefused = true;
-            this.services.log.info('probe', `the plan is not verified on the server: ${err instanceof Error ? err.message : String(err)}`);
+            this.services.log.info('probe', `the plan is not verified on the server: ${describeError(err)}`);
             return;
           }
           const client = await this.client();
@@ -134,7 +135,7 @@ class LiveBackend implements WizardBackend {
           if (defects.length) this.services.log.warn('probe', `${defects.length} step(s) behaved differently on the server than the rules predict; the plan shows what the server did`);
           if (revision === this.latestRevision) this.onVerified(revision, checked);
         } catch (err) {
-          this.services.log.warn('probe', `could not verify the plan on the server: ${err instanceof Error ? err.message : String(err)}`);
+          this.services.log.warn('probe', `could not verify the plan on the server: ${describeError(err)}`);
         }
       })();
     }, VERIFY_DELAY_MS);

@@ -9,6 +9,7 @@ import type {
 import { parseWebviewMessage } from '../../protocolValidation';
 import { redactSecrets } from '../../core/redact';
 import type { Severity, TableRef } from '../../core/types';
+import { describeError } from '../../core/format';
 
 /** What the session needs from the rest of the extension. Every method may throw: the message goes back as the response's error. */
 export interface WizardBackend {
@@ -101,7 +102,7 @@ export class WizardSession {
       await this.post(await build());
     } catch (err) {
       this.log.error('wizard', 'could not prepare a message for the webview', err);
-      await this.post({ type: 'status', level: 'error', message: redactSecrets(err instanceof Error ? err.message : String(err)) });
+      await this.post({ type: 'status', level: 'error', message: redactSecrets(describeError(err)) });
     }
   }
 
@@ -112,7 +113,7 @@ export class WizardSession {
       const result = await handler(msg.params);
       response = { type: 'response', id: msg.id, method: msg.method, ok: true, result } as ResponseMessage;
     } catch (err) {
-      const error = redactSecrets(err instanceof Error ? err.message : String(err));
+      const error = redactSecrets(describeError(err));
       this.log.error('wizard', `${msg.method} failed`, err);
       response = { type: 'response', id: msg.id, method: msg.method, ok: false, error };
     }
