@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseColumnDefinition } from '../src/core/columnSpec';
 import { planColumn, planSteps } from '../src/core/plan';
-import { formatSeconds } from '../src/core/impact';
+import { formatSeconds } from '../src/core/format';
 import type { Dialect, Plan } from '../src/core/types';
 import { connect, type DatabaseClient } from '../src/db/client';
 import { fileCalibrationStore, learnFromRun, resolveCalibration } from '../src/db/calibrationCache';
