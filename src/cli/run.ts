@@ -10,7 +10,6 @@ import { connect, type DatabaseClient } from '../db/client';
 import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
 import { abandonRun, assertRunAllowed, findResumableRun, previewAbandon, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
-import { resolveTable } from '../db/schema';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { liveRequest, planFromServer, type LiveRequest } from './livePlan';
 import { renderPlanText, TABLE_COLUMN_OPTIONS } from './plan';
