@@ -5,7 +5,7 @@
  *   → { name: 'email_verified', type: { name: 'boolean', params: [] }, nullable: false, default: { kind: 'literal', value: 'false' } }
  */
 import { capabilities, isReservedWord, knownTypes } from './dialects/index';
-import { defaultVolatility } from './rules';
+import { defaultVolatility, isSerialType } from './rules';
 import { expressionProblem, isPostgres, quoteIdent, quoteLiteral, quotePlainString, SqlTextError, utf8Length } from './sql';
 import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding, ForeignKeySpec, IdentitySpec, TableFacts, Target } from './types';
 
@@ -625,7 +625,7 @@ export function renderColumnDefinition(dialect: Dialect, spec: ColumnSpec, opts:
   if (spec.generated && !omit.has('generated')) {
     parts.push(`GENERATED ALWAYS AS (${checkedExpression(dialect, 'generated', spec.generated.expression)}) ${spec.generated.stored ? 'STORED' : 'VIRTUAL'}`);
   }
-  const serial = pg && /^(small|big)?serial[248]?$/.test(spec.type.name);
+  const serial = pg && isSerialType(spec.type.name);
   if (pg && spec.autoIncrement && !serial && !omit.has('autoIncrement')) parts.push(renderIdentity(spec.identity));
   const notNull = !spec.nullable && !omit.has('notNull');
   // MariaDB refuses NULL/NOT NULL on a generated column; MySQL accepts NOT NULL there.

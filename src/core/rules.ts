@@ -146,7 +146,8 @@ export function isNonVolatileDefault(spec: ColumnSpec, dialect: Dialect): boolea
   return v === 'immutable' || v === 'stable';
 }
 
-function isSerialType(name: string): boolean {
+/** `serial`, `smallserial`, `bigserial` and their aliases `serial2`, `serial4`, `serial8`. */
+export function isSerialType(name: string): boolean {
   return /^(small|big)?serial[248]?$/.test(name);
 }
 

@@ -27,7 +27,7 @@ export function unwritableFindings(spec: ColumnSpec, target: Target): Finding[] 
     renderType(dialect, spec.type);
   } catch (err) {
     if (!(err instanceof SqlTextError)) throw err;
-    out.push({ code: 'type-unknown', severity: 'error', field: 'type', message: `The type cannot be used: ${err.message}.` });
+    out.push({ code: 'unknown-type', severity: 'error', field: 'type', message: `The type cannot be used: ${err.message}.` });
   }
   if (spec.default.kind === 'literal') {
     const problem = expressionProblem(dialect, spec.default.value);

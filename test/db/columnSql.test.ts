@@ -40,7 +40,7 @@ describe('unwritableFindings: what core would silently write differently is repo
   });
 
   it('a type name or a literal default core cannot write', () => {
-    assert.deepEqual(codes(col({ type: { name: 'int; drop', params: [] } }), pg), [['type-unknown', 'type']]);
+    assert.deepEqual(codes(col({ type: { name: 'int; drop', params: [] } }), pg), [['unknown-type', 'type']]);
     assert.deepEqual(codes(col({ default: { kind: 'literal', value: 'abc' } }), pg), [['default-invalid', 'default']]);
   });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ColumnSpec } from '../../src/core/types';
+import { validateColumn as validateOffline } from '../../src/core/columnSpec';
 import { dbTest, throwawayDatabase } from './helpers';
 
 const col = (over: Partial<ColumnSpec>): ColumnSpec => ({ name: 'c', type: { name: 'int', params: [] }, nullable: true, default: { kind: 'none' }, ...over });
@@ -35,13 +36,27 @@ describe('PostgreSQL server-side validation', () => {
 
   it('names an unknown type, a taken name, a default that does not cast and a bad CHECK', dbTest(async (t) => {
     const client = await ready(t);
-    assert.deepEqual(codes(await client.validateColumn(col({ type: { name: 'intt', params: [] } }), table)), ['type-unknown']);
-    assert.deepEqual(codes(await client.validateColumn(col({ name: 'name' }), table)), ['name-taken']);
+    assert.deepEqual(codes(await client.validateColumn(col({ type: { name: 'intt', params: [] } }), table)), ['unknown-type']);
+    assert.deepEqual(codes(await client.validateColumn(col({ name: 'name' }), table)), ['column-exists']);
     const bad = await client.validateColumn(col({ default: { kind: 'literal', value: "'abc'" } }), table);
     assert.deepEqual(codes(bad), ['default-invalid']);
     assert.match(bad[0]!.message, /invalid input syntax for type integer/);
     const check = await client.validateColumn(col({ check: 'c > nosuch' }), table);
-    assert.deepEqual(check.map((f) => [f.code, f.field]), [['definition-rejected', 'check']]);
+    assert.deepEqual(check.map((f) => [f.code, f.field]), [['check-invalid', 'check']]);
+  }));
+
+  it('accepts every serial spelling, serial4 and serial8 included', dbTest(async (t) => {
+    const client = await ready(t);
+    for (const name of ['serial', 'smallserial', 'bigserial', 'serial2', 'serial4', 'serial8']) {
+      assert.deepEqual(codes(await client.validateColumn(col({ name: `c_${name}`, type: { name, params: [] }, autoIncrement: true }), table)), [], name);
+    }
+  }));
+
+  it('uses the codes the offline validation uses for the same problems', dbTest(async (t) => {
+    const client = await ready(t);
+    const long = 'x'.repeat(64);
+    assert.deepEqual(codes(await client.validateColumn(col({ name: long }), table)), ['identifier-too-long']);
+    assert.ok(validateOffline(col({ name: long }), { dialect: 'postgres', version: '15' }).some((f) => f.code === 'identifier-too-long'));
   }));
 
   it('checks a foreign key target has a key and the same type', dbTest(async (t) => {
@@ -56,11 +71,11 @@ describe('PostgreSQL server-side validation', () => {
     const client = await ready(t);
     assert.deepEqual(await client.validateColumn(col({ type: { name: 'jsonb', params: [] }, unique: true }), table), []);
     const json = await client.validateColumn(col({ type: { name: 'json', params: [] }, unique: true }), table);
-    assert.deepEqual(json.map((f) => [f.code, f.field]), [['definition-rejected', 'unique']]);
+    assert.deepEqual(json.map((f) => [f.code, f.field]), [['unique-invalid', 'unique']]);
     assert.match(json[0]!.message, /operator class/);
     // Blamed by asking again without each part, not by words in the message (the statement names a cw_check_ table).
     const generated = await client.validateColumn(col({ generated: { expression: 'nosuch + 1', stored: true }, check: 'c > 0' }), table);
-    assert.deepEqual(generated.map((f) => [f.code, f.field]), [['definition-rejected', 'generated']]);
+    assert.deepEqual(generated.map((f) => [f.code, f.field]), [['generated-invalid', 'generated']]);
     const typed = await client.validateColumn(col({ type: { name: 'json', params: [] }, check: "c::text <> ''", nullable: false }), table);
     assert.deepEqual(typed, []);
   }));
@@ -101,7 +116,7 @@ describe('MySQL/MariaDB server-side validation', () => {
 
   it('names a taken name (case-insensitively), a bad default and an unknown type', dbTest(async (t) => {
     const { client, table } = await ready(t);
-    assert.deepEqual(codes(await client.validateColumn(col({ name: 'NAME' }), table)), ['name-taken']);
+    assert.deepEqual(codes(await client.validateColumn(col({ name: 'NAME' }), table)), ['column-exists']);
     const bad = await client.validateColumn(col({ default: { kind: 'literal', value: "'abc'" } }), table);
     assert.deepEqual(bad.map((f) => [f.code, f.field]), [['default-invalid', 'default']]);
     assert.deepEqual(codes(await client.validateColumn(col({ type: { name: 'intt', params: [] } }), table)), ['type-invalid']);

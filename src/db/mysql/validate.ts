@@ -10,11 +10,11 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
   const findings = unwritableFindings(spec, target);
   if (findings.some((f) => f.severity === 'error')) return findings;
   await tableRow(db, table);
-  if ([...spec.name].length > 64) findings.push({ code: 'name-too-long', severity: 'error', field: 'name', message: `"${spec.name}" is longer than 64 characters, the MySQL/MariaDB limit.` });
+  if ([...spec.name].length > 64) findings.push({ code: 'identifier-too-long', severity: 'error', field: 'name', message: `"${spec.name}" is longer than 64 characters, the MySQL/MariaDB limit.` });
   // Column names are case-insensitive in MySQL/MariaDB.
   const [taken] = await db.query<{ n: string }>('SELECT COLUMN_NAME AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND LOWER(COLUMN_NAME) = LOWER(?)',
     [table.schema, table.name, spec.name]);
-  if (taken) findings.push({ code: 'name-taken', severity: 'error', field: 'name', message: `${table.schema}.${table.name} already has a column named "${taken.n}" (column names are case-insensitive here).` });
+  if (taken) findings.push({ code: 'column-exists', severity: 'error', field: 'name', message: `${table.schema}.${table.name} already has a column named "${taken.n}" (column names are case-insensitive here).` });
 
   const temp = quoteIdent('mysql', `_cw_check_${randomBytes(4).toString('hex')}`);
   try {
@@ -35,7 +35,7 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
         const code = (err as { code?: string }).code ?? '';
         const field: keyof ColumnSpec = /DEFAULT/i.test(code) || /default/i.test(message) ? 'default'
           : /generat|virtual|stored/i.test(message) ? 'generated' : /check/i.test(message) ? 'check' : 'type';
-        findings.push({ code: field === 'type' ? 'type-invalid' : `${field}-invalid`, severity: 'error', field, message: `The server rejects the column definition: ${message}.` });
+        findings.push({ code: `${field}-invalid`, severity: 'error', field, message: `The server rejects the column definition: ${message}.` });
       }
     }
   } finally {

@@ -5,6 +5,7 @@ import type { ColumnSpec, Finding, TableRef, Target } from '../../core/types';
 import { blamedField, serverCheckDefinition, unwritableFindings } from '../columnSql';
 import { qualifiedTable, quoteIdent } from '../../core/sql';
 import { tokenize } from '../sqlText';
+import { isSerialType } from '../../core/rules';
 import { tableOid, type Queryable } from './introspect';
 
 const VOLATILITY: Record<string, string> = { i: 'IMMUTABLE', s: 'STABLE', v: 'VOLATILE' };
@@ -15,17 +16,17 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
   const oid = await tableOid(db, table);
 
   if (Buffer.byteLength(spec.name, 'utf8') > 63) {
-    findings.push({ code: 'name-too-long', severity: 'error', field: 'name', message: `"${spec.name}" is longer than 63 bytes; PostgreSQL would truncate it. Choose a shorter name.` });
+    findings.push({ code: 'identifier-too-long', severity: 'error', field: 'name', message: `"${spec.name}" is longer than 63 bytes; PostgreSQL would truncate it. Choose a shorter name.` });
   }
   const [taken] = await db.query<{ attname: string }>('SELECT attname FROM pg_attribute WHERE attrelid = $1 AND attname = $2 AND attnum > 0 AND NOT attisdropped', [oid, spec.name]);
-  if (taken) findings.push({ code: 'name-taken', severity: 'error', field: 'name', message: `${table.schema}.${table.name} already has a column named "${spec.name}".` });
+  if (taken) findings.push({ code: 'column-exists', severity: 'error', field: 'name', message: `${table.schema}.${table.name} already has a column named "${spec.name}".` });
 
-  const serial = /^(small|big)?serial$/i.test(spec.type.name);
+  const serial = isSerialType(spec.type.name);
   const typeText = renderType('postgres', spec.type);
   if (!serial) {
     const [t] = await db.query<{ t: string | null }>('SELECT to_regtype($1)::text AS t', [typeText]);
     if (!t?.t) {
-      findings.push({ code: 'type-unknown', severity: 'error', field: 'type', message: `The server has no type "${typeText}". Check the spelling, or create the type/extension first.` });
+      findings.push({ code: 'unknown-type', severity: 'error', field: 'type', message: `The server has no type "${typeText}". Check the spelling, or create the type/extension first.` });
       return findings;
     }
   }
@@ -61,9 +62,9 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
       }
     };
     const message = await rejection();
-    if (message !== null && !findings.some((f) => f.code === 'default-invalid' || f.code === 'name-taken')) {
+    if (message !== null && !findings.some((f) => f.code === 'default-invalid' || f.code === 'column-exists')) {
       const field = await blamedField(spec, async (omit) => (await rejection(omit)) !== null);
-      findings.push({ code: 'definition-rejected', severity: 'error', field, message: `The server rejects the column definition: ${message}.` });
+      findings.push({ code: `${field}-invalid`, severity: 'error', field, message: `The server rejects the column definition: ${message}.` });
     }
   } finally {
     await db.query('ROLLBACK');
