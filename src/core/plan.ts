@@ -8,7 +8,7 @@
  *   index      online index builds (PostgreSQL CONCURRENTLY, outside any transaction; MySQL INPLACE, LOCK=NONE)
  *   constrain  NOT NULL / CHECK / FOREIGN KEY / UNIQUE the safe way (NOT VALID, then VALIDATE on its own)
  */
-import { capabilities, lockTimeoutSql, type Capabilities } from './dialects/index';
+import { capabilities, DEFAULT_LOCK_TIMEOUT_MS, lockTimeoutSql, type Capabilities } from './dialects/index';
 import { checkedExpression, renderColumnDefinition, renderDefault, validateColumn } from './columnSpec';
 import { formatSeconds } from './format';
 import { DEFAULT_CALIBRATION, estimateStep, isTextKey, keyBytesOf, valueBytesOf, workKind, type WorkKind, type WorkOptions } from './impact';
@@ -29,7 +29,7 @@ export interface PlanOptions {
   readonly batchSize?: number;
 }
 
-export const DEFAULT_LOCK_TIMEOUT_MS = 2000;
+export { DEFAULT_LOCK_TIMEOUT_MS };
 export const DEFAULT_BATCH_SIZE = 1000;
 /** Above this size a step that blocks writes while copying is better done with an online schema-change tool. */
 export const ONLINE_TOOL_THRESHOLD_BYTES = 1024 * 1024 * 1024;

@@ -6,6 +6,7 @@
  * the rates of `Calibration`. A few seconds on 100k rows; cancellable between measurements.
  */
 import type { Calibration, TableRef } from '../core/types';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../core/dialects/index';
 import type { DatabaseClient } from './client';
 import { DEFAULT_RETRY, findBatchKey, runBackfill } from './run';
 
@@ -62,7 +63,7 @@ export async function measureSample(db: DatabaseClient, sample: TableRef, rows: 
   check();
   const key = await findBatchKey(db, sample, 'd');
   const t0 = performance.now();
-  const result = await runBackfill({ client: db, engine: db.options.engine, spec: { table: sample, column: 'd', valueSql: 'a' }, key, retry: DEFAULT_RETRY, lockTimeoutMs: 2000, ...(signal ? { signal } : {}), rowsHint: rows });
+  const result = await runBackfill({ client: db, engine: db.options.engine, spec: { table: sample, column: 'd', valueSql: 'a' }, key, retry: DEFAULT_RETRY, lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS, ...(signal ? { signal } : {}), rowsHint: rows });
   if (result.status === 'cancelled') throw new CalibrationCancelled();
   const backfill = (performance.now() - t0) / 1000;
   for (const p of sql.prepareValidate) await db.query(p);

@@ -17,7 +17,7 @@ export interface ConnectionOptions {
 }
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
-export const DEFAULT_LOCK_TIMEOUT_MS = 2_000;
+export { DEFAULT_LOCK_TIMEOUT_MS } from '../core/dialects/index';
 
 export class ConnectionUrlError extends Error {}
 

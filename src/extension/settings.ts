@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../core/dialects/index';
 import { parseProfiles, profileToSetting, type ConnectionProfile } from './connections/profiles';
 
 const SECTION = 'columnWizard';
@@ -27,11 +28,11 @@ export function readSettings(): Settings {
   // exactly that entry; anything else came from the workspace (a repository's .vscode/settings.json).
   const user = new Set(userProfiles().map((p) => JSON.stringify(profileToSetting(p))));
   const profiles = parsed.profiles.map((p): ConnectionProfile => ({ ...p, origin: user.has(JSON.stringify(profileToSetting(p))) ? 'user' : 'workspace' }));
-  const lock = c.get<number>('lockTimeoutMs', 2000);
+  const lock = c.get<number>('lockTimeoutMs', DEFAULT_LOCK_TIMEOUT_MS);
   return {
     connections: profiles,
     connectionProblems: problems,
-    lockTimeoutMs: typeof lock === 'number' && lock > 0 ? lock : 2000,
+    lockTimeoutMs: typeof lock === 'number' && lock > 0 ? lock : DEFAULT_LOCK_TIMEOUT_MS,
     migrationsTool: c.get<string>('migrationsTool', 'auto'),
     verifyAfterDays: Math.max(0, Math.min(365, Number(c.get<number>('verifyAfterDays', 3)) || 0)),
     calibrationMaxAgeHours: Math.max(0, Math.min(24 * 365, Number(c.get<number>('calibrationMaxAgeHours', 168)) || 0)),

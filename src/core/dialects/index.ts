@@ -74,6 +74,9 @@ export function knownTypes(dialect: Dialect): ReadonlySet<string> {
   return dialect === 'postgres' ? POSTGRES_TYPES : MYSQL_TYPES;
 }
 
+/** The lock timeout set before every DDL step unless the user chose another: 2 seconds. The one default for the planner, the runner, the connections and the settings. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 2_000;
+
 /** `SET lock_timeout = '2s'` / `SET SESSION lock_wait_timeout = 2` (MySQL/MariaDB take whole seconds, at least 1). */
 export function lockTimeoutSql(dialect: Dialect, ms: number): string {
   if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`lock timeout must be a positive number of milliseconds, got ${ms}`);

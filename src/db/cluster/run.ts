@@ -12,6 +12,7 @@
  */
 import type { NodeStage, TopologyPlan } from '../../core/topology';
 import type { Plan, Step, TableRef } from '../../core/types';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import { connect, type DatabaseClient } from '../client';
 import { readDefinition, resolveTable, confirmColumnOnReplicas, type ColumnConfirmation } from '../replication/definitions';
 import { WalTimeline } from '../replication/postgres';
@@ -97,7 +98,7 @@ async function waitSynced(node: ClusterNode, timeoutMs: number): Promise<void> {
 
 async function applyRsu(node: ClusterNode, step: Step, options: ClusterRunOptions): Promise<{ attempts: number; skipped?: string }> {
   const c = node.client;
-  const lockSeconds = Math.max(1, Math.ceil((options.lockTimeoutMs ?? 2_000) / 1000));
+  const lockSeconds = Math.max(1, Math.ceil((options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS) / 1000));
   await c.query(`SET SESSION lock_wait_timeout = ${lockSeconds}`);
   await c.query(RSU_ON);
   try {

@@ -3,6 +3,7 @@
  * it abandoned, so the column can be planned again from a clean table. The caller shows `statements` and asks first.
  */
 import type { Plan, TableRef } from '../../core/types';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import type { DatabaseClient } from '../client';
 import { currentSchema, engineOf, setLockTimeout, tableIdentity } from './dialect';
 import { acquireMigrationLock, releaseMigrationLock } from './migrationLock';
@@ -45,7 +46,7 @@ export async function abandonRun(client: DatabaseClient, preview: AbandonPreview
   const policy = resolvePolicy(options.retry);
   await acquireMigrationLock(client, table, 3_000);
   try {
-    await setLockTimeout(client, options.lockTimeoutMs ?? 2_000);
+    await setLockTimeout(client, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
     for (const sql of preview.statements) await withLockRetry(() => client.query(sql), policy);
     const note = preview.otherIncarnation ? 'abandoned: the table was re-created since; nothing to undo' : `abandoned: undone with ${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}`;
     await new RunStore(client, table.schema).update(preview.state.runId, { status: 'abandoned', finished: true, error: note });

@@ -2,7 +2,7 @@
  * The runner: executes a Plan phase by phase on a local database with lock timeouts and retries, a keyset-batched
  * backfill, a migration lock, and state saved after every step and batch so an interrupted run resumes.
  */
-import { requiresOutsideTransaction } from '../../core/dialects/index';
+import { DEFAULT_LOCK_TIMEOUT_MS, requiresOutsideTransaction } from '../../core/dialects/index';
 import type { LockRisk, Plan, Step, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { runBackfill } from './backfill';
@@ -17,7 +17,7 @@ import { resolvePolicy, withLockRetry } from './retry';
 import { newRunId, planHash, RunStore } from './state';
 import { RunFailure, type RetryPolicy, type RunOptions, type RunOutcome, type RunProgress, type RunState, type StepLog } from './types';
 
-export const DEFAULT_RUN_LOCK_TIMEOUT_MS = 2_000;
+export const DEFAULT_RUN_LOCK_TIMEOUT_MS = DEFAULT_LOCK_TIMEOUT_MS;
 
 /** The index a `CREATE [UNIQUE] INDEX CONCURRENTLY` builds, unquoted (lower-cased when it was not quoted). */
 export function concurrentIndexName(sql: string): string | null {

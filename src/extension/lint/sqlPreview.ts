@@ -4,6 +4,7 @@
  * "Preview Plan for Statement" command. All analysis is core/lint; this file only adapts it to the editor.
  */
 import * as vscode from 'vscode';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import { DEFAULT_VERSIONS, lintSql, type LintOptions, type LintResult } from '../../core/lint/analyze';
 import type { NameRef } from '../../core/lint/model';
 import { loadParsers, type Parsers } from '../../core/lint/parsers';
@@ -338,7 +339,7 @@ function offlineTarget(text: string): Target {
 
 
 function lockTimeoutMs(): number {
-  return vscode.workspace.getConfiguration('columnWizard').get<number>('lockTimeoutMs') ?? 2000;
+  return vscode.workspace.getConfiguration('columnWizard').get<number>('lockTimeoutMs') ?? DEFAULT_LOCK_TIMEOUT_MS;
 }
 
 let instance: SqlPreview | undefined;
