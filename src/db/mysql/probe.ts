@@ -9,6 +9,7 @@ import type { LockLevel, MysqlAlgorithm, TableRef } from '../../core/types';
 import type { ProbeResult } from '../client';
 import { qualifiedTable } from '../../core/sql';
 import { blocksOf } from '../locks';
+import { probeRefusal } from '../probeGuard';
 import { currentSchemaOrNull } from '../schema';
 import { retarget, tokenize } from '../sqlText';
 import { tableRow, type Queryable } from './introspect';
@@ -60,6 +61,8 @@ async function tableId(db: Queryable, table: TableRef): Promise<string | undefin
 }
 
 export async function probe(db: Queryable, table: TableRef, sql: string, _mariadb: boolean, setup: readonly string[] = []): Promise<ProbeResult> {
+  const refusal = [sql, ...setup].map((s) => probeRefusal(s, 'mysql')).find((r) => r !== null);
+  if (refusal) return failed(sql, `Not probed: ${refusal}.`);
   await tableRow(db, table); // a clear "does not exist" before anything is created
   const currentDb = await currentSchemaOrNull(db, 'mysql');
   const shadow: TableRef = { schema: table.schema, name: `_cw_probe_${randomBytes(5).toString('hex')}` };

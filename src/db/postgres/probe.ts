@@ -14,6 +14,7 @@ import { qualifiedTable, quoteIdent } from '../../core/sql';
 import type { LockLevel, TableRef } from '../../core/types';
 import type { DatabaseClient, ProbeResult } from '../client';
 import { blocksOf, pgLockLevel } from '../locks';
+import { probeRefusal } from '../probeGuard';
 import { currentSchemaOrNull } from '../schema';
 import { retarget, tokenize } from '../sqlText';
 import { tableOid, type Queryable } from './introspect';
@@ -33,6 +34,8 @@ export function isConcurrent(sql: string): boolean {
 }
 
 export async function probe(db: ProbeSession, table: TableRef, sql: string, setup: readonly string[] = []): Promise<ProbeResult> {
+  const refusal = [sql, ...setup].map((s) => probeRefusal(s, 'postgres')).find((r) => r !== null);
+  if (refusal) return failed(sql, `Not probed: ${refusal}.`);
   // A private schema needs CREATE on the database; without it the copy is a temporary table (TEMP is granted to PUBLIC).
   const [{ ok: canCreate } = { ok: false }] = await db.query<{ ok: boolean }>(`SELECT has_database_privilege(current_database(), 'CREATE') AS ok`);
   const tag = randomBytes(5).toString('hex');
