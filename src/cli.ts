@@ -25,7 +25,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   },
   explain: {
     summary: 'Report the lock each statement of a migration takes on a live database.',
-    usage: 'column-wizard explain --url URL --sql "<statements>" [--format text|json] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS]',
+    usage: 'column-wizard explain --url URL --sql "<statements>" [--allow-probe] [--format text|json] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS]',
     run: (argv, io) => import('./cli/explain').then((m) => m.run(argv, io)),
   },
   lint: {

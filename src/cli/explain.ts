@@ -15,13 +15,14 @@ import { standbyReplayFinding } from '../core/replicas';
 import type { Calibration, Estimate, Finding, LockLevel, MysqlAlgorithm, TableFacts, TableRef, Target, Verification } from '../core/types';
 import type { DatabaseClient, ProbeResult } from '../db/client';
 import { compare } from '../db/verify';
-import { parse, requireString, textOrJson, type Options } from './args';
+import { parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { CALIBRATION_OPTIONS, cliCalibration } from './calibration';
 
 const OPTIONS: Options = {
   url: { type: 'string' },
   sql: { type: 'string' },
   format: { type: 'string' },
+  'allow-probe': { type: 'boolean' },
   ...CALIBRATION_OPTIONS,
 };
 
@@ -55,6 +56,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const sql = requireString(values, 'sql');
   const format = textOrJson(values);
   const { connect } = await import('../db/client');
+  // Probes create and drop shadow tables: only on this machine's servers unless the user says otherwise.
+  const { parseConnectionUrl } = await import('../db/connection');
+  const { checkLocalHost } = await import('../db/hosts');
+  const host = await checkLocalHost(parseConnectionUrl(url).host);
+  if (!host.local && values['allow-probe'] !== true) {
+    throw new UsageError(`explain probes each statement on an empty copy of its table (created and dropped on the server); ${host.reason ?? 'the host is not local'}. Add --allow-probe to probe on this server.`);
+  }
   const client = await connect(url);
   try {
     const { calibration } = await cliCalibration(client, values, io);

@@ -25,6 +25,16 @@ describe('probeRefusal (statement classification)', () => {
   });
 });
 
+describe('explain probes only on local servers unless --allow-probe', () => {
+  it('refuses a non-local host before connecting', async () => {
+    const out: string[] = [];
+    const code = await main(['explain', '--url', 'postgres://u:Zq9secret@192.0.2.7:5432/db', '--sql', 'ALTER TABLE t ADD COLUMN c int'], { out: (x) => out.push(x), err: (x) => out.push(x) });
+    assert.equal(code, 2);
+    assert.match(out.join('\n'), /192\.0\.2\.7 is not a loopback address\. Add --allow-probe/);
+    assert.doesNotMatch(out.join('\n'), /Zq9secret/);
+  });
+});
+
 describe('MariaDB/MySQL: explain of ADD COLUMN …, RENAME TO leaves nothing behind', () => {
   const db = throwawayDatabase('mysql');
   it('the probe refuses it, the user\'s database holds only its own tables afterwards', dbTest(async (t) => {
