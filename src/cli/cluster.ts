@@ -94,3 +94,24 @@ export async function clusterPlanLive(url: string, plan: Plan, values: Record<st
     await client.close();
   }
 }
+
+/**
+ * `write` on a multi-node topology: the per-node runbook beside the migration files, as
+ * `<table>_<column>.runbook.md` (a numbered name when one exists: no file is overwritten). Returns its path.
+ */
+export async function writeRunbook(root: string, dir: string, tp: TopologyPlan): Promise<string> {
+  const { writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { renderRunbook } = await import('../core/runbook');
+  const base = `${tp.plan.table.name}_${tp.plan.column.name}`.replace(/[^A-Za-z0-9_.-]+/g, '_');
+  for (let i = 1; ; i++) {
+    const name = `${base}${i === 1 ? '' : `-${i}`}.runbook.md`;
+    const rel = dir ? `${dir}/${name}` : name;
+    try {
+      await writeFile(join(root, rel), renderRunbook(tp), { flag: 'wx' });
+      return rel;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || i >= 100) throw err;
+    }
+  }
+}

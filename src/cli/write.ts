@@ -75,7 +75,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (toolArg !== 'auto' && !isMigrationTool(toolArg)) throw new UsageError(`--tool must be auto or one of ${MIGRATION_TOOLS.join(', ')}, got "${toolArg}"`);
   if (values.url !== undefined && values['primary-key'] !== undefined) throw new UsageError('--primary-key cannot be combined with --url: the server says it');
   // --url: the same live facts, server checks and probes as `plan --url` (one function for both).
-  const plan = values.url !== undefined ? await (await import('./livePlan')).planLive(values, io) : planFromOptions(values);
+  const single = values.url !== undefined ? await (await import('./livePlan')).planLive(values, io) : planFromOptions(values);
+  // A Galera cluster / logical replication (--node): the plan for it, and a per-node runbook beside the files.
+  const cluster = values.url !== undefined ? await (await import('./cluster')).clusterPlanLive(values.url as string, single, values) : null;
+  const plan = cluster?.plan ?? single;
   const errors = plan.warnings.filter((w) => w.severity === 'error');
   if (errors.length) {
     io.err(`column-wizard write: the plan has errors; nothing was written:\n${errors.map((e) => `  ${e.code}: ${e.message}`).join('\n')}`);
@@ -109,11 +112,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.err(`column-wizard write: ${outcome.message}${outcome.leftBehind.length ? `\ncould not clean up: ${outcome.leftBehind.join(', ')}` : ''}`);
     return 1;
   }
+  const runbook = cluster ? await (await import('./cluster')).writeRunbook(root, dir, cluster) : null;
+  const created = runbook ? [...outcome.created, runbook] : outcome.created;
   if (format === 'json') {
-    io.out(JSON.stringify({ tool, dir, created: outcome.created, edited: outcome.edited, manual: result.manual, notes: result.notes, warnings: result.warnings }, null, 2));
+    io.out(JSON.stringify({ tool, dir, created, edited: outcome.edited, manual: result.manual, notes: result.notes, warnings: result.warnings }, null, 2));
     return 0;
   }
-  const lines = [`Wrote ${tool} migrations${chosen ? '' : ' (tool given with --tool)'}:`, ...outcome.created.map((p) => `  ${p}`)];
+  const lines = [`Wrote ${tool} migrations${chosen ? '' : ' (tool given with --tool)'}:`, ...created.map((p) => `  ${p}`)];
   if (outcome.edited.length) lines.push('Updated:', ...outcome.edited.map((p) => `  ${p}`));
   for (const w of result.warnings) lines.push(`warning: ${w}`);
   for (const m of result.manual) lines.push(`run by hand (${m.when}): ${m.title}`, ...m.sql.split('\n').map((l) => `    ${l}`));

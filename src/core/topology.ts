@@ -178,7 +178,7 @@ export function planForGalera(plan: Plan, topo: GaleraTopology, options: Topolog
     if (rsu) {
       return {
         ...s,
-        why: note(s.why, `Galera, RSU: runs on one node at a time with wsrep_OSU_method=RSU (the node desyncs, the others keep taking writes), then on the next; the cluster runs old and new schema side by side meanwhile, so it must be replication-compatible.`),
+        why: note(s.why, `Galera, RSU: runs on one node at a time with wsrep_OSU_method=RSU (the node desyncs; the others keep taking writes, while writes on the node being changed wait for its step), then on the next; the cluster runs old and new schema side by side meanwhile, so it must be replication-compatible.`),
       };
     }
     return {
@@ -200,7 +200,7 @@ export function planForGalera(plan: Plan, topo: GaleraTopology, options: Topolog
     warnings.push({
       code: 'galera-rsu',
       severity: 'info',
-      message: `RSU: ${stalls.length} step(s) run on each of the ${topo.clusterSize} nodes in turn, the node desynced while it runs; writes continue on the other nodes, and the node catches up from its receive queue afterwards. Until every node has the change the nodes' schemas differ.`,
+      message: `RSU: ${stalls.length} step(s) run on each of the ${topo.clusterSize} nodes in turn, the node desynced while it runs; writes continue on the other nodes, but writes on the node being changed — any table — wait for its step (measured in bench/galera.ts), and it catches up from its receive queue afterwards: move application writes off each node before its turn. Until every node has the change the nodes' schemas differ.`,
     });
   }
   if (topo.clusterStatus !== 'Primary' || topo.localState !== 'Synced') {
