@@ -4,7 +4,10 @@
  * same parsers. The ratio is the cost of splitting, mapping and the rules on top of the parsers.
  * Run: npx tsx bench/lint.ts [rounds]
  */
-import { loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lintSql } from '../src/core/lint/analyze';
 import { loadParsers } from '../src/core/lint/parsers';
 import { splitStatements } from '../src/core/lint/text';
@@ -52,6 +55,59 @@ async function main(): Promise<void> {
   console.log(`  lint:                  ${(lintMs / rounds).toFixed(2)} ms per corpus pass, ${((statements * rounds) / (lintMs / 1000)).toFixed(0)} statements/s`);
   console.log(`  lint / parse ratio:    ${(lintMs / parseMs).toFixed(2)}`);
   console.log(`one ${bigCount}-statement PostgreSQL file: ${bigMs.toFixed(0)} ms (best of 5)`);
+
+  // Recall and precision on the corpus's expectations: a statement is dangerous when its expected rules hold anything
+  // but missing-lock-timeout / unknown-statement; flagged when the tool reports anything but those (squawk: anything but
+  // require-lock-timeout / prefer-* style rules).
+  const SQUAWK = join(__dirname, '../node_modules/.bin/squawk');
+  const NOISE = new Set(['missing-lock-timeout', 'unknown-statement']);
+  const SQUAWK_NOISE = /^(require-timeout-settings|require-lock-timeout|require-statement-timeout|prefer-|ban-char-field|transaction-nesting)/;
+  const score = { pg: { ours: [0, 0, 0], squawk: [0, 0, 0], n: 0 }, my: { ours: [0, 0, 0], n: 0 } }; // [tp, flagged, dangerous]
+  for (const f of corpus) {
+    const result = lintSql(f.text, { target: f.target }, parsers);
+    let squawkLines: Set<number> | undefined;
+    if (f.target.dialect === 'postgres' && existsSync(SQUAWK)) {
+      const version = /^\d+$/.test(f.target.version) ? `${f.target.version}.0` : f.target.version;
+      const r = spawnSync(SQUAWK, ['--reporter', 'json', '--pg-version', version, f.path], { encoding: 'utf8' });
+      squawkLines = new Set((JSON.parse(r.stdout || '[]') as { line: number; rule_name: string }[]).filter((x) => !SQUAWK_NOISE.test(x.rule_name)).map((x) => x.line + 1));
+    }
+    for (const st of f.statements) {
+      if (st.expected === undefined) continue;
+      const dangerous = st.expected.some((r) => !NOISE.has(r));
+      const oursFlag = result.findings.some((x) => x.statement === st.index && !NOISE.has(x.rule) && x.severity !== 'info');
+      const bucket = f.target.dialect === 'postgres' ? score.pg : score.my;
+      bucket.n++;
+      bucket.ours[0]! += dangerous && oursFlag ? 1 : 0; bucket.ours[1]! += oursFlag ? 1 : 0; bucket.ours[2]! += dangerous ? 1 : 0;
+      if (squawkLines) {
+        const lines = f.text.slice(0, f.text.indexOf(st.text)).split('\n').length;
+        const span = st.text.split('\n').length;
+        const sq = [...squawkLines].some((l) => l >= lines && l < lines + span);
+        score.pg.squawk[0]! += dangerous && sq ? 1 : 0; score.pg.squawk[1]! += sq ? 1 : 0; score.pg.squawk[2]! += dangerous ? 1 : 0;
+      }
+    }
+  }
+  const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
+  console.log(`\nrecall / precision on the corpus (statements with an expectation; dangerous = an expected rule other than ${[...NOISE].join(', ')}):`);
+  console.log(`  PostgreSQL (${score.pg.n} statements, ${score.pg.ours[2]} dangerous): column-wizard recall ${pct(score.pg.ours[0]!, score.pg.ours[2]!)}, precision ${pct(score.pg.ours[0]!, score.pg.ours[1]!)}`);
+  if (existsSync(SQUAWK)) console.log(`  PostgreSQL, squawk (same statements):           recall ${pct(score.pg.squawk[0]!, score.pg.squawk[2]!)}, precision ${pct(score.pg.squawk[0]!, score.pg.squawk[1]!)}`);
+  console.log(`  MySQL/MariaDB (${score.my.n} statements, ${score.my.ours[2]} dangerous): column-wizard recall ${pct(score.my.ours[0]!, score.my.ours[2]!)}, precision ${pct(score.my.ours[0]!, score.my.ours[1]!)}`);
+
+  // Cold start: one small file as a process, next to `node -e 0` and squawk, in the same run (median of 7).
+  const cli = join(__dirname, '../dist/cli.js');
+  if (!existsSync(cli)) { console.log('\ncold start: dist/cli.js missing (npm run build)'); return; }
+  const one = join(mkdtempSync(join(tmpdir(), 'cw-bench-')), 'one.sql');
+  writeFileSync(one, "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\n");
+  const median = (cmd: string, args: string[]) => {
+    const ms = Array.from({ length: 7 }, () => { const t = performance.now(); spawnSync(cmd, args); return performance.now() - t; }).sort((a, b) => a - b);
+    return ms[3]!;
+  };
+  const nodeMs = median(process.execPath, ['-e', '0']);
+  const cwMs = median(process.execPath, [cli, 'lint', one]);
+  console.log(`\ncold start (median of 7 processes): node -e 0 ${nodeMs.toFixed(0)} ms; column-wizard lint one.sql ${cwMs.toFixed(0)} ms (${(cwMs / nodeMs).toFixed(2)}× node)`);
+  if (existsSync(SQUAWK)) {
+    const sqMs = median(SQUAWK, [one]);
+    console.log(`  squawk one.sql ${sqMs.toFixed(0)} ms; column-wizard / squawk ${(cwMs / sqMs).toFixed(2)}×`);
+  }
 }
 
 void main();
