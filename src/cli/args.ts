@@ -19,10 +19,32 @@ export function requireString(values: Record<string, unknown>, name: string): st
   return v;
 }
 
+/**
+ * The documented range of every numeric option (shown by `--help` through the usage error): a value outside it, or
+ * not a number, is a usage error naming the option, the range and the value. Options not listed are non-negative.
+ */
+export const NUMBER_RANGES: Readonly<Record<string, { readonly min: number; readonly max: number; readonly whole: boolean; readonly unit: string }>> = {
+  'lock-timeout-ms': { min: 1, max: 3_600_000, whole: true, unit: 'milliseconds' },
+  'statement-timeout-ms': { min: 1, max: 86_400_000, whole: true, unit: 'milliseconds' },
+  'batch-ms': { min: 1, max: 600_000, whole: true, unit: 'milliseconds' },
+  'batch-size': { min: 1, max: 10_000_000, whole: true, unit: 'rows' },
+  'max-lag': { min: 0, max: 86_400, whole: false, unit: 'seconds' },
+  'calibration-max-age': { min: 0, max: 87_600, whole: false, unit: 'hours' },
+  rows: { min: 0, max: Number.MAX_SAFE_INTEGER, whole: true, unit: 'rows' },
+  bytes: { min: 0, max: Number.MAX_SAFE_INTEGER, whole: true, unit: 'bytes' },
+};
+
 export function numberOption(values: Record<string, unknown>, name: string): number | undefined {
   const v = values[name];
   if (v === undefined) return undefined;
   const n = Number(v);
+  const range = NUMBER_RANGES[name];
+  if (range) {
+    if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || n < range.min || n > range.max || (range.whole && !Number.isInteger(n))) {
+      throw new UsageError(`--${name} must be ${range.whole ? 'a whole number' : 'a number'} from ${range.min} to ${range.max} (${range.unit}), got "${String(v)}"`);
+    }
+    return n;
+  }
   if (typeof v !== 'string' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a non-negative number, got "${String(v)}"`);
   return n;
 }

@@ -28,3 +28,22 @@ describe('cli', () => {
     assert.match(r.stdout, /^column-wizard — /);
   });
 });
+
+describe('numeric options have documented ranges', () => {
+  it('refuses values outside them, naming the option, the range and the value', async () => {
+    for (const [value, message] of [
+      ['1e308', /--lock-timeout-ms must be a whole number from 1 to 3600000 \(milliseconds\), got "1e308"/],
+      ['0', /--lock-timeout-ms must be a whole number from 1 to 3600000/],
+      ['1.5', /--lock-timeout-ms must be a whole number/],
+      ['abc', /got "abc"/],
+    ] as const) {
+      let err = '';
+      const code = await main(['plan', '--dialect', 'postgres', '--server-version', '15', '--table', 't', '--column', 'c int', '--lock-timeout-ms', value], { out: () => undefined, err: (t) => { err += t; } });
+      assert.equal(code, 2, value);
+      assert.match(err, message);
+    }
+    let out = '';
+    assert.equal(await main(['plan', '--dialect', 'postgres', '--server-version', '15', '--table', 't', '--column', 'c int', '--lock-timeout-ms', '3600000'], { out: (t) => { out += t; }, err: () => undefined }), 0);
+    assert.match(out, /SET lock_timeout = '3600000ms'|SET lock_timeout = '3600s'|lock_timeout/);
+  });
+});

@@ -54,7 +54,7 @@ describe('column-wizard plan (offline)', () => {
   it('bad options are specific usage errors', async () => {
     assert.match((await cli('--dialect', 'oracle', '--server-version', '1', '--table', 't', '--column', 'x int')).err, /--dialect must be one of postgres, mysql, mariadb, got "oracle"/);
     assert.match((await cli('--dialect', 'mysql', '--table', 't', '--column', 'x int')).err, /--server-version is required/);
-    assert.match((await cli(...base, '--column', 'x int', '--rows', 'many')).err, /--rows must be a non-negative number, got "many"/);
+    assert.match((await cli(...base, '--column', 'x int', '--rows', 'many')).err, /--rows must be a whole number from 0 to 9007199254740991 \(rows\), got "many"/);
     assert.match((await cli(...base, '--column', 'x int', '--format', 'yaml')).err, /--format must be text or json/);
     assert.equal((await cli('--dialect', 'mysql', '--server-version', '8.0', '--column', 'x int')).code, 2);
   });
