@@ -103,7 +103,11 @@ function statements(plan: Plan, steps: readonly Step[], outside: boolean, single
     if (retry) continue;
     if (step.lockTimeoutSql) up.push({ sql: bare(step.lockTimeoutSql), lockTimeout: true });
     for (const s of step.session?.before ?? []) up.push({ sql: bare(s) });
-    up.push({ sql: bare(step.sql), ...(step.fallbackSql ? { fallback: bare(step.fallbackSql) } : {}) });
+    // A statement that must run alone outside a transaction cannot be wrapped in a retry: say how to retry by hand.
+    const howToRetry = single && step.lockTimeoutSql
+      ? { comment: [`No retry in this file (the statement must run alone, outside a transaction): if it fails on the lock timeout, apply the migration again.${/\bCONCURRENTLY\b/i.test(step.sql) && /^\s*CREATE\b/i.test(step.sql) ? ' A failed concurrent build leaves an INVALID index that IF NOT EXISTS would skip: drop it first (DROP INDEX CONCURRENTLY).' : ''}`] }
+      : {};
+    up.push({ sql: bare(step.sql), ...howToRetry, ...(step.fallbackSql ? { fallback: bare(step.fallbackSql) } : {}) });
     for (const s of step.session?.after ?? []) up.push({ sql: bare(s) });
   }
   for (const step of [...steps].reverse()) {
