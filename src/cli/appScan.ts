@@ -79,6 +79,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const note = c.setsColumn === false ? ` — does not set ${column}` : c.setsColumn ? ` — sets ${column}` : '';
     io.out(`  ${c.kind.padEnd(11)} ${c.file}:${c.line}  ${c.text}${note}`);
   }
+  for (const a of scan.api) io.out(`  api         ${a.file}:${a.line}  ${a.format} ${a.name} — add ${column} here after the backfill (cut-over step)`);
   const todo = writesWithoutColumn(scan);
   if (todo.length) io.out(`${todo.length} write${todo.length === 1 ? "" : "s"} of ${table} ${todo.length === 1 ? "does" : "do"} not set ${column} yet: change them in the dual-write step, before the column becomes NOT NULL.`);
   return 0;

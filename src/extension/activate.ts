@@ -9,6 +9,7 @@ import { readSettings } from './settings';
 import { ConnectionsTree } from './tree';
 import { remindToVerify } from './rollout/verifyCommand';
 import { describeError } from '../core/format';
+import { RolloutCallSites } from './app/codeSide';
 
 /** A table of contents: build the services, register the features. An activation error is shown, not swallowed. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -21,6 +22,11 @@ export function activate(context: vscode.ExtensionContext): void {
     for (const problem of readSettings().connectionProblems) log.warn('settings', problem);
     registerCommands({ extension: context, log, connections, tree });
     registerSqlPreview(context, log, new ConnectionLintSource(connections, context.workspaceState, log, context));
+    // The application side: writes that do not set a rolled-out column yet, as diagnostics and CodeLenses.
+    const callSites = new RolloutCallSites(log);
+    context.subscriptions.push(callSites, vscode.languages.registerCodeLensProvider({ scheme: 'file' }, callSites));
+    const scanLater = setTimeout(() => { callSites.refresh().catch((err) => log.warn('app', `scan: ${describeError(err)}`)); }, 4000);
+    context.subscriptions.push({ dispose: () => clearTimeout(scanLater) });
     // A few seconds after start-up, offer to check rollouts whose baseline is old enough (once each).
     const reminder = setTimeout(() => {
       remindToVerify({ extension: context, log, connections }, readSettings().verifyAfterDays).catch((err) => log.warn('verify', `rollout reminder: ${describeError(err)}`));

@@ -106,3 +106,18 @@ describe('column-wizard scan on a folder', () => {
     ]);
   });
 });
+
+describe('scan: API schemas that expose the model', () => {
+  test('OpenAPI components, JSON Schema titles and GraphQL types are named with the step to add the field in', () => {
+    const t = { table: 'orders', column: 'ref' };
+    const openapi = scanFile('api/openapi.yaml', 'components:\n  schemas:\n    Order:\n      type: object\n    Customer:\n      type: object\n', t);
+    assert.deepEqual(openapi.api, [{ file: 'api/openapi.yaml', line: 3, name: 'Order', format: 'openapi' }]);
+    const gql = scanFile('schema.graphql', 'type Query { orders: [Order!]! }\n\ntype Order {\n  id: ID!\n}\n', t);
+    assert.deepEqual(gql.api?.map((a) => [a.line, a.name]), [[3, 'Order']]);
+    const js = scanFile('schemas/order.schema.json', '{ "title": "Order", "type": "object" }', t);
+    assert.deepEqual(js.api?.map((a) => a.format), ['json-schema']);
+    assert.equal(isScannedFile('package-lock.json'), false, 'other JSON is not read');
+    const merged = mergeScans(t, [openapi], 1, 0);
+    assert.match(summarizeScan(merged), /openapi schema api\/openapi\.yaml:3 exposes Order: add ref there after the backfill \(cut-over step\), not before/);
+  });
+});

@@ -42,15 +42,28 @@ export interface ScanTarget {
   readonly column: string;
 }
 
+/** An API schema (OpenAPI, JSON Schema, GraphQL) that exposes the table's model: it will need the field, later. */
+export interface ApiSchemaHint {
+  readonly file: string;
+  readonly line: number;
+  /** The type or schema name found. */
+  readonly name: string;
+  readonly format: 'openapi' | 'json-schema' | 'graphql';
+}
+
 export interface FileScan {
   readonly models: ModelMatch[];
   readonly calls: CallSite[];
+  readonly api?: ApiSchemaHint[];
 }
+
+const API_FILE = /(^|\/)([^/]*(openapi|swagger)[^/]*\.(ya?ml|json)|[^/]*\.schema\.json|[^/]*\.(graphqls?|gql))$/i;
 
 /** File endings worth reading; everything else is skipped before it is read. */
 export const SCANNED_EXTENSIONS = ['ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'mts', 'cts', 'prisma', 'py', 'rb', 'sql', 'go', 'java', 'kt', 'cs', 'php'];
 
 export function isScannedFile(path: string): boolean {
+  if (API_FILE.test(path)) return true;
   const dot = path.lastIndexOf('.');
   return dot > 0 && SCANNED_EXTENSIONS.includes(path.slice(dot + 1).toLowerCase());
 }
@@ -155,6 +168,7 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
   if (!needles.some((n) => lower.includes(n))) return { models, calls };
   const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
   const fields = fieldNames(target.column);
+  if (API_FILE.test(path)) return { models, calls, api: apiHints(path, text, t) };
 
   if (ext === 'prisma') {
     for (const m of text.matchAll(/^[ \t]*model\s+([A-Za-z_][A-Za-z0-9_]*)\s*\{/gm)) {
@@ -275,17 +289,34 @@ function singularCamel(table: string): string {
   return camelCase(s).replace(/^./, (c) => c.toLowerCase());
 }
 
+/** Model names an API schema would use for the table: `Order` for `orders`, `ShopOrder`/`Order` for `shop_order`. */
+function apiHints(file: string, text: string, table: string): ApiSchemaHint[] {
+  const single = table.replace(/ies$/, 'y').replace(/(ch|sh|s|x|z)es$/, '$1').replace(/s$/, '');
+  const names = [...new Set([pascal(single), pascal(single.slice(single.indexOf('_') + 1))])];
+  const out: ApiSchemaHint[] = [];
+  const format: ApiSchemaHint['format'] = /\.(graphqls?|gql)$/i.test(file) ? 'graphql' : /openapi|swagger/i.test(file) ? 'openapi' : 'json-schema';
+  for (const n of names) {
+    const re = format === 'graphql'
+      ? new RegExp(`^\\s*(?:type|input)\\s+${esc(n)}\\b`, 'gm')
+      : new RegExp(`^\\s*["']?${esc(n)}["']?\\s*:\\s*(?:\\{|$)|"title"\\s*:\\s*"${esc(n)}"`, 'gm');
+    for (const m of text.matchAll(re)) out.push({ file, line: lineAt(text, m.index! + (m[0].length - m[0].trimStart().length)), name: n, format });
+  }
+  return out;
+}
+
 export interface WorkspaceScan {
   readonly target: ScanTarget;
   readonly models: readonly ModelMatch[];
   readonly calls: readonly CallSite[];
+  /** API schemas exposing the model: add the field there only after the backfill (the cut-over step). */
+  readonly api: readonly ApiSchemaHint[];
   readonly filesRead: number;
   /** Files skipped because they are larger than the scan reads. */
   readonly skippedLarge: number;
 }
 
 export function mergeScans(target: ScanTarget, scans: readonly FileScan[], filesRead: number, skippedLarge: number): WorkspaceScan {
-  return { target, models: scans.flatMap((s) => s.models), calls: scans.flatMap((s) => s.calls), filesRead, skippedLarge };
+  return { target, models: scans.flatMap((s) => s.models), calls: scans.flatMap((s) => s.calls), api: scans.flatMap((s) => s.api ?? []), filesRead, skippedLarge };
 }
 
 /** "model in prisma/schema.prisma:42; 3 INSERTs in src/orders/repo.ts" — what the wizard shows. */
@@ -299,6 +330,7 @@ export function summarizeScan(scan: WorkspaceScan): string {
     for (const c of cs) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
     parts.push(`${[...counts].map(([k, n]) => `${n} ${k === 'select-star' ? 'SELECT *' : k.toUpperCase()}${n === 1 ? '' : 's'}`).join(', ')} in ${file}`);
   }
+  for (const a of scan.api) parts.push(`${a.format} schema ${a.file}:${a.line} exposes ${a.name}: add ${scan.target.column} there after the backfill (cut-over step), not before`);
   return parts.length ? parts.join('; ') : `no model or query of ${scan.target.table} found in ${scan.filesRead} files`;
 }
 

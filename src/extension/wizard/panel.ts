@@ -4,6 +4,8 @@ import type { Finding, Plan, TableFacts, TableRef, Target } from '../../core/typ
 import type { DatabaseClient, ServerInfo, TableSummary } from '../../db/client';
 import { formatReport, runPlan } from '../../db/run';
 import { savePlanBaseline, saveRunBaseline } from '../rollout/baselineFiles';
+import { previewModelEdits, scanWorkspace } from '../app/codeSide';
+import { summarizeScan, writesWithoutColumn } from '../../core/app/scan';
 import { verifyPlan } from '../../db/verify';
 import type { ColumnDraft, WizardContext } from '../../protocol';
 import type { Connections } from '../connections/manager';
@@ -169,6 +171,7 @@ class LiveBackend implements WizardBackend {
     await savePlanBaseline(target.folder.uri, plan).then(
       (uri) => this.services.log.info(LOG, `rollout plan recorded in ${vscode.workspace.asRelativePath(uri)}`),
       (err: Error) => this.services.log.warn(LOG, `the rollout plan was not recorded: ${err.message}`));
+    void this.offerModelEdit(plan);
     const first = result.files[0];
     if (first) void vscode.window.showTextDocument(vscode.Uri.joinPath(target.folder.uri, ...first.path.split('/')), { preview: false, viewColumn: vscode.ViewColumn.Beside });
     if (result.warnings.length || result.manual.length) {
@@ -176,6 +179,25 @@ class LiveBackend implements WizardBackend {
         .then((a) => { if (a) this.services.log.channel.show(); });
     }
     return paths;
+  }
+
+  /** The application side: where the table is in the code, and the model edit for the expand phase as a preview. */
+  private async offerModelEdit(plan: Plan): Promise<void> {
+    try {
+      const scan = await scanWorkspace({ table: plan.table.name, column: plan.column.name });
+      const summary = summarizeScan(scan);
+      this.services.log.info(LOG, `application side of ${plan.table.name}.${plan.column.name}: ${summary}`);
+      const todo = scan.models.filter((m) => !m.hasColumn && m.kind !== 'activerecord');
+      const writes = writesWithoutColumn(scan);
+      if (!todo.length && !writes.length) return;
+      const choice = await vscode.window.showInformationMessage(
+        `Column Wizard: ${summary}.${writes.length ? ` ${writes.length} write${writes.length === 1 ? '' : 's'} do not set ${plan.column.name} yet (marked in the editor).` : ''}`,
+        ...(todo.length ? ['Preview Model Edit'] : []), 'Show Log');
+      if (choice === 'Show Log') this.services.log.channel.show();
+      if (choice === 'Preview Model Edit') await previewModelEdits(scan, plan.column, plan.dialect, 'expand', this.services.log);
+    } catch (err) {
+      this.services.log.warn(LOG, `application-side scan: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   async runMigration(draft: ColumnDraft): Promise<{ started: boolean; message: string }> {

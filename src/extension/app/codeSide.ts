@@ -1,0 +1,130 @@
+/**
+ * The application side in VS Code: scan the workspace for a table's model and call sites (respecting files.exclude
+ * and the root .gitignore, cancellable), mark each write that does not set a rolled-out column with an
+ * information diagnostic and a CodeLens ("part of the rollout of orders.ref"), and offer the model edit as a
+ * refactoring preview.
+ */
+import ignore from 'ignore';
+import * as vscode from 'vscode';
+import { modelEdit, type ModelPhase } from '../../core/app/modelEdit';
+import { isScannedFile, mergeScans, scanFile, summarizeScan, writesWithoutColumn, type CallSite, type FileScan, type ScanTarget, type WorkspaceScan } from '../../core/app/scan';
+import { chooseBaselines } from '../../core/rollout/baseline';
+import type { ColumnSpec, Dialect } from '../../core/types';
+import type { Log } from '../log';
+import { readBaselines, rolloutKey } from '../rollout/baselineFiles';
+
+const LOG = 'app';
+const SKIP = '**/{node_modules,.git,dist,out,build,vendor,.venv,venv,__pycache__,coverage,.next,.column-wizard}/**';
+const MAX_CHARS = 1024 * 1024;
+
+/** Scan every workspace folder for the table. */
+export async function scanWorkspace(target: ScanTarget, token?: vscode.CancellationToken): Promise<WorkspaceScan> {
+  const scans: FileScan[] = [];
+  let read = 0;
+  let large = 0;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const gi = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.gitignore')).then((b) => new TextDecoder().decode(b), () => '');
+    const ig = ignore().add(gi);
+    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), SKIP, 50_000, token);
+    for (const uri of uris) {
+      if (token?.isCancellationRequested) throw new vscode.CancellationError();
+      const rel = vscode.workspace.asRelativePath(uri, false);
+      if (!isScannedFile(rel) || ig.ignores(rel)) continue;
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      if (text.length > MAX_CHARS) {
+        large++;
+        continue;
+      }
+      read++;
+      scans.push(scanFile(rel, text, target));
+    }
+  }
+  return mergeScans(target, scans, read, large);
+}
+
+function uriOf(rel: string): vscode.Uri | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder ? vscode.Uri.joinPath(folder.uri, ...rel.split('/')) : undefined;
+}
+
+/** Diagnostics and CodeLenses for the writes that do not set a rolled-out column yet. */
+export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('column-wizard-rollout');
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private sites = new Map<string, { site: CallSite; key: string }[]>();
+  private readonly disposables: vscode.Disposable[] = [this.diagnostics, this.changed];
+
+  constructor(private readonly log: Log) {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/.column-wizard/rollouts/**/*.json');
+    this.disposables.push(watcher, watcher.onDidCreate(() => void this.refresh()), watcher.onDidDelete(() => void this.refresh()),
+      vscode.workspace.onDidSaveTextDocument((d) => { if (isScannedFile(d.fileName)) void this.refresh(); }));
+  }
+
+  /** Rescan for every rollout that has a baseline or a written plan. */
+  async refresh(token?: vscode.CancellationToken): Promise<number> {
+    const { files } = await readBaselines();
+    const keys = new Map<string, ScanTarget>();
+    for (const f of files) keys.set(rolloutKey(f.baseline), { table: f.baseline.table.name, column: f.baseline.column });
+    const next = new Map<string, { site: CallSite; key: string }[]>();
+    for (const [key, target] of keys) {
+      const groups = files.filter((f) => rolloutKey(f.baseline) === key).map((f) => f.baseline);
+      if (!chooseBaselines(groups).observed && !groups.length) continue;
+      const scan = await scanWorkspace(target, token);
+      this.log.info(LOG, `${key}: ${summarizeScan(scan)}`);
+      for (const site of writesWithoutColumn(scan)) next.set(site.file, [...(next.get(site.file) ?? []), { site, key }]);
+    }
+    this.sites = next;
+    this.diagnostics.clear();
+    let n = 0;
+    for (const [file, list] of next) {
+      const uri = uriOf(file);
+      if (!uri) continue;
+      this.diagnostics.set(uri, list.map(({ site, key }) => {
+        n++;
+        const line = site.line - 1;
+        const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER),
+          `This ${site.kind === 'upsert' ? 'upsert' : 'insert'} into ${key.split('.').slice(0, -1).join('.')} does not set ${key.split('.').pop()}: part of the rollout of ${key} — write the column here (dual write) before it becomes NOT NULL.`,
+          vscode.DiagnosticSeverity.Information);
+        d.source = 'column-wizard';
+        d.code = 'rollout-dual-write';
+        return d;
+      }));
+    }
+    this.changed.fire();
+    return n;
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const rel = vscode.workspace.asRelativePath(doc.uri, false);
+    return (this.sites.get(rel) ?? []).map(({ site, key }) => new vscode.CodeLens(new vscode.Range(site.line - 1, 0, site.line - 1, 0), {
+      title: `part of the rollout of ${key}: does not set the column yet`,
+      command: 'columnWizard.showLog',
+    }));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Offer the model edit for a phase as a refactoring preview (the user reviews and applies it). Returns how many edits were offered. */
+export async function previewModelEdits(scan: WorkspaceScan, spec: ColumnSpec, dialect: Dialect, phase: ModelPhase, log: Log): Promise<number> {
+  const edit = new vscode.WorkspaceEdit();
+  let n = 0;
+  for (const m of scan.models) {
+    const uri = uriOf(m.file);
+    if (!uri) continue;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const e = modelEdit(m, doc.getText(), spec, phase, dialect);
+    if (!e) continue;
+    if (e.skipped) {
+      log.info(LOG, `${m.file}: ${e.skipped}`);
+      continue;
+    }
+    edit.insert(uri, doc.positionAt(e.offset), e.text, { label: e.label, needsConfirmation: true, description: m.file });
+    n++;
+  }
+  if (n) await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+  return n;
+}

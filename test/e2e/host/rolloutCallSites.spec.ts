@@ -1,0 +1,55 @@
+/// <reference types="mocha" />
+/**
+ * The application side in a real extension host: once a rollout of orders.ref is recorded in the workspace (a plan
+ * file, as Write Migration Files leaves it), an INSERT into orders that does not set ref gets an information
+ * diagnostic and a CodeLens; the one that sets it gets neither.
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { baselineFileName, baselineFolder, makeBaseline } from '../../../src/core/rollout/baseline';
+
+const EXT_ID = 'column-wizard.column-wizard';
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('rollout call sites', function () {
+  this.timeout(90000);
+  const folder = () => vscode.workspace.workspaceFolders![0]!.uri;
+  let code: vscode.Uri;
+  let plan: vscode.Uri;
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXT_ID)!.activate();
+    code = vscode.Uri.joinPath(folder(), 'src', 'cw_orders_repo.ts');
+    await vscode.workspace.fs.writeFile(code, new TextEncoder().encode(
+      "export async function a(db: { query(s: string): Promise<void> }) {\n  await db.query('INSERT INTO cw_orders (amount) VALUES (1)');\n  await db.query('INSERT INTO cw_orders (amount, ref) VALUES (1, 2)');\n}\n"));
+    const b = makeBaseline({ source: 'plan', table: { schema: 'public', name: 'cw_orders' }, column: 'ref', prediction: { steps: [] } });
+    plan = vscode.Uri.joinPath(folder(), ...baselineFolder(b.table, b.column).split('/'), baselineFileName(b.createdAt, 'plan'));
+    await vscode.workspace.fs.writeFile(plan, new TextEncoder().encode(JSON.stringify(b)));
+  });
+
+  after(async () => {
+    await vscode.workspace.fs.delete(code).then(undefined, () => undefined);
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), '.column-wizard'), { recursive: true }).then(undefined, () => undefined);
+  });
+
+  it('marks the INSERT that does not set the column, and only that one', async () => {
+    const diags = await until('the dual-write diagnostic', () => {
+      const d = vscode.languages.getDiagnostics(code).filter((x) => x.code === 'rollout-dual-write');
+      return d.length ? d : undefined;
+    });
+    assert.deepEqual(diags.map((d) => [d.range.start.line, d.severity]), [[1, vscode.DiagnosticSeverity.Information]]);
+    assert.match(diags[0]!.message, /does not set ref: part of the rollout of public\.cw_orders\.ref/);
+    await vscode.window.showTextDocument(code);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', code);
+    assert.deepEqual(lenses.filter((l) => /part of the rollout/.test(l.command?.title ?? '')).map((l) => l.range.start.line), [1]);
+  });
+});
