@@ -196,7 +196,7 @@ class LiveBackend implements WizardBackend {
       if (choice === 'Show Log') this.services.log.channel.show();
       if (choice === 'Preview Model Edit') await previewModelEdits(scan, plan.column, plan.dialect, 'expand', this.services.log);
     } catch (err) {
-      this.services.log.warn(LOG, `application-side scan: ${err instanceof Error ? err.message : String(err)}`);
+      this.services.log.warn(LOG, `application-side scan: ${describeError(err)}`);
     }
   }
 
