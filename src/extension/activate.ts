@@ -7,6 +7,7 @@ import { Connections } from './connections/manager';
 import { Secrets } from './secrets';
 import { readSettings } from './settings';
 import { ConnectionsTree } from './tree';
+import { calibrationsOf } from './calibrations';
 import { remindToVerify } from './rollout/verifyCommand';
 import { describeError } from '../core/format';
 import { RolloutCallSites } from './app/codeSide';
@@ -21,7 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
     context.subscriptions.push(connections, tree, vscode.window.registerTreeDataProvider('columnWizard.connections', tree));
     for (const problem of readSettings().connectionProblems) log.warn('settings', problem);
     registerCommands({ extension: context, log, connections, tree });
-    registerSqlPreview(context, log, new ConnectionLintSource(connections, context.workspaceState, log, context));
+    registerSqlPreview(context, log, new ConnectionLintSource(connections, context.workspaceState, log, context, calibrationsOf(context, connections, log)));
     // The application side: writes that do not set a rolled-out column yet, as diagnostics and CodeLenses.
     const callSites = new RolloutCallSites(log);
     context.subscriptions.push(callSites, vscode.languages.registerCodeLensProvider({ scheme: 'file' }, callSites));

@@ -18,7 +18,7 @@ const pg = throwawayDatabase('postgres');
 
 function source(client: DatabaseClient, database: string): ConnectionLintSource {
   const profile: ConnectionProfile = { name: 'local', dialect: 'postgres', host: '127.0.0.1', port: 5432, database, user: 'postgres', ssl: false, allowRun: true };
-  const connections = { list: () => [profile], client: async () => client, onDidChange: () => ({ dispose() {} }) } as unknown as Connections;
+  const connections = { list: () => [profile], client: async () => client, mayAutoConnect: async () => true, admitProbe: async () => true, onDidChange: () => ({ dispose() {} }) } as unknown as Connections;
   const state = { get: () => undefined } as unknown as vscode.Memento;
   const lines: string[] = [];
   const log = { info: (_c: string, m: string) => lines.push(m), warn: (_c: string, m: string) => lines.push(m), error: () => undefined } as unknown as Log;

@@ -259,12 +259,17 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     // Back through check, foreign key, index, unique, default kind to NOT NULL.
     for (let i = 0; i < 6; i++) await h.page.keyboard.press('Shift+Tab');
     assert.equal(await h.page.evaluate('document.activeElement.id'), 'f-notnull');
+    // NOT NULL without a default on a table with rows is an error finding now (nothing to write): Space turns it on
+    // and off again, and Ctrl+Enter writes the nullable column.
     await h.page.keyboard.press('Space');
-    await planSettled(h.page, /^2 phases/);
+    assert.equal(await h.page.evaluate("document.querySelector('#f-notnull').checked"), true);
+    await h.page.keyboard.press('Space');
+    assert.equal(await h.page.evaluate("document.querySelector('#f-notnull').checked"), false);
+    await planSettled(h.page, /^1 phase · 1 step/);
     await h.page.keyboard.press('Control+Enter');
     const req = await h.waitForMessage((m) => m.type === 'request' && m.method === 'writeMigration');
     assert.ok(req.type === 'request' && req.method === 'writeMigration');
-    assert.deepEqual([req.params.draft.name, req.params.draft.type, req.params.draft.nullable], ['by_keyboard', 'integer', false]);
+    assert.deepEqual([req.params.draft.name, req.params.draft.type, req.params.draft.nullable], ['by_keyboard', 'integer', true]);
     await h.page.close();
   });
 

@@ -8,7 +8,7 @@
 import type * as vscode from 'vscode';
 import { factsLookup, guessEngine } from '../../core/lint/preview';
 import type { Calibration, ColumnSpec, TableFacts, Target } from '../../core/types';
-import { calibrationsOf } from '../calibrations';
+import type { Calibrations } from '../calibrations';
 import { specToDraft } from './draft';
 import type { NameRef } from '../../core/lint/model';
 import { compare, type Prediction } from '../../db/verify';
@@ -38,7 +38,9 @@ export function boundProfile(profiles: readonly ConnectionProfile[], last: strin
 export class ConnectionLintSource implements LintTargetSource {
   private readonly cache = new Map<string, Entry>();
 
-  constructor(private readonly connections: Connections, private readonly state: vscode.Memento, private readonly log: Log, private readonly extension?: vscode.ExtensionContext) {
+  /** `calibrations` is passed in (not imported) so this module loads without the vscode API in unit tests. */
+  constructor(private readonly connections: Connections, private readonly state: vscode.Memento, private readonly log: Log, private readonly extension?: vscode.ExtensionContext,
+    private readonly calibrations?: Pick<Calibrations, 'ensure' | 'peek'>) {
     connections.onDidChange(() => this.cache.clear());
   }
 
@@ -68,8 +70,8 @@ export class ConnectionLintSource implements LintTargetSource {
 
   /** The connection's calibration as it is now (measured once in the background, where probes are allowed). */
   private withCalibration<T extends object>(profile: ConnectionProfile, v: T): T & { calibration?: Calibration } {
-    if (!this.extension) return v;
-    const calibrations = calibrationsOf(this.extension, this.connections, this.log);
+    const calibrations = this.calibrations;
+    if (!calibrations) return v;
     void calibrations.ensure(profile);
     const { calibration } = calibrations.peek(profile);
     return calibration ? { ...v, calibration } : v;
