@@ -21,6 +21,8 @@ class Invalid extends Error {}
 
 type Obj = Record<string, unknown>;
 const MAX_TEXT = 100_000;
+/** The most items any array of a message may hold (a schema's tables are the longest list: 10,000 are benchmarked). */
+export const MAX_ITEMS = 50_000;
 
 function obj(v: unknown, at: string): Obj {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Invalid(`${at} must be an object`);
@@ -59,10 +61,12 @@ function oneOf<T extends string>(o: Obj, key: string, allowed: readonly T[], at:
 function arr<T>(o: Obj, key: string, at: string, item: (v: unknown, at: string) => T): T[] {
   const v = o[key];
   if (!Array.isArray(v)) throw new Invalid(`${at}.${key} must be an array`);
+  if (v.length > MAX_ITEMS) throw new Invalid(`${at}.${key} has ${v.length} items; at most ${MAX_ITEMS}`);
   return v.map((x, i) => item(x, `${at}.${key}[${i}]`));
 }
 const strItem = (v: unknown, at: string): string => {
   if (typeof v !== 'string') throw new Invalid(`${at} must be a string`);
+  if (v.length > MAX_TEXT) throw new Invalid(`${at} is longer than ${MAX_TEXT} characters`);
   return v;
 };
 /** Copies only the keys it knows: nothing unexpected rides along into a handler or the DOM. */

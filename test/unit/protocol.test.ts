@@ -131,6 +131,13 @@ describe('protocol: host → webview', () => {
     rejects(withStep({ verified: { lock: 'SHARE', rewrite: false } }), /verified\.agrees must be true or false/);
   });
 
+  it('bounds every array and every array item (a hostile or runaway peer cannot flood the other side)', () => {
+    const columns = Array.from({ length: 50_001 }, (_, i) => `c${i}`);
+    rejects(parseHostMessage({ type: 'response', id: 1, method: 'listColumns', ok: true, result: { columns } }), /result\.columns has 50001 items; at most 50000/);
+    assert.equal(parseHostMessage({ type: 'response', id: 1, method: 'listColumns', ok: true, result: { columns: columns.slice(0, 50_000) } }).ok, true);
+    rejects(parseHostMessage({ type: 'response', id: 1, method: 'writeMigration', ok: true, result: { files: ['x'.repeat(100_001)] } }), /result\.files\[0\] is longer than 100000 characters/);
+  });
+
   it('rejects a response whose result does not fit its method, and malformed findings and contexts', () => {
     rejects(parseHostMessage({ type: 'response', id: 1, method: 'listColumns', ok: true, result: { files: [] } }), /response\(listColumns\)\.result\.columns must be an array/);
     rejects(parseHostMessage({ type: 'response', id: 1, method: 'writeMigration', ok: true, result: { files: [1] } }), /result\.files\[0\] must be a string/);

@@ -28,8 +28,10 @@ describe('wizard draft → column spec', () => {
     assert.equal(literalSql('null', 'postgres'), 'NULL');
     assert.equal(literalSql("it's", 'postgres'), "'it''s'");
     assert.equal(literalSql("'already'", 'postgres'), "'already'");
-    assert.equal(literalSql('a\\b', 'postgres'), "'a\\b'");
-    assert.equal(literalSql('a\\b', 'mysql'), "'a\\\\b'");
+    // A backslash: the same text whatever standard_conforming_strings / NO_BACKSLASH_ESCAPES say (checked on the
+    // real servers in test/db/literalDefault.test.ts).
+    assert.equal(literalSql('a\\b', 'postgres'), "E'a\\\\b'");
+    assert.equal(literalSql('a\\b', 'mysql'), "_utf8mb4 X'615C62'");
   });
 
   it('puts a finding on each incomplete field and builds the spec once complete', () => {

@@ -5,6 +5,7 @@
 import { planColumn, type PlanOptions } from '../../core/plan';
 import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding, Plan, TableFacts, Target } from '../../core/types';
 import type { ColumnDraft } from '../../protocol';
+import { quoteLiteral } from '../../core/sql';
 
 export interface DraftSpec {
   /** Null when the draft cannot become a spec yet (the findings say why, next to their fields). */
@@ -60,9 +61,9 @@ export function literalSql(text: string, dialect: Dialect): string {
   if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return t;
   if (/^(true|false)$/i.test(t)) return t.toLowerCase();
   if (/^null$/i.test(t)) return 'NULL';
-  // MySQL/MariaDB treat a backslash in a string as an escape (unless NO_BACKSLASH_ESCAPES): double it there.
-  const body = dialect === 'postgres' ? text : text.replace(/\\/g, '\\\\');
-  return `'${body.replace(/'/g, "''")}'`;
+  // core/sql's quoting: the same text whatever the session's settings (E'…' on PostgreSQL, a hex literal on
+  // MySQL/MariaDB when there is a backslash).
+  return quoteLiteral(dialect, text);
 }
 
 function error(field: NonNullable<Finding['field']>, code: string, message: string): Finding {
