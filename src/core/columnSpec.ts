@@ -739,8 +739,10 @@ function identifierFindings(name: string, what: string, target: Target, field: k
       `The ${what} is ${length} ${caps.identifierLengthUnit}; ${target.dialect === 'postgres' ? 'PostgreSQL truncates names longer than 63 bytes' : `${target.dialect === 'mysql' ? 'MySQL' : 'MariaDB'} rejects names longer than 64 characters`}. Shorten it.`, field));
   }
   if (isReservedWord(target.dialect, name)) out.push(finding('reserved-word', 'warning', `"${name}" is a reserved word: it is always quoted here, but hand-written queries must quote it too. Consider another name.`, field));
-  if (target.dialect !== 'postgres' && [...name].some((ch) => ch.codePointAt(0)! > 0xffff)) {
-    out.push(finding('identifier-character', 'error', `${target.dialect === 'mysql' ? 'MySQL' : 'MariaDB'} names may only use characters of the Basic Multilingual Plane (no emoji or other 4-byte characters).`, field));
+  const wide = [...name].filter((ch) => ch.codePointAt(0)! > 0xffff);
+  if (target.dialect !== 'postgres' && wide.length) {
+    const named = [...new Set(wide)].map((ch) => `${ch} (U+${ch.codePointAt(0)!.toString(16).toUpperCase()})`).join(', ');
+    out.push(finding('identifier-character', 'error', `${target.dialect === 'mysql' ? 'MySQL' : 'MariaDB'} names may only use characters of the Basic Multilingual Plane: ${JSON.stringify(name)} has ${named}. Use another character.`, field));
   }
   if (target.dialect !== 'postgres' && /\s$/.test(name)) out.push(finding('identifier-trailing-space', 'error', `${target.dialect === 'mysql' ? 'MySQL' : 'MariaDB'} does not allow a name ending with white space (${JSON.stringify(name)}).`, field));
   return out;

@@ -284,3 +284,14 @@ describe('validateColumn', () => {
     assert.ok(!codes(col({ unique: true, default: { kind: 'expression', sql: 'gen_random_uuid()' } }), PG, facts({ rows: 5 })).includes('unique-constant-default'));
   });
 });
+
+describe('names with characters beyond the Basic Multilingual Plane', () => {
+  it('are refused on MySQL/MariaDB with the character named, and accepted on PostgreSQL', async () => {
+    const { planColumn } = await import('../../src/core/plan');
+    const { parseColumnDefinition } = await import('../../src/core/columnSpec');
+    const plan = (def: string, dialect: 'mariadb' | 'postgres') => planColumn(parseColumnDefinition(def, dialect), { table: { schema: 's', name: 't' }, rows: 10, bytes: 100 }, { dialect, version: dialect === 'mariadb' ? '10.11.6' : '15.4' });
+    const w = plan('`😀x` int', 'mariadb').warnings.find((f) => f.code === 'identifier-character');
+    assert.equal(w?.message, 'MariaDB names may only use characters of the Basic Multilingual Plane: "😀x" has 😀 (U+1F600). Use another character.');
+    assert.equal(plan('"😀x" int', 'postgres').warnings.some((f) => f.code === 'identifier-character'), false);
+  });
+});
