@@ -185,6 +185,9 @@ describe('PostgreSQL logical replication', { concurrency: false }, () => {
       const run = runLogicalPlan(await c.connectNode(0), tp, {
         nodes: subscribers(c),
         maxSlotLagSeconds: 1,
+        // Small fixed batches: on a quiet machine the adaptive batches finished all 30,000 rows before the slot's lag
+        // could pass 1 s, so there was nothing to throttle (seen in a clean CI run).
+        backfill: { fixedBatchSize: 50, pauseMs: 5 },
         onProgress: (p) => {
           if (p.kind === 'batch') lastBatchAt = performance.now();
           if (p.kind === 'batch' && !disabledAt) {
