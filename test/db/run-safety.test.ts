@@ -175,7 +175,8 @@ for (const engine of ['postgres', 'mysql'] as const) {
       const file = join(mkdtempSync(join(tmpdir(), 'cw-safety-')), 'plan.json');
       writeFileSync(file, JSON.stringify(p));
       const ran = capture();
-      assert.equal(await main(['run', '--url', d.url, '--plan', file, '--yes'], ran.io), 1);
+      // --trust-plan-sql: the plan-file check (issue 15) would otherwise refuse this hand-made plan before it runs.
+      assert.equal(await main(['run', '--url', d.url, '--plan', file, '--yes', '--trust-plan-sql'], ran.io), 1, ran.err.join('\n'));
       assert.match(ran.out.join('\n'), /CHECK FAILED — not as planned: column c is nullable; the plan makes it NOT NULL; column c has no default/);
       assert.match(ran.err.join('\n'), /not as planned/);
     }));

@@ -16,6 +16,12 @@ const pg = throwawayDatabase('postgres');
 const my = throwawayDatabase('mysql');
 const workspace = workspacesForFile();
 
+/**
+ * Each dbmate run keeps its history in a table of its own: the tests share a database, and two tests writing in the
+ * same second get the same versions, which dbmate would take as applied already (seen in a clean CI run).
+ */
+let runs = 0;
+const history = () => `cw_history_${++runs}`;
 const write = (cwd: string, args: string[]) => spawnSync(TSX, [CLI, 'write', '--tool', 'dbmate', '--dir', 'db/migrations', '--no-calibrate', ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
 
 function backfillFile(root: string): string {
@@ -38,7 +44,7 @@ describe('write --url', () => {
     assert.match(text, /Walks the primary key \(region, n\)/);
     assert.match(text, /"public"\."orders"\."region"%TYPE/);
     assert.doesNotMatch(text, /ctid/);
-    runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DATABASE_URL: pgUrlNoSsl(db.url) } });
+    runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DBMATE_MIGRATIONS_TABLE: history(), DATABASE_URL: pgUrlNoSsl(db.url) } });
     const nulls = await db.client.query<{ n: string }>('SELECT count(*) AS n FROM orders WHERE token IS NULL');
     assert.equal(Number(nulls[0]!.n), 0);
   }));
@@ -52,7 +58,7 @@ describe('write --url', () => {
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     const text = backfillFile(ws.root);
     assert.match(text, /The table has no primary key: each batch picks rows still NULL by ctid/);
-    runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DATABASE_URL: pgUrlNoSsl(db.url) } });
+    runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DBMATE_MIGRATIONS_TABLE: history(), DATABASE_URL: pgUrlNoSsl(db.url) } });
     const nulls = await db.client.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE token IS NULL');
     assert.equal(Number(nulls[0]!.n), 0);
   }));
@@ -67,7 +73,7 @@ describe('write --url', () => {
     const text = backfillFile(ws.root);
     assert.match(text, /^BEGIN NOT ATOMIC$/m);
     assert.match(text, /Walks the primary key \(id\)/);
-    runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DATABASE_URL: db.url } });
+    runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DBMATE_MIGRATIONS_TABLE: history(), DATABASE_URL: db.url } });
     const nulls = await db.client.query<{ n: number }>('SELECT COUNT(*) AS n FROM accounts WHERE token IS NULL');
     assert.equal(Number(nulls[0]!.n), 0);
   }));
