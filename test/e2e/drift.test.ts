@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -64,9 +64,8 @@ describe('e2e: Check Schema Drift in code-server against a real PostgreSQL', { t
     cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
     const u = new URL(PG_URL);
     const profile = (name: string, database: string) => ({ name, dialect: 'postgres', host: u.hostname, port: Number(u.port || 5432), database, user: decodeURIComponent(u.username || 'postgres') });
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'columnWizard.connections': [profile('drift-a', DBS[0]), profile('drift-b', DBS[1])] }, null, 2));
-    s = await startSession({ name: 'drift', workspace });
+    // The connections are the user's own (user settings): ones defined by the workspace ask to be confirmed first (issue 15).
+    s = await startSession({ name: 'drift', workspace, settings: { 'columnWizard.connections': [profile('drift-a', DBS[0]), profile('drift-b', DBS[1])] } });
   }, { timeout: 900000 });
 
   after(async () => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { Client } from 'pg';
@@ -65,11 +65,10 @@ describe('e2e: the wizard in code-server against a real PostgreSQL', { timeout: 
     rmSync(workspace, { recursive: true, force: true });
     cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
     const u = new URL(databaseUrl(PG_URL, DB));
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
+    // The connection is the user's own (user settings): one defined by the workspace asks to be confirmed first (issue 15).
+    s = await startSession({ name: 'wizard', workspace, settings: {
       'columnWizard.connections': [{ name: 'e2e', dialect: 'postgres', host: u.hostname, port: Number(u.port || 5432), database: DB, user: decodeURIComponent(u.username || 'postgres') }],
-    }, null, 2));
-    s = await startSession({ name: 'wizard', workspace });
+    } });
   }, { timeout: 900000 });
 
   after(async () => {

@@ -122,12 +122,19 @@ export class Connections implements vscode.Disposable {
     }
     const shown = this.global.get<string[]>(PROBE_NOTICE) ?? [];
     if (shown.includes(profileIdentity(profile))) return;
+    const detail = profile.dialect === 'postgres'
+        ? 'Each probe creates a private schema cw_probe_<random> holding an empty copy of the table (CREATE TABLE … LIKE … INCLUDING ALL) — or a temporary table when you lack CREATE on the database — runs the step on the copy inside a transaction that is rolled back, then drops the schema (DROP SCHEMA … CASCADE). The real table is locked only for the instant of the copy (1 s lock timeout). Statements that rename, drop or move other objects are refused.'
+        : 'Each probe creates an empty copy of the table, _cw_probe_<random>, in the same database (CREATE TABLE … LIKE …), runs the step on the copy, then drops it (DROP TABLE IF EXISTS). Statements that rename, drop or move other objects are refused.';
+    if (await this.isLocal(profile)) {
+      // A local database: say once what a probe does, without stopping the work (a remote one asks first, below).
+      await this.global.update(PROBE_NOTICE, [...shown, profileIdentity(profile)]);
+      void vscode.window.showInformationMessage(`Column Wizard verifies plans on "${profile.name}" by probing. ${detail}`);
+      return;
+    }
     if (!interactive) throw new ConnectionRefused(`Probing on "${profile.name}" needs your go-ahead first (open the Add Column wizard on it).`);
     const answer = await vscode.window.showInformationMessage(
       `Verify plans on "${profile.name}" by probing?`,
-      { modal: true, detail: profile.dialect === 'postgres'
-        ? 'Each probe creates a private schema cw_probe_<random> holding an empty copy of the table (CREATE TABLE … LIKE … INCLUDING ALL) — or a temporary table when you lack CREATE on the database — runs the step on the copy inside a transaction that is rolled back, then drops the schema (DROP SCHEMA … CASCADE). The real table is locked only for the instant of the copy (1 s lock timeout). Statements that rename, drop or move other objects are refused.'
-        : 'Each probe creates an empty copy of the table, _cw_probe_<random>, in the same database (CREATE TABLE … LIKE …), runs the step on the copy, then drops it (DROP TABLE IF EXISTS). Statements that rename, drop or move other objects are refused.' },
+      { modal: true, detail },
       'Probe');
     if (answer !== 'Probe') throw new ConnectionRefused(`Not probing on "${profile.name}".`);
     await this.global.update(PROBE_NOTICE, [...shown, profileIdentity(profile)]);

@@ -45,7 +45,7 @@ describe('SQL preview with a bound PostgreSQL connection', function () {
       await db.close();
     }
     const u = new URL(PG_URL);
-    await cfg().update('connections', [{ name: 'e2e-pg', dialect: 'postgres', host: u.hostname, port: Number(u.port || 5432), database: dbName, user: decodeURIComponent(u.username) || 'postgres' }], vscode.ConfigurationTarget.Workspace);
+    await cfg().update('connections', [{ name: 'e2e-pg', dialect: 'postgres', host: u.hostname, port: Number(u.port || 5432), database: dbName, user: decodeURIComponent(u.username) || 'postgres' }], vscode.ConfigurationTarget.Global);
     await vscode.extensions.getExtension(EXT_ID)!.activate();
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
     uri = vscode.Uri.joinPath(folder, 'db', 'migrations', `29990102000000_cw_live_${Date.now()}.sql`);
@@ -56,7 +56,7 @@ describe('SQL preview with a bound PostgreSQL connection', function () {
   after(async () => {
     if (!admin) return;
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await cfg().update('connections', undefined, vscode.ConfigurationTarget.Workspace);
+    await cfg().update('connections', undefined, vscode.ConfigurationTarget.Global);
     if (uri) await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
     await new Promise((r) => setTimeout(r, 500));
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
