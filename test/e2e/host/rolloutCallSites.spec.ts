@@ -6,19 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { until as poll } from './until';
+
+const until = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30000) => poll(what, probe, ms, 200);
 import { baselineFileName, baselineFolder, makeBaseline } from '../../../src/core/rollout/baseline';
 
 const EXT_ID = 'column-wizard.column-wizard';
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('rollout call sites', function () {
   this.timeout(90000);

@@ -5,19 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { until as poll } from './until';
+
+const until = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20000) => poll(what, probe, ms, 100);
 
 const EXT_ID = 'column-wizard.column-wizard';
 const SQL = "-- migrate:up\nSET lock_timeout = '2s';\nALTER TABLE accounts ADD COLUMN token uuid DEFAULT gen_random_uuid();\nCREATE INDEX accounts_token_idx ON accounts (token);\n";
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function ours(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'column-wizard');

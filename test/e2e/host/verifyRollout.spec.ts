@@ -7,22 +7,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { until } from './until';
 import { baselineFileName, baselineFolder, makeBaseline } from '../../../src/core/rollout/baseline';
 import { connect, type DatabaseClient } from '../../../src/db/client';
 import { observeRollout } from '../../../src/db/rollout';
 
 const EXT_ID = 'column-wizard.column-wizard';
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe('Verify Rollout', function () {
   this.timeout(120000);
