@@ -11,7 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Io } from '../cli';
 import { compareDefinitions } from '../core/drift';
-import { baselineFileName, baselineFolder, BaselineFormatError, chooseBaselines, makeBaseline, parseBaseline } from '../core/rollout/baseline';
+import { baselineFolder, baselinePath, BaselineFormatError, chooseBaselines, makeBaseline, parseBaseline, predictionOf } from '../core/rollout/baseline';
 import { compareRollout, formatRolloutMarkdown, formatRolloutText } from '../core/rollout/compare';
 import type { RolloutBaseline } from '../core/rollout/types';
 import type { Plan, TableRef } from '../core/types';
@@ -83,7 +83,7 @@ function queriesOf(values: Record<string, unknown>, engine: 'postgres' | 'mysql'
 
 /** Save a baseline under DIR/.column-wizard/rollouts/<schema>.<table>.<column>/; never overwrites. Returns the path. */
 export async function writeBaselineFile(dir: string, baseline: RolloutBaseline): Promise<string> {
-  const rel = `${baselineFolder(baseline.table, baseline.column)}/${baselineFileName(baseline.createdAt, baseline.source)}`;
+  const rel = baselinePath(baseline);
   await new NodeFileSink(dir).createExclusive(rel, JSON.stringify(baseline, null, 2) + '\n');
   return join(dir, rel);
 }
@@ -92,8 +92,7 @@ export async function writeBaselineFile(dir: string, baseline: RolloutBaseline):
 export async function saveRunBaseline(client: DatabaseClient, plan: Plan, report: RunReport, dir: string): Promise<string> {
   const table = { schema: report.table.schema, name: report.table.name };
   const observation = await observeRollout(client, table, plan.column.name);
-  const steps = plan.phases.flatMap((p) => p.steps.map((s) => ({ title: p.title, seconds: s.estimate.totalSeconds, basis: s.estimate.basis })));
-  return writeBaselineFile(resolve(dir), makeBaseline({ source: 'run', table, column: plan.column.name, expandAt: report.startedAt, observation, prediction: { steps } }));
+  return writeBaselineFile(resolve(dir), makeBaseline({ source: 'run', table, column: plan.column.name, expandAt: report.startedAt, observation, prediction: predictionOf(plan) }));
 }
 
 async function readBaselines(dir: string, table: TableRef, column: string): Promise<RolloutBaseline[]> {

@@ -11,6 +11,7 @@
  *   and, for writes, whether the new column is set there.
  * Every match carries a 1-based line so the editor can point at it.
  */
+import { pascal } from '../migrations/common';
 
 export type ModelKind = 'prisma' | 'drizzle' | 'typeorm' | 'sequelize' | 'kysely' | 'sqlalchemy' | 'django' | 'activerecord';
 export type CallKind = 'insert' | 'upsert' | 'update' | 'select-star';
@@ -71,6 +72,11 @@ export function isScannedFile(path: string): boolean {
 /** `created_at` → `createdAt` (JS ORMs' usual field name). */
 export function camelCase(name: string): string {
   return name.replace(/_+([a-z0-9])/gi, (_, c: string) => c.toUpperCase());
+}
+
+/** `orders` → `order`, `categories` → `category`, `boxes` → `box`: the inverse of `pluralize` for the common cases. */
+export function singularize(word: string): string {
+  return word.replace(/ies$/, 'y').replace(/(ch|sh|s|x|z)es$/, '$1').replace(/s$/, '');
 }
 
 /** `OrderItem` → `order_item`. */
@@ -162,7 +168,7 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
   const calls: CallSite[] = [];
   const t = target.table;
   const lower = text.toLowerCase();
-  const singular = t.replace(/ies$/, 'y').replace(/(ch|sh|s|x|z)es$/, '$1').replace(/s$/, '');
+  const singular = singularize(t);
   // Cheap filter: a file that names neither the table nor its singular cannot match.
   const needles = [t, singular, singular.replace(/_/g, ''), t.slice(t.indexOf('_') + 1)].map((n) => n.toLowerCase()).filter((n) => n.length > 1);
   if (!needles.some((n) => lower.includes(n))) return { models, calls };
@@ -280,18 +286,13 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
   return { models, calls };
 }
 
-function pascal(s: string): string {
-  return camelCase(s).replace(/^./, (c) => c.toUpperCase());
-}
-
 function singularCamel(table: string): string {
-  const s = table.replace(/ies$/, 'y').replace(/(ch|sh|s|x|z)es$/, '$1').replace(/s$/, '');
-  return camelCase(s).replace(/^./, (c) => c.toLowerCase());
+  return camelCase(singularize(table)).replace(/^./, (c) => c.toLowerCase());
 }
 
 /** Model names an API schema would use for the table: `Order` for `orders`, `ShopOrder`/`Order` for `shop_order`. */
 function apiHints(file: string, text: string, table: string): ApiSchemaHint[] {
-  const single = table.replace(/ies$/, 'y').replace(/(ch|sh|s|x|z)es$/, '$1').replace(/s$/, '');
+  const single = singularize(table);
   const names = [...new Set([pascal(single), pascal(single.slice(single.indexOf('_') + 1))])];
   const out: ApiSchemaHint[] = [];
   const format: ApiSchemaHint['format'] = /\.(graphqls?|gql)$/i.test(file) ? 'graphql' : /openapi|swagger/i.test(file) ? 'openapi' : 'json-schema';

@@ -1,9 +1,19 @@
 /** Reading and naming rollout baseline files: a schema check with messages that say what is wrong. */
-import type { TableRef } from '../types';
+import type { Plan, TableRef } from '../types';
 import { BASELINE_FORMAT, BASELINE_VERSION, type BaselineSource, type RolloutBaseline, type RolloutObservation, type RolloutPrediction } from './types';
 
 export class BaselineFormatError extends Error {
   override name = 'BaselineFormatError';
+}
+
+/** The plan's estimates per step, as the prediction `verify` compares with (written by run and Write Migration Files). */
+export function predictionOf(plan: Plan): RolloutPrediction {
+  return { steps: plan.phases.flatMap((p) => p.steps.map((s) => ({ title: p.title, seconds: s.estimate.totalSeconds, basis: s.estimate.basis }))) };
+}
+
+/** A baseline's path relative to the workspace: its rollout's folder and a file name that sorts by time. */
+export function baselinePath(b: Pick<RolloutBaseline, 'table' | 'column' | 'createdAt' | 'source'>): string {
+  return `${baselineFolder(b.table, b.column)}/${baselineFileName(b.createdAt, b.source)}`;
 }
 
 /** The folder, relative to the workspace (or the CLI's working directory), where baselines are kept. */

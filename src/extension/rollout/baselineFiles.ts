@@ -1,6 +1,6 @@
 /** Rollout baseline files in the workspace (`.column-wizard/rollouts/…`), read and written through vscode.workspace.fs. */
 import * as vscode from 'vscode';
-import { BASELINE_DIR, baselineFileName, baselineFolder, BaselineFormatError, makeBaseline, parseBaseline } from '../../core/rollout/baseline';
+import { BASELINE_DIR, baselinePath, BaselineFormatError, makeBaseline, parseBaseline, predictionOf } from '../../core/rollout/baseline';
 import type { RolloutBaseline } from '../../core/rollout/types';
 import type { Plan } from '../../core/types';
 import type { DatabaseClient } from '../../db/client';
@@ -16,7 +16,7 @@ export const rolloutKey = (b: Pick<RolloutBaseline, 'table' | 'column'>) => `${b
 
 /** Save a baseline in the workspace folder; a file of the same name is never overwritten. */
 export async function saveBaseline(folder: vscode.Uri, baseline: RolloutBaseline): Promise<vscode.Uri> {
-  const uri = vscode.Uri.joinPath(folder, ...baselineFolder(baseline.table, baseline.column).split('/'), baselineFileName(baseline.createdAt, baseline.source));
+  const uri = vscode.Uri.joinPath(folder, ...baselinePath(baseline).split('/'));
   const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
   if (exists) throw new Error(`${vscode.workspace.asRelativePath(uri)} exists already; not overwritten`);
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(baseline, null, 2) + '\n'));
@@ -37,11 +37,6 @@ export async function readBaselines(): Promise<{ files: BaselineFile[]; problems
     }
   }
   return { files, problems };
-}
-
-/** The plan's estimates per step, as the prediction `verify` compares with. */
-export function predictionOf(plan: Plan): RolloutBaseline['prediction'] {
-  return { steps: plan.phases.flatMap((p) => p.steps.map((s) => ({ title: p.title, seconds: s.estimate.totalSeconds, basis: s.estimate.basis }))) };
 }
 
 /** After a completed run in the wizard: observe the table and save a `run` baseline. */
