@@ -25,6 +25,25 @@ async function makeTable(c: DatabaseClient, name: string, rows: number): Promise
   await c.query(`ANALYZE TABLE \`${name}\``);
 }
 
+/**
+ * A table whose int index build takes at least `minMs` on this machine: the stall claims need a build long enough to
+ * measure, and a fast machine builds 300k rows' index in under 300 ms. Starts at `rows` and doubles (up to 4.8M rows),
+ * timing a throwaway index on `v` (same type as the real one) each time.
+ */
+async function makeSlowTable(c: DatabaseClient, name: string, rows: number, minMs: number): Promise<number> {
+  await makeTable(c, name, rows);
+  for (let n = rows; ; n *= 2) {
+    const t0 = performance.now();
+    await c.query(`ALTER TABLE \`${name}\` ADD INDEX probe_v (v)`);
+    const ms = performance.now() - t0;
+    await c.query(`ALTER TABLE \`${name}\` DROP INDEX probe_v`);
+    if (ms >= minMs || n >= 4_800_000) return ms;
+    for (let i = n; i < 2 * n; i += 50_000) {
+      await c.query(`INSERT INTO \`${name}\` SELECT seq, seq % 97, REPEAT('x', 80) FROM seq_${i + 1}_to_${Math.min(2 * n, i + 50_000)}`);
+    }
+  }
+}
+
 /** A writer on `c` updating one row of `table` in a loop; returns when each write started and how long it took. */
 function writer(c: DatabaseClient, table: string) {
   const samples: { start: number; ms: number }[] = [];
@@ -70,7 +89,7 @@ describe('Galera cluster', { concurrency: false }, () => {
   it('plans a non-INSTANT step as a cluster-wide write stall, and a writer on node 3 on another table stalls for it', dbTest(async (t) => {
     const g = cluster.get(t);
     const [n1, , n3] = g.nodes;
-    await makeTable(n1!, 'toi_big', 300_000);
+    await makeSlowTable(n1!, 'toi_big', 300_000, 800);
     await n1!.query('CREATE TABLE toi_other (id INT PRIMARY KEY, v INT NOT NULL)');
     await n1!.query('INSERT INTO toi_other VALUES (1, 0)');
     const topo = (await detectGalera(n1!))!;
@@ -107,7 +126,7 @@ describe('Galera cluster', { concurrency: false }, () => {
   it('RSU: runs the index node by node, writes keep flowing on the nodes not being changed, and every node ends with the column and index', dbTest(async (t) => {
     const g = cluster.get(t);
     const [n1, , n3] = g.nodes;
-    await makeTable(n1!, 'rsu_big', 300_000);
+    await makeSlowTable(n1!, 'rsu_big', 300_000, 800);
     await n1!.query('CREATE TABLE rsu_other (id INT PRIMARY KEY, v INT NOT NULL)');
     await n1!.query('INSERT INTO rsu_other VALUES (1, 0)');
     const topo = (await detectGalera(n1!))!;
