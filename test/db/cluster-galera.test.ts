@@ -4,6 +4,10 @@
  * flowing on the nodes not being changed, and the run confirming the change on every node.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../../src/cli';
 import { columnFromArgs } from '../../src/cli/plan';
@@ -222,5 +226,108 @@ describe('Galera cluster: backfill and CLI', { concurrency: false }, () => {
     err.length = 0;
     assert.equal(await main(['run', '--url', g.urls[0]!, '--table', 'cli_g', '--column', 'ref int NOT NULL DEFAULT 0', '--index', '--galera-rsu', '--yes', '--no-baseline', '--node', g.urls[1]!, '--node', g.urls[2]!], io), 0, err.join('\n'));
     assert.equal(err.filter((l) => /stage \d+ done/.test(l)).length, 2, err.join('\n'));
+  }));
+});
+
+describe('Galera cluster: resume, files and verify across nodes', { concurrency: false }, () => {
+  it('RSU resume: a runner killed after the first node\'s RSU step is run again and finishes, every node with the column and index', dbTest(async (t) => {
+    const g = cluster.get(t);
+    await makeTable(g.nodes[0]!, 'rsu_kill', 200_000);
+    const args = ['run', '--url', g.urls[0]!, '--table', 'rsu_kill', '--column', 'ref int NOT NULL DEFAULT 0', '--index', '--galera-rsu', '--yes', '--no-baseline', '--node', g.urls[2]!, '--node', g.urls[1]!];
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../src/cli.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+    let stderr = '';
+    const killed = new Promise<string>((resolveKill) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        // the first node's RSU step is done: kill the runner before the second node's
+        if (/stage \d+ done/.test(stderr) && child.exitCode === null && !child.killed) { child.kill('SIGKILL'); resolveKill('killed'); }
+      });
+      child.on('exit', (code) => resolveKill(`exited ${code}`));
+    });
+    const how = await killed;
+    await new Promise((r) => child.exitCode !== null || child.signalCode !== null ? r(null) : child.on('exit', r));
+    t.diagnostic(`first run: ${how}; its stderr: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    assert.equal(how, 'killed', `the runner was killed after one node's RSU step: ${stderr}`);
+    const idxCount = async (c: DatabaseClient) => Number((await c.query<{ n: number }>(`SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'rsu_kill' AND COLUMN_NAME = 'ref'`))[0]!.n);
+    // Half-applied on purpose: node 3 (changed under RSU, not replicated) has the index, node 2 does not yet.
+    assert.equal(await idxCount(g.nodes[2]!), 1, 'node 3 got its RSU index before the kill');
+    assert.equal(await idxCount(g.nodes[1]!), 0, 'node 2 had not been changed when the runner was killed');
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
+    t.diagnostic(`second run: exit ${code}; ${err.filter((l) => /node|resum/i.test(l)).join(' | ')}`);
+    assert.equal(code, 0, `${err.join('\n')}\n${out.join('\n')}`);
+    assert.ok(err.some((l) => /node .*3323.*stage \d+ done.*already there/.test(l)), `node 3's step is recognised as already applied, not redone: ${err.join('\n')}`);
+    for (const c of g.nodes) assert.equal(await idxCount(c), 1, 'the index exists once on every node');
+    const rows = await g.nodes[1]!.query<{ n: number; bad: number }>('SELECT COUNT(*) AS n, SUM(ref IS NULL) AS bad FROM rsu_kill');
+    assert.equal(Number(rows[0]!.n), 200_000, 'no row lost');
+    assert.equal(Number(rows[0]!.bad ?? 0), 0);
+  }));
+
+  it('write --url on a node with --galera-rsu: the runbook beside the files, applied stage by stage on the nodes it names, gives every node the column and index', dbTest(async (t) => {
+    const g = cluster.get(t);
+    await makeTable(g.nodes[0]!, 'book_g', 5_000);
+    const dir = mkdtempSync(join(tmpdir(), 'cw-galera-write-'));
+    const out: string[] = [];
+    const err: string[] = [];
+    const cwd = process.cwd();
+    process.chdir(dir); // write puts the files under the current directory (the workspace)
+    let code: number;
+    try {
+      code = await main(['write', '--url', g.urls[0]!, '--table', 'book_g', '--column', 'ref int NOT NULL DEFAULT 0', '--index', '--galera-rsu', '--node', g.urls[1]!, '--node', g.urls[2]!, '--tool', 'dbmate', '--dir', 'db/migrations', '--format', 'json'], { out: (s) => out.push(s), err: (s) => err.push(s) });
+    } finally {
+      process.chdir(cwd);
+    }
+    assert.equal(code, 0, err.join('\n'));
+    const written = JSON.parse(out.join('\n')) as { created: string[] };
+    const runbookPath = written.created.find((p) => p.endsWith('.runbook.md'));
+    assert.ok(runbookPath, `a runbook is written beside the files: ${written.created.join(', ')}`);
+    const book = readFileSync(join(dir, runbookPath), 'utf8');
+    assert.match(book, /On EACH node in turn/);
+    assert.match(book, /wsrep_OSU_method = 'RSU'/);
+    // Follow the runbook as an operator would: "any ONE node" stages on node 1, "EACH node" stages on 3, 2, then 1.
+    const sections = [...book.matchAll(/^## \d+\. On (.*)\n[\s\S]*?```sql\n([\s\S]*?)```/gm)].map((m) => ({ where: m[1]!, sql: m[2]! }));
+    assert.ok(sections.length >= 2, book);
+    const statements = (sql: string) => sql.split(/;\s*\n/).map((s) => s.replace(/^(--[^\n]*\n)+/, '').trim().replace(/;$/, '')).filter(Boolean);
+    for (const s of sections) {
+      const targets = /EACH node/.test(s.where) ? [g.nodes[2]!, g.nodes[1]!, g.nodes[0]!] : [g.nodes[0]!];
+      for (const node of targets) {
+        for (const stmt of statements(s.sql)) {
+          if (/^UPDATE/i.test(stmt)) { while (Number((await node.query(stmt) as unknown as { affectedRows?: number }).affectedRows ?? 0) > 0); continue; }
+          await node.query(stmt);
+        }
+      }
+    }
+    for (const c of g.nodes) {
+      const d = await c.query<{ n: number }>(`SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'book_g' AND COLUMN_NAME = 'ref'`);
+      assert.equal(Number(d[0]!.n), 1, `every node has the index after the runbook (${c.options.port})`);
+    }
+    t.diagnostic(`runbook stages applied: ${sections.map((s) => s.where).join(' → ')}`);
+  }));
+
+  it('verify --node: after the run every node matches; an index dropped on one node under RSU is reported as drift and exits 1', dbTest(async (t) => {
+    const g = cluster.get(t);
+    await makeTable(g.nodes[0]!, 'ver_g', 2_000);
+    const io = () => { const out: string[] = []; const err: string[] = []; return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) } }; };
+    const dir = mkdtempSync(join(tmpdir(), 'cw-galera-verify-'));
+    let r = io();
+    assert.equal(await main(['run', '--url', g.urls[0]!, '--table', 'ver_g', '--column', 'ref int NOT NULL DEFAULT 0', '--index', '--yes', '--baseline-dir', dir], r.io), 0, r.err.join('\n'));
+    const verify = ['verify', '--url', g.urls[0]!, '--table', 'ver_g', '--column', 'ref', '--dir', dir, '--node', g.urls[1]!, '--node', g.urls[2]!, '--format', 'json'];
+    r = io();
+    const ok = await main(verify, r.io);
+    const good = JSON.parse(r.out.join('\n')) as { findings: { code: string; severity: string }[] };
+    assert.ok(!good.findings.some((f) => /drift/.test(f.code)), JSON.stringify(good.findings));
+    assert.equal(ok, 0, JSON.stringify(good.findings));
+    const n3 = g.nodes[2]!;
+    await n3.query("SET SESSION wsrep_OSU_method = 'RSU'");
+    const idx = (await n3.query<{ name: string }>(`SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'ver_g' AND COLUMN_NAME = 'ref'`))[0]!.name;
+    await n3.query(`ALTER TABLE ver_g DROP INDEX \`${idx}\``);
+    await n3.query("SET SESSION wsrep_OSU_method = 'TOI'");
+    r = io();
+    const bad = await main(verify, r.io);
+    const report = JSON.parse(r.out.join('\n')) as { findings: { code: string; severity: string; message: string }[] };
+    t.diagnostic(`after dropping the index on node 3: exit ${bad}; ${report.findings.filter((f) => /drift/.test(f.code)).map((f) => f.message).join(' | ')}`);
+    assert.equal(bad, 1);
+    assert.ok(report.findings.some((f) => /drift/.test(f.code) && f.severity === 'error' && /3323/.test(f.message)), JSON.stringify(report.findings));
   }));
 });
