@@ -50,6 +50,8 @@ export interface WizardContext {
   readonly migrationsTool: string;
   /** Where the estimates come from: being measured now, measured on this server, or rough (with why). */
   readonly estimates?: { readonly state: 'measuring' | 'measured' | 'rough'; readonly text: string };
+  /** A Galera cluster or a published table (logical replication): the topology in one line, and what is wrong with the profile's nodes. */
+  readonly topology?: { readonly summary: string; readonly problems: readonly string[] };
 }
 
 /** The result of planning a draft: findings for the fields, and the plan when the draft is complete enough to plan. */

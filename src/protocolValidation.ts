@@ -252,6 +252,10 @@ export function checkContext(v: unknown, at = 'context'): WizardContext {
       const e = obj(o.estimates, `${at}.estimates`);
       return { state: oneOf(e, 'state', ['measuring', 'measured', 'rough'] as const, `${at}.estimates`), text: str(e, 'text', `${at}.estimates`) };
     })() } : {}),
+    ...(o.topology !== undefined ? { topology: (() => {
+      const tp = obj(o.topology, `${at}.topology`);
+      return { summary: str(tp, 'summary', `${at}.topology`), problems: arr(tp, 'problems', `${at}.topology`, strItem) };
+    })() } : {}),
   };
 }
 

@@ -57,6 +57,7 @@ function renderHeader(ctx: WizardContext): void {
     el('p', { class: 'facts' },
       `${ctx.connection.name} · ${ctx.connection.dialect} ${ctx.connection.serverVersion} · ≈ ${formatRows(ctx.table.rows)} · ${formatBytes(ctx.table.bytes)} · migrations: ${ctx.migrationsTool}`),
     ...(ctx.estimates ? [el('p', { class: `estimates estimates-${ctx.estimates.state}`, id: 'estimates-basis', attrs: { role: 'status' } }, ctx.estimates.text)] : []),
+    ...(ctx.topology ? [el('p', { class: 'topology', id: 'topology' }, ctx.topology.summary), ...ctx.topology.problems.map((p) => el('p', { class: 'topology-problem', attrs: { role: 'alert' } }, p))] : []),
   ]);
   runButton.toggleAttribute('hidden', !ctx.connection.allowRun);
 }

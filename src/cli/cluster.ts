@@ -4,10 +4,10 @@
  * the node connections for the run. Galera nodes are never connected to from `wsrep_incoming_addresses`: the user's
  * credentials go only to the URLs the user gave.
  */
-import { planForTopology, renderStages, type TopologyPlan } from '../core/topology';
+import { describeTopology, planForTopology, renderStages, type TopologyPlan } from '../core/topology';
 import type { Plan } from '../core/types';
 import { connect, type DatabaseClient } from '../db/client';
-import { detectTopology, galeraStatus, type ClusterNode } from '../db/cluster';
+import { clusterNodeProblems, detectTopology, type ClusterNode } from '../db/cluster';
 import { ConnectionUrlError, parseConnectionUrl, redactUrl } from '../db/connection';
 import { assertRunAllowed } from '../db/run';
 import { UsageError, type Options } from './args';
@@ -15,6 +15,7 @@ import { UsageError, type Options } from './args';
 export const CLUSTER_OPTIONS: Options = {
   node: { type: 'string', multiple: true },
   'galera-rsu': { type: 'boolean' },
+  'no-subscribers': { type: 'boolean' },
 };
 
 export interface ClusterContext {
@@ -54,19 +55,13 @@ export async function clusterContext(client: DatabaseClient, plan: Plan, values:
       if (urls.length || rsu) throw new UsageError(`--node/--galera-rsu given, but ${client.options.engine === 'postgres' ? `${table.schema}.${table.name} is in no publication` : 'the server is not a Galera node (wsrep_on is OFF)'}`);
       return { topologyPlan: null, nodes, rsu, close };
     }
-    if (topo.kind === 'galera') {
-      if (rsu && purpose === 'run' && nodes.length + 1 < topo.clusterSize) {
-        throw new UsageError(`--galera-rsu runs non-INSTANT steps on every node in turn: give the other ${topo.clusterSize - 1} node(s) with --node URL (the cluster reports ${topo.nodes.filter((n) => !n.local).map((n) => n.address).join(', ')}); got ${nodes.length}`);
-      }
-      const own = (await galeraStatus(client)).wsrep_cluster_state_uuid;
-      for (const n of nodes) {
-        const theirs = (await galeraStatus(n.client)).wsrep_cluster_state_uuid;
-        if (!theirs || theirs !== own) throw new UsageError(`--node ${n.name} is not a node of the same Galera cluster (cluster state ${theirs || 'none'}, --url's ${own})`);
-      }
-    } else if (rsu) {
-      throw new UsageError('--galera-rsu is for Galera clusters; this is PostgreSQL logical replication');
+    const problems = await clusterNodeProblems(client, topo, nodes, { rsu, forRun: purpose === 'run', howToGive: 'with --node URL' });
+    if (problems.length) throw new UsageError(problems.join('\n'));
+    const topologyPlan = planForTopology(plan, topo, { rsu, publisherName: 'publisher (--url)' });
+    if (purpose === 'run' && values['no-subscribers'] !== true && topologyPlan.plan.warnings.some((w) => w.code === 'logical-subscribers-unknown')) {
+      throw new UsageError(`${table.schema}.${table.name} is published (${topo.kind === 'logical' ? topo.publications.map((p) => p.name).join(', ') : ''}) and logical slots exist, but no subscriber was given: adding the column on the publisher first stops every subscriber's apply worker. Give each subscriber with --node URL (changed first), or --no-subscribers when no subscriber has a copy of this table (e.g. the slots feed a change-data-capture tool). Nothing was changed.`);
     }
-    return { topologyPlan: planForTopology(plan, topo, { rsu, publisherName: 'publisher (--url)' }), nodes, rsu, close };
+    return { topologyPlan, nodes, rsu, close };
   } catch (err) {
     await close();
     throw err;
@@ -75,11 +70,7 @@ export async function clusterContext(client: DatabaseClient, plan: Plan, values:
 
 /** The nodes section of the text output. */
 export function renderCluster(tp: TopologyPlan): string {
-  const t = tp.topology;
-  const head = t.kind === 'galera'
-    ? `Galera cluster: ${t.clusterSize} nodes (${t.nodes.map((n) => `${n.address}${n.local ? ' ← this connection' : ''}`).join(', ')}), ${t.clusterStatus}, ${t.localState}, wsrep_OSU_method ${t.osuMethod}`
-    : `Logical replication: publication(s) ${t.publications.map((p) => p.name).join(', ')}; replica identity ${t.replicaIdentity}${t.identityUsable ? '' : ' (NOT usable)'}; ${t.slots.length} logical slot(s); subscribers given: ${t.subscribers.map((s) => s.name).join(', ') || 'none'}`;
-  return `\nNodes:\n  ${head}\n${renderStages(tp).split('\n').map((l) => `  ${l}`).join('\n')}\n`;
+  return `\nNodes:\n  ${describeTopology(tp.topology)}\n${renderStages(tp).split('\n').map((l) => `  ${l}`).join('\n')}\n`;
 }
 
 /** `plan --url`: the live plan annotated for the topology, or null on a single server. */

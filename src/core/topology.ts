@@ -307,3 +307,10 @@ export function renderStages(tp: TopologyPlan): string {
   }
   return lines.join('\n');
 }
+
+/** One line naming the topology: the cluster's nodes and state, or the publications, identity, slots and subscribers. */
+export function describeTopology(t: Topology): string {
+  return t.kind === 'galera'
+    ? `Galera cluster: ${t.clusterSize} nodes (${t.nodes.map((n) => `${n.address}${n.local ? ' ← this connection' : ''}`).join(', ')}), ${t.clusterStatus}, ${t.localState}, wsrep_OSU_method ${t.osuMethod}`
+    : `Logical replication: publication(s) ${t.publications.map((p) => p.name).join(', ')}; replica identity ${t.replicaIdentity}${t.identityUsable ? '' : ' (NOT usable)'}; ${t.slots.length} logical slot(s); subscribers given: ${t.subscribers.map((s) => s.name).join(', ') || 'none'}`;
+}

@@ -12,7 +12,10 @@ import { columnFromArgs } from '../../src/cli/plan';
 import { planColumn } from '../../src/core/plan';
 import { planForLogical } from '../../src/core/topology';
 import type { DatabaseClient } from '../../src/db/client';
-import { detectLogical, detectTopology, runLogicalPlan, type ClusterNode } from '../../src/db/cluster';
+import { connect } from '../../src/db/client';
+import { detectLogical, detectTopology, runClusterPlan, runLogicalPlan, type ClusterNode } from '../../src/db/cluster';
+import { toConnectionOptions, type ConnectionProfile } from '../../src/extension/connections/profiles';
+import { detectWizardTopology, runRefusal } from '../../src/extension/wizard/topology';
 import { RunFailure } from '../../src/db/run';
 import { dbTest } from './helpers';
 import { logicalCluster, waitFor, type LogicalCluster } from './clusterSetup';
@@ -238,6 +241,88 @@ describe('PostgreSQL logical replication', { concurrency: false }, () => {
       assert.equal(await main(['drift', '--url', c.urls[0]!, '--url', c.urls[1]!, '--url', c.urls[2]!, '--table', 'public.cli_t'], drift2.io), 1);
       assert.match(drift2.out.join('\n'), /only_pub/);
     } finally {
+      await cleanup();
+    }
+  }));
+});
+
+/** The wizard's way to the nodes: connection profiles by name (src/extension/wizard/topology.ts), over real connections. */
+function profilesOf(c: LogicalCluster, publisherNodes: string[]) {
+  const profile = (name: string, url: string, nodes?: string[]): ConnectionProfile => {
+    const u = new URL(url);
+    return { name, dialect: 'postgres', host: u.hostname, port: Number(u.port), database: u.pathname.slice(1), user: decodeURIComponent(u.username), ssl: false, ...(nodes ? { nodes } : {}) };
+  };
+  const all = [profile('pub', c.urls[0]!, publisherNodes), profile('sub1', c.urls[1]!), profile('sub2', c.urls[2]!)];
+  const opened: DatabaseClient[] = [];
+  return {
+    publisher: all[0]!,
+    connections: {
+      find: (name: string) => all.find((p) => p.name === name),
+      open: async (p: ConnectionProfile) => { const client = await connect(toConnectionOptions(p, undefined)); opened.push(client); return client; },
+    },
+    opened,
+  };
+}
+
+describe('PostgreSQL logical replication: the CLI and the wizard refuse a publisher-only run', { concurrency: false }, () => {
+  it('run on a published table without --node is refused and changes nothing; the wizard refuses too, naming the profile\'s "nodes"', dbTest(async (t) => {
+    const c = cluster.get(t);
+    const cleanup = await replicated(c, 'nonode', 500);
+    try {
+      const run = capture();
+      assert.equal(await main(['run', '--url', c.urls[0]!, '--table', 'public.nonode', '--column', 'flag int NOT NULL DEFAULT 1', '--yes', '--no-baseline'], run.io), 2, run.err.join('\n'));
+      assert.match(run.err.join('\n'), /no subscriber was given.*--node URL.*--no-subscribers.*Nothing was changed/s);
+      const cols = await c.nodes[0]!.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'nonode' AND column_name = 'flag'`);
+      assert.equal(cols[0]!.n, 0, 'the publisher was not changed');
+
+      const { publisher, connections } = profilesOf(c, []);
+      const wizard = await detectWizardTopology(c.nodes[0]!, { schema: 'public', name: 'nonode' }, publisher, connections, () => undefined);
+      assert.ok(wizard && wizard.topology.kind === 'logical');
+      const plan = await planFor(c, 'nonode', 'flag int NOT NULL DEFAULT 1', []);
+      const refusal = await runRefusal(wizard, wizard.annotate(plan.plan).plan, publisher.name, async () => ({ probe: true, run: true, readOnly: false, lintAutoConnect: true }));
+      t.diagnostic(`wizard: ${refusal}`);
+      assert.match(refusal ?? '', /names no subscribers.*"nodes"/);
+      await wizard.close();
+    } finally {
+      await cleanup();
+    }
+  }));
+
+  it('the wizard\'s path with the profile\'s nodes: subscribers first in the header\'s order, run on every node, replication keeps working', dbTest(async (t) => {
+    const c = cluster.get(t);
+    const cleanup = await replicated(c, 'wiz_t', 3000);
+    const { publisher, connections, opened } = profilesOf(c, ['sub1', 'sub2', 'no-such-profile']);
+    try {
+      const bad = await detectWizardTopology(c.nodes[0]!, { schema: 'public', name: 'wiz_t' }, publisher, connections, () => undefined);
+      assert.ok(bad);
+      assert.deepEqual(bad.problems, ['"nodes" of "pub" names "no-such-profile", which is not a connection profile']);
+      assert.match((await runRefusal(bad, bad.annotate((await planFor(c, 'wiz_t', 'flag int', [])).plan).plan, 'pub', async () => ({ probe: true, run: true, readOnly: false, lintAutoConnect: true }))) ?? '', /^Not run: "nodes" of "pub" names "no-such-profile"/);
+      await bad.close();
+
+      const good = profilesOf(c, ['sub1', 'sub2']);
+      const wizard = await detectWizardTopology(c.nodes[0]!, { schema: 'public', name: 'wiz_t' }, good.publisher, good.connections, () => undefined);
+      assert.ok(wizard && wizard.problems.length === 0, JSON.stringify(wizard?.problems));
+      const info = await c.nodes[0]!.serverInfo();
+      const single = planColumn(columnFromArgs('flag int NOT NULL DEFAULT 1', info.dialect, {}), await c.nodes[0]!.tableFacts({ schema: 'public', name: 'wiz_t' }), { dialect: info.dialect, version: info.version });
+      const header = wizard.describe(single);
+      t.diagnostic(`${header.summary}\n${header.stages.join('\n')}`);
+      assert.match(header.summary, /Logical replication: publication\(s\) pub_wiz_t.*subscribers given: sub1, sub2/);
+      const firstSub = header.stages.findIndex((l) => /on subscriber sub1/.test(l));
+      const pubAt = header.stages.findIndex((l) => /on publisher pub/.test(l));
+      assert.ok(firstSub >= 0 && pubAt > firstSub, header.stages.join('\n'));
+      const tp = wizard.annotate(single);
+      assert.equal(await runRefusal(wizard, tp.plan, 'pub', async () => ({ probe: true, run: true, readOnly: false, lintAutoConnect: true })), null);
+      assert.match(await runRefusal(wizard, tp.plan, 'pub', async (p) => ({ probe: true, run: p.name !== 'sub2', readOnly: false, lintAutoConnect: true })) ?? '', /node "sub2" does not allow running/);
+      const result = await runClusterPlan(c.nodes[0]!, tp, { nodes: wizard.nodes, lockTimeoutMs: 2000 });
+      assert.equal(result.outcome.status, 'completed');
+      assert.ok(result.confirmed, JSON.stringify(result.confirmations));
+      await c.nodes[0]!.query('INSERT INTO public.wiz_t (id, v, flag) VALUES (100001, 1, 7)');
+      for (const s of c.nodes.slice(1)) {
+        await waitFor('the new row with the column reached the subscriber', 30_000, async () => (await s.query<{ flag: number }>('SELECT flag FROM public.wiz_t WHERE id = 100001'))[0]?.flag === 7);
+      }
+      await wizard.close();
+    } finally {
+      await Promise.all(opened.map((x) => x.close().catch(() => undefined)));
       await cleanup();
     }
   }));

@@ -21,4 +21,5 @@ export async function detectTopology(client: DatabaseClient, table: TableRef, no
 
 export { detectGalera, flowControlReader, galeraStatus, type FlowControlReading } from './mysql';
 export { detectLogical, logicalSlotLagBytes, logicalSlots, publicationsOf, replicaIdentity, subscriberNode } from './postgres';
+export { clusterNodeProblems } from './nodes';
 export { flowControlLag, runClusterPlan, runGaleraPlan, runLogicalPlan, slotLag, subPlan, type ClusterRunOptions, type ClusterRunResult, type NodeRunLog } from './run';

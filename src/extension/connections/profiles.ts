@@ -24,6 +24,14 @@ export interface ConnectionProfile {
   readonly lintAutoConnect?: boolean;
   /** Where the profile was defined: user settings, or the workspace (a repository's .vscode/settings.json). */
   readonly origin?: 'user' | 'workspace';
+  /**
+   * The other nodes of this server's cluster, as names of other profiles: a Galera cluster's other nodes, or the
+   * logical-replication subscribers of a PostgreSQL publisher (changed first, in this order). Their credentials are
+   * their own profiles'; nothing connects to an address the server reports by itself.
+   */
+  readonly nodes?: readonly string[];
+  /** Galera: run non-INSTANT steps node by node under RSU (needs every other node in `nodes`). */
+  readonly galeraRsu?: boolean;
 }
 
 /** What a profile may do, given whether its host resolved to this machine (src/db/hosts.ts). */
@@ -74,6 +82,17 @@ export function parseProfiles(raw: unknown): { profiles: ConnectionProfile[]; pr
     }
     if ('password' in e) problems.push(`${at} ("${name}"): a "password" in settings is ignored; passwords live in the secret storage (Add Connection asks for it)`);
     if (profiles.some((p) => p.name === name)) { problems.push(`${at}: a second profile named "${name}" is ignored`); return; }
+    const nodes: string[] = [];
+    if (e.nodes !== undefined) {
+      if (!Array.isArray(e.nodes) || e.nodes.some((n) => typeof n !== 'string' || n.trim() === '')) {
+        problems.push(`${at} ("${name}"): "nodes" must be an array of connection profile names; ignored`);
+      } else {
+        for (const n of e.nodes as string[]) {
+          if (n.trim() === name) problems.push(`${at} ("${name}"): "nodes" names the profile itself; ignored`);
+          else if (!nodes.includes(n.trim())) nodes.push(n.trim());
+        }
+      }
+    }
     profiles.push({
       name,
       dialect,
@@ -86,6 +105,8 @@ export function parseProfiles(raw: unknown): { profiles: ConnectionProfile[]; pr
       ...(typeof e.allowProbe === 'boolean' ? { allowProbe: e.allowProbe } : {}),
       ...(e.kind === 'production' ? { production: true } : {}),
       ...(e.lintAutoConnect === true ? { lintAutoConnect: true } : {}),
+      ...(nodes.length ? { nodes } : {}),
+      ...(e.galeraRsu === true ? { galeraRsu: true } : {}),
     });
     if (e.kind !== undefined && e.kind !== 'production' && e.kind !== 'default') problems.push(`${at} ("${name}"): "kind" must be "production" or "default"; treated as "default"`);
   });
@@ -98,6 +119,7 @@ export function profileToSetting(p: ConnectionProfile): Record<string, unknown> 
     name: p.name, dialect: p.dialect, host: p.host, port: p.port, database: p.database, user: p.user, ssl: p.ssl,
     ...(p.allowRun !== undefined ? { allowRun: p.allowRun } : {}), ...(p.allowProbe !== undefined ? { allowProbe: p.allowProbe } : {}),
     ...(p.production ? { kind: 'production' } : {}), ...(p.lintAutoConnect ? { lintAutoConnect: true } : {}),
+    ...(p.nodes?.length ? { nodes: [...p.nodes] } : {}), ...(p.galeraRsu ? { galeraRsu: true } : {}),
   };
 }
 

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Finding, Plan, TableFacts, TableRef, Target } from '../../core/types';
 import type { DatabaseClient, ServerInfo, TableSummary } from '../../db/client';
-import { formatReport, runPlan } from '../../db/run';
+import { formatReport, runPlan, type RunOptions, type RunOutcome } from '../../db/run';
+import { runClusterPlan } from '../../db/cluster';
+import { renderStages } from '../../core/topology';
+import { detectWizardTopology, runRefusal, type WizardTopology } from './topology';
 import { savePlanBaseline, saveRunBaseline } from '../rollout/baselineFiles';
 import { previewModelEdits, scanWorkspace } from '../app/codeSide';
 import { summarizeScan, writesWithoutColumn } from '../../core/app/scan';
@@ -48,6 +51,8 @@ class LiveBackend implements WizardBackend {
   onTableChanged: () => void = () => undefined;
 
   private readonly calibrations: Calibrations;
+  /** The table's topology (Galera / logical replication) with the profile's nodes connected; null on a single server. */
+  private cluster: Promise<WizardTopology | null> | undefined;
 
   constructor(
     private readonly profile: ConnectionProfile,
@@ -68,12 +73,33 @@ class LiveBackend implements WizardBackend {
     return { dialect: this.info.dialect, version: this.info.version };
   }
 
+  /** Detected once per panel (and on Refresh); the node connections stay open until the panel closes. */
+  private topology(refresh = false): Promise<WizardTopology | null> {
+    if (refresh && this.cluster) {
+      const old = this.cluster;
+      this.cluster = undefined;
+      void old.then((t) => t?.close(), () => undefined);
+    }
+    if (!this.cluster) {
+      this.cluster = this.client().then((c) => detectWizardTopology(c, this.table, this.profile, this.services.connections, (p) => this.services.log.warn(LOG, p)));
+      this.cluster.then((t) => { for (const p of t?.problems ?? []) this.services.log.warn(LOG, p); }, () => { this.cluster = undefined; });
+    }
+    return this.cluster;
+  }
+
+  /** The single-server plan annotated for the topology: cluster-wide stalls, the order of the nodes, the findings. */
+  private async forTopology(plan: Plan): Promise<Plan> {
+    const cluster = await this.topology();
+    return cluster && plan.phases.length ? cluster.annotate(plan).plan : plan;
+  }
+
   async context(refresh: boolean): Promise<WizardContext> {
     const client = await this.client();
     if (refresh || !this.facts) {
       this.facts = await client.tableFacts(this.table);
       this.verified.clear();
     }
+    const cluster = await this.topology(refresh);
     if (refresh || !this.tables) this.tables = await client.listTables();
     if (refresh || this.target === undefined) this.target = await migrationTarget(readSettings().migrationsTool);
     const target = await this.serverTarget();
@@ -89,6 +115,7 @@ class LiveBackend implements WizardBackend {
       table: { schema: this.table.schema, name: this.table.name, rows: this.facts.rows, bytes: this.facts.bytes },
       columns: (this.facts.columns ?? []).map((c) => c.name),
       tables: this.tables.map((t) => ({ schema: t.schema, name: t.name })),
+      ...(cluster ? { topology: { summary: cluster.describe(null).summary, problems: [...cluster.problems] } } : {}),
       migrationsTool: this.target ? `${this.target.tool}${this.target.detected ? ` in ${this.target.detected.dir || '(root)'}` : ''}${this.target.ambiguous ? ' (ambiguous: set columnWizard.migrationsTool)' : ''}` : 'no workspace folder open',
     };
   }
@@ -106,10 +133,10 @@ class LiveBackend implements WizardBackend {
       const { plan, findings } = await this.plan(draft);
       if (plan && !findings.some((f) => f.severity === 'error')) {
         const cached = this.verified.get(verifyKey(plan));
-        if (cached) return { findings, plan: cached };
+        if (cached) return { findings, plan: await this.forTopology(cached) };
         this.scheduleVerify(plan, revision);
       }
-      return { findings, plan };
+      return { findings, plan: plan ? await this.forTopology(plan) : null };
     } catch (err) {
       this.services.log.error(LOG, 'planning failed', err);
       return { findings: [], plan: null, error: redactSecrets(`Planning failed: ${describeError(err)}`) };
@@ -135,7 +162,8 @@ class LiveBackend implements WizardBackend {
           const { plan: checked, defects } = await verifyPlan(client, plan, (line) => this.services.log.warn('probe', line));
           this.verified.set(verifyKey(plan), checked);
           if (defects.length) this.services.log.warn('probe', `${defects.length} step(s) behaved differently on the server than the rules predict; the plan shows what the server did`);
-          if (revision === this.latestRevision) this.onVerified(revision, checked);
+          // Probes see one server; the topology's claims (a cluster-wide TOI stall, the node order) go on top.
+          if (revision === this.latestRevision) this.onVerified(revision, await this.forTopology(checked));
         } catch (err) {
           this.services.log.warn('probe', `could not verify the plan on the server: ${describeError(err)}`);
         }
@@ -147,7 +175,10 @@ class LiveBackend implements WizardBackend {
     const { plan, findings } = await this.plan(draft);
     const errors = findings.filter((f) => f.severity === 'error');
     if (!plan || errors.length) throw new Error(errors[0]?.message ?? 'The column is not complete yet.');
-    return this.verified.get(verifyKey(plan)) ?? plan;
+    const annotated = await this.forTopology(this.verified.get(verifyKey(plan)) ?? plan);
+    const blocking = annotated.warnings.filter((w) => w.severity === 'error');
+    if (blocking.length) throw new Error(blocking[0]!.message);
+    return annotated;
   }
 
   async listColumns(table: TableRef): Promise<readonly string[]> {
@@ -206,18 +237,23 @@ class LiveBackend implements WizardBackend {
       return { started: false, message: permissions.readOnly ? `"${this.profile.name}" is a production connection: read-only, never run.` : `Running is off for "${this.profile.name}": set "allowRun": true in its profile to allow it.` };
     }
     const plan = await this.actionablePlan(draft);
+    const cluster = await this.topology();
+    const refusal = cluster ? await runRefusal(cluster, plan, this.profile.name, (p) => this.services.connections.permissions(p)) : null;
+    if (refusal) return { started: false, message: refusal };
+    const stages = cluster ? `\n\nOrder on the ${cluster.topology.kind === 'galera' ? 'cluster' : 'publisher and subscribers'}:\n${renderStages(cluster.annotate(plan))}` : '';
     const ok = await vscode.window.showWarningMessage(
-      `Run the ${plan.phases.length}-phase plan on ${this.profile.name} (${plan.table.schema}.${plan.table.name}) now?`,
-      { modal: true, detail: planScript(plan).slice(0, 2000) }, 'Run');
+      `Run the ${plan.phases.length}-phase plan on ${this.profile.name} (${plan.table.schema}.${plan.table.name})${cluster ? ` and its ${cluster.nodes.length} other node(s)` : ''} now?`,
+      { modal: true, detail: `${planScript(plan).slice(0, 2000)}${stages.slice(0, 1500)}` }, 'Run');
     if (ok !== 'Run') return { started: false, message: 'Run cancelled.' };
     const client = await this.services.connections.open(this.profile);
+    let unconfirmed: string | null = null;
     try {
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Column Wizard: adding ${plan.column.name}`, cancellable: true },
-        (progress, token) => {
+        async (progress, token): Promise<RunOutcome> => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
-          return runPlan(client, plan, {
+          const options: RunOptions = {
             lockTimeoutMs: readSettings().lockTimeoutMs,
             allowRemote: permissions.run,
             signal: abort.signal,
@@ -226,7 +262,18 @@ class LiveBackend implements WizardBackend {
               progress.report({ message: text });
               this.services.log.info('run', text);
             },
+          };
+          if (!cluster) return runPlan(client, plan, options);
+          const result = await runClusterPlan(client, cluster.annotate(plan), {
+            ...options,
+            nodes: cluster.nodes,
+            rsu: cluster.rsu,
+            onNode: (l) => this.services.log.info('run', `node ${l.node}: stage ${l.stage} done in ${l.seconds.toFixed(1)} s${l.skipped ? ` (${l.skipped})` : ''}`),
+            onThrottle: (w) => this.services.log.info('run', `throttled: ${w}`),
           });
+          const missing = (result.confirmations ?? []).filter((c) => !c.confirmed);
+          if (result.outcome.status === 'completed' && !result.confirmed) unconfirmed = `the column is not confirmed on ${missing.map((c) => c.replica).join(', ') || 'every node'}`;
+          return result.outcome;
         });
       if (outcome.status === 'completed') {
         this.services.log.info('run', [formatReport(outcome.report), ...formatEstimatesVsActual(plan, outcome.report.steps, outcome.report.after.totalBytes)].join('\n'));
@@ -238,7 +285,8 @@ class LiveBackend implements WizardBackend {
             (err: Error) => this.services.log.warn('run', `the rollout baseline was not saved: ${err.message}`));
         }
         this.onTableChanged();
-        return { started: true, message: `Run ${outcome.runId} completed. The report is in the Column Wizard log.` };
+        if (unconfirmed) return { started: true, message: `Run ${outcome.runId} finished on ${this.profile.name}, but ${unconfirmed}: check that node before relying on the column (Check Drift compares the nodes).` };
+        return { started: true, message: `Run ${outcome.runId} completed${cluster ? ` on ${this.profile.name} and ${cluster.nodes.map((n) => n.name).join(', ') || 'the cluster'}` : ''}. The report is in the Column Wizard log.` };
       }
       return { started: true, message: `Run ${outcome.runId} cancelled at phase ${outcome.phaseIndex + 1}, step ${outcome.stepIndex + 1}; running the same plan again resumes it.` };
     } finally {
@@ -254,6 +302,7 @@ class LiveBackend implements WizardBackend {
 
   dispose(): void {
     if (this.verifyTimer !== undefined) clearTimeout(this.verifyTimer);
+    void this.cluster?.then((t) => t?.close(), () => undefined);
   }
 }
 
