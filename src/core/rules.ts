@@ -34,8 +34,17 @@ export type DdlOperation = (
   | { readonly op: 'add-constraint'; readonly kind: ConstraintKind; readonly notValid: boolean; readonly usingIndex: boolean; readonly foreignKeyChecks?: boolean }
   | { readonly op: 'validate-constraint'; readonly kind: ConstraintKind }
   | { readonly op: 'drop-constraint'; readonly kind?: ConstraintKind }
-  | { readonly op: 'create-index'; readonly concurrent: boolean; readonly unique: boolean }
+  /** `fulltext`: a MySQL/MariaDB FULLTEXT index. */
+  | { readonly op: 'create-index'; readonly concurrent: boolean; readonly unique: boolean; readonly fulltext?: boolean }
   | { readonly op: 'drop-index'; readonly concurrent: boolean }
+  /** MySQL/MariaDB `DROP PRIMARY KEY`; `replaced`: the same ALTER TABLE adds a new primary key. */
+  | { readonly op: 'drop-primary-key'; readonly replaced: boolean }
+  /** MySQL/MariaDB `CONVERT TO CHARACTER SET`: every text column is converted. */
+  | { readonly op: 'convert-charset' }
+  /** MySQL/MariaDB `FORCE` / `ENGINE=` (the table's own engine): a null rebuild. `engine`: the engine named, when one is. */
+  | { readonly op: 'rebuild'; readonly engine?: string }
+  /** MySQL/MariaDB `RENAME INDEX|KEY a TO b`. */
+  | { readonly op: 'rename-index' }
   /** PostgreSQL `COMMENT ON COLUMN`; MySQL/MariaDB a comment-only `MODIFY`. */
   | { readonly op: 'comment'; readonly column: string }
   /** A batched `UPDATE` filling the new column. */
@@ -373,6 +382,12 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
       return op.concurrent
         ? { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: false, why: 'DROP INDEX CONCURRENTLY waits for transactions using the index; reads and writes continue' }
         : { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DROP INDEX takes ACCESS EXCLUSIVE on the table, briefly' };
+    case 'drop-primary-key':
+    case 'rename-index':
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'catalog-only change under ACCESS EXCLUSIVE' };
+    case 'convert-charset':
+    case 'rebuild':
+      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'rewrites the table under ACCESS EXCLUSIVE' };
     case 'comment':
       return { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: false, why: 'COMMENT ON takes SHARE UPDATE EXCLUSIVE: catalog only, reads and writes continue' };
     case 'backfill':
@@ -465,10 +480,40 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       best = inplace(false, 'DROP CONSTRAINT / FOREIGN KEY / INDEX changes metadata only (INPLACE)');
       break;
     case 'create-index':
+      // Probed on MariaDB 10.11: ADD FULLTEXT refuses LOCK=NONE and runs INPLACE, LOCK=SHARED; the first FULLTEXT index of a
+      // table also rebuilds it (a new table id: the hidden FTS_DOC_ID column), a second one does not. MySQL's manual says the same.
+      if (op.fulltext) {
+        const first = !(facts?.indexes ?? []).some((i) => i.method.toUpperCase() === 'FULLTEXT');
+        best = inplace(first, `a FULLTEXT index cannot be built with LOCK=NONE: INPLACE, LOCK=SHARED blocks writes for the whole build${first ? ' and, as the table\'s first FULLTEXT index, rebuilds the table to add the hidden FTS_DOC_ID column' : ''}`, 'SHARED');
+        break;
+      }
       best = inplace(false, `ADD ${op.unique ? 'UNIQUE ' : ''}INDEX builds online (INPLACE, LOCK=NONE, no rebuild); replicas apply it after the primary commits, as lag`);
       break;
     case 'drop-index':
       best = inplace(false, 'DROP INDEX changes metadata only (INPLACE)');
+      break;
+    case 'drop-primary-key':
+      // Probed on MariaDB 10.11: DROP PRIMARY KEY alone refuses INSTANT/NOCOPY/INPLACE (COPY, LOCK=SHARED); with ADD PRIMARY KEY
+      // in the same statement it runs INPLACE, LOCK=NONE with a rebuild. MySQL's online DDL table says the same.
+      best = op.replaced
+        ? inplace(true, 'DROP PRIMARY KEY with ADD PRIMARY KEY in the same statement rebuilds the table INPLACE, LOCK=NONE')
+        : copy('DROP PRIMARY KEY without a new primary key copies the table (ALGORITHM=COPY blocks writes); InnoDB then clusters rows by a hidden row id');
+      break;
+    case 'convert-charset':
+      // Probed on MariaDB 10.11: refuses INSTANT, NOCOPY and INPLACE; COPY, LOCK=SHARED.
+      best = copy('CONVERT TO CHARACTER SET converts every text column by copying the table (ALGORITHM=COPY blocks writes)');
+      break;
+    case 'rebuild':
+      // Probed on MariaDB 10.11: FORCE runs INPLACE, LOCK=NONE with a new table id. Another engine than the table's is a copy.
+      best = op.engine && facts?.engine && op.engine.toLowerCase() !== facts.engine.toLowerCase()
+        ? copy(`changing the engine from ${facts.engine} to ${op.engine} copies the table (ALGORITHM=COPY blocks writes)`)
+        : op.engine && !/^innodb$/i.test(op.engine)
+          ? copy(`ENGINE=${op.engine} copies the table (only InnoDB rebuilds in place; ALGORITHM=COPY blocks writes)`)
+          : inplace(true, `${op.engine ? `ENGINE=${op.engine}` : 'FORCE'} rebuilds the table (INPLACE, LOCK=NONE: DML continues, the whole table is rewritten)`);
+      break;
+    case 'rename-index':
+      // Probed on MariaDB 10.11: RENAME INDEX is INSTANT (same table id). MySQL 8.0: metadata only.
+      best = caps.instantAddColumn ? instant('RENAME INDEX changes only the data dictionary') : inplace(false, 'RENAME INDEX changes only metadata (INPLACE, no rebuild)');
       break;
     case 'comment':
       best = caps.instantAddColumn ? instant('changing only a column comment is a data-dictionary change') : inplace(false, 'changing only a column comment is a metadata change (INPLACE, no rebuild)');

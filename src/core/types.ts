@@ -105,6 +105,8 @@ export interface ColumnFacts {
   readonly default: string | null;
   readonly generated?: 'stored' | 'virtual' | null;
   readonly autoIncrement?: boolean;
+  /** MySQL/MariaDB: the column's character set (`utf8mb4`, `latin1`…), for text columns. */
+  readonly charset?: string;
 }
 
 export interface IndexFacts {

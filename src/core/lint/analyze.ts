@@ -138,6 +138,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   let txId = 0;
   let sessionTimeout = options.lockTimeoutConfigured === true;
   let localTimeout = false;
+  // MySQL/MariaDB `SET [SESSION] foreign_key_checks = 0` earlier in the file: ADD FOREIGN KEY then runs INPLACE.
+  let foreignKeyChecks = true;
   let created = new Set<string>();
   // What earlier statements of this file did to existing tables: later rules see it on top of the live facts.
   let changed = new Map<string, FileChanges>();
@@ -160,6 +162,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       txId++;
       localTimeout = false;
       sessionTimeout = options.lockTimeoutConfigured === true;
+      foreignKeyChecks = true;
       created = new Set();
       changed = new Map();
     }
@@ -196,6 +199,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         if (engine === 'postgres') { inTx = false; txId++; localTimeout = false; }
         break;
       case 'set':
+        if (parsed.setting && /^(?:@@)?(?:session\.)?foreign_key_checks$/.test(parsed.setting.name)) foreignKeyChecks = isChecksOn(parsed.setting.value);
         if (parsed.setting && isLockTimeout(parsed.setting.name)) {
           const on = isOn(parsed.setting.value);
           if (parsed.setting.local && engine === 'postgres') localTimeout = on;
@@ -207,7 +211,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         break;
       case 'create-index': {
         const idx = parsed.index!;
-        const op: DdlOperation = { op: 'create-index', concurrent: idx.concurrent, unique: idx.unique, ...mysqlClauses(parsed) };
+        const op: DdlOperation = { op: 'create-index', concurrent: idx.concurrent, unique: idx.unique, ...(idx.fulltext ? { fulltext: true } : {}), ...mysqlClauses(parsed) };
         operations.push({ op, impact: impactOf(op, target, facts) });
         break;
       }
@@ -223,7 +227,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
             operations.push({ op: statementOp, impact });
             continue;
           }
-          const op = toOperation(action, parsed, target.dialect, provenNotNull, facts, notValidAdded);
+          const op = toOperation(action, parsed, target.dialect, provenNotNull, facts, notValidAdded,
+            parsed.setting?.name === 'foreign_key_checks' ? isChecksOn(parsed.setting.value) : foreignKeyChecks);
           if (!op) continue;
           const impact = impactOf(op, target, facts);
           const fails = Boolean(impact.fails) && !(op.op === 'add-column' && !op.spec.nullable && op.spec.default.kind === 'none');
@@ -345,6 +350,10 @@ function isLockTimeout(name: string): boolean {
   return name === 'lock_timeout' || name === 'lock_wait_timeout' || name === 'session.lock_wait_timeout';
 }
 
+function isChecksOn(value: string): boolean {
+  return !/^'?(0|off|false)'?$/i.test(value.trim());
+}
+
 function isOn(value: string): boolean {
   const v = value.trim().replace(/^'|'$/g, '').toLowerCase();
   return v !== '' && v !== 'default' && !/^0+(ms|s|min)?$/.test(v);
@@ -414,7 +423,7 @@ export function binaryCoercible(from: string, to: string): boolean | undefined {
 /** The planner's operation for a parsed action, or undefined when the rules have none for it. */
 function toOperation(
   a: LintAction, p: ParsedStatement, dialect: Dialect, provenNotNull: ReadonlySet<string>, facts: TableFacts | undefined,
-  notValidAdded: ReadonlyMap<string, { kind: RuleConstraintKind }>,
+  notValidAdded: ReadonlyMap<string, { kind: RuleConstraintKind }>, foreignKeyChecks: boolean,
 ): DdlOperation | undefined {
   const clauses = mysqlClauses(p);
   switch (a.kind) {
@@ -431,11 +440,22 @@ function toOperation(
     }
     case 'add-constraint':
       if (a.constraint === 'exclusion') return undefined;
-      return { op: 'add-constraint', kind: a.constraint, notValid: a.notValid, usingIndex: a.usingIndex !== undefined, ...clauses };
+      return {
+        op: 'add-constraint', kind: a.constraint, notValid: a.notValid, usingIndex: a.usingIndex !== undefined,
+        ...(a.constraint === 'foreign' && dialect !== 'postgres' && !foreignKeyChecks ? { foreignKeyChecks: false } : {}), ...clauses,
+      };
     case 'validate-constraint':
       return { op: 'validate-constraint', kind: notValidAdded.get(a.name.toLowerCase())?.kind ?? 'check', ...clauses };
     case 'add-index':
-      return { op: 'create-index', concurrent: false, unique: a.unique, ...clauses };
+      return { op: 'create-index', concurrent: false, unique: a.unique, ...(a.fulltext ? { fulltext: true } : {}), ...clauses };
+    case 'drop-primary-key':
+      return { op: 'drop-primary-key', replaced: p.actions.some((x) => x.kind === 'add-constraint' && x.constraint === 'primary'), ...clauses };
+    case 'convert-charset':
+      return { op: 'convert-charset', ...clauses };
+    case 'rebuild':
+      return { op: 'rebuild', ...(a.engine ? { engine: a.engine } : {}), ...clauses };
+    case 'rename-index':
+      return { op: 'rename-index', ...clauses };
     case 'drop-column':
       return { op: 'drop-column', column: a.column, ...clauses };
     case 'drop-not-null':

@@ -29,8 +29,11 @@ export type LintAction =
       readonly provesNotNull?: string;
     }
   | { readonly kind: 'validate-constraint'; readonly name: string }
-  /** `type`: PostgreSQL `varchar(40)`, `numeric(10,2)`…; MySQL the whole new column definition. `using`: a USING expression. */
-  | { readonly kind: 'alter-type'; readonly column: string; readonly type: string; readonly using?: boolean }
+  /**
+   * `type`: PostgreSQL `varchar(40)`, `numeric(10,2)`…; MySQL the new type with its length and `unsigned`, then ` NOT NULL`
+   * when written. `using`: a USING expression. `charset`: MySQL `CHARACTER SET` written in the new definition.
+   */
+  | { readonly kind: 'alter-type'; readonly column: string; readonly type: string; readonly using?: boolean; readonly charset?: string }
   /** MySQL `ADD INDEX` inside ALTER TABLE. */
   | { readonly kind: 'add-index'; readonly name?: string; readonly unique: boolean; readonly fulltext: boolean; readonly columns: readonly string[] }
   | { readonly kind: 'drop-column'; readonly column: string }
@@ -39,6 +42,11 @@ export type LintAction =
   | { readonly kind: 'drop-constraint'; readonly name: string }
   /** A PostgreSQL subcommand with a lock verdict of its own (SET LOGGED, SET TABLESPACE, DETACH PARTITION). */
   | { readonly kind: 'statement-op'; readonly op: StatementOperation }
+  /** MySQL/MariaDB ALTER TABLE clauses with a verdict of their own. */
+  | { readonly kind: 'drop-primary-key' }
+  | { readonly kind: 'convert-charset'; readonly charset: string }
+  | { readonly kind: 'rebuild'; readonly engine?: string }
+  | { readonly kind: 'rename-index'; readonly from: string; readonly to: string }
   | { readonly kind: 'other'; readonly description: string };
 
 export type StatementKind =
@@ -62,6 +70,8 @@ export interface ParsedStatement {
     readonly unique: boolean;
     readonly ifNotExists: boolean;
     readonly columns: readonly string[];
+    /** MySQL/MariaDB `CREATE FULLTEXT INDEX`. */
+    readonly fulltext?: boolean;
   };
   /** MySQL/MariaDB `ALGORITHM=` / `LOCK=` clauses, upper-case. */
   readonly algorithm?: string;

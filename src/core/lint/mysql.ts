@@ -7,6 +7,7 @@
  * `ALTER [COLUMN] c SET|DROP DEFAULT`; stored programs (CREATE TRIGGER/PROCEDURE/FUNCTION/EVENT), ANALYZE TABLE and
  * SET NAMES are classified by their leading keywords (no lock rule applies to them). Anything else that fails is reported.
  */
+import { closingQuote } from '../sql';
 import type { ColumnDefault, ColumnSpec, ColumnType } from '../types';
 import { arr, num, obj, str, type Obj } from './json';
 import type { LintAction, NameRef, ParsedStatement } from './model';
@@ -60,20 +61,14 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
     };
   }
 
-  let ast: unknown;
+  let read: ParsedStatement;
   try {
-    ast = parse(text);
+    read = fromNode(obj(firstOf(parse(text))));
   } catch (err) {
-    const loc = obj(obj(err).location);
-    const offset = num(obj(loc.start).offset);
-    return {
-      kind: 'unparsed',
-      actions: [],
-      error: { message: shortParserMessage(err instanceof Error ? err.message : String(err)), ...(offset !== undefined ? { offset } : {}) },
-    };
+    const byClause = readAlterByClause(text, parse);
+    if (!byClause) return unparsed(err, 0);
+    read = byClause;
   }
-  const node = obj(Array.isArray(ast) ? ast[0] : ast);
-  let read = fromNode(node);
   if (ifNotExists) {
     read = {
       ...read,
@@ -89,6 +84,89 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
     ...(lock ? { lock } : {}),
     ...(statementSetting ? { setting: statementSetting } : {}),
   };
+}
+
+function unparsed(err: unknown, base: number): ParsedStatement {
+  const offset = num(obj(obj(obj(err).location).start).offset);
+  return {
+    kind: 'unparsed',
+    actions: [],
+    error: { message: shortParserMessage(err instanceof Error ? err.message : String(err)), ...(offset !== undefined ? { offset: offset + base } : {}) },
+  };
+}
+
+const NAME = String.raw`(?:\`(?:[^\`]|\`\`)+\`|[\w$]+)`;
+const ALTER_HEAD = new RegExp(String.raw`^ALTER\s+TABLE\s+(${NAME}(?:\s*\.\s*${NAME})?)\s+`, 'i');
+
+/**
+ * The ALTER TABLE clauses node-sql-parser's grammar lacks (`CONVERT TO CHARACTER SET`, `[DEFAULT] CHARACTER SET =`,
+ * `RENAME INDEX|KEY a TO b`, `FORCE`), read clause by clause: the statement is split at its top-level commas, these
+ * shapes are read here and every other clause is given to the parser alone (`ALTER TABLE t <clause>`). Undefined when
+ * the statement is not an ALTER TABLE with at least one such clause; an unreadable clause makes the whole statement
+ * unparsed, with the offset of the error in it.
+ */
+function readAlterByClause(text: string, parse: MysqlParse): ParsedStatement | undefined {
+  const head = ALTER_HEAD.exec(text);
+  if (!head) return undefined;
+  const table = nameRef(head[1]!.replace(/\s*\.\s*/, '.'));
+  const clauses = topLevelClauses(text, head[0].length);
+  const own = (c: string): LintAction | 'algorithm' | 'lock' | undefined => {
+    let m: RegExpExecArray | null;
+    if ((m = /^CONVERT\s+TO\s+(?:CHARACTER\s+SET|CHARSET)\s*=?\s*(\w+)(?:\s+COLLATE\s*=?\s*\w+)?$/i.exec(c))) return { kind: 'convert-charset', charset: m[1]!.toLowerCase() };
+    if ((m = new RegExp(String.raw`^RENAME\s+(?:INDEX|KEY)\s+(${NAME})\s+TO\s+(${NAME})$`, 'i').exec(c))) return { kind: 'rename-index', from: unquote(m[1]!), to: unquote(m[2]!) };
+    if (/^FORCE$/i.test(c)) return { kind: 'rebuild' };
+    if (/^(?:DEFAULT\s+)?(?:CHARACTER\s+SET|CHARSET)\s*=?\s*\w+(?:\s+COLLATE\s*=?\s*\w+)?$|^(?:DEFAULT\s+)?COLLATE\s*=?\s*\w+$/i.test(c)) return { kind: 'other', description: 'DEFAULT CHARACTER SET' };
+    if (/^ALGORITHM\s*=?\s*\w+$/i.test(c)) return 'algorithm';
+    if (/^LOCK\s*=?\s*\w+$/i.test(c)) return 'lock';
+    return undefined;
+  };
+  if (!clauses.some((c) => { const r = own(c.text); return r !== undefined && r !== 'algorithm' && r !== 'lock'; })) return undefined;
+  const actions: LintAction[] = [];
+  let algorithm: string | undefined;
+  let lock: string | undefined;
+  for (const c of clauses) {
+    const mine = own(c.text);
+    if (mine === 'algorithm') { algorithm = /(\w+)$/.exec(c.text)![1]!.toUpperCase(); continue; }
+    if (mine === 'lock') { lock = /(\w+)$/.exec(c.text)![1]!.toUpperCase(); continue; }
+    if (mine) { actions.push(mine); continue; }
+    const prefix = `${head[0]}`;
+    let read: ParsedStatement;
+    try {
+      read = fromNode(obj(firstOf(parse(prefix + c.text))));
+    } catch (err) {
+      return unparsed(err, c.start - prefix.length);
+    }
+    actions.push(...read.actions);
+  }
+  return { kind: 'alter-table', table, actions, ...(algorithm ? { algorithm } : {}), ...(lock ? { lock } : {}) };
+}
+
+function firstOf(ast: unknown): unknown {
+  return Array.isArray(ast) ? ast[0] : ast;
+}
+
+/** The comma-separated clauses after `start`, outside quotes and parentheses, trimmed, with their offsets. */
+function topLevelClauses(text: string, start: number): { text: string; start: number }[] {
+  const out: { text: string; start: number }[] = [];
+  let depth = 0;
+  let from = start;
+  const push = (end: number) => {
+    const raw = text.slice(from, end);
+    const lead = raw.length - raw.trimStart().length;
+    if (raw.trim()) out.push({ text: raw.trim(), start: from + lead });
+  };
+  for (let i = start; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'" || c === '"' || c === '`') {
+      const end = closingQuote('mysql', text, i);
+      if (end < 0) break;
+      i = end;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) { push(i); from = i + 1; }
+  }
+  push(text.length);
+  return out;
 }
 
 /** node-sql-parser lists every token it expected; the token it found is the useful part. */
@@ -132,6 +210,7 @@ function fromNode(n: Obj): ParsedStatement {
     const actions: LintAction[] = [];
     for (const e of arr(n.expr).map(obj)) {
       const resource = str(e.resource);
+      if (resource === 'engine') { actions.push({ kind: 'rebuild', engine: str(e.engine) ?? '' }); continue; }
       if (resource === 'algorithm') { algorithm = (str(e.algorithm) ?? '').toUpperCase(); continue; }
       if (resource === 'lock') { lock = (str(e.lock) ?? '').toUpperCase(); continue; }
       actions.push(alterAction(e));
@@ -150,7 +229,7 @@ function fromNode(n: Obj): ParsedStatement {
         kind: 'create-index',
         ...(table ? { table } : {}),
         actions: [],
-        index: { ...(name ? { name } : {}), concurrent: false, unique: kind === 'unique', ifNotExists: false, columns: arr(n.index_columns).map(columnName) },
+        index: { ...(name ? { name } : {}), concurrent: false, unique: kind === 'unique', ifNotExists: false, columns: arr(n.index_columns).map(columnName), ...(kind === 'fulltext' ? { fulltext: true } : {}) },
         ...(algorithm ? { algorithm } : {}),
         ...(lock ? { lock } : {}),
       };
@@ -197,11 +276,20 @@ function alterAction(e: Obj): LintAction {
     return { kind: 'add-constraint', constraint, ...(name ? { name } : {}), notValid: false, columns, ...(refTable ? { refTable } : {}) };
   }
   if (action === 'modify' || action === 'change') {
-    const column = columnName(e);
+    // CHANGE old new …: the column as it is now is the old name.
+    const column = action === 'change' && e.old_column != null ? columnName({ column: e.old_column }) : columnName(e);
     const spec = columnSpec(e);
-    return { kind: 'alter-type', column, type: `${spec.type.name}${spec.nullable ? '' : ' NOT NULL'}` };
+    const t = spec.type;
+    const charset = str(obj(obj(e.character_set).value).value);
+    return {
+      kind: 'alter-type', column,
+      type: `${t.name}${t.params.length ? `(${t.params.join(',')})` : ''}${t.unsigned ? ' unsigned' : ''}${spec.nullable ? '' : ' NOT NULL'}`,
+      ...(charset ? { charset: charset.toLowerCase() } : {}),
+    };
   }
   if (action === 'drop' && resource === 'column') return { kind: 'drop-column', column: columnName(e) };
+  if (action === 'drop' && resource === 'key' && (str(e.keyword) ?? '').toLowerCase() === 'primary key') return { kind: 'drop-primary-key' };
+  if (action === 'drop' && (resource === 'index' || resource === 'key')) return { kind: 'drop-constraint', name: str(e.index) ?? str(e.key) ?? '' };
   return { kind: 'other', description: `${(action ?? '').toUpperCase()} ${(resource ?? '').toUpperCase()}`.trim() };
 }
 

@@ -63,11 +63,11 @@ export async function tableFacts(db: Queryable, table: TableRef, mariadb: boolea
   const t = await tableRow(db, table);
   const p = [table.schema, table.name];
 
-  const columns = (await db.query<{ n: string; t: string; nl: string; d: string | null; x: string }>(
-    `SELECT COLUMN_NAME AS n, COLUMN_TYPE AS t, IS_NULLABLE AS nl, COLUMN_DEFAULT AS d, EXTRA AS x
+  const columns = (await db.query<{ n: string; t: string; nl: string; d: string | null; x: string; cs: string | null }>(
+    `SELECT COLUMN_NAME AS n, COLUMN_TYPE AS t, IS_NULLABLE AS nl, COLUMN_DEFAULT AS d, EXTRA AS x, CHARACTER_SET_NAME AS cs
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, p)).map((c): ColumnFacts => {
     const generated = /STORED GENERATED|PERSISTENT GENERATED/i.test(c.x) ? 'stored' : /VIRTUAL GENERATED/i.test(c.x) ? 'virtual' : null;
-    return { name: c.n, type: c.t, nullable: c.nl === 'YES', default: generated ? null : c.d, generated, autoIncrement: /auto_increment/i.test(c.x) };
+    return { name: c.n, type: c.t, nullable: c.nl === 'YES', default: generated ? null : c.d, generated, autoIncrement: /auto_increment/i.test(c.x), ...(c.cs ? { charset: c.cs } : {}) };
   });
 
   // MySQL 8 reports functional key parts with COLUMN_NAME NULL and an EXPRESSION column; MariaDB has neither.

@@ -6,10 +6,14 @@ export const indexNotConcurrent = {
   title: 'CREATE INDEX blocks writes',
   severity: 'error',
   help: 'CREATE INDEX CONCURRENTLY (outside a transaction block); on MySQL/MariaDB ALGORITHM=INPLACE, LOCK=NONE.',
-  doc: 'A plain CREATE INDEX takes SHARE on PostgreSQL: reads continue, every write waits for the whole build. CONCURRENTLY builds without blocking writes. On MySQL/MariaDB an ADD INDEX that cannot run with LOCK=NONE blocks writes too.',
+  doc: 'A plain CREATE INDEX takes SHARE on PostgreSQL: reads continue, every write waits for the whole build. CONCURRENTLY builds without blocking writes. On MySQL/MariaDB an ADD INDEX that cannot run with LOCK=NONE blocks writes too: a FULLTEXT index always does (INPLACE, LOCK=SHARED; the first one of a table also rebuilds it).',
   examples: {
-    bad: [{ sql: "SET lock_timeout = '2s'; CREATE INDEX i ON t (c);" }],
-    good: [{ sql: 'CREATE INDEX CONCURRENTLY i ON t (c);' }, { sql: 'CREATE TABLE t (c int); CREATE INDEX i ON t (c);' }],
+    bad: [
+      { sql: "SET lock_timeout = '2s'; CREATE INDEX i ON t (c);" },
+      { sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD FULLTEXT INDEX ft (body);', dialect: 'mariadb' },
+      { sql: 'SET SESSION lock_wait_timeout = 2; CREATE FULLTEXT INDEX ft ON t (body);', dialect: 'mysql' },
+    ],
+    good: [{ sql: 'CREATE INDEX CONCURRENTLY i ON t (c);' }, { sql: 'CREATE TABLE t (c int); CREATE INDEX i ON t (c);' }, { sql: 'SET SESSION lock_wait_timeout = 2; CREATE INDEX i ON t (c);', dialect: 'mariadb' }],
   },
   check: (s) => {
     const out: RuleFinding[] = [];
@@ -24,11 +28,17 @@ export const indexNotConcurrent = {
         });
       }
     }
-    if (s.engine === 'mysql') {
+    if (s.engine === 'mysql' && !isBlockingLock(s.parsed.lock) && s.parsed.algorithm !== 'COPY') {
+      const fix = (fulltext: boolean) => fulltext
+        ? 'MySQL/MariaDB have no online FULLTEXT build: on a large table use an online schema change tool (pt-online-schema-change, gh-ost builds it on a copy), or run it in a quiet window.'
+        : 'ALGORITHM=INPLACE, LOCK=NONE, or an online schema change tool (pt-online-schema-change, gh-ost).';
       for (const a of actionsOf(s, 'add-index')) {
-        if (a.impact.blocks.writes && !isBlockingLock(s.parsed.lock) && s.parsed.algorithm !== 'COPY') {
-          out.push({ blocking: true, op: a, message: `ADD INDEX on ${tableName(s.table)}: ${a.impact.why}.` });
-        }
+        if (a.impact.blocks.writes) out.push({ blocking: true, op: a, message: `ADD ${a.action.fulltext ? 'FULLTEXT ' : ''}INDEX on ${tableName(s.table)}: ${a.impact.why}.`, fix: fix(a.action.fulltext) });
+      }
+      const o = s.parsed.kind === 'create-index' ? s.operations[0] : undefined;
+      if (o && o.impact.blocks.writes && !o.impact.fails) {
+        const fulltext = s.parsed.index?.fulltext === true;
+        out.push({ blocking: true, op: o, message: `CREATE ${fulltext ? 'FULLTEXT ' : ''}INDEX on ${tableName(s.table)}: ${o.impact.why}.`, fix: fix(fulltext) });
       }
     }
     return out;
