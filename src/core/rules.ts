@@ -28,7 +28,9 @@ export type DdlOperation = (
   | { readonly op: 'set-not-null'; readonly column: string; readonly provenByCheck?: boolean }
   | { readonly op: 'drop-not-null'; readonly column: string }
   /** MySQL/MariaDB `MODIFY c <another type>`: the column's data type changes (read against the live facts). */
-  | { readonly op: 'change-type'; readonly column: string }
+  | { readonly op: 'change-type'; readonly column: string; readonly reason?: string }
+  /** MySQL/MariaDB `MODIFY c varchar(m)` from varchar(n ≤ m) on the same side of the 255-byte length-prefix boundary. */
+  | { readonly op: 'extend-varchar'; readonly column: string }
   | { readonly op: 'set-default'; readonly column: string; readonly volatile?: boolean }
   | { readonly op: 'drop-default'; readonly column: string }
   | { readonly op: 'add-constraint'; readonly kind: ConstraintKind; readonly notValid: boolean; readonly usingIndex: boolean; readonly foreignKeyChecks?: boolean }
@@ -40,7 +42,7 @@ export type DdlOperation = (
   /** MySQL/MariaDB `DROP PRIMARY KEY`; `replaced`: the same ALTER TABLE adds a new primary key. */
   | { readonly op: 'drop-primary-key'; readonly replaced: boolean }
   /** MySQL/MariaDB `CONVERT TO CHARACTER SET`: every text column is converted. */
-  | { readonly op: 'convert-charset' }
+  | { readonly op: 'convert-charset'; readonly charset: string }
   /** MySQL/MariaDB `FORCE` / `ENGINE=` (the table's own engine): a null rebuild. `engine`: the engine named, when one is. */
   | { readonly op: 'rebuild'; readonly engine?: string }
   /** MySQL/MariaDB `RENAME INDEX|KEY a TO b`. */
@@ -385,6 +387,8 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
     case 'drop-primary-key':
     case 'rename-index':
       return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'catalog-only change under ACCESS EXCLUSIVE' };
+    case 'extend-varchar':
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'catalog-only change under ACCESS EXCLUSIVE' };
     case 'convert-charset':
     case 'rebuild':
       return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'rewrites the table under ACCESS EXCLUSIVE' };
@@ -455,7 +459,13 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       break;
     case 'change-type':
       // Probed on MariaDB 10.11: MODIFY int → bigint (with or without NOT NULL) refuses INSTANT and INPLACE ("Cannot change column type").
-      best = copy('changing a column\'s data type copies the table (ALGORITHM=COPY blocks writes)');
+      best = copy(`${op.reason ?? 'changing a column\'s data type'} copies the table (ALGORITHM=COPY blocks writes)`);
+      break;
+    case 'extend-varchar':
+      // Probed on MariaDB 10.11: varchar(60) → varchar(63) utf8mb4 (252 bytes) INSTANT; latin1 250 → 255 INSTANT.
+      best = maria && caps.instantAddColumn
+        ? instant('a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only the data dictionary')
+        : inplace(false, 'a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only metadata (INPLACE, LOCK=NONE, no rebuild)');
       break;
     case 'set-default':
     case 'drop-default':
@@ -501,7 +511,13 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       break;
     case 'convert-charset':
       // Probed on MariaDB 10.11: refuses INSTANT, NOCOPY and INPLACE; COPY, LOCK=SHARED.
-      best = copy('CONVERT TO CHARACTER SET converts every text column by copying the table (ALGORITHM=COPY blocks writes)');
+      // Probed: when every text column already has that character set, it is INSTANT (nothing to convert).
+      {
+        const text = (facts?.columns ?? []).filter((c) => c.charset);
+        best = text.length > 0 && text.every((c) => c.charset!.toLowerCase() === op.charset.toLowerCase())
+          ? instant(`every text column is already ${op.charset}: CONVERT TO CHARACTER SET changes only the data dictionary`)
+          : copy(`CONVERT TO CHARACTER SET converts every text column by copying the table (ALGORITHM=COPY blocks writes)${facts?.columns ? '' : '; INSTANT only when every text column already has that character set'}`);
+      }
       break;
     case 'rebuild':
       // Probed on MariaDB 10.11: FORCE runs INPLACE, LOCK=NONE with a new table id. Another engine than the table's is a copy.
@@ -625,4 +641,31 @@ export function statementImpact(ops: readonly DdlOperation[], target: Target, fa
   const requested = clauses?.algorithm && clauses.algorithm !== 'DEFAULT' ? clauses.algorithm : undefined;
   const requestedLock = clauses?.lock && clauses.lock !== 'DEFAULT' ? clauses.lock : undefined;
   return applyRequested(combined, requested, requestedLock, maria);
+}
+
+/** Bytes per character of the usual MySQL/MariaDB character sets. */
+const CHARSET_MAXLEN: Readonly<Record<string, number>> = { latin1: 1, ascii: 1, binary: 1, latin2: 1, cp1252: 1, utf8: 3, utf8mb3: 3, utf8mb4: 4, ucs2: 2, utf16: 4, utf16le: 4, utf32: 4 };
+
+/** The VARCHAR length prefix is 1 byte up to this many bytes, 2 above. */
+export const VARCHAR_PREFIX_BYTES = 255;
+
+/**
+ * A VARCHAR MODIFY read against the column's current type and character set (probed on MariaDB 10.11: a longer varchar
+ * that stays at ≤ 255 or > 255 bytes is INSTANT; crossing 255 bytes, a shorter one or another character set copies):
+ * 'extend', 'same', or why it copies; undefined when either side is not a VARCHAR or the character set is not known.
+ */
+export function varcharChange(from: string, to: string, charsetNow: string | undefined, charsetNext: string | undefined): string | 'extend' | 'same' | undefined {
+  const len = (t: string) => { const m = /^\s*varchar\s*\(\s*(\d+)\s*\)/i.exec(t); return m ? Number(m[1]) : undefined; };
+  const a = len(from);
+  const b = len(to);
+  if (a === undefined || b === undefined || !charsetNow) return undefined;
+  if (charsetNext && charsetNext.toLowerCase() !== charsetNow.toLowerCase()) return `changing the character set of a VARCHAR (${charsetNow} → ${charsetNext})`;
+  const m = CHARSET_MAXLEN[charsetNow.toLowerCase()];
+  if (m === undefined) return undefined;
+  if (b === a) return 'same';
+  if (b < a) return `shortening VARCHAR(${a}) to VARCHAR(${b})`;
+  if (a * m <= VARCHAR_PREFIX_BYTES && b * m > VARCHAR_PREFIX_BYTES) {
+    return `VARCHAR(${a}) → VARCHAR(${b}) in ${charsetNow} (${m} byte${m > 1 ? 's' : ''} a character) crosses ${VARCHAR_PREFIX_BYTES} bytes, so the length prefix grows from 1 to 2 bytes: this`;
+  }
+  return 'extend';
 }

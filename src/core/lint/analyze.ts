@@ -6,7 +6,7 @@
 import { capabilities } from '../dialects/index';
 import { formatSeconds } from '../format';
 import { DEFAULT_CALIBRATION, estimateStep, workKind } from '../impact';
-import { defaultVolatility, impactOf, PG_LOCK_RANK, statementImpact, statementOperationImpact, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses, type StatementOperation } from '../rules';
+import { defaultVolatility, impactOf, PG_LOCK_RANK, statementImpact, statementOperationImpact, varcharChange, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses, type StatementOperation } from '../rules';
 import type { Calibration, ColumnFacts, Dialect, IndexFacts, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
 import type { MigrationTool } from '../migrations/types';
 import type { LintAction, NameRef, ParsedStatement } from './model';
@@ -451,7 +451,7 @@ function toOperation(
     case 'drop-primary-key':
       return { op: 'drop-primary-key', replaced: p.actions.some((x) => x.kind === 'add-constraint' && x.constraint === 'primary'), ...clauses };
     case 'convert-charset':
-      return { op: 'convert-charset', ...clauses };
+      return { op: 'convert-charset', charset: a.charset, ...clauses };
     case 'rebuild':
       return { op: 'rebuild', ...(a.engine ? { engine: a.engine } : {}), ...clauses };
     case 'rename-index':
@@ -468,7 +468,14 @@ function toOperation(
       if (dialect === 'postgres') return undefined;
       // A MODIFY to another data type copies the table (the live facts say what the type is now).
       const now = facts?.columns?.find((c) => c.name.toLowerCase() === a.column.toLowerCase());
-      if (now && baseType(now.type) !== baseType(a.type.replace(/ NOT NULL$/, ''))) return { op: 'change-type', column: a.column, ...clauses };
+      const next = a.type.replace(/ NOT NULL$/, '');
+      if (now && baseType(now.type) !== baseType(next)) return { op: 'change-type', column: a.column, ...clauses };
+      if (now && isUnsigned(now.type) !== isUnsigned(next)) {
+        return { op: 'change-type', column: a.column, reason: `${isUnsigned(next) ? 'making' : 'removing'} UNSIGNED on ${a.column} (${now.type} → ${next}) changes the data type, which`, ...clauses };
+      }
+      const varchar = now ? varcharChange(now.type, next, now.charset, a.charset) : undefined;
+      if (varchar === 'extend' && !/ NOT NULL$/.test(a.type) === now!.nullable) return { op: 'extend-varchar', column: a.column, ...clauses };
+      if (varchar && varchar !== 'extend' && varchar !== 'same') return { op: 'change-type', column: a.column, reason: varchar, ...clauses };
       // MySQL `MODIFY c … NOT NULL` is how MySQL sets NOT NULL.
       if (/ NOT NULL$/.test(a.type)) return { op: 'set-not-null', column: a.column, ...clauses };
       return undefined;
@@ -476,6 +483,10 @@ function toOperation(
     default:
       return undefined;
   }
+}
+
+function isUnsigned(type: string): boolean {
+  return /\bunsigned\b/i.test(type);
 }
 
 const TYPE_ALIASES: Readonly<Record<string, string>> = { integer: 'int', bool: 'tinyint', boolean: 'tinyint', dec: 'decimal', numeric: 'decimal', fixed: 'decimal', real: 'double', 'double precision': 'double' };

@@ -1,15 +1,27 @@
+import { VARCHAR_PREFIX_BYTES } from '../../rules';
 import { tableName } from './shared';
 import { statementOps } from './statementOps';
 import type { RuleFinding, RuleModule } from './types';
 
 const EXPAND_CONTRACT = 'Expand/contract: add a new column of the new type, write both (trigger or application), backfill in batches, switch reads, then drop the old column. Only binary-coercible changes (varchar(n) → varchar(m > n) or text, numeric(p,s) → numeric(q > p, s)) skip the rewrite.';
 
+/** The 255-byte length-prefix threshold for the VARCHAR a MODIFY writes, in characters of its (or the usual) character sets. */
+function varcharHint(type: string, charset: string | undefined): string | undefined {
+  const n = /^varchar\((\d+)\)/i.exec(type)?.[1];
+  if (!n) return undefined;
+  const chars = (bytes: number) => Math.floor(VARCHAR_PREFIX_BYTES / bytes);
+  const where = charset
+    ? `in ${charset} ${charset.toLowerCase() === 'utf8mb4' ? `up to ${chars(4)}` : /^(utf8|utf8mb3)$/i.test(charset) ? `up to ${chars(3)}` : /^(latin1|ascii|binary)$/i.test(charset) ? `up to ${chars(1)}` : 'up to 255 bytes of'} characters`
+    : `up to ${chars(4)} characters in utf8mb4, ${chars(3)} in utf8mb3, ${chars(1)} in latin1`;
+  return `VARCHAR(${n}) copies the table (writes blocked) when the column now has a 1-byte length prefix (at most ${VARCHAR_PREFIX_BYTES} bytes: ${where}) and the new length is above it, when it gets shorter, or when its type or character set changes; a longer VARCHAR on the same side of ${VARCHAR_PREFIX_BYTES} bytes is metadata only.`;
+}
+
 export const alterColumnType = {
   id: 'alter-column-type',
   title: 'Changing a column type rewrites (or copies) the table',
   severity: 'error',
   help: EXPAND_CONTRACT,
-  doc: 'PostgreSQL ALTER COLUMN … TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE unless the new type is binary-coercible from the old one (a USING expression always rewrites). MySQL/MariaDB change a column\'s data type with ALGORITHM=COPY (writes blocked), also for INT → INT UNSIGNED and a VARCHAR growing across the 255-byte length-prefix boundary.',
+  doc: 'PostgreSQL ALTER COLUMN … TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE unless the new type is binary-coercible from the old one (a USING expression always rewrites). MySQL/MariaDB change a column\'s data type with ALGORITHM=COPY (writes blocked), also for INT → INT UNSIGNED, a shorter VARCHAR, another character set and a VARCHAR growing across the 255-byte length-prefix boundary (from the live or snapshot definition and character set; without one, a warning names the threshold). A longer VARCHAR on the same side of 255 bytes is INSTANT on MariaDB, in-place metadata on MySQL.',
   examples: {
     bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ALTER COLUMN id TYPE bigint;" }, { sql: "SET lock_timeout = '2s'; ALTER TABLE t ALTER COLUMN c TYPE int USING c::int;" }],
     good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ALTER COLUMN c SET DEFAULT 1;" }],
@@ -33,7 +45,7 @@ export const alterColumnType = {
         if (action.kind !== 'alter-type' || mapped.has(action) || s.facts?.columns || guarded || s.newTable) continue;
         out.push({
           severity: 'warning',
-          message: `MODIFY/CHANGE ${action.column} on ${tableName(s.table)} redefines the column; the current definition is not known here, so whether it is INSTANT, INPLACE or a table copy (writes blocked) cannot be told: a type change, INT → UNSIGNED, or a VARCHAR crossing 255 bytes copies the table.`,
+          message: `MODIFY/CHANGE ${action.column} on ${tableName(s.table)} redefines the column; the current definition is not known here, so whether it is INSTANT, INPLACE or a table copy (writes blocked) cannot be told: ${varcharHint(action.type, action.charset) ?? 'a type change, INT → UNSIGNED, or a VARCHAR crossing 255 bytes copies the table.'}`,
           fix: 'Add ALGORITHM=INPLACE, LOCK=NONE (or ALGORITHM=INSTANT) so the server refuses instead of copying, or lint with --url for the live definition.',
         });
       }
