@@ -51,9 +51,9 @@ const PG_STATEMENTS = [
 
 const MY_SETUP = [
   'CREATE TABLE orgs (id int PRIMARY KEY) ENGINE=InnoDB',
-  'CREATE TABLE users (id int PRIMARY KEY, email varchar(100), qty int, price int, org_id int) ENGINE=InnoDB',
+  'CREATE TABLE users (id int PRIMARY KEY, email varchar(100), qty int, price int, org_id int, body text, code varchar(60) CHARACTER SET utf8mb4, label varchar(250) CHARACTER SET latin1, KEY users_price_key (price)) ENGINE=InnoDB',
   'INSERT INTO orgs VALUES (1), (2)',
-  "INSERT INTO users VALUES (1, 'a', 1, 2, 1), (2, 'b', 2, 3, 2)",
+  "INSERT INTO users VALUES (1, 'a', 1, 2, 1, 'x', 'c', 't'), (2, 'b', 2, 3, 2, 'y', 'd', 'u')",
 ];
 
 const MY_STATEMENTS = [
@@ -66,9 +66,32 @@ const MY_STATEMENTS = [
   'ALTER TABLE users ADD INDEX users_qty_idx (qty), ALGORITHM=INPLACE, LOCK=SHARED',
   'CREATE INDEX users_price_idx ON users (price)',
   'ALTER TABLE users ALTER COLUMN qty SET DEFAULT 5',
+  // Issue 20: verdicts that do not depend on the column's current definition.
+  'ALTER TABLE users ADD FULLTEXT INDEX users_body_ft (body)',
+  'CREATE FULLTEXT INDEX users_body_ft ON users (body)',
+  'ALTER TABLE users DROP PRIMARY KEY',
+  'ALTER TABLE users DROP PRIMARY KEY, ADD PRIMARY KEY (id, qty)',
+  'ALTER TABLE users CONVERT TO CHARACTER SET latin1',
+  'ALTER TABLE users FORCE',
+  'ALTER TABLE users ENGINE=InnoDB',
+  'ALTER TABLE users RENAME INDEX users_price_key TO users_price_k2',
 ];
 
-function suite(engine: 'postgres' | 'mysql', setupSql: readonly string[], statements: readonly string[]): void {
+/** Verdicts read against the column's live definition (tableFacts): type, signedness, VARCHAR bytes and charset. */
+const MY_FACTS_STATEMENTS = [
+  'ALTER TABLE users MODIFY qty int unsigned',
+  'ALTER TABLE users MODIFY qty bigint',
+  'ALTER TABLE users MODIFY code varchar(63) CHARACTER SET utf8mb4',
+  'ALTER TABLE users MODIFY code varchar(64) CHARACTER SET utf8mb4',
+  'ALTER TABLE users MODIFY code varchar(40) CHARACTER SET utf8mb4',
+  'ALTER TABLE users MODIFY label varchar(255) CHARACTER SET latin1',
+  'ALTER TABLE users MODIFY label varchar(256) CHARACTER SET latin1',
+  'ALTER TABLE users MODIFY label varchar(250) CHARACTER SET utf8mb4',
+  'ALTER TABLE users CONVERT TO CHARACTER SET latin1',
+  'ALTER TABLE users ADD FULLTEXT INDEX users_body_ft (body)',
+];
+
+function suite(engine: 'postgres' | 'mysql', setupSql: readonly string[], statements: readonly string[], liveFacts = false): void {
   const db = throwawayDatabase(engine);
   let ready: Promise<void> | undefined;
   const setup = (t: TestContext) => {
@@ -84,9 +107,11 @@ function suite(engine: 'postgres' | 'mysql', setupSql: readonly string[], statem
       const schema = engine === 'postgres' ? 'public' : name;
       const tables = await client.listTables(schema);
       const parsers = await loadParsers();
+      const live = liveFacts ? await client.tableFacts({ schema, name: 'users' }) : undefined;
       const result = lintSql(`${sql};`, {
         target: { dialect: info.dialect, version: info.version },
         facts: (ref) => {
+          if (live && ref.name === 'users') return live;
           const row = tables.find((x) => x.name === ref.name);
           return row ? { table: { schema, name: row.name }, rows: row.rows, bytes: row.bytes } : undefined;
         },
@@ -102,3 +127,4 @@ function suite(engine: 'postgres' | 'mysql', setupSql: readonly string[], statem
 
 describe('lint claims vs probes: PostgreSQL', () => suite('postgres', PG_SETUP, PG_STATEMENTS));
 describe('lint claims vs probes: MariaDB', () => suite('mysql', MY_SETUP, MY_STATEMENTS));
+describe('lint claims vs probes: MariaDB, with the live column definitions', () => suite('mysql', MY_SETUP, MY_FACTS_STATEMENTS, true));
