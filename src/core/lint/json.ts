@@ -27,7 +27,7 @@ export function tagged(x: unknown): [string, Obj] {
 
 /**
  * The text of an expression that starts at `start` in `sql`: up to the first top-level comma, closing
- * parenthesis or one of `stopWords`. Quotes and nested parentheses are skipped.
+ * parenthesis or one of `stopWords`. Quotes and nested parentheses and brackets are skipped.
  */
 export function expressionText(sql: string, start: number, stopWords: readonly string[]): string {
   let depth = 0;
@@ -46,8 +46,9 @@ export function expressionText(sql: string, start: number, stopWords: readonly s
       first = false;
       continue;
     }
-    if (c === '(' ) { depth++; i++; first = false; continue; }
-    if (c === ')') { if (depth === 0) break; depth--; i++; continue; }
+    // Brackets nest like parentheses: `ARRAY['a', 'b']` is one expression.
+    if (c === '(' || c === '[') { depth++; i++; first = false; continue; }
+    if (c === ')' || c === ']') { if (depth === 0) break; depth--; i++; continue; }
     if (depth === 0 && (c === ',' || c === ';')) break;
     if (/[A-Za-z_]/.test(c)) {
       const m = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(sql.slice(i))!;

@@ -21,7 +21,7 @@ export const constraintNotValidMissing = {
       const spec = a.action.spec;
       if (impact.rewrite || !impact.scan) continue;
       if (spec.references) {
-        out.push({ blocking: true, op: a, message: `ADD COLUMN ${spec.name} … REFERENCES checks every row under ${impact.lock} on ${tname} and the referenced table.`, fix: 'Add the column without REFERENCES, then ADD CONSTRAINT … FOREIGN KEY … NOT VALID and VALIDATE CONSTRAINT in a separate transaction.' });
+        out.push({ blocking: true, op: a, message: `ADD COLUMN ${spec.name} … REFERENCES checks every row under ${impact.lock} on ${tname}, and takes ${impact.referencedLock ?? 'SHARE ROW EXCLUSIVE'} on ${spec.references.table} (writes to it wait) meanwhile.`, fix: 'Add the column without REFERENCES, then ADD CONSTRAINT … FOREIGN KEY … NOT VALID and VALIDATE CONSTRAINT in a separate transaction.' });
       } else if (!spec.unique && spec.check) {
         out.push({ blocking: true, op: a, message: `ADD COLUMN ${spec.name} … CHECK verifies every row under ${impact.lock}.`, fix: 'Add the column, then ADD CONSTRAINT … CHECK (…) NOT VALID and VALIDATE CONSTRAINT separately.' });
       }

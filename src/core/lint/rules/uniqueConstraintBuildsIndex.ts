@@ -5,7 +5,7 @@ export const uniqueConstraintBuildsIndex = {
   id: 'unique-constraint-builds-index',
   title: 'UNIQUE / PRIMARY KEY builds its index under a blocking lock',
   severity: 'error',
-  help: 'CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE USING INDEX.',
+  help: 'CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE (or PRIMARY KEY) USING INDEX.',
   doc: 'ADD CONSTRAINT … UNIQUE / PRIMARY KEY (or an inline UNIQUE on ADD COLUMN) builds its index while holding ACCESS EXCLUSIVE. Build the index CONCURRENTLY first and attach it with USING INDEX, which is instant.',
   examples: {
     bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE (email);" }],
@@ -24,7 +24,12 @@ export const uniqueConstraintBuildsIndex = {
     for (const a of actionsOf(s, 'add-constraint')) {
       const c = a.action;
       if (c.notValid || (c.constraint !== 'unique' && c.constraint !== 'primary') || c.usingIndex) continue;
-      out.push({ blocking: true, op: a, message: `ADD ${c.constraint === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} on ${tableName(s.table)}: ${a.impact.why}.` });
+      out.push({
+        blocking: true, op: a, message: `ADD ${c.constraint === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} on ${tableName(s.table)}: ${a.impact.why}.`,
+        fix: c.constraint === 'unique'
+          ? 'CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE USING INDEX.'
+          : 'CREATE UNIQUE INDEX CONCURRENTLY on the key columns, then ADD CONSTRAINT … PRIMARY KEY USING INDEX (make the columns NOT NULL first, through a validated CHECK (c IS NOT NULL), or it scans for NULLs under ACCESS EXCLUSIVE).',
+      });
     }
     return out;
   },
