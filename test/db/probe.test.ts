@@ -51,6 +51,52 @@ describe('PostgreSQL probe', () => {
     assert.deepEqual([r.error, r.lock], [undefined, 'SHARE UPDATE EXCLUSIVE']);
   }));
 
+  it('keeps lock fidelity for a step after setup: SET NOT NULL after ADD COLUMN reads ACCESS EXCLUSIVE', dbTest(async (t) => {
+    const client = await setup(t);
+    const r = await client.probe(table, 'ALTER TABLE items ALTER COLUMN c SET NOT NULL', { setup: ['ALTER TABLE items ADD COLUMN c int'] });
+    assert.deepEqual([r.error, r.lock], [undefined, 'ACCESS EXCLUSIVE']);
+  }));
+
+  it('refuses an earlier step that does not name the table, before anything is created or run', dbTest(async (t) => {
+    const client = await setup(t);
+    await client.query('CREATE TABLE IF NOT EXISTS public.h_other (id int)');
+    await client.query('INSERT INTO public.h_other VALUES (1)');
+    const r = await client.probe(table, 'ALTER TABLE items ADD COLUMN z int', { setup: ['ALTER TABLE h_other ADD COLUMN stolen int'] });
+    assert.match(r.error ?? '', /an earlier step does not name the table public\.items, so it is not run on the copy/);
+    assert.deepEqual(await client.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'h_other' AND column_name = 'stolen'`), [{ n: 0 }]);
+    assert.deepEqual(await client.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cw\\_probe\\_%'`), []);
+  }));
+
+  it('drops the private copy a dead probe left behind, and keeps a live probe\'s', dbTest(async (t) => {
+    const client = await setup(t);
+    const owner = `SELECT format('column-wizard probe: backend %s %s', pid, extract(epoch FROM backend_start)) AS c FROM pg_stat_activity WHERE pid = pg_backend_pid()`;
+    // A probe whose process died after step 1: its schema, copy and comment stay, its backend is gone.
+    const dead = await db.get(t).connect();
+    const [{ c: deadComment }] = await dead.query<{ c: string }>(owner);
+    await dead.query('CREATE SCHEMA cw_probe_dead000001');
+    await dead.query('CREATE TABLE cw_probe_dead000001.items (LIKE public.items INCLUDING ALL)');
+    await dead.query(`COMMENT ON SCHEMA cw_probe_dead000001 IS '${deadComment}'`);
+    await dead.close();
+    // A probe that is running now in another session.
+    const live = await db.get(t).connect();
+    const [{ c: liveComment }] = await live.query<{ c: string }>(owner);
+    await live.query('CREATE SCHEMA cw_probe_live000001');
+    await live.query(`COMMENT ON SCHEMA cw_probe_live000001 IS '${liveComment}'`);
+    try {
+      for (let i = 0; i < 50; i++) { // the closed backend leaves pg_stat_activity shortly after the socket closes
+        const gone = await client.query(`SELECT 1 FROM pg_stat_activity WHERE format('column-wizard probe: backend %s %s', pid, extract(epoch FROM backend_start)) = $1`, [deadComment]);
+        if (gone.length === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const r = await client.probe(table, 'ALTER TABLE items ADD COLUMN a2 int');
+      assert.equal(r.error, undefined);
+      assert.deepEqual((await client.query<{ n: string }>(`SELECT nspname AS n FROM pg_namespace WHERE nspname LIKE 'cw\\_probe\\_%' ORDER BY 1`)).map((x) => x.n), ['cw_probe_live000001']);
+    } finally {
+      await live.query('DROP SCHEMA IF EXISTS cw_probe_live000001 CASCADE');
+      await live.close();
+    }
+  }));
+
   it('refuses a statement that does not name the table', dbTest(async (t) => {
     const client = await setup(t);
     const r = await client.probe(table, 'ALTER TABLE other ADD COLUMN a int');

@@ -7,10 +7,21 @@
  *     CREATE INDEX CONCURRENTLY cannot run in a transaction: a second session holds the shadow, the statement's
  *     lock request is read while it waits, then the build completes on the empty shadow.
  *  3. The private schema is dropped.
+ *
+ * Earlier steps (`setup`) run on the private copy between 1 and 2, each committed, one statement per query (the
+ * client always uses the extended protocol, so a `;` cannot start a second statement), each retargeted at the copy
+ * and refused unless it names the table. They do NOT run inside the transaction that is rolled back, on purpose:
+ * lock fidelity. A transaction that already holds a lock mode on a relation shows no new pg_locks row when a later
+ * statement asks for that mode again, and the transaction that creates a relation holds ACCESS EXCLUSIVE on it until
+ * it ends — so with the copy or the setup in the probed statement's own transaction every statement would read as
+ * ACCESS EXCLUSIVE, or as nothing (e.g. `SET NOT NULL` after `ADD COLUMN`, which the runner runs in transactions of
+ * its own). A second session cannot observe it either: it cannot see an uncommitted copy. Checked on PostgreSQL 15.
+ * The price is that a crash between 1 and 3 leaves the private schema behind: each one carries a comment naming its
+ * backend (pid and start time), and every probe first drops this role's probe schemas whose backend is gone.
  */
 import { randomBytes } from 'node:crypto';
 import { PG_LOCK_RANK } from '../../core/rules';
-import { qualifiedTable, quoteIdent } from '../../core/sql';
+import { qualifiedTable, quoteIdent, quoteLiteral } from '../../core/sql';
 import type { LockLevel, TableRef } from '../../core/types';
 import type { DatabaseClient, ProbeResult } from '../client';
 import { blocksOf, pgLockLevel } from '../locks';
@@ -47,6 +58,13 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
     return failed(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);
   }
   await tableOid(db, table); // a clear "does not exist" before anything is created
+  const setupSql: string[] = [];
+  for (const earlier of setup) {
+    const s = retarget(earlier, 'postgres', table, qualifiedTable('postgres', shadow), defaultSchema);
+    if (s.replaced === 0) return failed(target.sql, `an earlier step does not name the table ${table.schema}.${table.name}, so it is not run on the copy: ${earlier}`);
+    setupSql.push(s.sql);
+  }
+  if (canCreate) await dropStaleCopies(db);
   if (!canCreate && isConcurrent(sql)) {
     return failed(target.sql, 'Probing CREATE INDEX CONCURRENTLY needs the CREATE privilege on the database: the copy must be visible to a second session, and a temporary table is not (on one, CONCURRENTLY is ignored).');
   }
@@ -56,6 +74,8 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
       await db.query(PROBE_LOCK_TIMEOUT);
       if (canCreate) {
         await db.query(`CREATE SCHEMA ${quoteIdent('postgres', schema)}`);
+        const [{ owner } = { owner: '' }] = await db.query<{ owner: string }>(`SELECT ${OWNER_SQL} AS owner`);
+        await db.query(`COMMENT ON SCHEMA ${quoteIdent('postgres', schema)} IS ${quoteLiteral('postgres', owner)}`);
         await db.query(`CREATE TABLE ${qualifiedTable('postgres', shadow)} (LIKE ${qualifiedTable('postgres', table)} INCLUDING ALL)`);
       } else {
         await db.query(`CREATE TEMP TABLE ${quoteIdent('postgres', shadow.name)} (LIKE ${qualifiedTable('postgres', table)} INCLUDING ALL)`);
@@ -66,8 +86,7 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
       await db.query('ROLLBACK').catch(() => undefined);
       throw err;
     }
-    for (const earlier of setup) {
-      const s = retarget(earlier, 'postgres', table, qualifiedTable('postgres', shadow), defaultSchema).sql;
+    for (const s of setupSql) {
       try {
         await db.query(s);
       } catch (err) {
@@ -78,6 +97,33 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
   } finally {
     await db.query(canCreate ? `DROP SCHEMA IF EXISTS ${quoteIdent('postgres', schema)} CASCADE` : `DROP TABLE IF EXISTS ${qualifiedTable('postgres', shadow)}`).catch(() => undefined);
   }
+}
+
+/** The comment that names a probe schema's backend: `column-wizard probe: backend <pid> <backend_start epoch>`. */
+const OWNER_SQL = `(SELECT format('column-wizard probe: backend %s %s', pid, extract(epoch FROM backend_start)) FROM pg_stat_activity WHERE pid = pg_backend_pid())`;
+
+/**
+ * Drop the probe schemas this role left behind when its process or connection died mid-probe: a `cw_probe_*` schema
+ * owned by the current role whose comment names a backend (pid + start time) that no longer exists. A live probe's
+ * schema (another session's, running now) is kept. Failures are ignored: this is housekeeping before the probe.
+ */
+export async function dropStaleCopies(db: Queryable): Promise<string[]> {
+  const stale = await db.query<{ name: string }>(
+    `SELECT n.nspname AS name FROM pg_namespace n
+       JOIN pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
+      WHERE n.nspname LIKE 'cw\\_probe\\_%' AND n.nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+        AND d.description LIKE 'column-wizard probe: backend %'
+        AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                         WHERE format('column-wizard probe: backend %s %s', a.pid, extract(epoch FROM a.backend_start)) = d.description)`,
+  ).catch(() => []);
+  const dropped: string[] = [];
+  for (const { name } of stale) {
+    try {
+      await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', name)} CASCADE`);
+      dropped.push(name);
+    } catch { /* held or not ours after all: the next probe tries again */ }
+  }
+  return dropped;
 }
 
 /** VALIDATE needs the constraint to exist on the shadow: foreign keys are not copied by LIKE, so add them NOT VALID. */
