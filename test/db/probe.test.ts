@@ -72,14 +72,14 @@ describe('PostgreSQL probe', () => {
     const owner = `SELECT format('column-wizard probe: backend %s %s', pid, extract(epoch FROM backend_start)) AS c FROM pg_stat_activity WHERE pid = pg_backend_pid()`;
     // A probe whose process died after step 1: its schema, copy and comment stay, its backend is gone.
     const dead = await db.get(t).connect();
-    const [{ c: deadComment }] = await dead.query<{ c: string }>(owner);
+    const deadComment = (await dead.query<{ c: string }>(owner))[0]!.c;
     await dead.query('CREATE SCHEMA cw_probe_dead000001');
     await dead.query('CREATE TABLE cw_probe_dead000001.items (LIKE public.items INCLUDING ALL)');
     await dead.query(`COMMENT ON SCHEMA cw_probe_dead000001 IS '${deadComment}'`);
     await dead.close();
     // A probe that is running now in another session.
     const live = await db.get(t).connect();
-    const [{ c: liveComment }] = await live.query<{ c: string }>(owner);
+    const liveComment = (await live.query<{ c: string }>(owner))[0]!.c;
     await live.query('CREATE SCHEMA cw_probe_live000001');
     await live.query(`COMMENT ON SCHEMA cw_probe_live000001 IS '${liveComment}'`);
     try {
