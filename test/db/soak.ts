@@ -3,6 +3,7 @@
  * fault, each checked afterwards — no row lost or changed outside the new column, the table writable, the run state
  * consistent (position, status, no NOT VALID constraint left behind), and an exact resume (every row written once).
  * Used by bench/soak.ts (figures) and test/db/run-soak.test.ts (a small run that must find no violation).
+ * The server-restart fault needs a server the round may restart (test/db/privateServers.ts), never a shared one.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { abandonRun, previewAbandon, RunFailure, runPlan, RunStore, type RunOutc
 import type { Engine } from './helpers';
 import { fullPlan, q, seedTable, step } from './run-helpers';
 
-export const FAULTS = ['killed-process', 'terminated-backend', 'held-lock', 'cancel', 'failing-validate'] as const;
+export const FAULTS = ['killed-process', 'terminated-backend', 'held-lock', 'cancel', 'failing-validate', 'server-restart'] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export interface RoundResult {
@@ -65,9 +66,28 @@ async function runChildAndKill(url: string, planFile: string): Promise<boolean> 
   return killed;
 }
 
-/** One round: fresh table, the fault, the checks, the resume. */
-export async function soakRound(client: DatabaseClient, url: string, openRunner: () => Promise<DatabaseClient>, engine: Engine, schema: string, round: number, fault: Fault, rows: number): Promise<RoundResult> {
+/** A client whose connection can be replaced (after a server restart ended it); every call goes to the current one. */
+function replaceable(first: DatabaseClient): { client: DatabaseClient; replace(next: DatabaseClient): void } {
+  let current = first;
+  const client = new Proxy(first, {
+    get(_target, key) {
+      const v = (current as unknown as Record<PropertyKey, unknown>)[key];
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(current) : v;
+    },
+  });
+  return { client, replace(next) { current = next; } };
+}
+
+/**
+ * One round: fresh table, the fault, the checks, the resume. `restartServer` is required for the server-restart
+ * fault and restarts the server `client` and `openRunner` connect to; `client`'s connection is then ended (the round
+ * uses a new one of its own, closed at the end).
+ */
+export async function soakRound(mainClient: DatabaseClient, url: string, openRunner: () => Promise<DatabaseClient>, engine: Engine, schema: string, round: number, fault: Fault, rows: number, restartServer?: () => Promise<void>): Promise<RoundResult> {
   const t0 = performance.now();
+  const main = replaceable(mainClient);
+  const client = main.client;
+  let ownClient: DatabaseClient | undefined;
   const table = `soak_${round}`;
   const tbl = `${q(engine, schema)}.${q(engine, table)}`;
   await seedTable(client, engine, schema, table, rows);
@@ -159,6 +179,24 @@ export async function soakRound(client: DatabaseClient, url: string, openRunner:
       if (r instanceof RunFailure) violations.push(`cancel: failed: ${r.message}`);
       break;
     }
+    case 'server-restart': {
+      if (!restartServer) throw new Error('the server-restart fault needs a private server to restart');
+      invocations++;
+      const runner = await openRunner();
+      let sawBatch = false;
+      const done = runPlan(runner, plan, { ...opts, onProgress: (e) => { if (e.kind === 'batch' && (e.rowsDone ?? 0) >= 500) sawBatch = true; } })
+        .then(() => 'completed', (err: unknown) => (err instanceof RunFailure ? err.kind : String(err)));
+      for (let i = 0; i < 500 && !sawBatch; i++) await sleep(10);
+      await sleep(Math.floor(Math.random() * 40));
+      await restartServer();
+      const how = await done;
+      injected = how === 'connection-lost';
+      if (!injected) violations.push(`server restart: the run ended with ${how}, not a lost connection`);
+      await runner.close().catch(() => undefined);
+      ownClient = await openRunner();
+      main.replace(ownClient);
+      break;
+    }
     case 'failing-validate': {
       if (engine === 'postgres') {
         // A CHECK that an existing row breaks: VALIDATE fails after the NOT VALID constraint went in.
@@ -213,5 +251,6 @@ export async function soakRound(client: DatabaseClient, url: string, openRunner:
   await check('after the resume');
   await client.query(`DROP TABLE ${tbl}`);
   if (engine === 'postgres') await client.query(`DROP FUNCTION ${q(engine, `touch_${table}`)}()`);
+  await ownClient?.close().catch(() => undefined);
   return { engine, fault, injected, violations, seconds: (performance.now() - t0) / 1000, invocations };
 }
