@@ -6,7 +6,7 @@
  */
 import type { Io } from '../cli';
 import { planColumn } from '../core/plan';
-import type { Calibration, ColumnSpec, Plan, TableRef, Target } from '../core/types';
+import type { Calibration, ColumnSpec, Finding, Plan, TableRef, Target } from '../core/types';
 import type { DatabaseClient } from '../db/client';
 import { verifyPlan } from '../db/verify';
 import { requireString, UsageError } from './args';
@@ -18,14 +18,16 @@ export interface LiveRequest {
   readonly target: Target;
   readonly table: TableRef;
   readonly spec: ColumnSpec;
+  /** Notes about how --table was read (a folded name). */
+  readonly notes: readonly Finding[];
 }
 
 export async function liveRequest(client: DatabaseClient, values: Record<string, unknown>): Promise<LiveRequest> {
   const info = await client.serverInfo();
-  const { table: parsed, spec } = tableAndColumnFromOptions(values, info.dialect);
+  const { table: parsed, spec, notes } = tableAndColumnFromOptions(values, info.dialect);
   const table = { schema: parsed.schema || client.options.database, name: parsed.name };
   if (!table.schema) throw new UsageError('--table needs a database (db.table) when the URL names none');
-  return { target: { dialect: info.dialect, version: info.version }, table, spec };
+  return { target: { dialect: info.dialect, version: info.version }, table, spec, notes };
 }
 
 /**
@@ -39,7 +41,7 @@ export async function planFromServer(client: DatabaseClient, request: LiveReques
   const serverFindings = await client.validateColumn(spec, table);
   const planned = planColumn(spec, facts, target, { ...planOptions, ...(calibration ? { calibration } : {}) });
   const known = new Set(planned.warnings.map((w) => w.code));
-  const withFindings: Plan = { ...planned, warnings: [...planned.warnings, ...serverFindings.filter((f) => !known.has(f.code))] };
+  const withFindings: Plan = { ...planned, warnings: [...request.notes, ...planned.warnings, ...serverFindings.filter((f) => !known.has(f.code))] };
   if (serverFindings.some((f) => f.severity === 'error')) return withFindings;
   const { plan, defects } = await verifyPlan(client, withFindings);
   for (const d of defects) io.err(`column-wizard ${command}: ${d.message}`);

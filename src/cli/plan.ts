@@ -8,8 +8,8 @@ import { ColumnSyntaxError, parseColumnDefinition } from '../core/columnSpec';
 import { formatBytes, formatSeconds } from '../core/format';
 import { describeBasis, formatEstimate } from '../core/impact';
 import { planColumn, type PlanOptions } from '../core/plan';
-import { isNoopSql } from '../core/sql';
-import { DIALECTS, type ColumnSpec, type Dialect, type Plan, type TableFacts, type TableRef, type Target } from '../core/types';
+import { isNoopSql, quoteIdent } from '../core/sql';
+import { DIALECTS, type ColumnSpec, type Dialect, type Finding, type Plan, type TableFacts, type TableRef, type Target } from '../core/types';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { CALIBRATION_OPTIONS } from './calibration';
 
@@ -36,8 +36,12 @@ export const PLAN_OPTIONS: Options = {
   'galera-rsu': { type: 'boolean' },
 };
 
-/** `[schema.]name`; a quoted part ("My Table") may contain dots. The default schema depends on the dialect. */
-export function parseTableName(text: string, dialect: Dialect): TableRef {
+/**
+ * `[schema.]name`; a quoted part ("My Table") may contain dots. The default schema depends on the dialect. On
+ * PostgreSQL an unquoted part is folded to lower case (ASCII letters, as the server does for UTF-8 databases and as
+ * psql would read the same name); each folded part is pushed to `folded` when given. MySQL/MariaDB keep it as typed.
+ */
+export function parseTableName(text: string, dialect: Dialect, folded?: { typed: string; name: string }[]): TableRef {
   const parts: string[] = [];
   let i = 0;
   while (i <= text.length) {
@@ -63,7 +67,10 @@ export function parseTableName(text: string, dialect: Dialect): TableRef {
     } else {
       let j = text.indexOf('.', i);
       if (j < 0) j = text.length;
-      parts.push(text.slice(i, j));
+      const typed = text.slice(i, j);
+      const name = dialect === 'postgres' ? typed.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : typed;
+      if (name !== typed) folded?.push({ typed, name });
+      parts.push(name);
       i = j;
     }
     if (i >= text.length) break;
@@ -90,10 +97,19 @@ export function columnFromArgs(definition: string, dialect: Dialect, flags: { in
 }
 
 /** --table and --column (with --index / --unique) read for `dialect`: the same for `plan`, `plan --url`, `write` and `run`. */
-export function tableAndColumnFromOptions(values: Record<string, unknown>, dialect: Dialect): { table: TableRef; spec: ColumnSpec } {
-  const table = parseTableName(requireString(values, 'table'), dialect);
+export function tableAndColumnFromOptions(values: Record<string, unknown>, dialect: Dialect): { table: TableRef; spec: ColumnSpec; notes: Finding[] } {
+  const folded: { typed: string; name: string }[] = [];
+  const table = parseTableName(requireString(values, 'table'), dialect, folded);
   const spec = columnFromArgs(requireString(values, 'column'), dialect, { index: values.index === true, unique: values.unique === true });
-  return { table, spec };
+  return { table, spec, notes: folded.map(tableNameFolded) };
+}
+
+/** The note for a --table part PostgreSQL folded: what it became, and how to keep the case. */
+function tableNameFolded(f: { typed: string; name: string }): Finding {
+  return {
+    code: 'name-folded', severity: 'info',
+    message: `--table: the unquoted name ${f.typed} is ${f.name} to PostgreSQL, as in psql: unquoted names are folded to lower case. To keep the case, quote it: --table '${quoteIdent('postgres', f.typed)}'.`,
+  };
 }
 
 /** The planner options of the plan options: --lock-timeout-ms (at least 1) and --standbys. */
@@ -156,7 +172,7 @@ export function planFromOptions(values: Record<string, unknown>): Plan {
   const version = requireString(values, 'server-version');
   if (!/^\d+(\.\d+){0,2}/.test(version)) throw new UsageError(`--server-version must look like 15.4, 8.0.36 or 10.11, got "${version}"`);
   const d = dialect as Dialect;
-  const { table, spec } = tableAndColumnFromOptions(values, d);
+  const { table, spec, notes } = tableAndColumnFromOptions(values, d);
   // Without --rows the size is unknown: -1 plans as if the table had rows (never the empty-table shortcuts).
   const rows = numberOption(values, 'rows') ?? -1;
   const bytes = numberOption(values, 'bytes') ?? 0;
@@ -165,7 +181,8 @@ export function planFromOptions(values: Record<string, unknown>): Plan {
   const primaryKey = typeof values['primary-key'] === 'string' ? values['primary-key'].split(',').map((c) => c.trim()) : undefined;
   if (primaryKey?.some((c) => !c)) throw new UsageError(`--primary-key must be column names separated by commas, got "${String(values['primary-key'])}"`);
   const facts: TableFacts = { table, rows: Math.floor(rows), bytes: Math.floor(bytes), ...(primaryKey ? { primaryKey } : {}) };
-  return planWithFacts(spec, facts, { dialect: d, version }, options);
+  const plan = planWithFacts(spec, facts, { dialect: d, version }, options);
+  return notes.length ? { ...plan, warnings: [...notes, ...plan.warnings] } : plan;
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {

@@ -46,6 +46,21 @@ describe('the column as written (PostgreSQL)', () => {
     await client.query('ALTER TABLE names ADD COLUMN OtherCase int');
     assert.equal((await client.query(`SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = 'names'::regclass AND attname = 'othercase'`))[0]!.n, 1);
   }));
+
+  it('--table: an unquoted Orders is the table orders, with a note; a quoted "Orders" is the table Orders', dbTest(async (t) => {
+    const { client, url } = db.get(t);
+    await client.query('CREATE TABLE h_orders (k int)');
+    await client.query('CREATE TABLE "H_Orders" (k int)');
+    const folded = await cli(['run', '--url', url, '--table', 'public.H_Orders', '--column', 'c int', '--yes']);
+    assert.equal(folded.code, 0, folded.out + folded.err);
+    assert.match(folded.out, /name-folded: --table: the unquoted name H_Orders is h_orders to PostgreSQL/);
+    const quoted = await cli(['run', '--url', url, '--table', '"H_Orders"', '--column', 'd int', '--yes']);
+    assert.equal(quoted.code, 0, quoted.out + quoted.err);
+    assert.doesNotMatch(quoted.out, /name-folded/);
+    const cols = async (rel: string) => (await client.query<{ n: string }>(`SELECT attname AS n FROM pg_attribute WHERE attrelid = '${rel}'::regclass AND attnum > 0 ORDER BY attnum`)).map((x) => x.n);
+    assert.deepEqual(await cols('h_orders'), ['k', 'c']);
+    assert.deepEqual(await cols('"H_Orders"'), ['k', 'd']);
+  }));
 });
 
 describe('the column as written (MariaDB)', () => {
