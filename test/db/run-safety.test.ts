@@ -216,8 +216,13 @@ for (const engine of ['postgres', 'mysql'] as const) {
         await holder.query(`SELECT * FROM ${tbl} FOR UPDATE`);
       }
       const p2 = plan(engine === 'postgres' ? 'postgres' : 'mariadb', schema, 'heldx', 'e', [phase('expand', [step(`ALTER TABLE ${tbl} ADD COLUMN ${q(engine, 'e')} int`)])]);
-      const err = await runPlan(await d.connect(), p2, { lockTimeoutMs: engine === 'postgres' ? 200 : 1000, retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 50 } }).then(() => null, (e: unknown) => e);
+      const events2: RunProgress[] = [];
+      const err = await runPlan(await d.connect(), p2, { lockTimeoutMs: engine === 'postgres' ? 200 : 1000, retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 50 }, onProgress: (e) => events2.push(e) }).then(() => null, (e: unknown) => e);
       await holder.query(engine === 'postgres' ? 'COMMIT' : 'COMMIT');
+      // Each retry's progress line names the session holding the table while the run waits, not only the final failure.
+      const retryLines = events2.filter((e) => e.kind === 'retry').map((e) => e.message ?? '');
+      assert.ok(retryLines.length > 0 && retryLines.every((m) => new RegExp(`Blocking sessions: pid ${Number(holderId)} \\(user (postgres|root)`).test(m)), retryLines.join('\n'));
+      if (engine === 'postgres') assert.ok(retryLines.every((m) => /application "held-by-test"/.test(m)), retryLines.join('\n'));
       assert.ok(err instanceof RunFailure && err.kind === 'lock-timeout', String(err));
       assert.match(err.message, new RegExp(`pid ${Number(holderId)} \\(user (postgres|root)`));
       if (engine === 'postgres') assert.match(err.message, /application "held-by-test"/);

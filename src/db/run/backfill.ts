@@ -44,7 +44,7 @@ export interface BackfillRun {
   readonly lockTimeoutMs: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: BackfillProgress) => void;
-  readonly onRetry?: (attempt: number, delayMs: number, err: unknown) => void;
+  readonly onRetry?: (attempt: number, delayMs: number, err: unknown) => void | Promise<void>;
   /** Rows the plan expected, used when the server has no estimate yet (a PostgreSQL table never analyzed). */
   readonly rowsHint?: number;
 }

@@ -27,7 +27,8 @@ export interface RetryResult<T> {
 export async function withLockRetry<T>(
   fn: (attempt: number) => Promise<T>,
   policy: RetryPolicy,
-  onRetry?: (attempt: number, delayMs: number, err: unknown) => void,
+  /** Told before each wait; a promise it returns is awaited (e.g. to name the blocking sessions first). */
+  onRetry?: (attempt: number, delayMs: number, err: unknown) => void | Promise<void>,
   signal?: AbortSignal,
 ): Promise<RetryResult<T>> {
   for (let attempt = 1; ; attempt++) {
@@ -39,7 +40,7 @@ export async function withLockRetry<T>(
         throw err;
       }
       const delay = backoffDelay(policy, attempt);
-      onRetry?.(attempt, delay, err);
+      await onRetry?.(attempt, delay, err);
       await sleep(delay, signal);
     }
   }

@@ -86,8 +86,9 @@ function sameIncarnation(engine: Engine, state: Pick<RunState, 'tableId' | 'step
 async function introspect<T>(client: DatabaseClient, table: TableRef, what: string, fn: () => Promise<T>, policy: RetryPolicy, lockTimeoutMs: number, runId: string | null, options: RunOptions): Promise<T> {
   await setLockTimeout(client, lockTimeoutMs);
   try {
-    return (await withLockRetry(fn, policy, (attempt, delayMs, err) => options.onProgress?.({
-      runId: runId ?? '', sessionId: 0, phaseIndex: 0, stepIndex: 0, phaseTitle: '', kind: 'retry', message: `reading ${what}: attempt ${attempt} failed (${describeError(err)}); retrying in ${delayMs} ms`,
+    return (await withLockRetry(fn, policy, async (attempt, delayMs, err) => options.onProgress?.({
+      runId: runId ?? '', sessionId: 0, phaseIndex: 0, stepIndex: 0, phaseTitle: '', kind: 'retry',
+      message: `reading ${what}: attempt ${attempt} failed (${describeError(err)}); ${await blockersNow(client, table, err)}retrying in ${delayMs} ms`,
     }), options.signal)).value;
   } catch (err) {
     if (!isLockTimeout(err)) throw err;
@@ -96,6 +97,12 @@ async function introspect<T>(client: DatabaseClient, table: TableRef, what: stri
     throw new RunFailure(`Lock timeout reading ${what} of ${table.schema}.${table.name} after ${attempts} attempt${attempts === 1 ? '' : 's'} (lock timeout ${lockTimeoutMs} ms each). ${describeBlockers(blockers)} ` +
       'End or wait for those sessions, then run the same plan again.', 'lock-timeout', runId, blockers, { cause: err });
   }
+}
+
+/** For a retry's progress line: the sessions holding the table when a lock wait timed out ("" for other errors). */
+async function blockersNow(client: DatabaseClient, table: TableRef, err: unknown): Promise<string> {
+  if (!isLockTimeout(err)) return '';
+  return `${describeBlockers(await findBlockers(client, table).catch(() => []))} `;
 }
 
 /** Resume information without running (and without creating the state table): the unfinished run for this plan's column, if any. */
@@ -261,8 +268,8 @@ class RunContext {
   }
 
   private onRetry(pi: number, si: number) {
-    return (attempt: number, delayMs: number, err: unknown) =>
-      this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: `attempt ${attempt} failed (${describeError(err)}); retrying in ${delayMs} ms` });
+    return async (attempt: number, delayMs: number, err: unknown) =>
+      this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: `attempt ${attempt} failed (${describeError(err)}); ${await blockersNow(this.client, this.plan.table, err)}retrying in ${delayMs} ms` });
   }
 
   async execute(resumed: boolean): Promise<RunOutcome> {
