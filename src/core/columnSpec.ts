@@ -748,6 +748,16 @@ function identifierFindings(name: string, what: string, target: Target, field: k
   return out;
 }
 
+/** Whether two column names name the same column: exact on PostgreSQL (after folding), case-insensitive on MySQL/MariaDB. */
+export function sameColumnName(dialect: Dialect, a: string, b: string): boolean {
+  return isPostgres(dialect) ? a === b : a.toLowerCase() === b.toLowerCase();
+}
+
+/** The finding for a name the table already has (the wizard's form and the server check say the same). */
+export function columnExists(existing: string, type?: string): Finding {
+  return finding('column-exists', 'error', `The table already has a column "${existing}"${type ? ` (${type})` : ''}. Choose another name.`, 'name');
+}
+
 /** The field a folded name belongs to. */
 function foldedField(spec: ColumnSpec, name: string): keyof ColumnSpec {
   if (spec.name === name) return 'name';
@@ -770,8 +780,8 @@ export function validateColumn(spec: ColumnSpec, target: Target, facts?: TableFa
     out.push(finding('name-folded', 'info', `The unquoted name ${f.typed} is ${f.name} to PostgreSQL, as in psql: unquoted names are folded to lower case. To keep the case, quote it: ${quoteIdent('postgres', f.typed)}.`, foldedField(spec, f.name)));
   }
   if (spec.identity && !pg) out.push(finding('identity-unsupported', 'error', `${dialect === 'mysql' ? 'MySQL' : 'MariaDB'} has no identity columns; use AUTO_INCREMENT (it always accepts an explicit value, and the table's AUTO_INCREMENT option sets the next value).`, 'autoIncrement'));
-  const existing = facts?.columns?.find((c) => (pg ? c.name === spec.name : c.name.toLowerCase() === spec.name.toLowerCase()));
-  if (existing) out.push(finding('column-exists', 'error', `The table already has a column "${existing.name}" (${existing.type}). Choose another name.`, 'name'));
+  const existing = facts?.columns?.find((c) => sameColumnName(dialect, c.name, spec.name));
+  if (existing) out.push(columnExists(existing.name, existing.type));
 
   const t = spec.type;
   const known = knownTypes(dialect).has(t.name);

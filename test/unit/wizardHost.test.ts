@@ -41,7 +41,8 @@ describe('wizard draft → column spec', () => {
     const noDefault = draftToSpec({ ...EMPTY_DRAFT, name: 'a', type: 'int', defaultKind: 'expression', defaultText: ' ' }, 'postgres');
     assert.deepEqual(noDefault.findings.map((f) => [f.field, f.code]), [['default', 'draft.default-missing']]);
     const taken = draftToSpec({ ...EMPTY_DRAFT, name: 'ID', type: 'int' }, 'mysql', ['id']);
-    assert.deepEqual(taken.findings.map((f) => f.code), ['draft.name-taken']);
+    // The same code and words as the planner's server-side check (column-exists), naming the column as the table has it.
+    assert.deepEqual(taken.findings.map((f) => [f.code, f.field, f.message]), [['column-exists', 'name', 'The table already has a column "id". Choose another name.']]);
     assert.equal(draftToSpec({ ...EMPTY_DRAFT, name: 'ID', type: 'int' }, 'postgres', ['id']).findings.length, 0, 'PostgreSQL names are case-sensitive once quoted');
     const full = draftToSpec({
       ...EMPTY_DRAFT, name: ' status ', type: 'varchar(20)', nullable: false, defaultKind: 'literal', defaultText: 'new', unique: true, index: true,

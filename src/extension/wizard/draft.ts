@@ -6,6 +6,7 @@ import { planColumn, type PlanOptions } from '../../core/plan';
 import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding, Plan, TableFacts, Target } from '../../core/types';
 import type { ColumnDraft } from '../../protocol';
 import { quoteLiteral } from '../../core/sql';
+import { columnExists, sameColumnName } from '../../core/columnSpec';
 
 export interface DraftSpec {
   /** Null when the draft cannot become a spec yet (the findings say why, next to their fields). */
@@ -75,8 +76,9 @@ export function draftToSpec(draft: ColumnDraft, dialect: Dialect, existingColumn
   const findings: Finding[] = [];
   const name = draft.name.trim();
   if (name === '') findings.push(error('name', 'draft.name-missing', 'Name the column.'));
-  else if (existingColumns.some((c) => (dialect === 'postgres' ? c === name : c.toLowerCase() === name.toLowerCase()))) {
-    findings.push(error('name', 'draft.name-taken', `The table already has a column named "${name}".`));
+  else {
+    const existing = existingColumns.find((c) => sameColumnName(dialect, c, name));
+    if (existing !== undefined) findings.push(columnExists(existing));
   }
   let type: ColumnType | null = null;
   if (draft.type.trim() === '') findings.push(error('type', 'draft.type-missing', 'Choose a type, e.g. ' + (dialect === 'postgres' ? 'text or timestamptz.' : 'varchar(255) or datetime.')));
