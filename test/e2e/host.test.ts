@@ -31,7 +31,7 @@ async function runHostTests(s: Session, testsEntry: string, env: Record<string, 
   await page.goto(`http://${host}/?folder=${encodeURIComponent(s.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<number>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no codeAutomationExit within 120 s; output so far:\n${lines.join('\n')}`)), 120000);
+    timer = setTimeout(() => reject(new Error(`no codeAutomationExit within 240 s; output so far:\n${lines.join('\n')}`)), 240000);
   });
   try {
     const code = await Promise.race([exited, timeout]);
