@@ -264,22 +264,30 @@ function fnv1a(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
-function rollout(phases: readonly Phase[], spec: ColumnSpec): string[] {
+/** What each rollout checklist step is about, so the application side can tick the steps whose places in the code are done. */
+export type RolloutStepKind = 'tolerate' | 'expand' | 'write' | 'server-fills' | 'backfill' | 'index' | 'constrain' | 'read' | 'contract';
+
+/** The rollout checklist (`Plan.rollout` is its texts), each step with its kind. */
+export function rolloutSteps(phases: readonly Phase[], spec: ColumnSpec): { readonly kind: RolloutStepKind; readonly text: string }[] {
   const has = (k: PhaseKind) => phases.some((p) => p.kind === k);
   const serverFilled = Boolean(spec.generated) || Boolean(spec.autoIncrement);
-  const out = [
-    'Ship application code that tolerates the new column: INSERTs name their columns, nothing breaks on an extra column (no SELECT * into fixed shapes).',
-    'Run the expand phase.',
+  const out: { kind: RolloutStepKind; text: string }[] = [
+    { kind: 'tolerate', text: 'Ship application code that tolerates the new column: INSERTs name their columns, nothing breaks on an extra column (no SELECT * into fixed shapes).' },
+    { kind: 'expand', text: 'Run the expand phase.' },
     serverFilled
-      ? `The server fills the column (${spec.generated ? 'generated' : 'auto-increment'}): the application never writes it${spec.generated ? '' : ' (it must not insert explicit values that collide with the sequence)'}.`
-      : 'Ship code that writes the new column on every INSERT and UPDATE, alongside whatever it replaces (write both).',
+      ? { kind: 'server-fills', text: `The server fills the column (${spec.generated ? 'generated' : 'auto-increment'}): the application never writes it${spec.generated ? '' : ' (it must not insert explicit values that collide with the sequence)'}.` }
+      : { kind: 'write', text: 'Ship code that writes the new column on every INSERT and UPDATE, alongside whatever it replaces (write both).' },
   ];
-  if (has('backfill')) out.push('Run the backfill phase; it is resumable and can be throttled.');
-  if (has('index')) out.push('Run the index phase (outside any transaction) and check that the indexes are valid.');
-  if (has('constrain')) out.push('Run the constrain phase once every row has its value; each step in its own transaction.');
-  out.push('Ship code that reads the new column.');
-  out.push('Contract: remove the code paths (and any old column) the new column replaces.');
+  if (has('backfill')) out.push({ kind: 'backfill', text: 'Run the backfill phase; it is resumable and can be throttled.' });
+  if (has('index')) out.push({ kind: 'index', text: 'Run the index phase (outside any transaction) and check that the indexes are valid.' });
+  if (has('constrain')) out.push({ kind: 'constrain', text: 'Run the constrain phase once every row has its value; each step in its own transaction.' });
+  out.push({ kind: 'read', text: 'Ship code that reads the new column.' });
+  out.push({ kind: 'contract', text: 'Contract: remove the code paths (and any old column) the new column replaces.' });
   return out;
+}
+
+function rollout(phases: readonly Phase[], spec: ColumnSpec): string[] {
+  return rolloutSteps(phases, spec).map((s) => s.text);
 }
 
 /** The default as a value expression for a backfill UPDATE. */

@@ -47,3 +47,56 @@ describe('model edits', () => {
     assert.match(modelEdit(has, rb, spec, 'expand', 'postgres')!.skipped ?? '', /already declares ref/);
   });
 });
+
+describe('the final model edit: the field the expand edit added, made required after the constrain phase', () => {
+  const projects: [string, string, string][] = [
+    ['prisma', 'prisma/schema.prisma', 'orders'], ['drizzle', 'src/db/schema.ts', 'orders'], ['typeorm', 'src/entity/Order.ts', 'orders'],
+    ['sequelize', 'models/order.js', 'orders'], ['kysely', 'src/db.ts', 'orders'], ['sqlalchemy', 'app/models.py', 'orders'], ['django', 'shop/models.py', 'shop_order'],
+  ];
+  for (const [project, file, table] of projects) {
+    test(`${project}: expand declares it nullable, final rewrites that declaration to required, once`, () => {
+      const t = { table, column: 'ref' };
+      const expanded = edited(project, file, table, 'expand').text;
+      const [m] = scanFile(file, expanded, t).models;
+      assert.equal(m?.required, false, 'the expand form is nullable');
+      const e = modelEdit(m!, expanded, spec, 'final', 'postgres')!;
+      assert.equal(e.skipped, undefined);
+      assert.ok((e.replaces ?? 0) > 0, 'the declaration is replaced, not a second one added');
+      const final = applyEdit(expanded, e);
+      assert.equal(final.split('\n').length, expanded.split('\n').length, 'no line added');
+      const [after] = scanFile(file, final, t).models;
+      assert.equal(after?.required, true, `${project}: required after the final edit:\n${final}`);
+      assert.match(modelEdit(after!, final, spec, 'final', 'postgres')!.skipped ?? '', /already declares ref as required/);
+      // Only the declaration changed: the rest of the file is byte for byte the same.
+      assert.equal(final.slice(0, e.offset), expanded.slice(0, e.offset));
+      assert.equal(final.slice(e.offset + e.text.length), expanded.slice(e.offset + e.replaces!));
+    });
+  }
+
+  test('hand-written declarations: each ORM default for nullability is read right', () => {
+    const t = { table: 'orders', column: 'ref' };
+    const cases: [string, string, string][] = [
+      ['m.py', 'class Order(Base):\n    __tablename__ = "orders"\n    ref = Column(String(40))  # the customer\'s ref\n', '    ref = Column(String(40), nullable=False)  # the customer\'s ref'],
+      ['m.py', 'class Order(Base):\n    __tablename__ = "orders"\n    ref: Mapped[Optional[str]] = mapped_column(String(40))\n', '    ref: Mapped[str] = mapped_column(String(40))'],
+      ['shop/models.py', 'class Order(models.Model):\n    ref = models.CharField(max_length=40, null=True, blank=True)\n', '    ref = models.CharField(max_length=40, blank=True)'],
+      ['o.js', "const Order = sequelize.define('Order', {\n  ref: DataTypes.STRING,\n}, { tableName: 'orders' });\n", '  ref: { type: DataTypes.STRING, allowNull: false },'],
+      ['o.ts', "@Entity('orders')\nexport class Order {\n  @Column({\n    type: 'text',\n    nullable: true,\n  })\n  ref?: string | null;\n}\n", "  @Column({\n    type: 'text',\n    nullable: false,\n  })\n  ref!: string;"],
+      ['schema.prisma', 'model Order {\n  id Int @id\n  ref String? @db.VarChar(40)\n  @@map("orders")\n}\n', '  ref String @db.VarChar(40)'],
+    ];
+    for (const [file, text, want] of cases) {
+      const target = file.startsWith('shop/') ? { table: 'shop_order', column: 'ref' } : t;
+      const [m] = scanFile(file, text, target).models;
+      assert.equal(m?.required, false, `${file}: read as nullable`);
+      const e = modelEdit(m!, text, spec, 'final', 'postgres')!;
+      assert.equal(applyEdit(text, e).slice(e.offset, e.offset + e.text.length), want);
+    }
+  });
+
+  test('a nullable column has no final edit; a declaration the edit cannot find is left to the user', () => {
+    const nullableSpec = parseColumnDefinition('ref uuid', 'postgres');
+    const text = 'model Order {\n  id Int @id\n  ref String?\n  @@map("orders")\n}\n';
+    const [m] = scanFile('schema.prisma', text, { table: 'orders', column: 'ref' }).models;
+    assert.match(modelEdit(m!, text, nullableSpec, 'final', 'postgres')!.skipped ?? '', /stays nullable/);
+    assert.match(modelEdit({ ...m!, hasColumn: true, name: 'Order' }, 'model Order {\n}\n', spec, 'final', 'postgres')!.skipped ?? '', /not found: make it required by hand/);
+  });
+});

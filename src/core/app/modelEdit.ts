@@ -6,6 +6,7 @@
  */
 import { djangoField } from '../migrations/writers/django';
 import type { ColumnSpec } from '../types';
+import { fieldDeclaration, requiredForm } from './fields';
 import { balanced, camelCase, type ModelMatch } from './scan';
 
 export type ModelPhase = 'expand' | 'final';
@@ -14,6 +15,8 @@ export interface ModelEdit {
   readonly file: string;
   /** Character offset to insert at. */
   readonly offset: number;
+  /** Characters after `offset` the text replaces (the final form rewrites the declaration the expand edit added); 0 or absent: an insertion. */
+  readonly replaces?: number;
   readonly text: string;
   /** What the edit is, for the preview's label. */
   readonly label: string;
@@ -102,6 +105,7 @@ function sequelizeType(spec: ColumnSpec): string {
 export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: ModelPhase, dialect: 'postgres' | 'mysql' | 'mariadb'): ModelEdit | null {
   const label = `${m.kind} model ${m.name}: ${phase === 'expand' ? `add ${spec.name} (nullable while the backfill runs)` : `make ${spec.name} ${spec.nullable ? 'final' : 'NOT NULL'} (after the constrain phase)`}`;
   if (m.hasColumn && phase === 'expand') return { file: m.file, offset: 0, text: '', label, skipped: `${m.name} already declares ${spec.name}` };
+  if (m.hasColumn && m.kind !== 'activerecord') return finalFromDeclared(m, text, spec, label);
   const lines = text.split('\n');
   const at = lines.slice(0, m.line - 1).join('\n').length + (m.line > 1 ? 1 : 0);
   const field = camelCase(spec.name);
@@ -167,7 +171,19 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
   }
 }
 
-/** Apply an insertion to text (for previews and tests). */
+/** The final form of a field the model already declares (usually the expand edit's): its declaration made required, the rest kept. */
+function finalFromDeclared(m: ModelMatch, text: string, spec: ColumnSpec, label: string): ModelEdit {
+  const skip = (skipped: string): ModelEdit => ({ file: m.file, offset: 0, text: '', label, skipped });
+  if (spec.nullable) return skip(`${spec.name} stays nullable: the declaration in ${m.name} is already final`);
+  const span = fieldDeclaration(m, text, spec.name);
+  if (!span) return skip(`the declaration of ${spec.name} in ${m.name} was not found: make it required by hand`);
+  const decl = text.slice(span.start, span.end);
+  const form = requiredForm(m.kind, decl);
+  if (form.required) return skip(`${m.name} already declares ${spec.name} as required`);
+  return { file: m.file, offset: span.start, replaces: decl.length, text: form.text, label };
+}
+
+/** Apply an edit to text (for previews and tests). */
 export function applyEdit(text: string, e: ModelEdit): string {
-  return e.skipped ? text : text.slice(0, e.offset) + e.text + text.slice(e.offset);
+  return e.skipped ? text : text.slice(0, e.offset) + e.text + text.slice(e.offset + (e.replaces ?? 0));
 }

@@ -12,6 +12,10 @@
  * Every match carries a 1-based line so the editor can point at it.
  */
 import { pascal } from '../migrations/common';
+import { balanced, camelCase, esc } from './text';
+import { declaredRequired } from './fields';
+
+export { balanced, camelCase } from './text';
 
 export type ModelKind = 'prisma' | 'drizzle' | 'typeorm' | 'sequelize' | 'kysely' | 'sqlalchemy' | 'django' | 'activerecord';
 export type CallKind = 'insert' | 'upsert' | 'update' | 'select-star';
@@ -24,6 +28,8 @@ export interface ModelMatch {
   readonly name: string;
   /** Whether the model already declares the column (by its column name or the ORM's field name). */
   readonly hasColumn: boolean;
+  /** When it declares the column: whether as required (NOT NULL). Absent when it does not, or for ActiveRecord. */
+  readonly required?: boolean;
 }
 
 export interface CallSite {
@@ -36,6 +42,8 @@ export interface CallSite {
   readonly text: string;
   /** For writes: the new column (or its field name) appears in the column list / data object. Null when unknown. */
   readonly setsColumn: boolean | null;
+  /** For `SELECT *`: the code next to it that maps the row into a fixed shape (`row[1]`, `<Order[]>`, `.Scan(&`), when found. */
+  readonly fixedShape?: string;
 }
 
 export interface ScanTarget {
@@ -50,6 +58,8 @@ export interface ApiSchemaHint {
   /** The type or schema name found. */
   readonly name: string;
   readonly format: 'openapi' | 'json-schema' | 'graphql';
+  /** Whether the type already has the column's field (its name or camelCase). */
+  readonly hasField?: boolean;
 }
 
 export interface FileScan {
@@ -69,10 +79,6 @@ export function isScannedFile(path: string): boolean {
   return dot > 0 && SCANNED_EXTENSIONS.includes(path.slice(dot + 1).toLowerCase());
 }
 
-/** `created_at` → `createdAt` (JS ORMs' usual field name). */
-export function camelCase(name: string): string {
-  return name.replace(/_+([a-z0-9])/gi, (_, c: string) => c.toUpperCase());
-}
 
 /** `orders` → `order`, `categories` → `category`, `boxes` → `box`: the inverse of `pluralize` for the common cases. */
 export function singularize(word: string): string {
@@ -91,34 +97,11 @@ export function pluralize(word: string): string {
   return `${word}s`;
 }
 
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function lineAt(text: string, index: number): number {
   let n = 1;
   for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) n++;
   return n;
-}
-
-/** The text of the balanced `(…)`/`{…}`/`[…]` group that opens at `open` (exclusive), or the rest of the text. */
-export function balanced(text: string, open: number): string {
-  const pairs: Record<string, string> = { '(': ')', '{': '}', '[': ']' };
-  const stack: string[] = [];
-  let quote: string | null = null;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = null;
-      continue;
-    }
-    if (c === '"' || c === "'" || c === '`') quote = c;
-    else if (pairs[c]) stack.push(pairs[c]);
-    else if (c === stack[stack.length - 1]) {
-      stack.pop();
-      if (stack.length === 0) return text.slice(open + 1, i);
-    }
-  }
-  return text.slice(open + 1);
 }
 
 function firstLine(s: string): string {
@@ -127,7 +110,7 @@ function firstLine(s: string): string {
 }
 
 function mentions(body: string, names: readonly string[]): boolean {
-  return names.some((n) => new RegExp(`(^|[^A-Za-z0-9_.$])["'\`]?${esc(n)}["'\`]?(?=\\s*([:=,)\\]}]|$))`).test(body));
+  return names.some((n) => new RegExp(`(^|[^A-Za-z0-9_.$])["'\`]?${esc(n)}["'\`]?[?!]?(?=\\s*([:=,)\\]}]|$))`).test(body));
 }
 
 /** Identifiers of the table as SQL may write them: `orders`, `"orders"`, `` `orders` ``, `public.orders`. */
@@ -151,7 +134,41 @@ function scanSql(file: string, text: string, t: ScanTarget, out: CallSite[]): vo
     out.push({ kind: 'update', via: 'sql', file, line: lineAt(text, m.index), text: firstLine(m[0]), setsColumn: col.test(stmt.slice(m[0].length)) });
   }
   const star = new RegExp(`\\bSELECT\\s+\\*\\s+FROM\\s+${table}`, 'gi');
-  for (let m; (m = star.exec(text)); ) out.push({ kind: 'select-star', via: 'sql', file, line: lineAt(text, m.index), text: firstLine(m[0]), setsColumn: null });
+  for (let m; (m = star.exec(text)); ) {
+    const shape = fixedShape(text, m.index);
+    out.push({ kind: 'select-star', via: 'sql', file, line: lineAt(text, m.index), text: firstLine(m[0]), setsColumn: null, ...(shape ? { fixedShape: shape } : {}) });
+  }
+}
+
+/**
+ * Code that maps a whole row into a fixed shape, which a new column breaks or silently shifts: positional access
+ * (`row[1]`, tuple unpacking, Go's `Scan(&…)`, JDBC `getString(1)`, `rowMode: 'array'`, `Order(*row)`) or a strict
+ * type on the query (`query<Order>(`, `as Order[]`).
+ */
+const FIXED_SHAPES: readonly RegExp[] = [
+  /(?:\$queryRaw(?:Unsafe)?|\b(?:query|execute|queryRaw|raw|one|many|any|oneOrNone|manyOrNone|all|get|select))\s*<\s*[A-Z][\w.]*(?:\[\])?\s*>/,
+  /\bas\s+[A-Z]\w*(?:\[\])?(?![\w.])/,
+  /\b(?:row|rec|record|tuple|tup|r|fields?)\s*\[\s*\d+\s*\]/,
+  /\]\s*\[\s*\d+\s*\]/,
+  /\bfor\s+\(?\w+\s*,\s*\w+(?:\s*,\s*\w+)*\)?\s+in\b/,
+  /\b\w+\s*,\s*\w+(?:\s*,\s*\w+)*\s*=\s*[\w.()]*\.(?:fetchone|first|one)\(/,
+  /\b[A-Z]\w*\(\s*\*\s*\w+\s*\)|\._make\(/,
+  /\.Scan\(\s*&/,
+  /\.get(?:String|Int|Long|Object|Boolean|Double|Float|Timestamp|Date|BigDecimal)\(\s*\d+\s*\)/,
+  /rowMode\s*:\s*["']array["']/,
+];
+
+/** The first fixed-shape mapping in the line before a `SELECT *` through the five lines after it. */
+export function fixedShape(text: string, index: number): string | undefined {
+  const start = text.lastIndexOf('\n', Math.max(0, text.lastIndexOf('\n', index - 1) - 1)) + 1;
+  let end = index;
+  for (let k = 0; k < 6 && end !== -1; k++) end = text.indexOf('\n', end + 1);
+  const window = text.slice(start, end === -1 ? text.length : end);
+  for (const re of FIXED_SHAPES) {
+    const m = re.exec(window);
+    if (m) return m[0].replace(/\s+/g, ' ').slice(0, 60);
+  }
+  return undefined;
 }
 
 function fieldNames(column: string): string[] {
@@ -174,7 +191,7 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
   if (!needles.some((n) => lower.includes(n))) return { models, calls };
   const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
   const fields = fieldNames(target.column);
-  if (API_FILE.test(path)) return { models, calls, api: apiHints(path, text, t) };
+  if (API_FILE.test(path)) return { models, calls, api: apiHints(path, text, t, target.column) };
 
   if (ext === 'prisma') {
     for (const m of text.matchAll(/^[ \t]*model\s+([A-Za-z_][A-Za-z0-9_]*)\s*\{/gm)) {
@@ -185,7 +202,7 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
         models.push({ kind: 'prisma', file: path, line: lineAt(text, m.index!), name: m[1]!, hasColumn });
       }
     }
-    return { models, calls };
+    return { models: withRequired(models, text, target.column), calls };
   }
 
   if (['ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'mts', 'cts'].includes(ext)) {
@@ -283,7 +300,14 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
   }
 
   if (ext !== 'prisma') scanSql(path, text, target, calls);
-  return { models, calls };
+  return { models: withRequired(models, text, target.column), calls };
+}
+
+function withRequired(models: ModelMatch[], text: string, column: string): ModelMatch[] {
+  return models.map((m) => {
+    const required = m.hasColumn ? declaredRequired(m, text, column) : undefined;
+    return required === undefined ? m : { ...m, required };
+  });
 }
 
 function singularCamel(table: string): string {
@@ -291,7 +315,7 @@ function singularCamel(table: string): string {
 }
 
 /** Model names an API schema would use for the table: `Order` for `orders`, `ShopOrder`/`Order` for `shop_order`. */
-function apiHints(file: string, text: string, table: string): ApiSchemaHint[] {
+function apiHints(file: string, text: string, table: string, column: string): ApiSchemaHint[] {
   const single = singularize(table);
   const names = [...new Set([pascal(single), pascal(single.slice(single.indexOf('_') + 1))])];
   const out: ApiSchemaHint[] = [];
@@ -300,9 +324,29 @@ function apiHints(file: string, text: string, table: string): ApiSchemaHint[] {
     const re = format === 'graphql'
       ? new RegExp(`^\\s*(?:type|input)\\s+${esc(n)}\\b`, 'gm')
       : new RegExp(`^\\s*["']?${esc(n)}["']?\\s*:\\s*(?:\\{|$)|"title"\\s*:\\s*"${esc(n)}"`, 'gm');
-    for (const m of text.matchAll(re)) out.push({ file, line: lineAt(text, m.index! + (m[0].length - m[0].trimStart().length)), name: n, format });
+    for (const m of text.matchAll(re)) {
+      const at = m.index! + (m[0].length - m[0].trimStart().length);
+      out.push({ file, line: lineAt(text, at), name: n, format, hasField: apiFieldIn(apiBody(text, at, m[0]), column) });
+    }
   }
   return out;
+}
+
+/** The text of the type that starts at `at`: its `{…}` (GraphQL, JSON), its more-indented lines (YAML), or the whole file (a JSON Schema's title). */
+function apiBody(text: string, at: number, matched: string): string {
+  if (/"title"/.test(matched)) return text;
+  const eol = text.indexOf('\n', at);
+  const line = text.slice(at, eol === -1 ? text.length : eol);
+  const brace = line.indexOf('{');
+  if (brace >= 0) return balanced(text, at + brace);
+  const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', at - 1) + 1))![0].length;
+  const rest = eol === -1 ? [] : text.slice(eol + 1).split('\n');
+  const end = rest.findIndex((l) => l.trim() !== '' && /^[ \t]*/.exec(l)![0].length <= indent);
+  return (end === -1 ? rest : rest.slice(0, end)).join('\n');
+}
+
+function apiFieldIn(body: string, column: string): boolean {
+  return new RegExp(`(^|[\\s{,])["']?(?:${fieldNames(column).map(esc).join('|')})["']?\\s*:`, 'm').test(body);
 }
 
 export interface WorkspaceScan {
@@ -333,6 +377,11 @@ export function summarizeScan(scan: WorkspaceScan): string {
   }
   for (const a of scan.api) parts.push(`${a.format} schema ${a.file}:${a.line} exposes ${a.name}: add ${scan.target.column} there after the backfill (cut-over step), not before`);
   return parts.length ? parts.join('; ') : `no model or query of ${scan.target.table} found in ${scan.filesRead} files`;
+}
+
+/** `SELECT *` of the table mapped into a fixed shape: to change before the expand step adds a column. */
+export function fixedShapeReads(scan: WorkspaceScan): CallSite[] {
+  return scan.calls.filter((c) => c.kind === 'select-star' && c.fixedShape !== undefined);
 }
 
 /** Writes that do not set the column: the dual-write call sites still to change. */

@@ -7,7 +7,7 @@
 import ignore from 'ignore';
 import * as vscode from 'vscode';
 import { modelEdit, type ModelPhase } from '../../core/app/modelEdit';
-import { isScannedFile, mergeScans, scanFile, summarizeScan, writesWithoutColumn, type CallSite, type FileScan, type ScanTarget, type WorkspaceScan } from '../../core/app/scan';
+import { fixedShapeReads, isScannedFile, mergeScans, scanFile, summarizeScan, writesWithoutColumn, type CallSite, type FileScan, type ScanTarget, type WorkspaceScan } from '../../core/app/scan';
 import { chooseBaselines } from '../../core/rollout/baseline';
 import type { ColumnSpec, Dialect } from '../../core/types';
 import type { Log } from '../log';
@@ -72,7 +72,7 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
       if (!chooseBaselines(groups).observed && !groups.length) continue;
       const scan = await scanWorkspace(target, token);
       this.log.info(LOG, `${key}: ${summarizeScan(scan)}`);
-      for (const site of writesWithoutColumn(scan)) next.set(site.file, [...(next.get(site.file) ?? []), { site, key }]);
+      for (const site of [...writesWithoutColumn(scan), ...fixedShapeReads(scan)]) next.set(site.file, [...(next.get(site.file) ?? []), { site, key }]);
     }
     this.sites = next;
     this.diagnostics.clear();
@@ -83,11 +83,14 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
       this.diagnostics.set(uri, list.map(({ site, key }) => {
         n++;
         const line = site.line - 1;
-        const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER),
-          `This ${site.kind === 'upsert' ? 'upsert' : 'insert'} into ${key.split('.').slice(0, -1).join('.')} does not set ${key.split('.').pop()}: part of the rollout of ${key} — write the column here (dual write) before it becomes NOT NULL.`,
+        const table = key.split('.').slice(0, -1).join('.');
+        const star = site.kind === 'select-star';
+        const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), star
+          ? `This SELECT * from ${table} maps the row into a fixed shape (${site.fixedShape ?? ''}): part of the rollout of ${key} — name the columns before the expand step adds one.`
+          : `This ${site.kind === 'upsert' ? 'upsert' : 'insert'} into ${table} does not set ${key.split('.').pop()}: part of the rollout of ${key} — write the column here (dual write) before it becomes NOT NULL.`,
           vscode.DiagnosticSeverity.Information);
         d.source = 'column-wizard';
-        d.code = 'rollout-dual-write';
+        d.code = star ? 'rollout-select-star' : 'rollout-dual-write';
         return d;
       }));
     }
@@ -98,7 +101,7 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const rel = vscode.workspace.asRelativePath(doc.uri, false);
     return (this.sites.get(rel) ?? []).map(({ site, key }) => new vscode.CodeLens(new vscode.Range(site.line - 1, 0, site.line - 1, 0), {
-      title: `part of the rollout of ${key}: does not set the column yet`,
+      title: `part of the rollout of ${key}: ${site.kind === 'select-star' ? 'SELECT * into a fixed shape' : 'does not set the column yet'}`,
       command: 'columnWizard.showLog',
     }));
   }
@@ -122,7 +125,9 @@ export async function previewModelEdits(scan: WorkspaceScan, spec: ColumnSpec, d
       log.info(LOG, `${m.file}: ${e.skipped}`);
       continue;
     }
-    edit.insert(uri, doc.positionAt(e.offset), e.text, { label: e.label, needsConfirmation: true, description: m.file });
+    const meta = { label: e.label, needsConfirmation: true, description: m.file };
+    if (e.replaces) edit.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.replaces)), e.text, meta);
+    else edit.insert(uri, doc.positionAt(e.offset), e.text, meta);
     n++;
   }
   if (n) await vscode.workspace.applyEdit(edit, { isRefactoring: true });
