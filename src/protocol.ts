@@ -7,7 +7,11 @@
  * `parseHostMessage` in the webview); one that does not fit is rejected with a specific reason, which the receiver logs.
  * Pure TypeScript: no vscode, no DOM, no node.
  */
+import type { CodeChecklist } from './core/app/checklist';
+import type { ModelPhase } from './core/app/modelEdit';
 import type { ColumnPosition, Dialect, Finding, ForeignKeySpec, Plan, Severity, TableRef } from './core/types';
+
+export type { CodeChecklist, CodeChecklistItem, CodePlace } from './core/app/checklist';
 
 // ───────────────────────────── payloads ─────────────────────────────
 
@@ -78,9 +82,17 @@ export interface Requests {
   runMigration: { params: { readonly draft: ColumnDraft }; result: { readonly started: boolean; readonly message: string } };
   /** Put the plan's SQL on the clipboard. */
   copySql: { params: { readonly draft: ColumnDraft }; result: { readonly characters: number } };
+  /** Scan the workspace for the table's models and call sites: the plan's rollout checklist with its places in the code (at most `MAX_PLACES` per step). */
+  scanCode: { params: { readonly draft: ColumnDraft }; result: CodeChecklist };
+  /** Offer the model edit of a phase as a refactoring preview: `expand` (nullable field) or `final` (required, after the constrain phase). */
+  previewModelEdit: { params: { readonly draft: ColumnDraft; readonly phase: ModelPhase }; result: { readonly edits: number } };
+  /** Open a place the last `scanCode` listed. */
+  openPlace: { params: { readonly file: string; readonly line: number }; result: { readonly opened: boolean } };
 }
+/** The most places one checklist step carries to the webview; the host cuts the rest (the log has them all). */
+export const MAX_PLACES = 200;
 export type RequestMethod = keyof Requests;
-export const REQUEST_METHODS: readonly RequestMethod[] = ['computePlan', 'listColumns', 'writeMigration', 'runMigration', 'copySql'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['computePlan', 'listColumns', 'writeMigration', 'runMigration', 'copySql', 'scanCode', 'previewModelEdit', 'openPlace'];
 
 export type RequestMessage<M extends RequestMethod = RequestMethod> = M extends RequestMethod
   ? { readonly type: 'request'; readonly id: number; readonly method: M; readonly params: Requests[M]['params'] }

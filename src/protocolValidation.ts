@@ -9,7 +9,7 @@ import type {
   Severity, Step, StorageEstimate, TableRef, Verification,
 } from './core/types';
 import {
-  REQUEST_METHODS, type ColumnDraft, type HostMessage, type PlanResult, type RequestMessage, type RequestMethod, type Requests,
+  MAX_PLACES, REQUEST_METHODS, type CodeChecklist, type CodeChecklistItem, type CodePlace, type ColumnDraft, type HostMessage, type PlanResult, type RequestMessage, type RequestMethod, type Requests,
   type ResponseMessage, type WebviewMessage,
   type WizardContext,
 } from './protocol';
@@ -259,6 +259,35 @@ export function checkContext(v: unknown, at = 'context'): WizardContext {
   };
 }
 
+const CHECK_STATES: readonly CodeChecklistItem['state'][] = ['done', 'todo', 'none-found', 'database'];
+const STEP_KINDS: readonly CodeChecklistItem['kind'][] = ['tolerate', 'expand', 'write', 'server-fills', 'backfill', 'index', 'constrain', 'read', 'contract'];
+
+function codePlace(v: unknown, at: string): CodePlace {
+  const o = obj(v, at);
+  return { file: str(o, 'file', at), line: int(o, 'line', at), text: str(o, 'text', at), done: bool(o, 'done', at) };
+}
+
+export function checkCodeChecklist(v: unknown, at = 'codeChecklist'): CodeChecklist {
+  const o = obj(v, at);
+  const edits = obj(o.modelEdits, `${at}.modelEdits`);
+  return {
+    table: str(o, 'table', at), column: str(o, 'column', at), summary: str(o, 'summary', at), filesRead: int(o, 'filesRead', at),
+    items: arr(o, 'items', at, (x, a) => {
+      const i = obj(x, a);
+      if (Array.isArray(i.places) && i.places.length > MAX_PLACES) throw new Invalid(`${a}.places has ${i.places.length} items; at most ${MAX_PLACES}`);
+      return { kind: oneOf(i, 'kind', STEP_KINDS, a), text: str(i, 'text', a), state: oneOf(i, 'state', CHECK_STATES, a), places: arr(i, 'places', a, codePlace) };
+    }),
+    modelEdits: { expand: int(edits, 'expand', `${at}.modelEdits`), final: int(edits, 'final', `${at}.modelEdits`) },
+  };
+}
+
+/** A workspace-relative path: no absolute path, no `..`, no scheme. */
+function relativePath(o: Obj, key: string, at: string): string {
+  const p = str(o, key, at);
+  if (p === '' || /^([/\\]|[A-Za-z]:|[a-z][a-z0-9+.-]*:)/i.test(p) || p.split(/[/\\]/).includes('..')) throw new Invalid(`${at}.${key} must be a workspace-relative path`);
+  return p;
+}
+
 const PARAMS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Requests[M]['params'] } = {
   computePlan: (v, at) => {
     const o = obj(v, at);
@@ -268,6 +297,15 @@ const PARAMS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Reque
   writeMigration: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
   runMigration: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
   copySql: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
+  scanCode: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
+  previewModelEdit: (v, at) => {
+    const o = obj(v, at);
+    return { draft: checkDraft(o.draft, `${at}.draft`), phase: oneOf(o, 'phase', ['expand', 'final'] as const, at) };
+  },
+  openPlace: (v, at) => {
+    const o = obj(v, at);
+    return { file: relativePath(o, 'file', at), line: int(o, 'line', at) };
+  },
 };
 
 const RESULTS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Requests[M]['result'] } = {
@@ -279,6 +317,9 @@ const RESULTS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Requ
     return { started: bool(o, 'started', at), message: str(o, 'message', at) };
   },
   copySql: (v, at) => ({ characters: int(obj(v, at), 'characters', at) }),
+  scanCode: checkCodeChecklist,
+  previewModelEdit: (v, at) => ({ edits: int(obj(v, at), 'edits', at) }),
+  openPlace: (v, at) => ({ opened: bool(obj(v, at), 'opened', at) }),
 };
 
 function messageType(raw: unknown): { o: Obj; type: string } {

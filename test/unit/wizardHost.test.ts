@@ -160,6 +160,9 @@ describe('wizard page and host session', () => {
       writeMigration: async () => { throw new Error('db/migrations/1.sql already exists'); },
       runMigration: async () => ({ started: false, message: 'no' }),
       copySql: async () => 3,
+      scanCode: async () => { throw new Error('not in this test'); },
+      previewModelEdit: async () => 0,
+      openPlace: async () => false,
     };
     const posted: HostMessage[] = [];
     const errors: string[] = [];
@@ -205,5 +208,28 @@ describe('planning a draft', () => {
     assert.match(script, /^-- Phase 1: .+\nSET lock_timeout = '2s';\nALTER TABLE "public"\."orders" ADD COLUMN "flag" boolean DEFAULT false NOT NULL;\n/);
     assert.match(script, /\n\n-- Phase 2: .+\(outside a transaction\)\n[\s\S]*CREATE INDEX CONCURRENTLY IF NOT EXISTS "orders_flag_idx" ON "public"\."orders" \("flag"\);\n$/);
     assert.doesNotMatch(script, /;;/);
+  });
+});
+
+describe('the code checklist over the protocol', () => {
+  it('openPlace takes workspace-relative paths only; a step carries at most MAX_PLACES places, the host cuts the rest', async () => {
+    const { parseWebviewMessage, parseHostMessage } = await import('../../src/protocolValidation');
+    const { MAX_PLACES } = await import('../../src/protocol');
+    const open = (file: string) => parseWebviewMessage({ type: 'request', id: 1, method: 'openPlace', params: { file, line: 3 } });
+    assert.equal(open('src/orders/repo.ts').ok, true);
+    for (const bad of ['/etc/passwd', '../secrets.ts', 'src/../../x.ts', 'C:\\x.ts', 'file:///x', '']) assert.equal(open(bad).ok, false, bad);
+    const place = { file: 'a.ts', line: 1, text: 'x', done: false };
+    const checklist = (n: number) => ({ table: 't', column: 'c', summary: '', filesRead: 1, modelEdits: { expand: 0, final: 0 }, items: [{ kind: 'write', text: 'w', state: 'todo', places: Array.from({ length: n }, () => place) }] });
+    const response = (n: number) => parseHostMessage({ type: 'response', id: 1, method: 'scanCode', ok: true, result: checklist(n) });
+    assert.equal(response(MAX_PLACES).ok, true);
+    assert.match((response(MAX_PLACES + 1) as { error: string }).error, /places has 201 items; at most 200/);
+    const posted: HostMessage[] = [];
+    const s = new WizardSession({ scanCode: async () => checklist(450) } as unknown as WizardBackend, (m) => { posted.push(m); }, { info: () => undefined, error: () => undefined });
+    await s.receive({ type: 'ready' }).catch(() => undefined);
+    await s.receive({ type: 'request', id: 2, method: 'scanCode', params: { draft: EMPTY_DRAFT } });
+    const sent = posted.find((m) => m.type === 'response') as unknown as { result: { items: { places: { text: string }[] }[] } };
+    assert.equal(sent.result.items[0]!.places.length, MAX_PLACES);
+    assert.match(sent.result.items[0]!.places.at(-1)!.text, /and 251 more places/);
+    assert.equal(parseHostMessage(JSON.parse(JSON.stringify(posted.find((m) => m.type === 'response')))).ok, true);
   });
 });

@@ -11,6 +11,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Calibration, TableFacts, TableRef, Target } from '../../src/core/types';
 import type { ColumnDraft, WebviewMessage, WizardContext } from '../../src/protocol';
 import { planDraft } from '../../src/extension/wizard/draft';
+import { scanDirectory } from '../../src/cli/appScan';
+import { codeChecklist } from '../../src/core/app/checklist';
 import { wizardHtml } from '../../src/extension/wizard/html';
 import { WizardSession, type WizardBackend } from '../../src/extension/wizard/session';
 
@@ -37,6 +39,10 @@ export interface Harness {
   readonly consoleErrors: string[];
   /** Drafts passed to writeMigration. */
   readonly written: ColumnDraft[];
+  /** Phases of the model edits the page asked to preview. */
+  readonly previews: string[];
+  /** `file:line` of the places the page asked to open. */
+  readonly opened: string[];
   /** The state the page saved with setState, as JSON. */
   savedState(): unknown;
   /** Wait until the host has received a message matching `pred`. */
@@ -58,6 +64,8 @@ export interface HarnessOptions {
   readonly theme?: 'dark' | 'light' | 'hc';
   /** The calibration plans are computed with at the time (the host's, once it measured the server). */
   readonly calibration?: () => Calibration | undefined;
+  /** A project folder the code scan reads (default: none; scanCode then fails). */
+  readonly codeProject?: string;
 }
 
 export async function openWizard(browser: Browser, opts: HarnessOptions): Promise<Harness> {
@@ -77,6 +85,8 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
   const received: WebviewMessage[] = [];
   const consoleErrors: string[] = [];
   const written: ColumnDraft[] = [];
+  const previews: string[] = [];
+  const opened: string[] = [];
   let state: unknown = undefined;
   const waiters: { pred: (m: WebviewMessage) => boolean; resolve: (m: WebviewMessage) => void }[] = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -95,6 +105,14 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
     },
     runMigration: async () => ({ started: false, message: 'not in tests' }),
     copySql: async () => 42,
+    // The real scan and checklist over a fixture project on disk (test/fixtures/app/*).
+    scanCode: async (draft) => {
+      const { plan } = planDraft(draft, opts.facts, opts.target);
+      if (!plan || !opts.codeProject) throw new Error('no plan or no code project in this test');
+      return codeChecklist(plan, await scanDirectory(opts.codeProject, { table: plan.table.name, column: plan.column.name }));
+    },
+    previewModelEdit: async (_draft, phase) => { previews.push(phase); return 1; },
+    openPlace: async (file, line) => { opened.push(`${file}:${line}`); return true; },
   };
   const session = new WizardSession(
     backend,
@@ -122,7 +140,7 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
   await page.goto(pathToFileURL(htmlPath).href);
 
   return {
-    page, session, received, consoleErrors, written,
+    page, session, received, consoleErrors, written, previews, opened,
     savedState: () => state,
     waitForMessage: (pred, timeoutMs = 5000) => {
       const seen = received.find(pred);

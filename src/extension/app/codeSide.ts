@@ -47,6 +47,14 @@ function uriOf(rel: string): vscode.Uri | undefined {
   return folder ? vscode.Uri.joinPath(folder.uri, ...rel.split('/')) : undefined;
 }
 
+/** Open a workspace-relative file at a 1-based line. */
+export async function openPlace(file: string, line: number): Promise<void> {
+  const uri = uriOf(file);
+  if (!uri) throw new Error('No workspace folder is open.');
+  const pos = new vscode.Position(Math.max(0, line - 1), 0);
+  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preview: true, viewColumn: vscode.ViewColumn.Beside });
+}
+
 /** Diagnostics and CodeLenses for the writes that do not set a rolled-out column yet. */
 export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('column-wizard-rollout');

@@ -7,10 +7,13 @@ import { runClusterPlan } from '../../db/cluster';
 import { renderStages } from '../../core/topology';
 import { detectWizardTopology, runRefusal, type WizardTopology } from './topology';
 import { savePlanBaseline, saveRunBaseline } from '../rollout/baselineFiles';
-import { previewModelEdits, scanWorkspace } from '../app/codeSide';
+import { openPlace, previewModelEdits, scanWorkspace } from '../app/codeSide';
+import { codeChecklist } from '../../core/app/checklist';
+import type { ModelPhase } from '../../core/app/modelEdit';
+import type { WorkspaceScan } from '../../core/app/scan';
 import { summarizeScan, writesWithoutColumn } from '../../core/app/scan';
 import { verifyPlan } from '../../db/verify';
-import type { ColumnDraft, WizardContext } from '../../protocol';
+import type { CodeChecklist, ColumnDraft, WizardContext } from '../../protocol';
 import type { Connections } from '../connections/manager';
 import type { ConnectionProfile } from '../connections/profiles';
 import { redactSecrets } from '../../core/redact';
@@ -229,6 +232,34 @@ class LiveBackend implements WizardBackend {
     } catch (err) {
       this.services.log.warn(LOG, `application-side scan: ${describeError(err)}`);
     }
+  }
+
+  /** The last scan the wizard showed: the places it may open, and the models a model edit changes. */
+  private lastScan: WorkspaceScan | null = null;
+
+  async scanCode(draft: ColumnDraft): Promise<CodeChecklist> {
+    const plan = await this.actionablePlan(draft);
+    const scan = await scanWorkspace({ table: plan.table.name, column: plan.column.name });
+    this.lastScan = scan;
+    const checklist = codeChecklist(plan, scan);
+    this.services.log.info(LOG, `application side of ${plan.table.name}.${plan.column.name}: ${checklist.summary}`);
+    for (const item of checklist.items) for (const p of item.places) this.services.log.info(LOG, `  ${p.done ? '✓' : '☐'} ${item.kind}: ${p.file}:${p.line} ${p.text}`);
+    return checklist;
+  }
+
+  async previewModelEdit(draft: ColumnDraft, phase: ModelPhase): Promise<number> {
+    const plan = await this.actionablePlan(draft);
+    const last = this.lastScan;
+    const scan = last && last.target.table === plan.table.name && last.target.column === plan.column.name ? last : await scanWorkspace({ table: plan.table.name, column: plan.column.name });
+    return previewModelEdits(scan, plan.column, plan.dialect, phase, this.services.log);
+  }
+
+  async openPlace(file: string, line: number): Promise<boolean> {
+    const s = this.lastScan;
+    const listed = s !== null && [...s.models, ...s.calls, ...s.api].some((p) => p.file === file && p.line === line);
+    if (!listed) return false;
+    await openPlace(file, line);
+    return true;
   }
 
   async runMigration(draft: ColumnDraft): Promise<{ started: boolean; message: string }> {

@@ -3,8 +3,10 @@
  * answers each request exactly once, and posts notifications. The panel supplies the backend and the `post`
  * function; the webview tests run this same class in node against the real page.
  */
-import type {
-  ColumnDraft, HostMessage, HostNotification, PlanResult, RequestMessage, RequestMethod, Requests, ResponseMessage, WizardContext,
+import type { ModelPhase } from '../../core/app/modelEdit';
+import {
+  MAX_PLACES, type CodeChecklist, type ColumnDraft, type HostMessage, type HostNotification, type PlanResult, type RequestMessage, type RequestMethod,
+  type Requests, type ResponseMessage, type WizardContext,
 } from '../../protocol';
 import { parseWebviewMessage } from '../../protocolValidation';
 import { redactSecrets } from '../../core/redact';
@@ -22,6 +24,12 @@ export interface WizardBackend {
   runMigration(draft: ColumnDraft): Promise<{ readonly started: boolean; readonly message: string }>;
   /** Copies the plan's SQL; returns the number of characters copied. */
   copySql(draft: ColumnDraft): Promise<number>;
+  /** The plan's rollout checklist with its places in the workspace's code. */
+  scanCode(draft: ColumnDraft): Promise<CodeChecklist>;
+  /** Offers the model edit of `phase` as a refactoring preview; returns how many edits were offered. */
+  previewModelEdit(draft: ColumnDraft, phase: ModelPhase): Promise<number>;
+  /** Opens a place the last scan listed; false when it listed no such place. */
+  openPlace(file: string, line: number): Promise<boolean>;
 }
 
 export interface SessionLog {
@@ -30,6 +38,16 @@ export interface SessionLog {
 }
 
 type Handlers = { readonly [M in RequestMethod]: (params: Requests[M]['params']) => Promise<Requests[M]['result']> };
+
+/** At most `MAX_PLACES` places per step cross to the webview; the step says how many more there are. */
+function limitPlaces(c: CodeChecklist): CodeChecklist {
+  return {
+    ...c,
+    items: c.items.map((i) => (i.places.length <= MAX_PLACES ? i : {
+      ...i, places: i.places.slice(0, MAX_PLACES - 1).concat({ file: i.places[MAX_PLACES - 1]!.file, line: i.places[MAX_PLACES - 1]!.line, text: `… and ${i.places.length - MAX_PLACES + 1} more places (the log lists them)`, done: i.places.slice(MAX_PLACES - 1).every((p) => p.done) }),
+    })),
+  };
+}
 
 export class WizardSession {
   private ready = false;
@@ -50,6 +68,9 @@ export class WizardSession {
       writeMigration: async ({ draft }) => ({ files: await backend.writeMigration(draft) }),
       runMigration: async ({ draft }) => backend.runMigration(draft),
       copySql: async ({ draft }) => ({ characters: await backend.copySql(draft) }),
+      scanCode: async ({ draft }) => limitPlaces(await backend.scanCode(draft)),
+      previewModelEdit: async ({ draft, phase }) => ({ edits: await backend.previewModelEdit(draft, phase) }),
+      openPlace: async ({ file, line }) => ({ opened: await backend.openPlace(file, line) }),
     };
   }
 
