@@ -1,10 +1,11 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { Finding, TableRef } from '../src/core/types';
-import type { ColumnDraft, HostMessage, PlanResult, WizardContext } from '../src/protocol';
+import type { Finding, Plan, TableRef } from '../src/core/types';
+import type { CodeChecklist, ColumnDraft, HostMessage, PlanResult, WizardContext } from '../src/protocol';
 import { checkDraft, parseHostMessage } from '../src/protocolValidation';
 import { el, replaceChildren } from './dom';
 import { createForm, type WizardForm } from './form';
 import { describeError, formatBytes, formatRows } from '../src/core/format';
+import { renderCode } from './codeView';
 import { renderPlan } from './planView';
 import { request, settle } from './rpc';
 import { vscodeApi } from './vscodeApi';
@@ -42,7 +43,8 @@ const copyButton = el('vscode-button', { id: 'copy', attrs: { secondary: '', dis
 const refreshButton = el('vscode-button', { id: 'refresh', attrs: { secondary: '', title: 'Re-read the table from the database' } }, 'Refresh facts');
 const actions = el('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': 'Plan actions' } }, writeButton, runButton, copyButton, refreshButton);
 const formSlot = el('section', { class: 'form-pane', attrs: { 'aria-label': 'Column' } }, el('p', { class: 'placeholder' }, 'Connecting…'));
-const planPane = el('section', { class: 'plan-pane', attrs: { 'aria-label': 'Plan' } }, actions, statusLine, general, planRoot);
+const codeRoot = el('div', { class: 'code', id: 'code', attrs: { 'aria-live': 'polite' } });
+const planPane = el('section', { class: 'plan-pane', attrs: { 'aria-label': 'Plan' } }, actions, statusLine, general, planRoot, codeRoot);
 app.append(header, el('main', { class: 'layout' }, formSlot, planPane));
 
 function setStatus(level: Finding['severity'], message: string): void {
@@ -105,17 +107,58 @@ async function computePlan(): Promise<void> {
   }
 }
 
+/** Scan the code this long after the plan settles on a table and column. */
+const SCAN_DEBOUNCE_MS = 1000;
+let scanTimer: ReturnType<typeof setTimeout> | undefined;
+/** `table.column` of the checklist on screen (or on its way): a new column name scans again. */
+let scannedKey = '';
+let code: CodeChecklist | null = null;
+
+function scheduleScan(plan: Plan, force = false): void {
+  const key = `${plan.table.name}.${plan.column.name}`;
+  if (key === scannedKey && !force) return;
+  scannedKey = key;
+  if (scanTimer !== undefined) clearTimeout(scanTimer);
+  scanTimer = setTimeout(() => void scanCode(key), force ? 0 : SCAN_DEBOUNCE_MS);
+}
+
+async function scanCode(key: string): Promise<void> {
+  if (!form) return;
+  try {
+    const result = await request('scanCode', { draft: form.read() });
+    if (key !== scannedKey) return;
+    code = result;
+    renderCode(codeRoot, result, codeActions);
+    if (latest?.plan) renderPlan(planRoot, latest.plan, { checklist: false });
+  } catch (err) {
+    if (key === scannedKey) replaceChildren(codeRoot, [el('p', { class: 'placeholder' }, `The code was not scanned: ${describeError(err)}`)]);
+  }
+}
+
+const codeActions = {
+  open: (file: string, line: number) => void request('openPlace', { file, line }).catch((err: unknown) => setStatus('error', describeError(err))),
+  preview: (phase: 'expand' | 'final') => {
+    if (!form) return;
+    void request('previewModelEdit', { draft: form.read(), phase })
+      .then(({ edits }) => setStatus('info', edits ? `Model edit offered in ${edits} file${edits === 1 ? '' : 's'}: review it in the preview.` : 'No model edit to offer (the log says why).'))
+      .catch((err: unknown) => setStatus('error', describeError(err)));
+  },
+  rescan: () => { if (latest?.plan) scheduleScan(latest.plan, true); },
+};
+
 function showResult(result: PlanResult): void {
   if (!form) return;
   const rest = form.showFindings(result.findings);
   replaceChildren(general, rest.map((f) => el('li', { class: `finding ${f.severity}` }, el('span', { class: 'severity' }, f.severity), ' ', f.message, f.fix ? el('div', { class: 'fix' }, 'Safe alternative: ', f.fix) : null)));
   if (result.error) setStatus('error', result.error);
   else if (statusLine.classList.contains('error')) setStatus('info', '');
-  if (result.plan) renderPlan(planRoot, result.plan);
+  const sameColumn = result.plan !== null && code !== null && `${result.plan.table.name}.${result.plan.column.name}` === `${code.table}.${code.column}`;
+  if (result.plan) renderPlan(planRoot, result.plan, { checklist: !sameColumn });
   else if (!planRoot.querySelector('.placeholder')) {
     replaceChildren(planRoot, [el('p', { class: 'placeholder' }, 'Fix the fields marked above to see the plan.')]);
   }
   const ok = actionable();
+  if (ok && result.plan) scheduleScan(result.plan);
   setEnabled(writeButton, ok);
   setEnabled(runButton, ok);
   setEnabled(copyButton, ok);
@@ -147,6 +190,8 @@ async function act(button: HTMLElement, run: (draft: ColumnDraft) => Promise<str
 
 writeButton.addEventListener('click', () => void act(writeButton, async (draft) => {
   const { files } = await request('writeMigration', { draft });
+  // Writing the files is when the code side starts: the checklist is read again.
+  if (latest?.plan) scheduleScan(latest.plan, true);
   return files.length ? `Wrote ${files.length} file${files.length === 1 ? '' : 's'}: ${files.join(', ')}` : 'No files written.';
 }));
 runButton.addEventListener('click', () => void act(runButton, async (draft) => (await request('runMigration', { draft })).message));
@@ -195,7 +240,7 @@ function onMessage(msg: HostMessage): void {
       // Probes confirmed (or corrected) the steps of the plan on screen; an older revision's answer is dropped.
       if (latest && msg.revision === revision && latest.revision === revision) {
         latest = { ...latest, plan: msg.plan };
-        renderPlan(planRoot, msg.plan);
+        renderPlan(planRoot, msg.plan, { checklist: code === null });
       }
       break;
     case 'status': setStatus(msg.level, msg.message); break;

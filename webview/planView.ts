@@ -116,7 +116,9 @@ function warningView(w: Finding): HTMLElement {
 }
 
 /** Render the plan into `root`, replacing what was there in one step. */
-export function renderPlan(root: HTMLElement, plan: Plan): void {
+export function renderPlan(root: HTMLElement, plan: Plan, options: { readonly checklist?: boolean } = {}): void {
+  // The rollout checklist is left out when the code section shows it with its places.
+  const checklist = options.checklist !== false && plan.rollout.length > 0;
   const steps = flatten(plan);
   // Findings about a field are shown next to that field; the list here keeps the rest.
   const warnings = plan.warnings.filter((w) => w.field === undefined);
@@ -128,7 +130,7 @@ export function renderPlan(root: HTMLElement, plan: Plan): void {
     el('ol', { class: 'phases' }, ...plan.phases.map(phaseView)),
     warnings.length ? el('h2', {}, 'Warnings') : null,
     warnings.length ? el('ul', { class: 'warnings' }, ...warnings.map(warningView)) : null,
-    plan.rollout.length ? el('h2', {}, 'Rollout checklist') : null,
-    plan.rollout.length ? el('ul', { class: 'rollout' }, ...plan.rollout.map((r) => el('li', {}, el('span', { class: 'box', attrs: { 'aria-hidden': 'true' } }, '☐ '), r))) : null,
+    checklist ? el('h2', {}, 'Rollout checklist') : null,
+    checklist ? el('ul', { class: 'rollout' }, ...plan.rollout.map((r) => el('li', {}, el('span', { class: 'box', attrs: { 'aria-hidden': 'true' } }, '☐ '), r))) : null,
   ]);
 }
