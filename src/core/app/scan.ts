@@ -179,16 +179,30 @@ function model(kind: ModelKind, file: string, text: string, index: number, name:
   return { kind, file, line: lineAt(text, index), name, hasColumn: mentions(body, fieldNames(column)) || new RegExp(`["'\`]${esc(column)}["'\`]`).test(body) };
 }
 
+let cachedFilter: { table: string; re: RegExp } | null = null;
+
+/**
+ * One case-insensitive test for the names a file must contain to match the table (the table, its singular, without
+ * underscores, without a prefix). A regex, not `toLowerCase()` + `includes`: copying every file's text in lower case
+ * was most of a large scan's time (garbage collection).
+ */
+function prefilter(table: string): RegExp {
+  if (cachedFilter?.table !== table) {
+    const singular = singularize(table);
+    const needles = [...new Set([table, singular, singular.replace(/_/g, ''), table.slice(table.indexOf('_') + 1)].filter((n) => n.length > 1))];
+    cachedFilter = { table, re: new RegExp(needles.map(esc).join('|'), 'i') };
+  }
+  return cachedFilter.re;
+}
+
 /** Scan one file. `path` is workspace-relative with `/`. */
 export function scanFile(path: string, text: string, target: ScanTarget): FileScan {
   const models: ModelMatch[] = [];
   const calls: CallSite[] = [];
   const t = target.table;
-  const lower = text.toLowerCase();
   const singular = singularize(t);
   // Cheap filter: a file that names neither the table nor its singular cannot match.
-  const needles = [t, singular, singular.replace(/_/g, ''), t.slice(t.indexOf('_') + 1)].map((n) => n.toLowerCase()).filter((n) => n.length > 1);
-  if (!needles.some((n) => lower.includes(n))) return { models, calls };
+  if (!prefilter(t).test(text)) return { models, calls };
   const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
   const fields = fieldNames(target.column);
   if (API_FILE.test(path)) return { models, calls, api: apiHints(path, text, t, target.column) };
