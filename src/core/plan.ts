@@ -15,7 +15,7 @@ import { DEFAULT_CALIBRATION, estimateStep, isTextKey, keyBytesOf, valueBytesOf,
 import { storageFindings } from './storage';
 import { defaultVolatility, impactOf, instantAddProblem, onlineAddProblem, type DdlOperation, type Impact } from './rules';
 import { noopSql, qualifiedTable, quoteIdent, quoteLiteral, SqlTextError, utf8Length } from './sql';
-import type { BackfillSpec, Calibration, ColumnSpec, Finding, Phase, PhaseKind, Plan, Step, TableFacts, Target } from './types';
+import type { BackfillSpec, Calibration, ColumnSpec, Finding, Phase, PhaseKind, Plan, Step, StepDone, TableFacts, Target } from './types';
 import { standbyReplayFinding } from './replicas';
 
 export interface PlanOptions {
@@ -57,6 +57,20 @@ interface StepOptions {
   readonly ddl?: boolean;
   /** Use this impact instead of asking the rules (when the SQL forces an algorithm the rules did not pick). */
   readonly impact?: Impact;
+  /** The index or constraint the step creates or drops (for `Step.done`). */
+  readonly object?: string;
+}
+
+/** What the catalog shows once a step has been applied, from its operation (`Step.done`). */
+function doneOf(op: DdlOperation, object: string | undefined): StepDone | undefined {
+  switch (op.op) {
+    case 'add-column': return { kind: 'column', column: op.spec.name };
+    case 'set-not-null': return { kind: 'not-null', column: op.column };
+    case 'create-index': return object ? { kind: 'index', name: object } : undefined;
+    case 'add-constraint': return object ? { kind: 'constraint', name: object } : undefined;
+    case 'drop-constraint': return object ? { kind: 'no-constraint', name: object } : undefined;
+    default: return undefined;
+  }
 }
 
 class Builder {
@@ -129,6 +143,7 @@ class Builder {
       heapBytes: this.heap, indexBytes: this.indexBytes, indexes: this.indexCount, newColumnBytes, textKey: isTextKey(this.spec.type.name), emptyKey: this.columnEmpty,
     });
     const storage = this.grow(kind, keyBytes, newColumnBytes);
+    const done = doneOf(op, o.object);
     const step: Step = {
       sql,
       down: o.down,
@@ -144,6 +159,7 @@ class Builder {
       ...(o.unavoidable ? { unavoidable: o.unavoidable } : {}),
       ...(o.fallbackSql ? { fallbackSql: o.fallbackSql } : {}),
       ...(o.session ? { session: o.session } : {}),
+      ...(done ? { done } : {}),
     };
     const list = this.phases.get(phase) ?? [];
     list.push(step);
@@ -352,6 +368,7 @@ function planPostgres(b: Builder): void {
     const unique = Boolean(spec.unique);
     const name = b.name(unique ? 'key' : 'idx');
     b.add('index', { op: 'create-index', concurrent: true, unique }, `CREATE ${unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${b.q(name)} ON ${table} (${col})`, {
+      object: name,
       down: `DROP INDEX CONCURRENTLY IF EXISTS ${qualifiedIndex(b, name)}`,
       what: `Build ${unique ? 'the unique index' : spec.references && !spec.index ? 'an index on the referencing column (for deletes of referenced rows)' : 'the index'} without blocking writes; if it fails, drop the INVALID index and run it again`,
       work: { index: true, concurrent: true },
@@ -364,6 +381,7 @@ function planPostgres(b: Builder): void {
     }
     if (unique) {
       b.add('constrain', { op: 'add-constraint', kind: 'unique', notValid: false, usingIndex: true }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} UNIQUE USING INDEX ${b.q(name)}`, {
+        object: name,
         down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
         what: 'Attach the unique index as a UNIQUE constraint',
       });
@@ -373,6 +391,7 @@ function planPostgres(b: Builder): void {
     const name = b.name('check');
     const expr = checkedExpression('postgres', 'CHECK', spec.check);
     b.add('constrain', { op: 'add-constraint', kind: 'check', notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}) NOT VALID`, {
+      object: name,
       down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
       what: 'Add the CHECK for new rows only',
     });
@@ -387,6 +406,7 @@ function planPostgres(b: Builder): void {
     const name = b.name('fkey');
     const ref = `${r.schema ? `${b.q(r.schema)}.` : ''}${b.q(r.table)} (${b.q(r.column)})`;
     b.add('constrain', { op: 'add-constraint', kind: 'foreign', notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''} NOT VALID`, {
+      object: name,
       down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
       what: 'Add the foreign key for new rows only',
     });
@@ -435,6 +455,7 @@ function notNullPath(b: Builder, hasValue: boolean): void {
   const need = hasValue ? '' : ' (fails while any row is still NULL: fill them first)';
   if (caps.notNullNotValid) {
     b.add('constrain', { op: 'add-constraint', kind: 'not-null', notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} NOT NULL ${col} NOT VALID`, {
+      object: name,
       down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
       what: 'Declare NOT NULL for new rows only',
     });
@@ -447,6 +468,7 @@ function notNullPath(b: Builder, hasValue: boolean): void {
   }
   const expr = `${col} IS NOT NULL`;
   b.add('constrain', { op: 'add-constraint', kind: 'check', notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}) NOT VALID`, {
+    object: name,
     down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
     what: 'Add CHECK (column IS NOT NULL) for new rows only',
   });
@@ -464,6 +486,7 @@ function notNullPath(b: Builder, hasValue: boolean): void {
     what: 'Make the column NOT NULL',
   });
   b.add('constrain', { op: 'drop-constraint', kind: 'check' }, `ALTER TABLE ${table} DROP CONSTRAINT ${b.q(name)}`, {
+    object: name,
     down: `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}) NOT VALID`,
     what: 'Drop the now redundant CHECK',
   });
@@ -586,6 +609,7 @@ function afterAddMysql(b: Builder, o: { keyInline: boolean }): void {
     const online = !nonInnodb(b);
     const clause = online ? 'ALGORITHM=INPLACE, LOCK=NONE' : 'ALGORITHM=COPY, LOCK=SHARED';
     b.add('index', { op: 'create-index', concurrent: false, unique, mysql: online ? { algorithm: 'INPLACE', lock: 'NONE' } : { algorithm: 'COPY', lock: 'SHARED' } }, `ALTER TABLE ${table} ADD ${unique ? 'UNIQUE ' : ''}INDEX ${b.q(name)} (${col}), ${clause}`, {
+      object: name,
       down: `ALTER TABLE ${table} DROP INDEX ${b.q(name)}, ${clause}`,
       what: unique ? 'Build the unique index online' : 'Build the index online',
       work: { index: true },
@@ -596,6 +620,7 @@ function afterAddMysql(b: Builder, o: { keyInline: boolean }): void {
     const name = b.name('check');
     const expr = checkedExpression(target.dialect, 'CHECK', spec.check);
     b.add('constrain', { op: 'add-constraint', kind: 'check', notValid: false, usingIndex: false, mysql: { algorithm: 'COPY', lock: 'SHARED' } }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}), ALGORITHM=COPY, LOCK=SHARED`, {
+      object: name,
       down: `ALTER TABLE ${table} DROP CONSTRAINT ${b.q(name)}`,
       what: 'Add the CHECK constraint',
       unavoidable: b.facts.rows !== 0 ? `${maria ? 'MariaDB' : 'MySQL'} verifies a new CHECK against every row with a table copy that blocks writes, and has no NOT VALID. Enforce it in the application instead, or use an online schema-change tool for a large table` : undefined,
@@ -617,6 +642,7 @@ function foreignKeyMysql(b: Builder): void {
   const r = spec.references!;
   const idx = b.name(spec.unique ? 'key' : 'idx');
   b.add('expand', { op: 'create-index', concurrent: false, unique: Boolean(spec.unique), mysql: { algorithm: 'INPLACE', lock: 'NONE' } }, `ALTER TABLE ${table} ADD ${spec.unique ? 'UNIQUE ' : ''}INDEX ${b.q(idx)} (${col}), ALGORITHM=INPLACE, LOCK=NONE`, {
+    object: idx,
     down: `ALTER TABLE ${table} DROP INDEX ${b.q(idx)}, ALGORITHM=INPLACE, LOCK=NONE`,
     what: 'Index the referencing column (a foreign key needs one)',
     work: { index: true },
@@ -625,6 +651,7 @@ function foreignKeyMysql(b: Builder): void {
   const ref = `${r.schema ? `${b.q(r.schema)}.` : ''}${b.q(r.table)} (${b.q(r.column)})`;
   b.add('expand', { op: 'add-constraint', kind: 'foreign', notValid: false, usingIndex: false, foreignKeyChecks: false, mysql: { algorithm: 'INPLACE', lock: 'NONE' } },
     `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}, ALGORITHM=INPLACE, LOCK=NONE`, {
+      object: name,
       down: `ALTER TABLE ${table} DROP FOREIGN KEY ${b.q(name)}`,
       what: 'Add the foreign key while the column is still NULL in every row, so skipping the row check cannot admit a bad value; run it before the application writes the column',
       session: { before: ['SET SESSION foreign_key_checks = 0'], after: ['SET SESSION foreign_key_checks = 1'] },
@@ -639,6 +666,7 @@ function foreignKeyCopyMysql(b: Builder): void {
   const ref = `${r.schema ? `${b.q(r.schema)}.` : ''}${b.q(r.table)} (${b.q(r.column)})`;
   b.add('constrain', { op: 'add-constraint', kind: 'foreign', notValid: false, usingIndex: false, mysql: { algorithm: 'COPY', lock: 'SHARED' } },
     `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}, ALGORITHM=COPY, LOCK=SHARED`, {
+      object: name,
       down: `ALTER TABLE ${table} DROP FOREIGN KEY ${b.q(name)}`,
       what: 'Add the foreign key, checking the values the column already has',
       unavoidable: b.facts.rows !== 0 ? 'the column already has a value in every row, so the key must be checked row by row, which MySQL/MariaDB do only with a table copy that blocks writes' : undefined,

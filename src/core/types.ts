@@ -281,7 +281,21 @@ export interface Step {
   readonly fallbackSql?: string;
   /** Session settings to run on the same connection right before `sql` (`before`) and right after it (`after`), e.g. `foreign_key_checks`. */
   readonly session?: { readonly before: readonly string[]; readonly after: readonly string[] };
+  /**
+   * What the catalog shows once the step has been applied: migration files skip the step when it holds, so a rerun after a
+   * partial failure (or after `run` applied the plan) goes on instead of failing on "already exists".
+   */
+  readonly done?: StepDone;
 }
+
+/** A catalog fact that holds once a step has been applied (see `Step.done`). */
+export type StepDone =
+  | { readonly kind: 'column'; readonly column: string }
+  | { readonly kind: 'not-null'; readonly column: string }
+  | { readonly kind: 'index'; readonly name: string }
+  | { readonly kind: 'constraint'; readonly name: string }
+  /** The step drops a constraint: done once it is gone. */
+  | { readonly kind: 'no-constraint'; readonly name: string };
 
 /** Predicted bytes after a step: the table (heap / clustered index), its secondary indexes, and the change. */
 export interface StorageEstimate {

@@ -4,8 +4,8 @@
  * MariaDB `BEGIN NOT ATOMIC … END`, MySQL a temporary stored procedure created, called and dropped by the migration.
  * Pure: SQL text only; the writers decide how each tool sends it (see `Statement.compound`).
  */
-import { qualifiedTable, quoteIdent } from '../sql';
-import type { BackfillSpec, Dialect, Plan } from '../types';
+import { qualifiedTable, quoteIdent, quoteLiteral } from '../sql';
+import type { BackfillSpec, Dialect, Plan, StepDone, TableRef } from '../types';
 
 /** Each batch aims at this many milliseconds (the runner's default target, `DEFAULT_TARGET_BATCH_MS`). */
 export const FILE_BATCH_TARGET_MS = 50;
@@ -247,16 +247,49 @@ export function backfillProgram(plan: Plan, spec: BackfillSpec, commit: boolean)
 }
 
 /**
+ * A condition that is true once a step has been applied, read from the catalog: PostgreSQL `pg_catalog`, MySQL/MariaDB
+ * `information_schema` (the same on both; MySQL 8 has no `ADD COLUMN IF NOT EXISTS`).
+ */
+export function doneCondition(dialect: Dialect, table: TableRef, done: StepDone): string {
+  const lit = (v: string) => quoteLiteral(dialect, v);
+  if (isPg(dialect)) {
+    const rel = `${lit(qualifiedTable(dialect, table))}::regclass`;
+    const constraint = (name: string) => `EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = ${rel} AND conname = ${lit(name)})`;
+    switch (done.kind) {
+      case 'column': return `EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ${rel} AND attname = ${lit(done.column)} AND NOT attisdropped)`;
+      case 'not-null': return `EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ${rel} AND attname = ${lit(done.column)} AND attnotnull)`;
+      case 'index': return `to_regclass(${lit(table.schema ? `${quoteIdent(dialect, table.schema)}.${quoteIdent(dialect, done.name)}` : quoteIdent(dialect, done.name))}) IS NOT NULL`;
+      case 'constraint': return constraint(done.name);
+      case 'no-constraint': return `NOT ${constraint(done.name)}`;
+    }
+  }
+  const where = `TABLE_SCHEMA = ${table.schema ? lit(table.schema) : 'DATABASE()'} AND TABLE_NAME = ${lit(table.name)}`;
+  switch (done.kind) {
+    case 'column': return `EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE ${where} AND COLUMN_NAME = ${lit(done.column)})`;
+    case 'not-null': return `EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE ${where} AND COLUMN_NAME = ${lit(done.column)} AND IS_NULLABLE = 'NO')`;
+    case 'index': return `EXISTS (SELECT 1 FROM information_schema.STATISTICS WHERE ${where} AND INDEX_NAME = ${lit(done.name)})`;
+    case 'constraint': return `EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE ${where} AND CONSTRAINT_NAME = ${lit(done.name)})`;
+    case 'no-constraint': return `NOT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE ${where} AND CONSTRAINT_NAME = ${lit(done.name)})`;
+  }
+}
+
+/**
  * DDL statements with a bounded retry on lock timeout. PostgreSQL: one `DO` block whose sub-transaction is rolled back
  * (releasing its locks) on `lock_not_available` before it waits and tries again — sound inside a surrounding
  * transaction too, as long as the statements are the first to lock the table in it. MySQL/MariaDB: each DDL statement in
  * its own retry loop (their DDL commits as it goes, so a later statement must not redo an earlier one), handler for 1205.
- * `ddl` holds the statements in order; `session` statements (SET …) run as they are.
+ * `ddl` holds the statements in order; `session` statements (SET …) run as they are. A statement with `done` is skipped
+ * when the catalog shows it applied (`doneCondition`), so a rerun after a partial failure goes on.
  */
-export function retryProgram(plan: Plan, spec: { table: { schema: string; name: string }; column: string }, stmts: readonly { sql: string; ddl: boolean }[]): Program {
-  const comment = [`Retries the DDL when it hits the lock timeout: ${DDL_ATTEMPTS} tries in all, waiting 1 s, 2 s, … between them.`];
+export function retryProgram(plan: Plan, spec: { table: TableRef; column: string }, stmts: readonly { sql: string; ddl: boolean; done?: StepDone }[]): Program {
+  const comment = [
+    `Retries the DDL when it hits the lock timeout: ${DDL_ATTEMPTS} tries in all, waiting 1 s, 2 s, … between them.`,
+    ...(stmts.some((s) => s.done) ? ['Skips a step the catalog shows already applied, so applying it again after a partial failure goes on.'] : []),
+  ];
+  const guarded = (s: { sql: string; done?: StepDone }, indent: string, lines: readonly string[]) =>
+    s.done ? [`${indent}IF NOT ${doneCondition(plan.dialect, spec.table, s.done)} THEN`, ...lines.map((l) => `  ${l}`), `${indent}END IF;`] : [...lines];
   if (isPg(plan.dialect)) {
-    const body = stmts.map((s) => `      ${s.sql};`);
+    const body = stmts.flatMap((s) => guarded(s, '      ', [`      ${s.sql};`]));
     const sql = [
       'DO $cw$',
       'DECLARE tries int := 0;',
@@ -282,7 +315,7 @@ export function retryProgram(plan: Plan, spec: { table: { schema: string; name: 
       body.push(`  ${s.sql};`);
       return;
     }
-    body.push(
+    body.push(...guarded(s, '  ', [
       `  SET tries = 0, done = 0;`,
       `  step${i}: WHILE done = 0 DO`,
       '    BEGIN',
@@ -296,7 +329,7 @@ export function retryProgram(plan: Plan, spec: { table: { schema: string; name: 
       '      SET done = 1;',
       '    END;',
       `  END WHILE step${i};`,
-    );
+    ]));
   });
   const { statements, compound } = myCompound(plan.dialect, spec.table.schema, `cw_ddl_${spec.table.name}_${spec.column}`.replace(/[^A-Za-z0-9_$]/g, '_').slice(0, 64), body);
   return { statements, compound, comment };

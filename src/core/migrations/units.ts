@@ -5,7 +5,7 @@
  */
 import { requiresOutsideTransaction } from '../dialects/index';
 import { isNoopSql } from '../sql';
-import type { PhaseKind, Plan, Step } from '../types';
+import type { PhaseKind, Plan, Step, StepDone } from '../types';
 import { backfillProgram, retryProgram, type Program } from './programs';
 
 export interface Statement {
@@ -81,12 +81,12 @@ function statements(plan: Plan, steps: readonly Step[], outside: boolean, single
   const retry = !single && ddl.length > 0;
   if (retry) {
     const fallbacks = ddl.flatMap((s) => (s.fallbackSql ? [bare(s.fallbackSql)] : []));
-    const inner: { sql: string; ddl: boolean }[] = [];
+    const inner: { sql: string; ddl: boolean; done?: StepDone }[] = [];
     for (const step of steps) {
       if (step.backfill) continue;
       if (!pg && step.lockTimeoutSql) inner.push({ sql: bare(step.lockTimeoutSql), ddl: false });
       for (const s of step.session?.before ?? []) inner.push({ sql: bare(s), ddl: false });
-      inner.push({ sql: bare(step.sql), ddl: !!step.lockTimeoutSql });
+      inner.push({ sql: bare(step.sql), ddl: !!step.lockTimeoutSql, ...(step.done ? { done: step.done } : {}) });
       for (const s of step.session?.after ?? []) inner.push({ sql: bare(s), ddl: false });
     }
     if (pg) up.push({ sql: bare(ddl[0]!.lockTimeoutSql!), lockTimeout: true });

@@ -59,7 +59,7 @@ describe('writer properties on real PostgreSQL plans', () => {
       // DDL steps of one unit share a retry block, set up by one lock-timeout line right before it.
       const retries = [...text.matchAll(/DO \$cw\$(?:(?!\$cw\$)[\s\S])*?lock_not_available/g)];
       assert.ok(retries.length > 0, text);
-      for (const m of retries) assert.match(text.slice(Math.max(0, m.index - 300), m.index), /lock_timeout = '2s'/, text);
+      for (const m of retries) assert.match(text.slice(Math.max(0, m.index - 500), m.index), /lock_timeout = '2s'/, text);
     });
   }
 
