@@ -200,12 +200,16 @@ export function formatAge(ms: number): string {
   return `${Math.round(s / 86400)} days ago`;
 }
 
-/** Where an estimate comes from, in words: "measured on this server 3 min ago", "learned from 2 runs", "rough: no server". */
-export function describeBasis(e: Pick<Estimate, 'basis' | 'measuredAt' | 'runs'>, now: number = Date.now()): string {
+/**
+ * Where an estimate comes from, in words: "measured on this server 3 min ago", "learned from 2 runs", "rough: no server".
+ * `now: 'dated'` says the day of the measurement instead of its age (for text that is kept, such as a migration file).
+ */
+export function describeBasis(e: Pick<Estimate, 'basis' | 'measuredAt' | 'runs'>, now: number | 'dated' = Date.now()): string {
   if (e.basis === 'learned') return `learned from ${e.runs ?? 1} run${e.runs === 1 ? '' : 's'} on this server`;
   if (e.basis === 'measured') {
     const at = e.measuredAt ? Date.parse(e.measuredAt) : NaN;
-    return Number.isFinite(at) ? `measured on this server ${formatAge(now - at)}` : 'measured on this server';
+    if (!Number.isFinite(at)) return 'measured on this server';
+    return now === 'dated' ? `measured on this server on ${new Date(at).toISOString().slice(0, 10)}` : `measured on this server ${formatAge(now - at)}`;
   }
   return 'rough: no measurement of this server';
 }

@@ -7,8 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { EMPTY_DRAFT } from '../../src/protocol';
+import { planDraft } from '../../src/extension/wizard/draft';
 import { dbTest, throwawayDatabase } from './helpers';
-import { pgUrlNoSsl, runTool, workspacesForFile } from './migrationTools';
+import { pgUrlNoSsl, runTool, workspacesForFile, writeInto } from './migrationTools';
 
 const CLI = resolve(__dirname, '../../src/cli.ts');
 const TSX = resolve(__dirname, '../../node_modules/.bin/tsx');
@@ -89,5 +91,28 @@ describe('write --url', () => {
     assert.notEqual(b.status, 0);
     assert.match(b.stderr, /the plan has errors; nothing was written/);
     assert.deepEqual(readdirSync(ws.root), []);
+  }));
+
+  it('the wizard\'s Write Migration Files: the plan from the live facts and the calibration the wizard holds gives files that walk the key and state the estimate with its basis', dbTest(async (t) => {
+    // The wizard plans with planDraft over client.tableFacts, serverInfo and its calibration (src/extension/wizard/panel.ts)
+    // and writes that plan (writePlanFiles → writeMigrations): the same calls here, on the real server.
+    const db = pg.get(t);
+    await db.client.query('CREATE TABLE h19_wizard (tenant int, seq bigint, note text, PRIMARY KEY (tenant, seq))');
+    await db.client.query('INSERT INTO h19_wizard SELECT g % 5, g, null FROM generate_series(1, 4000) g');
+    await db.client.query('ANALYZE h19_wizard');
+    const info = await db.client.serverInfo();
+    const facts = await db.client.tableFacts({ schema: 'public', name: 'h19_wizard' });
+    const calibration = await db.client.calibrate();
+    const { plan } = planDraft({ ...EMPTY_DRAFT, name: 'token', type: 'uuid', nullable: false, defaultKind: 'expression', defaultText: 'gen_random_uuid()' },
+      facts, { dialect: info.dialect, version: info.version }, { calibration });
+    assert.ok(plan);
+    const ws = workspace('wizard-write');
+    await writeInto(ws, plan, 'dbmate', 'db/migrations');
+    const text = backfillFile(ws.root);
+    assert.match(text, /Walks the primary key \(tenant, seq\)/);
+    assert.match(text, /^-- Estimated time ≈ [^\n]* for about 4000 rows \(measured on this server on \d{4}-\d{2}-\d{2}\)\.$/m);
+    runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DBMATE_MIGRATIONS_TABLE: history(), DATABASE_URL: pgUrlNoSsl(db.url) } });
+    const nulls = await db.client.query<{ n: string }>('SELECT count(*) AS n FROM h19_wizard WHERE token IS NULL');
+    assert.equal(Number(nulls[0]!.n), 0);
   }));
 });

@@ -4,6 +4,7 @@
  * Pure.
  */
 import { requiresOutsideTransaction } from '../dialects/index';
+import { describeBasis, formatEstimate } from '../impact';
 import { isNoopSql } from '../sql';
 import type { PhaseKind, Plan, Step, StepDone } from '../types';
 import { backfillProgram, retryProgram, type Program } from './programs';
@@ -119,6 +120,24 @@ function statements(plan: Plan, steps: readonly Step[], outside: boolean, single
 }
 
 /**
+ * The unit's estimate (its steps' times added up) and what it is based on, as the first comment line of its first
+ * statement that is not a lock-timeout line.
+ */
+function withEstimate(plan: Plan, steps: readonly Step[], draft: Draft): Draft {
+  const at = draft.up.findIndex((s) => !s.lockTimeout);
+  if (at < 0) return draft;
+  const total = steps.reduce((n, s) => n + s.estimate.totalSeconds, 0);
+  const ranged = steps.every((s) => s.estimate.range);
+  const range: [number, number] | undefined = ranged ? [steps.reduce((n, s) => n + s.estimate.range![0], 0), steps.reduce((n, s) => n + s.estimate.range![1], 0)] : undefined;
+  // The basis of the step that takes the longest: the one the estimate mostly rests on.
+  const main = steps.reduce((a, s) => (s.estimate.totalSeconds > a.estimate.totalSeconds ? s : a));
+  const rows = plan.table.rows > 0 ? ` for about ${plan.table.rows} rows` : '';
+  const line = `Estimated time ${formatEstimate({ totalSeconds: total, ...(range ? { range } : {}) })}${rows} (${describeBasis(main.estimate, 'dated')}).`;
+  const up = draft.up.map((s, i) => (i === at ? { ...s, comment: [line, ...(s.comment ?? [])] } : s));
+  return { up, down: draft.down };
+}
+
+/**
  * The plan as migration units. A transactional phase is one unit. On PostgreSQL a non-transactional phase is meant to
  * commit step by step, so each of its steps is a unit: run outside a transaction when it must (a concurrent index
  * build) or, when the tool can, for a backfill that commits batch by batch; otherwise in a transaction of its own.
@@ -143,7 +162,7 @@ export function planUnits(plan: Plan, name: string, opts: { canRunOutside: boole
       // PostgreSQL: a backfill commits batch by batch only outside a transaction. MySQL/MariaDB: the batches commit
       // anyway (their DDL ends any transaction), so the unit opts out of the tool's transaction where the tool can.
       const outside = must || (opts.canRunOutside && hasBackfill && (pgSplit || plan.dialect !== 'postgres'));
-      const { up, down } = statements(plan, steps, outside, must);
+      const { up, down } = withEstimate(plan, steps, statements(plan, steps, outside, must));
       const title = parts.length > 1 ? `${phase.title} (${i + 1}/${parts.length})` : phase.title;
       units.push({ kind: phase.kind, slug: slugFor(phase.kind), title, nonTransactional: outside, up, down });
     });
