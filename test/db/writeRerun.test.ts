@@ -5,10 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { dbTest, throwawayDatabase } from './helpers';
-import { pgUrlNoSsl, runTool, workspacesForFile } from './migrationTools';
+import { pgUrlNoSsl, runTool, workspacesForFile, writeInto } from './migrationTools';
+import { planFor } from '../unit/migrations/plans';
 
 const CLI = resolve(__dirname, '../../src/cli.ts');
 const TSX = resolve(__dirname, '../../node_modules/.bin/tsx');
@@ -67,4 +69,31 @@ describe('written files applied again', () => {
       assert.equal(new Set(after.map((x) => String(x.token))).size, 3000);
     }));
   }
+
+  it('PostgreSQL, Knex: a concurrent unique index build that failed (duplicates) leaves an INVALID index; after fixing the data, migrate:latest drops it and builds it again', dbTest(async (t) => {
+    const db = pg.get(t);
+    await db.client.query('CREATE TABLE h19_cic (id bigint PRIMARY KEY, name text)');
+    await db.client.query("INSERT INTO h19_cic SELECT g, 'n' || g FROM generate_series(1, 2000) g");
+    const ws = workspace('rerun-cic');
+    await writeInto(ws, planFor('postgres', '15.4', 'code int', { unique: true, table: 'h19_cic', rows: 2000 }), 'knex', 'migrations');
+    assert.ok(readdirSync(join(ws.root, 'migrations')).some((f) => f.includes('_index')));
+    symlinkSync(join(__dirname, '../../node_modules'), join(ws.root, 'node_modules')); // the knex CLI wants a local knex
+    const knexfile = join(ws.root, 'knexfile.js');
+    writeFileSync(knexfile, `module.exports = { client: 'pg', connection: ${JSON.stringify(db.url)}, migrations: { directory: './migrations', tableName: 'h19_knex_cic' } };\n`);
+    const knex = (args: string[]) => runTool('knex', ['--knexfile', knexfile, ...args], { cwd: ws.root, allowFailure: true });
+    assert.equal(knex(['migrate:up']).status, 0, 'expand');
+    await db.client.query('UPDATE h19_cic SET code = 7 WHERE id <= 2');
+    const failed = knex(['migrate:up']);
+    assert.notEqual(failed.status, 0, 'the unique build fails on the duplicate');
+    assert.match(`${failed.stdout}${failed.stderr}`, /could not create unique index/);
+    const invalid = await db.client.query<{ valid: boolean }>("SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'h19_cic_code_key'::regclass");
+    assert.equal(invalid[0]?.valid, false, 'the failed build left an INVALID index');
+    await db.client.query('UPDATE h19_cic SET code = id WHERE id <= 2');
+    const done = knex(['migrate:latest']);
+    assert.equal(done.status, 0, `${done.stdout}\n${done.stderr}`);
+    const valid = await db.client.query<{ valid: boolean }>("SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'h19_cic_code_key'::regclass");
+    assert.equal(valid[0]?.valid, true);
+    const unique = await db.client.query<{ n: string }>("SELECT count(*) AS n FROM pg_constraint WHERE conrelid = 'h19_cic'::regclass AND contype = 'u'");
+    assert.equal(Number(unique[0]!.n), 1, 'the UNIQUE constraint is attached to the rebuilt index');
+  }));
 });

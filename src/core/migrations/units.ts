@@ -5,7 +5,7 @@
  */
 import { requiresOutsideTransaction } from '../dialects/index';
 import { describeBasis, formatEstimate } from '../impact';
-import { isNoopSql } from '../sql';
+import { isNoopSql, quoteIdent, quoteLiteral } from '../sql';
 import type { PhaseKind, Plan, Step, StepDone } from '../types';
 import { backfillProgram, retryProgram, type Program } from './programs';
 
@@ -14,6 +14,11 @@ export interface Statement {
   readonly sql: string;
   /** A lock-timeout line the plan put before a DDL step. */
   readonly lockTimeout?: boolean;
+  /**
+   * Drops an INVALID index a failed concurrent build left under the name the next statement builds (the qualified index
+   * name). A file sent as one batch (which must hold a single statement) says how to drop it by hand instead.
+   */
+  readonly dropsInvalidIndex?: string;
   /** Part of the backfill program (see `backfillProgram`). */
   readonly backfill?: boolean;
   /** MySQL/MariaDB: the same step without ALGORITHM=INSTANT, for a server that refuses it. */
@@ -106,8 +111,9 @@ function statements(plan: Plan, steps: readonly Step[], outside: boolean, single
     for (const s of step.session?.before ?? []) up.push({ sql: bare(s) });
     // A statement that must run alone outside a transaction cannot be wrapped in a retry: say how to retry by hand.
     const howToRetry = single && step.lockTimeoutSql
-      ? { comment: [`No retry in this file (the statement must run alone, outside a transaction): if it fails on the lock timeout, apply the migration again.${/\bCONCURRENTLY\b/i.test(step.sql) && /^\s*CREATE\b/i.test(step.sql) ? ' A failed concurrent build leaves an INVALID index that IF NOT EXISTS would skip: drop it first (DROP INDEX CONCURRENTLY).' : ''}`] }
+      ? { comment: ['No retry in this file (the statement must run alone, outside a transaction): if it fails on the lock timeout, apply the migration again.'] }
       : {};
+    if (single && pg && step.done?.kind === 'index' && /^\s*CREATE\b[^;]*\bCONCURRENTLY\b/i.test(step.sql)) up.push(dropInvalidIndex(plan, step.done.name));
     up.push({ sql: bare(step.sql), ...howToRetry, ...(step.fallbackSql ? { fallback: bare(step.fallbackSql) } : {}) });
     for (const s of step.session?.after ?? []) up.push({ sql: bare(s) });
   }
@@ -120,11 +126,35 @@ function statements(plan: Plan, steps: readonly Step[], outside: boolean, single
 }
 
 /**
+ * PostgreSQL: drop the index `name` when it is INVALID (what a failed `CREATE INDEX CONCURRENTLY` leaves, and what
+ * `IF NOT EXISTS` would then skip). Plain `DROP INDEX` in a `DO` block: it runs only after such a failure, and takes the
+ * table's ACCESS EXCLUSIVE lock for the moment of the drop, under the session's lock timeout.
+ */
+function dropInvalidIndex(plan: Plan, name: string): Statement {
+  const index = plan.table.schema ? `${quoteIdent('postgres', plan.table.schema)}.${quoteIdent('postgres', name)}` : quoteIdent('postgres', name);
+  const sql = [
+    'DO $cw$',
+    'BEGIN',
+    `  IF EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass(${quoteLiteral('postgres', index)}) AND NOT indisvalid) THEN`,
+    `    DROP INDEX ${index};`,
+    '  END IF;',
+    'END',
+    '$cw$',
+  ].join('\n');
+  return {
+    sql,
+    compound: true,
+    dropsInvalidIndex: index,
+    comment: ['Drops the index if a failed concurrent build left it INVALID (IF NOT EXISTS below would skip it): a brief ACCESS EXCLUSIVE lock, taken only after such a failure.'],
+  };
+}
+
+/**
  * The unit's estimate (its steps' times added up) and what it is based on, as the first comment line of its first
  * statement that is not a lock-timeout line.
  */
 function withEstimate(plan: Plan, steps: readonly Step[], draft: Draft): Draft {
-  const at = draft.up.findIndex((s) => !s.lockTimeout);
+  const at = draft.up.findIndex((s) => !s.lockTimeout && !s.dropsInvalidIndex);
   if (at < 0) return draft;
   const total = steps.reduce((n, s) => n + s.estimate.totalSeconds, 0);
   const ranged = steps.every((s) => s.estimate.range);
@@ -189,6 +219,11 @@ export function sqlLines(stmts: readonly Statement[], opts: { lockTimeoutAsComme
   for (const s of stmts) {
     if (s.lockTimeout && opts.lockTimeoutAsComment) {
       out.push(`-- ${s.sql};  -- set this on the connection instead (e.g. PGOPTIONS='-c lock_timeout=…'): this file must hold a single statement`);
+      continue;
+    }
+    if (s.dropsInvalidIndex && opts.lockTimeoutAsComment) {
+      out.push('-- If a failed run of this migration left the index INVALID (IF NOT EXISTS would skip it), drop it before applying the migration again:');
+      out.push(`--   DROP INDEX CONCURRENTLY IF EXISTS ${s.dropsInvalidIndex};`);
       continue;
     }
     out.push(...commentLines(s).map((l) => `-- ${l}`));
