@@ -12,7 +12,8 @@
  * Total time (× the baseline measured in the same run), and the writer's p50/p99/max latency and errors. Printed,
  * never asserted.
  *
- *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2]
+ *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2] [--skip-runner]
+ * Then the five worst writer stalls of each row, with the migration the tool was applying when each began.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     engine: { type: 'string', default: 'both' },
     'writer-pause-ms': { type: 'string', default: '2' },
+    /** Leave out the `column-wizard run` row (the longest on a large table). */
+    'skip-runner': { type: 'boolean', default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -59,11 +62,17 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** Output lines of the tool being measured, each with the time it arrived (to tell which migration a stall fell in). */
+const toolLines: { at: number; line: string }[] = [];
+
 function exec(cmd: string, args: string[], env: Record<string, string> = {}): Promise<void> {
   return new Promise((ok, fail) => {
     const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env } });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const line of d.toString().split('\n')) if (line.trim()) toolLines.push({ at: performance.now(), line: line.trim() });
+    });
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('close', (code) => (code === 0 ? ok() : fail(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${out.slice(-3000)}`))));
   });
@@ -86,7 +95,7 @@ async function load(c: DatabaseClient, e: Engine): Promise<void> {
 interface Lat { start: number; ms: number }
 
 /** Updates random rows in a loop on its own connection; latencies (ms) and errors recorded until stopped. */
-function startWriter(c: DatabaseClient, e: Engine): { stop(since: number): Promise<{ lat: number[]; errors: number }> } {
+function startWriter(c: DatabaseClient, e: Engine): { stop(since: number): Promise<{ lat: Lat[]; errors: number }> } {
   const sql = `UPDATE bench SET v = v + 1 WHERE id = ${e === 'postgres' ? '$1' : '?'}`;
   const lat: Lat[] = [];
   let errors = 0;
@@ -103,10 +112,10 @@ function startWriter(c: DatabaseClient, e: Engine): { stop(since: number): Promi
       if (WRITER_PAUSE) await sleep(WRITER_PAUSE);
     }
   })();
-  return { async stop(since) { running = false; await loop; return { lat: lat.filter((l) => l.start + l.ms >= since).map((l) => l.ms), errors }; } };
+  return { async stop(since) { running = false; await loop; return { lat: lat.filter((l) => l.start + l.ms >= since), errors }; } };
 }
 
-interface Result { mode: string; seconds: number; writes: number; errors: number; p50: number; p99: number; max: number }
+interface Result { mode: string; seconds: number; writes: number; errors: number; p50: number; p99: number; max: number; stalls: string[] }
 
 async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseClient) => Promise<void>): Promise<Result> {
   const admin = await connect({ ...parseConnectionUrl(url), statementTimeoutMs: 0 });
@@ -119,18 +128,24 @@ async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseC
   else await writerConn.query('SET SESSION innodb_lock_wait_timeout = 3600, SESSION lock_wait_timeout = 3600');
   const writer = startWriter(writerConn, e);
   await sleep(300);
+  toolLines.length = 0;
   const t0 = performance.now();
   await body(runner);
   const seconds = (performance.now() - t0) / 1000;
-  const { lat, errors } = await writer.stop(t0);
-  lat.sort((a, b) => a - b);
+  const { lat: timed, errors } = await writer.stop(t0);
+  // The stalls over 100 ms: when they started, and the last line the tool had printed by then (dbmate: "Applying: <file>").
+  const stalls = timed.filter((l) => l.ms > 100).sort((a, b) => b.ms - a.ms).slice(0, 5).map((l) => {
+    const last = toolLines.filter((x) => x.at <= l.start).at(-1);
+    return `${l.ms.toFixed(0)} ms at +${((l.start - t0) / 1000).toFixed(1)} s${last ? ` (after "${last.line.slice(0, 80)}")` : ''}`;
+  });
+  const lat = timed.map((l) => l.ms).sort((a, b) => a - b);
   const [row] = await runner.query<{ n: number | string }>('SELECT count(*) AS n FROM bench WHERE token IS NULL');
   if (Number(row!.n) !== 0) throw new Error(`${mode}: ${row!.n} rows left NULL`);
   const [d] = await runner.query<{ n: number | string }>('SELECT count(DISTINCT token) AS n FROM bench');
   if (Number(d!.n) !== ROWS) throw new Error(`${mode}: ${d!.n} distinct values for ${ROWS} rows`);
   await runner.close();
   await writerConn.close();
-  return { mode, seconds, writes: lat.length, errors, p50: pct(lat, 50), p99: pct(lat, 99), max: lat.at(-1) ?? NaN };
+  return { mode, seconds, writes: lat.length, errors, p50: pct(lat, 50), p99: pct(lat, 99), max: lat.at(-1) ?? NaN, stalls };
 }
 
 async function benchEngine(e: Engine): Promise<void> {
@@ -164,7 +179,7 @@ async function benchEngine(e: Engine): Promise<void> {
       const dbmateUrl = e === 'postgres' ? withDb(adminUrl, name, { sslmode: 'disable' }) : url;
       await exec(join(BIN, 'dbmate'), ['--no-dump-schema', '--migrations-dir', join(ws, dir), 'up'], { DATABASE_URL: dbmateUrl });
     }));
-    results.push(await measure('column-wizard run', e, url, async () => {
+    if (!values['skip-runner']) results.push(await measure('column-wizard run', e, url, async () => {
       await exec(join(BIN, 'tsx'), [join(ROOT, 'src/cli.ts'), 'run', '--url', url, '--table', 'bench', '--column', DEF[e], '--yes', '--no-calibrate', '--no-baseline']);
     }));
     const ptosc = spawnSync('pt-online-schema-change', ['--version'], { encoding: 'utf8' });
@@ -190,6 +205,7 @@ async function benchEngine(e: Engine): Promise<void> {
   for (const r of results) {
     console.log(`${r.mode.padEnd(29)} ${r.seconds.toFixed(2).padStart(7)}  ${(r.seconds / floor).toFixed(2).padStart(7)}  ${String(r.writes).padStart(7)}  ${String(r.errors).padStart(6)}  ${r.p50.toFixed(2).padStart(13)}  ${r.p99.toFixed(1).padStart(6)}  ${r.max.toFixed(0).padStart(6)}`);
   }
+  for (const r of results) if (r.stalls.length) console.log(`worst writer stalls, ${r.mode}: ${r.stalls.join('; ')}`);
 }
 
 async function main() {
