@@ -3,8 +3,9 @@
  * from a LintResult without vscode, so it is unit-tested. The phases come from the planner (`planColumn`). Pure.
  */
 import { formatSeconds } from '../format';
+import { defaultName, planUnits, sqlLines } from '../migrations/units';
 import type { Impact } from '../rules';
-import type { ColumnSpec, Plan, TableFacts, TableRef } from '../types';
+import type { ColumnSpec, Plan, Step, TableFacts, TableRef } from '../types';
 import type { AnalyzedStatement, LintFinding, LintResult } from './analyze';
 
 /** The statement whose text range holds `offset` (ends inclusive, so a cursor right after `;` still counts). */
@@ -66,26 +67,42 @@ export function unknownSizeFacts(table: TableRef): TableFacts {
 }
 
 /**
- * The plan as one SQL text to put in place of the statement: each phase and step with its lock impact as comments,
- * the lock timeout before each DDL step, and the steps that must run outside a transaction called out.
+ * The plan as one SQL text to put in place of the statement, with each step's lock impact as comments and the parts that
+ * must run outside a transaction called out. PostgreSQL: the statements the migration writers put in files (the same
+ * units: batched backfill, lock-timeout retries, catalog guards; a backfill that commits with the migration, since the
+ * file may run in one transaction). MySQL/MariaDB: the plan's steps, the backfill as one batch to repeat — their files'
+ * compound statements (BEGIN NOT ATOMIC, a procedure) are not read by the linter yet.
  */
 export function phasedSql(plan: Plan, sizeKnown: boolean): string {
   const out: string[] = [
     `-- Column Wizard: ${plan.column.name} on ${plan.table.schema ? `${plan.table.schema}.` : ''}${plan.table.name}, ${plan.dialect} ${plan.serverVersion}, in ${plan.phases.length} phase(s).`,
   ];
   if (!sizeKnown) out.push('-- Table size unknown (no connection): planned as a populated table; durations not estimated.');
-  plan.phases.forEach((phase, i) => {
-    out.push('', `-- Phase ${i + 1} (${phase.kind}): ${phase.title}${phase.transactional ? '' : ' — must run OUTSIDE a transaction: give it its own migration with the tool\'s no-transaction switch'}`);
-    for (const step of phase.steps) {
-      const impact = `${step.lock}${step.algorithm ? ` (${step.algorithm})` : ''}, ${blocksText(step.blocks)}${step.rewrite ? ', rewrite' : ''}`;
-      const time = sizeKnown ? `, ~${formatSeconds(step.estimate.lockSeconds)} locked` : '';
-      out.push(`-- ${impact}${time}: ${step.why.replace(/[\r\n]+/g, ' ')}`);
-      if (step.unavoidable) out.push(`-- unavoidable: ${step.unavoidable.replace(/[\r\n]+/g, ' ')}`);
-      if (step.lockTimeoutSql) out.push(`${step.lockTimeoutSql};`);
-      if (step.backfill) out.push('-- repeat this batch until it updates 0 rows (the runner does this, throttled):');
-      out.push(step.sql.trim().endsWith(';') ? step.sql.trim() : `${step.sql.trim()};`);
+  const outside = ' — must run OUTSIDE a transaction: give it its own migration with the tool\'s no-transaction switch';
+  const describe = (step: Step) => {
+    const impact = `${step.lock}${step.algorithm ? ` (${step.algorithm})` : ''}, ${blocksText(step.blocks)}${step.rewrite ? ', rewrite' : ''}`;
+    const time = sizeKnown ? `, ~${formatSeconds(step.estimate.lockSeconds)} locked` : '';
+    out.push(`-- ${impact}${time}: ${step.why.replace(/[\r\n]+/g, ' ')}`);
+    if (step.unavoidable) out.push(`-- unavoidable: ${step.unavoidable.replace(/[\r\n]+/g, ' ')}`);
+  };
+  if (plan.dialect === 'postgres') {
+    const phaseOf = new Map(plan.phases.map((p, i) => [p.kind, i + 1]));
+    for (const unit of planUnits(plan, defaultName(plan), { canRunOutside: false })) {
+      out.push('', `-- Phase ${phaseOf.get(unit.kind)} (${unit.kind}): ${unit.title}${unit.nonTransactional ? outside : ''}`);
+      unit.steps.forEach(describe);
+      out.push(...sqlLines(unit.up));
     }
-  });
+  } else {
+    plan.phases.forEach((phase, i) => {
+      out.push('', `-- Phase ${i + 1} (${phase.kind}): ${phase.title}${phase.transactional ? '' : outside}`);
+      for (const step of phase.steps) {
+        describe(step);
+        if (step.lockTimeoutSql) out.push(`${step.lockTimeoutSql};`);
+        if (step.backfill) out.push('-- repeat this batch until it updates 0 rows (the runner does this, throttled):');
+        out.push(step.sql.trim().endsWith(';') ? step.sql.trim() : `${step.sql.trim()};`);
+      }
+    });
+  }
   for (const w of plan.warnings) out.push('', `-- ${w.severity}: ${w.message.replace(/[\r\n]+/g, ' ')}`);
   return out.join('\n');
 }

@@ -42,6 +42,8 @@ export interface Unit {
   readonly up: readonly Statement[];
   /** In the order to run them (reverse of up); empty when nothing can be undone. */
   readonly down: readonly Statement[];
+  /** The plan's steps the unit holds. */
+  readonly steps: readonly Step[];
 }
 
 /** Strip whitespace and one trailing semicolon. */
@@ -194,7 +196,7 @@ export function planUnits(plan: Plan, name: string, opts: { canRunOutside: boole
       const outside = must || (opts.canRunOutside && hasBackfill && (pgSplit || plan.dialect !== 'postgres'));
       const { up, down } = withEstimate(plan, steps, statements(plan, steps, outside, must));
       const title = parts.length > 1 ? `${phase.title} (${i + 1}/${parts.length})` : phase.title;
-      units.push({ kind: phase.kind, slug: slugFor(phase.kind), title, nonTransactional: outside, up, down });
+      units.push({ kind: phase.kind, slug: slugFor(phase.kind), title, nonTransactional: outside, up, down, steps });
     });
   }
   return units;

@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import { lintSql, type LintOptions } from '../../../src/core/lint/analyze';
 import { loadParsers, type Parsers } from '../../../src/core/lint/parsers';
 import { addColumnOf, hoverMarkdown, lensTitle, phasedSql, statementAt, unknownSizeFacts } from '../../../src/core/lint/preview';
+import { defaultName, planUnits } from '../../../src/core/migrations/units';
 import { planColumn } from '../../../src/core/plan';
 
 let parsers: Parsers;
@@ -55,6 +56,22 @@ describe('editor previews', () => {
     for (const bad of ['add-column-rewrite', 'add-column-required', 'set-not-null-scan', 'constraint-not-valid-missing', 'missing-lock-timeout', 'syntax-error']) {
       assert.ok(!rules.has(bad as never), `the rewrite still triggers ${bad}: ${again.findings.map((f) => f.message).join(' | ')}`);
     }
+  });
+
+  it('PostgreSQL: the rewrite holds the statements the migration writers put in files (batched backfill, retries, guards)', () => {
+    const r = lintSql('ALTER TABLE users ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();', pg15, parsers);
+    const plan = planColumn(addColumnOf(r.statements[0]!, 'public')!.spec, { table: { schema: 'public', name: 'users' }, rows: 50_000, bytes: 4e6, primaryKey: ['id'] }, pg15.target);
+    const text = phasedSql(plan, true);
+    let at = 0;
+    for (const unit of planUnits(plan, defaultName(plan), { canRunOutside: false })) {
+      for (const s of unit.up) {
+        const i = text.indexOf(s.sql, at);
+        assert.ok(i >= 0, `missing or out of order: ${s.sql.slice(0, 80)}`);
+        at = i + s.sql.length;
+      }
+    }
+    assert.match(text, /Walks the primary key \(id\)/);
+    assert.doesNotMatch(text, /repeat this batch/);
   });
 
   it('only single ADD COLUMN statements can be rewritten', () => {
