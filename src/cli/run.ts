@@ -2,10 +2,12 @@
  * column-wizard run: execute a plan (a plan.json, or planned here from the live table) on a local database, with
  * lock timeouts and retries, a throttled batched backfill, resume after an interruption, and a report afterwards.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { Io } from '../cli';
 import type { Plan, TableRef } from '../core/types';
+import { dbmateRecordSql, dbmateVersionsOf, DBMATE_HISTORY_TABLE } from '../core/migrations/history';
+import { defaultName } from '../core/migrations/units';
 import { connect, type DatabaseClient } from '../db/client';
 import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
 import { abandonRun, assertRunAllowed, findResumableRun, previewAbandon, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
@@ -41,6 +43,7 @@ export const RUN_OPTIONS: Options = {
   'trust-plan-sql': { type: 'boolean' },
   'baseline-dir': { type: 'string' },
   'no-baseline': { type: 'boolean' },
+  'record-applied': { type: 'string' },
   ...CALIBRATION_OPTIONS,
   ...CLUSTER_OPTIONS,
 };
@@ -255,6 +258,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.err(`column-wizard run: the run's steps finished, but the table is not as planned: ${outcome.report.problems.join('; ')}.`);
       return 1;
     }
+    if (typeof values['record-applied'] === 'string') {
+      const recorded = await recordApplied(client, plan, values['record-applied']).catch((err: Error) => {
+        io.err(`column-wizard run: the run completed, but the written migrations were not recorded as applied: ${err.message}`);
+        return null;
+      });
+      if (recorded === null) return 1;
+      if (format === 'text') io.out(recorded);
+    }
     const missing = (confirmations ?? []).filter((c) => !c.confirmed);
     if (format === 'text' && confirmations) {
       for (const c of confirmations) {
@@ -279,4 +290,19 @@ export async function run(argv: string[], io: Io): Promise<number> {
     await cluster?.close();
     await client.close();
   }
+}
+
+/**
+ * --record-applied dbmate:DIR: record the plan's written dbmate migrations in DIR as applied in dbmate's history table
+ * (DBMATE_MIGRATIONS_TABLE, else schema_migrations), so `dbmate up` does not apply again what the run did.
+ */
+async function recordApplied(client: DatabaseClient, plan: Plan, spec: string): Promise<string> {
+  const m = /^([a-z-]+):(.+)$/.exec(spec);
+  if (!m || m[1] !== 'dbmate') throw new UsageError('--record-applied takes dbmate:DIR (the folder the migrations were written to); dbmate is the only tool it records for so far');
+  const names = await readdir(m[2]!).catch((err: Error) => { throw new Error(`cannot read ${m[2]}: ${err.message}`); });
+  const versions = dbmateVersionsOf(plan, names);
+  if (!versions.length) throw new Error(`${m[2]} holds no migration written for this plan (files named <version>_${defaultName(plan)}_<phase>.sql)`);
+  const table = process.env.DBMATE_MIGRATIONS_TABLE || DBMATE_HISTORY_TABLE;
+  for (const sql of dbmateRecordSql(plan.dialect, table, versions)) await client.query(sql);
+  return `Recorded ${versions.length} dbmate migration(s) as applied in ${table}: ${versions.join(', ')}`;
 }
