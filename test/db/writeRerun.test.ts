@@ -97,24 +97,27 @@ describe('written files applied again', () => {
     assert.equal(Number(unique[0]!.n), 1, 'the UNIQUE constraint is attached to the rebuilt index');
   }));
 
-  it('PostgreSQL: run --record-applied dbmate:DIR records the written files in dbmate\'s history, so dbmate up applies nothing', dbTest(async (t) => {
-    const db = pg.get(t);
-    await db.client.query('CREATE TABLE h19_record (id bigint PRIMARY KEY, name text)');
-    await db.client.query("INSERT INTO h19_record SELECT g, 'n' || g FROM generate_series(1, 2000) g");
-    const ws = workspace('record-applied');
-    const column = 'token uuid NOT NULL DEFAULT gen_random_uuid()';
-    const w = write(ws.root, ['--url', db.url, '--table', 'h19_record', '--column', column, '--index']);
-    assert.equal(w.status, 0, `${w.stdout}\n${w.stderr}`);
-    const files = readdirSync(join(ws.root, 'db/migrations'));
-    const table = history();
-    const r = spawnSync(TSX, [CLI, 'run', '--url', db.url, '--table', 'h19_record', '--column', column, '--index', '--yes', '--no-baseline', '--record-applied', 'dbmate:db/migrations'],
-      { cwd: ws.root, encoding: 'utf8', timeout: 300_000, env: { ...process.env, DBMATE_MIGRATIONS_TABLE: table } });
-    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-    assert.match(r.stdout, new RegExp(`Recorded ${files.length} dbmate migration\\(s\\) as applied in ${table}`));
-    const up = runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DBMATE_MIGRATIONS_TABLE: table, DATABASE_URL: pgUrlNoSsl(db.url) } });
-    assert.doesNotMatch(up.stdout, /Applying/, up.stdout);
-    const status = runTool('dbmate', ['status'], { cwd: ws.root, env: { DBMATE_MIGRATIONS_TABLE: table, DATABASE_URL: pgUrlNoSsl(db.url) } });
-    assert.match(status.stdout, new RegExp(`Applied: ${files.length}`));
-    assert.match(status.stdout, /Pending: 0/);
-  }));
+  for (const engine of ['postgres', 'mysql'] as const) {
+    it(`${engine}: run --record-applied dbmate:DIR records the written files in dbmate's history, so dbmate up applies nothing`, dbTest(async (t) => {
+      const db = (engine === 'postgres' ? pg : my).get(t);
+      await db.client.query('CREATE TABLE h19_record (id bigint PRIMARY KEY, name text)');
+      await db.client.query(engine === 'postgres' ? "INSERT INTO h19_record SELECT g, 'n' || g FROM generate_series(1, 2000) g" : "INSERT INTO h19_record SELECT seq, CONCAT('n', seq) FROM seq_1_to_2000");
+      const ws = workspace(`record-applied-${engine}`);
+      const url = engine === 'postgres' ? pgUrlNoSsl(db.url) : db.url;
+      const column = engine === 'postgres' ? 'token uuid NOT NULL DEFAULT gen_random_uuid()' : 'token varchar(40) NOT NULL DEFAULT (UUID())';
+      const w = write(ws.root, ['--url', db.url, '--table', 'h19_record', '--column', column, '--index']);
+      assert.equal(w.status, 0, `${w.stdout}\n${w.stderr}`);
+      const files = readdirSync(join(ws.root, 'db/migrations'));
+      const table = history();
+      const r = spawnSync(TSX, [CLI, 'run', '--url', db.url, '--table', 'h19_record', '--column', column, '--index', '--yes', '--no-baseline', '--record-applied', 'dbmate:db/migrations'],
+        { cwd: ws.root, encoding: 'utf8', timeout: 300_000, env: { ...process.env, DBMATE_MIGRATIONS_TABLE: table } });
+      assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`Recorded ${files.length} dbmate migration\\(s\\) as applied in ${table}`));
+      const up = runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DBMATE_MIGRATIONS_TABLE: table, DATABASE_URL: url } });
+      assert.doesNotMatch(up.stdout, /Applying/, up.stdout);
+      const status = runTool('dbmate', ['status'], { cwd: ws.root, env: { DBMATE_MIGRATIONS_TABLE: table, DATABASE_URL: url } });
+      assert.match(status.stdout, new RegExp(`Applied: ${files.length}`));
+      assert.match(status.stdout, /Pending: 0/);
+    }));
+  }
 });
