@@ -4,10 +4,11 @@
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { Io } from '../cli';
 import { DEFAULT_VERSIONS, lintSql, newCarry, type LintOptions } from '../core/lint/analyze';
 import type { NameRef } from '../core/lint/model';
-import { loadParsers } from '../core/lint/parsers';
+import { loadParsers, type Parsers } from '../core/lint/parsers';
 import { factsLookup } from '../core/lint/preview';
 import { hasErrors, renderJson, renderSarif, renderText, type FileResult } from '../core/lint/report';
 import { DIALECTS, type Dialect, type TableFacts, type Target } from '../core/types';
@@ -15,6 +16,8 @@ import { isMigrationTool, MIGRATION_TOOLS } from '../core/migrations/types';
 import { decodeSqlText } from '../core/lint/text';
 import { parse, UsageError } from './args';
 import { version as toolVersion } from '../../package.json';
+
+let liftoffOnly = false;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
@@ -51,8 +54,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return { path, text };
   });
   if (texts.length === 0) throw new UsageError(`no .sql files in ${positionals.join(', ')}`);
+  liftoffOnly = texts.reduce((n, t) => n + t.text.length, 0) < 256 * 1024;
 
-  const parsers = await loadParsers();
   let target: Target;
   let facts: ((t: NameRef) => TableFacts | undefined) | undefined;
   let close: (() => Promise<void>) | undefined;
@@ -63,6 +66,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     try {
       const info = await client.serverInfo();
       target = { dialect: info.dialect, version: info.version };
+      const parsers = await parsersFor(target);
       const tables = await client.listTables();
       const defaultSchema = info.dialect === 'postgres' ? 'public' : client.options.database;
       const rowsOnly = factsLookup(tables, defaultSchema);
@@ -94,6 +98,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 
   try {
+    const parsers = await parsersFor(target);
     const options: LintOptions = {
       target,
       ...(tx !== 'auto' ? { wrapsInTransaction: tx === 'wrapped' } : {}),
@@ -111,6 +116,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } finally {
     await close?.();
   }
+}
+
+/** Only the target engine's parser: the other one's loading is most of a cold start (bench/lint.ts). */
+function parsersFor(target: Target): Promise<Parsers> {
+  // A few files: compile the parser's WebAssembly with the baseline compiler only. The optimizing tier compiles in the
+  // background and competes with the main thread for a process that lives a few hundred milliseconds (bench/coldStart.ts).
+  if (target.dialect === 'postgres' && liftoffOnly) setFlagsFromString('--liftoff-only');
+  return loadParsers([target.dialect === 'postgres' ? 'postgres' : 'mysql']);
 }
 
 /**
