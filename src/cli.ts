@@ -30,7 +30,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   },
   lint: {
     summary: 'Lint .sql migration files with the same rules.',
-    usage: 'column-wizard lint <files or folders…> [--url URL | --dialect D --server-version V] [--format text|json|sarif] [--tool <migration tool> | --transaction auto|wrapped|none] [--lock-timeout-configured]',
+    usage: 'column-wizard lint <files or folders…> [--url URL | --dialect D --server-version V] [--format text|json|sarif] [--tool <migration tool> | --transaction auto|wrapped|none] [--lock-timeout-configured] [--config FILE (default: the nearest .column-wizard.json or package.json "columnWizard" above each file)]',
     run: (argv, io) => import('./cli/lint').then((m) => m.run(argv, io)),
   },
   write: {

@@ -3,7 +3,7 @@
  * With `--url`, the server's dialect and version come from the connection and table sizes make findings stats-aware.
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { Io } from '../cli';
 import { DEFAULT_VERSIONS, lintSql, newCarry, type LintOptions } from '../core/lint/analyze';
@@ -14,6 +14,7 @@ import { hasErrors, renderJson, renderSarif, renderText, type FileResult } from 
 import { DIALECTS, type Dialect, type TableFacts, type Target } from '../core/types';
 import { isMigrationTool, MIGRATION_TOOLS } from '../core/migrations/types';
 import { decodeSqlText } from '../core/lint/text';
+import { CONFIG_FILE, PACKAGE_JSON_KEY, parseLintConfig, type LintConfig } from '../core/lint/config';
 import { parse, UsageError } from './args';
 import { version as toolVersion } from '../../package.json';
 
@@ -30,6 +31,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     transaction: { type: 'string', default: 'auto' },
     tool: { type: 'string' },
     'lock-timeout-configured': { type: 'boolean', default: false },
+    config: { type: 'string' },
   }, true);
   if (positionals.length === 0) throw new UsageError('give at least one .sql file');
   const format = values.format as string;
@@ -54,6 +56,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return { path, text };
   });
   if (texts.length === 0) throw new UsageError(`no .sql files in ${positionals.join(', ')}`);
+  // Each file's configuration: --config, else the nearest .column-wizard.json / package.json "columnWizard" above it.
+  const configs = new Map<string, Found | undefined>();
+  const given = values.config !== undefined ? readConfig(resolve(values.config as string), false) : undefined;
+  const configOf = (path: string): Found | undefined => given ?? findConfig(dirname(resolve(path)), configs);
+  const first = configOf(texts[0]!.path);
   liftoffOnly = texts.reduce((n, t) => n + t.text.length, 0) < 256 * 1024;
 
   let target: Target;
@@ -90,9 +97,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       throw err;
     }
   } else {
-    const dialect = (values.dialect as string | undefined) ?? 'postgres';
+    const dialect = (values.dialect as string | undefined) ?? first?.config.dialect ?? 'postgres';
     if (!(DIALECTS as readonly string[]).includes(dialect)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${dialect}"`);
-    const version = (values['server-version'] as string | undefined) ?? DEFAULT_VERSIONS[dialect as Dialect];
+    const version = (values['server-version'] as string | undefined) ?? (values.dialect === undefined ? first?.config.serverVersion : undefined) ?? DEFAULT_VERSIONS[dialect as Dialect];
     if (!/^\d+(\.\d+){0,2}/.test(version)) throw new UsageError(`--server-version must look like 15, 8.0.36 or 10.11, got "${version}"`);
     target = { dialect: dialect as Dialect, version };
   }
@@ -108,7 +115,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     };
     // Files are migrations in order: a CHECK validated in one proves NOT NULL for a later one.
     const carry = newCarry();
-    const files: FileResult[] = texts.map(({ path, text }) => ({ path: displayPath(path), result: lintSql(text, { ...options, carry }, parsers) }));
+    const files: FileResult[] = texts.map(({ path, text }) => ({ path: displayPath(path), result: lintSql(text, { ...options, carry, ...ruleSeverities(configOf(path)) }, parsers) }));
     if (format === 'sarif') io.out(JSON.stringify(renderSarif(files, toolVersion), null, 2));
     else if (format === 'json') io.out(renderJson(files));
     else io.out(renderText(files));
@@ -116,6 +123,49 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } finally {
     await close?.();
   }
+}
+
+interface Found {
+  readonly path: string;
+  readonly config: LintConfig;
+}
+
+/** The nearest configuration at or above `dir` (memoized per directory in `seen`). */
+function findConfig(dir: string, seen: Map<string, Found | undefined>): Found | undefined {
+  if (seen.has(dir)) return seen.get(dir);
+  const found = readConfig(join(dir, CONFIG_FILE), true) ?? readConfig(join(dir, 'package.json'), true, PACKAGE_JSON_KEY)
+    ?? (dirname(dir) !== dir ? findConfig(dirname(dir), seen) : undefined);
+  seen.set(dir, found);
+  return found;
+}
+
+/** A configuration file's checked contents; undefined when `optional` and the file (or its package.json key) is absent. A broken one is a usage error. */
+function readConfig(path: string, optional: boolean, key?: string): Found | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if (optional) return undefined;
+    throw new UsageError(`cannot read the configuration ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    if (key) return undefined; // a package.json another tool owns: not ours to judge
+    throw new UsageError(`${path} is not JSON: ${(err as Error).message}`);
+  }
+  if (key) {
+    if (value === null || typeof value !== 'object' || !(key in value)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  const { config, problems } = parseLintConfig(value);
+  if (problems.length) throw new UsageError(`${path}${key ? ` ("${key}")` : ''}: ${problems.join('; ')}`);
+  return { path, config };
+}
+
+function ruleSeverities(found: Found | undefined): Pick<LintOptions, 'ruleSeverities'> {
+  return found && Object.keys(found.config.rules).length ? { ruleSeverities: found.config.rules } : {};
 }
 
 /** Only the target engine's parser: the other one's loading is most of a cold start (bench/lint.ts). */

@@ -16,8 +16,10 @@ import type { Parsers } from './parsers';
 import { readPostgres } from './postgres';
 import type { RuleId } from './ruleIds';
 import { RULES } from './rules/index';
+import { ignoreWithoutReason } from './rules/ignoreWithoutReason';
+import { unusedIgnore } from './rules/unusedIgnore';
 import type { ActionImpact, OperationImpact, RuleFinding, RuleModule, StatementContext } from './rules/types';
-import { ignoredRules, LineMap, splitStatements, type Comment, type Position } from './text';
+import { ignoreComments, LineMap, splitStatements, type Comment, type IgnoreComment, type Position } from './text';
 
 /** Server versions assumed when neither a connection nor `--server-version` says. */
 export const DEFAULT_VERSIONS: Readonly<Record<Dialect, string>> = { postgres: '15', mysql: '8.0.36', mariadb: '10.11' };
@@ -44,6 +46,8 @@ export interface LintOptions {
   readonly calibration?: Calibration;
   /** Knowledge carried from earlier files of the same run, in migration order (see `newCarry`). */
   readonly carry?: LintCarry;
+  /** Rule severities from a config file (./config.ts): `off` drops the rule, a severity replaces the rule's own. */
+  readonly ruleSeverities?: Readonly<Record<string, Severity | 'off'>>;
 }
 
 /** What one migration leaves for the next: CHECK (c IS NOT NULL) constraints by name, and the columns they proved. */
@@ -126,7 +130,16 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   const lines = new LineMap(text);
   const wraps = options.wrapsInTransaction ?? fileTransactionMode(split.comments)
     ?? (options.tool ? toolWrapsSqlFile(options.tool, split.statements.length) : false);
-  const fileIgnores = ignoredRules(split.comments, true);
+  const fileIgnores = ignoreComments(split.comments, true);
+  const severities = options.ruleSeverities ?? {};
+  // Every ignore comment, the statement it stands before, and whether it suppressed a finding (unused ones are reported).
+  const ignoreUse = new Map<IgnoreComment, { statement: number; used: boolean }>(fileIgnores.map((c) => [c, { statement: 0, used: false }]));
+  /** The ignore comment that silences `rule` here (the statement's own first, then the file's); marks it used. */
+  const suppressor = (rule: string, own: readonly IgnoreComment[]): IgnoreComment | undefined => {
+    const c = [...own, ...fileIgnores].find((i) => i.rules.includes(rule) || i.rules.includes('all'));
+    if (c) ignoreUse.get(c)!.used = true;
+    return c;
+  };
   const small = options.smallTableRows ?? SMALL_TABLE_ROWS;
   const calibration = options.calibration ?? DEFAULT_CALIBRATION;
 
@@ -149,11 +162,14 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   const provenNotNull = options.carry?.provenNotNull ?? new Set<string>();
   const checkProves = options.carry?.checkProves ?? new Map<string, string>();
 
-  const toFinding = (rule: RuleModule, f: RuleFinding, statement: number, range: { start: number; end: number }): LintFinding => {
+  /** `smallTable`: a blocking finding on a table small enough that its lock lasts milliseconds: information. */
+  const toFinding = (rule: RuleModule, f: RuleFinding, statement: number, range: { start: number; end: number }, smallTable = false): LintFinding => {
     const start = f.range?.start ?? range.start;
     const end = f.range?.end ?? range.end;
     const fix = f.fix ?? (f.blocking ? rule.help : undefined);
-    return { rule: rule.id as RuleId, severity: f.severity ?? rule.severity, message: f.message, ...(fix ? { fix } : {}), statement, start, end, startPos: lines.positionAt(start), endPos: lines.positionAt(end) };
+    const configured = severities[rule.id];
+    const severity: Severity = smallTable ? 'info' : configured !== undefined && configured !== 'off' ? configured : f.severity ?? rule.severity;
+    return { rule: rule.id as RuleId, severity, message: f.message, ...(fix ? { fix } : {}), statement, start, end, startPos: lines.positionAt(start), endPos: lines.positionAt(end) };
   };
 
   split.statements.forEach((raw, index) => {
@@ -167,7 +183,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       changed = new Map();
     }
     const parsed = engine === 'postgres' ? readPostgres(raw.text, parsers.postgres) : readMysql(raw.text, parsers.mysql);
-    const ignores = new Set([...fileIgnores, ...ignoredRules(raw.leadingComments, false)]);
+    const ownIgnores = ignoreComments(raw.leadingComments, false);
+    for (const c of ownIgnores) ignoreUse.set(c, { statement: index, used: false });
     const table = parsed.table;
     const newTable = table !== undefined && created.has(key(table));
     const facts = table && !newTable ? withChanges(options.facts?.(table), changed.get(key(table))) : undefined;
@@ -266,14 +283,15 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     };
     const blockedSeconds = (o: OperationImpact): number => estimateStep(o.impact, workKind(o.impact, { index: o.op.op === 'create-index', concurrent: o.op.op === 'create-index' && o.op.concurrent }), facts!, calibration).lockSeconds;
     for (const rule of RULES as readonly RuleModule[]) {
-      if (!rule.check || ignores.has('all') || ignores.has(rule.id)) continue;
+      if (!rule.check || severities[rule.id] === 'off') continue;
       for (const f of rule.check(context)) {
+        if (f.blocking && newTable) continue;
+        if (suppressor(rule.id, ownIgnores)) continue;
         if (!f.blocking) { findings.push(toFinding(rule, f, index, raw)); continue; }
-        if (newTable) continue;
         // Stats: a blocking finding on a small live table is information, not a failure.
-        let severity: Severity = f.severity ?? rule.severity;
+        const smallTable = rows !== undefined && rows <= small;
         let note = '';
-        if (rows !== undefined && rows <= small) { severity = 'info'; note = ` The table has ${rows.toLocaleString('en-US')} rows, so this lasts milliseconds.`; }
+        if (smallTable) note = ` The table has ${rows.toLocaleString('en-US')} rows, so this lasts milliseconds.`;
         else if (rows !== undefined) note = ` The table has about ${rows.toLocaleString('en-US')} rows.`;
         let estimate = '';
         const ops = f.op ? [f.op] : operations;
@@ -282,7 +300,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
           const what = worst.impact.blocks.reads ? 'reads and writes' : worst.impact.blocks.writes ? 'writes' : undefined;
           if (what) estimate = ` Estimated: ${what} blocked for about ${formatSeconds(blockedSeconds(worst))}.`;
         }
-        findings.push(toFinding(rule, { ...f, severity, message: f.message + note + estimate }, index, raw));
+        findings.push(toFinding(rule, { ...f, message: f.message + note + estimate }, index, raw, smallTable));
       }
     }
 
@@ -305,11 +323,29 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     return found;
   };
   for (const rule of RULES as readonly RuleModule[]) {
-    if (!rule.checkFile || fileIgnores.has('all') || fileIgnores.has(rule.id)) continue;
+    if (!rule.checkFile || severities[rule.id] === 'off') continue;
     for (const f of rule.checkFile({ text, split, lines })) {
+      if (suppressor(rule.id, [])) continue;
       const range = f.range ?? { start: 0, end: text.length };
       findings.push(toFinding(rule, f, f.statement ?? statementAt(range.start), range));
     }
+  }
+  // The ignore comments themselves: a reason is required, and one that silenced nothing is reported. These two rules
+  // answer only to the config file and to a file-wide ignore naming them, not to the comment they are about.
+  for (const c of fileIgnores) ignoreUse.get(c)!.statement = statementAt(c.range.start);
+  const meta = (rule: RuleModule, c: IgnoreComment, f: RuleFinding, statement: number): void => {
+    if (severities[rule.id] === 'off') return;
+    const silencer = fileIgnores.find((i) => i !== c && i.rules.includes(rule.id));
+    if (silencer) { ignoreUse.get(silencer)!.used = true; return; }
+    findings.push(toFinding(rule, f, statement, c.range));
+  };
+  // Statement comments first: a file-wide ignore of these rules is used when it silences one of them.
+  for (const [c, { statement, used }] of [...ignoreUse].sort(([a], [b]) => Number(a.fileWide) - Number(b.fileWide))) {
+    const marker = c.fileWide ? 'column-wizard-ignore-file' : 'column-wizard-ignore';
+    if (!c.reason) meta(ignoreWithoutReason, c, { message: `\`${marker} ${c.rules.join(', ')}\` gives no reason: write \`-- ${marker} ${c.rules.join(', ')}: <why it is safe here>\` so a reviewer can judge it.` }, statement);
+    const unknown = c.rules.filter((r) => r !== 'all' && !RULES.some((m) => m.id === r));
+    if (unknown.length) meta(unusedIgnore, c, { severity: 'warning', message: `No rule has the id ${unknown.map((u) => `"${u}"`).join(', ')}: this ignore comment silences nothing under that name.` }, statement);
+    else if (!used && !c.rules.some((r) => r !== 'all' && severities[r] === 'off')) meta(unusedIgnore, c, { message: `\`${marker} ${c.rules.join(', ')}\` silenced nothing: ${c.fileWide ? 'no statement of this file' : 'the statement after it'} has no such finding. Remove it, or it will hide a finding nobody reviewed.` }, statement);
   }
   return { target, wrapsInTransaction: wraps, statements, findings };
 }

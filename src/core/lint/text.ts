@@ -210,16 +210,35 @@ export function utf8ToUtf16Offset(text: string, byteOffset: number): number {
   return text.length;
 }
 
-/** `-- column-wizard-ignore rule-a, rule-b` (or `all`) in the comments before a statement; file-wide with `-- column-wizard-ignore-file …`. */
-export function ignoredRules(comments: readonly Comment[], fileWide: boolean): Set<string> {
-  const out = new Set<string>();
-  const re = fileWide ? /^column-wizard-ignore-file\b(.*)$/i : /^column-wizard-ignore\b(?!-file)(.*)$/i;
+/** One `-- column-wizard-ignore rule-a, rule-b: reason` comment (no rule ids = `all`). */
+export interface IgnoreComment {
+  readonly rules: readonly string[];
+  /** The text after the first `:`; undefined when the comment gives none. */
+  readonly reason?: string;
+  readonly fileWide: boolean;
+  readonly range: TextRange;
+}
+
+/**
+ * `-- column-wizard-ignore rule-a, rule-b: reason` (or `all`, or no ids for all) in the comments before a statement;
+ * file-wide with `-- column-wizard-ignore-file …`. The reason is everything after the first colon.
+ */
+export function ignoreComments(comments: readonly Comment[], fileWide: boolean): IgnoreComment[] {
+  const out: IgnoreComment[] = [];
+  const re = fileWide ? /^column-wizard-ignore-file\b(.*)$/is : /^column-wizard-ignore\b(?!-file)(.*)$/is;
   for (const c of comments) {
     const m = re.exec(c.text);
     if (!m) continue;
-    const list = m[1]!.split(/[\s,]+/).filter(Boolean);
-    if (list.length === 0) out.add('all');
-    for (const r of list) out.add(r.toLowerCase());
+    const colon = m[1]!.indexOf(':');
+    const ids = colon < 0 ? m[1]! : m[1]!.slice(0, colon);
+    const reason = colon < 0 ? undefined : m[1]!.slice(colon + 1).trim() || undefined;
+    const list = ids.split(/[\s,]+/).filter(Boolean).map((r) => r.toLowerCase());
+    out.push({ rules: list.length ? list : ['all'], ...(reason ? { reason } : {}), fileWide, range: { start: c.start, end: c.end } });
   }
   return out;
+}
+
+/** The rule ids (or `all`) the ignore comments name. */
+export function ignoredRules(comments: readonly Comment[], fileWide: boolean): Set<string> {
+  return new Set(ignoreComments(comments, fileWide).flatMap((c) => c.rules));
 }

@@ -51,10 +51,28 @@ describe('lintSql context', () => {
   });
 
   it('honours ignore comments per statement and per file, and only for the named rules', () => {
-    const sql = "-- column-wizard-ignore index-not-concurrent\nCREATE INDEX i ON t (c);\nCREATE INDEX j ON t (d);";
+    const sql = "-- column-wizard-ignore index-not-concurrent: t is empty\nCREATE INDEX i ON t (c);\nCREATE INDEX j ON t (d);";
     assert.deepEqual(rules(sql), ['missing-lock-timeout:warning', 'index-not-concurrent:error', 'missing-lock-timeout:warning']);
-    assert.deepEqual(rules(`-- column-wizard-ignore-file missing-lock-timeout\n${sql}`), ['index-not-concurrent:error']);
-    assert.deepEqual(rules(`-- column-wizard-ignore\nCREATE INDEX i ON t (c);`), []);
+    assert.deepEqual(rules(`-- column-wizard-ignore-file missing-lock-timeout: the role sets one\n${sql}`), ['index-not-concurrent:error']);
+    assert.deepEqual(rules(`-- column-wizard-ignore: t is empty\nCREATE INDEX i ON t (c);`), []);
+  });
+
+  it('asks ignore comments for a reason and reports those that silence nothing or name no rule', () => {
+    // The old form without a reason still silences, and says it wants one.
+    assert.deepEqual(rules("SET lock_timeout = '2s';\n-- column-wizard-ignore index-not-concurrent\nCREATE INDEX i ON t (c);"), ['ignore-without-reason:warning']);
+    assert.deepEqual(rules("SET lock_timeout = '2s';\n-- column-wizard-ignore index-not-concurrent: small\nCREATE INDEX CONCURRENTLY i ON t (c);"), ['unused-ignore:info']);
+    assert.deepEqual(rules("SET lock_timeout = '2s';\n-- column-wizard-ignore index-not-concurent: typo\nCREATE INDEX i ON t (c);"), ['index-not-concurrent:error', 'unused-ignore:warning']);
+    assert.deepEqual(rules("-- column-wizard-ignore-file missing-lock-timeout: the role sets one\nSELECT 1;"), ['unused-ignore:info']);
+    // A file-wide ignore of the meta rule silences it; the finding points at the comment.
+    assert.deepEqual(rules("-- column-wizard-ignore-file unused-ignore: kept for later\nSET lock_timeout = '2s';\n-- column-wizard-ignore index-not-concurrent: small\nSELECT 1;"), []);
+    const f = lintSql("SELECT 1;\n-- column-wizard-ignore drop-table: x\nSELECT 2;", { target: { dialect: 'postgres', version: '15' } }, parsers).findings[0]!;
+    assert.deepEqual([f.rule, f.statement, f.startPos.line], ['unused-ignore', 1, 1]);
+  });
+
+  it('takes rule severities from the config: off drops the rule, a severity replaces the rule\'s own', () => {
+    const sev = (ruleSeverities: Record<string, 'off' | 'error' | 'warning' | 'info'>) => lintSql('CREATE INDEX i ON t (c);', { target: { dialect: 'postgres', version: '15' }, ruleSeverities }, parsers).findings.map((f) => `${f.rule}:${f.severity}`);
+    assert.deepEqual(sev({}), ['index-not-concurrent:error', 'missing-lock-timeout:warning']);
+    assert.deepEqual(sev({ 'missing-lock-timeout': 'off', 'index-not-concurrent': 'warning' }), ['index-not-concurrent:warning']);
   });
 
   it('is version-aware through the rules: a constant default rewrites on PostgreSQL 10, not on 11', () => {

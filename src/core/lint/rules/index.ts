@@ -36,6 +36,8 @@ import { uniqueConstraintBuildsIndex } from './uniqueConstraintBuildsIndex';
 import { unparsedStatement } from './unparsedStatement';
 import { unterminatedText } from './unterminatedText';
 import { validateInSameTransaction } from './validateInSameTransaction';
+import { ignoreWithoutReason } from './ignoreWithoutReason';
+import { unusedIgnore } from './unusedIgnore';
 
 export const RULES = [
   syntaxError,
@@ -71,4 +73,6 @@ export const RULES = [
   dropTable,
   dropColumn,
   unknownStatement,
+  ignoreWithoutReason,
+  unusedIgnore,
 ] as const;

@@ -101,4 +101,6 @@ export interface RuleModule {
   readonly examples: { readonly bad: readonly RuleExample[]; readonly good: readonly RuleExample[] };
   readonly check?: (s: StatementContext) => readonly RuleFinding[];
   readonly checkFile?: (f: FileContext) => readonly RuleFinding[];
+  /** The driver reports it (it needs what the driver alone knows, e.g. which findings an ignore comment silenced). */
+  readonly byDriver?: true;
 }

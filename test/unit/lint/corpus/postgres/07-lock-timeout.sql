@@ -26,7 +26,7 @@ SET lock_timeout TO '1500ms';
 ALTER TABLE accounts ALTER COLUMN region DROP DEFAULT;
 
 RESET lock_timeout;
--- column-wizard-ignore missing-lock-timeout
+-- column-wizard-ignore missing-lock-timeout: the role sets lock_timeout
 -- expect: -
 ALTER TABLE accounts ADD COLUMN tier smallint;
 

@@ -1,0 +1,53 @@
+/**
+ * The lint configuration file: `.column-wizard.json`, or a `columnWizard` key in package.json, found upward from the
+ * linted file (the CLI and the extension read the file; this module only checks what it holds). Pure.
+ *
+ *   { "rules": { "missing-lock-timeout": "off", "drop-column": "error" }, "dialect": "postgres", "serverVersion": "14" }
+ *
+ * `rules`: a rule id → `off` | `error` | `warning` | `info`. `dialect` and `serverVersion`: the target when no
+ * connection and no command-line option says.
+ */
+import { DIALECTS, type Dialect, type Severity } from '../types';
+import { ruleById } from './ruleIds';
+
+export const CONFIG_FILE = '.column-wizard.json';
+export const PACKAGE_JSON_KEY = 'columnWizard';
+
+export interface LintConfig {
+  readonly rules: Readonly<Record<string, Severity | 'off'>>;
+  readonly dialect?: Dialect;
+  readonly serverVersion?: string;
+}
+
+const LEVELS = ['off', 'error', 'warning', 'info'] as const;
+
+/** Check a parsed config value; `problems` names each wrong entry (a config with problems must not be used). */
+export function parseLintConfig(value: unknown): { config: LintConfig; problems: string[] } {
+  const problems: string[] = [];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { config: { rules: {} }, problems: ['the configuration must be a JSON object'] };
+  const o = value as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!['rules', 'dialect', 'serverVersion', '$schema'].includes(k)) problems.push(`unknown key "${k}" (known: rules, dialect, serverVersion)`);
+  const rules: Record<string, Severity | 'off'> = {};
+  if (o.rules !== undefined) {
+    if (o.rules === null || typeof o.rules !== 'object' || Array.isArray(o.rules)) problems.push('"rules" must be an object of rule id → off | error | warning | info');
+    else {
+      for (const [id, level] of Object.entries(o.rules as Record<string, unknown>)) {
+        if (!ruleById(id)) problems.push(`"rules": no rule has the id "${id}"`);
+        else if (typeof level !== 'string' || !(LEVELS as readonly string[]).includes(level)) problems.push(`"rules"."${id}" must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
+        else rules[id] = level as Severity | 'off';
+      }
+    }
+  }
+  let dialect: Dialect | undefined;
+  if (o.dialect !== undefined) {
+    if (typeof o.dialect === 'string' && (DIALECTS as readonly string[]).includes(o.dialect)) dialect = o.dialect as Dialect;
+    else problems.push(`"dialect" must be one of ${DIALECTS.join(', ')}, got ${JSON.stringify(o.dialect)}`);
+  }
+  let serverVersion: string | undefined;
+  if (o.serverVersion !== undefined) {
+    const v = typeof o.serverVersion === 'number' ? String(o.serverVersion) : o.serverVersion;
+    if (typeof v === 'string' && /^\d+(\.\d+){0,2}$/.test(v)) serverVersion = v;
+    else problems.push(`"serverVersion" must look like "15", "8.0.36" or "10.11", got ${JSON.stringify(o.serverVersion)}`);
+  }
+  return { config: { rules, ...(dialect ? { dialect } : {}), ...(serverVersion ? { serverVersion } : {}) }, problems };
+}
