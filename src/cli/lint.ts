@@ -14,6 +14,7 @@ import { hasErrors, renderJson, renderSarif, renderText, type FileResult } from 
 import { DIALECTS, type Dialect, type TableFacts, type Target } from '../core/types';
 import { isMigrationTool, MIGRATION_TOOLS } from '../core/migrations/types';
 import { decodeSqlText } from '../core/lint/text';
+import { newReplay, type SchemaReplay } from '../core/lint/replay';
 import { CONFIG_FILE, PACKAGE_JSON_KEY, parseLintConfig, type LintConfig } from '../core/lint/config';
 import { parse, UsageError } from './args';
 import { version as toolVersion } from '../../package.json';
@@ -115,7 +116,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     };
     // Files are migrations in order: a CHECK validated in one proves NOT NULL for a later one.
     const carry = newCarry();
-    const files: FileResult[] = texts.map(({ path, text }) => ({ path: displayPath(path), result: lintSql(text, { ...options, carry, ...ruleSeverities(configOf(path)) }, parsers) }));
+    const replays = new Map<string, { replay: SchemaReplay; upTo: string }>();
+    const files: FileResult[] = texts.map(({ path, text }) => ({ path: displayPath(path), result: lintSql(text, { ...options, carry, ...ruleSeverities(configOf(path)), ...(facts ? {} : replayedFacts(path, target, parsers, replays)) }, parsers) }));
     if (format === 'sarif') io.out(JSON.stringify(renderSarif(files, toolVersion), null, 2));
     else if (format === 'json') io.out(renderJson(files));
     else io.out(renderText(files));
@@ -166,6 +168,32 @@ function readConfig(path: string, optional: boolean, key?: string): Found | unde
 
 function ruleSeverities(found: Found | undefined): Pick<LintOptions, 'ruleSeverities'> {
   return found && Object.keys(found.config.rules).length ? { ruleSeverities: found.config.rules } : {};
+}
+
+/**
+ * Without a connection (PostgreSQL): the tables, columns and CHECKs the earlier .sql files of the file's folder (name
+ * order, the versioned tools' migration order) create, so a type change or SET NOT NULL is judged on the column it changes.
+ * One incremental replay per folder (`replays`): files linted in name order replay each earlier file once.
+ */
+function replayedFacts(path: string, target: Target, parsers: Parsers, replays: Map<string, { replay: SchemaReplay; upTo: string }>): Pick<LintOptions, 'facts'> {
+  if (target.dialect !== 'postgres') return {};
+  const dir = dirname(resolve(path));
+  const name = resolve(path).slice(dir.length + 1);
+  let siblings: string[];
+  try {
+    siblings = readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.sql')).sort();
+  } catch {
+    return {};
+  }
+  let state = replays.get(dir);
+  if (!state || state.upTo > name) replays.set(dir, state = { replay: newReplay(target, parsers), upTo: '' });
+  for (const f of siblings) {
+    if (f <= state.upTo || f >= name) continue;
+    try { state.replay.add(decodeSqlText(readFileSync(join(dir, f))) ?? ''); } catch { /* unreadable: its own lint reports it */ }
+    state.upTo = f;
+  }
+  const tables = state.replay.tables();
+  return tables.size ? { facts: (ref: NameRef) => tables.get(ref.name.toLowerCase()) } : {};
 }
 
 /** Only the target engine's parser: the other one's loading is most of a cold start (bench/lint.ts). */

@@ -188,7 +188,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     const table = parsed.table;
     const newTable = table !== undefined && created.has(key(table));
     const facts = table && !newTable ? withChanges(options.facts?.(table), changed.get(key(table))) : undefined;
-    const rows = facts?.rows;
+    // A replayed or never-analyzed table has no row count (-1): no small-table relief, no time estimate.
+    const rows = facts && facts.rows >= 0 ? facts.rows : undefined;
     const stmtInTx = inTx;
     const timeoutHere = sessionTimeout || localTimeout || (parsed.setting !== undefined && isLockTimeout(parsed.setting.name) && isOn(parsed.setting.value));
     const actions: ActionImpact[] = [];
@@ -306,7 +307,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
 
     if (stmtInTx && table && !newTable && strongest && (strongest.blocks.reads || strongest.blocks.writes) && !lockedInTx.has(key(table))) lockedInTx.set(key(table), { tx: txId, impact: strongest });
     else if (table && lockedInTx.get(key(table))?.tx !== txId) lockedInTx.delete(key(table));
-    const lockSeconds = facts && operations.length > 0 ? Math.max(...operations.map(blockedSeconds)) : undefined;
+    const lockSeconds = facts && rows !== undefined && operations.length > 0 ? Math.max(...operations.map(blockedSeconds)) : undefined;
     if (!inTx || engine === 'mysql') txId++;
     statements.push({
       index, start: raw.start, end: raw.end, startPos: lines.positionAt(raw.start), endPos: lines.positionAt(raw.end), text: raw.text,

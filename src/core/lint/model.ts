@@ -82,6 +82,8 @@ export interface ParsedStatement {
   readonly statementOp?: StatementOperation;
   /** A short description for messages, e.g. `VACUUM`, `INSERT`. */
   readonly label?: string;
+  /** CREATE TABLE: its columns (as add-column) and table constraints (as add-constraint), for the folder replay (./replay.ts). */
+  readonly definition?: readonly LintAction[];
   /** Why the statement could not be read, and where (offset in the statement text, UTF-16). */
   readonly error?: { readonly message: string; readonly offset?: number };
 }

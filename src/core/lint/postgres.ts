@@ -67,7 +67,8 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
     }
     case 'CreateStmt': {
       const table = relation(n.relation);
-      return { kind: 'create-table', ...(table ? { table } : {}), actions: [] };
+      const definition = arr(n.tableElts).map((e) => tagged(e)).map(([t, d]) => (t === 'ColumnDef' ? addColumn(d, sql, false) : t === 'Constraint' ? constraintAction(d) : undefined)).filter((x): x is LintAction => x !== undefined);
+      return { kind: 'create-table', ...(table ? { table } : {}), actions: [], definition };
     }
     case 'CreateTableAsStmt': {
       const table = relation(obj(n.into).rel);
