@@ -254,6 +254,21 @@ class LiveBackend implements WizardBackend {
     return previewModelEdits(scan, plan.column, plan.dialect, phase, this.services.log);
   }
 
+  /** After a completed run the column is NOT NULL in the database: offer the model edit that makes the field required. */
+  private async offerFinalEdit(plan: Plan): Promise<void> {
+    if (plan.column.nullable) return;
+    try {
+      const scan = await scanWorkspace({ table: plan.table.name, column: plan.column.name });
+      this.lastScan = scan;
+      const todo = codeChecklist(plan, scan).modelEdits.final;
+      if (!todo) return;
+      const choice = await vscode.window.showInformationMessage(`Column Wizard: ${plan.column.name} is NOT NULL now; ${todo} model${todo === 1 ? '' : 's'} still declare${todo === 1 ? 's' : ''} it optional.`, 'Preview Final Model Edit');
+      if (choice) await previewModelEdits(scan, plan.column, plan.dialect, 'final', this.services.log);
+    } catch (err) {
+      this.services.log.warn(LOG, `final model edit: ${describeError(err)}`);
+    }
+  }
+
   async openPlace(file: string, line: number): Promise<boolean> {
     const s = this.lastScan;
     const listed = s !== null && [...s.models, ...s.calls, ...s.api].some((p) => p.file === file && p.line === line);
@@ -316,6 +331,7 @@ class LiveBackend implements WizardBackend {
             (err: Error) => this.services.log.warn('run', `the rollout baseline was not saved: ${err.message}`));
         }
         this.onTableChanged();
+        void this.offerFinalEdit(plan);
         if (unconfirmed) return { started: true, message: `Run ${outcome.runId} finished on ${this.profile.name}, but ${unconfirmed}: check that node before relying on the column (Check Drift compares the nodes).` };
         return { started: true, message: `Run ${outcome.runId} completed${cluster ? ` on ${this.profile.name} and ${cluster.nodes.map((n) => n.name).join(', ') || 'the cluster'}` : ''}. The report is in the Column Wizard log.` };
       }
