@@ -23,7 +23,7 @@ export const unknownStatement = {
       return [{ severity: 'info', message: `No lock verdict for ${p.label ?? 'this statement'}: the linter does not know what it locks; check it by hand.` }];
     }
     if (p.kind === 'alter-table') {
-      const unknown = p.actions.filter((a) => a.kind === 'other' && !/^RENAME\b|^(CONVERT|FORCE|ENGINE|COMMENT|AUTO_INCREMENT)\b/i.test(a.description) && !/^(ReplicaIdentity|SetStatistics|ChangeOwner|EnableTrig|DisableTrig|EnableRowSecurity|DisableRowSecurity|ForceRowSecurity|AddInherit|DropInherit|SetCompression|SetStorage|AttachPartition|DropIdentity|AddIdentity|SetIdentity|ClusterOn|DropCluster|AlterConstraint|DropExpression)\b/.test(a.description));
+      const unknown = p.actions.filter((a) => a.kind === 'other' && !/^RENAME\b|^(CONVERT|FORCE|ENGINE|COMMENT|AUTO_INCREMENT|DEFAULT CHARACTER SET)\b/i.test(a.description) && !/^(ReplicaIdentity|SetStatistics|ChangeOwner|EnableTrig|DisableTrig|EnableRowSecurity|DisableRowSecurity|ForceRowSecurity|AddInherit|DropInherit|SetCompression|SetStorage|AttachPartition|DropIdentity|AddIdentity|SetIdentity|ClusterOn|DropCluster|AlterConstraint|DropExpression)\b/.test(a.description));
       if (unknown.length && !s.newTable) return [{ severity: 'info', message: `No lock verdict for ALTER TABLE ${unknown.map((a) => (a.kind === 'other' ? a.description : '')).join(', ')}: ${s.engine === 'postgres' ? 'PostgreSQL\'s default for ALTER TABLE is ACCESS EXCLUSIVE' : 'the server may copy the table'}; check it by hand.` }];
     }
     return [];
