@@ -6,12 +6,15 @@ import assert from 'node:assert/strict';
 import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { localizeManifest } from '../../scripts/nls';
 import { ROOT } from '../../scripts/tools';
 import { E2E_DIR, findFiles, shotOnFailure, startSession, type Session } from './harness';
 import { paletteLabels, paletteRows, runCommand, screenshot } from './workbench';
 
 interface Manifest { version: string; contributes: { commands: { command: string; title: string; category?: string }[] } }
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
+const readJson = (file: string): unknown => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
+// The English texts the palette shows: package.json's "%key%" references resolved from package.nls.json.
+const manifest = localizeManifest(readJson('package.json'), readJson('package.nls.json') as Record<string, string>) as Manifest;
 
 describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
   let s: Session | undefined;

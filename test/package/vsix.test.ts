@@ -38,12 +38,12 @@ function zipRead(buf: Buffer, e: ZipEntry): Buffer {
   return e.method === 8 ? inflateRawSync(data) : data;
 }
 
-const ALLOWED = [/^extension\/dist\//, /^extension\/media\//, /^extension\/package\.json$/, /^extension\/readme\.md$/i, /^extension\/LICENSE(\.txt)?$/i, /^extension\/changelog\.md$/i];
+const ALLOWED = [/^extension\/dist\//, /^extension\/media\//, /^extension\/package\.json$/, /^extension\/package\.nls(\.[a-z-]+)?\.json$/, /^extension\/l10n\/bundle\.l10n(\.[a-z-]+)?\.json$/, /^extension\/readme\.md$/i, /^extension\/LICENSE(\.txt)?$/i, /^extension\/changelog\.md$/i];
 // Files vsce itself adds around the extension folder.
 const VSCE_OWN = ['[Content_Types].xml', 'extension.vsixmanifest'];
 
 describe('VSIX package', () => {
-  it('holds only dist/, media/, package.json, README, LICENSE and CHANGELOG, and is under 2 MB', () => {
+  it('holds only dist/, media/, package.json with its nls files, the l10n bundles, README, LICENSE and CHANGELOG, and is under 2 MB', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'cw-vsix-')), 'column-wizard.vsix');
     execFileSync('npm', ['run', '--silent', 'package', '--', '--out', out], { stdio: 'pipe' });
     const buf = readFileSync(out);
@@ -51,7 +51,7 @@ describe('VSIX package', () => {
     const entries = all.map((e) => e.name);
     const stray = entries.filter((e) => !VSCE_OWN.includes(e) && !ALLOWED.some((re) => re.test(e)));
     assert.deepEqual(stray, [], `files outside the allow-list: ${stray.join(', ')}`);
-    for (const must of ['extension/dist/extension.js', 'extension/dist/webview.js', 'extension/dist/cli.js', 'extension/package.json']) {
+    for (const must of ['extension/dist/extension.js', 'extension/dist/webview.js', 'extension/dist/cli.js', 'extension/package.json', 'extension/package.nls.json', 'extension/package.nls.de.json']) {
       assert.ok(entries.includes(must), `${must} missing`);
     }
     assert.ok(!entries.some((e) => e.endsWith('.map')), 'source maps are not shipped');

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { localizeManifest } from '../../scripts/nls';
 import { COMMANDS } from '../../src/extension/commandIds';
 
-const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+// As VS Code shows it: the "%key%" references resolved from package.nls.json.
+const manifest = localizeManifest(JSON.parse(readFileSync('package.json', 'utf8')), JSON.parse(readFileSync('package.nls.json', 'utf8')));
 
 describe('package.json manifest', () => {
   it('contributes exactly the commands the extension registers', () => {
