@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log.info('activate', `Column Wizard ${context.extension.packageJSON.version as string} activated`);
   } catch (err) {
     log.error('activate', 'activation failed', err);
-    void vscode.window.showErrorMessage(`Column Wizard failed to activate: ${describeError(err)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard failed to activate: {0}', describeError(err)));
     throw err;
   }
 }

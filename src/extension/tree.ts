@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { describeError, formatBytes } from '../core/format';
+import { describeError, formatBytes, formatCount } from '../core/format';
 import type { TableSummary } from '../db/client';
 import type { Connections } from './connections/manager';
 import { describeProfile, type ConnectionProfile } from './connections/profiles';
@@ -20,11 +20,11 @@ export function isConnectionNode(v: unknown): v is Extract<TreeNode, { kind: 'co
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'connection';
 }
 
-const ROWS = new Intl.NumberFormat('en-US');
-
+/** "≈ 3,000 rows · 1.2 MB", in the user's language and digits. */
 export function tableDescription(t: TableSummary): string {
-  const rows = t.rows < 0 ? 'rows unknown (never analyzed)' : `≈ ${ROWS.format(Math.round(t.rows))} rows`;
-  return `${rows} · ${formatBytes(t.bytes)}`;
+  const locale = vscode.env.language;
+  const rows = t.rows < 0 ? vscode.l10n.t('rows unknown (never analyzed)') : vscode.l10n.t('≈ {0} rows', formatCount(t.rows, locale));
+  return `${rows} · ${formatBytes(t.bytes, locale)}`;
 }
 
 /** Catalog figures only: listing never touches the tables themselves. Listings are cached until Refresh. */
@@ -59,7 +59,10 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       case 'connection': {
         const item = new vscode.TreeItem(node.profile.name, vscode.TreeItemCollapsibleState.Collapsed);
         const p = node.profile;
-        item.description = `${p.production ? 'PRODUCTION (read-only) · ' : ''}${p.dialect} · ${p.host}:${p.port}/${p.database}${p.origin === 'workspace' ? ' · from workspace settings' : ''}`;
+        const where = `${p.dialect} · ${p.host}:${p.port}/${p.database}`;
+        item.description = [p.production ? vscode.l10n.t('PRODUCTION (read-only)') : '', where, p.origin === 'workspace' ? vscode.l10n.t('from workspace settings') : '']
+          .filter(Boolean)
+          .join(' · ');
         item.tooltip = describeProfile(p);
         // A read-only production profile carries its own marker: a lock in the error colour.
         item.iconPath = p.production ? new vscode.ThemeIcon('lock', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon('database');
@@ -68,7 +71,8 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       }
       case 'schema': {
         const item = new vscode.TreeItem(node.schema, vscode.TreeItemCollapsibleState.Collapsed);
-        item.description = `${node.tables.length} table${node.tables.length === 1 ? '' : 's'}`;
+        const n = node.tables.length;
+        item.description = n === 1 ? vscode.l10n.t('1 table') : vscode.l10n.t('{0} tables', formatCount(n, vscode.env.language));
         item.iconPath = new vscode.ThemeIcon('symbol-namespace');
         item.contextValue = 'schema';
         return item;
@@ -76,14 +80,17 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       case 'table': {
         const item = new vscode.TreeItem(node.table.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.description = tableDescription(node.table);
-        item.tooltip = `${node.table.schema}.${node.table.name}\n${tableDescription(node.table)}${node.table.engine ? `\nengine ${node.table.engine}` : ''}${node.table.partitioned ? '\npartitioned' : ''}`;
+        const t = node.table;
+        item.tooltip = [`${t.schema}.${t.name}`, tableDescription(t), t.engine ? vscode.l10n.t('engine {0}', t.engine) : '', t.partitioned ? vscode.l10n.t('partitioned') : '']
+          .filter(Boolean)
+          .join('\n');
         item.iconPath = new vscode.ThemeIcon('table');
         item.contextValue = 'table';
         return item;
       }
       case 'column': {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
-        item.description = `${node.type}${node.nullable ? '' : ' not null'}`;
+        item.description = node.nullable ? node.type : `${node.type} not null`; // SQL, not prose
         item.iconPath = new vscode.ThemeIcon('symbol-field');
         item.contextValue = 'column';
         return item;
@@ -108,7 +115,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
           const tables = await this.listTables(node.profile);
           const bySchema = new Map<string, TableSummary[]>();
           for (const t of tables) bySchema.set(t.schema, [...(bySchema.get(t.schema) ?? []), t]);
-          if (bySchema.size === 0) return [{ kind: 'message', text: 'No tables', error: false }];
+          if (bySchema.size === 0) return [{ kind: 'message', text: vscode.l10n.t('No tables'), error: false }];
           return [...bySchema.entries()].sort(([a], [b]) => a.localeCompare(b))
             .map(([schema, ts]) => ({ kind: 'schema', profile: node.profile, schema, tables: ts.sort((a, b) => a.name.localeCompare(b.name)) }));
         }

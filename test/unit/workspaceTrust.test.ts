@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { localizeManifest } from '../../scripts/nls';
 
-const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+const readJson = (file: string) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
+// With its texts: the descriptions (in package.nls.json) say which settings name hosts or queries.
+const manifest = localizeManifest(readJson('package.json'), readJson('package.nls.json')) as {
   capabilities?: { untrustedWorkspaces?: { supported: unknown; restrictedConfigurations?: string[] } };
   contributes: { configuration: { properties: Record<string, unknown> } };
 };

@@ -44,7 +44,7 @@ export function registerCommands(ctx: CommandContext): void {
         } catch (err) {
           ctx.log.error('command', `${COMMANDS[key]} failed`, err);
           ctx.log.channel.show(true);
-          void vscode.window.showErrorMessage(`Column Wizard: ${describeError(err)}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
           return undefined;
         }
       }),

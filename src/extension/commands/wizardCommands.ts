@@ -24,14 +24,15 @@ function recentFirst<T>(items: Item<T>[], isLast: (v: T) => boolean): Item<T>[] 
   const i = items.findIndex((x) => isLast(x.value));
   if (i <= 0) return items;
   const last = items[i] as Item<T>;
-  return [{ ...last, description: `${last.description ?? ''} · last used`.replace(/^ · /, '') }, ...items.slice(0, i), ...items.slice(i + 1)];
+  return [{ ...last, description: [last.description, vscode.l10n.t('last used')].filter(Boolean).join(' · ') }, ...items.slice(0, i), ...items.slice(i + 1)];
 }
 
 async function pickConnection(ctx: WizardCommandContext, placeHolder: string): Promise<ConnectionProfile | undefined> {
   const profiles = ctx.connections.list();
   if (profiles.length === 0) {
-    const add = await vscode.window.showInformationMessage('Column Wizard: no connection yet.', 'Add Connection');
-    return add ? addConnectionInteractively(ctx.connections, ctx.log) : undefined;
+    const addLabel = vscode.l10n.t('Add Connection');
+    const add = await vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: no connection yet.'), addLabel);
+    return add === addLabel ? addConnectionInteractively(ctx.connections, ctx.log) : undefined;
   }
   const last = ctx.extension.workspaceState.get<string>(LAST_CONNECTION);
   const items = recentFirst(profiles.map((p) => ({ label: p.name, description: describeProfile(p), value: p })), (p) => p.name === last);
@@ -42,8 +43,8 @@ async function pickConnection(ctx: WizardCommandContext, placeHolder: string): P
 async function pickTable(ctx: WizardCommandContext, profile: ConnectionProfile): Promise<TableSummary | undefined> {
   const last = ctx.extension.workspaceState.get<{ connection: string; schema: string; name: string }>(LAST_TABLE);
   const quickPick = vscode.window.createQuickPick<Item<TableSummary>>();
-  quickPick.title = `Column Wizard: Add Column to a table of ${profile.name}`;
-  quickPick.placeholder = 'Type to search tables';
+  quickPick.title = vscode.l10n.t('Column Wizard: Add Column to a table of {0}', profile.name);
+  quickPick.placeholder = vscode.l10n.t('Type to search tables');
   quickPick.matchOnDescription = true;
   quickPick.busy = true;
   quickPick.show();
@@ -51,7 +52,7 @@ async function pickTable(ctx: WizardCommandContext, profile: ConnectionProfile):
     const tables = await ctx.tree.listTables(profile);
     if (tables.length === 0) {
       quickPick.hide();
-      void vscode.window.showWarningMessage(`Column Wizard: ${profile.name} has no tables this user can see.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Column Wizard: {0} has no tables this user can see.', profile.name));
       return undefined;
     }
     quickPick.items = recentFirst(
@@ -79,7 +80,7 @@ export async function addColumn(ctx: WizardCommandContext, arg?: unknown): Promi
     profile = arg.profile;
     table = arg.table;
   } else {
-    profile = await pickConnection(ctx, 'Connection of the table to add a column to');
+    profile = await pickConnection(ctx, vscode.l10n.t('Connection of the table to add a column to'));
     if (!profile) return;
     table = await pickTable(ctx, profile);
   }
@@ -94,34 +95,35 @@ export async function addConnection(ctx: WizardCommandContext): Promise<void> {
 }
 
 export async function removeConnection(ctx: WizardCommandContext, arg?: unknown): Promise<void> {
-  const profile = isConnectionNode(arg) ? arg.profile : await pickConnection(ctx, 'Connection to remove');
+  const profile = isConnectionNode(arg) ? arg.profile : await pickConnection(ctx, vscode.l10n.t('Connection to remove'));
   if (!profile) return;
+  const remove = vscode.l10n.t('Remove');
   const yes = await vscode.window.showWarningMessage(
-    `Remove the connection "${profile.name}" (${describeProfile(profile)}) and its stored password?`, { modal: true }, 'Remove');
-  if (yes !== 'Remove') return;
+    vscode.l10n.t('Remove the connection "{0}" ({1}) and its stored password?', profile.name, describeProfile(profile)), { modal: true }, remove);
+  if (yes !== remove) return;
   await ctx.connections.remove(profile);
-  void vscode.window.showInformationMessage(`Column Wizard: removed "${profile.name}".`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: removed "{0}".', profile.name));
 }
 
 /** Writes the migration files of the wizard in front (its current draft). */
 export async function writeMigration(): Promise<void> {
   const panel = WizardPanel.current();
   if (!panel) {
-    void vscode.window.showInformationMessage('Column Wizard: open "Add Column…" and describe the column first; Write Migration Files writes its plan.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: open "Add Column…" and describe the column first; Write Migration Files writes its plan.'));
     return;
   }
   const paths = await panel.writeMigration();
-  void vscode.window.showInformationMessage(`Column Wizard: wrote ${paths.join(', ')}`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: wrote {0}', paths.join(', ')));
 }
 
 /** Runs the plan of the wizard in front (its current draft), when its connection allows running. */
 export async function runMigration(): Promise<void> {
   const panel = WizardPanel.current();
   if (!panel) {
-    void vscode.window.showInformationMessage('Column Wizard: open "Add Column…" and describe the column first; Run Migration runs its plan.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: open "Add Column…" and describe the column first; Run Migration runs its plan.'));
     return;
   }
-  void vscode.window.showInformationMessage(`Column Wizard: ${await panel.runMigration()}`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: {0}', await panel.runMigration()));
 }
 
 export function refreshConnections(ctx: WizardCommandContext): void {
