@@ -66,8 +66,7 @@ export function l10nCalls(file: string, text: string): L10nCall[] {
             if (c !== undefined) comment = [c];
             else if (ts.isArrayLiteralExpression(p.initializer)) comment = p.initializer.elements.map((x) => literal(x) ?? '');
           }
-          if (p.name.text === 'args')
-            call.args = ts.isArrayLiteralExpression(p.initializer) ? p.initializer.elements.length : -1;
+          if (p.name.text === 'args') call.args = ts.isArrayLiteralExpression(p.initializer) ? p.initializer.elements.length : -1;
         }
         if (call.message !== undefined) {
           call.comment = comment;
@@ -95,6 +94,61 @@ export function exportBundle(calls: L10nCall[]): Record<string, string | { messa
     out[c.key] = c.comment ? { message: c.message, comment: c.comment } : c.message;
   }
   return out;
+}
+
+/** Where user-facing text is set in the extension: these properties, and these calls' / constructors' arguments. */
+const UI_PROPS = new Set(['title', 'placeHolder', 'placeholder', 'prompt', 'tooltip', 'label', 'description', 'detail']);
+const UI_CALLS = new Set([
+  'showInformationMessage',
+  'showWarningMessage',
+  'showErrorMessage',
+  'createWebviewPanel',
+  'CodeAction',
+  'Diagnostic',
+  'TreeItem',
+]);
+/** Names that read the same in every language. */
+const NAMES = new Set(['Column Wizard', 'PostgreSQL', 'MySQL', 'MariaDB', 'TLS']);
+
+/** Is this literal prose (words outside icons like $(add), ids like columnWizard.rolloutReport and product names)? */
+function prose(n: ts.Node): boolean {
+  let text: string;
+  if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) text = n.text;
+  else if (ts.isTemplateExpression(n)) text = [n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join(' ');
+  else return false;
+  if (NAMES.has(text.trim()) || /^[\w-]+(\.[\w-]+)+$/.test(text)) return false;
+  return /[A-Za-z]{2,}/.test(text.replace(/\$\([a-z-]+\)/g, ''));
+}
+
+/** Literal prose handed to VS Code's UI without l10n.t: notifications, picker and input texts, titles, lenses, actions. */
+export function unlocalizedTexts(file: string, text: string): { file: string; line: number; text: string }[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const out: { file: string; line: number; text: string }[] = [];
+  const report = (n: ts.Node) => out.push({ file, line: sf.getLineAndCharacterOfPosition(n.getStart()).line + 1, text: n.getText() });
+  const visit = (n: ts.Node): void => {
+    if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && UI_PROPS.has(n.name.text) && prose(n.initializer)) report(n);
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(n.left) &&
+      UI_PROPS.has(n.left.name.text) &&
+      prose(n.right)
+    )
+      report(n);
+    if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
+      const e = n.expression;
+      const name = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : '';
+      if (UI_CALLS.has(name)) for (const a of n.arguments ?? []) if (prose(a)) report(a);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** The unlocalized UI texts of src/extension. */
+export function extensionUnlocalized(root = '.'): { file: string; line: number; text: string }[] {
+  return tsFiles(join(root, 'src/extension')).flatMap((f) => unlocalizedTexts(f, readFileSync(f, 'utf8')));
 }
 
 function main(): void {

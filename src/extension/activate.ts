@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { createLog } from './log';
 import { registerCommands } from './commands';
@@ -14,6 +15,9 @@ import { RolloutCallSites } from './app/codeSide';
 
 /** A table of contents: build the services, register the features. An activation error is shown, not swallowed. */
 export function activate(context: vscode.ExtensionContext): void {
+  // The modules without `vscode` (the rollout page, the wizard session) translate through @vscode/l10n: give it the
+  // bundle VS Code picked for the display language (none for English, whose texts are the source).
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = createLog();
   context.subscriptions.push(log.channel);
   try {

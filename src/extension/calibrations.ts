@@ -56,13 +56,15 @@ export class Calibrations implements vscode.Disposable {
   peek(profile: ConnectionProfile): EstimateState {
     const key = profileKey(profile);
     const r = this.results.get(key);
-    if (this.inflight.has(key) && (!r || 'failed' in r)) return { state: 'measuring', text: 'rough estimate — measuring this server…' };
-    if (!r) return { state: 'rough', text: 'rough estimate: this server is not measured yet' };
-    if ('failed' in r) return { state: 'rough', text: `rough estimate: ${r.failed}` };
-    if (r.source === 'default') return { state: 'rough', text: `rough estimate: ${r.reason ?? 'not measured'}`, calibration: r.calibration };
+    if (this.inflight.has(key) && (!r || 'failed' in r)) return { state: 'measuring', text: vscode.l10n.t('rough estimate — measuring this server…') };
+    if (!r) return { state: 'rough', text: vscode.l10n.t('rough estimate: this server is not measured yet') };
+    if ('failed' in r) return { state: 'rough', text: vscode.l10n.t('rough estimate: {0}', r.failed) };
+    if (r.source === 'default') return { state: 'rough', text: vscode.l10n.t('rough estimate: {0}', r.reason ?? vscode.l10n.t('not measured')), calibration: r.calibration };
     const learned = Object.values(r.calibration.learned ?? {}).reduce((n, v) => Math.max(n, v.runs), 0);
     const basis = describeBasis({ basis: 'measured', ...(r.calibration.measuredAt ? { measuredAt: r.calibration.measuredAt } : {}) });
-    return { state: 'measured', text: `estimates ${basis}${learned ? `, corrected by ${learned} run${learned === 1 ? '' : 's'}` : ''}${r.reason ? ` (${r.reason})` : ''}`, calibration: r.calibration };
+    const text = learned === 0 ? vscode.l10n.t('estimates {0}', basis)
+      : learned === 1 ? vscode.l10n.t('estimates {0}, corrected by 1 run', basis) : vscode.l10n.t('estimates {0}, corrected by {1} runs', basis, learned);
+    return { state: 'measured', text: r.reason ? `${text} (${r.reason})` : text, calibration: r.calibration };
   }
 
   /** Resolve the profile's calibration in the background (once per connection; `recalibrate` measures again). */
@@ -100,7 +102,7 @@ export class Calibrations implements vscode.Disposable {
         onMeasuring: () => {
           this.log.info(LOG, `measuring ${profile.name} on a private sample table for the estimates`);
           void vscode.window.withProgress(
-            { location: vscode.ProgressLocation.Notification, title: `Column Wizard: measuring ${profile.name} for the estimates (a few seconds, on a temporary table)`, cancellable: true },
+            { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Column Wizard: measuring {0} for the estimates (a few seconds, on a temporary table)', profile.name), cancellable: true },
             (_progress, token) => {
               token.onCancellationRequested(() => abort.abort());
               return new Promise<void>((done) => { finishProgress = done; });
@@ -110,7 +112,8 @@ export class Calibrations implements vscode.Disposable {
       this.results.set(key, resolved);
       this.log.info(LOG, `${profile.name}: ${resolved.source === 'default' ? `rough offline rates (${resolved.reason ?? 'not measured'})` : `${resolved.source} calibration of ${resolved.label}`}`);
     } catch (err) {
-      const reason = err instanceof CalibrationCancelled ? 'the measurement was cancelled (Recalibrate measures again)' : `the measurement failed (${err instanceof Error ? err.message : String(err)})`;
+      const reason = err instanceof CalibrationCancelled ? vscode.l10n.t('the measurement was cancelled (Recalibrate measures again)')
+        : vscode.l10n.t('the measurement failed ({0})', err instanceof Error ? err.message : String(err));
       this.results.set(key, { failed: reason });
       this.log.warn(LOG, `${profile.name}: ${reason}`);
     } finally {
@@ -151,11 +154,11 @@ export function calibrationsOf(extension: vscode.ExtensionContext, connections: 
 /** Column Wizard: Recalibrate Estimates — measure a connection's server again now. */
 export async function recalibrateCommand(ctx: { readonly extension: vscode.ExtensionContext; readonly connections: Connections; readonly log: Log }): Promise<void> {
   const profiles = ctx.connections.list();
-  if (profiles.length === 0) throw new Error('No connection to measure: add one first.');
+  if (profiles.length === 0) throw new Error(vscode.l10n.t('No connection to measure: add one first.'));
   const profile = profiles.length === 1 ? profiles[0]
-    : (await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, description: `${p.dialect} ${p.host}:${p.port}/${p.database}`, profile: p })), { title: 'Recalibrate the estimates of which connection?' }))?.profile;
+    : (await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, description: `${p.dialect} ${p.host}:${p.port}/${p.database}`, profile: p })), { title: vscode.l10n.t('Recalibrate the estimates of which connection?') }))?.profile;
   if (!profile) return;
   const calibrations = calibrationsOf(ctx.extension, ctx.connections, ctx.log);
   await calibrations.ensure(profile, { recalibrate: true });
-  void vscode.window.showInformationMessage(`Column Wizard: ${profile.name}: ${calibrations.peek(profile).text}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: {0}: {1}.', profile.name, calibrations.peek(profile).text));
 }

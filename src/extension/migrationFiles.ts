@@ -125,8 +125,8 @@ export async function migrationTarget(setting: string): Promise<MigrationTarget 
 /** Two setups fit about equally: ask which one, and remember the answer in the workspace's `columnWizard.migrationsTool`. */
 export async function chooseMigrationTool(target: MigrationTarget): Promise<MigrationTarget | undefined> {
   const picked = await vscode.window.showQuickPick(target.candidates.map((c) => ({
-    label: c.tool, description: c.dir || '(workspace root)', detail: c.evidence.join('; '), candidate: c,
-  })), { title: 'Column Wizard: which migration tool does this project use?', placeHolder: 'Remembered in the workspace setting columnWizard.migrationsTool', ignoreFocusOut: true });
+    label: c.tool, description: c.dir || vscode.l10n.t('(workspace root)'), detail: c.evidence.join('; '), candidate: c,
+  })), { title: vscode.l10n.t('Column Wizard: which migration tool does this project use?'), placeHolder: vscode.l10n.t('Remembered in the workspace setting columnWizard.migrationsTool'), ignoreFocusOut: true });
   if (!picked) return undefined;
   await vscode.workspace.getConfiguration('columnWizard').update('migrationsTool', picked.candidate.tool, vscode.ConfigurationTarget.Workspace);
   return { ...target, detected: picked.candidate, tool: picked.candidate.tool, ambiguous: false };
@@ -134,7 +134,7 @@ export async function chooseMigrationTool(target: MigrationTarget): Promise<Migr
 
 /** Write the plan's migration files; returns the workspace-relative paths created or edited. Throws with the reason when nothing was written. */
 export async function writePlanFiles(plan: Plan, target: MigrationTarget, log: Log): Promise<{ paths: string[]; result: WriteResult }> {
-  if (!isMigrationTool(target.tool)) throw new Error(`"${target.tool}" is not a migration tool Column Wizard writes for.`);
+  if (!isMigrationTool(target.tool)) throw new Error(vscode.l10n.t('"{0}" is not a migration tool Column Wizard writes for.', target.tool));
   const sink = new WorkspaceFileSink(target.folder.uri);
   const { result, outcome } = await writeMigrations(sink, plan, {
     tool: target.tool,

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import * as l10n from '@vscode/l10n';
+import { exportBundle, extensionUnlocalized, l10nCalls, sourceCalls, unlocalizedTexts } from '../../scripts/l10n';
 import { localizeManifest, manifestStrings, nlsRef } from '../../scripts/nls';
 
 const LOCALES = ['de'];
@@ -66,4 +68,105 @@ describe('manifest localization (package.nls*.json)', () => {
     assert.equal(localizeManifest(manifest, readJson('package.nls.de.json')).contributes.commands[0].category, 'Column Wizard');
     assert.ok(!JSON.stringify(shown).match(/"%[^%"\s]+%"/), 'a reference is left unresolved');
   });
+});
+
+type Bundle = Record<string, string | { message: string; comment: string[] }>;
+const bundle: Bundle = JSON.parse(readFileSync('l10n/bundle.l10n.json', 'utf8'));
+const text = (v: Bundle[string] | undefined): string => (typeof v === 'string' ? v : (v?.message ?? ''));
+/** The {0}, {1}… of a message, as VS Code's l10n.t fills them. */
+const indexes = (s: string): number[] => [...new Set([...s.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+
+describe('runtime localization (l10n/bundle.l10n*.json)', () => {
+  const calls = sourceCalls();
+
+  it('the manifest points VS Code at the bundles', () => {
+    assert.equal(manifest.l10n, './l10n');
+  });
+
+  it('every l10n.t message is a string literal, so the export sees it', () => {
+    assert.ok(calls.length >= 150, `only ${calls.length} calls found`);
+    assert.deepEqual(
+      calls.filter((c) => c.key === undefined).map((c) => `${c.file}:${c.line} ${c.text}`),
+      [],
+    );
+  });
+
+  it("l10n/bundle.l10n.json is exactly what the source's l10n.t calls export (`npm run l10n` rewrites it)", () => {
+    assert.deepEqual(bundle, exportBundle(calls));
+  });
+
+  it('every call passes the arguments its placeholders need', () => {
+    for (const c of calls) {
+      if (c.message === undefined || c.args < 0) continue;
+      const used = indexes(c.message);
+      assert.ok(
+        used.every((i) => i < c.args),
+        `${c.file}:${c.line}: ${c.message} has ${c.args} argument(s)`,
+      );
+    }
+  });
+
+  it("no literal prose reaches VS Code's UI from src/extension without l10n.t", () => {
+    assert.deepEqual(
+      extensionUnlocalized().map((u) => `${u.file}:${u.line} ${u.text}`),
+      [],
+    );
+  });
+
+  it('the unlocalized-text check finds the shapes it is meant to', () => {
+    const found = unlocalizedTexts(
+      'x.ts',
+      [
+        'vscode.window.showInformationMessage(`Column Wizard: wrote ${p}`);',
+        'item.description = `${n} tables`;',
+        "q.title = 'Pick one';",
+        "vscode.window.showQuickPick(items, { placeHolder: 'Type to search tables' });",
+        "new vscode.CodeAction('Rewrite as safe phases', kind);",
+        "ok(vscode.l10n.t('Fine {0}', x), { title: 'Column Wizard', label: 'PostgreSQL', detail: `$(add) ${y}` });",
+        "vscode.window.createWebviewPanel('columnWizard.rolloutReport', vscode.l10n.t('Rollout'));",
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      found.map((f) => f.line),
+      [1, 2, 3, 4, 5],
+    );
+  });
+
+  it('the export reads l10n.t calls in both forms, with comments as l10n-dev keys them', () => {
+    const found = l10nCalls('x.ts', "vscode.l10n.t('A {0}', 1); l10n.t({ message: 'B', comment: ['the button'] }); l10n.t(name);");
+    assert.deepEqual(exportBundle(found), { 'A {0}': 'A {0}', 'B/the button': { message: 'B', comment: ['the button'] } });
+    assert.equal(found[2]!.key, undefined);
+  });
+
+  for (const locale of LOCALES) {
+    const tr: Record<string, string> = JSON.parse(readFileSync(`l10n/bundle.l10n.${locale}.json`, 'utf8'));
+    it(`l10n/bundle.l10n.${locale}.json has exactly the keys of the English bundle`, () => {
+      assert.deepEqual(
+        Object.keys(bundle).filter((k) => tr[k] === undefined),
+        [],
+        'untranslated',
+      );
+      assert.deepEqual(
+        Object.keys(tr).filter((k) => bundle[k] === undefined),
+        [],
+        'stale',
+      );
+    });
+    it(`l10n/bundle.l10n.${locale}.json keeps every {n} placeholder of each message`, () => {
+      for (const [k, en] of Object.entries(bundle)) {
+        if (tr[k] === undefined) continue;
+        assert.deepEqual(indexes(tr[k]), indexes(text(en)), k);
+        assert.ok(tr[k].trim() !== '', `${k} is empty`);
+      }
+    });
+    it(`@vscode/l10n configured with the ${locale} bundle translates a message of the vscode-free modules`, () => {
+      try {
+        l10n.config({ contents: tr });
+        assert.equal(l10n.t('Name the column.'), tr['Name the column.']);
+        assert.notEqual(l10n.t('Name the column.'), 'Name the column.');
+      } finally {
+        l10n.config({ contents: {} });
+      }
+    });
+  }
 });

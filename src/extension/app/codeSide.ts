@@ -93,9 +93,12 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
         const line = site.line - 1;
         const table = key.split('.').slice(0, -1).join('.');
         const star = site.kind === 'select-star';
+        const column = key.split('.').pop() ?? '';
         const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), star
-          ? `This SELECT * from ${table} maps the row into a fixed shape (${site.fixedShape ?? ''}): part of the rollout of ${key} — name the columns before the expand step adds one.`
-          : `This ${site.kind === 'upsert' ? 'upsert' : 'insert'} into ${table} does not set ${key.split('.').pop()}: part of the rollout of ${key} — write the column here (dual write) before it becomes NOT NULL.`,
+          ? vscode.l10n.t('This SELECT * from {0} maps the row into a fixed shape ({1}): part of the rollout of {2} — name the columns before the expand step adds one.', table, site.fixedShape ?? '', key)
+          : site.kind === 'upsert'
+            ? vscode.l10n.t('This upsert into {0} does not set {1}: part of the rollout of {2} — write the column here (dual write) before it becomes NOT NULL.', table, column, key)
+            : vscode.l10n.t('This insert into {0} does not set {1}: part of the rollout of {2} — write the column here (dual write) before it becomes NOT NULL.', table, column, key),
           vscode.DiagnosticSeverity.Information);
         d.source = 'column-wizard';
         d.code = star ? 'rollout-select-star' : 'rollout-dual-write';
@@ -109,7 +112,7 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const rel = vscode.workspace.asRelativePath(doc.uri, false);
     return (this.sites.get(rel) ?? []).map(({ site, key }) => new vscode.CodeLens(new vscode.Range(site.line - 1, 0, site.line - 1, 0), {
-      title: `part of the rollout of ${key}: ${site.kind === 'select-star' ? 'SELECT * into a fixed shape' : 'does not set the column yet'}`,
+      title: site.kind === 'select-star' ? vscode.l10n.t('part of the rollout of {0}: SELECT * into a fixed shape', key) : vscode.l10n.t('part of the rollout of {0}: does not set the column yet', key),
       command: 'columnWizard.showLog',
     }));
   }

@@ -73,7 +73,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
         return await this.verifyStatement(uri, index);
       } catch (err) {
         this.log.error('lint', 'verifying the statement failed', err);
-        void vscode.window.showErrorMessage(`Column Wizard: ${describeError(err)}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
         return undefined;
       }
     }));
@@ -83,7 +83,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
         return await this.writePhaseFiles(uri, index);
       } catch (err) {
         this.log.error('lint', 'writing the phase files failed', err);
-        void vscode.window.showErrorMessage(`Column Wizard: ${describeError(err)}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
         return undefined;
       }
     }));
@@ -156,13 +156,13 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       ...(bound?.calibration ? { calibration: bound.calibration } : {}),
     };
     const result = lintSql(text, options, parsers);
-    const basis = bound?.calibration && bound.calibration.basis !== 'default' ? describeBasis({ basis: 'measured', ...(bound.calibration.measuredAt ? { measuredAt: bound.calibration.measuredAt } : {}) }) : 'rough estimate';
+    const basis = bound?.calibration && bound.calibration.basis !== 'default' ? describeBasis({ basis: 'measured', ...(bound.calibration.measuredAt ? { measuredAt: bound.calibration.measuredAt } : {}) }) : vscode.l10n.t('rough estimate');
     const linted: Linted = { version: d.version, result, sizeKnown: bound?.facts !== undefined, ...(bound?.facts ? { facts: bound.facts } : {}), basis };
     this.results.set(d.uri.toString(), linted);
     this.diagnostics.set(d.uri, result.findings.map((f) => {
       const diag = new vscode.Diagnostic(
         new vscode.Range(f.startPos.line, f.startPos.character, f.endPos.line, f.endPos.character),
-        f.fix ? `${f.message}\nSafe alternative: ${f.fix}` : f.message,
+        f.fix ? `${f.message}\n${vscode.l10n.t('Safe alternative: {0}', f.fix)}` : f.message,
         f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
       );
       diag.source = SOURCE;
@@ -182,15 +182,15 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       if (!title) continue;
       const range = new vscode.Range(s.startPos.line, s.startPos.character, s.startPos.line, s.startPos.character);
       const v = this.verified.get(`${d.uri.toString()}\n${s.text}`);
-      const mark = v ? (v.agrees ? ` · verified on ${v.profile}` : ` · ${v.profile} differs: ${v.differences.join('; ')}`) : '';
+      const mark = v ? ` · ${v.agrees ? vscode.l10n.t('verified on {0}', v.profile) : vscode.l10n.t('{0} differs: {1}', v.profile, v.differences.join('; '))}` : '';
       // The lock time carries its basis: measured on the bound server, or rough.
       const timed = s.lockSeconds !== undefined && s.strongest && (s.strongest.blocks.reads || s.strongest.blocks.writes);
       lenses.push(new vscode.CodeLens(range, { title: title + (timed ? ` (${linted.basis})` : '') + mark, command: '', tooltip: s.strongest?.why ?? '' }));
       if (!v && this.source?.verify && linted.sizeKnown && !s.newTable && s.parsed.table) {
-        lenses.push(new vscode.CodeLens(range, { title: 'Verify on server', command: VERIFY_STATEMENT, arguments: [d.uri, s.index], tooltip: 'Run the statement on an empty copy of the table and compare the lock it takes' }));
+        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Verify on server'), command: VERIFY_STATEMENT, arguments: [d.uri, s.index], tooltip: vscode.l10n.t('Run the statement on an empty copy of the table and compare the lock it takes') }));
       }
       if (addColumnOf(s, '')) {
-        lenses.push(new vscode.CodeLens(range, { title: 'Preview plan', command: 'columnWizard.previewPlan', arguments: [d.uri, s.index] }));
+        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Preview plan'), command: 'columnWizard.previewPlan', arguments: [d.uri, s.index] }));
       }
     }
     return lenses;
@@ -217,7 +217,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     if (add && ours.some((x) => x.severity <= vscode.DiagnosticSeverity.Warning)) {
       const facts = linted.facts?.(add.table) ?? unknownSizeFacts(add.table);
       const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs() });
-      const action = new vscode.CodeAction('Rewrite as safe phases', vscode.CodeActionKind.QuickFix);
+      const action = new vscode.CodeAction(vscode.l10n.t('Rewrite as safe phases'), vscode.CodeActionKind.QuickFix);
       action.isPreferred = true;
       action.diagnostics = ours;
       action.edit = new vscode.WorkspaceEdit();
@@ -225,13 +225,13 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       const end = text[s.end] === ';' ? s.end + 1 : s.end;
       action.edit.replace(d.uri, new vscode.Range(d.positionAt(s.start), d.positionAt(end)), phasedSql(plan, linted.facts !== undefined));
       actions.push(action);
-      const files = new vscode.CodeAction('Write safe phases as migration files (in the project\'s tool format)', vscode.CodeActionKind.QuickFix);
+      const files = new vscode.CodeAction(vscode.l10n.t('Write safe phases as migration files (in the project\'s tool format)'), vscode.CodeActionKind.QuickFix);
       files.diagnostics = ours;
       files.command = { title: files.title, command: WRITE_PHASE_FILES, arguments: [d.uri, s.index] };
       actions.push(files);
     }
     for (const rule of new Set(ours.map((x) => String(x.code)))) {
-      const ignore = new vscode.CodeAction(`Ignore ${rule} for this statement`, vscode.CodeActionKind.QuickFix);
+      const ignore = new vscode.CodeAction(vscode.l10n.t('Ignore {0} for this statement', rule), vscode.CodeActionKind.QuickFix);
       ignore.diagnostics = ours.filter((x) => String(x.code) === rule);
       ignore.edit = new vscode.WorkspaceEdit();
       const line = d.lineAt(s.startPos.line);
@@ -252,12 +252,12 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const linted = await this.lint(doc);
     const s = linted.result.statements[index];
     const add = s ? addColumnOf(s, '') : undefined;
-    if (!s || !add) throw new Error('the statement is not a single ALTER TABLE … ADD COLUMN');
+    if (!s || !add) throw new Error(vscode.l10n.t('the statement is not a single ALTER TABLE … ADD COLUMN'));
     const facts = linted.facts?.(add.table) ?? unknownSizeFacts(add.table);
     const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs() });
     const { migrationTarget, writePlanFiles } = await import('../migrationFiles');
     const target = await migrationTarget(vscode.workspace.getConfiguration('columnWizard').get<string>('migrationsTool') ?? 'auto');
-    if (!target) throw new Error('open a workspace folder to write migration files into');
+    if (!target) throw new Error(vscode.l10n.t('open a workspace folder to write migration files into'));
     const { paths } = await writePlanFiles(plan, target, this.log);
     const text = doc.getText();
     const end = text[s.end] === ';' ? s.end + 1 : s.end;
@@ -265,7 +265,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const edit = new vscode.WorkspaceEdit();
     edit.replace(doc.uri, new vscode.Range(doc.positionAt(s.start), doc.positionAt(end)), `-- Column Wizard: replaced by the safe phases in ${paths.join(', ')}\n${original}`);
     await vscode.workspace.applyEdit(edit);
-    void vscode.window.showInformationMessage(`Column Wizard: wrote ${paths.join(', ')} (${target.tool}).`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: wrote {0} ({1}).', paths.join(', '), target.tool));
     return { tool: target.tool, paths };
   }
 
@@ -278,7 +278,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     if (!s?.strongest || !s.parsed.table || !this.source?.verify) return undefined;
     const outcome = await this.source.verify(doc, s.parsed.table, s.text, s.strongest);
     if (!outcome) {
-      void vscode.window.showInformationMessage('Column Wizard: no connection fits this file; add one (or use it in Add Column…) to verify on a server.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: no connection fits this file; add one (or use it in Add Column…) to verify on a server.'));
       return undefined;
     }
     this.verified.set(`${doc.uri.toString()}\n${s.text}`, outcome);
@@ -291,7 +291,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const editor = vscode.window.activeTextEditor;
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
     if (!doc) {
-      void vscode.window.showInformationMessage('Column Wizard: open a .sql migration and put the cursor on an ALTER TABLE … ADD COLUMN statement.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: open a .sql migration and put the cursor on an ALTER TABLE … ADD COLUMN statement.'));
       return;
     }
     const linted = await this.lint(doc);
@@ -299,7 +299,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       : editor && editor.document === doc ? statementAt(linted.result, doc.offsetAt(editor.selection.active)) : undefined;
     const add = s ? addColumnOf(s, '') : undefined;
     if (!add) {
-      void vscode.window.showInformationMessage('Column Wizard: "Preview Plan" works on a statement that adds one column (ALTER TABLE … ADD COLUMN …).');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: "Preview Plan" works on a statement that adds one column (ALTER TABLE … ADD COLUMN …).'));
       return;
     }
     // With a connection that fits the file: the wizard, prefilled. Without: the plan as SQL beside the file.

@@ -18,7 +18,7 @@ export const rolloutKey = (b: Pick<RolloutBaseline, 'table' | 'column'>) => `${b
 export async function saveBaseline(folder: vscode.Uri, baseline: RolloutBaseline): Promise<vscode.Uri> {
   const uri = vscode.Uri.joinPath(folder, ...baselinePath(baseline).split('/'));
   const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
-  if (exists) throw new Error(`${vscode.workspace.asRelativePath(uri)} exists already; not overwritten`);
+  if (exists) throw new Error(vscode.l10n.t('{0} exists already; not overwritten', vscode.workspace.asRelativePath(uri)));
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(baseline, null, 2) + '\n'));
   return uri;
 }

@@ -49,15 +49,17 @@ export async function verifyRollout(ctx: VerifyCommandContext, arg?: unknown): P
   const node = isTableNode(arg) ? arg : undefined;
   if (node) rollouts = rollouts.filter(([, bs]) => bs[0]!.table.schema === node.table.schema && bs[0]!.table.name === node.table.name);
   if (rollouts.length === 0) {
-    void vscode.window.showInformationMessage(`Column Wizard: no rollout baseline${node ? ` for ${node.table.schema}.${node.table.name}` : ''} in this workspace (.column-wizard/rollouts). Run Migration saves one; for a migration applied by another tool, take one with "column-wizard baseline".`);
+    void vscode.window.showInformationMessage(node
+      ? vscode.l10n.t('Column Wizard: no rollout baseline for {0} in this workspace (.column-wizard/rollouts). Run Migration saves one; for a migration applied by another tool, take one with "column-wizard baseline".', `${node.table.schema}.${node.table.name}`)
+      : vscode.l10n.t('Column Wizard: no rollout baseline in this workspace (.column-wizard/rollouts). Run Migration saves one; for a migration applied by another tool, take one with "column-wizard baseline".'));
     return undefined;
   }
   let chosen = rollouts[0]!;
   if (rollouts.length > 1) {
     const pick = await vscode.window.showQuickPick(rollouts.map(([key, bs]): Item<[string, RolloutBaseline[]]> => {
       const o = chooseBaselines(bs).observed!;
-      return { label: key, description: `baseline ${o.createdAt.slice(0, 16).replace('T', ' ')} (${o.source})`, value: [key, bs] };
-    }), { title: 'Column Wizard: Verify Rollout', placeHolder: 'The column whose rollout to check' });
+      return { label: key, description: vscode.l10n.t('baseline {0} ({1})', o.createdAt.slice(0, 16).replace('T', ' '), o.source), value: [key, bs] };
+    }), { title: vscode.l10n.t('Column Wizard: Verify Rollout'), placeHolder: vscode.l10n.t('The column whose rollout to check') });
     if (!pick) return undefined;
     chosen = pick.value;
   }
@@ -68,11 +70,11 @@ export async function verifyRollout(ctx: VerifyCommandContext, arg?: unknown): P
   if (!profile) {
     const candidates = ctx.connections.list().filter((p) => family(p.dialect) === family(dialect));
     if (candidates.length === 0) {
-      void vscode.window.showWarningMessage(`Column Wizard: no ${dialect === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'} connection to check ${key} on. Add one first.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Column Wizard: no {0} connection to check {1} on. Add one first.', dialect === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB', key));
       return undefined;
     }
     profile = candidates.length === 1 ? candidates[0] : (await vscode.window.showQuickPick(candidates.map((p): Item<ConnectionProfile> => ({ label: p.name, description: describeProfile(p), value: p })),
-      { title: `Column Wizard: Verify Rollout of ${key}`, placeHolder: 'The connection to check it on' }))?.value;
+      { title: vscode.l10n.t('Column Wizard: Verify Rollout of {0}', key), placeHolder: vscode.l10n.t('The connection to check it on') }))?.value;
     if (!profile) return undefined;
   }
   const target = profile;
@@ -81,12 +83,12 @@ export async function verifyRollout(ctx: VerifyCommandContext, arg?: unknown): P
   let nodes: readonly ConnectionProfile[] = [];
   if (others.length) {
     const picked = await vscode.window.showQuickPick(others.map((p): Item<ConnectionProfile> => ({ label: p.name, description: describeProfile(p), value: p })),
-      { title: `Column Wizard: Verify Rollout of ${key} on ${target.name}`, placeHolder: 'Also compare the column on these connections (replicas, other nodes) — optional', canPickMany: true });
+      { title: vscode.l10n.t('Column Wizard: Verify Rollout of {0} on {1}', key, target.name), placeHolder: vscode.l10n.t('Also compare the column on these connections (replicas, other nodes) — optional'), canPickMany: true });
     if (!picked) return undefined;
     nodes = picked.map((i) => i.value);
   }
   const queries = [...new Set([...(observed!.queries ?? []), ...readSettings().verifyQueries])];
-  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Column Wizard: checking the rollout of ${key} on ${target.name}` }, async () => {
+  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Column Wizard: checking the rollout of {0} on {1}', key, target.name) }, async () => {
     const client = await ctx.connections.client(target);
     const now = await observeRollout(client, observed!.table, observed!.column, {
       queries, sinceKey: observed!.observation!.key?.max ?? null, placeholderDefault: observed!.placeholderDefault ?? null,
@@ -104,8 +106,8 @@ export async function verifyRollout(ctx: VerifyCommandContext, arg?: unknown): P
   const history = [...state.get<VerifyPoint[]>(HISTORY + key, []), { at: report.now, scans: Object.fromEntries(report.indexUse.map((i) => [i.name, i.since])) }].slice(-50);
   await state.update(HISTORY + key, history);
   await state.update(VERIFIED + key, report.now);
-  const panel = vscode.window.createWebviewPanel('columnWizard.rolloutReport', `Rollout: ${observed!.table.name}.${observed!.column}`, vscode.ViewColumn.Active, { enableScripts: false });
-  panel.webview.html = renderRolloutHtml(report, history, panel.webview.cspSource);
+  const panel = vscode.window.createWebviewPanel('columnWizard.rolloutReport', vscode.l10n.t('Rollout: {0}', `${observed!.table.name}.${observed!.column}`), vscode.ViewColumn.Active, { enableScripts: false });
+  panel.webview.html = renderRolloutHtml(report, history, panel.webview.cspSource, vscode.env.language);
   return report;
 }
 
@@ -127,7 +129,10 @@ export async function remindToVerify(ctx: VerifyCommandContext, days: number): P
   }).map(([key]) => key);
   if (!due.length) return;
   for (const key of due) await state.update(REMINDED + key, new Date().toISOString());
-  const what = due.length === 1 ? `${due[0]} was rolled out ${days}+ days ago` : `${due.length} rollouts are ${days}+ days old (${due.slice(0, 3).join(', ')}${due.length > 3 ? ', …' : ''})`;
-  const choice = await vscode.window.showInformationMessage(`Column Wizard: ${what}. Check index use, plans, storage and whether the app writes the column?`, 'Verify Rollout', 'Not now');
-  if (choice === 'Verify Rollout') await vscode.commands.executeCommand(COMMANDS.verifyRollout);
+  const message = due.length === 1
+    ? vscode.l10n.t('Column Wizard: {0} was rolled out {1}+ days ago. Check index use, plans, storage and whether the app writes the column?', due[0]!, days)
+    : vscode.l10n.t('Column Wizard: {0} rollouts are {1}+ days old ({2}). Check index use, plans, storage and whether the app writes the column?', due.length, days, `${due.slice(0, 3).join(', ')}${due.length > 3 ? ', …' : ''}`);
+  const verify = vscode.l10n.t('Verify Rollout');
+  const choice = await vscode.window.showInformationMessage(message, verify, vscode.l10n.t('Not now'));
+  if (choice === verify) await vscode.commands.executeCommand(COMMANDS.verifyRollout);
 }

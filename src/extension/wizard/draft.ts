@@ -2,6 +2,7 @@
  * From the wizard's form (`ColumnDraft`, text as typed) to a `ColumnSpec` the planner takes. Pure: no vscode,
  * so the webview tests' host side and the unit tests use it as it is.
  */
+import * as l10n from '@vscode/l10n';
 import { planColumn, type PlanOptions } from '../../core/plan';
 import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding, Plan, TableFacts, Target } from '../../core/types';
 import type { ColumnDraft } from '../../protocol';
@@ -37,14 +38,14 @@ export function parseTypeText(text: string): ColumnType | string {
         pos = re.lastIndex;
         if (v[2] === '') break;
       }
-      if (pos !== inner.length || values.length === 0) return `The values of ${base.toUpperCase()}(…) must be quoted strings separated by commas, e.g. ${base}('draft','published').`;
+      if (pos !== inner.length || values.length === 0) return l10n.t('The values of {0}(…) must be quoted strings separated by commas, e.g. {1}.', base.toUpperCase(), `${base}('draft','published')`);
     } else {
       const parts = inner.split(',').map((p) => p.trim());
-      if (parts.some((p) => !/^\d+$/.test(p))) return `Type parameters must be whole numbers: "${inner}" in ${text.trim()}.`;
+      if (parts.some((p) => !/^\d+$/.test(p))) return l10n.t('Type parameters must be whole numbers: "{0}" in {1}.', inner, text.trim());
       params = parts.map(Number);
     }
   } else if (base === 'enum' || base === 'set') {
-    return `${base.toUpperCase()} needs its values, e.g. ${base}('draft','published').`;
+    return l10n.t('{0} needs its values, e.g. {1}.', base.toUpperCase(), `${base}('draft','published')`);
   }
   return {
     name,
@@ -75,13 +76,13 @@ function error(field: NonNullable<Finding['field']>, code: string, message: stri
 export function draftToSpec(draft: ColumnDraft, dialect: Dialect, existingColumns: readonly string[] = []): DraftSpec {
   const findings: Finding[] = [];
   const name = draft.name.trim();
-  if (name === '') findings.push(error('name', 'draft.name-missing', 'Name the column.'));
+  if (name === '') findings.push(error('name', 'draft.name-missing', l10n.t('Name the column.')));
   else {
     const existing = existingColumns.find((c) => sameColumnName(dialect, c, name));
     if (existing !== undefined) findings.push(columnExists(existing));
   }
   let type: ColumnType | null = null;
-  if (draft.type.trim() === '') findings.push(error('type', 'draft.type-missing', 'Choose a type, e.g. ' + (dialect === 'postgres' ? 'text or timestamptz.' : 'varchar(255) or datetime.')));
+  if (draft.type.trim() === '') findings.push(error('type', 'draft.type-missing', l10n.t('Choose a type, e.g. {0} or {1}.', dialect === 'postgres' ? 'text' : 'varchar(255)', dialect === 'postgres' ? 'timestamptz' : 'datetime')));
   else {
     const parsed = parseTypeText(draft.type);
     if (typeof parsed === 'string') findings.push(error('type', 'draft.type-unreadable', parsed));
@@ -90,12 +91,12 @@ export function draftToSpec(draft: ColumnDraft, dialect: Dialect, existingColumn
   let def: ColumnDefault = { kind: 'none' };
   if (draft.defaultKind !== 'none') {
     if (draft.defaultText.trim() === '') {
-      findings.push(error('default', 'draft.default-missing', draft.defaultKind === 'literal' ? 'Type the default value, or choose "No default".' : 'Type the default expression, e.g. now(), or choose "No default".'));
+      findings.push(error('default', 'draft.default-missing', draft.defaultKind === 'literal' ? l10n.t('Type the default value, or choose "No default".') : l10n.t('Type the default expression, e.g. now(), or choose "No default".')));
     } else if (draft.defaultKind === 'literal') def = { kind: 'literal', value: literalSql(draft.defaultText, dialect) };
     else def = { kind: 'expression', sql: draft.defaultText.trim() };
   }
   if (draft.references && draft.references.column.trim() === '') {
-    findings.push(error('references', 'draft.fk-column-missing', `Choose the column of ${draft.references.table} the foreign key points at.`));
+    findings.push(error('references', 'draft.fk-column-missing', l10n.t('Choose the column of {0} the foreign key points at.', draft.references.table)));
   }
   if (findings.length > 0 || type === null) return { spec: null, findings };
   const check = draft.check.trim();

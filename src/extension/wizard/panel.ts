@@ -26,7 +26,7 @@ import { formatEstimatesVsActual } from '../../core/estimateReport';
 import { planDraft, planScript } from './draft';
 import { nonceFrom, wizardHtml } from './html';
 import { WizardSession, type WizardBackend } from './session';
-import { describeError } from '../../core/format';
+import { describeError, formatCount } from '../../core/format';
 
 const LOG = 'wizard';
 /** Probes run this long after the last plan request, so typing does not start one per keystroke. */
@@ -142,7 +142,7 @@ class LiveBackend implements WizardBackend {
       return { findings, plan: plan ? await this.forTopology(plan) : null };
     } catch (err) {
       this.services.log.error(LOG, 'planning failed', err);
-      return { findings: [], plan: null, error: redactSecrets(`Planning failed: ${describeError(err)}`) };
+      return { findings: [], plan: null, error: redactSecrets(vscode.l10n.t('Planning failed: {0}', describeError(err))) };
     }
   }
 
@@ -177,7 +177,7 @@ class LiveBackend implements WizardBackend {
   private async actionablePlan(draft: ColumnDraft): Promise<Plan> {
     const { plan, findings } = await this.plan(draft);
     const errors = findings.filter((f) => f.severity === 'error');
-    if (!plan || errors.length) throw new Error(errors[0]?.message ?? 'The column is not complete yet.');
+    if (!plan || errors.length) throw new Error(errors[0]?.message ?? vscode.l10n.t('The column is not complete yet.'));
     const annotated = await this.forTopology(this.verified.get(verifyKey(plan)) ?? plan);
     const blocking = annotated.warnings.filter((w) => w.severity === 'error');
     if (blocking.length) throw new Error(blocking[0]!.message);
@@ -192,10 +192,10 @@ class LiveBackend implements WizardBackend {
   async writeMigration(draft: ColumnDraft): Promise<readonly string[]> {
     const plan = await this.actionablePlan(draft);
     let target = this.target ?? await migrationTarget(readSettings().migrationsTool);
-    if (!target) throw new Error('Open a workspace folder to write migration files into.');
+    if (!target) throw new Error(vscode.l10n.t('Open a workspace folder to write migration files into.'));
     if (target.ambiguous) {
       const chosen = await chooseMigrationTool(target);
-      if (!chosen) throw new Error('No files written: choose the migration tool (or set columnWizard.migrationsTool).');
+      if (!chosen) throw new Error(vscode.l10n.t('No files written: choose the migration tool (or set columnWizard.migrationsTool).'));
       target = chosen;
       this.target = chosen;
     }
@@ -209,7 +209,8 @@ class LiveBackend implements WizardBackend {
     const first = result.files[0];
     if (first) void vscode.window.showTextDocument(vscode.Uri.joinPath(target.folder.uri, ...first.path.split('/')), { preview: false, viewColumn: vscode.ViewColumn.Beside });
     if (result.warnings.length || result.manual.length) {
-      void vscode.window.showWarningMessage(`Column Wizard: ${[...result.warnings, ...result.manual.map((m) => `run by hand ${m.when}: ${m.title}`)].join(' · ')}`, 'Show Log')
+      const notes = [...result.warnings, ...result.manual.map((m) => vscode.l10n.t('run by hand {0}: {1}', m.when, m.title))].join(' · ');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Column Wizard: {0}', notes), vscode.l10n.t('Show Log'))
         .then((a) => { if (a) this.services.log.channel.show(); });
     }
     return paths;
@@ -224,11 +225,16 @@ class LiveBackend implements WizardBackend {
       const todo = scan.models.filter((m) => !m.hasColumn && m.kind !== 'activerecord');
       const writes = writesWithoutColumn(scan);
       if (!todo.length && !writes.length) return;
+      const unset = writes.length === 0 ? ''
+        : writes.length === 1 ? vscode.l10n.t('1 write does not set {0} yet (marked in the editor).', plan.column.name)
+          : vscode.l10n.t('{0} writes do not set {1} yet (marked in the editor).', writes.length, plan.column.name);
+      const showLog = vscode.l10n.t('Show Log');
+      const preview = vscode.l10n.t('Preview Model Edit');
       const choice = await vscode.window.showInformationMessage(
-        `Column Wizard: ${summary}.${writes.length ? ` ${writes.length} write${writes.length === 1 ? '' : 's'} do not set ${plan.column.name} yet (marked in the editor).` : ''}`,
-        ...(todo.length ? ['Preview Model Edit'] : []), 'Show Log');
-      if (choice === 'Show Log') this.services.log.channel.show();
-      if (choice === 'Preview Model Edit') await previewModelEdits(scan, plan.column, plan.dialect, 'expand', this.services.log);
+        vscode.l10n.t('Column Wizard: {0}.', summary) + (unset ? ` ${unset}` : ''),
+        ...(todo.length ? [preview] : []), showLog);
+      if (choice === showLog) this.services.log.channel.show();
+      if (choice === preview) await previewModelEdits(scan, plan.column, plan.dialect, 'expand', this.services.log);
     } catch (err) {
       this.services.log.warn(LOG, `application-side scan: ${describeError(err)}`);
     }
@@ -280,22 +286,30 @@ class LiveBackend implements WizardBackend {
   async runMigration(draft: ColumnDraft): Promise<{ started: boolean; message: string }> {
     const permissions = await this.services.connections.permissions(this.profile);
     if (!permissions.run) {
-      return { started: false, message: permissions.readOnly ? `"${this.profile.name}" is a production connection: read-only, never run.` : `Running is off for "${this.profile.name}": set "allowRun": true in its profile to allow it.` };
+      return {
+        started: false,
+        message: permissions.readOnly ? vscode.l10n.t('"{0}" is a production connection: read-only, never run.', this.profile.name)
+          : vscode.l10n.t('Running is off for "{0}": set "allowRun": true in its profile to allow it.', this.profile.name),
+      };
     }
     const plan = await this.actionablePlan(draft);
     const cluster = await this.topology();
     const refusal = cluster ? await runRefusal(cluster, plan, this.profile.name, (p) => this.services.connections.permissions(p)) : null;
     if (refusal) return { started: false, message: refusal };
-    const stages = cluster ? `\n\nOrder on the ${cluster.topology.kind === 'galera' ? 'cluster' : 'publisher and subscribers'}:\n${renderStages(cluster.annotate(plan))}` : '';
+    const stages = cluster
+      ? `\n\n${cluster.topology.kind === 'galera' ? vscode.l10n.t('Order on the cluster:') : vscode.l10n.t('Order on the publisher and subscribers:')}\n${renderStages(cluster.annotate(plan))}` : '';
+    const run = vscode.l10n.t('Run');
+    const table = `${plan.table.schema}.${plan.table.name}`;
     const ok = await vscode.window.showWarningMessage(
-      `Run the ${plan.phases.length}-phase plan on ${this.profile.name} (${plan.table.schema}.${plan.table.name})${cluster ? ` and its ${cluster.nodes.length} other node(s)` : ''} now?`,
-      { modal: true, detail: `${planScript(plan).slice(0, 2000)}${stages.slice(0, 1500)}` }, 'Run');
-    if (ok !== 'Run') return { started: false, message: 'Run cancelled.' };
+      cluster ? vscode.l10n.t('Run the {0}-phase plan on {1} ({2}) and its {3} other node(s) now?', plan.phases.length, this.profile.name, table, cluster.nodes.length)
+        : vscode.l10n.t('Run the {0}-phase plan on {1} ({2}) now?', plan.phases.length, this.profile.name, table),
+      { modal: true, detail: `${planScript(plan).slice(0, 2000)}${stages.slice(0, 1500)}` }, run);
+    if (ok !== run) return { started: false, message: vscode.l10n.t('Run cancelled.') };
     const client = await this.services.connections.open(this.profile);
     let unconfirmed: string | null = null;
     try {
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Column Wizard: adding ${plan.column.name}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Column Wizard: adding {0}', plan.column.name), cancellable: true },
         async (progress, token): Promise<RunOutcome> => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
@@ -304,9 +318,9 @@ class LiveBackend implements WizardBackend {
             allowRemote: permissions.run,
             signal: abort.signal,
             onProgress: (p) => {
-              const text = `${p.phaseTitle}${p.rowsDone !== undefined ? ` · ${p.rowsDone} rows` : ''}${p.message ? ` · ${p.message}` : ''}`;
-              progress.report({ message: text });
-              this.services.log.info('run', text);
+              const rows = p.rowsDone !== undefined ? vscode.l10n.t('{0} rows', formatCount(p.rowsDone, vscode.env.language)) : '';
+              progress.report({ message: [p.phaseTitle, rows, p.message ?? ''].filter(Boolean).join(' · ') });
+              this.services.log.info('run', `${p.phaseTitle}${p.rowsDone !== undefined ? ` · ${p.rowsDone} rows` : ''}${p.message ? ` · ${p.message}` : ''}`);
             },
           };
           if (!cluster) return runPlan(client, plan, options);
@@ -318,7 +332,7 @@ class LiveBackend implements WizardBackend {
             onThrottle: (w) => this.services.log.info('run', `throttled: ${w}`),
           });
           const missing = (result.confirmations ?? []).filter((c) => !c.confirmed);
-          if (result.outcome.status === 'completed' && !result.confirmed) unconfirmed = `the column is not confirmed on ${missing.map((c) => c.replica).join(', ') || 'every node'}`;
+          if (result.outcome.status === 'completed' && !result.confirmed) unconfirmed = vscode.l10n.t('the column is not confirmed on {0}', missing.map((c) => c.replica).join(', ') || vscode.l10n.t('every node'));
           return result.outcome;
         });
       if (outcome.status === 'completed') {
@@ -332,10 +346,15 @@ class LiveBackend implements WizardBackend {
         }
         this.onTableChanged();
         void this.offerFinalEdit(plan);
-        if (unconfirmed) return { started: true, message: `Run ${outcome.runId} finished on ${this.profile.name}, but ${unconfirmed}: check that node before relying on the column (Check Drift compares the nodes).` };
-        return { started: true, message: `Run ${outcome.runId} completed${cluster ? ` on ${this.profile.name} and ${cluster.nodes.map((n) => n.name).join(', ') || 'the cluster'}` : ''}. The report is in the Column Wizard log.` };
+        if (unconfirmed) {
+          return { started: true, message: vscode.l10n.t('Run {0} finished on {1}, but {2}: check that node before relying on the column (Check Drift compares the nodes).', outcome.runId, this.profile.name, unconfirmed) };
+        }
+        if (cluster) {
+          return { started: true, message: vscode.l10n.t('Run {0} completed on {1} and {2}. The report is in the Column Wizard log.', outcome.runId, this.profile.name, cluster.nodes.map((n) => n.name).join(', ') || vscode.l10n.t('the cluster')) };
+        }
+        return { started: true, message: vscode.l10n.t('Run {0} completed. The report is in the Column Wizard log.', outcome.runId) };
       }
-      return { started: true, message: `Run ${outcome.runId} cancelled at phase ${outcome.phaseIndex + 1}, step ${outcome.stepIndex + 1}; running the same plan again resumes it.` };
+      return { started: true, message: vscode.l10n.t('Run {0} cancelled at phase {1}, step {2}; running the same plan again resumes it.', outcome.runId, outcome.phaseIndex + 1, outcome.stepIndex + 1) };
     } finally {
       await client.close().catch(() => undefined);
     }
@@ -390,7 +409,7 @@ export class WizardPanel implements vscode.Disposable {
 
   private constructor(private readonly services: WizardServices, profile: ConnectionProfile, table: TableRef, draft: ColumnDraft | null, onDispose: () => void) {
     const root = services.extension.extensionUri;
-    this.panel = vscode.window.createWebviewPanel(WizardPanel.viewType, `Add Column: ${table.name}`, vscode.ViewColumn.Active, {
+    this.panel = vscode.window.createWebviewPanel(WizardPanel.viewType, vscode.l10n.t('Add Column: {0}', table.name), vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')],
     });
@@ -434,7 +453,7 @@ export class WizardPanel implements vscode.Disposable {
       nonce: nonceFrom(randomBytes(16)),
       scriptUri: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview.js')).toString(),
       styleUri: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'wizard.css')).toString(),
-      title: `Add Column: ${table.name}`,
+      title: vscode.l10n.t('Add Column: {0}', table.name),
     });
     WizardPanel.lastActive = this;
     services.log.info(LOG, `opened the wizard for ${profile.name} ${table.schema}.${table.name}`);
@@ -443,7 +462,7 @@ export class WizardPanel implements vscode.Disposable {
   /** Run Migration from the palette: the draft the webview last reported. */
   async runMigration(): Promise<string> {
     const draft = this.session.currentDraft;
-    if (!draft) throw new Error('The wizard has no column yet: fill in its name and type.');
+    if (!draft) throw new Error(vscode.l10n.t('The wizard has no column yet: fill in its name and type.'));
     const { message } = await this.backend.runMigration(draft);
     this.session.status('info', message);
     return message;
@@ -452,7 +471,7 @@ export class WizardPanel implements vscode.Disposable {
   /** Write Migration Files from the palette: the draft the webview last reported. */
   async writeMigration(): Promise<readonly string[]> {
     const draft = this.session.currentDraft;
-    if (!draft) throw new Error('The wizard has no column yet: fill in its name and type.');
+    if (!draft) throw new Error(vscode.l10n.t('The wizard has no column yet: fill in its name and type.'));
     const paths = await this.backend.writeMigration(draft);
     this.session.status('info', `Wrote ${paths.length} file${paths.length === 1 ? '' : 's'}: ${paths.join(', ')}`);
     return paths;
