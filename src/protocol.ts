@@ -133,3 +133,6 @@ export function draftFieldOf(field: Finding['field']): DraftField | undefined {
   if (field === 'comment') return 'name';
   return 'type';
 }
+
+/** The `<meta name>` that carries the user's translations from the host's page (wizard/html.ts) to the webview (webview/locale.ts). */
+export const L10N_META = 'column-wizard-l10n';

@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
+import * as l10n from '@vscode/l10n';
 import type { Dialect, Finding, TableRef } from '../src/core/types';
 import { DRAFT_FIELDS, draftFieldOf, type ColumnDraft, type DraftField, type WizardContext } from '../src/protocol';
 import { el, replaceChildren } from './dom';
@@ -64,9 +65,9 @@ function field(name: DraftField, label: string, forId: string, ...controls: HTML
 
 export function createForm(context: WizardContext, events: FormEvents): WizardForm {
   const dialect = context.connection.dialect;
-  const name = textfield('f-name', 'e.g. archived_at', 'Column name');
-  const type = textfield('f-type', dialect === 'postgres' ? 'e.g. timestamptz' : 'e.g. datetime', 'Column type');
-  const suggestions = el('div', { class: 'suggestions', attrs: { role: 'group', 'aria-label': 'Common types' } },
+  const name = textfield('f-name', l10n.t('e.g. {0}', 'archived_at'), l10n.t('Column name'));
+  const type = textfield('f-type', l10n.t('e.g. {0}', dialect === 'postgres' ? 'timestamptz' : 'datetime'), l10n.t('Column type'));
+  const suggestions = el('div', { class: 'suggestions', attrs: { role: 'group', 'aria-label': l10n.t('Common types') } },
     ...TYPE_SUGGESTIONS[dialect].map((t) => {
       const b = el('button', { class: 'chip', attrs: { type: 'button' } }, t);
       b.addEventListener('click', () => { type.value = t; events.onChange(); type.focus(); });
@@ -74,15 +75,15 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
     }));
   const notNull = checkbox('f-notnull', 'NOT NULL');
   const kinds = (['none', 'literal', 'expression'] as const).map((k) =>
-    el('vscode-radio', { id: `f-default-${k}`, attrs: { name: 'default-kind', value: k, label: k === 'none' ? 'No default' : k === 'literal' ? 'Value' : 'Expression' } }) as CheckControl & { value: string });
-  const defaultKind = el('vscode-radio-group', { id: 'f-default-kind', attrs: { 'aria-label': 'Default kind' } }, ...kinds);
-  const defaultText = textfield('f-default', "e.g. 0, 'draft', now()", 'Default value or expression');
+    el('vscode-radio', { id: `f-default-${k}`, attrs: { name: 'default-kind', value: k, label: k === 'none' ? l10n.t('No default') : k === 'literal' ? l10n.t('Value') : l10n.t('Expression') } }) as CheckControl & { value: string });
+  const defaultKind = el('vscode-radio-group', { id: 'f-default-kind', attrs: { 'aria-label': l10n.t('Default kind') } }, ...kinds);
+  const defaultText = textfield('f-default', l10n.t('e.g. {0}', "0, 'draft', now()"), l10n.t('Default value or expression'));
   const unique = checkbox('f-unique', 'UNIQUE');
-  const index = checkbox('f-index', 'Index');
-  const check = textfield('f-check', 'e.g. price >= 0', 'CHECK expression');
+  const index = checkbox('f-index', l10n.t('Index'));
+  const check = textfield('f-check', l10n.t('e.g. {0}', 'price >= 0'), l10n.t('CHECK expression'));
 
-  const refTable = el('vscode-single-select', { id: 'f-ref-table', attrs: { 'aria-label': 'Referenced table' } },
-    option(NO_TABLE, '(no foreign key)', true),
+  const refTable = el('vscode-single-select', { id: 'f-ref-table', attrs: { 'aria-label': l10n.t('Referenced table') } },
+    option(NO_TABLE, l10n.t('(no foreign key)'), true),
     ...context.tables.map((t, i) => option(String(i), `${t.schema}.${t.name}`, false))) as SelectControl;
   // Choices of the selects are tracked here: a freshly built select applies a value set in code only after its
   // first render, and reports '' until then.
@@ -92,21 +93,21 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
   const refColumnSlot = el('div', { class: 'ref-column' });
 
   const isMysql = dialect !== 'postgres';
-  const positionSelect = el('vscode-single-select', { id: 'f-position', attrs: { 'aria-label': 'Position' } },
-    option('last', 'at the end', true), option('first', 'first', false),
-    ...context.columns.map((c, i) => option(`after:${i}`, `after ${c}`, false))) as SelectControl;
+  const positionSelect = el('vscode-single-select', { id: 'f-position', attrs: { 'aria-label': l10n.t('Position') } },
+    option('last', l10n.t('at the end'), true), option('first', l10n.t('first'), false),
+    ...context.columns.map((c, i) => option(`after:${i}`, l10n.t('after {0}', c), false))) as SelectControl;
 
-  const root = el('form', { class: 'column-form', attrs: { 'aria-label': 'Column definition', novalidate: '' } },
-    field('name', 'Name', 'f-name', name),
-    field('type', 'Type', 'f-type', type, suggestions),
-    field('nullable', 'Nullability', 'f-notnull', notNull),
-    field('default', 'Default', 'f-default-kind', defaultKind, defaultText),
+  const root = el('form', { class: 'column-form', attrs: { 'aria-label': l10n.t('Column definition'), novalidate: '' } },
+    field('name', l10n.t('Name'), 'f-name', name),
+    field('type', l10n.t('Type'), 'f-type', type, suggestions),
+    field('nullable', l10n.t('Nullability'), 'f-notnull', notNull),
+    field('default', l10n.t('Default'), 'f-default-kind', defaultKind, defaultText),
     el('div', { class: 'field-row' },
-      field('unique', 'Uniqueness', 'f-unique', unique),
-      field('index', 'Index', 'f-index', index)),
-    field('references', 'Foreign key', 'f-ref-table', refTable, refColumnSlot),
-    field('check', 'Check constraint', 'f-check', check),
-    isMysql ? field('position', 'Position', 'f-position', positionSelect) : null,
+      field('unique', l10n.t('Uniqueness'), 'f-unique', unique),
+      field('index', l10n.t('Index'), 'f-index', index)),
+    field('references', l10n.t('Foreign key'), 'f-ref-table', refTable, refColumnSlot),
+    field('check', l10n.t('Check constraint'), 'f-check', check),
+    isMysql ? field('position', l10n.t('Position'), 'f-position', positionSelect) : null,
   );
   root.addEventListener('submit', (e) => e.preventDefault());
 
@@ -174,7 +175,7 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
   }
 
   function setReferenceColumns(columns: readonly string[], selected: string): void {
-    const next = el('vscode-single-select', { id: 'f-ref-column', attrs: { 'aria-label': 'Referenced column' } },
+    const next = el('vscode-single-select', { id: 'f-ref-column', attrs: { 'aria-label': l10n.t('Referenced column') } },
       ...columns.map((c) => option(c, c, c === selected))) as SelectControl;
     next.addEventListener('change', () => { refColumn = next.value; changed(); });
     refColumn = columns.includes(selected) ? selected : '';

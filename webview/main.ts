@@ -1,10 +1,12 @@
+import { around, locale, severityLabel, SLOT } from './locale';
+import * as l10n from '@vscode/l10n';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Finding, Plan, TableRef } from '../src/core/types';
 import type { CodeChecklist, ColumnDraft, HostMessage, PlanResult, WizardContext } from '../src/protocol';
 import { checkDraft, parseHostMessage } from '../src/protocolValidation';
 import { el, replaceChildren } from './dom';
 import { createForm, type WizardForm } from './form';
-import { describeError, formatBytes, formatRows } from '../src/core/format';
+import { describeError, formatBytes, formatCount } from '../src/core/format';
 import { renderCode } from './codeView';
 import { renderPlan } from './planView';
 import { request, settle } from './rpc';
@@ -36,15 +38,15 @@ const header = el('header', { class: 'wizard-header' });
 const statusLine = el('div', { class: 'status', id: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
 const general = el('ul', { class: 'general-findings', id: 'general-findings', attrs: { 'aria-live': 'polite' } });
 const planRoot = el('div', { class: 'plan', id: 'plan', attrs: { 'aria-live': 'polite', 'aria-busy': 'false' } },
-  el('p', { class: 'placeholder' }, 'Type a column name and a type to see the plan.'));
-const writeButton = el('vscode-button', { id: 'write', attrs: { disabled: '' } }, 'Write Migration Files');
-const runButton = el('vscode-button', { id: 'run', attrs: { secondary: '', disabled: '', hidden: '' } }, 'Run Migration');
-const copyButton = el('vscode-button', { id: 'copy', attrs: { secondary: '', disabled: '' } }, 'Copy SQL');
-const refreshButton = el('vscode-button', { id: 'refresh', attrs: { secondary: '', title: 'Re-read the table from the database' } }, 'Refresh facts');
-const actions = el('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': 'Plan actions' } }, writeButton, runButton, copyButton, refreshButton);
-const formSlot = el('section', { class: 'form-pane', attrs: { 'aria-label': 'Column' } }, el('p', { class: 'placeholder' }, 'Connecting…'));
+  el('p', { class: 'placeholder' }, l10n.t('Type a column name and a type to see the plan.')));
+const writeButton = el('vscode-button', { id: 'write', attrs: { disabled: '' } }, l10n.t('Write Migration Files'));
+const runButton = el('vscode-button', { id: 'run', attrs: { secondary: '', disabled: '', hidden: '' } }, l10n.t('Run Migration'));
+const copyButton = el('vscode-button', { id: 'copy', attrs: { secondary: '', disabled: '' } }, l10n.t('Copy SQL'));
+const refreshButton = el('vscode-button', { id: 'refresh', attrs: { secondary: '', title: l10n.t('Re-read the table from the database') } }, l10n.t('Refresh facts'));
+const actions = el('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': l10n.t('Plan actions') } }, writeButton, runButton, copyButton, refreshButton);
+const formSlot = el('section', { class: 'form-pane', attrs: { 'aria-label': l10n.t('Column') } }, el('p', { class: 'placeholder' }, l10n.t('Connecting…')));
 const codeRoot = el('div', { class: 'code', id: 'code', attrs: { 'aria-live': 'polite' } });
-const planPane = el('section', { class: 'plan-pane', attrs: { 'aria-label': 'Plan' } }, actions, statusLine, general, planRoot, codeRoot);
+const planPane = el('section', { class: 'plan-pane', attrs: { 'aria-label': l10n.t('Plan') } }, actions, statusLine, general, planRoot, codeRoot);
 app.append(header, el('main', { class: 'layout' }, formSlot, planPane));
 
 function setStatus(level: Finding['severity'], message: string): void {
@@ -54,10 +56,15 @@ function setStatus(level: Finding['severity'], message: string): void {
 
 function renderHeader(ctx: WizardContext): void {
   replaceChildren(header, [
-    el('h1', { id: 'title' }, 'Add a column to ', el('code', {}, `${ctx.table.schema}.${ctx.table.name}`)),
-    ...(ctx.connection.production ? [el('p', { class: 'production' }, 'PRODUCTION connection — read-only: introspection and EXPLAIN only; no probes, no run.')] : []),
-    el('p', { class: 'facts' },
-      `${ctx.connection.name} · ${ctx.connection.dialect} ${ctx.connection.serverVersion} · ≈ ${formatRows(ctx.table.rows)} · ${formatBytes(ctx.table.bytes)} · migrations: ${ctx.migrationsTool}`),
+    el('h1', { id: 'title' }, ...around(l10n.t('Add a column to {0}', SLOT), el('code', {}, `${ctx.table.schema}.${ctx.table.name}`))),
+    ...(ctx.connection.production ? [el('p', { class: 'production' }, l10n.t('PRODUCTION connection — read-only: introspection and EXPLAIN only; no probes, no run.'))] : []),
+    el('p', { class: 'facts' }, [
+      ctx.connection.name,
+      `${ctx.connection.dialect} ${ctx.connection.serverVersion}`,
+      l10n.t('≈ {0} rows', formatCount(ctx.table.rows, locale)),
+      formatBytes(ctx.table.bytes, locale),
+      l10n.t('migrations: {0}', ctx.migrationsTool),
+    ].join(' · ')),
     ...(ctx.estimates ? [el('p', { class: `estimates estimates-${ctx.estimates.state}`, id: 'estimates-basis', attrs: { role: 'status' } }, ctx.estimates.text)] : []),
     ...(ctx.topology ? [el('p', { class: 'topology', id: 'topology' }, ctx.topology.summary), ...ctx.topology.problems.map((p) => el('p', { class: 'topology-problem', attrs: { role: 'alert' } }, p))] : []),
   ]);
@@ -98,7 +105,7 @@ async function computePlan(): Promise<void> {
     showResult(result);
   } catch (err) {
     if (mine !== revision) return;
-    setStatus('error', `Planning failed: ${describeError(err)}`);
+    setStatus('error', l10n.t('Planning failed: {0}', describeError(err)));
   } finally {
     if (mine === revision) {
       planRoot.setAttribute('aria-busy', 'false');
@@ -149,13 +156,13 @@ const codeActions = {
 function showResult(result: PlanResult): void {
   if (!form) return;
   const rest = form.showFindings(result.findings);
-  replaceChildren(general, rest.map((f) => el('li', { class: `finding ${f.severity}` }, el('span', { class: 'severity' }, f.severity), ' ', f.message, f.fix ? el('div', { class: 'fix' }, 'Safe alternative: ', f.fix) : null)));
+  replaceChildren(general, rest.map((f) => el('li', { class: `finding ${f.severity}` }, el('span', { class: 'severity' }, severityLabel(f.severity)), ' ', f.message, f.fix ? el('div', { class: 'fix' }, l10n.t('Safe alternative: {0}', f.fix)) : null)));
   if (result.error) setStatus('error', result.error);
   else if (statusLine.classList.contains('error')) setStatus('info', '');
   const sameColumn = result.plan !== null && code !== null && `${result.plan.table.name}.${result.plan.column.name}` === `${code.table}.${code.column}`;
   if (result.plan) renderPlan(planRoot, result.plan, { checklist: !sameColumn });
   else if (!planRoot.querySelector('.placeholder')) {
-    replaceChildren(planRoot, [el('p', { class: 'placeholder' }, 'Fix the fields marked above to see the plan.')]);
+    replaceChildren(planRoot, [el('p', { class: 'placeholder' }, l10n.t('Fix the fields marked above to see the plan.'))]);
   }
   const ok = actionable();
   if (ok && result.plan) scheduleScan(result.plan);
@@ -172,7 +179,7 @@ async function loadReferenceColumns(table: TableRef | null, selected: string): P
     form.setReferenceColumns(columns, selected || (columns.includes('id') ? 'id' : columns[0] ?? ''));
     draftChanged();
   } catch (err) {
-    setStatus('error', `Could not list the columns of ${table.schema}.${table.name}: ${describeError(err)}`);
+    setStatus('error', l10n.t('Could not list the columns of {0}: {1}', `${table.schema}.${table.name}`, describeError(err)));
   }
 }
 
@@ -192,18 +199,19 @@ writeButton.addEventListener('click', () => void act(writeButton, async (draft) 
   const { files } = await request('writeMigration', { draft });
   // Writing the files is when the code side starts: the checklist is read again.
   if (latest?.plan) scheduleScan(latest.plan, true);
-  return files.length ? `Wrote ${files.length} file${files.length === 1 ? '' : 's'}: ${files.join(', ')}` : 'No files written.';
+  if (files.length === 0) return l10n.t('No files written.');
+  return files.length === 1 ? l10n.t('Wrote 1 file: {0}', files[0]!) : l10n.t('Wrote {0} files: {1}', files.length, files.join(', '));
 }));
 runButton.addEventListener('click', () => void act(runButton, async (draft) => (await request('runMigration', { draft })).message));
 copyButton.addEventListener('click', () => void act(copyButton, async (draft) => {
   const { characters } = await request('copySql', { draft });
-  return `Copied ${characters} characters of SQL.`;
+  return l10n.t('Copied {0} characters of SQL.', formatCount(characters, locale));
 }));
 /** Set while a refresh the user asked for is on its way (a refresh after a run keeps the run's message). */
 let refreshRequested = false;
 refreshButton.addEventListener('click', () => {
   refreshRequested = true;
-  setStatus('info', 'Re-reading the table…');
+  setStatus('info', l10n.t('Re-reading the table…'));
   vscodeApi.postMessage({ type: 'refreshFacts' });
 });
 
@@ -232,7 +240,7 @@ function onMessage(msg: HostMessage): void {
       // Tables and columns may have changed: rebuild the form around the draft on screen.
       if (form) rebuildForm(msg.context, form.read());
       renderHeader(msg.context);
-      if (refreshRequested) setStatus('info', 'Table facts refreshed.');
+      if (refreshRequested) setStatus('info', l10n.t('Table facts refreshed.'));
       refreshRequested = false;
       schedulePlan(0);
       break;

@@ -1,4 +1,6 @@
+import * as l10n from '@vscode/l10n';
 import type { Finding, Phase, Plan, Step } from '../src/core/types';
+import { locale, severityLabel } from './locale';
 import { el, replaceChildren, type Child } from './dom';
 import { formatBytes, formatSeconds } from '../src/core/format';
 import { describeBasis } from '../src/core/impact';
@@ -12,11 +14,13 @@ export function blockClass(step: Step): BlockClass {
   return 'blocks-none';
 }
 
-const BLOCK_TEXT: Record<BlockClass, string> = {
-  'blocks-rw': 'blocks reads and writes',
-  'blocks-w': 'blocks writes',
-  'blocks-none': 'blocks nothing',
+const BLOCK_TEXT: Record<BlockClass, () => string> = {
+  'blocks-rw': () => l10n.t('blocks reads and writes'),
+  'blocks-w': () => l10n.t('blocks writes'),
+  'blocks-none': () => l10n.t('blocks nothing'),
 };
+const secs = (s: number) => formatSeconds(s, locale);
+const bytes = (b: number) => formatBytes(b, locale);
 
 interface FlatStep { readonly phase: Phase; readonly phaseIndex: number; readonly step: Step; readonly stepIndex: number }
 
@@ -33,10 +37,14 @@ function summary(plan: Plan, steps: readonly FlatStep[]): string {
   const total = steps.reduce((s, f) => s + f.step.estimate.totalSeconds, 0);
   const rw = steps.filter((f) => f.step.blocks.reads).reduce((s, f) => s + f.step.estimate.lockSeconds, 0);
   const w = steps.filter((f) => f.step.blocks.writes && !f.step.blocks.reads).reduce((s, f) => s + f.step.estimate.lockSeconds, 0);
-  const parts = [`${plan.phases.length} phase${plan.phases.length === 1 ? '' : 's'}`, `${steps.length} step${steps.length === 1 ? '' : 's'}`, `≈ ${formatSeconds(total)} in all`];
-  if (rw > 0) parts.push(`blocks reads and writes ≈ ${formatSeconds(rw)}`);
-  if (w > 0) parts.push(`blocks writes only ≈ ${formatSeconds(w)}`);
-  if (rw === 0 && w === 0) parts.push('never blocks reads or writes');
+  const parts = [
+    plan.phases.length === 1 ? l10n.t('1 phase') : l10n.t('{0} phases', plan.phases.length),
+    steps.length === 1 ? l10n.t('1 step') : l10n.t('{0} steps', steps.length),
+    l10n.t('≈ {0} in all', secs(total)),
+  ];
+  if (rw > 0) parts.push(l10n.t('blocks reads and writes ≈ {0}', secs(rw)));
+  if (w > 0) parts.push(l10n.t('blocks writes only ≈ {0}', secs(w)));
+  if (rw === 0 && w === 0) parts.push(l10n.t('never blocks reads or writes'));
   return parts.join(' · ');
 }
 
@@ -52,28 +60,32 @@ function chart(steps: readonly FlatStep[]): HTMLElement {
     start += dur;
     const cls = blockClass(f.step);
     const verified = f.step.verified;
-    const label = `${formatSeconds(dur)}${f.step.estimate.lockSeconds > 0 && cls !== 'blocks-none' ? ` (lock ${formatSeconds(f.step.estimate.lockSeconds)})` : ''}`;
+    const label = f.step.estimate.lockSeconds > 0 && cls !== 'blocks-none' ? l10n.t('{0} (lock {1})', secs(dur), secs(f.step.estimate.lockSeconds)) : secs(dur);
     const bar = el('div', { class: `bar ${cls}` });
     // Through CSSOM, not a style attribute: the CSP allows no inline styles.
     const l = Math.min(left, 99.2);
     bar.style.left = `${l.toFixed(2)}%`;
     bar.style.width = `${Math.min(width, 100 - l).toFixed(2)}%`;
-    const aria = `Step ${stepLabel(f)}: ${BLOCK_TEXT[cls]}, ${label}${f.step.estimate.basis === 'default' ? ', a rough estimate (server not measured)' : `, ${describeBasis(f.step.estimate)}`}${verified ? (verified.agrees ? ', verified by a probe' : ', a probe disagreed') : ''}`;
+    const aria = [
+      l10n.t('Step {0}: {1}', stepLabel(f), BLOCK_TEXT[cls]()), label,
+      f.step.estimate.basis === 'default' ? l10n.t('a rough estimate (server not measured)') : describeBasis(f.step.estimate),
+      verified ? (verified.agrees ? l10n.t('verified by a probe') : l10n.t('a probe disagreed')) : '',
+    ].filter(Boolean).join(', ');
     return el('div', { class: 'chart-row', attrs: { role: 'listitem', 'aria-label': aria, 'data-blocks': cls } },
       el('span', { class: 'chart-step' }, stepLabel(f)),
       el('div', { class: 'track' }, bar),
       el('span', { class: 'chart-label' },
         label,
-        verified ? el('span', { class: verified.agrees ? 'verified' : 'disagrees', attrs: { title: verified.detail ?? '' } }, verified.agrees ? ' ✓ verified' : ' ✗ probe disagrees') : null),
+        verified ? el('span', { class: verified.agrees ? 'verified' : 'disagrees', attrs: { title: verified.detail ?? '' } }, verified.agrees ? ` ✓ ${l10n.t('verified')}` : ` ✗ ${l10n.t('probe disagrees')}`) : null),
     );
   });
   return el('div', { class: 'chart' },
-    el('div', { class: 'chart-rows', attrs: { role: 'list', 'aria-label': 'Lock impact per step on a time axis' } }, ...rows),
-    el('div', { class: 'axis' }, el('span', {}, '0 s'), el('span', {}, formatSeconds(total))),
+    el('div', { class: 'chart-rows', attrs: { role: 'list', 'aria-label': l10n.t('Lock impact per step on a time axis') } }, ...rows),
+    el('div', { class: 'axis' }, el('span', {}, '0 s'), el('span', {}, secs(total))),
     el('div', { class: 'legend', attrs: { 'aria-hidden': 'true' } },
-      el('span', { class: 'key blocks-rw' }), 'blocks reads and writes',
-      el('span', { class: 'key blocks-w' }), 'blocks writes',
-      el('span', { class: 'key blocks-none' }), 'blocks nothing'),
+      el('span', { class: 'key blocks-rw' }), BLOCK_TEXT['blocks-rw'](),
+      el('span', { class: 'key blocks-w' }), BLOCK_TEXT['blocks-w'](),
+      el('span', { class: 'key blocks-none' }), BLOCK_TEXT['blocks-none']()),
   );
 }
 
@@ -81,37 +93,38 @@ function stepView(f: FlatStep): HTMLElement {
   const s = f.step;
   const cls = blockClass(s);
   const facts: Child[] = [
-    el('span', { class: `pill ${cls}` }, BLOCK_TEXT[cls]),
-    el('span', { class: 'pill' }, `lock ${s.lock}`),
+    el('span', { class: `pill ${cls}` }, BLOCK_TEXT[cls]()),
+    el('span', { class: 'pill' }, l10n.t('lock {0}', s.lock)),
     s.algorithm ? el('span', { class: 'pill' }, `ALGORITHM=${s.algorithm}`) : null,
-    s.rewrite ? el('span', { class: 'pill warn' }, 'rewrites the table') : null,
+    s.rewrite ? el('span', { class: 'pill warn' }, l10n.t('rewrites the table')) : null,
     el('span', { class: `pill estimate basis-${s.estimate.basis}`, attrs: { title: describeBasis(s.estimate) } },
-      `≈ ${formatSeconds(s.estimate.totalSeconds)}${s.estimate.range ? ` (${formatSeconds(s.estimate.range[0])}–${formatSeconds(s.estimate.range[1])})` : ''} · ${s.estimate.basis === 'default' ? 'rough' : describeBasis(s.estimate)}`),
-    s.storage ? el('span', { class: 'pill storage', attrs: { title: 'Predicted size of the table and its indexes after this step' } },
-      `table after ≈ ${formatBytes(s.storage.tableBytes + s.storage.indexBytes)} (${s.storage.growthBytes >= 0 ? '+' : '−'}${formatBytes(Math.abs(s.storage.growthBytes))})${s.storage.tempBytes ? `, needs ≈ ${formatBytes(s.storage.tempBytes)} free` : ''}`) : null,
-    s.verified ? el('span', { class: `pill ${s.verified.agrees ? 'verified' : 'disagrees'}` }, s.verified.agrees ? '✓ verified on the server' : `✗ probe saw ${s.verified.lock}${s.verified.rewrite ? ', rewrite' : ''}`) : null,
+      `≈ ${secs(s.estimate.totalSeconds)}${s.estimate.range ? ` (${secs(s.estimate.range[0])}–${secs(s.estimate.range[1])})` : ''} · ${s.estimate.basis === 'default' ? l10n.t('rough') : describeBasis(s.estimate)}`),
+    s.storage ? el('span', { class: 'pill storage', attrs: { title: l10n.t('Predicted size of the table and its indexes after this step') } },
+      l10n.t('table after ≈ {0} ({1})', bytes(s.storage.tableBytes + s.storage.indexBytes), `${s.storage.growthBytes >= 0 ? '+' : '−'}${bytes(Math.abs(s.storage.growthBytes))}`)
+        + (s.storage.tempBytes ? `, ${l10n.t('needs ≈ {0} free', bytes(s.storage.tempBytes))}` : '')) : null,
+    s.verified ? el('span', { class: `pill ${s.verified.agrees ? 'verified' : 'disagrees'}` }, s.verified.agrees ? `✓ ${l10n.t('verified on the server')}` : `✗ ${s.verified.rewrite ? l10n.t('probe saw {0}, rewrite', s.verified.lock) : l10n.t('probe saw {0}', s.verified.lock)}`) : null,
   ];
   return el('li', { class: 'step', attrs: { 'data-blocks': cls } },
     el('div', { class: 'step-facts' }, el('span', { class: 'step-no' }, stepLabel(f)), ...facts),
     s.lockTimeoutSql ? el('pre', { class: 'sql lock-timeout' }, s.lockTimeoutSql) : null,
     el('pre', { class: 'sql', attrs: { tabindex: '0' } }, s.backfill ? `-- in batches:\n${s.sql}` : s.sql),
     el('p', { class: 'why' }, s.why),
-    s.unavoidable ? el('p', { class: 'unavoidable' }, `Unavoidable: ${s.unavoidable}`) : null,
+    s.unavoidable ? el('p', { class: 'unavoidable' }, l10n.t('Unavoidable: {0}', s.unavoidable)) : null,
   );
 }
 
 function phaseView(phase: Phase, phaseIndex: number): HTMLElement {
   return el('li', { class: 'phase' },
-    el('h3', {}, `${phaseIndex + 1}. ${phase.title}`, el('span', { class: 'phase-kind' }, ` ${phase.kind}${phase.transactional ? ' · in a transaction' : ''}`)),
+    el('h3', {}, `${phaseIndex + 1}. ${phase.title}`, el('span', { class: 'phase-kind' }, ` ${phase.kind}${phase.transactional ? ` · ${l10n.t('in a transaction')}` : ''}`)),
     el('ol', { class: 'steps' }, ...phase.steps.map((step, stepIndex) => stepView({ phase, phaseIndex, step, stepIndex }))),
   );
 }
 
 function warningView(w: Finding): HTMLElement {
   return el('li', { class: `finding ${w.severity}` },
-    el('span', { class: 'severity' }, w.severity),
+    el('span', { class: 'severity' }, severityLabel(w.severity)),
     ' ', w.message,
-    w.fix ? el('div', { class: 'fix' }, 'Safe alternative: ', w.fix) : null,
+    w.fix ? el('div', { class: 'fix' }, l10n.t('Safe alternative: {0}', w.fix)) : null,
   );
 }
 
@@ -124,13 +137,13 @@ export function renderPlan(root: HTMLElement, plan: Plan, options: { readonly ch
   const warnings = plan.warnings.filter((w) => w.field === undefined);
   replaceChildren(root, [
     el('p', { class: 'plan-summary', id: 'plan-summary' }, summary(plan, steps)),
-    el('h2', {}, 'Lock impact'),
+    el('h2', {}, l10n.t('Lock impact')),
     chart(steps),
-    el('h2', {}, 'Phases'),
+    el('h2', {}, l10n.t('Phases')),
     el('ol', { class: 'phases' }, ...plan.phases.map(phaseView)),
-    warnings.length ? el('h2', {}, 'Warnings') : null,
+    warnings.length ? el('h2', {}, l10n.t('Warnings')) : null,
     warnings.length ? el('ul', { class: 'warnings' }, ...warnings.map(warningView)) : null,
-    checklist ? el('h2', {}, 'Rollout checklist') : null,
+    checklist ? el('h2', {}, l10n.t('Rollout checklist')) : null,
     checklist ? el('ul', { class: 'rollout' }, ...plan.rollout.map((r) => el('li', {}, el('span', { class: 'box', attrs: { 'aria-hidden': 'true' } }, '☐ '), r))) : null,
   ]);
 }

@@ -3,6 +3,8 @@
  * The page holds no data: everything from the database or the workspace arrives later by message and is rendered
  * through text nodes.
  */
+import { L10N_META } from '../../protocol';
+
 export interface WizardHtmlInput {
   /** `webview.cspSource`: the origin local resources are served from. */
   readonly cspSource: string;
@@ -12,6 +14,11 @@ export interface WizardHtmlInput {
   readonly scriptUri: string;
   readonly styleUri: string;
   readonly title?: string;
+  /**
+   * The user's language (VS Code's `env.language`, for `<html lang>` and the figures' digits) and the translations the
+   * page's `@vscode/l10n` is configured with (VS Code's `l10n.bundle`; none for English). webview/locale.ts reads both.
+   */
+  readonly l10n?: { readonly locale: string; readonly bundle?: Record<string, unknown> };
 }
 
 /** Escape text for an HTML attribute or text position. */
@@ -34,13 +41,13 @@ export function wizardHtml(i: WizardHtmlInput): string {
     `script-src 'nonce-${i.nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(i.l10n?.locale ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp.replace(/[&"<>]/g, (c) => escapeHtml(c))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeHtml(i.styleUri)}">
-<title>${escapeHtml(i.title ?? 'Add Column')}</title>
+<title>${escapeHtml(i.title ?? 'Add Column')}</title>${i.l10n?.bundle ? `\n<meta name="${L10N_META}" content="${escapeHtml(JSON.stringify(i.l10n.bundle))}">` : ''}
 </head>
 <body>
 <div id="app"></div>

@@ -454,6 +454,7 @@ export class WizardPanel implements vscode.Disposable {
       scriptUri: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview.js')).toString(),
       styleUri: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'wizard.css')).toString(),
       title: vscode.l10n.t('Add Column: {0}', table.name),
+      l10n: { locale: vscode.env.language, ...(vscode.l10n.bundle ? { bundle: vscode.l10n.bundle } : {}) },
     });
     WizardPanel.lastActive = this;
     services.log.info(LOG, `opened the wizard for ${profile.name} ${table.schema}.${table.name}`);
