@@ -170,3 +170,19 @@ describe('runtime localization (l10n/bundle.l10n*.json)', () => {
     });
   }
 });
+
+describe('the wizard page carries the locale and the translations to the webview', () => {
+  it('writes <html lang> and the bundle as an escaped <meta>, which parses back to the same bundle', async () => {
+    const { wizardHtml } = await import('../../src/extension/wizard/html');
+    const { L10N_META } = await import('../../src/protocol');
+    const de = JSON.parse(readFileSync('l10n/bundle.l10n.de.json', 'utf8'));
+    const base = { cspSource: 'https://x', nonce: 'a1b2c3d4e5f60718293a4b5c', scriptUri: 'https://x/w.js', styleUri: 'https://x/w.css' };
+    const html = wizardHtml({ ...base, l10n: { locale: 'de', bundle: de } });
+    assert.match(html, /<html lang="de">/);
+    const content = new RegExp(`<meta name="${L10N_META}" content="([^"]*)">`).exec(html)?.[1];
+    assert.ok(content, 'no translations meta');
+    const unescaped = content.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    assert.deepEqual(JSON.parse(unescaped), de);
+    assert.doesNotMatch(wizardHtml(base), new RegExp(L10N_META), 'English needs no bundle');
+  });
+});
