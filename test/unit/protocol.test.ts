@@ -147,6 +147,9 @@ describe('protocol: host → webview', () => {
     rejects(parseHostMessage({ type: 'response', id: 1, method: 'computePlan', ok: true, result: { revision: 1, findings: [{ code: 'c', severity: 'error', message: 'm', field: 'color' }], plan: null } }), /findings\[0\]\.field must be one of/);
     rejects(parseHostMessage(wire({ type: 'init', context: { ...context, connection: { ...context.connection, dialect: 'oracle' } }, draft: null })), /init\.context\.connection\.dialect must be one of/);
     rejects(parseHostMessage(wire({ type: 'init', context: { ...context, tables: [{ schema: 'public' }] }, draft: null })), /init\.context\.tables\[0\]\.name must be a string/);
+    const clustered = { ...context, topology: { summary: 'Galera cluster: 3 nodes', problems: ['node "n9" is not a connection profile'] } };
+    assert.deepEqual(parseHostMessage(wire({ type: 'init', context: clustered, draft: null })), { ok: true, value: { type: 'init', context: clustered, draft: null } });
+    rejects(parseHostMessage(wire({ type: 'init', context: { ...context, topology: { summary: 'x', problems: [3] } }, draft: null })), /init\.context\.topology\.problems\[0\]/);
     rejects(parseHostMessage({ type: 'status', level: 'debug', message: 'x' }), /status\.level must be one of/);
     rejects(parseHostMessage({ type: 'ready' }), /unknown host message type "ready"/);
     rejects(parseHostMessage(wire({ type: 'didVerifyPlan', revision: 1, plan: { ...plan, phases: 'none' } })), /didVerifyPlan\.plan\.phases must be an array/);

@@ -84,6 +84,22 @@ describe('connection profiles', () => {
     assert.equal('password' in profileToSetting(profiles[1]!), false);
   });
 
+  it('reads a profile\'s cluster nodes (names of other profiles) and galeraRsu, naming what is wrong', () => {
+    const { profiles, problems } = parseProfiles([
+      { name: 'n1', dialect: 'mariadb', host: '127.0.0.1', database: 'app', nodes: ['n2', 'n3', 'n2', 'n1'], galeraRsu: true },
+      { name: 'pub', dialect: 'postgres', host: '127.0.0.1', database: 'app', nodes: 'sub1' },
+      { name: 'pub2', dialect: 'postgres', host: '127.0.0.1', database: 'app', nodes: ['sub1', ''] },
+    ]);
+    assert.deepEqual(profiles.map((p) => [p.name, p.nodes, p.galeraRsu]), [['n1', ['n2', 'n3'], true], ['pub', undefined, undefined], ['pub2', undefined, undefined]]);
+    assert.deepEqual(problems, [
+      'columnWizard.connections[0] ("n1"): "nodes" names the profile itself; ignored',
+      'columnWizard.connections[1] ("pub"): "nodes" must be an array of connection profile names; ignored',
+      'columnWizard.connections[2] ("pub2"): "nodes" must be an array of connection profile names; ignored',
+    ]);
+    assert.deepEqual(profileToSetting(profiles[0]!).nodes, ['n2', 'n3']);
+    assert.equal(profileToSetting(profiles[0]!).galeraRsu, true);
+  });
+
   it('builds driver options with the password from secret storage, and allows running only locally or when asked', () => {
     const [local, maria] = parseProfiles([
       { name: 'local', dialect: 'postgres', host: 'localhost', database: 'app' },
