@@ -150,6 +150,36 @@ function freeze<T>(v: T): T {
 }
 
 /** Galera: the plan's cluster-wide effects, batch sizes for small write-sets, and the TOI/RSU stages. */
+/**
+ * Under RSU the nodes run the old and the new shape side by side and apply each other's row events. What that costs,
+ * by the kind of change (the step's `done` marker): a plain index changes no row — compatible; a unique index, a NOT
+ * NULL or a constraint makes a changed node reject rows an unchanged node still accepts, and a node that cannot apply
+ * a replicated row stops with an inconsistency and leaves the cluster; a column moved into the middle of the row makes
+ * row events of the two shapes disagree on column positions.
+ */
+function rsuRisk(s: Step): Finding | null {
+  const d = s.done;
+  const what = `"${s.sql.slice(0, 70)}…"`;
+  if (d?.kind === 'index' && !/\bUNIQUE\b/i.test(s.sql)) return null;
+  if (d?.kind === 'index' || d?.kind === 'not-null' || d?.kind === 'constraint') {
+    return {
+      code: 'galera-rsu-constraint',
+      severity: 'warning',
+      message: `RSU: ${what} makes the nodes that have it reject rows the others still accept; until every node has it, a row written on an unchanged node that breaks it cannot be applied on a changed node, which then stops with an inconsistency and leaves the cluster.`,
+      fix: 'run this step under RSU only once every writer already writes valid values (after the backfill, with the application setting the column), or under TOI',
+    };
+  }
+  if (d?.kind === 'column' && /\b(AFTER|FIRST)\b/i.test(s.sql)) {
+    return {
+      code: 'galera-rsu-incompatible',
+      severity: 'error',
+      message: `RSU: ${what} puts the column in the middle of the row, so row events from nodes with and without it disagree on column positions while the nodes differ.`,
+      fix: 'add the column last (no AFTER/FIRST), or run this step under TOI (without --galera-rsu)',
+    };
+  }
+  return null;
+}
+
 export function planForGalera(plan: Plan, topo: GaleraTopology, options: TopologyOptions = {}): TopologyPlan {
   const warnings: Finding[] = plan.warnings.filter((w) => !OWN_CODE.test(w.code));
   const rsu = options.rsu === true;
@@ -159,6 +189,7 @@ export function planForGalera(plan: Plan, topo: GaleraTopology, options: Topolog
   if (topo.maxWsSize > 0) caps.push(Math.floor(topo.maxWsSize / 4 / rowBytes));
   const batchCap = Math.max(10, Math.min(...caps));
   const stalls: string[] = [];
+  const rsuRisks: Finding[] = [];
   const phases = mapSteps(plan, (s) => {
     if (s.backfill) {
       const batchSize = Math.min(s.backfill.batchSize ?? batchCap, batchCap);
@@ -176,6 +207,8 @@ export function planForGalera(plan: Plan, topo: GaleraTopology, options: Topolog
     const secs = s.estimate.totalSeconds;
     stalls.push(`"${s.sql.slice(0, 70)}…" (~${formatSeconds(secs)})`);
     if (rsu) {
+      const risk = rsuRisk(s);
+      if (risk) rsuRisks.push(risk);
       return {
         ...s,
         why: note(s.why, `Galera, RSU: runs on one node at a time with wsrep_OSU_method=RSU (the node desyncs; the others keep taking writes, while writes on the node being changed wait for its step), then on the next; the cluster runs old and new schema side by side meanwhile, so it must be replication-compatible.`),
@@ -203,6 +236,7 @@ export function planForGalera(plan: Plan, topo: GaleraTopology, options: Topolog
       message: `RSU: ${stalls.length} step(s) run on each of the ${topo.clusterSize} nodes in turn, the node desynced while it runs; writes continue on the other nodes, but writes on the node being changed — any table — wait for its step (measured in bench/galera.ts), and it catches up from its receive queue afterwards: move application writes off each node before its turn. Until every node has the change the nodes' schemas differ.`,
     });
   }
+  warnings.push(...rsuRisks);
   if (topo.clusterStatus !== 'Primary' || topo.localState !== 'Synced') {
     warnings.push({ code: 'galera-not-synced', severity: 'error', message: `The node is ${topo.localState} in a ${topo.clusterStatus} component: run schema changes only on a Synced node of the Primary component.` });
   }

@@ -33,7 +33,13 @@ describe('topology plans', () => {
     assert.equal(again.plan.warnings.filter((w) => w.code === 'galera-toi-stall').length, 1, 'planning a plan file again does not repeat findings');
     const book = renderRunbook(rsu);
     assert.match(book, /## 2\. On EACH node in turn[\s\S]*SET SESSION wsrep_OSU_method = 'RSU';\nALTER TABLE `db`.`t` ADD INDEX/);
+    assert.ok(!rsu.plan.warnings.some((w) => /^galera-rsu-(constraint|incompatible)$/.test(w.code)), 'a plain index is replication-compatible');
+    const uniq = planForGalera(planColumn(columnFromArgs('ref int NOT NULL DEFAULT 0', 'mariadb', { unique: true }), facts('db'), { dialect: 'mariadb', version: '10.11.6-MariaDB' }), galera, { rsu: true });
+    assert.ok(uniq.plan.warnings.some((w) => w.code === 'galera-rsu-constraint' && /UNIQUE/.test(w.message) && /leaves the cluster/.test(w.message)), JSON.stringify(uniq.plan.warnings.map((w) => w.code)));
     const vol = planColumn(columnFromArgs('ref char(36) NOT NULL DEFAULT (UUID())', 'mariadb', {}), facts('db'), { dialect: 'mariadb', version: '10.11.6-MariaDB' });
+    const volRsu = planForGalera(vol, galera, { rsu: true });
+    assert.ok(volRsu.plan.warnings.some((w) => w.code === 'galera-rsu-constraint' && /NOT NULL/i.test(w.message)), JSON.stringify(volRsu.plan.warnings.map((w) => [w.code, w.message])));
+    assert.equal(planForGalera(volRsu.plan, galera, { rsu: true }).plan.warnings.filter((w) => w.code === 'galera-rsu-constraint').length, 1, 'not repeated when planned again');
     const bf = planForGalera(vol, { ...galera, maxWsRows: 200 }).plan.phases.flatMap((p) => p.steps).find((s) => s.backfill)!;
     assert.equal(bf.backfill!.batchSize, 100);
     assert.match(bf.sql, /LIMIT 100\b/);
