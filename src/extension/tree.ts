@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { describeError, formatBytes, formatCount } from '../core/format';
 import type { TableSummary } from '../db/client';
+import { serverClusterSummary, type ServerClusterSummary } from '../db/cluster';
 import type { Connections } from './connections/manager';
 import { describeProfile, type ConnectionProfile } from './connections/profiles';
 import type { Log } from './log';
@@ -11,7 +12,8 @@ export type TreeNode =
   | { readonly kind: 'schema'; readonly profile: ConnectionProfile; readonly schema: string; readonly tables: readonly TableSummary[] }
   | { readonly kind: 'table'; readonly profile: ConnectionProfile; readonly table: TableSummary }
   | { readonly kind: 'column'; readonly name: string; readonly type: string; readonly nullable: boolean }
-  | { readonly kind: 'message'; readonly text: string; readonly error: boolean };
+  | { readonly kind: 'message'; readonly text: string; readonly error: boolean }
+  | { readonly kind: 'cluster'; readonly profile: ConnectionProfile; readonly summary: ServerClusterSummary };
 
 export function isTableNode(v: unknown): v is Extract<TreeNode, { kind: 'table' }> {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'table';
@@ -95,6 +97,21 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
         item.contextValue = 'column';
         return item;
       }
+      case 'cluster': {
+        const s = node.summary;
+        const item = new vscode.TreeItem(
+          s.kind === 'galera' ? vscode.l10n.t('Galera cluster · {0} nodes', formatCount(s.topology.clusterSize, vscode.env.language)) : vscode.l10n.t('Logical replication'),
+          vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = s.kind === 'galera'
+          ? `${s.topology.localState} · ${s.topology.clusterStatus} · wsrep_OSU_method ${s.topology.osuMethod}`
+          : vscode.l10n.t('{0} publication(s), {1} subscription(s)', s.publications.length, s.subscriptions.length);
+        item.tooltip = node.profile.nodes?.length
+          ? vscode.l10n.t('Nodes named in the profile: {0}', node.profile.nodes.join(', '))
+          : vscode.l10n.t('The profile names no other nodes ("nodes" in its settings): the wizard plans for the cluster but runs only where every node is named.');
+        item.iconPath = new vscode.ThemeIcon('server-environment');
+        item.contextValue = 'cluster';
+        return item;
+      }
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
@@ -115,12 +132,26 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
           const tables = await this.listTables(node.profile);
           const bySchema = new Map<string, TableSummary[]>();
           for (const t of tables) bySchema.set(t.schema, [...(bySchema.get(t.schema) ?? []), t]);
-          if (bySchema.size === 0) return [{ kind: 'message', text: vscode.l10n.t('No tables'), error: false }];
-          return [...bySchema.entries()].sort(([a], [b]) => a.localeCompare(b))
-            .map(([schema, ts]) => ({ kind: 'schema', profile: node.profile, schema, tables: ts.sort((a, b) => a.name.localeCompare(b.name)) }));
+          const summary = await this.connections.client(node.profile).then(serverClusterSummary).catch((err: unknown) => {
+            this.log.warn('tree', `reading ${node.profile.name}'s cluster state failed: ${describeError(err)}`);
+            return null;
+          });
+          const cluster: TreeNode[] = summary ? [{ kind: 'cluster', profile: node.profile, summary }] : [];
+          if (bySchema.size === 0) return [...cluster, { kind: 'message', text: vscode.l10n.t('No tables'), error: false }];
+          return [...cluster, ...[...bySchema.entries()].sort(([a], [b]) => a.localeCompare(b))
+            .map(([schema, ts]): TreeNode => ({ kind: 'schema', profile: node.profile, schema, tables: ts.sort((a, b) => a.name.localeCompare(b.name)) }))];
         }
         case 'schema':
           return node.tables.map((table) => ({ kind: 'table', profile: node.profile, table }));
+        case 'cluster': {
+          const s = node.summary;
+          const lines = s.kind === 'galera'
+            ? s.topology.nodes.map((n) => (n.local ? vscode.l10n.t('{0} (this connection)', n.address) : n.address))
+            : [...s.publications.map((p) => vscode.l10n.t('publication {0} · {1} table(s)', p.name, p.tables)),
+              ...s.subscriptions.map((x) => (x.enabled ? vscode.l10n.t('subscription {0}', x.name) : vscode.l10n.t('subscription {0} (disabled)', x.name)))];
+          return [...lines, ...(node.profile.nodes ?? []).map((n) => vscode.l10n.t('node profile: {0}', n))]
+            .map((text): TreeNode => ({ kind: 'message', text, error: false }));
+        }
         case 'table': {
           const client = await this.connections.client(node.profile);
           const facts = await client.tableFacts({ schema: node.table.schema, name: node.table.name });

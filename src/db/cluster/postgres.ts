@@ -70,3 +70,18 @@ export async function logicalSlotLagBytes(client: DatabaseClient, slotNames?: re
   const slots = await logicalSlots(client);
   return slots.filter((s) => !slotNames || slotNames.length === 0 || slotNames.includes(s.name)).map((s) => ({ slot: s.name, bytes: s.lagBytes ?? 0, active: s.active }));
 }
+
+/** The server's own logical replication, for the tree: its publications (with their table counts) and subscriptions. */
+export async function logicalSummary(client: DatabaseClient): Promise<{ publications: { name: string; tables: number }[]; subscriptions: { name: string; enabled: boolean }[] } | null> {
+  const publications = (await client.query<{ name: string; tables: number }>(
+    'SELECT p.pubname AS name, (SELECT count(*)::int FROM pg_publication_tables t WHERE t.pubname = p.pubname) AS tables FROM pg_publication p ORDER BY 1'))
+    .map((r) => ({ name: r.name, tables: Number(r.tables) }));
+  let subscriptions: { name: string; enabled: boolean }[] = [];
+  try {
+    subscriptions = await client.query<{ name: string; enabled: boolean }>(
+      'SELECT subname AS name, subenabled AS enabled FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY 1');
+  } catch {
+    // pg_subscription's columns are not readable by this role: publications only
+  }
+  return publications.length || subscriptions.length ? { publications, subscriptions } : null;
+}

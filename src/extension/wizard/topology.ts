@@ -11,6 +11,7 @@ import { clusterNodeProblems, detectTopology, type ClusterNode } from '../../db/
 import { describeError } from '../../core/format';
 import type { Connections } from '../connections/manager';
 import type { ConnectionProfile, ProfilePermissions } from '../connections/profiles';
+import * as l10n from '@vscode/l10n';
 
 export interface WizardNode extends ClusterNode {
   readonly profile: ConnectionProfile;
@@ -38,23 +39,25 @@ export async function detectWizardTopology(
   try {
     for (const name of profile.nodes ?? []) {
       const node = connections.find(name);
-      if (!node) { problems.push(`"nodes" of "${profile.name}" names "${name}", which is not a connection profile`); continue; }
-      if ((node.dialect === 'postgres') !== (profile.dialect === 'postgres')) { problems.push(`node "${name}" is ${node.dialect}, not the same engine as "${profile.name}"`); continue; }
+      if (!node) { problems.push(l10n.t('"nodes" of "{0}" names "{1}", which is not a connection profile', profile.name, name)); continue; }
+      if ((node.dialect === 'postgres') !== (profile.dialect === 'postgres')) { problems.push(l10n.t('node "{0}" is {1}, not the same engine as "{2}"', name, node.dialect, profile.name)); continue; }
       try {
         nodes.push({ name, profile: node, client: await connections.open(node) });
       } catch (err) {
-        problems.push(`node "${name}": ${describeError(err)}`);
+        problems.push(l10n.t('node "{0}": {1}', name, describeError(err)));
       }
     }
     const topology = await detectTopology(client, table, nodes);
     if (!topology) {
-      if (nodes.length || profile.galeraRsu) problems.push(`"${profile.name}" names cluster nodes, but ${profile.dialect === 'postgres' ? `${table.schema}.${table.name} is in no publication` : 'the server is not a Galera node (wsrep_on is OFF)'}; planned as a single server`);
+      if (nodes.length || profile.galeraRsu) problems.push(profile.dialect === 'postgres'
+        ? l10n.t('"{0}" names cluster nodes, but {1} is in no publication; planned as a single server', profile.name, `${table.schema}.${table.name}`)
+        : l10n.t('"{0}" names cluster nodes, but the server is not a Galera node (wsrep_on is OFF); planned as a single server', profile.name));
       await close();
       problems.forEach(onProblem);
       return null;
     }
     const rsu = profile.galeraRsu === true && topology.kind === 'galera';
-    problems.push(...await clusterNodeProblems(client, topology, nodes, { rsu, forRun: true, howToGive: `in the "nodes" of "${profile.name}" (names of their connection profiles)` }));
+    problems.push(...await clusterNodeProblems(client, topology, nodes, { rsu, forRun: true, howToGive: l10n.t('in the "nodes" of "{0}" (names of their connection profiles)', profile.name) }));
     const annotate = (plan: Plan) => planForTopology(plan, topology, { rsu, publisherName: profile.name });
     return {
       topology, nodes, rsu, problems, annotate, close,
@@ -72,13 +75,13 @@ export async function detectWizardTopology(
  * their apply workers), or a node whose own profile does not allow running.
  */
 export async function runRefusal(cluster: WizardTopology, plan: Plan, profileName: string, permissionsOf: (p: ConnectionProfile) => Promise<ProfilePermissions>): Promise<string | null> {
-  if (cluster.problems.length) return `Not run: ${cluster.problems.join('; ')}.`;
+  if (cluster.problems.length) return l10n.t('Not run: {0}.', cluster.problems.join('; '));
   if (plan.warnings.some((w) => w.code === 'logical-subscribers-unknown')) {
-    return `Not run: ${plan.table.schema}.${plan.table.name} is published and logical slots exist, but "${profileName}" names no subscribers. Adding the column on the publisher first stops every subscriber's apply worker: list the subscribers' connection profiles in its "nodes" (they are changed first), or run from the CLI with --node.`;
+    return l10n.t('Not run: {0} is published and logical slots exist, but "{1}" names no subscribers. Adding the column on the publisher first stops every subscriber\'s apply worker: list the subscribers\' connection profiles in its "nodes" (they are changed first), or run from the CLI with --node.', `${plan.table.schema}.${plan.table.name}`, profileName);
   }
   for (const n of cluster.nodes) {
     const p = await permissionsOf(n.profile);
-    if (!p.run) return `Not run: node "${n.name}" does not allow running migrations (${p.readOnly ? 'a production connection' : 'set "allowRun": true in its profile'}).`;
+    if (!p.run) return p.readOnly ? l10n.t('Not run: node "{0}" does not allow running migrations (a production connection).', n.name) : l10n.t('Not run: node "{0}" does not allow running migrations (set "allowRun": true in its profile).', n.name);
   }
   return null;
 }
