@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { CodeChecklist, CodeChecklistItem } from '../src/protocol';
 import { el, replaceChildren } from './dom';
 
@@ -8,23 +9,23 @@ export interface CodeActions {
 }
 
 const MARK: Record<CodeChecklistItem['state'], string> = { done: '☑', todo: '☐', 'none-found': '☐', database: '☐' };
-const NOTE: Record<CodeChecklistItem['state'], string> = {
-  done: 'done in the code',
-  todo: 'places left in the code',
-  'none-found': 'nothing found in the code for this step',
-  database: 'a database step',
+const NOTE: Record<CodeChecklistItem['state'], () => string> = {
+  done: () => l10n.t('done in the code'),
+  todo: () => l10n.t('places left in the code'),
+  'none-found': () => l10n.t('nothing found in the code for this step'),
+  database: () => l10n.t('a database step'),
 };
 
 function itemView(item: CodeChecklistItem, actions: CodeActions): HTMLElement {
   const places = item.places.map((p) => {
-    const link = el('a', { class: 'place-link', attrs: { href: '#', title: `Open ${p.file}:${p.line}` } }, `${p.file}:${p.line}`);
+    const link = el('a', { class: 'place-link', attrs: { href: '#', title: l10n.t('Open {0}', `${p.file}:${p.line}`) } }, `${p.file}:${p.line}`);
     link.addEventListener('click', (e) => { e.preventDefault(); actions.open(p.file, p.line); });
     return el('li', { class: `place ${p.done ? 'done' : 'todo'}` }, el('span', { class: 'box', attrs: { 'aria-hidden': 'true' } }, p.done ? '✓ ' : '✗ '), link, ' ', p.text);
   });
   return el('li', { class: `check ${item.state}`, attrs: { 'data-kind': item.kind, 'data-state': item.state } },
-    el('span', { class: 'box', attrs: { role: 'img', 'aria-label': item.state === 'done' ? 'done' : 'not done' } }, `${MARK[item.state]} `),
+    el('span', { class: 'box', attrs: { role: 'img', 'aria-label': item.state === 'done' ? l10n.t('done') : l10n.t('not done') } }, `${MARK[item.state]} `),
     item.text,
-    el('span', { class: 'check-note' }, ` — ${NOTE[item.state]}`),
+    el('span', { class: 'check-note' }, ` — ${NOTE[item.state]()}`),
     places.length ? el('ul', { class: 'places' }, ...places) : null);
 }
 
@@ -36,13 +37,13 @@ export function renderCode(root: HTMLElement, c: CodeChecklist, actions: CodeAct
     b.addEventListener('click', onClick);
     buttons.push(b);
   };
-  if (c.modelEdits.expand) button('preview-expand', `Preview model edit (add ${c.column}, nullable)`, () => actions.preview('expand'), false);
-  if (c.modelEdits.final) button('preview-final', `Preview final model edit (${c.column} required, after the constrain phase)`, () => actions.preview('final'));
-  button('rescan', 'Rescan code', () => actions.rescan());
+  if (c.modelEdits.expand) button('preview-expand', l10n.t('Preview model edit (add {0}, nullable)', c.column), () => actions.preview('expand'), false);
+  if (c.modelEdits.final) button('preview-final', l10n.t('Preview final model edit ({0} required, after the constrain phase)', c.column), () => actions.preview('final'));
+  button('rescan', l10n.t('Rescan code'), () => actions.rescan());
   replaceChildren(root, [
-    el('h2', {}, 'Rollout checklist in the code'),
-    el('p', { class: 'code-summary', id: 'code-summary' }, `${c.summary} (${c.filesRead} files read)`),
-    el('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': 'Code actions' } }, ...buttons),
+    el('h2', {}, l10n.t('Rollout checklist in the code')),
+    el('p', { class: 'code-summary', id: 'code-summary' }, l10n.t('{0} ({1} files read)', c.summary, c.filesRead)),
+    el('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': l10n.t('Code actions') } }, ...buttons),
     el('ul', { class: 'rollout code-checklist', id: 'code-checklist' }, ...c.items.map((i) => itemView(i, actions))),
   ]);
 }

@@ -268,7 +268,10 @@ class LiveBackend implements WizardBackend {
       this.lastScan = scan;
       const todo = codeChecklist(plan, scan).modelEdits.final;
       if (!todo) return;
-      const choice = await vscode.window.showInformationMessage(`Column Wizard: ${plan.column.name} is NOT NULL now; ${todo} model${todo === 1 ? '' : 's'} still declare${todo === 1 ? 's' : ''} it optional.`, 'Preview Final Model Edit');
+      const message = todo === 1
+        ? vscode.l10n.t('Column Wizard: {0} is NOT NULL now; 1 model still declares it optional.', plan.column.name)
+        : vscode.l10n.t('Column Wizard: {0} is NOT NULL now; {1} models still declare it optional.', plan.column.name, todo);
+      const choice = await vscode.window.showInformationMessage(message, vscode.l10n.t('Preview Final Model Edit'));
       if (choice) await previewModelEdits(scan, plan.column, plan.dialect, 'final', this.services.log);
     } catch (err) {
       this.services.log.warn(LOG, `final model edit: ${describeError(err)}`);
