@@ -37,6 +37,13 @@ export const EMPTY_DRAFT: ColumnDraft = {
   references: null, check: '', position: { kind: 'last' },
 };
 
+/** Common types offered per dialect; the wizard's type field and Add Column (Quick) take any type the server knows. */
+export const TYPE_SUGGESTIONS: Record<Dialect, readonly string[]> = {
+  postgres: ['text', 'varchar(255)', 'integer', 'bigint', 'boolean', 'numeric(12,2)', 'timestamptz', 'date', 'uuid', 'jsonb'],
+  mysql: ['varchar(255)', 'int', 'bigint', 'tinyint(1)', 'decimal(12,2)', 'datetime', 'timestamp', 'date', 'text', 'json'],
+  mariadb: ['varchar(255)', 'int', 'bigint', 'tinyint(1)', 'decimal(12,2)', 'datetime', 'timestamp', 'date', 'text', 'uuid'],
+};
+
 /** The fields of a draft a finding can point at (a `Finding.field` of the spec maps onto these). */
 export type DraftField = 'name' | 'type' | 'nullable' | 'default' | 'unique' | 'index' | 'references' | 'check' | 'position';
 export const DRAFT_FIELDS: readonly DraftField[] = ['name', 'type', 'nullable', 'default', 'unique', 'index', 'references', 'check', 'position'];

@@ -6,21 +6,14 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import * as l10n from '@vscode/l10n';
-import type { Dialect, Finding, TableRef } from '../src/core/types';
-import { DRAFT_FIELDS, draftFieldOf, type ColumnDraft, type DraftField, type WizardContext } from '../src/protocol';
+import type { Finding, TableRef } from '../src/core/types';
+import { DRAFT_FIELDS, TYPE_SUGGESTIONS, draftFieldOf, type ColumnDraft, type DraftField, type WizardContext } from '../src/protocol';
 import { el, replaceChildren } from './dom';
 
 /** The properties of the vscode-elements controls this form reads and writes. */
 type TextControl = HTMLElement & { value: string; invalid: boolean };
 type CheckControl = HTMLElement & { checked: boolean };
 type SelectControl = HTMLElement & { value: string; invalid: boolean };
-
-/** Common types offered per dialect; the field takes any type the server knows. */
-export const TYPE_SUGGESTIONS: Record<Dialect, readonly string[]> = {
-  postgres: ['text', 'varchar(255)', 'integer', 'bigint', 'boolean', 'numeric(12,2)', 'timestamptz', 'date', 'uuid', 'jsonb'],
-  mysql: ['varchar(255)', 'int', 'bigint', 'tinyint(1)', 'decimal(12,2)', 'datetime', 'timestamp', 'date', 'text', 'json'],
-  mariadb: ['varchar(255)', 'int', 'bigint', 'tinyint(1)', 'decimal(12,2)', 'datetime', 'timestamp', 'date', 'text', 'uuid'],
-};
 
 const NO_TABLE = '';
 

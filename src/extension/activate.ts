@@ -12,6 +12,7 @@ import { calibrationsOf } from './calibrations';
 import { remindToVerify } from './rollout/verifyCommand';
 import { describeError } from '../core/format';
 import { RolloutCallSites } from './app/codeSide';
+import { CONTEXT_KEYS } from './contextKeys';
 
 /** A table of contents: build the services, register the features. An activation error is shown, not swallowed. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -25,6 +26,9 @@ export function activate(context: vscode.ExtensionContext): void {
     const tree = new ConnectionsTree(connections, log);
     context.subscriptions.push(connections, tree, vscode.window.registerTreeDataProvider('columnWizard.connections', tree));
     for (const problem of readSettings().connectionProblems) log.warn('settings', problem);
+    const hasConnection = () => void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasConnection, connections.list().length > 0);
+    hasConnection();
+    context.subscriptions.push(connections.onDidChange(hasConnection));
     registerCommands({ extension: context, log, connections, tree });
     registerSqlPreview(context, log, new ConnectionLintSource(connections, context.workspaceState, log, context, calibrationsOf(context, connections, log)));
     // The application side: writes that do not set a rolled-out column yet, as diagnostics and CodeLenses.

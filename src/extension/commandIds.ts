@@ -1,6 +1,7 @@
 /** Every command the extension contributes, declared once. `package.json` must list exactly these (a unit test checks). */
 export const COMMANDS = {
   addColumn: 'columnWizard.addColumn',
+  addColumnQuick: 'columnWizard.addColumnQuick',
   previewPlan: 'columnWizard.previewPlan',
   writeMigration: 'columnWizard.writeMigration',
   runMigration: 'columnWizard.runMigration',

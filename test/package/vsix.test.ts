@@ -38,16 +38,25 @@ function zipRead(buf: Buffer, e: ZipEntry): Buffer {
   return e.method === 8 ? inflateRawSync(data) : data;
 }
 
-const ALLOWED = [/^extension\/dist\//, /^extension\/media\//, /^extension\/package\.json$/, /^extension\/package\.nls(\.[a-z-]+)?\.json$/, /^extension\/l10n\/bundle\.l10n(\.[a-z-]+)?\.json$/, /^extension\/readme\.md$/i, /^extension\/LICENSE(\.txt)?$/i, /^extension\/changelog\.md$/i];
+const ALLOWED = [/^extension\/dist\//, /^extension\/media\//, /^extension\/docs\/wizard\.png$/, /^extension\/docs\/rules\/[a-z0-9-]+\.md$/, /^extension\/package\.json$/, /^extension\/package\.nls(\.[a-z-]+)?\.json$/, /^extension\/l10n\/bundle\.l10n(\.[a-z-]+)?\.json$/, /^extension\/readme\.md$/i, /^extension\/LICENSE(\.txt)?$/i, /^extension\/changelog\.md$/i];
 // Files vsce itself adds around the extension folder.
 const VSCE_OWN = ['[Content_Types].xml', 'extension.vsixmanifest'];
 
-describe('VSIX package', () => {
-  it('holds only dist/, media/, package.json with its nls files, the l10n bundles, README, LICENSE and CHANGELOG, and is under 2 MB', () => {
+/** Packaged once for every test below (vsce takes a few seconds). */
+let packaged: { buf: Buffer; all: ZipEntry[]; size: number } | undefined;
+function vsix(): { buf: Buffer; all: ZipEntry[]; size: number } {
+  if (!packaged) {
     const out = join(mkdtempSync(join(tmpdir(), 'cw-vsix-')), 'column-wizard.vsix');
     execFileSync('npm', ['run', '--silent', 'package', '--', '--out', out], { stdio: 'pipe' });
     const buf = readFileSync(out);
-    const all = zipEntries(buf);
+    packaged = { buf, all: zipEntries(buf), size: statSync(out).size };
+  }
+  return packaged;
+}
+
+describe('VSIX package', () => {
+  it('holds only dist/, media/, the README screenshot, the rule pages, package.json with its nls files, the l10n bundles, README, LICENSE and CHANGELOG, and is under 2 MB', () => {
+    const { buf, all, size } = vsix();
     const entries = all.map((e) => e.name);
     const stray = entries.filter((e) => !VSCE_OWN.includes(e) && !ALLOWED.some((re) => re.test(e)));
     assert.deepEqual(stray, [], `files outside the allow-list: ${stray.join(', ')}`);
@@ -55,9 +64,30 @@ describe('VSIX package', () => {
       assert.ok(entries.includes(must), `${must} missing`);
     }
     assert.ok(!entries.some((e) => e.endsWith('.map')), 'source maps are not shipped');
-    const size = statSync(out).size;
     assert.ok(size < 2 * 1024 * 1024, `VSIX is ${size} bytes`);
     const pkg = JSON.parse(zipRead(buf, all.find((e) => e.name === 'extension/package.json')!).toString('utf8'));
     assert.equal(pkg.name, 'column-wizard');
+  });
+
+  it('is packaged without --allow-missing-repository, with a repository, an icon and the README images inside it', () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+    assert.doesNotMatch(manifest.scripts.package, /allow-missing-repository/);
+    const { buf, all } = vsix();
+    const names = new Set(all.map((e) => e.name));
+    const pkg = JSON.parse(zipRead(buf, all.find((e) => e.name === 'extension/package.json')!).toString('utf8'));
+    assert.match(pkg.repository.url, /^https:\/\//);
+    assert.ok(names.has(`extension/${pkg.icon}`), `icon ${pkg.icon} is not in the VSIX`);
+    const icon = zipRead(buf, all.find((e) => e.name === `extension/${pkg.icon}`)!);
+    assert.equal(icon.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'icon size');
+    // The Extensions view resolves the README's relative image paths inside the installed extension folder
+    // (`--no-rewrite-relative-links` keeps them relative): each must be a file of the VSIX.
+    const readme = all.find((e) => /^extension\/readme\.md$/i.test(e.name))!;
+    const images = [...zipRead(buf, readme).toString('utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    assert.ok(images.length > 0, 'the README shows no image');
+    for (const src of images) {
+      assert.doesNotMatch(src, /^[a-z]+:/i, `${src}: a README image must be a file of the package`);
+      assert.ok(names.has(`extension/${src.replace(/^\.\//, '')}`), `${src} is not in the VSIX`);
+    }
   });
 });

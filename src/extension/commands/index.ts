@@ -22,6 +22,7 @@ type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
 /** A mapped type: a command without a handler is a compile error. */
 const handlers: Record<CommandKey, Handler> = {
   addColumn: (ctx, arg) => wizard.addColumn(ctx, arg),
+  addColumnQuick: (ctx, arg) => wizard.addColumnQuick(ctx, arg),
   previewPlan: (_ctx, ...args) => previewPlanCommand(...args),
   writeMigration: () => wizard.writeMigration(),
   runMigration: () => wizard.runMigration(),

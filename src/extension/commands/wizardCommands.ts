@@ -1,4 +1,4 @@
-/** Add Column…, Add / Remove Connection, Write Migration Files, Run Migration and Refresh: the wizard's commands. */
+/** Add Column…, Add Column (Quick)…, Add / Remove Connection, Write Migration Files, Run Migration and Refresh: the wizard's commands. */
 import * as vscode from 'vscode';
 import type { TableSummary } from '../../db/client';
 import { addConnectionInteractively, type Connections } from '../connections/manager';
@@ -6,6 +6,8 @@ import { describeProfile, type ConnectionProfile } from '../connections/profiles
 import type { Log } from '../log';
 import { isConnectionNode, isTableNode, tableDescription, type ConnectionsTree } from '../tree';
 import { WizardPanel } from '../wizard/panel';
+import { askColumn } from './quickAddColumn';
+import { describeError } from '../../core/format';
 
 export interface WizardCommandContext {
   readonly extension: vscode.ExtensionContext;
@@ -72,8 +74,8 @@ async function pickTable(ctx: WizardCommandContext, profile: ConnectionProfile):
   }
 }
 
-/** From the tree (a table node) or the palette (connection and table QuickPicks, remembering the last choice). */
-export async function addColumn(ctx: WizardCommandContext, arg?: unknown): Promise<void> {
+/** The table a column is added to: the tree's table node, or connection and table QuickPicks (remembering the last choice). */
+async function chooseTable(ctx: WizardCommandContext, arg: unknown): Promise<{ profile: ConnectionProfile; table: { schema: string; name: string } } | undefined> {
   let profile: ConnectionProfile | undefined;
   let table: { schema: string; name: string } | undefined;
   if (isTableNode(arg)) {
@@ -81,13 +83,34 @@ export async function addColumn(ctx: WizardCommandContext, arg?: unknown): Promi
     table = arg.table;
   } else {
     profile = await pickConnection(ctx, vscode.l10n.t('Connection of the table to add a column to'));
-    if (!profile) return;
+    if (!profile) return undefined;
     table = await pickTable(ctx, profile);
   }
-  if (!profile || !table) return;
+  if (!profile || !table) return undefined;
   await ctx.extension.workspaceState.update(LAST_CONNECTION, profile.name);
   await ctx.extension.workspaceState.update(LAST_TABLE, { connection: profile.name, schema: table.schema, name: table.name });
-  WizardPanel.show(ctx, profile, { schema: table.schema, name: table.name });
+  return { profile, table: { schema: table.schema, name: table.name } };
+}
+
+/** From the tree (a table node) or the palette. */
+export async function addColumn(ctx: WizardCommandContext, arg?: unknown): Promise<void> {
+  const chosen = await chooseTable(ctx, arg);
+  if (chosen) WizardPanel.show(ctx, chosen.profile, chosen.table);
+}
+
+/** Add Column (Quick): the column step by step in QuickPicks and input boxes, then the wizard with its plan. */
+export async function addColumnQuick(ctx: WizardCommandContext, arg?: unknown): Promise<void> {
+  const chosen = await chooseTable(ctx, arg);
+  if (!chosen) return;
+  const { profile, table } = chosen;
+  // The table's columns, for the name-clash check of the first step; without them the wizard still reports a clash.
+  const existing = await ctx.connections.client(profile)
+    .then((c) => c.tableFacts(table))
+    .then((f) => (f.columns ?? []).map((c) => c.name))
+    .catch((err: unknown) => { ctx.log.warn('wizard', `Add Column (Quick): could not list the columns of ${table.schema}.${table.name}: ${describeError(err)}`); return []; });
+  const draft = await askColumn(`${table.schema}.${table.name}`, profile.dialect, existing);
+  if (!draft) return;
+  WizardPanel.show(ctx, profile, table, draft);
 }
 
 export async function addConnection(ctx: WizardCommandContext): Promise<void> {

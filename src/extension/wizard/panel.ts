@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { CONTEXT_KEYS } from '../contextKeys';
 import type { Finding, Plan, TableFacts, TableRef, Target } from '../../core/types';
 import type { DatabaseClient, ServerInfo, TableSummary } from '../../db/client';
 import { formatReport, runPlan, type RunOptions, type RunOutcome } from '../../db/run';
@@ -200,6 +201,7 @@ class LiveBackend implements WizardBackend {
       this.target = chosen;
     }
     const { paths, result } = await writePlanFiles(plan, target, this.services.log);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.wroteMigration, true);
     this.services.log.info(LOG, `wrote ${paths.length} ${result.tool} file(s): ${paths.join(', ')}`);
     // The plan that was written, with its estimates, for Verify Rollout to compare with later.
     await savePlanBaseline(target.folder.uri, plan).then(
@@ -385,6 +387,8 @@ export class WizardPanel implements vscode.Disposable {
   static readonly viewType = 'columnWizard.wizard';
   private static readonly panels = new Map<string, WizardPanel>();
   private static lastActive: WizardPanel | undefined;
+  /** Every open wizard, for the `columnWizard.wizardOpen` context key. */
+  private static readonly open = new Set<WizardPanel>();
 
   /** The wizard the user looked at last, if it is still open. */
   static current(): WizardPanel | undefined {
@@ -460,6 +464,8 @@ export class WizardPanel implements vscode.Disposable {
       l10n: { locale: vscode.env.language, ...(vscode.l10n.bundle ? { bundle: vscode.l10n.bundle } : {}) },
     });
     WizardPanel.lastActive = this;
+    WizardPanel.open.add(this);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.wizardOpen, true);
     services.log.info(LOG, `opened the wizard for ${profile.name} ${table.schema}.${table.name}`);
   }
 
@@ -483,6 +489,8 @@ export class WizardPanel implements vscode.Disposable {
 
   dispose(): void {
     if (WizardPanel.lastActive === this) WizardPanel.lastActive = undefined;
+    WizardPanel.open.delete(this);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.wizardOpen, WizardPanel.open.size > 0);
     this.backend.dispose();
     void this.closeClient();
     while (this.disposables.length) this.disposables.pop()?.dispose();
