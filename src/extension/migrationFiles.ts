@@ -5,6 +5,7 @@ import {
 } from '../core/migrations';
 import type { Plan } from '../core/types';
 import type { Log } from './log';
+import { readSettings } from './settings';
 
 /** `FileSink` over `vscode.workspace.fs`, rooted at a workspace folder. Paths are `/`-separated and relative. */
 export class WorkspaceFileSink implements FileSink {
@@ -112,10 +113,14 @@ export interface MigrationTarget {
   readonly candidates: readonly DetectedTool[];
 }
 
-/** Which tool and folder "Write Migration Files" writes to, from the setting and what the workspace holds. */
-export async function migrationTarget(setting: string): Promise<MigrationTarget | null> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
+/**
+ * Which tool and folder "Write Migration Files" writes to, from the setting and what the workspace holds: the folder of
+ * `resource` (else the first), and that folder's `columnWizard.migrationsTool` unless `setting` is given.
+ */
+export async function migrationTarget(options: { readonly resource?: vscode.Uri; readonly setting?: string } = {}): Promise<MigrationTarget | null> {
+  const folder = (options.resource && vscode.workspace.getWorkspaceFolder(options.resource)) || vscode.workspace.workspaceFolders?.[0];
   if (!folder) return null;
+  const setting = options.setting ?? readSettings(folder.uri).migrationsTool;
   const candidates = detectMigrationTools(await readListing(folder));
   const forced = setting !== 'auto' && isMigrationTool(setting) ? setting : null;
   const detected = (forced ? candidates.find((c) => c.tool === forced) : candidates[0]) ?? null;
@@ -128,7 +133,9 @@ export async function chooseMigrationTool(target: MigrationTarget): Promise<Migr
     label: c.tool, description: c.dir || vscode.l10n.t('(workspace root)'), detail: c.evidence.join('; '), candidate: c,
   })), { title: vscode.l10n.t('Column Wizard: which migration tool does this project use?'), placeHolder: vscode.l10n.t('Remembered in the workspace setting columnWizard.migrationsTool'), ignoreFocusOut: true });
   if (!picked) return undefined;
-  await vscode.workspace.getConfiguration('columnWizard').update('migrationsTool', picked.candidate.tool, vscode.ConfigurationTarget.Workspace);
+  // In a multi-root workspace the answer belongs to the folder written to.
+  const scope = (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
+  await vscode.workspace.getConfiguration('columnWizard', target.folder.uri).update('migrationsTool', picked.candidate.tool, scope);
   return { ...target, detected: picked.candidate, tool: picked.candidate.tool, ambiguous: false };
 }
 

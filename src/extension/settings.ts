@@ -20,8 +20,12 @@ export interface Settings {
   readonly calibrationMaxAgeHours: number;
 }
 
-export function readSettings(): Settings {
-  const c = vscode.workspace.getConfiguration(SECTION);
+/**
+ * The settings as they apply to `resource` (a file or workspace folder): in a multi-root workspace a folder's own
+ * `.vscode/settings.json` decides its resource-scoped settings (`migrationsTool`, `lockTimeoutMs`, `lint.*`).
+ */
+export function readSettings(resource?: vscode.Uri): Settings {
+  const c = vscode.workspace.getConfiguration(SECTION, resource);
   const parsed = parseProfiles(c.get<unknown>('connections', []));
   const { problems } = parsed;
   // VS Code replaces the user's array with a workspace's: a profile is the user's own only when user settings hold

@@ -122,12 +122,12 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
    * the tool detected in the workspace (once per session) when the file lies in its folder.
    */
   private async toolFor(d: vscode.TextDocument): Promise<MigrationTool | undefined> {
-    const setting = vscode.workspace.getConfiguration('columnWizard').get<string>('migrationsTool') ?? 'auto';
+    const setting = vscode.workspace.getConfiguration('columnWizard', d.uri).get<string>('migrationsTool') ?? 'auto';
     if (isMigrationTool(setting)) return setting;
     this.detection ??= (async () => {
       try {
         const { migrationTarget } = await import('../migrationFiles');
-        const t = await migrationTarget('auto');
+        const t = await migrationTarget({ setting: 'auto' });
         return t?.detected ? { tool: t.detected.tool, folder: t.folder.uri, dir: t.detected.dir } : undefined;
       } catch (err) {
         this.log.warn('lint', `migration tool detection failed: ${describeError(err)}`);
@@ -150,7 +150,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const bound = await this.source?.targetFor(d);
     const tool = await this.toolFor(d);
     const options: LintOptions = {
-      target: bound?.target ?? offlineTarget(text),
+      target: bound?.target ?? offlineTarget(text, d.uri),
       ...(bound?.facts ? { facts: bound.facts } : {}),
       ...(tool ? { tool } : {}),
       ...(bound?.calibration ? { calibration: bound.calibration } : {}),
@@ -216,7 +216,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const add = addColumnOf(s, '');
     if (add && ours.some((x) => x.severity <= vscode.DiagnosticSeverity.Warning)) {
       const facts = linted.facts?.(add.table) ?? unknownSizeFacts(add.table);
-      const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs() });
+      const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs(d.uri) });
       const action = new vscode.CodeAction(vscode.l10n.t('Rewrite as safe phases'), vscode.CodeActionKind.QuickFix);
       action.isPreferred = true;
       action.diagnostics = ours;
@@ -254,9 +254,9 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const add = s ? addColumnOf(s, '') : undefined;
     if (!s || !add) throw new Error(vscode.l10n.t('the statement is not a single ALTER TABLE … ADD COLUMN'));
     const facts = linted.facts?.(add.table) ?? unknownSizeFacts(add.table);
-    const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs() });
+    const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs(doc.uri) });
     const { migrationTarget, writePlanFiles } = await import('../migrationFiles');
-    const target = await migrationTarget(vscode.workspace.getConfiguration('columnWizard').get<string>('migrationsTool') ?? 'auto');
+    const target = await migrationTarget({ resource: doc.uri });
     if (!target) throw new Error(vscode.l10n.t('open a workspace folder to write migration files into'));
     const { paths } = await writePlanFiles(plan, target, this.log);
     const text = doc.getText();
@@ -306,7 +306,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const table = s!.parsed.table!;
     if (await this.source?.openWizard?.(doc, table, add.spec)) return;
     const facts = linted.facts?.(add.table) ?? unknownSizeFacts(add.table);
-    const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs() });
+    const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs(doc.uri) });
     const preview = await vscode.workspace.openTextDocument({ language: 'sql', content: phasedSql(plan, linted.facts !== undefined) });
     await vscode.window.showTextDocument(preview, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   }
@@ -321,8 +321,8 @@ export interface PhaseFilesResult {
  * Without a connection: `columnWizard.lint.dialect` / `columnWizard.lint.serverVersion` when set; else the dialect of the
  * saved connection profiles when they agree with the text, else guessed from the text; the default version of the dialect.
  */
-function offlineTarget(text: string): Target {
-  const cfg = vscode.workspace.getConfiguration('columnWizard');
+function offlineTarget(text: string, resource: vscode.Uri): Target {
+  const cfg = vscode.workspace.getConfiguration('columnWizard', resource);
   const setDialect = cfg.get<string>('lint.dialect') ?? 'auto';
   const setVersion = (cfg.get<string>('lint.serverVersion') ?? '').trim();
   let dialect: Dialect;
@@ -338,8 +338,9 @@ function offlineTarget(text: string): Target {
 }
 
 
-function lockTimeoutMs(): number {
-  return vscode.workspace.getConfiguration('columnWizard').get<number>('lockTimeoutMs') ?? DEFAULT_LOCK_TIMEOUT_MS;
+/** The lock timeout as it applies to this file (its folder's setting in a multi-root workspace). */
+function lockTimeoutMs(resource: vscode.Uri): number {
+  return vscode.workspace.getConfiguration('columnWizard', resource).get<number>('lockTimeoutMs') ?? DEFAULT_LOCK_TIMEOUT_MS;
 }
 
 let instance: SqlPreview | undefined;

@@ -105,7 +105,7 @@ class LiveBackend implements WizardBackend {
     }
     const cluster = await this.topology(refresh);
     if (refresh || !this.tables) this.tables = await client.listTables();
-    if (refresh || this.target === undefined) this.target = await migrationTarget(readSettings().migrationsTool);
+    if (refresh || this.target === undefined) this.target = await migrationTarget();
     const target = await this.serverTarget();
     // Calibrated by default: measured once per connection in the background; the webview re-plans when it arrives.
     void this.calibrations.ensure(this.profile);
@@ -192,7 +192,7 @@ class LiveBackend implements WizardBackend {
 
   async writeMigration(draft: ColumnDraft): Promise<readonly string[]> {
     const plan = await this.actionablePlan(draft);
-    let target = this.target ?? await migrationTarget(readSettings().migrationsTool);
+    let target = this.target ?? await migrationTarget();
     if (!target) throw new Error(vscode.l10n.t('Open a workspace folder to write migration files into.'));
     if (target.ambiguous) {
       const chosen = await chooseMigrationTool(target);
