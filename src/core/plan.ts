@@ -8,6 +8,7 @@
  *   index      online index builds (PostgreSQL CONCURRENTLY, outside any transaction; MySQL INPLACE, LOCK=NONE)
  *   constrain  NOT NULL / CHECK / FOREIGN KEY / UNIQUE the safe way (NOT VALID, then VALIDATE on its own)
  */
+import { fnv1a } from './hash';
 import { capabilities, DEFAULT_LOCK_TIMEOUT_MS, lockTimeoutSql, type Capabilities } from './dialects/index';
 import { checkedExpression, renderColumnDefinition, renderDefault, validateColumn } from './columnSpec';
 import { formatSeconds } from './format';
@@ -269,15 +270,6 @@ function queued(facts: TableFacts, impact: Impact, lockSeconds: number): string 
   const wps = facts.writesPerSecond;
   if (!wps || !(impact.blocks.writes || impact.blocks.reads)) return '';
   return ` About ${Math.max(1, Math.round(wps * lockSeconds))} writes (at ${Math.round(wps)}/s) wait behind it while it holds the lock.`;
-}
-
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
 }
 
 /** What each rollout checklist step is about, so the application side can tick the steps whose places in the code are done. */

@@ -3,6 +3,8 @@ import type { Log as SarifLog, Result as SarifResult } from 'sarif';
 import type { Severity } from '../types';
 import type { LintFinding, LintResult } from './analyze';
 import { LINT_RULES } from './ruleIds';
+import { ruleDocUrl } from './ruleDocs';
+import { fnv1a } from '../hash';
 
 export interface FileResult {
   /** The path as given, relative to the repository root when it can be (SARIF `uri`). */
@@ -55,7 +57,10 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
 /** SARIF 2.1.0 as GitHub code scanning accepts it: one run, the rule table, 1-based regions, repo-relative URIs (typed by @types/sarif). */
 export function renderSarif(files: readonly FileResult[], toolVersion: string): SarifLog {
   const ruleIndex = new Map<string, number>(LINT_RULES.map((r, i) => [r.id, i]));
-  const results = files.flatMap((f) => f.result.findings.map((x) => sarifResult(f.path, x, ruleIndex.get(x.rule) ?? -1)));
+  const results = files.flatMap((f) => {
+    const prints = fingerprints(f.path, f.result);
+    return f.result.findings.map((x, i) => sarifResult(f.path, x, ruleIndex.get(x.rule) ?? -1, prints[i]!));
+  });
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -70,6 +75,7 @@ export function renderSarif(files: readonly FileResult[], toolVersion: string): 
             shortDescription: { text: r.title },
             fullDescription: { text: r.help },
             help: { text: r.help },
+            helpUri: ruleDocUrl(r.id),
             defaultConfiguration: { level: LEVEL[r.severity] },
           })),
         },
@@ -79,7 +85,7 @@ export function renderSarif(files: readonly FileResult[], toolVersion: string): 
   };
 }
 
-function sarifResult(path: string, x: LintFinding, ruleIndex: number): SarifResult {
+function sarifResult(path: string, x: LintFinding, ruleIndex: number, fingerprint: string): SarifResult {
   return {
     ruleId: x.rule,
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
@@ -91,8 +97,30 @@ function sarifResult(path: string, x: LintFinding, ruleIndex: number): SarifResu
         region: { startLine: x.startPos.line + 1, startColumn: x.startPos.character + 1, endLine: x.endPos.line + 1, endColumn: x.endPos.character + 1 },
       },
     }],
-    partialFingerprints: { primaryLocationLineHash: `${x.rule}:${x.startPos.line + 1}` },
+    partialFingerprints: { [FINGERPRINT]: fingerprint },
   };
+}
+
+/** The key of Column Wizard's own fingerprint (versioned: a change of the recipe gets a new key). */
+export const FINGERPRINT = 'columnWizardFinding/v1';
+
+/**
+ * One fingerprint per finding that stays the same when the finding's lines move (statements, blank lines or comments
+ * added above it): a hash of the file, the rule, the statement's text with its whitespace collapsed, the finding's
+ * offset inside the statement, and which occurrence of that same statement text in the file it is. Editing the
+ * statement itself gives a new fingerprint.
+ */
+function fingerprints(path: string, result: LintResult): string[] {
+  const seen = new Map<string, number>();
+  return result.findings.map((x) => {
+    const s = result.statements[x.statement];
+    const text = s ? s.text.replace(/\s+/g, ' ').trim() : '';
+    const within = s ? x.start - s.start : x.start;
+    const key = [toUri(path), x.rule, text, within].join('\u0000');
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return `${fnv1a(key)}${fnv1a(`${key}\u0000${n}`)}:${n + 1}`;
+  });
 }
 
 /** A relative path as a URI reference: forward slashes, each segment percent-encoded. */
