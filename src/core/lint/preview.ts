@@ -5,7 +5,8 @@
 import { formatSeconds } from '../format';
 import { defaultName, planUnits, sqlLines } from '../migrations/units';
 import type { Impact } from '../rules';
-import type { ColumnSpec, Plan, Step, TableFacts, TableRef } from '../types';
+import type { ColumnSpec, Plan, Step, TableFacts, TableRef, Target } from '../types';
+import { serverName } from './rules/shared';
 import type { AnalyzedStatement, LintFinding, LintResult } from './analyze';
 
 /** The statement whose text range holds `offset` (ends inclusive, so a cursor right after `;` still counts). */
@@ -105,6 +106,11 @@ export function phasedSql(plan: Plan, sizeKnown: boolean): string {
   }
   for (const w of plan.warnings) out.push('', `-- ${w.severity}: ${w.message.replace(/[\r\n]+/g, ' ')}`);
   return out.join('\n');
+}
+
+/** The SQL lint's language status: the connection's server, or offline rules. */
+export function lintStatusText(target: Target, profile: string | undefined): string {
+  return profile ? `Column Wizard: ${serverName(target)} · ${profile}` : `Column Wizard: offline, ${serverName(target)} rules`;
 }
 
 /** A .sql file that looks like a migration: in a migrations-like folder or named like a versioned migration. */

@@ -4,7 +4,7 @@
  * "Versions" section says which servers the rule applies to. `scripts/ruleDocs.ts` writes the generated part;
  * test/unit/lint/ruleDocs.test.ts fails when a page is missing or its generated part is stale. Pure.
  */
-import type { Dialect } from '../types';
+import { serverName } from './rules/shared';
 import type { RuleModule } from './rules/types';
 
 /** Where the pages are published: the repository's docs/rules folder (package.json `repository`, a test checks). */
@@ -23,10 +23,8 @@ export function ruleDocUrl(id: string): string {
 /** Ends the generated part of a page; everything after it is written by hand and kept by the generator. */
 export const GENERATED_END = '<!-- end of the generated part: the Versions section below is written by hand -->';
 
-const ENGINE: Record<Dialect, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' };
-
 function example(e: RuleModule['examples']['bad'][number]): string {
-  const on = e.dialect || e.version ? `-- on ${ENGINE[e.dialect ?? 'postgres']}${e.version ? ` ${e.version}` : ''}\n` : '';
+  const on = e.dialect || e.version ? `-- on ${serverName({ dialect: e.dialect ?? 'postgres', version: e.version ?? '' }).trim()}\n` : '';
   return '```sql\n' + on + e.sql.trim() + '\n```';
 }
 

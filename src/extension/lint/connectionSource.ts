@@ -13,17 +13,19 @@ import { specToDraft } from './draft';
 import type { NameRef } from '../../core/lint/model';
 import { compare, type Prediction } from '../../db/verify';
 import type { Connections } from '../connections/manager';
-import type { ConnectionProfile } from '../connections/profiles';
+import { describeProfile, type ConnectionProfile } from '../connections/profiles';
 import type { Log } from '../log';
 import type { LintTargetSource } from './sqlPreview';
 import { describeError } from '../../core/format';
 
 const LAST_CONNECTION = 'columnWizard.lastConnection';
+/** Set by the lint status item's "offline" choice: lint binds no connection in this workspace until one is chosen. */
+const LINT_OFFLINE = 'columnWizard.lint.offline';
 const TTL_MS = 60_000;
 
 interface Entry {
   readonly at: number;
-  readonly value: Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined; calibration?: Calibration } | undefined>;
+  readonly value: Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined; calibration?: Calibration; profile: string } | undefined>;
 }
 
 /** The profile lint should use for a file of this engine, or undefined (offline). */
@@ -54,7 +56,8 @@ export class ConnectionLintSource implements LintTargetSource {
     return true;
   }
 
-  targetFor(document: vscode.TextDocument): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined; calibration?: Calibration } | undefined> {
+  targetFor(document: vscode.TextDocument): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined; calibration?: Calibration; profile: string } | undefined> {
+    if (this.state.get<boolean>(LINT_OFFLINE)) return Promise.resolve(undefined);
     const profile = boundProfile(this.connections.list(), this.state.get<string>(LAST_CONNECTION), guessEngine(document.getText()));
     if (!profile) return Promise.resolve(undefined);
     const hit = this.cache.get(profile.name);
@@ -93,13 +96,25 @@ export class ConnectionLintSource implements LintTargetSource {
     return { profile: profile.name, agrees, differences };
   }
 
-  private async load(profile: ConnectionProfile): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined } | undefined> {
+  /** The connections lint may bind, for the lint status item's QuickPick. */
+  profiles(): { name: string; dialect: ConnectionProfile['dialect']; description: string }[] {
+    return this.connections.list().map((p) => ({ name: p.name, dialect: p.dialect, description: describeProfile(p) }));
+  }
+
+  /** The lint status item's choice: lint with this connection (remembered as the last used), or offline (null). */
+  async bind(name: string | null): Promise<void> {
+    await this.state.update(LINT_OFFLINE, name === null ? true : undefined);
+    if (name !== null) await this.state.update(LAST_CONNECTION, name);
+    this.cache.clear();
+  }
+
+  private async load(profile: ConnectionProfile): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined; profile: string } | undefined> {
     try {
       const client = await this.connections.client(profile);
       const info = await client.serverInfo();
       const tables = await client.listTables();
       this.log.info('lint', `SQL lint uses ${profile.name} (${info.dialect} ${info.version}, ${tables.length} tables)`);
-      return { target: { dialect: info.dialect, version: info.version }, facts: factsLookup(tables, info.dialect === 'postgres' ? 'public' : profile.database) };
+      return { profile: profile.name, target: { dialect: info.dialect, version: info.version }, facts: factsLookup(tables, info.dialect === 'postgres' ? 'public' : profile.database) };
     } catch (err) {
       this.log.warn('lint', `SQL lint works offline: ${profile.name} is unreachable (${describeError(err)})`);
       return undefined;

@@ -15,10 +15,16 @@ import type { Calibration, ColumnSpec, Dialect, LockLevel, MysqlAlgorithm, Table
 import { describeBasis } from '../../core/impact';
 import type { Log } from '../log';
 import { describeError } from '../../core/format';
+import { ruleDocPath } from '../../core/lint/ruleDocs';
+import { CHOOSE_LINT_TARGET, chooseLintTarget, LintStatus } from './lintStatus';
 
 /** Where the server version and table sizes come from when a connection is bound (wired by the connections feature). */
 export interface LintTargetSource {
-  targetFor(document: vscode.TextDocument): Promise<{ readonly target: Target; readonly facts?: (t: NameRef) => TableFacts | undefined; readonly calibration?: Calibration } | undefined>;
+  targetFor(document: vscode.TextDocument): Promise<{ readonly target: Target; readonly facts?: (t: NameRef) => TableFacts | undefined; readonly calibration?: Calibration; readonly profile?: string } | undefined>;
+  /** Lint with this connection from now on, or offline (null): the lint status item's choice. */
+  bind?(name: string | null): Promise<void>;
+  /** The connections lint may bind. */
+  profiles?(): readonly { readonly name: string; readonly dialect: Dialect; readonly description: string }[];
   /** Open the wizard prefilled with this column on the bound connection; false when no connection fits. */
   openWizard?(document: vscode.TextDocument, table: NameRef, spec: ColumnSpec): Promise<boolean>;
   /** Probe the statement on the bound server and compare with the claim (undefined: no connection fits). */
@@ -37,10 +43,13 @@ interface Linted {
   readonly facts?: (t: NameRef) => TableFacts | undefined;
   /** Where the lock-time estimates come from, for the CodeLens: "measured on this server 3 min ago", "rough". */
   readonly basis: string;
+  /** The connection whose server the rules come from; undefined: offline rules. */
+  readonly profile?: string;
 }
 
 export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider, vscode.CodeActionProvider {
-  static readonly selector: vscode.DocumentSelector = [{ language: 'sql' }, { pattern: '**/*.sql' }];
+  /** Files on disk and unsaved editors only: not git's old versions, diff views, output or other virtual documents. */
+  static readonly selector: vscode.DocumentSelector = [{ language: 'sql', scheme: 'file' }, { language: 'sql', scheme: 'untitled' }, { pattern: '**/*.sql', scheme: 'file' }];
   private readonly diagnostics = vscode.languages.createDiagnosticCollection(SOURCE);
   private readonly results = new Map<string, Linted>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -49,18 +58,31 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
   private readonly verified = new Map<string, { profile: string; agrees: boolean; differences: string[] }>();
   readonly onDidChangeCodeLenses = this.lensesChanged.event;
   private parsers: Promise<Parsers> | undefined;
+  private status: LintStatus | undefined;
+  /** Rule pages ship in the VSIX (docs/rules): each diagnostic's code links to its rule's page. */
+  private docsRoot: vscode.Uri | undefined;
+  /** The plans Preview Plan opens beside a file (untitled SQL): shown, not linted. */
+  private readonly previews = new Set<string>();
 
   constructor(private readonly log: Log, private readonly source?: LintTargetSource) {}
 
   register(context: vscode.ExtensionContext): void {
     const s = context.subscriptions;
     s.push(this.diagnostics, this.lensesChanged);
+    this.docsRoot = context.extensionUri;
+    this.status = new LintStatus(SqlPreview.selector);
+    s.push(this.status);
+    s.push(vscode.window.onDidChangeActiveTextEditor((e) => this.showStatus(e?.document)));
+    s.push(vscode.commands.registerCommand(CHOOSE_LINT_TARGET, () => this.chooseTarget().catch((err) => {
+      this.log.error('lint', 'choosing the lint target failed', err);
+      void vscode.window.showErrorMessage(`Column Wizard: ${describeError(err)}`);
+    })));
     s.push(vscode.languages.registerCodeLensProvider(SqlPreview.selector, this));
     s.push(vscode.languages.registerHoverProvider(SqlPreview.selector, this));
     s.push(vscode.languages.registerCodeActionsProvider(SqlPreview.selector, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
     s.push(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
     s.push(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)));
-    s.push(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)));
+    s.push(vscode.workspace.onDidCloseTextDocument((d) => { this.forget(d.uri); this.previews.delete(d.uri.toString()); }));
     s.push(vscode.workspace.onDidChangeWorkspaceFolders(() => { this.detection = undefined; }));
     s.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('columnWizard')) return;
@@ -91,7 +113,30 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
   }
 
   private applies(d: vscode.TextDocument): boolean {
-    return (d.languageId === 'sql' || d.uri.path.endsWith('.sql')) && d.uri.scheme !== 'output' && isMigrationSqlPath(d.uri.path);
+    if (d.uri.scheme === 'untitled') return d.languageId === 'sql' && !this.previews.has(d.uri.toString());
+    return d.uri.scheme === 'file' && (d.languageId === 'sql' || d.uri.path.endsWith('.sql')) && isMigrationSqlPath(d.uri.path);
+  }
+
+  /** The status item names the rules of the file in front (once it is linted). */
+  private showStatus(d: vscode.TextDocument | undefined): void {
+    const linted = d && this.results.get(d.uri.toString());
+    if (linted) this.status?.show(linted.result.target, linted.profile);
+    else if (d && !this.applies(d)) this.status?.notLinted();
+  }
+
+  private async chooseTarget(): Promise<void> {
+    const d = vscode.window.activeTextEditor?.document;
+    const linted = d && this.results.get(d.uri.toString());
+    const engine = guessEngine(d?.getText() ?? '');
+    const changed = await chooseLintTarget({
+      connections: (this.source?.profiles?.() ?? []).filter((p) => (p.dialect === 'postgres') === (engine === 'postgres')),
+      current: linted ? { target: linted.result.target, ...(linted.profile ? { profile: linted.profile } : {}) } : undefined,
+      resource: d?.uri,
+      bind: (name) => this.source?.bind?.(name) ?? Promise.resolve(),
+    });
+    if (!changed) return;
+    this.results.clear();
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
   }
 
   private forget(uri: vscode.Uri): void {
@@ -157,7 +202,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     };
     const result = lintSql(text, options, parsers);
     const basis = bound?.calibration && bound.calibration.basis !== 'default' ? describeBasis({ basis: 'measured', ...(bound.calibration.measuredAt ? { measuredAt: bound.calibration.measuredAt } : {}) }) : vscode.l10n.t('rough estimate');
-    const linted: Linted = { version: d.version, result, sizeKnown: bound?.facts !== undefined, ...(bound?.facts ? { facts: bound.facts } : {}), basis };
+    const linted: Linted = { version: d.version, result, sizeKnown: bound?.facts !== undefined, ...(bound?.facts ? { facts: bound.facts } : {}), basis, ...(bound?.profile ? { profile: bound.profile } : {}) };
     this.results.set(d.uri.toString(), linted);
     this.diagnostics.set(d.uri, result.findings.map((f) => {
       const diag = new vscode.Diagnostic(
@@ -166,10 +211,11 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
         f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
       );
       diag.source = SOURCE;
-      diag.code = f.rule;
+      diag.code = this.docsRoot ? { value: f.rule, target: vscode.Uri.joinPath(this.docsRoot, ruleDocPath(f.rule)) } : f.rule;
       return diag;
     }));
     this.lensesChanged.fire();
+    if (vscode.window.activeTextEditor?.document === d) this.showStatus(d);
     return linted;
   }
 
@@ -308,6 +354,8 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const facts = linted.facts?.(add.table) ?? unknownSizeFacts(add.table);
     const plan = planColumn(add.spec, facts, linted.result.target, { lockTimeoutMs: lockTimeoutMs(doc.uri) });
     const preview = await vscode.workspace.openTextDocument({ language: 'sql', content: phasedSql(plan, linted.facts !== undefined) });
+    this.previews.add(preview.uri.toString());
+    this.forget(preview.uri);
     await vscode.window.showTextDocument(preview, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   }
 }

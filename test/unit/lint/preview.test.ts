@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { lintSql, type LintOptions } from '../../../src/core/lint/analyze';
 import { loadParsers, type Parsers } from '../../../src/core/lint/parsers';
-import { addColumnOf, hoverMarkdown, lensTitle, phasedSql, statementAt, unknownSizeFacts } from '../../../src/core/lint/preview';
+import { addColumnOf, hoverMarkdown, lensTitle, lintStatusText, phasedSql, statementAt, unknownSizeFacts } from '../../../src/core/lint/preview';
 import { defaultName, planUnits } from '../../../src/core/migrations/units';
 import { planColumn } from '../../../src/core/plan';
 
@@ -118,5 +118,13 @@ describe('the bound connection for lint', async () => {
     assert.equal(boundProfile(all, 'pg-b', 'mysql')?.name, 'maria');
     assert.equal(boundProfile(all, undefined, 'postgres'), undefined, 'two PostgreSQL connections and no last one: offline');
     assert.equal(boundProfile([p('my', 'mysql')], undefined, 'postgres'), undefined);
+  });
+});
+
+describe('the lint status item', () => {
+  it('names the connection\'s server, or the offline rules', () => {
+    assert.equal(lintStatusText({ dialect: 'postgres', version: '15' }, 'demo'), 'Column Wizard: PostgreSQL 15 · demo');
+    assert.equal(lintStatusText({ dialect: 'postgres', version: '16' }, undefined), 'Column Wizard: offline, PostgreSQL 16 rules');
+    assert.equal(lintStatusText({ dialect: 'mariadb', version: '10.11' }, undefined), 'Column Wizard: offline, MariaDB 10.11 rules');
   });
 });

@@ -1,0 +1,88 @@
+/**
+ * The language status item of SQL files: which rules the lint applies — a connection's server ("Column Wizard:
+ * PostgreSQL 15.4 · demo") or offline rules ("Column Wizard: offline, PostgreSQL 16 rules") — and, on click, a
+ * QuickPick to lint with another connection or offline with another engine and version.
+ */
+import * as vscode from 'vscode';
+import type { Dialect, Target } from '../../core/types';
+import { lintStatusText } from '../../core/lint/preview';
+import { serverName } from '../../core/lint/rules/shared';
+
+export const CHOOSE_LINT_TARGET = 'columnWizard.lint.chooseTarget';
+
+
+export class LintStatus implements vscode.Disposable {
+  private readonly item: vscode.LanguageStatusItem;
+
+  constructor(selector: vscode.DocumentSelector) {
+    this.item = vscode.languages.createLanguageStatusItem('columnWizard.lintTarget', selector);
+    this.item.name = 'Column Wizard lint target';
+    this.item.text = 'Column Wizard';
+    this.item.detail = 'linting…';
+    this.item.severity = vscode.LanguageStatusSeverity.Information;
+    this.item.command = { title: 'Change', command: CHOOSE_LINT_TARGET, tooltip: 'Lint with another connection, or offline with another engine and version' };
+  }
+
+  show(target: Target, profile: string | undefined): void {
+    this.item.text = lintStatusText(target, profile);
+    this.item.detail = profile ? 'rules of the connection\'s server' : 'no connection: the columnWizard.lint settings or the default version';
+  }
+
+  /** A SQL file the lint leaves alone (not in a migrations folder, not named like a migration). */
+  notLinted(): void {
+    this.item.text = 'Column Wizard: not linted';
+    this.item.detail = 'lints .sql files in a migrations folder or named like a migration, and unsaved SQL editors';
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
+
+interface Choice extends vscode.QuickPickItem { readonly run: () => Promise<void> }
+
+/**
+ * The QuickPick behind the item: each connection of the file's engine, or offline rules (engine, then version, saved
+ * in the workspace's `columnWizard.lint.dialect` / `lint.serverVersion`).
+ */
+export async function chooseLintTarget(options: {
+  readonly connections: readonly { readonly name: string; readonly dialect: Dialect; readonly description: string }[];
+  readonly current: { readonly target: Target; readonly profile?: string } | undefined;
+  readonly resource: vscode.Uri | undefined;
+  readonly bind: (name: string | null) => Promise<void>;
+}): Promise<boolean> {
+  const offline = async (dialect: Dialect): Promise<void> => {
+    const version = await vscode.window.showInputBox({
+      title: `Column Wizard: lint offline with ${serverName({ dialect, version: '' }).trim()} rules`,
+      prompt: 'Server version, e.g. 15, 8.0.36, 10.11 (empty: the default version)',
+      value: options.current?.target.dialect === dialect ? options.current.target.version : '',
+      validateInput: (v) => (/^(\d+(\.\d+){0,2})?$/.test(v.trim()) ? undefined : 'A version is up to three numbers separated by dots, e.g. 16 or 8.0.36.'),
+    });
+    if (version === undefined) throw new Cancelled();
+    const cfg = vscode.workspace.getConfiguration('columnWizard', options.resource);
+    const scope = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await cfg.update('lint.dialect', dialect, scope);
+    await cfg.update('lint.serverVersion', version.trim(), scope);
+    await options.bind(null);
+  };
+  const items: Choice[] = [
+    ...options.connections.map((c): Choice => ({
+      label: `$(database) ${c.name}`,
+      description: c.description,
+      detail: c.name === options.current?.profile ? 'in use' : undefined,
+      run: () => options.bind(c.name),
+    })),
+    ...(['postgres', 'mysql', 'mariadb'] as const).map((d): Choice => ({ label: `$(circle-slash) Offline, ${serverName({ dialect: d, version: '' }).trim()} rules…`, run: () => offline(d) })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Column Wizard: lint SQL files with', placeHolder: options.current ? lintStatusText(options.current.target, options.current.profile) : undefined });
+  if (!picked) return false;
+  try {
+    await picked.run();
+    return true;
+  } catch (err) {
+    if (err instanceof Cancelled) return false;
+    throw err;
+  }
+}
+
+class Cancelled extends Error {}
