@@ -11,7 +11,7 @@ import { ROOT } from '../../scripts/tools';
 import { E2E_DIR, findFiles, shotOnFailure, startSession, type Session } from './harness';
 import { paletteLabels, paletteRows, runCommand, screenshot } from './workbench';
 
-interface Manifest { version: string; contributes: { commands: { command: string; title: string; category?: string }[] } }
+interface Manifest { version: string; contributes: { commands: { command: string; title: string; category?: string }[]; menus: { commandPalette: { command: string; when: string }[] } } }
 const readJson = (file: string): unknown => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
 // The English texts the palette shows: package.json's "%key%" references resolved from package.nls.json.
 const manifest = localizeManifest(readJson('package.json'), readJson('package.nls.json') as Record<string, string>) as Manifest;
@@ -32,11 +32,16 @@ describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
     assert.ok(dirs.includes(`column-wizard.column-wizard-${manifest.version}`), `extensions dir holds: ${dirs.join(', ')}`);
   });
 
-  it('lists every contributed command in the palette under "Column Wizard:"', async () => {
+  it('lists every command without a palette condition under "Column Wizard:", and not those that need a wizard or a SQL editor', async () => {
     const page = s!.page;
     await shotOnFailure(page, 'palette', async () => {
-      const expected = manifest.contributes.commands.map((c) => `${c.category ?? ''}: ${c.title}`.replace(/^: /, ''));
-      assert.ok(expected.length >= 8, 'the manifest contributes the commands');
+      const label = (c: { title: string; category?: string }) => `${c.category ?? ''}: ${c.title}`.replace(/^: /, '');
+      const conditional = new Map(manifest.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
+      const expected = manifest.contributes.commands.filter((c) => !conditional.has(c.command)).map(label);
+      // No wizard is open and no SQL editor is active: these must not be offered.
+      const hidden = manifest.contributes.commands.filter((c) => /wizardOpen|editorLangId == sql/.test(conditional.get(c.command) ?? '')).map(label);
+      assert.ok(hidden.length >= 3, 'Write Migration Files, Run Migration and Preview Plan have palette conditions');
+      assert.ok(expected.length >= 6, 'the manifest contributes the commands');
       await paletteRows(page, 'Column Wizard:', expected[0]!);
       // The list is virtualised: wait until as many rows as commands are rendered (the viewport fits them).
       const rows = page.locator('.quick-input-list .monaco-list-row');
@@ -45,6 +50,7 @@ describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
       await screenshot(page, '1-palette');
       const missing = expected.filter((t) => !labels.some((l) => l === t));
       assert.deepEqual(missing, [], `palette rows: ${JSON.stringify(labels)}`);
+      assert.deepEqual(hidden.filter((t) => labels.includes(t)), [], `offered without a wizard or a SQL editor: ${JSON.stringify(labels)}`);
       await page.keyboard.press('Escape');
     });
   });

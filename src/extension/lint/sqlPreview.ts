@@ -276,9 +276,9 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       files.command = { title: files.title, command: WRITE_PHASE_FILES, arguments: [d.uri, s.index] };
       actions.push(files);
     }
-    for (const rule of new Set(ours.map((x) => String(x.code)))) {
+    for (const rule of new Set(ours.map(ruleOf))) {
       const ignore = new vscode.CodeAction(vscode.l10n.t('Ignore {0} for this statement', rule), vscode.CodeActionKind.QuickFix);
-      ignore.diagnostics = ours.filter((x) => String(x.code) === rule);
+      ignore.diagnostics = ours.filter((x) => ruleOf(x) === rule);
       ignore.edit = new vscode.WorkspaceEdit();
       const line = d.lineAt(s.startPos.line);
       const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
@@ -358,6 +358,11 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     this.forget(preview.uri);
     await vscode.window.showTextDocument(preview, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   }
+}
+
+/** The rule id of one of our diagnostics (its code is `{ value: rule, target: the rule's page }`). */
+export function ruleOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
 }
 
 export interface PhaseFilesResult {

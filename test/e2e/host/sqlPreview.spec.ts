@@ -12,6 +12,11 @@ const until = <T>(what: string, probe: () => T | undefined | Promise<T | undefin
 const EXT_ID = 'column-wizard.column-wizard';
 const SQL = "-- migrate:up\nSET lock_timeout = '2s';\nALTER TABLE accounts ADD COLUMN token uuid DEFAULT gen_random_uuid();\nCREATE INDEX accounts_token_idx ON accounts (token);\n";
 
+/** A diagnostic's rule: its code is `{ value: rule id, target: the rule's page }`. */
+function rule(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+
 function ours(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'column-wizard');
 }
@@ -34,11 +39,34 @@ describe('SQL preview of migration files', () => {
 
   it('shows diagnostics with rule codes on the statements', async () => {
     const diags = await until('diagnostics', () => (ours(uri).length >= 2 ? ours(uri) : undefined));
-    const byCode = new Map(diags.map((d) => [String(d.code), d]));
+    const byCode = new Map(diags.map((d) => [rule(d), d]));
     assert.equal(byCode.get('add-column-rewrite')?.range.start.line, 2);
     assert.equal(byCode.get('add-column-rewrite')?.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(byCode.get('concurrent-index-in-transaction'), undefined);
     assert.equal(byCode.get('index-not-concurrent')?.range.start.line, 3);
+    // Each code links to its rule's page, shipped inside the extension.
+    for (const d of diags) {
+      const target = typeof d.code === 'object' ? d.code.target : undefined;
+      assert.ok(target, `${rule(d)}: no documentation link`);
+      assert.ok(target.path.endsWith(`/docs/rules/${rule(d)}.md`), target.toString());
+      const page = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+      assert.ok(page.startsWith(`# \`${rule(d)}\``), `${target.toString()} is the rule's page`);
+    }
+  });
+
+  it('leaves a .sql document of another scheme alone (only file and untitled documents are linted)', async () => {
+    const untitled = await vscode.workspace.openTextDocument({ language: 'sql', content: SQL });
+    await until('the untitled document\'s diagnostics', () => (ours(untitled.uri).length >= 2 ? true : undefined));
+    // A git-like virtual document of a migration: the same text under another scheme gets nothing.
+    const scheme = `cw-virtual-${Date.now()}`;
+    const provider = vscode.workspace.registerTextDocumentContentProvider(scheme, { provideTextDocumentContent: () => SQL });
+    try {
+      const virtual = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme, path: '/db/migrations/001_add.sql' }));
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.deepEqual(ours(virtual.uri), []);
+    } finally {
+      provider.dispose();
+    }
   });
 
   it('puts the lock impact in CodeLenses and explains it in a hover', async () => {
@@ -78,7 +106,7 @@ describe('SQL preview of migration files', () => {
     assert.ok(await vscode.workspace.applyEdit(rewrite.edit));
     const doc = await vscode.workspace.openTextDocument(uri);
     assert.match(doc.getText(), /ALTER TABLE "accounts" ADD COLUMN "token" uuid;/);
-    await until('the rewrite finding to go', () => (ours(uri).some((d) => d.code === 'add-column-rewrite') ? undefined : true));
+    await until('the rewrite finding to go', () => (ours(uri).some((d) => rule(d) === 'add-column-rewrite') ? undefined : true));
   });
 
   it('knows the detected tool (dbmate) wraps a file in its folder in a transaction, even without an annotation', async () => {
@@ -88,7 +116,7 @@ describe('SQL preview of migration files', () => {
     try {
       await vscode.workspace.openTextDocument(other);
       const diags = await until('the CIC diagnostic', () => (ours(other).length ? ours(other) : undefined));
-      assert.deepEqual(diags.map((d) => String(d.code)), ['concurrent-index-in-transaction']);
+      assert.deepEqual(diags.map((d) => rule(d)), ['concurrent-index-in-transaction']);
       assert.match(diags[0]!.message, /the migration tool runs this file in one transaction/);
     } finally {
       await vscode.workspace.fs.delete(other);
@@ -104,10 +132,10 @@ describe('SQL preview of migration files', () => {
       await vscode.workspace.openTextDocument(pg10);
       await until('lint of the new file', () => (vscode.languages.getDiagnostics(pg10) !== undefined ? true : undefined));
       await new Promise((r) => setTimeout(r, 500));
-      assert.deepEqual(ours(pg10).map((d) => String(d.code)), [], 'PostgreSQL 15 by default: no rewrite');
+      assert.deepEqual(ours(pg10).map((d) => rule(d)), [], 'PostgreSQL 15 by default: no rewrite');
       await cfg.update('lint.serverVersion', '10', vscode.ConfigurationTarget.Workspace);
       const diags = await until('the PostgreSQL 10 rewrite', () => (ours(pg10).length ? ours(pg10) : undefined));
-      assert.deepEqual(diags.map((d) => String(d.code)), ['add-column-rewrite']);
+      assert.deepEqual(diags.map((d) => rule(d)), ['add-column-rewrite']);
     } finally {
       await cfg.update('lint.serverVersion', undefined, vscode.ConfigurationTarget.Workspace);
       await vscode.workspace.fs.delete(pg10);
@@ -120,7 +148,7 @@ describe('SQL preview of migration files', () => {
     const edit = new vscode.WorkspaceEdit();
     edit.insert(uri, new vscode.Position(line, 0), 'ALTER TABLE accounts ADD COLUMN seen_at timestamptz DEFAULT clock_timestamp();\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
-    await until('the new statement\'s finding', () => (ours(uri).some((d) => d.code === 'add-column-rewrite' && d.range.start.line === line - 1) ? true : undefined));
+    await until('the new statement\'s finding', () => (ours(uri).some((d) => rule(d) === 'add-column-rewrite' && d.range.start.line === line - 1) ? true : undefined));
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(line - 1, 0, line - 1, 5));
     const write = actions.find((a) => a.title.startsWith('Write safe phases as migration files'));
     assert.ok(write?.command, actions.map((a) => a.title).join(' | '));
