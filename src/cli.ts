@@ -5,6 +5,7 @@
 import { UsageError } from './cli/args';
 import { redactSecrets } from './core/redact';
 import { describeError } from './core/format';
+import { version } from '../package.json';
 
 export interface Io {
   out(text: string): void;
@@ -71,6 +72,7 @@ function help(): string {
     'column-wizard — add a column to a live PostgreSQL or MySQL/MariaDB table safely',
     '',
     'Usage: column-wizard <command> [options]',
+    '       column-wizard --version',
     '',
     'Commands:',
     ...Object.entries(SUBCOMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
@@ -103,6 +105,10 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(help());
+    return 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(version);
     return 0;
   }
   const cmd = SUBCOMMANDS[name];

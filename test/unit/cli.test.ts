@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { main } from '../../src/cli';
 
@@ -20,6 +21,18 @@ describe('cli', () => {
     const c = capture();
     assert.equal(await main(['frobnicate'], c.io), 2);
     assert.match(c.err.join('\n'), /unknown command 'frobnicate'/);
+  });
+
+  it('answers --version with the package version', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const c = capture();
+      assert.equal(await main([flag], c.io), 0);
+      assert.deepEqual(c.out, [version]);
+    }
+    const r = spawnSync(process.execPath, ['dist/cli.js', '--version'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `${version}\n`);
   });
 
   it('the built dist/cli.js runs with node', () => {

@@ -182,7 +182,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       created = new Set();
       changed = new Map();
     }
-    const parsed = engine === 'postgres' ? readPostgres(raw.text, parsers.postgres) : readMysql(raw.text, parsers.mysql);
+    const parsed = engine === 'postgres' ? readPostgres(raw.text, parsers.postgres) : readMysql(raw.text, target.dialect === 'mariadb' ? parsers.mariadb : parsers.mysql);
     const ownIgnores = ignoreComments(raw.leadingComments, false);
     for (const c of ownIgnores) ignoreUse.set(c, { statement: index, used: false });
     const table = parsed.table;

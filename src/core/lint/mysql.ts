@@ -1,9 +1,9 @@
 /**
- * MySQL/MariaDB statements, read with node-sql-parser's MySQL grammar (its MariaDB grammar rejects
- * `ADD CONSTRAINT`), mapped onto the lint model. Pure: the parse function is passed in.
+ * MySQL/MariaDB statements, read with node-sql-parser (the MySQL grammar, or for MariaDB files its MariaDB grammar
+ * with the MySQL one behind it: parsers.ts), mapped onto the lint model. Pure: the parse function is passed in.
  *
  * Known gaps of that grammar are bridged before parsing and recorded from the text, never guessed:
- * `ALGORITHM=NOCOPY`, `ALTER ONLINE TABLE`, MariaDB `SET STATEMENT … FOR` and `IF NOT EXISTS`, `INVISIBLE`,
+ * `ALGORITHM=NOCOPY`, `ALTER ONLINE TABLE`, MariaDB `SET STATEMENT … FOR`, `WAIT n`/`NOWAIT` and `IF NOT EXISTS`, `INVISIBLE`,
  * `ALTER [COLUMN] c SET|DROP DEFAULT`; stored programs (CREATE TRIGGER/PROCEDURE/FUNCTION/EVENT), ANALYZE TABLE and
  * SET NAMES are classified by their leading keywords (no lock rule applies to them). Anything else that fails is reported.
  */
@@ -12,7 +12,7 @@ import type { ColumnDefault, ColumnSpec, ColumnType } from '../types';
 import { arr, num, obj, str, type Obj } from './json';
 import type { LintAction, NameRef, ParsedStatement } from './model';
 
-/** node-sql-parser's `astify(sql, { database: 'MySQL' })`. */
+/** node-sql-parser's `astify(sql, { database: 'MySQL' | 'MariaDB' })`. */
 export type MysqlParse = (sql: string) => unknown;
 
 export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
@@ -23,6 +23,14 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
     const m = /^\s*(\w+)\s*=\s*([^,]+)/.exec(setStatement[1]!);
     if (m) statementSetting = { name: m[1]!.toLowerCase(), value: m[2]!.trim(), local: true };
     text = setStatement[2]!;
+  }
+  // MariaDB's `WAIT n` / `NOWAIT` (after the table of ALTER TABLE and DROP INDEX, after the column list of CREATE INDEX):
+  // a lock wait timeout for this statement alone, which neither grammar reads. NOWAIT is WAIT 0: the lock is never queued for.
+  const lockWait = LOCK_WAIT.map((re) => re.exec(text)).find((m) => m !== null);
+  if (lockWait) {
+    const clause = lockWait[2]!;
+    text = `${lockWait[1]!}${text.slice(lockWait[0].length)}`;
+    statementSetting = { name: 'lock_wait_timeout', value: /^NOWAIT$/i.test(clause) ? 'NOWAIT' : clause.replace(/^WAIT\s+/i, ''), local: true };
   }
   // Statements the grammar lacks and the lock rules have nothing to say about: stored-program bodies, ANALYZE, SET NAMES.
   const routine = /^CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(TRIGGER|PROCEDURE|FUNCTION|EVENT)\b/i.exec(text);
@@ -168,6 +176,14 @@ function topLevelClauses(text: string, start: number): { text: string; start: nu
   push(text.length);
   return out;
 }
+
+const QUALIFIED = `${NAME}(?:\\s*\\.\\s*${NAME})?`;
+const WAIT_CLAUSE = '(WAIT\\s+\\d+(?:\\.\\d+)?|NOWAIT)\\b';
+const LOCK_WAIT: readonly RegExp[] = [
+  new RegExp(`^(ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+(?:IF\\s+EXISTS\\s+)?${QUALIFIED})\\s+${WAIT_CLAUSE}`, 'i'),
+  new RegExp(`^(CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?INDEX\\b[\\s\\S]*?\\))\\s*${WAIT_CLAUSE}`, 'i'),
+  new RegExp(`^(DROP\\s+INDEX\\s+(?:IF\\s+EXISTS\\s+)?${QUALIFIED}\\s+ON\\s+${QUALIFIED})\\s+${WAIT_CLAUSE}`, 'i'),
+];
 
 /** node-sql-parser lists every token it expected; the token it found is the useful part. */
 function shortParserMessage(message: string): string {

@@ -1,7 +1,7 @@
 /**
- * The two SQL parsers, each loaded on first use. Both ship inside their npm packages and load offline:
+ * The SQL parsers, each loaded on first use. All ship inside their npm packages and load offline:
  * PostgreSQL's own parser compiled to WebAssembly (`libpg-query`, its .wasm read from beside the module)
- * and node-sql-parser's MySQL grammar (plain JavaScript). Nothing is fetched at install or run time.
+ * and node-sql-parser's MySQL and MariaDB grammars (plain JavaScript). Nothing is fetched at install or run time.
  * A caller that lints one engine loads only that engine's parser (the CLI's cold start: the WASM alone is most of it).
  */
 import type { MysqlParse } from './mysql';
@@ -11,9 +11,15 @@ import type { Engine } from './text';
 export interface Parsers {
   readonly postgres: PgParse;
   readonly mysql: MysqlParse;
+  /**
+   * MariaDB files: node-sql-parser's MariaDB grammar (native `ADD COLUMN IF NOT EXISTS`, the `UUID` type), and its
+   * MySQL grammar for what the MariaDB one lacks (`ADD CONSTRAINT`, `ADD PRIMARY|FOREIGN|UNIQUE KEY`).
+   */
+  readonly mariadb: MysqlParse;
 }
 
-const loading: { postgres?: Promise<PgParse>; mysql?: Promise<MysqlParse> } = {};
+type MysqlFamily = Pick<Parsers, 'mysql' | 'mariadb'>;
+const loading: { postgres?: Promise<PgParse>; mysql?: Promise<MysqlFamily> } = {};
 
 function loadPostgres(): Promise<PgParse> {
   const p = loading.postgres ??= (async () => {
@@ -25,13 +31,26 @@ function loadPostgres(): Promise<PgParse> {
   return p;
 }
 
-function loadMysql(): Promise<MysqlParse> {
+/** node-sql-parser is CommonJS: through an ES import the class is on the namespace or on its `default`, depending on the loader. */
+function parserClass<T extends { Parser: unknown }>(mod: T): T['Parser'] {
+  return mod.Parser ?? (mod as unknown as { default: T }).default.Parser;
+}
+
+function loadMysql(): Promise<MysqlFamily> {
   const p = loading.mysql ??= (async () => {
-    const mod = await import('node-sql-parser/build/mysql');
-    // CommonJS through an ES import: the class is on the namespace or on its `default`, depending on the loader.
-    const Parser = mod.Parser ?? (mod as unknown as { default: typeof mod }).default.Parser;
-    const mysql = new Parser();
-    return (sql: string) => mysql.astify(sql, { database: 'MySQL' });
+    const mysql = new (parserClass(await import('node-sql-parser/build/mysql')))();
+    const mariadb = new (parserClass(await import('node-sql-parser/build/mariadb')))();
+    const parseMysql = (sql: string): unknown => mysql.astify(sql, { database: 'MySQL' });
+    return {
+      mysql: parseMysql,
+      mariadb: (sql: string) => {
+        try {
+          return mariadb.astify(sql, { database: 'MariaDB' });
+        } catch {
+          return parseMysql(sql);
+        }
+      },
+    };
   })();
   p.catch(() => { loading.mysql = undefined; });
   return p;
@@ -50,5 +69,9 @@ export async function loadParsers(engines: readonly Engine[] = ['postgres', 'mys
     engines.includes('postgres') ? loadPostgres() : undefined,
     engines.includes('mysql') ? loadMysql() : undefined,
   ]);
-  return { postgres: postgres ?? (() => notLoaded('postgres')), mysql: mysql ?? (() => notLoaded('mysql')) };
+  return {
+    postgres: postgres ?? (() => notLoaded('postgres')),
+    mysql: mysql?.mysql ?? (() => notLoaded('mysql')),
+    mariadb: mysql?.mariadb ?? (() => notLoaded('mysql')),
+  };
 }
