@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { connect } from '../../src/db/client';
 import { DatabaseError } from '../../src/db/errors';
@@ -26,6 +27,19 @@ describe('PostgreSQL connection', () => {
     const [row] = await client.query<{ app: string; lt: string; st: string }>(
       `SELECT current_setting('application_name') AS app, current_setting('lock_timeout') AS lt, current_setting('statement_timeout') AS st`);
     assert.deepEqual(row, { app: 'column-wizard', lt: '2s', st: '30s' });
+  }));
+
+  it('reaches the server through its Unix-socket directory (postgres://user@/db?host=/dir)', dbTest(async (t) => {
+    const dir = process.env.PG_SOCKET_DIR ?? '/var/run/postgresql';
+    if (!existsSync(dir)) return t.skip(`no socket directory ${dir} (set PG_SOCKET_DIR)`);
+    const { name } = db.get(t);
+    const client = await connect(`postgres://postgres@/${name}?host=${encodeURIComponent(dir)}`);
+    try {
+      const [row] = await client.query<{ addr: string | null; db: string }>('SELECT inet_server_addr()::text AS addr, current_database() AS db');
+      assert.deepEqual(row, { addr: null, db: name }, 'a socket connection has no server address');
+    } finally {
+      await client.close();
+    }
   }));
 
   it('names an unknown database plainly', dbTest(async (t) => {

@@ -149,6 +149,26 @@ describe('connection profiles', () => {
     assert.deepEqual(problems, ['MYSQL_PORT "notaport" is not a port']);
     for (const c of candidates) assert.equal(JSON.stringify(c.profile).includes('p@ss'), false, 'no password inside a profile');
   });
+
+  it('reads .env with dotenv: multi-line values and ${VAR} expansion from the same file, the process environment untouched', () => {
+    process.env.CW_H23C_OUTSIDE = 'from-the-host';
+    const env = parseDotEnv([
+      'DB_HOST=db.internal',
+      'DB_USER=app',
+      'DATABASE_URL=postgres://${DB_USER}@${DB_HOST}:${DB_PORT:-5433}/shop',
+      'LEAK=${CW_H23C_OUTSIDE}',
+      'CERT="-----BEGIN CERTIFICATE-----',
+      'abc',
+      '-----END CERTIFICATE-----"',
+    ].join('\n'));
+    assert.equal(env.get('DATABASE_URL'), 'postgres://app@db.internal:5433/shop');
+    assert.equal(env.get('CERT'), '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----');
+    assert.equal(env.get('LEAK'), '', 'only the file is read');
+    assert.equal(process.env.DB_HOST, undefined, 'nothing is written to process.env');
+    delete process.env.CW_H23C_OUTSIDE;
+    const { candidates } = envCandidates(env, 'proj');
+    assert.deepEqual(candidates.map((c) => [c.profile.host, c.profile.port, c.profile.user]), [['db.internal', 5433, 'app']]);
+  });
 });
 
 describe('wizard page and host session', () => {

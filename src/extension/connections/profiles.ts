@@ -4,6 +4,8 @@
  * identity (engine, host, port, user, database — `profileIdentity`), never under its name alone.
  */
 import type { Dialect } from '../../core/types';
+import { parse } from 'dotenv';
+import { expand } from 'dotenv-expand';
 import { ConnectionUrlError, parseConnectionUrl, type ConnectionOptions } from '../../db/connection';
 
 export interface ConnectionProfile {
@@ -142,25 +144,15 @@ export function describeProfile(p: ConnectionProfile): string {
 
 // ───────────── .env import ─────────────
 
-/** `KEY=value` lines of a .env file: `export` prefixes, quotes and `#` comments handled; no interpolation. */
+/**
+ * A .env file read by `dotenv` (quotes, `export`, `#` comments, multi-line values) with `${VAR}` / `${VAR:-default}`
+ * expanded by `dotenv-expand` from the variables of the same file only: the extension host's environment is neither
+ * read nor changed.
+ */
 export function parseDotEnv(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const rawLine of text.split(/\r?\n/)) {
-    const line = rawLine.trim();
-    if (!line || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    let value = m[2] ?? '';
-    const q = value[0];
-    if ((q === '"' || q === "'") && value.lastIndexOf(q) > 0) {
-      value = value.slice(1, value.lastIndexOf(q));
-      if (q === '"') value = value.replace(/\\n/g, '\n').replace(/\\"/g, '"');
-    } else {
-      value = value.replace(/\s+#.*$/, '').trim();
-    }
-    out.set(m[1] as string, value);
-  }
-  return out;
+  const processEnv: Record<string, string> = {};
+  expand({ parsed: parse(text), processEnv });
+  return new Map(Object.entries(processEnv));
 }
 
 /** A connection found in a .env file: a profile to save and, separately, the password to put in secret storage. */
