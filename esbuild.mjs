@@ -1,5 +1,5 @@
-// Three bundles: the extension host (node, cjs, vscode external), the wizard webview (browser) and the CLI.
-// Drivers are bundled but only evaluated on first use: src/db loads them with dynamic import().
+// Bundles: the extension host (node, cjs, vscode external), the CLI, the wizard webview (browser), and the libraries
+// both node bundles load on first use (VENDOR below).
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,28 +11,36 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 // pg tries `pg-native` only when asked for it; the optional cloud SDKs are never used here.
 const nodeExternal = ['vscode', 'pg-native', 'cloudflare:sockets'];
 
-// The CLI loads its heavy modules on first use from bundles beside it (dist/cli-<name>.js), so `column-wizard lint`
-// reads and compiles neither the database drivers nor the other engine's parser: dist/cli.js stays small.
-const require = createRequire(import.meta.url);
-const cliLazy = { pg: 'cli-pg', 'mysql2/promise': 'cli-mysql2', 'libpg-query': 'cli-libpg-query', 'node-sql-parser/build/mysql': 'cli-mysql-parser' };
-const cliLazyPlugin = {
-  name: 'cli-lazy',
+// Libraries the extension and the CLI load only on first use (parsers, drivers, the YAML writer): each is its own
+// bundle, dist/vendor-<name>.js, which the two entry bundles `require` where the source imports the package. Activation
+// then compiles none of them (bench/activation.ts measures it). One copy of each, shared by both entry bundles.
+export const VENDOR = {
+  'libpg-query': 'vendor-libpg-query',
+  'node-sql-parser/build/mysql': 'vendor-sql-parser-mysql',
+  'node-sql-parser/build/mariadb': 'vendor-sql-parser-mariadb',
+  pg: 'vendor-pg',
+  'mysql2/promise': 'vendor-mysql2',
+  yaml: 'vendor-yaml',
+};
+const vendorExternal = {
+  name: 'vendor-external',
   setup(build) {
-    // `await import('pg')` becomes a CommonJS stub that requires ./cli-pg.js: the import keeps its named exports.
-    build.onResolve({ filter: /^(pg|mysql2\/promise|libpg-query|node-sql-parser\/build\/mysql)$/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, namespace: 'cli-lazy' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'cli-lazy' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(`./${cliLazy[a.path]}.js`)});`, loader: 'js' }));
-    build.onResolve({ filter: /^\.\/cli-[\w-]+\.js$/ }, (a) => ({ path: a.path, external: true }));
+    const filter = new RegExp(`^(${Object.keys(VENDOR).map((k) => k.replace(/[/.-]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: `./${VENDOR[args.path]}.js`, external: true }));
   },
 };
+const require = createRequire(import.meta.url);
+// `import()` of a library becomes a `require` of its vendor file on first use (not Node's ESM loader).
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, supported: { 'dynamic-import': false } };
 
-const builds = [
-  { ...common, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
-  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, banner: { js: '#!/usr/bin/env node' }, plugins: [cliLazyPlugin] },
-  { ...common, entryPoints: Object.fromEntries(Object.entries(cliLazy).map(([mod, out]) => [out, require.resolve(mod)])), outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
+export const builds = [
+  { ...node, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', plugins: [vendorExternal] },
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', plugins: [vendorExternal], banner: { js: '#!/usr/bin/env node' } },
+  ...Object.entries(VENDOR).map(([pkg, name]) => ({ ...node, entryPoints: [require.resolve(pkg)], outfile: `dist/${name}.js` })),
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
-// PostgreSQL's parser (libpg-query, used by the SQL linter) loads its WebAssembly from beside the bundle.
+// PostgreSQL's parser (libpg-query, used by the SQL linter) loads its WebAssembly from beside its bundle.
 mkdirSync('dist', { recursive: true });
 copyFileSync(require.resolve('libpg-query/wasm/libpg-query.wasm'), 'dist/libpg-query.wasm');
 
