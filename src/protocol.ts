@@ -15,6 +15,13 @@ export type { CodeChecklist, CodeChecklistItem, CodePlace } from './core/app/che
 
 // ───────────────────────────── payloads ─────────────────────────────
 
+/** Which wizard a panel is: kept in the webview's state so the host can reopen it after a window reload. */
+export interface WizardTarget {
+  readonly connection: string;
+  readonly schema: string;
+  readonly table: string;
+}
+
 /** The wizard's form exactly as typed. The host turns it into a `ColumnSpec` (parsing the type, quoting literals). */
 export interface ColumnDraft {
   readonly name: string;

@@ -11,7 +11,7 @@ import type {
 import {
   MAX_PLACES, REQUEST_METHODS, type CodeChecklist, type CodeChecklistItem, type CodePlace, type ColumnDraft, type HostMessage, type PlanResult, type RequestMessage, type RequestMethod, type Requests,
   type ResponseMessage, type WebviewMessage,
-  type WizardContext,
+  type WizardContext, type WizardTarget,
 } from './protocol';
 
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -122,6 +122,23 @@ export function checkDraft(v: unknown, at = 'draft'): ColumnDraft {
     check: str(o, 'check', at),
     position: position(o.position, `${at}.position`),
   };
+}
+
+/**
+ * The webview's saved state as VS Code hands it to the serializer after a reload: the target names (required) and
+ * the draft (dropped when it does not validate). Anything else is refused: the panel is not restored.
+ */
+export function checkSavedWizardState(v: unknown): ParseResult<{ target: WizardTarget; draft: ColumnDraft | null }> {
+  try {
+    const o = obj(v, 'state');
+    const t = obj(o.target, 'state.target');
+    const target = { connection: str(t, 'connection', 'state.target'), schema: str(t, 'schema', 'state.target'), table: str(t, 'table', 'state.target') };
+    let draft: ColumnDraft | null = null;
+    try { draft = o.draft === undefined ? null : checkDraft(o.draft); } catch { draft = null; }
+    return { ok: true, value: { target, draft } };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 function finding(v: unknown, at: string): Finding {

@@ -2,7 +2,7 @@ import { around, locale, severityLabel, SLOT } from './locale';
 import * as l10n from '@vscode/l10n';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Finding, Plan, TableRef } from '../src/core/types';
-import type { CodeChecklist, ColumnDraft, HostMessage, PlanResult, WizardContext } from '../src/protocol';
+import type { CodeChecklist, ColumnDraft, HostMessage, PlanResult, WizardContext, WizardTarget } from '../src/protocol';
 import { checkDraft, parseHostMessage } from '../src/protocolValidation';
 import { el, replaceChildren } from './dom';
 import { createForm, type WizardForm } from './form';
@@ -15,8 +15,12 @@ import { vscodeApi } from './vscodeApi';
 /** Re-plan this long after the last keystroke. */
 const PLAN_DEBOUNCE_MS = 250;
 
-/** What survives hiding the panel (`getState`/`setState`): the draft only — never anything secret. */
-interface SavedState { readonly draft: ColumnDraft }
+/**
+ * What survives hiding the panel and a window reload (`getState`/`setState`; the host's serializer reads `target` to
+ * reopen the wizard on the same connection and table): the draft and those names — never anything secret.
+ */
+interface SavedState { readonly draft?: ColumnDraft; readonly target?: WizardTarget }
+let savedTarget: WizardTarget | undefined;
 
 function savedDraft(): ColumnDraft | null {
   const s = vscodeApi.getState() as Partial<SavedState> | undefined;
@@ -82,7 +86,7 @@ function actionable(): boolean {
 function draftChanged(): void {
   if (!form) return;
   const draft = form.read();
-  vscodeApi.setState({ draft } satisfies SavedState);
+  vscodeApi.setState({ draft, ...(savedTarget ? { target: savedTarget } : {}) } satisfies SavedState);
   vscodeApi.postMessage({ type: 'didChangeDraft', draft });
   schedulePlan();
 }
@@ -228,6 +232,9 @@ function rebuildForm(ctx: WizardContext, draft: ColumnDraft | null): void {
 }
 
 function onInit(ctx: WizardContext, hostDraft: ColumnDraft | null): void {
+  savedTarget = { connection: ctx.connection.name, schema: ctx.table.schema, table: ctx.table.name };
+  const draft = savedDraft();
+  vscodeApi.setState({ ...(draft ? { draft } : {}), target: savedTarget } satisfies SavedState);
   renderHeader(ctx);
   rebuildForm(ctx, savedDraft() ?? hostDraft);
   schedulePlan(0);

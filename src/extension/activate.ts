@@ -13,6 +13,7 @@ import { remindToVerify } from './rollout/verifyCommand';
 import { describeError } from '../core/format';
 import { RolloutCallSites } from './app/codeSide';
 import { CONTEXT_KEYS } from './contextKeys';
+import { WizardPanel } from './wizard/panel';
 
 /** A table of contents: build the services, register the features. An activation error is shown, not swallowed. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
     hasConnection();
     context.subscriptions.push(connections.onDidChange(hasConnection));
     registerCommands({ extension: context, log, connections, tree });
+    context.subscriptions.push(WizardPanel.registerSerializer({ extension: context, connections, log }));
     registerSqlPreview(context, log, new ConnectionLintSource(connections, context.workspaceState, log, context, calibrationsOf(context, connections, log)));
     // The application side: writes that do not set a rolled-out column yet, as diagnostics and CodeLenses.
     const callSites = new RolloutCallSites(log);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Plan } from '../../src/core/types';
 import { EMPTY_DRAFT, draftFieldOf, type ColumnDraft, type WizardContext } from '../../src/protocol';
-import { parseHostMessage, parseWebviewMessage } from '../../src/protocolValidation';
+import { checkSavedWizardState, parseHostMessage, parseWebviewMessage } from '../../src/protocolValidation';
 
 const draft: ColumnDraft = { ...EMPTY_DRAFT, name: 'archived_at', type: 'timestamptz' };
 
@@ -164,5 +164,19 @@ describe('protocol: where findings are shown', () => {
     assert.equal(draftFieldOf('generated'), 'default');
     assert.equal(draftFieldOf('collation'), 'type');
     assert.equal(draftFieldOf(undefined), undefined);
+  });
+});
+
+describe('saved wizard state (restored after a window reload)', () => {
+  const target = { connection: 'demo', schema: 'public', table: 'orders' };
+  it('gives back the target and the draft', () => {
+    assert.deepEqual(checkSavedWizardState({ target, draft }), { ok: true, value: { target, draft } });
+    assert.deepEqual(checkSavedWizardState({ target }), { ok: true, value: { target, draft: null } }, 'a wizard nobody typed in yet');
+  });
+  it('drops a draft that does not validate, and refuses a state without its target', () => {
+    assert.deepEqual(checkSavedWizardState({ target, draft: { name: 3 } }), { ok: true, value: { target, draft: null } });
+    for (const bad of [undefined, null, 'x', { draft }, { target: { connection: 'demo', schema: 'public' } }, { target: { ...target, table: 7 } }]) {
+      assert.equal(checkSavedWizardState(bad).ok, false, JSON.stringify(bad));
+    }
   });
 });

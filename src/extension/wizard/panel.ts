@@ -15,6 +15,7 @@ import type { WorkspaceScan } from '../../core/app/scan';
 import { summarizeScan, writesWithoutColumn } from '../../core/app/scan';
 import { verifyPlan } from '../../db/verify';
 import type { CodeChecklist, ColumnDraft, WizardContext } from '../../protocol';
+import { checkSavedWizardState } from '../../protocolValidation';
 import type { Connections } from '../connections/manager';
 import type { ConnectionProfile } from '../connections/profiles';
 import { redactSecrets } from '../../core/redact';
@@ -312,6 +313,7 @@ class LiveBackend implements WizardBackend {
     if (ok !== run) return { started: false, message: vscode.l10n.t('Run cancelled.') };
     const client = await this.services.connections.open(this.profile);
     let unconfirmed: string | null = null;
+    const what = `${plan.column.name} on ${this.profile.name} (${plan.table.schema}.${plan.table.name})`;
     try {
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Column Wizard: adding {0}', plan.column.name), cancellable: true },
@@ -325,7 +327,10 @@ class LiveBackend implements WizardBackend {
             onProgress: (p) => {
               const rows = p.rowsDone !== undefined ? vscode.l10n.t('{0} rows', formatCount(p.rowsDone, vscode.env.language)) : '';
               progress.report({ message: [p.phaseTitle, rows, p.message ?? ''].filter(Boolean).join(' · ') });
-              this.services.log.info('run', `${p.phaseTitle}${p.rowsDone !== undefined ? ` · ${p.rowsDone} rows` : ''}${p.message ? ` · ${p.message}` : ''}`);
+              const text = `${p.phaseTitle}${p.rowsDone !== undefined ? ` · ${p.rowsDone} rows` : ''}${p.message ? ` · ${p.message}` : ''}`;
+              // Steps at info; the per-batch lines of a long backfill at debug, so the report is not buried under them.
+              if (p.kind === 'batch' || p.kind === 'throttled') this.services.log.debug('run', text);
+              else this.services.log.info('run', text);
             },
           };
           if (!cluster) return runPlan(client, plan, options);
@@ -339,9 +344,19 @@ class LiveBackend implements WizardBackend {
           const missing = (result.confirmations ?? []).filter((c) => !c.confirmed);
           if (result.outcome.status === 'completed' && !result.confirmed) unconfirmed = vscode.l10n.t('the column is not confirmed on {0}', missing.map((c) => c.replica).join(', ') || vscode.l10n.t('every node'));
           return result.outcome;
+        }).then((o) => o, (err: unknown) => {
+          void vscode.window.showErrorMessage(`Column Wizard: adding ${what} failed: ${redactSecrets(describeError(err))}`, 'Show Log')
+            .then((a) => { if (a) this.services.log.channel.show(); });
+          throw err;
         });
       if (outcome.status === 'completed') {
-        this.services.log.info('run', [formatReport(outcome.report), ...formatEstimatesVsActual(plan, outcome.report.steps, outcome.report.after.totalBytes)].join('\n'));
+        const report = [formatReport(outcome.report), ...formatEstimatesVsActual(plan, outcome.report.steps, outcome.report.after.totalBytes)].join('\n');
+        this.services.log.info('run', report);
+        const notify = unconfirmed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+        void notify(`Column Wizard: added ${what} (run ${outcome.runId})${unconfirmed ? `, but ${unconfirmed}` : ''}.`, 'Open Report', 'Show Log').then((a) => {
+          if (a === 'Show Log') this.services.log.channel.show();
+          if (a === 'Open Report') void openRunReport(outcome.runId, report);
+        });
         await this.calibrations.learn(this.profile, plan, outcome.report.steps).catch((err: Error) => this.services.log.warn('run', `the run's timings were not saved to the calibration: ${err.message}`));
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         if (folder) {
@@ -359,6 +374,8 @@ class LiveBackend implements WizardBackend {
         }
         return { started: true, message: vscode.l10n.t('Run {0} completed. The report is in the Column Wizard log.', outcome.runId) };
       }
+      void vscode.window.showWarningMessage(`Column Wizard: adding ${what} was cancelled; running the same plan again resumes it.`, 'Show Log')
+        .then((a) => { if (a) this.services.log.channel.show(); });
       return { started: true, message: vscode.l10n.t('Run {0} cancelled at phase {1}, step {2}; running the same plan again resumes it.', outcome.runId, outcome.phaseIndex + 1, outcome.stepIndex + 1) };
     } finally {
       await client.close().catch(() => undefined);
@@ -375,6 +392,18 @@ class LiveBackend implements WizardBackend {
     if (this.verifyTimer !== undefined) clearTimeout(this.verifyTimer);
     void this.cluster?.then((t) => t?.close(), () => undefined);
   }
+}
+
+/** The run report as a Markdown document (untitled: nothing is written to disk), shown in the Markdown preview. */
+async function openRunReport(runId: string, report: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: runReportMarkdown(runId, report) });
+  await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+}
+
+/** The report's lines in a fenced block under a heading (its columns are aligned for a fixed-width font). */
+export function runReportMarkdown(runId: string, report: string): string {
+  const fence = '`'.repeat(Math.max(3, ...[...report.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  return `# Column Wizard run ${runId}\n\n${fence}text\n${report}\n${fence}\n`;
 }
 
 /** Plans with the same DDL verify the same way. */
@@ -412,14 +441,36 @@ export class WizardPanel implements vscode.Disposable {
     return created;
   }
 
+  /**
+   * Reopens the wizards that were open when the window reloaded: VS Code hands back each panel with the webview's saved
+   * state (its connection, table and draft). A panel whose state does not validate, or whose connection is gone, is closed.
+   */
+  static registerSerializer(services: WizardServices): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(WizardPanel.viewType, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        const saved = checkSavedWizardState(state);
+        const profile = saved.ok ? services.connections.find(saved.value.target.connection) : undefined;
+        if (!saved.ok || !profile) {
+          services.log.warn(LOG, `a wizard was not restored after the reload: ${saved.ok ? `connection "${saved.value.target.connection}" no longer exists` : saved.error}`);
+          panel.dispose();
+          return;
+        }
+        const { target, draft } = saved.value;
+        const table = { schema: target.schema, name: target.table };
+        const key = JSON.stringify([profile.name, table.schema, table.name]);
+        if (WizardPanel.panels.has(key)) { panel.dispose(); return; }
+        WizardPanel.panels.set(key, new WizardPanel(services, profile, table, draft, () => WizardPanel.panels.delete(key), panel));
+      },
+    });
+  }
+
   private readonly panel: vscode.WebviewPanel;
 
-  private constructor(private readonly services: WizardServices, profile: ConnectionProfile, table: TableRef, draft: ColumnDraft | null, onDispose: () => void) {
+  private constructor(private readonly services: WizardServices, profile: ConnectionProfile, table: TableRef, draft: ColumnDraft | null, onDispose: () => void, restored?: vscode.WebviewPanel) {
     const root = services.extension.extensionUri;
-    this.panel = vscode.window.createWebviewPanel(WizardPanel.viewType, vscode.l10n.t('Add Column: {0}', table.name), vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')],
-    });
+    const options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')] };
+    if (restored) restored.webview.options = options;
+    this.panel = restored ?? vscode.window.createWebviewPanel(WizardPanel.viewType, vscode.l10n.t('Add Column: {0}', table.name), vscode.ViewColumn.Active, options);
     this.panel.iconPath = vscode.Uri.joinPath(root, 'media', 'icon.svg');
     // The wizard's own session: probes open transactions and set session variables, which must not interleave
     // with the tree's listings on the shared client.
@@ -466,7 +517,7 @@ export class WizardPanel implements vscode.Disposable {
     WizardPanel.lastActive = this;
     WizardPanel.open.add(this);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.wizardOpen, true);
-    services.log.info(LOG, `opened the wizard for ${profile.name} ${table.schema}.${table.name}`);
+    services.log.info(LOG, `${restored ? 'restored' : 'opened'} the wizard for ${profile.name} ${table.schema}.${table.name}`);
   }
 
   /** Run Migration from the palette: the draft the webview last reported. */
