@@ -2,7 +2,7 @@ import { around, locale, severityLabel, SLOT } from './locale';
 import * as l10n from '@vscode/l10n';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Finding, Plan, TableRef } from '../src/core/types';
-import type { CodeChecklist, ColumnDraft, HostMessage, PlanResult, WizardContext, WizardTarget } from '../src/protocol';
+import { EMPTY_DRAFT, type CodeChecklist, type ColumnDraft, type HostMessage, type PlanResult, type WizardContext, type WizardTarget } from '../src/protocol';
 import { checkDraft, parseHostMessage } from '../src/protocolValidation';
 import { el, replaceChildren } from './dom';
 import { createForm, type WizardForm } from './form';
@@ -37,6 +37,8 @@ let form: WizardForm | null = null;
 let revision = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let latest: PlanResult | null = null;
+/** Field messages wait for the first edit: an empty form is not a mistake (a restored or handed-over draft counts as edited). */
+let edited = false;
 
 const header = el('header', { class: 'wizard-header' });
 const statusLine = el('div', { class: 'status', id: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
@@ -86,6 +88,7 @@ function actionable(): boolean {
 function draftChanged(): void {
   if (!form) return;
   const draft = form.read();
+  edited = true;
   vscodeApi.setState({ draft, ...(savedTarget ? { target: savedTarget } : {}) } satisfies SavedState);
   vscodeApi.postMessage({ type: 'didChangeDraft', draft });
   schedulePlan();
@@ -159,12 +162,13 @@ const codeActions = {
 
 function showResult(result: PlanResult): void {
   if (!form) return;
-  const rest = form.showFindings(result.findings);
+  const rest = form.showFindings(edited ? result.findings : []);
   replaceChildren(general, rest.map((f) => el('li', { class: `finding ${f.severity}` }, el('span', { class: 'severity' }, severityLabel(f.severity)), ' ', f.message, f.fix ? el('div', { class: 'fix' }, l10n.t('Safe alternative: {0}', f.fix)) : null)));
   if (result.error) setStatus('error', result.error);
   else if (statusLine.classList.contains('error')) setStatus('info', '');
   const sameColumn = result.plan !== null && code !== null && `${result.plan.table.name}.${result.plan.column.name}` === `${code.table}.${code.column}`;
   if (result.plan) renderPlan(planRoot, result.plan, { checklist: !sameColumn });
+  else if (!edited) replaceChildren(planRoot, [el('p', { class: 'placeholder' }, 'Type a column name and a type to see the plan.')]);
   else if (!planRoot.querySelector('.placeholder')) {
     replaceChildren(planRoot, [el('p', { class: 'placeholder' }, l10n.t('Fix the fields marked above to see the plan.'))]);
   }
@@ -236,7 +240,9 @@ function onInit(ctx: WizardContext, hostDraft: ColumnDraft | null): void {
   const draft = savedDraft();
   vscodeApi.setState({ ...(draft ? { draft } : {}), target: savedTarget } satisfies SavedState);
   renderHeader(ctx);
-  rebuildForm(ctx, savedDraft() ?? hostDraft);
+  const initial = draft ?? hostDraft;
+  edited ||= initial !== null && JSON.stringify(initial) !== JSON.stringify(EMPTY_DRAFT);
+  rebuildForm(ctx, initial);
   schedulePlan(0);
 }
 

@@ -75,6 +75,21 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await h.page.close();
   });
 
+  it('shows no error on the empty form before the user has typed, and the first edit brings the messages', async () => {
+    const h = await openWizard(browser, base);
+    await ready(h);
+    await h.waitForMessage((m) => m.type === 'request' && m.method === 'computePlan');
+    await h.page.locator('#plan[aria-busy="false"]').waitFor();
+    assert.equal(await h.page.locator('.msg-line.error').count(), 0);
+    assert.equal(await h.page.locator('#general-findings li').count(), 0);
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).invalid), false);
+    assert.match(await h.page.locator('#plan .placeholder').textContent() ?? '', /Type a column name and a type/);
+    await typeInto(h.page, 'f-type', 'text');
+    await typeInto(h.page, 'f-name', 'total');
+    await h.page.locator('#msg-name .msg-line.error', { hasText: 'already has a column "total"' }).waitFor();
+    await h.page.close();
+  });
+
   it('shows a validation message next to its field as you type, and removes it when fixed', async () => {
     const h = await openWizard(browser, base);
     await ready(h);
@@ -190,6 +205,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await planSettled(h.page, /^\d+ phases? · \d+ steps?/);
     const shown = await h.page.locator('#plan-summary').textContent();
     assert.deepEqual((h.savedState() as { draft: { name: string } }).draft.name, 'kept');
+    assert.deepEqual((h.savedState() as { target: unknown }).target, { connection: 'local pg', schema: 'public', table: 'orders' }, 'what the serializer reopens after a window reload');
     const before = h.received.length;
     await h.reload();
     await h.waitForMessage((m) => m.type === 'ready' && h.received.indexOf(m) >= before);
