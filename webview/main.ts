@@ -168,7 +168,7 @@ function showResult(result: PlanResult): void {
   else if (statusLine.classList.contains('error')) setStatus('info', '');
   const sameColumn = result.plan !== null && code !== null && `${result.plan.table.name}.${result.plan.column.name}` === `${code.table}.${code.column}`;
   if (result.plan) renderPlan(planRoot, result.plan, { checklist: !sameColumn });
-  else if (!edited) replaceChildren(planRoot, [el('p', { class: 'placeholder' }, 'Type a column name and a type to see the plan.')]);
+  else if (!edited) replaceChildren(planRoot, [el('p', { class: 'placeholder' }, l10n.t('Type a column name and a type to see the plan.'))]);
   else if (!planRoot.querySelector('.placeholder')) {
     replaceChildren(planRoot, [el('p', { class: 'placeholder' }, l10n.t('Fix the fields marked above to see the plan.'))]);
   }
