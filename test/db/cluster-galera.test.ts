@@ -124,7 +124,10 @@ describe('Galera cluster', { concurrency: false }, () => {
     const stall = w.worstIn(t0, t1);
     t.diagnostic(`TOI ADD INDEX on node 1: ${Math.round(t1 - t0)} ms; worst write on node 3 (other table) during it: ${Math.round(stall)} ms; before it: ${Math.round(w.worstIn(0, t0 - 1))} ms`);
     assert.ok(t1 - t0 > 300, `the index build must take a measurable time to test the claim: ${Math.round(t1 - t0)} ms`);
-    assert.ok(stall >= 0.6 * (t1 - t0), `a writer on node 3 stalls for most of the build: ${Math.round(stall)} of ${Math.round(t1 - t0)} ms`);
+    // Node 3 executes the same build at the same time (TOI), on its own copy: its stall is its build, which may end
+    // sooner than node 1's. The claim is a stall of the build's order, far above the writer's normal latency.
+    const before = w.worstIn(0, t0 - 1);
+    assert.ok(stall >= 0.4 * (t1 - t0) && stall >= 250 && stall >= 5 * before, `a writer on node 3 stalls for the build: ${Math.round(stall)} of ${Math.round(t1 - t0)} ms (${Math.round(before)} ms before it)`);
   }));
 
   it('RSU: runs the index node by node, writes keep flowing on the nodes not being changed, and every node ends with the column and index', dbTest(async (t) => {
@@ -185,6 +188,7 @@ describe('Galera cluster: backfill and CLI', { concurrency: false }, () => {
     const batches: number[] = [];
     let held = false;
     let releasedAt = 0;
+    let holdError: Error | null = null;
     const result = await runGaleraPlan(n1!, tp, {
       rsu: true,
       nodes: [{ name: 'node2', client: await g.connectNode(1) }, { name: 'node3', client: await g.connectNode(2) }],
@@ -195,14 +199,26 @@ describe('Galera cluster: backfill and CLI', { concurrency: false }, () => {
         batches.push(p.batchSize ?? 0);
         if (!held && (p.rowsDone ?? 0) > 2000) {
           held = true;
-          // node 3's appliers wait for this table lock: its receive queue grows
-          void holder.query('FLUSH TABLES fc_t WITH READ LOCK').then(() => setTimeout(() => { releasedAt = performance.now(); void holder.query('UNLOCK TABLES'); }, 3000));
+          // node 3's appliers wait for this table lock: its receive queue grows. A replicated write can abort the
+          // FLUSH before it holds the lock (brute-force abort, "Query execution was interrupted"): try again.
+          void (async () => {
+            for (let attempt = 1; ; attempt++) {
+              try {
+                await holder.query('FLUSH TABLES fc_t WITH READ LOCK');
+                break;
+              } catch (err) {
+                if (attempt >= 20 || !/interrupted|deadlock/i.test((err as Error).message)) throw err;
+              }
+            }
+            setTimeout(() => { releasedAt = performance.now(); void holder.query('UNLOCK TABLES'); }, 3000);
+          })().catch((err: Error) => { holdError = err; });
         }
       },
     });
     t.diagnostic(`throttle readings: ${throttled.length}; first: ${throttled[0]}; batch sizes ${Math.min(...batches)}..${Math.max(...batches)}`);
     assert.equal(result.outcome.status, 'completed');
     assert.ok(result.confirmed, JSON.stringify(result.confirmations));
+    assert.equal(holdError, null, `the receive queue could not be held up: ${(holdError as Error | null)?.message}`);
     assert.ok(held && releasedAt > 0);
     assert.ok(Math.max(...batches) <= backfill.backfill!.batchSize!, `batches stay within the write-set bound: ${Math.max(...batches)}`);
     assert.ok(throttled.some((w) => /this node|node[23]/.test(w) && /receive queue [3-9]|receive queue \d\d|flow control 0\.[0-9]*[1-9]/.test(w)), `the backfill paused on flow control / a receive queue: ${throttled.slice(0, 3).join(' | ')}`);
