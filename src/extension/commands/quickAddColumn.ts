@@ -16,18 +16,18 @@ export function fieldProblem(draft: ColumnDraft, dialect: Dialect, field: DraftF
 
 /** The nullability and default choices, in the order offered. */
 export const NULLABILITY_CHOICES: readonly { readonly label: string; readonly detail: string; readonly nullable: boolean; readonly defaultKind: ColumnDraft['defaultKind'] }[] = [
-  { label: 'Nullable, no default', detail: 'Existing rows get NULL.', nullable: true, defaultKind: 'none' },
-  { label: 'NOT NULL with a default value', detail: 'A constant, e.g. 0, \'draft\' or true.', nullable: false, defaultKind: 'literal' },
-  { label: 'NOT NULL with a default expression', detail: 'An SQL expression, e.g. now() or gen_random_uuid().', nullable: false, defaultKind: 'expression' },
-  { label: 'Nullable with a default value', detail: 'New rows get the value; the plan says what existing rows get.', nullable: true, defaultKind: 'literal' },
-  { label: 'Nullable with a default expression', detail: 'New rows get the expression\'s value; the plan says what existing rows get.', nullable: true, defaultKind: 'expression' },
-  { label: 'NOT NULL, no default', detail: 'Only for a table without rows: the plan says so otherwise.', nullable: false, defaultKind: 'none' },
+  { label: vscode.l10n.t('Nullable, no default'), detail: vscode.l10n.t('Existing rows get NULL.'), nullable: true, defaultKind: 'none' },
+  { label: vscode.l10n.t('NOT NULL with a default value'), detail: vscode.l10n.t('A constant, e.g. 0, \'draft\' or true.'), nullable: false, defaultKind: 'literal' },
+  { label: vscode.l10n.t('NOT NULL with a default expression'), detail: vscode.l10n.t('An SQL expression, e.g. now() or gen_random_uuid().'), nullable: false, defaultKind: 'expression' },
+  { label: vscode.l10n.t('Nullable with a default value'), detail: vscode.l10n.t('New rows get the value; the plan says what existing rows get.'), nullable: true, defaultKind: 'literal' },
+  { label: vscode.l10n.t('Nullable with a default expression'), detail: vscode.l10n.t('New rows get the expression\'s value; the plan says what existing rows get.'), nullable: true, defaultKind: 'expression' },
+  { label: vscode.l10n.t('NOT NULL, no default'), detail: vscode.l10n.t('Only for a table without rows: the plan says so otherwise.'), nullable: false, defaultKind: 'none' },
 ];
 
 export const INDEX_CHOICES: readonly { readonly label: string; readonly index: boolean; readonly unique: boolean }[] = [
-  { label: 'No index', index: false, unique: false },
-  { label: 'Index', index: true, unique: false },
-  { label: 'Unique', index: false, unique: true },
+  { label: vscode.l10n.t('No index'), index: false, unique: false },
+  { label: vscode.l10n.t('Index'), index: true, unique: false },
+  { label: vscode.l10n.t('Unique'), index: false, unique: true },
 ];
 
 const BACK = Symbol('back');
@@ -109,7 +109,7 @@ export async function askColumn(table: string, dialect: Dialect, existing: reado
       if (type === undefined) return undefined;
       if (type === BACK) { step = 1; continue; }
       const problem = fieldProblem({ ...draft, type }, dialect, 'type');
-      if (problem) { void vscode.window.showWarningMessage(`Column Wizard: ${problem}`); continue; }
+      if (problem) { void vscode.window.showWarningMessage(vscode.l10n.t('Column Wizard: {0}', problem)); continue; }
       draft = { ...draft, type };
       step = 3;
     } else if (step === 3) {

@@ -18,20 +18,20 @@ export class LintStatus implements vscode.Disposable {
     this.item = vscode.languages.createLanguageStatusItem('columnWizard.lintTarget', selector);
     this.item.name = 'Column Wizard lint target';
     this.item.text = 'Column Wizard';
-    this.item.detail = 'linting…';
+    this.item.detail = vscode.l10n.t('linting…');
     this.item.severity = vscode.LanguageStatusSeverity.Information;
-    this.item.command = { title: 'Change', command: CHOOSE_LINT_TARGET, tooltip: 'Lint with another connection, or offline with another engine and version' };
+    this.item.command = { title: vscode.l10n.t('Change'), command: CHOOSE_LINT_TARGET, tooltip: vscode.l10n.t('Lint with another connection, or offline with another engine and version') };
   }
 
   show(target: Target, profile: string | undefined): void {
     this.item.text = lintStatusText(target, profile);
-    this.item.detail = profile ? 'rules of the connection\'s server' : 'no connection: the columnWizard.lint settings or the default version';
+    this.item.detail = profile ? vscode.l10n.t('rules of the connection\'s server') : vscode.l10n.t('no connection: the columnWizard.lint settings or the default version');
   }
 
   /** A SQL file the lint leaves alone (not in a migrations folder, not named like a migration). */
   notLinted(): void {
-    this.item.text = 'Column Wizard: not linted';
-    this.item.detail = 'lints .sql files in a migrations folder or named like a migration, and unsaved SQL editors';
+    this.item.text = vscode.l10n.t('Column Wizard: not linted');
+    this.item.detail = vscode.l10n.t('lints .sql files in a migrations folder or named like a migration, and unsaved SQL editors');
   }
 
   dispose(): void {
@@ -53,8 +53,8 @@ export async function chooseLintTarget(options: {
 }): Promise<boolean> {
   const offline = async (dialect: Dialect): Promise<void> => {
     const version = await vscode.window.showInputBox({
-      title: `Column Wizard: lint offline with ${serverName({ dialect, version: '' }).trim()} rules`,
-      prompt: 'Server version, e.g. 15, 8.0.36, 10.11 (empty: the default version)',
+      title: vscode.l10n.t('Column Wizard: lint offline with {0} rules', serverName({ dialect, version: '' }).trim()),
+      prompt: vscode.l10n.t('Server version, e.g. 15, 8.0.36, 10.11 (empty: the default version)'),
       value: options.current?.target.dialect === dialect ? options.current.target.version : '',
       validateInput: (v) => (/^(\d+(\.\d+){0,2})?$/.test(v.trim()) ? undefined : 'A version is up to three numbers separated by dots, e.g. 16 or 8.0.36.'),
     });
@@ -72,9 +72,9 @@ export async function chooseLintTarget(options: {
       detail: c.name === options.current?.profile ? 'in use' : undefined,
       run: () => options.bind(c.name),
     })),
-    ...(['postgres', 'mysql', 'mariadb'] as const).map((d): Choice => ({ label: `$(circle-slash) Offline, ${serverName({ dialect: d, version: '' }).trim()} rules…`, run: () => offline(d) })),
+    ...(['postgres', 'mysql', 'mariadb'] as const).map((d): Choice => ({ label: `$(circle-slash) ${vscode.l10n.t('Offline, {0} rules…', serverName({ dialect: d, version: '' }).trim())}`, run: () => offline(d) })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Column Wizard: lint SQL files with', placeHolder: options.current ? lintStatusText(options.current.target, options.current.profile) : undefined });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Column Wizard: lint SQL files with'), placeHolder: options.current ? lintStatusText(options.current.target, options.current.profile) : undefined });
   if (!picked) return false;
   try {
     await picked.run();

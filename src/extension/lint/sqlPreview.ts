@@ -75,7 +75,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     s.push(vscode.window.onDidChangeActiveTextEditor((e) => this.showStatus(e?.document)));
     s.push(vscode.commands.registerCommand(CHOOSE_LINT_TARGET, () => this.chooseTarget().catch((err) => {
       this.log.error('lint', 'choosing the lint target failed', err);
-      void vscode.window.showErrorMessage(`Column Wizard: ${describeError(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
     })));
     s.push(vscode.languages.registerCodeLensProvider(SqlPreview.selector, this));
     s.push(vscode.languages.registerHoverProvider(SqlPreview.selector, this));
