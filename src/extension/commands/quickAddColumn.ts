@@ -90,12 +90,12 @@ function pick<T>(title: string, step: number, placeholder: string, items: Item<T
  * clash is caught at the first step, as the form does).
  */
 export async function askColumn(table: string, dialect: Dialect, existing: readonly string[]): Promise<ColumnDraft | undefined> {
-  const title = `Column Wizard: Add Column to ${table}`;
+  const title = vscode.l10n.t('Column Wizard: Add Column to {0}', table);
   let draft: ColumnDraft = { ...EMPTY_DRAFT };
   let step = 1;
   for (;;) {
     if (step === 1) {
-      const name = await input(title, 1, 'Name of the new column', draft.name, (v) => draftToSpec({ ...draft, name: v }, dialect, existing).findings.find((f) => f.field === 'name')?.message);
+      const name = await input(title, 1, vscode.l10n.t('Name of the new column'), draft.name, (v) => draftToSpec({ ...draft, name: v }, dialect, existing).findings.find((f) => f.field === 'name')?.message);
       if (name === undefined || name === BACK) return undefined;
       draft = { ...draft, name: name.trim() };
       step = 2;
@@ -103,9 +103,9 @@ export async function askColumn(table: string, dialect: Dialect, existing: reado
       const typeItem = (t: string): Item<string> => ({ label: t, value: t });
       const custom = (text: string): Item<string> => {
         const problem = fieldProblem({ ...draft, type: text }, dialect, 'type');
-        return { label: text.trim(), description: problem ? `$(warning) ${problem}` : 'as typed', value: text.trim() };
+        return { label: text.trim(), description: problem ? `$(warning) ${problem}` : vscode.l10n.t('as typed'), value: text.trim() };
       };
-      const type = await pick(title, 2, 'Type (pick one or type any type the server knows)', TYPE_SUGGESTIONS[dialect].map(typeItem), { custom, active: (v) => v === draft.type });
+      const type = await pick(title, 2, vscode.l10n.t('Type (pick one or type any type the server knows)'), TYPE_SUGGESTIONS[dialect].map(typeItem), { custom, active: (v) => v === draft.type });
       if (type === undefined) return undefined;
       if (type === BACK) { step = 1; continue; }
       const problem = fieldProblem({ ...draft, type }, dialect, 'type');
@@ -113,14 +113,14 @@ export async function askColumn(table: string, dialect: Dialect, existing: reado
       draft = { ...draft, type };
       step = 3;
     } else if (step === 3) {
-      const choice = await pick(title, 3, 'NOT NULL and default', NULLABILITY_CHOICES.map((c) => ({ label: c.label, detail: c.detail, value: c })),
+      const choice = await pick(title, 3, vscode.l10n.t('NOT NULL and default'), NULLABILITY_CHOICES.map((c) => ({ label: c.label, detail: c.detail, value: c })),
         { active: (c) => c.nullable === draft.nullable && c.defaultKind === draft.defaultKind });
       if (choice === undefined) return undefined;
       if (choice === BACK) { step = 2; continue; }
       let defaultText = '';
       if (choice.defaultKind !== 'none') {
         const next = { ...draft, nullable: choice.nullable, defaultKind: choice.defaultKind };
-        const text = await input(title, 3, choice.defaultKind === 'literal' ? 'Default value' : 'Default expression (SQL)', draft.defaultKind === choice.defaultKind ? draft.defaultText : '',
+        const text = await input(title, 3, choice.defaultKind === 'literal' ? vscode.l10n.t('Default value') : vscode.l10n.t('Default expression (SQL)'), draft.defaultKind === choice.defaultKind ? draft.defaultText : '',
           (v) => fieldProblem({ ...next, defaultText: v }, dialect, 'default'));
         if (text === undefined) return undefined;
         if (text === BACK) continue;
@@ -129,7 +129,7 @@ export async function askColumn(table: string, dialect: Dialect, existing: reado
       draft = { ...draft, nullable: choice.nullable, defaultKind: choice.defaultKind, defaultText };
       step = 4;
     } else {
-      const choice = await pick(title, 4, 'Index on the new column', INDEX_CHOICES.map((c) => ({ label: c.label, value: c })),
+      const choice = await pick(title, 4, vscode.l10n.t('Index on the new column'), INDEX_CHOICES.map((c) => ({ label: c.label, value: c })),
         { active: (c) => c.index === draft.index && c.unique === draft.unique });
       if (choice === undefined) return undefined;
       if (choice === BACK) { step = 3; continue; }

@@ -56,7 +56,7 @@ export async function chooseLintTarget(options: {
       title: vscode.l10n.t('Column Wizard: lint offline with {0} rules', serverName({ dialect, version: '' }).trim()),
       prompt: vscode.l10n.t('Server version, e.g. 15, 8.0.36, 10.11 (empty: the default version)'),
       value: options.current?.target.dialect === dialect ? options.current.target.version : '',
-      validateInput: (v) => (/^(\d+(\.\d+){0,2})?$/.test(v.trim()) ? undefined : 'A version is up to three numbers separated by dots, e.g. 16 or 8.0.36.'),
+      validateInput: (v) => (/^(\d+(\.\d+){0,2})?$/.test(v.trim()) ? undefined : vscode.l10n.t('A version is up to three numbers separated by dots, e.g. 16 or 8.0.36.')),
     });
     if (version === undefined) throw new Cancelled();
     const cfg = vscode.workspace.getConfiguration('columnWizard', options.resource);

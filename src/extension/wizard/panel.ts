@@ -345,7 +345,7 @@ class LiveBackend implements WizardBackend {
           if (result.outcome.status === 'completed' && !result.confirmed) unconfirmed = vscode.l10n.t('the column is not confirmed on {0}', missing.map((c) => c.replica).join(', ') || vscode.l10n.t('every node'));
           return result.outcome;
         }).then((o) => o, (err: unknown) => {
-          void vscode.window.showErrorMessage(`Column Wizard: adding ${what} failed: ${redactSecrets(describeError(err))}`, 'Show Log')
+          void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: adding {0} failed: {1}', what, redactSecrets(describeError(err))), vscode.l10n.t('Show Log'))
             .then((a) => { if (a) this.services.log.channel.show(); });
           throw err;
         });
@@ -353,9 +353,14 @@ class LiveBackend implements WizardBackend {
         const report = [formatReport(outcome.report), ...formatEstimatesVsActual(plan, outcome.report.steps, outcome.report.after.totalBytes)].join('\n');
         this.services.log.info('run', report);
         const notify = unconfirmed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-        void notify(`Column Wizard: added ${what} (run ${outcome.runId})${unconfirmed ? `, but ${unconfirmed}` : ''}.`, 'Open Report', 'Show Log').then((a) => {
-          if (a === 'Show Log') this.services.log.channel.show();
-          if (a === 'Open Report') void openRunReport(outcome.runId, report);
+        const showLog = vscode.l10n.t('Show Log');
+        const openReport = vscode.l10n.t('Open Report');
+        const done = unconfirmed
+          ? vscode.l10n.t('Column Wizard: added {0} (run {1}), but {2}.', what, outcome.runId, unconfirmed)
+          : vscode.l10n.t('Column Wizard: added {0} (run {1}).', what, outcome.runId);
+        void notify(done, openReport, showLog).then((a) => {
+          if (a === showLog) this.services.log.channel.show();
+          if (a === openReport) void openRunReport(outcome.runId, report);
         });
         await this.calibrations.learn(this.profile, plan, outcome.report.steps).catch((err: Error) => this.services.log.warn('run', `the run's timings were not saved to the calibration: ${err.message}`));
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -374,7 +379,7 @@ class LiveBackend implements WizardBackend {
         }
         return { started: true, message: vscode.l10n.t('Run {0} completed. The report is in the Column Wizard log.', outcome.runId) };
       }
-      void vscode.window.showWarningMessage(`Column Wizard: adding ${what} was cancelled; running the same plan again resumes it.`, 'Show Log')
+      void vscode.window.showWarningMessage(vscode.l10n.t('Column Wizard: adding {0} was cancelled; running the same plan again resumes it.', what), vscode.l10n.t('Show Log'))
         .then((a) => { if (a) this.services.log.channel.show(); });
       return { started: true, message: vscode.l10n.t('Run {0} cancelled at phase {1}, step {2}; running the same plan again resumes it.', outcome.runId, outcome.phaseIndex + 1, outcome.stepIndex + 1) };
     } finally {
