@@ -17,6 +17,12 @@ function stub(name) {
       if (!(prop in t)) t[prop] = stub(`${name}.${String(prop)}`);
       return t[prop];
     },
+    // The extension sets properties on what the API returns (a status item's name, text…): keep them, even the
+    // function target's own read-only `name` and `length`.
+    set(t, prop, value) {
+      Object.defineProperty(t, prop, { value, writable: true, configurable: true, enumerable: true });
+      return true;
+    },
     apply: () => stub(`${name}()`),
     construct: () => stub(`new ${name}`),
   });
