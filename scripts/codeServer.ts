@@ -107,6 +107,8 @@ export interface StartOptions {
   /** Needed for extension-host tests: the workbench then honours extensionTestsPath in the URL payload. */
   readonly smokeTestDriver?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** Keep workspace trust on (no --disable-workspace-trust); the user settings decide whether it is enabled. */
+  readonly workspaceTrust?: boolean;
 }
 
 export async function startCodeServer(tools: Tools, opts: StartOptions): Promise<RunningServer> {
@@ -115,8 +117,9 @@ export async function startCodeServer(tools: Tools, opts: StartOptions): Promise
   const logFile = join(opts.dirs.root, 'code-server.log');
   const out = openSync(logFile, 'w');
   const args = [tools.codeServer, '--config', '/dev/null', '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
     '--reconnection-grace-time', '10', '--user-data-dir', opts.dirs.userData, '--extensions-dir', opts.dirs.extensions];
+  if (!opts.workspaceTrust) args.push('--disable-workspace-trust');
   if (opts.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   args.push(opts.workspace);
   // detached: its own process group (setsid), so the group can be ended as a whole.

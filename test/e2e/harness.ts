@@ -51,6 +51,8 @@ export interface SessionOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Package and install the VSIX (default). When false, only build dist/ (for extensionDevelopmentPath). */
   readonly vsix?: boolean;
+  /** Keep workspace trust on (code-server without --disable-workspace-trust); pair with settings enabling it. */
+  readonly workspaceTrust?: boolean;
 }
 
 export async function startSession(opts: SessionOptions): Promise<Session> {
@@ -68,7 +70,7 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
     installVsix(tools, dirs, vsix);
     log(`packaged and installed the VSIX (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
-  const server = await startCodeServer(tools, { dirs, workspace: opts.workspace, smokeTestDriver: opts.smokeTestDriver, env: opts.env });
+  const server = await startCodeServer(tools, { dirs, workspace: opts.workspace, smokeTestDriver: opts.smokeTestDriver, env: opts.env, workspaceTrust: opts.workspaceTrust });
   log(`code-server listening on ${server.url}`);
   let browser: BrowserContext | undefined;
   try {

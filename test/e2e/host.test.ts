@@ -5,7 +5,7 @@
  * window.codeAutomationExit. The same specs run under `npm run test:vscode` where VS Code can be downloaded.
  */
 import assert from 'node:assert/strict';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { after, before, describe, it } from 'node:test';
@@ -73,5 +73,34 @@ describe('e2e: extension-host tests in code-server', { timeout: 900000 }, () => 
     assert.equal(r.code, 1, r.output);
     assert.match(r.output, /1 failing/);
     assert.match(r.output, /deliberate failure/);
+  });
+});
+
+describe('e2e: extension-host tests in an untrusted folder (Restricted Mode)', { timeout: 900000 }, () => {
+  let s: Session | undefined;
+  let entry = '';
+  const workspace = join(E2E_DIR, 'host-restricted-ws');
+
+  before(async () => {
+    rmSync(workspace, { recursive: true, force: true });
+    cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
+    // A workspace-defined connection: Restricted Mode must ignore it (the setting is restricted in package.json).
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'columnWizard.connections': [{ name: 'cw-restricted-ws', dialect: 'postgres', host: '127.0.0.1', port: 1, database: 'postgres', user: 'postgres' }] }, null, 2)}\n`);
+    entry = await buildHostTests();
+    // startSession wipes the session's user-data dir, so the folder starts untrusted.
+    s = await startSession({
+      name: 'host-restricted', workspace, smokeTestDriver: true, open: false, vsix: false, workspaceTrust: true,
+      settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never', 'security.workspace.trust.emptyWindow': false },
+    });
+  }, { timeout: 900000 });
+  after(async () => { await s?.close(); }, { timeout: 60000 });
+
+  it('offline lint works and connections are refused without a socket', async () => {
+    const r = await runHostTests(s!, entry, { CW_HOST_RESTRICTED: '1' });
+    log(`extension host output (restricted):\n${r.output.split('\n').filter((l) => !/Ignoring fetching additional builtin/.test(l)).map((l) => `#   ${l}`).join('\n')}`);
+    assert.equal(r.code, 0, r.output);
+    assert.match(r.output, /4 passing/);
+    assert.doesNotMatch(r.output, /\d+ failing|pending/);
   });
 });
