@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { connect } from '../../src/db/client';
 import { DatabaseError } from '../../src/db/errors';
+import { isConnectionLost, isStatementTimeout } from '../../src/db/run/errors';
 import { dbTest, throwawayDatabase } from './helpers';
 
 const withUser = (url: string, user: string, password?: string) => {
@@ -48,6 +49,18 @@ describe('PostgreSQL errors say what to check', () => {
     }
     assert.deepEqual(await client.execute('ALTER TABLE busy ADD COLUMN c int'), { rowCount: 0 });
   }));
+
+  it('says a terminated session was closed by the server, as the runner reads it', dbTest(async (t) => {
+    const { connect: more } = db.get(t);
+    const victim = await more();
+    const killer = await more();
+    const [row] = await victim.query<{ id: number }>('SELECT pg_backend_pid() AS id');
+    await killer.query('SELECT pg_terminate_backend($1)', [row!.id]);
+    await new Promise((r) => setTimeout(r, 200));
+    const err = await victim.query('SELECT 1').then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof DatabaseError && /^The connection was closed by the server\. /.test(err.message), String(err));
+    assert.equal(isConnectionLost(err), true);
+  }));
 });
 
 describe('MySQL/MariaDB errors say what to check', () => {
@@ -72,5 +85,26 @@ describe('MySQL/MariaDB errors say what to check', () => {
     await client.query('CREATE TABLE d (id int)');
     await assert.rejects(client.execute('ALTER TABLE d ADD COLUMN id int'), (e: unknown) =>
       e instanceof DatabaseError && /^The column already exists\. Duplicate column name 'id'/.test(e.message));
+  }));
+  it('names a statement timeout by its server error number (MariaDB 1969), as the runner reads it', dbTest(async (t) => {
+    const { connect: more } = db.get(t);
+    const c = await more();
+    if ((await c.serverInfo()).dialect !== 'mariadb') return t.skip('MariaDB error 1969');
+    await c.query('SET SESSION max_statement_time = 0.05');
+    const err = await c.query('SELECT SLEEP(2)').then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof DatabaseError && err.code === '1969' && /^Statement timeout: the statement ran longer/.test(err.message), String(err));
+    assert.equal(isStatementTimeout(err), true);
+  }));
+
+  it('says a killed session was closed by the server, as the runner reads it', dbTest(async (t) => {
+    const { connect: more } = db.get(t);
+    const victim = await more();
+    const killer = await more();
+    const [row] = await victim.query<{ id: number }>('SELECT CONNECTION_ID() AS id');
+    await killer.query(`KILL ${Number(row!.id)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    const err = await victim.query('SELECT 1').then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof DatabaseError && /^The connection was closed by the server\. /.test(err.message), String(err));
+    assert.equal(isConnectionLost(err), true);
   }));
 });

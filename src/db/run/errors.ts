@@ -1,54 +1,10 @@
-import { describeError, errorCodes } from '../../core/format';
+import { describeError } from '../../core/format';
 import type { LockRisk, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { engineOf } from './dialect';
 
-interface DriverError { code?: string; errno?: number; message?: string; fatal?: boolean }
-
-function codeOf(err: unknown): { code: string | undefined; errno: number | undefined; message: string } {
-  return { ...errorCodes(err), message: String((err as DriverError | undefined)?.message ?? err) };
-}
-
-/** PostgreSQL 55P03 lock_not_available; MySQL/MariaDB 1205 (lock_wait_timeout for metadata locks, innodb_lock_wait_timeout for rows). */
-export function isLockTimeout(err: unknown): boolean {
-  const { code, errno } = codeOf(err);
-  return code === '55P03' || errno === 1205 || code === 'ER_LOCK_WAIT_TIMEOUT';
-}
-
-/** Deadlocks are retried like lock timeouts: the server rolled the victim back. */
-export function isDeadlock(err: unknown): boolean {
-  const { code, errno } = codeOf(err);
-  return code === '40P01' || errno === 1213 || code === 'ER_LOCK_DEADLOCK';
-}
-
-export function isStatementTimeout(err: unknown): boolean {
-  const { code, errno } = codeOf(err);
-  return code === '57014' || errno === 1969 || errno === 3024;
-}
-
-/** The session is gone: killed (pg_terminate_backend, KILL), server restarted, network cut. */
-export function isConnectionLost(err: unknown): boolean {
-  const { code, errno, message } = codeOf(err);
-  if (code === '57P01' || code === '57P02' || code === '57P03' || code === 'ECONNRESET' || code === 'EPIPE') return true;
-  if (code === 'PROTOCOL_CONNECTION_LOST' || code === 'ER_CONNECTION_KILLED' || errno === 1927 || errno === 2013 || errno === 2006) return true;
-  if ((err as DriverError | undefined)?.fatal === true || ((err as { cause?: DriverError } | undefined)?.cause?.fatal === true)) return true;
-  return /Connection terminated|connection is in closed state|Client has encountered a connection error|Connection lost|not queryable/i.test(message);
-}
-
-/** A DDL statement whose effect is already there (re-run after a crash between the statement and the state write). */
-export function isAlreadyApplied(err: unknown): boolean {
-  const { code, errno } = codeOf(err);
-  // 42701 duplicate_column, 42P07 duplicate_table (index), 42710 duplicate_object (constraint), 42704 undefined_object (drop)
-  if (code === '42701' || code === '42P07' || code === '42710' || code === '42704') return true;
-  // 1060 duplicate column, 1061 duplicate key name, 1091 can't drop (absent), 1826 duplicate FK, 4028 duplicate constraint (MariaDB), 3822 (MySQL)
-  return errno === 1060 || errno === 1061 || errno === 1091 || errno === 1826 || errno === 4028 || errno === 3822;
-}
-
-/** MySQL/MariaDB refusing the requested ALGORITHM (1845, 1846): the step's `fallbackSql` applies. */
-export function isInstantRefused(err: unknown): boolean {
-  const { code, errno } = codeOf(err);
-  return errno === 1845 || errno === 1846 || code === 'ER_ALTER_OPERATION_NOT_SUPPORTED' || code === 'ER_ALTER_OPERATION_NOT_SUPPORTED_REASON';
-}
+// The driver error codes live per engine (src/db/<engine>/errors.ts), read through src/db/errors.ts.
+export { isAlreadyApplied, isConnectionLost, isDeadlock, isInstantRefused, isLockTimeout, isStatementTimeout } from '../errors';
 
 export { describeError };
 
