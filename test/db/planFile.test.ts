@@ -8,7 +8,7 @@ import { main } from '../../src/cli';
 import { parsePlanFile, planDifferences } from '../../src/cli/planFile';
 import type { Plan } from '../../src/core/types';
 import { dbTest, throwawayDatabase } from './helpers';
-import { q, schemaOf, seedTable } from './run-helpers';
+import { q, schemaOf, seedTable } from './runHelpers';
 
 function capture() {
   const out: string[] = [];

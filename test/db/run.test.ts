@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { DatabaseClient } from '../../src/db/client';
 import { acquireMigrationLock, findBatchKey, formatReport, mysqlReplicaLag, planHash, postgresReplicationLag, releaseMigrationLock, RunFailure, runPlan, RunStore, type RunProgress } from '../../src/db/run';
 import { dbTest, throwawayDatabase, type Engine } from './helpers';
-import { fullPlan, phase, plan, q, schemaOf, seedTable, step } from './run-helpers';
+import { fullPlan, phase, plan, q, schemaOf, seedTable, step } from './runHelpers';
 
 async function mismatches(client: DatabaseClient, engine: Engine, t: string, column: string, expected: string): Promise<number> {
   const [row] = await client.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${t} WHERE ${q(engine, column)} IS NULL OR ${q(engine, column)} <> ${expected}`);

@@ -2,7 +2,7 @@
  * Fault-injection soak for the runner (issue 14 item 8): rounds of one plan on a fresh table, each with one injected
  * fault, each checked afterwards — no row lost or changed outside the new column, the table writable, the run state
  * consistent (position, status, no NOT VALID constraint left behind), and an exact resume (every row written once).
- * Used by bench/soak.ts (figures) and test/db/run-soak.test.ts (a small run that must find no violation).
+ * Used by bench/soak.ts (figures) and test/db/runSoak.test.ts (a small run that must find no violation).
  * The server-restart fault needs a server the round may restart (test/db/privateServers.ts), never a shared one.
  */
 import { spawn } from 'node:child_process';
@@ -13,7 +13,7 @@ import type { Plan } from '../../src/core/types';
 import type { DatabaseClient } from '../../src/db/client';
 import { abandonRun, previewAbandon, RunFailure, runPlan, RunStore, type RunOutcome } from '../../src/db/run';
 import type { Engine } from './helpers';
-import { fullPlan, q, seedTable, step } from './run-helpers';
+import { fullPlan, q, seedTable, step } from './runHelpers';
 
 export const FAULTS = ['killed-process', 'terminated-backend', 'held-lock', 'cancel', 'failing-validate', 'server-restart'] as const;
 export type Fault = (typeof FAULTS)[number];
@@ -49,9 +49,9 @@ async function sessionOf(client: DatabaseClient, engine: Engine): Promise<number
   return scalar(client, engine === 'postgres' ? 'SELECT pg_backend_pid()' : 'SELECT CONNECTION_ID()');
 }
 
-/** The runner in its own process (test/db/run-child.ts), killed with SIGKILL once it has started the backfill. */
+/** The runner in its own process (test/db/runChild.ts), killed with SIGKILL once it has started the backfill. */
 async function runChildAndKill(url: string, planFile: string): Promise<boolean> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'run-child.ts'), url, planFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'runChild.ts'), url, planFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   let killed = false;
   await new Promise<void>((resolve) => {
     child.stdout.on('data', (b: Buffer) => {

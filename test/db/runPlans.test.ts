@@ -7,7 +7,7 @@ import type { ColumnSpec, Dialect } from '../../src/core/types';
 import type { DatabaseClient } from '../../src/db/client';
 import { runPlan, type RunProgress } from '../../src/db/run';
 import { dbTest, throwawayDatabase, type Engine } from './helpers';
-import { q, schemaOf, seedTable } from './run-helpers';
+import { q, schemaOf, seedTable } from './runHelpers';
 
 interface Scenario {
   readonly name: string;

@@ -10,7 +10,7 @@ import { connect, type DatabaseClient } from '../../src/db/client';
 import { checkDrift, confirmColumnOnReplicas, mysqlLagReader, replicaLockHolders, runPlanWithReplicas, type ReplicaLag } from '../../src/db/replication';
 import { mysqlReplicaLag, RunFailure, type RunProgress } from '../../src/db/run';
 import { dbTest } from './helpers';
-import { fullPlan } from './run-helpers';
+import { fullPlan } from './runHelpers';
 import { replicaPair } from './replicaSetup';
 
 const pair = replicaPair('mysql');

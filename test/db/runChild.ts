@@ -1,4 +1,4 @@
-/** A runner in its own process, for the "process killed" fault test: node --import tsx run-child.ts URL PLAN_JSON_FILE */
+/** A runner in its own process, for the "process killed" fault test: node --import tsx runChild.ts URL PLAN_JSON_FILE */
 import { readFileSync } from 'node:fs';
 import { connect } from '../../src/db/client';
 import { runPlan } from '../../src/db/run';

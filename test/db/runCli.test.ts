@@ -9,7 +9,7 @@ import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { planColumn } from '../../src/core/plan';
 import { RunFailure, runPlan } from '../../src/db/run';
 import { dbTest, throwawayDatabase } from './helpers';
-import { q, schemaOf, seedTable } from './run-helpers';
+import { q, schemaOf, seedTable } from './runHelpers';
 
 function capture() {
   const out: string[] = [];

@@ -10,7 +10,7 @@ import type { DatabaseClient } from '../../src/db/client';
 import { checkDrift, confirmColumnOnReplicas, postgresLagReader, runPlanWithReplicas, type ReplicaLag } from '../../src/db/replication';
 import { postgresReplicationLag, RunFailure, type RunProgress } from '../../src/db/run';
 import { dbTest } from './helpers';
-import { fullPlan } from './run-helpers';
+import { fullPlan } from './runHelpers';
 import { replicaPair } from './replicaSetup';
 
 const pair = replicaPair('postgres');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { backoffDelay, concurrentIndexName, keyPredicate, planHash, resolvePolicy, withLockRetry } from '../../src/db/run';
 import { requiresOutsideTransaction } from '../../src/core/dialects/index';
-import { fullPlan } from './run-helpers';
+import { fullPlan } from './runHelpers';
 
 describe('retry policy', () => {
   test('delays double up to the cap, with jitter between half and all of the ceiling', () => {

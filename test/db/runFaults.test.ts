@@ -9,7 +9,7 @@ import type { Plan } from '../../src/core/types';
 import type { DatabaseClient } from '../../src/db/client';
 import { RunFailure, runPlan, RunStore, type RunOptions, type RunOutcome, type RunProgress } from '../../src/db/run';
 import { dbTest, throwawayDatabase, type Engine } from './helpers';
-import { fullPlan, phase, plan, q, schemaOf, seedTable, step } from './run-helpers';
+import { fullPlan, phase, plan, q, schemaOf, seedTable, step } from './runHelpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -201,7 +201,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
       const dir = mkdtempSync(join(tmpdir(), 'cw-run-'));
       const planFile = join(dir, 'plan.json');
       writeFileSync(planFile, JSON.stringify(p));
-      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'run-child.ts'), d.url, planFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'runChild.ts'), d.url, planFile], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stderr.on('data', (b: Buffer) => { err += b.toString(); });

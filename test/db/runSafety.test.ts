@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { DatabaseClient } from '../../src/db/client';
 import { RunFailure, runPlan, RunStore, type RunProgress } from '../../src/db/run';
 import { dbTest, throwawayDatabase, type Engine } from './helpers';
-import { phase, plan, q, schemaOf, seedTable, step } from './run-helpers';
+import { phase, plan, q, schemaOf, seedTable, step } from './runHelpers';
 
 async function columnExists(client: DatabaseClient, engine: Engine, schema: string, table: string, column: string): Promise<boolean> {
   const rows = await client.query(engine === 'postgres'

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { connect } from '../../src/db/client';
 import { databaseUrl, dbTest, IN_CI, throwawayDatabase } from './helpers';
 import { privateServerProblem, startPrivateMariadb, startPrivatePostgres, type PrivateServer } from './privateServers';
-import { schemaOf } from './run-helpers';
+import { schemaOf } from './runHelpers';
 import { FAULTS, soakRound } from './soak';
 
 for (const engine of ['postgres', 'mysql'] as const) {
