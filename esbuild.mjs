@@ -29,12 +29,21 @@ const vendorExternal = {
     build.onResolve({ filter }, (args) => ({ path: `./${VENDOR[args.path]}.js`, external: true }));
   },
 };
+// The extension's own code beyond the activation glue (src/extension/features.ts) is its own bundle, dist/features.js,
+// which dist/extension.js `require`s on first use (activate.ts imports it only through `import()`).
+const featuresExternal = {
+  name: 'features-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/features$/ }, (args) => (args.importer.endsWith('activate.ts') ? { path: './features.js', external: true } : undefined));
+  },
+};
 const require = createRequire(import.meta.url);
 // `import()` of a library becomes a `require` of its vendor file on first use (not Node's ESM loader).
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, supported: { 'dynamic-import': false } };
 
 export const builds = [
-  { ...node, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', plugins: [vendorExternal] },
+  { ...node, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', plugins: [vendorExternal, featuresExternal] },
+  { ...node, entryPoints: ['src/extension/features.ts'], outfile: 'dist/features.js', plugins: [vendorExternal] },
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', plugins: [vendorExternal], banner: { js: '#!/usr/bin/env node' } },
   ...Object.entries(VENDOR).map(([pkg, name]) => ({ ...node, entryPoints: [require.resolve(pkg)], outfile: `dist/${name}.js` })),
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },

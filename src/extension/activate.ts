@@ -1,54 +1,86 @@
-import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
-import { createLog } from './log';
-import { registerCommands } from './commands';
-import { registerSqlPreview } from './lint/sqlPreview';
-import { ConnectionLintSource } from './lint/connectionSource';
-import { Connections } from './connections/manager';
-import { Secrets } from './secrets';
-import { readSettings } from './settings';
-import { ConnectionsTree } from './tree';
-import { calibrationsOf } from './calibrations';
-import { remindToVerify } from './rollout/verifyCommand';
-import { describeError } from '../core/format';
-import { RolloutCallSites } from './app/codeSide';
+import { createLog, type Log } from './log';
+import { COMMANDS, VIEWS, type CommandKey } from './commandIds';
 import { CONTEXT_KEYS } from './contextKeys';
-import { WizardPanel } from './wizard/panel';
+import { BASELINE_GLOB } from '../core/rollout/baseline';
+import { describeError } from '../core/format';
+import type { Features } from './features';
 
-/** A table of contents: build the services, register the features. An activation error is shown, not swallowed. */
+/** After start-up, the application-side scan and the rollout reminder (only when the workspace has rollout baselines). */
+const BACKGROUND_DELAY_MS = 4000;
+
+/**
+ * The glue VS Code loads at activation: the commands, the tree view, the wizard's serializer and the SQL lint are
+ * registered here, and their implementations (./features, its own bundle dist/features.js) are loaded the first time
+ * one is used: a command runs, the tree is shown, a wizard is restored, a SQL file is open, or the workspace has
+ * rollout baselines to scan for. bench/activation.ts measures what this leaves at activation.
+ */
 export function activate(context: vscode.ExtensionContext): void {
-  // The modules without `vscode` (the rollout page, the wizard session) translate through @vscode/l10n: give it the
-  // bundle VS Code picked for the display language (none for English, whose texts are the source).
-  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = createLog();
   context.subscriptions.push(log.channel);
+  const treeChanged = new vscode.EventEmitter<unknown>();
+  // Until the features are loaded: at least one connection in the settings (then they keep the exact value: only
+  // valid profiles count).
+  const hasConnection = watchHasConnection();
+  let loaded: Promise<Features> | undefined;
+  const features = (): Promise<Features> => (loaded ??= load(context, log).then((f) => {
+    hasConnection.dispose();
+    context.subscriptions.push(f.tree.onDidChangeTreeData((node) => treeChanged.fire(node)));
+    return f;
+  }));
+  context.subscriptions.push(hasConnection);
+  // Commands: each id is registered now (the palette's `when` clauses decide where they show).
+  for (const key of Object.keys(COMMANDS) as CommandKey[]) {
+    context.subscriptions.push(vscode.commands.registerCommand(COMMANDS[key], async (...args: unknown[]) => (await features()).run(key, args)));
+  }
+  // The tree: a provider that hands every call to the real one.
+  context.subscriptions.push(treeChanged, vscode.window.registerTreeDataProvider<unknown>(VIEWS.connections, {
+    onDidChangeTreeData: treeChanged.event,
+    getChildren: async (node) => (await features()).tree.getChildren(node as never),
+    getTreeItem: async (node) => (await features()).tree.getTreeItem(node as never),
+  }));
+  // A wizard open when the window reloaded (onWebviewPanel activation).
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEWS.wizard, {
+    deserializeWebviewPanel: async (panel, state: unknown) => (await features()).restoreWizard(panel, state),
+  }));
+  // The SQL lint: as soon as a SQL document is open (onLanguage:sql activates with one).
+  const isSql = (d: vscode.TextDocument) => d.languageId === 'sql' || (d.uri.scheme === 'file' && d.uri.path.endsWith('.sql'));
+  if (vscode.workspace.textDocuments.some(isSql)) void features();
+  else {
+    const opened = vscode.workspace.onDidOpenTextDocument((d) => { if (isSql(d)) { opened.dispose(); void features(); } });
+    context.subscriptions.push(opened);
+  }
+  const background = setTimeout(() => {
+    void (async () => {
+      if (!loaded && !(await vscode.workspace.findFiles(BASELINE_GLOB, undefined, 1)).length) return;
+      (await features()).background();
+    })().catch((err: unknown) => log.warn('activate', `background work: ${describeError(err)}`));
+  }, BACKGROUND_DELAY_MS);
+  context.subscriptions.push({ dispose: () => clearTimeout(background) });
+  log.info('activate', `Column Wizard ${context.extension.packageJSON.version as string} activated`);
+}
+
+/** Loads and starts the features once; a failure is shown (every later use fails the same way and says so in the log). */
+async function load(context: vscode.ExtensionContext, log: Log): Promise<Features> {
   try {
-    const connections = new Connections(new Secrets(context.secrets), log, context.globalState);
-    const tree = new ConnectionsTree(connections, log);
-    context.subscriptions.push(connections, tree, vscode.window.registerTreeDataProvider('columnWizard.connections', tree));
-    for (const problem of readSettings().connectionProblems) log.warn('settings', problem);
-    const hasConnection = () => void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasConnection, connections.list().length > 0);
-    hasConnection();
-    context.subscriptions.push(connections.onDidChange(hasConnection));
-    registerCommands({ extension: context, log, connections, tree });
-    context.subscriptions.push(WizardPanel.registerSerializer({ extension: context, connections, log }));
-    registerSqlPreview(context, log, new ConnectionLintSource(connections, context.workspaceState, log, context, calibrationsOf(context, connections, log)));
-    // The application side: writes that do not set a rolled-out column yet, as diagnostics and CodeLenses.
-    const callSites = new RolloutCallSites(log);
-    context.subscriptions.push(callSites, vscode.languages.registerCodeLensProvider({ scheme: 'file' }, callSites));
-    const scanLater = setTimeout(() => { callSites.refresh().catch((err) => log.warn('app', `scan: ${describeError(err)}`)); }, 4000);
-    context.subscriptions.push({ dispose: () => clearTimeout(scanLater) });
-    // A few seconds after start-up, offer to check rollouts whose baseline is old enough (once each).
-    const reminder = setTimeout(() => {
-      remindToVerify({ extension: context, log, connections }, readSettings().verifyAfterDays).catch((err) => log.warn('verify', `rollout reminder: ${describeError(err)}`));
-    }, 5000);
-    context.subscriptions.push({ dispose: () => clearTimeout(reminder) });
-    log.info('activate', `Column Wizard ${context.extension.packageJSON.version as string} activated`);
+    const started = Date.now();
+    const f = (await import('./features')).startFeatures(context, log);
+    log.info('activate', `features loaded in ${Date.now() - started} ms`);
+    return f;
   } catch (err) {
-    log.error('activate', 'activation failed', err);
+    log.error('activate', 'loading the features failed', err);
     void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard failed to activate: {0}', describeError(err)));
     throw err;
   }
+}
+
+function watchHasConnection(): vscode.Disposable {
+  const set = () => {
+    const profiles = vscode.workspace.getConfiguration('columnWizard').get<unknown>('connections', []);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasConnection, Array.isArray(profiles) && profiles.length > 0);
+  };
+  set();
+  return vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('columnWizard.connections')) set(); });
 }
 
 export function deactivate(): void {

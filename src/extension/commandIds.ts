@@ -16,3 +16,9 @@ export const COMMANDS = {
 
 export type CommandKey = keyof typeof COMMANDS;
 export type CommandId = (typeof COMMANDS)[CommandKey];
+
+/** The tree view and the webview panel type the manifest declares (`contributes.views`, `onWebviewPanel:`). */
+export const VIEWS = {
+  connections: 'columnWizard.connections',
+  wizard: 'columnWizard.wizard',
+} as const;

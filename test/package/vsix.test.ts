@@ -60,7 +60,7 @@ describe('VSIX package', () => {
     const entries = all.map((e) => e.name);
     const stray = entries.filter((e) => !VSCE_OWN.includes(e) && !ALLOWED.some((re) => re.test(e)));
     assert.deepEqual(stray, [], `files outside the allow-list: ${stray.join(', ')}`);
-    for (const must of ['extension/dist/extension.js', 'extension/dist/webview.js', 'extension/dist/cli.js', 'extension/package.json', 'extension/package.nls.json', 'extension/package.nls.de.json']) {
+    for (const must of ['extension/dist/extension.js', 'extension/dist/features.js', 'extension/dist/webview.js', 'extension/dist/cli.js', 'extension/package.json', 'extension/package.nls.json', 'extension/package.nls.de.json']) {
       assert.ok(entries.includes(must), `${must} missing`);
     }
     assert.ok(!entries.some((e) => e.endsWith('.map')), 'source maps are not shipped');

@@ -18,6 +18,8 @@ export function baselinePath(b: Pick<RolloutBaseline, 'table' | 'column' | 'crea
 
 /** The folder, relative to the workspace (or the CLI's working directory), where baselines are kept. */
 export const BASELINE_DIR = '.column-wizard/rollouts';
+/** Every baseline file under it (a workspace glob). */
+export const BASELINE_GLOB = `${BASELINE_DIR}/**/*.json`;
 
 const SAFE = /[^A-Za-z0-9_.-]/g;
 

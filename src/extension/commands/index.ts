@@ -35,20 +35,17 @@ const handlers: Record<CommandKey, Handler> = {
   recalibrate: (ctx) => recalibrateCommand(ctx),
 };
 
-export function registerCommands(ctx: CommandContext): void {
-  for (const key of Object.keys(COMMANDS) as CommandKey[]) {
-    const handler = handlers[key];
-    ctx.extension.subscriptions.push(
-      vscode.commands.registerCommand(COMMANDS[key], async (...args: unknown[]) => {
-        try {
-          return await handler(ctx, ...args);
-        } catch (err) {
-          ctx.log.error('command', `${COMMANDS[key]} failed`, err);
-          ctx.log.channel.show(true);
-          void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
-          return undefined;
-        }
-      }),
-    );
+/**
+ * Runs a contributed command (activate.ts registers each id and calls this once the features bundle is loaded). A
+ * failure is logged and shown, not thrown.
+ */
+export async function runCommand(ctx: CommandContext, key: CommandKey, args: unknown[]): Promise<unknown> {
+  try {
+    return await handlers[key](ctx, ...args);
+  } catch (err) {
+    ctx.log.error('command', `${COMMANDS[key]} failed`, err);
+    ctx.log.channel.show(true);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
+    return undefined;
   }
 }

@@ -1,6 +1,6 @@
 /** Rollout baseline files in the workspace (`.column-wizard/rollouts/…`), read and written through vscode.workspace.fs. */
 import * as vscode from 'vscode';
-import { BASELINE_DIR, baselinePath, BaselineFormatError, makeBaseline, parseBaseline, predictionOf } from '../../core/rollout/baseline';
+import { BASELINE_GLOB, baselinePath, BaselineFormatError, makeBaseline, parseBaseline, predictionOf } from '../../core/rollout/baseline';
 import type { RolloutBaseline } from '../../core/rollout/types';
 import type { Plan } from '../../core/types';
 import type { DatabaseClient } from '../../db/client';
@@ -25,7 +25,7 @@ export async function saveBaseline(folder: vscode.Uri, baseline: RolloutBaseline
 
 /** Every parseable baseline of the workspace, and the files that are not (with the reason). */
 export async function readBaselines(): Promise<{ files: BaselineFile[]; problems: string[] }> {
-  const uris = await vscode.workspace.findFiles(`${BASELINE_DIR}/**/*.json`, undefined, 5000);
+  const uris = await vscode.workspace.findFiles(BASELINE_GLOB, undefined, 5000);
   const files: BaselineFile[] = [];
   const problems: string[] = [];
   for (const uri of uris) {

@@ -21,7 +21,7 @@ import type { ConnectionProfile } from '../connections/profiles';
 import { redactSecrets } from '../../core/redact';
 import type { Log } from '../log';
 import { chooseMigrationTool, migrationTarget, writePlanFiles, type MigrationTarget } from '../migrationFiles';
-import { COMMANDS } from '../commandIds';
+import { COMMANDS, VIEWS } from '../commandIds';
 import { readSettings } from '../settings';
 import { calibrationsOf, type Calibrations } from '../calibrations';
 import { formatEstimatesVsActual } from '../../core/estimateReport';
@@ -418,7 +418,7 @@ function verifyKey(plan: Plan): string {
 
 /** One wizard per table: showing it again reveals the open panel. */
 export class WizardPanel implements vscode.Disposable {
-  static readonly viewType = 'columnWizard.wizard';
+  static readonly viewType = VIEWS.wizard;
   private static readonly panels = new Map<string, WizardPanel>();
   private static lastActive: WizardPanel | undefined;
   /** Every open wizard, for the `columnWizard.wizardOpen` context key. */
@@ -449,24 +449,21 @@ export class WizardPanel implements vscode.Disposable {
   /**
    * Reopens the wizards that were open when the window reloaded: VS Code hands back each panel with the webview's saved
    * state (its connection, table and draft). A panel whose state does not validate, or whose connection is gone, is closed.
+   * activate.ts registers the serializer that calls this.
    */
-  static registerSerializer(services: WizardServices): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(WizardPanel.viewType, {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
-        const saved = checkSavedWizardState(state);
-        const profile = saved.ok ? services.connections.find(saved.value.target.connection) : undefined;
-        if (!saved.ok || !profile) {
-          services.log.warn(LOG, `a wizard was not restored after the reload: ${saved.ok ? `connection "${saved.value.target.connection}" no longer exists` : saved.error}`);
-          panel.dispose();
-          return;
-        }
-        const { target, draft } = saved.value;
-        const table = { schema: target.schema, name: target.table };
-        const key = JSON.stringify([profile.name, table.schema, table.name]);
-        if (WizardPanel.panels.has(key)) { panel.dispose(); return; }
-        WizardPanel.panels.set(key, new WizardPanel(services, profile, table, draft, () => WizardPanel.panels.delete(key), panel));
-      },
-    });
+  static async restore(services: WizardServices, panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const saved = checkSavedWizardState(state);
+    const profile = saved.ok ? services.connections.find(saved.value.target.connection) : undefined;
+    if (!saved.ok || !profile) {
+      services.log.warn(LOG, `a wizard was not restored after the reload: ${saved.ok ? `connection "${saved.value.target.connection}" no longer exists` : saved.error}`);
+      panel.dispose();
+      return;
+    }
+    const { target, draft } = saved.value;
+    const table = { schema: target.schema, name: target.table };
+    const key = JSON.stringify([profile.name, table.schema, table.name]);
+    if (WizardPanel.panels.has(key)) { panel.dispose(); return; }
+    WizardPanel.panels.set(key, new WizardPanel(services, profile, table, draft, () => WizardPanel.panels.delete(key), panel));
   }
 
   private readonly panel: vscode.WebviewPanel;
