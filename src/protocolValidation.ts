@@ -17,7 +17,9 @@ import {
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 /** Thrown inside the validators; turned into `{ ok: false, error }` at the top. */
-class Invalid extends Error {}
+class Invalid extends Error {
+  override readonly name = 'Invalid';
+}
 
 type Obj = Record<string, unknown>;
 const MAX_TEXT = 100_000;

@@ -1,7 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A usage error: printed with the command's help, exit code 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override readonly name: string = 'UsageError';
+}
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -36,7 +36,9 @@ export interface DriftReport {
   readonly differences: readonly DriftDifference[];
 }
 
-export class DriftInputError extends Error {}
+export class DriftInputError extends Error {
+  override readonly name = 'DriftInputError';
+}
 
 type Props = Record<string, string | null>;
 

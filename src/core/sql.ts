@@ -7,7 +7,9 @@
 import type { Dialect, TableRef } from './types';
 
 /** A name or value that cannot be written as SQL at all (empty, or containing a NUL character). */
-export class SqlTextError extends Error {}
+export class SqlTextError extends Error {
+  override readonly name = 'SqlTextError';
+}
 
 export function isPostgres(dialect: Dialect): boolean {
   return dialect === 'postgres';

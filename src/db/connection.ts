@@ -28,7 +28,9 @@ export interface ConnectionOptions {
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 export { DEFAULT_LOCK_TIMEOUT_MS } from '../core/dialects/index';
 
-export class ConnectionUrlError extends Error {}
+export class ConnectionUrlError extends Error {
+  override readonly name = 'ConnectionUrlError';
+}
 
 /**
  * The one reader of connection URLs, for the extension (.env import, profiles) and the CLI (`--url`).

@@ -165,7 +165,9 @@ export interface MigrationWriter {
 }
 
 /** The plan cannot be written in this tool's format, with the reason and what to do instead. */
-export class WriterError extends Error {}
+export class WriterError extends Error {
+  override readonly name = 'WriterError';
+}
 
 /**
  * The file operations writing needs, relative to one root (the workspace folder). Implemented over node:fs for the
@@ -190,6 +192,7 @@ export interface FileSink {
 
 /** Thrown by `FileSink.createExclusive` when the path is taken. */
 export class FileExistsError extends Error {
+  override readonly name = 'FileExistsError';
   constructor(readonly path: string) {
     super(`${path} already exists; migration files are never overwritten`);
   }

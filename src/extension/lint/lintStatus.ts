@@ -85,4 +85,6 @@ export async function chooseLintTarget(options: {
   }
 }
 
-class Cancelled extends Error {}
+class Cancelled extends Error {
+  override readonly name = 'Cancelled';
+}
