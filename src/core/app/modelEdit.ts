@@ -5,7 +5,8 @@
  * ActiveRecord reads columns from the database, so it has no edit.
  */
 import { djangoField } from '../migrations/writers/django';
-import type { ColumnSpec } from '../types';
+import type { ColumnSpec, Plan } from '../types';
+import { drizzleChain, drizzleColumn } from './drizzle';
 import { fieldDeclaration, requiredForm } from './fields';
 import { balanced, camelCase, type ModelMatch } from './scan';
 
@@ -22,6 +23,20 @@ export interface ModelEdit {
   readonly label: string;
   /** When the edit is not applied because the model already declares the column. */
   readonly skipped?: string;
+  /** Further changes elsewhere in the same file (a missing import), applied with the edit. */
+  readonly extra?: readonly { readonly offset: number; readonly replaces?: number; readonly text: string }[];
+}
+
+/** What the plan builds besides the column that the model declares too: the index on it (by the plan's name for it). */
+export interface ModelExtras {
+  readonly index?: string;
+}
+
+/** The plan's plain (non-unique) index on the new column, which a model that declares indexes (Prisma, Drizzle) must declare too. */
+export function modelExtras(plan: Plan): ModelExtras {
+  if (!plan.column.index || plan.column.unique) return {};
+  for (const ph of plan.phases) for (const s of ph.steps) if (s.done?.kind === 'index') return { index: s.done.name };
+  return {};
 }
 
 function nullable(spec: ColumnSpec, phase: ModelPhase): boolean {
@@ -31,12 +46,14 @@ function nullable(spec: ColumnSpec, phase: ModelPhase): boolean {
 const lineStart = (text: string, offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
 const indentOf = (text: string, offset: number) => /^[ \t]*/.exec(text.slice(lineStart(text, offset)))![0];
 
-function prismaType(spec: ColumnSpec): string {
+function prismaType(spec: ColumnSpec, dialect: 'postgres' | 'mysql' | 'mariadb'): string {
   const t = spec.type;
   const p = t.params;
+  const my = dialect !== 'postgres';
   switch (t.name) {
     case 'uuid': return 'String @db.Uuid';
-    case 'text': return 'String';
+    // Prisma's String is text on PostgreSQL but varchar(191) on MySQL.
+    case 'text': return my ? 'String @db.Text' : 'String';
     case 'varchar': case 'character varying': return p[0] ? `String @db.VarChar(${p[0]})` : 'String';
     case 'char': case 'character': return `String @db.Char(${p[0] ?? 1})`;
     case 'int': case 'integer': case 'int4': return 'Int';
@@ -44,8 +61,8 @@ function prismaType(spec: ColumnSpec): string {
     case 'bigint': case 'int8': return 'BigInt';
     case 'boolean': case 'bool': return 'Boolean';
     case 'timestamptz': case 'timestamp with time zone': return `DateTime @db.Timestamptz(${p[0] ?? 6})`;
-    case 'timestamp': case 'timestamp without time zone': return `DateTime @db.Timestamp(${p[0] ?? 6})`;
-    case 'datetime': return 'DateTime';
+    case 'timestamp': case 'timestamp without time zone': return `DateTime @db.Timestamp(${p[0] ?? (my ? 0 : 6)})`;
+    case 'datetime': return `DateTime @db.DateTime(${p[0] ?? 0})`;
     case 'date': return 'DateTime @db.Date';
     case 'numeric': case 'decimal': return p.length === 2 ? `Decimal @db.Decimal(${p[0]}, ${p[1]})` : 'Decimal';
     case 'jsonb': case 'json': return 'Json';
@@ -59,19 +76,6 @@ function prismaDefault(spec: ColumnSpec): string {
   if (d.kind === 'literal') return ` @default(${/^'.*'$/s.test(d.value) ? JSON.stringify(d.value.slice(1, -1).replace(/''/g, "'")) : d.value})`;
   if (d.kind === 'expression') return ` @default(dbgenerated(${JSON.stringify(d.sql)}))`;
   return '';
-}
-
-function drizzleBuilder(spec: ColumnSpec, dialect: 'pg' | 'mysql'): { fn: string; args: string } {
-  const t = spec.type;
-  const p = t.params;
-  const name = JSON.stringify(spec.name);
-  const map: Record<string, string> = { uuid: 'uuid', text: 'text', integer: 'integer', int: dialect === 'pg' ? 'integer' : 'int', int4: 'integer', bigint: 'bigint', smallint: 'smallint', boolean: 'boolean', bool: 'boolean', date: 'date', jsonb: 'jsonb', json: 'json', timestamptz: 'timestamp', 'timestamp with time zone': 'timestamp', timestamp: 'timestamp', datetime: 'datetime', 'double precision': 'doublePrecision' };
-  if (t.name === 'varchar' || t.name === 'character varying') return { fn: 'varchar', args: `${name}${p[0] ? `, { length: ${p[0]} }` : ''}` };
-  if (t.name === 'char' || t.name === 'character') return { fn: 'char', args: `${name}, { length: ${p[0] ?? 1} }` };
-  if (t.name === 'numeric' || t.name === 'decimal') return { fn: dialect === 'pg' ? 'numeric' : 'decimal', args: `${name}${p.length === 2 ? `, { precision: ${p[0]}, scale: ${p[1]} }` : ''}` };
-  if (t.name === 'bigint') return { fn: 'bigint', args: `${name}, { mode: 'number' }` };
-  if (t.name === 'timestamptz' || t.name === 'timestamp with time zone') return { fn: 'timestamp', args: `${name}, { withTimezone: true }` };
-  return { fn: map[t.name] ?? 'customType', args: name };
 }
 
 function tsType(spec: ColumnSpec): string {
@@ -102,7 +106,7 @@ function sequelizeType(spec: ColumnSpec): string {
 }
 
 /** The insertion that declares `spec` in the model `m`, whose file reads `text`. */
-export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: ModelPhase, dialect: 'postgres' | 'mysql' | 'mariadb'): ModelEdit | null {
+export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: ModelPhase, dialect: 'postgres' | 'mysql' | 'mariadb', extras: ModelExtras = {}): ModelEdit | null {
   const label = `${m.kind} model ${m.name}: ${phase === 'expand' ? `add ${spec.name} (nullable while the backfill runs)` : `make ${spec.name} ${spec.nullable ? 'final' : 'NOT NULL'} (after the constrain phase)`}`;
   if (m.hasColumn && phase === 'expand') return { file: m.file, offset: 0, text: '', label, skipped: `${m.name} already declares ${spec.name}` };
   if (m.hasColumn && m.kind !== 'activerecord') return finalFromDeclared(m, text, spec, label);
@@ -117,18 +121,18 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
       const mapLine = body.search(/\n[ \t]*@@/);
       const insertAt = mapLine >= 0 ? open + 1 + mapLine : lineStart(text, close) - 1;
       const mapped = field !== spec.name ? ` @map(${JSON.stringify(spec.name)})` : '';
-      const [type, ...attrs] = prismaType(spec).split(' ');
-      return { file: m.file, offset: insertAt, text: `\n  ${field} ${type}${nullable(spec, phase) ? '?' : ''}${attrs.length ? ` ${attrs.join(' ')}` : ''}${prismaDefault(spec)}${mapped}`, label };
+      const [type, ...attrs] = prismaType(spec, dialect).split(' ');
+      const decl = `\n  ${field} ${type}${nullable(spec, phase) ? '?' : ''}${attrs.length ? ` ${attrs.join(' ')}` : ''}${prismaDefault(spec)}${mapped}`;
+      if (!extras.index) return { file: m.file, offset: insertAt, text: decl, label };
+      // The block attribute goes with the others (after the fields), so the field and it are one replacement.
+      const indexAt = lineStart(text, close) - 1;
+      const index = `\n  @@index([${field}], map: ${JSON.stringify(extras.index)})`;
+      return indexAt >= insertAt
+        ? { file: m.file, offset: insertAt, replaces: indexAt - insertAt, text: decl + text.slice(insertAt, indexAt) + index, label: `${label}, and its index ${extras.index}` }
+        : { file: m.file, offset: insertAt, text: decl + index, label: `${label}, and its index ${extras.index}` };
     }
-    case 'drizzle': {
-      const body = balanced(text, open);
-      const close = open + 1 + body.length;
-      const b = drizzleBuilder(spec, dialect === 'postgres' ? 'pg' : 'mysql');
-      const chain = `${nullable(spec, phase) ? '' : '.notNull()'}${spec.default.kind === 'literal' ? `.default(sql\`${spec.default.value}\`)` : spec.default.kind === 'expression' ? `.default(sql\`${spec.default.sql}\`)` : ''}`;
-      const trailing = /,\s*$/.test(body) || body.trim() === '' ? '' : ',';
-      const indent = indentOf(text, lineStart(text, close) - 1) || '  ';
-      return { file: m.file, offset: open + 1 + body.replace(/\s*$/, '').length, text: `${trailing}\n${indent}${field}: ${b.fn}(${b.args})${chain},`, label: `${label} (import ${b.fn}${chain.includes('sql`') ? ' and sql' : ''} if the file does not yet)` };
-    }
+    case 'drizzle':
+      return drizzleEdit(m, text, spec, phase, dialect, extras, label, open);
     case 'typeorm': {
       const classOpen = text.indexOf('{', text.indexOf(`class ${m.name}`, at));
       const body = balanced(text, classOpen);
@@ -171,6 +175,77 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
   }
 }
 
+/**
+ * Drizzle: the property in the table's column object, the index in the table's third argument (added when the call has
+ * none, or appended to its array / object), and the builders it uses added to the file's `drizzle-orm` imports.
+ */
+function drizzleEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: ModelPhase, dialect: string, extras: ModelExtras, label: string, open: number): ModelEdit {
+  const d = dialect === 'postgres' ? 'pg' : 'mysql';
+  const body = balanced(text, open);
+  const close = open + 1 + body.length;
+  const field = camelCase(spec.name);
+  const b = drizzleColumn(spec, d);
+  const chain = drizzleChain(spec, d, nullable(spec, phase));
+  const trailing = /,\s*$/.test(body) || body.trim() === '' ? '' : ',';
+  const indent = indentOf(text, lineStart(text, close) - 1) || '  ';
+  const offset = open + 1 + body.replace(/\s*$/, '').length;
+  const decl = `${trailing}\n${indent}${field}: ${b.fn}(${b.args})${chain},`;
+  const names = [b.fn, ...(chain.includes('sql`') ? ['sql'] : [])];
+  let replaces = 0;
+  let textOut = decl;
+  let indexNote = '';
+  if (extras.index) {
+    const idx = `index(${JSON.stringify(extras.index)}).on(t.${field})`;
+    const after = text.slice(close + 1);
+    const third = /^\s*,\s*\(?\s*(\w+)\s*\)?\s*=>\s*(\[|\(\s*\{)/.exec(after);
+    const none = /^\s*,?\s*\)/.exec(after);
+    let at = -1;
+    let insert = '';
+    if (third) {
+      const o = close + 1 + third.index + third[0].length - 1;
+      const inner = balanced(text, o);
+      const key = third[2] === '[' ? '' : `${field}Idx: `;
+      const sep = /,\s*$/.test(inner) || inner.trim() === '' ? '' : ',';
+      at = o + 1 + inner.replace(/\s*$/, '').length;
+      insert = `${sep} ${key}${idx.replace(/\bt\./, `${third[1]}.`)}`;
+    } else if (none) {
+      at = close + 1;
+      insert = `, (t) => [${idx}]`;
+    }
+    if (at > offset) {
+      replaces = at - offset;
+      textOut = decl + text.slice(offset, at) + insert;
+      names.push('index');
+      indexNote = `, and its index ${extras.index}`;
+    } else indexNote = ` (declare its index ${extras.index} by hand: the table's third argument is not a plain array or object)`;
+  }
+  return { file: m.file, offset, replaces, text: textOut, label: `${label}${indexNote}`, extra: drizzleImports(text, d, names, offset) };
+}
+
+/** Names missing from the file's `drizzle-orm/<dialect>-core` (builders) and `drizzle-orm` (`sql`) imports, added to them. */
+function drizzleImports(text: string, d: 'pg' | 'mysql', names: readonly string[], before: number): { offset: number; text: string }[] {
+  const out: { offset: number; text: string }[] = [];
+  const add = (from: string, wanted: readonly string[]) => {
+    if (!wanted.length) return;
+    const re = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*['"]${from.replace(/[/-]/g, '\\$&')}['"]`);
+    const hit = re.exec(text);
+    if (hit && hit.index < before) {
+      const have = new Set(hit[1]!.split(',').map((x) => x.trim().split(/\s+as\s+/)[0]));
+      const missing = wanted.filter((n) => !have.has(n));
+      if (missing.length) {
+        const at = hit.index + hit[0].indexOf('}');
+        const sep = /,\s*$/.test(hit[1]!) ? ' ' : ', ';
+        out.push({ offset: at - (hit[1]!.length - hit[1]!.replace(/\s*$/, '').length), text: `${sep}${missing.join(', ')}` });
+      }
+    } else if (!new RegExp(`\\b(?:${wanted.join('|')})\\b[^;]*from\\s*['"]${from.replace(/[/-]/g, '\\$&')}`).test(text)) {
+      out.push({ offset: 0, text: `import { ${wanted.join(', ')} } from '${from}';\n` });
+    }
+  };
+  add(`drizzle-orm/${d}-core`, [...new Set(names.filter((n) => n !== 'sql' && n !== 'customType'))]);
+  add('drizzle-orm', names.filter((n) => n === 'sql'));
+  return out;
+}
+
 /** The final form of a field the model already declares (usually the expand edit's): its declaration made required, the rest kept. */
 function finalFromDeclared(m: ModelMatch, text: string, spec: ColumnSpec, label: string): ModelEdit {
   const skip = (skipped: string): ModelEdit => ({ file: m.file, offset: 0, text: '', label, skipped });
@@ -185,5 +260,7 @@ function finalFromDeclared(m: ModelMatch, text: string, spec: ColumnSpec, label:
 
 /** Apply an edit to text (for previews and tests). */
 export function applyEdit(text: string, e: ModelEdit): string {
-  return e.skipped ? text : text.slice(0, e.offset) + e.text + text.slice(e.offset + (e.replaces ?? 0));
+  if (e.skipped) return text;
+  const all = [{ offset: e.offset, replaces: e.replaces, text: e.text }, ...(e.extra ?? [])].sort((a, b) => b.offset - a.offset);
+  return all.reduce((t, x) => t.slice(0, x.offset) + x.text + t.slice(x.offset + (x.replaces ?? 0)), text);
 }

@@ -6,7 +6,7 @@
  */
 import ignore from 'ignore';
 import * as vscode from 'vscode';
-import { modelEdit, type ModelPhase } from '../../core/app/modelEdit';
+import { modelEdit, type ModelExtras, type ModelPhase } from '../../core/app/modelEdit';
 import { fixedShapeReads, isScannedFile, mergeScans, scanFile, summarizeScan, writesWithoutColumn, type CallSite, type FileScan, type ScanTarget, type WorkspaceScan } from '../../core/app/scan';
 import { chooseBaselines } from '../../core/rollout/baseline';
 import type { ColumnSpec, Dialect } from '../../core/types';
@@ -123,14 +123,14 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
 }
 
 /** Offer the model edit for a phase as a refactoring preview (the user reviews and applies it). Returns how many edits were offered. */
-export async function previewModelEdits(scan: WorkspaceScan, spec: ColumnSpec, dialect: Dialect, phase: ModelPhase, log: Log): Promise<number> {
+export async function previewModelEdits(scan: WorkspaceScan, spec: ColumnSpec, dialect: Dialect, phase: ModelPhase, log: Log, extras: ModelExtras = {}): Promise<number> {
   const edit = new vscode.WorkspaceEdit();
   let n = 0;
   for (const m of scan.models) {
     const uri = uriOf(m.file);
     if (!uri) continue;
     const doc = await vscode.workspace.openTextDocument(uri);
-    const e = modelEdit(m, doc.getText(), spec, phase, dialect);
+    const e = modelEdit(m, doc.getText(), spec, phase, dialect, extras);
     if (!e) continue;
     if (e.skipped) {
       log.info(LOG, `${m.file}: ${e.skipped}`);
@@ -139,6 +139,7 @@ export async function previewModelEdits(scan: WorkspaceScan, spec: ColumnSpec, d
     const meta = { label: e.label, needsConfirmation: true, description: m.file };
     if (e.replaces) edit.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.replaces)), e.text, meta);
     else edit.insert(uri, doc.positionAt(e.offset), e.text, meta);
+    for (const x of e.extra ?? []) edit.replace(uri, new vscode.Range(doc.positionAt(x.offset), doc.positionAt(x.offset + (x.replaces ?? 0))), x.text, meta);
     n++;
   }
   if (n) await vscode.workspace.applyEdit(edit, { isRefactoring: true });

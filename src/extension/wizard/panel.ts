@@ -10,7 +10,7 @@ import { detectWizardTopology, runRefusal, type WizardTopology } from './topolog
 import { savePlanBaseline, saveRunBaseline } from '../rollout/baselineFiles';
 import { openPlace, previewModelEdits, scanWorkspace } from '../app/codeSide';
 import { codeChecklist } from '../../core/app/checklist';
-import type { ModelPhase } from '../../core/app/modelEdit';
+import { modelExtras, type ModelPhase } from '../../core/app/modelEdit';
 import type { WorkspaceScan } from '../../core/app/scan';
 import { summarizeScan, writesWithoutColumn } from '../../core/app/scan';
 import { verifyPlan } from '../../db/verify';
@@ -237,7 +237,7 @@ class LiveBackend implements WizardBackend {
         vscode.l10n.t('Column Wizard: {0}.', summary) + (unset ? ` ${unset}` : ''),
         ...(todo.length ? [preview] : []), showLog);
       if (choice === showLog) this.services.log.channel.show();
-      if (choice === preview) await previewModelEdits(scan, plan.column, plan.dialect, 'expand', this.services.log);
+      if (choice === preview) await previewModelEdits(scan, plan.column, plan.dialect, 'expand', this.services.log, modelExtras(plan));
     } catch (err) {
       this.services.log.warn(LOG, `application-side scan: ${describeError(err)}`);
     }
@@ -260,7 +260,7 @@ class LiveBackend implements WizardBackend {
     const plan = await this.actionablePlan(draft);
     const last = this.lastScan;
     const scan = last && last.target.table === plan.table.name && last.target.column === plan.column.name ? last : await scanWorkspace({ table: plan.table.name, column: plan.column.name });
-    return previewModelEdits(scan, plan.column, plan.dialect, phase, this.services.log);
+    return previewModelEdits(scan, plan.column, plan.dialect, phase, this.services.log, modelExtras(plan));
   }
 
   /** After a completed run the column is NOT NULL in the database: offer the model edit that makes the field required. */
@@ -275,7 +275,7 @@ class LiveBackend implements WizardBackend {
         ? vscode.l10n.t('Column Wizard: {0} is NOT NULL now; 1 model still declares it optional.', plan.column.name)
         : vscode.l10n.t('Column Wizard: {0} is NOT NULL now; {1} models still declare it optional.', plan.column.name, todo);
       const choice = await vscode.window.showInformationMessage(message, vscode.l10n.t('Preview Final Model Edit'));
-      if (choice) await previewModelEdits(scan, plan.column, plan.dialect, 'final', this.services.log);
+      if (choice) await previewModelEdits(scan, plan.column, plan.dialect, 'final', this.services.log, modelExtras(plan));
     } catch (err) {
       this.services.log.warn(LOG, `final model edit: ${describeError(err)}`);
     }

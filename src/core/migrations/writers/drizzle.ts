@@ -8,6 +8,7 @@ import { manualSql, planUnits, sqlLines, type Unit } from '../units';
 import { nextVersions, orderProblem } from '../version';
 import { WriterError, type ManualStep, type MigrationWriter, type WriterContext } from '../types';
 import type { Plan } from '../../types';
+import { drizzleSnapshots, latestSnapshot } from '../../app/drizzle';
 
 interface Journal {
   version?: string;
@@ -44,7 +45,6 @@ function drizzleWarnings(plan: Plan, units: Unit[], written: Unit[]): { manual: 
   if (plan.dialect === 'postgres' && written.length > 1) {
     warnings.push("Drizzle applies all pending migrations in one transaction: the expand step's lock is held until the last one commits. On a busy table apply them one deploy at a time.");
   }
-  warnings.push('meta/*_snapshot.json is not updated: add the column to your Drizzle schema; if the next `drizzle-kit generate` emits the same ADD COLUMN, delete that statement from the generated file.');
   return { manual, warnings };
 }
 
@@ -54,7 +54,11 @@ export const drizzle: MigrationWriter = {
   defaultDir: 'drizzle',
   defaultScheme: { kind: 'sequential', width: 4 },
   versionOf: (file) => /^(\d+)_[^/]*\.sql$/.exec(file)?.[1] ?? /^(\d{14})_[^/]+\/migration\.sql$/.exec(file)?.[1],
-  reads: (ctx) => (isV1(ctx.existing) ? [] : [joinPath(ctx.dir, JOURNAL)]),
+  reads: (ctx) => {
+    if (isV1(ctx.existing)) return [];
+    const snapshot = latestSnapshot(ctx.existing);
+    return [joinPath(ctx.dir, JOURNAL), ...(snapshot ? [joinPath(ctx.dir, snapshot)] : [])];
+  },
   write(plan, ctx: WriterContext) {
     const all = planUnits(plan, ctx.name, { canRunOutside: false });
     if (all.length === 0) throw new WriterError('the plan has no steps to write');
@@ -66,6 +70,7 @@ export const drizzle: MigrationWriter = {
         canRunOutside: false,
         render: (u, v) => ({ files: [{ name: `${v}_${u.slug}/migration.sql`, content: body(u) }] }),
       });
+      warnings.push('The folders get no snapshot.json (drizzle-kit 1.0 layout): add the column to your Drizzle schema; if the next `drizzle-kit generate` emits the same ADD COLUMN, delete that statement from the generated file.');
       return result('drizzle', { files, manual, warnings, notes: ['Apply with `drizzle-kit migrate` (drizzle-kit 1.0 folder layout). Drizzle has no down migrations.'] });
     }
     const journalPath = joinPath(ctx.dir, JOURNAL);
@@ -94,6 +99,9 @@ export const drizzle: MigrationWriter = {
       files.push({ path: joinPath(ctx.dir, `${tag}.sql`), content: body(u) });
       return { idx, version: journal.version ?? '7', when: when++, tag, breakpoints: true };
     });
+    const snap = drizzleSnapshots(plan, all, entries.map((e, i) => ({ unit: units[i]!, tag: e.tag })), ctx, prefix === 'none');
+    files.push(...snap.files);
+    warnings.push(...snap.warnings);
     const problem = orderProblem('numeric', journal.entries.map((e) => ({ name: e.tag, version: String(e.idx) })), entries.map((e) => ({ name: e.tag, version: String(e.idx) })));
     if (problem) throw new WriterError(problem);
     const indent = before && /\n\t/.test(before) ? '\t' : 2;
