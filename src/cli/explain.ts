@@ -9,6 +9,7 @@ import { formatSeconds } from '../core/format';
 import { DEFAULT_CALIBRATION, describeBasis, estimateStep, formatEstimate, workKind } from '../core/impact';
 import { lintSql, type AnalyzedStatement } from '../core/lint/analyze';
 import type { NameRef } from '../core/lint/model';
+import type { RuleId } from '../core/lint/ruleIds';
 import { loadParsers } from '../core/lint/parsers';
 import type { Impact } from '../core/rules';
 import { standbyReplayFinding } from '../core/replicas';
@@ -132,7 +133,7 @@ export async function explain(client: DatabaseClient, sql: string, calibration: 
 }
 
 /** Lint findings about what the server does to the data, carried into explain's warnings. */
-const TRAP_RULES: ReadonlySet<string> = new Set(['instant-default-evaluated-once']);
+const TRAP_RULES: ReadonlySet<RuleId> = new Set(['instant-default-evaluated-once']);
 
 function explained(s: AnalyzedStatement, table: TableRef, impact: Impact, probe: ProbeResult, verdict: { agrees: boolean; differences: string[] }, facts: TableFacts, calibration: Calibration): ExplainedStatement {
   const measured: Impact = probe.error ? impact : {

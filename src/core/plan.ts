@@ -12,6 +12,7 @@ import { fnv1a } from './hash';
 import { capabilities, DEFAULT_LOCK_TIMEOUT_MS, lockTimeoutSql, type Capabilities } from './dialects/index';
 import { checkedExpression, renderColumnDefinition, renderDefault, validateColumn } from './columnSpec';
 import { formatSeconds } from './format';
+import type { ReportedCode } from './findings';
 import { DEFAULT_CALIBRATION, estimateStep, isTextKey, keyBytesOf, valueBytesOf, workKind, type WorkKind, type WorkOptions } from './impact';
 import { storageFindings } from './storage';
 import { defaultVolatility, impactOf, instantAddProblem, onlineAddProblem, type DdlOperation, type Impact } from './rules';
@@ -218,7 +219,7 @@ class Builder {
     return ` While it waits for its lock, ${what} queue behind it — for at most the lock timeout (${this.timeoutLabel}).`;
   }
 
-  warn(code: string, severity: Finding['severity'], message: string, fix?: string): void {
+  warn(code: ReportedCode, severity: Finding['severity'], message: string, fix?: string): void {
     this.warnings.push({ code, severity, message, ...(fix ? { fix } : {}) });
   }
 

@@ -2,6 +2,7 @@
  * The shared vocabulary of Column Wizard: plain, JSON-serializable data that crosses
  * from core to db, extension, CLI and webview unchanged. No behaviour lives here.
  */
+import type { ReportedCode } from './findings';
 
 export type Dialect = 'postgres' | 'mysql' | 'mariadb';
 export const DIALECTS: readonly Dialect[] = ['postgres', 'mysql', 'mariadb'];
@@ -14,9 +15,9 @@ export interface Target {
 
 export type Severity = 'error' | 'warning' | 'info';
 
-/** A finding from validation, planning or lint: a code to filter on and a message that says what to do. */
+/** A finding from validation, planning or lint: a code to filter on (./findings.ts) and a message that says what to do. */
 export interface Finding {
-  readonly code: string;
+  readonly code: ReportedCode;
   readonly severity: Severity;
   readonly message: string;
   /** The field of the column spec the finding is about, for the wizard to show it next to that field. */

@@ -4,6 +4,7 @@
  */
 import { renderColumnDefinition, renderDefault, renderType, validateColumn, type RenderPart } from '../core/columnSpec';
 import { expressionProblem, SqlTextError } from '../core/sql';
+import type { BlamedField } from '../core/findings';
 import type { ColumnSpec, Finding, Target } from '../core/types';
 
 /**
@@ -58,7 +59,7 @@ export function serverCheckDefinition(spec: ColumnSpec, target: Target, omit: re
 }
 
 /** The optional parts of a definition, each with the field it comes from and whether the spec has it. */
-const OPTIONAL_PARTS: readonly (readonly [RenderPart, keyof ColumnSpec, (spec: ColumnSpec) => boolean])[] = [
+const OPTIONAL_PARTS: readonly (readonly [RenderPart, BlamedField, (spec: ColumnSpec) => boolean])[] = [
   ['generated', 'generated', (s) => s.generated !== undefined],
   ['check', 'check', (s) => s.check !== undefined],
   ['default', 'default', (s) => s.default.kind !== 'none'],
@@ -72,7 +73,7 @@ const OPTIONAL_PARTS: readonly (readonly [RenderPart, keyof ColumnSpec, (spec: C
  * The field a rejected definition is blamed on: the first optional part without which the server accepts it
  * (`rejects(omit)` asks the server again), else the type. Asked only after a rejection.
  */
-export async function blamedField(spec: ColumnSpec, rejects: (omit: readonly RenderPart[]) => Promise<boolean>): Promise<keyof ColumnSpec> {
+export async function blamedField(spec: ColumnSpec, rejects: (omit: readonly RenderPart[]) => Promise<boolean>): Promise<BlamedField> {
   for (const [part, field, present] of OPTIONAL_PARTS) {
     if (present(spec) && !(await rejects([part]))) return field;
   }

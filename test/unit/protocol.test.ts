@@ -28,7 +28,7 @@ const plan: Plan = {
       verified: { lock: 'ACCESS EXCLUSIVE', rewrite: false, agrees: true },
     }],
   }],
-  warnings: [{ code: 'x', severity: 'warning', message: 'm', fix: 'f' }],
+  warnings: [{ code: 'rows-unknown', severity: 'warning', message: 'm', fix: 'f' }],
   rollout: ['deploy code that writes the column'],
 };
 

@@ -3,6 +3,7 @@
  * to do. Pure.
  */
 import { capabilities, isReservedWord, knownTypes } from '../dialects/index';
+import type { FindingCode } from '../findings';
 import { defaultVolatility } from '../rules';
 import { expressionProblem, isPostgres, quoteIdent, utf8Length } from '../sql';
 import type { ColumnSpec, Dialect, Finding, TableFacts, Target } from '../types';
@@ -78,7 +79,7 @@ function defaultFitProblem(spec: ColumnSpec, dialect: Dialect): string | null {
   return null;
 }
 
-function finding(code: string, severity: Finding['severity'], message: string, field?: keyof ColumnSpec, fix?: string): Finding {
+function finding(code: FindingCode, severity: Finding['severity'], message: string, field?: keyof ColumnSpec, fix?: string): Finding {
   return { code, severity, message, ...(field ? { field } : {}), ...(fix ? { fix } : {}) };
 }
 

@@ -3,33 +3,14 @@
  * db/rollout.ts, the baseline from a file. Every finding says why and what to do next.
  */
 import type { DriftReport } from '../drift';
+import type { CodeFrom } from '../findings';
 import { formatBytes } from '../format';
 import { qualifiedTable, quoteIdent } from '../sql';
 import type { Dialect, Severity } from '../types';
 import type { ObservedPlan, RolloutBaseline, RolloutObservation, RolloutPrediction } from './types';
 
-export type RolloutFindingCode =
-  | 'column-missing'
-  | 'index-invalid'
-  | 'index-used'
-  | 'index-unused'
-  | 'index-not-used-yet'
-  | 'index-stats-unavailable'
-  | 'stats-reset'
-  | 'plan-lost-index'
-  | 'plan-cost-grew'
-  | 'plan-unchanged'
-  | 'plan-error'
-  | 'top-statements'
-  | 'storage'
-  | 'storage-over-prediction'
-  | 'app-not-writing'
-  | 'app-not-writing-rising'
-  | 'app-in-sync'
-  | 'no-new-rows'
-  | 'no-key-for-sample'
-  | 'node-drift'
-  | 'nodes-in-sync';
+/** The codes verify reports (core/findings.ts lists them with `from: ['rollout']`). */
+export type RolloutFindingCode = CodeFrom<'rollout'>;
 
 export interface RolloutFinding {
   readonly code: RolloutFindingCode;

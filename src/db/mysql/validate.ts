@@ -1,6 +1,7 @@
 /** Server-side checks of a ColumnSpec on MySQL/MariaDB: the server itself judges the definition on a private temporary copy. */
 import { randomBytes } from 'node:crypto';
 import { renderType } from '../../core/columnSpec';
+import { SERVER_REJECTED, type BlamedField } from '../../core/findings';
 import type { ColumnSpec, Finding, TableRef, Target } from '../../core/types';
 import { serverCheckDefinition, unwritableFindings } from '../columnSql';
 import { qualifiedTable, quoteIdent } from '../../core/sql';
@@ -33,9 +34,9 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
       } catch (err) {
         const message = (err as Error).message.replace(/ \(statement: .*\)$/s, '');
         const code = (err as { code?: string }).code ?? '';
-        const field: keyof ColumnSpec = /DEFAULT/i.test(code) || /default/i.test(message) ? 'default'
+        const field: BlamedField = /DEFAULT/i.test(code) || /default/i.test(message) ? 'default'
           : /generat|virtual|stored/i.test(message) ? 'generated' : /check/i.test(message) ? 'check' : 'type';
-        findings.push({ code: `${field}-invalid`, severity: 'error', field, message: `The server rejects the column definition: ${message}.` });
+        findings.push({ code: SERVER_REJECTED[field], severity: 'error', field, message: `The server rejects the column definition: ${message}.` });
       }
     }
   } finally {

@@ -1,6 +1,7 @@
 /** Server-side checks of a ColumnSpec on PostgreSQL: what only the server can answer. */
 import { randomBytes } from 'node:crypto';
 import { renderType, type RenderPart } from '../../core/columnSpec';
+import { SERVER_REJECTED } from '../../core/findings';
 import type { ColumnSpec, Finding, TableRef, Target } from '../../core/types';
 import { blamedField, serverCheckDefinition, unwritableFindings } from '../columnSql';
 import { qualifiedTable, quoteIdent } from '../../core/sql';
@@ -64,7 +65,7 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
     const message = await rejection();
     if (message !== null && !findings.some((f) => f.code === 'default-invalid' || f.code === 'column-exists')) {
       const field = await blamedField(spec, async (omit) => (await rejection(omit)) !== null);
-      findings.push({ code: `${field}-invalid`, severity: 'error', field, message: `The server rejects the column definition: ${message}.` });
+      findings.push({ code: SERVER_REJECTED[field], severity: 'error', field, message: `The server rejects the column definition: ${message}.` });
     }
   } finally {
     await db.query('ROLLBACK');

@@ -8,6 +8,7 @@ import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding, Plan, Tab
 import type { ColumnDraft } from '../../protocol';
 import { quoteLiteral } from '../../core/sql';
 import { columnExists, sameColumnName } from '../../core/columnSpec';
+import type { FindingCode } from '../../core/findings';
 
 export interface DraftSpec {
   /** Null when the draft cannot become a spec yet (the findings say why, next to their fields). */
@@ -68,7 +69,7 @@ export function literalSql(text: string, dialect: Dialect): string {
   return quoteLiteral(dialect, text);
 }
 
-function error(field: NonNullable<Finding['field']>, code: string, message: string): Finding {
+function error(field: NonNullable<Finding['field']>, code: FindingCode, message: string): Finding {
   return { code, severity: 'error', field, message };
 }
 
