@@ -7,7 +7,7 @@ import { capabilities } from '../dialects/index';
 import { formatSeconds } from '../format';
 import { DEFAULT_CALIBRATION, estimateStep, workKind } from '../impact';
 import { defaultVolatility, impactOf, PG_LOCK_RANK, statementImpact, statementOperationImpact, varcharChange, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses, type StatementOperation } from '../rules';
-import type { Calibration, ColumnFacts, Dialect, IndexFacts, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
+import type { Calibration, ColumnFacts, Dialect, Estimate, IndexFacts, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
 import type { MigrationTool } from '../migrations/types';
 import type { LintAction, NameRef, ParsedStatement } from './model';
 import { toolWrapsSqlFile } from './tools';
@@ -79,6 +79,8 @@ export interface AnalyzedStatement {
   readonly rows?: number;
   /** Seconds the statement blocks reads or writes, estimated from the table's size (only when facts are known). */
   readonly lockSeconds?: number;
+  /** Where `lockSeconds` comes from: the basis of the longest-blocking operation's estimate. */
+  readonly lockBasis?: Pick<Estimate, 'basis' | 'measuredAt' | 'runs'>;
 }
 
 export interface LintFinding {
@@ -282,7 +284,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       ...(referenced ? { referenced } : {}), created,
       ...(table && lockedInTx.get(key(table))?.tx === txId && stmtInTx ? { lockedEarlierInTransaction: lockedInTx.get(key(table))!.impact } : {}),
     };
-    const blockedSeconds = (o: OperationImpact): number => estimateStep(o.impact, workKind(o.impact, { index: o.op.op === 'create-index', concurrent: o.op.op === 'create-index' && o.op.concurrent }), facts!, calibration).lockSeconds;
+    const blockedEstimate = (o: OperationImpact): Estimate => estimateStep(o.impact, workKind(o.impact, { index: o.op.op === 'create-index', concurrent: o.op.op === 'create-index' && o.op.concurrent }), facts!, calibration);
+    const blockedSeconds = (o: OperationImpact): number => blockedEstimate(o).lockSeconds;
     for (const rule of RULES as readonly RuleModule[]) {
       if (!rule.check || severities[rule.id] === 'off') continue;
       for (const f of rule.check(context)) {
@@ -307,12 +310,14 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
 
     if (stmtInTx && table && !newTable && strongest && (strongest.blocks.reads || strongest.blocks.writes) && !lockedInTx.has(key(table))) lockedInTx.set(key(table), { tx: txId, impact: strongest });
     else if (table && lockedInTx.get(key(table))?.tx !== txId) lockedInTx.delete(key(table));
-    const lockSeconds = facts && rows !== undefined && operations.length > 0 ? Math.max(...operations.map(blockedSeconds)) : undefined;
+    const longest = facts && rows !== undefined && operations.length > 0 ? operations.map(blockedEstimate).reduce((a, b) => (b.lockSeconds > a.lockSeconds ? b : a)) : undefined;
+    const lockSeconds = longest?.lockSeconds;
+    const lockBasis = longest ? { basis: longest.basis, ...(longest.measuredAt ? { measuredAt: longest.measuredAt } : {}), ...(longest.runs ? { runs: longest.runs } : {}) } : undefined;
     if (!inTx || engine === 'mysql') txId++;
     statements.push({
       index, start: raw.start, end: raw.end, startPos: lines.positionAt(raw.start), endPos: lines.positionAt(raw.end), text: raw.text,
       parsed, inTransaction: stmtInTx, newTable, operations, ...(strongest ? { strongest } : {}), ...(rows !== undefined ? { rows } : {}),
-      ...(lockSeconds !== undefined ? { lockSeconds } : {}),
+      ...(lockSeconds !== undefined ? { lockSeconds } : {}), ...(lockBasis ? { lockBasis } : {}),
     });
     if (parsed.kind === 'alter-table' && table && !newTable) recordChanges(changed, key(table), parsed.actions);
   });

@@ -3,6 +3,7 @@
  * from a LintResult without vscode, so it is unit-tested. The phases come from the planner (`planColumn`). Pure.
  */
 import { formatSeconds } from '../format';
+import { describeBasis } from '../impact';
 import { defaultName, planUnits, sqlLines } from '../migrations/units';
 import type { Impact } from '../rules';
 import type { ColumnSpec, Plan, Step, TableFacts, TableRef, Target } from '../types';
@@ -30,6 +31,19 @@ export function lensTitle(s: AnalyzedStatement): string | undefined {
   else if (s.rows !== undefined) parts.push(`${s.rows.toLocaleString('en-US')} rows`);
   if (s.lockSeconds !== undefined && (i.blocks.reads || i.blocks.writes)) parts.push(s.lockSeconds < 0.1 ? '<0.1 s' : `~${formatSeconds(s.lockSeconds)}`);
   return parts.join(' · ');
+}
+
+/**
+ * The CodeLens title the editor shows, with where a lock time comes from when it shows one:
+ * `… · ~68 s (measured on this server 3 min ago)`, `(learned from 2 runs on this server)`, or `(<rough>)` — `rough` is the
+ * editor's (translated) words for an estimate without a measurement of the server.
+ */
+export function lensTitleWithBasis(s: AnalyzedStatement, rough: string, now: number = Date.now()): string | undefined {
+  const title = lensTitle(s);
+  if (!title) return undefined;
+  const timed = s.lockSeconds !== undefined && s.strongest && (s.strongest.blocks.reads || s.strongest.blocks.writes);
+  if (!timed) return title;
+  return `${title} (${!s.lockBasis || s.lockBasis.basis === 'default' ? rough : describeBasis(s.lockBasis, now)})`;
 }
 
 /** Markdown for a hover over a statement: each operation's lock and why, then the findings with their fixes. */

@@ -8,11 +8,10 @@ import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import { DEFAULT_VERSIONS, lintSql, type LintOptions, type LintResult } from '../../core/lint/analyze';
 import type { NameRef } from '../../core/lint/model';
 import { loadParsers, type Parsers } from '../../core/lint/parsers';
-import { addColumnOf, guessEngine, hoverMarkdown, isMigrationSqlPath, lensTitle, phasedSql, statementAt, unknownSizeFacts } from '../../core/lint/preview';
+import { addColumnOf, guessEngine, hoverMarkdown, isMigrationSqlPath, lensTitleWithBasis, phasedSql, statementAt, unknownSizeFacts } from '../../core/lint/preview';
 import { isMigrationTool, type MigrationTool } from '../../core/migrations/types';
 import { planColumn } from '../../core/plan';
 import type { Calibration, ColumnSpec, Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from '../../core/types';
-import { describeBasis } from '../../core/impact';
 import type { Log } from '../log';
 import { describeError } from '../../core/format';
 import { ruleDocPath } from '../../core/lint/ruleDocs';
@@ -41,8 +40,6 @@ interface Linted {
   readonly result: LintResult;
   readonly sizeKnown: boolean;
   readonly facts?: (t: NameRef) => TableFacts | undefined;
-  /** Where the lock-time estimates come from, for the CodeLens: "measured on this server 3 min ago", "rough". */
-  readonly basis: string;
   /** The connection whose server the rules come from; undefined: offline rules. */
   readonly profile?: string;
 }
@@ -201,8 +198,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       ...(bound?.calibration ? { calibration: bound.calibration } : {}),
     };
     const result = lintSql(text, options, parsers);
-    const basis = bound?.calibration && bound.calibration.basis !== 'default' ? describeBasis({ basis: 'measured', ...(bound.calibration.measuredAt ? { measuredAt: bound.calibration.measuredAt } : {}) }) : vscode.l10n.t('rough estimate');
-    const linted: Linted = { version: d.version, result, sizeKnown: bound?.facts !== undefined, ...(bound?.facts ? { facts: bound.facts } : {}), basis, ...(bound?.profile ? { profile: bound.profile } : {}) };
+    const linted: Linted = { version: d.version, result, sizeKnown: bound?.facts !== undefined, ...(bound?.facts ? { facts: bound.facts } : {}), ...(bound?.profile ? { profile: bound.profile } : {}) };
     this.results.set(d.uri.toString(), linted);
     this.diagnostics.set(d.uri, result.findings.map((f) => {
       const diag = new vscode.Diagnostic(
@@ -224,14 +220,13 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     if (!linted || linted.version !== d.version) return [];
     const lenses: vscode.CodeLens[] = [];
     for (const s of linted.result.statements) {
-      const title = lensTitle(s);
+      // The lock time carries its basis: measured on the bound server, learned from runs there, or rough.
+      const title = lensTitleWithBasis(s, vscode.l10n.t('rough estimate'));
       if (!title) continue;
       const range = new vscode.Range(s.startPos.line, s.startPos.character, s.startPos.line, s.startPos.character);
       const v = this.verified.get(`${d.uri.toString()}\n${s.text}`);
       const mark = v ? ` · ${v.agrees ? vscode.l10n.t('verified on {0}', v.profile) : vscode.l10n.t('{0} differs: {1}', v.profile, v.differences.join('; '))}` : '';
-      // The lock time carries its basis: measured on the bound server, or rough.
-      const timed = s.lockSeconds !== undefined && s.strongest && (s.strongest.blocks.reads || s.strongest.blocks.writes);
-      lenses.push(new vscode.CodeLens(range, { title: title + (timed ? ` (${linted.basis})` : '') + mark, command: '', tooltip: s.strongest?.why ?? '' }));
+      lenses.push(new vscode.CodeLens(range, { title: title + mark, command: '', tooltip: s.strongest?.why ?? '' }));
       if (!v && this.source?.verify && linted.sizeKnown && !s.newTable && s.parsed.table) {
         lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Verify on server'), command: VERIFY_STATEMENT, arguments: [d.uri, s.index], tooltip: vscode.l10n.t('Run the statement on an empty copy of the table and compare the lock it takes') }));
       }
