@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { applyEdit, modelEdit } from '../../src/core/app/modelEdit';
+import { applyEdit, modelEdit, modelExtras } from '../../src/core/app/modelEdit';
 import { scanFile } from '../../src/core/app/scan';
 import { parseColumnDefinition } from '../../src/core/columnSpec';
+import { planFor } from './migrations/plans';
 
 const ROOT = join(__dirname, '..', 'fixtures', 'app');
 const spec = parseColumnDefinition('ref uuid NOT NULL DEFAULT gen_random_uuid()', 'postgres');
@@ -98,5 +99,24 @@ describe('the final model edit: the field the expand edit added, made required a
     const [m] = scanFile('schema.prisma', text, { table: 'orders', column: 'ref' }).models;
     assert.match(modelEdit(m!, text, nullableSpec, 'final', 'postgres')!.skipped ?? '', /stays nullable/);
     assert.match(modelEdit({ ...m!, hasColumn: true, name: 'Order' }, 'model Order {\n}\n', spec, 'final', 'postgres')!.skipped ?? '', /not found: make it required by hand/);
+  });
+});
+
+describe('Prisma: the schema declares what the migration creates (so `prisma migrate diff` has nothing to add)', () => {
+  const schema = readFileSync(join(ROOT, 'prisma', 'prisma/schema.prisma'), 'utf8');
+  const prismaEdit = (definition: string, dialect: 'postgres' | 'mariadb', opts: { index?: boolean } = {}) => {
+    const plan = planFor(dialect, dialect === 'postgres' ? '15.4' : '10.11.6-MariaDB', definition, { ...opts, table: 'orders' });
+    const [m] = scanFile('prisma/schema.prisma', schema, { table: 'orders', column: 'ref' }).models;
+    return applyEdit(schema, modelEdit(m!, schema, plan.column, 'expand', dialect, modelExtras(plan))!);
+  };
+  test("the plan's index, by its name, after the model's other block attributes", () => {
+    assert.match(prismaEdit('ref uuid NOT NULL DEFAULT gen_random_uuid()', 'postgres', { index: true }),
+      /customerId Int {6}@map\("customer_id"\)\n\n {2}ref String\? @db\.Uuid @default\(dbgenerated\("gen_random_uuid\(\)"\)\)\n {2}@@map\("orders"\)\n {2}@@index\(\[ref\], map: "orders_ref_idx"\)\n\}/);
+    assert.doesNotMatch(prismaEdit('ref uuid', 'postgres'), /@@index/);
+  });
+  test("MySQL's native types: Prisma's String alone would be varchar(191)", () => {
+    assert.match(prismaEdit('ref text', 'mariadb'), /ref String\? @db\.Text\n/);
+    assert.match(prismaEdit('ref timestamp NULL', 'mariadb'), /ref DateTime\? @db\.Timestamp\(0\)\n/);
+    assert.match(prismaEdit('ref datetime(3)', 'mariadb'), /ref DateTime\? @db\.DateTime\(3\)\n/);
   });
 });
