@@ -5,7 +5,7 @@
 import type { Plan, TableRef } from '../../core/types';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import type { DatabaseClient } from '../client';
-import { currentSchema, engineOf, setLockTimeout, tableIdentity } from './dialect';
+import { currentSchema, runnerDialect } from './dialect';
 import { acquireMigrationLock, releaseMigrationLock } from './migrationLock';
 import { undoStatements } from './outcome';
 import { resolvePolicy, withLockRetry } from './retry';
@@ -30,9 +30,10 @@ export async function previewAbandon(client: DatabaseClient, table: TableRef, co
   if (!state) return null;
   const plan = await store.plan(state.runId);
   if (!plan) return null;
-  const identity = await tableIdentity(client, { schema, name: table.name });
-  const mysqlRebuild = engineOf(client) === 'mysql' && state.stepStarted;
-  const otherIncarnation = identity === null || (state.tableId !== null && state.tableId !== identity && !mysqlRebuild);
+  const d = runnerDialect(client);
+  const identity = await d.tableIdentity(client, { schema, name: table.name });
+  const rebuilt = d.identityChangesOnRebuild && state.stepStarted;
+  const otherIncarnation = identity === null || (state.tableId !== null && state.tableId !== identity && !rebuilt);
   const statements = otherIncarnation ? [] : await undoStatements(client, { ...plan, table: { ...plan.table, schema } }, state);
   return { state, plan, statements, otherIncarnation };
 }
@@ -46,7 +47,7 @@ export async function abandonRun(client: DatabaseClient, preview: AbandonPreview
   const policy = resolvePolicy(options.retry);
   await acquireMigrationLock(client, table, 3_000);
   try {
-    await setLockTimeout(client, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+    await runnerDialect(client).setLockTimeout(client, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
     for (const sql of preview.statements) await withLockRetry(() => client.query(sql), policy);
     const note = preview.otherIncarnation ? 'abandoned: the table was re-created since; nothing to undo' : `abandoned: undone with ${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}`;
     await new RunStore(client, table.schema).update(preview.state.runId, { status: 'abandoned', finished: true, error: note });

@@ -1,55 +1,164 @@
-import { quoteIdent } from '../../core/sql';
-import type { TableRef } from '../../core/types';
+/**
+ * The runner's dialect adapter: everything the runner does differently per engine, declared once here and implemented
+ * in same-shaped files, src/db/<engine>/run.ts (Kysely's per-dialect adapter layout). `runnerDialect` is the one place
+ * an engine is chosen; nothing else in src/db/run names an engine. Adding an engine is a folder with a `run.ts`
+ * exporting a `RunnerDialect` and one entry in DIALECTS below.
+ */
+import type { Dialect, LockRisk, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
+import type { ConnectionOptions } from '../connection';
+import { runner as mysqlRunner } from '../mysql/run';
+import { runner as postgresRunner } from '../postgres/run';
+import type { BatchKey, KeyCandidate, KeyColumn } from './keys';
+import type { RunStore } from './state';
+import type { RunReport, SizeSnapshot } from './types';
 
-export type Engine = 'postgres' | 'mysql';
+export type Engine = ConnectionOptions['engine'];
 
-export function engineOf(client: DatabaseClient): Engine {
-  return client.options.engine;
+/** What the backfill hands an engine's batch: the table, column and key already quoted, and the generic last batch. */
+export interface BackfillBatchContext {
+  readonly client: DatabaseClient;
+  readonly key: BatchKey;
+  /** Schema-qualified, quoted table; quoted column; the key's columns quoted, comma-separated (the ORDER BY). */
+  readonly table: string;
+  readonly column: string;
+  readonly order: string;
+  readonly valueSql: string;
+  /** Where to save progress after each batch; absent when running without state (the benchmark). */
+  readonly store?: { readonly store: RunStore; readonly runId: string };
+  /** The last batch: everything after `last`, so rows inserted meanwhile are not missed. */
+  sweep(last: readonly string[] | null): Promise<BackfillBatch>;
 }
 
-/** Quote an identifier by the engine's rules (src/core/sql.ts: the one place names become SQL text). */
-export function ident(engine: Engine, name: string): string {
-  return quoteIdent(engine === 'postgres' ? 'postgres' : 'mysql', name);
+export interface BackfillBatch {
+  readonly upper: readonly string[] | null;
+  readonly scanned: number;
+  readonly updated: number;
+  readonly final: boolean;
+}
+
+/** The column, the table's constraints and its indexes as the server has them now (keys as `catalogName` folds them). */
+export interface ServerObjects {
+  readonly column: { readonly nullable: boolean; readonly hasDefault: boolean } | null;
+  /** Constraint name → validated (MySQL/MariaDB: always true), and its type as the catalog spells it. */
+  readonly constraints: ReadonlyMap<string, { readonly validated: boolean; readonly type: string }>;
+  /** Index name → valid. */
+  readonly indexes: ReadonlyMap<string, boolean>;
+}
+
+export interface RunnerDialect {
+  /** The plan dialects this engine runs (Plan.dialect). */
+  readonly planDialects: readonly Dialect[];
+  /** The engine as messages name it. */
+  readonly displayName: string;
+
+  /* --- SQL text */
+  /** Quote an identifier by the engine's rules (src/core/sql.ts: the one place names become SQL text). */
+  ident(name: string): string;
+  /** The n-th positional parameter. */
+  placeholder(n: number): string;
+
+  /* --- the session */
+  /** The server session id of the connection. */
+  sessionId(client: DatabaseClient): Promise<number>;
+  /** Per-session lock timeout; `local`: for the current transaction only (engines with transactional DDL). */
+  setLockTimeout(client: DatabaseClient, ms: number, local?: boolean): Promise<void>;
+  /** Per-statement time limit (0 = none); `local` as for the lock timeout. */
+  setStatementTimeout(client: DatabaseClient, ms: number, local?: boolean): Promise<void>;
+
+  /* --- catalogs */
+  /** The identity of this incarnation of the table (changes when it is dropped and re-created); null when it does not exist. */
+  tableIdentity(client: DatabaseClient, table: TableRef): Promise<string | null>;
+  /** An ALTER that rebuilds the table gives it a new identity (InnoDB), so a record whose step was in flight still matches. */
+  readonly identityChangesOnRebuild: boolean;
+  tableExists(client: DatabaseClient, table: TableRef): Promise<boolean>;
+  columnExists(client: DatabaseClient, table: TableRef, column: string): Promise<boolean>;
+  /** The catalog's row estimate (0 when there is none). */
+  estimateRows(client: DatabaseClient, table: TableRef): Promise<number>;
+  /** Unique indexes usable as a keyset (no predicate, no expression), with their columns in order. */
+  batchKeyCandidates(client: DatabaseClient, table: TableRef): Promise<KeyCandidate[]>;
+  /** Sessions that hold a lock on the table (or, where locks are not visible, an open transaction): what a lock timeout waited for. */
+  findBlockers(client: DatabaseClient, table: TableRef): Promise<LockRisk[]>;
+
+  /* --- the migration lock: a session-level named lock */
+  tryNamedLock(client: DatabaseClient, name: string): Promise<boolean>;
+  /** The sessions holding the named lock (for the message). */
+  namedLockHolders(client: DatabaseClient, name: string): Promise<number[]>;
+  releaseNamedLock(client: DatabaseClient, name: string): Promise<void>;
+
+  /* --- the run-state table */
+  /** CREATE TABLE IF NOT EXISTS of the state table (src/db/run/state.ts), named `table` (already quoted). */
+  stateTableDdl(table: string): string;
+  /** The type of the `table_id` column, for state tables made before it existed. */
+  readonly stateTableIdType: string;
+  /** A boolean as a parameter of the state table's boolean column. */
+  boolParam(value: boolean): unknown;
+  /** The current time, for `updated_at` / `finished_at`. */
+  readonly nowSql: string;
+
+  /* --- steps */
+  /** Run this DDL step inside a transaction together with the state's advance (false: it commits on its own). */
+  runsInTransaction(sql: string, serverVersion: string | undefined): boolean;
+  /** An index built online that can end up INVALID (PostgreSQL CREATE INDEX CONCURRENTLY): checked, dropped and rebuilt. */
+  readonly onlineIndex?: {
+    /** The index the statement builds online, unquoted; null for any other statement. */
+    name(sql: string): string | null;
+    /** true/false: the index exists and is (in)valid; null: it does not exist. */
+    validity(client: DatabaseClient, schema: string, name: string): Promise<boolean | null>;
+    dropSql(schema: string, name: string): string;
+  };
+  /** Constraints added NOT VALID and validated by a later step: dropped again when a run fails in between. */
+  readonly notValidConstraints?: {
+    /** The constraint an `ADD CONSTRAINT … NOT VALID` adds, unquoted; null for any other statement. */
+    added(sql: string): string | null;
+    /** The constraint a `VALIDATE CONSTRAINT` validates, unquoted. */
+    validated(sql: string): string | null;
+    dropSql(table: TableRef, name: string): string;
+  };
+
+  /* --- the backfill */
+  /** `key > values` (or `<=`) in lexicographic order, binding `values` (text) back to the key's types into `params`. */
+  keyPredicate(cols: readonly KeyColumn[], op: '>' | '<=', values: readonly string[], params: unknown[]): string;
+  /** One batch of at most `n` key values after `last`, with the state saved (together with it, where the engine can). */
+  backfillBatch(ctx: BackfillBatchContext, last: readonly string[] | null, n: number, doneBefore: number): Promise<BackfillBatch>;
+
+  /* --- what a run made (src/db/run/outcome.ts) */
+  /** An unquoted name as the server stores it (PostgreSQL folds to lower case). */
+  foldUnquoted(name: string): string;
+  /** A name as the catalog maps in `serverObjects` are keyed. */
+  catalogName(name: string): string;
+  /** The indexes a statement creates, as written (quoted or not). */
+  indexesCreated(sql: string): string[];
+  serverObjects(client: DatabaseClient, table: TableRef, column: string): Promise<ServerObjects>;
+  /** The statement that drops a constraint of the catalog's `type`; `table` is quoted. */
+  dropConstraintSql(table: string, name: string, type: string): string;
+  dropIndexSql(table: TableRef, name: string): string;
+  dropColumnSql(table: string, column: string): string;
+  /** Whether a constraint of the catalog's `type` is a foreign key (undone first). */
+  isForeignKey(type: string): boolean;
+
+  /* --- the report */
+  sizeSnapshot(client: DatabaseClient, table: TableRef): Promise<SizeSnapshot>;
+  columnDefinition(client: DatabaseClient, table: TableRef, column: string): Promise<RunReport['columnDefinition']>;
+  /** Indexes whose columns include `column`, with validity and the scan counter now; `sizeOf` from the snapshot. */
+  columnIndexes(client: DatabaseClient, table: TableRef, column: string, sizeOf: (name: string) => number | null): Promise<RunReport['indexes']>;
+  /** A query selecting one non-NULL value of `column` as text, as `v`; both quoted. */
+  sampleValueSql(table: string, column: string): string;
+  /** The server's plan of `query`, as text. */
+  explain(client: DatabaseClient, query: string, params: readonly unknown[]): Promise<string>;
+  analyzeSql(table: string): string;
+}
+
+const DIALECTS: Readonly<Record<Engine, RunnerDialect>> = { postgres: postgresRunner, mysql: mysqlRunner };
+
+/** The runner's adapter for an engine or a client's engine: the one place an engine is chosen. */
+export function runnerDialect(of: Engine | DatabaseClient): RunnerDialect {
+  return DIALECTS[typeof of === 'string' ? of : of.options.engine];
 }
 
 /** Schema-qualified; the runner resolves an empty schema to the connection's current one first. */
-export function qualified(engine: Engine, t: TableRef): string {
-  return `${ident(engine, t.schema)}.${ident(engine, t.name)}`;
-}
-
-/** `$1` on PostgreSQL, `?` on MySQL/MariaDB. */
-export function placeholder(engine: Engine, n: number): string {
-  return engine === 'postgres' ? `$${n}` : '?';
-}
-
-/** The server session id of a connection (PostgreSQL backend pid, MySQL/MariaDB connection id). */
-export async function sessionId(client: DatabaseClient): Promise<number> {
-  const sql = engineOf(client) === 'postgres' ? 'SELECT pg_backend_pid() AS id' : 'SELECT CONNECTION_ID() AS id';
-  const [row] = await client.query<{ id: number | string }>(sql);
-  return Number(row!.id);
-}
-
-/** Set the per-session lock timeout. MySQL/MariaDB count in whole seconds (≥ 1); InnoDB row locks get the same bound. */
-export async function setLockTimeout(client: DatabaseClient, ms: number): Promise<void> {
-  if (engineOf(client) === 'postgres') {
-    await client.query(`SET lock_timeout = ${Math.max(1, Math.round(ms))}`);
-  } else {
-    const s = Math.max(1, Math.ceil(ms / 1000));
-    await client.query(`SET SESSION lock_wait_timeout = ${s}`);
-    await client.query(`SET SESSION innodb_lock_wait_timeout = ${s}`);
-  }
-}
-
-/** Set the per-statement time limit (0 = none). MySQL's max_execution_time covers SELECT only, so DDL there is unbounded. */
-export async function setStatementTimeout(client: DatabaseClient, ms: number): Promise<void> {
-  if (engineOf(client) === 'postgres') {
-    await client.query(`SET statement_timeout = ${Math.max(0, Math.round(ms))}`);
-    return;
-  }
-  const info = await client.serverInfo();
-  if (info.dialect === 'mariadb') await client.query(`SET SESSION max_statement_time = ${Math.max(0, ms) / 1000}`);
-  else await client.query(`SET SESSION max_execution_time = ${Math.max(0, Math.round(ms))}`);
+export function qualified(d: RunnerDialect, t: TableRef): string {
+  return `${d.ident(t.schema)}.${d.ident(t.name)}`;
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -66,33 +175,3 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export { currentSchema } from '../schema';
-
-/** MySQL's file-name encoding of a schema or table name in InnoDB's catalog (`my-t` → `my@002dt`), for plain names and most others. */
-function innodbName(name: string): string {
-  return [...name].map((ch) => (/^[A-Za-z0-9_]$/.test(ch) ? ch : ch.length === 1 ? `@${ch.charCodeAt(0).toString(16).padStart(4, '0')}` : ch)).join('');
-}
-
-/**
- * The identity of this incarnation of the table: PostgreSQL's pg_class OID; InnoDB's table id (MariaDB
- * INNODB_SYS_TABLES, MySQL 8 INNODB_TABLES), else the table's CREATE_TIME. A table dropped and re-created gets
- * another one. InnoDB also gives a table a new id when an ALTER rebuilds it; the runner re-reads it after its own
- * steps. Null when the table does not exist.
- */
-export async function tableIdentity(client: DatabaseClient, table: TableRef): Promise<string | null> {
-  if (engineOf(client) === 'postgres') {
-    const [row] = await client.query<{ id: string }>(
-      'SELECT c.oid::text AS id FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2',
-      [table.schema, table.name],
-    );
-    return row ? `oid:${row.id}` : null;
-  }
-  const [exists] = await client.query<{ ct: Date | string | null }>('SELECT CREATE_TIME AS ct FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [table.schema, table.name]);
-  if (!exists) return null;
-  const name = `${innodbName(table.schema)}/${innodbName(table.name)}`;
-  for (const catalog of ['INNODB_SYS_TABLES', 'INNODB_TABLES']) {
-    const rows = await client.query<{ id: number | string }>(`SELECT TABLE_ID AS id FROM information_schema.${catalog} WHERE NAME = ?`, [name]).catch(() => null);
-    if (rows?.[0]) return `innodb:${rows[0].id}`;
-  }
-  const ct = exists.ct instanceof Date ? exists.ct.toISOString() : exists.ct;
-  return ct ? `created:${ct}` : null;
-}

@@ -2,11 +2,11 @@
  * The runner: executes a Plan phase by phase on a local database with lock timeouts and retries, a keyset-batched
  * backfill, a migration lock, and state saved after every step and batch so an interrupted run resumes.
  */
-import { DEFAULT_LOCK_TIMEOUT_MS, requiresOutsideTransaction } from '../../core/dialects/index';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import type { LockRisk, Plan, Step, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { runBackfill } from './backfill';
-import { currentSchema, engineOf, ident, qualified, sessionId, setLockTimeout, setStatementTimeout, tableIdentity, type Engine } from './dialect';
+import { currentSchema, runnerDialect, type RunnerDialect } from './dialect';
 import { checkOutcome } from './outcome';
 import { describeBlockers, describeError, findBlockers, isAlreadyApplied, isConnectionLost, isInstantRefused, isLockTimeout } from './errors';
 import { assertRunAllowed } from './guard';
@@ -19,31 +19,9 @@ import { RunFailure, type RetryPolicy, type RunOptions, type RunOutcome, type Ru
 
 export const DEFAULT_RUN_LOCK_TIMEOUT_MS = DEFAULT_LOCK_TIMEOUT_MS;
 
-/** The index a `CREATE [UNIQUE] INDEX CONCURRENTLY` builds, unquoted (lower-cased when it was not quoted). */
-export function concurrentIndexName(sql: string): string | null {
-  const m = /CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s+ON\s/i.exec(sql);
-  if (!m) return null;
-  const raw = m[1]!;
-  return raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw.toLowerCase();
-}
+type OnlineIndex = NonNullable<RunnerDialect['onlineIndex']>;
 
-const PG_NAME = String.raw`("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
-
-function unquotePg(raw: string): string {
-  return raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw.toLowerCase();
-}
-
-/** The constraint a PostgreSQL `ALTER TABLE … ADD CONSTRAINT name … NOT VALID` adds, unquoted; null for any other statement. */
-export function notValidConstraintName(sql: string): string | null {
-  const m = new RegExp(String.raw`^\s*ALTER\s+TABLE\b[\s\S]*?\bADD\s+CONSTRAINT\s+${PG_NAME}[\s\S]*\bNOT\s+VALID\s*;?\s*$`, 'i').exec(sql);
-  return m ? unquotePg(m[1]!) : null;
-}
-
-/** The constraint a PostgreSQL `ALTER TABLE … VALIDATE CONSTRAINT name` validates, unquoted. */
-export function validatedConstraintName(sql: string): string | null {
-  const m = new RegExp(String.raw`^\s*ALTER\s+TABLE\b[\s\S]*?\bVALIDATE\s+CONSTRAINT\s+${PG_NAME}\s*;?\s*$`, 'i').exec(sql);
-  return m ? unquotePg(m[1]!) : null;
-}
+export { concurrentIndexName } from '../postgres/run';
 
 /** Write-restricting statements: what a stopped run may leave enforced on new and updated rows. */
 function restrictsWrites(sql: string): boolean {
@@ -65,17 +43,13 @@ async function withResolvedSchema(client: DatabaseClient, plan: Plan): Promise<P
   };
 }
 
-function dialectMatches(plan: Plan, engine: Engine): boolean {
-  return engine === 'postgres' ? plan.dialect === 'postgres' : plan.dialect === 'mysql' || plan.dialect === 'mariadb';
-}
-
 /**
  * Whether a run record belongs to the table as it is now. PostgreSQL's OID survives rewrites; InnoDB's table id
  * changes when an ALTER rebuilds the table, so on MySQL/MariaDB a record whose step was in flight (the step may be
  * the rebuild) still matches. Records from before identities were kept match.
  */
-function sameIncarnation(engine: Engine, state: Pick<RunState, 'tableId' | 'stepStarted'>, identity: string): boolean {
-  return state.tableId === null || state.tableId === identity || (engine === 'mysql' && state.stepStarted);
+function sameIncarnation(d: RunnerDialect, state: Pick<RunState, 'tableId' | 'stepStarted'>, identity: string): boolean {
+  return state.tableId === null || state.tableId === identity || (d.identityChangesOnRebuild && state.stepStarted);
 }
 
 /**
@@ -84,7 +58,7 @@ function sameIncarnation(engine: Engine, state: Pick<RunState, 'tableId' | 'step
  * names the blocking sessions.
  */
 async function introspect<T>(client: DatabaseClient, table: TableRef, what: string, fn: () => Promise<T>, policy: RetryPolicy, lockTimeoutMs: number, runId: string | null, options: RunOptions): Promise<T> {
-  await setLockTimeout(client, lockTimeoutMs);
+  await runnerDialect(client).setLockTimeout(client, lockTimeoutMs);
   try {
     return (await withLockRetry(fn, policy, async (attempt, delayMs, err) => options.onProgress?.({
       runId: runId ?? '', sessionId: 0, phaseIndex: 0, stepIndex: 0, phaseTitle: '', kind: 'retry',
@@ -116,8 +90,9 @@ export async function findUnfinishedRun(client: DatabaseClient, plan: Plan): Pro
 
 /** The record is for the table as it is now (not an earlier incarnation, dropped and re-created since). */
 async function onThisTable(client: DatabaseClient, state: RunState): Promise<boolean> {
-  const identity = await tableIdentity(client, state.table);
-  return identity !== null && sameIncarnation(engineOf(client), state, identity);
+  const d = runnerDialect(client);
+  const identity = await d.tableIdentity(client, state.table);
+  return identity !== null && sameIncarnation(d, state, identity);
 }
 
 /**
@@ -126,9 +101,9 @@ async function onThisTable(client: DatabaseClient, state: RunState): Promise<boo
  * a RunFailure that says why, with the blocking sessions after exhausted lock-timeout retries.
  */
 export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOptions = {}): Promise<RunOutcome> {
-  const engine = engineOf(client);
-  if (!dialectMatches(plan, engine)) {
-    throw new RunFailure(`The plan is for ${plan.dialect} but the connection is to ${engine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'}; plan again against this server.`, 'refused', null);
+  const d = runnerDialect(client);
+  if (!d.planDialects.includes(plan.dialect)) {
+    throw new RunFailure(`The plan is for ${plan.dialect} but the connection is to ${d.displayName}; plan again against this server.`, 'refused', null);
   }
   await assertRunAllowed(client.options, options.allowRemote);
   const errors = plan.warnings.filter((w) => w.severity === 'error');
@@ -136,7 +111,7 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
     throw new RunFailure(`The plan has errors; nothing was run: ${errors.map((e) => `${e.code}: ${e.message}${e.fix ? ` (fix: ${e.fix})` : ''}`).join(' ')}`, 'refused', null);
   }
   const policy = resolvePolicy(options.retry);
-  const session = await sessionId(client);
+  const session = await d.sessionId(client);
   plan = await withResolvedSchema(client, plan);
   const table = { schema: plan.table.schema, name: plan.table.name };
   await acquireMigrationLock(client, table, options.migrationLockWaitMs ?? 3_000);
@@ -147,10 +122,10 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
     const store = new RunStore(client, plan.table.schema);
     await store.ensure();
     const hash = planHash(plan);
-    const identity = await read('the table\'s identity', () => tableIdentity(client, table));
+    const identity = await read('the table\'s identity', () => d.tableIdentity(client, table));
     if (identity === null) throw new RunFailure(`Table ${table.schema}.${table.name} does not exist on this server.`, 'refused', null);
     let state = await store.findUnfinished(table, plan.column.name);
-    if (state && !sameIncarnation(engine, state, identity)) {
+    if (state && !sameIncarnation(d, state, identity)) {
       // The table was dropped and re-created (a reset database): that run's position says nothing about this table.
       await store.update(state.runId, { status: 'abandoned', finished: true, error: `the table was re-created (the run was on ${state.tableId}, the table is now ${identity}); a fresh run replaced this one` });
       options.onProgress?.({ runId: state.runId, sessionId: session, phaseIndex: 0, stepIndex: 0, phaseTitle: '', kind: 'retry', message: `run ${state.runId} was on an earlier incarnation of the table (dropped and re-created since); starting a fresh run` });
@@ -172,7 +147,7 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
       // The same plan already ran to the end on this incarnation of the table (e.g. the connection was lost while the
       // report was being built): applying it again would fail on the existing column, so report on the finished run.
       const done = await store.findCompleted(table, plan.column.name, hash);
-      if (done && sameIncarnation(engine, { ...done, stepStarted: false }, identity)) {
+      if (done && sameIncarnation(d, { ...done, stepStarted: false }, identity)) {
         const report = await read('the report', async () => buildReport(client, {
           runId: done.runId, dialect: plan.dialect, table, column: plan.column.name, startedAt: done.startedAt, before: done.before, steps: [], resumed: true,
         }, await checkOutcome(client, plan)));
@@ -186,7 +161,7 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
       state = await store.create(newRunId(), plan, hash, await read('the table\'s size', () => sizeSnapshot(client, table)), identity);
     }
     runId = state.runId;
-    const ctx = new RunContext(client, engine, plan, options, policy, store, state, session);
+    const ctx = new RunContext(client, d, plan, options, policy, store, state, session);
     return await ctx.execute(resumed);
   } catch (err) {
     if (err instanceof RunFailure) throw err;
@@ -219,7 +194,7 @@ class RunContext {
 
   constructor(
     private readonly client: DatabaseClient,
-    private readonly engine: Engine,
+    private readonly d: RunnerDialect,
     private readonly plan: Plan,
     private readonly options: RunOptions,
     private readonly policy: RetryPolicy,
@@ -251,16 +226,12 @@ class RunContext {
 
   /** The lock timeout for a DDL step: the runner's option, else the plan's own statement, else the default. */
   private async applyTimeouts(step: Step, local: boolean): Promise<void> {
-    const scope = local && this.engine === 'postgres' ? 'LOCAL ' : '';
     if (this.options.lockTimeoutMs === undefined && step.lockTimeoutSql) {
       await this.client.query(step.lockTimeoutSql);
-    } else if (scope) {
-      await this.client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(this.lockTimeoutMs()))}`);
     } else {
-      await setLockTimeout(this.client, this.lockTimeoutMs());
+      await this.d.setLockTimeout(this.client, this.lockTimeoutMs(), local);
     }
-    if (scope) await this.client.query(`SET LOCAL statement_timeout = ${this.statementTimeoutMs(step)}`);
-    else await setStatementTimeout(this.client, this.statementTimeoutMs(step));
+    await this.d.setStatementTimeout(this.client, this.statementTimeoutMs(step), local);
   }
 
   private read<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -293,7 +264,7 @@ class RunContext {
         if (step.backfill) {
           const outcome = await this.backfill(pi, si, step);
           if (outcome) return outcome;
-        } else if (this.engine === 'postgres' && !requiresOutsideTransaction(step.sql, this.plan.serverVersion)) {
+        } else if (this.d.runsInTransaction(step.sql, this.plan.serverVersion)) {
           await this.transactionalStep(pi, si, step, t0);
         } else {
           await this.autocommitStep(pi, si, step, started, t0);
@@ -309,7 +280,7 @@ class RunContext {
       this.state = { ...this.state, backfillLastKey: null, backfillRows: 0 };
     }
     await this.store.update(this.runId, { status: 'completed', phaseIndex: pi, stepIndex: 0, stepStarted: false, finished: true });
-    await setStatementTimeout(this.client, 300_000);
+    await this.d.setStatementTimeout(this.client, 300_000);
     const report = await this.read('the report', async () => buildReport(this.client, {
       runId: this.runId,
       dialect: this.plan.dialect,
@@ -323,7 +294,7 @@ class RunContext {
     return { status: 'completed', runId: this.runId, report };
   }
 
-  /** PostgreSQL: the step and the state's advance commit together, so a crash leaves exactly one of before/after. */
+  /** Transactional DDL (PostgreSQL): the step and the state's advance commit together, so a crash leaves exactly one of before/after. */
   private async transactionalStep(pi: number, si: number, step: Step, t0: number): Promise<void> {
     const nextPos = this.next(pi, si);
     const { attempts } = await withLockRetry(async () => {
@@ -346,12 +317,13 @@ class RunContext {
   private async autocommitStep(pi: number, si: number, step: Step, resumingStarted: boolean, t0: number): Promise<void> {
     await this.store.update(this.runId, { phaseIndex: pi, stepIndex: si, stepStarted: true });
     await this.applyTimeouts(step, false);
-    const index = this.engine === 'postgres' ? concurrentIndexName(step.sql) : null;
+    const online = this.d.onlineIndex;
+    const index = online?.name(step.sql) ?? null;
     let attempts = 0;
     let skipped: string | undefined;
     let fellBack: string | undefined;
-    if (index) {
-      const r = await this.buildIndex(pi, si, step, index);
+    if (online && index) {
+      const r = await this.buildIndex(pi, si, step, online, index);
       attempts = r.attempts;
       skipped = r.skipped;
     } else {
@@ -372,7 +344,7 @@ class RunContext {
       }
     }
     // InnoDB gives a rebuilt table a new id: keep the record tied to the table this run is changing.
-    const tableId = this.engine === 'mysql' ? await this.read('the table\'s identity', () => tableIdentity(this.client, this.plan.table)) : undefined;
+    const tableId = this.d.identityChangesOnRebuild ? await this.read('the table\'s identity', () => this.d.tableIdentity(this.client, this.plan.table)) : undefined;
     await this.store.update(this.runId, { ...this.next(pi, si), stepStarted: false, backfillLastKey: null, backfillRows: 0, ...(tableId ? { tableId } : {}) });
     this.steps.push({ phaseIndex: pi, stepIndex: si, sql: step.sql, attempts, seconds: (performance.now() - t0) / 1000, ...(skipped ? { skipped } : {}), ...(fellBack ? { note: fellBack } : {}) });
   }
@@ -387,25 +359,17 @@ class RunContext {
     }
   }
 
-  private async indexValidity(name: string): Promise<boolean | null> {
-    const [row] = await this.client.query<{ valid: boolean }>(
-      `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = $1 AND c.relname = $2`,
-      [this.plan.table.schema, name],
-    );
-    return row ? row.valid : null;
-  }
-
-  private async dropIfInvalid(name: string): Promise<boolean> {
-    if ((await this.indexValidity(name)) !== false) return false;
-    await this.client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${ident('postgres', this.plan.table.schema)}.${ident('postgres', name)}`);
+  private async dropIfInvalid(online: OnlineIndex, name: string): Promise<boolean> {
+    if ((await online.validity(this.client, this.plan.table.schema, name)) !== false) return false;
+    await this.client.query(online.dropSql(this.plan.table.schema, name));
     return true;
   }
 
-  /** CREATE INDEX CONCURRENTLY, then pg_index.indisvalid: an invalid leftover is dropped concurrently and the build retried. */
-  private async buildIndex(pi: number, si: number, step: Step, name: string): Promise<{ attempts: number; skipped?: string }> {
-    if ((await this.indexValidity(name)) === true) return { attempts: 0, skipped: `index ${name} already exists and is valid` };
-    await this.dropIfInvalid(name);
+  /** An online index build (CREATE INDEX CONCURRENTLY), then its validity: an invalid leftover is dropped and the build retried. */
+  private async buildIndex(pi: number, si: number, step: Step, online: OnlineIndex, name: string): Promise<{ attempts: number; skipped?: string }> {
+    const validity = () => online.validity(this.client, this.plan.table.schema, name);
+    if ((await validity()) === true) return { attempts: 0, skipped: `index ${name} already exists and is valid` };
+    await this.dropIfInvalid(online, name);
     const builds = this.options.indexAttempts ?? 3;
     let attempts = 0;
     for (let build = 1; build <= builds; build++) {
@@ -414,13 +378,13 @@ class RunContext {
           await this.runStatement(step, step.sql);
         } catch (err) {
           // A failed concurrent build leaves an INVALID index behind, which would make the retry fail with "exists".
-          if (!isConnectionLost(err)) await this.dropIfInvalid(name);
+          if (!isConnectionLost(err)) await this.dropIfInvalid(online, name);
           throw err;
         }
       }, this.policy, this.onRetry(pi, si), this.options.signal);
       attempts += r.attempts;
-      if ((await this.indexValidity(name)) === true) return { attempts };
-      await this.dropIfInvalid(name);
+      if ((await validity()) === true) return { attempts };
+      await this.dropIfInvalid(online, name);
       this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: `index ${name} was built INVALID; dropped, building again (${build}/${builds})` });
     }
     throw new RunFailure(`Index ${name} was still invalid after ${builds} builds; it was dropped. Check for duplicate values or a failing expression.`, 'invalid-index', this.runId);
@@ -436,7 +400,7 @@ class RunContext {
       : undefined;
     const r = await runBackfill({
       client: this.client,
-      engine: this.engine,
+      engine: this.client.options.engine,
       spec,
       key,
       store: { store: this.store, runId: this.runId },
@@ -506,25 +470,26 @@ class RunContext {
   }
 
   /**
-   * PostgreSQL: after a statement failure at (pi, si), drop the NOT VALID constraints added earlier whose VALIDATE has
+   * Engines with NOT VALID constraints (PostgreSQL): after a statement failure at (pi, si), drop the NOT VALID constraints added earlier whose VALIDATE has
    * not succeeded (it is this step or a later one): left in place they refuse new and updated rows while the run is
    * stopped, e.g. a CHECK (c IS NOT NULL) on a column without a default refuses every INSERT that leaves it out. The
    * run's position goes back to the first dropped one, so running the same plan again adds and validates it again.
    */
   private async undoUnvalidated(pi: number, si: number): Promise<{ dropped: { name: string; phaseIndex: number; stepIndex: number }[] }> {
     const dropped: { name: string; phaseIndex: number; stepIndex: number }[] = [];
-    if (this.engine !== 'postgres') return { dropped };
+    const notValid = this.d.notValidConstraints;
+    if (!notValid) return { dropped };
     const pending = new Set<string>();
     this.plan.phases.forEach((p, a) => p.steps.forEach((s, b) => {
-      const v = validatedConstraintName(s.sql);
+      const v = notValid.validated(s.sql);
       if (v !== null && (a > pi || (a === pi && b >= si))) pending.add(v);
     }));
     for (const { phaseIndex, stepIndex, step } of this.appliedBefore(pi, si)) {
-      const name = notValidConstraintName(step.sql);
+      const name = notValid.added(step.sql);
       if (name === null || !pending.has(name)) continue;
       try {
-        await setLockTimeout(this.client, this.lockTimeoutMs());
-        await withLockRetry(() => this.client.query(`ALTER TABLE ${qualified('postgres', this.plan.table)} DROP CONSTRAINT IF EXISTS ${ident('postgres', name)}`), this.policy, undefined, this.options.signal);
+        await this.d.setLockTimeout(this.client, this.lockTimeoutMs());
+        await withLockRetry(() => this.client.query(notValid.dropSql(this.plan.table, name)), this.policy, undefined, this.options.signal);
         dropped.push({ name, phaseIndex, stepIndex });
       } catch {
         break; // Reported by enforcedNote: still there, with the statement that drops it.
@@ -545,8 +510,8 @@ class RunContext {
     for (const { phaseIndex, stepIndex, step } of this.appliedBefore(pi, si)) {
       if (this.undone.has(`${phaseIndex}.${stepIndex}`) || step.backfill || !restrictsWrites(step.sql)) continue;
       // A constraint dropped again by a later applied step is not enforced.
-      const name = notValidConstraintName(step.sql);
-      if (name !== null && [...this.appliedBefore(pi, si)].some((x) => new RegExp(String.raw`\bDROP\s+CONSTRAINT\b`, 'i').test(x.step.sql) && x.step.sql.includes(ident('postgres', name)))) continue;
+      const name = this.d.notValidConstraints?.added(step.sql) ?? null;
+      if (name !== null && [...this.appliedBefore(pi, si)].some((x) => new RegExp(String.raw`\bDROP\s+CONSTRAINT\b`, 'i').test(x.step.sql) && x.step.sql.includes(this.d.ident(name)))) continue;
       left.push(`${step.sql.split('\n')[0]!.slice(0, 200)}${step.down ? ` (undo: ${step.down})` : ''}`);
     }
     return left.length ? ` Now enforced on new and updated rows by the steps that ran: ${left.join('; ')}.` : '';

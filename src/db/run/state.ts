@@ -5,62 +5,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Plan, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
-import { engineOf, ident, placeholder, type Engine } from './dialect';
+import { qualified, runnerDialect, type Engine, type RunnerDialect } from './dialect';
 import type { RunState, RunStatus, SizeSnapshot } from './types';
 
 export const STATE_TABLE = 'column_wizard_runs';
 
 export function stateTable(engine: Engine, schema: string): string {
-  return `${ident(engine, schema)}.${ident(engine, STATE_TABLE)}`;
+  return qualified(runnerDialect(engine), { schema, name: STATE_TABLE });
 }
 
 /** The DDL of the state table; one row per run. */
 export function stateTableDdl(engine: Engine, schema: string): string {
-  const t = stateTable(engine, schema);
-  if (engine === 'postgres') {
-    return `CREATE TABLE IF NOT EXISTS ${t} (
-  run_id text PRIMARY KEY,
-  table_schema text NOT NULL,
-  table_name text NOT NULL,
-  column_name text NOT NULL,
-  plan_hash text NOT NULL,
-  plan text NOT NULL,
-  status text NOT NULL,
-  phase_index integer NOT NULL DEFAULT 0,
-  step_index integer NOT NULL DEFAULT 0,
-  step_started boolean NOT NULL DEFAULT false,
-  backfill_last_key text,
-  backfill_rows bigint NOT NULL DEFAULT 0,
-  batch_size integer,
-  before_sizes text,
-  error text,
-  started_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now(),
-  finished_at timestamptz,
-  table_id text
-)`;
-  }
-  return `CREATE TABLE IF NOT EXISTS ${t} (
-  run_id varchar(64) NOT NULL PRIMARY KEY,
-  table_schema varchar(64) NOT NULL,
-  table_name varchar(64) NOT NULL,
-  column_name varchar(64) NOT NULL,
-  plan_hash varchar(64) NOT NULL,
-  plan longtext NOT NULL,
-  status varchar(16) NOT NULL,
-  phase_index int NOT NULL DEFAULT 0,
-  step_index int NOT NULL DEFAULT 0,
-  step_started tinyint(1) NOT NULL DEFAULT 0,
-  backfill_last_key text NULL,
-  backfill_rows bigint NOT NULL DEFAULT 0,
-  batch_size int NULL,
-  before_sizes text NULL,
-  error text NULL,
-  started_at datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-  updated_at datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-  finished_at datetime(3) NULL,
-  table_id varchar(64) NULL
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+  return runnerDialect(engine).stateTableDdl(stateTable(engine, schema));
 }
 
 /** Hash of what the run executes (SQL and backfill specs), not of estimates, so a re-computed plan of the same SQL resumes. */
@@ -113,32 +69,28 @@ function toState(r: Row): RunState {
 const COLUMNS = 'run_id, table_schema, table_name, column_name, plan_hash, status, phase_index, step_index, step_started, backfill_last_key, backfill_rows, batch_size, before_sizes, error, started_at, updated_at, finished_at, table_id';
 
 export class RunStore {
-  readonly engine: Engine;
   readonly table: string;
+  private readonly d: RunnerDialect;
   constructor(private readonly client: DatabaseClient, readonly schema: string) {
-    this.engine = engineOf(client);
-    this.table = stateTable(this.engine, schema);
+    this.d = runnerDialect(client);
+    this.table = stateTable(client.options.engine, schema);
   }
 
   private p(n: number): string {
-    return placeholder(this.engine, n);
+    return this.d.placeholder(n);
   }
 
   /** Whether the state table exists (without creating it). */
   async exists(): Promise<boolean> {
-    const rows = this.engine === 'postgres'
-      ? await this.client.query(`SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`, [this.schema, STATE_TABLE])
-      : await this.client.query(`SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`, [this.schema, STATE_TABLE]);
-    return rows.length > 0;
+    return this.d.tableExists(this.client, { schema: this.schema, name: STATE_TABLE });
   }
 
   async ensure(): Promise<void> {
-    await this.client.query(stateTableDdl(this.engine, this.schema));
+    await this.client.query(this.d.stateTableDdl(this.table));
     // A state table made before runs were tied to the table's identity gets the column (MySQL 8 has no ADD COLUMN IF NOT EXISTS).
-    const has = this.engine === 'postgres'
-      ? await this.client.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'table_id'`, [this.schema, STATE_TABLE])
-      : await this.client.query(`SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = 'table_id'`, [this.schema, STATE_TABLE]);
-    if (has.length === 0) await this.client.query(`ALTER TABLE ${this.table} ADD COLUMN table_id ${this.engine === 'postgres' ? 'text' : 'varchar(64) NULL'}`);
+    if (!(await this.d.columnExists(this.client, { schema: this.schema, name: STATE_TABLE }, 'table_id'))) {
+      await this.client.query(`ALTER TABLE ${this.table} ADD COLUMN table_id ${this.d.stateTableIdType}`);
+    }
   }
 
   /** The latest run on this column that has not completed or been abandoned. */
@@ -206,12 +158,12 @@ export class RunStore {
     if (fields.tableId !== undefined) add('table_id', fields.tableId);
     if (fields.phaseIndex !== undefined) add('phase_index', fields.phaseIndex);
     if (fields.stepIndex !== undefined) add('step_index', fields.stepIndex);
-    if (fields.stepStarted !== undefined) add('step_started', this.engine === 'postgres' ? fields.stepStarted : fields.stepStarted ? 1 : 0);
+    if (fields.stepStarted !== undefined) add('step_started', this.d.boolParam(fields.stepStarted));
     if (fields.backfillLastKey !== undefined) add('backfill_last_key', fields.backfillLastKey === null ? null : JSON.stringify(fields.backfillLastKey));
     if (fields.backfillRows !== undefined) add('backfill_rows', fields.backfillRows);
     if (fields.batchSize !== undefined) add('batch_size', fields.batchSize);
     if (fields.error !== undefined) add('error', fields.error === null ? null : fields.error.slice(0, 4000));
-    const now = this.engine === 'postgres' ? 'now()' : 'CURRENT_TIMESTAMP(3)';
+    const now = this.d.nowSql;
     sets.push(`updated_at = ${now}`);
     if (fields.finished) sets.push(`finished_at = ${now}`);
     params.push(runId);

@@ -1,0 +1,352 @@
+/**
+ * The runner's MySQL/MariaDB adapter (the RunnerDialect of src/db/run/dialect.ts): DDL commits on its own (marked
+ * started, run, marked done), InnoDB table ids, GET_LOCK, a backfill batch found by its upper key and saved after it
+ * commits.
+ */
+import { quoteIdent } from '../../core/sql';
+import type { LockRisk, TableRef } from '../../core/types';
+import type { DatabaseClient } from '../client';
+import type { BackfillBatch, BackfillBatchContext, RunnerDialect, ServerObjects } from '../run/dialect';
+import type { KeyCandidate, KeyColumn } from '../run/keys';
+import type { ReportIndex, RunReport, SizeSnapshot } from '../run/types';
+
+const ident = (name: string): string => quoteIdent('mysql', name);
+
+const INT_TYPES = /^(tinyint|smallint|mediumint|int|integer|bigint)\b/i;
+const BINARY_TYPES = /^(binary|varbinary|tinyblob|blob|mediumblob|longblob)\b/i;
+const DECIMAL_TYPES = /^(decimal|numeric)\b/i;
+
+/** MySQL's file-name encoding of a schema or table name in InnoDB's catalog (`my-t` → `my@002dt`), for plain names and most others. */
+function innodbName(name: string): string {
+  return [...name]
+    .map((ch) => (/^[A-Za-z0-9_]$/.test(ch) ? ch : ch.length === 1 ? `@${ch.charCodeAt(0).toString(16).padStart(4, '0')}` : ch))
+    .join('');
+}
+
+/** The key's values as text, to store in the state row and bind back exactly (bigint beyond 2^53, binary keys). */
+function selectKeyText(cols: readonly KeyColumn[]): string {
+  return cols
+    .map((c, i) => `${BINARY_TYPES.test(c.type) ? `HEX(${ident(c.name)})` : `CAST(${ident(c.name)} AS CHAR)`} AS k${i}`)
+    .join(', ');
+}
+
+/** Bind a key's text value back to the column's type. */
+function bindValue(c: KeyColumn): string {
+  if (INT_TYPES.test(c.type)) return /unsigned/i.test(c.type) ? 'CAST(? AS UNSIGNED)' : 'CAST(? AS SIGNED)';
+  if (DECIMAL_TYPES.test(c.type)) return 'CAST(? AS DECIMAL(65,30))';
+  if (BINARY_TYPES.test(c.type)) return 'UNHEX(?)';
+  return '?';
+}
+
+/** The expanded form of a row comparison, with a leading-column range the optimizer can use. */
+function keyPredicate(cols: readonly KeyColumn[], op: '>' | '<=', values: readonly string[], params: unknown[]): string {
+  const bind = (i: number) => {
+    params.push(values[i]);
+    return bindValue(cols[i]!);
+  };
+  const strict = op === '>' ? '>' : '<';
+  const first = ident(cols[0]!.name);
+  if (cols.length === 1) return `${first} ${op} ${bind(0)}`;
+  const lead = `${first} ${op === '>' ? '>=' : '<='} ${bind(0)}`;
+  const alternatives: string[] = [];
+  for (let i = 0; i < cols.length; i++) {
+    const eqs: string[] = [];
+    for (let j = 0; j < i; j++) eqs.push(`${ident(cols[j]!.name)} = ${bind(j)}`);
+    const last = i === cols.length - 1 ? op : strict;
+    eqs.push(`${ident(cols[i]!.name)} ${last} ${bind(i)}`);
+    alternatives.push(`(${eqs.join(' AND ')})`);
+  }
+  return `(${lead} AND (${alternatives.join(' OR ')}))`;
+}
+
+/** The upper key, then the UPDATE; the state is saved after the commit (a crash in between re-runs a no-op batch). */
+async function backfillBatch(
+  b: BackfillBatchContext,
+  last: readonly string[] | null,
+  n: number,
+  doneBefore: number,
+): Promise<BackfillBatch> {
+  const params: unknown[] = [];
+  const after = last ? `WHERE ${keyPredicate(b.key.columns, '>', last, params)}` : '';
+  const [upperRow] = await b.client.query<Record<string, string>>(
+    `SELECT ${selectKeyText(b.key.columns)} FROM ${b.table} ${after} ORDER BY ${b.order} LIMIT 1 OFFSET ${n - 1}`,
+    params,
+  );
+  if (!upperRow) return b.sweep(last);
+  const upper = b.key.columns.map((_, i) => String(upperRow[`k${i}`]));
+  const up: unknown[] = [];
+  const conds: string[] = [];
+  if (last) conds.push(keyPredicate(b.key.columns, '>', last, up));
+  conds.push(keyPredicate(b.key.columns, '<=', upper, up));
+  conds.push(`${b.column} IS NULL`);
+  const { rowCount } = await b.client.execute(`UPDATE ${b.table} SET ${b.column} = (${b.valueSql}) WHERE ${conds.join(' AND ')}`, up);
+  if (b.store) await b.store.store.update(b.store.runId, { backfillLastKey: upper, backfillRows: doneBefore + n, batchSize: n });
+  return { upper, scanned: n, updated: rowCount, final: false };
+}
+
+/** Open transactions: metadata locks are not visible without performance_schema. */
+async function findBlockers(client: DatabaseClient): Promise<LockRisk[]> {
+  const rows = await client.query<{
+    id: number;
+    age: number | null;
+    state: string | null;
+    query: string | null;
+    cmd: string | null;
+    usr: string | null;
+  }>(
+    `SELECT p.ID AS id, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS age, p.STATE AS state, p.COMMAND AS cmd, p.USER AS usr,
+            LEFT(COALESCE(t.trx_query, p.INFO, ''), 300) AS query
+       FROM information_schema.INNODB_TRX t
+       JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
+      WHERE p.ID <> CONNECTION_ID()
+      ORDER BY t.trx_started`,
+  );
+  return rows.map((r) => ({
+    pid: Number(r.id),
+    ageSeconds: Number(r.age ?? 0),
+    state: r.state || r.cmd || '',
+    query: r.query ?? '',
+    ...(r.usr ? { user: r.usr } : {}),
+  }));
+}
+
+async function serverObjects(client: DatabaseClient, table: TableRef, column: string): Promise<ServerObjects> {
+  const [c] = await client.query<{ nullable: string; def: string | null; extra: string | null }>(
+    'SELECT IS_NULLABLE AS nullable, COLUMN_DEFAULT AS def, EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+    [table.schema, table.name, column],
+  );
+  const cons = await client.query<{ name: string; type: string }>(
+    'SELECT CONSTRAINT_NAME AS name, CONSTRAINT_TYPE AS type FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+    [table.schema, table.name],
+  );
+  const idx = await client.query<{ name: string }>(
+    'SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+    [table.schema, table.name],
+  );
+  // MariaDB reports no default as NULL and a NULL default as the string 'NULL'.
+  const hasDefault = c ? (c.def !== null && c.def !== 'NULL') || /auto_increment|GENERATED/i.test(c.extra ?? '') : false;
+  return {
+    column: c ? { nullable: c.nullable === 'YES', hasDefault } : null,
+    constraints: new Map(cons.map((r) => [r.name.toLowerCase(), { validated: true, type: r.type }])),
+    indexes: new Map(idx.map((r) => [r.name.toLowerCase(), true])),
+  };
+}
+
+async function sizeSnapshot(client: DatabaseClient, table: TableRef): Promise<SizeSnapshot> {
+  const [t] = await client.query<{ data: number | string; idx: number | string }>(
+    'SELECT DATA_LENGTH AS data, INDEX_LENGTH AS idx FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+    [table.schema, table.name],
+  );
+  const idx = await client
+    .query<{ name: string; bytes: number | string }>(
+      `SELECT index_name AS name, stat_value * @@innodb_page_size AS bytes FROM mysql.innodb_index_stats
+      WHERE database_name = ? AND table_name = ? AND stat_name = 'size' ORDER BY index_name`,
+      [table.schema, table.name],
+    )
+    .catch(() => [] as { name: string; bytes: number }[]);
+  const data = Number(t?.data ?? 0);
+  const ix = Number(t?.idx ?? 0);
+  return { tableBytes: data, indexBytes: ix, totalBytes: data + ix, indexes: idx.map((r) => ({ name: r.name, bytes: Number(r.bytes) })) };
+}
+
+async function columnDefinition(client: DatabaseClient, table: TableRef, column: string): Promise<RunReport['columnDefinition']> {
+  const [r] = await client.query<{ type: string; nullable: string; def: string | null; extra: string }>(
+    `SELECT COLUMN_TYPE AS type, IS_NULLABLE AS nullable, COLUMN_DEFAULT AS def, EXTRA AS extra FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?`,
+    [table.schema, table.name, column],
+  );
+  return r ? { type: r.type, nullable: r.nullable === 'YES', default: r.def } : null;
+}
+
+async function columnIndexes(
+  client: DatabaseClient,
+  table: TableRef,
+  column: string,
+  sizeOf: (name: string) => number | null,
+): Promise<ReportIndex[]> {
+  const rows = await client.query<{ name: string; col: string; nonUnique: number }>(
+    `SELECT INDEX_NAME AS name, COLUMN_NAME AS col, NON_UNIQUE AS nonUnique FROM information_schema.STATISTICS
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX`,
+    [table.schema, table.name],
+  );
+  const byName = new Map<string, { cols: string[]; unique: boolean }>();
+  for (const r of rows) {
+    const e = byName.get(r.name) ?? { cols: [], unique: Number(r.nonUnique) === 0 };
+    e.cols.push(r.col);
+    byName.set(r.name, e);
+  }
+  // performance_schema is off by default on MariaDB: then there is no per-index counter to baseline.
+  const scans = await client
+    .query<{ name: string; n: number | string }>(
+      `SELECT INDEX_NAME AS name, COUNT_STAR AS n FROM performance_schema.table_io_waits_summary_by_index_usage
+      WHERE OBJECT_SCHEMA = ? AND OBJECT_NAME = ? AND INDEX_NAME IS NOT NULL AND @@performance_schema = 1`,
+      [table.schema, table.name],
+    )
+    .catch(() => [] as { name: string; n: number }[]);
+  return [...byName]
+    .filter(([, e]) => e.cols.includes(column))
+    .map(([name, e]) => {
+      const s = scans.find((x) => x.name === name);
+      return { name, columns: e.cols, unique: e.unique, valid: true, bytes: sizeOf(name), idxScan: s ? Number(s.n) : null };
+    });
+}
+
+export const runner: RunnerDialect = {
+  planDialects: ['mysql', 'mariadb'],
+  displayName: 'MySQL/MariaDB',
+  ident,
+  placeholder: () => '?',
+
+  async sessionId(client) {
+    const [row] = await client.query<{ id: number | string }>('SELECT CONNECTION_ID() AS id');
+    return Number(row!.id);
+  },
+  /** Whole seconds (≥ 1); InnoDB row locks get the same bound. No DDL runs in a transaction here, so `local` does not arise. */
+  async setLockTimeout(client, ms) {
+    const s = Math.max(1, Math.ceil(ms / 1000));
+    await client.query(`SET SESSION lock_wait_timeout = ${s}`);
+    await client.query(`SET SESSION innodb_lock_wait_timeout = ${s}`);
+  },
+  /** MySQL's max_execution_time covers SELECT only, so DDL there is unbounded. */
+  async setStatementTimeout(client, ms) {
+    const info = await client.serverInfo();
+    if (info.dialect === 'mariadb') await client.query(`SET SESSION max_statement_time = ${Math.max(0, ms) / 1000}`);
+    else await client.query(`SET SESSION max_execution_time = ${Math.max(0, Math.round(ms))}`);
+  },
+
+  /**
+   * InnoDB's table id (MariaDB INNODB_SYS_TABLES, MySQL 8 INNODB_TABLES), else the table's CREATE_TIME. InnoDB gives a
+   * table a new id when an ALTER rebuilds it; the runner re-reads it after its own steps.
+   */
+  async tableIdentity(client, table) {
+    const [exists] = await client.query<{ ct: Date | string | null }>(
+      'SELECT CREATE_TIME AS ct FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      [table.schema, table.name],
+    );
+    if (!exists) return null;
+    const name = `${innodbName(table.schema)}/${innodbName(table.name)}`;
+    for (const catalog of ['INNODB_SYS_TABLES', 'INNODB_TABLES']) {
+      const rows = await client
+        .query<{ id: number | string }>(`SELECT TABLE_ID AS id FROM information_schema.${catalog} WHERE NAME = ?`, [name])
+        .catch(() => null);
+      if (rows?.[0]) return `innodb:${rows[0].id}`;
+    }
+    const ct = exists.ct instanceof Date ? exists.ct.toISOString() : exists.ct;
+    return ct ? `created:${ct}` : null;
+  },
+  identityChangesOnRebuild: true,
+  async tableExists(client, table) {
+    const rows = await client.query('SELECT 1 AS x FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [
+      table.schema,
+      table.name,
+    ]);
+    return rows.length > 0;
+  },
+  async columnExists(client, table, column) {
+    const rows = await client.query(
+      'SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+      [table.schema, table.name, column],
+    );
+    return rows.length > 0;
+  },
+  async estimateRows(client, table) {
+    const rows = await client.query<{ n: number | string | null }>(
+      'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      [table.schema, table.name],
+    );
+    return Number(rows[0]?.n ?? 0);
+  },
+  async batchKeyCandidates(client, table) {
+    const rows = await client.query<{ idx: string; col: string; type: string; nullable: string; seq: number }>(
+      `SELECT s.INDEX_NAME AS idx, s.COLUMN_NAME AS col, c.COLUMN_TYPE AS type, c.IS_NULLABLE AS nullable, s.SEQ_IN_INDEX AS seq
+         FROM information_schema.STATISTICS s
+         JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
+        WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ? AND c.TABLE_SCHEMA = ? AND c.TABLE_NAME = ? AND s.NON_UNIQUE = 0
+        ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX`,
+      // Constants on both information_schema tables: MariaDB then opens one table instead of every database's.
+      [table.schema, table.name, table.schema, table.name],
+    );
+    const byIndex = new Map<string, KeyCandidate>();
+    for (const r of rows) {
+      const c = byIndex.get(r.idx) ?? { name: r.idx, primary: r.idx === 'PRIMARY', columns: [] };
+      c.columns.push({ name: r.col, type: r.type, notnull: r.nullable === 'NO' });
+      byIndex.set(r.idx, c);
+    }
+    return [...byIndex.values()];
+  },
+  findBlockers,
+
+  async tryNamedLock(client, name) {
+    const [row] = await client.query<{ ok: number | null }>('SELECT GET_LOCK(?, 0) AS ok', [name]);
+    return Number(row?.ok) === 1;
+  },
+  async namedLockHolders(client, name) {
+    const [holder] = await client.query<{ id: number | null }>('SELECT IS_USED_LOCK(?) AS id', [name]);
+    return holder?.id ? [Number(holder.id)] : [];
+  },
+  async releaseNamedLock(client, name) {
+    await client.query('SELECT RELEASE_LOCK(?)', [name]);
+  },
+
+  stateTableDdl: (t) => `CREATE TABLE IF NOT EXISTS ${t} (
+  run_id varchar(64) NOT NULL PRIMARY KEY,
+  table_schema varchar(64) NOT NULL,
+  table_name varchar(64) NOT NULL,
+  column_name varchar(64) NOT NULL,
+  plan_hash varchar(64) NOT NULL,
+  plan longtext NOT NULL,
+  status varchar(16) NOT NULL,
+  phase_index int NOT NULL DEFAULT 0,
+  step_index int NOT NULL DEFAULT 0,
+  step_started tinyint(1) NOT NULL DEFAULT 0,
+  backfill_last_key text NULL,
+  backfill_rows bigint NOT NULL DEFAULT 0,
+  batch_size int NULL,
+  before_sizes text NULL,
+  error text NULL,
+  started_at datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  updated_at datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  finished_at datetime(3) NULL,
+  table_id varchar(64) NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+  stateTableIdType: 'varchar(64) NULL',
+  boolParam: (v) => (v ? 1 : 0),
+  nowSql: 'CURRENT_TIMESTAMP(3)',
+
+  /** DDL commits on its own. */
+  runsInTransaction: () => false,
+
+  keyPredicate,
+  backfillBatch,
+
+  foldUnquoted: (name) => name,
+  catalogName: (name) => name.toLowerCase(),
+  indexesCreated: (sql) =>
+    [...sql.matchAll(/\bADD\s+(?:UNIQUE\s+)?(?:INDEX|KEY)\s+("(?:[^"]|"")+"|`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_$]*)/gi)].map((m) => m[1]!),
+  serverObjects,
+  dropConstraintSql(t, name, type) {
+    if (type === 'FOREIGN KEY') return `ALTER TABLE ${t} DROP FOREIGN KEY ${ident(name)}`;
+    if (type === 'UNIQUE') return `ALTER TABLE ${t} DROP INDEX ${ident(name)}`;
+    return `ALTER TABLE ${t} DROP CONSTRAINT ${ident(name)}`;
+  },
+  dropIndexSql: (table, name) => `ALTER TABLE ${ident(table.schema)}.${ident(table.name)} DROP INDEX ${ident(name)}`,
+  dropColumnSql: (t, column) => `ALTER TABLE ${t} DROP COLUMN ${ident(column)}`,
+  isForeignKey: (type) => type === 'FOREIGN KEY',
+
+  sizeSnapshot,
+  columnDefinition,
+  columnIndexes,
+  sampleValueSql: (t, c) => `SELECT CAST(${c} AS CHAR) AS v FROM ${t} WHERE ${c} IS NOT NULL LIMIT 1`,
+  async explain(client, query, params) {
+    const rows = await client.query<Record<string, unknown>>(`EXPLAIN ${query}`, params);
+    return rows
+      .map((r) =>
+        Object.entries(r)
+          .filter(([, v]) => v !== null)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(' '),
+      )
+      .join('\n');
+  },
+  analyzeSql: (t) => `ANALYZE TABLE ${t}`,
+};
