@@ -4,7 +4,7 @@
  * `final`: the form after the constrain phase (NOT NULL when the column is). Pure: text in, one insertion out.
  * ActiveRecord reads columns from the database, so it has no edit.
  */
-import { djangoField } from '../migrations/writers/django';
+import { djangoField } from '../migrations/tools/django';
 import type { ColumnSpec, Plan } from '../types';
 import { drizzleChain, drizzleColumn } from './drizzle';
 import { fieldDeclaration, requiredForm } from './fields';

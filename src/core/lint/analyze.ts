@@ -10,7 +10,7 @@ import { defaultVolatility, impactOf, PG_LOCK_RANK, statementImpact, statementOp
 import type { Calibration, ColumnFacts, Dialect, Estimate, IndexFacts, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
 import type { MigrationTool } from '../migrations/types';
 import type { LintAction, NameRef, ParsedStatement } from './model';
-import { toolWrapsSqlFile } from './tools';
+import { TOOLS, WRITERS } from '../migrations/tools/index';
 import { readMysql } from './mysql';
 import type { Parsers } from './parsers';
 import { readPostgres } from './postgres';
@@ -31,11 +31,11 @@ export interface LintOptions {
   readonly target: Target;
   /**
    * Whether the migration tool runs the file inside one transaction (dbmate, goose, Flyway on PostgreSQL…).
-   * Default: read from the file's annotations (`-- migrate:up transaction:false`, `-- +goose NO TRANSACTION`,
-   * `-- atlas:txmode none`); a dbmate or goose file without an opt-out is wrapped; a plain file is not.
+   * Default: read from the file's annotations (each tool's opt-out marker, `fileTransactionMode`); else the tool's own
+   * default (`transactions.wrapsSqlFile` in its module under core/migrations/tools); a file of no known tool is not.
    */
   readonly wrapsInTransaction?: boolean;
-  /** The detected migration tool: its default (`toolWrapsSqlFile`) applies when the file's annotations say nothing. */
+  /** The detected migration tool: its default (`transactions.wrapsSqlFile` in its module) applies when the file's annotations say nothing. */
   readonly tool?: MigrationTool;
   /** Live facts for a table, when a connection is bound. */
   readonly facts?: (table: NameRef) => TableFacts | undefined;
@@ -102,20 +102,28 @@ export interface LintResult {
   readonly findings: readonly LintFinding[];
 }
 
-/** The transaction mode written in the file by its migration tool, or undefined when the file does not say. */
+/**
+ * The transaction mode written in the file by its migration tool (each tool's `transactions.sqlComment` in its module under
+ * core/migrations/tools), or undefined when the file does not say. An opt-out anywhere wins.
+ */
 export function fileTransactionMode(comments: readonly Comment[]): boolean | undefined {
   let mode: boolean | undefined;
   for (const c of comments) {
-    const t = c.text;
-    if (/^migrate:up\b/i.test(t)) mode = !/transaction\s*:\s*false/i.test(t);
-    else if (/^\+goose\s+NO\s+TRANSACTION\b/i.test(t)) return false;
-    else if (/^\+goose\s+Up\b/i.test(t) && mode === undefined) mode = true;
-    else if (/^atlas:txmode\s+none\b/i.test(t)) return false;
+    for (const t of TOOLS) {
+      const says = t.transactions.sqlComment?.(c.text);
+      if (says === false) return false;
+      if (says === true) mode = true;
+    }
   }
   return mode;
 }
 
-const SECTION_MARKER = /^(migrate:(up|down)\b|\+goose\s+(Up|Down)\b)/i;
+/** The section a comment starts (dbmate's and goose's up/down, a Liquibase changeset; see `transactions.sqlSection`), if any. */
+function sectionOf(comments: readonly Comment[]): { readonly mode?: boolean } | undefined {
+  let found: { readonly mode?: boolean } | undefined;
+  for (const c of comments) for (const t of TOOLS) found = t.transactions.sqlSection?.(c.text) ?? found;
+  return found;
+}
 
 function key(t: NameRef | undefined): string {
   return t ? t.name.toLowerCase() : '';
@@ -131,7 +139,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   const split = splitStatements(text, engine);
   const lines = new LineMap(text);
   const wraps = options.wrapsInTransaction ?? fileTransactionMode(split.comments)
-    ?? (options.tool ? toolWrapsSqlFile(options.tool, split.statements.length) : false);
+    ?? (options.tool ? WRITERS[options.tool].transactions.wrapsSqlFile(split.statements.length) : false);
   const fileIgnores = ignoreComments(split.comments, true);
   const severities = options.ruleSeverities ?? {};
   // Every ignore comment, the statement it stands before, and whether it suppressed a finding (unused ones are reported).
@@ -148,7 +156,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   const statements: AnalyzedStatement[] = [];
   const findings: LintFinding[] = [];
 
-  // File state, reset at each up/down section of a dbmate or goose file.
+  // File state, reset at each section a tool runs on its own (up/down of a dbmate or goose file, a Liquibase changeset).
+  let sectionWraps = wraps;
   let inTx = wraps && engine === 'postgres';
   let txId = 0;
   let sessionTimeout = options.lockTimeoutConfigured === true;
@@ -175,8 +184,10 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   };
 
   split.statements.forEach((raw, index) => {
-    if (raw.leadingComments.some((c) => SECTION_MARKER.test(c.text))) {
-      inTx = wraps && engine === 'postgres';
+    const section = sectionOf(raw.leadingComments);
+    if (section) {
+      sectionWraps = options.wrapsInTransaction ?? section.mode ?? wraps;
+      inTx = sectionWraps && engine === 'postgres';
       txId++;
       localTimeout = false;
       sessionTimeout = options.lockTimeoutConfigured === true;
@@ -279,7 +290,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
 
     const context: StatementContext = {
       target, engine, caps, parsed, start: raw.start, end: raw.end, ...(table ? { table } : {}), newTable,
-      ...(facts ? { facts } : {}), ...(rows !== undefined ? { rows } : {}), inTransaction: stmtInTx, wraps, timeoutHere,
+      ...(facts ? { facts } : {}), ...(rows !== undefined ? { rows } : {}), inTransaction: stmtInTx, wraps: sectionWraps, timeoutHere,
       actions, operations, ...(whole ? { whole } : {}), ...(strongest ? { strongest } : {}), unmapped,
       ...(referenced ? { referenced } : {}), created,
       ...(table && lockedInTx.get(key(table))?.tx === txId && stmtInTx ? { lockedEarlierInTransaction: lockedInTx.get(key(table))!.impact } : {}),

@@ -32,7 +32,7 @@ export interface RawStatement extends TextRange {
 
 export interface SplitResult {
   readonly statements: readonly RawStatement[];
-  /** Every comment in the file, for file-level annotations (`-- +goose NO TRANSACTION`, `-- migrate:up transaction:false`). */
+  /** Every comment in the file, for file-level annotations (a migration tool's transaction opt-out, see `fileTransactionMode`). */
   readonly comments: readonly Comment[];
   /** Quotes and block comments still open at the end of the text: everything after `start` was read as their inside. */
   readonly unterminated: readonly Unterminated[];

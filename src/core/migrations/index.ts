@@ -12,14 +12,14 @@ import { commitWrite, type CommitOutcome } from './commit';
 import { schemeFor } from './detect';
 import { defaultName, slugify } from './units';
 import { normalizeDir } from './common';
-import { WRITERS } from './writers';
+import { WRITERS } from './tools';
 import type { FileSink, MigrationTool, VersionScheme, WriteResult, WriterOptions } from './types';
 
 export * from './types';
 export { commitWrite, type CommitOutcome } from './commit';
 export { detectMigrationTools, filesToSample, isAmbiguous, schemeFor } from './detect';
 export { atlasSum } from './atlasSum';
-export { WRITERS } from './writers';
+export { WRITERS } from './tools';
 
 export interface WriteTarget {
   readonly tool: MigrationTool;

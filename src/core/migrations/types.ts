@@ -4,31 +4,16 @@
  */
 import type { Plan } from '../types';
 
-export type MigrationTool =
-  | 'flyway'
-  | 'liquibase'
-  | 'golang-migrate'
-  | 'goose'
-  | 'dbmate'
-  | 'atlas'
-  | 'sqitch'
-  | 'prisma'
-  | 'drizzle'
-  | 'knex'
-  | 'node-pg-migrate'
-  | 'typeorm'
-  | 'sequelize'
-  | 'kysely'
-  | 'rails'
-  | 'django'
-  | 'alembic'
-  | 'plain-sql';
-
-/** Same names and order as the `columnWizard.migrationsTool` setting (less `auto`). */
-export const MIGRATION_TOOLS: readonly MigrationTool[] = [
+/**
+ * Every migration tool's id, in the order of the `columnWizard.migrationsTool` setting (less `auto`). Each has one module
+ * under `./tools/` (its detection, transaction facts and writer), listed in `./tools/index.ts`.
+ */
+export const MIGRATION_TOOLS = [
   'flyway', 'liquibase', 'golang-migrate', 'goose', 'dbmate', 'atlas', 'sqitch', 'prisma', 'drizzle',
   'knex', 'node-pg-migrate', 'typeorm', 'sequelize', 'kysely', 'rails', 'django', 'alembic', 'plain-sql',
-];
+] as const;
+
+export type MigrationTool = (typeof MIGRATION_TOOLS)[number];
 
 export function isMigrationTool(name: string): name is MigrationTool {
   return (MIGRATION_TOOLS as readonly string[]).includes(name);
@@ -162,6 +147,77 @@ export interface MigrationWriter {
   reads(ctx: Pick<WriterContext, 'dir' | 'existing' | 'options'>): readonly string[];
   /** Pure: the files and edits for the plan. Throws `WriterError` when the plan cannot be written for this tool. */
   write(plan: Plan, ctx: WriterContext): WriteResult;
+}
+
+/**
+ * How a tool's runner treats transactions on PostgreSQL (MySQL/MariaDB DDL commits implicitly either way), and how one
+ * migration opts out. The writer emits the opt-out; the linter reads the same facts (`core/lint/analyze.ts`).
+ */
+export interface ToolTransactions {
+  /**
+   * Whether the runner runs a hand-written .sql migration of `statements` statements inside one transaction when the
+   * file's own annotations say nothing (golang-migrate and Prisma send the file as one query: PostgreSQL wraps a
+   * multi-statement query in an implicit transaction, a single statement in none).
+   */
+  wrapsSqlFile(statements: number): boolean;
+  /**
+   * How one migration asks to run outside a transaction: `marker` is the text the writer puts in (or beside) the file,
+   * the only place in src/ that names it. Absent when the tool has no per-migration switch (`how` says what happens instead).
+   */
+  readonly optOut: { readonly marker: string; readonly where: string } | { readonly marker?: undefined; readonly how: string };
+  /**
+   * For .sql migrations: what a comment of the file (its text after `--`) says about the transaction: false = outside,
+   * true = inside, undefined = nothing. The linter combines every tool's answer over the file's comments.
+   */
+  sqlComment?(text: string): boolean | undefined;
+  /**
+   * For .sql migrations: whether a comment starts a section the tool runs on its own (dbmate's and goose's up/down, a
+   * Liquibase changeset), where the linter starts the file state over; `mode` when the comment sets that section's
+   * transaction (else the file's applies). Undefined for any other comment.
+   */
+  sqlSection?(text: string): { readonly mode?: boolean } | undefined;
+}
+
+/** Helpers detection gives each tool's `detect`, bound to that tool. Paths are workspace-relative, `/`-separated. */
+export interface DetectionContext {
+  /** Every workspace file outside node_modules, .git, dist, out, target and vendor. */
+  readonly files: readonly string[];
+  /** The first bytes of the files `filesToSample` chose, by path. */
+  readonly samples: Readonly<Record<string, string>>;
+  /** Folders holding numbered `.sql` files (`0001_x.sql`, `20260101000000-x.sql`). */
+  readonly sqlDirs: readonly string[];
+  /** The root package.json has `"type": "module"`. */
+  readonly isModule: boolean;
+  /** Files whose workspace path matches. */
+  has(re: RegExp): string[];
+  hasDep(name: string): boolean;
+  /** A sampled file directly in `dir` matches `marker`. */
+  sampleIn(dir: string, marker: RegExp): boolean;
+  /** Folders holding at least one file whose base name matches. */
+  foldersWith(re: RegExp): string[];
+  /** Files under `dir`, relative to it. */
+  filesUnder(dir: string): string[];
+  /** The module flavour of a folder's newest code migration (`re` captures the extension), else `fallback`'s. */
+  codeFlavour(dirFiles: readonly string[], re: RegExp, fallback: string): CodeFlavour;
+  /** Record a candidate folder for this tool; the same folder found twice adds up score and evidence. */
+  add(dir: string, score: number, evidence: string, options?: WriterOptions): void;
+  /** A tool known from a dependency or config file: its folders if any have files matching `fileRe` (score + 2), else `fallbackDir`. */
+  addGlobal(score: number, evidence: string, fileRe: RegExp, fallbackDir: string, options?: WriterOptions): void;
+  /** This tool's candidates so far, to adjust (score, evidence, options). */
+  found(): { dir: string; score: number; evidence: string[]; options: WriterOptions }[];
+  /** Folders some tool has claimed so far (tools run in registry order). */
+  claimed(): Set<string>;
+}
+
+/**
+ * One migration tool, whole: its id and name, where its files go and how they are named (`defaultDir`, `defaultScheme`,
+ * `versionOf`), how a workspace shows it is used (`detect`), its transaction facts, and its writer (`reads`, `write`).
+ * One module per tool under `./tools/`, listed in `./tools/index.ts`.
+ */
+export interface MigrationToolModule extends MigrationWriter {
+  /** Record candidates through `ctx` (config files, dependencies, file layout, content markers). */
+  detect(ctx: DetectionContext): void;
+  readonly transactions: ToolTransactions;
 }
 
 /** The plan cannot be written in this tool's format, with the reason and what to do instead. */

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WRITERS, WriterError } from '../../../src/core/migrations';
-import { alembicRevision, revisionOf } from '../../../src/core/migrations/writers/alembic';
-import { djangoField } from '../../../src/core/migrations/writers/django';
+import { alembicRevision, revisionOf } from '../../../src/core/migrations/tools/alembic';
+import { djangoField } from '../../../src/core/migrations/tools/django';
 import { NOW, pgFull, planFor } from './plans';
 
 const ctx = (dir: string, existing: string[], contents: Record<string, string> = {}) => ({

@@ -1,3 +1,4 @@
+import { optOutHint } from '../../migrations/tools/index';
 import type { RuleModule } from './types';
 
 export const concurrentIndexInTransaction = {
@@ -15,7 +16,7 @@ export const concurrentIndexInTransaction = {
     return [{
       severity: 'error',
       message: `CREATE INDEX CONCURRENTLY cannot run inside a transaction block${s.wraps ? ': the migration tool runs this file in one transaction' : ''}.`,
-      fix: 'Put it alone in a migration with the tool\'s no-transaction switch (dbmate `-- migrate:up transaction:false`, goose `-- +goose NO TRANSACTION`, Flyway `executeInTransaction=false`).',
+      fix: `Put it alone in a migration with the tool's no-transaction switch (${(['dbmate', 'goose', 'flyway'] as const).map(optOutHint).join(', ')}).`,
     }];
   },
 } as const satisfies RuleModule;

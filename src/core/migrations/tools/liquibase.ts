@@ -6,9 +6,14 @@ import { isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
 import { dirname, joinPath, relativePath, result } from '../common';
 import { planUnits, sqlLines, type Statement, type Unit } from '../units';
 import { nextVersions, orderProblem } from '../version';
-import { WriterError, type FileEdit, type MigrationWriter, type WriterContext } from '../types';
+import { WriterError, type FileEdit, type MigrationToolModule, type WriterContext } from '../types';
 
 type Format = 'sql' | 'xml' | 'yaml' | 'json';
+
+const RUN_IN_TX = 'runInTransaction';
+
+/** A master changelog (`db.changelog-master.xml`, `changelog.yaml`, …): detection samples it and includes new files from it. */
+export const LIQUIBASE_MASTER = /(^|\/)([^/]*changelog[^/]*master[^/]*|[^/]*master[^/]*changelog[^/]*|changelog)\.(xml|ya?ml|json|sql)$/i;
 
 function formatOf(path: string | undefined): Format | undefined {
   if (!path) return undefined;
@@ -27,7 +32,7 @@ const hasInnerSemicolon = (s: Statement) => !!s.compound || /;\s*\n/.test(s.sql)
 function formattedSql(units: Unit[], id: (u: Unit) => string, author: string): string {
   const out = ['--liquibase formatted sql'];
   for (const u of units) {
-    const attrs = `${u.nonTransactional ? ' runInTransaction:false' : ''}${[...u.up, ...u.down].some(hasInnerSemicolon) ? ' splitStatements:false' : ''}`;
+    const attrs = `${u.nonTransactional ? ` ${RUN_IN_TX}:false` : ''}${[...u.up, ...u.down].some(hasInnerSemicolon) ? ' splitStatements:false' : ''}`;
     out.push('', `--changeset ${author}:${id(u)}${attrs}`, `--comment: ${u.title.replace(/\n/g, ' ')}`, sqlText(u, false));
     for (const line of u.down.length ? sqlText(u, true).split('\n') : []) out.push(`--rollback ${line}`);
   }
@@ -41,7 +46,7 @@ function xmlChanges(stmts: readonly Statement[], indent: string): string[] {
 
 function xmlChangelog(units: Unit[], id: (u: Unit) => string, author: string): string {
   const sets = units.map((u) => [
-    `  <changeSet id="${xml(id(u))}" author="${xml(author)}"${u.nonTransactional ? ' runInTransaction="false"' : ''}>`,
+    `  <changeSet id="${xml(id(u))}" author="${xml(author)}"${u.nonTransactional ? ` ${RUN_IN_TX}="false"` : ''}>`,
     `    <comment>${xml(u.title)}</comment>`,
     ...xmlChanges(u.up, '    '),
     ...(u.down.length ? ['    <rollback>', ...xmlChanges(u.down, '      '), '    </rollback>'] : []),
@@ -73,7 +78,7 @@ function yamlChangelog(units: Unit[], id: (u: Unit) => string, author: string): 
       '  - changeSet:',
       `      id: ${JSON.stringify(id(u))}`,
       `      author: ${JSON.stringify(author)}`,
-      ...(u.nonTransactional ? ['      runInTransaction: false'] : []),
+      ...(u.nonTransactional ? [`      ${RUN_IN_TX}: false`] : []),
       `      comment: ${JSON.stringify(u.title)}`,
       '      changes:',
       ...changes(u.up),
@@ -90,7 +95,7 @@ function jsonChangelog(units: Unit[], id: (u: Unit) => string, author: string): 
     changeSet: {
       id: id(u),
       author,
-      ...(u.nonTransactional ? { runInTransaction: false } : {}),
+      ...(u.nonTransactional ? { [RUN_IN_TX]: false } : {}),
       comment: u.title,
       changes: changes(u.up),
       ...(u.down.length ? { rollback: changes(u.down) } : {}),
@@ -138,9 +143,27 @@ function withInclude(master: string, format: Format | undefined, rel: string): s
   return undefined;
 }
 
-export const liquibase: MigrationWriter = {
+export const liquibase: MigrationToolModule = {
   tool: 'liquibase',
   label: 'Liquibase',
+  transactions: {
+    wrapsSqlFile: () => true, // runInTransaction defaults to true
+    // Formatted SQL: each `--changeset author:id [attributes]` runs on its own, in a transaction unless it says otherwise.
+    sqlSection: (t) => (/^changeset\s/i.test(t) ? (/\brunInTransaction\s*:\s*false\b/i.test(t) ? { mode: false } : {}) : undefined),
+    optOut: { marker: `${RUN_IN_TX}:false`, where: `on the changeset: \`--changeset … ${RUN_IN_TX}:false\` (formatted SQL), \`${RUN_IN_TX}="false"\` (XML), \`${RUN_IN_TX}: false\` (YAML, JSON)` },
+  },
+  detect(ctx) {
+    // The master changelog names the format; new files go in its changes folder.
+    for (const master of ctx.has(LIQUIBASE_MASTER)) {
+      const mdir = dirname(master);
+      const sub = ['changes', 'changelogs', 'changesets', 'migrations'].map((s) => joinPath(mdir, s)).find((d) => ctx.files.some((f) => f.startsWith(`${d}/`)));
+      const text = ctx.samples[master];
+      const includeAll = text !== undefined && /includeAll/.test(text);
+      ctx.add(sub ?? mdir, 9, `master changelog ${master}`, { liquibaseMaster: master, liquibaseFormat: formatOf(master) ?? 'sql', ...(includeAll ? { liquibaseIncludeAll: true } : {}) });
+    }
+    if (ctx.has(/(^|\/)liquibase\.properties$/).length) for (const d of ctx.found()) { d.score += 2; d.evidence.push('liquibase.properties'); }
+    for (const d of ctx.sqlDirs) if (ctx.sampleIn(d, /^--\s*liquibase\s+formatted/im)) ctx.add(d, 7, `--liquibase formatted sql in ${d || '.'}`, { liquibaseFormat: 'sql' });
+  },
   defaultDir: 'db/changelog/changes',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
   versionOf: (file) => /^(\d+)[-_][^/]*\.(sql|xml|ya?ml|json)$/i.exec(file)?.[1],
@@ -165,7 +188,7 @@ export const liquibase: MigrationWriter = {
     const edits: FileEdit[] = [];
     const warnings: string[] = [];
     const notes = ['Apply with `liquibase update`; `liquibase rollback-count <n>` runs the rollbacks.'];
-    if (units.some((u) => u.nonTransactional)) notes.push('Concurrent index builds are in changesets with runInTransaction:false.');
+    if (units.some((u) => u.nonTransactional)) notes.push(`Concurrent index builds are in changesets with ${RUN_IN_TX}:false.`);
     if (ctx.options.liquibaseIncludeAll) {
       notes.push(`The master changelog loads ${ctx.dir || 'the folder'} with includeAll, so no include was added.`);
     } else if (!master) {

@@ -3,11 +3,13 @@
  * to the driver as written (`exec_driver_sql` with `no_parameters`: no bind-parameter or `%` parsing); a phase that
  * must run outside a transaction runs inside `op.get_context().autocommit_block()`.
  */
-import { HEADER, joinPath, result } from '../common';
+import { dirname, HEADER, joinPath, result } from '../common';
 import { commentLines, planUnits, type Statement } from '../units';
-import { WriterError, type MigrationWriter } from '../types';
+import { WriterError, type MigrationToolModule } from '../types';
 
 const py = (s: string) => JSON.stringify(s);
+
+const NO_TX = 'autocommit_block()';
 
 /** A 12-hex-digit revision id, a pure function of the time and the name (Alembic's own are random). */
 export function alembicRevision(seed: string): string {
@@ -33,9 +35,20 @@ function body(stmts: readonly Statement[], indent: string): string[] {
   return stmts.flatMap((s) => [...commentLines(s).map((l) => `${indent}# ${l}`), `${indent}_sql(${py(s.sql)})`]);
 }
 
-export const alembic: MigrationWriter = {
+export const alembic: MigrationToolModule = {
   tool: 'alembic',
   label: 'Alembic',
+  transactions: {
+    wrapsSqlFile: () => true, // transactional DDL on PostgreSQL
+    optOut: { marker: NO_TX, where: '`with op.get_context().autocommit_block():` around the statements' },
+  },
+  detect(ctx) {
+    // alembic.ini (or env.py + script.py.mako) beside a versions/ folder.
+    const ini = ctx.has(/(^|\/)alembic\.ini$/).length > 0;
+    for (const env of ctx.has(/(^|\/)env\.py$/).filter((e) => ctx.files.includes(joinPath(dirname(e), 'script.py.mako')))) {
+      ctx.add(joinPath(dirname(env), 'versions'), ini ? 9 : 7, `Alembic environment ${dirname(env) || '.'}`);
+    }
+  },
   defaultDir: 'alembic/versions',
   defaultScheme: { kind: 'sequential', width: 4 },
   versionOf: (file) => (/\.py$/.test(file) && !file.includes('/') ? file.replace(/\.py$/, '') : undefined),
@@ -55,8 +68,8 @@ export const alembic: MigrationWriter = {
     const files = units.map((u) => {
       const rev = alembicRevision(`${stamp}:${u.slug}`);
       if (revisions.some((r) => r.revision === rev)) throw new WriterError(`revision ${rev} exists already`);
-      const up = u.nonTransactional ? ['    with op.get_context().autocommit_block():', ...body(u.up, '        ')] : body(u.up, '    ');
-      const dn = u.nonTransactional && u.down.length ? ['    with op.get_context().autocommit_block():', ...body(u.down, '        ')] : body(u.down, '    ');
+      const up = u.nonTransactional ? [`    with op.get_context().${NO_TX}:`, ...body(u.up, '        ')] : body(u.up, '    ');
+      const dn = u.nonTransactional && u.down.length ? [`    with op.get_context().${NO_TX}:`, ...body(u.down, '        ')] : body(u.down, '    ');
       const content = [
         `"""${u.title.replace(/"""/g, "'''")}`,
         '',
@@ -94,7 +107,7 @@ export const alembic: MigrationWriter = {
       files,
       notes: [
         'Apply with `alembic upgrade head`; `alembic downgrade -1` undoes one revision. Each phase is its own revision, chained from the previous head.',
-        ...(units.some((u) => u.nonTransactional) ? ['Phases that must run outside a transaction use `autocommit_block()`, which commits the migration transaction so far: run them as their own `alembic upgrade +1`.'] : []),
+        ...(units.some((u) => u.nonTransactional) ? ['Phases that must run outside a transaction use `' + NO_TX + '`, which commits the migration transaction so far: run them as their own `alembic upgrade +1`.'] : []),
       ],
     });
   },

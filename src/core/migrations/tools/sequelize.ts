@@ -2,11 +2,22 @@
 import { build, HEADER, result } from '../common';
 import { calls } from '../code';
 import type { Unit } from '../units';
-import type { MigrationWriter } from '../types';
+import type { MigrationToolModule } from '../types';
 
-export const sequelize: MigrationWriter = {
+export const sequelize: MigrationToolModule = {
   tool: 'sequelize',
   label: 'Sequelize CLI',
+  transactions: {
+    wrapsSqlFile: () => false,
+    optOut: { how: 'none needed: the CLI opens no transaction; the writer opens one in each migration that should have it' },
+  },
+  detect(ctx) {
+    const rc = ctx.files.includes('.sequelizerc');
+    if (!ctx.hasDep('sequelize-cli') && !rc) return;
+    const re = /^\d{14}-[^/]*\.(js|cjs|ts|cts)$/;
+    ctx.addGlobal(rc ? 7 : 5, ctx.hasDep('sequelize-cli') ? 'sequelize-cli in package.json' : '.sequelizerc', re, 'migrations');
+    for (const d of ctx.found()) d.options = { code: ctx.codeFlavour(ctx.filesUnder(d.dir), re, 'js') };
+  },
   defaultDir: 'migrations',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
   versionOf: (file) => /^(\d+)-[^/]*\.(js|cjs|ts|cts)$/.exec(file)?.[1],

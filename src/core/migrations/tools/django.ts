@@ -5,13 +5,15 @@
  * with the model (the field added nullable, then made NOT NULL, then indexed), so `makemigrations` has nothing to add
  * once models.py has the same field.
  */
-import { build, HEADER, nonTxNote, result } from '../common';
+import { build, dirname, HEADER, nonTxNote, result } from '../common';
 import { commentLines, type Statement } from '../units';
-import type { MigrationWriter } from '../types';
+import type { MigrationToolModule } from '../types';
 import type { ColumnSpec, PhaseKind } from '../../types';
 
 /** A Python string literal (JSON's escapes are Python's). */
 const py = (s: string) => JSON.stringify(s);
+
+const NO_TX = 'atomic = False';
 
 /** The Django field for a column, as models.py would declare it. Null when there is no faithful field class. */
 export function djangoField(spec: ColumnSpec, opts: { null: boolean; index?: boolean; unique?: boolean }): string | null {
@@ -44,9 +46,19 @@ function runSql(stmts: readonly Statement[]): string[] {
   return stmts.flatMap((s) => [...commentLines(s).map((l) => `            # ${l}`), `            ${py(s.sql)},`]);
 }
 
-export const django: MigrationWriter = {
+export const django: MigrationToolModule = {
   tool: 'django',
   label: 'Django',
+  transactions: {
+    wrapsSqlFile: () => true, // atomic = True by default on PostgreSQL
+    optOut: { marker: NO_TX, where: 'in the Migration class' },
+  },
+  detect(ctx) {
+    // manage.py and <app>/migrations/ with __init__.py or NNNN_*.py
+    if (!ctx.has(/(^|\/)manage\.py$/).length) return;
+    const dirs = [...new Set(ctx.files.filter((f) => /(^|\/)migrations\/(__init__|\d{4}_[^/]*)\.py$/.test(f)).map(dirname))];
+    for (const d of dirs) ctx.add(d, 8, `manage.py and ${d}`);
+  },
   defaultDir: 'app/migrations',
   defaultScheme: { kind: 'sequential', width: 4 },
   versionOf: (file) => /^(\d{4})_[^/]*\.py$/.exec(file)?.[1],
@@ -98,7 +110,7 @@ export const django: MigrationWriter = {
               '',
               '',
               'class Migration(migrations.Migration):',
-              ...(u.nonTransactional ? ['    # CREATE INDEX CONCURRENTLY and batched backfills commit on their own: no surrounding transaction.', '    atomic = False', ''] : []),
+              ...(u.nonTransactional ? ['    # CREATE INDEX CONCURRENTLY and batched backfills commit on their own: no surrounding transaction.', `    ${NO_TX}`, ''] : []),
               '    dependencies = [', ...deps, '    ]', '',
               '    operations = [', ...ops, '    ]', '',
             ].join('\n'),

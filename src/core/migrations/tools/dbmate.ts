@@ -1,11 +1,27 @@
 /** dbmate: `YYYYMMDDHHMMSS_name.sql` with `-- migrate:up` / `-- migrate:down`; `transaction:false` on both markers. */
 import { build, HEADER, nonTxNote, result } from '../common';
 import { sqlLines } from '../units';
-import type { MigrationWriter } from '../types';
+import type { MigrationToolModule } from '../types';
 
-export const dbmate: MigrationWriter = {
+const NO_TX = ' transaction:false';
+const NO_TX_RE = /transaction\s*:\s*false/i;
+
+export const dbmate: MigrationToolModule = {
   tool: 'dbmate',
   label: 'dbmate',
+  transactions: {
+    wrapsSqlFile: () => true,
+    optOut: { marker: `-- migrate:up${NO_TX}`, where: `\`${NO_TX.trim()}\` on the \`-- migrate:up\` and \`-- migrate:down\` lines` },
+    sqlComment: (t) => (/^migrate:up\b/i.test(t) ? !NO_TX_RE.test(t) : undefined),
+    sqlSection: (t) => (/^migrate:(up|down)\b/i.test(t) ? { mode: !NO_TX_RE.test(t) } : undefined),
+  },
+  detect(ctx) {
+    for (const d of ctx.sqlDirs) if (ctx.sampleIn(d, /^--\s*migrate:up/im)) ctx.add(d, 9, `-- migrate:up in ${d || '.'}`);
+    if (ctx.hasDep('dbmate')) {
+      const dirs = ctx.sqlDirs.filter((d) => /(^|\/)db\/migrations$/.test(d));
+      for (const d of dirs.length ? dirs : ['db/migrations']) ctx.add(d, 6, 'dbmate in package.json');
+    }
+  },
   defaultDir: 'db/migrations',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
   versionOf: (file) => /^(\d+)[^/]*\.sql$/.exec(file)?.[1],
@@ -15,7 +31,7 @@ export const dbmate: MigrationWriter = {
       order: 'numeric',
       
       render: (u, v) => {
-        const opt = u.nonTransactional ? ' transaction:false' : '';
+        const opt = u.nonTransactional ? NO_TX : '';
         // PostgreSQL runs a multi-statement file as one implicit transaction: a non-transactional file holds one statement.
         const single = u.nonTransactional && plan.dialect === 'postgres';
         const down = u.down.length ? sqlLines(u.down, { lockTimeoutAsComment: single }) : ['-- nothing to undo in this phase'];
@@ -33,7 +49,7 @@ export const dbmate: MigrationWriter = {
     });
     return result('dbmate', {
       files,
-      notes: ['Apply with `dbmate up`; `dbmate rollback` undoes one migration at a time.', ...nonTxNote(units, '`transaction:false`')],
+      notes: ['Apply with `dbmate up`; `dbmate rollback` undoes one migration at a time.', ...nonTxNote(units, `\`${NO_TX.trim()}\``)],
     });
   },
 };

@@ -1,11 +1,26 @@
 /** Prisma Migrate (≤ 7): `<YYYYMMDDHHMMSS>_name/migration.sql`, up only; `migration_lock.toml` must match the provider. */
-import { build, joinPath, nonTxNote, result } from '../common';
+import { build, dirname, joinPath, nonTxNote, result } from '../common';
 import { sqlLines } from '../units';
-import { WriterError, type MigrationWriter } from '../types';
+import { WriterError, type MigrationToolModule } from '../types';
 
-export const prisma: MigrationWriter = {
+export const prisma: MigrationToolModule = {
   tool: 'prisma',
   label: 'Prisma Migrate',
+  transactions: {
+    // One batch: PostgreSQL wraps a multi-statement query in an implicit transaction, a single statement in none.
+    wrapsSqlFile: (statements) => statements > 1,
+    optOut: { how: 'no switch: Prisma sends each migration.sql as one batch, so a file holding a single statement runs outside a transaction' },
+  },
+  detect(ctx) {
+    const locks = ctx.has(/(^|\/)migration_lock\.toml$/);
+    const dep = ctx.hasDep('prisma') || ctx.hasDep('@prisma/client');
+    for (const lock of locks) ctx.add(dirname(lock), 10, `migration_lock.toml in ${dirname(lock) || '.'}`);
+    if (!locks.length) {
+      const schemas = ctx.has(/(^|\/)schema\.prisma$/);
+      for (const schema of schemas) ctx.add(joinPath(dirname(schema), 'migrations'), 6, `Prisma schema ${schema}`);
+      if (dep && !schemas.length) ctx.add('prisma/migrations', 4, 'prisma in package.json');
+    } else if (dep) for (const d of ctx.found()) { d.score += 1; d.evidence.push('prisma in package.json'); }
+  },
   defaultDir: 'prisma/migrations',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
   versionOf: (file) => /^(\d+)_[^/]+\/migration\.sql$/.exec(file)?.[1],

@@ -5,11 +5,23 @@
  */
 import { build, HEADER, pascal, result } from '../common';
 import { calls, isTs, oneTransactionWarning } from '../code';
-import type { MigrationWriter } from '../types';
+import type { MigrationToolModule } from '../types';
 
-export const typeorm: MigrationWriter = {
+const NO_TX = 'transaction = false';
+
+export const typeorm: MigrationToolModule = {
   tool: 'typeorm',
   label: 'TypeORM',
+  transactions: {
+    wrapsSqlFile: () => true,
+    optOut: { marker: NO_TX, where: "a class property; TypeORM honours it only under `migrationsTransactionMode: 'each'` (the `nonTransactionalRunner` option)" },
+  },
+  detect(ctx) {
+    if (!ctx.hasDep('typeorm')) return;
+    const re = /^\d{13}-[^/]*\.(ts|js|cjs|mjs|cts|mts)$/;
+    ctx.addGlobal(4, 'typeorm in package.json', re, 'src/migrations', { code: { ext: 'ts', esm: true } });
+    for (const d of ctx.found()) d.options = { code: ctx.codeFlavour(ctx.filesUnder(d.dir), re, 'ts') };
+  },
   defaultDir: 'src/migrations',
   defaultScheme: { kind: 'timestamp', width: 13, format: 'unix-ms' },
   versionOf: (file) => /^(\d{13})-[^/]*\.(ts|js|cjs|mjs|cts|mts)$/.exec(file)?.[1],
@@ -30,7 +42,7 @@ export const typeorm: MigrationWriter = {
         const sig = ts ? '(queryRunner: QueryRunner): Promise<void>' : '(queryRunner)';
         const body = [
           `  name = '${cls}';`,
-          ...(u.nonTransactional ? ['  transaction = false;'] : []),
+          ...(u.nonTransactional ? [`  ${NO_TX};`] : []),
           '',
           `  public async up${sig} {`, ...up, '  }', '',
           `  public async down${sig} {`, ...down, '  }',
@@ -43,12 +55,12 @@ export const typeorm: MigrationWriter = {
     });
     const warnings: string[] = [];
     if (manual.length) {
-      warnings.push("TypeORM's default migrationsTransactionMode 'all' runs every migration in one transaction and throws if one sets `transaction = false`, so the concurrent index build was not written as a TypeORM migration: run the plain SQL below with psql after `typeorm migration:run`, or switch the project to `migrationsTransactionMode: 'each'` and write again with that option.");
+      warnings.push("TypeORM's default migrationsTransactionMode 'all' runs every migration in one transaction and throws if one sets `" + NO_TX + "`, so the concurrent index build was not written as a TypeORM migration: run the plain SQL below with psql after `typeorm migration:run`, or switch the project to `migrationsTransactionMode: 'each'` and write again with that option.");
     }
     if (plan.dialect === 'postgres' && written.length > 1 && !eachMode) warnings.push(oneTransactionWarning('TypeORM', "run `typeorm migration:run --transaction each`"));
     const notes = ['Apply with `typeorm migration:run -d <data-source>`; `typeorm migration:revert` undoes one migration. If the DataSource lists migration classes explicitly, add the new ones.'];
     if (eachMode && written.some((u) => u.nonTransactional)) {
-      notes.push("Non-transactional migrations set `transaction = false`; run with `migrationsTransactionMode: 'each'` (`--transaction each`). `typeorm migration:revert` ignores `transaction = false`: revert those with `--transaction none`.");
+      notes.push("Non-transactional migrations set `" + NO_TX + "`; run with `migrationsTransactionMode: 'each'` (`--transaction each`). `typeorm migration:revert` ignores `" + NO_TX + "`: revert those with `--transaction none`.");
     }
     return result('typeorm', { files, manual, warnings, notes });
   },

@@ -3,10 +3,10 @@
  * (drizzle-kit ≤ 0.x), or a `<YYYYMMDDHHMMSS>_name/migration.sql` folder (drizzle-kit 1.0). Drizzle's migrator runs every
  * pending migration in one transaction, so a statement that must run outside one is left out and given as plain SQL.
  */
-import { build, joinPath, result } from '../common';
+import { build, dirname, joinPath, result } from '../common';
 import { manualSql, planUnits, sqlLines, type Unit } from '../units';
 import { nextVersions, orderProblem } from '../version';
-import { WriterError, type ManualStep, type MigrationWriter, type WriterContext } from '../types';
+import { WriterError, type ManualStep, type MigrationToolModule, type WriterContext } from '../types';
 import type { Plan } from '../../types';
 import { drizzleSnapshots, latestSnapshot } from '../../app/drizzle';
 
@@ -48,9 +48,23 @@ function drizzleWarnings(plan: Plan, units: Unit[], written: Unit[]): { manual: 
   return { manual, warnings };
 }
 
-export const drizzle: MigrationWriter = {
+export const drizzle: MigrationToolModule = {
   tool: 'drizzle',
   label: 'Drizzle Kit',
+  transactions: {
+    wrapsSqlFile: () => true, // all pending migrations in one transaction, no opt-out
+    optOut: { how: 'none: the migrator runs every pending migration in one transaction, so such statements are given as plain SQL to run by hand' },
+  },
+  detect(ctx) {
+    const journals = ctx.has(/(^|\/)meta\/_journal\.json$/);
+    for (const j of journals) ctx.add(dirname(dirname(j)), 10, `meta/_journal.json in ${dirname(dirname(j)) || '.'}`);
+    if (!journals.length && (ctx.has(/(^|\/)drizzle\.config\.(ts|js|mjs|cjs|json)$/).length || ctx.hasDep('drizzle-kit'))) {
+      const v1 = [...new Set(ctx.files.filter((f) => /(^|\/)\d{14}_[^/]+\/migration\.sql$/.test(f)).map((f) => dirname(dirname(f))))];
+      // The same layout with a migration_lock.toml is Prisma's.
+      if (v1.length && !ctx.has(/(^|\/)migration_lock\.toml$/).length) for (const d of v1) ctx.add(d, 8, `drizzle-kit 1.0 migration folders in ${d || '.'}`);
+      else ctx.add('drizzle', 6, ctx.has(/(^|\/)drizzle\.config\./).length ? 'drizzle.config' : 'drizzle-kit in package.json');
+    }
+  },
   defaultDir: 'drizzle',
   defaultScheme: { kind: 'sequential', width: 4 },
   versionOf: (file) => /^(\d+)_[^/]*\.sql$/.exec(file)?.[1] ?? /^(\d{14})_[^/]+\/migration\.sql$/.exec(file)?.[1],

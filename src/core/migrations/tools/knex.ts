@@ -1,11 +1,27 @@
 /** Knex: `YYYYMMDDHHMMSS_name.js|ts` exporting up/down; `config = { transaction: false }` for non-transactional phases. */
 import { build, HEADER, nonTxNote, result } from '../common';
 import { calls, isTs, oneTransactionWarning } from '../code';
-import type { MigrationWriter } from '../types';
+import type { MigrationToolModule } from '../types';
 
-export const knex: MigrationWriter = {
+const NO_TX = 'config = { transaction: false }';
+
+export const knex: MigrationToolModule = {
   tool: 'knex',
   label: 'Knex',
+  transactions: {
+    wrapsSqlFile: () => true,
+    optOut: { marker: NO_TX, where: 'exported from the migration module' },
+  },
+  detect(ctx) {
+    const knexfile = ctx.has(/(^|\/)knexfile\.(js|ts|cjs|mjs|cts|mts)$/)[0];
+    if (!knexfile && !ctx.hasDep('knex')) return;
+    const re = /^\d{14}_[^/]*\.(js|ts|cjs|mjs|cts|mts)$/;
+    const fallback = knexfile && /\.ts$/.test(knexfile) ? 'ts' : 'js';
+    const dirs = ctx.foldersWith(re);
+    for (const d of dirs.length ? dirs : ['migrations']) {
+      ctx.add(d, knexfile ? 7 : 4, knexfile ? `${knexfile}` : 'knex in package.json', { code: ctx.codeFlavour(ctx.filesUnder(d), re, fallback) });
+    }
+  },
   defaultDir: 'migrations',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
   versionOf: (file) => /^(\d+)_[^/]*\.(js|ts|cjs|mjs|cts|mts)$/.exec(file)?.[1],
@@ -23,13 +39,13 @@ export const knex: MigrationWriter = {
           ? [
             `// ${HEADER}: ${u.title}`,
             ...(ts ? ["import type { Knex } from 'knex';", ''] : []),
-            ...(u.nonTransactional ? ['export const config = { transaction: false };', ''] : []),
+            ...(u.nonTransactional ? [`export const ${NO_TX};`, ''] : []),
             `export async function up${sig} {`, ...up, '}', '',
             `export async function down${sig} {`, ...down, '}', '',
           ]
           : [
             `// ${HEADER}: ${u.title}`,
-            ...(u.nonTransactional ? ['exports.config = { transaction: false };', ''] : []),
+            ...(u.nonTransactional ? [`exports.${NO_TX};`, ''] : []),
             `exports.up = async function up${sig} {`, ...up, '};', '',
             `exports.down = async function down${sig} {`, ...down, '};', '',
           ];
@@ -39,7 +55,7 @@ export const knex: MigrationWriter = {
     const warnings = plan.dialect === 'postgres' && units.length > 1 && !units.some((u) => u.nonTransactional)
       ? [oneTransactionWarning('Knex', 'apply them one at a time with `knex migrate:up`')]
       : [];
-    const notes = ['Apply with `knex migrate:latest`; `knex migrate:down` undoes one migration.', ...nonTxNote(units, '`config = { transaction: false }`')];
+    const notes = ['Apply with `knex migrate:latest`; `knex migrate:down` undoes one migration.', ...nonTxNote(units, `\`${NO_TX}\``)];
     if (units.some((u) => u.nonTransactional && u.up.some((s) => s.lockTimeout))) {
       notes.push('Migrations with `transaction: false` run their statements through the connection pool, so their `SET lock_timeout` may land on another connection: set the lock timeout for the migration user too (`ALTER ROLE … SET lock_timeout`).');
     }

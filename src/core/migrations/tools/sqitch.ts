@@ -3,9 +3,9 @@
  * Sqitch runs scripts with psql and opens no transaction of its own; the scripts say BEGIN/COMMIT.
  */
 import { qualifiedTable, quoteIdent } from '../../sql';
-import { joinPath, result } from '../common';
+import { dirname, joinPath, result } from '../common';
 import { planUnits, sqlLines, type Unit } from '../units';
-import { WriterError, type MigrationWriter } from '../types';
+import { WriterError, type MigrationToolModule } from '../types';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const isoSeconds = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}Z`;
@@ -15,9 +15,17 @@ function planChanges(text: string): string[] {
   return text.split('\n').map((l) => l.trim()).filter((l) => l && !/^[%@#]/.test(l)).map((l) => l.split(/\s+/, 1)[0]!);
 }
 
-export const sqitch: MigrationWriter = {
+export const sqitch: MigrationToolModule = {
   tool: 'sqitch',
   label: 'Sqitch',
+  transactions: {
+    wrapsSqlFile: () => false, // deploy scripts carry their own BEGIN/COMMIT
+    optOut: { how: 'Sqitch runs each script with psql and opens no transaction: transactional scripts say BEGIN/COMMIT, the others do not' },
+  },
+  detect(ctx) {
+    for (const p of ctx.has(/(^|\/)sqitch\.plan$/)) ctx.add(dirname(p), 10, `sqitch.plan in ${dirname(p) || '.'}`);
+    for (const p of ctx.has(/(^|\/)sqitch\.conf$/)) if (!ctx.files.includes(joinPath(dirname(p), 'sqitch.plan'))) ctx.add(dirname(p), 6, 'sqitch.conf');
+  },
   defaultDir: '',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
   versionOf: () => undefined,

@@ -6,9 +6,10 @@
  */
 import { build, HEADER, nonTxNote, pascal, result } from '../common';
 import { commentLines, type Statement } from '../units';
-import type { MigrationWriter } from '../types';
+import type { MigrationToolModule } from '../types';
 
 const TERMINATOR = 'COLUMN_WIZARD_SQL';
+const NO_TX = 'disable_ddl_transaction!';
 
 function executes(stmts: readonly Statement[], indent: string, assured: boolean): string[] {
   if (!stmts.length) return [`${indent}# nothing to undo in this phase`];
@@ -23,9 +24,20 @@ function executes(stmts: readonly Statement[], indent: string, assured: boolean)
   return out;
 }
 
-export const rails: MigrationWriter = {
+export const rails: MigrationToolModule = {
   tool: 'rails',
   label: 'Rails (ActiveRecord)',
+  transactions: {
+    wrapsSqlFile: () => true, // a migration runs in a transaction unless it says so
+    optOut: { marker: NO_TX, where: 'in the migration class' },
+  },
+  detect(ctx) {
+    // db/migrate with YYYYMMDDHHMMSS_name.rb files, or a Gemfile with a config/application.rb.
+    const gemfile = ctx.has(/(^|\/)Gemfile$/).length > 0;
+    const dirs = ctx.foldersWith(/^\d{14}_[^/]*\.rb$/).filter((d) => /(^|\/)db\/migrate$/.test(d));
+    for (const d of dirs) ctx.add(d, gemfile ? 9 : 7, `ActiveRecord migrations in ${d}`);
+    if (!dirs.length && ctx.has(/(^|\/)config\/application\.rb$/).length && gemfile) ctx.add('db/migrate', 6, 'config/application.rb and a Gemfile');
+  },
   defaultDir: 'db/migrate',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
   versionOf: (file) => /^(\d+)_[^/]*\.rb$/.exec(file)?.[1],
@@ -42,7 +54,7 @@ export const rails: MigrationWriter = {
           content: [
             `# ${HEADER}: ${u.title}`,
             `class ${pascal(u.slug)} < ActiveRecord::Migration[${versionLine}]`,
-            ...(u.nonTransactional ? ['  # CREATE INDEX CONCURRENTLY and batched backfills commit on their own: no surrounding transaction.', '  disable_ddl_transaction!', ''] : []),
+            ...(u.nonTransactional ? ['  # CREATE INDEX CONCURRENTLY and batched backfills commit on their own: no surrounding transaction.', `  ${NO_TX}`, ''] : []),
             '  def up',
             ...executes(u.up, '    ', strong),
             '  end',
@@ -61,7 +73,7 @@ export const rails: MigrationWriter = {
       notes: [
         'Apply with `bin/rails db:migrate`; `bin/rails db:rollback` undoes one migration. Each phase is its own migration: deploy the application change that goes with each step between them.',
         ...(strong ? ['strong_migrations is in the Gemfile: the statements are wrapped in `safety_assured`, because its checks cannot read raw SQL and this plan already makes each step safe (lock timeout, CONCURRENTLY, NOT VALID + VALIDATE, batched backfill).'] : []),
-        ...nonTxNote(units, '`disable_ddl_transaction!`'),
+        ...nonTxNote(units, `\`${NO_TX}\``),
       ],
     });
   },

@@ -1,11 +1,25 @@
 /** golang-migrate: `<version>_name.up.sql` + `.down.sql`; no transaction of its own, one Exec per file. */
 import { build, nonTxNote, result } from '../common';
 import { sqlLines } from '../units';
-import type { MigrationWriter } from '../types';
+import type { MigrationToolModule } from '../types';
 
-export const golangMigrate: MigrationWriter = {
+export const golangMigrate: MigrationToolModule = {
   tool: 'golang-migrate',
   label: 'golang-migrate',
+  transactions: {
+    // A multi-statement file is sent as one query: PostgreSQL runs it as one implicit transaction; a single statement runs outside one.
+    wrapsSqlFile: (statements) => statements > 1,
+    optOut: { how: 'no switch: golang-migrate opens no transaction, so a file holding a single statement runs outside one' },
+  },
+  detect(ctx) {
+    for (const d of ctx.sqlDirs) {
+      if (ctx.filesUnder(d).some((f) => /^\d+_[^/]*\.up\.sql$/.test(f))) ctx.add(d, ctx.hasDep('node-pg-migrate') ? 3 : 6, `<version>_<name>.up.sql/.down.sql pairs in ${d || '.'}`);
+    }
+    if (/github\.com\/golang-migrate\/migrate/.test(ctx.samples['go.mod'] ?? '')) {
+      const dirs = ctx.sqlDirs.filter((d) => ctx.filesUnder(d).some((f) => /^\d+_[^/]*\.up\.sql$/.test(f)));
+      for (const d of dirs.length ? dirs : ['db/migrations']) ctx.add(d, 4, 'github.com/golang-migrate/migrate in go.mod');
+    }
+  },
   defaultDir: 'db/migrations',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
   versionOf: (file) => /^(\d+)_[^/]*\.(up|down)\.sql$/.exec(file)?.[1],

@@ -1,14 +1,28 @@
 /** Atlas (versioned): `YYYYMMDDHHMMSS_name.sql`, `-- atlas:txmode none` directive, and `atlas.sum` recomputed. */
 import { atlasSum } from '../atlasSum';
-import { build, joinPath, nonTxNote, result } from '../common';
+import { build, dirname, joinPath, nonTxNote, result } from '../common';
 import { sqlLines } from '../units';
-import type { MigrationWriter } from '../types';
+import type { MigrationToolModule } from '../types';
+
+const NO_TX = '-- atlas:txmode none';
 
 const isTopSql = (f: string) => f.endsWith('.sql') && !f.includes('/');
 
-export const atlas: MigrationWriter = {
+export const atlas: MigrationToolModule = {
   tool: 'atlas',
   label: 'Atlas',
+  transactions: {
+    wrapsSqlFile: () => true, // txmode file
+    optOut: { marker: NO_TX, where: 'a directive at the top of the file' },
+    sqlComment: (t) => (/^atlas:txmode\s+none\b/i.test(t) ? false : undefined),
+  },
+  detect(ctx) {
+    // atlas.sum is definitive for its folder.
+    const sums = ctx.has(/(^|\/)atlas\.sum$/);
+    for (const sum of sums) ctx.add(dirname(sum), 10, `atlas.sum in ${dirname(sum) || '.'}`);
+    if (ctx.has(/(^|\/)atlas\.hcl$/).length && !sums.length) ctx.add('migrations', 6, 'atlas.hcl');
+    for (const d of ctx.sqlDirs) if (ctx.sampleIn(d, /^--\s*atlas:/im)) ctx.add(d, 5, `-- atlas: directive in ${d || '.'}`);
+  },
   defaultDir: 'migrations',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
   versionOf: (file) => (isTopSql(file) ? /^(\d+)(?:_|\.sql$)/.exec(file)?.[1] : undefined),
@@ -18,7 +32,7 @@ export const atlas: MigrationWriter = {
       order: 'text',
       render: (u, v) => {
         // Directives sit at the top, separated from the statements by a blank line (Atlas's LocalFile.Directive).
-        const content = [...(u.nonTransactional ? ['-- atlas:txmode none', ''] : []), `-- ${u.title}`, ...sqlLines(u.up, { delimiter: plan.dialect !== 'postgres' }), ''].join('\n');
+        const content = [...(u.nonTransactional ? [NO_TX, ''] : []), `-- ${u.title}`, ...sqlLines(u.up, { delimiter: plan.dialect !== 'postgres' }), ''].join('\n');
         return { files: [{ name: `${v}_${u.slug}.sql`, content }] };
       },
     });
@@ -37,7 +51,7 @@ export const atlas: MigrationWriter = {
     for (const f of files) all[f.path.slice(ctx.dir ? ctx.dir.length + 1 : 0)] = f.content;
     const notes = [
       'Atlas files have no down part; revert with a new migration (`atlas migrate down` computes one against a dev database).',
-      ...nonTxNote(units, '`-- atlas:txmode none`; not allowed when the project sets `--tx-mode all`'),
+      ...nonTxNote(units, `\`${NO_TX}\`; not allowed when the project sets \`--tx-mode all\``),
     ];
     return result('atlas', { files, edits: [{ path: sumPath, before, after: atlasSum(all) }], notes, warnings });
   },

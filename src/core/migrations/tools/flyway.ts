@@ -1,11 +1,23 @@
 /** Flyway: `V<version>__<description>.sql`; a non-transactional script gets `<script>.conf` with `executeInTransaction=false`. */
 import { build, HEADER, nonTxNote, result } from '../common';
 import { sqlLines } from '../units';
-import type { MigrationWriter } from '../types';
+import type { MigrationToolModule } from '../types';
 
-export const flyway: MigrationWriter = {
+const NO_TX = 'executeInTransaction=false';
+
+export const flyway: MigrationToolModule = {
   tool: 'flyway',
   label: 'Flyway',
+  transactions: {
+    wrapsSqlFile: () => true, // executeInTransaction defaults to true
+    optOut: { marker: NO_TX, where: 'in `<script>.sql.conf` beside the script' },
+  },
+  detect(ctx) {
+    const conf = ctx.has(/(^|\/)(flyway\.toml|flyway\.user\.toml|flyway\.conf)$/).length > 0;
+    const dirs = ctx.foldersWith(/^V\d+(?:[._]\d+)*__[^/]*\.sql$/);
+    for (const d of dirs) ctx.add(d, conf ? 9 : 6, `V<version>__<name>.sql files in ${d || '.'}${conf ? ' and a Flyway config file' : ''}`);
+    if (conf && !dirs.length) ctx.add('db/migration', 6, 'Flyway config file');
+  },
   defaultDir: 'db/migration',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
   // Dotted versions (V1.2__) are ordered by their first number here; ours is a single number above it.
@@ -19,7 +31,7 @@ export const flyway: MigrationWriter = {
         const undo = u.down.length ? ['', '-- Undo (Flyway Teams: save as U' + v + '__' + u.slug + '.sql):', ...sqlLines(u.down).map((l) => `--   ${l}`)] : [];
         // Flyway's MySQL parser honours DELIMITER, which a compound statement needs.
         const content = [`-- ${HEADER}: ${u.title}`, ...sqlLines(u.up, { delimiter: plan.dialect !== 'postgres' }), ...undo, ''].join('\n');
-        const conf = u.nonTransactional ? [{ name: `${name}.conf`, content: 'executeInTransaction=false\n' }] : [];
+        const conf = u.nonTransactional ? [{ name: `${name}.conf`, content: `${NO_TX}\n` }] : [];
         return { files: [{ name, content }, ...conf] };
       },
     });
@@ -27,7 +39,7 @@ export const flyway: MigrationWriter = {
       files,
       notes: [
         'Apply with `flyway migrate`. Flyway has no down in its free editions: the undo SQL is in a comment at the end of each file.',
-        ...nonTxNote(units, 'a `.sql.conf` beside the script with `executeInTransaction=false`'),
+        ...nonTxNote(units, `a \`.sql.conf\` beside the script with \`${NO_TX}\``),
       ],
     });
   },

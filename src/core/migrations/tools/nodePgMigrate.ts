@@ -1,11 +1,25 @@
 /** node-pg-migrate (PostgreSQL only): `<Date.now()>_name.js|ts` with `pgm.sql(…)`; `pgm.noTransaction()` in up and down. */
 import { build, HEADER, nonTxNote, result } from '../common';
 import { calls, isTs, oneTransactionWarning } from '../code';
-import { WriterError, type MigrationWriter } from '../types';
+import { WriterError, type MigrationToolModule } from '../types';
 
-export const nodePgMigrate: MigrationWriter = {
+const NO_TX = 'pgm.noTransaction()';
+
+export const nodePgMigrate: MigrationToolModule = {
   tool: 'node-pg-migrate',
   label: 'node-pg-migrate',
+  transactions: {
+    wrapsSqlFile: () => true,
+    optOut: { marker: NO_TX, where: 'first in both up and down' },
+  },
+  detect(ctx) {
+    if (!ctx.hasDep('node-pg-migrate')) return;
+    const re = /^\d{13}_[^/]*\.(js|ts|cjs|mjs|cts|mts|sql)$/;
+    const dirs = ctx.foldersWith(re);
+    for (const d of dirs.length ? dirs : ['migrations']) {
+      ctx.add(d, 6, 'node-pg-migrate in package.json', { code: ctx.codeFlavour(ctx.filesUnder(d), /^\d+_[^/]*\.(js|ts|cjs|mjs|cts|mts)$/, 'js') });
+    }
+  },
   defaultDir: 'migrations',
   defaultScheme: { kind: 'timestamp', width: 13, format: 'unix-ms' },
   versionOf: (file) => /^(\d+)[_-][^/]*\.(js|ts|cjs|mjs|cts|mts|sql)$/.exec(file)?.[1],
@@ -17,7 +31,7 @@ export const nodePgMigrate: MigrationWriter = {
     const { files, units } = build(this, plan, ctx, {
       order: 'numeric',
       render: (u, v) => {
-        const noTx = u.nonTransactional ? ['  pgm.noTransaction();'] : [];
+        const noTx = u.nonTransactional ? [`  ${NO_TX};`] : [];
         const up = [...noTx, ...calls(u.up, (l) => `pgm.sql(${l})`, '  ')];
         const down = [...noTx, ...(u.down.length ? calls(u.down, (l) => `pgm.sql(${l})`, '  ') : ['  // nothing to undo in this phase'])];
         const sig = ts ? '(pgm: MigrationBuilder): Promise<void>' : '(pgm)';
@@ -39,7 +53,7 @@ export const nodePgMigrate: MigrationWriter = {
     return result('node-pg-migrate', {
       files,
       warnings: units.length > 1 ? [oneTransactionWarning('node-pg-migrate', 'run `node-pg-migrate up --no-single-transaction` (each migration in its own transaction)')] : [],
-      notes: ['Apply with `node-pg-migrate up`; `node-pg-migrate down` undoes one migration.', ...nonTxNote(units, '`pgm.noTransaction()` in up and down')],
+      notes: ['Apply with `node-pg-migrate up`; `node-pg-migrate down` undoes one migration.', ...nonTxNote(units, `\`${NO_TX}\` in up and down`)],
     });
   },
 };

@@ -1,11 +1,20 @@
 /** Plain numbered SQL files for psql or a custom runner: `BEGIN; … COMMIT;` around transactional phases. */
 import { build, HEADER, result } from '../common';
 import { sqlLines } from '../units';
-import type { MigrationWriter } from '../types';
+import type { MigrationToolModule } from '../types';
 
-export const plainSql: MigrationWriter = {
+export const plainSql: MigrationToolModule = {
   tool: 'plain-sql',
   label: 'Plain SQL files',
+  transactions: {
+    wrapsSqlFile: () => false,
+    optOut: { how: 'psql opens no transaction: the writer puts BEGIN/COMMIT around the transactional files only' },
+  },
+  detect(ctx) {
+    // Numbered .sql folders no other tool claimed (a V… folder is Flyway's layout).
+    const claimed = ctx.claimed();
+    for (const d of ctx.sqlDirs) if (!claimed.has(d) && !/^V/.test(d.slice(d.lastIndexOf('/') + 1))) ctx.add(d, 2, `numbered .sql files in ${d || '.'}`);
+  },
   defaultDir: 'migrations',
   defaultScheme: { kind: 'sequential', width: 3 },
   versionOf: (file) => /^(\d+)[_-][^/]*\.sql$/.exec(file)?.[1],

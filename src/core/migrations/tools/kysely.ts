@@ -6,11 +6,24 @@
 import { build, HEADER, result } from '../common';
 import { calls, isTs, oneTransactionWarning } from '../code';
 import type { Unit } from '../units';
-import type { MigrationWriter } from '../types';
+import type { MigrationToolModule } from '../types';
 
-export const kysely: MigrationWriter = {
+export const kysely: MigrationToolModule = {
   tool: 'kysely',
   label: 'Kysely',
+  transactions: {
+    wrapsSqlFile: () => true,
+    optOut: { how: 'no per-migration switch: the project sets `disableTransactions` (kysely-ctl `--no-transaction`), passed as the `nonTransactionalRunner` option; without it such statements are given as plain SQL' },
+  },
+  detect(ctx) {
+    // kysely-ctl layout
+    const conf = ctx.has(/^(\.config\/)?kysely\.config\.(ts|js|mts|mjs|cts|cjs)$/).length > 0;
+    if (!conf && !ctx.hasDep('kysely-ctl') && !ctx.hasDep('kysely')) return;
+    const re = /^\d{13}_[^/]*\.(ts|js|mts|mjs|cts|cjs)$/;
+    const score = conf || ctx.hasDep('kysely-ctl') ? 6 : 2;
+    ctx.addGlobal(score, conf ? 'kysely.config' : ctx.hasDep('kysely-ctl') ? 'kysely-ctl in package.json' : 'kysely in package.json', re, 'migrations');
+    for (const d of ctx.found()) d.options = { code: ctx.codeFlavour(ctx.filesUnder(d.dir), re, 'ts') };
+  },
   defaultDir: 'migrations',
   defaultScheme: { kind: 'timestamp', width: 13, format: 'unix-ms' },
   versionOf: (file) => /^(\d+)[_-][^/]*\.(ts|js|mts|mjs|cts|cjs)$/.exec(file)?.[1],
