@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { drizzleColumn, latestSnapshot } from '../../src/core/app/drizzle';
 import { applyEdit, modelEdit, modelExtras } from '../../src/core/app/modelEdit';
 import { scanFile } from '../../src/core/app/scan';
-import { drizzle } from '../../src/core/migrations/writers/drizzle';
+import { drizzle } from '../../src/core/migrations/tools/drizzle';
 import type { Plan } from '../../src/core/types';
 import { planFor } from './migrations/plans';
 
