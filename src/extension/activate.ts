@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { createLog, type Log } from './log';
 import { COMMANDS, VIEWS, type CommandKey } from './commandIds';
 import { CONTEXT_KEYS } from './contextKeys';
+import { hasConnectionEntries, onSettingsChange } from './settingsAccess';
 import { BASELINE_GLOB } from '../core/rollout/baseline';
 import { describeError } from '../core/format';
 import type { Features } from './features';
@@ -75,12 +76,9 @@ async function load(context: vscode.ExtensionContext, log: Log): Promise<Feature
 }
 
 function watchHasConnection(): vscode.Disposable {
-  const set = () => {
-    const profiles = vscode.workspace.getConfiguration('columnWizard').get<unknown>('connections', []);
-    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasConnection, Array.isArray(profiles) && profiles.length > 0);
-  };
+  const set = () => void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasConnection, hasConnectionEntries());
   set();
-  return vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('columnWizard.connections')) set(); });
+  return onSettingsChange(set, 'connections');
 }
 
 export function deactivate(): void {

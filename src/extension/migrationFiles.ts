@@ -5,7 +5,7 @@ import {
 } from '../core/migrations';
 import type { Plan } from '../core/types';
 import type { Log } from './log';
-import { readSettings } from './settings';
+import { readSettings, saveMigrationsTool } from './settings';
 
 /** `FileSink` over `vscode.workspace.fs`, rooted at a workspace folder. Paths are `/`-separated and relative. */
 export class WorkspaceFileSink implements FileSink {
@@ -135,7 +135,7 @@ export async function chooseMigrationTool(target: MigrationTarget): Promise<Migr
   if (!picked) return undefined;
   // In a multi-root workspace the answer belongs to the folder written to.
   const scope = (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
-  await vscode.workspace.getConfiguration('columnWizard', target.folder.uri).update('migrationsTool', picked.candidate.tool, scope);
+  await saveMigrationsTool(target.folder.uri, picked.candidate.tool, scope);
   return { ...target, detected: picked.candidate, tool: picked.candidate.tool, ambiguous: false };
 }
 

@@ -76,3 +76,11 @@ describe('finding codes (src/core/findings.ts)', () => {
     assert.deepEqual(Object.keys(FINDINGS).filter((c) => ruleIds.has(c)), []);
   });
 });
+
+describe('settings (src/extension/settings.ts over src/extension/settingsAccess.ts)', () => {
+  it("only settingsAccess.ts calls VS Code's configuration API", () => {
+    const calls = sources('src').flatMap((f) => [...f.text.matchAll(/\b(getConfiguration|onDidChangeConfiguration)\s*\(/g)].map((m) => `${f.path}:${line(f.text, m.index)}: ${m[1]}`));
+    assert.ok(calls.some((c) => c.startsWith('src/extension/settingsAccess.ts:')), 'the scan finds nothing');
+    assert.deepEqual(calls.filter((c) => !c.startsWith('src/extension/settingsAccess.ts:')), []);
+  });
+});

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { Dialect, Target } from '../../core/types';
 import { lintStatusText } from '../../core/lint/preview';
 import { serverName } from '../../core/lint/rules/shared';
+import { saveLintTarget } from '../settings';
 
 export const CHOOSE_LINT_TARGET = 'columnWizard.lint.chooseTarget';
 
@@ -59,10 +60,7 @@ export async function chooseLintTarget(options: {
       validateInput: (v) => (/^(\d+(\.\d+){0,2})?$/.test(v.trim()) ? undefined : vscode.l10n.t('A version is up to three numbers separated by dots, e.g. 16 or 8.0.36.')),
     });
     if (version === undefined) throw new Cancelled();
-    const cfg = vscode.workspace.getConfiguration('columnWizard', options.resource);
-    const scope = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await cfg.update('lint.dialect', dialect, scope);
-    await cfg.update('lint.serverVersion', version.trim(), scope);
+    await saveLintTarget(options.resource, dialect, version.trim());
     await options.bind(null);
   };
   const items: Choice[] = [

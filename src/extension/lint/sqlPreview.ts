@@ -4,7 +4,6 @@
  * "Preview Plan for Statement" command. All analysis is core/lint; this file only adapts it to the editor.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import { DEFAULT_VERSIONS, lintSql, type LintOptions, type LintResult } from '../../core/lint/analyze';
 import type { NameRef } from '../../core/lint/model';
 import { loadParsers, type Parsers } from '../../core/lint/parsers';
@@ -13,6 +12,7 @@ import { isMigrationTool, type MigrationTool } from '../../core/migrations/types
 import { planColumn } from '../../core/plan';
 import type { Calibration, ColumnSpec, Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from '../../core/types';
 import type { Log } from '../log';
+import { lintSettings, lockTimeoutMs, migrationsToolSetting, onSettingsChange, readSettings } from '../settings';
 import { describeError } from '../../core/format';
 import { ruleDocPath } from '../../core/lint/ruleDocs';
 import { CHOOSE_LINT_TARGET, chooseLintTarget, LintStatus } from './lintStatus';
@@ -81,8 +81,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     s.push(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)));
     s.push(vscode.workspace.onDidCloseTextDocument((d) => { this.forget(d.uri); this.previews.delete(d.uri.toString()); }));
     s.push(vscode.workspace.onDidChangeWorkspaceFolders(() => { this.detection = undefined; }));
-    s.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('columnWizard')) return;
+    s.push(onSettingsChange(() => {
       this.results.clear();
       for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
     }));
@@ -164,7 +163,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
    * the tool detected in the workspace (once per session) when the file lies in its folder.
    */
   private async toolFor(d: vscode.TextDocument): Promise<MigrationTool | undefined> {
-    const setting = vscode.workspace.getConfiguration('columnWizard', d.uri).get<string>('migrationsTool') ?? 'auto';
+    const setting = migrationsToolSetting(d.uri);
     if (isMigrationTool(setting)) return setting;
     this.detection ??= (async () => {
       try {
@@ -370,26 +369,18 @@ export interface PhaseFilesResult {
  * saved connection profiles when they agree with the text, else guessed from the text; the default version of the dialect.
  */
 function offlineTarget(text: string, resource: vscode.Uri): Target {
-  const cfg = vscode.workspace.getConfiguration('columnWizard', resource);
-  const setDialect = cfg.get<string>('lint.dialect') ?? 'auto';
-  const setVersion = (cfg.get<string>('lint.serverVersion') ?? '').trim();
+  const { dialect: setDialect, serverVersion: setVersion } = lintSettings(resource);
   let dialect: Dialect;
-  if (setDialect === 'postgres' || setDialect === 'mysql' || setDialect === 'mariadb') {
+  if (setDialect !== 'auto') {
     dialect = setDialect;
   } else {
-    const profiles = cfg.get<{ dialect?: string }[]>('connections') ?? [];
-    const dialects = [...new Set(profiles.map((p) => p.dialect).filter((x): x is Dialect => x === 'postgres' || x === 'mysql' || x === 'mariadb'))];
+    const dialects = [...new Set(readSettings(resource).connections.map((p) => p.dialect))];
     const guessed = guessEngine(text);
     dialect = dialects.length === 1 && (dialects[0] === 'postgres') === (guessed === 'postgres') ? dialects[0]! : guessed;
   }
   return { dialect, version: /^\d+(\.\d+){0,2}$/.test(setVersion) ? setVersion : DEFAULT_VERSIONS[dialect] };
 }
 
-
-/** The lock timeout as it applies to this file (its folder's setting in a multi-root workspace). */
-function lockTimeoutMs(resource: vscode.Uri): number {
-  return vscode.workspace.getConfiguration('columnWizard', resource).get<number>('lockTimeoutMs') ?? DEFAULT_LOCK_TIMEOUT_MS;
-}
 
 let instance: SqlPreview | undefined;
 
