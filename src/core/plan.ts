@@ -9,13 +9,13 @@
  *   constrain  NOT NULL / CHECK / FOREIGN KEY / UNIQUE the safe way (NOT VALID, then VALIDATE on its own)
  */
 import { fnv1a } from './hash';
-import { capabilities, DEFAULT_LOCK_TIMEOUT_MS, lockTimeoutSql, type Capabilities } from './dialects/index';
+import { capabilities, DEFAULT_LOCK_TIMEOUT_MS, defaultVolatility, lockTimeoutSql, type Capabilities } from './dialects/index';
 import { checkedExpression, renderColumnDefinition, renderDefault, validateColumn } from './columnSpec';
 import { formatSeconds } from './format';
 import type { ReportedCode } from './findings';
 import { DEFAULT_CALIBRATION, estimateStep, isTextKey, keyBytesOf, valueBytesOf, workKind, type WorkKind, type WorkOptions } from './impact';
 import { storageFindings } from './storage';
-import { defaultVolatility, impactOf, instantAddProblem, onlineAddProblem, type DdlOperation, type Impact } from './rules';
+import { impactOf, instantAddProblem, onlineAddProblem, type DdlOperation, type Impact } from './rules';
 import { noopSql, qualifiedTable, quoteIdent, quoteLiteral, SqlTextError, utf8Length } from './sql';
 import type { BackfillSpec, Calibration, ColumnSpec, Finding, Phase, PhaseKind, Plan, Step, StepDone, TableFacts, Target } from './types';
 import { standbyReplayFinding } from './replicas';

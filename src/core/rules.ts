@@ -7,9 +7,8 @@
  * CREATE INDEX SHARE; CONCURRENTLY SHARE UPDATE EXCLUSIVE). MySQL/MariaDB: the InnoDB online DDL tables, checked on
  * MariaDB 10.11 (see the field guide §b-2 and the probes of the database layer).
  */
-import { capabilities, type Capabilities } from './dialects/index';
-import type { ColumnSpec, Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from './types';
-import { closingQuote } from './sql';
+import { capabilities, defaultVolatility, isSerialType, mariadbPerRowDefault, type Capabilities } from './dialects/index';
+import type { ColumnSpec, LockLevel, MysqlAlgorithm, TableFacts, Target } from './types';
 import { versionAtLeast } from './version';
 
 export type ConstraintKind = 'check' | 'foreign' | 'unique' | 'primary' | 'not-null';
@@ -68,98 +67,6 @@ export interface Impact {
   readonly referencedLock?: LockLevel;
   /** The server refuses the statement as written, and why. */
   readonly fails?: string;
-}
-
-export type Volatility = 'immutable' | 'stable' | 'volatile' | 'unknown';
-
-const PG_STABLE = new Set(['now', 'current_timestamp', 'current_date', 'current_time', 'localtime', 'localtimestamp', 'transaction_timestamp',
-  'statement_timestamp', 'current_user', 'session_user', 'current_role', 'user', 'current_schema', 'current_catalog', 'current_setting',
-  'to_timestamp', 'to_char', 'to_date', 'age', 'current_database', 'pg_backend_pid']);
-const PG_VOLATILE = new Set(['clock_timestamp', 'timeofday', 'random', 'random_normal', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc',
-  'uuid_generate_v4', 'uuidv4', 'uuidv7', 'nextval', 'setval', 'currval', 'lastval', 'txid_current', 'pg_current_xact_id', 'gen_random_bytes', 'setseed']);
-const PG_IMMUTABLE = new Set(['lower', 'upper', 'abs', 'length', 'char_length', 'coalesce', 'nullif', 'greatest', 'least', 'round', 'trunc', 'floor',
-  'ceil', 'ceiling', 'md5', 'concat_ws', 'btrim', 'ltrim', 'rtrim', 'trim', 'substr', 'substring', 'replace', 'left', 'right', 'jsonb_build_object',
-  'jsonb_build_array', 'json_build_object', 'json_build_array', 'array', 'row', 'make_date', 'make_interval', 'interval', 'uuid_nil', 'int4', 'int8',
-  'numeric', 'text', 'power', 'mod', 'sqrt', 'sign', 'true', 'false', 'null', 'cast', 'case', 'when', 'then', 'else', 'end', 'and', 'or', 'not', 'is',
-  'in', 'between', 'like', 'ilike', 'date', 'time', 'timestamp', 'timestamptz', 'with', 'zone', 'without', 'varchar', 'character', 'varying',
-  'integer', 'bigint', 'smallint', 'boolean', 'jsonb', 'json', 'uuid', 'bytea', 'double', 'precision', 'real', 'array_fill', 'repeat', 'lpad', 'rpad',
-  'split_part', 'reverse', 'translate', 'chr', 'ascii', 'encode', 'decode', 'sha256', 'sha512', 'to_jsonb', 'to_json']);
-// MySQL/MariaDB: per-statement time functions are evaluated once per statement ("stable"); UUID()/RAND()/SYSDATE() per call.
-const MY_STABLE = new Set(['now', 'current_timestamp', 'current_date', 'current_time', 'curdate', 'curtime', 'localtime', 'localtimestamp',
-  'utc_timestamp', 'utc_date', 'utc_time', 'unix_timestamp', 'current_user', 'user', 'database', 'schema', 'connection_id']);
-const MY_VOLATILE = new Set(['uuid', 'uuid_short', 'rand', 'sysdate', 'random_bytes', 'sys_guid', 'last_insert_id', 'uuid_v4', 'uuid_v7']);
-const MY_IMMUTABLE = new Set(['lower', 'upper', 'lcase', 'ucase', 'abs', 'length', 'char_length', 'coalesce', 'ifnull', 'nullif', 'if', 'greatest',
-  'least', 'round', 'truncate', 'floor', 'ceil', 'ceiling', 'md5', 'sha1', 'sha2', 'concat', 'concat_ws', 'trim', 'ltrim', 'rtrim', 'substr',
-  'substring', 'replace', 'left', 'right', 'json_object', 'json_array', 'json_quote', 'cast', 'convert', 'date', 'time', 'timestamp', 'binary',
-  'char', 'signed', 'unsigned', 'decimal', 'json', 'case', 'when', 'then', 'else', 'end', 'and', 'or', 'not', 'is', 'null', 'true', 'false',
-  'in', 'between', 'like', 'mod', 'power', 'pow', 'sqrt', 'sign', 'hex', 'unhex', 'uuid_to_bin', 'bin_to_uuid', 'inet_aton', 'inet6_aton',
-  'lpad', 'rpad', 'repeat', 'reverse', 'date_add', 'date_sub', 'interval', 'day', 'month', 'year', 'hour', 'minute', 'second', 'week']);
-
-const RANK: Record<Volatility, number> = { immutable: 0, stable: 1, unknown: 2, volatile: 3 };
-
-/**
- * How often a default expression is evaluated, from a built-in list (`now()` stable, `clock_timestamp()` volatile…).
- * Any name it does not know makes the answer `unknown`; the database layer can confirm with `pg_proc.provolatile`.
- */
-export function defaultVolatility(expr: string, dialect: Dialect): Volatility {
-  const pg = dialect === 'postgres';
-  const stable = pg ? PG_STABLE : MY_STABLE;
-  const volatile = pg ? PG_VOLATILE : MY_VOLATILE;
-  const immutable = pg ? PG_IMMUTABLE : MY_IMMUTABLE;
-  let worst: Volatility = 'immutable';
-  let afterCast = false;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i]!;
-    if (c === "'" || c === '"' || (c === '`' && !pg)) {
-      const end = closingQuote(dialect, expr, i);
-      if (end < 0) return 'unknown';
-      i = end;
-      continue;
-    }
-    if (c === ':' && expr[i + 1] === ':') {
-      afterCast = true;
-      i++;
-      continue;
-    }
-    const m = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(expr.slice(i));
-    if (!m) {
-      if (!/\s/.test(c)) afterCast = false;
-      continue;
-    }
-    const word = m[0].toLowerCase();
-    i += m[0].length - 1;
-    if (afterCast) continue; // a type name after `::`; casts of constants are immutable
-    let v: Volatility;
-    if (volatile.has(word)) v = 'volatile';
-    else if (stable.has(word)) v = 'stable';
-    else if (immutable.has(word)) v = 'immutable';
-    else v = 'unknown';
-    if (RANK[v] > RANK[worst]) worst = v;
-  }
-  return worst;
-}
-
-/**
- * Probed on MariaDB 10.11: a DEFAULT calling UUID(), UUID_SHORT(), SYS_GUID(), SYSDATE() or RANDOM_BYTES() is refused with
- * ALGORITHM=INSTANT and INPLACE ("Try ALGORITHM=COPY") and the copy gives each row its own value; DEFAULT (RAND()) (or
- * FLOOR(RAND() * 10), CONCAT('a', RAND())) is added INSTANT and evaluated ONCE: every existing row gets the same value.
- * Returns the first such per-row function the expression calls, lower-case, or undefined.
- */
-export function mariadbPerRowDefault(expr: string): string | undefined {
-  const bare = expr.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`]|``)*`/g, "''");
-  return /\b(uuid_short|uuid|sys_guid|sysdate|random_bytes)\s*\(/i.exec(bare)?.[1]?.toLowerCase();
-}
-
-/** True when the default is a literal, or an expression the list knows to be immutable or stable (no rewrite on PG ≥ 11). */
-export function isNonVolatileDefault(spec: ColumnSpec, dialect: Dialect): boolean {
-  if (spec.default.kind === 'none' || spec.default.kind === 'literal') return true;
-  const v = defaultVolatility(spec.default.sql, dialect);
-  return v === 'immutable' || v === 'stable';
-}
-
-/** `serial`, `smallserial`, `bigserial` and their aliases `serial2`, `serial4`, `serial8`. */
-export function isSerialType(name: string): boolean {
-  return /^(small|big)?serial[248]?$/.test(name);
 }
 
 /** Why `ALTER TABLE … ADD COLUMN …, ALGORITHM=INSTANT` is refused for this column and table, or null when it is allowed. */

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { capabilities, lockTimeoutSql } from '../../src/core/dialects/index';
-import { defaultVolatility, impactOf, instantAddProblem, statementImpact, type DdlOperation } from '../../src/core/rules';
+import { capabilities, defaultVolatility, lockTimeoutSql } from '../../src/core/dialects/index';
+import { MYSQL_FUNCTIONS } from '../../src/core/dialects/mysql';
+import { POSTGRES_FUNCTIONS } from '../../src/core/dialects/postgres';
+import { impactOf, instantAddProblem, statementImpact, type DdlOperation } from '../../src/core/rules';
 import type { ColumnSpec, Dialect, TableFacts, Target } from '../../src/core/types';
 
 const t = (dialect: Dialect, version: string): Target => ({ dialect, version });
@@ -86,6 +88,12 @@ describe('defaultVolatility', () => {
     assert.equal(defaultVolatility('CURRENT_TIMESTAMP', 'mysql'), 'stable');
     assert.equal(defaultVolatility('(1 + 1)', 'mysql'), 'immutable');
     assert.equal(defaultVolatility("(concat('a', 'b'))", 'mariadb'), 'immutable');
+  });
+  it('each dialect lists a name under one volatility only', () => {
+    for (const [dialect, { immutable, stable, volatile }] of Object.entries({ postgres: POSTGRES_FUNCTIONS, mysql: MYSQL_FUNCTIONS })) {
+      const twice = [...immutable, ...stable, ...volatile].filter((name, i, all) => all.indexOf(name) !== i);
+      assert.deepEqual(twice, [], `${dialect}: listed twice`);
+    }
   });
 });
 

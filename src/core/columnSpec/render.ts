@@ -2,7 +2,7 @@
  * A ColumnSpec rendered back as SQL for ADD COLUMN, every identifier quoted and every literal and expression checked
  * (SqlTextError) because a spec may come from outside the parser (a plan file, the wizard). Pure.
  */
-import { isSerialType } from '../rules';
+import { isSerialType } from '../dialects/index';
 import { expressionProblem, isPostgres, quoteIdent, quotePlainString, SqlTextError } from '../sql';
 import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, IdentitySpec } from '../types';
 

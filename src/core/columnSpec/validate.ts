@@ -2,9 +2,8 @@
  * Offline checks of a ColumnSpec against the target server and, when known, the live table. Every finding says what
  * to do. Pure.
  */
-import { capabilities, isReservedWord, knownTypes } from '../dialects/index';
+import { capabilities, defaultVolatility, isReservedWord, knownTypes } from '../dialects/index';
 import type { FindingCode } from '../findings';
-import { defaultVolatility } from '../rules';
 import { expressionProblem, isPostgres, quoteIdent, utf8Length } from '../sql';
 import type { ColumnSpec, Dialect, Finding, TableFacts, Target } from '../types';
 import { BIT_LITERAL } from './tokenize';

@@ -5,7 +5,9 @@
 import type { Dialect, Target } from '../types';
 import { parseVersion, type Version } from '../version';
 import { postgresCapabilities, POSTGRES_RESERVED, POSTGRES_TYPES } from './postgres';
-export { requiresOutsideTransaction } from './postgres';
+export { isSerialType, requiresOutsideTransaction } from './postgres';
+export { mariadbPerRowDefault } from './mysql';
+export { defaultVolatility, type FunctionVolatility, type Volatility } from './functions';
 import { mysqlCapabilities, MYSQL_RESERVED, MYSQL_TYPES } from './mysql';
 
 export interface Capabilities {

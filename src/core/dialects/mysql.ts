@@ -1,6 +1,7 @@
 /** MySQL 8.0.x and MariaDB 10.3+ capabilities by flavor and version (InnoDB). */
 import type { Dialect } from '../types';
 import { versionAtLeast, type Version } from '../version';
+import type { FunctionVolatility } from './functions';
 import type { Capabilities } from './index';
 
 export function mysqlCapabilities(dialect: Exclude<Dialect, 'postgres'>, v: Version): Capabilities {
@@ -66,3 +67,31 @@ export const MYSQL_TYPES: ReadonlySet<string> = new Set([
   'geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection',
   'uuid', 'inet4', 'inet6',
 ]);
+
+/**
+ * How often MySQL/MariaDB evaluate their built-in functions: per-statement time functions are evaluated once per
+ * statement ("stable"); UUID()/RAND()/SYSDATE() per call. Plus the key words and type names a default can contain
+ * (immutable). `defaultVolatility` (functions.ts) reads it; a name not listed is unknown.
+ */
+export const MYSQL_FUNCTIONS: FunctionVolatility = {
+  stable: new Set(['now', 'current_timestamp', 'current_date', 'current_time', 'curdate', 'curtime', 'localtime', 'localtimestamp',
+    'utc_timestamp', 'utc_date', 'utc_time', 'unix_timestamp', 'current_user', 'user', 'database', 'schema', 'connection_id']),
+  volatile: new Set(['uuid', 'uuid_short', 'rand', 'sysdate', 'random_bytes', 'sys_guid', 'last_insert_id', 'uuid_v4', 'uuid_v7']),
+  immutable: new Set(['lower', 'upper', 'lcase', 'ucase', 'abs', 'length', 'char_length', 'coalesce', 'ifnull', 'nullif', 'if', 'greatest',
+    'least', 'round', 'truncate', 'floor', 'ceil', 'ceiling', 'md5', 'sha1', 'sha2', 'concat', 'concat_ws', 'trim', 'ltrim', 'rtrim', 'substr',
+    'substring', 'replace', 'left', 'right', 'json_object', 'json_array', 'json_quote', 'cast', 'convert', 'date', 'time', 'timestamp', 'binary',
+    'char', 'signed', 'unsigned', 'decimal', 'json', 'case', 'when', 'then', 'else', 'end', 'and', 'or', 'not', 'is', 'null', 'true', 'false',
+    'in', 'between', 'like', 'mod', 'power', 'pow', 'sqrt', 'sign', 'hex', 'unhex', 'uuid_to_bin', 'bin_to_uuid', 'inet_aton', 'inet6_aton',
+    'lpad', 'rpad', 'repeat', 'reverse', 'date_add', 'date_sub', 'interval', 'day', 'month', 'year', 'hour', 'minute', 'second', 'week']),
+};
+
+/**
+ * Probed on MariaDB 10.11: a DEFAULT calling UUID(), UUID_SHORT(), SYS_GUID(), SYSDATE() or RANDOM_BYTES() is refused with
+ * ALGORITHM=INSTANT and INPLACE ("Try ALGORITHM=COPY") and the copy gives each row its own value; DEFAULT (RAND()) (or
+ * FLOOR(RAND() * 10), CONCAT('a', RAND())) is added INSTANT and evaluated ONCE: every existing row gets the same value.
+ * Returns the first such per-row function the expression calls, lower-case, or undefined.
+ */
+export function mariadbPerRowDefault(expr: string): string | undefined {
+  const bare = expr.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`]|``)*`/g, "''");
+  return /\b(uuid_short|uuid|sys_guid|sysdate|random_bytes)\s*\(/i.exec(bare)?.[1]?.toLowerCase();
+}

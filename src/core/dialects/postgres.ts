@@ -1,5 +1,6 @@
 /** PostgreSQL capabilities by version (11–18 supported; older versions answer conservatively). */
 import { versionAtLeast, type Version } from '../version';
+import type { FunctionVolatility } from './functions';
 import type { Capabilities } from './index';
 
 export function postgresCapabilities(v: Version): Capabilities {
@@ -52,6 +53,30 @@ export const POSTGRES_TYPES: ReadonlySet<string> = new Set([
   'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange',
   'int4multirange', 'int8multirange', 'nummultirange', 'tsmultirange', 'tstzmultirange', 'datemultirange',
 ]);
+
+/** `serial`, `smallserial`, `bigserial` and their aliases `serial2`, `serial4`, `serial8`. */
+export function isSerialType(name: string): boolean {
+  return /^(small|big)?serial[248]?$/.test(name);
+}
+
+/**
+ * How often PostgreSQL evaluates its built-in functions (as `pg_proc.provolatile` says), plus the key words and type
+ * names a default can contain (immutable). `defaultVolatility` (functions.ts) reads it; a name not listed is unknown.
+ */
+export const POSTGRES_FUNCTIONS: FunctionVolatility = {
+  stable: new Set(['now', 'current_timestamp', 'current_date', 'current_time', 'localtime', 'localtimestamp', 'transaction_timestamp',
+    'statement_timestamp', 'current_user', 'session_user', 'current_role', 'user', 'current_schema', 'current_catalog', 'current_setting',
+    'to_timestamp', 'to_char', 'to_date', 'age', 'current_database', 'pg_backend_pid']),
+  volatile: new Set(['clock_timestamp', 'timeofday', 'random', 'random_normal', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc',
+    'uuid_generate_v4', 'uuidv4', 'uuidv7', 'nextval', 'setval', 'currval', 'lastval', 'txid_current', 'pg_current_xact_id', 'gen_random_bytes', 'setseed']),
+  immutable: new Set(['lower', 'upper', 'abs', 'length', 'char_length', 'coalesce', 'nullif', 'greatest', 'least', 'round', 'trunc', 'floor',
+    'ceil', 'ceiling', 'md5', 'concat_ws', 'btrim', 'ltrim', 'rtrim', 'trim', 'substr', 'substring', 'replace', 'left', 'right', 'jsonb_build_object',
+    'jsonb_build_array', 'json_build_object', 'json_build_array', 'array', 'row', 'make_date', 'make_interval', 'interval', 'uuid_nil', 'int4', 'int8',
+    'numeric', 'text', 'power', 'mod', 'sqrt', 'sign', 'true', 'false', 'null', 'cast', 'case', 'when', 'then', 'else', 'end', 'and', 'or', 'not', 'is',
+    'in', 'between', 'like', 'ilike', 'date', 'time', 'timestamp', 'timestamptz', 'with', 'zone', 'without', 'varchar', 'character', 'varying',
+    'integer', 'bigint', 'smallint', 'boolean', 'jsonb', 'json', 'uuid', 'bytea', 'double', 'precision', 'real', 'array_fill', 'repeat', 'lpad', 'rpad',
+    'split_part', 'reverse', 'translate', 'chr', 'ascii', 'encode', 'decode', 'sha256', 'sha512', 'to_jsonb', 'to_json']),
+};
 
 /**
  * Statement heads PostgreSQL refuses inside a transaction block (SQLSTATE 25001, "cannot run inside a transaction

@@ -3,10 +3,10 @@
  * rules (`impactOf`) for their lock impact, and turn impact plus file context (transactions, lock timeouts,
  * tables created in the same file, table sizes) into findings. Lock rules live in ../rules.ts only. Pure.
  */
-import { capabilities } from '../dialects/index';
+import { capabilities, defaultVolatility } from '../dialects/index';
 import { formatSeconds } from '../format';
 import { DEFAULT_CALIBRATION, estimateStep, workKind } from '../impact';
-import { defaultVolatility, impactOf, PG_LOCK_RANK, statementImpact, statementOperationImpact, varcharChange, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses, type StatementOperation } from '../rules';
+import { impactOf, PG_LOCK_RANK, statementImpact, statementOperationImpact, varcharChange, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses, type StatementOperation } from '../rules';
 import type { Calibration, ColumnFacts, Dialect, Estimate, IndexFacts, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
 import type { MigrationTool } from '../migrations/types';
 import type { LintAction, NameRef, ParsedStatement } from './model';

@@ -6,7 +6,7 @@ import type { ColumnSpec, Finding, TableRef, Target } from '../../core/types';
 import { blamedField, serverCheckDefinition, unwritableFindings } from '../columnSql';
 import { qualifiedTable, quoteIdent } from '../../core/sql';
 import { tokenize } from '../sqlText';
-import { isSerialType } from '../../core/rules';
+import { isSerialType } from '../../core/dialects/index';
 import { tableOid, type Queryable } from './introspect';
 
 const VOLATILITY: Record<string, string> = { i: 'IMMUTABLE', s: 'STABLE', v: 'VOLATILE' };

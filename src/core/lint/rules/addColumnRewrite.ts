@@ -1,4 +1,4 @@
-import { isSerialType } from '../../rules';
+import { isSerialType } from '../../dialects/index';
 import type { ColumnSpec } from '../../types';
 import { actionsOf, isBlockingLock, requiredOnEmptyTable } from './shared';
 

@@ -1,4 +1,4 @@
-import { defaultVolatility } from '../../rules';
+import { defaultVolatility } from '../../dialects/index';
 import { actionsOf, tableName } from './shared';
 import type { RuleFinding, RuleModule } from './types';
 
