@@ -1,7 +1,6 @@
 import { errorCodes } from '../core/format';
 import { describeTarget, type ConnectionOptions } from './connection';
-import { driverErrors as mysqlErrors } from './mysql/errors';
-import { driverErrors as postgresErrors } from './postgres/errors';
+import { ENGINES } from './engines';
 
 /** A database error translated into what the user should check. `cause` keeps the driver's error. */
 export class DatabaseError extends Error {
@@ -47,7 +46,7 @@ const SOCKET_ERRORS: DriverErrorCodes = {
 };
 
 /** Every engine's table. Error codes of the engines do not overlap, so an error is read without knowing its engine. */
-const TABLES: readonly DriverErrorCodes[] = [SOCKET_ERRORS, postgresErrors, mysqlErrors];
+const TABLES: readonly DriverErrorCodes[] = [SOCKET_ERRORS, ...Object.values(ENGINES).map((e) => e.driverErrors)];
 
 /** Whether a driver error (or a DatabaseError wrapping one as `cause`) means `kind`, by any engine's table. */
 export function driverErrorIs(err: unknown, kind: DriverErrorKind): boolean {

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { ENGINES, type Engine } from '../../src/db/engines';
 import { runnerDialect } from '../../src/db/run/dialect';
 
 const ROOT = join(__dirname, '..', '..');
 const RUN = join(ROOT, 'src', 'db', 'run');
-const ENGINES = ['postgres', 'mysql'] as const;
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -42,10 +42,12 @@ describe('the runner names no engine: every engine difference is in src/db/<engi
   });
 
   it('each engine folder has the same-shaped run.ts and errors.ts, and its adapter has every member the other has', () => {
-    for (const e of ENGINES) {
+    const engines = Object.keys(ENGINES) as Engine[];
+    assert.deepEqual([...engines].sort(), ['mysql', 'postgres']);
+    for (const e of engines) {
       for (const f of ['run.ts', 'errors.ts', 'client.ts']) assert.ok(statSync(join(ROOT, 'src', 'db', e, f)).isFile(), `src/db/${e}/${f}`);
     }
-    const [pg, my] = ENGINES.map((e) => runnerDialect(e));
+    const [pg, my] = (['postgres', 'mysql'] as const).map((e) => runnerDialect(e));
     // Optional capabilities an engine may lack: an online index build that can end INVALID, NOT VALID constraints.
     const optional = new Set(['onlineIndex', 'notValidConstraints']);
     const members = (d: object) =>

@@ -1,19 +1,17 @@
 /**
  * The runner's dialect adapter: everything the runner does differently per engine, declared once here and implemented
- * in same-shaped files, src/db/<engine>/run.ts (Kysely's per-dialect adapter layout). `runnerDialect` is the one place
- * an engine is chosen; nothing else in src/db/run names an engine. Adding an engine is a folder with a `run.ts`
- * exporting a `RunnerDialect` and one entry in DIALECTS below.
+ * in same-shaped files, src/db/<engine>/run.ts (Kysely's per-dialect adapter layout), listed in src/db/engines.ts.
+ * `runnerDialect` is the runner's one way to an engine; nothing else in src/db/run names an engine. Adding an engine
+ * is a folder with a `run.ts` exporting a `RunnerDialect`, and its entry in ENGINES.
  */
 import type { Dialect, LockRisk, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
-import type { ConnectionOptions } from '../connection';
-import { runner as mysqlRunner } from '../mysql/run';
-import { runner as postgresRunner } from '../postgres/run';
+import { ENGINES, type Engine } from '../engines';
 import type { BatchKey, KeyCandidate, KeyColumn } from './keys';
 import type { RunStore } from './state';
 import type { RunReport, SizeSnapshot } from './types';
 
-export type Engine = ConnectionOptions['engine'];
+export type { Engine };
 
 /** What the backfill hands an engine's batch: the table, column and key already quoted, and the generic last batch. */
 export interface BackfillBatchContext {
@@ -149,11 +147,9 @@ export interface RunnerDialect {
   analyzeSql(table: string): string;
 }
 
-const DIALECTS: Readonly<Record<Engine, RunnerDialect>> = { postgres: postgresRunner, mysql: mysqlRunner };
-
-/** The runner's adapter for an engine or a client's engine: the one place an engine is chosen. */
+/** The runner's adapter for an engine or a client's engine. */
 export function runnerDialect(of: Engine | DatabaseClient): RunnerDialect {
-  return DIALECTS[typeof of === 'string' ? of : of.options.engine];
+  return ENGINES[typeof of === 'string' ? of : of.options.engine].runner;
 }
 
 /** Schema-qualified; the runner resolves an empty schema to the connection's current one first. */
