@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { createLog, type Log } from './log';
-import { COMMANDS, VIEWS, type CommandKey } from './commandIds';
+import { ALL_COMMANDS, VIEWS, type AnyCommandKey } from './commandIds';
 import { CONTEXT_KEYS } from './contextKeys';
 import { hasConnectionEntries, onSettingsChange } from './settingsAccess';
 import { BASELINE_GLOB } from '../core/rollout/baseline';
@@ -31,8 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
   }));
   context.subscriptions.push(hasConnection);
   // Commands: each id is registered now (the palette's `when` clauses decide where they show).
-  for (const key of Object.keys(COMMANDS) as CommandKey[]) {
-    context.subscriptions.push(vscode.commands.registerCommand(COMMANDS[key], async (...args: unknown[]) => (await features()).run(key, args)));
+  for (const key of Object.keys(ALL_COMMANDS) as AnyCommandKey[]) {
+    context.subscriptions.push(vscode.commands.registerCommand(ALL_COMMANDS[key], async (...args: unknown[]) => (await features()).run(key, args)));
   }
   // The tree: a provider that hands every call to the real one.
   context.subscriptions.push(treeChanged, vscode.window.registerTreeDataProvider<unknown>(VIEWS.connections, {

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../core/format';
 import { RolloutCallSites } from './app/codeSide';
 import { calibrationsOf } from './calibrations';
-import type { CommandKey } from './commandIds';
+import type { AnyCommandKey } from './commandIds';
 import { runCommand } from './commands';
 import { Connections } from './connections/manager';
 import { CONTEXT_KEYS } from './contextKeys';
@@ -24,8 +24,8 @@ import { WizardPanel } from './wizard/panel';
 
 export interface Features {
   readonly tree: ConnectionsTree;
-  /** A contributed command's handler (errors are logged and shown, not thrown). */
-  run(key: CommandKey, args: unknown[]): Promise<unknown>;
+  /** A command's handler, contributed or internal (errors are logged and shown, not thrown). */
+  run(key: AnyCommandKey, args: unknown[]): Promise<unknown>;
   /** Reopens a wizard VS Code hands back after a window reload. */
   restoreWizard(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
   /** Once: scan the application's code for the rollouts' call sites, and offer to verify old rollouts. */

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { localizeManifest } from '../../scripts/nls';
-import { COMMANDS } from '../../src/extension/commandIds';
+import { ALL_COMMANDS, COMMANDS, INTERNAL_COMMANDS } from '../../src/extension/commandIds';
 import { CONTEXT_KEYS } from '../../src/extension/contextKeys';
 
 // As VS Code shows it: the "%key%" references resolved from package.nls.json.
@@ -14,14 +14,16 @@ describe('package.json manifest', () => {
   it('contributes exactly the commands the extension registers', () => {
     const contributed = (manifest.contributes.commands as { command: string }[]).map((c) => c.command).sort();
     assert.deepEqual(contributed, Object.values(COMMANDS).sort());
+    for (const id of Object.values(INTERNAL_COMMANDS)) assert.ok(!JSON.stringify(manifest).includes(`"${id}"`), `${id} is internal but in package.json`);
   });
 
   it('registers every command id through the handler table in src/extension/commands', () => {
-    // The handler table is typed Record<CommandKey, Handler>, so a missing handler fails to compile; this checks
-    // that the registration loop (in the activation glue) covers COMMANDS rather than a hand-written list.
-    assert.match(readFileSync('src/extension/activate.ts', 'utf8'), /for \(const key of Object\.keys\(COMMANDS\)/);
+    // The handler table is typed Record<AnyCommandKey, Handler>, so a missing handler fails to compile; this checks
+    // that the registration loop (in the activation glue) covers ALL_COMMANDS (contributed and internal) rather than a
+    // hand-written list.
+    assert.match(readFileSync('src/extension/activate.ts', 'utf8'), /for \(const key of Object\.keys\(ALL_COMMANDS\)/);
     const src = readFileSync('src/extension/commands/index.ts', 'utf8');
-    for (const key of Object.keys(COMMANDS)) assert.match(src, new RegExp(`\\n  ${key}: `), `no handler for ${key}`);
+    for (const key of Object.keys(ALL_COMMANDS)) assert.match(src, new RegExp(`\\n  ${key}: `), `no handler for ${key}`);
   });
 
   it('puts every command in the "Column Wizard" category', () => {

@@ -4,8 +4,10 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { FINDINGS, SERVER_REJECTED } from '../../src/core/findings';
 import { LINT_RULES } from '../../src/core/lint/ruleIds';
+import { ALL_COMMANDS } from '../../src/extension/commandIds';
 
-// The registries of what used to be free strings (issue 16): finding codes (src/core/findings.ts). Each test reads
+// The registries of what used to be free strings (issue 16): finding codes (src/core/findings.ts), settings reads
+// (src/extension/settingsAccess.ts) and command ids (src/extension/commandIds.ts). Each test reads
 // the sources as text, so a literal that a cast or a `string` parameter hides from the compiler is still caught.
 
 const root = join(__dirname, '..', '..');
@@ -82,5 +84,29 @@ describe('settings (src/extension/settings.ts over src/extension/settingsAccess.
     const calls = sources('src').flatMap((f) => [...f.text.matchAll(/\b(getConfiguration|onDidChangeConfiguration)\s*\(/g)].map((m) => `${f.path}:${line(f.text, m.index)}: ${m[1]}`));
     assert.ok(calls.some((c) => c.startsWith('src/extension/settingsAccess.ts:')), 'the scan finds nothing');
     assert.deepEqual(calls.filter((c) => !c.startsWith('src/extension/settingsAccess.ts:')), []);
+  });
+});
+
+describe('command ids (src/extension/commandIds.ts)', () => {
+  const ids = new Set<string>(Object.values(ALL_COMMANDS));
+  const literals = [...sources('src'), ...sources('webview')]
+    .filter((f) => f.path !== 'src/extension/commandIds.ts')
+    .flatMap((f) => [...f.text.matchAll(/(\bcommand\s*:\s*|(?:executeCommand|registerCommand)\(\s*)?(['"`])(columnWizard\.[\w.]+)\2/g)]
+      .map((m) => ({ at: `${f.path}:${line(f.text, m.index)}`, id: m[3]!, asCommand: m[1] !== undefined })));
+
+  it('the scan sees the extension\'s other columnWizard.* ids (context keys, state keys)', () => {
+    assert.ok(literals.some((l) => l.at.startsWith('src/extension/contextKeys.ts')));
+  });
+
+  it('no command id is written outside commandIds.ts (package.json excepted)', () => {
+    assert.deepEqual(literals.filter((l) => l.asCommand || ids.has(l.id)).map((l) => `${l.at}: ${l.id}`), []);
+  });
+
+  it('the glue registers every command, contributed or internal, and the handler table has each', () => {
+    assert.match(readFileSync(join(root, 'src/extension/activate.ts'), 'utf8'), /for \(const key of Object\.keys\(ALL_COMMANDS\)/);
+    const table = readFileSync(join(root, 'src/extension/commands/index.ts'), 'utf8');
+    for (const key of Object.keys(ALL_COMMANDS)) assert.match(table, new RegExp(`\\n  ${key}: `), `no handler for ${key}`);
+    const registrations = sources('src').flatMap((f) => [...f.text.matchAll(/\bregisterCommand\(/g)].map((m) => `${f.path}:${line(f.text, m.index)}`));
+    assert.deepEqual(registrations.map((r) => r.replace(/:\d+$/, '')), ['src/extension/activate.ts']);
   });
 });

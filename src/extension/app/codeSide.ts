@@ -12,6 +12,7 @@ import { excludeGlob } from '../../core/app/text';
 import { chooseBaselines } from '../../core/rollout/baseline';
 import type { ColumnSpec, Dialect } from '../../core/types';
 import type { Log } from '../log';
+import { COMMANDS } from '../commandIds';
 import { readBaselines, rolloutKey } from '../rollout/baselineFiles';
 
 const LOG = 'app';
@@ -116,7 +117,7 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
     const rel = vscode.workspace.asRelativePath(doc.uri, false);
     return (this.sites.get(rel) ?? []).map(({ site, key }) => new vscode.CodeLens(new vscode.Range(site.line - 1, 0, site.line - 1, 0), {
       title: site.kind === 'select-star' ? vscode.l10n.t('part of the rollout of {0}: SELECT * into a fixed shape', key) : vscode.l10n.t('part of the rollout of {0}: does not set the column yet', key),
-      command: 'columnWizard.showLog',
+      command: COMMANDS.showLog,
     }));
   }
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { COMMANDS, type CommandKey } from '../commandIds';
+import { ALL_COMMANDS, type AnyCommandKey } from '../commandIds';
 import type { Log } from '../log';
-import { previewPlanCommand } from '../lint/sqlPreview';
+import { chooseLintTargetCommand, previewPlanCommand, verifyStatementCommand, writePhaseFilesCommand } from '../lint/sqlPreview';
 import type { Connections } from '../connections/manager';
 import type { ConnectionsTree } from '../tree';
 import * as wizard from './wizardCommands';
@@ -19,8 +19,8 @@ export interface CommandContext {
 
 type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
 
-/** A mapped type: a command without a handler is a compile error. */
-const handlers: Record<CommandKey, Handler> = {
+/** The one handler table, contributed and internal commands alike. A mapped type: a command without a handler is a compile error. */
+const handlers: Record<AnyCommandKey, Handler> = {
   addColumn: (ctx, arg) => wizard.addColumn(ctx, arg),
   addColumnQuick: (ctx, arg) => wizard.addColumnQuick(ctx, arg),
   previewPlan: (_ctx, ...args) => previewPlanCommand(...args),
@@ -33,17 +33,20 @@ const handlers: Record<CommandKey, Handler> = {
   refreshConnections: (ctx) => wizard.refreshConnections(ctx),
   verifyRollout: (ctx, arg) => verifyRollout(ctx, arg),
   recalibrate: (ctx) => recalibrateCommand(ctx),
+  chooseLintTarget: () => chooseLintTargetCommand(),
+  verifyStatement: (_ctx, uri, index) => verifyStatementCommand(uri, index),
+  writePhaseFiles: (_ctx, uri, index) => writePhaseFilesCommand(uri, index),
 };
 
 /**
- * Runs a contributed command (activate.ts registers each id and calls this once the features bundle is loaded). A
- * failure is logged and shown, not thrown.
+ * Runs a command (activate.ts registers each id and calls this once the features bundle is loaded). A failure is
+ * logged and shown, not thrown.
  */
-export async function runCommand(ctx: CommandContext, key: CommandKey, args: unknown[]): Promise<unknown> {
+export async function runCommand(ctx: CommandContext, key: AnyCommandKey, args: unknown[]): Promise<unknown> {
   try {
     return await handlers[key](ctx, ...args);
   } catch (err) {
-    ctx.log.error('command', `${COMMANDS[key]} failed`, err);
+    ctx.log.error('command', `${ALL_COMMANDS[key]} failed`, err);
     ctx.log.channel.show(true);
     void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
     return undefined;

@@ -8,9 +8,7 @@ import type { Dialect, Target } from '../../core/types';
 import { lintStatusText } from '../../core/lint/preview';
 import { serverName } from '../../core/lint/rules/shared';
 import { saveLintTarget } from '../settings';
-
-export const CHOOSE_LINT_TARGET = 'columnWizard.lint.chooseTarget';
-
+import { INTERNAL_COMMANDS } from '../commandIds';
 
 export class LintStatus implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
@@ -21,7 +19,7 @@ export class LintStatus implements vscode.Disposable {
     this.item.text = 'Column Wizard';
     this.item.detail = vscode.l10n.t('linting…');
     this.item.severity = vscode.LanguageStatusSeverity.Information;
-    this.item.command = { title: vscode.l10n.t('Change'), command: CHOOSE_LINT_TARGET, tooltip: vscode.l10n.t('Lint with another connection, or offline with another engine and version') };
+    this.item.command = { title: vscode.l10n.t('Change'), command: INTERNAL_COMMANDS.chooseLintTarget, tooltip: vscode.l10n.t('Lint with another connection, or offline with another engine and version') };
   }
 
   show(target: Target, profile: string | undefined): void {

@@ -15,7 +15,8 @@ import type { Log } from '../log';
 import { lintSettings, lockTimeoutMs, migrationsToolSetting, onSettingsChange, readSettings } from '../settings';
 import { describeError } from '../../core/format';
 import { ruleDocPath } from '../../core/lint/ruleDocs';
-import { CHOOSE_LINT_TARGET, chooseLintTarget, LintStatus } from './lintStatus';
+import { chooseLintTarget, LintStatus } from './lintStatus';
+import { COMMANDS, INTERNAL_COMMANDS } from '../commandIds';
 
 /** Where the server version and table sizes come from when a connection is bound (wired by the connections feature). */
 export interface LintTargetSource {
@@ -31,8 +32,6 @@ export interface LintTargetSource {
 }
 
 const SOURCE = 'column-wizard';
-const WRITE_PHASE_FILES = 'columnWizard.lint.writePhaseFiles';
-const VERIFY_STATEMENT = 'columnWizard.lint.verifyStatement';
 const DEBOUNCE_MS = 300;
 
 interface Linted {
@@ -61,7 +60,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
   /** The plans Preview Plan opens beside a file (untitled SQL): shown, not linted. */
   private readonly previews = new Set<string>();
 
-  constructor(private readonly log: Log, private readonly source?: LintTargetSource) {}
+  constructor(readonly log: Log, private readonly source?: LintTargetSource) {}
 
   register(context: vscode.ExtensionContext): void {
     const s = context.subscriptions;
@@ -70,10 +69,6 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     this.status = new LintStatus(SqlPreview.selector);
     s.push(this.status);
     s.push(vscode.window.onDidChangeActiveTextEditor((e) => this.showStatus(e?.document)));
-    s.push(vscode.commands.registerCommand(CHOOSE_LINT_TARGET, () => this.chooseTarget().catch((err) => {
-      this.log.error('lint', 'choosing the lint target failed', err);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
-    })));
     s.push(vscode.languages.registerCodeLensProvider(SqlPreview.selector, this));
     s.push(vscode.languages.registerHoverProvider(SqlPreview.selector, this));
     s.push(vscode.languages.registerCodeActionsProvider(SqlPreview.selector, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
@@ -86,25 +81,6 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
     }));
     s.push({ dispose: () => { for (const t of this.timers.values()) clearTimeout(t); } });
-    s.push(vscode.commands.registerCommand(VERIFY_STATEMENT, async (uri: unknown, index: unknown) => {
-      try {
-        return await this.verifyStatement(uri, index);
-      } catch (err) {
-        this.log.error('lint', 'verifying the statement failed', err);
-        void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
-        return undefined;
-      }
-    }));
-    // Internal (not in the palette): the target of the "Write safe phases as migration files" quick fix.
-    s.push(vscode.commands.registerCommand(WRITE_PHASE_FILES, async (uri: unknown, index: unknown) => {
-      try {
-        return await this.writePhaseFiles(uri, index);
-      } catch (err) {
-        this.log.error('lint', 'writing the phase files failed', err);
-        void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
-        return undefined;
-      }
-    }));
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
@@ -120,7 +96,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     else if (d && !this.applies(d)) this.status?.notLinted();
   }
 
-  private async chooseTarget(): Promise<void> {
+  async chooseTarget(): Promise<void> {
     const d = vscode.window.activeTextEditor?.document;
     const linted = d && this.results.get(d.uri.toString());
     const engine = guessEngine(d?.getText() ?? '');
@@ -227,10 +203,10 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       const mark = v ? ` · ${v.agrees ? vscode.l10n.t('verified on {0}', v.profile) : vscode.l10n.t('{0} differs: {1}', v.profile, v.differences.join('; '))}` : '';
       lenses.push(new vscode.CodeLens(range, { title: title + mark, command: '', tooltip: s.strongest?.why ?? '' }));
       if (!v && this.source?.verify && linted.sizeKnown && !s.newTable && s.parsed.table) {
-        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Verify on server'), command: VERIFY_STATEMENT, arguments: [d.uri, s.index], tooltip: vscode.l10n.t('Run the statement on an empty copy of the table and compare the lock it takes') }));
+        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Verify on server'), command: INTERNAL_COMMANDS.verifyStatement, arguments: [d.uri, s.index], tooltip: vscode.l10n.t('Run the statement on an empty copy of the table and compare the lock it takes') }));
       }
       if (addColumnOf(s, '')) {
-        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Preview plan'), command: 'columnWizard.previewPlan', arguments: [d.uri, s.index] }));
+        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Preview plan'), command: COMMANDS.previewPlan, arguments: [d.uri, s.index] }));
       }
     }
     return lenses;
@@ -267,7 +243,7 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       actions.push(action);
       const files = new vscode.CodeAction(vscode.l10n.t('Write safe phases as migration files (in the project\'s tool format)'), vscode.CodeActionKind.QuickFix);
       files.diagnostics = ours;
-      files.command = { title: files.title, command: WRITE_PHASE_FILES, arguments: [d.uri, s.index] };
+      files.command = { title: files.title, command: INTERNAL_COMMANDS.writePhaseFiles, arguments: [d.uri, s.index] };
       actions.push(files);
     }
     for (const rule of new Set(ours.map(ruleOf))) {
@@ -391,8 +367,45 @@ export function registerSqlPreview(context: vscode.ExtensionContext, log: Log, s
   return instance;
 }
 
-/** The handler behind `columnWizard.previewPlan`. */
-export function previewPlanCommand(...args: unknown[]): Promise<void> {
+function registered(): SqlPreview {
   if (!instance) throw new Error('the SQL preview is not registered');
-  return instance.previewPlan(args[0], args[1]);
+  return instance;
+}
+
+/** The handler behind COMMANDS.previewPlan. */
+export function previewPlanCommand(...args: unknown[]): Promise<void> {
+  return registered().previewPlan(args[0], args[1]);
+}
+
+/** The handler behind the lint status item's Change (INTERNAL_COMMANDS.chooseLintTarget). */
+export async function chooseLintTargetCommand(): Promise<void> {
+  const preview = registered();
+  await preview.chooseTarget().catch((err) => {
+    preview.log.error('lint', 'choosing the lint target failed', err);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
+  });
+}
+
+/** The handler behind a CodeLens's Verify on the server (INTERNAL_COMMANDS.verifyStatement). */
+export async function verifyStatementCommand(uri: unknown, index: unknown): Promise<unknown> {
+  const preview = registered();
+  try {
+    return await preview.verifyStatement(uri, index);
+  } catch (err) {
+    preview.log.error('lint', 'verifying the statement failed', err);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
+    return undefined;
+  }
+}
+
+/** The handler behind the "Write safe phases as migration files" quick fix (INTERNAL_COMMANDS.writePhaseFiles). */
+export async function writePhaseFilesCommand(uri: unknown, index: unknown): Promise<unknown> {
+  const preview = registered();
+  try {
+    return await preview.writePhaseFiles(uri, index);
+  } catch (err) {
+    preview.log.error('lint', 'writing the phase files failed', err);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
+    return undefined;
+  }
 }
