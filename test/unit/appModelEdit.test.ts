@@ -32,7 +32,7 @@ describe('model edits', () => {
     assert.match(edited('drizzle', 'src/db/schema.ts', 'orders', 'final').text, /ref: uuid\("ref"\)\.notNull\(\)/);
   });
   test('TypeORM: a @Column inside the class', () => {
-    assert.match(edited('typeorm', 'src/entity/Order.ts', 'orders', 'expand').text, / {2}amount!: number;\n\n {2}@Column\(\{ name: "ref", type: "uuid", nullable: true \}\)\n {2}ref!: string \| null;\n\}/);
+    assert.match(edited('typeorm', 'src/entity/Order.ts', 'orders', 'expand').text, / {2}amount!: number;\n\n {2}@Column\(\{ name: "ref", type: "uuid", nullable: true, default: \(\) => "gen_random_uuid\(\)" \}\)\n {2}ref!: string \| null;\n\}/);
   });
   test('Sequelize, Kysely, SQLAlchemy, Django', () => {
     assert.match(edited('sequelize', 'models/order.js', 'orders', 'expand').text, / {4}amount: DataTypes\.INTEGER,\n {4}ref: \{ type: DataTypes\.UUID, allowNull: true \},\n {2}\}/);
@@ -113,6 +113,13 @@ describe('Prisma: the schema declares what the migration creates (so `prisma mig
     assert.match(prismaEdit('ref uuid NOT NULL DEFAULT gen_random_uuid()', 'postgres', { index: true }),
       /customerId Int {6}@map\("customer_id"\)\n\n {2}ref String\? @db\.Uuid @default\(dbgenerated\("gen_random_uuid\(\)"\)\)\n {2}@@map\("orders"\)\n {2}@@index\(\[ref\], map: "orders_ref_idx"\)\n\}/);
     assert.doesNotMatch(prismaEdit('ref uuid', 'postgres'), /@@index/);
+  });
+  test('TypeORM: length, default and the index, which migration:generate compares with the database', () => {
+    const plan = planFor('postgres', '15.4', "ref varchar(40) NOT NULL DEFAULT 'x'", { index: true, table: 'orders' });
+    const text = readFileSync(join(ROOT, 'typeorm', 'src/entity/Order.ts'), 'utf8');
+    const [m] = scanFile('src/entity/Order.ts', text, { table: 'orders', column: 'ref' }).models;
+    assert.match(applyEdit(text, modelEdit(m!, text, plan.column, 'expand', 'postgres', modelExtras(plan))!),
+      /@Column\(\{ name: "ref", type: "varchar", length: 40, nullable: true, default: \(\) => "'x'" \}\)\n {2}@Index\("orders_ref_idx"\)\n {2}ref!: string \| null;/);
   });
   test("MySQL's native types: Prisma's String alone would be varchar(191)", () => {
     assert.match(prismaEdit('ref text', 'mariadb'), /ref String\? @db\.Text\n/);

@@ -137,8 +137,17 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
       const classOpen = text.indexOf('{', text.indexOf(`class ${m.name}`, at));
       const body = balanced(text, classOpen);
       const close = classOpen + 1 + body.length;
-      const opts = [`name: ${JSON.stringify(spec.name)}`, `type: ${JSON.stringify(spec.type.name)}`, `nullable: ${nullable(spec, phase)}`];
-      return { file: m.file, offset: lineStart(text, close) - 1, text: `\n\n  @Column({ ${opts.join(', ')} })\n  ${field}${nullable(spec, phase) ? '!: ' + tsType(spec) + ' | null' : '!: ' + tsType(spec)};`, label };
+      // What TypeORM's migration:generate compares with the database: type with its length/precision, default, index.
+      const p = spec.type.params;
+      const sized = /char/.test(spec.type.name) ? (p[0] !== undefined ? [`length: ${p[0]}`] : [])
+        : /numeric|decimal/.test(spec.type.name) ? [...(p[0] !== undefined ? [`precision: ${p[0]}`] : []), ...(p[1] !== undefined ? [`scale: ${p[1]}`] : [])]
+          : /time/.test(spec.type.name) && p[0] !== undefined ? [`precision: ${p[0]}`] : [];
+      const def = spec.default.kind === 'literal' ? [`default: () => ${JSON.stringify(spec.default.value)}`]
+        : spec.default.kind === 'expression' ? [`default: () => ${JSON.stringify(spec.default.sql)}`] : [];
+      const opts = [`name: ${JSON.stringify(spec.name)}`, `type: ${JSON.stringify(spec.type.name)}`, ...sized, `nullable: ${nullable(spec, phase)}`, ...def];
+      const index = extras.index ? `\n  @Index(${JSON.stringify(extras.index)})` : '';
+      const decl = `\n\n  @Column({ ${opts.join(', ')} })${index}\n  ${field}${nullable(spec, phase) ? '!: ' + tsType(spec) + ' | null' : '!: ' + tsType(spec)};`;
+      return { file: m.file, offset: lineStart(text, close) - 1, text: decl, label: `${label}${extras.index ? ` (with @Index: import Index from typeorm if the file does not yet)` : ''}` };
     }
     case 'sequelize': {
       const body = balanced(text, open);
