@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli';
 import type { ExplainResult } from '../../src/cli/explain';
 import type { Plan } from '../../src/core/types';
 import { dbTest, throwawayDatabase } from './helpers';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => { out += `${t}\n`; }, err: (t) => { err += `${t}\n`; } });
-  return { code, out, err };
-}
+import { runCli as cli } from '../helpers/cli';
 
 describe('explain --url (PostgreSQL)', () => {
   const db = throwawayDatabase('postgres');

@@ -19,15 +19,10 @@ import { detectWizardTopology, runRefusal } from '../../src/extension/wizard/top
 import { RunFailure } from '../../src/db/run';
 import { dbTest } from './helpers';
 import { logicalCluster, waitFor, type LogicalCluster } from './clusterSetup';
+import { capture } from '../helpers/cli';
 
 const cluster = logicalCluster();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
 
 /** The table on all three servers, published, subscribed by both subscribers and synced; returns a cleanup. */
 async function replicated(c: LogicalCluster, name: string, rows: number, opts: { pk?: boolean } = {}): Promise<() => Promise<void>> {

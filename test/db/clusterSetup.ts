@@ -9,47 +9,13 @@
  *    (5442/5443), each with database `cw_logical_test`. Tests create their own tables, publications and subscriptions.
  * Under CI=true a cluster that cannot be built fails the tests; elsewhere they are skipped with the reason.
  */
-import { execFile as execFileCb, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { after, before, type TestContext } from 'node:test';
+import { spawn } from 'node:child_process';
+import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { TestContext } from 'node:test';
 import { connect, type DatabaseClient } from '../../src/db/client';
-import { IN_CI, SkipTest } from './helpers';
+import { builtOnce, dropPgCluster, missingTools, pgMajor, sh, stopMariadbd, waitFor } from './serverTools';
 
-const execFile = promisify(execFileCb);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function sh(cmd: string, args: readonly string[], timeoutMs = 60_000): Promise<string> {
-  try {
-    const { stdout } = await execFile(cmd, [...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
-    return stdout;
-  } catch (err) {
-    const e = err as Error & { stderr?: string; stdout?: string };
-    const output = `${e.stderr ?? ''}\n${e.stdout ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new Error(`${cmd} ${args.join(' ')} failed: ${e.message.split('\n')[0]}${output ? `\n${output}` : ''}`);
-  }
-}
-
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`${what} within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await sleep(200);
-  }
-}
-
-function missingTools(tools: readonly string[]): string[] {
-  const path = (process.env.PATH ?? '/usr/bin:/bin').split(':');
-  return tools.filter((t) => (t.startsWith('/') ? !existsSync(t) : !path.some((d) => existsSync(join(d, t)))));
-}
+export { waitFor };
 
 /* ---------------------------------------------------------------- Galera */
 
@@ -92,23 +58,6 @@ function galeraCnf(dir: string, n: number): string {
     `socket = ${dir}/mysqld.sock`,
     '',
   ].join('\n');
-}
-
-/** Stop a mariadbd of ours by its pid file, after checking that pid runs with our defaults file. */
-async function stopMariadbd(dir: string): Promise<void> {
-  const pidFile = `${dir}/mysqld.pid`;
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  let cmdline = '';
-  try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return;
-  }
-  if (!cmdline.includes(`${dir}/my.cnf`)) return;
-  process.kill(pid, 'SIGTERM');
-  await waitFor(`mariadbd ${pid} exiting`, 60_000, async () => !existsSync(`/proc/${pid}`));
 }
 
 export interface GaleraCluster {
@@ -191,20 +140,6 @@ export const PG_LOGICAL_PORTS = [5441, 5442, 5443] as const;
 const PG_LOGICAL_NAMES = ['cwpub', 'cwsub1', 'cwsub2'] as const;
 const PG_LOGICAL_DB = 'cw_logical_test';
 
-function pgMajor(): string {
-  const versions = readdirSync('/usr/lib/postgresql').filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)).sort((a, b) => Number(a) - Number(b));
-  const v = versions[versions.length - 1];
-  if (!v) throw new Error('no PostgreSQL server under /usr/lib/postgresql (install the postgresql package)');
-  return v;
-}
-
-async function dropPgCluster(major: string, name: string): Promise<void> {
-  if (!existsSync(`/etc/postgresql/${major}/${name}`) && !existsSync(`/var/lib/postgresql/${major}/${name}`)) return;
-  await sh('pg_dropcluster', ['--stop', major, name]).catch(() => undefined);
-  rmSync(`/etc/postgresql/${major}/${name}`, { recursive: true, force: true });
-  rmSync(`/var/lib/postgresql/${major}/${name}`, { recursive: true, force: true });
-}
-
 export interface LogicalCluster {
   /** Publisher first, then the two subscribers. */
   readonly urls: readonly string[];
@@ -252,53 +187,16 @@ async function buildLogical(): Promise<{ urls: string[]; teardown: () => Promise
 
 /* ---------------------------------------------------------------- harness */
 
-function harness<T>(what: string, build: () => Promise<{ urls: string[]; teardown: () => Promise<void> }>, make: (urls: string[], nodes: DatabaseClient[], more: (url: string) => Promise<DatabaseClient>) => T): { get(t: TestContext): T } {
-  let state: T | undefined;
-  let failure: string | undefined;
-  let teardown: (() => Promise<void>) | undefined;
-  const opened: DatabaseClient[] = [];
-  before(async () => {
-    const t0 = performance.now();
-    try {
-      const built = await build();
-      teardown = built.teardown;
-      const more = async (url: string) => {
-        const c = await connect(url);
-        opened.push(c);
-        return c;
-      };
-      const nodes = await Promise.all(built.urls.map(more));
-      state = make(built.urls, nodes, more);
-      console.log(`# ${what} built in ${Math.round(performance.now() - t0)} ms: ${built.urls.join(', ')}`);
-    } catch (err) {
-      failure = `could not build ${what}: ${(err as Error).message}`;
-      if (!IN_CI) console.log(`# SKIP cluster tests: ${failure}`);
-    }
-  });
-  after(async () => {
-    for (const c of opened) await c.close().catch(() => undefined);
-    await teardown?.();
-  });
-  return {
-    get(t: TestContext): T {
-      if (state) return state;
-      if (IN_CI) throw new Error(`CI=true and ${failure ?? `${what} was not built`}`);
-      t.skip(failure ?? `${what} unavailable`);
-      throw new SkipTest();
-    },
-  };
-}
-
 /** Declare a three-node Galera cluster for this test file (call at top level). */
 export function galeraCluster(): { get(t: TestContext): GaleraCluster } {
-  return harness('a three-node Galera cluster', buildGalera, (urls, nodes, more) => ({
+  return builtOnce('a three-node Galera cluster', buildGalera, (urls, nodes, more) => ({
     urls, nodes, database: GALERA_DB, connectNode: (i: number) => more(urls[i]!),
   }));
 }
 
 /** Declare a PostgreSQL publisher with two subscribers' servers for this test file (call at top level). */
 export function logicalCluster(): { get(t: TestContext): LogicalCluster } {
-  return harness('a PostgreSQL publisher and two subscriber servers', buildLogical, (urls, nodes, more) => ({
+  return builtOnce('a PostgreSQL publisher and two subscriber servers', buildLogical, (urls, nodes, more) => ({
     urls, nodes, connectNode: (i: number) => more(urls[i]!),
     publisherConninfo: `host=127.0.0.1 port=${PG_LOGICAL_PORTS[0]} user=postgres dbname=${PG_LOGICAL_DB}`,
   }));

@@ -1,15 +1,8 @@
 /** The user's column, exactly: identity generation and sequence options kept, names folded as the server would. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli';
 import { dbTest, throwawayDatabase } from './helpers';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => { out += `${t}\n`; }, err: (t) => { err += `${t}\n`; } });
-  return { code, out, err };
-}
+import { runCli as cli } from '../helpers/cli';
 
 describe('the column as written (PostgreSQL)', () => {
   const db = throwawayDatabase('postgres');

@@ -84,16 +84,22 @@ export function throwawayDatabase(engine: Engine): { get(t: TestContext): Throwa
 
   return {
     get(t: TestContext): ThrowawayDatabase {
-      if (state) return state;
-      if (IN_CI) throw new Error(`CI=true and ${failure ?? 'the database was not created'}`);
-      t.skip(failure ?? 'database unavailable');
-      throw new SkipTest();
+      return state ?? skipOrFail(t, failure ?? 'the database was not created');
     },
   };
 }
 
 /** Thrown after t.skip() so the test body stops; the harness treats it as a skip. */
-export class SkipTest extends Error {}
+export class SkipTest extends Error {
+  override readonly name = 'SkipTest';
+}
+
+/** Inside a test whose server or tool is not there (`why`): fail it under CI=true, else skip it; never returns. */
+export function skipOrFail(t: TestContext, why: string): never {
+  if (IN_CI) throw new Error(`CI=true and ${why}`);
+  t.skip(why);
+  throw new SkipTest(why);
+}
 
 /** Wrap a test body so that a skip thrown by `get()` ends it quietly. */
 export function dbTest(fn: (t: TestContext) => Promise<void>): (t: TestContext) => Promise<void> {

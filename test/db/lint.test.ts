@@ -6,12 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../../src/cli';
 import { dbTest, throwawayDatabase } from './helpers';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
+import { capture } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'cw-lint-db-'));
 const write = (name: string, text: string) => {

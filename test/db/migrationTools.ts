@@ -13,7 +13,7 @@ import { after, type TestContext } from 'node:test';
 import type { Plan } from '../../src/core/types';
 import type { DatabaseClient } from '../../src/db/client';
 import { planFor } from '../unit/migrations/plans';
-import { IN_CI, SkipTest } from './helpers';
+import { skipOrFail } from './helpers';
 
 export const BIN = resolve(__dirname, '../../node_modules/.bin');
 
@@ -42,10 +42,7 @@ export function requireTool(t: TestContext, tool: string, install: string, check
     const r = spawnSync(cmd!, args, { encoding: 'utf8', timeout: 30_000 });
     if (r.status === 0) continue;
     const why = r.error ? (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? `${cmd} is not on PATH` : r.error.message : `\`${[cmd, ...args].join(' ')}\` exited ${r.status}`;
-    const reason = `${tool} is not available (${why}); install ${install}`;
-    if (IN_CI) throw new Error(reason);
-    t.skip(reason);
-    throw new SkipTest(reason);
+    skipOrFail(t, `${tool} is not available (${why}); install ${install}`);
   }
 }
 

@@ -9,12 +9,7 @@ import { parsePlanFile, planDifferences } from '../../src/cli/planFile';
 import type { Plan } from '../../src/core/types';
 import { dbTest, throwawayDatabase } from './helpers';
 import { q, schemaOf, seedTable } from './runHelpers';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err, text: () => [...out, ...err].join('\n') };
-}
+import { capture } from '../helpers/cli';
 
 function writePlan(plan: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'cw-planfile-')), 'plan.json');

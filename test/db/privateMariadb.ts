@@ -5,7 +5,7 @@
  */
 import { after, before, type TestContext } from 'node:test';
 import { connect } from '../../src/db/client';
-import { IN_CI, SkipTest } from './helpers';
+import { IN_CI, skipOrFail } from './helpers';
 import { startPrivateMariadb, type PrivateServer } from './privateServers';
 
 export const PRIVATE_MARIADB_PORT = 3341;
@@ -33,10 +33,7 @@ export function privateMariadb(settings: readonly string[]): { get(t: TestContex
 
   return {
     get(t: TestContext): string {
-      if (url) return url;
-      if (IN_CI) throw new Error(`private MariaDB unavailable: ${failure}`);
-      t.skip(failure);
-      throw new SkipTest(failure);
+      return url ?? skipOrFail(t, failure ?? 'the private MariaDB was not started');
     },
   };
 }

@@ -5,10 +5,11 @@
  * Needs root, postgresql-common and mariadb-server; `privateServerProblem()` names what is missing.
  */
 import { execFile as execFileCb, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { connect } from '../../src/db/client';
 import type { Engine } from './helpers';
+import { installedPgMajor } from './serverTools';
 
 const execFile = promisify(execFileCb);
 
@@ -22,16 +23,11 @@ export interface PrivateServer {
   stop(): Promise<void>;
 }
 
-function pgMajor(): string | undefined {
-  if (!existsSync('/usr/lib/postgresql')) return undefined;
-  return readdirSync('/usr/lib/postgresql').filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)).sort((a, b) => Number(a) - Number(b)).at(-1);
-}
-
 /** Why a private server of `engine` cannot be started here, or undefined when it can. */
 export function privateServerProblem(engine: Engine): string | undefined {
   if (process.getuid?.() !== 0) return 'a private server needs root';
   if (engine === 'postgres') {
-    if (!pgMajor()) return 'no PostgreSQL server under /usr/lib/postgresql';
+    if (!installedPgMajor()) return 'no PostgreSQL server under /usr/lib/postgresql';
     if (!existsSync('/usr/bin/pg_createcluster')) return 'no pg_createcluster (Debian package postgresql-common)';
     return undefined;
   }
@@ -57,7 +53,7 @@ async function waitForConnection(url: string, what: string): Promise<void> {
 
 /** A private PostgreSQL cluster `name` on `port`. */
 export async function startPrivatePostgres(port: number, name: string): Promise<PrivateServer> {
-  const major = pgMajor();
+  const major = installedPgMajor();
   const problem = privateServerProblem('postgres');
   if (problem || !major) throw new Error(problem ?? 'no PostgreSQL server');
   const drop = async () => {

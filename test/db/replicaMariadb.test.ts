@@ -12,6 +12,7 @@ import { mysqlReplicaLag, RunFailure, type RunProgress } from '../../src/db/run'
 import { dbTest } from './helpers';
 import { fullPlan } from './runHelpers';
 import { replicaPair } from './replicaSetup';
+import { capture } from '../helpers/cli';
 
 const pair = replicaPair('mysql');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,12 +21,6 @@ const DB = 'cw_replica_test';
 async function makeTable(c: DatabaseClient, name: string, rows: number): Promise<void> {
   await c.query(`CREATE TABLE ${DB}.\`${name}\` (id BIGINT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB`);
   await c.query(`INSERT INTO ${DB}.\`${name}\` SELECT seq, seq % 97 FROM seq_1_to_${rows}`);
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
 }
 
 describe('MariaDB replica', { concurrency: false }, () => {

@@ -12,6 +12,7 @@ import { postgresReplicationLag, RunFailure, type RunProgress } from '../../src/
 import { dbTest } from './helpers';
 import { fullPlan } from './runHelpers';
 import { replicaPair } from './replicaSetup';
+import { capture } from '../helpers/cli';
 
 const pair = replicaPair('postgres');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -19,12 +20,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function makeTable(c: DatabaseClient, name: string, rows: number): Promise<void> {
   await c.query(`CREATE TABLE public."${name}" (id bigint PRIMARY KEY, v int NOT NULL)`);
   await c.query(`INSERT INTO public."${name}" SELECT g, g % 97 FROM generate_series(1, ${rows}) g`);
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
 }
 
 describe('PostgreSQL streaming standby', { concurrency: false }, () => {

@@ -10,15 +10,11 @@
  *    binary logging, replica 3307 replicating by GTID. Needs root, `mariadbd`, `mariadb-install-db`.
  * Under CI=true a replica that cannot be built fails the tests; elsewhere they are skipped with the reason.
  */
-import { execFile as execFileCb, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { after, before, type TestContext } from 'node:test';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import type { TestContext } from 'node:test';
 import { connect, type DatabaseClient } from '../../src/db/client';
-import { IN_CI, SkipTest } from './helpers';
-
-const execFile = promisify(execFileCb);
+import { builtOnce, dropPgCluster, missingTools, pgMajor, sh, stopMariadbd, waitFor } from './serverTools';
 
 export interface ReplicaPair {
   readonly engine: 'postgres' | 'mysql';
@@ -38,39 +34,6 @@ export interface ReplicaPair {
   waitCaughtUp(timeoutMs?: number): Promise<void>;
 }
 
-async function sh(cmd: string, args: readonly string[], timeoutMs = 60_000): Promise<string> {
-  try {
-    const { stdout } = await execFile(cmd, [...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
-    return stdout;
-  } catch (err) {
-    const e = err as Error & { stderr?: string; stdout?: string };
-    const output = `${e.stderr ?? ''}\n${e.stdout ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new Error(`${cmd} ${args.join(' ')} failed: ${e.message.split('\n')[0]}${output ? `\n${output}` : ''}`);
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`${what} within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await sleep(200);
-  }
-}
-
-function missingTools(tools: readonly string[]): string[] {
-  const path = (process.env.PATH ?? '/usr/bin:/bin').split(':');
-  return tools.filter((t) => !path.some((d) => existsSync(join(d, t))));
-}
-
 /* ---------------------------------------------------------------- PostgreSQL */
 
 export const PG_PRIMARY_PORT = 5436;
@@ -78,21 +41,6 @@ export const PG_STANDBY_PORT = 5433;
 const PG_PRIMARY = 'cwprimary';
 const PG_STANDBY = 'cwstandby';
 const PG_SLOT = 'cw_standby';
-
-function pgMajor(): string {
-  const versions = readdirSync('/usr/lib/postgresql').filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)).sort((a, b) => Number(a) - Number(b));
-  const v = versions[versions.length - 1];
-  if (!v) throw new Error('no PostgreSQL server under /usr/lib/postgresql (install the postgresql package)');
-  return v;
-}
-
-async function dropPgCluster(major: string, name: string): Promise<void> {
-  if (!existsSync(`/etc/postgresql/${major}/${name}`) && !existsSync(`/var/lib/postgresql/${major}/${name}`)) return;
-  await sh('pg_dropcluster', ['--stop', major, name]).catch(() => undefined); // half-built: not a cluster yet
-  // pg_dropcluster leaves the directories behind when they hold files it did not create (our conf.d drop-in)
-  rmSync(`/etc/postgresql/${major}/${name}`, { recursive: true, force: true });
-  rmSync(`/var/lib/postgresql/${major}/${name}`, { recursive: true, force: true });
-}
 
 async function pgCluster(major: string, name: string, port: number, extraConf: string): Promise<void> {
   await sh('pg_createcluster', [major, name, '-p', String(port), '--', '--no-sync']);
@@ -184,23 +132,6 @@ function myCnf(dir: string, port: number, serverId: number): string {
   ].join('\n');
 }
 
-/** Stop a mariadbd of ours by its pid file, after checking that pid runs with our defaults file. */
-async function stopMariadbd(dir: string): Promise<void> {
-  const pidFile = `${dir}/mysqld.pid`;
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  let cmdline = '';
-  try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return; // not running
-  }
-  if (!cmdline.includes(`${dir}/my.cnf`)) return; // the pid was reused by something else
-  process.kill(pid, 'SIGTERM');
-  await waitFor(`mariadbd ${pid} exiting`, 60_000, async () => !existsSync(`/proc/${pid}`));
-}
-
 async function buildMariadb(): Promise<{ primaryUrl: string; replicaUrl: string; teardown: () => Promise<void> }> {
   if (process.getuid?.() !== 0) throw new Error('building a MariaDB replica needs root (mariadbd --user=mysql)');
   const missing = [...missingTools(['mariadb-install-db']), ...(existsSync('/usr/sbin/mariadbd') ? [] : ['/usr/sbin/mariadbd'])];
@@ -273,69 +204,35 @@ async function buildMariadb(): Promise<{ primaryUrl: string; replicaUrl: string;
  * the test outside CI when it could not be built.
  */
 export function replicaPair(engine: 'postgres' | 'mysql'): { get(t: TestContext): ReplicaPair } {
-  let state: ReplicaPair | undefined;
-  let failure: string | undefined;
-  let teardown: (() => Promise<void>) | undefined;
-  const opened: DatabaseClient[] = [];
-
-  before(async () => {
-    const t0 = performance.now();
-    try {
-      const built = engine === 'postgres' ? await buildPostgres() : await buildMariadb();
-      teardown = built.teardown;
-      const more = (url: string) => async () => {
-        const c = await connect(url);
-        opened.push(c);
-        return c;
-      };
-      const connectPrimary = more(built.primaryUrl);
-      const connectReplica = more(built.replicaUrl);
-      const primary = await connectPrimary();
-      const replica = await connectReplica();
-      state = {
-        engine,
-        primaryUrl: built.primaryUrl,
-        replicaUrl: built.replicaUrl,
-        primary,
-        replica,
-        connectPrimary,
-        connectReplica,
-        async pauseReplay() {
-          await replica.query(engine === 'postgres' ? 'SELECT pg_wal_replay_pause()' : 'STOP SLAVE SQL_THREAD');
-        },
-        async resumeReplay() {
-          await replica.query(engine === 'postgres' ? 'SELECT pg_wal_replay_resume()' : 'START SLAVE SQL_THREAD');
-        },
-        async waitCaughtUp(timeoutMs = 30_000) {
-          if (engine === 'postgres') {
-            const [p] = await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
-            await waitFor(`the standby replaying up to ${p!.lsn}`, timeoutMs, async () =>
-              (await replica.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [p!.lsn]))[0]!.ok);
-          } else {
-            const [p] = await primary.query<{ pos: string }>('SELECT @@gtid_binlog_pos AS pos');
-            const [w] = await replica.query<{ w: number }>('SELECT MASTER_GTID_WAIT(?, ?) AS w', [p!.pos, timeoutMs / 1000]);
-            if (Number(w!.w) !== 0) throw new Error(`the replica did not reach GTID ${p!.pos} within ${timeoutMs} ms`);
-          }
-        },
-      };
-      console.log(`# ${engine} replica pair built in ${Math.round(performance.now() - t0)} ms: ${built.primaryUrl} -> ${built.replicaUrl}`);
-    } catch (err) {
-      failure = `could not build a ${engine === 'postgres' ? 'PostgreSQL standby' : 'MariaDB replica'}: ${(err as Error).message}`;
-      if (!IN_CI) console.log(`# SKIP replica tests: ${failure}`);
-    }
-  });
-
-  after(async () => {
-    for (const c of opened) await c.close().catch(() => undefined);
-    await teardown?.();
-  });
-
-  return {
-    get(t: TestContext): ReplicaPair {
-      if (state) return state;
-      if (IN_CI) throw new Error(`CI=true and ${failure ?? 'the replica pair was not built'}`);
-      t.skip(failure ?? 'replica unavailable');
-      throw new SkipTest();
-    },
+  const build = async () => {
+    const built = engine === 'postgres' ? await buildPostgres() : await buildMariadb();
+    return { urls: [built.primaryUrl, built.replicaUrl], teardown: built.teardown };
   };
+  const what = engine === 'postgres' ? 'a PostgreSQL standby' : 'a MariaDB replica';
+  return builtOnce(what, build, ([primaryUrl, replicaUrl], [primary, replica], more): ReplicaPair => ({
+    engine,
+    primaryUrl: primaryUrl!,
+    replicaUrl: replicaUrl!,
+    primary: primary!,
+    replica: replica!,
+    connectPrimary: () => more(primaryUrl!),
+    connectReplica: () => more(replicaUrl!),
+    async pauseReplay() {
+      await replica!.query(engine === 'postgres' ? 'SELECT pg_wal_replay_pause()' : 'STOP SLAVE SQL_THREAD');
+    },
+    async resumeReplay() {
+      await replica!.query(engine === 'postgres' ? 'SELECT pg_wal_replay_resume()' : 'START SLAVE SQL_THREAD');
+    },
+    async waitCaughtUp(timeoutMs = 30_000) {
+      if (engine === 'postgres') {
+        const [p] = await primary!.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+        await waitFor(`the standby replaying up to ${p!.lsn}`, timeoutMs, async () =>
+          (await replica!.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [p!.lsn]))[0]!.ok);
+      } else {
+        const [p] = await primary!.query<{ pos: string }>('SELECT @@gtid_binlog_pos AS pos');
+        const [w] = await replica!.query<{ w: number }>('SELECT MASTER_GTID_WAIT(?, ?) AS w', [p!.pos, timeoutMs / 1000]);
+        if (Number(w!.w) !== 0) throw new Error(`the replica did not reach GTID ${p!.pos} within ${timeoutMs} ms`);
+      }
+    },
+  }));
 }

@@ -13,12 +13,7 @@ import { parseBaseline } from '../../src/core/rollout/baseline';
 import type { RolloutReport } from '../../src/core/rollout/compare';
 import { connect } from '../../src/db/client';
 import { dbTest, throwawayDatabase } from './helpers';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
+import { capture } from '../helpers/cli';
 
 for (const engine of ['postgres', 'mysql'] as const) {
   describe(`rollout baseline and verify on ${engine}`, () => {

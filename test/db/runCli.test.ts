@@ -10,12 +10,7 @@ import { planColumn } from '../../src/core/plan';
 import { RunFailure, runPlan } from '../../src/db/run';
 import { dbTest, throwawayDatabase } from './helpers';
 import { q, schemaOf, seedTable } from './runHelpers';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
+import { capture } from '../helpers/cli';
 
 for (const engine of ['postgres', 'mysql'] as const) {
   describe(`column-wizard run on ${engine}`, () => {

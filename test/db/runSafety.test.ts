@@ -16,18 +16,13 @@ import type { DatabaseClient } from '../../src/db/client';
 import { RunFailure, runPlan, RunStore, type RunProgress } from '../../src/db/run';
 import { dbTest, throwawayDatabase, type Engine } from './helpers';
 import { phase, plan, q, schemaOf, seedTable, step } from './runHelpers';
+import { capture } from '../helpers/cli';
 
 async function columnExists(client: DatabaseClient, engine: Engine, schema: string, table: string, column: string): Promise<boolean> {
   const rows = await client.query(engine === 'postgres'
     ? 'SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3'
     : 'SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [schema, table, column]);
   return rows.length > 0;
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
 }
 
 for (const engine of ['postgres', 'mysql'] as const) {

@@ -7,17 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli';
 import { connect } from '../../src/db/client';
 import { dbTest, databaseUrl, throwawayDatabase } from './helpers';
 import { PRIVATE_MARIADB_PORT, privateMariadb } from './privateMariadb';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => { out += `${t}\n`; }, err: (t) => { err += `${t}\n`; } });
-  return { code, out, err };
-}
+import { runCli as cli } from '../helpers/cli';
 
 /** Expressions a standard-strings scanner reads as string literals, but a backslash-escaping server reads as `'…'; DROP …`. */
 const PG_ATTACKS = [

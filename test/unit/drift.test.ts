@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { runCli } from '../helpers/cli';
 import { columnDifferences, compareDefinitions, DriftInputError, formatDrift, type DefinitionSnapshot } from '../../src/core/drift';
 import type { TableFacts } from '../../src/core/types';
 
@@ -140,13 +141,7 @@ describe('compareDefinitions', () => {
 });
 
 describe('column-wizard drift: usage errors before connecting', () => {
-  const run = async (argv: string[]) => {
-    const { main } = await import('../../src/cli');
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(['drift', ...argv], { out: (t) => out.push(t), err: (t) => err.push(t) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const run = (argv: string[]) => runCli(['drift', ...argv]);
 
   it('needs two URLs, one engine, distinct connections, a table and a known format', async () => {
     const one = await run(['--url', 'postgres://u@h1/db', '--table', 't']);

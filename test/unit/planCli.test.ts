@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli';
+import { runCli } from '../helpers/cli';
 import { parseTableName } from '../../src/cli/plan';
 import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { planColumn } from '../../src/core/plan';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['plan', ...argv], { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...argv: string[]) => runCli(['plan', ...argv]);
 const base = ['--dialect', 'postgres', '--server-version', '16.2', '--rows', '1000000', '--bytes', '300000000', '--table', 'app.users'];
 
 describe('column-wizard plan (offline)', () => {

@@ -6,12 +6,7 @@ import { describe, it } from 'node:test';
 import type * as Sarif from 'sarif';
 import { main } from '../../../src/cli';
 import { CORPUS_DIR } from './corpus';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
+import { capture } from '../../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'cw-lint-'));
 const write = (name: string, text: string) => {
