@@ -13,6 +13,7 @@ import { factsLookup } from '../core/lint/preview';
 import { hasErrors, renderJson, renderSarif, renderText, type FileResult } from '../core/lint/report';
 import { DIALECTS, type Dialect, type TableFacts, type Target } from '../core/types';
 import { isMigrationTool, MIGRATION_TOOLS } from '../core/migrations/types';
+import { WRITERS } from '../core/migrations/tools/index';
 import { decodeSqlText } from '../core/lint/text';
 import { newReplay, type SchemaReplay } from '../core/lint/replay';
 import { CONFIG_FILE, PACKAGE_JSON_KEY, parseLintConfig, type LintConfig } from '../core/lint/config';
@@ -117,7 +118,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
     // Files are migrations in order: a CHECK validated in one proves NOT NULL for a later one.
     const carry = newCarry();
     const replays = new Map<string, { replay: SchemaReplay; upTo: string }>();
-    const files: FileResult[] = texts.map(({ path, text }) => ({ path: displayPath(path), result: lintSql(text, { ...options, carry, ...ruleSeverities(configOf(path)), ...(facts ? {} : replayedFacts(path, target, parsers, replays)) }, parsers) }));
+    // The tool's side file beside a migration (Flyway's `<script>.sql.conf`) can take it out of the transaction.
+    const sidecarPath = tool !== undefined && isMigrationTool(tool) ? WRITERS[tool].transactions.sqlSidecar?.path : undefined;
+    const sidecarOf = (path: string): { sidecar?: string } => {
+      if (!sidecarPath) return {};
+      try {
+        return { sidecar: readFileSync(sidecarPath(path), 'utf8') };
+      } catch {
+        return {};
+      }
+    };
+    const files: FileResult[] = texts.map(({ path, text }) => ({ path: displayPath(path), result: lintSql(text, { ...options, ...sidecarOf(path), carry, ...ruleSeverities(configOf(path)), ...(facts ? {} : replayedFacts(path, target, parsers, replays)) }, parsers) }));
     if (format === 'sarif') io.out(JSON.stringify(renderSarif(files, toolVersion), null, 2));
     else if (format === 'json') io.out(renderJson(files));
     else io.out(renderText(files));

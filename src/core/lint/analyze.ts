@@ -37,6 +37,8 @@ export interface LintOptions {
   readonly wrapsInTransaction?: boolean;
   /** The detected migration tool: its default (`transactions.wrapsSqlFile` in its module) applies when the file's annotations say nothing. */
   readonly tool?: MigrationTool;
+  /** The text of the tool's side file for this migration (`transactions.sqlSidecar`, e.g. Flyway's `.sql.conf`), when the caller found one. */
+  readonly sidecar?: string;
   /** Live facts for a table, when a connection is bound. */
   readonly facts?: (table: NameRef) => TableFacts | undefined;
   /** The tool or the role already sets a lock timeout for every migration. */
@@ -138,8 +140,10 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   const caps = capabilities(target);
   const split = splitStatements(text, engine);
   const lines = new LineMap(text);
+  const tx = options.tool ? WRITERS[options.tool].transactions : undefined;
   const wraps = options.wrapsInTransaction ?? fileTransactionMode(split.comments)
-    ?? (options.tool ? WRITERS[options.tool].transactions.wrapsSqlFile(split.statements.length) : false);
+    ?? (options.sidecar !== undefined ? tx?.sqlSidecar?.says(options.sidecar) : undefined)
+    ?? (tx ? tx.wrapsSqlFile(split.statements.length) : false);
   const fileIgnores = ignoreComments(split.comments, true);
   const severities = options.ruleSeverities ?? {};
   // Every ignore comment, the statement it stands before, and whether it suppressed a finding (unused ones are reported).

@@ -176,6 +176,11 @@ export interface ToolTransactions {
    * transaction (else the file's applies). Undefined for any other comment.
    */
   sqlSection?(text: string): { readonly mode?: boolean } | undefined;
+  /**
+   * For .sql migrations: a side file beside the migration that sets its transaction (Flyway's `<script>.sql.conf`):
+   * its path from the migration's, and what its text says (false = outside, true = inside, undefined = nothing).
+   */
+  readonly sqlSidecar?: { path(sqlFile: string): string; says(text: string): boolean | undefined };
 }
 
 /** Helpers detection gives each tool's `detect`, bound to that tool. Paths are workspace-relative, `/`-separated. */

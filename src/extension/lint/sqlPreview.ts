@@ -9,6 +9,7 @@ import type { NameRef } from '../../core/lint/model';
 import { loadParsers, type Parsers } from '../../core/lint/parsers';
 import { addColumnOf, guessEngine, hoverMarkdown, isMigrationSqlPath, lensTitleWithBasis, phasedSql, statementAt, unknownSizeFacts } from '../../core/lint/preview';
 import { isMigrationTool, type MigrationTool } from '../../core/migrations/types';
+import { WRITERS } from '../../core/migrations/tools/index';
 import { planColumn } from '../../core/plan';
 import type { Calibration, ColumnSpec, Dialect, LockLevel, MysqlAlgorithm, TableFacts, Target } from '../../core/types';
 import type { Log } from '../log';
@@ -157,6 +158,17 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     return d.uri.path.startsWith(prefix) ? detected.tool : undefined;
   }
 
+  /** The tool's side file beside the migration (Flyway's `<script>.sql.conf`), which can take it out of the transaction. */
+  private async sidecarFor(d: vscode.TextDocument, tool: MigrationTool): Promise<string | undefined> {
+    const pathOf = WRITERS[tool].transactions.sqlSidecar?.path;
+    if (!pathOf || d.uri.scheme !== 'file') return undefined;
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(d.uri.with({ path: pathOf(d.uri.path) })));
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Lint a document now (or return the result for its current version). */
   async lint(d: vscode.TextDocument): Promise<Linted> {
     const cached = this.results.get(d.uri.toString());
@@ -166,10 +178,12 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const text = d.getText();
     const bound = await this.source?.targetFor(d);
     const tool = await this.toolFor(d);
+    const sidecar = tool ? await this.sidecarFor(d, tool) : undefined;
     const options: LintOptions = {
       target: bound?.target ?? offlineTarget(text, d.uri),
       ...(bound?.facts ? { facts: bound.facts } : {}),
       ...(tool ? { tool } : {}),
+      ...(sidecar !== undefined ? { sidecar } : {}),
       ...(bound?.calibration ? { calibration: bound.calibration } : {}),
     };
     const result = lintSql(text, options, parsers);

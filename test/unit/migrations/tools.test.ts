@@ -3,11 +3,13 @@
  * facts and its writer; the opt-out marker is named in that module only; and what the writer emits is what the linter reads.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { detectMigrationTools, MIGRATION_TOOLS, type MigrationTool, type WorkspaceListing } from '../../../src/core/migrations';
 import { TOOLS, WRITERS } from '../../../src/core/migrations/tools/index';
+import { main } from '../../../src/cli';
 import { lintSql } from '../../../src/core/lint/analyze';
 import { loadParsers, type Parsers } from '../../../src/core/lint/parsers';
 import { pgIndexed } from './plans';
@@ -105,15 +107,15 @@ describe('migration tool registry', () => {
 
   it('the linter reads the .sql files a writer wrote as the tool runs them: the concurrent index outside a transaction, the expand step inside', () => {
     for (const t of TOOLS) {
-      // Flyway's opt-out is the `<script>.sql.conf` beside the file, which the linter is not given.
-      if (t.tool === 'flyway') continue;
       const r = writeFor(t.tool, pgIndexed(), t.tool === 'liquibase' ? { liquibaseFormat: 'sql' } : {});
       const sql = r.files.filter((f) => f.path.endsWith('.sql'));
       if (!sql.length) continue;
       let concurrent = 0;
       let inside = 0;
       for (const f of sql) {
-        const lint = lintSql(f.content, { target: { dialect: 'postgres', version: '15.4' }, tool: t.tool }, parsers);
+        // A side file the writer put beside it (Flyway's `.sql.conf`), as the CLI and the editor read it.
+        const side = r.files.find((x) => x.path === t.transactions.sqlSidecar?.path(f.path));
+        const lint = lintSql(f.content, { target: { dialect: 'postgres', version: '15.4' }, tool: t.tool, ...(side ? { sidecar: side.content } : {}) }, parsers);
         for (const s of lint.statements) {
           if (s.parsed.kind === 'create-index' && s.parsed.index?.concurrent) {
             concurrent++;
@@ -125,5 +127,18 @@ describe('migration tool registry', () => {
       assert.equal(concurrent, r.manual.length ? 0 : 1, `${t.tool}: the concurrent index build written once, or given as a manual step`);
       if (t.transactions.wrapsSqlFile(2) || r.files.some((f) => f.content.includes('BEGIN;'))) assert.ok(inside > 0, `${t.tool}: no statement linted inside a transaction`);
     }
+  });
+
+  it('column-wizard lint --tool flyway reads the .sql.conf the writer put beside the script', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cw-tools-'));
+    for (const f of writeFor('flyway', pgIndexed()).files) {
+      mkdirSync(dirname(join(root, f.path)), { recursive: true });
+      writeFileSync(join(root, f.path), f.content);
+    }
+    const index = readdirSync(join(root, 'db/migration')).find((f) => /index\.sql$/.test(f))!;
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
+    assert.equal(await main(['lint', '--tool', 'flyway', join(root, 'db/migration', index)], io), 0, out.join('\n'));
+    assert.doesNotMatch(out.join('\n'), /concurrent-index-in-transaction/);
   });
 });

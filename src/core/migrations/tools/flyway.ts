@@ -11,6 +11,13 @@ export const flyway: MigrationToolModule = {
   transactions: {
     wrapsSqlFile: () => true, // executeInTransaction defaults to true
     optOut: { marker: NO_TX, where: 'in `<script>.sql.conf` beside the script' },
+    sqlSidecar: {
+      path: (sqlFile) => `${sqlFile}.conf`,
+      says: (text) => {
+        const v = /^\s*executeInTransaction\s*=\s*(true|false)\s*$/im.exec(text)?.[1]?.toLowerCase();
+        return v === undefined ? undefined : v === 'true';
+      },
+    },
   },
   detect(ctx) {
     const conf = ctx.has(/(^|\/)(flyway\.toml|flyway\.user\.toml|flyway\.conf)$/).length > 0;
