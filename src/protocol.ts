@@ -82,6 +82,34 @@ export interface PlanResult {
   readonly error?: string;
 }
 
+/** One step of a completed run: what it was, how long it took, and what the plan estimated. */
+export interface RunStepSummary {
+  readonly phaseIndex: number;
+  readonly stepIndex: number;
+  readonly phase: string;
+  readonly sql: string;
+  readonly seconds: number;
+  /** The plan's estimate for the step (absent when the run's step is not in the plan on screen). */
+  readonly estimateSeconds?: number;
+  readonly range?: readonly [number, number];
+  /** Why the step did not run (e.g. already applied by an earlier, resumed run). */
+  readonly skipped?: string;
+  readonly note?: string;
+  readonly rows?: number;
+}
+
+/** What a completed run did, for the wizard's result view (the full report opens through `openRunReport`). */
+export interface RunSummary {
+  readonly runId: string;
+  readonly table: TableRef;
+  readonly column: string;
+  readonly steps: readonly RunStepSummary[];
+  /** The table with its indexes: predicted by the plan (null when no step predicts it) and measured after the run. */
+  readonly size?: { readonly predictedBytes: number | null; readonly measuredBytes: number };
+  /** What the user must check: a node that did not confirm the column, a difference the end-of-run check found. */
+  readonly warnings: readonly string[];
+}
+
 // ───────────────────────────── requests (webview → host, answered) ─────────────────────────────
 
 /** Each request: its params and its result. A mapped type of handlers over this makes a missing handler a compile error. */
@@ -93,7 +121,9 @@ export interface Requests {
   /** Write the plan of this draft as migration files in the workspace. */
   writeMigration: { params: { readonly draft: ColumnDraft }; result: { readonly files: readonly string[] } };
   /** Run the plan of this draft (only offered when the profile allows it). */
-  runMigration: { params: { readonly draft: ColumnDraft }; result: { readonly started: boolean; readonly message: string } };
+  runMigration: { params: { readonly draft: ColumnDraft }; result: { readonly started: boolean; readonly message: string; readonly run?: RunSummary } };
+  /** Open a run's report (one this panel ran) as a readable document. */
+  openRunReport: { params: { readonly runId: string }; result: { readonly opened: boolean } };
   /** Put the plan's SQL on the clipboard. */
   copySql: { params: { readonly draft: ColumnDraft }; result: { readonly characters: number } };
   /** Scan the workspace for the table's models and call sites: the plan's rollout checklist with its places in the code (at most `MAX_PLACES` per step). */
@@ -106,7 +136,7 @@ export interface Requests {
 /** The most places one checklist step carries to the webview; the host cuts the rest (the log has them all). */
 export const MAX_PLACES = 200;
 export type RequestMethod = keyof Requests;
-export const REQUEST_METHODS: readonly RequestMethod[] = ['computePlan', 'listColumns', 'writeMigration', 'runMigration', 'copySql', 'scanCode', 'previewModelEdit', 'openPlace'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['computePlan', 'listColumns', 'writeMigration', 'runMigration', 'openRunReport', 'copySql', 'scanCode', 'previewModelEdit', 'openPlace'];
 
 export type RequestMessage<M extends RequestMethod = RequestMethod> = M extends RequestMethod
   ? { readonly type: 'request'; readonly id: number; readonly method: M; readonly params: Requests[M]['params'] }

@@ -11,7 +11,7 @@ import type {
 import type { ReportedCode } from './core/findings';
 import {
   MAX_PLACES, REQUEST_METHODS, type CodeChecklist, type CodeChecklistItem, type CodePlace, type ColumnDraft, type HostMessage, type PlanResult, type RequestMessage, type RequestMethod, type Requests,
-  type ResponseMessage, type WebviewMessage,
+  type ResponseMessage, type RunStepSummary, type RunSummary, type WebviewMessage,
   type WizardContext, type WizardTarget,
 } from './protocol';
 
@@ -289,6 +289,38 @@ function codePlace(v: unknown, at: string): CodePlace {
   return { file: str(o, 'file', at), line: int(o, 'line', at), text: str(o, 'text', at), done: bool(o, 'done', at) };
 }
 
+function optNum(o: Obj, key: string, at: string): number | undefined {
+  return o[key] === undefined ? undefined : num(o, key, at);
+}
+
+function runStep(v: unknown, at: string): RunStepSummary {
+  const o = obj(v, at);
+  let range: [number, number] | undefined;
+  if (o.range !== undefined) {
+    const r = arr(o, 'range', at, (x, a) => num({ x }, 'x', a));
+    if (r.length !== 2) throw new Invalid(`${at}.range must hold two numbers`);
+    range = [r[0]!, r[1]!];
+  }
+  return defined({
+    phaseIndex: int(o, 'phaseIndex', at), stepIndex: int(o, 'stepIndex', at), phase: str(o, 'phase', at), sql: str(o, 'sql', at),
+    seconds: num(o, 'seconds', at), estimateSeconds: optNum(o, 'estimateSeconds', at), range,
+    skipped: optStr(o, 'skipped', at), note: optStr(o, 'note', at), rows: o.rows === undefined ? undefined : int(o, 'rows', at),
+  });
+}
+
+export function checkRunSummary(v: unknown, at = 'run'): RunSummary {
+  const o = obj(v, at);
+  let size: RunSummary['size'];
+  if (o.size !== undefined) {
+    const z = obj(o.size, `${at}.size`);
+    size = { predictedBytes: z.predictedBytes === null ? null : num(z, 'predictedBytes', `${at}.size`), measuredBytes: num(z, 'measuredBytes', `${at}.size`) };
+  }
+  return defined({
+    runId: str(o, 'runId', at), table: tableRef(o.table, `${at}.table`), column: str(o, 'column', at),
+    steps: arr(o, 'steps', at, runStep), size, warnings: arr(o, 'warnings', at, strItem),
+  });
+}
+
 export function checkCodeChecklist(v: unknown, at = 'codeChecklist'): CodeChecklist {
   const o = obj(v, at);
   const edits = obj(o.modelEdits, `${at}.modelEdits`);
@@ -318,6 +350,7 @@ const PARAMS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Reque
   listColumns: (v, at) => ({ table: tableRef(obj(v, at).table, `${at}.table`) }),
   writeMigration: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
   runMigration: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
+  openRunReport: (v, at) => ({ runId: str(obj(v, at), 'runId', at) }),
   copySql: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
   scanCode: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
   previewModelEdit: (v, at) => {
@@ -336,8 +369,9 @@ const RESULTS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Requ
   writeMigration: (v, at) => ({ files: arr(obj(v, at), 'files', at, strItem) }),
   runMigration: (v, at) => {
     const o = obj(v, at);
-    return { started: bool(o, 'started', at), message: str(o, 'message', at) };
+    return defined({ started: bool(o, 'started', at), message: str(o, 'message', at), run: o.run === undefined ? undefined : checkRunSummary(o.run, `${at}.run`) });
   },
+  openRunReport: (v, at) => ({ opened: bool(obj(v, at), 'opened', at) }),
   copySql: (v, at) => ({ characters: int(obj(v, at), 'characters', at) }),
   scanCode: checkCodeChecklist,
   previewModelEdit: (v, at) => ({ edits: int(obj(v, at), 'edits', at) }),

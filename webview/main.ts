@@ -2,13 +2,14 @@ import { around, locale, severityLabel, SLOT } from './locale';
 import * as l10n from '@vscode/l10n';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Finding, Plan, TableRef } from '../src/core/types';
-import { EMPTY_DRAFT, type CodeChecklist, type ColumnDraft, type HostMessage, type PlanResult, type WizardContext, type WizardTarget } from '../src/protocol';
-import { checkDraft, parseHostMessage } from '../src/protocolValidation';
+import { EMPTY_DRAFT, type CodeChecklist, type ColumnDraft, type HostMessage, type PlanResult, type RunSummary, type WizardContext, type WizardTarget } from '../src/protocol';
+import { checkDraft, checkRunSummary, parseHostMessage } from '../src/protocolValidation';
 import { el, replaceChildren } from './dom';
 import { createForm, type WizardForm } from './form';
 import { describeError, formatBytes, formatCount } from '../src/core/format';
 import { renderCode } from './codeView';
 import { renderPlan } from './planView';
+import { renderRun } from './runView';
 import { request, settle } from './rpc';
 import { vscodeApi } from './vscodeApi';
 
@@ -17,10 +18,21 @@ const PLAN_DEBOUNCE_MS = 250;
 
 /**
  * What survives hiding the panel and a window reload (`getState`/`setState`; the host's serializer reads `target` to
- * reopen the wizard on the same connection and table): the draft and those names — never anything secret.
+ * reopen the wizard on the same connection and table): the draft and those names — never anything secret — or, after a
+ * completed run, what the run did (the result view).
  */
-interface SavedState { readonly draft?: ColumnDraft; readonly target?: WizardTarget }
+interface SavedState { readonly draft?: ColumnDraft; readonly target?: WizardTarget; readonly run?: RunSummary }
 let savedTarget: WizardTarget | undefined;
+
+function savedRun(): RunSummary | null {
+  const s = vscodeApi.getState() as Partial<SavedState> | undefined;
+  if (!s || s.run === undefined) return null;
+  try {
+    return checkRunSummary(s.run);
+  } catch {
+    return null;
+  }
+}
 
 function savedDraft(): ColumnDraft | null {
   const s = vscodeApi.getState() as Partial<SavedState> | undefined;
@@ -39,6 +51,8 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 let latest: PlanResult | null = null;
 /** Field messages wait for the first edit: an empty form is not a mistake (a restored or handed-over draft counts as edited). */
 let edited = false;
+/** Set after a completed run: the page shows what the run did and plans nothing (the column exists now). */
+let done: RunSummary | null = null;
 
 const header = el('header', { class: 'wizard-header' });
 const statusLine = el('div', { class: 'status', id: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
@@ -82,11 +96,11 @@ function setEnabled(button: HTMLElement, on: boolean): void {
 }
 
 function actionable(): boolean {
-  return latest !== null && latest.plan !== null && !latest.findings.some((f) => f.severity === 'error');
+  return done === null && latest !== null && latest.plan !== null && !latest.findings.some((f) => f.severity === 'error');
 }
 
 function draftChanged(): void {
-  if (!form) return;
+  if (!form || done) return;
   const draft = form.read();
   edited = true;
   vscodeApi.setState({ draft, ...(savedTarget ? { target: savedTarget } : {}) } satisfies SavedState);
@@ -96,6 +110,7 @@ function draftChanged(): void {
 
 function schedulePlan(delay = PLAN_DEBOUNCE_MS): void {
   if (timer !== undefined) clearTimeout(timer);
+  if (done) return;
   // The old plan stays on screen, dimmed, until the new one replaces it: no layout jump while refreshing.
   planRoot.setAttribute('aria-busy', 'true');
   planRoot.classList.add('refreshing');
@@ -161,7 +176,7 @@ const codeActions = {
 };
 
 function showResult(result: PlanResult): void {
-  if (!form) return;
+  if (!form || done) return;
   const rest = form.showFindings(edited ? result.findings : []);
   replaceChildren(general, rest.map((f) => el('li', { class: `finding ${f.severity}` }, el('span', { class: 'severity' }, severityLabel(f.severity)), ' ', f.message, f.fix ? el('div', { class: 'fix' }, l10n.t('Safe alternative: {0}', f.fix)) : null)));
   if (result.error) setStatus('error', result.error);
@@ -210,7 +225,49 @@ writeButton.addEventListener('click', () => void act(writeButton, async (draft) 
   if (files.length === 0) return l10n.t('No files written.');
   return files.length === 1 ? l10n.t('Wrote 1 file: {0}', files[0]!) : l10n.t('Wrote {0} files: {1}', files.length, files.join(', '));
 }));
-runButton.addEventListener('click', () => void act(runButton, async (draft) => (await request('runMigration', { draft })).message));
+runButton.addEventListener('click', () => void act(runButton, async (draft) => {
+  const { message, run } = await request('runMigration', { draft });
+  if (run) showRun(run);
+  return message;
+}));
+
+/** The result view replaces the plan; the form stays visible but inert until Add Another Column. */
+function showRun(run: RunSummary): void {
+  done = run;
+  if (timer !== undefined) clearTimeout(timer);
+  planRoot.setAttribute('aria-busy', 'false');
+  planRoot.classList.remove('refreshing');
+  form?.showFindings([]);
+  replaceChildren(general, []);
+  formSlot.inert = true;
+  formSlot.classList.add('done');
+  renderRun(planRoot, run, runActions);
+  for (const b of [writeButton, runButton, copyButton]) setEnabled(b, false);
+  vscodeApi.setState({ ...(savedTarget ? { target: savedTarget } : {}), run } satisfies SavedState);
+  vscodeApi.postMessage({ type: 'didChangeDraft', draft: EMPTY_DRAFT });
+}
+
+const runActions = {
+  openReport: (runId: string) => {
+    void request('openRunReport', { runId })
+      .then(({ opened }) => { if (!opened) setStatus('warning', l10n.t('The report of run {0} is in the Column Wizard log.', runId)); })
+      .catch((err: unknown) => setStatus('error', describeError(err)));
+  },
+  addAnother: () => {
+    done = null;
+    edited = false;
+    formSlot.inert = false;
+    formSlot.classList.remove('done');
+    form?.write(EMPTY_DRAFT);
+    replaceChildren(planRoot, [el('p', { class: 'placeholder' }, l10n.t('Type a column name and a type to see the plan.'))]);
+    replaceChildren(codeRoot, []);
+    scannedKey = '';
+    code = null;
+    setStatus('info', '');
+    vscodeApi.setState({ ...(savedTarget ? { target: savedTarget } : {}) } satisfies SavedState);
+    formSlot.querySelector<HTMLElement>('#f-name')?.focus();
+  },
+};
 copyButton.addEventListener('click', () => void act(copyButton, async (draft) => {
   const { characters } = await request('copySql', { draft });
   return l10n.t('Copied {0} characters of SQL.', formatCount(characters, locale));
@@ -237,6 +294,14 @@ function rebuildForm(ctx: WizardContext, draft: ColumnDraft | null): void {
 
 function onInit(ctx: WizardContext, hostDraft: ColumnDraft | null): void {
   savedTarget = { connection: ctx.connection.name, schema: ctx.table.schema, table: ctx.table.name };
+  const run = savedRun();
+  if (run) {
+    // The page was discarded (a hidden panel, a window reload) after a completed run: show the run again.
+    renderHeader(ctx);
+    rebuildForm(ctx, null);
+    showRun(run);
+    return;
+  }
   const draft = savedDraft();
   vscodeApi.setState({ ...(draft ? { draft } : {}), target: savedTarget } satisfies SavedState);
   renderHeader(ctx);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Plan } from '../../src/core/types';
-import { EMPTY_DRAFT, draftFieldOf, type ColumnDraft, type WizardContext } from '../../src/protocol';
+import { EMPTY_DRAFT, draftFieldOf, type ColumnDraft, type RunSummary, type WizardContext } from '../../src/protocol';
 import { checkSavedWizardState, parseHostMessage, parseWebviewMessage } from '../../src/protocolValidation';
 
 const draft: ColumnDraft = { ...EMPTY_DRAFT, name: 'archived_at', type: 'timestamptz' };
@@ -40,6 +40,17 @@ function rejects(result: { ok: boolean; error?: string }, pattern: RegExp): void
   assert.match(result.error ?? '', pattern);
 }
 
+const run: RunSummary = {
+  runId: 'r-1', table: { schema: 'public', name: 'orders' }, column: 'status',
+  steps: [
+    { phaseIndex: 0, stepIndex: 0, phase: 'Expand', sql: 'ALTER TABLE orders ADD COLUMN status text', seconds: 0.02, estimateSeconds: 0.01 },
+    { phaseIndex: 1, stepIndex: 0, phase: 'Backfill', sql: 'UPDATE orders SET status = 1', seconds: 12.5, estimateSeconds: 10, range: [6, 16], rows: 2_400_000, note: 'throttled twice' },
+    { phaseIndex: 2, stepIndex: 0, phase: 'Constrain', sql: 'ALTER TABLE orders ALTER status SET NOT NULL', seconds: 0, skipped: 'already applied' },
+  ],
+  size: { predictedBytes: null, measuredBytes: 1024 },
+  warnings: ['the column is not confirmed on replica-2'],
+};
+
 describe('protocol: webview → host', () => {
   it('accepts ready, didChangeDraft, refreshFacts and every request with valid params', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { ok: true, value: { type: 'ready' } });
@@ -53,6 +64,7 @@ describe('protocol: webview → host', () => {
       { type: 'request', id: 3, method: 'writeMigration', params: { draft } },
       { type: 'request', id: 4, method: 'runMigration', params: { draft } },
       { type: 'request', id: 5, method: 'copySql', params: { draft } },
+      { type: 'request', id: 6, method: 'openRunReport', params: { runId: 'r-1' } },
     ];
     for (const r of requests) assert.deepEqual(parseWebviewMessage(wire(r)), { ok: true, value: r }, r.method);
   });
@@ -112,8 +124,27 @@ describe('protocol: host → webview', () => {
       { type: 'response', id: 5, method: 'runMigration', ok: true, result: { started: false, message: 'not allowed' } },
       { type: 'response', id: 6, method: 'copySql', ok: true, result: { characters: 12 } },
       { type: 'response', id: 7, method: 'copySql', ok: false, error: 'no plan' },
+      { type: 'response', id: 8, method: 'runMigration', ok: true, result: { started: true, message: 'done', run } },
+      { type: 'response', id: 9, method: 'openRunReport', ok: true, result: { opened: true } },
     ];
     for (const r of responses) assert.deepEqual(parseHostMessage(wire(r)), { ok: true, value: r }, `${r.method} ${r.id}`);
+  });
+
+  it('checks the run summary of a completed run down to each step', () => {
+    const withRun = (patch: (r: Record<string, unknown> & { steps: Record<string, unknown>[] }) => void) => {
+      const r = wire(run) as Record<string, unknown> & { steps: Record<string, unknown>[] };
+      patch(r);
+      return parseHostMessage({ type: 'response', id: 1, method: 'runMigration', ok: true, result: { started: true, message: 'm', run: r } });
+    };
+    assert.equal(withRun(() => undefined).ok, true);
+    rejects(withRun((r) => { r.steps[0]!.seconds = '2'; }), /result\.run\.steps\[0\]\.seconds must be a finite number/);
+    rejects(withRun((r) => { r.steps[1]!.range = [1]; }), /result\.run\.steps\[1\]\.range must hold two numbers/);
+    rejects(withRun((r) => { r.warnings = 'none'; }), /result\.run\.warnings must be an array/);
+    rejects(withRun((r) => { r.size = { predictedBytes: 'x', measuredBytes: 1 }; }), /result\.run\.size\.predictedBytes must be a finite number/);
+    // Keys the protocol does not know are dropped.
+    const extra = withRun((r) => { r.steps[0]!.html = '<b>'; });
+    assert.ok(extra.ok && extra.value.type === 'response' && extra.value.ok && extra.value.method === 'runMigration');
+    assert.equal('html' in (extra.value.result.run!.steps[0] as object), false);
   });
 
   it('checks the plan inside a computePlan response down to each step', () => {

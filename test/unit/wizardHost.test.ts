@@ -6,6 +6,9 @@ import { draftToSpec, literalSql, parseTypeText, planDraft, planScript } from '.
 import { escapeHtml, nonceFrom, wizardHtml } from '../../src/extension/wizard/html';
 import { WizardSession, type WizardBackend } from '../../src/extension/wizard/session';
 import { EMPTY_DRAFT, type HostMessage, type WizardContext } from '../../src/protocol';
+import { runSummary } from '../../src/extension/wizard/runSummary';
+import { predictedTotalBytes } from '../../src/core/estimateReport';
+import { checkRunSummary } from '../../src/protocolValidation';
 
 describe('wizard draft → column spec', () => {
   it('reads types as typed', () => {
@@ -195,6 +198,7 @@ describe('wizard page and host session', () => {
       listColumns: async () => ['id'],
       writeMigration: async () => { throw new Error('db/migrations/1.sql already exists'); },
       runMigration: async () => ({ started: false, message: 'no' }),
+      openRunReport: async () => false,
       copySql: async () => 3,
       scanCode: async () => { throw new Error('not in this test'); },
       previewModelEdit: async () => 0,
@@ -244,6 +248,31 @@ describe('planning a draft', () => {
     assert.match(script, /^-- Phase 1: .+\nSET lock_timeout = '2s';\nALTER TABLE "public"\."orders" ADD COLUMN "flag" boolean DEFAULT false NOT NULL;\n/);
     assert.match(script, /\n\n-- Phase 2: .+\(outside a transaction\)\n[\s\S]*CREATE INDEX CONCURRENTLY IF NOT EXISTS "orders_flag_idx" ON "public"\."orders" \("flag"\);\n$/);
     assert.doesNotMatch(script, /;;/);
+  });
+
+  it('summarizes a completed run for the result view: each step with its estimate, skipped steps, the size, the problems after the caller\'s warnings', () => {
+    const { plan } = planDraft({ ...EMPTY_DRAFT, name: 'flag', type: 'boolean', nullable: false, defaultKind: 'literal', defaultText: 'false', index: true }, facts, target);
+    assert.ok(plan);
+    const index = plan.phases[1]!.steps[0]!;
+    const report = {
+      runId: 'r-7', dialect: 'postgres', table: { schema: 'public', name: 'orders' }, column: 'flag', status: 'completed' as const,
+      startedAt: '', finishedAt: '', before: null, after: { tableBytes: 10, indexBytes: 5, totalBytes: 15, indexes: [] }, growthBytes: null,
+      columnDefinition: null, indexes: [], analyzed: true, explain: null, resumed: true, checked: [], problems: ['the index is invalid'],
+      steps: [
+        { phaseIndex: 0, stepIndex: 0, sql: plan.phases[0]!.steps[0]!.sql, attempts: 1, seconds: 0, skipped: 'already applied' },
+        { phaseIndex: 1, stepIndex: 0, sql: index.sql, attempts: 2, seconds: 3.5, note: 'retried after a lock timeout' },
+      ],
+    };
+    const run = runSummary(plan, report, ['not confirmed on n2']);
+    assert.equal(run.runId, 'r-7');
+    assert.deepEqual(run.steps.map((st) => [st.phase, st.seconds, st.estimateSeconds, st.skipped, st.note]), [
+      [plan.phases[0]!.title, 0, plan.phases[0]!.steps[0]!.estimate.totalSeconds, 'already applied', undefined],
+      [plan.phases[1]!.title, 3.5, index.estimate.totalSeconds, undefined, 'retried after a lock timeout'],
+    ]);
+    assert.deepEqual(run.size, { predictedBytes: predictedTotalBytes(plan), measuredBytes: 15 });
+    assert.deepEqual(run.warnings, ['not confirmed on n2', 'the index is invalid']);
+    // What crosses to the webview passes its validator unchanged.
+    assert.deepEqual(checkRunSummary(JSON.parse(JSON.stringify(run))), run);
   });
 });
 

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Calibration, TableFacts, TableRef, Target } from '../../src/core/types';
-import type { ColumnDraft, WebviewMessage, WizardContext } from '../../src/protocol';
+import type { ColumnDraft, Requests, WebviewMessage, WizardContext } from '../../src/protocol';
 import { planDraft } from '../../src/extension/wizard/draft';
 import { scanDirectory } from '../../src/cli/appScan';
 import { codeChecklist } from '../../src/core/app/checklist';
@@ -43,6 +43,8 @@ export interface Harness {
   readonly previews: string[];
   /** `file:line` of the places the page asked to open. */
   readonly opened: string[];
+  /** Run ids whose report the page asked to open. */
+  readonly reportsOpened: string[];
   /** The state the page saved with setState, as JSON. */
   savedState(): unknown;
   /** Wait until the host has received a message matching `pred`. */
@@ -66,6 +68,8 @@ export interface HarnessOptions {
   readonly calibration?: () => Calibration | undefined;
   /** A project folder the code scan reads (default: none; scanCode then fails). */
   readonly codeProject?: string;
+  /** What Run answers (default: not started). */
+  readonly run?: (draft: ColumnDraft) => Promise<Requests['runMigration']['result']>;
 }
 
 export async function openWizard(browser: Browser, opts: HarnessOptions): Promise<Harness> {
@@ -87,6 +91,7 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
   const written: ColumnDraft[] = [];
   const previews: string[] = [];
   const opened: string[] = [];
+  const reportsOpened: string[] = [];
   let state: unknown = undefined;
   const waiters: { pred: (m: WebviewMessage) => boolean; resolve: (m: WebviewMessage) => void }[] = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -103,7 +108,8 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
       written.push(draft);
       return [`db/migrations/20260101000000_add_${draft.name}.sql`, `db/migrations/20260101000001_add_${draft.name}_enforce.sql`];
     },
-    runMigration: async () => ({ started: false, message: 'not in tests' }),
+    runMigration: async (draft) => (opts.run ? opts.run(draft) : { started: false, message: 'not in tests' }),
+    openRunReport: async (runId) => { reportsOpened.push(runId); return true; },
     copySql: async () => 42,
     // The real scan and checklist over a fixture project on disk (test/fixtures/app/*).
     scanCode: async (draft) => {
@@ -140,7 +146,7 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
   await page.goto(pathToFileURL(htmlPath).href);
 
   return {
-    page, session, received, consoleErrors, written, previews, opened,
+    page, session, received, consoleErrors, written, previews, opened, reportsOpened,
     savedState: () => state,
     waitForMessage: (pred, timeoutMs = 5000) => {
       const seen = received.find(pred);

@@ -4,7 +4,9 @@ import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_CALIBRATION } from '../../src/core/impact';
 import type { Calibration, TableFacts, Target } from '../../src/core/types';
 import { planDraft } from '../../src/extension/wizard/draft';
-import type { ColumnDraft, WebviewMessage, WizardContext } from '../../src/protocol';
+import { EMPTY_DRAFT, type ColumnDraft, type WebviewMessage, type WizardContext } from '../../src/protocol';
+import { runSummary } from '../../src/extension/wizard/runSummary';
+import type { RunReport } from '../../src/db/run/types';
 import { launch, openWizard, screenshotPath, type Harness, type HarnessOptions } from './harness';
 
 /** What these tests read of a vscode-elements control, typed without the DOM library (this file runs in node). */
@@ -50,6 +52,12 @@ async function bars(page: Page): Promise<string[]> {
 async function planSettled(page: Page, summary: RegExp): Promise<void> {
   await page.locator('#plan[aria-busy="false"]').waitFor();
   await page.locator('#plan-summary', { hasText: summary }).waitFor({ timeout: 5000 });
+}
+
+async function waitUntil(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !cond(); await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() > end) throw new Error('timed out');
+  }
 }
 
 async function ready(h: Harness): Promise<void> {
@@ -453,6 +461,75 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.deepEqual(restored.params.draft.position, { kind: 'after', column: 'customer_id' });
     assert.equal(await h.page.locator('#f-ref-table').evaluate((e) => (e as unknown as Control).value), '0');
     assert.equal(await h.page.locator('#f-position').evaluate((e) => (e as unknown as Control).value), 'after:1');
+    await h.page.close();
+  });
+
+  it('after a completed run shows the run (steps, times next to the estimates, size, Open Report), not a "column exists" error beside a stale plan; kept across a reload; Add Another Column starts over', async () => {
+    // The table as the database reports it: the run adds the column, so planning the same draft again finds it taken.
+    const columns = [...facts.columns!];
+    const live: TableFacts = { ...facts, columns };
+    const draft: ColumnDraft = { ...EMPTY_DRAFT, name: 'status', type: 'text', nullable: false, defaultKind: 'literal', defaultText: 'new' };
+    const plan = planDraft(draft, facts, target).plan!;
+    const steps = plan.phases.flatMap((p, phaseIndex) => p.steps.map((st, stepIndex) => ({ phaseIndex, stepIndex, sql: st.sql, attempts: 1, seconds: 0.5 + phaseIndex })));
+    const report: RunReport = {
+      runId: 'r-42', dialect: 'postgres', table: { schema: 'public', name: 'orders' }, column: 'status', status: 'completed',
+      startedAt: '2026-12-05T07:00:00.000Z', finishedAt: '2026-12-05T07:00:02.000Z', before: null,
+      after: { tableBytes: 600 * 1024 * 1024, indexBytes: 0, totalBytes: 600 * 1024 * 1024, indexes: [] }, growthBytes: null,
+      columnDefinition: null, indexes: [], analyzed: false, explain: null, steps, resumed: false, checked: [], problems: [],
+    };
+    const withColumn: WizardContext = { ...context, connection: { ...context.connection, allowRun: true }, columns: [...context.columns, 'status'] };
+    let h: Harness | undefined;
+    h = await openWizard(browser, {
+      ...base, facts: live, context: { ...context, connection: { ...context.connection, allowRun: true } }, refreshedContext: withColumn,
+      run: async () => {
+        columns.push({ name: 'status', type: 'text', nullable: false, default: "'new'::text" });
+        // As the panel does: the table changed, the webview hears it before the run's answer.
+        h!.session.notify({ type: 'didChangeContext', context: withColumn });
+        return { started: true, message: 'Run r-42 completed.', run: runSummary(plan, report) };
+      },
+    });
+    await ready(h);
+    await typeInto(h.page, 'f-name', 'status');
+    await typeInto(h.page, 'f-type', 'text');
+    await h.page.locator('#f-notnull').click();
+    await h.page.locator('#f-default-literal').click();
+    await typeInto(h.page, 'f-default', 'new');
+    await planSettled(h.page, /^\d+ phases? · \d+ steps?/);
+    await h.page.locator('#run:not([disabled])').click();
+    await h.page.locator('#run-title', { hasText: 'public.orders.status' }).waitFor();
+    // The same draft now plans with an error (the column exists): the page must not show it.
+    assert.ok(planDraft(draft, live, target).findings.some((f) => f.severity === 'error'), 'the test needs the re-plan to fail');
+    await h.page.waitForTimeout(800);
+    assert.equal(await h.page.locator('#plan-summary').count(), 0, 'the plan is gone');
+    assert.equal(await h.page.locator('.msg-line.error, #general-findings li').count(), 0, 'no field or general error');
+    const rows = await h.page.locator('#run-steps tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    assert.equal(rows.length, steps.length);
+    assert.equal(rows[0]![0], '1.1');
+    assert.match(rows[0]![1]!, /ALTER TABLE/);
+    assert.match(rows[0]![2]!, /^0[.,]5 s$/, 'the time it took');
+    assert.match(rows[0]![3]!, /^≈ /, 'the estimate beside it');
+    assert.match(await h.page.locator('#run-summary').textContent() ?? '', new RegExp(`run r-42 · ${steps.length} steps? in`));
+    assert.match(await h.page.locator('#run-size').textContent() ?? '', /600 MB|600 MiB/);
+    assert.equal(await h.page.locator('#write').getAttribute('disabled'), '', 'nothing to write or run any more');
+    await h.page.locator('#open-report').click();
+    await h.waitForMessage((m) => m.type === 'request' && m.method === 'openRunReport');
+    await waitUntil(() => h!.reportsOpened.length === 1);
+    assert.deepEqual(h.reportsOpened, ['r-42']);
+    assert.equal((h.savedState() as { run?: { runId: string } }).run?.runId, 'r-42');
+    assert.equal((h.savedState() as { draft?: unknown }).draft, undefined, 'the added column is no draft any more');
+    await h.page.screenshot({ path: screenshotPath('wizard-run.png'), fullPage: true });
+    // A reload (hidden panel, window reload) shows the run again.
+    const before = h.received.length;
+    await h.reload();
+    await h.waitForMessage((m) => m.type === 'ready' && h!.received.indexOf(m) >= before);
+    await h.page.locator('#run-title', { hasText: 'public.orders.status' }).waitFor();
+    // Add Another Column: an empty form and no run.
+    await h.page.locator('#add-another').click();
+    await h.page.locator('#run-title').waitFor({ state: 'detached' });
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).value), '');
+    await typeInto(h.page, 'f-name', 'archived_at');
+    await typeInto(h.page, 'f-type', 'timestamptz');
+    await planSettled(h.page, /^\d+ phases? · \d+ steps?/);
     await h.page.close();
   });
 });

@@ -14,7 +14,7 @@ import { modelExtras, type ModelPhase } from '../../core/app/modelEdit';
 import type { WorkspaceScan } from '../../core/app/scan';
 import { summarizeScan, writesWithoutColumn } from '../../core/app/scan';
 import { verifyPlan } from '../../db/verify';
-import type { CodeChecklist, ColumnDraft, WizardContext } from '../../protocol';
+import type { CodeChecklist, ColumnDraft, Requests, WizardContext } from '../../protocol';
 import { checkSavedWizardState } from '../../protocolValidation';
 import type { Connections } from '../connections/manager';
 import type { ConnectionProfile } from '../connections/profiles';
@@ -28,6 +28,7 @@ import { formatEstimatesVsActual } from '../../core/estimateReport';
 import { planDraft, planScript } from './draft';
 import { nonceFrom, wizardHtml } from './html';
 import { WizardSession, type WizardBackend } from './session';
+import { runSummary } from './runSummary';
 import { describeError, formatCount } from '../../core/format';
 
 const LOG = 'wizard';
@@ -289,7 +290,7 @@ class LiveBackend implements WizardBackend {
     return true;
   }
 
-  async runMigration(draft: ColumnDraft): Promise<{ started: boolean; message: string }> {
+  async runMigration(draft: ColumnDraft): Promise<Requests['runMigration']['result']> {
     const permissions = await this.services.connections.permissions(this.profile);
     if (!permissions.run) {
       return {
@@ -352,6 +353,8 @@ class LiveBackend implements WizardBackend {
       if (outcome.status === 'completed') {
         const report = [formatReport(outcome.report), ...formatEstimatesVsActual(plan, outcome.report.steps, outcome.report.after.totalBytes)].join('\n');
         this.services.log.info('run', report);
+        this.reports.set(outcome.runId, report);
+        const run = runSummary(plan, outcome.report, unconfirmed ? [unconfirmed] : []);
         const notify = unconfirmed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
         const showLog = vscode.l10n.t('Show Log');
         const openReport = vscode.l10n.t('Open Report');
@@ -372,12 +375,12 @@ class LiveBackend implements WizardBackend {
         this.onTableChanged();
         void this.offerFinalEdit(plan);
         if (unconfirmed) {
-          return { started: true, message: vscode.l10n.t('Run {0} finished on {1}, but {2}: check that node before relying on the column (Check Drift compares the nodes).', outcome.runId, this.profile.name, unconfirmed) };
+          return { started: true, run, message: vscode.l10n.t('Run {0} finished on {1}, but {2}: check that node before relying on the column (Check Drift compares the nodes).', outcome.runId, this.profile.name, unconfirmed) };
         }
         if (cluster) {
-          return { started: true, message: vscode.l10n.t('Run {0} completed on {1} and {2}. The report is in the Column Wizard log.', outcome.runId, this.profile.name, cluster.nodes.map((n) => n.name).join(', ') || vscode.l10n.t('the cluster')) };
+          return { started: true, run, message: vscode.l10n.t('Run {0} completed on {1} and {2}. The report is in the Column Wizard log.', outcome.runId, this.profile.name, cluster.nodes.map((n) => n.name).join(', ') || vscode.l10n.t('the cluster')) };
         }
-        return { started: true, message: vscode.l10n.t('Run {0} completed. The report is in the Column Wizard log.', outcome.runId) };
+        return { started: true, run, message: vscode.l10n.t('Run {0} completed. The report is in the Column Wizard log.', outcome.runId) };
       }
       void vscode.window.showWarningMessage(vscode.l10n.t('Column Wizard: adding {0} was cancelled; running the same plan again resumes it.', what), vscode.l10n.t('Show Log'))
         .then((a) => { if (a) this.services.log.channel.show(); });
@@ -385,6 +388,16 @@ class LiveBackend implements WizardBackend {
     } finally {
       await client.close().catch(() => undefined);
     }
+  }
+
+  /** The reports of the runs this panel did, by run id (the result view's Open Report). */
+  private readonly reports = new Map<string, string>();
+
+  async openRunReport(runId: string): Promise<boolean> {
+    const report = this.reports.get(runId);
+    if (report === undefined) return false;
+    await openRunReport(runId, report);
+    return true;
   }
 
   async copySql(draft: ColumnDraft): Promise<number> {

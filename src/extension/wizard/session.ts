@@ -21,7 +21,9 @@ export interface WizardBackend {
   computePlan(draft: ColumnDraft, revision: number): Promise<Omit<PlanResult, 'revision'>>;
   listColumns(table: TableRef): Promise<readonly string[]>;
   writeMigration(draft: ColumnDraft): Promise<readonly string[]>;
-  runMigration(draft: ColumnDraft): Promise<{ readonly started: boolean; readonly message: string }>;
+  runMigration(draft: ColumnDraft): Promise<Requests['runMigration']['result']>;
+  /** Opens the report of a run this panel did; false when it knows no such run. */
+  openRunReport(runId: string): Promise<boolean>;
   /** Copies the plan's SQL; returns the number of characters copied. */
   copySql(draft: ColumnDraft): Promise<number>;
   /** The plan's rollout checklist with its places in the workspace's code. */
@@ -67,6 +69,7 @@ export class WizardSession {
       listColumns: async ({ table }) => ({ columns: await backend.listColumns(table) }),
       writeMigration: async ({ draft }) => ({ files: await backend.writeMigration(draft) }),
       runMigration: async ({ draft }) => backend.runMigration(draft),
+      openRunReport: async ({ runId }) => ({ opened: await backend.openRunReport(runId) }),
       copySql: async ({ draft }) => ({ characters: await backend.copySql(draft) }),
       scanCode: async ({ draft }) => limitPlaces(await backend.scanCode(draft)),
       previewModelEdit: async ({ draft, phase }) => ({ edits: await backend.previewModelEdit(draft, phase) }),
