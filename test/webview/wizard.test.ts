@@ -478,16 +478,17 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
       columnDefinition: null, indexes: [], analyzed: false, explain: null, steps, resumed: false, checked: [], problems: [],
     };
     const withColumn: WizardContext = { ...context, connection: { ...context.connection, allowRun: true }, columns: [...context.columns, 'status'] };
-    let h: Harness | undefined;
-    h = await openWizard(browser, {
+    const session: { current?: Harness['session'] } = {};
+    const h = await openWizard(browser, {
       ...base, facts: live, context: { ...context, connection: { ...context.connection, allowRun: true } }, refreshedContext: withColumn,
       run: async () => {
         columns.push({ name: 'status', type: 'text', nullable: false, default: "'new'::text" });
         // As the panel does: the table changed, the webview hears it before the run's answer.
-        h!.session.notify({ type: 'didChangeContext', context: withColumn });
+        session.current!.notify({ type: 'didChangeContext', context: withColumn });
         return { started: true, message: 'Run r-42 completed.', run: runSummary(plan, report) };
       },
     });
+    session.current = h.session;
     await ready(h);
     await typeInto(h.page, 'f-name', 'status');
     await typeInto(h.page, 'f-type', 'text');
@@ -513,7 +514,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.equal(await h.page.locator('#write').getAttribute('disabled'), '', 'nothing to write or run any more');
     await h.page.locator('#open-report').click();
     await h.waitForMessage((m) => m.type === 'request' && m.method === 'openRunReport');
-    await waitUntil(() => h!.reportsOpened.length === 1);
+    await waitUntil(() => h.reportsOpened.length === 1);
     assert.deepEqual(h.reportsOpened, ['r-42']);
     assert.equal((h.savedState() as { run?: { runId: string } }).run?.runId, 'r-42');
     assert.equal((h.savedState() as { draft?: unknown }).draft, undefined, 'the added column is no draft any more');
@@ -521,7 +522,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     // A reload (hidden panel, window reload) shows the run again.
     const before = h.received.length;
     await h.reload();
-    await h.waitForMessage((m) => m.type === 'ready' && h!.received.indexOf(m) >= before);
+    await h.waitForMessage((m) => m.type === 'ready' && h.received.indexOf(m) >= before);
     await h.page.locator('#run-title', { hasText: 'public.orders.status' }).waitFor();
     // Add Another Column: an empty form and no run.
     await h.page.locator('#add-another').click();
