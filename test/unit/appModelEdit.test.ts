@@ -32,7 +32,7 @@ describe('model edits', () => {
     assert.match(edited('drizzle', 'src/db/schema.ts', 'orders', 'final').text, /ref: uuid\("ref"\)\.notNull\(\)/);
   });
   test('TypeORM: a @Column inside the class', () => {
-    assert.match(edited('typeorm', 'src/entity/Order.ts', 'orders', 'expand').text, / {2}amount!: number;\n\n {2}@Column\(\{ name: "ref", type: "uuid", nullable: true, default: \(\) => "gen_random_uuid\(\)" \}\)\n {2}ref!: string \| null;\n\}/);
+    assert.match(edited('typeorm', 'src/entity/Order.ts', 'orders', 'expand').text, / {2}amount!: number;\n\n {2}@Column\(\{ name: "ref", type: "uuid", nullable: true, generated: "uuid" \}\)\n {2}ref!: string \| null;\n\}/);
   });
   test('Sequelize, Kysely, SQLAlchemy, Django', () => {
     assert.match(edited('sequelize', 'models/order.js', 'orders', 'expand').text, / {4}amount: DataTypes\.INTEGER,\n {4}ref: \{ type: DataTypes\.UUID, allowNull: true \},\n {2}\}/);
@@ -119,7 +119,7 @@ describe('Prisma: the schema declares what the migration creates (so `prisma mig
     const text = readFileSync(join(ROOT, 'typeorm', 'src/entity/Order.ts'), 'utf8');
     const [m] = scanFile('src/entity/Order.ts', text, { table: 'orders', column: 'ref' }).models;
     assert.match(applyEdit(text, modelEdit(m!, text, plan.column, 'expand', 'postgres', modelExtras(plan))!),
-      /@Column\(\{ name: "ref", type: "varchar", length: 40, nullable: true, default: \(\) => "'x'" \}\)\n {2}@Index\("orders_ref_idx"\)\n {2}ref!: string \| null;/);
+      /@Column\(\{ name: "ref", type: "varchar", length: 40, nullable: true, default: "x" \}\)\n {2}@Index\("orders_ref_idx"\)\n {2}ref!: string \| null;/);
   });
   test("MySQL's native types: Prisma's String alone would be varchar(191)", () => {
     assert.match(prismaEdit('ref text', 'mariadb'), /ref String\? @db\.Text\n/);

@@ -96,6 +96,24 @@ function sqlalchemyType(spec: ColumnSpec): string {
   return map[t.name] ?? `sqlalchemy.types.NullType()  # ${t.name}: declare the type by hand`;
 }
 
+/**
+ * The default as TypeORM compares it with the database: a number, string or boolean literal as a value (TypeORM quotes
+ * it the way PostgreSQL prints it), another expression as a function returning the SQL; a PostgreSQL uuid filled by
+ * gen_random_uuid() / uuid_generate_v4() as `generated: "uuid"`, which is how TypeORM reads that column back.
+ */
+function typeormDefault(spec: ColumnSpec, dialect: string): string[] {
+  const d = spec.default;
+  if (d.kind === 'literal') {
+    const v = d.value.trim();
+    if (/^-?\d+(\.\d+)?$/.test(v) || /^(true|false)$/i.test(v)) return [`default: ${v.toLowerCase()}`];
+    if (/^'.*'$/s.test(v)) return [`default: ${JSON.stringify(v.slice(1, -1).replace(/''/g, "'"))}`];
+    return [`default: () => ${JSON.stringify(v)}`];
+  }
+  if (d.kind !== 'expression') return [];
+  if (dialect === 'postgres' && spec.type.name === 'uuid' && /^(gen_random_uuid|uuid_generate_v\d)\(\)$/i.test(d.sql.trim())) return ['generated: "uuid"'];
+  return [`default: () => ${JSON.stringify(d.sql)}`];
+}
+
 function sequelizeType(spec: ColumnSpec): string {
   const t = spec.type;
   const map: Record<string, string> = { uuid: 'UUID', text: 'TEXT', integer: 'INTEGER', int: 'INTEGER', bigint: 'BIGINT', smallint: 'SMALLINT', boolean: 'BOOLEAN', date: 'DATEONLY', jsonb: 'JSONB', json: 'JSON', timestamptz: 'DATE', timestamp: 'DATE', datetime: 'DATE', 'double precision': 'DOUBLE' };
@@ -138,12 +156,12 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
       const body = balanced(text, classOpen);
       const close = classOpen + 1 + body.length;
       // What TypeORM's migration:generate compares with the database: type with its length/precision, default, index.
+      // Checked with TypeORM's own schema builder against the real PostgreSQL in test/db/appTypeormRoundTrip.test.ts.
       const p = spec.type.params;
       const sized = /char/.test(spec.type.name) ? (p[0] !== undefined ? [`length: ${p[0]}`] : [])
         : /numeric|decimal/.test(spec.type.name) ? [...(p[0] !== undefined ? [`precision: ${p[0]}`] : []), ...(p[1] !== undefined ? [`scale: ${p[1]}`] : [])]
           : /time/.test(spec.type.name) && p[0] !== undefined ? [`precision: ${p[0]}`] : [];
-      const def = spec.default.kind === 'literal' ? [`default: () => ${JSON.stringify(spec.default.value)}`]
-        : spec.default.kind === 'expression' ? [`default: () => ${JSON.stringify(spec.default.sql)}`] : [];
+      const def = typeormDefault(spec, dialect);
       const opts = [`name: ${JSON.stringify(spec.name)}`, `type: ${JSON.stringify(spec.type.name)}`, ...sized, `nullable: ${nullable(spec, phase)}`, ...def];
       const index = extras.index ? `\n  @Index(${JSON.stringify(extras.index)})` : '';
       const decl = `\n\n  @Column({ ${opts.join(', ')} })${index}\n  ${field}${nullable(spec, phase) ? '!: ' + tsType(spec) + ' | null' : '!: ' + tsType(spec)};`;
