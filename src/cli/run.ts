@@ -6,7 +6,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { Io } from '../cli';
 import type { Plan, TableRef } from '../core/types';
-import { dbmateRecordSql, dbmateVersionsOf, DBMATE_HISTORY_TABLE } from '../core/migrations/history';
+import { TOOLS, WRITERS } from '../core/migrations/tools/index';
+import { isMigrationTool } from '../core/migrations/types';
 import { defaultName } from '../core/migrations/units';
 import { connect, type DatabaseClient } from '../db/client';
 import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
@@ -293,16 +294,20 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 /**
- * --record-applied dbmate:DIR: record the plan's written dbmate migrations in DIR as applied in dbmate's history table
- * (DBMATE_MIGRATIONS_TABLE, else schema_migrations), so `dbmate up` does not apply again what the run did.
+ * --record-applied TOOL:DIR: record the plan's written migrations in DIR as applied in the tool's history table (its
+ * module's `history`: dbmate's DBMATE_MIGRATIONS_TABLE, else schema_migrations), so the tool does not apply again what the run did.
  */
 async function recordApplied(client: DatabaseClient, plan: Plan, spec: string): Promise<string> {
   const m = /^([a-z-]+):(.+)$/.exec(spec);
-  if (!m || m[1] !== 'dbmate') throw new UsageError('--record-applied takes dbmate:DIR (the folder the migrations were written to); dbmate is the only tool it records for so far');
+  const history = m && isMigrationTool(m[1]!) ? WRITERS[m[1]].history : undefined;
+  if (!m || !history) {
+    const tools = TOOLS.filter((t) => t.history).map((t) => t.tool).join(', ');
+    throw new UsageError(`--record-applied takes TOOL:DIR (the folder the migrations were written to); the tools it records for: ${tools}`);
+  }
   const names = await readdir(m[2]!).catch((err: Error) => { throw new Error(`cannot read ${m[2]}: ${err.message}`); });
-  const versions = dbmateVersionsOf(plan, names);
+  const versions = history.versionsOf(plan, names);
   if (!versions.length) throw new Error(`${m[2]} holds no migration written for this plan (files named <version>_${defaultName(plan)}_<phase>.sql)`);
-  const table = process.env.DBMATE_MIGRATIONS_TABLE || DBMATE_HISTORY_TABLE;
-  for (const sql of dbmateRecordSql(plan.dialect, table, versions)) await client.query(sql);
-  return `Recorded ${versions.length} dbmate migration(s) as applied in ${table}: ${versions.join(', ')}`;
+  const table = (history.tableEnv && process.env[history.tableEnv]) || history.table;
+  for (const sql of history.recordSql(plan.dialect, table, versions)) await client.query(sql);
+  return `Recorded ${versions.length} ${m[1]} migration(s) as applied in ${table}: ${versions.join(', ')}`;
 }

@@ -2,7 +2,7 @@
  * Contracts of the migration writers: detection result, writer input/output, and the file sink the
  * all-or-nothing writing goes through. Plain data; the only behaviour is in the modules that use them.
  */
-import type { Plan } from '../types';
+import type { Dialect, Plan } from '../types';
 
 /**
  * Every migration tool's id, in the order of the `columnWizard.migrationsTool` setting (less `auto`). Each has one module
@@ -215,6 +215,21 @@ export interface DetectionContext {
 }
 
 /**
+ * Recording written migrations as applied in a tool's own history table, after `column-wizard run` applied the plan
+ * itself, so the tool does not apply them again (`run --record-applied <tool>:<dir>`).
+ */
+export interface ToolHistory {
+  /** The history table's default name. */
+  readonly table: string;
+  /** The environment variable the tool itself reads for another table name. */
+  readonly tableEnv?: string;
+  /** The versions of the files `write` made for the plan (named after `name`, `add_<table>_<column>` by default), in order. */
+  versionsOf(plan: Plan, fileNames: readonly string[], name?: string): string[];
+  /** The statements that record `versions` as applied in `table` (created as the tool creates it when absent). */
+  recordSql(dialect: Dialect, table: string, versions: readonly string[]): string[];
+}
+
+/**
  * One migration tool, whole: its id and name, where its files go and how they are named (`defaultDir`, `defaultScheme`,
  * `versionOf`), how a workspace shows it is used (`detect`), its transaction facts, and its writer (`reads`, `write`).
  * One module per tool under `./tools/`, listed in `./tools/index.ts`.
@@ -223,6 +238,8 @@ export interface MigrationToolModule extends MigrationWriter {
   /** Record candidates through `ctx` (config files, dependencies, file layout, content markers). */
   detect(ctx: DetectionContext): void;
   readonly transactions: ToolTransactions;
+  /** Only for the tools whose history `column-wizard run` can record (dbmate). */
+  readonly history?: ToolHistory;
 }
 
 /** The plan cannot be written in this tool's format, with the reason and what to do instead. */
