@@ -163,3 +163,13 @@ export async function assertMyGone(db: DatabaseClient, table: string): Promise<v
   const gone = await db.query(`SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND COLUMN_NAME = 'token'`);
   assert.equal(gone.length, 0, `${table}.token is gone`);
 }
+
+const CLI = resolve(__dirname, '../../src/cli.ts');
+const TSX = resolve(__dirname, '../../node_modules/.bin/tsx');
+
+/** `column-wizard ...args` in its own process (through tsx) in `cwd`, with `env` added to this process's environment. */
+export const cliProcess = (cwd: string, args: readonly string[], env?: Record<string, string>) =>
+  spawnSync(TSX, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 300_000, ...(env ? { env: { ...process.env, ...env } } : {}) });
+
+/** `column-wizard write --tool dbmate --dir db/migrations --no-calibrate ...args` in its own process. */
+export const writeDbmate = (cwd: string, args: readonly string[]) => cliProcess(cwd, ['write', '--tool', 'dbmate', '--dir', 'db/migrations', '--no-calibrate', ...args]);

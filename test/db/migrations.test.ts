@@ -7,12 +7,42 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { planFor } from '../unit/migrations/plans';
-import { dbTest, throwawayDatabase } from './helpers';
+import type { WriterOptions } from '../../src/core/migrations';
+import { dbTest, throwawayDatabase, type ThrowawayDatabase } from './helpers';
 import { assertPgApplied, assertPgGone, pgPlan, pgSeed, pgUrlNoSsl, ROWS, runTool, writeInto, workspacesForFile } from './migrationTools';
 
 const pg = throwawayDatabase('postgres');
 const my = throwawayDatabase('mysql');
 const workspace = workspacesForFile();
+
+/** Write `table`'s migrations for knex, then `migrate:latest` and `migrate:rollback --all` with the real knex CLI. */
+async function knexRoundTrip(db: ThrowawayDatabase, table: string, prefix: string, options: WriterOptions, migrations: Record<string, unknown>): Promise<void> {
+  await pgSeed(db.client, table);
+  const ws = workspace(prefix);
+  await writeInto(ws, pgPlan(table), 'knex', 'migrations', options);
+  const knexfile = join(ws.root, 'knexfile.js');
+  symlinkSync(join(__dirname, '../../node_modules'), join(ws.root, 'node_modules')); // the knex CLI wants a local knex
+  const config = { client: 'pg', connection: db.url, migrations: { directory: './migrations', ...migrations } };
+  writeFileSync(knexfile, `module.exports = ${JSON.stringify(config)};\n`);
+  runTool('knex', ['--knexfile', knexfile, 'migrate:latest'], { cwd: ws.root });
+  await assertPgApplied(db.client, table);
+  runTool('knex', ['--knexfile', knexfile, 'migrate:rollback', '--all'], { cwd: ws.root });
+  await assertPgGone(db.client, table);
+}
+
+/** Write `table`'s migrations for node-pg-migrate, then `up` and `down N` with the real CLI; the files written. */
+async function nodePgMigrateRoundTrip(db: ThrowawayDatabase, table: string, prefix: string, options: WriterOptions, extraArgs: readonly string[]): Promise<readonly string[]> {
+  await pgSeed(db.client, table);
+  const ws = workspace(prefix);
+  const { created } = await writeInto(ws, pgPlan(table), 'node-pg-migrate', 'migrations', options);
+  const env = { DATABASE_URL: db.url };
+  const args = ['--migrations-dir', 'migrations', ...extraArgs];
+  runTool('node-pg-migrate', ['up', ...args], { cwd: ws.root, env });
+  await assertPgApplied(db.client, table);
+  runTool('node-pg-migrate', ['down', String(created.length), ...args], { cwd: ws.root, env });
+  await assertPgGone(db.client, table);
+  return created;
+}
 
 describe('real migration tools apply the written files', () => {
   it('dbmate on PostgreSQL: up, then rollback one by one', dbTest(async (t) => {
@@ -29,57 +59,20 @@ describe('real migration tools apply the written files', () => {
   }));
 
   it('knex on PostgreSQL: migrate:latest, then rollback --all', dbTest(async (t) => {
-    const db = pg.get(t);
-    await pgSeed(db.client, 'users_knex');
-    const ws = workspace('knex');
-    await writeInto(ws, pgPlan('users_knex'), 'knex', 'migrations');
-    const knexfile = join(ws.root, 'knexfile.js');
-    symlinkSync(join(__dirname, '../../node_modules'), join(ws.root, 'node_modules')); // the knex CLI wants a local knex
-    writeFileSync(knexfile, `module.exports = { client: 'pg', connection: ${JSON.stringify(db.url)}, migrations: { directory: './migrations' } };\n`);
-    runTool('knex', ['--knexfile', knexfile, 'migrate:latest'], { cwd: ws.root });
-    await assertPgApplied(db.client, 'users_knex');
-    runTool('knex', ['--knexfile', knexfile, 'migrate:rollback', '--all'], { cwd: ws.root });
-    await assertPgGone(db.client, 'users_knex');
+    await knexRoundTrip(pg.get(t), 'users_knex', 'knex', {}, {});
   }));
 
   it('node-pg-migrate on PostgreSQL: up, then down all', dbTest(async (t) => {
-    const db = pg.get(t);
-    await pgSeed(db.client, 'users_npm');
-    const ws = workspace('npm');
-    const { created } = await writeInto(ws, pgPlan('users_npm'), 'node-pg-migrate', 'migrations');
-    const env = { DATABASE_URL: db.url };
-    runTool('node-pg-migrate', ['up', '--migrations-dir', 'migrations'], { cwd: ws.root, env });
-    await assertPgApplied(db.client, 'users_npm');
-    runTool('node-pg-migrate', ['down', String(created.length), '--migrations-dir', 'migrations'], { cwd: ws.root, env });
-    await assertPgGone(db.client, 'users_npm');
+    await nodePgMigrateRoundTrip(pg.get(t), 'users_npm', 'npm', {}, []);
   }));
 
   it('node-pg-migrate with TypeScript migrations (ES module syntax): up, then down all', dbTest(async (t) => {
-    const db = pg.get(t);
-    await pgSeed(db.client, 'users_npm_ts');
-    const ws = workspace('npm-ts');
-    const { created } = await writeInto(ws, pgPlan('users_npm_ts'), 'node-pg-migrate', 'migrations', { code: { ext: 'ts', esm: true } });
+    const created = await nodePgMigrateRoundTrip(pg.get(t), 'users_npm_ts', 'npm-ts', { code: { ext: 'ts', esm: true } }, ['--migrations-table', 'pgmigrations_ts']);
     assert.ok(created.every((p) => p.endsWith('.ts')));
-    const env = { DATABASE_URL: db.url };
-    const args = ['--migrations-dir', 'migrations', '--migrations-table', 'pgmigrations_ts'];
-    runTool('node-pg-migrate', ['up', ...args], { cwd: ws.root, env });
-    await assertPgApplied(db.client, 'users_npm_ts');
-    runTool('node-pg-migrate', ['down', String(created.length), ...args], { cwd: ws.root, env });
-    await assertPgGone(db.client, 'users_npm_ts');
   }));
 
   it('knex with ES module migrations (.mjs): migrate:latest, then rollback --all', dbTest(async (t) => {
-    const db = pg.get(t);
-    await pgSeed(db.client, 'users_knex_esm');
-    const ws = workspace('knex-esm');
-    await writeInto(ws, pgPlan('users_knex_esm'), 'knex', 'migrations', { code: { ext: 'mjs', esm: true } });
-    const knexfile = join(ws.root, 'knexfile.js');
-    symlinkSync(join(__dirname, '../../node_modules'), join(ws.root, 'node_modules'));
-    writeFileSync(knexfile, `module.exports = { client: 'pg', connection: ${JSON.stringify(db.url)}, migrations: { directory: './migrations', loadExtensions: ['.mjs'], tableName: 'knex_migrations_esm' } };\n`);
-    runTool('knex', ['--knexfile', knexfile, 'migrate:latest'], { cwd: ws.root });
-    await assertPgApplied(db.client, 'users_knex_esm');
-    runTool('knex', ['--knexfile', knexfile, 'migrate:rollback', '--all'], { cwd: ws.root });
-    await assertPgGone(db.client, 'users_knex_esm');
+    await knexRoundTrip(pg.get(t), 'users_knex_esm', 'knex-esm', { code: { ext: 'mjs', esm: true } }, { loadExtensions: ['.mjs'], tableName: 'knex_migrations_esm' });
   }));
 
   it('dbmate on MariaDB: up, then rollback one by one', dbTest(async (t) => {

@@ -3,17 +3,14 @@
  * server's checks), as `plan --url` plans — then applied by the real dbmate.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { EMPTY_DRAFT } from '../../src/protocol';
 import { planDraft } from '../../src/extension/wizard/draft';
 import { dbTest, throwawayDatabase } from './helpers';
-import { pgUrlNoSsl, runTool, workspacesForFile, writeInto } from './migrationTools';
+import { pgUrlNoSsl, runTool, workspacesForFile, writeDbmate, writeInto } from './migrationTools';
 
-const CLI = resolve(__dirname, '../../src/cli.ts');
-const TSX = resolve(__dirname, '../../node_modules/.bin/tsx');
 const pg = throwawayDatabase('postgres');
 const my = throwawayDatabase('mysql');
 const workspace = workspacesForFile();
@@ -24,7 +21,7 @@ const workspace = workspacesForFile();
  */
 let runs = 0;
 const history = () => `cw_history_${++runs}`;
-const write = (cwd: string, args: string[]) => spawnSync(TSX, [CLI, 'write', '--tool', 'dbmate', '--dir', 'db/migrations', '--no-calibrate', ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+const write = writeDbmate;
 
 function backfillFile(root: string): string {
   const dir = join(root, 'db/migrations');

@@ -4,24 +4,21 @@
  * dbmate on the machine's PostgreSQL and MariaDB.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { dbTest, throwawayDatabase } from './helpers';
-import { pgUrlNoSsl, runTool, workspacesForFile, writeInto } from './migrationTools';
+import { cliProcess, pgUrlNoSsl, runTool, workspacesForFile, writeDbmate, writeInto } from './migrationTools';
 import { planFor } from '../unit/migrations/plans';
 
-const CLI = resolve(__dirname, '../../src/cli.ts');
-const TSX = resolve(__dirname, '../../node_modules/.bin/tsx');
 const pg = throwawayDatabase('postgres');
 const my = throwawayDatabase('mysql');
 const workspace = workspacesForFile();
 
 let runs = 0;
 const history = () => `cw_rerun_history_${++runs}`;
-const cli = (cwd: string, args: string[]) => spawnSync(TSX, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
-const write = (cwd: string, args: string[]) => cli(cwd, ['write', '--tool', 'dbmate', '--dir', 'db/migrations', '--no-calibrate', ...args]);
+const cli = cliProcess;
+const write = writeDbmate;
 
 describe('written files applied again', () => {
   it('MariaDB: the expand unit\'s first DDL applied and its second failed — dbmate up goes on', dbTest(async (t) => {
@@ -109,8 +106,8 @@ describe('written files applied again', () => {
       assert.equal(w.status, 0, `${w.stdout}\n${w.stderr}`);
       const files = readdirSync(join(ws.root, 'db/migrations'));
       const table = history();
-      const r = spawnSync(TSX, [CLI, 'run', '--url', db.url, '--table', 'h19_record', '--column', column, '--index', '--yes', '--no-baseline', '--record-applied', 'dbmate:db/migrations'],
-        { cwd: ws.root, encoding: 'utf8', timeout: 300_000, env: { ...process.env, DBMATE_MIGRATIONS_TABLE: table } });
+      const r = cli(ws.root, ['run', '--url', db.url, '--table', 'h19_record', '--column', column, '--index', '--yes', '--no-baseline', '--record-applied', 'dbmate:db/migrations'],
+        { DBMATE_MIGRATIONS_TABLE: table });
       assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
       assert.match(r.stdout, new RegExp(`Recorded ${files.length} dbmate migration\\(s\\) as applied in ${table}`));
       const up = runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DBMATE_MIGRATIONS_TABLE: table, DATABASE_URL: url } });
