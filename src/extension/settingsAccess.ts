@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 
 /**
- * The only place that touches VS Code's configuration API for `columnWizard.*` (test/unit/registries.test.ts checks it).
+ * The only place that touches VS Code's configuration API (`columnWizard.*`, and `files.exclude` for the application
+ * scan); test/unit/registries.test.ts checks it.
  * Typed reads and writes live in ./settings.ts; this module imports nothing else, so the activation glue
  * (./activate.ts) can use it without loading the features.
  */
@@ -10,6 +11,11 @@ const SECTION = 'columnWizard';
 /** The extension's settings as they apply to `resource` (a file or folder: its folder's settings in a multi-root workspace). */
 export function section(resource?: vscode.Uri): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION, resource);
+}
+
+/** VS Code's own `files.exclude` for a folder (the application scan folds it into its exclude glob). */
+export function filesExclude(folder: vscode.Uri): Record<string, unknown> | undefined {
+  return vscode.workspace.getConfiguration('files', folder).get<Record<string, unknown>>('exclude');
 }
 
 /** Whether `columnWizard.connections` has any entry (valid or not): the activation glue's cheap check. */

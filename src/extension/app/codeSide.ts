@@ -13,6 +13,7 @@ import { chooseBaselines } from '../../core/rollout/baseline';
 import type { ColumnSpec, Dialect } from '../../core/types';
 import type { Log } from '../log';
 import { COMMANDS } from '../commandIds';
+import { filesExclude } from '../settingsAccess';
 import { readBaselines, rolloutKey } from '../rollout/baselineFiles';
 
 const LOG = 'app';
@@ -28,7 +29,7 @@ export async function scanWorkspace(target: ScanTarget, token?: vscode.Cancellat
     const gi = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.gitignore')).then((b) => new TextDecoder().decode(b), () => '');
     const ig = ignore().add(gi);
     // An explicit exclude replaces files.exclude, so the folder's setting is folded into it.
-    const exclude = excludeGlob(SKIP, vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, unknown>>('exclude'));
+    const exclude = excludeGlob(SKIP, filesExclude(folder.uri));
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), exclude, 50_000, token);
     for (const uri of uris) {
       if (token?.isCancellationRequested) throw new vscode.CancellationError();
