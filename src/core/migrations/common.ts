@@ -75,3 +75,9 @@ export function pascal(slug: string): string {
 }
 
 export const HEADER = 'Column Wizard';
+
+/**
+ * `transactions.wrapsSqlFile` of a tool that sends a file to PostgreSQL as one query and opens no transaction itself
+ * (golang-migrate, Prisma): PostgreSQL runs several statements as one implicit transaction, a single one in none.
+ */
+export const wrapsWhenSentAsOneQuery = (statements: number): boolean => statements > 1;

@@ -1,5 +1,5 @@
 /** golang-migrate: `<version>_name.up.sql` + `.down.sql`; no transaction of its own, one Exec per file. */
-import { build, nonTxNote, result } from '../common';
+import { build, nonTxNote, result, wrapsWhenSentAsOneQuery } from '../common';
 import { sqlLines } from '../units';
 import type { MigrationToolModule } from '../types';
 
@@ -7,8 +7,7 @@ export const golangMigrate: MigrationToolModule = {
   tool: 'golang-migrate',
   label: 'golang-migrate',
   transactions: {
-    // A multi-statement file is sent as one query: PostgreSQL runs it as one implicit transaction; a single statement runs outside one.
-    wrapsSqlFile: (statements) => statements > 1,
+    wrapsSqlFile: wrapsWhenSentAsOneQuery,
     optOut: { how: 'no switch: golang-migrate opens no transaction, so a file holding a single statement runs outside one' },
   },
   detect(ctx) {

@@ -1,5 +1,5 @@
 /** Prisma Migrate (≤ 7): `<YYYYMMDDHHMMSS>_name/migration.sql`, up only; `migration_lock.toml` must match the provider. */
-import { build, dirname, joinPath, nonTxNote, result } from '../common';
+import { build, dirname, joinPath, nonTxNote, result, wrapsWhenSentAsOneQuery } from '../common';
 import { sqlLines } from '../units';
 import { WriterError, type MigrationToolModule } from '../types';
 
@@ -7,8 +7,7 @@ export const prisma: MigrationToolModule = {
   tool: 'prisma',
   label: 'Prisma Migrate',
   transactions: {
-    // One batch: PostgreSQL wraps a multi-statement query in an implicit transaction, a single statement in none.
-    wrapsSqlFile: (statements) => statements > 1,
+    wrapsSqlFile: wrapsWhenSentAsOneQuery,
     optOut: { how: 'no switch: Prisma sends each migration.sql as one batch, so a file holding a single statement runs outside a transaction' },
   },
   detect(ctx) {
