@@ -3,7 +3,7 @@
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM, ROOT } from '../../scripts/tools';
 
 export const SHOT_DIR = join(ROOT, 'test-results', 'e2e');
@@ -88,4 +88,33 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 /** A webview's content: workbench <iframe class="webview ready"> → VS Code's pre/index.html → <iframe id="active-frame">. */
 export function webviewFrame(page: Page, index = 0): FrameLocator {
   return page.locator('iframe.webview.ready').nth(index).contentFrame().frameLocator('#active-frame');
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
+export async function openFile(page: Page, fileName: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('Control+P');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: fileName }).first().waitFor({ timeout: 15000 });
+}
+
+/** The language status hover of the active editor (the `{}` entry beside the language mode), opened by hovering it. */
+export async function languageStatusHover(page: Page, itemText: string | RegExp): Promise<Locator> {
+  const entry = page.locator('[id="status.languageStatus"]');
+  await entry.waitFor({ timeout: 30000 });
+  const item = page.locator('.hover-language-status', { hasText: itemText });
+  for (let i = 0; i < 20; i++) {
+    await page.mouse.move(0, 0);
+    await entry.hover();
+    try {
+      await item.first().waitFor({ timeout: 1500 });
+      return item.first();
+    } catch {
+      await page.waitForTimeout(500);
+    }
+  }
+  throw new Error(`no language status item matching ${String(itemText)}`);
 }
