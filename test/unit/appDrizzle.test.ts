@@ -173,7 +173,7 @@ describe('the Drizzle model edit declares what the snapshot has', () => {
       edit(
         "import { bigint, pgTable } from 'drizzle-orm/pg-core';\n\nexport const users = pgTable('users', {\n  id: bigint('id', { mode: 'number' }).primaryKey(),\n});\n",
       ),
-      "import { sql } from 'drizzle-orm';\nimport { bigint, pgTable, text, index } from 'drizzle-orm/pg-core';\n\nexport const users = pgTable('users', {\n  id: bigint('id', { mode: 'number' }).primaryKey(),\n  ref: text(\"ref\").default(sql`'x'`),\n}, (t) => [index(\"users_ref_idx\").on(t.ref)]);\n",
+      "import { sql } from 'drizzle-orm';\nimport { bigint, pgTable, text, index } from 'drizzle-orm/pg-core';\n\nexport const users = pgTable('users', {\n  id: bigint('id', { mode: 'number' }).primaryKey(),\n  ref: text(\"ref\").notNull().default(sql`'x'`),\n}, (t) => [index(\"users_ref_idx\").on(t.ref)]);\n",
     );
   });
   test('an array or object third argument gets the index appended; present imports are not repeated', () => {

@@ -119,7 +119,16 @@ describe('Prisma: the schema declares what the migration creates (so `prisma mig
     const text = readFileSync(join(ROOT, 'typeorm', 'src/entity/Order.ts'), 'utf8');
     const [m] = scanFile('src/entity/Order.ts', text, { table: 'orders', column: 'ref' }).models;
     assert.match(applyEdit(text, modelEdit(m!, text, plan.column, 'expand', 'postgres', modelExtras(plan))!),
-      /@Column\(\{ name: "ref", type: "varchar", length: 40, nullable: true, default: "x" \}\)\n {2}@Index\("orders_ref_idx"\)\n {2}ref!: string \| null;/);
+      /@Column\(\{ name: "ref", type: "varchar", length: 40, nullable: false, default: "x" \}\)\n {2}@Index\("orders_ref_idx"\)\n {2}ref!: string;/);
+  });
+  test('a column NOT NULL from its only migration (constant default, no backfill) is required already in the expand edit', () => {
+    const atOnce = planFor('postgres', '15.4', "ref text NOT NULL DEFAULT 'x'", { table: 'orders' });
+    assert.equal(modelExtras(atOnce).requiredAtOnce, true);
+    assert.equal(modelExtras(planFor('postgres', '15.4', 'ref uuid NOT NULL DEFAULT gen_random_uuid()', { table: 'orders' })).requiredAtOnce, undefined, 'a backfill comes first');
+    const [m] = scanFile('prisma/schema.prisma', schema, { table: 'orders', column: 'ref' }).models;
+    const e = modelEdit(m!, schema, atOnce.column, 'expand', 'postgres', modelExtras(atOnce))!;
+    assert.match(e.text, /\n {2}ref String @default\("x"\)$/);
+    assert.match(e.label, /NOT NULL from its first migration/);
   });
   test("MySQL's native types: Prisma's String alone would be varchar(191)", () => {
     assert.match(prismaEdit('ref text', 'mariadb'), /ref String\? @db\.Text\n/);

@@ -30,13 +30,16 @@ export interface ModelEdit {
 /** What the plan builds besides the column that the model declares too: the index on it (by the plan's name for it). */
 export interface ModelExtras {
   readonly index?: string;
+  /** The column is NOT NULL from its first migration (a constant default, no backfill): the expand edit declares it required. */
+  readonly requiredAtOnce?: boolean;
 }
 
 /** The plan's plain (non-unique) index on the new column, which a model that declares indexes (Prisma, Drizzle) must declare too. */
 export function modelExtras(plan: Plan): ModelExtras {
-  if (!plan.column.index || plan.column.unique) return {};
-  for (const ph of plan.phases) for (const s of ph.steps) if (s.done?.kind === 'index') return { index: s.done.name };
-  return {};
+  const steps = plan.phases.flatMap((ph) => ph.steps);
+  const requiredAtOnce = !plan.column.nullable && !plan.phases.some((ph) => ph.kind === 'constrain' || ph.kind === 'backfill') && !steps.some((s) => s.done?.kind === 'not-null');
+  const index = plan.column.index && !plan.column.unique ? steps.find((s) => s.done?.kind === 'index')?.done : undefined;
+  return { ...(index?.kind === 'index' ? { index: index.name } : {}), ...(requiredAtOnce ? { requiredAtOnce } : {}) };
 }
 
 function nullable(spec: ColumnSpec, phase: ModelPhase): boolean {
@@ -125,9 +128,12 @@ function sequelizeType(spec: ColumnSpec): string {
 
 /** The insertion that declares `spec` in the model `m`, whose file reads `text`. */
 export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: ModelPhase, dialect: 'postgres' | 'mysql' | 'mariadb', extras: ModelExtras = {}): ModelEdit | null {
-  const label = `${m.kind} model ${m.name}: ${phase === 'expand' ? `add ${spec.name} (nullable while the backfill runs)` : `make ${spec.name} ${spec.nullable ? 'final' : 'NOT NULL'} (after the constrain phase)`}`;
+  const atOnce = phase === 'expand' && extras.requiredAtOnce === true;
+  const label = `${m.kind} model ${m.name}: ${atOnce ? `add ${spec.name} (NOT NULL from its first migration: no backfill)` : phase === 'expand' ? `add ${spec.name} (nullable while the backfill runs)` : `make ${spec.name} ${spec.nullable ? 'final' : 'NOT NULL'} (after the constrain phase)`}`;
   if (m.hasColumn && phase === 'expand') return { file: m.file, offset: 0, text: '', label, skipped: `${m.name} already declares ${spec.name}` };
   if (m.hasColumn && m.kind !== 'activerecord') return finalFromDeclared(m, text, spec, label);
+  // The shape the field takes: required already in the expand edit when no backfill stands between.
+  const form: ModelPhase = atOnce ? 'final' : phase;
   const lines = text.split('\n');
   const at = lines.slice(0, m.line - 1).join('\n').length + (m.line > 1 ? 1 : 0);
   const field = camelCase(spec.name);
@@ -140,7 +146,7 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
       const insertAt = mapLine >= 0 ? open + 1 + mapLine : lineStart(text, close) - 1;
       const mapped = field !== spec.name ? ` @map(${JSON.stringify(spec.name)})` : '';
       const [type, ...attrs] = prismaType(spec, dialect).split(' ');
-      const decl = `\n  ${field} ${type}${nullable(spec, phase) ? '?' : ''}${attrs.length ? ` ${attrs.join(' ')}` : ''}${prismaDefault(spec)}${mapped}`;
+      const decl = `\n  ${field} ${type}${nullable(spec, form) ? '?' : ''}${attrs.length ? ` ${attrs.join(' ')}` : ''}${prismaDefault(spec)}${mapped}`;
       if (!extras.index) return { file: m.file, offset: insertAt, text: decl, label };
       // The block attribute goes with the others (after the fields), so the field and it are one replacement.
       const indexAt = lineStart(text, close) - 1;
@@ -150,7 +156,7 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
         : { file: m.file, offset: insertAt, text: decl + index, label: `${label}, and its index ${extras.index}` };
     }
     case 'drizzle':
-      return drizzleEdit(m, text, spec, phase, dialect, extras, label, open);
+      return drizzleEdit(m, text, spec, form, dialect, extras, label, open);
     case 'typeorm': {
       const classOpen = text.indexOf('{', text.indexOf(`class ${m.name}`, at));
       const body = balanced(text, classOpen);
@@ -162,16 +168,16 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
         : /numeric|decimal/.test(spec.type.name) ? [...(p[0] !== undefined ? [`precision: ${p[0]}`] : []), ...(p[1] !== undefined ? [`scale: ${p[1]}`] : [])]
           : /time/.test(spec.type.name) && p[0] !== undefined ? [`precision: ${p[0]}`] : [];
       const def = typeormDefault(spec, dialect);
-      const opts = [`name: ${JSON.stringify(spec.name)}`, `type: ${JSON.stringify(spec.type.name)}`, ...sized, `nullable: ${nullable(spec, phase)}`, ...def];
+      const opts = [`name: ${JSON.stringify(spec.name)}`, `type: ${JSON.stringify(spec.type.name)}`, ...sized, `nullable: ${nullable(spec, form)}`, ...def];
       const index = extras.index ? `\n  @Index(${JSON.stringify(extras.index)})` : '';
-      const decl = `\n\n  @Column({ ${opts.join(', ')} })${index}\n  ${field}${nullable(spec, phase) ? '!: ' + tsType(spec) + ' | null' : '!: ' + tsType(spec)};`;
+      const decl = `\n\n  @Column({ ${opts.join(', ')} })${index}\n  ${field}${nullable(spec, form) ? '!: ' + tsType(spec) + ' | null' : '!: ' + tsType(spec)};`;
       return { file: m.file, offset: lineStart(text, close) - 1, text: decl, label: `${label}${extras.index ? ` (with @Index: import Index from typeorm if the file does not yet)` : ''}` };
     }
     case 'sequelize': {
       const body = balanced(text, open);
       const indent = indentOf(text, open + 1 + body.replace(/\s*$/, '').length) || '    ';
       const trailing = /,\s*$/.test(body) || body.trim() === '' ? '' : ',';
-      return { file: m.file, offset: open + 1 + body.replace(/\s*$/, '').length, text: `${trailing}\n${indent}${field}: { type: DataTypes.${sequelizeType(spec)}, allowNull: ${nullable(spec, phase)}${field !== spec.name ? `, field: ${JSON.stringify(spec.name)}` : ''} },`, label };
+      return { file: m.file, offset: open + 1 + body.replace(/\s*$/, '').length, text: `${trailing}\n${indent}${field}: { type: DataTypes.${sequelizeType(spec)}, allowNull: ${nullable(spec, form)}${field !== spec.name ? `, field: ${JSON.stringify(spec.name)}` : ''} },`, label };
     }
     case 'kysely': {
       const iface = new RegExp(`(?:interface\\s+${m.name}\\s*\\{|type\\s+${m.name}\\s*=\\s*\\{)`).exec(text);
@@ -179,7 +185,7 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
       const o = iface.index + iface[0].length - 1;
       const body = balanced(text, o);
       const hasDefault = spec.default.kind !== 'none';
-      const ty = `${tsType(spec)}${nullable(spec, phase) ? ' | null' : ''}`;
+      const ty = `${tsType(spec)}${nullable(spec, form) ? ' | null' : ''}`;
       return { file: m.file, offset: o + 1 + body.replace(/\s*$/, '').length, text: `\n  ${spec.name}: ${hasDefault ? `ColumnType<${ty}, ${ty} | undefined, ${ty}>` : ty};`, label: `${label}${hasDefault ? ' (import ColumnType from kysely if the file does not yet)' : ''}` };
     }
     case 'sqlalchemy':
@@ -192,8 +198,8 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
       const insertLine = meta >= 0 ? m.line + meta : end;
       const indent = /^(\s+)/.exec(lines[m.line] ?? '')?.[1] ?? '    ';
       const decl = m.kind === 'django'
-        ? `${indent}${spec.name} = ${djangoField(spec, { null: nullable(spec, phase) }) ?? 'models.Field()  # no Django field for this type: declare it by hand'}`
-        : `${indent}${spec.name} = Column(${sqlalchemyType(spec)}, nullable=${nullable(spec, phase) ? 'True' : 'False'})`;
+        ? `${indent}${spec.name} = ${djangoField(spec, { null: nullable(spec, form) }) ?? 'models.Field()  # no Django field for this type: declare it by hand'}`
+        : `${indent}${spec.name} = Column(${sqlalchemyType(spec)}, nullable=${nullable(spec, form) ? 'True' : 'False'})`;
       const offset = lines.slice(0, insertLine).join('\n').length;
       return { file: m.file, offset, text: `\n${decl}`, label };
     }
