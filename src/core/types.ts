@@ -210,8 +210,12 @@ export interface Calibration {
   readonly textIndexRowsPerSecond?: number;
   /** Rows per second of the runner's batched backfill on the sample. */
   readonly backfillRowsPerSecond: number;
-  /** The sample the rates were measured on: average heap bytes per row and the indexes a backfill maintained. */
-  readonly sample?: { readonly rowBytes: number; readonly indexes: number; readonly rows?: number };
+  /**
+   * The sample the rates were measured on: average heap bytes per row, its indexes (with the primary key) and, of those,
+   * the ones its backfill had to update per row besides the primary key (PostgreSQL: all of them; MySQL/MariaDB: none,
+   * since InnoDB updates only the indexes on the changed column).
+   */
+  readonly sample?: { readonly rowBytes: number; readonly indexes: number; readonly maintainedIndexes?: number; readonly rows?: number };
   /** When the rates were measured (ISO 8601). */
   readonly measuredAt?: string;
   /** Corrections learned from runs on this server, per kind of work: actual ÷ model, weighted over `runs` runs. */

@@ -3,12 +3,13 @@
  * an index, a text column `b`, a timestamp `c`), time each kind of work the planner estimates — a full scan, index
  * builds on a fixed-width and on a text key, a rebuild (and on MySQL/MariaDB a table copy), the runner's own batched
  * backfill (its batch sizing and commits, the code `run` uses), and a constraint validation — and turn the times into
- * the rates of `Calibration`. A few seconds on 100k rows; cancellable between measurements.
+ * the rates of `Calibration`. A few seconds on 100k rows; cancellable between measurements. The short measurements
+ * (scan, validation) are repeated and their median kept.
  */
 import type { Calibration, TableRef } from '../core/types';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../core/dialects/index';
 import type { DatabaseClient } from './client';
-import { DEFAULT_RETRY, findBatchKey, runBackfill } from './run';
+import { DEFAULT_RETRY, findBatchKey, runBackfill, type BackfillProgress } from './run';
 
 /** The engine's own statements on the sample table `t` (already quoted). */
 export interface CalibrationSql {
@@ -25,6 +26,8 @@ export interface CalibrationSql {
   /** Statements before the timed validation (e.g. ADD CONSTRAINT … NOT VALID), then the validation itself. */
   readonly prepareValidate: readonly string[];
   readonly validate: string;
+  /** Statements that undo the validation so it can be timed again (none when it is a plain query). */
+  readonly resetValidate?: readonly string[];
   /** Heap and index bytes of the sample now. */
   readonly size: () => Promise<{ heap: number; index: number }>;
 }
@@ -47,8 +50,17 @@ export async function measureSample(db: DatabaseClient, sample: TableRef, rows: 
     await db.query(text);
     return (performance.now() - s) / 1000;
   };
+  /**
+   * The median of a few timings: a scan or a validation of the sample takes milliseconds, so one timing on a busy
+   * machine can be off by ×3 (measured: 442–1326 MB/s in one minute at load 9); the median of three is not.
+   */
+  const median = async (n: number, once: () => Promise<number>) => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) times.push(await once());
+    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  };
   const fresh = await sql.size();
-  const scan = await timed(sql.scan);
+  const scan = await median(3, () => timed(sql.scan));
   const scanRate = rate(fresh.heap, scan);
   // An index build is the heap scan plus the sort and write of one key per row.
   const fixed = await timed(sql.fixedIndex);
@@ -62,13 +74,29 @@ export async function measureSample(db: DatabaseClient, sample: TableRef, rows: 
   await db.query(sql.addColumn);
   check();
   const key = await findBatchKey(db, sample, 'd');
+  // Each batch's own rate too: the sample's few seconds can catch a spike of load on a shared machine, and its first
+  // small batches (the runner's batch size is still growing) weigh more than they do on a table of millions of rows.
+  const batchRates: number[] = [];
+  let before = 0;
+  const onProgress = (p: BackfillProgress) => {
+    const n = p.rowsDone - before;
+    before = p.rowsDone;
+    if (p.kind === 'batch' && p.lastBatchMs !== undefined && n > 0) batchRates.push((n * 1000) / Math.max(1, p.lastBatchMs));
+  };
   const t0 = performance.now();
-  const result = await runBackfill({ client: db, engine: db.options.engine, spec: { table: sample, column: 'd', valueSql: 'a' }, key, retry: DEFAULT_RETRY, lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS, ...(signal ? { signal } : {}), rowsHint: rows });
+  const result = await runBackfill({ client: db, engine: db.options.engine, spec: { table: sample, column: 'd', valueSql: 'a' }, key, retry: DEFAULT_RETRY, lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS, ...(signal ? { signal } : {}), rowsHint: rows, onProgress });
   if (result.status === 'cancelled') throw new CalibrationCancelled();
   const backfill = (performance.now() - t0) / 1000;
+  // The median batch once the batch size has settled (the first three batches ramp up; the last sweeps the rest).
+  const settled = batchRates.slice(3, -1).sort((a, b) => a - b);
+  const backfillRate = settled.length >= 5 ? Math.round(settled[Math.floor(settled.length / 2)]!) : rate(rows, backfill);
   for (const p of sql.prepareValidate) await db.query(p);
   const grown = await sql.size();
-  const validate = await timed(sql.validate);
+  let round = 0;
+  const validate = await median(3, async () => {
+    if (round++ > 0) for (const p of [...(sql.resetValidate ?? []), ...(sql.resetValidate ? sql.prepareValidate : [])]) await db.query(p);
+    return timed(sql.validate);
+  });
   return {
     basis: 'measured',
     scanBytesPerSecond: scanRate,
@@ -78,8 +106,8 @@ export async function measureSample(db: DatabaseClient, sample: TableRef, rows: 
     indexBuildBytesPerSecond: rate(rows * 8, Math.max(fixed - fresh.heap / scanRate, fixed * 0.3)),
     indexRowsPerSecond: indexRate(fixed),
     textIndexRowsPerSecond: indexRate(text),
-    backfillRowsPerSecond: rate(rows, backfill),
-    sample: { rowBytes: Math.max(1, Math.round(clean.heap / rows)), indexes: 2, rows },
+    backfillRowsPerSecond: backfillRate,
+    sample: { rowBytes: Math.max(1, Math.round(clean.heap / rows)), indexes: 2, maintainedIndexes: db.options.engine === 'postgres' ? 1 : 0, rows },
     measuredAt: new Date().toISOString(),
   };
 }

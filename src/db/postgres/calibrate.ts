@@ -28,6 +28,7 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
       addColumn: `ALTER TABLE ${t} ADD COLUMN d int`,
       prepareValidate: [`ALTER TABLE ${t} ADD CONSTRAINT sample_d CHECK (d IS NOT NULL) NOT VALID`],
       validate: `ALTER TABLE ${t} VALIDATE CONSTRAINT sample_d`,
+      resetValidate: [`ALTER TABLE ${t} DROP CONSTRAINT sample_d`],
       size: async () => {
         const [r] = await db.query<{ heap: string; idx: string }>('SELECT pg_relation_size($1::regclass) AS heap, pg_indexes_size($1::regclass) AS idx', [t]);
         return { heap: Number(r?.heap ?? 0), index: Number(r?.idx ?? 0) };

@@ -424,9 +424,12 @@ export function runReportMarkdown(runId: string, report: string): string {
   return `# Column Wizard run ${runId}\n\n${fence}text\n${report}\n${fence}\n`;
 }
 
-/** Plans with the same DDL verify the same way. */
+/**
+ * Plans with the same DDL verify the same way. The estimates are part of the key: when the server's calibration arrives
+ * (or a run corrects it) the re-planned draft is verified again instead of showing the verified plan's old estimates.
+ */
 function verifyKey(plan: Plan): string {
-  return JSON.stringify(plan.phases.map((p) => p.steps.map((s) => s.sql)));
+  return JSON.stringify(plan.phases.map((p) => p.steps.map((s) => [s.sql, s.estimate.totalSeconds, s.estimate.basis, s.estimate.measuredAt ?? null, s.estimate.runs ?? 0])));
 }
 
 /** One wizard per table: showing it again reveals the open panel. */
