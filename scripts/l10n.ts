@@ -1,4 +1,4 @@
-// The runtime strings' bundle: every `l10n.t('…')` (vscode.l10n.t in src/extension, @vscode/l10n's t in webview/)
+// The runtime strings' bundle: every `l10n.t('…')` (vscode.l10n.t in src/extension, @vscode/l10n's t in src/core and webview/)
 // is a key of l10n/bundle.l10n.json, the English source that l10n/bundle.l10n.<locale>.json translate.
 // `npm run l10n` rewrites l10n/bundle.l10n.json from the source (the format `npx @vscode/l10n-dev export` writes:
 // message → message, or for t({ message, comment }) the key "message/comment" with the comment kept) and lists the
@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
-export const L10N_SOURCES = ['src/extension', 'webview'];
+export const L10N_SOURCES = ['src/core', 'src/extension', 'webview'];
 
 export interface L10nCall {
   file: string;

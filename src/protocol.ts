@@ -9,9 +9,11 @@
  */
 import type { CodeChecklist } from './core/app/checklist';
 import type { ModelPhase } from './core/app/modelEdit';
-import type { ColumnPosition, Dialect, Finding, ForeignKeySpec, Plan, Severity, TableRef } from './core/types';
+import type { ColumnDraft } from './core/draft';
+import type { Dialect, Finding, Plan, Severity, TableRef } from './core/types';
 
 export type { CodeChecklist, CodeChecklistItem, CodePlace } from './core/app/checklist';
+export type { ColumnDraft } from './core/draft';
 
 // ───────────────────────────── payloads ─────────────────────────────
 
@@ -20,23 +22,6 @@ export interface WizardTarget {
   readonly connection: string;
   readonly schema: string;
   readonly table: string;
-}
-
-/** The wizard's form exactly as typed. The host turns it into a `ColumnSpec` (parsing the type, quoting literals). */
-export interface ColumnDraft {
-  readonly name: string;
-  /** As typed, e.g. `varchar(40)`, `numeric(10,2)`, `int unsigned`, `text[]`. */
-  readonly type: string;
-  readonly nullable: boolean;
-  readonly defaultKind: 'none' | 'literal' | 'expression';
-  /** A literal value (`42`, `abc`, `'abc'`, `true`) or an SQL expression (`now()`), per `defaultKind`. */
-  readonly defaultText: string;
-  readonly unique: boolean;
-  readonly index: boolean;
-  readonly references: Pick<ForeignKeySpec, 'schema' | 'table' | 'column' | 'onDelete'> | null;
-  readonly check: string;
-  /** MySQL/MariaDB only; ignored on PostgreSQL. */
-  readonly position: ColumnPosition;
 }
 
 export const EMPTY_DRAFT: ColumnDraft = {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { planColumn } from '../../src/core/plan';
 import { EMPTY_DRAFT } from '../../src/protocol';
-import { draftToSpec } from '../../src/extension/wizard/draft';
+import { draftToSpec } from '../../src/core/draft';
 import { dbTest, throwawayDatabase } from './helpers';
 
 const VALUE = String.raw`C:\temp\new ' "x" \n end\\`;

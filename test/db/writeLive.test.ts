@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { EMPTY_DRAFT } from '../../src/protocol';
-import { planDraft } from '../../src/extension/wizard/draft';
+import { planDraft } from '../../src/core/draft';
 import { dbTest, throwawayDatabase } from './helpers';
 import { pgUrlNoSsl, runTool, workspacesForFile, writeDbmate, writeInto } from './migrationTools';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { envCandidates, parseDotEnv, parseProfiles, profileIdentity, profilePermissions, profileToSetting, toConnectionOptions } from '../../src/extension/connections/profiles';
 import type { TableFacts } from '../../src/core/types';
-import { draftToSpec, literalSql, parseTypeText, planDraft, planScript } from '../../src/extension/wizard/draft';
+import { draftToSpec, literalSql, parseTypeText, planDraft, planScript } from '../../src/core/draft';
 import { escapeHtml, nonceFrom, wizardHtml } from '../../src/extension/wizard/html';
 import { WizardSession, type WizardBackend } from '../../src/extension/wizard/session';
 import { EMPTY_DRAFT, type HostMessage, type WizardContext } from '../../src/protocol';

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Calibration, TableFacts, TableRef, Target } from '../../src/core/types';
 import type { ColumnDraft, Requests, WebviewMessage, WizardContext } from '../../src/protocol';
-import { planDraft } from '../../src/extension/wizard/draft';
+import { planDraft } from '../../src/core/draft';
 import { scanDirectory } from '../../src/cli/appScan';
 import { codeChecklist } from '../../src/core/app/checklist';
 import { wizardHtml } from '../../src/extension/wizard/html';

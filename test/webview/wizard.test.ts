@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_CALIBRATION } from '../../src/core/impact';
 import type { Calibration, TableFacts, Target } from '../../src/core/types';
-import { planDraft } from '../../src/extension/wizard/draft';
+import { planDraft } from '../../src/core/draft';
 import { EMPTY_DRAFT, type ColumnDraft, type WebviewMessage, type WizardContext } from '../../src/protocol';
 import { runSummary } from '../../src/extension/wizard/runSummary';
 import type { RunReport } from '../../src/db/run/types';

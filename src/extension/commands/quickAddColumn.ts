@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { EMPTY_DRAFT, TYPE_SUGGESTIONS, type ColumnDraft, type DraftField } from '../../protocol';
 import type { Dialect } from '../../core/types';
-import { draftToSpec } from '../wizard/draft';
+import { draftToSpec } from '../../core/draft';
 
 /** The first finding the wizard's validation has for one field of this draft, or undefined. */
 export function fieldProblem(draft: ColumnDraft, dialect: Dialect, field: DraftField): string | undefined {

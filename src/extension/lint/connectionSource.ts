@@ -9,7 +9,7 @@ import type * as vscode from 'vscode';
 import { factsLookup, guessEngine } from '../../core/lint/preview';
 import type { Calibration, ColumnSpec, TableFacts, Target } from '../../core/types';
 import type { Calibrations } from '../calibrations';
-import { specToDraft } from './draft';
+import { specToDraft } from '../../core/draft';
 import type { NameRef } from '../../core/lint/model';
 import { compare, type Prediction } from '../../db/verify';
 import type { Connections } from '../connections/manager';

@@ -25,7 +25,7 @@ import { COMMANDS, VIEWS } from '../commandIds';
 import { readSettings } from '../settings';
 import { calibrationsOf, type Calibrations } from '../calibrations';
 import { formatEstimatesVsActual } from '../../core/estimateReport';
-import { planDraft, planScript } from './draft';
+import { planDraft, planScript } from '../../core/draft';
 import { nonceFrom, wizardHtml } from './html';
 import { WizardSession, type WizardBackend } from './session';
 import { runSummary } from './runSummary';

@@ -4,8 +4,7 @@ import { lintSql } from '../../../src/core/lint/analyze';
 import { loadParsers, type Parsers } from '../../../src/core/lint/parsers';
 import { addColumnOf } from '../../../src/core/lint/preview';
 import type { Dialect } from '../../../src/core/types';
-import { specToDraft } from '../../../src/extension/lint/draft';
-import { draftToSpec } from '../../../src/extension/wizard/draft';
+import { draftToSpec, specToDraft } from '../../../src/core/draft';
 
 let parsers: Parsers;
 before(async () => {

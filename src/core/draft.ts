@@ -1,14 +1,31 @@
 /**
- * From the wizard's form (`ColumnDraft`, text as typed) to a `ColumnSpec` the planner takes. Pure: no vscode,
- * so the webview tests' host side and the unit tests use it as it is.
+ * The wizard's form (`ColumnDraft`, text as typed) and the `ColumnSpec` the planner takes, both ways: `draftToSpec`
+ * and `planDraft` from the form to a spec and a plan, `specToDraft` from a column read out of SQL back to the form.
+ * Pure: the extension, the unit tests and the webview tests' host side use it as it is.
  */
 import * as l10n from '@vscode/l10n';
-import { planColumn, type PlanOptions } from '../../core/plan';
-import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, Finding, Plan, TableFacts, Target } from '../../core/types';
-import type { ColumnDraft } from '../../protocol';
-import { quoteLiteral } from '../../core/sql';
-import { columnExists, sameColumnName } from '../../core/columnSpec';
-import type { FindingCode } from '../../core/findings';
+import { columnExists, sameColumnName } from './columnSpec';
+import type { FindingCode } from './findings';
+import { planColumn, type PlanOptions } from './plan';
+import { quoteLiteral } from './sql';
+import type { ColumnDefault, ColumnPosition, ColumnSpec, ColumnType, Dialect, Finding, ForeignKeySpec, Plan, TableFacts, Target } from './types';
+
+/** The wizard's form exactly as typed. The host turns it into a `ColumnSpec` (parsing the type, quoting literals). */
+export interface ColumnDraft {
+  readonly name: string;
+  /** As typed, e.g. `varchar(40)`, `numeric(10,2)`, `int unsigned`, `text[]`. */
+  readonly type: string;
+  readonly nullable: boolean;
+  readonly defaultKind: 'none' | 'literal' | 'expression';
+  /** A literal value (`42`, `abc`, `'abc'`, `true`) or an SQL expression (`now()`), per `defaultKind`. */
+  readonly defaultText: string;
+  readonly unique: boolean;
+  readonly index: boolean;
+  readonly references: Pick<ForeignKeySpec, 'schema' | 'table' | 'column' | 'onDelete'> | null;
+  readonly check: string;
+  /** MySQL/MariaDB only; ignored on PostgreSQL. */
+  readonly position: ColumnPosition;
+}
 
 export interface DraftSpec {
   /** Null when the draft cannot become a spec yet (the findings say why, next to their fields). */
@@ -133,4 +150,33 @@ export function planScript(plan: Plan): string {
     ...phase.steps.map((s) => [s.lockTimeoutSql, ...(s.session?.before ?? []), s.backfill ? `-- in batches, repeated until no row is updated:\n${s.sql}` : s.sql, ...(s.session?.after ?? [])]
       .filter((x): x is string => Boolean(x)).map((x) => (/;\s*$/.test(x) ? x : `${x};`)).join('\n')),
   ].join('\n')).join('\n\n') + '\n';
+}
+
+/** `varchar(20)`, `numeric(10,2)`, `text[]`, `int unsigned`, `enum('a','b')` — what the form's type field accepts. */
+export function typeText(t: ColumnType): string {
+  const params = t.values?.length ? `(${t.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')})` : t.params.length ? `(${t.params.join(',')})` : '';
+  return `${t.name}${params}${t.unsigned ? ' unsigned' : ''}${t.array ? '[]' : ''}`;
+}
+
+const PLAIN_LITERAL = /^('(?:[^']|'')*'|[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?|true|false|null)$/i;
+
+/** A column read from a hand-written ADD COLUMN as the form's draft (the linter's "Preview plan" opens the wizard prefilled). */
+export function specToDraft(spec: ColumnSpec): ColumnDraft {
+  const d = spec.default;
+  // A literal with a cast (`'x'::text`) is not a plain form literal: keep it as the expression it is.
+  const [defaultKind, defaultText] = d.kind === 'none' ? ['none', '']
+    : d.kind === 'literal' ? (PLAIN_LITERAL.test(d.value.trim()) ? ['literal', d.value.trim()] : ['expression', d.value.trim()])
+      : ['expression', d.sql];
+  return {
+    name: spec.name,
+    type: typeText(spec.type),
+    nullable: spec.nullable,
+    defaultKind: defaultKind as ColumnDraft['defaultKind'],
+    defaultText,
+    unique: spec.unique === true,
+    index: spec.index === true,
+    references: spec.references ? { table: spec.references.table, column: spec.references.column, ...(spec.references.schema ? { schema: spec.references.schema } : {}), ...(spec.references.onDelete ? { onDelete: spec.references.onDelete } : {}) } : null,
+    check: spec.check ?? '',
+    position: spec.position ?? { kind: 'last' },
+  };
 }
