@@ -2,7 +2,7 @@
  * Every finding code Column Wizard reports outside the linter, with the severities it is reported with and one line
  * on what it means: the offline column validation (core/columnSpec/validate.ts), the server's validation (db/columnSql.ts,
  * db/postgres/validate.ts, db/mysql/validate.ts), the planner (core/plan.ts, storage.ts, replicas.ts, topology.ts),
- * the rollout comparison (core/rollout/compare.ts) and the wizard's form (extension/wizard/draft.ts). The lint rules'
+ * the rollout comparison (core/rollout/compare.ts) and the wizard's form (core/draft.ts). The lint rules'
  * ids live in their rule modules (./lint/rules/) and join the union through `RuleId`.
  *
  * `Finding['code']` is `ReportedCode`, so a code that is not listed here does not compile;
