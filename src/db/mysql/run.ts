@@ -6,9 +6,9 @@
 import { quoteIdent } from '../../core/sql';
 import type { LockRisk, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
-import type { BackfillBatch, BackfillBatchContext, RunnerDialect, ServerObjects } from '../run/dialect';
+import type { RunnerDialect, ServerObjects } from '../run/dialect';
 import type { KeyCandidate, KeyColumn } from '../run/keys';
-import type { ReportIndex, RunReport, SizeSnapshot } from '../run/types';
+import type { RunReport, SizeSnapshot } from '../run/types';
 
 const ident = (name: string): string => quoteIdent('mysql', name);
 
@@ -60,12 +60,7 @@ function keyPredicate(cols: readonly KeyColumn[], op: '>' | '<=', values: readon
 }
 
 /** The upper key, then the UPDATE; the state is saved after the commit (a crash in between re-runs a no-op batch). */
-async function backfillBatch(
-  b: BackfillBatchContext,
-  last: readonly string[] | null,
-  n: number,
-  doneBefore: number,
-): Promise<BackfillBatch> {
+const backfillBatch: RunnerDialect['backfillBatch'] = async (b, last, n, doneBefore) => {
   const params: unknown[] = [];
   const after = last ? `WHERE ${keyPredicate(b.key.columns, '>', last, params)}` : '';
   const [upperRow] = await b.client.query<Record<string, string>>(
@@ -82,7 +77,7 @@ async function backfillBatch(
   const { rowCount } = await b.client.execute(`UPDATE ${b.table} SET ${b.column} = (${b.valueSql}) WHERE ${conds.join(' AND ')}`, up);
   if (b.store) await b.store.store.update(b.store.runId, { backfillLastKey: upper, backfillRows: doneBefore + n, batchSize: n });
   return { upper, scanned: n, updated: rowCount, final: false };
-}
+};
 
 /** Open transactions: metadata locks are not visible without performance_schema. */
 async function findBlockers(client: DatabaseClient): Promise<LockRisk[]> {
@@ -158,12 +153,7 @@ async function columnDefinition(client: DatabaseClient, table: TableRef, column:
   return r ? { type: r.type, nullable: r.nullable === 'YES', default: r.def } : null;
 }
 
-async function columnIndexes(
-  client: DatabaseClient,
-  table: TableRef,
-  column: string,
-  sizeOf: (name: string) => number | null,
-): Promise<ReportIndex[]> {
+const columnIndexes: RunnerDialect['columnIndexes'] = async (client, table, column, sizeOf) => {
   const rows = await client.query<{ name: string; col: string; nonUnique: number }>(
     `SELECT INDEX_NAME AS name, COLUMN_NAME AS col, NON_UNIQUE AS nonUnique FROM information_schema.STATISTICS
       WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX`,
@@ -189,7 +179,7 @@ async function columnIndexes(
       const s = scans.find((x) => x.name === name);
       return { name, columns: e.cols, unique: e.unique, valid: true, bytes: sizeOf(name), idxScan: s ? Number(s.n) : null };
     });
-}
+};
 
 export const runner: RunnerDialect = {
   planDialects: ['mysql', 'mariadb'],
@@ -197,10 +187,7 @@ export const runner: RunnerDialect = {
   ident,
   placeholder: () => '?',
 
-  async sessionId(client) {
-    const [row] = await client.query<{ id: number | string }>('SELECT CONNECTION_ID() AS id');
-    return Number(row!.id);
-  },
+  sessionIdSql: 'SELECT CONNECTION_ID() AS id',
   /** Whole seconds (≥ 1); InnoDB row locks get the same bound. No DDL runs in a transaction here, so `local` does not arise. */
   async setLockTimeout(client, ms) {
     const s = Math.max(1, Math.ceil(ms / 1000));
@@ -235,27 +222,9 @@ export const runner: RunnerDialect = {
     return ct ? `created:${ct}` : null;
   },
   identityChangesOnRebuild: true,
-  async tableExists(client, table) {
-    const rows = await client.query('SELECT 1 AS x FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [
-      table.schema,
-      table.name,
-    ]);
-    return rows.length > 0;
-  },
-  async columnExists(client, table, column) {
-    const rows = await client.query(
-      'SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?',
-      [table.schema, table.name, column],
-    );
-    return rows.length > 0;
-  },
-  async estimateRows(client, table) {
-    const rows = await client.query<{ n: number | string | null }>(
-      'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
-      [table.schema, table.name],
-    );
-    return Number(rows[0]?.n ?? 0);
-  },
+  tableExistsSql: 'SELECT 1 AS x FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+  columnExistsSql: 'SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+  estimateRowsSql: 'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
   async batchKeyCandidates(client, table) {
     const rows = await client.query<{ idx: string; col: string; type: string; nullable: string; seq: number }>(
       `SELECT s.INDEX_NAME AS idx, s.COLUMN_NAME AS col, c.COLUMN_TYPE AS type, c.IS_NULLABLE AS nullable, s.SEQ_IN_INDEX AS seq

@@ -7,9 +7,9 @@ import { requiresOutsideTransaction } from '../../core/dialects/index';
 import { quoteIdent } from '../../core/sql';
 import type { LockRisk, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
-import type { BackfillBatch, BackfillBatchContext, RunnerDialect, ServerObjects } from '../run/dialect';
+import type { RunnerDialect, ServerObjects } from '../run/dialect';
 import type { KeyCandidate, KeyColumn } from '../run/keys';
-import type { ReportIndex, RunReport, SizeSnapshot } from '../run/types';
+import type { RunReport, SizeSnapshot } from '../run/types';
 
 const ident = (name: string): string => quoteIdent('postgres', name);
 const qualified = (t: TableRef): string => `${ident(t.schema)}.${ident(t.name)}`;
@@ -55,12 +55,7 @@ function keyPredicate(cols: readonly KeyColumn[], op: '>' | '<=', values: readon
  * One statement per batch — the next `n` keys, the UPDATE up to the last of them, and the state row's advance — so the
  * batch and its saved position commit together.
  */
-async function backfillBatch(
-  b: BackfillBatchContext,
-  last: readonly string[] | null,
-  n: number,
-  doneBefore: number,
-): Promise<BackfillBatch> {
+const backfillBatch: RunnerDialect['backfillBatch'] = async (b, last, n, doneBefore) => {
   const params: unknown[] = [];
   const after = last ? keyPredicate(b.key.columns, '>', last, params) : 'true';
   const cols = b.key.columns.map((c) => ident(c.name));
@@ -85,7 +80,7 @@ async function backfillBatch(
     return { upper: null, scanned: scanned + tail.scanned, updated: updated + tail.updated, final: true };
   }
   return { upper: cols.map((_, i) => String(row![`k${i}`])), scanned, updated, final: false };
-}
+};
 
 function who(r: { usr: string | null; app: string | null }): { user?: string; application?: string } {
   return { ...(r.usr ? { user: r.usr } : {}), ...(r.app ? { application: r.app } : {}) };
@@ -197,12 +192,7 @@ async function columnDefinition(client: DatabaseClient, table: TableRef, column:
   return r ? { type: r.type, nullable: !r.notnull, default: r.def } : null;
 }
 
-async function columnIndexes(
-  client: DatabaseClient,
-  table: TableRef,
-  column: string,
-  sizeOf: (name: string) => number | null,
-): Promise<ReportIndex[]> {
+const columnIndexes: RunnerDialect['columnIndexes'] = async (client, table, column, sizeOf) => {
   const rows = await client.query<{ name: string; cols: string[]; unique: boolean; valid: boolean; scans: string | null }>(
     `SELECT ic.relname AS name, i.indisunique AS unique, i.indisvalid AS valid, s.idx_scan AS scans,
             ARRAY(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS cols
@@ -221,7 +211,7 @@ async function columnIndexes(
       bytes: sizeOf(r.name),
       idxScan: r.scans === null ? null : Number(r.scans),
     }));
-}
+};
 
 export const runner: RunnerDialect = {
   planDialects: ['postgres'],
@@ -229,10 +219,7 @@ export const runner: RunnerDialect = {
   ident,
   placeholder: (n) => `$${n}`,
 
-  async sessionId(client) {
-    const [row] = await client.query<{ id: number | string }>('SELECT pg_backend_pid() AS id');
-    return Number(row!.id);
-  },
+  sessionIdSql: 'SELECT pg_backend_pid() AS id',
   async setLockTimeout(client, ms, local = false) {
     await client.query(`SET ${local ? 'LOCAL ' : ''}lock_timeout = ${Math.max(1, Math.round(ms))}`);
   },
@@ -249,27 +236,10 @@ export const runner: RunnerDialect = {
     return row ? `oid:${row.id}` : null;
   },
   identityChangesOnRebuild: false,
-  async tableExists(client, table) {
-    const rows = await client.query(
-      'SELECT 1 AS x FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2',
-      [table.schema, table.name],
-    );
-    return rows.length > 0;
-  },
-  async columnExists(client, table, column) {
-    const rows = await client.query(
-      'SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3',
-      [table.schema, table.name, column],
-    );
-    return rows.length > 0;
-  },
-  async estimateRows(client, table) {
-    const rows = await client.query<{ n: number | string | null }>(
-      'SELECT GREATEST(c.reltuples, 0)::bigint AS n FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace WHERE ns.nspname = $1 AND c.relname = $2',
-      [table.schema, table.name],
-    );
-    return Number(rows[0]?.n ?? 0);
-  },
+  tableExistsSql: 'SELECT 1 AS x FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2',
+  columnExistsSql: 'SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3',
+  estimateRowsSql:
+    'SELECT GREATEST(c.reltuples, 0)::bigint AS n FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace WHERE ns.nspname = $1 AND c.relname = $2',
   async batchKeyCandidates(client, table): Promise<KeyCandidate[]> {
     return client.query<KeyCandidate>(
       `SELECT ic.relname AS name, i.indisprimary AS primary,

@@ -4,7 +4,7 @@
  */
 import type { BackfillSpec } from '../../core/types';
 import type { DatabaseClient } from '../client';
-import { qualified, runnerDialect, sleep, type BackfillBatch, type BackfillBatchContext, type Engine } from './dialect';
+import { estimateRows, qualified, runnerDialect, sleep, type BackfillBatch, type BackfillBatchContext, type Engine } from './dialect';
 import type { BatchKey, KeyColumn } from './keys';
 import { withLockRetry } from './retry';
 import type { RunStore } from './state';
@@ -84,7 +84,7 @@ export async function runBackfill(r: BackfillRun): Promise<BackfillResult> {
   let size = o.fixedBatchSize ?? Math.min(maxSize, Math.max(minSize, r.resumeFrom?.batchSize ?? o.initialBatchSize ?? 1_000));
   let rowsUpdated = 0;
   let batches = 0;
-  const estimated = Math.max((await d.estimateRows(client, spec.table)) || (r.rowsHint ?? 0), rowsDone);
+  const estimated = Math.max((await estimateRows(d, client, spec.table)) || (r.rowsHint ?? 0), rowsDone);
   const t0 = performance.now();
   const rowsAtStart = rowsDone;
 

@@ -57,8 +57,8 @@ export interface RunnerDialect {
   placeholder(n: number): string;
 
   /* --- the session */
-  /** The server session id of the connection. */
-  sessionId(client: DatabaseClient): Promise<number>;
+  /** Selects the server session id of the connection, as `id`. */
+  readonly sessionIdSql: string;
   /** Per-session lock timeout; `local`: for the current transaction only (engines with transactional DDL). */
   setLockTimeout(client: DatabaseClient, ms: number, local?: boolean): Promise<void>;
   /** Per-statement time limit (0 = none); `local` as for the lock timeout. */
@@ -69,10 +69,12 @@ export interface RunnerDialect {
   tableIdentity(client: DatabaseClient, table: TableRef): Promise<string | null>;
   /** An ALTER that rebuilds the table gives it a new identity (InnoDB), so a record whose step was in flight still matches. */
   readonly identityChangesOnRebuild: boolean;
-  tableExists(client: DatabaseClient, table: TableRef): Promise<boolean>;
-  columnExists(client: DatabaseClient, table: TableRef, column: string): Promise<boolean>;
-  /** The catalog's row estimate (0 when there is none). */
-  estimateRows(client: DatabaseClient, table: TableRef): Promise<number>;
+  /** Selects a row when the table (parameters: schema, name) exists. */
+  readonly tableExistsSql: string;
+  /** Selects a row when the column (parameters: schema, table name, column) exists. */
+  readonly columnExistsSql: string;
+  /** Selects the catalog's row estimate of the table (parameters: schema, name) as `n`. */
+  readonly estimateRowsSql: string;
   /** Unique indexes usable as a keyset (no predicate, no expression), with their columns in order. */
   batchKeyCandidates(client: DatabaseClient, table: TableRef): Promise<KeyCandidate[]>;
   /** Sessions that hold a lock on the table (or, where locks are not visible, an open transaction): what a lock timeout waited for. */
@@ -150,6 +152,25 @@ export interface RunnerDialect {
 /** The runner's adapter for an engine or a client's engine. */
 export function runnerDialect(of: Engine | DatabaseClient): RunnerDialect {
   return ENGINES[typeof of === 'string' ? of : of.options.engine].runner;
+}
+
+export async function sessionId(d: RunnerDialect, client: DatabaseClient): Promise<number> {
+  const [row] = await client.query<{ id: number | string }>(d.sessionIdSql);
+  return Number(row!.id);
+}
+
+export async function tableExists(d: RunnerDialect, client: DatabaseClient, table: TableRef): Promise<boolean> {
+  return (await client.query(d.tableExistsSql, [table.schema, table.name])).length > 0;
+}
+
+export async function columnExists(d: RunnerDialect, client: DatabaseClient, table: TableRef, column: string): Promise<boolean> {
+  return (await client.query(d.columnExistsSql, [table.schema, table.name, column])).length > 0;
+}
+
+/** The catalog's row estimate (0 when there is none). */
+export async function estimateRows(d: RunnerDialect, client: DatabaseClient, table: TableRef): Promise<number> {
+  const rows = await client.query<{ n: number | string | null }>(d.estimateRowsSql, [table.schema, table.name]);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Schema-qualified; the runner resolves an empty schema to the connection's current one first. */

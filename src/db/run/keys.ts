@@ -1,6 +1,6 @@
 import type { TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
-import { runnerDialect } from './dialect';
+import { runnerDialect, tableExists } from './dialect';
 import { RunFailure } from './types';
 
 export interface KeyColumn {
@@ -37,6 +37,6 @@ function choose(table: TableRef, candidates: KeyCandidate[], exclude: string): B
 export async function findBatchKey(client: DatabaseClient, table: TableRef, newColumn: string): Promise<BatchKey> {
   const d = runnerDialect(client);
   const candidates = await d.batchKeyCandidates(client, table);
-  if (candidates.length === 0 && !(await d.tableExists(client, table))) throw new RunFailure(`Table ${table.schema}.${table.name} does not exist on this server.`, 'refused', null);
+  if (candidates.length === 0 && !(await tableExists(d, client, table))) throw new RunFailure(`Table ${table.schema}.${table.name} does not exist on this server.`, 'refused', null);
   return choose(table, candidates, newColumn);
 }

@@ -6,7 +6,7 @@ import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import type { LockRisk, Plan, Step, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { runBackfill } from './backfill';
-import { currentSchema, runnerDialect, type RunnerDialect } from './dialect';
+import { currentSchema, runnerDialect, sessionId, type RunnerDialect } from './dialect';
 import { checkOutcome } from './outcome';
 import { describeBlockers, describeError, findBlockers, isAlreadyApplied, isConnectionLost, isInstantRefused, isLockTimeout } from './errors';
 import { assertRunAllowed } from './guard';
@@ -111,7 +111,7 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
     throw new RunFailure(`The plan has errors; nothing was run: ${errors.map((e) => `${e.code}: ${e.message}${e.fix ? ` (fix: ${e.fix})` : ''}`).join(' ')}`, 'refused', null);
   }
   const policy = resolvePolicy(options.retry);
-  const session = await d.sessionId(client);
+  const session = await sessionId(d, client);
   plan = await withResolvedSchema(client, plan);
   const table = { schema: plan.table.schema, name: plan.table.name };
   await acquireMigrationLock(client, table, options.migrationLockWaitMs ?? 3_000);

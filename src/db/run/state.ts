@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Plan, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
-import { qualified, runnerDialect, type Engine, type RunnerDialect } from './dialect';
+import { columnExists, qualified, runnerDialect, tableExists, type Engine, type RunnerDialect } from './dialect';
 import type { RunState, RunStatus, SizeSnapshot } from './types';
 
 export const STATE_TABLE = 'column_wizard_runs';
@@ -82,13 +82,13 @@ export class RunStore {
 
   /** Whether the state table exists (without creating it). */
   async exists(): Promise<boolean> {
-    return this.d.tableExists(this.client, { schema: this.schema, name: STATE_TABLE });
+    return tableExists(this.d, this.client, { schema: this.schema, name: STATE_TABLE });
   }
 
   async ensure(): Promise<void> {
     await this.client.query(this.d.stateTableDdl(this.table));
     // A state table made before runs were tied to the table's identity gets the column (MySQL 8 has no ADD COLUMN IF NOT EXISTS).
-    if (!(await this.d.columnExists(this.client, { schema: this.schema, name: STATE_TABLE }, 'table_id'))) {
+    if (!(await columnExists(this.d, this.client, { schema: this.schema, name: STATE_TABLE }, 'table_id'))) {
       await this.client.query(`ALTER TABLE ${this.table} ADD COLUMN table_id ${this.d.stateTableIdType}`);
     }
   }
