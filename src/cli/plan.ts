@@ -8,7 +8,7 @@ import { ColumnSyntaxError, parseColumnDefinition } from '../core/columnSpec';
 import { formatBytes, formatSeconds } from '../core/format';
 import { describeBasis, formatEstimate } from '../core/impact';
 import { planColumn, type PlanOptions } from '../core/plan';
-import { isNoopSql, quoteIdent } from '../core/sql';
+import { isNoopSql, quoteIdent, readQuotedName } from '../core/sql';
 import { DIALECTS, type ColumnSpec, type Dialect, type Finding, type Plan, type TableFacts, type TableRef, type Target } from '../core/types';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { CALIBRATION_OPTIONS } from './calibration';
@@ -46,24 +46,10 @@ export function parseTableName(text: string, dialect: Dialect, folded?: { typed:
   let i = 0;
   while (i <= text.length) {
     if (text[i] === '"' || text[i] === '`') {
-      const q = text[i]!;
-      let name = '';
-      let j = i + 1;
-      for (;;) {
-        if (j >= text.length) throw new UsageError(`--table: unterminated quote in "${text}"`);
-        if (text[j] === q) {
-          if (text[j + 1] === q) {
-            name += q;
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        name += text[j];
-        j++;
-      }
-      parts.push(name);
-      i = j + 1;
+      const quoted = readQuotedName(text, i);
+      if (!quoted) throw new UsageError(`--table: unterminated quote in "${text}"`);
+      parts.push(quoted.value);
+      i = quoted.end;
     } else {
       let j = text.indexOf('.', i);
       if (j < 0) j = text.length;

@@ -395,31 +395,13 @@ function planPostgres(b: Builder): void {
   if (spec.check) {
     const name = b.name('check');
     const expr = checkedExpression('postgres', 'CHECK', spec.check);
-    b.add('constrain', { op: 'add-constraint', kind: 'check', notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}) NOT VALID`, {
-      object: name,
-      down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
-      what: 'Add the CHECK for new rows only',
-    });
-    b.add('constrain', { op: 'validate-constraint', kind: 'check' }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
-      down: noopSql('validation only'),
-      what: 'Check existing rows in a separate transaction',
-      work: { validate: 'check' },
-    });
+    addNotValidThenValidate(b, 'check', name, `CHECK (${expr})`, 'Add the CHECK for new rows only', 'check');
   }
   if (spec.references) {
     const r = spec.references;
     const name = b.name('fkey');
     const ref = `${r.schema ? `${b.q(r.schema)}.` : ''}${b.q(r.table)} (${b.q(r.column)})`;
-    b.add('constrain', { op: 'add-constraint', kind: 'foreign', notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''} NOT VALID`, {
-      object: name,
-      down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
-      what: 'Add the foreign key for new rows only',
-    });
-    b.add('constrain', { op: 'validate-constraint', kind: 'foreign' }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
-      down: noopSql('validation only'),
-      what: 'Check existing rows in a separate transaction',
-      work: { validate: 'foreign' },
-    });
+    addNotValidThenValidate(b, 'foreign', name, `FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}`, 'Add the foreign key for new rows only', 'foreign');
     if (facts.partitioned) b.warn('fk-partitioned-not-valid', 'error', 'Foreign keys on partitioned tables cannot be NOT VALID in PostgreSQL: add the constraint on each partition NOT VALID and validate them, then on the parent.');
   }
 }
@@ -453,35 +435,35 @@ function suggestedDefault(dialect: Target['dialect'], type: string): string | nu
   return null;
 }
 
+/**
+ * PostgreSQL's two steps for a constraint on a filled table: ADD CONSTRAINT … NOT VALID (checks new rows only, brief
+ * lock), then VALIDATE CONSTRAINT in its own transaction (reads the existing rows without blocking writes).
+ */
+function addNotValidThenValidate(b: Builder, kind: 'check' | 'foreign' | 'not-null', name: string, definition: string, what: string, validate: 'check' | 'foreign' | 'not-null', need = ''): void {
+  const { table } = b;
+  b.add('constrain', { op: 'add-constraint', kind, notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} ${definition} NOT VALID`, {
+    object: name,
+    down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
+    what,
+  });
+  b.add('constrain', { op: 'validate-constraint', kind }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
+    down: noopSql('validation only'),
+    what: `Check existing rows in a separate transaction${need}`,
+    work: { validate },
+  });
+}
+
 /** NOT NULL after the rows have values: PG 18 NOT NULL NOT VALID; PG 12–17 CHECK … NOT VALID → VALIDATE → SET NOT NULL → drop the check; PG 11 keeps the check. */
 function notNullPath(b: Builder, hasValue: boolean): void {
   const { table, col, caps, spec } = b;
   const name = b.name('not_null');
   const need = hasValue ? '' : ' (fails while any row is still NULL: fill them first)';
   if (caps.notNullNotValid) {
-    b.add('constrain', { op: 'add-constraint', kind: 'not-null', notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} NOT NULL ${col} NOT VALID`, {
-      object: name,
-      down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
-      what: 'Declare NOT NULL for new rows only',
-    });
-    b.add('constrain', { op: 'validate-constraint', kind: 'not-null' }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
-      down: noopSql('validation only'),
-      what: `Check existing rows in a separate transaction${need}`,
-      work: { validate: 'not-null' },
-    });
+    addNotValidThenValidate(b, 'not-null', name, `NOT NULL ${col}`, 'Declare NOT NULL for new rows only', 'not-null', need);
     return;
   }
   const expr = `${col} IS NOT NULL`;
-  b.add('constrain', { op: 'add-constraint', kind: 'check', notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}) NOT VALID`, {
-    object: name,
-    down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
-    what: 'Add CHECK (column IS NOT NULL) for new rows only',
-  });
-  b.add('constrain', { op: 'validate-constraint', kind: 'check' }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
-    down: noopSql('validation only'),
-    what: `Check existing rows in a separate transaction${need}`,
-    work: { validate: 'not-null' },
-  });
+  addNotValidThenValidate(b, 'check', name, `CHECK (${expr})`, 'Add CHECK (column IS NOT NULL) for new rows only', 'not-null', need);
   if (!caps.setNotNullUsesCheck) {
     b.warn('not-null-kept-as-check', 'warning', `PostgreSQL ${b.target.version} (before 12) cannot use the CHECK to skip SET NOT NULL's scan, so the plan keeps the validated CHECK (${spec.name} IS NOT NULL) instead of a NOT NULL attribute. It enforces the same rule.`);
     return;

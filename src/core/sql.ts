@@ -15,6 +15,21 @@ export function isPostgres(dialect: Dialect): boolean {
   return dialect === 'postgres';
 }
 
+/**
+ * The quoted name whose opening quote (`"` or `` ` ``) is at `text[open]`, a doubled quote read as one; `end` is the
+ * index just after the closing quote. Undefined when the quote is never closed.
+ */
+export function readQuotedName(text: string, open: number): { value: string; end: number } | undefined {
+  const q = text[open];
+  let value = '';
+  for (let j = open + 1; j < text.length; j++) {
+    if (text[j] !== q) value += text[j];
+    else if (text[j + 1] === q) value += text[++j];
+    else return { value, end: j + 1 };
+  }
+  return undefined;
+}
+
 /** `"na""me"` (PostgreSQL) or `` `na``me` `` (MySQL/MariaDB). Throws on an empty name or a NUL character. */
 export function quoteIdent(dialect: Dialect, name: string): string {
   if (name.length === 0) throw new SqlTextError('an identifier cannot be empty');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { expressionProblem, isNoopSql, noopSql, qualifiedTable, quoteIdent, quoteLiteral, quotePlainString, SqlTextError, utf8Length } from '../../src/core/sql';
+import { expressionProblem, isNoopSql, noopSql, qualifiedTable, quoteIdent, quoteLiteral, quotePlainString, readQuotedName, SqlTextError, utf8Length } from '../../src/core/sql';
 
 describe('quoteIdent', () => {
   it('PostgreSQL: double quotes, embedded double quotes doubled', () => {
@@ -103,5 +103,15 @@ describe('helpers', () => {
     assert.equal(isNoopSql(noopSql('validation only')), true);
     assert.equal(isNoopSql('ALTER TABLE "t" DROP COLUMN "c"'), false);
     assert.equal(noopSql('a\nb').includes('\n'), false);
+  });
+});
+
+describe('readQuotedName', () => {
+  it('reads a quoted name from its opening quote, a doubled quote as one, and says where it ends', () => {
+    assert.deepEqual(readQuotedName('"My ""T"".x".y', 0), { value: 'My "T".x', end: 12 });
+    assert.deepEqual(readQuotedName('s.`a``b`', 2), { value: 'a`b', end: 8 });
+    assert.deepEqual(readQuotedName('""', 0), { value: '', end: 2 });
+    assert.equal(readQuotedName('"never closed', 0), undefined);
+    assert.equal(readQuotedName('"ends in a doubled quote""', 0), undefined);
   });
 });

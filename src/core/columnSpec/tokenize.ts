@@ -2,7 +2,7 @@
  * Tokens of SQL column syntax, per dialect: words, quoted identifiers, numbers (with bit and hex literals), strings
  * (with PostgreSQL E'' and MySQL backslash escapes) and punctuation. Comments and ';' are refused. Pure.
  */
-import { isPostgres } from '../sql';
+import { isPostgres, readQuotedName } from '../sql';
 import type { Dialect } from '../types';
 
 /** A column definition that could not be understood; `position` is the 0-based character offset. */
@@ -60,24 +60,11 @@ export function tokenize(text: string, dialect: Dialect): Token[] {
       continue;
     }
     if ((c === '"' && pg) || (c === '`' && !pg)) {
-      let value = '';
-      let j = i + 1;
-      for (;;) {
-        if (j >= text.length) throw new ColumnSyntaxError(`unterminated quoted identifier starting at character ${i + 1}`, i);
-        if (text[j] === c) {
-          if (text[j + 1] === c) {
-            value += c;
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        value += text[j];
-        j++;
-      }
-      if (value === '') throw new ColumnSyntaxError(`empty quoted identifier at character ${i + 1}`, i);
-      out.push({ kind: 'quoted', text: text.slice(start, j + 1), value, start, end: j + 1 });
-      i = j + 1;
+      const quoted = readQuotedName(text, i);
+      if (!quoted) throw new ColumnSyntaxError(`unterminated quoted identifier starting at character ${i + 1}`, i);
+      if (quoted.value === '') throw new ColumnSyntaxError(`empty quoted identifier at character ${i + 1}`, i);
+      out.push({ kind: 'quoted', text: text.slice(start, quoted.end), value: quoted.value, start, end: quoted.end });
+      i = quoted.end;
       continue;
     }
     // Bit and hex literals: b'101', X'1F' (both dialects), 0x1F and 0b101 (MySQL/MariaDB).
