@@ -15,7 +15,7 @@ import { compare, type Prediction } from '../../db/verify';
 import type { Connections } from '../connections/manager';
 import { describeProfile, type ConnectionProfile } from '../connections/profiles';
 import type { Log } from '../log';
-import type { LintTargetSource } from './sqlPreview';
+import type { LintTargetSource } from './documentLinter';
 import { describeError } from '../../core/format';
 
 const LAST_CONNECTION = 'columnWizard.lastConnection';
