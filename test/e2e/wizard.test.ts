@@ -1,6 +1,7 @@
 /**
  * The wizard in code-server against a real PostgreSQL: Add Column… → plan with lock bars → Write Migration Files
- * (dbmate) → lint of a .sql migration → Run Migration.
+ * (dbmate) → lint of a .sql migration → Developer: Reload Window restores the wizard with its draft → Run Migration,
+ * after which the wizard shows the run (steps, times, estimates) and Open Report opens the report.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -170,6 +171,27 @@ describe('e2e: the wizard in code-server against a real PostgreSQL', { timeout: 
     });
   });
 
+  it('Developer: Reload Window restores the open wizard with its draft and plan', async (t) => {
+    if (!guard(t)) return;
+    const page = s!.page;
+    await shotOnFailure(page, 'wizard-reload', async () => {
+      await runCommand(page, 'Developer: Reload Window');
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+      // The restored panel is the wizard's tab (its title names the table); bring it to the front.
+      const tab = page.locator('.tab', { hasText: 'orders' }).first();
+      await tab.waitFor({ timeout: 60000 });
+      await tab.click();
+      frame = webviewFrame(page);
+      await frame.locator('#f-name input').waitFor({ timeout: 60000 });
+      assert.equal(await frame.locator('#f-name input').inputValue(), 'discount_cents', 'the draft came back');
+      assert.equal(await frame.locator('#f-type input').inputValue(), 'integer');
+      await frame.locator('#plan-summary', { hasText: /^2 phases/ }).waitFor({ timeout: 60000 });
+      await frame.locator('#plan[aria-busy="false"]').waitFor({ timeout: 30000 });
+      assert.match((await frame.locator('.step .sql').allTextContents()).join('\n'), /ADD COLUMN "discount_cents" integer DEFAULT 0 NOT NULL/);
+      await screenshot(page, '6b-wizard-restored');
+    });
+  });
+
   it('Run Migration: confirm, progress (a held lock makes it wait and retry), then the column and index exist', async (t) => {
     if (!guard(t)) return;
     const page = s!.page;
@@ -203,8 +225,23 @@ describe('e2e: the wizard in code-server against a real PostgreSQL', { timeout: 
         await release();
         const status = frame.locator('#status', { hasText: /completed/ });
         await status.waitFor({ timeout: 120000 });
-        await status.scrollIntoViewIfNeeded();
+        // The wizard shows the run in place of the plan: each step with its time and estimate, no "column exists".
+        await frame.locator('#run-title', { hasText: 'public.orders.discount_cents' }).waitFor({ timeout: 30000 });
+        const rows = await frame.locator('#run-steps tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
+        log(`run steps: ${JSON.stringify(rows.map((r) => [r[0], r[2], r[3], r[4]]))}`);
+        assert.ok(rows.length >= 2, `a row per step: ${JSON.stringify(rows)}`);
+        assert.ok(rows.some((r) => /ADD COLUMN "discount_cents"/.test(r[1] ?? '')) && rows.some((r) => /CREATE INDEX CONCURRENTLY/.test(r[1] ?? '')));
+        for (const r of rows) assert.match(r[2] ?? '', /\d s$|^—$/, `the time a step took: ${JSON.stringify(r)}`);
+        await page.waitForTimeout(2000); // a re-plan after the table changed would show its error by now
+        assert.equal(await frame.locator('#plan-summary').count(), 0, 'the plan is replaced by the run');
+        assert.equal(await frame.locator('.msg-line.error, #general-findings li').count(), 0, 'no "column exists" error');
+        await frame.locator('#run-steps').scrollIntoViewIfNeeded();
         await screenshot(page, '10-run-done');
+        // Open Report: the run's report as a Markdown preview.
+        await frame.locator('#open-report').click();
+        await page.locator('.tab', { hasText: /Preview/ }).first().waitFor({ timeout: 30000 });
+        await page.locator('iframe.webview.ready').last().contentFrame().frameLocator('#active-frame').locator('h1', { hasText: /Column Wizard run/ }).waitFor({ timeout: 30000 });
+        await screenshot(page, '11-run-report');
       });
     } finally {
       await release();
