@@ -35,53 +35,53 @@ type Step<T> = Promise<T | typeof BACK | undefined>;
 
 interface Item<T> extends vscode.QuickPickItem { readonly value: T }
 
-function input(title: string, step: number, prompt: string, value: string, validate: (v: string) => string | undefined): Step<string> {
-  const box = vscode.window.createInputBox();
+/**
+ * Show `box` as step `step` of four (with a Back button after the first); resolves with what `wire`'s handlers pass
+ * to `finish`, BACK, or undefined when it is hidden.
+ */
+function showStep<V>(box: vscode.InputBox | vscode.QuickPick<vscode.QuickPickItem>, title: string, step: number, wire: (finish: (v: V | typeof BACK | undefined) => void) => void): Step<V> {
   box.title = title;
   box.step = step;
   box.totalSteps = 4;
-  box.prompt = prompt;
-  box.value = value;
   box.ignoreFocusOut = true;
   if (step > 1) box.buttons = [vscode.QuickInputButtons.Back];
   return new Promise((resolve) => {
     let done = false;
-    const finish = (v: string | typeof BACK | undefined) => { if (!done) { done = true; resolve(v); box.dispose(); } };
-    box.onDidChangeValue((v) => { box.validationMessage = v === '' ? undefined : validate(v); });
-    box.onDidAccept(() => {
-      const problem = validate(box.value);
-      if (problem) box.validationMessage = problem;
-      else finish(box.value);
-    });
+    const finish = (v: V | typeof BACK | undefined) => { if (!done) { done = true; resolve(v); box.dispose(); } };
+    wire(finish);
     box.onDidTriggerButton((b) => { if (b === vscode.QuickInputButtons.Back) finish(BACK); });
     box.onDidHide(() => finish(undefined));
     box.show();
   });
 }
 
+function input(title: string, step: number, prompt: string, value: string, validate: (v: string) => string | undefined): Step<string> {
+  const box = vscode.window.createInputBox();
+  box.prompt = prompt;
+  box.value = value;
+  return showStep<string>(box, title, step, (finish) => {
+    box.onDidChangeValue((v) => { box.validationMessage = v === '' ? undefined : validate(v); });
+    box.onDidAccept(() => {
+      const problem = validate(box.value);
+      if (problem) box.validationMessage = problem;
+      else finish(box.value);
+    });
+  });
+}
+
 function pick<T>(title: string, step: number, placeholder: string, items: Item<T>[], options: { custom?: (text: string) => Item<T>; active?: (v: T) => boolean } = {}): Step<T> {
   const qp = vscode.window.createQuickPick<Item<T>>();
-  qp.title = title;
-  qp.step = step;
-  qp.totalSteps = 4;
   qp.placeholder = placeholder;
   qp.items = items;
-  qp.ignoreFocusOut = true;
-  if (step > 1) qp.buttons = [vscode.QuickInputButtons.Back];
   const active = options.active && items.find((i) => options.active!(i.value));
   if (active) qp.activeItems = [active];
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (v: T | typeof BACK | undefined) => { if (!done) { done = true; resolve(v); qp.dispose(); } };
+  return showStep<T>(qp, title, step, (finish) => {
     if (options.custom) {
       // The typed text is offered first as its own item, so any type the server knows can be entered.
       const custom = options.custom;
       qp.onDidChangeValue((v) => { qp.items = v.trim() && !items.some((i) => i.label === v.trim()) ? [custom(v), ...items] : items; });
     }
     qp.onDidAccept(() => { const chosen = qp.selectedItems[0] ?? qp.activeItems[0]; if (chosen) finish(chosen.value); });
-    qp.onDidTriggerButton((b) => { if (b === vscode.QuickInputButtons.Back) finish(BACK); });
-    qp.onDidHide(() => finish(undefined));
-    qp.show();
   });
 }
 
