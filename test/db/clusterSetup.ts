@@ -34,6 +34,8 @@ function galeraCnf(dir: string, n: number): string {
     `socket = ${dir}/mysqld.sock`,
     `pid-file = ${dir}/mysqld.pid`,
     `log_error = ${dir}/error.log`,
+    // A private tmpdir: bootstraps and servers of other suites running at the same time share /tmp otherwise.
+    `tmpdir = ${dir}/tmp`,
     `server_id = ${20 + n}`,
     'binlog_format = ROW',
     'default_storage_engine = InnoDB',
@@ -102,8 +104,9 @@ async function buildGalera(): Promise<{ urls: string[]; teardown: () => Promise<
     chownSync(GALERA_BASE, uid, gid);
     dirs.forEach((dir, i) => {
       mkdirSync(`${dir}/data`, { recursive: true });
+      mkdirSync(`${dir}/tmp`, { recursive: true });
       writeFileSync(`${dir}/my.cnf`, galeraCnf(dir, i + 1));
-      for (const p of [dir, `${dir}/data`, `${dir}/my.cnf`]) chownSync(p, uid, gid);
+      for (const p of [dir, `${dir}/data`, `${dir}/tmp`, `${dir}/my.cnf`]) chownSync(p, uid, gid);
     });
     // Only node 1 needs system tables: the joiners receive node 1's data directory by rsync SST.
     await sh('mariadb-install-db', [`--defaults-file=${dirs[0]}/my.cnf`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'], 120_000);

@@ -102,13 +102,15 @@ export async function startPrivateMariadb(port: number, settings: readonly strin
   };
   const launch = () => spawn('/usr/sbin/mariadbd', [`--defaults-file=${dir}/my.cnf`, '--user=mysql'], { detached: true, stdio: 'ignore' }).unref();
   await remove();
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}/my.cnf`, ['[mariadbd]', `datadir = ${dir}/data`, `port = ${port}`, 'bind-address = 127.0.0.1',
+  mkdirSync(`${dir}/tmp`, { recursive: true });
+  // A private tmpdir: bootstraps and servers of other suites running at the same time share /tmp otherwise.
+  writeFileSync(`${dir}/my.cnf`, ['[mariadbd]', `datadir = ${dir}/data`, `tmpdir = ${dir}/tmp`, `port = ${port}`, 'bind-address = 127.0.0.1',
     'skip-name-resolve', `socket = ${dir}/mysqld.sock`, `pid-file = ${pidFile}`, `log_error = ${dir}/error.log`,
     'innodb_buffer_pool_size = 32M', 'character-set-server = utf8mb4', ...settings, ''].join('\n'));
   const uid = Number((await execFile('id', ['-u', 'mysql'])).stdout.trim());
   const gid = Number((await execFile('id', ['-g', 'mysql'])).stdout.trim());
   chownSync(dir, uid, gid);
+  chownSync(`${dir}/tmp`, uid, gid);
   await execFile('mariadb-install-db', [`--defaults-file=${dir}/my.cnf`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'], { timeout: 120_000 });
   const url = `mysql://root@127.0.0.1:${port}/mysql`;
   launch();

@@ -118,6 +118,8 @@ function myCnf(dir: string, port: number, serverId: number): string {
     `socket = ${dir}/mysqld.sock`,
     `pid-file = ${dir}/mysqld.pid`,
     `log_error = ${dir}/error.log`,
+    // A private tmpdir: bootstraps and servers of other suites running at the same time share /tmp otherwise.
+    `tmpdir = ${dir}/tmp`,
     `server_id = ${serverId}`,
     `log_bin = ${dir}/data/binlog`,
     `relay_log = ${dir}/data/relay-bin`,
@@ -148,10 +150,11 @@ async function buildMariadb(): Promise<{ primaryUrl: string; replicaUrl: string;
     const gid = Number((await sh('id', ['-g', 'mysql'])).trim());
     for (const [name, port, id] of [['primary', MY_PRIMARY_PORT, 11], ['replica', MY_REPLICA_PORT, 12]] as const) {
       const dir = dirs[name];
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(`${dir}/tmp`, { recursive: true });
       writeFileSync(`${dir}/my.cnf`, myCnf(dir, port, id));
       chownSync(MY_BASE, uid, gid);
       chownSync(dir, uid, gid);
+      chownSync(`${dir}/tmp`, uid, gid);
       chownSync(`${dir}/my.cnf`, uid, gid);
     }
     // Settle both before looking at the results: a teardown must not race a still-running install.
