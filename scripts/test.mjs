@@ -26,5 +26,12 @@ const files = suites.flatMap((s) => {
 });
 if (files.length === 0) { console.error('no test files found'); process.exit(1); }
 
+// The e2e suites need code-server and Node 24 (scripts/tools.ts). Install them before the run, so a first install
+// (minutes) is not counted against the first e2e file's test timeout; when it fails, the e2e tests report why.
+if (suites.includes('e2e')) {
+  const tools = spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'tools.ts')], { stdio: 'inherit' });
+  if (tools.status !== 0) console.error('[tools] the e2e tools could not be installed; the e2e tests will say why');
+}
+
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=300000', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
