@@ -18,10 +18,10 @@ async function main(): Promise<void> {
     await page.setViewportSize({ width: 1500, height: 1000 });
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-    await runCommand(page, 'Column Wizard: Add Column…');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'public.orders' }).first();
     // The demo connection is defined in the workspace's settings: the extension asks once before connecting to it.
     const consent = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Connect$/ }).first();
+    await runCommand(page, 'Column Wizard: Add Column…');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'public.orders' }).first();
     await row.or(consent).first().waitFor({ timeout: 30000 });
     if (await consent.isVisible()) {
       await consent.click();
@@ -47,8 +47,14 @@ async function main(): Promise<void> {
     await f.locator('#estimates-basis.estimates-measured').waitFor({ timeout: 180000 });
     await f.locator('#plan[aria-busy="false"]').waitFor({ timeout: 30000 });
     // … and the steps re-planned with it (their pills say "measured on this server", not "rough").
-    await f.locator('#plan', { hasText: 'measured on this server' }).waitFor({ timeout: 60000 });
+    // Measure the demo server again now, so the picture's estimates are of this server as it is, not a cached
+    // measurement (the wizard re-plans in place when the new one arrives).
+    await runCommand(page, 'Column Wizard: Recalibrate Estimates');
+    await page.locator('.notifications-toasts', { hasText: 'measured on this server just now' }).waitFor({ timeout: 120000 });
+    await f.locator('#plan', { hasText: 'measured on this server just now' }).waitFor({ timeout: 60000 });
+    await f.locator('#plan[aria-busy="false"]').waitFor({ timeout: 30000 });
     await page.waitForTimeout(1500);
+    await runCommand(page, 'Notifications: Clear All Notifications'); // toasts would cover the plan
     await page.keyboard.press('Control+B'); // hide the side bar: more room for the wizard
     await page.waitForTimeout(800);
     await page.screenshot({ path: out });
