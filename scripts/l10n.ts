@@ -112,12 +112,17 @@ const NAMES = new Set(['Column Wizard', 'PostgreSQL', 'MySQL', 'MariaDB', 'TLS']
 
 /** Is this literal prose (words outside icons like $(add), ids like columnWizard.rolloutReport and product names)? */
 function prose(n: ts.Node): boolean {
+  // Either branch of `a ? 'x' : y`, `a ?? 'x'`, `a || 'x'` may be what is shown.
+  if (ts.isParenthesizedExpression(n)) return prose(n.expression);
+  if (ts.isConditionalExpression(n)) return prose(n.whenTrue) || prose(n.whenFalse);
+  if (ts.isBinaryExpression(n) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(n.operatorToken.kind)) return prose(n.left) || prose(n.right);
   let text: string;
   if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) text = n.text;
   else if (ts.isTemplateExpression(n)) text = [n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join(' ');
   else return false;
   if (NAMES.has(text.trim()) || /^[\w-]+(\.[\w-]+)+$/.test(text)) return false;
-  return /[A-Za-z]{2,}/.test(text.replace(/\$\([a-z-]+\)/g, ''));
+  // Icons like $(add) and identifiers with an underscore (a server variable such as wsrep_OSU_method) are not prose.
+  return /[A-Za-z]{2,}/.test(text.replace(/\$\([a-z-]+\)/g, '').replace(/\b\w*_\w*\b/g, ''));
 }
 
 /** Literal prose handed to VS Code's UI without l10n.t: notifications, picker and input texts, titles, lenses, actions. */

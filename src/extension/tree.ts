@@ -92,7 +92,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       }
       case 'column': {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
-        item.description = node.nullable ? node.type : `${node.type} not null`; // SQL, not prose
+        item.description = node.nullable ? node.type : vscode.l10n.t('{0} NOT NULL', node.type); // NOT NULL is SQL: translations keep it
         item.iconPath = new vscode.ThemeIcon('symbol-field');
         item.contextValue = 'column';
         return item;

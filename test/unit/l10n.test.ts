@@ -124,11 +124,12 @@ describe('runtime localization (l10n/bundle.l10n*.json)', () => {
         "new vscode.CodeAction('Rewrite as safe phases', kind);",
         "ok(vscode.l10n.t('Fine {0}', x), { title: 'Column Wizard', label: 'PostgreSQL', detail: `$(add) ${y}` });",
         "vscode.window.createWebviewPanel('columnWizard.rolloutReport', vscode.l10n.t('Rollout'));",
+        "items.push({ label: x, detail: used ? 'in use' : undefined, description: d ?? 'none given' });",
       ].join('\n'),
     );
     assert.deepEqual(
       found.map((f) => f.line),
-      [1, 2, 3, 4, 5],
+      [1, 2, 3, 4, 5, 8, 8],
     );
   });
 

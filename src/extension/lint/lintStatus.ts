@@ -65,7 +65,7 @@ export async function chooseLintTarget(options: {
     ...options.connections.map((c): Choice => ({
       label: `$(database) ${c.name}`,
       description: c.description,
-      detail: c.name === options.current?.profile ? 'in use' : undefined,
+      detail: c.name === options.current?.profile ? vscode.l10n.t('in use') : undefined,
       run: () => options.bind(c.name),
     })),
     ...(['postgres', 'mysql', 'mariadb'] as const).map((d): Choice => ({ label: `$(circle-slash) ${vscode.l10n.t('Offline, {0} rules…', serverName({ dialect: d, version: '' }).trim())}`, run: () => offline(d) })),
