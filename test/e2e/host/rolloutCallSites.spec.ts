@@ -2,7 +2,7 @@
 /**
  * The application side in a real extension host: once a rollout of orders.ref is recorded in the workspace (a plan
  * file, as Write Migration Files leaves it), an INSERT into orders that does not set ref gets an information
- * diagnostic and a CodeLens; the one that sets it gets neither.
+ * diagnostic and a CodeLens; the one that sets it gets neither. A file the user hid with `files.exclude` is not scanned.
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -17,6 +17,7 @@ describe('rollout call sites', function () {
   this.timeout(90000);
   const folder = () => vscode.workspace.workspaceFolders![0]!.uri;
   let code: vscode.Uri;
+  let hidden: vscode.Uri;
   let plan: vscode.Uri;
 
   before(async () => {
@@ -24,6 +25,10 @@ describe('rollout call sites', function () {
     code = vscode.Uri.joinPath(folder(), 'src', 'cw_orders_repo.ts');
     await vscode.workspace.fs.writeFile(code, new TextEncoder().encode(
       "export async function a(db: { query(s: string): Promise<void> }) {\n  await db.query('INSERT INTO cw_orders (amount) VALUES (1)');\n  await db.query('INSERT INTO cw_orders (amount, ref) VALUES (1, 2)');\n}\n"));
+    // The same INSERT in a folder hidden by files.exclude (the scan's own exclude glob must not replace the setting).
+    await vscode.workspace.getConfiguration('files').update('exclude', { '**/cw_generated': true }, vscode.ConfigurationTarget.Workspace);
+    hidden = vscode.Uri.joinPath(folder(), 'cw_generated', 'cw_orders_gen.ts');
+    await vscode.workspace.fs.writeFile(hidden, new TextEncoder().encode("export const q = 'INSERT INTO cw_orders (amount) VALUES (1)';\n"));
     const b = makeBaseline({ source: 'plan', table: { schema: 'public', name: 'cw_orders' }, column: 'ref', prediction: { steps: [] } });
     plan = vscode.Uri.joinPath(folder(), ...baselineFolder(b.table, b.column).split('/'), baselineFileName(b.createdAt, 'plan'));
     await vscode.workspace.fs.writeFile(plan, new TextEncoder().encode(JSON.stringify(b)));
@@ -31,6 +36,8 @@ describe('rollout call sites', function () {
 
   after(async () => {
     await vscode.workspace.fs.delete(code).then(undefined, () => undefined);
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), 'cw_generated'), { recursive: true }).then(undefined, () => undefined);
+    await vscode.workspace.getConfiguration('files').update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), '.column-wizard'), { recursive: true }).then(undefined, () => undefined);
   });
 
@@ -44,5 +51,6 @@ describe('rollout call sites', function () {
     await vscode.window.showTextDocument(code);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', code);
     assert.deepEqual(lenses.filter((l) => /part of the rollout/.test(l.command?.title ?? '')).map((l) => l.range.start.line), [1]);
+    assert.deepEqual(vscode.languages.getDiagnostics(hidden).filter((x) => x.code === 'rollout-dual-write'), [], 'a file hidden by files.exclude is not scanned');
   });
 });
