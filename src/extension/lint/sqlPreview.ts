@@ -198,35 +198,29 @@ export function previewPlanCommand(...args: unknown[]): Promise<void> {
   return registered().previewPlan(args[0], args[1]);
 }
 
+/** Run `action` on the registered preview; a failure is logged as `failed` and shown, and the result is undefined. */
+async function showingFailure<T>(failed: string, action: (preview: SqlPreview) => Promise<T>): Promise<T | undefined> {
+  const preview = registered();
+  try {
+    return await action(preview);
+  } catch (err) {
+    preview.linter.log.error('lint', failed, err);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
+    return undefined;
+  }
+}
+
 /** The handler behind the lint status item's Change (INTERNAL_COMMANDS.chooseLintTarget). */
 export async function chooseLintTargetCommand(): Promise<void> {
-  const { linter } = registered();
-  await linter.chooseTarget().catch((err) => {
-    linter.log.error('lint', 'choosing the lint target failed', err);
-    void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
-  });
+  await showingFailure('choosing the lint target failed', (p) => p.linter.chooseTarget());
 }
 
 /** The handler behind a CodeLens's Verify on the server (INTERNAL_COMMANDS.verifyStatement). */
-export async function verifyStatementCommand(uri: unknown, index: unknown): Promise<unknown> {
-  const preview = registered();
-  try {
-    return await preview.verifyStatement(uri, index);
-  } catch (err) {
-    preview.linter.log.error('lint', 'verifying the statement failed', err);
-    void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
-    return undefined;
-  }
+export function verifyStatementCommand(uri: unknown, index: unknown): Promise<unknown> {
+  return showingFailure('verifying the statement failed', (p) => p.verifyStatement(uri, index));
 }
 
 /** The handler behind the "Write safe phases as migration files" quick fix (INTERNAL_COMMANDS.writePhaseFiles). */
-export async function writePhaseFilesCommand(uri: unknown, index: unknown): Promise<unknown> {
-  const preview = registered();
-  try {
-    return await preview.writePhaseFiles(uri, index);
-  } catch (err) {
-    preview.linter.log.error('lint', 'writing the phase files failed', err);
-    void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: {0}', describeError(err)));
-    return undefined;
-  }
+export function writePhaseFilesCommand(uri: unknown, index: unknown): Promise<unknown> {
+  return showingFailure('writing the phase files failed', (p) => p.writePhaseFiles(uri, index));
 }
