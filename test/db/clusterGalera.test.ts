@@ -15,6 +15,9 @@ import { planColumn } from '../../src/core/plan';
 import { planForGalera } from '../../src/core/topology';
 import type { DatabaseClient } from '../../src/db/client';
 import { detectGalera, detectTopology, runGaleraPlan, type NodeRunLog } from '../../src/db/cluster';
+import { connect } from '../../src/db/client';
+import { parseConnectionUrl } from '../../src/db/connection';
+import { readDefinition } from '../../src/db/replication/definitions';
 import { dbTest } from './helpers';
 import { galeraCluster } from './clusterSetup';
 
@@ -319,6 +322,42 @@ describe('Galera cluster: resume, files and verify across nodes', { concurrency:
       assert.equal(Number(d[0]!.n), 1, `every node has the index after the runbook (${c.options.port})`);
     }
     t.diagnostic(`runbook stages applied: ${sections.map((s) => s.where).join(' → ')}`);
+  }));
+
+  it('a definition read on a node waits until the node has applied a DDL committed on another node (causal read), so drift checks see no stale difference', dbTest(async (t) => {
+    const g = cluster.get(t);
+    await makeTable(g.nodes[0]!, 'causal_a', 100);
+    await makeTable(g.nodes[0]!, 'causal_b', 100);
+    const holder = await connect(parseConnectionUrl(g.urls[1]!));
+    const reader = await connect(parseConnectionUrl(g.urls[1]!));
+    try {
+      await holder.query('SET SESSION wsrep_sync_wait = 1');
+      await holder.query('SELECT 1 FROM causal_b LIMIT 1'); // node 2 has both tables before the lock
+      await holder.query('SET SESSION wsrep_sync_wait = 0');
+      for (let attempt = 1; ; attempt++) {
+        try { await holder.query('FLUSH TABLES causal_a WITH READ LOCK'); break; } catch (err) {
+          if (attempt >= 20 || !/interrupted|deadlock/i.test((err as Error).message)) throw err;
+        }
+      }
+      // Node 2's applier stops at the first DDL (it waits for the table lock); the second, on another table, queues behind it.
+      await g.nodes[0]!.query('ALTER TABLE causal_a ADD INDEX causal_a_v (v)');
+      await g.nodes[0]!.query('ALTER TABLE causal_b ADD COLUMN c_new INT NULL');
+      const [stale] = await reader.query<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'causal_b' AND COLUMN_NAME = 'c_new'");
+      assert.equal(Number(stale!.n), 0, 'a plain read on node 2 does not see the column yet (the applier is held)');
+      const t0 = performance.now();
+      setTimeout(() => { void holder.query('UNLOCK TABLES'); }, 1500);
+      const facts = await readDefinition(reader, { schema: 'cw_galera_test', name: 'causal_b' });
+      const waited = performance.now() - t0;
+      t.diagnostic(`readDefinition on node 2 waited ${waited.toFixed(0)} ms for the held applier`);
+      assert.ok(facts?.columns?.some((c) => c.name === 'c_new'), JSON.stringify(facts?.columns?.map((c) => c.name)));
+      assert.ok(waited >= 1000, `the read waited for the applier (${waited.toFixed(0)} ms)`);
+      const [wait] = await reader.query<{ w: number }>('SELECT @@SESSION.wsrep_sync_wait AS w');
+      assert.equal(Number(wait!.w), 0, 'the session setting is restored');
+    } finally {
+      await holder.query('UNLOCK TABLES').catch(() => undefined);
+      await holder.close();
+      await reader.close();
+    }
   }));
 
   it('verify --node: after the run every node matches; an index dropped on one node under RSU is reported as drift and exits 1', dbTest(async (t) => {

@@ -64,3 +64,27 @@ export function flowControlReader(nodes: readonly { name: string; client: Databa
     return { node: n.name, pausedSeconds: before === undefined ? 0 : Math.max(0, ns - before) / 1e9, recvQueue: Number(st.wsrep_local_recv_queue ?? 0) };
   }));
 }
+
+/**
+ * Runs `read` with causal reads on a Galera node (`wsrep_sync_wait = 1`): the node first applies every write set the
+ * cluster committed before the read, so a definition read on one node right after a DDL ran on another is not stale.
+ * The session's previous setting is restored. On any other server (no `wsrep_on`, or OFF) `read` runs as it is.
+ */
+export async function withCausalReads<T>(client: DatabaseClient, read: () => Promise<T>): Promise<T> {
+  if (client.options.engine === 'postgres') return read();
+  let previous: number;
+  try {
+    const [row] = await client.query<{ on: number | string; wait: number | string }>('SELECT @@GLOBAL.wsrep_on AS `on`, @@SESSION.wsrep_sync_wait AS `wait`');
+    if (String(row?.on) !== '1' && String(row?.on).toUpperCase() !== 'ON') return read();
+    previous = Number(row?.wait ?? 0);
+  } catch {
+    return read(); // MySQL without wsrep: the variables do not exist
+  }
+  if (previous & 1) return read();
+  await client.query('SET SESSION wsrep_sync_wait = 1');
+  try {
+    return await read();
+  } finally {
+    await client.query(`SET SESSION wsrep_sync_wait = ${previous}`).catch(() => undefined);
+  }
+}

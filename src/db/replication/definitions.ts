@@ -5,6 +5,7 @@
 import { columnDifferences, compareDefinitions, type DriftDifference, type DriftReport } from '../../core/drift';
 import type { ColumnFacts, TableFacts, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
+import { withCausalReads } from '../cluster/mysql';
 import { DatabaseError } from '../errors';
 import { resolveTable } from '../schema';
 import type { ReplicaTarget } from './types';
@@ -15,10 +16,13 @@ function isMissingTable(err: unknown): boolean {
   return err instanceof DatabaseError && (err.code === '42P01' || err.code === 'ER_NO_SUCH_TABLE');
 }
 
-/** The table's facts on this connection, or null when the table does not exist there. */
+/**
+ * The table's facts on this connection, or null when the table does not exist there. On a Galera node the read waits
+ * until the node has applied what the cluster committed before it (a DDL just run on another node is seen).
+ */
 export async function readDefinition(client: DatabaseClient, table: TableRef): Promise<TableFacts | null> {
   try {
-    return await client.tableFacts(await resolveTable(client, table));
+    return await withCausalReads(client, async () => client.tableFacts(await resolveTable(client, table)));
   } catch (err) {
     if (isMissingTable(err)) return null;
     throw err;
