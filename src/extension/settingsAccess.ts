@@ -13,11 +13,6 @@ export function section(resource?: vscode.Uri): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION, resource);
 }
 
-/** VS Code's own `files.exclude` for a folder (the application scan folds it into its exclude glob). */
-export function filesExclude(folder: vscode.Uri): Record<string, unknown> | undefined {
-  return vscode.workspace.getConfiguration('files', folder).get<Record<string, unknown>>('exclude');
-}
-
 /** Whether `columnWizard.connections` has any entry (valid or not): the activation glue's cheap check. */
 export function hasConnectionEntries(): boolean {
   const profiles = section().get<unknown>('connections', []);

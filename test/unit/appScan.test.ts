@@ -4,7 +4,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { fixedShapeReads, isScannedFile, mergeScans, scanFile, summarizeScan, writesWithoutColumn, type WorkspaceScan } from '../../src/core/app/scan';
-import { excludeGlob, expandBraces } from '../../src/core/app/text';
 
 const ROOT = join(__dirname, '..', 'fixtures', 'app');
 
@@ -147,17 +146,5 @@ describe('scan: API schemas that expose the model', () => {
     assert.deepEqual(scanFile('schema.graphql', 'type Order {\n  id: ID!\n}\ntype Customer { ref: String }\n', t).api?.map((a) => a.hasField), [false]);
     const merged = mergeScans(t, [openapi], 1, 0);
     assert.match(summarizeScan(merged), /openapi schema api\/openapi\.yaml:3 exposes Order: add ref there after the backfill \(cut-over step\), not before/);
-  });
-});
-
-describe('the extension scan honours files.exclude (an explicit findFiles exclude replaces the setting)', () => {
-  test('the skipped folders and the enabled files.exclude patterns make one glob; braces are expanded, `when` clauses left out', () => {
-    assert.deepEqual(expandBraces('**/*.{js,map}'), ['**/*.js', '**/*.map']);
-    assert.deepEqual(expandBraces('a/{b,c}/{d,e}'), ['a/b/d', 'a/b/e', 'a/c/d', 'a/c/e']);
-    assert.equal(
-      excludeGlob(['node_modules'], { '**/.git': true, 'legacy/**': true, '**/*.{gen,bak}.ts': true, 'off/**': false, '**/*.js': { when: '$(basename).ts' } }),
-      '{**/node_modules/**,**/.git,**/.git/**,legacy/**,**/*.gen.ts,**/*.gen.ts/**,**/*.bak.ts,**/*.bak.ts/**}',
-    );
-    assert.equal(excludeGlob(['node_modules', '.git'], undefined), '{**/node_modules/**,**/.git/**}');
   });
 });

@@ -53,21 +53,3 @@ export function statementEnd(text: string, offset: number): number {
   }
   return text.length;
 }
-
-/** A glob's `{a,b}` groups expanded into separate globs (VS Code's glob syntax cannot nest braces). */
-export function expandBraces(glob: string): string[] {
-  const m = /\{([^{}]*)\}/.exec(glob);
-  if (!m) return [glob];
-  return m[1]!.split(',').flatMap((alt) => expandBraces(glob.slice(0, m.index) + alt + glob.slice(m.index + m[0].length)));
-}
-
-/**
- * The one exclude glob for `workspace.findFiles`: the folders the scan always skips, and the user's `files.exclude`
- * patterns that are on (an explicit exclude replaces the setting, so it has to be folded in). Patterns with a `when`
- * clause (sibling-file conditions) cannot be put in a glob and are left out.
- */
-export function excludeGlob(skipDirs: readonly string[], filesExclude: Readonly<Record<string, unknown>> | undefined): string {
-  const user = Object.entries(filesExclude ?? {}).filter(([, on]) => on === true).flatMap(([g]) => expandBraces(g));
-  const all = [...skipDirs.map((d) => `**/${d}/**`), ...user.flatMap((g) => (g.endsWith('/**') ? [g] : [g, `${g}/**`]))];
-  return `{${[...new Set(all)].join(',')}}`;
-}

@@ -8,16 +8,15 @@ import ignore from 'ignore';
 import * as vscode from 'vscode';
 import { modelEdit, type ModelExtras, type ModelPhase } from '../../core/app/modelEdit';
 import { fixedShapeReads, isScannedFile, mergeScans, scanFile, summarizeScan, writesWithoutColumn, type CallSite, type FileScan, type ScanTarget, type WorkspaceScan } from '../../core/app/scan';
-import { excludeGlob } from '../../core/app/text';
 import { chooseBaselines } from '../../core/rollout/baseline';
 import type { ColumnSpec, Dialect } from '../../core/types';
 import type { Log } from '../log';
 import { COMMANDS } from '../commandIds';
-import { filesExclude } from '../settingsAccess';
 import { readBaselines, rolloutKey } from '../rollout/baselineFiles';
 
 const LOG = 'app';
-const SKIP = ['node_modules', '.git', 'dist', 'out', 'build', 'vendor', '.venv', 'venv', '__pycache__', 'coverage', '.next', '.column-wizard'];
+// findFiles applies files.exclude on top of an explicit exclude (only `null` turns it off); the e2e spec rolloutCallSites checks it.
+const SKIP = '**/{node_modules,.git,dist,out,build,vendor,.venv,venv,__pycache__,coverage,.next,.column-wizard}/**';
 const MAX_CHARS = 1024 * 1024;
 
 /** Scan every workspace folder for the table. */
@@ -28,9 +27,7 @@ export async function scanWorkspace(target: ScanTarget, token?: vscode.Cancellat
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     const gi = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.gitignore')).then((b) => new TextDecoder().decode(b), () => '');
     const ig = ignore().add(gi);
-    // An explicit exclude replaces files.exclude, so the folder's setting is folded into it.
-    const exclude = excludeGlob(SKIP, filesExclude(folder.uri));
-    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), exclude, 50_000, token);
+    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), SKIP, 50_000, token);
     for (const uri of uris) {
       if (token?.isCancellationRequested) throw new vscode.CancellationError();
       const rel = vscode.workspace.asRelativePath(uri, false);
