@@ -11,10 +11,9 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ROOT } from '../../scripts/tools';
 import { databaseUrl, PG_URL } from '../db/helpers';
-import { E2E_DIR, shotOnFailure, startSession, withPgClient, type Session } from './harness';
+import { E2E_DIR, pgUnreachable, shotOnFailure, startSession, withPgClient, type Session } from './harness';
 import { runCommand, screenshot } from './workbench';
 
-const IN_CI = process.env.CI === 'true';
 const SUFFIX = randomBytes(4).toString('hex');
 const DBS = [`cw_e2e_drift_a_${SUFFIX}`, `cw_e2e_drift_b_${SUFFIX}`] as const;
 
@@ -48,13 +47,8 @@ describe('e2e: Check Schema Drift in code-server against a real PostgreSQL', { t
   };
 
   before(async () => {
-    try {
-      await withPgClient(PG_URL, (c) => c.query('SELECT 1'));
-    } catch (err) {
-      if (IN_CI) throw new Error(`PostgreSQL at ${PG_URL} is unreachable under CI: ${err instanceof Error ? err.message : String(err)}`);
-      skip = `PostgreSQL at ${PG_URL} is unreachable`;
-      return;
-    }
+    skip = await pgUnreachable(PG_URL);
+    if (skip) return;
     for (const db of DBS) {
       await withPgClient(PG_URL, (c) => c.query(`CREATE DATABASE "${db}"`));
       await withPgClient(databaseUrl(PG_URL, db), (c) => c.query('CREATE TABLE public.orders (id bigint PRIMARY KEY, status text NOT NULL)'));

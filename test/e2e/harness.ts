@@ -115,3 +115,14 @@ export async function withPgClient<T>(url: string, fn: (c: Client) => Promise<T>
     await c.end();
   }
 }
+
+/** Why tests against the PostgreSQL at `url` cannot run (undefined when it answers); under CI=true an unreachable server is an error. */
+export async function pgUnreachable(url: string): Promise<string | undefined> {
+  try {
+    await withPgClient(url, (c) => c.query('SELECT 1'));
+    return undefined;
+  } catch (err) {
+    if (process.env.CI === 'true') throw new Error(`PostgreSQL at ${url} is unreachable under CI: ${err instanceof Error ? err.message : String(err)}`);
+    return `PostgreSQL at ${url} is unreachable`;
+  }
+}
