@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { connect, type DatabaseClient } from '../../src/db/client';
-import { builtOnce, dropPgCluster, missingTools, pgMajor, sh, stopMariadbd, waitFor } from './serverTools';
+import { builtOnce, dropPgCluster, mariadbdSection, missingTools, pgMajor, sh, stopMariadbd, waitFor } from './serverTools';
 
 export { waitFor };
 
@@ -26,17 +26,7 @@ const GALERA_DB = 'cw_galera_test';
 function galeraCnf(dir: string, n: number): string {
   const gcomm = [4571, 4572, 4573].map((p) => `127.0.0.1:${p}`).join(',');
   return [
-    '[mariadbd]',
-    `datadir = ${dir}/data`,
-    `port = ${GALERA_PORTS[n - 1]}`,
-    'bind-address = 127.0.0.1',
-    'skip-name-resolve',
-    `socket = ${dir}/mysqld.sock`,
-    `pid-file = ${dir}/mysqld.pid`,
-    `log_error = ${dir}/error.log`,
-    // A private tmpdir: bootstraps and servers of other suites running at the same time share /tmp otherwise.
-    `tmpdir = ${dir}/tmp`,
-    `server_id = ${20 + n}`,
+    ...mariadbdSection(dir, GALERA_PORTS[n - 1]!, 20 + n),
     'binlog_format = ROW',
     'default_storage_engine = InnoDB',
     'innodb_autoinc_lock_mode = 2',

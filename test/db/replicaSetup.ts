@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { connect, type DatabaseClient } from '../../src/db/client';
-import { builtOnce, dropPgCluster, missingTools, pgMajor, sh, stopMariadbd, waitFor } from './serverTools';
+import { builtOnce, dropPgCluster, mariadbdSection, missingTools, pgMajor, sh, stopMariadbd, waitFor } from './serverTools';
 
 export interface ReplicaPair {
   readonly engine: 'postgres' | 'mysql';
@@ -110,17 +110,7 @@ const MY_BASE = '/tmp/cw-replication-mariadb';
 
 function myCnf(dir: string, port: number, serverId: number): string {
   return [
-    '[mariadbd]',
-    `datadir = ${dir}/data`,
-    `port = ${port}`,
-    'bind-address = 127.0.0.1',
-    'skip-name-resolve',
-    `socket = ${dir}/mysqld.sock`,
-    `pid-file = ${dir}/mysqld.pid`,
-    `log_error = ${dir}/error.log`,
-    // A private tmpdir: bootstraps and servers of other suites running at the same time share /tmp otherwise.
-    `tmpdir = ${dir}/tmp`,
-    `server_id = ${serverId}`,
+    ...mariadbdSection(dir, port, serverId),
     `log_bin = ${dir}/data/binlog`,
     `relay_log = ${dir}/data/relay-bin`,
     'binlog_format = ROW',

@@ -69,6 +69,23 @@ export async function dropPgCluster(major: string, name: string): Promise<void> 
   rmSync(`/var/lib/postgresql/${major}/${name}`, { recursive: true, force: true });
 }
 
+/** The start of the [mariadbd] section of a private server's my.cnf under `dir`: files, port, loopback only. */
+export function mariadbdSection(dir: string, port: number, serverId: number): string[] {
+  return [
+    '[mariadbd]',
+    `datadir = ${dir}/data`,
+    `port = ${port}`,
+    'bind-address = 127.0.0.1',
+    'skip-name-resolve',
+    `socket = ${dir}/mysqld.sock`,
+    `pid-file = ${dir}/mysqld.pid`,
+    `log_error = ${dir}/error.log`,
+    // A private tmpdir: bootstraps and servers of other suites running at the same time share /tmp otherwise.
+    `tmpdir = ${dir}/tmp`,
+    `server_id = ${serverId}`,
+  ];
+}
+
 /** Stop a mariadbd of ours by its pid file, after checking that pid runs with our defaults file. */
 export async function stopMariadbd(dir: string): Promise<void> {
   const pidFile = `${dir}/mysqld.pid`;
