@@ -78,8 +78,12 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
   // The palette closes, or (for a command that asks something) shows the command's own quick pick instead.
   const input = page.locator('.quick-input-widget input');
+  // Short timeouts: a command that reloads the page (Developer: Reload Window) removes the input between the two
+  // calls, and a locator's default wait would then sit 30 s on an element the new page does not have yet.
   for (let i = 0; i < 150; i++) {
-    if (!(await input.isVisible()) || (await input.inputValue()) !== `>${title}`) return;
+    const visible = await input.isVisible().catch(() => false);
+    const value = visible ? await input.inputValue({ timeout: 1000 }).catch(() => '') : '';
+    if (value !== `>${title}`) return;
     await page.waitForTimeout(100);
   }
   throw new Error(`the palette still shows ">${title}" 15 s after Enter`);
