@@ -158,7 +158,8 @@ async function scanCode(key: string): Promise<void> {
     if (key !== scannedKey) return;
     code = result;
     renderCode(codeRoot, result, codeActions);
-    if (latest?.plan) renderPlan(planRoot, latest.plan, { checklist: false });
+    // Not over the result view: a scan that answers after the run finished must not bring the old plan back.
+    if (latest?.plan && !done) renderPlan(planRoot, latest.plan, { checklist: false });
   } catch (err) {
     if (key === scannedKey) replaceChildren(codeRoot, [el('p', { class: 'placeholder' }, `The code was not scanned: ${describeError(err)}`)]);
   }
