@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile as execFileCb } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -39,8 +39,19 @@ describe('cleartext password authentication', { skip: why }, () => {
     await drop();
     await execFile('pg_createcluster', [major!, NAME, '-p', String(PORT), '--', '--no-sync']);
     const conf = `/etc/postgresql/${major}/${NAME}`;
-    writeFileSync(`${conf}/conf.d/90-cw-cleartext.conf`, `listen_addresses = '127.0.0.1,${remoteAddress}'\nport = ${PORT}\nshared_buffers = 16MB\n`);
+    let tls = '';
     ssl = /^\s*ssl\s*=\s*on/m.test(readFileSync(`${conf}/postgresql.conf`, 'utf8'));
+    if (!ssl && existsSync('/usr/bin/openssl')) {
+      // No snakeoil certificate here (Debian's ssl-cert): a throwaway self-signed one, readable by postgres only.
+      await execFile('openssl', ['req', '-new', '-x509', '-days', '1', '-nodes', '-subj', '/CN=cw-cleartext-test', '-keyout', `${conf}/cw.key`, '-out', `${conf}/cw.crt`]);
+      await execFile('chown', ['postgres:postgres', `${conf}/cw.key`, `${conf}/cw.crt`]);
+      chmodSync(`${conf}/cw.key`, 0o600);
+      tls = `ssl = on\nssl_cert_file = '${conf}/cw.crt'\nssl_key_file = '${conf}/cw.key'\n`;
+      ssl = true;
+    } else if (!ssl && IN_CI) {
+      throw new Error('CI=true and the cleartext-password test cannot make a TLS certificate: no /usr/bin/openssl');
+    }
+    writeFileSync(`${conf}/conf.d/90-cw-cleartext.conf`, `listen_addresses = '127.0.0.1,${remoteAddress}'\nport = ${PORT}\nshared_buffers = 16MB\n${tls}`);
     // Test machine only: the password in clear text from both addresses; peer on the Unix socket for the set-up.
     writeFileSync(`${conf}/pg_hba.conf`, `local all postgres peer\nhost all all 127.0.0.1/32 password\nhost all all ${remoteAddress}/32 password\n`);
     await execFile('pg_ctlcluster', ['--skip-systemctl-redirect', major!, NAME, 'start']);
@@ -60,7 +71,7 @@ describe('cleartext password authentication', { skip: why }, () => {
   });
 
   it('is answered over TLS to the non-local address', async (t) => {
-    if (!ssl) { t.skip('the cluster has no TLS certificate (ssl = off)'); return; }
+    if (!ssl) { t.skip('the cluster has no TLS certificate (ssl = off) and there is no openssl to make one'); return; }
     const c = await connect({ engine: 'postgres', host: remoteAddress!, port: PORT, database: 'postgres', user: 'postgres', password: PASSWORD, ssl: { rejectUnauthorized: false } });
     assert.equal((await c.query<{ u: string }>('SELECT current_user AS u'))[0]!.u, 'postgres');
     await c.close();
