@@ -172,6 +172,52 @@ describe('runtime localization (l10n/bundle.l10n*.json)', () => {
   }
 });
 
+describe('the messages built in src/core come out in the configured language', () => {
+  const de: Record<string, string> = JSON.parse(readFileSync('l10n/bundle.l10n.de.json', 'utf8'));
+  const facts = (rows: number) => (t: { schema?: string; name: string }) => ({
+    table: { schema: t.schema ?? 'public', name: t.name },
+    rows,
+    bytes: rows * 100,
+  });
+  const sql = "SET lock_timeout = '2s'; CREATE INDEX i ON users (email); DROP TABLE accounts;";
+
+  it('lint findings: German words and German digits with the de bundle and locale, English and the CLI digits without', async () => {
+    const { lintSql } = await import('../../src/core/lint/analyze');
+    const { loadParsers } = await import('../../src/core/lint/parsers');
+    const parsers = await loadParsers();
+    const lint = (locale?: string) =>
+      lintSql(
+        sql,
+        { target: { dialect: 'postgres', version: '15' }, facts: facts(50_000_000), ...(locale ? { locale } : {}) },
+        parsers,
+      ).findings.map((f) => [f.rule, f.message, f.fix ?? '']);
+    const english = lint();
+    try {
+      l10n.config({ contents: de });
+      const german = lint('de');
+      assert.deepEqual(
+        german.map((f) => f[0]),
+        english.map((f) => f[0]),
+        'the same findings',
+      );
+      const index = german.find((f) => f[0] === 'index-not-concurrent')!;
+      assert.match(index[1]!, /^CREATE INDEX auf users: /);
+      assert.match(index[1]!, /Die Tabelle hat etwa 50\.000\.000 Zeilen\. Geschätzt: Schreibzugriffe etwa 59 s blockiert\.$/);
+      assert.match(index[2]!, /^CREATE INDEX CONCURRENTLY i ON … \(außerhalb eines Transaktionsblocks\)\.$/);
+      const drop = german.find((f) => f[0] === 'drop-table')!;
+      assert.equal(drop[1], 'DROP TABLE accounts: Ihre Zeilen sind weg, und Abfragen, die die Tabelle noch verwenden, schlagen fehl.');
+    } finally {
+      l10n.config({ contents: {} });
+    }
+    const index = english.find((f) => f[0] === 'index-not-concurrent')!;
+    assert.match(index[1]!, /^CREATE INDEX on users: .* The table has about 50,000,000 rows\. Estimated: writes blocked for about 59 s\.$/);
+    assert.equal(
+      english.find((f) => f[0] === 'drop-table')![1],
+      'DROP TABLE accounts: its rows are gone, and queries that still use it fail.',
+    );
+  });
+});
+
 describe('the wizard page carries the locale and the translations to the webview', () => {
   it('writes <html lang> and the bundle as an escaped <meta>, which parses back to the same bundle', async () => {
     const { wizardHtml } = await import('../../src/extension/wizard/html');
@@ -182,7 +228,12 @@ describe('the wizard page carries the locale and the translations to the webview
     assert.match(html, /<html lang="de">/);
     const content = new RegExp(`<meta name="${L10N_META}" content="([^"]*)">`).exec(html)?.[1];
     assert.ok(content, 'no translations meta');
-    const unescaped = content.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const unescaped = content
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
     assert.deepEqual(JSON.parse(unescaped), de);
     assert.doesNotMatch(wizardHtml(base), new RegExp(L10N_META), 'English needs no bundle');
   });

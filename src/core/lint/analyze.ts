@@ -1,12 +1,24 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Lint a .sql migration: split, parse, map each statement onto the planner's DDL operations, ask the dialect
  * rules (`impactOf`) for their lock impact, and turn impact plus file context (transactions, lock timeouts,
  * tables created in the same file, table sizes) into findings. Lock rules live in ../rules.ts only. Pure.
  */
 import { capabilities, defaultVolatility } from '../dialects/index';
-import { formatSeconds } from '../format';
+import { formatCount, formatSeconds } from '../format';
 import { DEFAULT_CALIBRATION, estimateStep, workKind } from '../impact';
-import { impactOf, PG_LOCK_RANK, statementImpact, statementOperationImpact, varcharChange, type ConstraintKind as RuleConstraintKind, type DdlOperation, type Impact, type MysqlClauses, type StatementOperation } from '../rules';
+import {
+  impactOf,
+  PG_LOCK_RANK,
+  statementImpact,
+  statementOperationImpact,
+  varcharChange,
+  type ConstraintKind as RuleConstraintKind,
+  type DdlOperation,
+  type Impact,
+  type MysqlClauses,
+  type StatementOperation,
+} from '../rules';
 import type { Calibration, ColumnFacts, Dialect, Estimate, IndexFacts, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
 import type { MigrationTool } from '../migrations/types';
 import type { LintAction, NameRef, ParsedStatement } from './model';
@@ -50,6 +62,8 @@ export interface LintOptions {
   readonly carry?: LintCarry;
   /** Rule severities from a config file (./config.ts): `off` drops the rule, a severity replaces the rule's own. */
   readonly ruleSeverities?: Readonly<Record<string, Severity | 'off'>>;
+  /** Writes the row counts and durations of the messages in this locale's digits (VS Code's `env.language`); the CLI's figures ("2,400,000", "4.2 s") without it. The words follow @vscode/l10n's bundle. */
+  readonly locale?: string;
 }
 
 /** What one migration leaves for the next: CHECK (c IS NOT NULL) constraints by name, and the columns they proved. */
@@ -141,13 +155,17 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   const split = splitStatements(text, engine);
   const lines = new LineMap(text);
   const tx = options.tool ? WRITERS[options.tool].transactions : undefined;
-  const wraps = options.wrapsInTransaction ?? fileTransactionMode(split.comments)
-    ?? (options.sidecar !== undefined ? tx?.sqlSidecar?.says(options.sidecar) : undefined)
-    ?? (tx ? tx.wrapsSqlFile(split.statements.length) : false);
+  const wraps =
+    options.wrapsInTransaction ??
+    fileTransactionMode(split.comments) ??
+    (options.sidecar !== undefined ? tx?.sqlSidecar?.says(options.sidecar) : undefined) ??
+    (tx ? tx.wrapsSqlFile(split.statements.length) : false);
   const fileIgnores = ignoreComments(split.comments, true);
   const severities = options.ruleSeverities ?? {};
   // Every ignore comment, the statement it stands before, and whether it suppressed a finding (unused ones are reported).
-  const ignoreUse = new Map<IgnoreComment, { statement: number; used: boolean }>(fileIgnores.map((c) => [c, { statement: 0, used: false }]));
+  const ignoreUse = new Map<IgnoreComment, { statement: number; used: boolean }>(
+    fileIgnores.map((c) => [c, { statement: 0, used: false }]),
+  );
   /** The ignore comment that silences `rule` here (the statement's own first, then the file's); marks it used. */
   const suppressor = (rule: string, own: readonly IgnoreComment[]): IgnoreComment | undefined => {
     const c = [...own, ...fileIgnores].find((i) => i.rules.includes(rule) || i.rules.includes('all'));
@@ -178,13 +196,33 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   const checkProves = options.carry?.checkProves ?? new Map<string, string>();
 
   /** `smallTable`: a blocking finding on a table small enough that its lock lasts milliseconds: information. */
-  const toFinding = (rule: RuleModule, f: RuleFinding, statement: number, range: { start: number; end: number }, smallTable = false): LintFinding => {
+  const toFinding = (
+    rule: RuleModule,
+    f: RuleFinding,
+    statement: number,
+    range: { start: number; end: number },
+    smallTable = false,
+  ): LintFinding => {
     const start = f.range?.start ?? range.start;
     const end = f.range?.end ?? range.end;
     const fix = f.fix ?? (f.blocking ? rule.help : undefined);
     const configured = severities[rule.id];
-    const severity: Severity = smallTable ? 'info' : configured !== undefined && configured !== 'off' ? configured : f.severity ?? rule.severity;
-    return { rule: rule.id as RuleId, severity, message: f.message, ...(fix ? { fix } : {}), statement, start, end, startPos: lines.positionAt(start), endPos: lines.positionAt(end) };
+    const severity: Severity = smallTable
+      ? 'info'
+      : configured !== undefined && configured !== 'off'
+        ? configured
+        : (f.severity ?? rule.severity);
+    return {
+      rule: rule.id as RuleId,
+      severity,
+      message: f.message,
+      ...(fix ? { fix } : {}),
+      statement,
+      start,
+      end,
+      startPos: lines.positionAt(start),
+      endPos: lines.positionAt(end),
+    };
   };
 
   split.statements.forEach((raw, index) => {
@@ -199,7 +237,10 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       created = new Set();
       changed = new Map();
     }
-    const parsed = engine === 'postgres' ? readPostgres(raw.text, parsers.postgres) : readMysql(raw.text, target.dialect === 'mariadb' ? parsers.mariadb : parsers.mysql);
+    const parsed =
+      engine === 'postgres'
+        ? readPostgres(raw.text, parsers.postgres)
+        : readMysql(raw.text, target.dialect === 'mariadb' ? parsers.mariadb : parsers.mysql);
     const ownIgnores = ignoreComments(raw.leadingComments, false);
     for (const c of ownIgnores) ignoreUse.set(c, { statement: index, used: false });
     const table = parsed.table;
@@ -208,7 +249,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     // A replayed or never-analyzed table has no row count (-1): no small-table relief, no time estimate.
     const rows = facts && facts.rows >= 0 ? facts.rows : undefined;
     const stmtInTx = inTx;
-    const timeoutHere = sessionTimeout || localTimeout || (parsed.setting !== undefined && isLockTimeout(parsed.setting.name) && isOn(parsed.setting.value));
+    const timeoutHere =
+      sessionTimeout || localTimeout || (parsed.setting !== undefined && isLockTimeout(parsed.setting.name) && isOn(parsed.setting.value));
     const actions: ActionImpact[] = [];
     const operations: OperationImpact[] = [];
 
@@ -216,7 +258,12 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     const rememberConstraints = (action: LintAction, op: DdlOperation): void => {
       if (action.kind === 'add-constraint') {
         if (action.notValid) {
-          if (action.name) notValidAdded.set(action.name.toLowerCase(), { kind: op.op === 'add-constraint' ? op.kind : 'check', tx: stmtInTx ? txId : -1, table: key(table) });
+          if (action.name)
+            notValidAdded.set(action.name.toLowerCase(), {
+              kind: op.op === 'add-constraint' ? op.kind : 'check',
+              tx: stmtInTx ? txId : -1,
+              table: key(table),
+            });
           if (action.name && action.provesNotNull) checkProves.set(action.name.toLowerCase(), action.provesNotNull.toLowerCase());
         } else if (action.provesNotNull) provenNotNull.add(`${key(table)}.${action.provesNotNull.toLowerCase()}`);
       } else if (action.kind === 'validate-constraint') {
@@ -227,18 +274,29 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
 
     switch (parsed.kind) {
       case 'begin':
-        if (engine === 'postgres') { inTx = true; txId++; }
+        if (engine === 'postgres') {
+          inTx = true;
+          txId++;
+        }
         break;
       case 'commit':
       case 'rollback':
-        if (engine === 'postgres') { inTx = false; txId++; localTimeout = false; }
+        if (engine === 'postgres') {
+          inTx = false;
+          txId++;
+          localTimeout = false;
+        }
         break;
       case 'set':
-        if (parsed.setting && /^(?:@@)?(?:session\.)?foreign_key_checks$/.test(parsed.setting.name)) foreignKeyChecks = isChecksOn(parsed.setting.value);
+        if (parsed.setting && /^(?:@@)?(?:session\.)?foreign_key_checks$/.test(parsed.setting.name))
+          foreignKeyChecks = isChecksOn(parsed.setting.value);
         if (parsed.setting && isLockTimeout(parsed.setting.name)) {
           const on = isOn(parsed.setting.value);
           if (parsed.setting.local && engine === 'postgres') localTimeout = on;
-          else { sessionTimeout = on; if (!on) localTimeout = false; }
+          else {
+            sessionTimeout = on;
+            if (!on) localTimeout = false;
+          }
         }
         break;
       case 'create-table':
@@ -246,12 +304,19 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         break;
       case 'create-index': {
         const idx = parsed.index!;
-        const op: DdlOperation = { op: 'create-index', concurrent: idx.concurrent, unique: idx.unique, ...(idx.fulltext ? { fulltext: true } : {}), ...mysqlClauses(parsed) };
+        const op: DdlOperation = {
+          op: 'create-index',
+          concurrent: idx.concurrent,
+          unique: idx.unique,
+          ...(idx.fulltext ? { fulltext: true } : {}),
+          ...mysqlClauses(parsed),
+        };
         operations.push({ op, impact: impactOf(op, target, facts) });
         break;
       }
       case 'other':
-        if (parsed.statementOp && engine === 'postgres') operations.push({ op: parsed.statementOp, impact: statementOperationImpact(parsed.statementOp, target) });
+        if (parsed.statementOp && engine === 'postgres')
+          operations.push({ op: parsed.statementOp, impact: statementOperationImpact(parsed.statementOp, target) });
         break;
       case 'alter-table':
         for (const action of parsed.actions) {
@@ -262,8 +327,15 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
             operations.push({ op: statementOp, impact });
             continue;
           }
-          const op = toOperation(action, parsed, target.dialect, provenNotNull, facts, notValidAdded,
-            parsed.setting?.name === 'foreign_key_checks' ? isChecksOn(parsed.setting.value) : foreignKeyChecks);
+          const op = toOperation(
+            action,
+            parsed,
+            target.dialect,
+            provenNotNull,
+            facts,
+            notValidAdded,
+            parsed.setting?.name === 'foreign_key_checks' ? isChecksOn(parsed.setting.value) : foreignKeyChecks,
+          );
           if (!op) continue;
           const impact = impactOf(op, target, facts);
           const fails = Boolean(impact.fails) && !(op.op === 'add-column' && !op.spec.nullable && op.spec.default.kind === 'none');
@@ -289,50 +361,106 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     // ALTER TABLE subcommands the rules have no operation for take ACCESS EXCLUSIVE (the PostgreSQL default for ALTER TABLE).
     const unmapped = parsed.kind === 'alter-table' && operations.length < parsed.actions.length;
     // A foreign key also locks the table it references, which may be old and busy even when this one is new.
-    const referenced = parsed.actions.map((a) => (a.kind === 'add-constraint' ? a.refTable : a.kind === 'add-column' && a.spec.references ? { name: a.spec.references.table } : undefined))
+    const referenced = parsed.actions
+      .map((a) =>
+        a.kind === 'add-constraint'
+          ? a.refTable
+          : a.kind === 'add-column' && a.spec.references
+            ? { name: a.spec.references.table }
+            : undefined,
+      )
       .find((r): r is NameRef => r !== undefined && !created.has(key(r)));
 
     const context: StatementContext = {
-      target, engine, caps, parsed, start: raw.start, end: raw.end, ...(table ? { table } : {}), newTable,
-      ...(facts ? { facts } : {}), ...(rows !== undefined ? { rows } : {}), inTransaction: stmtInTx, wraps: sectionWraps, timeoutHere,
-      actions, operations, ...(whole ? { whole } : {}), ...(strongest ? { strongest } : {}), unmapped,
-      ...(referenced ? { referenced } : {}), created,
-      ...(table && lockedInTx.get(key(table))?.tx === txId && stmtInTx ? { lockedEarlierInTransaction: lockedInTx.get(key(table))!.impact } : {}),
+      target,
+      engine,
+      caps,
+      parsed,
+      start: raw.start,
+      end: raw.end,
+      ...(table ? { table } : {}),
+      newTable,
+      ...(facts ? { facts } : {}),
+      ...(rows !== undefined ? { rows } : {}),
+      inTransaction: stmtInTx,
+      wraps: sectionWraps,
+      timeoutHere,
+      actions,
+      operations,
+      ...(whole ? { whole } : {}),
+      ...(strongest ? { strongest } : {}),
+      unmapped,
+      ...(referenced ? { referenced } : {}),
+      created,
+      ...(table && lockedInTx.get(key(table))?.tx === txId && stmtInTx
+        ? { lockedEarlierInTransaction: lockedInTx.get(key(table))!.impact }
+        : {}),
     };
-    const blockedEstimate = (o: OperationImpact): Estimate => estimateStep(o.impact, workKind(o.impact, { index: o.op.op === 'create-index', concurrent: o.op.op === 'create-index' && o.op.concurrent }), facts!, calibration);
+    const blockedEstimate = (o: OperationImpact): Estimate =>
+      estimateStep(
+        o.impact,
+        workKind(o.impact, { index: o.op.op === 'create-index', concurrent: o.op.op === 'create-index' && o.op.concurrent }),
+        facts!,
+        calibration,
+      );
     const blockedSeconds = (o: OperationImpact): number => blockedEstimate(o).lockSeconds;
     for (const rule of RULES as readonly RuleModule[]) {
       if (!rule.check || severities[rule.id] === 'off') continue;
       for (const f of rule.check(context)) {
         if (f.blocking && newTable) continue;
         if (suppressor(rule.id, ownIgnores)) continue;
-        if (!f.blocking) { findings.push(toFinding(rule, f, index, raw)); continue; }
+        if (!f.blocking) {
+          findings.push(toFinding(rule, f, index, raw));
+          continue;
+        }
         // Stats: a blocking finding on a small live table is information, not a failure.
         const smallTable = rows !== undefined && rows <= small;
         let note = '';
-        if (smallTable) note = ` The table has ${rows.toLocaleString('en-US')} rows, so this lasts milliseconds.`;
-        else if (rows !== undefined) note = ` The table has about ${rows.toLocaleString('en-US')} rows.`;
+        if (smallTable) note = ' ' + l10n.t('The table has {0} rows, so this lasts milliseconds.', formatCount(rows, options.locale));
+        else if (rows !== undefined) note = ' ' + l10n.t('The table has about {0} rows.', formatCount(rows, options.locale));
         let estimate = '';
         const ops = f.op ? [f.op] : operations;
         if (facts && rows !== undefined && rows > small && ops.length > 0) {
           const worst = ops.reduce((a, b) => (blockedSeconds(b) > blockedSeconds(a) ? b : a));
-          const what = worst.impact.blocks.reads ? 'reads and writes' : worst.impact.blocks.writes ? 'writes' : undefined;
-          if (what) estimate = ` Estimated: ${what} blocked for about ${formatSeconds(blockedSeconds(worst))}.`;
+          const about = formatSeconds(blockedSeconds(worst), options.locale);
+          if (worst.impact.blocks.reads) estimate = ' ' + l10n.t('Estimated: reads and writes blocked for about {0}.', about);
+          else if (worst.impact.blocks.writes) estimate = ' ' + l10n.t('Estimated: writes blocked for about {0}.', about);
         }
         findings.push(toFinding(rule, { ...f, message: f.message + note + estimate }, index, raw, smallTable));
       }
     }
 
-    if (stmtInTx && table && !newTable && strongest && (strongest.blocks.reads || strongest.blocks.writes) && !lockedInTx.has(key(table))) lockedInTx.set(key(table), { tx: txId, impact: strongest });
+    if (stmtInTx && table && !newTable && strongest && (strongest.blocks.reads || strongest.blocks.writes) && !lockedInTx.has(key(table)))
+      lockedInTx.set(key(table), { tx: txId, impact: strongest });
     else if (table && lockedInTx.get(key(table))?.tx !== txId) lockedInTx.delete(key(table));
-    const longest = facts && rows !== undefined && operations.length > 0 ? operations.map(blockedEstimate).reduce((a, b) => (b.lockSeconds > a.lockSeconds ? b : a)) : undefined;
+    const longest =
+      facts && rows !== undefined && operations.length > 0
+        ? operations.map(blockedEstimate).reduce((a, b) => (b.lockSeconds > a.lockSeconds ? b : a))
+        : undefined;
     const lockSeconds = longest?.lockSeconds;
-    const lockBasis = longest ? { basis: longest.basis, ...(longest.measuredAt ? { measuredAt: longest.measuredAt } : {}), ...(longest.runs ? { runs: longest.runs } : {}) } : undefined;
+    const lockBasis = longest
+      ? {
+          basis: longest.basis,
+          ...(longest.measuredAt ? { measuredAt: longest.measuredAt } : {}),
+          ...(longest.runs ? { runs: longest.runs } : {}),
+        }
+      : undefined;
     if (!inTx || engine === 'mysql') txId++;
     statements.push({
-      index, start: raw.start, end: raw.end, startPos: lines.positionAt(raw.start), endPos: lines.positionAt(raw.end), text: raw.text,
-      parsed, inTransaction: stmtInTx, newTable, operations, ...(strongest ? { strongest } : {}), ...(rows !== undefined ? { rows } : {}),
-      ...(lockSeconds !== undefined ? { lockSeconds } : {}), ...(lockBasis ? { lockBasis } : {}),
+      index,
+      start: raw.start,
+      end: raw.end,
+      startPos: lines.positionAt(raw.start),
+      endPos: lines.positionAt(raw.end),
+      text: raw.text,
+      parsed,
+      inTransaction: stmtInTx,
+      newTable,
+      operations,
+      ...(strongest ? { strongest } : {}),
+      ...(rows !== undefined ? { rows } : {}),
+      ...(lockSeconds !== undefined ? { lockSeconds } : {}),
+      ...(lockBasis ? { lockBasis } : {}),
     });
     if (parsed.kind === 'alter-table' && table && !newTable) recordChanges(changed, key(table), parsed.actions);
   });
@@ -340,7 +468,9 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   // File-level rules (unterminated quotes and comments, NUL bytes): findings attach to the statement they fall in.
   const statementAt = (offset: number): number => {
     let found = 0;
-    split.statements.forEach((st, i) => { if (st.start <= offset) found = i; });
+    split.statements.forEach((st, i) => {
+      if (st.start <= offset) found = i;
+    });
     return found;
   };
   for (const rule of RULES as readonly RuleModule[]) {
@@ -357,16 +487,58 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   const meta = (rule: RuleModule, c: IgnoreComment, f: RuleFinding, statement: number): void => {
     if (severities[rule.id] === 'off') return;
     const silencer = fileIgnores.find((i) => i !== c && i.rules.includes(rule.id));
-    if (silencer) { ignoreUse.get(silencer)!.used = true; return; }
+    if (silencer) {
+      ignoreUse.get(silencer)!.used = true;
+      return;
+    }
     findings.push(toFinding(rule, f, statement, c.range));
   };
   // Statement comments first: a file-wide ignore of these rules is used when it silences one of them.
   for (const [c, { statement, used }] of [...ignoreUse].sort(([a], [b]) => Number(a.fileWide) - Number(b.fileWide))) {
     const marker = c.fileWide ? 'column-wizard-ignore-file' : 'column-wizard-ignore';
-    if (!c.reason) meta(ignoreWithoutReason, c, { message: `\`${marker} ${c.rules.join(', ')}\` gives no reason: write \`-- ${marker} ${c.rules.join(', ')}: <why it is safe here>\` so a reviewer can judge it.` }, statement);
+    if (!c.reason)
+      meta(
+        ignoreWithoutReason,
+        c,
+        {
+          message: l10n.t(
+            '`{0}` gives no reason: write `-- {0}: <why it is safe here>` so a reviewer can judge it.',
+            `${marker} ${c.rules.join(', ')}`,
+          ),
+        },
+        statement,
+      );
     const unknown = c.rules.filter((r) => r !== 'all' && !RULES.some((m) => m.id === r));
-    if (unknown.length) meta(unusedIgnore, c, { severity: 'warning', message: `No rule has the id ${unknown.map((u) => `"${u}"`).join(', ')}: this ignore comment silences nothing under that name.` }, statement);
-    else if (!used && !c.rules.some((r) => r !== 'all' && severities[r] === 'off')) meta(unusedIgnore, c, { message: `\`${marker} ${c.rules.join(', ')}\` silenced nothing: ${c.fileWide ? 'no statement of this file' : 'the statement after it'} has no such finding. Remove it, or it will hide a finding nobody reviewed.` }, statement);
+    if (unknown.length)
+      meta(
+        unusedIgnore,
+        c,
+        {
+          severity: 'warning',
+          message: l10n.t(
+            'No rule has the id {0}: this ignore comment silences nothing under that name.',
+            unknown.map((u) => `"${u}"`).join(', '),
+          ),
+        },
+        statement,
+      );
+    else if (!used && !c.rules.some((r) => r !== 'all' && severities[r] === 'off'))
+      meta(
+        unusedIgnore,
+        c,
+        {
+          message: c.fileWide
+            ? l10n.t(
+                '`{0}` silenced nothing: no statement of this file has such a finding. Remove it, or it will hide a finding nobody reviewed.',
+                `${marker} ${c.rules.join(', ')}`,
+              )
+            : l10n.t(
+                '`{0}` silenced nothing: the statement after it has no such finding. Remove it, or it will hide a finding nobody reviewed.',
+                `${marker} ${c.rules.join(', ')}`,
+              ),
+        },
+        statement,
+      );
   }
   return { target, wrapsInTransaction: wraps, statements, findings };
 }
@@ -380,15 +552,27 @@ interface FileChanges {
 
 function recordChanges(changed: Map<string, FileChanges>, table: string, actions: readonly LintAction[]): void {
   let c = changed.get(table);
-  if (!c) changed.set(table, c = { columns: [], indexes: [], dropped: new Set() });
+  if (!c) changed.set(table, (c = { columns: [], indexes: [], dropped: new Set() }));
   for (const a of actions) {
     if (a.kind === 'add-column') {
       c.dropped.delete(a.spec.name.toLowerCase());
-      c.columns.push({ name: a.spec.name, type: a.spec.type.name, nullable: a.spec.nullable, default: null, generated: a.spec.generated ? (a.spec.generated.stored ? 'stored' : 'virtual') : null });
+      c.columns.push({
+        name: a.spec.name,
+        type: a.spec.type.name,
+        nullable: a.spec.nullable,
+        default: null,
+        generated: a.spec.generated ? (a.spec.generated.stored ? 'stored' : 'virtual') : null,
+      });
     } else if (a.kind === 'drop-column') {
       c.dropped.add(a.column.toLowerCase());
     } else if (a.kind === 'add-index') {
-      c.indexes.push({ name: a.name ?? '', columns: a.columns, unique: a.unique, primary: false, method: a.fulltext ? 'FULLTEXT' : 'BTREE' });
+      c.indexes.push({
+        name: a.name ?? '',
+        columns: a.columns,
+        unique: a.unique,
+        primary: false,
+        method: a.fulltext ? 'FULLTEXT' : 'BTREE',
+      });
     }
   }
 }
@@ -426,7 +610,21 @@ function mysqlClauses(p: ParsedStatement): { mysql?: MysqlClauses } {
   return { mysql: { ...(algorithm ? { algorithm } : {}), ...(lock ? { lock } : {}) } };
 }
 
-const STATEMENT_OPS = new Set(['reindex', 'vacuum-full', 'cluster', 'refresh-matview', 'drop-table', 'truncate', 'rename', 'domain-constraint', 'set-logged', 'set-tablespace', 'detach-partition', 'exclusion-constraint', 'alter-type-pg']);
+const STATEMENT_OPS = new Set([
+  'reindex',
+  'vacuum-full',
+  'cluster',
+  'refresh-matview',
+  'drop-table',
+  'truncate',
+  'rename',
+  'domain-constraint',
+  'set-logged',
+  'set-tablespace',
+  'detach-partition',
+  'exclusion-constraint',
+  'alter-type-pg',
+]);
 
 /** (`drop-index` is both; the linter reads it only as a whole statement, never inside ALTER TABLE.) */
 function isStatementOperation(o: DdlOperation | StatementOperation): o is StatementOperation {
@@ -438,9 +636,14 @@ function strictestPg(parts: readonly Impact[]): Impact {
   const top = parts.reduce((a, b) => (PG_LOCK_RANK[b.lock] > PG_LOCK_RANK[a.lock] ? b : a));
   const fails = parts.find((p) => p.fails)?.fails;
   return {
-    lock: top.lock, blocks: { reads: parts.some((p) => p.blocks.reads), writes: parts.some((p) => p.blocks.writes) },
-    rewrite: parts.some((p) => p.rewrite), scan: parts.some((p) => p.scan),
-    why: parts.length === 1 ? top.why : `one ALTER TABLE takes the strictest lock any subcommand needs (${top.lock}): ${parts.map((p) => p.why).join('; ')}`,
+    lock: top.lock,
+    blocks: { reads: parts.some((p) => p.blocks.reads), writes: parts.some((p) => p.blocks.writes) },
+    rewrite: parts.some((p) => p.rewrite),
+    scan: parts.some((p) => p.scan),
+    why:
+      parts.length === 1
+        ? top.why
+        : `one ALTER TABLE takes the strictest lock any subcommand needs (${top.lock}): ${parts.map((p) => p.why).join('; ')}`,
     ...(fails ? { fails } : {}),
   };
 }
@@ -463,8 +666,22 @@ function toStatementOperation(a: LintAction, facts: TableFacts | undefined): Sta
  */
 export function binaryCoercible(from: string, to: string): boolean | undefined {
   const norm = (t: string) => {
-    const m = /^\s*([a-z ]+?)\s*(?:\(([\d,\s]+)\))?\s*$/i.exec(t.toLowerCase().replace(/character varying/, 'varchar').replace(/^int4$|^int$/, 'integer').replace(/^int8$/, 'bigint'));
-    return m ? { name: m[1]!.trim(), params: (m[2] ?? '').split(',').filter(Boolean).map((x) => Number(x.trim())) } : undefined;
+    const m = /^\s*([a-z ]+?)\s*(?:\(([\d,\s]+)\))?\s*$/i.exec(
+      t
+        .toLowerCase()
+        .replace(/character varying/, 'varchar')
+        .replace(/^int4$|^int$/, 'integer')
+        .replace(/^int8$/, 'bigint'),
+    );
+    return m
+      ? {
+          name: m[1]!.trim(),
+          params: (m[2] ?? '')
+            .split(',')
+            .filter(Boolean)
+            .map((x) => Number(x.trim())),
+        }
+      : undefined;
   };
   const a = norm(from);
   const b = norm(to);
@@ -473,22 +690,32 @@ export function binaryCoercible(from: string, to: string): boolean | undefined {
   if ((a.name === 'varchar' || a.name === 'text') && b.name === 'text') return true;
   if (a.name === 'text' && b.name === 'varchar') return b.params.length === 0;
   if (a.name === 'varchar' && b.name === 'varchar') return b.params.length === 0 || (a.params.length > 0 && b.params[0]! >= a.params[0]!);
-  if (a.name === 'numeric' && b.name === 'numeric') return b.params.length === 0 || (a.params.length > 0 && b.params[0]! >= a.params[0]! && (b.params[1] ?? 0) === (a.params[1] ?? 0));
+  if (a.name === 'numeric' && b.name === 'numeric')
+    return b.params.length === 0 || (a.params.length > 0 && b.params[0]! >= a.params[0]! && (b.params[1] ?? 0) === (a.params[1] ?? 0));
   return false;
 }
 
 /** The planner's operation for a parsed action, or undefined when the rules have none for it. */
 function toOperation(
-  a: LintAction, p: ParsedStatement, dialect: Dialect, provenNotNull: ReadonlySet<string>, facts: TableFacts | undefined,
-  notValidAdded: ReadonlyMap<string, { kind: RuleConstraintKind }>, foreignKeyChecks: boolean,
+  a: LintAction,
+  p: ParsedStatement,
+  dialect: Dialect,
+  provenNotNull: ReadonlySet<string>,
+  facts: TableFacts | undefined,
+  notValidAdded: ReadonlyMap<string, { kind: RuleConstraintKind }>,
+  foreignKeyChecks: boolean,
 ): DdlOperation | undefined {
   const clauses = mysqlClauses(p);
   switch (a.kind) {
     case 'add-column':
       return { op: 'add-column', spec: a.spec, ...clauses };
     case 'set-not-null': {
-      const proven = provenNotNull.has(`${key(p.table)}.${a.column.toLowerCase()}`)
-        || (facts?.constraints ?? []).some((c) => c.kind === 'check' && c.validated && new RegExp(`\\b${escapeRe(a.column)}\\b"?\\s+IS\\s+NOT\\s+NULL`, 'i').test(c.definition));
+      const proven =
+        provenNotNull.has(`${key(p.table)}.${a.column.toLowerCase()}`) ||
+        (facts?.constraints ?? []).some(
+          (c) =>
+            c.kind === 'check' && c.validated && new RegExp(`\\b${escapeRe(a.column)}\\b"?\\s+IS\\s+NOT\\s+NULL`, 'i').test(c.definition),
+        );
       return { op: 'set-not-null', column: a.column, ...(proven ? { provenByCheck: true } : {}), ...clauses };
     }
     case 'set-default': {
@@ -498,15 +725,23 @@ function toOperation(
     case 'add-constraint':
       if (a.constraint === 'exclusion') return undefined;
       return {
-        op: 'add-constraint', kind: a.constraint, notValid: a.notValid, usingIndex: a.usingIndex !== undefined,
-        ...(a.constraint === 'foreign' && dialect !== 'postgres' && !foreignKeyChecks ? { foreignKeyChecks: false } : {}), ...clauses,
+        op: 'add-constraint',
+        kind: a.constraint,
+        notValid: a.notValid,
+        usingIndex: a.usingIndex !== undefined,
+        ...(a.constraint === 'foreign' && dialect !== 'postgres' && !foreignKeyChecks ? { foreignKeyChecks: false } : {}),
+        ...clauses,
       };
     case 'validate-constraint':
       return { op: 'validate-constraint', kind: notValidAdded.get(a.name.toLowerCase())?.kind ?? 'check', ...clauses };
     case 'add-index':
       return { op: 'create-index', concurrent: false, unique: a.unique, ...(a.fulltext ? { fulltext: true } : {}), ...clauses };
     case 'drop-primary-key':
-      return { op: 'drop-primary-key', replaced: p.actions.some((x) => x.kind === 'add-constraint' && x.constraint === 'primary'), ...clauses };
+      return {
+        op: 'drop-primary-key',
+        replaced: p.actions.some((x) => x.kind === 'add-constraint' && x.constraint === 'primary'),
+        ...clauses,
+      };
     case 'convert-charset':
       return { op: 'convert-charset', charset: a.charset, ...clauses };
     case 'rebuild':
@@ -528,11 +763,18 @@ function toOperation(
       const next = a.type.replace(/ NOT NULL$/, '');
       if (now && baseType(now.type) !== baseType(next)) return { op: 'change-type', column: a.column, ...clauses };
       if (now && isUnsigned(now.type) !== isUnsigned(next)) {
-        return { op: 'change-type', column: a.column, reason: `${isUnsigned(next) ? 'making' : 'removing'} UNSIGNED on ${a.column} (${now.type} → ${next}) changes the data type, which`, ...clauses };
+        return {
+          op: 'change-type',
+          column: a.column,
+          reason: `${isUnsigned(next) ? 'making' : 'removing'} UNSIGNED on ${a.column} (${now.type} → ${next}) changes the data type, which`,
+          ...clauses,
+        };
       }
       const varchar = now ? varcharChange(now.type, next, now.charset, a.charset) : undefined;
-      if (varchar === 'extend' && !/ NOT NULL$/.test(a.type) === now!.nullable) return { op: 'extend-varchar', column: a.column, ...clauses };
-      if (varchar && varchar !== 'extend' && varchar !== 'same') return { op: 'change-type', column: a.column, reason: varchar, ...clauses };
+      if (varchar === 'extend' && !/ NOT NULL$/.test(a.type) === now!.nullable)
+        return { op: 'extend-varchar', column: a.column, ...clauses };
+      if (varchar && varchar !== 'extend' && varchar !== 'same')
+        return { op: 'change-type', column: a.column, reason: varchar, ...clauses };
       // MySQL `MODIFY c … NOT NULL` is how MySQL sets NOT NULL.
       if (/ NOT NULL$/.test(a.type)) return { op: 'set-not-null', column: a.column, ...clauses };
       return undefined;
@@ -546,11 +788,24 @@ function isUnsigned(type: string): boolean {
   return /\bunsigned\b/i.test(type);
 }
 
-const TYPE_ALIASES: Readonly<Record<string, string>> = { integer: 'int', bool: 'tinyint', boolean: 'tinyint', dec: 'decimal', numeric: 'decimal', fixed: 'decimal', real: 'double', 'double precision': 'double' };
+const TYPE_ALIASES: Readonly<Record<string, string>> = {
+  integer: 'int',
+  bool: 'tinyint',
+  boolean: 'tinyint',
+  dec: 'decimal',
+  numeric: 'decimal',
+  fixed: 'decimal',
+  real: 'double',
+  'double precision': 'double',
+};
 
 /** `int(11) unsigned` → `int`: the type's name without parameters or attributes, aliases folded. */
 function baseType(type: string): string {
-  const t = type.trim().toLowerCase().replace(/\s*\(.*$/, '').replace(/\s+(unsigned|signed|zerofill)\b.*$/, '');
+  const t = type
+    .trim()
+    .toLowerCase()
+    .replace(/\s*\(.*$/, '')
+    .replace(/\s+(unsigned|signed|zerofill)\b.*$/, '');
   return TYPE_ALIASES[t] ?? t;
 }
 

@@ -21,7 +21,17 @@ import { chooseLintTarget, LintStatus } from './lintStatus';
 
 /** Where the server version and table sizes come from when a connection is bound (wired by the connections feature). */
 export interface LintTargetSource {
-  targetFor(document: vscode.TextDocument): Promise<{ readonly target: Target; readonly facts?: (t: NameRef) => TableFacts | undefined; readonly calibration?: Calibration; readonly profile?: string } | undefined>;
+  targetFor(
+    document: vscode.TextDocument,
+  ): Promise<
+    | {
+        readonly target: Target;
+        readonly facts?: (t: NameRef) => TableFacts | undefined;
+        readonly calibration?: Calibration;
+        readonly profile?: string;
+      }
+    | undefined
+  >;
   /** Lint with this connection from now on, or offline (null): the lint status item's choice. */
   bind?(name: string | null): Promise<void>;
   /** The connections lint may bind. */
@@ -29,7 +39,12 @@ export interface LintTargetSource {
   /** Open the wizard prefilled with this column on the bound connection; false when no connection fits. */
   openWizard?(document: vscode.TextDocument, table: NameRef, spec: ColumnSpec): Promise<boolean>;
   /** Probe the statement on the bound server and compare with the claim (undefined: no connection fits). */
-  verify?(document: vscode.TextDocument, table: NameRef, sql: string, claim: { lock: LockLevel; rewrite: boolean; algorithm?: MysqlAlgorithm }): Promise<{ profile: string; agrees: boolean; differences: string[] } | undefined>;
+  verify?(
+    document: vscode.TextDocument,
+    table: NameRef,
+    sql: string,
+    claim: { lock: LockLevel; rewrite: boolean; algorithm?: MysqlAlgorithm },
+  ): Promise<{ profile: string; agrees: boolean; differences: string[] } | undefined>;
 }
 
 /** The diagnostics' source: the quick fixes act on these only. */
@@ -37,7 +52,11 @@ export const SOURCE = 'column-wizard';
 const DEBOUNCE_MS = 300;
 
 /** Files on disk and unsaved editors only: not git's old versions, diff views, output or other virtual documents. */
-export const SQL_DOCUMENTS: vscode.DocumentSelector = [{ language: 'sql', scheme: 'file' }, { language: 'sql', scheme: 'untitled' }, { pattern: '**/*.sql', scheme: 'file' }];
+export const SQL_DOCUMENTS: vscode.DocumentSelector = [
+  { language: 'sql', scheme: 'file' },
+  { language: 'sql', scheme: 'untitled' },
+  { pattern: '**/*.sql', scheme: 'file' },
+];
 
 export interface Linted {
   readonly version: number;
@@ -62,7 +81,10 @@ export class DocumentLinter {
   /** Documents that are shown, not linted (the plans Preview Plan opens beside a file, untitled SQL). */
   private readonly previews = new Set<string>();
 
-  constructor(readonly log: Log, readonly source?: LintTargetSource) {}
+  constructor(
+    readonly log: Log,
+    readonly source?: LintTargetSource,
+  ) {}
 
   register(context: vscode.ExtensionContext): void {
     const s = context.subscriptions;
@@ -73,10 +95,23 @@ export class DocumentLinter {
     s.push(vscode.window.onDidChangeActiveTextEditor((e) => this.showStatus(e?.document)));
     s.push(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
     s.push(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)));
-    s.push(vscode.workspace.onDidCloseTextDocument((d) => { this.forget(d.uri); this.previews.delete(d.uri.toString()); }));
-    s.push(vscode.workspace.onDidChangeWorkspaceFolders(() => { this.detection = undefined; }));
+    s.push(
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.forget(d.uri);
+        this.previews.delete(d.uri.toString());
+      }),
+    );
+    s.push(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.detection = undefined;
+      }),
+    );
     s.push(onSettingsChange(() => this.relintAll()));
-    s.push({ dispose: () => { for (const t of this.timers.values()) clearTimeout(t); } });
+    s.push({
+      dispose: () => {
+        for (const t of this.timers.values()) clearTimeout(t);
+      },
+    });
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
@@ -138,10 +173,13 @@ export class DocumentLinter {
     const key = d.uri.toString();
     const old = this.timers.get(key);
     if (old) clearTimeout(old);
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      this.lint(d).catch((err) => this.log.error('lint', `linting ${d.uri.fsPath} failed`, err));
-    }, delay));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.lint(d).catch((err) => this.log.error('lint', `linting ${d.uri.fsPath} failed`, err));
+      }, delay),
+    );
   }
 
   private detection: Promise<{ tool: MigrationTool; folder: vscode.Uri; dir: string } | undefined> | undefined;
@@ -196,20 +234,34 @@ export class DocumentLinter {
       ...(tool ? { tool } : {}),
       ...(sidecar !== undefined ? { sidecar } : {}),
       ...(bound?.calibration ? { calibration: bound.calibration } : {}),
+      locale: vscode.env.language,
     };
     const result = lintSql(text, options, parsers);
-    const linted: Linted = { version: d.version, result, sizeKnown: bound?.facts !== undefined, ...(bound?.facts ? { facts: bound.facts } : {}), ...(bound?.profile ? { profile: bound.profile } : {}) };
+    const linted: Linted = {
+      version: d.version,
+      result,
+      sizeKnown: bound?.facts !== undefined,
+      ...(bound?.facts ? { facts: bound.facts } : {}),
+      ...(bound?.profile ? { profile: bound.profile } : {}),
+    };
     this.results.set(d.uri.toString(), linted);
-    this.diagnostics.set(d.uri, result.findings.map((f) => {
-      const diag = new vscode.Diagnostic(
-        new vscode.Range(f.startPos.line, f.startPos.character, f.endPos.line, f.endPos.character),
-        f.fix ? `${f.message}\n${vscode.l10n.t('Safe alternative: {0}', f.fix)}` : f.message,
-        f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
-      );
-      diag.source = SOURCE;
-      diag.code = this.docsRoot ? { value: f.rule, target: vscode.Uri.joinPath(this.docsRoot, ruleDocPath(f.rule)) } : f.rule;
-      return diag;
-    }));
+    this.diagnostics.set(
+      d.uri,
+      result.findings.map((f) => {
+        const diag = new vscode.Diagnostic(
+          new vscode.Range(f.startPos.line, f.startPos.character, f.endPos.line, f.endPos.character),
+          f.fix ? `${f.message}\n${vscode.l10n.t('Safe alternative: {0}', f.fix)}` : f.message,
+          f.severity === 'error'
+            ? vscode.DiagnosticSeverity.Error
+            : f.severity === 'warning'
+              ? vscode.DiagnosticSeverity.Warning
+              : vscode.DiagnosticSeverity.Information,
+        );
+        diag.source = SOURCE;
+        diag.code = this.docsRoot ? { value: f.rule, target: vscode.Uri.joinPath(this.docsRoot, ruleDocPath(f.rule)) } : f.rule;
+        return diag;
+      }),
+    );
     this.linted.fire();
     if (vscode.window.activeTextEditor?.document === d) this.showStatus(d);
     return linted;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { actionsOf, tableName } from './shared';
 import type { RuleFinding, RuleModule } from './types';
 
@@ -8,10 +9,13 @@ export const addColumnRequired = {
   title: 'ADD COLUMN NOT NULL without a default',
   severity: 'error',
   help,
-  doc: 'PostgreSQL refuses ADD COLUMN … NOT NULL without a DEFAULT as soon as the table has a row, and INSERTs that omit the column fail afterwards. MySQL/MariaDB in a non-strict mode fill existing rows with the type\'s zero value instead.',
+  doc: "PostgreSQL refuses ADD COLUMN … NOT NULL without a DEFAULT as soon as the table has a row, and INSERTs that omit the column fail afterwards. MySQL/MariaDB in a non-strict mode fill existing rows with the type's zero value instead.",
   examples: {
     bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c bigint NOT NULL;" }],
-    good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c bigint NOT NULL DEFAULT 0;" }, { sql: 'CREATE TABLE t (id int); ALTER TABLE t ADD COLUMN c bigint NOT NULL;' }],
+    good: [
+      { sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c bigint NOT NULL DEFAULT 0;" },
+      { sql: 'CREATE TABLE t (id int); ALTER TABLE t ADD COLUMN c bigint NOT NULL;' },
+    ],
   },
   check: (s) => {
     const out: RuleFinding[] = [];
@@ -20,9 +24,25 @@ export const addColumnRequired = {
       if (spec.nullable || spec.default.kind !== 'none' || spec.autoIncrement || s.newTable) continue;
       if (s.engine === 'postgres') {
         if (s.rows === 0) continue;
-        out.push({ severity: 'error', message: `ADD COLUMN ${spec.name} NOT NULL without a DEFAULT fails on ${tableName(s.table)} as soon as it has rows, and INSERTs that omit the column break.`, fix: help });
+        out.push({
+          severity: 'error',
+          message: l10n.t(
+            'ADD COLUMN {0} NOT NULL without a DEFAULT fails on {1} as soon as it has rows, and INSERTs that omit the column break.',
+            spec.name,
+            tableName(s.table),
+          ),
+          fix: help,
+        });
       } else if (s.caps.notNullFillsZeroValue) {
-        out.push({ severity: 'warning', message: `ADD COLUMN ${spec.name} NOT NULL without a DEFAULT gives existing rows of ${tableName(s.table)} the type's zero value, not an error.`, fix: 'Give an explicit DEFAULT, or add the column nullable, backfill, then MODIFY … NOT NULL.' });
+        out.push({
+          severity: 'warning',
+          message: l10n.t(
+            "ADD COLUMN {0} NOT NULL without a DEFAULT gives existing rows of {1} the type's zero value, not an error.",
+            spec.name,
+            tableName(s.table),
+          ),
+          fix: l10n.t('Give an explicit DEFAULT, or add the column nullable, backfill, then MODIFY … NOT NULL.'),
+        });
       }
     }
     return out;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { tableName } from './shared';
 import type { RuleModule } from './types';
 
@@ -12,7 +13,10 @@ export const algorithmCopy = {
     good: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c int, ALGORITHM=INSTANT;', dialect: 'mysql' }],
   },
   check: (s) => {
-    if (s.engine !== 'mysql' || (s.parsed.kind !== 'alter-table' && s.parsed.kind !== 'create-index') || s.parsed.algorithm !== 'COPY') return [];
-    return [{ blocking: true, message: `ALGORITHM=COPY copies all of ${tableName(s.table)} and blocks writes until it finishes.` }];
+    if (s.engine !== 'mysql' || (s.parsed.kind !== 'alter-table' && s.parsed.kind !== 'create-index') || s.parsed.algorithm !== 'COPY')
+      return [];
+    return [
+      { blocking: true, message: l10n.t('ALGORITHM=COPY copies all of {0} and blocks writes until it finishes.', tableName(s.table)) },
+    ];
   },
 } as const satisfies RuleModule;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { tableName } from './shared';
 import type { RuleModule } from './types';
 
@@ -14,6 +15,21 @@ export const backfillInLockingTransaction = {
   check: (s) => {
     const held = s.lockedEarlierInTransaction;
     if (s.parsed.label !== 'UPDATE' || !held || s.newTable) return [];
-    return [{ blocking: true, message: `UPDATE ${tableName(s.table)} runs in the transaction that already holds ${held.lock} on it: ${held.blocks.reads ? 'reads and writes' : 'writes'} stay blocked until the whole UPDATE commits.` }];
+    return [
+      {
+        blocking: true,
+        message: held.blocks.reads
+          ? l10n.t(
+              'UPDATE {0} runs in the transaction that already holds {1} on it: reads and writes stay blocked until the whole UPDATE commits.',
+              tableName(s.table),
+              held.lock,
+            )
+          : l10n.t(
+              'UPDATE {0} runs in the transaction that already holds {1} on it: writes stay blocked until the whole UPDATE commits.',
+              tableName(s.table),
+              held.lock,
+            ),
+      },
+    ];
   },
 } as const satisfies RuleModule;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { actionsOf, tableName } from './shared';
 import type { RuleFinding, RuleModule } from './types';
 
@@ -17,7 +18,10 @@ export const blockingDdl = {
       { sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c int;', dialect: 'mysql' },
       { sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (a, b);', dialect: 'mariadb' },
       { sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t FORCE;', dialect: 'mariadb' },
-      { sql: 'SET SESSION foreign_key_checks = 0; SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES o (id);', dialect: 'mariadb' },
+      {
+        sql: 'SET SESSION foreign_key_checks = 0; SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES o (id);',
+        dialect: 'mariadb',
+      },
     ],
   },
   check: (s) => {
@@ -28,20 +32,40 @@ export const blockingDdl = {
       if (c.notValid || !['check', 'foreign', 'not-null'].includes(c.constraint)) continue;
       if (!a.impact.blocks.writes || s.parsed.algorithm === 'COPY') continue;
       out.push({
-        blocking: true, op: a,
-        message: `ADD ${c.constraint === 'foreign' ? 'FOREIGN KEY' : 'CHECK'} on ${tableName(s.table)}: ${a.impact.why}.`,
-        fix: c.constraint === 'foreign' ? 'Only when every row is known to match: SET SESSION foreign_key_checks = 0 around the ALTER (INPLACE, no copy); otherwise an online schema change tool.' : 'There is no online path for CHECK on MySQL/MariaDB; use an online schema change tool for large tables.',
+        blocking: true,
+        op: a,
+        message: l10n.t('{0} on {1}: {2}.', c.constraint === 'foreign' ? 'ADD FOREIGN KEY' : 'ADD CHECK', tableName(s.table), a.impact.why),
+        fix:
+          c.constraint === 'foreign'
+            ? l10n.t(
+                'Only when every row is known to match: SET SESSION foreign_key_checks = 0 around the ALTER (INPLACE, no copy); otherwise an online schema change tool.',
+              )
+            : l10n.t('There is no online path for CHECK on MySQL/MariaDB; use an online schema change tool for large tables.'),
       });
     }
     // Clauses that copy the table whatever is written (probed on MariaDB 10.11).
     for (const a of s.actions) {
-      if ((a.op.op !== 'convert-charset' && a.op.op !== 'drop-primary-key' && a.op.op !== 'rebuild') || a.fails || !a.impact.blocks.writes || s.parsed.algorithm === 'COPY') continue;
-      const what = a.op.op === 'convert-charset' ? 'CONVERT TO CHARACTER SET' : a.op.op === 'drop-primary-key' ? 'DROP PRIMARY KEY' : 'ENGINE=';
+      if (
+        (a.op.op !== 'convert-charset' && a.op.op !== 'drop-primary-key' && a.op.op !== 'rebuild') ||
+        a.fails ||
+        !a.impact.blocks.writes ||
+        s.parsed.algorithm === 'COPY'
+      )
+        continue;
+      const what =
+        a.op.op === 'convert-charset' ? 'CONVERT TO CHARACTER SET' : a.op.op === 'drop-primary-key' ? 'DROP PRIMARY KEY' : 'ENGINE=';
       out.push({
-        blocking: true, op: a, message: `${what} on ${tableName(s.table)}: ${a.impact.why}.`,
-        fix: a.op.op === 'drop-primary-key'
-          ? 'Drop and add the primary key in one statement (DROP PRIMARY KEY, ADD PRIMARY KEY (…) runs INPLACE, LOCK=NONE), or use an online schema change tool.'
-          : 'Use an online schema change tool (pt-online-schema-change, gh-ost) on a large table; for new text only, change the column defaults instead (ALTER TABLE … DEFAULT CHARACTER SET … changes metadata only).',
+        blocking: true,
+        op: a,
+        message: l10n.t('{0} on {1}: {2}.', what, tableName(s.table), a.impact.why),
+        fix:
+          a.op.op === 'drop-primary-key'
+            ? l10n.t(
+                'Drop and add the primary key in one statement (DROP PRIMARY KEY, ADD PRIMARY KEY (…) runs INPLACE, LOCK=NONE), or use an online schema change tool.',
+              )
+            : l10n.t(
+                'Use an online schema change tool (pt-online-schema-change, gh-ost) on a large table; for new text only, change the column defaults instead (ALTER TABLE … DEFAULT CHARACTER SET … changes metadata only).',
+              ),
       });
     }
     return out;

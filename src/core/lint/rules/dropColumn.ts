@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { actionsOf, tableName } from './shared';
 import type { RuleModule } from './types';
 
@@ -7,6 +8,19 @@ export const dropColumn = {
   severity: 'warning',
   help: 'Contract last: deploy code that no longer reads or writes the column (Rails: ignored_columns; Django: remove the field first), then drop it in a later migration.',
   doc: 'Dropping a column is catalog-only on PostgreSQL, but running code that selects or inserts it fails at once, and ORMs that cache the column list (ActiveRecord, Hibernate) fail until restarted.',
-  examples: { bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t DROP COLUMN legacy;" }], good: [{ sql: 'CREATE TABLE t (id int, legacy int); ALTER TABLE t DROP COLUMN legacy;' }] },
-  check: (s) => (s.newTable ? [] : actionsOf(s, 'drop-column').map((a) => ({ severity: 'warning' as const, message: `DROP COLUMN ${a.action.column} on ${tableName(s.table)}: queries and ORM mappings that still name the column fail from then on.` }))),
+  examples: {
+    bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t DROP COLUMN legacy;" }],
+    good: [{ sql: 'CREATE TABLE t (id int, legacy int); ALTER TABLE t DROP COLUMN legacy;' }],
+  },
+  check: (s) =>
+    s.newTable
+      ? []
+      : actionsOf(s, 'drop-column').map((a) => ({
+          severity: 'warning' as const,
+          message: l10n.t(
+            'DROP COLUMN {0} on {1}: queries and ORM mappings that still name the column fail from then on.',
+            a.action.column,
+            tableName(s.table),
+          ),
+        })),
 } as const satisfies RuleModule;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { RuleFinding, RuleModule } from './types';
 
 export const failsOnServer = {
@@ -13,10 +14,15 @@ export const failsOnServer = {
   check: (s) => {
     const out: RuleFinding[] = [];
     if (s.engine === 'postgres' && s.parsed.kind === 'create-index' && s.parsed.index!.concurrent && s.caps.cicCorruptionRisk) {
-      out.push({ severity: 'error', message: `PostgreSQL ${s.target.version}: CREATE INDEX CONCURRENTLY can silently corrupt the index (fixed in 14.4).`, fix: 'Upgrade to PostgreSQL 14.4 or later first.' });
+      out.push({
+        severity: 'error',
+        message: l10n.t('PostgreSQL {0}: CREATE INDEX CONCURRENTLY can silently corrupt the index (fixed in 14.4).', s.target.version),
+        fix: l10n.t('Upgrade to PostgreSQL 14.4 or later first.'),
+      });
     }
     for (const a of s.actions) if (a.fails) out.push({ severity: 'error', message: `${a.impact.fails}.` });
-    if (s.parsed.kind === 'other') for (const o of s.operations) if (o.impact.fails) out.push({ severity: 'error', message: `${o.impact.fails}.` });
+    if (s.parsed.kind === 'other')
+      for (const o of s.operations) if (o.impact.fails) out.push({ severity: 'error', message: `${o.impact.fails}.` });
     return out;
   },
 } as const satisfies RuleModule;

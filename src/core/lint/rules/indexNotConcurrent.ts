@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { actionsOf, isBlockingLock, tableName } from './shared';
 import type { RuleFinding, RuleModule } from './types';
 
@@ -13,7 +14,11 @@ export const indexNotConcurrent = {
       { sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD FULLTEXT INDEX ft (body);', dialect: 'mariadb' },
       { sql: 'SET SESSION lock_wait_timeout = 2; CREATE FULLTEXT INDEX ft ON t (body);', dialect: 'mysql' },
     ],
-    good: [{ sql: 'CREATE INDEX CONCURRENTLY i ON t (c);' }, { sql: 'CREATE TABLE t (c int); CREATE INDEX i ON t (c);' }, { sql: 'SET SESSION lock_wait_timeout = 2; CREATE INDEX i ON t (c);', dialect: 'mariadb' }],
+    good: [
+      { sql: 'CREATE INDEX CONCURRENTLY i ON t (c);' },
+      { sql: 'CREATE TABLE t (c int); CREATE INDEX i ON t (c);' },
+      { sql: 'SET SESSION lock_wait_timeout = 2; CREATE INDEX i ON t (c);', dialect: 'mariadb' },
+    ],
   },
   check: (s) => {
     const out: RuleFinding[] = [];
@@ -22,23 +27,41 @@ export const indexNotConcurrent = {
       const o = s.operations[0];
       if (o && !idx.concurrent && o.impact.blocks.writes) {
         out.push({
-          blocking: true, op: o,
-          message: `CREATE INDEX on ${tableName(s.table)}: ${o.impact.why}.`,
-          fix: `CREATE ${idx.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${idx.name ? ` ${idx.name}` : ''} ON … (outside a transaction block).`,
+          blocking: true,
+          op: o,
+          message: l10n.t('{0} on {1}: {2}.', 'CREATE INDEX', tableName(s.table), o.impact.why),
+          fix: l10n.t(
+            '{0} ON … (outside a transaction block).',
+            `CREATE ${idx.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${idx.name ? ` ${idx.name}` : ''}`,
+          ),
         });
       }
     }
     if (s.engine === 'mysql' && !isBlockingLock(s.parsed.lock) && s.parsed.algorithm !== 'COPY') {
-      const fix = (fulltext: boolean) => fulltext
-        ? 'MySQL/MariaDB have no online FULLTEXT build: on a large table use an online schema change tool (pt-online-schema-change, gh-ost builds it on a copy), or run it in a quiet window.'
-        : 'ALGORITHM=INPLACE, LOCK=NONE, or an online schema change tool (pt-online-schema-change, gh-ost).';
+      const fix = (fulltext: boolean) =>
+        fulltext
+          ? l10n.t(
+              'MySQL/MariaDB have no online FULLTEXT build: on a large table use an online schema change tool (pt-online-schema-change, gh-ost builds it on a copy), or run it in a quiet window.',
+            )
+          : l10n.t('ALGORITHM=INPLACE, LOCK=NONE, or an online schema change tool (pt-online-schema-change, gh-ost).');
       for (const a of actionsOf(s, 'add-index')) {
-        if (a.impact.blocks.writes) out.push({ blocking: true, op: a, message: `ADD ${a.action.fulltext ? 'FULLTEXT ' : ''}INDEX on ${tableName(s.table)}: ${a.impact.why}.`, fix: fix(a.action.fulltext) });
+        if (a.impact.blocks.writes)
+          out.push({
+            blocking: true,
+            op: a,
+            message: l10n.t('{0} on {1}: {2}.', a.action.fulltext ? 'ADD FULLTEXT INDEX' : 'ADD INDEX', tableName(s.table), a.impact.why),
+            fix: fix(a.action.fulltext),
+          });
       }
       const o = s.parsed.kind === 'create-index' ? s.operations[0] : undefined;
       if (o && o.impact.blocks.writes && !o.impact.fails) {
         const fulltext = s.parsed.index?.fulltext === true;
-        out.push({ blocking: true, op: o, message: `CREATE ${fulltext ? 'FULLTEXT ' : ''}INDEX on ${tableName(s.table)}: ${o.impact.why}.`, fix: fix(fulltext) });
+        out.push({
+          blocking: true,
+          op: o,
+          message: l10n.t('{0} on {1}: {2}.', fulltext ? 'CREATE FULLTEXT INDEX' : 'CREATE INDEX', tableName(s.table), o.impact.why),
+          fix: fix(fulltext),
+        });
       }
     }
     return out;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { defaultVolatility } from '../../dialects/index';
 import { actionsOf, tableName } from './shared';
 import type { RuleFinding, RuleModule } from './types';
@@ -11,8 +12,20 @@ export const instantDefaultEvaluatedOnce = {
   help,
   doc: 'MariaDB adds a column with a non-constant DEFAULT (e.g. UUID(), NOW(6)) instantly by evaluating the expression once: every existing row shares that one value, unlike rows inserted later.',
   examples: {
-    bad: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c datetime DEFAULT (NOW());', dialect: 'mariadb', version: '10.11' }],
-    good: [{ sql: "SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c varchar(36) DEFAULT 'x';", dialect: 'mariadb', version: '10.11' }],
+    bad: [
+      {
+        sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c datetime DEFAULT (NOW());',
+        dialect: 'mariadb',
+        version: '10.11',
+      },
+    ],
+    good: [
+      {
+        sql: "SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c varchar(36) DEFAULT 'x';",
+        dialect: 'mariadb',
+        version: '10.11',
+      },
+    ],
   },
   check: (s) => {
     if (s.target.dialect !== 'mariadb' || !s.caps.instantDefaultEvaluatedOnce) return [];
@@ -23,7 +36,12 @@ export const instantDefaultEvaluatedOnce = {
       if (defaultVolatility(spec.default.sql, s.target.dialect) === 'immutable') continue;
       out.push({
         severity: 'warning',
-        message: `MariaDB adds ${spec.name} instantly and evaluates DEFAULT ${spec.default.sql} once: every existing row of ${tableName(s.table)} gets that same value.`,
+        message: l10n.t(
+          'MariaDB adds {0} instantly and evaluates DEFAULT {1} once: every existing row of {2} gets that same value.',
+          spec.name,
+          spec.default.sql,
+          tableName(s.table),
+        ),
         fix: help,
       });
     }

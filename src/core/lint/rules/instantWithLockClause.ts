@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { RuleModule } from './types';
 
 const help = 'MySQL rejects LOCK= other than DEFAULT with ALGORITHM=INSTANT (error 1221); drop the LOCK clause.';
@@ -16,6 +17,15 @@ export const instantWithLockClause = {
     const p = s.parsed;
     if (s.target.dialect !== 'mysql' || (p.kind !== 'alter-table' && p.kind !== 'create-index')) return [];
     if (p.algorithm !== 'INSTANT' || !p.lock || p.lock === 'DEFAULT') return [];
-    return [{ severity: 'error', message: `ALGORITHM=INSTANT with LOCK=${p.lock}: MySQL refuses the statement (error 1221, incorrect usage of ALGORITHM=INSTANT and LOCK).`, fix: help }];
+    return [
+      {
+        severity: 'error',
+        message: l10n.t(
+          'ALGORITHM=INSTANT with LOCK={0}: MySQL refuses the statement (error 1221, incorrect usage of ALGORITHM=INSTANT and LOCK).',
+          p.lock,
+        ),
+        fix: help,
+      },
+    ];
   },
 } as const satisfies RuleModule;

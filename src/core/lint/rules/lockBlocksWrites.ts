@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { isBlockingLock, tableName } from './shared';
 import type { RuleModule } from './types';
 
@@ -12,7 +13,16 @@ export const lockBlocksWrites = {
     good: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD INDEX i (c), ALGORITHM=INPLACE, LOCK=NONE;', dialect: 'mysql' }],
   },
   check: (s) => {
-    if (s.engine !== 'mysql' || (s.parsed.kind !== 'alter-table' && s.parsed.kind !== 'create-index') || !isBlockingLock(s.parsed.lock)) return [];
-    return [{ blocking: true, message: `LOCK=${s.parsed.lock} blocks ${s.parsed.lock === 'EXCLUSIVE' ? 'reads and writes' : 'writes'} on ${tableName(s.table)} for the whole operation.` }];
+    if (s.engine !== 'mysql' || (s.parsed.kind !== 'alter-table' && s.parsed.kind !== 'create-index') || !isBlockingLock(s.parsed.lock))
+      return [];
+    return [
+      {
+        blocking: true,
+        message:
+          s.parsed.lock === 'EXCLUSIVE'
+            ? l10n.t('LOCK={0} blocks reads and writes on {1} for the whole operation.', s.parsed.lock, tableName(s.table))
+            : l10n.t('LOCK={0} blocks writes on {1} for the whole operation.', String(s.parsed.lock), tableName(s.table)),
+      },
+    ];
   },
 } as const satisfies RuleModule;

@@ -1,6 +1,8 @@
+import * as l10n from '@vscode/l10n';
 import type { RuleFinding, RuleModule } from './types';
 
-const help = 'Remove the NUL (U+0000) character: client libraries end the query text at it, so what follows is not what the server runs, and nothing after it was checked.';
+const help =
+  'Remove the NUL (U+0000) character: client libraries end the query text at it, so what follows is not what the server runs, and nothing after it was checked.';
 
 export const nulByte = {
   id: 'nul-byte',
@@ -14,13 +16,19 @@ export const nulByte = {
     let reported = -1;
     for (let i = f.text.indexOf('\0'); i >= 0; i = f.text.indexOf('\0', i + 1)) {
       let st = 0;
-      f.split.statements.forEach((s, k) => { if (s.start <= i) st = k; });
+      f.split.statements.forEach((s, k) => {
+        if (s.start <= i) st = k;
+      });
       if (st === reported) continue;
       reported = st;
       const at = f.lines.positionAt(i);
       out.push({
         severity: 'error',
-        message: `NUL byte (U+0000) at line ${at.line + 1}, column ${at.character + 1}: client libraries and the parsers end the text at it, so what follows in this statement is neither checked nor run as written.`,
+        message: l10n.t(
+          'NUL byte (U+0000) at line {0}, column {1}: client libraries and the parsers end the text at it, so what follows in this statement is neither checked nor run as written.',
+          at.line + 1,
+          at.character + 1,
+        ),
         fix: help,
         range: { start: i, end: i + 1 },
       });

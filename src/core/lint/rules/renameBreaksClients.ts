@@ -1,8 +1,10 @@
+import * as l10n from '@vscode/l10n';
 import { tableName } from './shared';
 import { statementOps } from './statementOps';
 import type { RuleFinding, RuleModule } from './types';
 
-const help = 'Expand/contract: add the new name beside the old (a new column written by both versions, a view or a synonym), deploy code that uses the new name, then drop the old name in a later migration.';
+const help =
+  'Expand/contract: add the new name beside the old (a new column written by both versions, a view or a synonym), deploy code that uses the new name, then drop the old name in a later migration.';
 
 export const renameBreaksClients = {
   id: 'rename',
@@ -10,16 +12,31 @@ export const renameBreaksClients = {
   severity: 'warning',
   help,
   doc: 'A rename of a column, table, schema, constraint, index or enum value is instant, but every running query, prepared statement and ORM mapping that names the old one fails from that moment until the new code is deployed everywhere.',
-  examples: { bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t RENAME COLUMN a TO b;" }, { sql: "ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy';" }], good: [{ sql: 'CREATE TABLE t (a int); ALTER TABLE t RENAME COLUMN a TO b;' }] },
+  examples: {
+    bad: [
+      { sql: "SET lock_timeout = '2s'; ALTER TABLE t RENAME COLUMN a TO b;" },
+      { sql: "ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy';" },
+    ],
+    good: [{ sql: 'CREATE TABLE t (a int); ALTER TABLE t RENAME COLUMN a TO b;' }],
+  },
   check: (s) => {
     if (s.newTable) return [];
     const out: RuleFinding[] = [];
     for (const o of statementOps(s, 'rename')) {
       if (o.op.object === 'index' || o.op.object === 'constraint') continue; // application code rarely names these
-      out.push({ severity: 'warning', message: `Renaming ${o.op.object === 'enum value' ? 'an' : 'a'} ${o.op.object}${s.table && o.op.object !== 'schema' ? ` of ${tableName(s.table)}` : ''}: ${o.impact.why}.`, fix: help });
+      out.push({
+        severity: 'warning',
+        message: `Renaming ${o.op.object === 'enum value' ? 'an' : 'a'} ${o.op.object}${s.table && o.op.object !== 'schema' ? ` of ${tableName(s.table)}` : ''}: ${o.impact.why}.`,
+        fix: help,
+      });
     }
     for (const a of s.parsed.actions) {
-      if (a.kind === 'other' && /^RENAME\b(?!\s*(INDEX|KEY)\b)/i.test(a.description)) out.push({ severity: 'warning', message: `${a.description} on ${tableName(s.table)}: queries still using the old name fail from then on.`, fix: help });
+      if (a.kind === 'other' && /^RENAME\b(?!\s*(INDEX|KEY)\b)/i.test(a.description))
+        out.push({
+          severity: 'warning',
+          message: l10n.t('{0} on {1}: queries still using the old name fail from then on.', a.description, tableName(s.table)),
+          fix: help,
+        });
     }
     return out;
   },

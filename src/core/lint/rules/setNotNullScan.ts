@@ -1,7 +1,9 @@
+import * as l10n from '@vscode/l10n';
 import { actionsOf, tableName } from './shared';
 import type { RuleFinding, RuleModule } from './types';
 
-const help = 'ADD CONSTRAINT … CHECK (c IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT in its own transaction, then SET NOT NULL (PostgreSQL 12+ skips the scan) and drop the CHECK.';
+const help =
+  'ADD CONSTRAINT … CHECK (c IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT in its own transaction, then SET NOT NULL (PostgreSQL 12+ skips the scan) and drop the CHECK.';
 
 export const setNotNullScan = {
   id: 'set-not-null-scan',
@@ -11,7 +13,11 @@ export const setNotNullScan = {
   doc: 'ALTER COLUMN … SET NOT NULL reads every row while holding ACCESS EXCLUSIVE, unless a validated CHECK (c IS NOT NULL) already proves it (PostgreSQL 12+) — from this file, an earlier migration of the same run, or the live table.',
   examples: {
     bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ALTER COLUMN c SET NOT NULL;" }],
-    good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD CONSTRAINT t_c_nn CHECK (c IS NOT NULL) NOT VALID;\nCOMMIT;\nALTER TABLE t VALIDATE CONSTRAINT t_c_nn;\nALTER TABLE t ALTER COLUMN c SET NOT NULL;" }],
+    good: [
+      {
+        sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD CONSTRAINT t_c_nn CHECK (c IS NOT NULL) NOT VALID;\nCOMMIT;\nALTER TABLE t VALIDATE CONSTRAINT t_c_nn;\nALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+      },
+    ],
   },
   check: (s) => {
     const out: RuleFinding[] = [];
@@ -19,9 +25,15 @@ export const setNotNullScan = {
       if (!a.impact.scan || !a.impact.blocks.writes) continue;
       const column = a.action.column;
       out.push({
-        blocking: true, op: a,
-        message: `SET NOT NULL on ${tableName(s.table)}.${column}: ${a.impact.why}.`,
-        fix: s.caps.notNullNotValid ? `ADD CONSTRAINT ${column}_not_null NOT NULL ${column} NOT VALID, then VALIDATE CONSTRAINT in its own transaction.` : help,
+        blocking: true,
+        op: a,
+        message: l10n.t('{0} on {1}: {2}.', 'SET NOT NULL', `${tableName(s.table)}.${column}`, a.impact.why),
+        fix: s.caps.notNullNotValid
+          ? l10n.t(
+              '{0}, then VALIDATE CONSTRAINT in its own transaction.',
+              `ADD CONSTRAINT ${column}_not_null NOT NULL ${column} NOT VALID`,
+            )
+          : help,
       });
     }
     return out;

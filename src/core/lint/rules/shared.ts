@@ -1,10 +1,11 @@
+import * as l10n from '@vscode/l10n';
 /** Small helpers several rule modules share. Pure. */
 import type { Target } from '../../types';
 import type { NameRef } from '../model';
 import type { ActionImpact, StatementContext } from './types';
 
 export function tableName(t: NameRef | undefined): string {
-  return t ? (t.schema ? `${t.schema}.${t.name}` : t.name) : 'the table';
+  return t ? (t.schema ? `${t.schema}.${t.name}` : t.name) : l10n.t('the table');
 }
 
 export function serverName(t: Target): string {
@@ -16,8 +17,13 @@ export function isBlockingLock(lock: string | undefined): boolean {
 }
 
 /** The subcommands of one kind the server accepts (a refused one is fails-on-server's alone). */
-export function actionsOf<K extends ActionImpact['action']['kind']>(s: StatementContext, kind: K): (ActionImpact & { action: Extract<ActionImpact['action'], { kind: K }> })[] {
-  return s.actions.filter((a): a is ActionImpact & { action: Extract<ActionImpact['action'], { kind: K }> } => a.action.kind === kind && !a.fails);
+export function actionsOf<K extends ActionImpact['action']['kind']>(
+  s: StatementContext,
+  kind: K,
+): (ActionImpact & { action: Extract<ActionImpact['action'], { kind: K }> })[] {
+  return s.actions.filter(
+    (a): a is ActionImpact & { action: Extract<ActionImpact['action'], { kind: K }> } => a.action.kind === kind && !a.fails,
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { RuleModule, StatementContext } from './types';
 
 export const syntaxError = {
@@ -9,7 +10,16 @@ export const syntaxError = {
   examples: { bad: [{ sql: 'ALTER TABLE t ADD COLUMN;' }], good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c text;" }] },
   check: (s) => {
     if (s.parsed.kind !== 'unparsed' || s.engine !== 'postgres') return [];
-    return [{ severity: 'error', message: `PostgreSQL's parser rejects this statement: ${s.parsed.error?.message ?? 'not parsed'}; nothing in it was checked.`, range: errorRange(s) }];
+    return [
+      {
+        severity: 'error',
+        message: l10n.t(
+          "PostgreSQL's parser rejects this statement: {0}; nothing in it was checked.",
+          s.parsed.error?.message ?? l10n.t('not parsed'),
+        ),
+        range: errorRange(s),
+      },
+    ];
   },
 } as const satisfies RuleModule;
 

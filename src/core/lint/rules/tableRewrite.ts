@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { tableName } from './shared';
 import { statementOps } from './statementOps';
 import type { RuleFinding, RuleModule } from './types';
@@ -9,13 +10,22 @@ export const tableRewrite = {
   help: 'Use pg_repack (or pg_squeeze) to rebuild or move a live table online; run these commands only on tables nobody uses.',
   doc: 'These commands write a complete new copy of the table and its indexes while holding ACCESS EXCLUSIVE: every read and write waits until the copy is done.',
   examples: {
-    bad: [{ sql: "SET lock_timeout = '2s'; VACUUM FULL t;" }, { sql: "SET lock_timeout = '2s'; CLUSTER t USING t_pkey;" }, { sql: "SET lock_timeout = '2s'; ALTER TABLE t SET LOGGED;" }],
+    bad: [
+      { sql: "SET lock_timeout = '2s'; VACUUM FULL t;" },
+      { sql: "SET lock_timeout = '2s'; CLUSTER t USING t_pkey;" },
+      { sql: "SET lock_timeout = '2s'; ALTER TABLE t SET LOGGED;" },
+    ],
     good: [{ sql: 'VACUUM t;' }, { sql: "SET lock_timeout = '2s'; CREATE TABLE t (id int); ALTER TABLE t SET TABLESPACE pg_default;" }],
   },
   check: (s) => {
     const out: RuleFinding[] = [];
     for (const kind of ['vacuum-full', 'cluster', 'set-logged', 'set-tablespace'] as const) {
-      for (const o of statementOps(s, kind)) out.push({ blocking: true, op: o, message: `${s.parsed.label ?? 'ALTER TABLE'} on ${tableName(s.table)}: ${o.impact.why}.` });
+      for (const o of statementOps(s, kind))
+        out.push({
+          blocking: true,
+          op: o,
+          message: l10n.t('{0} on {1}: {2}.', s.parsed.label ?? 'ALTER TABLE', tableName(s.table), o.impact.why),
+        });
     }
     return out;
   },

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { actionsOf, requiredOnEmptyTable, tableName } from './shared';
 import type { RuleFinding, RuleModule } from './types';
 
@@ -18,17 +19,27 @@ export const uniqueConstraintBuildsIndex = {
       if (requiredOnEmptyTable(s, a)) continue;
       const spec = a.action.spec;
       if (!a.impact.rewrite && a.impact.scan && !spec.references && spec.unique) {
-        out.push({ blocking: true, op: a, message: `ADD COLUMN ${spec.name} … UNIQUE builds the index under ${a.impact.lock}.`, fix: 'Add the column, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE USING INDEX.' });
+        out.push({
+          blocking: true,
+          op: a,
+          message: l10n.t('ADD COLUMN {0} … UNIQUE builds the index under {1}.', spec.name, a.impact.lock),
+          fix: l10n.t('Add the column, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE USING INDEX.'),
+        });
       }
     }
     for (const a of actionsOf(s, 'add-constraint')) {
       const c = a.action;
       if (c.notValid || (c.constraint !== 'unique' && c.constraint !== 'primary') || c.usingIndex) continue;
       out.push({
-        blocking: true, op: a, message: `ADD ${c.constraint === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} on ${tableName(s.table)}: ${a.impact.why}.`,
-        fix: c.constraint === 'unique'
-          ? 'CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE USING INDEX.'
-          : 'CREATE UNIQUE INDEX CONCURRENTLY on the key columns, then ADD CONSTRAINT … PRIMARY KEY USING INDEX (make the columns NOT NULL first, through a validated CHECK (c IS NOT NULL), or it scans for NULLs under ACCESS EXCLUSIVE).',
+        blocking: true,
+        op: a,
+        message: l10n.t('{0} on {1}: {2}.', c.constraint === 'unique' ? 'ADD UNIQUE' : 'ADD PRIMARY KEY', tableName(s.table), a.impact.why),
+        fix:
+          c.constraint === 'unique'
+            ? l10n.t('CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE USING INDEX.')
+            : l10n.t(
+                'CREATE UNIQUE INDEX CONCURRENTLY on the key columns, then ADD CONSTRAINT … PRIMARY KEY USING INDEX (make the columns NOT NULL first, through a validated CHECK (c IS NOT NULL), or it scans for NULLs under ACCESS EXCLUSIVE).',
+              ),
       });
     }
     return out;
