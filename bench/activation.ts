@@ -28,7 +28,11 @@ const VENDOR_SPLIT = 'e25b795';
 /** The libraries the vendor split moved into dist/vendor-*.js (esbuild.mjs VENDOR): not compiled at activation. */
 const VENDOR_PACKAGES = ['libpg-query', 'node-sql-parser/build/mysql', 'node-sql-parser/build/mariadb', 'pg', 'mysql2/promise', 'yaml'];
 
-interface Sample { loadMs: number; activateMs: number; featuresMs?: number }
+interface Sample {
+  loadMs: number;
+  activateMs: number;
+  featuresMs?: number;
+}
 
 function sample(bundle: string, features?: string): Sample {
   const r = spawnSync(process.execPath, [host, bundle, manifest, ...(features ? [features] : [])], { encoding: 'utf8' });
@@ -51,8 +55,16 @@ async function buildAt(commit: string, dir: string, external: string[]): Promise
   if (!existsSync(join(src, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(src, 'node_modules'));
   const outfile = join(src, 'extension.js');
   await esbuild.build({
-    entryPoints: [join(src, 'src/extension/activate.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: ['vscode', 'pg-native', 'cloudflare:sockets', ...external], supported: { 'dynamic-import': false }, logLevel: 'warning', legalComments: 'none',
+    entryPoints: [join(src, 'src/extension/activate.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'pg-native', 'cloudflare:sockets', ...external],
+    supported: { 'dynamic-import': false },
+    logLevel: 'warning',
+    legalComments: 'none',
   });
   return outfile;
 }
@@ -61,7 +73,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cw-activation-'));
   const empty = join(dir, 'empty.js');
   writeFileSync(empty, 'exports.activate = () => undefined;\n');
-  const runs: { name: string; file: string; features?: string; samples: Sample[] }[] = [{ name: 'empty module (require baseline)', file: empty, samples: [] }];
+  const runs: { name: string; file: string; features?: string; samples: Sample[] }[] = [
+    { name: 'empty module (require baseline)', file: empty, samples: [] },
+  ];
   const monolithic = await buildAt(BEFORE_SPLIT, dir, []);
   if (monolithic) runs.push({ name: `one bundle (${BEFORE_SPLIT}, before any split)`, file: monolithic, samples: [] });
   const vendorSplit = await buildAt(VENDOR_SPLIT, dir, VENDOR_PACKAGES);
@@ -76,10 +90,22 @@ async function main(): Promise<void> {
   const prev = runs[2] ? median(runs[2].samples.map(total)) : NaN;
   for (const r of runs) {
     const t = median(r.samples.map(total));
-    console.log(`${r.name.padEnd(40)} ${String(Math.round(statSync(r.file).size / 1024)).padStart(6)} KB  load ${median(r.samples.map((s) => s.loadMs)).toFixed(1).padStart(6)} ms  activate ${median(r.samples.map((s) => s.activateMs)).toFixed(1).padStart(5)} ms  total ${t.toFixed(1).padStart(6)} ms  ${(t / base).toFixed(3)}× one bundle  ${(t / prev).toFixed(3)}× libraries split`);
+    console.log(
+      `${r.name.padEnd(40)} ${String(Math.round(statSync(r.file).size / 1024)).padStart(6)} KB  load ${median(
+        r.samples.map((s) => s.loadMs),
+      )
+        .toFixed(1)
+        .padStart(6)} ms  activate ${median(r.samples.map((s) => s.activateMs))
+        .toFixed(1)
+        .padStart(
+          5,
+        )} ms  total ${t.toFixed(1).padStart(6)} ms  ${(t / base).toFixed(3)}× one bundle  ${(t / prev).toFixed(3)}× libraries split`,
+    );
     if (r.features) {
       const f = median(r.samples.map((s) => s.featuresMs!));
-      console.log(`${'  first use: + dist/features.js'.padEnd(40)} ${String(Math.round(statSync(r.features).size / 1024)).padStart(6)} KB  load + start ${f.toFixed(1).padStart(6)} ms (after activation, when a command, the tree, a wizard or a SQL file needs it)`);
+      console.log(
+        `${'  first use: + dist/features.js'.padEnd(40)} ${String(Math.round(statSync(r.features).size / 1024)).padStart(6)} KB  load + start ${f.toFixed(1).padStart(6)} ms (after activation, when a command, the tree, a wizard or a SQL file needs it)`,
+      );
     }
   }
 }

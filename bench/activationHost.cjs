@@ -30,25 +30,93 @@ function stub(name) {
 }
 
 class EventEmitter {
-  constructor() { this.listeners = []; this.event = (l) => { this.listeners.push(l); return { dispose: () => undefined }; }; }
-  fire(e) { for (const l of this.listeners) l(e); }
-  dispose() { this.listeners = []; }
+  constructor() {
+    this.listeners = [];
+    this.event = (l) => {
+      this.listeners.push(l);
+      return { dispose: () => undefined };
+    };
+  }
+  fire(e) {
+    for (const l of this.listeners) l(e);
+  }
+  dispose() {
+    this.listeners = [];
+  }
 }
 const memento = () => ({ get: (_k, d) => d, update: async () => undefined, keys: () => [], setKeysForSync: () => undefined });
-const log = Object.fromEntries(['trace', 'debug', 'info', 'warn', 'error', 'append', 'appendLine', 'show', 'hide', 'clear', 'dispose', 'replace'].map((k) => [k, () => undefined]));
+const log = Object.fromEntries(
+  ['trace', 'debug', 'info', 'warn', 'error', 'append', 'appendLine', 'show', 'hide', 'clear', 'dispose', 'replace'].map((k) => [
+    k,
+    () => undefined,
+  ]),
+);
 const overrides = {
   EventEmitter,
-  workspace: { getConfiguration: () => ({ get: (_k, d) => d, inspect: () => undefined, has: () => false, update: async () => undefined }), workspaceFolders: undefined, isTrusted: true, textDocuments: [] },
-  window: { createOutputChannel: () => ({ ...log, name: 'Column Wizard', logLevel: 2, onDidChangeLogLevel: () => ({ dispose() {} }) }), visibleTextEditors: [], activeTextEditor: undefined },
-  l10n: { t: (m, ...a) => (typeof m === 'string' ? m : m.message).replace(/\{(\d+)\}/g, (_, i) => String(a[i])), bundle: undefined, uri: undefined },
+  workspace: {
+    getConfiguration: () => ({ get: (_k, d) => d, inspect: () => undefined, has: () => false, update: async () => undefined }),
+    workspaceFolders: undefined,
+    isTrusted: true,
+    textDocuments: [],
+  },
+  window: {
+    createOutputChannel: () => ({ ...log, name: 'Column Wizard', logLevel: 2, onDidChangeLogLevel: () => ({ dispose() {} }) }),
+    visibleTextEditors: [],
+    activeTextEditor: undefined,
+  },
+  l10n: {
+    t: (m, ...a) => (typeof m === 'string' ? m : m.message).replace(/\{(\d+)\}/g, (_, i) => String(a[i])),
+    bundle: undefined,
+    uri: undefined,
+  },
   env: { language: 'en' },
 };
 // esbuild's interop copies the module's own property names once, so the stub module lists the API's top-level names.
-const API = ['commands', 'window', 'workspace', 'languages', 'env', 'extensions', 'l10n', 'authentication', 'debug', 'tasks', 'tests',
-  'CancellationError', 'CancellationTokenSource', 'CodeAction', 'CodeActionKind', 'CodeLens', 'ConfigurationTarget', 'Diagnostic',
-  'DiagnosticSeverity', 'DiagnosticTag', 'Disposable', 'EventEmitter', 'FileSystemError', 'FileType', 'Hover', 'LanguageStatusSeverity',
-  'MarkdownString', 'Position', 'ProgressLocation', 'QuickPickItemKind', 'Range', 'RelativePattern', 'Selection', 'StatusBarAlignment',
-  'ThemeColor', 'ThemeIcon', 'TreeItem', 'TreeItemCollapsibleState', 'Uri', 'ViewColumn', 'WorkspaceEdit', 'LogLevel', 'ExtensionMode'];
+const API = [
+  'commands',
+  'window',
+  'workspace',
+  'languages',
+  'env',
+  'extensions',
+  'l10n',
+  'authentication',
+  'debug',
+  'tasks',
+  'tests',
+  'CancellationError',
+  'CancellationTokenSource',
+  'CodeAction',
+  'CodeActionKind',
+  'CodeLens',
+  'ConfigurationTarget',
+  'Diagnostic',
+  'DiagnosticSeverity',
+  'DiagnosticTag',
+  'Disposable',
+  'EventEmitter',
+  'FileSystemError',
+  'FileType',
+  'Hover',
+  'LanguageStatusSeverity',
+  'MarkdownString',
+  'Position',
+  'ProgressLocation',
+  'QuickPickItemKind',
+  'Range',
+  'RelativePattern',
+  'Selection',
+  'StatusBarAlignment',
+  'ThemeColor',
+  'ThemeIcon',
+  'TreeItem',
+  'TreeItemCollapsibleState',
+  'Uri',
+  'ViewColumn',
+  'WorkspaceEdit',
+  'LogLevel',
+  'ExtensionMode',
+];
 const root = stub('vscode');
 const vscode = {};
 for (const name of API) {
@@ -57,18 +125,28 @@ for (const name of API) {
 }
 
 const resolve = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) { return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest); };
+Module._resolveFilename = function (request, ...rest) {
+  return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest);
+};
 require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };
 
 const [bundle, packageJson, features] = process.argv.slice(2);
-const context = new Proxy({
-  subscriptions: [],
-  globalState: memento(),
-  workspaceState: memento(),
-  secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined, onDidChange: () => ({ dispose() {} }) },
-  extension: { packageJSON: require(packageJson), id: 'column-wizard.column-wizard' },
-  extensionMode: 1,
-}, { get: (t, p) => (p in t ? t[p] : stub(`context.${String(p)}`)) });
+const context = new Proxy(
+  {
+    subscriptions: [],
+    globalState: memento(),
+    workspaceState: memento(),
+    secrets: {
+      get: async () => undefined,
+      store: async () => undefined,
+      delete: async () => undefined,
+      onDidChange: () => ({ dispose() {} }),
+    },
+    extension: { packageJSON: require(packageJson), id: 'column-wizard.column-wizard' },
+    extensionMode: 1,
+  },
+  { get: (t, p) => (p in t ? t[p] : stub(`context.${String(p)}`)) },
+);
 
 const t0 = performance.now();
 const ext = require(bundle);

@@ -15,15 +15,16 @@ const N = Number(values.files);
 
 function project(): string {
   const root = mkdtempSync(join(tmpdir(), 'cw-scan-bench-'));
-  const body = (i: number) => [
-    `import { helper${i % 50} } from '../lib/helper${i % 50}';`,
-    `export function handler${i}(input: { id: number; name: string }) {`,
-    `  const total = [1, 2, 3].map((x) => x * ${i}).reduce((a, b) => a + b, 0);`,
-    `  if (input.name.length > ${i % 17}) return helper${i % 50}(input.id, total);`,
-    `  return { id: input.id, label: \`item-\${input.name}\`, total };`,
-    '}',
-    ...Array.from({ length: 30 }, (_, k) => `// line ${k} of module ${i}: lorem ipsum dolor sit amet, consectetur adipiscing elit`),
-  ].join('\n');
+  const body = (i: number) =>
+    [
+      `import { helper${i % 50} } from '../lib/helper${i % 50}';`,
+      `export function handler${i}(input: { id: number; name: string }) {`,
+      `  const total = [1, 2, 3].map((x) => x * ${i}).reduce((a, b) => a + b, 0);`,
+      `  if (input.name.length > ${i % 17}) return helper${i % 50}(input.id, total);`,
+      `  return { id: input.id, label: \`item-\${input.name}\`, total };`,
+      '}',
+      ...Array.from({ length: 30 }, (_, k) => `// line ${k} of module ${i}: lorem ipsum dolor sit amet, consectetur adipiscing elit`),
+    ].join('\n');
   for (let i = 0; i < N; i++) {
     const dir = join(root, 'src', `m${Math.floor(i / 200)}`);
     if (i % 200 === 0) mkdirSync(dir, { recursive: true });
@@ -49,7 +50,8 @@ async function readAll(root: string): Promise<number> {
   };
   await walk(root);
   let n = 0;
-  for (let i = 0; i < files.length; i += 64) n += (await Promise.all(files.slice(i, i + 64).map((f) => readFile(f, 'utf8')))).reduce((a, t) => a + t.length, 0);
+  for (let i = 0; i < files.length; i += 64)
+    n += (await Promise.all(files.slice(i, i + 64).map((f) => readFile(f, 'utf8')))).reduce((a, t) => a + t.length, 0);
   return n;
 }
 
@@ -67,7 +69,9 @@ void (async () => {
       results.push({ scan: performance.now() - s, read, found: scan.calls.length + scan.models.length });
     }
     const best = results.sort((a, b) => a.scan - b.scan)[0]!;
-    console.log(`scan of ${N + 2} files: ${best.scan.toFixed(0)} ms (best of 3); reading the same files alone: ${best.read.toFixed(0)} ms; ratio ${(best.scan / best.read).toFixed(2)}; ${best.found} matches`);
+    console.log(
+      `scan of ${N + 2} files: ${best.scan.toFixed(0)} ms (best of 3); reading the same files alone: ${best.read.toFixed(0)} ms; ratio ${(best.scan / best.read).toFixed(2)}; ${best.found} matches`,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

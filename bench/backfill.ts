@@ -72,12 +72,32 @@ function startWriter(c: DatabaseClient, e: Engine, schema: string): { stop(since
     }
   })();
   // Only writes that ended after the measured operation began count (the one stalled across its start included).
-  return { async stop(since) { running = false; await loop; return lat.filter((l) => l.start + l.ms >= since).map((l) => l.ms); } };
+  return {
+    async stop(since) {
+      running = false;
+      await loop;
+      return lat.filter((l) => l.start + l.ms >= since).map((l) => l.ms);
+    },
+  };
 }
 
-interface Result { mode: string; seconds: number; batches: number; writes: number; p50: number; p99: number; max: number }
+interface Result {
+  mode: string;
+  seconds: number;
+  batches: number;
+  writes: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
 
-async function measure(mode: string, e: Engine, url: string, schema: string, body: (c: DatabaseClient) => Promise<number>): Promise<Result> {
+async function measure(
+  mode: string,
+  e: Engine,
+  url: string,
+  schema: string,
+  body: (c: DatabaseClient) => Promise<number>,
+): Promise<Result> {
   const admin = await connect({ ...parseConnectionUrl(url), statementTimeoutMs: 0 });
   await load(admin, e, schema);
   await admin.close();
@@ -113,13 +133,23 @@ async function benchEngine(e: Engine): Promise<void> {
     const table = { schema, name: 'bench' };
     const batched = (opts: BackfillOptions) => async (c: DatabaseClient) => {
       const key = await findBatchKey(c, table, 'c');
-      const r = await runBackfill({ client: c, engine: e, spec: { table, column: 'c', valueSql: 'id * 2' }, key, options: opts, retry: DEFAULT_RETRY, lockTimeoutMs: 2000 });
+      const r = await runBackfill({
+        client: c,
+        engine: e,
+        spec: { table, column: 'c', valueSql: 'id * 2' },
+        key,
+        options: opts,
+        retry: DEFAULT_RETRY,
+        lockTimeoutMs: 2000,
+      });
       return r.batches;
     };
-    results.push(await measure('single UPDATE', e, url, schema, async (c) => {
-      await c.query(`UPDATE ${qi(e, schema)}.${qi(e, 'bench')} SET c = id * 2 WHERE c IS NULL`);
-      return 1;
-    }));
+    results.push(
+      await measure('single UPDATE', e, url, schema, async (c) => {
+        await c.query(`UPDATE ${qi(e, schema)}.${qi(e, 'bench')} SET c = id * 2 WHERE c IS NULL`);
+        return 1;
+      }),
+    );
     results.push(await measure('fixed 1,000-row batches', e, url, schema, batched({ fixedBatchSize: 1000 })));
     results.push(await measure(`adaptive (target ${TARGET} ms)`, e, url, schema, batched({ targetBatchMs: TARGET })));
   } finally {
@@ -130,7 +160,9 @@ async function benchEngine(e: Engine): Promise<void> {
   console.log(`\n${info.banner.split(' on ')[0]} — ${ROWS.toLocaleString('en')} rows, writer pause ${WRITER_PAUSE} ms`);
   console.log('mode                          total s  ×single  batches   writes  writer p50 ms  p99 ms  max ms');
   for (const r of results) {
-    console.log(`${r.mode.padEnd(29)} ${r.seconds.toFixed(2).padStart(7)}  ${(r.seconds / floor).toFixed(2).padStart(7)}  ${String(r.batches).padStart(7)}  ${String(r.writes).padStart(7)}  ${r.p50.toFixed(2).padStart(13)}  ${r.p99.toFixed(1).padStart(6)}  ${r.max.toFixed(0).padStart(6)}`);
+    console.log(
+      `${r.mode.padEnd(29)} ${r.seconds.toFixed(2).padStart(7)}  ${(r.seconds / floor).toFixed(2).padStart(7)}  ${String(r.batches).padStart(7)}  ${String(r.writes).padStart(7)}  ${r.p50.toFixed(2).padStart(13)}  ${r.p99.toFixed(1).padStart(6)}  ${r.max.toFixed(0).padStart(6)}`,
+    );
   }
 }
 

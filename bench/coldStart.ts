@@ -39,7 +39,14 @@ for (let i = 0; i < rounds; i++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const node = median(times['node -e 0']!);
-console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${rounds} interleaved rounds, medians`);
-for (const [name, xs] of Object.entries(times)) console.log(`  ${name.padEnd(40)} ${median(xs).toFixed(0).padStart(5)} ms  ${(median(xs) / node).toFixed(2)}× node`);
+console.log(
+  `load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}; ${rounds} interleaved rounds, medians`,
+);
+for (const [name, xs] of Object.entries(times))
+  console.log(`  ${name.padEnd(40)} ${median(xs).toFixed(0).padStart(5)} ms  ${(median(xs) / node).toFixed(2)}× node`);
 const lint = median(times['column-wizard lint one.sql (postgres)']!);
-console.log(`goal: lint under 1.48× node -e 0 (250 ms / 169 ms); now ${(lint / node).toFixed(2)}× — ${lint / node < 250 / 169 ? 'met' : 'not met'}`);
+console.log(
+  `goal: lint under 1.48× node -e 0 (250 ms / 169 ms); now ${(lint / node).toFixed(2)}× — ${lint / node < 250 / 169 ? 'met' : 'not met'}`,
+);

@@ -47,7 +47,11 @@ const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgre
 const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 type Engine = 'postgres' | 'mysql';
 
-interface Shape { readonly name: string; readonly column: string; readonly index?: boolean }
+interface Shape {
+  readonly name: string;
+  readonly column: string;
+  readonly index?: boolean;
+}
 const SHAPES: Record<Engine, readonly Shape[]> = {
   postgres: [
     { name: 'uuid-index', column: 'ref uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE' },
@@ -82,16 +86,29 @@ async function load(c: DatabaseClient, e: Engine, rows: number): Promise<void> {
     await c.query('CHECKPOINT');
   } else {
     await c.query('DROP TABLE IF EXISTS bench');
-    await c.query('CREATE TABLE bench (id bigint PRIMARY KEY, a int NOT NULL, b varchar(32) NOT NULL, c datetime NOT NULL, KEY bench_a (a)) ENGINE=InnoDB');
+    await c.query(
+      'CREATE TABLE bench (id bigint PRIMARY KEY, a int NOT NULL, b varchar(32) NOT NULL, c datetime NOT NULL, KEY bench_a (a)) ENGINE=InnoDB',
+    );
     await c.query(`INSERT INTO bench SELECT seq, seq MOD 1000, MD5(seq), NOW() FROM seq_1_to_${rows}`);
     await c.query('ANALYZE TABLE bench');
   }
 }
 
 interface Row {
-  engine: string; rows: number; shape: string; step: string; kind: string; estimate: number; low?: number; high?: number; actual: number; ratio: number; basis: string;
+  engine: string;
+  rows: number;
+  shape: string;
+  step: string;
+  kind: string;
+  estimate: number;
+  low?: number;
+  high?: number;
+  actual: number;
+  ratio: number;
+  basis: string;
   /** The estimate with the calibration measured around this run, and its ratio to the actual time. */
-  now?: number; nowRatio?: number;
+  now?: number;
+  nowRatio?: number;
   /** How much faster (> 1) or slower (< 1) the server was around the run than at the cached calibration, for this kind of work. */
   drift?: number;
   load: number;
@@ -108,7 +125,10 @@ function meanCalibration(a: Calibration, b: Calibration): Calibration {
 }
 
 function label(sql: string): string {
-  return sql.replace(/\s+/g, ' ').replace(/"?bench"?\.?|`bench`\.?/g, '').slice(0, 70);
+  return sql
+    .replace(/\s+/g, ' ')
+    .replace(/"?bench"?\.?|`bench`\.?/g, '')
+    .slice(0, 70);
 }
 
 async function benchEngine(e: Engine, cacheDir: string, out: Row[]): Promise<void> {
@@ -121,8 +141,12 @@ async function benchEngine(e: Engine, cacheDir: string, out: Row[]): Promise<voi
   try {
     const info = await c.serverInfo();
     const dialect: Dialect = info.dialect;
-    await c.query(e === 'postgres' ? 'CREATE TABLE bench_ref (id bigint PRIMARY KEY)' : 'CREATE TABLE bench_ref (id bigint PRIMARY KEY) ENGINE=InnoDB');
-    await c.query(e === 'postgres' ? 'INSERT INTO bench_ref SELECT generate_series(1, 1000)' : 'INSERT INTO bench_ref SELECT seq FROM seq_1_to_1000');
+    await c.query(
+      e === 'postgres' ? 'CREATE TABLE bench_ref (id bigint PRIMARY KEY)' : 'CREATE TABLE bench_ref (id bigint PRIMARY KEY) ENGINE=InnoDB',
+    );
+    await c.query(
+      e === 'postgres' ? 'INSERT INTO bench_ref SELECT generate_series(1, 1000)' : 'INSERT INTO bench_ref SELECT seq FROM seq_1_to_1000',
+    );
     for (const rows of SIZES) {
       for (const shape of SHAPES[e]) {
         if (WANTED && !WANTED.has(shape.name)) continue;
@@ -130,9 +154,17 @@ async function benchEngine(e: Engine, cacheDir: string, out: Row[]): Promise<voi
         const t0 = performance.now();
         const { calibration, key } = await resolveCalibration(c, store, {});
         const calSeconds = (performance.now() - t0) / 1000;
-        if (calSeconds > 0.5) console.log(`# ${e}: calibration measured in ${calSeconds.toFixed(1)} s (load average ${loadavg()[0]!.toFixed(1)}): ${JSON.stringify(calibration)}`);
+        if (calSeconds > 0.5)
+          console.log(
+            `# ${e}: calibration measured in ${calSeconds.toFixed(1)} s (load average ${loadavg()[0]!.toFixed(1)}): ${JSON.stringify(calibration)}`,
+          );
         const facts = await c.tableFacts({ schema: e === 'postgres' ? 'public' : db, name: 'bench' });
-        const plan: Plan = planColumn({ ...parseColumnDefinition(shape.column, dialect), ...(shape.index ? { index: true } : {}) }, facts, { dialect, version: info.version }, { calibration });
+        const plan: Plan = planColumn(
+          { ...parseColumnDefinition(shape.column, dialect), ...(shape.index ? { index: true } : {}) },
+          facts,
+          { dialect, version: info.version },
+          { calibration },
+        );
         const errors = plan.warnings.filter((w) => w.severity === 'error');
         if (errors.length) throw new Error(`${e} ${shape.name}: ${errors.map((w) => w.message).join('; ')}`);
         const steps = planSteps(plan);
@@ -142,12 +174,27 @@ async function benchEngine(e: Engine, cacheDir: string, out: Row[]): Promise<voi
         const total = (performance.now() - r0) / 1000;
         const loadNow = loadavg()[0]!;
         const after = before ? await c.calibrate() : undefined;
-        const nowPlan = before && after ? planColumn({ ...parseColumnDefinition(shape.column, dialect), ...(shape.index ? { index: true } : {}) }, facts, { dialect, version: info.version }, { calibration: meanCalibration(before, after) }) : undefined;
-        if (nowPlan && planSteps(nowPlan).length !== steps.length) throw new Error(`${e} ${shape.name}: the same-minute plan has other steps`);
+        const nowPlan =
+          before && after
+            ? planColumn(
+                { ...parseColumnDefinition(shape.column, dialect), ...(shape.index ? { index: true } : {}) },
+                facts,
+                { dialect, version: info.version },
+                { calibration: meanCalibration(before, after) },
+              )
+            : undefined;
+        if (nowPlan && planSteps(nowPlan).length !== steps.length)
+          throw new Error(`${e} ${shape.name}: the same-minute plan has other steps`);
         if (outcome.status !== 'completed') throw new Error(`${e} ${shape.name}: run ${outcome.status}`);
         const est = steps.reduce((s, x) => s + x.estimate.totalSeconds, 0);
-        console.log(`# ${e} ${rows} rows ${shape.name}: run ${total.toFixed(2)} s, sum of step estimates ${est.toFixed(2)} s, load average ${loadavg()[0]!.toFixed(1)}; size ${outcome.report.before?.totalBytes} → ${outcome.report.after.totalBytes} bytes, predicted ${predicted(plan)}`);
-        if (values.verbose) for (const log of outcome.report.steps) console.log(`#   ${log.seconds.toFixed(3)} s  est ${plan.phases[log.phaseIndex]!.steps[log.stepIndex]!.estimate.totalSeconds} ${plan.phases[log.phaseIndex]!.steps[log.stepIndex]!.estimate.kind}  ${label(log.sql)}`);
+        console.log(
+          `# ${e} ${rows} rows ${shape.name}: run ${total.toFixed(2)} s, sum of step estimates ${est.toFixed(2)} s, load average ${loadavg()[0]!.toFixed(1)}; size ${outcome.report.before?.totalBytes} → ${outcome.report.after.totalBytes} bytes, predicted ${predicted(plan)}`,
+        );
+        if (values.verbose)
+          for (const log of outcome.report.steps)
+            console.log(
+              `#   ${log.seconds.toFixed(3)} s  est ${plan.phases[log.phaseIndex]!.steps[log.stepIndex]!.estimate.totalSeconds} ${plan.phases[log.phaseIndex]!.steps[log.stepIndex]!.estimate.kind}  ${label(log.sql)}`,
+            );
         for (const log of outcome.report.steps) {
           const step = plan.phases[log.phaseIndex]!.steps[log.stepIndex]!;
           const estimate = step.estimate.totalSeconds;
@@ -157,8 +204,17 @@ async function benchEngine(e: Engine, cacheDir: string, out: Row[]): Promise<voi
           if (actual >= LONG || estimate >= LONG) {
             const now = nowPlan?.phases[log.phaseIndex]!.steps[log.stepIndex]!.estimate.totalSeconds;
             out.push({
-              engine: e === 'postgres' ? `PostgreSQL ${info.version}` : `MariaDB ${info.version}`, rows, shape: shape.name, step: label(step.sql), kind: step.estimate.kind ?? '?',
-              estimate, ...(range ? { low: range[0], high: range[1] } : {}), actual, ratio, basis: step.estimate.basis, load: loadNow,
+              engine: e === 'postgres' ? `PostgreSQL ${info.version}` : `MariaDB ${info.version}`,
+              rows,
+              shape: shape.name,
+              step: label(step.sql),
+              kind: step.estimate.kind ?? '?',
+              estimate,
+              ...(range ? { low: range[0], high: range[1] } : {}),
+              actual,
+              ratio,
+              basis: step.estimate.basis,
+              load: loadNow,
               ...(now !== undefined ? { now, nowRatio: now / Math.max(actual, 0.001), drift: estimate / Math.max(now, 0.001) } : {}),
             });
           }
@@ -171,7 +227,9 @@ async function benchEngine(e: Engine, cacheDir: string, out: Row[]): Promise<voi
     }
   } finally {
     await c.close();
-    await admin.query(e === 'postgres' ? `DROP DATABASE IF EXISTS ${db} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${db}`).catch(() => undefined);
+    await admin
+      .query(e === 'postgres' ? `DROP DATABASE IF EXISTS ${db} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${db}`)
+      .catch(() => undefined);
     await admin.close();
   }
 }
@@ -200,26 +258,34 @@ async function main(): Promise<void> {
   console.log(`\nLong steps (≥ ${LONG} s measured or estimated). ratio = estimate / actual; "same-minute" = the estimate with the`);
   console.log('calibration re-measured right before and after that run; drift = how much faster the server was then than at the');
   console.log('cached calibration, for that kind of work (< 1: slower). A miss (outside ×1.5) with the cached calibration that is');
-  console.log('within ×1.5 with the same-minute one comes from the server\'s speed changing (load), not from the model.\n');
+  console.log("within ×1.5 with the same-minute one comes from the server's speed changing (load), not from the model.\n");
   console.log('| engine | rows | shape | step (kind) | estimate | actual | ratio | same-minute est. | ratio | drift | load | miss from |');
   console.log('|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of out) {
     const range = r.low !== undefined ? ` (${formatSeconds(r.low)}–${formatSeconds(r.high!)})` : '';
     const long = r.actual >= LONG;
     const cause = !long || x(r.ratio) <= 1.5 ? '' : r.nowRatio === undefined ? '?' : x(r.nowRatio) <= 1.5 ? 'load' : 'model';
-    console.log(`| ${r.engine} | ${r.rows} | ${r.shape} | ${pad(r.step, 50)} (${r.kind}) | ${r.estimate.toFixed(2)} s${range} | ${r.actual.toFixed(2)} s | ${r.ratio.toFixed(2)} | ${r.now !== undefined ? `${r.now.toFixed(2)} s` : '–'} | ${r.nowRatio !== undefined ? r.nowRatio.toFixed(2) : '–'} | ${r.drift !== undefined ? r.drift.toFixed(2) : '–'} | ${r.load.toFixed(1)} | ${cause} |`);
+    console.log(
+      `| ${r.engine} | ${r.rows} | ${r.shape} | ${pad(r.step, 50)} (${r.kind}) | ${r.estimate.toFixed(2)} s${range} | ${r.actual.toFixed(2)} s | ${r.ratio.toFixed(2)} | ${r.now !== undefined ? `${r.now.toFixed(2)} s` : '–'} | ${r.nowRatio !== undefined ? r.nowRatio.toFixed(2) : '–'} | ${r.drift !== undefined ? r.drift.toFixed(2) : '–'} | ${r.load.toFixed(1)} | ${cause} |`,
+    );
   }
   console.log('\nWorst ratio per engine (max of estimate/actual and actual/estimate, steps ≥ LONG s measured):');
   for (const engine of [...new Set(out.map((r) => r.engine))]) {
     const rows = out.filter((r) => r.engine === engine && r.actual >= LONG);
     if (!rows.length) continue;
-    const worst = (pick: (r: Row) => number | undefined) => rows.filter((r) => pick(r) !== undefined).reduce<Row | undefined>((w, r) => (!w || x(pick(r)!) > x(pick(w)!) ? r : w), undefined);
-    for (const [what, pick] of [['cached calibration', (r: Row) => r.ratio], ['same-minute calibration', (r: Row) => r.nowRatio]] as const) {
+    const worst = (pick: (r: Row) => number | undefined) =>
+      rows.filter((r) => pick(r) !== undefined).reduce<Row | undefined>((w, r) => (!w || x(pick(r)!) > x(pick(w)!) ? r : w), undefined);
+    for (const [what, pick] of [
+      ['cached calibration', (r: Row) => r.ratio],
+      ['same-minute calibration', (r: Row) => r.nowRatio],
+    ] as const) {
       const w = worst(pick);
       if (!w) continue;
       const v = x(pick(w)!);
       const misses = rows.filter((r) => pick(r) !== undefined && x(pick(r)!) > 1.5).length;
-      console.log(`  ${engine}, ${what}: worst ×${v.toFixed(2)} (${w.rows} rows, ${w.shape}, ${w.kind}: estimate ${(what === 'cached calibration' ? w.estimate : w.now!).toFixed(2)} s, actual ${w.actual.toFixed(2)} s) ${v <= 1.5 ? 'within ×1.5' : 'OUTSIDE ×1.5'}; ${misses} of ${rows.length} long steps outside ×1.5`);
+      console.log(
+        `  ${engine}, ${what}: worst ×${v.toFixed(2)} (${w.rows} rows, ${w.shape}, ${w.kind}: estimate ${(what === 'cached calibration' ? w.estimate : w.now!).toFixed(2)} s, actual ${w.actual.toFixed(2)} s) ${v <= 1.5 ? 'within ×1.5' : 'OUTSIDE ×1.5'}; ${misses} of ${rows.length} long steps outside ×1.5`,
+      );
     }
   }
 }

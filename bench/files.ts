@@ -48,7 +48,10 @@ type Engine = 'postgres' | 'mysql';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const qi = (e: Engine, n: string) => (e === 'postgres' ? `"${n}"` : `\`${n}\``);
-const DEF: Record<Engine, string> = { postgres: 'token uuid NOT NULL DEFAULT gen_random_uuid()', mysql: 'token char(36) NOT NULL DEFAULT (UUID())' };
+const DEF: Record<Engine, string> = {
+  postgres: 'token uuid NOT NULL DEFAULT gen_random_uuid()',
+  mysql: 'token char(36) NOT NULL DEFAULT (UUID())',
+};
 
 function withDb(url: string, db: string, params: Record<string, string> = {}): string {
   const u = new URL(url);
@@ -92,7 +95,10 @@ async function load(c: DatabaseClient, e: Engine): Promise<void> {
   }
 }
 
-interface Lat { start: number; ms: number }
+interface Lat {
+  start: number;
+  ms: number;
+}
 
 /** Updates random rows in a loop on its own connection; latencies (ms) and errors recorded until stopped. */
 function startWriter(c: DatabaseClient, e: Engine): { stop(since: number): Promise<{ lat: Lat[]; errors: number }> } {
@@ -112,10 +118,25 @@ function startWriter(c: DatabaseClient, e: Engine): { stop(since: number): Promi
       if (WRITER_PAUSE) await sleep(WRITER_PAUSE);
     }
   })();
-  return { async stop(since) { running = false; await loop; return { lat: lat.filter((l) => l.start + l.ms >= since), errors }; } };
+  return {
+    async stop(since) {
+      running = false;
+      await loop;
+      return { lat: lat.filter((l) => l.start + l.ms >= since), errors };
+    },
+  };
 }
 
-interface Result { mode: string; seconds: number; writes: number; errors: number; p50: number; p99: number; max: number; stalls: string[] }
+interface Result {
+  mode: string;
+  seconds: number;
+  writes: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  max: number;
+  stalls: string[];
+}
 
 async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseClient) => Promise<void>): Promise<Result> {
   const admin = await connect({ ...parseConnectionUrl(url), statementTimeoutMs: 0 });
@@ -134,10 +155,14 @@ async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseC
   const seconds = (performance.now() - t0) / 1000;
   const { lat: timed, errors } = await writer.stop(t0);
   // The stalls over 100 ms: when they started, and the last line the tool had printed by then (dbmate: "Applying: <file>").
-  const stalls = timed.filter((l) => l.ms > 100).sort((a, b) => b.ms - a.ms).slice(0, 5).map((l) => {
-    const last = toolLines.filter((x) => x.at <= l.start).at(-1);
-    return `${l.ms.toFixed(0)} ms at +${((l.start - t0) / 1000).toFixed(1)} s${last ? ` (after "${last.line.slice(0, 80)}")` : ''}`;
-  });
+  const stalls = timed
+    .filter((l) => l.ms > 100)
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5)
+    .map((l) => {
+      const last = toolLines.filter((x) => x.at <= l.start).at(-1);
+      return `${l.ms.toFixed(0)} ms at +${((l.start - t0) / 1000).toFixed(1)} s${last ? ` (after "${last.line.slice(0, 80)}")` : ''}`;
+    });
   const lat = timed.map((l) => l.ms).sort((a, b) => a - b);
   const [row] = await runner.query<{ n: number | string }>('SELECT count(*) AS n FROM bench WHERE token IS NULL');
   if (Number(row!.n) !== 0) throw new Error(`${mode}: ${row!.n} rows left NULL`);
@@ -160,37 +185,67 @@ async function benchEngine(e: Engine): Promise<void> {
   const results: Result[] = [];
   const ws = mkdtempSync(join(tmpdir(), 'cw-bench-files-'));
   try {
-    results.push(await measure('one UPDATE', e, url, async (c) => {
-      if (e === 'postgres') {
-        await c.query('ALTER TABLE bench ADD COLUMN token uuid');
-        await c.query('UPDATE bench SET token = gen_random_uuid()');
-        await c.query('ALTER TABLE bench ALTER COLUMN token SET DEFAULT gen_random_uuid(), ALTER COLUMN token SET NOT NULL');
-      } else {
-        await c.query('ALTER TABLE bench ADD COLUMN token char(36) NULL');
-        await c.query('UPDATE bench SET token = UUID()');
-        await c.query('ALTER TABLE bench MODIFY COLUMN token char(36) NOT NULL DEFAULT (UUID()), ALGORITHM=INPLACE, LOCK=NONE');
-      }
-    }));
-    results.push(await measure('written file (dbmate up)', e, url, async () => {
-      const plan = planColumn(parseColumnDefinition(DEF[e], dialect), { table: { schema, name: 'bench' }, rows: ROWS, bytes: ROWS * 80, primaryKey: ['id'] }, { dialect, version: info.version });
-      const dir = `db/${randomBytes(3).toString('hex')}`;
-      const { outcome } = await writeMigrations(new NodeFileSink(ws), plan, { tool: 'dbmate', dir, now: new Date() });
-      if (!outcome.ok) throw new Error(outcome.message);
-      const dbmateUrl = e === 'postgres' ? withDb(adminUrl, name, { sslmode: 'disable' }) : url;
-      await exec(join(BIN, 'dbmate'), ['--no-dump-schema', '--migrations-dir', join(ws, dir), 'up'], { DATABASE_URL: dbmateUrl });
-    }));
-    if (!values['skip-runner']) results.push(await measure('column-wizard run', e, url, async () => {
-      await exec(join(BIN, 'tsx'), [join(ROOT, 'src/cli.ts'), 'run', '--url', url, '--table', 'bench', '--column', DEF[e], '--yes', '--no-calibrate', '--no-baseline']);
-    }));
+    results.push(
+      await measure('one UPDATE', e, url, async (c) => {
+        if (e === 'postgres') {
+          await c.query('ALTER TABLE bench ADD COLUMN token uuid');
+          await c.query('UPDATE bench SET token = gen_random_uuid()');
+          await c.query('ALTER TABLE bench ALTER COLUMN token SET DEFAULT gen_random_uuid(), ALTER COLUMN token SET NOT NULL');
+        } else {
+          await c.query('ALTER TABLE bench ADD COLUMN token char(36) NULL');
+          await c.query('UPDATE bench SET token = UUID()');
+          await c.query('ALTER TABLE bench MODIFY COLUMN token char(36) NOT NULL DEFAULT (UUID()), ALGORITHM=INPLACE, LOCK=NONE');
+        }
+      }),
+    );
+    results.push(
+      await measure('written file (dbmate up)', e, url, async () => {
+        const plan = planColumn(
+          parseColumnDefinition(DEF[e], dialect),
+          { table: { schema, name: 'bench' }, rows: ROWS, bytes: ROWS * 80, primaryKey: ['id'] },
+          { dialect, version: info.version },
+        );
+        const dir = `db/${randomBytes(3).toString('hex')}`;
+        const { outcome } = await writeMigrations(new NodeFileSink(ws), plan, { tool: 'dbmate', dir, now: new Date() });
+        if (!outcome.ok) throw new Error(outcome.message);
+        const dbmateUrl = e === 'postgres' ? withDb(adminUrl, name, { sslmode: 'disable' }) : url;
+        await exec(join(BIN, 'dbmate'), ['--no-dump-schema', '--migrations-dir', join(ws, dir), 'up'], { DATABASE_URL: dbmateUrl });
+      }),
+    );
+    if (!values['skip-runner'])
+      results.push(
+        await measure('column-wizard run', e, url, async () => {
+          await exec(join(BIN, 'tsx'), [
+            join(ROOT, 'src/cli.ts'),
+            'run',
+            '--url',
+            url,
+            '--table',
+            'bench',
+            '--column',
+            DEF[e],
+            '--yes',
+            '--no-calibrate',
+            '--no-baseline',
+          ]);
+        }),
+      );
     const ptosc = spawnSync('pt-online-schema-change', ['--version'], { encoding: 'utf8' });
     if (e === 'mysql' && ptosc.status === 0) {
-      results.push(await measure(`pt-osc ${ptosc.stdout.trim().split(/\s+/).pop()}`, e, url, async () => {
-        const u = new URL(url);
-        await exec('pt-online-schema-change', [
-          '--alter', `ADD COLUMN ${DEF[e]}`, `h=${u.hostname},P=${u.port || 3306},u=${decodeURIComponent(u.username)},D=${name},t=bench`,
-          ...(u.password ? [`--password=${decodeURIComponent(u.password)}`] : []), '--execute', '--no-check-replication-filters', '--recursion-method=none',
-        ]);
-      }));
+      results.push(
+        await measure(`pt-osc ${ptosc.stdout.trim().split(/\s+/).pop()}`, e, url, async () => {
+          const u = new URL(url);
+          await exec('pt-online-schema-change', [
+            '--alter',
+            `ADD COLUMN ${DEF[e]}`,
+            `h=${u.hostname},P=${u.port || 3306},u=${decodeURIComponent(u.username)},D=${name},t=bench`,
+            ...(u.password ? [`--password=${decodeURIComponent(u.password)}`] : []),
+            '--execute',
+            '--no-check-replication-filters',
+            '--recursion-method=none',
+          ]);
+        }),
+      );
     } else if (e === 'mysql') {
       console.log('pt-online-schema-change not installed (Debian package percona-toolkit): its row is left out');
     }
@@ -203,7 +258,9 @@ async function benchEngine(e: Engine): Promise<void> {
   console.log(`\n${info.banner.split(' on ')[0]} — ${ROWS.toLocaleString('en')} rows, ${DEF[e]}, writer pause ${WRITER_PAUSE} ms`);
   console.log('mode                          total s  ×UPDATE   writes  errors  writer p50 ms  p99 ms  max ms');
   for (const r of results) {
-    console.log(`${r.mode.padEnd(29)} ${r.seconds.toFixed(2).padStart(7)}  ${(r.seconds / floor).toFixed(2).padStart(7)}  ${String(r.writes).padStart(7)}  ${String(r.errors).padStart(6)}  ${r.p50.toFixed(2).padStart(13)}  ${r.p99.toFixed(1).padStart(6)}  ${r.max.toFixed(0).padStart(6)}`);
+    console.log(
+      `${r.mode.padEnd(29)} ${r.seconds.toFixed(2).padStart(7)}  ${(r.seconds / floor).toFixed(2).padStart(7)}  ${String(r.writes).padStart(7)}  ${String(r.errors).padStart(6)}  ${r.p50.toFixed(2).padStart(13)}  ${r.p99.toFixed(1).padStart(6)}  ${r.max.toFixed(0).padStart(6)}`,
+    );
   }
   for (const r of results) if (r.stalls.length) console.log(`worst writer stalls, ${r.mode}: ${r.stalls.join('; ')}`);
 }

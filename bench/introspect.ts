@@ -53,21 +53,36 @@ async function bench(engine: 'postgres' | 'mysql'): Promise<void> {
           EXECUTE format('CREATE TABLE t_%s (id int PRIMARY KEY, name text, created timestamptz DEFAULT now())', i); END LOOP; END $$`);
       }
     } else {
-      for (let i = 0; i < N; i++) await client.query(`CREATE TABLE t_${i} (id int PRIMARY KEY, name varchar(40), created datetime DEFAULT CURRENT_TIMESTAMP) ENGINE=InnoDB`);
+      for (let i = 0; i < N; i++)
+        await client.query(
+          `CREATE TABLE t_${i} (id int PRIMARY KEY, name varchar(40), created datetime DEFAULT CURRENT_TIMESTAMP) ENGINE=InnoDB`,
+        );
     }
     const createSeconds = (performance.now() - created) / 1000;
     const c = client;
     const baseline = await time(() => c.query('SELECT 1'), 50);
     let count = 0;
-    const first = await time(async () => { count = (await c.listTables()).length; }, 1);
+    const first = await time(async () => {
+      count = (await c.listTables()).length;
+    }, 1);
     const warm = await time(() => c.listTables(), 5);
-    console.log(`${info.dialect} ${info.version}: ${N} tables created in ${createSeconds.toFixed(1)} s; listTables() returned ${count} rows`);
+    console.log(
+      `${info.dialect} ${info.version}: ${N} tables created in ${createSeconds.toFixed(1)} s; listTables() returned ${count} rows`,
+    );
     console.log(`  SELECT 1 round trip (median of 50): ${baseline.toFixed(2)} ms`);
     if (engine === 'mysql') {
-      const naive = await time(() => c.query('SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, DATA_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()'), 3);
+      const naive = await time(
+        () =>
+          c.query(
+            'SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, DATA_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
+          ),
+        3,
+      );
       console.log(`  for comparison, information_schema.TABLES with TABLE_ROWS/DATA_LENGTH: ${naive.toFixed(1)} ms (median of 3)`);
     }
-    console.log(`  listTables() first call: ${first.toFixed(1)} ms; median of 5 warm calls: ${warm.toFixed(1)} ms = ${(warm / baseline).toFixed(0)}x the round trip; ${(1000 * warm / N).toFixed(1)} µs per table`);
+    console.log(
+      `  listTables() first call: ${first.toFixed(1)} ms; median of 5 warm calls: ${warm.toFixed(1)} ms = ${(warm / baseline).toFixed(0)}x the round trip; ${((1000 * warm) / N).toFixed(1)} µs per table`,
+    );
   } finally {
     await client?.close();
     await admin.query(engine === 'postgres' ? `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)` : `DROP DATABASE IF EXISTS \`${name}\``);
@@ -77,8 +92,11 @@ async function bench(engine: 'postgres' | 'mysql'): Promise<void> {
 
 async function main(): Promise<void> {
   if (!Number.isInteger(N) || N < 1) throw new Error(`--tables must be a positive integer, got ${values.tables}`);
-  const engines = values.engine === 'both' ? ['postgres', 'mysql'] as const : [values.engine as 'postgres' | 'mysql'];
+  const engines = values.engine === 'both' ? (['postgres', 'mysql'] as const) : [values.engine as 'postgres' | 'mysql'];
   for (const e of engines) await bench(e);
 }
 
-main().catch((err) => { console.error(err instanceof Error ? err.message : err); process.exitCode = 1; });
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});

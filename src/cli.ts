@@ -21,41 +21,49 @@ interface Subcommand {
 const SUBCOMMANDS: Record<string, Subcommand> = {
   plan: {
     summary: 'Plan adding a column: phases, SQL, and the lock impact of every step.',
-    usage: 'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json] [--lock-timeout-ms N] [--standbys] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS] [--node URL …] [--galera-rsu]',
+    usage:
+      'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json] [--lock-timeout-ms N] [--standbys] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS] [--node URL …] [--galera-rsu]',
     run: (argv, io) => import('./cli/plan').then((m) => m.run(argv, io)),
   },
   explain: {
     summary: 'Report the lock each statement of a migration takes on a live database.',
-    usage: 'column-wizard explain --url URL --sql "<statements>" [--allow-probe] [--format text|json] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS]',
+    usage:
+      'column-wizard explain --url URL --sql "<statements>" [--allow-probe] [--format text|json] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS]',
     run: (argv, io) => import('./cli/explain').then((m) => m.run(argv, io)),
   },
   lint: {
     summary: 'Lint .sql migration files with the same rules.',
-    usage: 'column-wizard lint <files or folders…> [--url URL | --dialect D --server-version V] [--format text|json|sarif] [--tool <migration tool> | --transaction auto|wrapped|none] [--lock-timeout-configured] [--config FILE (default: the nearest .column-wizard.json or package.json "columnWizard" above each file)]',
+    usage:
+      'column-wizard lint <files or folders…> [--url URL | --dialect D --server-version V] [--format text|json|sarif] [--tool <migration tool> | --transaction auto|wrapped|none] [--lock-timeout-configured] [--config FILE (default: the nearest .column-wizard.json or package.json "columnWizard" above each file)]',
     run: (argv, io) => import('./cli/lint').then((m) => m.run(argv, io)),
   },
   write: {
     summary: "Write the plan as migration files in the workspace's migration tool format.",
-    usage: 'column-wizard write --dir DIR [--tool auto|<name>] [--name NAME] [--non-transactional-runner] [--format text|json] <plan options: --dialect D --server-version V [--rows N] [--bytes N] --table [schema.]name --column "<definition>" [--index] [--unique] [--lock-timeout-ms N]>',
+    usage:
+      'column-wizard write --dir DIR [--tool auto|<name>] [--name NAME] [--non-transactional-runner] [--format text|json] <plan options: --dialect D --server-version V [--rows N] [--bytes N] --table [schema.]name --column "<definition>" [--index] [--unique] [--lock-timeout-ms N]>',
     run: (argv, io) => import('./cli/write').then((m) => m.run(argv, io)),
   },
   run: {
     summary: 'Run a plan against a database: lock timeouts, retries, throttled batched backfill, resume.',
-    usage: 'column-wizard run --url URL (--plan plan.json [--replan | --trust-plan-sql] | --table [schema.]name --column "<definition>" [--index] [--unique] [--standbys]) [--yes] [--format text|json] [--allow-remote] [--lock-timeout-ms N] [--statement-timeout-ms N] [--batch-ms N | --batch-size N] [--max-lag SECONDS [--lag-url REPLICA_URL]] [--replica-url URL …] [--abandon-previous] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS] [--node URL …] [--galera-rsu] [--no-subscribers]',
+    usage:
+      'column-wizard run --url URL (--plan plan.json [--replan | --trust-plan-sql] | --table [schema.]name --column "<definition>" [--index] [--unique] [--standbys]) [--yes] [--format text|json] [--allow-remote] [--lock-timeout-ms N] [--statement-timeout-ms N] [--batch-ms N | --batch-size N] [--max-lag SECONDS [--lag-url REPLICA_URL]] [--replica-url URL …] [--abandon-previous] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS] [--node URL …] [--galera-rsu] [--no-subscribers]',
     run: (argv, io) => import('./cli/run').then((m) => m.run(argv, io)),
   },
   baseline: {
     summary: 'Record how a table looks right after its new column was added, for a later verify (any migration tool).',
-    usage: 'column-wizard baseline --url URL --table [schema.]name --column NAME [--query "SELECT …" …] [--placeholder VALUE] [--sample N] [--dir DIR] [--format text|json]',
+    usage:
+      'column-wizard baseline --url URL --table [schema.]name --column NAME [--query "SELECT …" …] [--placeholder VALUE] [--sample N] [--dir DIR] [--format text|json]',
     run: (argv, io) => import('./cli/rollout').then((m) => m.runBaseline(argv, io)),
   },
   verify: {
     summary: 'Check a rollout days later: index use, query plans, storage, whether the app writes the column, other nodes.',
-    usage: 'column-wizard verify --url URL (--table [schema.]name --column NAME | --baseline FILE) [--query "SELECT …" …] [--node URL …] [--unused-days N] [--sample N] [--markdown FILE] [--dir DIR] [--format text|json]',
+    usage:
+      'column-wizard verify --url URL (--table [schema.]name --column NAME | --baseline FILE) [--query "SELECT …" …] [--node URL …] [--unused-days N] [--sample N] [--markdown FILE] [--dir DIR] [--format text|json]',
     run: (argv, io) => import('./cli/rollout').then((m) => m.runVerify(argv, io)),
   },
   scan: {
-    summary: 'Find the model that maps a table and the code that writes it (Prisma, Drizzle, TypeORM, Sequelize, Kysely, SQLAlchemy, Django, ActiveRecord, raw SQL).',
+    summary:
+      'Find the model that maps a table and the code that writes it (Prisma, Drizzle, TypeORM, Sequelize, Kysely, SQLAlchemy, Django, ActiveRecord, raw SQL).',
     usage: 'column-wizard scan --table [schema.]name --column NAME [--dir DIR] [--format text|json]',
     run: (argv, io) => import('./cli/appScan').then((m) => m.run(argv, io)),
   },
@@ -92,7 +100,11 @@ function knownSecrets(argv: readonly string[]): string[] {
     if (at < 0 || colon < 0 || colon > at) continue;
     const raw = m[1]!.slice(colon + 1, at);
     out.push(raw);
-    try { out.push(decodeURIComponent(raw)); } catch { /* not percent-encoded */ }
+    try {
+      out.push(decodeURIComponent(raw));
+    } catch {
+      /* not percent-encoded */
+    }
   }
   for (const k of ['PGPASSWORD', 'MYSQL_PWD', 'MYSQL_PASSWORD']) if (process.env[k]) out.push(process.env[k]!);
   return out;
@@ -137,6 +149,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) })
-    .then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2), { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) }).then((code) => {
+    process.exitCode = code;
+  });
 }

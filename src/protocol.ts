@@ -25,8 +25,16 @@ export interface WizardTarget {
 }
 
 export const EMPTY_DRAFT: ColumnDraft = {
-  name: '', type: '', nullable: true, defaultKind: 'none', defaultText: '', unique: false, index: false,
-  references: null, check: '', position: { kind: 'last' },
+  name: '',
+  type: '',
+  nullable: true,
+  defaultKind: 'none',
+  defaultText: '',
+  unique: false,
+  index: false,
+  references: null,
+  check: '',
+  position: { kind: 'last' },
 };
 
 /** Common types offered per dialect; the wizard's type field and Add Column (Quick) take any type the server knows. */
@@ -38,12 +46,28 @@ export const TYPE_SUGGESTIONS: Record<Dialect, readonly string[]> = {
 
 /** The fields of a draft a finding can point at (a `Finding.field` of the spec maps onto these). */
 export type DraftField = 'name' | 'type' | 'nullable' | 'default' | 'unique' | 'index' | 'references' | 'check' | 'position';
-export const DRAFT_FIELDS: readonly DraftField[] = ['name', 'type', 'nullable', 'default', 'unique', 'index', 'references', 'check', 'position'];
+export const DRAFT_FIELDS: readonly DraftField[] = [
+  'name',
+  'type',
+  'nullable',
+  'default',
+  'unique',
+  'index',
+  'references',
+  'check',
+  'position',
+];
 
 /** What the wizard is adding a column to: sent once with `init`. Everything here came from the database or settings. */
 export interface WizardContext {
   /** `production`: a read-only profile (introspection and EXPLAIN only), marked as such in the wizard. */
-  readonly connection: { readonly name: string; readonly dialect: Dialect; readonly serverVersion: string; readonly allowRun: boolean; readonly production?: boolean };
+  readonly connection: {
+    readonly name: string;
+    readonly dialect: Dialect;
+    readonly serverVersion: string;
+    readonly allowRun: boolean;
+    readonly production?: boolean;
+  };
   readonly table: TableRef & { readonly rows: number; readonly bytes: number };
   /** Existing columns of the table (for AFTER and for name clashes). */
   readonly columns: readonly string[];
@@ -106,7 +130,10 @@ export interface Requests {
   /** Write the plan of this draft as migration files in the workspace. */
   writeMigration: { params: { readonly draft: ColumnDraft }; result: { readonly files: readonly string[] } };
   /** Run the plan of this draft (only offered when the profile allows it). */
-  runMigration: { params: { readonly draft: ColumnDraft }; result: { readonly started: boolean; readonly message: string; readonly run?: RunSummary } };
+  runMigration: {
+    params: { readonly draft: ColumnDraft };
+    result: { readonly started: boolean; readonly message: string; readonly run?: RunSummary };
+  };
   /** Open a run's report (one this panel ran) as a readable document. */
   openRunReport: { params: { readonly runId: string }; result: { readonly opened: boolean } };
   /** Put the plan's SQL on the clipboard. */
@@ -121,7 +148,17 @@ export interface Requests {
 /** The most places one checklist step carries to the webview; the host cuts the rest (the log has them all). */
 export const MAX_PLACES = 200;
 export type RequestMethod = keyof Requests;
-export const REQUEST_METHODS: readonly RequestMethod[] = ['computePlan', 'listColumns', 'writeMigration', 'runMigration', 'openRunReport', 'copySql', 'scanCode', 'previewModelEdit', 'openPlace'];
+export const REQUEST_METHODS: readonly RequestMethod[] = [
+  'computePlan',
+  'listColumns',
+  'writeMigration',
+  'runMigration',
+  'openRunReport',
+  'copySql',
+  'scanCode',
+  'previewModelEdit',
+  'openPlace',
+];
 
 export type RequestMessage<M extends RequestMethod = RequestMethod> = M extends RequestMethod
   ? { readonly type: 'request'; readonly id: number; readonly method: M; readonly params: Requests[M]['params'] }
@@ -135,23 +172,46 @@ export type ResponseMessage<M extends RequestMethod = RequestMethod> = M extends
 // ───────────────────────────── notifications ─────────────────────────────
 
 /** webview → host: loaded, listening. */
-export interface ReadyNotification { readonly type: 'ready' }
+export interface ReadyNotification {
+  readonly type: 'ready';
+}
 /** webview → host: the draft changed (the host keeps it to restore the panel and for the palette commands). */
-export interface DidChangeDraftNotification { readonly type: 'didChangeDraft'; readonly draft: ColumnDraft }
+export interface DidChangeDraftNotification {
+  readonly type: 'didChangeDraft';
+  readonly draft: ColumnDraft;
+}
 /** webview → host: the user asked to re-read the table's facts. */
-export interface RefreshFactsNotification { readonly type: 'refreshFacts' }
+export interface RefreshFactsNotification {
+  readonly type: 'refreshFacts';
+}
 
 /** host → webview: the answer to `ready`; `draft` restores a draft the host kept (the webview's own state wins if it has one). */
-export interface InitNotification { readonly type: 'init'; readonly context: WizardContext; readonly draft: ColumnDraft | null }
+export interface InitNotification {
+  readonly type: 'init';
+  readonly context: WizardContext;
+  readonly draft: ColumnDraft | null;
+}
 /** host → webview: the table's facts were re-read; the webview re-plans. */
-export interface DidChangeContextNotification { readonly type: 'didChangeContext'; readonly context: WizardContext }
+export interface DidChangeContextNotification {
+  readonly type: 'didChangeContext';
+  readonly context: WizardContext;
+}
 /** host → webview: the plan of `revision` after probes on the server checked its steps (`Step.verified` filled in). */
-export interface DidVerifyPlanNotification { readonly type: 'didVerifyPlan'; readonly revision: number; readonly plan: Plan }
+export interface DidVerifyPlanNotification {
+  readonly type: 'didVerifyPlan';
+  readonly revision: number;
+  readonly plan: Plan;
+}
 /** host → webview: progress or an outcome the user should see (e.g. "3 files written"). */
-export interface StatusNotification { readonly type: 'status'; readonly level: Severity; readonly message: string }
+export interface StatusNotification {
+  readonly type: 'status';
+  readonly level: Severity;
+  readonly message: string;
+}
 
 export type WebviewMessage = ReadyNotification | DidChangeDraftNotification | RefreshFactsNotification | RequestMessage;
-export type HostMessage = InitNotification | DidChangeContextNotification | DidVerifyPlanNotification | StatusNotification | ResponseMessage;
+export type HostMessage =
+  InitNotification | DidChangeContextNotification | DidVerifyPlanNotification | StatusNotification | ResponseMessage;
 export type HostNotification = Exclude<HostMessage, ResponseMessage>;
 
 /** Map a spec-level finding field onto the draft field it is shown next to (fields the form has no control for land on the nearest one). */

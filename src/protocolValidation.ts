@@ -5,14 +5,42 @@
  * Pure TypeScript: no vscode, no DOM, no node.
  */
 import type {
-  ColumnPosition, ColumnSpec, Dialect, Estimate, Finding, ForeignKeySpec, LockLevel, MysqlAlgorithm, Phase, PhaseKind, Plan,
-  Severity, Step, StorageEstimate, TableRef, Verification,
+  ColumnPosition,
+  ColumnSpec,
+  Dialect,
+  Estimate,
+  Finding,
+  ForeignKeySpec,
+  LockLevel,
+  MysqlAlgorithm,
+  Phase,
+  PhaseKind,
+  Plan,
+  Severity,
+  Step,
+  StorageEstimate,
+  TableRef,
+  Verification,
 } from './core/types';
 import type { ReportedCode } from './core/findings';
 import {
-  MAX_PLACES, REQUEST_METHODS, type CodeChecklist, type CodeChecklistItem, type CodePlace, type ColumnDraft, type HostMessage, type PlanResult, type RequestMessage, type RequestMethod, type Requests,
-  type ResponseMessage, type RunStepSummary, type RunSummary, type WebviewMessage,
-  type WizardContext, type WizardTarget,
+  MAX_PLACES,
+  REQUEST_METHODS,
+  type CodeChecklist,
+  type CodeChecklistItem,
+  type CodePlace,
+  type ColumnDraft,
+  type HostMessage,
+  type PlanResult,
+  type RequestMessage,
+  type RequestMethod,
+  type Requests,
+  type ResponseMessage,
+  type RunStepSummary,
+  type RunSummary,
+  type WebviewMessage,
+  type WizardContext,
+  type WizardTarget,
 } from './protocol';
 
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -83,13 +111,35 @@ const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 const ON_DELETE: readonly NonNullable<ForeignKeySpec['onDelete']>[] = ['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT'];
 const PHASE_KINDS: readonly PhaseKind[] = ['expand', 'backfill', 'constrain', 'index', 'cutover', 'contract'];
 const LOCK_LEVELS: readonly LockLevel[] = [
-  'NONE', 'ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE', 'SHARED',
+  'NONE',
+  'ACCESS SHARE',
+  'ROW SHARE',
+  'ROW EXCLUSIVE',
+  'SHARE UPDATE EXCLUSIVE',
+  'SHARE',
+  'SHARE ROW EXCLUSIVE',
+  'EXCLUSIVE',
+  'ACCESS EXCLUSIVE',
+  'SHARED',
 ];
 const ALGORITHMS: readonly MysqlAlgorithm[] = ['INSTANT', 'NOCOPY', 'INPLACE', 'COPY'];
 /** Every key of ColumnSpec: a key added to ColumnSpec is a compile error here until it is listed. */
 const SPEC_FIELD_SET: Record<keyof ColumnSpec, true> = {
-  name: true, type: true, nullable: true, default: true, unique: true, index: true, references: true, check: true, generated: true,
-  autoIncrement: true, identity: true, folded: true, position: true, comment: true, collation: true,
+  name: true,
+  type: true,
+  nullable: true,
+  default: true,
+  unique: true,
+  index: true,
+  references: true,
+  check: true,
+  generated: true,
+  autoIncrement: true,
+  identity: true,
+  folded: true,
+  position: true,
+  comment: true,
+  collation: true,
 };
 const SPEC_FIELDS = Object.keys(SPEC_FIELD_SET) as (keyof ColumnSpec)[];
 
@@ -111,7 +161,12 @@ export function checkDraft(v: unknown, at = 'draft'): ColumnDraft {
   if (refs !== null) {
     const r = obj(refs, `${at}.references`);
     const onDelete = r.onDelete === undefined ? undefined : oneOf(r, 'onDelete', ON_DELETE, `${at}.references`);
-    references = defined({ schema: optStr(r, 'schema', `${at}.references`), table: str(r, 'table', `${at}.references`), column: str(r, 'column', `${at}.references`), onDelete });
+    references = defined({
+      schema: optStr(r, 'schema', `${at}.references`),
+      table: str(r, 'table', `${at}.references`),
+      column: str(r, 'column', `${at}.references`),
+      onDelete,
+    });
   }
   return {
     name: str(o, 'name', at),
@@ -135,9 +190,17 @@ export function checkSavedWizardState(v: unknown): ParseResult<{ target: WizardT
   try {
     const o = obj(v, 'state');
     const t = obj(o.target, 'state.target');
-    const target = { connection: str(t, 'connection', 'state.target'), schema: str(t, 'schema', 'state.target'), table: str(t, 'table', 'state.target') };
+    const target = {
+      connection: str(t, 'connection', 'state.target'),
+      schema: str(t, 'schema', 'state.target'),
+      table: str(t, 'table', 'state.target'),
+    };
     let draft: ColumnDraft | null = null;
-    try { draft = o.draft === undefined ? null : checkDraft(o.draft); } catch { draft = null; }
+    try {
+      draft = o.draft === undefined ? null : checkDraft(o.draft);
+    } catch {
+      draft = null;
+    }
     return { ok: true, value: { target, draft } };
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
@@ -150,7 +213,11 @@ function finding(v: unknown, at: string): Finding {
   return defined({
     // A plan file from another version may carry a code this one does not list: it is shown as text, and the few
     // places that branch on a code (core/findings.ts) simply do not match it.
-    code: str(o, 'code', at) as ReportedCode, severity: oneOf(o, 'severity', SEVERITIES, at), message: str(o, 'message', at), field, fix: optStr(o, 'fix', at),
+    code: str(o, 'code', at) as ReportedCode,
+    severity: oneOf(o, 'severity', SEVERITIES, at),
+    message: str(o, 'message', at),
+    field,
+    fix: optStr(o, 'fix', at),
   });
 }
 
@@ -159,22 +226,33 @@ function estimate(v: unknown, at: string): Estimate {
   const lockSeconds = num(o, 'lockSeconds', at);
   const totalSeconds = num(o, 'totalSeconds', at);
   if (lockSeconds < 0 || totalSeconds < 0) throw new Invalid(`${at}: estimates cannot be negative`);
-  const range = o.range === undefined ? undefined : (() => {
-    const r = o.range;
-    if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0) || r[0] > r[1]) throw new Invalid(`${at}.range: expected [low, high] seconds`);
-    return [r[0], r[1]] as const;
-  })();
+  const range =
+    o.range === undefined
+      ? undefined
+      : (() => {
+          const r = o.range;
+          if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0) || r[0] > r[1])
+            throw new Invalid(`${at}.range: expected [low, high] seconds`);
+          return [r[0], r[1]] as const;
+        })();
   const runs = o.runs === undefined ? undefined : num(o, 'runs', at);
   return defined({
-    lockSeconds, totalSeconds, basis: oneOf(o, 'basis', ['measured', 'learned', 'default'] as const, at),
-    kind: optStr(o, 'kind', at), range, measuredAt: optStr(o, 'measuredAt', at), runs,
+    lockSeconds,
+    totalSeconds,
+    basis: oneOf(o, 'basis', ['measured', 'learned', 'default'] as const, at),
+    kind: optStr(o, 'kind', at),
+    range,
+    measuredAt: optStr(o, 'measuredAt', at),
+    runs,
   });
 }
 
 function storageEstimate(v: unknown, at: string): StorageEstimate {
   const o = obj(v, at);
   return defined({
-    tableBytes: num(o, 'tableBytes', at), indexBytes: num(o, 'indexBytes', at), growthBytes: num(o, 'growthBytes', at),
+    tableBytes: num(o, 'tableBytes', at),
+    indexBytes: num(o, 'indexBytes', at),
+    growthBytes: num(o, 'growthBytes', at),
     tempBytes: o.tempBytes === undefined ? undefined : num(o, 'tempBytes', at),
   });
 }
@@ -183,25 +261,37 @@ function verification(v: unknown, at: string): Verification {
   const o = obj(v, at);
   const algorithm = o.algorithm === undefined ? undefined : oneOf(o, 'algorithm', ALGORITHMS, at);
   return defined({
-    lock: oneOf(o, 'lock', LOCK_LEVELS, at), rewrite: bool(o, 'rewrite', at), algorithm, agrees: bool(o, 'agrees', at), detail: optStr(o, 'detail', at),
+    lock: oneOf(o, 'lock', LOCK_LEVELS, at),
+    rewrite: bool(o, 'rewrite', at),
+    algorithm,
+    agrees: bool(o, 'agrees', at),
+    detail: optStr(o, 'detail', at),
   });
 }
 
 function step(v: unknown, at: string): Step {
   const o = obj(v, at);
   const blocks = obj(o.blocks, `${at}.blocks`);
-  const backfill = o.backfill === undefined ? undefined : (() => {
-    const b = obj(o.backfill, `${at}.backfill`);
-    return defined({
-      table: tableRef(b.table, `${at}.backfill.table`), column: str(b, 'column', `${at}.backfill`), valueSql: str(b, 'valueSql', `${at}.backfill`),
-      batchSize: b.batchSize === undefined ? undefined : int(b, 'batchSize', `${at}.backfill`),
-      key: b.key === undefined ? undefined : arr(b, 'key', `${at}.backfill`, strItem),
-    });
-  })();
-  const session = o.session === undefined ? undefined : (() => {
-    const x = obj(o.session, `${at}.session`);
-    return { before: arr(x, 'before', `${at}.session`, strItem), after: arr(x, 'after', `${at}.session`, strItem) };
-  })();
+  const backfill =
+    o.backfill === undefined
+      ? undefined
+      : (() => {
+          const b = obj(o.backfill, `${at}.backfill`);
+          return defined({
+            table: tableRef(b.table, `${at}.backfill.table`),
+            column: str(b, 'column', `${at}.backfill`),
+            valueSql: str(b, 'valueSql', `${at}.backfill`),
+            batchSize: b.batchSize === undefined ? undefined : int(b, 'batchSize', `${at}.backfill`),
+            key: b.key === undefined ? undefined : arr(b, 'key', `${at}.backfill`, strItem),
+          });
+        })();
+  const session =
+    o.session === undefined
+      ? undefined
+      : (() => {
+          const x = obj(o.session, `${at}.session`);
+          return { before: arr(x, 'before', `${at}.session`, strItem), after: arr(x, 'after', `${at}.session`, strItem) };
+        })();
   return defined({
     sql: str(o, 'sql', at),
     down: optStr(o, 'down', at),
@@ -223,7 +313,12 @@ function step(v: unknown, at: string): Step {
 
 function phase(v: unknown, at: string): Phase {
   const o = obj(v, at);
-  return { kind: oneOf(o, 'kind', PHASE_KINDS, at), title: str(o, 'title', at), transactional: bool(o, 'transactional', at), steps: arr(o, 'steps', at, step) };
+  return {
+    kind: oneOf(o, 'kind', PHASE_KINDS, at),
+    title: str(o, 'title', at),
+    transactional: bool(o, 'transactional', at),
+    steps: arr(o, 'steps', at, step),
+  };
 }
 
 /** The plan as the webview renders it. The column spec rides along unchecked beyond being an object with a name: the webview shows only its name. */
@@ -235,7 +330,12 @@ function plan(v: unknown, at: string): Plan {
   return {
     dialect: oneOf(o, 'dialect', DIALECT_VALUES, at),
     serverVersion: str(o, 'serverVersion', at),
-    table: { schema: str(t, 'schema', `${at}.table`), name: str(t, 'name', `${at}.table`), rows: num(t, 'rows', `${at}.table`), bytes: num(t, 'bytes', `${at}.table`) },
+    table: {
+      schema: str(t, 'schema', `${at}.table`),
+      name: str(t, 'name', `${at}.table`),
+      rows: num(t, 'rows', `${at}.table`),
+      bytes: num(t, 'bytes', `${at}.table`),
+    },
     column: column as unknown as Plan['column'],
     phases: arr(o, 'phases', at, phase),
     warnings: arr(o, 'warnings', at, finding),
@@ -265,24 +365,56 @@ export function checkContext(v: unknown, at = 'context'): WizardContext {
   const c = obj(o.connection, `${at}.connection`);
   const t = obj(o.table, `${at}.table`);
   return {
-    connection: { name: str(c, 'name', `${at}.connection`), dialect: oneOf(c, 'dialect', DIALECT_VALUES, `${at}.connection`), serverVersion: str(c, 'serverVersion', `${at}.connection`), allowRun: bool(c, 'allowRun', `${at}.connection`), ...(c.production !== undefined ? { production: bool(c, 'production', `${at}.connection`) } : {}) },
-    table: { schema: str(t, 'schema', `${at}.table`), name: str(t, 'name', `${at}.table`), rows: num(t, 'rows', `${at}.table`), bytes: num(t, 'bytes', `${at}.table`) },
+    connection: {
+      name: str(c, 'name', `${at}.connection`),
+      dialect: oneOf(c, 'dialect', DIALECT_VALUES, `${at}.connection`),
+      serverVersion: str(c, 'serverVersion', `${at}.connection`),
+      allowRun: bool(c, 'allowRun', `${at}.connection`),
+      ...(c.production !== undefined ? { production: bool(c, 'production', `${at}.connection`) } : {}),
+    },
+    table: {
+      schema: str(t, 'schema', `${at}.table`),
+      name: str(t, 'name', `${at}.table`),
+      rows: num(t, 'rows', `${at}.table`),
+      bytes: num(t, 'bytes', `${at}.table`),
+    },
     columns: arr(o, 'columns', at, strItem),
     tables: arr(o, 'tables', at, tableRef),
     migrationsTool: str(o, 'migrationsTool', at),
-    ...(o.estimates !== undefined ? { estimates: (() => {
-      const e = obj(o.estimates, `${at}.estimates`);
-      return { state: oneOf(e, 'state', ['measuring', 'measured', 'rough'] as const, `${at}.estimates`), text: str(e, 'text', `${at}.estimates`) };
-    })() } : {}),
-    ...(o.topology !== undefined ? { topology: (() => {
-      const tp = obj(o.topology, `${at}.topology`);
-      return { summary: str(tp, 'summary', `${at}.topology`), problems: arr(tp, 'problems', `${at}.topology`, strItem) };
-    })() } : {}),
+    ...(o.estimates !== undefined
+      ? {
+          estimates: (() => {
+            const e = obj(o.estimates, `${at}.estimates`);
+            return {
+              state: oneOf(e, 'state', ['measuring', 'measured', 'rough'] as const, `${at}.estimates`),
+              text: str(e, 'text', `${at}.estimates`),
+            };
+          })(),
+        }
+      : {}),
+    ...(o.topology !== undefined
+      ? {
+          topology: (() => {
+            const tp = obj(o.topology, `${at}.topology`);
+            return { summary: str(tp, 'summary', `${at}.topology`), problems: arr(tp, 'problems', `${at}.topology`, strItem) };
+          })(),
+        }
+      : {}),
   };
 }
 
 const CHECK_STATES: readonly CodeChecklistItem['state'][] = ['done', 'todo', 'none-found', 'database'];
-const STEP_KINDS: readonly CodeChecklistItem['kind'][] = ['tolerate', 'expand', 'write', 'server-fills', 'backfill', 'index', 'constrain', 'read', 'contract'];
+const STEP_KINDS: readonly CodeChecklistItem['kind'][] = [
+  'tolerate',
+  'expand',
+  'write',
+  'server-fills',
+  'backfill',
+  'index',
+  'constrain',
+  'read',
+  'contract',
+];
 
 function codePlace(v: unknown, at: string): CodePlace {
   const o = obj(v, at);
@@ -302,9 +434,16 @@ function runStep(v: unknown, at: string): RunStepSummary {
     range = [r[0]!, r[1]!];
   }
   return defined({
-    phaseIndex: int(o, 'phaseIndex', at), stepIndex: int(o, 'stepIndex', at), phase: str(o, 'phase', at), sql: str(o, 'sql', at),
-    seconds: num(o, 'seconds', at), estimateSeconds: optNum(o, 'estimateSeconds', at), range,
-    skipped: optStr(o, 'skipped', at), note: optStr(o, 'note', at), rows: o.rows === undefined ? undefined : int(o, 'rows', at),
+    phaseIndex: int(o, 'phaseIndex', at),
+    stepIndex: int(o, 'stepIndex', at),
+    phase: str(o, 'phase', at),
+    sql: str(o, 'sql', at),
+    seconds: num(o, 'seconds', at),
+    estimateSeconds: optNum(o, 'estimateSeconds', at),
+    range,
+    skipped: optStr(o, 'skipped', at),
+    note: optStr(o, 'note', at),
+    rows: o.rows === undefined ? undefined : int(o, 'rows', at),
   });
 }
 
@@ -313,11 +452,18 @@ export function checkRunSummary(v: unknown, at = 'run'): RunSummary {
   let size: RunSummary['size'];
   if (o.size !== undefined) {
     const z = obj(o.size, `${at}.size`);
-    size = { predictedBytes: z.predictedBytes === null ? null : num(z, 'predictedBytes', `${at}.size`), measuredBytes: num(z, 'measuredBytes', `${at}.size`) };
+    size = {
+      predictedBytes: z.predictedBytes === null ? null : num(z, 'predictedBytes', `${at}.size`),
+      measuredBytes: num(z, 'measuredBytes', `${at}.size`),
+    };
   }
   return defined({
-    runId: str(o, 'runId', at), table: tableRef(o.table, `${at}.table`), column: str(o, 'column', at),
-    steps: arr(o, 'steps', at, runStep), size, warnings: arr(o, 'warnings', at, strItem),
+    runId: str(o, 'runId', at),
+    table: tableRef(o.table, `${at}.table`),
+    column: str(o, 'column', at),
+    steps: arr(o, 'steps', at, runStep),
+    size,
+    warnings: arr(o, 'warnings', at, strItem),
   });
 }
 
@@ -325,11 +471,20 @@ export function checkCodeChecklist(v: unknown, at = 'codeChecklist'): CodeCheckl
   const o = obj(v, at);
   const edits = obj(o.modelEdits, `${at}.modelEdits`);
   return {
-    table: str(o, 'table', at), column: str(o, 'column', at), summary: str(o, 'summary', at), filesRead: int(o, 'filesRead', at),
+    table: str(o, 'table', at),
+    column: str(o, 'column', at),
+    summary: str(o, 'summary', at),
+    filesRead: int(o, 'filesRead', at),
     items: arr(o, 'items', at, (x, a) => {
       const i = obj(x, a);
-      if (Array.isArray(i.places) && i.places.length > MAX_PLACES) throw new Invalid(`${a}.places has ${i.places.length} items; at most ${MAX_PLACES}`);
-      return { kind: oneOf(i, 'kind', STEP_KINDS, a), text: str(i, 'text', a), state: oneOf(i, 'state', CHECK_STATES, a), places: arr(i, 'places', a, codePlace) };
+      if (Array.isArray(i.places) && i.places.length > MAX_PLACES)
+        throw new Invalid(`${a}.places has ${i.places.length} items; at most ${MAX_PLACES}`);
+      return {
+        kind: oneOf(i, 'kind', STEP_KINDS, a),
+        text: str(i, 'text', a),
+        state: oneOf(i, 'state', CHECK_STATES, a),
+        places: arr(i, 'places', a, codePlace),
+      };
     }),
     modelEdits: { expand: int(edits, 'expand', `${at}.modelEdits`), final: int(edits, 'final', `${at}.modelEdits`) },
   };
@@ -338,7 +493,8 @@ export function checkCodeChecklist(v: unknown, at = 'codeChecklist'): CodeCheckl
 /** A workspace-relative path: no absolute path, no `..`, no scheme. */
 function relativePath(o: Obj, key: string, at: string): string {
   const p = str(o, key, at);
-  if (p === '' || /^([/\\]|[A-Za-z]:|[a-z][a-z0-9+.-]*:)/i.test(p) || p.split(/[/\\]/).includes('..')) throw new Invalid(`${at}.${key} must be a workspace-relative path`);
+  if (p === '' || /^([/\\]|[A-Za-z]:|[a-z][a-z0-9+.-]*:)/i.test(p) || p.split(/[/\\]/).includes('..'))
+    throw new Invalid(`${at}.${key} must be a workspace-relative path`);
   return p;
 }
 
@@ -369,7 +525,11 @@ const RESULTS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Requ
   writeMigration: (v, at) => ({ files: arr(obj(v, at), 'files', at, strItem) }),
   runMigration: (v, at) => {
     const o = obj(v, at);
-    return defined({ started: bool(o, 'started', at), message: str(o, 'message', at), run: o.run === undefined ? undefined : checkRunSummary(o.run, `${at}.run`) });
+    return defined({
+      started: bool(o, 'started', at),
+      message: str(o, 'message', at),
+      run: o.run === undefined ? undefined : checkRunSummary(o.run, `${at}.run`),
+    });
   },
   openRunReport: (v, at) => ({ opened: bool(obj(v, at), 'opened', at) }),
   copySql: (v, at) => ({ characters: int(obj(v, at), 'characters', at) }),
@@ -403,16 +563,20 @@ export function parseWebviewMessage(raw: unknown): ParseResult<WebviewMessage> {
   return attempt((): WebviewMessage => {
     const { o, type } = messageType(raw);
     switch (type) {
-      case 'ready': return { type };
-      case 'refreshFacts': return { type };
-      case 'didChangeDraft': return { type, draft: checkDraft(o.draft, 'didChangeDraft.draft') };
+      case 'ready':
+        return { type };
+      case 'refreshFacts':
+        return { type };
+      case 'didChangeDraft':
+        return { type, draft: checkDraft(o.draft, 'didChangeDraft.draft') };
       case 'request': {
         const m = method(o, 'request');
         const id = int(o, 'id', 'request');
         const params = PARAMS[m](o.params, `request(${m}).params`);
         return { type, id, method: m, params } as RequestMessage;
       }
-      default: throw new Invalid(`unknown webview message type "${type.slice(0, 40)}"`);
+      default:
+        throw new Invalid(`unknown webview message type "${type.slice(0, 40)}"`);
     }
   });
 }
@@ -422,10 +586,18 @@ export function parseHostMessage(raw: unknown): ParseResult<HostMessage> {
   return attempt((): HostMessage => {
     const { o, type } = messageType(raw);
     switch (type) {
-      case 'init': return { type, context: checkContext(o.context, 'init.context'), draft: o.draft === null ? null : checkDraft(o.draft, 'init.draft') };
-      case 'didChangeContext': return { type, context: checkContext(o.context, 'didChangeContext.context') };
-      case 'didVerifyPlan': return { type, revision: int(o, 'revision', 'didVerifyPlan'), plan: plan(o.plan, 'didVerifyPlan.plan') };
-      case 'status': return { type, level: oneOf(o, 'level', SEVERITIES, 'status'), message: str(o, 'message', 'status') };
+      case 'init':
+        return {
+          type,
+          context: checkContext(o.context, 'init.context'),
+          draft: o.draft === null ? null : checkDraft(o.draft, 'init.draft'),
+        };
+      case 'didChangeContext':
+        return { type, context: checkContext(o.context, 'didChangeContext.context') };
+      case 'didVerifyPlan':
+        return { type, revision: int(o, 'revision', 'didVerifyPlan'), plan: plan(o.plan, 'didVerifyPlan.plan') };
+      case 'status':
+        return { type, level: oneOf(o, 'level', SEVERITIES, 'status'), message: str(o, 'message', 'status') };
       case 'response': {
         const m = method(o, 'response');
         const id = int(o, 'id', 'response');
@@ -433,7 +605,8 @@ export function parseHostMessage(raw: unknown): ParseResult<HostMessage> {
         if (!ok) return { type, id, method: m, ok, error: str(o, 'error', `response(${m})`) } as ResponseMessage;
         return { type, id, method: m, ok, result: RESULTS[m](o.result, `response(${m}).result`) } as ResponseMessage;
       }
-      default: throw new Invalid(`unknown host message type "${type.slice(0, 40)}"`);
+      default:
+        throw new Invalid(`unknown host message type "${type.slice(0, 40)}"`);
     }
   });
 }

@@ -18,15 +18,36 @@ const NOTE: Record<CodeChecklistItem['state'], () => string> = {
 
 function itemView(item: CodeChecklistItem, actions: CodeActions): HTMLElement {
   const places = item.places.map((p) => {
-    const link = el('a', { class: 'place-link', attrs: { href: '#', title: l10n.t('Open {0}', `${p.file}:${p.line}`) } }, `${p.file}:${p.line}`);
-    link.addEventListener('click', (e) => { e.preventDefault(); actions.open(p.file, p.line); });
-    return el('li', { class: `place ${p.done ? 'done' : 'todo'}` }, el('span', { class: 'box', attrs: { 'aria-hidden': 'true' } }, p.done ? '✓ ' : '✗ '), link, ' ', p.text);
+    const link = el(
+      'a',
+      { class: 'place-link', attrs: { href: '#', title: l10n.t('Open {0}', `${p.file}:${p.line}`) } },
+      `${p.file}:${p.line}`,
+    );
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      actions.open(p.file, p.line);
+    });
+    return el(
+      'li',
+      { class: `place ${p.done ? 'done' : 'todo'}` },
+      el('span', { class: 'box', attrs: { 'aria-hidden': 'true' } }, p.done ? '✓ ' : '✗ '),
+      link,
+      ' ',
+      p.text,
+    );
   });
-  return el('li', { class: `check ${item.state}`, attrs: { 'data-kind': item.kind, 'data-state': item.state } },
-    el('span', { class: 'box', attrs: { role: 'img', 'aria-label': item.state === 'done' ? l10n.t('done') : l10n.t('not done') } }, `${MARK[item.state]} `),
+  return el(
+    'li',
+    { class: `check ${item.state}`, attrs: { 'data-kind': item.kind, 'data-state': item.state } },
+    el(
+      'span',
+      { class: 'box', attrs: { role: 'img', 'aria-label': item.state === 'done' ? l10n.t('done') : l10n.t('not done') } },
+      `${MARK[item.state]} `,
+    ),
     item.text,
     el('span', { class: 'check-note' }, ` — ${NOTE[item.state]()}`),
-    places.length ? el('ul', { class: 'places' }, ...places) : null);
+    places.length ? el('ul', { class: 'places' }, ...places) : null,
+  );
 }
 
 /** The rollout checklist linked to the code: each step's places (links), ticked when all are done, and the model edits on offer. */
@@ -37,8 +58,12 @@ export function renderCode(root: HTMLElement, c: CodeChecklist, actions: CodeAct
     b.addEventListener('click', onClick);
     buttons.push(b);
   };
-  if (c.modelEdits.expand) button('preview-expand', l10n.t('Preview model edit (add {0}, nullable)', c.column), () => actions.preview('expand'), false);
-  if (c.modelEdits.final) button('preview-final', l10n.t('Preview final model edit ({0} required, after the constrain phase)', c.column), () => actions.preview('final'));
+  if (c.modelEdits.expand)
+    button('preview-expand', l10n.t('Preview model edit (add {0}, nullable)', c.column), () => actions.preview('expand'), false);
+  if (c.modelEdits.final)
+    button('preview-final', l10n.t('Preview final model edit ({0} required, after the constrain phase)', c.column), () =>
+      actions.preview('final'),
+    );
   button('rescan', l10n.t('Rescan code'), () => actions.rescan());
   replaceChildren(root, [
     el('h2', {}, l10n.t('Rollout checklist in the code')),

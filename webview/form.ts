@@ -49,7 +49,9 @@ function option(value: string, text: string, selected: boolean): HTMLElement {
 }
 
 function field(name: DraftField, label: string, forId: string, ...controls: HTMLElement[]): HTMLElement {
-  return el('div', { class: 'field', attrs: { 'data-field': name } },
+  return el(
+    'div',
+    { class: 'field', attrs: { 'data-field': name } },
     el('vscode-label', { attrs: { for: forId } }, label),
     ...controls,
     el('div', { class: 'msg', id: `msg-${name}`, attrs: { 'aria-live': 'polite' } }),
@@ -60,24 +62,43 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
   const dialect = context.connection.dialect;
   const name = textfield('f-name', l10n.t('e.g. {0}', 'archived_at'), l10n.t('Column name'));
   const type = textfield('f-type', l10n.t('e.g. {0}', dialect === 'postgres' ? 'timestamptz' : 'datetime'), l10n.t('Column type'));
-  const suggestions = el('div', { class: 'suggestions', attrs: { role: 'group', 'aria-label': l10n.t('Common types') } },
+  const suggestions = el(
+    'div',
+    { class: 'suggestions', attrs: { role: 'group', 'aria-label': l10n.t('Common types') } },
     ...TYPE_SUGGESTIONS[dialect].map((t) => {
       const b = el('button', { class: 'chip', attrs: { type: 'button' } }, t);
-      b.addEventListener('click', () => { type.value = t; events.onChange(); type.focus(); });
+      b.addEventListener('click', () => {
+        type.value = t;
+        events.onChange();
+        type.focus();
+      });
       return b;
-    }));
+    }),
+  );
   const notNull = checkbox('f-notnull', 'NOT NULL');
-  const kinds = (['none', 'literal', 'expression'] as const).map((k) =>
-    el('vscode-radio', { id: `f-default-${k}`, attrs: { name: 'default-kind', value: k, label: k === 'none' ? l10n.t('No default') : k === 'literal' ? l10n.t('Value') : l10n.t('Expression') } }) as CheckControl & { value: string });
+  const kinds = (['none', 'literal', 'expression'] as const).map(
+    (k) =>
+      el('vscode-radio', {
+        id: `f-default-${k}`,
+        attrs: {
+          name: 'default-kind',
+          value: k,
+          label: k === 'none' ? l10n.t('No default') : k === 'literal' ? l10n.t('Value') : l10n.t('Expression'),
+        },
+      }) as CheckControl & { value: string },
+  );
   const defaultKind = el('vscode-radio-group', { id: 'f-default-kind', attrs: { 'aria-label': l10n.t('Default kind') } }, ...kinds);
   const defaultText = textfield('f-default', l10n.t('e.g. {0}', "0, 'draft', now()"), l10n.t('Default value or expression'));
   const unique = checkbox('f-unique', 'UNIQUE');
   const index = checkbox('f-index', l10n.t('Index'));
   const check = textfield('f-check', l10n.t('e.g. {0}', 'price >= 0'), l10n.t('CHECK expression'));
 
-  const refTable = el('vscode-single-select', { id: 'f-ref-table', attrs: { 'aria-label': l10n.t('Referenced table') } },
+  const refTable = el(
+    'vscode-single-select',
+    { id: 'f-ref-table', attrs: { 'aria-label': l10n.t('Referenced table') } },
     option(NO_TABLE, l10n.t('(no foreign key)'), true),
-    ...context.tables.map((t, i) => option(String(i), `${t.schema}.${t.name}`, false))) as SelectControl;
+    ...context.tables.map((t, i) => option(String(i), `${t.schema}.${t.name}`, false)),
+  ) as SelectControl;
   // Choices of the selects are tracked here: a freshly built select applies a value set in code only after its
   // first render, and reports '' until then.
   let refColumn = '';
@@ -86,18 +107,27 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
   const refColumnSlot = el('div', { class: 'ref-column' });
 
   const isMysql = dialect !== 'postgres';
-  const positionSelect = el('vscode-single-select', { id: 'f-position', attrs: { 'aria-label': l10n.t('Position') } },
-    option('last', l10n.t('at the end'), true), option('first', l10n.t('first'), false),
-    ...context.columns.map((c, i) => option(`after:${i}`, l10n.t('after {0}', c), false))) as SelectControl;
+  const positionSelect = el(
+    'vscode-single-select',
+    { id: 'f-position', attrs: { 'aria-label': l10n.t('Position') } },
+    option('last', l10n.t('at the end'), true),
+    option('first', l10n.t('first'), false),
+    ...context.columns.map((c, i) => option(`after:${i}`, l10n.t('after {0}', c), false)),
+  ) as SelectControl;
 
-  const root = el('form', { class: 'column-form', attrs: { 'aria-label': l10n.t('Column definition'), novalidate: '' } },
+  const root = el(
+    'form',
+    { class: 'column-form', attrs: { 'aria-label': l10n.t('Column definition'), novalidate: '' } },
     field('name', l10n.t('Name'), 'f-name', name),
     field('type', l10n.t('Type'), 'f-type', type, suggestions),
     field('nullable', l10n.t('Nullability'), 'f-notnull', notNull),
     field('default', l10n.t('Default'), 'f-default-kind', defaultKind, defaultText),
-    el('div', { class: 'field-row' },
+    el(
+      'div',
+      { class: 'field-row' },
       field('unique', l10n.t('Uniqueness'), 'f-unique', unique),
-      field('index', l10n.t('Index'), 'f-index', index)),
+      field('index', l10n.t('Index'), 'f-index', index),
+    ),
     field('references', l10n.t('Foreign key'), 'f-ref-table', refTable, refColumnSlot),
     field('check', l10n.t('Check constraint'), 'f-check', check),
     isMysql ? field('position', l10n.t('Position'), 'f-position', positionSelect) : null,
@@ -107,9 +137,20 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
   const changed = (): void => events.onChange();
   for (const c of [name, type, defaultText, check]) c.addEventListener('input', changed);
   for (const c of [notNull, unique, index]) c.addEventListener('change', changed);
-  positionSelect.addEventListener('change', () => { positionValue = positionSelect.value; changed(); });
-  for (const k of kinds) k.addEventListener('change', () => { syncDefault(); changed(); });
-  refTable.addEventListener('change', () => { refTableValue = refTable.value; events.onReferenceTable(referencedTable()); changed(); });
+  positionSelect.addEventListener('change', () => {
+    positionValue = positionSelect.value;
+    changed();
+  });
+  for (const k of kinds)
+    k.addEventListener('change', () => {
+      syncDefault();
+      changed();
+    });
+  refTable.addEventListener('change', () => {
+    refTableValue = refTable.value;
+    events.onReferenceTable(referencedTable());
+    changed();
+  });
 
   function defaultKindValue(): ColumnDraft['defaultKind'] {
     const on = kinds.find((k) => k.checked);
@@ -140,8 +181,13 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
       index: index.checked,
       references: ref ? { schema: ref.schema, table: ref.name, column: refColumn } : null,
       check: check.value,
-      position: !isMysql ? { kind: 'last' } : posValue === 'first' ? { kind: 'first' }
-        : afterColumn !== undefined ? { kind: 'after', column: afterColumn } : { kind: 'last' },
+      position: !isMysql
+        ? { kind: 'last' }
+        : posValue === 'first'
+          ? { kind: 'first' }
+          : afterColumn !== undefined
+            ? { kind: 'after', column: afterColumn }
+            : { kind: 'last' },
     };
   }
 
@@ -154,11 +200,15 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
     unique.checked = d.unique;
     index.checked = d.index;
     check.value = d.check;
-    const ti = d.references ? context.tables.findIndex((t) => t.name === d.references?.table && (d.references.schema === undefined || t.schema === d.references.schema)) : -1;
+    const ti = d.references
+      ? context.tables.findIndex(
+          (t) => t.name === d.references?.table && (d.references.schema === undefined || t.schema === d.references.schema),
+        )
+      : -1;
     refTableValue = ti >= 0 ? String(ti) : NO_TABLE;
     refTable.value = refTableValue;
     // Kept as drafted until the host lists the table's columns (setReferenceColumns).
-    refColumn = ti >= 0 ? d.references?.column ?? '' : '';
+    refColumn = ti >= 0 ? (d.references?.column ?? '') : '';
     if (isMysql) {
       const ai = d.position.kind === 'after' ? context.columns.indexOf(d.position.column) : -1;
       positionValue = d.position.kind === 'first' ? 'first' : ai >= 0 ? `after:${ai}` : 'last';
@@ -168,15 +218,26 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
   }
 
   function setReferenceColumns(columns: readonly string[], selected: string): void {
-    const next = el('vscode-single-select', { id: 'f-ref-column', attrs: { 'aria-label': l10n.t('Referenced column') } },
-      ...columns.map((c) => option(c, c, c === selected))) as SelectControl;
-    next.addEventListener('change', () => { refColumn = next.value; changed(); });
+    const next = el(
+      'vscode-single-select',
+      { id: 'f-ref-column', attrs: { 'aria-label': l10n.t('Referenced column') } },
+      ...columns.map((c) => option(c, c, c === selected)),
+    ) as SelectControl;
+    next.addEventListener('change', () => {
+      refColumn = next.value;
+      changed();
+    });
     refColumn = columns.includes(selected) ? selected : '';
     replaceChildren(refColumnSlot, columns.length ? [next] : []);
   }
 
   const controls: Partial<Record<DraftField, { invalid: boolean }>> = {
-    name, type, default: defaultText, references: refTable, check, position: positionSelect,
+    name,
+    type,
+    default: defaultText,
+    references: refTable,
+    check,
+    position: positionSelect,
   };
 
   function showFindings(findings: readonly Finding[]): Finding[] {
@@ -184,14 +245,27 @@ export function createForm(context: WizardContext, events: FormEvents): WizardFo
     const byField = new Map<DraftField, Finding[]>();
     for (const f of findings) {
       const at = draftFieldOf(f.field);
-      if (!at) { general.push(f); continue; }
+      if (!at) {
+        general.push(f);
+        continue;
+      }
       byField.set(at, [...(byField.get(at) ?? []), f]);
     }
     for (const fieldName of DRAFT_FIELDS) {
       const box = root.querySelector(`#msg-${fieldName}`);
       if (!box) continue;
       const list = (byField.get(fieldName) ?? []).sort((a, b) => rank(a) - rank(b));
-      replaceChildren(box, list.map((f) => el('div', { class: `msg-line ${f.severity}`, attrs: { 'data-code': f.code } }, f.message, f.fix ? el('span', { class: 'fix' }, ` ${f.fix}`) : null)));
+      replaceChildren(
+        box,
+        list.map((f) =>
+          el(
+            'div',
+            { class: `msg-line ${f.severity}`, attrs: { 'data-code': f.code } },
+            f.message,
+            f.fix ? el('span', { class: 'fix' }, ` ${f.fix}`) : null,
+          ),
+        ),
+      );
       const control = controls[fieldName];
       if (control) control.invalid = list.some((f) => f.severity === 'error');
     }

@@ -2,7 +2,16 @@ import { around, locale, severityLabel, SLOT } from './locale';
 import * as l10n from '@vscode/l10n';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Finding, Plan, TableRef } from '../src/core/types';
-import { EMPTY_DRAFT, type CodeChecklist, type ColumnDraft, type HostMessage, type PlanResult, type RunSummary, type WizardContext, type WizardTarget } from '../src/protocol';
+import {
+  EMPTY_DRAFT,
+  type CodeChecklist,
+  type ColumnDraft,
+  type HostMessage,
+  type PlanResult,
+  type RunSummary,
+  type WizardContext,
+  type WizardTarget,
+} from '../src/protocol';
 import { checkDraft, checkRunSummary, parseHostMessage } from '../src/protocolValidation';
 import { el, replaceChildren } from './dom';
 import { createForm, type WizardForm } from './form';
@@ -21,7 +30,11 @@ const PLAN_DEBOUNCE_MS = 250;
  * reopen the wizard on the same connection and table): the draft and those names — never anything secret — or, after a
  * completed run, what the run did (the result view).
  */
-interface SavedState { readonly draft?: ColumnDraft; readonly target?: WizardTarget; readonly run?: RunSummary }
+interface SavedState {
+  readonly draft?: ColumnDraft;
+  readonly target?: WizardTarget;
+  readonly run?: RunSummary;
+}
 let savedTarget: WizardTarget | undefined;
 
 function savedRun(): RunSummary | null {
@@ -57,16 +70,42 @@ let done: RunSummary | null = null;
 const header = el('header', { class: 'wizard-header' });
 const statusLine = el('div', { class: 'status', id: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
 const general = el('ul', { class: 'general-findings', id: 'general-findings', attrs: { 'aria-live': 'polite' } });
-const planRoot = el('div', { class: 'plan', id: 'plan', attrs: { 'aria-live': 'polite', 'aria-busy': 'false' } },
-  el('p', { class: 'placeholder' }, l10n.t('Type a column name and a type to see the plan.')));
+const planRoot = el(
+  'div',
+  { class: 'plan', id: 'plan', attrs: { 'aria-live': 'polite', 'aria-busy': 'false' } },
+  el('p', { class: 'placeholder' }, l10n.t('Type a column name and a type to see the plan.')),
+);
 const writeButton = el('vscode-button', { id: 'write', attrs: { disabled: '' } }, l10n.t('Write Migration Files'));
 const runButton = el('vscode-button', { id: 'run', attrs: { secondary: '', disabled: '', hidden: '' } }, l10n.t('Run Migration'));
 const copyButton = el('vscode-button', { id: 'copy', attrs: { secondary: '', disabled: '' } }, l10n.t('Copy SQL'));
-const refreshButton = el('vscode-button', { id: 'refresh', attrs: { secondary: '', title: l10n.t('Re-read the table from the database') } }, l10n.t('Refresh facts'));
-const actions = el('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': l10n.t('Plan actions') } }, writeButton, runButton, copyButton, refreshButton);
-const formSlot = el('section', { class: 'form-pane', attrs: { 'aria-label': l10n.t('Column') } }, el('p', { class: 'placeholder' }, l10n.t('Connecting…')));
+const refreshButton = el(
+  'vscode-button',
+  { id: 'refresh', attrs: { secondary: '', title: l10n.t('Re-read the table from the database') } },
+  l10n.t('Refresh facts'),
+);
+const actions = el(
+  'div',
+  { class: 'actions', attrs: { role: 'toolbar', 'aria-label': l10n.t('Plan actions') } },
+  writeButton,
+  runButton,
+  copyButton,
+  refreshButton,
+);
+const formSlot = el(
+  'section',
+  { class: 'form-pane', attrs: { 'aria-label': l10n.t('Column') } },
+  el('p', { class: 'placeholder' }, l10n.t('Connecting…')),
+);
 const codeRoot = el('div', { class: 'code', id: 'code', attrs: { 'aria-live': 'polite' } });
-const planPane = el('section', { class: 'plan-pane', attrs: { 'aria-label': l10n.t('Plan') } }, actions, statusLine, general, planRoot, codeRoot);
+const planPane = el(
+  'section',
+  { class: 'plan-pane', attrs: { 'aria-label': l10n.t('Plan') } },
+  actions,
+  statusLine,
+  general,
+  planRoot,
+  codeRoot,
+);
 app.append(header, el('main', { class: 'layout' }, formSlot, planPane));
 
 function setStatus(level: Finding['severity'], message: string): void {
@@ -77,16 +116,35 @@ function setStatus(level: Finding['severity'], message: string): void {
 function renderHeader(ctx: WizardContext): void {
   replaceChildren(header, [
     el('h1', { id: 'title' }, ...around(l10n.t('Add a column to {0}', SLOT), el('code', {}, `${ctx.table.schema}.${ctx.table.name}`))),
-    ...(ctx.connection.production ? [el('p', { class: 'production' }, l10n.t('PRODUCTION connection — read-only: introspection and EXPLAIN only; no probes, no run.'))] : []),
-    el('p', { class: 'facts' }, [
-      ctx.connection.name,
-      `${ctx.connection.dialect} ${ctx.connection.serverVersion}`,
-      l10n.t('≈ {0} rows', formatCount(ctx.table.rows, locale)),
-      formatBytes(ctx.table.bytes, locale),
-      l10n.t('migrations: {0}', ctx.migrationsTool),
-    ].join(' · ')),
-    ...(ctx.estimates ? [el('p', { class: `estimates estimates-${ctx.estimates.state}`, id: 'estimates-basis', attrs: { role: 'status' } }, ctx.estimates.text)] : []),
-    ...(ctx.topology ? [el('p', { class: 'topology', id: 'topology' }, ctx.topology.summary), ...ctx.topology.problems.map((p) => el('p', { class: 'topology-problem', attrs: { role: 'alert' } }, p))] : []),
+    ...(ctx.connection.production
+      ? [el('p', { class: 'production' }, l10n.t('PRODUCTION connection — read-only: introspection and EXPLAIN only; no probes, no run.'))]
+      : []),
+    el(
+      'p',
+      { class: 'facts' },
+      [
+        ctx.connection.name,
+        `${ctx.connection.dialect} ${ctx.connection.serverVersion}`,
+        l10n.t('≈ {0} rows', formatCount(ctx.table.rows, locale)),
+        formatBytes(ctx.table.bytes, locale),
+        l10n.t('migrations: {0}', ctx.migrationsTool),
+      ].join(' · '),
+    ),
+    ...(ctx.estimates
+      ? [
+          el(
+            'p',
+            { class: `estimates estimates-${ctx.estimates.state}`, id: 'estimates-basis', attrs: { role: 'status' } },
+            ctx.estimates.text,
+          ),
+        ]
+      : []),
+    ...(ctx.topology
+      ? [
+          el('p', { class: 'topology', id: 'topology' }, ctx.topology.summary),
+          ...ctx.topology.problems.map((p) => el('p', { class: 'topology-problem', attrs: { role: 'alert' } }, p)),
+        ]
+      : []),
   ]);
   runButton.toggleAttribute('hidden', !ctx.connection.allowRun);
 }
@@ -161,30 +219,55 @@ async function scanCode(key: string): Promise<void> {
     // Not over the result view: a scan that answers after the run finished must not bring the old plan back.
     if (latest?.plan && !done) renderPlan(planRoot, latest.plan, { checklist: false });
   } catch (err) {
-    if (key === scannedKey) replaceChildren(codeRoot, [el('p', { class: 'placeholder' }, `The code was not scanned: ${describeError(err)}`)]);
+    if (key === scannedKey)
+      replaceChildren(codeRoot, [el('p', { class: 'placeholder' }, `The code was not scanned: ${describeError(err)}`)]);
   }
 }
 
 const codeActions = {
-  open: (file: string, line: number) => void request('openPlace', { file, line }).catch((err: unknown) => setStatus('error', describeError(err))),
+  open: (file: string, line: number) =>
+    void request('openPlace', { file, line }).catch((err: unknown) => setStatus('error', describeError(err))),
   preview: (phase: 'expand' | 'final') => {
     if (!form) return;
     void request('previewModelEdit', { draft: form.read(), phase })
-      .then(({ edits }) => setStatus('info', edits ? `Model edit offered in ${edits} file${edits === 1 ? '' : 's'}: review it in the preview.` : 'No model edit to offer (the log says why).'))
+      .then(({ edits }) =>
+        setStatus(
+          'info',
+          edits
+            ? `Model edit offered in ${edits} file${edits === 1 ? '' : 's'}: review it in the preview.`
+            : 'No model edit to offer (the log says why).',
+        ),
+      )
       .catch((err: unknown) => setStatus('error', describeError(err)));
   },
-  rescan: () => { if (latest?.plan) scheduleScan(latest.plan, true); },
+  rescan: () => {
+    if (latest?.plan) scheduleScan(latest.plan, true);
+  },
 };
 
 function showResult(result: PlanResult): void {
   if (!form || done) return;
   const rest = form.showFindings(edited ? result.findings : []);
-  replaceChildren(general, rest.map((f) => el('li', { class: `finding ${f.severity}` }, el('span', { class: 'severity' }, severityLabel(f.severity)), ' ', f.message, f.fix ? el('div', { class: 'fix' }, l10n.t('Safe alternative: {0}', f.fix)) : null)));
+  replaceChildren(
+    general,
+    rest.map((f) =>
+      el(
+        'li',
+        { class: `finding ${f.severity}` },
+        el('span', { class: 'severity' }, severityLabel(f.severity)),
+        ' ',
+        f.message,
+        f.fix ? el('div', { class: 'fix' }, l10n.t('Safe alternative: {0}', f.fix)) : null,
+      ),
+    ),
+  );
   if (result.error) setStatus('error', result.error);
   else if (statusLine.classList.contains('error')) setStatus('info', '');
-  const sameColumn = result.plan !== null && code !== null && `${result.plan.table.name}.${result.plan.column.name}` === `${code.table}.${code.column}`;
+  const sameColumn =
+    result.plan !== null && code !== null && `${result.plan.table.name}.${result.plan.column.name}` === `${code.table}.${code.column}`;
   if (result.plan) renderPlan(planRoot, result.plan, { checklist: !sameColumn });
-  else if (!edited) replaceChildren(planRoot, [el('p', { class: 'placeholder' }, l10n.t('Type a column name and a type to see the plan.'))]);
+  else if (!edited)
+    replaceChildren(planRoot, [el('p', { class: 'placeholder' }, l10n.t('Type a column name and a type to see the plan.'))]);
   else if (!planRoot.querySelector('.placeholder')) {
     replaceChildren(planRoot, [el('p', { class: 'placeholder' }, l10n.t('Fix the fields marked above to see the plan.'))]);
   }
@@ -197,10 +280,13 @@ function showResult(result: PlanResult): void {
 
 async function loadReferenceColumns(table: TableRef | null, selected: string): Promise<void> {
   if (!form) return;
-  if (!table) { form.setReferenceColumns([], ''); return; }
+  if (!table) {
+    form.setReferenceColumns([], '');
+    return;
+  }
   try {
     const { columns } = await request('listColumns', { table });
-    form.setReferenceColumns(columns, selected || (columns.includes('id') ? 'id' : columns[0] ?? ''));
+    form.setReferenceColumns(columns, selected || (columns.includes('id') ? 'id' : (columns[0] ?? '')));
     draftChanged();
   } catch (err) {
     setStatus('error', l10n.t('Could not list the columns of {0}: {1}', `${table.schema}.${table.name}`, describeError(err)));
@@ -219,18 +305,26 @@ async function act(button: HTMLElement, run: (draft: ColumnDraft) => Promise<str
   }
 }
 
-writeButton.addEventListener('click', () => void act(writeButton, async (draft) => {
-  const { files } = await request('writeMigration', { draft });
-  // Writing the files is when the code side starts: the checklist is read again.
-  if (latest?.plan) scheduleScan(latest.plan, true);
-  if (files.length === 0) return l10n.t('No files written.');
-  return files.length === 1 ? l10n.t('Wrote 1 file: {0}', files[0]!) : l10n.t('Wrote {0} files: {1}', files.length, files.join(', '));
-}));
-runButton.addEventListener('click', () => void act(runButton, async (draft) => {
-  const { message, run } = await request('runMigration', { draft });
-  if (run) showRun(run);
-  return message;
-}));
+writeButton.addEventListener(
+  'click',
+  () =>
+    void act(writeButton, async (draft) => {
+      const { files } = await request('writeMigration', { draft });
+      // Writing the files is when the code side starts: the checklist is read again.
+      if (latest?.plan) scheduleScan(latest.plan, true);
+      if (files.length === 0) return l10n.t('No files written.');
+      return files.length === 1 ? l10n.t('Wrote 1 file: {0}', files[0]!) : l10n.t('Wrote {0} files: {1}', files.length, files.join(', '));
+    }),
+);
+runButton.addEventListener(
+  'click',
+  () =>
+    void act(runButton, async (draft) => {
+      const { message, run } = await request('runMigration', { draft });
+      if (run) showRun(run);
+      return message;
+    }),
+);
 
 /** The result view replaces the plan; the form stays visible but inert until Add Another Column. */
 function showRun(run: RunSummary): void {
@@ -251,7 +345,9 @@ function showRun(run: RunSummary): void {
 const runActions = {
   openReport: (runId: string) => {
     void request('openRunReport', { runId })
-      .then(({ opened }) => { if (!opened) setStatus('warning', l10n.t('The report of run {0} is in the Column Wizard log.', runId)); })
+      .then(({ opened }) => {
+        if (!opened) setStatus('warning', l10n.t('The report of run {0} is in the Column Wizard log.', runId));
+      })
       .catch((err: unknown) => setStatus('error', describeError(err)));
   },
   addAnother: () => {
@@ -269,10 +365,14 @@ const runActions = {
     formSlot.querySelector<HTMLElement>('#f-name')?.focus();
   },
 };
-copyButton.addEventListener('click', () => void act(copyButton, async (draft) => {
-  const { characters } = await request('copySql', { draft });
-  return l10n.t('Copied {0} characters of SQL.', formatCount(characters, locale));
-}));
+copyButton.addEventListener(
+  'click',
+  () =>
+    void act(copyButton, async (draft) => {
+      const { characters } = await request('copySql', { draft });
+      return l10n.t('Copied {0} characters of SQL.', formatCount(characters, locale));
+    }),
+);
 /** Set while a refresh the user asked for is on its way (a refresh after a run keeps the run's message). */
 let refreshRequested = false;
 refreshButton.addEventListener('click', () => {
@@ -314,7 +414,9 @@ function onInit(ctx: WizardContext, hostDraft: ColumnDraft | null): void {
 
 function onMessage(msg: HostMessage): void {
   switch (msg.type) {
-    case 'init': onInit(msg.context, msg.draft); break;
+    case 'init':
+      onInit(msg.context, msg.draft);
+      break;
     case 'didChangeContext':
       // Tables and columns may have changed: rebuild the form around the draft on screen.
       if (form) rebuildForm(msg.context, form.read());
@@ -330,7 +432,9 @@ function onMessage(msg: HostMessage): void {
         renderPlan(planRoot, msg.plan, { checklist: code === null });
       }
       break;
-    case 'status': setStatus(msg.level, msg.message); break;
+    case 'status':
+      setStatus(msg.level, msg.message);
+      break;
     case 'response':
       if (!settle(msg)) console.error(`[column-wizard] response ${msg.id} (${msg.method}) answers no pending request`);
       break;

@@ -22,7 +22,12 @@ const BLOCK_TEXT: Record<BlockClass, () => string> = {
 const secs = (s: number) => formatSeconds(s, locale);
 const bytes = (b: number) => formatBytes(b, locale);
 
-interface FlatStep { readonly phase: Phase; readonly phaseIndex: number; readonly step: Step; readonly stepIndex: number }
+interface FlatStep {
+  readonly phase: Phase;
+  readonly phaseIndex: number;
+  readonly step: Step;
+  readonly stepIndex: number;
+}
 
 function flatten(plan: Plan): FlatStep[] {
   return plan.phases.flatMap((phase, phaseIndex) => phase.steps.map((step, stepIndex) => ({ phase, phaseIndex, step, stepIndex })));
@@ -60,32 +65,57 @@ function chart(steps: readonly FlatStep[]): HTMLElement {
     start += dur;
     const cls = blockClass(f.step);
     const verified = f.step.verified;
-    const label = f.step.estimate.lockSeconds > 0 && cls !== 'blocks-none' ? l10n.t('{0} (lock {1})', secs(dur), secs(f.step.estimate.lockSeconds)) : secs(dur);
+    const label =
+      f.step.estimate.lockSeconds > 0 && cls !== 'blocks-none'
+        ? l10n.t('{0} (lock {1})', secs(dur), secs(f.step.estimate.lockSeconds))
+        : secs(dur);
     const bar = el('div', { class: `bar ${cls}` });
     // Through CSSOM, not a style attribute: the CSP allows no inline styles.
     const l = Math.min(left, 99.2);
     bar.style.left = `${l.toFixed(2)}%`;
     bar.style.width = `${Math.min(width, 100 - l).toFixed(2)}%`;
     const aria = [
-      l10n.t('Step {0}: {1}', stepLabel(f), BLOCK_TEXT[cls]()), label,
+      l10n.t('Step {0}: {1}', stepLabel(f), BLOCK_TEXT[cls]()),
+      label,
       f.step.estimate.basis === 'default' ? l10n.t('a rough estimate (server not measured)') : describeBasis(f.step.estimate),
       verified ? (verified.agrees ? l10n.t('verified by a probe') : l10n.t('a probe disagreed')) : '',
-    ].filter(Boolean).join(', ');
-    return el('div', { class: 'chart-row', attrs: { role: 'listitem', 'aria-label': aria, 'data-blocks': cls } },
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return el(
+      'div',
+      { class: 'chart-row', attrs: { role: 'listitem', 'aria-label': aria, 'data-blocks': cls } },
       el('span', { class: 'chart-step' }, stepLabel(f)),
       el('div', { class: 'track' }, bar),
-      el('span', { class: 'chart-label' },
+      el(
+        'span',
+        { class: 'chart-label' },
         label,
-        verified ? el('span', { class: verified.agrees ? 'verified' : 'disagrees', attrs: { title: verified.detail ?? '' } }, verified.agrees ? ` ✓ ${l10n.t('verified')}` : ` ✗ ${l10n.t('probe disagrees')}`) : null),
+        verified
+          ? el(
+              'span',
+              { class: verified.agrees ? 'verified' : 'disagrees', attrs: { title: verified.detail ?? '' } },
+              verified.agrees ? ` ✓ ${l10n.t('verified')}` : ` ✗ ${l10n.t('probe disagrees')}`,
+            )
+          : null,
+      ),
     );
   });
-  return el('div', { class: 'chart' },
+  return el(
+    'div',
+    { class: 'chart' },
     el('div', { class: 'chart-rows', attrs: { role: 'list', 'aria-label': l10n.t('Lock impact per step on a time axis') } }, ...rows),
     el('div', { class: 'axis' }, el('span', {}, '0 s'), el('span', {}, secs(total))),
-    el('div', { class: 'legend', attrs: { 'aria-hidden': 'true' } },
-      el('span', { class: 'key blocks-rw' }), BLOCK_TEXT['blocks-rw'](),
-      el('span', { class: 'key blocks-w' }), BLOCK_TEXT['blocks-w'](),
-      el('span', { class: 'key blocks-none' }), BLOCK_TEXT['blocks-none']()),
+    el(
+      'div',
+      { class: 'legend', attrs: { 'aria-hidden': 'true' } },
+      el('span', { class: 'key blocks-rw' }),
+      BLOCK_TEXT['blocks-rw'](),
+      el('span', { class: 'key blocks-w' }),
+      BLOCK_TEXT['blocks-w'](),
+      el('span', { class: 'key blocks-none' }),
+      BLOCK_TEXT['blocks-none'](),
+    ),
   );
 }
 
@@ -97,14 +127,35 @@ function stepView(f: FlatStep): HTMLElement {
     el('span', { class: 'pill' }, l10n.t('lock {0}', s.lock)),
     s.algorithm ? el('span', { class: 'pill' }, `ALGORITHM=${s.algorithm}`) : null,
     s.rewrite ? el('span', { class: 'pill warn' }, l10n.t('rewrites the table')) : null,
-    el('span', { class: `pill estimate basis-${s.estimate.basis}`, attrs: { title: describeBasis(s.estimate) } },
-      `≈ ${secs(s.estimate.totalSeconds)}${s.estimate.range ? ` (${secs(s.estimate.range[0])}–${secs(s.estimate.range[1])})` : ''} · ${s.estimate.basis === 'default' ? l10n.t('rough') : describeBasis(s.estimate)}`),
-    s.storage ? el('span', { class: 'pill storage', attrs: { title: l10n.t('Predicted size of the table and its indexes after this step') } },
-      l10n.t('table after ≈ {0} ({1})', bytes(s.storage.tableBytes + s.storage.indexBytes), `${s.storage.growthBytes >= 0 ? '+' : '−'}${bytes(Math.abs(s.storage.growthBytes))}`)
-        + (s.storage.tempBytes ? `, ${l10n.t('needs ≈ {0} free', bytes(s.storage.tempBytes))}` : '')) : null,
-    s.verified ? el('span', { class: `pill ${s.verified.agrees ? 'verified' : 'disagrees'}` }, s.verified.agrees ? `✓ ${l10n.t('verified on the server')}` : `✗ ${s.verified.rewrite ? l10n.t('probe saw {0}, rewrite', s.verified.lock) : l10n.t('probe saw {0}', s.verified.lock)}`) : null,
+    el(
+      'span',
+      { class: `pill estimate basis-${s.estimate.basis}`, attrs: { title: describeBasis(s.estimate) } },
+      `≈ ${secs(s.estimate.totalSeconds)}${s.estimate.range ? ` (${secs(s.estimate.range[0])}–${secs(s.estimate.range[1])})` : ''} · ${s.estimate.basis === 'default' ? l10n.t('rough') : describeBasis(s.estimate)}`,
+    ),
+    s.storage
+      ? el(
+          'span',
+          { class: 'pill storage', attrs: { title: l10n.t('Predicted size of the table and its indexes after this step') } },
+          l10n.t(
+            'table after ≈ {0} ({1})',
+            bytes(s.storage.tableBytes + s.storage.indexBytes),
+            `${s.storage.growthBytes >= 0 ? '+' : '−'}${bytes(Math.abs(s.storage.growthBytes))}`,
+          ) + (s.storage.tempBytes ? `, ${l10n.t('needs ≈ {0} free', bytes(s.storage.tempBytes))}` : ''),
+        )
+      : null,
+    s.verified
+      ? el(
+          'span',
+          { class: `pill ${s.verified.agrees ? 'verified' : 'disagrees'}` },
+          s.verified.agrees
+            ? `✓ ${l10n.t('verified on the server')}`
+            : `✗ ${s.verified.rewrite ? l10n.t('probe saw {0}, rewrite', s.verified.lock) : l10n.t('probe saw {0}', s.verified.lock)}`,
+        )
+      : null,
   ];
-  return el('li', { class: 'step', attrs: { 'data-blocks': cls } },
+  return el(
+    'li',
+    { class: 'step', attrs: { 'data-blocks': cls } },
     el('div', { class: 'step-facts' }, el('span', { class: 'step-no' }, stepLabel(f)), ...facts),
     s.lockTimeoutSql ? el('pre', { class: 'sql lock-timeout' }, s.lockTimeoutSql) : null,
     el('pre', { class: 'sql', attrs: { tabindex: '0' } }, s.backfill ? `-- in batches:\n${s.sql}` : s.sql),
@@ -114,16 +165,26 @@ function stepView(f: FlatStep): HTMLElement {
 }
 
 function phaseView(phase: Phase, phaseIndex: number): HTMLElement {
-  return el('li', { class: 'phase' },
-    el('h3', {}, `${phaseIndex + 1}. ${phase.title}`, el('span', { class: 'phase-kind' }, ` ${phase.kind}${phase.transactional ? ` · ${l10n.t('in a transaction')}` : ''}`)),
+  return el(
+    'li',
+    { class: 'phase' },
+    el(
+      'h3',
+      {},
+      `${phaseIndex + 1}. ${phase.title}`,
+      el('span', { class: 'phase-kind' }, ` ${phase.kind}${phase.transactional ? ` · ${l10n.t('in a transaction')}` : ''}`),
+    ),
     el('ol', { class: 'steps' }, ...phase.steps.map((step, stepIndex) => stepView({ phase, phaseIndex, step, stepIndex }))),
   );
 }
 
 function warningView(w: Finding): HTMLElement {
-  return el('li', { class: `finding ${w.severity}` },
+  return el(
+    'li',
+    { class: `finding ${w.severity}` },
     el('span', { class: 'severity' }, severityLabel(w.severity)),
-    ' ', w.message,
+    ' ',
+    w.message,
     w.fix ? el('div', { class: 'fix' }, l10n.t('Safe alternative: {0}', w.fix)) : null,
   );
 }
@@ -144,6 +205,12 @@ export function renderPlan(root: HTMLElement, plan: Plan, options: { readonly ch
     warnings.length ? el('h2', {}, l10n.t('Warnings')) : null,
     warnings.length ? el('ul', { class: 'warnings' }, ...warnings.map(warningView)) : null,
     checklist ? el('h2', {}, l10n.t('Rollout checklist')) : null,
-    checklist ? el('ul', { class: 'rollout' }, ...plan.rollout.map((r) => el('li', {}, el('span', { class: 'box', attrs: { 'aria-hidden': 'true' } }, '☐ '), r))) : null,
+    checklist
+      ? el(
+          'ul',
+          { class: 'rollout' },
+          ...plan.rollout.map((r) => el('li', {}, el('span', { class: 'box', attrs: { 'aria-hidden': 'true' } }, '☐ '), r)),
+        )
+      : null,
   ]);
 }

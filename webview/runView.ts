@@ -28,10 +28,24 @@ function ratioText(s: RunStepSummary): string {
 }
 
 function stepRow(s: RunStepSummary): HTMLElement {
-  const detail = [s.skipped ? l10n.t('skipped: {0}', s.skipped) : '', s.rows !== undefined ? l10n.t('{0} rows', formatCount(s.rows, locale)) : '', s.note ?? ''].filter(Boolean).join(' · ');
-  return el('tr', { class: s.skipped ? 'run-step skipped' : 'run-step' },
+  const detail = [
+    s.skipped ? l10n.t('skipped: {0}', s.skipped) : '',
+    s.rows !== undefined ? l10n.t('{0} rows', formatCount(s.rows, locale)) : '',
+    s.note ?? '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return el(
+    'tr',
+    { class: s.skipped ? 'run-step skipped' : 'run-step' },
     el('td', { class: 'step-no' }, `${s.phaseIndex + 1}.${s.stepIndex + 1}`),
-    el('td', {}, s.phase, el('pre', { class: 'sql', attrs: { tabindex: '0' } }, s.sql), detail ? el('div', { class: 'run-detail' }, detail) : null),
+    el(
+      'td',
+      {},
+      s.phase,
+      el('pre', { class: 'sql', attrs: { tabindex: '0' } }, s.sql),
+      detail ? el('div', { class: 'run-detail' }, detail) : null,
+    ),
     el('td', { class: 'num' }, s.skipped ? '—' : secs(s.seconds)),
     el('td', { class: 'num' }, estimateText(s)),
     el('td', { class: 'num' }, ratioText(s)),
@@ -49,24 +63,55 @@ export function renderRun(root: HTMLElement, run: RunSummary, actions: RunViewAc
   another.addEventListener('click', () => actions.addAnother());
   const size = run.size;
   replaceChildren(root, [
-    el('h2', { id: 'run-title', class: run.warnings.length ? 'run-title warning' : 'run-title' },
-      ...around(l10n.t('Added {0}', SLOT), el('code', {}, `${run.table.schema}.${run.table.name}.${run.column}`))),
-    el('p', { class: 'run-summary', id: 'run-summary' }, [
-      l10n.t('run {0}', run.runId),
-      ran.length === 1 ? l10n.t('1 step in {0}', secs(took)) : l10n.t('{0} steps in {1}', ran.length, secs(took)),
-      l10n.t('estimated ≈ {0}', secs(estimated)),
-      ...(run.steps.length > ran.length ? [l10n.t('{0} skipped (already applied)', run.steps.length - ran.length)] : []),
-    ].join(' · ')),
-    run.warnings.length ? el('ul', { class: 'run-warnings', attrs: { role: 'alert' } }, ...run.warnings.map((w) => el('li', { class: 'finding warning' }, w))) : null,
-    el('table', { class: 'run-steps', id: 'run-steps' },
-      el('thead', {}, el('tr', {},
-        el('th', { attrs: { scope: 'col' } }, l10n.t('Step')), el('th', { attrs: { scope: 'col' } }, l10n.t('Phase')),
-        el('th', { class: 'num', attrs: { scope: 'col' } }, l10n.t('Took')), el('th', { class: 'num', attrs: { scope: 'col' } }, l10n.t('Estimated')),
-        el('th', { class: 'num', attrs: { scope: 'col', title: l10n.t('Actual time ÷ estimate') } }, '×'))),
-      el('tbody', {}, ...run.steps.map(stepRow))),
-    size ? el('p', { class: 'run-size', id: 'run-size' }, size.predictedBytes === null
-      ? l10n.t('Table and indexes after the run: {0}.', formatBytes(size.measuredBytes, locale))
-      : l10n.t('Table and indexes after the run: {0} (predicted ≈ {1}).', formatBytes(size.measuredBytes, locale), formatBytes(size.predictedBytes, locale))) : null,
+    el(
+      'h2',
+      { id: 'run-title', class: run.warnings.length ? 'run-title warning' : 'run-title' },
+      ...around(l10n.t('Added {0}', SLOT), el('code', {}, `${run.table.schema}.${run.table.name}.${run.column}`)),
+    ),
+    el(
+      'p',
+      { class: 'run-summary', id: 'run-summary' },
+      [
+        l10n.t('run {0}', run.runId),
+        ran.length === 1 ? l10n.t('1 step in {0}', secs(took)) : l10n.t('{0} steps in {1}', ran.length, secs(took)),
+        l10n.t('estimated ≈ {0}', secs(estimated)),
+        ...(run.steps.length > ran.length ? [l10n.t('{0} skipped (already applied)', run.steps.length - ran.length)] : []),
+      ].join(' · '),
+    ),
+    run.warnings.length
+      ? el('ul', { class: 'run-warnings', attrs: { role: 'alert' } }, ...run.warnings.map((w) => el('li', { class: 'finding warning' }, w)))
+      : null,
+    el(
+      'table',
+      { class: 'run-steps', id: 'run-steps' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', { attrs: { scope: 'col' } }, l10n.t('Step')),
+          el('th', { attrs: { scope: 'col' } }, l10n.t('Phase')),
+          el('th', { class: 'num', attrs: { scope: 'col' } }, l10n.t('Took')),
+          el('th', { class: 'num', attrs: { scope: 'col' } }, l10n.t('Estimated')),
+          el('th', { class: 'num', attrs: { scope: 'col', title: l10n.t('Actual time ÷ estimate') } }, '×'),
+        ),
+      ),
+      el('tbody', {}, ...run.steps.map(stepRow)),
+    ),
+    size
+      ? el(
+          'p',
+          { class: 'run-size', id: 'run-size' },
+          size.predictedBytes === null
+            ? l10n.t('Table and indexes after the run: {0}.', formatBytes(size.measuredBytes, locale))
+            : l10n.t(
+                'Table and indexes after the run: {0} (predicted ≈ {1}).',
+                formatBytes(size.measuredBytes, locale),
+                formatBytes(size.predictedBytes, locale),
+              ),
+        )
+      : null,
     el('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': l10n.t('Run actions') } }, openReport, another),
   ]);
 }

@@ -7,11 +7,38 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Io } from '../cli';
-import { isScannedFile, mergeScans, scanFile, summarizeScan, writesWithoutColumn, type FileScan, type ScanTarget, type WorkspaceScan } from '../core/app/scan';
+import {
+  isScannedFile,
+  mergeScans,
+  scanFile,
+  summarizeScan,
+  writesWithoutColumn,
+  type FileScan,
+  type ScanTarget,
+  type WorkspaceScan,
+} from '../core/app/scan';
 import { parse, requireString, textOrJson, type Options } from './args';
 
 /** Folders never worth reading, whatever .gitignore says. */
-export const ALWAYS_SKIPPED = ['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'vendor', '.venv', 'venv', '__pycache__', '.tox', 'coverage', '.next', '.column-wizard', 'tmp', 'log'];
+export const ALWAYS_SKIPPED = [
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'out',
+  'build',
+  'vendor',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.tox',
+  'coverage',
+  '.next',
+  '.column-wizard',
+  'tmp',
+  'log',
+];
 /** Files longer than this (characters) are not scanned (generated bundles, fixtures). */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -47,14 +74,16 @@ export async function scanDirectory(root: string, target: ScanTarget, options: S
   // Read in small parallel batches: enough to hide the disk, few enough file handles.
   for (let i = 0; i < paths.length; i += 64) {
     options.signal?.throwIfAborted();
-    await Promise.all(paths.slice(i, i + 64).map(async (rel) => {
-      const text = await readFile(join(root, ...rel.split('/')), 'utf8');
-      if (text.length > MAX_FILE_BYTES) {
-        skippedLarge++;
-        return;
-      }
-      scans.push(scanFile(rel, text, target));
-    }));
+    await Promise.all(
+      paths.slice(i, i + 64).map(async (rel) => {
+        const text = await readFile(join(root, ...rel.split('/')), 'utf8');
+        if (text.length > MAX_FILE_BYTES) {
+          skippedLarge++;
+          return;
+        }
+        scans.push(scanFile(rel, text, target));
+      }),
+    );
   }
   const merged = mergeScans(target, scans, paths.length - skippedLarge, skippedLarge);
   const order = (a: { file: string; line: number }, b: { file: string; line: number }) => a.file.localeCompare(b.file) || a.line - b.line;
@@ -66,7 +95,10 @@ const OPTIONS: Options = { dir: { type: 'string' }, table: { type: 'string' }, c
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, OPTIONS);
   const format = textOrJson(values);
-  const table = requireString(values, 'table').split('.').pop()!.replace(/^["`]|["`]$/g, '');
+  const table = requireString(values, 'table')
+    .split('.')
+    .pop()!
+    .replace(/^["`]|["`]$/g, '');
   const column = requireString(values, 'column');
   const scan = await scanDirectory(resolve((values.dir as string | undefined) ?? '.'), { table, column });
   if (format === 'json') {
@@ -79,8 +111,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const note = c.setsColumn === false ? ` — does not set ${column}` : c.setsColumn ? ` — sets ${column}` : '';
     io.out(`  ${c.kind.padEnd(11)} ${c.file}:${c.line}  ${c.text}${note}`);
   }
-  for (const a of scan.api) io.out(`  api         ${a.file}:${a.line}  ${a.format} ${a.name} — add ${column} here after the backfill (cut-over step)`);
+  for (const a of scan.api)
+    io.out(`  api         ${a.file}:${a.line}  ${a.format} ${a.name} — add ${column} here after the backfill (cut-over step)`);
   const todo = writesWithoutColumn(scan);
-  if (todo.length) io.out(`${todo.length} write${todo.length === 1 ? "" : "s"} of ${table} ${todo.length === 1 ? "does" : "do"} not set ${column} yet: change them in the dual-write step, before the column becomes NOT NULL.`);
+  if (todo.length)
+    io.out(
+      `${todo.length} write${todo.length === 1 ? '' : 's'} of ${table} ${todo.length === 1 ? 'does' : 'do'} not set ${column} yet: change them in the dual-write step, before the column becomes NOT NULL.`,
+    );
   return 0;
 }

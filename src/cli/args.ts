@@ -25,7 +25,9 @@ export function requireString(values: Record<string, unknown>, name: string): st
  * The documented range of every numeric option (shown by `--help` through the usage error): a value outside it, or
  * not a number, is a usage error naming the option, the range and the value. Options not listed are non-negative.
  */
-export const NUMBER_RANGES: Readonly<Record<string, { readonly min: number; readonly max: number; readonly whole: boolean; readonly unit: string }>> = {
+export const NUMBER_RANGES: Readonly<
+  Record<string, { readonly min: number; readonly max: number; readonly whole: boolean; readonly unit: string }>
+> = {
   'lock-timeout-ms': { min: 1, max: 3_600_000, whole: true, unit: 'milliseconds' },
   'statement-timeout-ms': { min: 1, max: 86_400_000, whole: true, unit: 'milliseconds' },
   'batch-ms': { min: 1, max: 600_000, whole: true, unit: 'milliseconds' },
@@ -42,12 +44,22 @@ export function numberOption(values: Record<string, unknown>, name: string): num
   const n = Number(v);
   const range = NUMBER_RANGES[name];
   if (range) {
-    if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || n < range.min || n > range.max || (range.whole && !Number.isInteger(n))) {
-      throw new UsageError(`--${name} must be ${range.whole ? 'a whole number' : 'a number'} from ${range.min} to ${range.max} (${range.unit}), got "${String(v)}"`);
+    if (
+      typeof v !== 'string' ||
+      v.trim() === '' ||
+      !Number.isFinite(n) ||
+      n < range.min ||
+      n > range.max ||
+      (range.whole && !Number.isInteger(n))
+    ) {
+      throw new UsageError(
+        `--${name} must be ${range.whole ? 'a whole number' : 'a number'} from ${range.min} to ${range.max} (${range.unit}), got "${String(v)}"`,
+      );
     }
     return n;
   }
-  if (typeof v !== 'string' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a non-negative number, got "${String(v)}"`);
+  if (typeof v !== 'string' || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`--${name} must be a non-negative number, got "${String(v)}"`);
   return n;
 }
 

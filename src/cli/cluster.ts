@@ -27,11 +27,18 @@ export interface ClusterContext {
 }
 
 /** Connect to the --node URLs, detect the topology from `client` and annotate `plan` for it. */
-export async function clusterContext(client: DatabaseClient, plan: Plan, values: Record<string, unknown>, purpose: 'plan' | 'run'): Promise<ClusterContext> {
+export async function clusterContext(
+  client: DatabaseClient,
+  plan: Plan,
+  values: Record<string, unknown>,
+  purpose: 'plan' | 'run',
+): Promise<ClusterContext> {
   const urls = (values.node as string[] | undefined) ?? [];
   const rsu = values['galera-rsu'] === true;
   const nodes: ClusterNode[] = [];
-  const close = async () => { await Promise.all(nodes.map((n) => n.client.close().catch(() => undefined))); };
+  const close = async () => {
+    await Promise.all(nodes.map((n) => n.client.close().catch(() => undefined)));
+  };
   try {
     for (const url of urls) {
       let options;
@@ -52,14 +59,23 @@ export async function clusterContext(client: DatabaseClient, plan: Plan, values:
     const table = { schema: plan.table.schema || client.options.database, name: plan.table.name };
     const topo = await detectTopology(client, table, nodes);
     if (!topo) {
-      if (urls.length || rsu) throw new UsageError(`--node/--galera-rsu given, but ${client.options.engine === 'postgres' ? `${table.schema}.${table.name} is in no publication` : 'the server is not a Galera node (wsrep_on is OFF)'}`);
+      if (urls.length || rsu)
+        throw new UsageError(
+          `--node/--galera-rsu given, but ${client.options.engine === 'postgres' ? `${table.schema}.${table.name} is in no publication` : 'the server is not a Galera node (wsrep_on is OFF)'}`,
+        );
       return { topologyPlan: null, nodes, rsu, close };
     }
     const problems = await clusterNodeProblems(client, topo, nodes, { rsu, forRun: purpose === 'run', howToGive: 'with --node URL' });
     if (problems.length) throw new UsageError(problems.join('\n'));
     const topologyPlan = planForTopology(plan, topo, { rsu, publisherName: 'publisher (--url)' });
-    if (purpose === 'run' && values['no-subscribers'] !== true && topologyPlan.plan.warnings.some((w) => w.code === 'logical-subscribers-unknown')) {
-      throw new UsageError(`${table.schema}.${table.name} is published (${topo.kind === 'logical' ? topo.publications.map((p) => p.name).join(', ') : ''}) and logical slots exist, but no subscriber was given: adding the column on the publisher first stops every subscriber's apply worker. Give each subscriber with --node URL (changed first), or --no-subscribers when no subscriber has a copy of this table (e.g. the slots feed a change-data-capture tool). Nothing was changed.`);
+    if (
+      purpose === 'run' &&
+      values['no-subscribers'] !== true &&
+      topologyPlan.plan.warnings.some((w) => w.code === 'logical-subscribers-unknown')
+    ) {
+      throw new UsageError(
+        `${table.schema}.${table.name} is published (${topo.kind === 'logical' ? topo.publications.map((p) => p.name).join(', ') : ''}) and logical slots exist, but no subscriber was given: adding the column on the publisher first stops every subscriber's apply worker. Give each subscriber with --node URL (changed first), or --no-subscribers when no subscriber has a copy of this table (e.g. the slots feed a change-data-capture tool). Nothing was changed.`,
+      );
     }
     return { topologyPlan, nodes, rsu, close };
   } catch (err) {
@@ -70,7 +86,10 @@ export async function clusterContext(client: DatabaseClient, plan: Plan, values:
 
 /** The nodes section of the text output. */
 export function renderCluster(tp: TopologyPlan): string {
-  return `\nNodes:\n  ${describeTopology(tp.topology)}\n${renderStages(tp).split('\n').map((l) => `  ${l}`).join('\n')}\n`;
+  return `\nNodes:\n  ${describeTopology(tp.topology)}\n${renderStages(tp)
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')}\n`;
 }
 
 /** `plan --url`: the live plan annotated for the topology, or null on a single server. */

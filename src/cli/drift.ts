@@ -21,7 +21,10 @@ const OPTIONS: Options = {
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, OPTIONS);
   const urls = (values.url as string[] | undefined) ?? [];
-  if (urls.length < 2) throw new UsageError(`--url is needed at least twice (the reference first, then each connection to compare with it); got ${urls.length}`);
+  if (urls.length < 2)
+    throw new UsageError(
+      `--url is needed at least twice (the reference first, then each connection to compare with it); got ${urls.length}`,
+    );
   const format = textOrJson(values);
   const tableText = requireString(values, 'table');
   const targets = urls.map((url) => {
@@ -44,16 +47,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   const clients: DatabaseClient[] = [];
   try {
-    const facts = await Promise.all(targets.map(async (t) => {
-      let client: DatabaseClient;
-      try {
-        client = await connect(t.options);
-      } catch (err) {
-        throw new Error(`${redactUrl(t.url)}: ${(err as Error).message}`, { cause: err });
-      }
-      clients.push(client);
-      return readDefinition(client, table);
-    }));
+    const facts = await Promise.all(
+      targets.map(async (t) => {
+        let client: DatabaseClient;
+        try {
+          client = await connect(t.options);
+        } catch (err) {
+          throw new Error(`${redactUrl(t.url)}: ${(err as Error).message}`, { cause: err });
+        }
+        clients.push(client);
+        return readDefinition(client, table);
+      }),
+    );
     let report;
     try {
       report = compareDefinitions(targets.map((t, i) => ({ label: t.label, facts: facts[i] ?? null })));

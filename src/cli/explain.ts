@@ -38,7 +38,13 @@ export interface ExplainedStatement {
   readonly verified?: Verification;
   readonly estimate: Estimate;
   /** The rule's own prediction and reason. */
-  readonly rule: { readonly lock: LockLevel; readonly algorithm?: MysqlAlgorithm; readonly rewrite: boolean; readonly why: string; readonly fails?: string };
+  readonly rule: {
+    readonly lock: LockLevel;
+    readonly algorithm?: MysqlAlgorithm;
+    readonly rewrite: boolean;
+    readonly why: string;
+    readonly fails?: string;
+  };
 }
 
 export interface ExplainResult {
@@ -62,7 +68,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { checkLocalHost } = await import('../db/hosts');
   const host = await checkLocalHost(parseConnectionUrl(url).host);
   if (!host.local && values['allow-probe'] !== true) {
-    throw new UsageError(`explain probes each statement on an empty copy of its table (created and dropped on the server); ${host.reason ?? 'the host is not local'}. Add --allow-probe to probe on this server.`);
+    throw new UsageError(
+      `explain probes each statement on an empty copy of its table (created and dropped on the server); ${host.reason ?? 'the host is not local'}. Add --allow-probe to probe on this server.`,
+    );
   }
   const client = await connect(url);
   try {
@@ -80,9 +88,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
 export async function explain(client: DatabaseClient, sql: string, calibration: Calibration = DEFAULT_CALIBRATION): Promise<ExplainResult> {
   const info = await client.serverInfo();
   const target: Target = { dialect: info.dialect, version: info.version };
-  const defaultSchema = info.dialect === 'postgres'
-    ? ((await client.query<{ s: string }>('SELECT current_schema() AS s'))[0]?.s ?? 'public')
-    : client.options.database;
+  const defaultSchema =
+    info.dialect === 'postgres'
+      ? ((await client.query<{ s: string }>('SELECT current_schema() AS s'))[0]?.s ?? 'public')
+      : client.options.database;
   const parsers = await loadParsers();
   const ref = (t: NameRef): TableRef => ({ schema: t.schema ?? defaultSchema, name: t.name });
   const key = (t: TableRef) => `${t.schema}\u0000${t.name}`;
@@ -105,7 +114,10 @@ export async function explain(client: DatabaseClient, sql: string, calibration: 
     const impact = s.strongest;
     if (!s.parsed.table || !impact || (s.parsed.kind !== 'alter-table' && s.parsed.kind !== 'create-index')) {
       if (s.parsed.kind !== 'begin' && s.parsed.kind !== 'commit' && s.parsed.kind !== 'set') {
-        skipped.push({ sql: s.text, reason: s.parsed.kind === 'unparsed' ? 'the statement could not be parsed' : 'not an ALTER TABLE or CREATE INDEX on a table' });
+        skipped.push({
+          sql: s.text,
+          reason: s.parsed.kind === 'unparsed' ? 'the statement could not be parsed' : 'not an ALTER TABLE or CREATE INDEX on a table',
+        });
       }
       continue;
     }
@@ -118,13 +130,19 @@ export async function explain(client: DatabaseClient, sql: string, calibration: 
     const setup = applied.get(key(table)) ?? [];
     const probe = await client.probe(table, s.text, { setup });
     if (!probe.error) applied.set(key(table), [...setup, s.text]);
-    const verdict = compare({ lock: impact.lock, rewrite: impact.rewrite, ...(impact.algorithm ? { algorithm: impact.algorithm } : {}) }, probe);
-    if (!verdict.agrees && !(probe.error && impact.fails)) rulesDefects.push(`rules defect: ${verdict.differences.join('; ')} for ${oneLine(s.text)}`);
+    const verdict = compare(
+      { lock: impact.lock, rewrite: impact.rewrite, ...(impact.algorithm ? { algorithm: impact.algorithm } : {}) },
+      probe,
+    );
+    if (!verdict.agrees && !(probe.error && impact.fails))
+      rulesDefects.push(`rules defect: ${verdict.differences.join('; ')} for ${oneLine(s.text)}`);
     statements.push(explained(s, table, impact, probe, verdict, tableFacts, calibration));
   }
   const replication = [...facts.values()][0]?.replication;
-  const warnings: Finding[] = target.dialect === 'postgres' && (replication?.replicas.length ?? 0) > 0 && statements.some((s) => s.lock === 'ACCESS EXCLUSIVE')
-    ? [standbyReplayFinding(replication?.maxStandbyStreamingDelayMs)] : [];
+  const warnings: Finding[] =
+    target.dialect === 'postgres' && (replication?.replicas.length ?? 0) > 0 && statements.some((s) => s.lock === 'ACCESS EXCLUSIVE')
+      ? [standbyReplayFinding(replication?.maxStandbyStreamingDelayMs)]
+      : [];
   // Server behaviour a lock cannot show (the probe runs on an empty copy, so it cannot see it either).
   for (const f of analysis.findings) {
     if (TRAP_RULES.has(f.rule)) warnings.push({ code: f.rule, severity: f.severity, message: f.message, ...(f.fix ? { fix: f.fix } : {}) });
@@ -135,15 +153,41 @@ export async function explain(client: DatabaseClient, sql: string, calibration: 
 /** Lint findings about what the server does to the data, carried into explain's warnings. */
 const TRAP_RULES: ReadonlySet<RuleId> = new Set(['instant-default-evaluated-once']);
 
-function explained(s: AnalyzedStatement, table: TableRef, impact: Impact, probe: ProbeResult, verdict: { agrees: boolean; differences: string[] }, facts: TableFacts, calibration: Calibration): ExplainedStatement {
-  const measured: Impact = probe.error ? impact : {
-    ...impact, lock: probe.lock, blocks: probe.blocks, rewrite: probe.rewrite, ...(probe.algorithm ? { algorithm: probe.algorithm } : {}),
-  };
+function explained(
+  s: AnalyzedStatement,
+  table: TableRef,
+  impact: Impact,
+  probe: ProbeResult,
+  verdict: { agrees: boolean; differences: string[] },
+  facts: TableFacts,
+  calibration: Calibration,
+): ExplainedStatement {
+  const measured: Impact = probe.error
+    ? impact
+    : {
+        ...impact,
+        lock: probe.lock,
+        blocks: probe.blocks,
+        rewrite: probe.rewrite,
+        ...(probe.algorithm ? { algorithm: probe.algorithm } : {}),
+      };
   const index = s.parsed.kind === 'create-index' || s.parsed.actions.some((a) => a.kind === 'add-index');
-  const estimate = estimateStep(measured, workKind(measured, { index, concurrent: s.parsed.index?.concurrent === true }), facts, calibration);
+  const estimate = estimateStep(
+    measured,
+    workKind(measured, { index, concurrent: s.parsed.index?.concurrent === true }),
+    facts,
+    calibration,
+  );
   const verified: Verification = {
-    lock: probe.lock, rewrite: probe.rewrite, ...(probe.algorithm ? { algorithm: probe.algorithm } : {}), agrees: verdict.agrees,
-    detail: probe.error ? `failed on an empty copy of the table: ${probe.error}` : verdict.agrees ? probe.detail : `${verdict.differences.join('; ')} (${probe.detail})`,
+    lock: probe.lock,
+    rewrite: probe.rewrite,
+    ...(probe.algorithm ? { algorithm: probe.algorithm } : {}),
+    agrees: verdict.agrees,
+    detail: probe.error
+      ? `failed on an empty copy of the table: ${probe.error}`
+      : verdict.agrees
+        ? probe.detail
+        : `${verdict.differences.join('; ')} (${probe.detail})`,
   };
   return {
     sql: s.text,
@@ -154,7 +198,13 @@ function explained(s: AnalyzedStatement, table: TableRef, impact: Impact, probe:
     rewrite: measured.rewrite,
     verified,
     estimate,
-    rule: { lock: impact.lock, ...(impact.algorithm ? { algorithm: impact.algorithm } : {}), rewrite: impact.rewrite, why: impact.why, ...(impact.fails ? { fails: impact.fails } : {}) },
+    rule: {
+      lock: impact.lock,
+      ...(impact.algorithm ? { algorithm: impact.algorithm } : {}),
+      rewrite: impact.rewrite,
+      why: impact.why,
+      ...(impact.fails ? { fails: impact.fails } : {}),
+    },
   };
 }
 
@@ -171,14 +221,19 @@ export function renderText(r: ExplainResult): string {
   const lines: string[] = [`Server: ${r.target.dialect} ${r.target.version}`];
   r.statements.forEach((s, i) => {
     lines.push('', `${i + 1}. ${oneLine(s.sql)}`);
-    lines.push(`   lock: ${s.lock}${s.algorithm ? ` (ALGORITHM=${s.algorithm})` : ''}; ${blocksText(s.blocks)}; ${s.rewrite ? 'rewrites the table' : 'no rewrite'}`);
+    lines.push(
+      `   lock: ${s.lock}${s.algorithm ? ` (ALGORITHM=${s.algorithm})` : ''}; ${blocksText(s.blocks)}; ${s.rewrite ? 'rewrites the table' : 'no rewrite'}`,
+    );
     const v = s.verified;
     if (v) lines.push(`   verified on the server: ${v.agrees ? 'agrees with the rules' : 'DISAGREES with the rules'} — ${v.detail}`);
     lines.push(`   rule: ${s.rule.why}${s.rule.fails ? ` (fails: ${s.rule.fails})` : ''}`);
-    lines.push(`   estimate: holds the lock ~${formatSeconds(s.estimate.lockSeconds)}, work ${formatEstimate(s.estimate)} (${describeBasis(s.estimate)})`);
+    lines.push(
+      `   estimate: holds the lock ~${formatSeconds(s.estimate.lockSeconds)}, work ${formatEstimate(s.estimate)} (${describeBasis(s.estimate)})`,
+    );
   });
   for (const k of r.skipped) lines.push('', `skipped: ${oneLine(k.sql)} — ${k.reason}`);
   if (r.statements.length === 0 && r.skipped.length === 0) lines.push('', 'No statements.');
-  for (const w of r.warnings ?? []) lines.push('', `${w.severity} ${w.code}: ${w.message}${w.fix ? ` Fix: ${w.fix.replace(/\.$/, '')}.` : ''}`);
+  for (const w of r.warnings ?? [])
+    lines.push('', `${w.severity} ${w.code}: ${w.message}${w.fix ? ` Fix: ${w.fix.replace(/\.$/, '')}.` : ''}`);
   return lines.join('\n');
 }

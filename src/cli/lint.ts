@@ -25,38 +25,48 @@ let liftoffOnly = false;
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    url: { type: 'string' },
-    dialect: { type: 'string' },
-    'server-version': { type: 'string' },
-    format: { type: 'string', default: 'text' },
-    transaction: { type: 'string', default: 'auto' },
-    tool: { type: 'string' },
-    'lock-timeout-configured': { type: 'boolean', default: false },
-    config: { type: 'string' },
-  }, true);
+  const { values, positionals } = parse(
+    argv,
+    {
+      url: { type: 'string' },
+      dialect: { type: 'string' },
+      'server-version': { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      transaction: { type: 'string', default: 'auto' },
+      tool: { type: 'string' },
+      'lock-timeout-configured': { type: 'boolean', default: false },
+      config: { type: 'string' },
+    },
+    true,
+  );
   if (positionals.length === 0) throw new UsageError('give at least one .sql file');
   const format = values.format as string;
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
   const tx = values.transaction as string;
   if (!['auto', 'wrapped', 'none'].includes(tx)) throw new UsageError(`--transaction must be auto, wrapped or none, got "${tx}"`);
   const tool = values.tool as string | undefined;
-  if (tool !== undefined && !isMigrationTool(tool)) throw new UsageError(`--tool must be one of ${MIGRATION_TOOLS.join(', ')}, got "${tool}"`);
+  if (tool !== undefined && !isMigrationTool(tool))
+    throw new UsageError(`--tool must be one of ${MIGRATION_TOOLS.join(', ')}, got "${tool}"`);
   if (tool !== undefined && tx !== 'auto') throw new UsageError('give --tool or --transaction, not both');
-  if (values.url && (values.dialect || values['server-version'])) throw new UsageError('--url gives the dialect and version; do not combine it with --dialect / --server-version');
+  if (values.url && (values.dialect || values['server-version']))
+    throw new UsageError('--url gives the dialect and version; do not combine it with --dialect / --server-version');
 
   const seen = new Set<string>();
-  const texts = positionals.flatMap((p) => expand(p, seen)).map((path) => {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch (err) {
-      throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    const text = decodeSqlText(bytes);
-    if (text === undefined) throw new UsageError(`${path} is not SQL text: it is binary (not UTF-8, or mostly control characters); nothing was linted`);
-    return { path, text };
-  });
+  const texts = positionals
+    .flatMap((p) => expand(p, seen))
+    .map((path) => {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(path);
+      } catch (err) {
+        throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      const text = decodeSqlText(bytes);
+      if (text === undefined)
+        throw new UsageError(`${path} is not SQL text: it is binary (not UTF-8, or mostly control characters); nothing was linted`);
+      return { path, text };
+    });
   if (texts.length === 0) throw new UsageError(`no .sql files in ${positionals.join(', ')}`);
   // Each file's configuration: --config, else the nearest .column-wizard.json / package.json "columnWizard" above it.
   const configs = new Map<string, Found | undefined>();
@@ -92,7 +102,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       facts = (ref) => {
         const known = rowsOnly(ref);
-        return known ? named.get(`${known.table.schema}.${known.table.name}`) ?? known : undefined;
+        return known ? (named.get(`${known.table.schema}.${known.table.name}`) ?? known) : undefined;
       };
     } catch (err) {
       await client.close();
@@ -100,8 +110,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
   } else {
     const dialect = (values.dialect as string | undefined) ?? first?.config.dialect ?? 'postgres';
-    if (!(DIALECTS as readonly string[]).includes(dialect)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${dialect}"`);
-    const version = (values['server-version'] as string | undefined) ?? (values.dialect === undefined ? first?.config.serverVersion : undefined) ?? DEFAULT_VERSIONS[dialect as Dialect];
+    if (!(DIALECTS as readonly string[]).includes(dialect))
+      throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${dialect}"`);
+    const version =
+      (values['server-version'] as string | undefined) ??
+      (values.dialect === undefined ? first?.config.serverVersion : undefined) ??
+      DEFAULT_VERSIONS[dialect as Dialect];
     if (!/^\d+(\.\d+){0,2}/.test(version)) throw new UsageError(`--server-version must look like 15, 8.0.36 or 10.11, got "${version}"`);
     target = { dialect: dialect as Dialect, version };
   }
@@ -128,7 +142,20 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return {};
       }
     };
-    const files: FileResult[] = texts.map(({ path, text }) => ({ path: displayPath(path), result: lintSql(text, { ...options, ...sidecarOf(path), carry, ...ruleSeverities(configOf(path)), ...(facts ? {} : replayedFacts(path, target, parsers, replays)) }, parsers) }));
+    const files: FileResult[] = texts.map(({ path, text }) => ({
+      path: displayPath(path),
+      result: lintSql(
+        text,
+        {
+          ...options,
+          ...sidecarOf(path),
+          carry,
+          ...ruleSeverities(configOf(path)),
+          ...(facts ? {} : replayedFacts(path, target, parsers, replays)),
+        },
+        parsers,
+      ),
+    }));
     if (format === 'sarif') io.out(JSON.stringify(renderSarif(files, toolVersion), null, 2));
     else if (format === 'json') io.out(renderJson(files));
     else io.out(renderText(files));
@@ -146,8 +173,10 @@ interface Found {
 /** The nearest configuration at or above `dir` (memoized per directory in `seen`). */
 function findConfig(dir: string, seen: Map<string, Found | undefined>): Found | undefined {
   if (seen.has(dir)) return seen.get(dir);
-  const found = readConfig(join(dir, CONFIG_FILE), true) ?? readConfig(join(dir, 'package.json'), true, PACKAGE_JSON_KEY)
-    ?? (dirname(dir) !== dir ? findConfig(dirname(dir), seen) : undefined);
+  const found =
+    readConfig(join(dir, CONFIG_FILE), true) ??
+    readConfig(join(dir, 'package.json'), true, PACKAGE_JSON_KEY) ??
+    (dirname(dir) !== dir ? findConfig(dirname(dir), seen) : undefined);
   seen.set(dir, found);
   return found;
 }
@@ -186,21 +215,32 @@ function ruleSeverities(found: Found | undefined): Pick<LintOptions, 'ruleSeveri
  * order, the versioned tools' migration order) create, so a type change or SET NOT NULL is judged on the column it changes.
  * One incremental replay per folder (`replays`): files linted in name order replay each earlier file once.
  */
-function replayedFacts(path: string, target: Target, parsers: Parsers, replays: Map<string, { replay: SchemaReplay; upTo: string }>): Pick<LintOptions, 'facts'> {
+function replayedFacts(
+  path: string,
+  target: Target,
+  parsers: Parsers,
+  replays: Map<string, { replay: SchemaReplay; upTo: string }>,
+): Pick<LintOptions, 'facts'> {
   if (target.dialect !== 'postgres') return {};
   const dir = dirname(resolve(path));
   const name = resolve(path).slice(dir.length + 1);
   let siblings: string[];
   try {
-    siblings = readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.sql')).sort();
+    siblings = readdirSync(dir)
+      .filter((f) => f.toLowerCase().endsWith('.sql'))
+      .sort();
   } catch {
     return {};
   }
   let state = replays.get(dir);
-  if (!state || state.upTo > name) replays.set(dir, state = { replay: newReplay(target, parsers), upTo: '' });
+  if (!state || state.upTo > name) replays.set(dir, (state = { replay: newReplay(target, parsers), upTo: '' }));
   for (const f of siblings) {
     if (f <= state.upTo || f >= name) continue;
-    try { state.replay.add(decodeSqlText(readFileSync(join(dir, f))) ?? ''); } catch { /* unreadable: its own lint reports it */ }
+    try {
+      state.replay.add(decodeSqlText(readFileSync(join(dir, f))) ?? '');
+    } catch {
+      /* unreadable: its own lint reports it */
+    }
     state.upTo = f;
   }
   const tables = state.replay.tables();
@@ -266,7 +306,6 @@ function once(path: string, seen: Set<string>): boolean {
   seen.add(real);
   return true;
 }
-
 
 function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);

@@ -34,14 +34,24 @@ export async function liveRequest(client: DatabaseClient, values: Record<string,
  * The plan for `request` from the live table: server-side validation findings merged in (a server error stops there,
  * with no probe), then each DDL step probed. `command` prefixes the probe's disagreements on stderr.
  */
-export async function planFromServer(client: DatabaseClient, request: LiveRequest, values: Record<string, unknown>, io: Io, command: string, calibration: Calibration | undefined): Promise<Plan> {
+export async function planFromServer(
+  client: DatabaseClient,
+  request: LiveRequest,
+  values: Record<string, unknown>,
+  io: Io,
+  command: string,
+  calibration: Calibration | undefined,
+): Promise<Plan> {
   const { target, table, spec } = request;
   const planOptions = planOptionsFromValues(values);
   const facts = await client.tableFacts(table, { sampleMs: 1000 });
   const serverFindings = await client.validateColumn(spec, table);
   const planned = planColumn(spec, facts, target, { ...planOptions, ...(calibration ? { calibration } : {}) });
   const known = new Set(planned.warnings.map((w) => w.code));
-  const withFindings: Plan = { ...planned, warnings: [...request.notes, ...planned.warnings, ...serverFindings.filter((f) => !known.has(f.code))] };
+  const withFindings: Plan = {
+    ...planned,
+    warnings: [...request.notes, ...planned.warnings, ...serverFindings.filter((f) => !known.has(f.code))],
+  };
   if (serverFindings.some((f) => f.severity === 'error')) return withFindings;
   const { plan, defects } = await verifyPlan(client, withFindings);
   for (const d of defects) io.err(`column-wizard ${command}: ${d.message}`);

@@ -9,7 +9,16 @@ import { formatBytes, formatSeconds } from '../core/format';
 import { describeBasis, formatEstimate } from '../core/impact';
 import { planColumn, type PlanOptions } from '../core/plan';
 import { isNoopSql, quoteIdent, readQuotedName } from '../core/sql';
-import { DIALECTS, type ColumnSpec, type Dialect, type Finding, type Plan, type TableFacts, type TableRef, type Target } from '../core/types';
+import {
+  DIALECTS,
+  type ColumnSpec,
+  type Dialect,
+  type Finding,
+  type Plan,
+  type TableFacts,
+  type TableRef,
+  type Target,
+} from '../core/types';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { CALIBRATION_OPTIONS } from './calibration';
 
@@ -83,7 +92,10 @@ export function columnFromArgs(definition: string, dialect: Dialect, flags: { in
 }
 
 /** --table and --column (with --index / --unique) read for `dialect`: the same for `plan`, `plan --url`, `write` and `run`. */
-export function tableAndColumnFromOptions(values: Record<string, unknown>, dialect: Dialect): { table: TableRef; spec: ColumnSpec; notes: Finding[] } {
+export function tableAndColumnFromOptions(
+  values: Record<string, unknown>,
+  dialect: Dialect,
+): { table: TableRef; spec: ColumnSpec; notes: Finding[] } {
   const folded: { typed: string; name: string }[] = [];
   const table = parseTableName(requireString(values, 'table'), dialect, folded);
   const spec = columnFromArgs(requireString(values, 'column'), dialect, { index: values.index === true, unique: values.unique === true });
@@ -93,7 +105,8 @@ export function tableAndColumnFromOptions(values: Record<string, unknown>, diale
 /** The note for a --table part PostgreSQL folded: what it became, and how to keep the case. */
 function tableNameFolded(f: { typed: string; name: string }): Finding {
   return {
-    code: 'name-folded', severity: 'info',
+    code: 'name-folded',
+    severity: 'info',
     message: `--table: the unquoted name ${f.typed} is ${f.name} to PostgreSQL, as in psql: unquoted names are folded to lower case. To keep the case, quote it: --table '${quoteIdent('postgres', f.typed)}'.`,
   };
 }
@@ -118,11 +131,15 @@ function yesNo(b: boolean): string {
 export function renderPlanText(plan: Plan): string {
   const lines: string[] = [];
   const t = plan.table;
-  lines.push(`Plan: add column ${plan.column.name} to ${t.schema ? `${t.schema}.` : ''}${t.name} on ${plan.dialect} ${plan.serverVersion} (${t.rows >= 0 ? `${t.rows} rows` : 'unknown row count'}, ${t.bytes} bytes)`);
+  lines.push(
+    `Plan: add column ${plan.column.name} to ${t.schema ? `${t.schema}.` : ''}${t.name} on ${plan.dialect} ${plan.serverVersion} (${t.rows >= 0 ? `${t.rows} rows` : 'unknown row count'}, ${t.bytes} bytes)`,
+  );
   let n = 0;
   for (const phase of plan.phases) {
     lines.push('');
-    lines.push(`== ${phase.kind}: ${phase.title}${phase.transactional ? ' (may run as one transaction)' : ' (each step on its own, outside a transaction)'}`);
+    lines.push(
+      `== ${phase.kind}: ${phase.title}${phase.transactional ? ' (may run as one transaction)' : ' (each step on its own, outside a transaction)'}`,
+    );
     for (const s of phase.steps) {
       n++;
       lines.push('');
@@ -131,12 +148,20 @@ export function renderPlanText(plan: Plan): string {
       lines.push(`  ${s.sql};`);
       for (const sql of s.session?.after ?? []) lines.push(`  ${sql};`);
       const blocks = s.blocks.reads ? 'reads and writes' : s.blocks.writes ? 'writes' : 'nothing';
-      lines.push(`  -- step ${n}: lock ${s.lock}${s.algorithm ? ` (ALGORITHM=${s.algorithm})` : ''}; blocks ${blocks}; rewrite ${yesNo(s.rewrite)}; ` +
-        `blocking ~${formatSeconds(s.estimate.lockSeconds)}, total ${formatEstimate(s.estimate)} (${describeBasis(s.estimate)})`);
-      if (s.storage) lines.push(`  -- size after: table ${formatBytes(s.storage.tableBytes)}, indexes ${formatBytes(s.storage.indexBytes)} (${s.storage.growthBytes >= 0 ? '+' : '−'}${formatBytes(Math.abs(s.storage.growthBytes))})${s.storage.tempBytes ? `; needs about ${formatBytes(s.storage.tempBytes)} free while it runs` : ''}`);
+      lines.push(
+        `  -- step ${n}: lock ${s.lock}${s.algorithm ? ` (ALGORITHM=${s.algorithm})` : ''}; blocks ${blocks}; rewrite ${yesNo(s.rewrite)}; ` +
+          `blocking ~${formatSeconds(s.estimate.lockSeconds)}, total ${formatEstimate(s.estimate)} (${describeBasis(s.estimate)})`,
+      );
+      if (s.storage)
+        lines.push(
+          `  -- size after: table ${formatBytes(s.storage.tableBytes)}, indexes ${formatBytes(s.storage.indexBytes)} (${s.storage.growthBytes >= 0 ? '+' : '−'}${formatBytes(Math.abs(s.storage.growthBytes))})${s.storage.tempBytes ? `; needs about ${formatBytes(s.storage.tempBytes)} free while it runs` : ''}`,
+        );
       lines.push(`  -- why: ${s.why}`);
       if (s.unavoidable) lines.push(`  -- UNAVOIDABLE: ${s.unavoidable}`);
-      if (s.verified) lines.push(`  -- verified on the server: ${s.verified.agrees ? 'agrees' : 'DISAGREES with the rules; the server wins'} (${s.verified.detail})`);
+      if (s.verified)
+        lines.push(
+          `  -- verified on the server: ${s.verified.agrees ? 'agrees' : 'DISAGREES with the rules; the server wins'} (${s.verified.detail})`,
+        );
       if (s.fallbackSql) lines.push(`  -- if the server refuses INSTANT: ${s.fallbackSql};`);
       if (s.down && !isNoopSql(s.down)) lines.push(`  -- down: ${s.down};`);
     }
@@ -152,9 +177,11 @@ export function renderPlanText(plan: Plan): string {
 
 /** The plan the plan options describe (shared with `write`, which takes the same options). */
 export function planFromOptions(values: Record<string, unknown>): Plan {
-  if (values.url !== undefined) throw new UsageError('--url (live mode) is not available yet; use --dialect, --server-version, --rows and --bytes');
+  if (values.url !== undefined)
+    throw new UsageError('--url (live mode) is not available yet; use --dialect, --server-version, --rows and --bytes');
   const dialect = requireString(values, 'dialect');
-  if (!(DIALECTS as readonly string[]).includes(dialect)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${dialect}"`);
+  if (!(DIALECTS as readonly string[]).includes(dialect))
+    throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${dialect}"`);
   const version = requireString(values, 'server-version');
   if (!/^\d+(\.\d+){0,2}/.test(version)) throw new UsageError(`--server-version must look like 15.4, 8.0.36 or 10.11, got "${version}"`);
   const d = dialect as Dialect;
@@ -165,7 +192,8 @@ export function planFromOptions(values: Record<string, unknown>): Plan {
   const options = planOptionsFromValues(values);
   // `write --primary-key a,b`: the key the backfill walks (offline there is no catalog to read it from).
   const primaryKey = typeof values['primary-key'] === 'string' ? values['primary-key'].split(',').map((c) => c.trim()) : undefined;
-  if (primaryKey?.some((c) => !c)) throw new UsageError(`--primary-key must be column names separated by commas, got "${String(values['primary-key'])}"`);
+  if (primaryKey?.some((c) => !c))
+    throw new UsageError(`--primary-key must be column names separated by commas, got "${String(values['primary-key'])}"`);
   const facts: TableFacts = { table, rows: Math.floor(rows), bytes: Math.floor(bytes), ...(primaryKey ? { primaryKey } : {}) };
   const plan = planWithFacts(spec, facts, { dialect: d, version }, options);
   return notes.length ? { ...plan, warnings: [...notes, ...plan.warnings] } : plan;
@@ -175,10 +203,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, PLAN_OPTIONS);
   const format = textOrJson(values);
   const single = values.url !== undefined ? await (await import('./livePlan')).planLive(values, io) : planFromOptions(values);
-  if (values.url === undefined && (values.node !== undefined || values['galera-rsu'] !== undefined)) throw new UsageError('--node and --galera-rsu need --url');
+  if (values.url === undefined && (values.node !== undefined || values['galera-rsu'] !== undefined))
+    throw new UsageError('--node and --galera-rsu need --url');
   // A Galera cluster or logical replication (with --node subscribers) changes the plan: src/cli/cluster.ts.
   const cluster = values.url !== undefined ? await (await import('./cluster')).clusterPlanLive(values.url as string, single, values) : null;
   const plan = cluster?.plan ?? single;
-  io.out(format === 'json' ? JSON.stringify(plan, null, 2) : `${renderPlanText(plan)}${cluster ? (await import('./cluster')).renderCluster(cluster) : ''}`);
+  io.out(
+    format === 'json'
+      ? JSON.stringify(plan, null, 2)
+      : `${renderPlanText(plan)}${cluster ? (await import('./cluster')).renderCluster(cluster) : ''}`,
+  );
   return plan.warnings.some((w) => w.severity === 'error') ? 1 : 0;
 }

@@ -38,9 +38,13 @@ export function parsePlanFile(text: string, source: string): Plan {
     throw new PlanFileError(`--plan ${source} is not a Column Wizard plan: ${(err as Error).message}. ${hint}`);
   }
   const steps = plan.phases.reduce((n, p) => n + p.steps.length, 0);
-  if (steps === 0) throw new PlanFileError(`--plan ${source} has no steps: there is nothing to run (an empty plan is never recorded as completed). ${hint}`);
+  if (steps === 0)
+    throw new PlanFileError(
+      `--plan ${source} has no steps: there is nothing to run (an empty plan is never recorded as completed). ${hint}`,
+    );
   const specProblem = columnSpecProblem(plan.column, plan);
-  if (specProblem) throw new PlanFileError(`--plan ${source}: "column" is not a column definition Column Wizard wrote: ${specProblem}. ${hint}`);
+  if (specProblem)
+    throw new PlanFileError(`--plan ${source}: "column" is not a column definition Column Wizard wrote: ${specProblem}. ${hint}`);
   return plan;
 }
 
@@ -66,7 +70,12 @@ function columnSpecProblem(spec: ColumnSpec, plan: Plan): string | null {
 function normalize(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalize);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== false).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, normalize(x)]));
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined && x !== false)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, x]) => [k, normalize(x)]),
+    );
   }
   return v;
 }
@@ -141,7 +150,12 @@ function fileLockTimeoutMs(plan: Plan): number | undefined {
  * The plan to run for a plan file, after checking it against the live server. Throws PlanFileError with the reasons
  * when it is refused. `notes` receives what was decided (resumed, re-planned, trusted) for stderr.
  */
-export async function checkPlanFile(client: DatabaseClient, file: Plan, checks: PlanFileChecks, notes: (line: string) => void): Promise<Plan> {
+export async function checkPlanFile(
+  client: DatabaseClient,
+  file: Plan,
+  checks: PlanFileChecks,
+  notes: (line: string) => void,
+): Promise<Plan> {
   const info: ServerInfo = await client.serverInfo();
   const resumable = await findResumableRun(client, file.table, file.column.name);
   if (resumable && planHash(resumable.plan) === planHash(file)) {
@@ -154,13 +168,24 @@ export async function checkPlanFile(client: DatabaseClient, file: Plan, checks: 
     mismatches.push(`the file was planned for ${file.dialect} ${file.serverVersion}, the server is ${info.version}`);
   }
   const facts = await client.tableFacts({ schema: file.table.schema, name: file.table.name }).catch((err: Error) => {
-    throw new PlanFileError(`--plan: the file's table ${file.table.schema}.${file.table.name} cannot be read on this server: ${err.message}`);
+    throw new PlanFileError(
+      `--plan: the file's table ${file.table.schema}.${file.table.name} cannot be read on this server: ${err.message}`,
+    );
   });
   const lockTimeoutMs = checks.lockTimeoutMs ?? fileLockTimeoutMs(file);
   const batchSize = file.phases.flatMap((p) => p.steps).find((s) => s.backfill?.batchSize)?.backfill?.batchSize;
-  const fresh = (standbys: boolean) => planWithFacts(file.column, facts, { dialect: info.dialect, version: info.version }, {
-    ...(lockTimeoutMs ? { lockTimeoutMs } : {}), ...(batchSize ? { batchSize } : {}), ...(checks.calibration ? { calibration: checks.calibration } : {}), standbys,
-  });
+  const fresh = (standbys: boolean) =>
+    planWithFacts(
+      file.column,
+      facts,
+      { dialect: info.dialect, version: info.version },
+      {
+        ...(lockTimeoutMs ? { lockTimeoutMs } : {}),
+        ...(batchSize ? { batchSize } : {}),
+        ...(checks.calibration ? { calibration: checks.calibration } : {}),
+        standbys,
+      },
+    );
   // The file may have been planned with --standbys: take whichever reading reproduces it (fewer differences).
   const candidates = checks.standbys ? [fresh(true)] : [fresh(false), fresh(true)];
   const best = candidates.map((p) => ({ p, d: planDifferences(file, p) })).sort((x, y) => x.d.length - y.d.length)[0]!;
@@ -169,7 +194,9 @@ export async function checkPlanFile(client: DatabaseClient, file: Plan, checks: 
       notes(`Planned afresh from the file's column spec: ${mismatches.join('; ')}.`);
       return best.p;
     }
-    throw new PlanFileError(`--plan: refused: ${mismatches.join('; ')}. Plan again against this server, or add --replan to plan from the file's column spec here.`);
+    throw new PlanFileError(
+      `--plan: refused: ${mismatches.join('; ')}. Plan again against this server, or add --replan to plan from the file's column spec here.`,
+    );
   }
   if (best.d.length === 0) return file;
   if (checks.replan) {
@@ -181,17 +208,24 @@ export async function checkPlanFile(client: DatabaseClient, file: Plan, checks: 
     notes(`--trust-plan-sql: running the file's SQL although planning again here gives different statements:\n${list}`);
     return file;
   }
-  throw new PlanFileError(`--plan: refused: the file's SQL is not what Column Wizard plans for its column on this server (${best.d.length} difference${best.d.length === 1 ? '' : 's'}):\n${list}\n` +
-    'Review the file. Add --replan to run the plan made here instead, or --trust-plan-sql to run the file as written.');
+  throw new PlanFileError(
+    `--plan: refused: the file's SQL is not what Column Wizard plans for its column on this server (${best.d.length} difference${best.d.length === 1 ? '' : 's'}):\n${list}\n` +
+      'Review the file. Add --replan to run the plan made here instead, or --trust-plan-sql to run the file as written.',
+  );
 }
 
 /** What the runner executes beyond the plan text's SQL lines: each backfill's value expression and each fallback. */
 export function executedExtras(plan: Plan): string {
   const lines: string[] = [];
-  plan.phases.forEach((ph, pi) => ph.steps.forEach((s, si) => {
-    const at = `step ${pi + 1}.${si + 1}`;
-    if (s.backfill) lines.push(`-- ${at} backfill: UPDATE ${s.backfill.table.schema ? `${s.backfill.table.schema}.` : ''}${s.backfill.table.name} SET ${s.backfill.column} = (${s.backfill.valueSql}) in batches over the key the runner finds on the table`);
-    if (s.fallbackSql) lines.push(`-- ${at} if the server refuses it: ${s.fallbackSql}`);
-  }));
+  plan.phases.forEach((ph, pi) =>
+    ph.steps.forEach((s, si) => {
+      const at = `step ${pi + 1}.${si + 1}`;
+      if (s.backfill)
+        lines.push(
+          `-- ${at} backfill: UPDATE ${s.backfill.table.schema ? `${s.backfill.table.schema}.` : ''}${s.backfill.table.name} SET ${s.backfill.column} = (${s.backfill.valueSql}) in batches over the key the runner finds on the table`,
+        );
+      if (s.fallbackSql) lines.push(`-- ${at} if the server refuses it: ${s.fallbackSql}`);
+    }),
+  );
   return lines.length ? `Also executed:\n${lines.join('\n')}` : '';
 }

@@ -11,7 +11,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Io } from '../cli';
 import { compareDefinitions } from '../core/drift';
-import { baselineFolder, baselinePath, BaselineFormatError, chooseBaselines, makeBaseline, parseBaseline, predictionOf } from '../core/rollout/baseline';
+import {
+  baselineFolder,
+  baselinePath,
+  BaselineFormatError,
+  chooseBaselines,
+  makeBaseline,
+  parseBaseline,
+  predictionOf,
+} from '../core/rollout/baseline';
 import { compareRollout, formatRolloutMarkdown, formatRolloutText } from '../core/rollout/compare';
 import type { RolloutBaseline } from '../core/rollout/types';
 import type { Plan, TableRef } from '../core/types';
@@ -63,7 +71,8 @@ async function resolveTable(client: DatabaseClient, text: string): Promise<Table
 
 function sampleLimit(values: Record<string, unknown>): number | undefined {
   const n = numberOption(values, 'sample');
-  if (n !== undefined && (!Number.isInteger(n) || n < 100 || n > 1_000_000)) throw new UsageError(`--sample must be a whole number from 100 to 1000000, got ${n}`);
+  if (n !== undefined && (!Number.isInteger(n) || n < 100 || n > 1_000_000))
+    throw new UsageError(`--sample must be a whole number from 100 to 1000000, got ${n}`);
   return n;
 }
 
@@ -92,7 +101,17 @@ export async function writeBaselineFile(dir: string, baseline: RolloutBaseline):
 export async function saveRunBaseline(client: DatabaseClient, plan: Plan, report: RunReport, dir: string): Promise<string> {
   const table = { schema: report.table.schema, name: report.table.name };
   const observation = await observeRollout(client, table, plan.column.name);
-  return writeBaselineFile(resolve(dir), makeBaseline({ source: 'run', table, column: plan.column.name, expandAt: report.startedAt, observation, prediction: predictionOf(plan) }));
+  return writeBaselineFile(
+    resolve(dir),
+    makeBaseline({
+      source: 'run',
+      table,
+      column: plan.column.name,
+      expandAt: report.startedAt,
+      observation,
+      prediction: predictionOf(plan),
+    }),
+  );
 }
 
 async function readBaselines(dir: string, table: TableRef, column: string): Promise<RolloutBaseline[]> {
@@ -127,14 +146,24 @@ export async function runBaseline(argv: string[], io: Io): Promise<number> {
   try {
     const table = await resolveTable(client, requireString(values, 'table'));
     const placeholder = (values.placeholder as string | undefined) ?? null;
-    const observation = await observeRollout(client, table, column, { queries, placeholderDefault: placeholder, ...(limit ? { sampleLimit: limit } : {}) });
+    const observation = await observeRollout(client, table, column, {
+      queries,
+      placeholderDefault: placeholder,
+      ...(limit ? { sampleLimit: limit } : {}),
+    });
     if (!observation.columnDefinition) {
-      io.err(`column-wizard baseline: column ${column} does not exist on ${table.schema}.${table.name} — take the baseline after the migration that adds it`);
+      io.err(
+        `column-wizard baseline: column ${column} does not exist on ${table.schema}.${table.name} — take the baseline after the migration that adds it`,
+      );
       return 1;
     }
     const baseline = makeBaseline({ source: 'baseline', table, column, observation, queries, placeholderDefault: placeholder });
     const path = await writeBaselineFile(dir, baseline);
-    io.out(format === 'json' ? JSON.stringify({ path, baseline }, null, 2) : `Baseline for ${table.schema}.${table.name}.${column} saved to ${path}`);
+    io.out(
+      format === 'json'
+        ? JSON.stringify({ path, baseline }, null, 2)
+        : `Baseline for ${table.schema}.${table.name}.${column} saved to ${path}`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof RolloutQueryError) throw new UsageError(err.message);
@@ -169,7 +198,8 @@ export async function runVerify(argv: string[], io: Io): Promise<number> {
       try {
         baselines = [parseBaseline(await readFile(values.baseline as string, 'utf8'))];
       } catch (err) {
-        if (err instanceof BaselineFormatError || (err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--baseline ${values.baseline as string}: ${(err as Error).message}`);
+        if (err instanceof BaselineFormatError || (err as NodeJS.ErrnoException).code === 'ENOENT')
+          throw new UsageError(`--baseline ${values.baseline as string}: ${(err as Error).message}`);
         throw err;
       }
       table = baselines[0]!.table;
@@ -181,14 +211,19 @@ export async function runVerify(argv: string[], io: Io): Promise<number> {
     }
     const { observed, predicted } = chooseBaselines(baselines);
     if (!observed) {
-      io.err(`column-wizard verify: no baseline with an observation for ${table.schema}.${table.name}.${column}` +
-        (values.baseline ? '' : ` under ${join(dir, baselineFolder(table, column))}`) +
-        `; take one with: column-wizard baseline --url … --table ${table.schema}.${table.name} --column ${column}`);
+      io.err(
+        `column-wizard verify: no baseline with an observation for ${table.schema}.${table.name}.${column}` +
+          (values.baseline ? '' : ` under ${join(dir, baselineFolder(table, column))}`) +
+          `; take one with: column-wizard baseline --url … --table ${table.schema}.${table.name} --column ${column}`,
+      );
       return 1;
     }
     const queries = [...new Set([...(observed.queries ?? []), ...queriesOf(values, client.options.engine)])];
     const now = await observeRollout(client, table, column, {
-      queries, sinceKey: observed.observation!.key?.max ?? null, placeholderDefault: observed.placeholderDefault ?? null, ...(limit ? { sampleLimit: limit } : {}),
+      queries,
+      sinceKey: observed.observation!.key?.max ?? null,
+      placeholderDefault: observed.placeholderDefault ?? null,
+      ...(limit ? { sampleLimit: limit } : {}),
     });
     let drift = null;
     if (nodes.length) {
@@ -196,12 +231,18 @@ export async function runVerify(argv: string[], io: Io): Promise<number> {
       const facts = await Promise.all([client, ...others].map((c) => readDefinition(c, table)));
       drift = compareDefinitions([client, ...others].map((c, i) => ({ label: describeTarget(c.options), facts: facts[i] ?? null })));
     }
-    const report = compareRollout(observed, now, { ...(unused !== undefined ? { unusedAfterDays: unused } : {}), drift, prediction: predicted });
+    const report = compareRollout(observed, now, {
+      ...(unused !== undefined ? { unusedAfterDays: unused } : {}),
+      drift,
+      prediction: predicted,
+    });
     if (values.markdown) {
       const md = resolve(values.markdown as string);
       await new NodeFileSink('/').createExclusive(md.replace(/^\//, ''), formatRolloutMarkdown(report));
     }
-    io.out(format === 'json' ? JSON.stringify({ ...report, topStatements: now.topStatements ?? null }, null, 2) : formatRolloutText(report));
+    io.out(
+      format === 'json' ? JSON.stringify({ ...report, topStatements: now.topStatements ?? null }, null, 2) : formatRolloutText(report),
+    );
     return report.worst === 'error' ? 1 : 0;
   } catch (err) {
     if (err instanceof RolloutQueryError) throw new UsageError(err.message);

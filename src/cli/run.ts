@@ -11,7 +11,22 @@ import { isMigrationTool } from '../core/migrations/types';
 import { defaultName } from '../core/migrations/units';
 import { connect, type DatabaseClient } from '../db/client';
 import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
-import { abandonRun, assertRunAllowed, findResumableRun, previewAbandon, findUnfinishedRun, formatReport, mysqlReplicaLag, postgresReplicationLag, RunFailure, runPlan, type LagThrottle, type RunOptions, type RunOutcome, type RunProgress } from '../db/run';
+import {
+  abandonRun,
+  assertRunAllowed,
+  findResumableRun,
+  previewAbandon,
+  findUnfinishedRun,
+  formatReport,
+  mysqlReplicaLag,
+  postgresReplicationLag,
+  RunFailure,
+  runPlan,
+  type LagThrottle,
+  type RunOptions,
+  type RunOutcome,
+  type RunProgress,
+} from '../db/run';
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { liveRequest, planFromServer, type LiveRequest } from './livePlan';
@@ -53,14 +68,22 @@ export const RUN_OPTIONS: Options = {
 export const parsePlanJson = parsePlanFile;
 
 /** `run --table/--column`: resume an unfinished run with its saved plan, else plan exactly as `plan --url` does. */
-async function planLive(client: DatabaseClient, request: LiveRequest, values: Record<string, unknown>, io: Io, calibration: ResolvedCalibration): Promise<Plan> {
+async function planLive(
+  client: DatabaseClient,
+  request: LiveRequest,
+  values: Record<string, unknown>,
+  io: Io,
+  calibration: ResolvedCalibration,
+): Promise<Plan> {
   const { table, spec } = request;
   // An interrupted run resumes with the plan it started with: planning again would see the half-applied change.
   const resumable = values['abandon-previous'] === true ? null : await findResumableRun(client, table, spec.name);
   if (resumable) {
     if (JSON.stringify(resumable.plan.column) !== JSON.stringify(spec)) {
-      throw new UsageError(`an unfinished run ${resumable.state.runId} on ${table.schema}.${table.name}.${spec.name} was started with a different column definition; ` +
-        'run it again with that definition to resume it, or add --abandon-previous to undo what it made and start again');
+      throw new UsageError(
+        `an unfinished run ${resumable.state.runId} on ${table.schema}.${table.name}.${spec.name} was started with a different column definition; ` +
+          'run it again with that definition to resume it, or add --abandon-previous to undo what it made and start again',
+      );
     }
     io.err(`Resuming run ${resumable.state.runId} with the plan it started with.`);
     return resumable.plan;
@@ -72,7 +95,14 @@ async function planLive(client: DatabaseClient, request: LiveRequest, values: Re
  * --abandon-previous: show what the unfinished run on the column made and the statements that undo it, ask (or take
  * --yes; refuse when stdin is not a terminal), then undo it. Returns an exit code when the command must stop there.
  */
-async function abandonPrevious(client: DatabaseClient, table: TableRef, column: string, values: Record<string, unknown>, io: Io, lockTimeoutMs: number | undefined): Promise<number | null> {
+async function abandonPrevious(
+  client: DatabaseClient,
+  table: TableRef,
+  column: string,
+  values: Record<string, unknown>,
+  io: Io,
+  lockTimeoutMs: number | undefined,
+): Promise<number | null> {
   const preview = await previewAbandon(client, table, column);
   if (!preview) {
     io.err(`--abandon-previous: no unfinished run on ${table.schema}.${table.name}.${column}; nothing to undo.`);
@@ -80,11 +110,13 @@ async function abandonPrevious(client: DatabaseClient, table: TableRef, column: 
   }
   const s = preview.state;
   const where = `stopped at phase ${s.phaseIndex + 1} step ${s.stepIndex + 1}${s.stepStarted ? ' (that step had started)' : ''}`;
-  io.err(preview.otherIncarnation
-    ? `Unfinished run ${s.runId} (${s.status}) was on an earlier incarnation of ${table.schema}.${table.name} (dropped and re-created since): nothing of it to undo; it will be closed.`
-    : preview.statements.length
-      ? `Unfinished run ${s.runId} (${s.status}, ${where}). Abandoning it undoes what it made:\n${preview.statements.map((x) => `  ${x};`).join('\n')}`
-      : `Unfinished run ${s.runId} (${s.status}, ${where}) made nothing that is still there; it will be closed.`);
+  io.err(
+    preview.otherIncarnation
+      ? `Unfinished run ${s.runId} (${s.status}) was on an earlier incarnation of ${table.schema}.${table.name} (dropped and re-created since): nothing of it to undo; it will be closed.`
+      : preview.statements.length
+        ? `Unfinished run ${s.runId} (${s.status}, ${where}). Abandoning it undoes what it made:\n${preview.statements.map((x) => `  ${x};`).join('\n')}`
+        : `Unfinished run ${s.runId} (${s.status}, ${where}) made nothing that is still there; it will be closed.`,
+  );
   if (values.yes !== true && preview.statements.length) {
     if (!process.stdin.isTTY) {
       io.err('column-wizard run: not undoing without confirmation. Review the statements above and add --yes.');
@@ -96,7 +128,9 @@ async function abandonPrevious(client: DatabaseClient, table: TableRef, column: 
     }
   }
   await abandonRun(client, preview, lockTimeoutMs !== undefined ? { lockTimeoutMs } : {});
-  io.err(`Run ${s.runId} abandoned${preview.statements.length ? ` and undone (${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'})` : ''}.`);
+  io.err(
+    `Run ${s.runId} abandoned${preview.statements.length ? ` and undone (${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'})` : ''}.`,
+  );
   return null;
 }
 
@@ -113,15 +147,19 @@ async function confirm(io: Io, question: string): Promise<boolean> {
 function progressLine(p: RunProgress): string | null {
   const where = `[${p.phaseIndex + 1}.${p.stepIndex + 1} ${p.phaseTitle}]`;
   switch (p.kind) {
-    case 'step-start': return `${where} ${p.message ?? ''}`; // in full: every statement is shown before it runs
-    case 'retry': return `${where} ${p.message}`;
-    case 'throttled': return `${where} paused: replication lag ${p.lagSeconds?.toFixed(1)} s`;
+    case 'step-start':
+      return `${where} ${p.message ?? ''}`; // in full: every statement is shown before it runs
+    case 'retry':
+      return `${where} ${p.message}`;
+    case 'throttled':
+      return `${where} paused: replication lag ${p.lagSeconds?.toFixed(1)} s`;
     case 'batch': {
       const pct = p.rowsEstimated ? ` (${Math.min(100, Math.round((100 * p.rowsDone!) / p.rowsEstimated))}%)` : '';
       const eta = p.etaSeconds !== null && p.etaSeconds !== undefined ? `, ETA ${Math.ceil(p.etaSeconds)} s` : '';
       return `${where} ${p.rowsDone} / ~${p.rowsEstimated} rows${pct}, ${p.rowsPerSecond} rows/s, batch ${p.batchSize}${eta}`;
     }
-    default: return null;
+    default:
+      return null;
   }
 }
 
@@ -129,25 +167,37 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, RUN_OPTIONS);
   const format = textOrJson(values);
   const url = requireString(values, 'url');
-  if (values.plan !== undefined && (values.table !== undefined || values.column !== undefined)) throw new UsageError('give either --plan or --table/--column, not both');
-  if (values.plan === undefined && (values.table === undefined || values.column === undefined)) throw new UsageError('give --plan plan.json, or --table and --column to plan from the live table');
+  if (values.plan !== undefined && (values.table !== undefined || values.column !== undefined))
+    throw new UsageError('give either --plan or --table/--column, not both');
+  if (values.plan === undefined && (values.table === undefined || values.column === undefined))
+    throw new UsageError('give --plan plan.json, or --table and --column to plan from the live table');
   const connection = parseConnectionUrl(url);
   await assertRunAllowed(connection, values['allow-remote'] === true);
   const maxLag = numberOption(values, 'max-lag');
   const lagUrl = values['lag-url'] as string | undefined;
   if (lagUrl && maxLag === undefined) throw new UsageError('--lag-url needs --max-lag SECONDS');
   const replicaUrls = (values['replica-url'] as string[] | undefined) ?? [];
-  if (lagUrl && replicaUrls.length) throw new UsageError('give --replica-url (lag, standby checks and the post-run confirmation on each replica) or --lag-url, not both');
-  if (maxLag !== undefined && connection.engine === 'mysql' && !lagUrl && !replicaUrls.length) throw new UsageError('--max-lag on MySQL/MariaDB needs --lag-url of the replica to read SHOW SLAVE STATUS from');
+  if (lagUrl && replicaUrls.length)
+    throw new UsageError('give --replica-url (lag, standby checks and the post-run confirmation on each replica) or --lag-url, not both');
+  if (maxLag !== undefined && connection.engine === 'mysql' && !lagUrl && !replicaUrls.length)
+    throw new UsageError('--max-lag on MySQL/MariaDB needs --lag-url of the replica to read SHOW SLAVE STATUS from');
   const batchMs = numberOption(values, 'batch-ms');
   const batchSize = numberOption(values, 'batch-size');
-  if (batchMs === 0 || batchSize === 0 || (batchSize !== undefined && !Number.isInteger(batchSize))) throw new UsageError('--batch-ms and --batch-size must be positive (--batch-size a whole number)');
+  if (batchMs === 0 || batchSize === 0 || (batchSize !== undefined && !Number.isInteger(batchSize)))
+    throw new UsageError('--batch-ms and --batch-size must be positive (--batch-size a whole number)');
   const lockTimeoutMs = numberOption(values, 'lock-timeout-ms');
   const statementTimeoutMs = numberOption(values, 'statement-timeout-ms');
 
   const planFile = values.plan as string | undefined;
-  const filePlan = planFile === undefined ? undefined
-    : parsePlanJson(await readFile(planFile, 'utf8').catch((err: Error) => { throw new UsageError(`--plan: cannot read ${planFile}: ${err.message}`); }), planFile);
+  const filePlan =
+    planFile === undefined
+      ? undefined
+      : parsePlanJson(
+          await readFile(planFile, 'utf8').catch((err: Error) => {
+            throw new UsageError(`--plan: cannot read ${planFile}: ${err.message}`);
+          }),
+          planFile,
+        );
 
   const client = await connect(connection);
   let lagClient: DatabaseClient | undefined;
@@ -162,20 +212,38 @@ export async function run(argv: string[], io: Io): Promise<number> {
   try {
     const request = filePlan ? null : await liveRequest(client, values);
     if (values['abandon-previous'] === true) {
-      const stop = await abandonPrevious(client, request?.table ?? filePlan!.table, request?.spec.name ?? filePlan!.column.name, values, io, lockTimeoutMs);
+      const stop = await abandonPrevious(
+        client,
+        request?.table ?? filePlan!.table,
+        request?.spec.name ?? filePlan!.column.name,
+        values,
+        io,
+        lockTimeoutMs,
+      );
       if (stop !== null) return stop;
     }
     // This server's calibration: plans a live table with it, and learns from the run's timings afterwards.
     const calibration = await cliCalibration(client, values, io);
     const single = filePlan
-      ? await checkPlanFile(client, filePlan, {
-        replan: values.replan === true, trustPlanSql: values['trust-plan-sql'] === true, ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
-        standbys: values.standbys === true, calibration: calibration.calibration,
-      }, (line) => io.err(line))
+      ? await checkPlanFile(
+          client,
+          filePlan,
+          {
+            replan: values.replan === true,
+            trustPlanSql: values['trust-plan-sql'] === true,
+            ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+            standbys: values.standbys === true,
+            calibration: calibration.calibration,
+          },
+          (line) => io.err(line),
+        )
       : await planLive(client, request!, values, io, calibration);
     // A Galera cluster or logical replication (--node subscribers): the plan for it and the nodes (src/cli/cluster.ts).
     cluster = await clusterContext(client, single, values, 'run');
-    if (cluster.topologyPlan && replicaUrls.length) throw new UsageError('--replica-url is for physical replicas; on a Galera cluster or with logical subscribers give the nodes with --node');
+    if (cluster.topologyPlan && replicaUrls.length)
+      throw new UsageError(
+        '--replica-url is for physical replicas; on a Galera cluster or with logical subscribers give the nodes with --node',
+      );
     const plan = cluster.topologyPlan?.plan ?? single;
     const errors = plan.warnings.filter((w) => w.severity === 'error');
     if (errors.length) {
@@ -183,9 +251,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return 1;
     }
     const target = describeTarget(connection);
-    if (format === 'text') io.out(`${renderPlanText(plan)}\n${executedExtras(plan)}${cluster.topologyPlan ? renderCluster(cluster.topologyPlan) : ''}`);
+    if (format === 'text')
+      io.out(`${renderPlanText(plan)}\n${executedExtras(plan)}${cluster.topologyPlan ? renderCluster(cluster.topologyPlan) : ''}`);
     const unfinished = await findUnfinishedRun(client, plan);
-    if (unfinished) io.err(`An unfinished run ${unfinished.runId} (${unfinished.status}) exists for this column, stopped at phase ${unfinished.phaseIndex + 1} step ${unfinished.stepIndex + 1}${unfinished.backfillRows ? ` after ${unfinished.backfillRows} backfilled rows` : ''}; running the same plan resumes it.`);
+    if (unfinished)
+      io.err(
+        `An unfinished run ${unfinished.runId} (${unfinished.status}) exists for this column, stopped at phase ${unfinished.phaseIndex + 1} step ${unfinished.stepIndex + 1}${unfinished.backfillRows ? ` after ${unfinished.backfillRows} backfilled rows` : ''}; running the same plan resumes it.`,
+      );
     if (values.yes !== true) {
       if (!process.stdin.isTTY) {
         io.err(`column-wizard run: not running without confirmation. Review the plan above and add --yes to run it on ${target}.`);
@@ -200,7 +272,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     for (const u of replicaUrls) replicas.push({ name: redactUrl(u), client: await connect(u) });
     if (maxLag !== undefined && !replicas.length) {
       lagClient = await connect(lagUrl ?? url);
-      lag = { source: connection.engine === 'postgres' ? postgresReplicationLag(lagClient) : mysqlReplicaLag(lagClient), maxSeconds: maxLag };
+      lag = {
+        source: connection.engine === 'postgres' ? postgresReplicationLag(lagClient) : mysqlReplicaLag(lagClient),
+        maxSeconds: maxLag,
+      };
     }
     let lastBatchLine = 0;
     const options: RunOptions = {
@@ -223,7 +298,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     let outcome: RunOutcome;
     if (cluster.topologyPlan) {
       const r = await runClusterPlan(client, cluster.topologyPlan, {
-        ...options, nodes: cluster.nodes, rsu: cluster.rsu,
+        ...options,
+        nodes: cluster.nodes,
+        rsu: cluster.rsu,
         onNode: (l) => io.err(`node ${l.node}: stage ${l.stage} done in ${l.seconds.toFixed(1)} s${l.skipped ? ` (${l.skipped})` : ''}`),
         onThrottle: (w) => io.err(`backfill paused: ${w}`),
       });
@@ -231,8 +308,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
       confirmations = r.confirmations;
     } else if (replicas.length) {
       const r = await runPlanWithReplicas(client, plan, {
-        ...options, replicas, ...(maxLag !== undefined ? { maxLagSeconds: maxLag } : {}),
-        standbyTransactions: { onBlocked: (s) => io.err(`waiting for ${s.length} standby transaction${s.length === 1 ? '' : 's'} on the table before an ACCESS EXCLUSIVE step: ${s.map((x) => `${x.standby} pid ${x.pid} (${x.ageSeconds} s)`).join(', ')}`) },
+        ...options,
+        replicas,
+        ...(maxLag !== undefined ? { maxLagSeconds: maxLag } : {}),
+        standbyTransactions: {
+          onBlocked: (s) =>
+            io.err(
+              `waiting for ${s.length} standby transaction${s.length === 1 ? '' : 's'} on the table before an ACCESS EXCLUSIVE step: ${s.map((x) => `${x.standby} pid ${x.pid} (${x.ageSeconds} s)`).join(', ')}`,
+            ),
+        },
       });
       outcome = r.outcome;
       confirmations = r.confirmations;
@@ -241,20 +325,45 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     if (outcome.status === 'cancelled') {
       if (format === 'json') io.out(JSON.stringify(outcome, null, 2));
-      else io.out(`Cancelled run ${outcome.runId} at phase ${outcome.phaseIndex + 1} step ${outcome.stepIndex + 1} (${outcome.rowsDone} rows backfilled). Run the same command again to resume.`);
+      else
+        io.out(
+          `Cancelled run ${outcome.runId} at phase ${outcome.phaseIndex + 1} step ${outcome.stepIndex + 1} (${outcome.rowsDone} rows backfilled). Run the same command again to resume.`,
+        );
       return 130;
     }
-    await learnFromCliRun(calibration, plan, outcome.report.steps).catch((err: Error) => io.err(`column-wizard run: could not save the run's timings to the calibration cache: ${err.message}`));
+    await learnFromCliRun(calibration, plan, outcome.report.steps).catch((err: Error) =>
+      io.err(`column-wizard run: could not save the run's timings to the calibration cache: ${err.message}`),
+    );
     // The rollout baseline `column-wizard verify` compares with later; a failure to save it does not undo the run.
-    const baseline = values['no-baseline'] === true ? null
-      : await saveRunBaseline(client, plan, outcome.report, (values['baseline-dir'] as string | undefined) ?? '.').catch((err: Error) => {
-        io.err(`column-wizard run: the run completed, but the rollout baseline was not saved: ${err.message}`);
-        return null;
-      });
-    io.out(format === 'json'
-      ? JSON.stringify({ status: 'completed', runId: outcome.runId, report: outcome.report, estimates: estimatesVsActual(plan, outcome.report.steps), ...(confirmations ? { replicas: confirmations } : {}), baseline }, null, 2)
-      : [formatReport(outcome.report), ...formatEstimatesVsActual(plan, outcome.report.steps, outcome.report.after.totalBytes)].join('\n'));
-    if (baseline && format === 'text') io.out(`Rollout baseline: ${baseline} (check the rollout later with column-wizard verify --table ${outcome.report.table.schema}.${outcome.report.table.name} --column ${plan.column.name})`);
+    const baseline =
+      values['no-baseline'] === true
+        ? null
+        : await saveRunBaseline(client, plan, outcome.report, (values['baseline-dir'] as string | undefined) ?? '.').catch((err: Error) => {
+            io.err(`column-wizard run: the run completed, but the rollout baseline was not saved: ${err.message}`);
+            return null;
+          });
+    io.out(
+      format === 'json'
+        ? JSON.stringify(
+            {
+              status: 'completed',
+              runId: outcome.runId,
+              report: outcome.report,
+              estimates: estimatesVsActual(plan, outcome.report.steps),
+              ...(confirmations ? { replicas: confirmations } : {}),
+              baseline,
+            },
+            null,
+            2,
+          )
+        : [formatReport(outcome.report), ...formatEstimatesVsActual(plan, outcome.report.steps, outcome.report.after.totalBytes)].join(
+            '\n',
+          ),
+    );
+    if (baseline && format === 'text')
+      io.out(
+        `Rollout baseline: ${baseline} (check the rollout later with column-wizard verify --table ${outcome.report.table.schema}.${outcome.report.table.name} --column ${plan.column.name})`,
+      );
     if (outcome.report.problems.length) {
       io.err(`column-wizard run: the run's steps finished, but the table is not as planned: ${outcome.report.problems.join('; ')}.`);
       return 1;
@@ -270,18 +379,24 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const missing = (confirmations ?? []).filter((c) => !c.confirmed);
     if (format === 'text' && confirmations) {
       for (const c of confirmations) {
-        io.out(c.confirmed ? `Replica ${c.replica}: has ${plan.column.name} (${c.column?.type}${c.column?.nullable ? '' : ' NOT NULL'}), confirmed after ${c.waitedSeconds.toFixed(1)} s`
-          : `Replica ${c.replica}: NOT confirmed after ${c.waitedSeconds.toFixed(1)} s — ${c.differences.map((d) => d.message).join('; ')}`);
+        io.out(
+          c.confirmed
+            ? `Replica ${c.replica}: has ${plan.column.name} (${c.column?.type}${c.column?.nullable ? '' : ' NOT NULL'}), confirmed after ${c.waitedSeconds.toFixed(1)} s`
+            : `Replica ${c.replica}: NOT confirmed after ${c.waitedSeconds.toFixed(1)} s — ${c.differences.map((d) => d.message).join('; ')}`,
+        );
       }
     }
     if (missing.length) {
-      io.err(`column-wizard run: the run completed on the primary, but ${missing.map((c) => c.replica).join(', ')} ${missing.length === 1 ? 'does' : 'do'} not have ${plan.column.name} as the primary defines it yet; check replication there (column-wizard drift).`);
+      io.err(
+        `column-wizard run: the run completed on the primary, but ${missing.map((c) => c.replica).join(', ')} ${missing.length === 1 ? 'does' : 'do'} not have ${plan.column.name} as the primary defines it yet; check replication there (column-wizard drift).`,
+      );
       return 1;
     }
     return 0;
   } catch (err) {
     if (!(err instanceof RunFailure)) throw err;
-    if (format === 'json') io.out(JSON.stringify({ status: 'failed', kind: err.kind, runId: err.runId, message: err.message, blockers: err.blockers }, null, 2));
+    if (format === 'json')
+      io.out(JSON.stringify({ status: 'failed', kind: err.kind, runId: err.runId, message: err.message, blockers: err.blockers }, null, 2));
     io.err(`column-wizard run on ${redactUrl(url)}: ${err.message}`);
     return 1;
   } finally {
@@ -301,12 +416,17 @@ async function recordApplied(client: DatabaseClient, plan: Plan, spec: string): 
   const m = /^([a-z-]+):(.+)$/.exec(spec);
   const history = m && isMigrationTool(m[1]!) ? WRITERS[m[1]].history : undefined;
   if (!m || !history) {
-    const tools = TOOLS.filter((t) => t.history).map((t) => t.tool).join(', ');
+    const tools = TOOLS.filter((t) => t.history)
+      .map((t) => t.tool)
+      .join(', ');
     throw new UsageError(`--record-applied takes TOOL:DIR (the folder the migrations were written to); the tools it records for: ${tools}`);
   }
-  const names = await readdir(m[2]!).catch((err: Error) => { throw new Error(`cannot read ${m[2]}: ${err.message}`); });
+  const names = await readdir(m[2]!).catch((err: Error) => {
+    throw new Error(`cannot read ${m[2]}: ${err.message}`);
+  });
   const versions = history.versionsOf(plan, names);
-  if (!versions.length) throw new Error(`${m[2]} holds no migration written for this plan (files named <version>_${defaultName(plan)}_<phase>.sql)`);
+  if (!versions.length)
+    throw new Error(`${m[2]} holds no migration written for this plan (files named <version>_${defaultName(plan)}_<phase>.sql)`);
   const table = (history.tableEnv && process.env[history.tableEnv]) || history.table;
   for (const sql of history.recordSql(plan.dialect, table, versions)) await client.query(sql);
   return `Recorded ${versions.length} ${m[1]} migration(s) as applied in ${table}: ${versions.join(', ')}`;

@@ -7,7 +7,18 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Io } from '../cli';
-import { detectMigrationTools, filesToSample, isAmbiguous, isMigrationTool, MIGRATION_TOOLS, schemeFor, writeMigrations, type DetectedTool, type MigrationTool, type WorkspaceListing } from '../core/migrations';
+import {
+  detectMigrationTools,
+  filesToSample,
+  isAmbiguous,
+  isMigrationTool,
+  MIGRATION_TOOLS,
+  schemeFor,
+  writeMigrations,
+  type DetectedTool,
+  type MigrationTool,
+  type WorkspaceListing,
+} from '../core/migrations';
 import { parse, requireString, textOrJson, UsageError, type Options } from './args';
 import { NodeFileSink } from './nodeFileSink';
 import { PLAN_OPTIONS, planFromOptions } from './plan';
@@ -72,8 +83,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const dir = relative(root, resolve(root, dirArg)).split(sep).join('/');
   if (dir.startsWith('..')) throw new UsageError(`--dir must be inside the current directory (the workspace), got "${dirArg}"`);
   const toolArg = (values.tool as string | undefined) ?? 'auto';
-  if (toolArg !== 'auto' && !isMigrationTool(toolArg)) throw new UsageError(`--tool must be auto or one of ${MIGRATION_TOOLS.join(', ')}, got "${toolArg}"`);
-  if (values.url !== undefined && values['primary-key'] !== undefined) throw new UsageError('--primary-key cannot be combined with --url: the server says it');
+  if (toolArg !== 'auto' && !isMigrationTool(toolArg))
+    throw new UsageError(`--tool must be auto or one of ${MIGRATION_TOOLS.join(', ')}, got "${toolArg}"`);
+  if (values.url !== undefined && values['primary-key'] !== undefined)
+    throw new UsageError('--primary-key cannot be combined with --url: the server says it');
   // --url: the same live facts, server checks and probes as `plan --url` (one function for both).
   const single = values.url !== undefined ? await (await import('./livePlan')).planLive(values, io) : planFromOptions(values);
   // A Galera cluster / logical replication (--node): the plan for it, and a per-node runbook beside the files.
@@ -90,7 +103,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
   let chosen: DetectedTool | undefined;
   if (toolArg === 'auto') {
     if (isAmbiguous(candidates)) {
-      throw new UsageError(`several migration tools fit ${dir || '.'}:\n${candidates.slice(0, 4).map((c) => `  ${describe(c)}`).join('\n')}\npass --tool <name>`);
+      throw new UsageError(
+        `several migration tools fit ${dir || '.'}:\n${candidates
+          .slice(0, 4)
+          .map((c) => `  ${describe(c)}`)
+          .join('\n')}\npass --tool <name>`,
+      );
     }
     chosen = candidates[0]!;
     tool = chosen.tool;
@@ -109,13 +127,21 @@ export async function run(argv: string[], io: Io): Promise<number> {
     now: new Date(),
   });
   if (!outcome.ok) {
-    io.err(`column-wizard write: ${outcome.message}${outcome.leftBehind.length ? `\ncould not clean up: ${outcome.leftBehind.join(', ')}` : ''}`);
+    io.err(
+      `column-wizard write: ${outcome.message}${outcome.leftBehind.length ? `\ncould not clean up: ${outcome.leftBehind.join(', ')}` : ''}`,
+    );
     return 1;
   }
   const runbook = cluster ? await (await import('./cluster')).writeRunbook(root, dir, cluster) : null;
   const created = runbook ? [...outcome.created, runbook] : outcome.created;
   if (format === 'json') {
-    io.out(JSON.stringify({ tool, dir, created, edited: outcome.edited, manual: result.manual, notes: result.notes, warnings: result.warnings }, null, 2));
+    io.out(
+      JSON.stringify(
+        { tool, dir, created, edited: outcome.edited, manual: result.manual, notes: result.notes, warnings: result.warnings },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   const lines = [`Wrote ${tool} migrations${chosen ? '' : ' (tool given with --tool)'}:`, ...created.map((p) => `  ${p}`)];

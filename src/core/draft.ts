@@ -8,7 +8,18 @@ import { columnExists, sameColumnName } from './columnSpec';
 import type { FindingCode } from './findings';
 import { planColumn, type PlanOptions } from './plan';
 import { quoteLiteral } from './sql';
-import type { ColumnDefault, ColumnPosition, ColumnSpec, ColumnType, Dialect, Finding, ForeignKeySpec, Plan, TableFacts, Target } from './types';
+import type {
+  ColumnDefault,
+  ColumnPosition,
+  ColumnSpec,
+  ColumnType,
+  Dialect,
+  Finding,
+  ForeignKeySpec,
+  Plan,
+  TableFacts,
+  Target,
+} from './types';
 
 /** The wizard's form exactly as typed. The host turns it into a `ColumnSpec` (parsing the type, quoting literals). */
 export interface ColumnDraft {
@@ -33,7 +44,8 @@ export interface DraftSpec {
   readonly findings: readonly Finding[];
 }
 
-const TYPE_RE = /^\s*([a-z_][a-z0-9_]*(?:\s+[a-z_][a-z0-9_]*)*?)\s*(?:\(\s*([^)]*?)\s*\))?\s*((?:\s*(?:unsigned|with(?:out)?\s+time\s+zone))*)\s*(\[\])?\s*$/i;
+const TYPE_RE =
+  /^\s*([a-z_][a-z0-9_]*(?:\s+[a-z_][a-z0-9_]*)*?)\s*(?:\(\s*([^)]*?)\s*\))?\s*((?:\s*(?:unsigned|with(?:out)?\s+time\s+zone))*)\s*(\[\])?\s*$/i;
 
 /** Parse a type as typed in the form: `varchar(40)`, `numeric(10, 2)`, `int unsigned`, `text[]`, `enum('a','b')`. */
 export function parseTypeText(text: string): ColumnType | string {
@@ -56,7 +68,12 @@ export function parseTypeText(text: string): ColumnType | string {
         pos = re.lastIndex;
         if (v[2] === '') break;
       }
-      if (pos !== inner.length || values.length === 0) return l10n.t('The values of {0}(…) must be quoted strings separated by commas, e.g. {1}.', base.toUpperCase(), `${base}('draft','published')`);
+      if (pos !== inner.length || values.length === 0)
+        return l10n.t(
+          'The values of {0}(…) must be quoted strings separated by commas, e.g. {1}.',
+          base.toUpperCase(),
+          `${base}('draft','published')`,
+        );
     } else {
       const parts = inner.split(',').map((p) => p.trim());
       if (parts.some((p) => !/^\d+$/.test(p))) return l10n.t('Type parameters must be whole numbers: "{0}" in {1}.', inner, text.trim());
@@ -100,7 +117,18 @@ export function draftToSpec(draft: ColumnDraft, dialect: Dialect, existingColumn
     if (existing !== undefined) findings.push(columnExists(existing));
   }
   let type: ColumnType | null = null;
-  if (draft.type.trim() === '') findings.push(error('type', 'draft.type-missing', l10n.t('Choose a type, e.g. {0} or {1}.', dialect === 'postgres' ? 'text' : 'varchar(255)', dialect === 'postgres' ? 'timestamptz' : 'datetime')));
+  if (draft.type.trim() === '')
+    findings.push(
+      error(
+        'type',
+        'draft.type-missing',
+        l10n.t(
+          'Choose a type, e.g. {0} or {1}.',
+          dialect === 'postgres' ? 'text' : 'varchar(255)',
+          dialect === 'postgres' ? 'timestamptz' : 'datetime',
+        ),
+      ),
+    );
   else {
     const parsed = parseTypeText(draft.type);
     if (typeof parsed === 'string') findings.push(error('type', 'draft.type-unreadable', parsed));
@@ -109,12 +137,22 @@ export function draftToSpec(draft: ColumnDraft, dialect: Dialect, existingColumn
   let def: ColumnDefault = { kind: 'none' };
   if (draft.defaultKind !== 'none') {
     if (draft.defaultText.trim() === '') {
-      findings.push(error('default', 'draft.default-missing', draft.defaultKind === 'literal' ? l10n.t('Type the default value, or choose "No default".') : l10n.t('Type the default expression, e.g. now(), or choose "No default".')));
+      findings.push(
+        error(
+          'default',
+          'draft.default-missing',
+          draft.defaultKind === 'literal'
+            ? l10n.t('Type the default value, or choose "No default".')
+            : l10n.t('Type the default expression, e.g. now(), or choose "No default".'),
+        ),
+      );
     } else if (draft.defaultKind === 'literal') def = { kind: 'literal', value: literalSql(draft.defaultText, dialect) };
     else def = { kind: 'expression', sql: draft.defaultText.trim() };
   }
   if (draft.references && draft.references.column.trim() === '') {
-    findings.push(error('references', 'draft.fk-column-missing', l10n.t('Choose the column of {0} the foreign key points at.', draft.references.table)));
+    findings.push(
+      error('references', 'draft.fk-column-missing', l10n.t('Choose the column of {0} the foreign key points at.', draft.references.table)),
+    );
   }
   if (findings.length > 0 || type === null) return { spec: null, findings };
   const check = draft.check.trim();
@@ -136,7 +174,12 @@ export function draftToSpec(draft: ColumnDraft, dialect: Dialect, existingColumn
  * Plan a draft against the table's facts: the draft's own findings, then the planner's. Findings about a field go to
  * `findings` (shown next to the field); the plan keeps all its warnings.
  */
-export function planDraft(draft: ColumnDraft, facts: TableFacts, target: Target, options: PlanOptions = {}): { findings: Finding[]; plan: Plan | null } {
+export function planDraft(
+  draft: ColumnDraft,
+  facts: TableFacts,
+  target: Target,
+  options: PlanOptions = {},
+): { findings: Finding[]; plan: Plan | null } {
   const { spec, findings } = draftToSpec(draft, target.dialect);
   if (!spec) return { findings: [...findings], plan: null };
   const plan = planColumn(spec, facts, target, options);
@@ -145,16 +188,35 @@ export function planDraft(draft: ColumnDraft, facts: TableFacts, target: Target,
 
 /** All statements of a plan in order, as a script a person can read (Copy SQL). */
 export function planScript(plan: Plan): string {
-  return plan.phases.map((phase, i) => [
-    `-- Phase ${i + 1}: ${phase.title}${phase.transactional ? '' : ' (outside a transaction)'}`,
-    ...phase.steps.map((s) => [s.lockTimeoutSql, ...(s.session?.before ?? []), s.backfill ? `-- in batches, repeated until no row is updated:\n${s.sql}` : s.sql, ...(s.session?.after ?? [])]
-      .filter((x): x is string => Boolean(x)).map((x) => (/;\s*$/.test(x) ? x : `${x};`)).join('\n')),
-  ].join('\n')).join('\n\n') + '\n';
+  return (
+    plan.phases
+      .map((phase, i) =>
+        [
+          `-- Phase ${i + 1}: ${phase.title}${phase.transactional ? '' : ' (outside a transaction)'}`,
+          ...phase.steps.map((s) =>
+            [
+              s.lockTimeoutSql,
+              ...(s.session?.before ?? []),
+              s.backfill ? `-- in batches, repeated until no row is updated:\n${s.sql}` : s.sql,
+              ...(s.session?.after ?? []),
+            ]
+              .filter((x): x is string => Boolean(x))
+              .map((x) => (/;\s*$/.test(x) ? x : `${x};`))
+              .join('\n'),
+          ),
+        ].join('\n'),
+      )
+      .join('\n\n') + '\n'
+  );
 }
 
 /** `varchar(20)`, `numeric(10,2)`, `text[]`, `int unsigned`, `enum('a','b')` — what the form's type field accepts. */
 export function typeText(t: ColumnType): string {
-  const params = t.values?.length ? `(${t.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')})` : t.params.length ? `(${t.params.join(',')})` : '';
+  const params = t.values?.length
+    ? `(${t.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')})`
+    : t.params.length
+      ? `(${t.params.join(',')})`
+      : '';
   return `${t.name}${params}${t.unsigned ? ' unsigned' : ''}${t.array ? '[]' : ''}`;
 }
 
@@ -164,9 +226,14 @@ const PLAIN_LITERAL = /^('(?:[^']|'')*'|[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?|true|
 export function specToDraft(spec: ColumnSpec): ColumnDraft {
   const d = spec.default;
   // A literal with a cast (`'x'::text`) is not a plain form literal: keep it as the expression it is.
-  const [defaultKind, defaultText] = d.kind === 'none' ? ['none', '']
-    : d.kind === 'literal' ? (PLAIN_LITERAL.test(d.value.trim()) ? ['literal', d.value.trim()] : ['expression', d.value.trim()])
-      : ['expression', d.sql];
+  const [defaultKind, defaultText] =
+    d.kind === 'none'
+      ? ['none', '']
+      : d.kind === 'literal'
+        ? PLAIN_LITERAL.test(d.value.trim())
+          ? ['literal', d.value.trim()]
+          : ['expression', d.value.trim()]
+        : ['expression', d.sql];
   return {
     name: spec.name,
     type: typeText(spec.type),
@@ -175,7 +242,14 @@ export function specToDraft(spec: ColumnSpec): ColumnDraft {
     defaultText,
     unique: spec.unique === true,
     index: spec.index === true,
-    references: spec.references ? { table: spec.references.table, column: spec.references.column, ...(spec.references.schema ? { schema: spec.references.schema } : {}), ...(spec.references.onDelete ? { onDelete: spec.references.onDelete } : {}) } : null,
+    references: spec.references
+      ? {
+          table: spec.references.table,
+          column: spec.references.column,
+          ...(spec.references.schema ? { schema: spec.references.schema } : {}),
+          ...(spec.references.onDelete ? { onDelete: spec.references.onDelete } : {}),
+        }
+      : null,
     check: spec.check ?? '',
     position: spec.position ?? { kind: 'last' },
   };

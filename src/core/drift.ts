@@ -80,7 +80,13 @@ function tableProps(f: TableFacts): Props {
   };
 }
 
-const NOUN: Record<DriftObjectKind, string> = { table: 'table', column: 'column', index: 'index', constraint: 'constraint', 'foreign-key': 'foreign key' };
+const NOUN: Record<DriftObjectKind, string> = {
+  table: 'table',
+  column: 'column',
+  index: 'index',
+  constraint: 'constraint',
+  'foreign-key': 'foreign key',
+};
 
 function show(v: string | null): string {
   return v === null ? 'none' : JSON.stringify(v);
@@ -100,20 +106,44 @@ function compareNamed<T extends { readonly name: string }>(
   for (const r of ref) {
     const o = theirs.get(r.name);
     if (!o) {
-      out.push({ kind, object: r.name, property: 'exists', expected: 'yes', actual: null, label, message: `${NOUN[kind]} ${r.name} is missing on ${label} (present on ${reference})` });
+      out.push({
+        kind,
+        object: r.name,
+        property: 'exists',
+        expected: 'yes',
+        actual: null,
+        label,
+        message: `${NOUN[kind]} ${r.name} is missing on ${label} (present on ${reference})`,
+      });
       continue;
     }
     const a = props(r);
     const b = props(o);
     for (const key of Object.keys(a)) {
       if (a[key] !== b[key]) {
-        out.push({ kind, object: r.name, property: key, expected: a[key] ?? null, actual: b[key] ?? null, label, message: `${NOUN[kind]} ${r.name}: ${key} is ${show(b[key] ?? null)} on ${label}, ${show(a[key] ?? null)} on ${reference}` });
+        out.push({
+          kind,
+          object: r.name,
+          property: key,
+          expected: a[key] ?? null,
+          actual: b[key] ?? null,
+          label,
+          message: `${NOUN[kind]} ${r.name}: ${key} is ${show(b[key] ?? null)} on ${label}, ${show(a[key] ?? null)} on ${reference}`,
+        });
       }
     }
   }
   for (const o of other) {
     if (!ours.has(o.name)) {
-      out.push({ kind, object: o.name, property: 'exists', expected: null, actual: 'yes', label, message: `${NOUN[kind]} ${o.name} exists on ${label} but not on ${reference}` });
+      out.push({
+        kind,
+        object: o.name,
+        property: 'exists',
+        expected: null,
+        actual: 'yes',
+        label,
+        message: `${NOUN[kind]} ${o.name} exists on ${label} but not on ${reference}`,
+      });
     }
   }
 }
@@ -129,7 +159,16 @@ function compareOne(ref: TableFacts, other: TableFacts, label: string, reference
   const a = tableProps(ref);
   const b = tableProps(other);
   for (const key of Object.keys(a)) {
-    if (a[key] !== b[key]) out.push({ kind: 'table', object: table, property: key, expected: a[key] ?? null, actual: b[key] ?? null, label, message: `table ${table}: ${key} is ${show(b[key] ?? null)} on ${label}, ${show(a[key] ?? null)} on ${reference}` });
+    if (a[key] !== b[key])
+      out.push({
+        kind: 'table',
+        object: table,
+        property: key,
+        expected: a[key] ?? null,
+        actual: b[key] ?? null,
+        label,
+        message: `table ${table}: ${key} is ${show(b[key] ?? null)} on ${label}, ${show(a[key] ?? null)} on ${reference}`,
+      });
   }
   const refCols = ref.columns ?? [];
   const otherCols = other.columns ?? [];
@@ -140,7 +179,15 @@ function compareOne(ref: TableFacts, other: TableFacts, label: string, reference
   const refSet = new Set(refOrder);
   const otherOrder = otherCols.filter((c) => refSet.has(c.name)).map((c) => c.name);
   if (refOrder.join('\u0000') !== otherOrder.join('\u0000')) {
-    out.push({ kind: 'column', object: table, property: 'order', expected: refOrder.join(', '), actual: otherOrder.join(', '), label, message: `column order differs on ${label}: (${otherOrder.join(', ')}) versus (${refOrder.join(', ')}) on ${reference}` });
+    out.push({
+      kind: 'column',
+      object: table,
+      property: 'order',
+      expected: refOrder.join(', '),
+      actual: otherOrder.join(', '),
+      label,
+      message: `column order differs on ${label}: (${otherOrder.join(', ')}) versus (${refOrder.join(', ')}) on ${reference}`,
+    });
   }
   compareNamed('index', ref.indexes ?? [], other.indexes ?? [], indexProps, label, reference, out);
   compareNamed('constraint', ref.constraints ?? [], other.constraints ?? [], constraintProps, label, reference, out);
@@ -157,15 +204,25 @@ export function compareDefinitions(snapshots: readonly DefinitionSnapshot[]): Dr
   }
   const [first, ...rest] = snapshots as [DefinitionSnapshot, ...DefinitionSnapshot[]];
   const table = first.facts?.table ?? rest.find((s) => s.facts)?.facts?.table;
-  if (!table) throw new DriftInputError(`The table exists on none of the ${snapshots.length} connections (${snapshots.map((s) => s.label).join(', ')}).`);
+  if (!table)
+    throw new DriftInputError(
+      `The table exists on none of the ${snapshots.length} connections (${snapshots.map((s) => s.label).join(', ')}).`,
+    );
   const name = `${table.schema}.${table.name}`;
   const out: DriftDifference[] = [];
   for (const s of rest) {
     if (!first.facts && !s.facts) continue;
     if (!first.facts || !s.facts) {
       out.push({
-        kind: 'table', object: name, property: 'exists', expected: first.facts ? 'yes' : null, actual: s.facts ? 'yes' : null, label: s.label,
-        message: first.facts ? `table ${name} is missing on ${s.label} (present on ${first.label})` : `table ${name} exists on ${s.label} but not on ${first.label}`,
+        kind: 'table',
+        object: name,
+        property: 'exists',
+        expected: first.facts ? 'yes' : null,
+        actual: s.facts ? 'yes' : null,
+        label: s.label,
+        message: first.facts
+          ? `table ${name} is missing on ${s.label} (present on ${first.label})`
+          : `table ${name} exists on ${s.label} but not on ${first.label}`,
       });
       continue;
     }
@@ -185,7 +242,9 @@ export function formatDrift(report: DriftReport): string {
   const n = report.differences.length;
   const lines = [`Drift check of ${name}: reference ${report.reference}, compared with ${report.compared.join(', ')}`];
   if (n === 0) {
-    lines.push(`No differences: columns, types, defaults, nullability, indexes and constraints match on all ${report.compared.length + 1} connections.`);
+    lines.push(
+      `No differences: columns, types, defaults, nullability, indexes and constraints match on all ${report.compared.length + 1} connections.`,
+    );
     return lines.join('\n');
   }
   lines.push(`${n} difference${n === 1 ? '' : 's'}:`);

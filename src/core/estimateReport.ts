@@ -30,8 +30,15 @@ export function estimatesVsActual(plan: Plan, steps: readonly StepTiming[]): Est
     if (!step || t.skipped) continue;
     const e = step.estimate;
     out.push({
-      phaseIndex: t.phaseIndex, stepIndex: t.stepIndex, sql: step.sql, kind: e.kind ?? 'unknown', estimateSeconds: e.totalSeconds,
-      ...(e.range ? { range: e.range } : {}), basis: e.basis, actualSeconds: t.seconds, ratio: t.seconds / Math.max(e.totalSeconds, 0.001),
+      phaseIndex: t.phaseIndex,
+      stepIndex: t.stepIndex,
+      sql: step.sql,
+      kind: e.kind ?? 'unknown',
+      estimateSeconds: e.totalSeconds,
+      ...(e.range ? { range: e.range } : {}),
+      basis: e.basis,
+      actualSeconds: t.seconds,
+      ratio: t.seconds / Math.max(e.totalSeconds, 0.001),
     });
   }
   return out;
@@ -51,8 +58,14 @@ export function formatEstimatesVsActual(plan: Plan, steps: readonly StepTiming[]
   if (rows.length) {
     lines.push('Estimate vs actual:');
     for (const r of rows) {
-      const within = r.range ? (r.actualSeconds >= r.range[0] && r.actualSeconds <= r.range[1] ? 'within the range' : 'OUTSIDE the range') : '';
-      lines.push(`  [${r.phaseIndex + 1}.${r.stepIndex + 1}] ${r.kind}: estimated ${formatEstimate({ totalSeconds: r.estimateSeconds, ...(r.range ? { range: r.range } : {}) })} (${r.basis}), took ${formatSeconds(r.actualSeconds)} (×${r.ratio.toFixed(2)})${within ? `, ${within}` : ''}`);
+      const within = r.range
+        ? r.actualSeconds >= r.range[0] && r.actualSeconds <= r.range[1]
+          ? 'within the range'
+          : 'OUTSIDE the range'
+        : '';
+      lines.push(
+        `  [${r.phaseIndex + 1}.${r.stepIndex + 1}] ${r.kind}: estimated ${formatEstimate({ totalSeconds: r.estimateSeconds, ...(r.range ? { range: r.range } : {}) })} (${r.basis}), took ${formatSeconds(r.actualSeconds)} (×${r.ratio.toFixed(2)})${within ? `, ${within}` : ''}`,
+      );
     }
   }
   const predicted = predictedTotalBytes(plan);

@@ -65,7 +65,12 @@ export function formatRows(n: number): string {
   return `${formatCount(n)} row${Math.round(n) === 1 ? '' : 's'}`;
 }
 
-interface CodedError { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown }
+interface CodedError {
+  code?: unknown;
+  errno?: unknown;
+  message?: unknown;
+  cause?: unknown;
+}
 
 /** The driver's code of an error, or of the error it wraps as `cause` (a translated DatabaseError keeps the driver's). */
 export function errorCodes(err: unknown): { code: string | undefined; errno: number | undefined } {

@@ -34,7 +34,11 @@ function ipv6Groups(text: string): number[] | null {
   if ([...head, ...rest].some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return null;
   const missing = 8 - head.length - rest.length;
   if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
-  return [...head.map((g) => parseInt(g, 16)), ...Array<number>(halves.length === 2 ? missing : 0).fill(0), ...rest.map((g) => parseInt(g, 16))];
+  return [
+    ...head.map((g) => parseInt(g, 16)),
+    ...Array<number>(halves.length === 2 ? missing : 0).fill(0),
+    ...rest.map((g) => parseInt(g, 16)),
+  ];
 }
 
 /** 4 or 6 when `text` is an IPv4 / IPv6 literal (brackets allowed), 0 otherwise: the same answer as node's isIP. */

@@ -49,7 +49,17 @@ const BACKFILL_INDEX_COST = 1.3;
 const DEFAULT_KEY_BYTES = 16;
 
 export type WorkKind = 'metadata' | 'scan' | 'validate' | 'validate-fk' | 'rewrite' | 'copy' | 'index' | 'concurrent-index' | 'backfill';
-export const WORK_KINDS: readonly WorkKind[] = ['metadata', 'scan', 'validate', 'validate-fk', 'rewrite', 'copy', 'index', 'concurrent-index', 'backfill'];
+export const WORK_KINDS: readonly WorkKind[] = [
+  'metadata',
+  'scan',
+  'validate',
+  'validate-fk',
+  'rewrite',
+  'copy',
+  'index',
+  'concurrent-index',
+  'backfill',
+];
 
 export interface WorkOptions {
   index?: boolean;
@@ -107,7 +117,13 @@ function spread(kind: WorkKind, basis: Calibration['basis'], learnedRuns: number
 }
 
 /** The seconds of work of one kind, on a table of this size, at these rates (no learned correction). */
-export function modelSeconds(kind: WorkKind, facts: Pick<TableFacts, 'rows' | 'bytes' | 'indexBytes' | 'indexes'>, cal: Calibration, keyBytes = DEFAULT_KEY_BYTES, ctx: WorkContext = {}): number {
+export function modelSeconds(
+  kind: WorkKind,
+  facts: Pick<TableFacts, 'rows' | 'bytes' | 'indexBytes' | 'indexes'>,
+  cal: Calibration,
+  keyBytes = DEFAULT_KEY_BYTES,
+  ctx: WorkContext = {},
+): number {
   const rows = Math.max(0, facts.rows);
   const heap = Math.max(0, ctx.heapBytes ?? facts.bytes);
   const indexBytes = Math.max(0, ctx.indexBytes ?? facts.indexBytes ?? 0);
@@ -118,11 +134,12 @@ export function modelSeconds(kind: WorkKind, facts: Pick<TableFacts, 'rows' | 'b
   const sampleRows = cal.sample?.rows ?? 100_000;
   const sortScale = rows > 2 ? Math.max(1, Math.log2(rows) / Math.log2(sampleRows)) : 1;
   const keyRate = ctx.emptyKey
-    // Every key NULL (an index built before the backfill): nothing to compare, only entries to write.
-    ? (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!) * 3
+    ? // Every key NULL (an index built before the backfill): nothing to compare, only entries to write.
+      (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!) * 3
     : ctx.textKey
-      // Wider text keys cost more to compare and write; the text rate was measured on 32-character keys.
-      ? ((cal.textIndexRowsPerSecond ?? d.textIndexRowsPerSecond!) * Math.min(2, Math.max(0.4, Math.sqrt(33 / Math.max(1, keyBytes))))) / sortScale
+      ? // Wider text keys cost more to compare and write; the text rate was measured on 32-character keys.
+        ((cal.textIndexRowsPerSecond ?? d.textIndexRowsPerSecond!) * Math.min(2, Math.max(0.4, Math.sqrt(33 / Math.max(1, keyBytes))))) /
+        sortScale
       : (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!) / sortScale;
   switch (kind) {
     case 'metadata':
@@ -163,7 +180,14 @@ export function modelSeconds(kind: WorkKind, facts: Pick<TableFacts, 'rows' | 'b
  * The estimate of one step. `totalSeconds` is the work; `lockSeconds` is how long the step blocks other sessions' reads or
  * writes (what `blocks` says), so a step that blocks nothing has the brief catalog moment only.
  */
-export function estimateStep(impact: Impact, kind: WorkKind, facts: Pick<TableFacts, 'rows' | 'bytes' | 'indexBytes' | 'indexes'>, calibration: Calibration, keyBytes = DEFAULT_KEY_BYTES, ctx: WorkContext = {}): Estimate {
+export function estimateStep(
+  impact: Impact,
+  kind: WorkKind,
+  facts: Pick<TableFacts, 'rows' | 'bytes' | 'indexBytes' | 'indexes'>,
+  calibration: Calibration,
+  keyBytes = DEFAULT_KEY_BYTES,
+  ctx: WorkContext = {},
+): Estimate {
   const learned = calibration.learned?.[kind];
   const factor = learned && learned.runs > 0 ? learned.factor : 1;
   const total = kind === 'metadata' ? METADATA_SECONDS : modelSeconds(kind, facts, calibration, keyBytes, ctx) * factor;
@@ -225,7 +249,9 @@ export function describeBasis(e: Pick<Estimate, 'basis' | 'measuredAt' | 'runs'>
   if (e.basis === 'measured') {
     const at = e.measuredAt ? Date.parse(e.measuredAt) : NaN;
     if (!Number.isFinite(at)) return 'measured on this server';
-    return now === 'dated' ? `measured on this server on ${new Date(at).toISOString().slice(0, 10)}` : `measured on this server ${formatAge(now - at)}`;
+    return now === 'dated'
+      ? `measured on this server on ${new Date(at).toISOString().slice(0, 10)}`
+      : `measured on this server ${formatAge(now - at)}`;
   }
   return 'rough: no measurement of this server';
 }

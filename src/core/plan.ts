@@ -13,7 +13,16 @@ import { capabilities, DEFAULT_LOCK_TIMEOUT_MS, defaultVolatility, lockTimeoutSq
 import { checkedExpression, renderColumnDefinition, renderDefault, validateColumn } from './columnSpec';
 import { formatSeconds } from './format';
 import type { ReportedCode } from './findings';
-import { DEFAULT_CALIBRATION, estimateStep, isTextKey, keyBytesOf, valueBytesOf, workKind, type WorkKind, type WorkOptions } from './impact';
+import {
+  DEFAULT_CALIBRATION,
+  estimateStep,
+  isTextKey,
+  keyBytesOf,
+  valueBytesOf,
+  workKind,
+  type WorkKind,
+  type WorkOptions,
+} from './impact';
 import { storageFindings } from './storage';
 import { impactOf, instantAddProblem, onlineAddProblem, type DdlOperation, type Impact } from './rules';
 import { noopSql, qualifiedTable, quoteIdent, quoteLiteral, SqlTextError, utf8Length } from './sql';
@@ -66,12 +75,18 @@ interface StepOptions {
 /** What the catalog shows once a step has been applied, from its operation (`Step.done`). */
 function doneOf(op: DdlOperation, object: string | undefined): StepDone | undefined {
   switch (op.op) {
-    case 'add-column': return { kind: 'column', column: op.spec.name };
-    case 'set-not-null': return { kind: 'not-null', column: op.column };
-    case 'create-index': return object ? { kind: 'index', name: object } : undefined;
-    case 'add-constraint': return object ? { kind: 'constraint', name: object } : undefined;
-    case 'drop-constraint': return object ? { kind: 'no-constraint', name: object } : undefined;
-    default: return undefined;
+    case 'add-column':
+      return { kind: 'column', column: op.spec.name };
+    case 'set-not-null':
+      return { kind: 'not-null', column: op.column };
+    case 'create-index':
+      return object ? { kind: 'index', name: object } : undefined;
+    case 'add-constraint':
+      return object ? { kind: 'constraint', name: object } : undefined;
+    case 'drop-constraint':
+      return object ? { kind: 'no-constraint', name: object } : undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -92,7 +107,14 @@ class Builder {
   /** The new column is NULL in every row so far (added without a value, not yet backfilled). */
   columnEmpty = false;
 
-  constructor(readonly spec: ColumnSpec, readonly facts: TableFacts, readonly target: Target, readonly cal: Calibration, lockTimeoutMs: number, readonly batchSize: number) {
+  constructor(
+    readonly spec: ColumnSpec,
+    readonly facts: TableFacts,
+    readonly target: Target,
+    readonly cal: Calibration,
+    lockTimeoutMs: number,
+    readonly batchSize: number,
+  ) {
     this.heap = Math.max(0, facts.bytes);
     this.indexBytes = Math.max(0, facts.indexBytes ?? 0);
     this.indexCount = facts.indexes?.length ?? 1;
@@ -114,8 +136,11 @@ class Builder {
    * would otherwise keep the old object and report success.
    */
   name(suffix: string): string {
-    const taken = new Set([...(this.facts.indexes ?? []).map((i) => i.name), ...(this.facts.constraints ?? []).map((c) => c.name)]
-      .map((n) => (this.pg ? n : n.toLowerCase())));
+    const taken = new Set(
+      [...(this.facts.indexes ?? []).map((i) => i.name), ...(this.facts.constraints ?? []).map((c) => c.name)].map((n) =>
+        this.pg ? n : n.toLowerCase(),
+      ),
+    );
     for (let k = 1; ; k++) {
       const candidate = this.fit(k === 1 ? suffix : `${suffix}${k}`);
       if (!taken.has(this.pg ? candidate : candidate.toLowerCase())) return candidate;
@@ -142,7 +167,11 @@ class Builder {
     const keyBytes = keyBytesOf(this.spec.type.name, this.spec.type.params);
     const newColumnBytes = valueBytesOf(this.spec.type.name, this.spec.type.params);
     const estimate = estimateStep(impact, kind, this.facts, this.cal, keyBytes, {
-      heapBytes: this.heap, indexBytes: this.indexBytes, indexes: this.maintainedIndexes(), newColumnBytes, textKey: isTextKey(this.spec.type.name),
+      heapBytes: this.heap,
+      indexBytes: this.indexBytes,
+      indexes: this.maintainedIndexes(),
+      newColumnBytes,
+      textKey: isTextKey(this.spec.type.name),
       // An index on a still-empty column is cheap on PostgreSQL (NULLs sort first, nothing to compare); InnoDB builds it
       // at the cost of a full key (bench/estimates, MariaDB 1M rows: 3.5 s empty vs 3.9–4.1 s for a char(36)/varchar(40) key).
       emptyKey: this.columnEmpty && this.pg,
@@ -227,7 +256,11 @@ class Builder {
   private queueNote(impact: Impact): string {
     const conflictsWithDml = this.pg ? ['ACCESS EXCLUSIVE', 'EXCLUSIVE', 'SHARE ROW EXCLUSIVE', 'SHARE'].includes(impact.lock) : true;
     if (!conflictsWithDml) return '';
-    const what = this.pg ? (impact.lock === 'ACCESS EXCLUSIVE' ? 'every query on the table' : 'writes to the table') : 'queries on the table (metadata lock)';
+    const what = this.pg
+      ? impact.lock === 'ACCESS EXCLUSIVE'
+        ? 'every query on the table'
+        : 'writes to the table'
+      : 'queries on the table (metadata lock)';
     return ` While it waits for its lock, ${what} queue behind it — for at most the lock timeout (${this.timeoutLabel}).`;
   }
 
@@ -248,7 +281,7 @@ class Builder {
       sql = `UPDATE ${this.table} SET ${this.col} = ${valueSql} WHERE ${this.col} IS NULL${order} LIMIT ${n}`;
     }
     this.add('backfill', { op: 'backfill' }, sql, {
-      down: noopSql('the backfilled values go away with the column (the expand step\'s down)'),
+      down: noopSql("the backfilled values go away with the column (the expand step's down)"),
       what: `Fill existing rows with ${valueSql}, ${n} rows per batch, each batch in its own transaction, repeated until no row is updated`,
       work: { backfill: true },
       ddl: false,
@@ -293,15 +326,26 @@ export function rolloutSteps(phases: readonly Phase[], spec: ColumnSpec): { read
   const has = (k: PhaseKind) => phases.some((p) => p.kind === k);
   const serverFilled = Boolean(spec.generated) || Boolean(spec.autoIncrement);
   const out: { kind: RolloutStepKind; text: string }[] = [
-    { kind: 'tolerate', text: 'Ship application code that tolerates the new column: INSERTs name their columns, nothing breaks on an extra column (no SELECT * into fixed shapes).' },
+    {
+      kind: 'tolerate',
+      text: 'Ship application code that tolerates the new column: INSERTs name their columns, nothing breaks on an extra column (no SELECT * into fixed shapes).',
+    },
     { kind: 'expand', text: 'Run the expand phase.' },
     serverFilled
-      ? { kind: 'server-fills', text: `The server fills the column (${spec.generated ? 'generated' : 'auto-increment'}): the application never writes it${spec.generated ? '' : ' (it must not insert explicit values that collide with the sequence)'}.` }
-      : { kind: 'write', text: 'Ship code that writes the new column on every INSERT and UPDATE, alongside whatever it replaces (write both).' },
+      ? {
+          kind: 'server-fills',
+          text: `The server fills the column (${spec.generated ? 'generated' : 'auto-increment'}): the application never writes it${spec.generated ? '' : ' (it must not insert explicit values that collide with the sequence)'}.`,
+        }
+      : {
+          kind: 'write',
+          text: 'Ship code that writes the new column on every INSERT and UPDATE, alongside whatever it replaces (write both).',
+        },
   ];
   if (has('backfill')) out.push({ kind: 'backfill', text: 'Run the backfill phase; it is resumable and can be throttled.' });
-  if (has('index')) out.push({ kind: 'index', text: 'Run the index phase (outside any transaction) and check that the indexes are valid.' });
-  if (has('constrain')) out.push({ kind: 'constrain', text: 'Run the constrain phase once every row has its value; each step in its own transaction.' });
+  if (has('index'))
+    out.push({ kind: 'index', text: 'Run the index phase (outside any transaction) and check that the indexes are valid.' });
+  if (has('constrain'))
+    out.push({ kind: 'constrain', text: 'Run the constrain phase once every row has its value; each step in its own transaction.' });
   out.push({ kind: 'read', text: 'Ship code that reads the new column.' });
   out.push({ kind: 'contract', text: 'Contract: remove the code paths (and any old column) the new column replaces.' });
   return out;
@@ -332,27 +376,53 @@ function planPostgres(b: Builder): void {
     const reason = spec.generated?.stored
       ? `a stored generated column must be computed for every existing row, which PostgreSQL does only by rewriting the table under ACCESS EXCLUSIVE${caps.virtualGeneratedColumns ? '; a VIRTUAL generated column (PostgreSQL 18) needs no rewrite' : ''}; the alternative is a plain column filled by a trigger and a batched backfill`
       : 'an identity/serial column gives every existing row a value, which PostgreSQL does only by rewriting the table under ACCESS EXCLUSIVE; the alternative is a plain bigint column with a sequence default, filled by a batched backfill';
-    b.add('expand', { op: 'add-column', spec }, sql, { down: dropColumn, what: 'Add the column', unavoidable: rows !== 0 ? reason : undefined });
+    b.add('expand', { op: 'add-column', spec }, sql, {
+      down: dropColumn,
+      what: 'Add the column',
+      unavoidable: rows !== 0 ? reason : undefined,
+    });
   } else {
     const fast = !hasValue || (caps.fastDefault && (d.kind === 'literal' || volatility === 'immutable' || volatility === 'stable'));
     const notNullInline = !spec.nullable && ((hasValue && fast) || (!hasValue && rows === 0));
     const omit: Array<'default' | 'notNull' | 'unique' | 'check' | 'references'> = [...constraintsOmitted];
     if (!fast) omit.push('default');
     if (!notNullInline) omit.push('notNull');
-    const addSpec: ColumnSpec = { ...spec, nullable: !notNullInline, default: fast ? d : { kind: 'none' }, unique: false, check: undefined, references: undefined };
-    b.add('expand', { op: 'add-column', spec: addSpec }, `ALTER TABLE ${table} ADD COLUMN ${renderColumnDefinition('postgres', spec, { omit })}`, {
-      down: dropColumn,
-      what: fast ? 'Add the column' : 'Add the column without its default, so existing rows are not rewritten',
-    });
+    const addSpec: ColumnSpec = {
+      ...spec,
+      nullable: !notNullInline,
+      default: fast ? d : { kind: 'none' },
+      unique: false,
+      check: undefined,
+      references: undefined,
+    };
+    b.add(
+      'expand',
+      { op: 'add-column', spec: addSpec },
+      `ALTER TABLE ${table} ADD COLUMN ${renderColumnDefinition('postgres', spec, { omit })}`,
+      {
+        down: dropColumn,
+        what: fast ? 'Add the column' : 'Add the column without its default, so existing rows are not rewritten',
+      },
+    );
     b.columnEmpty = !hasValue || !fast;
     if (!fast) {
       const value = valueOf(b);
-      b.add('expand', { op: 'set-default', column: spec.name, volatile: volatility !== 'immutable' }, `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}`, {
-        down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP DEFAULT`,
-        what: 'Set the default for new rows only',
-      });
+      b.add(
+        'expand',
+        { op: 'set-default', column: spec.name, volatile: volatility !== 'immutable' },
+        `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}`,
+        {
+          down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP DEFAULT`,
+          what: 'Set the default for new rows only',
+        },
+      );
       b.backfillStep(value);
-      if (!caps.fastDefault && hasValue) b.warn('no-fast-default', 'info', `PostgreSQL ${b.target.version} (before 11) rewrites the table for any DEFAULT on ADD COLUMN, so the default is set separately and existing rows are backfilled.`);
+      if (!caps.fastDefault && hasValue)
+        b.warn(
+          'no-fast-default',
+          'info',
+          `PostgreSQL ${b.target.version} (before 11) rewrites the table for any DEFAULT on ADD COLUMN, so the default is set separately and existing rows are backfilled.`,
+        );
     }
     if (!spec.nullable && !notNullInline) {
       if (!hasValue) notNullNeedsValues(b);
@@ -361,10 +431,15 @@ function planPostgres(b: Builder): void {
   }
 
   if (spec.comment !== undefined) {
-    b.add('expand', { op: 'comment', column: spec.name }, `COMMENT ON COLUMN ${table}.${col} IS ${quoteLiteral('postgres', spec.comment)}`, {
-      down: `COMMENT ON COLUMN ${table}.${col} IS NULL`,
-      what: 'Describe the column',
-    });
+    b.add(
+      'expand',
+      { op: 'comment', column: spec.name },
+      `COMMENT ON COLUMN ${table}.${col} IS ${quoteLiteral('postgres', spec.comment)}`,
+      {
+        down: `COMMENT ON COLUMN ${table}.${col} IS NULL`,
+        what: 'Describe the column',
+      },
+    );
   }
 
   // Indexes: named, CONCURRENTLY, IF NOT EXISTS, each on its own outside a transaction.
@@ -372,24 +447,43 @@ function planPostgres(b: Builder): void {
   if (wantsIndex) {
     const unique = Boolean(spec.unique);
     const name = b.name(unique ? 'key' : 'idx');
-    b.add('index', { op: 'create-index', concurrent: true, unique }, `CREATE ${unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${b.q(name)} ON ${table} (${col})`, {
-      object: name,
-      down: `DROP INDEX CONCURRENTLY IF EXISTS ${qualifiedIndex(b, name)}`,
-      what: `Build ${unique ? 'the unique index' : spec.references && !spec.index ? 'an index on the referencing column (for deletes of referenced rows)' : 'the index'} without blocking writes; if it fails, drop the INVALID index and run it again`,
-      work: { index: true, concurrent: true },
-    });
+    b.add(
+      'index',
+      { op: 'create-index', concurrent: true, unique },
+      `CREATE ${unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${b.q(name)} ON ${table} (${col})`,
+      {
+        object: name,
+        down: `DROP INDEX CONCURRENTLY IF EXISTS ${qualifiedIndex(b, name)}`,
+        what: `Build ${unique ? 'the unique index' : spec.references && !spec.index ? 'an index on the referencing column (for deletes of referenced rows)' : 'the index'} without blocking writes; if it fails, drop the INVALID index and run it again`,
+        work: { index: true, concurrent: true },
+      },
+    );
     if (facts.partitioned) {
-      b.warn('partitioned-index', 'warning', 'CREATE INDEX CONCURRENTLY cannot run on a partitioned table: create the index ON ONLY the parent table, build the same index CONCURRENTLY on each partition, then ALTER INDEX … ATTACH PARTITION each one (the parent index becomes valid when all are attached).');
+      b.warn(
+        'partitioned-index',
+        'warning',
+        'CREATE INDEX CONCURRENTLY cannot run on a partitioned table: create the index ON ONLY the parent table, build the same index CONCURRENTLY on each partition, then ALTER INDEX … ATTACH PARTITION each one (the parent index becomes valid when all are attached).',
+      );
     }
     if (caps.cicCorruptionRisk) {
-      b.warn('cic-corruption-14', 'error', `PostgreSQL ${b.target.version} (14.0–14.3) can silently corrupt indexes built with CREATE INDEX CONCURRENTLY. Upgrade to 14.4 or later before running this plan; if you cannot, build the index without CONCURRENTLY in a maintenance window (it blocks writes).`, 'upgrade to PostgreSQL 14.4+');
+      b.warn(
+        'cic-corruption-14',
+        'error',
+        `PostgreSQL ${b.target.version} (14.0–14.3) can silently corrupt indexes built with CREATE INDEX CONCURRENTLY. Upgrade to 14.4 or later before running this plan; if you cannot, build the index without CONCURRENTLY in a maintenance window (it blocks writes).`,
+        'upgrade to PostgreSQL 14.4+',
+      );
     }
     if (unique) {
-      b.add('constrain', { op: 'add-constraint', kind: 'unique', notValid: false, usingIndex: true }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} UNIQUE USING INDEX ${b.q(name)}`, {
-        object: name,
-        down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
-        what: 'Attach the unique index as a UNIQUE constraint',
-      });
+      b.add(
+        'constrain',
+        { op: 'add-constraint', kind: 'unique', notValid: false, usingIndex: true },
+        `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} UNIQUE USING INDEX ${b.q(name)}`,
+        {
+          object: name,
+          down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
+          what: 'Attach the unique index as a UNIQUE constraint',
+        },
+      );
     }
   }
   if (spec.check) {
@@ -401,8 +495,20 @@ function planPostgres(b: Builder): void {
     const r = spec.references;
     const name = b.name('fkey');
     const ref = `${r.schema ? `${b.q(r.schema)}.` : ''}${b.q(r.table)} (${b.q(r.column)})`;
-    addNotValidThenValidate(b, 'foreign', name, `FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}`, 'Add the foreign key for new rows only', 'foreign');
-    if (facts.partitioned) b.warn('fk-partitioned-not-valid', 'error', 'Foreign keys on partitioned tables cannot be NOT VALID in PostgreSQL: add the constraint on each partition NOT VALID and validate them, then on the parent.');
+    addNotValidThenValidate(
+      b,
+      'foreign',
+      name,
+      `FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}`,
+      'Add the foreign key for new rows only',
+      'foreign',
+    );
+    if (facts.partitioned)
+      b.warn(
+        'fk-partitioned-not-valid',
+        'error',
+        'Foreign keys on partitioned tables cannot be NOT VALID in PostgreSQL: add the constraint on each partition NOT VALID and validate them, then on the parent.',
+      );
   }
 }
 
@@ -418,7 +524,8 @@ function notNullNeedsValues(b: Builder): void {
     code: 'not-null-needs-values',
     severity: 'error',
     field: 'default',
-    message: `${b.spec.name} is NOT NULL without a DEFAULT, and the table has ${rows}: the existing rows would have no value, so the NOT NULL step cannot succeed. ` +
+    message:
+      `${b.spec.name} is NOT NULL without a DEFAULT, and the table has ${rows}: the existing rows would have no value, so the NOT NULL step cannot succeed. ` +
       'Give a DEFAULT (existing rows get it), or add the column nullable, fill it, and make it NOT NULL in a later change.',
     fix: value ? `add DEFAULT ${value} (or another value every existing row can take)` : 'add a DEFAULT that every existing row can take',
   });
@@ -439,13 +546,26 @@ function suggestedDefault(dialect: Target['dialect'], type: string): string | nu
  * PostgreSQL's two steps for a constraint on a filled table: ADD CONSTRAINT … NOT VALID (checks new rows only, brief
  * lock), then VALIDATE CONSTRAINT in its own transaction (reads the existing rows without blocking writes).
  */
-function addNotValidThenValidate(b: Builder, kind: 'check' | 'foreign' | 'not-null', name: string, definition: string, what: string, validate: 'check' | 'foreign' | 'not-null', need = ''): void {
+function addNotValidThenValidate(
+  b: Builder,
+  kind: 'check' | 'foreign' | 'not-null',
+  name: string,
+  definition: string,
+  what: string,
+  validate: 'check' | 'foreign' | 'not-null',
+  need = '',
+): void {
   const { table } = b;
-  b.add('constrain', { op: 'add-constraint', kind, notValid: true, usingIndex: false }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} ${definition} NOT VALID`, {
-    object: name,
-    down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
-    what,
-  });
+  b.add(
+    'constrain',
+    { op: 'add-constraint', kind, notValid: true, usingIndex: false },
+    `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} ${definition} NOT VALID`,
+    {
+      object: name,
+      down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
+      what,
+    },
+  );
   b.add('constrain', { op: 'validate-constraint', kind }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
     down: noopSql('validation only'),
     what: `Check existing rows in a separate transaction${need}`,
@@ -465,13 +585,22 @@ function notNullPath(b: Builder, hasValue: boolean): void {
   const expr = `${col} IS NOT NULL`;
   addNotValidThenValidate(b, 'check', name, `CHECK (${expr})`, 'Add CHECK (column IS NOT NULL) for new rows only', 'not-null', need);
   if (!caps.setNotNullUsesCheck) {
-    b.warn('not-null-kept-as-check', 'warning', `PostgreSQL ${b.target.version} (before 12) cannot use the CHECK to skip SET NOT NULL's scan, so the plan keeps the validated CHECK (${spec.name} IS NOT NULL) instead of a NOT NULL attribute. It enforces the same rule.`);
+    b.warn(
+      'not-null-kept-as-check',
+      'warning',
+      `PostgreSQL ${b.target.version} (before 12) cannot use the CHECK to skip SET NOT NULL's scan, so the plan keeps the validated CHECK (${spec.name} IS NOT NULL) instead of a NOT NULL attribute. It enforces the same rule.`,
+    );
     return;
   }
-  b.add('constrain', { op: 'set-not-null', column: spec.name, provenByCheck: true }, `ALTER TABLE ${table} ALTER COLUMN ${col} SET NOT NULL`, {
-    down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP NOT NULL`,
-    what: 'Make the column NOT NULL',
-  });
+  b.add(
+    'constrain',
+    { op: 'set-not-null', column: spec.name, provenByCheck: true },
+    `ALTER TABLE ${table} ALTER COLUMN ${col} SET NOT NULL`,
+    {
+      down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP NOT NULL`,
+      what: 'Make the column NOT NULL',
+    },
+  );
   b.add('constrain', { op: 'drop-constraint', kind: 'check' }, `ALTER TABLE ${table} DROP CONSTRAINT ${b.q(name)}`, {
     object: name,
     down: `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}) NOT VALID`,
@@ -508,7 +637,10 @@ function planMysql(b: Builder): void {
     b.add('expand', { op: 'add-column', spec, mysql: { algorithm: online.algorithm, lock: online.lock } }, sql, {
       down: dropColumn,
       what: 'Add the column',
-      unavoidable: rows !== 0 ? `${online.reason}; ${maria ? 'MariaDB' : 'MySQL'} has no online way to give existing rows these values. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change), or ${spec.autoIncrement ? 'a plain column filled by a batched backfill' : 'a VIRTUAL generated column (added instantly)'}` : undefined,
+      unavoidable:
+        rows !== 0
+          ? `${online.reason}; ${maria ? 'MariaDB' : 'MySQL'} has no online way to give existing rows these values. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change), or ${spec.autoIncrement ? 'a plain column filled by a batched backfill' : 'a VIRTUAL generated column (added instantly)'}`
+          : undefined,
     });
     afterAddMysql(b, { keyInline: spec.autoIncrement === true });
     if (spec.references && !nonInnodb(b)) foreignKeyCopyMysql(b);
@@ -516,7 +648,8 @@ function planMysql(b: Builder): void {
   }
 
   // Volatile or expression defaults that cannot be added in place: add nullable, set the default, backfill.
-  const expressionNeedsBackfill = def.kind === 'expression' && (maria ? volatility === 'volatile' || volatility === 'unknown' : !currentTimestamp);
+  const expressionNeedsBackfill =
+    def.kind === 'expression' && (maria ? volatility === 'volatile' || volatility === 'unknown' : !currentTimestamp);
   // A foreign key is added while the column is all NULL (so skipping the row check is sound), hence before any value.
   const fkFirst = Boolean(spec.references) && hasValue;
   const separateDefault = expressionNeedsBackfill || fkFirst;
@@ -525,7 +658,14 @@ function planMysql(b: Builder): void {
   const omit: Array<'default' | 'notNull' | 'check' | 'references' | 'unique'> = ['check', 'references', 'unique'];
   if (separateDefault) omit.push('default');
   if (!notNullInline) omit.push('notNull');
-  const addSpec: ColumnSpec = { ...spec, nullable: !notNullInline, default: separateDefault ? { kind: 'none' } : def, unique: false, check: undefined, references: undefined };
+  const addSpec: ColumnSpec = {
+    ...spec,
+    nullable: !notNullInline,
+    default: separateDefault ? { kind: 'none' } : def,
+    unique: false,
+    check: undefined,
+    references: undefined,
+  };
   const definition = renderColumnDefinition(d, spec, { omit });
   const instantWhy = instantAddProblem(addSpec, target, facts);
   const online = onlineAddProblem(addSpec, target, facts);
@@ -537,19 +677,37 @@ function planMysql(b: Builder): void {
       what: 'Add the column',
       fallbackSql: online === null ? inplaceSql : undefined,
     });
-    if (b.caps.instantBackupRisk) b.warn('instant-backup-risk', 'warning', `MySQL ${target.version}: tables with instantly added columns hit backup (xtrabackup) and stability bugs fixed in 8.0.32. Upgrade, or plan a rebuild (OPTIMIZE TABLE) after the change.`);
-    if (maria && def.kind === 'expression' && !separateDefault) b.warn('instant-default-once', 'info', `MariaDB evaluates DEFAULT ${def.sql} once for the instant ADD COLUMN: every existing row gets the same value.`);
+    if (b.caps.instantBackupRisk)
+      b.warn(
+        'instant-backup-risk',
+        'warning',
+        `MySQL ${target.version}: tables with instantly added columns hit backup (xtrabackup) and stability bugs fixed in 8.0.32. Upgrade, or plan a rebuild (OPTIMIZE TABLE) after the change.`,
+      );
+    if (maria && def.kind === 'expression' && !separateDefault)
+      b.warn(
+        'instant-default-once',
+        'info',
+        `MariaDB evaluates DEFAULT ${def.sql} once for the instant ADD COLUMN: every existing row gets the same value.`,
+      );
   } else if (online === null) {
     b.add('expand', { op: 'add-column', spec: addSpec, mysql: { algorithm: 'INPLACE', lock: 'NONE' } }, inplaceSql, {
       down: dropColumn,
       what: `Add the column (not INSTANT: ${instantWhy})`,
     });
   } else {
-    b.add('expand', { op: 'add-column', spec: addSpec, mysql: { algorithm: online.algorithm, lock: online.lock } }, `${base}, ALGORITHM=${online.algorithm}, LOCK=${online.lock}`, {
-      down: dropColumn,
-      what: `Add the column (not INSTANT: ${instantWhy})`,
-      unavoidable: rows !== 0 ? `${online.reason}; no online form exists on ${maria ? 'MariaDB' : 'MySQL'} for this table. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change)` : undefined,
-    });
+    b.add(
+      'expand',
+      { op: 'add-column', spec: addSpec, mysql: { algorithm: online.algorithm, lock: online.lock } },
+      `${base}, ALGORITHM=${online.algorithm}, LOCK=${online.lock}`,
+      {
+        down: dropColumn,
+        what: `Add the column (not INSTANT: ${instantWhy})`,
+        unavoidable:
+          rows !== 0
+            ? `${online.reason}; no online form exists on ${maria ? 'MariaDB' : 'MySQL'} for this table. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change)`
+            : undefined,
+      },
+    );
   }
 
   b.columnEmpty = !hasValue || separateDefault;
@@ -559,11 +717,18 @@ function planMysql(b: Builder): void {
   if (separateDefault && hasValue) {
     const value = renderDefault(d, def)!;
     const setClause = b.caps.instantAddColumn ? 'ALGORITHM=INSTANT' : 'ALGORITHM=INPLACE, LOCK=NONE';
-    b.add('expand', { op: 'set-default', column: spec.name, volatile: volatility !== 'immutable' }, `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}, ${setClause}`, {
-      down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP DEFAULT, ${setClause}`,
-      what: 'Set the default for new rows only',
-      fallbackSql: b.caps.instantAddColumn ? `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}, ALGORITHM=INPLACE, LOCK=NONE` : undefined,
-    });
+    b.add(
+      'expand',
+      { op: 'set-default', column: spec.name, volatile: volatility !== 'immutable' },
+      `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}, ${setClause}`,
+      {
+        down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP DEFAULT, ${setClause}`,
+        what: 'Set the default for new rows only',
+        fallbackSql: b.caps.instantAddColumn
+          ? `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}, ALGORITHM=INPLACE, LOCK=NONE`
+          : undefined,
+      },
+    );
     b.backfillStep(value.startsWith('(') ? value.slice(1, -1).trim() : value);
   }
   if (!spec.nullable && !notNullInline) {
@@ -578,7 +743,10 @@ function planMysql(b: Builder): void {
       down: `ALTER TABLE ${table} MODIFY COLUMN ${back}, ${nonInnodb(b) ? 'ALGORITHM=COPY, LOCK=SHARED' : 'ALGORITHM=INPLACE, LOCK=NONE'}`,
       what: 'Make the column NOT NULL (needs a strict sql_mode, or NULLs silently become zero values)',
       impact,
-      unavoidable: impact.algorithm === 'COPY' && rows !== 0 ? `${impact.why}; there is no online form. Keep the column nullable and enforce the rule in the application, or use an online schema-change tool` : undefined,
+      unavoidable:
+        impact.algorithm === 'COPY' && rows !== 0
+          ? `${impact.why}; there is no online form. Keep the column nullable and enforce the rule in the application, or use an online schema-change tool`
+          : undefined,
     });
   }
   afterAddMysql(b, { keyInline: false });
@@ -595,23 +763,41 @@ function afterAddMysql(b: Builder, o: { keyInline: boolean }): void {
     const name = b.name(unique ? 'key' : 'idx');
     const online = !nonInnodb(b);
     const clause = online ? 'ALGORITHM=INPLACE, LOCK=NONE' : 'ALGORITHM=COPY, LOCK=SHARED';
-    b.add('index', { op: 'create-index', concurrent: false, unique, mysql: online ? { algorithm: 'INPLACE', lock: 'NONE' } : { algorithm: 'COPY', lock: 'SHARED' } }, `ALTER TABLE ${table} ADD ${unique ? 'UNIQUE ' : ''}INDEX ${b.q(name)} (${col}), ${clause}`, {
-      object: name,
-      down: `ALTER TABLE ${table} DROP INDEX ${b.q(name)}, ${clause}`,
-      what: unique ? 'Build the unique index online' : 'Build the index online',
-      work: { index: true },
-      unavoidable: !online && b.facts.rows !== 0 ? engineReason(b) : undefined,
-    });
+    b.add(
+      'index',
+      {
+        op: 'create-index',
+        concurrent: false,
+        unique,
+        mysql: online ? { algorithm: 'INPLACE', lock: 'NONE' } : { algorithm: 'COPY', lock: 'SHARED' },
+      },
+      `ALTER TABLE ${table} ADD ${unique ? 'UNIQUE ' : ''}INDEX ${b.q(name)} (${col}), ${clause}`,
+      {
+        object: name,
+        down: `ALTER TABLE ${table} DROP INDEX ${b.q(name)}, ${clause}`,
+        what: unique ? 'Build the unique index online' : 'Build the index online',
+        work: { index: true },
+        unavoidable: !online && b.facts.rows !== 0 ? engineReason(b) : undefined,
+      },
+    );
   }
   if (spec.check) {
     const name = b.name('check');
     const expr = checkedExpression(target.dialect, 'CHECK', spec.check);
-    b.add('constrain', { op: 'add-constraint', kind: 'check', notValid: false, usingIndex: false, mysql: { algorithm: 'COPY', lock: 'SHARED' } }, `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}), ALGORITHM=COPY, LOCK=SHARED`, {
-      object: name,
-      down: `ALTER TABLE ${table} DROP CONSTRAINT ${b.q(name)}`,
-      what: 'Add the CHECK constraint',
-      unavoidable: b.facts.rows !== 0 ? `${maria ? 'MariaDB' : 'MySQL'} verifies a new CHECK against every row with a table copy that blocks writes, and has no NOT VALID. Enforce it in the application instead, or use an online schema-change tool for a large table` : undefined,
-    });
+    b.add(
+      'constrain',
+      { op: 'add-constraint', kind: 'check', notValid: false, usingIndex: false, mysql: { algorithm: 'COPY', lock: 'SHARED' } },
+      `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}), ALGORITHM=COPY, LOCK=SHARED`,
+      {
+        object: name,
+        down: `ALTER TABLE ${table} DROP CONSTRAINT ${b.q(name)}`,
+        what: 'Add the CHECK constraint',
+        unavoidable:
+          b.facts.rows !== 0
+            ? `${maria ? 'MariaDB' : 'MySQL'} verifies a new CHECK against every row with a table copy that blocks writes, and has no NOT VALID. Enforce it in the application instead, or use an online schema-change tool for a large table`
+            : undefined,
+      },
+    );
   }
 }
 
@@ -628,21 +814,37 @@ function foreignKeyMysql(b: Builder): void {
   const { spec, table, col } = b;
   const r = spec.references!;
   const idx = b.name(spec.unique ? 'key' : 'idx');
-  b.add('expand', { op: 'create-index', concurrent: false, unique: Boolean(spec.unique), mysql: { algorithm: 'INPLACE', lock: 'NONE' } }, `ALTER TABLE ${table} ADD ${spec.unique ? 'UNIQUE ' : ''}INDEX ${b.q(idx)} (${col}), ALGORITHM=INPLACE, LOCK=NONE`, {
-    object: idx,
-    down: `ALTER TABLE ${table} DROP INDEX ${b.q(idx)}, ALGORITHM=INPLACE, LOCK=NONE`,
-    what: 'Index the referencing column (a foreign key needs one)',
-    work: { index: true },
-  });
+  b.add(
+    'expand',
+    { op: 'create-index', concurrent: false, unique: Boolean(spec.unique), mysql: { algorithm: 'INPLACE', lock: 'NONE' } },
+    `ALTER TABLE ${table} ADD ${spec.unique ? 'UNIQUE ' : ''}INDEX ${b.q(idx)} (${col}), ALGORITHM=INPLACE, LOCK=NONE`,
+    {
+      object: idx,
+      down: `ALTER TABLE ${table} DROP INDEX ${b.q(idx)}, ALGORITHM=INPLACE, LOCK=NONE`,
+      what: 'Index the referencing column (a foreign key needs one)',
+      work: { index: true },
+    },
+  );
   const name = b.name('fkey');
   const ref = `${r.schema ? `${b.q(r.schema)}.` : ''}${b.q(r.table)} (${b.q(r.column)})`;
-  b.add('expand', { op: 'add-constraint', kind: 'foreign', notValid: false, usingIndex: false, foreignKeyChecks: false, mysql: { algorithm: 'INPLACE', lock: 'NONE' } },
-    `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}, ALGORITHM=INPLACE, LOCK=NONE`, {
+  b.add(
+    'expand',
+    {
+      op: 'add-constraint',
+      kind: 'foreign',
+      notValid: false,
+      usingIndex: false,
+      foreignKeyChecks: false,
+      mysql: { algorithm: 'INPLACE', lock: 'NONE' },
+    },
+    `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}, ALGORITHM=INPLACE, LOCK=NONE`,
+    {
       object: name,
       down: `ALTER TABLE ${table} DROP FOREIGN KEY ${b.q(name)}`,
       what: 'Add the foreign key while the column is still NULL in every row, so skipping the row check cannot admit a bad value; run it before the application writes the column',
       session: { before: ['SET SESSION foreign_key_checks = 0'], after: ['SET SESSION foreign_key_checks = 1'] },
-    });
+    },
+  );
 }
 
 /** A foreign key on a column that already has values (AUTO_INCREMENT, generated): only a checked, copying ADD is sound. */
@@ -651,13 +853,20 @@ function foreignKeyCopyMysql(b: Builder): void {
   const r = spec.references!;
   const name = b.name('fkey');
   const ref = `${r.schema ? `${b.q(r.schema)}.` : ''}${b.q(r.table)} (${b.q(r.column)})`;
-  b.add('constrain', { op: 'add-constraint', kind: 'foreign', notValid: false, usingIndex: false, mysql: { algorithm: 'COPY', lock: 'SHARED' } },
-    `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}, ALGORITHM=COPY, LOCK=SHARED`, {
+  b.add(
+    'constrain',
+    { op: 'add-constraint', kind: 'foreign', notValid: false, usingIndex: false, mysql: { algorithm: 'COPY', lock: 'SHARED' } },
+    `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}, ALGORITHM=COPY, LOCK=SHARED`,
+    {
       object: name,
       down: `ALTER TABLE ${table} DROP FOREIGN KEY ${b.q(name)}`,
       what: 'Add the foreign key, checking the values the column already has',
-      unavoidable: b.facts.rows !== 0 ? 'the column already has a value in every row, so the key must be checked row by row, which MySQL/MariaDB do only with a table copy that blocks writes' : undefined,
-    });
+      unavoidable:
+        b.facts.rows !== 0
+          ? 'the column already has a value in every row, so the key must be checked row by row, which MySQL/MariaDB do only with a table copy that blocks writes'
+          : undefined,
+    },
+  );
 }
 
 function planWarnings(b: Builder, plan: Plan, options: PlanOptions): void {
@@ -671,29 +880,58 @@ function planWarnings(b: Builder, plan: Plan, options: PlanOptions): void {
   if (!b.pg && hasReplicas) {
     for (const s of steps) {
       if ((s.algorithm === 'INPLACE' || s.algorithm === 'COPY') && s.estimate.totalSeconds > REPLICA_LAG_WARN_SECONDS) {
-        b.warn('replica-lag', 'warning', `Replicas apply "${s.sql.slice(0, 60)}…" only after the primary commits it, serially: expect about ${formatSeconds(s.estimate.totalSeconds)} of replica lag.`);
+        b.warn(
+          'replica-lag',
+          'warning',
+          `Replicas apply "${s.sql.slice(0, 60)}…" only after the primary commits it, serially: expect about ${formatSeconds(s.estimate.totalSeconds)} of replica lag.`,
+        );
       }
     }
   }
   for (const s of steps) {
     if (s.unavoidable && s.blocks.writes && b.facts.bytes >= ONLINE_TOOL_THRESHOLD_BYTES) {
-      b.warn('use-online-tool', 'warning', `A step blocks writes for about ${formatSeconds(s.estimate.lockSeconds)} on a ${Math.round(b.facts.bytes / 1024 ** 3)} GiB table. ${b.pg ? 'Schedule a maintenance window.' : 'Use an online schema-change tool (gh-ost, pt-online-schema-change) instead.'}`);
+      b.warn(
+        'use-online-tool',
+        'warning',
+        `A step blocks writes for about ${formatSeconds(s.estimate.lockSeconds)} on a ${Math.round(b.facts.bytes / 1024 ** 3)} GiB table. ${b.pg ? 'Schedule a maintenance window.' : 'Use an online schema-change tool (gh-ost, pt-online-schema-change) instead.'}`,
+      );
     }
   }
   if (!(b.facts.rows >= 0)) {
-    b.warn('rows-unknown', 'warning', 'The table has no row estimate (never analyzed?): the plan assumes it has rows, and the estimates are only as good as the byte size. Run ANALYZE for better figures.');
+    b.warn(
+      'rows-unknown',
+      'warning',
+      'The table has no row estimate (never analyzed?): the plan assumes it has rows, and the estimates are only as good as the byte size. Run ANALYZE for better figures.',
+    );
   }
   b.warnings.push(...storageFindings(plan, Math.max(0, b.facts.bytes) + Math.max(0, b.facts.indexBytes ?? 0)));
   const binlog = b.facts.replication?.binlogFormat?.toUpperCase();
   const volatileBackfill = steps.some((s) => s.backfill && defaultVolatility(s.backfill.valueSql, b.target.dialect) !== 'immutable');
   if (!b.pg && binlog === 'STATEMENT' && volatileBackfill) {
-    b.warn('statement-binlog-backfill', 'warning', 'binlog_format is STATEMENT: replicas re-evaluate the backfill value (UUID(), NOW(), RAND()…) and get different values. Run the backfill with binlog_format=ROW for the session, or switch the server to ROW/MIXED.');
+    b.warn(
+      'statement-binlog-backfill',
+      'warning',
+      'binlog_format is STATEMENT: replicas re-evaluate the backfill value (UUID(), NOW(), RAND()…) and get different values. Run the backfill with binlog_format=ROW for the session, or switch the server to ROW/MIXED.',
+    );
   }
   for (const risk of b.facts.lockRisks ?? []) {
-    b.warn('lock-risk', 'warning', `Session ${risk.pid} (${risk.state}, ${Math.round(risk.ageSeconds)} s${risk.lockMode ? `, holds ${risk.lockMode}` : ''}) would make DDL steps wait; each waits at most the lock timeout and is retried.`);
+    b.warn(
+      'lock-risk',
+      'warning',
+      `Session ${risk.pid} (${risk.state}, ${Math.round(risk.ageSeconds)} s${risk.lockMode ? `, holds ${risk.lockMode}` : ''}) would make DDL steps wait; each waits at most the lock timeout and is retried.`,
+    );
   }
-  if (!b.pg && b.caps.instantRowVersionLimit !== null && b.facts.instantRowVersions !== undefined && b.facts.instantRowVersions >= b.caps.instantRowVersionLimit - 4) {
-    b.warn('row-versions', 'warning', `The table has ${b.facts.instantRowVersions} of ${b.caps.instantRowVersionLimit} instant row versions; when they run out, instant changes need a rebuild (OPTIMIZE TABLE).`);
+  if (
+    !b.pg &&
+    b.caps.instantRowVersionLimit !== null &&
+    b.facts.instantRowVersions !== undefined &&
+    b.facts.instantRowVersions >= b.caps.instantRowVersionLimit - 4
+  ) {
+    b.warn(
+      'row-versions',
+      'warning',
+      `The table has ${b.facts.instantRowVersions} of ${b.caps.instantRowVersionLimit} instant row versions; when they run out, instant changes need a rebuild (OPTIMIZE TABLE).`,
+    );
   }
 }
 
@@ -712,7 +950,14 @@ export function planColumn(spec: ColumnSpec, facts: TableFacts, target: Target, 
   let plan: Plan;
   let warnings: Finding[];
   try {
-    const b = new Builder(spec, facts, target, calibration, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, options.batchSize ?? DEFAULT_BATCH_SIZE);
+    const b = new Builder(
+      spec,
+      facts,
+      target,
+      calibration,
+      options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+      options.batchSize ?? DEFAULT_BATCH_SIZE,
+    );
     b.warnings.push(...findings);
     if (b.pg) planPostgres(b);
     else planMysql(b);
@@ -722,7 +967,10 @@ export function planColumn(spec: ColumnSpec, facts: TableFacts, target: Target, 
   } catch (err) {
     // Text that cannot be written as SQL (an empty name, a default that is not a literal…): no steps, and the reason.
     if (!(err instanceof SqlTextError)) throw err;
-    warnings = [...findings, { code: 'spec-unwritable', severity: 'error', message: `The column cannot be written as SQL: ${err.message}` }];
+    warnings = [
+      ...findings,
+      { code: 'spec-unwritable', severity: 'error', message: `The column cannot be written as SQL: ${err.message}` },
+    ];
     plan = {
       dialect: target.dialect,
       serverVersion: target.version,

@@ -24,7 +24,8 @@ function redactUserinfo(text: string): string {
   });
 }
 
-const PARAM = /\b((?:[a-z_]*pass(?:word)?|pwd|secret|token|sslpassword|passfile)\s*=\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;,'"]+)/gi;
+const PARAM =
+  /\b((?:[a-z_]*pass(?:word)?|pwd|secret|token|sslpassword|passfile)\s*=\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;,'"]+)/gi;
 const ENV = /\b([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN)\s*[=:]\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+)/g;
 
 /** Redact `text`; `known` are secret values (a password from a parsed URL) hidden wherever they appear verbatim. */

@@ -8,12 +8,17 @@ import type { Finding } from './types';
 
 /** The `standby-replay` warning: each ACCESS EXCLUSIVE step is replayed on every hot standby. */
 export function standbyReplayFinding(maxStandbyStreamingDelayMs?: number): Finding {
-  const delay = maxStandbyStreamingDelayMs === undefined ? ''
-    : maxStandbyStreamingDelayMs < 0 ? ' (-1 here: replay waits forever)' : ` (${maxStandbyStreamingDelayMs} ms here)`;
+  const delay =
+    maxStandbyStreamingDelayMs === undefined
+      ? ''
+      : maxStandbyStreamingDelayMs < 0
+        ? ' (-1 here: replay waits forever)'
+        : ` (${maxStandbyStreamingDelayMs} ms here)`;
   return {
     code: 'standby-replay',
     severity: 'warning',
-    message: 'ACCESS EXCLUSIVE steps are replayed on hot standbys, where they wait for (and then block) standby queries — ' +
+    message:
+      'ACCESS EXCLUSIVE steps are replayed on hot standbys, where they wait for (and then block) standby queries — ' +
       `up to max_standby_streaming_delay${delay} — before replay continues; every new standby reader of the table queues behind the replayed lock meanwhile, ` +
       'and then the standby cancels the queries holding it up.',
     fix: 'run when standby traffic is low; the runner given the standbys (--replica-url) checks them for open transactions on the table before each such step and waits or stops',

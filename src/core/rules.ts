@@ -32,7 +32,13 @@ export type DdlOperation = (
   | { readonly op: 'extend-varchar'; readonly column: string }
   | { readonly op: 'set-default'; readonly column: string; readonly volatile?: boolean }
   | { readonly op: 'drop-default'; readonly column: string }
-  | { readonly op: 'add-constraint'; readonly kind: ConstraintKind; readonly notValid: boolean; readonly usingIndex: boolean; readonly foreignKeyChecks?: boolean }
+  | {
+      readonly op: 'add-constraint';
+      readonly kind: ConstraintKind;
+      readonly notValid: boolean;
+      readonly usingIndex: boolean;
+      readonly foreignKeyChecks?: boolean;
+    }
   | { readonly op: 'validate-constraint'; readonly kind: ConstraintKind }
   | { readonly op: 'drop-constraint'; readonly kind?: ConstraintKind }
   /** `fulltext`: a MySQL/MariaDB FULLTEXT index. */
@@ -74,9 +80,11 @@ export function instantAddProblem(spec: ColumnSpec, target: Target, facts?: Tabl
   const caps = capabilities(target);
   const maria = target.dialect === 'mariadb';
   const server = maria ? 'MariaDB' : 'MySQL';
-  if (!caps.instantAddColumn) return `${server} ${target.version} has no instant ADD COLUMN (${maria ? 'MariaDB 10.3.2' : 'MySQL 8.0.12'} and later)`;
+  if (!caps.instantAddColumn)
+    return `${server} ${target.version} has no instant ADD COLUMN (${maria ? 'MariaDB 10.3.2' : 'MySQL 8.0.12'} and later)`;
   const pos = spec.position?.kind ?? 'last';
-  if (pos !== 'last' && !caps.instantAnyPosition) return `${server} ${target.version} adds columns instantly only at the end (any position from ${maria ? 'MariaDB 10.4' : 'MySQL 8.0.29'})`;
+  if (pos !== 'last' && !caps.instantAnyPosition)
+    return `${server} ${target.version} adds columns instantly only at the end (any position from ${maria ? 'MariaDB 10.4' : 'MySQL 8.0.29'})`;
   if (spec.autoIncrement) return 'an AUTO_INCREMENT column needs a rebuild that gives every row a value';
   // Probed on MariaDB 10.11: `ADD COLUMN c int UNIQUE` is refused with ALGORITHM=INSTANT and runs INPLACE with a rebuild.
   if (spec.unique) return 'a UNIQUE key added in the same ALTER TABLE is built by an in-place rebuild';
@@ -87,20 +95,28 @@ export function instantAddProblem(spec: ColumnSpec, target: Target, facts?: Tabl
   }
   if (spec.default.kind === 'expression') {
     const vol = defaultVolatility(spec.default.sql, target.dialect);
-    if (!maria && !/^current_timestamp(\(\d*\))?$/i.test(spec.default.sql.trim())) return 'MySQL does not add a column with an expression DEFAULT instantly';
+    if (!maria && !/^current_timestamp(\(\d*\))?$/i.test(spec.default.sql.trim()))
+      return 'MySQL does not add a column with an expression DEFAULT instantly';
     if (maria) {
       const perRow = mariadbPerRowDefault(spec.default.sql);
-      if (perRow) return `MariaDB refuses INSTANT and INPLACE for a DEFAULT calling ${perRow}(): a table copy computes it for every existing row`;
-      if (vol === 'unknown') return 'MariaDB copies the table for a DEFAULT that reads another column or calls a function it cannot evaluate once (assumed for names the rules do not know)';
+      if (perRow)
+        return `MariaDB refuses INSTANT and INPLACE for a DEFAULT calling ${perRow}(): a table copy computes it for every existing row`;
+      if (vol === 'unknown')
+        return 'MariaDB copies the table for a DEFAULT that reads another column or calls a function it cannot evaluate once (assumed for names the rules do not know)';
       // RAND() and the other volatile functions: INSTANT, and every existing row gets the one value computed at ALTER time.
     }
   }
-  if (facts?.engine && !/^innodb$/i.test(facts.engine)) return `the table uses the ${facts.engine} engine; only InnoDB adds columns instantly`;
+  if (facts?.engine && !/^innodb$/i.test(facts.engine))
+    return `the table uses the ${facts.engine} engine; only InnoDB adds columns instantly`;
   const indexes = facts?.indexes ?? [];
   if (indexes.some((i) => i.method.toUpperCase() === 'FULLTEXT')) return 'the table has a FULLTEXT index (hidden FTS_DOC_ID column)';
   if (facts?.rowFormat && facts.rowFormat.toUpperCase() === 'COMPRESSED') return 'the table uses ROW_FORMAT=COMPRESSED';
   if (!maria && indexes.some((i) => i.expression)) return 'the table has a functional index (hidden virtual columns)';
-  if (caps.instantRowVersionLimit !== null && facts?.instantRowVersions !== undefined && facts.instantRowVersions >= caps.instantRowVersionLimit) {
+  if (
+    caps.instantRowVersionLimit !== null &&
+    facts?.instantRowVersions !== undefined &&
+    facts.instantRowVersions >= caps.instantRowVersionLimit
+  ) {
     return `the table already has ${facts.instantRowVersions} instant row versions (limit ${caps.instantRowVersionLimit}); only a rebuild resets it`;
   }
   if ((facts?.columns?.length ?? 0) + 1 > 1022) return 'the table would have more than 1022 columns';
@@ -108,18 +124,40 @@ export function instantAddProblem(spec: ColumnSpec, target: Target, facts?: Tabl
 }
 
 /** Why the same ADD COLUMN cannot run `ALGORITHM=INPLACE, LOCK=NONE` (a rebuild that lets DML continue), or null. */
-export function onlineAddProblem(spec: ColumnSpec, target: Target, facts?: TableFacts): { algorithm: MysqlAlgorithm; lock: 'SHARED' | 'EXCLUSIVE'; reason: string } | null {
+export function onlineAddProblem(
+  spec: ColumnSpec,
+  target: Target,
+  facts?: TableFacts,
+): { algorithm: MysqlAlgorithm; lock: 'SHARED' | 'EXCLUSIVE'; reason: string } | null {
   // Probed on MariaDB 10.11: an Aria table refuses INSTANT and INPLACE for ADD COLUMN; only COPY is accepted.
-  if (facts?.engine && !/^innodb$/i.test(facts.engine)) return { algorithm: 'COPY', lock: 'SHARED', reason: `the ${facts.engine} engine has no online ALTER: the table is copied while writes are blocked` };
-  if (spec.generated?.stored) return { algorithm: 'COPY', lock: 'SHARED', reason: 'a STORED generated column is added by a table copy that blocks writes' };
-  if (spec.autoIncrement) return { algorithm: 'INPLACE', lock: 'SHARED', reason: 'adding an AUTO_INCREMENT column requires a lock that blocks writes' };
+  if (facts?.engine && !/^innodb$/i.test(facts.engine))
+    return {
+      algorithm: 'COPY',
+      lock: 'SHARED',
+      reason: `the ${facts.engine} engine has no online ALTER: the table is copied while writes are blocked`,
+    };
+  if (spec.generated?.stored)
+    return { algorithm: 'COPY', lock: 'SHARED', reason: 'a STORED generated column is added by a table copy that blocks writes' };
+  if (spec.autoIncrement)
+    return { algorithm: 'INPLACE', lock: 'SHARED', reason: 'adding an AUTO_INCREMENT column requires a lock that blocks writes' };
   if (spec.check) return { algorithm: 'COPY', lock: 'SHARED', reason: 'a CHECK constraint is verified by a table copy that blocks writes' };
-  if (spec.default.kind === 'expression' && defaultVolatility(spec.default.sql, target.dialect) !== 'immutable'
-    && !/^current_timestamp(\(\d*\))?$/i.test(spec.default.sql.trim())) {
-    return { algorithm: 'COPY', lock: 'SHARED', reason: 'a non-deterministic DEFAULT expression is filled in by a table copy that blocks writes' };
+  if (
+    spec.default.kind === 'expression' &&
+    defaultVolatility(spec.default.sql, target.dialect) !== 'immutable' &&
+    !/^current_timestamp(\(\d*\))?$/i.test(spec.default.sql.trim())
+  ) {
+    return {
+      algorithm: 'COPY',
+      lock: 'SHARED',
+      reason: 'a non-deterministic DEFAULT expression is filled in by a table copy that blocks writes',
+    };
   }
   if ((facts?.indexes ?? []).some((i) => i.method.toUpperCase() === 'FULLTEXT')) {
-    return { algorithm: 'INPLACE', lock: 'SHARED', reason: 'the rebuild re-creates the FULLTEXT index, which requires a lock that blocks writes' };
+    return {
+      algorithm: 'INPLACE',
+      lock: 'SHARED',
+      reason: 'the rebuild re-creates the FULLTEXT index, which requires a lock that blocks writes',
+    };
   }
   return null;
 }
@@ -155,46 +193,182 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
   switch (op.op) {
     case 'drop-index':
       return op.concurrent
-        ? { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: false, why: 'DROP INDEX CONCURRENTLY waits for transactions using the index; reads and writes continue' }
-        : { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DROP INDEX takes ACCESS EXCLUSIVE on the table: it waits for every open transaction on the table, and every query queues behind it' };
+        ? {
+            lock: 'SHARE UPDATE EXCLUSIVE',
+            blocks: blocksNone,
+            rewrite: false,
+            scan: false,
+            why: 'DROP INDEX CONCURRENTLY waits for transactions using the index; reads and writes continue',
+          }
+        : {
+            lock: AE,
+            blocks: blocksAll,
+            rewrite: false,
+            scan: false,
+            why: 'DROP INDEX takes ACCESS EXCLUSIVE on the table: it waits for every open transaction on the table, and every query queues behind it',
+          };
     case 'reindex':
-      if (op.concurrent && !versionAtLeast(target.version, '12')) return { lock: 'SHARE', blocks: blocksWrites, rewrite: false, scan: true, why: 'REINDEX CONCURRENTLY needs PostgreSQL 12', fails: `PostgreSQL ${target.version} has no REINDEX CONCURRENTLY (PostgreSQL 12 and later)` };
+      if (op.concurrent && !versionAtLeast(target.version, '12'))
+        return {
+          lock: 'SHARE',
+          blocks: blocksWrites,
+          rewrite: false,
+          scan: true,
+          why: 'REINDEX CONCURRENTLY needs PostgreSQL 12',
+          fails: `PostgreSQL ${target.version} has no REINDEX CONCURRENTLY (PostgreSQL 12 and later)`,
+        };
       return op.concurrent
-        ? { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: true, why: 'REINDEX CONCURRENTLY builds a new index beside the old one under SHARE UPDATE EXCLUSIVE: reads and writes continue' }
-        : { lock: 'SHARE', blocks: blocksWrites, rewrite: false, scan: true, why: 'REINDEX takes SHARE on the table (writes wait for the whole rebuild) and ACCESS EXCLUSIVE on the index (queries that would use it wait too)' };
+        ? {
+            lock: 'SHARE UPDATE EXCLUSIVE',
+            blocks: blocksNone,
+            rewrite: false,
+            scan: true,
+            why: 'REINDEX CONCURRENTLY builds a new index beside the old one under SHARE UPDATE EXCLUSIVE: reads and writes continue',
+          }
+        : {
+            lock: 'SHARE',
+            blocks: blocksWrites,
+            rewrite: false,
+            scan: true,
+            why: 'REINDEX takes SHARE on the table (writes wait for the whole rebuild) and ACCESS EXCLUSIVE on the index (queries that would use it wait too)',
+          };
     case 'vacuum-full':
-      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'VACUUM FULL writes a new copy of the table and its indexes under ACCESS EXCLUSIVE' };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: true,
+        scan: true,
+        why: 'VACUUM FULL writes a new copy of the table and its indexes under ACCESS EXCLUSIVE',
+      };
     case 'cluster':
-      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE' };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: true,
+        scan: true,
+        why: 'CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE',
+      };
     case 'refresh-matview':
       return op.concurrent
-        ? { lock: 'EXCLUSIVE', blocks: blocksWrites, rewrite: false, scan: true, why: 'REFRESH MATERIALIZED VIEW CONCURRENTLY takes EXCLUSIVE: reads of the view continue (it needs a unique index)' }
-        : { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'REFRESH MATERIALIZED VIEW takes ACCESS EXCLUSIVE: reads of the view wait until the query is re-run and stored' };
+        ? {
+            lock: 'EXCLUSIVE',
+            blocks: blocksWrites,
+            rewrite: false,
+            scan: true,
+            why: 'REFRESH MATERIALIZED VIEW CONCURRENTLY takes EXCLUSIVE: reads of the view continue (it needs a unique index)',
+          }
+        : {
+            lock: AE,
+            blocks: blocksAll,
+            rewrite: true,
+            scan: true,
+            why: 'REFRESH MATERIALIZED VIEW takes ACCESS EXCLUSIVE: reads of the view wait until the query is re-run and stored',
+          };
     case 'drop-table':
-      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DROP TABLE takes ACCESS EXCLUSIVE (and a lock on every table its foreign keys reference); the data is gone' };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: false,
+        scan: false,
+        why: 'DROP TABLE takes ACCESS EXCLUSIVE (and a lock on every table its foreign keys reference); the data is gone',
+      };
     case 'truncate':
-      return { lock: AE, blocks: blocksAll, rewrite: true, scan: false, why: 'TRUNCATE takes ACCESS EXCLUSIVE and replaces the table with an empty one' };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: true,
+        scan: false,
+        why: 'TRUNCATE takes ACCESS EXCLUSIVE and replaces the table with an empty one',
+      };
     case 'rename':
-      return { lock: op.object === 'enum value' || op.object === 'schema' ? 'NONE' : AE, blocks: op.object === 'enum value' || op.object === 'schema' ? blocksNone : blocksAll, rewrite: false, scan: false, why: `renaming ${op.object === 'enum value' ? 'an' : 'a'} ${op.object} is a catalog change${op.object === 'enum value' || op.object === 'schema' ? '' : ' under ACCESS EXCLUSIVE, for a moment'}; queries still using the old name fail from then on` };
+      return {
+        lock: op.object === 'enum value' || op.object === 'schema' ? 'NONE' : AE,
+        blocks: op.object === 'enum value' || op.object === 'schema' ? blocksNone : blocksAll,
+        rewrite: false,
+        scan: false,
+        why: `renaming ${op.object === 'enum value' ? 'an' : 'a'} ${op.object} is a catalog change${op.object === 'enum value' || op.object === 'schema' ? '' : ' under ACCESS EXCLUSIVE, for a moment'}; queries still using the old name fail from then on`,
+      };
     case 'domain-constraint':
       return op.notValid
-        ? { lock: 'SHARE', blocks: blocksWrites, rewrite: false, scan: false, why: 'ALTER DOMAIN … ADD CONSTRAINT … NOT VALID only records the constraint' }
-        : { lock: 'SHARE', blocks: blocksWrites, rewrite: false, scan: true, why: 'ALTER DOMAIN … ADD CONSTRAINT checks every column of every table using the domain, holding SHARE on those tables (writes wait)' };
+        ? {
+            lock: 'SHARE',
+            blocks: blocksWrites,
+            rewrite: false,
+            scan: false,
+            why: 'ALTER DOMAIN … ADD CONSTRAINT … NOT VALID only records the constraint',
+          }
+        : {
+            lock: 'SHARE',
+            blocks: blocksWrites,
+            rewrite: false,
+            scan: true,
+            why: 'ALTER DOMAIN … ADD CONSTRAINT checks every column of every table using the domain, holding SHARE on those tables (writes wait)',
+          };
     case 'set-logged':
-      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'SET LOGGED / UNLOGGED rewrites the table (and writes it all to the WAL) under ACCESS EXCLUSIVE' };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: true,
+        scan: true,
+        why: 'SET LOGGED / UNLOGGED rewrites the table (and writes it all to the WAL) under ACCESS EXCLUSIVE',
+      };
     case 'set-tablespace':
-      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'SET TABLESPACE copies the table\'s files to the new tablespace under ACCESS EXCLUSIVE' };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: true,
+        scan: true,
+        why: "SET TABLESPACE copies the table's files to the new tablespace under ACCESS EXCLUSIVE",
+      };
     case 'detach-partition':
-      if (op.concurrent && !versionAtLeast(target.version, '14')) return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DETACH PARTITION CONCURRENTLY needs PostgreSQL 14', fails: `PostgreSQL ${target.version} has no DETACH PARTITION CONCURRENTLY (PostgreSQL 14 and later)` };
+      if (op.concurrent && !versionAtLeast(target.version, '14'))
+        return {
+          lock: AE,
+          blocks: blocksAll,
+          rewrite: false,
+          scan: false,
+          why: 'DETACH PARTITION CONCURRENTLY needs PostgreSQL 14',
+          fails: `PostgreSQL ${target.version} has no DETACH PARTITION CONCURRENTLY (PostgreSQL 14 and later)`,
+        };
       return op.concurrent
-        ? { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: false, why: 'DETACH PARTITION CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the parent (it cannot run in a transaction block)' }
-        : { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DETACH PARTITION takes ACCESS EXCLUSIVE on the parent table (every query on any partition waits)' };
+        ? {
+            lock: 'SHARE UPDATE EXCLUSIVE',
+            blocks: blocksNone,
+            rewrite: false,
+            scan: false,
+            why: 'DETACH PARTITION CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the parent (it cannot run in a transaction block)',
+          }
+        : {
+            lock: AE,
+            blocks: blocksAll,
+            rewrite: false,
+            scan: false,
+            why: 'DETACH PARTITION takes ACCESS EXCLUSIVE on the parent table (every query on any partition waits)',
+          };
     case 'exclusion-constraint':
-      return { lock: AE, blocks: blocksAll, rewrite: false, scan: true, why: 'ADD CONSTRAINT … EXCLUDE builds its index and checks every row under ACCESS EXCLUSIVE; it has no NOT VALID or USING INDEX form' };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: false,
+        scan: true,
+        why: 'ADD CONSTRAINT … EXCLUDE builds its index and checks every row under ACCESS EXCLUSIVE; it has no NOT VALID or USING INDEX form',
+      };
     case 'alter-type-pg':
       return op.coercible
-        ? { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'the new type is binary-coercible from the old one (e.g. a longer varchar, varchar → text): catalog-only under ACCESS EXCLUSIVE' }
-        : { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: `ALTER COLUMN … TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE${op.coercible === undefined ? ' (unless the types are binary-coercible, which needs the current type to know)' : ''}` };
+        ? {
+            lock: AE,
+            blocks: blocksAll,
+            rewrite: false,
+            scan: false,
+            why: 'the new type is binary-coercible from the old one (e.g. a longer varchar, varchar → text): catalog-only under ACCESS EXCLUSIVE',
+          }
+        : {
+            lock: AE,
+            blocks: blocksAll,
+            rewrite: true,
+            scan: true,
+            why: `ALTER COLUMN … TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE${op.coercible === undefined ? ' (unless the types are binary-coercible, which needs the current type to know)' : ''}`,
+          };
   }
 }
 
@@ -208,76 +382,177 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
   switch (op.op) {
     case 'add-column': {
       const s = op.spec;
-      if (s.generated?.stored) return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'a stored generated column is computed for every row: the table and its indexes are rewritten under ACCESS EXCLUSIVE' };
+      if (s.generated?.stored)
+        return {
+          lock: AE,
+          blocks: blocksAll,
+          rewrite: true,
+          scan: true,
+          why: 'a stored generated column is computed for every row: the table and its indexes are rewritten under ACCESS EXCLUSIVE',
+        };
       if (s.generated && !s.generated.stored && !caps.virtualGeneratedColumns) {
-        return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'virtual generated columns need PostgreSQL 18', fails: `PostgreSQL ${target.version} has no VIRTUAL generated columns (PostgreSQL 18 and later)` };
+        return {
+          lock: AE,
+          blocks: blocksAll,
+          rewrite: false,
+          scan: false,
+          why: 'virtual generated columns need PostgreSQL 18',
+          fails: `PostgreSQL ${target.version} has no VIRTUAL generated columns (PostgreSQL 18 and later)`,
+        };
       }
-      if (s.autoIncrement || isSerialType(s.type.name)) return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'an identity or serial column gives every existing row a value: the table and its indexes are rewritten under ACCESS EXCLUSIVE' };
+      if (s.autoIncrement || isSerialType(s.type.name))
+        return {
+          lock: AE,
+          blocks: blocksAll,
+          rewrite: true,
+          scan: true,
+          why: 'an identity or serial column gives every existing row a value: the table and its indexes are rewritten under ACCESS EXCLUSIVE',
+        };
       let rewrite = false;
       let why = 'catalog-only change under ACCESS EXCLUSIVE: blocks reads and writes for the moment it holds the lock';
       if (s.default.kind !== 'none' && !(s.default.kind === 'literal' && s.default.value.toUpperCase() === 'NULL')) {
         const volatility = s.default.kind === 'literal' ? 'immutable' : defaultVolatility(s.default.sql, 'postgres');
         if (volatility === 'volatile' || volatility === 'unknown') {
           rewrite = true;
-          why = volatility === 'volatile'
-            ? 'a volatile DEFAULT is evaluated for every existing row: the table and its indexes are rewritten under ACCESS EXCLUSIVE'
-            : 'the DEFAULT calls a function whose volatility is not known offline; if it is volatile the table is rewritten under ACCESS EXCLUSIVE (assumed here)';
+          why =
+            volatility === 'volatile'
+              ? 'a volatile DEFAULT is evaluated for every existing row: the table and its indexes are rewritten under ACCESS EXCLUSIVE'
+              : 'the DEFAULT calls a function whose volatility is not known offline; if it is volatile the table is rewritten under ACCESS EXCLUSIVE (assumed here)';
         } else if (!caps.fastDefault) {
           rewrite = true;
           why = `PostgreSQL ${target.version} (before 11) rewrites the table to store a DEFAULT in every row, under ACCESS EXCLUSIVE`;
         } else {
-          why = 'PostgreSQL 11+ stores a non-volatile DEFAULT in the catalog: no rewrite, ACCESS EXCLUSIVE only for the moment of the change';
+          why =
+            'PostgreSQL 11+ stores a non-volatile DEFAULT in the catalog: no rewrite, ACCESS EXCLUSIVE only for the moment of the change';
         }
       }
       let fails: string | undefined;
-      if (!s.nullable && s.default.kind === 'none' && rows !== undefined && rows !== 0) fails = 'NOT NULL without a DEFAULT fails on a table with rows (existing rows would be NULL)';
+      if (!s.nullable && s.default.kind === 'none' && rows !== undefined && rows !== 0)
+        fails = 'NOT NULL without a DEFAULT fails on a table with rows (existing rows would be NULL)';
       const constraintScan = Boolean(s.unique || s.check || s.references);
       if (constraintScan) why += '; the inline constraint is checked (or its index built) against every row while the lock is held';
-      return { lock: AE, blocks: blocksAll, rewrite, scan: rewrite || constraintScan, why, ...(s.references ? { referencedLock: 'SHARE ROW EXCLUSIVE' as LockLevel } : {}), ...(fails ? { fails } : {}) };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite,
+        scan: rewrite || constraintScan,
+        why,
+        ...(s.references ? { referencedLock: 'SHARE ROW EXCLUSIVE' as LockLevel } : {}),
+        ...(fails ? { fails } : {}),
+      };
     }
     case 'drop-column':
-      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DROP COLUMN only marks the column dropped in the catalog, under ACCESS EXCLUSIVE' };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: false,
+        scan: false,
+        why: 'DROP COLUMN only marks the column dropped in the catalog, under ACCESS EXCLUSIVE',
+      };
     case 'set-not-null': {
       const skip = caps.setNotNullUsesCheck && op.provenByCheck === true;
       return {
-        lock: AE, blocks: blocksAll, rewrite: false, scan: !skip,
-        why: skip ? 'PostgreSQL 12+ skips the scan because a validated CHECK (c IS NOT NULL) proves there are no NULLs'
-          : caps.setNotNullUsesCheck ? 'SET NOT NULL scans the whole table under ACCESS EXCLUSIVE (no validated CHECK (c IS NOT NULL) to prove it)'
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: false,
+        scan: !skip,
+        why: skip
+          ? 'PostgreSQL 12+ skips the scan because a validated CHECK (c IS NOT NULL) proves there are no NULLs'
+          : caps.setNotNullUsesCheck
+            ? 'SET NOT NULL scans the whole table under ACCESS EXCLUSIVE (no validated CHECK (c IS NOT NULL) to prove it)'
             : `SET NOT NULL scans the whole table under ACCESS EXCLUSIVE (PostgreSQL ${target.version} cannot use a CHECK to skip it; 12+ can)`,
       };
     }
     case 'drop-not-null':
       return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'catalog-only change under ACCESS EXCLUSIVE' };
     case 'change-type':
-      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'ALTER COLUMN … TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE (unless the types are binary-coercible)' };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: true,
+        scan: true,
+        why: 'ALTER COLUMN … TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE (unless the types are binary-coercible)',
+      };
     case 'set-default':
     case 'drop-default':
-      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'a column default applies to future rows only: catalog-only change under ACCESS EXCLUSIVE' };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: false,
+        scan: false,
+        why: 'a column default applies to future rows only: catalog-only change under ACCESS EXCLUSIVE',
+      };
     case 'add-constraint': {
       if (op.kind === 'foreign') {
         return {
-          lock: 'SHARE ROW EXCLUSIVE', blocks: blocksWrites, rewrite: false, scan: !op.notValid, referencedLock: 'SHARE ROW EXCLUSIVE',
-          why: op.notValid ? 'FOREIGN KEY … NOT VALID: SHARE ROW EXCLUSIVE on this and the referenced table, briefly; existing rows are not checked'
+          lock: 'SHARE ROW EXCLUSIVE',
+          blocks: blocksWrites,
+          rewrite: false,
+          scan: !op.notValid,
+          referencedLock: 'SHARE ROW EXCLUSIVE',
+          why: op.notValid
+            ? 'FOREIGN KEY … NOT VALID: SHARE ROW EXCLUSIVE on this and the referenced table, briefly; existing rows are not checked'
             : 'FOREIGN KEY: SHARE ROW EXCLUSIVE on this and the referenced table while every row is checked (writes blocked on both)',
           ...(op.notValid && facts?.partitioned ? { fails: 'foreign keys on partitioned tables cannot be NOT VALID' } : {}),
         };
       }
       if (op.kind === 'unique' || op.kind === 'primary') {
         return op.usingIndex
-          ? { lock: AE, blocks: blocksAll, rewrite: false, scan: op.kind === 'primary', why: op.kind === 'primary' ? 'PRIMARY KEY USING INDEX: ACCESS EXCLUSIVE; on nullable columns it also runs a SET NOT NULL scan' : 'UNIQUE USING INDEX: attaches an existing valid index, ACCESS EXCLUSIVE only briefly' }
-          : { lock: AE, blocks: blocksAll, rewrite: false, scan: true, why: `${op.kind === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} builds its index while holding ACCESS EXCLUSIVE (reads and writes blocked for the whole build)` };
+          ? {
+              lock: AE,
+              blocks: blocksAll,
+              rewrite: false,
+              scan: op.kind === 'primary',
+              why:
+                op.kind === 'primary'
+                  ? 'PRIMARY KEY USING INDEX: ACCESS EXCLUSIVE; on nullable columns it also runs a SET NOT NULL scan'
+                  : 'UNIQUE USING INDEX: attaches an existing valid index, ACCESS EXCLUSIVE only briefly',
+            }
+          : {
+              lock: AE,
+              blocks: blocksAll,
+              rewrite: false,
+              scan: true,
+              why: `${op.kind === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} builds its index while holding ACCESS EXCLUSIVE (reads and writes blocked for the whole build)`,
+            };
       }
       if (op.kind === 'not-null') {
         if (!caps.notNullNotValid && op.notValid) {
-          return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'NOT NULL … NOT VALID needs PostgreSQL 18', fails: `PostgreSQL ${target.version} has no NOT NULL … NOT VALID (PostgreSQL 18 and later)` };
+          return {
+            lock: AE,
+            blocks: blocksAll,
+            rewrite: false,
+            scan: false,
+            why: 'NOT NULL … NOT VALID needs PostgreSQL 18',
+            fails: `PostgreSQL ${target.version} has no NOT NULL … NOT VALID (PostgreSQL 18 and later)`,
+          };
         }
-        return { lock: AE, blocks: blocksAll, rewrite: false, scan: !op.notValid, why: op.notValid ? 'NOT NULL … NOT VALID (PostgreSQL 18+): catalog-only, ACCESS EXCLUSIVE briefly; existing rows are checked later by VALIDATE' : 'a NOT NULL constraint scans the whole table under ACCESS EXCLUSIVE' };
+        return {
+          lock: AE,
+          blocks: blocksAll,
+          rewrite: false,
+          scan: !op.notValid,
+          why: op.notValid
+            ? 'NOT NULL … NOT VALID (PostgreSQL 18+): catalog-only, ACCESS EXCLUSIVE briefly; existing rows are checked later by VALIDATE'
+            : 'a NOT NULL constraint scans the whole table under ACCESS EXCLUSIVE',
+        };
       }
-      return { lock: AE, blocks: blocksAll, rewrite: false, scan: !op.notValid, why: op.notValid ? 'CHECK … NOT VALID: catalog-only, ACCESS EXCLUSIVE briefly; existing rows are checked later by VALIDATE' : 'CHECK scans the whole table while holding ACCESS EXCLUSIVE' };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: false,
+        scan: !op.notValid,
+        why: op.notValid
+          ? 'CHECK … NOT VALID: catalog-only, ACCESS EXCLUSIVE briefly; existing rows are checked later by VALIDATE'
+          : 'CHECK scans the whole table while holding ACCESS EXCLUSIVE',
+      };
     }
     case 'validate-constraint':
       return {
-        lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: true,
+        lock: 'SHARE UPDATE EXCLUSIVE',
+        blocks: blocksNone,
+        rewrite: false,
+        scan: true,
         why: 'VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE: reads and writes continue (other DDL and VACUUM wait)',
         ...(op.kind === 'foreign' ? { referencedLock: 'ROW SHARE' as LockLevel } : {}),
       };
@@ -285,11 +560,29 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
       return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'catalog-only change under ACCESS EXCLUSIVE' };
     case 'create-index':
       return op.concurrent
-        ? { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: true, why: 'CREATE INDEX CONCURRENTLY: two scans under SHARE UPDATE EXCLUSIVE, reads and writes continue; cannot run inside a transaction block; a failure leaves an INVALID index to drop' }
-        : { lock: 'SHARE', blocks: blocksWrites, rewrite: false, scan: true, why: 'CREATE INDEX takes SHARE: writes are blocked for the whole build' };
+        ? {
+            lock: 'SHARE UPDATE EXCLUSIVE',
+            blocks: blocksNone,
+            rewrite: false,
+            scan: true,
+            why: 'CREATE INDEX CONCURRENTLY: two scans under SHARE UPDATE EXCLUSIVE, reads and writes continue; cannot run inside a transaction block; a failure leaves an INVALID index to drop',
+          }
+        : {
+            lock: 'SHARE',
+            blocks: blocksWrites,
+            rewrite: false,
+            scan: true,
+            why: 'CREATE INDEX takes SHARE: writes are blocked for the whole build',
+          };
     case 'drop-index':
       return op.concurrent
-        ? { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: false, why: 'DROP INDEX CONCURRENTLY waits for transactions using the index; reads and writes continue' }
+        ? {
+            lock: 'SHARE UPDATE EXCLUSIVE',
+            blocks: blocksNone,
+            rewrite: false,
+            scan: false,
+            why: 'DROP INDEX CONCURRENTLY waits for transactions using the index; reads and writes continue',
+          }
         : { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DROP INDEX takes ACCESS EXCLUSIVE on the table, briefly' };
     case 'drop-primary-key':
     case 'rename-index':
@@ -300,9 +593,21 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
     case 'rebuild':
       return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'rewrites the table under ACCESS EXCLUSIVE' };
     case 'comment':
-      return { lock: 'SHARE UPDATE EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: false, why: 'COMMENT ON takes SHARE UPDATE EXCLUSIVE: catalog only, reads and writes continue' };
+      return {
+        lock: 'SHARE UPDATE EXCLUSIVE',
+        blocks: blocksNone,
+        rewrite: false,
+        scan: false,
+        why: 'COMMENT ON takes SHARE UPDATE EXCLUSIVE: catalog only, reads and writes continue',
+      };
     case 'backfill':
-      return { lock: 'ROW EXCLUSIVE', blocks: blocksNone, rewrite: false, scan: true, why: 'batched UPDATEs take ROW EXCLUSIVE and row locks on each batch only; each batch commits on its own' };
+      return {
+        lock: 'ROW EXCLUSIVE',
+        blocks: blocksNone,
+        rewrite: false,
+        scan: true,
+        why: 'batched UPDATEs take ROW EXCLUSIVE and row locks on each batch only; each batch commits on its own',
+      };
   }
 }
 
@@ -312,10 +617,21 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
   const requestedLock = op.mysql?.lock && op.mysql.lock !== 'DEFAULT' ? op.mysql.lock : undefined;
   const instant = (why: string): Impact => ({ lock: 'NONE', algorithm: 'INSTANT', blocks: blocksNone, rewrite: false, scan: false, why });
   const inplace = (rebuild: boolean, why: string, lock: 'NONE' | 'SHARED' | 'EXCLUSIVE' = 'NONE'): Impact => ({
-    lock: lock === 'NONE' ? 'NONE' : lock === 'SHARED' ? 'SHARED' : 'EXCLUSIVE', algorithm: 'INPLACE',
-    blocks: lock === 'NONE' ? blocksNone : lock === 'SHARED' ? blocksWrites : blocksAll, rewrite: rebuild, scan: rebuild, why,
+    lock: lock === 'NONE' ? 'NONE' : lock === 'SHARED' ? 'SHARED' : 'EXCLUSIVE',
+    algorithm: 'INPLACE',
+    blocks: lock === 'NONE' ? blocksNone : lock === 'SHARED' ? blocksWrites : blocksAll,
+    rewrite: rebuild,
+    scan: rebuild,
+    why,
   });
-  const copy = (why: string): Impact => ({ lock: requestedLock === 'EXCLUSIVE' ? 'EXCLUSIVE' : 'SHARED', algorithm: 'COPY', blocks: requestedLock === 'EXCLUSIVE' ? blocksAll : blocksWrites, rewrite: true, scan: true, why });
+  const copy = (why: string): Impact => ({
+    lock: requestedLock === 'EXCLUSIVE' ? 'EXCLUSIVE' : 'SHARED',
+    algorithm: 'COPY',
+    blocks: requestedLock === 'EXCLUSIVE' ? blocksAll : blocksWrites,
+    rewrite: true,
+    scan: true,
+    why,
+  });
 
   let best: Impact;
   switch (op.op) {
@@ -324,9 +640,13 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       const online = onlineAddProblem(op.spec, target, facts);
       if (instantWhy === null) {
         const d = op.spec.default;
-        const once = maria && d.kind === 'expression' && defaultVolatility(d.sql, target.dialect) === 'volatile'
-          ? `; MariaDB evaluates DEFAULT ${d.sql} once: every existing row gets the same value` : '';
-        best = instant(`ALGORITHM=INSTANT changes only the data dictionary: no rebuild, DML continues (a brief metadata lock at the start and end)${once}`);
+        const once =
+          maria && d.kind === 'expression' && defaultVolatility(d.sql, target.dialect) === 'volatile'
+            ? `; MariaDB evaluates DEFAULT ${d.sql} once: every existing row gets the same value`
+            : '';
+        best = instant(
+          `ALGORITHM=INSTANT changes only the data dictionary: no rebuild, DML continues (a brief metadata lock at the start and end)${once}`,
+        );
       } else if (online === null) {
         best = inplace(true, `not INSTANT (${instantWhy}): ALGORITHM=INPLACE, LOCK=NONE rebuilds the table while DML continues`);
       } else if (online.algorithm === 'COPY') {
@@ -335,7 +655,10 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
         best = inplace(true, `${online.reason}; ALGORITHM=INPLACE, LOCK=${online.lock}`, online.lock);
       }
       if (!op.spec.nullable && op.spec.default.kind === 'none' && facts !== undefined && facts.rows !== 0) {
-        best = { ...best, why: `${best.why}; NOT NULL without DEFAULT gives existing rows the type's zero value, and later INSERTs that omit the column fail in strict mode` };
+        best = {
+          ...best,
+          why: `${best.why}; NOT NULL without DEFAULT gives existing rows the type's zero value, and later INSERTs that omit the column fail in strict mode`,
+        };
       }
       break;
     }
@@ -349,43 +672,59 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       } else if (indexes.some((i) => i.columns.length > 1)) {
         best = inplace(true, 'dropping a column of a multi-column index rebuilds the table (INPLACE, LOCK=NONE)');
       } else if (indexes.length > 0) {
-        best = inplace(!maria, `dropping an indexed column also drops its index, so it is not INSTANT: ${maria ? 'in place without a rebuild (NOCOPY)' : 'INPLACE, LOCK=NONE rebuilds the table'}`);
+        best = inplace(
+          !maria,
+          `dropping an indexed column also drops its index, so it is not INSTANT: ${maria ? 'in place without a rebuild (NOCOPY)' : 'INPLACE, LOCK=NONE rebuilds the table'}`,
+        );
       } else {
-        best = caps.instantDropColumn ? instant('DROP COLUMN … ALGORITHM=INSTANT') : inplace(true, 'DROP COLUMN rebuilds the table (INPLACE, LOCK=NONE)');
+        best = caps.instantDropColumn
+          ? instant('DROP COLUMN … ALGORITHM=INSTANT')
+          : inplace(true, 'DROP COLUMN rebuilds the table (INPLACE, LOCK=NONE)');
       }
       break;
     }
     case 'set-not-null':
       // Seen on MariaDB 10.11: with a STORED generated column in the table, NULL → NOT NULL is refused INPLACE ("Try ALGORITHM=COPY").
-      best = maria && (facts?.columns ?? []).some((c) => c.generated === 'stored')
-        ? copy('MariaDB changes NULL to NOT NULL only with a table copy when the table has a STORED generated column')
-        : inplace(true, 'MODIFY … NOT NULL rebuilds the table (INPLACE, LOCK=NONE) and fails if a NULL remains; needs a strict sql_mode');
+      best =
+        maria && (facts?.columns ?? []).some((c) => c.generated === 'stored')
+          ? copy('MariaDB changes NULL to NOT NULL only with a table copy when the table has a STORED generated column')
+          : inplace(true, 'MODIFY … NOT NULL rebuilds the table (INPLACE, LOCK=NONE) and fails if a NULL remains; needs a strict sql_mode');
       break;
     case 'drop-not-null':
       best = inplace(true, 'MODIFY … NULL rebuilds the table (INPLACE, LOCK=NONE)');
       break;
     case 'change-type':
       // Probed on MariaDB 10.11: MODIFY int → bigint (with or without NOT NULL) refuses INSTANT and INPLACE ("Cannot change column type").
-      best = copy(`${op.reason ?? 'changing a column\'s data type'} copies the table (ALGORITHM=COPY blocks writes)`);
+      best = copy(`${op.reason ?? "changing a column's data type"} copies the table (ALGORITHM=COPY blocks writes)`);
       break;
     case 'extend-varchar':
       // Probed on MariaDB 10.11: varchar(60) → varchar(63) utf8mb4 (252 bytes) INSTANT; latin1 250 → 255 INSTANT.
-      best = maria && caps.instantAddColumn
-        ? instant('a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only the data dictionary')
-        : inplace(false, 'a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only metadata (INPLACE, LOCK=NONE, no rebuild)');
+      best =
+        maria && caps.instantAddColumn
+          ? instant('a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only the data dictionary')
+          : inplace(
+              false,
+              'a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only metadata (INPLACE, LOCK=NONE, no rebuild)',
+            );
       break;
     case 'set-default':
     case 'drop-default':
       // Servers without INSTANT (MySQL < 8.0.12, MariaDB < 10.3.2) do the same metadata-only change as INPLACE without a rebuild.
-      best = caps.instantAddColumn ? instant('ALTER COLUMN … SET/DROP DEFAULT changes only the data dictionary') : inplace(false, 'ALTER COLUMN … SET/DROP DEFAULT changes only metadata (INPLACE, no rebuild)');
+      best = caps.instantAddColumn
+        ? instant('ALTER COLUMN … SET/DROP DEFAULT changes only the data dictionary')
+        : inplace(false, 'ALTER COLUMN … SET/DROP DEFAULT changes only metadata (INPLACE, no rebuild)');
       break;
     case 'add-constraint':
       if (op.kind === 'foreign') {
-        best = op.foreignKeyChecks === false
-          ? inplace(false, 'ADD FOREIGN KEY with foreign_key_checks = 0 runs INPLACE without checking existing rows, DML continues')
-          : copy('ADD FOREIGN KEY with foreign_key_checks on copies the table (COPY blocks writes)');
+        best =
+          op.foreignKeyChecks === false
+            ? inplace(false, 'ADD FOREIGN KEY with foreign_key_checks = 0 runs INPLACE without checking existing rows, DML continues')
+            : copy('ADD FOREIGN KEY with foreign_key_checks on copies the table (COPY blocks writes)');
       } else if (op.kind === 'unique' || op.kind === 'primary') {
-        best = inplace(op.kind === 'primary', `${op.kind === 'primary' ? 'ADD PRIMARY KEY rebuilds' : 'ADD UNIQUE builds an index'} INPLACE, LOCK=NONE`);
+        best = inplace(
+          op.kind === 'primary',
+          `${op.kind === 'primary' ? 'ADD PRIMARY KEY rebuilds' : 'ADD UNIQUE builds an index'} INPLACE, LOCK=NONE`,
+        );
       } else {
         best = copy('ADD CHECK verifies every row with a table copy that blocks writes');
       }
@@ -401,10 +740,17 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       // table also rebuilds it (a new table id: the hidden FTS_DOC_ID column), a second one does not. MySQL's manual says the same.
       if (op.fulltext) {
         const first = !(facts?.indexes ?? []).some((i) => i.method.toUpperCase() === 'FULLTEXT');
-        best = inplace(first, `a FULLTEXT index cannot be built with LOCK=NONE: INPLACE, LOCK=SHARED blocks writes for the whole build${first ? ' and, as the table\'s first FULLTEXT index, rebuilds the table to add the hidden FTS_DOC_ID column' : ''}`, 'SHARED');
+        best = inplace(
+          first,
+          `a FULLTEXT index cannot be built with LOCK=NONE: INPLACE, LOCK=SHARED blocks writes for the whole build${first ? " and, as the table's first FULLTEXT index, rebuilds the table to add the hidden FTS_DOC_ID column" : ''}`,
+          'SHARED',
+        );
         break;
       }
-      best = inplace(false, `ADD ${op.unique ? 'UNIQUE ' : ''}INDEX builds online (INPLACE, LOCK=NONE, no rebuild); replicas apply it after the primary commits, as lag`);
+      best = inplace(
+        false,
+        `ADD ${op.unique ? 'UNIQUE ' : ''}INDEX builds online (INPLACE, LOCK=NONE, no rebuild); replicas apply it after the primary commits, as lag`,
+      );
       break;
     case 'drop-index':
       best = inplace(false, 'DROP INDEX changes metadata only (INPLACE)');
@@ -414,38 +760,62 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       // in the same statement it runs INPLACE, LOCK=NONE with a rebuild. MySQL's online DDL table says the same.
       best = op.replaced
         ? inplace(true, 'DROP PRIMARY KEY with ADD PRIMARY KEY in the same statement rebuilds the table INPLACE, LOCK=NONE')
-        : copy('DROP PRIMARY KEY without a new primary key copies the table (ALGORITHM=COPY blocks writes); InnoDB then clusters rows by a hidden row id');
+        : copy(
+            'DROP PRIMARY KEY without a new primary key copies the table (ALGORITHM=COPY blocks writes); InnoDB then clusters rows by a hidden row id',
+          );
       break;
     case 'convert-charset':
       // Probed on MariaDB 10.11: refuses INSTANT, NOCOPY and INPLACE; COPY, LOCK=SHARED.
       // Probed: when every text column already has that character set, it is INSTANT (nothing to convert).
       {
         const text = (facts?.columns ?? []).filter((c) => c.charset);
-        best = text.length > 0 && text.every((c) => c.charset!.toLowerCase() === op.charset.toLowerCase())
-          ? instant(`every text column is already ${op.charset}: CONVERT TO CHARACTER SET changes only the data dictionary`)
-          : copy(`CONVERT TO CHARACTER SET converts every text column by copying the table (ALGORITHM=COPY blocks writes)${facts?.columns ? '' : '; INSTANT only when every text column already has that character set'}`);
+        best =
+          text.length > 0 && text.every((c) => c.charset!.toLowerCase() === op.charset.toLowerCase())
+            ? instant(`every text column is already ${op.charset}: CONVERT TO CHARACTER SET changes only the data dictionary`)
+            : copy(
+                `CONVERT TO CHARACTER SET converts every text column by copying the table (ALGORITHM=COPY blocks writes)${facts?.columns ? '' : '; INSTANT only when every text column already has that character set'}`,
+              );
       }
       break;
     case 'rebuild':
       // Probed on MariaDB 10.11: FORCE runs INPLACE, LOCK=NONE with a new table id. Another engine than the table's is a copy.
-      best = op.engine && facts?.engine && op.engine.toLowerCase() !== facts.engine.toLowerCase()
-        ? copy(`changing the engine from ${facts.engine} to ${op.engine} copies the table (ALGORITHM=COPY blocks writes)`)
-        : op.engine && !/^innodb$/i.test(op.engine)
-          ? copy(`ENGINE=${op.engine} copies the table (only InnoDB rebuilds in place; ALGORITHM=COPY blocks writes)`)
-          : inplace(true, `${op.engine ? `ENGINE=${op.engine}` : 'FORCE'} rebuilds the table (INPLACE, LOCK=NONE: DML continues, the whole table is rewritten)`);
+      best =
+        op.engine && facts?.engine && op.engine.toLowerCase() !== facts.engine.toLowerCase()
+          ? copy(`changing the engine from ${facts.engine} to ${op.engine} copies the table (ALGORITHM=COPY blocks writes)`)
+          : op.engine && !/^innodb$/i.test(op.engine)
+            ? copy(`ENGINE=${op.engine} copies the table (only InnoDB rebuilds in place; ALGORITHM=COPY blocks writes)`)
+            : inplace(
+                true,
+                `${op.engine ? `ENGINE=${op.engine}` : 'FORCE'} rebuilds the table (INPLACE, LOCK=NONE: DML continues, the whole table is rewritten)`,
+              );
       break;
     case 'rename-index':
       // Probed on MariaDB 10.11: RENAME INDEX is INSTANT (same table id). MySQL 8.0: metadata only.
-      best = caps.instantAddColumn ? instant('RENAME INDEX changes only the data dictionary') : inplace(false, 'RENAME INDEX changes only metadata (INPLACE, no rebuild)');
+      best = caps.instantAddColumn
+        ? instant('RENAME INDEX changes only the data dictionary')
+        : inplace(false, 'RENAME INDEX changes only metadata (INPLACE, no rebuild)');
       break;
     case 'comment':
-      best = caps.instantAddColumn ? instant('changing only a column comment is a data-dictionary change') : inplace(false, 'changing only a column comment is a metadata change (INPLACE, no rebuild)');
+      best = caps.instantAddColumn
+        ? instant('changing only a column comment is a data-dictionary change')
+        : inplace(false, 'changing only a column comment is a metadata change (INPLACE, no rebuild)');
       break;
     case 'backfill':
-      return { lock: 'NONE', blocks: blocksNone, rewrite: false, scan: true, why: 'batched UPDATEs lock only the rows of each batch; each batch commits on its own' };
+      return {
+        lock: 'NONE',
+        blocks: blocksNone,
+        rewrite: false,
+        scan: true,
+        why: 'batched UPDATEs lock only the rows of each batch; each batch commits on its own',
+      };
   }
   // Probed on MariaDB 10.11 (Aria): only ALTER COLUMN SET/DROP DEFAULT stays instant; indexes, MODIFY and DROP copy the table.
-  if (facts?.engine && !/^innodb$/i.test(facts.engine) && !['add-column', 'set-default', 'drop-default', 'comment'].includes(op.op) && best.algorithm !== 'COPY') {
+  if (
+    facts?.engine &&
+    !/^innodb$/i.test(facts.engine) &&
+    !['add-column', 'set-default', 'drop-default', 'comment'].includes(op.op) &&
+    best.algorithm !== 'COPY'
+  ) {
     best = copy(`the ${facts.engine} engine has no online ALTER: the table is copied while writes are blocked`);
   }
   return applyRequested(best, requested, requestedLock, maria);
@@ -465,23 +835,50 @@ function applyRequested(best: Impact, algorithm?: MysqlAlgorithm, lock?: 'NONE' 
     if (ALGO_RANK[algorithm] < ALGO_RANK[best.algorithm]) {
       return { ...best, fails: `ALGORITHM=${algorithm} is not supported for this operation (${best.why})` };
     }
-    out = algorithm === 'COPY'
-      ? { lock: 'SHARED', algorithm: 'COPY', blocks: blocksWrites, rewrite: true, scan: true, why: 'ALGORITHM=COPY copies the table and blocks writes' }
-      : { ...best, algorithm, rewrite: algorithm === 'INPLACE' && !maria ? best.rewrite || best.algorithm === 'INSTANT' : best.rewrite, why: `ALGORITHM=${algorithm} as written; ${best.why}` };
+    out =
+      algorithm === 'COPY'
+        ? {
+            lock: 'SHARED',
+            algorithm: 'COPY',
+            blocks: blocksWrites,
+            rewrite: true,
+            scan: true,
+            why: 'ALGORITHM=COPY copies the table and blocks writes',
+          }
+        : {
+            ...best,
+            algorithm,
+            rewrite: algorithm === 'INPLACE' && !maria ? best.rewrite || best.algorithm === 'INSTANT' : best.rewrite,
+            why: `ALGORITHM=${algorithm} as written; ${best.why}`,
+          };
   }
   if (lock) {
     const order = { NONE: 0, SHARED: 1, EXCLUSIVE: 2 } as const;
     const current = out.lock === 'EXCLUSIVE' ? 2 : out.lock === 'SHARED' ? 1 : 0;
     if (order[lock] < current) return { ...out, fails: `LOCK=${lock} is not supported for this operation (${out.why})` };
-    if (order[lock] > current) out = { ...out, lock: lock === 'SHARED' ? 'SHARED' : 'EXCLUSIVE', blocks: lock === 'SHARED' ? blocksWrites : blocksAll, why: `LOCK=${lock} as written; ${out.why}` };
+    if (order[lock] > current)
+      out = {
+        ...out,
+        lock: lock === 'SHARED' ? 'SHARED' : 'EXCLUSIVE',
+        blocks: lock === 'SHARED' ? blocksWrites : blocksAll,
+        why: `LOCK=${lock} as written; ${out.why}`,
+      };
   }
   return out;
 }
 
 /** PostgreSQL table lock levels, weakest first (the order of the lock-conflict table). */
 export const PG_LOCK_RANK: Readonly<Record<LockLevel, number>> = {
-  NONE: 0, 'ACCESS SHARE': 1, 'ROW SHARE': 2, 'ROW EXCLUSIVE': 3, 'SHARE UPDATE EXCLUSIVE': 4, SHARE: 5, 'SHARE ROW EXCLUSIVE': 6,
-  EXCLUSIVE: 7, 'ACCESS EXCLUSIVE': 8, SHARED: 5,
+  NONE: 0,
+  'ACCESS SHARE': 1,
+  'ROW SHARE': 2,
+  'ROW EXCLUSIVE': 3,
+  'SHARE UPDATE EXCLUSIVE': 4,
+  SHARE: 5,
+  'SHARE ROW EXCLUSIVE': 6,
+  EXCLUSIVE: 7,
+  'ACCESS EXCLUSIVE': 8,
+  SHARED: 5,
 };
 /** MySQL/MariaDB LOCK= levels, weakest first. */
 export const MY_LOCK_RANK: Readonly<Partial<Record<LockLevel, number>>> = { NONE: 0, SHARED: 1, EXCLUSIVE: 2 };
@@ -501,15 +898,19 @@ export function statementImpact(ops: readonly DdlOperation[], target: Target, fa
   if (caps.family === 'postgres') {
     const parts = ops.map((op) => impactOf(op, target, facts));
     const top = parts.reduce((a, b) => (PG_LOCK_RANK[b.lock] > PG_LOCK_RANK[a.lock] ? b : a));
-    const referenced = parts.map((p) => p.referencedLock).filter((l): l is LockLevel => l !== undefined)
+    const referenced = parts
+      .map((p) => p.referencedLock)
+      .filter((l): l is LockLevel => l !== undefined)
       .reduce<LockLevel | undefined>((a, b) => (a === undefined || PG_LOCK_RANK[b] > PG_LOCK_RANK[a] ? b : a), undefined);
     const fails = parts.find((p) => p.fails)?.fails;
     return {
       lock: top.lock,
       blocks: { reads: parts.some((p) => p.blocks.reads), writes: parts.some((p) => p.blocks.writes) },
-      rewrite: parts.some((p) => p.rewrite), scan: parts.some((p) => p.scan),
+      rewrite: parts.some((p) => p.rewrite),
+      scan: parts.some((p) => p.scan),
       why: `one ALTER TABLE takes the strictest lock any subcommand needs (${top.lock}): ${parts.map((p) => p.why).join('; ')}`,
-      ...(referenced ? { referencedLock: referenced } : {}), ...(fails ? { fails } : {}),
+      ...(referenced ? { referencedLock: referenced } : {}),
+      ...(fails ? { fails } : {}),
     };
   }
   const maria = target.dialect === 'mariadb';
@@ -533,15 +934,19 @@ export function statementImpact(ops: readonly DdlOperation[], target: Target, fa
   const strongest = parts.reduce((a, b) => (lockOf(b) > lockOf(a) ? b : a));
   const lock = strongest.lock === 'EXCLUSIVE' ? 'EXCLUSIVE' : strongest.lock === 'SHARED' ? 'SHARED' : 'NONE';
   const combined: Impact = {
-    lock, algorithm,
+    lock,
+    algorithm,
     blocks: lock === 'NONE' ? blocksNone : lock === 'SHARED' ? blocksWrites : blocksAll,
     // Probed on MariaDB 10.11: an ADD/DROP COLUMN in a statement that is not INSTANT rebuilds, even where the parts alone
     // would not (ADD INDEX (a) + DROP COLUMN of a column indexed alone: each NOCOPY alone, together a rebuild).
     rewrite: parts.some((p) => p.rewrite) || (algorithm !== 'INSTANT' && ops.some((o) => o.op === 'add-column' || o.op === 'drop-column')),
-    scan: parts.some((p) => p.scan || p.rewrite) || (algorithm !== 'INSTANT' && ops.some((o) => o.op === 'add-column' || o.op === 'drop-column')),
-    why: forced.length > 0
-      ? `one ALTER TABLE runs all its parts with the slowest algorithm any part needs, ALGORITHM=${algorithm}${forced.some((o) => o === 'add-column' || o === 'drop-column') && algorithm !== 'COPY' ? ' with a table rebuild' : ''} (${forced.join(', ')} would be INSTANT alone): ${slowest.why}`
-      : parts.map((p) => p.why).join('; '),
+    scan:
+      parts.some((p) => p.scan || p.rewrite) ||
+      (algorithm !== 'INSTANT' && ops.some((o) => o.op === 'add-column' || o.op === 'drop-column')),
+    why:
+      forced.length > 0
+        ? `one ALTER TABLE runs all its parts with the slowest algorithm any part needs, ALGORITHM=${algorithm}${forced.some((o) => o === 'add-column' || o === 'drop-column') && algorithm !== 'COPY' ? ' with a table rebuild' : ''} (${forced.join(', ')} would be INSTANT alone): ${slowest.why}`
+        : parts.map((p) => p.why).join('; '),
     ...(fails ? { fails } : {}),
   };
   if (fails) return combined;
@@ -551,7 +956,20 @@ export function statementImpact(ops: readonly DdlOperation[], target: Target, fa
 }
 
 /** Bytes per character of the usual MySQL/MariaDB character sets. */
-const CHARSET_MAXLEN: Readonly<Record<string, number>> = { latin1: 1, ascii: 1, binary: 1, latin2: 1, cp1252: 1, utf8: 3, utf8mb3: 3, utf8mb4: 4, ucs2: 2, utf16: 4, utf16le: 4, utf32: 4 };
+const CHARSET_MAXLEN: Readonly<Record<string, number>> = {
+  latin1: 1,
+  ascii: 1,
+  binary: 1,
+  latin2: 1,
+  cp1252: 1,
+  utf8: 3,
+  utf8mb3: 3,
+  utf8mb4: 4,
+  ucs2: 2,
+  utf16: 4,
+  utf16le: 4,
+  utf32: 4,
+};
 
 /** The VARCHAR length prefix is 1 byte up to this many bytes, 2 above. */
 export const VARCHAR_PREFIX_BYTES = 255;
@@ -561,12 +979,21 @@ export const VARCHAR_PREFIX_BYTES = 255;
  * that stays at ≤ 255 or > 255 bytes is INSTANT; crossing 255 bytes, a shorter one or another character set copies):
  * 'extend', 'same', or why it copies; undefined when either side is not a VARCHAR or the character set is not known.
  */
-export function varcharChange(from: string, to: string, charsetNow: string | undefined, charsetNext: string | undefined): string | 'extend' | 'same' | undefined {
-  const len = (t: string) => { const m = /^\s*varchar\s*\(\s*(\d+)\s*\)/i.exec(t); return m ? Number(m[1]) : undefined; };
+export function varcharChange(
+  from: string,
+  to: string,
+  charsetNow: string | undefined,
+  charsetNext: string | undefined,
+): string | 'extend' | 'same' | undefined {
+  const len = (t: string) => {
+    const m = /^\s*varchar\s*\(\s*(\d+)\s*\)/i.exec(t);
+    return m ? Number(m[1]) : undefined;
+  };
   const a = len(from);
   const b = len(to);
   if (a === undefined || b === undefined || !charsetNow) return undefined;
-  if (charsetNext && charsetNext.toLowerCase() !== charsetNow.toLowerCase()) return `changing the character set of a VARCHAR (${charsetNow} → ${charsetNext})`;
+  if (charsetNext && charsetNext.toLowerCase() !== charsetNow.toLowerCase())
+    return `changing the character set of a VARCHAR (${charsetNow} → ${charsetNext})`;
   const m = CHARSET_MAXLEN[charsetNow.toLowerCase()];
   if (m === undefined) return undefined;
   if (b === a) return 'same';

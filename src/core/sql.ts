@@ -74,9 +74,12 @@ function utf8Hex(text: string): string {
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
     const bytes =
-      cp < 0x80 ? [cp]
-        : cp < 0x800 ? [0xc0 | (cp >> 6), 0x80 | (cp & 63)]
-          : cp < 0x10000 ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
+      cp < 0x80
+        ? [cp]
+        : cp < 0x800
+          ? [0xc0 | (cp >> 6), 0x80 | (cp & 63)]
+          : cp < 0x10000
+            ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
             : [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)];
     for (const b of bytes) out += b.toString(16).padStart(2, '0').toUpperCase();
   }

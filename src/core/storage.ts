@@ -6,13 +6,20 @@ import { formatBytes } from './format';
 import type { Finding, Plan, Step } from './types';
 
 /** The table's predicted total size (table + indexes) after each phase that changes it. */
-export function sizeAfterPhases(plan: Pick<Plan, 'phases'>): { phase: string; tableBytes: number; indexBytes: number; tempBytes: number }[] {
+export function sizeAfterPhases(
+  plan: Pick<Plan, 'phases'>,
+): { phase: string; tableBytes: number; indexBytes: number; tempBytes: number }[] {
   const out: { phase: string; tableBytes: number; indexBytes: number; tempBytes: number }[] = [];
   for (const p of plan.phases) {
     const sized = p.steps.filter((s): s is Step & { storage: NonNullable<Step['storage']> } => s.storage !== undefined);
     const last = sized[sized.length - 1];
     if (!last) continue;
-    out.push({ phase: p.kind, tableBytes: last.storage.tableBytes, indexBytes: last.storage.indexBytes, tempBytes: Math.max(0, ...sized.map((s) => s.storage.tempBytes ?? 0)) });
+    out.push({
+      phase: p.kind,
+      tableBytes: last.storage.tableBytes,
+      indexBytes: last.storage.indexBytes,
+      tempBytes: Math.max(0, ...sized.map((s) => s.storage.tempBytes ?? 0)),
+    });
   }
   return out;
 }
@@ -27,7 +34,8 @@ export function storageFindings(plan: Pick<Plan, 'dialect' | 'phases' | 'table'>
     out.push({
       code: 'backfill-bloat',
       severity: 'info',
-      message: `The backfill writes a new version of every row: the table with its indexes grows from about ${formatBytes(beforeBytes)} to about ${formatBytes(after)} (the old versions stay until VACUUM). ` +
+      message:
+        `The backfill writes a new version of every row: the table with its indexes grows from about ${formatBytes(beforeBytes)} to about ${formatBytes(after)} (the old versions stay until VACUUM). ` +
         'Autovacuum makes the space reusable but does not shrink the files; run VACUUM (ANALYZE) on the table after the backfill, and keep that much free disk space. ' +
         'A table with a fillfactor below 100 leaves room on each page, so more of the updates stay on their page (HOT) and the indexes grow less.',
     });

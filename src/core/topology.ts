@@ -130,7 +130,7 @@ export const GALERA_MAX_BATCH_ROWS = 500;
 
 /** A step that changes only metadata on MySQL/MariaDB: INSTANT, or a catalog-only change estimated at the metadata moment. */
 function isInstant(step: Step): boolean {
-  return step.algorithm === 'INSTANT' || step.algorithm === 'NOCOPY' && !step.rewrite && step.estimate.totalSeconds <= 0.011;
+  return step.algorithm === 'INSTANT' || (step.algorithm === 'NOCOPY' && !step.rewrite && step.estimate.totalSeconds <= 0.011);
 }
 
 function mapSteps(plan: Plan, f: (step: Step, phase: Phase) => Step): Phase[] {
@@ -197,12 +197,21 @@ export function planForGalera(plan: Plan, topo: GaleraTopology, options: Topolog
         ...s,
         sql: s.sql.replace(/LIMIT \d+/, `LIMIT ${batchSize}`),
         backfill: { ...s.backfill, batchSize },
-        why: note(s.why, `Galera: each batch is one write-set, replicated and certified on every node before it commits: at most ${batchSize} rows ` +
-          `(wsrep_max_ws_rows ${topo.maxWsRows || 'unlimited'}, wsrep_max_ws_size ${topo.maxWsSize} bytes); a batch aborted by a certification conflict (deadlock 1213) is retried, and the backfill pauses while flow control is paused or a node's receive queue grows.`),
+        why: note(
+          s.why,
+          `Galera: each batch is one write-set, replicated and certified on every node before it commits: at most ${batchSize} rows ` +
+            `(wsrep_max_ws_rows ${topo.maxWsRows || 'unlimited'}, wsrep_max_ws_size ${topo.maxWsSize} bytes); a batch aborted by a certification conflict (deadlock 1213) is retried, and the backfill pauses while flow control is paused or a node's receive queue grows.`,
+        ),
       };
     }
     if (isInstant(s)) {
-      return { ...s, why: note(s.why, 'Galera: replicated under TOI, it executes on every node at once; INSTANT, so the cluster-wide pause is the metadata moment only.') };
+      return {
+        ...s,
+        why: note(
+          s.why,
+          'Galera: replicated under TOI, it executes on every node at once; INSTANT, so the cluster-wide pause is the metadata moment only.',
+        ),
+      };
     }
     const secs = s.estimate.totalSeconds;
     stalls.push(`"${s.sql.slice(0, 70)}…" (~${formatSeconds(secs)})`);
@@ -211,14 +220,20 @@ export function planForGalera(plan: Plan, topo: GaleraTopology, options: Topolog
       if (risk) rsuRisks.push(risk);
       return {
         ...s,
-        why: note(s.why, `Galera, RSU: runs on one node at a time with wsrep_OSU_method=RSU (the node desyncs; the others keep taking writes, while writes on the node being changed wait for its step), then on the next; the cluster runs old and new schema side by side meanwhile, so it must be replication-compatible.`),
+        why: note(
+          s.why,
+          `Galera, RSU: runs on one node at a time with wsrep_OSU_method=RSU (the node desyncs; the others keep taking writes, while writes on the node being changed wait for its step), then on the next; the cluster runs old and new schema side by side meanwhile, so it must be replication-compatible.`,
+        ),
       };
     }
     return {
       ...s,
       blocks: { reads: s.blocks.reads, writes: true },
       estimate: { ...s.estimate, lockSeconds: Math.max(s.estimate.lockSeconds, secs) },
-      why: note(s.why, `Galera TOI: this statement executes on every node at once and the cluster applies no other write-set while it runs: writes on EVERY node and EVERY table wait for its whole duration (~${formatSeconds(secs)}).`),
+      why: note(
+        s.why,
+        `Galera TOI: this statement executes on every node at once and the cluster applies no other write-set while it runs: writes on EVERY node and EVERY table wait for its whole duration (~${formatSeconds(secs)}).`,
+      ),
     };
   });
   if (stalls.length && !rsu) {
@@ -238,30 +253,45 @@ export function planForGalera(plan: Plan, topo: GaleraTopology, options: Topolog
   }
   warnings.push(...rsuRisks);
   if (topo.clusterStatus !== 'Primary' || topo.localState !== 'Synced') {
-    warnings.push({ code: 'galera-not-synced', severity: 'error', message: `The node is ${topo.localState} in a ${topo.clusterStatus} component: run schema changes only on a Synced node of the Primary component.` });
+    warnings.push({
+      code: 'galera-not-synced',
+      severity: 'error',
+      message: `The node is ${topo.localState} in a ${topo.clusterStatus} component: run schema changes only on a Synced node of the Primary component.`,
+    });
   }
   if (topo.osuMethod.toUpperCase() !== 'TOI' && !rsu) {
-    warnings.push({ code: 'galera-osu-method', severity: 'warning', message: `wsrep_OSU_method is ${topo.osuMethod} for this connection: DDL would change this node only and the cluster's schemas would drift.` });
+    warnings.push({
+      code: 'galera-osu-method',
+      severity: 'warning',
+      message: `wsrep_OSU_method is ${topo.osuMethod} for this connection: DDL would change this node only and the cluster's schemas would drift.`,
+    });
   }
   const stages: NodeStage[] = [];
   let order = 0;
-  plan.phases.forEach((p, pi) => p.steps.forEach((s, si) => {
-    const here = { phaseIndex: pi, stepIndex: si };
-    const mode: NodeMode = s.backfill ? 'replicated' : !isInstant(s) && rsu ? 'rsu' : 'toi';
-    const last = stages[stages.length - 1];
-    if (last && last.mode === mode) {
-      stages[stages.length - 1] = { ...last, steps: [...last.steps, here] };
-      return;
-    }
-    stages.push({
-      order: ++order,
-      node: mode === 'rsu' ? 'each' : mode === 'toi' ? 'all' : 'any',
-      role: 'galera',
-      mode,
-      steps: [here],
-      why: mode === 'toi' ? 'TOI: one statement, executed on every node at once' : mode === 'rsu' ? 'RSU: on every node in turn, the node desynced while it runs' : 'batches on one node, replicated as small write-sets',
-    });
-  }));
+  plan.phases.forEach((p, pi) =>
+    p.steps.forEach((s, si) => {
+      const here = { phaseIndex: pi, stepIndex: si };
+      const mode: NodeMode = s.backfill ? 'replicated' : !isInstant(s) && rsu ? 'rsu' : 'toi';
+      const last = stages[stages.length - 1];
+      if (last && last.mode === mode) {
+        stages[stages.length - 1] = { ...last, steps: [...last.steps, here] };
+        return;
+      }
+      stages.push({
+        order: ++order,
+        node: mode === 'rsu' ? 'each' : mode === 'toi' ? 'all' : 'any',
+        role: 'galera',
+        mode,
+        steps: [here],
+        why:
+          mode === 'toi'
+            ? 'TOI: one statement, executed on every node at once'
+            : mode === 'rsu'
+              ? 'RSU: on every node in turn, the node desynced while it runs'
+              : 'batches on one node, replicated as small write-sets',
+      });
+    }),
+  );
   return freeze({ plan: { ...plan, phases, warnings }, topology: topo, stages });
 }
 
@@ -278,7 +308,12 @@ export function planForLogical(plan: Plan, topo: LogicalTopology, options: Topol
     warnings.push({
       code: 'logical-no-replica-identity',
       severity: 'error',
-      message: `${plan.table.schema}.${plan.table.name} is in publication ${topo.publications.filter((p) => p.publishesUpdate).map((p) => p.name).join(', ')}, which publishes UPDATEs, and has no usable replica identity (REPLICA IDENTITY ${topo.replicaIdentity.toUpperCase()}${topo.replicaIdentity === 'default' ? ' without a primary key' : ''}): ${backfill ? 'the backfill UPDATE fails' : 'every UPDATE and DELETE on it fails'} ("cannot update table … because it does not have a replica identity and publishes updates").`,
+      message: `${plan.table.schema}.${plan.table.name} is in publication ${topo.publications
+        .filter((p) => p.publishesUpdate)
+        .map((p) => p.name)
+        .join(
+          ', ',
+        )}, which publishes UPDATEs, and has no usable replica identity (REPLICA IDENTITY ${topo.replicaIdentity.toUpperCase()}${topo.replicaIdentity === 'default' ? ' without a primary key' : ''}): ${backfill ? 'the backfill UPDATE fails' : 'every UPDATE and DELETE on it fails'} ("cannot update table … because it does not have a replica identity and publishes updates").`,
       fix: 'add a primary key, or ALTER TABLE … REPLICA IDENTITY USING INDEX a unique index on NOT NULL columns (or REPLICA IDENTITY FULL, which logs whole old rows)',
     });
   }
@@ -292,37 +327,101 @@ export function planForLogical(plan: Plan, topo: LogicalTopology, options: Topol
     });
   }
   for (const s of topo.slots) {
-    if (!s.active) warnings.push({ code: 'logical-inactive-slot', severity: 'warning', message: `Logical slot ${s.name} is inactive: the publisher keeps WAL for it (${s.lagBytes ?? '?'} bytes now), and a backfill adds the whole table to that.` });
+    if (!s.active)
+      warnings.push({
+        code: 'logical-inactive-slot',
+        severity: 'warning',
+        message: `Logical slot ${s.name} is inactive: the publisher keeps WAL for it (${s.lagBytes ?? '?'} bytes now), and a backfill adds the whole table to that.`,
+      });
   }
   for (const sub of topo.subscribers) {
-    if (!sub.hasTable) warnings.push({ code: 'logical-subscriber-missing-table', severity: 'error', message: `Subscriber ${sub.name} has no table ${plan.table.schema}.${plan.table.name}.` });
-    else if (sub.subscriptions.length === 0) warnings.push({ code: 'logical-not-subscribed', severity: 'warning', message: `Subscriber ${sub.name} has no subscription to a publication containing ${plan.table.schema}.${plan.table.name}; it is changed in the same order all the same.` });
-    for (const s of sub.subscriptions) if (!s.enabled) warnings.push({ code: 'logical-subscription-disabled', severity: 'warning', message: `Subscription ${s.name} on ${sub.name} is disabled: it will apply the backfill only once enabled.` });
+    if (!sub.hasTable)
+      warnings.push({
+        code: 'logical-subscriber-missing-table',
+        severity: 'error',
+        message: `Subscriber ${sub.name} has no table ${plan.table.schema}.${plan.table.name}.`,
+      });
+    else if (sub.subscriptions.length === 0)
+      warnings.push({
+        code: 'logical-not-subscribed',
+        severity: 'warning',
+        message: `Subscriber ${sub.name} has no subscription to a publication containing ${plan.table.schema}.${plan.table.name}; it is changed in the same order all the same.`,
+      });
+    for (const s of sub.subscriptions)
+      if (!s.enabled)
+        warnings.push({
+          code: 'logical-subscription-disabled',
+          severity: 'warning',
+          message: `Subscription ${s.name} on ${sub.name} is disabled: it will apply the backfill only once enabled.`,
+        });
   }
   if (topo.subscribers.length === 0 && topo.slots.length > 0) {
     warnings.push({
       code: 'logical-subscribers-unknown',
       severity: 'warning',
       message: `The table is published (${topo.publications.map((p) => p.name).join(', ')}) and ${topo.slots.length} logical slot(s) exist, but no subscriber connection was given: adding the column on the publisher first stops every subscriber's apply worker ("logical replication target relation … is missing replicated column") until it has the column too.`,
-      fix: 'give the subscribers (--node URL for each, or the connection profile\'s nodes) so the column goes on them first',
+      fix: "give the subscribers (--node URL for each, or the connection profile's nodes) so the column goes on them first",
     });
   }
   const stages: NodeStage[] = [];
   const first: { phaseIndex: number; stepIndex: number }[] = [];
   const last: { phaseIndex: number; stepIndex: number }[] = [];
   const all: { phaseIndex: number; stepIndex: number }[] = [];
-  plan.phases.forEach((p, pi) => p.steps.forEach((s, si) => {
-    all.push({ phaseIndex: pi, stepIndex: si });
-    if (s.backfill) return; // replicated from the publisher
-    (SUBSCRIBER_LAST.includes(p.kind) ? last : first).push({ phaseIndex: pi, stepIndex: si });
-  }));
+  plan.phases.forEach((p, pi) =>
+    p.steps.forEach((s, si) => {
+      all.push({ phaseIndex: pi, stepIndex: si });
+      if (s.backfill) return; // replicated from the publisher
+      (SUBSCRIBER_LAST.includes(p.kind) ? last : first).push({ phaseIndex: pi, stepIndex: si });
+    }),
+  );
   let order = 0;
-  for (const sub of topo.subscribers) if (first.length) stages.push({ order: ++order, node: sub.name, role: 'subscriber', mode: 'local', steps: first, why: 'the column first on every subscriber, so rows the publisher sends with it can be applied' });
-  stages.push({ order: ++order, node: publisher, role: 'publisher', mode: 'local', steps: all, why: 'the publisher last: its backfill reaches the subscribers through the subscription' });
-  for (const sub of topo.subscribers) if (last.length) stages.push({ order: ++order, node: sub.name, role: 'subscriber', mode: 'local', steps: last, why: 'constraints and indexes on subscribers last, once they have applied the publisher\'s backfill' });
-  const phases = mapSteps(plan, (s, p) => s.backfill
-    ? { ...s, why: note(s.why, 'Logical replication: each updated row is decoded and sent to the subscribers; the runner pauses while a slot lags.') }
-    : topo.subscribers.length ? { ...s, why: note(s.why, `Logical replication: DDL is not replicated; this runs on the publisher and, ${SUBSCRIBER_LAST.includes(p.kind) ? 'after the publisher, on each subscriber' : 'before the publisher, on each subscriber'}.`) } : s);
+  for (const sub of topo.subscribers)
+    if (first.length)
+      stages.push({
+        order: ++order,
+        node: sub.name,
+        role: 'subscriber',
+        mode: 'local',
+        steps: first,
+        why: 'the column first on every subscriber, so rows the publisher sends with it can be applied',
+      });
+  stages.push({
+    order: ++order,
+    node: publisher,
+    role: 'publisher',
+    mode: 'local',
+    steps: all,
+    why: 'the publisher last: its backfill reaches the subscribers through the subscription',
+  });
+  for (const sub of topo.subscribers)
+    if (last.length)
+      stages.push({
+        order: ++order,
+        node: sub.name,
+        role: 'subscriber',
+        mode: 'local',
+        steps: last,
+        why: "constraints and indexes on subscribers last, once they have applied the publisher's backfill",
+      });
+  const phases = mapSteps(plan, (s, p) =>
+    s.backfill
+      ? {
+          ...s,
+          why: note(
+            s.why,
+            'Logical replication: each updated row is decoded and sent to the subscribers; the runner pauses while a slot lags.',
+          ),
+        }
+      : topo.subscribers.length
+        ? {
+            ...s,
+            why: note(
+              s.why,
+              `Logical replication: DDL is not replicated; this runs on the publisher and, ${SUBSCRIBER_LAST.includes(p.kind) ? 'after the publisher, on each subscriber' : 'before the publisher, on each subscriber'}.`,
+            ),
+          }
+        : s,
+  );
   return freeze({ plan: { ...plan, phases, warnings }, topology: topo, stages });
 }
 
@@ -334,9 +433,22 @@ export function planForTopology(plan: Plan, topo: Topology, options: TopologyOpt
 /** The stages as text, for `plan` output and the runbook. */
 export function renderStages(tp: TopologyPlan): string {
   const lines: string[] = [];
-  const steps = (st: NodeStage) => st.steps.map(({ phaseIndex, stepIndex }) => `step ${tp.plan.phases.slice(0, phaseIndex).reduce((n, p) => n + p.steps.length, 0) + stepIndex + 1}`).join(', ');
+  const steps = (st: NodeStage) =>
+    st.steps
+      .map(
+        ({ phaseIndex, stepIndex }) =>
+          `step ${tp.plan.phases.slice(0, phaseIndex).reduce((n, p) => n + p.steps.length, 0) + stepIndex + 1}`,
+      )
+      .join(', ');
   for (const st of tp.stages) {
-    const where = st.mode === 'toi' ? 'on one node (TOI: executes on all nodes at once)' : st.mode === 'rsu' ? 'on each node in turn, with SET SESSION wsrep_OSU_method=\'RSU\'' : st.mode === 'replicated' ? 'on one node (replicated)' : `on ${st.role} ${st.node}`;
+    const where =
+      st.mode === 'toi'
+        ? 'on one node (TOI: executes on all nodes at once)'
+        : st.mode === 'rsu'
+          ? "on each node in turn, with SET SESSION wsrep_OSU_method='RSU'"
+          : st.mode === 'replicated'
+            ? 'on one node (replicated)'
+            : `on ${st.role} ${st.node}`;
     lines.push(`${st.order}. ${where}: ${steps(st)} — ${st.why}`);
   }
   return lines.join('\n');

@@ -40,7 +40,13 @@ export class CalibrationCancelled extends Error {
 }
 
 /** Time each kind of work on a filled sample of `rows` rows; `sample` is the table `sql` names. */
-export async function measureSample(db: DatabaseClient, sample: TableRef, rows: number, sql: CalibrationSql, signal?: AbortSignal): Promise<Calibration> {
+export async function measureSample(
+  db: DatabaseClient,
+  sample: TableRef,
+  rows: number,
+  sql: CalibrationSql,
+  signal?: AbortSignal,
+): Promise<Calibration> {
   const check = () => {
     if (signal?.aborted) throw new CalibrationCancelled();
   };
@@ -84,7 +90,17 @@ export async function measureSample(db: DatabaseClient, sample: TableRef, rows: 
     if (p.kind === 'batch' && p.lastBatchMs !== undefined && n > 0) batchRates.push((n * 1000) / Math.max(1, p.lastBatchMs));
   };
   const t0 = performance.now();
-  const result = await runBackfill({ client: db, engine: db.options.engine, spec: { table: sample, column: 'd', valueSql: 'a' }, key, retry: DEFAULT_RETRY, lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS, ...(signal ? { signal } : {}), rowsHint: rows, onProgress });
+  const result = await runBackfill({
+    client: db,
+    engine: db.options.engine,
+    spec: { table: sample, column: 'd', valueSql: 'a' },
+    key,
+    retry: DEFAULT_RETRY,
+    lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
+    ...(signal ? { signal } : {}),
+    rowsHint: rows,
+    onProgress,
+  });
   if (result.status === 'cancelled') throw new CalibrationCancelled();
   const backfill = (performance.now() - t0) / 1000;
   // The median batch once the batch size has settled (the first three batches ramp up; the last sweeps the rest).
@@ -107,7 +123,12 @@ export async function measureSample(db: DatabaseClient, sample: TableRef, rows: 
     indexRowsPerSecond: indexRate(fixed),
     textIndexRowsPerSecond: indexRate(text),
     backfillRowsPerSecond: backfillRate,
-    sample: { rowBytes: Math.max(1, Math.round(clean.heap / rows)), indexes: 2, maintainedIndexes: db.options.engine === 'postgres' ? 1 : 0, rows },
+    sample: {
+      rowBytes: Math.max(1, Math.round(clean.heap / rows)),
+      indexes: 2,
+      maintainedIndexes: db.options.engine === 'postgres' ? 1 : 0,
+      rows,
+    },
     measuredAt: new Date().toISOString(),
   };
 }

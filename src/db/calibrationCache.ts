@@ -47,13 +47,26 @@ export async function serverIdentity(client: DatabaseClient): Promise<ServerIden
   const o = client.options;
   let id = '';
   if (o.engine === 'postgres') {
-    id = await client.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()').then((r) => r[0]?.id ?? '', () => '');
+    id = await client.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()').then(
+      (r) => r[0]?.id ?? '',
+      () => '',
+    );
   } else {
-    id = await client.query<{ id: string | null }>('SELECT @@server_uuid AS id').then((r) => r[0]?.id ?? '', () => '');
-    if (!id) id = await client.query<{ id: string | number }>('SELECT CONCAT(@@hostname, \':\', @@port, \':\', @@server_id) AS id').then((r) => String(r[0]?.id ?? ''), () => '');
+    id = await client.query<{ id: string | null }>('SELECT @@server_uuid AS id').then(
+      (r) => r[0]?.id ?? '',
+      () => '',
+    );
+    if (!id)
+      id = await client.query<{ id: string | number }>("SELECT CONCAT(@@hostname, ':', @@port, ':', @@server_id) AS id").then(
+        (r) => String(r[0]?.id ?? ''),
+        () => '',
+      );
   }
   const label = `${info.dialect} ${info.version} at ${o.host}:${o.port}`;
-  const key = createHash('sha256').update(JSON.stringify([info.dialect, info.version, o.host, o.port, id])).digest('hex').slice(0, 24);
+  const key = createHash('sha256')
+    .update(JSON.stringify([info.dialect, info.version, o.host, o.port, id]))
+    .digest('hex')
+    .slice(0, 24);
   return { key, label, version: info.version };
 }
 
@@ -88,8 +101,17 @@ export function fileCalibrationStore(dir: string = defaultCacheDir()): Calibrati
 export function isStored(v: unknown): v is StoredCalibration {
   const s = v as StoredCalibration | null;
   const c = s?.calibration;
-  return Boolean(s && typeof s === 'object' && typeof s.server === 'string' && c && typeof c === 'object' && c.basis === 'measured'
-    && [c.scanBytesPerSecond, c.rewriteBytesPerSecond, c.indexBuildBytesPerSecond, c.backfillRowsPerSecond].every((n) => typeof n === 'number' && n > 0 && Number.isFinite(n)));
+  return Boolean(
+    s &&
+    typeof s === 'object' &&
+    typeof s.server === 'string' &&
+    c &&
+    typeof c === 'object' &&
+    c.basis === 'measured' &&
+    [c.scanBytesPerSecond, c.rewriteBytesPerSecond, c.indexBuildBytesPerSecond, c.backfillRowsPerSecond].every(
+      (n) => typeof n === 'number' && n > 0 && Number.isFinite(n),
+    ),
+  );
 }
 
 export interface ResolveOptions {
@@ -118,22 +140,49 @@ export interface ResolvedCalibration {
 }
 
 /** The calibration every connected surface plans with: cached if fresh, else measured now and stored. */
-export async function resolveCalibration(client: DatabaseClient, store: CalibrationStore, options: ResolveOptions = {}): Promise<ResolvedCalibration> {
+export async function resolveCalibration(
+  client: DatabaseClient,
+  store: CalibrationStore,
+  options: ResolveOptions = {},
+): Promise<ResolvedCalibration> {
   if (options.off) return { calibration: DEFAULT_CALIBRATION, key: '', label: '', source: 'default', reason: 'calibration turned off' };
   const id = await serverIdentity(client);
   const now = options.now?.() ?? Date.now();
   const cached = await store.get(id.key);
-  const fresh = cached && !options.recalibrate && now - Date.parse(cached.calibration.measuredAt ?? '') <= (options.maxAgeMs ?? DEFAULT_CALIBRATION_MAX_AGE_MS);
+  const fresh =
+    cached &&
+    !options.recalibrate &&
+    now - Date.parse(cached.calibration.measuredAt ?? '') <= (options.maxAgeMs ?? DEFAULT_CALIBRATION_MAX_AGE_MS);
   if (cached && fresh) return { calibration: cached.calibration, key: id.key, label: id.label, source: 'cached' };
   if (options.allowProbe === false) {
     // A stale calibration is still better than none when this connection may not run the sample.
-    if (cached) return { calibration: cached.calibration, key: id.key, label: id.label, source: 'cached', reason: 'stale; this connection may not be probed to measure again' };
-    return { calibration: DEFAULT_CALIBRATION, key: id.key, label: id.label, source: 'default', reason: 'this connection may not be probed, so the server was not measured' };
+    if (cached)
+      return {
+        calibration: cached.calibration,
+        key: id.key,
+        label: id.label,
+        source: 'cached',
+        reason: 'stale; this connection may not be probed to measure again',
+      };
+    return {
+      calibration: DEFAULT_CALIBRATION,
+      key: id.key,
+      label: id.label,
+      source: 'default',
+      reason: 'this connection may not be probed, so the server was not measured',
+    };
   }
   options.onMeasuring?.();
-  const measured = await client.calibrate({ ...(options.sampleRows ? { rows: options.sampleRows } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  const measured = await client.calibrate({
+    ...(options.sampleRows ? { rows: options.sampleRows } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   // What was learned from runs stays: it corrects the model, not the rates.
-  const calibration: Calibration = { ...measured, measuredAt: new Date(now).toISOString(), ...(cached?.calibration.learned ? { learned: cached.calibration.learned } : {}) };
+  const calibration: Calibration = {
+    ...measured,
+    measuredAt: new Date(now).toISOString(),
+    ...(cached?.calibration.learned ? { learned: cached.calibration.learned } : {}),
+  };
   await store.set(id.key, { server: id.label, version: id.version, calibration });
   return { calibration, key: id.key, label: id.label, source: 'measured' };
 }
@@ -152,7 +201,12 @@ export interface MeasuredStep {
  * learned before). Steps too short to say anything (< 0.2 s) and skipped steps are left out. Returns the new calibration,
  * or undefined when there was nothing to learn or no calibration for the server.
  */
-export async function learnFromRun(store: CalibrationStore, key: string, plan: Plan, report: { readonly steps: readonly MeasuredStep[] }): Promise<Calibration | undefined> {
+export async function learnFromRun(
+  store: CalibrationStore,
+  key: string,
+  plan: Plan,
+  report: { readonly steps: readonly MeasuredStep[] },
+): Promise<Calibration | undefined> {
   if (!key) return undefined;
   const stored = await store.get(key);
   if (!stored) return undefined;
@@ -193,5 +247,3 @@ export function learnedRatios(plan: Plan, steps: readonly MeasuredStep[], calibr
   }
   return out;
 }
-
-

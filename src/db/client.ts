@@ -1,4 +1,15 @@
-import type { Calibration, ColumnSpec, Dialect, Finding, LockLevel, LockRisk, MysqlAlgorithm, ReplicationFacts, TableFacts, TableRef } from '../core/types';
+import type {
+  Calibration,
+  ColumnSpec,
+  Dialect,
+  Finding,
+  LockLevel,
+  LockRisk,
+  MysqlAlgorithm,
+  ReplicationFacts,
+  TableFacts,
+  TableRef,
+} from '../core/types';
 import { parseConnectionUrl, type ConnectionOptions } from './connection';
 
 export interface ServerInfo {

@@ -32,7 +32,13 @@ export function unwritableFindings(spec: ColumnSpec, target: Target): Finding[] 
   }
   if (spec.default.kind === 'literal') {
     const problem = expressionProblem(dialect, spec.default.value);
-    if (problem) out.push({ code: 'expression-invalid', severity: 'error', field: 'default', message: `The DEFAULT value cannot be used: ${problem}.` });
+    if (problem)
+      out.push({
+        code: 'expression-invalid',
+        severity: 'error',
+        field: 'default',
+        message: `The DEFAULT value cannot be used: ${problem}.`,
+      });
     else {
       try {
         renderDefault(dialect, spec.default);

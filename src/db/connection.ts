@@ -12,14 +12,16 @@ export interface ConnectionOptions {
   readonly user: string;
   readonly password?: string;
   /** `true`: TLS with the system's CAs and the host name checked. An object: node's TLS options as libpq's sslmode/sslrootcert/sslcert/sslkey ask. */
-  readonly ssl?: boolean | {
-    readonly rejectUnauthorized?: boolean;
-    readonly ca?: string;
-    readonly cert?: string;
-    readonly key?: string;
-    /** verify-ca: the chain is checked, the host name is not. */
-    readonly checkServerIdentity?: () => undefined;
-  };
+  readonly ssl?:
+    | boolean
+    | {
+        readonly rejectUnauthorized?: boolean;
+        readonly ca?: string;
+        readonly cert?: string;
+        readonly key?: string;
+        /** verify-ca: the chain is checked, the host name is not. */
+        readonly checkServerIdentity?: () => undefined;
+      };
   /** Per-session limits every connection sets; milliseconds. */
   readonly statementTimeoutMs?: number;
   readonly lockTimeoutMs?: number;
@@ -42,9 +44,13 @@ export class ConnectionUrlError extends Error {
  */
 export function parseConnectionUrl(url: string): ConnectionOptions {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase();
-  if (scheme === undefined) throw new ConnectionUrlError(`Not a connection URL: "${redactUrl(url)}". Expected postgres://user@host:5432/db or mysql://user@host:3306/db.`);
+  if (scheme === undefined)
+    throw new ConnectionUrlError(
+      `Not a connection URL: "${redactUrl(url)}". Expected postgres://user@host:5432/db or mysql://user@host:3306/db.`,
+    );
   if (scheme === 'postgres' || scheme === 'postgresql' || scheme === 'socket') return postgresOptions(url.trim());
-  if (scheme !== 'mysql' && scheme !== 'mariadb') throw new ConnectionUrlError(`Unsupported scheme "${scheme}:" in "${redactUrl(url)}". Use postgres://, mysql:// or mariadb://.`);
+  if (scheme !== 'mysql' && scheme !== 'mariadb')
+    throw new ConnectionUrlError(`Unsupported scheme "${scheme}:" in "${redactUrl(url)}". Use postgres://, mysql:// or mariadb://.`);
   let u: URL;
   try {
     u = new URL(url);
@@ -53,15 +59,23 @@ export function parseConnectionUrl(url: string): ConnectionOptions {
   }
   const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
   const sslmode = u.searchParams.get('sslmode') ?? u.searchParams.get('ssl');
-  const ssl = sslmode === null || sslmode === 'disable' || sslmode === 'false' ? false
-    : sslmode === 'no-verify' ? { rejectUnauthorized: false } : true;
+  const ssl =
+    sslmode === null || sslmode === 'disable' || sslmode === 'false'
+      ? false
+      : sslmode === 'no-verify'
+        ? { rejectUnauthorized: false }
+        : true;
   return {
     engine: 'mysql',
     host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
     port: u.port ? Number(u.port) : 3306,
     database,
     user: decodeURIComponent(u.username) || 'root',
-    ...(u.password ? { password: decodeURIComponent(u.password) } : u.searchParams.get('password') ? { password: u.searchParams.get('password') as string } : {}),
+    ...(u.password
+      ? { password: decodeURIComponent(u.password) }
+      : u.searchParams.get('password')
+        ? { password: u.searchParams.get('password') as string }
+        : {}),
     ssl,
   };
 }
@@ -77,15 +91,23 @@ function postgresOptions(url: string): ConnectionOptions {
     throw new ConnectionUrlError(`Cannot read the connection URL "${redactUrl(url)}": ${detail}`);
   }
   const port = c.port ? Number(c.port) : 5432;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConnectionUrlError(`"${String(c.port)}" is not a port in "${redactUrl(url)}".`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new ConnectionUrlError(`"${String(c.port)}" is not a port in "${redactUrl(url)}".`);
   const sslmode = typeof c.sslmode === 'string' ? c.sslmode : undefined;
   let ssl: ConnectionOptions['ssl'] = false;
   if (c.ssl === true) ssl = true;
   else if (typeof c.ssl === 'object' && c.ssl !== null) {
-    const { ca, cert, key, rejectUnauthorized } = c.ssl as { ca?: string; cert?: string | null; key?: string; rejectUnauthorized?: boolean };
+    const { ca, cert, key, rejectUnauthorized } = c.ssl as {
+      ca?: string;
+      cert?: string | null;
+      key?: string;
+      rejectUnauthorized?: boolean;
+    };
     const identityUnchecked = 'checkServerIdentity' in c.ssl || sslmode === 'verify-ca';
     ssl = {
-      ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}),
+      ...(ca ? { ca } : {}),
+      ...(cert ? { cert } : {}),
+      ...(key ? { key } : {}),
       ...(rejectUnauthorized === false || sslmode === 'no-verify' ? { rejectUnauthorized: false } : {}),
       ...(identityUnchecked ? { checkServerIdentity: () => undefined } : {}),
     };

@@ -4,7 +4,11 @@ import { ENGINES } from './engines';
 
 /** A database error translated into what the user should check. `cause` keeps the driver's error. */
 export class DatabaseError extends Error {
-  constructor(message: string, readonly code: string | undefined, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'DatabaseError';
   }
@@ -13,9 +17,21 @@ export class DatabaseError extends Error {
 /** What a driver error means, as far as messages and the runner's decisions go. */
 export type DriverErrorKind =
   // connecting
-  | 'connection-refused' | 'unknown-host' | 'connect-timeout' | 'auth-failed' | 'unknown-database' | 'connect-denied'
+  | 'connection-refused'
+  | 'unknown-host'
+  | 'connect-timeout'
+  | 'auth-failed'
+  | 'unknown-database'
+  | 'connect-denied'
   // statements
-  | 'privilege' | 'lock-timeout' | 'deadlock' | 'statement-timeout' | 'no-such-table' | 'no-such-schema' | 'duplicate-column' | 'syntax'
+  | 'privilege'
+  | 'lock-timeout'
+  | 'deadlock'
+  | 'statement-timeout'
+  | 'no-such-table'
+  | 'no-such-schema'
+  | 'duplicate-column'
+  | 'syntax'
   // the session is gone: killed (pg_terminate_backend, KILL), server restarted, network cut
   | 'connection-lost'
   // a DDL statement whose effect is already there (re-run after a crash between the statement and the state write)
@@ -84,16 +100,36 @@ const codeOf = (err: unknown): string | undefined => {
 /** Translate a connection-time error from either driver into a message that says what to check. */
 export function translateConnectError(err: unknown, o: ConnectionOptions): DatabaseError {
   const target = describeTarget(o);
-  const kind = firstKind(err, ['connection-refused', 'unknown-host', 'connect-timeout', 'auth-failed', 'unknown-database', 'connect-denied'] as const);
+  const kind = firstKind(err, [
+    'connection-refused',
+    'unknown-host',
+    'connect-timeout',
+    'auth-failed',
+    'unknown-database',
+    'connect-denied',
+  ] as const);
   let msg: string;
   switch (kind) {
-    case 'connection-refused': msg = `Cannot reach ${target}: connection refused. Is the server running and listening on ${o.host}:${o.port}?`; break;
-    case 'unknown-host': msg = `Cannot resolve host "${o.host}" for ${target}. Check the host name.`; break;
-    case 'connect-timeout': msg = `Timed out connecting to ${target}. Check the host, port and any firewall.`; break;
-    case 'auth-failed': msg = `Authentication failed for user "${o.user}" on ${target}. Check the user name and password.`; break;
-    case 'unknown-database': msg = `Database "${o.database}" does not exist on ${target}. Check the database name.`; break;
-    case 'connect-denied': msg = `User "${o.user}" lacks the privilege to connect to "${o.database}" on ${target}. Grant access or use another user.`; break;
-    default: msg = `Could not connect to ${target}: ${(err as { message?: string } | null)?.message ?? String(err)}`;
+    case 'connection-refused':
+      msg = `Cannot reach ${target}: connection refused. Is the server running and listening on ${o.host}:${o.port}?`;
+      break;
+    case 'unknown-host':
+      msg = `Cannot resolve host "${o.host}" for ${target}. Check the host name.`;
+      break;
+    case 'connect-timeout':
+      msg = `Timed out connecting to ${target}. Check the host, port and any firewall.`;
+      break;
+    case 'auth-failed':
+      msg = `Authentication failed for user "${o.user}" on ${target}. Check the user name and password.`;
+      break;
+    case 'unknown-database':
+      msg = `Database "${o.database}" does not exist on ${target}. Check the database name.`;
+      break;
+    case 'connect-denied':
+      msg = `User "${o.user}" lacks the privilege to connect to "${o.database}" on ${target}. Grant access or use another user.`;
+      break;
+    default:
+      msg = `Could not connect to ${target}: ${(err as { message?: string } | null)?.message ?? String(err)}`;
   }
   return new DatabaseError(msg, codeOf(err), { cause: err });
 }

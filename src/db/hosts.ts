@@ -21,16 +21,23 @@ export async function checkLocalHost(host: string): Promise<HostVerdict> {
   if (isSocketHost(h)) return { local: true, addresses: [] };
   const bare = h.replace(/^\[(.*)\]$/, '$1');
   if (ipVersion(bare)) {
-    return isLoopbackAddress(bare) ? { local: true, addresses: [bare] } : { local: false, addresses: [bare], reason: `${bare} is not a loopback address` };
+    return isLoopbackAddress(bare)
+      ? { local: true, addresses: [bare] }
+      : { local: false, addresses: [bare], reason: `${bare} is not a loopback address` };
   }
   let addresses: string[];
   try {
     addresses = (await lookup(bare, { all: true, verbatim: true })).map((a) => a.address);
   } catch (err) {
-    return { local: false, addresses: [], reason: `"${bare}" does not resolve (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    return {
+      local: false,
+      addresses: [],
+      reason: `"${bare}" does not resolve (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    };
   }
   const remote = addresses.filter((a) => !isLoopbackAddress(a));
-  if (addresses.length === 0 || remote.length) return { local: false, addresses, reason: `"${bare}" resolves to ${remote.join(', ') || 'nothing'}` };
+  if (addresses.length === 0 || remote.length)
+    return { local: false, addresses, reason: `"${bare}" resolves to ${remote.join(', ') || 'nothing'}` };
   return { local: true, addresses };
 }
 

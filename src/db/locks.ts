@@ -21,10 +21,16 @@ export function blocksOf(level: LockLevel, engine: 'postgres' | 'mysql'): { read
   // MySQL/MariaDB LOCK=EXCLUSIVE blocks reads too; PostgreSQL EXCLUSIVE still admits SELECT.
   if (engine === 'mysql' && level === 'EXCLUSIVE') return { reads: true, writes: true };
   switch (level) {
-    case 'ACCESS EXCLUSIVE': return { reads: true, writes: true };
-    case 'EXCLUSIVE': case 'SHARE ROW EXCLUSIVE': case 'SHARE': return { reads: false, writes: true };
+    case 'ACCESS EXCLUSIVE':
+      return { reads: true, writes: true };
+    case 'EXCLUSIVE':
+    case 'SHARE ROW EXCLUSIVE':
+    case 'SHARE':
+      return { reads: false, writes: true };
     // MySQL/MariaDB levels: what concurrent DML gets.
-    case 'SHARED': return { reads: false, writes: true };
-    default: return { reads: false, writes: false };
+    case 'SHARED':
+      return { reads: false, writes: true };
+    default:
+      return { reads: false, writes: false };
   }
 }

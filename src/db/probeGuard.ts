@@ -25,9 +25,11 @@ export function probeRefusal(sql: string, flavor: SqlFlavor): string | null {
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     const next = words[i + 1] ?? '';
-    if (w === 'RENAME' && !RENAMES_A_PART.has(next)) return 'it renames the table (RENAME TO/AS), which would move the probe\'s copy out of its own namespace';
+    if (w === 'RENAME' && !RENAMES_A_PART.has(next))
+      return "it renames the table (RENAME TO/AS), which would move the probe's copy out of its own namespace";
     if (w === 'SET' && (next === 'SCHEMA' || next === 'TABLESPACE')) return `it moves the table (SET ${next})`;
-    if ((w === 'ATTACH' || w === 'DETACH') && next === 'PARTITION') return `it ${w === 'ATTACH' ? 'attaches' : 'detaches'} a partition, which changes another table`;
+    if ((w === 'ATTACH' || w === 'DETACH') && next === 'PARTITION')
+      return `it ${w === 'ATTACH' ? 'attaches' : 'detaches'} a partition, which changes another table`;
     if (w === 'EXCHANGE' && next === 'PARTITION') return 'it exchanges a partition with another table';
     if ((w === 'DISCARD' || w === 'IMPORT') && next === 'TABLESPACE') return `it ${w.toLowerCase()}s a tablespace`;
   }

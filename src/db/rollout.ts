@@ -37,15 +37,26 @@ export interface RolloutAdapter {
 /** A listed query must be one statement: EXPLAIN runs it through a read-only transaction, never as a script. */
 export function checkQuery(engine: 'postgres' | 'mysql', query: string): string {
   const { statements } = splitStatements(query, engine);
-  if (statements.length !== 1) throw new RolloutQueryError(`a query to explain must be exactly one statement, got ${statements.length}: ${JSON.stringify(query.slice(0, 120))}`);
+  if (statements.length !== 1)
+    throw new RolloutQueryError(
+      `a query to explain must be exactly one statement, got ${statements.length}: ${JSON.stringify(query.slice(0, 120))}`,
+    );
   const text = statements[0]!.text.replace(/;\s*$/, '');
   if (/^\s*explain\b/i.test(text)) throw new RolloutQueryError(`give the query without EXPLAIN: ${JSON.stringify(text.slice(0, 120))}`);
   return text;
 }
 
-export async function observeRollout(client: DatabaseClient, table: TableRef, column: string, options: ObserveOptions = {}): Promise<RolloutObservation> {
+export async function observeRollout(
+  client: DatabaseClient,
+  table: TableRef,
+  column: string,
+  options: ObserveOptions = {},
+): Promise<RolloutObservation> {
   const takenAt = new Date().toISOString();
-  const adapter: RolloutAdapter = client.options.engine === 'postgres' ? (await import('./postgres/rollout')).postgresRollout : (await import('./mysql/rollout')).mysqlRollout;
+  const adapter: RolloutAdapter =
+    client.options.engine === 'postgres'
+      ? (await import('./postgres/rollout')).postgresRollout
+      : (await import('./mysql/rollout')).mysqlRollout;
   return adapter.observe(client, table, column, options, takenAt);
 }
 

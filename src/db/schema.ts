@@ -20,7 +20,11 @@ export async function currentSchemaOrNull(db: Queries, engine: ConnectionOptions
 /** The current schema/database, or a DatabaseError saying to qualify the table name. */
 export async function currentSchema(client: DatabaseClient): Promise<string> {
   const schema = await currentSchemaOrNull(client, client.options.engine);
-  if (!schema) throw new DatabaseError(`The connection has no current ${client.options.engine === 'postgres' ? 'schema' : 'database'}; name the table as schema.name.`, undefined);
+  if (!schema)
+    throw new DatabaseError(
+      `The connection has no current ${client.options.engine === 'postgres' ? 'schema' : 'database'}; name the table as schema.name.`,
+      undefined,
+    );
   return schema;
 }
 

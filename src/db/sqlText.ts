@@ -16,7 +16,10 @@ export function tokenize(sql: string, flavor: SqlFlavor): Token[] {
   const out: Token[] = [];
   let i = 0;
   const n = sql.length;
-  const push = (kind: Token['kind'], end: number) => { out.push({ kind, text: sql.slice(i, end) }); i = end; };
+  const push = (kind: Token['kind'], end: number) => {
+    out.push({ kind, text: sql.slice(i, end) });
+    i = end;
+  };
   while (i < n) {
     const c = sql[i]!;
     const next = sql[i + 1];
@@ -31,8 +34,17 @@ export function tokenize(sql: string, flavor: SqlFlavor): Token[] {
       let depth = 0;
       let j = i;
       while (j < n) {
-        if (sql[j] === '/' && sql[j + 1] === '*') { depth++; j += 2; continue; }
-        if (sql[j] === '*' && sql[j + 1] === '/') { depth--; j += 2; if (depth === 0 || flavor === 'mysql') break; continue; }
+        if (sql[j] === '/' && sql[j + 1] === '*') {
+          depth++;
+          j += 2;
+          continue;
+        }
+        if (sql[j] === '*' && sql[j + 1] === '/') {
+          depth--;
+          j += 2;
+          if (depth === 0 || flavor === 'mysql') break;
+          continue;
+        }
         j++;
       }
       push('comment', Math.min(j, n));
@@ -60,7 +72,10 @@ export function tokenize(sql: string, flavor: SqlFlavor): Token[] {
 export function identValue(t: Token, flavor: SqlFlavor): string | undefined {
   if (t.kind === 'quoted') {
     const q = t.text[0]!;
-    return t.text.slice(1, -1).split(q + q).join(q);
+    return t.text
+      .slice(1, -1)
+      .split(q + q)
+      .join(q);
   }
   if (t.kind === 'word') return flavor === 'postgres' ? t.text.toLowerCase() : t.text;
   return undefined;
@@ -79,7 +94,10 @@ export interface TableMention {
 /** Qualified names that follow TABLE / ON / REFERENCES / INTO / UPDATE / FROM / JOIN. */
 export function tableMentions(tokens: readonly Token[], flavor: SqlFlavor): TableMention[] {
   const out: TableMention[] = [];
-  const nextSolid = (k: number) => { while (k < tokens.length && (tokens[k]!.kind === 'space' || tokens[k]!.kind === 'comment')) k++; return k; };
+  const nextSolid = (k: number) => {
+    while (k < tokens.length && (tokens[k]!.kind === 'space' || tokens[k]!.kind === 'comment')) k++;
+    return k;
+  };
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
     if (t.kind !== 'word' || !TABLE_KEYWORDS.has(t.text.toUpperCase())) continue;
@@ -92,7 +110,11 @@ export function tableMentions(tokens: readonly Token[], flavor: SqlFlavor): Tabl
     if (tokens[dot]?.kind === 'punct' && tokens[dot]!.text === '.') {
       const second = nextSolid(dot + 1);
       const b = tokens[second] && identValue(tokens[second]!, flavor);
-      if (b !== undefined) { out.push({ table: { schema: a, name: b }, start: j, end: second + 1 }); k = second; continue; }
+      if (b !== undefined) {
+        out.push({ table: { schema: a, name: b }, start: j, end: second + 1 });
+        k = second;
+        continue;
+      }
     }
     out.push({ table: { name: a }, start: j, end: j + 1 });
     k = j;
@@ -104,16 +126,31 @@ export function tableMentions(tokens: readonly Token[], flavor: SqlFlavor): Tabl
  * Rewrite `sql` so that every mention of `table` (qualified, or unqualified when `defaultSchema` is its schema)
  * names `replacement` instead. Returns the rewritten SQL and how many mentions were replaced.
  */
-export function retarget(sql: string, flavor: SqlFlavor, table: TableRef, replacement: string, defaultSchema: string | undefined): { sql: string; replaced: number } {
+export function retarget(
+  sql: string,
+  flavor: SqlFlavor,
+  table: TableRef,
+  replacement: string,
+  defaultSchema: string | undefined,
+): { sql: string; replaced: number } {
   const tokens = tokenize(sql, flavor);
-  const mentions = tableMentions(tokens, flavor).filter((m) => m.table.name === table.name && (m.table.schema ?? defaultSchema ?? table.schema) === table.schema);
+  const mentions = tableMentions(tokens, flavor).filter(
+    (m) => m.table.name === table.name && (m.table.schema ?? defaultSchema ?? table.schema) === table.schema,
+  );
   if (mentions.length === 0) return { sql, replaced: 0 };
   let out = '';
   let k = 0;
   for (const m of mentions) {
-    out += tokens.slice(k, m.start).map((t) => t.text).join('') + replacement;
+    out +=
+      tokens
+        .slice(k, m.start)
+        .map((t) => t.text)
+        .join('') + replacement;
     k = m.end;
   }
-  out += tokens.slice(k).map((t) => t.text).join('');
+  out += tokens
+    .slice(k)
+    .map((t) => t.text)
+    .join('');
   return { sql: out, replaced: mentions.length };
 }

@@ -24,31 +24,44 @@ export function activate(context: vscode.ExtensionContext): void {
   // valid profiles count).
   const hasConnection = watchHasConnection();
   let loaded: Promise<Features> | undefined;
-  const features = (): Promise<Features> => (loaded ??= load(context, log).then((f) => {
-    hasConnection.dispose();
-    context.subscriptions.push(f.tree.onDidChangeTreeData((node) => treeChanged.fire(node)));
-    return f;
-  }));
+  const features = (): Promise<Features> =>
+    (loaded ??= load(context, log).then((f) => {
+      hasConnection.dispose();
+      context.subscriptions.push(f.tree.onDidChangeTreeData((node) => treeChanged.fire(node)));
+      return f;
+    }));
   context.subscriptions.push(hasConnection);
   // Commands: each id is registered now (the palette's `when` clauses decide where they show).
   for (const key of Object.keys(ALL_COMMANDS) as AnyCommandKey[]) {
-    context.subscriptions.push(vscode.commands.registerCommand(ALL_COMMANDS[key], async (...args: unknown[]) => (await features()).run(key, args)));
+    context.subscriptions.push(
+      vscode.commands.registerCommand(ALL_COMMANDS[key], async (...args: unknown[]) => (await features()).run(key, args)),
+    );
   }
   // The tree: a provider that hands every call to the real one.
-  context.subscriptions.push(treeChanged, vscode.window.registerTreeDataProvider<unknown>(VIEWS.connections, {
-    onDidChangeTreeData: treeChanged.event,
-    getChildren: async (node) => (await features()).tree.getChildren(node as never),
-    getTreeItem: async (node) => (await features()).tree.getTreeItem(node as never),
-  }));
+  context.subscriptions.push(
+    treeChanged,
+    vscode.window.registerTreeDataProvider<unknown>(VIEWS.connections, {
+      onDidChangeTreeData: treeChanged.event,
+      getChildren: async (node) => (await features()).tree.getChildren(node as never),
+      getTreeItem: async (node) => (await features()).tree.getTreeItem(node as never),
+    }),
+  );
   // A wizard open when the window reloaded (onWebviewPanel activation).
-  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEWS.wizard, {
-    deserializeWebviewPanel: async (panel, state: unknown) => (await features()).restoreWizard(panel, state),
-  }));
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(VIEWS.wizard, {
+      deserializeWebviewPanel: async (panel, state: unknown) => (await features()).restoreWizard(panel, state),
+    }),
+  );
   // The SQL lint: as soon as a SQL document is open (onLanguage:sql activates with one).
   const isSql = (d: vscode.TextDocument) => d.languageId === 'sql' || (d.uri.scheme === 'file' && d.uri.path.endsWith('.sql'));
   if (vscode.workspace.textDocuments.some(isSql)) void features();
   else {
-    const opened = vscode.workspace.onDidOpenTextDocument((d) => { if (isSql(d)) { opened.dispose(); void features(); } });
+    const opened = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (isSql(d)) {
+        opened.dispose();
+        void features();
+      }
+    });
     context.subscriptions.push(opened);
   }
   const background = setTimeout(() => {

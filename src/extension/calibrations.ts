@@ -9,7 +9,14 @@ import * as vscode from 'vscode';
 import { describeBasis } from '../core/impact';
 import type { Calibration, Plan } from '../core/types';
 import { CalibrationCancelled } from '../db/calibrate';
-import { isStored, learnFromRun, resolveCalibration, type CalibrationStore, type MeasuredStep, type ResolvedCalibration } from '../db/calibrationCache';
+import {
+  isStored,
+  learnFromRun,
+  resolveCalibration,
+  type CalibrationStore,
+  type MeasuredStep,
+  type ResolvedCalibration,
+} from '../db/calibrationCache';
 import type { Connections } from './connections/manager';
 import type { ConnectionProfile } from './connections/profiles';
 import type { Log } from './log';
@@ -32,7 +39,9 @@ export function mementoStore(state: vscode.Memento): CalibrationStore {
       const v = state.get<unknown>(PREFIX + key);
       return Promise.resolve(isStored(v) ? v : undefined);
     },
-    set: async (key, value) => { await state.update(PREFIX + key, value); },
+    set: async (key, value) => {
+      await state.update(PREFIX + key, value);
+    },
   };
 }
 
@@ -48,7 +57,11 @@ export class Calibrations implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   readonly store: CalibrationStore;
 
-  constructor(state: vscode.Memento, private readonly connections: Connections, private readonly log: Log) {
+  constructor(
+    state: vscode.Memento,
+    private readonly connections: Connections,
+    private readonly log: Log,
+  ) {
     this.store = mementoStore(state);
   }
 
@@ -56,14 +69,24 @@ export class Calibrations implements vscode.Disposable {
   peek(profile: ConnectionProfile): EstimateState {
     const key = profileKey(profile);
     const r = this.results.get(key);
-    if (this.inflight.has(key) && (!r || 'failed' in r)) return { state: 'measuring', text: vscode.l10n.t('rough estimate — measuring this server…') };
+    if (this.inflight.has(key) && (!r || 'failed' in r))
+      return { state: 'measuring', text: vscode.l10n.t('rough estimate — measuring this server…') };
     if (!r) return { state: 'rough', text: vscode.l10n.t('rough estimate: this server is not measured yet') };
     if ('failed' in r) return { state: 'rough', text: vscode.l10n.t('rough estimate: {0}', r.failed) };
-    if (r.source === 'default') return { state: 'rough', text: vscode.l10n.t('rough estimate: {0}', r.reason ?? vscode.l10n.t('not measured')), calibration: r.calibration };
+    if (r.source === 'default')
+      return {
+        state: 'rough',
+        text: vscode.l10n.t('rough estimate: {0}', r.reason ?? vscode.l10n.t('not measured')),
+        calibration: r.calibration,
+      };
     const learned = Object.values(r.calibration.learned ?? {}).reduce((n, v) => Math.max(n, v.runs), 0);
     const basis = describeBasis({ basis: 'measured', ...(r.calibration.measuredAt ? { measuredAt: r.calibration.measuredAt } : {}) });
-    const text = learned === 0 ? vscode.l10n.t('estimates {0}', basis)
-      : learned === 1 ? vscode.l10n.t('estimates {0}, corrected by 1 run', basis) : vscode.l10n.t('estimates {0}, corrected by {1} runs', basis, learned);
+    const text =
+      learned === 0
+        ? vscode.l10n.t('estimates {0}', basis)
+        : learned === 1
+          ? vscode.l10n.t('estimates {0}, corrected by 1 run', basis)
+          : vscode.l10n.t('estimates {0}, corrected by {1} runs', basis, learned);
     return { state: 'measured', text: r.reason ? `${text} (${r.reason})` : text, calibration: r.calibration };
   }
 
@@ -102,18 +125,30 @@ export class Calibrations implements vscode.Disposable {
         onMeasuring: () => {
           this.log.info(LOG, `measuring ${profile.name} on a private sample table for the estimates`);
           void vscode.window.withProgress(
-            { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Column Wizard: measuring {0} for the estimates (a few seconds, on a temporary table)', profile.name), cancellable: true },
+            {
+              location: vscode.ProgressLocation.Notification,
+              title: vscode.l10n.t('Column Wizard: measuring {0} for the estimates (a few seconds, on a temporary table)', profile.name),
+              cancellable: true,
+            },
             (_progress, token) => {
               token.onCancellationRequested(() => abort.abort());
-              return new Promise<void>((done) => { finishProgress = done; });
-            });
+              return new Promise<void>((done) => {
+                finishProgress = done;
+              });
+            },
+          );
         },
       });
       this.results.set(key, resolved);
-      this.log.info(LOG, `${profile.name}: ${resolved.source === 'default' ? `rough offline rates (${resolved.reason ?? 'not measured'})` : `${resolved.source} calibration of ${resolved.label}`}`);
+      this.log.info(
+        LOG,
+        `${profile.name}: ${resolved.source === 'default' ? `rough offline rates (${resolved.reason ?? 'not measured'})` : `${resolved.source} calibration of ${resolved.label}`}`,
+      );
     } catch (err) {
-      const reason = err instanceof CalibrationCancelled ? vscode.l10n.t('the measurement was cancelled (Recalibrate measures again)')
-        : vscode.l10n.t('the measurement failed ({0})', err instanceof Error ? err.message : String(err));
+      const reason =
+        err instanceof CalibrationCancelled
+          ? vscode.l10n.t('the measurement was cancelled (Recalibrate measures again)')
+          : vscode.l10n.t('the measurement failed ({0})', err instanceof Error ? err.message : String(err));
       this.results.set(key, { failed: reason });
       this.log.warn(LOG, `${profile.name}: ${reason}`);
     } finally {
@@ -152,11 +187,22 @@ export function calibrationsOf(extension: vscode.ExtensionContext, connections: 
 }
 
 /** Column Wizard: Recalibrate Estimates — measure a connection's server again now. */
-export async function recalibrateCommand(ctx: { readonly extension: vscode.ExtensionContext; readonly connections: Connections; readonly log: Log }): Promise<void> {
+export async function recalibrateCommand(ctx: {
+  readonly extension: vscode.ExtensionContext;
+  readonly connections: Connections;
+  readonly log: Log;
+}): Promise<void> {
   const profiles = ctx.connections.list();
   if (profiles.length === 0) throw new Error(vscode.l10n.t('No connection to measure: add one first.'));
-  const profile = profiles.length === 1 ? profiles[0]
-    : (await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, description: `${p.dialect} ${p.host}:${p.port}/${p.database}`, profile: p })), { title: vscode.l10n.t('Recalibrate the estimates of which connection?') }))?.profile;
+  const profile =
+    profiles.length === 1
+      ? profiles[0]
+      : (
+          await vscode.window.showQuickPick(
+            profiles.map((p) => ({ label: p.name, description: `${p.dialect} ${p.host}:${p.port}/${p.database}`, profile: p })),
+            { title: vscode.l10n.t('Recalibrate the estimates of which connection?') },
+          )
+        )?.profile;
   if (!profile) return;
   const calibrations = calibrationsOf(ctx.extension, ctx.connections, ctx.log);
   await calibrations.ensure(profile, { recalibrate: true });

@@ -45,7 +45,11 @@ export function startFeatures(context: vscode.ExtensionContext, log: Log): Featu
   context.subscriptions.push(connections.onDidChange(hasConnection));
   const commands = { extension: context, log, connections, tree };
   const wizard = { extension: context, connections, log };
-  registerSqlPreview(context, log, new ConnectionLintSource(connections, context.workspaceState, log, context, calibrationsOf(context, connections, log)));
+  registerSqlPreview(
+    context,
+    log,
+    new ConnectionLintSource(connections, context.workspaceState, log, context, calibrationsOf(context, connections, log)),
+  );
   // The application side: writes that do not set a rolled-out column yet, as diagnostics and CodeLenses.
   const callSites = new RolloutCallSites(log);
   context.subscriptions.push(callSites, vscode.languages.registerCodeLensProvider({ scheme: 'file' }, callSites));
@@ -58,7 +62,9 @@ export function startFeatures(context: vscode.ExtensionContext, log: Log): Featu
       if (backgroundDone) return;
       backgroundDone = true;
       callSites.refresh().catch((err) => log.warn('app', `scan: ${describeError(err)}`));
-      remindToVerify({ extension: context, log, connections }, readSettings().verifyAfterDays).catch((err) => log.warn('verify', `rollout reminder: ${describeError(err)}`));
+      remindToVerify({ extension: context, log, connections }, readSettings().verifyAfterDays).catch((err) =>
+        log.warn('verify', `rollout reminder: ${describeError(err)}`),
+      );
     },
   };
 }

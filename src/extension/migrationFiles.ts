@@ -1,7 +1,15 @@
 import * as vscode from 'vscode';
 import {
-  detectMigrationTools, filesToSample, isAmbiguous, isMigrationTool, writeMigrations, FileExistsError,
-  type DetectedTool, type FileSink, type WorkspaceListing, type WriteResult,
+  detectMigrationTools,
+  filesToSample,
+  isAmbiguous,
+  isMigrationTool,
+  writeMigrations,
+  FileExistsError,
+  type DetectedTool,
+  type FileSink,
+  type WorkspaceListing,
+  type WriteResult,
 } from '../core/migrations';
 import type { Plan } from '../core/types';
 import type { Log } from './log';
@@ -117,7 +125,9 @@ export interface MigrationTarget {
  * Which tool and folder "Write Migration Files" writes to, from the setting and what the workspace holds: the folder of
  * `resource` (else the first), and that folder's `columnWizard.migrationsTool` unless `setting` is given.
  */
-export async function migrationTarget(options: { readonly resource?: vscode.Uri; readonly setting?: string } = {}): Promise<MigrationTarget | null> {
+export async function migrationTarget(
+  options: { readonly resource?: vscode.Uri; readonly setting?: string } = {},
+): Promise<MigrationTarget | null> {
   const folder = (options.resource && vscode.workspace.getWorkspaceFolder(options.resource)) || vscode.workspace.workspaceFolders?.[0];
   if (!folder) return null;
   const setting = options.setting ?? readSettings(folder.uri).migrationsTool;
@@ -129,12 +139,25 @@ export async function migrationTarget(options: { readonly resource?: vscode.Uri;
 
 /** Two setups fit about equally: ask which one, and remember the answer in the workspace's `columnWizard.migrationsTool`. */
 export async function chooseMigrationTool(target: MigrationTarget): Promise<MigrationTarget | undefined> {
-  const picked = await vscode.window.showQuickPick(target.candidates.map((c) => ({
-    label: c.tool, description: c.dir || vscode.l10n.t('(workspace root)'), detail: c.evidence.join('; '), candidate: c,
-  })), { title: vscode.l10n.t('Column Wizard: which migration tool does this project use?'), placeHolder: vscode.l10n.t('Remembered in the workspace setting columnWizard.migrationsTool'), ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(
+    target.candidates.map((c) => ({
+      label: c.tool,
+      description: c.dir || vscode.l10n.t('(workspace root)'),
+      detail: c.evidence.join('; '),
+      candidate: c,
+    })),
+    {
+      title: vscode.l10n.t('Column Wizard: which migration tool does this project use?'),
+      placeHolder: vscode.l10n.t('Remembered in the workspace setting columnWizard.migrationsTool'),
+      ignoreFocusOut: true,
+    },
+  );
   if (!picked) return undefined;
   // In a multi-root workspace the answer belongs to the folder written to.
-  const scope = (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
+  const scope =
+    (vscode.workspace.workspaceFolders?.length ?? 0) > 1
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : vscode.ConfigurationTarget.Workspace;
   await saveMigrationsTool(target.folder.uri, picked.candidate.tool, scope);
   return { ...target, detected: picked.candidate, tool: picked.candidate.tool, ambiguous: false };
 }
@@ -145,7 +168,9 @@ export async function writePlanFiles(plan: Plan, target: MigrationTarget, log: L
   const sink = new WorkspaceFileSink(target.folder.uri);
   const { result, outcome } = await writeMigrations(sink, plan, {
     tool: target.tool,
-    ...(target.detected ? { dir: target.detected.dir, versionScheme: target.detected.versionScheme, options: target.detected.options } : {}),
+    ...(target.detected
+      ? { dir: target.detected.dir, versionScheme: target.detected.versionScheme, options: target.detected.options }
+      : {}),
     now: new Date(),
   });
   if (!outcome.ok) {

@@ -75,7 +75,10 @@ export function readSettings(resource?: vscode.Uri): Settings {
   // VS Code replaces the user's array with a workspace's: a profile is the user's own only when user settings hold
   // exactly that entry; anything else came from the workspace (a repository's .vscode/settings.json).
   const user = new Set(userProfiles().map((p) => JSON.stringify(profileToSetting(p))));
-  const profiles = parsed.profiles.map((p): ConnectionProfile => ({ ...p, origin: user.has(JSON.stringify(profileToSetting(p))) ? 'user' : 'workspace' }));
+  const profiles = parsed.profiles.map((p): ConnectionProfile => ({
+    ...p,
+    origin: user.has(JSON.stringify(profileToSetting(p))) ? 'user' : 'workspace',
+  }));
   return {
     connections: profiles,
     connectionProblems: problems,
@@ -84,7 +87,9 @@ export function readSettings(resource?: vscode.Uri): Settings {
     lint: lintSettings(resource),
     verifyAfterDays: Math.max(0, Math.min(365, Number(c.get<number>('verifyAfterDays', 3)) || 0)),
     calibrationMaxAgeHours: Math.max(0, Math.min(24 * 365, Number(c.get<number>('calibrationMaxAgeHours', 168)) || 0)),
-    verifyQueries: (c.get<unknown[]>('verifyQueries', []) ?? []).filter((q): q is string => typeof q === 'string' && q.trim() !== '').slice(0, 50),
+    verifyQueries: (c.get<unknown[]>('verifyQueries', []) ?? [])
+      .filter((q): q is string => typeof q === 'string' && q.trim() !== '')
+      .slice(0, 50),
   };
 }
 
@@ -101,7 +106,10 @@ function targetOf(name: string): vscode.ConfigurationTarget {
 }
 
 /** Add or replace a profile in the scope chosen (user by default). */
-export async function saveProfile(profile: ConnectionProfile, scope: vscode.ConfigurationTarget = vscode.ConfigurationTarget.Global): Promise<void> {
+export async function saveProfile(
+  profile: ConnectionProfile,
+  scope: vscode.ConfigurationTarget = vscode.ConfigurationTarget.Global,
+): Promise<void> {
   const c = section();
   const inspected = c.inspect<unknown[]>('connections');
   const current = (scope === vscode.ConfigurationTarget.Workspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
@@ -114,5 +122,9 @@ export async function deleteProfile(name: string): Promise<void> {
   const scope = targetOf(name);
   const inspected = c.inspect<unknown[]>('connections');
   const current = (scope === vscode.ConfigurationTarget.Workspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
-  await c.update('connections', current.filter((e) => !(typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name)), scope);
+  await c.update(
+    'connections',
+    current.filter((e) => !(typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name)),
+    scope,
+  );
 }

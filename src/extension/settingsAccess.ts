@@ -22,5 +22,7 @@ export function hasConnectionEntries(): boolean {
 /** Calls `listener` when a setting of the extension changes (only `columnWizard.<key>` when `key` is given). */
 export function onSettingsChange(listener: () => void, key?: 'connections'): vscode.Disposable {
   const name = key ? `${SECTION}.${key}` : SECTION;
-  return vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(name)) listener(); });
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration(name)) listener();
+  });
 }

@@ -36,7 +36,10 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   private readonly tables = new Map<string, Promise<TableSummary[]>>();
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly connections: Connections, private readonly log: Log) {
+  constructor(
+    private readonly connections: Connections,
+    private readonly log: Log,
+  ) {
     this.subscriptions = [this.changed, connections.onDidChange(() => this.refresh())];
   }
 
@@ -62,12 +65,18 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
         const item = new vscode.TreeItem(node.profile.name, vscode.TreeItemCollapsibleState.Collapsed);
         const p = node.profile;
         const where = `${p.dialect} · ${p.host}:${p.port}/${p.database}`;
-        item.description = [p.production ? vscode.l10n.t('PRODUCTION (read-only)') : '', where, p.origin === 'workspace' ? vscode.l10n.t('from workspace settings') : '']
+        item.description = [
+          p.production ? vscode.l10n.t('PRODUCTION (read-only)') : '',
+          where,
+          p.origin === 'workspace' ? vscode.l10n.t('from workspace settings') : '',
+        ]
           .filter(Boolean)
           .join(' · ');
         item.tooltip = describeProfile(p);
         // A read-only production profile carries its own marker: a lock in the error colour.
-        item.iconPath = p.production ? new vscode.ThemeIcon('lock', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon('database');
+        item.iconPath = p.production
+          ? new vscode.ThemeIcon('lock', new vscode.ThemeColor('errorForeground'))
+          : new vscode.ThemeIcon('database');
         item.contextValue = 'connection';
         return item;
       }
@@ -83,7 +92,12 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
         const item = new vscode.TreeItem(node.table.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.description = tableDescription(node.table);
         const t = node.table;
-        item.tooltip = [`${t.schema}.${t.name}`, tableDescription(t), t.engine ? vscode.l10n.t('engine {0}', t.engine) : '', t.partitioned ? vscode.l10n.t('partitioned') : '']
+        item.tooltip = [
+          `${t.schema}.${t.name}`,
+          tableDescription(t),
+          t.engine ? vscode.l10n.t('engine {0}', t.engine) : '',
+          t.partitioned ? vscode.l10n.t('partitioned') : '',
+        ]
           .filter(Boolean)
           .join('\n');
         item.iconPath = new vscode.ThemeIcon('table');
@@ -100,14 +114,20 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       case 'cluster': {
         const s = node.summary;
         const item = new vscode.TreeItem(
-          s.kind === 'galera' ? vscode.l10n.t('Galera cluster · {0} nodes', formatCount(s.topology.clusterSize, vscode.env.language)) : vscode.l10n.t('Logical replication'),
-          vscode.TreeItemCollapsibleState.Collapsed);
-        item.description = s.kind === 'galera'
-          ? `${s.topology.localState} · ${s.topology.clusterStatus} · wsrep_OSU_method ${s.topology.osuMethod}`
-          : vscode.l10n.t('{0} publication(s), {1} subscription(s)', s.publications.length, s.subscriptions.length);
+          s.kind === 'galera'
+            ? vscode.l10n.t('Galera cluster · {0} nodes', formatCount(s.topology.clusterSize, vscode.env.language))
+            : vscode.l10n.t('Logical replication'),
+          vscode.TreeItemCollapsibleState.Collapsed,
+        );
+        item.description =
+          s.kind === 'galera'
+            ? `${s.topology.localState} · ${s.topology.clusterStatus} · wsrep_OSU_method ${s.topology.osuMethod}`
+            : vscode.l10n.t('{0} publication(s), {1} subscription(s)', s.publications.length, s.subscriptions.length);
         item.tooltip = node.profile.nodes?.length
           ? vscode.l10n.t('Nodes named in the profile: {0}', node.profile.nodes.join(', '))
-          : vscode.l10n.t('The profile names no other nodes ("nodes" in its settings): the wizard plans for the cluster but runs only where every node is named.');
+          : vscode.l10n.t(
+              'The profile names no other nodes ("nodes" in its settings): the wizard plans for the cluster but runs only where every node is named.',
+            );
         item.iconPath = new vscode.ThemeIcon('server-environment');
         item.contextValue = 'cluster';
         return item;
@@ -132,25 +152,45 @@ export class ConnectionsTree implements vscode.TreeDataProvider<TreeNode>, vscod
           const tables = await this.listTables(node.profile);
           const bySchema = new Map<string, TableSummary[]>();
           for (const t of tables) bySchema.set(t.schema, [...(bySchema.get(t.schema) ?? []), t]);
-          const summary = await this.connections.client(node.profile).then(serverClusterSummary).catch((err: unknown) => {
-            this.log.warn('tree', `reading ${node.profile.name}'s cluster state failed: ${describeError(err)}`);
-            return null;
-          });
+          const summary = await this.connections
+            .client(node.profile)
+            .then(serverClusterSummary)
+            .catch((err: unknown) => {
+              this.log.warn('tree', `reading ${node.profile.name}'s cluster state failed: ${describeError(err)}`);
+              return null;
+            });
           const cluster: TreeNode[] = summary ? [{ kind: 'cluster', profile: node.profile, summary }] : [];
           if (bySchema.size === 0) return [...cluster, { kind: 'message', text: vscode.l10n.t('No tables'), error: false }];
-          return [...cluster, ...[...bySchema.entries()].sort(([a], [b]) => a.localeCompare(b))
-            .map(([schema, ts]): TreeNode => ({ kind: 'schema', profile: node.profile, schema, tables: ts.sort((a, b) => a.name.localeCompare(b.name)) }))];
+          return [
+            ...cluster,
+            ...[...bySchema.entries()]
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([schema, ts]): TreeNode => ({
+                kind: 'schema',
+                profile: node.profile,
+                schema,
+                tables: ts.sort((a, b) => a.name.localeCompare(b.name)),
+              })),
+          ];
         }
         case 'schema':
           return node.tables.map((table) => ({ kind: 'table', profile: node.profile, table }));
         case 'cluster': {
           const s = node.summary;
-          const lines = s.kind === 'galera'
-            ? s.topology.nodes.map((n) => (n.local ? vscode.l10n.t('{0} (this connection)', n.address) : n.address))
-            : [...s.publications.map((p) => vscode.l10n.t('publication {0} · {1} table(s)', p.name, p.tables)),
-              ...s.subscriptions.map((x) => (x.enabled ? vscode.l10n.t('subscription {0}', x.name) : vscode.l10n.t('subscription {0} (disabled)', x.name)))];
-          return [...lines, ...(node.profile.nodes ?? []).map((n) => vscode.l10n.t('node profile: {0}', n))]
-            .map((text): TreeNode => ({ kind: 'message', text, error: false }));
+          const lines =
+            s.kind === 'galera'
+              ? s.topology.nodes.map((n) => (n.local ? vscode.l10n.t('{0} (this connection)', n.address) : n.address))
+              : [
+                  ...s.publications.map((p) => vscode.l10n.t('publication {0} · {1} table(s)', p.name, p.tables)),
+                  ...s.subscriptions.map((x) =>
+                    x.enabled ? vscode.l10n.t('subscription {0}', x.name) : vscode.l10n.t('subscription {0} (disabled)', x.name),
+                  ),
+                ];
+          return [...lines, ...(node.profile.nodes ?? []).map((n) => vscode.l10n.t('node profile: {0}', n))].map((text): TreeNode => ({
+            kind: 'message',
+            text,
+            error: false,
+          }));
         }
         case 'table': {
           const client = await this.connections.client(node.profile);

@@ -64,7 +64,8 @@ function edited(plan: Plan, old = false): string {
     assert.ok(e, phase);
     if (phase === 'final' && plan.column.nullable) assert.match(e.skipped ?? '', /stays nullable/);
     // NOT NULL from its first migration: the expand edit already declared it required.
-    else if (phase === 'final' && !old && modelExtras(plan).requiredAtOnce) assert.match(e.skipped ?? '', /already declares ref as required/);
+    else if (phase === 'final' && !old && modelExtras(plan).requiredAtOnce)
+      assert.match(e.skipped ?? '', /already declares ref as required/);
     else assert.ok(!e.skipped, `${phase}: ${e.skipped}`);
     text = applyEdit(text, e);
   }

@@ -26,19 +26,25 @@ describe('calibration', () => {
   const pg = throwawayDatabase('postgres');
   const my = throwawayDatabase('mysql');
 
-  it('measures PostgreSQL throughput on a private sample and leaves nothing behind', dbTest(async (t) => {
-    const { client } = pg.get(t);
-    const started = performance.now();
-    assertMeasured(await client.calibrate({ rows: 30_000 }));
-    assert.ok(performance.now() - started < 20_000);
-    assert.deepEqual(await client.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cw\\_calib\\_%'`), []);
-  }));
+  it(
+    'measures PostgreSQL throughput on a private sample and leaves nothing behind',
+    dbTest(async (t) => {
+      const { client } = pg.get(t);
+      const started = performance.now();
+      assertMeasured(await client.calibrate({ rows: 30_000 }));
+      assert.ok(performance.now() - started < 20_000);
+      assert.deepEqual(await client.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cw\\_calib\\_%'`), []);
+    }),
+  );
 
-  it('measures MySQL/MariaDB throughput on a private sample and leaves nothing behind', dbTest(async (t) => {
-    const { client, name } = my.get(t);
-    assertMeasured(await client.calibrate({ rows: 30_000 }));
-    assert.deepEqual(await client.listTables(name), []);
-  }));
+  it(
+    'measures MySQL/MariaDB throughput on a private sample and leaves nothing behind',
+    dbTest(async (t) => {
+      const { client, name } = my.get(t);
+      assertMeasured(await client.calibrate({ rows: 30_000 }));
+      assert.deepEqual(await client.listTables(name), []);
+    }),
+  );
 });
 
 describe('calibration cache', () => {
@@ -50,7 +56,11 @@ describe('calibration cache', () => {
     let n = 0;
     const wrapped = new Proxy(client, {
       get(target, prop, receiver) {
-        if (prop === 'calibrate') return (o?: Parameters<DatabaseClient['calibrate']>[0]) => { n++; return target.calibrate(o); };
+        if (prop === 'calibrate')
+          return (o?: Parameters<DatabaseClient['calibrate']>[0]) => {
+            n++;
+            return target.calibrate(o);
+          };
         const v = Reflect.get(target, prop, receiver) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
@@ -58,82 +68,91 @@ describe('calibration cache', () => {
     return { client: wrapped, calls: () => n };
   }
 
-  it('measures once, then hits the cache; re-measures when stale or asked; keeps servers apart', dbTest(async (t) => {
-    const p = counting(pg.get(t).client);
-    const m = counting(my.get(t).client);
-    const dir = await mkdtemp(join(tmpdir(), 'cw-cal-'));
-    const store = fileCalibrationStore(dir);
-    const first = await resolveCalibration(p.client, store, { sampleRows: 5000 });
-    assert.equal(first.source, 'measured');
-    assert.equal(p.calls(), 1);
-    const hit = await resolveCalibration(p.client, store, { sampleRows: 5000 });
-    assert.equal(hit.source, 'cached');
-    assert.equal(p.calls(), 1, 'a fresh cached calibration is not measured again');
-    assert.deepEqual(hit.calibration, first.calibration);
-    // Older than the maximum age: measured again.
-    const later = await resolveCalibration(p.client, store, { sampleRows: 5000, now: () => Date.now() + 8 * 24 * 3600 * 1000 });
-    assert.equal(later.source, 'measured');
-    assert.equal(p.calls(), 2);
-    const asked = await resolveCalibration(p.client, store, { sampleRows: 5000, recalibrate: true });
-    assert.equal(asked.source, 'measured');
-    assert.equal(p.calls(), 3);
-    // A different server has its own entry: the MariaDB connection does not get PostgreSQL's figures.
-    const other = await resolveCalibration(m.client, store, { sampleRows: 5000 });
-    assert.equal(other.source, 'measured');
-    assert.equal(m.calls(), 1);
-    assert.notEqual(other.key, first.key);
-    assert.equal((await readdir(dir)).filter((f) => f.endsWith('.json')).length, 2);
-    assert.equal((await resolveCalibration(p.client, store, {})).source, 'cached');
-    // --no-calibrate: the rough defaults, no question asked.
-    const off = await resolveCalibration(p.client, store, { off: true });
-    assert.equal(off.source, 'default');
-    assert.equal(off.calibration.basis, 'default');
-    assert.equal(p.calls(), 3);
-  }));
+  it(
+    'measures once, then hits the cache; re-measures when stale or asked; keeps servers apart',
+    dbTest(async (t) => {
+      const p = counting(pg.get(t).client);
+      const m = counting(my.get(t).client);
+      const dir = await mkdtemp(join(tmpdir(), 'cw-cal-'));
+      const store = fileCalibrationStore(dir);
+      const first = await resolveCalibration(p.client, store, { sampleRows: 5000 });
+      assert.equal(first.source, 'measured');
+      assert.equal(p.calls(), 1);
+      const hit = await resolveCalibration(p.client, store, { sampleRows: 5000 });
+      assert.equal(hit.source, 'cached');
+      assert.equal(p.calls(), 1, 'a fresh cached calibration is not measured again');
+      assert.deepEqual(hit.calibration, first.calibration);
+      // Older than the maximum age: measured again.
+      const later = await resolveCalibration(p.client, store, { sampleRows: 5000, now: () => Date.now() + 8 * 24 * 3600 * 1000 });
+      assert.equal(later.source, 'measured');
+      assert.equal(p.calls(), 2);
+      const asked = await resolveCalibration(p.client, store, { sampleRows: 5000, recalibrate: true });
+      assert.equal(asked.source, 'measured');
+      assert.equal(p.calls(), 3);
+      // A different server has its own entry: the MariaDB connection does not get PostgreSQL's figures.
+      const other = await resolveCalibration(m.client, store, { sampleRows: 5000 });
+      assert.equal(other.source, 'measured');
+      assert.equal(m.calls(), 1);
+      assert.notEqual(other.key, first.key);
+      assert.equal((await readdir(dir)).filter((f) => f.endsWith('.json')).length, 2);
+      assert.equal((await resolveCalibration(p.client, store, {})).source, 'cached');
+      // --no-calibrate: the rough defaults, no question asked.
+      const off = await resolveCalibration(p.client, store, { off: true });
+      assert.equal(off.source, 'default');
+      assert.equal(off.calibration.basis, 'default');
+      assert.equal(p.calls(), 3);
+    }),
+  );
 
-  it('never measures on a connection that may not be probed; a cancelled measurement leaves nothing behind', dbTest(async (t) => {
-    const p = counting(pg.get(t).client);
-    const store = fileCalibrationStore(await mkdtemp(join(tmpdir(), 'cw-cal-')));
-    const r = await resolveCalibration(p.client, store, { allowProbe: false });
-    assert.equal(r.source, 'default');
-    assert.match(r.reason ?? '', /may not be probed/);
-    assert.equal(p.calls(), 0);
-    const ac = new AbortController();
-    const pending = resolveCalibration(p.client, store, { signal: ac.signal, onMeasuring: () => ac.abort() });
-    await assert.rejects(pending, CalibrationCancelled);
-    assert.deepEqual(await p.client.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cw\\_calib\\_%'`), []);
-    assert.equal(await store.get(r.key), undefined);
-  }));
+  it(
+    'never measures on a connection that may not be probed; a cancelled measurement leaves nothing behind',
+    dbTest(async (t) => {
+      const p = counting(pg.get(t).client);
+      const store = fileCalibrationStore(await mkdtemp(join(tmpdir(), 'cw-cal-')));
+      const r = await resolveCalibration(p.client, store, { allowProbe: false });
+      assert.equal(r.source, 'default');
+      assert.match(r.reason ?? '', /may not be probed/);
+      assert.equal(p.calls(), 0);
+      const ac = new AbortController();
+      const pending = resolveCalibration(p.client, store, { signal: ac.signal, onMeasuring: () => ac.abort() });
+      await assert.rejects(pending, CalibrationCancelled);
+      assert.deepEqual(await p.client.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cw\\_calib\\_%'`), []);
+      assert.equal(await store.get(r.key), undefined);
+    }),
+  );
 
-  it('learns from a run: the second plan on the server predicts what the first run took', dbTest(async (t) => {
-    const { client } = pg.get(t);
-    const store = fileCalibrationStore(await mkdtemp(join(tmpdir(), 'cw-cal-')));
-    const { calibration, key } = await resolveCalibration(client, store, { sampleRows: 5000 });
-    for (const name of ['l1', 'l2']) {
-      await client.query(`CREATE TABLE ${name} (id bigint PRIMARY KEY, a int NOT NULL, b text NOT NULL)`);
-      await client.query(`INSERT INTO ${name} SELECT g, g % 100, md5(g::text) FROM generate_series(1, 60000) g`);
-      await client.query(`VACUUM ANALYZE ${name}`);
-    }
-    const spec = parseColumnDefinition('ref uuid DEFAULT gen_random_uuid()', 'postgres');
-    const target = { dialect: 'postgres' as const, version: (await client.serverInfo()).version };
-    const plan1 = planColumn(spec, await client.tableFacts({ schema: 'public', name: 'l1' }), target, { calibration });
-    const outcome = await runPlan(client, plan1, {});
-    assert.equal(outcome.status, 'completed');
-    if (outcome.status !== 'completed') return;
-    const log = outcome.report.steps.find((s) => plan1.phases[s.phaseIndex]!.steps[s.stepIndex]!.backfill)!;
-    const learned = await learnFromRun(store, key, plan1, outcome.report);
-    assert.ok(learned?.learned?.backfill, JSON.stringify(learned));
-    assert.equal(learned.learned.backfill.runs, 1);
-    const stored = (await store.get(key))!.calibration;
-    assert.deepEqual(stored.learned, learned.learned, 'the correction is saved with the server');
-    const plan2 = planColumn(spec, await client.tableFacts({ schema: 'public', name: 'l2' }), target, { calibration: stored });
-    const est2 = planSteps(plan2).find((s) => s.backfill)!.estimate;
-    assert.equal(est2.basis, 'learned');
-    assert.equal(est2.runs, 1);
-    const ratio = est2.totalSeconds / log.seconds;
-    assert.ok(ratio > 0.85 && ratio < 1.18, `second estimate ${est2.totalSeconds} s vs the first run's ${log.seconds} s`);
-    // The report's comparison has the step with its estimate and actual.
-    const rows = estimatesVsActual(plan1, outcome.report.steps);
-    assert.ok(rows.some((r) => r.kind === 'backfill' && r.actualSeconds === log.seconds));
-  }));
+  it(
+    'learns from a run: the second plan on the server predicts what the first run took',
+    dbTest(async (t) => {
+      const { client } = pg.get(t);
+      const store = fileCalibrationStore(await mkdtemp(join(tmpdir(), 'cw-cal-')));
+      const { calibration, key } = await resolveCalibration(client, store, { sampleRows: 5000 });
+      for (const name of ['l1', 'l2']) {
+        await client.query(`CREATE TABLE ${name} (id bigint PRIMARY KEY, a int NOT NULL, b text NOT NULL)`);
+        await client.query(`INSERT INTO ${name} SELECT g, g % 100, md5(g::text) FROM generate_series(1, 60000) g`);
+        await client.query(`VACUUM ANALYZE ${name}`);
+      }
+      const spec = parseColumnDefinition('ref uuid DEFAULT gen_random_uuid()', 'postgres');
+      const target = { dialect: 'postgres' as const, version: (await client.serverInfo()).version };
+      const plan1 = planColumn(spec, await client.tableFacts({ schema: 'public', name: 'l1' }), target, { calibration });
+      const outcome = await runPlan(client, plan1, {});
+      assert.equal(outcome.status, 'completed');
+      if (outcome.status !== 'completed') return;
+      const log = outcome.report.steps.find((s) => plan1.phases[s.phaseIndex]!.steps[s.stepIndex]!.backfill)!;
+      const learned = await learnFromRun(store, key, plan1, outcome.report);
+      assert.ok(learned?.learned?.backfill, JSON.stringify(learned));
+      assert.equal(learned.learned.backfill.runs, 1);
+      const stored = (await store.get(key))!.calibration;
+      assert.deepEqual(stored.learned, learned.learned, 'the correction is saved with the server');
+      const plan2 = planColumn(spec, await client.tableFacts({ schema: 'public', name: 'l2' }), target, { calibration: stored });
+      const est2 = planSteps(plan2).find((s) => s.backfill)!.estimate;
+      assert.equal(est2.basis, 'learned');
+      assert.equal(est2.runs, 1);
+      const ratio = est2.totalSeconds / log.seconds;
+      assert.ok(ratio > 0.85 && ratio < 1.18, `second estimate ${est2.totalSeconds} s vs the first run's ${log.seconds} s`);
+      // The report's comparison has the step with its estimate and actual.
+      const rows = estimatesVsActual(plan1, outcome.report.steps);
+      assert.ok(rows.some((r) => r.kind === 'backfill' && r.actualSeconds === log.seconds));
+    }),
+  );
 });

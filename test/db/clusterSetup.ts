@@ -62,14 +62,19 @@ export interface GaleraCluster {
 }
 
 function spawnMariadbd(dir: string, extra: readonly string[] = []): void {
-  const child = spawn('/usr/sbin/mariadbd', [`--defaults-file=${dir}/my.cnf`, '--user=mysql', ...extra], { detached: true, stdio: 'ignore' });
+  const child = spawn('/usr/sbin/mariadbd', [`--defaults-file=${dir}/my.cnf`, '--user=mysql', ...extra], {
+    detached: true,
+    stdio: 'ignore',
+  });
   child.unref();
 }
 
 async function synced(url: string): Promise<boolean> {
   const c = await connect(url);
   try {
-    const rows = await c.query<{ Variable_name: string; Value: string }>(`SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state_comment', 'wsrep_cluster_size', 'wsrep_ready')`);
+    const rows = await c.query<{ Variable_name: string; Value: string }>(
+      `SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state_comment', 'wsrep_cluster_size', 'wsrep_ready')`,
+    );
     const s = Object.fromEntries(rows.map((r) => [r.Variable_name, r.Value]));
     return s.wsrep_local_state_comment === 'Synced' && s.wsrep_ready === 'ON' ? true : false;
   } finally {
@@ -99,7 +104,11 @@ async function buildGalera(): Promise<{ urls: string[]; teardown: () => Promise<
       for (const p of [dir, `${dir}/data`, `${dir}/tmp`, `${dir}/my.cnf`]) chownSync(p, uid, gid);
     });
     // Only node 1 needs system tables: the joiners receive node 1's data directory by rsync SST.
-    await sh('mariadb-install-db', [`--defaults-file=${dirs[0]}/my.cnf`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'], 120_000);
+    await sh(
+      'mariadb-install-db',
+      [`--defaults-file=${dirs[0]}/my.cnf`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'],
+      120_000,
+    );
     spawnMariadbd(dirs[0]!, ['--wsrep-new-cluster']);
     const urls = GALERA_PORTS.map((p) => `mysql://root@127.0.0.1:${p}/${GALERA_DB}`);
     const admin1 = `mysql://root@127.0.0.1:${GALERA_PORTS[0]}/mysql`;
@@ -111,17 +120,29 @@ async function buildGalera(): Promise<{ urls: string[]; teardown: () => Promise<
       await c.close();
     }
     for (const d of dirs.slice(1)) spawnMariadbd(d);
-    for (const p of GALERA_PORTS.slice(1)) await waitFor(`Galera node on ${p} joining (SST)`, 90_000, () => synced(`mysql://root@127.0.0.1:${p}/mysql`));
+    for (const p of GALERA_PORTS.slice(1))
+      await waitFor(`Galera node on ${p} joining (SST)`, 90_000, () => synced(`mysql://root@127.0.0.1:${p}/mysql`));
     const c1 = await connect(admin1);
     try {
-      await waitFor('a three-node Galera cluster', 30_000, async () =>
-        (await c1.query<{ Value: string }>(`SHOW GLOBAL STATUS LIKE 'wsrep_cluster_size'`))[0]?.Value === '3');
+      await waitFor(
+        'a three-node Galera cluster',
+        30_000,
+        async () => (await c1.query<{ Value: string }>(`SHOW GLOBAL STATUS LIKE 'wsrep_cluster_size'`))[0]?.Value === '3',
+      );
     } finally {
       await c1.close();
     }
     return { urls, teardown };
   } catch (err) {
-    const logs = dirs.map((d) => { try { return `${d}: ${readFileSync(`${d}/error.log`, 'utf8').split('\n').slice(-8).join('\n')}`; } catch { return ''; } }).join('\n');
+    const logs = dirs
+      .map((d) => {
+        try {
+          return `${d}: ${readFileSync(`${d}/error.log`, 'utf8').split('\n').slice(-8).join('\n')}`;
+        } catch {
+          return '';
+        }
+      })
+      .join('\n');
     await teardown().catch(() => undefined);
     throw new Error(`${(err as Error).message}${logs.trim() ? `\n${logs}` : ''}`);
   }
@@ -153,24 +174,38 @@ async function buildLogical(): Promise<{ urls: string[]; teardown: () => Promise
   };
   await teardown();
   try {
-    await Promise.all(PG_LOGICAL_NAMES.map(async (name, i) => {
-      const port = PG_LOGICAL_PORTS[i]!;
-      await sh('pg_createcluster', [major, name, '-p', String(port), '--', '--no-sync']);
-      const conf = `/etc/postgresql/${major}/${name}`;
-      writeFileSync(`${conf}/conf.d/90-cw-logical-tests.conf`, [
-        "listen_addresses = '127.0.0.1'", `port = ${port}`, 'shared_buffers = 32MB', 'fsync = off', 'synchronous_commit = off',
-        ...(i === 0 ? ['wal_level = logical', 'max_wal_senders = 20', 'max_replication_slots = 20'] : ['max_logical_replication_workers = 6', 'wal_retrieve_retry_interval = 500ms']), '',
-      ].join('\n'));
-      const hba = readFileSync(`${conf}/pg_hba.conf`, 'utf8');
-      writeFileSync(`${conf}/pg_hba.conf`, `host all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n${hba}`);
-      await sh('pg_ctlcluster', ['--skip-systemctl-redirect', major, name, 'start']);
-      const admin = await waitFor(`${name} accepting connections`, 30_000, () => connect(`postgres://postgres@127.0.0.1:${port}/postgres`));
-      try {
-        await admin.query(`CREATE DATABASE ${PG_LOGICAL_DB}`);
-      } finally {
-        await admin.close();
-      }
-    }));
+    await Promise.all(
+      PG_LOGICAL_NAMES.map(async (name, i) => {
+        const port = PG_LOGICAL_PORTS[i]!;
+        await sh('pg_createcluster', [major, name, '-p', String(port), '--', '--no-sync']);
+        const conf = `/etc/postgresql/${major}/${name}`;
+        writeFileSync(
+          `${conf}/conf.d/90-cw-logical-tests.conf`,
+          [
+            "listen_addresses = '127.0.0.1'",
+            `port = ${port}`,
+            'shared_buffers = 32MB',
+            'fsync = off',
+            'synchronous_commit = off',
+            ...(i === 0
+              ? ['wal_level = logical', 'max_wal_senders = 20', 'max_replication_slots = 20']
+              : ['max_logical_replication_workers = 6', 'wal_retrieve_retry_interval = 500ms']),
+            '',
+          ].join('\n'),
+        );
+        const hba = readFileSync(`${conf}/pg_hba.conf`, 'utf8');
+        writeFileSync(`${conf}/pg_hba.conf`, `host all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n${hba}`);
+        await sh('pg_ctlcluster', ['--skip-systemctl-redirect', major, name, 'start']);
+        const admin = await waitFor(`${name} accepting connections`, 30_000, () =>
+          connect(`postgres://postgres@127.0.0.1:${port}/postgres`),
+        );
+        try {
+          await admin.query(`CREATE DATABASE ${PG_LOGICAL_DB}`);
+        } finally {
+          await admin.close();
+        }
+      }),
+    );
   } catch (err) {
     await teardown().catch(() => undefined);
     throw err;
@@ -183,14 +218,19 @@ async function buildLogical(): Promise<{ urls: string[]; teardown: () => Promise
 /** Declare a three-node Galera cluster for this test file (call at top level). */
 export function galeraCluster(): { get(t: TestContext): GaleraCluster } {
   return builtOnce('a three-node Galera cluster', buildGalera, (urls, nodes, more) => ({
-    urls, nodes, database: GALERA_DB, connectNode: (i: number) => more(urls[i]!),
+    urls,
+    nodes,
+    database: GALERA_DB,
+    connectNode: (i: number) => more(urls[i]!),
   }));
 }
 
 /** Declare a PostgreSQL publisher with two subscribers' servers for this test file (call at top level). */
 export function logicalCluster(): { get(t: TestContext): LogicalCluster } {
   return builtOnce('a PostgreSQL publisher and two subscriber servers', buildLogical, (urls, nodes, more) => ({
-    urls, nodes, connectNode: (i: number) => more(urls[i]!),
+    urls,
+    nodes,
+    connectNode: (i: number) => more(urls[i]!),
     publisherConninfo: `host=127.0.0.1 port=${PG_LOGICAL_PORTS[0]} user=postgres dbname=${PG_LOGICAL_DB}`,
   }));
 }

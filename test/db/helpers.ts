@@ -53,7 +53,8 @@ export function throwawayDatabase(engine: Engine): { get(t: TestContext): Throwa
       admin = await connect(adminUrl);
     } catch (err) {
       failure = `${engine} at ${redactUrl(adminUrl)} is unreachable: ${(err as Error).message}`;
-      if (!IN_CI) console.log(`# SKIP database tests: ${failure} (set ${engine === 'postgres' ? 'PG_URL' : 'MYSQL_URL'} or start the server)`);
+      if (!IN_CI)
+        console.log(`# SKIP database tests: ${failure} (set ${engine === 'postgres' ? 'PG_URL' : 'MYSQL_URL'} or start the server)`);
       return;
     }
     try {

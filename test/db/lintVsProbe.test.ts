@@ -96,32 +96,41 @@ function suite(engine: 'postgres' | 'mysql', setupSql: readonly string[], statem
   let ready: Promise<void> | undefined;
   const setup = (t: TestContext) => {
     const { client } = db.get(t);
-    ready ??= (async () => { for (const s of setupSql) await client.query(s); })();
+    ready ??= (async () => {
+      for (const s of setupSql) await client.query(s);
+    })();
     return ready.then(() => db.get(t));
   };
 
   for (const sql of statements) {
-    it(sql, dbTest(async (t) => {
-      const { client, name } = await setup(t);
-      const info = await client.serverInfo();
-      const schema = engine === 'postgres' ? 'public' : name;
-      const tables = await client.listTables(schema);
-      const parsers = await loadParsers();
-      const live = liveFacts ? await client.tableFacts({ schema, name: 'users' }) : undefined;
-      const result = lintSql(`${sql};`, {
-        target: { dialect: info.dialect, version: info.version },
-        facts: (ref) => {
-          if (live && ref.name === 'users') return live;
-          const row = tables.find((x) => x.name === ref.name);
-          return row ? { table: { schema, name: row.name }, rows: row.rows, bytes: row.bytes } : undefined;
-        },
-      }, parsers);
-      const s = result.statements[0]!;
-      assert.ok(s.strongest, `the linter has no impact for: ${JSON.stringify(s.parsed)}`);
-      const probe = await client.probe({ schema, name: s.parsed.table!.name }, sql);
-      const { agrees, differences } = compare(s.strongest, probe);
-      assert.ok(agrees, `${differences.join('; ')} (linter: ${s.strongest.why})`);
-    }));
+    it(
+      sql,
+      dbTest(async (t) => {
+        const { client, name } = await setup(t);
+        const info = await client.serverInfo();
+        const schema = engine === 'postgres' ? 'public' : name;
+        const tables = await client.listTables(schema);
+        const parsers = await loadParsers();
+        const live = liveFacts ? await client.tableFacts({ schema, name: 'users' }) : undefined;
+        const result = lintSql(
+          `${sql};`,
+          {
+            target: { dialect: info.dialect, version: info.version },
+            facts: (ref) => {
+              if (live && ref.name === 'users') return live;
+              const row = tables.find((x) => x.name === ref.name);
+              return row ? { table: { schema, name: row.name }, rows: row.rows, bytes: row.bytes } : undefined;
+            },
+          },
+          parsers,
+        );
+        const s = result.statements[0]!;
+        assert.ok(s.strongest, `the linter has no impact for: ${JSON.stringify(s.parsed)}`);
+        const probe = await client.probe({ schema, name: s.parsed.table!.name }, sql);
+        const { agrees, differences } = compare(s.strongest, probe);
+        assert.ok(agrees, `${differences.join('; ')} (linter: ${s.strongest.why})`);
+      }),
+    );
   }
 }
 

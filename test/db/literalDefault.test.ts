@@ -15,21 +15,37 @@ const VALUE = String.raw`C:\temp\new ' "x" \n end\\`;
 for (const engine of ['postgres', 'mysql'] as const) {
   describe(`a literal default with backslashes on ${engine}`, () => {
     const db = throwawayDatabase(engine);
-    test('is stored and returned exactly as typed', dbTest(async (t) => {
-      const d = db.get(t);
-      const dialect = engine === 'postgres' ? 'postgres' : 'mariadb';
-      const { spec, findings } = draftToSpec({ ...EMPTY_DRAFT, name: 'path', type: engine === 'postgres' ? 'text' : 'varchar(100)', defaultKind: 'literal', defaultText: VALUE }, dialect);
-      assert.deepEqual(findings, []);
-      await d.client.execute('CREATE TABLE files (id int PRIMARY KEY)');
-      const schema = engine === 'postgres' ? 'public' : d.name;
-      const plan = planColumn(spec!, { table: { schema, name: 'files' }, rows: 0, bytes: 0, primaryKey: ['id'] }, { dialect, version: engine === 'postgres' ? '15.4' : '10.11.6-MariaDB' });
-      for (const s of plan.phases[0]!.steps) {
-        if (s.lockTimeoutSql) await d.client.execute(s.lockTimeoutSql);
-        await d.client.execute(s.sql);
-      }
-      await d.client.execute('INSERT INTO files (id) VALUES (1)');
-      const [row] = await d.client.query<{ path: string }>('SELECT path FROM files WHERE id = 1');
-      assert.equal(row!.path, VALUE);
-    }));
+    test(
+      'is stored and returned exactly as typed',
+      dbTest(async (t) => {
+        const d = db.get(t);
+        const dialect = engine === 'postgres' ? 'postgres' : 'mariadb';
+        const { spec, findings } = draftToSpec(
+          {
+            ...EMPTY_DRAFT,
+            name: 'path',
+            type: engine === 'postgres' ? 'text' : 'varchar(100)',
+            defaultKind: 'literal',
+            defaultText: VALUE,
+          },
+          dialect,
+        );
+        assert.deepEqual(findings, []);
+        await d.client.execute('CREATE TABLE files (id int PRIMARY KEY)');
+        const schema = engine === 'postgres' ? 'public' : d.name;
+        const plan = planColumn(
+          spec!,
+          { table: { schema, name: 'files' }, rows: 0, bytes: 0, primaryKey: ['id'] },
+          { dialect, version: engine === 'postgres' ? '15.4' : '10.11.6-MariaDB' },
+        );
+        for (const s of plan.phases[0]!.steps) {
+          if (s.lockTimeoutSql) await d.client.execute(s.lockTimeoutSql);
+          await d.client.execute(s.sql);
+        }
+        await d.client.execute('INSERT INTO files (id) VALUES (1)');
+        const [row] = await d.client.query<{ path: string }>('SELECT path FROM files WHERE id = 1');
+        assert.equal(row!.path, VALUE);
+      }),
+    );
   });
 }

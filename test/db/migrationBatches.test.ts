@@ -34,21 +34,33 @@ interface Tool {
   readonly options?: (engine: Engine) => WriterOptions;
   readonly dir: string;
   /** Writes the tool's config; returns the command that applies pending migrations. */
-  readonly setup: (ws: Workspace, engine: Engine, db: ThrowawayDatabase, table: string) => { cmd: string; args: string[]; env?: Record<string, string>};
+  readonly setup: (
+    ws: Workspace,
+    engine: Engine,
+    db: ThrowawayDatabase,
+    table: string,
+  ) => { cmd: string; args: string[]; env?: Record<string, string> };
 }
 
 const TOOLS: readonly Tool[] = [
   {
     name: 'dbmate',
     dir: 'db/migrations',
-    setup: (_ws, engine, db) => ({ cmd: 'dbmate', args: ['--no-dump-schema', 'up'], env: { DATABASE_URL: engine === 'postgres' ? pgUrlNoSsl(db.url) : db.url } }),
+    setup: (_ws, engine, db) => ({
+      cmd: 'dbmate',
+      args: ['--no-dump-schema', 'up'],
+      env: { DATABASE_URL: engine === 'postgres' ? pgUrlNoSsl(db.url) : db.url },
+    }),
   },
   {
     name: 'knex',
     dir: 'migrations',
     setup: (ws, engine, db) => {
       linkNodeModules(ws);
-      writeFileSync(join(ws.root, 'knexfile.js'), `module.exports = { client: ${JSON.stringify(engine === 'postgres' ? 'pg' : 'mysql2')}, connection: ${JSON.stringify(db.url)}, migrations: { directory: './migrations' } };\n`);
+      writeFileSync(
+        join(ws.root, 'knexfile.js'),
+        `module.exports = { client: ${JSON.stringify(engine === 'postgres' ? 'pg' : 'mysql2')}, connection: ${JSON.stringify(db.url)}, migrations: { directory: './migrations' } };\n`,
+      );
       return { cmd: 'knex', args: ['--knexfile', join(ws.root, 'knexfile.js'), 'migrate:latest'] };
     },
   },
@@ -67,12 +79,18 @@ const TOOLS: readonly Tool[] = [
     setup: (ws, engine, db) => {
       linkNodeModules(ws);
       const mode = engine === 'postgres' ? ", migrationsTransactionMode: 'each'" : '';
-      writeFileSync(join(ws.root, 'data-source.js'), [
-        "const { DataSource } = require('typeorm');",
-        `module.exports = { default: new DataSource({ type: ${JSON.stringify(engine)}, url: ${JSON.stringify(db.url)}, migrations: [__dirname + '/migrations/*.js']${mode} }) };`,
-        '',
-      ].join('\n'));
-      return { cmd: 'typeorm', args: ['migration:run', '-d', 'data-source.js', ...(engine === 'postgres' ? ['--transaction', 'each'] : [])] };
+      writeFileSync(
+        join(ws.root, 'data-source.js'),
+        [
+          "const { DataSource } = require('typeorm');",
+          `module.exports = { default: new DataSource({ type: ${JSON.stringify(engine)}, url: ${JSON.stringify(db.url)}, migrations: [__dirname + '/migrations/*.js']${mode} }) };`,
+          '',
+        ].join('\n'),
+      );
+      return {
+        cmd: 'typeorm',
+        args: ['migration:run', '-d', 'data-source.js', ...(engine === 'postgres' ? ['--transaction', 'each'] : [])],
+      };
     },
   },
   {
@@ -81,21 +99,41 @@ const TOOLS: readonly Tool[] = [
     options: (engine) => (engine === 'postgres' ? { nonTransactionalRunner: true } : {}),
     setup: (ws, engine, db, table) => {
       linkNodeModules(ws);
-      const dialect = engine === 'postgres'
-        ? ["import { PostgresDialect } from 'kysely';", "import pg from 'pg';", `const dialect = new PostgresDialect({ pool: new pg.Pool({ connectionString: ${JSON.stringify(db.url)} }) });`]
-        : ["import { MysqlDialect } from 'kysely';", "import { createPool } from 'mysql2';", `const dialect = new MysqlDialect({ pool: createPool(${JSON.stringify(db.url)}) });`];
-      writeFileSync(join(ws.root, 'kysely.config.ts'), [
-        ...dialect,
-        "import { defineConfig } from 'kysely-ctl';",
-        `export default defineConfig({ dialect, migrations: { migrationFolder: 'migrations', migrationTableName: ${JSON.stringify(`kysely_migration_${table}`)}, migrationLockTableName: ${JSON.stringify(`kysely_lock_${table}`)} } });`,
-        '',
-      ].join('\n'));
-      return { cmd: 'kysely', args: ['migrate:latest', '--no-outdated-check', '--no-filesystem-caching', ...(engine === 'postgres' ? ['--no-transaction'] : [])] };
+      const dialect =
+        engine === 'postgres'
+          ? [
+              "import { PostgresDialect } from 'kysely';",
+              "import pg from 'pg';",
+              `const dialect = new PostgresDialect({ pool: new pg.Pool({ connectionString: ${JSON.stringify(db.url)} }) });`,
+            ]
+          : [
+              "import { MysqlDialect } from 'kysely';",
+              "import { createPool } from 'mysql2';",
+              `const dialect = new MysqlDialect({ pool: createPool(${JSON.stringify(db.url)}) });`,
+            ];
+      writeFileSync(
+        join(ws.root, 'kysely.config.ts'),
+        [
+          ...dialect,
+          "import { defineConfig } from 'kysely-ctl';",
+          `export default defineConfig({ dialect, migrations: { migrationFolder: 'migrations', migrationTableName: ${JSON.stringify(`kysely_migration_${table}`)}, migrationLockTableName: ${JSON.stringify(`kysely_lock_${table}`)} } });`,
+          '',
+        ].join('\n'),
+      );
+      return {
+        cmd: 'kysely',
+        args: ['migrate:latest', '--no-outdated-check', '--no-filesystem-caching', ...(engine === 'postgres' ? ['--no-transaction'] : [])],
+      };
     },
   },
 ];
 
-function runAsync(cmd: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<{ status: number | null; output: string }> {
+function runAsync(
+  cmd: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; output: string }> {
   const local = join(BIN, cmd);
   return new Promise((resolve) => {
     const child = spawn(existsSync(local) ? local : cmd, args, { cwd, env: { ...process.env, ...env } });
@@ -177,7 +215,9 @@ async function seed(db: ThrowawayDatabase, engine: Engine, table: string): Promi
 }
 
 async function disarm(db: ThrowawayDatabase, engine: Engine, table: string): Promise<void> {
-  await db.client.query(engine === 'postgres' ? `UPDATE "${table}_fault" SET armed = false` : `UPDATE \`${table}_fault\` SET armed = false`);
+  await db.client.query(
+    engine === 'postgres' ? `UPDATE "${table}_fault" SET armed = false` : `UPDATE \`${table}_fault\` SET armed = false`,
+  );
 }
 
 function plan(engine: Engine, db: ThrowawayDatabase, table: string): Plan {
@@ -200,7 +240,10 @@ async function holdLock(db: ThrowawayDatabase, engine: Engine, table: string, ms
 }
 
 async function snapshot(client: DatabaseClient, engine: Engine, table: string): Promise<Map<string, string>> {
-  const q = engine === 'postgres' ? `SELECT id::text AS id, token::text AS token FROM "${table}" WHERE token IS NOT NULL` : `SELECT CAST(id AS CHAR) AS id, token FROM \`${table}\` WHERE token IS NOT NULL`;
+  const q =
+    engine === 'postgres'
+      ? `SELECT id::text AS id, token::text AS token FROM "${table}" WHERE token IS NOT NULL`
+      : `SELECT CAST(id AS CHAR) AS id, token FROM \`${table}\` WHERE token IS NOT NULL`;
   return new Map((await client.query<{ id: string; token: string }>(q)).map((r) => [r.id, r.token]));
 }
 
@@ -234,9 +277,15 @@ async function scenario(t: TestContext, engine: Engine, tool: Tool): Promise<voi
     await watch;
     assert.notEqual(r1.status, 0, `the run with the injected failure fails:\n${r1.output.slice(-1500)}`);
     assert.match(r1.output, /injected failure in the middle of the backfill/);
-    assert.ok(firstFilled !== null && firstFilled >= 2000, `the DDL waited out its first lock timeout before the backfill began (${firstFilled} ms)`);
+    assert.ok(
+      firstFilled !== null && firstFilled >= 2000,
+      `the DDL waited out its first lock timeout before the backfill began (${firstFilled} ms)`,
+    );
     const before = await snapshot(db.client, engine, table);
-    assert.ok(before.size > 1000 && before.size < FAULT_ID, `the batches before the failing one were committed (${before.size} rows filled)`);
+    assert.ok(
+      before.size > 1000 && before.size < FAULT_ID,
+      `the batches before the failing one were committed (${before.size} rows filled)`,
+    );
     await disarm(db, engine, table);
 
     // Run 2: the same command continues.
@@ -248,13 +297,24 @@ async function scenario(t: TestContext, engine: Engine, tool: Tool): Promise<voi
     for (const [id, token] of before) if (after.get(id) !== token) changed++;
     assert.equal(changed, 0, 'rows filled before the failure kept their values (the rerun continued, it did not redo them)');
     assert.equal(new Set(after.values()).size, ROWS, 'each row got its own value');
-    const nullable = engine === 'postgres'
-      ? (await db.client.query<{ is_nullable: string }>(`SELECT is_nullable FROM information_schema.columns WHERE table_name = '${table}' AND column_name = 'token'`))[0]?.is_nullable
-      : (await db.client.query<{ IS_NULLABLE: string }>(`SELECT IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND COLUMN_NAME = 'token'`))[0]?.IS_NULLABLE;
+    const nullable =
+      engine === 'postgres'
+        ? (
+            await db.client.query<{ is_nullable: string }>(
+              `SELECT is_nullable FROM information_schema.columns WHERE table_name = '${table}' AND column_name = 'token'`,
+            )
+          )[0]?.is_nullable
+        : (
+            await db.client.query<{ IS_NULLABLE: string }>(
+              `SELECT IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND COLUMN_NAME = 'token'`,
+            )
+          )[0]?.IS_NULLABLE;
     assert.equal(nullable, 'NO', 'the NOT NULL step ran after the backfill');
   } finally {
     const w = await writer.stop();
-    t.diagnostic(`${tool.name} on ${engine}: concurrent writer ${w.writes} updates, ${w.errors.length} errors, max ${w.maxMs.toFixed(0)} ms (includes the held lock and the DDL queued behind it)`);
+    t.diagnostic(
+      `${tool.name} on ${engine}: concurrent writer ${w.writes} updates, ${w.errors.length} errors, max ${w.maxMs.toFixed(0)} ms (includes the held lock and the DDL queued behind it)`,
+    );
     assert.deepEqual(w.errors, [], 'the concurrent writer saw no error');
     assert.ok(w.writes > 10, `the writer kept writing (${w.writes})`);
   }
@@ -265,7 +325,10 @@ describe('written migrations: many batches, a concurrent writer, a held lock, a 
   for (const engine of ['postgres', 'mariadb'] as const) {
     describe(engine, () => {
       for (const tool of TOOLS) {
-        it(tool.name, dbTest((t) => scenario(t, engine, tool)));
+        it(
+          tool.name,
+          dbTest((t) => scenario(t, engine, tool)),
+        );
       }
     });
   }

@@ -24,7 +24,11 @@ export interface ToolRun {
 }
 
 /** Run a tool; throws with its output when it exits non-zero (unless `allowFailure`). */
-export function runTool(cmd: string, args: readonly string[], opts: { cwd: string; env?: Record<string, string>; allowFailure?: boolean }): ToolRun {
+export function runTool(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd: string; env?: Record<string, string>; allowFailure?: boolean },
+): ToolRun {
   const local = join(BIN, cmd);
   const exe = cmd.includes('/') || !existsSync(local) ? cmd : local;
   const r = spawnSync(exe, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, encoding: 'utf8', timeout: 120_000 });
@@ -41,7 +45,11 @@ export function requireTool(t: TestContext, tool: string, install: string, check
   for (const [cmd, ...args] of checks) {
     const r = spawnSync(cmd!, args, { encoding: 'utf8', timeout: 30_000 });
     if (r.status === 0) continue;
-    const why = r.error ? (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? `${cmd} is not on PATH` : r.error.message : `\`${[cmd, ...args].join(' ')}\` exited ${r.status}`;
+    const why = r.error
+      ? (r.error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `${cmd} is not on PATH`
+        : r.error.message
+      : `\`${[cmd, ...args].join(' ')}\` exited ${r.status}`;
     skipOrFail(t, `${tool} is not available (${why}); install ${install}`);
   }
 }
@@ -68,7 +76,14 @@ export function workspacesForFile(): (prefix: string) => Workspace {
 }
 
 /** Write the plan's migrations with the tool's writer into `dir` of the workspace; fails the test when the write fails. */
-export async function writeInto(ws: Workspace, plan: Plan, tool: MigrationTool, dir: string, options: WriterOptions = {}, now = new Date()): Promise<{ result: WriteResult; created: readonly string[] }> {
+export async function writeInto(
+  ws: Workspace,
+  plan: Plan,
+  tool: MigrationTool,
+  dir: string,
+  options: WriterOptions = {},
+  now = new Date(),
+): Promise<{ result: WriteResult; created: readonly string[] }> {
   const { result, outcome } = await writeMigrations(new NodeFileSink(ws.root), plan, { tool, dir, now, options });
   if (!outcome.ok) throw new Error(outcome.message);
   return { result, created: outcome.created };
@@ -102,7 +117,12 @@ export async function pgColumn(db: DatabaseClient, table: string) {
   );
   const nulls = cols.length ? (await db.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}" WHERE token IS NULL`))[0]!.n : null;
   const distinct = cols.length ? (await db.query<{ n: string }>(`SELECT count(DISTINCT token) AS n FROM "${table}"`))[0]!.n : null;
-  return { column: cols[0], index: idx[0], nulls: nulls === null ? null : Number(nulls), distinct: distinct === null ? null : Number(distinct) };
+  return {
+    column: cols[0],
+    index: idx[0],
+    nulls: nulls === null ? null : Number(nulls),
+    distinct: distinct === null ? null : Number(distinct),
+  };
 }
 
 export async function assertPgApplied(db: DatabaseClient, table: string): Promise<void> {
@@ -121,7 +141,6 @@ export async function assertPgGone(db: DatabaseClient, table: string): Promise<v
   assert.equal(s.column, undefined, `${table}.token is gone`);
   assert.equal(s.index, undefined, 'the index is gone');
 }
-
 
 /** The CLIs of knex, sequelize, kysely-ctl and drizzle-kit resolve their library from the workspace: link ours. */
 export function linkNodeModules(ws: Workspace): void {
@@ -149,18 +168,25 @@ export async function assertMyApplied(db: DatabaseClient, table: string): Promis
   const col = await db.query<{ COLUMN_TYPE: string; IS_NULLABLE: string; COLUMN_DEFAULT: string | null }>(
     `SELECT COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND COLUMN_NAME = 'token'`,
   );
-  assert.deepEqual(col.map((r) => [r.COLUMN_TYPE, r.IS_NULLABLE]), [['varchar(40)', 'NO']]);
+  assert.deepEqual(
+    col.map((r) => [r.COLUMN_TYPE, r.IS_NULLABLE]),
+    [['varchar(40)', 'NO']],
+  );
   assert.match(String(col[0]!.COLUMN_DEFAULT), /uuid\(\)/i);
   const nulls = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM \`${table}\` WHERE token IS NULL`);
   assert.equal(Number(nulls[0]!.n), 0, 'every existing row was backfilled');
   const distinct = await db.query<{ n: number }>(`SELECT COUNT(DISTINCT token) AS n FROM \`${table}\``);
   assert.equal(Number(distinct[0]!.n), ROWS, 'each row got its own UUID');
-  const idx = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND INDEX_NAME = '${table}_token_idx'`);
+  const idx = await db.query<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND INDEX_NAME = '${table}_token_idx'`,
+  );
   assert.equal(Number(idx[0]!.n), 1, 'the index exists');
 }
 
 export async function assertMyGone(db: DatabaseClient, table: string): Promise<void> {
-  const gone = await db.query(`SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND COLUMN_NAME = 'token'`);
+  const gone = await db.query(
+    `SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND COLUMN_NAME = 'token'`,
+  );
   assert.equal(gone.length, 0, `${table}.token is gone`);
 }
 
@@ -172,4 +198,5 @@ export const cliProcess = (cwd: string, args: readonly string[], env?: Record<st
   spawnSync(TSX, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 300_000, ...(env ? { env: { ...process.env, ...env } } : {}) });
 
 /** `column-wizard write --tool dbmate --dir db/migrations --no-calibrate ...args` in its own process. */
-export const writeDbmate = (cwd: string, args: readonly string[]) => cliProcess(cwd, ['write', '--tool', 'dbmate', '--dir', 'db/migrations', '--no-calibrate', ...args]);
+export const writeDbmate = (cwd: string, args: readonly string[]) =>
+  cliProcess(cwd, ['write', '--tool', 'dbmate', '--dir', 'db/migrations', '--no-calibrate', ...args]);

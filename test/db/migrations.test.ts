@@ -16,7 +16,13 @@ const my = throwawayDatabase('mysql');
 const workspace = workspacesForFile();
 
 /** Write `table`'s migrations for knex, then `migrate:latest` and `migrate:rollback --all` with the real knex CLI. */
-async function knexRoundTrip(db: ThrowawayDatabase, table: string, prefix: string, options: WriterOptions, migrations: Record<string, unknown>): Promise<void> {
+async function knexRoundTrip(
+  db: ThrowawayDatabase,
+  table: string,
+  prefix: string,
+  options: WriterOptions,
+  migrations: Record<string, unknown>,
+): Promise<void> {
   await pgSeed(db.client, table);
   const ws = workspace(prefix);
   await writeInto(ws, pgPlan(table), 'knex', 'migrations', options);
@@ -31,7 +37,13 @@ async function knexRoundTrip(db: ThrowawayDatabase, table: string, prefix: strin
 }
 
 /** Write `table`'s migrations for node-pg-migrate, then `up` and `down N` with the real CLI; the files written. */
-async function nodePgMigrateRoundTrip(db: ThrowawayDatabase, table: string, prefix: string, options: WriterOptions, extraArgs: readonly string[]): Promise<readonly string[]> {
+async function nodePgMigrateRoundTrip(
+  db: ThrowawayDatabase,
+  table: string,
+  prefix: string,
+  options: WriterOptions,
+  extraArgs: readonly string[],
+): Promise<readonly string[]> {
   await pgSeed(db.client, table);
   const ws = workspace(prefix);
   const { created } = await writeInto(ws, pgPlan(table), 'node-pg-migrate', 'migrations', options);
@@ -45,122 +57,191 @@ async function nodePgMigrateRoundTrip(db: ThrowawayDatabase, table: string, pref
 }
 
 describe('real migration tools apply the written files', () => {
-  it('dbmate on PostgreSQL: up, then rollback one by one', dbTest(async (t) => {
-    const db = pg.get(t);
-    await pgSeed(db.client, 'users_dbmate');
-    const ws = workspace('dbmate');
-    const { created } = await writeInto(ws, pgPlan('users_dbmate'), 'dbmate', 'db/migrations');
-    assert.ok(created.length >= 5, created.join(', '));
-    const env = { DATABASE_URL: pgUrlNoSsl(db.url) };
-    runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env });
-    await assertPgApplied(db.client, 'users_dbmate');
-    for (let i = 0; i < created.length; i++) runTool('dbmate', ['--no-dump-schema', 'rollback'], { cwd: ws.root, env });
-    await assertPgGone(db.client, 'users_dbmate');
-  }));
+  it(
+    'dbmate on PostgreSQL: up, then rollback one by one',
+    dbTest(async (t) => {
+      const db = pg.get(t);
+      await pgSeed(db.client, 'users_dbmate');
+      const ws = workspace('dbmate');
+      const { created } = await writeInto(ws, pgPlan('users_dbmate'), 'dbmate', 'db/migrations');
+      assert.ok(created.length >= 5, created.join(', '));
+      const env = { DATABASE_URL: pgUrlNoSsl(db.url) };
+      runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env });
+      await assertPgApplied(db.client, 'users_dbmate');
+      for (let i = 0; i < created.length; i++) runTool('dbmate', ['--no-dump-schema', 'rollback'], { cwd: ws.root, env });
+      await assertPgGone(db.client, 'users_dbmate');
+    }),
+  );
 
-  it('knex on PostgreSQL: migrate:latest, then rollback --all', dbTest(async (t) => {
-    await knexRoundTrip(pg.get(t), 'users_knex', 'knex', {}, {});
-  }));
+  it(
+    'knex on PostgreSQL: migrate:latest, then rollback --all',
+    dbTest(async (t) => {
+      await knexRoundTrip(pg.get(t), 'users_knex', 'knex', {}, {});
+    }),
+  );
 
-  it('node-pg-migrate on PostgreSQL: up, then down all', dbTest(async (t) => {
-    await nodePgMigrateRoundTrip(pg.get(t), 'users_npm', 'npm', {}, []);
-  }));
+  it(
+    'node-pg-migrate on PostgreSQL: up, then down all',
+    dbTest(async (t) => {
+      await nodePgMigrateRoundTrip(pg.get(t), 'users_npm', 'npm', {}, []);
+    }),
+  );
 
-  it('node-pg-migrate with TypeScript migrations (ES module syntax): up, then down all', dbTest(async (t) => {
-    const created = await nodePgMigrateRoundTrip(pg.get(t), 'users_npm_ts', 'npm-ts', { code: { ext: 'ts', esm: true } }, ['--migrations-table', 'pgmigrations_ts']);
-    assert.ok(created.every((p) => p.endsWith('.ts')));
-  }));
+  it(
+    'node-pg-migrate with TypeScript migrations (ES module syntax): up, then down all',
+    dbTest(async (t) => {
+      const created = await nodePgMigrateRoundTrip(pg.get(t), 'users_npm_ts', 'npm-ts', { code: { ext: 'ts', esm: true } }, [
+        '--migrations-table',
+        'pgmigrations_ts',
+      ]);
+      assert.ok(created.every((p) => p.endsWith('.ts')));
+    }),
+  );
 
-  it('knex with ES module migrations (.mjs): migrate:latest, then rollback --all', dbTest(async (t) => {
-    await knexRoundTrip(pg.get(t), 'users_knex_esm', 'knex-esm', { code: { ext: 'mjs', esm: true } }, { loadExtensions: ['.mjs'], tableName: 'knex_migrations_esm' });
-  }));
+  it(
+    'knex with ES module migrations (.mjs): migrate:latest, then rollback --all',
+    dbTest(async (t) => {
+      await knexRoundTrip(
+        pg.get(t),
+        'users_knex_esm',
+        'knex-esm',
+        { code: { ext: 'mjs', esm: true } },
+        { loadExtensions: ['.mjs'], tableName: 'knex_migrations_esm' },
+      );
+    }),
+  );
 
-  it('dbmate on MariaDB: up, then rollback one by one', dbTest(async (t) => {
-    const db = my.get(t);
-    await db.client.query('CREATE TABLE users_dbmate (id bigint PRIMARY KEY, name text)');
-    await db.client.query(`INSERT INTO users_dbmate SELECT seq, CONCAT('n', seq) FROM seq_1_to_${ROWS}`);
-    const plan = planFor('mariadb', '10.11.6-MariaDB', 'token varchar(40) NOT NULL DEFAULT (UUID())', { index: true, schema: db.name, table: 'users_dbmate', rows: ROWS });
-    const ws = workspace('dbmate-my');
-    const { created } = await writeInto(ws, plan, 'dbmate', 'db/migrations');
-    const env = { DATABASE_URL: db.url };
-    runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env });
-    const col = await db.client.query<{ COLUMN_TYPE: string; IS_NULLABLE: string; COLUMN_DEFAULT: string | null }>(
-      `SELECT COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users_dbmate' AND COLUMN_NAME = 'token'`,
-    );
-    assert.deepEqual(col.map((r) => [r.COLUMN_TYPE, r.IS_NULLABLE]), [['varchar(40)', 'NO']]);
-    assert.match(String(col[0]!.COLUMN_DEFAULT), /uuid\(\)/i);
-    const nulls = await db.client.query<{ n: number }>('SELECT COUNT(*) AS n FROM users_dbmate WHERE token IS NULL');
-    assert.equal(Number(nulls[0]!.n), 0);
-    const idx = await db.client.query<{ n: number }>(`SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = 'users_dbmate_token_idx'`);
-    assert.equal(Number(idx[0]!.n), 1);
-    for (let i = 0; i < created.length; i++) runTool('dbmate', ['--no-dump-schema', 'rollback'], { cwd: ws.root, env });
-    const gone = await db.client.query(`SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users_dbmate' AND COLUMN_NAME = 'token'`);
-    assert.equal(gone.length, 0);
-  }));
+  it(
+    'dbmate on MariaDB: up, then rollback one by one',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      await db.client.query('CREATE TABLE users_dbmate (id bigint PRIMARY KEY, name text)');
+      await db.client.query(`INSERT INTO users_dbmate SELECT seq, CONCAT('n', seq) FROM seq_1_to_${ROWS}`);
+      const plan = planFor('mariadb', '10.11.6-MariaDB', 'token varchar(40) NOT NULL DEFAULT (UUID())', {
+        index: true,
+        schema: db.name,
+        table: 'users_dbmate',
+        rows: ROWS,
+      });
+      const ws = workspace('dbmate-my');
+      const { created } = await writeInto(ws, plan, 'dbmate', 'db/migrations');
+      const env = { DATABASE_URL: db.url };
+      runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env });
+      const col = await db.client.query<{ COLUMN_TYPE: string; IS_NULLABLE: string; COLUMN_DEFAULT: string | null }>(
+        `SELECT COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users_dbmate' AND COLUMN_NAME = 'token'`,
+      );
+      assert.deepEqual(
+        col.map((r) => [r.COLUMN_TYPE, r.IS_NULLABLE]),
+        [['varchar(40)', 'NO']],
+      );
+      assert.match(String(col[0]!.COLUMN_DEFAULT), /uuid\(\)/i);
+      const nulls = await db.client.query<{ n: number }>('SELECT COUNT(*) AS n FROM users_dbmate WHERE token IS NULL');
+      assert.equal(Number(nulls[0]!.n), 0);
+      const idx = await db.client.query<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = 'users_dbmate_token_idx'`,
+      );
+      assert.equal(Number(idx[0]!.n), 1);
+      for (let i = 0; i < created.length; i++) runTool('dbmate', ['--no-dump-schema', 'rollback'], { cwd: ws.root, env });
+      const gone = await db.client.query(
+        `SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users_dbmate' AND COLUMN_NAME = 'token'`,
+      );
+      assert.equal(gone.length, 0);
+    }),
+  );
 
-  it('knex on MariaDB (mysql2): migrate:latest, then rollback --all', dbTest(async (t) => {
-    const db = my.get(t);
-    await db.client.query('CREATE TABLE users_knex (id bigint PRIMARY KEY, name text)');
-    await db.client.query(`INSERT INTO users_knex SELECT seq, CONCAT('n', seq) FROM seq_1_to_${ROWS}`);
-    const plan = planFor('mariadb', '10.11.6-MariaDB', 'token varchar(40) NOT NULL DEFAULT (UUID())', { index: true, schema: db.name, table: 'users_knex', rows: ROWS });
-    const ws = workspace('knex-my');
-    await writeInto(ws, plan, 'knex', 'migrations');
-    const knexfile = join(ws.root, 'knexfile.js');
-    symlinkSync(join(__dirname, '../../node_modules'), join(ws.root, 'node_modules')); // the knex CLI wants a local knex
-    writeFileSync(knexfile, `module.exports = { client: 'mysql2', connection: ${JSON.stringify(db.url)}, migrations: { directory: './migrations' } };\n`);
-    runTool('knex', ['--knexfile', knexfile, 'migrate:latest'], { cwd: ws.root });
-    const col = await db.client.query<{ COLUMN_TYPE: string; IS_NULLABLE: string }>(`SELECT COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users_knex' AND COLUMN_NAME = 'token'`);
-    assert.deepEqual(col.map((r) => [r.COLUMN_TYPE, r.IS_NULLABLE]), [['varchar(40)', 'NO']]);
-    runTool('knex', ['--knexfile', knexfile, 'migrate:rollback', '--all'], { cwd: ws.root });
-    const gone = await db.client.query(`SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users_knex' AND COLUMN_NAME = 'token'`);
-    assert.equal(gone.length, 0);
-  }));
+  it(
+    'knex on MariaDB (mysql2): migrate:latest, then rollback --all',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      await db.client.query('CREATE TABLE users_knex (id bigint PRIMARY KEY, name text)');
+      await db.client.query(`INSERT INTO users_knex SELECT seq, CONCAT('n', seq) FROM seq_1_to_${ROWS}`);
+      const plan = planFor('mariadb', '10.11.6-MariaDB', 'token varchar(40) NOT NULL DEFAULT (UUID())', {
+        index: true,
+        schema: db.name,
+        table: 'users_knex',
+        rows: ROWS,
+      });
+      const ws = workspace('knex-my');
+      await writeInto(ws, plan, 'knex', 'migrations');
+      const knexfile = join(ws.root, 'knexfile.js');
+      symlinkSync(join(__dirname, '../../node_modules'), join(ws.root, 'node_modules')); // the knex CLI wants a local knex
+      writeFileSync(
+        knexfile,
+        `module.exports = { client: 'mysql2', connection: ${JSON.stringify(db.url)}, migrations: { directory: './migrations' } };\n`,
+      );
+      runTool('knex', ['--knexfile', knexfile, 'migrate:latest'], { cwd: ws.root });
+      const col = await db.client.query<{ COLUMN_TYPE: string; IS_NULLABLE: string }>(
+        `SELECT COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users_knex' AND COLUMN_NAME = 'token'`,
+      );
+      assert.deepEqual(
+        col.map((r) => [r.COLUMN_TYPE, r.IS_NULLABLE]),
+        [['varchar(40)', 'NO']],
+      );
+      runTool('knex', ['--knexfile', knexfile, 'migrate:rollback', '--all'], { cwd: ws.root });
+      const gone = await db.client.query(
+        `SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users_knex' AND COLUMN_NAME = 'token'`,
+      );
+      assert.equal(gone.length, 0);
+    }),
+  );
 });
 
 describe('the lock timeout in the written files takes effect', () => {
   for (const tool of ['dbmate', 'sequelize'] as const) {
-    it(`${tool}: ADD COLUMN behind a long transaction fails after the lock timeout instead of queueing, then succeeds`, dbTest(async (t) => {
-      const db = pg.get(t);
-      const table = `users_lt_${tool}`;
-      await pgSeed(db.client, table);
-      const ws = workspace(`lt-${tool}`);
-      if (tool === 'sequelize') symlinkSync(join(__dirname, '../../node_modules'), join(ws.root, 'node_modules'));
-      await writeInto(ws, pgPlan(table), tool, 'db/migrations');
-      const run = () => (tool === 'dbmate'
-        ? runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DATABASE_URL: pgUrlNoSsl(db.url) }, allowFailure: true })
-        : runTool('sequelize-cli', ['db:migrate', '--url', db.url, '--migrations-path', 'db/migrations'], { cwd: ws.root, allowFailure: true }));
-      const holder = await db.connect();
-      await holder.query('BEGIN');
-      await holder.query(`LOCK TABLE "${table}" IN ACCESS SHARE MODE`);
-      const started = Date.now();
-      const blocked = run();
-      const seconds = (Date.now() - started) / 1000;
-      await holder.query('ROLLBACK');
-      assert.notEqual(blocked.status, 0);
-      assert.match(`${blocked.stdout}${blocked.stderr}`, /lock timeout/);
-      assert.ok(seconds < 30, `failed fast (${seconds}s)`);
-      const ok = run();
-      assert.equal(ok.status, 0, ok.stderr);
-      await assertPgApplied(db.client, table);
-    }));
+    it(
+      `${tool}: ADD COLUMN behind a long transaction fails after the lock timeout instead of queueing, then succeeds`,
+      dbTest(async (t) => {
+        const db = pg.get(t);
+        const table = `users_lt_${tool}`;
+        await pgSeed(db.client, table);
+        const ws = workspace(`lt-${tool}`);
+        if (tool === 'sequelize') symlinkSync(join(__dirname, '../../node_modules'), join(ws.root, 'node_modules'));
+        await writeInto(ws, pgPlan(table), tool, 'db/migrations');
+        const run = () =>
+          tool === 'dbmate'
+            ? runTool('dbmate', ['--no-dump-schema', 'up'], { cwd: ws.root, env: { DATABASE_URL: pgUrlNoSsl(db.url) }, allowFailure: true })
+            : runTool('sequelize-cli', ['db:migrate', '--url', db.url, '--migrations-path', 'db/migrations'], {
+                cwd: ws.root,
+                allowFailure: true,
+              });
+        const holder = await db.connect();
+        await holder.query('BEGIN');
+        await holder.query(`LOCK TABLE "${table}" IN ACCESS SHARE MODE`);
+        const started = Date.now();
+        const blocked = run();
+        const seconds = (Date.now() - started) / 1000;
+        await holder.query('ROLLBACK');
+        assert.notEqual(blocked.status, 0);
+        assert.match(`${blocked.stdout}${blocked.stderr}`, /lock timeout/);
+        assert.ok(seconds < 30, `failed fast (${seconds}s)`);
+        const ok = run();
+        assert.equal(ok.status, 0, ok.stderr);
+        await assertPgApplied(db.client, table);
+      }),
+    );
   }
 });
 
 describe('the backfill loop in a migration file', () => {
-  it('stops with an error instead of looping forever when the new value is NULL for some rows', dbTest(async (t) => {
-    const db = pg.get(t);
-    await pgSeed(db.client, 'users_stuck');
-    const plan = JSON.parse(JSON.stringify(pgPlan('users_stuck'))) as ReturnType<typeof pgPlan> & { phases: { steps: { sql: string; backfill?: { valueSql: string } }[] }[] };
-    for (const phase of plan.phases) for (const step of phase.steps) if (step.backfill) step.backfill.valueSql = 'NULL::uuid';
-    const ws = workspace('stuck');
-    const { created } = await writeInto(ws, plan, 'plain-sql', 'sql');
-    const expand = created.find((p) => p.includes('_expand'))!;
-    const backfill = created.find((p) => p.includes('_backfill'))!;
-    runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-f', expand], { cwd: ws.root });
-    const r = runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-f', backfill], { cwd: ws.root, allowFailure: true });
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /backfill made no progress: the new value is NULL for some rows from 1 to 1000/);
-  }));
+  it(
+    'stops with an error instead of looping forever when the new value is NULL for some rows',
+    dbTest(async (t) => {
+      const db = pg.get(t);
+      await pgSeed(db.client, 'users_stuck');
+      const plan = JSON.parse(JSON.stringify(pgPlan('users_stuck'))) as ReturnType<typeof pgPlan> & {
+        phases: { steps: { sql: string; backfill?: { valueSql: string } }[] }[];
+      };
+      for (const phase of plan.phases) for (const step of phase.steps) if (step.backfill) step.backfill.valueSql = 'NULL::uuid';
+      const ws = workspace('stuck');
+      const { created } = await writeInto(ws, plan, 'plain-sql', 'sql');
+      const expand = created.find((p) => p.includes('_expand'))!;
+      const backfill = created.find((p) => p.includes('_backfill'))!;
+      runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-f', expand], { cwd: ws.root });
+      const r = runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-f', backfill], { cwd: ws.root, allowFailure: true });
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /backfill made no progress: the new value is NULL for some rows from 1 to 1000/);
+    }),
+  );
 });
 
 describe('squawk on the generated PostgreSQL migrations', () => {
@@ -188,10 +269,16 @@ describe('squawk on the generated PostgreSQL migrations', () => {
       const findings = JSON.parse(r.stdout || '[]') as { rule_name: string; file: string }[];
       assert.ok(findings.length > 0, 'squawk ran and saw the files');
       const unexplained = findings.filter((f) => !explained.includes(f.rule_name));
-      assert.deepEqual(unexplained.map((f) => `${f.file}: ${f.rule_name}`), []);
+      assert.deepEqual(
+        unexplained.map((f) => `${f.file}: ${f.rule_name}`),
+        [],
+      );
       if (tool === 'golang-migrate') {
         const lockRule = findings.filter((f) => f.rule_name === 'require-lock-timeout').map((f) => f.file);
-        assert.ok(lockRule.every((f) => /_index\.up\.sql$/.test(f)), lockRule.join(', '));
+        assert.ok(
+          lockRule.every((f) => /_index\.up\.sql$/.test(f)),
+          lockRule.join(', '),
+        );
       }
     });
   }

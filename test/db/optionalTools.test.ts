@@ -17,8 +17,11 @@ function sqitchTestWithoutSqitch(ci: boolean) {
     delete env.NODE_TEST_CONTEXT; // run as a test runner of its own, reporting TAP on stdout
     if (ci) env.CI = 'true';
     else delete env.CI;
-    return spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-name-pattern', 'Sqitch', 'test/db/migrationsMore.test.ts'],
-      { cwd: ROOT, env, encoding: 'utf8', timeout: 300_000 });
+    return spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-name-pattern', 'Sqitch', 'test/db/migrationsMore.test.ts'],
+      { cwd: ROOT, env, encoding: 'utf8', timeout: 300_000 },
+    );
   } finally {
     rmSync(bin, { recursive: true, force: true });
   }
@@ -28,7 +31,10 @@ describe('optional tools', () => {
   it('without Sqitch on PATH the Sqitch test is skipped with the reason (not spawn ENOENT)', () => {
     const r = sqitchTestWithoutSqitch(false);
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /ok \d+ - Sqitch: init, deploy the written changes, revert them # SKIP Sqitch is not available \(sqitch is not on PATH\); install the Debian packages sqitch and libdbd-pg-perl/);
+    assert.match(
+      r.stdout,
+      /ok \d+ - Sqitch: init, deploy the written changes, revert them # SKIP Sqitch is not available \(sqitch is not on PATH\); install the Debian packages sqitch and libdbd-pg-perl/,
+    );
     assert.doesNotMatch(r.stdout, /ENOENT/);
   });
   it('under CI=true the same missing tool fails the test', () => {

@@ -47,35 +47,38 @@ const CASES: readonly string[] = [
 describe('statements PostgreSQL refuses inside a transaction block', () => {
   const db = throwawayDatabase('postgres');
 
-  it('the list matches what PostgreSQL 12+ refuses, statement by statement', dbTest(async (t) => {
-    const { client, name } = db.get(t);
-    const version = (await client.serverInfo()).version;
-    await client.query('CREATE TABLE t (a int, b int)');
-    await client.query('CREATE UNIQUE INDEX t_a ON t (a)');
-    await client.query("CREATE TYPE mood AS ENUM ('ok')");
-    await client.query('CREATE TABLE p (a int) PARTITION BY RANGE (a)');
-    await client.query('CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10)');
-    await client.query('CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x');
-    await client.query('CREATE UNIQUE INDEX mv_x ON mv (x)');
-    const wrong: string[] = [];
-    for (const template of CASES) {
-      const sql = template.replaceAll('{db}', `"${name}"`);
-      await client.query('BEGIN');
-      let refused = false;
-      try {
-        await client.query(sql);
-      } catch (err) {
-        if (!(err instanceof DatabaseError) || err.code !== '25001') {
-          await client.query('ROLLBACK');
-          throw new Error(`${sql}: unexpected ${(err as Error).message}`);
+  it(
+    'the list matches what PostgreSQL 12+ refuses, statement by statement',
+    dbTest(async (t) => {
+      const { client, name } = db.get(t);
+      const version = (await client.serverInfo()).version;
+      await client.query('CREATE TABLE t (a int, b int)');
+      await client.query('CREATE UNIQUE INDEX t_a ON t (a)');
+      await client.query("CREATE TYPE mood AS ENUM ('ok')");
+      await client.query('CREATE TABLE p (a int) PARTITION BY RANGE (a)');
+      await client.query('CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10)');
+      await client.query('CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x');
+      await client.query('CREATE UNIQUE INDEX mv_x ON mv (x)');
+      const wrong: string[] = [];
+      for (const template of CASES) {
+        const sql = template.replaceAll('{db}', `"${name}"`);
+        await client.query('BEGIN');
+        let refused = false;
+        try {
+          await client.query(sql);
+        } catch (err) {
+          if (!(err instanceof DatabaseError) || err.code !== '25001') {
+            await client.query('ROLLBACK');
+            throw new Error(`${sql}: unexpected ${(err as Error).message}`);
+          }
+          refused = true;
         }
-        refused = true;
+        await client.query('ROLLBACK');
+        if (refused !== requiresOutsideTransaction(sql, version)) wrong.push(`${sql}: PostgreSQL ${refused ? 'refused' : 'ran'} it`);
       }
-      await client.query('ROLLBACK');
-      if (refused !== requiresOutsideTransaction(sql, version)) wrong.push(`${sql}: PostgreSQL ${refused ? 'refused' : 'ran'} it`);
-    }
-    assert.deepEqual(wrong, []);
-  }));
+      assert.deepEqual(wrong, []);
+    }),
+  );
 });
 
 describe('ALTER TYPE … ADD VALUE', () => {

@@ -29,7 +29,9 @@ export function privateMariadb(settings: readonly string[]): { get(t: TestContex
       if (!IN_CI) console.log(`# SKIP private MariaDB tests: ${failure}`);
     }
   });
-  after(async () => { await server?.stop(); });
+  after(async () => {
+    await server?.stop();
+  });
 
   return {
     get(t: TestContext): string {

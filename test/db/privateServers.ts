@@ -64,9 +64,13 @@ export async function startPrivatePostgres(port: number, name: string): Promise<
   await drop();
   await execFile('pg_createcluster', [major, name, '-p', String(port), '--', '--no-sync']);
   const conf = `/etc/postgresql/${major}/${name}`;
-  writeFileSync(`${conf}/conf.d/90-cw-private.conf`, `listen_addresses = '127.0.0.1'\nport = ${port}\nshared_buffers = 32MB\nfsync = off\nsynchronous_commit = off\n`);
+  writeFileSync(
+    `${conf}/conf.d/90-cw-private.conf`,
+    `listen_addresses = '127.0.0.1'\nport = ${port}\nshared_buffers = 32MB\nfsync = off\nsynchronous_commit = off\n`,
+  );
   writeFileSync(`${conf}/pg_hba.conf`, 'local all postgres peer\nhost all all 127.0.0.1/32 trust\n');
-  const ctl = (action: string, ...extra: string[]) => execFile('pg_ctlcluster', ['--skip-systemctl-redirect', major, name, action, ...extra]);
+  const ctl = (action: string, ...extra: string[]) =>
+    execFile('pg_ctlcluster', ['--skip-systemctl-redirect', major, name, action, ...extra]);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await ctl('start');
   await waitForConnection(url, `the private PostgreSQL cluster ${name}`);
@@ -91,7 +95,11 @@ export async function startPrivateMariadb(port: number, settings: readonly strin
     if (!existsSync(pidFile)) return;
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     let ours = false;
-    try { ours = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/my.cnf`); } catch { /* not running */ }
+    try {
+      ours = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/my.cnf`);
+    } catch {
+      /* not running */
+    }
     if (!ours) return;
     process.kill(pid, 'SIGTERM');
     for (let i = 0; i < 600 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
@@ -100,18 +108,38 @@ export async function startPrivateMariadb(port: number, settings: readonly strin
     await shutdown();
     rmSync(dir, { recursive: true, force: true });
   };
-  const launch = () => spawn('/usr/sbin/mariadbd', [`--defaults-file=${dir}/my.cnf`, '--user=mysql'], { detached: true, stdio: 'ignore' }).unref();
+  const launch = () =>
+    spawn('/usr/sbin/mariadbd', [`--defaults-file=${dir}/my.cnf`, '--user=mysql'], { detached: true, stdio: 'ignore' }).unref();
   await remove();
   mkdirSync(`${dir}/tmp`, { recursive: true });
   // A private tmpdir: bootstraps and servers of other suites running at the same time share /tmp otherwise.
-  writeFileSync(`${dir}/my.cnf`, ['[mariadbd]', `datadir = ${dir}/data`, `tmpdir = ${dir}/tmp`, `port = ${port}`, 'bind-address = 127.0.0.1',
-    'skip-name-resolve', `socket = ${dir}/mysqld.sock`, `pid-file = ${pidFile}`, `log_error = ${dir}/error.log`,
-    'innodb_buffer_pool_size = 32M', 'character-set-server = utf8mb4', ...settings, ''].join('\n'));
+  writeFileSync(
+    `${dir}/my.cnf`,
+    [
+      '[mariadbd]',
+      `datadir = ${dir}/data`,
+      `tmpdir = ${dir}/tmp`,
+      `port = ${port}`,
+      'bind-address = 127.0.0.1',
+      'skip-name-resolve',
+      `socket = ${dir}/mysqld.sock`,
+      `pid-file = ${pidFile}`,
+      `log_error = ${dir}/error.log`,
+      'innodb_buffer_pool_size = 32M',
+      'character-set-server = utf8mb4',
+      ...settings,
+      '',
+    ].join('\n'),
+  );
   const uid = Number((await execFile('id', ['-u', 'mysql'])).stdout.trim());
   const gid = Number((await execFile('id', ['-g', 'mysql'])).stdout.trim());
   chownSync(dir, uid, gid);
   chownSync(`${dir}/tmp`, uid, gid);
-  await execFile('mariadb-install-db', [`--defaults-file=${dir}/my.cnf`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'], { timeout: 120_000 });
+  await execFile(
+    'mariadb-install-db',
+    [`--defaults-file=${dir}/my.cnf`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'],
+    { timeout: 120_000 },
+  );
   const url = `mysql://root@127.0.0.1:${port}/mysql`;
   launch();
   try {

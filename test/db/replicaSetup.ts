@@ -45,14 +45,18 @@ const PG_SLOT = 'cw_standby';
 async function pgCluster(major: string, name: string, port: number, extraConf: string): Promise<void> {
   await sh('pg_createcluster', [major, name, '-p', String(port), '--', '--no-sync']);
   const conf = `/etc/postgresql/${major}/${name}`;
-  writeFileSync(`${conf}/conf.d/90-cw-replica-tests.conf`, `listen_addresses = '127.0.0.1'\nport = ${port}\nshared_buffers = 32MB\n${extraConf}`);
+  writeFileSync(
+    `${conf}/conf.d/90-cw-replica-tests.conf`,
+    `listen_addresses = '127.0.0.1'\nport = ${port}\nshared_buffers = 32MB\n${extraConf}`,
+  );
   const hba = readFileSync(`${conf}/pg_hba.conf`, 'utf8');
   // Test machines only: trust TCP from loopback, for clients and for the standby's replication connection.
   writeFileSync(`${conf}/pg_hba.conf`, `host all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n${hba}`);
 }
 
 async function buildPostgres(): Promise<{ primaryUrl: string; replicaUrl: string; teardown: () => Promise<void> }> {
-  if (process.getuid?.() !== 0) throw new Error('building a PostgreSQL standby needs root (pg_createcluster, running pg_basebackup as postgres)');
+  if (process.getuid?.() !== 0)
+    throw new Error('building a PostgreSQL standby needs root (pg_createcluster, running pg_basebackup as postgres)');
   const missing = missingTools(['pg_createcluster', 'pg_dropcluster', 'pg_ctlcluster', 'pg_basebackup', 'runuser']);
   if (missing.length) throw new Error(`missing ${missing.join(', ')} (Debian packages postgresql, util-linux)`);
   const major = pgMajor();
@@ -76,18 +80,48 @@ async function buildPostgres(): Promise<{ primaryUrl: string; replicaUrl: string
     // and moves the configuration written here to /etc/postgresql/<major>/cwstandby.
     const dataDir = `/var/lib/postgresql/${major}/${PG_STANDBY}`;
     await sh('install', ['-d', '-o', 'postgres', '-g', 'postgres', '-m', '700', dataDir]);
-    await sh('runuser', ['-u', 'postgres', '--', 'pg_basebackup', '-h', '127.0.0.1', '-p', String(PG_PRIMARY_PORT), '-U', 'postgres',
-      '-D', dataDir, '-R', '-X', 'stream', '-C', '-S', PG_SLOT, '-c', 'fast']);
-    writeFileSync(`${dataDir}/postgresql.conf`, `port = ${PG_STANDBY_PORT}\nlisten_addresses = '127.0.0.1'\nshared_buffers = 32MB\nhot_standby = on\nwal_receiver_status_interval = 1s\nunix_socket_directories = '/var/run/postgresql'\n`);
-    writeFileSync(`${dataDir}/pg_hba.conf`, 'local all all peer\nhost all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n');
+    await sh('runuser', [
+      '-u',
+      'postgres',
+      '--',
+      'pg_basebackup',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(PG_PRIMARY_PORT),
+      '-U',
+      'postgres',
+      '-D',
+      dataDir,
+      '-R',
+      '-X',
+      'stream',
+      '-C',
+      '-S',
+      PG_SLOT,
+      '-c',
+      'fast',
+    ]);
+    writeFileSync(
+      `${dataDir}/postgresql.conf`,
+      `port = ${PG_STANDBY_PORT}\nlisten_addresses = '127.0.0.1'\nshared_buffers = 32MB\nhot_standby = on\nwal_receiver_status_interval = 1s\nunix_socket_directories = '/var/run/postgresql'\n`,
+    );
+    writeFileSync(
+      `${dataDir}/pg_hba.conf`,
+      'local all all peer\nhost all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n',
+    );
     writeFileSync(`${dataDir}/pg_ident.conf`, '');
     await sh('chown', ['postgres:postgres', `${dataDir}/postgresql.conf`, `${dataDir}/pg_hba.conf`, `${dataDir}/pg_ident.conf`]);
     await sh('pg_createcluster', [major, PG_STANDBY, '-p', String(PG_STANDBY_PORT), '-d', dataDir]);
     await sh('pg_ctlcluster', ['--skip-systemctl-redirect', major, PG_STANDBY, 'start']);
     const primary = await connect(base);
     try {
-      await waitFor('the standby streaming from the private primary', 30_000, async () =>
-        (await primary.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'`))[0]!.n > 0);
+      await waitFor(
+        'the standby streaming from the private primary',
+        30_000,
+        async () =>
+          (await primary.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'`))[0]!.n > 0,
+      );
     } finally {
       await primary.close();
     }
@@ -138,7 +172,10 @@ async function buildMariadb(): Promise<{ primaryUrl: string; replicaUrl: string;
   try {
     const uid = Number((await sh('id', ['-u', 'mysql'])).trim());
     const gid = Number((await sh('id', ['-g', 'mysql'])).trim());
-    for (const [name, port, id] of [['primary', MY_PRIMARY_PORT, 11], ['replica', MY_REPLICA_PORT, 12]] as const) {
+    for (const [name, port, id] of [
+      ['primary', MY_PRIMARY_PORT, 11],
+      ['replica', MY_REPLICA_PORT, 12],
+    ] as const) {
       const dir = dirs[name];
       mkdirSync(`${dir}/tmp`, { recursive: true });
       writeFileSync(`${dir}/my.cnf`, myCnf(dir, port, id));
@@ -148,11 +185,26 @@ async function buildMariadb(): Promise<{ primaryUrl: string; replicaUrl: string;
       chownSync(`${dir}/my.cnf`, uid, gid);
     }
     // Settle both before looking at the results: a teardown must not race a still-running install.
-    const installs = await Promise.allSettled(Object.values(dirs).map((dir) =>
-      sh('mariadb-install-db', [`--defaults-file=${dir}/my.cnf`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'], 120_000)));
+    const installs = await Promise.allSettled(
+      Object.values(dirs).map((dir) =>
+        sh(
+          'mariadb-install-db',
+          [`--defaults-file=${dir}/my.cnf`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'],
+          120_000,
+        ),
+      ),
+    );
     for (const r of installs) {
       if (r.status === 'rejected') {
-        const log = Object.values(dirs).map((d) => { try { return readFileSync(`${d}/error.log`, 'utf8').split('\n').slice(-10).join('\n'); } catch { return ''; } }).join('\n');
+        const log = Object.values(dirs)
+          .map((d) => {
+            try {
+              return readFileSync(`${d}/error.log`, 'utf8').split('\n').slice(-10).join('\n');
+            } catch {
+              return '';
+            }
+          })
+          .join('\n');
         throw new Error(`${(r.reason as Error).message}${log.trim() ? `\nerror.log:\n${log}` : ''}`);
       }
     }
@@ -169,12 +221,15 @@ async function buildMariadb(): Promise<{ primaryUrl: string; replicaUrl: string;
       await p.query(`CREATE USER 'cw_repl'@'127.0.0.1' IDENTIFIED BY 'cw_repl'`);
       await p.query(`GRANT REPLICATION SLAVE ON *.* TO 'cw_repl'@'127.0.0.1'`);
       await p.query('CREATE DATABASE cw_replica_test');
-      await r.query(`CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${MY_PRIMARY_PORT}, MASTER_USER='cw_repl', MASTER_PASSWORD='cw_repl', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1`);
+      await r.query(
+        `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${MY_PRIMARY_PORT}, MASTER_USER='cw_repl', MASTER_PASSWORD='cw_repl', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1`,
+      );
       await r.query('START SLAVE');
       await r.query('SET GLOBAL read_only = 1');
       const [pos] = await p.query<{ pos: string }>('SELECT @@gtid_binlog_pos AS pos');
       const [w] = await r.query<{ w: number }>('SELECT MASTER_GTID_WAIT(?, 30) AS w', [pos!.pos]);
-      if (Number(w!.w) !== 0) throw new Error(`the replica did not reach the primary's GTID ${pos!.pos}: ${JSON.stringify(await r.query('SHOW SLAVE STATUS'))}`);
+      if (Number(w!.w) !== 0)
+        throw new Error(`the replica did not reach the primary's GTID ${pos!.pos}: ${JSON.stringify(await r.query('SHOW SLAVE STATUS'))}`);
     } finally {
       await p.close();
       await r.close();
@@ -219,8 +274,11 @@ export function replicaPair(engine: 'postgres' | 'mysql'): { get(t: TestContext)
     async waitCaughtUp(timeoutMs = 30_000) {
       if (engine === 'postgres') {
         const [p] = await primary!.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
-        await waitFor(`the standby replaying up to ${p!.lsn}`, timeoutMs, async () =>
-          (await replica!.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [p!.lsn]))[0]!.ok);
+        await waitFor(
+          `the standby replaying up to ${p!.lsn}`,
+          timeoutMs,
+          async () => (await replica!.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [p!.lsn]))[0]!.ok,
+        );
       } else {
         const [p] = await primary!.query<{ pos: string }>('SELECT @@gtid_binlog_pos AS pos');
         const [w] = await replica!.query<{ w: number }>('SELECT MASTER_GTID_WAIT(?, ?) AS w', [p!.pos, timeoutMs / 1000]);

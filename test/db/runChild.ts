@@ -8,7 +8,9 @@ async function main() {
   const client = await connect(url!);
   const out = await runPlan(client, JSON.parse(readFileSync(planFile!, 'utf8')), {
     backfill: { fixedBatchSize: 50, pauseMs: 5 },
-    onProgress: (p) => { if (p.kind === 'batch') process.stdout.write(`batch ${p.rowsDone}\n`); },
+    onProgress: (p) => {
+      if (p.kind === 'batch') process.stdout.write(`batch ${p.rowsDone}\n`);
+    },
   });
   process.stdout.write(`${out.status}\n`);
   await client.close();

@@ -38,7 +38,11 @@ export function q(engine: 'postgres' | 'mysql', name: string): string {
 export function fullPlan(engine: 'postgres' | 'mysql', schema: string, table: string, column: string, valueSql: string): Plan {
   const t = `${q(engine, schema)}.${q(engine, table)}`;
   const c = q(engine, column);
-  const backfill = step(`UPDATE ${t} SET ${c} = ${valueSql} WHERE ${c} IS NULL -- in batches`, { lock: 'ROW EXCLUSIVE', blocks: { reads: false, writes: false }, backfill: { table: { schema, name: table }, column, valueSql } });
+  const backfill = step(`UPDATE ${t} SET ${c} = ${valueSql} WHERE ${c} IS NULL -- in batches`, {
+    lock: 'ROW EXCLUSIVE',
+    blocks: { reads: false, writes: false },
+    backfill: { table: { schema, name: table }, column, valueSql },
+  });
   if (engine === 'postgres') {
     return plan('postgres', schema, table, column, [
       phase('expand', [step(`ALTER TABLE ${t} ADD COLUMN ${c} integer`, { lockTimeoutSql: "SET lock_timeout = '2s'" })], true),
@@ -61,7 +65,13 @@ export function fullPlan(engine: 'postgres' | 'mysql', schema: string, table: st
 }
 
 /** Fill `table (id bigint primary key, v int)` with ids 1..n quickly. */
-export async function seedTable(client: DatabaseClient, engine: 'postgres' | 'mysql', schema: string, table: string, n: number): Promise<void> {
+export async function seedTable(
+  client: DatabaseClient,
+  engine: 'postgres' | 'mysql',
+  schema: string,
+  table: string,
+  n: number,
+): Promise<void> {
   const t = `${q(engine, schema)}.${q(engine, table)}`;
   await client.query(`CREATE TABLE ${t} (id bigint PRIMARY KEY, v integer NOT NULL)`);
   if (engine === 'postgres') {

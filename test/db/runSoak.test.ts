@@ -12,12 +12,15 @@ for (const engine of ['postgres', 'mysql'] as const) {
     const db = throwawayDatabase(engine);
     FAULTS.forEach((fault, i) => {
       if (fault === 'server-restart') return; // below, on a private server
-      test(`${fault}: rows intact, table writable, state consistent, exact resume`, dbTest(async (t) => {
-        const d = db.get(t);
-        const r = await soakRound(d.client, d.url, () => d.connect(), engine, schemaOf(engine, d.name), i, fault, 2000);
-        assert.equal(r.injected, true, `the ${fault} fault did not land`);
-        assert.deepEqual(r.violations, []);
-      }));
+      test(
+        `${fault}: rows intact, table writable, state consistent, exact resume`,
+        dbTest(async (t) => {
+          const d = db.get(t);
+          const r = await soakRound(d.client, d.url, () => d.connect(), engine, schemaOf(engine, d.name), i, fault, 2000);
+          assert.equal(r.injected, true, `the ${fault} fault did not land`);
+          assert.deepEqual(r.violations, []);
+        }),
+      );
     });
   });
 
@@ -32,13 +35,25 @@ for (const engine of ['postgres', 'mysql'] as const) {
       await admin.query('CREATE DATABASE cw_soak');
       await admin.close();
     });
-    after(async () => { await server?.stop(); });
+    after(async () => {
+      await server?.stop();
+    });
 
     test('server-restart: the run loses its connection; rows intact, table writable, state consistent, exact resume', async () => {
       const url = databaseUrl(server!.url, 'cw_soak');
       const client = await connect(url);
       try {
-        const r = await soakRound(client, url, () => connect(url), engine, schemaOf(engine, 'cw_soak'), 0, 'server-restart', 2000, () => server!.restart());
+        const r = await soakRound(
+          client,
+          url,
+          () => connect(url),
+          engine,
+          schemaOf(engine, 'cw_soak'),
+          0,
+          'server-restart',
+          2000,
+          () => server!.restart(),
+        );
         assert.equal(r.injected, true, 'the restart did not end the run with a lost connection');
         assert.deepEqual(r.violations, []);
       } finally {

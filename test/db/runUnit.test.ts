@@ -8,11 +8,26 @@ import { fullPlan } from './runHelpers';
 describe('retry policy', () => {
   test('delays double up to the cap, with jitter between half and all of the ceiling', () => {
     const p = resolvePolicy({ baseDelayMs: 100, maxDelayMs: 1000 });
-    assert.equal(backoffDelay(p, 1, () => 0), 50);
-    assert.equal(backoffDelay(p, 1, () => 1), 100);
-    assert.equal(backoffDelay(p, 3, () => 1), 400);
-    assert.equal(backoffDelay(p, 10, () => 1), 1000);
-    assert.equal(backoffDelay(p, 10, () => 0), 500);
+    assert.equal(
+      backoffDelay(p, 1, () => 0),
+      50,
+    );
+    assert.equal(
+      backoffDelay(p, 1, () => 1),
+      100,
+    );
+    assert.equal(
+      backoffDelay(p, 3, () => 1),
+      400,
+    );
+    assert.equal(
+      backoffDelay(p, 10, () => 1),
+      1000,
+    );
+    assert.equal(
+      backoffDelay(p, 10, () => 0),
+      500,
+    );
     const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(p, 2, Math.random)));
     assert.ok(spread.size > 10, 'jittered');
   });
@@ -25,20 +40,38 @@ describe('retry policy', () => {
   test('retries lock timeouts (55P03, 1205) and deadlocks up to the bound, and nothing else', async () => {
     const policy = resolvePolicy({ maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 });
     let calls = 0;
-    await assert.rejects(withLockRetry(async () => { calls++; throw Object.assign(new Error('lock'), { code: '55P03' }); }, policy), (err: unknown) => (err as { attempts: number }).attempts === 3);
+    await assert.rejects(
+      withLockRetry(async () => {
+        calls++;
+        throw Object.assign(new Error('lock'), { code: '55P03' });
+      }, policy),
+      (err: unknown) => (err as { attempts: number }).attempts === 3,
+    );
     assert.equal(calls, 3);
     calls = 0;
-    const r = await withLockRetry(async () => { if (++calls < 3) throw Object.assign(new Error('wrapped'), { code: 'X', cause: { errno: 1205 } }); return 'ok'; }, policy);
+    const r = await withLockRetry(async () => {
+      if (++calls < 3) throw Object.assign(new Error('wrapped'), { code: 'X', cause: { errno: 1205 } });
+      return 'ok';
+    }, policy);
     assert.deepEqual(r, { value: 'ok', attempts: 3 });
     calls = 0;
-    await assert.rejects(withLockRetry(async () => { calls++; throw Object.assign(new Error('syntax'), { code: '42601' }); }, policy), /syntax/);
+    await assert.rejects(
+      withLockRetry(async () => {
+        calls++;
+        throw Object.assign(new Error('syntax'), { code: '42601' });
+      }, policy),
+      /syntax/,
+    );
     assert.equal(calls, 1);
   });
 });
 
 describe('statement classification', () => {
   test('concurrent index names, quoted or not, and what cannot run in a transaction', () => {
-    assert.equal(concurrentIndexName('CREATE INDEX CONCURRENTLY IF NOT EXISTS "Orders ""c"" idx" ON "public"."orders" ("c")'), 'Orders "c" idx');
+    assert.equal(
+      concurrentIndexName('CREATE INDEX CONCURRENTLY IF NOT EXISTS "Orders ""c"" idx" ON "public"."orders" ("c")'),
+      'Orders "c" idx',
+    );
     assert.equal(concurrentIndexName('create unique index concurrently Orders_C on orders (c)'), 'orders_c');
     assert.equal(concurrentIndexName('CREATE INDEX orders_c ON orders (c)'), null);
     assert.equal(requiresOutsideTransaction('DROP INDEX CONCURRENTLY x'), true);
@@ -47,7 +80,10 @@ describe('statement classification', () => {
 });
 
 describe('keyset predicates', () => {
-  const cols = [{ name: 'a', type: 'integer' }, { name: 'b', type: 'character varying(20)' }];
+  const cols = [
+    { name: 'a', type: 'integer' },
+    { name: 'b', type: 'character varying(20)' },
+  ];
   test('PostgreSQL compares row values, binding each value to its column type', () => {
     const params: unknown[] = [];
     assert.equal(keyPredicate('postgres', cols, '>', ['3', 'k"1'], params), '("a", "b") > ($1::integer, $2::character varying(20))');
@@ -55,9 +91,15 @@ describe('keyset predicates', () => {
   });
   test('MySQL/MariaDB get the lexicographic expansion with a leading-column range', () => {
     const params: unknown[] = [];
-    const my = [{ name: 'a', type: 'bigint(20) unsigned' }, { name: 'b', type: 'varbinary(16)' }, { name: 'c', type: 'varchar(5)' }];
-    assert.equal(keyPredicate('mysql', my, '<=', ['1', 'ff', 'x'], params),
-      '(`a` <= CAST(? AS UNSIGNED) AND ((`a` < CAST(? AS UNSIGNED)) OR (`a` = CAST(? AS UNSIGNED) AND `b` < UNHEX(?)) OR (`a` = CAST(? AS UNSIGNED) AND `b` = UNHEX(?) AND `c` <= ?)))');
+    const my = [
+      { name: 'a', type: 'bigint(20) unsigned' },
+      { name: 'b', type: 'varbinary(16)' },
+      { name: 'c', type: 'varchar(5)' },
+    ];
+    assert.equal(
+      keyPredicate('mysql', my, '<=', ['1', 'ff', 'x'], params),
+      '(`a` <= CAST(? AS UNSIGNED) AND ((`a` < CAST(? AS UNSIGNED)) OR (`a` = CAST(? AS UNSIGNED) AND `b` < UNHEX(?)) OR (`a` = CAST(? AS UNSIGNED) AND `b` = UNHEX(?) AND `c` <= ?)))',
+    );
     assert.deepEqual(params, ['1', '1', '1', 'ff', '1', 'ff', 'x']);
   });
 });

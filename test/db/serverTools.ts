@@ -37,7 +37,8 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
     } catch (err) {
       last = err;
     }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`${what} within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`${what} within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
     await sleep(200);
   }
 }
@@ -51,7 +52,10 @@ export function missingTools(tools: readonly string[]): string[] {
 /** The newest PostgreSQL major version installed under /usr/lib/postgresql, or undefined. */
 export function installedPgMajor(): string | undefined {
   if (!existsSync('/usr/lib/postgresql')) return undefined;
-  return readdirSync('/usr/lib/postgresql').filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)).sort((a, b) => Number(a) - Number(b)).at(-1);
+  return readdirSync('/usr/lib/postgresql')
+    .filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`))
+    .sort((a, b) => Number(a) - Number(b))
+    .at(-1);
 }
 
 export function pgMajor(): string {

@@ -38,9 +38,10 @@ async function scalar(client: DatabaseClient, sql: string): Promise<number> {
 
 /** A fingerprint of the columns the run must not change (id, v) and the row count. */
 async function fingerprint(client: DatabaseClient, engine: Engine, tbl: string): Promise<string> {
-  const sql = engine === 'postgres'
-    ? `SELECT count(*)::text || ':' || coalesce(sum(id * 31 + v), 0)::text || ':' || coalesce(md5(string_agg(id::text || ',' || v::text, ';' ORDER BY id)), '') AS f FROM ${tbl}`
-    : `SELECT CONCAT(count(*), ':', coalesce(sum(id * 31 + v), 0), ':', coalesce(md5(group_concat(id, ',', v ORDER BY id SEPARATOR ';')), '')) AS f FROM ${tbl}`;
+  const sql =
+    engine === 'postgres'
+      ? `SELECT count(*)::text || ':' || coalesce(sum(id * 31 + v), 0)::text || ':' || coalesce(md5(string_agg(id::text || ',' || v::text, ';' ORDER BY id)), '') AS f FROM ${tbl}`
+      : `SELECT CONCAT(count(*), ':', coalesce(sum(id * 31 + v), 0), ':', coalesce(md5(group_concat(id, ',', v ORDER BY id SEPARATOR ';')), '')) AS f FROM ${tbl}`;
   const [row] = await client.query<{ f: string }>(sql);
   return String(row!.f);
 }
@@ -51,7 +52,9 @@ async function sessionOf(client: DatabaseClient, engine: Engine): Promise<number
 
 /** The runner in its own process (test/db/runChild.ts), killed with SIGKILL once it has started the backfill. */
 async function runChildAndKill(url: string, planFile: string): Promise<boolean> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'runChild.ts'), url, planFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'runChild.ts'), url, planFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let killed = false;
   await new Promise<void>((resolve) => {
     child.stdout.on('data', (b: Buffer) => {
@@ -75,7 +78,12 @@ function replaceable(first: DatabaseClient): { client: DatabaseClient; replace(n
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(current) : v;
     },
   });
-  return { client, replace(next) { current = next; } };
+  return {
+    client,
+    replace(next) {
+      current = next;
+    },
+  };
 }
 
 /**
@@ -83,7 +91,17 @@ function replaceable(first: DatabaseClient): { client: DatabaseClient; replace(n
  * fault and restarts the server `client` and `openRunner` connect to; `client`'s connection is then ended (the round
  * uses a new one of its own, closed at the end).
  */
-export async function soakRound(mainClient: DatabaseClient, url: string, openRunner: () => Promise<DatabaseClient>, engine: Engine, schema: string, round: number, fault: Fault, rows: number, restartServer?: () => Promise<void>): Promise<RoundResult> {
+export async function soakRound(
+  mainClient: DatabaseClient,
+  url: string,
+  openRunner: () => Promise<DatabaseClient>,
+  engine: Engine,
+  schema: string,
+  round: number,
+  fault: Fault,
+  rows: number,
+  restartServer?: () => Promise<void>,
+): Promise<RoundResult> {
   const t0 = performance.now();
   const main = replaceable(mainClient);
   const client = main.client;
@@ -92,10 +110,15 @@ export async function soakRound(mainClient: DatabaseClient, url: string, openRun
   const tbl = `${q(engine, schema)}.${q(engine, table)}`;
   await seedTable(client, engine, schema, table, rows);
   await client.query(`ALTER TABLE ${tbl} ADD COLUMN touches int NOT NULL DEFAULT 0`);
-  await client.query(engine === 'postgres'
-    ? `CREATE FUNCTION ${q(engine, `touch_${table}`)}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touches := OLD.touches + 1; RETURN NEW; END $$`
-    : `CREATE TRIGGER ${q(engine, `touch_${table}`)} BEFORE UPDATE ON ${tbl} FOR EACH ROW SET NEW.touches = OLD.touches + 1`);
-  if (engine === 'postgres') await client.query(`CREATE TRIGGER ${q(engine, `touch_${table}`)} BEFORE UPDATE ON ${tbl} FOR EACH ROW EXECUTE FUNCTION ${q(engine, `touch_${table}`)}()`);
+  await client.query(
+    engine === 'postgres'
+      ? `CREATE FUNCTION ${q(engine, `touch_${table}`)}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touches := OLD.touches + 1; RETURN NEW; END $$`
+      : `CREATE TRIGGER ${q(engine, `touch_${table}`)} BEFORE UPDATE ON ${tbl} FOR EACH ROW SET NEW.touches = OLD.touches + 1`,
+  );
+  if (engine === 'postgres')
+    await client.query(
+      `CREATE TRIGGER ${q(engine, `touch_${table}`)} BEFORE UPDATE ON ${tbl} FOR EACH ROW EXECUTE FUNCTION ${q(engine, `touch_${table}`)}()`,
+    );
   const before = await fingerprint(client, engine, tbl);
   const plan = fullPlan(engine, schema, table, 'c', 'id * 3 + v');
   const violations: string[] = [];
@@ -111,14 +134,25 @@ export async function soakRound(mainClient: DatabaseClient, url: string, openRun
       await client.query(`UPDATE ${tbl} SET c = 2 WHERE id = ${rows + 1000}`);
       await client.query(`DELETE FROM ${tbl} WHERE id = ${rows + 1000}`);
     } catch (err) {
-      if (!/column .*c.* does not exist|Unknown column 'c'/i.test((err as Error).message)) violations.push(`${when}: the table is not writable: ${(err as Error).message}`);
+      if (!/column .*c.* does not exist|Unknown column 'c'/i.test((err as Error).message))
+        violations.push(`${when}: the table is not writable: ${(err as Error).message}`);
     }
     const state = (await new RunStore(client, schema).list()).filter((r) => r.table.name === table).at(-1);
-    if (state && !['failed', 'cancelled', 'running', 'completed', 'abandoned'].includes(state.status)) violations.push(`${when}: state ${state.status}`);
-    if (state && (state.phaseIndex > plan.phases.length || (state.phaseIndex < plan.phases.length && state.stepIndex >= plan.phases[state.phaseIndex]!.steps.length))) violations.push(`${when}: state position ${state.phaseIndex}.${state.stepIndex} is outside the plan`);
+    if (state && !['failed', 'cancelled', 'running', 'completed', 'abandoned'].includes(state.status))
+      violations.push(`${when}: state ${state.status}`);
+    if (
+      state &&
+      (state.phaseIndex > plan.phases.length ||
+        (state.phaseIndex < plan.phases.length && state.stepIndex >= plan.phases[state.phaseIndex]!.steps.length))
+    )
+      violations.push(`${when}: state position ${state.phaseIndex}.${state.stepIndex} is outside the plan`);
     if (engine === 'postgres') {
-      const notValid = await scalar(client, `SELECT count(*) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE c.relname = '${table}' AND NOT k.convalidated`);
-      if (notValid > 0 && state?.status !== 'running') violations.push(`${when}: a NOT VALID constraint is left on the stopped run's table`);
+      const notValid = await scalar(
+        client,
+        `SELECT count(*) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE c.relname = '${table}' AND NOT k.convalidated`,
+      );
+      if (notValid > 0 && state?.status !== 'running')
+        violations.push(`${when}: a NOT VALID constraint is left on the stopped run's table`);
     }
   };
 
@@ -148,7 +182,15 @@ export async function soakRound(mainClient: DatabaseClient, url: string, openRun
       const runner = await openRunner();
       const session = await sessionOf(runner, engine);
       let sawBatch = false;
-      const done = runPlan(runner, plan, { ...opts, onProgress: (e) => { if (e.kind === 'batch' && (e.rowsDone ?? 0) >= 500) sawBatch = true; } }).then(() => false, (err: unknown) => err instanceof RunFailure && err.kind === 'connection-lost');
+      const done = runPlan(runner, plan, {
+        ...opts,
+        onProgress: (e) => {
+          if (e.kind === 'batch' && (e.rowsDone ?? 0) >= 500) sawBatch = true;
+        },
+      }).then(
+        () => false,
+        (err: unknown) => err instanceof RunFailure && err.kind === 'connection-lost',
+      );
       for (let i = 0; i < 500 && !sawBatch; i++) await sleep(10);
       await sleep(Math.floor(Math.random() * 40));
       await client.query(engine === 'postgres' ? `SELECT pg_terminate_backend(${session})` : `KILL ${session}`);
@@ -164,7 +206,9 @@ export async function soakRound(mainClient: DatabaseClient, url: string, openRun
       } else {
         await holder.query(`LOCK TABLES ${tbl} WRITE`);
       }
-      const release = sleep(1500).then(() => holder.query(engine === 'postgres' ? 'COMMIT' : 'UNLOCK TABLES')).finally(() => holder.close());
+      const release = sleep(1500)
+        .then(() => holder.query(engine === 'postgres' ? 'COMMIT' : 'UNLOCK TABLES'))
+        .finally(() => holder.close());
       const r = await attempt(plan);
       await release;
       injected = true;
@@ -174,7 +218,12 @@ export async function soakRound(mainClient: DatabaseClient, url: string, openRun
     case 'cancel': {
       const ac = new AbortController();
       let n = 0;
-      const r = await attempt(plan, { signal: ac.signal, onProgress: (e: { kind: string }) => { if (e.kind === 'batch' && ++n === 10) ac.abort(); } });
+      const r = await attempt(plan, {
+        signal: ac.signal,
+        onProgress: (e: { kind: string }) => {
+          if (e.kind === 'batch' && ++n === 10) ac.abort();
+        },
+      });
       injected = !(r instanceof RunFailure) && r.status === 'cancelled';
       if (r instanceof RunFailure) violations.push(`cancel: failed: ${r.message}`);
       break;
@@ -184,8 +233,15 @@ export async function soakRound(mainClient: DatabaseClient, url: string, openRun
       invocations++;
       const runner = await openRunner();
       let sawBatch = false;
-      const done = runPlan(runner, plan, { ...opts, onProgress: (e) => { if (e.kind === 'batch' && (e.rowsDone ?? 0) >= 500) sawBatch = true; } })
-        .then(() => 'completed', (err: unknown) => (err instanceof RunFailure ? err.kind : String(err)));
+      const done = runPlan(runner, plan, {
+        ...opts,
+        onProgress: (e) => {
+          if (e.kind === 'batch' && (e.rowsDone ?? 0) >= 500) sawBatch = true;
+        },
+      }).then(
+        () => 'completed',
+        (err: unknown) => (err instanceof RunFailure ? err.kind : String(err)),
+      );
       for (let i = 0; i < 500 && !sawBatch; i++) await sleep(10);
       await sleep(Math.floor(Math.random() * 40));
       await restartServer();
@@ -200,35 +256,69 @@ export async function soakRound(mainClient: DatabaseClient, url: string, openRun
     case 'failing-validate': {
       if (engine === 'postgres') {
         // A CHECK that an existing row breaks: VALIDATE fails after the NOT VALID constraint went in.
-        const bad = { ...plan, phases: plan.phases.map((ph) => ph.kind !== 'constrain' ? ph : { ...ph, steps: [step(`ALTER TABLE ${tbl} ADD CONSTRAINT "soak_c_chk" CHECK (c <> 3 * 7 + 7) NOT VALID`), step(`ALTER TABLE ${tbl} VALIDATE CONSTRAINT "soak_c_chk"`), ...ph.steps] }) };
+        const bad = {
+          ...plan,
+          phases: plan.phases.map((ph) =>
+            ph.kind !== 'constrain'
+              ? ph
+              : {
+                  ...ph,
+                  steps: [
+                    step(`ALTER TABLE ${tbl} ADD CONSTRAINT "soak_c_chk" CHECK (c <> 3 * 7 + 7) NOT VALID`),
+                    step(`ALTER TABLE ${tbl} VALIDATE CONSTRAINT "soak_c_chk"`),
+                    ...ph.steps,
+                  ],
+                },
+          ),
+        };
         const r = await attempt(bad);
         injected = r instanceof RunFailure && /dropped again/.test(r.message);
-        if (!injected) violations.push(`failing validate: expected a failure that drops the NOT VALID constraint, got ${r instanceof RunFailure ? r.message : r.status}`);
+        if (!injected)
+          violations.push(
+            `failing validate: expected a failure that drops the NOT VALID constraint, got ${r instanceof RunFailure ? r.message : r.status}`,
+          );
         await check('after the failed VALIDATE');
         // The operator abandons it: everything the run made goes, the table is as before.
         const preview = await previewAbandon(client, { schema, name: table }, 'c');
         if (!preview) violations.push('failing validate: no unfinished run to abandon');
         else await abandonRun(client, preview);
-        if (await scalar(client, `SELECT count(*) FROM information_schema.columns WHERE table_name = '${table}' AND column_name = 'c'`)) violations.push('abandon: the column is still there');
+        if (await scalar(client, `SELECT count(*) FROM information_schema.columns WHERE table_name = '${table}' AND column_name = 'c'`))
+          violations.push('abandon: the column is still there');
         // The abandoned backfill touched every row once; reset the counter so "written once" below counts the new run.
         await client.query(`ALTER TABLE ${tbl} DISABLE TRIGGER USER`);
         await client.query(`UPDATE ${tbl} SET touches = 0`);
         await client.query(`ALTER TABLE ${tbl} ENABLE TRIGGER USER`);
       } else {
         // MariaDB has no NOT VALID: a CHECK that existing rows break fails atomically in its ALTER.
-        const bad = { ...plan, phases: plan.phases.map((ph) => ph.kind !== 'constrain' ? ph : { ...ph, steps: [step(`ALTER TABLE ${tbl} ADD CONSTRAINT \`soak_c_chk\` CHECK (c <> 3 * 7 + 7)`), ...ph.steps] }) };
+        const bad = {
+          ...plan,
+          phases: plan.phases.map((ph) =>
+            ph.kind !== 'constrain'
+              ? ph
+              : { ...ph, steps: [step(`ALTER TABLE ${tbl} ADD CONSTRAINT \`soak_c_chk\` CHECK (c <> 3 * 7 + 7)`), ...ph.steps] },
+          ),
+        };
         const r = await attempt(bad);
         injected = r instanceof RunFailure && r.kind === 'statement';
-        if (!injected) violations.push(`failing CHECK: expected a statement failure, got ${r instanceof RunFailure ? r.message : r.status}`);
+        if (!injected)
+          violations.push(`failing CHECK: expected a statement failure, got ${r instanceof RunFailure ? r.message : r.status}`);
         await check('after the failed CHECK');
         const preview = await previewAbandon(client, { schema, name: table }, 'c');
         if (!preview) violations.push('failing CHECK: no unfinished run to abandon');
         else await abandonRun(client, preview);
-        if (await scalar(client, `SELECT count(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '${schema}' AND TABLE_NAME = '${table}' AND COLUMN_NAME = 'c'`)) violations.push('abandon: the column is still there');
+        if (
+          await scalar(
+            client,
+            `SELECT count(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '${schema}' AND TABLE_NAME = '${table}' AND COLUMN_NAME = 'c'`,
+          )
+        )
+          violations.push('abandon: the column is still there');
         // The trigger would count this reset too: drop it around the reset.
         await client.query(`DROP TRIGGER ${q(engine, schema)}.${q(engine, `touch_${table}`)}`);
         await client.query(`UPDATE ${tbl} SET touches = 0`);
-        await client.query(`CREATE TRIGGER ${q(engine, schema)}.${q(engine, `touch_${table}`)} BEFORE UPDATE ON ${tbl} FOR EACH ROW SET NEW.touches = OLD.touches + 1`);
+        await client.query(
+          `CREATE TRIGGER ${q(engine, schema)}.${q(engine, `touch_${table}`)} BEFORE UPDATE ON ${tbl} FOR EACH ROW SET NEW.touches = OLD.touches + 1`,
+        );
       }
       break;
     }
@@ -239,10 +329,14 @@ export async function soakRound(mainClient: DatabaseClient, url: string, openRun
   for (let k = 0; k < 5; k++) {
     out = await attempt(plan);
     if (!(out instanceof RunFailure) && out.status === 'completed') break;
-    if (out instanceof RunFailure && out.kind === 'locked') { await sleep(500); continue; }
+    if (out instanceof RunFailure && out.kind === 'locked') {
+      await sleep(500);
+      continue;
+    }
     if (out instanceof RunFailure) break;
   }
-  if (!out || out instanceof RunFailure || out.status !== 'completed') violations.push(`resume did not complete: ${out instanceof RunFailure ? out.message : out?.status}`);
+  if (!out || out instanceof RunFailure || out.status !== 'completed')
+    violations.push(`resume did not complete: ${out instanceof RunFailure ? out.message : out?.status}`);
   else if (out.report.problems.length) violations.push(`resume completed but: ${out.report.problems.join('; ')}`);
   const wrong = await scalar(client, `SELECT count(*) FROM ${tbl} WHERE c IS NULL OR c <> id * 3 + v`);
   if (wrong) violations.push(`${wrong} rows have the wrong value`);

@@ -9,7 +9,8 @@ import type { ProbeResult } from '../../src/db/client';
 
 // verify.ts splits a MySQL step with the lint splitter; these are the cases the db layer's own splitter was tested on.
 describe('splitStatements (core/lint/text) as verify.ts uses it', () => {
-  const split = (sql: string, engine: 'postgres' | 'mysql') => splitStatements(sql, engine).statements.map((s) => ({ text: s.text, comments: s.leadingComments.map((c) => c.text) }));
+  const split = (sql: string, engine: 'postgres' | 'mysql') =>
+    splitStatements(sql, engine).statements.map((s) => ({ text: s.text, comments: s.leadingComments.map((c) => c.text) }));
 
   it('splits on semicolons outside strings, identifiers, dollar quotes and comments', () => {
     const sql = `ALTER TABLE "a;b" ADD COLUMN x text DEFAULT 'x;y'; -- c;d\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;/* e; */;`;
@@ -28,13 +29,26 @@ describe('splitStatements (core/lint/text) as verify.ts uses it', () => {
 });
 
 describe('tokenize: quotes end where core sql.closingQuote says', () => {
-  const texts = (sql: string, flavor: 'postgres' | 'mysql') => tokenize(sql, flavor).filter((t) => t.kind === 'string' || t.kind === 'quoted').map((t) => [t.kind, t.text]);
+  const texts = (sql: string, flavor: 'postgres' | 'mysql') =>
+    tokenize(sql, flavor)
+      .filter((t) => t.kind === 'string' || t.kind === 'quoted')
+      .map((t) => [t.kind, t.text]);
   it('PostgreSQL: backslash escapes only in E strings, a word ending in e is no E prefix, "…" is a name', () => {
-    assert.deepEqual(texts(`SELECT E'it\\'s', 'a\\', "x\\" FROM t`, 'postgres'), [['string', `E'it\\'s'`.slice(1)], ['string', `'a\\'`], ['quoted', '"x\\"']]);
-    assert.deepEqual(texts(`SELECT note'a\\' AS x, 'b'`, 'postgres'), [['string', `'a\\'`], ['string', `'b'`]]);
+    assert.deepEqual(texts(`SELECT E'it\\'s', 'a\\', "x\\" FROM t`, 'postgres'), [
+      ['string', `E'it\\'s'`.slice(1)],
+      ['string', `'a\\'`],
+      ['quoted', '"x\\"'],
+    ]);
+    assert.deepEqual(texts(`SELECT note'a\\' AS x, 'b'`, 'postgres'), [
+      ['string', `'a\\'`],
+      ['string', `'b'`],
+    ]);
   });
   it('MySQL/MariaDB: backslash escapes in \'…\' and "…", none in backticks; an unterminated quote runs to the end', () => {
-    assert.deepEqual(texts('SELECT "a\\"b", `c\\` FROM t', 'mysql'), [['string', '"a\\"b"'], ['quoted', '`c\\`']]);
+    assert.deepEqual(texts('SELECT "a\\"b", `c\\` FROM t', 'mysql'), [
+      ['string', '"a\\"b"'],
+      ['quoted', '`c\\`'],
+    ]);
     assert.deepEqual(texts("SELECT 'abc", 'mysql'), [['string', "'abc"]]);
   });
 });
@@ -42,14 +56,26 @@ describe('tokenize: quotes end where core sql.closingQuote says', () => {
 describe('retarget', () => {
   const t = { schema: 'public', name: 'users' };
   it('replaces qualified and unqualified mentions of the table, not columns or other tables', () => {
-    const r = retarget('ALTER TABLE users ADD COLUMN users int REFERENCES public.users (id), ADD CONSTRAINT f FOREIGN KEY (x) REFERENCES orders (id)', 'postgres', t, 'S', 'public');
+    const r = retarget(
+      'ALTER TABLE users ADD COLUMN users int REFERENCES public.users (id), ADD CONSTRAINT f FOREIGN KEY (x) REFERENCES orders (id)',
+      'postgres',
+      t,
+      'S',
+      'public',
+    );
     assert.equal(r.sql, 'ALTER TABLE S ADD COLUMN users int REFERENCES S (id), ADD CONSTRAINT f FOREIGN KEY (x) REFERENCES orders (id)');
     assert.equal(r.replaced, 2);
   });
 
   it('follows ONLY / IF EXISTS and quoted names, and folds unquoted names to lower case on PostgreSQL', () => {
-    assert.equal(retarget('ALTER TABLE IF EXISTS ONLY "public"."users" ADD COLUMN a int', 'postgres', t, 'S', 'public').sql, 'ALTER TABLE IF EXISTS ONLY S ADD COLUMN a int');
-    assert.equal(retarget('CREATE INDEX CONCURRENTLY i ON Public.USERS (a)', 'postgres', t, 'S', 'public').sql, 'CREATE INDEX CONCURRENTLY i ON S (a)');
+    assert.equal(
+      retarget('ALTER TABLE IF EXISTS ONLY "public"."users" ADD COLUMN a int', 'postgres', t, 'S', 'public').sql,
+      'ALTER TABLE IF EXISTS ONLY S ADD COLUMN a int',
+    );
+    assert.equal(
+      retarget('CREATE INDEX CONCURRENTLY i ON Public.USERS (a)', 'postgres', t, 'S', 'public').sql,
+      'CREATE INDEX CONCURRENTLY i ON S (a)',
+    );
     assert.equal(retarget('ALTER TABLE "Users" ADD COLUMN a int', 'postgres', t, 'S', 'public').replaced, 0);
   });
 
@@ -65,8 +91,14 @@ describe('retarget', () => {
   });
 
   it('finds mentions after TABLE, ON and REFERENCES only when a name follows', () => {
-    const mentions = tableMentions(tokenize('ALTER TABLE t ADD CONSTRAINT c FOREIGN KEY (a) REFERENCES r (id) ON DELETE CASCADE', 'postgres'), 'postgres');
-    assert.deepEqual(mentions.map((m) => m.table.name), ['t', 'r', 'delete']);
+    const mentions = tableMentions(
+      tokenize('ALTER TABLE t ADD CONSTRAINT c FOREIGN KEY (a) REFERENCES r (id) ON DELETE CASCADE', 'postgres'),
+      'postgres',
+    );
+    assert.deepEqual(
+      mentions.map((m) => m.table.name),
+      ['t', 'r', 'delete'],
+    );
   });
 });
 
@@ -78,15 +110,27 @@ describe('MySQL probe clauses', () => {
   });
 
   it('tries weakest first, and only the written algorithm when one is written', () => {
-    assert.deepEqual(attempts({}).map((a) => `${a.algorithm}/${a.lock ?? '-'}`),
-      ['INSTANT/-', 'INPLACE/NONE', 'INPLACE/SHARED', 'INPLACE/EXCLUSIVE', 'COPY/SHARED', 'COPY/EXCLUSIVE']);
-    assert.deepEqual(attempts(writtenClauses('ALTER TABLE t ADD COLUMN a int, ALGORITHM=INPLACE, LOCK=NONE')), [{ algorithm: 'INPLACE', lock: 'NONE' }]);
+    assert.deepEqual(
+      attempts({}).map((a) => `${a.algorithm}/${a.lock ?? '-'}`),
+      ['INSTANT/-', 'INPLACE/NONE', 'INPLACE/SHARED', 'INPLACE/EXCLUSIVE', 'COPY/SHARED', 'COPY/EXCLUSIVE'],
+    );
+    assert.deepEqual(attempts(writtenClauses('ALTER TABLE t ADD COLUMN a int, ALGORITHM=INPLACE, LOCK=NONE')), [
+      { algorithm: 'INPLACE', lock: 'NONE' },
+    ]);
     assert.deepEqual(attempts(writtenClauses('ALTER TABLE t ADD COLUMN a int, ALGORITHM=INSTANT')), [{ algorithm: 'INSTANT' }]);
   });
 });
 
 describe('compare', () => {
-  const probe = (p: Partial<ProbeResult>): ProbeResult => ({ sql: '', lock: 'NONE', locks: [], rewrite: false, blocks: { reads: false, writes: false }, detail: '', ...p });
+  const probe = (p: Partial<ProbeResult>): ProbeResult => ({
+    sql: '',
+    lock: 'NONE',
+    locks: [],
+    rewrite: false,
+    blocks: { reads: false, writes: false },
+    detail: '',
+    ...p,
+  });
   it('agrees when lock, rewrite and algorithm match; NOCOPY counts as INPLACE', () => {
     assert.equal(compare({ lock: 'NONE', rewrite: false, algorithm: 'INPLACE' }, probe({ algorithm: 'NOCOPY' })).agrees, true);
   });

@@ -46,26 +46,46 @@ describe('e2e: Check Schema Drift in code-server against a real PostgreSQL', { t
     return !skip;
   };
 
-  before(async () => {
-    skip = await pgUnreachable(PG_URL);
-    if (skip) return;
-    for (const db of DBS) {
-      await withPgClient(PG_URL, (c) => c.query(`CREATE DATABASE "${db}"`));
-      await withPgClient(databaseUrl(PG_URL, db), (c) => c.query('CREATE TABLE public.orders (id bigint PRIMARY KEY, status text NOT NULL)'));
-    }
-    await withPgClient(databaseUrl(PG_URL, DBS[0]), (c) => c.query(`ALTER TABLE public.orders ADD COLUMN note text DEFAULT 'n/a'`));
-    rmSync(workspace, { recursive: true, force: true });
-    cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
-    const u = new URL(PG_URL);
-    const profile = (name: string, database: string) => ({ name, dialect: 'postgres', host: u.hostname, port: Number(u.port || 5432), database, user: decodeURIComponent(u.username || 'postgres') });
-    // The connections are the user's own (user settings): ones defined by the workspace ask to be confirmed first (issue 15).
-    s = await startSession({ name: 'drift', workspace, settings: { 'columnWizard.connections': [profile('drift-a', DBS[0]), profile('drift-b', DBS[1])] } });
-  }, { timeout: 900000 });
+  before(
+    async () => {
+      skip = await pgUnreachable(PG_URL);
+      if (skip) return;
+      for (const db of DBS) {
+        await withPgClient(PG_URL, (c) => c.query(`CREATE DATABASE "${db}"`));
+        await withPgClient(databaseUrl(PG_URL, db), (c) =>
+          c.query('CREATE TABLE public.orders (id bigint PRIMARY KEY, status text NOT NULL)'),
+        );
+      }
+      await withPgClient(databaseUrl(PG_URL, DBS[0]), (c) => c.query(`ALTER TABLE public.orders ADD COLUMN note text DEFAULT 'n/a'`));
+      rmSync(workspace, { recursive: true, force: true });
+      cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
+      const u = new URL(PG_URL);
+      const profile = (name: string, database: string) => ({
+        name,
+        dialect: 'postgres',
+        host: u.hostname,
+        port: Number(u.port || 5432),
+        database,
+        user: decodeURIComponent(u.username || 'postgres'),
+      });
+      // The connections are the user's own (user settings): ones defined by the workspace ask to be confirmed first (issue 15).
+      s = await startSession({
+        name: 'drift',
+        workspace,
+        settings: { 'columnWizard.connections': [profile('drift-a', DBS[0]), profile('drift-b', DBS[1])] },
+      });
+    },
+    { timeout: 900000 },
+  );
 
-  after(async () => {
-    await s?.close();
-    if (!skip) for (const db of DBS) await withPgClient(PG_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`)).catch(() => {});
-  }, { timeout: 60000 });
+  after(
+    async () => {
+      await s?.close();
+      if (!skip)
+        for (const db of DBS) await withPgClient(PG_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`)).catch(() => {});
+    },
+    { timeout: 60000 },
+  );
 
   it('shows the column missing on the second connection, then no differences once it has it', async (t) => {
     if (!guard(t)) return;

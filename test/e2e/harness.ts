@@ -7,7 +7,15 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
-import { installVsix, packageVsix, startCodeServer, stateDirs, writeUserSettings, type RunningServer, type StateDirs } from '../../scripts/codeServer';
+import {
+  installVsix,
+  packageVsix,
+  startCodeServer,
+  stateDirs,
+  writeUserSettings,
+  type RunningServer,
+  type StateDirs,
+} from '../../scripts/codeServer';
 import { ensureTools, ROOT, type Tools } from '../../scripts/tools';
 import { launchBrowser, openWorkbench, screenshot } from './workbench';
 
@@ -17,7 +25,11 @@ export const E2E_DIR = join(ROOT, 'test-results', 'e2e');
 export function findFiles(dir: string, re: RegExp): string[] {
   let out: string[] = [];
   let names: string[];
-  try { names = readdirSync(dir); } catch { return out; }
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const n of names) {
     const p = join(dir, n);
     if (statSync(p).isDirectory()) out = out.concat(findFiles(p, re));
@@ -70,7 +82,13 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
     installVsix(tools, dirs, vsix);
     log(`packaged and installed the VSIX (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
-  const server = await startCodeServer(tools, { dirs, workspace: opts.workspace, smokeTestDriver: opts.smokeTestDriver, env: opts.env, workspaceTrust: opts.workspaceTrust });
+  const server = await startCodeServer(tools, {
+    dirs,
+    workspace: opts.workspace,
+    smokeTestDriver: opts.smokeTestDriver,
+    env: opts.env,
+    workspaceTrust: opts.workspaceTrust,
+  });
   log(`code-server listening on ${server.url}`);
   let browser: BrowserContext | undefined;
   try {
@@ -82,7 +100,12 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
     }
     const b = browser;
     return {
-      tools, dirs, server, browser: b, page, workspace: opts.workspace,
+      tools,
+      dirs,
+      server,
+      browser: b,
+      page,
+      workspace: opts.workspace,
       close: async () => {
         await b.close().catch(() => {});
         await server.stop();
@@ -122,7 +145,8 @@ export async function pgUnreachable(url: string): Promise<string | undefined> {
     await withPgClient(url, (c) => c.query('SELECT 1'));
     return undefined;
   } catch (err) {
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL at ${url} is unreachable under CI: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.CI === 'true')
+      throw new Error(`PostgreSQL at ${url} is unreachable under CI: ${err instanceof Error ? err.message : String(err)}`);
     return `PostgreSQL at ${url} is unreachable`;
   }
 }

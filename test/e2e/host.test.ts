@@ -13,14 +13,21 @@ import { buildHostTests } from '../../scripts/buildHostTests';
 import { ROOT } from '../../scripts/tools';
 import { E2E_DIR, log, startSession, type Session } from './harness';
 
-interface HostRun { code: number; output: string }
+interface HostRun {
+  code: number;
+  output: string;
+}
 
 async function runHostTests(s: Session, testsEntry: string, env: Record<string, string> = {}): Promise<HostRun> {
   const page = await s.browser.newPage();
   const lines: string[] = [];
   let exit!: (code: number) => void;
-  const exited = new Promise<number>((r) => { exit = r; });
-  await page.exposeFunction('codeAutomationLog', (_level: unknown, args: unknown[]) => { lines.push(format(...(args as [unknown, ...unknown[]]))); });
+  const exited = new Promise<number>((r) => {
+    exit = r;
+  });
+  await page.exposeFunction('codeAutomationLog', (_level: unknown, args: unknown[]) => {
+    lines.push(format(...(args as [unknown, ...unknown[]])));
+  });
   await page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
   const host = `127.0.0.1:${s.server.port}`;
   const payload = [
@@ -47,13 +54,21 @@ describe('e2e: extension-host tests in code-server', { timeout: 900000 }, () => 
   let entry = '';
   const workspace = join(E2E_DIR, 'host-ws');
 
-  before(async () => {
-    rmSync(workspace, { recursive: true, force: true });
-    cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
-    entry = await buildHostTests();
-    s = await startSession({ name: 'host', workspace, smokeTestDriver: true, open: false, vsix: false });
-  }, { timeout: 900000 });
-  after(async () => { await s?.close(); }, { timeout: 60000 });
+  before(
+    async () => {
+      rmSync(workspace, { recursive: true, force: true });
+      cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
+      entry = await buildHostTests();
+      s = await startSession({ name: 'host', workspace, smokeTestDriver: true, open: false, vsix: false });
+    },
+    { timeout: 900000 },
+  );
+  after(
+    async () => {
+      await s?.close();
+    },
+    { timeout: 60000 },
+  );
 
   it('the mocha specs pass in the real extension host', async () => {
     const r = await runHostTests(s!, entry);
@@ -61,7 +76,12 @@ describe('e2e: extension-host tests in code-server', { timeout: 900000 }, () => 
     const report = r.output.split('\n').filter((l) => !/Ignoring fetching additional builtin/.test(l));
     const start = report.findIndex((l) => /Column Wizard in the extension host/.test(l));
     const end = report.findIndex((l) => /\d+ passing/.test(l));
-    log(`extension host output:\n${report.slice(Math.max(0, start - 1), end < 0 ? undefined : end + 1).map((l) => `#   ${l}`).join('\n')}`);
+    log(
+      `extension host output:\n${report
+        .slice(Math.max(0, start - 1), end < 0 ? undefined : end + 1)
+        .map((l) => `#   ${l}`)
+        .join('\n')}`,
+    );
     assert.equal(r.code, 0, r.output);
     const passing = /(\d+) passing/.exec(r.output);
     assert.ok(passing && Number(passing[1]) >= 5, `expected at least 5 passing specs:\n${r.output}`);
@@ -81,24 +101,51 @@ describe('e2e: extension-host tests in an untrusted folder (Restricted Mode)', {
   let entry = '';
   const workspace = join(E2E_DIR, 'host-restricted-ws');
 
-  before(async () => {
-    rmSync(workspace, { recursive: true, force: true });
-    cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
-    // A workspace-defined connection: Restricted Mode must ignore it (the setting is restricted in package.json).
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'columnWizard.connections': [{ name: 'cw-restricted-ws', dialect: 'postgres', host: '127.0.0.1', port: 1, database: 'postgres', user: 'postgres' }] }, null, 2)}\n`);
-    entry = await buildHostTests();
-    // startSession wipes the session's user-data dir, so the folder starts untrusted.
-    s = await startSession({
-      name: 'host-restricted', workspace, smokeTestDriver: true, open: false, vsix: false, workspaceTrust: true,
-      settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never', 'security.workspace.trust.emptyWindow': false },
-    });
-  }, { timeout: 900000 });
-  after(async () => { await s?.close(); }, { timeout: 60000 });
+  before(
+    async () => {
+      rmSync(workspace, { recursive: true, force: true });
+      cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
+      // A workspace-defined connection: Restricted Mode must ignore it (the setting is restricted in package.json).
+      mkdirSync(join(workspace, '.vscode'), { recursive: true });
+      writeFileSync(
+        join(workspace, '.vscode', 'settings.json'),
+        `${JSON.stringify({ 'columnWizard.connections': [{ name: 'cw-restricted-ws', dialect: 'postgres', host: '127.0.0.1', port: 1, database: 'postgres', user: 'postgres' }] }, null, 2)}\n`,
+      );
+      entry = await buildHostTests();
+      // startSession wipes the session's user-data dir, so the folder starts untrusted.
+      s = await startSession({
+        name: 'host-restricted',
+        workspace,
+        smokeTestDriver: true,
+        open: false,
+        vsix: false,
+        workspaceTrust: true,
+        settings: {
+          'security.workspace.trust.enabled': true,
+          'security.workspace.trust.startupPrompt': 'never',
+          'security.workspace.trust.banner': 'never',
+          'security.workspace.trust.emptyWindow': false,
+        },
+      });
+    },
+    { timeout: 900000 },
+  );
+  after(
+    async () => {
+      await s?.close();
+    },
+    { timeout: 60000 },
+  );
 
   it('offline lint works and connections are refused without a socket', async () => {
     const r = await runHostTests(s!, entry, { CW_HOST_RESTRICTED: '1' });
-    log(`extension host output (restricted):\n${r.output.split('\n').filter((l) => !/Ignoring fetching additional builtin/.test(l)).map((l) => `#   ${l}`).join('\n')}`);
+    log(
+      `extension host output (restricted):\n${r.output
+        .split('\n')
+        .filter((l) => !/Ignoring fetching additional builtin/.test(l))
+        .map((l) => `#   ${l}`)
+        .join('\n')}`,
+    );
     assert.equal(r.code, 0, r.output);
     assert.match(r.output, /4 passing/);
     assert.doesNotMatch(r.output, /\d+ failing|pending/);

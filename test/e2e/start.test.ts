@@ -20,14 +20,21 @@ const env = { ...process.env, CW_EMBEDDED_PG_DIR: join(BASE, 'embedded-pg'), CW_
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
 
 function startScript(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number> } {
   const chunks: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'start.ts'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'start.ts'), ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (d: Buffer) => chunks.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => chunks.push(d.toString()));
   const exited = new Promise<number>((r) => child.once('close', (code) => r(code ?? 1)));
@@ -36,11 +43,14 @@ function startScript(args: string[]): { child: ChildProcess; output: () => strin
 
 describe('e2e: npm start', { timeout: 900000 }, () => {
   let pgPort = 0;
-  before(async () => {
-    rmSync(BASE, { recursive: true, force: true });
-    pgPort = await freePort();
-    await ensureTools(log);
-  }, { timeout: 900000 });
+  before(
+    async () => {
+      rmSync(BASE, { recursive: true, force: true });
+      pgPort = await freePort();
+      await ensureTools(log);
+    },
+    { timeout: 900000 },
+  );
   after(() => rmSync(join(BASE, 'embedded-pg'), { recursive: true, force: true }));
 
   it('--cli: embedded PostgreSQL, dbmate workspace, plan → write → run adds the column and its index', async () => {
@@ -88,7 +98,10 @@ describe('e2e: npm start', { timeout: 900000 }, () => {
       assert.equal(res.status, 200);
       assert.match(await res.text(), /workbench/i);
       // The connection to the embedded server is preconfigured in the workspace settings.
-      const settings = JSON.parse(readFileSync(join(BASE, 'demo', 'workspace', '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+      const settings = JSON.parse(readFileSync(join(BASE, 'demo', 'workspace', '.vscode', 'settings.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
       const conns = settings['columnWizard.connections'] as { port: number; dialect: string }[];
       assert.equal(conns[0]?.port, pgPort);
       assert.equal(conns[0]?.dialect, 'postgres');
@@ -97,7 +110,10 @@ describe('e2e: npm start', { timeout: 900000 }, () => {
       const n = await c.query<{ n: string }>('SELECT count(*) AS n FROM public.orders');
       await c.end();
       assert.equal(Number(n.rows[0]?.n), 20000);
-      assert.ok(existsSync(join(BASE, 'demo', 'code-server', 'extensions', 'extensions.json')), 'the VSIX was installed into the demo code-server');
+      assert.ok(
+        existsSync(join(BASE, 'demo', 'code-server', 'extensions', 'extensions.json')),
+        'the VSIX was installed into the demo code-server',
+      );
     } finally {
       run.child.kill('SIGINT');
     }

@@ -13,8 +13,19 @@ import { ROOT } from '../../scripts/tools';
 import { E2E_DIR, findFiles, shotOnFailure, startSession, type Session } from './harness';
 import { languageStatusHover, openFile, paletteLabels, paletteRows, runCommand, screenshot } from './workbench';
 
-interface Walkthrough { id: string; title: string; steps: { id: string; title: string }[] }
-interface Manifest { version: string; contributes: { commands: { command: string; title: string; category?: string }[]; menus: { commandPalette: { command: string; when: string }[] }; walkthroughs: Walkthrough[] } }
+interface Walkthrough {
+  id: string;
+  title: string;
+  steps: { id: string; title: string }[];
+}
+interface Manifest {
+  version: string;
+  contributes: {
+    commands: { command: string; title: string; category?: string }[];
+    menus: { commandPalette: { command: string; when: string }[] };
+    walkthroughs: Walkthrough[];
+  };
+}
 const readJson = (file: string): unknown => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
 // The English texts the palette shows: package.json's "%key%" references resolved from package.nls.json.
 const manifest = localizeManifest(readJson('package.json'), readJson('package.nls.json') as Record<string, string>) as Manifest;
@@ -23,12 +34,20 @@ describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
   let s: Session | undefined;
   const workspace = join(E2E_DIR, 'workbench-ws');
 
-  before(async () => {
-    rmSync(workspace, { recursive: true, force: true });
-    cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
-    s = await startSession({ name: 'workbench', workspace });
-  }, { timeout: 900000 });
-  after(async () => { await s?.close(); }, { timeout: 60000 });
+  before(
+    async () => {
+      rmSync(workspace, { recursive: true, force: true });
+      cpSync(join(ROOT, 'test', 'e2e', 'fixtures', 'dbmate-ws'), workspace, { recursive: true });
+      s = await startSession({ name: 'workbench', workspace });
+    },
+    { timeout: 900000 },
+  );
+  after(
+    async () => {
+      await s?.close();
+    },
+    { timeout: 60000 },
+  );
 
   it('installed the VSIX into the throwaway extensions dir', () => {
     const dirs = readdirSync(s!.dirs.extensions);
@@ -42,7 +61,9 @@ describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
       const conditional = new Map(manifest.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
       const expected = manifest.contributes.commands.filter((c) => !conditional.has(c.command)).map(label);
       // No wizard is open and no SQL editor is active: these must not be offered.
-      const hidden = manifest.contributes.commands.filter((c) => /wizardOpen|editorLangId == sql/.test(conditional.get(c.command) ?? '')).map(label);
+      const hidden = manifest.contributes.commands
+        .filter((c) => /wizardOpen|editorLangId == sql/.test(conditional.get(c.command) ?? ''))
+        .map(label);
       assert.ok(hidden.length >= 3, 'Write Migration Files, Run Migration and Preview Plan have palette conditions');
       assert.ok(expected.length >= 6, 'the manifest contributes the commands');
       await paletteRows(page, 'Column Wizard:', expected[0]!);
@@ -53,7 +74,11 @@ describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
       await screenshot(page, '1-palette');
       const missing = expected.filter((t) => !labels.some((l) => l === t));
       assert.deepEqual(missing, [], `palette rows: ${JSON.stringify(labels)}`);
-      assert.deepEqual(hidden.filter((t) => labels.includes(t)), [], `offered without a wizard or a SQL editor: ${JSON.stringify(labels)}`);
+      assert.deepEqual(
+        hidden.filter((t) => labels.includes(t)),
+        [],
+        `offered without a wizard or a SQL editor: ${JSON.stringify(labels)}`,
+      );
       await page.keyboard.press('Escape');
     });
   });
@@ -75,20 +100,26 @@ describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
         await output.waitFor({ timeout: 20000 });
       }
       await screenshot(page, '2-show-log');
-      const selected = await page.locator('.part.panel select').first().evaluate((el) => {
-        const sel = el as unknown as { options: ArrayLike<{ text: string }>; selectedIndex: number };
-        return sel.options[sel.selectedIndex]?.text ?? '';
-      });
-      assert.equal(selected, 'Column Wizard', 'the Output view shows the extension\'s channel');
+      const selected = await page
+        .locator('.part.panel select')
+        .first()
+        .evaluate((el) => {
+          const sel = el as unknown as { options: ArrayLike<{ text: string }>; selectedIndex: number };
+          return sel.options[sel.selectedIndex]?.text ?? '';
+        });
+      assert.equal(selected, 'Column Wizard', "the Output view shows the extension's channel");
       // The extension host's own log records the activation and its cause, independently of the UI.
       const hostLogs = findFiles(join(s!.dirs.userData, 'logs'), /^remoteexthost\.log$/);
       const text = hostLogs.map((f) => readFileSync(f, 'utf8')).join('\n');
-      assert.match(text, /_doActivateExtension column-wizard\.column-wizard, .*activationEvent: 'onCommand:columnWizard\.showLog'/,
-        `extension host logs (${hostLogs.join(', ')}) do not record the activation`);
+      assert.match(
+        text,
+        /_doActivateExtension column-wizard\.column-wizard, .*activationEvent: 'onCommand:columnWizard\.showLog'/,
+        `extension host logs (${hostLogs.join(', ')}) do not record the activation`,
+      );
     });
   });
 
-  it('the walkthrough opens, and its first step\'s button runs Add Connection and completes the step', async () => {
+  it("the walkthrough opens, and its first step's button runs Add Connection and completes the step", async () => {
     const page = s!.page;
     const walkthrough = manifest.contributes.walkthroughs[0]!;
     const first = walkthrough.steps[0]!;
@@ -133,7 +164,7 @@ describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
       await page.keyboard.press('Enter');
       // Saved for the workspace, and the item says so once the file is linted again.
       const settingsFile = join(workspace, '.vscode', 'settings.json');
-      const read = () => (existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown> : {});
+      const read = () => (existsSync(settingsFile) ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>) : {});
       // The two settings are written one after the other.
       for (let i = 0; i < 100 && read()['columnWizard.lint.serverVersion'] === undefined; i++) await page.waitForTimeout(200);
       const saved = read();

@@ -8,8 +8,16 @@ import { CHROMIUM, ROOT } from '../../scripts/tools';
 
 export const SHOT_DIR = join(ROOT, 'test-results', 'e2e');
 
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export async function launchBrowser(profileParent: string): Promise<BrowserContext> {
   mkdirSync(profileParent, { recursive: true });
@@ -18,7 +26,11 @@ export async function launchBrowser(profileParent: string): Promise<BrowserConte
   // Chromium writes "Crash Reports" under $XDG_CONFIG_HOME even with its own profile: keep that out of $HOME too.
   const env = { ...process.env, XDG_CONFIG_HOME: join(profile, 'xdg-config'), XDG_CACHE_HOME: join(profile, 'xdg-cache') };
   return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 }, args: CHROMIUM_FLAGS, env,
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: CHROMIUM_FLAGS,
+    env,
   });
 }
 

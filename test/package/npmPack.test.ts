@@ -17,7 +17,13 @@ const UNSAFE = 'ALTER TABLE accounts ADD COLUMN plan text NOT NULL;\n';
 const SAFE = "SET lock_timeout = '2s';\nALTER TABLE accounts ADD COLUMN note text;\n";
 let tarball = '';
 // npm and npx must never reach the registry here: the package has to be complete on its own.
-const offline = { ...process.env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+const offline = {
+  ...process.env,
+  npm_config_offline: 'true',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+};
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.email=cw@example.com', '-c', 'user.name=cw', ...args], { cwd, encoding: 'utf8' }).trim();
@@ -38,7 +44,10 @@ function repoWithMigration(file: string, sql: string): { dir: string; base: stri
 before(() => {
   const out = mkdtempSync(join(tmpdir(), 'cw-pack-'));
   execFileSync('npm', ['pack', '--pack-destination', out], { cwd: ROOT, stdio: 'pipe', env: offline });
-  tarball = join(out, readdirSync(out).find((f) => f.endsWith('.tgz'))!);
+  tarball = join(
+    out,
+    readdirSync(out).find((f) => f.endsWith('.tgz'))!,
+  );
 });
 
 describe('npm package', () => {
@@ -46,8 +55,15 @@ describe('npm package', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cw-npx-'));
     writeFileSync(join(dir, 'package.json'), '{"name":"empty","private":true}\n');
     execFileSync('npm', ['install', '--omit=dev', tarball], { cwd: dir, stdio: 'pipe', env: offline });
-    assert.deepEqual(readdirSync(join(dir, 'node_modules')).filter((f) => !f.startsWith('.')), ['column-wizard'], 'nothing but the package itself');
-    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/column-wizard/package.json'), 'utf8')) as { dependencies?: object; version: string };
+    assert.deepEqual(
+      readdirSync(join(dir, 'node_modules')).filter((f) => !f.startsWith('.')),
+      ['column-wizard'],
+      'nothing but the package itself',
+    );
+    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/column-wizard/package.json'), 'utf8')) as {
+      dependencies?: object;
+      version: string;
+    };
     assert.equal(pkg.dependencies, undefined);
     writeFileSync(join(dir, 'add.sql'), UNSAFE);
     const r = spawnSync('npx', ['column-wizard', 'lint', 'add.sql'], { cwd: dir, encoding: 'utf8', env: offline });
@@ -85,12 +101,20 @@ describe('CI examples', () => {
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'));
     assert.ok(upload, 'the workflow uploads SARIF');
     const { dir, base } = repoWithMigration('db/migrations/002_add_plan.sql', UNSAFE);
-    writeFileSync(join(dir, 'db/migrations/001_init.sql'), 'CREATE TABLE accounts (id bigint PRIMARY KEY);\n-- unchanged content, changed file\n');
+    writeFileSync(
+      join(dir, 'db/migrations/001_init.sql'),
+      'CREATE TABLE accounts (id bigint PRIMARY KEY);\n-- unchanged content, changed file\n',
+    );
     git(dir, 'add', '.');
     git(dir, 'commit', '-qm', 'pull request');
     let status = 0;
     for (const step of steps.filter((s) => s.run)) {
-      const env = { ...offline, ...workflow.env, COLUMN_WIZARD_PACKAGE: tarball, ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, /\$\{\{/.test(v) ? base : v])) };
+      const env = {
+        ...offline,
+        ...workflow.env,
+        COLUMN_WIZARD_PACKAGE: tarball,
+        ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, /\$\{\{/.test(v) ? base : v])),
+      };
       const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd: dir, encoding: 'utf8', env });
       status = r.status ?? -1;
       if (status !== 0) break;
@@ -98,7 +122,10 @@ describe('CI examples', () => {
     assert.notEqual(status, 0, 'an error finding fails the job');
     const sarifFile = join(dir, upload.with!.sarif_file!);
     assert.ok(existsSync(sarifFile), 'the SARIF file the upload step names exists');
-    const sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as { version: string; runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as {
+      version: string;
+      runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
     assert.equal(sarif.version, '2.1.0');
     const hits = sarif.runs[0]!.results.map((r) => `${r.locations[0]!.physicalLocation.artifactLocation.uri} ${r.ruleId}`);
     assert.ok(hits.includes('db/migrations/002_add_plan.sql add-column-required'), hits.join('\n'));

@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { inflateRawSync } from 'node:zlib';
 
-interface ZipEntry { name: string; method: number; compressedSize: number; localOffset: number }
+interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  localOffset: number;
+}
 
 /** Entries from a zip's central directory (the VSIX is a zip); sizes come from there, as local headers may defer them. */
 function zipEntries(buf: Buffer): ZipEntry[] {
@@ -38,7 +43,18 @@ function zipRead(buf: Buffer, e: ZipEntry): Buffer {
   return e.method === 8 ? inflateRawSync(data) : data;
 }
 
-const ALLOWED = [/^extension\/dist\//, /^extension\/media\//, /^extension\/docs\/wizard\.png$/, /^extension\/docs\/rules\/[a-z0-9-]+\.md$/, /^extension\/package\.json$/, /^extension\/package\.nls(\.[a-z-]+)?\.json$/, /^extension\/l10n\/bundle\.l10n(\.[a-z-]+)?\.json$/, /^extension\/readme\.md$/i, /^extension\/LICENSE(\.txt)?$/i, /^extension\/changelog\.md$/i];
+const ALLOWED = [
+  /^extension\/dist\//,
+  /^extension\/media\//,
+  /^extension\/docs\/wizard\.png$/,
+  /^extension\/docs\/rules\/[a-z0-9-]+\.md$/,
+  /^extension\/package\.json$/,
+  /^extension\/package\.nls(\.[a-z-]+)?\.json$/,
+  /^extension\/l10n\/bundle\.l10n(\.[a-z-]+)?\.json$/,
+  /^extension\/readme\.md$/i,
+  /^extension\/LICENSE(\.txt)?$/i,
+  /^extension\/changelog\.md$/i,
+];
 // Files vsce itself adds around the extension folder.
 const VSCE_OWN = ['[Content_Types].xml', 'extension.vsixmanifest'];
 
@@ -60,12 +76,25 @@ describe('VSIX package', () => {
     const entries = all.map((e) => e.name);
     const stray = entries.filter((e) => !VSCE_OWN.includes(e) && !ALLOWED.some((re) => re.test(e)));
     assert.deepEqual(stray, [], `files outside the allow-list: ${stray.join(', ')}`);
-    for (const must of ['extension/dist/extension.js', 'extension/dist/features.js', 'extension/dist/webview.js', 'extension/dist/cli.js', 'extension/package.json', 'extension/package.nls.json', 'extension/package.nls.de.json']) {
+    for (const must of [
+      'extension/dist/extension.js',
+      'extension/dist/features.js',
+      'extension/dist/webview.js',
+      'extension/dist/cli.js',
+      'extension/package.json',
+      'extension/package.nls.json',
+      'extension/package.nls.de.json',
+    ]) {
       assert.ok(entries.includes(must), `${must} missing`);
     }
     assert.ok(!entries.some((e) => e.endsWith('.map')), 'source maps are not shipped');
     assert.ok(size < 2 * 1024 * 1024, `VSIX is ${size} bytes`);
-    const pkg = JSON.parse(zipRead(buf, all.find((e) => e.name === 'extension/package.json')!).toString('utf8'));
+    const pkg = JSON.parse(
+      zipRead(
+        buf,
+        all.find((e) => e.name === 'extension/package.json')!,
+      ).toString('utf8'),
+    );
     assert.equal(pkg.name, 'column-wizard');
   });
 
@@ -74,16 +103,28 @@ describe('VSIX package', () => {
     assert.doesNotMatch(manifest.scripts.package, /allow-missing-repository/);
     const { buf, all } = vsix();
     const names = new Set(all.map((e) => e.name));
-    const pkg = JSON.parse(zipRead(buf, all.find((e) => e.name === 'extension/package.json')!).toString('utf8'));
+    const pkg = JSON.parse(
+      zipRead(
+        buf,
+        all.find((e) => e.name === 'extension/package.json')!,
+      ).toString('utf8'),
+    );
     assert.match(pkg.repository.url, /^https:\/\//);
     assert.ok(names.has(`extension/${pkg.icon}`), `icon ${pkg.icon} is not in the VSIX`);
-    const icon = zipRead(buf, all.find((e) => e.name === `extension/${pkg.icon}`)!);
+    const icon = zipRead(
+      buf,
+      all.find((e) => e.name === `extension/${pkg.icon}`)!,
+    );
     assert.equal(icon.subarray(1, 4).toString('latin1'), 'PNG');
     assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'icon size');
     // The Extensions view resolves the README's relative image paths inside the installed extension folder
     // (`--no-rewrite-relative-links` keeps them relative): each must be a file of the VSIX.
     const readme = all.find((e) => /^extension\/readme\.md$/i.test(e.name))!;
-    const images = [...zipRead(buf, readme).toString('utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    const images = [
+      ...zipRead(buf, readme)
+        .toString('utf8')
+        .matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g),
+    ].map((m) => m[1]!);
     assert.ok(images.length > 0, 'the README shows no image');
     for (const src of images) {
       assert.doesNotMatch(src, /^[a-z]+:/i, `${src}: a README image must be a file of the package`);

@@ -9,25 +9,50 @@ import { planColumn } from '../../src/core/plan';
 
 const target = { table: 'orders', column: 'ref' };
 const spec = parseColumnDefinition('ref uuid NOT NULL DEFAULT gen_random_uuid()', 'postgres');
-const plan = planColumn(spec, { table: { schema: 'public', name: 'orders' }, rows: 1_000_000, bytes: 500 * 1024 * 1024, primaryKey: ['id'] }, { dialect: 'postgres', version: '16.2' });
+const plan = planColumn(
+  spec,
+  { table: { schema: 'public', name: 'orders' }, rows: 1_000_000, bytes: 500 * 1024 * 1024, primaryKey: ['id'] },
+  { dialect: 'postgres', version: '16.2' },
+);
 const schema = 'model Order {\n  id Int @id\n  amount Int\n  @@map("orders")\n}\n';
 const repo = [
-  "await prisma.order.create({ data: { amount: 1 } });",
+  'await prisma.order.create({ data: { amount: 1 } });',
   "await prisma.order.create({ data: { amount: 2, ref: 'x' } });",
-  "const rows = await prisma.$queryRaw<Order[]>`SELECT * FROM orders`;",
+  'const rows = await prisma.$queryRaw<Order[]>`SELECT * FROM orders`;',
 ].join('\n');
 
 function checklist(schemaText: string, repoText: string) {
-  return codeChecklist(plan, mergeScans(target, [scanFile('prisma/schema.prisma', schemaText, target), scanFile('src/repo.ts', repoText, target)], 2, 0));
+  return codeChecklist(
+    plan,
+    mergeScans(target, [scanFile('prisma/schema.prisma', schemaText, target), scanFile('src/repo.ts', repoText, target)], 2, 0),
+  );
 }
 const states = (c: ReturnType<typeof checklist>) => Object.fromEntries(c.items.map((i) => [i.kind, i.state]));
 
 describe('code checklist', () => {
   test('each code step lists its places; none is ticked while a place is open; database steps have none', () => {
     const c = checklist(schema, repo);
-    assert.deepEqual(c.items.map((i) => i.text), plan.rollout, 'the same steps, in the same order, as the plan');
-    assert.deepEqual(states(c), { tolerate: 'todo', expand: 'todo', write: 'todo', backfill: 'database', constrain: 'todo', read: 'none-found', contract: 'database' });
-    assert.deepEqual(c.items.find((i) => i.kind === 'write')!.places.map((p) => [p.line, p.done]), [[1, false], [2, true]]);
+    assert.deepEqual(
+      c.items.map((i) => i.text),
+      plan.rollout,
+      'the same steps, in the same order, as the plan',
+    );
+    assert.deepEqual(states(c), {
+      tolerate: 'todo',
+      expand: 'todo',
+      write: 'todo',
+      backfill: 'database',
+      constrain: 'todo',
+      read: 'none-found',
+      contract: 'database',
+    });
+    assert.deepEqual(
+      c.items.find((i) => i.kind === 'write')!.places.map((p) => [p.line, p.done]),
+      [
+        [1, false],
+        [2, true],
+      ],
+    );
     assert.match(c.items.find((i) => i.kind === 'tolerate')!.places[0]!.text, /fixed shape \(\$queryRaw<Order\[\]>\)/);
     assert.deepEqual(c.modelEdits, { expand: 1, final: 1 });
   });
@@ -38,7 +63,15 @@ describe('code checklist', () => {
     const expanded = applyEdit(schema, modelEdit(m!, schema, spec, 'expand', 'postgres')!);
     const fixedRepo = repo.replace('amount: 1 }', "amount: 1, ref: 'y' }").replace('SELECT * FROM orders', 'SELECT id, amount FROM orders');
     let c = checklist(expanded, fixedRepo);
-    assert.deepEqual(states(c), { tolerate: 'done', expand: 'done', write: 'done', backfill: 'database', constrain: 'todo', read: 'none-found', contract: 'database' });
+    assert.deepEqual(states(c), {
+      tolerate: 'done',
+      expand: 'done',
+      write: 'done',
+      backfill: 'database',
+      constrain: 'todo',
+      read: 'none-found',
+      contract: 'database',
+    });
     assert.deepEqual(c.modelEdits, { expand: 0, final: 1 });
     const [m2] = scanFile('prisma/schema.prisma', expanded, t).models;
     c = checklist(applyEdit(expanded, modelEdit(m2!, expanded, spec, 'final', 'postgres')!), fixedRepo);

@@ -24,21 +24,42 @@ function edited(project: string, file: string, table: string, phase: 'expand' | 
 
 describe('model edits', () => {
   test('Prisma: optional while the backfill runs, required after; native type and default kept', () => {
-    assert.match(edited('prisma', 'prisma/schema.prisma', 'orders', 'expand').text, /\n {2}ref String\? @db\.Uuid @default\(dbgenerated\("gen_random_uuid\(\)"\)\)\n {2}@@map\("orders"\)\n\}/);
+    assert.match(
+      edited('prisma', 'prisma/schema.prisma', 'orders', 'expand').text,
+      /\n {2}ref String\? @db\.Uuid @default\(dbgenerated\("gen_random_uuid\(\)"\)\)\n {2}@@map\("orders"\)\n\}/,
+    );
     assert.match(edited('prisma', 'prisma/schema.prisma', 'orders', 'final').text, /\n {2}ref String @db\.Uuid @default/);
   });
   test('Drizzle: a property in the table object, .notNull() only in the final form', () => {
-    assert.match(edited('drizzle', 'src/db/schema.ts', 'orders', 'expand').text, / {2}note: text\('note'\),\n {2}ref: uuid\("ref"\)\.default\(sql`gen_random_uuid\(\)`\),\n\}\);/);
+    assert.match(
+      edited('drizzle', 'src/db/schema.ts', 'orders', 'expand').text,
+      / {2}note: text\('note'\),\n {2}ref: uuid\("ref"\)\.default\(sql`gen_random_uuid\(\)`\),\n\}\);/,
+    );
     assert.match(edited('drizzle', 'src/db/schema.ts', 'orders', 'final').text, /ref: uuid\("ref"\)\.notNull\(\)/);
   });
   test('TypeORM: a @Column inside the class', () => {
-    assert.match(edited('typeorm', 'src/entity/Order.ts', 'orders', 'expand').text, / {2}amount!: number;\n\n {2}@Column\(\{ name: "ref", type: "uuid", nullable: true, generated: "uuid" \}\)\n {2}ref!: string \| null;\n\}/);
+    assert.match(
+      edited('typeorm', 'src/entity/Order.ts', 'orders', 'expand').text,
+      / {2}amount!: number;\n\n {2}@Column\(\{ name: "ref", type: "uuid", nullable: true, generated: "uuid" \}\)\n {2}ref!: string \| null;\n\}/,
+    );
   });
   test('Sequelize, Kysely, SQLAlchemy, Django', () => {
-    assert.match(edited('sequelize', 'models/order.js', 'orders', 'expand').text, / {4}amount: DataTypes\.INTEGER,\n {4}ref: \{ type: DataTypes\.UUID, allowNull: true \},\n {2}\}/);
-    assert.match(edited('kysely', 'src/db.ts', 'orders', 'expand').text, / {2}amount: number;\n {2}ref: ColumnType<string \| null, string \| null \| undefined, string \| null>;\n\}/);
-    assert.match(edited('sqlalchemy', 'app/models.py', 'orders', 'final').text, / {4}amount = Column\(Integer, nullable=False\)\n {4}ref = Column\(postgresql\.UUID\(as_uuid=True\), nullable=False\)\n/);
-    assert.match(edited('django', 'shop/models.py', 'shop_order', 'expand').text, / {4}created = models\.DateTimeField\(auto_now_add=True\)\n {4}ref = models\.UUIDField\(null=True\)\n\n\nclass Invoice/);
+    assert.match(
+      edited('sequelize', 'models/order.js', 'orders', 'expand').text,
+      / {4}amount: DataTypes\.INTEGER,\n {4}ref: \{ type: DataTypes\.UUID, allowNull: true \},\n {2}\}/,
+    );
+    assert.match(
+      edited('kysely', 'src/db.ts', 'orders', 'expand').text,
+      / {2}amount: number;\n {2}ref: ColumnType<string \| null, string \| null \| undefined, string \| null>;\n\}/,
+    );
+    assert.match(
+      edited('sqlalchemy', 'app/models.py', 'orders', 'final').text,
+      / {4}amount = Column\(Integer, nullable=False\)\n {4}ref = Column\(postgresql\.UUID\(as_uuid=True\), nullable=False\)\n/,
+    );
+    assert.match(
+      edited('django', 'shop/models.py', 'shop_order', 'expand').text,
+      / {4}created = models\.DateTimeField\(auto_now_add=True\)\n {4}ref = models\.UUIDField\(null=True\)\n\n\nclass Invoice/,
+    );
   });
   test('ActiveRecord has no edit; a model that already has the field is left alone', () => {
     const rb = readFileSync(join(ROOT, 'rails', 'app/models/order.rb'), 'utf8');
@@ -51,8 +72,13 @@ describe('model edits', () => {
 
 describe('the final model edit: the field the expand edit added, made required after the constrain phase', () => {
   const projects: [string, string, string][] = [
-    ['prisma', 'prisma/schema.prisma', 'orders'], ['drizzle', 'src/db/schema.ts', 'orders'], ['typeorm', 'src/entity/Order.ts', 'orders'],
-    ['sequelize', 'models/order.js', 'orders'], ['kysely', 'src/db.ts', 'orders'], ['sqlalchemy', 'app/models.py', 'orders'], ['django', 'shop/models.py', 'shop_order'],
+    ['prisma', 'prisma/schema.prisma', 'orders'],
+    ['drizzle', 'src/db/schema.ts', 'orders'],
+    ['typeorm', 'src/entity/Order.ts', 'orders'],
+    ['sequelize', 'models/order.js', 'orders'],
+    ['kysely', 'src/db.ts', 'orders'],
+    ['sqlalchemy', 'app/models.py', 'orders'],
+    ['django', 'shop/models.py', 'shop_order'],
   ];
   for (const [project, file, table] of projects) {
     test(`${project}: expand declares it nullable, final rewrites that declaration to required, once`, () => {
@@ -77,12 +103,36 @@ describe('the final model edit: the field the expand edit added, made required a
   test('hand-written declarations: each ORM default for nullability is read right', () => {
     const t = { table: 'orders', column: 'ref' };
     const cases: [string, string, string][] = [
-      ['m.py', 'class Order(Base):\n    __tablename__ = "orders"\n    ref = Column(String(40))  # the customer\'s ref\n', '    ref = Column(String(40), nullable=False)  # the customer\'s ref'],
-      ['m.py', 'class Order(Base):\n    __tablename__ = "orders"\n    ref: Mapped[Optional[str]] = mapped_column(String(40))\n', '    ref: Mapped[str] = mapped_column(String(40))'],
-      ['shop/models.py', 'class Order(models.Model):\n    ref = models.CharField(max_length=40, null=True, blank=True)\n', '    ref = models.CharField(max_length=40, blank=True)'],
-      ['o.js', "const Order = sequelize.define('Order', {\n  ref: DataTypes.STRING,\n}, { tableName: 'orders' });\n", '  ref: { type: DataTypes.STRING, allowNull: false },'],
-      ['o.ts', "@Entity('orders')\nexport class Order {\n  @Column({\n    type: 'text',\n    nullable: true,\n  })\n  ref?: string | null;\n}\n", "  @Column({\n    type: 'text',\n    nullable: false,\n  })\n  ref!: string;"],
-      ['schema.prisma', 'model Order {\n  id Int @id\n  ref String? @db.VarChar(40)\n  @@map("orders")\n}\n', '  ref String @db.VarChar(40)'],
+      [
+        'm.py',
+        'class Order(Base):\n    __tablename__ = "orders"\n    ref = Column(String(40))  # the customer\'s ref\n',
+        "    ref = Column(String(40), nullable=False)  # the customer's ref",
+      ],
+      [
+        'm.py',
+        'class Order(Base):\n    __tablename__ = "orders"\n    ref: Mapped[Optional[str]] = mapped_column(String(40))\n',
+        '    ref: Mapped[str] = mapped_column(String(40))',
+      ],
+      [
+        'shop/models.py',
+        'class Order(models.Model):\n    ref = models.CharField(max_length=40, null=True, blank=True)\n',
+        '    ref = models.CharField(max_length=40, blank=True)',
+      ],
+      [
+        'o.js',
+        "const Order = sequelize.define('Order', {\n  ref: DataTypes.STRING,\n}, { tableName: 'orders' });\n",
+        '  ref: { type: DataTypes.STRING, allowNull: false },',
+      ],
+      [
+        'o.ts',
+        "@Entity('orders')\nexport class Order {\n  @Column({\n    type: 'text',\n    nullable: true,\n  })\n  ref?: string | null;\n}\n",
+        "  @Column({\n    type: 'text',\n    nullable: false,\n  })\n  ref!: string;",
+      ],
+      [
+        'schema.prisma',
+        'model Order {\n  id Int @id\n  ref String? @db.VarChar(40)\n  @@map("orders")\n}\n',
+        '  ref String @db.VarChar(40)',
+      ],
     ];
     for (const [file, text, want] of cases) {
       const target = file.startsWith('shop/') ? { table: 'shop_order', column: 'ref' } : t;
@@ -98,7 +148,10 @@ describe('the final model edit: the field the expand edit added, made required a
     const text = 'model Order {\n  id Int @id\n  ref String?\n  @@map("orders")\n}\n';
     const [m] = scanFile('schema.prisma', text, { table: 'orders', column: 'ref' }).models;
     assert.match(modelEdit(m!, text, nullableSpec, 'final', 'postgres')!.skipped ?? '', /stays nullable/);
-    assert.match(modelEdit({ ...m!, hasColumn: true, name: 'Order' }, 'model Order {\n}\n', spec, 'final', 'postgres')!.skipped ?? '', /not found: make it required by hand/);
+    assert.match(
+      modelEdit({ ...m!, hasColumn: true, name: 'Order' }, 'model Order {\n}\n', spec, 'final', 'postgres')!.skipped ?? '',
+      /not found: make it required by hand/,
+    );
   });
 });
 
@@ -110,21 +163,29 @@ describe('Prisma: the schema declares what the migration creates (so `prisma mig
     return applyEdit(schema, modelEdit(m!, schema, plan.column, 'expand', dialect, modelExtras(plan))!);
   };
   test("the plan's index, by its name, after the model's other block attributes", () => {
-    assert.match(prismaEdit('ref uuid NOT NULL DEFAULT gen_random_uuid()', 'postgres', { index: true }),
-      /customerId Int {6}@map\("customer_id"\)\n\n {2}ref String\? @db\.Uuid @default\(dbgenerated\("gen_random_uuid\(\)"\)\)\n {2}@@map\("orders"\)\n {2}@@index\(\[ref\], map: "orders_ref_idx"\)\n\}/);
+    assert.match(
+      prismaEdit('ref uuid NOT NULL DEFAULT gen_random_uuid()', 'postgres', { index: true }),
+      /customerId Int {6}@map\("customer_id"\)\n\n {2}ref String\? @db\.Uuid @default\(dbgenerated\("gen_random_uuid\(\)"\)\)\n {2}@@map\("orders"\)\n {2}@@index\(\[ref\], map: "orders_ref_idx"\)\n\}/,
+    );
     assert.doesNotMatch(prismaEdit('ref uuid', 'postgres'), /@@index/);
   });
   test('TypeORM: length, default and the index, which migration:generate compares with the database', () => {
     const plan = planFor('postgres', '15.4', "ref varchar(40) NOT NULL DEFAULT 'x'", { index: true, table: 'orders' });
     const text = readFileSync(join(ROOT, 'typeorm', 'src/entity/Order.ts'), 'utf8');
     const [m] = scanFile('src/entity/Order.ts', text, { table: 'orders', column: 'ref' }).models;
-    assert.match(applyEdit(text, modelEdit(m!, text, plan.column, 'expand', 'postgres', modelExtras(plan))!),
-      /@Column\(\{ name: "ref", type: "varchar", length: 40, nullable: false, default: "x" \}\)\n {2}@Index\("orders_ref_idx"\)\n {2}ref!: string;/);
+    assert.match(
+      applyEdit(text, modelEdit(m!, text, plan.column, 'expand', 'postgres', modelExtras(plan))!),
+      /@Column\(\{ name: "ref", type: "varchar", length: 40, nullable: false, default: "x" \}\)\n {2}@Index\("orders_ref_idx"\)\n {2}ref!: string;/,
+    );
   });
   test('a column NOT NULL from its only migration (constant default, no backfill) is required already in the expand edit', () => {
     const atOnce = planFor('postgres', '15.4', "ref text NOT NULL DEFAULT 'x'", { table: 'orders' });
     assert.equal(modelExtras(atOnce).requiredAtOnce, true);
-    assert.equal(modelExtras(planFor('postgres', '15.4', 'ref uuid NOT NULL DEFAULT gen_random_uuid()', { table: 'orders' })).requiredAtOnce, undefined, 'a backfill comes first');
+    assert.equal(
+      modelExtras(planFor('postgres', '15.4', 'ref uuid NOT NULL DEFAULT gen_random_uuid()', { table: 'orders' })).requiredAtOnce,
+      undefined,
+      'a backfill comes first',
+    );
     const [m] = scanFile('prisma/schema.prisma', schema, { table: 'orders', column: 'ref' }).models;
     const e = modelEdit(m!, schema, atOnce.column, 'expand', 'postgres', modelExtras(atOnce))!;
     assert.match(e.text, /\n {2}ref String @default\("x"\)$/);

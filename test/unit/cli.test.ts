@@ -46,12 +46,31 @@ describe('numeric options have documented ranges', () => {
       ['abc', /got "abc"/],
     ] as const) {
       let err = '';
-      const code = await main(['plan', '--dialect', 'postgres', '--server-version', '15', '--table', 't', '--column', 'c int', '--lock-timeout-ms', value], { out: () => undefined, err: (t) => { err += t; } });
+      const code = await main(
+        ['plan', '--dialect', 'postgres', '--server-version', '15', '--table', 't', '--column', 'c int', '--lock-timeout-ms', value],
+        {
+          out: () => undefined,
+          err: (t) => {
+            err += t;
+          },
+        },
+      );
       assert.equal(code, 2, value);
       assert.match(err, message);
     }
     let out = '';
-    assert.equal(await main(['plan', '--dialect', 'postgres', '--server-version', '15', '--table', 't', '--column', 'c int', '--lock-timeout-ms', '3600000'], { out: (t) => { out += t; }, err: () => undefined }), 0);
+    assert.equal(
+      await main(
+        ['plan', '--dialect', 'postgres', '--server-version', '15', '--table', 't', '--column', 'c int', '--lock-timeout-ms', '3600000'],
+        {
+          out: (t) => {
+            out += t;
+          },
+          err: () => undefined,
+        },
+      ),
+      0,
+    );
     assert.match(out, /SET lock_timeout = '3600000ms'|SET lock_timeout = '3600s'|lock_timeout/);
   });
 });

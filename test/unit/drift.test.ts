@@ -32,7 +32,18 @@ const snap = (label: string, f: TableFacts | null): DefinitionSnapshot => ({ lab
 
 describe('compareDefinitions', () => {
   it('finds nothing when the definitions match, whatever the sizes, row counts and lock risks', () => {
-    const r = compareDefinitions([snap('primary', facts()), snap('replica', facts({ rows: 5, bytes: 1, indexes: facts().indexes!.map((i) => ({ ...i, bytes: 999 })), lockRisks: [{ pid: 1, ageSeconds: 9, state: 'idle', query: '' }] }))]);
+    const r = compareDefinitions([
+      snap('primary', facts()),
+      snap(
+        'replica',
+        facts({
+          rows: 5,
+          bytes: 1,
+          indexes: facts().indexes!.map((i) => ({ ...i, bytes: 999 })),
+          lockRisks: [{ pid: 1, ageSeconds: 9, state: 'idle', query: '' }],
+        }),
+      ),
+    ]);
     assert.deepEqual(r.differences, []);
     assert.equal(r.reference, 'primary');
     assert.deepEqual(r.compared, ['replica']);
@@ -42,20 +53,37 @@ describe('compareDefinitions', () => {
   it('reports a column missing on the replica and one only the replica has', () => {
     const cols = facts().columns!;
     const r = compareDefinitions([
-      snap('primary', facts({ columns: [...cols, { name: 'status', type: 'text', nullable: true, default: null, generated: null, autoIncrement: false }] })),
-      snap('replica', facts({ columns: [...cols, { name: 'legacy', type: 'int', nullable: true, default: null, generated: null, autoIncrement: false }] })),
+      snap(
+        'primary',
+        facts({
+          columns: [...cols, { name: 'status', type: 'text', nullable: true, default: null, generated: null, autoIncrement: false }],
+        }),
+      ),
+      snap(
+        'replica',
+        facts({
+          columns: [...cols, { name: 'legacy', type: 'int', nullable: true, default: null, generated: null, autoIncrement: false }],
+        }),
+      ),
     ]);
-    assert.deepEqual(r.differences.map((d) => [d.kind, d.object, d.property, d.expected, d.actual]), [
-      ['column', 'status', 'exists', 'yes', null],
-      ['column', 'legacy', 'exists', null, 'yes'],
-    ]);
+    assert.deepEqual(
+      r.differences.map((d) => [d.kind, d.object, d.property, d.expected, d.actual]),
+      [
+        ['column', 'status', 'exists', 'yes', null],
+        ['column', 'legacy', 'exists', null, 'yes'],
+      ],
+    );
     assert.equal(columnDifferences(r, 'status').length, 1);
     assert.equal(columnDifferences(r, 'id').length, 0);
   });
 
   it('reports type, nullability, default and generated differences with both values', () => {
     const cols = facts().columns!;
-    const changed = [cols[0]!, { ...cols[1]!, type: 'numeric(12,2)', nullable: true, default: null }, { ...cols[2]!, generated: 'stored' as const }];
+    const changed = [
+      cols[0]!,
+      { ...cols[1]!, type: 'numeric(12,2)', nullable: true, default: null },
+      { ...cols[2]!, generated: 'stored' as const },
+    ];
     const r = compareDefinitions([snap('a', facts()), snap('b', facts({ columns: changed }))]);
     const got = r.differences.map((d) => `${d.object}.${d.property}: ${d.expected} -> ${d.actual}`);
     assert.deepEqual(got, [
@@ -75,7 +103,10 @@ describe('compareDefinitions', () => {
     assert.equal(r.differences[0]!.actual, 'id, note, total');
     // A missing column alone does not count as an order change.
     const r2 = compareDefinitions([snap('a', facts()), snap('b', facts({ columns: [id!, note!] }))]);
-    assert.deepEqual(r2.differences.map((d) => d.property), ['exists']);
+    assert.deepEqual(
+      r2.differences.map((d) => d.property),
+      ['exists'],
+    );
   });
 
   it('reports index column lists, uniqueness, invalid indexes and missing indexes', () => {
@@ -85,12 +116,15 @@ describe('compareDefinitions', () => {
       snap('b', facts({ indexes: [pk!, { ...idx!, columns: ['total', 'id'], unique: true, valid: false }] })),
       snap('c', facts({ indexes: [pk!] })),
     ]);
-    assert.deepEqual(r.differences.map((d) => `${d.label} ${d.kind} ${d.object} ${d.property}`), [
-      'b index orders_total_idx columns',
-      'b index orders_total_idx unique',
-      'b index orders_total_idx valid',
-      'c index orders_total_idx exists',
-    ]);
+    assert.deepEqual(
+      r.differences.map((d) => `${d.label} ${d.kind} ${d.object} ${d.property}`),
+      [
+        'b index orders_total_idx columns',
+        'b index orders_total_idx unique',
+        'b index orders_total_idx valid',
+        'c index orders_total_idx exists',
+      ],
+    );
     const text = formatDrift(r);
     assert.match(text, /4 differences/);
     assert.match(text, /c:\n {4}- index orders_total_idx is missing on c \(present on a\)/);
@@ -98,8 +132,14 @@ describe('compareDefinitions', () => {
 
   it('reports constraint definitions and NOT VALID constraints', () => {
     const [pk, check] = facts().constraints!;
-    const r = compareDefinitions([snap('a', facts()), snap('b', facts({ constraints: [pk!, { ...check!, definition: 'CHECK ((total > (0)::numeric))', validated: false }] }))]);
-    assert.deepEqual(r.differences.map((d) => d.property), ['definition', 'validated']);
+    const r = compareDefinitions([
+      snap('a', facts()),
+      snap('b', facts({ constraints: [pk!, { ...check!, definition: 'CHECK ((total > (0)::numeric))', validated: false }] })),
+    ]);
+    assert.deepEqual(
+      r.differences.map((d) => d.property),
+      ['definition', 'validated'],
+    );
     assert.equal(r.differences[1]!.actual, 'no (NOT VALID)');
   });
 
@@ -109,24 +149,50 @@ describe('compareDefinitions', () => {
       snap('a', facts({ foreignKeysOut: [fk] })),
       snap('b', facts({ foreignKeysOut: [{ ...fk, refColumns: ['uuid'] }] })),
     ]);
-    assert.deepEqual(r.differences.map((d) => [d.kind, d.property, d.expected, d.actual]), [['foreign-key', 'references', 'shop.customers (id)', 'shop.customers (uuid)']]);
+    assert.deepEqual(
+      r.differences.map((d) => [d.kind, d.property, d.expected, d.actual]),
+      [['foreign-key', 'references', 'shop.customers (id)', 'shop.customers (uuid)']],
+    );
     // Listed as a constraint too (PostgreSQL): compared once, as the constraint.
-    const con = { name: 'fk_customer', kind: 'foreign' as const, definition: 'FOREIGN KEY (customer_id) REFERENCES customers(id)', validated: true };
+    const con = {
+      name: 'fk_customer',
+      kind: 'foreign' as const,
+      definition: 'FOREIGN KEY (customer_id) REFERENCES customers(id)',
+      validated: true,
+    };
     const r2 = compareDefinitions([
       snap('a', facts({ foreignKeysOut: [fk], constraints: [con] })),
-      snap('b', facts({ foreignKeysOut: [{ ...fk, refColumns: ['uuid'] }], constraints: [{ ...con, definition: 'FOREIGN KEY (customer_id) REFERENCES customers(uuid)' }] })),
+      snap(
+        'b',
+        facts({
+          foreignKeysOut: [{ ...fk, refColumns: ['uuid'] }],
+          constraints: [{ ...con, definition: 'FOREIGN KEY (customer_id) REFERENCES customers(uuid)' }],
+        }),
+      ),
     ]);
-    assert.deepEqual(r2.differences.map((d) => [d.kind, d.property]), [['constraint', 'definition']]);
+    assert.deepEqual(
+      r2.differences.map((d) => [d.kind, d.property]),
+      [['constraint', 'definition']],
+    );
   });
 
   it('reports table-level engine and row format differences (MySQL/MariaDB)', () => {
-    const r = compareDefinitions([snap('a', facts({ engine: 'InnoDB', rowFormat: 'Dynamic' })), snap('b', facts({ engine: 'Aria', rowFormat: 'Page' }))]);
-    assert.deepEqual(r.differences.map((d) => `${d.property}=${d.actual}`), ['engine=Aria', 'row format=Page']);
+    const r = compareDefinitions([
+      snap('a', facts({ engine: 'InnoDB', rowFormat: 'Dynamic' })),
+      snap('b', facts({ engine: 'Aria', rowFormat: 'Page' })),
+    ]);
+    assert.deepEqual(
+      r.differences.map((d) => `${d.property}=${d.actual}`),
+      ['engine=Aria', 'row format=Page'],
+    );
   });
 
   it('reports a table missing on one connection, or missing on the reference', () => {
     const r = compareDefinitions([snap('a', facts()), snap('b', null), snap('c', facts())]);
-    assert.deepEqual(r.differences.map((d) => [d.label, d.kind, d.property, d.expected, d.actual]), [['b', 'table', 'exists', 'yes', null]]);
+    assert.deepEqual(
+      r.differences.map((d) => [d.label, d.kind, d.property, d.expected, d.actual]),
+      [['b', 'table', 'exists', 'yes', null]],
+    );
     assert.match(r.differences[0]!.message, /table public.orders is missing on b/);
     const r2 = compareDefinitions([snap('a', null), snap('b', facts())]);
     assert.match(r2.differences[0]!.message, /exists on b but not on a/);

@@ -19,7 +19,12 @@ interface ErrorClass {
 }
 
 function setsName(member: ts.ClassElement): string | undefined {
-  if (ts.isPropertyDeclaration(member) && member.name.getText() === 'name' && member.initializer && ts.isStringLiteralLike(member.initializer)) {
+  if (
+    ts.isPropertyDeclaration(member) &&
+    member.name.getText() === 'name' &&
+    member.initializer &&
+    ts.isStringLiteralLike(member.initializer)
+  ) {
     return member.initializer.text;
   }
   if (ts.isConstructorDeclaration(member) && member.body) {
@@ -27,7 +32,8 @@ function setsName(member: ts.ClassElement): string | undefined {
       if (!ts.isExpressionStatement(s) || !ts.isBinaryExpression(s.expression)) continue;
       const { left, operatorToken, right } = s.expression;
       if (operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isStringLiteralLike(right)) continue;
-      if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === 'name') return right.text;
+      if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === 'name')
+        return right.text;
     }
   }
   return undefined;
@@ -64,7 +70,10 @@ function unnamedErrors(classes: readonly ErrorClass[]): string[] {
   };
   return classes
     .filter((c) => isError(c.base) && c.name !== c.className)
-    .map((c) => `${c.file}:${c.line} class ${c.className} extends ${c.base} ${c.name === undefined ? 'sets no name' : `sets name '${c.name}'`}`);
+    .map(
+      (c) =>
+        `${c.file}:${c.line} class ${c.className} extends ${c.base} ${c.name === undefined ? 'sets no name' : `sets name '${c.name}'`}`,
+    );
 }
 
 function sourceFiles(dir: string): string[] {

@@ -9,24 +9,56 @@ import type { Calibration, Dialect, Plan, TableFacts } from '../../src/core/type
 const MB = 1024 * 1024;
 function facts(dialect: Dialect, over: Partial<TableFacts> = {}): TableFacts {
   return {
-    table: { schema: dialect === 'postgres' ? 'public' : 'shop', name: 'orders' }, rows: 1_000_000, bytes: 100 * MB, indexBytes: 40 * MB,
-    primaryKey: ['id'], indexes: [{ name: 'pk', columns: ['id'], unique: true, primary: true, method: 'btree' }, { name: 'a', columns: ['a'], unique: false, primary: false, method: 'btree' }],
+    table: { schema: dialect === 'postgres' ? 'public' : 'shop', name: 'orders' },
+    rows: 1_000_000,
+    bytes: 100 * MB,
+    indexBytes: 40 * MB,
+    primaryKey: ['id'],
+    indexes: [
+      { name: 'pk', columns: ['id'], unique: true, primary: true, method: 'btree' },
+      { name: 'a', columns: ['a'], unique: false, primary: false, method: 'btree' },
+    ],
     ...over,
   };
 }
 function plan(dialect: Dialect, definition: string, calibration?: Calibration, over: Partial<TableFacts> = {}): Plan {
-  return planColumn(parseColumnDefinition(definition, dialect), facts(dialect, over), { dialect, version: dialect === 'postgres' ? '15.4' : '10.11.6' }, calibration ? { calibration } : {});
+  return planColumn(
+    parseColumnDefinition(definition, dialect),
+    facts(dialect, over),
+    { dialect, version: dialect === 'postgres' ? '15.4' : '10.11.6' },
+    calibration ? { calibration } : {},
+  );
 }
 const kinds = (p: Plan) => planSteps(p).map((s) => s.estimate.kind);
 const measured: Calibration = { ...DEFAULT_CALIBRATION, basis: 'measured', measuredAt: '2026-01-01T12:00:00.000Z' };
 
 describe('estimates: one model per kind of work', () => {
   it('names the kind of work of every step', () => {
-    assert.deepEqual(kinds(plan('postgres', 'ref uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE')),
-      ['metadata', 'metadata', 'backfill', 'concurrent-index', 'metadata', 'validate', 'metadata', 'metadata', 'metadata']);
-    assert.deepEqual(kinds(plan('postgres', 'owner_id bigint DEFAULT 1 REFERENCES owners (id)')), ['metadata', 'concurrent-index', 'metadata', 'validate-fk']);
+    assert.deepEqual(kinds(plan('postgres', 'ref uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE')), [
+      'metadata',
+      'metadata',
+      'backfill',
+      'concurrent-index',
+      'metadata',
+      'validate',
+      'metadata',
+      'metadata',
+      'metadata',
+    ]);
+    assert.deepEqual(kinds(plan('postgres', 'owner_id bigint DEFAULT 1 REFERENCES owners (id)')), [
+      'metadata',
+      'concurrent-index',
+      'metadata',
+      'validate-fk',
+    ]);
     assert.deepEqual(kinds(plan('mariadb', 'qty int NOT NULL DEFAULT 0 CHECK (qty >= 0)')), ['metadata', 'copy']);
-    assert.deepEqual(kinds(plan('mariadb', 'ref char(36) NOT NULL DEFAULT (UUID()) UNIQUE')), ['metadata', 'metadata', 'backfill', 'index', 'rewrite']);
+    assert.deepEqual(kinds(plan('mariadb', 'ref char(36) NOT NULL DEFAULT (UUID()) UNIQUE')), [
+      'metadata',
+      'metadata',
+      'backfill',
+      'index',
+      'rewrite',
+    ]);
   });
 
   it('the offline defaults are seconds for a million-row backfill, not minutes, and say they are rough with a wide range', () => {
@@ -38,17 +70,30 @@ describe('estimates: one model per kind of work', () => {
   });
 
   it('steps after a PostgreSQL backfill see the grown table: the VALIDATE scans the old row versions too', () => {
-    const withBackfill = planSteps(plan('postgres', 'n int NOT NULL DEFAULT random()::int', measured)).find((s) => s.estimate.kind === 'validate')!;
-    const check = planSteps(plan('postgres', 'n int NOT NULL DEFAULT 0 CHECK (n >= 0)', measured)).find((s) => s.estimate.kind === 'validate')!;
-    assert.ok(withBackfill.estimate.totalSeconds > check.estimate.totalSeconds * 1.8, `${withBackfill.estimate.totalSeconds} vs ${check.estimate.totalSeconds}`);
+    const withBackfill = planSteps(plan('postgres', 'n int NOT NULL DEFAULT random()::int', measured)).find(
+      (s) => s.estimate.kind === 'validate',
+    )!;
+    const check = planSteps(plan('postgres', 'n int NOT NULL DEFAULT 0 CHECK (n >= 0)', measured)).find(
+      (s) => s.estimate.kind === 'validate',
+    )!;
+    assert.ok(
+      withBackfill.estimate.totalSeconds > check.estimate.totalSeconds * 1.8,
+      `${withBackfill.estimate.totalSeconds} vs ${check.estimate.totalSeconds}`,
+    );
   });
 
   it('a backfill that must also maintain more indexes, or write wider rows, takes longer', () => {
     const base = planSteps(plan('postgres', 'n int DEFAULT random()::int', measured)).find((s) => s.backfill)!.estimate.totalSeconds;
-    const moreIndexes = planSteps(plan('postgres', 'n int DEFAULT random()::int', measured, {
-      indexes: [...facts('postgres').indexes!, ...['b', 'c', 'd'].map((n) => ({ name: n, columns: [n], unique: false, primary: false, method: 'btree' }))],
-    })).find((s) => s.backfill)!.estimate.totalSeconds;
-    const wider = planSteps(plan('postgres', 'n int DEFAULT random()::int', measured, { bytes: 400 * MB })).find((s) => s.backfill)!.estimate.totalSeconds;
+    const moreIndexes = planSteps(
+      plan('postgres', 'n int DEFAULT random()::int', measured, {
+        indexes: [
+          ...facts('postgres').indexes!,
+          ...['b', 'c', 'd'].map((n) => ({ name: n, columns: [n], unique: false, primary: false, method: 'btree' })),
+        ],
+      }),
+    ).find((s) => s.backfill)!.estimate.totalSeconds;
+    const wider = planSteps(plan('postgres', 'n int DEFAULT random()::int', measured, { bytes: 400 * MB })).find((s) => s.backfill)!
+      .estimate.totalSeconds;
     assert.ok(moreIndexes > base * 1.2 && wider > base * 1.5, `${base} ${moreIndexes} ${wider}`);
   });
 
@@ -56,7 +101,9 @@ describe('estimates: one model per kind of work', () => {
     const e = planSteps(plan('postgres', 'n int DEFAULT random()::int', measured)).find((s) => s.backfill)!.estimate;
     assert.equal(e.basis, 'measured');
     assert.equal(describeBasis(e, Date.parse('2026-01-01T12:03:00.000Z')), 'measured on this server 3 min ago');
-    const learned = planSteps(plan('postgres', 'n int DEFAULT random()::int', { ...measured, learned: { backfill: { factor: 2, runs: 2 } } })).find((s) => s.backfill)!.estimate;
+    const learned = planSteps(
+      plan('postgres', 'n int DEFAULT random()::int', { ...measured, learned: { backfill: { factor: 2, runs: 2 } } }),
+    ).find((s) => s.backfill)!.estimate;
     assert.equal(learned.basis, 'learned');
     assert.ok(Math.abs(learned.totalSeconds / e.totalSeconds - 2) < 0.01);
     assert.equal(describeBasis(learned), 'learned from 2 runs on this server');
@@ -96,7 +143,10 @@ describe('estimate vs actual', () => {
     const p = plan('postgres', 'ref uuid DEFAULT gen_random_uuid()', measured);
     const bi = p.phases.findIndex((ph) => ph.kind === 'backfill');
     const est = p.phases[bi]!.steps[0]!.estimate.totalSeconds;
-    const rows = estimatesVsActual(p, [{ phaseIndex: 0, stepIndex: 0, seconds: 0.01 }, { phaseIndex: bi, stepIndex: 0, seconds: est * 2 }]);
+    const rows = estimatesVsActual(p, [
+      { phaseIndex: 0, stepIndex: 0, seconds: 0.01 },
+      { phaseIndex: bi, stepIndex: 0, seconds: est * 2 },
+    ]);
     assert.equal(rows.length, 2);
     assert.equal(rows[1]!.kind, 'backfill');
     assert.ok(Math.abs(rows[1]!.ratio - 2) < 0.01);

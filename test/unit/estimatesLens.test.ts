@@ -26,7 +26,11 @@ const measured: Calibration = {
   textIndexRowsPerSecond: 250_000,
   measuredAt: new Date(NOW - 3 * 60_000).toISOString(),
 };
-const pg = (calibration?: Calibration): LintOptions => ({ target: { dialect: 'postgres', version: '15' }, facts: () => users, ...(calibration ? { calibration } : {}) });
+const pg = (calibration?: Calibration): LintOptions => ({
+  target: { dialect: 'postgres', version: '15' },
+  facts: () => users,
+  ...(calibration ? { calibration } : {}),
+});
 const SQL = 'CREATE INDEX users_email ON users (email);\nCREATE INDEX CONCURRENTLY users_name ON users (name);';
 
 function lenses(calibration?: Calibration): (string | undefined)[] {

@@ -7,13 +7,45 @@ import { assertRunAllowed } from '../../src/db/run/guard';
 
 describe('address classification (core/hosts)', () => {
   it('loopback: 127.0.0.0/8, ::1 in every spelling, IPv4-mapped 127.x', () => {
-    for (const a of ['127.0.0.1', '127.255.1.2', '::1', '0:0:0:0:0:0:0:1', '[::1]', '::ffff:127.0.0.1', '::ffff:7f00:1', '0::1']) assert.equal(isLoopbackAddress(a), true, a);
+    for (const a of ['127.0.0.1', '127.255.1.2', '::1', '0:0:0:0:0:0:0:1', '[::1]', '::ffff:127.0.0.1', '::ffff:7f00:1', '0::1'])
+      assert.equal(isLoopbackAddress(a), true, a);
   });
   it('not loopback: other addresses, names (unresolved), shortened or octal IPv4 forms', () => {
-    for (const a of ['10.0.0.1', '128.0.0.1', '::', '::2', '::ffff:10.0.0.1', 'fe80::1', '2001:db8::1', 'localhost', 'db.localhost', '127.1', '0177.0.0.1', '127.0.0.1.nip.io', '']) assert.equal(isLoopbackAddress(a), false, a);
+    for (const a of [
+      '10.0.0.1',
+      '128.0.0.1',
+      '::',
+      '::2',
+      '::ffff:10.0.0.1',
+      'fe80::1',
+      '2001:db8::1',
+      'localhost',
+      'db.localhost',
+      '127.1',
+      '0177.0.0.1',
+      '127.0.0.1.nip.io',
+      '',
+    ])
+      assert.equal(isLoopbackAddress(a), false, a);
   });
   it('ipVersion agrees with node:net isIP on a table of literals', () => {
-    for (const a of ['127.0.0.1', '256.1.1.1', '1.2.3', '::1', '1::', '::', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9', '1::2::3', '::1.2.3.4', '1:2:3:4:5:6:1.2.3.4', '::ffff:127.0.0.1x', 'fe80::1', 'g::1', 'localhost']) {
+    for (const a of [
+      '127.0.0.1',
+      '256.1.1.1',
+      '1.2.3',
+      '::1',
+      '1::',
+      '::',
+      '1:2:3:4:5:6:7:8',
+      '1:2:3:4:5:6:7:8:9',
+      '1::2::3',
+      '::1.2.3.4',
+      '1:2:3:4:5:6:1.2.3.4',
+      '::ffff:127.0.0.1x',
+      'fe80::1',
+      'g::1',
+      'localhost',
+    ]) {
       assert.equal(ipVersion(a), isIP(a), a);
     }
   });

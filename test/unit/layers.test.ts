@@ -40,6 +40,12 @@ describe('layer rules (eslint)', () => {
   }
 
   it('webview may import the protocol', async () => {
-    assert.deepEqual(await problems('webview/probe.ts', "import { parseHostMessage } from '../src/protocolValidation';\nexport const x = parseHostMessage;\n"), []);
+    assert.deepEqual(
+      await problems(
+        'webview/probe.ts',
+        "import { parseHostMessage } from '../src/protocolValidation';\nexport const x = parseHostMessage;\n",
+      ),
+      [],
+    );
   });
 });

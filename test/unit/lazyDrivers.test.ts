@@ -12,14 +12,25 @@ const DRIVER = /^node_modules\/(pg|mysql2)\//;
 
 async function bundle(entry: string): Promise<string> {
   const outfile = join(mkdtempSync(join(tmpdir(), 'cw-lazy-')), 'out.js');
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: false,
-    external: ['vscode', 'pg-native', 'cloudflare:sockets'], logLevel: 'silent' });
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: false,
+    external: ['vscode', 'pg-native', 'cloudflare:sockets'],
+    logLevel: 'silent',
+  });
   return readFileSync(outfile, 'utf8');
 }
 
 /** Calls of a driver module's wrapper made from our own code, each with the text before it on its line. */
 function driverCallsFromOwnCode(code: string): string[] {
-  const wrappers = [...code.matchAll(/var (\w+) = __(?:commonJS|esm)\(\{\n\s+"([^"]+)"/g)].filter((m) => DRIVER.test(m[2]!)).map((m) => m[1]!);
+  const wrappers = [...code.matchAll(/var (\w+) = __(?:commonJS|esm)\(\{\n\s+"([^"]+)"/g)]
+    .filter((m) => DRIVER.test(m[2]!))
+    .map((m) => m[1]!);
   assert.ok(wrappers.length > 0, 'no driver module in the bundle');
   const sections = [...code.matchAll(/^\/\/ (\S+)$/gm)].map((m) => ({ at: m.index, path: m[1]! }));
   const moduleAt = (i: number) => sections.filter((s) => s.at < i).at(-1)?.path ?? '';
@@ -45,6 +56,9 @@ describe('drivers are loaded lazily', () => {
     const entry = join(mkdtempSync(join(tmpdir(), 'cw-eager-')), 'eager.ts');
     writeFileSync(entry, `import * as pg from '${join(process.cwd(), 'node_modules/pg')}';\nexport const x = pg;\n`);
     const calls = driverCallsFromOwnCode(await bundle(entry));
-    assert.ok(calls.some((c) => !/Promise\.resolve\(\)\.then\(/.test(c)), JSON.stringify(calls));
+    assert.ok(
+      calls.some((c) => !/Promise\.resolve\(\)\.then\(/.test(c)),
+      JSON.stringify(calls),
+    );
   });
 });

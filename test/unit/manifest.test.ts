@@ -14,7 +14,8 @@ describe('package.json manifest', () => {
   it('contributes exactly the commands the extension registers', () => {
     const contributed = (manifest.contributes.commands as { command: string }[]).map((c) => c.command).sort();
     assert.deepEqual(contributed, Object.values(COMMANDS).sort());
-    for (const id of Object.values(INTERNAL_COMMANDS)) assert.ok(!JSON.stringify(manifest).includes(`"${id}"`), `${id} is internal but in package.json`);
+    for (const id of Object.values(INTERNAL_COMMANDS))
+      assert.ok(!JSON.stringify(manifest).includes(`"${id}"`), `${id} is internal but in package.json`);
   });
 
   it('registers every command id through the handler table in src/extension/commands', () => {
@@ -37,7 +38,9 @@ describe('package.json manifest', () => {
   });
 
   it('shows Write Migration Files / Run Migration in the palette only with a wizard open, Preview Plan only in SQL editors', () => {
-    const palette = new Map((manifest.contributes.menus.commandPalette as { command: string; when: string }[]).map((m) => [m.command, m.when]));
+    const palette = new Map(
+      (manifest.contributes.menus.commandPalette as { command: string; when: string }[]).map((m) => [m.command, m.when]),
+    );
     assert.equal(palette.get(COMMANDS.writeMigration), CONTEXT_KEYS.wizardOpen);
     assert.equal(palette.get(COMMANDS.runMigration), CONTEXT_KEYS.wizardOpen);
     assert.equal(palette.get(COMMANDS.previewPlan), 'editorLangId == sql');
@@ -56,25 +59,41 @@ describe('package.json manifest', () => {
       assert.ok(item, `${menu} has no Preview Plan`);
       assert.match(item.when, /resourceLangId == sql/, menu);
     }
-    const title = (m['editor/title'] as { command: string }[]).map((i) => manifest.contributes.commands.find((c: { command: string }) => c.command === i.command));
+    const title = (m['editor/title'] as { command: string }[]).map((i) =>
+      manifest.contributes.commands.find((c: { command: string }) => c.command === i.command),
+    );
     for (const c of title) assert.ok(c?.icon, `${c?.command} in editor/title needs an icon`);
   });
 
   it('names only declared context keys (src/extension/contextKeys.ts) in when clauses and completion events', () => {
     const declared = new Set<string>(Object.values(CONTEXT_KEYS));
     const clauses = [
-      ...Object.values(manifest.contributes.menus as Record<string, { when?: string }[]>).flat().map((i) => i.when ?? ''),
-      ...(manifest.contributes.walkthroughs as { steps: { completionEvents: string[] }[] }[]).flatMap((w) => w.steps.flatMap((s) => s.completionEvents)).filter((e) => e.startsWith('onContext:')),
+      ...Object.values(manifest.contributes.menus as Record<string, { when?: string }[]>)
+        .flat()
+        .map((i) => i.when ?? ''),
+      ...(manifest.contributes.walkthroughs as { steps: { completionEvents: string[] }[] }[])
+        .flatMap((w) => w.steps.flatMap((s) => s.completionEvents))
+        .filter((e) => e.startsWith('onContext:')),
     ];
-    const keys = new Set(clauses.flatMap((c) => [...c.matchAll(/\bcolumnWizard\.[A-Za-z]+(?![.\w])/g)].map((m) => m[0])).filter((k) => k !== 'columnWizard.connections'));
-    assert.ok(keys.size >= 3, 'the menus and the walkthrough use the extension\'s context keys');
+    const keys = new Set(
+      clauses
+        .flatMap((c) => [...c.matchAll(/\bcolumnWizard\.[A-Za-z]+(?![.\w])/g)].map((m) => m[0]))
+        .filter((k) => k !== 'columnWizard.connections'),
+    );
+    assert.ok(keys.size >= 3, "the menus and the walkthrough use the extension's context keys");
     for (const k of keys) assert.ok(declared.has(k), `${k} is not a declared context key`);
   });
 
   it('has a four-step walkthrough whose every step has its Markdown page, its image and completion events that exist', () => {
-    const [walkthrough, ...others] = manifest.contributes.walkthroughs as { id: string; steps: { id: string; media: { markdown?: string }; completionEvents: string[]; description: string }[] }[];
+    const [walkthrough, ...others] = manifest.contributes.walkthroughs as {
+      id: string;
+      steps: { id: string; media: { markdown?: string }; completionEvents: string[]; description: string }[];
+    }[];
     assert.equal(others.length, 0);
-    assert.deepEqual(walkthrough!.steps.map((s) => s.id), ['connect', 'addColumn', 'write', 'lint']);
+    assert.deepEqual(
+      walkthrough!.steps.map((s) => s.id),
+      ['connect', 'addColumn', 'write', 'lint'],
+    );
     const commands = new Set<string>(Object.values(COMMANDS));
     const declared = new Set<string>(Object.values(CONTEXT_KEYS));
     for (const step of walkthrough!.steps) {
@@ -92,7 +111,8 @@ describe('package.json manifest', () => {
         const [kind, arg] = [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)];
         if (kind === 'onCommand') assert.ok(commands.has(arg), `${step.id}: ${e} names no contributed command`);
         else if (kind === 'onContext') {
-          for (const k of arg.match(/\bcolumnWizard\.[A-Za-z]+/g) ?? []) assert.ok(declared.has(k), `${step.id}: ${k} is not a declared context key`);
+          for (const k of arg.match(/\bcolumnWizard\.[A-Za-z]+/g) ?? [])
+            assert.ok(declared.has(k), `${step.id}: ${k} is not a declared context key`);
         } else assert.fail(`${step.id}: unexpected completion event ${e}`);
       }
       // Command links in the step's text name contributed commands.
@@ -111,10 +131,26 @@ describe('package.json manifest', () => {
   });
 
   it('gives every setting a scope, an order and a description, every enum its descriptions, every connection field a description', () => {
-    const props = manifest.contributes.configuration.properties as Record<string, { scope?: string; order?: number; description?: string; markdownDescription?: string; enum?: string[]; enumDescriptions?: string[]; items?: { properties?: Record<string, { description?: string; markdownDescription?: string; enum?: string[]; enumDescriptions?: string[] }> } }>;
+    const props = manifest.contributes.configuration.properties as Record<
+      string,
+      {
+        scope?: string;
+        order?: number;
+        description?: string;
+        markdownDescription?: string;
+        enum?: string[];
+        enumDescriptions?: string[];
+        items?: {
+          properties?: Record<string, { description?: string; markdownDescription?: string; enum?: string[]; enumDescriptions?: string[] }>;
+        };
+      }
+    >;
     const orders = new Set<number>();
     for (const [name, p] of Object.entries(props)) {
-      assert.ok(['application', 'machine', 'machine-overridable', 'window', 'resource', 'language-overridable'].includes(p.scope ?? ''), `${name}: scope`);
+      assert.ok(
+        ['application', 'machine', 'machine-overridable', 'window', 'resource', 'language-overridable'].includes(p.scope ?? ''),
+        `${name}: scope`,
+      );
       assert.equal(typeof p.order, 'number', `${name}: order`);
       assert.ok(!orders.has(p.order!), `${name}: order ${p.order} is taken`);
       orders.add(p.order!);
@@ -126,7 +162,12 @@ describe('package.json manifest', () => {
       if (f.enum) assert.equal(f.enumDescriptions?.length, f.enum.length, `connection field ${field}: enumDescriptions`);
     }
     // What a workspace folder may decide for itself is read with the folder's resource (src/extension/settings.ts).
-    for (const name of ['columnWizard.migrationsTool', 'columnWizard.lint.dialect', 'columnWizard.lint.serverVersion', 'columnWizard.lockTimeoutMs']) {
+    for (const name of [
+      'columnWizard.migrationsTool',
+      'columnWizard.lint.dialect',
+      'columnWizard.lint.serverVersion',
+      'columnWizard.lockTimeoutMs',
+    ]) {
       assert.equal(props[name]!.scope, 'resource', name);
     }
   });
@@ -145,7 +186,8 @@ describe('package.json manifest', () => {
 
   it('declares the first settings and the CLI bin', () => {
     const props = Object.keys(manifest.contributes.configuration.properties).sort();
-    for (const p of ['columnWizard.connections', 'columnWizard.lockTimeoutMs', 'columnWizard.migrationsTool']) assert.ok(props.includes(p), p);
+    for (const p of ['columnWizard.connections', 'columnWizard.lockTimeoutMs', 'columnWizard.migrationsTool'])
+      assert.ok(props.includes(p), p);
     assert.deepEqual(manifest.bin, { 'column-wizard': 'dist/cli.js' });
     assert.equal(manifest.engines.vscode, '^1.90.0');
   });
@@ -159,7 +201,10 @@ describe('package.json manifest', () => {
     const container = c.viewsContainers.activitybar.find((v: { id: string }) => v.id === 'columnWizard');
     assert.ok(container, 'no columnWizard activity-bar container');
     assert.ok(existsSync(container.icon), `missing icon ${container.icon}`);
-    assert.deepEqual(c.views.columnWizard.map((v: { id: string }) => v.id), ['columnWizard.connections']);
+    assert.deepEqual(
+      c.views.columnWizard.map((v: { id: string }) => v.id),
+      ['columnWizard.connections'],
+    );
     const commands = new Set(Object.values(COMMANDS));
     const items = [...c.menus['view/title'], ...c.menus['view/item/context']] as { command: string; when: string }[];
     for (const item of items) {
@@ -167,8 +212,14 @@ describe('package.json manifest', () => {
       assert.match(item.when, /view == columnWizard\.connections/);
     }
     // The tree's context values (src/extension/tree.ts) drive the item menus.
-    assert.ok(items.some((i) => i.command === COMMANDS.addColumn && /viewItem == table/.test(i.when)), 'Add Column… on a table');
-    assert.ok(items.some((i) => i.command === COMMANDS.removeConnection && /viewItem == connection/.test(i.when)), 'Remove Connection on a connection');
+    assert.ok(
+      items.some((i) => i.command === COMMANDS.addColumn && /viewItem == table/.test(i.when)),
+      'Add Column… on a table',
+    );
+    assert.ok(
+      items.some((i) => i.command === COMMANDS.removeConnection && /viewItem == connection/.test(i.when)),
+      'Remove Connection on a connection',
+    );
     const tree = readFileSync('src/extension/tree.ts', 'utf8');
     for (const v of ['table', 'connection']) assert.match(tree, new RegExp(`contextValue = '${v}'`));
     assert.match(c.viewsWelcome[0].contents, /\(command:columnWizard\.addConnection\)/);

@@ -6,7 +6,13 @@ import { planColumn, planSteps, type PlanOptions } from '../../src/core/plan';
 import type { Dialect, Plan, TableFacts } from '../../src/core/types';
 
 function facts(dialect: Dialect, over: Partial<TableFacts> = {}): TableFacts {
-  return { table: { schema: dialect === 'postgres' ? 'public' : 'shop', name: 'users' }, rows: 1_000_000, bytes: 500 * 1024 * 1024, primaryKey: ['id'], ...over };
+  return {
+    table: { schema: dialect === 'postgres' ? 'public' : 'shop', name: 'users' },
+    rows: 1_000_000,
+    bytes: 500 * 1024 * 1024,
+    primaryKey: ['id'],
+    ...over,
+  };
 }
 function plan(dialect: Dialect, version: string, definition: string, over: Partial<TableFacts> = {}, options?: PlanOptions): Plan {
   return planColumn(parseColumnDefinition(definition, dialect), facts(dialect, over), { dialect, version }, options);
@@ -68,12 +74,17 @@ describe('PostgreSQL plans', () => {
     const p = plan('postgres', '16.1', 'code text NOT NULL');
     assert.deepEqual(sql(p)[0], 'expand: ALTER TABLE "public"."users" ADD COLUMN "code" text');
     assert.match(planSteps(p).find((s) => s.sql.includes('VALIDATE'))!.why, /fails while any row is still NULL/);
-    assert.deepEqual(sql(plan('postgres', '16.1', 'code text NOT NULL', { rows: 0 })), ['expand: ALTER TABLE "public"."users" ADD COLUMN "code" text NOT NULL']);
+    assert.deepEqual(sql(plan('postgres', '16.1', 'code text NOT NULL', { rows: 0 })), [
+      'expand: ALTER TABLE "public"."users" ADD COLUMN "code" text NOT NULL',
+    ]);
   });
   it('index: named CREATE INDEX CONCURRENTLY in its own non-transactional phase', () => {
     const p = plan('postgres', '16.1', 'score integer', {}, undefined);
     assert.equal(p.phases.length, 1);
-    const pi = planColumn({ ...parseColumnDefinition('score integer', 'postgres'), index: true }, facts('postgres'), { dialect: 'postgres', version: '16.1' });
+    const pi = planColumn({ ...parseColumnDefinition('score integer', 'postgres'), index: true }, facts('postgres'), {
+      dialect: 'postgres',
+      version: '16.1',
+    });
     assert.deepEqual(sql(pi), [
       'expand: ALTER TABLE "public"."users" ADD COLUMN "score" integer',
       'index: CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_score_idx" ON "public"."users" ("score")',
@@ -85,7 +96,8 @@ describe('PostgreSQL plans', () => {
   });
   it('CIC corruption warning on 14.0–14.3 only', () => {
     const spec = { ...parseColumnDefinition('score integer', 'postgres'), index: true };
-    const warned = (v: string) => codes(planColumn(spec, facts('postgres'), { dialect: 'postgres', version: v })).includes('cic-corruption-14');
+    const warned = (v: string) =>
+      codes(planColumn(spec, facts('postgres'), { dialect: 'postgres', version: v })).includes('cic-corruption-14');
     assert.equal(warned('13.20'), false);
     assert.equal(warned('14.0'), true);
     assert.equal(warned('14.3'), true);
@@ -122,14 +134,26 @@ describe('PostgreSQL plans', () => {
     assert.equal(planSteps(plan('postgres', '16.1', 'n bigserial', { rows: 0 }))[0]!.unavoidable, undefined);
   });
   it('comments are a separate COMMENT ON step', () => {
-    const p = planColumn({ ...parseColumnDefinition('x int', 'postgres'), comment: "it's" }, facts('postgres'), { dialect: 'postgres', version: '16' });
+    const p = planColumn({ ...parseColumnDefinition('x int', 'postgres'), comment: "it's" }, facts('postgres'), {
+      dialect: 'postgres',
+      version: '16',
+    });
     assert.deepEqual(sql(p)[1], `expand: COMMENT ON COLUMN "public"."users"."x" IS 'it''s'`);
   });
   it('backfill without a primary key walks ctid', () => {
     const p = plan('postgres', '16.1', 'r float8 DEFAULT random()', { primaryKey: [] });
     const b = planSteps(p).find((s) => s.backfill)!;
-    assert.equal(b.sql, 'UPDATE "public"."users" SET "r" = random() WHERE ctid IN (SELECT ctid FROM "public"."users" WHERE "r" IS NULL LIMIT 1000)');
-    assert.deepEqual(b.backfill, { table: { schema: 'public', name: 'users' }, column: 'r', valueSql: 'random()', batchSize: 1000, key: ['ctid'] });
+    assert.equal(
+      b.sql,
+      'UPDATE "public"."users" SET "r" = random() WHERE ctid IN (SELECT ctid FROM "public"."users" WHERE "r" IS NULL LIMIT 1000)',
+    );
+    assert.deepEqual(b.backfill, {
+      table: { schema: 'public', name: 'users' },
+      column: 'r',
+      valueSql: 'random()',
+      batchSize: 1000,
+      key: ['ctid'],
+    });
     assert.equal(b.lockTimeoutSql, undefined);
   });
   it('lock timeout precedes every DDL step, configurable', () => {
@@ -139,16 +163,28 @@ describe('PostgreSQL plans', () => {
   });
   it('hot standby warning for ACCESS EXCLUSIVE steps', () => {
     assert.ok(codes(plan('postgres', '16.1', 'v int', {}, { standbys: true })).includes('standby-replay'));
-    assert.ok(codes(plan('postgres', '16.1', 'v int', { replication: { replicas: [{ name: 's1' }], maxStandbyStreamingDelayMs: 30000 } })).includes('standby-replay'));
+    assert.ok(
+      codes(plan('postgres', '16.1', 'v int', { replication: { replicas: [{ name: 's1' }], maxStandbyStreamingDelayMs: 30000 } })).includes(
+        'standby-replay',
+      ),
+    );
     assert.ok(!codes(plan('postgres', '16.1', 'v int')).includes('standby-replay'));
   });
   it('long names are shortened deterministically within 63 bytes', () => {
     const long = 'ü'.repeat(30);
-    const p1 = planColumn({ ...parseColumnDefinition(`"${long}" int`, 'postgres'), index: true }, facts('postgres', { table: { schema: 'public', name: 'ä'.repeat(20) } }), { dialect: 'postgres', version: '16' });
+    const p1 = planColumn(
+      { ...parseColumnDefinition(`"${long}" int`, 'postgres'), index: true },
+      facts('postgres', { table: { schema: 'public', name: 'ä'.repeat(20) } }),
+      { dialect: 'postgres', version: '16' },
+    );
     const idx = /INDEX CONCURRENTLY IF NOT EXISTS "([^"]+)"/.exec(planSteps(p1)[1]!.sql)![1]!;
     assert.ok(new TextEncoder().encode(idx).length <= 63, idx);
     assert.match(idx, /_[0-9a-f]{8}_idx$/);
-    const p2 = planColumn({ ...parseColumnDefinition(`"${long}" int`, 'postgres'), index: true }, facts('postgres', { table: { schema: 'public', name: 'ä'.repeat(20) } }), { dialect: 'postgres', version: '16' });
+    const p2 = planColumn(
+      { ...parseColumnDefinition(`"${long}" int`, 'postgres'), index: true },
+      facts('postgres', { table: { schema: 'public', name: 'ä'.repeat(20) } }),
+      { dialect: 'postgres', version: '16' },
+    );
     assert.equal(planSteps(p2)[1]!.sql, planSteps(p1)[1]!.sql);
   });
 });
@@ -156,12 +192,20 @@ describe('PostgreSQL plans', () => {
 describe('MySQL / MariaDB plans', () => {
   it('INSTANT stated explicitly with an INPLACE fallback; INPLACE, LOCK=NONE below 8.0.12', () => {
     const p = plan('mysql', '8.0.12', "status varchar(20) NOT NULL DEFAULT 'new'");
-    assert.deepEqual(sql(p), ["expand: ALTER TABLE `shop`.`users` ADD COLUMN `status` varchar(20) NOT NULL DEFAULT 'new', ALGORITHM=INSTANT"]);
-    assert.equal(planSteps(p)[0]!.fallbackSql, "ALTER TABLE `shop`.`users` ADD COLUMN `status` varchar(20) NOT NULL DEFAULT 'new', ALGORITHM=INPLACE, LOCK=NONE");
+    assert.deepEqual(sql(p), [
+      "expand: ALTER TABLE `shop`.`users` ADD COLUMN `status` varchar(20) NOT NULL DEFAULT 'new', ALGORITHM=INSTANT",
+    ]);
+    assert.equal(
+      planSteps(p)[0]!.fallbackSql,
+      "ALTER TABLE `shop`.`users` ADD COLUMN `status` varchar(20) NOT NULL DEFAULT 'new', ALGORITHM=INPLACE, LOCK=NONE",
+    );
     assert.equal(planSteps(p)[0]!.lockTimeoutSql, 'SET SESSION lock_wait_timeout = 2');
     assert.equal(planSteps(p)[0]!.down, 'ALTER TABLE `shop`.`users` DROP COLUMN `status`');
     const old = planSteps(plan('mysql', '8.0.11', "status varchar(20) NOT NULL DEFAULT 'new'"))[0]!;
-    assert.equal(old.sql, "ALTER TABLE `shop`.`users` ADD COLUMN `status` varchar(20) NOT NULL DEFAULT 'new', ALGORITHM=INPLACE, LOCK=NONE");
+    assert.equal(
+      old.sql,
+      "ALTER TABLE `shop`.`users` ADD COLUMN `status` varchar(20) NOT NULL DEFAULT 'new', ALGORITHM=INPLACE, LOCK=NONE",
+    );
     assert.deepEqual([old.algorithm, old.rewrite, old.blocks.writes], ['INPLACE', true, false]);
   });
   it('AFTER/FIRST: INSTANT from 8.0.29 (MySQL) and 10.4 (MariaDB)', () => {
@@ -190,10 +234,14 @@ describe('MySQL / MariaDB plans', () => {
   });
   it('MariaDB adds stable and constant expression defaults instantly (with a note); MySQL backfills any expression but CURRENT_TIMESTAMP', () => {
     const maria = plan('mariadb', '10.11.6', 'created datetime DEFAULT (now())');
-    assert.deepEqual(sql(maria), ['expand: ALTER TABLE `shop`.`users` ADD COLUMN `created` datetime NULL DEFAULT (now()), ALGORITHM=INSTANT']);
+    assert.deepEqual(sql(maria), [
+      'expand: ALTER TABLE `shop`.`users` ADD COLUMN `created` datetime NULL DEFAULT (now()), ALGORITHM=INSTANT',
+    ]);
     assert.ok(codes(maria).includes('instant-default-once'));
     assert.equal(sql(plan('mysql', '8.0.36', 'n int DEFAULT (1 + 1)')).length, 3);
-    assert.deepEqual(sql(plan('mysql', '8.0.36', 'ts timestamp NULL DEFAULT CURRENT_TIMESTAMP')), ['expand: ALTER TABLE `shop`.`users` ADD COLUMN `ts` timestamp NULL DEFAULT CURRENT_TIMESTAMP, ALGORITHM=INSTANT']);
+    assert.deepEqual(sql(plan('mysql', '8.0.36', 'ts timestamp NULL DEFAULT CURRENT_TIMESTAMP')), [
+      'expand: ALTER TABLE `shop`.`users` ADD COLUMN `ts` timestamp NULL DEFAULT CURRENT_TIMESTAMP, ALGORITHM=INSTANT',
+    ]);
   });
   it('NOT NULL without default: the zero-value trap is avoided on a table with rows', () => {
     const p = plan('mariadb', '10.11.6', 'n int NOT NULL');
@@ -202,7 +250,9 @@ describe('MySQL / MariaDB plans', () => {
       'constrain: ALTER TABLE `shop`.`users` MODIFY COLUMN `n` int NOT NULL, ALGORITHM=INPLACE, LOCK=NONE',
     ]);
     assert.ok(codes(p).includes('not-null-needs-values'));
-    assert.deepEqual(sql(plan('mariadb', '10.11.6', 'n int NOT NULL', { rows: 0 })), ['expand: ALTER TABLE `shop`.`users` ADD COLUMN `n` int NOT NULL, ALGORITHM=INSTANT']);
+    assert.deepEqual(sql(plan('mariadb', '10.11.6', 'n int NOT NULL', { rows: 0 })), [
+      'expand: ALTER TABLE `shop`.`users` ADD COLUMN `n` int NOT NULL, ALGORITHM=INSTANT',
+    ]);
   });
   it('foreign key: index, then the FK INPLACE with foreign_key_checks = 0 while the column is all NULL, then the default', () => {
     const p = plan('mysql', '8.0.36', 'account_id bigint NOT NULL DEFAULT 1 REFERENCES accounts(id)');
@@ -219,27 +269,41 @@ describe('MySQL / MariaDB plans', () => {
     assert.deepEqual([fk.algorithm, fk.blocks.writes], ['INPLACE', false]);
   });
   it('index and unique: INPLACE, LOCK=NONE', () => {
-    const p = planColumn({ ...parseColumnDefinition('email varchar(255)', 'mysql'), index: true }, facts('mysql'), { dialect: 'mysql', version: '8.0.36' });
+    const p = planColumn({ ...parseColumnDefinition('email varchar(255)', 'mysql'), index: true }, facts('mysql'), {
+      dialect: 'mysql',
+      version: '8.0.36',
+    });
     assert.deepEqual(sql(p)[1], 'index: ALTER TABLE `shop`.`users` ADD INDEX `users_email_idx` (`email`), ALGORITHM=INPLACE, LOCK=NONE');
-    assert.deepEqual(sql(plan('mariadb', '10.11', 'email varchar(255) UNIQUE'))[1], 'index: ALTER TABLE `shop`.`users` ADD UNIQUE INDEX `users_email_key` (`email`), ALGORITHM=INPLACE, LOCK=NONE');
+    assert.deepEqual(
+      sql(plan('mariadb', '10.11', 'email varchar(255) UNIQUE'))[1],
+      'index: ALTER TABLE `shop`.`users` ADD UNIQUE INDEX `users_email_key` (`email`), ALGORITHM=INPLACE, LOCK=NONE',
+    );
   });
   it('COPY steps are flagged unavoidable, with the online-tool advice on big tables', () => {
     const big = { bytes: 5 * 1024 ** 3 };
     const g = plan('mariadb', '10.11', 'total int AS (a + b) STORED', big);
     const step = planSteps(g)[0]!;
-    assert.equal(step.sql, 'ALTER TABLE `shop`.`users` ADD COLUMN `total` int GENERATED ALWAYS AS (a + b) STORED, ALGORITHM=COPY, LOCK=SHARED');
+    assert.equal(
+      step.sql,
+      'ALTER TABLE `shop`.`users` ADD COLUMN `total` int GENERATED ALWAYS AS (a + b) STORED, ALGORITHM=COPY, LOCK=SHARED',
+    );
     assert.match(step.unavoidable!, /gh-ost/);
     assert.ok(step.estimate.lockSeconds > 60);
     assert.ok(codes(g).includes('use-online-tool'));
     const ai = planSteps(plan('mysql', '8.0.36', 'seq bigint NOT NULL AUTO_INCREMENT'))[0]!;
-    assert.equal(ai.sql, 'ALTER TABLE `shop`.`users` ADD COLUMN `seq` bigint NOT NULL AUTO_INCREMENT, ADD UNIQUE KEY `users_seq_key` (`seq`), ALGORITHM=INPLACE, LOCK=SHARED');
+    assert.equal(
+      ai.sql,
+      'ALTER TABLE `shop`.`users` ADD COLUMN `seq` bigint NOT NULL AUTO_INCREMENT, ADD UNIQUE KEY `users_seq_key` (`seq`), ALGORITHM=INPLACE, LOCK=SHARED',
+    );
     assert.ok(ai.unavoidable);
     const ck = planSteps(plan('mysql', '8.0.36', 'qty int CHECK (qty >= 0)'));
     assert.equal(ck[1]!.sql, 'ALTER TABLE `shop`.`users` ADD CONSTRAINT `users_qty_check` CHECK (qty >= 0), ALGORITHM=COPY, LOCK=SHARED');
     assert.ok(ck[1]!.unavoidable);
   });
   it('FULLTEXT tables cannot add a column without blocking writes', () => {
-    const s = planSteps(plan('mariadb', '10.11', 'x int', { indexes: [{ name: 'ft', columns: ['bio'], unique: false, primary: false, method: 'FULLTEXT' }] }))[0]!;
+    const s = planSteps(
+      plan('mariadb', '10.11', 'x int', { indexes: [{ name: 'ft', columns: ['bio'], unique: false, primary: false, method: 'FULLTEXT' }] }),
+    )[0]!;
     assert.equal(s.sql, 'ALTER TABLE `shop`.`users` ADD COLUMN `x` int NULL, ALGORITHM=INPLACE, LOCK=SHARED');
     assert.ok(s.unavoidable);
   });
@@ -266,7 +330,12 @@ describe('plan shape', () => {
     const large = planSteps(plan('postgres', '16.1', 'x int DEFAULT random()::int', { rows: 1e7, bytes: 1e9 })).find((s) => s.backfill)!;
     assert.equal(small.estimate.basis, 'default');
     assert.ok(large.estimate.totalSeconds > small.estimate.totalSeconds * 1000);
-    const measured = planColumn(parseColumnDefinition('x int', 'postgres'), facts('postgres'), { dialect: 'postgres', version: '16' }, { calibration: { ...DEFAULT_CALIBRATION, basis: 'measured' } });
+    const measured = planColumn(
+      parseColumnDefinition('x int', 'postgres'),
+      facts('postgres'),
+      { dialect: 'postgres', version: '16' },
+      { calibration: { ...DEFAULT_CALIBRATION, basis: 'measured' } },
+    );
     assert.equal(planSteps(measured)[0]!.estimate.basis, 'measured');
   });
 });
@@ -274,12 +343,24 @@ describe('plan shape', () => {
 describe('MySQL / MariaDB plans: interactions', () => {
   it('AUTO_INCREMENT + UNIQUE gets one key, in the same statement', () => {
     const steps = planSteps(plan('mysql', '8.0.36', 'seq bigint NOT NULL AUTO_INCREMENT UNIQUE'));
-    assert.deepEqual(steps.map((s) => s.sql), ['ALTER TABLE `shop`.`users` ADD COLUMN `seq` bigint NOT NULL AUTO_INCREMENT, ADD UNIQUE KEY `users_seq_key` (`seq`), ALGORITHM=INPLACE, LOCK=SHARED']);
+    assert.deepEqual(
+      steps.map((s) => s.sql),
+      [
+        'ALTER TABLE `shop`.`users` ADD COLUMN `seq` bigint NOT NULL AUTO_INCREMENT, ADD UNIQUE KEY `users_seq_key` (`seq`), ALGORITHM=INPLACE, LOCK=SHARED',
+      ],
+    );
   });
   it('AUTO_INCREMENT: exactly one key, inline (the server refuses the column without one), whatever the index flags say', () => {
     const withFlags = (definition: string, flags: { unique?: boolean; index?: boolean }) =>
-      sql(planColumn({ ...parseColumnDefinition(definition, 'mariadb'), ...flags }, facts('mariadb'), { dialect: 'mariadb', version: '10.11' }));
-    const uniqueKey = ['expand: ALTER TABLE `shop`.`users` ADD COLUMN `seq` int NULL AUTO_INCREMENT, ADD UNIQUE KEY `users_seq_key` (`seq`), ALGORITHM=INPLACE, LOCK=SHARED'];
+      sql(
+        planColumn({ ...parseColumnDefinition(definition, 'mariadb'), ...flags }, facts('mariadb'), {
+          dialect: 'mariadb',
+          version: '10.11',
+        }),
+      );
+    const uniqueKey = [
+      'expand: ALTER TABLE `shop`.`users` ADD COLUMN `seq` int NULL AUTO_INCREMENT, ADD UNIQUE KEY `users_seq_key` (`seq`), ALGORITHM=INPLACE, LOCK=SHARED',
+    ];
     assert.deepEqual(withFlags('seq int AUTO_INCREMENT UNIQUE', { index: true }), uniqueKey);
     assert.deepEqual(withFlags('seq int AUTO_INCREMENT', { unique: true, index: true }), uniqueKey);
     assert.deepEqual(withFlags('seq int AUTO_INCREMENT UNIQUE', {}), uniqueKey);
@@ -305,7 +386,10 @@ describe('MySQL / MariaDB plans: interactions', () => {
   it('a foreign key on a column that already has values is checked with a (flagged) copy', () => {
     const steps = planSteps(plan('mysql', '8.0.36', 'seq bigint NOT NULL AUTO_INCREMENT REFERENCES other(id)'));
     const fk = steps.find((s) => s.sql.includes('FOREIGN KEY'))!;
-    assert.equal(fk.sql, 'ALTER TABLE `shop`.`users` ADD CONSTRAINT `users_seq_fkey` FOREIGN KEY (`seq`) REFERENCES `other` (`id`), ALGORITHM=COPY, LOCK=SHARED');
+    assert.equal(
+      fk.sql,
+      'ALTER TABLE `shop`.`users` ADD CONSTRAINT `users_seq_fkey` FOREIGN KEY (`seq`) REFERENCES `other` (`id`), ALGORITHM=COPY, LOCK=SHARED',
+    );
     assert.match(fk.unavoidable!, /already has a value/);
   });
   it('MariaDB: NOT NULL on a table with a STORED generated column needs a flagged copy', () => {
@@ -330,23 +414,41 @@ describe('replication-aware warnings', () => {
   });
   it('MySQL: NOT NULL DATETIME without a default is not INSTANT even on an empty table', () => {
     assert.equal(planSteps(plan('mysql', '8.0.36', 'due datetime NOT NULL', { rows: 0 }))[0]!.algorithm, 'INPLACE');
-    assert.equal(planSteps(plan('mysql', '8.0.36', "due datetime NOT NULL DEFAULT '2020-01-01 00:00:00'", { rows: 0 }))[0]!.algorithm, 'INSTANT');
+    assert.equal(
+      planSteps(plan('mysql', '8.0.36', "due datetime NOT NULL DEFAULT '2020-01-01 00:00:00'", { rows: 0 }))[0]!.algorithm,
+      'INSTANT',
+    );
   });
 });
 
 describe('object names', () => {
   it('a name already taken by an index or constraint is numbered, so IF NOT EXISTS cannot keep the old object', () => {
     const spec = { ...parseColumnDefinition('score int', 'postgres'), index: true };
-    const taken = facts('postgres', { indexes: [{ name: 'users_score_idx', columns: ['old'], unique: false, primary: false, method: 'btree' }], constraints: [{ name: 'users_score_idx2', kind: 'check', definition: '', validated: true }] });
-    assert.equal(planSteps(planColumn(spec, taken, { dialect: 'postgres', version: '16' }))[1]!.sql, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_score_idx3" ON "public"."users" ("score")');
+    const taken = facts('postgres', {
+      indexes: [{ name: 'users_score_idx', columns: ['old'], unique: false, primary: false, method: 'btree' }],
+      constraints: [{ name: 'users_score_idx2', kind: 'check', definition: '', validated: true }],
+    });
+    assert.equal(
+      planSteps(planColumn(spec, taken, { dialect: 'postgres', version: '16' }))[1]!.sql,
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_score_idx3" ON "public"."users" ("score")',
+    );
     const my = facts('mysql', { indexes: [{ name: 'USERS_SCORE_IDX', columns: ['old'], unique: false, primary: false, method: 'BTREE' }] });
-    assert.match(planSteps(planColumn({ ...parseColumnDefinition('score int', 'mysql'), index: true }, my, { dialect: 'mysql', version: '8.0.36' }))[1]!.sql, /ADD INDEX `users_score_idx2`/);
+    assert.match(
+      planSteps(
+        planColumn({ ...parseColumnDefinition('score int', 'mysql'), index: true }, my, { dialect: 'mysql', version: '8.0.36' }),
+      )[1]!.sql,
+      /ADD INDEX `users_score_idx2`/,
+    );
   });
 });
 
 describe('non-InnoDB tables (probed on MariaDB 10.11 with Aria)', () => {
   it('add, index and NOT NULL copy the table and are flagged; foreign keys are left out with an error finding', () => {
-    const p = planColumn({ ...parseColumnDefinition('n int NOT NULL REFERENCES a(id)', 'mariadb'), index: true }, facts('mariadb', { engine: 'Aria' }), { dialect: 'mariadb', version: '10.11' });
+    const p = planColumn(
+      { ...parseColumnDefinition('n int NOT NULL REFERENCES a(id)', 'mariadb'), index: true },
+      facts('mariadb', { engine: 'Aria' }),
+      { dialect: 'mariadb', version: '10.11' },
+    );
     assert.deepEqual(sql(p), [
       'expand: ALTER TABLE `shop`.`users` ADD COLUMN `n` int NULL, ALGORITHM=COPY, LOCK=SHARED',
       'index: ALTER TABLE `shop`.`users` ADD INDEX `users_n_idx` (`n`), ALGORITHM=COPY, LOCK=SHARED',
@@ -359,7 +461,10 @@ describe('non-InnoDB tables (probed on MariaDB 10.11 with Aria)', () => {
 
 describe('servers without the INSTANT keyword', () => {
   it('MySQL 8.0.11 and MariaDB 10.3.1 set defaults with INPLACE (metadata only), never ALGORITHM=INSTANT', () => {
-    for (const [d, v] of [['mysql', '8.0.11'], ['mariadb', '10.3.1']] as const) {
+    for (const [d, v] of [
+      ['mysql', '8.0.11'],
+      ['mariadb', '10.3.1'],
+    ] as const) {
       const steps = planSteps(plan(d, v, 'acct bigint NOT NULL DEFAULT 1 REFERENCES accounts(id)'));
       const set = steps.find((s) => s.sql.includes('SET DEFAULT'))!;
       assert.equal(set.sql, 'ALTER TABLE `shop`.`users` ALTER COLUMN `acct` SET DEFAULT 1, ALGORITHM=INPLACE, LOCK=NONE');
@@ -372,7 +477,9 @@ describe('servers without the INSTANT keyword', () => {
 
 describe('generated columns on MySQL/MariaDB', () => {
   it('NOT NULL goes in the ADD itself on MySQL; MariaDB refuses it with a finding', () => {
-    assert.deepEqual(sql(plan('mysql', '8.0.36', 'g int AS (a * 2) VIRTUAL NOT NULL')), ['expand: ALTER TABLE `shop`.`users` ADD COLUMN `g` int GENERATED ALWAYS AS (a * 2) VIRTUAL NOT NULL, ALGORITHM=INSTANT']);
+    assert.deepEqual(sql(plan('mysql', '8.0.36', 'g int AS (a * 2) VIRTUAL NOT NULL')), [
+      'expand: ALTER TABLE `shop`.`users` ADD COLUMN `g` int GENERATED ALWAYS AS (a * 2) VIRTUAL NOT NULL, ALGORITHM=INSTANT',
+    ]);
     const maria = plan('mariadb', '10.11', 'g int AS (a * 2) VIRTUAL NOT NULL');
     assert.equal(sql(maria).length, 1);
     assert.ok(codes(maria).includes('generated-not-null'));
@@ -392,7 +499,12 @@ describe('tables without a row estimate', () => {
 
 describe('specs that cannot be written as SQL', () => {
   it('give a plan without steps and an error finding instead of throwing', () => {
-    const bad = { name: 'x', type: { name: 'int', params: [] }, nullable: true, default: { kind: 'literal' as const, value: '1; DROP TABLE users' } };
+    const bad = {
+      name: 'x',
+      type: { name: 'int', params: [] },
+      nullable: true,
+      default: { kind: 'literal' as const, value: '1; DROP TABLE users' },
+    };
     const p = planColumn(bad, facts('postgres'), { dialect: 'postgres', version: '16' });
     assert.deepEqual(p.phases, []);
     assert.match(p.warnings.find((w) => w.code === 'spec-unwritable')!.message, /not a SQL literal/);
@@ -408,7 +520,10 @@ describe('lock queue note', () => {
     assert.match(steps[0]!.why, /every query on the table queue behind it — for at most the lock timeout \(1500 ms\)/);
     assert.match(steps.find((s) => s.lock === 'SHARE ROW EXCLUSIVE')!.why, /writes to the table queue behind it/);
     assert.doesNotMatch(steps.find((s) => s.sql.includes('CONCURRENTLY'))!.why, /queue behind it/);
-    assert.match(planSteps(plan('mysql', '8.0.36', 'x int'))[0]!.why, /metadata lock\) queue behind it — for at most the lock timeout \(2 s\)/);
+    assert.match(
+      planSteps(plan('mysql', '8.0.36', 'x int'))[0]!.why,
+      /metadata lock\) queue behind it — for at most the lock timeout \(2 s\)/,
+    );
   });
 });
 
@@ -424,7 +539,11 @@ describe('rollout', () => {
 describe('partitioned PostgreSQL tables', () => {
   it('warn that CONCURRENTLY needs the per-partition recipe', () => {
     const spec = { ...parseColumnDefinition('x int', 'postgres'), index: true };
-    assert.ok(codes(planColumn(spec, facts('postgres', { partitioned: true }), { dialect: 'postgres', version: '16' })).includes('partitioned-index'));
+    assert.ok(
+      codes(planColumn(spec, facts('postgres', { partitioned: true }), { dialect: 'postgres', version: '16' })).includes(
+        'partitioned-index',
+      ),
+    );
     assert.ok(!codes(planColumn(spec, facts('postgres'), { dialect: 'postgres', version: '16' })).includes('partitioned-index'));
   });
 });

@@ -51,7 +51,8 @@ function lex(dialect: Dialect, sql: string): { problem?: string; idents: string[
     if (c === '(') depth++;
     if (c === ')' && --depth < 0) return { problem: `unbalanced ) at ${i}`, idents };
     if (c === ';') return { problem: `; outside quotes at ${i}`, idents };
-    if ((c === '-' && sql[i + 1] === '-') || (c === '/' && sql[i + 1] === '*')) return { problem: `comment outside quotes at ${i}`, idents };
+    if ((c === '-' && sql[i + 1] === '-') || (c === '/' && sql[i + 1] === '*'))
+      return { problem: `comment outside quotes at ${i}`, idents };
     if (dialect === 'postgres' && c === '`') return { problem: `backtick in PostgreSQL SQL at ${i}`, idents };
     if (dialect !== 'postgres' && c === '"') return { problem: `double quote in MySQL SQL at ${i}`, idents };
   }
@@ -60,7 +61,14 @@ function lex(dialect: Dialect, sql: string): { problem?: string; idents: string[
 }
 
 function statements(s: Step): string[] {
-  return [s.sql, ...(s.down && !isNoopSql(s.down) ? [s.down] : []), ...(s.lockTimeoutSql ? [s.lockTimeoutSql] : []), ...(s.fallbackSql ? [s.fallbackSql] : []), ...(s.session?.before ?? []), ...(s.session?.after ?? [])];
+  return [
+    s.sql,
+    ...(s.down && !isNoopSql(s.down) ? [s.down] : []),
+    ...(s.lockTimeoutSql ? [s.lockTimeoutSql] : []),
+    ...(s.fallbackSql ? [s.fallbackSql] : []),
+    ...(s.session?.before ?? []),
+    ...(s.session?.after ?? []),
+  ];
 }
 
 describe('plan properties over generated specs', () => {
@@ -70,9 +78,19 @@ describe('plan properties over generated specs', () => {
 
   it('the generator covers the interesting shapes', () => {
     const steps = plans.flatMap((p) => planSteps(p.plan));
-    assert.ok(plans.some((p) => p.plan.phases.some((ph) => ph.kind === 'backfill')), 'backfills');
-    assert.ok(steps.some((s) => s.unavoidable), 'unavoidable steps');
-    assert.ok(steps.some((s) => s.algorithm === 'INSTANT') && steps.some((s) => s.algorithm === 'INPLACE') && steps.some((s) => s.algorithm === 'COPY'));
+    assert.ok(
+      plans.some((p) => p.plan.phases.some((ph) => ph.kind === 'backfill')),
+      'backfills',
+    );
+    assert.ok(
+      steps.some((s) => s.unavoidable),
+      'unavoidable steps',
+    );
+    assert.ok(
+      steps.some((s) => s.algorithm === 'INSTANT') &&
+        steps.some((s) => s.algorithm === 'INPLACE') &&
+        steps.some((s) => s.algorithm === 'COPY'),
+    );
     assert.ok(steps.some((s) => s.sql.includes('CONCURRENTLY')) && steps.some((s) => s.sql.includes('NOT VALID')));
     assert.ok(plans.filter((p) => p.c.facts.rows > 0).length > CASES / 2);
   });
@@ -80,7 +98,11 @@ describe('plan properties over generated specs', () => {
   it('on a table with rows, no step both rewrites and blocks writes unless flagged unavoidable with a reason', () => {
     for (const { c, plan } of plans) {
       const bad = violations(plan);
-      assert.deepEqual(bad.map((s) => s.sql), [], `${c.target.dialect} ${c.target.version}: ${JSON.stringify(c.spec)}`);
+      assert.deepEqual(
+        bad.map((s) => s.sql),
+        [],
+        `${c.target.dialect} ${c.target.version}: ${JSON.stringify(c.spec)}`,
+      );
     }
   });
 
@@ -89,7 +111,13 @@ describe('plan properties over generated specs', () => {
     const bad: Step = { ...planSteps(plan)[0]!, rewrite: true, blocks: { reads: false, writes: true } };
     const forged: Plan = { ...plan, phases: [{ ...plan.phases[0]!, steps: [bad] }] };
     assert.equal(violations(forged).length, 1);
-    assert.equal(violations({ ...forged, phases: [{ ...forged.phases[0]!, steps: [{ ...bad, unavoidable: 'a stored generated column must be computed for every row' }] }] }).length, 0);
+    assert.equal(
+      violations({
+        ...forged,
+        phases: [{ ...forged.phases[0]!, steps: [{ ...bad, unavoidable: 'a stored generated column must be computed for every row' }] }],
+      }).length,
+      0,
+    );
   });
 
   it('every statement is well-formed: identifiers quoted for the dialect, nothing breaks out of a statement', () => {
@@ -117,7 +145,10 @@ describe('plan properties over generated specs', () => {
             assert.equal(s.backfill.column, c.spec.name);
             assert.equal(s.lockTimeoutSql, undefined);
           } else {
-            assert.match(s.lockTimeoutSql!, c.target.dialect === 'postgres' ? /^SET lock_timeout = '\d+(ms|s)'$/ : /^SET SESSION lock_wait_timeout = \d+$/);
+            assert.match(
+              s.lockTimeoutSql!,
+              c.target.dialect === 'postgres' ? /^SET lock_timeout = '\d+(ms|s)'$/ : /^SET SESSION lock_wait_timeout = \d+$/,
+            );
             if (c.target.dialect !== 'postgres') assert.match(s.sql, /ALGORITHM=(INSTANT|INPLACE|COPY)/, s.sql);
             // The INSTANT keyword exists from MySQL 8.0.12 / MariaDB 10.3.2; an INSTANT step always says how to fall back.
             const instantKeyword = c.target.dialect === 'postgres' ? false : capabilities(c.target).instantAddColumn;

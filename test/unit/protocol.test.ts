@@ -19,15 +19,25 @@ const plan: Plan = {
   serverVersion: '15.4',
   table: { schema: 'public', name: 'orders', rows: 1_000_000, bytes: 123_456_789 },
   column: { name: 'archived_at', type: { name: 'timestamptz', params: [] }, nullable: true, default: { kind: 'none' } },
-  phases: [{
-    kind: 'expand', title: 'Add the column', transactional: true,
-    steps: [{
-      sql: 'ALTER TABLE "public"."orders" ADD COLUMN "archived_at" timestamptz', lock: 'ACCESS EXCLUSIVE',
-      blocks: { reads: true, writes: true }, rewrite: false, estimate: { lockSeconds: 0.01, totalSeconds: 0.01, basis: 'default' },
-      why: 'catalog-only change', lockTimeoutSql: "SET lock_timeout = '2s'",
-      verified: { lock: 'ACCESS EXCLUSIVE', rewrite: false, agrees: true },
-    }],
-  }],
+  phases: [
+    {
+      kind: 'expand',
+      title: 'Add the column',
+      transactional: true,
+      steps: [
+        {
+          sql: 'ALTER TABLE "public"."orders" ADD COLUMN "archived_at" timestamptz',
+          lock: 'ACCESS EXCLUSIVE',
+          blocks: { reads: true, writes: true },
+          rewrite: false,
+          estimate: { lockSeconds: 0.01, totalSeconds: 0.01, basis: 'default' },
+          why: 'catalog-only change',
+          lockTimeoutSql: "SET lock_timeout = '2s'",
+          verified: { lock: 'ACCESS EXCLUSIVE', rewrite: false, agrees: true },
+        },
+      ],
+    },
+  ],
   warnings: [{ code: 'rows-unknown', severity: 'warning', message: 'm', fix: 'f' }],
   rollout: ['deploy code that writes the column'],
 };
@@ -41,11 +51,37 @@ function rejects(result: { ok: boolean; error?: string }, pattern: RegExp): void
 }
 
 const run: RunSummary = {
-  runId: 'r-1', table: { schema: 'public', name: 'orders' }, column: 'status',
+  runId: 'r-1',
+  table: { schema: 'public', name: 'orders' },
+  column: 'status',
   steps: [
-    { phaseIndex: 0, stepIndex: 0, phase: 'Expand', sql: 'ALTER TABLE orders ADD COLUMN status text', seconds: 0.02, estimateSeconds: 0.01 },
-    { phaseIndex: 1, stepIndex: 0, phase: 'Backfill', sql: 'UPDATE orders SET status = 1', seconds: 12.5, estimateSeconds: 10, range: [6, 16], rows: 2_400_000, note: 'throttled twice' },
-    { phaseIndex: 2, stepIndex: 0, phase: 'Constrain', sql: 'ALTER TABLE orders ALTER status SET NOT NULL', seconds: 0, skipped: 'already applied' },
+    {
+      phaseIndex: 0,
+      stepIndex: 0,
+      phase: 'Expand',
+      sql: 'ALTER TABLE orders ADD COLUMN status text',
+      seconds: 0.02,
+      estimateSeconds: 0.01,
+    },
+    {
+      phaseIndex: 1,
+      stepIndex: 0,
+      phase: 'Backfill',
+      sql: 'UPDATE orders SET status = 1',
+      seconds: 12.5,
+      estimateSeconds: 10,
+      range: [6, 16],
+      rows: 2_400_000,
+      note: 'throttled twice',
+    },
+    {
+      phaseIndex: 2,
+      stepIndex: 0,
+      phase: 'Constrain',
+      sql: 'ALTER TABLE orders ALTER status SET NOT NULL',
+      seconds: 0,
+      skipped: 'already applied',
+    },
   ],
   size: { predictedBytes: null, measuredBytes: 1024 },
   warnings: ['the column is not confirmed on replica-2'],
@@ -70,7 +106,12 @@ describe('protocol: webview → host', () => {
   });
 
   it('keeps a foreign key and an AFTER position, and drops keys the protocol does not know', () => {
-    const withFk = { ...draft, references: { table: 'customers', column: 'id', onDelete: 'CASCADE' }, position: { kind: 'after', column: 'total' }, extra: '<script>' };
+    const withFk = {
+      ...draft,
+      references: { table: 'customers', column: 'id', onDelete: 'CASCADE' },
+      position: { kind: 'after', column: 'total' },
+      extra: '<script>',
+    };
     const r = parseWebviewMessage(wire({ type: 'didChangeDraft', draft: withFk }));
     assert.ok(r.ok && r.value.type === 'didChangeDraft');
     assert.deepEqual(r.value.draft.references, { table: 'customers', column: 'id', onDelete: 'CASCADE' });
@@ -89,12 +130,16 @@ describe('protocol: webview → host', () => {
 
   it('rejects a request without a usable id', () => {
     rejects(parseWebviewMessage({ type: 'request', method: 'copySql', params: { draft } }), /request\.id must be a finite number/);
-    rejects(parseWebviewMessage({ type: 'request', id: -1, method: 'copySql', params: { draft } }), /request\.id must be a non-negative integer/);
+    rejects(
+      parseWebviewMessage({ type: 'request', id: -1, method: 'copySql', params: { draft } }),
+      /request\.id must be a non-negative integer/,
+    );
     rejects(parseWebviewMessage({ type: 'request', id: 1.5, method: 'copySql', params: { draft } }), /non-negative integer/);
   });
 
   it('names the exact bad field of a draft', () => {
-    const bad = (patch: Record<string, unknown>) => parseWebviewMessage(wire({ type: 'request', id: 1, method: 'computePlan', params: { draft: { ...draft, ...patch }, revision: 1 } }));
+    const bad = (patch: Record<string, unknown>) =>
+      parseWebviewMessage(wire({ type: 'request', id: 1, method: 'computePlan', params: { draft: { ...draft, ...patch }, revision: 1 } }));
     rejects(bad({ nullable: 'yes' }), /request\(computePlan\)\.params\.draft\.nullable must be true or false/);
     rejects(bad({ name: 42 }), /draft\.name must be a string/);
     rejects(bad({ defaultKind: 'random' }), /draft\.defaultKind must be one of "none", "literal", "expression"/);
@@ -103,8 +148,14 @@ describe('protocol: webview → host', () => {
     rejects(bad({ references: { table: 't' } }), /draft\.references\.column must be a string/);
     rejects(bad({ references: { table: 't', column: 'id', onDelete: 'DROP' } }), /onDelete must be one of/);
     rejects(bad({ check: 'x'.repeat(100_001) }), /draft\.check is longer than 100000 characters/);
-    rejects(parseWebviewMessage({ type: 'request', id: 1, method: 'computePlan', params: { draft } }), /params\.revision must be a finite number/);
-    rejects(parseWebviewMessage({ type: 'request', id: 1, method: 'listColumns', params: { table: { name: 'x' } } }), /params\.table\.schema must be a string/);
+    rejects(
+      parseWebviewMessage({ type: 'request', id: 1, method: 'computePlan', params: { draft } }),
+      /params\.revision must be a finite number/,
+    );
+    rejects(
+      parseWebviewMessage({ type: 'request', id: 1, method: 'listColumns', params: { table: { name: 'x' } } }),
+      /params\.table\.schema must be a string/,
+    );
   });
 });
 
@@ -113,12 +164,33 @@ describe('protocol: host → webview', () => {
     const init = { type: 'init', context, draft: null };
     assert.deepEqual(parseHostMessage(wire(init)), { ok: true, value: init });
     assert.deepEqual(parseHostMessage(wire({ type: 'init', context, draft })), { ok: true, value: { type: 'init', context, draft } });
-    assert.deepEqual(parseHostMessage({ type: 'status', level: 'info', message: 'ok' }), { ok: true, value: { type: 'status', level: 'info', message: 'ok' } });
-    assert.deepEqual(parseHostMessage(wire({ type: 'didVerifyPlan', revision: 5, plan })), { ok: true, value: { type: 'didVerifyPlan', revision: 5, plan } });
-    assert.deepEqual(parseHostMessage(wire({ type: 'didChangeContext', context })), { ok: true, value: { type: 'didChangeContext', context } });
+    assert.deepEqual(parseHostMessage({ type: 'status', level: 'info', message: 'ok' }), {
+      ok: true,
+      value: { type: 'status', level: 'info', message: 'ok' },
+    });
+    assert.deepEqual(parseHostMessage(wire({ type: 'didVerifyPlan', revision: 5, plan })), {
+      ok: true,
+      value: { type: 'didVerifyPlan', revision: 5, plan },
+    });
+    assert.deepEqual(parseHostMessage(wire({ type: 'didChangeContext', context })), {
+      ok: true,
+      value: { type: 'didChangeContext', context },
+    });
     const responses = [
-      { type: 'response', id: 1, method: 'computePlan', ok: true, result: { revision: 2, findings: [{ code: 'c', severity: 'error', message: 'm', field: 'name' }], plan } },
-      { type: 'response', id: 2, method: 'computePlan', ok: true, result: { revision: 3, findings: [], plan: null, error: 'connection lost' } },
+      {
+        type: 'response',
+        id: 1,
+        method: 'computePlan',
+        ok: true,
+        result: { revision: 2, findings: [{ code: 'c', severity: 'error', message: 'm', field: 'name' }], plan },
+      },
+      {
+        type: 'response',
+        id: 2,
+        method: 'computePlan',
+        ok: true,
+        result: { revision: 3, findings: [], plan: null, error: 'connection lost' },
+      },
       { type: 'response', id: 3, method: 'listColumns', ok: true, result: { columns: ['id'] } },
       { type: 'response', id: 4, method: 'writeMigration', ok: true, result: { files: ['db/migrations/1_add.sql'] } },
       { type: 'response', id: 5, method: 'runMigration', ok: true, result: { started: false, message: 'not allowed' } },
@@ -134,15 +206,43 @@ describe('protocol: host → webview', () => {
     const withRun = (patch: (r: Record<string, unknown> & { steps: Record<string, unknown>[] }) => void) => {
       const r = wire(run) as Record<string, unknown> & { steps: Record<string, unknown>[] };
       patch(r);
-      return parseHostMessage({ type: 'response', id: 1, method: 'runMigration', ok: true, result: { started: true, message: 'm', run: r } });
+      return parseHostMessage({
+        type: 'response',
+        id: 1,
+        method: 'runMigration',
+        ok: true,
+        result: { started: true, message: 'm', run: r },
+      });
     };
     assert.equal(withRun(() => undefined).ok, true);
-    rejects(withRun((r) => { r.steps[0]!.seconds = '2'; }), /result\.run\.steps\[0\]\.seconds must be a finite number/);
-    rejects(withRun((r) => { r.steps[1]!.range = [1]; }), /result\.run\.steps\[1\]\.range must hold two numbers/);
-    rejects(withRun((r) => { r.warnings = 'none'; }), /result\.run\.warnings must be an array/);
-    rejects(withRun((r) => { r.size = { predictedBytes: 'x', measuredBytes: 1 }; }), /result\.run\.size\.predictedBytes must be a finite number/);
+    rejects(
+      withRun((r) => {
+        r.steps[0]!.seconds = '2';
+      }),
+      /result\.run\.steps\[0\]\.seconds must be a finite number/,
+    );
+    rejects(
+      withRun((r) => {
+        r.steps[1]!.range = [1];
+      }),
+      /result\.run\.steps\[1\]\.range must hold two numbers/,
+    );
+    rejects(
+      withRun((r) => {
+        r.warnings = 'none';
+      }),
+      /result\.run\.warnings must be an array/,
+    );
+    rejects(
+      withRun((r) => {
+        r.size = { predictedBytes: 'x', measuredBytes: 1 };
+      }),
+      /result\.run\.size\.predictedBytes must be a finite number/,
+    );
     // Keys the protocol does not know are dropped.
-    const extra = withRun((r) => { r.steps[0]!.html = '<b>'; });
+    const extra = withRun((r) => {
+      r.steps[0]!.html = '<b>';
+    });
     assert.ok(extra.ok && extra.value.type === 'response' && extra.value.ok && extra.value.method === 'runMigration');
     assert.equal('html' in (extra.value.result.run!.steps[0] as object), false);
   });
@@ -164,26 +264,79 @@ describe('protocol: host → webview', () => {
 
   it('bounds every array and every array item (a hostile or runaway peer cannot flood the other side)', () => {
     const columns = Array.from({ length: 50_001 }, (_, i) => `c${i}`);
-    rejects(parseHostMessage({ type: 'response', id: 1, method: 'listColumns', ok: true, result: { columns } }), /result\.columns has 50001 items; at most 50000/);
-    assert.equal(parseHostMessage({ type: 'response', id: 1, method: 'listColumns', ok: true, result: { columns: columns.slice(0, 50_000) } }).ok, true);
-    rejects(parseHostMessage({ type: 'response', id: 1, method: 'writeMigration', ok: true, result: { files: ['x'.repeat(100_001)] } }), /result\.files\[0\] is longer than 100000 characters/);
+    rejects(
+      parseHostMessage({ type: 'response', id: 1, method: 'listColumns', ok: true, result: { columns } }),
+      /result\.columns has 50001 items; at most 50000/,
+    );
+    assert.equal(
+      parseHostMessage({ type: 'response', id: 1, method: 'listColumns', ok: true, result: { columns: columns.slice(0, 50_000) } }).ok,
+      true,
+    );
+    rejects(
+      parseHostMessage({ type: 'response', id: 1, method: 'writeMigration', ok: true, result: { files: ['x'.repeat(100_001)] } }),
+      /result\.files\[0\] is longer than 100000 characters/,
+    );
   });
 
   it('rejects a response whose result does not fit its method, and malformed findings and contexts', () => {
-    rejects(parseHostMessage({ type: 'response', id: 1, method: 'listColumns', ok: true, result: { files: [] } }), /response\(listColumns\)\.result\.columns must be an array/);
-    rejects(parseHostMessage({ type: 'response', id: 1, method: 'writeMigration', ok: true, result: { files: [1] } }), /result\.files\[0\] must be a string/);
+    rejects(
+      parseHostMessage({ type: 'response', id: 1, method: 'listColumns', ok: true, result: { files: [] } }),
+      /response\(listColumns\)\.result\.columns must be an array/,
+    );
+    rejects(
+      parseHostMessage({ type: 'response', id: 1, method: 'writeMigration', ok: true, result: { files: [1] } }),
+      /result\.files\[0\] must be a string/,
+    );
     rejects(parseHostMessage({ type: 'response', id: 1, method: 'copySql', ok: false }), /response\(copySql\)\.error must be a string/);
-    rejects(parseHostMessage({ type: 'response', id: 1, method: 'copySql', ok: 'yes', result: { characters: 1 } }), /response\.ok must be true or false/);
-    rejects(parseHostMessage({ type: 'response', id: 1, method: 'computePlan', ok: true, result: { revision: 1, findings: [{ code: 'c', severity: 'fatal', message: 'm' }], plan: null } }), /findings\[0\]\.severity must be one of/);
-    rejects(parseHostMessage({ type: 'response', id: 1, method: 'computePlan', ok: true, result: { revision: 1, findings: [{ code: 'c', severity: 'error', message: 'm', field: 'color' }], plan: null } }), /findings\[0\]\.field must be one of/);
-    rejects(parseHostMessage(wire({ type: 'init', context: { ...context, connection: { ...context.connection, dialect: 'oracle' } }, draft: null })), /init\.context\.connection\.dialect must be one of/);
-    rejects(parseHostMessage(wire({ type: 'init', context: { ...context, tables: [{ schema: 'public' }] }, draft: null })), /init\.context\.tables\[0\]\.name must be a string/);
+    rejects(
+      parseHostMessage({ type: 'response', id: 1, method: 'copySql', ok: 'yes', result: { characters: 1 } }),
+      /response\.ok must be true or false/,
+    );
+    rejects(
+      parseHostMessage({
+        type: 'response',
+        id: 1,
+        method: 'computePlan',
+        ok: true,
+        result: { revision: 1, findings: [{ code: 'c', severity: 'fatal', message: 'm' }], plan: null },
+      }),
+      /findings\[0\]\.severity must be one of/,
+    );
+    rejects(
+      parseHostMessage({
+        type: 'response',
+        id: 1,
+        method: 'computePlan',
+        ok: true,
+        result: { revision: 1, findings: [{ code: 'c', severity: 'error', message: 'm', field: 'color' }], plan: null },
+      }),
+      /findings\[0\]\.field must be one of/,
+    );
+    rejects(
+      parseHostMessage(
+        wire({ type: 'init', context: { ...context, connection: { ...context.connection, dialect: 'oracle' } }, draft: null }),
+      ),
+      /init\.context\.connection\.dialect must be one of/,
+    );
+    rejects(
+      parseHostMessage(wire({ type: 'init', context: { ...context, tables: [{ schema: 'public' }] }, draft: null })),
+      /init\.context\.tables\[0\]\.name must be a string/,
+    );
     const clustered = { ...context, topology: { summary: 'Galera cluster: 3 nodes', problems: ['node "n9" is not a connection profile'] } };
-    assert.deepEqual(parseHostMessage(wire({ type: 'init', context: clustered, draft: null })), { ok: true, value: { type: 'init', context: clustered, draft: null } });
-    rejects(parseHostMessage(wire({ type: 'init', context: { ...context, topology: { summary: 'x', problems: [3] } }, draft: null })), /init\.context\.topology\.problems\[0\]/);
+    assert.deepEqual(parseHostMessage(wire({ type: 'init', context: clustered, draft: null })), {
+      ok: true,
+      value: { type: 'init', context: clustered, draft: null },
+    });
+    rejects(
+      parseHostMessage(wire({ type: 'init', context: { ...context, topology: { summary: 'x', problems: [3] } }, draft: null })),
+      /init\.context\.topology\.problems\[0\]/,
+    );
     rejects(parseHostMessage({ type: 'status', level: 'debug', message: 'x' }), /status\.level must be one of/);
     rejects(parseHostMessage({ type: 'ready' }), /unknown host message type "ready"/);
-    rejects(parseHostMessage(wire({ type: 'didVerifyPlan', revision: 1, plan: { ...plan, phases: 'none' } })), /didVerifyPlan\.plan\.phases must be an array/);
+    rejects(
+      parseHostMessage(wire({ type: 'didVerifyPlan', revision: 1, plan: { ...plan, phases: 'none' } })),
+      /didVerifyPlan\.plan\.phases must be an array/,
+    );
     rejects(parseHostMessage(wire({ type: 'didVerifyPlan', plan })), /didVerifyPlan\.revision must be a finite number/);
   });
 });
@@ -206,7 +359,14 @@ describe('saved wizard state (restored after a window reload)', () => {
   });
   it('drops a draft that does not validate, and refuses a state without its target', () => {
     assert.deepEqual(checkSavedWizardState({ target, draft: { name: 3 } }), { ok: true, value: { target, draft: null } });
-    for (const bad of [undefined, null, 'x', { draft }, { target: { connection: 'demo', schema: 'public' } }, { target: { ...target, table: 7 } }]) {
+    for (const bad of [
+      undefined,
+      null,
+      'x',
+      { draft },
+      { target: { connection: 'demo', schema: 'public' } },
+      { target: { ...target, table: 7 } },
+    ]) {
       assert.equal(checkSavedWizardState(bad).ok, false, JSON.stringify(bad));
     }
   });

@@ -14,7 +14,10 @@ const SHAPES: readonly { text: string; keep: string }[] = [
   { text: 'postgres://app:Zq9#secret@db.example.com/shop', keep: 'postgres://app:***@db.example.com/shop' },
   { text: 'mysql://root:Zq9%40secret@127.0.0.1:3306/test', keep: 'mysql://root:***@127.0.0.1:3306/test' },
   { text: 'mariadb://root:Zq9secret@[::1]:3306/test', keep: 'mariadb://root:***@[::1]:3306/test' },
-  { text: 'postgresql://db.example.com/shop?user=app&password=Zq9secret&sslmode=require', keep: 'postgresql://db.example.com/shop?user=app&password=***&sslmode=require' },
+  {
+    text: 'postgresql://db.example.com/shop?user=app&password=Zq9secret&sslmode=require',
+    keep: 'postgresql://db.example.com/shop?user=app&password=***&sslmode=require',
+  },
   { text: 'host=db.example.com user=app password=Zq9secret dbname=shop', keep: 'host=db.example.com user=app password=*** dbname=shop' },
   { text: "host=db.example.com password='Zq9 secret' dbname=shop", keep: 'host=db.example.com password=*** dbname=shop' },
   { text: 'PGPASSWORD=Zq9secret psql -h db', keep: 'PGPASSWORD=*** psql -h db' },
@@ -32,7 +35,13 @@ describe('redactSecrets: one rule for every credential form', () => {
     });
   }
   it('leaves what holds no credential alone', () => {
-    for (const t of ['postgres://app@db.example.com:5432/shop', 'mysql://root@127.0.0.1/test', 'ALTER TABLE t ADD COLUMN c int', 'postgres://h/db?email=a@b.example']) assert.equal(redactSecrets(t), t);
+    for (const t of [
+      'postgres://app@db.example.com:5432/shop',
+      'mysql://root@127.0.0.1/test',
+      'ALTER TABLE t ADD COLUMN c int',
+      'postgres://h/db?email=a@b.example',
+    ])
+      assert.equal(redactSecrets(t), t);
   });
   it('known secret values are hidden wherever they appear verbatim', () => {
     assert.equal(redactSecrets('auth failed for "Zq9 s"', ['Zq9 s']), 'auth failed for "***"');
@@ -44,13 +53,21 @@ describe('redactSecrets: one rule for every credential form', () => {
 
 describe('the CLI never prints a password, for a table of URL shapes', () => {
   const urls = [
-    'postgres://u:Zq9/sec@ret@127.0.0.1:1/db', 'postgres://u@127.0.0.1:1/db?password=Zq9secret', 'mysql://u:Zq9:secret@127.0.0.1:1/db',
-    'postgres://u:Zq9 secret@127.0.0.1:1/db', 'oracle://u:Zq9secret@h/db', 'postgres://u:Zq9?secret@127.0.0.1:1/db', 'postgres://u:Zq9%2Fsecret@127.0.0.1:1/db',
+    'postgres://u:Zq9/sec@ret@127.0.0.1:1/db',
+    'postgres://u@127.0.0.1:1/db?password=Zq9secret',
+    'mysql://u:Zq9:secret@127.0.0.1:1/db',
+    'postgres://u:Zq9 secret@127.0.0.1:1/db',
+    'oracle://u:Zq9secret@h/db',
+    'postgres://u:Zq9?secret@127.0.0.1:1/db',
+    'postgres://u:Zq9%2Fsecret@127.0.0.1:1/db',
   ];
   for (const url of urls) {
     it(url, async () => {
       const printed: string[] = [];
-      const code = await main(['plan', '--url', url, '--table', 't', '--column', 'c int'], { out: (t) => printed.push(t), err: (t) => printed.push(t) });
+      const code = await main(['plan', '--url', url, '--table', 't', '--column', 'c int'], {
+        out: (t) => printed.push(t),
+        err: (t) => printed.push(t),
+      });
       assert.notEqual(code, 0);
       const all = printed.join('\n');
       assert.ok(all.length > 0);

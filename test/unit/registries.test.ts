@@ -15,7 +15,12 @@ const root = join(__dirname, '..', '..');
 function sources(dir: string): { path: string; text: string }[] {
   return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
-    .map((f) => ({ path: relative(root, join(root, dir, f)).split('\\').join('/'), text: readFileSync(join(root, dir, f), 'utf8') }));
+    .map((f) => ({
+      path: relative(root, join(root, dir, f))
+        .split('\\')
+        .join('/'),
+      text: readFileSync(join(root, dir, f), 'utf8'),
+    }));
 }
 
 const line = (text: string, index: number): number => text.slice(0, index).split('\n').length;
@@ -59,12 +64,23 @@ describe('finding codes (src/core/findings.ts)', () => {
 
   it('every code literal in src/ and webview/ is in the registry or a lint rule id', () => {
     const unknown = found.filter((f) => !Object.hasOwn(FINDINGS, f.code) && !ruleIds.has(f.code));
-    assert.deepEqual(unknown.map((f) => `${f.at}: ${f.code}`), []);
+    assert.deepEqual(
+      unknown.map((f) => `${f.at}: ${f.code}`),
+      [],
+    );
   });
 
   it('the severity written beside a code is one the registry lists for it', () => {
-    const wrong = found.filter((f) => f.severity && Object.hasOwn(FINDINGS, f.code) && !(FINDINGS[f.code as keyof typeof FINDINGS].severities as readonly string[]).includes(f.severity));
-    assert.deepEqual(wrong.map((f) => `${f.at}: ${f.code} is reported as ${f.severity}`), []);
+    const wrong = found.filter(
+      (f) =>
+        f.severity &&
+        Object.hasOwn(FINDINGS, f.code) &&
+        !(FINDINGS[f.code as keyof typeof FINDINGS].severities as readonly string[]).includes(f.severity),
+    );
+    assert.deepEqual(
+      wrong.map((f) => `${f.at}: ${f.code} is reported as ${f.severity}`),
+      [],
+    );
   });
 
   it('no code is built from a template (every code must be listable)', () => {
@@ -74,16 +90,30 @@ describe('finding codes (src/core/findings.ts)', () => {
 
   it('every registered code is still reported somewhere, and none is also a lint rule id', () => {
     const emitted = new Set([...found.map((f) => f.code), ...Object.values(SERVER_REJECTED)]);
-    assert.deepEqual(Object.keys(FINDINGS).filter((c) => !emitted.has(c)), []);
-    assert.deepEqual(Object.keys(FINDINGS).filter((c) => ruleIds.has(c)), []);
+    assert.deepEqual(
+      Object.keys(FINDINGS).filter((c) => !emitted.has(c)),
+      [],
+    );
+    assert.deepEqual(
+      Object.keys(FINDINGS).filter((c) => ruleIds.has(c)),
+      [],
+    );
   });
 });
 
 describe('settings (src/extension/settings.ts over src/extension/settingsAccess.ts)', () => {
   it("only settingsAccess.ts calls VS Code's configuration API", () => {
-    const calls = sources('src').flatMap((f) => [...f.text.matchAll(/\b(getConfiguration|onDidChangeConfiguration)\s*\(/g)].map((m) => `${f.path}:${line(f.text, m.index)}: ${m[1]}`));
-    assert.ok(calls.some((c) => c.startsWith('src/extension/settingsAccess.ts:')), 'the scan finds nothing');
-    assert.deepEqual(calls.filter((c) => !c.startsWith('src/extension/settingsAccess.ts:')), []);
+    const calls = sources('src').flatMap((f) =>
+      [...f.text.matchAll(/\b(getConfiguration|onDidChangeConfiguration)\s*\(/g)].map((m) => `${f.path}:${line(f.text, m.index)}: ${m[1]}`),
+    );
+    assert.ok(
+      calls.some((c) => c.startsWith('src/extension/settingsAccess.ts:')),
+      'the scan finds nothing',
+    );
+    assert.deepEqual(
+      calls.filter((c) => !c.startsWith('src/extension/settingsAccess.ts:')),
+      [],
+    );
   });
 });
 
@@ -91,22 +121,35 @@ describe('command ids (src/extension/commandIds.ts)', () => {
   const ids = new Set<string>(Object.values(ALL_COMMANDS));
   const literals = [...sources('src'), ...sources('webview')]
     .filter((f) => f.path !== 'src/extension/commandIds.ts')
-    .flatMap((f) => [...f.text.matchAll(/(\bcommand\s*:\s*|(?:executeCommand|registerCommand)\(\s*)?(['"`])(columnWizard\.[\w.]+)\2/g)]
-      .map((m) => ({ at: `${f.path}:${line(f.text, m.index)}`, id: m[3]!, asCommand: m[1] !== undefined })));
+    .flatMap((f) =>
+      [...f.text.matchAll(/(\bcommand\s*:\s*|(?:executeCommand|registerCommand)\(\s*)?(['"`])(columnWizard\.[\w.]+)\2/g)].map((m) => ({
+        at: `${f.path}:${line(f.text, m.index)}`,
+        id: m[3]!,
+        asCommand: m[1] !== undefined,
+      })),
+    );
 
-  it('the scan sees the extension\'s other columnWizard.* ids (context keys, state keys)', () => {
+  it("the scan sees the extension's other columnWizard.* ids (context keys, state keys)", () => {
     assert.ok(literals.some((l) => l.at.startsWith('src/extension/contextKeys.ts')));
   });
 
   it('no command id is written outside commandIds.ts (package.json excepted)', () => {
-    assert.deepEqual(literals.filter((l) => l.asCommand || ids.has(l.id)).map((l) => `${l.at}: ${l.id}`), []);
+    assert.deepEqual(
+      literals.filter((l) => l.asCommand || ids.has(l.id)).map((l) => `${l.at}: ${l.id}`),
+      [],
+    );
   });
 
   it('the glue registers every command, contributed or internal, and the handler table has each', () => {
     assert.match(readFileSync(join(root, 'src/extension/activate.ts'), 'utf8'), /for \(const key of Object\.keys\(ALL_COMMANDS\)/);
     const table = readFileSync(join(root, 'src/extension/commands/index.ts'), 'utf8');
     for (const key of Object.keys(ALL_COMMANDS)) assert.match(table, new RegExp(`\\n  ${key}: `), `no handler for ${key}`);
-    const registrations = sources('src').flatMap((f) => [...f.text.matchAll(/\bregisterCommand\(/g)].map((m) => `${f.path}:${line(f.text, m.index)}`));
-    assert.deepEqual(registrations.map((r) => r.replace(/:\d+$/, '')), ['src/extension/activate.ts']);
+    const registrations = sources('src').flatMap((f) =>
+      [...f.text.matchAll(/\bregisterCommand\(/g)].map((m) => `${f.path}:${line(f.text, m.index)}`),
+    );
+    assert.deepEqual(
+      registrations.map((r) => r.replace(/:\d+$/, '')),
+      ['src/extension/activate.ts'],
+    );
   });
 });

@@ -31,7 +31,12 @@ describe('WalTimeline: seconds behind from WAL positions', () => {
 
 describe('lagSource over a reader', () => {
   const reader = (lags: ReplicaLag[]) => ({ read: async () => lags, close: async () => undefined });
-  const lag = (name: string, seconds: number | null, state: ReplicaLag['state'] = 'behind'): ReplicaLag => ({ name, seconds, state, method: 'test' });
+  const lag = (name: string, seconds: number | null, state: ReplicaLag['state'] = 'behind'): ReplicaLag => ({
+    name,
+    seconds,
+    state,
+    method: 'test',
+  });
 
   it('is the worst replica, null with no replicas', async () => {
     assert.equal(await lagSource(reader([lag('a', 0.5), lag('b', 2.25)]))(), 2.25);

@@ -74,7 +74,7 @@ describe('defaultVolatility', () => {
     assert.equal(defaultVolatility('clock_timestamp()', 'postgres'), 'volatile');
     assert.equal(defaultVolatility('random()', 'postgres'), 'volatile');
     assert.equal(defaultVolatility('gen_random_uuid()', 'postgres'), 'volatile');
-    assert.equal(defaultVolatility("gen_random_uuid()::text", 'postgres'), 'volatile');
+    assert.equal(defaultVolatility('gen_random_uuid()::text', 'postgres'), 'volatile');
     assert.equal(defaultVolatility("'{}'::jsonb", 'postgres'), 'immutable');
     assert.equal(defaultVolatility("lower('ABC')", 'postgres'), 'immutable');
     assert.equal(defaultVolatility("'now()'", 'postgres'), 'immutable', 'text in a string is not a call');
@@ -102,7 +102,10 @@ describe('impactOf: PostgreSQL', () => {
   const add = (spec: ColumnSpec, target = pg15, f?: TableFacts) => impactOf({ op: 'add-column', spec }, target, f);
   it('ADD COLUMN: constant default is instant from 11, rewrite before', () => {
     const spec = col({ default: { kind: 'literal', value: '0' }, nullable: false });
-    assert.deepEqual({ ...add(spec, t('postgres', '11.0')), why: '' }, { lock: 'ACCESS EXCLUSIVE', blocks: { reads: true, writes: true }, rewrite: false, scan: false, why: '' });
+    assert.deepEqual(
+      { ...add(spec, t('postgres', '11.0')), why: '' },
+      { lock: 'ACCESS EXCLUSIVE', blocks: { reads: true, writes: true }, rewrite: false, scan: false, why: '' },
+    );
     assert.equal(add(spec, t('postgres', '10.23')).rewrite, true);
   });
   it('stable vs volatile vs unknown defaults', () => {
@@ -129,7 +132,10 @@ describe('impactOf: PostgreSQL', () => {
   });
   it('constraints and indexes', () => {
     const fk = impactOf({ op: 'add-constraint', kind: 'foreign', notValid: true, usingIndex: false }, pg15);
-    assert.deepEqual([fk.lock, fk.blocks, fk.scan, fk.referencedLock], ['SHARE ROW EXCLUSIVE', { reads: false, writes: true }, false, 'SHARE ROW EXCLUSIVE']);
+    assert.deepEqual(
+      [fk.lock, fk.blocks, fk.scan, fk.referencedLock],
+      ['SHARE ROW EXCLUSIVE', { reads: false, writes: true }, false, 'SHARE ROW EXCLUSIVE'],
+    );
     assert.equal(impactOf({ op: 'add-constraint', kind: 'foreign', notValid: false, usingIndex: false }, pg15).scan, true);
     const v = impactOf({ op: 'validate-constraint', kind: 'foreign' }, pg15);
     assert.deepEqual([v.lock, v.blocks, v.referencedLock], ['SHARE UPDATE EXCLUSIVE', { reads: false, writes: false }, 'ROW SHARE']);
@@ -140,13 +146,19 @@ describe('impactOf: PostgreSQL', () => {
     assert.deepEqual(impactOf({ op: 'comment', column: 'c' }, pg15).blocks, { reads: false, writes: false });
     assert.equal(impactOf({ op: 'add-constraint', kind: 'unique', notValid: false, usingIndex: false }, pg15).scan, true);
     assert.ok(impactOf({ op: 'add-constraint', kind: 'not-null', notValid: true, usingIndex: false }, t('postgres', '17.2')).fails);
-    assert.equal(impactOf({ op: 'add-constraint', kind: 'not-null', notValid: true, usingIndex: false }, t('postgres', '18.0')).fails, undefined);
-    assert.ok(impactOf({ op: 'add-constraint', kind: 'foreign', notValid: true, usingIndex: false }, pg15, facts({ partitioned: true })).fails);
+    assert.equal(
+      impactOf({ op: 'add-constraint', kind: 'not-null', notValid: true, usingIndex: false }, t('postgres', '18.0')).fails,
+      undefined,
+    );
+    assert.ok(
+      impactOf({ op: 'add-constraint', kind: 'foreign', notValid: true, usingIndex: false }, pg15, facts({ partitioned: true })).fails,
+    );
   });
 });
 
 describe('impactOf: MySQL/MariaDB', () => {
-  const add = (spec: ColumnSpec, target: Target, f?: TableFacts, mysql?: DdlOperation['mysql']) => impactOf({ op: 'add-column', spec, ...(mysql ? { mysql } : {}) }, target, f);
+  const add = (spec: ColumnSpec, target: Target, f?: TableFacts, mysql?: DdlOperation['mysql']) =>
+    impactOf({ op: 'add-column', spec, ...(mysql ? { mysql } : {}) }, target, f);
   it('INSTANT from 8.0.12 at the end; any position from 8.0.29', () => {
     assert.equal(add(col(), t('mysql', '8.0.11')).algorithm, 'INPLACE');
     assert.equal(add(col(), t('mysql', '8.0.12')).algorithm, 'INSTANT');
@@ -162,27 +174,45 @@ describe('impactOf: MySQL/MariaDB', () => {
   });
   it('INSTANT exceptions: FULLTEXT, COMPRESSED, row versions, stored generated, expression default, functional index', () => {
     const my = t('mysql', '8.0.36');
-    assert.match(instantAddProblem(col(), my, facts({ indexes: [{ name: 'f', columns: ['b'], unique: false, primary: false, method: 'FULLTEXT' }] }))!, /FULLTEXT/);
+    assert.match(
+      instantAddProblem(col(), my, facts({ indexes: [{ name: 'f', columns: ['b'], unique: false, primary: false, method: 'FULLTEXT' }] }))!,
+      /FULLTEXT/,
+    );
     assert.match(instantAddProblem(col(), my, facts({ rowFormat: 'COMPRESSED' }))!, /COMPRESSED/);
     assert.equal(instantAddProblem(col(), my, facts({ instantRowVersions: 63 })), null);
     assert.match(instantAddProblem(col(), my, facts({ instantRowVersions: 64 }))!, /64 instant row versions/);
-    assert.equal(instantAddProblem(col(), t('mysql', '8.0.28'), facts({ instantRowVersions: 64 })), null, 'no row-version limit before 8.0.29');
+    assert.equal(
+      instantAddProblem(col(), t('mysql', '8.0.28'), facts({ instantRowVersions: 64 })),
+      null,
+      'no row-version limit before 8.0.29',
+    );
     assert.match(instantAddProblem(col({ generated: { expression: 'a', stored: true } }), my)!, /STORED/);
     assert.match(instantAddProblem(col({ default: { kind: 'expression', sql: '(1 + 1)' } }), my)!, /expression DEFAULT/);
     assert.equal(instantAddProblem(col({ default: { kind: 'expression', sql: 'CURRENT_TIMESTAMP' } }), my), null);
-    assert.match(instantAddProblem(col(), my, facts({ indexes: [{ name: 'f', columns: [], unique: false, primary: false, method: 'BTREE', expression: true }] }))!, /functional/);
+    assert.match(
+      instantAddProblem(
+        col(),
+        my,
+        facts({ indexes: [{ name: 'f', columns: [], unique: false, primary: false, method: 'BTREE', expression: true }] }),
+      )!,
+      /functional/,
+    );
   });
   it('MariaDB (probed on 10.11): RAND() defaults are INSTANT and evaluated once; UUID()-like defaults and column references copy', () => {
     const m = t('mariadb', '10.11');
     const expr = (sql: string) => col({ type: { name: 'double', params: [] }, default: { kind: 'expression', sql } });
     assert.match(instantAddProblem(expr('(UUID())'), m)!, /refuses INSTANT and INPLACE for a DEFAULT calling uuid\(\)/);
-    for (const f of ['UUID_SHORT()', 'SYS_GUID()', 'SYSDATE()', 'RANDOM_BYTES(4)']) assert.match(instantAddProblem(expr(`(${f})`), m)!, /refuses INSTANT/, f);
+    for (const f of ['UUID_SHORT()', 'SYS_GUID()', 'SYSDATE()', 'RANDOM_BYTES(4)'])
+      assert.match(instantAddProblem(expr(`(${f})`), m)!, /refuses INSTANT/, f);
     assert.match(instantAddProblem(expr('(id * 2)'), m)!, /copies the table/);
     assert.equal(instantAddProblem(expr('(RAND())'), m), null);
     assert.equal(instantAddProblem(expr('(FLOOR(RAND() * 10))'), m), null);
     assert.equal(instantAddProblem(expr("(CONCAT('uuid(', RAND()))"), m), null, 'a function name inside a string is not a call');
     const rand = add(expr('(RAND())'), m);
-    assert.deepEqual([rand.algorithm, rand.lock, rand.rewrite, rand.blocks.writes, rand.fails], ['INSTANT', 'NONE', false, false, undefined]);
+    assert.deepEqual(
+      [rand.algorithm, rand.lock, rand.rewrite, rand.blocks.writes, rand.fails],
+      ['INSTANT', 'NONE', false, false, undefined],
+    );
     assert.match(rand.why, /evaluates DEFAULT \(RAND\(\)\) once: every existing row gets the same value/);
     const uuid = add(expr('(UUID())'), m);
     assert.deepEqual([uuid.algorithm, uuid.lock, uuid.rewrite], ['COPY', 'SHARED', true]);
@@ -205,7 +235,10 @@ describe('impactOf: MySQL/MariaDB', () => {
   });
   it('explicit ALGORITHM/LOCK clauses: weaker runs as asked, stronger is refused', () => {
     const my = t('mysql', '8.0.36');
-    assert.match(add(col({ generated: { expression: 'a', stored: true } }), my, undefined, { algorithm: 'INSTANT' }).fails!, /ALGORITHM=INSTANT is not supported/);
+    assert.match(
+      add(col({ generated: { expression: 'a', stored: true } }), my, undefined, { algorithm: 'INSTANT' }).fails!,
+      /ALGORITHM=INSTANT is not supported/,
+    );
     const copy = add(col(), my, undefined, { algorithm: 'COPY' });
     assert.deepEqual([copy.algorithm, copy.blocks.writes], ['COPY', true]);
     const shared = add(col(), my, undefined, { algorithm: 'INPLACE', lock: 'SHARED' });
@@ -225,7 +258,14 @@ describe('impactOf: MySQL/MariaDB', () => {
     assert.deepEqual([nn.algorithm, nn.rewrite, nn.blocks.writes], ['INPLACE', true, false]);
     const storedGenerated = facts({ columns: [{ name: 'g', type: 'int(11)', nullable: true, default: null, generated: 'stored' }] });
     assert.equal(impactOf({ op: 'set-not-null', column: 'c' }, m, storedGenerated).algorithm, 'COPY', 'seen on MariaDB 10.11');
-    assert.equal(impactOf({ op: 'set-not-null', column: 'c' }, m, facts({ constraints: [{ name: 'k', kind: 'check', definition: 'x > 0', validated: true }] })).algorithm, 'INPLACE');
+    assert.equal(
+      impactOf(
+        { op: 'set-not-null', column: 'c' },
+        m,
+        facts({ constraints: [{ name: 'k', kind: 'check', definition: 'x > 0', validated: true }] }),
+      ).algorithm,
+      'INPLACE',
+    );
     assert.deepEqual(impactOf({ op: 'comment', column: 'c' }, m).algorithm, 'INSTANT');
     assert.equal(impactOf({ op: 'set-default', column: 'c' }, m).algorithm, 'INSTANT');
     assert.equal(impactOf({ op: 'add-constraint', kind: 'check', notValid: false, usingIndex: false }, m).algorithm, 'COPY');
@@ -253,11 +293,19 @@ describe('statementImpact: one statement, several operations', () => {
     // The other side: metadata-only parts done in place (NOCOPY on MariaDB) rebuild nothing, and all-INSTANT stays INSTANT.
     assert.deepEqual(shape([index, { op: 'set-default', column: 'name' }]), ['INPLACE', 'NONE', false, undefined]);
     assert.deepEqual(shape([addI, { op: 'set-default', column: 'name' }]), ['INSTANT', 'NONE', false, undefined]);
-    assert.deepEqual(shape([addI, { op: 'add-constraint', kind: 'check', notValid: false, usingIndex: false }]), ['COPY', 'SHARED', true, undefined]);
+    assert.deepEqual(shape([addI, { op: 'add-constraint', kind: 'check', notValid: false, usingIndex: false }]), [
+      'COPY',
+      'SHARED',
+      true,
+      undefined,
+    ]);
     assert.match(statementImpact([addI, index], m)!.why, /ALGORITHM=INPLACE with a table rebuild \(add-column would be INSTANT alone\)/);
   });
   it('MySQL/MariaDB: the written ALGORITHM/LOCK apply to the whole statement', () => {
-    const clauses = (mysql: DdlOperation['mysql']) => [{ ...addI, mysql }, { ...index, mysql }];
+    const clauses = (mysql: DdlOperation['mysql']) => [
+      { ...addI, mysql },
+      { ...index, mysql },
+    ];
     const instant = statementImpact(clauses({ algorithm: 'INSTANT' }), m)!;
     assert.match(instant.fails!, /ALGORITHM=INSTANT is not supported for this operation/);
     assert.equal(statementImpact(clauses({ algorithm: 'INPLACE', lock: 'NONE' }), m)!.fails, undefined);
@@ -273,8 +321,17 @@ describe('statementImpact: one statement, several operations', () => {
     assert.deepEqual([both.lock, both.rewrite, both.scan], ['ACCESS EXCLUSIVE', true, true]);
     const neither = statementImpact([cheap, { op: 'drop-default', column: 'x' }], p)!;
     assert.deepEqual([neither.lock, neither.rewrite, neither.scan], ['ACCESS EXCLUSIVE', false, false]);
-    const fk = statementImpact([{ op: 'validate-constraint', kind: 'check' }, { op: 'add-constraint', kind: 'foreign', notValid: true, usingIndex: false }], p)!;
-    assert.deepEqual([fk.lock, fk.blocks.writes, fk.blocks.reads, fk.referencedLock], ['SHARE ROW EXCLUSIVE', true, false, 'SHARE ROW EXCLUSIVE']);
+    const fk = statementImpact(
+      [
+        { op: 'validate-constraint', kind: 'check' },
+        { op: 'add-constraint', kind: 'foreign', notValid: true, usingIndex: false },
+      ],
+      p,
+    )!;
+    assert.deepEqual(
+      [fk.lock, fk.blocks.writes, fk.blocks.reads, fk.referencedLock],
+      ['SHARE ROW EXCLUSIVE', true, false, 'SHARE ROW EXCLUSIVE'],
+    );
   });
 });
 
@@ -282,7 +339,10 @@ describe('impactOf: change-type', () => {
   it('MySQL/MariaDB copy the table (probed on MariaDB 10.11); PostgreSQL rewrites under ACCESS EXCLUSIVE', () => {
     const my = impactOf({ op: 'change-type', column: 'n' }, t('mariadb', '10.11'));
     assert.deepEqual([my.algorithm, my.lock, my.rewrite, my.blocks.writes], ['COPY', 'SHARED', true, true]);
-    assert.match(impactOf({ op: 'change-type', column: 'n', mysql: { algorithm: 'INPLACE' } }, t('mariadb', '10.11')).fails!, /ALGORITHM=INPLACE is not supported/);
+    assert.match(
+      impactOf({ op: 'change-type', column: 'n', mysql: { algorithm: 'INPLACE' } }, t('mariadb', '10.11')).fails!,
+      /ALGORITHM=INPLACE is not supported/,
+    );
     const pg = impactOf({ op: 'change-type', column: 'n' }, t('postgres', '15'));
     assert.deepEqual([pg.lock, pg.rewrite, pg.blocks.reads], ['ACCESS EXCLUSIVE', true, true]);
   });
@@ -310,7 +370,14 @@ describe('impactOf: DROP COLUMN of an indexed column (MariaDB, probed on 10.11)'
     assert.deepEqual(drop('n'), ['INSTANT', 'NONE', false], 'without facts the index is unknown');
   });
   it('in one statement with an index, an ADD/DROP COLUMN rebuilds even where each part alone would not', () => {
-    const s = statementImpact([{ op: 'create-index', concurrent: false, unique: false }, { op: 'drop-column', column: 'n' }], m, f)!;
+    const s = statementImpact(
+      [
+        { op: 'create-index', concurrent: false, unique: false },
+        { op: 'drop-column', column: 'n' },
+      ],
+      m,
+      f,
+    )!;
     assert.deepEqual([s.algorithm, s.lock, s.rewrite], ['INPLACE', 'NONE', true]);
   });
 });

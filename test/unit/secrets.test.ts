@@ -9,13 +9,18 @@ function storage(initial: Record<string, string> = {}): { map: Map<string, strin
   const map = new Map(Object.entries(initial));
   const api = {
     get: async (k: string) => map.get(k),
-    store: async (k: string, v: string) => { map.set(k, v); },
-    delete: async (k: string) => { map.delete(k); },
+    store: async (k: string, v: string) => {
+      map.set(k, v);
+    },
+    delete: async (k: string) => {
+      map.delete(k);
+    },
   } as unknown as vscode.SecretStorage;
   return { map, api };
 }
 
-const [prod] = parseProfiles([{ name: 'prod', dialect: 'postgres', host: 'db.corp.example', port: 5432, database: 'shop', user: 'app' }]).profiles as [ConnectionProfile];
+const [prod] = parseProfiles([{ name: 'prod', dialect: 'postgres', host: 'db.corp.example', port: 5432, database: 'shop', user: 'app' }])
+  .profiles as [ConnectionProfile];
 const user: ConnectionProfile = { ...prod, origin: 'user' };
 const hostile: ConnectionProfile = { ...prod, host: 'evil.example', origin: 'workspace' };
 const otherPort: ConnectionProfile = { ...prod, port: 6543, origin: 'workspace' };
@@ -45,7 +50,7 @@ describe('secrets are bound to the server, not the name', () => {
     assert.equal(s.map.get('columnWizard.password@postgres://app@db.corp.example:5432/shop'), 'legacy-pw');
   });
 
-  it('removing a workspace profile never deletes the user\'s name-keyed password', async () => {
+  it("removing a workspace profile never deletes the user's name-keyed password", async () => {
     const s = storage({ 'columnWizard.password/prod': 'legacy-pw' });
     const secrets = new Secrets(s.api);
     await secrets.deletePassword(hostile);

@@ -30,7 +30,24 @@ const VERSIONS: Record<Dialect, string[]> = {
 };
 
 /** Names that must survive quoting: quotes, backticks, unicode, spaces, reserved words. */
-const NAMES = ['email', 'order', 'select', 'user', 'Mixed Case', 'say "hi"', 'back`tick', 'ünïcødé', '名前', 'emoji 😀', 'a;b', "it's", 'x--y', 'col/*c*/', 'group', 'key'];
+const NAMES = [
+  'email',
+  'order',
+  'select',
+  'user',
+  'Mixed Case',
+  'say "hi"',
+  'back`tick',
+  'ünïcødé',
+  '名前',
+  'emoji 😀',
+  'a;b',
+  "it's",
+  'x--y',
+  'col/*c*/',
+  'group',
+  'key',
+];
 const TABLES = ['users', 'Order Items', 'tab"le', 'back`tab', 'größe', 'select'];
 
 interface TypeChoice {
@@ -42,15 +59,35 @@ interface TypeChoice {
 function typesFor(dialect: Dialect): TypeChoice[] {
   const pg = dialect === 'postgres';
   const common: TypeChoice[] = [
-    { type: { name: pg ? 'integer' : 'int', params: [] }, literals: ['0', '42', '-7'], expressions: pg ? ['(random() * 100)::int', 'my_counter()', 'length(\'abc\')'] : ['(FLOOR(RAND() * 100))', '(1 + 1)'] },
+    {
+      type: { name: pg ? 'integer' : 'int', params: [] },
+      literals: ['0', '42', '-7'],
+      expressions: pg ? ['(random() * 100)::int', 'my_counter()', "length('abc')"] : ['(FLOOR(RAND() * 100))', '(1 + 1)'],
+    },
     { type: { name: 'bigint', params: [] }, literals: ['1', '9000000000'], expressions: pg ? ["nextval('s')"] : ['(UUID_SHORT())'] },
-    { type: { name: 'varchar', params: [40] }, literals: ["'new'", "'it''s'", "''"], expressions: pg ? ['gen_random_uuid()::text', "md5('x')"] : ['(UUID())', "(concat('a','b'))"] },
+    {
+      type: { name: 'varchar', params: [40] },
+      literals: ["'new'", "'it''s'", "''"],
+      expressions: pg ? ['gen_random_uuid()::text', "md5('x')"] : ['(UUID())', "(concat('a','b'))"],
+    },
     { type: { name: 'boolean', params: [] }, literals: ['true', 'false'], expressions: [] },
-    { type: { name: pg ? 'timestamptz' : 'datetime', params: [] }, literals: [], expressions: pg ? ['now()', 'clock_timestamp()', 'CURRENT_TIMESTAMP'] : ['CURRENT_TIMESTAMP', '(now())', '(SYSDATE())'] },
+    {
+      type: { name: pg ? 'timestamptz' : 'datetime', params: [] },
+      literals: [],
+      expressions: pg ? ['now()', 'clock_timestamp()', 'CURRENT_TIMESTAMP'] : ['CURRENT_TIMESTAMP', '(now())', '(SYSDATE())'],
+    },
     { type: { name: 'numeric', params: [10, 2] }, literals: ['0', '1.50'], expressions: pg ? ['random()::numeric(10,2)'] : ['(RAND())'] },
   ];
-  if (pg) common.push({ type: { name: 'jsonb', params: [] }, literals: ["'{}'::jsonb"], expressions: ["jsonb_build_object('a', 1)"] }, { type: { name: 'text', params: [], array: true }, literals: ["'{}'"], expressions: [] });
-  else common.push({ type: { name: 'int', params: [], unsigned: true }, literals: ['5'], expressions: [] }, { type: { name: 'enum', params: [], values: ['a', "b'c"] }, literals: ["'a'"], expressions: [] });
+  if (pg)
+    common.push(
+      { type: { name: 'jsonb', params: [] }, literals: ["'{}'::jsonb"], expressions: ["jsonb_build_object('a', 1)"] },
+      { type: { name: 'text', params: [], array: true }, literals: ["'{}'"], expressions: [] },
+    );
+  else
+    common.push(
+      { type: { name: 'int', params: [], unsigned: true }, literals: ['5'], expressions: [] },
+      { type: { name: 'enum', params: [], values: ['a', "b'c"] }, literals: ["'a'"], expressions: [] },
+    );
   return common;
 }
 
@@ -75,8 +112,14 @@ export function generateCase(r: () => number): Case {
   };
   if (r() < 0.15) spec.unique = true;
   if (r() < 0.2) spec.index = true;
-  if (r() < 0.15) spec.references = { table: pick(r, TABLES), column: pick(r, ['id', 'Key "x"', 'back`id']), ...(r() < 0.5 ? { onDelete: 'CASCADE' as const } : {}) };
-  if (r() < 0.1) spec.check = `${dialect === 'postgres' ? '"' + name.replace(/"/g, '""') + '"' : '`' + name.replace(/`/g, '``') + '`'} IS NOT NULL`;
+  if (r() < 0.15)
+    spec.references = {
+      table: pick(r, TABLES),
+      column: pick(r, ['id', 'Key "x"', 'back`id']),
+      ...(r() < 0.5 ? { onDelete: 'CASCADE' as const } : {}),
+    };
+  if (r() < 0.1)
+    spec.check = `${dialect === 'postgres' ? '"' + name.replace(/"/g, '""') + '"' : '`' + name.replace(/`/g, '``') + '`'} IS NOT NULL`;
   if (r() < 0.06) {
     spec.generated = { expression: dialect === 'postgres' ? 'id * 2' : '`id` * 2', stored: r() < 0.6 };
     spec.type = { name: dialect === 'postgres' ? 'integer' : 'int', params: [] };
@@ -95,12 +138,28 @@ export function generateCase(r: () => number): Case {
     bytes: Math.max(0, rows) * (50 + Math.floor(r() * 500)),
     indexBytes: Math.max(0, rows) * 20,
     ...(r() < 0.7 ? { primaryKey: r() < 0.8 ? ['id'] : ['tenant id', 'id'] } : {}),
-    ...(dialect !== 'postgres' && r() < 0.1 ? { indexes: [{ name: 'ft', columns: ['bio'], unique: false, primary: false, method: 'FULLTEXT' }] } : {}),
+    ...(dialect !== 'postgres' && r() < 0.1
+      ? { indexes: [{ name: 'ft', columns: ['bio'], unique: false, primary: false, method: 'FULLTEXT' }] }
+      : {}),
     ...(dialect !== 'postgres' && r() < 0.1 ? { rowFormat: 'COMPRESSED' } : {}),
     ...(dialect !== 'postgres' && r() < 0.05 ? { engine: pick(r, ['Aria', 'MyISAM']) } : {}),
     ...(dialect === 'mysql' && r() < 0.1 ? { instantRowVersions: 64 } : {}),
-    ...(r() < 0.2 ? { replication: { replicas: [{ name: 'r1', lagSeconds: 0 }], ...(dialect !== 'postgres' ? { binlogFormat: pick(r, ['ROW', 'STATEMENT', 'MIXED']) } : {}) } } : {}),
-    ...(r() < 0.1 ? { columns: [{ name: 'id', type: 'int', nullable: false, default: null }, { name: 'g', type: 'int', nullable: true, default: null, generated: 'stored' as const }] } : {}),
+    ...(r() < 0.2
+      ? {
+          replication: {
+            replicas: [{ name: 'r1', lagSeconds: 0 }],
+            ...(dialect !== 'postgres' ? { binlogFormat: pick(r, ['ROW', 'STATEMENT', 'MIXED']) } : {}),
+          },
+        }
+      : {}),
+    ...(r() < 0.1
+      ? {
+          columns: [
+            { name: 'id', type: 'int', nullable: false, default: null },
+            { name: 'g', type: 'int', nullable: true, default: null, generated: 'stored' as const },
+          ],
+        }
+      : {}),
     ...(r() < 0.2 ? { writesPerSecond: Math.floor(r() * 2000) } : {}),
   };
   return { spec: spec as ColumnSpec, facts, target: { dialect, version } };

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { expressionProblem, isNoopSql, noopSql, qualifiedTable, quoteIdent, quoteLiteral, quotePlainString, readQuotedName, SqlTextError, utf8Length } from '../../src/core/sql';
+import {
+  expressionProblem,
+  isNoopSql,
+  noopSql,
+  qualifiedTable,
+  quoteIdent,
+  quoteLiteral,
+  quotePlainString,
+  readQuotedName,
+  SqlTextError,
+  utf8Length,
+} from '../../src/core/sql';
 
 describe('quoteIdent', () => {
   it('PostgreSQL: double quotes, embedded double quotes doubled', () => {
@@ -82,8 +93,14 @@ describe('expressionProblem', () => {
   });
   it('PostgreSQL: the text is one expression whether standard_conforming_strings is on or off', () => {
     // With it off, '\' does not end at the second quote: the ';' the standard reading puts inside a string ends the statement.
-    assert.match(expressionProblem('postgres', "'\\' || ';DROP TABLE other;--'")!, /';' at character 9 would end the statement when the server reads a backslash in '…' as an escape \(standard_conforming_strings = off\)/);
-    assert.match(expressionProblem('postgres', "c <> '\\' || ');DROP TABLE other;--'")!, /unbalanced '\)' at character 14 when .*standard_conforming_strings = off/);
+    assert.match(
+      expressionProblem('postgres', "'\\' || ';DROP TABLE other;--'")!,
+      /';' at character 9 would end the statement when the server reads a backslash in '…' as an escape \(standard_conforming_strings = off\)/,
+    );
+    assert.match(
+      expressionProblem('postgres', "c <> '\\' || ');DROP TABLE other;--'")!,
+      /unbalanced '\)' at character 14 when .*standard_conforming_strings = off/,
+    );
     // And the other way round: with it on, 'a\' ends at the second quote.
     assert.match(expressionProblem('postgres', "'a\\'; DROP TABLE t; --'")!, /';' at character 5 would end the statement$/);
     // Backslashes that cannot move a string's end are fine either way; E'…' reads the same under both.

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { envCandidates, parseDotEnv, parseProfiles, profileIdentity, profilePermissions, profileToSetting, toConnectionOptions } from '../../src/extension/connections/profiles';
+import {
+  envCandidates,
+  parseDotEnv,
+  parseProfiles,
+  profileIdentity,
+  profilePermissions,
+  profileToSetting,
+  toConnectionOptions,
+} from '../../src/extension/connections/profiles';
 import type { TableFacts } from '../../src/core/types';
 import { draftToSpec, literalSql, parseTypeText, planDraft, planScript } from '../../src/core/draft';
 import { escapeHtml, nonceFrom, wizardHtml } from '../../src/extension/wizard/html';
@@ -40,21 +48,53 @@ describe('wizard draft → column spec', () => {
   it('puts a finding on each incomplete field and builds the spec once complete', () => {
     const empty = draftToSpec(EMPTY_DRAFT, 'postgres');
     assert.equal(empty.spec, null);
-    assert.deepEqual(empty.findings.map((f) => f.field), ['name', 'type']);
+    assert.deepEqual(
+      empty.findings.map((f) => f.field),
+      ['name', 'type'],
+    );
     const noDefault = draftToSpec({ ...EMPTY_DRAFT, name: 'a', type: 'int', defaultKind: 'expression', defaultText: ' ' }, 'postgres');
-    assert.deepEqual(noDefault.findings.map((f) => [f.field, f.code]), [['default', 'draft.default-missing']]);
+    assert.deepEqual(
+      noDefault.findings.map((f) => [f.field, f.code]),
+      [['default', 'draft.default-missing']],
+    );
     const taken = draftToSpec({ ...EMPTY_DRAFT, name: 'ID', type: 'int' }, 'mysql', ['id']);
     // The same code and words as the planner's server-side check (column-exists), naming the column as the table has it.
-    assert.deepEqual(taken.findings.map((f) => [f.code, f.field, f.message]), [['column-exists', 'name', 'The table already has a column "id". Choose another name.']]);
-    assert.equal(draftToSpec({ ...EMPTY_DRAFT, name: 'ID', type: 'int' }, 'postgres', ['id']).findings.length, 0, 'PostgreSQL names are case-sensitive once quoted');
-    const full = draftToSpec({
-      ...EMPTY_DRAFT, name: ' status ', type: 'varchar(20)', nullable: false, defaultKind: 'literal', defaultText: 'new', unique: true, index: true,
-      references: { table: 'statuses', column: 'code' }, check: ' status <> \'\' ', position: { kind: 'after', column: 'id' },
-    }, 'mysql');
+    assert.deepEqual(
+      taken.findings.map((f) => [f.code, f.field, f.message]),
+      [['column-exists', 'name', 'The table already has a column "id". Choose another name.']],
+    );
+    assert.equal(
+      draftToSpec({ ...EMPTY_DRAFT, name: 'ID', type: 'int' }, 'postgres', ['id']).findings.length,
+      0,
+      'PostgreSQL names are case-sensitive once quoted',
+    );
+    const full = draftToSpec(
+      {
+        ...EMPTY_DRAFT,
+        name: ' status ',
+        type: 'varchar(20)',
+        nullable: false,
+        defaultKind: 'literal',
+        defaultText: 'new',
+        unique: true,
+        index: true,
+        references: { table: 'statuses', column: 'code' },
+        check: " status <> '' ",
+        position: { kind: 'after', column: 'id' },
+      },
+      'mysql',
+    );
     assert.deepEqual(full.findings, []);
     assert.deepEqual(full.spec, {
-      name: 'status', type: { name: 'varchar', params: [20] }, nullable: false, default: { kind: 'literal', value: "'new'" }, unique: true, index: true,
-      references: { table: 'statuses', column: 'code' }, check: "status <> ''", position: { kind: 'after', column: 'id' },
+      name: 'status',
+      type: { name: 'varchar', params: [20] },
+      nullable: false,
+      default: { kind: 'literal', value: "'new'" },
+      unique: true,
+      index: true,
+      references: { table: 'statuses', column: 'code' },
+      check: "status <> ''",
+      position: { kind: 'after', column: 'id' },
     });
     const pg = draftToSpec({ ...EMPTY_DRAFT, name: 'a', type: 'int', position: { kind: 'first' } }, 'postgres');
     assert.equal(pg.spec?.position, undefined, 'PostgreSQL has no column position');
@@ -87,13 +127,20 @@ describe('connection profiles', () => {
     assert.equal('password' in profileToSetting(profiles[1]!), false);
   });
 
-  it('reads a profile\'s cluster nodes (names of other profiles) and galeraRsu, naming what is wrong', () => {
+  it("reads a profile's cluster nodes (names of other profiles) and galeraRsu, naming what is wrong", () => {
     const { profiles, problems } = parseProfiles([
       { name: 'n1', dialect: 'mariadb', host: '127.0.0.1', database: 'app', nodes: ['n2', 'n3', 'n2', 'n1'], galeraRsu: true },
       { name: 'pub', dialect: 'postgres', host: '127.0.0.1', database: 'app', nodes: 'sub1' },
       { name: 'pub2', dialect: 'postgres', host: '127.0.0.1', database: 'app', nodes: ['sub1', ''] },
     ]);
-    assert.deepEqual(profiles.map((p) => [p.name, p.nodes, p.galeraRsu]), [['n1', ['n2', 'n3'], true], ['pub', undefined, undefined], ['pub2', undefined, undefined]]);
+    assert.deepEqual(
+      profiles.map((p) => [p.name, p.nodes, p.galeraRsu]),
+      [
+        ['n1', ['n2', 'n3'], true],
+        ['pub', undefined, undefined],
+        ['pub2', undefined, undefined],
+      ],
+    );
     assert.deepEqual(problems, [
       'columnWizard.connections[0] ("n1"): "nodes" names the profile itself; ignored',
       'columnWizard.connections[1] ("pub"): "nodes" must be an array of connection profile names; ignored',
@@ -109,68 +156,122 @@ describe('connection profiles', () => {
       { name: 'maria', dialect: 'mariadb', host: 'db.example', database: 'shop' },
     ]).profiles;
     assert.deepEqual(toConnectionOptions(maria!, 's3cret', { lockTimeoutMs: 1500 }), {
-      engine: 'mysql', host: 'db.example', port: 3306, database: 'shop', user: 'root', password: 's3cret', ssl: false, lockTimeoutMs: 1500,
+      engine: 'mysql',
+      host: 'db.example',
+      port: 3306,
+      database: 'shop',
+      user: 'root',
+      password: 's3cret',
+      ssl: false,
+      lockTimeoutMs: 1500,
     });
     assert.equal('password' in toConnectionOptions(local!, undefined), false);
     // Permissions: yes on a local host, no elsewhere, unless the profile says; production is read-only everywhere.
     assert.deepEqual(profilePermissions(local!, true), { probe: true, run: true, readOnly: false, lintAutoConnect: true });
     assert.deepEqual(profilePermissions(maria!, false), { probe: false, run: false, readOnly: false, lintAutoConnect: false });
-    assert.deepEqual(profilePermissions({ ...maria!, allowRun: true, allowProbe: true, lintAutoConnect: true }, false), { probe: true, run: true, readOnly: false, lintAutoConnect: true });
+    assert.deepEqual(profilePermissions({ ...maria!, allowRun: true, allowProbe: true, lintAutoConnect: true }, false), {
+      probe: true,
+      run: true,
+      readOnly: false,
+      lintAutoConnect: true,
+    });
     assert.deepEqual(profilePermissions({ ...local!, allowRun: false }, true).run, false);
-    assert.deepEqual(profilePermissions({ ...local!, production: true, allowRun: true, allowProbe: true }, true), { probe: false, run: false, readOnly: true, lintAutoConnect: true });
-    const prod = parseProfiles([{ name: 'p', dialect: 'postgres', host: 'h', database: 'd', kind: 'production', allowProbe: true, lintAutoConnect: true }]).profiles[0]!;
+    assert.deepEqual(profilePermissions({ ...local!, production: true, allowRun: true, allowProbe: true }, true), {
+      probe: false,
+      run: false,
+      readOnly: true,
+      lintAutoConnect: true,
+    });
+    const prod = parseProfiles([
+      { name: 'p', dialect: 'postgres', host: 'h', database: 'd', kind: 'production', allowProbe: true, lintAutoConnect: true },
+    ]).profiles[0]!;
     assert.equal(prod.production, true);
-    assert.deepEqual(profileToSetting(prod), { name: 'p', dialect: 'postgres', host: 'h', port: 5432, database: 'd', user: 'postgres', ssl: false, allowProbe: true, kind: 'production', lintAutoConnect: true });
+    assert.deepEqual(profileToSetting(prod), {
+      name: 'p',
+      dialect: 'postgres',
+      host: 'h',
+      port: 5432,
+      database: 'd',
+      user: 'postgres',
+      ssl: false,
+      allowProbe: true,
+      kind: 'production',
+      lintAutoConnect: true,
+    });
     // The identity binds a secret to the server: same name, another port or host or user → another identity.
     assert.equal(profileIdentity(local!), 'postgres://postgres@localhost:5432/app');
     assert.notEqual(profileIdentity(local!), profileIdentity({ ...local!, port: 5433 }));
     assert.notEqual(profileIdentity(local!), profileIdentity({ ...local!, user: 'other' }));
-    assert.equal(profileIdentity(maria!), profileIdentity({ ...maria!, dialect: 'mysql', host: 'DB.example' }), 'MySQL/MariaDB share the engine; host names are case-insensitive');
+    assert.equal(
+      profileIdentity(maria!),
+      profileIdentity({ ...maria!, dialect: 'mysql', host: 'DB.example' }),
+      'MySQL/MariaDB share the engine; host names are case-insensitive',
+    );
     assert.equal(profileIdentity({ ...local!, host: '::1' }), 'postgres://postgres@[::1]:5432/app');
   });
 
   it('finds DATABASE_URL, PG* and MYSQL_* connections in a .env file, passwords kept apart', () => {
-    const env = parseDotEnv([
-      '# comment',
-      'export DATABASE_URL="postgres://app:p%40ss@db.local:6543/app_dev?sslmode=require"',
-      "ANALYTICS_DATABASE_URL='mysql://root@127.0.0.1/analytics'",
-      'REDIS_URL=redis://x',
-      'PGHOST=pg.internal',
-      'PGUSER=me # trailing comment',
-      'PGPASSWORD=pw',
-      'MYSQL_DATABASE=shop',
-      'MYSQL_PORT=notaport',
-      'BROKEN LINE',
-    ].join('\n'));
+    const env = parseDotEnv(
+      [
+        '# comment',
+        'export DATABASE_URL="postgres://app:p%40ss@db.local:6543/app_dev?sslmode=require"',
+        "ANALYTICS_DATABASE_URL='mysql://root@127.0.0.1/analytics'",
+        'REDIS_URL=redis://x',
+        'PGHOST=pg.internal',
+        'PGUSER=me # trailing comment',
+        'PGPASSWORD=pw',
+        'MYSQL_DATABASE=shop',
+        'MYSQL_PORT=notaport',
+        'BROKEN LINE',
+      ].join('\n'),
+    );
     assert.equal(env.get('PGUSER'), 'me');
     const { candidates, problems } = envCandidates(env, 'proj');
-    assert.deepEqual(candidates.map((c) => [c.source, c.profile.name, c.profile.dialect, c.profile.host, c.profile.port, c.profile.database, c.profile.user, c.profile.ssl, c.password]), [
-      ['DATABASE_URL', 'proj', 'postgres', 'db.local', 6543, 'app_dev', 'app', true, 'p@ss'],
-      ['ANALYTICS_DATABASE_URL', 'proj analytics', 'mysql', '127.0.0.1', 3306, 'analytics', 'root', false, undefined],
-      ['PG* variables', 'proj (PG*)', 'postgres', 'pg.internal', 5432, 'me', 'me', false, 'pw'],
-    ]);
+    assert.deepEqual(
+      candidates.map((c) => [
+        c.source,
+        c.profile.name,
+        c.profile.dialect,
+        c.profile.host,
+        c.profile.port,
+        c.profile.database,
+        c.profile.user,
+        c.profile.ssl,
+        c.password,
+      ]),
+      [
+        ['DATABASE_URL', 'proj', 'postgres', 'db.local', 6543, 'app_dev', 'app', true, 'p@ss'],
+        ['ANALYTICS_DATABASE_URL', 'proj analytics', 'mysql', '127.0.0.1', 3306, 'analytics', 'root', false, undefined],
+        ['PG* variables', 'proj (PG*)', 'postgres', 'pg.internal', 5432, 'me', 'me', false, 'pw'],
+      ],
+    );
     assert.deepEqual(problems, ['MYSQL_PORT "notaport" is not a port']);
     for (const c of candidates) assert.equal(JSON.stringify(c.profile).includes('p@ss'), false, 'no password inside a profile');
   });
 
   it('reads .env with dotenv: multi-line values and ${VAR} expansion from the same file, the process environment untouched', () => {
     process.env.CW_H23C_OUTSIDE = 'from-the-host';
-    const env = parseDotEnv([
-      'DB_HOST=db.internal',
-      'DB_USER=app',
-      'DATABASE_URL=postgres://${DB_USER}@${DB_HOST}:${DB_PORT:-5433}/shop',
-      'LEAK=${CW_H23C_OUTSIDE}',
-      'CERT="-----BEGIN CERTIFICATE-----',
-      'abc',
-      '-----END CERTIFICATE-----"',
-    ].join('\n'));
+    const env = parseDotEnv(
+      [
+        'DB_HOST=db.internal',
+        'DB_USER=app',
+        'DATABASE_URL=postgres://${DB_USER}@${DB_HOST}:${DB_PORT:-5433}/shop',
+        'LEAK=${CW_H23C_OUTSIDE}',
+        'CERT="-----BEGIN CERTIFICATE-----',
+        'abc',
+        '-----END CERTIFICATE-----"',
+      ].join('\n'),
+    );
     assert.equal(env.get('DATABASE_URL'), 'postgres://app@db.internal:5433/shop');
     assert.equal(env.get('CERT'), '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----');
     assert.equal(env.get('LEAK'), '', 'only the file is read');
     assert.equal(process.env.DB_HOST, undefined, 'nothing is written to process.env');
     delete process.env.CW_H23C_OUTSIDE;
     const { candidates } = envCandidates(env, 'proj');
-    assert.deepEqual(candidates.map((c) => [c.profile.host, c.profile.port, c.profile.user]), [['db.internal', 5433, 'app']]);
+    assert.deepEqual(
+      candidates.map((c) => [c.profile.host, c.profile.port, c.profile.user]),
+      [['db.internal', 5433, 'app']],
+    );
   });
 });
 
@@ -178,8 +279,16 @@ describe('wizard page and host session', () => {
   it('serves a CSP with default-src none, the nonce on the script, and escapes the URIs', () => {
     const nonce = nonceFrom(new Uint8Array(16).fill(171));
     assert.equal(nonce, 'ab'.repeat(16));
-    const html = wizardHtml({ cspSource: 'https://x.vscode-cdn.net', nonce, scriptUri: 'https://x/dist/webview.js?a=1&b="2"', styleUri: 'https://x/media/wizard.css' });
-    assert.match(html, /content="default-src 'none'; img-src https:\/\/x\.vscode-cdn\.net data:; font-src https:\/\/x\.vscode-cdn\.net; style-src https:\/\/x\.vscode-cdn\.net; script-src 'nonce-(ab){16}'"/);
+    const html = wizardHtml({
+      cspSource: 'https://x.vscode-cdn.net',
+      nonce,
+      scriptUri: 'https://x/dist/webview.js?a=1&b="2"',
+      styleUri: 'https://x/media/wizard.css',
+    });
+    assert.match(
+      html,
+      /content="default-src 'none'; img-src https:\/\/x\.vscode-cdn\.net data:; font-src https:\/\/x\.vscode-cdn\.net; style-src https:\/\/x\.vscode-cdn\.net; script-src 'nonce-(ab){16}'"/,
+    );
     assert.match(html, /<script nonce="(ab){16}" src="https:\/\/x\/dist\/webview\.js\?a=1&amp;b=&quot;2&quot;"><\/script>/);
     assert.doesNotMatch(html, /unsafe-inline|unsafe-eval/);
     assert.equal((html.match(/<script/g) ?? []).length, 1);
@@ -189,33 +298,58 @@ describe('wizard page and host session', () => {
 
   it('posts nothing before ready, answers each request once with its id, and turns a backend error into an error response', async () => {
     const context: WizardContext = {
-      connection: { name: 'c', dialect: 'postgres', serverVersion: '15', allowRun: false }, table: { schema: 'public', name: 't', rows: 0, bytes: 0 },
-      columns: [], tables: [], migrationsTool: 'plain-sql',
+      connection: { name: 'c', dialect: 'postgres', serverVersion: '15', allowRun: false },
+      table: { schema: 'public', name: 't', rows: 0, bytes: 0 },
+      columns: [],
+      tables: [],
+      migrationsTool: 'plain-sql',
     };
     const backend: WizardBackend = {
       context: async () => context,
       computePlan: async () => ({ findings: [], plan: null }),
       listColumns: async () => ['id'],
-      writeMigration: async () => { throw new Error('db/migrations/1.sql already exists'); },
+      writeMigration: async () => {
+        throw new Error('db/migrations/1.sql already exists');
+      },
       runMigration: async () => ({ started: false, message: 'no' }),
       openRunReport: async () => false,
       copySql: async () => 3,
-      scanCode: async () => { throw new Error('not in this test'); },
+      scanCode: async () => {
+        throw new Error('not in this test');
+      },
       previewModelEdit: async () => 0,
       openPlace: async () => false,
     };
     const posted: HostMessage[] = [];
     const errors: string[] = [];
-    const s = new WizardSession(backend, (m) => { posted.push(m); }, { info: () => undefined, error: (_c, m) => errors.push(m) });
+    const s = new WizardSession(
+      backend,
+      (m) => {
+        posted.push(m);
+      },
+      { info: () => undefined, error: (_c, m) => errors.push(m) },
+    );
     await s.receive({ type: 'request', id: 1, method: 'copySql', params: { draft: EMPTY_DRAFT } });
     assert.deepEqual(posted, []);
     assert.match(errors[0] ?? '', /rejected "request" before the webview said ready/);
     await s.receive({ type: 'ready' });
     assert.deepEqual(posted[0], { type: 'init', context, draft: null });
     await s.receive({ type: 'request', id: 7, method: 'computePlan', params: { draft: EMPTY_DRAFT, revision: 4 } });
-    assert.deepEqual(posted[1], { type: 'response', id: 7, method: 'computePlan', ok: true, result: { findings: [], plan: null, revision: 4 } });
+    assert.deepEqual(posted[1], {
+      type: 'response',
+      id: 7,
+      method: 'computePlan',
+      ok: true,
+      result: { findings: [], plan: null, revision: 4 },
+    });
     await s.receive({ type: 'request', id: 8, method: 'writeMigration', params: { draft: EMPTY_DRAFT } });
-    assert.deepEqual(posted[2], { type: 'response', id: 8, method: 'writeMigration', ok: false, error: 'db/migrations/1.sql already exists' });
+    assert.deepEqual(posted[2], {
+      type: 'response',
+      id: 8,
+      method: 'writeMigration',
+      ok: false,
+      error: 'db/migrations/1.sql already exists',
+    });
     await s.receive({ type: 'request', id: 9, method: 'eval', params: {} });
     assert.equal(posted.length, 3, 'a malformed request gets no answer');
     assert.match(errors.at(-1) ?? '', /rejected a webview message: request\.method must be one of/);
@@ -226,38 +360,78 @@ describe('wizard page and host session', () => {
 
 describe('planning a draft', () => {
   const facts: TableFacts = {
-    table: { schema: 'public', name: 'orders' }, rows: 1_000_000, bytes: 200 * 1024 * 1024, primaryKey: ['id'],
+    table: { schema: 'public', name: 'orders' },
+    rows: 1_000_000,
+    bytes: 200 * 1024 * 1024,
+    primaryKey: ['id'],
     columns: [{ name: 'id', type: 'bigint', nullable: false, default: null }],
   };
   const target = { dialect: 'postgres' as const, version: '15.4' };
 
-  it('returns no plan while the draft is incomplete, and the planner\'s field findings next to their fields', () => {
+  it("returns no plan while the draft is incomplete, and the planner's field findings next to their fields", () => {
     assert.deepEqual(planDraft({ ...EMPTY_DRAFT, name: 'x' }, facts, target).plan, null);
     const taken = planDraft({ ...EMPTY_DRAFT, name: 'id', type: 'int' }, facts, target);
-    assert.deepEqual(taken.findings.map((f) => [f.field, f.code, f.severity]), [['name', 'column-exists', 'error']]);
+    assert.deepEqual(
+      taken.findings.map((f) => [f.field, f.code, f.severity]),
+      [['name', 'column-exists', 'error']],
+    );
     const notNull = planDraft({ ...EMPTY_DRAFT, name: 'flag', type: 'boolean', nullable: false }, facts, target);
     assert.ok(notNull.plan);
-    assert.ok(notNull.findings.some((f) => f.field === 'default' && f.code === 'not-null-without-default'), JSON.stringify(notNull.findings));
-    assert.ok(notNull.findings.every((f) => f.field !== undefined), 'only field findings go next to fields');
+    assert.ok(
+      notNull.findings.some((f) => f.field === 'default' && f.code === 'not-null-without-default'),
+      JSON.stringify(notNull.findings),
+    );
+    assert.ok(
+      notNull.findings.every((f) => f.field !== undefined),
+      'only field findings go next to fields',
+    );
   });
 
   it('writes Copy SQL as one script: lock timeouts, statements ending in ";", phases labelled', () => {
-    const { plan } = planDraft({ ...EMPTY_DRAFT, name: 'flag', type: 'boolean', nullable: false, defaultKind: 'literal', defaultText: 'false', index: true }, facts, target);
+    const { plan } = planDraft(
+      { ...EMPTY_DRAFT, name: 'flag', type: 'boolean', nullable: false, defaultKind: 'literal', defaultText: 'false', index: true },
+      facts,
+      target,
+    );
     assert.ok(plan);
     const script = planScript(plan);
-    assert.match(script, /^-- Phase 1: .+\nSET lock_timeout = '2s';\nALTER TABLE "public"\."orders" ADD COLUMN "flag" boolean DEFAULT false NOT NULL;\n/);
-    assert.match(script, /\n\n-- Phase 2: .+\(outside a transaction\)\n[\s\S]*CREATE INDEX CONCURRENTLY IF NOT EXISTS "orders_flag_idx" ON "public"\."orders" \("flag"\);\n$/);
+    assert.match(
+      script,
+      /^-- Phase 1: .+\nSET lock_timeout = '2s';\nALTER TABLE "public"\."orders" ADD COLUMN "flag" boolean DEFAULT false NOT NULL;\n/,
+    );
+    assert.match(
+      script,
+      /\n\n-- Phase 2: .+\(outside a transaction\)\n[\s\S]*CREATE INDEX CONCURRENTLY IF NOT EXISTS "orders_flag_idx" ON "public"\."orders" \("flag"\);\n$/,
+    );
     assert.doesNotMatch(script, /;;/);
   });
 
-  it('summarizes a completed run for the result view: each step with its estimate, skipped steps, the size, the problems after the caller\'s warnings', () => {
-    const { plan } = planDraft({ ...EMPTY_DRAFT, name: 'flag', type: 'boolean', nullable: false, defaultKind: 'literal', defaultText: 'false', index: true }, facts, target);
+  it("summarizes a completed run for the result view: each step with its estimate, skipped steps, the size, the problems after the caller's warnings", () => {
+    const { plan } = planDraft(
+      { ...EMPTY_DRAFT, name: 'flag', type: 'boolean', nullable: false, defaultKind: 'literal', defaultText: 'false', index: true },
+      facts,
+      target,
+    );
     assert.ok(plan);
     const index = plan.phases[1]!.steps[0]!;
     const report = {
-      runId: 'r-7', dialect: 'postgres', table: { schema: 'public', name: 'orders' }, column: 'flag', status: 'completed' as const,
-      startedAt: '', finishedAt: '', before: null, after: { tableBytes: 10, indexBytes: 5, totalBytes: 15, indexes: [] }, growthBytes: null,
-      columnDefinition: null, indexes: [], analyzed: true, explain: null, resumed: true, checked: [], problems: ['the index is invalid'],
+      runId: 'r-7',
+      dialect: 'postgres',
+      table: { schema: 'public', name: 'orders' },
+      column: 'flag',
+      status: 'completed' as const,
+      startedAt: '',
+      finishedAt: '',
+      before: null,
+      after: { tableBytes: 10, indexBytes: 5, totalBytes: 15, indexes: [] },
+      growthBytes: null,
+      columnDefinition: null,
+      indexes: [],
+      analyzed: true,
+      explain: null,
+      resumed: true,
+      checked: [],
+      problems: ['the index is invalid'],
       steps: [
         { phaseIndex: 0, stepIndex: 0, sql: plan.phases[0]!.steps[0]!.sql, attempts: 1, seconds: 0, skipped: 'already applied' },
         { phaseIndex: 1, stepIndex: 0, sql: index.sql, attempts: 2, seconds: 3.5, note: 'retried after a lock timeout' },
@@ -265,10 +439,13 @@ describe('planning a draft', () => {
     };
     const run = runSummary(plan, report, ['not confirmed on n2']);
     assert.equal(run.runId, 'r-7');
-    assert.deepEqual(run.steps.map((st) => [st.phase, st.seconds, st.estimateSeconds, st.skipped, st.note]), [
-      [plan.phases[0]!.title, 0, plan.phases[0]!.steps[0]!.estimate.totalSeconds, 'already applied', undefined],
-      [plan.phases[1]!.title, 3.5, index.estimate.totalSeconds, undefined, 'retried after a lock timeout'],
-    ]);
+    assert.deepEqual(
+      run.steps.map((st) => [st.phase, st.seconds, st.estimateSeconds, st.skipped, st.note]),
+      [
+        [plan.phases[0]!.title, 0, plan.phases[0]!.steps[0]!.estimate.totalSeconds, 'already applied', undefined],
+        [plan.phases[1]!.title, 3.5, index.estimate.totalSeconds, undefined, 'retried after a lock timeout'],
+      ],
+    );
     assert.deepEqual(run.size, { predictedBytes: predictedTotalBytes(plan), measuredBytes: 15 });
     assert.deepEqual(run.warnings, ['not confirmed on n2', 'the index is invalid']);
     // What crosses to the webview passes its validator unchanged.
@@ -282,14 +459,28 @@ describe('the code checklist over the protocol', () => {
     const { MAX_PLACES } = await import('../../src/protocol');
     const open = (file: string) => parseWebviewMessage({ type: 'request', id: 1, method: 'openPlace', params: { file, line: 3 } });
     assert.equal(open('src/orders/repo.ts').ok, true);
-    for (const bad of ['/etc/passwd', '../secrets.ts', 'src/../../x.ts', 'C:\\x.ts', 'file:///x', '']) assert.equal(open(bad).ok, false, bad);
+    for (const bad of ['/etc/passwd', '../secrets.ts', 'src/../../x.ts', 'C:\\x.ts', 'file:///x', ''])
+      assert.equal(open(bad).ok, false, bad);
     const place = { file: 'a.ts', line: 1, text: 'x', done: false };
-    const checklist = (n: number) => ({ table: 't', column: 'c', summary: '', filesRead: 1, modelEdits: { expand: 0, final: 0 }, items: [{ kind: 'write', text: 'w', state: 'todo', places: Array.from({ length: n }, () => place) }] });
+    const checklist = (n: number) => ({
+      table: 't',
+      column: 'c',
+      summary: '',
+      filesRead: 1,
+      modelEdits: { expand: 0, final: 0 },
+      items: [{ kind: 'write', text: 'w', state: 'todo', places: Array.from({ length: n }, () => place) }],
+    });
     const response = (n: number) => parseHostMessage({ type: 'response', id: 1, method: 'scanCode', ok: true, result: checklist(n) });
     assert.equal(response(MAX_PLACES).ok, true);
     assert.match((response(MAX_PLACES + 1) as { error: string }).error, /places has 201 items; at most 200/);
     const posted: HostMessage[] = [];
-    const s = new WizardSession({ scanCode: async () => checklist(450) } as unknown as WizardBackend, (m) => { posted.push(m); }, { info: () => undefined, error: () => undefined });
+    const s = new WizardSession(
+      { scanCode: async () => checklist(450) } as unknown as WizardBackend,
+      (m) => {
+        posted.push(m);
+      },
+      { info: () => undefined, error: () => undefined },
+    );
     await s.receive({ type: 'ready' }).catch(() => undefined);
     await s.receive({ type: 'request', id: 2, method: 'scanCode', params: { draft: EMPTY_DRAFT } });
     const sent = posted.find((m) => m.type === 'response') as unknown as { result: { items: { places: { text: string }[] }[] } };

@@ -17,7 +17,9 @@ describe('workspace trust capability', () => {
   it('restricts every setting that names a host or enables probing, running or querying a server', () => {
     const restricted = new Set(manifest.capabilities?.untrustedWorkspaces?.restrictedConfigurations ?? []);
     const props = manifest.contributes.configuration.properties;
-    const sensitive = Object.entries(props).filter(([, schema]) => /"(host|allowRun|allowProbe|lintAutoConnect)"|EXPLAIN|[Qq]ueries/.test(JSON.stringify(schema))).map(([k]) => k);
+    const sensitive = Object.entries(props)
+      .filter(([, schema]) => /"(host|allowRun|allowProbe|lintAutoConnect)"|EXPLAIN|[Qq]ueries/.test(JSON.stringify(schema)))
+      .map(([k]) => k);
     assert.ok(sensitive.includes('columnWizard.connections'));
     for (const key of sensitive) assert.ok(restricted.has(key), `${key} is not in restrictedConfigurations`);
     for (const key of restricted) assert.ok(key in props, `${key} is restricted but not contributed`);

@@ -23,10 +23,20 @@ export const RESULTS = join(ROOT, 'test-results');
 const SCRIPT = join(ROOT, 'dist/webview.js');
 const STYLE = join(ROOT, 'media/wizard.css');
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export async function launch(): Promise<Browser> {
-  if (!existsSync('/usr/bin/chromium')) throw new Error('Debian chromium is missing at /usr/bin/chromium: apt-get install chromium (.ci/run does it)');
+  if (!existsSync('/usr/bin/chromium'))
+    throw new Error('Debian chromium is missing at /usr/bin/chromium: apt-get install chromium (.ci/run does it)');
   if (!existsSync(SCRIPT)) throw new Error('dist/webview.js is missing: run `npm run build` first');
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
 }
@@ -76,7 +86,10 @@ export interface HarnessOptions {
 export async function openWizard(browser: Browser, opts: HarnessOptions): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'cw-webview-'));
   const html = wizardHtml({
-    cspSource: 'file:', nonce: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', scriptUri: pathToFileURL(SCRIPT).href, styleUri: pathToFileURL(STYLE).href,
+    cspSource: 'file:',
+    nonce: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+    scriptUri: pathToFileURL(SCRIPT).href,
+    styleUri: pathToFileURL(STYLE).href,
   });
   const htmlPath = join(dir, 'wizard.html');
   // The theme variables VS Code would set, from a file (the CSP allows no inline style).
@@ -95,7 +108,9 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
   const reportsOpened: string[] = [];
   let state: unknown = undefined;
   const waiters: { pred: (m: WebviewMessage) => boolean; resolve: (m: WebviewMessage) => void }[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
 
   const backend: WizardBackend = {
@@ -110,7 +125,10 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
       return [`db/migrations/20260101000000_add_${draft.name}.sql`, `db/migrations/20260101000001_add_${draft.name}_enforce.sql`];
     },
     runMigration: async (draft) => (opts.run ? opts.run(draft) : { started: false, message: 'not in tests' }),
-    openRunReport: async (runId) => { reportsOpened.push(runId); return true; },
+    openRunReport: async (runId) => {
+      reportsOpened.push(runId);
+      return true;
+    },
     copySql: async () => 42,
     // The real scan and checklist over a fixture project on disk (test/fixtures/app/*).
     scanCode: async (draft) => {
@@ -121,22 +139,38 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
       // plan settles, so a slow test would otherwise log a failed request).
       return codeChecklist(plan, opts.codeProject ? await scanDirectory(opts.codeProject, target) : mergeScans(target, [], 0, 0));
     },
-    previewModelEdit: async (_draft, phase) => { previews.push(phase); return 1; },
-    openPlace: async (file, line) => { opened.push(`${file}:${line}`); return true; },
+    previewModelEdit: async (_draft, phase) => {
+      previews.push(phase);
+      return 1;
+    },
+    openPlace: async (file, line) => {
+      opened.push(`${file}:${line}`);
+      return true;
+    },
   };
   const session = new WizardSession(
     backend,
-    (msg) => page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), JSON.parse(JSON.stringify(msg)) as unknown),
+    (msg) =>
+      page.evaluate(
+        (m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'),
+        JSON.parse(JSON.stringify(msg)) as unknown,
+      ),
     { info: () => undefined, error: (_c, m) => consoleErrors.push(`host: ${m}`) },
   );
 
   await page.exposeFunction('__cwHostReceive', async (json: string) => {
     const msg = JSON.parse(json) as WebviewMessage;
     received.push(msg);
-    for (const w of [...waiters]) if (w.pred(msg)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(msg); }
+    for (const w of [...waiters])
+      if (w.pred(msg)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(msg);
+      }
     await session.receive(msg);
   });
-  await page.exposeFunction('__cwSetState', (json: string) => { state = JSON.parse(json); });
+  await page.exposeFunction('__cwSetState', (json: string) => {
+    state = JSON.parse(json);
+  });
   // A string, not a function: tsx's transform would add helpers the page does not have.
   const installApi = (saved: string | null): string => `(() => {
     let current = ${saved === null ? 'undefined' : `JSON.parse(${JSON.stringify(saved)})`};
@@ -150,14 +184,27 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
   await page.goto(pathToFileURL(htmlPath).href);
 
   return {
-    page, session, received, consoleErrors, written, previews, opened, reportsOpened,
+    page,
+    session,
+    received,
+    consoleErrors,
+    written,
+    previews,
+    opened,
+    reportsOpened,
     savedState: () => state,
     waitForMessage: (pred, timeoutMs = 5000) => {
       const seen = received.find(pred);
       if (seen) return Promise.resolve(seen);
       return new Promise((res, rej) => {
         const t = setTimeout(() => rej(new Error('timed out waiting for a webview message')), timeoutMs);
-        waiters.push({ pred, resolve: (m) => { clearTimeout(t); res(m); } });
+        waiters.push({
+          pred,
+          resolve: (m) => {
+            clearTimeout(t);
+            res(m);
+          },
+        });
       });
     },
     reload: async () => {

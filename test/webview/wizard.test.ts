@@ -10,19 +10,31 @@ import type { RunReport } from '../../src/db/run/types';
 import { launch, openWizard, screenshotPath, type Harness, type HarnessOptions } from './harness';
 
 /** What these tests read of a vscode-elements control, typed without the DOM library (this file runs in node). */
-interface Control { value: string; checked: boolean; invalid: boolean; style: { width: string }; dispatchEvent(e: unknown): boolean }
+interface Control {
+  value: string;
+  checked: boolean;
+  invalid: boolean;
+  style: { width: string };
+  dispatchEvent(e: unknown): boolean;
+}
 
 const context: WizardContext = {
   connection: { name: 'local pg', dialect: 'postgres', serverVersion: '15.4', allowRun: false },
   table: { schema: 'public', name: 'orders', rows: 2_400_000, bytes: 512 * 1024 * 1024 },
   columns: ['id', 'customer_id', 'total'],
-  tables: [{ schema: 'public', name: 'customers' }, { schema: 'public', name: 'orders' }],
+  tables: [
+    { schema: 'public', name: 'customers' },
+    { schema: 'public', name: 'orders' },
+  ],
   migrationsTool: 'dbmate',
 };
 
 /** The live table as `tableFacts()` reports it; the real planner plans from it. */
 const facts: TableFacts = {
-  table: { schema: 'public', name: 'orders' }, rows: 2_400_000, bytes: 512 * 1024 * 1024, primaryKey: ['id'],
+  table: { schema: 'public', name: 'orders' },
+  rows: 2_400_000,
+  bytes: 512 * 1024 * 1024,
+  primaryKey: ['id'],
   columns: [
     { name: 'id', type: 'bigint', nullable: false, default: null },
     { name: 'customer_id', type: 'bigint', nullable: false, default: null },
@@ -33,8 +45,12 @@ const target: Target = { dialect: 'postgres', version: '15.4' };
 const base: HarnessOptions = { context, facts, target };
 
 let browser: Browser;
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
 
 /** Type like a user: key by key into the shadow-DOM input of a vscode-textfield. */
 async function typeInto(page: Page, id: string, text: string): Promise<void> {
@@ -75,10 +91,16 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.equal(title, 'Add a column to public.<img src=x onerror="window.__pwned=1">');
     assert.equal(await h.page.locator('#title img').count(), 0, 'the table name was rendered as text, not markup');
     assert.equal(await h.page.evaluate('window.__pwned'), undefined);
-    assert.match(await h.page.locator('.facts').textContent() ?? '', /local pg · postgres 15\.4 · ≈ 2,400,000 rows · 512 MB · migrations: dbmate/);
+    assert.match(
+      (await h.page.locator('.facts').textContent()) ?? '',
+      /local pg · postgres 15\.4 · ≈ 2,400,000 rows · 512 MB · migrations: dbmate/,
+    );
     // vscode-elements rendered (their shadow roots exist), i.e. the CSP let the bundle and its styles run.
     assert.equal(await h.page.locator('#f-name').evaluate((e) => e.shadowRoot !== null), true);
-    assert.deepEqual(h.consoleErrors.filter((e) => /Content Security Policy|Refused/i.test(e)), []);
+    assert.deepEqual(
+      h.consoleErrors.filter((e) => /Content Security Policy|Refused/i.test(e)),
+      [],
+    );
     assert.equal(await h.page.locator('#run').isHidden(), true, 'Run is hidden when the profile does not allow running');
     await h.page.close();
   });
@@ -91,7 +113,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.equal(await h.page.locator('.msg-line.error').count(), 0);
     assert.equal(await h.page.locator('#general-findings li').count(), 0);
     assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).invalid), false);
-    assert.match(await h.page.locator('#plan .placeholder').textContent() ?? '', /Type a column name and a type/);
+    assert.match((await h.page.locator('#plan .placeholder').textContent()) ?? '', /Type a column name and a type/);
     await typeInto(h.page, 'f-type', 'text');
     await typeInto(h.page, 'f-name', 'total');
     await h.page.locator('#msg-name .msg-line.error', { hasText: 'already has a column "total"' }).waitFor();
@@ -127,14 +149,24 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await typeInto(h.page, 'f-type', 'timestamptz');
     await planSettled(h.page, /^1 phase · 1 step/);
     assert.deepEqual(await bars(h.page), ['blocks-rw']);
-    assert.equal(await h.page.locator('.bar').first().evaluate((b) => (b as unknown as Control).style.width), '100%', 'the only step fills the axis');
+    assert.equal(
+      await h.page
+        .locator('.bar')
+        .first()
+        .evaluate((b) => (b as unknown as Control).style.width),
+      '100%',
+      'the only step fills the axis',
+    );
 
     // NOT NULL without a default: add, then a NOT VALID check validated without blocking, then SET NOT NULL.
     await h.page.locator('#f-notnull').click();
     await planSettled(h.page, /^2 phases · 5 steps/);
     assert.deepEqual(await bars(h.page), ['blocks-rw', 'blocks-rw', 'blocks-none', 'blocks-rw', 'blocks-rw']);
     await h.page.locator('#msg-default .msg-line.warning', { hasText: 'NOT NULL without a DEFAULT' }).waitFor();
-    assert.match(await h.page.locator('.step .sql:not(.lock-timeout)').nth(2).textContent() ?? '', /VALIDATE CONSTRAINT "orders_archived_at_not_null"/);
+    assert.match(
+      (await h.page.locator('.step .sql:not(.lock-timeout)').nth(2).textContent()) ?? '',
+      /VALIDATE CONSTRAINT "orders_archived_at_not_null"/,
+    );
 
     // A volatile default: no table rewrite under lock — the value is backfilled in batches that block nothing.
     await h.page.locator('#f-default-expression').click();
@@ -143,11 +175,17 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.deepEqual(await bars(h.page), ['blocks-rw', 'blocks-rw', 'blocks-none', 'blocks-rw', 'blocks-none', 'blocks-rw', 'blocks-rw']);
     await h.page.locator('#msg-default .msg-line').waitFor({ state: 'detached' });
     const backfill = h.page.locator('.step[data-blocks="blocks-none"] .sql').first();
-    assert.match(await backfill.textContent() ?? '', /^-- in batches:\nUPDATE "public"\."orders" SET "archived_at" = clock_timestamp\(\)/);
+    assert.match(
+      (await backfill.textContent()) ?? '',
+      /^-- in batches:\nUPDATE "public"\."orders" SET "archived_at" = clock_timestamp\(\)/,
+    );
     // On the time axis the backfill dwarfs the catalog-only steps (the VALIDATE after it scans the grown table).
     const widths = await h.page.locator('.bar').evaluateAll((bs) => bs.map((b) => parseFloat((b as unknown as Control).style.width)));
     assert.ok(widths[2]! > 70 && widths[2]! > widths[4]! * 3, `backfill bar ${widths[2]}%, validate ${widths[4]}%`);
-    assert.ok(widths.filter((_, i) => i !== 2 && i !== 4).every((w) => w < 2), widths.join(', '));
+    assert.ok(
+      widths.filter((_, i) => i !== 2 && i !== 4).every((w) => w < 2),
+      widths.join(', '),
+    );
 
     await h.page.screenshot({ path: screenshotPath('wizard-volatile-default.png'), fullPage: true });
     await h.page.close();
@@ -166,7 +204,10 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.ok(plan);
     const mark = (agrees: boolean) => ({
       ...plan,
-      phases: plan.phases.map((p) => ({ ...p, steps: p.steps.map((st) => ({ ...st, verified: { lock: st.lock, rewrite: false, agrees, detail: 'probe' } })) })),
+      phases: plan.phases.map((p) => ({
+        ...p,
+        steps: p.steps.map((st) => ({ ...st, verified: { lock: st.lock, rewrite: false, agrees, detail: 'probe' } })),
+      })),
     });
     h.session.notify({ type: 'didVerifyPlan', revision: last.params.revision, plan: mark(true) });
     await h.page.locator('.chart-label .verified', { hasText: '✓ verified' }).waitFor();
@@ -175,7 +216,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     h.session.status('info', 'marker');
     await h.page.locator('#status', { hasText: 'marker' }).waitFor();
     assert.equal(await h.page.locator('.disagrees').count(), 0, 'the stale report was dropped');
-    assert.match(await h.page.locator('.step .pill.verified').textContent() ?? '', /verified on the server/);
+    assert.match((await h.page.locator('.step .pill.verified').textContent()) ?? '', /verified on the server/);
     await h.page.close();
   });
 
@@ -193,13 +234,21 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     const req = await h.waitForMessage((m) => m.type === 'request' && m.method === 'writeMigration');
     assert.ok(req.type === 'request' && req.method === 'writeMigration');
     assert.deepEqual(req.params.draft, {
-      name: 'status', type: 'text', nullable: false, defaultKind: 'literal', defaultText: "it's new", unique: false, index: true,
-      references: null, check: '', position: { kind: 'last' },
+      name: 'status',
+      type: 'text',
+      nullable: false,
+      defaultKind: 'literal',
+      defaultText: "it's new",
+      unique: false,
+      index: true,
+      references: null,
+      check: '',
+      position: { kind: 'last' },
     });
     assert.equal(h.written.length, 1);
     await h.page.locator('#status', { hasText: 'Wrote 2 files: db/migrations/20260101000000_add_status.sql' }).waitFor();
     // The quoted literal reached the plan's SQL through the host, doubled quote and all, as text.
-    assert.match(await h.page.locator('.step .sql:not(.lock-timeout)').first().textContent() ?? '', /DEFAULT 'it''s new'/);
+    assert.match((await h.page.locator('.step .sql:not(.lock-timeout)').first().textContent()) ?? '', /DEFAULT 'it''s new'/);
     await h.page.screenshot({ path: screenshotPath('wizard.png'), fullPage: true });
     await h.page.close();
   });
@@ -213,7 +262,11 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await planSettled(h.page, /^\d+ phases? · \d+ steps?/);
     const shown = await h.page.locator('#plan-summary').textContent();
     assert.deepEqual((h.savedState() as { draft: { name: string } }).draft.name, 'kept');
-    assert.deepEqual((h.savedState() as { target: unknown }).target, { connection: 'local pg', schema: 'public', table: 'orders' }, 'what the serializer reopens after a window reload');
+    assert.deepEqual(
+      (h.savedState() as { target: unknown }).target,
+      { connection: 'local pg', schema: 'public', table: 'orders' },
+      'what the serializer reopens after a window reload',
+    );
     const before = h.received.length;
     await h.reload();
     await h.waitForMessage((m) => m.type === 'ready' && h.received.indexOf(m) >= before);
@@ -225,7 +278,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await h.page.close();
   });
 
-  it('lists a foreign-key table\'s columns from the host and puts the choice in the draft', async () => {
+  it("lists a foreign-key table's columns from the host and puts the choice in the draft", async () => {
     const h = await openWizard(browser, { ...base, columnsOf: (t) => (t.name === 'customers' ? ['id', 'email'] : []) });
     await ready(h);
     await typeInto(h.page, 'f-name', 'referrer_id');
@@ -253,8 +306,14 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await typeInto(h.page, 'f-name', 'still_works');
     await typeInto(h.page, 'f-type', 'int');
     await planSettled(h.page, /^1 phase/);
-    assert.ok(h.consoleErrors.some((e) => /rejected host message: status\.level must be one of/.test(e)), h.consoleErrors.join('\n'));
-    assert.ok(h.consoleErrors.some((e) => /response 999 \(copySql\) answers no pending request/.test(e)), h.consoleErrors.join('\n'));
+    assert.ok(
+      h.consoleErrors.some((e) => /rejected host message: status\.level must be one of/.test(e)),
+      h.consoleErrors.join('\n'),
+    );
+    assert.ok(
+      h.consoleErrors.some((e) => /response 999 \(copySql\) answers no pending request/.test(e)),
+      h.consoleErrors.join('\n'),
+    );
     assert.equal(await h.page.locator('#status').textContent(), '');
     await h.page.close();
   });
@@ -267,13 +326,18 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await h.page.keyboard.type('by_keyboard');
     for (let i = 0; i < 40; i++) {
       await h.page.keyboard.press('Tab');
-      const id = await h.page.evaluate('document.activeElement && (document.activeElement.id || document.activeElement.textContent)') as string;
+      const id = (await h.page.evaluate(
+        'document.activeElement && (document.activeElement.id || document.activeElement.textContent)',
+      )) as string;
       seen.push(id);
       if (id === 'f-type') await h.page.keyboard.type('integer');
     }
     // The radio group is one Tab stop (arrows move inside it); the default's field is disabled while "No default" is on.
     for (const id of ['f-type', 'timestamptz', 'f-notnull', 'f-default-none', 'f-unique', 'f-index', 'f-ref-table', 'f-check', 'refresh']) {
-      assert.ok(seen.some((s) => s === id || s.includes(id)), `${id} is not reachable with Tab (saw ${seen.join(', ')})`);
+      assert.ok(
+        seen.some((s) => s === id || s.includes(id)),
+        `${id} is not reachable with Tab (saw ${seen.join(', ')})`,
+      );
     }
     await planSettled(h.page, /^1 phase · 1 step/);
     // Once there is a plan, the actions follow the form in Tab order.
@@ -317,8 +381,14 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.ok(d.type === 'didChangeDraft');
     assert.deepEqual(d.draft.position, { kind: 'after', column: 'total' });
     await planSettled(h.page, /^1 phase · 1 step/);
-    assert.match(await h.page.locator('.step .sql:not(.lock-timeout)').first().textContent() ?? '', /ALTER TABLE `shop`\.`orders` ADD COLUMN `note` varchar\(40\).* AFTER `total`/);
-    assert.match(await h.page.locator('.step .pill', { hasText: 'ALGORITHM=' }).first().textContent() ?? '', /ALGORITHM=(INSTANT|INPLACE)/);
+    assert.match(
+      (await h.page.locator('.step .sql:not(.lock-timeout)').first().textContent()) ?? '',
+      /ALTER TABLE `shop`\.`orders` ADD COLUMN `note` varchar\(40\).* AFTER `total`/,
+    );
+    assert.match(
+      (await h.page.locator('.step .pill', { hasText: 'ALGORITHM=' }).first().textContent()) ?? '',
+      /ALGORITHM=(INSTANT|INPLACE)/,
+    );
     await h.page.close();
   });
 
@@ -328,13 +398,20 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await typeInto(h.page, 'f-name', '<b id="injected">x</b>');
     await typeInto(h.page, 'f-type', 'text');
     await planSettled(h.page, /^1 phase · 1 step/);
-    assert.match(await h.page.locator('.step .sql:not(.lock-timeout)').first().textContent() ?? '', /ADD COLUMN "<b id=""injected"">x<\/b>" text/);
+    assert.match(
+      (await h.page.locator('.step .sql:not(.lock-timeout)').first().textContent()) ?? '',
+      /ADD COLUMN "<b id=""injected"">x<\/b>" text/,
+    );
     assert.equal(await h.page.locator('#injected').count(), 0);
     await h.page.close();
   });
 
   it('Refresh facts re-reads the table and keeps the draft on screen', async () => {
-    const refreshed: WizardContext = { ...context, table: { ...context.table, rows: 3_000_000 }, tables: [...context.tables, { schema: 'billing', name: 'invoices' }] };
+    const refreshed: WizardContext = {
+      ...context,
+      table: { ...context.table, rows: 3_000_000 },
+      tables: [...context.tables, { schema: 'billing', name: 'invoices' }],
+    };
     const h = await openWizard(browser, { ...base, refreshedContext: refreshed });
     await ready(h);
     await typeInto(h.page, 'f-name', 'survives');
@@ -365,14 +442,22 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     const header = h.page.locator('#estimates-basis');
     assert.equal(await header.textContent(), 'rough estimate — measuring this server…');
     const backfillPill = h.page.locator('.step', { hasText: 'in batches' }).locator('.pill.estimate');
-    const rough = await backfillPill.textContent() ?? '';
+    const rough = (await backfillPill.textContent()) ?? '';
     assert.match(rough, /^≈ [\d.]+ s \([\d.]+ s–[\d.]+ (s|min)\) · rough$/);
     // The host measured the server: twice the default backfill rate; it re-sends the context and the page re-plans.
-    host.calibration = { ...DEFAULT_CALIBRATION, basis: 'measured', backfillRowsPerSecond: DEFAULT_CALIBRATION.backfillRowsPerSecond * 2, measuredAt: new Date().toISOString() };
-    await h.session.notify({ type: 'didChangeContext', context: { ...context, estimates: { state: 'measured', text: 'estimates measured on this server just now' } } });
+    host.calibration = {
+      ...DEFAULT_CALIBRATION,
+      basis: 'measured',
+      backfillRowsPerSecond: DEFAULT_CALIBRATION.backfillRowsPerSecond * 2,
+      measuredAt: new Date().toISOString(),
+    };
+    await h.session.notify({
+      type: 'didChangeContext',
+      context: { ...context, estimates: { state: 'measured', text: 'estimates measured on this server just now' } },
+    });
     await h.page.locator('#estimates-basis', { hasText: 'estimates measured on this server just now' }).waitFor();
     await h.page.locator('.step .pill.estimate', { hasText: 'measured on this server just now' }).first().waitFor();
-    const measured = await backfillPill.textContent() ?? '';
+    const measured = (await backfillPill.textContent()) ?? '';
     assert.match(measured, / · measured on this server just now$/);
     const secs = (t: string) => Number(/^≈ ([\d.]+) s/.exec(t)![1]);
     assert.ok(Math.abs(secs(measured) * 2 - secs(rough)) / secs(rough) < 0.05, `${rough} → ${measured}`);
@@ -391,19 +476,19 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     const formBefore = await h.page.locator('#f-check').boundingBox();
     // One keystroke starts a refresh; until the answer arrives the plan stays, marked busy. Typed and measured in the
     // same turn of the page's event loop, so the answer cannot have arrived in between.
-    const during = await h.page.evaluate(`(() => {
+    const during = (await h.page.evaluate(`(() => {
       const input = document.querySelector('#f-name').shadowRoot.querySelector('input');
       input.value += 's';
       input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, data: 's', inputType: 'insertText' }));
       const plan = document.getElementById('plan');
       const r = plan.getBoundingClientRect();
       return { busy: plan.getAttribute('aria-busy'), kept: document.querySelectorAll('#plan.refreshing #plan-summary').length, x: r.x, y: r.y, width: r.width, height: r.height };
-    })()`) as { busy: string; kept: number; x: number; y: number; width: number; height: number };
+    })()`)) as { busy: string; kept: number; x: number; y: number; width: number; height: number };
     assert.equal(during.busy, 'true');
     assert.equal(during.kept, 1, 'the previous plan is still on screen');
     assert.deepEqual({ x: during.x, y: during.y, width: during.width, height: during.height }, before);
     await planSettled(h.page, /^1 phase · 1 step/);
-    assert.match(await h.page.locator('.step .sql:not(.lock-timeout)').first().textContent() ?? '', /"steadys"/);
+    assert.match((await h.page.locator('.step .sql:not(.lock-timeout)').first().textContent()) ?? '', /"steadys"/);
     assert.deepEqual(await h.page.locator('#f-check').boundingBox(), formBefore, 'the form did not move');
     await h.page.close();
   });
@@ -416,16 +501,22 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
       await typeInto(h.page, 'f-type', 'text');
       await h.page.locator('#f-notnull').click();
       await planSettled(h.page, /^2 phases/);
-      const look = await h.page.evaluate(`(() => {
+      const look = (await h.page.evaluate(`(() => {
         const s = (q) => getComputedStyle(document.querySelector(q));
         return { body: s('body').backgroundColor, text: s('body').color, rw: s('.bar.blocks-rw').backgroundColor,
           none: s('.bar.blocks-none').backgroundColor, outline: s('.bar').outlineStyle };
-      })()`) as { body: string; text: string; rw: string; none: string; outline: string };
+      })()`)) as { body: string; text: string; rw: string; none: string; outline: string };
       if (theme === 'light') {
-        assert.deepEqual([look.body, look.text, look.rw, look.none], ['rgb(255, 255, 255)', 'rgb(59, 59, 59)', 'rgb(229, 20, 0)', 'rgb(56, 138, 52)']);
+        assert.deepEqual(
+          [look.body, look.text, look.rw, look.none],
+          ['rgb(255, 255, 255)', 'rgb(59, 59, 59)', 'rgb(229, 20, 0)', 'rgb(56, 138, 52)'],
+        );
         assert.equal(look.outline, 'none');
       } else {
-        assert.deepEqual([look.body, look.text, look.rw, look.none], ['rgb(0, 0, 0)', 'rgb(255, 255, 255)', 'rgb(241, 76, 76)', 'rgb(137, 209, 133)']);
+        assert.deepEqual(
+          [look.body, look.text, look.rw, look.none],
+          ['rgb(0, 0, 0)', 'rgb(255, 255, 255)', 'rgb(241, 76, 76)', 'rgb(137, 209, 133)'],
+        );
         assert.equal(look.outline, 'solid', 'bars get a contrast border in high contrast');
       }
       await h.page.screenshot({ path: screenshotPath(`wizard-${theme}.png`), fullPage: true });
@@ -444,7 +535,10 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await ready(h);
     await typeInto(h.page, 'f-name', 'buyer_id');
     await typeInto(h.page, 'f-type', 'bigint');
-    for (const [id, value] of [['f-ref-table', '0'], ['f-position', 'after:1']]) {
+    for (const [id, value] of [
+      ['f-ref-table', '0'],
+      ['f-position', 'after:1'],
+    ]) {
       await h.page.locator(`#${id}`).evaluate((e, v) => {
         const sel = e as unknown as Control;
         sel.value = v;
@@ -468,19 +562,49 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     // The table as the database reports it: the run adds the column, so planning the same draft again finds it taken.
     const columns = [...facts.columns!];
     const live: TableFacts = { ...facts, columns };
-    const draft: ColumnDraft = { ...EMPTY_DRAFT, name: 'status', type: 'text', nullable: false, defaultKind: 'literal', defaultText: 'new' };
-    const plan = planDraft(draft, facts, target).plan!;
-    const steps = plan.phases.flatMap((p, phaseIndex) => p.steps.map((st, stepIndex) => ({ phaseIndex, stepIndex, sql: st.sql, attempts: 1, seconds: 0.5 + phaseIndex })));
-    const report: RunReport = {
-      runId: 'r-42', dialect: 'postgres', table: { schema: 'public', name: 'orders' }, column: 'status', status: 'completed',
-      startedAt: '2026-12-05T07:00:00.000Z', finishedAt: '2026-12-05T07:00:02.000Z', before: null,
-      after: { tableBytes: 600 * 1024 * 1024, indexBytes: 0, totalBytes: 600 * 1024 * 1024, indexes: [] }, growthBytes: null,
-      columnDefinition: null, indexes: [], analyzed: false, explain: null, steps, resumed: false, checked: [], problems: [],
+    const draft: ColumnDraft = {
+      ...EMPTY_DRAFT,
+      name: 'status',
+      type: 'text',
+      nullable: false,
+      defaultKind: 'literal',
+      defaultText: 'new',
     };
-    const withColumn: WizardContext = { ...context, connection: { ...context.connection, allowRun: true }, columns: [...context.columns, 'status'] };
+    const plan = planDraft(draft, facts, target).plan!;
+    const steps = plan.phases.flatMap((p, phaseIndex) =>
+      p.steps.map((st, stepIndex) => ({ phaseIndex, stepIndex, sql: st.sql, attempts: 1, seconds: 0.5 + phaseIndex })),
+    );
+    const report: RunReport = {
+      runId: 'r-42',
+      dialect: 'postgres',
+      table: { schema: 'public', name: 'orders' },
+      column: 'status',
+      status: 'completed',
+      startedAt: '2026-12-05T07:00:00.000Z',
+      finishedAt: '2026-12-05T07:00:02.000Z',
+      before: null,
+      after: { tableBytes: 600 * 1024 * 1024, indexBytes: 0, totalBytes: 600 * 1024 * 1024, indexes: [] },
+      growthBytes: null,
+      columnDefinition: null,
+      indexes: [],
+      analyzed: false,
+      explain: null,
+      steps,
+      resumed: false,
+      checked: [],
+      problems: [],
+    };
+    const withColumn: WizardContext = {
+      ...context,
+      connection: { ...context.connection, allowRun: true },
+      columns: [...context.columns, 'status'],
+    };
     const session: { current?: Harness['session'] } = {};
     const h = await openWizard(browser, {
-      ...base, facts: live, context: { ...context, connection: { ...context.connection, allowRun: true } }, refreshedContext: withColumn,
+      ...base,
+      facts: live,
+      context: { ...context, connection: { ...context.connection, allowRun: true } },
+      refreshedContext: withColumn,
       run: async () => {
         columns.push({ name: 'status', type: 'text', nullable: false, default: "'new'::text" });
         // As the panel does: the table changed, the webview hears it before the run's answer.
@@ -499,18 +623,23 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await h.page.locator('#run:not([disabled])').click();
     await h.page.locator('#run-title', { hasText: 'public.orders.status' }).waitFor();
     // The same draft now plans with an error (the column exists): the page must not show it.
-    assert.ok(planDraft(draft, live, target).findings.some((f) => f.severity === 'error'), 'the test needs the re-plan to fail');
+    assert.ok(
+      planDraft(draft, live, target).findings.some((f) => f.severity === 'error'),
+      'the test needs the re-plan to fail',
+    );
     await h.page.waitForTimeout(800);
     assert.equal(await h.page.locator('#plan-summary').count(), 0, 'the plan is gone');
     assert.equal(await h.page.locator('.msg-line.error, #general-findings li').count(), 0, 'no field or general error');
-    const rows = await h.page.locator('#run-steps tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const rows = await h.page
+      .locator('#run-steps tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     assert.equal(rows.length, steps.length);
     assert.equal(rows[0]![0], '1.1');
     assert.match(rows[0]![1]!, /ALTER TABLE/);
     assert.match(rows[0]![2]!, /^0[.,]5 s$/, 'the time it took');
     assert.match(rows[0]![3]!, /^≈ /, 'the estimate beside it');
-    assert.match(await h.page.locator('#run-summary').textContent() ?? '', new RegExp(`run r-42 · ${steps.length} steps? in`));
-    assert.match(await h.page.locator('#run-size').textContent() ?? '', /600 MB|600 MiB/);
+    assert.match((await h.page.locator('#run-summary').textContent()) ?? '', new RegExp(`run r-42 · ${steps.length} steps? in`));
+    assert.match((await h.page.locator('#run-size').textContent()) ?? '', /600 MB|600 MiB/);
     assert.equal(await h.page.locator('#write').getAttribute('disabled'), '', 'nothing to write or run any more');
     await h.page.locator('#open-report').click();
     await h.waitForMessage((m) => m.type === 'request' && m.method === 'openRunReport');

@@ -48,20 +48,44 @@ function placesOf(kind: RolloutStepKind, plan: Plan, scan: WorkspaceScan): CodeP
   switch (kind) {
     case 'tolerate':
       return scan.calls.flatMap((c) => {
-        if (c.kind === 'select-star' && c.fixedShape) return [place(c, `SELECT * mapped into a fixed shape (${c.fixedShape}): name the columns`, false)];
-        if (c.via === 'sql' && (c.kind === 'insert' || c.kind === 'upsert') && c.setsColumn === null) return [place(c, 'INSERT without a column list: name the columns', false)];
+        if (c.kind === 'select-star' && c.fixedShape)
+          return [place(c, `SELECT * mapped into a fixed shape (${c.fixedShape}): name the columns`, false)];
+        if (c.via === 'sql' && (c.kind === 'insert' || c.kind === 'upsert') && c.setsColumn === null)
+          return [place(c, 'INSERT without a column list: name the columns', false)];
         return [];
       });
     case 'expand':
-      return ormModels.map((m) => ({ file: m.file, line: m.line, text: `${m.kind} model ${m.name}: ${m.hasColumn ? `declares ${col}` : `add ${col} (nullable while the backfill runs)`}`, done: m.hasColumn }));
+      return ormModels.map((m) => ({
+        file: m.file,
+        line: m.line,
+        text: `${m.kind} model ${m.name}: ${m.hasColumn ? `declares ${col}` : `add ${col} (nullable while the backfill runs)`}`,
+        done: m.hasColumn,
+      }));
     case 'write':
-      return scan.calls.filter((c) => (c.kind === 'insert' || c.kind === 'upsert') && c.setsColumn !== null)
-        .map((c) => place(c, `${c.via === 'sql' ? c.text : `${c.via} ${c.kind}`}: ${c.setsColumn ? `sets ${col}` : `does not set ${col}`}`, c.setsColumn === true));
+      return scan.calls
+        .filter((c) => (c.kind === 'insert' || c.kind === 'upsert') && c.setsColumn !== null)
+        .map((c) =>
+          place(
+            c,
+            `${c.via === 'sql' ? c.text : `${c.via} ${c.kind}`}: ${c.setsColumn ? `sets ${col}` : `does not set ${col}`}`,
+            c.setsColumn === true,
+          ),
+        );
     case 'constrain':
       if (plan.column.nullable) return null;
-      return ormModels.map((m) => ({ file: m.file, line: m.line, text: `${m.kind} model ${m.name}: ${m.required ? `${col} required` : `make ${col} required once the constrain phase ran`}`, done: m.required === true }));
+      return ormModels.map((m) => ({
+        file: m.file,
+        line: m.line,
+        text: `${m.kind} model ${m.name}: ${m.required ? `${col} required` : `make ${col} required once the constrain phase ran`}`,
+        done: m.required === true,
+      }));
     case 'read':
-      return scan.api.map((a) => ({ file: a.file, line: a.line, text: `${a.format} ${a.name}: ${a.hasField ? `exposes ${col}` : `add ${col} after the backfill, not before`}`, done: a.hasField === true }));
+      return scan.api.map((a) => ({
+        file: a.file,
+        line: a.line,
+        text: `${a.format} ${a.name}: ${a.hasField ? `exposes ${col}` : `add ${col} after the backfill, not before`}`,
+        done: a.hasField === true,
+      }));
     default:
       return null;
   }
@@ -73,7 +97,8 @@ export function codeChecklist(plan: Plan, scan: WorkspaceScan): CodeChecklist {
     const places = placesOf(kind, plan, scan);
     if (places === null) return { kind, text, state: 'database', places: [] };
     // The tolerate step is about what must not be there: with the table found in the code and no offending place, it is done.
-    if (kind === 'tolerate' && places.length === 0) return { kind, text, state: scan.calls.length + scan.models.length > 0 ? 'done' : 'none-found', places };
+    if (kind === 'tolerate' && places.length === 0)
+      return { kind, text, state: scan.calls.length + scan.models.length > 0 ? 'done' : 'none-found', places };
     if (places.length === 0) return { kind, text, state: 'none-found', places };
     return { kind, text, state: places.every((p) => p.done) ? 'done' : 'todo', places };
   });

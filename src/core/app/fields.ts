@@ -24,7 +24,9 @@ export function modelBody(m: ModelMatch, text: string): Span | null {
   const at = lineOffset(text, m.line);
   const group = (open: number): Span | null => (open < 0 ? null : { start: open + 1, end: open + 1 + balanced(text, open).length });
   switch (m.kind) {
-    case 'prisma': case 'drizzle': case 'sequelize':
+    case 'prisma':
+    case 'drizzle':
+    case 'sequelize':
       return group(text.indexOf('{', at));
     case 'typeorm': {
       const cls = text.indexOf(`class ${m.name}`, at);
@@ -34,7 +36,8 @@ export function modelBody(m: ModelMatch, text: string): Span | null {
       const iface = new RegExp(`(?:interface\\s+${esc(m.name)}\\s*(?:extends[^{]*)?\\{|type\\s+${esc(m.name)}\\s*=\\s*\\{)`).exec(text);
       return iface ? group(iface.index + iface[0].length - 1) : null;
     }
-    case 'sqlalchemy': case 'django': {
+    case 'sqlalchemy':
+    case 'django': {
       // `Table("orders", …)`: the call's arguments; a class: its indented lines.
       const eol = text.indexOf('\n', at);
       if (!/^\s*class\s/.test(text.slice(at, eol === -1 ? text.length : eol))) return group(text.indexOf('(', at));
@@ -83,10 +86,18 @@ export function requiredForm(kind: ModelMatch['kind'], decl: string): { readonly
       return optional ? { required: false, text: optional[1]! + decl.slice(optional[0].length) } : same(true);
     }
     case 'drizzle':
-      return /\.notNull\(\)|\.primaryKey\(\)/.test(decl) ? same(true) : { required: false, text: decl.replace(/(\s*,?\s*)$/, '.notNull()$1') };
+      return /\.notNull\(\)|\.primaryKey\(\)/.test(decl)
+        ? same(true)
+        : { required: false, text: decl.replace(/(\s*,?\s*)$/, '.notNull()$1') };
     case 'typeorm': {
       if (!/nullable\s*:\s*true|\|\s*null\b|\w\?:/.test(decl)) return same(true);
-      return { required: false, text: decl.replace(/nullable\s*:\s*true/, 'nullable: false').replace(/\s*\|\s*null\b/g, '').replace(/(\w)\?:/, '$1!:') };
+      return {
+        required: false,
+        text: decl
+          .replace(/nullable\s*:\s*true/, 'nullable: false')
+          .replace(/\s*\|\s*null\b/g, '')
+          .replace(/(\w)\?:/, '$1!:'),
+      };
     }
     case 'sequelize': {
       if (/allowNull\s*:\s*false/.test(decl)) return same(true);
@@ -97,10 +108,13 @@ export function requiredForm(kind: ModelMatch['kind'], decl: string): { readonly
       return short ? { required: false, text: `${short[1]}{ type: ${short[2]}, allowNull: false }${short[3]}` } : same(false);
     }
     case 'kysely':
-      return /\|\s*null\b|\w\?:/.test(decl) ? { required: false, text: decl.replace(/\s*\|\s*null\b/g, '').replace(/(\w)\?:/, '$1:') } : same(true);
+      return /\|\s*null\b|\w\?:/.test(decl)
+        ? { required: false, text: decl.replace(/\s*\|\s*null\b/g, '').replace(/(\w)\?:/, '$1:') }
+        : same(true);
     case 'sqlalchemy': {
       if (/nullable\s*=\s*False|primary_key\s*=\s*True/.test(decl)) return same(true);
-      if (/nullable\s*=\s*True/.test(decl)) return { required: false, text: decl.replace(/nullable\s*=\s*True/, 'nullable=False').replace(/Optional\[([^\]]+)\]/, '$1') };
+      if (/nullable\s*=\s*True/.test(decl))
+        return { required: false, text: decl.replace(/nullable\s*=\s*True/, 'nullable=False').replace(/Optional\[([^\]]+)\]/, '$1') };
       if (/Optional\[/.test(decl)) return { required: false, text: decl.replace(/Optional\[([^\]]+)\]/, '$1') };
       if (/Mapped\[/.test(decl)) return same(true);
       // A Column is nullable unless told otherwise.

@@ -37,7 +37,10 @@ export interface ModelExtras {
 /** The plan's plain (non-unique) index on the new column, which a model that declares indexes (Prisma, Drizzle) must declare too. */
 export function modelExtras(plan: Plan): ModelExtras {
   const steps = plan.phases.flatMap((ph) => ph.steps);
-  const requiredAtOnce = !plan.column.nullable && !plan.phases.some((ph) => ph.kind === 'constrain' || ph.kind === 'backfill') && !steps.some((s) => s.done?.kind === 'not-null');
+  const requiredAtOnce =
+    !plan.column.nullable &&
+    !plan.phases.some((ph) => ph.kind === 'constrain' || ph.kind === 'backfill') &&
+    !steps.some((s) => s.done?.kind === 'not-null');
   const index = plan.column.index && !plan.column.unique ? steps.find((s) => s.done?.kind === 'index')?.done : undefined;
   return { ...(index?.kind === 'index' ? { index: index.name } : {}), ...(requiredAtOnce ? { requiredAtOnce } : {}) };
 }
@@ -54,29 +57,58 @@ function prismaType(spec: ColumnSpec, dialect: 'postgres' | 'mysql' | 'mariadb')
   const p = t.params;
   const my = dialect !== 'postgres';
   switch (t.name) {
-    case 'uuid': return 'String @db.Uuid';
+    case 'uuid':
+      return 'String @db.Uuid';
     // Prisma's String is text on PostgreSQL but varchar(191) on MySQL.
-    case 'text': return my ? 'String @db.Text' : 'String';
-    case 'varchar': case 'character varying': return p[0] ? `String @db.VarChar(${p[0]})` : 'String';
-    case 'char': case 'character': return `String @db.Char(${p[0] ?? 1})`;
-    case 'int': case 'integer': case 'int4': return 'Int';
-    case 'smallint': return 'Int @db.SmallInt';
-    case 'bigint': case 'int8': return 'BigInt';
-    case 'boolean': case 'bool': return 'Boolean';
-    case 'timestamptz': case 'timestamp with time zone': return `DateTime @db.Timestamptz(${p[0] ?? 6})`;
-    case 'timestamp': case 'timestamp without time zone': return `DateTime @db.Timestamp(${p[0] ?? (my ? 0 : 6)})`;
-    case 'datetime': return `DateTime @db.DateTime(${p[0] ?? 0})`;
-    case 'date': return 'DateTime @db.Date';
-    case 'numeric': case 'decimal': return p.length === 2 ? `Decimal @db.Decimal(${p[0]}, ${p[1]})` : 'Decimal';
-    case 'jsonb': case 'json': return 'Json';
-    case 'double precision': case 'float8': case 'double': return 'Float';
-    default: return `Unsupported("${t.name}${p.length ? `(${p.join(',')})` : ''}")`;
+    case 'text':
+      return my ? 'String @db.Text' : 'String';
+    case 'varchar':
+    case 'character varying':
+      return p[0] ? `String @db.VarChar(${p[0]})` : 'String';
+    case 'char':
+    case 'character':
+      return `String @db.Char(${p[0] ?? 1})`;
+    case 'int':
+    case 'integer':
+    case 'int4':
+      return 'Int';
+    case 'smallint':
+      return 'Int @db.SmallInt';
+    case 'bigint':
+    case 'int8':
+      return 'BigInt';
+    case 'boolean':
+    case 'bool':
+      return 'Boolean';
+    case 'timestamptz':
+    case 'timestamp with time zone':
+      return `DateTime @db.Timestamptz(${p[0] ?? 6})`;
+    case 'timestamp':
+    case 'timestamp without time zone':
+      return `DateTime @db.Timestamp(${p[0] ?? (my ? 0 : 6)})`;
+    case 'datetime':
+      return `DateTime @db.DateTime(${p[0] ?? 0})`;
+    case 'date':
+      return 'DateTime @db.Date';
+    case 'numeric':
+    case 'decimal':
+      return p.length === 2 ? `Decimal @db.Decimal(${p[0]}, ${p[1]})` : 'Decimal';
+    case 'jsonb':
+    case 'json':
+      return 'Json';
+    case 'double precision':
+    case 'float8':
+    case 'double':
+      return 'Float';
+    default:
+      return `Unsupported("${t.name}${p.length ? `(${p.join(',')})` : ''}")`;
   }
 }
 
 function prismaDefault(spec: ColumnSpec): string {
   const d = spec.default;
-  if (d.kind === 'literal') return ` @default(${/^'.*'$/s.test(d.value) ? JSON.stringify(d.value.slice(1, -1).replace(/''/g, "'")) : d.value})`;
+  if (d.kind === 'literal')
+    return ` @default(${/^'.*'$/s.test(d.value) ? JSON.stringify(d.value.slice(1, -1).replace(/''/g, "'")) : d.value})`;
   if (d.kind === 'expression') return ` @default(dbgenerated(${JSON.stringify(d.sql)}))`;
   return '';
 }
@@ -92,7 +124,23 @@ function tsType(spec: ColumnSpec): string {
 
 function sqlalchemyType(spec: ColumnSpec): string {
   const t = spec.type;
-  const map: Record<string, string> = { uuid: 'Uuid', text: 'Text', integer: 'Integer', int: 'Integer', bigint: 'BigInteger', smallint: 'SmallInteger', boolean: 'Boolean', date: 'Date', jsonb: 'JSON', json: 'JSON', timestamptz: 'DateTime(timezone=True)', 'timestamp with time zone': 'DateTime(timezone=True)', timestamp: 'DateTime', datetime: 'DateTime', 'double precision': 'Float' };
+  const map: Record<string, string> = {
+    uuid: 'Uuid',
+    text: 'Text',
+    integer: 'Integer',
+    int: 'Integer',
+    bigint: 'BigInteger',
+    smallint: 'SmallInteger',
+    boolean: 'Boolean',
+    date: 'Date',
+    jsonb: 'JSON',
+    json: 'JSON',
+    timestamptz: 'DateTime(timezone=True)',
+    'timestamp with time zone': 'DateTime(timezone=True)',
+    timestamp: 'DateTime',
+    datetime: 'DateTime',
+    'double precision': 'Float',
+  };
   if (t.name === 'uuid') return 'postgresql.UUID(as_uuid=True)';
   if (t.name === 'varchar' || t.name === 'character varying' || t.name === 'char') return `String(${t.params[0] ?? ''})`;
   if (t.name === 'numeric' || t.name === 'decimal') return `Numeric(${t.params.join(', ')})`;
@@ -113,13 +161,29 @@ function typeormDefault(spec: ColumnSpec, dialect: string): string[] {
     return [`default: () => ${JSON.stringify(v)}`];
   }
   if (d.kind !== 'expression') return [];
-  if (dialect === 'postgres' && spec.type.name === 'uuid' && /^(gen_random_uuid|uuid_generate_v\d)\(\)$/i.test(d.sql.trim())) return ['generated: "uuid"'];
+  if (dialect === 'postgres' && spec.type.name === 'uuid' && /^(gen_random_uuid|uuid_generate_v\d)\(\)$/i.test(d.sql.trim()))
+    return ['generated: "uuid"'];
   return [`default: () => ${JSON.stringify(d.sql)}`];
 }
 
 function sequelizeType(spec: ColumnSpec): string {
   const t = spec.type;
-  const map: Record<string, string> = { uuid: 'UUID', text: 'TEXT', integer: 'INTEGER', int: 'INTEGER', bigint: 'BIGINT', smallint: 'SMALLINT', boolean: 'BOOLEAN', date: 'DATEONLY', jsonb: 'JSONB', json: 'JSON', timestamptz: 'DATE', timestamp: 'DATE', datetime: 'DATE', 'double precision': 'DOUBLE' };
+  const map: Record<string, string> = {
+    uuid: 'UUID',
+    text: 'TEXT',
+    integer: 'INTEGER',
+    int: 'INTEGER',
+    bigint: 'BIGINT',
+    smallint: 'SMALLINT',
+    boolean: 'BOOLEAN',
+    date: 'DATEONLY',
+    jsonb: 'JSONB',
+    json: 'JSON',
+    timestamptz: 'DATE',
+    timestamp: 'DATE',
+    datetime: 'DATE',
+    'double precision': 'DOUBLE',
+  };
   if (t.name === 'varchar' || t.name === 'character varying') return `STRING(${t.params[0] ?? 255})`;
   if (t.name === 'char') return `CHAR(${t.params[0] ?? 1})`;
   if (t.name === 'numeric' || t.name === 'decimal') return `DECIMAL(${t.params.join(', ')})`;
@@ -127,10 +191,18 @@ function sequelizeType(spec: ColumnSpec): string {
 }
 
 /** The insertion that declares `spec` in the model `m`, whose file reads `text`. */
-export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: ModelPhase, dialect: 'postgres' | 'mysql' | 'mariadb', extras: ModelExtras = {}): ModelEdit | null {
+export function modelEdit(
+  m: ModelMatch,
+  text: string,
+  spec: ColumnSpec,
+  phase: ModelPhase,
+  dialect: 'postgres' | 'mysql' | 'mariadb',
+  extras: ModelExtras = {},
+): ModelEdit | null {
   const atOnce = phase === 'expand' && extras.requiredAtOnce === true;
   const label = `${m.kind} model ${m.name}: ${atOnce ? `add ${spec.name} (NOT NULL from its first migration: no backfill)` : phase === 'expand' ? `add ${spec.name} (nullable while the backfill runs)` : `make ${spec.name} ${spec.nullable ? 'final' : 'NOT NULL'} (after the constrain phase)`}`;
-  if (m.hasColumn && phase === 'expand') return { file: m.file, offset: 0, text: '', label, skipped: `${m.name} already declares ${spec.name}` };
+  if (m.hasColumn && phase === 'expand')
+    return { file: m.file, offset: 0, text: '', label, skipped: `${m.name} already declares ${spec.name}` };
   if (m.hasColumn && m.kind !== 'activerecord') return finalFromDeclared(m, text, spec, label);
   // The shape the field takes: required already in the expand edit when no backfill stands between.
   const form: ModelPhase = atOnce ? 'final' : phase;
@@ -152,7 +224,13 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
       const indexAt = lineStart(text, close) - 1;
       const index = `\n  @@index([${field}], map: ${JSON.stringify(extras.index)})`;
       return indexAt >= insertAt
-        ? { file: m.file, offset: insertAt, replaces: indexAt - insertAt, text: decl + text.slice(insertAt, indexAt) + index, label: `${label}, and its index ${extras.index}` }
+        ? {
+            file: m.file,
+            offset: insertAt,
+            replaces: indexAt - insertAt,
+            text: decl + text.slice(insertAt, indexAt) + index,
+            label: `${label}, and its index ${extras.index}`,
+          }
         : { file: m.file, offset: insertAt, text: decl + index, label: `${label}, and its index ${extras.index}` };
     }
     case 'drizzle':
@@ -164,20 +242,42 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
       // What TypeORM's migration:generate compares with the database: type with its length/precision, default, index.
       // Checked with TypeORM's own schema builder against the real PostgreSQL in test/db/appTypeormRoundTrip.test.ts.
       const p = spec.type.params;
-      const sized = /char/.test(spec.type.name) ? (p[0] !== undefined ? [`length: ${p[0]}`] : [])
-        : /numeric|decimal/.test(spec.type.name) ? [...(p[0] !== undefined ? [`precision: ${p[0]}`] : []), ...(p[1] !== undefined ? [`scale: ${p[1]}`] : [])]
-          : /time/.test(spec.type.name) && p[0] !== undefined ? [`precision: ${p[0]}`] : [];
+      const sized = /char/.test(spec.type.name)
+        ? p[0] !== undefined
+          ? [`length: ${p[0]}`]
+          : []
+        : /numeric|decimal/.test(spec.type.name)
+          ? [...(p[0] !== undefined ? [`precision: ${p[0]}`] : []), ...(p[1] !== undefined ? [`scale: ${p[1]}`] : [])]
+          : /time/.test(spec.type.name) && p[0] !== undefined
+            ? [`precision: ${p[0]}`]
+            : [];
       const def = typeormDefault(spec, dialect);
-      const opts = [`name: ${JSON.stringify(spec.name)}`, `type: ${JSON.stringify(spec.type.name)}`, ...sized, `nullable: ${nullable(spec, form)}`, ...def];
+      const opts = [
+        `name: ${JSON.stringify(spec.name)}`,
+        `type: ${JSON.stringify(spec.type.name)}`,
+        ...sized,
+        `nullable: ${nullable(spec, form)}`,
+        ...def,
+      ];
       const index = extras.index ? `\n  @Index(${JSON.stringify(extras.index)})` : '';
       const decl = `\n\n  @Column({ ${opts.join(', ')} })${index}\n  ${field}${nullable(spec, form) ? '!: ' + tsType(spec) + ' | null' : '!: ' + tsType(spec)};`;
-      return { file: m.file, offset: lineStart(text, close) - 1, text: decl, label: `${label}${extras.index ? ` (with @Index: import Index from typeorm if the file does not yet)` : ''}` };
+      return {
+        file: m.file,
+        offset: lineStart(text, close) - 1,
+        text: decl,
+        label: `${label}${extras.index ? ` (with @Index: import Index from typeorm if the file does not yet)` : ''}`,
+      };
     }
     case 'sequelize': {
       const body = balanced(text, open);
       const indent = indentOf(text, open + 1 + body.replace(/\s*$/, '').length) || '    ';
       const trailing = /,\s*$/.test(body) || body.trim() === '' ? '' : ',';
-      return { file: m.file, offset: open + 1 + body.replace(/\s*$/, '').length, text: `${trailing}\n${indent}${field}: { type: DataTypes.${sequelizeType(spec)}, allowNull: ${nullable(spec, form)}${field !== spec.name ? `, field: ${JSON.stringify(spec.name)}` : ''} },`, label };
+      return {
+        file: m.file,
+        offset: open + 1 + body.replace(/\s*$/, '').length,
+        text: `${trailing}\n${indent}${field}: { type: DataTypes.${sequelizeType(spec)}, allowNull: ${nullable(spec, form)}${field !== spec.name ? `, field: ${JSON.stringify(spec.name)}` : ''} },`,
+        label,
+      };
     }
     case 'kysely': {
       const iface = new RegExp(`(?:interface\\s+${m.name}\\s*\\{|type\\s+${m.name}\\s*=\\s*\\{)`).exec(text);
@@ -186,7 +286,12 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
       const body = balanced(text, o);
       const hasDefault = spec.default.kind !== 'none';
       const ty = `${tsType(spec)}${nullable(spec, form) ? ' | null' : ''}`;
-      return { file: m.file, offset: o + 1 + body.replace(/\s*$/, '').length, text: `\n  ${spec.name}: ${hasDefault ? `ColumnType<${ty}, ${ty} | undefined, ${ty}>` : ty};`, label: `${label}${hasDefault ? ' (import ColumnType from kysely if the file does not yet)' : ''}` };
+      return {
+        file: m.file,
+        offset: o + 1 + body.replace(/\s*$/, '').length,
+        text: `\n  ${spec.name}: ${hasDefault ? `ColumnType<${ty}, ${ty} | undefined, ${ty}>` : ty};`,
+        label: `${label}${hasDefault ? ' (import ColumnType from kysely if the file does not yet)' : ''}`,
+      };
     }
     case 'sqlalchemy':
     case 'django': {
@@ -197,9 +302,10 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
       const meta = lines.slice(m.line, end).findIndex((l) => /^\s+class\s+Meta\b/.test(l));
       const insertLine = meta >= 0 ? m.line + meta : end;
       const indent = /^(\s+)/.exec(lines[m.line] ?? '')?.[1] ?? '    ';
-      const decl = m.kind === 'django'
-        ? `${indent}${spec.name} = ${djangoField(spec, { null: nullable(spec, form) }) ?? 'models.Field()  # no Django field for this type: declare it by hand'}`
-        : `${indent}${spec.name} = Column(${sqlalchemyType(spec)}, nullable=${nullable(spec, form) ? 'True' : 'False'})`;
+      const decl =
+        m.kind === 'django'
+          ? `${indent}${spec.name} = ${djangoField(spec, { null: nullable(spec, form) }) ?? 'models.Field()  # no Django field for this type: declare it by hand'}`
+          : `${indent}${spec.name} = Column(${sqlalchemyType(spec)}, nullable=${nullable(spec, form) ? 'True' : 'False'})`;
       const offset = lines.slice(0, insertLine).join('\n').length;
       return { file: m.file, offset, text: `\n${decl}`, label };
     }
@@ -212,7 +318,16 @@ export function modelEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: 
  * Drizzle: the property in the table's column object, the index in the table's third argument (added when the call has
  * none, or appended to its array / object), and the builders it uses added to the file's `drizzle-orm` imports.
  */
-function drizzleEdit(m: ModelMatch, text: string, spec: ColumnSpec, phase: ModelPhase, dialect: string, extras: ModelExtras, label: string, open: number): ModelEdit {
+function drizzleEdit(
+  m: ModelMatch,
+  text: string,
+  spec: ColumnSpec,
+  phase: ModelPhase,
+  dialect: string,
+  extras: ModelExtras,
+  label: string,
+  open: number,
+): ModelEdit {
   const d = dialect === 'postgres' ? 'pg' : 'mysql';
   const body = balanced(text, open);
   const close = open + 1 + body.length;
@@ -275,7 +390,10 @@ function drizzleImports(text: string, d: 'pg' | 'mysql', names: readonly string[
     }
   };
   add(`drizzle-orm/${d}-core`, [...new Set(names.filter((n) => n !== 'sql' && n !== 'customType'))]);
-  add('drizzle-orm', names.filter((n) => n === 'sql'));
+  add(
+    'drizzle-orm',
+    names.filter((n) => n === 'sql'),
+  );
   return out;
 }
 

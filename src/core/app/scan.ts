@@ -71,7 +71,25 @@ export interface FileScan {
 const API_FILE = /(^|\/)([^/]*(openapi|swagger)[^/]*\.(ya?ml|json)|[^/]*\.schema\.json|[^/]*\.(graphqls?|gql))$/i;
 
 /** File endings worth reading; everything else is skipped before it is read. */
-export const SCANNED_EXTENSIONS = ['ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'mts', 'cts', 'prisma', 'py', 'rb', 'sql', 'go', 'java', 'kt', 'cs', 'php'];
+export const SCANNED_EXTENSIONS = [
+  'ts',
+  'tsx',
+  'js',
+  'jsx',
+  'mjs',
+  'cjs',
+  'mts',
+  'cts',
+  'prisma',
+  'py',
+  'rb',
+  'sql',
+  'go',
+  'java',
+  'kt',
+  'cs',
+  'php',
+];
 
 export function isScannedFile(path: string): boolean {
   if (API_FILE.test(path)) return true;
@@ -79,15 +97,20 @@ export function isScannedFile(path: string): boolean {
   return dot > 0 && SCANNED_EXTENSIONS.includes(path.slice(dot + 1).toLowerCase());
 }
 
-
 /** `orders` → `order`, `categories` → `category`, `boxes` → `box`: the inverse of `pluralize` for the common cases. */
 export function singularize(word: string): string {
-  return word.replace(/ies$/, 'y').replace(/(ch|sh|s|x|z)es$/, '$1').replace(/s$/, '');
+  return word
+    .replace(/ies$/, 'y')
+    .replace(/(ch|sh|s|x|z)es$/, '$1')
+    .replace(/s$/, '');
 }
 
 /** `OrderItem` → `order_item`. */
 export function snakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
 }
 
 /** English plural as ActiveRecord's and Sequelize's inflectors make it for the common cases. */
@@ -96,7 +119,6 @@ export function pluralize(word: string): string {
   if (/[^aeiou]y$/i.test(word)) return `${word.slice(0, -1)}ies`;
   return `${word}s`;
 }
-
 
 function lineAt(text: string, index: number): number {
   let n = 1;
@@ -123,20 +145,42 @@ function scanSql(file: string, text: string, t: ScanTarget, out: CallSite[]): vo
   const table = sqlTable(t.table);
   const col = new RegExp(`(^|[^A-Za-z0-9_])["\`]?${esc(t.column)}["\`]?(?![A-Za-z0-9_])`, 'i');
   const insert = new RegExp(`\\b(INSERT|REPLACE)\\s+(?:IGNORE\\s+)?INTO\\s+${table}\\s*(\\(([^)]*)\\))?`, 'gi');
-  for (let m; (m = insert.exec(text)); ) {
+  for (let m; (m = insert.exec(text));) {
     const rest = text.slice(m.index, m.index + 2000);
     const upsert = /\bON\s+(CONFLICT|DUPLICATE\s+KEY)\b/i.test(rest.split(/;|`|"""|'''/)[0] ?? '');
-    out.push({ kind: upsert ? 'upsert' : 'insert', via: 'sql', file, line: lineAt(text, m.index), text: firstLine(m[0]), setsColumn: m[3] !== undefined ? col.test(m[3]) : null });
+    out.push({
+      kind: upsert ? 'upsert' : 'insert',
+      via: 'sql',
+      file,
+      line: lineAt(text, m.index),
+      text: firstLine(m[0]),
+      setsColumn: m[3] !== undefined ? col.test(m[3]) : null,
+    });
   }
   const update = new RegExp(`\\bUPDATE\\s+${table}\\s+SET\\b`, 'gi');
-  for (let m; (m = update.exec(text)); ) {
+  for (let m; (m = update.exec(text));) {
     const stmt = text.slice(m.index, m.index + 2000).split(/\bWHERE\b|;|`|"""|'''/i)[0]!;
-    out.push({ kind: 'update', via: 'sql', file, line: lineAt(text, m.index), text: firstLine(m[0]), setsColumn: col.test(stmt.slice(m[0].length)) });
+    out.push({
+      kind: 'update',
+      via: 'sql',
+      file,
+      line: lineAt(text, m.index),
+      text: firstLine(m[0]),
+      setsColumn: col.test(stmt.slice(m[0].length)),
+    });
   }
   const star = new RegExp(`\\bSELECT\\s+\\*\\s+FROM\\s+${table}`, 'gi');
-  for (let m; (m = star.exec(text)); ) {
+  for (let m; (m = star.exec(text));) {
     const shape = fixedShape(text, m.index);
-    out.push({ kind: 'select-star', via: 'sql', file, line: lineAt(text, m.index), text: firstLine(m[0]), setsColumn: null, ...(shape ? { fixedShape: shape } : {}) });
+    out.push({
+      kind: 'select-star',
+      via: 'sql',
+      file,
+      line: lineAt(text, m.index),
+      text: firstLine(m[0]),
+      setsColumn: null,
+      ...(shape ? { fixedShape: shape } : {}),
+    });
   }
 }
 
@@ -176,7 +220,13 @@ function fieldNames(column: string): string[] {
 }
 
 function model(kind: ModelKind, file: string, text: string, index: number, name: string, body: string, column: string): ModelMatch {
-  return { kind, file, line: lineAt(text, index), name, hasColumn: mentions(body, fieldNames(column)) || new RegExp(`["'\`]${esc(column)}["'\`]`).test(body) };
+  return {
+    kind,
+    file,
+    line: lineAt(text, index),
+    name,
+    hasColumn: mentions(body, fieldNames(column)) || new RegExp(`["'\`]${esc(column)}["'\`]`).test(body),
+  };
 }
 
 let cachedFilter: { table: string; re: RegExp } | null = null;
@@ -189,7 +239,9 @@ let cachedFilter: { table: string; re: RegExp } | null = null;
 function prefilter(table: string): RegExp {
   if (cachedFilter?.table !== table) {
     const singular = singularize(table);
-    const needles = [...new Set([table, singular, singular.replace(/_/g, ''), table.slice(table.indexOf('_') + 1)].filter((n) => n.length > 1))];
+    const needles = [
+      ...new Set([table, singular, singular.replace(/_/g, ''), table.slice(table.indexOf('_') + 1)].filter((n) => n.length > 1)),
+    ];
     cachedFilter = { table, re: new RegExp(needles.map(esc).join('|'), 'i') };
   }
   return cachedFilter.re;
@@ -212,7 +264,9 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
       const body = balanced(text, m.index! + m[0].length - 1);
       const mapped = /@@map\(\s*(?:name\s*:\s*)?"([^"]+)"\s*\)/.exec(body)?.[1];
       if ((mapped ?? m[1]) === t) {
-        const hasColumn = new RegExp(`^\\s*(${fields.map(esc).join('|')})\\s`, 'm').test(body) || new RegExp(`@map\\(\\s*"${esc(target.column)}"\\s*\\)`).test(body);
+        const hasColumn =
+          new RegExp(`^\\s*(${fields.map(esc).join('|')})\\s`, 'm').test(body) ||
+          new RegExp(`@map\\(\\s*"${esc(target.column)}"\\s*\\)`).test(body);
         models.push({ kind: 'prisma', file: path, line: lineAt(text, m.index!), name: m[1]!, hasColumn });
       }
     }
@@ -221,17 +275,31 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
 
   if (['ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'mts', 'cts'].includes(ext)) {
     // Drizzle
-    for (const m of text.matchAll(new RegExp(`(?:export\\s+)?const\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*(?:pg|mysql|sqlite)Table\\(\\s*["'\`]${esc(t)}["'\`]\\s*,\\s*\\{`, 'g'))) {
+    for (const m of text.matchAll(
+      new RegExp(
+        `(?:export\\s+)?const\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*(?:pg|mysql|sqlite)Table\\(\\s*["'\`]${esc(t)}["'\`]\\s*,\\s*\\{`,
+        'g',
+      ),
+    )) {
       models.push(model('drizzle', path, text, m.index!, m[1]!, balanced(text, m.index! + m[0].length - 1), target.column));
     }
     // Drizzle inserts name the table's variable, usually imported from the schema: the table's own name in camelCase.
     const vars = new Set([camelCase(t), singularCamel(t), ...models.filter((x) => x.kind === 'drizzle').map((x) => x.name)]);
     for (const c of text.matchAll(/\.insert\(\s*([A-Za-z_$][\w$]*)\s*\)\s*\.values\(/g)) {
       if (!vars.has(c[1]!)) continue;
-      calls.push({ kind: 'insert', via: 'drizzle', file: path, line: lineAt(text, c.index!), text: firstLine(c[0]), setsColumn: mentions(balanced(text, c.index! + c[0].length - 1), fields) });
+      calls.push({
+        kind: 'insert',
+        via: 'drizzle',
+        file: path,
+        line: lineAt(text, c.index!),
+        text: firstLine(c[0]),
+        setsColumn: mentions(balanced(text, c.index! + c[0].length - 1), fields),
+      });
     }
     // TypeORM
-    for (const m of text.matchAll(/@Entity\(\s*(?:["'`]([^"'`]+)["'`]|\{[^}]*?name\s*:\s*["'`]([^"'`]+)["'`][^}]*\})?\s*\)\s*(?:export\s+)?(?:default\s+)?class\s+([A-Za-z_$][\w$]*)[^{]*\{/g)) {
+    for (const m of text.matchAll(
+      /@Entity\(\s*(?:["'`]([^"'`]+)["'`]|\{[^}]*?name\s*:\s*["'`]([^"'`]+)["'`][^}]*\})?\s*\)\s*(?:export\s+)?(?:default\s+)?class\s+([A-Za-z_$][\w$]*)[^{]*\{/g,
+    )) {
       const name = m[1] ?? m[2] ?? snakeCase(m[3]!);
       if (name === t) models.push(model('typeorm', path, text, m.index!, m[3]!, balanced(text, m.index! + m[0].length - 1), target.column));
     }
@@ -239,7 +307,8 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
     for (const m of text.matchAll(/\.define\(\s*["'`]([^"'`]+)["'`]\s*,\s*\{/g)) {
       const attrs = balanced(text, m.index! + m[0].length - 1);
       const after = text.slice(m.index! + m[0].length + attrs.length, m.index! + m[0].length + attrs.length + 400);
-      const table = /tableName\s*:\s*["'`]([^"'`]+)["'`]/.exec(after)?.[1] ?? (/freezeTableName\s*:\s*true/.test(after) ? m[1]! : pluralize(m[1]!));
+      const table =
+        /tableName\s*:\s*["'`]([^"'`]+)["'`]/.exec(after)?.[1] ?? (/freezeTableName\s*:\s*true/.test(after) ? m[1]! : pluralize(m[1]!));
       if (table === t) models.push(model('sequelize', path, text, m.index!, m[1]!, attrs, target.column));
     }
     for (const m of text.matchAll(/\b([A-Z][\w$]*)\.init\(\s*\{/g)) {
@@ -255,10 +324,23 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
       if (!key || !/Database|DB|Schema/i.test(m[1]!)) continue;
       const iface = new RegExp(`(?:interface\\s+${esc(key[1]!)}\\s*\\{|type\\s+${esc(key[1]!)}\\s*=\\s*\\{)`).exec(text);
       const shape = iface ? balanced(text, iface.index + iface[0].length - 1) : '';
-      models.push({ kind: 'kysely', file: path, line: lineAt(text, m.index! + m[0].length + key.index), name: key[1]!, hasColumn: mentions(shape, fields) });
+      models.push({
+        kind: 'kysely',
+        file: path,
+        line: lineAt(text, m.index! + m[0].length + key.index),
+        name: key[1]!,
+        hasColumn: mentions(shape, fields),
+      });
     }
     for (const m of text.matchAll(new RegExp(`\\.insertInto\\(\\s*["'\`]${esc(t)}["'\`]\\s*\\)\\s*\\.values\\(`, 'g'))) {
-      calls.push({ kind: 'insert', via: 'kysely', file: path, line: lineAt(text, m.index!), text: firstLine(m[0]), setsColumn: mentions(balanced(text, m.index! + m[0].length - 1), fields) });
+      calls.push({
+        kind: 'insert',
+        via: 'kysely',
+        file: path,
+        line: lineAt(text, m.index!),
+        text: firstLine(m[0]),
+        setsColumn: mentions(balanced(text, m.index! + m[0].length - 1), fields),
+      });
     }
   }
 
@@ -269,23 +351,50 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
       const body = text.slice(start, next ? start + next.index : text.length);
       const explicit = /__tablename__\s*=\s*["']([^"']+)["']/.exec(body)?.[1];
       if (explicit !== undefined) {
-        if (explicit === t) models.push({ kind: 'sqlalchemy', file: path, line: lineAt(text, m.index!), name: m[1]!, hasColumn: new RegExp(`^\\s+${esc(target.column)}\\s*[:=]`, 'm').test(body) });
+        if (explicit === t)
+          models.push({
+            kind: 'sqlalchemy',
+            file: path,
+            line: lineAt(text, m.index!),
+            name: m[1]!,
+            hasColumn: new RegExp(`^\\s+${esc(target.column)}\\s*[:=]`, 'm').test(body),
+          });
         continue;
       }
       if (/models\.Model|Model\b/.test(m[2]!) && /models\./.test(body + m[2]!)) {
         const dbTable = /db_table\s*=\s*["']([^"']+)["']/.exec(body)?.[1];
         const app = path.split('/').slice(-2, -1)[0] ?? '';
         const name = dbTable ?? `${app}_${m[1]!.toLowerCase()}`;
-        if (name === t) models.push({ kind: 'django', file: path, line: lineAt(text, m.index!), name: m[1]!, hasColumn: new RegExp(`^\\s+${esc(target.column)}\\s*=`, 'm').test(body) });
+        if (name === t)
+          models.push({
+            kind: 'django',
+            file: path,
+            line: lineAt(text, m.index!),
+            name: m[1]!,
+            hasColumn: new RegExp(`^\\s+${esc(target.column)}\\s*=`, 'm').test(body),
+          });
       }
     }
     for (const m of text.matchAll(new RegExp(`\\bTable\\(\\s*["']${esc(t)}["']\\s*,`, 'g'))) {
-      models.push({ kind: 'sqlalchemy', file: path, line: lineAt(text, m.index!), name: t, hasColumn: new RegExp(`Column\\(\\s*["']${esc(target.column)}["']`).test(balanced(text, text.indexOf('(', m.index!))) });
+      models.push({
+        kind: 'sqlalchemy',
+        file: path,
+        line: lineAt(text, m.index!),
+        name: t,
+        hasColumn: new RegExp(`Column\\(\\s*["']${esc(target.column)}["']`).test(balanced(text, text.indexOf('(', m.index!))),
+      });
     }
     for (const m of text.matchAll(/\b([A-Z]\w*)\.objects\.(create|update_or_create|get_or_create|bulk_create)\(/g)) {
       const owner = models.find((x) => x.kind === 'django' && x.name === m[1]);
       if (!owner && !new RegExp(`\\b${esc(m[1]!)}\\b`).test(text.slice(0, m.index!))) continue;
-      calls.push({ kind: m[2] === 'update_or_create' ? 'upsert' : 'insert', via: 'django', file: path, line: lineAt(text, m.index!), text: firstLine(m[0]), setsColumn: mentions(balanced(text, m.index! + m[0].length - 1), [target.column]) });
+      calls.push({
+        kind: m[2] === 'update_or_create' ? 'upsert' : 'insert',
+        via: 'django',
+        file: path,
+        line: lineAt(text, m.index!),
+        text: firstLine(m[0]),
+        setsColumn: mentions(balanced(text, m.index! + m[0].length - 1), [target.column]),
+      });
     }
   }
 
@@ -293,7 +402,14 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
     for (const m of text.matchAll(/^[ \t]*class\s+([A-Z]\w*(?:::[A-Z]\w*)*)\s*<\s*(ApplicationRecord|ActiveRecord::Base)\b/gm)) {
       const cls = m[1]!.split('::').pop()!;
       const explicit = /self\.table_name\s*=\s*["']([^"']+)["']/.exec(text.slice(m.index!))?.[1];
-      if ((explicit ?? pluralize(snakeCase(cls))) === t) models.push({ kind: 'activerecord', file: path, line: lineAt(text, m.index!), name: cls, hasColumn: new RegExp(`\\b${esc(target.column)}\\b`).test(text) });
+      if ((explicit ?? pluralize(snakeCase(cls))) === t)
+        models.push({
+          kind: 'activerecord',
+          file: path,
+          line: lineAt(text, m.index!),
+          name: cls,
+          hasColumn: new RegExp(`\\b${esc(target.column)}\\b`).test(text),
+        });
     }
   }
 
@@ -303,13 +419,28 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
     for (const m of text.matchAll(new RegExp(`\\.(${esc(prismaName)}|${esc(camelCase(t))})\\.(create|createMany|upsert)\\(\\s*\\{`, 'g'))) {
       const arg = balanced(text, m.index! + m[0].length - 1);
       const data = /\b(data|create)\s*:\s*[{[]/.exec(arg);
-      calls.push({ kind: m[2] === 'upsert' ? 'upsert' : 'insert', via: 'prisma', file: path, line: lineAt(text, m.index!), text: firstLine(m[0]), setsColumn: data ? mentions(balanced(arg, data.index + data[0].length - 1), fields) : null });
+      calls.push({
+        kind: m[2] === 'upsert' ? 'upsert' : 'insert',
+        via: 'prisma',
+        file: path,
+        line: lineAt(text, m.index!),
+        text: firstLine(m[0]),
+        setsColumn: data ? mentions(balanced(arg, data.index + data[0].length - 1), fields) : null,
+      });
     }
     const cls = pascal(singular);
     for (const m of text.matchAll(new RegExp(`\\b${esc(cls)}\\.(create|create!|insert|upsert)[(\\s]`, 'g'))) {
       const open = text.indexOf('(', m.index! + m[0].length - 1);
-      const arg = open === m.index! + m[0].length - 1 ? balanced(text, open) : text.slice(m.index! + m[0].length, text.indexOf('\n', m.index!));
-      calls.push({ kind: m[1] === 'upsert' ? 'upsert' : 'insert', via: ext === 'rb' ? 'activerecord' : 'sequelize', file: path, line: lineAt(text, m.index!), text: firstLine(m[0]), setsColumn: mentions(arg, fields) || new RegExp(`\\b${esc(target.column)}:`).test(arg) });
+      const arg =
+        open === m.index! + m[0].length - 1 ? balanced(text, open) : text.slice(m.index! + m[0].length, text.indexOf('\n', m.index!));
+      calls.push({
+        kind: m[1] === 'upsert' ? 'upsert' : 'insert',
+        via: ext === 'rb' ? 'activerecord' : 'sequelize',
+        file: path,
+        line: lineAt(text, m.index!),
+        text: firstLine(m[0]),
+        setsColumn: mentions(arg, fields) || new RegExp(`\\b${esc(target.column)}:`).test(arg),
+      });
     }
   }
 
@@ -333,11 +464,16 @@ function apiHints(file: string, text: string, table: string, column: string): Ap
   const single = singularize(table);
   const names = [...new Set([pascal(single), pascal(single.slice(single.indexOf('_') + 1))])];
   const out: ApiSchemaHint[] = [];
-  const format: ApiSchemaHint['format'] = /\.(graphqls?|gql)$/i.test(file) ? 'graphql' : /openapi|swagger/i.test(file) ? 'openapi' : 'json-schema';
+  const format: ApiSchemaHint['format'] = /\.(graphqls?|gql)$/i.test(file)
+    ? 'graphql'
+    : /openapi|swagger/i.test(file)
+      ? 'openapi'
+      : 'json-schema';
   for (const n of names) {
-    const re = format === 'graphql'
-      ? new RegExp(`^\\s*(?:type|input)\\s+${esc(n)}\\b`, 'gm')
-      : new RegExp(`^\\s*["']?${esc(n)}["']?\\s*:\\s*(?:\\{|$)|"title"\\s*:\\s*"${esc(n)}"`, 'gm');
+    const re =
+      format === 'graphql'
+        ? new RegExp(`^\\s*(?:type|input)\\s+${esc(n)}\\b`, 'gm')
+        : new RegExp(`^\\s*["']?${esc(n)}["']?\\s*:\\s*(?:\\{|$)|"title"\\s*:\\s*"${esc(n)}"`, 'gm');
     for (const m of text.matchAll(re)) {
       const at = m.index! + (m[0].length - m[0].trimStart().length);
       out.push({ file, line: lineAt(text, at), name: n, format, hasField: apiFieldIn(apiBody(text, at, m[0]), column) });
@@ -375,21 +511,34 @@ export interface WorkspaceScan {
 }
 
 export function mergeScans(target: ScanTarget, scans: readonly FileScan[], filesRead: number, skippedLarge: number): WorkspaceScan {
-  return { target, models: scans.flatMap((s) => s.models), calls: scans.flatMap((s) => s.calls), api: scans.flatMap((s) => s.api ?? []), filesRead, skippedLarge };
+  return {
+    target,
+    models: scans.flatMap((s) => s.models),
+    calls: scans.flatMap((s) => s.calls),
+    api: scans.flatMap((s) => s.api ?? []),
+    filesRead,
+    skippedLarge,
+  };
 }
 
 /** "model in prisma/schema.prisma:42; 3 INSERTs in src/orders/repo.ts" — what the wizard shows. */
 export function summarizeScan(scan: WorkspaceScan): string {
   const parts: string[] = [];
-  for (const m of scan.models) parts.push(`${m.kind} model ${m.name} in ${m.file}:${m.line}${m.hasColumn ? ` (has ${scan.target.column})` : ''}`);
+  for (const m of scan.models)
+    parts.push(`${m.kind} model ${m.name} in ${m.file}:${m.line}${m.hasColumn ? ` (has ${scan.target.column})` : ''}`);
   const byFile = new Map<string, CallSite[]>();
   for (const c of scan.calls) byFile.set(c.file, [...(byFile.get(c.file) ?? []), c]);
   for (const [file, cs] of byFile) {
     const counts = new Map<string, number>();
     for (const c of cs) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
-    parts.push(`${[...counts].map(([k, n]) => `${n} ${k === 'select-star' ? 'SELECT *' : k.toUpperCase()}${n === 1 ? '' : 's'}`).join(', ')} in ${file}`);
+    parts.push(
+      `${[...counts].map(([k, n]) => `${n} ${k === 'select-star' ? 'SELECT *' : k.toUpperCase()}${n === 1 ? '' : 's'}`).join(', ')} in ${file}`,
+    );
   }
-  for (const a of scan.api) parts.push(`${a.format} schema ${a.file}:${a.line} exposes ${a.name}: add ${scan.target.column} there after the backfill (cut-over step), not before`);
+  for (const a of scan.api)
+    parts.push(
+      `${a.format} schema ${a.file}:${a.line} exposes ${a.name}: add ${scan.target.column} there after the backfill (cut-over step), not before`,
+    );
   return parts.length ? parts.join('; ') : `no model or query of ${scan.target.table} found in ${scan.filesRead} files`;
 }
 

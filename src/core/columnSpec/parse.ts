@@ -8,14 +8,40 @@ import { isPostgres, quoteLiteral } from '../sql';
 import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, ForeignKeySpec, IdentitySpec } from '../types';
 import { BIT_LITERAL, ColumnSyntaxError, near, tokenize, type Token } from './tokenize';
 
-const CLAUSE_WORDS = new Set(['not', 'null', 'default', 'unique', 'primary', 'references', 'check', 'generated', 'as', 'auto_increment',
-  'comment', 'first', 'after', 'collate', 'constraint', 'on', 'key', 'invisible', 'visible', 'identity', 'character', 'charset']);
+const CLAUSE_WORDS = new Set([
+  'not',
+  'null',
+  'default',
+  'unique',
+  'primary',
+  'references',
+  'check',
+  'generated',
+  'as',
+  'auto_increment',
+  'comment',
+  'first',
+  'after',
+  'collate',
+  'constraint',
+  'on',
+  'key',
+  'invisible',
+  'visible',
+  'identity',
+  'character',
+  'charset',
+]);
 
 class Parser {
   private i = 0;
   /** Unquoted names folded to what the server makes of them. */
   readonly folded: { typed: string; name: string }[] = [];
-  constructor(private readonly text: string, private readonly tokens: Token[], private readonly dialect: Dialect) {}
+  constructor(
+    private readonly text: string,
+    private readonly tokens: Token[],
+    private readonly dialect: Dialect,
+  ) {}
 
   private peek(offset = 0): Token | undefined {
     return this.tokens[this.i + offset];
@@ -85,7 +111,8 @@ class Parser {
   }
 
   parse(): ColumnSpec {
-    if (this.tokens.length === 0) throw new ColumnSyntaxError('the column definition is empty: write a name and a type, e.g. "email text"', 0);
+    if (this.tokens.length === 0)
+      throw new ColumnSyntaxError('the column definition is empty: write a name and a type, e.g. "email text"', 0);
     const name = this.identifier('a column name first');
     if (!this.peek()) this.fail(`expected a type after the column name "${name}"`);
     const { type, serial } = this.type();
@@ -116,7 +143,9 @@ class Parser {
         this.acceptWord('key');
         spec.unique = true;
       } else if (this.isWord('primary') || this.isWord('key')) {
-        this.fail('PRIMARY KEY cannot be added with a new column on a live table; add the column, then build a unique index concurrently and attach it');
+        this.fail(
+          'PRIMARY KEY cannot be added with a new column on a live table; add the column, then build a unique index concurrently and attach it',
+        );
       } else if (this.acceptWord('references')) {
         once('REFERENCES', at);
         spec.references = this.references();
@@ -152,7 +181,7 @@ class Parser {
       } else if (this.isWord('on')) {
         this.fail('ON UPDATE is not supported by the planner');
       } else if (this.isWord('character') || this.isWord('charset')) {
-        this.fail('CHARACTER SET is not supported: the column gets the table\'s character set (use COLLATE to choose a collation)');
+        this.fail("CHARACTER SET is not supported: the column gets the table's character set (use COLLATE to choose a collation)");
       } else {
         this.fail('could not understand this part of the column definition');
       }
@@ -235,7 +264,13 @@ class Parser {
     }
     if (params.length === 0) params = [];
     const serialMatch = isPostgres(this.dialect) ? /^(smallserial|serial2|serial|serial4|bigserial|serial8)$/.exec(name) : null;
-    const type: ColumnType = { name, params, ...(array ? { array } : {}), ...(unsigned ? { unsigned } : {}), ...(values ? { values } : {}) };
+    const type: ColumnType = {
+      name,
+      params,
+      ...(array ? { array } : {}),
+      ...(unsigned ? { unsigned } : {}),
+      ...(values ? { values } : {}),
+    };
     return { type, serial: serialMatch !== null || (!isPostgres(this.dialect) && name === 'serial') };
   }
 
@@ -246,7 +281,11 @@ class Parser {
     const j = this.i;
     let k = j;
     let sign = '';
-    if (this.tokens[k]?.kind === 'punct' && (this.tokens[k]!.value === '-' || this.tokens[k]!.value === '+') && this.tokens[k + 1]?.kind === 'number') {
+    if (
+      this.tokens[k]?.kind === 'punct' &&
+      (this.tokens[k]!.value === '-' || this.tokens[k]!.value === '+') &&
+      this.tokens[k + 1]?.kind === 'number'
+    ) {
       sign = this.tokens[k]!.value === '-' ? '-' : '';
       k++;
     }
@@ -254,7 +293,8 @@ class Parser {
     let literal: string | undefined;
     if (lit.kind === 'number' && !(sign && BIT_LITERAL.test(lit.text))) literal = `${sign}${lit.text}`;
     else if (lit.kind === 'string' && !sign) literal = /^[eE]'/.test(lit.text) ? undefined : quoteLiteral(this.dialect, lit.value);
-    else if (lit.kind === 'word' && ['true', 'false', 'null'].includes(lit.value) && !sign) literal = lit.value === 'null' ? 'NULL' : lit.value;
+    else if (lit.kind === 'word' && ['true', 'false', 'null'].includes(lit.value) && !sign)
+      literal = lit.value === 'null' ? 'NULL' : lit.value;
     if (literal !== undefined) {
       k++;
       if (isPostgres(this.dialect) && this.tokens[k]?.kind === 'punct' && this.tokens[k]!.value === '::') {
@@ -283,8 +323,15 @@ class Parser {
     k = j;
     while (k < this.tokens.length) {
       const t = this.tokens[k]!;
-      if (depth === 0 && k > j && t.kind === 'word' && CLAUSE_WORDS.has(t.value) && !(t.value === 'null' && this.tokens[k - 1]?.value === 'is')
-        && !(t.value === 'not' && this.tokens[k + 1]?.value !== 'null')) break;
+      if (
+        depth === 0 &&
+        k > j &&
+        t.kind === 'word' &&
+        CLAUSE_WORDS.has(t.value) &&
+        !(t.value === 'null' && this.tokens[k - 1]?.value === 'is') &&
+        !(t.value === 'not' && this.tokens[k + 1]?.value !== 'null')
+      )
+        break;
       if (t.kind === 'punct' && t.value === '(') depth++;
       if (t.kind === 'punct' && t.value === ')') {
         depth--;
@@ -392,8 +439,16 @@ class Parser {
         if (this.acceptWord('as', 'identity')) {
           const options = this.isPunct('(') ? this.identityOptions() : {};
           if (!isPostgres(this.dialect)) {
-            if (always) this.fail('MySQL/MariaDB have no GENERATED ALWAYS AS IDENTITY: AUTO_INCREMENT always accepts an explicit value, so ALWAYS cannot be kept. Write AUTO_INCREMENT', at);
-            if (Object.keys(options).length > 0) this.fail('sequence options are PostgreSQL\'s: on MySQL/MariaDB the table\'s AUTO_INCREMENT option sets the next value. Write AUTO_INCREMENT', at);
+            if (always)
+              this.fail(
+                'MySQL/MariaDB have no GENERATED ALWAYS AS IDENTITY: AUTO_INCREMENT always accepts an explicit value, so ALWAYS cannot be kept. Write AUTO_INCREMENT',
+                at,
+              );
+            if (Object.keys(options).length > 0)
+              this.fail(
+                "sequence options are PostgreSQL's: on MySQL/MariaDB the table's AUTO_INCREMENT option sets the next value. Write AUTO_INCREMENT",
+                at,
+              );
           }
           spec.autoIncrement = true;
           if (isPostgres(this.dialect)) spec.identity = { always, ...options };

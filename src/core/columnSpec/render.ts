@@ -9,13 +9,20 @@ import type { ColumnDefault, ColumnSpec, ColumnType, Dialect, IdentitySpec } fro
 export type RenderPart = 'default' | 'notNull' | 'unique' | 'check' | 'references' | 'comment' | 'position' | 'generated' | 'autoIncrement';
 
 const TYPE_NAME = /^[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*(?:\.[a-z_][a-z0-9_]*)?$/;
-const LITERAL = /^(?:[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[bB]'[01]*'|[xX]'[0-9a-fA-F]*'|0x[0-9a-fA-F]+|0b[01]+|true|false|null|'(?:[^'\\]|'')*'|E'(?:[^'\\]|''|\\.)*'|_utf8mb4 X'[0-9A-F]*')(?:::[a-z_][a-z0-9_ ]*(?:\[\])?)?$/i;
+const LITERAL =
+  /^(?:[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[bB]'[01]*'|[xX]'[0-9a-fA-F]*'|0x[0-9a-fA-F]+|0b[01]+|true|false|null|'(?:[^'\\]|'')*'|E'(?:[^'\\]|''|\\.)*'|_utf8mb4 X'[0-9A-F]*')(?:::[a-z_][a-z0-9_ ]*(?:\[\])?)?$/i;
 
 /** `varchar(255)`, `timestamp(3) with time zone`, `int[]`, `int unsigned`, `enum('a','b')`. Throws SqlTextError on a name that is not a plain type name. */
 export function renderType(dialect: Dialect, type: ColumnType): string {
-  if (!TYPE_NAME.test(type.name)) throw new SqlTextError(`"${type.name}" is not a type name this tool can write (letters, digits, _ and spaces only)`);
-  if (type.params.some((p) => !Number.isInteger(p) || p < 0)) throw new SqlTextError(`type parameters must be whole numbers, got (${type.params.join(', ')})`);
-  const args = type.values ? `(${type.values.map((v) => quotePlainString(dialect, v)).join(',')})` : type.params.length ? `(${type.params.join(',')})` : '';
+  if (!TYPE_NAME.test(type.name))
+    throw new SqlTextError(`"${type.name}" is not a type name this tool can write (letters, digits, _ and spaces only)`);
+  if (type.params.some((p) => !Number.isInteger(p) || p < 0))
+    throw new SqlTextError(`type parameters must be whole numbers, got (${type.params.join(', ')})`);
+  const args = type.values
+    ? `(${type.values.map((v) => quotePlainString(dialect, v)).join(',')})`
+    : type.params.length
+      ? `(${type.params.join(',')})`
+      : '';
   const zone = /^(timestamp|time) (with|without) time zone$/.exec(type.name);
   let out = zone && args ? `${zone[1]}${args} ${zone[2]} time zone` : `${type.name}${args}`;
   if (type.array && isPostgres(dialect)) out += '[]';
@@ -27,13 +34,17 @@ export function renderType(dialect: Dialect, type: ColumnType): string {
 export function renderDefault(dialect: Dialect, def: ColumnDefault): string | null {
   if (def.kind === 'none') return null;
   if (def.kind === 'literal') {
-    if (!LITERAL.test(def.value)) throw new SqlTextError(`the DEFAULT ${JSON.stringify(def.value)} is not a SQL literal; quote strings, e.g. '${def.value.replace(/'/g, "''")}'`);
+    if (!LITERAL.test(def.value))
+      throw new SqlTextError(
+        `the DEFAULT ${JSON.stringify(def.value)} is not a SQL literal; quote strings, e.g. '${def.value.replace(/'/g, "''")}'`,
+      );
     return def.value;
   }
   const problem = expressionProblem(dialect, def.sql);
   if (problem) throw new SqlTextError(`the DEFAULT expression ${JSON.stringify(def.sql)} cannot be used: ${problem}`);
   const sql = def.sql.trim();
-  if (isPostgres(dialect) || sql.startsWith('(') || /^(current_timestamp|now|localtime|localtimestamp)(\s*\(\s*\d*\s*\))?$/i.test(sql)) return sql;
+  if (isPostgres(dialect) || sql.startsWith('(') || /^(current_timestamp|now|localtime|localtimestamp)(\s*\(\s*\d*\s*\))?$/i.test(sql))
+    return sql;
   return `(${sql})`;
 }
 
@@ -69,7 +80,9 @@ export function renderColumnDefinition(dialect: Dialect, spec: ColumnSpec, opts:
   const parts: string[] = [quoteIdent(dialect, spec.name), renderType(dialect, spec.type)];
   if (spec.collation) parts.push(`COLLATE ${quoteIdent(dialect, spec.collation)}`);
   if (spec.generated && !omit.has('generated')) {
-    parts.push(`GENERATED ALWAYS AS (${checkedExpression(dialect, 'generated', spec.generated.expression)}) ${spec.generated.stored ? 'STORED' : 'VIRTUAL'}`);
+    parts.push(
+      `GENERATED ALWAYS AS (${checkedExpression(dialect, 'generated', spec.generated.expression)}) ${spec.generated.stored ? 'STORED' : 'VIRTUAL'}`,
+    );
   }
   const serial = pg && isSerialType(spec.type.name);
   if (pg && spec.autoIncrement && !serial && !omit.has('autoIncrement')) parts.push(renderIdentity(spec.identity));
@@ -86,7 +99,9 @@ export function renderColumnDefinition(dialect: Dialect, spec: ColumnSpec, opts:
   // MySQL/MariaDB ignore an inline REFERENCES in a column definition, so it is only written for PostgreSQL.
   if (pg && spec.references && !omit.has('references')) {
     const r = spec.references;
-    parts.push(`REFERENCES ${r.schema ? `${quoteIdent(dialect, r.schema)}.` : ''}${quoteIdent(dialect, r.table)} (${quoteIdent(dialect, r.column)})${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}`);
+    parts.push(
+      `REFERENCES ${r.schema ? `${quoteIdent(dialect, r.schema)}.` : ''}${quoteIdent(dialect, r.table)} (${quoteIdent(dialect, r.column)})${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}`,
+    );
   }
   if (!pg && spec.comment !== undefined && !omit.has('comment')) parts.push(`COMMENT ${quotePlainString(dialect, spec.comment)}`);
   if (!pg && spec.position && spec.position.kind !== 'last' && !omit.has('position')) {
@@ -94,4 +109,3 @@ export function renderColumnDefinition(dialect: Dialect, spec: ColumnSpec, opts:
   }
   return parts.join(' ');
 }
-

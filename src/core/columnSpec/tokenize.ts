@@ -7,7 +7,10 @@ import type { Dialect } from '../types';
 
 /** A column definition that could not be understood; `position` is the 0-based character offset. */
 export class ColumnSyntaxError extends Error {
-  constructor(message: string, readonly position: number) {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
     super(message);
     this.name = 'ColumnSyntaxError';
   }
@@ -68,14 +71,19 @@ export function tokenize(text: string, dialect: Dialect): Token[] {
       continue;
     }
     // Bit and hex literals: b'101', X'1F' (both dialects), 0x1F and 0b101 (MySQL/MariaDB).
-    const bits = (pg ? /^(?:[bB]'[01]*'|[xX]'[0-9a-fA-F]*')/ : /^(?:[bB]'[01]*'|[xX]'[0-9a-fA-F]*'|0x[0-9a-fA-F]+\b|0b[01]+\b)/).exec(text.slice(i));
+    const bits = (pg ? /^(?:[bB]'[01]*'|[xX]'[0-9a-fA-F]*')/ : /^(?:[bB]'[01]*'|[xX]'[0-9a-fA-F]*'|0x[0-9a-fA-F]+\b|0b[01]+\b)/).exec(
+      text.slice(i),
+    );
     if (bits) {
       out.push({ kind: 'number', text: bits[0], value: bits[0], start, end: i + bits[0].length });
       i += bits[0].length;
       continue;
     }
     if (/^[bBxX]'/.test(text.slice(i))) {
-      throw new ColumnSyntaxError(`invalid ${/^[bB]/.test(c) ? "bit literal: b'…' takes only 0 and 1" : "hex literal: x'…' takes only hex digits"} ${near(text, i)}`, i);
+      throw new ColumnSyntaxError(
+        `invalid ${/^[bB]/.test(c) ? "bit literal: b'…' takes only 0 and 1" : "hex literal: x'…' takes only hex digits"} ${near(text, i)}`,
+        i,
+      );
     }
     const num = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(i));
     if (num) {

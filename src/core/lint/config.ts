@@ -24,16 +24,21 @@ const LEVELS = ['off', 'error', 'warning', 'info'] as const;
 /** Check a parsed config value; `problems` names each wrong entry (a config with problems must not be used). */
 export function parseLintConfig(value: unknown): { config: LintConfig; problems: string[] } {
   const problems: string[] = [];
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { config: { rules: {} }, problems: ['the configuration must be a JSON object'] };
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { config: { rules: {} }, problems: ['the configuration must be a JSON object'] };
   const o = value as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!['rules', 'dialect', 'serverVersion', '$schema'].includes(k)) problems.push(`unknown key "${k}" (known: rules, dialect, serverVersion)`);
+  for (const k of Object.keys(o))
+    if (!['rules', 'dialect', 'serverVersion', '$schema'].includes(k))
+      problems.push(`unknown key "${k}" (known: rules, dialect, serverVersion)`);
   const rules: Record<string, Severity | 'off'> = {};
   if (o.rules !== undefined) {
-    if (o.rules === null || typeof o.rules !== 'object' || Array.isArray(o.rules)) problems.push('"rules" must be an object of rule id → off | error | warning | info');
+    if (o.rules === null || typeof o.rules !== 'object' || Array.isArray(o.rules))
+      problems.push('"rules" must be an object of rule id → off | error | warning | info');
     else {
       for (const [id, level] of Object.entries(o.rules as Record<string, unknown>)) {
         if (!ruleById(id)) problems.push(`"rules": no rule has the id "${id}"`);
-        else if (typeof level !== 'string' || !(LEVELS as readonly string[]).includes(level)) problems.push(`"rules"."${id}" must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
+        else if (typeof level !== 'string' || !(LEVELS as readonly string[]).includes(level))
+          problems.push(`"rules"."${id}" must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
         else rules[id] = level as Severity | 'off';
       }
     }

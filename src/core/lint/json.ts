@@ -38,8 +38,17 @@ export function expressionText(sql: string, start: number, stopWords: readonly s
     if (c === "'" || c === '"' || c === '`') {
       let j = i + 1;
       while (j < sql.length) {
-        if (sql[j] === '\\' && c !== '"') { j += 2; continue; }
-        if (sql[j] === c) { if (sql[j + 1] === c) { j += 2; continue; } break; }
+        if (sql[j] === '\\' && c !== '"') {
+          j += 2;
+          continue;
+        }
+        if (sql[j] === c) {
+          if (sql[j + 1] === c) {
+            j += 2;
+            continue;
+          }
+          break;
+        }
         j++;
       }
       i = j + 1;
@@ -47,8 +56,18 @@ export function expressionText(sql: string, start: number, stopWords: readonly s
       continue;
     }
     // Brackets nest like parentheses: `ARRAY['a', 'b']` is one expression.
-    if (c === '(' || c === '[') { depth++; i++; first = false; continue; }
-    if (c === ')' || c === ']') { if (depth === 0) break; depth--; i++; continue; }
+    if (c === '(' || c === '[') {
+      depth++;
+      i++;
+      first = false;
+      continue;
+    }
+    if (c === ')' || c === ']') {
+      if (depth === 0) break;
+      depth--;
+      i++;
+      continue;
+    }
     if (depth === 0 && (c === ',' || c === ';')) break;
     if (/[A-Za-z_]/.test(c)) {
       const m = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(sql.slice(i))!;

@@ -13,7 +13,13 @@ export interface NameRef {
 export type ConstraintKind = 'check' | 'foreign' | 'unique' | 'primary' | 'not-null' | 'exclusion';
 
 export type LintAction =
-  | { readonly kind: 'add-column'; readonly spec: ColumnSpec; readonly ifNotExists: boolean; readonly defaultText?: string; readonly domain?: boolean }
+  | {
+      readonly kind: 'add-column';
+      readonly spec: ColumnSpec;
+      readonly ifNotExists: boolean;
+      readonly defaultText?: string;
+      readonly domain?: boolean;
+    }
   | { readonly kind: 'set-not-null'; readonly column: string }
   | { readonly kind: 'set-default'; readonly column: string; readonly default: ColumnDefault }
   | {
@@ -35,7 +41,13 @@ export type LintAction =
    */
   | { readonly kind: 'alter-type'; readonly column: string; readonly type: string; readonly using?: boolean; readonly charset?: string }
   /** MySQL `ADD INDEX` inside ALTER TABLE. */
-  | { readonly kind: 'add-index'; readonly name?: string; readonly unique: boolean; readonly fulltext: boolean; readonly columns: readonly string[] }
+  | {
+      readonly kind: 'add-index';
+      readonly name?: string;
+      readonly unique: boolean;
+      readonly fulltext: boolean;
+      readonly columns: readonly string[];
+    }
   | { readonly kind: 'drop-column'; readonly column: string }
   | { readonly kind: 'drop-not-null'; readonly column: string }
   | { readonly kind: 'drop-default'; readonly column: string }
@@ -50,15 +62,7 @@ export type LintAction =
   | { readonly kind: 'other'; readonly description: string };
 
 export type StatementKind =
-  | 'alter-table'
-  | 'create-index'
-  | 'create-table'
-  | 'begin'
-  | 'commit'
-  | 'rollback'
-  | 'set'
-  | 'other'
-  | 'unparsed';
+  'alter-table' | 'create-index' | 'create-table' | 'begin' | 'commit' | 'rollback' | 'set' | 'other' | 'unparsed';
 
 export interface ParsedStatement {
   readonly kind: StatementKind;

@@ -30,7 +30,11 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
   if (lockWait) {
     const clause = lockWait[2]!;
     text = `${lockWait[1]!}${text.slice(lockWait[0].length)}`;
-    statementSetting = { name: 'lock_wait_timeout', value: /^NOWAIT$/i.test(clause) ? 'NOWAIT' : clause.replace(/^WAIT\s+/i, ''), local: true };
+    statementSetting = {
+      name: 'lock_wait_timeout',
+      value: /^NOWAIT$/i.test(clause) ? 'NOWAIT' : clause.replace(/^WAIT\s+/i, ''),
+      local: true,
+    };
   }
   // Statements the grammar lacks and the lock rules have nothing to say about: stored-program bodies, ANALYZE, SET NAMES.
   const routine = /^CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(TRIGGER|PROCEDURE|FUNCTION|EVENT)\b/i.exec(text);
@@ -43,7 +47,10 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
     lockFromText = 'NONE';
   }
   // MariaDB `ADD COLUMN|INDEX IF NOT EXISTS`, `CREATE INDEX IF NOT EXISTS` and MySQL 8 `INVISIBLE` columns: no lock impact.
-  const ifNotExists = /\bADD\s+(?:COLUMN\s+|INDEX\s+|KEY\s+)?IF\s+NOT\s+EXISTS\b|^CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\s+IF\s+NOT\s+EXISTS\b/i.test(text);
+  const ifNotExists =
+    /\bADD\s+(?:COLUMN\s+|INDEX\s+|KEY\s+)?IF\s+NOT\s+EXISTS\b|^CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\s+IF\s+NOT\s+EXISTS\b/i.test(
+      text,
+    );
   text = text
     .replace(/\b(ADD\s+(?:COLUMN\s+|INDEX\s+|KEY\s+)?)IF\s+NOT\s+EXISTS\s+/gi, '$1')
     .replace(/^(CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\s+)IF\s+NOT\s+EXISTS\s+/i, '$1')
@@ -51,7 +58,10 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
   const nocopy = /\bALGORITHM\s*=?\s*NOCOPY\b/i.test(text);
   if (nocopy) text = text.replace(/\bALGORITHM(\s*=?\s*)NOCOPY\b/gi, 'ALGORITHM$1INPLACE');
 
-  const defaultOnly = /^ALTER\s+TABLE\s+((?:`(?:[^`]|``)+`|\w+)(?:\.(?:`(?:[^`]|``)+`|\w+))?)\s+ALTER\s+(?:COLUMN\s+)?(`(?:[^`]|``)+`|\w+)\s+(SET\s+DEFAULT\s+([\s\S]+?)|DROP\s+DEFAULT)((?:\s*,\s*(?:ALGORITHM|LOCK)\s*=?\s*\w+)*)\s*$/iu.exec(text);
+  const defaultOnly =
+    /^ALTER\s+TABLE\s+((?:`(?:[^`]|``)+`|\w+)(?:\.(?:`(?:[^`]|``)+`|\w+))?)\s+ALTER\s+(?:COLUMN\s+)?(`(?:[^`]|``)+`|\w+)\s+(SET\s+DEFAULT\s+([\s\S]+?)|DROP\s+DEFAULT)((?:\s*,\s*(?:ALGORITHM|LOCK)\s*=?\s*\w+)*)\s*$/iu.exec(
+      text,
+    );
   if (defaultOnly) {
     const table = nameRef(defaultOnly[1]!);
     const column = unquote(defaultOnly[2]!);
@@ -59,12 +69,23 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
     const clauses = defaultOnly[5] ?? '';
     const algorithm = /ALGORITHM\s*=?\s*(\w+)/i.exec(clauses)?.[1]?.toUpperCase();
     const lock = /LOCK\s*=?\s*(\w+)/i.exec(clauses)?.[1]?.toUpperCase();
-    const action: LintAction = value === undefined
-      ? { kind: 'drop-default', column }
-      : { kind: 'set-default', column, default: /^[('"\d-]|^NULL$|^TRUE$|^FALSE$/i.test(value) && !value.startsWith('(') ? { kind: 'literal', value } : { kind: 'expression', sql: value } };
+    const action: LintAction =
+      value === undefined
+        ? { kind: 'drop-default', column }
+        : {
+            kind: 'set-default',
+            column,
+            default:
+              /^[('"\d-]|^NULL$|^TRUE$|^FALSE$/i.test(value) && !value.startsWith('(')
+                ? { kind: 'literal', value }
+                : { kind: 'expression', sql: value },
+          };
     return {
-      kind: 'alter-table', table, actions: [action],
-      ...(algorithm ? { algorithm } : {}), ...(lock ? { lock } : {}),
+      kind: 'alter-table',
+      table,
+      actions: [action],
+      ...(algorithm ? { algorithm } : {}),
+      ...(lock ? { lock } : {}),
       ...(statementSetting ? { setting: statementSetting } : {}),
     };
   }
@@ -99,7 +120,10 @@ function unparsed(err: unknown, base: number): ParsedStatement {
   return {
     kind: 'unparsed',
     actions: [],
-    error: { message: shortParserMessage(err instanceof Error ? err.message : String(err)), ...(offset !== undefined ? { offset: offset + base } : {}) },
+    error: {
+      message: shortParserMessage(err instanceof Error ? err.message : String(err)),
+      ...(offset !== undefined ? { offset: offset + base } : {}),
+    },
   };
 }
 
@@ -120,23 +144,41 @@ function readAlterByClause(text: string, parse: MysqlParse): ParsedStatement | u
   const clauses = topLevelClauses(text, head[0].length);
   const own = (c: string): LintAction | 'algorithm' | 'lock' | undefined => {
     let m: RegExpExecArray | null;
-    if ((m = /^CONVERT\s+TO\s+(?:CHARACTER\s+SET|CHARSET)\s*=?\s*(\w+)(?:\s+COLLATE\s*=?\s*\w+)?$/i.exec(c))) return { kind: 'convert-charset', charset: m[1]!.toLowerCase() };
-    if ((m = new RegExp(String.raw`^RENAME\s+(?:INDEX|KEY)\s+(${NAME})\s+TO\s+(${NAME})$`, 'i').exec(c))) return { kind: 'rename-index', from: unquote(m[1]!), to: unquote(m[2]!) };
+    if ((m = /^CONVERT\s+TO\s+(?:CHARACTER\s+SET|CHARSET)\s*=?\s*(\w+)(?:\s+COLLATE\s*=?\s*\w+)?$/i.exec(c)))
+      return { kind: 'convert-charset', charset: m[1]!.toLowerCase() };
+    if ((m = new RegExp(String.raw`^RENAME\s+(?:INDEX|KEY)\s+(${NAME})\s+TO\s+(${NAME})$`, 'i').exec(c)))
+      return { kind: 'rename-index', from: unquote(m[1]!), to: unquote(m[2]!) };
     if (/^FORCE$/i.test(c)) return { kind: 'rebuild' };
-    if (/^(?:DEFAULT\s+)?(?:CHARACTER\s+SET|CHARSET)\s*=?\s*\w+(?:\s+COLLATE\s*=?\s*\w+)?$|^(?:DEFAULT\s+)?COLLATE\s*=?\s*\w+$/i.test(c)) return { kind: 'other', description: 'DEFAULT CHARACTER SET' };
+    if (/^(?:DEFAULT\s+)?(?:CHARACTER\s+SET|CHARSET)\s*=?\s*\w+(?:\s+COLLATE\s*=?\s*\w+)?$|^(?:DEFAULT\s+)?COLLATE\s*=?\s*\w+$/i.test(c))
+      return { kind: 'other', description: 'DEFAULT CHARACTER SET' };
     if (/^ALGORITHM\s*=?\s*\w+$/i.test(c)) return 'algorithm';
     if (/^LOCK\s*=?\s*\w+$/i.test(c)) return 'lock';
     return undefined;
   };
-  if (!clauses.some((c) => { const r = own(c.text); return r !== undefined && r !== 'algorithm' && r !== 'lock'; })) return undefined;
+  if (
+    !clauses.some((c) => {
+      const r = own(c.text);
+      return r !== undefined && r !== 'algorithm' && r !== 'lock';
+    })
+  )
+    return undefined;
   const actions: LintAction[] = [];
   let algorithm: string | undefined;
   let lock: string | undefined;
   for (const c of clauses) {
     const mine = own(c.text);
-    if (mine === 'algorithm') { algorithm = /(\w+)$/.exec(c.text)![1]!.toUpperCase(); continue; }
-    if (mine === 'lock') { lock = /(\w+)$/.exec(c.text)![1]!.toUpperCase(); continue; }
-    if (mine) { actions.push(mine); continue; }
+    if (mine === 'algorithm') {
+      algorithm = /(\w+)$/.exec(c.text)![1]!.toUpperCase();
+      continue;
+    }
+    if (mine === 'lock') {
+      lock = /(\w+)$/.exec(c.text)![1]!.toUpperCase();
+      continue;
+    }
+    if (mine) {
+      actions.push(mine);
+      continue;
+    }
     const prefix = `${head[0]}`;
     let read: ParsedStatement;
     try {
@@ -171,7 +213,10 @@ function topLevelClauses(text: string, start: number): { text: string; start: nu
       i = end;
     } else if (c === '(') depth++;
     else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) { push(i); from = i + 1; }
+    else if (c === ',' && depth === 0) {
+      push(i);
+      from = i + 1;
+    }
   }
   push(text.length);
   return out;
@@ -226,9 +271,18 @@ function fromNode(n: Obj): ParsedStatement {
     const actions: LintAction[] = [];
     for (const e of arr(n.expr).map(obj)) {
       const resource = str(e.resource);
-      if (resource === 'engine') { actions.push({ kind: 'rebuild', engine: str(e.engine) ?? '' }); continue; }
-      if (resource === 'algorithm') { algorithm = (str(e.algorithm) ?? '').toUpperCase(); continue; }
-      if (resource === 'lock') { lock = (str(e.lock) ?? '').toUpperCase(); continue; }
+      if (resource === 'engine') {
+        actions.push({ kind: 'rebuild', engine: str(e.engine) ?? '' });
+        continue;
+      }
+      if (resource === 'algorithm') {
+        algorithm = (str(e.algorithm) ?? '').toUpperCase();
+        continue;
+      }
+      if (resource === 'lock') {
+        lock = (str(e.lock) ?? '').toUpperCase();
+        continue;
+      }
       actions.push(alterAction(e));
     }
     return { kind: 'alter-table', ...(table ? { table } : {}), actions, ...(algorithm ? { algorithm } : {}), ...(lock ? { lock } : {}) };
@@ -245,7 +299,14 @@ function fromNode(n: Obj): ParsedStatement {
         kind: 'create-index',
         ...(table ? { table } : {}),
         actions: [],
-        index: { ...(name ? { name } : {}), concurrent: false, unique: kind === 'unique', ifNotExists: false, columns: arr(n.index_columns).map(columnName), ...(kind === 'fulltext' ? { fulltext: true } : {}) },
+        index: {
+          ...(name ? { name } : {}),
+          concurrent: false,
+          unique: kind === 'unique',
+          ifNotExists: false,
+          columns: arr(n.index_columns).map(columnName),
+          ...(kind === 'fulltext' ? { fulltext: true } : {}),
+        },
         ...(algorithm ? { algorithm } : {}),
         ...(lock ? { lock } : {}),
       };
@@ -274,11 +335,18 @@ function fromNode(n: Obj): ParsedStatement {
 function alterAction(e: Obj): LintAction {
   const action = str(e.action);
   const resource = str(e.resource);
-  if (action === 'add' && resource === 'column') return { kind: 'add-column', spec: columnSpec(e), ifNotExists: e.if_not_exists != null, ...defaultText(e) };
+  if (action === 'add' && resource === 'column')
+    return { kind: 'add-column', spec: columnSpec(e), ifNotExists: e.if_not_exists != null, ...defaultText(e) };
   if (action === 'add' && resource === 'index') {
     const keyword = (str(e.keyword) ?? '').toLowerCase();
     const name = str(e.index);
-    return { kind: 'add-index', ...(name ? { name } : {}), unique: keyword.includes('unique'), fulltext: keyword.includes('fulltext'), columns: arr(e.definition).map(columnName) };
+    return {
+      kind: 'add-index',
+      ...(name ? { name } : {}),
+      unique: keyword.includes('unique'),
+      fulltext: keyword.includes('fulltext'),
+      columns: arr(e.definition).map(columnName),
+    };
   }
   if (action === 'add' && resource === 'constraint') {
     const d = obj(e.create_definitions);
@@ -298,14 +366,17 @@ function alterAction(e: Obj): LintAction {
     const t = spec.type;
     const charset = str(obj(obj(e.character_set).value).value);
     return {
-      kind: 'alter-type', column,
+      kind: 'alter-type',
+      column,
       type: `${t.name}${t.params.length ? `(${t.params.join(',')})` : ''}${t.unsigned ? ' unsigned' : ''}${spec.nullable ? '' : ' NOT NULL'}`,
       ...(charset ? { charset: charset.toLowerCase() } : {}),
     };
   }
   if (action === 'drop' && resource === 'column') return { kind: 'drop-column', column: columnName(e) };
-  if (action === 'drop' && resource === 'key' && (str(e.keyword) ?? '').toLowerCase() === 'primary key') return { kind: 'drop-primary-key' };
-  if (action === 'drop' && (resource === 'index' || resource === 'key')) return { kind: 'drop-constraint', name: str(e.index) ?? str(e.key) ?? '' };
+  if (action === 'drop' && resource === 'key' && (str(e.keyword) ?? '').toLowerCase() === 'primary key')
+    return { kind: 'drop-primary-key' };
+  if (action === 'drop' && (resource === 'index' || resource === 'key'))
+    return { kind: 'drop-constraint', name: str(e.index) ?? str(e.key) ?? '' };
   return { kind: 'other', description: `${(action ?? '').toUpperCase()} ${(resource ?? '').toUpperCase()}`.trim() };
 }
 
@@ -313,7 +384,11 @@ function columnSpec(e: Obj): ColumnSpec {
   const def = obj(e.definition);
   const params = [num(def.length), num(def.scale)].filter((x): x is number => x !== undefined);
   const suffix = arr(def.suffix).map((s) => String(s).toLowerCase());
-  const type: ColumnType = { name: (str(def.dataType) ?? '').toLowerCase(), params, ...(suffix.includes('unsigned') ? { unsigned: true } : {}) };
+  const type: ColumnType = {
+    name: (str(def.dataType) ?? '').toLowerCase(),
+    params,
+    ...(suffix.includes('unsigned') ? { unsigned: true } : {}),
+  };
   const nullable = str(obj(e.nullable).type) !== 'not null' && e.primary_key == null;
   const dv = obj(obj(e.default_val).value);
   const dflt: ColumnDefault = e.default_val == null ? { kind: 'none' } : defaultOf(dv);
@@ -327,14 +402,21 @@ function columnSpec(e: Obj): ColumnSpec {
     default: dflt,
     ...(e.unique != null || e.primary_key != null ? { unique: true } : {}),
     ...(e.auto_increment != null ? { autoIncrement: true } : {}),
-    ...(e.generated != null ? { generated: { expression: exprText(gen.expr), stored: (str(gen.storage_type) ?? '').toLowerCase() === 'stored' } } : {}),
-    ...(posKw === 'FIRST' ? { position: { kind: 'first' as const } } : posKw === 'AFTER' ? { position: { kind: 'after' as const, column: columnName(position.expr) } } : {}),
+    ...(e.generated != null
+      ? { generated: { expression: exprText(gen.expr), stored: (str(gen.storage_type) ?? '').toLowerCase() === 'stored' } }
+      : {}),
+    ...(posKw === 'FIRST'
+      ? { position: { kind: 'first' as const } }
+      : posKw === 'AFTER'
+        ? { position: { kind: 'after' as const, column: columnName(position.expr) } }
+        : {}),
   };
 }
 
 function defaultOf(v: Obj): ColumnDefault {
   const t = str(v.type) ?? '';
-  if (t === 'number' || t === 'single_quote_string' || t === 'double_quote_string' || t === 'null' || t === 'bool' || t === 'string') return { kind: 'literal', value: exprText(v) };
+  if (t === 'number' || t === 'single_quote_string' || t === 'double_quote_string' || t === 'null' || t === 'bool' || t === 'string')
+    return { kind: 'literal', value: exprText(v) };
   return { kind: 'expression', sql: exprText(v) };
 }
 
@@ -349,20 +431,38 @@ export function exprText(x: unknown): string {
   const t = str(v.type) ?? '';
   let out: string;
   switch (t) {
-    case 'number': out = String(v.value); break;
-    case 'single_quote_string': case 'string': out = `'${String(v.value).replace(/'/g, "''")}'`; break;
-    case 'double_quote_string': out = `"${String(v.value)}"`; break;
-    case 'null': out = 'NULL'; break;
-    case 'bool': out = v.value ? 'TRUE' : 'FALSE'; break;
-    case 'column_ref': out = columnName(v); break;
+    case 'number':
+      out = String(v.value);
+      break;
+    case 'single_quote_string':
+    case 'string':
+      out = `'${String(v.value).replace(/'/g, "''")}'`;
+      break;
+    case 'double_quote_string':
+      out = `"${String(v.value)}"`;
+      break;
+    case 'null':
+      out = 'NULL';
+      break;
+    case 'bool':
+      out = v.value ? 'TRUE' : 'FALSE';
+      break;
+    case 'column_ref':
+      out = columnName(v);
+      break;
     case 'function': {
-      const name = arr(obj(v.name).name).map((p) => str(obj(p).value) ?? '').join('.');
+      const name = arr(obj(v.name).name)
+        .map((p) => str(obj(p).value) ?? '')
+        .join('.');
       const args = v.args == null ? null : arr(obj(v.args).value).map(exprText).join(', ');
       out = args === null ? name : `${name}(${args})`;
       break;
     }
-    case 'binary_expr': out = `${exprText(v.left)} ${str(v.operator) ?? '?'} ${exprText(v.right)}`; break;
-    default: out = v.value !== undefined ? String(v.value) : t;
+    case 'binary_expr':
+      out = `${exprText(v.left)} ${str(v.operator) ?? '?'} ${exprText(v.right)}`;
+      break;
+    default:
+      out = v.value !== undefined ? String(v.value) : t;
   }
   return v.parentheses === true ? `(${out})` : out;
 }

@@ -22,12 +22,14 @@ type MysqlFamily = Pick<Parsers, 'mysql' | 'mariadb'>;
 const loading: { postgres?: Promise<PgParse>; mysql?: Promise<MysqlFamily> } = {};
 
 function loadPostgres(): Promise<PgParse> {
-  const p = loading.postgres ??= (async () => {
+  const p = (loading.postgres ??= (async () => {
     const pg = await import('libpg-query');
     await pg.loadModule();
     return (sql: string) => pg.parseSync(sql);
-  })();
-  p.catch(() => { loading.postgres = undefined; });
+  })());
+  p.catch(() => {
+    loading.postgres = undefined;
+  });
   return p;
 }
 
@@ -37,7 +39,7 @@ function parserClass<T extends { Parser: unknown }>(mod: T): T['Parser'] {
 }
 
 function loadMysql(): Promise<MysqlFamily> {
-  const p = loading.mysql ??= (async () => {
+  const p = (loading.mysql ??= (async () => {
     const mysql = new (parserClass(await import('node-sql-parser/build/mysql')))();
     const mariadb = new (parserClass(await import('node-sql-parser/build/mariadb')))();
     const parseMysql = (sql: string): unknown => mysql.astify(sql, { database: 'MySQL' });
@@ -51,13 +53,17 @@ function loadMysql(): Promise<MysqlFamily> {
         }
       },
     };
-  })();
-  p.catch(() => { loading.mysql = undefined; });
+  })());
+  p.catch(() => {
+    loading.mysql = undefined;
+  });
   return p;
 }
 
 function notLoaded(engine: Engine): never {
-  throw new Error(`the ${engine === 'postgres' ? 'PostgreSQL' : 'MySQL'} parser was not loaded (loadParsers was given only the other engine)`);
+  throw new Error(
+    `the ${engine === 'postgres' ? 'PostgreSQL' : 'MySQL'} parser was not loaded (loadParsers was given only the other engine)`,
+  );
 }
 
 /**

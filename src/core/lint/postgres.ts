@@ -23,7 +23,10 @@ export function readPostgres(sql: string, parse: PgParse): ParsedStatement {
     return {
       kind: 'unparsed',
       actions: [],
-      error: { message: err instanceof Error ? err.message : String(err), ...(cursor !== undefined ? { offset: utf8ToUtf16Offset(sql, cursor) } : {}) },
+      error: {
+        message: err instanceof Error ? err.message : String(err),
+        ...(cursor !== undefined ? { offset: utf8ToUtf16Offset(sql, cursor) } : {}),
+      },
     };
   }
   const stmts = arr(obj(tree).stmts);
@@ -44,7 +47,8 @@ function relation(r: unknown): NameRef | undefined {
 function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
   switch (tag) {
     case 'AlterTableStmt': {
-      if (str(n.objtype) !== 'OBJECT_TABLE') return { kind: 'other', actions: [], label: 'ALTER ' + (str(n.objtype) ?? '').replace('OBJECT_', '') };
+      if (str(n.objtype) !== 'OBJECT_TABLE')
+        return { kind: 'other', actions: [], label: 'ALTER ' + (str(n.objtype) ?? '').replace('OBJECT_', '') };
       const table = relation(n.relation);
       const actions = arr(n.cmds).map((c) => alterCmd(tagged(c)[1], sql));
       return { kind: 'alter-table', ...(table ? { table } : {}), actions };
@@ -67,7 +71,10 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
     }
     case 'CreateStmt': {
       const table = relation(n.relation);
-      const definition = arr(n.tableElts).map((e) => tagged(e)).map(([t, d]) => (t === 'ColumnDef' ? addColumn(d, sql, false) : t === 'Constraint' ? constraintAction(d) : undefined)).filter((x): x is LintAction => x !== undefined);
+      const definition = arr(n.tableElts)
+        .map((e) => tagged(e))
+        .map(([t, d]) => (t === 'ColumnDef' ? addColumn(d, sql, false) : t === 'Constraint' ? constraintAction(d) : undefined))
+        .filter((x): x is LintAction => x !== undefined);
       return { kind: 'create-table', ...(table ? { table } : {}), actions: [], definition };
     }
     case 'CreateTableAsStmt': {
@@ -91,9 +98,15 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
       const type = str(n.removeType);
       const names = arr(n.objects).map((o) => arr(tagged(o)[1].items).map((i) => str(tagged(i)[1].sval) ?? ''));
       const first = names[0] ?? [];
-      const ref: NameRef | undefined = first.length ? (first.length > 1 ? { schema: first[first.length - 2]!, name: first[first.length - 1]! } : { name: first[0]! }) : undefined;
-      if (type === 'OBJECT_INDEX') return { kind: 'other', actions: [], label: 'DROP INDEX', statementOp: { op: 'drop-index', concurrent: n.concurrent === true } };
-      if (type === 'OBJECT_TABLE') return { kind: 'other', actions: [], label: 'DROP TABLE', ...(ref ? { table: ref } : {}), statementOp: { op: 'drop-table' } };
+      const ref: NameRef | undefined = first.length
+        ? first.length > 1
+          ? { schema: first[first.length - 2]!, name: first[first.length - 1]! }
+          : { name: first[0]! }
+        : undefined;
+      if (type === 'OBJECT_INDEX')
+        return { kind: 'other', actions: [], label: 'DROP INDEX', statementOp: { op: 'drop-index', concurrent: n.concurrent === true } };
+      if (type === 'OBJECT_TABLE')
+        return { kind: 'other', actions: [], label: 'DROP TABLE', ...(ref ? { table: ref } : {}), statementOp: { op: 'drop-table' } };
       return { kind: 'other', actions: [], label: `DROP ${(type ?? '').replace('OBJECT_', '')}` };
     }
     case 'ReindexStmt': {
@@ -114,7 +127,13 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
     }
     case 'RefreshMatViewStmt': {
       const table = relation(n.relation);
-      return { kind: 'other', actions: [], label: 'REFRESH MATERIALIZED VIEW', ...(table ? { table } : {}), statementOp: { op: 'refresh-matview', concurrent: n.concurrent === true } };
+      return {
+        kind: 'other',
+        actions: [],
+        label: 'REFRESH MATERIALIZED VIEW',
+        ...(table ? { table } : {}),
+        statementOp: { op: 'refresh-matview', concurrent: n.concurrent === true },
+      };
     }
     case 'TruncateStmt': {
       const table = relation(arr(n.relations)[0] !== undefined ? tagged(arr(n.relations)[0])[1] : undefined);
@@ -122,16 +141,35 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
     }
     case 'RenameStmt': {
       const type = str(n.renameType) ?? '';
-      const objects: Record<string, 'column' | 'table' | 'schema' | 'constraint' | 'index'> = { OBJECT_COLUMN: 'column', OBJECT_TABLE: 'table', OBJECT_SCHEMA: 'schema', OBJECT_TABCONSTRAINT: 'constraint', OBJECT_INDEX: 'index' };
+      const objects: Record<string, 'column' | 'table' | 'schema' | 'constraint' | 'index'> = {
+        OBJECT_COLUMN: 'column',
+        OBJECT_TABLE: 'table',
+        OBJECT_SCHEMA: 'schema',
+        OBJECT_TABCONSTRAINT: 'constraint',
+        OBJECT_INDEX: 'index',
+      };
       const object = objects[type] ?? 'other';
       const table = object === 'index' ? undefined : relation(n.relation);
-      return { kind: 'other', actions: [], label: `RENAME ${object.toUpperCase()}`, ...(table ? { table } : {}), statementOp: { op: 'rename', object } };
+      return {
+        kind: 'other',
+        actions: [],
+        label: `RENAME ${object.toUpperCase()}`,
+        ...(table ? { table } : {}),
+        statementOp: { op: 'rename', object },
+      };
     }
     case 'AlterEnumStmt':
-      if (str(n.oldVal) !== undefined) return { kind: 'other', actions: [], label: 'ALTER TYPE … RENAME VALUE', statementOp: { op: 'rename', object: 'enum value' } };
+      if (str(n.oldVal) !== undefined)
+        return { kind: 'other', actions: [], label: 'ALTER TYPE … RENAME VALUE', statementOp: { op: 'rename', object: 'enum value' } };
       return { kind: 'other', actions: [], label: 'ALTER TYPE … ADD VALUE' };
     case 'AlterDomainStmt':
-      if (str(n.subtype) === 'C') return { kind: 'other', actions: [], label: 'ALTER DOMAIN … ADD CONSTRAINT', statementOp: { op: 'domain-constraint', notValid: obj(tagged(n.def)[1]).skip_validation === true } };
+      if (str(n.subtype) === 'C')
+        return {
+          kind: 'other',
+          actions: [],
+          label: 'ALTER DOMAIN … ADD CONSTRAINT',
+          statementOp: { op: 'domain-constraint', notValid: obj(tagged(n.def)[1]).skip_validation === true },
+        };
       return { kind: 'other', actions: [], label: 'ALTER DOMAIN' };
     case 'UpdateStmt': {
       const table = relation(n.relation);
@@ -165,7 +203,12 @@ function alterCmd(c: Obj, sql: string): LintAction {
       return { kind: 'drop-constraint', name: column };
     case 'AT_AlterColumnType': {
       const t = typeName(obj(tagged(c.def)[1].typeName));
-      return { kind: 'alter-type', column, type: t.params.length ? `${t.name}(${t.params.join(',')})` : t.name, ...(tagged(c.def)[1].raw_default !== undefined ? { using: true } : {}) };
+      return {
+        kind: 'alter-type',
+        column,
+        type: t.params.length ? `${t.name}(${t.params.join(',')})` : t.name,
+        ...(tagged(c.def)[1].raw_default !== undefined ? { using: true } : {}),
+      };
     }
     case 'AT_SetLogged':
     case 'AT_SetUnLogged':
@@ -196,9 +239,13 @@ function constraintAction(k: Obj): LintAction {
   const refTable = relation(k.pktable);
   const columns = [...arr(k.keys), ...arr(k.fk_attrs)].map((s) => str(tagged(s)[1].sval) ?? '');
   const [exprTag, expr] = tagged(k.raw_expr);
-  const provesNotNull = kind === 'check' && exprTag === 'NullTest' && str(expr.nulltesttype) === 'IS_NOT_NULL'
-    ? arr(obj(tagged(expr.arg)[1]).fields).map((f) => str(tagged(f)[1].sval)).filter((x): x is string => x !== undefined).pop()
-    : undefined;
+  const provesNotNull =
+    kind === 'check' && exprTag === 'NullTest' && str(expr.nulltesttype) === 'IS_NOT_NULL'
+      ? arr(obj(tagged(expr.arg)[1]).fields)
+          .map((f) => str(tagged(f)[1].sval))
+          .filter((x): x is string => x !== undefined)
+          .pop()
+      : undefined;
   return {
     ...(provesNotNull ? { provesNotNull } : {}),
     kind: 'add-constraint',
@@ -212,9 +259,20 @@ function constraintAction(k: Obj): LintAction {
 }
 
 const TYPE_NAMES: Record<string, string> = {
-  int2: 'smallint', int4: 'integer', int8: 'bigint', bool: 'boolean', float4: 'real', float8: 'double precision',
-  bpchar: 'char', varchar: 'varchar', timestamptz: 'timestamp with time zone', timestamp: 'timestamp',
-  timetz: 'time with time zone', time: 'time', numeric: 'numeric', interval: 'interval',
+  int2: 'smallint',
+  int4: 'integer',
+  int8: 'bigint',
+  bool: 'boolean',
+  float4: 'real',
+  float8: 'double precision',
+  bpchar: 'char',
+  varchar: 'varchar',
+  timestamptz: 'timestamp with time zone',
+  timestamp: 'timestamp',
+  timetz: 'time with time zone',
+  time: 'time',
+  numeric: 'numeric',
+  interval: 'interval',
 };
 
 function typeName(t: Obj): ColumnType {
@@ -250,7 +308,10 @@ function defaultOf(expr: unknown, sql: string): ColumnDefault {
 function minLocation(x: unknown): number {
   let best = Number.POSITIVE_INFINITY;
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
     if (v === null || typeof v !== 'object') return;
     for (const [k, child] of Object.entries(v as Obj)) {
       if (k === 'location' && typeof child === 'number' && child >= 0) best = Math.min(best, child);
@@ -273,21 +334,43 @@ function addColumn(def: Obj, sql: string, ifNotExists: boolean): LintAction {
   for (const c of arr(def.constraints)) {
     const k = tagged(c)[1];
     switch (str(k.contype)) {
-      case 'CONSTR_NOTNULL': nullable = false; break;
-      case 'CONSTR_PRIMARY': nullable = false; unique = true; break;
-      case 'CONSTR_DEFAULT': dflt = defaultOf(k.raw_expr, sql); break;
-      case 'CONSTR_UNIQUE': unique = true; break;
-      case 'CONSTR_CHECK': check = expressionText(sql, utf8ToUtf16Offset(sql, minLocation(k.raw_expr)), []); break;
+      case 'CONSTR_NOTNULL':
+        nullable = false;
+        break;
+      case 'CONSTR_PRIMARY':
+        nullable = false;
+        unique = true;
+        break;
+      case 'CONSTR_DEFAULT':
+        dflt = defaultOf(k.raw_expr, sql);
+        break;
+      case 'CONSTR_UNIQUE':
+        unique = true;
+        break;
+      case 'CONSTR_CHECK':
+        check = expressionText(sql, utf8ToUtf16Offset(sql, minLocation(k.raw_expr)), []);
+        break;
       case 'CONSTR_FOREIGN': {
         const ref = relation(k.pktable);
-        references = { table: ref?.name ?? '', ...(ref?.schema ? { schema: ref.schema } : {}), column: str(tagged(arr(k.pk_attrs)[0])[1].sval) ?? '' };
+        references = {
+          table: ref?.name ?? '',
+          ...(ref?.schema ? { schema: ref.schema } : {}),
+          column: str(tagged(arr(k.pk_attrs)[0])[1].sval) ?? '',
+        };
         break;
       }
       case 'CONSTR_GENERATED':
-        generated = { expression: expressionText(sql, utf8ToUtf16Offset(sql, minLocation(k.raw_expr)), []), stored: str(k.generated_kind) !== 'v' };
+        generated = {
+          expression: expressionText(sql, utf8ToUtf16Offset(sql, minLocation(k.raw_expr)), []),
+          stored: str(k.generated_kind) !== 'v',
+        };
         break;
-      case 'CONSTR_IDENTITY': autoIncrement = true; nullable = false; break;
-      default: break;
+      case 'CONSTR_IDENTITY':
+        autoIncrement = true;
+        nullable = false;
+        break;
+      default:
+        break;
     }
   }
   const spec: ColumnSpec = {
@@ -301,5 +384,10 @@ function addColumn(def: Obj, sql: string, ifNotExists: boolean): LintAction {
     ...(generated ? { generated } : {}),
     ...(autoIncrement ? { autoIncrement } : {}),
   };
-  return { kind: 'add-column', spec, ifNotExists, ...(dflt.kind !== 'none' ? { defaultText: dflt.kind === 'literal' ? dflt.value : dflt.sql } : {}) };
+  return {
+    kind: 'add-column',
+    spec,
+    ifNotExists,
+    ...(dflt.kind !== 'none' ? { defaultText: dflt.kind === 'literal' ? dflt.value : dflt.sql } : {}),
+  };
 }

@@ -29,7 +29,8 @@ export function lensTitle(s: AnalyzedStatement): string | undefined {
   else if (i.scan) parts.push('scans');
   if (s.newTable) parts.push('new table');
   else if (s.rows !== undefined) parts.push(`${s.rows.toLocaleString('en-US')} rows`);
-  if (s.lockSeconds !== undefined && (i.blocks.reads || i.blocks.writes)) parts.push(s.lockSeconds < 0.1 ? '<0.1 s' : `~${formatSeconds(s.lockSeconds)}`);
+  if (s.lockSeconds !== undefined && (i.blocks.reads || i.blocks.writes))
+    parts.push(s.lockSeconds < 0.1 ? '<0.1 s' : `~${formatSeconds(s.lockSeconds)}`);
   return parts.join(' · ');
 }
 
@@ -50,7 +51,9 @@ export function lensTitleWithBasis(s: AnalyzedStatement, rough: string, now: num
 export function hoverMarkdown(s: AnalyzedStatement, findings: readonly LintFinding[]): string {
   const lines: string[] = [];
   for (const { op, impact } of s.operations) {
-    lines.push(`**${op.op}** — ${impact.lock}${impact.algorithm ? ` (${impact.algorithm})` : ''}, ${blocksText(impact.blocks)}${impact.rewrite ? ', rewrites the table' : ''}`);
+    lines.push(
+      `**${op.op}** — ${impact.lock}${impact.algorithm ? ` (${impact.algorithm})` : ''}, ${blocksText(impact.blocks)}${impact.rewrite ? ', rewrites the table' : ''}`,
+    );
     lines.push(`${impact.why}.`);
     if (impact.referencedLock) lines.push(`The referenced table is locked ${impact.referencedLock}.`);
     lines.push('');
@@ -93,7 +96,7 @@ export function phasedSql(plan: Plan, sizeKnown: boolean): string {
     `-- Column Wizard: ${plan.column.name} on ${plan.table.schema ? `${plan.table.schema}.` : ''}${plan.table.name}, ${plan.dialect} ${plan.serverVersion}, in ${plan.phases.length} phase(s).`,
   ];
   if (!sizeKnown) out.push('-- Table size unknown (no connection): planned as a populated table; durations not estimated.');
-  const outside = ' — must run OUTSIDE a transaction: give it its own migration with the tool\'s no-transaction switch';
+  const outside = " — must run OUTSIDE a transaction: give it its own migration with the tool's no-transaction switch";
   const describe = (step: Step) => {
     const impact = `${step.lock}${step.algorithm ? ` (${step.algorithm})` : ''}, ${blocksText(step.blocks)}${step.rewrite ? ', rewrite' : ''}`;
     const time = sizeKnown ? `, ~${formatSeconds(step.estimate.lockSeconds)} locked` : '';
@@ -133,12 +136,20 @@ export function isMigrationSqlPath(path: string): boolean {
   const name = parts[parts.length - 1] ?? '';
   if (!/\.sql$/i.test(name)) return false;
   if (/^(V\d+(\.\d+)*__|U\d+__|R__|\d{3,}|\d+[_-])/i.test(name)) return true;
-  return parts.slice(0, -1).some((p) => /^(migrations?|migrate|schema|db|sql|changelogs?|changes|deploy|revert|flyway|liquibase|atlas|dbmate|goose|prisma|drizzle)$/i.test(p));
+  return parts
+    .slice(0, -1)
+    .some((p) =>
+      /^(migrations?|migrate|schema|db|sql|changelogs?|changes|deploy|revert|flyway|liquibase|atlas|dbmate|goose|prisma|drizzle)$/i.test(p),
+    );
 }
 
 /** PostgreSQL unless the text has MySQL-only syntax (backticks, AUTO_INCREMENT, ENGINE=, ALGORITHM=, LOCK=…). */
 export function guessEngine(text: string): 'postgres' | 'mysql' {
-  return /`|\bAUTO_INCREMENT\b|\bENGINE\s*=|\bALGORITHM\s*=|\bLOCK\s*=\s*(NONE|SHARED|EXCLUSIVE|DEFAULT)\b|\bUNSIGNED\b|\bMODIFY\s+(COLUMN\s+)?\w/i.test(text) ? 'mysql' : 'postgres';
+  return /`|\bAUTO_INCREMENT\b|\bENGINE\s*=|\bALGORITHM\s*=|\bLOCK\s*=\s*(NONE|SHARED|EXCLUSIVE|DEFAULT)\b|\bUNSIGNED\b|\bMODIFY\s+(COLUMN\s+)?\w/i.test(
+    text,
+  )
+    ? 'mysql'
+    : 'postgres';
 }
 
 /** One table's catalog figures, as `DatabaseClient.listTables()` returns them (rows -1: never analysed). */
@@ -150,7 +161,10 @@ export interface TableRowEstimate {
 }
 
 /** Facts for the linter from a table list: unqualified names resolve in `defaultSchema` (`public`, or the MySQL database). */
-export function factsLookup(tables: readonly TableRowEstimate[], defaultSchema: string): (t: { schema?: string; name: string }) => TableFacts | undefined {
+export function factsLookup(
+  tables: readonly TableRowEstimate[],
+  defaultSchema: string,
+): (t: { schema?: string; name: string }) => TableFacts | undefined {
   return (t) => {
     const schema = (t.schema ?? defaultSchema).toLowerCase();
     const row = tables.find((x) => x.name.toLowerCase() === t.name.toLowerCase() && x.schema.toLowerCase() === schema);

@@ -47,7 +47,14 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
     switch (a.kind) {
       case 'add-column':
         t.columns = t.columns.filter((c) => c.name.toLowerCase() !== a.spec.name.toLowerCase());
-        t.columns.push({ name: a.spec.name, type: typeText(a), nullable: a.spec.nullable, default: a.defaultText ?? null, generated: a.spec.generated ? (a.spec.generated.stored ? 'stored' : 'virtual') : null, ...(a.spec.autoIncrement ? { autoIncrement: true } : {}) });
+        t.columns.push({
+          name: a.spec.name,
+          type: typeText(a),
+          nullable: a.spec.nullable,
+          default: a.defaultText ?? null,
+          generated: a.spec.generated ? (a.spec.generated.stored ? 'stored' : 'virtual') : null,
+          ...(a.spec.autoIncrement ? { autoIncrement: true } : {}),
+        });
         break;
       case 'drop-column':
         t.columns = t.columns.filter((c) => c.name.toLowerCase() !== a.column.toLowerCase());
@@ -56,7 +63,9 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
         const c = col(a.column);
         if (!c) break;
         const notNull = / NOT NULL$/.test(a.type);
-        t.columns = t.columns.map((x) => (x === c ? { ...x, type: a.type.replace(/ NOT NULL$/, ''), ...(engine === 'mysql' ? { nullable: !notNull } : {}) } : x));
+        t.columns = t.columns.map((x) =>
+          x === c ? { ...x, type: a.type.replace(/ NOT NULL$/, ''), ...(engine === 'mysql' ? { nullable: !notNull } : {}) } : x,
+        );
         break;
       }
       case 'set-not-null':
@@ -66,8 +75,20 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
         break;
       }
       case 'add-constraint':
-        if (a.constraint === 'check' && a.provesNotNull) t.constraints.push({ name: a.name ?? '', kind: 'check', definition: `CHECK (${a.provesNotNull} IS NOT NULL)`, validated: !a.notValid });
-        else t.constraints.push({ name: a.name ?? '', kind: a.constraint === 'not-null' ? 'not-null' : a.constraint, definition: '', validated: !a.notValid });
+        if (a.constraint === 'check' && a.provesNotNull)
+          t.constraints.push({
+            name: a.name ?? '',
+            kind: 'check',
+            definition: `CHECK (${a.provesNotNull} IS NOT NULL)`,
+            validated: !a.notValid,
+          });
+        else
+          t.constraints.push({
+            name: a.name ?? '',
+            kind: a.constraint === 'not-null' ? 'not-null' : a.constraint,
+            definition: '',
+            validated: !a.notValid,
+          });
         break;
       case 'validate-constraint':
         t.constraints = t.constraints.map((c) => (c.name.toLowerCase() === a.name.toLowerCase() ? { ...c, validated: true } : c));
@@ -76,7 +97,13 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
         t.constraints = t.constraints.filter((c) => c.name.toLowerCase() !== a.name.toLowerCase());
         break;
       case 'add-index':
-        t.indexes.push({ name: a.name ?? '', columns: a.columns, unique: a.unique, primary: false, method: a.fulltext ? 'FULLTEXT' : 'BTREE' });
+        t.indexes.push({
+          name: a.name ?? '',
+          columns: a.columns,
+          unique: a.unique,
+          primary: false,
+          method: a.fulltext ? 'FULLTEXT' : 'BTREE',
+        });
         break;
       default:
         break;
@@ -94,7 +121,9 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
         const t = tables.get(key(p.table));
         if (t) for (const a of p.actions) apply(t, a);
       } else if (p.kind === 'create-index' && p.index) {
-        tables.get(key(p.table))?.indexes.push({ name: p.index.name ?? '', columns: p.index.columns, unique: p.index.unique, primary: false, method: 'btree' });
+        tables
+          .get(key(p.table))
+          ?.indexes.push({ name: p.index.name ?? '', columns: p.index.columns, unique: p.index.unique, primary: false, method: 'btree' });
       } else if (p.statementOp?.op === 'drop-table') {
         tables.delete(key(p.table));
       }
@@ -103,7 +132,14 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
   const snapshot = (): Map<string, TableFacts> => {
     const out = new Map<string, TableFacts>();
     for (const [k, t] of tables) {
-      out.set(k, { table: { schema: t.schema, name: t.name }, rows: -1, bytes: -1, columns: [...t.columns], constraints: [...t.constraints], indexes: [...t.indexes] });
+      out.set(k, {
+        table: { schema: t.schema, name: t.name },
+        rows: -1,
+        bytes: -1,
+        columns: [...t.columns],
+        constraints: [...t.constraints],
+        indexes: [...t.indexes],
+      });
     }
     return out;
   };

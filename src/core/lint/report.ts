@@ -28,28 +28,49 @@ export function renderText(files: readonly FileResult[]): string {
     }
   }
   const target = files[0]?.result.target;
-  out.push(`${files.length} file(s) checked${target ? ` for ${target.dialect} ${target.version}` : ''}: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} note(s).`);
+  out.push(
+    `${files.length} file(s) checked${target ? ` for ${target.dialect} ${target.version}` : ''}: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} note(s).`,
+  );
   return out.join('\n');
 }
 
 export function renderJson(files: readonly FileResult[]): string {
-  return JSON.stringify({
-    files: files.map((f) => ({
-      path: f.path,
-      target: f.result.target,
-      wrapsInTransaction: f.result.wrapsInTransaction,
-      findings: f.result.findings.map((x) => ({
-        rule: x.rule, severity: x.severity, message: x.message, ...(x.fix ? { fix: x.fix } : {}),
-        line: x.startPos.line + 1, column: x.startPos.character + 1, endLine: x.endPos.line + 1, endColumn: x.endPos.character + 1,
+  return JSON.stringify(
+    {
+      files: files.map((f) => ({
+        path: f.path,
+        target: f.result.target,
+        wrapsInTransaction: f.result.wrapsInTransaction,
+        findings: f.result.findings.map((x) => ({
+          rule: x.rule,
+          severity: x.severity,
+          message: x.message,
+          ...(x.fix ? { fix: x.fix } : {}),
+          line: x.startPos.line + 1,
+          column: x.startPos.character + 1,
+          endLine: x.endPos.line + 1,
+          endColumn: x.endPos.character + 1,
+        })),
+        statements: f.result.statements.map((s) => ({
+          line: s.startPos.line + 1,
+          kind: s.parsed.kind,
+          ...(s.parsed.table ? { table: s.parsed.table } : {}),
+          ...(s.strongest
+            ? {
+                lock: s.strongest.lock,
+                blocks: s.strongest.blocks,
+                rewrite: s.strongest.rewrite,
+                ...(s.strongest.algorithm ? { algorithm: s.strongest.algorithm } : {}),
+              }
+            : {}),
+          ...(s.rows !== undefined ? { rows: s.rows } : {}),
+          ...(s.lockSeconds !== undefined ? { lockSeconds: s.lockSeconds } : {}),
+        })),
       })),
-      statements: f.result.statements.map((s) => ({
-        line: s.startPos.line + 1, kind: s.parsed.kind, ...(s.parsed.table ? { table: s.parsed.table } : {}),
-        ...(s.strongest ? { lock: s.strongest.lock, blocks: s.strongest.blocks, rewrite: s.strongest.rewrite, ...(s.strongest.algorithm ? { algorithm: s.strongest.algorithm } : {}) } : {}),
-        ...(s.rows !== undefined ? { rows: s.rows } : {}),
-        ...(s.lockSeconds !== undefined ? { lockSeconds: s.lockSeconds } : {}),
-      })),
-    })),
-  }, null, 2);
+    },
+    null,
+    2,
+  );
 }
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
@@ -64,24 +85,26 @@ export function renderSarif(files: readonly FileResult[], toolVersion: string): 
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'column-wizard',
-          version: toolVersion,
-          rules: LINT_RULES.map((r) => ({
-            id: r.id,
-            name: r.id.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase()),
-            shortDescription: { text: r.title },
-            fullDescription: { text: r.help },
-            help: { text: r.help },
-            helpUri: ruleDocUrl(r.id),
-            defaultConfiguration: { level: LEVEL[r.severity] },
-          })),
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'column-wizard',
+            version: toolVersion,
+            rules: LINT_RULES.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase()),
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.help },
+              help: { text: r.help },
+              helpUri: ruleDocUrl(r.id),
+              defaultConfiguration: { level: LEVEL[r.severity] },
+            })),
+          },
         },
+        results,
       },
-      results,
-    }],
+    ],
   };
 }
 
@@ -91,12 +114,19 @@ function sarifResult(path: string, x: LintFinding, ruleIndex: number, fingerprin
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
     level: LEVEL[x.severity],
     message: { text: x.fix ? `${x.message} Fix: ${x.fix}` : x.message },
-    locations: [{
-      physicalLocation: {
-        artifactLocation: { uri: toUri(path), uriBaseId: '%SRCROOT%' },
-        region: { startLine: x.startPos.line + 1, startColumn: x.startPos.character + 1, endLine: x.endPos.line + 1, endColumn: x.endPos.character + 1 },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: toUri(path), uriBaseId: '%SRCROOT%' },
+          region: {
+            startLine: x.startPos.line + 1,
+            startColumn: x.startPos.character + 1,
+            endLine: x.endPos.line + 1,
+            endColumn: x.endPos.character + 1,
+          },
+        },
       },
-    }],
+    ],
     partialFingerprints: { [FINGERPRINT]: fingerprint },
   };
 }

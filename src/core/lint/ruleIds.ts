@@ -12,7 +12,12 @@ export interface LintRule {
 
 export type RuleId = (typeof RULES)[number]['id'];
 
-export const LINT_RULES: readonly (LintRule & { readonly id: RuleId })[] = RULES.map(({ id, title, severity, help }) => ({ id, title, severity, help }));
+export const LINT_RULES: readonly (LintRule & { readonly id: RuleId })[] = RULES.map(({ id, title, severity, help }) => ({
+  id,
+  title,
+  severity,
+  help,
+}));
 
 export function ruleById(id: string): LintRule | undefined {
   return LINT_RULES.find((r) => r.id === id);

@@ -81,7 +81,10 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       i = eol < 0 ? n : eol + 1;
       continue;
     }
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if ((c === '-' && c2 === '-' && (engine === 'postgres' || /[\s]/.test(text[i + 2] ?? ' '))) || (engine === 'mysql' && c === '#')) {
       const eol = text.indexOf('\n', i);
       const end = eol < 0 ? n : eol;
@@ -96,9 +99,13 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       let depth = 1;
       let j = i + 2;
       while (j < n && depth > 0) {
-        if (text[j] === '*' && text[j + 1] === '/') { depth--; j += 2; }
-        else if (engine === 'postgres' && text[j] === '/' && text[j + 1] === '*') { depth++; j += 2; }
-        else j++;
+        if (text[j] === '*' && text[j + 1] === '/') {
+          depth--;
+          j += 2;
+        } else if (engine === 'postgres' && text[j] === '/' && text[j + 1] === '*') {
+          depth++;
+          j += 2;
+        } else j++;
       }
       if (depth > 0) unterminated.push({ kind: 'block comment', start: i });
       const comment = { start: i, end: j, text: text.slice(i + 2, Math.max(i + 2, j - 2)).trim() };
@@ -125,7 +132,10 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       const word = /^[A-Za-z_][\w$]*/.exec(text.slice(i, i + 64))![0].toUpperCase();
       if (word === 'ATOMIC' && lastWord === 'BEGIN') atomic++;
       else if (atomic > 0 && word === 'CASE') caseDepth++;
-      else if (atomic > 0 && word === 'END') { if (caseDepth > 0) caseDepth--; else atomic--; }
+      else if (atomic > 0 && word === 'END') {
+        if (caseDepth > 0) caseDepth--;
+        else atomic--;
+      }
       lastWord = word;
       i += word.length;
       continue;
@@ -150,9 +160,15 @@ function skipQuoted(text: string, start: number, quote: string, backslash: boole
   let j = start + 1;
   while (j < text.length) {
     const ch = text[j]!;
-    if (backslash && ch === '\\') { j += 2; continue; }
+    if (backslash && ch === '\\') {
+      j += 2;
+      continue;
+    }
     if (ch === quote) {
-      if (text[j + 1] === quote) { j += 2; continue; }
+      if (text[j + 1] === quote) {
+        j += 2;
+        continue;
+      }
       return j + 1;
     }
     j++;
@@ -232,7 +248,10 @@ export function ignoreComments(comments: readonly Comment[], fileWide: boolean):
     const colon = m[1]!.indexOf(':');
     const ids = colon < 0 ? m[1]! : m[1]!.slice(0, colon);
     const reason = colon < 0 ? undefined : m[1]!.slice(colon + 1).trim() || undefined;
-    const list = ids.split(/[\s,]+/).filter(Boolean).map((r) => r.toLowerCase());
+    const list = ids
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((r) => r.toLowerCase());
     out.push({ rules: list.length ? list : ['all'], ...(reason ? { reason } : {}), fileWide, range: { start: c.start, end: c.end } });
   }
   return out;

@@ -8,14 +8,14 @@ import { FileExistsError, type FileSink, type WriteResult } from './types';
 export type CommitOutcome =
   | { readonly ok: true; readonly created: readonly string[]; readonly edited: readonly string[] }
   | {
-    readonly ok: false;
-    /** What went wrong, naming the path. */
-    readonly message: string;
-    /** The path that already existed, when that was the reason. */
-    readonly existed?: string;
-    /** Files that could not be removed or restored during the rollback (normally empty). */
-    readonly leftBehind: readonly string[];
-  };
+      readonly ok: false;
+      /** What went wrong, naming the path. */
+      readonly message: string;
+      /** The path that already existed, when that was the reason. */
+      readonly existed?: string;
+      /** Files that could not be removed or restored during the rollback (normally empty). */
+      readonly leftBehind: readonly string[];
+    };
 
 export async function commitWrite(sink: FileSink, result: Pick<WriteResult, 'files' | 'edits'>): Promise<CommitOutcome> {
   // 1. Nothing is touched unless every side file still reads what the writer saw.
@@ -69,7 +69,12 @@ export async function commitWrite(sink: FileSink, result: Pick<WriteResult, 'fil
     } catch (err) {
       const existed = err instanceof FileExistsError ? edit.path : undefined;
       const leftBehind = await undo();
-      return { ok: false, message: `could not update ${edit.path}: ${(err as Error).message}; nothing was written`, ...(existed ? { existed } : {}), leftBehind };
+      return {
+        ok: false,
+        message: `could not update ${edit.path}: ${(err as Error).message}; nothing was written`,
+        ...(existed ? { existed } : {}),
+        leftBehind,
+      };
     }
   }
   return { ok: true, created, edited: edited.map((e) => e.path) };

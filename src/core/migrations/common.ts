@@ -11,7 +11,10 @@ export function joinPath(dir: string, rel: string): string {
 
 /** A workspace-relative folder without a leading `./` or trailing `/`; `.` is the workspace itself (''). Dot-folders such as `.demo` keep their dot. */
 export function normalizeDir(dir: string): string {
-  return dir.replace(/^(\.\/)+/, '').replace(/^\.$/, '').replace(/\/+$/, '');
+  return dir
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\.$/, '')
+    .replace(/\/+$/, '');
 }
 
 export function dirname(path: string): string {
@@ -42,7 +45,12 @@ export interface BuildSpec {
 }
 
 /** Units → versioned files, checked to sort after every existing migration. */
-export function build(w: MigrationWriter, plan: Plan, ctx: WriterContext, spec: BuildSpec): { units: Unit[]; all: Unit[]; manual: ManualStep[]; versions: string[]; files: NewFile[] } {
+export function build(
+  w: MigrationWriter,
+  plan: Plan,
+  ctx: WriterContext,
+  spec: BuildSpec,
+): { units: Unit[]; all: Unit[]; manual: ManualStep[]; versions: string[]; files: NewFile[] } {
   const canRunOutside = spec.canRunOutside ?? true;
   const all = planUnits(plan, ctx.name, { canRunOutside });
   if (all.length === 0) throw new WriterError('the plan has no steps to write');
@@ -51,27 +59,51 @@ export function build(w: MigrationWriter, plan: Plan, ctx: WriterContext, spec: 
     const version = w.versionOf(name);
     return version === undefined ? [] : [{ name, version }];
   });
-  const versions = nextVersions(ctx.versionScheme, existing.map((e) => e.version), ctx.now, units.length);
+  const versions = nextVersions(
+    ctx.versionScheme,
+    existing.map((e) => e.version),
+    ctx.now,
+    units.length,
+  );
   const rendered = units.map((u, i) => spec.render(u, versions[i]!, i));
-  const problem = orderProblem(spec.order, existing, rendered.map((r, i) => ({ name: r.files[0]!.name, version: versions[i]! })));
+  const problem = orderProblem(
+    spec.order,
+    existing,
+    rendered.map((r, i) => ({ name: r.files[0]!.name, version: versions[i]! })),
+  );
   if (problem) throw new WriterError(problem);
   const files = rendered.flatMap((r) => r.files.map((f) => ({ path: joinPath(ctx.dir, f.name), content: f.content })));
   return { units, all, manual, versions, files };
 }
 
 export function result(tool: WriteResult['tool'], parts: Partial<Omit<WriteResult, 'tool'>>): WriteResult {
-  return { tool, files: parts.files ?? [], edits: parts.edits ?? [], manual: parts.manual ?? [], notes: parts.notes ?? [], warnings: parts.warnings ?? [] };
+  return {
+    tool,
+    files: parts.files ?? [],
+    edits: parts.edits ?? [],
+    manual: parts.manual ?? [],
+    notes: parts.notes ?? [],
+    warnings: parts.warnings ?? [],
+  };
 }
 
 /** The note every PostgreSQL plan with a concurrent index gets. */
 export function nonTxNote(units: readonly Unit[], how: string): string[] {
   const n = units.filter((u) => u.nonTransactional).length;
-  return n ? [`${n} migration${n > 1 ? 's' : ''} run${n > 1 ? '' : 's'} outside a transaction (${how}); each holds a single step of the plan.`] : [];
+  return n
+    ? [`${n} migration${n > 1 ? 's' : ''} run${n > 1 ? '' : 's'} outside a transaction (${how}); each holds a single step of the plan.`]
+    : [];
 }
 
 /** `add_users_nickname_expand` → `AddUsersNicknameExpand`. */
 export function pascal(slug: string): string {
-  return slug.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('') || 'Migration';
+  return (
+    slug
+      .split(/[^a-zA-Z0-9]+/)
+      .filter(Boolean)
+      .map((p) => p[0]!.toUpperCase() + p.slice(1))
+      .join('') || 'Migration'
+  );
 }
 
 export const HEADER = 'Column Wizard';

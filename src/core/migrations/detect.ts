@@ -78,13 +78,25 @@ export function detectMigrationTools(ws: WorkspaceListing, opts: { dir?: string 
     } else drafts.set(key, { tool, dir, score, evidence: [evidence], options });
   };
   /** A tool known from a dependency or config file: its folders if any have matching files, else its default folder. */
-  const addGlobal = (tool: MigrationTool, score: number, evidence: string, fileRe: RegExp, fallbackDir: string, options: WriterOptions = {}) => {
+  const addGlobal = (
+    tool: MigrationTool,
+    score: number,
+    evidence: string,
+    fileRe: RegExp,
+    fallbackDir: string,
+    options: WriterOptions = {},
+  ) => {
     const dirs = foldersWith(files, fileRe);
     if (dirs.length) for (const d of dirs) add(tool, d, score + 2, `${evidence}; migrations in ${d || '.'}`, options);
     else add(tool, fallbackDir, score, evidence, options);
   };
   const codeFlavour = (dirFiles: readonly string[], re: RegExp, fallback: string): CodeFlavour => {
-    const ext = dirFiles.map((f) => re.exec(base(f))?.[1]).filter((e): e is string => !!e).sort().at(-1) ?? fallback;
+    const ext =
+      dirFiles
+        .map((f) => re.exec(base(f))?.[1])
+        .filter((e): e is string => !!e)
+        .sort()
+        .at(-1) ?? fallback;
     return flavourOf(ext, isModule);
   };
 
@@ -115,11 +127,14 @@ export function detectMigrationTools(ws: WorkspaceListing, opts: { dir?: string 
     const here = list.filter((d) => d.dir === want);
     const hereTools = new Set(here.map((d) => d.tool));
     // Tools known from a dependency or config file, found elsewhere: offered for this folder with less certainty.
-    const moved = list.filter((d) => d.dir !== want && !hereTools.has(d.tool) && d.tool !== 'plain-sql').map((d) => ({ ...d, dir: want, score: d.score - 3, evidence: [...d.evidence, `asked for ${want || '.'}`] }));
+    const moved = list
+      .filter((d) => d.dir !== want && !hereTools.has(d.tool) && d.tool !== 'plain-sql')
+      .map((d) => ({ ...d, dir: want, score: d.score - 3, evidence: [...d.evidence, `asked for ${want || '.'}`] }));
     list = [...here, ...moved];
     const seen = new Set<MigrationTool>();
     list = list.sort((a, b) => b.score - a.score).filter((d) => !seen.has(d.tool) && seen.add(d.tool));
-    if (!list.length) list = [{ tool: 'plain-sql', dir: want, score: 1, evidence: [`no migration tool recognised for ${want || '.'}`], options: {} }];
+    if (!list.length)
+      list = [{ tool: 'plain-sql', dir: want, score: 1, evidence: [`no migration tool recognised for ${want || '.'}`], options: {} }];
   }
   return list
     .sort((a, b) => b.score - a.score || WRITER_ORDER.indexOf(a.tool) - WRITER_ORDER.indexOf(b.tool))

@@ -56,7 +56,11 @@ export async function prepareMigrations(sink: FileSink, plan: Plan, target: Writ
 }
 
 /** prepareMigrations + commitWrite. */
-export async function writeMigrations(sink: FileSink, plan: Plan, target: WriteTarget): Promise<{ result: WriteResult; outcome: CommitOutcome }> {
+export async function writeMigrations(
+  sink: FileSink,
+  plan: Plan,
+  target: WriteTarget,
+): Promise<{ result: WriteResult; outcome: CommitOutcome }> {
   const result = await prepareMigrations(sink, plan, target);
   return { result, outcome: await commitWrite(sink, result) };
 }

@@ -68,7 +68,7 @@ function describeBatches(key: readonly string[], commit: boolean, dialect: Diale
       : 'The table has no primary key: each batch updates up to N rows still NULL with LIMIT, which rescans the table from its start (slow on a large table; add a primary key to walk it once)';
   return [
     `${walk}.`,
-    `Batch size adapts toward ${FILE_BATCH_TARGET_MS} ms per batch (${FILE_BATCH_MIN}–${FILE_BATCH_MAX} rows, first batch 1000)${commit ? ', each batch committed, then a pause of a tenth of the batch\'s time' : '; this tool runs it inside one transaction, so all rows commit together'}.`,
+    `Batch size adapts toward ${FILE_BATCH_TARGET_MS} ms per batch (${FILE_BATCH_MIN}–${FILE_BATCH_MAX} rows, first batch 1000)${commit ? ", each batch committed, then a pause of a tenth of the batch's time" : '; this tool runs it inside one transaction, so all rows commit together'}.`,
     ...(dialect === 'postgres' ? [] : [`A batch that hits a lock wait timeout or a deadlock is retried (${BATCH_ATTEMPTS} tries in all).`]),
     'Stops with an error if a batch leaves rows NULL (the new value is NULL for them).',
   ];
@@ -170,7 +170,8 @@ function myBackfillBody(dialect: Dialect, spec: BackfillSpec): string[] {
     `${indent}  DO SLEEP(tries * 0.5);`,
     `${indent}END;`,
   ];
-  const noProgress = "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'backfill made no progress: the new value is NULL for some rows of a batch'";
+  const noProgress =
+    "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'backfill made no progress: the new value is NULL for some rows of a batch'";
   if (!key.length) {
     return [
       ...decl,
@@ -228,7 +229,12 @@ function myCompound(dialect: Dialect, schema: string, name: string, body: readon
   if (dialect === 'mariadb') return { statements: [['BEGIN NOT ATOMIC', ...body, 'END'].join('\n')], compound: [0] };
   const proc = `${quoteIdent(dialect, schema)}.${quoteIdent(dialect, name)}`;
   return {
-    statements: [`DROP PROCEDURE IF EXISTS ${proc}`, [`CREATE PROCEDURE ${proc}()`, 'BEGIN', ...body, 'END'].join('\n'), `CALL ${proc}()`, `DROP PROCEDURE ${proc}`],
+    statements: [
+      `DROP PROCEDURE IF EXISTS ${proc}`,
+      [`CREATE PROCEDURE ${proc}()`, 'BEGIN', ...body, 'END'].join('\n'),
+      `CALL ${proc}()`,
+      `DROP PROCEDURE ${proc}`,
+    ],
     compound: [1],
   };
 }
@@ -239,10 +245,18 @@ export function backfillProgram(plan: Plan, spec: BackfillSpec, commit: boolean)
   if (isPg(plan.dialect)) {
     return { statements: [pgBackfill(spec, commit)], compound: [0], comment: describeBatches(key, commit, plan.dialect) };
   }
-  const { statements, compound } = myCompound(plan.dialect, spec.table.schema, procedureName(spec, 'fill'), myBackfillBody(plan.dialect, spec));
-  const how = plan.dialect === 'mysql'
-    ? ['MySQL runs it as a temporary stored procedure, created, called and dropped here (needs the CREATE ROUTINE and ALTER ROUTINE privileges).']
-    : [];
+  const { statements, compound } = myCompound(
+    plan.dialect,
+    spec.table.schema,
+    procedureName(spec, 'fill'),
+    myBackfillBody(plan.dialect, spec),
+  );
+  const how =
+    plan.dialect === 'mysql'
+      ? [
+          'MySQL runs it as a temporary stored procedure, created, called and dropped here (needs the CREATE ROUTINE and ALTER ROUTINE privileges).',
+        ]
+      : [];
   return { statements, compound, comment: [...describeBatches(key, true, plan.dialect), ...how] };
 }
 
@@ -254,22 +268,33 @@ export function doneCondition(dialect: Dialect, table: TableRef, done: StepDone)
   const lit = (v: string) => quoteLiteral(dialect, v);
   if (isPg(dialect)) {
     const rel = `${lit(qualifiedTable(dialect, table))}::regclass`;
-    const constraint = (name: string) => `EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = ${rel} AND conname = ${lit(name)})`;
+    const constraint = (name: string) =>
+      `EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = ${rel} AND conname = ${lit(name)})`;
     switch (done.kind) {
-      case 'column': return `EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ${rel} AND attname = ${lit(done.column)} AND NOT attisdropped)`;
-      case 'not-null': return `EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ${rel} AND attname = ${lit(done.column)} AND attnotnull)`;
-      case 'index': return `to_regclass(${lit(table.schema ? `${quoteIdent(dialect, table.schema)}.${quoteIdent(dialect, done.name)}` : quoteIdent(dialect, done.name))}) IS NOT NULL`;
-      case 'constraint': return constraint(done.name);
-      case 'no-constraint': return `NOT ${constraint(done.name)}`;
+      case 'column':
+        return `EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ${rel} AND attname = ${lit(done.column)} AND NOT attisdropped)`;
+      case 'not-null':
+        return `EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ${rel} AND attname = ${lit(done.column)} AND attnotnull)`;
+      case 'index':
+        return `to_regclass(${lit(table.schema ? `${quoteIdent(dialect, table.schema)}.${quoteIdent(dialect, done.name)}` : quoteIdent(dialect, done.name))}) IS NOT NULL`;
+      case 'constraint':
+        return constraint(done.name);
+      case 'no-constraint':
+        return `NOT ${constraint(done.name)}`;
     }
   }
   const where = `TABLE_SCHEMA = ${table.schema ? lit(table.schema) : 'DATABASE()'} AND TABLE_NAME = ${lit(table.name)}`;
   switch (done.kind) {
-    case 'column': return `EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE ${where} AND COLUMN_NAME = ${lit(done.column)})`;
-    case 'not-null': return `EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE ${where} AND COLUMN_NAME = ${lit(done.column)} AND IS_NULLABLE = 'NO')`;
-    case 'index': return `EXISTS (SELECT 1 FROM information_schema.STATISTICS WHERE ${where} AND INDEX_NAME = ${lit(done.name)})`;
-    case 'constraint': return `EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE ${where} AND CONSTRAINT_NAME = ${lit(done.name)})`;
-    case 'no-constraint': return `NOT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE ${where} AND CONSTRAINT_NAME = ${lit(done.name)})`;
+    case 'column':
+      return `EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE ${where} AND COLUMN_NAME = ${lit(done.column)})`;
+    case 'not-null':
+      return `EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE ${where} AND COLUMN_NAME = ${lit(done.column)} AND IS_NULLABLE = 'NO')`;
+    case 'index':
+      return `EXISTS (SELECT 1 FROM information_schema.STATISTICS WHERE ${where} AND INDEX_NAME = ${lit(done.name)})`;
+    case 'constraint':
+      return `EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE ${where} AND CONSTRAINT_NAME = ${lit(done.name)})`;
+    case 'no-constraint':
+      return `NOT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE ${where} AND CONSTRAINT_NAME = ${lit(done.name)})`;
   }
 }
 
@@ -281,13 +306,21 @@ export function doneCondition(dialect: Dialect, table: TableRef, done: StepDone)
  * `ddl` holds the statements in order; `session` statements (SET …) run as they are. A statement with `done` is skipped
  * when the catalog shows it applied (`doneCondition`), so a rerun after a partial failure goes on.
  */
-export function retryProgram(plan: Plan, spec: { table: TableRef; column: string }, stmts: readonly { sql: string; ddl: boolean; done?: StepDone }[]): Program {
+export function retryProgram(
+  plan: Plan,
+  spec: { table: TableRef; column: string },
+  stmts: readonly { sql: string; ddl: boolean; done?: StepDone }[],
+): Program {
   const comment = [
     `Retries the DDL when it hits the lock timeout: ${DDL_ATTEMPTS} tries in all, waiting 1 s, 2 s, … between them.`,
-    ...(stmts.some((s) => s.done) ? ['Skips a step the catalog shows already applied, so applying it again after a partial failure goes on.'] : []),
+    ...(stmts.some((s) => s.done)
+      ? ['Skips a step the catalog shows already applied, so applying it again after a partial failure goes on.']
+      : []),
   ];
   const guarded = (s: { sql: string; done?: StepDone }, indent: string, lines: readonly string[]) =>
-    s.done ? [`${indent}IF NOT ${doneCondition(plan.dialect, spec.table, s.done)} THEN`, ...lines.map((l) => `  ${l}`), `${indent}END IF;`] : [...lines];
+    s.done
+      ? [`${indent}IF NOT ${doneCondition(plan.dialect, spec.table, s.done)} THEN`, ...lines.map((l) => `  ${l}`), `${indent}END IF;`]
+      : [...lines];
   if (isPg(plan.dialect)) {
     const body = stmts.flatMap((s) => guarded(s, '      ', [`      ${s.sql};`]));
     const sql = [
@@ -315,22 +348,29 @@ export function retryProgram(plan: Plan, spec: { table: TableRef; column: string
       body.push(`  ${s.sql};`);
       return;
     }
-    body.push(...guarded(s, '  ', [
-      `  SET tries = 0, done = 0;`,
-      `  step${i}: WHILE done = 0 DO`,
-      '    BEGIN',
-      '      DECLARE EXIT HANDLER FOR 1205',
-      '      BEGIN',
-      '        SET tries = tries + 1;',
-      `        IF tries >= ${DDL_ATTEMPTS} THEN RESIGNAL; END IF;`,
-      '        DO SLEEP(tries);',
-      '      END;',
-      `      ${s.sql.split('\n').join('\n      ')};`,
-      '      SET done = 1;',
-      '    END;',
-      `  END WHILE step${i};`,
-    ]));
+    body.push(
+      ...guarded(s, '  ', [
+        `  SET tries = 0, done = 0;`,
+        `  step${i}: WHILE done = 0 DO`,
+        '    BEGIN',
+        '      DECLARE EXIT HANDLER FOR 1205',
+        '      BEGIN',
+        '        SET tries = tries + 1;',
+        `        IF tries >= ${DDL_ATTEMPTS} THEN RESIGNAL; END IF;`,
+        '        DO SLEEP(tries);',
+        '      END;',
+        `      ${s.sql.split('\n').join('\n      ')};`,
+        '      SET done = 1;',
+        '    END;',
+        `  END WHILE step${i};`,
+      ]),
+    );
   });
-  const { statements, compound } = myCompound(plan.dialect, spec.table.schema, `cw_ddl_${spec.table.name}_${spec.column}`.replace(/[^A-Za-z0-9_$]/g, '_').slice(0, 64), body);
+  const { statements, compound } = myCompound(
+    plan.dialect,
+    spec.table.schema,
+    `cw_ddl_${spec.table.name}_${spec.column}`.replace(/[^A-Za-z0-9_$]/g, '_').slice(0, 64),
+    body,
+  );
   return { statements, compound, comment };
 }

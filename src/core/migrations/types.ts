@@ -9,8 +9,24 @@ import type { Dialect, Plan } from '../types';
  * under `./tools/` (its detection, transaction facts and writer), listed in `./tools/index.ts`.
  */
 export const MIGRATION_TOOLS = [
-  'flyway', 'liquibase', 'golang-migrate', 'goose', 'dbmate', 'atlas', 'sqitch', 'prisma', 'drizzle',
-  'knex', 'node-pg-migrate', 'typeorm', 'sequelize', 'kysely', 'rails', 'django', 'alembic', 'plain-sql',
+  'flyway',
+  'liquibase',
+  'golang-migrate',
+  'goose',
+  'dbmate',
+  'atlas',
+  'sqitch',
+  'prisma',
+  'drizzle',
+  'knex',
+  'node-pg-migrate',
+  'typeorm',
+  'sequelize',
+  'kysely',
+  'rails',
+  'django',
+  'alembic',
+  'plain-sql',
 ] as const;
 
 export type MigrationTool = (typeof MIGRATION_TOOLS)[number];

@@ -53,7 +53,12 @@ export function bare(sql: string): string {
 
 /** A folder- and file-name-safe slug: lower case letters, digits and `_`. */
 export function slugify(text: string): string {
-  const s = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const s = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return s.slice(0, 60).replace(/_+$/, '') || 'migration';
 }
 
@@ -112,10 +117,16 @@ function statements(plan: Plan, steps: readonly Step[], outside: boolean, single
     if (step.lockTimeoutSql) up.push({ sql: bare(step.lockTimeoutSql), lockTimeout: true });
     for (const s of step.session?.before ?? []) up.push({ sql: bare(s) });
     // A statement that must run alone outside a transaction cannot be wrapped in a retry: say how to retry by hand.
-    const howToRetry = single && step.lockTimeoutSql
-      ? { comment: ['No retry in this file (the statement must run alone, outside a transaction): if it fails on the lock timeout, apply the migration again.'] }
-      : {};
-    if (single && pg && step.done?.kind === 'index' && /^\s*CREATE\b[^;]*\bCONCURRENTLY\b/i.test(step.sql)) up.push(dropInvalidIndex(plan, step.done.name));
+    const howToRetry =
+      single && step.lockTimeoutSql
+        ? {
+            comment: [
+              'No retry in this file (the statement must run alone, outside a transaction): if it fails on the lock timeout, apply the migration again.',
+            ],
+          }
+        : {};
+    if (single && pg && step.done?.kind === 'index' && /^\s*CREATE\b[^;]*\bCONCURRENTLY\b/i.test(step.sql))
+      up.push(dropInvalidIndex(plan, step.done.name));
     up.push({ sql: bare(step.sql), ...howToRetry, ...(step.fallbackSql ? { fallback: bare(step.fallbackSql) } : {}) });
     for (const s of step.session?.after ?? []) up.push({ sql: bare(s) });
   }
@@ -133,7 +144,9 @@ function statements(plan: Plan, steps: readonly Step[], outside: boolean, single
  * table's ACCESS EXCLUSIVE lock for the moment of the drop, under the session's lock timeout.
  */
 function dropInvalidIndex(plan: Plan, name: string): Statement {
-  const index = plan.table.schema ? `${quoteIdent('postgres', plan.table.schema)}.${quoteIdent('postgres', name)}` : quoteIdent('postgres', name);
+  const index = plan.table.schema
+    ? `${quoteIdent('postgres', plan.table.schema)}.${quoteIdent('postgres', name)}`
+    : quoteIdent('postgres', name);
   const sql = [
     'DO $cw$',
     'BEGIN',
@@ -147,7 +160,9 @@ function dropInvalidIndex(plan: Plan, name: string): Statement {
     sql,
     compound: true,
     dropsInvalidIndex: index,
-    comment: ['Drops the index if a failed concurrent build left it INVALID (IF NOT EXISTS below would skip it): a brief ACCESS EXCLUSIVE lock, taken only after such a failure.'],
+    comment: [
+      'Drops the index if a failed concurrent build left it INVALID (IF NOT EXISTS below would skip it): a brief ACCESS EXCLUSIVE lock, taken only after such a failure.',
+    ],
   };
 }
 
@@ -160,7 +175,9 @@ function withEstimate(plan: Plan, steps: readonly Step[], draft: Draft): Draft {
   if (at < 0) return draft;
   const total = steps.reduce((n, s) => n + s.estimate.totalSeconds, 0);
   const ranged = steps.every((s) => s.estimate.range);
-  const range: [number, number] | undefined = ranged ? [steps.reduce((n, s) => n + s.estimate.range![0], 0), steps.reduce((n, s) => n + s.estimate.range![1], 0)] : undefined;
+  const range: [number, number] | undefined = ranged
+    ? [steps.reduce((n, s) => n + s.estimate.range![0], 0), steps.reduce((n, s) => n + s.estimate.range![1], 0)]
+    : undefined;
   // The basis of the step that takes the longest: the one the estimate mostly rests on.
   const main = steps.reduce((a, s) => (s.estimate.totalSeconds > a.estimate.totalSeconds ? s : a));
   const rows = plan.table.rows > 0 ? ` for about ${plan.table.rows} rows` : '';
@@ -205,7 +222,8 @@ export function planUnits(plan: Plan, name: string, opts: { canRunOutside: boole
 /** The comment lines above a statement (what it does, the ALGORITHM=INSTANT alternative), without the comment marker. */
 export function commentLines(s: Statement): string[] {
   const out = [...(s.comment ?? [])];
-  for (const f of s.fallback?.split(';\n') ?? []) out.push(`If the server refuses ALGORITHM=INSTANT, use instead: ${f.replace(/\n/g, ' ')};`);
+  for (const f of s.fallback?.split(';\n') ?? [])
+    out.push(`If the server refuses ALGORITHM=INSTANT, use instead: ${f.replace(/\n/g, ' ')};`);
   return out;
 }
 
@@ -220,11 +238,15 @@ export function sqlLines(stmts: readonly Statement[], opts: { lockTimeoutAsComme
   const out: string[] = [];
   for (const s of stmts) {
     if (s.lockTimeout && opts.lockTimeoutAsComment) {
-      out.push(`-- ${s.sql};  -- set this on the connection instead (e.g. PGOPTIONS='-c lock_timeout=…'): this file must hold a single statement`);
+      out.push(
+        `-- ${s.sql};  -- set this on the connection instead (e.g. PGOPTIONS='-c lock_timeout=…'): this file must hold a single statement`,
+      );
       continue;
     }
     if (s.dropsInvalidIndex && opts.lockTimeoutAsComment) {
-      out.push('-- If a failed run of this migration left the index INVALID (IF NOT EXISTS would skip it), drop it before applying the migration again:');
+      out.push(
+        '-- If a failed run of this migration left the index INVALID (IF NOT EXISTS would skip it), drop it before applying the migration again:',
+      );
       out.push(`--   DROP INDEX CONCURRENTLY IF EXISTS ${s.dropsInvalidIndex};`);
       continue;
     }

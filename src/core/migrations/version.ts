@@ -50,10 +50,14 @@ function datetimeMs(v: string): number {
 /** The version text of a point in time in a timestamp scheme, and the step between two consecutive versions. */
 function timeVersion(scheme: Extract<VersionScheme, { kind: 'timestamp' }>, ms: number): string {
   switch (scheme.format) {
-    case 'datetime': return datetimeText(ms, false);
-    case 'datetime-ms': return datetimeText(ms, true);
-    case 'unix-ms': return String(ms);
-    case 'unix-s': return String(Math.floor(ms / 1000));
+    case 'datetime':
+      return datetimeText(ms, false);
+    case 'datetime-ms':
+      return datetimeText(ms, true);
+    case 'unix-ms':
+      return String(ms);
+    case 'unix-s':
+      return String(Math.floor(ms / 1000));
   }
 }
 
@@ -65,9 +69,12 @@ function versionMs(scheme: Extract<VersionScheme, { kind: 'timestamp' }>, v: str
   if (v.length !== scheme.width) return undefined;
   switch (scheme.format) {
     case 'datetime':
-    case 'datetime-ms': return isDatetime(v.slice(0, 14)) ? datetimeMs(v) : undefined;
-    case 'unix-ms': return Number(v);
-    case 'unix-s': return Number(v) * 1000;
+    case 'datetime-ms':
+      return isDatetime(v.slice(0, 14)) ? datetimeMs(v) : undefined;
+    case 'unix-ms':
+      return Number(v);
+    case 'unix-s':
+      return Number(v) * 1000;
   }
 }
 
@@ -102,7 +109,11 @@ export function nextVersions(scheme: VersionScheme, existing: readonly string[],
  * Checks that every new name sorts after every existing one in the order the tool applies them,
  * e.g. `9_a.sql` then `10_b.sql` is wrong for a tool that sorts names as text. Returns a message, or undefined.
  */
-export function orderProblem(order: 'numeric' | 'text', existing: readonly { name: string; version: string }[], added: readonly { name: string; version: string }[]): string | undefined {
+export function orderProblem(
+  order: 'numeric' | 'text',
+  existing: readonly { name: string; version: string }[],
+  added: readonly { name: string; version: string }[],
+): string | undefined {
   for (const a of added) {
     for (const e of existing) {
       const after = order === 'numeric' ? compareVersions(a.version, e.version) > 0 : a.name > e.name;

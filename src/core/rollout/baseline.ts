@@ -1,6 +1,13 @@
 /** Reading and naming rollout baseline files: a schema check with messages that say what is wrong. */
 import type { Plan, TableRef } from '../types';
-import { BASELINE_FORMAT, BASELINE_VERSION, type BaselineSource, type RolloutBaseline, type RolloutObservation, type RolloutPrediction } from './types';
+import {
+  BASELINE_FORMAT,
+  BASELINE_VERSION,
+  type BaselineSource,
+  type RolloutBaseline,
+  type RolloutObservation,
+  type RolloutPrediction,
+} from './types';
 
 export class BaselineFormatError extends Error {
   override name = 'BaselineFormatError';
@@ -8,7 +15,9 @@ export class BaselineFormatError extends Error {
 
 /** The plan's estimates per step, as the prediction `verify` compares with (written by run and Write Migration Files). */
 export function predictionOf(plan: Plan): RolloutPrediction {
-  return { steps: plan.phases.flatMap((p) => p.steps.map((s) => ({ title: p.title, seconds: s.estimate.totalSeconds, basis: s.estimate.basis }))) };
+  return {
+    steps: plan.phases.flatMap((p) => p.steps.map((s) => ({ title: p.title, seconds: s.estimate.totalSeconds, basis: s.estimate.basis }))),
+  };
 }
 
 /** A baseline's path relative to the workspace: its rollout's folder and a file name that sorts by time. */
@@ -66,7 +75,8 @@ function observation(v: unknown): RolloutObservation {
   v.indexes.forEach((i, n) => {
     if (!isObject(i)) throw new BaselineFormatError(`${w}.indexes[${n}] must be an object`);
     str(i, 'name', `${w}.indexes[${n}]`);
-    if (i.scans !== null && (typeof i.scans !== 'number' || i.scans < 0)) throw new BaselineFormatError(`${w}.indexes[${n}].scans must be a number or null`);
+    if (i.scans !== null && (typeof i.scans !== 'number' || i.scans < 0))
+      throw new BaselineFormatError(`${w}.indexes[${n}].scans must be a number or null`);
   });
   if (!Array.isArray(v.plans)) throw new BaselineFormatError(`${w}.plans must be an array`);
   return v as unknown as RolloutObservation;
@@ -81,16 +91,23 @@ export function parseBaseline(text: string): RolloutBaseline {
     throw new BaselineFormatError(`not JSON: ${(err as Error).message}`);
   }
   if (!isObject(doc)) throw new BaselineFormatError('a baseline is a JSON object');
-  if (doc.format !== BASELINE_FORMAT) throw new BaselineFormatError(`format must be "${BASELINE_FORMAT}", got ${JSON.stringify(doc.format)}`);
-  if (doc.version !== BASELINE_VERSION) throw new BaselineFormatError(`version ${JSON.stringify(doc.version)} is not supported (this Column Wizard reads version ${BASELINE_VERSION})`);
-  if (doc.source !== 'run' && doc.source !== 'baseline' && doc.source !== 'plan') throw new BaselineFormatError(`source must be run, baseline or plan, got ${JSON.stringify(doc.source)}`);
+  if (doc.format !== BASELINE_FORMAT)
+    throw new BaselineFormatError(`format must be "${BASELINE_FORMAT}", got ${JSON.stringify(doc.format)}`);
+  if (doc.version !== BASELINE_VERSION)
+    throw new BaselineFormatError(
+      `version ${JSON.stringify(doc.version)} is not supported (this Column Wizard reads version ${BASELINE_VERSION})`,
+    );
+  if (doc.source !== 'run' && doc.source !== 'baseline' && doc.source !== 'plan')
+    throw new BaselineFormatError(`source must be run, baseline or plan, got ${JSON.stringify(doc.source)}`);
   str(doc, 'createdAt', 'baseline');
   if (Number.isNaN(Date.parse(doc.createdAt as string))) throw new BaselineFormatError('createdAt must be an ISO date');
   table(doc.table, 'table');
   str(doc, 'column', 'baseline');
   if (doc.observation !== undefined) observation(doc.observation);
-  if (doc.source !== 'plan' && doc.observation === undefined) throw new BaselineFormatError(`a "${doc.source}" baseline must carry an observation`);
-  if (doc.queries !== undefined && (!Array.isArray(doc.queries) || doc.queries.some((q) => typeof q !== 'string'))) throw new BaselineFormatError('queries must be an array of strings');
+  if (doc.source !== 'plan' && doc.observation === undefined)
+    throw new BaselineFormatError(`a "${doc.source}" baseline must carry an observation`);
+  if (doc.queries !== undefined && (!Array.isArray(doc.queries) || doc.queries.some((q) => typeof q !== 'string')))
+    throw new BaselineFormatError('queries must be an array of strings');
   if (doc.prediction !== undefined && !isObject(doc.prediction)) throw new BaselineFormatError('prediction must be an object');
   return doc as unknown as RolloutBaseline;
 }
@@ -125,7 +142,10 @@ export function makeBaseline(input: {
  * Of the baseline files found for one column (any order), the one to compare with: the newest that carries an
  * observation; and the newest prediction (a `plan` file, or the observation file's own).
  */
-export function chooseBaselines(files: readonly RolloutBaseline[]): { observed: RolloutBaseline | null; predicted: RolloutPrediction | null } {
+export function chooseBaselines(files: readonly RolloutBaseline[]): {
+  observed: RolloutBaseline | null;
+  predicted: RolloutPrediction | null;
+} {
   const sorted = [...files].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
   const observed = sorted.find((b) => b.observation) ?? null;
   const predicted = sorted.find((b) => b.prediction)?.prediction ?? null;

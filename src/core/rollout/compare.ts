@@ -49,7 +49,12 @@ export interface RolloutReport {
     readonly tableBytes: { readonly baseline: number; readonly now: number };
     readonly indexBytes: { readonly baseline: number; readonly now: number };
   };
-  readonly nullShare: { readonly share: number; readonly older: number | null; readonly newer: number | null; readonly sampled: number } | null;
+  readonly nullShare: {
+    readonly share: number;
+    readonly older: number | null;
+    readonly newer: number | null;
+    readonly sampled: number;
+  } | null;
   readonly findings: readonly RolloutFinding[];
   /** Highest severity among the findings ('info' when all is well). */
   readonly worst: Severity;
@@ -99,17 +104,21 @@ function comparePlans(before: readonly ObservedPlan[], now: readonly ObservedPla
     const grew = b.cost !== null && n.cost !== null && b.costUnit === n.costUnit && b.cost > 0 && n.cost > b.cost * factor;
     if (lost) {
       out.push({
-        code: 'plan-lost-index', severity: 'warning',
+        code: 'plan-lost-index',
+        severity: 'warning',
         message: `${n.query}: the plan changed from an index (${b.indexes.join(', ')}) to a full scan`,
         next: 'Run ANALYZE on the table and compare again; if the plan stays a full scan, check the query still matches the index (types, collation, leading column).',
-        before: b.plan, after: n.plan,
+        before: b.plan,
+        after: n.plan,
       });
     } else if (grew) {
       out.push({
-        code: 'plan-cost-grew', severity: 'warning',
+        code: 'plan-cost-grew',
+        severity: 'warning',
         message: `${n.query}: estimated ${n.costUnit} grew ${(n.cost! / b.cost!).toFixed(1)}× (${b.cost} → ${n.cost})`,
         next: 'Compare the two plans below; refresh statistics (ANALYZE) before acting on it.',
-        before: b.plan, after: n.plan,
+        before: b.plan,
+        after: n.plan,
       });
     } else {
       out.push({ code: 'plan-unchanged', severity: 'info', message: `${n.query}: ${planSummary(n)} (baseline: ${planSummary(b)})` });
@@ -127,12 +136,23 @@ export function compareRollout(baseline: RolloutBaseline, now: RolloutObservatio
   const unusedAfter = options.unusedAfterDays ?? 7;
 
   if (!now.columnDefinition) {
-    findings.push({ code: 'column-missing', severity: 'error', message: `Column ${now.column} does not exist on ${now.table.schema}.${now.table.name} now`, next: 'Check whether a later migration dropped it or the baseline names the wrong table.' });
+    findings.push({
+      code: 'column-missing',
+      severity: 'error',
+      message: `Column ${now.column} does not exist on ${now.table.schema}.${now.table.name} now`,
+      next: 'Check whether a later migration dropped it or the baseline names the wrong table.',
+    });
   }
 
   // Index use since the baseline.
-  const reset = now.statsResetAt !== null && base.statsResetAt !== now.statsResetAt && Date.parse(now.statsResetAt) > Date.parse(base.takenAt);
-  if (reset) findings.push({ code: 'stats-reset', severity: 'info', message: `The server's statistics were reset at ${now.statsResetAt}: scans are counted from then, not from the baseline` });
+  const reset =
+    now.statsResetAt !== null && base.statsResetAt !== now.statsResetAt && Date.parse(now.statsResetAt) > Date.parse(base.takenAt);
+  if (reset)
+    findings.push({
+      code: 'stats-reset',
+      severity: 'info',
+      message: `The server's statistics were reset at ${now.statsResetAt}: scans are counted from then, not from the baseline`,
+    });
   const indexUse: IndexUse[] = now.indexes.map((i) => {
     const b = base.indexes.find((x) => x.name === i.name);
     const atBase = b?.scans ?? null;
@@ -140,18 +160,42 @@ export function compareRollout(baseline: RolloutBaseline, now: RolloutObservatio
     return { name: i.name, scansAtBaseline: atBase, scansNow: i.scans, since };
   });
   for (const i of now.indexes) {
-    if (!i.valid) findings.push({ code: 'index-invalid', severity: 'error', message: `Index ${i.name} is INVALID (a failed CREATE INDEX CONCURRENTLY): it is maintained on every write and used by no query`, next: `${dropIndexSql(dialect, now.table, i.name)} then create it again` });
+    if (!i.valid)
+      findings.push({
+        code: 'index-invalid',
+        severity: 'error',
+        message: `Index ${i.name} is INVALID (a failed CREATE INDEX CONCURRENTLY): it is maintained on every write and used by no query`,
+        next: `${dropIndexSql(dialect, now.table, i.name)} then create it again`,
+      });
   }
   if (now.indexStatsSource === 'none' && now.indexes.length) {
-    findings.push({ code: 'index-stats-unavailable', severity: 'info', message: `Index use is not counted on this server${now.indexStatsNote ? `: ${now.indexStatsNote}` : ''}` });
+    findings.push({
+      code: 'index-stats-unavailable',
+      severity: 'info',
+      message: `Index use is not counted on this server${now.indexStatsNote ? `: ${now.indexStatsNote}` : ''}`,
+    });
   }
   for (const u of indexUse) {
     if (u.since === null) continue;
-    if (u.since > 0) findings.push({ code: 'index-used', severity: 'info', message: `Index ${u.name}: ${u.since} scan${u.since === 1 ? '' : 's'} since the baseline` });
+    if (u.since > 0)
+      findings.push({
+        code: 'index-used',
+        severity: 'info',
+        message: `Index ${u.name}: ${u.since} scan${u.since === 1 ? '' : 's'} since the baseline`,
+      });
     else if (days >= unusedAfter) {
-      findings.push({ code: 'index-unused', severity: 'warning', message: `Index ${u.name} has not been used in the ${days.toFixed(1)} days since the baseline`, next: `If no query needs it: ${dropIndexSql(dialect, now.table, u.name)}` });
+      findings.push({
+        code: 'index-unused',
+        severity: 'warning',
+        message: `Index ${u.name} has not been used in the ${days.toFixed(1)} days since the baseline`,
+        next: `If no query needs it: ${dropIndexSql(dialect, now.table, u.name)}`,
+      });
     } else {
-      findings.push({ code: 'index-not-used-yet', severity: 'info', message: `Index ${u.name}: no scans yet (${days.toFixed(1)} of the ${unusedAfter} days after which an unused index is reported)` });
+      findings.push({
+        code: 'index-not-used-yet',
+        severity: 'info',
+        message: `Index ${u.name}: no scans yet (${days.toFixed(1)} of the ${unusedAfter} days after which an unused index is reported)`,
+      });
     }
   }
 
@@ -160,9 +204,19 @@ export function compareRollout(baseline: RolloutBaseline, now: RolloutObservatio
   const top = now.topStatements;
   if (top) {
     const before = base.topStatements?.explained ?? [];
-    findings.push(...comparePlans(before, top.explained.filter((p) => before.some((b) => b.query === p.query)), options.costFactor ?? 2));
+    findings.push(
+      ...comparePlans(
+        before,
+        top.explained.filter((p) => before.some((b) => b.query === p.query)),
+        options.costFactor ?? 2,
+      ),
+    );
     for (const p of top.explained.filter((x) => !x.error && !before.some((b) => b.query === x.query))) {
-      findings.push({ code: 'top-statements', severity: 'info', message: `top statement (${top.source}): ${p.query} — ${planSummary(p)}; not in the baseline, so nothing to compare with` });
+      findings.push({
+        code: 'top-statements',
+        severity: 'info',
+        message: `top statement (${top.source}): ${p.query} — ${planSummary(p)}; not in the baseline, so nothing to compare with`,
+      });
     }
     if (top.note) findings.push({ code: 'top-statements', severity: 'info', message: `${top.source}: ${top.note}` });
   }
@@ -172,19 +226,37 @@ export function compareRollout(baseline: RolloutBaseline, now: RolloutObservatio
   const growth = now.totalBytes - base.totalBytes;
   const growthPerDay = days > 0.01 ? growth / days : null;
   findings.push({
-    code: 'storage', severity: 'info',
+    code: 'storage',
+    severity: 'info',
     message: `Size: ${formatBytes(base.totalBytes)} at the baseline → ${formatBytes(now.totalBytes)} now (${growth >= 0 ? '+' : ''}${formatBytes(growth)}${growthPerDay !== null ? `, ${growthPerDay >= 0 ? '+' : ''}${formatBytes(growthPerDay)}/day` : ''})${predicted !== null ? `; predicted after the rollout ${formatBytes(predicted)}` : ''}`,
   });
   if (predicted !== null && now.totalBytes > predicted * 1.5 && now.totalBytes - predicted > 8 * 1024 * 1024) {
-    findings.push({ code: 'storage-over-prediction', severity: 'warning', message: `The table is ${(now.totalBytes / predicted).toFixed(1)}× the predicted size`, next: 'Check for bloat (dead tuples after the backfill): VACUUM, or a rebuild in a quiet window.' });
+    findings.push({
+      code: 'storage-over-prediction',
+      severity: 'warning',
+      message: `The table is ${(now.totalBytes / predicted).toFixed(1)}× the predicted size`,
+      next: 'Check for bloat (dead tuples after the backfill): VACUUM, or a rebuild in a quiet window.',
+    });
   }
 
   // Is the application writing the column?
   let nullShare: RolloutReport['nullShare'] = null;
   if (!now.nulls) {
-    findings.push({ code: 'no-key-for-sample', severity: 'info', message: 'The table has no single-column primary key to sample the newest rows by, so whether the app writes the column was not measured' });
+    findings.push({
+      code: 'no-key-for-sample',
+      severity: 'info',
+      message:
+        'The table has no single-column primary key to sample the newest rows by, so whether the app writes the column was not measured',
+    });
   } else if (now.nulls.sampled === 0) {
-    findings.push({ code: 'no-new-rows', severity: 'info', message: now.nulls.sinceKey !== null ? `No rows were written since the baseline (${now.nulls.keyColumn} > ${now.nulls.sinceKey}): nothing tells yet whether the app writes ${now.column}` : 'The table has no rows to sample' });
+    findings.push({
+      code: 'no-new-rows',
+      severity: 'info',
+      message:
+        now.nulls.sinceKey !== null
+          ? `No rows were written since the baseline (${now.nulls.keyColumn} > ${now.nulls.sinceKey}): nothing tells yet whether the app writes ${now.column}`
+          : 'The table has no rows to sample',
+    });
   } else {
     const n = now.nulls;
     const missing = n.nulls + n.placeholders;
@@ -193,7 +265,8 @@ export function compareRollout(baseline: RolloutBaseline, now: RolloutObservatio
     const newer = n.newerHalf.sampled ? n.newerHalf.missing / n.newerHalf.sampled : null;
     nullShare = { share, older, newer, sampled: n.sampled };
     const what = `${n.nulls} NULL${n.placeholders ? ` and ${n.placeholders} equal to the placeholder default` : ''}`;
-    const where = n.sinceKey !== null ? `rows written since the baseline (${n.keyColumn} > ${n.sinceKey})` : `the newest rows by ${n.keyColumn}`;
+    const where =
+      n.sinceKey !== null ? `rows written since the baseline (${n.keyColumn} > ${n.sinceKey})` : `the newest rows by ${n.keyColumn}`;
     if (share > (options.maxMissingShare ?? 0)) {
       const rising = older !== null && newer !== null && newer > older;
       findings.push({
@@ -209,26 +282,52 @@ export function compareRollout(baseline: RolloutBaseline, now: RolloutObservatio
 
   if (options.drift) {
     if (options.drift.differences.length) {
-      for (const d of options.drift.differences) findings.push({ code: 'node-drift', severity: 'error', message: `${d.label}: ${d.message}`, next: 'Apply the missing change on that node before the next rollout step.' });
+      for (const d of options.drift.differences)
+        findings.push({
+          code: 'node-drift',
+          severity: 'error',
+          message: `${d.label}: ${d.message}`,
+          next: 'Apply the missing change on that node before the next rollout step.',
+        });
     } else {
-      findings.push({ code: 'nodes-in-sync', severity: 'info', message: `The table's definition is the same on ${[options.drift.reference, ...options.drift.compared].join(', ')}` });
+      findings.push({
+        code: 'nodes-in-sync',
+        severity: 'info',
+        message: `The table's definition is the same on ${[options.drift.reference, ...options.drift.compared].join(', ')}`,
+      });
     }
   }
 
   const worst = findings.reduce<Severity>((w, f) => (rank[f.severity] > rank[w] ? f.severity : w), 'info');
   return {
-    table: now.table, column: now.column, dialect, baselineAt: base.takenAt, baselineSource: baseline.source, now: now.takenAt, days,
-    indexUse, indexStatsSource: now.indexStatsSource,
+    table: now.table,
+    column: now.column,
+    dialect,
+    baselineAt: base.takenAt,
+    baselineSource: baseline.source,
+    now: now.takenAt,
+    days,
+    indexUse,
+    indexStatsSource: now.indexStatsSource,
     storage: {
-      baselineBytes: base.totalBytes, nowBytes: now.totalBytes, predictedBytes: predicted, growthPerDay,
+      baselineBytes: base.totalBytes,
+      nowBytes: now.totalBytes,
+      predictedBytes: predicted,
+      growthPerDay,
       tableBytes: { baseline: base.tableBytes, now: now.tableBytes },
       indexBytes: { baseline: base.indexBytes, now: now.indexBytes },
     },
-    nullShare, findings, worst,
+    nullShare,
+    findings,
+    worst,
   };
 }
 
-const sourceWords: Record<RolloutBaseline['source'], string> = { run: 'taken by column-wizard run', baseline: 'taken by column-wizard baseline', plan: 'planned' };
+const sourceWords: Record<RolloutBaseline['source'], string> = {
+  run: 'taken by column-wizard run',
+  baseline: 'taken by column-wizard baseline',
+  plan: 'planned',
+};
 
 const mark: Record<Severity, string> = { error: 'ERROR', warning: 'WARN', info: 'ok' };
 
@@ -242,7 +341,13 @@ export function formatRolloutText(r: RolloutReport): string {
     if (f.before) lines.push('        plan at the baseline:', ...f.before.split('\n').map((l) => `          ${l}`));
     if (f.after) lines.push('        plan now:', ...f.after.split('\n').map((l) => `          ${l}`));
   }
-  lines.push(r.worst === 'error' ? 'Result: NOT DONE — see the errors above' : r.worst === 'warning' ? 'Result: done, with warnings' : 'Result: the rollout checks out');
+  lines.push(
+    r.worst === 'error'
+      ? 'Result: NOT DONE — see the errors above'
+      : r.worst === 'warning'
+        ? 'Result: done, with warnings'
+        : 'Result: the rollout checks out',
+  );
   return lines.join('\n');
 }
 
@@ -267,10 +372,28 @@ export function formatRolloutMarkdown(r: RolloutReport): string {
     `| total | ${formatBytes(r.storage.baselineBytes)} | ${formatBytes(r.storage.nowBytes)} | ${r.storage.predictedBytes !== null ? formatBytes(r.storage.predictedBytes) : '—'} |`,
   ];
   if (r.indexUse.length) {
-    out.push('', `| index | scans since baseline (${r.indexStatsSource}) |`, '|---|---|', ...r.indexUse.map((i) => `| \`${i.name}\` | ${i.since ?? 'not counted'} |`));
+    out.push(
+      '',
+      `| index | scans since baseline (${r.indexStatsSource}) |`,
+      '|---|---|',
+      ...r.indexUse.map((i) => `| \`${i.name}\` | ${i.since ?? 'not counted'} |`),
+    );
   }
   for (const f of r.findings.filter((x) => x.before || x.after)) {
-    out.push('', `<details><summary>${mdEscape(f.message)}</summary>`, '', 'Before:', '```', f.before ?? '', '```', 'Now:', '```', f.after ?? '', '```', '</details>');
+    out.push(
+      '',
+      `<details><summary>${mdEscape(f.message)}</summary>`,
+      '',
+      'Before:',
+      '```',
+      f.before ?? '',
+      '```',
+      'Now:',
+      '```',
+      f.after ?? '',
+      '```',
+      '</details>',
+    );
   }
   return out.join('\n') + '\n';
 }

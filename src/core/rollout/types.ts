@@ -13,11 +13,7 @@ export const BASELINE_VERSION = 1;
 export type BaselineSource = 'run' | 'baseline' | 'plan';
 
 /** Where per-index scan counts came from on this server, or why there are none. */
-export type IndexStatsSource =
-  | 'pg_stat_user_indexes'
-  | 'performance_schema'
-  | 'information_schema.INDEX_STATISTICS'
-  | 'none';
+export type IndexStatsSource = 'pg_stat_user_indexes' | 'performance_schema' | 'information_schema.INDEX_STATISTICS' | 'none';
 
 export interface ObservedIndex {
   readonly name: string;
@@ -90,7 +86,12 @@ export interface RolloutObservation {
   readonly key: { readonly column: string; readonly max: string | null } | null;
   readonly plans: readonly ObservedPlan[];
   /** Statements the server's statement statistics list for the table, explained (pg_stat_statements, digests). */
-  readonly topStatements?: { readonly source: string; readonly explained: readonly ObservedPlan[]; readonly skipped: number; readonly note?: string };
+  readonly topStatements?: {
+    readonly source: string;
+    readonly explained: readonly ObservedPlan[];
+    readonly skipped: number;
+    readonly note?: string;
+  };
   readonly nulls: NullSample | null;
 }
 

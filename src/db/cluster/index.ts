@@ -17,7 +17,11 @@ export interface ClusterNode {
 /** What the tree shows under a connection: the Galera cluster the server is a node of, or its publications and subscriptions. */
 export type ServerClusterSummary =
   | { readonly kind: 'galera'; readonly topology: GaleraTopology }
-  | { readonly kind: 'logical'; readonly publications: readonly { name: string; tables: number }[]; readonly subscriptions: readonly { name: string; enabled: boolean }[] };
+  | {
+      readonly kind: 'logical';
+      readonly publications: readonly { name: string; tables: number }[];
+      readonly subscriptions: readonly { name: string; enabled: boolean }[];
+    };
 
 export async function serverClusterSummary(client: DatabaseClient): Promise<ServerClusterSummary | null> {
   if (client.options.engine === 'postgres') {
@@ -29,11 +33,33 @@ export async function serverClusterSummary(client: DatabaseClient): Promise<Serv
 }
 
 /** The topology the connection is part of, or null for a single server (or plain physical replication). */
-export async function detectTopology(client: DatabaseClient, table: TableRef, nodes: readonly ClusterNode[] = []): Promise<Topology | null> {
+export async function detectTopology(
+  client: DatabaseClient,
+  table: TableRef,
+  nodes: readonly ClusterNode[] = [],
+): Promise<Topology | null> {
   return client.options.engine === 'postgres' ? detectLogical(client, table, nodes) : detectGalera(client);
 }
 
 export { detectGalera, flowControlReader, galeraStatus, type FlowControlReading } from './mysql';
-export { detectLogical, logicalSummary, logicalSlotLagBytes, logicalSlots, publicationsOf, replicaIdentity, subscriberNode } from './postgres';
+export {
+  detectLogical,
+  logicalSummary,
+  logicalSlotLagBytes,
+  logicalSlots,
+  publicationsOf,
+  replicaIdentity,
+  subscriberNode,
+} from './postgres';
 export { clusterNodeProblems } from './nodes';
-export { flowControlLag, runClusterPlan, runGaleraPlan, runLogicalPlan, slotLag, subPlan, type ClusterRunOptions, type ClusterRunResult, type NodeRunLog } from './run';
+export {
+  flowControlLag,
+  runClusterPlan,
+  runGaleraPlan,
+  runLogicalPlan,
+  slotLag,
+  subPlan,
+  type ClusterRunOptions,
+  type ClusterRunResult,
+  type NodeRunLog,
+} from './run';

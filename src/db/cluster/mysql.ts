@@ -13,14 +13,20 @@ async function kv(client: DatabaseClient, sql: string): Promise<Record<string, s
 }
 
 export async function galeraStatus(client: DatabaseClient): Promise<Record<string, string>> {
-  return kv(client, `SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_size', 'wsrep_cluster_status', 'wsrep_local_state_comment',
-    'wsrep_incoming_addresses', 'wsrep_flow_control_paused', 'wsrep_flow_control_paused_ns', 'wsrep_local_recv_queue', 'wsrep_ready', 'wsrep_local_bf_aborts', 'wsrep_local_cert_failures', 'wsrep_cluster_state_uuid')`);
+  return kv(
+    client,
+    `SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_size', 'wsrep_cluster_status', 'wsrep_local_state_comment',
+    'wsrep_incoming_addresses', 'wsrep_flow_control_paused', 'wsrep_flow_control_paused_ns', 'wsrep_local_recv_queue', 'wsrep_ready', 'wsrep_local_bf_aborts', 'wsrep_local_cert_failures', 'wsrep_cluster_state_uuid')`,
+  );
 }
 
 export async function detectGalera(client: DatabaseClient): Promise<GaleraTopology | null> {
   let vars: Record<string, string>;
   try {
-    vars = await kv(client, `SHOW VARIABLES WHERE Variable_name IN ('wsrep_on', 'wsrep_provider', 'wsrep_max_ws_rows', 'wsrep_max_ws_size', 'wsrep_node_incoming_address')`);
+    vars = await kv(
+      client,
+      `SHOW VARIABLES WHERE Variable_name IN ('wsrep_on', 'wsrep_provider', 'wsrep_max_ws_rows', 'wsrep_max_ws_size', 'wsrep_node_incoming_address')`,
+    );
   } catch {
     return null;
   }
@@ -28,7 +34,10 @@ export async function detectGalera(client: DatabaseClient): Promise<GaleraTopolo
   const [osu] = await client.query<{ m: string }>('SELECT @@SESSION.wsrep_OSU_method AS m');
   const st = await galeraStatus(client);
   const mine = vars.wsrep_node_incoming_address ?? '';
-  const addresses = (st.wsrep_incoming_addresses ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const addresses = (st.wsrep_incoming_addresses ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   return {
     kind: 'galera',
     clusterSize: Number(st.wsrep_cluster_size ?? 0),
@@ -37,7 +46,10 @@ export async function detectGalera(client: DatabaseClient): Promise<GaleraTopolo
     osuMethod: String(osu?.m ?? 'TOI'),
     maxWsRows: Number(vars.wsrep_max_ws_rows ?? 0),
     maxWsSize: Number(vars.wsrep_max_ws_size ?? 0),
-    nodes: addresses.map((address) => ({ address, local: address === mine || (mine === 'AUTO' && address.endsWith(`:${client.options.port}`)) })),
+    nodes: addresses.map((address) => ({
+      address,
+      local: address === mine || (mine === 'AUTO' && address.endsWith(`:${client.options.port}`)),
+    })),
     flowControlPaused: Number(st.wsrep_flow_control_paused ?? 0),
     localRecvQueue: Number(st.wsrep_local_recv_queue ?? 0),
   };
@@ -56,13 +68,20 @@ export interface FlowControlReading {
  */
 export function flowControlReader(nodes: readonly { name: string; client: DatabaseClient }[]): () => Promise<FlowControlReading[]> {
   const previous = new Map<string, number>();
-  return async () => Promise.all(nodes.map(async (n) => {
-    const st = await galeraStatus(n.client);
-    const ns = Number(st.wsrep_flow_control_paused_ns ?? 0);
-    const before = previous.get(n.name);
-    previous.set(n.name, ns);
-    return { node: n.name, pausedSeconds: before === undefined ? 0 : Math.max(0, ns - before) / 1e9, recvQueue: Number(st.wsrep_local_recv_queue ?? 0) };
-  }));
+  return async () =>
+    Promise.all(
+      nodes.map(async (n) => {
+        const st = await galeraStatus(n.client);
+        const ns = Number(st.wsrep_flow_control_paused_ns ?? 0);
+        const before = previous.get(n.name);
+        previous.set(n.name, ns);
+        return {
+          node: n.name,
+          pausedSeconds: before === undefined ? 0 : Math.max(0, ns - before) / 1e9,
+          recvQueue: Number(st.wsrep_local_recv_queue ?? 0),
+        };
+      }),
+    );
 }
 
 /**
@@ -74,7 +93,9 @@ export async function withCausalReads<T>(client: DatabaseClient, read: () => Pro
   if (client.options.engine === 'postgres') return read();
   let previous: number;
   try {
-    const [row] = await client.query<{ on: number | string; wait: number | string }>('SELECT @@GLOBAL.wsrep_on AS `on`, @@SESSION.wsrep_sync_wait AS `wait`');
+    const [row] = await client.query<{ on: number | string; wait: number | string }>(
+      'SELECT @@GLOBAL.wsrep_on AS `on`, @@SESSION.wsrep_sync_wait AS `wait`',
+    );
     if (String(row?.on) !== '1' && String(row?.on).toUpperCase() !== 'ON') return read();
     previous = Number(row?.wait ?? 0);
   } catch {

@@ -20,12 +20,18 @@ export async function clusterNodeProblems(
     return problems;
   }
   if (options.rsu && options.forRun && nodes.length + 1 < topo.clusterSize) {
-    problems.push(`RSU runs non-INSTANT steps on every node in turn: give the other ${topo.clusterSize - 1} node(s) ${options.howToGive} (the cluster reports ${topo.nodes.filter((n) => !n.local).map((n) => n.address).join(', ')}); got ${nodes.length}`);
+    problems.push(
+      `RSU runs non-INSTANT steps on every node in turn: give the other ${topo.clusterSize - 1} node(s) ${options.howToGive} (the cluster reports ${topo.nodes
+        .filter((n) => !n.local)
+        .map((n) => n.address)
+        .join(', ')}); got ${nodes.length}`,
+    );
   }
   const own = (await galeraStatus(client)).wsrep_cluster_state_uuid;
   for (const n of nodes) {
     const theirs = (await galeraStatus(n.client)).wsrep_cluster_state_uuid;
-    if (!theirs || theirs !== own) problems.push(`${n.name} is not a node of the same Galera cluster (cluster state ${theirs || 'none'}, this connection's ${own})`);
+    if (!theirs || theirs !== own)
+      problems.push(`${n.name} is not a node of the same Galera cluster (cluster state ${theirs || 'none'}, this connection's ${own})`);
   }
   return problems;
 }

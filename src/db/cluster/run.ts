@@ -65,7 +65,9 @@ function stepAt(plan: Plan, at: { phaseIndex: number; stepIndex: number }): Step
 /** The plan with only the given steps (phases left empty dropped), for a run on one node. */
 export function subPlan(plan: Plan, steps: NodeStage['steps']): Plan {
   const keep = new Set(steps.map((s) => `${s.phaseIndex}/${s.stepIndex}`));
-  const phases = plan.phases.map((p, pi) => ({ ...p, steps: p.steps.filter((_, si) => keep.has(`${pi}/${si}`)) })).filter((p) => p.steps.length > 0);
+  const phases = plan.phases
+    .map((p, pi) => ({ ...p, steps: p.steps.filter((_, si) => keep.has(`${pi}/${si}`)) }))
+    .filter((p) => p.steps.length > 0);
   return { ...plan, phases };
 }
 
@@ -75,7 +77,11 @@ const RSU_ON = "SET SESSION wsrep_OSU_method = 'RSU'";
 const TOI_ON = "SET SESSION wsrep_OSU_method = 'TOI'";
 
 /** The flow-control signal as a lag source: seconds paused since the last read, or "infinitely behind" while a receive queue is long. */
-export function flowControlLag(nodes: readonly ClusterNode[], maxRecvQueue: number, onRead?: (r: readonly FlowControlReading[]) => void): LagSource {
+export function flowControlLag(
+  nodes: readonly ClusterNode[],
+  maxRecvQueue: number,
+  onRead?: (r: readonly FlowControlReading[]) => void,
+): LagSource {
   const read = flowControlReader(nodes);
   return async () => {
     const r = await read();
@@ -91,7 +97,12 @@ async function waitSynced(node: ClusterNode, timeoutMs: number): Promise<void> {
   for (;;) {
     const st = await galeraStatus(node.client);
     if (st.wsrep_local_state_comment === 'Synced') return;
-    if (performance.now() - t0 > timeoutMs) throw new RunFailure(`Galera node ${node.name} is ${st.wsrep_local_state_comment} ${Math.round(timeoutMs / 1000)} s after its RSU step; the run stops before the next node. Run again to resume once it is Synced.`, 'statement', null);
+    if (performance.now() - t0 > timeoutMs)
+      throw new RunFailure(
+        `Galera node ${node.name} is ${st.wsrep_local_state_comment} ${Math.round(timeoutMs / 1000)} s after its RSU step; the run stops before the next node. Run again to resume once it is Synced.`,
+        'statement',
+        null,
+      );
     await sleep(200);
   }
 }
@@ -102,14 +113,19 @@ async function applyRsu(node: ClusterNode, step: Step, options: ClusterRunOption
   await c.query(`SET SESSION lock_wait_timeout = ${lockSeconds}`);
   await c.query(RSU_ON);
   try {
-    const r = await withLockRetry(async () => {
-      for (const s of step.session?.before ?? []) await c.query(s);
-      try {
-        await c.query(step.sql);
-      } finally {
-        for (const s of step.session?.after ?? []) await c.query(s).catch(() => undefined);
-      }
-    }, resolvePolicy(options.retry), undefined, options.signal);
+    const r = await withLockRetry(
+      async () => {
+        for (const s of step.session?.before ?? []) await c.query(s);
+        try {
+          await c.query(step.sql);
+        } finally {
+          for (const s of step.session?.after ?? []) await c.query(s).catch(() => undefined);
+        }
+      },
+      resolvePolicy(options.retry),
+      undefined,
+      options.signal,
+    );
     return { attempts: r.attempts };
   } catch (err) {
     if (isAlreadyApplied(err)) return { attempts: 1, skipped: `already there (${(err as Error).message})` };
@@ -124,15 +140,18 @@ export async function runGaleraPlan(client: DatabaseClient, tp: TopologyPlan, op
   if (tp.topology.kind !== 'galera') throw new RunFailure('runGaleraPlan needs a plan made for a Galera topology.', 'refused', null);
   const { nodes, rsu, maxRecvQueue, nodeWaitMs, onNode, onThrottle, maxSlotLagSeconds: _unused, ...runOptions } = options;
   const rsuStages = tp.stages.filter((s) => s.mode === 'rsu');
-  if (rsuStages.length && !rsu) throw new RunFailure('The plan was made for RSU; run it with rsu (--galera-rsu) or plan again without.', 'refused', null);
+  if (rsuStages.length && !rsu)
+    throw new RunFailure('The plan was made for RSU; run it with rsu (--galera-rsu) or plan again without.', 'refused', null);
   const rsuKeys = new Set(rsuStages.flatMap((s) => s.steps.map((x) => `${x.phaseIndex}/${x.stepIndex}`)));
   const plan: Plan = {
     ...tp.plan,
     phases: tp.plan.phases.map((p, pi) => ({
       ...p,
-      steps: p.steps.map((s, si) => rsuKeys.has(`${pi}/${si}`)
-        ? { ...s, session: { before: [RSU_ON, ...(s.session?.before ?? [])], after: [...(s.session?.after ?? []), TOI_ON] } }
-        : s),
+      steps: p.steps.map((s, si) =>
+        rsuKeys.has(`${pi}/${si}`)
+          ? { ...s, session: { before: [RSU_ON, ...(s.session?.before ?? [])], after: [...(s.session?.after ?? []), TOI_ON] } }
+          : s,
+      ),
     })),
   };
   const logs: NodeRunLog[] = [];
@@ -144,11 +163,20 @@ export async function runGaleraPlan(client: DatabaseClient, tp: TopologyPlan, op
   const batchCap = Math.min(...tp.plan.phases.flatMap((p) => p.steps).map((s) => s.backfill?.batchSize ?? Number.POSITIVE_INFINITY));
   let run: RunOptions = {
     ...runOptions,
-    ...(Number.isFinite(batchCap) ? { backfill: { maxBatchSize: batchCap, initialBatchSize: Math.min(batchCap, runOptions.backfill?.initialBatchSize ?? batchCap), ...runOptions.backfill } } : {}),
+    ...(Number.isFinite(batchCap)
+      ? {
+          backfill: {
+            maxBatchSize: batchCap,
+            initialBatchSize: Math.min(batchCap, runOptions.backfill?.initialBatchSize ?? batchCap),
+            ...runOptions.backfill,
+          },
+        }
+      : {}),
     lag: runOptions.lag ?? {
       source: flowControlLag(everyNode, maxRecvQueue ?? 16, (r) => {
         const bad = r.filter((x) => x.pausedSeconds > 0 || x.recvQueue > (maxRecvQueue ?? 16));
-        if (bad.length) onThrottle?.(bad.map((x) => `${x.node}: flow control ${x.pausedSeconds.toFixed(3)} s, receive queue ${x.recvQueue}`).join('; '));
+        if (bad.length)
+          onThrottle?.(bad.map((x) => `${x.node}: flow control ${x.pausedSeconds.toFixed(3)} s, receive queue ${x.recvQueue}`).join('; '));
       }),
       maxSeconds: 0.001,
       resumeBelowSeconds: 0.0005,
@@ -168,7 +196,13 @@ export async function runGaleraPlan(client: DatabaseClient, tp: TopologyPlan, op
           const t0 = performance.now();
           const r = await applyRsu(node, stepAt(tp.plan, where), options);
           await waitSynced(node, wait);
-          const log: NodeRunLog = { node: node.name, stage: stage.order, what: step.sql, seconds: (performance.now() - t0) / 1000, ...(r.skipped ? { skipped: r.skipped } : {}) };
+          const log: NodeRunLog = {
+            node: node.name,
+            stage: stage.order,
+            what: step.sql,
+            seconds: (performance.now() - t0) / 1000,
+            ...(r.skipped ? { skipped: r.skipped } : {}),
+          };
           logs.push(log);
           onNode?.(log);
         }
@@ -183,7 +217,10 @@ export async function runGaleraPlan(client: DatabaseClient, tp: TopologyPlan, op
   }
   if (outcome.status !== 'completed') return { outcome, nodes: logs, confirmations: null, confirmed: false };
   const table = await resolveTable(client, plan.table);
-  const confirmations = await confirmColumnOnReplicas(client, nodes, table, plan.column.name, { timeoutMs: wait, ...(options.signal ? { signal: options.signal } : {}) });
+  const confirmations = await confirmColumnOnReplicas(client, nodes, table, plan.column.name, {
+    timeoutMs: wait,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   return { outcome, nodes: logs, confirmations, confirmed: confirmations.every((c) => c.confirmed) };
 }
 
@@ -193,20 +230,26 @@ export async function runGaleraPlan(client: DatabaseClient, tp: TopologyPlan, op
  * Seconds the slowest logical slot is behind, dated on a WAL timeline of the publisher like the standby lag
  * (src/db/replication/postgres.ts): confirmed_flush_lsn against the publisher's samples. Null without a logical slot.
  */
-export function slotLag(publisher: DatabaseClient, onRead?: (slots: readonly { slot: string; bytes: number; seconds: number }[]) => void): LagSource {
+export function slotLag(
+  publisher: DatabaseClient,
+  onRead?: (slots: readonly { slot: string; bytes: number; seconds: number }[]) => void,
+): LagSource {
   const timeline = new WalTimeline();
   return async () => {
     const rows = await publisher.query<{ now: number; pos: number | string; slot: string | null; confirmed: number | string | null }>(
       `SELECT extract(epoch FROM clock_timestamp())::float8 AS now, pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS pos,
               s.slot_name AS slot, pg_wal_lsn_diff(s.confirmed_flush_lsn, '0/0')::float8 AS confirmed
-         FROM (SELECT 1) one LEFT JOIN pg_replication_slots s ON s.slot_type = 'logical' AND NOT s.temporary`);
+         FROM (SELECT 1) one LEFT JOIN pg_replication_slots s ON s.slot_type = 'logical' AND NOT s.temporary`,
+    );
     const now = Number(rows[0]!.now);
     const pos = Number(rows[0]!.pos);
     timeline.add(now, pos);
-    const slots = rows.filter((r) => r.slot !== null).map((r) => {
-      const confirmed = r.confirmed === null ? 0 : Number(r.confirmed);
-      return { slot: r.slot!, bytes: Math.max(0, pos - confirmed), seconds: timeline.behind(now, pos, confirmed).seconds };
-    });
+    const slots = rows
+      .filter((r) => r.slot !== null)
+      .map((r) => {
+        const confirmed = r.confirmed === null ? 0 : Number(r.confirmed);
+        return { slot: r.slot!, bytes: Math.max(0, pos - confirmed), seconds: timeline.behind(now, pos, confirmed).seconds };
+      });
     onRead?.(slots);
     return slots.length ? Math.max(...slots.map((s) => s.seconds)) : null;
   };
@@ -218,9 +261,16 @@ async function waitSlotsCaughtUp(publisher: DatabaseClient, timeoutMs: number): 
   const t0 = performance.now();
   for (;;) {
     const behind = await publisher.query<{ slot: string }>(
-      `SELECT slot_name AS slot FROM pg_replication_slots WHERE slot_type = 'logical' AND NOT temporary AND (confirmed_flush_lsn IS NULL OR confirmed_flush_lsn < $1::pg_lsn)`, [p!.lsn]);
+      `SELECT slot_name AS slot FROM pg_replication_slots WHERE slot_type = 'logical' AND NOT temporary AND (confirmed_flush_lsn IS NULL OR confirmed_flush_lsn < $1::pg_lsn)`,
+      [p!.lsn],
+    );
     if (behind.length === 0) return;
-    if (performance.now() - t0 > timeoutMs) throw new RunFailure(`Subscription slot(s) ${behind.map((b) => b.slot).join(', ')} did not reach the publisher's ${p!.lsn} within ${Math.round(timeoutMs / 1000)} s: the subscribers have not applied the backfill, so their constraints are not added yet. Run again to resume.`, 'statement', null);
+    if (performance.now() - t0 > timeoutMs)
+      throw new RunFailure(
+        `Subscription slot(s) ${behind.map((b) => b.slot).join(', ')} did not reach the publisher's ${p!.lsn} within ${Math.round(timeoutMs / 1000)} s: the subscribers have not applied the backfill, so their constraints are not added yet. Run again to resume.`,
+        'statement',
+        null,
+      );
     await sleep(250);
   }
 }
@@ -230,14 +280,20 @@ async function waitColumn(node: ClusterNode, table: TableRef, column: string, ti
   for (;;) {
     const facts = await readDefinition(node.client, table);
     if (facts?.columns?.some((c) => c.name === column)) return;
-    if (performance.now() - t0 > timeoutMs) throw new RunFailure(`Subscriber ${node.name} does not have column ${column} after its run; the publisher is left unchanged so replication keeps working.`, 'statement', null);
+    if (performance.now() - t0 > timeoutMs)
+      throw new RunFailure(
+        `Subscriber ${node.name} does not have column ${column} after its run; the publisher is left unchanged so replication keeps working.`,
+        'statement',
+        null,
+      );
     await sleep(200);
   }
 }
 
 /** Logical replication: subscribers' expand steps, then the publisher's whole plan, then the subscribers' constraints. */
 export async function runLogicalPlan(publisher: DatabaseClient, tp: TopologyPlan, options: ClusterRunOptions): Promise<ClusterRunResult> {
-  if (tp.topology.kind !== 'logical') throw new RunFailure('runLogicalPlan needs a plan made for a logical-replication topology.', 'refused', null);
+  if (tp.topology.kind !== 'logical')
+    throw new RunFailure('runLogicalPlan needs a plan made for a logical-replication topology.', 'refused', null);
   const { nodes, rsu: _rsu, maxRecvQueue: _q, maxSlotLagSeconds, nodeWaitMs, onNode, onThrottle, ...runOptions } = options;
   const blocking = tp.plan.warnings.filter((w) => w.severity === 'error' && w.code.startsWith('logical-'));
   if (blocking.length) throw new RunFailure(`Not run: ${blocking.map((w) => w.message).join(' ')}`, 'refused', null);
@@ -255,7 +311,8 @@ export async function runLogicalPlan(publisher: DatabaseClient, tp: TopologyPlan
         lag: runOptions.lag ?? {
           source: slotLag(monitor!, (slots) => {
             const behind = slots.filter((s) => s.seconds > (maxSlotLagSeconds ?? 2));
-            if (behind.length) onThrottle?.(behind.map((s) => `slot ${s.slot}: ${s.bytes} bytes, ${s.seconds.toFixed(2)} s behind`).join('; '));
+            if (behind.length)
+              onThrottle?.(behind.map((s) => `slot ${s.slot}: ${s.bytes} bytes, ${s.seconds.toFixed(2)} s behind`).join('; '));
           }),
           maxSeconds: maxSlotLagSeconds ?? 2,
           pollMs: 250,
@@ -267,14 +324,21 @@ export async function runLogicalPlan(publisher: DatabaseClient, tp: TopologyPlan
     const node = byName.get(stage.node);
     if (!node) throw new RunFailure(`The plan names subscriber ${stage.node}, but no connection to it was given.`, 'refused', null);
     if (outcome) await waitSlotsCaughtUp(publisher, wait); // constraints only after the subscriber applied the backfill
-    const sub = await runPlan(node.client, { ...subPlan(tp.plan, stage.steps), table: { ...tp.plan.table, schema: table.schema } }, runOptions);
+    const sub = await runPlan(
+      node.client,
+      { ...subPlan(tp.plan, stage.steps), table: { ...tp.plan.table, schema: table.schema } },
+      runOptions,
+    );
     if (sub.status !== 'completed') return { outcome: sub, nodes: logs, confirmations: null, confirmed: false };
     if (!outcome) await waitColumn(node, table, tp.plan.column.name, wait);
     const log: NodeRunLog = { node: node.name, stage: stage.order, what: stage.why, seconds: (performance.now() - t0) / 1000 };
     logs.push(log);
     onNode?.(log);
   }
-  const confirmations = await confirmColumnOnReplicas(publisher, nodes, table, tp.plan.column.name, { timeoutMs: wait, ...(options.signal ? { signal: options.signal } : {}) });
+  const confirmations = await confirmColumnOnReplicas(publisher, nodes, table, tp.plan.column.name, {
+    timeoutMs: wait,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   return { outcome: outcome!, nodes: logs, confirmations, confirmed: confirmations.every((c) => c.confirmed) };
 }
 

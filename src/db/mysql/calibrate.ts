@@ -16,30 +16,43 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
   const name = `_cw_calib_${randomBytes(4).toString('hex')}`;
   const t = qualifiedTable('mysql', { schema: d, name });
   try {
-    await db.query(`CREATE TABLE ${t} (id bigint NOT NULL PRIMARY KEY, a int NOT NULL, b varchar(32) NOT NULL, c datetime NOT NULL, KEY sample_a (a)) ENGINE=InnoDB`);
+    await db.query(
+      `CREATE TABLE ${t} (id bigint NOT NULL PRIMARY KEY, a int NOT NULL, b varchar(32) NOT NULL, c datetime NOT NULL, KEY sample_a (a)) ENGINE=InnoDB`,
+    );
     // Rows in doubling INSERT … SELECT rounds: works without the sequence engine (MySQL) and is as fast.
     await db.query(`INSERT INTO ${t} (id, a, b, c) VALUES (1, 1, MD5('1'), NOW())`);
     for (let n = 1; n < rows; n *= 2) {
-      await db.query(`INSERT INTO ${t} (id, a, b, c) SELECT id + ${n}, (id + ${n}) % 1000, MD5(id + ${n}), NOW() - INTERVAL (id + ${n}) SECOND FROM ${t} WHERE id <= ${Math.min(n, rows - n)}`);
+      await db.query(
+        `INSERT INTO ${t} (id, a, b, c) SELECT id + ${n}, (id + ${n}) % 1000, MD5(id + ${n}), NOW() - INTERVAL (id + ${n}) SECOND FROM ${t} WHERE id <= ${Math.min(n, rows - n)}`,
+      );
     }
     await db.query(`ANALYZE TABLE ${t}`);
     const size = async () => {
       await db.query(`ANALYZE TABLE ${t}`);
-      const [r] = await db.query<{ h: number | string; i: number | string }>('SELECT DATA_LENGTH AS h, INDEX_LENGTH AS i FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [d, name]);
+      const [r] = await db.query<{ h: number | string; i: number | string }>(
+        'SELECT DATA_LENGTH AS h, INDEX_LENGTH AS i FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+        [d, name],
+      );
       return { heap: Number(r?.h ?? 0), index: Number(r?.i ?? 0) };
     };
-    return await measureSample(db, { schema: d, name }, rows, {
-      scan: `SELECT COUNT(*), SUM(LENGTH(b)) FROM ${t}`,
-      fixedIndex: `ALTER TABLE ${t} ADD INDEX sample_c (c), ALGORITHM=INPLACE, LOCK=NONE`,
-      textIndex: `ALTER TABLE ${t} ADD INDEX sample_b (b), ALGORITHM=INPLACE, LOCK=NONE`,
-      dropIndexes: [`ALTER TABLE ${t} DROP INDEX sample_c, DROP INDEX sample_b`],
-      rewrite: `ALTER TABLE ${t} FORCE, ALGORITHM=INPLACE, LOCK=NONE`,
-      copy: `ALTER TABLE ${t} FORCE, ALGORITHM=COPY, LOCK=SHARED`,
-      addColumn: `ALTER TABLE ${t} ADD COLUMN d int NULL`,
-      prepareValidate: [],
-      validate: `SELECT COUNT(*) FROM ${t} WHERE d IS NULL OR d < 0`,
-      size,
-    }, options.signal);
+    return await measureSample(
+      db,
+      { schema: d, name },
+      rows,
+      {
+        scan: `SELECT COUNT(*), SUM(LENGTH(b)) FROM ${t}`,
+        fixedIndex: `ALTER TABLE ${t} ADD INDEX sample_c (c), ALGORITHM=INPLACE, LOCK=NONE`,
+        textIndex: `ALTER TABLE ${t} ADD INDEX sample_b (b), ALGORITHM=INPLACE, LOCK=NONE`,
+        dropIndexes: [`ALTER TABLE ${t} DROP INDEX sample_c, DROP INDEX sample_b`],
+        rewrite: `ALTER TABLE ${t} FORCE, ALGORITHM=INPLACE, LOCK=NONE`,
+        copy: `ALTER TABLE ${t} FORCE, ALGORITHM=COPY, LOCK=SHARED`,
+        addColumn: `ALTER TABLE ${t} ADD COLUMN d int NULL`,
+        prepareValidate: [],
+        validate: `SELECT COUNT(*) FROM ${t} WHERE d IS NULL OR d < 0`,
+        size,
+      },
+      options.signal,
+    );
   } finally {
     await db.query(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
   }

@@ -1,7 +1,13 @@
 import type { Connection } from 'mysql2/promise';
 import type { Calibration, ColumnSpec, Finding, LockRisk, ReplicationFacts, TableFacts, TableRef } from '../../core/types';
 import type { CalibrateOptions, DatabaseClient, ProbeOptions, ProbeResult, ServerInfo, TableFactsOptions, TableSummary } from '../client';
-import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, dialectOfMysqlVersion, parseVersion, type ConnectionOptions } from '../connection';
+import {
+  DEFAULT_LOCK_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  dialectOfMysqlVersion,
+  parseVersion,
+  type ConnectionOptions,
+} from '../connection';
 import { translateConnectError, translateQueryError } from '../errors';
 import { calibrate } from './calibrate';
 import { listTables, lockRisks, replication, tableFacts } from './introspect';
@@ -38,7 +44,10 @@ const QUOTING_SQL_MODES = new Set(['NO_BACKSLASH_ESCAPES', 'ANSI_QUOTES', 'ANSI'
 
 class MysqlClient implements DatabaseClient {
   private info: ServerInfo | undefined;
-  constructor(readonly options: ConnectionOptions, private readonly conn: Connection) {}
+  constructor(
+    readonly options: ConnectionOptions,
+    private readonly conn: Connection,
+  ) {}
 
   async serverInfo(): Promise<ServerInfo> {
     if (this.info) return this.info;

@@ -2,7 +2,16 @@
  * MySQL/MariaDB catalog reads from information_schema (which answers while an ALTER waits for its metadata
  * lock: servers.md §C). performance_schema is used when it is on, for metadata-lock holders on the table.
  */
-import type { ColumnFacts, ConstraintFacts, ForeignKeyFacts, IndexFacts, LockRisk, ReplicationFacts, TableFacts, TableRef } from '../../core/types';
+import type {
+  ColumnFacts,
+  ConstraintFacts,
+  ForeignKeyFacts,
+  IndexFacts,
+  LockRisk,
+  ReplicationFacts,
+  TableFacts,
+  TableRef,
+} from '../../core/types';
 import type { TableFactsOptions, TableSummary } from '../client';
 import { DatabaseError } from '../errors';
 
@@ -29,33 +38,66 @@ export async function listTables(db: Queryable, schema?: string, mariadb = false
                              SUM(clustered_index_size) * @@innodb_page_size AS d, COUNT(*) AS parts
                         FROM mysql.innodb_table_stats GROUP BY 1, 2) st ON st.db = t.TABLE_SCHEMA AND st.tn = t.TABLE_NAME
           WHERE t.TABLE_TYPE = 'BASE TABLE' AND t.TABLE_SCHEMA NOT IN ${SYSTEM_SCHEMAS} AND (? IS NULL OR t.TABLE_SCHEMA = ?)
-          ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME`, args);
+          ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME`,
+        args,
+      );
       return rows.map((r) => ({
-        schema: r.s, name: r.n, rows: r.r === null ? -1 : Number(r.r), bytes: Number(r.d ?? 0),
-        ...(r.r !== null ? { engine: 'InnoDB' } : {}), ...(Number(r.parts ?? 0) > 1 ? { partitioned: true } : {}),
+        schema: r.s,
+        name: r.n,
+        rows: r.r === null ? -1 : Number(r.r),
+        bytes: Number(r.d ?? 0),
+        ...(r.r !== null ? { engine: 'InnoDB' } : {}),
+        ...(Number(r.parts ?? 0) > 1 ? { partitioned: true } : {}),
       }));
     } catch {
       // No SELECT privilege on mysql.innodb_table_stats: fall back to information_schema alone.
     }
   }
-  const rows = await db.query<{ s: string; n: string; r: number | null; d: number | null; i: number | null; e: string | null; o: string | null }>(
+  const rows = await db.query<{
+    s: string;
+    n: string;
+    r: number | null;
+    d: number | null;
+    i: number | null;
+    e: string | null;
+    o: string | null;
+  }>(
     `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, TABLE_ROWS AS r, DATA_LENGTH AS d, INDEX_LENGTH AS i, ENGINE AS e, CREATE_OPTIONS AS o
        FROM information_schema.TABLES
       WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ${SYSTEM_SCHEMAS} AND (? IS NULL OR TABLE_SCHEMA = ?)
-      ORDER BY TABLE_SCHEMA, TABLE_NAME`, args);
+      ORDER BY TABLE_SCHEMA, TABLE_NAME`,
+    args,
+  );
   return rows.map((r) => ({
-    schema: r.s, name: r.n, rows: Number(r.r ?? -1), bytes: Number(r.d ?? 0), ...(r.e ? { engine: r.e } : {}),
+    schema: r.s,
+    name: r.n,
+    rows: Number(r.r ?? -1),
+    bytes: Number(r.d ?? 0),
+    ...(r.e ? { engine: r.e } : {}),
     ...(/partitioned/i.test(r.o ?? '') ? { partitioned: true } : {}),
   }));
 }
 
-interface TableRow { e: string | null; f: string | null; r: number | null; d: number | null; i: number | null; o: string | null }
+interface TableRow {
+  e: string | null;
+  f: string | null;
+  r: number | null;
+  d: number | null;
+  i: number | null;
+  o: string | null;
+}
 
 export async function tableRow(db: Queryable, table: TableRef): Promise<TableRow> {
   const [row] = await db.query<TableRow>(
     `SELECT ENGINE AS e, ROW_FORMAT AS f, TABLE_ROWS AS r, DATA_LENGTH AS d, INDEX_LENGTH AS i, CREATE_OPTIONS AS o
-       FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND TABLE_TYPE = 'BASE TABLE'`, [table.schema, table.name]);
-  if (!row) throw new DatabaseError(`Table ${table.schema}.${table.name} does not exist (or is not a base table). Check the database and table name.`, 'ER_NO_SUCH_TABLE');
+       FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND TABLE_TYPE = 'BASE TABLE'`,
+    [table.schema, table.name],
+  );
+  if (!row)
+    throw new DatabaseError(
+      `Table ${table.schema}.${table.name} does not exist (or is not a base table). Check the database and table name.`,
+      'ER_NO_SUCH_TABLE',
+    );
   return row;
 }
 
@@ -63,17 +105,38 @@ export async function tableFacts(db: Queryable, table: TableRef, mariadb: boolea
   const t = await tableRow(db, table);
   const p = [table.schema, table.name];
 
-  const columns = (await db.query<{ n: string; t: string; nl: string; d: string | null; x: string; cs: string | null }>(
-    `SELECT COLUMN_NAME AS n, COLUMN_TYPE AS t, IS_NULLABLE AS nl, COLUMN_DEFAULT AS d, EXTRA AS x, CHARACTER_SET_NAME AS cs
-       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, p)).map((c): ColumnFacts => {
+  const columns = (
+    await db.query<{ n: string; t: string; nl: string; d: string | null; x: string; cs: string | null }>(
+      `SELECT COLUMN_NAME AS n, COLUMN_TYPE AS t, IS_NULLABLE AS nl, COLUMN_DEFAULT AS d, EXTRA AS x, CHARACTER_SET_NAME AS cs
+       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
+      p,
+    )
+  ).map((c): ColumnFacts => {
     const generated = /STORED GENERATED|PERSISTENT GENERATED/i.test(c.x) ? 'stored' : /VIRTUAL GENERATED/i.test(c.x) ? 'virtual' : null;
-    return { name: c.n, type: c.t, nullable: c.nl === 'YES', default: generated ? null : c.d, generated, autoIncrement: /auto_increment/i.test(c.x), ...(c.cs ? { charset: c.cs } : {}) };
+    return {
+      name: c.n,
+      type: c.t,
+      nullable: c.nl === 'YES',
+      default: generated ? null : c.d,
+      generated,
+      autoIncrement: /auto_increment/i.test(c.x),
+      ...(c.cs ? { charset: c.cs } : {}),
+    };
   });
 
   // MySQL 8 reports functional key parts with COLUMN_NAME NULL and an EXPRESSION column; MariaDB has neither.
-  const stats = await db.query<{ name: string; seq: number; col: string | null; nonUnique: number | string; type: string; expr?: string | null }>(
+  const stats = await db.query<{
+    name: string;
+    seq: number;
+    col: string | null;
+    nonUnique: number | string;
+    type: string;
+    expr?: string | null;
+  }>(
     `SELECT * FROM (SELECT INDEX_NAME AS name, SEQ_IN_INDEX AS seq, COLUMN_NAME AS col, NON_UNIQUE AS nonUnique, INDEX_TYPE AS type
-       ${mariadb ? '' : ', EXPRESSION AS expr'} FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?) s ORDER BY name, seq`, p);
+       ${mariadb ? '' : ', EXPRESSION AS expr'} FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?) s ORDER BY name, seq`,
+    p,
+  );
   const byName = new Map<string, IndexFacts>();
   for (const s of stats) {
     const prev = byName.get(s.name);
@@ -94,31 +157,57 @@ export async function tableFacts(db: Queryable, table: TableRef, mariadb: boolea
   // table instead of every table on the server (an OR over referenced tables made it scan them all).
   const cons = await db.query<{ name: string; type: string }>(
     `SELECT CONSTRAINT_NAME AS name, CONSTRAINT_TYPE AS type FROM information_schema.TABLE_CONSTRAINTS
-      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY CONSTRAINT_NAME`, p);
-  const checks = new Map((await db.query<{ name: string; clause: string }>(mariadb
-    ? 'SELECT CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?'
-    : `SELECT cc.CONSTRAINT_NAME AS name, cc.CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS cc
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY CONSTRAINT_NAME`,
+    p,
+  );
+  const checks = new Map(
+    (
+      await db.query<{ name: string; clause: string }>(
+        mariadb
+          ? 'SELECT CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?'
+          : `SELECT cc.CONSTRAINT_NAME AS name, cc.CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS cc
          JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME
-        WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ? AND tc.CONSTRAINT_TYPE = 'CHECK'`, p)).map((c) => [c.name, c.clause]));
-  const kinds: Record<string, ConstraintFacts['kind']> = { 'PRIMARY KEY': 'primary', UNIQUE: 'unique', 'FOREIGN KEY': 'foreign', CHECK: 'check' };
-  const constraints = cons.filter((c) => kinds[c.type]).map((c): ConstraintFacts => ({
-    name: c.name, kind: kinds[c.type]!, definition: c.type === 'CHECK' ? `CHECK (${checks.get(c.name) ?? ''})` : c.type, validated: true,
-  }));
+        WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ? AND tc.CONSTRAINT_TYPE = 'CHECK'`,
+        p,
+      )
+    ).map((c) => [c.name, c.clause]),
+  );
+  const kinds: Record<string, ConstraintFacts['kind']> = {
+    'PRIMARY KEY': 'primary',
+    UNIQUE: 'unique',
+    'FOREIGN KEY': 'foreign',
+    CHECK: 'check',
+  };
+  const constraints = cons
+    .filter((c) => kinds[c.type])
+    .map((c): ConstraintFacts => ({
+      name: c.name,
+      kind: kinds[c.type]!,
+      definition: c.type === 'CHECK' ? `CHECK (${checks.get(c.name) ?? ''})` : c.type,
+      validated: true,
+    }));
 
   const outRows = await db.query<KeyRow>(
     `SELECT CONSTRAINT_NAME AS name, TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS c,
             REFERENCED_TABLE_SCHEMA AS rs, REFERENCED_TABLE_NAME AS rt, REFERENCED_COLUMN_NAME AS rc
        FROM information_schema.KEY_COLUMN_USAGE
       WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND REFERENCED_TABLE_NAME IS NOT NULL
-      ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION`, p);
-  const keyRows = [...outRows, ...await incomingKeys(db, table, mariadb)];
+      ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION`,
+    p,
+  );
+  const keyRows = [...outRows, ...(await incomingKeys(db, table, mariadb))];
   const group = (out: boolean): ForeignKeyFacts[] => {
     const m = new Map<string, { name: string; columns: string[]; refTable: TableRef; refColumns: string[] }>();
     for (const k of keyRows) {
       const mine = out ? k.s === table.schema && k.t === table.name : k.rs === table.schema && k.rt === table.name;
       if (!mine) continue;
       const key = `${k.s}.${k.t}.${k.name}`;
-      const fk = m.get(key) ?? { name: k.name, columns: [], refTable: out ? { schema: k.rs, name: k.rt } : { schema: k.s, name: k.t }, refColumns: [] };
+      const fk = m.get(key) ?? {
+        name: k.name,
+        columns: [],
+        refTable: out ? { schema: k.rs, name: k.rt } : { schema: k.s, name: k.t },
+        refColumns: [],
+      };
       fk.columns.push(out ? k.c : k.c);
       fk.refColumns.push(k.rc);
       m.set(key, fk);
@@ -150,7 +239,15 @@ export async function tableFacts(db: Queryable, table: TableRef, mariadb: boolea
   };
 }
 
-interface KeyRow { name: string; s: string; t: string; c: string; rs: string; rt: string; rc: string }
+interface KeyRow {
+  name: string;
+  s: string;
+  t: string;
+  c: string;
+  rs: string;
+  rt: string;
+  rc: string;
+}
 
 /**
  * Foreign keys that reference the table. MariaDB: InnoDB's own dictionary (INNODB_SYS_FOREIGN*), which answers without
@@ -162,13 +259,17 @@ async function incomingKeys(db: Queryable, table: TableRef, mariadb: boolean): P
       `SELECT CONSTRAINT_NAME AS name, TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS c,
               REFERENCED_TABLE_SCHEMA AS rs, REFERENCED_TABLE_NAME AS rt, REFERENCED_COLUMN_NAME AS rc
          FROM information_schema.KEY_COLUMN_USAGE WHERE REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?
-        ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION`, [table.schema, table.name]);
+        ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION`,
+      [table.schema, table.name],
+    );
   }
   // Names are stored as 'db/name' in the server's filename encoding; plain ASCII names are stored as written.
   const rows = await db.query<{ id: string; forName: string; refName: string; fc: string; rc: string }>(
     `SELECT f.ID AS id, f.FOR_NAME AS forName, f.REF_NAME AS refName, c.FOR_COL_NAME AS fc, c.REF_COL_NAME AS rc
        FROM information_schema.INNODB_SYS_FOREIGN f JOIN information_schema.INNODB_SYS_FOREIGN_COLS c ON c.ID = f.ID
-      WHERE f.REF_NAME = ? ORDER BY f.ID, c.POS`, [`${table.schema}/${table.name}`]);
+      WHERE f.REF_NAME = ? ORDER BY f.ID, c.POS`,
+    [`${table.schema}/${table.name}`],
+  );
   return rows.map((r) => {
     const [s = '', t = ''] = r.forName.split('/');
     return { name: r.id.split('/').slice(1).join('/'), s, t, c: r.fc, rs: table.schema, rt: table.name, rc: r.rc };
@@ -178,7 +279,9 @@ async function incomingKeys(db: Queryable, table: TableRef, mariadb: boolean): P
 /** MySQL ≥ 8.0.29 counts instant add/drop row versions (64 allowed); older servers and MariaDB have no such column. */
 async function totalRowVersions(db: Queryable, table: TableRef): Promise<number | undefined> {
   try {
-    const [r] = await db.query<{ v: number }>('SELECT TOTAL_ROW_VERSIONS AS v FROM information_schema.INNODB_TABLES WHERE NAME = ?', [`${table.schema}/${table.name}`]);
+    const [r] = await db.query<{ v: number }>('SELECT TOTAL_ROW_VERSIONS AS v FROM information_schema.INNODB_TABLES WHERE NAME = ?', [
+      `${table.schema}/${table.name}`,
+    ]);
     return r ? Number(r.v) : undefined;
   } catch {
     return undefined;
@@ -189,7 +292,9 @@ async function totalRowVersions(db: Queryable, table: TableRef): Promise<number 
 async function modifiedCounter(db: Queryable, table: TableRef): Promise<number | undefined> {
   for (const view of ['INNODB_SYS_TABLESTATS', 'INNODB_TABLESTATS']) {
     try {
-      const [r] = await db.query<{ m: number }>(`SELECT MODIFIED_COUNTER AS m FROM information_schema.${view} WHERE NAME = ?`, [`${table.schema}/${table.name}`]);
+      const [r] = await db.query<{ m: number }>(`SELECT MODIFIED_COUNTER AS m FROM information_schema.${view} WHERE NAME = ?`, [
+        `${table.schema}/${table.name}`,
+      ]);
       return r ? Number(r.m) : undefined;
     } catch {
       // the view has the other name on this server
@@ -240,11 +345,16 @@ export async function lockRisks(db: Queryable, table: TableRef, longSeconds: num
            JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID
            LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.PROCESSLIST_ID
            LEFT JOIN information_schema.INNODB_TRX x ON x.trx_mysql_thread_id = t.PROCESSLIST_ID
-          WHERE m.OBJECT_TYPE = 'TABLE' AND m.OBJECT_SCHEMA = ? AND m.OBJECT_NAME = ? AND t.PROCESSLIST_ID <> CONNECTION_ID()`, [table.schema, table.name]);
+          WHERE m.OBJECT_TYPE = 'TABLE' AND m.OBJECT_SCHEMA = ? AND m.OBJECT_NAME = ? AND t.PROCESSLIST_ID <> CONNECTION_ID()`,
+        [table.schema, table.name],
+      );
       for (const r of mdl) {
         risks.set(Number(r.pid), {
-          pid: Number(r.pid), ageSeconds: round1(Number(r.age ?? 0)), state: r.status === 'PENDING' ? `${r.state}, waiting for a lock` : r.state,
-          query: (r.q ?? '').slice(0, 200), lockMode: r.mode,
+          pid: Number(r.pid),
+          ageSeconds: round1(Number(r.age ?? 0)),
+          state: r.status === 'PENDING' ? `${r.state}, waiting for a lock` : r.state,
+          query: (r.q ?? '').slice(0, 200),
+          lockMode: r.mode,
         });
       }
     } catch {
@@ -256,15 +366,25 @@ export async function lockRisks(db: Queryable, table: TableRef, longSeconds: num
             CONCAT(x.trx_state, IF(p.COMMAND = 'Sleep', ', idle in transaction', '')) AS state, COALESCE(x.trx_query, p.INFO) AS q
        FROM information_schema.INNODB_TRX x LEFT JOIN information_schema.PROCESSLIST p ON p.ID = x.trx_mysql_thread_id
       WHERE x.trx_mysql_thread_id <> CONNECTION_ID() AND x.trx_started <= NOW(6) - INTERVAL ? MICROSECOND
-      ORDER BY x.trx_started`, [Math.round(longSeconds * 1e6)]);
+      ORDER BY x.trx_started`,
+    [Math.round(longSeconds * 1e6)],
+  );
   for (const r of trx) {
-    if (!risks.has(Number(r.pid))) risks.set(Number(r.pid), { pid: Number(r.pid), ageSeconds: round1(Number(r.age)), state: r.state, query: (r.q ?? '').slice(0, 200) });
+    if (!risks.has(Number(r.pid)))
+      risks.set(Number(r.pid), { pid: Number(r.pid), ageSeconds: round1(Number(r.age)), state: r.state, query: (r.q ?? '').slice(0, 200) });
   }
   const waiting = await db.query<{ pid: number; time: number; q: string | null }>(
     `SELECT ID AS pid, TIME AS time, INFO AS q FROM information_schema.PROCESSLIST
-      WHERE STATE LIKE 'Waiting for table metadata lock%' AND ID <> CONNECTION_ID()`);
+      WHERE STATE LIKE 'Waiting for table metadata lock%' AND ID <> CONNECTION_ID()`,
+  );
   for (const r of waiting) {
-    if (!risks.has(Number(r.pid))) risks.set(Number(r.pid), { pid: Number(r.pid), ageSeconds: Number(r.time), state: 'waiting for a metadata lock', query: (r.q ?? '').slice(0, 200) });
+    if (!risks.has(Number(r.pid)))
+      risks.set(Number(r.pid), {
+        pid: Number(r.pid),
+        ageSeconds: Number(r.time),
+        state: 'waiting for a metadata lock',
+        query: (r.q ?? '').slice(0, 200),
+      });
   }
   return [...risks.values()].sort((a, b) => b.ageSeconds - a.ageSeconds);
 }
@@ -280,7 +400,9 @@ export async function replication(db: Queryable): Promise<ReplicationFacts> {
   let isReplica = false;
   try {
     const hosts = await db.query<Record<string, unknown>>('SHOW SLAVE HOSTS');
-    replicas = hosts.map((h) => ({ name: `${String(h.Host ?? h.host ?? '')}:${String(h.Port ?? h.port ?? '')}`.replace(/^:/, `server ${String(h.Server_id ?? '')}`) }));
+    replicas = hosts.map((h) => ({
+      name: `${String(h.Host ?? h.host ?? '')}:${String(h.Port ?? h.port ?? '')}`.replace(/^:/, `server ${String(h.Server_id ?? '')}`),
+    }));
   } catch {
     // needs REPLICATION MASTER ADMIN / REPLICATION SLAVE; without it, no replicas can be listed
   }

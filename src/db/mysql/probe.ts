@@ -14,7 +14,10 @@ import { currentSchemaOrNull } from '../schema';
 import { retarget, tokenize } from '../sqlText';
 import { tableRow, type Queryable } from './introspect';
 
-interface Attempt { readonly algorithm: MysqlAlgorithm; readonly lock?: LockClause }
+interface Attempt {
+  readonly algorithm: MysqlAlgorithm;
+  readonly lock?: LockClause;
+}
 
 type LockClause = 'NONE' | 'SHARED' | 'EXCLUSIVE';
 
@@ -24,8 +27,10 @@ type LockClause = 'NONE' | 'SHARED' | 'EXCLUSIVE';
  */
 export function attempts(written: { algorithm?: MysqlAlgorithm; lock?: LockClause }): Attempt[] {
   const locks: readonly LockClause[] = written.lock ? [written.lock] : ['NONE', 'SHARED', 'EXCLUSIVE'];
-  const ladder = (algorithm: MysqlAlgorithm): Attempt[] => algorithm === 'INSTANT' ? [{ algorithm }]
-    : locks.filter((l) => algorithm !== 'COPY' || l !== 'NONE').map((lock) => ({ algorithm, lock }));
+  const ladder = (algorithm: MysqlAlgorithm): Attempt[] =>
+    algorithm === 'INSTANT'
+      ? [{ algorithm }]
+      : locks.filter((l) => algorithm !== 'COPY' || l !== 'NONE').map((lock) => ({ algorithm, lock }));
   const algorithms: MysqlAlgorithm[] = written.algorithm ? [written.algorithm] : ['INSTANT', 'INPLACE', 'COPY'];
   return algorithms.flatMap(ladder);
 }
@@ -43,7 +48,10 @@ export function stripAlgorithmAndLock(sql: string): string {
 }
 
 function withAttempt(sql: string, a: Attempt): string {
-  const isAlter = tokenize(sql, 'mysql').find((t) => t.kind === 'word')?.text.toUpperCase() === 'ALTER';
+  const isAlter =
+    tokenize(sql, 'mysql')
+      .find((t) => t.kind === 'word')
+      ?.text.toUpperCase() === 'ALTER';
   const clauses = [`ALGORITHM=${a.algorithm}`, ...(a.lock ? [`LOCK=${a.lock}`] : [])];
   return isAlter ? `${sql}, ${clauses.join(', ')}` : `${sql} ${clauses.join(' ')}`;
 }
@@ -51,7 +59,9 @@ function withAttempt(sql: string, a: Attempt): string {
 async function tableId(db: Queryable, table: TableRef): Promise<string | undefined> {
   for (const view of ['INNODB_SYS_TABLES', 'INNODB_TABLES']) {
     try {
-      const [r] = await db.query<{ id: string | number }>(`SELECT TABLE_ID AS id FROM information_schema.${view} WHERE NAME = ?`, [`${table.schema}/${table.name}`]);
+      const [r] = await db.query<{ id: string | number }>(`SELECT TABLE_ID AS id FROM information_schema.${view} WHERE NAME = ?`, [
+        `${table.schema}/${table.name}`,
+      ]);
       return r ? String(r.id) : undefined;
     } catch {
       // the view has the other name on this server
@@ -60,14 +70,21 @@ async function tableId(db: Queryable, table: TableRef): Promise<string | undefin
   return undefined;
 }
 
-export async function probe(db: Queryable, table: TableRef, sql: string, _mariadb: boolean, setup: readonly string[] = []): Promise<ProbeResult> {
+export async function probe(
+  db: Queryable,
+  table: TableRef,
+  sql: string,
+  _mariadb: boolean,
+  setup: readonly string[] = [],
+): Promise<ProbeResult> {
   const refusal = [sql, ...setup].map((s) => probeRefusal(s, 'mysql')).find((r) => r !== null);
   if (refusal) return failed(sql, `Not probed: ${refusal}.`);
   await tableRow(db, table); // a clear "does not exist" before anything is created
   const currentDb = await currentSchemaOrNull(db, 'mysql');
   const shadow: TableRef = { schema: table.schema, name: `_cw_probe_${randomBytes(5).toString('hex')}` };
   const target = retarget(sql, 'mysql', table, qualifiedTable('mysql', shadow), currentDb ?? undefined);
-  if (target.replaced === 0) return failed(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);
+  if (target.replaced === 0)
+    return failed(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);
   const base = stripAlgorithmAndLock(target.sql);
   await db.query(`CREATE TABLE ${qualifiedTable('mysql', shadow)} LIKE ${qualifiedTable('mysql', table)}`);
   try {
@@ -93,9 +110,17 @@ export async function probe(db: Queryable, table: TableRef, sql: string, _mariad
       }
       const after = await tableId(db, shadow);
       const rewrite = a.algorithm === 'COPY' || (before !== undefined && after !== undefined && before !== after);
-      const lock: LockLevel = a.algorithm === 'INSTANT' ? 'NONE' : a.lock ?? 'NONE';
+      const lock: LockLevel = a.algorithm === 'INSTANT' ? 'NONE' : (a.lock ?? 'NONE');
       tried.push(`${a.algorithm}${a.lock ? `/LOCK=${a.lock}` : ''}: accepted; table id ${before ?? '?'} → ${after ?? '?'}`);
-      return { sql: stmt, lock, locks: [`ALGORITHM=${a.algorithm}`, ...(a.lock ? [`LOCK=${a.lock}`] : [])], rewrite, algorithm: a.algorithm, blocks: blocksOf(lock, 'mysql'), detail: tried.join('; ') };
+      return {
+        sql: stmt,
+        lock,
+        locks: [`ALGORITHM=${a.algorithm}`, ...(a.lock ? [`LOCK=${a.lock}`] : [])],
+        rewrite,
+        algorithm: a.algorithm,
+        blocks: blocksOf(lock, 'mysql'),
+        detail: tried.join('; '),
+      };
     }
     return failed(base, firstError ?? tried.at(-1) ?? 'no algorithm was accepted', tried.join('; '));
   } finally {
@@ -104,5 +129,13 @@ export async function probe(db: Queryable, table: TableRef, sql: string, _mariad
 }
 
 function failed(sql: string, error: string, detail?: string): ProbeResult {
-  return { sql, lock: 'NONE', locks: [], rewrite: false, blocks: { reads: false, writes: false }, error, detail: detail ?? `failed on the empty copy: ${error}` };
+  return {
+    sql,
+    lock: 'NONE',
+    locks: [],
+    rewrite: false,
+    blocks: { reads: false, writes: false },
+    error,
+    detail: detail ?? `failed on the empty copy: ${error}`,
+  };
 }

@@ -21,7 +21,14 @@ async function explain(client: DatabaseClient, query: string): Promise<ObservedP
     const [j] = await client.query<Record<string, string>>(`EXPLAIN FORMAT=JSON ${text}`);
     const doc = JSON.parse(Object.values(j!)[0]!) as { query_block?: { cost_info?: { query_cost?: string } } };
     const rows = await client.query<Record<string, unknown>>(`EXPLAIN ${text}`);
-    const plan = rows.map((r) => Object.entries(r).filter(([, v]) => v !== null).map(([k, v]) => `${k}=${String(v)}`).join(' ')).join('\n');
+    const plan = rows
+      .map((r) =>
+        Object.entries(r)
+          .filter(([, v]) => v !== null)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(' '),
+      )
+      .join('\n');
     const access = planAccess(doc);
     const mysqlCost = doc.query_block?.cost_info?.query_cost;
     if (mysqlCost !== undefined) return { query: text, plan, ...access, cost: Number(mysqlCost), costUnit: 'cost' };
@@ -36,7 +43,10 @@ async function explain(client: DatabaseClient, query: string): Promise<ObservedP
 }
 
 /** Per-index use counters: performance_schema where it is on (MySQL's default), else MariaDB's userstat tables. */
-async function indexCounters(client: DatabaseClient, table: TableRef): Promise<{ source: IndexStatsSource; counts: Map<string, number>; note?: string }> {
+async function indexCounters(
+  client: DatabaseClient,
+  table: TableRef,
+): Promise<{ source: IndexStatsSource; counts: Map<string, number>; note?: string }> {
   const [vars] = await client.query<{ ps: number | string | null; us: number | string | null }>(
     `SELECT @@performance_schema AS ps, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME = 'USERSTAT') AS us`,
   );
@@ -44,26 +54,46 @@ async function indexCounters(client: DatabaseClient, table: TableRef): Promise<{
   if (Number(vars?.ps) === 1) {
     const rows = await client.query<{ name: string; n: number | string }>(
       `SELECT INDEX_NAME AS name, COUNT_FETCH AS n FROM performance_schema.table_io_waits_summary_by_index_usage
-        WHERE OBJECT_SCHEMA = ? AND OBJECT_NAME = ? AND INDEX_NAME IS NOT NULL`, [table.schema, table.name],
+        WHERE OBJECT_SCHEMA = ? AND OBJECT_NAME = ? AND INDEX_NAME IS NOT NULL`,
+      [table.schema, table.name],
     );
     for (const r of rows) counts.set(r.name, Number(r.n));
     return { source: 'performance_schema', counts, note: 'rows fetched through the index (COUNT_FETCH), not scans' };
   }
   if (String(vars?.us ?? '').toUpperCase() === 'ON') {
     const rows = await client.query<{ name: string; n: number | string }>(
-      `SELECT INDEX_NAME AS name, ROWS_READ AS n FROM information_schema.INDEX_STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`, [table.schema, table.name],
+      `SELECT INDEX_NAME AS name, ROWS_READ AS n FROM information_schema.INDEX_STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`,
+      [table.schema, table.name],
     );
     for (const r of rows) counts.set(r.name, Number(r.n));
-    return { source: 'information_schema.INDEX_STATISTICS', counts, note: 'rows read through the index since userstat was turned on (ROWS_READ), not scans' };
+    return {
+      source: 'information_schema.INDEX_STATISTICS',
+      counts,
+      note: 'rows read through the index since userstat was turned on (ROWS_READ), not scans',
+    };
   }
-  return { source: 'none', counts, note: 'performance_schema is OFF and userstat is OFF: turn one on (MariaDB: SET GLOBAL userstat = 1) to count index use' };
+  return {
+    source: 'none',
+    counts,
+    note: 'performance_schema is OFF and userstat is OFF: turn one on (MariaDB: SET GLOBAL userstat = 1) to count index use',
+  };
 }
 
 /** MySQL ≥ 8.0.3 keeps a runnable sample of each digest (QUERY_SAMPLE_TEXT); MariaDB's digests have placeholders only. */
-async function topStatements(client: DatabaseClient, table: TableRef, already: readonly string[]): Promise<NonNullable<RolloutObservation['topStatements']>> {
+async function topStatements(
+  client: DatabaseClient,
+  table: TableRef,
+  already: readonly string[],
+): Promise<NonNullable<RolloutObservation['topStatements']>> {
   const source = 'performance_schema digests';
   const [ps] = await client.query<{ on: number | string }>('SELECT @@performance_schema AS `on`');
-  if (Number(ps?.on) !== 1) return { source, explained: [], skipped: 0, note: 'performance_schema is OFF: no statement digests; list the queries to check with --query' };
+  if (Number(ps?.on) !== 1)
+    return {
+      source,
+      explained: [],
+      skipped: 0,
+      note: 'performance_schema is OFF: no statement digests; list the queries to check with --query',
+    };
   let rows: { q: string | null }[];
   try {
     rows = await client.query<{ q: string | null }>(
@@ -72,7 +102,12 @@ async function topStatements(client: DatabaseClient, table: TableRef, already: r
       [table.schema, `%${table.name.replace(/[\\%_]/g, '\\$&')}%`],
     );
   } catch (err) {
-    return { source, explained: [], skipped: 0, note: `statement digests have no runnable sample here (${(err as Error).message}); list the queries to check with --query` };
+    return {
+      source,
+      explained: [],
+      skipped: 0,
+      note: `statement digests have no runnable sample here (${(err as Error).message}); list the queries to check with --query`,
+    };
   }
   const explained: ObservedPlan[] = [];
   let skipped = 0;
@@ -103,8 +138,14 @@ async function nullSample(client: DatabaseClient, t: string, key: string, column
   );
   const n = (k: string) => Number(r![k] ?? 0);
   return {
-    keyColumn: key, sinceKey: since, sampled: n('sampled'), nulls: n('nulls'), placeholders: n('placeholders'),
-    olderHalf: { sampled: n('older'), missing: n('older_missing') }, newerHalf: { sampled: n('newer'), missing: n('newer_missing') }, limit,
+    keyColumn: key,
+    sinceKey: since,
+    sampled: n('sampled'),
+    nulls: n('nulls'),
+    placeholders: n('placeholders'),
+    olderHalf: { sampled: n('older'), missing: n('older_missing') },
+    newerHalf: { sampled: n('newer'), missing: n('newer_missing') },
+    limit,
   };
 }
 
@@ -113,7 +154,8 @@ export const mysqlRollout: RolloutAdapter = {
     const [ver] = await client.query<{ v: string }>('SELECT VERSION() AS v');
     const dialect = dialectOfMysqlVersion(ver!.v);
     const [size] = await client.query<{ data: number | string; idx: number | string; rows: number | string }>(
-      'SELECT DATA_LENGTH AS data, INDEX_LENGTH AS idx, TABLE_ROWS AS `rows` FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [table.schema, table.name],
+      'SELECT DATA_LENGTH AS data, INDEX_LENGTH AS idx, TABLE_ROWS AS `rows` FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      [table.schema, table.name],
     );
     if (!size) throw new Error(`table ${table.schema}.${table.name} does not exist`);
     const [col] = await client.query<{ type: string; nullable: string; def: string | null }>(
@@ -124,10 +166,13 @@ export const mysqlRollout: RolloutAdapter = {
       'SELECT INDEX_NAME AS name, COLUMN_NAME AS col, NON_UNIQUE AS nonUnique, SEQ_IN_INDEX AS seq FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX',
       [table.schema, table.name],
     );
-    const sizes = await client.query<{ name: string; bytes: number | string }>(
-      `SELECT index_name AS name, stat_value * @@innodb_page_size AS bytes FROM mysql.innodb_index_stats
-        WHERE database_name = ? AND table_name = ? AND stat_name = 'size'`, [table.schema, table.name],
-    ).catch(() => [] as { name: string; bytes: number }[]);
+    const sizes = await client
+      .query<{ name: string; bytes: number | string }>(
+        `SELECT index_name AS name, stat_value * @@innodb_page_size AS bytes FROM mysql.innodb_index_stats
+        WHERE database_name = ? AND table_name = ? AND stat_name = 'size'`,
+        [table.schema, table.name],
+      )
+      .catch(() => [] as { name: string; bytes: number }[]);
     const byName = new Map<string, { cols: string[]; unique: boolean }>();
     for (const r of stats) {
       const e = byName.get(r.name) ?? { cols: [], unique: Number(r.nonUnique) === 0 };
@@ -135,17 +180,27 @@ export const mysqlRollout: RolloutAdapter = {
       byName.set(r.name, e);
     }
     const counters = await indexCounters(client, table);
-    const indexes: ObservedIndex[] = [...byName].filter(([, e]) => e.cols.includes(column)).map(([name, e]) => {
-      const s = sizes.find((x) => x.name === name);
-      return {
-        name, columns: e.cols, unique: e.unique, valid: true, bytes: s ? Number(s.bytes) : null,
-        scans: counters.source === 'none' ? null : counters.counts.get(name) ?? 0,
-      };
-    });
+    const indexes: ObservedIndex[] = [...byName]
+      .filter(([, e]) => e.cols.includes(column))
+      .map(([name, e]) => {
+        const s = sizes.find((x) => x.name === name);
+        return {
+          name,
+          columns: e.cols,
+          unique: e.unique,
+          valid: true,
+          bytes: s ? Number(s.bytes) : null,
+          scans: counters.source === 'none' ? null : (counters.counts.get(name) ?? 0),
+        };
+      });
     const pk = byName.get('PRIMARY');
-    const [pkType] = pk?.cols.length === 1
-      ? await client.query<{ type: string }>('SELECT DATA_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [table.schema, table.name, pk.cols[0]])
-      : [];
+    const [pkType] =
+      pk?.cols.length === 1
+        ? await client.query<{ type: string }>(
+            'SELECT DATA_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+            [table.schema, table.name, pk.cols[0]],
+          )
+        : [];
     const t = `${q(table.schema)}.${q(table.name)}`;
     let key: RolloutObservation['key'] = null;
     let nulls: NullSample | null = null;
@@ -160,11 +215,21 @@ export const mysqlRollout: RolloutAdapter = {
     const data = Number(size.data);
     const ix = Number(size.idx);
     return {
-      takenAt, server: { dialect, version: ver!.v.split('-')[0]! }, table, column,
+      takenAt,
+      server: { dialect, version: ver!.v.split('-')[0]! },
+      table,
+      column,
       columnDefinition: col ? { type: col.type, nullable: col.nullable === 'YES', default: col.def } : null,
-      tableBytes: data, indexBytes: ix, totalBytes: data + ix, rows: Number(size.rows ?? 0),
-      indexes, indexStatsSource: counters.source, ...(counters.note ? { indexStatsNote: counters.note } : {}),
-      statsResetAt: null, key, plans,
+      tableBytes: data,
+      indexBytes: ix,
+      totalBytes: data + ix,
+      rows: Number(size.rows ?? 0),
+      indexes,
+      indexStatsSource: counters.source,
+      ...(counters.note ? { indexStatsNote: counters.note } : {}),
+      statsResetAt: null,
+      key,
+      plans,
       ...(options.topStatements === false ? {} : { topStatements: await topStatements(client, table, options.queries ?? []) }),
       nulls,
     };

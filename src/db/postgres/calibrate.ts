@@ -19,21 +19,30 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
     await db.query(`INSERT INTO ${t} SELECT g, g % 1000, md5(g::text), now() - g * interval '1 second' FROM generate_series(1, ${rows}) g`);
     await db.query(`CREATE INDEX sample_a ON ${t} (a)`);
     await db.query(`VACUUM ANALYZE ${t}`);
-    return await measureSample(db, { schema: schemaName, name: 'sample' }, rows, {
-      scan: `SELECT count(*), sum(length(b)) FROM ${t}`,
-      fixedIndex: `CREATE INDEX sample_c ON ${t} (c)`,
-      textIndex: `CREATE INDEX sample_b ON ${t} (b)`,
-      dropIndexes: [`DROP INDEX ${schema}.sample_c`, `DROP INDEX ${schema}.sample_b`],
-      rewrite: `ALTER TABLE ${t} ALTER COLUMN a TYPE bigint`,
-      addColumn: `ALTER TABLE ${t} ADD COLUMN d int`,
-      prepareValidate: [`ALTER TABLE ${t} ADD CONSTRAINT sample_d CHECK (d IS NOT NULL) NOT VALID`],
-      validate: `ALTER TABLE ${t} VALIDATE CONSTRAINT sample_d`,
-      resetValidate: [`ALTER TABLE ${t} DROP CONSTRAINT sample_d`],
-      size: async () => {
-        const [r] = await db.query<{ heap: string; idx: string }>('SELECT pg_relation_size($1::regclass) AS heap, pg_indexes_size($1::regclass) AS idx', [t]);
-        return { heap: Number(r?.heap ?? 0), index: Number(r?.idx ?? 0) };
+    return await measureSample(
+      db,
+      { schema: schemaName, name: 'sample' },
+      rows,
+      {
+        scan: `SELECT count(*), sum(length(b)) FROM ${t}`,
+        fixedIndex: `CREATE INDEX sample_c ON ${t} (c)`,
+        textIndex: `CREATE INDEX sample_b ON ${t} (b)`,
+        dropIndexes: [`DROP INDEX ${schema}.sample_c`, `DROP INDEX ${schema}.sample_b`],
+        rewrite: `ALTER TABLE ${t} ALTER COLUMN a TYPE bigint`,
+        addColumn: `ALTER TABLE ${t} ADD COLUMN d int`,
+        prepareValidate: [`ALTER TABLE ${t} ADD CONSTRAINT sample_d CHECK (d IS NOT NULL) NOT VALID`],
+        validate: `ALTER TABLE ${t} VALIDATE CONSTRAINT sample_d`,
+        resetValidate: [`ALTER TABLE ${t} DROP CONSTRAINT sample_d`],
+        size: async () => {
+          const [r] = await db.query<{ heap: string; idx: string }>(
+            'SELECT pg_relation_size($1::regclass) AS heap, pg_indexes_size($1::regclass) AS idx',
+            [t],
+          );
+          return { heap: Number(r?.heap ?? 0), index: Number(r?.idx ?? 0) };
+        },
       },
-    }, options.signal);
+      options.signal,
+    );
   } finally {
     await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
   }

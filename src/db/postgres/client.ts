@@ -19,7 +19,9 @@ async function guardedPassword(options: ConnectionOptions): Promise<ConnectionOp
   if (options.ssl || (await isLocalHost(options.host))) return options.password;
   return async () => {
     if (cleartextRequested.has(options)) {
-      throw new Error(`Refusing to send the password in clear text to ${options.host}:${options.port}: the server asked for cleartext password authentication on a connection without TLS. Use TLS (sslmode=require / "ssl": true), or scram-sha-256 authentication on the server.`);
+      throw new Error(
+        `Refusing to send the password in clear text to ${options.host}:${options.port}: the server asked for cleartext password authentication on a connection without TLS. Use TLS (sslmode=require / "ssl": true), or scram-sha-256 authentication on the server.`,
+      );
     }
     return options.password ?? process.env.PGPASSWORD ?? '';
   };
@@ -47,8 +49,10 @@ export async function connectPostgres(options: ConnectionOptions): Promise<Datab
   // An idle connection that the server kills must not crash the process.
   client.on('error', () => undefined);
   if (typeof password === 'function') {
-    (client as unknown as { connection: { prependListener(e: string, f: () => void): void } }).connection
-      .prependListener('authenticationCleartextPassword', () => cleartextRequested.add(options));
+    (client as unknown as { connection: { prependListener(e: string, f: () => void): void } }).connection.prependListener(
+      'authenticationCleartextPassword',
+      () => cleartextRequested.add(options),
+    );
   }
   try {
     await client.connect();
@@ -59,7 +63,9 @@ export async function connectPostgres(options: ConnectionOptions): Promise<Datab
   const [setting] = await session.query<{ scs: string }>(`SELECT current_setting('standard_conforming_strings') AS scs`);
   if (setting?.scs !== 'on') {
     await session.close();
-    throw new Error(`the server kept standard_conforming_strings = ${setting?.scs ?? '?'} for this session; Column Wizard needs it on so that a backslash in a string means what it says`);
+    throw new Error(
+      `the server kept standard_conforming_strings = ${setting?.scs ?? '?'} for this session; Column Wizard needs it on so that a backslash in a string means what it says`,
+    );
   }
   return session;
 }
@@ -75,10 +81,15 @@ function oneStatement(sql: string, params: readonly unknown[]) {
 }
 
 class PostgresClient implements DatabaseClient {
-  constructor(readonly options: ConnectionOptions, private readonly client: Client) {}
+  constructor(
+    readonly options: ConnectionOptions,
+    private readonly client: Client,
+  ) {}
 
   async serverInfo(): Promise<ServerInfo> {
-    const [row] = await this.query<{ banner: string; version: string }>(`SELECT version() AS banner, current_setting('server_version') AS version`);
+    const [row] = await this.query<{ banner: string; version: string }>(
+      `SELECT version() AS banner, current_setting('server_version') AS version`,
+    );
     const [major, minor] = parseVersion(row!.version);
     return { dialect: 'postgres', version: `${major}.${minor}`, banner: row!.banner };
   }
@@ -122,11 +133,16 @@ class PostgresClient implements DatabaseClient {
   }
 
   probe(table: TableRef, sql: string, options?: ProbeOptions): Promise<ProbeResult> {
-    return probe({
-      query: (s, p) => this.query(s, p),
-      openPeer: () => connectPostgres(this.options),
-      lockTimeoutMs: this.options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-    }, table, sql, options?.setup ?? []);
+    return probe(
+      {
+        query: (s, p) => this.query(s, p),
+        openPeer: () => connectPostgres(this.options),
+        lockTimeoutMs: this.options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+      },
+      table,
+      sql,
+      options?.setup ?? [],
+    );
   }
 
   calibrate(options?: CalibrateOptions): Promise<Calibration> {

@@ -2,7 +2,16 @@
  * PostgreSQL catalog reads. Every query here reads pg_catalog / pg_stat_* only: none of them opens the
  * table, so none queues behind a pending ALTER (the size functions would: servers.md §C pitfall).
  */
-import type { ColumnFacts, ConstraintFacts, ForeignKeyFacts, IndexFacts, LockRisk, ReplicationFacts, TableFacts, TableRef } from '../../core/types';
+import type {
+  ColumnFacts,
+  ConstraintFacts,
+  ForeignKeyFacts,
+  IndexFacts,
+  LockRisk,
+  ReplicationFacts,
+  TableFacts,
+  TableRef,
+} from '../../core/types';
 import type { TableFactsOptions, TableSummary } from '../client';
 import { DatabaseError } from '../errors';
 import { PHYSICAL_WALSENDER } from '../replication/postgres';
@@ -19,11 +28,27 @@ export async function listTables(db: Queryable, schema?: string): Promise<TableS
             c.relpages::bigint * current_setting('block_size')::bigint AS bytes, c.relkind AS kind
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${USER_SCHEMAS} AND ($1::text IS NULL OR n.nspname = $1)
-      ORDER BY 1, 2`, [schema ?? null]);
-  return rows.map((r) => ({ schema: r.schema, name: r.name, rows: Number(r.rows), bytes: Number(r.bytes), ...(r.kind === 'p' ? { partitioned: true } : {}) }));
+      ORDER BY 1, 2`,
+    [schema ?? null],
+  );
+  return rows.map((r) => ({
+    schema: r.schema,
+    name: r.name,
+    rows: Number(r.rows),
+    bytes: Number(r.bytes),
+    ...(r.kind === 'p' ? { partitioned: true } : {}),
+  }));
 }
 
-interface BaseRow { oid: number; reltuples: string; relpages: string; relkind: string; block_size: string; n_live_tup: string | null; index_pages: string }
+interface BaseRow {
+  oid: number;
+  reltuples: string;
+  relpages: string;
+  relkind: string;
+  block_size: string;
+  n_live_tup: string | null;
+  index_pages: string;
+}
 
 async function baseRow(db: Queryable, table: TableRef): Promise<BaseRow> {
   const [row] = await db.query<BaseRow>(
@@ -32,8 +57,14 @@ async function baseRow(db: Queryable, table: TableRef): Promise<BaseRow> {
             (SELECT coalesce(sum(ic.relpages), 0) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid)::bigint AS index_pages
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-      WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`, [table.schema, table.name]);
-  if (!row) throw new DatabaseError(`Table ${table.schema}.${table.name} does not exist (or is not a table). Check the schema and table name.`, '42P01');
+      WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
+    [table.schema, table.name],
+  );
+  if (!row)
+    throw new DatabaseError(
+      `Table ${table.schema}.${table.name} does not exist (or is not a table). Check the schema and table name.`,
+      '42P01',
+    );
   return row;
 }
 
@@ -49,11 +80,15 @@ export async function tableFacts(db: Queryable, table: TableRef, options: TableF
   // reltuples is -1 until the first VACUUM/ANALYZE; the stats collector's live count is the next best lock-free figure.
   const rows = reltuples >= 0 ? reltuples : Number(base.n_live_tup ?? 0);
 
-  const columns = (await db.query<{ name: string; type: string; notnull: boolean; def: string | null; gen: string; ident: string }>(
-    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
+  const columns = (
+    await db.query<{ name: string; type: string; notnull: boolean; def: string | null; gen: string; ident: string }>(
+      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
             pg_get_expr(d.adbin, d.adrelid) AS def, a.attgenerated::text AS gen, a.attidentity::text AS ident
        FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`, [oid])).map((c): ColumnFacts => ({
+      WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+      [oid],
+    )
+  ).map((c): ColumnFacts => ({
     name: c.name,
     type: c.type,
     nullable: !c.notnull,
@@ -62,14 +97,27 @@ export async function tableFacts(db: Queryable, table: TableRef, options: TableF
     autoIncrement: c.ident !== '' || /^nextval\(/.test(c.def ?? ''),
   }));
 
-  const indexes = (await db.query<{ name: string; cols: (string | null)[]; unique: boolean; primary: boolean; method: string; expr: boolean; valid: boolean; pages: string }>(
-    `SELECT ic.relname AS name, am.amname AS method, i.indisunique AS unique, i.indisprimary AS primary, i.indisvalid AS valid,
+  const indexes = (
+    await db.query<{
+      name: string;
+      cols: (string | null)[];
+      unique: boolean;
+      primary: boolean;
+      method: string;
+      expr: boolean;
+      valid: boolean;
+      pages: string;
+    }>(
+      `SELECT ic.relname AS name, am.amname AS method, i.indisunique AS unique, i.indisprimary AS primary, i.indisvalid AS valid,
             i.indexprs IS NOT NULL AS expr, ic.relpages::bigint AS pages,
             ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
                     LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
                    WHERE k.ord <= i.indnkeyatts ORDER BY k.ord) AS cols
        FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
-      WHERE i.indrelid = $1 ORDER BY ic.relname`, [oid])).map((r): IndexFacts => ({
+      WHERE i.indrelid = $1 ORDER BY ic.relname`,
+      [oid],
+    )
+  ).map((r): IndexFacts => ({
     name: r.name,
     columns: r.cols.map((c) => c ?? '(expression)'),
     unique: r.unique,
@@ -80,7 +128,20 @@ export async function tableFacts(db: Queryable, table: TableRef, options: TableF
     bytes: Number(r.pages) * blockSize,
   }));
 
-  const constraintRows = await db.query<{ name: string; contype: string; def: string; validated: boolean; conrelid: number; confrelid: number; cols: string[]; refcols: string[]; relschema: string; relname: string; refschema: string; refname: string }>(
+  const constraintRows = await db.query<{
+    name: string;
+    contype: string;
+    def: string;
+    validated: boolean;
+    conrelid: number;
+    confrelid: number;
+    cols: string[];
+    refcols: string[];
+    relschema: string;
+    relname: string;
+    refschema: string;
+    refname: string;
+  }>(
     `SELECT con.conname AS name, con.contype::text AS contype, pg_get_constraintdef(con.oid) AS def, con.convalidated AS validated,
             ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o) AS cols,
             ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o) AS refcols,
@@ -88,10 +149,21 @@ export async function tableFacts(db: Queryable, table: TableRef, options: TableF
        FROM pg_constraint con
        JOIN pg_class r ON r.oid = con.conrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace
        LEFT JOIN pg_class f ON f.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = f.relnamespace
-      WHERE con.conrelid = $1 OR con.confrelid = $1 ORDER BY con.conname`, [oid]);
-  const kinds: Record<string, ConstraintFacts['kind']> = { c: 'check', u: 'unique', p: 'primary', f: 'foreign', x: 'exclusion', n: 'not-null' };
+      WHERE con.conrelid = $1 OR con.confrelid = $1 ORDER BY con.conname`,
+    [oid],
+  );
+  const kinds: Record<string, ConstraintFacts['kind']> = {
+    c: 'check',
+    u: 'unique',
+    p: 'primary',
+    f: 'foreign',
+    x: 'exclusion',
+    n: 'not-null',
+  };
   const own = constraintRows.filter((r) => r.relschema === table.schema && r.relname === table.name);
-  const constraints = own.filter((r) => kinds[r.contype]).map((r): ConstraintFacts => ({ name: r.name, kind: kinds[r.contype]!, definition: r.def, validated: r.validated }));
+  const constraints = own
+    .filter((r) => kinds[r.contype])
+    .map((r): ConstraintFacts => ({ name: r.name, kind: kinds[r.contype]!, definition: r.def, validated: r.validated }));
   const fk = (r: (typeof constraintRows)[number], ref: boolean): ForeignKeyFacts => ({
     name: r.name,
     columns: r.cols,
@@ -100,7 +172,9 @@ export async function tableFacts(db: Queryable, table: TableRef, options: TableF
   });
   const foreignKeysOut = own.filter((r) => r.contype === 'f').map((r) => fk(r, true));
   // Incoming keys: `refTable` names the referencing table, `columns` its columns, `refColumns` ours.
-  const foreignKeysIn = constraintRows.filter((r) => r.contype === 'f' && r.refschema === table.schema && r.refname === table.name).map((r) => fk(r, false));
+  const foreignKeysIn = constraintRows
+    .filter((r) => r.contype === 'f' && r.refschema === table.schema && r.refname === table.name)
+    .map((r) => fk(r, false));
 
   const primary = indexes.find((i) => i.primary);
   // relpages is 0 until the first VACUUM/ANALYZE: then ask for the file size, but never wait behind a queued ALTER for it.
@@ -141,7 +215,9 @@ async function sizeWithoutWaiting(db: Queryable, oid: number): Promise<number> {
 async function writeCounter(db: Queryable, oid: number): Promise<{ n: number; t: number }> {
   const [r] = await db.query<{ n: string | null; t: number }>(
     `SELECT (SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relid = $1) AS n,
-            extract(epoch FROM clock_timestamp())::float8 AS t`, [oid]);
+            extract(epoch FROM clock_timestamp())::float8 AS t`,
+    [oid],
+  );
   return { n: Number(r?.n ?? 0), t: Number(r?.t ?? 0) };
 }
 
@@ -167,7 +243,9 @@ export async function lockRisks(db: Queryable, oid: number, longSeconds: number)
                            ORDER BY l.granted, l.mode DESC LIMIT 1) l ON true
       WHERE a.pid <> pg_backend_pid() AND a.backend_type = 'client backend'
         AND (l.mode IS NOT NULL OR (a.xact_start IS NOT NULL AND now() - a.xact_start >= make_interval(secs => $2)))
-      ORDER BY a.xact_start NULLS LAST`, [oid, longSeconds]);
+      ORDER BY a.xact_start NULLS LAST`,
+    [oid, longSeconds],
+  );
   return rows.map((r) => ({
     pid: r.pid,
     ageSeconds: Math.round(Number(r.age) * 10) / 10,
@@ -180,14 +258,22 @@ export async function lockRisks(db: Queryable, oid: number, longSeconds: number)
 /** Standbys streaming from this server, and the standby settings that decide how long a replayed lock may wait. */
 export async function replication(db: Queryable): Promise<ReplicationFacts> {
   const [s] = await db.query<{ in_recovery: boolean; delay: string; feedback: string }>(
-    `SELECT pg_is_in_recovery() AS in_recovery, current_setting('max_standby_streaming_delay') AS delay, current_setting('hot_standby_feedback') AS feedback`);
+    `SELECT pg_is_in_recovery() AS in_recovery, current_setting('max_standby_streaming_delay') AS delay, current_setting('hot_standby_feedback') AS feedback`,
+  );
   let replicas: ReplicationFacts['replicas'] = [];
   try {
-    replicas = (await db.query<{ name: string; lag: number | null; bytes: string | null }>(
-      `SELECT coalesce(nullif(application_name, ''), client_addr::text, 'standby ' || pid) AS name,
+    replicas = (
+      await db.query<{ name: string; lag: number | null; bytes: string | null }>(
+        `SELECT coalesce(nullif(application_name, ''), client_addr::text, 'standby ' || pid) AS name,
               extract(epoch FROM replay_lag)::float8 AS lag,
               pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint AS bytes
-         FROM pg_stat_replication WHERE ${PHYSICAL_WALSENDER} ORDER BY 1`)).map((r) => ({ name: r.name, lagSeconds: r.lag === null ? null : Number(r.lag), lagBytes: r.bytes === null ? null : Number(r.bytes) }));
+         FROM pg_stat_replication WHERE ${PHYSICAL_WALSENDER} ORDER BY 1`,
+      )
+    ).map((r) => ({
+      name: r.name,
+      lagSeconds: r.lag === null ? null : Number(r.lag),
+      lagBytes: r.bytes === null ? null : Number(r.bytes),
+    }));
   } catch {
     // pg_current_wal_lsn() fails on a standby; the standby has no replicas of its own to report.
   }

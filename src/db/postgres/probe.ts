@@ -40,7 +40,10 @@ export interface ProbeSession extends Queryable {
 const PROBE_LOCK_TIMEOUT = `SET LOCAL lock_timeout = '1s'`;
 
 export function isConcurrent(sql: string): boolean {
-  const words = tokenize(sql, 'postgres').filter((t) => t.kind === 'word').slice(0, 6).map((t) => t.text.toUpperCase());
+  const words = tokenize(sql, 'postgres')
+    .filter((t) => t.kind === 'word')
+    .slice(0, 6)
+    .map((t) => t.text.toUpperCase());
   return words.includes('CONCURRENTLY');
 }
 
@@ -48,7 +51,9 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
   const refusal = [sql, ...setup].map((s) => probeRefusal(s, 'postgres')).find((r) => r !== null);
   if (refusal) return failed(sql, `Not probed: ${refusal}.`);
   // A private schema needs CREATE on the database; without it the copy is a temporary table (TEMP is granted to PUBLIC).
-  const [{ ok: canCreate } = { ok: false }] = await db.query<{ ok: boolean }>(`SELECT has_database_privilege(current_database(), 'CREATE') AS ok`);
+  const [{ ok: canCreate } = { ok: false }] = await db.query<{ ok: boolean }>(
+    `SELECT has_database_privilege(current_database(), 'CREATE') AS ok`,
+  );
   const tag = randomBytes(5).toString('hex');
   const schema = canCreate ? `cw_probe_${tag}` : 'pg_temp';
   const shadow: TableRef = { schema, name: canCreate ? table.name : `cw_probe_${tag}` };
@@ -61,12 +66,19 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
   const setupSql: string[] = [];
   for (const earlier of setup) {
     const s = retarget(earlier, 'postgres', table, qualifiedTable('postgres', shadow), defaultSchema);
-    if (s.replaced === 0) return failed(target.sql, `an earlier step does not name the table ${table.schema}.${table.name}, so it is not run on the copy: ${earlier}`);
+    if (s.replaced === 0)
+      return failed(
+        target.sql,
+        `an earlier step does not name the table ${table.schema}.${table.name}, so it is not run on the copy: ${earlier}`,
+      );
     setupSql.push(s.sql);
   }
   if (canCreate) await dropStaleCopies(db);
   if (!canCreate && isConcurrent(sql)) {
-    return failed(target.sql, 'Probing CREATE INDEX CONCURRENTLY needs the CREATE privilege on the database: the copy must be visible to a second session, and a temporary table is not (on one, CONCURRENTLY is ignored).');
+    return failed(
+      target.sql,
+      'Probing CREATE INDEX CONCURRENTLY needs the CREATE privilege on the database: the copy must be visible to a second session, and a temporary table is not (on one, CONCURRENTLY is ignored).',
+    );
   }
   try {
     await db.query('BEGIN');
@@ -78,7 +90,9 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
         await db.query(`COMMENT ON SCHEMA ${quoteIdent('postgres', schema)} IS ${quoteLiteral('postgres', owner)}`);
         await db.query(`CREATE TABLE ${qualifiedTable('postgres', shadow)} (LIKE ${qualifiedTable('postgres', table)} INCLUDING ALL)`);
       } else {
-        await db.query(`CREATE TEMP TABLE ${quoteIdent('postgres', shadow.name)} (LIKE ${qualifiedTable('postgres', table)} INCLUDING ALL)`);
+        await db.query(
+          `CREATE TEMP TABLE ${quoteIdent('postgres', shadow.name)} (LIKE ${qualifiedTable('postgres', table)} INCLUDING ALL)`,
+        );
       }
       if (/\bVALIDATE\s+CONSTRAINT\b/i.test(sql)) await copyForeignKeys(db, table, shadow);
       await db.query('COMMIT');
@@ -95,7 +109,13 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
     }
     return isConcurrent(sql) ? await probeConcurrent(db, shadow, target.sql) : await probeInTransaction(db, shadow, target.sql);
   } finally {
-    await db.query(canCreate ? `DROP SCHEMA IF EXISTS ${quoteIdent('postgres', schema)} CASCADE` : `DROP TABLE IF EXISTS ${qualifiedTable('postgres', shadow)}`).catch(() => undefined);
+    await db
+      .query(
+        canCreate
+          ? `DROP SCHEMA IF EXISTS ${quoteIdent('postgres', schema)} CASCADE`
+          : `DROP TABLE IF EXISTS ${qualifiedTable('postgres', shadow)}`,
+      )
+      .catch(() => undefined);
   }
 }
 
@@ -108,20 +128,24 @@ const OWNER_SQL = `(SELECT format('column-wizard probe: backend %s %s', pid, ext
  * schema (another session's, running now) is kept. Failures are ignored: this is housekeeping before the probe.
  */
 export async function dropStaleCopies(db: Queryable): Promise<string[]> {
-  const stale = await db.query<{ name: string }>(
-    `SELECT n.nspname AS name FROM pg_namespace n
+  const stale = await db
+    .query<{ name: string }>(
+      `SELECT n.nspname AS name FROM pg_namespace n
        JOIN pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
       WHERE n.nspname LIKE 'cw\\_probe\\_%' AND n.nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
         AND d.description LIKE 'column-wizard probe: backend %'
         AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a
                          WHERE format('column-wizard probe: backend %s %s', a.pid, extract(epoch FROM a.backend_start)) = d.description)`,
-  ).catch(() => []);
+    )
+    .catch(() => []);
   const dropped: string[] = [];
   for (const { name } of stale) {
     try {
       await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent('postgres', name)} CASCADE`);
       dropped.push(name);
-    } catch { /* held or not ours after all: the next probe tries again */ }
+    } catch {
+      /* held or not ours after all: the next probe tries again */
+    }
   }
   return dropped;
 }
@@ -131,7 +155,9 @@ async function copyForeignKeys(db: Queryable, table: TableRef, shadow: TableRef)
   const fks = await db.query<{ name: string; def: string }>(
     `SELECT con.conname AS name, pg_get_constraintdef(con.oid) AS def FROM pg_constraint con
        JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relname = $2 AND con.contype = 'f'`, [table.schema, table.name]);
+      WHERE n.nspname = $1 AND c.relname = $2 AND con.contype = 'f'`,
+    [table.schema, table.name],
+  );
   for (const fk of fks) {
     const def = fk.def.replace(/\s+NOT VALID$/, '');
     await db.query(`ALTER TABLE ${qualifiedTable('postgres', shadow)} ADD CONSTRAINT ${quoteIdent('postgres', fk.name)} ${def} NOT VALID`);
@@ -161,10 +187,19 @@ async function probeInTransaction(db: Queryable, shadow: TableRef, sql: string):
     } catch (err) {
       return failed(sql, (err as Error).message);
     }
-    const locks = (await db.query<{ mode: string }>(
-      `SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND relation = $1 AND granted`, [oid])).map((r) => r.mode);
+    const locks = (
+      await db.query<{ mode: string }>(
+        `SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND relation = $1 AND granted`,
+        [oid],
+      )
+    ).map((r) => r.mode);
     const after = await relfilenode(db, oid);
-    return result(sql, locks, before !== after, `ran in a transaction on an empty copy; relfilenode ${before} → ${after}; locks: ${locks.join(', ') || 'none'}`);
+    return result(
+      sql,
+      locks,
+      before !== after,
+      `ran in a transaction on an empty copy; relfilenode ${before} → ${after}; locks: ${locks.join(', ') || 'none'}`,
+    );
   } finally {
     await db.query('ROLLBACK').catch(() => undefined);
   }
@@ -181,10 +216,17 @@ async function probeConcurrent(db: ProbeSession, shadow: TableRef, sql: string):
     await peer.query('BEGIN');
     await peer.query(`LOCK TABLE ${qualifiedTable('postgres', shadow)} IN ACCESS EXCLUSIVE MODE`);
     await db.query(`SET lock_timeout = '10s'`);
-    const running = db.query(sql).then(() => undefined, (err: Error) => { stmtError = err.message; });
+    const running = db.query(sql).then(
+      () => undefined,
+      (err: Error) => {
+        stmtError = err.message;
+      },
+    );
     for (let i = 0; i < 100 && !requested && stmtError === undefined; i++) {
       const [w] = await peer.query<{ mode: string }>(
-        `SELECT mode FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND relation = $2 AND NOT granted`, [pid, oid]);
+        `SELECT mode FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND relation = $2 AND NOT granted`,
+        [pid, oid],
+      );
       if (w) requested = w.mode;
       else await new Promise((r) => setTimeout(r, 20));
     }
@@ -197,15 +239,31 @@ async function probeConcurrent(db: ProbeSession, shadow: TableRef, sql: string):
   if (stmtError !== undefined) return failed(sql, stmtError);
   if (!requested) return failed(sql, 'Could not observe the lock the statement requested.');
   const after = await relfilenode(db, oid);
-  return result(sql, [requested], before !== after, `ran outside a transaction on an empty copy while a second session held it; requested ${requested}; relfilenode ${before} → ${after}`);
+  return result(
+    sql,
+    [requested],
+    before !== after,
+    `ran outside a transaction on an empty copy while a second session held it; requested ${requested}; relfilenode ${before} → ${after}`,
+  );
 }
 
 function result(sql: string, modes: string[], rewrite: boolean, detail: string): ProbeResult {
-  const levels = modes.map((m) => pgLockLevel(m)).filter((l): l is LockLevel => l !== undefined).sort((a, b) => PG_LOCK_RANK[b] - PG_LOCK_RANK[a]);
+  const levels = modes
+    .map((m) => pgLockLevel(m))
+    .filter((l): l is LockLevel => l !== undefined)
+    .sort((a, b) => PG_LOCK_RANK[b] - PG_LOCK_RANK[a]);
   const lock: LockLevel = levels[0] ?? 'NONE';
   return { sql, lock, locks: levels, rewrite, blocks: blocksOf(lock, 'postgres'), detail };
 }
 
 function failed(sql: string, error: string): ProbeResult {
-  return { sql, lock: 'NONE', locks: [], rewrite: false, blocks: { reads: false, writes: false }, error, detail: `failed on the empty copy: ${error}` };
+  return {
+    sql,
+    lock: 'NONE',
+    locks: [],
+    rewrite: false,
+    blocks: { reads: false, writes: false },
+    error,
+    detail: `failed on the empty copy: ${error}`,
+  };
 }

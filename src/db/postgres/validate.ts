@@ -17,22 +17,41 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
   const oid = await tableOid(db, table);
 
   if (Buffer.byteLength(spec.name, 'utf8') > 63) {
-    findings.push({ code: 'identifier-too-long', severity: 'error', field: 'name', message: `"${spec.name}" is longer than 63 bytes; PostgreSQL would truncate it. Choose a shorter name.` });
+    findings.push({
+      code: 'identifier-too-long',
+      severity: 'error',
+      field: 'name',
+      message: `"${spec.name}" is longer than 63 bytes; PostgreSQL would truncate it. Choose a shorter name.`,
+    });
   }
-  const [taken] = await db.query<{ attname: string }>('SELECT attname FROM pg_attribute WHERE attrelid = $1 AND attname = $2 AND attnum > 0 AND NOT attisdropped', [oid, spec.name]);
-  if (taken) findings.push({ code: 'column-exists', severity: 'error', field: 'name', message: `${table.schema}.${table.name} already has a column named "${spec.name}".` });
+  const [taken] = await db.query<{ attname: string }>(
+    'SELECT attname FROM pg_attribute WHERE attrelid = $1 AND attname = $2 AND attnum > 0 AND NOT attisdropped',
+    [oid, spec.name],
+  );
+  if (taken)
+    findings.push({
+      code: 'column-exists',
+      severity: 'error',
+      field: 'name',
+      message: `${table.schema}.${table.name} already has a column named "${spec.name}".`,
+    });
 
   const serial = isSerialType(spec.type.name);
   const typeText = renderType('postgres', spec.type);
   if (!serial) {
     const [t] = await db.query<{ t: string | null }>('SELECT to_regtype($1)::text AS t', [typeText]);
     if (!t?.t) {
-      findings.push({ code: 'unknown-type', severity: 'error', field: 'type', message: `The server has no type "${typeText}". Check the spelling, or create the type/extension first.` });
+      findings.push({
+        code: 'unknown-type',
+        severity: 'error',
+        field: 'type',
+        message: `The server has no type "${typeText}". Check the spelling, or create the type/extension first.`,
+      });
       return findings;
     }
   }
 
-  if (spec.default.kind === 'expression') findings.push(...await volatilityFindings(db, spec.default.sql));
+  if (spec.default.kind === 'expression') findings.push(...(await volatilityFindings(db, spec.default.sql)));
 
   // Let the server judge the whole definition on a private temporary copy, then roll back.
   const temp = `cw_check_${randomBytes(4).toString('hex')}`;
@@ -46,7 +65,12 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
         await db.query(`EXPLAIN SELECT CAST((${expr}) AS ${typeText})`);
       } catch (err) {
         await db.query('ROLLBACK TO SAVEPOINT d');
-        findings.push({ code: 'default-invalid', severity: 'error', field: 'default', message: `The default does not work as ${typeText}: ${(err as Error).message}.` });
+        findings.push({
+          code: 'default-invalid',
+          severity: 'error',
+          field: 'default',
+          message: `The default does not work as ${typeText}: ${(err as Error).message}.`,
+        });
       }
     }
     await db.query(`CREATE TEMP TABLE ${quoteIdent('postgres', temp)} (LIKE ${qualifiedTable('postgres', table)})`);
@@ -65,13 +89,18 @@ export async function validateColumn(db: Queryable, spec: ColumnSpec, table: Tab
     const message = await rejection();
     if (message !== null && !findings.some((f) => f.code === 'default-invalid' || f.code === 'column-exists')) {
       const field = await blamedField(spec, async (omit) => (await rejection(omit)) !== null);
-      findings.push({ code: SERVER_REJECTED[field], severity: 'error', field, message: `The server rejects the column definition: ${message}.` });
+      findings.push({
+        code: SERVER_REJECTED[field],
+        severity: 'error',
+        field,
+        message: `The server rejects the column definition: ${message}.`,
+      });
     }
   } finally {
     await db.query('ROLLBACK');
   }
 
-  if (spec.references) findings.push(...await referenceFindings(db, spec, table.schema));
+  if (spec.references) findings.push(...(await referenceFindings(db, spec, table.schema)));
   return findings;
 }
 
@@ -81,17 +110,32 @@ export async function volatilityFindings(db: Queryable, expr: string): Promise<F
   const names = [...new Set(tokens.flatMap((t, i) => (t.kind === 'word' && tokens[i + 1]?.text === '(' ? [t.text.toLowerCase()] : [])))];
   if (names.length === 0) return [];
   const rows = await db.query<{ proname: string; v: string }>(
-    `SELECT proname, max(provolatile::text) AS v FROM pg_proc WHERE proname = ANY($1) AND pg_function_is_visible(oid) GROUP BY proname`, [names]);
+    `SELECT proname, max(provolatile::text) AS v FROM pg_proc WHERE proname = ANY($1) AND pg_function_is_visible(oid) GROUP BY proname`,
+    [names],
+  );
   const volatile = rows.filter((r) => r.v === 'v').map((r) => `${r.proname}()`);
   if (volatile.length) {
-    return [{
-      code: 'default-volatile', severity: 'warning', field: 'default',
-      message: `${volatile.join(', ')} ${volatile.length > 1 ? 'are' : 'is'} VOLATILE (pg_proc.provolatile = 'v'): adding the column with this default rewrites the whole table under ACCESS EXCLUSIVE.`,
-      fix: 'Add the column without a default, then SET DEFAULT, then backfill existing rows in batches.',
-    }];
+    return [
+      {
+        code: 'default-volatile',
+        severity: 'warning',
+        field: 'default',
+        message: `${volatile.join(', ')} ${volatile.length > 1 ? 'are' : 'is'} VOLATILE (pg_proc.provolatile = 'v'): adding the column with this default rewrites the whole table under ACCESS EXCLUSIVE.`,
+        fix: 'Add the column without a default, then SET DEFAULT, then backfill existing rows in batches.',
+      },
+    ];
   }
   const known = rows.map((r) => `${r.proname}() is ${VOLATILITY[r.v] ?? r.v}`);
-  return known.length ? [{ code: 'default-not-volatile', severity: 'info', field: 'default', message: `${known.join(', ')}: evaluated once when the column is added, no rewrite.` }] : [];
+  return known.length
+    ? [
+        {
+          code: 'default-not-volatile',
+          severity: 'info',
+          field: 'default',
+          message: `${known.join(', ')}: evaluated once when the column is added, no rewrite.`,
+        },
+      ]
+    : [];
 }
 
 async function referenceFindings(db: Queryable, spec: ColumnSpec, defaultSchema: string): Promise<Finding[]> {
@@ -99,18 +143,48 @@ async function referenceFindings(db: Queryable, spec: ColumnSpec, defaultSchema:
   const refTable = { schema: ref.schema ?? defaultSchema, name: ref.table };
   const [t] = await db.query<{ oid: number }>(
     `SELECT c.oid::int AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
-    [refTable.schema, refTable.name]);
-  if (!t) return [{ code: 'reference-missing', severity: 'error', field: 'references', message: `The referenced table ${refTable.schema}.${refTable.name} does not exist.` }];
+    [refTable.schema, refTable.name],
+  );
+  if (!t)
+    return [
+      {
+        code: 'reference-missing',
+        severity: 'error',
+        field: 'references',
+        message: `The referenced table ${refTable.schema}.${refTable.name} does not exist.`,
+      },
+    ];
   const [col] = await db.query<{ type: string; keyed: boolean }>(
     `SELECT format_type(a.atttypid, a.atttypmod) AS type,
             EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique AND i.indpred IS NULL AND i.indnkeyatts = 1 AND i.indkey[0] = a.attnum) AS keyed
-       FROM pg_attribute a WHERE a.attrelid = $1 AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped`, [t.oid, ref.column]);
-  if (!col) return [{ code: 'reference-missing', severity: 'error', field: 'references', message: `${refTable.schema}.${refTable.name} has no column "${ref.column}".` }];
+       FROM pg_attribute a WHERE a.attrelid = $1 AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped`,
+    [t.oid, ref.column],
+  );
+  if (!col)
+    return [
+      {
+        code: 'reference-missing',
+        severity: 'error',
+        field: 'references',
+        message: `${refTable.schema}.${refTable.name} has no column "${ref.column}".`,
+      },
+    ];
   const out: Finding[] = [];
-  if (!col.keyed) out.push({ code: 'reference-not-unique', severity: 'error', field: 'references', message: `${refTable.schema}.${refTable.name}.${ref.column} has no primary key or unique constraint of its own; a foreign key needs one.` });
+  if (!col.keyed)
+    out.push({
+      code: 'reference-not-unique',
+      severity: 'error',
+      field: 'references',
+      message: `${refTable.schema}.${refTable.name}.${ref.column} has no primary key or unique constraint of its own; a foreign key needs one.`,
+    });
   const [mine] = await db.query<{ t: string | null }>('SELECT format_type(to_regtype($1), NULL) AS t', [renderType('postgres', spec.type)]);
   if (mine?.t && col.type.replace(/\(.*\)/, '') !== mine.t.replace(/\(.*\)/, '')) {
-    out.push({ code: 'reference-type-mismatch', severity: 'warning', field: 'type', message: `The new column is ${mine.t} but ${ref.column} is ${col.type}; comparisons will need casts and the key may be slow.` });
+    out.push({
+      code: 'reference-type-mismatch',
+      severity: 'warning',
+      field: 'type',
+      message: `The new column is ${mine.t} but ${ref.column} is ${col.type}; comparisons will need casts and the key may be slow.`,
+    });
   }
   return out;
 }

@@ -69,13 +69,16 @@ export function mysqlLagReader(replicas: readonly ReplicaTarget[], options: Mysq
     state.timer = setInterval(() => {
       if (busy) return;
       busy = true;
-      primary.query(`REPLACE INTO ${table} (id, ts) VALUES (1, NOW(6))`)
+      primary
+        .query(`REPLACE INTO ${table} (id, ts) VALUES (1, NOW(6))`)
         .catch((err: Error) => {
           state.failed = `heartbeat writer stopped (${err.message})`;
           if (state.timer) clearInterval(state.timer);
           state.timer = null;
         })
-        .finally(() => { busy = false; });
+        .finally(() => {
+          busy = false;
+        });
     }, intervalMs);
     state.timer.unref();
   };
@@ -84,7 +87,9 @@ export function mysqlLagReader(replicas: readonly ReplicaTarget[], options: Mysq
     if (!heartbeat || heartbeat.failed) return null;
     try {
       const [r] = await replica.query<{ us: number | string | null }>(
-        `SELECT TIMESTAMPDIFF(MICROSECOND, GREATEST(ts, CAST(? AS DATETIME(6))), NOW(6)) AS us FROM ${heartbeat.table} WHERE id = 1`, [heartbeat.startedAt]);
+        `SELECT TIMESTAMPDIFF(MICROSECOND, GREATEST(ts, CAST(? AS DATETIME(6))), NOW(6)) AS us FROM ${heartbeat.table} WHERE id = 1`,
+        [heartbeat.startedAt],
+      );
       return r?.us === null || r?.us === undefined ? null : Math.max(0, Number(r.us) / 1e6);
     } catch {
       return null; // the table has not reached the replica yet
@@ -106,8 +111,20 @@ export function mysqlLagReader(replicas: readonly ReplicaTarget[], options: Mysq
     const hb = await heartbeatLag(s.client);
     const seconds = hb ?? sbm;
     const method = hb !== null ? 'heartbeat' : heartbeat?.failed ? `Seconds_Behind_Master (${heartbeat.failed})` : 'Seconds_Behind_Master';
-    if (!sql) return { name: s.name, state: 'stopped', seconds: hb, method: hb !== null ? 'heartbeat' : 'SQL thread stopped, no heartbeat to date it' };
-    if (!io) return { name: s.name, state: 'disconnected', seconds: hb, method: hb !== null ? 'heartbeat' : 'IO thread not running, no heartbeat to date it' };
+    if (!sql)
+      return {
+        name: s.name,
+        state: 'stopped',
+        seconds: hb,
+        method: hb !== null ? 'heartbeat' : 'SQL thread stopped, no heartbeat to date it',
+      };
+    if (!io)
+      return {
+        name: s.name,
+        state: 'disconnected',
+        seconds: hb,
+        method: hb !== null ? 'heartbeat' : 'IO thread not running, no heartbeat to date it',
+      };
     const caughtUp = hb !== null ? hb <= (2 * intervalMs) / 1000 : sbm === 0;
     return { name: s.name, state: caughtUp ? 'caught-up' : 'behind', seconds, method };
   };
@@ -127,7 +144,9 @@ export function mysqlLagReader(replicas: readonly ReplicaTarget[], options: Mysq
 
 function isUnknownTable(err: unknown): boolean {
   const e = err as { errno?: number; code?: string; cause?: { errno?: number } };
-  return e.errno === 1109 || e.cause?.errno === 1109 || e.code === 'ER_UNKNOWN_TABLE' || /Unknown table/i.test(String((err as Error).message));
+  return (
+    e.errno === 1109 || e.cause?.errno === 1109 || e.code === 'ER_UNKNOWN_TABLE' || /Unknown table/i.test(String((err as Error).message))
+  );
 }
 
 /**
@@ -136,30 +155,47 @@ function isUnknownTable(err: unknown): boolean {
  * new readers of the table queue behind it (servers.md §A.3). Precise with MariaDB's `METADATA_LOCK_INFO` plugin
  * (`INSTALL SONAME 'metadata_lock_info'`); without it, any transaction older than `minAgeSeconds` counts.
  */
-export async function replicaLockHolders(replicas: readonly ReplicaTarget[], table: TableRef, minAgeSeconds = 0): Promise<ReplicaLockHolder[]> {
-  const all = await Promise.all(replicas.map(async (r) => {
-    type Row = { id: number | string; age: number | string | null; state: string | null; query: string | null; mode: string | null };
-    let rows: Row[];
-    try {
-      rows = await r.client.query<Row>(
-        `SELECT p.ID AS id, COALESCE(TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), p.TIME) AS age, p.STATE AS state, LEFT(p.INFO, 200) AS query,
+export async function replicaLockHolders(
+  replicas: readonly ReplicaTarget[],
+  table: TableRef,
+  minAgeSeconds = 0,
+): Promise<ReplicaLockHolder[]> {
+  const all = await Promise.all(
+    replicas.map(async (r) => {
+      type Row = { id: number | string; age: number | string | null; state: string | null; query: string | null; mode: string | null };
+      let rows: Row[];
+      try {
+        rows = await r.client.query<Row>(
+          `SELECT p.ID AS id, COALESCE(TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), p.TIME) AS age, p.STATE AS state, LEFT(p.INFO, 200) AS query,
                 MAX(m.LOCK_MODE) AS mode
            FROM information_schema.METADATA_LOCK_INFO m
            JOIN information_schema.PROCESSLIST p ON p.ID = m.THREAD_ID
            LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
           WHERE m.TABLE_SCHEMA = ? AND m.TABLE_NAME = ? AND p.ID <> CONNECTION_ID() AND p.USER <> 'system user'
           GROUP BY p.ID, t.trx_started, p.TIME, p.STATE, p.INFO
-         HAVING age >= ?`, [table.schema, table.name, minAgeSeconds]);
-    } catch (err) {
-      if (!isUnknownTable(err)) throw err;
-      rows = await r.client.query<Row>(
-        `SELECT t.trx_mysql_thread_id AS id, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS age, p.STATE AS state, LEFT(p.INFO, 200) AS query, NULL AS mode
+         HAVING age >= ?`,
+          [table.schema, table.name, minAgeSeconds],
+        );
+      } catch (err) {
+        if (!isUnknownTable(err)) throw err;
+        rows = await r.client.query<Row>(
+          `SELECT t.trx_mysql_thread_id AS id, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS age, p.STATE AS state, LEFT(p.INFO, 200) AS query, NULL AS mode
            FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
           WHERE t.trx_mysql_thread_id <> CONNECTION_ID() AND COALESCE(p.USER, '') <> 'system user'
             AND TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) >= ?
-          ORDER BY t.trx_started`, [minAgeSeconds]);
-    }
-    return rows.map((x): ReplicaLockHolder => ({ standby: r.name, pid: Number(x.id), ageSeconds: Number(x.age ?? 0), state: x.state ?? '', query: x.query ?? '', lockMode: x.mode }));
-  }));
+          ORDER BY t.trx_started`,
+          [minAgeSeconds],
+        );
+      }
+      return rows.map((x): ReplicaLockHolder => ({
+        standby: r.name,
+        pid: Number(x.id),
+        ageSeconds: Number(x.age ?? 0),
+        state: x.state ?? '',
+        query: x.query ?? '',
+        lockMode: x.mode,
+      }));
+    }),
+  );
   return all.flat();
 }

@@ -18,7 +18,10 @@ import type { LagReader, ReplicaLag, ReplicaLockHolder, ReplicaTarget } from './
  */
 export const PHYSICAL_WALSENDER = `pid NOT IN (SELECT active_pid FROM pg_replication_slots WHERE slot_type = 'logical' AND active_pid IS NOT NULL)`;
 
-interface Sample { t: number; readonly pos: number }
+interface Sample {
+  t: number;
+  readonly pos: number;
+}
 
 const MAX_SAMPLES = 20_000;
 
@@ -52,11 +55,15 @@ export class WalTimeline {
   }
 }
 
-interface PrimaryNow { now: number; pos: number }
+interface PrimaryNow {
+  now: number;
+  pos: number;
+}
 
 async function primaryNow(primary: DatabaseClient): Promise<PrimaryNow> {
   const [r] = await primary.query<{ now: number; pos: number | string }>(
-    `SELECT extract(epoch FROM clock_timestamp())::float8 AS now, pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS pos`);
+    `SELECT extract(epoch FROM clock_timestamp())::float8 AS now, pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS pos`,
+  );
   return { now: Number(r!.now), pos: Number(r!.pos) };
 }
 
@@ -82,11 +89,13 @@ export function postgresLagReader(primary: DatabaseClient, options: PostgresLagO
       [row] = await s.client.query(
         `SELECT pg_is_in_recovery() AS recovery, pg_is_in_recovery() AND pg_is_wal_replay_paused() AS paused,
                 pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::float8 AS replay,
-                pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::float8 AS receive`);
+                pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::float8 AS receive`,
+      );
     } catch {
       return { name: s.name, state: 'disconnected', seconds: null, bytes: null, method: 'standby unreachable' };
     }
-    if (!row?.recovery || row.replay === null) return { name: s.name, state: 'disconnected', seconds: null, bytes: null, method: 'not a standby (not in recovery)' };
+    if (!row?.recovery || row.replay === null)
+      return { name: s.name, state: 'disconnected', seconds: null, bytes: null, method: 'not a standby (not in recovery)' };
     const replay = Number(row.replay);
     const bytes = Math.max(0, p.pos - replay);
     const b = timeline.behind(p.now, p.pos, replay);
@@ -107,7 +116,8 @@ export function postgresLagReader(primary: DatabaseClient, options: PostgresLagO
       const rows = await primary.query<{ name: string; replay: number | string | null; lag: number | null }>(
         `SELECT coalesce(nullif(application_name, ''), client_addr::text, 'standby ' || pid) AS name,
                 pg_wal_lsn_diff(replay_lsn, '0/0')::float8 AS replay, extract(epoch FROM replay_lag)::float8 AS lag
-           FROM pg_stat_replication WHERE ${PHYSICAL_WALSENDER} ORDER BY 1`);
+           FROM pg_stat_replication WHERE ${PHYSICAL_WALSENDER} ORDER BY 1`,
+      );
       const out: ReplicaLag[] = rows.map((r) => {
         if (r.replay === null) return { name: r.name, state: 'disconnected', seconds: null, bytes: null, method: 'no replay position yet' };
         const replay = Number(r.replay);
@@ -115,13 +125,27 @@ export function postgresLagReader(primary: DatabaseClient, options: PostgresLagO
         const b = timeline.behind(p.now, p.pos, replay);
         // Before the timeline can date the position, the server's (possibly stale) replay_lag is the better lower bound.
         const seconds = b.exact ? b.seconds : Math.max(b.seconds, Number(r.lag ?? 0));
-        return { name: r.name, state: bytes === 0 ? 'caught-up' : 'behind', seconds, bytes, method: b.exact ? 'wal-timeline' : 'wal-timeline (at least) / replay_lag' };
+        return {
+          name: r.name,
+          state: bytes === 0 ? 'caught-up' : 'behind',
+          seconds,
+          bytes,
+          method: b.exact ? 'wal-timeline' : 'wal-timeline (at least) / replay_lag',
+        };
       });
       if (options.inactiveSlots) {
         const slots = await primary.query<{ name: string; retained: number | string | null }>(
           `SELECT slot_name AS name, pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::float8 AS retained
-             FROM pg_replication_slots WHERE slot_type = 'physical' AND NOT active ORDER BY 1`);
-        for (const s of slots) out.push({ name: `slot ${s.name}`, state: 'disconnected', seconds: null, bytes: s.retained === null ? null : Number(s.retained), method: 'inactive replication slot' });
+             FROM pg_replication_slots WHERE slot_type = 'physical' AND NOT active ORDER BY 1`,
+        );
+        for (const s of slots)
+          out.push({
+            name: `slot ${s.name}`,
+            state: 'disconnected',
+            seconds: null,
+            bytes: s.retained === null ? null : Number(s.retained),
+            method: 'inactive replication slot',
+          });
       }
       return out;
     },
@@ -136,17 +160,38 @@ export function postgresLagReader(primary: DatabaseClient, options: PostgresLagO
  * EXCLUSIVE lock waits for them up to `max_standby_streaming_delay`, queues every new reader of the table behind
  * it meanwhile, and then cancels them.
  */
-export async function standbyLockHolders(standbys: readonly ReplicaTarget[], table: TableRef, minAgeSeconds = 0): Promise<ReplicaLockHolder[]> {
-  const all = await Promise.all(standbys.map(async (s) => {
-    const rows = await s.client.query<{ pid: number; age: number | null; state: string | null; query: string | null; mode: string | null }>(
-      `SELECT a.pid, extract(epoch FROM clock_timestamp() - a.xact_start)::float8 AS age, a.state, left(a.query, 200) AS query, max(l.mode) AS mode
+export async function standbyLockHolders(
+  standbys: readonly ReplicaTarget[],
+  table: TableRef,
+  minAgeSeconds = 0,
+): Promise<ReplicaLockHolder[]> {
+  const all = await Promise.all(
+    standbys.map(async (s) => {
+      const rows = await s.client.query<{
+        pid: number;
+        age: number | null;
+        state: string | null;
+        query: string | null;
+        mode: string | null;
+      }>(
+        `SELECT a.pid, extract(epoch FROM clock_timestamp() - a.xact_start)::float8 AS age, a.state, left(a.query, 200) AS query, max(l.mode) AS mode
          FROM pg_stat_activity a
          JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'relation' AND l.granted
          JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = $1 AND c.relname = $2 AND a.pid <> pg_backend_pid() AND a.xact_start IS NOT NULL
           AND clock_timestamp() - a.xact_start >= make_interval(secs => $3)
-        GROUP BY a.pid, a.xact_start, a.state, a.query ORDER BY a.xact_start`, [table.schema, table.name, minAgeSeconds]);
-    return rows.map((r): ReplicaLockHolder => ({ standby: s.name, pid: Number(r.pid), ageSeconds: Math.round(Number(r.age ?? 0) * 10) / 10, state: r.state ?? '', query: r.query ?? '', lockMode: r.mode }));
-  }));
+        GROUP BY a.pid, a.xact_start, a.state, a.query ORDER BY a.xact_start`,
+        [table.schema, table.name, minAgeSeconds],
+      );
+      return rows.map((r): ReplicaLockHolder => ({
+        standby: s.name,
+        pid: Number(r.pid),
+        ageSeconds: Math.round(Number(r.age ?? 0) * 10) / 10,
+        state: r.state ?? '',
+        query: r.query ?? '',
+        lockMode: r.mode,
+      }));
+    }),
+  );
   return all.flat();
 }

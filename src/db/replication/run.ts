@@ -35,9 +35,17 @@ export function lagSource(reader: LagReader, options: LagSourceOptions = {}): La
 }
 
 /** The lag reader for the primary's engine; `primary` must be a connection of its own (the heartbeat writes on it). */
-export function lagReaderFor(primary: DatabaseClient, replicas: readonly ReplicaTarget[], options: { heartbeat?: boolean; heartbeatIntervalMs?: number } = {}): LagReader {
+export function lagReaderFor(
+  primary: DatabaseClient,
+  replicas: readonly ReplicaTarget[],
+  options: { heartbeat?: boolean; heartbeatIntervalMs?: number } = {},
+): LagReader {
   if (primary.options.engine === 'postgres') return postgresLagReader(primary, { standbys: replicas });
-  return mysqlLagReader(replicas, { primary, ...(options.heartbeat !== undefined ? { heartbeat: options.heartbeat } : {}), ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}) });
+  return mysqlLagReader(replicas, {
+    primary,
+    ...(options.heartbeat !== undefined ? { heartbeat: options.heartbeat } : {}),
+    ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
+  });
 }
 
 export interface StandbyGuardOptions {
@@ -53,7 +61,12 @@ export interface StandbyGuardOptions {
 }
 
 function describeSessions(sessions: readonly ReplicaLockHolder[]): string {
-  return sessions.map((s) => `${s.standby} pid ${s.pid} (${s.state || 'idle'}, transaction ${s.ageSeconds} s, ${s.lockMode ? `holds ${s.lockMode}` : 'an open transaction'}: ${s.query.replace(/\s+/g, ' ').slice(0, 80)})`).join('; ');
+  return sessions
+    .map(
+      (s) =>
+        `${s.standby} pid ${s.pid} (${s.state || 'idle'}, transaction ${s.ageSeconds} s, ${s.lockMode ? `holds ${s.lockMode}` : 'an open transaction'}: ${s.query.replace(/\s+/g, ' ').slice(0, 80)})`,
+    )
+    .join('; ');
 }
 
 /**
@@ -63,7 +76,11 @@ function describeSessions(sessions: readonly ReplicaLockHolder[]): string {
  * for replica transactions holding a metadata lock on the table; the replicated ALTER would wait for them with no
  * timeout, holding up replication. Waits for them to end, or stops the run (resumable).
  */
-export function standbyGuard(standbys: readonly ReplicaTarget[], table: TableRef, options: StandbyGuardOptions = {}): NonNullable<RunOptions['beforeStep']> {
+export function standbyGuard(
+  standbys: readonly ReplicaTarget[],
+  table: TableRef,
+  options: StandbyGuardOptions = {},
+): NonNullable<RunOptions['beforeStep']> {
   const minAge = options.minAgeSeconds ?? 1;
   const maxWaitMs = options.maxWaitMs ?? 60_000;
   const pollMs = options.pollMs ?? 250;
@@ -122,7 +139,19 @@ export interface ReplicaRunResult {
  * the heartbeat), standby transaction guard, and the post-run confirmation. Rejects like `runPlan`.
  */
 export async function runPlanWithReplicas(client: DatabaseClient, plan: Plan, options: ReplicaRunOptions): Promise<ReplicaRunResult> {
-  const { replicas, maxLagSeconds, resumeBelowSeconds, lagPollMs, unknownLag, heartbeat, heartbeatIntervalMs, standbyTransactions, confirmTimeoutMs, onLag, ...runOptions } = options;
+  const {
+    replicas,
+    maxLagSeconds,
+    resumeBelowSeconds,
+    lagPollMs,
+    unknownLag,
+    heartbeat,
+    heartbeatIntervalMs,
+    standbyTransactions,
+    confirmTimeoutMs,
+    onLag,
+    ...runOptions
+  } = options;
   const table = await resolveTable(client, plan.table);
   let monitor: DatabaseClient | null = null;
   let reader: LagReader | null = null;
@@ -130,7 +159,10 @@ export async function runPlanWithReplicas(client: DatabaseClient, plan: Plan, op
     let run: RunOptions = runOptions;
     if (maxLagSeconds !== undefined && replicas.length > 0) {
       monitor = await connect(client.options);
-      reader = lagReaderFor(monitor, replicas, { ...(heartbeat !== undefined ? { heartbeat } : {}), ...(heartbeatIntervalMs ? { heartbeatIntervalMs } : {}) });
+      reader = lagReaderFor(monitor, replicas, {
+        ...(heartbeat !== undefined ? { heartbeat } : {}),
+        ...(heartbeatIntervalMs ? { heartbeatIntervalMs } : {}),
+      });
       run = {
         ...run,
         lag: {
@@ -144,11 +176,20 @@ export async function runPlanWithReplicas(client: DatabaseClient, plan: Plan, op
     if (standbyTransactions !== false && replicas.length > 0) {
       const guard = standbyGuard(replicas, table, standbyTransactions ?? {});
       const outer = run.beforeStep;
-      run = { ...run, beforeStep: async (step, where) => { await outer?.(step, where); await guard(step, where); } };
+      run = {
+        ...run,
+        beforeStep: async (step, where) => {
+          await outer?.(step, where);
+          await guard(step, where);
+        },
+      };
     }
     const outcome = await runPlan(client, plan, run);
     if (outcome.status !== 'completed') return { outcome, confirmations: null, confirmed: false };
-    const confirmations = await confirmColumnOnReplicas(client, replicas, table, plan.column.name, { ...(confirmTimeoutMs !== undefined ? { timeoutMs: confirmTimeoutMs } : {}), ...(runOptions.signal ? { signal: runOptions.signal } : {}) });
+    const confirmations = await confirmColumnOnReplicas(client, replicas, table, plan.column.name, {
+      ...(confirmTimeoutMs !== undefined ? { timeoutMs: confirmTimeoutMs } : {}),
+      ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+    });
     return { outcome, confirmations, confirmed: confirmations.every((c) => c.confirmed) };
   } finally {
     await reader?.close();

@@ -62,7 +62,13 @@ export interface BackfillResult {
  * `key > values` (or `<=`) in lexicographic order. PostgreSQL compares row values directly; MySQL/MariaDB get the
  * expanded form with a leading-column range the optimizer can use.
  */
-export function keyPredicate(engine: Engine, cols: readonly KeyColumn[], op: '>' | '<=', values: readonly string[], params: unknown[]): string {
+export function keyPredicate(
+  engine: Engine,
+  cols: readonly KeyColumn[],
+  op: '>' | '<=',
+  values: readonly string[],
+  params: unknown[],
+): string {
   return runnerDialect(engine).keyPredicate(cols, op, values, params);
 }
 
@@ -74,7 +80,8 @@ export async function runBackfill(r: BackfillRun): Promise<BackfillResult> {
   const minSize = o.minBatchSize ?? 10;
   const maxSize = o.maxBatchSize ?? 100_000;
   if (!(target > 0)) throw new Error(`targetBatchMs must be positive, got ${target}`);
-  if (o.fixedBatchSize !== undefined && !(Number.isInteger(o.fixedBatchSize) && o.fixedBatchSize > 0)) throw new Error(`fixedBatchSize must be a positive integer, got ${o.fixedBatchSize}`);
+  if (o.fixedBatchSize !== undefined && !(Number.isInteger(o.fixedBatchSize) && o.fixedBatchSize > 0))
+    throw new Error(`fixedBatchSize must be a positive integer, got ${o.fixedBatchSize}`);
   const table = qualified(d, spec.table);
   const col = d.ident(spec.column);
   const order = key.columns.map((c) => d.ident(c.name)).join(', ');
@@ -95,7 +102,15 @@ export async function runBackfill(r: BackfillRun): Promise<BackfillResult> {
     const secs = (performance.now() - t0) / 1000;
     const rate = secs > 0 ? (rowsDone - rowsAtStart) / secs : 0;
     const est = Math.max(estimated, rowsDone);
-    r.onProgress?.({ kind, rowsDone, rowsEstimated: est, rowsPerSecond: Math.round(rate), etaSeconds: rate > 0 ? Math.max(0, (est - rowsDone) / rate) : null, batchSize: size, ...extra });
+    r.onProgress?.({
+      kind,
+      rowsDone,
+      rowsEstimated: est,
+      rowsPerSecond: Math.round(rate),
+      etaSeconds: rate > 0 ? Math.max(0, (est - rowsDone) / rate) : null,
+      batchSize: size,
+      ...extra,
+    });
   };
 
   /** The last batch: everything after the last key, so rows inserted meanwhile are not missed. */
@@ -107,15 +122,30 @@ export async function runBackfill(r: BackfillRun): Promise<BackfillResult> {
     return { upper: null, scanned: rowCount, updated: rowCount, final: true };
   };
 
-  const batchContext: BackfillBatchContext = { client, key, table, column: col, order, valueSql: spec.valueSql, ...(r.store ? { store: r.store } : {}), sweep };
+  const batchContext: BackfillBatchContext = {
+    client,
+    key,
+    table,
+    column: col,
+    order,
+    valueSql: spec.valueSql,
+    ...(r.store ? { store: r.store } : {}),
+    sweep,
+  };
 
   for (;;) {
     if (r.signal?.aborted) return { status: 'cancelled', rowsDone, rowsUpdated, batches, lastKey, batchSize: size };
-    if (r.lag) await waitForLag(r.lag, r.signal, (lag, message) => progress('throttled', { lagSeconds: lag, ...(message ? { message } : {}) }));
+    if (r.lag)
+      await waitForLag(r.lag, r.signal, (lag, message) => progress('throttled', { lagSeconds: lag, ...(message ? { message } : {}) }));
     if (r.signal?.aborted) return { status: 'cancelled', rowsDone, rowsUpdated, batches, lastKey, batchSize: size };
 
     const started = performance.now();
-    const { value: batch } = await withLockRetry(() => d.backfillBatch(batchContext, lastKey, size, rowsDone), r.retry, r.onRetry, r.signal);
+    const { value: batch } = await withLockRetry(
+      () => d.backfillBatch(batchContext, lastKey, size, rowsDone),
+      r.retry,
+      r.onRetry,
+      r.signal,
+    );
     const elapsed = performance.now() - started;
     batches++;
     rowsUpdated += batch.updated;
@@ -140,7 +170,11 @@ async function readLag(lag: LagThrottle): Promise<{ value: number | null; failed
   }
 }
 
-async function waitForLag(lag: LagThrottle, signal: AbortSignal | undefined, report: (lag: number | null, message?: string) => void): Promise<void> {
+async function waitForLag(
+  lag: LagThrottle,
+  signal: AbortSignal | undefined,
+  report: (lag: number | null, message?: string) => void,
+): Promise<void> {
   let current = await readLag(lag);
   if (!current.failed && (current.value === null || current.value <= lag.maxSeconds)) return;
   const resumeBelow = lag.resumeBelowSeconds ?? lag.maxSeconds / 2;

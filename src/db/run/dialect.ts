@@ -141,7 +141,12 @@ export interface RunnerDialect {
   sizeSnapshot(client: DatabaseClient, table: TableRef): Promise<SizeSnapshot>;
   columnDefinition(client: DatabaseClient, table: TableRef, column: string): Promise<RunReport['columnDefinition']>;
   /** Indexes whose columns include `column`, with validity and the scan counter now; `sizeOf` from the snapshot. */
-  columnIndexes(client: DatabaseClient, table: TableRef, column: string, sizeOf: (name: string) => number | null): Promise<RunReport['indexes']>;
+  columnIndexes(
+    client: DatabaseClient,
+    table: TableRef,
+    column: string,
+    sizeOf: (name: string) => number | null,
+  ): Promise<RunReport['indexes']>;
   /** A query selecting one non-NULL value of `column` as text, as `v`; both quoted. */
   sampleValueSql(table: string, column: string): string;
   /** The server's plan of `query`, as text. */

@@ -19,6 +19,9 @@ export function findBlockers(client: DatabaseClient, table: TableRef): Promise<L
 export function describeBlockers(blockers: readonly LockRisk[]): string {
   if (blockers.length === 0) return 'No blocking session is visible now (it may have ended).';
   return `Blocking sessions: ${blockers
-    .map((b) => `pid ${b.pid} (${b.user ? `user ${b.user}, ` : ''}${b.application ? `application ${JSON.stringify(b.application)}, ` : ''}${b.ageSeconds} s old${b.lockMode ? `, ${b.lockMode}` : ''}${b.state ? `, ${b.state}` : ''}): ${b.query ? JSON.stringify(b.query.slice(0, 120)) : '(no query text)'}`)
+    .map(
+      (b) =>
+        `pid ${b.pid} (${b.user ? `user ${b.user}, ` : ''}${b.application ? `application ${JSON.stringify(b.application)}, ` : ''}${b.ageSeconds} s old${b.lockMode ? `, ${b.lockMode}` : ''}${b.state ? `, ${b.state}` : ''}): ${b.query ? JSON.stringify(b.query.slice(0, 120)) : '(no query text)'}`,
+    )
     .join('; ')}.`;
 }

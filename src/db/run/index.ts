@@ -1,5 +1,12 @@
 export { runPlan, findUnfinishedRun, findResumableRun, concurrentIndexName, DEFAULT_RUN_LOCK_TIMEOUT_MS } from './runner';
-export { runBackfill, keyPredicate, DEFAULT_TARGET_BATCH_MS, type BackfillRun, type BackfillResult, type BackfillProgress } from './backfill';
+export {
+  runBackfill,
+  keyPredicate,
+  DEFAULT_TARGET_BATCH_MS,
+  type BackfillRun,
+  type BackfillResult,
+  type BackfillProgress,
+} from './backfill';
 export { findBatchKey, type BatchKey, type KeyColumn } from './keys';
 export { postgresReplicationLag, mysqlReplicaLag, worstLag } from './lag';
 export { assertRunAllowed } from './guard';

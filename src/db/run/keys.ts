@@ -16,7 +16,11 @@ export interface BatchKey {
 }
 
 /** A unique index as the engine's catalog lists it (src/db/<engine>/run.ts `batchKeyCandidates`). */
-export interface KeyCandidate { name: string; primary: boolean; columns: { name: string; type: string; notnull: boolean }[] }
+export interface KeyCandidate {
+  name: string;
+  primary: boolean;
+  columns: { name: string; type: string; notnull: boolean }[];
+}
 
 function choose(table: TableRef, candidates: KeyCandidate[], exclude: string): BatchKey {
   const usable = candidates.filter((c) => c.columns.length > 0 && c.columns.every((k) => k.notnull && k.name !== exclude));
@@ -30,13 +34,17 @@ function choose(table: TableRef, candidates: KeyCandidate[], exclude: string): B
       null,
     );
   }
-  return { columns: best.columns.map(({ name, type }) => ({ name, type })), source: best.primary ? 'primary key' : `unique index "${best.name}"` };
+  return {
+    columns: best.columns.map(({ name, type }) => ({ name, type })),
+    source: best.primary ? 'primary key' : `unique index "${best.name}"`,
+  };
 }
 
 /** The key a keyset backfill walks: the primary key, else the narrowest unique index whose columns are all NOT NULL. */
 export async function findBatchKey(client: DatabaseClient, table: TableRef, newColumn: string): Promise<BatchKey> {
   const d = runnerDialect(client);
   const candidates = await d.batchKeyCandidates(client, table);
-  if (candidates.length === 0 && !(await tableExists(d, client, table))) throw new RunFailure(`Table ${table.schema}.${table.name} does not exist on this server.`, 'refused', null);
+  if (candidates.length === 0 && !(await tableExists(d, client, table)))
+    throw new RunFailure(`Table ${table.schema}.${table.name} does not exist on this server.`, 'refused', null);
   return choose(table, candidates, newColumn);
 }

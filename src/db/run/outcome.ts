@@ -27,24 +27,32 @@ export interface Made {
 }
 
 /** What the plan's steps (those before `upTo` = { phaseIndex, stepIndex }, exclusive, or all) create. */
-export function madeBy(plan: Plan, engine: Engine, upTo?: { readonly phaseIndex: number; readonly stepIndex: number; readonly inclusive?: boolean }): Made {
+export function madeBy(
+  plan: Plan,
+  engine: Engine,
+  upTo?: { readonly phaseIndex: number; readonly stepIndex: number; readonly inclusive?: boolean },
+): Made {
   let column = false;
   const added: string[] = [];
   const dropped = new Set<string>();
   const indexes: string[] = [];
-  const before = (p: number, s: number) => !upTo || p < upTo.phaseIndex || (p === upTo.phaseIndex && (s < upTo.stepIndex || (upTo.inclusive === true && s === upTo.stepIndex)));
-  plan.phases.forEach((ph, p) => ph.steps.forEach((st, s) => {
-    if (!before(p, s) || st.backfill) return;
-    const sql = st.sql;
-    if (/^\s*ALTER\s+TABLE\b[\s\S]*?\bADD\s+COLUMN\b/i.test(sql)) column = true;
-    for (const m of sql.matchAll(new RegExp(String.raw`\bADD\s+CONSTRAINT\s+${NAME}`, 'gi'))) {
-      const n = unquoteName(m[1]!, engine);
-      // PostgreSQL `ADD CONSTRAINT x UNIQUE USING INDEX x` turns the index into the constraint: one object.
-      if (!added.includes(n)) added.push(n);
-    }
-    for (const m of sql.matchAll(new RegExp(String.raw`\bDROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?${NAME}`, 'gi'))) dropped.add(unquoteName(m[1]!, engine));
-    for (const raw of runnerDialect(engine).indexesCreated(sql)) indexes.push(unquoteName(raw, engine));
-  }));
+  const before = (p: number, s: number) =>
+    !upTo || p < upTo.phaseIndex || (p === upTo.phaseIndex && (s < upTo.stepIndex || (upTo.inclusive === true && s === upTo.stepIndex)));
+  plan.phases.forEach((ph, p) =>
+    ph.steps.forEach((st, s) => {
+      if (!before(p, s) || st.backfill) return;
+      const sql = st.sql;
+      if (/^\s*ALTER\s+TABLE\b[\s\S]*?\bADD\s+COLUMN\b/i.test(sql)) column = true;
+      for (const m of sql.matchAll(new RegExp(String.raw`\bADD\s+CONSTRAINT\s+${NAME}`, 'gi'))) {
+        const n = unquoteName(m[1]!, engine);
+        // PostgreSQL `ADD CONSTRAINT x UNIQUE USING INDEX x` turns the index into the constraint: one object.
+        if (!added.includes(n)) added.push(n);
+      }
+      for (const m of sql.matchAll(new RegExp(String.raw`\bDROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?${NAME}`, 'gi')))
+        dropped.add(unquoteName(m[1]!, engine));
+      for (const raw of runnerDialect(engine).indexesCreated(sql)) indexes.push(unquoteName(raw, engine));
+    }),
+  );
   return {
     column,
     constraints: added.filter((n) => !dropped.has(n)),
@@ -104,9 +112,17 @@ export async function checkOutcome(client: DatabaseClient, plan: Plan): Promise<
  * The statements that undo what an unfinished run made, for the objects that exist now: its constraints (foreign keys
  * first), its indexes, then its column. Positions: what ran before the saved step, and the saved step if it was started.
  */
-export async function undoStatements(client: DatabaseClient, plan: Plan, position: { readonly phaseIndex: number; readonly stepIndex: number; readonly stepStarted: boolean }): Promise<string[]> {
+export async function undoStatements(
+  client: DatabaseClient,
+  plan: Plan,
+  position: { readonly phaseIndex: number; readonly stepIndex: number; readonly stepStarted: boolean },
+): Promise<string[]> {
   const d = runnerDialect(client);
-  const made = madeBy(plan, client.options.engine, { phaseIndex: position.phaseIndex, stepIndex: position.stepIndex, inclusive: position.stepStarted });
+  const made = madeBy(plan, client.options.engine, {
+    phaseIndex: position.phaseIndex,
+    stepIndex: position.stepIndex,
+    inclusive: position.stepStarted,
+  });
   const now = await d.serverObjects(client, plan.table, plan.column.name);
   const key = (n: string) => d.catalogName(n);
   const t = qualified(d, plan.table);

@@ -9,7 +9,13 @@ export function sizeSnapshot(client: DatabaseClient, table: TableRef): Promise<S
   return runnerDialect(client).sizeSnapshot(client, table);
 }
 
-async function explainSample(client: DatabaseClient, d: RunnerDialect, table: TableRef, column: string, indexNames: readonly string[]): Promise<RunReport['explain']> {
+async function explainSample(
+  client: DatabaseClient,
+  d: RunnerDialect,
+  table: TableRef,
+  column: string,
+  indexNames: readonly string[],
+): Promise<RunReport['explain']> {
   const t = qualified(d, table);
   const c = d.ident(column);
   const [sample] = await client.query<{ v: string | null }>(d.sampleValueSql(t, c));
@@ -28,8 +34,21 @@ export async function buildReport(
   // ANALYZE first: MySQL/MariaDB table and index sizes come from the statistics it refreshes.
   await client.query(d.analyzeSql(qualified(d, base.table)));
   const after = await d.sizeSnapshot(client, base.table);
-  const indexes = await d.columnIndexes(client, base.table, base.column, (name) => after.indexes.find((i) => i.name === name)?.bytes ?? null);
-  const explain = indexes.length ? await explainSample(client, d, base.table, base.column, indexes.map((i) => i.name)) : null;
+  const indexes = await d.columnIndexes(
+    client,
+    base.table,
+    base.column,
+    (name) => after.indexes.find((i) => i.name === name)?.bytes ?? null,
+  );
+  const explain = indexes.length
+    ? await explainSample(
+        client,
+        d,
+        base.table,
+        base.column,
+        indexes.map((i) => i.name),
+      )
+    : null;
   return {
     ...base,
     status: 'completed',
@@ -51,16 +70,24 @@ export function formatReport(r: RunReport): string {
   const lines: string[] = [];
   lines.push(`Run ${r.runId} completed on ${r.table.schema}.${r.table.name} (${r.dialect})${r.resumed ? ', resumed' : ''}`);
   const d = r.columnDefinition;
-  lines.push(`Column ${r.column}: ${d ? `${d.type} ${d.nullable ? 'NULL' : 'NOT NULL'}${d.default !== null ? ` DEFAULT ${d.default}` : ''}` : 'NOT FOUND on the server'}`);
+  lines.push(
+    `Column ${r.column}: ${d ? `${d.type} ${d.nullable ? 'NULL' : 'NOT NULL'}${d.default !== null ? ` DEFAULT ${d.default}` : ''}` : 'NOT FOUND on the server'}`,
+  );
   const b = r.before;
-  lines.push(`Size: table ${b ? mb(b.tableBytes) : '?'} → ${mb(r.after.tableBytes)}, indexes ${b ? mb(b.indexBytes) : '?'} → ${mb(r.after.indexBytes)}, total ${b ? mb(b.totalBytes) : '?'} → ${mb(r.after.totalBytes)}` +
-    (r.growthBytes !== null ? ` (${r.growthBytes >= 0 ? '+' : ''}${mb(r.growthBytes)})` : ''));
+  lines.push(
+    `Size: table ${b ? mb(b.tableBytes) : '?'} → ${mb(r.after.tableBytes)}, indexes ${b ? mb(b.indexBytes) : '?'} → ${mb(r.after.indexBytes)}, total ${b ? mb(b.totalBytes) : '?'} → ${mb(r.after.totalBytes)}` +
+      (r.growthBytes !== null ? ` (${r.growthBytes >= 0 ? '+' : ''}${mb(r.growthBytes)})` : ''),
+  );
   for (const i of r.indexes) {
-    lines.push(`Index ${i.name} (${i.columns.join(', ')}${i.unique ? ', unique' : ''}): ${i.valid ? 'valid' : 'INVALID'}, ${mb(i.bytes)}, scans so far ${i.idxScan ?? 'not tracked'}`);
+    lines.push(
+      `Index ${i.name} (${i.columns.join(', ')}${i.unique ? ', unique' : ''}): ${i.valid ? 'valid' : 'INVALID'}, ${mb(i.bytes)}, scans so far ${i.idxScan ?? 'not tracked'}`,
+    );
   }
-  lines.push(r.problems.length
-    ? `CHECK FAILED — not as planned: ${r.problems.join('; ')}`
-    : `Check: ${r.checked.join(', ')} on the server as planned`);
+  lines.push(
+    r.problems.length
+      ? `CHECK FAILED — not as planned: ${r.problems.join('; ')}`
+      : `Check: ${r.checked.join(', ')} on the server as planned`,
+  );
   lines.push(`ANALYZE: ${r.analyzed ? 'done' : 'not run'}`);
   if (r.explain) {
     lines.push(`EXPLAIN ${r.explain.query}`);
@@ -69,8 +96,16 @@ export function formatReport(r: RunReport): string {
   }
   lines.push('Steps:');
   for (const s of r.steps) {
-    const extra = s.skipped ? ` — skipped: ${s.skipped}` : s.rows !== undefined ? ` — ${s.rows} rows in ${s.batches} batches` : s.note ? ` — ${s.note}` : '';
-    lines.push(`  [${s.phaseIndex + 1}.${s.stepIndex + 1}] ${s.sql.split('\n')[0]!.slice(0, 100)} (${s.seconds.toFixed(2)} s, ${s.attempts} attempt${s.attempts === 1 ? '' : 's'})${extra}`);
+    const extra = s.skipped
+      ? ` — skipped: ${s.skipped}`
+      : s.rows !== undefined
+        ? ` — ${s.rows} rows in ${s.batches} batches`
+        : s.note
+          ? ` — ${s.note}`
+          : '';
+    lines.push(
+      `  [${s.phaseIndex + 1}.${s.stepIndex + 1}] ${s.sql.split('\n')[0]!.slice(0, 100)} (${s.seconds.toFixed(2)} s, ${s.attempts} attempt${s.attempts === 1 ? '' : 's'})${extra}`,
+    );
   }
   return lines.join('\n');
 }

@@ -4,8 +4,10 @@ import { DEFAULT_RETRY, type RetryPolicy } from './types';
 
 export function resolvePolicy(p?: Partial<RetryPolicy>): RetryPolicy {
   const policy = { ...DEFAULT_RETRY, ...p };
-  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) throw new Error(`retry.maxAttempts must be a positive integer, got ${policy.maxAttempts}`);
-  if (!(policy.baseDelayMs >= 0) || !(policy.maxDelayMs >= policy.baseDelayMs)) throw new Error('retry delays must satisfy 0 ≤ baseDelayMs ≤ maxDelayMs');
+  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1)
+    throw new Error(`retry.maxAttempts must be a positive integer, got ${policy.maxAttempts}`);
+  if (!(policy.baseDelayMs >= 0) || !(policy.maxDelayMs >= policy.baseDelayMs))
+    throw new Error('retry delays must satisfy 0 ≤ baseDelayMs ≤ maxDelayMs');
   return policy;
 }
 

@@ -8,7 +8,15 @@ import type { DatabaseClient } from '../client';
 import { runBackfill } from './backfill';
 import { currentSchema, runnerDialect, sessionId, type RunnerDialect } from './dialect';
 import { checkOutcome } from './outcome';
-import { describeBlockers, describeError, findBlockers, isAlreadyApplied, isConnectionLost, isInstantRefused, isLockTimeout } from './errors';
+import {
+  describeBlockers,
+  describeError,
+  findBlockers,
+  isAlreadyApplied,
+  isConnectionLost,
+  isInstantRefused,
+  isLockTimeout,
+} from './errors';
 import { assertRunAllowed } from './guard';
 import { findBatchKey } from './keys';
 import { acquireMigrationLock, releaseMigrationLock } from './migrationLock';
@@ -38,7 +46,9 @@ async function withResolvedSchema(client: DatabaseClient, plan: Plan): Promise<P
     table: { ...plan.table, schema: plan.table.schema || schema },
     phases: plan.phases.map((p) => ({
       ...p,
-      steps: p.steps.map((s) => (s.backfill && s.backfill.table.schema === '' ? { ...s, backfill: { ...s.backfill, table: { ...s.backfill.table, schema } } } : s)),
+      steps: p.steps.map((s) =>
+        s.backfill && s.backfill.table.schema === '' ? { ...s, backfill: { ...s.backfill, table: { ...s.backfill.table, schema } } } : s,
+      ),
     })),
   };
 }
@@ -57,19 +67,47 @@ function sameIncarnation(d: RunnerDialect, state: Pick<RunState, 'tableId' | 'st
  * like its steps, so a session holding the table for a few seconds delays them; after the last attempt the failure
  * names the blocking sessions.
  */
-async function introspect<T>(client: DatabaseClient, table: TableRef, what: string, fn: () => Promise<T>, policy: RetryPolicy, lockTimeoutMs: number, runId: string | null, options: RunOptions): Promise<T> {
+async function introspect<T>(
+  client: DatabaseClient,
+  table: TableRef,
+  what: string,
+  fn: () => Promise<T>,
+  policy: RetryPolicy,
+  lockTimeoutMs: number,
+  runId: string | null,
+  options: RunOptions,
+): Promise<T> {
   await runnerDialect(client).setLockTimeout(client, lockTimeoutMs);
   try {
-    return (await withLockRetry(fn, policy, async (attempt, delayMs, err) => options.onProgress?.({
-      runId: runId ?? '', sessionId: 0, phaseIndex: 0, stepIndex: 0, phaseTitle: '', kind: 'retry',
-      message: `reading ${what}: attempt ${attempt} failed (${describeError(err)}); ${await blockersNow(client, table, err)}retrying in ${delayMs} ms`,
-    }), options.signal)).value;
+    return (
+      await withLockRetry(
+        fn,
+        policy,
+        async (attempt, delayMs, err) =>
+          options.onProgress?.({
+            runId: runId ?? '',
+            sessionId: 0,
+            phaseIndex: 0,
+            stepIndex: 0,
+            phaseTitle: '',
+            kind: 'retry',
+            message: `reading ${what}: attempt ${attempt} failed (${describeError(err)}); ${await blockersNow(client, table, err)}retrying in ${delayMs} ms`,
+          }),
+        options.signal,
+      )
+    ).value;
   } catch (err) {
     if (!isLockTimeout(err)) throw err;
     const blockers = await findBlockers(client, table).catch(() => []);
     const attempts = (err as { attempts?: number }).attempts ?? policy.maxAttempts;
-    throw new RunFailure(`Lock timeout reading ${what} of ${table.schema}.${table.name} after ${attempts} attempt${attempts === 1 ? '' : 's'} (lock timeout ${lockTimeoutMs} ms each). ${describeBlockers(blockers)} ` +
-      'End or wait for those sessions, then run the same plan again.', 'lock-timeout', runId, blockers, { cause: err });
+    throw new RunFailure(
+      `Lock timeout reading ${what} of ${table.schema}.${table.name} after ${attempts} attempt${attempts === 1 ? '' : 's'} (lock timeout ${lockTimeoutMs} ms each). ${describeBlockers(blockers)} ` +
+        'End or wait for those sessions, then run the same plan again.',
+      'lock-timeout',
+      runId,
+      blockers,
+      { cause: err },
+    );
   }
 }
 
@@ -103,12 +141,20 @@ async function onThisTable(client: DatabaseClient, state: RunState): Promise<boo
 export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOptions = {}): Promise<RunOutcome> {
   const d = runnerDialect(client);
   if (!d.planDialects.includes(plan.dialect)) {
-    throw new RunFailure(`The plan is for ${plan.dialect} but the connection is to ${d.displayName}; plan again against this server.`, 'refused', null);
+    throw new RunFailure(
+      `The plan is for ${plan.dialect} but the connection is to ${d.displayName}; plan again against this server.`,
+      'refused',
+      null,
+    );
   }
   await assertRunAllowed(client.options, options.allowRemote);
   const errors = plan.warnings.filter((w) => w.severity === 'error');
   if (errors.length) {
-    throw new RunFailure(`The plan has errors; nothing was run: ${errors.map((e) => `${e.code}: ${e.message}${e.fix ? ` (fix: ${e.fix})` : ''}`).join(' ')}`, 'refused', null);
+    throw new RunFailure(
+      `The plan has errors; nothing was run: ${errors.map((e) => `${e.code}: ${e.message}${e.fix ? ` (fix: ${e.fix})` : ''}`).join(' ')}`,
+      'refused',
+      null,
+    );
   }
   const policy = resolvePolicy(options.retry);
   const session = await sessionId(d, client);
@@ -122,13 +168,25 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
     const store = new RunStore(client, plan.table.schema);
     await store.ensure();
     const hash = planHash(plan);
-    const identity = await read('the table\'s identity', () => d.tableIdentity(client, table));
+    const identity = await read("the table's identity", () => d.tableIdentity(client, table));
     if (identity === null) throw new RunFailure(`Table ${table.schema}.${table.name} does not exist on this server.`, 'refused', null);
     let state = await store.findUnfinished(table, plan.column.name);
     if (state && !sameIncarnation(d, state, identity)) {
       // The table was dropped and re-created (a reset database): that run's position says nothing about this table.
-      await store.update(state.runId, { status: 'abandoned', finished: true, error: `the table was re-created (the run was on ${state.tableId}, the table is now ${identity}); a fresh run replaced this one` });
-      options.onProgress?.({ runId: state.runId, sessionId: session, phaseIndex: 0, stepIndex: 0, phaseTitle: '', kind: 'retry', message: `run ${state.runId} was on an earlier incarnation of the table (dropped and re-created since); starting a fresh run` });
+      await store.update(state.runId, {
+        status: 'abandoned',
+        finished: true,
+        error: `the table was re-created (the run was on ${state.tableId}, the table is now ${identity}); a fresh run replaced this one`,
+      });
+      options.onProgress?.({
+        runId: state.runId,
+        sessionId: session,
+        phaseIndex: 0,
+        stepIndex: 0,
+        phaseTitle: '',
+        kind: 'retry',
+        message: `run ${state.runId} was on an earlier incarnation of the table (dropped and re-created since); starting a fresh run`,
+      });
       state = null;
     }
     if (state && state.planHash !== hash) {
@@ -148,9 +206,22 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
       // report was being built): applying it again would fail on the existing column, so report on the finished run.
       const done = await store.findCompleted(table, plan.column.name, hash);
       if (done && sameIncarnation(d, { ...done, stepStarted: false }, identity)) {
-        const report = await read('the report', async () => buildReport(client, {
-          runId: done.runId, dialect: plan.dialect, table, column: plan.column.name, startedAt: done.startedAt, before: done.before, steps: [], resumed: true,
-        }, await checkOutcome(client, plan)));
+        const report = await read('the report', async () =>
+          buildReport(
+            client,
+            {
+              runId: done.runId,
+              dialect: plan.dialect,
+              table,
+              column: plan.column.name,
+              startedAt: done.startedAt,
+              before: done.before,
+              steps: [],
+              resumed: true,
+            },
+            await checkOutcome(client, plan),
+          ),
+        );
         return { status: 'completed', runId: done.runId, report };
       }
     }
@@ -158,7 +229,7 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
     if (state) {
       await store.update(state.runId, { status: 'running', error: null, ...(state.tableId !== identity ? { tableId: identity } : {}) });
     } else {
-      state = await store.create(newRunId(), plan, hash, await read('the table\'s size', () => sizeSnapshot(client, table)), identity);
+      state = await store.create(newRunId(), plan, hash, await read("the table's size", () => sizeSnapshot(client, table)), identity);
     }
     runId = state.runId;
     const ctx = new RunContext(client, d, plan, options, policy, store, state, session);
@@ -166,7 +237,13 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
   } catch (err) {
     if (err instanceof RunFailure) throw err;
     if (isConnectionLost(err)) {
-      throw new RunFailure(`The run's connection was lost (${describeError(err)}). Its state is saved; run the same plan again to resume.`, 'connection-lost', runId, [], { cause: err });
+      throw new RunFailure(
+        `The run's connection was lost (${describeError(err)}). Its state is saved; run the same plan again to resume.`,
+        'connection-lost',
+        runId,
+        [],
+        { cause: err },
+      );
     }
     throw new RunFailure(describeError(err), 'statement', runId, [], { cause: err });
   } finally {
@@ -178,7 +255,11 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
  * The unfinished run on a column and the plan it was started with. Resume with that plan: planning again from the
  * live table would see the half-applied change (the column already there) and plan something else.
  */
-export async function findResumableRun(client: DatabaseClient, table: TableRef, column: string): Promise<{ state: RunState; plan: Plan } | null> {
+export async function findResumableRun(
+  client: DatabaseClient,
+  table: TableRef,
+  column: string,
+): Promise<{ state: RunState; plan: Plan } | null> {
   const schema = table.schema || (await currentSchema(client));
   const store = new RunStore(client, schema);
   if (!(await store.exists())) return null;
@@ -206,7 +287,12 @@ class RunContext {
   }
 
   private emit(p: Omit<RunProgress, 'runId' | 'sessionId' | 'phaseTitle'> & { phaseIndex: number }) {
-    this.options.onProgress?.({ runId: this.runId, sessionId: this.session, phaseTitle: this.plan.phases[p.phaseIndex]?.title ?? '', ...p });
+    this.options.onProgress?.({
+      runId: this.runId,
+      sessionId: this.session,
+      phaseTitle: this.plan.phases[p.phaseIndex]?.title ?? '',
+      ...p,
+    });
   }
 
   private next(pi: number, si: number): { phaseIndex: number; stepIndex: number } {
@@ -240,7 +326,12 @@ class RunContext {
 
   private onRetry(pi: number, si: number) {
     return async (attempt: number, delayMs: number, err: unknown) =>
-      this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: `attempt ${attempt} failed (${describeError(err)}); ${await blockersNow(this.client, this.plan.table, err)}retrying in ${delayMs} ms` });
+      this.emit({
+        kind: 'retry',
+        phaseIndex: pi,
+        stepIndex: si,
+        message: `attempt ${attempt} failed (${describeError(err)}); ${await blockersNow(this.client, this.plan.table, err)}retrying in ${delayMs} ms`,
+      });
   }
 
   async execute(resumed: boolean): Promise<RunOutcome> {
@@ -281,35 +372,46 @@ class RunContext {
     }
     await this.store.update(this.runId, { status: 'completed', phaseIndex: pi, stepIndex: 0, stepStarted: false, finished: true });
     await this.d.setStatementTimeout(this.client, 300_000);
-    const report = await this.read('the report', async () => buildReport(this.client, {
-      runId: this.runId,
-      dialect: this.plan.dialect,
-      table: this.state.table,
-      column: this.plan.column.name,
-      startedAt: this.state.startedAt,
-      before: this.state.before,
-      steps: this.steps,
-      resumed,
-    }, await checkOutcome(this.client, this.plan)));
+    const report = await this.read('the report', async () =>
+      buildReport(
+        this.client,
+        {
+          runId: this.runId,
+          dialect: this.plan.dialect,
+          table: this.state.table,
+          column: this.plan.column.name,
+          startedAt: this.state.startedAt,
+          before: this.state.before,
+          steps: this.steps,
+          resumed,
+        },
+        await checkOutcome(this.client, this.plan),
+      ),
+    );
     return { status: 'completed', runId: this.runId, report };
   }
 
   /** Transactional DDL (PostgreSQL): the step and the state's advance commit together, so a crash leaves exactly one of before/after. */
   private async transactionalStep(pi: number, si: number, step: Step, t0: number): Promise<void> {
     const nextPos = this.next(pi, si);
-    const { attempts } = await withLockRetry(async () => {
-      await this.client.query('BEGIN');
-      try {
-        await this.applyTimeouts(step, true);
-        await this.runStatement(step, step.sql);
-        const s = this.store.updateSql(this.runId, { ...nextPos, stepStarted: false, backfillLastKey: null, backfillRows: 0 });
-        await this.client.query(s.sql, s.params);
-        await this.client.query('COMMIT');
-      } catch (err) {
-        await this.client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    }, this.policy, this.onRetry(pi, si), this.options.signal);
+    const { attempts } = await withLockRetry(
+      async () => {
+        await this.client.query('BEGIN');
+        try {
+          await this.applyTimeouts(step, true);
+          await this.runStatement(step, step.sql);
+          const s = this.store.updateSql(this.runId, { ...nextPos, stepStarted: false, backfillLastKey: null, backfillRows: 0 });
+          await this.client.query(s.sql, s.params);
+          await this.client.query('COMMIT');
+        } catch (err) {
+          await this.client.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      },
+      this.policy,
+      this.onRetry(pi, si),
+      this.options.signal,
+    );
     this.steps.push({ phaseIndex: pi, stepIndex: si, sql: step.sql, attempts, seconds: (performance.now() - t0) / 1000 });
   }
 
@@ -328,10 +430,13 @@ class RunContext {
       skipped = r.skipped;
     } else {
       try {
-        attempts = (await withLockRetry(() => this.runStatement(step, step.sql), this.policy, this.onRetry(pi, si), this.options.signal)).attempts;
+        attempts = (await withLockRetry(() => this.runStatement(step, step.sql), this.policy, this.onRetry(pi, si), this.options.signal))
+          .attempts;
       } catch (err) {
         if (isInstantRefused(err) && step.fallbackSql) {
-          attempts = (await withLockRetry(() => this.runStatement(step, step.fallbackSql!), this.policy, this.onRetry(pi, si), this.options.signal)).attempts + 1;
+          attempts =
+            (await withLockRetry(() => this.runStatement(step, step.fallbackSql!), this.policy, this.onRetry(pi, si), this.options.signal))
+              .attempts + 1;
           skipped = undefined;
           fellBack = `the server refused ALGORITHM=INSTANT (${describeError(err)}); ran the fallback instead`;
           this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: fellBack });
@@ -344,9 +449,25 @@ class RunContext {
       }
     }
     // InnoDB gives a rebuilt table a new id: keep the record tied to the table this run is changing.
-    const tableId = this.d.identityChangesOnRebuild ? await this.read('the table\'s identity', () => this.d.tableIdentity(this.client, this.plan.table)) : undefined;
-    await this.store.update(this.runId, { ...this.next(pi, si), stepStarted: false, backfillLastKey: null, backfillRows: 0, ...(tableId ? { tableId } : {}) });
-    this.steps.push({ phaseIndex: pi, stepIndex: si, sql: step.sql, attempts, seconds: (performance.now() - t0) / 1000, ...(skipped ? { skipped } : {}), ...(fellBack ? { note: fellBack } : {}) });
+    const tableId = this.d.identityChangesOnRebuild
+      ? await this.read("the table's identity", () => this.d.tableIdentity(this.client, this.plan.table))
+      : undefined;
+    await this.store.update(this.runId, {
+      ...this.next(pi, si),
+      stepStarted: false,
+      backfillLastKey: null,
+      backfillRows: 0,
+      ...(tableId ? { tableId } : {}),
+    });
+    this.steps.push({
+      phaseIndex: pi,
+      stepIndex: si,
+      sql: step.sql,
+      attempts,
+      seconds: (performance.now() - t0) / 1000,
+      ...(skipped ? { skipped } : {}),
+      ...(fellBack ? { note: fellBack } : {}),
+    });
   }
 
   /** The step's statement between its session settings (e.g. foreign_key_checks), which are restored even when it fails. */
@@ -366,28 +487,48 @@ class RunContext {
   }
 
   /** An online index build (CREATE INDEX CONCURRENTLY), then its validity: an invalid leftover is dropped and the build retried. */
-  private async buildIndex(pi: number, si: number, step: Step, online: OnlineIndex, name: string): Promise<{ attempts: number; skipped?: string }> {
+  private async buildIndex(
+    pi: number,
+    si: number,
+    step: Step,
+    online: OnlineIndex,
+    name: string,
+  ): Promise<{ attempts: number; skipped?: string }> {
     const validity = () => online.validity(this.client, this.plan.table.schema, name);
     if ((await validity()) === true) return { attempts: 0, skipped: `index ${name} already exists and is valid` };
     await this.dropIfInvalid(online, name);
     const builds = this.options.indexAttempts ?? 3;
     let attempts = 0;
     for (let build = 1; build <= builds; build++) {
-      const r = await withLockRetry(async () => {
-        try {
-          await this.runStatement(step, step.sql);
-        } catch (err) {
-          // A failed concurrent build leaves an INVALID index behind, which would make the retry fail with "exists".
-          if (!isConnectionLost(err)) await this.dropIfInvalid(online, name);
-          throw err;
-        }
-      }, this.policy, this.onRetry(pi, si), this.options.signal);
+      const r = await withLockRetry(
+        async () => {
+          try {
+            await this.runStatement(step, step.sql);
+          } catch (err) {
+            // A failed concurrent build leaves an INVALID index behind, which would make the retry fail with "exists".
+            if (!isConnectionLost(err)) await this.dropIfInvalid(online, name);
+            throw err;
+          }
+        },
+        this.policy,
+        this.onRetry(pi, si),
+        this.options.signal,
+      );
       attempts += r.attempts;
       if ((await validity()) === true) return { attempts };
       await this.dropIfInvalid(online, name);
-      this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: `index ${name} was built INVALID; dropped, building again (${build}/${builds})` });
+      this.emit({
+        kind: 'retry',
+        phaseIndex: pi,
+        stepIndex: si,
+        message: `index ${name} was built INVALID; dropped, building again (${build}/${builds})`,
+      });
     }
-    throw new RunFailure(`Index ${name} was still invalid after ${builds} builds; it was dropped. Check for duplicate values or a failing expression.`, 'invalid-index', this.runId);
+    throw new RunFailure(
+      `Index ${name} was still invalid after ${builds} builds; it was dropped. Check for duplicate values or a failing expression.`,
+      'invalid-index',
+      this.runId,
+    );
   }
 
   private async backfill(pi: number, si: number, step: Step): Promise<RunOutcome | null> {
@@ -395,9 +536,10 @@ class RunContext {
     const t0 = performance.now();
     await this.store.update(this.runId, { phaseIndex: pi, stepIndex: si, stepStarted: true });
     const key = await this.read('the batch key', () => findBatchKey(this.client, spec.table, spec.column));
-    const resumeFrom = this.state.phaseIndex === pi && this.state.stepIndex === si
-      ? { lastKey: this.state.backfillLastKey, rowsDone: this.state.backfillRows, batchSize: this.state.batchSize }
-      : undefined;
+    const resumeFrom =
+      this.state.phaseIndex === pi && this.state.stepIndex === si
+        ? { lastKey: this.state.backfillLastKey, rowsDone: this.state.backfillRows, batchSize: this.state.batchSize }
+        : undefined;
     const r = await runBackfill({
       client: this.client,
       engine: this.client.options.engine,
@@ -416,7 +558,15 @@ class RunContext {
     });
     if (r.status === 'cancelled') return this.cancelled(pi, si, r.rowsDone);
     await this.store.update(this.runId, { ...this.next(pi, si), stepStarted: false, backfillLastKey: null, backfillRows: 0 });
-    this.steps.push({ phaseIndex: pi, stepIndex: si, sql: step.sql, attempts: 1, seconds: (performance.now() - t0) / 1000, rows: r.rowsDone, batches: r.batches });
+    this.steps.push({
+      phaseIndex: pi,
+      stepIndex: si,
+      sql: step.sql,
+      attempts: 1,
+      seconds: (performance.now() - t0) / 1000,
+      rows: r.rowsDone,
+      batches: r.batches,
+    });
     return null;
   }
 
@@ -433,7 +583,13 @@ class RunContext {
     }
     const where = `phase ${pi + 1} (${this.plan.phases[pi]?.title ?? ''}) step ${si + 1}`;
     if (isConnectionLost(err)) {
-      return new RunFailure(`The run's connection was lost at ${where} (${describeError(err)}). Its state is saved; run the same plan again to resume.`, 'connection-lost', this.runId, [], { cause: err });
+      return new RunFailure(
+        `The run's connection was lost at ${where} (${describeError(err)}). Its state is saved; run the same plan again to resume.`,
+        'connection-lost',
+        this.runId,
+        [],
+        { cause: err },
+      );
     }
     let blockers: LockRisk[] = [];
     let message: string;
@@ -442,13 +598,15 @@ class RunContext {
       kind = 'lock-timeout';
       blockers = await findBlockers(this.client, this.plan.table).catch(() => []);
       const attempts = (err as { attempts?: number }).attempts ?? this.policy.maxAttempts;
-      message = `Lock timeout at ${where} after ${attempts} attempt${attempts === 1 ? '' : 's'} (lock timeout ${this.lockTimeoutMs()} ms each). ${describeBlockers(blockers)} ` +
+      message =
+        `Lock timeout at ${where} after ${attempts} attempt${attempts === 1 ? '' : 's'} (lock timeout ${this.lockTimeoutMs()} ms each). ${describeBlockers(blockers)} ` +
         'End or wait for those sessions, then run the same plan again to resume.';
     } else {
       message = `Failed at ${where}: ${describeError(err)}.`;
       const undone = await this.undoUnvalidated(pi, si);
       if (undone.dropped.length) {
-        message += ` The NOT VALID constraint${undone.dropped.length === 1 ? '' : 's'} ${undone.dropped.map((d) => `${d.name} (added at step ${d.phaseIndex + 1}.${d.stepIndex + 1})`).join(', ')} ` +
+        message +=
+          ` The NOT VALID constraint${undone.dropped.length === 1 ? '' : 's'} ${undone.dropped.map((d) => `${d.name} (added at step ${d.phaseIndex + 1}.${d.stepIndex + 1})`).join(', ')} ` +
           `${undone.dropped.length === 1 ? 'was' : 'were'} dropped again, so new and updated rows are not refused by ${undone.dropped.length === 1 ? 'it' : 'them'}. ` +
           `Run the same plan again to add and validate ${undone.dropped.length === 1 ? 'it' : 'them'} again (from step ${undone.dropped[0]!.phaseIndex + 1}.${undone.dropped[0]!.stepIndex + 1}) once the existing rows satisfy ${undone.dropped.length === 1 ? 'it' : 'them'}.`;
       } else {
@@ -480,10 +638,12 @@ class RunContext {
     const notValid = this.d.notValidConstraints;
     if (!notValid) return { dropped };
     const pending = new Set<string>();
-    this.plan.phases.forEach((p, a) => p.steps.forEach((s, b) => {
-      const v = notValid.validated(s.sql);
-      if (v !== null && (a > pi || (a === pi && b >= si))) pending.add(v);
-    }));
+    this.plan.phases.forEach((p, a) =>
+      p.steps.forEach((s, b) => {
+        const v = notValid.validated(s.sql);
+        if (v !== null && (a > pi || (a === pi && b >= si))) pending.add(v);
+      }),
+    );
     for (const { phaseIndex, stepIndex, step } of this.appliedBefore(pi, si)) {
       const name = notValid.added(step.sql);
       if (name === null || !pending.has(name)) continue;
@@ -496,7 +656,13 @@ class RunContext {
       }
     }
     if (dropped.length) {
-      await this.store.update(this.runId, { phaseIndex: dropped[0]!.phaseIndex, stepIndex: dropped[0]!.stepIndex, stepStarted: false, backfillLastKey: null, backfillRows: 0 });
+      await this.store.update(this.runId, {
+        phaseIndex: dropped[0]!.phaseIndex,
+        stepIndex: dropped[0]!.stepIndex,
+        stepStarted: false,
+        backfillLastKey: null,
+        backfillRows: 0,
+      });
       this.undone = new Set(dropped.map((d) => `${d.phaseIndex}.${d.stepIndex}`));
     }
     return { dropped };
@@ -511,7 +677,13 @@ class RunContext {
       if (this.undone.has(`${phaseIndex}.${stepIndex}`) || step.backfill || !restrictsWrites(step.sql)) continue;
       // A constraint dropped again by a later applied step is not enforced.
       const name = this.d.notValidConstraints?.added(step.sql) ?? null;
-      if (name !== null && [...this.appliedBefore(pi, si)].some((x) => new RegExp(String.raw`\bDROP\s+CONSTRAINT\b`, 'i').test(x.step.sql) && x.step.sql.includes(this.d.ident(name)))) continue;
+      if (
+        name !== null &&
+        [...this.appliedBefore(pi, si)].some(
+          (x) => new RegExp(String.raw`\bDROP\s+CONSTRAINT\b`, 'i').test(x.step.sql) && x.step.sql.includes(this.d.ident(name)),
+        )
+      )
+        continue;
       left.push(`${step.sql.split('\n')[0]!.slice(0, 200)}${step.down ? ` (undo: ${step.down})` : ''}`);
     }
     return left.length ? ` Now enforced on new and updated rows by the steps that ran: ${left.join('; ')}.` : '';

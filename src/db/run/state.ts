@@ -36,10 +36,24 @@ export function newRunId(): string {
 }
 
 interface Row {
-  run_id: string; table_schema: string; table_name: string; column_name: string; plan_hash: string; status: string;
-  phase_index: number; step_index: number; step_started: boolean | number; backfill_last_key: string | null;
-  backfill_rows: number | string; batch_size: number | null; before_sizes: string | null; error: string | null;
-  started_at: Date | string; updated_at: Date | string; finished_at: Date | string | null; table_id: string | null;
+  run_id: string;
+  table_schema: string;
+  table_name: string;
+  column_name: string;
+  plan_hash: string;
+  status: string;
+  phase_index: number;
+  step_index: number;
+  step_started: boolean | number;
+  backfill_last_key: string | null;
+  backfill_rows: number | string;
+  batch_size: number | null;
+  before_sizes: string | null;
+  error: string | null;
+  started_at: Date | string;
+  updated_at: Date | string;
+  finished_at: Date | string | null;
+  table_id: string | null;
 }
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : d instanceof Date ? d.toISOString() : String(d));
@@ -66,12 +80,16 @@ function toState(r: Row): RunState {
   };
 }
 
-const COLUMNS = 'run_id, table_schema, table_name, column_name, plan_hash, status, phase_index, step_index, step_started, backfill_last_key, backfill_rows, batch_size, before_sizes, error, started_at, updated_at, finished_at, table_id';
+const COLUMNS =
+  'run_id, table_schema, table_name, column_name, plan_hash, status, phase_index, step_index, step_started, backfill_last_key, backfill_rows, batch_size, before_sizes, error, started_at, updated_at, finished_at, table_id';
 
 export class RunStore {
   readonly table: string;
   private readonly d: RunnerDialect;
-  constructor(private readonly client: DatabaseClient, readonly schema: string) {
+  constructor(
+    private readonly client: DatabaseClient,
+    readonly schema: string,
+  ) {
     this.d = runnerDialect(client);
     this.table = stateTable(client.options.engine, schema);
   }
@@ -135,13 +153,36 @@ export class RunStore {
     await this.client.query(
       `INSERT INTO ${this.table} (run_id, table_schema, table_name, column_name, plan_hash, plan, status, before_sizes, table_id)
        VALUES (${[1, 2, 3, 4, 5, 6].map((n) => this.p(n)).join(', ')}, 'running', ${this.p(7)}, ${this.p(8)})`,
-      [runId, plan.table.schema, plan.table.name, plan.column.name, hash, JSON.stringify(plan), before ? JSON.stringify(before) : null, tableId],
+      [
+        runId,
+        plan.table.schema,
+        plan.table.name,
+        plan.column.name,
+        hash,
+        JSON.stringify(plan),
+        before ? JSON.stringify(before) : null,
+        tableId,
+      ],
     );
     return (await this.get(runId))!;
   }
 
   /** Set some fields of a run; `updated_at` follows. */
-  async update(runId: string, fields: Partial<{ tableId: string | null; status: RunStatus; phaseIndex: number; stepIndex: number; stepStarted: boolean; backfillLastKey: readonly string[] | null; backfillRows: number; batchSize: number | null; error: string | null; finished: boolean }>): Promise<void> {
+  async update(
+    runId: string,
+    fields: Partial<{
+      tableId: string | null;
+      status: RunStatus;
+      phaseIndex: number;
+      stepIndex: number;
+      stepStarted: boolean;
+      backfillLastKey: readonly string[] | null;
+      backfillRows: number;
+      batchSize: number | null;
+      error: string | null;
+      finished: boolean;
+    }>,
+  ): Promise<void> {
     const { sql, params } = this.updateSql(runId, fields);
     await this.client.query(sql, params);
   }
@@ -159,7 +200,8 @@ export class RunStore {
     if (fields.phaseIndex !== undefined) add('phase_index', fields.phaseIndex);
     if (fields.stepIndex !== undefined) add('step_index', fields.stepIndex);
     if (fields.stepStarted !== undefined) add('step_started', this.d.boolParam(fields.stepStarted));
-    if (fields.backfillLastKey !== undefined) add('backfill_last_key', fields.backfillLastKey === null ? null : JSON.stringify(fields.backfillLastKey));
+    if (fields.backfillLastKey !== undefined)
+      add('backfill_last_key', fields.backfillLastKey === null ? null : JSON.stringify(fields.backfillLastKey));
     if (fields.backfillRows !== undefined) add('backfill_rows', fields.backfillRows);
     if (fields.batchSize !== undefined) add('batch_size', fields.batchSize);
     if (fields.error !== undefined) add('error', fields.error === null ? null : fields.error.slice(0, 4000));

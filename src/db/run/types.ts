@@ -173,7 +173,13 @@ export interface RunReport {
 
 export type RunOutcome =
   | { readonly status: 'completed'; readonly runId: string; readonly report: RunReport }
-  | { readonly status: 'cancelled'; readonly runId: string; readonly phaseIndex: number; readonly stepIndex: number; readonly rowsDone: number };
+  | {
+      readonly status: 'cancelled';
+      readonly runId: string;
+      readonly phaseIndex: number;
+      readonly stepIndex: number;
+      readonly rowsDone: number;
+    };
 
 export type FailureKind = 'lock-timeout' | 'connection-lost' | 'cancelled' | 'refused' | 'locked' | 'statement' | 'invalid-index';
 

@@ -7,7 +7,18 @@
 import ignore from 'ignore';
 import * as vscode from 'vscode';
 import { modelEdit, type ModelExtras, type ModelPhase } from '../../core/app/modelEdit';
-import { fixedShapeReads, isScannedFile, mergeScans, scanFile, summarizeScan, writesWithoutColumn, type CallSite, type FileScan, type ScanTarget, type WorkspaceScan } from '../../core/app/scan';
+import {
+  fixedShapeReads,
+  isScannedFile,
+  mergeScans,
+  scanFile,
+  summarizeScan,
+  writesWithoutColumn,
+  type CallSite,
+  type FileScan,
+  type ScanTarget,
+  type WorkspaceScan,
+} from '../../core/app/scan';
 import { chooseBaselines } from '../../core/rollout/baseline';
 import type { ColumnSpec, Dialect } from '../../core/types';
 import type { Log } from '../log';
@@ -25,7 +36,10 @@ export async function scanWorkspace(target: ScanTarget, token?: vscode.Cancellat
   let read = 0;
   let large = 0;
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const gi = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.gitignore')).then((b) => new TextDecoder().decode(b), () => '');
+    const gi = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.gitignore')).then(
+      (b) => new TextDecoder().decode(b),
+      () => '',
+    );
     const ig = ignore().add(gi);
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), SKIP, 50_000, token);
     for (const uri of uris) {
@@ -67,8 +81,14 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
 
   constructor(private readonly log: Log) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/.column-wizard/rollouts/**/*.json');
-    this.disposables.push(watcher, watcher.onDidCreate(() => void this.refresh()), watcher.onDidDelete(() => void this.refresh()),
-      vscode.workspace.onDidSaveTextDocument((d) => { if (isScannedFile(d.fileName)) void this.refresh(); }));
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(() => void this.refresh()),
+      watcher.onDidDelete(() => void this.refresh()),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (isScannedFile(d.fileName)) void this.refresh();
+      }),
+    );
   }
 
   /** Rescan for every rollout that has a baseline or a written plan. */
@@ -82,7 +102,8 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
       if (!chooseBaselines(groups).observed && !groups.length) continue;
       const scan = await scanWorkspace(target, token);
       this.log.info(LOG, `${key}: ${summarizeScan(scan)}`);
-      for (const site of [...writesWithoutColumn(scan), ...fixedShapeReads(scan)]) next.set(site.file, [...(next.get(site.file) ?? []), { site, key }]);
+      for (const site of [...writesWithoutColumn(scan), ...fixedShapeReads(scan)])
+        next.set(site.file, [...(next.get(site.file) ?? []), { site, key }]);
     }
     this.sites = next;
     this.diagnostics.clear();
@@ -90,22 +111,43 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
     for (const [file, list] of next) {
       const uri = uriOf(file);
       if (!uri) continue;
-      this.diagnostics.set(uri, list.map(({ site, key }) => {
-        n++;
-        const line = site.line - 1;
-        const table = key.split('.').slice(0, -1).join('.');
-        const star = site.kind === 'select-star';
-        const column = key.split('.').pop() ?? '';
-        const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), star
-          ? vscode.l10n.t('This SELECT * from {0} maps the row into a fixed shape ({1}): part of the rollout of {2} — name the columns before the expand step adds one.', table, site.fixedShape ?? '', key)
-          : site.kind === 'upsert'
-            ? vscode.l10n.t('This upsert into {0} does not set {1}: part of the rollout of {2} — write the column here (dual write) before it becomes NOT NULL.', table, column, key)
-            : vscode.l10n.t('This insert into {0} does not set {1}: part of the rollout of {2} — write the column here (dual write) before it becomes NOT NULL.', table, column, key),
-          vscode.DiagnosticSeverity.Information);
-        d.source = 'column-wizard';
-        d.code = star ? 'rollout-select-star' : 'rollout-dual-write';
-        return d;
-      }));
+      this.diagnostics.set(
+        uri,
+        list.map(({ site, key }) => {
+          n++;
+          const line = site.line - 1;
+          const table = key.split('.').slice(0, -1).join('.');
+          const star = site.kind === 'select-star';
+          const column = key.split('.').pop() ?? '';
+          const d = new vscode.Diagnostic(
+            new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER),
+            star
+              ? vscode.l10n.t(
+                  'This SELECT * from {0} maps the row into a fixed shape ({1}): part of the rollout of {2} — name the columns before the expand step adds one.',
+                  table,
+                  site.fixedShape ?? '',
+                  key,
+                )
+              : site.kind === 'upsert'
+                ? vscode.l10n.t(
+                    'This upsert into {0} does not set {1}: part of the rollout of {2} — write the column here (dual write) before it becomes NOT NULL.',
+                    table,
+                    column,
+                    key,
+                  )
+                : vscode.l10n.t(
+                    'This insert into {0} does not set {1}: part of the rollout of {2} — write the column here (dual write) before it becomes NOT NULL.',
+                    table,
+                    column,
+                    key,
+                  ),
+            vscode.DiagnosticSeverity.Information,
+          );
+          d.source = 'column-wizard';
+          d.code = star ? 'rollout-select-star' : 'rollout-dual-write';
+          return d;
+        }),
+      );
     }
     this.changed.fire();
     return n;
@@ -113,10 +155,16 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const rel = vscode.workspace.asRelativePath(doc.uri, false);
-    return (this.sites.get(rel) ?? []).map(({ site, key }) => new vscode.CodeLens(new vscode.Range(site.line - 1, 0, site.line - 1, 0), {
-      title: site.kind === 'select-star' ? vscode.l10n.t('part of the rollout of {0}: SELECT * into a fixed shape', key) : vscode.l10n.t('part of the rollout of {0}: does not set the column yet', key),
-      command: COMMANDS.showLog,
-    }));
+    return (this.sites.get(rel) ?? []).map(
+      ({ site, key }) =>
+        new vscode.CodeLens(new vscode.Range(site.line - 1, 0, site.line - 1, 0), {
+          title:
+            site.kind === 'select-star'
+              ? vscode.l10n.t('part of the rollout of {0}: SELECT * into a fixed shape', key)
+              : vscode.l10n.t('part of the rollout of {0}: does not set the column yet', key),
+          command: COMMANDS.showLog,
+        }),
+    );
   }
 
   dispose(): void {
@@ -125,7 +173,14 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
 }
 
 /** Offer the model edit for a phase as a refactoring preview (the user reviews and applies it). Returns how many edits were offered. */
-export async function previewModelEdits(scan: WorkspaceScan, spec: ColumnSpec, dialect: Dialect, phase: ModelPhase, log: Log, extras: ModelExtras = {}): Promise<number> {
+export async function previewModelEdits(
+  scan: WorkspaceScan,
+  spec: ColumnSpec,
+  dialect: Dialect,
+  phase: ModelPhase,
+  log: Log,
+  extras: ModelExtras = {},
+): Promise<number> {
   const edit = new vscode.WorkspaceEdit();
   let n = 0;
   for (const m of scan.models) {
@@ -141,7 +196,8 @@ export async function previewModelEdits(scan: WorkspaceScan, spec: ColumnSpec, d
     const meta = { label: e.label, needsConfirmation: true, description: m.file };
     if (e.replaces) edit.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.replaces)), e.text, meta);
     else edit.insert(uri, doc.positionAt(e.offset), e.text, meta);
-    for (const x of e.extra ?? []) edit.replace(uri, new vscode.Range(doc.positionAt(x.offset), doc.positionAt(x.offset + (x.replaces ?? 0))), x.text, meta);
+    for (const x of e.extra ?? [])
+      edit.replace(uri, new vscode.Range(doc.positionAt(x.offset), doc.positionAt(x.offset + (x.replaces ?? 0))), x.text, meta);
     n++;
   }
   if (n) await vscode.workspace.applyEdit(edit, { isRefactoring: true });

@@ -15,13 +15,43 @@ export function fieldProblem(draft: ColumnDraft, dialect: Dialect, field: DraftF
 }
 
 /** The nullability and default choices, in the order offered. */
-export const NULLABILITY_CHOICES: readonly { readonly label: string; readonly detail: string; readonly nullable: boolean; readonly defaultKind: ColumnDraft['defaultKind'] }[] = [
+export const NULLABILITY_CHOICES: readonly {
+  readonly label: string;
+  readonly detail: string;
+  readonly nullable: boolean;
+  readonly defaultKind: ColumnDraft['defaultKind'];
+}[] = [
   { label: vscode.l10n.t('Nullable, no default'), detail: vscode.l10n.t('Existing rows get NULL.'), nullable: true, defaultKind: 'none' },
-  { label: vscode.l10n.t('NOT NULL with a default value'), detail: vscode.l10n.t('A constant, e.g. 0, \'draft\' or true.'), nullable: false, defaultKind: 'literal' },
-  { label: vscode.l10n.t('NOT NULL with a default expression'), detail: vscode.l10n.t('An SQL expression, e.g. now() or gen_random_uuid().'), nullable: false, defaultKind: 'expression' },
-  { label: vscode.l10n.t('Nullable with a default value'), detail: vscode.l10n.t('New rows get the value; the plan says what existing rows get.'), nullable: true, defaultKind: 'literal' },
-  { label: vscode.l10n.t('Nullable with a default expression'), detail: vscode.l10n.t('New rows get the expression\'s value; the plan says what existing rows get.'), nullable: true, defaultKind: 'expression' },
-  { label: vscode.l10n.t('NOT NULL, no default'), detail: vscode.l10n.t('Only for a table without rows: the plan says so otherwise.'), nullable: false, defaultKind: 'none' },
+  {
+    label: vscode.l10n.t('NOT NULL with a default value'),
+    detail: vscode.l10n.t("A constant, e.g. 0, 'draft' or true."),
+    nullable: false,
+    defaultKind: 'literal',
+  },
+  {
+    label: vscode.l10n.t('NOT NULL with a default expression'),
+    detail: vscode.l10n.t('An SQL expression, e.g. now() or gen_random_uuid().'),
+    nullable: false,
+    defaultKind: 'expression',
+  },
+  {
+    label: vscode.l10n.t('Nullable with a default value'),
+    detail: vscode.l10n.t('New rows get the value; the plan says what existing rows get.'),
+    nullable: true,
+    defaultKind: 'literal',
+  },
+  {
+    label: vscode.l10n.t('Nullable with a default expression'),
+    detail: vscode.l10n.t("New rows get the expression's value; the plan says what existing rows get."),
+    nullable: true,
+    defaultKind: 'expression',
+  },
+  {
+    label: vscode.l10n.t('NOT NULL, no default'),
+    detail: vscode.l10n.t('Only for a table without rows: the plan says so otherwise.'),
+    nullable: false,
+    defaultKind: 'none',
+  },
 ];
 
 export const INDEX_CHOICES: readonly { readonly label: string; readonly index: boolean; readonly unique: boolean }[] = [
@@ -33,13 +63,20 @@ export const INDEX_CHOICES: readonly { readonly label: string; readonly index: b
 const BACK = Symbol('back');
 type Step<T> = Promise<T | typeof BACK | undefined>;
 
-interface Item<T> extends vscode.QuickPickItem { readonly value: T }
+interface Item<T> extends vscode.QuickPickItem {
+  readonly value: T;
+}
 
 /**
  * Show `box` as step `step` of four (with a Back button after the first); resolves with what `wire`'s handlers pass
  * to `finish`, BACK, or undefined when it is hidden.
  */
-function showStep<V>(box: vscode.InputBox | vscode.QuickPick<vscode.QuickPickItem>, title: string, step: number, wire: (finish: (v: V | typeof BACK | undefined) => void) => void): Step<V> {
+function showStep<V>(
+  box: vscode.InputBox | vscode.QuickPick<vscode.QuickPickItem>,
+  title: string,
+  step: number,
+  wire: (finish: (v: V | typeof BACK | undefined) => void) => void,
+): Step<V> {
   box.title = title;
   box.step = step;
   box.totalSteps = 4;
@@ -47,9 +84,17 @@ function showStep<V>(box: vscode.InputBox | vscode.QuickPick<vscode.QuickPickIte
   if (step > 1) box.buttons = [vscode.QuickInputButtons.Back];
   return new Promise((resolve) => {
     let done = false;
-    const finish = (v: V | typeof BACK | undefined) => { if (!done) { done = true; resolve(v); box.dispose(); } };
+    const finish = (v: V | typeof BACK | undefined) => {
+      if (!done) {
+        done = true;
+        resolve(v);
+        box.dispose();
+      }
+    };
     wire(finish);
-    box.onDidTriggerButton((b) => { if (b === vscode.QuickInputButtons.Back) finish(BACK); });
+    box.onDidTriggerButton((b) => {
+      if (b === vscode.QuickInputButtons.Back) finish(BACK);
+    });
     box.onDidHide(() => finish(undefined));
     box.show();
   });
@@ -60,7 +105,9 @@ function input(title: string, step: number, prompt: string, value: string, valid
   box.prompt = prompt;
   box.value = value;
   return showStep<string>(box, title, step, (finish) => {
-    box.onDidChangeValue((v) => { box.validationMessage = v === '' ? undefined : validate(v); });
+    box.onDidChangeValue((v) => {
+      box.validationMessage = v === '' ? undefined : validate(v);
+    });
     box.onDidAccept(() => {
       const problem = validate(box.value);
       if (problem) box.validationMessage = problem;
@@ -69,7 +116,13 @@ function input(title: string, step: number, prompt: string, value: string, valid
   });
 }
 
-function pick<T>(title: string, step: number, placeholder: string, items: Item<T>[], options: { custom?: (text: string) => Item<T>; active?: (v: T) => boolean } = {}): Step<T> {
+function pick<T>(
+  title: string,
+  step: number,
+  placeholder: string,
+  items: Item<T>[],
+  options: { custom?: (text: string) => Item<T>; active?: (v: T) => boolean } = {},
+): Step<T> {
   const qp = vscode.window.createQuickPick<Item<T>>();
   qp.placeholder = placeholder;
   qp.items = items;
@@ -79,9 +132,14 @@ function pick<T>(title: string, step: number, placeholder: string, items: Item<T
     if (options.custom) {
       // The typed text is offered first as its own item, so any type the server knows can be entered.
       const custom = options.custom;
-      qp.onDidChangeValue((v) => { qp.items = v.trim() && !items.some((i) => i.label === v.trim()) ? [custom(v), ...items] : items; });
+      qp.onDidChangeValue((v) => {
+        qp.items = v.trim() && !items.some((i) => i.label === v.trim()) ? [custom(v), ...items] : items;
+      });
     }
-    qp.onDidAccept(() => { const chosen = qp.selectedItems[0] ?? qp.activeItems[0]; if (chosen) finish(chosen.value); });
+    qp.onDidAccept(() => {
+      const chosen = qp.selectedItems[0] ?? qp.activeItems[0];
+      if (chosen) finish(chosen.value);
+    });
   });
 }
 
@@ -95,7 +153,13 @@ export async function askColumn(table: string, dialect: Dialect, existing: reado
   let step = 1;
   for (;;) {
     if (step === 1) {
-      const name = await input(title, 1, vscode.l10n.t('Name of the new column'), draft.name, (v) => draftToSpec({ ...draft, name: v }, dialect, existing).findings.find((f) => f.field === 'name')?.message);
+      const name = await input(
+        title,
+        1,
+        vscode.l10n.t('Name of the new column'),
+        draft.name,
+        (v) => draftToSpec({ ...draft, name: v }, dialect, existing).findings.find((f) => f.field === 'name')?.message,
+      );
       if (name === undefined || name === BACK) return undefined;
       draft = { ...draft, name: name.trim() };
       step = 2;
@@ -105,23 +169,48 @@ export async function askColumn(table: string, dialect: Dialect, existing: reado
         const problem = fieldProblem({ ...draft, type: text }, dialect, 'type');
         return { label: text.trim(), description: problem ? `$(warning) ${problem}` : vscode.l10n.t('as typed'), value: text.trim() };
       };
-      const type = await pick(title, 2, vscode.l10n.t('Type (pick one or type any type the server knows)'), TYPE_SUGGESTIONS[dialect].map(typeItem), { custom, active: (v) => v === draft.type });
+      const type = await pick(
+        title,
+        2,
+        vscode.l10n.t('Type (pick one or type any type the server knows)'),
+        TYPE_SUGGESTIONS[dialect].map(typeItem),
+        { custom, active: (v) => v === draft.type },
+      );
       if (type === undefined) return undefined;
-      if (type === BACK) { step = 1; continue; }
+      if (type === BACK) {
+        step = 1;
+        continue;
+      }
       const problem = fieldProblem({ ...draft, type }, dialect, 'type');
-      if (problem) { void vscode.window.showWarningMessage(vscode.l10n.t('Column Wizard: {0}', problem)); continue; }
+      if (problem) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('Column Wizard: {0}', problem));
+        continue;
+      }
       draft = { ...draft, type };
       step = 3;
     } else if (step === 3) {
-      const choice = await pick(title, 3, vscode.l10n.t('NOT NULL and default'), NULLABILITY_CHOICES.map((c) => ({ label: c.label, detail: c.detail, value: c })),
-        { active: (c) => c.nullable === draft.nullable && c.defaultKind === draft.defaultKind });
+      const choice = await pick(
+        title,
+        3,
+        vscode.l10n.t('NOT NULL and default'),
+        NULLABILITY_CHOICES.map((c) => ({ label: c.label, detail: c.detail, value: c })),
+        { active: (c) => c.nullable === draft.nullable && c.defaultKind === draft.defaultKind },
+      );
       if (choice === undefined) return undefined;
-      if (choice === BACK) { step = 2; continue; }
+      if (choice === BACK) {
+        step = 2;
+        continue;
+      }
       let defaultText = '';
       if (choice.defaultKind !== 'none') {
         const next = { ...draft, nullable: choice.nullable, defaultKind: choice.defaultKind };
-        const text = await input(title, 3, choice.defaultKind === 'literal' ? vscode.l10n.t('Default value') : vscode.l10n.t('Default expression (SQL)'), draft.defaultKind === choice.defaultKind ? draft.defaultText : '',
-          (v) => fieldProblem({ ...next, defaultText: v }, dialect, 'default'));
+        const text = await input(
+          title,
+          3,
+          choice.defaultKind === 'literal' ? vscode.l10n.t('Default value') : vscode.l10n.t('Default expression (SQL)'),
+          draft.defaultKind === choice.defaultKind ? draft.defaultText : '',
+          (v) => fieldProblem({ ...next, defaultText: v }, dialect, 'default'),
+        );
         if (text === undefined) return undefined;
         if (text === BACK) continue;
         defaultText = text;
@@ -129,10 +218,18 @@ export async function askColumn(table: string, dialect: Dialect, existing: reado
       draft = { ...draft, nullable: choice.nullable, defaultKind: choice.defaultKind, defaultText };
       step = 4;
     } else {
-      const choice = await pick(title, 4, vscode.l10n.t('Index on the new column'), INDEX_CHOICES.map((c) => ({ label: c.label, value: c })),
-        { active: (c) => c.index === draft.index && c.unique === draft.unique });
+      const choice = await pick(
+        title,
+        4,
+        vscode.l10n.t('Index on the new column'),
+        INDEX_CHOICES.map((c) => ({ label: c.label, value: c })),
+        { active: (c) => c.index === draft.index && c.unique === draft.unique },
+      );
       if (choice === undefined) return undefined;
-      if (choice === BACK) { step = 3; continue; }
+      if (choice === BACK) {
+        step = 3;
+        continue;
+      }
       return { ...draft, index: choice.index, unique: choice.unique };
     }
   }

@@ -19,14 +19,20 @@ export interface WizardCommandContext {
 const LAST_CONNECTION = 'columnWizard.lastConnection';
 const LAST_TABLE = 'columnWizard.lastTable';
 
-interface Item<T> extends vscode.QuickPickItem { readonly value: T }
+interface Item<T> extends vscode.QuickPickItem {
+  readonly value: T;
+}
 
 /** Most recently used first, then the rest in their own order. */
 function recentFirst<T>(items: Item<T>[], isLast: (v: T) => boolean): Item<T>[] {
   const i = items.findIndex((x) => isLast(x.value));
   if (i <= 0) return items;
   const last = items[i] as Item<T>;
-  return [{ ...last, description: [last.description, vscode.l10n.t('last used')].filter(Boolean).join(' · ') }, ...items.slice(0, i), ...items.slice(i + 1)];
+  return [
+    { ...last, description: [last.description, vscode.l10n.t('last used')].filter(Boolean).join(' · ') },
+    ...items.slice(0, i),
+    ...items.slice(i + 1),
+  ];
 }
 
 async function pickConnection(ctx: WizardCommandContext, placeHolder: string): Promise<ConnectionProfile | undefined> {
@@ -37,8 +43,14 @@ async function pickConnection(ctx: WizardCommandContext, placeHolder: string): P
     return add === addLabel ? addConnectionInteractively(ctx.connections, ctx.log) : undefined;
   }
   const last = ctx.extension.workspaceState.get<string>(LAST_CONNECTION);
-  const items = recentFirst(profiles.map((p) => ({ label: p.name, description: describeProfile(p), value: p })), (p) => p.name === last);
-  const picked = profiles.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'Column Wizard', placeHolder, matchOnDescription: true });
+  const items = recentFirst(
+    profiles.map((p) => ({ label: p.name, description: describeProfile(p), value: p })),
+    (p) => p.name === last,
+  );
+  const picked =
+    profiles.length === 1
+      ? items[0]
+      : await vscode.window.showQuickPick(items, { title: 'Column Wizard', placeHolder, matchOnDescription: true });
   return picked?.value;
 }
 
@@ -75,7 +87,10 @@ async function pickTable(ctx: WizardCommandContext, profile: ConnectionProfile):
 }
 
 /** The table a column is added to: the tree's table node, or connection and table QuickPicks (remembering the last choice). */
-async function chooseTable(ctx: WizardCommandContext, arg: unknown): Promise<{ profile: ConnectionProfile; table: { schema: string; name: string } } | undefined> {
+async function chooseTable(
+  ctx: WizardCommandContext,
+  arg: unknown,
+): Promise<{ profile: ConnectionProfile; table: { schema: string; name: string } } | undefined> {
   let profile: ConnectionProfile | undefined;
   let table: { schema: string; name: string } | undefined;
   if (isTableNode(arg)) {
@@ -104,10 +119,14 @@ export async function addColumnQuick(ctx: WizardCommandContext, arg?: unknown): 
   if (!chosen) return;
   const { profile, table } = chosen;
   // The table's columns, for the name-clash check of the first step; without them the wizard still reports a clash.
-  const existing = await ctx.connections.client(profile)
+  const existing = await ctx.connections
+    .client(profile)
     .then((c) => c.tableFacts(table))
     .then((f) => (f.columns ?? []).map((c) => c.name))
-    .catch((err: unknown) => { ctx.log.warn('wizard', `Add Column (Quick): could not list the columns of ${table.schema}.${table.name}: ${describeError(err)}`); return []; });
+    .catch((err: unknown) => {
+      ctx.log.warn('wizard', `Add Column (Quick): could not list the columns of ${table.schema}.${table.name}: ${describeError(err)}`);
+      return [];
+    });
   const draft = await askColumn(`${table.schema}.${table.name}`, profile.dialect, existing);
   if (!draft) return;
   WizardPanel.show(ctx, profile, table, draft);
@@ -122,7 +141,10 @@ export async function removeConnection(ctx: WizardCommandContext, arg?: unknown)
   if (!profile) return;
   const remove = vscode.l10n.t('Remove');
   const yes = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Remove the connection "{0}" ({1}) and its stored password?', profile.name, describeProfile(profile)), { modal: true }, remove);
+    vscode.l10n.t('Remove the connection "{0}" ({1}) and its stored password?', profile.name, describeProfile(profile)),
+    { modal: true },
+    remove,
+  );
   if (yes !== remove) return;
   await ctx.connections.remove(profile);
   void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: removed "{0}".', profile.name));
@@ -132,7 +154,9 @@ export async function removeConnection(ctx: WizardCommandContext, arg?: unknown)
 export async function writeMigration(): Promise<void> {
   const panel = WizardPanel.current();
   if (!panel) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: open "Add Column…" and describe the column first; Write Migration Files writes its plan.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Column Wizard: open "Add Column…" and describe the column first; Write Migration Files writes its plan.'),
+    );
     return;
   }
   const paths = await panel.writeMigration();
@@ -143,7 +167,9 @@ export async function writeMigration(): Promise<void> {
 export async function runMigration(): Promise<void> {
   const panel = WizardPanel.current();
   if (!panel) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: open "Add Column…" and describe the column first; Run Migration runs its plan.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Column Wizard: open "Add Column…" and describe the column first; Run Migration runs its plan.'),
+    );
     return;
   }
   void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: {0}', await panel.runMigration()));

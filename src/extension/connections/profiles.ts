@@ -55,7 +55,10 @@ export function profilePermissions(p: ConnectionProfile, local: boolean): Profil
  */
 export function profileIdentity(p: Pick<ConnectionProfile, 'dialect' | 'host' | 'port' | 'user' | 'database'>): string {
   const engine = p.dialect === 'postgres' ? 'postgres' : 'mysql';
-  const host = p.host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const host = p.host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   return `${engine}://${encodeURIComponent(p.user)}@${host.includes(':') ? `[${host}]` : host}:${p.port}/${encodeURIComponent(p.database)}`;
 }
 
@@ -66,24 +69,45 @@ const DIALECTS: readonly Dialect[] = ['postgres', 'mysql', 'mariadb'];
 export function parseProfiles(raw: unknown): { profiles: ConnectionProfile[]; problems: string[] } {
   const profiles: ConnectionProfile[] = [];
   const problems: string[] = [];
-  if (!Array.isArray(raw)) return { profiles, problems: raw === undefined ? [] : ['columnWizard.connections must be an array of profiles'] };
+  if (!Array.isArray(raw))
+    return { profiles, problems: raw === undefined ? [] : ['columnWizard.connections must be an array of profiles'] };
   raw.forEach((entry: unknown, i) => {
     const at = `columnWizard.connections[${i}]`;
-    if (typeof entry !== 'object' || entry === null) { problems.push(`${at} is not an object`); return; }
+    if (typeof entry !== 'object' || entry === null) {
+      problems.push(`${at} is not an object`);
+      return;
+    }
     const e = entry as Record<string, unknown>;
     const name = typeof e.name === 'string' ? e.name.trim() : '';
-    if (!name) { problems.push(`${at} has no "name"`); return; }
+    if (!name) {
+      problems.push(`${at} has no "name"`);
+      return;
+    }
     if (typeof e.dialect !== 'string' || !(DIALECTS as readonly string[]).includes(e.dialect)) {
-      problems.push(`${at} ("${name}"): "dialect" must be one of ${DIALECTS.join(', ')}`); return;
+      problems.push(`${at} ("${name}"): "dialect" must be one of ${DIALECTS.join(', ')}`);
+      return;
     }
     const dialect = e.dialect as Dialect;
-    if (typeof e.host !== 'string' || e.host.trim() === '') { problems.push(`${at} ("${name}"): "host" is missing`); return; }
-    if (typeof e.database !== 'string') { problems.push(`${at} ("${name}"): "database" is missing`); return; }
-    if (e.port !== undefined && (typeof e.port !== 'number' || !Number.isInteger(e.port) || e.port < 1 || e.port > 65535)) {
-      problems.push(`${at} ("${name}"): "port" must be a whole number from 1 to 65535`); return;
+    if (typeof e.host !== 'string' || e.host.trim() === '') {
+      problems.push(`${at} ("${name}"): "host" is missing`);
+      return;
     }
-    if ('password' in e) problems.push(`${at} ("${name}"): a "password" in settings is ignored; passwords live in the secret storage (Add Connection asks for it)`);
-    if (profiles.some((p) => p.name === name)) { problems.push(`${at}: a second profile named "${name}" is ignored`); return; }
+    if (typeof e.database !== 'string') {
+      problems.push(`${at} ("${name}"): "database" is missing`);
+      return;
+    }
+    if (e.port !== undefined && (typeof e.port !== 'number' || !Number.isInteger(e.port) || e.port < 1 || e.port > 65535)) {
+      problems.push(`${at} ("${name}"): "port" must be a whole number from 1 to 65535`);
+      return;
+    }
+    if ('password' in e)
+      problems.push(
+        `${at} ("${name}"): a "password" in settings is ignored; passwords live in the secret storage (Add Connection asks for it)`,
+      );
+    if (profiles.some((p) => p.name === name)) {
+      problems.push(`${at}: a second profile named "${name}" is ignored`);
+      return;
+    }
     const nodes: string[] = [];
     if (e.nodes !== undefined) {
       if (!Array.isArray(e.nodes) || e.nodes.some((n) => typeof n !== 'string' || n.trim() === '')) {
@@ -110,7 +134,8 @@ export function parseProfiles(raw: unknown): { profiles: ConnectionProfile[]; pr
       ...(nodes.length ? { nodes } : {}),
       ...(e.galeraRsu === true ? { galeraRsu: true } : {}),
     });
-    if (e.kind !== undefined && e.kind !== 'production' && e.kind !== 'default') problems.push(`${at} ("${name}"): "kind" must be "production" or "default"; treated as "default"`);
+    if (e.kind !== undefined && e.kind !== 'production' && e.kind !== 'default')
+      problems.push(`${at} ("${name}"): "kind" must be "production" or "default"; treated as "default"`);
   });
   return { profiles, problems };
 }
@@ -118,14 +143,27 @@ export function parseProfiles(raw: unknown): { profiles: ConnectionProfile[]; pr
 /** The setting entry for a profile (what is written back to settings.json: never a password). */
 export function profileToSetting(p: ConnectionProfile): Record<string, unknown> {
   return {
-    name: p.name, dialect: p.dialect, host: p.host, port: p.port, database: p.database, user: p.user, ssl: p.ssl,
-    ...(p.allowRun !== undefined ? { allowRun: p.allowRun } : {}), ...(p.allowProbe !== undefined ? { allowProbe: p.allowProbe } : {}),
-    ...(p.production ? { kind: 'production' } : {}), ...(p.lintAutoConnect ? { lintAutoConnect: true } : {}),
-    ...(p.nodes?.length ? { nodes: [...p.nodes] } : {}), ...(p.galeraRsu ? { galeraRsu: true } : {}),
+    name: p.name,
+    dialect: p.dialect,
+    host: p.host,
+    port: p.port,
+    database: p.database,
+    user: p.user,
+    ssl: p.ssl,
+    ...(p.allowRun !== undefined ? { allowRun: p.allowRun } : {}),
+    ...(p.allowProbe !== undefined ? { allowProbe: p.allowProbe } : {}),
+    ...(p.production ? { kind: 'production' } : {}),
+    ...(p.lintAutoConnect ? { lintAutoConnect: true } : {}),
+    ...(p.nodes?.length ? { nodes: [...p.nodes] } : {}),
+    ...(p.galeraRsu ? { galeraRsu: true } : {}),
   };
 }
 
-export function toConnectionOptions(p: ConnectionProfile, password: string | undefined, limits: { lockTimeoutMs?: number } = {}): ConnectionOptions {
+export function toConnectionOptions(
+  p: ConnectionProfile,
+  password: string | undefined,
+  limits: { lockTimeoutMs?: number } = {},
+): ConnectionOptions {
   return {
     engine: p.dialect === 'postgres' ? 'postgres' : 'mysql',
     host: p.host,
@@ -202,8 +240,12 @@ export function envCandidates(env: ReadonlyMap<string, string>, folderName: stri
       candidates.push({
         source: 'PG* variables',
         profile: {
-          name: `${folderName} (PG*)`, dialect: 'postgres', host: env.get('PGHOST') || '127.0.0.1', port,
-          database: env.get('PGDATABASE') || env.get('PGUSER') || 'postgres', user: env.get('PGUSER') || 'postgres',
+          name: `${folderName} (PG*)`,
+          dialect: 'postgres',
+          host: env.get('PGHOST') || '127.0.0.1',
+          port,
+          database: env.get('PGDATABASE') || env.get('PGUSER') || 'postgres',
+          user: env.get('PGUSER') || 'postgres',
           ssl: ['require', 'verify-ca', 'verify-full'].includes(env.get('PGSSLMODE') ?? ''),
         },
         ...(password ? { password } : {}),
@@ -218,8 +260,13 @@ export function envCandidates(env: ReadonlyMap<string, string>, folderName: stri
       candidates.push({
         source: 'MYSQL_* variables',
         profile: {
-          name: `${folderName} (MYSQL_*)`, dialect: 'mysql', host: env.get('MYSQL_HOST') || '127.0.0.1', port,
-          database: env.get('MYSQL_DATABASE') || '', user: env.get('MYSQL_USER') || 'root', ssl: false,
+          name: `${folderName} (MYSQL_*)`,
+          dialect: 'mysql',
+          host: env.get('MYSQL_HOST') || '127.0.0.1',
+          port,
+          database: env.get('MYSQL_DATABASE') || '',
+          user: env.get('MYSQL_USER') || 'root',
+          ssl: false,
         },
         ...(password ? { password } : {}),
       });

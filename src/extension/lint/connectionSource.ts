@@ -25,11 +25,17 @@ const TTL_MS = 60_000;
 
 interface Entry {
   readonly at: number;
-  readonly value: Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined; calibration?: Calibration; profile: string } | undefined>;
+  readonly value: Promise<
+    { target: Target; facts: (t: NameRef) => TableFacts | undefined; calibration?: Calibration; profile: string } | undefined
+  >;
 }
 
 /** The profile lint should use for a file of this engine, or undefined (offline). */
-export function boundProfile(profiles: readonly ConnectionProfile[], last: string | undefined, engine: 'postgres' | 'mysql'): ConnectionProfile | undefined {
+export function boundProfile(
+  profiles: readonly ConnectionProfile[],
+  last: string | undefined,
+  engine: 'postgres' | 'mysql',
+): ConnectionProfile | undefined {
   const fits = (p: ConnectionProfile) => (p.dialect === 'postgres') === (engine === 'postgres');
   const lastProfile = last ? profiles.find((p) => p.name === last) : undefined;
   if (lastProfile && fits(lastProfile)) return lastProfile;
@@ -41,8 +47,13 @@ export class ConnectionLintSource implements LintTargetSource {
   private readonly cache = new Map<string, Entry>();
 
   /** `calibrations` is passed in (not imported) so this module loads without the vscode API in unit tests. */
-  constructor(private readonly connections: Connections, private readonly state: vscode.Memento, private readonly log: Log, private readonly extension?: vscode.ExtensionContext,
-    private readonly calibrations?: Pick<Calibrations, 'ensure' | 'peek'>) {
+  constructor(
+    private readonly connections: Connections,
+    private readonly state: vscode.Memento,
+    private readonly log: Log,
+    private readonly extension?: vscode.ExtensionContext,
+    private readonly calibrations?: Pick<Calibrations, 'ensure' | 'peek'>,
+  ) {
     connections.onDidChange(() => this.cache.clear());
   }
 
@@ -52,11 +63,18 @@ export class ConnectionLintSource implements LintTargetSource {
     if (!profile || !this.extension) return false;
     const { WizardPanel } = await import('../wizard/panel');
     const schema = table.schema ?? (profile.dialect === 'postgres' ? 'public' : profile.database);
-    WizardPanel.show({ extension: this.extension, connections: this.connections, log: this.log }, profile, { schema, name: table.name }, specToDraft(spec));
+    WizardPanel.show(
+      { extension: this.extension, connections: this.connections, log: this.log },
+      profile,
+      { schema, name: table.name },
+      specToDraft(spec),
+    );
     return true;
   }
 
-  targetFor(document: vscode.TextDocument): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined; calibration?: Calibration; profile: string } | undefined> {
+  targetFor(
+    document: vscode.TextDocument,
+  ): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined; calibration?: Calibration; profile: string } | undefined> {
     if (this.state.get<boolean>(LINT_OFFLINE)) return Promise.resolve(undefined);
     const profile = boundProfile(this.connections.list(), this.state.get<string>(LAST_CONNECTION), guessEngine(document.getText()));
     if (!profile) return Promise.resolve(undefined);
@@ -64,7 +82,10 @@ export class ConnectionLintSource implements LintTargetSource {
     if (hit && Date.now() - hit.at < TTL_MS) return hit.value.then((v) => v && this.withCalibration(profile, v));
     const value = this.connections.mayAutoConnect(profile).then((ok) => {
       if (ok) return this.load(profile);
-      this.log.info('lint', `SQL lint works offline: it does not connect to "${profile.name}" on its own (not a local host, or a workspace connection not confirmed yet, or Restricted Mode); set "lintAutoConnect": true on the profile to allow it`);
+      this.log.info(
+        'lint',
+        `SQL lint works offline: it does not connect to "${profile.name}" on its own (not a local host, or a workspace connection not confirmed yet, or Restricted Mode); set "lintAutoConnect": true on the profile to allow it`,
+      );
       return undefined;
     });
     this.cache.set(profile.name, { at: Date.now(), value });
@@ -84,7 +105,12 @@ export class ConnectionLintSource implements LintTargetSource {
    * Run the statement on an empty copy of its table on the bound server (src/db probe) and compare with the linter's
    * claim. Undefined when no connection fits the file.
    */
-  async verify(document: vscode.TextDocument, table: NameRef, sql: string, claim: Prediction): Promise<{ profile: string; agrees: boolean; differences: string[] } | undefined> {
+  async verify(
+    document: vscode.TextDocument,
+    table: NameRef,
+    sql: string,
+    claim: Prediction,
+  ): Promise<{ profile: string; agrees: boolean; differences: string[] } | undefined> {
     const profile = boundProfile(this.connections.list(), this.state.get<string>(LAST_CONNECTION), guessEngine(document.getText()));
     if (!profile) return undefined;
     await this.connections.admitProbe(profile, true);
@@ -108,13 +134,19 @@ export class ConnectionLintSource implements LintTargetSource {
     this.cache.clear();
   }
 
-  private async load(profile: ConnectionProfile): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined; profile: string } | undefined> {
+  private async load(
+    profile: ConnectionProfile,
+  ): Promise<{ target: Target; facts: (t: NameRef) => TableFacts | undefined; profile: string } | undefined> {
     try {
       const client = await this.connections.client(profile);
       const info = await client.serverInfo();
       const tables = await client.listTables();
       this.log.info('lint', `SQL lint uses ${profile.name} (${info.dialect} ${info.version}, ${tables.length} tables)`);
-      return { profile: profile.name, target: { dialect: info.dialect, version: info.version }, facts: factsLookup(tables, info.dialect === 'postgres' ? 'public' : profile.database) };
+      return {
+        profile: profile.name,
+        target: { dialect: info.dialect, version: info.version },
+        facts: factsLookup(tables, info.dialect === 'postgres' ? 'public' : profile.database),
+      };
     } catch (err) {
       this.log.warn('lint', `SQL lint works offline: ${profile.name} is unreachable (${describeError(err)})`);
       return undefined;

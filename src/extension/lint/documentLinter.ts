@@ -21,9 +21,7 @@ import { chooseLintTarget, LintStatus } from './lintStatus';
 
 /** Where the server version and table sizes come from when a connection is bound (wired by the connections feature). */
 export interface LintTargetSource {
-  targetFor(
-    document: vscode.TextDocument,
-  ): Promise<
+  targetFor(document: vscode.TextDocument): Promise<
     | {
         readonly target: Target;
         readonly facts?: (t: NameRef) => TableFacts | undefined;

@@ -19,12 +19,18 @@ export class LintStatus implements vscode.Disposable {
     this.item.text = 'Column Wizard';
     this.item.detail = vscode.l10n.t('linting…');
     this.item.severity = vscode.LanguageStatusSeverity.Information;
-    this.item.command = { title: vscode.l10n.t('Change'), command: INTERNAL_COMMANDS.chooseLintTarget, tooltip: vscode.l10n.t('Lint with another connection, or offline with another engine and version') };
+    this.item.command = {
+      title: vscode.l10n.t('Change'),
+      command: INTERNAL_COMMANDS.chooseLintTarget,
+      tooltip: vscode.l10n.t('Lint with another connection, or offline with another engine and version'),
+    };
   }
 
   show(target: Target, profile: string | undefined): void {
     this.item.text = lintStatusText(target, profile);
-    this.item.detail = profile ? vscode.l10n.t('rules of the connection\'s server') : vscode.l10n.t('no connection: the columnWizard.lint settings or the default version');
+    this.item.detail = profile
+      ? vscode.l10n.t("rules of the connection's server")
+      : vscode.l10n.t('no connection: the columnWizard.lint settings or the default version');
   }
 
   /** A SQL file the lint leaves alone (not in a migrations folder, not named like a migration). */
@@ -38,7 +44,9 @@ export class LintStatus implements vscode.Disposable {
   }
 }
 
-interface Choice extends vscode.QuickPickItem { readonly run: () => Promise<void> }
+interface Choice extends vscode.QuickPickItem {
+  readonly run: () => Promise<void>;
+}
 
 /**
  * The QuickPick behind the item: each connection of the file's engine, or offline rules (engine, then version, saved
@@ -55,7 +63,10 @@ export async function chooseLintTarget(options: {
       title: vscode.l10n.t('Column Wizard: lint offline with {0} rules', serverName({ dialect, version: '' }).trim()),
       prompt: vscode.l10n.t('Server version, e.g. 15, 8.0.36, 10.11 (empty: the default version)'),
       value: options.current?.target.dialect === dialect ? options.current.target.version : '',
-      validateInput: (v) => (/^(\d+(\.\d+){0,2})?$/.test(v.trim()) ? undefined : vscode.l10n.t('A version is up to three numbers separated by dots, e.g. 16 or 8.0.36.')),
+      validateInput: (v) =>
+        /^(\d+(\.\d+){0,2})?$/.test(v.trim())
+          ? undefined
+          : vscode.l10n.t('A version is up to three numbers separated by dots, e.g. 16 or 8.0.36.'),
     });
     if (version === undefined) throw new Cancelled();
     await saveLintTarget(options.resource, dialect, version.trim());
@@ -68,9 +79,15 @@ export async function chooseLintTarget(options: {
       detail: c.name === options.current?.profile ? vscode.l10n.t('in use') : undefined,
       run: () => options.bind(c.name),
     })),
-    ...(['postgres', 'mysql', 'mariadb'] as const).map((d): Choice => ({ label: `$(circle-slash) ${vscode.l10n.t('Offline, {0} rules…', serverName({ dialect: d, version: '' }).trim())}`, run: () => offline(d) })),
+    ...(['postgres', 'mysql', 'mariadb'] as const).map((d): Choice => ({
+      label: `$(circle-slash) ${vscode.l10n.t('Offline, {0} rules…', serverName({ dialect: d, version: '' }).trim())}`,
+      run: () => offline(d),
+    })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Column Wizard: lint SQL files with'), placeHolder: options.current ? lintStatusText(options.current.target, options.current.profile) : undefined });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Column Wizard: lint SQL files with'),
+    placeHolder: options.current ? lintStatusText(options.current.target, options.current.profile) : undefined,
+  });
   if (!picked) return false;
   try {
     await picked.run();

@@ -23,14 +23,21 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
 
   register(context: vscode.ExtensionContext): void {
     const s = context.subscriptions;
-    s.push(this.lensesChanged, this.linter.onDidLint(() => this.lensesChanged.fire()));
+    s.push(
+      this.lensesChanged,
+      this.linter.onDidLint(() => this.lensesChanged.fire()),
+    );
     s.push(vscode.languages.registerCodeLensProvider(SQL_DOCUMENTS, this));
     s.push(vscode.languages.registerHoverProvider(SQL_DOCUMENTS, this));
-    s.push(vscode.languages.registerCodeActionsProvider(SQL_DOCUMENTS, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
-    s.push(vscode.workspace.onDidCloseTextDocument((d) => {
-      const key = d.uri.toString();
-      for (const k of [...this.verified.keys()]) if (k.startsWith(`${key}\n`)) this.verified.delete(k);
-    }));
+    s.push(
+      vscode.languages.registerCodeActionsProvider(SQL_DOCUMENTS, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    );
+    s.push(
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        const key = d.uri.toString();
+        for (const k of [...this.verified.keys()]) if (k.startsWith(`${key}\n`)) this.verified.delete(k);
+      }),
+    );
   }
 
   provideCodeLenses(d: vscode.TextDocument): vscode.CodeLens[] {
@@ -43,13 +50,24 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       if (!title) continue;
       const range = new vscode.Range(s.startPos.line, s.startPos.character, s.startPos.line, s.startPos.character);
       const v = this.verified.get(`${d.uri.toString()}\n${s.text}`);
-      const mark = v ? ` · ${v.agrees ? vscode.l10n.t('verified on {0}', v.profile) : vscode.l10n.t('{0} differs: {1}', v.profile, v.differences.join('; '))}` : '';
+      const mark = v
+        ? ` · ${v.agrees ? vscode.l10n.t('verified on {0}', v.profile) : vscode.l10n.t('{0} differs: {1}', v.profile, v.differences.join('; '))}`
+        : '';
       lenses.push(new vscode.CodeLens(range, { title: title + mark, command: '', tooltip: s.strongest?.why ?? '' }));
       if (!v && this.linter.source?.verify && linted.sizeKnown && !s.newTable && s.parsed.table) {
-        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Verify on server'), command: INTERNAL_COMMANDS.verifyStatement, arguments: [d.uri, s.index], tooltip: vscode.l10n.t('Run the statement on an empty copy of the table and compare the lock it takes') }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: vscode.l10n.t('Verify on server'),
+            command: INTERNAL_COMMANDS.verifyStatement,
+            arguments: [d.uri, s.index],
+            tooltip: vscode.l10n.t('Run the statement on an empty copy of the table and compare the lock it takes'),
+          }),
+        );
       }
       if (addColumnOf(s, '')) {
-        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Preview plan'), command: COMMANDS.previewPlan, arguments: [d.uri, s.index] }));
+        lenses.push(
+          new vscode.CodeLens(range, { title: vscode.l10n.t('Preview plan'), command: COMMANDS.previewPlan, arguments: [d.uri, s.index] }),
+        );
       }
     }
     return lenses;
@@ -59,12 +77,16 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const linted = this.linter.current(d);
     if (!linted) return undefined;
     const s = statementAt(linted.result, d.offsetAt(position));
-    if (!s || s.operations.length === 0 && !linted.result.findings.some((f) => f.statement === s.index)) return undefined;
+    if (!s || (s.operations.length === 0 && !linted.result.findings.some((f) => f.statement === s.index))) return undefined;
     const md = new vscode.MarkdownString(hoverMarkdown(s, linted.result.findings), true);
     return new vscode.Hover(md, new vscode.Range(s.startPos.line, s.startPos.character, s.endPos.line, s.endPos.character));
   }
 
-  provideCodeActions(d: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    d: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const linted = this.linter.current(d);
     if (!linted) return [];
     const ours = context.diagnostics.filter((x) => x.source === SOURCE);
@@ -84,7 +106,10 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       const end = text[s.end] === ';' ? s.end + 1 : s.end;
       action.edit.replace(d.uri, new vscode.Range(d.positionAt(s.start), d.positionAt(end)), phasedSql(plan, linted.facts !== undefined));
       actions.push(action);
-      const files = new vscode.CodeAction(vscode.l10n.t('Write safe phases as migration files (in the project\'s tool format)'), vscode.CodeActionKind.QuickFix);
+      const files = new vscode.CodeAction(
+        vscode.l10n.t("Write safe phases as migration files (in the project's tool format)"),
+        vscode.CodeActionKind.QuickFix,
+      );
       files.diagnostics = ours;
       files.command = { title: files.title, command: INTERNAL_COMMANDS.writePhaseFiles, arguments: [d.uri, s.index] };
       actions.push(files);
@@ -106,7 +131,8 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
    * `columnWizard.migrationsTool` setting), and leave the statement in place as a comment that names them.
    */
   async writePhaseFiles(uri: unknown, index: unknown): Promise<PhaseFilesResult | undefined> {
-    if (!(uri instanceof vscode.Uri) || typeof index !== 'number') throw new Error('writePhaseFiles needs a document and a statement index');
+    if (!(uri instanceof vscode.Uri) || typeof index !== 'number')
+      throw new Error('writePhaseFiles needs a document and a statement index');
     const doc = await vscode.workspace.openTextDocument(uri);
     const linted = await this.linter.lint(doc);
     const s = linted.result.statements[index];
@@ -120,9 +146,17 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const { paths } = await writePlanFiles(plan, target, this.linter.log);
     const text = doc.getText();
     const end = text[s.end] === ';' ? s.end + 1 : s.end;
-    const original = text.slice(s.start, end).split('\n').map((l) => `-- ${l}`).join('\n');
+    const original = text
+      .slice(s.start, end)
+      .split('\n')
+      .map((l) => `-- ${l}`)
+      .join('\n');
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(doc.uri, new vscode.Range(doc.positionAt(s.start), doc.positionAt(end)), `-- Column Wizard: replaced by the safe phases in ${paths.join(', ')}\n${original}`);
+    edit.replace(
+      doc.uri,
+      new vscode.Range(doc.positionAt(s.start), doc.positionAt(end)),
+      `-- Column Wizard: replaced by the safe phases in ${paths.join(', ')}\n${original}`,
+    );
     await vscode.workspace.applyEdit(edit);
     void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: wrote {0} ({1}).', paths.join(', '), target.tool));
     return { tool: target.tool, paths };
@@ -130,14 +164,17 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
 
   /** Probe one statement on the bound server; the CodeLens then says whether the claim held. */
   async verifyStatement(uri: unknown, index: unknown): Promise<{ profile: string; agrees: boolean; differences: string[] } | undefined> {
-    if (!(uri instanceof vscode.Uri) || typeof index !== 'number') throw new Error('verifyStatement needs a document and a statement index');
+    if (!(uri instanceof vscode.Uri) || typeof index !== 'number')
+      throw new Error('verifyStatement needs a document and a statement index');
     const doc = await vscode.workspace.openTextDocument(uri);
     const linted = await this.linter.lint(doc);
     const s = linted.result.statements[index];
     if (!s?.strongest || !s.parsed.table || !this.linter.source?.verify) return undefined;
     const outcome = await this.linter.source.verify(doc, s.parsed.table, s.text, s.strongest);
     if (!outcome) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: no connection fits this file; add one (or use it in Add Column…) to verify on a server.'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Column Wizard: no connection fits this file; add one (or use it in Add Column…) to verify on a server.'),
+      );
       return undefined;
     }
     this.verified.set(`${doc.uri.toString()}\n${s.text}`, outcome);
@@ -150,15 +187,23 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
     const editor = vscode.window.activeTextEditor;
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
     if (!doc) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: open a .sql migration and put the cursor on an ALTER TABLE … ADD COLUMN statement.'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Column Wizard: open a .sql migration and put the cursor on an ALTER TABLE … ADD COLUMN statement.'),
+      );
       return;
     }
     const linted = await this.linter.lint(doc);
-    const s = typeof index === 'number' ? linted.result.statements[index]
-      : editor && editor.document === doc ? statementAt(linted.result, doc.offsetAt(editor.selection.active)) : undefined;
+    const s =
+      typeof index === 'number'
+        ? linted.result.statements[index]
+        : editor && editor.document === doc
+          ? statementAt(linted.result, doc.offsetAt(editor.selection.active))
+          : undefined;
     const add = s ? addColumnOf(s, '') : undefined;
     if (!add) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Column Wizard: "Preview Plan" works on a statement that adds one column (ALTER TABLE … ADD COLUMN …).'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Column Wizard: "Preview Plan" works on a statement that adds one column (ALTER TABLE … ADD COLUMN …).'),
+      );
       return;
     }
     // With a connection that fits the file: the wizard, prefilled. Without: the plan as SQL beside the file.

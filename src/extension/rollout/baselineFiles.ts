@@ -17,7 +17,10 @@ export const rolloutKey = (b: Pick<RolloutBaseline, 'table' | 'column'>) => `${b
 /** Save a baseline in the workspace folder; a file of the same name is never overwritten. */
 export async function saveBaseline(folder: vscode.Uri, baseline: RolloutBaseline): Promise<vscode.Uri> {
   const uri = vscode.Uri.joinPath(folder, ...baselinePath(baseline).split('/'));
-  const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  const exists = await vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
   if (exists) throw new Error(vscode.l10n.t('{0} exists already; not overwritten', vscode.workspace.asRelativePath(uri)));
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(baseline, null, 2) + '\n'));
   return uri;
@@ -40,12 +43,29 @@ export async function readBaselines(): Promise<{ files: BaselineFile[]; problems
 }
 
 /** After a completed run in the wizard: observe the table and save a `run` baseline. */
-export async function saveRunBaseline(folder: vscode.Uri, client: DatabaseClient, plan: Plan, table: { schema: string; name: string }, startedAt: string): Promise<vscode.Uri> {
+export async function saveRunBaseline(
+  folder: vscode.Uri,
+  client: DatabaseClient,
+  plan: Plan,
+  table: { schema: string; name: string },
+  startedAt: string,
+): Promise<vscode.Uri> {
   const observation = await observeRollout(client, table, plan.column.name);
-  return saveBaseline(folder, makeBaseline({ source: 'run', table, column: plan.column.name, expandAt: startedAt, observation, prediction: predictionOf(plan) }));
+  return saveBaseline(
+    folder,
+    makeBaseline({ source: 'run', table, column: plan.column.name, expandAt: startedAt, observation, prediction: predictionOf(plan) }),
+  );
 }
 
 /** After Write Migration Files: the plan that was written, with its estimates, for the later check. */
 export async function savePlanBaseline(folder: vscode.Uri, plan: Plan): Promise<vscode.Uri> {
-  return saveBaseline(folder, makeBaseline({ source: 'plan', table: { schema: plan.table.schema, name: plan.table.name }, column: plan.column.name, prediction: predictionOf(plan) }));
+  return saveBaseline(
+    folder,
+    makeBaseline({
+      source: 'plan',
+      table: { schema: plan.table.schema, name: plan.table.name },
+      column: plan.column.name,
+      prediction: predictionOf(plan),
+    }),
+  );
 }

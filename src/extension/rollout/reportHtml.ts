@@ -32,18 +32,22 @@ function bars(title: string, items: readonly { label: string; value: number; tex
 
 function scansOverTime(history: readonly VerifyPoint[], names: readonly string[]): string {
   const pts = history.filter((p) => names.some((n) => typeof p.scans[n] === 'number'));
-  if (pts.length < 2) return `<p class="muted">${esc(l10n.t('Index use over time appears after two or more checks ({0} so far).', pts.length))}</p>`;
+  if (pts.length < 2)
+    return `<p class="muted">${esc(l10n.t('Index use over time appears after two or more checks ({0} so far).', pts.length))}</p>`;
   const w = 320;
   const h = 120;
   const t0 = Date.parse(pts[0]!.at);
   const t1 = Math.max(t0 + 1, Date.parse(pts[pts.length - 1]!.at));
   const max = Math.max(1, ...pts.flatMap((p) => names.map((n) => p.scans[n] ?? 0)));
   const lines = names.map((n, k) => {
-    const d = pts.filter((p) => typeof p.scans[n] === 'number').map((p, i) => {
-      const x = 30 + ((Date.parse(p.at) - t0) / (t1 - t0)) * (w - 40);
-      const y = h - 20 - ((p.scans[n] as number) / max) * (h - 30);
-      return `${i ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
-    }).join(' ');
+    const d = pts
+      .filter((p) => typeof p.scans[n] === 'number')
+      .map((p, i) => {
+        const x = 30 + ((Date.parse(p.at) - t0) / (t1 - t0)) * (w - 40);
+        const y = h - 20 - ((p.scans[n] as number) / max) * (h - 30);
+        return `${i ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
+      })
+      .join(' ');
     return `<path d="${d}" class="line s${k % 4}"/><text x="${w - 4}" y="${12 + k * 12}" text-anchor="end" class="lbl s${k % 4}t">${esc(n)}</text>`;
   });
   return `<figure><figcaption>${esc(l10n.t('Index scans since the baseline, per check (max {0})', max))}</figcaption><svg role="img" aria-label="${esc(l10n.t('Index scans over time'))}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"><line x1="30" y1="${h - 20}" x2="${w - 10}" y2="${h - 20}" class="axis"/>${lines.join('')}</svg></figure>`;
@@ -55,18 +59,27 @@ export function renderRolloutHtml(report: RolloutReport, history: readonly Verif
   const sizes = [
     { label: l10n.t('baseline'), value: s.baselineBytes, text: formatBytes(s.baselineBytes, locale) },
     { label: l10n.t('now'), value: s.nowBytes, text: formatBytes(s.nowBytes, locale) },
-    ...(s.predictedBytes !== null ? [{ label: l10n.t('predicted'), value: s.predictedBytes, text: formatBytes(s.predictedBytes, locale) }] : []),
+    ...(s.predictedBytes !== null
+      ? [{ label: l10n.t('predicted'), value: s.predictedBytes, text: formatBytes(s.predictedBytes, locale) }]
+      : []),
   ];
   const ns = report.nullShare;
-  const percent = (v: number) => new Intl.NumberFormat(locale ?? 'en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+  const percent = (v: number) =>
+    new Intl.NumberFormat(locale ?? 'en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
   const nullChart = ns
     ? bars(l10n.t('Rows missing {0} (sample of {1})', report.column, ns.sampled), [
-      ...(ns.older !== null ? [{ label: l10n.t('older half'), value: ns.older, text: percent(ns.older) }] : []),
-      ...(ns.newer !== null ? [{ label: l10n.t('newer half'), value: ns.newer, text: percent(ns.newer) }] : []),
-    ])
+        ...(ns.older !== null ? [{ label: l10n.t('older half'), value: ns.older, text: percent(ns.older) }] : []),
+        ...(ns.newer !== null ? [{ label: l10n.t('newer half'), value: ns.newer, text: percent(ns.newer) }] : []),
+      ])
     : `<p class="muted">${esc(l10n.t('The share of new rows missing the column was not measured (see the findings).'))}</p>`;
-  const findings = report.findings.map((f) => `<li class="${f.severity}"><span class="icon">${icon[f.severity]}</span> ${esc(f.message)}${f.next ? `<div class="next">${esc(l10n.t('Next: {0}', f.next))}</div>` : ''}${f.before || f.after ? `<details><summary>${esc(l10n.t('Plans'))}</summary><h4>${esc(l10n.t('At the baseline'))}</h4><pre>${esc(f.before ?? '')}</pre><h4>${esc(l10n.t('Now'))}</h4><pre>${esc(f.after ?? '')}</pre></details>` : ''}</li>`).join('');
-  const verdict = report.worst === 'error' ? l10n.t('Not done') : report.worst === 'warning' ? l10n.t('Done, with warnings') : l10n.t('Checks out');
+  const findings = report.findings
+    .map(
+      (f) =>
+        `<li class="${f.severity}"><span class="icon">${icon[f.severity]}</span> ${esc(f.message)}${f.next ? `<div class="next">${esc(l10n.t('Next: {0}', f.next))}</div>` : ''}${f.before || f.after ? `<details><summary>${esc(l10n.t('Plans'))}</summary><h4>${esc(l10n.t('At the baseline'))}</h4><pre>${esc(f.before ?? '')}</pre><h4>${esc(l10n.t('Now'))}</h4><pre>${esc(f.after ?? '')}</pre></details>` : ''}</li>`,
+    )
+    .join('');
+  const verdict =
+    report.worst === 'error' ? l10n.t('Not done') : report.worst === 'warning' ? l10n.t('Done, with warnings') : l10n.t('Checks out');
   const qualified = `${esc(report.table.schema)}.${esc(report.table.name)}.${esc(report.column)}`;
   return `<!DOCTYPE html><html lang="${esc(locale ?? 'en')}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline';">
@@ -86,7 +99,10 @@ svg .axis { stroke: var(--vscode-panel-border); } svg .line { fill: none; stroke
 <h1>${icon[report.worst]} ${l10n.t('Rollout of {0}: {1}', `<code>${qualified}</code>`, esc(verdict)) /* the bundle's text is ours, the arguments escaped */}</h1>
 <p class="muted">${esc(l10n.t('{0} days since the baseline of {1} ({2}); {3}; index statistics: {4}.', new Intl.NumberFormat(locale ?? 'en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(report.days), report.baselineAt, report.baselineSource, report.dialect, report.indexStatsSource))}</p>
 <ul class="findings">${findings}</ul>
-<div class="charts">${scansOverTime(history, report.indexUse.map((i) => i.name))}${bars(l10n.t('Table + index size'), sizes)}${nullChart}</div>
+<div class="charts">${scansOverTime(
+    history,
+    report.indexUse.map((i) => i.name),
+  )}${bars(l10n.t('Table + index size'), sizes)}${nullChart}</div>
 <details><summary>${esc(l10n.t('Markdown for a pull-request comment'))}</summary><pre>${esc(formatRolloutMarkdown(report))}</pre></details>
 </body></html>`;
 }

@@ -79,7 +79,9 @@ export class LiveBackend implements WizardBackend {
   private client(): Promise<DatabaseClient> {
     if (!this.own) {
       this.own = this.services.connections.open(this.profile);
-      this.own.catch(() => { this.own = undefined; });
+      this.own.catch(() => {
+        this.own = undefined;
+      });
     }
     return this.own;
   }
@@ -92,7 +94,9 @@ export class LiveBackend implements WizardBackend {
 
   /** Re-plan when this connection's calibration arrives (or a run corrected it). */
   onCalibration(listener: () => void): vscode.Disposable {
-    return this.calibrations.onDidChange((p) => { if (p.name === this.profile.name) listener(); });
+    return this.calibrations.onDidChange((p) => {
+      if (p.name === this.profile.name) listener();
+    });
   }
 
   private async serverTarget(): Promise<Target> {
@@ -105,11 +109,23 @@ export class LiveBackend implements WizardBackend {
     if (refresh && this.cluster) {
       const old = this.cluster;
       this.cluster = undefined;
-      void old.then((t) => t?.close(), () => undefined);
+      void old.then(
+        (t) => t?.close(),
+        () => undefined,
+      );
     }
     if (!this.cluster) {
-      this.cluster = this.client().then((c) => detectWizardTopology(c, this.table, this.profile, this.services.connections, (p) => this.services.log.warn(LOG, p)));
-      this.cluster.then((t) => { for (const p of t?.problems ?? []) this.services.log.warn(LOG, p); }, () => { this.cluster = undefined; });
+      this.cluster = this.client().then((c) =>
+        detectWizardTopology(c, this.table, this.profile, this.services.connections, (p) => this.services.log.warn(LOG, p)),
+      );
+      this.cluster.then(
+        (t) => {
+          for (const p of t?.problems ?? []) this.services.log.warn(LOG, p);
+        },
+        () => {
+          this.cluster = undefined;
+        },
+      );
     }
     return this.cluster;
   }
@@ -136,14 +152,19 @@ export class LiveBackend implements WizardBackend {
     return {
       estimates: { state, text },
       connection: {
-        name: this.profile.name, dialect: target.dialect, serverVersion: target.version,
-        allowRun: (await this.services.connections.permissions(this.profile)).run, production: this.profile.production === true,
+        name: this.profile.name,
+        dialect: target.dialect,
+        serverVersion: target.version,
+        allowRun: (await this.services.connections.permissions(this.profile)).run,
+        production: this.profile.production === true,
       },
       table: { schema: this.table.schema, name: this.table.name, rows: this.facts.rows, bytes: this.facts.bytes },
       columns: (this.facts.columns ?? []).map((c) => c.name),
       tables: this.tables.map((t) => ({ schema: t.schema, name: t.name })),
       ...(cluster ? { topology: { summary: cluster.describe(null).summary, problems: [...cluster.problems] } } : {}),
-      migrationsTool: this.target ? `${this.target.tool}${this.target.detected ? ` in ${this.target.detected.dir || '(root)'}` : ''}${this.target.ambiguous ? ' (ambiguous: set columnWizard.migrationsTool)' : ''}` : 'no workspace folder open',
+      migrationsTool: this.target
+        ? `${this.target.tool}${this.target.detected ? ` in ${this.target.detected.dir || '(root)'}` : ''}${this.target.ambiguous ? ' (ambiguous: set columnWizard.migrationsTool)' : ''}`
+        : 'no workspace folder open',
     };
   }
 
@@ -151,7 +172,10 @@ export class LiveBackend implements WizardBackend {
   private async plan(draft: ColumnDraft): Promise<{ plan: Plan | null; findings: Finding[] }> {
     if (!this.facts) await this.context(false);
     const calibration = this.calibrations.peek(this.profile).calibration;
-    return planDraft(draft, this.facts as TableFacts, await this.serverTarget(), { lockTimeoutMs: readSettings().lockTimeoutMs, ...(calibration ? { calibration } : {}) });
+    return planDraft(draft, this.facts as TableFacts, await this.serverTarget(), {
+      lockTimeoutMs: readSettings().lockTimeoutMs,
+      ...(calibration ? { calibration } : {}),
+    });
   }
 
   async computePlan(draft: ColumnDraft, revision: number): Promise<{ findings: Finding[]; plan: Plan | null; error?: string }> {
@@ -188,7 +212,11 @@ export class LiveBackend implements WizardBackend {
           const client = await this.client();
           const { plan: checked, defects } = await verifyPlan(client, plan, (line) => this.services.log.warn('probe', line));
           this.verified.set(verifyKey(plan), checked);
-          if (defects.length) this.services.log.warn('probe', `${defects.length} step(s) behaved differently on the server than the rules predict; the plan shows what the server did`);
+          if (defects.length)
+            this.services.log.warn(
+              'probe',
+              `${defects.length} step(s) behaved differently on the server than the rules predict; the plan shows what the server did`,
+            );
           // Probes see one server; the topology's claims (a cluster-wide TOI stall, the node order) go on top.
           if (revision === this.latestRevision) this.onVerified(revision, await this.forTopology(checked));
         } catch (err) {
@@ -215,7 +243,7 @@ export class LiveBackend implements WizardBackend {
 
   async writeMigration(draft: ColumnDraft): Promise<readonly string[]> {
     const plan = await this.actionablePlan(draft);
-    let target = this.target ?? await migrationTarget();
+    let target = this.target ?? (await migrationTarget());
     if (!target) throw new Error(vscode.l10n.t('Open a workspace folder to write migration files into.'));
     if (target.ambiguous) {
       const chosen = await chooseMigrationTool(target);
@@ -229,14 +257,20 @@ export class LiveBackend implements WizardBackend {
     // The plan that was written, with its estimates, for Verify Rollout to compare with later.
     await savePlanBaseline(target.folder.uri, plan).then(
       (uri) => this.services.log.info(LOG, `rollout plan recorded in ${vscode.workspace.asRelativePath(uri)}`),
-      (err: Error) => this.services.log.warn(LOG, `the rollout plan was not recorded: ${err.message}`));
+      (err: Error) => this.services.log.warn(LOG, `the rollout plan was not recorded: ${err.message}`),
+    );
     void this.offerModelEdit(plan);
     const first = result.files[0];
-    if (first) void vscode.window.showTextDocument(vscode.Uri.joinPath(target.folder.uri, ...first.path.split('/')), { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    if (first)
+      void vscode.window.showTextDocument(vscode.Uri.joinPath(target.folder.uri, ...first.path.split('/')), {
+        preview: false,
+        viewColumn: vscode.ViewColumn.Beside,
+      });
     if (result.warnings.length || result.manual.length) {
       const notes = [...result.warnings, ...result.manual.map((m) => vscode.l10n.t('run by hand {0}: {1}', m.when, m.title))].join(' · ');
-      void vscode.window.showWarningMessage(vscode.l10n.t('Column Wizard: {0}', notes), vscode.l10n.t('Show Log'))
-        .then((a) => { if (a) this.services.log.channel.show(); });
+      void vscode.window.showWarningMessage(vscode.l10n.t('Column Wizard: {0}', notes), vscode.l10n.t('Show Log')).then((a) => {
+        if (a) this.services.log.channel.show();
+      });
     }
     return paths;
   }
@@ -250,14 +284,19 @@ export class LiveBackend implements WizardBackend {
       const todo = scan.models.filter((m) => !m.hasColumn && m.kind !== 'activerecord');
       const writes = writesWithoutColumn(scan);
       if (!todo.length && !writes.length) return;
-      const unset = writes.length === 0 ? ''
-        : writes.length === 1 ? vscode.l10n.t('1 write does not set {0} yet (marked in the editor).', plan.column.name)
-          : vscode.l10n.t('{0} writes do not set {1} yet (marked in the editor).', writes.length, plan.column.name);
+      const unset =
+        writes.length === 0
+          ? ''
+          : writes.length === 1
+            ? vscode.l10n.t('1 write does not set {0} yet (marked in the editor).', plan.column.name)
+            : vscode.l10n.t('{0} writes do not set {1} yet (marked in the editor).', writes.length, plan.column.name);
       const showLog = vscode.l10n.t('Show Log');
       const preview = vscode.l10n.t('Preview Model Edit');
       const choice = await vscode.window.showInformationMessage(
         vscode.l10n.t('Column Wizard: {0}.', summary) + (unset ? ` ${unset}` : ''),
-        ...(todo.length ? [preview] : []), showLog);
+        ...(todo.length ? [preview] : []),
+        showLog,
+      );
       if (choice === showLog) this.services.log.channel.show();
       if (choice === preview) await previewModelEdits(scan, plan.column, plan.dialect, 'expand', this.services.log, modelExtras(plan));
     } catch (err) {
@@ -274,14 +313,18 @@ export class LiveBackend implements WizardBackend {
     this.lastScan = scan;
     const checklist = codeChecklist(plan, scan);
     this.services.log.info(LOG, `application side of ${plan.table.name}.${plan.column.name}: ${checklist.summary}`);
-    for (const item of checklist.items) for (const p of item.places) this.services.log.info(LOG, `  ${p.done ? '✓' : '☐'} ${item.kind}: ${p.file}:${p.line} ${p.text}`);
+    for (const item of checklist.items)
+      for (const p of item.places) this.services.log.info(LOG, `  ${p.done ? '✓' : '☐'} ${item.kind}: ${p.file}:${p.line} ${p.text}`);
     return checklist;
   }
 
   async previewModelEdit(draft: ColumnDraft, phase: ModelPhase): Promise<number> {
     const plan = await this.actionablePlan(draft);
     const last = this.lastScan;
-    const scan = last && last.target.table === plan.table.name && last.target.column === plan.column.name ? last : await scanWorkspace({ table: plan.table.name, column: plan.column.name });
+    const scan =
+      last && last.target.table === plan.table.name && last.target.column === plan.column.name
+        ? last
+        : await scanWorkspace({ table: plan.table.name, column: plan.column.name });
     return previewModelEdits(scan, plan.column, plan.dialect, phase, this.services.log, modelExtras(plan));
   }
 
@@ -293,9 +336,10 @@ export class LiveBackend implements WizardBackend {
       this.lastScan = scan;
       const todo = codeChecklist(plan, scan).modelEdits.final;
       if (!todo) return;
-      const message = todo === 1
-        ? vscode.l10n.t('Column Wizard: {0} is NOT NULL now; 1 model still declares it optional.', plan.column.name)
-        : vscode.l10n.t('Column Wizard: {0} is NOT NULL now; {1} models still declare it optional.', plan.column.name, todo);
+      const message =
+        todo === 1
+          ? vscode.l10n.t('Column Wizard: {0} is NOT NULL now; 1 model still declares it optional.', plan.column.name)
+          : vscode.l10n.t('Column Wizard: {0} is NOT NULL now; {1} models still declare it optional.', plan.column.name, todo);
       const choice = await vscode.window.showInformationMessage(message, vscode.l10n.t('Preview Final Model Edit'));
       if (choice) await previewModelEdits(scan, plan.column, plan.dialect, 'final', this.services.log, modelExtras(plan));
     } catch (err) {
@@ -316,7 +360,8 @@ export class LiveBackend implements WizardBackend {
     if (!permissions.run) {
       return {
         started: false,
-        message: permissions.readOnly ? vscode.l10n.t('"{0}" is a production connection: read-only, never run.', this.profile.name)
+        message: permissions.readOnly
+          ? vscode.l10n.t('"{0}" is a production connection: read-only, never run.', this.profile.name)
           : vscode.l10n.t('Running is off for "{0}": set "allowRun": true in its profile to allow it.', this.profile.name),
       };
     }
@@ -325,54 +370,91 @@ export class LiveBackend implements WizardBackend {
     const refusal = cluster ? await runRefusal(cluster, plan, this.profile.name, (p) => this.services.connections.permissions(p)) : null;
     if (refusal) return { started: false, message: refusal };
     const stages = cluster
-      ? `\n\n${cluster.topology.kind === 'galera' ? vscode.l10n.t('Order on the cluster:') : vscode.l10n.t('Order on the publisher and subscribers:')}\n${renderStages(cluster.annotate(plan))}` : '';
+      ? `\n\n${cluster.topology.kind === 'galera' ? vscode.l10n.t('Order on the cluster:') : vscode.l10n.t('Order on the publisher and subscribers:')}\n${renderStages(cluster.annotate(plan))}`
+      : '';
     const run = vscode.l10n.t('Run');
     const table = `${plan.table.schema}.${plan.table.name}`;
     const ok = await vscode.window.showWarningMessage(
-      cluster ? vscode.l10n.t('Run the {0}-phase plan on {1} ({2}) and its {3} other node(s) now?', plan.phases.length, this.profile.name, table, cluster.nodes.length)
+      cluster
+        ? vscode.l10n.t(
+            'Run the {0}-phase plan on {1} ({2}) and its {3} other node(s) now?',
+            plan.phases.length,
+            this.profile.name,
+            table,
+            cluster.nodes.length,
+          )
         : vscode.l10n.t('Run the {0}-phase plan on {1} ({2}) now?', plan.phases.length, this.profile.name, table),
-      { modal: true, detail: `${planScript(plan).slice(0, 2000)}${stages.slice(0, 1500)}` }, run);
+      { modal: true, detail: `${planScript(plan).slice(0, 2000)}${stages.slice(0, 1500)}` },
+      run,
+    );
     if (ok !== run) return { started: false, message: vscode.l10n.t('Run cancelled.') };
     const client = await this.services.connections.open(this.profile);
     let unconfirmed: string | null = null;
     const what = `${plan.column.name} on ${this.profile.name} (${plan.table.schema}.${plan.table.name})`;
     try {
-      const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Column Wizard: adding {0}', plan.column.name), cancellable: true },
-        async (progress, token): Promise<RunOutcome> => {
-          const abort = new AbortController();
-          token.onCancellationRequested(() => abort.abort());
-          const options: RunOptions = {
-            lockTimeoutMs: readSettings().lockTimeoutMs,
-            allowRemote: permissions.run,
-            signal: abort.signal,
-            onProgress: (p) => {
-              const rows = p.rowsDone !== undefined ? vscode.l10n.t('{0} rows', formatCount(p.rowsDone, vscode.env.language)) : '';
-              progress.report({ message: [p.phaseTitle, rows, p.message ?? ''].filter(Boolean).join(' · ') });
-              const text = `${p.phaseTitle}${p.rowsDone !== undefined ? ` · ${p.rowsDone} rows` : ''}${p.message ? ` · ${p.message}` : ''}`;
-              // Steps at info; the per-batch lines of a long backfill at debug, so the report is not buried under them.
-              if (p.kind === 'batch' || p.kind === 'throttled') this.services.log.debug('run', text);
-              else this.services.log.info('run', text);
-            },
-          };
-          if (!cluster) return runPlan(client, plan, options);
-          const result = await runClusterPlan(client, cluster.annotate(plan), {
-            ...options,
-            nodes: cluster.nodes,
-            rsu: cluster.rsu,
-            onNode: (l) => this.services.log.info('run', `node ${l.node}: stage ${l.stage} done in ${l.seconds.toFixed(1)} s${l.skipped ? ` (${l.skipped})` : ''}`),
-            onThrottle: (w) => this.services.log.info('run', `throttled: ${w}`),
-          });
-          const missing = (result.confirmations ?? []).filter((c) => !c.confirmed);
-          if (result.outcome.status === 'completed' && !result.confirmed) unconfirmed = vscode.l10n.t('the column is not confirmed on {0}', missing.map((c) => c.replica).join(', ') || vscode.l10n.t('every node'));
-          return result.outcome;
-        }).then((o) => o, (err: unknown) => {
-          void vscode.window.showErrorMessage(vscode.l10n.t('Column Wizard: adding {0} failed: {1}', what, redactSecrets(describeError(err))), vscode.l10n.t('Show Log'))
-            .then((a) => { if (a) this.services.log.channel.show(); });
-          throw err;
-        });
+      const outcome = await vscode.window
+        .withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: vscode.l10n.t('Column Wizard: adding {0}', plan.column.name),
+            cancellable: true,
+          },
+          async (progress, token): Promise<RunOutcome> => {
+            const abort = new AbortController();
+            token.onCancellationRequested(() => abort.abort());
+            const options: RunOptions = {
+              lockTimeoutMs: readSettings().lockTimeoutMs,
+              allowRemote: permissions.run,
+              signal: abort.signal,
+              onProgress: (p) => {
+                const rows = p.rowsDone !== undefined ? vscode.l10n.t('{0} rows', formatCount(p.rowsDone, vscode.env.language)) : '';
+                progress.report({ message: [p.phaseTitle, rows, p.message ?? ''].filter(Boolean).join(' · ') });
+                const text = `${p.phaseTitle}${p.rowsDone !== undefined ? ` · ${p.rowsDone} rows` : ''}${p.message ? ` · ${p.message}` : ''}`;
+                // Steps at info; the per-batch lines of a long backfill at debug, so the report is not buried under them.
+                if (p.kind === 'batch' || p.kind === 'throttled') this.services.log.debug('run', text);
+                else this.services.log.info('run', text);
+              },
+            };
+            if (!cluster) return runPlan(client, plan, options);
+            const result = await runClusterPlan(client, cluster.annotate(plan), {
+              ...options,
+              nodes: cluster.nodes,
+              rsu: cluster.rsu,
+              onNode: (l) =>
+                this.services.log.info(
+                  'run',
+                  `node ${l.node}: stage ${l.stage} done in ${l.seconds.toFixed(1)} s${l.skipped ? ` (${l.skipped})` : ''}`,
+                ),
+              onThrottle: (w) => this.services.log.info('run', `throttled: ${w}`),
+            });
+            const missing = (result.confirmations ?? []).filter((c) => !c.confirmed);
+            if (result.outcome.status === 'completed' && !result.confirmed)
+              unconfirmed = vscode.l10n.t(
+                'the column is not confirmed on {0}',
+                missing.map((c) => c.replica).join(', ') || vscode.l10n.t('every node'),
+              );
+            return result.outcome;
+          },
+        )
+        .then(
+          (o) => o,
+          (err: unknown) => {
+            void vscode.window
+              .showErrorMessage(
+                vscode.l10n.t('Column Wizard: adding {0} failed: {1}', what, redactSecrets(describeError(err))),
+                vscode.l10n.t('Show Log'),
+              )
+              .then((a) => {
+                if (a) this.services.log.channel.show();
+              });
+            throw err;
+          },
+        );
       if (outcome.status === 'completed') {
-        const report = [formatReport(outcome.report), ...formatEstimatesVsActual(plan, outcome.report.steps, outcome.report.after.totalBytes)].join('\n');
+        const report = [
+          formatReport(outcome.report),
+          ...formatEstimatesVsActual(plan, outcome.report.steps, outcome.report.after.totalBytes),
+        ].join('\n');
         this.services.log.info('run', report);
         this.reports.set(outcome.runId, report);
         const run = runSummary(plan, outcome.report, unconfirmed ? [unconfirmed] : []);
@@ -386,26 +468,65 @@ export class LiveBackend implements WizardBackend {
           if (a === showLog) this.services.log.channel.show();
           if (a === openReport) void openRunReport(outcome.runId, report);
         });
-        await this.calibrations.learn(this.profile, plan, outcome.report.steps).catch((err: Error) => this.services.log.warn('run', `the run's timings were not saved to the calibration: ${err.message}`));
+        await this.calibrations
+          .learn(this.profile, plan, outcome.report.steps)
+          .catch((err: Error) => this.services.log.warn('run', `the run's timings were not saved to the calibration: ${err.message}`));
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         if (folder) {
           await saveRunBaseline(folder, client, plan, outcome.report.table, outcome.report.startedAt).then(
-            (uri) => this.services.log.info('run', `rollout baseline saved to ${vscode.workspace.asRelativePath(uri)} (Verify Rollout compares with it)`),
-            (err: Error) => this.services.log.warn('run', `the rollout baseline was not saved: ${err.message}`));
+            (uri) =>
+              this.services.log.info(
+                'run',
+                `rollout baseline saved to ${vscode.workspace.asRelativePath(uri)} (Verify Rollout compares with it)`,
+              ),
+            (err: Error) => this.services.log.warn('run', `the rollout baseline was not saved: ${err.message}`),
+          );
         }
         this.onTableChanged();
         void this.offerFinalEdit(plan);
         if (unconfirmed) {
-          return { started: true, run, message: vscode.l10n.t('Run {0} finished on {1}, but {2}: check that node before relying on the column (Check Drift compares the nodes).', outcome.runId, this.profile.name, unconfirmed) };
+          return {
+            started: true,
+            run,
+            message: vscode.l10n.t(
+              'Run {0} finished on {1}, but {2}: check that node before relying on the column (Check Drift compares the nodes).',
+              outcome.runId,
+              this.profile.name,
+              unconfirmed,
+            ),
+          };
         }
         if (cluster) {
-          return { started: true, run, message: vscode.l10n.t('Run {0} completed on {1} and {2}. The report is in the Column Wizard log.', outcome.runId, this.profile.name, cluster.nodes.map((n) => n.name).join(', ') || vscode.l10n.t('the cluster')) };
+          return {
+            started: true,
+            run,
+            message: vscode.l10n.t(
+              'Run {0} completed on {1} and {2}. The report is in the Column Wizard log.',
+              outcome.runId,
+              this.profile.name,
+              cluster.nodes.map((n) => n.name).join(', ') || vscode.l10n.t('the cluster'),
+            ),
+          };
         }
         return { started: true, run, message: vscode.l10n.t('Run {0} completed. The report is in the Column Wizard log.', outcome.runId) };
       }
-      void vscode.window.showWarningMessage(vscode.l10n.t('Column Wizard: adding {0} was cancelled; running the same plan again resumes it.', what), vscode.l10n.t('Show Log'))
-        .then((a) => { if (a) this.services.log.channel.show(); });
-      return { started: true, message: vscode.l10n.t('Run {0} cancelled at phase {1}, step {2}; running the same plan again resumes it.', outcome.runId, outcome.phaseIndex + 1, outcome.stepIndex + 1) };
+      void vscode.window
+        .showWarningMessage(
+          vscode.l10n.t('Column Wizard: adding {0} was cancelled; running the same plan again resumes it.', what),
+          vscode.l10n.t('Show Log'),
+        )
+        .then((a) => {
+          if (a) this.services.log.channel.show();
+        });
+      return {
+        started: true,
+        message: vscode.l10n.t(
+          'Run {0} cancelled at phase {1}, step {2}; running the same plan again resumes it.',
+          outcome.runId,
+          outcome.phaseIndex + 1,
+          outcome.stepIndex + 1,
+        ),
+      };
     } finally {
       await client.close().catch(() => undefined);
     }
@@ -430,7 +551,10 @@ export class LiveBackend implements WizardBackend {
   /** Stops a pending probe and closes the topology's node connections and the wizard's own session. */
   dispose(): void {
     if (this.verifyTimer !== undefined) clearTimeout(this.verifyTimer);
-    void this.cluster?.then((t) => t?.close(), () => undefined);
+    void this.cluster?.then(
+      (t) => t?.close(),
+      () => undefined,
+    );
     void this.closeClient();
   }
 }
@@ -452,5 +576,9 @@ export function runReportMarkdown(runId: string, report: string): string {
  * (or a run corrects it) the re-planned draft is verified again instead of showing the verified plan's old estimates.
  */
 function verifyKey(plan: Plan): string {
-  return JSON.stringify(plan.phases.map((p) => p.steps.map((s) => [s.sql, s.estimate.totalSeconds, s.estimate.basis, s.estimate.measuredAt ?? null, s.estimate.runs ?? 0])));
+  return JSON.stringify(
+    plan.phases.map((p) =>
+      p.steps.map((s) => [s.sql, s.estimate.totalSeconds, s.estimate.basis, s.estimate.measuredAt ?? null, s.estimate.runs ?? 0]),
+    ),
+  );
 }

@@ -53,35 +53,59 @@ export class WizardPanel implements vscode.Disposable {
     const saved = checkSavedWizardState(state);
     const profile = saved.ok ? services.connections.find(saved.value.target.connection) : undefined;
     if (!saved.ok || !profile) {
-      services.log.warn(LOG, `a wizard was not restored after the reload: ${saved.ok ? `connection "${saved.value.target.connection}" no longer exists` : saved.error}`);
+      services.log.warn(
+        LOG,
+        `a wizard was not restored after the reload: ${saved.ok ? `connection "${saved.value.target.connection}" no longer exists` : saved.error}`,
+      );
       panel.dispose();
       return;
     }
     const { target, draft } = saved.value;
     const table = { schema: target.schema, name: target.table };
     const key = JSON.stringify([profile.name, table.schema, table.name]);
-    if (WizardPanel.panels.has(key)) { panel.dispose(); return; }
+    if (WizardPanel.panels.has(key)) {
+      panel.dispose();
+      return;
+    }
     WizardPanel.panels.set(key, new WizardPanel(services, profile, table, draft, () => WizardPanel.panels.delete(key), panel));
   }
 
   private readonly panel: vscode.WebviewPanel;
 
-  private constructor(private readonly services: WizardServices, profile: ConnectionProfile, table: TableRef, draft: ColumnDraft | null, onDispose: () => void, restored?: vscode.WebviewPanel) {
+  private constructor(
+    private readonly services: WizardServices,
+    profile: ConnectionProfile,
+    table: TableRef,
+    draft: ColumnDraft | null,
+    onDispose: () => void,
+    restored?: vscode.WebviewPanel,
+  ) {
     const root = services.extension.extensionUri;
     const options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')] };
     if (restored) restored.webview.options = options;
-    this.panel = restored ?? vscode.window.createWebviewPanel(WizardPanel.viewType, vscode.l10n.t('Add Column: {0}', table.name), vscode.ViewColumn.Active, options);
+    this.panel =
+      restored ??
+      vscode.window.createWebviewPanel(
+        WizardPanel.viewType,
+        vscode.l10n.t('Add Column: {0}', table.name),
+        vscode.ViewColumn.Active,
+        options,
+      );
     this.panel.iconPath = vscode.Uri.joinPath(root, 'media', 'icon.svg');
     this.backend = new LiveBackend(profile, table, services);
     this.session = new WizardSession(this.backend, (m) => this.panel.webview.postMessage(m), services.log, draft);
     this.backend.onVerified = (revision, plan) => this.session.notify({ type: 'didVerifyPlan', revision, plan });
-    this.disposables.push(this.backend.onCalibration(() => {
-      void this.backend.context(false)
-        .then((context) => this.session.notify({ type: 'didChangeContext', context }))
-        .catch((err: unknown) => services.log.error(LOG, 'could not update the estimates', err));
-    }));
+    this.disposables.push(
+      this.backend.onCalibration(() => {
+        void this.backend
+          .context(false)
+          .then((context) => this.session.notify({ type: 'didChangeContext', context }))
+          .catch((err: unknown) => services.log.error(LOG, 'could not update the estimates', err));
+      }),
+    );
     this.backend.onTableChanged = () => {
-      void this.backend.context(true)
+      void this.backend
+        .context(true)
         .then((context) => this.session.notify({ type: 'didChangeContext', context }))
         .catch((err: unknown) => services.log.error(LOG, 'could not re-read the table after the run', err));
       void vscode.commands.executeCommand(COMMANDS.refreshConnections);
@@ -93,7 +117,10 @@ export class WizardPanel implements vscode.Disposable {
         if (!e.webviewPanel.visible) this.session.reset();
         if (e.webviewPanel.active) WizardPanel.lastActive = this;
       }),
-      this.panel.onDidDispose(() => { onDispose(); this.dispose(); }),
+      this.panel.onDidDispose(() => {
+        onDispose();
+        this.dispose();
+      }),
     );
     this.panel.webview.html = wizardHtml({
       cspSource: this.panel.webview.cspSource,

@@ -15,7 +15,11 @@ export function runSummary(plan: Plan, report: RunReport, warnings: readonly str
       const phase = plan.phases[s.phaseIndex];
       const estimate = phase?.steps[s.stepIndex]?.estimate;
       return {
-        phaseIndex: s.phaseIndex, stepIndex: s.stepIndex, phase: phase?.title ?? '', sql: s.sql, seconds: s.seconds,
+        phaseIndex: s.phaseIndex,
+        stepIndex: s.stepIndex,
+        phase: phase?.title ?? '',
+        sql: s.sql,
+        seconds: s.seconds,
         ...(estimate ? { estimateSeconds: estimate.totalSeconds, ...(estimate.range ? { range: estimate.range } : {}) } : {}),
         ...(s.skipped ? { skipped: s.skipped } : {}),
         ...(s.note ? { note: s.note } : {}),

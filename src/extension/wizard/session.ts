@@ -5,8 +5,17 @@
  */
 import type { ModelPhase } from '../../core/app/modelEdit';
 import {
-  MAX_PLACES, type CodeChecklist, type ColumnDraft, type HostMessage, type HostNotification, type PlanResult, type RequestMessage, type RequestMethod,
-  type Requests, type ResponseMessage, type WizardContext,
+  MAX_PLACES,
+  type CodeChecklist,
+  type ColumnDraft,
+  type HostMessage,
+  type HostNotification,
+  type PlanResult,
+  type RequestMessage,
+  type RequestMethod,
+  type Requests,
+  type ResponseMessage,
+  type WizardContext,
 } from '../../protocol';
 import { parseWebviewMessage } from '../../protocolValidation';
 import { redactSecrets } from '../../core/redact';
@@ -45,9 +54,19 @@ type Handlers = { readonly [M in RequestMethod]: (params: Requests[M]['params'])
 function limitPlaces(c: CodeChecklist): CodeChecklist {
   return {
     ...c,
-    items: c.items.map((i) => (i.places.length <= MAX_PLACES ? i : {
-      ...i, places: i.places.slice(0, MAX_PLACES - 1).concat({ file: i.places[MAX_PLACES - 1]!.file, line: i.places[MAX_PLACES - 1]!.line, text: `… and ${i.places.length - MAX_PLACES + 1} more places (the log lists them)`, done: i.places.slice(MAX_PLACES - 1).every((p) => p.done) }),
-    })),
+    items: c.items.map((i) =>
+      i.places.length <= MAX_PLACES
+        ? i
+        : {
+            ...i,
+            places: i.places.slice(0, MAX_PLACES - 1).concat({
+              file: i.places[MAX_PLACES - 1]!.file,
+              line: i.places[MAX_PLACES - 1]!.line,
+              text: `… and ${i.places.length - MAX_PLACES + 1} more places (the log lists them)`,
+              done: i.places.slice(MAX_PLACES - 1).every((p) => p.done),
+            }),
+          },
+    ),
   };
 }
 
@@ -100,9 +119,15 @@ export class WizardSession {
       return;
     }
     switch (msg.type) {
-      case 'didChangeDraft': this.draft = msg.draft; return;
-      case 'refreshFacts': await this.send(async () => ({ type: 'didChangeContext', context: await this.backend.context(true) })); return;
-      case 'request': await this.answer(msg); return;
+      case 'didChangeDraft':
+        this.draft = msg.draft;
+        return;
+      case 'refreshFacts':
+        await this.send(async () => ({ type: 'didChangeContext', context: await this.backend.context(true) }));
+        return;
+      case 'request':
+        await this.answer(msg);
+        return;
     }
   }
 

@@ -31,16 +31,28 @@ export interface WizardTopology {
 
 /** The topology of `table` as `client` sees it, with the profile's nodes connected; null on a single server. */
 export async function detectWizardTopology(
-  client: DatabaseClient, table: TableRef, profile: ConnectionProfile, connections: Pick<Connections, 'find' | 'open'>, onProblem: (problem: string) => void,
+  client: DatabaseClient,
+  table: TableRef,
+  profile: ConnectionProfile,
+  connections: Pick<Connections, 'find' | 'open'>,
+  onProblem: (problem: string) => void,
 ): Promise<WizardTopology | null> {
   const nodes: WizardNode[] = [];
   const problems: string[] = [];
-  const close = async () => { await Promise.all(nodes.map((n) => n.client.close().catch(() => undefined))); };
+  const close = async () => {
+    await Promise.all(nodes.map((n) => n.client.close().catch(() => undefined)));
+  };
   try {
     for (const name of profile.nodes ?? []) {
       const node = connections.find(name);
-      if (!node) { problems.push(l10n.t('"nodes" of "{0}" names "{1}", which is not a connection profile', profile.name, name)); continue; }
-      if ((node.dialect === 'postgres') !== (profile.dialect === 'postgres')) { problems.push(l10n.t('node "{0}" is {1}, not the same engine as "{2}"', name, node.dialect, profile.name)); continue; }
+      if (!node) {
+        problems.push(l10n.t('"nodes" of "{0}" names "{1}", which is not a connection profile', profile.name, name));
+        continue;
+      }
+      if ((node.dialect === 'postgres') !== (profile.dialect === 'postgres')) {
+        problems.push(l10n.t('node "{0}" is {1}, not the same engine as "{2}"', name, node.dialect, profile.name));
+        continue;
+      }
       try {
         nodes.push({ name, profile: node, client: await connections.open(node) });
       } catch (err) {
@@ -49,19 +61,44 @@ export async function detectWizardTopology(
     }
     const topology = await detectTopology(client, table, nodes);
     if (!topology) {
-      if (nodes.length || profile.galeraRsu) problems.push(profile.dialect === 'postgres'
-        ? l10n.t('"{0}" names cluster nodes, but {1} is in no publication; planned as a single server', profile.name, `${table.schema}.${table.name}`)
-        : l10n.t('"{0}" names cluster nodes, but the server is not a Galera node (wsrep_on is OFF); planned as a single server', profile.name));
+      if (nodes.length || profile.galeraRsu)
+        problems.push(
+          profile.dialect === 'postgres'
+            ? l10n.t(
+                '"{0}" names cluster nodes, but {1} is in no publication; planned as a single server',
+                profile.name,
+                `${table.schema}.${table.name}`,
+              )
+            : l10n.t(
+                '"{0}" names cluster nodes, but the server is not a Galera node (wsrep_on is OFF); planned as a single server',
+                profile.name,
+              ),
+        );
       await close();
       problems.forEach(onProblem);
       return null;
     }
     const rsu = profile.galeraRsu === true && topology.kind === 'galera';
-    problems.push(...await clusterNodeProblems(client, topology, nodes, { rsu, forRun: true, howToGive: l10n.t('in the "nodes" of "{0}" (names of their connection profiles)', profile.name) }));
+    problems.push(
+      ...(await clusterNodeProblems(client, topology, nodes, {
+        rsu,
+        forRun: true,
+        howToGive: l10n.t('in the "nodes" of "{0}" (names of their connection profiles)', profile.name),
+      })),
+    );
     const annotate = (plan: Plan) => planForTopology(plan, topology, { rsu, publisherName: profile.name });
     return {
-      topology, nodes, rsu, problems, annotate, close,
-      describe: (plan) => ({ summary: describeTopology(topology), stages: plan && plan.phases.length ? renderStages(annotate(plan)).split('\n') : [], problems }),
+      topology,
+      nodes,
+      rsu,
+      problems,
+      annotate,
+      close,
+      describe: (plan) => ({
+        summary: describeTopology(topology),
+        stages: plan && plan.phases.length ? renderStages(annotate(plan)).split('\n') : [],
+        problems,
+      }),
     };
   } catch (err) {
     await close();
@@ -74,14 +111,26 @@ export async function detectWizardTopology(
  * the profile's nodes do not fit, a published table whose subscribers are not named (the publisher first would stop
  * their apply workers), or a node whose own profile does not allow running.
  */
-export async function runRefusal(cluster: WizardTopology, plan: Plan, profileName: string, permissionsOf: (p: ConnectionProfile) => Promise<ProfilePermissions>): Promise<string | null> {
+export async function runRefusal(
+  cluster: WizardTopology,
+  plan: Plan,
+  profileName: string,
+  permissionsOf: (p: ConnectionProfile) => Promise<ProfilePermissions>,
+): Promise<string | null> {
   if (cluster.problems.length) return l10n.t('Not run: {0}.', cluster.problems.join('; '));
   if (plan.warnings.some((w) => w.code === 'logical-subscribers-unknown')) {
-    return l10n.t('Not run: {0} is published and logical slots exist, but "{1}" names no subscribers. Adding the column on the publisher first stops every subscriber\'s apply worker: list the subscribers\' connection profiles in its "nodes" (they are changed first), or run from the CLI with --node.', `${plan.table.schema}.${plan.table.name}`, profileName);
+    return l10n.t(
+      'Not run: {0} is published and logical slots exist, but "{1}" names no subscribers. Adding the column on the publisher first stops every subscriber\'s apply worker: list the subscribers\' connection profiles in its "nodes" (they are changed first), or run from the CLI with --node.',
+      `${plan.table.schema}.${plan.table.name}`,
+      profileName,
+    );
   }
   for (const n of cluster.nodes) {
     const p = await permissionsOf(n.profile);
-    if (!p.run) return p.readOnly ? l10n.t('Not run: node "{0}" does not allow running migrations (a production connection).', n.name) : l10n.t('Not run: node "{0}" does not allow running migrations (set "allowRun": true in its profile).', n.name);
+    if (!p.run)
+      return p.readOnly
+        ? l10n.t('Not run: node "{0}" does not allow running migrations (a production connection).', n.name)
+        : l10n.t('Not run: node "{0}" does not allow running migrations (set "allowRun": true in its profile).', n.name);
   }
   return null;
 }

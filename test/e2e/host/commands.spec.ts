@@ -15,7 +15,9 @@ function extension(): vscode.Extension<unknown> {
 }
 
 describe('Column Wizard in the extension host', () => {
-  before(async () => { await extension().activate(); });
+  before(async () => {
+    await extension().activate();
+  });
 
   it('runs in a Node extension host and activates', () => {
     assert.equal(typeof process.versions.node, 'string');
@@ -23,10 +25,20 @@ describe('Column Wizard in the extension host', () => {
   });
 
   it('registers every command the manifest contributes, and the manifest contributes every command in COMMANDS', async () => {
-    const contributed = (extension().packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+    const contributed = (extension().packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map(
+      (c) => c.command,
+    );
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((c) => !registered.has(c)), [], 'contributed but not registered');
-    assert.deepEqual(Object.values(COMMANDS).filter((c) => !contributed.includes(c)), [], 'in COMMANDS but not contributed');
+    assert.deepEqual(
+      contributed.filter((c) => !registered.has(c)),
+      [],
+      'contributed but not registered',
+    );
+    assert.deepEqual(
+      Object.values(COMMANDS).filter((c) => !contributed.includes(c)),
+      [],
+      'in COMMANDS but not contributed',
+    );
   });
 
   it('contributes its settings with their defaults', () => {

@@ -10,7 +10,9 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30000 });
   const restricted = process.env.CW_HOST_RESTRICTED === '1';
-  for (const f of readdirSync(__dirname).filter((n) => n.endsWith('.spec.js')).sort()) {
+  for (const f of readdirSync(__dirname)
+    .filter((n) => n.endsWith('.spec.js'))
+    .sort()) {
     if ((f === 'restricted.spec.js') === restricted) mocha.addFile(join(__dirname, f));
   }
   return new Promise((resolve, reject) => {

@@ -27,16 +27,26 @@ describe('Restricted Mode', function () {
   let uri: vscode.Uri;
 
   before(async () => {
-    server = createServer((socket) => { sockets++; socket.destroy(); });
+    server = createServer((socket) => {
+      sockets++;
+      socket.destroy();
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as { port: number }).port;
     await vscode.extensions.getExtension(EXT_ID)!.activate();
     for (const name of ['showErrorMessage', 'showWarningMessage', 'showInformationMessage']) {
       saved[name] = win[name]!;
-      win[name] = (message: string) => { messages.push(message); return Promise.resolve(undefined); };
+      win[name] = (message: string) => {
+        messages.push(message);
+        return Promise.resolve(undefined);
+      };
     }
     // The user's connection (user settings apply in Restricted Mode) points at the stand-in server.
-    await cfg().update('connections', [{ name: 'cw-restricted-user', dialect: 'postgres', host: '127.0.0.1', port, database: 'postgres', user: 'postgres' }], vscode.ConfigurationTarget.Global);
+    await cfg().update(
+      'connections',
+      [{ name: 'cw-restricted-user', dialect: 'postgres', host: '127.0.0.1', port, database: 'postgres', user: 'postgres' }],
+      vscode.ConfigurationTarget.Global,
+    );
   });
 
   after(async () => {
@@ -61,20 +71,39 @@ describe('Restricted Mode', function () {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const ours = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'column-wizard');
     const diags = await until('diagnostics', () => (ours().length > 0 ? ours() : undefined), 60000);
-    assert.ok(diags.some((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'add-column-rewrite'), diags.map((d) => String(d.message)).join(' | '));
+    assert.ok(
+      diags.some((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'add-column-rewrite'),
+      diags.map((d) => String(d.message)).join(' | '),
+    );
   });
 
   it('ignores the workspace-defined connection', async () => {
     const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.vscode', 'settings.json');
-    assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), /cw-restricted-ws/, 'the fixture defines a workspace connection');
-    assert.deepEqual((cfg().get<{ name: string }[]>('connections') ?? []).map((p) => p.name), ['cw-restricted-user']);
+    assert.match(
+      new TextDecoder().decode(await vscode.workspace.fs.readFile(file)),
+      /cw-restricted-ws/,
+      'the fixture defines a workspace connection',
+    );
+    assert.deepEqual(
+      (cfg().get<{ name: string }[]>('connections') ?? []).map((p) => p.name),
+      ['cw-restricted-user'],
+    );
   });
 
   it('refuses to connect with the Restricted Mode message and opens no socket', async () => {
-    const done = vscode.commands.executeCommand('columnWizard.addColumn').then(() => undefined, (e: unknown) => { messages.push(String(e)); });
+    const done = vscode.commands.executeCommand('columnWizard.addColumn').then(
+      () => undefined,
+      (e: unknown) => {
+        messages.push(String(e));
+      },
+    );
     await Promise.race([done, new Promise((r) => setTimeout(r, 15000))]);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    const refused = await until('the Restricted Mode message', () => messages.find((m) => /does not connect to databases in Restricted Mode/.test(m)), 30000);
+    const refused = await until(
+      'the Restricted Mode message',
+      () => messages.find((m) => /does not connect to databases in Restricted Mode/.test(m)),
+      30000,
+    );
     assert.ok(refused);
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(sockets, 0, 'a connection reached the stand-in server in Restricted Mode');

@@ -23,12 +23,19 @@ describe('rollout call sites', function () {
   before(async () => {
     await vscode.extensions.getExtension(EXT_ID)!.activate();
     code = vscode.Uri.joinPath(folder(), 'src', 'cw_orders_repo.ts');
-    await vscode.workspace.fs.writeFile(code, new TextEncoder().encode(
-      "export async function a(db: { query(s: string): Promise<void> }) {\n  await db.query('INSERT INTO cw_orders (amount) VALUES (1)');\n  await db.query('INSERT INTO cw_orders (amount, ref) VALUES (1, 2)');\n}\n"));
+    await vscode.workspace.fs.writeFile(
+      code,
+      new TextEncoder().encode(
+        "export async function a(db: { query(s: string): Promise<void> }) {\n  await db.query('INSERT INTO cw_orders (amount) VALUES (1)');\n  await db.query('INSERT INTO cw_orders (amount, ref) VALUES (1, 2)');\n}\n",
+      ),
+    );
     // The same INSERT in a folder hidden by files.exclude (the scan's own exclude glob must not replace the setting).
     await vscode.workspace.getConfiguration('files').update('exclude', { '**/cw_generated': true }, vscode.ConfigurationTarget.Workspace);
     hidden = vscode.Uri.joinPath(folder(), 'cw_generated', 'cw_orders_gen.ts');
-    await vscode.workspace.fs.writeFile(hidden, new TextEncoder().encode("export const q = 'INSERT INTO cw_orders (amount) VALUES (1)';\n"));
+    await vscode.workspace.fs.writeFile(
+      hidden,
+      new TextEncoder().encode("export const q = 'INSERT INTO cw_orders (amount) VALUES (1)';\n"),
+    );
     const b = makeBaseline({ source: 'plan', table: { schema: 'public', name: 'cw_orders' }, column: 'ref', prediction: { steps: [] } });
     plan = vscode.Uri.joinPath(folder(), ...baselineFolder(b.table, b.column).split('/'), baselineFileName(b.createdAt, 'plan'));
     await vscode.workspace.fs.writeFile(plan, new TextEncoder().encode(JSON.stringify(b)));
@@ -46,11 +53,21 @@ describe('rollout call sites', function () {
       const d = vscode.languages.getDiagnostics(code).filter((x) => x.code === 'rollout-dual-write');
       return d.length ? d : undefined;
     });
-    assert.deepEqual(diags.map((d) => [d.range.start.line, d.severity]), [[1, vscode.DiagnosticSeverity.Information]]);
+    assert.deepEqual(
+      diags.map((d) => [d.range.start.line, d.severity]),
+      [[1, vscode.DiagnosticSeverity.Information]],
+    );
     assert.match(diags[0]!.message, /does not set ref: part of the rollout of public\.cw_orders\.ref/);
     await vscode.window.showTextDocument(code);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', code);
-    assert.deepEqual(lenses.filter((l) => /part of the rollout/.test(l.command?.title ?? '')).map((l) => l.range.start.line), [1]);
-    assert.deepEqual(vscode.languages.getDiagnostics(hidden).filter((x) => x.code === 'rollout-dual-write'), [], 'a file hidden by files.exclude is not scanned');
+    assert.deepEqual(
+      lenses.filter((l) => /part of the rollout/.test(l.command?.title ?? '')).map((l) => l.range.start.line),
+      [1],
+    );
+    assert.deepEqual(
+      vscode.languages.getDiagnostics(hidden).filter((x) => x.code === 'rollout-dual-write'),
+      [],
+      'a file hidden by files.exclude is not scanned',
+    );
   });
 });

@@ -10,7 +10,8 @@ import { until as poll } from './until';
 const until = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20000) => poll(what, probe, ms, 100);
 
 const EXT_ID = 'column-wizard.column-wizard';
-const SQL = "-- migrate:up\nSET lock_timeout = '2s';\nALTER TABLE accounts ADD COLUMN token uuid DEFAULT gen_random_uuid();\nCREATE INDEX accounts_token_idx ON accounts (token);\n";
+const SQL =
+  "-- migrate:up\nSET lock_timeout = '2s';\nALTER TABLE accounts ADD COLUMN token uuid DEFAULT gen_random_uuid();\nCREATE INDEX accounts_token_idx ON accounts (token);\n";
 
 /** A diagnostic's rule: its code is `{ value: rule id, target: the rule's page }`. */
 function rule(d: vscode.Diagnostic): string {
@@ -56,7 +57,7 @@ describe('SQL preview of migration files', () => {
 
   it('leaves a .sql document of another scheme alone (only file and untitled documents are linted)', async () => {
     const untitled = await vscode.workspace.openTextDocument({ language: 'sql', content: SQL });
-    await until('the untitled document\'s diagnostics', () => (ours(untitled.uri).length >= 2 ? true : undefined));
+    await until("the untitled document's diagnostics", () => (ours(untitled.uri).length >= 2 ? true : undefined));
     // A git-like virtual document of a migration: the same text under another scheme gets nothing.
     const scheme = `cw-virtual-${Date.now()}`;
     const provider = vscode.workspace.registerTextDocumentContentProvider(scheme, { provideTextDocumentContent: () => SQL });
@@ -86,7 +87,9 @@ describe('SQL preview of migration files', () => {
     assert.ok(preview?.command);
     await vscode.commands.executeCommand(preview.command.command, ...(preview.command.arguments ?? []));
     const shown = await until('the preview editor', () => {
-      const e = vscode.window.visibleTextEditors.find((x) => x.document.isUntitled && x.document.getText().startsWith('-- Column Wizard: token on accounts'));
+      const e = vscode.window.visibleTextEditors.find(
+        (x) => x.document.isUntitled && x.document.getText().startsWith('-- Column Wizard: token on accounts'),
+      );
       return e?.document;
     });
     assert.equal(shown.languageId, 'sql');
@@ -112,11 +115,17 @@ describe('SQL preview of migration files', () => {
   it('knows the detected tool (dbmate) wraps a file in its folder in a transaction, even without an annotation', async () => {
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
     const other = vscode.Uri.joinPath(folder, 'db', 'migrations', `29990101000001_cw_cic_${Date.now()}.sql`);
-    await vscode.workspace.fs.writeFile(other, new TextEncoder().encode("SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY accounts_x_idx ON accounts (id);\n"));
+    await vscode.workspace.fs.writeFile(
+      other,
+      new TextEncoder().encode("SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY accounts_x_idx ON accounts (id);\n"),
+    );
     try {
       await vscode.workspace.openTextDocument(other);
       const diags = await until('the CIC diagnostic', () => (ours(other).length ? ours(other) : undefined));
-      assert.deepEqual(diags.map((d) => rule(d)), ['concurrent-index-in-transaction']);
+      assert.deepEqual(
+        diags.map((d) => rule(d)),
+        ['concurrent-index-in-transaction'],
+      );
       assert.match(diags[0]!.message, /the migration tool runs this file in one transaction/);
     } finally {
       await vscode.workspace.fs.delete(other);
@@ -126,16 +135,28 @@ describe('SQL preview of migration files', () => {
   it('uses the lint.serverVersion setting when no connection fits: PostgreSQL 10 rewrites for a constant default', async () => {
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
     const pg10 = vscode.Uri.joinPath(folder, 'db', 'migrations', `29990101000002_cw_pg10_${Date.now()}.sql`);
-    await vscode.workspace.fs.writeFile(pg10, new TextEncoder().encode("-- migrate:up\nSET lock_timeout = '2s';\nALTER TABLE accounts ADD COLUMN kind text NOT NULL DEFAULT 'x';\n"));
+    await vscode.workspace.fs.writeFile(
+      pg10,
+      new TextEncoder().encode(
+        "-- migrate:up\nSET lock_timeout = '2s';\nALTER TABLE accounts ADD COLUMN kind text NOT NULL DEFAULT 'x';\n",
+      ),
+    );
     const cfg = vscode.workspace.getConfiguration('columnWizard');
     try {
       await vscode.workspace.openTextDocument(pg10);
       await until('lint of the new file', () => (vscode.languages.getDiagnostics(pg10) !== undefined ? true : undefined));
       await new Promise((r) => setTimeout(r, 500));
-      assert.deepEqual(ours(pg10).map((d) => rule(d)), [], 'PostgreSQL 15 by default: no rewrite');
+      assert.deepEqual(
+        ours(pg10).map((d) => rule(d)),
+        [],
+        'PostgreSQL 15 by default: no rewrite',
+      );
       await cfg.update('lint.serverVersion', '10', vscode.ConfigurationTarget.Workspace);
       const diags = await until('the PostgreSQL 10 rewrite', () => (ours(pg10).length ? ours(pg10) : undefined));
-      assert.deepEqual(diags.map((d) => rule(d)), ['add-column-rewrite']);
+      assert.deepEqual(
+        diags.map((d) => rule(d)),
+        ['add-column-rewrite'],
+      );
     } finally {
       await cfg.update('lint.serverVersion', undefined, vscode.ConfigurationTarget.Workspace);
       await vscode.workspace.fs.delete(pg10);
@@ -148,11 +169,20 @@ describe('SQL preview of migration files', () => {
     const edit = new vscode.WorkspaceEdit();
     edit.insert(uri, new vscode.Position(line, 0), 'ALTER TABLE accounts ADD COLUMN seen_at timestamptz DEFAULT clock_timestamp();\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
-    await until('the new statement\'s finding', () => (ours(uri).some((d) => rule(d) === 'add-column-rewrite' && d.range.start.line === line - 1) ? true : undefined));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(line - 1, 0, line - 1, 5));
+    await until("the new statement's finding", () =>
+      ours(uri).some((d) => rule(d) === 'add-column-rewrite' && d.range.start.line === line - 1) ? true : undefined,
+    );
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      new vscode.Range(line - 1, 0, line - 1, 5),
+    );
     const write = actions.find((a) => a.title.startsWith('Write safe phases as migration files'));
     assert.ok(write?.command, actions.map((a) => a.title).join(' | '));
-    const result = await vscode.commands.executeCommand<{ tool: string; paths: string[] }>(write.command.command, ...(write.command.arguments ?? []));
+    const result = await vscode.commands.executeCommand<{ tool: string; paths: string[] }>(
+      write.command.command,
+      ...(write.command.arguments ?? []),
+    );
     try {
       assert.equal(result.tool, 'dbmate');
       assert.ok(result.paths.length >= 1);

@@ -36,11 +36,29 @@ describe('SQL preview with a bound PostgreSQL connection', function () {
       await db.close();
     }
     const u = new URL(PG_URL);
-    await cfg().update('connections', [{ name: 'e2e-pg', dialect: 'postgres', host: u.hostname, port: Number(u.port || 5432), database: dbName, user: decodeURIComponent(u.username) || 'postgres' }], vscode.ConfigurationTarget.Global);
+    await cfg().update(
+      'connections',
+      [
+        {
+          name: 'e2e-pg',
+          dialect: 'postgres',
+          host: u.hostname,
+          port: Number(u.port || 5432),
+          database: dbName,
+          user: decodeURIComponent(u.username) || 'postgres',
+        },
+      ],
+      vscode.ConfigurationTarget.Global,
+    );
     await vscode.extensions.getExtension(EXT_ID)!.activate();
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
     uri = vscode.Uri.joinPath(folder, 'db', 'migrations', `29990102000000_cw_live_${Date.now()}.sql`);
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode("SET lock_timeout = '2s';\nCREATE INDEX shipments_carrier_idx ON shipments (carrier);\nALTER TABLE shipments ADD COLUMN eta timestamptz DEFAULT now();\n"));
+    await vscode.workspace.fs.writeFile(
+      uri,
+      new TextEncoder().encode(
+        "SET lock_timeout = '2s';\nCREATE INDEX shipments_carrier_idx ON shipments (carrier);\nALTER TABLE shipments ADD COLUMN eta timestamptz DEFAULT now();\n",
+      ),
+    );
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
   });
 
@@ -60,14 +78,23 @@ describe('SQL preview with a bound PostgreSQL connection', function () {
       return l.some((x) => x.command?.title.includes('3,000 rows')) ? l : undefined;
     });
     const titles = lenses.map((l) => l.command?.title ?? '');
-    assert.ok(titles.some((t) => t.startsWith('SHARE · blocks writes · scans · 3,000 rows')), titles.join(' | '));
+    assert.ok(
+      titles.some((t) => t.startsWith('SHARE · blocks writes · scans · 3,000 rows')),
+      titles.join(' | '),
+    );
     const verify = lenses.find((l) => l.command?.title === 'Verify on server');
     assert.ok(verify?.command, titles.join(' | '));
-    const outcome = await vscode.commands.executeCommand<{ agrees: boolean; differences: string[] }>(verify.command.command, ...(verify.command.arguments ?? []));
+    const outcome = await vscode.commands.executeCommand<{ agrees: boolean; differences: string[] }>(
+      verify.command.command,
+      ...(verify.command.arguments ?? []),
+    );
     assert.deepEqual(outcome?.differences, []);
     assert.equal(outcome?.agrees, true);
     const after = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-    assert.ok(after.some((l) => /^SHARE · blocks writes · scans · 3,000 rows.* · verified on e2e-pg$/.test(l.command?.title ?? '')), after.map((l) => l.command?.title).join(' | '));
+    assert.ok(
+      after.some((l) => /^SHARE · blocks writes · scans · 3,000 rows.* · verified on e2e-pg$/.test(l.command?.title ?? '')),
+      after.map((l) => l.command?.title).join(' | '),
+    );
   });
 
   it('"Preview plan" opens the Add Column wizard on the bound connection', async () => {
@@ -75,6 +102,8 @@ describe('SQL preview with a bound PostgreSQL connection', function () {
     const preview = lenses.find((l) => l.command?.title === 'Preview plan');
     assert.ok(preview?.command);
     await vscode.commands.executeCommand(preview.command.command, ...(preview.command.arguments ?? []));
-    await until('the wizard tab', () => (vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === 'Add Column: shipments') ? true : undefined));
+    await until('the wizard tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === 'Add Column: shipments') ? true : undefined,
+    );
   });
 });

@@ -38,7 +38,11 @@ describe('Verify Rollout', function () {
       const observation = await observeRollout(db, table, 'label', { topStatements: false });
       const baseline = makeBaseline({ source: 'baseline', table, column: 'label', observation });
       const folder = vscode.workspace.workspaceFolders![0]!.uri;
-      baselineUri = vscode.Uri.joinPath(folder, ...baselineFolder(table, 'label').split('/'), baselineFileName(baseline.createdAt, 'baseline'));
+      baselineUri = vscode.Uri.joinPath(
+        folder,
+        ...baselineFolder(table, 'label').split('/'),
+        baselineFileName(baseline.createdAt, 'baseline'),
+      );
       await vscode.workspace.fs.writeFile(baselineUri, new TextEncoder().encode(JSON.stringify(baseline)));
       // A code path that forgets the column.
       await db.query('INSERT INTO parcels (weight) SELECT g FROM generate_series(1, 40) g');
@@ -52,7 +56,10 @@ describe('Verify Rollout', function () {
     if (!admin) return;
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await cfg().update('connections', undefined, vscode.ConfigurationTarget.Global);
-    if (baselineUri) await vscode.workspace.fs.delete(vscode.Uri.joinPath(baselineUri, '..', '..', '..'), { recursive: true }).then(undefined, () => undefined);
+    if (baselineUri)
+      await vscode.workspace.fs
+        .delete(vscode.Uri.joinPath(baselineUri, '..', '..', '..'), { recursive: true })
+        .then(undefined, () => undefined);
     await new Promise((r) => setTimeout(r, 500));
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     await admin.close();
@@ -60,13 +67,25 @@ describe('Verify Rollout', function () {
 
   it('opens the report for the table node and finds the rows written without the column', async () => {
     const u = new URL(PG_URL);
-    const profile = { name: 'e2e-verify', dialect: 'postgres', host: u.hostname, port: Number(u.port || 5432), database: dbName, user: decodeURIComponent(u.username) || 'postgres' };
+    const profile = {
+      name: 'e2e-verify',
+      dialect: 'postgres',
+      host: u.hostname,
+      port: Number(u.port || 5432),
+      database: dbName,
+      user: decodeURIComponent(u.username) || 'postgres',
+    };
     await cfg().update('connections', [profile], vscode.ConfigurationTarget.Global);
     const node = { kind: 'table', profile, table: { schema: 'public', name: 'parcels', rows: 1040, bytes: 0 } };
-    const report = await vscode.commands.executeCommand<{ findings: { code: string; message: string }[] }>('columnWizard.verifyRollout', node);
+    const report = await vscode.commands.executeCommand<{ findings: { code: string; message: string }[] }>(
+      'columnWizard.verifyRollout',
+      node,
+    );
     const missing = report?.findings.find((f) => f.code === 'app-not-writing');
     assert.match(missing?.message ?? JSON.stringify(report?.findings), /100\.0% of 40 sampled rows written since the baseline/);
-    const tab = await until('the rollout report tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Rollout: parcels.label'));
+    const tab = await until('the rollout report tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Rollout: parcels.label'),
+    );
     assert.ok(tab.input instanceof vscode.TabInputWebview, 'the report is a webview');
   });
 });

@@ -15,7 +15,9 @@ describe('the Connections view', () => {
     assert.ok(e, 'extension not loaded');
     return e;
   };
-  before(async () => { await ext().activate(); });
+  before(async () => {
+    await ext().activate();
+  });
 
   it('is contributed in its own activity-bar container, and VS Code registered its commands', async () => {
     const m = ext().packageJSON as Manifest;

@@ -64,7 +64,13 @@ describe('a workspace connection named like a user connection', function () {
       return undefined;
     });
     const pg = new URL(process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-    const inputs: Record<string, string> = { Host: pg.hostname, Port: pg.port || '5432', Database: 'postgres', User: decodeURIComponent(pg.username) || 'postgres', 'Name of this connection': 'prod' };
+    const inputs: Record<string, string> = {
+      Host: pg.hostname,
+      Port: pg.port || '5432',
+      Database: 'postgres',
+      User: decodeURIComponent(pg.username) || 'postgres',
+      'Name of this connection': 'prod',
+    };
     stub('showInputBox', (opts: unknown) => {
       const prompt = (opts as { prompt: string }).prompt;
       return prompt.startsWith('Password') ? SECRET : inputs[prompt];
@@ -73,9 +79,26 @@ describe('a workspace connection named like a user connection', function () {
     await cfg().update('connections', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('columnWizard.addConnection');
     const user = cfg().inspect<{ name: string; port: number }[]>('connections')?.globalValue ?? [];
-    assert.deepEqual(user.map((p) => [p.name, p.port]), [['prod', Number(pg.port || 5432)]], 'Add Connection did not save the user profile');
+    assert.deepEqual(
+      user.map((p) => [p.name, p.port]),
+      [['prod', Number(pg.port || 5432)]],
+      'Add Connection did not save the user profile',
+    );
     // The repository's "prod": same name, same user and database, another port.
-    await cfg().update('connections', [{ name: 'prod', dialect: 'postgres', host: '127.0.0.1', port, database: 'postgres', user: decodeURIComponent(pg.username) || 'postgres' }], vscode.ConfigurationTarget.Workspace);
+    await cfg().update(
+      'connections',
+      [
+        {
+          name: 'prod',
+          dialect: 'postgres',
+          host: '127.0.0.1',
+          port,
+          database: 'postgres',
+          user: decodeURIComponent(pg.username) || 'postgres',
+        },
+      ],
+      vscode.ConfigurationTarget.Workspace,
+    );
     stub('showWarningMessage', (message: string, ...rest: unknown[]) => {
       warnings.push(message);
       const modal = (rest[0] as { modal?: boolean } | undefined)?.modal === true;
@@ -94,7 +117,10 @@ describe('a workspace connection named like a user connection', function () {
 
   const openTables = async () => {
     // Add Column… picks the only connection (the workspace's list replaces the user's) and lists its tables.
-    const done = vscode.commands.executeCommand('columnWizard.addColumn').then(() => undefined, () => undefined);
+    const done = vscode.commands.executeCommand('columnWizard.addColumn').then(
+      () => undefined,
+      () => undefined,
+    );
     await Promise.race([done, new Promise((r) => setTimeout(r, 8000))]);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   };

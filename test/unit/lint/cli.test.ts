@@ -42,12 +42,16 @@ describe('column-wizard lint', () => {
 
   it('writes SARIF 2.1.0 for a MySQL corpus file, with --dialect and --server-version', async () => {
     const c = capture();
-    const code = await main(['lint', '--dialect', 'mysql', '--server-version', '8.0.36', '--format', 'sarif', join(CORPUS_DIR, 'mysql', '01-mysql8.sql')], c.io);
+    const code = await main(
+      ['lint', '--dialect', 'mysql', '--server-version', '8.0.36', '--format', 'sarif', join(CORPUS_DIR, 'mysql', '01-mysql8.sql')],
+      c.io,
+    );
     assert.equal(code, 1);
     const log = JSON.parse(c.out.join('\n')) as Sarif.Log;
     assert.equal(log.version, '2.1.0');
     const ids = new Set(log.runs[0]!.results!.map((r) => r.ruleId));
-    for (const id of ['algorithm-copy', 'lock-blocks-writes', 'add-column-rewrite', 'unparsed-statement']) assert.ok(ids.has(id), `${id} in SARIF`);
+    for (const id of ['algorithm-copy', 'lock-blocks-writes', 'add-column-rewrite', 'unparsed-statement'])
+      assert.ok(ids.has(id), `${id} in SARIF`);
   });
 
   it('lints every .sql file under a directory, in name order', async () => {
@@ -65,7 +69,10 @@ describe('column-wizard lint', () => {
   });
 
   it('carries a validated CHECK (c IS NOT NULL) from an earlier migration to a later SET NOT NULL', async () => {
-    const first = write('001_check.sql', "SET lock_timeout = '2s';\nALTER TABLE t ADD CONSTRAINT t_c_nn CHECK (c IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT t_c_nn;\n");
+    const first = write(
+      '001_check.sql',
+      "SET lock_timeout = '2s';\nALTER TABLE t ADD CONSTRAINT t_c_nn CHECK (c IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT t_c_nn;\n",
+    );
     const second = write('002_nn.sql', "SET lock_timeout = '2s';\nALTER TABLE t ALTER COLUMN c SET NOT NULL;\n");
     assert.equal(await main(['lint', first, second], capture().io), 0);
     const alone = capture();
@@ -101,7 +108,10 @@ describe('column-wizard lint', () => {
     const c = capture();
     assert.equal(await main(['lint', '--format', 'json', root, join(root, 'self')], c.io), 0);
     const json = JSON.parse(c.out.join('\n')) as { files: { path: string }[] };
-    assert.deepEqual(json.files.map((f) => f.path.slice(f.path.lastIndexOf('cw-lint-links-')).replace(/^[^/\\]+[/\\]/, '')), ['001.sql', join('sub', '002.sql')]);
+    assert.deepEqual(
+      json.files.map((f) => f.path.slice(f.path.lastIndexOf('cw-lint-links-')).replace(/^[^/\\]+[/\\]/, '')),
+      ['001.sql', join('sub', '002.sql')],
+    );
   });
 
   it('refuses binary input with exit 2 and names the file', async () => {
@@ -125,10 +135,26 @@ describe('column-wizard lint', () => {
 
   it('reports an unterminated block comment, string or MySQL backtick name with the line it opens on, and fails', async () => {
     const cases: [string, string[], RegExp][] = [
-      ["SELECT 1;\n/* not closed\nCREATE INDEX i ON t (c);\n", [], /:2:1: error unterminated-text: Unterminated block comment opened at line 2, column 1/],
-      ["SET lock_timeout = '2s';\nALTER TABLE t ALTER COLUMN c SET DEFAULT 'x;\nDROP TABLE t;\n", [], /:2:42: error unterminated-text: Unterminated string opened at line 2, column 42/],
-      ['SELECT 1;\nSELECT $body$ never closed;\n', [], /:2:8: error unterminated-text: Unterminated dollar-quoted string opened at line 2, column 8/],
-      ['ALTER TABLE `t ADD COLUMN c int;\n', ['--dialect', 'mysql'], /:1:13: error unterminated-text: Unterminated quoted identifier opened at line 1, column 13/],
+      [
+        'SELECT 1;\n/* not closed\nCREATE INDEX i ON t (c);\n',
+        [],
+        /:2:1: error unterminated-text: Unterminated block comment opened at line 2, column 1/,
+      ],
+      [
+        "SET lock_timeout = '2s';\nALTER TABLE t ALTER COLUMN c SET DEFAULT 'x;\nDROP TABLE t;\n",
+        [],
+        /:2:42: error unterminated-text: Unterminated string opened at line 2, column 42/,
+      ],
+      [
+        'SELECT 1;\nSELECT $body$ never closed;\n',
+        [],
+        /:2:8: error unterminated-text: Unterminated dollar-quoted string opened at line 2, column 8/,
+      ],
+      [
+        'ALTER TABLE `t ADD COLUMN c int;\n',
+        ['--dialect', 'mysql'],
+        /:1:13: error unterminated-text: Unterminated quoted identifier opened at line 1, column 13/,
+      ],
     ];
     for (const [i, [text, args, message]] of cases.entries()) {
       const c = capture();

@@ -9,17 +9,38 @@ import { parseLintConfig } from '../../../src/core/lint/config';
 async function lint(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(['lint', '--format', 'json', ...args], { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  const code = await main(['lint', '--format', 'json', ...args], {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { code, out, err };
 }
-const rulesIn = (out: string) => (JSON.parse(out) as { files: { findings: { rule: string; severity: string }[] }[] }).files.flatMap((f) => f.findings.map((x) => `${x.rule}:${x.severity}`));
+const rulesIn = (out: string) =>
+  (JSON.parse(out) as { files: { findings: { rule: string; severity: string }[] }[] }).files.flatMap((f) =>
+    f.findings.map((x) => `${x.rule}:${x.severity}`),
+  );
 
 describe('lint configuration file', () => {
   it('checks what the file holds and names every wrong entry', () => {
-    assert.deepEqual(parseLintConfig({ rules: { 'drop-table': 'off', 'drop-column': 'error' }, dialect: 'mysql', serverVersion: 8.0 }), { config: { rules: { 'drop-table': 'off', 'drop-column': 'error' }, dialect: 'mysql', serverVersion: '8' }, problems: [] });
-    const { problems } = parseLintConfig({ rules: { 'no-such-rule': 'off', 'drop-table': 'loud' }, dialect: 'oracle', serverVersion: 'latest', extra: 1 });
+    assert.deepEqual(parseLintConfig({ rules: { 'drop-table': 'off', 'drop-column': 'error' }, dialect: 'mysql', serverVersion: 8.0 }), {
+      config: { rules: { 'drop-table': 'off', 'drop-column': 'error' }, dialect: 'mysql', serverVersion: '8' },
+      problems: [],
+    });
+    const { problems } = parseLintConfig({
+      rules: { 'no-such-rule': 'off', 'drop-table': 'loud' },
+      dialect: 'oracle',
+      serverVersion: 'latest',
+      extra: 1,
+    });
     assert.equal(problems.length, 5, problems.join('\n'));
-    assert.match(problems.join('\n'), /unknown key "extra"[\s\S]*no rule has the id "no-such-rule"[\s\S]*"drop-table" must be one of off, error, warning, info[\s\S]*"dialect"[\s\S]*"serverVersion"/);
+    assert.match(
+      problems.join('\n'),
+      /unknown key "extra"[\s\S]*no rule has the id "no-such-rule"[\s\S]*"drop-table" must be one of off, error, warning, info[\s\S]*"dialect"[\s\S]*"serverVersion"/,
+    );
     assert.deepEqual(parseLintConfig([]).problems, ['the configuration must be a JSON object']);
   });
 
@@ -30,7 +51,10 @@ describe('lint configuration file', () => {
     const sql = 'CREATE INDEX i ON t (c);\n';
     writeFileSync(join(root, 'a', 'migrations', '1.sql'), sql);
     writeFileSync(join(root, 'b', '1.sql'), sql);
-    writeFileSync(join(root, 'a', '.column-wizard.json'), JSON.stringify({ rules: { 'missing-lock-timeout': 'off', 'index-not-concurrent': 'warning' } }));
+    writeFileSync(
+      join(root, 'a', '.column-wizard.json'),
+      JSON.stringify({ rules: { 'missing-lock-timeout': 'off', 'index-not-concurrent': 'warning' } }),
+    );
     writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'x', columnWizard: { rules: { 'index-not-concurrent': 'info' } } }));
     const a = await lint([join(root, 'a', 'migrations', '1.sql')]);
     assert.deepEqual([a.code, rulesIn(a.out)], [0, ['index-not-concurrent:warning']]);

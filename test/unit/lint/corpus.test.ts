@@ -26,7 +26,12 @@ describe('lint corpus', () => {
         if (s.expected === undefined) continue;
         const got = [...new Set(result.findings.filter((f) => f.statement === s.index).map((f) => f.rule))].sort();
         if (got.join(' ') !== s.expected.join(' ')) {
-          mismatches.push(`line ${s.line}: ${s.text}\n    expected [${s.expected.join(' ')}] got [${got.join(' ')}]\n    ${result.findings.filter((f) => f.statement === s.index).map((f) => f.message).join('\n    ')}`);
+          mismatches.push(
+            `line ${s.line}: ${s.text}\n    expected [${s.expected.join(' ')}] got [${got.join(' ')}]\n    ${result.findings
+              .filter((f) => f.statement === s.index)
+              .map((f) => f.message)
+              .join('\n    ')}`,
+          );
         }
       }
       assert.equal(mismatches.length, 0, mismatches.join('\n'));

@@ -12,7 +12,7 @@ before(async () => {
 });
 
 const cases: [Dialect, string][] = [
-  ['postgres', 'ALTER TABLE t ADD COLUMN a varchar(20) NOT NULL DEFAULT \'x\''],
+  ['postgres', "ALTER TABLE t ADD COLUMN a varchar(20) NOT NULL DEFAULT 'x'"],
   ['postgres', 'ALTER TABLE t ADD COLUMN b numeric(10,2) DEFAULT 1.5'],
   ['postgres', 'ALTER TABLE t ADD COLUMN c timestamptz NOT NULL DEFAULT now()'],
   ['postgres', 'ALTER TABLE t ADD COLUMN d text[]'],
@@ -26,10 +26,17 @@ const cases: [Dialect, string][] = [
 describe('specToDraft: a hand-written ADD COLUMN opens the wizard with the same column', () => {
   for (const [dialect, sql] of cases) {
     it(`${dialect}: ${sql}`, () => {
-      const r = lintSql(`${sql};`, { target: { dialect, version: dialect === 'postgres' ? '15' : dialect === 'mysql' ? '8.0.36' : '10.11' } }, parsers);
+      const r = lintSql(
+        `${sql};`,
+        { target: { dialect, version: dialect === 'postgres' ? '15' : dialect === 'mysql' ? '8.0.36' : '10.11' } },
+        parsers,
+      );
       const spec = addColumnOf(r.statements[0]!, '')!.spec;
       const back = draftToSpec(specToDraft(spec), dialect);
-      assert.deepEqual(back.findings.filter((f) => f.severity === 'error'), []);
+      assert.deepEqual(
+        back.findings.filter((f) => f.severity === 'error'),
+        [],
+      );
       const got = back.spec!;
       assert.equal(got.name, spec.name);
       assert.deepEqual({ ...got.type }, { ...spec.type });

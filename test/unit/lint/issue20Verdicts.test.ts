@@ -10,15 +10,31 @@ import { loadParsers, type Parsers } from '../../../src/core/lint/parsers';
 import type { ColumnFacts, Dialect, TableFacts } from '../../../src/core/types';
 
 let parsers: Parsers;
-before(async () => { parsers = await loadParsers(); });
+before(async () => {
+  parsers = await loadParsers();
+});
 
 const VERSIONS: Record<Dialect, string> = { postgres: '15', mysql: '8.0.36', mariadb: '10.11' };
-const lint = (sql: string, dialect: Dialect = 'mariadb', columns?: ColumnFacts[]) => lintSql(sql, {
-  target: { dialect, version: VERSIONS[dialect] },
-  ...(columns ? { facts: (): TableFacts => ({ table: { schema: 's', name: 't' }, rows: 1_000_000, bytes: 1e9, columns }) } : {}),
-}, parsers);
-const last = (sql: string, dialect?: Dialect, columns?: ColumnFacts[]) => { const r = lint(sql, dialect, columns); return { s: r.statements.at(-1)!, findings: r.findings }; };
-const col = (name: string, type: string, charset?: string): ColumnFacts => ({ name, type, nullable: true, default: null, ...(charset ? { charset } : {}) });
+const lint = (sql: string, dialect: Dialect = 'mariadb', columns?: ColumnFacts[]) =>
+  lintSql(
+    sql,
+    {
+      target: { dialect, version: VERSIONS[dialect] },
+      ...(columns ? { facts: (): TableFacts => ({ table: { schema: 's', name: 't' }, rows: 1_000_000, bytes: 1e9, columns }) } : {}),
+    },
+    parsers,
+  );
+const last = (sql: string, dialect?: Dialect, columns?: ColumnFacts[]) => {
+  const r = lint(sql, dialect, columns);
+  return { s: r.statements.at(-1)!, findings: r.findings };
+};
+const col = (name: string, type: string, charset?: string): ColumnFacts => ({
+  name,
+  type,
+  nullable: true,
+  default: null,
+  ...(charset ? { charset } : {}),
+});
 
 describe('MySQL/MariaDB statements node-sql-parser rejects are read clause by clause', () => {
   for (const [sql, kind] of [
@@ -30,7 +46,10 @@ describe('MySQL/MariaDB statements node-sql-parser rejects are read clause by cl
     it(sql, () => {
       const { s, findings } = last(sql);
       assert.equal(s.parsed.kind, 'alter-table');
-      assert.ok(s.parsed.actions.some((a) => a.kind === kind), JSON.stringify(s.parsed.actions));
+      assert.ok(
+        s.parsed.actions.some((a) => a.kind === kind),
+        JSON.stringify(s.parsed.actions),
+      );
       assert.ok(!findings.some((f) => f.rule === 'unparsed-statement'));
     });
   }
@@ -60,7 +79,10 @@ describe('MySQL/MariaDB lock verdicts', () => {
     }
   });
   it('a second FULLTEXT index in the same file does not rebuild', () => {
-    const { s } = last('ALTER TABLE t ADD FULLTEXT INDEX a (x); ALTER TABLE t ADD FULLTEXT INDEX b (y);', 'mariadb', [col('x', 'text'), col('y', 'text')]);
+    const { s } = last('ALTER TABLE t ADD FULLTEXT INDEX a (x); ALTER TABLE t ADD FULLTEXT INDEX b (y);', 'mariadb', [
+      col('x', 'text'),
+      col('y', 'text'),
+    ]);
     assert.equal(s.strongest?.lock, 'SHARED');
     assert.equal(s.strongest?.rewrite, false);
   });
@@ -72,8 +94,15 @@ describe('MySQL/MariaDB lock verdicts', () => {
   });
   it('CONVERT TO CHARACTER SET copies unless every text column already has it', () => {
     assert.equal(last('ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4;').s.strongest?.algorithm, 'COPY');
-    assert.equal(last('ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4;', 'mariadb', [col('a', 'varchar(10)', 'utf8mb4'), col('n', 'int')]).s.strongest?.algorithm, 'INSTANT');
-    assert.equal(last('ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4;', 'mariadb', [col('a', 'varchar(10)', 'latin1')]).s.strongest?.algorithm, 'COPY');
+    assert.equal(
+      last('ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4;', 'mariadb', [col('a', 'varchar(10)', 'utf8mb4'), col('n', 'int')]).s.strongest
+        ?.algorithm,
+      'INSTANT',
+    );
+    assert.equal(
+      last('ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4;', 'mariadb', [col('a', 'varchar(10)', 'latin1')]).s.strongest?.algorithm,
+      'COPY',
+    );
   });
   it('MODIFY against the live definition: UNSIGNED, VARCHAR bytes and charset', () => {
     const cases: [string, ColumnFacts, string][] = [
@@ -94,7 +123,9 @@ describe('MySQL/MariaDB lock verdicts', () => {
     }
     const mysql = last('ALTER TABLE t MODIFY s varchar(63);', 'mysql', [col('s', 'varchar(60)', 'utf8mb4')]).s.strongest!;
     assert.deepEqual([mysql.algorithm, mysql.rewrite], ['INPLACE', false]);
-    const f = last('ALTER TABLE t MODIFY s varchar(64);', 'mariadb', [col('s', 'varchar(60)', 'utf8mb4')]).findings.find((x) => x.rule === 'alter-column-type');
+    const f = last('ALTER TABLE t MODIFY s varchar(64);', 'mariadb', [col('s', 'varchar(60)', 'utf8mb4')]).findings.find(
+      (x) => x.rule === 'alter-column-type',
+    );
     assert.match(f?.message ?? '', /crosses 255 bytes/);
   });
   it('without the definition the VARCHAR warning names the threshold', () => {
@@ -115,16 +146,22 @@ describe('MySQL/MariaDB lock verdicts', () => {
 
 describe('PostgreSQL messages and fixes', () => {
   it('ADD COLUMN … REFERENCES names SHARE ROW EXCLUSIVE on the referenced table', () => {
-    const f = last("SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN org_id int REFERENCES orgs (id);", 'postgres').findings.find((x) => x.rule === 'constraint-not-valid-missing');
+    const f = last("SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN org_id int REFERENCES orgs (id);", 'postgres').findings.find(
+      (x) => x.rule === 'constraint-not-valid-missing',
+    );
     assert.match(f?.message ?? '', /SHARE ROW EXCLUSIVE on orgs/);
   });
   it('ADD PRIMARY KEY is fixed with PRIMARY KEY USING INDEX', () => {
-    const f = last("SET lock_timeout = '2s'; ALTER TABLE t ADD PRIMARY KEY (id);", 'postgres').findings.find((x) => x.rule === 'unique-constraint-builds-index');
+    const f = last("SET lock_timeout = '2s'; ALTER TABLE t ADD PRIMARY KEY (id);", 'postgres').findings.find(
+      (x) => x.rule === 'unique-constraint-builds-index',
+    );
     assert.match(f?.fix ?? '', /PRIMARY KEY USING INDEX/);
   });
   it('serial, identity and stored generated columns are not told to set the default separately', () => {
     for (const c of ['id bigserial', 'id bigint GENERATED ALWAYS AS IDENTITY', 'total numeric GENERATED ALWAYS AS (a * b) STORED']) {
-      const f = last(`SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN ${c};`, 'postgres').findings.find((x) => x.rule === 'add-column-rewrite');
+      const f = last(`SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN ${c};`, 'postgres').findings.find(
+        (x) => x.rule === 'add-column-rewrite',
+      );
       assert.ok(f, c);
       assert.doesNotMatch(f.fix ?? '', /set the default separately/, c);
     }
@@ -133,7 +170,11 @@ describe('PostgreSQL messages and fixes', () => {
     for (const d of ["'{}'", 'ARRAY[]::text[]', "ARRAY['a', 'b']", "'{a,b}'::text[]"]) {
       const { s, findings } = last(`SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN tags text[] NOT NULL DEFAULT ${d};`, 'postgres');
       assert.equal(s.strongest?.rewrite, false, d);
-      assert.deepEqual(findings.map((f) => f.rule), [], d);
+      assert.deepEqual(
+        findings.map((f) => f.rule),
+        [],
+        d,
+      );
     }
   });
 });

@@ -20,19 +20,25 @@ describe('splitStatements', () => {
       'SELECT 4',
     ].join('\n');
     const { statements } = splitStatements(sql, 'postgres');
-    assert.deepEqual(statements.map((s) => s.text), [
-      "INSERT INTO t VALUES ('a;b', E'it\\'s;', \"x;y\")",
-      'CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; SELECT 2; $body$ LANGUAGE sql',
-      'SELECT 3 -- trailing; comment',
-      'SELECT 4',
-    ]);
+    assert.deepEqual(
+      statements.map((s) => s.text),
+      [
+        "INSERT INTO t VALUES ('a;b', E'it\\'s;', \"x;y\")",
+        'CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; SELECT 2; $body$ LANGUAGE sql',
+        'SELECT 3 -- trailing; comment',
+        'SELECT 4',
+      ],
+    );
     for (const s of statements) assert.equal(sql.slice(s.start, s.end), s.text);
   });
 
   it('keeps a PostgreSQL BEGIN ATOMIC function body (with CASE … END inside) in one statement', () => {
-    const fn = "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END; SELECT 2; END";
+    const fn = 'CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END; SELECT 2; END';
     const { statements } = splitStatements(`${fn};\nALTER TABLE t ADD COLUMN c int;`, 'postgres');
-    assert.deepEqual(statements.map((s) => s.text), [fn, 'ALTER TABLE t ADD COLUMN c int']);
+    assert.deepEqual(
+      statements.map((s) => s.text),
+      [fn, 'ALTER TABLE t ADD COLUMN c int'],
+    );
     assert.equal(readPostgres(statements[0]!.text, parsers.postgres).kind, 'other');
   });
 
@@ -46,16 +52,20 @@ describe('splitStatements', () => {
       'SELECT 1;',
     ].join('\n');
     const { statements, comments } = splitStatements(sql, 'mysql');
-    assert.deepEqual(statements.map((s) => s.text), [
-      "ALTER TABLE `a;b` ADD COLUMN c varchar(5) DEFAULT 'x\\';y'",
-      'CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.c = 1; END',
-      'SELECT 1',
-    ]);
+    assert.deepEqual(
+      statements.map((s) => s.text),
+      [
+        "ALTER TABLE `a;b` ADD COLUMN c varchar(5) DEFAULT 'x\\';y'",
+        'CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.c = 1; END',
+        'SELECT 1',
+      ],
+    );
     assert.equal(comments[0]?.text, 'a comment; with a semicolon');
   });
 
   it('attaches the comments before a statement to it, and reads ignore comments', () => {
-    const sql = '-- column-wizard-ignore index-not-concurrent, missing-lock-timeout\nCREATE INDEX i ON t (c);\n-- column-wizard-ignore-file add-column-rewrite\nSELECT 1;';
+    const sql =
+      '-- column-wizard-ignore index-not-concurrent, missing-lock-timeout\nCREATE INDEX i ON t (c);\n-- column-wizard-ignore-file add-column-rewrite\nSELECT 1;';
     const { statements, comments } = splitStatements(sql, 'postgres');
     assert.deepEqual([...ignoredRules(statements[0]!.leadingComments, false)], ['index-not-concurrent', 'missing-lock-timeout']);
     assert.deepEqual([...ignoredRules(statements[1]!.leadingComments, false)], []);
@@ -76,7 +86,10 @@ describe('splitStatements', () => {
 
 describe('readPostgres (libpg-query)', () => {
   it('maps ALTER TABLE subcommands onto lint actions', () => {
-    const p = readPostgres("ALTER TABLE app.users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now(), ADD COLUMN tag varchar(20)[] DEFAULT 'x'::text, ADD CONSTRAINT c CHECK (tag IS NOT NULL) NOT VALID, ALTER COLUMN tag SET NOT NULL", parsers.postgres);
+    const p = readPostgres(
+      "ALTER TABLE app.users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now(), ADD COLUMN tag varchar(20)[] DEFAULT 'x'::text, ADD CONSTRAINT c CHECK (tag IS NOT NULL) NOT VALID, ALTER COLUMN tag SET NOT NULL",
+      parsers.postgres,
+    );
     assert.equal(p.kind, 'alter-table');
     assert.deepEqual(p.table, { schema: 'app', name: 'users' });
     const [a, b, c, d] = p.actions;
@@ -100,7 +113,11 @@ describe('readPostgres (libpg-query)', () => {
     assert.deepEqual(idx.index, { name: 'i', concurrent: true, unique: true, ifNotExists: true, columns: ['a', '(expression)'] });
     assert.equal(readPostgres('BEGIN', parsers.postgres).kind, 'begin');
     assert.equal(readPostgres('COMMIT', parsers.postgres).kind, 'commit');
-    assert.deepEqual(readPostgres("SET LOCAL lock_timeout = '2s'", parsers.postgres).setting, { name: 'lock_timeout', value: '2s', local: true });
+    assert.deepEqual(readPostgres("SET LOCAL lock_timeout = '2s'", parsers.postgres).setting, {
+      name: 'lock_timeout',
+      value: '2s',
+      local: true,
+    });
   });
 
   it('reports a syntax error with the parser message and its position', () => {
@@ -113,7 +130,10 @@ describe('readPostgres (libpg-query)', () => {
 
 describe('readMysql (node-sql-parser)', () => {
   it('reads ADD COLUMN with position, ALGORITHM and LOCK', () => {
-    const p = readMysql('ALTER TABLE shop.orders ADD COLUMN note varchar(40) NOT NULL DEFAULT \'\' AFTER id, ALGORITHM=INSTANT, LOCK=NONE', parsers.mysql);
+    const p = readMysql(
+      "ALTER TABLE shop.orders ADD COLUMN note varchar(40) NOT NULL DEFAULT '' AFTER id, ALGORITHM=INSTANT, LOCK=NONE",
+      parsers.mysql,
+    );
     assert.equal(p.kind, 'alter-table');
     assert.deepEqual(p.table, { schema: 'shop', name: 'orders' });
     assert.equal(p.algorithm, 'INSTANT');
@@ -128,7 +148,9 @@ describe('readMysql (node-sql-parser)', () => {
   it('bridges grammar gaps from the text: NOCOPY, ALTER ONLINE, SET DEFAULT, SET STATEMENT … FOR', () => {
     assert.equal(readMysql('ALTER TABLE t ADD COLUMN x int, ALGORITHM=NOCOPY', parsers.mysql).algorithm, 'NOCOPY');
     assert.equal(readMysql('ALTER ONLINE TABLE t ADD COLUMN x int', parsers.mysql).lock, 'NONE');
-    assert.deepEqual(readMysql('ALTER TABLE t ALTER COLUMN c SET DEFAULT 5', parsers.mysql).actions, [{ kind: 'set-default', column: 'c', default: { kind: 'literal', value: '5' } }]);
+    assert.deepEqual(readMysql('ALTER TABLE t ALTER COLUMN c SET DEFAULT 5', parsers.mysql).actions, [
+      { kind: 'set-default', column: 'c', default: { kind: 'literal', value: '5' } },
+    ]);
     const withClauses = readMysql('ALTER TABLE `d`.`t``x` ALTER COLUMN `say "hi"` SET DEFAULT (now()), ALGORITHM=INSTANT', parsers.mysql);
     assert.deepEqual(withClauses.table, { schema: 'd', name: 't`x' });
     assert.equal(withClauses.algorithm, 'INSTANT');
@@ -140,8 +162,12 @@ describe('readMysql (node-sql-parser)', () => {
 
   it('reads constraints and indexes, and reports what it cannot parse', () => {
     const fk = readMysql('ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES u(id)', parsers.mysql);
-    assert.deepEqual(fk.actions, [{ kind: 'add-constraint', constraint: 'foreign', name: 'fk', notValid: false, columns: ['c'], refTable: { name: 'u' } }]);
-    assert.deepEqual(readMysql('ALTER TABLE t ADD UNIQUE KEY uk (c)', parsers.mysql).actions, [{ kind: 'add-index', name: 'uk', unique: true, fulltext: false, columns: ['c'] }]);
+    assert.deepEqual(fk.actions, [
+      { kind: 'add-constraint', constraint: 'foreign', name: 'fk', notValid: false, columns: ['c'], refTable: { name: 'u' } },
+    ]);
+    assert.deepEqual(readMysql('ALTER TABLE t ADD UNIQUE KEY uk (c)', parsers.mysql).actions, [
+      { kind: 'add-index', name: 'uk', unique: true, fulltext: false, columns: ['c'] },
+    ]);
     const bad = readMysql('ALTER TABLE t FROB', parsers.mysql);
     assert.equal(bad.kind, 'unparsed');
     assert.match(bad.error!.message, /unexpected "F"/);

@@ -16,11 +16,23 @@ before(async () => {
 });
 
 /** What a safe plan never does on a populated table. */
-const AVOIDED = ['syntax-error', 'unparsed-statement', 'add-column-required', 'set-not-null-scan', 'constraint-not-valid-missing',
-  'unique-constraint-builds-index', 'validate-in-same-transaction', 'index-not-concurrent', 'concurrent-index-in-transaction',
-  'missing-lock-timeout', 'algorithm-copy', 'lock-blocks-writes', 'instant-with-lock-clause'];
+const AVOIDED = [
+  'syntax-error',
+  'unparsed-statement',
+  'add-column-required',
+  'set-not-null-scan',
+  'constraint-not-valid-missing',
+  'unique-constraint-builds-index',
+  'validate-in-same-transaction',
+  'index-not-concurrent',
+  'concurrent-index-in-transaction',
+  'missing-lock-timeout',
+  'algorithm-copy',
+  'lock-blocks-writes',
+  'instant-with-lock-clause',
+];
 
-describe('the planner\'s phases lint clean', () => {
+describe("the planner's phases lint clean", () => {
   it('300 generated plans: no avoided finding outside unavoidable steps', () => {
     const r = rng(7);
     const problems: string[] = [];
@@ -39,7 +51,10 @@ describe('the planner\'s phases lint clean', () => {
       const text = phasedSql(plan, true);
       const result = lintSql(text, { target: c.target, facts: () => c.facts }, parsers);
       const bad = result.findings.filter((f) => (AVOIDED as readonly string[]).includes(f.rule) && f.severity !== 'info');
-      if (bad.length) problems.push(`${c.target.dialect} ${c.target.version} ${JSON.stringify(c.spec)}\n  ${bad.map((f) => `${f.rule}: ${text.slice(f.start, f.end).slice(0, 140)}`).join('\n  ')}`);
+      if (bad.length)
+        problems.push(
+          `${c.target.dialect} ${c.target.version} ${JSON.stringify(c.spec)}\n  ${bad.map((f) => `${f.rule}: ${text.slice(f.start, f.end).slice(0, 140)}`).join('\n  ')}`,
+        );
     }
     assert.ok(checked >= 100, `only ${checked} plans were checked`);
     console.log(`# ${checked} plans linted`);

@@ -40,15 +40,16 @@ describe('rule documentation pages', () => {
 });
 
 describe('SARIF help links and fingerprints', () => {
-  const sarif = (sql: string, path = 'db/migrations/001_add.sql') => renderSarif([{ path, result: lintSql(sql, pg15, parsers) }], '0.1.0').runs[0]!;
+  const sarif = (sql: string, path = 'db/migrations/001_add.sql') =>
+    renderSarif([{ path, result: lintSql(sql, pg15, parsers) }], '0.1.0').runs[0]!;
   const prints = (sql: string, path?: string) => sarif(sql, path).results!.map((r) => `${r.ruleId} ${r.partialFingerprints![FINGERPRINT]}`);
-  const MIGRATION = "ALTER TABLE orders ADD COLUMN c uuid DEFAULT gen_random_uuid();\nCREATE INDEX i ON orders (c);\n";
+  const MIGRATION = 'ALTER TABLE orders ADD COLUMN c uuid DEFAULT gen_random_uuid();\nCREATE INDEX i ON orders (c);\n';
 
   it('gives every rule a helpUri to its page', () => {
     for (const r of sarif(MIGRATION).tool.driver.rules!) assert.equal(r.helpUri, ruleDocUrl(r.id));
   });
 
-  it('keeps each finding\'s fingerprint when its lines move, and changes it when the statement changes', () => {
+  it("keeps each finding's fingerprint when its lines move, and changes it when the statement changes", () => {
     const before = prints(MIGRATION);
     assert.ok(before.length >= 3, before.join('\n'));
     assert.equal(new Set(before).size, before.length, 'one fingerprint per finding');
@@ -64,7 +65,9 @@ describe('SARIF help links and fingerprints', () => {
   });
 
   it('tells the same statement twice in one file apart', () => {
-    const twice = prints('CREATE INDEX i ON orders (c);\nCREATE INDEX i ON orders (c);\n').filter((p) => p.startsWith('index-not-concurrent '));
+    const twice = prints('CREATE INDEX i ON orders (c);\nCREATE INDEX i ON orders (c);\n').filter((p) =>
+      p.startsWith('index-not-concurrent '),
+    );
     assert.equal(twice.length, 2);
     assert.notEqual(twice[0], twice[1]);
   });

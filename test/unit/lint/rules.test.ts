@@ -26,8 +26,13 @@ describe('lint rule modules', () => {
   it('one module per rule id, each listed once, each with a doc text and at least one bad and one good example', () => {
     const ids = RULES.map((r) => r.id);
     assert.equal(new Set(ids).size, ids.length);
-    assert.deepEqual(LINT_RULES.map((r) => r.id), ids);
-    const files = readdirSync(join(__dirname, '../../../src/core/lint/rules')).filter((f) => !['index.ts', 'types.ts', 'shared.ts', 'statementOps.ts'].includes(f));
+    assert.deepEqual(
+      LINT_RULES.map((r) => r.id),
+      ids,
+    );
+    const files = readdirSync(join(__dirname, '../../../src/core/lint/rules')).filter(
+      (f) => !['index.ts', 'types.ts', 'shared.ts', 'statementOps.ts'].includes(f),
+    );
     assert.equal(files.length, ids.length, `modules: ${files.join(', ')}`);
     for (const r of RULES as readonly RuleModule[]) {
       assert.ok(r.doc.length > 40, `${r.id} has a doc text`);

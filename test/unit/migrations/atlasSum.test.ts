@@ -46,7 +46,8 @@ describe('atlas.sum', () => {
 
 describe('SHA-256 (pure)', () => {
   for (const text of ['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(64), 'é✓'.repeat(700)]) {
-    it(`matches node:crypto for ${text.length} characters`, () => assert.equal(sha256Hex(text), createHash('sha256').update(text).digest('hex')));
+    it(`matches node:crypto for ${text.length} characters`, () =>
+      assert.equal(sha256Hex(text), createHash('sha256').update(text).digest('hex')));
   }
   it('a digest mid-stream leaves the stream usable', () => {
     const h = new Sha256().update('hello ');

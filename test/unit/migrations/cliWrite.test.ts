@@ -25,7 +25,10 @@ const cw = (cwd: string, args: string[]) => spawnSync(TSX, [CLI, 'write', ...arg
 
 describe('column-wizard write', () => {
   it('keeps the dot of a dot-folder given by absolute path (.demo/db/migrations)', () => {
-    const root = workspace({ 'package.json': '{"devDependencies":{"dbmate":"^2"}}', '.demo/db/migrations/20200101000000_init.sql': '-- migrate:up\n-- migrate:down\n' });
+    const root = workspace({
+      'package.json': '{"devDependencies":{"dbmate":"^2"}}',
+      '.demo/db/migrations/20200101000000_init.sql': '-- migrate:up\n-- migrate:down\n',
+    });
     const r = cw(root, ['--dir', join(root, '.demo/db/migrations'), '--tool', 'dbmate', ...PLAN]);
     assert.equal(r.status, 0, r.stderr);
     const written = readdirSync(join(root, '.demo/db/migrations')).filter((f) => !f.startsWith('20200101'));
@@ -34,13 +37,23 @@ describe('column-wizard write', () => {
   });
 
   it('detects dbmate and prints the paths it wrote', () => {
-    const root = workspace({ 'package.json': '{"devDependencies":{"dbmate":"^2"}}', 'db/migrations/20200101000000_init.sql': '-- migrate:up\n-- migrate:down\n' });
+    const root = workspace({
+      'package.json': '{"devDependencies":{"dbmate":"^2"}}',
+      'db/migrations/20200101000000_init.sql': '-- migrate:up\n-- migrate:down\n',
+    });
     const r = cw(root, ['--dir', 'db/migrations', ...PLAN]);
     assert.equal(r.status, 0, r.stderr);
     const written = readdirSync(join(root, 'db/migrations')).filter((f) => !f.startsWith('2020'));
     assert.equal(written.length, 2);
     for (const f of written) assert.match(r.stdout, new RegExp(`db/migrations/${f}`));
-    const index = readFileSync(join(root, 'db/migrations', written.find((f) => f.includes('_index'))!), 'utf8');
+    const index = readFileSync(
+      join(
+        root,
+        'db/migrations',
+        written.find((f) => f.includes('_index'))!,
+      ),
+      'utf8',
+    );
     assert.match(index, /^-- migrate:up transaction:false\n/);
   });
   it('asks for --tool when two tools fit, then writes with the one given', () => {
@@ -70,8 +83,13 @@ describe('column-wizard write', () => {
     assert.equal(out.tool, 'drizzle');
     assert.deepEqual(out.created, ['drizzle/0000_add_users_nickname_expand.sql']);
     assert.deepEqual(out.edited, ['drizzle/meta/_journal.json']);
-    const journal = JSON.parse(readFileSync(join(root, 'drizzle/meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
-    assert.deepEqual(journal.entries.map((e) => [e.idx, e.tag]), [[0, '0000_add_users_nickname_expand']]);
+    const journal = JSON.parse(readFileSync(join(root, 'drizzle/meta/_journal.json'), 'utf8')) as {
+      entries: { idx: number; tag: string }[];
+    };
+    assert.deepEqual(
+      journal.entries.map((e) => [e.idx, e.tag]),
+      [[0, '0000_add_users_nickname_expand']],
+    );
     assert.match(out.manual[0]!.sql, /CREATE INDEX CONCURRENTLY/);
   });
 });

@@ -22,7 +22,13 @@ describe('commitWrite', () => {
     const sink = new NodeFileSink(root);
     mkdirSync(join(root, 'm'));
     writeFileSync(join(root, 'm/side.txt'), 'old');
-    const out = await commitWrite(sink, { files: [{ path: 'm/a.sql', content: 'A' }, { path: 'm/sub/b.sql', content: 'B' }], edits: [{ path: 'm/side.txt', before: 'old', after: 'new' }] });
+    const out = await commitWrite(sink, {
+      files: [
+        { path: 'm/a.sql', content: 'A' },
+        { path: 'm/sub/b.sql', content: 'B' },
+      ],
+      edits: [{ path: 'm/side.txt', before: 'old', after: 'new' }],
+    });
     assert.deepEqual(out, { ok: true, created: ['m/a.sql', 'm/sub/b.sql'], edited: ['m/side.txt'] });
     assert.equal(readFileSync(join(root, 'm/sub/b.sql'), 'utf8'), 'B');
     assert.equal(readFileSync(join(root, 'm/side.txt'), 'utf8'), 'new');
@@ -33,7 +39,14 @@ describe('commitWrite', () => {
     mkdirSync(join(root, 'm'));
     writeFileSync(join(root, 'm/b.sql'), 'mine');
     writeFileSync(join(root, 'm/side.txt'), 'old');
-    const out = await commitWrite(sink, { files: [{ path: 'm/a.sql', content: 'A' }, { path: 'm/b.sql', content: 'B' }, { path: 'm/c.sql', content: 'C' }], edits: [{ path: 'm/side.txt', before: 'old', after: 'new' }] });
+    const out = await commitWrite(sink, {
+      files: [
+        { path: 'm/a.sql', content: 'A' },
+        { path: 'm/b.sql', content: 'B' },
+        { path: 'm/c.sql', content: 'C' },
+      ],
+      edits: [{ path: 'm/side.txt', before: 'old', after: 'new' }],
+    });
     assert.equal(out.ok, false);
     assert.equal(!out.ok && out.existed, 'm/b.sql');
     assert.match(!out.ok ? out.message : '', /m\/b\.sql already exists/);
@@ -45,7 +58,10 @@ describe('commitWrite', () => {
     const root = tmp();
     const sink = new NodeFileSink(root);
     writeFileSync(join(root, 'side.txt'), 'changed');
-    const out = await commitWrite(sink, { files: [{ path: 'a.sql', content: 'A' }], edits: [{ path: 'side.txt', before: 'old', after: 'new' }] });
+    const out = await commitWrite(sink, {
+      files: [{ path: 'a.sql', content: 'A' }],
+      edits: [{ path: 'side.txt', before: 'old', after: 'new' }],
+    });
     assert.equal(out.ok, false);
     assert.equal(existsSync(join(root, 'a.sql')), false);
   });
@@ -55,8 +71,16 @@ describe('commitWrite', () => {
     writeFileSync(join(root, 'one.txt'), 'old');
     writeFileSync(join(root, 'two.txt'), 'appeared');
     // `two.txt` is expected absent (before: undefined) but appears between the check and the write: simulate by a sink that creates it late.
-    const late = Object.assign(Object.create(sink) as NodeFileSink, { read: async (p: string) => (p === 'two.txt' ? undefined : sink.read(p)) });
-    const out = await commitWrite(late, { files: [{ path: 'a.sql', content: 'A' }], edits: [{ path: 'one.txt', before: 'old', after: 'new' }, { path: 'two.txt', before: undefined, after: 'x' }] });
+    const late = Object.assign(Object.create(sink) as NodeFileSink, {
+      read: async (p: string) => (p === 'two.txt' ? undefined : sink.read(p)),
+    });
+    const out = await commitWrite(late, {
+      files: [{ path: 'a.sql', content: 'A' }],
+      edits: [
+        { path: 'one.txt', before: 'old', after: 'new' },
+        { path: 'two.txt', before: undefined, after: 'x' },
+      ],
+    });
     assert.equal(out.ok, false);
     assert.equal(existsSync(join(root, 'a.sql')), false);
     assert.equal(readFileSync(join(root, 'one.txt'), 'utf8'), 'old');

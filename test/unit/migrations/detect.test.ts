@@ -13,7 +13,9 @@ describe('detectMigrationTools', () => {
     assert.deepEqual(c.versionScheme, { kind: 'timestamp', width: 14, format: 'datetime' });
   });
   it('Rails, Django and Alembic from their own layouts', () => {
-    const rails = top({ files: ['Gemfile', 'config/application.rb', 'db/migrate/20250101000000_create_orders.rb', 'app/models/order.rb'] })!;
+    const rails = top({
+      files: ['Gemfile', 'config/application.rb', 'db/migrate/20250101000000_create_orders.rb', 'app/models/order.rb'],
+    })!;
     assert.deepEqual([rails.tool, rails.dir], ['rails', 'db/migrate']);
     assert.deepEqual(rails.versionScheme, { kind: 'timestamp', width: 14, format: 'datetime' });
     const fresh = top({ files: ['Gemfile', 'config/application.rb'] })!;
@@ -40,7 +42,13 @@ describe('detectMigrationTools', () => {
     const only = detectMigrationTools({ files });
     assert.equal(only[0]!.tool, 'atlas');
     const both = detectMigrationTools({ files, samples: { 'migrations/20250101000000_a.sql': '-- +goose Up\n' } });
-    assert.deepEqual(both.map((c) => c.tool).slice(0, 2).sort(), ['atlas', 'goose']);
+    assert.deepEqual(
+      both
+        .map((c) => c.tool)
+        .slice(0, 2)
+        .sort(),
+      ['atlas', 'goose'],
+    );
     assert.equal(isAmbiguous(both), true);
     assert.equal(isAmbiguous(only), false);
   });
@@ -62,33 +70,66 @@ describe('detectMigrationTools', () => {
     assert.equal(c.dir, 'src/main/resources/db/changelog/changes');
     assert.equal(c.options.liquibaseMaster, files[0]);
     assert.equal(c.options.liquibaseFormat, 'yaml');
-    assert.equal(top({ files, samples: { [files[0]!]: 'databaseChangeLog:\n  - includeAll:\n      path: changes/\n' } })!.options.liquibaseIncludeAll, true);
+    assert.equal(
+      top({ files, samples: { [files[0]!]: 'databaseChangeLog:\n  - includeAll:\n      path: changes/\n' } })!.options.liquibaseIncludeAll,
+      true,
+    );
   });
   it('Sqitch, Prisma, Drizzle from their side files', () => {
-    assert.deepEqual([top({ files: ['db/sqitch.plan', 'db/sqitch.conf', 'db/deploy/a.sql'] })!.tool, top({ files: ['db/sqitch.plan'] })!.dir], ['sqitch', 'db']);
-    const p = top({ files: ['prisma/schema.prisma', 'prisma/migrations/migration_lock.toml', 'prisma/migrations/20250101000000_init/migration.sql'], packageJson: deps('prisma') })!;
+    assert.deepEqual(
+      [top({ files: ['db/sqitch.plan', 'db/sqitch.conf', 'db/deploy/a.sql'] })!.tool, top({ files: ['db/sqitch.plan'] })!.dir],
+      ['sqitch', 'db'],
+    );
+    const p = top({
+      files: ['prisma/schema.prisma', 'prisma/migrations/migration_lock.toml', 'prisma/migrations/20250101000000_init/migration.sql'],
+      packageJson: deps('prisma'),
+    })!;
     assert.deepEqual([p.tool, p.dir, p.versionScheme.kind], ['prisma', 'prisma/migrations', 'timestamp']);
-    const d = top({ files: ['drizzle.config.ts', 'drizzle/0000_init.sql', 'drizzle/meta/_journal.json'], packageJson: deps('drizzle-kit') })!;
+    const d = top({
+      files: ['drizzle.config.ts', 'drizzle/0000_init.sql', 'drizzle/meta/_journal.json'],
+      packageJson: deps('drizzle-kit'),
+    })!;
     assert.deepEqual([d.tool, d.dir], ['drizzle', 'drizzle']);
   });
   it('code tools: knex (TS from the knexfile), node-pg-migrate (13-digit), TypeORM, Sequelize, Kysely', () => {
     const k = top({ files: ['knexfile.ts'], packageJson: deps('knex', 'pg') })!;
     assert.deepEqual([k.tool, k.dir, k.options.code?.ext], ['knex', 'migrations', 'ts']);
     const n = top({ files: ['migrations/1767225600000_init.js'], packageJson: { ...deps('node-pg-migrate'), type: 'module' } })!;
-    assert.deepEqual([n.tool, n.versionScheme, n.options.code], ['node-pg-migrate', { kind: 'timestamp', width: 13, format: 'unix-ms' }, { ext: 'js', esm: true }]);
+    assert.deepEqual(
+      [n.tool, n.versionScheme, n.options.code],
+      ['node-pg-migrate', { kind: 'timestamp', width: 13, format: 'unix-ms' }, { ext: 'js', esm: true }],
+    );
     const t = top({ files: ['src/db/migrations/1767225600000-Init.ts'], packageJson: deps('typeorm') })!;
     assert.deepEqual([t.tool, t.dir], ['typeorm', 'src/db/migrations']);
-    assert.equal(top({ files: ['.sequelizerc', 'migrations/20250101000000-init.js'], packageJson: deps('sequelize-cli') })!.tool, 'sequelize');
+    assert.equal(
+      top({ files: ['.sequelizerc', 'migrations/20250101000000-init.js'], packageJson: deps('sequelize-cli') })!.tool,
+      'sequelize',
+    );
     assert.equal(top({ files: ['kysely.config.ts'], packageJson: deps('kysely', 'kysely-ctl') })!.tool, 'kysely');
   });
   it('two ORMs in one project: both offered, ambiguous', () => {
-    const c = detectMigrationTools({ files: ['knexfile.js', 'migrations/20250101000000_init.js', 'src/migrations/1767225600000-Init.ts'], packageJson: deps('knex', 'typeorm') });
-    assert.deepEqual(c.map((x) => x.tool).slice(0, 2).sort(), ['knex', 'typeorm']);
+    const c = detectMigrationTools({
+      files: ['knexfile.js', 'migrations/20250101000000_init.js', 'src/migrations/1767225600000-Init.ts'],
+      packageJson: deps('knex', 'typeorm'),
+    });
+    assert.deepEqual(
+      c
+        .map((x) => x.tool)
+        .slice(0, 2)
+        .sort(),
+      ['knex', 'typeorm'],
+    );
   });
   it('with a folder: only setups for it, tools known from package.json re-targeted, plain SQL as the last resort', () => {
     const c = detectMigrationTools({ files: ['other/20250101000000_x.sql'], packageJson: deps('dbmate') }, { dir: 'sql' });
-    assert.deepEqual(c.map((x) => [x.tool, x.dir]), [['dbmate', 'sql']]);
-    assert.deepEqual(detectMigrationTools({ files: [] }, { dir: 'sql' }).map((x) => x.tool), ['plain-sql']);
+    assert.deepEqual(
+      c.map((x) => [x.tool, x.dir]),
+      [['dbmate', 'sql']],
+    );
+    assert.deepEqual(
+      detectMigrationTools({ files: [] }, { dir: 'sql' }).map((x) => x.tool),
+      ['plain-sql'],
+    );
   });
   it('Go projects: go.mod names goose or golang-migrate', () => {
     const files = ['go.mod', 'db/migrations/20250101000000_init.sql'];
@@ -99,7 +140,10 @@ describe('detectMigrationTools', () => {
     assert.deepEqual([gm.tool, gm.dir], ['golang-migrate', 'db/migrations']);
   });
   it('a folder of formatted-SQL Liquibase changelogs without a master found', () => {
-    const c = top({ files: ['db/changes/001_init.sql'], samples: { 'db/changes/001_init.sql': '--liquibase formatted sql\n--changeset a:1\n' } })!;
+    const c = top({
+      files: ['db/changes/001_init.sql'],
+      samples: { 'db/changes/001_init.sql': '--liquibase formatted sql\n--changeset a:1\n' },
+    })!;
     assert.deepEqual([c.tool, c.options.liquibaseFormat], ['liquibase', 'sql']);
   });
   it('ignores node_modules', () => {

@@ -25,7 +25,11 @@ function checkGolden(name: string, actual: string): void {
   assert.equal(actual, readFileSync(path, 'utf8'), `${name} differs from ${path} (UPDATE_GOLDEN=1 regenerates it)`);
 }
 
-const SCENARIOS: [string, () => Plan][] = [['pg10-full', pgFull], ['pg15-indexed', pgIndexed], ['mariadb-full', mariaFull]];
+const SCENARIOS: [string, () => Plan][] = [
+  ['pg10-full', pgFull],
+  ['pg15-indexed', pgIndexed],
+  ['mariadb-full', mariaFull],
+];
 
 describe('golden migration files', () => {
   for (const tool of MIGRATION_TOOLS) {
@@ -43,13 +47,20 @@ describe('golden migration files', () => {
     }
   }
   it('TypeORM and Kysely write the concurrent index when the runner allows non-transactional migrations', () => {
-    for (const tool of ['typeorm', 'kysely'] as const) checkGolden(`${tool}.pg15-indexed.no-tx-runner`, renderResult(writeFor(tool, pgIndexed(), { nonTransactionalRunner: true })));
+    for (const tool of ['typeorm', 'kysely'] as const)
+      checkGolden(`${tool}.pg15-indexed.no-tx-runner`, renderResult(writeFor(tool, pgIndexed(), { nonTransactionalRunner: true })));
   });
   it('Liquibase XML changelog with the include added to an XML master', () => {
     const plan = pgIndexed();
     const r = WRITERS.liquibase.write(plan, {
-      dir: 'src/main/resources/db/changelog', existing: ['db.changelog-master.xml'], now: NOW, name: 'add_users_nickname',
-      contents: { 'src/main/resources/db/changelog/db.changelog-master.xml': '<?xml version="1.0" encoding="UTF-8"?>\n<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">\n    <include file="init.xml" relativeToChangelogFile="true"/>\n</databaseChangeLog>\n' },
+      dir: 'src/main/resources/db/changelog',
+      existing: ['db.changelog-master.xml'],
+      now: NOW,
+      name: 'add_users_nickname',
+      contents: {
+        'src/main/resources/db/changelog/db.changelog-master.xml':
+          '<?xml version="1.0" encoding="UTF-8"?>\n<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">\n    <include file="init.xml" relativeToChangelogFile="true"/>\n</databaseChangeLog>\n',
+      },
       versionScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
       options: { liquibaseMaster: 'src/main/resources/db/changelog/db.changelog-master.xml' },
     });

@@ -3,11 +3,21 @@ import { parseColumnDefinition } from '../../../src/core/columnSpec';
 import { planColumn } from '../../../src/core/plan';
 import type { Dialect, Plan } from '../../../src/core/types';
 
-export function planFor(dialect: Dialect, version: string, definition: string, opts: { index?: boolean; unique?: boolean; schema?: string; table?: string; rows?: number } = {}): Plan {
+export function planFor(
+  dialect: Dialect,
+  version: string,
+  definition: string,
+  opts: { index?: boolean; unique?: boolean; schema?: string; table?: string; rows?: number } = {},
+): Plan {
   const spec = parseColumnDefinition(definition, dialect);
   return planColumn(
     { ...spec, ...(opts.index ? { index: true } : {}), ...(opts.unique ? { unique: true } : {}) },
-    { table: { schema: opts.schema ?? (dialect === 'postgres' ? 'public' : 'app'), name: opts.table ?? 'users' }, rows: opts.rows ?? 1_000_000, bytes: 100_000_000, primaryKey: ['id'] },
+    {
+      table: { schema: opts.schema ?? (dialect === 'postgres' ? 'public' : 'app'), name: opts.table ?? 'users' },
+      rows: opts.rows ?? 1_000_000,
+      bytes: 100_000_000,
+      primaryKey: ['id'],
+    },
     { dialect, version },
   );
 }

@@ -61,7 +61,10 @@ before(async () => {
 
 describe('migration tool registry', () => {
   it('has one module per tool id, in the order of the setting', () => {
-    assert.deepEqual(TOOLS.map((t) => t.tool), [...MIGRATION_TOOLS]);
+    assert.deepEqual(
+      TOOLS.map((t) => t.tool),
+      [...MIGRATION_TOOLS],
+    );
     for (const id of MIGRATION_TOOLS) assert.equal(WRITERS[id].tool, id);
   });
 
@@ -73,7 +76,10 @@ describe('migration tool registry', () => {
       for (const f of ['versionOf', 'detect', 'reads', 'write'] as const) assert.equal(typeof t[f], 'function', `${t.tool}: ${f}`);
       assert.equal(typeof t.transactions.wrapsSqlFile(1), 'boolean', `${t.tool}: wrapsSqlFile`);
       const o = t.transactions.optOut;
-      assert.ok(o.marker !== undefined ? o.marker.trim() && o.where.trim() : o.how.trim(), `${t.tool}: optOut says the marker and where it goes, or how the tool does without one`);
+      assert.ok(
+        o.marker !== undefined ? o.marker.trim() && o.where.trim() : o.how.trim(),
+        `${t.tool}: optOut says the marker and where it goes, or how the tool does without one`,
+      );
     }
   });
 
@@ -88,13 +94,16 @@ describe('migration tool registry', () => {
     for (const t of TOOLS) {
       const marker = t.transactions.optOut.marker;
       if (marker === undefined) continue;
-      const r = writeFor(t.tool, pgIndexed(), { nonTransactionalRunner: true, ...(t.tool === 'liquibase' ? { liquibaseFormat: 'sql' as const } : {}) });
+      const r = writeFor(t.tool, pgIndexed(), {
+        nonTransactionalRunner: true,
+        ...(t.tool === 'liquibase' ? { liquibaseFormat: 'sql' as const } : {}),
+      });
       const text = r.files.map((f) => f.content).join('\n');
       assert.ok(text.includes(marker), `${t.tool}: the written files do not contain ${marker}`);
     }
   });
 
-  it('no other file in src/ names a tool\'s opt-out marker', () => {
+  it("no other file in src/ names a tool's opt-out marker", () => {
     const files = sourceFiles();
     for (const t of TOOLS) {
       const marker = t.transactions.optOut.marker;
@@ -115,7 +124,11 @@ describe('migration tool registry', () => {
       for (const f of sql) {
         // A side file the writer put beside it (Flyway's `.sql.conf`), as the CLI and the editor read it.
         const side = r.files.find((x) => x.path === t.transactions.sqlSidecar?.path(f.path));
-        const lint = lintSql(f.content, { target: { dialect: 'postgres', version: '15.4' }, tool: t.tool, ...(side ? { sidecar: side.content } : {}) }, parsers);
+        const lint = lintSql(
+          f.content,
+          { target: { dialect: 'postgres', version: '15.4' }, tool: t.tool, ...(side ? { sidecar: side.content } : {}) },
+          parsers,
+        );
         for (const s of lint.statements) {
           if (s.parsed.kind === 'create-index' && s.parsed.index?.concurrent) {
             concurrent++;
@@ -125,7 +138,8 @@ describe('migration tool registry', () => {
       }
       // A tool that cannot run it outside a transaction (Drizzle) leaves it to a manual step.
       assert.equal(concurrent, r.manual.length ? 0 : 1, `${t.tool}: the concurrent index build written once, or given as a manual step`);
-      if (t.transactions.wrapsSqlFile(2) || r.files.some((f) => f.content.includes('BEGIN;'))) assert.ok(inside > 0, `${t.tool}: no statement linted inside a transaction`);
+      if (t.transactions.wrapsSqlFile(2) || r.files.some((f) => f.content.includes('BEGIN;')))
+        assert.ok(inside > 0, `${t.tool}: no statement linted inside a transaction`);
     }
   });
 

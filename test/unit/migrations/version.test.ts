@@ -22,12 +22,18 @@ describe('version schemes', () => {
     assert.deepEqual(nextVersions({ kind: 'sequential', width: 6 }, [], NOW, 1), ['000001']);
   });
   it('next timestamps start now, one second apart', () => {
-    assert.deepEqual(nextVersions({ kind: 'timestamp', width: 14, format: 'datetime' }, ['20260101000000'], NOW, 2), ['20260901120000', '20260901120001']);
+    assert.deepEqual(nextVersions({ kind: 'timestamp', width: 14, format: 'datetime' }, ['20260101000000'], NOW, 2), [
+      '20260901120000',
+      '20260901120001',
+    ]);
     assert.deepEqual(nextVersions({ kind: 'timestamp', width: 13, format: 'unix-ms' }, [], NOW, 2), ['1788264000000', '1788264000001']);
     assert.deepEqual(nextVersions({ kind: 'timestamp', width: 10, format: 'unix-s' }, [], NOW, 1), ['1788264000']);
   });
   it('a newest existing version later than now (clock skew, future-dated file) is still exceeded', () => {
-    assert.deepEqual(nextVersions({ kind: 'timestamp', width: 14, format: 'datetime' }, ['20270101235959'], NOW, 2), ['20270102000000', '20270102000001']);
+    assert.deepEqual(nextVersions({ kind: 'timestamp', width: 14, format: 'datetime' }, ['20270101235959'], NOW, 2), [
+      '20270102000000',
+      '20270102000001',
+    ]);
     assert.deepEqual(nextVersions({ kind: 'timestamp', width: 13, format: 'unix-ms' }, ['1900000000000'], NOW, 1), ['1900000000001']);
   });
   it('a newest version outside the scheme is still exceeded', () => {

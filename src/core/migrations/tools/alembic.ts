@@ -54,13 +54,18 @@ export const alembic: MigrationToolModule = {
   versionOf: (file) => (/\.py$/.test(file) && !file.includes('/') ? file.replace(/\.py$/, '') : undefined),
   reads: (ctx) => ctx.existing.filter((f) => /\.py$/.test(f) && !f.includes('/')).map((f) => joinPath(ctx.dir, f)),
   write(plan, ctx) {
-    const revisions = ctx.existing.filter((f) => /\.py$/.test(f) && !f.includes('/')).flatMap((f) => {
-      const r = revisionOf(ctx.contents[joinPath(ctx.dir, f)] ?? '');
-      return r ? [r] : [];
-    });
+    const revisions = ctx.existing
+      .filter((f) => /\.py$/.test(f) && !f.includes('/'))
+      .flatMap((f) => {
+        const r = revisionOf(ctx.contents[joinPath(ctx.dir, f)] ?? '');
+        return r ? [r] : [];
+      });
     const referenced = new Set(revisions.flatMap((r) => r.down));
     const heads = revisions.filter((r) => !referenced.has(r.revision)).map((r) => r.revision);
-    if (heads.length > 1) throw new WriterError(`the Alembic history has ${heads.length} heads (${heads.join(', ')}): merge them first (\`alembic merge heads\`), then write the migration`);
+    if (heads.length > 1)
+      throw new WriterError(
+        `the Alembic history has ${heads.length} heads (${heads.join(', ')}): merge them first (\`alembic merge heads\`), then write the migration`,
+      );
     const units = planUnits(plan, ctx.name, { canRunOutside: true });
     if (units.length === 0) throw new WriterError('the plan has no steps to write');
     let down: string | null = heads[0] ?? null;
@@ -69,7 +74,8 @@ export const alembic: MigrationToolModule = {
       const rev = alembicRevision(`${stamp}:${u.slug}`);
       if (revisions.some((r) => r.revision === rev)) throw new WriterError(`revision ${rev} exists already`);
       const up = u.nonTransactional ? [`    with op.get_context().${NO_TX}:`, ...body(u.up, '        ')] : body(u.up, '    ');
-      const dn = u.nonTransactional && u.down.length ? [`    with op.get_context().${NO_TX}:`, ...body(u.down, '        ')] : body(u.down, '    ');
+      const dn =
+        u.nonTransactional && u.down.length ? [`    with op.get_context().${NO_TX}:`, ...body(u.down, '        ')] : body(u.down, '    ');
       const content = [
         `"""${u.title.replace(/"""/g, "'''")}`,
         '',
@@ -107,7 +113,13 @@ export const alembic: MigrationToolModule = {
       files,
       notes: [
         'Apply with `alembic upgrade head`; `alembic downgrade -1` undoes one revision. Each phase is its own revision, chained from the previous head.',
-        ...(units.some((u) => u.nonTransactional) ? ['Phases that must run outside a transaction use `' + NO_TX + '`, which commits the migration transaction so far: run them as their own `alembic upgrade +1`.'] : []),
+        ...(units.some((u) => u.nonTransactional)
+          ? [
+              'Phases that must run outside a transaction use `' +
+                NO_TX +
+                '`, which commits the migration transaction so far: run them as their own `alembic upgrade +1`.',
+            ]
+          : []),
       ],
     });
   },

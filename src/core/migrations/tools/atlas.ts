@@ -32,7 +32,12 @@ export const atlas: MigrationToolModule = {
       order: 'text',
       render: (u, v) => {
         // Directives sit at the top, separated from the statements by a blank line (Atlas's LocalFile.Directive).
-        const content = [...(u.nonTransactional ? [NO_TX, ''] : []), `-- ${u.title}`, ...sqlLines(u.up, { delimiter: plan.dialect !== 'postgres' }), ''].join('\n');
+        const content = [
+          ...(u.nonTransactional ? [NO_TX, ''] : []),
+          `-- ${u.title}`,
+          ...sqlLines(u.up, { delimiter: plan.dialect !== 'postgres' }),
+          '',
+        ].join('\n');
         return { files: [{ name: `${v}_${u.slug}.sql`, content }] };
       },
     });
@@ -45,7 +50,9 @@ export const atlas: MigrationToolModule = {
       if (text !== undefined) old[f] = text;
     }
     if (before !== undefined && before !== atlasSum(old)) {
-      warnings.push(`${sumPath} did not match the existing files before this change (an edited migration?); it was recomputed over all files — check with \`atlas migrate validate\`.`);
+      warnings.push(
+        `${sumPath} did not match the existing files before this change (an edited migration?); it was recomputed over all files — check with \`atlas migrate validate\`.`,
+      );
     }
     const all = { ...old };
     for (const f of files) all[f.path.slice(ctx.dir ? ctx.dir.length + 1 : 0)] = f.content;

@@ -23,9 +23,11 @@ function versionsOf(plan: Plan, fileNames: readonly string[], name: string = def
 function recordSql(dialect: Dialect, table: string, versions: readonly string[]): string[] {
   const t = qualifiedTable(dialect, { schema: '', name: table });
   const create = `CREATE TABLE IF NOT EXISTS ${t} (version varchar(128) ${dialect === 'postgres' ? '' : 'NOT NULL '}PRIMARY KEY)`;
-  const insert = versions.map((v) => dialect === 'postgres'
-    ? `INSERT INTO ${t} (version) VALUES (${quoteLiteral(dialect, v)}) ON CONFLICT DO NOTHING`
-    : `INSERT IGNORE INTO ${t} (version) VALUES (${quoteLiteral(dialect, v)})`);
+  const insert = versions.map((v) =>
+    dialect === 'postgres'
+      ? `INSERT INTO ${t} (version) VALUES (${quoteLiteral(dialect, v)}) ON CONFLICT DO NOTHING`
+      : `INSERT IGNORE INTO ${t} (version) VALUES (${quoteLiteral(dialect, v)})`,
+  );
   return [create, ...insert];
 }
 
@@ -53,7 +55,7 @@ export const dbmate: MigrationToolModule = {
   write(plan, ctx) {
     const { files, units } = build(this, plan, ctx, {
       order: 'numeric',
-      
+
       render: (u, v) => {
         const opt = u.nonTransactional ? NO_TX : '';
         // PostgreSQL runs a multi-statement file as one implicit transaction: a non-transactional file holds one statement.

@@ -20,11 +20,27 @@ export function djangoField(spec: ColumnSpec, opts: { null: boolean; index?: boo
   const t = spec.type;
   const p = t.params;
   const base: Record<string, string> = {
-    uuid: 'models.UUIDField(', text: 'models.TextField(', boolean: 'models.BooleanField(', bool: 'models.BooleanField(',
-    integer: 'models.IntegerField(', int: 'models.IntegerField(', int4: 'models.IntegerField(', bigint: 'models.BigIntegerField(', int8: 'models.BigIntegerField(',
-    smallint: 'models.SmallIntegerField(', date: 'models.DateField(', 'timestamp with time zone': 'models.DateTimeField(', timestamptz: 'models.DateTimeField(',
-    'timestamp without time zone': 'models.DateTimeField(', timestamp: 'models.DateTimeField(', datetime: 'models.DateTimeField(', jsonb: 'models.JSONField(', json: 'models.JSONField(',
-    'double precision': 'models.FloatField(', float8: 'models.FloatField(', double: 'models.FloatField(',
+    uuid: 'models.UUIDField(',
+    text: 'models.TextField(',
+    boolean: 'models.BooleanField(',
+    bool: 'models.BooleanField(',
+    integer: 'models.IntegerField(',
+    int: 'models.IntegerField(',
+    int4: 'models.IntegerField(',
+    bigint: 'models.BigIntegerField(',
+    int8: 'models.BigIntegerField(',
+    smallint: 'models.SmallIntegerField(',
+    date: 'models.DateField(',
+    'timestamp with time zone': 'models.DateTimeField(',
+    timestamptz: 'models.DateTimeField(',
+    'timestamp without time zone': 'models.DateTimeField(',
+    timestamp: 'models.DateTimeField(',
+    datetime: 'models.DateTimeField(',
+    jsonb: 'models.JSONField(',
+    json: 'models.JSONField(',
+    'double precision': 'models.FloatField(',
+    float8: 'models.FloatField(',
+    double: 'models.FloatField(',
   };
   let head: string | undefined;
   const args: string[] = [];
@@ -65,7 +81,11 @@ export const django: MigrationToolModule = {
   reads: () => [],
   write(plan, ctx) {
     const app = ctx.dir.split('/').filter(Boolean).slice(-2, -1)[0] ?? 'app';
-    const previous = ctx.existing.filter((f) => /^\d{4}_[^/]*\.py$/.test(f)).sort().pop()?.replace(/\.py$/, '');
+    const previous = ctx.existing
+      .filter((f) => /^\d{4}_[^/]*\.py$/.test(f))
+      .sort()
+      .pop()
+      ?.replace(/\.py$/, '');
     // Django names a model's table <app>_<model>; a table named otherwise has a Meta.db_table we cannot see here.
     const model = plan.table.name.startsWith(`${app}_`) ? plan.table.name.slice(app.length + 1) : null;
     const warnings: string[] = [];
@@ -77,11 +97,16 @@ export const django: MigrationToolModule = {
       const nullable = spec.nullable || kind === 'expand' || kind === 'backfill';
       if (kind === 'expand' || kind === 'backfill' || kind === 'constrain' || kind === 'index') {
         const idx = plan.phases.some((p) => p.kind === 'index') && (kind === 'index' || stateDone);
-        const field = djangoField(spec, { null: kind === 'constrain' || kind === 'index' ? spec.nullable : nullable, ...(idx ? { index: true } : {}) });
+        const field = djangoField(spec, {
+          null: kind === 'constrain' || kind === 'index' ? spec.nullable : nullable,
+          ...(idx ? { index: true } : {}),
+        });
         if (!field) return [];
         const op = stateDone ? 'AlterField' : 'AddField';
         stateDone = true;
-        return [`            migrations.${op}(model_name=${py(model)}, name=${py(spec.name)}, field=${field.replace(/^models\./, 'models.')}),`];
+        return [
+          `            migrations.${op}(model_name=${py(model)}, name=${py(spec.name)}, field=${field.replace(/^models\./, 'models.')}),`,
+        ];
       }
       return [];
     };
@@ -94,38 +119,75 @@ export const django: MigrationToolModule = {
         const state = stateFor(u.kind);
         const sqlOp = [
           '        migrations.RunSQL(',
-          '            sql=[', ...runSql(u.up).map((l) => `    ${l}`), '            ],',
-          ...(u.down.length ? ['            reverse_sql=[', ...runSql(u.down).map((l) => `    ${l}`), '            ],'] : ['            reverse_sql=migrations.RunSQL.noop,']),
+          '            sql=[',
+          ...runSql(u.up).map((l) => `    ${l}`),
+          '            ],',
+          ...(u.down.length
+            ? ['            reverse_sql=[', ...runSql(u.down).map((l) => `    ${l}`), '            ],']
+            : ['            reverse_sql=migrations.RunSQL.noop,']),
           '        ),',
         ];
         const ops = state.length
-          ? ['        migrations.SeparateDatabaseAndState(', '            database_operations=[', ...sqlOp.map((l) => `        ${l}`), '            ],', '            state_operations=[', ...state.map((l) => `    ${l}`), '            ],', '        ),']
+          ? [
+              '        migrations.SeparateDatabaseAndState(',
+              '            database_operations=[',
+              ...sqlOp.map((l) => `        ${l}`),
+              '            ],',
+              '            state_operations=[',
+              ...state.map((l) => `    ${l}`),
+              '            ],',
+              '        ),',
+            ]
           : sqlOp;
         return {
-          files: [{
-            name: `${name}.py`,
-            content: [
-              `# ${HEADER}: ${u.title}`,
-              'from django.db import migrations, models',
-              '',
-              '',
-              'class Migration(migrations.Migration):',
-              ...(u.nonTransactional ? ['    # CREATE INDEX CONCURRENTLY and batched backfills commit on their own: no surrounding transaction.', `    ${NO_TX}`, ''] : []),
-              '    dependencies = [', ...deps, '    ]', '',
-              '    operations = [', ...ops, '    ]', '',
-            ].join('\n'),
-          }],
+          files: [
+            {
+              name: `${name}.py`,
+              content: [
+                `# ${HEADER}: ${u.title}`,
+                'from django.db import migrations, models',
+                '',
+                '',
+                'class Migration(migrations.Migration):',
+                ...(u.nonTransactional
+                  ? [
+                      '    # CREATE INDEX CONCURRENTLY and batched backfills commit on their own: no surrounding transaction.',
+                      `    ${NO_TX}`,
+                      '',
+                    ]
+                  : []),
+                '    dependencies = [',
+                ...deps,
+                '    ]',
+                '',
+                '    operations = [',
+                ...ops,
+                '    ]',
+                '',
+              ].join('\n'),
+            },
+          ],
         };
       },
     });
-    if (!model) warnings.push(`${plan.table.name} is not named <app>_<model> for app "${app}", so the migration state is not updated: add the field to the model with its Meta.db_table and run \`makemigrations --check\`; if it proposes an AddField, wrap it in SeparateDatabaseAndState(state_operations=…) instead of applying it.`);
-    else if (!stateDone || !djangoField(plan.column, { null: true })) warnings.push(`The column's type has no Django field the writer can name: add the field to the ${model} model by hand and keep the migration state in step (SeparateDatabaseAndState).`);
+    if (!model)
+      warnings.push(
+        `${plan.table.name} is not named <app>_<model> for app "${app}", so the migration state is not updated: add the field to the model with its Meta.db_table and run \`makemigrations --check\`; if it proposes an AddField, wrap it in SeparateDatabaseAndState(state_operations=…) instead of applying it.`,
+      );
+    else if (!stateDone || !djangoField(plan.column, { null: true }))
+      warnings.push(
+        `The column's type has no Django field the writer can name: add the field to the ${model} model by hand and keep the migration state in step (SeparateDatabaseAndState).`,
+      );
     return result('django', {
       files,
       warnings,
       notes: [
         `Apply with \`python manage.py migrate ${app}\`; \`python manage.py migrate ${app} ${previous ?? 'zero'}\` undoes them.`,
-        ...(model ? [`Add the field to the ${model} model as the last migration states it (nullable until the constrain phase), so \`makemigrations --check\` stays clean.`] : []),
+        ...(model
+          ? [
+              `Add the field to the ${model} model as the last migration states it (nullable until the constrain phase), so \`makemigrations --check\` stays clean.`,
+            ]
+          : []),
         ...nonTxNote(units, '`atomic = False`'),
       ],
     });

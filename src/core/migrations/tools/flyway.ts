@@ -35,7 +35,9 @@ export const flyway: MigrationToolModule = {
       order: 'numeric',
       render: (u, v) => {
         const name = `V${v}__${u.slug}.sql`;
-        const undo = u.down.length ? ['', '-- Undo (Flyway Teams: save as U' + v + '__' + u.slug + '.sql):', ...sqlLines(u.down).map((l) => `--   ${l}`)] : [];
+        const undo = u.down.length
+          ? ['', '-- Undo (Flyway Teams: save as U' + v + '__' + u.slug + '.sql):', ...sqlLines(u.down).map((l) => `--   ${l}`)]
+          : [];
         // Flyway's MySQL parser honours DELIMITER, which a compound statement needs.
         const content = [`-- ${HEADER}: ${u.title}`, ...sqlLines(u.up, { delimiter: plan.dialect !== 'postgres' }), ...undo, ''].join('\n');
         const conf = u.nonTransactional ? [{ name: `${name}.conf`, content: `${NO_TX}\n` }] : [];

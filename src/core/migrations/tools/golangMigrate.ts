@@ -12,7 +12,8 @@ export const golangMigrate: MigrationToolModule = {
   },
   detect(ctx) {
     for (const d of ctx.sqlDirs) {
-      if (ctx.filesUnder(d).some((f) => /^\d+_[^/]*\.up\.sql$/.test(f))) ctx.add(d, ctx.hasDep('node-pg-migrate') ? 3 : 6, `<version>_<name>.up.sql/.down.sql pairs in ${d || '.'}`);
+      if (ctx.filesUnder(d).some((f) => /^\d+_[^/]*\.up\.sql$/.test(f)))
+        ctx.add(d, ctx.hasDep('node-pg-migrate') ? 3 : 6, `<version>_<name>.up.sql/.down.sql pairs in ${d || '.'}`);
     }
     if (/github\.com\/golang-migrate\/migrate/.test(ctx.samples['go.mod'] ?? '')) {
       const dirs = ctx.sqlDirs.filter((d) => ctx.filesUnder(d).some((f) => /^\d+_[^/]*\.up\.sql$/.test(f)));
@@ -31,11 +32,22 @@ export const golangMigrate: MigrationToolModule = {
         // PostgreSQL runs the file as one implicit transaction anyway; saying BEGIN/COMMIT makes it explicit (and visible to linters).
         const wrap = (lines: string[]) => (plan.dialect === 'postgres' && !u.nonTransactional ? ['BEGIN;', ...lines, 'COMMIT;'] : lines);
         const up = [...wrap(sqlLines(u.up, { lockTimeoutAsComment: asComment })), ''].join('\n');
-        const down = [...(u.down.length ? wrap(sqlLines(u.down, { lockTimeoutAsComment: asComment })) : ['-- nothing to undo in this phase']), ''].join('\n');
-        return { files: [{ name: `${v}_${u.slug}.up.sql`, content: up }, { name: `${v}_${u.slug}.down.sql`, content: down }] };
+        const down = [
+          ...(u.down.length ? wrap(sqlLines(u.down, { lockTimeoutAsComment: asComment })) : ['-- nothing to undo in this phase']),
+          '',
+        ].join('\n');
+        return {
+          files: [
+            { name: `${v}_${u.slug}.up.sql`, content: up },
+            { name: `${v}_${u.slug}.down.sql`, content: down },
+          ],
+        };
       },
     });
-    const notes = ['Apply with `migrate -path <dir> -database <url> up`; `down 1` undoes one migration.', ...nonTxNote(units, 'golang-migrate opens no transaction; PostgreSQL runs a multi-statement file as one implicit transaction')];
+    const notes = [
+      'Apply with `migrate -path <dir> -database <url> up`; `down 1` undoes one migration.',
+      ...nonTxNote(units, 'golang-migrate opens no transaction; PostgreSQL runs a multi-statement file as one implicit transaction'),
+    ];
     if (plan.dialect !== 'postgres' && units.some((u) => u.up.length > 1)) {
       notes.push('Files hold several statements: the MySQL driver needs `multiStatements=true` in the database URL.');
     }

@@ -38,7 +38,7 @@ export const goose: MigrationToolModule = {
   write(plan, ctx) {
     const { files, units } = build(this, plan, ctx, {
       order: 'numeric',
-      
+
       render: (u, v) => {
         const content = [
           ...(u.nonTransactional ? [NO_TX] : []),
@@ -53,6 +53,9 @@ export const goose: MigrationToolModule = {
         return { files: [{ name: `${v}_${u.slug}.sql`, content }] };
       },
     });
-    return result('goose', { files, notes: ['Apply with `goose up`; `goose down` undoes one migration.', ...nonTxNote(units, `\`${NO_TX}\``)] });
+    return result('goose', {
+      files,
+      notes: ['Apply with `goose up`; `goose down` undoes one migration.', ...nonTxNote(units, `\`${NO_TX}\``)],
+    });
   },
 };

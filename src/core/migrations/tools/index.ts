@@ -24,8 +24,24 @@ import { sqitch } from './sqitch';
 import { typeorm } from './typeorm';
 
 export const TOOLS: readonly MigrationToolModule[] = [
-  flyway, liquibase, golangMigrate, goose, dbmate, atlas, sqitch, prisma, drizzle,
-  knex, nodePgMigrate, typeorm, sequelize, kysely, rails, django, alembic, plainSql,
+  flyway,
+  liquibase,
+  golangMigrate,
+  goose,
+  dbmate,
+  atlas,
+  sqitch,
+  prisma,
+  drizzle,
+  knex,
+  nodePgMigrate,
+  typeorm,
+  sequelize,
+  kysely,
+  rails,
+  django,
+  alembic,
+  plainSql,
 ];
 
 /** The registry by id. */
@@ -34,5 +50,7 @@ export const WRITERS = Object.fromEntries(TOOLS.map((t) => [t.tool, t])) as Read
 /** How a migration of `tool` opts out of the transaction, as a user reads it: the name and the marker in backquotes. */
 export function optOutHint(tool: MigrationTool): string {
   const t = WRITERS[tool];
-  return t.transactions.optOut.marker === undefined ? `${t.label}: ${t.transactions.optOut.how}` : `${t.label} \`${t.transactions.optOut.marker}\``;
+  return t.transactions.optOut.marker === undefined
+    ? `${t.label}: ${t.transactions.optOut.how}`
+    : `${t.label} \`${t.transactions.optOut.marker}\``;
 }

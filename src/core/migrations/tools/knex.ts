@@ -19,7 +19,9 @@ export const knex: MigrationToolModule = {
     const fallback = knexfile && /\.ts$/.test(knexfile) ? 'ts' : 'js';
     const dirs = ctx.foldersWith(re);
     for (const d of dirs.length ? dirs : ['migrations']) {
-      ctx.add(d, knexfile ? 7 : 4, knexfile ? `${knexfile}` : 'knex in package.json', { code: ctx.codeFlavour(ctx.filesUnder(d), re, fallback) });
+      ctx.add(d, knexfile ? 7 : 4, knexfile ? `${knexfile}` : 'knex in package.json', {
+        code: ctx.codeFlavour(ctx.filesUnder(d), re, fallback),
+      });
     }
   },
   defaultDir: 'migrations',
@@ -37,27 +39,42 @@ export const knex: MigrationToolModule = {
         const sig = ts ? '(knex: Knex): Promise<void>' : '(knex)';
         const lines = flavour.esm
           ? [
-            `// ${HEADER}: ${u.title}`,
-            ...(ts ? ["import type { Knex } from 'knex';", ''] : []),
-            ...(u.nonTransactional ? [`export const ${NO_TX};`, ''] : []),
-            `export async function up${sig} {`, ...up, '}', '',
-            `export async function down${sig} {`, ...down, '}', '',
-          ]
+              `// ${HEADER}: ${u.title}`,
+              ...(ts ? ["import type { Knex } from 'knex';", ''] : []),
+              ...(u.nonTransactional ? [`export const ${NO_TX};`, ''] : []),
+              `export async function up${sig} {`,
+              ...up,
+              '}',
+              '',
+              `export async function down${sig} {`,
+              ...down,
+              '}',
+              '',
+            ]
           : [
-            `// ${HEADER}: ${u.title}`,
-            ...(u.nonTransactional ? [`exports.${NO_TX};`, ''] : []),
-            `exports.up = async function up${sig} {`, ...up, '};', '',
-            `exports.down = async function down${sig} {`, ...down, '};', '',
-          ];
+              `// ${HEADER}: ${u.title}`,
+              ...(u.nonTransactional ? [`exports.${NO_TX};`, ''] : []),
+              `exports.up = async function up${sig} {`,
+              ...up,
+              '};',
+              '',
+              `exports.down = async function down${sig} {`,
+              ...down,
+              '};',
+              '',
+            ];
         return { files: [{ name: `${v}_${u.slug}.${flavour.ext}`, content: lines.join('\n') }] };
       },
     });
-    const warnings = plan.dialect === 'postgres' && units.length > 1 && !units.some((u) => u.nonTransactional)
-      ? [oneTransactionWarning('Knex', 'apply them one at a time with `knex migrate:up`')]
-      : [];
+    const warnings =
+      plan.dialect === 'postgres' && units.length > 1 && !units.some((u) => u.nonTransactional)
+        ? [oneTransactionWarning('Knex', 'apply them one at a time with `knex migrate:up`')]
+        : [];
     const notes = ['Apply with `knex migrate:latest`; `knex migrate:down` undoes one migration.', ...nonTxNote(units, `\`${NO_TX}\``)];
     if (units.some((u) => u.nonTransactional && u.up.some((s) => s.lockTimeout))) {
-      notes.push('Migrations with `transaction: false` run their statements through the connection pool, so their `SET lock_timeout` may land on another connection: set the lock timeout for the migration user too (`ALTER ROLE … SET lock_timeout`).');
+      notes.push(
+        'Migrations with `transaction: false` run their statements through the connection pool, so their `SET lock_timeout` may land on another connection: set the lock timeout for the migration user too (`ALTER ROLE … SET lock_timeout`).',
+      );
     }
     return result('knex', {
       files,

@@ -45,13 +45,15 @@ function xmlChanges(stmts: readonly Statement[], indent: string): string[] {
 }
 
 function xmlChangelog(units: Unit[], id: (u: Unit) => string, author: string): string {
-  const sets = units.map((u) => [
-    `  <changeSet id="${xml(id(u))}" author="${xml(author)}"${u.nonTransactional ? ` ${RUN_IN_TX}="false"` : ''}>`,
-    `    <comment>${xml(u.title)}</comment>`,
-    ...xmlChanges(u.up, '    '),
-    ...(u.down.length ? ['    <rollback>', ...xmlChanges(u.down, '      '), '    </rollback>'] : []),
-    '  </changeSet>',
-  ].join('\n'));
+  const sets = units.map((u) =>
+    [
+      `  <changeSet id="${xml(id(u))}" author="${xml(author)}"${u.nonTransactional ? ` ${RUN_IN_TX}="false"` : ''}>`,
+      `    <comment>${xml(u.title)}</comment>`,
+      ...xmlChanges(u.up, '    '),
+      ...(u.down.length ? ['    <rollback>', ...xmlChanges(u.down, '      '), '    </rollback>'] : []),
+      '  </changeSet>',
+    ].join('\n'),
+  );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<databaseChangeLog',
@@ -66,12 +68,17 @@ function xmlChangelog(units: Unit[], id: (u: Unit) => string, author: string): s
 
 /** YAML: scalars as JSON strings (valid YAML), SQL as literal blocks, one `sql` change per statement. */
 function yamlChangelog(units: Unit[], id: (u: Unit) => string, author: string): string {
-  const block = (text: string, indent: string) => `|-\n${text.split('\n').map((l) => indent + l).join('\n')}`;
-  const changes = (stmts: readonly Statement[]) => stmts.flatMap((s) => [
-    '        - sql:',
-    ...(hasInnerSemicolon(s) ? ['            splitStatements: false'] : []),
-    `            sql: ${block(sqlLines([s]).join('\n'), '              ')}`,
-  ]);
+  const block = (text: string, indent: string) =>
+    `|-\n${text
+      .split('\n')
+      .map((l) => indent + l)
+      .join('\n')}`;
+  const changes = (stmts: readonly Statement[]) =>
+    stmts.flatMap((s) => [
+      '        - sql:',
+      ...(hasInnerSemicolon(s) ? ['            splitStatements: false'] : []),
+      `            sql: ${block(sqlLines([s]).join('\n'), '              ')}`,
+    ]);
   const out = ['databaseChangeLog:'];
   for (const u of units) {
     out.push(
@@ -90,7 +97,8 @@ function yamlChangelog(units: Unit[], id: (u: Unit) => string, author: string): 
 
 /** JSON: the same changelog as the YAML one, as JSON (Liquibase reads both with one parser). */
 function jsonChangelog(units: Unit[], id: (u: Unit) => string, author: string): string {
-  const changes = (stmts: readonly Statement[]) => stmts.map((s) => ({ sql: { ...(hasInnerSemicolon(s) ? { splitStatements: false } : {}), sql: sqlLines([s]).join('\n') } }));
+  const changes = (stmts: readonly Statement[]) =>
+    stmts.map((s) => ({ sql: { ...(hasInnerSemicolon(s) ? { splitStatements: false } : {}), sql: sqlLines([s]).join('\n') } }));
   const sets = units.map((u) => ({
     changeSet: {
       id: id(u),
@@ -120,7 +128,8 @@ function withInclude(master: string, format: Format | undefined, rel: string): s
     if (doc.contents === null) doc.contents = doc.createNode({ databaseChangeLog: [] }) as never;
     if (!isMap(doc.contents)) return undefined;
     const log = doc.get('databaseChangeLog', true);
-    if (log === undefined || log === null || (log as { value?: unknown }).value === null) doc.set('databaseChangeLog', doc.createNode([include]));
+    if (log === undefined || log === null || (log as { value?: unknown }).value === null)
+      doc.set('databaseChangeLog', doc.createNode([include]));
     else if (isSeq(log)) (log as YAMLSeq).add(doc.createNode(include));
     else return undefined;
     return doc.toString();
@@ -150,19 +159,34 @@ export const liquibase: MigrationToolModule = {
     wrapsSqlFile: () => true, // runInTransaction defaults to true
     // Formatted SQL: each `--changeset author:id [attributes]` runs on its own, in a transaction unless it says otherwise.
     sqlSection: (t) => (/^changeset\s/i.test(t) ? (/\brunInTransaction\s*:\s*false\b/i.test(t) ? { mode: false } : {}) : undefined),
-    optOut: { marker: `${RUN_IN_TX}:false`, where: `on the changeset: \`--changeset … ${RUN_IN_TX}:false\` (formatted SQL), \`${RUN_IN_TX}="false"\` (XML), \`${RUN_IN_TX}: false\` (YAML, JSON)` },
+    optOut: {
+      marker: `${RUN_IN_TX}:false`,
+      where: `on the changeset: \`--changeset … ${RUN_IN_TX}:false\` (formatted SQL), \`${RUN_IN_TX}="false"\` (XML), \`${RUN_IN_TX}: false\` (YAML, JSON)`,
+    },
   },
   detect(ctx) {
     // The master changelog names the format; new files go in its changes folder.
     for (const master of ctx.has(LIQUIBASE_MASTER)) {
       const mdir = dirname(master);
-      const sub = ['changes', 'changelogs', 'changesets', 'migrations'].map((s) => joinPath(mdir, s)).find((d) => ctx.files.some((f) => f.startsWith(`${d}/`)));
+      const sub = ['changes', 'changelogs', 'changesets', 'migrations']
+        .map((s) => joinPath(mdir, s))
+        .find((d) => ctx.files.some((f) => f.startsWith(`${d}/`)));
       const text = ctx.samples[master];
       const includeAll = text !== undefined && /includeAll/.test(text);
-      ctx.add(sub ?? mdir, 9, `master changelog ${master}`, { liquibaseMaster: master, liquibaseFormat: formatOf(master) ?? 'sql', ...(includeAll ? { liquibaseIncludeAll: true } : {}) });
+      ctx.add(sub ?? mdir, 9, `master changelog ${master}`, {
+        liquibaseMaster: master,
+        liquibaseFormat: formatOf(master) ?? 'sql',
+        ...(includeAll ? { liquibaseIncludeAll: true } : {}),
+      });
     }
-    if (ctx.has(/(^|\/)liquibase\.properties$/).length) for (const d of ctx.found()) { d.score += 2; d.evidence.push('liquibase.properties'); }
-    for (const d of ctx.sqlDirs) if (ctx.sampleIn(d, /^--\s*liquibase\s+formatted/im)) ctx.add(d, 7, `--liquibase formatted sql in ${d || '.'}`, { liquibaseFormat: 'sql' });
+    if (ctx.has(/(^|\/)liquibase\.properties$/).length)
+      for (const d of ctx.found()) {
+        d.score += 2;
+        d.evidence.push('liquibase.properties');
+      }
+    for (const d of ctx.sqlDirs)
+      if (ctx.sampleIn(d, /^--\s*liquibase\s+formatted/im))
+        ctx.add(d, 7, `--liquibase formatted sql in ${d || '.'}`, { liquibaseFormat: 'sql' });
   },
   defaultDir: 'db/changelog/changes',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
@@ -177,13 +201,25 @@ export const liquibase: MigrationToolModule = {
       const version = this.versionOf(name);
       return version === undefined ? [] : [{ name, version }];
     });
-    const [version] = nextVersions(ctx.versionScheme, existing.map((e) => e.version), ctx.now, 1) as [string];
+    const [version] = nextVersions(
+      ctx.versionScheme,
+      existing.map((e) => e.version),
+      ctx.now,
+      1,
+    ) as [string];
     const name = `${version}-${ctx.name}.${format}`;
     const problem = orderProblem('text', existing, [{ name, version }]);
     if (problem) throw new WriterError(problem);
     const author = ctx.options.author?.name.replace(/[\s:]+/g, '-') || 'column-wizard';
     const id = (u: Unit) => `${version}-${u.slug}`;
-    const content = format === 'xml' ? xmlChangelog(units, id, author) : format === 'yaml' ? yamlChangelog(units, id, author) : format === 'json' ? jsonChangelog(units, id, author) : formattedSql(units, id, author);
+    const content =
+      format === 'xml'
+        ? xmlChangelog(units, id, author)
+        : format === 'yaml'
+          ? yamlChangelog(units, id, author)
+          : format === 'json'
+            ? jsonChangelog(units, id, author)
+            : formattedSql(units, id, author);
     const path = joinPath(ctx.dir, name);
     const edits: FileEdit[] = [];
     const warnings: string[] = [];
@@ -198,7 +234,10 @@ export const liquibase: MigrationToolModule = {
       if (before === undefined) throw new WriterError(`the master changelog ${master} could not be read`);
       const rel = relativePath(dirname(master), path);
       const after = withInclude(before, formatOf(master), rel);
-      if (after === undefined) warnings.push(`${master} cannot be edited automatically (${formatOf(master) ?? 'unknown'} format): add an include of ${rel} to it, or Liquibase will not run it.`);
+      if (after === undefined)
+        warnings.push(
+          `${master} cannot be edited automatically (${formatOf(master) ?? 'unknown'} format): add an include of ${rel} to it, or Liquibase will not run it.`,
+        );
       else edits.push({ path: master, before, after });
     }
     return result('liquibase', { files: [{ path, content }], edits, notes, warnings });

@@ -17,7 +17,9 @@ export const nodePgMigrate: MigrationToolModule = {
     const re = /^\d{13}_[^/]*\.(js|ts|cjs|mjs|cts|mts|sql)$/;
     const dirs = ctx.foldersWith(re);
     for (const d of dirs.length ? dirs : ['migrations']) {
-      ctx.add(d, 6, 'node-pg-migrate in package.json', { code: ctx.codeFlavour(ctx.filesUnder(d), /^\d+_[^/]*\.(js|ts|cjs|mjs|cts|mts)$/, 'js') });
+      ctx.add(d, 6, 'node-pg-migrate in package.json', {
+        code: ctx.codeFlavour(ctx.filesUnder(d), /^\d+_[^/]*\.(js|ts|cjs|mjs|cts|mts)$/, 'js'),
+      });
     }
   },
   defaultDir: 'migrations',
@@ -37,23 +39,46 @@ export const nodePgMigrate: MigrationToolModule = {
         const sig = ts ? '(pgm: MigrationBuilder): Promise<void>' : '(pgm)';
         const lines = flavour.esm
           ? [
-            `// ${HEADER}: ${u.title}`,
-            ...(ts ? ["import type { MigrationBuilder } from 'node-pg-migrate';", ''] : []),
-            `export async function up${sig} {`, ...up, '}', '',
-            `export async function down${sig} {`, ...down, '}', '',
-          ]
+              `// ${HEADER}: ${u.title}`,
+              ...(ts ? ["import type { MigrationBuilder } from 'node-pg-migrate';", ''] : []),
+              `export async function up${sig} {`,
+              ...up,
+              '}',
+              '',
+              `export async function down${sig} {`,
+              ...down,
+              '}',
+              '',
+            ]
           : [
-            `// ${HEADER}: ${u.title}`,
-            `exports.up = async function up${sig} {`, ...up, '};', '',
-            `exports.down = async function down${sig} {`, ...down, '};', '',
-          ];
+              `// ${HEADER}: ${u.title}`,
+              `exports.up = async function up${sig} {`,
+              ...up,
+              '};',
+              '',
+              `exports.down = async function down${sig} {`,
+              ...down,
+              '};',
+              '',
+            ];
         return { files: [{ name: `${v}_${u.slug.replace(/_/g, '-')}.${flavour.ext}`, content: lines.join('\n') }] };
       },
     });
     return result('node-pg-migrate', {
       files,
-      warnings: units.length > 1 ? [oneTransactionWarning('node-pg-migrate', 'run `node-pg-migrate up --no-single-transaction` (each migration in its own transaction)')] : [],
-      notes: ['Apply with `node-pg-migrate up`; `node-pg-migrate down` undoes one migration.', ...nonTxNote(units, `\`${NO_TX}\` in up and down`)],
+      warnings:
+        units.length > 1
+          ? [
+              oneTransactionWarning(
+                'node-pg-migrate',
+                'run `node-pg-migrate up --no-single-transaction` (each migration in its own transaction)',
+              ),
+            ]
+          : [],
+      notes: [
+        'Apply with `node-pg-migrate up`; `node-pg-migrate down` undoes one migration.',
+        ...nonTxNote(units, `\`${NO_TX}\` in up and down`),
+      ],
     });
   },
 };

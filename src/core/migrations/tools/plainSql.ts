@@ -13,7 +13,8 @@ export const plainSql: MigrationToolModule = {
   detect(ctx) {
     // Numbered .sql folders no other tool claimed (a V… folder is Flyway's layout).
     const claimed = ctx.claimed();
-    for (const d of ctx.sqlDirs) if (!claimed.has(d) && !/^V/.test(d.slice(d.lastIndexOf('/') + 1))) ctx.add(d, 2, `numbered .sql files in ${d || '.'}`);
+    for (const d of ctx.sqlDirs)
+      if (!claimed.has(d) && !/^V/.test(d.slice(d.lastIndexOf('/') + 1))) ctx.add(d, 2, `numbered .sql files in ${d || '.'}`);
   },
   defaultDir: 'migrations',
   defaultScheme: { kind: 'sequential', width: 3 },
@@ -37,7 +38,11 @@ export const plainSql: MigrationToolModule = {
     });
     return result('plain-sql', {
       files,
-      notes: [pg ? 'Run each file with `psql -v ON_ERROR_STOP=1 -f <file>` in order.' : 'Run each file with `mariadb < <file>` (or `mysql`) in order; MySQL/MariaDB DDL commits implicitly, so the files have no BEGIN/COMMIT.'],
+      notes: [
+        pg
+          ? 'Run each file with `psql -v ON_ERROR_STOP=1 -f <file>` in order.'
+          : 'Run each file with `mariadb < <file>` (or `mysql`) in order; MySQL/MariaDB DDL commits implicitly, so the files have no BEGIN/COMMIT.',
+      ],
     });
   },
 };

@@ -36,7 +36,8 @@ export const rails: MigrationToolModule = {
     const gemfile = ctx.has(/(^|\/)Gemfile$/).length > 0;
     const dirs = ctx.foldersWith(/^\d{14}_[^/]*\.rb$/).filter((d) => /(^|\/)db\/migrate$/.test(d));
     for (const d of dirs) ctx.add(d, gemfile ? 9 : 7, `ActiveRecord migrations in ${d}`);
-    if (!dirs.length && ctx.has(/(^|\/)config\/application\.rb$/).length && gemfile) ctx.add('db/migrate', 6, 'config/application.rb and a Gemfile');
+    if (!dirs.length && ctx.has(/(^|\/)config\/application\.rb$/).length && gemfile)
+      ctx.add('db/migrate', 6, 'config/application.rb and a Gemfile');
   },
   defaultDir: 'db/migrate',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
@@ -49,30 +50,38 @@ export const rails: MigrationToolModule = {
     const { files, units } = build(this, plan, ctx, {
       order: 'numeric',
       render: (u, v) => ({
-        files: [{
-          name: `${v}_${u.slug}.rb`,
-          content: [
-            `# ${HEADER}: ${u.title}`,
-            `class ${pascal(u.slug)} < ActiveRecord::Migration[${versionLine}]`,
-            ...(u.nonTransactional ? ['  # CREATE INDEX CONCURRENTLY and batched backfills commit on their own: no surrounding transaction.', `  ${NO_TX}`, ''] : []),
-            '  def up',
-            ...executes(u.up, '    ', strong),
-            '  end',
-            '',
-            '  def down',
-            ...executes(u.down, '    ', strong),
-            '  end',
-            'end',
-            '',
-          ].join('\n'),
-        }],
+        files: [
+          {
+            name: `${v}_${u.slug}.rb`,
+            content: [
+              `# ${HEADER}: ${u.title}`,
+              `class ${pascal(u.slug)} < ActiveRecord::Migration[${versionLine}]`,
+              ...(u.nonTransactional
+                ? ['  # CREATE INDEX CONCURRENTLY and batched backfills commit on their own: no surrounding transaction.', `  ${NO_TX}`, '']
+                : []),
+              '  def up',
+              ...executes(u.up, '    ', strong),
+              '  end',
+              '',
+              '  def down',
+              ...executes(u.down, '    ', strong),
+              '  end',
+              'end',
+              '',
+            ].join('\n'),
+          },
+        ],
       }),
     });
     return result('rails', {
       files,
       notes: [
         'Apply with `bin/rails db:migrate`; `bin/rails db:rollback` undoes one migration. Each phase is its own migration: deploy the application change that goes with each step between them.',
-        ...(strong ? ['strong_migrations is in the Gemfile: the statements are wrapped in `safety_assured`, because its checks cannot read raw SQL and this plan already makes each step safe (lock timeout, CONCURRENTLY, NOT VALID + VALIDATE, batched backfill).'] : []),
+        ...(strong
+          ? [
+              'strong_migrations is in the Gemfile: the statements are wrapped in `safety_assured`, because its checks cannot read raw SQL and this plan already makes each step safe (lock timeout, CONCURRENTLY, NOT VALID + VALIDATE, batched backfill).',
+            ]
+          : []),
         ...nonTxNote(units, `\`${NO_TX}\``),
       ],
     });

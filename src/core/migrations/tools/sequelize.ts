@@ -40,14 +40,32 @@ export const sequelize: MigrationToolModule = {
       render: (u, v) => {
         const up = body(u.up, !u.nonTransactional);
         const down = body(u.down, !u.nonTransactional);
-        const head = flavour.esm ? ['export default {'] : ["'use strict';", '', "/** @type {import('sequelize-cli').Migration} */", 'module.exports = {'];
-        const lines = [`// ${HEADER}: ${u.title}`, ...head, '  async up(queryInterface) {', ...up, '  },', '', '  async down(queryInterface) {', ...down, '  },', '};', ''];
+        const head = flavour.esm
+          ? ['export default {']
+          : ["'use strict';", '', "/** @type {import('sequelize-cli').Migration} */", 'module.exports = {'];
+        const lines = [
+          `// ${HEADER}: ${u.title}`,
+          ...head,
+          '  async up(queryInterface) {',
+          ...up,
+          '  },',
+          '',
+          '  async down(queryInterface) {',
+          ...down,
+          '  },',
+          '};',
+          '',
+        ];
         return { files: [{ name: `${v}-${u.slug.replace(/_/g, '-')}.${flavour.ext}`, content: lines.join('\n') }] };
       },
     });
-    const notes = ['Apply with `sequelize db:migrate`; `sequelize db:migrate:undo` undoes one migration. Each migration runs its statements in a transaction of its own (one connection, so the lock timeout applies to the DDL).'];
+    const notes = [
+      'Apply with `sequelize db:migrate`; `sequelize db:migrate:undo` undoes one migration. Each migration runs its statements in a transaction of its own (one connection, so the lock timeout applies to the DDL).',
+    ];
     if (units.some((u) => u.nonTransactional && u.up.some((s) => s.lockTimeout))) {
-      notes.push('Migrations that must run outside a transaction go through the connection pool statement by statement, so their `SET lock_timeout` may land on another connection: set the lock timeout for the migration user too (`ALTER ROLE … SET lock_timeout`).');
+      notes.push(
+        'Migrations that must run outside a transaction go through the connection pool statement by statement, so their `SET lock_timeout` may land on another connection: set the lock timeout for the migration user too (`ALTER ROLE … SET lock_timeout`).',
+      );
     }
     return result('sequelize', { files, notes });
   },

@@ -8,11 +8,16 @@ import { planUnits, sqlLines, type Unit } from '../units';
 import { WriterError, type MigrationToolModule } from '../types';
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const isoSeconds = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}Z`;
+const isoSeconds = (d: Date) =>
+  `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}Z`;
 
 /** Change names in a plan: the first word of every line that is not a pragma, tag, comment or blank. */
 function planChanges(text: string): string[] {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l && !/^[%@#]/.test(l)).map((l) => l.split(/\s+/, 1)[0]!);
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^[%@#]/.test(l))
+    .map((l) => l.split(/\s+/, 1)[0]!);
 }
 
 export const sqitch: MigrationToolModule = {
@@ -20,11 +25,14 @@ export const sqitch: MigrationToolModule = {
   label: 'Sqitch',
   transactions: {
     wrapsSqlFile: () => false, // deploy scripts carry their own BEGIN/COMMIT
-    optOut: { how: 'Sqitch runs each script with psql and opens no transaction: transactional scripts say BEGIN/COMMIT, the others do not' },
+    optOut: {
+      how: 'Sqitch runs each script with psql and opens no transaction: transactional scripts say BEGIN/COMMIT, the others do not',
+    },
   },
   detect(ctx) {
     for (const p of ctx.has(/(^|\/)sqitch\.plan$/)) ctx.add(dirname(p), 10, `sqitch.plan in ${dirname(p) || '.'}`);
-    for (const p of ctx.has(/(^|\/)sqitch\.conf$/)) if (!ctx.files.includes(joinPath(dirname(p), 'sqitch.plan'))) ctx.add(dirname(p), 6, 'sqitch.conf');
+    for (const p of ctx.has(/(^|\/)sqitch\.conf$/))
+      if (!ctx.files.includes(joinPath(dirname(p), 'sqitch.plan'))) ctx.add(dirname(p), 6, 'sqitch.conf');
   },
   defaultDir: '',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
@@ -33,7 +41,10 @@ export const sqitch: MigrationToolModule = {
   write(plan, ctx) {
     const planPath = joinPath(ctx.dir, 'sqitch.plan');
     const before = ctx.contents[planPath];
-    if (before === undefined) throw new WriterError(`${planPath} not found: run \`sqitch init <project> --engine ${plan.dialect === 'postgres' ? 'pg' : 'mysql'}\` first`);
+    if (before === undefined)
+      throw new WriterError(
+        `${planPath} not found: run \`sqitch init <project> --engine ${plan.dialect === 'postgres' ? 'pg' : 'mysql'}\` first`,
+      );
     const project = /^%project=(\S+)/m.exec(before)?.[1] ?? 'project';
     const engine = plan.dialect === 'postgres' ? 'pg' : 'mysql';
     const taken = new Set(planChanges(before));
@@ -54,19 +65,40 @@ export const sqitch: MigrationToolModule = {
       const prev = i > 0 ? names[i - 1] : undefined;
       const wrap = !u.nonTransactional;
       const when = new Date(Math.floor(ctx.now.getTime() / 1000) * 1000 + i * 1000);
-      lines.push(`${name}${prev ? ` [${prev}]` : ''} ${isoSeconds(when)} ${author.name} <${author.email}> # ${u.title.replace(/\s+/g, ' ')}`);
+      lines.push(
+        `${name}${prev ? ` [${prev}]` : ''} ${isoSeconds(when)} ${author.name} <${author.email}> # ${u.title.replace(/\s+/g, ' ')}`,
+      );
       files.push({
         path: joinPath(ctx.dir, `deploy/${name}.sql`),
-        content: [`-- Deploy ${project}:${name} to ${engine}`, ...(prev ? [`-- requires: ${prev}`] : []), '', ...(wrap ? ['BEGIN;', ''] : []), ...sqlLines(u.up, { delimiter: engine === 'mysql' }), ...(wrap ? ['', 'COMMIT;'] : []), ''].join('\n'),
+        content: [
+          `-- Deploy ${project}:${name} to ${engine}`,
+          ...(prev ? [`-- requires: ${prev}`] : []),
+          '',
+          ...(wrap ? ['BEGIN;', ''] : []),
+          ...sqlLines(u.up, { delimiter: engine === 'mysql' }),
+          ...(wrap ? ['', 'COMMIT;'] : []),
+          '',
+        ].join('\n'),
       });
       files.push({
         path: joinPath(ctx.dir, `revert/${name}.sql`),
-        content: [`-- Revert ${project}:${name} from ${engine}`, '', ...(u.down.length ? [...(wrap ? ['BEGIN;', ''] : []), ...sqlLines(u.down), ...(wrap ? ['', 'COMMIT;'] : [])] : ['-- nothing to undo in this phase']), ''].join('\n'),
+        content: [
+          `-- Revert ${project}:${name} from ${engine}`,
+          '',
+          ...(u.down.length
+            ? [...(wrap ? ['BEGIN;', ''] : []), ...sqlLines(u.down), ...(wrap ? ['', 'COMMIT;'] : [])]
+            : ['-- nothing to undo in this phase']),
+          '',
+        ].join('\n'),
       });
-      const verify = u.kind === 'expand'
-        ? `SELECT ${quoteIdent(plan.dialect, plan.column.name)} FROM ${qualifiedTable(plan.dialect, t)} WHERE ${engine === 'pg' ? 'FALSE' : '0'};`
-        : '-- nothing to verify beyond the deploy script succeeding';
-      files.push({ path: joinPath(ctx.dir, `verify/${name}.sql`), content: [`-- Verify ${project}:${name} on ${engine}`, '', verify, ''].join('\n') });
+      const verify =
+        u.kind === 'expand'
+          ? `SELECT ${quoteIdent(plan.dialect, plan.column.name)} FROM ${qualifiedTable(plan.dialect, t)} WHERE ${engine === 'pg' ? 'FALSE' : '0'};`
+          : '-- nothing to verify beyond the deploy script succeeding';
+      files.push({
+        path: joinPath(ctx.dir, `verify/${name}.sql`),
+        content: [`-- Verify ${project}:${name} on ${engine}`, '', verify, ''].join('\n'),
+      });
     });
     const after = `${before.endsWith('\n') || before === '' ? before : `${before}\n`}${lines.join('\n')}\n`;
     return result('sqitch', {
@@ -74,7 +106,11 @@ export const sqitch: MigrationToolModule = {
       edits: [{ path: planPath, before, after }],
       notes: [
         'Apply with `sqitch deploy`; `sqitch revert --to <change>` undoes changes.',
-        ...(units.some((u) => u.nonTransactional) ? ['Scripts that must run outside a transaction (a concurrent index build, a backfill committing batch by batch) have no BEGIN/COMMIT.'] : []),
+        ...(units.some((u) => u.nonTransactional)
+          ? [
+              'Scripts that must run outside a transaction (a concurrent index build, a backfill committing batch by batch) have no BEGIN/COMMIT.',
+            ]
+          : []),
       ],
     });
   },

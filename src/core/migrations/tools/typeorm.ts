@@ -14,7 +14,10 @@ export const typeorm: MigrationToolModule = {
   label: 'TypeORM',
   transactions: {
     wrapsSqlFile: () => true,
-    optOut: { marker: NO_TX, where: "a class property; TypeORM honours it only under `migrationsTransactionMode: 'each'` (the `nonTransactionalRunner` option)" },
+    optOut: {
+      marker: NO_TX,
+      where: "a class property; TypeORM honours it only under `migrationsTransactionMode: 'each'` (the `nonTransactionalRunner` option)",
+    },
   },
   detect(ctx) {
     if (!ctx.hasDep('typeorm')) return;
@@ -31,36 +34,71 @@ export const typeorm: MigrationToolModule = {
     const ts = isTs(flavour);
     const eachMode = !!ctx.options.nonTransactionalRunner;
     // TypeORM reads the timestamp from the last 13 characters of the class name, so the scheme is always Date.now().
-    const { files, units: written, manual } = build(this, plan, { ...ctx, versionScheme: { kind: 'timestamp', width: 13, format: 'unix-ms' } }, {
-      order: 'numeric',
-      canRunOutside: eachMode,
-      render: (u, v) => {
-        const cls = `${pascal(u.slug)}${v}`;
-        const q = (l: string) => `await queryRunner.query(${l})`;
-        const up = calls(u.up, q, '    ');
-        const down = u.down.length ? calls(u.down, q, '    ') : ['    // nothing to undo in this phase'];
-        const sig = ts ? '(queryRunner: QueryRunner): Promise<void>' : '(queryRunner)';
-        const body = [
-          `  name = '${cls}';`,
-          ...(u.nonTransactional ? [`  ${NO_TX};`] : []),
-          '',
-          `  public async up${sig} {`, ...up, '  }', '',
-          `  public async down${sig} {`, ...down, '  }',
-        ].map((l) => (ts ? l : l.replace('public ', '')));
-        const lines = ts || flavour.esm
-          ? [`// ${HEADER}: ${u.title}`, ...(ts ? ["import type { MigrationInterface, QueryRunner } from 'typeorm';", ''] : []), `export class ${cls}${ts ? ' implements MigrationInterface' : ''} {`, ...body, '}', '']
-          : [`// ${HEADER}: ${u.title}`, `exports.${cls} = class ${cls} {`, ...body, '};', ''];
-        return { files: [{ name: `${v}-${pascal(u.slug)}.${flavour.ext}`, content: lines.join('\n') }] };
+    const {
+      files,
+      units: written,
+      manual,
+    } = build(
+      this,
+      plan,
+      { ...ctx, versionScheme: { kind: 'timestamp', width: 13, format: 'unix-ms' } },
+      {
+        order: 'numeric',
+        canRunOutside: eachMode,
+        render: (u, v) => {
+          const cls = `${pascal(u.slug)}${v}`;
+          const q = (l: string) => `await queryRunner.query(${l})`;
+          const up = calls(u.up, q, '    ');
+          const down = u.down.length ? calls(u.down, q, '    ') : ['    // nothing to undo in this phase'];
+          const sig = ts ? '(queryRunner: QueryRunner): Promise<void>' : '(queryRunner)';
+          const body = [
+            `  name = '${cls}';`,
+            ...(u.nonTransactional ? [`  ${NO_TX};`] : []),
+            '',
+            `  public async up${sig} {`,
+            ...up,
+            '  }',
+            '',
+            `  public async down${sig} {`,
+            ...down,
+            '  }',
+          ].map((l) => (ts ? l : l.replace('public ', '')));
+          const lines =
+            ts || flavour.esm
+              ? [
+                  `// ${HEADER}: ${u.title}`,
+                  ...(ts ? ["import type { MigrationInterface, QueryRunner } from 'typeorm';", ''] : []),
+                  `export class ${cls}${ts ? ' implements MigrationInterface' : ''} {`,
+                  ...body,
+                  '}',
+                  '',
+                ]
+              : [`// ${HEADER}: ${u.title}`, `exports.${cls} = class ${cls} {`, ...body, '};', ''];
+          return { files: [{ name: `${v}-${pascal(u.slug)}.${flavour.ext}`, content: lines.join('\n') }] };
+        },
       },
-    });
+    );
     const warnings: string[] = [];
     if (manual.length) {
-      warnings.push("TypeORM's default migrationsTransactionMode 'all' runs every migration in one transaction and throws if one sets `" + NO_TX + "`, so the concurrent index build was not written as a TypeORM migration: run the plain SQL below with psql after `typeorm migration:run`, or switch the project to `migrationsTransactionMode: 'each'` and write again with that option.");
+      warnings.push(
+        "TypeORM's default migrationsTransactionMode 'all' runs every migration in one transaction and throws if one sets `" +
+          NO_TX +
+          "`, so the concurrent index build was not written as a TypeORM migration: run the plain SQL below with psql after `typeorm migration:run`, or switch the project to `migrationsTransactionMode: 'each'` and write again with that option.",
+      );
     }
-    if (plan.dialect === 'postgres' && written.length > 1 && !eachMode) warnings.push(oneTransactionWarning('TypeORM', "run `typeorm migration:run --transaction each`"));
-    const notes = ['Apply with `typeorm migration:run -d <data-source>`; `typeorm migration:revert` undoes one migration. If the DataSource lists migration classes explicitly, add the new ones.'];
+    if (plan.dialect === 'postgres' && written.length > 1 && !eachMode)
+      warnings.push(oneTransactionWarning('TypeORM', 'run `typeorm migration:run --transaction each`'));
+    const notes = [
+      'Apply with `typeorm migration:run -d <data-source>`; `typeorm migration:revert` undoes one migration. If the DataSource lists migration classes explicitly, add the new ones.',
+    ];
     if (eachMode && written.some((u) => u.nonTransactional)) {
-      notes.push("Non-transactional migrations set `" + NO_TX + "`; run with `migrationsTransactionMode: 'each'` (`--transaction each`). `typeorm migration:revert` ignores `" + NO_TX + "`: revert those with `--transaction none`.");
+      notes.push(
+        'Non-transactional migrations set `' +
+          NO_TX +
+          "`; run with `migrationsTransactionMode: 'each'` (`--transaction each`). `typeorm migration:revert` ignores `" +
+          NO_TX +
+          '`: revert those with `--transaction none`.',
+      );
     }
     return result('typeorm', { files, manual, warnings, notes });
   },
