@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * The planner: a column spec + what is known about the table + the server → a phased plan whose every step carries its
  * SQL, its `down`, its lock impact (from rules.ts) and an estimate (from impact.ts). Pure; the result is frozen plain data.
@@ -47,14 +48,23 @@ export const ONLINE_TOOL_THRESHOLD_BYTES = 1024 * 1024 * 1024;
 /** A step longer than this on a server with replicas is reported as replica lag. */
 export const REPLICA_LAG_WARN_SECONDS = 1;
 
-const PHASE_TITLES: Record<PhaseKind, string> = {
-  expand: 'Expand: add the column',
-  backfill: 'Backfill existing rows in batches',
-  index: 'Build indexes online',
-  constrain: 'Enforce constraints without long locks',
-  cutover: 'Cut over',
-  contract: 'Contract',
-};
+/** A phase's title, in the language @vscode/l10n is configured with (read when the plan is built, not at import). */
+function phaseTitle(kind: PhaseKind): string {
+  switch (kind) {
+    case 'expand':
+      return l10n.t('Expand: add the column');
+    case 'backfill':
+      return l10n.t('Backfill existing rows in batches');
+    case 'index':
+      return l10n.t('Build indexes online');
+    case 'constrain':
+      return l10n.t('Enforce constraints without long locks');
+    case 'cutover':
+      return l10n.t('Cut over');
+    case 'contract':
+      return l10n.t('Contract');
+  }
+}
 
 interface StepOptions {
   readonly down: string;
@@ -187,7 +197,7 @@ class Builder {
       rewrite: impact.rewrite,
       estimate,
       ...(storage ? { storage } : {}),
-      why: `${o.what}: ${impact.why}${impact.referencedLock ? ` (also ${impact.referencedLock} on the referenced table)` : ''}.${queued(this.facts, impact, estimate.lockSeconds)}${o.ddl === false ? '' : this.queueNote(impact)}`,
+      why: `${impact.referencedLock ? l10n.t('{0}: {1} (also {2} on the referenced table).', o.what, impact.why, impact.referencedLock) : l10n.t('{0}: {1}.', o.what, impact.why)}${queued(this.facts, impact, estimate.lockSeconds)}${o.ddl === false ? '' : this.queueNote(impact)}`,
       ...(o.ddl === false ? {} : { lockTimeoutSql: this.timeoutSql }),
       ...(o.backfill ? { backfill: o.backfill } : {}),
       ...(o.unavoidable ? { unavoidable: o.unavoidable } : {}),
@@ -256,12 +266,21 @@ class Builder {
   private queueNote(impact: Impact): string {
     const conflictsWithDml = this.pg ? ['ACCESS EXCLUSIVE', 'EXCLUSIVE', 'SHARE ROW EXCLUSIVE', 'SHARE'].includes(impact.lock) : true;
     if (!conflictsWithDml) return '';
-    const what = this.pg
+    const note = this.pg
       ? impact.lock === 'ACCESS EXCLUSIVE'
-        ? 'every query on the table'
-        : 'writes to the table'
-      : 'queries on the table (metadata lock)';
-    return ` While it waits for its lock, ${what} queue behind it — for at most the lock timeout (${this.timeoutLabel}).`;
+        ? l10n.t(
+            'While it waits for its lock, every query on the table queue behind it — for at most the lock timeout ({0}).',
+            this.timeoutLabel,
+          )
+        : l10n.t(
+            'While it waits for its lock, writes to the table queue behind it — for at most the lock timeout ({0}).',
+            this.timeoutLabel,
+          )
+      : l10n.t(
+          'While it waits for its lock, queries on the table (metadata lock) queue behind it — for at most the lock timeout ({0}).',
+          this.timeoutLabel,
+        );
+    return ` ${note}`;
   }
 
   warn(code: ReportedCode, severity: Finding['severity'], message: string, fix?: string): void {
@@ -282,7 +301,11 @@ class Builder {
     }
     this.add('backfill', { op: 'backfill' }, sql, {
       down: noopSql("the backfilled values go away with the column (the expand step's down)"),
-      what: `Fill existing rows with ${valueSql}, ${n} rows per batch, each batch in its own transaction, repeated until no row is updated`,
+      what: l10n.t(
+        'Fill existing rows with {0}, {1} rows per batch, each batch in its own transaction, repeated until no row is updated',
+        valueSql,
+        n,
+      ),
       work: { backfill: true },
       ddl: false,
       backfill: { table: this.facts.table, column: this.spec.name, valueSql, batchSize: n, ...(key.length ? { key } : {}) },
@@ -297,7 +320,7 @@ class Builder {
       const steps = this.phases.get(kind);
       if (!steps || steps.length === 0) continue;
       const transactional = this.caps.transactionalDdl && kind === 'expand' && steps.every((s) => !s.unavoidable && !s.rewrite);
-      phases.push({ kind, title: PHASE_TITLES[kind], transactional, steps });
+      phases.push({ kind, title: phaseTitle(kind), transactional, steps });
     }
     return {
       dialect: this.target.dialect,
@@ -315,7 +338,14 @@ class Builder {
 function queued(facts: TableFacts, impact: Impact, lockSeconds: number): string {
   const wps = facts.writesPerSecond;
   if (!wps || !(impact.blocks.writes || impact.blocks.reads)) return '';
-  return ` About ${Math.max(1, Math.round(wps * lockSeconds))} writes (at ${Math.round(wps)}/s) wait behind it while it holds the lock.`;
+  return (
+    ' ' +
+    l10n.t(
+      'About {0} writes (at {1}/s) wait behind it while it holds the lock.',
+      Math.max(1, Math.round(wps * lockSeconds)),
+      Math.round(wps),
+    )
+  );
 }
 
 /** What each rollout checklist step is about, so the application side can tick the steps whose places in the code are done. */
@@ -328,26 +358,35 @@ export function rolloutSteps(phases: readonly Phase[], spec: ColumnSpec): { read
   const out: { kind: RolloutStepKind; text: string }[] = [
     {
       kind: 'tolerate',
-      text: 'Ship application code that tolerates the new column: INSERTs name their columns, nothing breaks on an extra column (no SELECT * into fixed shapes).',
+      text: l10n.t(
+        'Ship application code that tolerates the new column: INSERTs name their columns, nothing breaks on an extra column (no SELECT * into fixed shapes).',
+      ),
     },
-    { kind: 'expand', text: 'Run the expand phase.' },
+    { kind: 'expand', text: l10n.t('Run the expand phase.') },
     serverFilled
       ? {
           kind: 'server-fills',
-          text: `The server fills the column (${spec.generated ? 'generated' : 'auto-increment'}): the application never writes it${spec.generated ? '' : ' (it must not insert explicit values that collide with the sequence)'}.`,
+          text: spec.generated
+            ? l10n.t('The server fills the column (generated): the application never writes it.')
+            : l10n.t(
+                'The server fills the column (auto-increment): the application never writes it (it must not insert explicit values that collide with the sequence).',
+              ),
         }
       : {
           kind: 'write',
-          text: 'Ship code that writes the new column on every INSERT and UPDATE, alongside whatever it replaces (write both).',
+          text: l10n.t('Ship code that writes the new column on every INSERT and UPDATE, alongside whatever it replaces (write both).'),
         },
   ];
-  if (has('backfill')) out.push({ kind: 'backfill', text: 'Run the backfill phase; it is resumable and can be throttled.' });
+  if (has('backfill')) out.push({ kind: 'backfill', text: l10n.t('Run the backfill phase; it is resumable and can be throttled.') });
   if (has('index'))
-    out.push({ kind: 'index', text: 'Run the index phase (outside any transaction) and check that the indexes are valid.' });
+    out.push({ kind: 'index', text: l10n.t('Run the index phase (outside any transaction) and check that the indexes are valid.') });
   if (has('constrain'))
-    out.push({ kind: 'constrain', text: 'Run the constrain phase once every row has its value; each step in its own transaction.' });
-  out.push({ kind: 'read', text: 'Ship code that reads the new column.' });
-  out.push({ kind: 'contract', text: 'Contract: remove the code paths (and any old column) the new column replaces.' });
+    out.push({
+      kind: 'constrain',
+      text: l10n.t('Run the constrain phase once every row has its value; each step in its own transaction.'),
+    });
+  out.push({ kind: 'read', text: l10n.t('Ship code that reads the new column.') });
+  out.push({ kind: 'contract', text: l10n.t('Contract: remove the code paths (and any old column) the new column replaces.') });
   return out;
 }
 
@@ -378,7 +417,7 @@ function planPostgres(b: Builder): void {
       : 'an identity/serial column gives every existing row a value, which PostgreSQL does only by rewriting the table under ACCESS EXCLUSIVE; the alternative is a plain bigint column with a sequence default, filled by a batched backfill';
     b.add('expand', { op: 'add-column', spec }, sql, {
       down: dropColumn,
-      what: 'Add the column',
+      what: l10n.t('Add the column'),
       unavoidable: rows !== 0 ? reason : undefined,
     });
   } else {
@@ -401,7 +440,7 @@ function planPostgres(b: Builder): void {
       `ALTER TABLE ${table} ADD COLUMN ${renderColumnDefinition('postgres', spec, { omit })}`,
       {
         down: dropColumn,
-        what: fast ? 'Add the column' : 'Add the column without its default, so existing rows are not rewritten',
+        what: fast ? l10n.t('Add the column') : l10n.t('Add the column without its default, so existing rows are not rewritten'),
       },
     );
     b.columnEmpty = !hasValue || !fast;
@@ -413,7 +452,7 @@ function planPostgres(b: Builder): void {
         `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}`,
         {
           down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP DEFAULT`,
-          what: 'Set the default for new rows only',
+          what: l10n.t('Set the default for new rows only'),
         },
       );
       b.backfillStep(value);
@@ -437,7 +476,7 @@ function planPostgres(b: Builder): void {
       `COMMENT ON COLUMN ${table}.${col} IS ${quoteLiteral('postgres', spec.comment)}`,
       {
         down: `COMMENT ON COLUMN ${table}.${col} IS NULL`,
-        what: 'Describe the column',
+        what: l10n.t('Describe the column'),
       },
     );
   }
@@ -454,7 +493,13 @@ function planPostgres(b: Builder): void {
       {
         object: name,
         down: `DROP INDEX CONCURRENTLY IF EXISTS ${qualifiedIndex(b, name)}`,
-        what: `Build ${unique ? 'the unique index' : spec.references && !spec.index ? 'an index on the referencing column (for deletes of referenced rows)' : 'the index'} without blocking writes; if it fails, drop the INVALID index and run it again`,
+        what: unique
+          ? l10n.t('Build the unique index without blocking writes; if it fails, drop the INVALID index and run it again')
+          : spec.references && !spec.index
+            ? l10n.t(
+                'Build an index on the referencing column (for deletes of referenced rows) without blocking writes; if it fails, drop the INVALID index and run it again',
+              )
+            : l10n.t('Build the index without blocking writes; if it fails, drop the INVALID index and run it again'),
         work: { index: true, concurrent: true },
       },
     );
@@ -481,7 +526,7 @@ function planPostgres(b: Builder): void {
         {
           object: name,
           down: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${b.q(name)}`,
-          what: 'Attach the unique index as a UNIQUE constraint',
+          what: l10n.t('Attach the unique index as a UNIQUE constraint'),
         },
       );
     }
@@ -489,7 +534,7 @@ function planPostgres(b: Builder): void {
   if (spec.check) {
     const name = b.name('check');
     const expr = checkedExpression('postgres', 'CHECK', spec.check);
-    addNotValidThenValidate(b, 'check', name, `CHECK (${expr})`, 'Add the CHECK for new rows only', 'check');
+    addNotValidThenValidate(b, 'check', name, `CHECK (${expr})`, l10n.t('Add the CHECK for new rows only'), 'check');
   }
   if (spec.references) {
     const r = spec.references;
@@ -500,7 +545,7 @@ function planPostgres(b: Builder): void {
       'foreign',
       name,
       `FOREIGN KEY (${col}) REFERENCES ${ref}${r.onDelete ? ` ON DELETE ${r.onDelete}` : ''}`,
-      'Add the foreign key for new rows only',
+      l10n.t('Add the foreign key for new rows only'),
       'foreign',
     );
     if (facts.partitioned)
@@ -518,16 +563,27 @@ function planPostgres(b: Builder): void {
  * into zero values). An error, so neither `run` nor the wizard's Run starts it; the fix offers a default for the type.
  */
 function notNullNeedsValues(b: Builder): void {
-  const rows = b.facts.rows > 0 ? `about ${b.facts.rows} rows` : 'rows (or has no row estimate yet)';
   const value = suggestedDefault(b.target.dialect, b.spec.type.name);
   b.warnings.push({
     code: 'not-null-needs-values',
     severity: 'error',
     field: 'default',
     message:
-      `${b.spec.name} is NOT NULL without a DEFAULT, and the table has ${rows}: the existing rows would have no value, so the NOT NULL step cannot succeed. ` +
-      'Give a DEFAULT (existing rows get it), or add the column nullable, fill it, and make it NOT NULL in a later change.',
-    fix: value ? `add DEFAULT ${value} (or another value every existing row can take)` : 'add a DEFAULT that every existing row can take',
+      (b.facts.rows > 0
+        ? l10n.t(
+            '{0} is NOT NULL without a DEFAULT, and the table has about {1} rows: the existing rows would have no value, so the NOT NULL step cannot succeed.',
+            b.spec.name,
+            b.facts.rows,
+          )
+        : l10n.t(
+            '{0} is NOT NULL without a DEFAULT, and the table has rows (or has no row estimate yet): the existing rows would have no value, so the NOT NULL step cannot succeed.',
+            b.spec.name,
+          )) +
+      ' ' +
+      l10n.t('Give a DEFAULT (existing rows get it), or add the column nullable, fill it, and make it NOT NULL in a later change.'),
+    fix: value
+      ? l10n.t('add DEFAULT {0} (or another value every existing row can take)', value)
+      : l10n.t('add a DEFAULT that every existing row can take'),
   });
 }
 
@@ -553,7 +609,7 @@ function addNotValidThenValidate(
   definition: string,
   what: string,
   validate: 'check' | 'foreign' | 'not-null',
-  need = '',
+  need = false,
 ): void {
   const { table } = b;
   b.add(
@@ -568,7 +624,9 @@ function addNotValidThenValidate(
   );
   b.add('constrain', { op: 'validate-constraint', kind }, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${b.q(name)}`, {
     down: noopSql('validation only'),
-    what: `Check existing rows in a separate transaction${need}`,
+    what: need
+      ? l10n.t('Check existing rows in a separate transaction (fails while any row is still NULL: fill them first)')
+      : l10n.t('Check existing rows in a separate transaction'),
     work: { validate },
   });
 }
@@ -577,13 +635,21 @@ function addNotValidThenValidate(
 function notNullPath(b: Builder, hasValue: boolean): void {
   const { table, col, caps, spec } = b;
   const name = b.name('not_null');
-  const need = hasValue ? '' : ' (fails while any row is still NULL: fill them first)';
+  const need = !hasValue;
   if (caps.notNullNotValid) {
-    addNotValidThenValidate(b, 'not-null', name, `NOT NULL ${col}`, 'Declare NOT NULL for new rows only', 'not-null', need);
+    addNotValidThenValidate(b, 'not-null', name, `NOT NULL ${col}`, l10n.t('Declare NOT NULL for new rows only'), 'not-null', need);
     return;
   }
   const expr = `${col} IS NOT NULL`;
-  addNotValidThenValidate(b, 'check', name, `CHECK (${expr})`, 'Add CHECK (column IS NOT NULL) for new rows only', 'not-null', need);
+  addNotValidThenValidate(
+    b,
+    'check',
+    name,
+    `CHECK (${expr})`,
+    l10n.t('Add CHECK (column IS NOT NULL) for new rows only'),
+    'not-null',
+    need,
+  );
   if (!caps.setNotNullUsesCheck) {
     b.warn(
       'not-null-kept-as-check',
@@ -598,13 +664,13 @@ function notNullPath(b: Builder, hasValue: boolean): void {
     `ALTER TABLE ${table} ALTER COLUMN ${col} SET NOT NULL`,
     {
       down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP NOT NULL`,
-      what: 'Make the column NOT NULL',
+      what: l10n.t('Make the column NOT NULL'),
     },
   );
   b.add('constrain', { op: 'drop-constraint', kind: 'check' }, `ALTER TABLE ${table} DROP CONSTRAINT ${b.q(name)}`, {
     object: name,
     down: `ALTER TABLE ${table} ADD CONSTRAINT ${b.q(name)} CHECK (${expr}) NOT VALID`,
-    what: 'Drop the now redundant CHECK',
+    what: l10n.t('Drop the now redundant CHECK'),
   });
 }
 
@@ -636,7 +702,7 @@ function planMysql(b: Builder): void {
     const sql = `ALTER TABLE ${table} ADD COLUMN ${renderColumnDefinition(d, spec, { omit: ['check', 'references', 'unique'] })}${keyClause}, ALGORITHM=${online.algorithm}, LOCK=${online.lock}`;
     b.add('expand', { op: 'add-column', spec, mysql: { algorithm: online.algorithm, lock: online.lock } }, sql, {
       down: dropColumn,
-      what: 'Add the column',
+      what: l10n.t('Add the column'),
       unavoidable:
         rows !== 0
           ? `${online.reason}; ${maria ? 'MariaDB' : 'MySQL'} has no online way to give existing rows these values. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change), or ${spec.autoIncrement ? 'a plain column filled by a batched backfill' : 'a VIRTUAL generated column (added instantly)'}`
@@ -674,7 +740,7 @@ function planMysql(b: Builder): void {
   if (instantWhy === null) {
     b.add('expand', { op: 'add-column', spec: addSpec, mysql: { algorithm: 'INSTANT' } }, `${base}, ALGORITHM=INSTANT`, {
       down: dropColumn,
-      what: 'Add the column',
+      what: l10n.t('Add the column'),
       fallbackSql: online === null ? inplaceSql : undefined,
     });
     if (b.caps.instantBackupRisk)
@@ -692,7 +758,7 @@ function planMysql(b: Builder): void {
   } else if (online === null) {
     b.add('expand', { op: 'add-column', spec: addSpec, mysql: { algorithm: 'INPLACE', lock: 'NONE' } }, inplaceSql, {
       down: dropColumn,
-      what: `Add the column (not INSTANT: ${instantWhy})`,
+      what: l10n.t('Add the column (not INSTANT: {0})', instantWhy),
     });
   } else {
     b.add(
@@ -701,7 +767,7 @@ function planMysql(b: Builder): void {
       `${base}, ALGORITHM=${online.algorithm}, LOCK=${online.lock}`,
       {
         down: dropColumn,
-        what: `Add the column (not INSTANT: ${instantWhy})`,
+        what: l10n.t('Add the column (not INSTANT: {0})', instantWhy),
         unavoidable:
           rows !== 0
             ? `${online.reason}; no online form exists on ${maria ? 'MariaDB' : 'MySQL'} for this table. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change)`
@@ -723,7 +789,7 @@ function planMysql(b: Builder): void {
       `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}, ${setClause}`,
       {
         down: `ALTER TABLE ${table} ALTER COLUMN ${col} DROP DEFAULT, ${setClause}`,
-        what: 'Set the default for new rows only',
+        what: l10n.t('Set the default for new rows only'),
         fallbackSql: b.caps.instantAddColumn
           ? `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${value}, ALGORITHM=INPLACE, LOCK=NONE`
           : undefined,
@@ -741,7 +807,7 @@ function planMysql(b: Builder): void {
     const clause = impact.algorithm === 'COPY' ? 'ALGORITHM=COPY, LOCK=SHARED' : 'ALGORITHM=INPLACE, LOCK=NONE';
     b.add('constrain', op, `ALTER TABLE ${table} MODIFY COLUMN ${modify}, ${clause}`, {
       down: `ALTER TABLE ${table} MODIFY COLUMN ${back}, ${nonInnodb(b) ? 'ALGORITHM=COPY, LOCK=SHARED' : 'ALGORITHM=INPLACE, LOCK=NONE'}`,
-      what: 'Make the column NOT NULL (needs a strict sql_mode, or NULLs silently become zero values)',
+      what: l10n.t('Make the column NOT NULL (needs a strict sql_mode, or NULLs silently become zero values)'),
       impact,
       unavoidable:
         impact.algorithm === 'COPY' && rows !== 0
@@ -775,7 +841,7 @@ function afterAddMysql(b: Builder, o: { keyInline: boolean }): void {
       {
         object: name,
         down: `ALTER TABLE ${table} DROP INDEX ${b.q(name)}, ${clause}`,
-        what: unique ? 'Build the unique index online' : 'Build the index online',
+        what: unique ? l10n.t('Build the unique index online') : l10n.t('Build the index online'),
         work: { index: true },
         unavoidable: !online && b.facts.rows !== 0 ? engineReason(b) : undefined,
       },
@@ -791,7 +857,7 @@ function afterAddMysql(b: Builder, o: { keyInline: boolean }): void {
       {
         object: name,
         down: `ALTER TABLE ${table} DROP CONSTRAINT ${b.q(name)}`,
-        what: 'Add the CHECK constraint',
+        what: l10n.t('Add the CHECK constraint'),
         unavoidable:
           b.facts.rows !== 0
             ? `${maria ? 'MariaDB' : 'MySQL'} verifies a new CHECK against every row with a table copy that blocks writes, and has no NOT VALID. Enforce it in the application instead, or use an online schema-change tool for a large table`
@@ -806,7 +872,10 @@ function nonInnodb(b: Builder): boolean {
 }
 
 function engineReason(b: Builder): string {
-  return `the ${b.facts.engine} engine has no online ALTER: the table is copied while writes are blocked. Convert the table to InnoDB, or use an online schema-change tool for a large table`;
+  return l10n.t(
+    'the {0} engine has no online ALTER: the table is copied while writes are blocked. Convert the table to InnoDB, or use an online schema-change tool for a large table',
+    String(b.facts.engine),
+  );
 }
 
 /** MySQL/MariaDB: index the column, then add the FK INPLACE with foreign_key_checks = 0 while every row is still NULL. */
@@ -821,7 +890,7 @@ function foreignKeyMysql(b: Builder): void {
     {
       object: idx,
       down: `ALTER TABLE ${table} DROP INDEX ${b.q(idx)}, ALGORITHM=INPLACE, LOCK=NONE`,
-      what: 'Index the referencing column (a foreign key needs one)',
+      what: l10n.t('Index the referencing column (a foreign key needs one)'),
       work: { index: true },
     },
   );
@@ -841,7 +910,9 @@ function foreignKeyMysql(b: Builder): void {
     {
       object: name,
       down: `ALTER TABLE ${table} DROP FOREIGN KEY ${b.q(name)}`,
-      what: 'Add the foreign key while the column is still NULL in every row, so skipping the row check cannot admit a bad value; run it before the application writes the column',
+      what: l10n.t(
+        'Add the foreign key while the column is still NULL in every row, so skipping the row check cannot admit a bad value; run it before the application writes the column',
+      ),
       session: { before: ['SET SESSION foreign_key_checks = 0'], after: ['SET SESSION foreign_key_checks = 1'] },
     },
   );
@@ -860,7 +931,7 @@ function foreignKeyCopyMysql(b: Builder): void {
     {
       object: name,
       down: `ALTER TABLE ${table} DROP FOREIGN KEY ${b.q(name)}`,
-      what: 'Add the foreign key, checking the values the column already has',
+      what: l10n.t('Add the foreign key, checking the values the column already has'),
       unavoidable:
         b.facts.rows !== 0
           ? 'the column already has a value in every row, so the key must be checked row by row, which MySQL/MariaDB do only with a table copy that blocks writes'
@@ -883,7 +954,11 @@ function planWarnings(b: Builder, plan: Plan, options: PlanOptions): void {
         b.warn(
           'replica-lag',
           'warning',
-          `Replicas apply "${s.sql.slice(0, 60)}…" only after the primary commits it, serially: expect about ${formatSeconds(s.estimate.totalSeconds)} of replica lag.`,
+          l10n.t(
+            'Replicas apply "{0}…" only after the primary commits it, serially: expect about {1} of replica lag.',
+            s.sql.slice(0, 60),
+            formatSeconds(s.estimate.totalSeconds),
+          ),
         );
       }
     }
@@ -893,7 +968,17 @@ function planWarnings(b: Builder, plan: Plan, options: PlanOptions): void {
       b.warn(
         'use-online-tool',
         'warning',
-        `A step blocks writes for about ${formatSeconds(s.estimate.lockSeconds)} on a ${Math.round(b.facts.bytes / 1024 ** 3)} GiB table. ${b.pg ? 'Schedule a maintenance window.' : 'Use an online schema-change tool (gh-ost, pt-online-schema-change) instead.'}`,
+        b.pg
+          ? l10n.t(
+              'A step blocks writes for about {0} on a {1} GiB table. Schedule a maintenance window.',
+              formatSeconds(s.estimate.lockSeconds),
+              Math.round(b.facts.bytes / 1024 ** 3),
+            )
+          : l10n.t(
+              'A step blocks writes for about {0} on a {1} GiB table. Use an online schema-change tool (gh-ost, pt-online-schema-change) instead.',
+              formatSeconds(s.estimate.lockSeconds),
+              Math.round(b.facts.bytes / 1024 ** 3),
+            ),
       );
     }
   }
@@ -901,7 +986,9 @@ function planWarnings(b: Builder, plan: Plan, options: PlanOptions): void {
     b.warn(
       'rows-unknown',
       'warning',
-      'The table has no row estimate (never analyzed?): the plan assumes it has rows, and the estimates are only as good as the byte size. Run ANALYZE for better figures.',
+      l10n.t(
+        'The table has no row estimate (never analyzed?): the plan assumes it has rows, and the estimates are only as good as the byte size. Run ANALYZE for better figures.',
+      ),
     );
   }
   b.warnings.push(...storageFindings(plan, Math.max(0, b.facts.bytes) + Math.max(0, b.facts.indexBytes ?? 0)));
@@ -911,14 +998,29 @@ function planWarnings(b: Builder, plan: Plan, options: PlanOptions): void {
     b.warn(
       'statement-binlog-backfill',
       'warning',
-      'binlog_format is STATEMENT: replicas re-evaluate the backfill value (UUID(), NOW(), RAND()…) and get different values. Run the backfill with binlog_format=ROW for the session, or switch the server to ROW/MIXED.',
+      l10n.t(
+        'binlog_format is STATEMENT: replicas re-evaluate the backfill value (UUID(), NOW(), RAND()…) and get different values. Run the backfill with binlog_format=ROW for the session, or switch the server to ROW/MIXED.',
+      ),
     );
   }
   for (const risk of b.facts.lockRisks ?? []) {
     b.warn(
       'lock-risk',
       'warning',
-      `Session ${risk.pid} (${risk.state}, ${Math.round(risk.ageSeconds)} s${risk.lockMode ? `, holds ${risk.lockMode}` : ''}) would make DDL steps wait; each waits at most the lock timeout and is retried.`,
+      risk.lockMode
+        ? l10n.t(
+            'Session {0} ({1}, {2} s, holds {3}) would make DDL steps wait; each waits at most the lock timeout and is retried.',
+            risk.pid,
+            risk.state,
+            Math.round(risk.ageSeconds),
+            risk.lockMode,
+          )
+        : l10n.t(
+            'Session {0} ({1}, {2} s) would make DDL steps wait; each waits at most the lock timeout and is retried.',
+            risk.pid,
+            risk.state,
+            Math.round(risk.ageSeconds),
+          ),
     );
   }
   if (
@@ -930,7 +1032,11 @@ function planWarnings(b: Builder, plan: Plan, options: PlanOptions): void {
     b.warn(
       'row-versions',
       'warning',
-      `The table has ${b.facts.instantRowVersions} of ${b.caps.instantRowVersionLimit} instant row versions; when they run out, instant changes need a rebuild (OPTIMIZE TABLE).`,
+      l10n.t(
+        'The table has {0} of {1} instant row versions; when they run out, instant changes need a rebuild (OPTIMIZE TABLE).',
+        b.facts.instantRowVersions,
+        b.caps.instantRowVersionLimit,
+      ),
     );
   }
 }

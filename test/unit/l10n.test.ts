@@ -216,6 +216,42 @@ describe('the messages built in src/core come out in the configured language', (
       'DROP TABLE accounts: its rows are gone, and queries that still use it fail.',
     );
   });
+
+  it("the plan's phase titles, step explanations and rollout checklist: German with the de bundle, English without", async () => {
+    const { planColumn } = await import('../../src/core/plan');
+    const { parseColumnDefinition } = await import('../../src/core/columnSpec');
+    const make = () =>
+      planColumn(
+        parseColumnDefinition('email text NOT NULL UNIQUE', 'postgres'),
+        { table: { schema: 'public', name: 'users' }, rows: 1_000_000, bytes: 500 * 1024 * 1024, primaryKey: ['id'] },
+        { dialect: 'postgres', version: '15' },
+      );
+    const english = make();
+    let german: typeof english;
+    try {
+      l10n.config({ contents: de });
+      german = make();
+    } finally {
+      l10n.config({ contents: {} });
+    }
+    // The same plan: only the words differ.
+    assert.deepEqual(
+      german.phases.flatMap((p) => p.steps.map((s) => s.sql)),
+      english.phases.flatMap((p) => p.steps.map((s) => s.sql)),
+    );
+    assert.equal(english.phases[0]!.title, 'Expand: add the column');
+    assert.equal(german.phases[0]!.title, 'Erweitern: die Spalte hinzufügen');
+    const index = (p: typeof english) => p.phases.flatMap((ph) => ph.steps).find((s) => s.sql.includes('CONCURRENTLY'))!.why;
+    assert.match(index(english), /^Build the unique index without blocking writes/);
+    assert.match(index(german), /^Den eindeutigen Index aufbauen, ohne Schreibzugriffe zu blockieren/);
+    const first = (p: typeof english) => p.phases[0]!.steps[0]!.why;
+    assert.match(first(english), /While it waits for its lock, every query on the table queue behind it/);
+    assert.match(
+      first(german),
+      /^Die Spalte hinzufügen: .*Während er auf seine Sperre wartet, reiht sich jede Abfrage auf die Tabelle dahinter ein/,
+    );
+    assert.equal(german.rollout.at(-2), 'Liefern Sie Code aus, der die neue Spalte liest.');
+  });
 });
 
 describe('the wizard page carries the locale and the translations to the webview', () => {
