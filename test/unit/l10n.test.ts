@@ -252,6 +252,21 @@ describe('the messages built in src/core come out in the configured language', (
     );
     assert.equal(german.rollout.at(-2), 'Liefern Sie Code aus, der die neue Spalte liest.');
   });
+
+  it('the language status text and the statement summary: German with the de bundle, English without', async () => {
+    const { lintStatusText, blocksText } = await import('../../src/core/lint/preview');
+    const offline = () => lintStatusText({ dialect: 'postgres', version: '16' }, undefined);
+    assert.equal(offline(), 'Column Wizard: offline, PostgreSQL 16 rules');
+    try {
+      l10n.config({ contents: de });
+      assert.equal(offline(), 'Column Wizard: offline, Regeln von PostgreSQL 16');
+      assert.equal(blocksText({ reads: true, writes: true }), 'blockiert Lesen und Schreiben');
+      assert.equal(lintStatusText({ dialect: 'postgres', version: '15' }, 'demo'), 'Column Wizard: PostgreSQL 15 · demo');
+    } finally {
+      l10n.config({ contents: {} });
+    }
+    assert.equal(blocksText({ reads: true, writes: true }), 'blocks reads+writes');
+  });
 });
 
 describe('the wizard page carries the locale and the translations to the webview', () => {

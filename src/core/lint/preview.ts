@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * What the editor shows over a linted file — CodeLens titles, hovers, the "Rewrite as safe phases" text — computed
  * from a LintResult without vscode, so it is unit-tested. The phases come from the planner (`planColumn`). Pure.
@@ -16,7 +17,13 @@ export function statementAt(result: LintResult, offset: number): AnalyzedStateme
 }
 
 export function blocksText(b: Impact['blocks']): string {
-  return b.reads && b.writes ? 'blocks reads+writes' : b.writes ? 'blocks writes' : b.reads ? 'blocks reads' : 'blocks nothing';
+  return b.reads && b.writes
+    ? l10n.t('blocks reads+writes')
+    : b.writes
+      ? l10n.t('blocks writes')
+      : b.reads
+        ? l10n.t('blocks reads')
+        : l10n.t('blocks nothing');
 }
 
 /** `ACCESS EXCLUSIVE · blocks reads+writes · rewrite · 20,000 rows`; undefined for statements with no lock impact. */
@@ -25,10 +32,10 @@ export function lensTitle(s: AnalyzedStatement): string | undefined {
   const i = s.strongest;
   if (!i) return undefined;
   const parts = [i.algorithm ? `${i.algorithm}${i.lock === 'NONE' ? '' : ` · LOCK ${i.lock}`}` : i.lock, blocksText(i.blocks)];
-  if (i.rewrite) parts.push('rewrite');
-  else if (i.scan) parts.push('scans');
-  if (s.newTable) parts.push('new table');
-  else if (s.rows !== undefined) parts.push(`${s.rows.toLocaleString('en-US')} rows`);
+  if (i.rewrite) parts.push(l10n.t('rewrite'));
+  else if (i.scan) parts.push(l10n.t('scans'));
+  if (s.newTable) parts.push(l10n.t('new table'));
+  else if (s.rows !== undefined) parts.push(l10n.t('{0} rows', s.rows.toLocaleString('en-US')));
   if (s.lockSeconds !== undefined && (i.blocks.reads || i.blocks.writes))
     parts.push(s.lockSeconds < 0.1 ? '<0.1 s' : `~${formatSeconds(s.lockSeconds)}`);
   return parts.join(' · ');
@@ -52,16 +59,16 @@ export function hoverMarkdown(s: AnalyzedStatement, findings: readonly LintFindi
   const lines: string[] = [];
   for (const { op, impact } of s.operations) {
     lines.push(
-      `**${op.op}** — ${impact.lock}${impact.algorithm ? ` (${impact.algorithm})` : ''}, ${blocksText(impact.blocks)}${impact.rewrite ? ', rewrites the table' : ''}`,
+      `**${op.op}** — ${impact.lock}${impact.algorithm ? ` (${impact.algorithm})` : ''}, ${blocksText(impact.blocks)}${impact.rewrite ? `, ${l10n.t('rewrites the table')}` : ''}`,
     );
     lines.push(`${impact.why}.`);
-    if (impact.referencedLock) lines.push(`The referenced table is locked ${impact.referencedLock}.`);
+    if (impact.referencedLock) lines.push(l10n.t('The referenced table is locked {0}.', impact.referencedLock));
     lines.push('');
   }
-  if (s.newTable) lines.push('The table is created earlier in this file, so these locks block nobody.', '');
+  if (s.newTable) lines.push(l10n.t('The table is created earlier in this file, so these locks block nobody.'), '');
   for (const f of findings.filter((x) => x.statement === s.index)) {
     lines.push(`$(${f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info'}) \`${f.rule}\`: ${f.message}`);
-    if (f.fix) lines.push(`  *Safe alternative:* ${f.fix}`);
+    if (f.fix) lines.push(`  *${l10n.t('Safe alternative:')}* ${f.fix}`);
   }
   return lines.join('\n').trim();
 }
@@ -127,7 +134,7 @@ export function phasedSql(plan: Plan, sizeKnown: boolean): string {
 
 /** The SQL lint's language status: the connection's server, or offline rules. */
 export function lintStatusText(target: Target, profile: string | undefined): string {
-  return profile ? `Column Wizard: ${serverName(target)} · ${profile}` : `Column Wizard: offline, ${serverName(target)} rules`;
+  return profile ? `Column Wizard: ${serverName(target)} · ${profile}` : l10n.t('Column Wizard: offline, {0} rules', serverName(target));
 }
 
 /** A .sql file that looks like a migration: in a migrations-like folder or named like a versioned migration. */
