@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * The one source of truth for lock impact: what a DDL operation locks, blocks, rewrites and scans on a given server.
  * The planner, `explain` and the SQL linter all ask `impactOf`. Pure.
@@ -198,14 +199,16 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
             blocks: blocksNone,
             rewrite: false,
             scan: false,
-            why: 'DROP INDEX CONCURRENTLY waits for transactions using the index; reads and writes continue',
+            why: l10n.t('DROP INDEX CONCURRENTLY waits for transactions using the index; reads and writes continue'),
           }
         : {
             lock: AE,
             blocks: blocksAll,
             rewrite: false,
             scan: false,
-            why: 'DROP INDEX takes ACCESS EXCLUSIVE on the table: it waits for every open transaction on the table, and every query queues behind it',
+            why: l10n.t(
+              'DROP INDEX takes ACCESS EXCLUSIVE on the table: it waits for every open transaction on the table, and every query queues behind it',
+            ),
           };
     case 'reindex':
       if (op.concurrent && !versionAtLeast(target.version, '12'))
@@ -214,7 +217,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
           blocks: blocksWrites,
           rewrite: false,
           scan: true,
-          why: 'REINDEX CONCURRENTLY needs PostgreSQL 12',
+          why: l10n.t('REINDEX CONCURRENTLY needs PostgreSQL 12'),
           fails: `PostgreSQL ${target.version} has no REINDEX CONCURRENTLY (PostgreSQL 12 and later)`,
         };
       return op.concurrent
@@ -223,14 +226,18 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
             blocks: blocksNone,
             rewrite: false,
             scan: true,
-            why: 'REINDEX CONCURRENTLY builds a new index beside the old one under SHARE UPDATE EXCLUSIVE: reads and writes continue',
+            why: l10n.t(
+              'REINDEX CONCURRENTLY builds a new index beside the old one under SHARE UPDATE EXCLUSIVE: reads and writes continue',
+            ),
           }
         : {
             lock: 'SHARE',
             blocks: blocksWrites,
             rewrite: false,
             scan: true,
-            why: 'REINDEX takes SHARE on the table (writes wait for the whole rebuild) and ACCESS EXCLUSIVE on the index (queries that would use it wait too)',
+            why: l10n.t(
+              'REINDEX takes SHARE on the table (writes wait for the whole rebuild) and ACCESS EXCLUSIVE on the index (queries that would use it wait too)',
+            ),
           };
     case 'vacuum-full':
       return {
@@ -238,7 +245,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         blocks: blocksAll,
         rewrite: true,
         scan: true,
-        why: 'VACUUM FULL writes a new copy of the table and its indexes under ACCESS EXCLUSIVE',
+        why: l10n.t('VACUUM FULL writes a new copy of the table and its indexes under ACCESS EXCLUSIVE'),
       };
     case 'cluster':
       return {
@@ -246,7 +253,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         blocks: blocksAll,
         rewrite: true,
         scan: true,
-        why: 'CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE',
+        why: l10n.t('CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE'),
       };
     case 'refresh-matview':
       return op.concurrent
@@ -255,14 +262,14 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
             blocks: blocksWrites,
             rewrite: false,
             scan: true,
-            why: 'REFRESH MATERIALIZED VIEW CONCURRENTLY takes EXCLUSIVE: reads of the view continue (it needs a unique index)',
+            why: l10n.t('REFRESH MATERIALIZED VIEW CONCURRENTLY takes EXCLUSIVE: reads of the view continue (it needs a unique index)'),
           }
         : {
             lock: AE,
             blocks: blocksAll,
             rewrite: true,
             scan: true,
-            why: 'REFRESH MATERIALIZED VIEW takes ACCESS EXCLUSIVE: reads of the view wait until the query is re-run and stored',
+            why: l10n.t('REFRESH MATERIALIZED VIEW takes ACCESS EXCLUSIVE: reads of the view wait until the query is re-run and stored'),
           };
     case 'drop-table':
       return {
@@ -270,7 +277,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         blocks: blocksAll,
         rewrite: false,
         scan: false,
-        why: 'DROP TABLE takes ACCESS EXCLUSIVE (and a lock on every table its foreign keys reference); the data is gone',
+        why: l10n.t('DROP TABLE takes ACCESS EXCLUSIVE (and a lock on every table its foreign keys reference); the data is gone'),
       };
     case 'truncate':
       return {
@@ -278,7 +285,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         blocks: blocksAll,
         rewrite: true,
         scan: false,
-        why: 'TRUNCATE takes ACCESS EXCLUSIVE and replaces the table with an empty one',
+        why: l10n.t('TRUNCATE takes ACCESS EXCLUSIVE and replaces the table with an empty one'),
       };
     case 'rename':
       return {
@@ -295,14 +302,16 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
             blocks: blocksWrites,
             rewrite: false,
             scan: false,
-            why: 'ALTER DOMAIN … ADD CONSTRAINT … NOT VALID only records the constraint',
+            why: l10n.t('ALTER DOMAIN … ADD CONSTRAINT … NOT VALID only records the constraint'),
           }
         : {
             lock: 'SHARE',
             blocks: blocksWrites,
             rewrite: false,
             scan: true,
-            why: 'ALTER DOMAIN … ADD CONSTRAINT checks every column of every table using the domain, holding SHARE on those tables (writes wait)',
+            why: l10n.t(
+              'ALTER DOMAIN … ADD CONSTRAINT checks every column of every table using the domain, holding SHARE on those tables (writes wait)',
+            ),
           };
     case 'set-logged':
       return {
@@ -310,7 +319,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         blocks: blocksAll,
         rewrite: true,
         scan: true,
-        why: 'SET LOGGED / UNLOGGED rewrites the table (and writes it all to the WAL) under ACCESS EXCLUSIVE',
+        why: l10n.t('SET LOGGED / UNLOGGED rewrites the table (and writes it all to the WAL) under ACCESS EXCLUSIVE'),
       };
     case 'set-tablespace':
       return {
@@ -318,7 +327,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         blocks: blocksAll,
         rewrite: true,
         scan: true,
-        why: "SET TABLESPACE copies the table's files to the new tablespace under ACCESS EXCLUSIVE",
+        why: l10n.t("SET TABLESPACE copies the table's files to the new tablespace under ACCESS EXCLUSIVE"),
       };
     case 'detach-partition':
       if (op.concurrent && !versionAtLeast(target.version, '14'))
@@ -327,7 +336,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
           blocks: blocksAll,
           rewrite: false,
           scan: false,
-          why: 'DETACH PARTITION CONCURRENTLY needs PostgreSQL 14',
+          why: l10n.t('DETACH PARTITION CONCURRENTLY needs PostgreSQL 14'),
           fails: `PostgreSQL ${target.version} has no DETACH PARTITION CONCURRENTLY (PostgreSQL 14 and later)`,
         };
       return op.concurrent
@@ -336,14 +345,14 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
             blocks: blocksNone,
             rewrite: false,
             scan: false,
-            why: 'DETACH PARTITION CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the parent (it cannot run in a transaction block)',
+            why: l10n.t('DETACH PARTITION CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the parent (it cannot run in a transaction block)'),
           }
         : {
             lock: AE,
             blocks: blocksAll,
             rewrite: false,
             scan: false,
-            why: 'DETACH PARTITION takes ACCESS EXCLUSIVE on the parent table (every query on any partition waits)',
+            why: l10n.t('DETACH PARTITION takes ACCESS EXCLUSIVE on the parent table (every query on any partition waits)'),
           };
     case 'exclusion-constraint':
       return {
@@ -351,7 +360,9 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         blocks: blocksAll,
         rewrite: false,
         scan: true,
-        why: 'ADD CONSTRAINT … EXCLUDE builds its index and checks every row under ACCESS EXCLUSIVE; it has no NOT VALID or USING INDEX form',
+        why: l10n.t(
+          'ADD CONSTRAINT … EXCLUDE builds its index and checks every row under ACCESS EXCLUSIVE; it has no NOT VALID or USING INDEX form',
+        ),
       };
     case 'alter-type-pg':
       return op.coercible
@@ -360,7 +371,9 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
             blocks: blocksAll,
             rewrite: false,
             scan: false,
-            why: 'the new type is binary-coercible from the old one (e.g. a longer varchar, varchar → text): catalog-only under ACCESS EXCLUSIVE',
+            why: l10n.t(
+              'the new type is binary-coercible from the old one (e.g. a longer varchar, varchar → text): catalog-only under ACCESS EXCLUSIVE',
+            ),
           }
         : {
             lock: AE,
@@ -388,7 +401,9 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
           blocks: blocksAll,
           rewrite: true,
           scan: true,
-          why: 'a stored generated column is computed for every row: the table and its indexes are rewritten under ACCESS EXCLUSIVE',
+          why: l10n.t(
+            'a stored generated column is computed for every row: the table and its indexes are rewritten under ACCESS EXCLUSIVE',
+          ),
         };
       if (s.generated && !s.generated.stored && !caps.virtualGeneratedColumns) {
         return {
@@ -396,7 +411,7 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
           blocks: blocksAll,
           rewrite: false,
           scan: false,
-          why: 'virtual generated columns need PostgreSQL 18',
+          why: l10n.t('virtual generated columns need PostgreSQL 18'),
           fails: `PostgreSQL ${target.version} has no VIRTUAL generated columns (PostgreSQL 18 and later)`,
         };
       }
@@ -406,31 +421,42 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
           blocks: blocksAll,
           rewrite: true,
           scan: true,
-          why: 'an identity or serial column gives every existing row a value: the table and its indexes are rewritten under ACCESS EXCLUSIVE',
+          why: l10n.t(
+            'an identity or serial column gives every existing row a value: the table and its indexes are rewritten under ACCESS EXCLUSIVE',
+          ),
         };
       let rewrite = false;
-      let why = 'catalog-only change under ACCESS EXCLUSIVE: blocks reads and writes for the moment it holds the lock';
+      let why = l10n.t('catalog-only change under ACCESS EXCLUSIVE: blocks reads and writes for the moment it holds the lock');
       if (s.default.kind !== 'none' && !(s.default.kind === 'literal' && s.default.value.toUpperCase() === 'NULL')) {
         const volatility = s.default.kind === 'literal' ? 'immutable' : defaultVolatility(s.default.sql, 'postgres');
         if (volatility === 'volatile' || volatility === 'unknown') {
           rewrite = true;
           why =
             volatility === 'volatile'
-              ? 'a volatile DEFAULT is evaluated for every existing row: the table and its indexes are rewritten under ACCESS EXCLUSIVE'
-              : 'the DEFAULT calls a function whose volatility is not known offline; if it is volatile the table is rewritten under ACCESS EXCLUSIVE (assumed here)';
+              ? l10n.t(
+                  'a volatile DEFAULT is evaluated for every existing row: the table and its indexes are rewritten under ACCESS EXCLUSIVE',
+                )
+              : l10n.t(
+                  'the DEFAULT calls a function whose volatility is not known offline; if it is volatile the table is rewritten under ACCESS EXCLUSIVE (assumed here)',
+                );
         } else if (!caps.fastDefault) {
           rewrite = true;
-          why = `PostgreSQL ${target.version} (before 11) rewrites the table to store a DEFAULT in every row, under ACCESS EXCLUSIVE`;
+          why = l10n.t(
+            'PostgreSQL {0} (before 11) rewrites the table to store a DEFAULT in every row, under ACCESS EXCLUSIVE',
+            target.version,
+          );
         } else {
-          why =
-            'PostgreSQL 11+ stores a non-volatile DEFAULT in the catalog: no rewrite, ACCESS EXCLUSIVE only for the moment of the change';
+          why = l10n.t(
+            'PostgreSQL 11+ stores a non-volatile DEFAULT in the catalog: no rewrite, ACCESS EXCLUSIVE only for the moment of the change',
+          );
         }
       }
       let fails: string | undefined;
       if (!s.nullable && s.default.kind === 'none' && rows !== undefined && rows !== 0)
         fails = 'NOT NULL without a DEFAULT fails on a table with rows (existing rows would be NULL)';
       const constraintScan = Boolean(s.unique || s.check || s.references);
-      if (constraintScan) why += '; the inline constraint is checked (or its index built) against every row while the lock is held';
+      if (constraintScan)
+        why += '; ' + l10n.t('the inline constraint is checked (or its index built) against every row while the lock is held');
       return {
         lock: AE,
         blocks: blocksAll,
@@ -447,7 +473,7 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
         blocks: blocksAll,
         rewrite: false,
         scan: false,
-        why: 'DROP COLUMN only marks the column dropped in the catalog, under ACCESS EXCLUSIVE',
+        why: l10n.t('DROP COLUMN only marks the column dropped in the catalog, under ACCESS EXCLUSIVE'),
       };
     case 'set-not-null': {
       const skip = caps.setNotNullUsesCheck && op.provenByCheck === true;
@@ -464,14 +490,16 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
       };
     }
     case 'drop-not-null':
-      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'catalog-only change under ACCESS EXCLUSIVE' };
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: l10n.t('catalog-only change under ACCESS EXCLUSIVE') };
     case 'change-type':
       return {
         lock: AE,
         blocks: blocksAll,
         rewrite: true,
         scan: true,
-        why: 'ALTER COLUMN … TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE (unless the types are binary-coercible)',
+        why: l10n.t(
+          'ALTER COLUMN … TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE (unless the types are binary-coercible)',
+        ),
       };
     case 'set-default':
     case 'drop-default':
@@ -480,7 +508,7 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
         blocks: blocksAll,
         rewrite: false,
         scan: false,
-        why: 'a column default applies to future rows only: catalog-only change under ACCESS EXCLUSIVE',
+        why: l10n.t('a column default applies to future rows only: catalog-only change under ACCESS EXCLUSIVE'),
       };
     case 'add-constraint': {
       if (op.kind === 'foreign') {
@@ -523,7 +551,7 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
             blocks: blocksAll,
             rewrite: false,
             scan: false,
-            why: 'NOT NULL … NOT VALID needs PostgreSQL 18',
+            why: l10n.t('NOT NULL … NOT VALID needs PostgreSQL 18'),
             fails: `PostgreSQL ${target.version} has no NOT NULL … NOT VALID (PostgreSQL 18 and later)`,
           };
         }
@@ -553,11 +581,11 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
         blocks: blocksNone,
         rewrite: false,
         scan: true,
-        why: 'VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE: reads and writes continue (other DDL and VACUUM wait)',
+        why: l10n.t('VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE: reads and writes continue (other DDL and VACUUM wait)'),
         ...(op.kind === 'foreign' ? { referencedLock: 'ROW SHARE' as LockLevel } : {}),
       };
     case 'drop-constraint':
-      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'catalog-only change under ACCESS EXCLUSIVE' };
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: l10n.t('catalog-only change under ACCESS EXCLUSIVE') };
     case 'create-index':
       return op.concurrent
         ? {
@@ -565,14 +593,16 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
             blocks: blocksNone,
             rewrite: false,
             scan: true,
-            why: 'CREATE INDEX CONCURRENTLY: two scans under SHARE UPDATE EXCLUSIVE, reads and writes continue; cannot run inside a transaction block; a failure leaves an INVALID index to drop',
+            why: l10n.t(
+              'CREATE INDEX CONCURRENTLY: two scans under SHARE UPDATE EXCLUSIVE, reads and writes continue; cannot run inside a transaction block; a failure leaves an INVALID index to drop',
+            ),
           }
         : {
             lock: 'SHARE',
             blocks: blocksWrites,
             rewrite: false,
             scan: true,
-            why: 'CREATE INDEX takes SHARE: writes are blocked for the whole build',
+            why: l10n.t('CREATE INDEX takes SHARE: writes are blocked for the whole build'),
           };
     case 'drop-index':
       return op.concurrent
@@ -581,24 +611,30 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
             blocks: blocksNone,
             rewrite: false,
             scan: false,
-            why: 'DROP INDEX CONCURRENTLY waits for transactions using the index; reads and writes continue',
+            why: l10n.t('DROP INDEX CONCURRENTLY waits for transactions using the index; reads and writes continue'),
           }
-        : { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'DROP INDEX takes ACCESS EXCLUSIVE on the table, briefly' };
+        : {
+            lock: AE,
+            blocks: blocksAll,
+            rewrite: false,
+            scan: false,
+            why: l10n.t('DROP INDEX takes ACCESS EXCLUSIVE on the table, briefly'),
+          };
     case 'drop-primary-key':
     case 'rename-index':
-      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'catalog-only change under ACCESS EXCLUSIVE' };
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: l10n.t('catalog-only change under ACCESS EXCLUSIVE') };
     case 'extend-varchar':
-      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: 'catalog-only change under ACCESS EXCLUSIVE' };
+      return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: l10n.t('catalog-only change under ACCESS EXCLUSIVE') };
     case 'convert-charset':
     case 'rebuild':
-      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: 'rewrites the table under ACCESS EXCLUSIVE' };
+      return { lock: AE, blocks: blocksAll, rewrite: true, scan: true, why: l10n.t('rewrites the table under ACCESS EXCLUSIVE') };
     case 'comment':
       return {
         lock: 'SHARE UPDATE EXCLUSIVE',
         blocks: blocksNone,
         rewrite: false,
         scan: false,
-        why: 'COMMENT ON takes SHARE UPDATE EXCLUSIVE: catalog only, reads and writes continue',
+        why: l10n.t('COMMENT ON takes SHARE UPDATE EXCLUSIVE: catalog only, reads and writes continue'),
       };
     case 'backfill':
       return {
@@ -606,7 +642,7 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
         blocks: blocksNone,
         rewrite: false,
         scan: true,
-        why: 'batched UPDATEs take ROW EXCLUSIVE and row locks on each batch only; each batch commits on its own',
+        why: l10n.t('batched UPDATEs take ROW EXCLUSIVE and row locks on each batch only; each batch commits on its own'),
       };
   }
 }
@@ -668,9 +704,11 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       const column = op.column.toLowerCase();
       const indexes = (facts?.indexes ?? []).filter((i) => i.columns.some((c) => c.toLowerCase() === column));
       if (indexes.some((i) => i.primary) || (facts?.primaryKey ?? []).some((c) => c.toLowerCase() === column)) {
-        best = copy('dropping a primary-key column copies the table (the server refuses INSTANT and INPLACE without a new primary key)');
+        best = copy(
+          l10n.t('dropping a primary-key column copies the table (the server refuses INSTANT and INPLACE without a new primary key)'),
+        );
       } else if (indexes.some((i) => i.columns.length > 1)) {
-        best = inplace(true, 'dropping a column of a multi-column index rebuilds the table (INPLACE, LOCK=NONE)');
+        best = inplace(true, l10n.t('dropping a column of a multi-column index rebuilds the table (INPLACE, LOCK=NONE)'));
       } else if (indexes.length > 0) {
         best = inplace(
           !maria,
@@ -678,8 +716,8 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
         );
       } else {
         best = caps.instantDropColumn
-          ? instant('DROP COLUMN … ALGORITHM=INSTANT')
-          : inplace(true, 'DROP COLUMN rebuilds the table (INPLACE, LOCK=NONE)');
+          ? instant(l10n.t('DROP COLUMN … ALGORITHM=INSTANT'))
+          : inplace(true, l10n.t('DROP COLUMN rebuilds the table (INPLACE, LOCK=NONE)'));
       }
       break;
     }
@@ -687,11 +725,14 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       // Seen on MariaDB 10.11: with a STORED generated column in the table, NULL → NOT NULL is refused INPLACE ("Try ALGORITHM=COPY").
       best =
         maria && (facts?.columns ?? []).some((c) => c.generated === 'stored')
-          ? copy('MariaDB changes NULL to NOT NULL only with a table copy when the table has a STORED generated column')
-          : inplace(true, 'MODIFY … NOT NULL rebuilds the table (INPLACE, LOCK=NONE) and fails if a NULL remains; needs a strict sql_mode');
+          ? copy(l10n.t('MariaDB changes NULL to NOT NULL only with a table copy when the table has a STORED generated column'))
+          : inplace(
+              true,
+              l10n.t('MODIFY … NOT NULL rebuilds the table (INPLACE, LOCK=NONE) and fails if a NULL remains; needs a strict sql_mode'),
+            );
       break;
     case 'drop-not-null':
-      best = inplace(true, 'MODIFY … NULL rebuilds the table (INPLACE, LOCK=NONE)');
+      best = inplace(true, l10n.t('MODIFY … NULL rebuilds the table (INPLACE, LOCK=NONE)'));
       break;
     case 'change-type':
       // Probed on MariaDB 10.11: MODIFY int → bigint (with or without NOT NULL) refuses INSTANT and INPLACE ("Cannot change column type").
@@ -701,7 +742,7 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       // Probed on MariaDB 10.11: varchar(60) → varchar(63) utf8mb4 (252 bytes) INSTANT; latin1 250 → 255 INSTANT.
       best =
         maria && caps.instantAddColumn
-          ? instant('a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only the data dictionary')
+          ? instant(l10n.t('a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only the data dictionary'))
           : inplace(
               false,
               'a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only metadata (INPLACE, LOCK=NONE, no rebuild)',
@@ -711,29 +752,32 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
     case 'drop-default':
       // Servers without INSTANT (MySQL < 8.0.12, MariaDB < 10.3.2) do the same metadata-only change as INPLACE without a rebuild.
       best = caps.instantAddColumn
-        ? instant('ALTER COLUMN … SET/DROP DEFAULT changes only the data dictionary')
-        : inplace(false, 'ALTER COLUMN … SET/DROP DEFAULT changes only metadata (INPLACE, no rebuild)');
+        ? instant(l10n.t('ALTER COLUMN … SET/DROP DEFAULT changes only the data dictionary'))
+        : inplace(false, l10n.t('ALTER COLUMN … SET/DROP DEFAULT changes only metadata (INPLACE, no rebuild)'));
       break;
     case 'add-constraint':
       if (op.kind === 'foreign') {
         best =
           op.foreignKeyChecks === false
-            ? inplace(false, 'ADD FOREIGN KEY with foreign_key_checks = 0 runs INPLACE without checking existing rows, DML continues')
-            : copy('ADD FOREIGN KEY with foreign_key_checks on copies the table (COPY blocks writes)');
+            ? inplace(
+                false,
+                l10n.t('ADD FOREIGN KEY with foreign_key_checks = 0 runs INPLACE without checking existing rows, DML continues'),
+              )
+            : copy(l10n.t('ADD FOREIGN KEY with foreign_key_checks on copies the table (COPY blocks writes)'));
       } else if (op.kind === 'unique' || op.kind === 'primary') {
         best = inplace(
           op.kind === 'primary',
           `${op.kind === 'primary' ? 'ADD PRIMARY KEY rebuilds' : 'ADD UNIQUE builds an index'} INPLACE, LOCK=NONE`,
         );
       } else {
-        best = copy('ADD CHECK verifies every row with a table copy that blocks writes');
+        best = copy(l10n.t('ADD CHECK verifies every row with a table copy that blocks writes'));
       }
       break;
     case 'validate-constraint':
-      best = { ...copy('MySQL/MariaDB have no VALIDATE CONSTRAINT'), fails: 'MySQL/MariaDB have no VALIDATE CONSTRAINT' };
+      best = { ...copy(l10n.t('MySQL/MariaDB have no VALIDATE CONSTRAINT')), fails: 'MySQL/MariaDB have no VALIDATE CONSTRAINT' };
       break;
     case 'drop-constraint':
-      best = inplace(false, 'DROP CONSTRAINT / FOREIGN KEY / INDEX changes metadata only (INPLACE)');
+      best = inplace(false, l10n.t('DROP CONSTRAINT / FOREIGN KEY / INDEX changes metadata only (INPLACE)'));
       break;
     case 'create-index':
       // Probed on MariaDB 10.11: ADD FULLTEXT refuses LOCK=NONE and runs INPLACE, LOCK=SHARED; the first FULLTEXT index of a
@@ -753,13 +797,13 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       );
       break;
     case 'drop-index':
-      best = inplace(false, 'DROP INDEX changes metadata only (INPLACE)');
+      best = inplace(false, l10n.t('DROP INDEX changes metadata only (INPLACE)'));
       break;
     case 'drop-primary-key':
       // Probed on MariaDB 10.11: DROP PRIMARY KEY alone refuses INSTANT/NOCOPY/INPLACE (COPY, LOCK=SHARED); with ADD PRIMARY KEY
       // in the same statement it runs INPLACE, LOCK=NONE with a rebuild. MySQL's online DDL table says the same.
       best = op.replaced
-        ? inplace(true, 'DROP PRIMARY KEY with ADD PRIMARY KEY in the same statement rebuilds the table INPLACE, LOCK=NONE')
+        ? inplace(true, l10n.t('DROP PRIMARY KEY with ADD PRIMARY KEY in the same statement rebuilds the table INPLACE, LOCK=NONE'))
         : copy(
             'DROP PRIMARY KEY without a new primary key copies the table (ALGORITHM=COPY blocks writes); InnoDB then clusters rows by a hidden row id',
           );
@@ -792,13 +836,13 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
     case 'rename-index':
       // Probed on MariaDB 10.11: RENAME INDEX is INSTANT (same table id). MySQL 8.0: metadata only.
       best = caps.instantAddColumn
-        ? instant('RENAME INDEX changes only the data dictionary')
-        : inplace(false, 'RENAME INDEX changes only metadata (INPLACE, no rebuild)');
+        ? instant(l10n.t('RENAME INDEX changes only the data dictionary'))
+        : inplace(false, l10n.t('RENAME INDEX changes only metadata (INPLACE, no rebuild)'));
       break;
     case 'comment':
       best = caps.instantAddColumn
-        ? instant('changing only a column comment is a data-dictionary change')
-        : inplace(false, 'changing only a column comment is a metadata change (INPLACE, no rebuild)');
+        ? instant(l10n.t('changing only a column comment is a data-dictionary change'))
+        : inplace(false, l10n.t('changing only a column comment is a metadata change (INPLACE, no rebuild)'));
       break;
     case 'backfill':
       return {
@@ -806,7 +850,7 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
         blocks: blocksNone,
         rewrite: false,
         scan: true,
-        why: 'batched UPDATEs lock only the rows of each batch; each batch commits on its own',
+        why: l10n.t('batched UPDATEs lock only the rows of each batch; each batch commits on its own'),
       };
   }
   // Probed on MariaDB 10.11 (Aria): only ALTER COLUMN SET/DROP DEFAULT stays instant; indexes, MODIFY and DROP copy the table.
@@ -843,7 +887,7 @@ function applyRequested(best: Impact, algorithm?: MysqlAlgorithm, lock?: 'NONE' 
             blocks: blocksWrites,
             rewrite: true,
             scan: true,
-            why: 'ALGORITHM=COPY copies the table and blocks writes',
+            why: l10n.t('ALGORITHM=COPY copies the table and blocks writes'),
           }
         : {
             ...best,
