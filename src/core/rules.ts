@@ -82,33 +82,43 @@ export function instantAddProblem(spec: ColumnSpec, target: Target, facts?: Tabl
   const maria = target.dialect === 'mariadb';
   const server = maria ? 'MariaDB' : 'MySQL';
   if (!caps.instantAddColumn)
-    return `${server} ${target.version} has no instant ADD COLUMN (${maria ? 'MariaDB 10.3.2' : 'MySQL 8.0.12'} and later)`;
+    return l10n.t('{0} {1} has no instant ADD COLUMN ({2} and later)', server, target.version, maria ? 'MariaDB 10.3.2' : 'MySQL 8.0.12');
   const pos = spec.position?.kind ?? 'last';
   if (pos !== 'last' && !caps.instantAnyPosition)
-    return `${server} ${target.version} adds columns instantly only at the end (any position from ${maria ? 'MariaDB 10.4' : 'MySQL 8.0.29'})`;
-  if (spec.autoIncrement) return 'an AUTO_INCREMENT column needs a rebuild that gives every row a value';
+    return l10n.t(
+      '{0} {1} adds columns instantly only at the end (any position from {2})',
+      server,
+      target.version,
+      maria ? 'MariaDB 10.4' : 'MySQL 8.0.29',
+    );
+  if (spec.autoIncrement) return l10n.t('an AUTO_INCREMENT column needs a rebuild that gives every row a value');
   // Probed on MariaDB 10.11: `ADD COLUMN c int UNIQUE` is refused with ALGORITHM=INSTANT and runs INPLACE with a rebuild.
-  if (spec.unique) return 'a UNIQUE key added in the same ALTER TABLE is built by an in-place rebuild';
-  if (spec.generated?.stored) return 'a STORED generated column is computed for every existing row by a table copy';
-  if (spec.check && maria) return 'MariaDB does not check existing rows against a CHECK added with an instant ADD COLUMN';
+  if (spec.unique) return l10n.t('a UNIQUE key added in the same ALTER TABLE is built by an in-place rebuild');
+  if (spec.generated?.stored) return l10n.t('a STORED generated column is computed for every existing row by a table copy');
+  if (spec.check && maria) return l10n.t('MariaDB does not check existing rows against a CHECK added with an instant ADD COLUMN');
   if (!maria && !spec.nullable && spec.default.kind === 'none' && /^(datetime|timestamp)$/.test(spec.type.name)) {
-    return 'MySQL does not add a NOT NULL DATETIME/TIMESTAMP column without a DEFAULT instantly (existing rows need a zero date)';
+    return l10n.t('MySQL does not add a NOT NULL DATETIME/TIMESTAMP column without a DEFAULT instantly (existing rows need a zero date)');
   }
   if (spec.default.kind === 'expression') {
     const vol = defaultVolatility(spec.default.sql, target.dialect);
     if (!maria && !/^current_timestamp(\(\d*\))?$/i.test(spec.default.sql.trim()))
-      return 'MySQL does not add a column with an expression DEFAULT instantly';
+      return l10n.t('MySQL does not add a column with an expression DEFAULT instantly');
     if (maria) {
       const perRow = mariadbPerRowDefault(spec.default.sql);
       if (perRow)
-        return `MariaDB refuses INSTANT and INPLACE for a DEFAULT calling ${perRow}(): a table copy computes it for every existing row`;
+        return l10n.t(
+          'MariaDB refuses INSTANT and INPLACE for a DEFAULT calling {0}(): a table copy computes it for every existing row',
+          perRow,
+        );
       if (vol === 'unknown')
-        return 'MariaDB copies the table for a DEFAULT that reads another column or calls a function it cannot evaluate once (assumed for names the rules do not know)';
+        return l10n.t(
+          'MariaDB copies the table for a DEFAULT that reads another column or calls a function it cannot evaluate once (assumed for names the rules do not know)',
+        );
       // RAND() and the other volatile functions: INSTANT, and every existing row gets the one value computed at ALTER time.
     }
   }
   if (facts?.engine && !/^innodb$/i.test(facts.engine))
-    return `the table uses the ${facts.engine} engine; only InnoDB adds columns instantly`;
+    return l10n.t('the table uses the {0} engine; only InnoDB adds columns instantly', String(facts.engine));
   const indexes = facts?.indexes ?? [];
   if (indexes.some((i) => i.method.toUpperCase() === 'FULLTEXT')) return 'the table has a FULLTEXT index (hidden FTS_DOC_ID column)';
   if (facts?.rowFormat && facts.rowFormat.toUpperCase() === 'COMPRESSED') return 'the table uses ROW_FORMAT=COMPRESSED';
@@ -135,13 +145,14 @@ export function onlineAddProblem(
     return {
       algorithm: 'COPY',
       lock: 'SHARED',
-      reason: `the ${facts.engine} engine has no online ALTER: the table is copied while writes are blocked`,
+      reason: l10n.t('the {0} engine has no online ALTER: the table is copied while writes are blocked', String(facts.engine)),
     };
   if (spec.generated?.stored)
-    return { algorithm: 'COPY', lock: 'SHARED', reason: 'a STORED generated column is added by a table copy that blocks writes' };
+    return { algorithm: 'COPY', lock: 'SHARED', reason: l10n.t('a STORED generated column is added by a table copy that blocks writes') };
   if (spec.autoIncrement)
-    return { algorithm: 'INPLACE', lock: 'SHARED', reason: 'adding an AUTO_INCREMENT column requires a lock that blocks writes' };
-  if (spec.check) return { algorithm: 'COPY', lock: 'SHARED', reason: 'a CHECK constraint is verified by a table copy that blocks writes' };
+    return { algorithm: 'INPLACE', lock: 'SHARED', reason: l10n.t('adding an AUTO_INCREMENT column requires a lock that blocks writes') };
+  if (spec.check)
+    return { algorithm: 'COPY', lock: 'SHARED', reason: l10n.t('a CHECK constraint is verified by a table copy that blocks writes') };
   if (
     spec.default.kind === 'expression' &&
     defaultVolatility(spec.default.sql, target.dialect) !== 'immutable' &&
@@ -150,14 +161,14 @@ export function onlineAddProblem(
     return {
       algorithm: 'COPY',
       lock: 'SHARED',
-      reason: 'a non-deterministic DEFAULT expression is filled in by a table copy that blocks writes',
+      reason: l10n.t('a non-deterministic DEFAULT expression is filled in by a table copy that blocks writes'),
     };
   }
   if ((facts?.indexes ?? []).some((i) => i.method.toUpperCase() === 'FULLTEXT')) {
     return {
       algorithm: 'INPLACE',
       lock: 'SHARED',
-      reason: 'the rebuild re-creates the FULLTEXT index, which requires a lock that blocks writes',
+      reason: l10n.t('the rebuild re-creates the FULLTEXT index, which requires a lock that blocks writes'),
     };
   }
   return null;
@@ -218,7 +229,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
           rewrite: false,
           scan: true,
           why: l10n.t('REINDEX CONCURRENTLY needs PostgreSQL 12'),
-          fails: `PostgreSQL ${target.version} has no REINDEX CONCURRENTLY (PostgreSQL 12 and later)`,
+          fails: l10n.t('PostgreSQL {0} has no REINDEX CONCURRENTLY (PostgreSQL 12 and later)', target.version),
         };
       return op.concurrent
         ? {
@@ -337,7 +348,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
           rewrite: false,
           scan: false,
           why: l10n.t('DETACH PARTITION CONCURRENTLY needs PostgreSQL 14'),
-          fails: `PostgreSQL ${target.version} has no DETACH PARTITION CONCURRENTLY (PostgreSQL 14 and later)`,
+          fails: l10n.t('PostgreSQL {0} has no DETACH PARTITION CONCURRENTLY (PostgreSQL 14 and later)', target.version),
         };
       return op.concurrent
         ? {
@@ -412,7 +423,7 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
           rewrite: false,
           scan: false,
           why: l10n.t('virtual generated columns need PostgreSQL 18'),
-          fails: `PostgreSQL ${target.version} has no VIRTUAL generated columns (PostgreSQL 18 and later)`,
+          fails: l10n.t('PostgreSQL {0} has no VIRTUAL generated columns (PostgreSQL 18 and later)', target.version),
         };
       }
       if (s.autoIncrement || isSerialType(s.type.name))
@@ -453,7 +464,7 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
       }
       let fails: string | undefined;
       if (!s.nullable && s.default.kind === 'none' && rows !== undefined && rows !== 0)
-        fails = 'NOT NULL without a DEFAULT fails on a table with rows (existing rows would be NULL)';
+        fails = l10n.t('NOT NULL without a DEFAULT fails on a table with rows (existing rows would be NULL)');
       const constraintScan = Boolean(s.unique || s.check || s.references);
       if (constraintScan)
         why += '; ' + l10n.t('the inline constraint is checked (or its index built) against every row while the lock is held');
@@ -521,7 +532,7 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
           why: op.notValid
             ? 'FOREIGN KEY … NOT VALID: SHARE ROW EXCLUSIVE on this and the referenced table, briefly; existing rows are not checked'
             : 'FOREIGN KEY: SHARE ROW EXCLUSIVE on this and the referenced table while every row is checked (writes blocked on both)',
-          ...(op.notValid && facts?.partitioned ? { fails: 'foreign keys on partitioned tables cannot be NOT VALID' } : {}),
+          ...(op.notValid && facts?.partitioned ? { fails: l10n.t('foreign keys on partitioned tables cannot be NOT VALID') } : {}),
         };
       }
       if (op.kind === 'unique' || op.kind === 'primary') {
@@ -541,7 +552,10 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
               blocks: blocksAll,
               rewrite: false,
               scan: true,
-              why: `${op.kind === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} builds its index while holding ACCESS EXCLUSIVE (reads and writes blocked for the whole build)`,
+              why: l10n.t(
+                '{0} builds its index while holding ACCESS EXCLUSIVE (reads and writes blocked for the whole build)',
+                op.kind === 'unique' ? 'UNIQUE' : 'PRIMARY KEY',
+              ),
             };
       }
       if (op.kind === 'not-null') {
@@ -552,7 +566,7 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
             rewrite: false,
             scan: false,
             why: l10n.t('NOT NULL … NOT VALID needs PostgreSQL 18'),
-            fails: `PostgreSQL ${target.version} has no NOT NULL … NOT VALID (PostgreSQL 18 and later)`,
+            fails: l10n.t('PostgreSQL {0} has no NOT NULL … NOT VALID (PostgreSQL 18 and later)', target.version),
           };
         }
         return {
@@ -678,13 +692,13 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
         const d = op.spec.default;
         const once =
           maria && d.kind === 'expression' && defaultVolatility(d.sql, target.dialect) === 'volatile'
-            ? `; MariaDB evaluates DEFAULT ${d.sql} once: every existing row gets the same value`
+            ? `; ${l10n.t('MariaDB evaluates DEFAULT {0} once: every existing row gets the same value', d.sql)}`
             : '';
         best = instant(
-          `ALGORITHM=INSTANT changes only the data dictionary: no rebuild, DML continues (a brief metadata lock at the start and end)${once}`,
+          `${l10n.t('ALGORITHM=INSTANT changes only the data dictionary: no rebuild, DML continues (a brief metadata lock at the start and end)')}${once}`,
         );
       } else if (online === null) {
-        best = inplace(true, `not INSTANT (${instantWhy}): ALGORITHM=INPLACE, LOCK=NONE rebuilds the table while DML continues`);
+        best = inplace(true, l10n.t('not INSTANT ({0}): ALGORITHM=INPLACE, LOCK=NONE rebuilds the table while DML continues', instantWhy));
       } else if (online.algorithm === 'COPY') {
         best = copy(`${online.reason}; ALGORITHM=COPY, LOCK=SHARED`);
       } else {
@@ -693,7 +707,7 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       if (!op.spec.nullable && op.spec.default.kind === 'none' && facts !== undefined && facts.rows !== 0) {
         best = {
           ...best,
-          why: `${best.why}; NOT NULL without DEFAULT gives existing rows the type's zero value, and later INSERTs that omit the column fail in strict mode`,
+          why: `${best.why}; ${l10n.t("NOT NULL without DEFAULT gives existing rows the type's zero value, and later INSERTs that omit the column fail in strict mode")}`,
         };
       }
       break;
@@ -774,7 +788,7 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       }
       break;
     case 'validate-constraint':
-      best = { ...copy(l10n.t('MySQL/MariaDB have no VALIDATE CONSTRAINT')), fails: 'MySQL/MariaDB have no VALIDATE CONSTRAINT' };
+      best = { ...copy(l10n.t('MySQL/MariaDB have no VALIDATE CONSTRAINT')), fails: l10n.t('MySQL/MariaDB have no VALIDATE CONSTRAINT') };
       break;
     case 'drop-constraint':
       best = inplace(false, l10n.t('DROP CONSTRAINT / FOREIGN KEY / INDEX changes metadata only (INPLACE)'));
@@ -860,7 +874,7 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
     !['add-column', 'set-default', 'drop-default', 'comment'].includes(op.op) &&
     best.algorithm !== 'COPY'
   ) {
-    best = copy(`the ${facts.engine} engine has no online ALTER: the table is copied while writes are blocked`);
+    best = copy(l10n.t('the {0} engine has no online ALTER: the table is copied while writes are blocked', String(facts.engine)));
   }
   return applyRequested(best, requested, requestedLock, maria);
 }
@@ -877,7 +891,7 @@ function applyRequested(best: Impact, algorithm?: MysqlAlgorithm, lock?: 'NONE' 
   let out = best;
   if (algorithm && best.algorithm && algorithm !== best.algorithm) {
     if (ALGO_RANK[algorithm] < ALGO_RANK[best.algorithm]) {
-      return { ...best, fails: `ALGORITHM=${algorithm} is not supported for this operation (${best.why})` };
+      return { ...best, fails: l10n.t('ALGORITHM={0} is not supported for this operation ({1})', algorithm, best.why) };
     }
     out =
       algorithm === 'COPY'
@@ -899,7 +913,7 @@ function applyRequested(best: Impact, algorithm?: MysqlAlgorithm, lock?: 'NONE' 
   if (lock) {
     const order = { NONE: 0, SHARED: 1, EXCLUSIVE: 2 } as const;
     const current = out.lock === 'EXCLUSIVE' ? 2 : out.lock === 'SHARED' ? 1 : 0;
-    if (order[lock] < current) return { ...out, fails: `LOCK=${lock} is not supported for this operation (${out.why})` };
+    if (order[lock] < current) return { ...out, fails: l10n.t('LOCK={0} is not supported for this operation ({1})', lock, out.why) };
     if (order[lock] > current)
       out = {
         ...out,
@@ -952,7 +966,7 @@ export function statementImpact(ops: readonly DdlOperation[], target: Target, fa
       blocks: { reads: parts.some((p) => p.blocks.reads), writes: parts.some((p) => p.blocks.writes) },
       rewrite: parts.some((p) => p.rewrite),
       scan: parts.some((p) => p.scan),
-      why: `one ALTER TABLE takes the strictest lock any subcommand needs (${top.lock}): ${parts.map((p) => p.why).join('; ')}`,
+      why: l10n.t('one ALTER TABLE takes the strictest lock any subcommand needs ({0}): {1}', top.lock, parts.map((p) => p.why).join('; ')),
       ...(referenced ? { referencedLock: referenced } : {}),
       ...(fails ? { fails } : {}),
     };

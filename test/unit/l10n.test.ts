@@ -256,6 +256,24 @@ describe('the messages built in src/core come out in the configured language', (
     assert.equal(german.rollout.at(-2), 'Liefern Sie Code aus, der die neue Spalte liest.');
   });
 
+  it('a MySQL verdict inside a plan step: German with the de bundle', async () => {
+    const { planColumn } = await import('../../src/core/plan');
+    const { parseColumnDefinition } = await import('../../src/core/columnSpec');
+    const why = () =>
+      planColumn(
+        parseColumnDefinition('note varchar(20)', 'mysql'),
+        { table: { schema: 'shop', name: 'users' }, rows: 1_000_000, bytes: 500 * 1024 * 1024, primaryKey: ['id'] },
+        { dialect: 'mysql', version: '8.0.36' },
+      ).phases[0]!.steps[0]!.why;
+    assert.match(why(), /^Add the column: ALGORITHM=INSTANT changes only the data dictionary/);
+    try {
+      l10n.config({ contents: de });
+      assert.match(why(), /^Die Spalte hinzufügen: ALGORITHM=INSTANT ändert nur das Data Dictionary: kein Neuaufbau/);
+    } finally {
+      l10n.config({ contents: {} });
+    }
+  });
+
   it('the language status text and the statement summary: German with the de bundle, English without', async () => {
     const { lintStatusText, blocksText } = await import('../../src/core/lint/preview');
     const offline = () => lintStatusText({ dialect: 'postgres', version: '16' }, undefined);
