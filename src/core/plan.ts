@@ -460,7 +460,10 @@ function planPostgres(b: Builder): void {
         b.warn(
           'no-fast-default',
           'info',
-          `PostgreSQL ${b.target.version} (before 11) rewrites the table for any DEFAULT on ADD COLUMN, so the default is set separately and existing rows are backfilled.`,
+          l10n.t(
+            'PostgreSQL {0} (before 11) rewrites the table for any DEFAULT on ADD COLUMN, so the default is set separately and existing rows are backfilled.',
+            b.target.version,
+          ),
         );
     }
     if (!spec.nullable && !notNullInline) {
@@ -507,15 +510,20 @@ function planPostgres(b: Builder): void {
       b.warn(
         'partitioned-index',
         'warning',
-        'CREATE INDEX CONCURRENTLY cannot run on a partitioned table: create the index ON ONLY the parent table, build the same index CONCURRENTLY on each partition, then ALTER INDEX … ATTACH PARTITION each one (the parent index becomes valid when all are attached).',
+        l10n.t(
+          'CREATE INDEX CONCURRENTLY cannot run on a partitioned table: create the index ON ONLY the parent table, build the same index CONCURRENTLY on each partition, then ALTER INDEX … ATTACH PARTITION each one (the parent index becomes valid when all are attached).',
+        ),
       );
     }
     if (caps.cicCorruptionRisk) {
       b.warn(
         'cic-corruption-14',
         'error',
-        `PostgreSQL ${b.target.version} (14.0–14.3) can silently corrupt indexes built with CREATE INDEX CONCURRENTLY. Upgrade to 14.4 or later before running this plan; if you cannot, build the index without CONCURRENTLY in a maintenance window (it blocks writes).`,
-        'upgrade to PostgreSQL 14.4+',
+        l10n.t(
+          'PostgreSQL {0} (14.0–14.3) can silently corrupt indexes built with CREATE INDEX CONCURRENTLY. Upgrade to 14.4 or later before running this plan; if you cannot, build the index without CONCURRENTLY in a maintenance window (it blocks writes).',
+          b.target.version,
+        ),
+        l10n.t('upgrade to PostgreSQL 14.4+'),
       );
     }
     if (unique) {
@@ -552,7 +560,9 @@ function planPostgres(b: Builder): void {
       b.warn(
         'fk-partitioned-not-valid',
         'error',
-        'Foreign keys on partitioned tables cannot be NOT VALID in PostgreSQL: add the constraint on each partition NOT VALID and validate them, then on the parent.',
+        l10n.t(
+          'Foreign keys on partitioned tables cannot be NOT VALID in PostgreSQL: add the constraint on each partition NOT VALID and validate them, then on the parent.',
+        ),
       );
   }
 }
@@ -654,7 +664,11 @@ function notNullPath(b: Builder, hasValue: boolean): void {
     b.warn(
       'not-null-kept-as-check',
       'warning',
-      `PostgreSQL ${b.target.version} (before 12) cannot use the CHECK to skip SET NOT NULL's scan, so the plan keeps the validated CHECK (${spec.name} IS NOT NULL) instead of a NOT NULL attribute. It enforces the same rule.`,
+      l10n.t(
+        "PostgreSQL {0} (before 12) cannot use the CHECK to skip SET NOT NULL's scan, so the plan keeps the validated CHECK ({1} IS NOT NULL) instead of a NOT NULL attribute. It enforces the same rule.",
+        b.target.version,
+        spec.name,
+      ),
     );
     return;
   }
@@ -747,13 +761,16 @@ function planMysql(b: Builder): void {
       b.warn(
         'instant-backup-risk',
         'warning',
-        `MySQL ${target.version}: tables with instantly added columns hit backup (xtrabackup) and stability bugs fixed in 8.0.32. Upgrade, or plan a rebuild (OPTIMIZE TABLE) after the change.`,
+        l10n.t(
+          'MySQL {0}: tables with instantly added columns hit backup (xtrabackup) and stability bugs fixed in 8.0.32. Upgrade, or plan a rebuild (OPTIMIZE TABLE) after the change.',
+          target.version,
+        ),
       );
     if (maria && def.kind === 'expression' && !separateDefault)
       b.warn(
         'instant-default-once',
         'info',
-        `MariaDB evaluates DEFAULT ${def.sql} once for the instant ADD COLUMN: every existing row gets the same value.`,
+        l10n.t('MariaDB evaluates DEFAULT {0} once for the instant ADD COLUMN: every existing row gets the same value.', def.sql),
       );
   } else if (online === null) {
     b.add('expand', { op: 'add-column', spec: addSpec, mysql: { algorithm: 'INPLACE', lock: 'NONE' } }, inplaceSql, {
