@@ -391,7 +391,12 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
             blocks: blocksAll,
             rewrite: true,
             scan: true,
-            why: `ALTER COLUMN … TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE${op.coercible === undefined ? ' (unless the types are binary-coercible, which needs the current type to know)' : ''}`,
+            why:
+              op.coercible === undefined
+                ? l10n.t(
+                    'ALTER COLUMN … TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE (unless the types are binary-coercible, which needs the current type to know)',
+                  )
+                : l10n.t('ALTER COLUMN … TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE'),
           };
   }
 }
@@ -750,7 +755,7 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       break;
     case 'change-type':
       // Probed on MariaDB 10.11: MODIFY int → bigint (with or without NOT NULL) refuses INSTANT and INPLACE ("Cannot change column type").
-      best = copy(`${op.reason ?? "changing a column's data type"} copies the table (ALGORITHM=COPY blocks writes)`);
+      best = copy(l10n.t('{0} copies the table (ALGORITHM=COPY blocks writes)', op.reason ?? l10n.t("changing a column's data type")));
       break;
     case 'extend-varchar':
       // Probed on MariaDB 10.11: varchar(60) → varchar(63) utf8mb4 (252 bytes) INSTANT; latin1 250 → 255 INSTANT.
@@ -819,7 +824,9 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       best = op.replaced
         ? inplace(true, l10n.t('DROP PRIMARY KEY with ADD PRIMARY KEY in the same statement rebuilds the table INPLACE, LOCK=NONE'))
         : copy(
-            'DROP PRIMARY KEY without a new primary key copies the table (ALGORITHM=COPY blocks writes); InnoDB then clusters rows by a hidden row id',
+            l10n.t(
+              'DROP PRIMARY KEY without a new primary key copies the table (ALGORITHM=COPY blocks writes); InnoDB then clusters rows by a hidden row id',
+            ),
           );
       break;
     case 'convert-charset':
@@ -829,7 +836,7 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
         const text = (facts?.columns ?? []).filter((c) => c.charset);
         best =
           text.length > 0 && text.every((c) => c.charset!.toLowerCase() === op.charset.toLowerCase())
-            ? instant(`every text column is already ${op.charset}: CONVERT TO CHARACTER SET changes only the data dictionary`)
+            ? instant(l10n.t('every text column is already {0}: CONVERT TO CHARACTER SET changes only the data dictionary', op.charset))
             : copy(
                 `CONVERT TO CHARACTER SET converts every text column by copying the table (ALGORITHM=COPY blocks writes)${facts?.columns ? '' : '; INSTANT only when every text column already has that character set'}`,
               );
@@ -839,9 +846,15 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       // Probed on MariaDB 10.11: FORCE runs INPLACE, LOCK=NONE with a new table id. Another engine than the table's is a copy.
       best =
         op.engine && facts?.engine && op.engine.toLowerCase() !== facts.engine.toLowerCase()
-          ? copy(`changing the engine from ${facts.engine} to ${op.engine} copies the table (ALGORITHM=COPY blocks writes)`)
+          ? copy(
+              l10n.t(
+                'changing the engine from {0} to {1} copies the table (ALGORITHM=COPY blocks writes)',
+                String(facts.engine),
+                op.engine,
+              ),
+            )
           : op.engine && !/^innodb$/i.test(op.engine)
-            ? copy(`ENGINE=${op.engine} copies the table (only InnoDB rebuilds in place; ALGORITHM=COPY blocks writes)`)
+            ? copy(l10n.t('ENGINE={0} copies the table (only InnoDB rebuilds in place; ALGORITHM=COPY blocks writes)', op.engine))
             : inplace(
                 true,
                 `${op.engine ? `ENGINE=${op.engine}` : 'FORCE'} rebuilds the table (INPLACE, LOCK=NONE: DML continues, the whole table is rewritten)`,
@@ -907,7 +920,7 @@ function applyRequested(best: Impact, algorithm?: MysqlAlgorithm, lock?: 'NONE' 
             ...best,
             algorithm,
             rewrite: algorithm === 'INPLACE' && !maria ? best.rewrite || best.algorithm === 'INSTANT' : best.rewrite,
-            why: `ALGORITHM=${algorithm} as written; ${best.why}`,
+            why: l10n.t('ALGORITHM={0} as written; {1}', algorithm, best.why),
           };
   }
   if (lock) {
@@ -919,7 +932,7 @@ function applyRequested(best: Impact, algorithm?: MysqlAlgorithm, lock?: 'NONE' 
         ...out,
         lock: lock === 'SHARED' ? 'SHARED' : 'EXCLUSIVE',
         blocks: lock === 'SHARED' ? blocksWrites : blocksAll,
-        why: `LOCK=${lock} as written; ${out.why}`,
+        why: l10n.t('LOCK={0} as written; {1}', lock, out.why),
       };
   }
   return out;
