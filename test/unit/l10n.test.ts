@@ -256,6 +256,27 @@ describe('the messages built in src/core come out in the configured language', (
     assert.equal(german.rollout.at(-2), 'Liefern Sie Code aus, der die neue Spalte liest.');
   });
 
+  it("a fix that is the rule's help: German in the finding, English in the rule's own help (docs, SARIF)", async () => {
+    const { lintSql } = await import('../../src/core/lint/analyze');
+    const { loadParsers } = await import('../../src/core/lint/parsers');
+    const { setNotNullScan } = await import('../../src/core/lint/rules/setNotNullScan');
+    const parsers = await loadParsers();
+    const fix = () =>
+      lintSql(
+        "SET lock_timeout = '2s'; ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+        { target: { dialect: 'postgres', version: '15' } },
+        parsers,
+      ).findings.find((f) => f.rule === 'set-not-null-scan')?.fix;
+    assert.equal(fix(), setNotNullScan.help);
+    try {
+      l10n.config({ contents: de });
+      assert.match(fix() ?? '', /^ADD CONSTRAINT … CHECK \(c IS NOT NULL\) NOT VALID, VALIDATE CONSTRAINT in einer eigenen Transaktion/);
+      assert.match(setNotNullScan.help, /in its own transaction/);
+    } finally {
+      l10n.config({ contents: {} });
+    }
+  });
+
   it('a MySQL verdict inside a plan step: German with the de bundle', async () => {
     const { planColumn } = await import('../../src/core/plan');
     const { parseColumnDefinition } = await import('../../src/core/columnSpec');

@@ -2,13 +2,15 @@ import * as l10n from '@vscode/l10n';
 import { actionsOf, tableName } from './shared';
 import type { RuleFinding, RuleModule } from './types';
 
-const help = 'Add the column nullable, backfill in batches, then enforce NOT NULL with a validated CHECK; or give it a constant default.';
+/** The safe way, in the language @vscode/l10n is configured with when called (the module's `help` is read at import: English, for docs and SARIF). */
+const help = (): string =>
+  l10n.t('Add the column nullable, backfill in batches, then enforce NOT NULL with a validated CHECK; or give it a constant default.');
 
 export const addColumnRequired = {
   id: 'add-column-required',
   title: 'ADD COLUMN NOT NULL without a default',
   severity: 'error',
-  help,
+  help: help(),
   doc: "PostgreSQL refuses ADD COLUMN … NOT NULL without a DEFAULT as soon as the table has a row, and INSERTs that omit the column fail afterwards. MySQL/MariaDB in a non-strict mode fill existing rows with the type's zero value instead.",
   examples: {
     bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c bigint NOT NULL;" }],
@@ -31,7 +33,7 @@ export const addColumnRequired = {
             spec.name,
             tableName(s.table),
           ),
-          fix: help,
+          fix: help(),
         });
       } else if (s.caps.notNullFillsZeroValue) {
         out.push({

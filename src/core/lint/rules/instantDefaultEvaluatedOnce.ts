@@ -3,13 +3,15 @@ import { defaultVolatility } from '../../dialects/index';
 import { actionsOf, tableName } from './shared';
 import type { RuleFinding, RuleModule } from './types';
 
-const help = 'Every existing row gets the one value computed at ALTER time. Add the column without the default and backfill per row.';
+/** The safe way, in the language @vscode/l10n is configured with when called (the module's `help` is read at import: English, for docs and SARIF). */
+const help = (): string =>
+  l10n.t('Every existing row gets the one value computed at ALTER time. Add the column without the default and backfill per row.');
 
 export const instantDefaultEvaluatedOnce = {
   id: 'instant-default-evaluated-once',
   title: 'MariaDB instant ADD COLUMN evaluates a non-constant default once',
   severity: 'warning',
-  help,
+  help: help(),
   doc: 'MariaDB adds a column with a non-constant DEFAULT (e.g. UUID(), NOW(6)) instantly by evaluating the expression once: every existing row shares that one value, unlike rows inserted later.',
   examples: {
     bad: [
@@ -42,7 +44,7 @@ export const instantDefaultEvaluatedOnce = {
           spec.default.sql,
           tableName(s.table),
         ),
-        fix: help,
+        fix: help(),
       });
     }
     return out;

@@ -1,13 +1,14 @@
 import * as l10n from '@vscode/l10n';
 import type { RuleModule } from './types';
 
-const help = 'MySQL rejects LOCK= other than DEFAULT with ALGORITHM=INSTANT (error 1221); drop the LOCK clause.';
+/** The safe way, in the language @vscode/l10n is configured with when called (the module's `help` is read at import: English, for docs and SARIF). */
+const help = (): string => l10n.t('MySQL rejects LOCK= other than DEFAULT with ALGORITHM=INSTANT (error 1221); drop the LOCK clause.');
 
 export const instantWithLockClause = {
   id: 'instant-with-lock-clause',
   title: 'ALGORITHM=INSTANT with a LOCK clause',
   severity: 'error',
-  help,
+  help: help(),
   doc: 'MySQL refuses ALGORITHM=INSTANT together with LOCK=NONE/SHARED/EXCLUSIVE (error 1221). MariaDB accepts it.',
   examples: {
     bad: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c int, ALGORITHM=INSTANT, LOCK=NONE;', dialect: 'mysql' }],
@@ -24,7 +25,7 @@ export const instantWithLockClause = {
           'ALGORITHM=INSTANT with LOCK={0}: MySQL refuses the statement (error 1221, incorrect usage of ALGORITHM=INSTANT and LOCK).',
           p.lock,
         ),
-        fix: help,
+        fix: help(),
       },
     ];
   },

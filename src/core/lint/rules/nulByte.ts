@@ -1,14 +1,17 @@
 import * as l10n from '@vscode/l10n';
 import type { RuleFinding, RuleModule } from './types';
 
-const help =
-  'Remove the NUL (U+0000) character: client libraries end the query text at it, so what follows is not what the server runs, and nothing after it was checked.';
+/** The safe way, in the language @vscode/l10n is configured with when called (the module's `help` is read at import: English, for docs and SARIF). */
+const help = (): string =>
+  l10n.t(
+    'Remove the NUL (U+0000) character: client libraries end the query text at it, so what follows is not what the server runs, and nothing after it was checked.',
+  );
 
 export const nulByte = {
   id: 'nul-byte',
   title: 'NUL byte in the SQL text',
   severity: 'error',
-  help,
+  help: help(),
   doc: 'A NUL character ends a C string: libpq, the MySQL client library and both parsers stop reading the statement there. The first NUL of each statement is reported.',
   examples: { bad: [{ sql: 'SELECT 1;\u0000 DROP TABLE t;' }], good: [{ sql: "SELECT '\\0';" }] },
   checkFile: (f) => {
@@ -29,7 +32,7 @@ export const nulByte = {
           at.line + 1,
           at.character + 1,
         ),
-        fix: help,
+        fix: help(),
         range: { start: i, end: i + 1 },
       });
     }

@@ -3,14 +3,17 @@ import { tableName } from './shared';
 import { statementOps } from './statementOps';
 import type { RuleFinding, RuleModule } from './types';
 
-const help =
-  'Expand/contract: add the new name beside the old (a new column written by both versions, a view or a synonym), deploy code that uses the new name, then drop the old name in a later migration.';
+/** The safe way, in the language @vscode/l10n is configured with when called (the module's `help` is read at import: English, for docs and SARIF). */
+const help = (): string =>
+  l10n.t(
+    'Expand/contract: add the new name beside the old (a new column written by both versions, a view or a synonym), deploy code that uses the new name, then drop the old name in a later migration.',
+  );
 
 export const renameBreaksClients = {
   id: 'rename',
   title: 'Renaming breaks the application code that still uses the old name',
   severity: 'warning',
-  help,
+  help: help(),
   doc: 'A rename of a column, table, schema, constraint, index or enum value is instant, but every running query, prepared statement and ORM mapping that names the old one fails from that moment until the new code is deployed everywhere.',
   examples: {
     bad: [
@@ -27,7 +30,7 @@ export const renameBreaksClients = {
       out.push({
         severity: 'warning',
         message: `Renaming ${o.op.object === 'enum value' ? 'an' : 'a'} ${o.op.object}${s.table && o.op.object !== 'schema' ? ` of ${tableName(s.table)}` : ''}: ${o.impact.why}.`,
-        fix: help,
+        fix: help(),
       });
     }
     for (const a of s.parsed.actions) {
@@ -35,7 +38,7 @@ export const renameBreaksClients = {
         out.push({
           severity: 'warning',
           message: l10n.t('{0} on {1}: queries still using the old name fail from then on.', a.description, tableName(s.table)),
-          fix: help,
+          fix: help(),
         });
     }
     return out;

@@ -2,13 +2,15 @@ import * as l10n from '@vscode/l10n';
 import { actionsOf } from './shared';
 import type { RuleModule } from './types';
 
-const help = 'Commit between ADD … NOT VALID and VALIDATE CONSTRAINT, or the strong lock of the ADD is held during the validation scan.';
+/** The safe way, in the language @vscode/l10n is configured with when called (the module's `help` is read at import: English, for docs and SARIF). */
+const help = (): string =>
+  l10n.t('Commit between ADD … NOT VALID and VALIDATE CONSTRAINT, or the strong lock of the ADD is held during the validation scan.');
 
 export const validateInSameTransaction = {
   id: 'validate-in-same-transaction',
   title: 'VALIDATE in the same transaction as its NOT VALID',
   severity: 'warning',
-  help,
+  help: help(),
   doc: 'ADD … NOT VALID takes a short strong lock; VALIDATE CONSTRAINT scans under a weak one. In the same transaction, the strong lock is kept until COMMIT, through the whole scan — the split gains nothing.',
   examples: {
     bad: [
@@ -29,6 +31,6 @@ export const validateInSameTransaction = {
           "VALIDATE CONSTRAINT {0} runs in the same transaction as its ADD … NOT VALID: the ADD's lock is held during the whole validation scan.",
           a.action.name,
         ),
-        fix: help,
+        fix: help(),
       })),
 } as const satisfies RuleModule;
