@@ -643,7 +643,7 @@ function strictestPg(parts: readonly Impact[]): Impact {
     why:
       parts.length === 1
         ? top.why
-        : `one ALTER TABLE takes the strictest lock any subcommand needs (${top.lock}): ${parts.map((p) => p.why).join('; ')}`,
+        : l10n.t('one ALTER TABLE takes the strictest lock any subcommand needs ({0}): {1}', top.lock, parts.map((p) => p.why).join('; ')),
     ...(fails ? { fails } : {}),
   };
 }
