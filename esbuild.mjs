@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -25,7 +26,11 @@ export const VENDOR = {
 const vendorExternal = {
   name: 'vendor-external',
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(VENDOR).map((k) => k.replace(/[/.-]/g, '\\$&')).join('|')})$`);
+    const filter = new RegExp(
+      `^(${Object.keys(VENDOR)
+        .map((k) => k.replace(/[/.-]/g, '\\$&'))
+        .join('|')})$`,
+    );
     build.onResolve({ filter }, (args) => ({ path: `./${VENDOR[args.path]}.js`, external: true }));
   },
 };
@@ -34,12 +39,21 @@ const vendorExternal = {
 const featuresExternal = {
   name: 'features-external',
   setup(build) {
-    build.onResolve({ filter: /^\.\/features$/ }, (args) => (args.importer.endsWith('activate.ts') ? { path: './features.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/features$/ }, (args) =>
+      args.importer.endsWith('activate.ts') ? { path: './features.js', external: true } : undefined,
+    );
   },
 };
 const require = createRequire(import.meta.url);
 // `import()` of a library becomes a `require` of its vendor file on first use (not Node's ESM loader).
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, supported: { 'dynamic-import': false } };
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: nodeExternal,
+  supported: { 'dynamic-import': false },
+};
 
 export const builds = [
   { ...node, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', plugins: [vendorExternal, featuresExternal] },
@@ -49,12 +63,15 @@ export const builds = [
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
-// PostgreSQL's parser (libpg-query, used by the SQL linter) loads its WebAssembly from beside its bundle.
-mkdirSync('dist', { recursive: true });
-copyFileSync(require.resolve('libpg-query/wasm/libpg-query.wasm'), 'dist/libpg-query.wasm');
+// Run as a script (`node esbuild.mjs`), it builds; imported (test/unit/bundle.test.ts reads `builds`), it does not.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // PostgreSQL's parser (libpg-query, used by the SQL linter) loads its WebAssembly from beside its bundle.
+  mkdirSync('dist', { recursive: true });
+  copyFileSync(require.resolve('libpg-query/wasm/libpg-query.wasm'), 'dist/libpg-query.wasm');
 
-if (watch) {
-  for (const b of builds) await (await esbuild.context(b)).watch();
-} else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (watch) {
+    for (const b of builds) await (await esbuild.context(b)).watch();
+  } else {
+    await Promise.all(builds.map((b) => esbuild.build(b)));
+  }
 }
