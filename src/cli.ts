@@ -34,8 +34,13 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   lint: {
     summary: 'Lint .sql migration files with the same rules.',
     usage:
-      'column-wizard lint <files or folders…> [--url URL | --dialect D --server-version V] [--format text|json|sarif] [--tool <migration tool> | --transaction auto|wrapped|none] [--lock-timeout-configured] [--config FILE (default: the nearest .column-wizard.json or package.json "columnWizard" above each file)]',
+      'column-wizard lint <files or folders…> [--url URL | --dialect D --server-version V] [--format text|json|sarif] [--tool <migration tool> | --transaction auto|wrapped|none] [--lock-timeout-configured] [--config FILE (default: the nearest .column-wizard.json or package.json "columnWizard" above each file)] [--schema SNAPSHOT (from column-wizard snapshot; default: the config\'s "snapshot")]',
     run: (argv, io) => import('./cli/lint').then((m) => m.run(argv, io)),
+  },
+  snapshot: {
+    summary: "Write the tables' schema and statistics (no data, no credentials) to a file that lint --schema reads.",
+    usage: 'column-wizard snapshot --url URL [--out FILE (never overwritten; default: stdout)] [--tables [schema.]name,… | --schema S]',
+    run: (argv, io) => import('./cli/snapshot').then((m) => m.run(argv, io)),
   },
   write: {
     summary: "Write the plan as migration files in the workspace's migration tool format.",

@@ -1,6 +1,7 @@
 /**
  * `column-wizard lint <files…>`: the editor's SQL diagnostics for CI. Exit 1 when an error-level finding exists.
  * With `--url`, the server's dialect and version come from the connection and table sizes make findings stats-aware.
+ * Without one, `--schema FILE` (or the configuration's `snapshot`) gives the same from a `column-wizard snapshot` file.
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { WRITERS } from '../core/migrations/tools/index';
 import { decodeSqlText } from '../core/lint/text';
 import { newReplay, type SchemaReplay } from '../core/lint/replay';
 import { CONFIG_FILE, PACKAGE_JSON_KEY, parseLintConfig, type LintConfig } from '../core/lint/config';
+import { parseSnapshot, snapshotFacts, type SchemaSnapshot } from '../core/lint/snapshot';
 import { parse, UsageError } from './args';
 import { version as toolVersion } from '../../package.json';
 
@@ -36,6 +38,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       tool: { type: 'string' },
       'lock-timeout-configured': { type: 'boolean', default: false },
       config: { type: 'string' },
+      schema: { type: 'string' },
     },
     true,
   );
@@ -51,6 +54,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (tool !== undefined && tx !== 'auto') throw new UsageError('give --tool or --transaction, not both');
   if (values.url && (values.dialect || values['server-version']))
     throw new UsageError('--url gives the dialect and version; do not combine it with --dialect / --server-version');
+  if (values.url && values.schema) throw new UsageError('--url reads the live schema; do not combine it with --schema');
 
   const seen = new Set<string>();
   const texts = positionals
@@ -73,6 +77,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const given = values.config !== undefined ? readConfig(resolve(values.config as string), false) : undefined;
   const configOf = (path: string): Found | undefined => given ?? findConfig(dirname(resolve(path)), configs);
   const first = configOf(texts[0]!.path);
+  // Without a connection: the snapshot named by --schema, else by each file's configuration ("snapshot").
+  const snapshots = new Map<string, SchemaSnapshot>();
+  const givenSnapshot = values.schema !== undefined ? readSnapshot(resolve(values.schema as string), snapshots) : undefined;
+  const snapshotOf = (path: string): SchemaSnapshot | undefined => {
+    if (values.url) return undefined;
+    if (givenSnapshot) return givenSnapshot;
+    const found = configOf(path);
+    return found?.config.snapshot ? readSnapshot(resolve(dirname(found.path), found.config.snapshot), snapshots) : undefined;
+  };
+  const firstSnapshot = snapshotOf(texts[0]!.path);
   liftoffOnly = texts.reduce((n, t) => n + t.text.length, 0) < 256 * 1024;
 
   let target: Target;
@@ -109,15 +123,20 @@ export async function run(argv: string[], io: Io): Promise<number> {
       throw err;
     }
   } else {
-    const dialect = (values.dialect as string | undefined) ?? first?.config.dialect ?? 'postgres';
+    // The snapshot describes the server, as a connection would: it wins over the configuration's dialect and version.
+    const fallback = firstSnapshot?.server ?? { dialect: first?.config.dialect, version: first?.config.serverVersion };
+    const dialect = (values.dialect as string | undefined) ?? fallback.dialect ?? 'postgres';
     if (!(DIALECTS as readonly string[]).includes(dialect))
       throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${dialect}"`);
     const version =
       (values['server-version'] as string | undefined) ??
-      (values.dialect === undefined ? first?.config.serverVersion : undefined) ??
+      (values.dialect === undefined ? fallback.version : undefined) ??
       DEFAULT_VERSIONS[dialect as Dialect];
     if (!/^\d+(\.\d+){0,2}/.test(version)) throw new UsageError(`--server-version must look like 15, 8.0.36 or 10.11, got "${version}"`);
     target = { dialect: dialect as Dialect, version };
+    for (const s of snapshots.values())
+      if ((s.server.dialect === 'postgres') !== (target.dialect === 'postgres'))
+        throw new UsageError(`the snapshot is of ${s.server.dialect} ${s.server.version}, the target is ${target.dialect}`);
   }
 
   try {
@@ -151,7 +170,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
           ...sidecarOf(path),
           carry,
           ...ruleSeverities(configOf(path)),
-          ...(facts ? {} : replayedFacts(path, target, parsers, replays)),
+          ...(facts ? {} : offlineFacts(snapshotOf(path), replayedFacts(path, target, parsers, replays))),
         },
         parsers,
       ),
@@ -245,6 +264,31 @@ function replayedFacts(
   }
   const tables = state.replay.tables();
   return tables.size ? { facts: (ref: NameRef) => tables.get(ref.name.toLowerCase()) } : {};
+}
+
+/** A snapshot file's checked contents (memoized per path). A missing or broken one is a usage error. */
+function readSnapshot(path: string, seen: Map<string, SchemaSnapshot>): SchemaSnapshot {
+  const known = seen.get(path);
+  if (known) return known;
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(code ? `cannot read the snapshot ${path}: ${code}` : `${path} is not JSON: ${(err as Error).message}`);
+  }
+  const { snapshot, problems } = parseSnapshot(value);
+  if (!snapshot) throw new UsageError(`${path}: ${problems.join('; ')}`);
+  seen.set(path, snapshot);
+  return snapshot;
+}
+
+/** Facts without a connection: the snapshot's tables (production's sizes and types), else what the folder replay built. */
+function offlineFacts(snapshot: SchemaSnapshot | undefined, replayed: Pick<LintOptions, 'facts'>): Pick<LintOptions, 'facts'> {
+  if (!snapshot) return replayed;
+  const fromSnapshot = snapshotFacts(snapshot);
+  const fromReplay = replayed.facts;
+  return { facts: fromReplay ? (ref) => fromSnapshot(ref) ?? fromReplay(ref) : fromSnapshot };
 }
 
 /** Only the target engine's parser: the other one's loading is most of a cold start (bench/lint.ts). */

@@ -2,10 +2,12 @@
  * The lint configuration file: `.column-wizard.json`, or a `columnWizard` key in package.json, found upward from the
  * linted file (the CLI and the extension read the file; this module only checks what it holds). Pure.
  *
- *   { "rules": { "missing-lock-timeout": "off", "drop-column": "error" }, "dialect": "postgres", "serverVersion": "14" }
+ *   { "rules": { "missing-lock-timeout": "off", "drop-column": "error" }, "dialect": "postgres", "serverVersion": "14",
+ *     "snapshot": "db/schema-snapshot.json" }
  *
  * `rules`: a rule id → `off` | `error` | `warning` | `info`. `dialect` and `serverVersion`: the target when no
- * connection and no command-line option says.
+ * connection, no snapshot and no command-line option says. `snapshot`: a `column-wizard snapshot` file, relative to the
+ * configuration file, used when there is no connection.
  */
 import { DIALECTS, type Dialect, type Severity } from '../types';
 import { ruleById } from './ruleIds';
@@ -17,6 +19,8 @@ export interface LintConfig {
   readonly rules: Readonly<Record<string, Severity | 'off'>>;
   readonly dialect?: Dialect;
   readonly serverVersion?: string;
+  /** As written: relative to the configuration file's folder. */
+  readonly snapshot?: string;
 }
 
 const LEVELS = ['off', 'error', 'warning', 'info'] as const;
@@ -28,8 +32,8 @@ export function parseLintConfig(value: unknown): { config: LintConfig; problems:
     return { config: { rules: {} }, problems: ['the configuration must be a JSON object'] };
   const o = value as Record<string, unknown>;
   for (const k of Object.keys(o))
-    if (!['rules', 'dialect', 'serverVersion', '$schema'].includes(k))
-      problems.push(`unknown key "${k}" (known: rules, dialect, serverVersion)`);
+    if (!['rules', 'dialect', 'serverVersion', 'snapshot', '$schema'].includes(k))
+      problems.push(`unknown key "${k}" (known: rules, dialect, serverVersion, snapshot)`);
   const rules: Record<string, Severity | 'off'> = {};
   if (o.rules !== undefined) {
     if (o.rules === null || typeof o.rules !== 'object' || Array.isArray(o.rules))
@@ -54,5 +58,13 @@ export function parseLintConfig(value: unknown): { config: LintConfig; problems:
     if (typeof v === 'string' && /^\d+(\.\d+){0,2}$/.test(v)) serverVersion = v;
     else problems.push(`"serverVersion" must look like "15", "8.0.36" or "10.11", got ${JSON.stringify(o.serverVersion)}`);
   }
-  return { config: { rules, ...(dialect ? { dialect } : {}), ...(serverVersion ? { serverVersion } : {}) }, problems };
+  let snapshot: string | undefined;
+  if (o.snapshot !== undefined) {
+    if (typeof o.snapshot === 'string' && o.snapshot !== '') snapshot = o.snapshot;
+    else problems.push(`"snapshot" must be the path of a column-wizard snapshot file, got ${JSON.stringify(o.snapshot)}`);
+  }
+  return {
+    config: { rules, ...(dialect ? { dialect } : {}), ...(serverVersion ? { serverVersion } : {}), ...(snapshot ? { snapshot } : {}) },
+    problems,
+  };
 }
