@@ -1111,3 +1111,24 @@ export function planColumn(spec: ColumnSpec, facts: TableFacts, target: Target, 
 export function planSteps(plan: Plan): readonly Step[] {
   return plan.phases.flatMap((p) => p.steps);
 }
+
+/** A validated CHECK (column IS NOT NULL) that stands for NOT NULL: the column stays nullable in the catalog. */
+export interface NotNullCheck {
+  readonly name: string;
+  /** The CHECK's expression as the plan writes it, e.g. `"ref" IS NOT NULL`. */
+  readonly expression: string;
+}
+
+/**
+ * The CHECK the plan keeps instead of SET NOT NULL (PostgreSQL before 12, warning `not-null-kept-as-check`), or
+ * undefined when the plan makes the column NOT NULL in the catalog (or leaves it nullable).
+ */
+export function keptNotNullCheck(plan: Plan): NotNullCheck | undefined {
+  if (!plan.warnings.some((w) => w.code === 'not-null-kept-as-check')) return undefined;
+  const expression = `${quoteIdent(plan.dialect, plan.column.name)} IS NOT NULL`;
+  for (const s of planSteps(plan)) {
+    if (s.done?.kind !== 'constraint') continue;
+    if (s.sql.endsWith(`CHECK (${expression}) NOT VALID`)) return { name: s.done.name, expression };
+  }
+  return undefined;
+}

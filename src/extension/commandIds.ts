@@ -12,6 +12,7 @@ export const COMMANDS = {
   refreshConnections: 'columnWizard.refreshConnections',
   verifyRollout: 'columnWizard.verifyRollout',
   recalibrate: 'columnWizard.recalibrate',
+  applyFinalModelEdit: 'columnWizard.applyFinalModelEdit',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;

@@ -79,6 +79,28 @@ describe('code checklist', () => {
     assert.deepEqual(c.modelEdits, { expand: 0, final: 0 });
   });
 
+  test('PostgreSQL 11 keeps a CHECK for NOT NULL: the constrain step ticks once the model notes it and stays optional, not when it is required', () => {
+    const pg11 = planColumn(
+      spec,
+      { table: { schema: 'public', name: 'orders' }, rows: 1_000_000, bytes: 500 * 1024 * 1024, primaryKey: ['id'] },
+      { dialect: 'postgres', version: '11.22' },
+    );
+    const list = (schemaText: string) =>
+      codeChecklist(pg11, mergeScans(target, [scanFile('prisma/schema.prisma', schemaText, target)], 1, 0));
+    const constrain = (schemaText: string) => list(schemaText).items.find((i) => i.kind === 'constrain')!;
+    const optional = schema.replace('  amount Int\n', '  amount Int\n  ref String? @db.Uuid\n');
+    assert.equal(constrain(optional).state, 'todo');
+    assert.match(
+      constrain(optional).places[0]!.text,
+      /keep ref optional \(the column stays nullable\) and note the CHECK orders_ref_not_null/,
+    );
+    assert.equal(constrain(optional.replace('ref String?', 'ref String')).state, 'todo', 'required does not match the catalog');
+    const noted = optional.replace('@db.Uuid', '@db.Uuid // NOT NULL enforced by CHECK orders_ref_not_null; the column stays nullable');
+    assert.equal(constrain(noted).state, 'done');
+    assert.equal(list(noted).modelEdits.final, 0);
+    assert.equal(list(optional).modelEdits.final, 1);
+  });
+
   test('nothing found in the code: no step is ticked', () => {
     const c = codeChecklist(plan, mergeScans(target, [], 0, 0));
     assert.ok(c.items.every((i) => i.state === 'none-found' || i.state === 'database'));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { applyEdit, modelEdit, modelExtras } from '../../src/core/app/modelEdit';
+import { applyEdit, catalogNotNull, modelEdit, modelExtras } from '../../src/core/app/modelEdit';
 import { scanFile } from '../../src/core/app/scan';
 import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { planFor } from './migrations/plans';
@@ -99,6 +99,67 @@ describe('the final model edit: the field the expand edit added, made required a
       assert.equal(final.slice(e.offset + e.text.length), expanded.slice(e.offset + e.replaces!));
     });
   }
+
+  // PostgreSQL 10/11: the plan keeps NOT NULL as a validated CHECK, so the column stays nullable in the catalog.
+  const pg11 = planFor('postgres', '11.22', 'ref uuid NOT NULL DEFAULT gen_random_uuid()', { table: 'orders' });
+  const check = modelExtras(pg11).notNullCheck;
+  test('PostgreSQL 11 keeps the CHECK: the plan names it; PostgreSQL 12 sets NOT NULL, so there is none', () => {
+    assert.deepEqual(check, { name: 'orders_ref_not_null', expression: '"ref" IS NOT NULL' });
+    assert.equal(
+      modelExtras(planFor('postgres', '12.0', 'ref uuid NOT NULL DEFAULT gen_random_uuid()', { table: 'orders' })).notNullCheck,
+      undefined,
+    );
+  });
+  for (const [project, file, table] of projects) {
+    test(`${project}: on PostgreSQL 11 the final edit keeps the field optional, as the catalog has it, and notes the CHECK, once`, () => {
+      const t = { table, column: 'ref' };
+      const expanded = edited(project, file, table, 'expand').text;
+      const [m] = scanFile(file, expanded, t).models;
+      const e = modelEdit(m!, expanded, pg11.column, 'final', 'postgres', modelExtras(pg11))!;
+      assert.equal(e.skipped, undefined);
+      assert.match(e.label, /CHECK orders_ref_not_null enforces ref NOT NULL/);
+      const final = applyEdit(expanded, e);
+      const [after] = scanFile(file, final, t).models;
+      assert.equal(after?.required, false, `${project}: still optional after the final edit:\n${final}`);
+      assert.equal(after?.checkNoted, 'orders_ref_not_null');
+      assert.match(final, /NOT NULL enforced by CHECK orders_ref_not_null; the column stays nullable in the catalog/);
+      assert.match(
+        modelEdit(after!, final, pg11.column, 'final', 'postgres', modelExtras(pg11))!.skipped ?? '',
+        /already notes that the CHECK/,
+      );
+      if (project === 'typeorm') {
+        // TypeORM's schema builder drops a CHECK the entity does not declare: the entity declares it, and imports Check.
+        assert.match(final, /\n {2}@Check\("orders_ref_not_null", "\\"ref\\" IS NOT NULL"\)\n {2}@Column\(/);
+        assert.match(final, /import \{[^}]*\bCheck\b[^}]*\} from ['"]typeorm['"]/);
+      } else assert.equal(final.split('\n').length, expanded.split('\n').length, 'no line added');
+    });
+  }
+
+  test('outside the wizard, the catalog says where the constrain phase stands (Apply Final Model Edit)', () => {
+    const facts = (nullable: boolean, constraints: { name: string; definition: string; validated: boolean }[] = []) => ({
+      table: { schema: 'public', name: 'orders' },
+      rows: 1,
+      bytes: 1,
+      columns: [{ name: 'ref', type: 'uuid', nullable, default: null }],
+      constraints: constraints.map((c) => ({ ...c, kind: 'check' as const })),
+    });
+    assert.deepEqual(catalogNotNull(null, 'ref'), { state: 'missing' });
+    assert.deepEqual(catalogNotNull(facts(true), 'other'), { state: 'missing' });
+    assert.deepEqual(catalogNotNull(facts(false), 'ref'), { state: 'not-null' });
+    assert.deepEqual(catalogNotNull(facts(true), 'ref'), { state: 'pending' });
+    const def = 'CHECK ((ref IS NOT NULL))';
+    assert.deepEqual(catalogNotNull(facts(true, [{ name: 'orders_ref_not_null', definition: def, validated: false }]), 'ref'), {
+      state: 'pending',
+      notValid: 'orders_ref_not_null',
+    });
+    assert.deepEqual(catalogNotNull(facts(true, [{ name: 'orders_ref_not_null', definition: def, validated: true }]), 'ref'), {
+      state: 'check',
+      check: { name: 'orders_ref_not_null', expression: 'ref IS NOT NULL' },
+    });
+    // Another column's CHECK, or a CHECK that is not just IS NOT NULL, does not count.
+    for (const definition of ['CHECK ((reference IS NOT NULL))', 'CHECK (((ref IS NOT NULL) OR (id < 0)))'])
+      assert.deepEqual(catalogNotNull(facts(true, [{ name: 'c', definition, validated: true }]), 'ref'), { state: 'pending' });
+  });
 
   test('hand-written declarations: each ORM default for nullability is read right', () => {
     const t = { table: 'orders', column: 'ref' };

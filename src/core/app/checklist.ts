@@ -4,9 +4,9 @@
  * index, constrain's DDL) have no places; a step whose places the scan did not find is left unticked, never
  * ticked by default.
  */
-import { rolloutSteps, type RolloutStepKind } from '../plan';
+import { keptNotNullCheck, rolloutSteps, type RolloutStepKind } from '../plan';
 import type { Plan } from '../types';
-import { summarizeScan, type CallSite, type WorkspaceScan } from './scan';
+import { summarizeScan, type CallSite, type ModelMatch, type WorkspaceScan } from './scan';
 
 /** One place in the code that belongs to a step. */
 export interface CodePlace {
@@ -42,6 +42,12 @@ export interface CodeChecklist {
 
 const place = (c: CallSite, text: string, done: boolean): CodePlace => ({ file: c.file, line: c.line, text, done });
 
+/** Whether a model declares the column in its final form: required, or (where the plan keeps a CHECK for NOT NULL) optional with the CHECK noted. */
+function finalDeclared(m: ModelMatch, plan: Plan): boolean {
+  const check = keptNotNullCheck(plan);
+  return check ? m.required === false && m.checkNoted === check.name : m.required === true;
+}
+
 function placesOf(kind: RolloutStepKind, plan: Plan, scan: WorkspaceScan): CodePlace[] | null {
   const col = plan.column.name;
   const ormModels = scan.models.filter((m) => m.kind !== 'activerecord');
@@ -71,14 +77,21 @@ function placesOf(kind: RolloutStepKind, plan: Plan, scan: WorkspaceScan): CodeP
             c.setsColumn === true,
           ),
         );
-    case 'constrain':
+    case 'constrain': {
       if (plan.column.nullable) return null;
-      return ormModels.map((m) => ({
-        file: m.file,
-        line: m.line,
-        text: `${m.kind} model ${m.name}: ${m.required ? `${col} required` : `make ${col} required once the constrain phase ran`}`,
-        done: m.required === true,
-      }));
+      const check = keptNotNullCheck(plan);
+      return ormModels.map((m) => {
+        const done = finalDeclared(m, plan);
+        const text = check
+          ? done
+            ? `${col} optional, NOT NULL enforced by CHECK ${check.name}`
+            : `keep ${col} optional (the column stays nullable) and note the CHECK ${check.name} once the constrain phase ran`
+          : done
+            ? `${col} required`
+            : `make ${col} required once the constrain phase ran`;
+        return { file: m.file, line: m.line, text: `${m.kind} model ${m.name}: ${text}`, done };
+      });
+    }
     case 'read':
       return scan.api.map((a) => ({
         file: a.file,
@@ -111,7 +124,7 @@ export function codeChecklist(plan: Plan, scan: WorkspaceScan): CodeChecklist {
     items,
     modelEdits: {
       expand: ormModels.filter((m) => !m.hasColumn).length,
-      final: plan.column.nullable ? 0 : ormModels.filter((m) => !m.hasColumn || m.required === false).length,
+      final: plan.column.nullable ? 0 : ormModels.filter((m) => !m.hasColumn || !finalDeclared(m, plan)).length,
     },
   };
 }

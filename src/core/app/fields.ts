@@ -2,6 +2,7 @@
  * The declaration of one column inside a model the scan found, and its required (NOT NULL) form per ORM: what the
  * final model edit changes once the constrain phase made the column NOT NULL. Pure: text in, offsets out.
  */
+import type { NotNullCheck } from '../plan';
 import type { ModelMatch } from './scan';
 import { balanced, camelCase, esc, statementEnd } from './text';
 
@@ -129,9 +130,40 @@ export function requiredForm(kind: ModelMatch['kind'], decl: string): { readonly
   }
 }
 
-/** Whether the model declares `column` as required: true/false, or undefined when it does not declare it (or cannot be read). */
-export function declaredRequired(m: ModelMatch, text: string, column: string): boolean | undefined {
+/** How the model declares `column`: required or not, and the CHECK its note names (see `checkedForm`); undefined when it does not. */
+export function declared(
+  m: ModelMatch,
+  text: string,
+  column: string,
+): { readonly required: boolean; readonly checkNoted?: string } | undefined {
   if (m.kind === 'activerecord') return undefined;
   const span = fieldDeclaration(m, text, column);
-  return span ? requiredForm(m.kind, text.slice(span.start, span.end)).required : undefined;
+  if (!span) return undefined;
+  const decl = text.slice(span.start, span.end);
+  const noted = NOTE.exec(decl)?.[1];
+  return { required: requiredForm(m.kind, decl).required, ...(noted ? { checkNoted: noted } : {}) };
+}
+
+const NOTE = /NOT NULL enforced by CHECK ([^\s;]+);/;
+
+/**
+ * The declaration's final form where the plan keeps NOT NULL as a validated CHECK (PostgreSQL before 12): the field
+ * stays optional, as the catalog has the column, with a comment naming the CHECK; TypeORM also declares the CHECK
+ * (`@Check`), because its schema builder drops a CHECK the entity does not declare. `noted`: the declaration has it already.
+ */
+export function checkedForm(
+  kind: ModelMatch['kind'],
+  decl: string,
+  check: NotNullCheck,
+): { readonly noted: boolean; readonly text: string } {
+  if (NOTE.exec(decl)?.[1] === check.name) return { noted: true, text: decl };
+  const comment = kind === 'sqlalchemy' || kind === 'django' ? '  #' : ' //';
+  const note = `${comment} NOT NULL enforced by CHECK ${check.name}; the column stays nullable in the catalog (PostgreSQL before 12)`;
+  const body = decl.replace(/\s*$/, '');
+  let text = body + note + decl.slice(body.length);
+  if (kind === 'typeorm') {
+    const indent = /^[ \t]*/.exec(decl)![0];
+    text = `${indent}@Check(${JSON.stringify(check.name)}, ${JSON.stringify(check.expression)})\n${text}`;
+  }
+  return { noted: false, text };
 }

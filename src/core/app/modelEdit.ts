@@ -5,9 +5,10 @@
  * ActiveRecord reads columns from the database, so it has no edit.
  */
 import { djangoField } from '../migrations/tools/django';
-import type { ColumnSpec, Plan } from '../types';
+import { keptNotNullCheck, type NotNullCheck } from '../plan';
+import type { ColumnSpec, Plan, TableFacts } from '../types';
 import { drizzleChain, drizzleColumn } from './drizzle';
-import { fieldDeclaration, requiredForm } from './fields';
+import { checkedForm, fieldDeclaration, requiredForm } from './fields';
 import { balanced, camelCase, type ModelMatch } from './scan';
 
 export type ModelPhase = 'expand' | 'final';
@@ -32,6 +33,11 @@ export interface ModelExtras {
   readonly index?: string;
   /** The column is NOT NULL from its first migration (a constant default, no backfill): the expand edit declares it required. */
   readonly requiredAtOnce?: boolean;
+  /**
+   * The plan keeps NOT NULL as this validated CHECK (PostgreSQL before 12): the column stays nullable in the catalog, so
+   * the final edit keeps the field optional and notes the CHECK (what introspection and the ORMs' diff tools see).
+   */
+  readonly notNullCheck?: NotNullCheck;
 }
 
 /** The plan's plain (non-unique) index on the new column, which a model that declares indexes (Prisma, Drizzle) must declare too. */
@@ -42,7 +48,38 @@ export function modelExtras(plan: Plan): ModelExtras {
     !plan.phases.some((ph) => ph.kind === 'constrain' || ph.kind === 'backfill') &&
     !steps.some((s) => s.done?.kind === 'not-null');
   const index = plan.column.index && !plan.column.unique ? steps.find((s) => s.done?.kind === 'index')?.done : undefined;
-  return { ...(index?.kind === 'index' ? { index: index.name } : {}), ...(requiredAtOnce ? { requiredAtOnce } : {}) };
+  const notNullCheck = keptNotNullCheck(plan);
+  return {
+    ...(index?.kind === 'index' ? { index: index.name } : {}),
+    ...(requiredAtOnce ? { requiredAtOnce } : {}),
+    ...(notNullCheck ? { notNullCheck } : {}),
+  };
+}
+
+/**
+ * Where the constrain phase stands in the catalog, for the final model edit outside the wizard: `not-null` (the column
+ * is NOT NULL: the field becomes required), `check` (a validated CHECK (column IS NOT NULL) stands for it, PostgreSQL
+ * before 12: the field stays optional, the CHECK noted), `pending` (neither yet: no final edit), `missing` (no such column).
+ */
+export type CatalogNotNull =
+  | { readonly state: 'not-null' | 'missing' }
+  | { readonly state: 'pending'; readonly notValid?: string }
+  | { readonly state: 'check'; readonly check: NotNullCheck };
+
+export function catalogNotNull(facts: TableFacts | null, column: string): CatalogNotNull {
+  const col = facts?.columns?.find((c) => c.name === column);
+  if (!facts || !col) return { state: 'missing' };
+  if (!col.nullable) return { state: 'not-null' };
+  const unquote = (id: string) => (/^".*"$/.test(id) ? id.slice(1, -1).replace(/""/g, '"') : id);
+  let notValid: string | undefined;
+  for (const c of facts.constraints ?? []) {
+    // pg_get_constraintdef: CHECK ((ref IS NOT NULL)), CHECK (("Ref" IS NOT NULL)); MySQL/MariaDB: CHECK (`ref` is not null).
+    const m = /^CHECK\s*\(\(?\s*(".+"|`.+`|\w+)\s+IS\s+NOT\s+NULL\s*\)?\)$/i.exec(c.definition.trim());
+    if (c.kind !== 'check' || !m || unquote(m[1]!.replace(/^`(.*)`$/, '$1')) !== column) continue;
+    if (c.validated) return { state: 'check', check: { name: c.name, expression: `${m[1]} IS NOT NULL` } };
+    notValid = c.name;
+  }
+  return notValid ? { state: 'pending', notValid } : { state: 'pending' };
 }
 
 function nullable(spec: ColumnSpec, phase: ModelPhase): boolean {
@@ -200,12 +237,22 @@ export function modelEdit(
   extras: ModelExtras = {},
 ): ModelEdit | null {
   const atOnce = phase === 'expand' && extras.requiredAtOnce === true;
-  const label = `${m.kind} model ${m.name}: ${atOnce ? `add ${spec.name} (NOT NULL from its first migration: no backfill)` : phase === 'expand' ? `add ${spec.name} (nullable while the backfill runs)` : `make ${spec.name} ${spec.nullable ? 'final' : 'NOT NULL'} (after the constrain phase)`}`;
+  const check = phase === 'final' && !spec.nullable ? extras.notNullCheck : undefined;
+  const label = `${m.kind} model ${m.name}: ${
+    atOnce
+      ? `add ${spec.name} (NOT NULL from its first migration: no backfill)`
+      : phase === 'expand'
+        ? `add ${spec.name} (nullable while the backfill runs)`
+        : check
+          ? `note that the CHECK ${check.name} enforces ${spec.name} NOT NULL (the column stays nullable in the catalog)`
+          : `make ${spec.name} ${spec.nullable ? 'final' : 'NOT NULL'} (after the constrain phase)`
+  }`;
   if (m.hasColumn && phase === 'expand')
     return { file: m.file, offset: 0, text: '', label, skipped: `${m.name} already declares ${spec.name}` };
-  if (m.hasColumn && m.kind !== 'activerecord') return finalFromDeclared(m, text, spec, label);
-  // The shape the field takes: required already in the expand edit when no backfill stands between.
-  const form: ModelPhase = atOnce ? 'final' : phase;
+  if (m.hasColumn && m.kind !== 'activerecord') return finalFromDeclared(m, text, spec, label, check);
+  // The shape the field takes: required already in the expand edit when no backfill stands between; nullable, as the
+  // catalog keeps it, when a CHECK stands for NOT NULL.
+  const form: ModelPhase = atOnce ? 'final' : check ? 'expand' : phase;
   const lines = text.split('\n');
   const at = lines.slice(0, m.line - 1).join('\n').length + (m.line > 1 ? 1 : 0);
   const field = camelCase(spec.name);
@@ -372,39 +419,55 @@ function drizzleEdit(
 
 /** Names missing from the file's `drizzle-orm/<dialect>-core` (builders) and `drizzle-orm` (`sql`) imports, added to them. */
 function drizzleImports(text: string, d: 'pg' | 'mysql', names: readonly string[], before: number): { offset: number; text: string }[] {
-  const out: { offset: number; text: string }[] = [];
-  const add = (from: string, wanted: readonly string[]) => {
-    if (!wanted.length) return;
-    const re = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*['"]${from.replace(/[/-]/g, '\\$&')}['"]`);
-    const hit = re.exec(text);
-    if (hit && hit.index < before) {
-      const have = new Set(hit[1]!.split(',').map((x) => x.trim().split(/\s+as\s+/)[0]));
-      const missing = wanted.filter((n) => !have.has(n));
-      if (missing.length) {
-        const at = hit.index + hit[0].indexOf('}');
-        const sep = /,\s*$/.test(hit[1]!) ? ' ' : ', ';
-        out.push({ offset: at - (hit[1]!.length - hit[1]!.replace(/\s*$/, '').length), text: `${sep}${missing.join(', ')}` });
-      }
-    } else if (!new RegExp(`\\b(?:${wanted.join('|')})\\b[^;]*from\\s*['"]${from.replace(/[/-]/g, '\\$&')}`).test(text)) {
-      out.push({ offset: 0, text: `import { ${wanted.join(', ')} } from '${from}';\n` });
-    }
-  };
-  add(`drizzle-orm/${d}-core`, [...new Set(names.filter((n) => n !== 'sql' && n !== 'customType'))]);
-  add(
-    'drizzle-orm',
-    names.filter((n) => n === 'sql'),
-  );
-  return out;
+  return [
+    ...addNamedImports(text, `drizzle-orm/${d}-core`, [...new Set(names.filter((n) => n !== 'sql' && n !== 'customType'))], before),
+    ...addNamedImports(
+      text,
+      'drizzle-orm',
+      names.filter((n) => n === 'sql'),
+      before,
+    ),
+  ];
 }
 
-/** The final form of a field the model already declares (usually the expand edit's): its declaration made required, the rest kept. */
-function finalFromDeclared(m: ModelMatch, text: string, spec: ColumnSpec, label: string): ModelEdit {
+/** `wanted` names missing from the file's `import { … } from '<from>'` (before `before`), added to it, or a new import line. */
+function addNamedImports(text: string, from: string, wanted: readonly string[], before: number): { offset: number; text: string }[] {
+  if (!wanted.length) return [];
+  const source = from.replace(/[/-]/g, '\\$&');
+  const hit = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*['"]${source}['"]`).exec(text);
+  if (hit && hit.index < before) {
+    const have = new Set(hit[1]!.split(',').map((x) => x.trim().split(/\s+as\s+/)[0]));
+    const missing = wanted.filter((n) => !have.has(n));
+    if (!missing.length) return [];
+    const at = hit.index + hit[0].indexOf('}');
+    const sep = /,\s*$/.test(hit[1]!) ? ' ' : ', ';
+    return [{ offset: at - (hit[1]!.length - hit[1]!.replace(/\s*$/, '').length), text: `${sep}${missing.join(', ')}` }];
+  }
+  if (new RegExp(`\\b(?:${wanted.join('|')})\\b[^;]*from\\s*['"]${source}`).test(text)) return [];
+  return [{ offset: 0, text: `import { ${wanted.join(', ')} } from '${from}';\n` }];
+}
+
+/**
+ * The final form of a field the model already declares (usually the expand edit's): its declaration made required, the
+ * rest kept; or, where a CHECK stands for NOT NULL, kept optional with the CHECK noted.
+ */
+function finalFromDeclared(m: ModelMatch, text: string, spec: ColumnSpec, label: string, check?: NotNullCheck): ModelEdit {
   const skip = (skipped: string): ModelEdit => ({ file: m.file, offset: 0, text: '', label, skipped });
   if (spec.nullable) return skip(`${spec.name} stays nullable: the declaration in ${m.name} is already final`);
   const span = fieldDeclaration(m, text, spec.name);
   if (!span) return skip(`the declaration of ${spec.name} in ${m.name} was not found: make it required by hand`);
   const decl = text.slice(span.start, span.end);
   const form = requiredForm(m.kind, decl);
+  if (check) {
+    if (form.required)
+      return skip(
+        `${m.name} declares ${spec.name} required, but the column stays nullable in the catalog (the CHECK ${check.name} enforces NOT NULL): make it optional by hand`,
+      );
+    const noted = checkedForm(m.kind, decl, check);
+    if (noted.noted) return skip(`${m.name} already notes that the CHECK ${check.name} enforces ${spec.name}`);
+    const extra = m.kind === 'typeorm' ? addNamedImports(text, 'typeorm', ['Check'], span.start) : [];
+    return { file: m.file, offset: span.start, replaces: decl.length, text: noted.text, label, ...(extra.length ? { extra } : {}) };
+  }
   if (form.required) return skip(`${m.name} already declares ${spec.name} as required`);
   return { file: m.file, offset: span.start, replaces: decl.length, text: form.text, label };
 }

@@ -13,7 +13,7 @@
  */
 import { pascal } from '../migrations/common';
 import { balanced, camelCase, esc } from './text';
-import { declaredRequired } from './fields';
+import { declared } from './fields';
 
 export { balanced, camelCase } from './text';
 
@@ -30,6 +30,8 @@ export interface ModelMatch {
   readonly hasColumn: boolean;
   /** When it declares the column: whether as required (NOT NULL). Absent when it does not, or for ActiveRecord. */
   readonly required?: boolean;
+  /** When its declaration notes that a CHECK enforces NOT NULL (the final form where the plan keeps the CHECK): the CHECK's name. */
+  readonly checkNoted?: string;
 }
 
 export interface CallSite {
@@ -450,8 +452,8 @@ export function scanFile(path: string, text: string, target: ScanTarget): FileSc
 
 function withRequired(models: ModelMatch[], text: string, column: string): ModelMatch[] {
   return models.map((m) => {
-    const required = m.hasColumn ? declaredRequired(m, text, column) : undefined;
-    return required === undefined ? m : { ...m, required };
+    const d = m.hasColumn ? declared(m, text, column) : undefined;
+    return d === undefined ? m : { ...m, ...d };
   });
 }
 

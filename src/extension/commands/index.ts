@@ -8,6 +8,7 @@ import * as wizard from './wizardCommands';
 import { checkDrift } from './driftCommand';
 import { verifyRollout } from '../rollout/verifyCommand';
 import { recalibrateCommand } from '../calibrations';
+import { applyFinalModelEdit } from '../app/finalEditCommand';
 import { describeError } from '../../core/format';
 
 export interface CommandContext {
@@ -33,6 +34,7 @@ const handlers: Record<AnyCommandKey, Handler> = {
   refreshConnections: (ctx) => wizard.refreshConnections(ctx),
   verifyRollout: (ctx, arg) => verifyRollout(ctx, arg),
   recalibrate: (ctx) => recalibrateCommand(ctx),
+  applyFinalModelEdit: (ctx, arg) => applyFinalModelEdit(ctx, arg),
   chooseLintTarget: () => chooseLintTargetCommand(),
   verifyStatement: (_ctx, uri, index) => verifyStatementCommand(uri, index),
   writePhaseFiles: (_ctx, uri, index) => writePhaseFilesCommand(uri, index),

@@ -18,6 +18,7 @@ import { modelExtras, type ModelPhase } from '../../core/app/modelEdit';
 import type { WorkspaceScan } from '../../core/app/scan';
 import { summarizeScan, writesWithoutColumn } from '../../core/app/scan';
 import { verifyPlan } from '../../db/verify';
+import { keptNotNullCheck } from '../../core/plan';
 import type { CodeChecklist, ColumnDraft, Requests, WizardContext } from '../../protocol';
 import type { Connections } from '../connections/manager';
 import type { ConnectionProfile } from '../connections/profiles';
@@ -336,8 +337,21 @@ export class LiveBackend implements WizardBackend {
       this.lastScan = scan;
       const todo = codeChecklist(plan, scan).modelEdits.final;
       if (!todo) return;
-      const message =
-        todo === 1
+      const check = keptNotNullCheck(plan);
+      const message = check
+        ? todo === 1
+          ? vscode.l10n.t(
+              'Column Wizard: the CHECK {0} enforces {1} NOT NULL now (the column stays nullable); 1 model does not note it yet.',
+              check.name,
+              plan.column.name,
+            )
+          : vscode.l10n.t(
+              'Column Wizard: the CHECK {0} enforces {1} NOT NULL now (the column stays nullable); {2} models do not note it yet.',
+              check.name,
+              plan.column.name,
+              todo,
+            )
+        : todo === 1
           ? vscode.l10n.t('Column Wizard: {0} is NOT NULL now; 1 model still declares it optional.', plan.column.name)
           : vscode.l10n.t('Column Wizard: {0} is NOT NULL now; {1} models still declare it optional.', plan.column.name, todo);
       const choice = await vscode.window.showInformationMessage(message, vscode.l10n.t('Preview Final Model Edit'));

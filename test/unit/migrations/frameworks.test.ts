@@ -44,6 +44,20 @@ describe('Alembic', () => {
 });
 
 describe('Django', () => {
+  it('PostgreSQL 11 keeps NOT NULL as a CHECK: the state keeps the field null=True, as the catalog and the final model edit have it', () => {
+    const text = WRITERS.django
+      .write(
+        planFor('postgres', '11.22', 'token uuid NOT NULL DEFAULT gen_random_uuid()', { table: 'shop_order', index: true }),
+        ctx('shop/migrations', ['0001_initial.py']),
+      )
+      .files.map((f) => f.content)
+      .join('\n');
+    assert.match(text, /ADD CONSTRAINT \\"shop_order_token_not_null\\" CHECK/);
+    assert.doesNotMatch(text, /SET NOT NULL/);
+    assert.match(text, /migrations\.AlterField\(model_name="order", name="token", field=models\.UUIDField\(null=True, db_index=True\)\)/);
+    assert.doesNotMatch(text, /field=models\.UUIDField\(db_index=True\)/);
+  });
+
   it('keeps the model state only for <app>_<model> tables, and says what to do otherwise', () => {
     const kept = WRITERS.django.write(
       planFor('postgres', '15.4', 'token uuid NOT NULL DEFAULT gen_random_uuid()', { table: 'shop_order', index: true }),

@@ -8,6 +8,7 @@
 import { build, dirname, HEADER, nonTxNote, result } from '../common';
 import { commentLines, type Statement } from '../units';
 import type { MigrationToolModule } from '../types';
+import { keptNotNullCheck } from '../../plan';
 import type { ColumnSpec, PhaseKind } from '../../types';
 
 /** A Python string literal (JSON's escapes are Python's). */
@@ -90,15 +91,17 @@ export const django: MigrationToolModule = {
     const model = plan.table.name.startsWith(`${app}_`) ? plan.table.name.slice(app.length + 1) : null;
     const warnings: string[] = [];
     let stateDone = false;
+    const keptCheck = keptNotNullCheck(plan) !== undefined;
     let last = previous;
     const stateFor = (kind: PhaseKind): string[] => {
       if (!model) return [];
       const spec = plan.column;
-      const nullable = spec.nullable || kind === 'expand' || kind === 'backfill';
+      // Where a CHECK stands for NOT NULL (PostgreSQL before 12) the column stays nullable in the catalog, and so in the state.
+      const nullable = spec.nullable || kind === 'expand' || kind === 'backfill' || keptCheck;
       if (kind === 'expand' || kind === 'backfill' || kind === 'constrain' || kind === 'index') {
         const idx = plan.phases.some((p) => p.kind === 'index') && (kind === 'index' || stateDone);
         const field = djangoField(spec, {
-          null: kind === 'constrain' || kind === 'index' ? spec.nullable : nullable,
+          null: kind === 'constrain' || kind === 'index' ? spec.nullable || keptCheck : nullable,
           ...(idx ? { index: true } : {}),
         });
         if (!field) return [];
