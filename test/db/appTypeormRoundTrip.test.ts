@@ -96,6 +96,35 @@ describe('TypeORM: the edited entity matches the database the plan leaves', () =
     }),
   );
 
+  it(
+    'PostgreSQL 11 plan (NOT NULL kept as a validated CHECK): the final edit keeps the field nullable and declares the CHECK',
+    dbTest(async (t) => {
+      const db = pg.get(t);
+      const ws = workspace('typeorm-rt');
+      linkNodeModules(ws);
+      await pendingChanges(db.url, entityFrom(ws, ENTITY), true);
+      // The plan for PostgreSQL 11, applied here (its SQL runs on 15 too): the column stays nullable, the CHECK validated.
+      const plan = planFor('postgres', '11.22', 'ref uuid NOT NULL DEFAULT gen_random_uuid()', { table: 'orders', rows: 10 });
+      const { result } = await writeInto(ws, plan, 'plain-sql', 'migrations');
+      for (const f of result.files) psqlFile(ws, db.url, f.content);
+      for (const m of result.manual) psqlFile(ws, db.url, m.sql);
+      const source = edited(plan);
+      assert.match(source, /@Check\("orders_ref_not_null", /);
+      assert.deepEqual(await pendingChanges(db.url, entityFrom(ws, source)), [], 'migration:generate would write nothing');
+      // The control: the final edit as PostgreSQL 12+ makes it (required, no @Check) does not match this catalog.
+      let required = ENTITY;
+      for (const phase of ['expand', 'final'] as const) {
+        const [m] = scanFile('src/entity/Order.ts', required, { table: 'orders', column: 'ref' }).models;
+        required = applyEdit(required, modelEdit(m!, required, plan.column, phase, 'postgres', {})!);
+      }
+      const control = await pendingChanges(db.url, entityFrom(ws, required));
+      assert.ok(
+        control.some((q) => /SET NOT NULL/.test(q)) && control.some((q) => /DROP CONSTRAINT "orders_ref_not_null"/.test(q)),
+        `the required form would change the table: ${control.join('; ')}`,
+      );
+    }),
+  );
+
   for (const definition of ["ref varchar(40) NOT NULL DEFAULT 'x'", 'ref numeric(10,2) DEFAULT 0', 'ref timestamptz DEFAULT now()']) {
     it(
       `PostgreSQL: ${definition}`,
