@@ -153,8 +153,11 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Runs the command line of this process, printing to stdout/stderr and setting the exit code. */
+export function runFromProcess(): void {
   main(process.argv.slice(2), { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) }).then((code) => {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) runFromProcess();

@@ -9,13 +9,13 @@ import type { Calibration } from '../core/types';
 import type { DatabaseClient } from '../db/client';
 import {
   DEFAULT_CALIBRATION_MAX_AGE_MS,
-  defaultCacheDir,
   fileCalibrationStore,
   learnFromRun,
   resolveCalibration,
   type MeasuredStep,
   type ResolvedCalibration,
 } from '../db/calibrationCache';
+import { defaultCacheDir } from '../db/cacheDir';
 import type { Plan } from '../core/types';
 import { numberOption, UsageError, type Options } from './args';
 

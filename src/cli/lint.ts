@@ -291,12 +291,13 @@ function offlineFacts(snapshot: SchemaSnapshot | undefined, replayed: Pick<LintO
   return { facts: fromReplay ? (ref) => fromSnapshot(ref) ?? fromReplay(ref) : fromSnapshot };
 }
 
-/** Only the target engine's parser: the other one's loading is most of a cold start (bench/lint.ts). */
+/** Only the target dialect's parser: another one's loading is most of a cold start (bench/coldStart.ts). */
 function parsersFor(target: Target): Promise<Parsers> {
   // A few files: compile the parser's WebAssembly with the baseline compiler only. The optimizing tier compiles in the
   // background and competes with the main thread for a process that lives a few hundred milliseconds (bench/coldStart.ts).
-  if (target.dialect === 'postgres' && liftoffOnly) setFlagsFromString('--liftoff-only');
-  return loadParsers([target.dialect === 'postgres' ? 'postgres' : 'mysql']);
+  // dist/cli.js sets --liftoff-only before it compiles anything (src/cli/start.ts); large inputs turn the optimizing tier on.
+  if (target.dialect === 'postgres') setFlagsFromString(liftoffOnly ? '--liftoff-only' : '--no-liftoff-only');
+  return loadParsers([target.dialect]);
 }
 
 /**

@@ -6,12 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CALIBRATION, WORK_KINDS, type WorkKind } from '../core/impact';
 import { planSteps } from '../core/plan';
 import type { Calibration, Plan } from '../core/types';
 import type { DatabaseClient } from './client';
+import { defaultCacheDir } from './cacheDir';
 
 /** Re-measure a server whose calibration is older than this (7 days), unless told otherwise. */
 export const DEFAULT_CALIBRATION_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
@@ -70,11 +70,6 @@ export async function serverIdentity(client: DatabaseClient): Promise<ServerIden
   return { key, label, version: info.version };
 }
 
-/** `$XDG_CACHE_HOME/column-wizard`, else `~/.cache/column-wizard`. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'column-wizard');
-}
 
 /** One JSON file per server, `calibration-<key>.json`, written atomically (a temporary file renamed into place). */
 export function fileCalibrationStore(dir: string = defaultCacheDir()): CalibrationStore {

@@ -40,7 +40,7 @@ async function built(outfile: string): Promise<Built> {
 describe('bundle split (issue 23 item 8)', () => {
   it('the parsers, drivers and YAML are separate files that the extension and CLI bundles require, not inline copies', async () => {
     for (const v of VENDOR) assert.ok(existsSync(`dist/${v}.js`), `dist/${v}.js missing`);
-    for (const entry of ['dist/features.js', 'dist/cli.js']) {
+    for (const entry of ['dist/features.js', 'dist/cli-main.js']) {
       const { text, inputs } = await built(entry);
       assert.ok(text.length < 1_500_000, `${entry} is ${text.length} bytes`);
       assert.doesNotMatch(text, /peg\$SyntaxError|function Client\(config\)|class PoolConnection/, `${entry} inlines a parser or driver`);
@@ -51,6 +51,28 @@ describe('bundle split (issue 23 item 8)', () => {
       );
       for (const v of ['vendor-libpg-query', 'vendor-sql-parser-mysql', 'vendor-pg', 'vendor-mysql2'])
         assert.ok(text.includes(`require("./${v}.js")`), `${entry} does not load ${v}`);
+    }
+  });
+
+  it('dist/cli.js is only the loader: it runs dist/cli-main.js through the code cache and inlines none of the CLI', async () => {
+    const loader = await built('dist/cli.js');
+    const main = await built('dist/cli-main.js');
+    assert.ok(loader.text.startsWith('#!/usr/bin/env node\n'), 'dist/cli.js is not an executable script');
+    assert.ok(loader.text.includes('"cli-main.js"'), 'dist/cli.js does not load dist/cli-main.js');
+    assert.ok(loader.text.length < 20_000, `dist/cli.js is ${loader.text.length} bytes`);
+    assert.deepEqual(
+      loader.inputs.filter((i) => !/^src\/(cli\/(start|codeCache)|db\/cacheDir)\.ts$/.test(i)),
+      [],
+      'dist/cli.js inlines more than the loader',
+    );
+    assert.ok(main.inputs.includes('src/cli.ts') && main.inputs.includes('src/core/lint/analyze.ts'));
+  });
+
+  it('yaml, which the migration tool registry imports statically, is required on first use, not when the bundle loads', async () => {
+    for (const entry of ['dist/features.js', 'dist/cli-main.js']) {
+      const { text } = await built(entry);
+      const required = [...text.matchAll(/^(.*)require\("\.\/vendor-yaml\.js"\)/gm)].map((m) => m[1]!.trim());
+      assert.deepEqual(required, ['var lib = () =>'], `${entry} requires dist/vendor-yaml.js eagerly`);
     }
   });
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../../src/cli';
 import { capture } from '../helpers/cli';
@@ -28,6 +30,28 @@ describe('cli', () => {
     const r = spawnSync(process.execPath, ['dist/cli.js', '--version'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, `${version}\n`);
+  });
+
+  it('the built dist/cli.js lints the same with and without its code cache, and keeps the cache in $XDG_CACHE_HOME', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-cli-cache-'));
+    const sql = join(dir, 'add.sql');
+    writeFileSync(sql, 'ALTER TABLE accounts ADD COLUMN plan text NOT NULL;\n');
+    const lint = (env: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, ['dist/cli.js', 'lint', '--format', 'sarif', sql], { encoding: 'utf8', env: { ...process.env, ...env } });
+    const cache = join(dir, 'xdg');
+    const plain = lint({ COLUMN_WIZARD_NO_CODE_CACHE: '1', XDG_CACHE_HOME: cache });
+    assert.equal(plain.status, 1, plain.stderr);
+    assert.throws(() => readdirSync(cache), /ENOENT/, 'COLUMN_WIZARD_NO_CODE_CACHE=1 writes no cache');
+    for (const round of ['writes the cache', 'reads it']) {
+      const r = lint({ XDG_CACHE_HOME: cache });
+      assert.deepEqual([r.status, r.stdout, r.stderr], [plain.status, plain.stdout, plain.stderr], round);
+    }
+    const files = readdirSync(join(cache, 'column-wizard/v8'));
+    for (const bundle of ['cli-main', 'vendor-libpg-query'])
+      assert.ok(
+        files.some((f) => f.startsWith(`${bundle}-`)),
+        `no cache for ${bundle}: ${files.join(', ')}`,
+      );
   });
 
   it('the built dist/cli.js runs with node', () => {

@@ -2,11 +2,11 @@
  * The SQL parsers, each loaded on first use. All ship inside their npm packages and load offline:
  * PostgreSQL's own parser compiled to WebAssembly (`libpg-query`, its .wasm read from beside the module)
  * and node-sql-parser's MySQL and MariaDB grammars (plain JavaScript). Nothing is fetched at install or run time.
- * A caller that lints one engine loads only that engine's parser (the CLI's cold start: the WASM alone is most of it).
+ * A caller that lints one dialect loads only that dialect's parser (the CLI's cold start: the WASM alone is most of it).
  */
 import type { MysqlParse } from './mysql';
 import type { PgParse } from './postgres';
-import type { Engine } from './text';
+import { DIALECTS, type Dialect } from '../types';
 
 export interface Parsers {
   readonly postgres: PgParse;
@@ -18,66 +18,68 @@ export interface Parsers {
   readonly mariadb: MysqlParse;
 }
 
-type MysqlFamily = Pick<Parsers, 'mysql' | 'mariadb'>;
-const loading: { postgres?: Promise<PgParse>; mysql?: Promise<MysqlFamily> } = {};
+const loading: { postgres?: Promise<PgParse>; mysql?: Promise<MysqlParse>; mariadb?: Promise<MysqlParse> } = {};
 
-function loadPostgres(): Promise<PgParse> {
-  const p = (loading.postgres ??= (async () => {
-    const pg = await import('libpg-query');
-    await pg.loadModule();
-    return (sql: string) => pg.parseSync(sql);
-  })());
+/** Loads once; a failed load is tried again on the next call. */
+function once<K extends keyof typeof loading>(key: K, load: () => NonNullable<(typeof loading)[K]>): NonNullable<(typeof loading)[K]> {
+  const p = (loading[key] ??= load()) as NonNullable<(typeof loading)[K]>;
   p.catch(() => {
-    loading.postgres = undefined;
+    loading[key] = undefined;
   });
   return p;
 }
+
+const loadPostgres = () =>
+  once('postgres', async () => {
+    const pg = await import('libpg-query');
+    await pg.loadModule();
+    return (sql: string) => pg.parseSync(sql);
+  });
 
 /** node-sql-parser is CommonJS: through an ES import the class is on the namespace or on its `default`, depending on the loader. */
 function parserClass<T extends { Parser: unknown }>(mod: T): T['Parser'] {
   return mod.Parser ?? (mod as unknown as { default: T }).default.Parser;
 }
 
-function loadMysql(): Promise<MysqlFamily> {
-  const p = (loading.mysql ??= (async () => {
+const loadMysql = () =>
+  once('mysql', async () => {
     const mysql = new (parserClass(await import('node-sql-parser/build/mysql')))();
-    const mariadb = new (parserClass(await import('node-sql-parser/build/mariadb')))();
-    const parseMysql = (sql: string): unknown => mysql.astify(sql, { database: 'MySQL' });
-    return {
-      mysql: parseMysql,
-      mariadb: (sql: string) => {
-        try {
-          return mariadb.astify(sql, { database: 'MariaDB' });
-        } catch {
-          return parseMysql(sql);
-        }
-      },
-    };
-  })());
-  p.catch(() => {
-    loading.mysql = undefined;
+    return (sql: string): unknown => mysql.astify(sql, { database: 'MySQL' });
   });
-  return p;
-}
 
-function notLoaded(engine: Engine): never {
-  throw new Error(
-    `the ${engine === 'postgres' ? 'PostgreSQL' : 'MySQL'} parser was not loaded (loadParsers was given only the other engine)`,
-  );
+const loadMariadb = () =>
+  once('mariadb', async () => {
+    const [mariadb, parseMysql] = await Promise.all([
+      import('node-sql-parser/build/mariadb').then((m) => new (parserClass(m))()),
+      loadMysql(),
+    ]);
+    return (sql: string) => {
+      try {
+        return mariadb.astify(sql, { database: 'MariaDB' });
+      } catch {
+        return parseMysql(sql);
+      }
+    };
+  });
+
+function notLoaded(name: string): never {
+  throw new Error(`the ${name} parser was not loaded (loadParsers was not given its dialect)`);
 }
 
 /**
- * Loads the parsers of `engines` (default both) once; later calls share the same promises. The parser of an engine
- * not asked for throws when called: lintSql calls only the parser of its target's engine.
+ * Loads the parsers of `dialects` (default all) once; later calls share the same promises. The parser of a dialect not
+ * asked for throws when called: lintSql calls only the parser of its target's dialect. MariaDB's comes with MySQL's (its
+ * fallback).
  */
-export async function loadParsers(engines: readonly Engine[] = ['postgres', 'mysql']): Promise<Parsers> {
-  const [postgres, mysql] = await Promise.all([
-    engines.includes('postgres') ? loadPostgres() : undefined,
-    engines.includes('mysql') ? loadMysql() : undefined,
+export async function loadParsers(dialects: readonly Dialect[] = DIALECTS): Promise<Parsers> {
+  const [postgres, mysql, mariadb] = await Promise.all([
+    dialects.includes('postgres') ? loadPostgres() : undefined,
+    dialects.includes('mysql') || dialects.includes('mariadb') ? loadMysql() : undefined,
+    dialects.includes('mariadb') ? loadMariadb() : undefined,
   ]);
   return {
-    postgres: postgres ?? (() => notLoaded('postgres')),
-    mysql: mysql?.mysql ?? (() => notLoaded('mysql')),
-    mariadb: mysql?.mariadb ?? (() => notLoaded('mysql')),
+    postgres: postgres ?? (() => notLoaded('PostgreSQL')),
+    mysql: mysql ?? (() => notLoaded('MySQL')),
+    mariadb: mariadb ?? (() => notLoaded('MariaDB')),
   };
 }
