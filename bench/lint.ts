@@ -2,7 +2,8 @@
  * bench/lint: how long linting takes — per corpus file and for one large migration (what the editor re-lints on
  * each pause in typing) — next to a baseline measured in the same run: only parsing the same statements with the
  * same parsers. The ratio is the cost of splitting, mapping and the rules on top of the parsers.
- * Run: npx tsx bench/lint.ts [rounds]
+ * Then throughput per statement and the cold start of one file as a process, each against the pinned squawk in the same
+ * run (bench/coldStart.ts). Run after `npm run build`: npx tsx bench/lint.ts [rounds]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { lintSql } from '../src/core/lint/analyze';
 import { loadParsers } from '../src/core/lint/parsers';
 import { splitStatements } from '../src/core/lint/text';
 import { loadCorpus } from '../test/unit/lint/corpus';
+import { coldStart, SQUAWK } from './coldStart';
 
 const rounds = Number(process.argv[2] ?? 30);
 
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(2))
       .join(' ')}; ${rounds} rounds`,
   );
-  console.log(`parsers loaded (WASM + MySQL grammar) in ${loadMs.toFixed(0)} ms`);
+  console.log(`parsers loaded (WASM + MySQL and MariaDB grammars) in ${loadMs.toFixed(0)} ms`);
   console.log(`corpus: ${corpus.length} files, ${statements} statements`);
   console.log(
     `  parse only (baseline): ${(parseMs / rounds).toFixed(2)} ms per corpus pass, ${((statements * rounds) / (parseMs / 1000)).toFixed(0)} statements/s`,
@@ -80,10 +82,30 @@ async function main(): Promise<void> {
   console.log(`  lint / parse ratio:    ${(lintMs / parseMs).toFixed(2)}`);
   console.log(`one ${bigCount}-statement PostgreSQL file: ${bigMs.toFixed(0)} ms (best of 5)`);
 
+  // Throughput per statement against the pinned squawk on the same file. squawk runs only as a process: its time per
+  // statement is (the large file − a one-statement file) / the statements between them, so its start does not count.
+  if (existsSync(SQUAWK)) {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-bench-'));
+    const bigFile = join(dir, 'big.sql');
+    const oneFile = join(dir, 'one.sql');
+    writeFileSync(bigFile, big);
+    writeFileSync(oneFile, 'ALTER TABLE users ADD COLUMN nickname text;\n');
+    const squawkMs = (file: string) =>
+      Math.min(
+        ...Array.from({ length: 5 }, () =>
+          time(() => spawnSync(SQUAWK, ['--reporter', 'gcc', '--pg-version', '15.0', file], { encoding: 'utf8', maxBuffer: 1 << 28 })),
+        ),
+      );
+    const perSquawk = (squawkMs(bigFile) - squawkMs(oneFile)) / (bigCount - 1);
+    const perOurs = bigMs / bigCount;
+    console.log(
+      `  per statement, in process: column-wizard ${(perOurs * 1000).toFixed(1)} µs, squawk ${(perSquawk * 1000).toFixed(1)} µs (best of 5, same file); column-wizard / squawk ${(perOurs / perSquawk).toFixed(2)}× — goal ≤ 1: ${perOurs <= perSquawk ? 'met' : 'not met'}`,
+    );
+  }
+
   // Recall and precision on the corpus's expectations: a statement is dangerous when its expected rules hold anything
   // but missing-lock-timeout / unknown-statement; flagged when the tool reports anything but those (squawk: anything but
   // require-lock-timeout / prefer-* style rules).
-  const SQUAWK = join(__dirname, '../node_modules/.bin/squawk');
   const NOISE = new Set(['missing-lock-timeout', 'unknown-statement']);
   const SQUAWK_NOISE =
     /^(require-timeout-settings|require-lock-timeout|require-statement-timeout|prefer-|ban-char-field|transaction-nesting)/;
@@ -134,31 +156,8 @@ async function main(): Promise<void> {
     `  MySQL/MariaDB (${score.my.n} statements, ${score.my.ours[2]} dangerous): column-wizard recall ${pct(score.my.ours[0]!, score.my.ours[2]!)}, precision ${pct(score.my.ours[0]!, score.my.ours[1]!)}`,
   );
 
-  // Cold start: one small file as a process, next to `node -e 0` and squawk, in the same run (median of 7).
-  const cli = join(__dirname, '../dist/cli.js');
-  if (!existsSync(cli)) {
-    console.log('\ncold start: dist/cli.js missing (npm run build)');
-    return;
-  }
-  const one = join(mkdtempSync(join(tmpdir(), 'cw-bench-')), 'one.sql');
-  writeFileSync(one, "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\n");
-  const median = (cmd: string, args: string[]) => {
-    const ms = Array.from({ length: 7 }, () => {
-      const t = performance.now();
-      spawnSync(cmd, args);
-      return performance.now() - t;
-    }).sort((a, b) => a - b);
-    return ms[3]!;
-  };
-  const nodeMs = median(process.execPath, ['-e', '0']);
-  const cwMs = median(process.execPath, [cli, 'lint', one]);
-  console.log(
-    `\ncold start (median of 7 processes): node -e 0 ${nodeMs.toFixed(0)} ms; column-wizard lint one.sql ${cwMs.toFixed(0)} ms (${(cwMs / nodeMs).toFixed(2)}× node)`,
-  );
-  if (existsSync(SQUAWK)) {
-    const sqMs = median(SQUAWK, [one]);
-    console.log(`  squawk one.sql ${sqMs.toFixed(0)} ms; column-wizard / squawk ${(cwMs / sqMs).toFixed(2)}×`);
-  }
+  console.log();
+  coldStart(7);
 }
 
 void main();
