@@ -70,7 +70,6 @@ export async function serverIdentity(client: DatabaseClient): Promise<ServerIden
   return { key, label, version: info.version };
 }
 
-
 /** One JSON file per server, `calibration-<key>.json`, written atomically (a temporary file renamed into place). */
 export function fileCalibrationStore(dir: string = defaultCacheDir()): CalibrationStore {
   const file = (key: string) => join(dir, `calibration-${key.replace(/[^a-f0-9]/g, '')}.json`);
