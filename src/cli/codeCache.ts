@@ -9,6 +9,7 @@
  * concurrent start never reads half a file). A cache that cannot be written is skipped silently: the cache changes how
  * fast the code starts, never what it runs.
  */
+import { isAscii } from 'node:buffer';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -47,7 +48,9 @@ export function codeCache(dir: string | undefined): CodeCache {
     // The size in the name keeps two versions of a bundle apart; the copy inside tells same-size versions apart.
     const cacheFile = dir ? join(dir, `${stem}${process.version}-${process.arch}-${source.length}.v8`) : undefined;
     const cachedData = cacheFile ? cachedFor(cacheFile, source) : undefined;
-    const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n})`;
+    // A minified bundle is ASCII: read as Latin-1 it is the same text, decoded several times faster than as UTF-8.
+    const text = isAscii(source) ? source.toString('latin1') : source.toString('utf8');
+    const wrapped = `(function (exports, require, module, __filename, __dirname) { ${text}\n})`;
     const script = new Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
     if (cacheFile && (!cachedData || script.cachedDataRejected)) {
       // At exit, so the cache also holds the functions this run compiled lazily.

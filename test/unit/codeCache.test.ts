@@ -60,6 +60,13 @@ describe('code cache (dist/cli.js)', () => {
     assert.equal(f.run(), 'CB:bundle.js');
   });
 
+  it('a bundle with non-ASCII text runs as UTF-8, from source and from its cache', () => {
+    const f = fixture();
+    writeFileSync(f.bundle, "exports.answer = () => 'Ä—' + require('./vendor-x.js').part; // ‘quoted’\n");
+    assert.equal(f.run(), 'Ä—B:');
+    assert.equal(f.run(), 'Ä—B:');
+  });
+
   it('cache data V8 rejects is compiled over and rewritten; an unwritable cache directory or none at all still runs', () => {
     const f = fixture();
     f.run();
