@@ -3,11 +3,13 @@
  * lock timeouts and retries, a throttled batched backfill, resume after an interruption, and a report afterwards.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Io } from '../cli';
 import type { Plan, TableRef } from '../core/types';
 import { TOOLS, WRITERS } from '../core/migrations/tools/index';
-import { isMigrationTool } from '../core/migrations/types';
+import { isMigrationTool, type MigrationToolModule } from '../core/migrations/types';
+import { historyRecording, writtenFiles } from '../core/migrations/history';
 import { defaultName } from '../core/migrations/units';
 import { connect, type DatabaseClient } from '../db/client';
 import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
@@ -60,6 +62,8 @@ export const RUN_OPTIONS: Options = {
   'baseline-dir': { type: 'string' },
   'no-baseline': { type: 'boolean' },
   'record-applied': { type: 'string' },
+  'history-table': { type: 'string' },
+  name: { type: 'string' },
   ...CALIBRATION_OPTIONS,
   ...CLUSTER_OPTIONS,
 };
@@ -186,6 +190,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (batchMs === 0 || batchSize === 0 || (batchSize !== undefined && !Number.isInteger(batchSize)))
     throw new UsageError('--batch-ms and --batch-size must be positive (--batch-size a whole number)');
   const lockTimeoutMs = numberOption(values, 'lock-timeout-ms');
+  if (typeof values['record-applied'] === 'string') recordTarget(values['record-applied']);
+  else if (values['history-table'] !== undefined || values.name !== undefined)
+    throw new UsageError('--history-table and --name go with --record-applied TOOL:DIR');
   const statementTimeoutMs = numberOption(values, 'statement-timeout-ms');
 
   const planFile = values.plan as string | undefined;
@@ -369,7 +376,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return 1;
     }
     if (typeof values['record-applied'] === 'string') {
-      const recorded = await recordApplied(client, plan, values['record-applied']).catch((err: Error) => {
+      const recorded = await recordApplied(client, plan, values['record-applied'], values).catch((err: Error) => {
         io.err(`column-wizard run: the run completed, but the written migrations were not recorded as applied: ${err.message}`);
         return null;
       });
@@ -409,25 +416,40 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 /**
- * --record-applied TOOL:DIR: record the plan's written migrations in DIR as applied in the tool's history table (its
- * module's `history`: dbmate's DBMATE_MIGRATIONS_TABLE, else schema_migrations), so the tool does not apply again what the run did.
+ * --record-applied TOOL:DIR: the tool (one with a `history`) and the folder. Checked before the run, so a typo does not
+ * surface only after the change was applied.
  */
-async function recordApplied(client: DatabaseClient, plan: Plan, spec: string): Promise<string> {
+function recordTarget(spec: string): { tool: MigrationToolModule; dir: string } {
   const m = /^([a-z-]+):(.+)$/.exec(spec);
-  const history = m && isMigrationTool(m[1]!) ? WRITERS[m[1]].history : undefined;
-  if (!m || !history) {
+  const tool = m && isMigrationTool(m[1]!) ? WRITERS[m[1]] : undefined;
+  if (!m || !tool?.history) {
     const tools = TOOLS.filter((t) => t.history)
       .map((t) => t.tool)
       .join(', ');
     throw new UsageError(`--record-applied takes TOOL:DIR (the folder the migrations were written to); the tools it records for: ${tools}`);
   }
-  const names = await readdir(m[2]!).catch((err: Error) => {
-    throw new Error(`cannot read ${m[2]}: ${err.message}`);
+  return { tool, dir: m[2]! };
+}
+
+/**
+ * Record the plan's written migrations in DIR as applied in the tool's history table (`--history-table`, else the
+ * table the tool's own environment variable names, else its default), so the tool does not apply again what the run did.
+ * `--name` is the name the files were written with (`write --name`), `add_<table>_<column>` by default.
+ */
+async function recordApplied(client: DatabaseClient, plan: Plan, spec: string, values: Record<string, unknown>): Promise<string> {
+  const { tool, dir } = recordTarget(spec);
+  const names = await readdir(dir).catch((err: Error) => {
+    throw new Error(`cannot read ${dir}: ${err.message}`);
   });
-  const versions = history.versionsOf(plan, names);
-  if (!versions.length)
-    throw new Error(`${m[2]} holds no migration written for this plan (files named <version>_${defaultName(plan)}_<phase>.sql)`);
-  const table = (history.tableEnv && process.env[history.tableEnv]) || history.table;
-  for (const sql of history.recordSql(plan.dialect, table, versions)) await client.query(sql);
-  return `Recorded ${versions.length} ${m[1]} migration(s) as applied in ${table}: ${versions.join(', ')}`;
+  const name = typeof values.name === 'string' && values.name ? values.name : defaultName(plan);
+  const files = writtenFiles(tool, plan, names, name);
+  if (!files.length) throw new Error(`${dir} holds no ${tool.label} migration written for this plan (files named after ${name}_<phase>)`);
+  const contents = await Promise.all(files.map(async (f) => ({ name: f, content: await readFile(join(dir, f), 'utf8') })));
+  const table =
+    (typeof values['history-table'] === 'string' && values['history-table']) ||
+    (tool.history!.tableEnv && process.env[tool.history!.tableEnv]) ||
+    undefined;
+  const rec = historyRecording(tool, plan.dialect, contents, { table });
+  for (const sql of rec.sql) await client.query(sql);
+  return `Recorded ${rec.migrations.length} ${tool.tool} migration(s) as applied in ${rec.table}: ${rec.migrations.join(', ')}`;
 }

@@ -7,15 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import type { WriterOptions } from '../../src/core/migrations';
 import type { Plan } from '../../src/core/types';
 import type { DatabaseClient } from '../../src/db/client';
 import { planFor } from '../unit/migrations/plans';
 import { dbTest, throwawayDatabase, type ThrowawayDatabase } from './helpers';
-import { BIN, linkNodeModules, pgUrlNoSsl, writeInto, workspacesForFile, type Workspace } from './migrationTools';
+import { BIN, TOOL_RUNNERS, writeInto, workspacesForFile, type ToolEngine as Engine, type ToolRunner } from './migrationTools';
 
 const pg = throwawayDatabase('postgres');
 const my = throwawayDatabase('mysql');
@@ -26,107 +25,6 @@ const ROWS = 100_000;
 const FAULT_ID = 60_000;
 /** Longer than the plan's 2 s lock timeout: the first try of the DDL must fail and a retry succeed. */
 const HOLD_MS = 3500;
-
-type Engine = 'postgres' | 'mariadb';
-
-interface Tool {
-  readonly name: 'dbmate' | 'knex' | 'sequelize' | 'typeorm' | 'kysely';
-  readonly options?: (engine: Engine) => WriterOptions;
-  readonly dir: string;
-  /** Writes the tool's config; returns the command that applies pending migrations. */
-  readonly setup: (
-    ws: Workspace,
-    engine: Engine,
-    db: ThrowawayDatabase,
-    table: string,
-  ) => { cmd: string; args: string[]; env?: Record<string, string> };
-}
-
-const TOOLS: readonly Tool[] = [
-  {
-    name: 'dbmate',
-    dir: 'db/migrations',
-    setup: (_ws, engine, db) => ({
-      cmd: 'dbmate',
-      args: ['--no-dump-schema', 'up'],
-      env: { DATABASE_URL: engine === 'postgres' ? pgUrlNoSsl(db.url) : db.url },
-    }),
-  },
-  {
-    name: 'knex',
-    dir: 'migrations',
-    setup: (ws, engine, db) => {
-      linkNodeModules(ws);
-      writeFileSync(
-        join(ws.root, 'knexfile.js'),
-        `module.exports = { client: ${JSON.stringify(engine === 'postgres' ? 'pg' : 'mysql2')}, connection: ${JSON.stringify(db.url)}, migrations: { directory: './migrations' } };\n`,
-      );
-      return { cmd: 'knex', args: ['--knexfile', join(ws.root, 'knexfile.js'), 'migrate:latest'] };
-    },
-  },
-  {
-    name: 'sequelize',
-    dir: 'migrations',
-    setup: (ws, _engine, db) => {
-      linkNodeModules(ws);
-      return { cmd: 'sequelize-cli', args: ['db:migrate', '--url', db.url, '--migrations-path', 'migrations'] };
-    },
-  },
-  {
-    name: 'typeorm',
-    dir: 'migrations',
-    options: (engine) => ({ code: { ext: 'js', esm: false }, ...(engine === 'postgres' ? { nonTransactionalRunner: true } : {}) }),
-    setup: (ws, engine, db) => {
-      linkNodeModules(ws);
-      const mode = engine === 'postgres' ? ", migrationsTransactionMode: 'each'" : '';
-      writeFileSync(
-        join(ws.root, 'data-source.js'),
-        [
-          "const { DataSource } = require('typeorm');",
-          `module.exports = { default: new DataSource({ type: ${JSON.stringify(engine)}, url: ${JSON.stringify(db.url)}, migrations: [__dirname + '/migrations/*.js']${mode} }) };`,
-          '',
-        ].join('\n'),
-      );
-      return {
-        cmd: 'typeorm',
-        args: ['migration:run', '-d', 'data-source.js', ...(engine === 'postgres' ? ['--transaction', 'each'] : [])],
-      };
-    },
-  },
-  {
-    name: 'kysely',
-    dir: 'migrations',
-    options: (engine) => (engine === 'postgres' ? { nonTransactionalRunner: true } : {}),
-    setup: (ws, engine, db, table) => {
-      linkNodeModules(ws);
-      const dialect =
-        engine === 'postgres'
-          ? [
-              "import { PostgresDialect } from 'kysely';",
-              "import pg from 'pg';",
-              `const dialect = new PostgresDialect({ pool: new pg.Pool({ connectionString: ${JSON.stringify(db.url)} }) });`,
-            ]
-          : [
-              "import { MysqlDialect } from 'kysely';",
-              "import { createPool } from 'mysql2';",
-              `const dialect = new MysqlDialect({ pool: createPool(${JSON.stringify(db.url)}) });`,
-            ];
-      writeFileSync(
-        join(ws.root, 'kysely.config.ts'),
-        [
-          ...dialect,
-          "import { defineConfig } from 'kysely-ctl';",
-          `export default defineConfig({ dialect, migrations: { migrationFolder: 'migrations', migrationTableName: ${JSON.stringify(`kysely_migration_${table}`)}, migrationLockTableName: ${JSON.stringify(`kysely_lock_${table}`)} } });`,
-          '',
-        ].join('\n'),
-      );
-      return {
-        cmd: 'kysely',
-        args: ['migrate:latest', '--no-outdated-check', '--no-filesystem-caching', ...(engine === 'postgres' ? ['--no-transaction'] : [])],
-      };
-    },
-  },
-];
 
 function runAsync(
   cmd: string,
@@ -144,6 +42,9 @@ function runAsync(
     child.on('error', (err) => resolve({ status: -1, output: `${output}${String(err)}` }));
   });
 }
+
+/** The tools this test drives (node-pg-migrate, PostgreSQL only, is not one of them). */
+const TOOLS = TOOL_RUNNERS.filter((t) => t.name !== 'node-pg-migrate');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -247,7 +148,7 @@ async function snapshot(client: DatabaseClient, engine: Engine, table: string): 
   return new Map((await client.query<{ id: string; token: string }>(q)).map((r) => [r.id, r.token]));
 }
 
-async function scenario(t: TestContext, engine: Engine, tool: Tool): Promise<void> {
+async function scenario(t: TestContext, engine: Engine, tool: ToolRunner): Promise<void> {
   const db = (engine === 'postgres' ? pg : my).get(t);
   const table = `b_${tool.name}`;
   await seed(db, engine, table);

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { after, type TestContext } from 'node:test';
 import type { Plan } from '../../src/core/types';
 import type { DatabaseClient } from '../../src/db/client';
+import type { ThrowawayDatabase } from './helpers';
 import { planFor } from '../unit/migrations/plans';
 import { skipOrFail } from './helpers';
 
@@ -83,8 +84,15 @@ export async function writeInto(
   dir: string,
   options: WriterOptions = {},
   now = new Date(),
+  name?: string,
 ): Promise<{ result: WriteResult; created: readonly string[] }> {
-  const { result, outcome } = await writeMigrations(new NodeFileSink(ws.root), plan, { tool, dir, now, options });
+  const { result, outcome } = await writeMigrations(new NodeFileSink(ws.root), plan, {
+    tool,
+    dir,
+    now,
+    options,
+    ...(name ? { name } : {}),
+  });
   if (!outcome.ok) throw new Error(outcome.message);
   return { result, created: outcome.created };
 }
@@ -200,3 +208,117 @@ export const cliProcess = (cwd: string, args: readonly string[], env?: Record<st
 /** `column-wizard write --tool dbmate --dir db/migrations --no-calibrate ...args` in its own process. */
 export const writeDbmate = (cwd: string, args: readonly string[]) =>
   cliProcess(cwd, ['write', '--tool', 'dbmate', '--dir', 'db/migrations', '--no-calibrate', ...args]);
+
+/** The engines the tool runners know: the machine's PostgreSQL and MariaDB. */
+export type ToolEngine = 'postgres' | 'mariadb';
+type Engine = ToolEngine;
+
+/** A real migration tool as the tests drive it: its writer options, folder, config and the command that applies pending migrations. */
+export interface ToolRunner {
+  readonly name: 'dbmate' | 'knex' | 'sequelize' | 'typeorm' | 'kysely' | 'node-pg-migrate';
+  readonly options?: (engine: Engine) => WriterOptions;
+  readonly dir: string;
+  /** Writes the tool's config; returns the command that applies pending migrations. */
+  readonly setup: (
+    ws: Workspace,
+    engine: Engine,
+    db: ThrowawayDatabase,
+    table: string,
+  ) => { cmd: string; args: string[]; env?: Record<string, string> };
+}
+
+/** dbmate, Knex, Sequelize CLI, TypeORM, kysely-ctl (both engines) and node-pg-migrate (PostgreSQL only). */
+export const TOOL_RUNNERS: readonly ToolRunner[] = [
+  {
+    name: 'dbmate',
+    dir: 'db/migrations',
+    setup: (_ws, engine, db) => ({
+      cmd: 'dbmate',
+      args: ['--no-dump-schema', 'up'],
+      env: { DATABASE_URL: engine === 'postgres' ? pgUrlNoSsl(db.url) : db.url },
+    }),
+  },
+  {
+    name: 'knex',
+    dir: 'migrations',
+    setup: (ws, engine, db) => {
+      linkNodeModules(ws);
+      writeFileSync(
+        join(ws.root, 'knexfile.js'),
+        `module.exports = { client: ${JSON.stringify(engine === 'postgres' ? 'pg' : 'mysql2')}, connection: ${JSON.stringify(db.url)}, migrations: { directory: './migrations' } };\n`,
+      );
+      return { cmd: 'knex', args: ['--knexfile', join(ws.root, 'knexfile.js'), 'migrate:latest'] };
+    },
+  },
+  {
+    name: 'sequelize',
+    dir: 'migrations',
+    setup: (ws, _engine, db) => {
+      linkNodeModules(ws);
+      return { cmd: 'sequelize-cli', args: ['db:migrate', '--url', db.url, '--migrations-path', 'migrations'] };
+    },
+  },
+  {
+    name: 'typeorm',
+    dir: 'migrations',
+    options: (engine) => ({ code: { ext: 'js', esm: false }, ...(engine === 'postgres' ? { nonTransactionalRunner: true } : {}) }),
+    setup: (ws, engine, db) => {
+      linkNodeModules(ws);
+      const mode = engine === 'postgres' ? ", migrationsTransactionMode: 'each'" : '';
+      writeFileSync(
+        join(ws.root, 'data-source.js'),
+        [
+          "const { DataSource } = require('typeorm');",
+          `module.exports = { default: new DataSource({ type: ${JSON.stringify(engine)}, url: ${JSON.stringify(db.url)}, migrations: [__dirname + '/migrations/*.js']${mode} }) };`,
+          '',
+        ].join('\n'),
+      );
+      return {
+        cmd: 'typeorm',
+        args: ['migration:run', '-d', 'data-source.js', ...(engine === 'postgres' ? ['--transaction', 'each'] : [])],
+      };
+    },
+  },
+  {
+    name: 'kysely',
+    dir: 'migrations',
+    options: (engine) => (engine === 'postgres' ? { nonTransactionalRunner: true } : {}),
+    setup: (ws, engine, db, table) => {
+      linkNodeModules(ws);
+      const dialect =
+        engine === 'postgres'
+          ? [
+              "import { PostgresDialect } from 'kysely';",
+              "import pg from 'pg';",
+              `const dialect = new PostgresDialect({ pool: new pg.Pool({ connectionString: ${JSON.stringify(db.url)} }) });`,
+            ]
+          : [
+              "import { MysqlDialect } from 'kysely';",
+              "import { createPool } from 'mysql2';",
+              `const dialect = new MysqlDialect({ pool: createPool(${JSON.stringify(db.url)}) });`,
+            ];
+      writeFileSync(
+        join(ws.root, 'kysely.config.ts'),
+        [
+          ...dialect,
+          "import { defineConfig } from 'kysely-ctl';",
+          `export default defineConfig({ dialect, migrations: { migrationFolder: 'migrations', migrationTableName: ${JSON.stringify(`kysely_migration_${table}`)}, migrationLockTableName: ${JSON.stringify(`kysely_lock_${table}`)} } });`,
+          '',
+        ].join('\n'),
+      );
+      return {
+        cmd: 'kysely',
+        args: ['migrate:latest', '--no-outdated-check', '--no-filesystem-caching', ...(engine === 'postgres' ? ['--no-transaction'] : [])],
+      };
+    },
+  },
+  {
+    name: 'node-pg-migrate',
+    dir: 'migrations',
+    setup: (_ws, _engine, db) => ({
+      cmd: 'node-pg-migrate',
+      args: ['up', '--migrations-dir', 'migrations'],
+      env: { DATABASE_URL: db.url },
+    }),
+  },
+];

@@ -230,19 +230,29 @@ export interface DetectionContext {
   claimed(): Set<string>;
 }
 
+/** A migration file `write` made, as history recording reads it: its name in the folder, its version, its text. */
+export interface WrittenMigration {
+  readonly file: string;
+  readonly version: string;
+  readonly content: string;
+}
+
 /**
  * Recording written migrations as applied in a tool's own history table, after `column-wizard run` applied the plan
- * itself, so the tool does not apply them again (`run --record-applied <tool>:<dir>`).
+ * itself, so the tool does not apply them again (`run --record-applied <tool>:<dir>`; `./history.ts` picks the files).
  */
 export interface ToolHistory {
   /** The history table's default name. */
   readonly table: string;
   /** The environment variable the tool itself reads for another table name. */
   readonly tableEnv?: string;
-  /** The versions of the files `write` made for the plan (named after `name`, `add_<table>_<column>` by default), in order. */
-  versionsOf(plan: Plan, fileNames: readonly string[], name?: string): string[];
-  /** The statements that record `versions` as applied in `table` (created as the tool creates it when absent). */
-  recordSql(dialect: Dialect, table: string, versions: readonly string[]): string[];
+  /** The migration's name as the tool records it (file name, name without extension, class name, version). */
+  nameOf(m: WrittenMigration): string;
+  /**
+   * The statements that record `written` (in order) as applied in `table` at `at`: the table created as the tool
+   * creates it when absent, rows the tool would have written, nothing changed for a migration already recorded.
+   */
+  recordSql(dialect: Dialect, table: string, written: readonly WrittenMigration[], at: Date): string[];
 }
 
 /**
@@ -254,7 +264,7 @@ export interface MigrationToolModule extends MigrationWriter {
   /** Record candidates through `ctx` (config files, dependencies, file layout, content markers). */
   detect(ctx: DetectionContext): void;
   readonly transactions: ToolTransactions;
-  /** Only for the tools whose history `column-wizard run` can record (dbmate). */
+  /** Only for the tools whose history `column-wizard run` can record. */
   readonly history?: ToolHistory;
 }
 

@@ -1,34 +1,28 @@
 /** dbmate: `YYYYMMDDHHMMSS_name.sql` with `-- migrate:up` / `-- migrate:down`; `transaction:false` on both markers. */
 import { build, HEADER, nonTxNote, result } from '../common';
 import { sqlLines } from '../units';
-import { qualifiedTable, quoteLiteral } from '../../sql';
-import type { Dialect, Plan } from '../../types';
-import { defaultName } from '../units';
-import type { MigrationToolModule } from '../types';
+import { createIfAbsent, insertAbsent } from '../history';
+import type { Dialect } from '../../types';
+import type { MigrationToolModule, WrittenMigration } from '../types';
 
 const NO_TX = ' transaction:false';
 const NO_TX_RE = /transaction\s*:\s*false/i;
-
-/** The versions of the files `write` made for the plan (named `<version>_<plan name>_<phase>[_n].sql`), in order. */
-function versionsOf(plan: Plan, fileNames: readonly string[], name: string = defaultName(plan)): string[] {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`^(\\d+)_${escaped}_(expand|backfill|index|constrain|cutover|contract)(_\\d+)?\\.sql$`);
-  return fileNames.flatMap((f) => re.exec(f)?.[1] ?? []).sort();
-}
 
 /**
  * dbmate's table is `schema_migrations (version varchar(128) PRIMARY KEY)` on PostgreSQL and MySQL/MariaDB; it creates
  * it the same way when it first runs.
  */
-function recordSql(dialect: Dialect, table: string, versions: readonly string[]): string[] {
-  const t = qualifiedTable(dialect, { schema: '', name: table });
-  const create = `CREATE TABLE IF NOT EXISTS ${t} (version varchar(128) ${dialect === 'postgres' ? '' : 'NOT NULL '}PRIMARY KEY)`;
-  const insert = versions.map((v) =>
-    dialect === 'postgres'
-      ? `INSERT INTO ${t} (version) VALUES (${quoteLiteral(dialect, v)}) ON CONFLICT DO NOTHING`
-      : `INSERT IGNORE INTO ${t} (version) VALUES (${quoteLiteral(dialect, v)})`,
-  );
-  return [create, ...insert];
+function recordSql(dialect: Dialect, table: string, written: readonly WrittenMigration[]): string[] {
+  const create = createIfAbsent(dialect, table, `version varchar(128) ${dialect === 'postgres' ? '' : 'NOT NULL '}PRIMARY KEY`);
+  return [
+    create,
+    insertAbsent(
+      dialect,
+      table,
+      ['version'],
+      written.map((w) => ({ version: w.version })),
+    ),
+  ];
 }
 
 export const dbmate: MigrationToolModule = {
@@ -40,7 +34,7 @@ export const dbmate: MigrationToolModule = {
     sqlComment: (t) => (/^migrate:up\b/i.test(t) ? !NO_TX_RE.test(t) : undefined),
     sqlSection: (t) => (/^migrate:(up|down)\b/i.test(t) ? { mode: !NO_TX_RE.test(t) } : undefined),
   },
-  history: { table: 'schema_migrations', tableEnv: 'DBMATE_MIGRATIONS_TABLE', versionsOf, recordSql },
+  history: { table: 'schema_migrations', tableEnv: 'DBMATE_MIGRATIONS_TABLE', nameOf: (m) => m.version, recordSql },
   detect(ctx) {
     for (const d of ctx.sqlDirs) if (ctx.sampleIn(d, /^--\s*migrate:up/im)) ctx.add(d, 9, `-- migrate:up in ${d || '.'}`);
     if (ctx.hasDep('dbmate')) {

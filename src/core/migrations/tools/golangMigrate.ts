@@ -2,6 +2,25 @@
 import { build, nonTxNote, result, wrapsWhenSentAsOneQuery } from '../common';
 import { sqlLines } from '../units';
 import type { MigrationToolModule } from '../types';
+import { createIfAbsent } from '../history';
+import { qualifiedTable } from '../../sql';
+import type { Dialect } from '../../types';
+import type { WrittenMigration } from '../types';
+
+/**
+ * golang-migrate keeps one row, `schema_migrations (version bigint, dirty boolean)`: the version applied last. Recording
+ * sets it to the newest written version, clean, unless a newer version is already there. Not run with the real
+ * golang-migrate here (it is not installed on this machine).
+ */
+function recordSql(dialect: Dialect, table: string, written: readonly WrittenMigration[]): string[] {
+  const t = qualifiedTable(dialect, { schema: '', name: table });
+  const last = Math.max(...written.map((w) => Number(w.version)));
+  return [
+    createIfAbsent(dialect, table, 'version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL'),
+    `DELETE FROM ${t} WHERE version < ${last}`,
+    `INSERT INTO ${t} (version, dirty) SELECT ${last}, FALSE${dialect === 'postgres' ? '' : ' FROM DUAL'} WHERE NOT EXISTS (SELECT 1 FROM ${t} WHERE version >= ${last})`,
+  ];
+}
 
 export const golangMigrate: MigrationToolModule = {
   tool: 'golang-migrate',
@@ -10,6 +29,7 @@ export const golangMigrate: MigrationToolModule = {
     wrapsSqlFile: wrapsWhenSentAsOneQuery,
     optOut: { how: 'no switch: golang-migrate opens no transaction, so a file holding a single statement runs outside one' },
   },
+  history: { table: 'schema_migrations', nameOf: (m) => m.version, recordSql },
   detect(ctx) {
     for (const d of ctx.sqlDirs) {
       if (ctx.filesUnder(d).some((f) => /^\d+_[^/]*\.up\.sql$/.test(f)))

@@ -2,6 +2,9 @@
 import { build, HEADER, nonTxNote, result } from '../common';
 import { commentLines, type Statement } from '../units';
 import type { MigrationToolModule } from '../types';
+import { createIfAbsent, insertAbsent, insertIfEmpty, now } from '../history';
+import type { Dialect } from '../../types';
+import type { WrittenMigration } from '../types';
 
 const NO_TX = '-- +goose NO TRANSACTION';
 
@@ -14,6 +17,29 @@ function gooseLines(stmts: readonly Statement[]): string[] {
   });
 }
 
+/**
+ * goose's `goose_db_version (id, version_id, is_applied, tstamp)` with its version-0 row, as `goose up` creates it; a
+ * row `(version, true)` per file. Not run with the real goose here (it is not installed on this machine).
+ */
+function recordSql(dialect: Dialect, table: string, written: readonly WrittenMigration[]): string[] {
+  return [
+    createIfAbsent(
+      dialect,
+      table,
+      dialect === 'postgres'
+        ? 'id serial PRIMARY KEY, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp NULL DEFAULT now()'
+        : 'id serial NOT NULL, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp NULL DEFAULT now(), PRIMARY KEY (id)',
+    ),
+    insertIfEmpty(dialect, table, { version_id: 0, is_applied: true, tstamp: now(dialect) }),
+    insertAbsent(
+      dialect,
+      table,
+      ['version_id'],
+      written.map((w) => ({ version_id: Number(w.version), is_applied: true, tstamp: now(dialect) })),
+    ),
+  ];
+}
+
 export const goose: MigrationToolModule = {
   tool: 'goose',
   label: 'goose',
@@ -23,6 +49,7 @@ export const goose: MigrationToolModule = {
     sqlComment: (t) => (/^\+goose\s+NO\s+TRANSACTION\b/i.test(t) ? false : /^\+goose\s+Up\b/i.test(t) ? true : undefined),
     sqlSection: (t) => (/^\+goose\s+(Up|Down)\b/i.test(t) ? {} : undefined),
   },
+  history: { table: 'goose_db_version', tableEnv: 'GOOSE_TABLE', nameOf: (m) => m.version, recordSql },
   detect(ctx) {
     for (const d of ctx.sqlDirs) if (ctx.sampleIn(d, /^--\s*\+goose\s+Up/im)) ctx.add(d, 9, `-- +goose Up in ${d || '.'}`);
     // Go projects: the module requirement names the tool; its folder is the one with matching files, else the usual one.

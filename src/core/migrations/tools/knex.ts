@@ -2,8 +2,47 @@
 import { build, HEADER, nonTxNote, result } from '../common';
 import { calls, isTs, oneTransactionWarning } from '../code';
 import type { MigrationToolModule } from '../types';
+import { createIfAbsent, insertAbsent, insertIfEmpty, now } from '../history';
+import { qualifiedTable } from '../../sql';
+import type { Dialect } from '../../types';
+import type { WrittenMigration } from '../types';
 
 const NO_TX = 'config = { transaction: false }';
+
+/**
+ * Knex's `knex_migrations` (id, name = the file name, batch, migration_time) and its lock table `<table>_lock` (index,
+ * is_locked) with its one row, as `migrate:latest` creates them; the recorded files are one new batch.
+ */
+function recordSql(dialect: Dialect, table: string, written: readonly WrittenMigration[]): string[] {
+  const pg = dialect === 'postgres';
+  const lock = `${table}_lock`;
+  const t = qualifiedTable(dialect, { schema: '', name: table });
+  return [
+    createIfAbsent(
+      dialect,
+      table,
+      pg
+        ? '"id" serial primary key, "name" varchar(255), "batch" integer, "migration_time" timestamptz'
+        : '`id` int unsigned not null auto_increment primary key, `name` varchar(255), `batch` int, `migration_time` timestamp NULL',
+    ),
+    createIfAbsent(
+      dialect,
+      lock,
+      pg ? '"index" serial primary key, "is_locked" integer' : '`index` int unsigned not null auto_increment primary key, `is_locked` int',
+    ),
+    insertIfEmpty(dialect, lock, { is_locked: 0 }),
+    insertAbsent(
+      dialect,
+      table,
+      ['name'],
+      written.map((w) => ({
+        name: w.file,
+        batch: { sql: `(SELECT COALESCE(MAX(batch), 0) + 1 FROM ${t})` },
+        migration_time: now(dialect),
+      })),
+    ),
+  ];
+}
 
 export const knex: MigrationToolModule = {
   tool: 'knex',
@@ -12,6 +51,7 @@ export const knex: MigrationToolModule = {
     wrapsSqlFile: () => true,
     optOut: { marker: NO_TX, where: 'exported from the migration module' },
   },
+  history: { table: 'knex_migrations', nameOf: (m) => m.file, recordSql },
   detect(ctx) {
     const knexfile = ctx.has(/(^|\/)knexfile\.(js|ts|cjs|mjs|cts|mts)$/)[0];
     if (!knexfile && !ctx.hasDep('knex')) return;

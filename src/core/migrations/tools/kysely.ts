@@ -7,6 +7,28 @@ import { build, HEADER, result } from '../common';
 import { calls, isTs, oneTransactionWarning } from '../code';
 import type { Unit } from '../units';
 import type { MigrationToolModule } from '../types';
+import { createIfAbsent, insertAbsent, insertIfEmpty, withoutExtension } from '../history';
+import type { Dialect } from '../../types';
+import type { WrittenMigration } from '../types';
+
+/**
+ * Kysely's `kysely_migration (name, timestamp)` (name = the file name without extension, timestamp an ISO string) and
+ * `kysely_migration_lock` with its `migration_lock` row, as the Migrator creates them.
+ */
+function recordSql(dialect: Dialect, table: string, written: readonly WrittenMigration[], at: Date): string[] {
+  const lock = `${table}_lock`;
+  return [
+    createIfAbsent(dialect, table, 'name varchar(255) NOT NULL PRIMARY KEY, timestamp varchar(255) NOT NULL'),
+    createIfAbsent(dialect, lock, 'id varchar(255) NOT NULL PRIMARY KEY, is_locked integer NOT NULL DEFAULT 0'),
+    insertIfEmpty(dialect, lock, { id: 'migration_lock', is_locked: 0 }),
+    insertAbsent(
+      dialect,
+      table,
+      ['name'],
+      written.map((w) => ({ name: withoutExtension(w.file), timestamp: at.toISOString() })),
+    ),
+  ];
+}
 
 export const kysely: MigrationToolModule = {
   tool: 'kysely',
@@ -17,6 +39,7 @@ export const kysely: MigrationToolModule = {
       how: 'no per-migration switch: the project sets `disableTransactions` (kysely-ctl `--no-transaction`), passed as the `nonTransactionalRunner` option; without it such statements are given as plain SQL',
     },
   },
+  history: { table: 'kysely_migration', nameOf: (m) => withoutExtension(m.file), recordSql },
   detect(ctx) {
     // kysely-ctl layout
     const conf = ctx.has(/^(\.config\/)?kysely\.config\.(ts|js|mts|mjs|cts|cjs)$/).length > 0;

@@ -2,8 +2,24 @@
 import { build, HEADER, nonTxNote, result } from '../common';
 import { calls, isTs, oneTransactionWarning } from '../code';
 import { WriterError, type MigrationToolModule } from '../types';
+import { createIfAbsent, insertAbsent, now, withoutExtension } from '../history';
+import type { Dialect } from '../../types';
+import type { WrittenMigration } from '../types';
 
 const NO_TX = 'pgm.noTransaction()';
+
+/** node-pg-migrate's `pgmigrations (id, name = the file name without extension, run_on)`, as `up` creates it. */
+function recordSql(dialect: Dialect, table: string, written: readonly WrittenMigration[]): string[] {
+  return [
+    createIfAbsent(dialect, table, 'id SERIAL PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL'),
+    insertAbsent(
+      dialect,
+      table,
+      ['name'],
+      written.map((w) => ({ name: withoutExtension(w.file), run_on: now(dialect) })),
+    ),
+  ];
+}
 
 export const nodePgMigrate: MigrationToolModule = {
   tool: 'node-pg-migrate',
@@ -12,6 +28,7 @@ export const nodePgMigrate: MigrationToolModule = {
     wrapsSqlFile: () => true,
     optOut: { marker: NO_TX, where: 'first in both up and down' },
   },
+  history: { table: 'pgmigrations', nameOf: (m) => withoutExtension(m.file), recordSql },
   detect(ctx) {
     if (!ctx.hasDep('node-pg-migrate')) return;
     const re = /^\d{13}_[^/]*\.(js|ts|cjs|mjs|cts|mts|sql)$/;

@@ -3,6 +3,30 @@ import { build, HEADER, result } from '../common';
 import { calls } from '../code';
 import type { Unit } from '../units';
 import type { MigrationToolModule } from '../types';
+import { createIfAbsent, insertAbsent } from '../history';
+import type { Dialect } from '../../types';
+import type { WrittenMigration } from '../types';
+
+/** Sequelize CLI's `SequelizeMeta (name varchar(255) PRIMARY KEY)`, one row per file name, as `db:migrate` creates it. */
+function recordSql(dialect: Dialect, table: string, written: readonly WrittenMigration[]): string[] {
+  const create = createIfAbsent(
+    dialect,
+    table,
+    dialect === 'postgres'
+      ? '"name" VARCHAR(255) NOT NULL UNIQUE, PRIMARY KEY ("name")'
+      : '`name` VARCHAR(255) NOT NULL UNIQUE, PRIMARY KEY (`name`)',
+    dialect === 'postgres' ? '' : ' ENGINE=InnoDB',
+  );
+  return [
+    create,
+    insertAbsent(
+      dialect,
+      table,
+      ['name'],
+      written.map((w) => ({ name: w.file })),
+    ),
+  ];
+}
 
 export const sequelize: MigrationToolModule = {
   tool: 'sequelize',
@@ -11,6 +35,7 @@ export const sequelize: MigrationToolModule = {
     wrapsSqlFile: () => false,
     optOut: { how: 'none needed: the CLI opens no transaction; the writer opens one in each migration that should have it' },
   },
+  history: { table: 'SequelizeMeta', nameOf: (m) => m.file, recordSql },
   detect(ctx) {
     const rc = ctx.files.includes('.sequelizerc');
     if (!ctx.hasDep('sequelize-cli') && !rc) return;

@@ -6,8 +6,37 @@
 import { build, HEADER, pascal, result } from '../common';
 import { calls, isTs, oneTransactionWarning } from '../code';
 import type { MigrationToolModule } from '../types';
+import { createIfAbsent, insertAbsent } from '../history';
+import type { Dialect } from '../../types';
+import type { WrittenMigration } from '../types';
 
 const NO_TX = 'transaction = false';
+
+/** The migration's name as TypeORM records it: the class's `name` property the writer sets (`<Pascal slug><timestamp>`). */
+function className(m: WrittenMigration): string {
+  return /^\s*name = '([A-Za-z0-9_]+)';$/m.exec(m.content)?.[1] ?? `${pascal(m.file.replace(/^\d+-|\.[^.]*$/g, ''))}${m.version}`;
+}
+
+/** TypeORM's `migrations (id, timestamp bigint, name)`, as `migration:run` creates it; a row per class name. */
+function recordSql(dialect: Dialect, table: string, written: readonly WrittenMigration[]): string[] {
+  const create = createIfAbsent(
+    dialect,
+    table,
+    dialect === 'postgres'
+      ? '"id" SERIAL NOT NULL PRIMARY KEY, "timestamp" bigint NOT NULL, "name" character varying NOT NULL'
+      : '`id` int NOT NULL AUTO_INCREMENT, `timestamp` bigint NOT NULL, `name` varchar(255) NOT NULL, PRIMARY KEY (`id`)',
+    dialect === 'postgres' ? '' : ' ENGINE=InnoDB',
+  );
+  return [
+    create,
+    insertAbsent(
+      dialect,
+      table,
+      ['name'],
+      written.map((w) => ({ timestamp: Number(w.version), name: className(w) })),
+    ),
+  ];
+}
 
 export const typeorm: MigrationToolModule = {
   tool: 'typeorm',
@@ -19,6 +48,7 @@ export const typeorm: MigrationToolModule = {
       where: "a class property; TypeORM honours it only under `migrationsTransactionMode: 'each'` (the `nonTransactionalRunner` option)",
     },
   },
+  history: { table: 'migrations', nameOf: className, recordSql },
   detect(ctx) {
     if (!ctx.hasDep('typeorm')) return;
     const re = /^\d{13}-[^/]*\.(ts|js|cjs|mjs|cts|mts)$/;
