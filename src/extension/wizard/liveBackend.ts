@@ -32,6 +32,9 @@ import { planDraft, planScript } from '../../core/draft';
 import type { WizardBackend } from './session';
 import { runSummary } from './runSummary';
 import { describeError, formatCount } from '../../core/format';
+import { historyRecording, writtenFiles } from '../../core/migrations/history';
+import { WRITERS } from '../../core/migrations/tools/index';
+import type { MigrationTool } from '../../core/migrations/types';
 
 /** The log component of the wizard's lines. */
 export const LOG = 'wizard';
@@ -255,6 +258,7 @@ export class LiveBackend implements WizardBackend {
     const { paths, result } = await writePlanFiles(plan, target, this.services.log);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.wroteMigration, true);
     this.services.log.info(LOG, `wrote ${paths.length} ${result.tool} file(s): ${paths.join(', ')}`);
+    this.written.set(columnKey(plan), { tool: result.tool, folder: target.folder.uri, paths });
     // The plan that was written, with its estimates, for Verify Rollout to compare with later.
     await savePlanBaseline(target.folder.uri, plan).then(
       (uri) => this.services.log.info(LOG, `rollout plan recorded in ${vscode.workspace.asRelativePath(uri)}`),
@@ -498,6 +502,7 @@ export class LiveBackend implements WizardBackend {
         }
         this.onTableChanged();
         void this.offerFinalEdit(plan);
+        void this.offerRecordApplied(plan);
         if (unconfirmed) {
           return {
             started: true,
@@ -546,6 +551,74 @@ export class LiveBackend implements WizardBackend {
     }
   }
 
+  /** The migration files Write Migration Files made in this panel, by table and column, for the offer after a Run. */
+  private readonly written = new Map<string, { tool: MigrationTool; folder: vscode.Uri; paths: readonly string[] }>();
+
+  /**
+   * After a completed Run of a column whose migration files were written here: the tool still lists them as pending.
+   * Offer to record them as applied in the tool's history table (the tools `--record-applied` knows), else say so.
+   */
+  private async offerRecordApplied(plan: Plan): Promise<void> {
+    const w = this.written.get(columnKey(plan));
+    if (!w) return;
+    const tool = WRITERS[w.tool];
+    const byName = new Map(w.paths.map((p) => [p.slice(p.lastIndexOf('/') + 1), p]));
+    const names = writtenFiles(tool, plan, [...byName.keys()]);
+    if (!names.length) return;
+    if (!tool.history) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'Column Wizard: {0} still lists the {1} migration file(s) written for {2} as pending, so its next run applies them again. Column Wizard cannot record them in its history: mark them as applied with {0} itself.',
+          tool.label,
+          names.length,
+          plan.column.name,
+        ),
+      );
+      return;
+    }
+    const record = vscode.l10n.t('Record as Applied');
+    const answer = await vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Column Wizard: the run applied what the {0} migration file(s) written for {1} do, but {2} still lists them as pending and would run them again. Record them as applied in its history table {3}?',
+        names.length,
+        plan.column.name,
+        tool.label,
+        tool.history.table,
+      ),
+      record,
+    );
+    if (answer !== record) return;
+    try {
+      const files = await Promise.all(
+        names.map(async (name) => ({
+          name,
+          content: new TextDecoder().decode(
+            await vscode.workspace.fs.readFile(vscode.Uri.joinPath(w.folder, ...byName.get(name)!.split('/'))),
+          ),
+        })),
+      );
+      const rec = historyRecording(tool, plan.dialect, files);
+      const client = await this.services.connections.open(this.profile);
+      try {
+        for (const sql of rec.sql) await client.query(sql);
+      } finally {
+        await client.close().catch(() => undefined);
+      }
+      this.services.log.info(
+        LOG,
+        `recorded ${rec.migrations.length} ${tool.tool} migration(s) as applied in ${rec.table}: ${rec.migrations.join(', ')}`,
+      );
+      this.written.delete(columnKey(plan));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Column Wizard: recorded {0} migration(s) as applied in {1}.', rec.migrations.length, rec.table),
+      );
+    } catch (err) {
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Column Wizard: the migrations were not recorded as applied: {0}', redactSecrets(describeError(err))),
+      );
+    }
+  }
+
   /** The reports of the runs this panel did, by run id (the result view's Open Report). */
   private readonly reports = new Map<string, string>();
 
@@ -589,6 +662,11 @@ export function runReportMarkdown(runId: string, report: string): string {
  * Plans with the same DDL verify the same way. The estimates are part of the key: when the server's calibration arrives
  * (or a run corrects it) the re-planned draft is verified again instead of showing the verified plan's old estimates.
  */
+/** A plan's table and column, to match the files written for it with a run of it. */
+function columnKey(plan: Plan): string {
+  return JSON.stringify([plan.table.schema, plan.table.name, plan.column.name]);
+}
+
 function verifyKey(plan: Plan): string {
   return JSON.stringify(
     plan.phases.map((p) =>
