@@ -4,7 +4,7 @@
  *
  * Known gaps of that grammar are bridged before parsing and recorded from the text, never guessed:
  * `ALGORITHM=NOCOPY`, `ALTER ONLINE TABLE`, MariaDB `SET STATEMENT … FOR`, `WAIT n`/`NOWAIT` and `IF NOT EXISTS`, `INVISIBLE`,
- * `ALTER [COLUMN] c SET|DROP DEFAULT`; stored programs (CREATE TRIGGER/PROCEDURE/FUNCTION/EVENT), ANALYZE TABLE and
+ * `ALTER [COLUMN] c SET|DROP DEFAULT`; stored programs (CREATE TRIGGER/PROCEDURE/FUNCTION/EVENT, BEGIN NOT ATOMIC), ANALYZE TABLE and
  * SET NAMES are classified by their leading keywords (no lock rule applies to them). Anything else that fails is reported.
  */
 import { closingQuote } from '../sql';
@@ -39,6 +39,10 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
   // Statements the grammar lacks and the lock rules have nothing to say about: stored-program bodies, ANALYZE, SET NAMES.
   const routine = /^CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(TRIGGER|PROCEDURE|FUNCTION|EVENT)\b/i.exec(text);
   if (routine) return { kind: 'other', actions: [], label: `CREATE ${routine[1]!.toUpperCase()}` };
+  const dropRoutine = /^DROP\s+(PROCEDURE|FUNCTION|TRIGGER|EVENT)\b/i.exec(text);
+  if (dropRoutine) return { kind: 'other', actions: [], label: `DROP ${dropRoutine[1]!.toUpperCase()}` };
+  // MariaDB's anonymous compound statement (the splitter keeps its body whole): a program, not one lock-taking statement.
+  if (/^(?:[A-Za-z_]\w*\s*:\s*)?BEGIN\s+NOT\s+ATOMIC\b/i.test(text)) return { kind: 'other', actions: [], label: 'BEGIN NOT ATOMIC' };
   if (/^ANALYZE\s+(?:NO_WRITE_TO_BINLOG\s+|LOCAL\s+)?TABLES?\b/i.test(text)) return { kind: 'other', actions: [], label: 'ANALYZE TABLE' };
   if (/^SET\s+(?:NAMES|CHARACTER\s+SET|CHARSET)\b/i.test(text)) return { kind: 'other', actions: [], label: 'SET NAMES' };
   let lockFromText: string | undefined;

@@ -93,12 +93,13 @@ export function unknownSizeFacts(table: TableRef): TableFacts {
 
 /**
  * The plan as one SQL text to put in place of the statement, with each step's lock impact as comments and the parts that
- * must run outside a transaction called out. PostgreSQL: the statements the migration writers put in files (the same
- * units: batched backfill, lock-timeout retries, catalog guards; a backfill that commits with the migration, since the
- * file may run in one transaction). MySQL/MariaDB: the plan's steps, the backfill as one batch to repeat — their files'
- * compound statements (BEGIN NOT ATOMIC, a procedure) are not read by the linter yet.
+ * must run outside a transaction called out: the statements the migration writers put in files (the same units:
+ * batched backfill, lock-timeout retries, catalog guards; on PostgreSQL a backfill that commits with the migration, since
+ * the file may run in one transaction; on MySQL/MariaDB the compound statements, `BEGIN NOT ATOMIC` or a procedure).
+ * `delimiter`: the file is read by a client that splits on `;` (the mysql client, Flyway), so each compound statement is
+ * wrapped in `DELIMITER $$` … `DELIMITER ;`; tools that send the file as one batch (dbmate) take it without.
  */
-export function phasedSql(plan: Plan, sizeKnown: boolean): string {
+export function phasedSql(plan: Plan, sizeKnown: boolean, opts: { delimiter?: boolean } = {}): string {
   const out: string[] = [
     `-- Column Wizard: ${plan.column.name} on ${plan.table.schema ? `${plan.table.schema}.` : ''}${plan.table.name}, ${plan.dialect} ${plan.serverVersion}, in ${plan.phases.length} phase(s).`,
   ];
@@ -110,23 +111,11 @@ export function phasedSql(plan: Plan, sizeKnown: boolean): string {
     out.push(`-- ${impact}${time}: ${step.why.replace(/[\r\n]+/g, ' ')}`);
     if (step.unavoidable) out.push(`-- unavoidable: ${step.unavoidable.replace(/[\r\n]+/g, ' ')}`);
   };
-  if (plan.dialect === 'postgres') {
-    const phaseOf = new Map(plan.phases.map((p, i) => [p.kind, i + 1]));
-    for (const unit of planUnits(plan, defaultName(plan), { canRunOutside: false })) {
-      out.push('', `-- Phase ${phaseOf.get(unit.kind)} (${unit.kind}): ${unit.title}${unit.nonTransactional ? outside : ''}`);
-      unit.steps.forEach(describe);
-      out.push(...sqlLines(unit.up));
-    }
-  } else {
-    plan.phases.forEach((phase, i) => {
-      out.push('', `-- Phase ${i + 1} (${phase.kind}): ${phase.title}${phase.transactional ? '' : outside}`);
-      for (const step of phase.steps) {
-        describe(step);
-        if (step.lockTimeoutSql) out.push(`${step.lockTimeoutSql};`);
-        if (step.backfill) out.push('-- repeat this batch until it updates 0 rows (the runner does this, throttled):');
-        out.push(step.sql.trim().endsWith(';') ? step.sql.trim() : `${step.sql.trim()};`);
-      }
-    });
+  const phaseOf = new Map(plan.phases.map((p, i) => [p.kind, i + 1]));
+  for (const unit of planUnits(plan, defaultName(plan), { canRunOutside: false })) {
+    out.push('', `-- Phase ${phaseOf.get(unit.kind)} (${unit.kind}): ${unit.title}${unit.nonTransactional ? outside : ''}`);
+    unit.steps.forEach(describe);
+    out.push(...sqlLines(unit.up, { delimiter: plan.dialect !== 'postgres' && !!opts.delimiter }));
   }
   for (const w of plan.warnings) out.push('', `-- ${w.severity}: ${w.message.replace(/[\r\n]+/g, ' ')}`);
   return out.join('\n');

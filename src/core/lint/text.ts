@@ -44,6 +44,10 @@ export interface Unterminated {
   readonly start: number;
 }
 
+/** A MySQL/MariaDB statement with a `BEGIN … END` body: MariaDB's anonymous block, a stored program. */
+const MYSQL_COMPOUND =
+  /^(?:(?:[A-Za-z_]\w*\s*:\s*)?BEGIN\s+NOT\s+ATOMIC\b|CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:PROCEDURE|FUNCTION|TRIGGER|EVENT)\b)/i;
+
 /** Split `text` into statements. Empty statements (`;;`) are dropped; a trailing statement without `;` is kept. */
 export function splitStatements(text: string, engine: Engine): SplitResult {
   const statements: RawStatement[] = [];
@@ -53,7 +57,10 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
   let stmtStart = -1;
   let delimiter = ';';
   // PostgreSQL SQL-standard function bodies (`BEGIN ATOMIC … END`) hold semicolons; CASE … END nests inside them.
+  // MySQL/MariaDB compound statements without DELIMITER (MariaDB `BEGIN NOT ATOMIC … END`, a stored program's
+  // `BEGIN … END` body) are counted the same way: `compound` is set when the statement starts like one.
   let atomic = 0;
+  let compound = false;
   let caseDepth = 0;
   let lastWord = '';
   let i = 0;
@@ -67,6 +74,9 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       pending = [];
     }
     stmtStart = -1;
+    compound = false;
+    atomic = 0;
+    caseDepth = 0;
     i = next;
   };
 
@@ -118,7 +128,10 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       flush(i, i + delimiter.length);
       continue;
     }
-    if (stmtStart < 0) stmtStart = i;
+    if (stmtStart < 0) {
+      stmtStart = i;
+      compound = engine === 'mysql' && delimiter === ';' && MYSQL_COMPOUND.test(text.slice(i, i + 200));
+    }
     if (c === "'" || c === '"' || (engine === 'mysql' && c === '`')) {
       const backslash = engine === 'mysql' ? c !== '`' : c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w]/.test(text[i - 2] ?? '');
       const after = skipQuoted(text, i, c, backslash);
@@ -137,6 +150,24 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
         else atomic--;
       }
       lastWord = word;
+      i += word.length;
+      continue;
+    }
+    if (compound && /[A-Za-z_]/.test(c) && !/[\w$]/.test(text[i - 1] ?? '')) {
+      const word = /^[A-Za-z_][\w$]*/.exec(text.slice(i, i + 64))![0].toUpperCase();
+      if (word === 'BEGIN') atomic++;
+      else if (word === 'CASE') caseDepth++;
+      else if (word === 'END') {
+        // END IF / WHILE / LOOP / REPEAT close what is not counted; END CASE, or a bare END inside a CASE, closes the CASE.
+        const closing = /^END\s+(IF|WHILE|LOOP|REPEAT|CASE)\b/i.exec(text.slice(i, i + 20));
+        const what = closing?.[1]!.toUpperCase();
+        if (what === 'CASE' || (!what && caseDepth > 0)) caseDepth = Math.max(0, caseDepth - 1);
+        else if (!what) atomic = Math.max(0, atomic - 1);
+        if (closing) {
+          i += closing[0].length;
+          continue;
+        }
+      }
       i += word.length;
       continue;
     }

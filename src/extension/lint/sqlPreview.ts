@@ -104,7 +104,13 @@ export class SqlPreview implements vscode.CodeLensProvider, vscode.HoverProvider
       action.edit = new vscode.WorkspaceEdit();
       const text = d.getText();
       const end = text[s.end] === ';' ? s.end + 1 : s.end;
-      action.edit.replace(d.uri, new vscode.Range(d.positionAt(s.start), d.positionAt(end)), phasedSql(plan, linted.facts !== undefined));
+      // A file that already uses DELIMITER, or a Flyway script, is split on `;` by its reader: compound statements need DELIMITER.
+      const delimiter = /^\s*DELIMITER\s/im.test(text) || /(^|\/)V\d[^/]*__[^/]*\.sql$/i.test(d.uri.path);
+      action.edit.replace(
+        d.uri,
+        new vscode.Range(d.positionAt(s.start), d.positionAt(end)),
+        phasedSql(plan, linted.facts !== undefined, { delimiter }),
+      );
       actions.push(action);
       const files = new vscode.CodeAction(
         vscode.l10n.t("Write safe phases as migration files (in the project's tool format)"),

@@ -102,6 +102,43 @@ describe('editor previews', () => {
     assert.doesNotMatch(text, /repeat this batch/);
   });
 
+  for (const [dialect, version] of [
+    ['mariadb', '10.11.6-MariaDB'],
+    ['mysql', '8.0.36'],
+  ] as const) {
+    it(`${dialect}: the rewrite holds the writers' statements (keyed batches in a compound statement), with and without DELIMITER, and lints without unparsed statements`, () => {
+      const target = { dialect, version } as const;
+      const r = lintSql('ALTER TABLE users ADD COLUMN token varchar(40) NOT NULL DEFAULT (UUID());', { target }, parsers);
+      const plan = planColumn(
+        addColumnOf(r.statements[0]!, 'app')!.spec,
+        { table: { schema: 'app', name: 'users' }, rows: 50_000, bytes: 4e6, primaryKey: ['id'] },
+        target,
+      );
+      for (const delimiter of [false, true]) {
+        const text = phasedSql(plan, true, { delimiter });
+        let at = 0;
+        for (const unit of planUnits(plan, defaultName(plan), { canRunOutside: false })) {
+          for (const s of unit.up) {
+            const i = text.indexOf(s.sql, at);
+            assert.ok(i >= 0, `missing or out of order: ${s.sql.slice(0, 80)}`);
+            at = i + s.sql.length;
+          }
+        }
+        assert.match(text, /Walks the primary key \(id\)/);
+        assert.doesNotMatch(text, /repeat this batch/);
+        assert.equal(/^DELIMITER \$\$$/m.test(text), delimiter);
+        const again = lintSql(text, { target }, parsers);
+        assert.deepEqual(
+          again.findings
+            .filter((f) => f.rule === 'unparsed-statement' || f.rule === 'syntax-error')
+            .map((f) => text.slice(f.start, f.end).slice(0, 80)),
+          [],
+        );
+        assert.ok(again.statements.length >= 3 && again.statements.length <= 20, `${again.statements.length} statements`);
+      }
+    });
+  }
+
   it('only single ADD COLUMN statements can be rewritten', () => {
     const r = lintSql('ALTER TABLE t ADD COLUMN a int, ADD COLUMN b int; CREATE INDEX i ON t (a);', pg15, parsers);
     assert.equal(addColumnOf(r.statements[0]!, 'public'), undefined);
