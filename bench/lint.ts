@@ -14,6 +14,7 @@ import { loadParsers } from '../src/core/lint/parsers';
 import { splitStatements } from '../src/core/lint/text';
 import { loadCorpus } from '../test/unit/lint/corpus';
 import { coldStart, SQUAWK } from './coldStart';
+import { proofCorpusReport } from './lintCorpus';
 
 const rounds = Number(process.argv[2] ?? 30);
 
@@ -155,6 +156,8 @@ async function main(): Promise<void> {
   console.log(
     `  MySQL/MariaDB (${score.my.n} statements, ${score.my.ours[2]} dangerous): column-wizard recall ${pct(score.my.ours[0]!, score.my.ours[2]!)}, precision ${pct(score.my.ours[0]!, score.my.ours[1]!)}`,
   );
+
+  proofCorpusReport(parsers);
 
   console.log();
   coldStart(7);

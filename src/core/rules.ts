@@ -42,8 +42,14 @@ export type DdlOperation = (
     }
   | { readonly op: 'validate-constraint'; readonly kind: ConstraintKind }
   | { readonly op: 'drop-constraint'; readonly kind?: ConstraintKind }
-  /** `fulltext`: a MySQL/MariaDB FULLTEXT index. */
-  | { readonly op: 'create-index'; readonly concurrent: boolean; readonly unique: boolean; readonly fulltext?: boolean }
+  /** `fulltext` / `spatial`: a MySQL/MariaDB FULLTEXT or SPATIAL index. */
+  | {
+      readonly op: 'create-index';
+      readonly concurrent: boolean;
+      readonly unique: boolean;
+      readonly fulltext?: boolean;
+      readonly spatial?: boolean;
+    }
   | { readonly op: 'drop-index'; readonly concurrent: boolean }
   /** MySQL/MariaDB `DROP PRIMARY KEY`; `replaced`: the same ALTER TABLE adds a new primary key. */
   | { readonly op: 'drop-primary-key'; readonly replaced: boolean }
@@ -194,14 +200,20 @@ export type StatementOperation =
   | { readonly op: 'drop-table' }
   | { readonly op: 'truncate' }
   | { readonly op: 'rename'; readonly object: 'column' | 'table' | 'schema' | 'constraint' | 'index' | 'enum value' | 'other' }
-  | { readonly op: 'domain-constraint'; readonly notValid: boolean }
+  | { readonly op: 'domain-constraint'; readonly notValid: boolean; readonly notNull?: boolean }
+  /** LOCK TABLE … IN mode MODE (PostgreSQL), or LOCK TABLES … READ (`SHARED`) / WRITE (`EXCLUSIVE`) on MySQL/MariaDB. */
+  | { readonly op: 'lock-table'; readonly mode: LockLevel }
   | { readonly op: 'set-logged' | 'set-tablespace' }
   | { readonly op: 'detach-partition'; readonly concurrent: boolean }
   | { readonly op: 'exclusion-constraint' }
   | { readonly op: 'alter-type-pg'; readonly coercible: boolean | undefined };
 
-/** PostgreSQL only; MySQL/MariaDB statements go through `impactOf`. */
+/**
+ * PostgreSQL's statement operations; on MySQL/MariaDB only those the MySQL reader gives (DROP TABLE, TRUNCATE, RENAME
+ * TABLE, LOCK TABLES: `mysqlStatementImpact`). ALTER TABLE on MySQL/MariaDB goes through `impactOf`.
+ */
 export function statementOperationImpact(op: StatementOperation, target: Target): Impact {
+  if (target.dialect !== 'postgres') return mysqlStatementImpact(op);
   switch (op.op) {
     case 'drop-index':
       return op.concurrent
@@ -306,7 +318,27 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         scan: false,
         why: `renaming ${op.object === 'enum value' ? 'an' : 'a'} ${op.object} is a catalog change${op.object === 'enum value' || op.object === 'schema' ? '' : ' under ACCESS EXCLUSIVE, for a moment'}; queries still using the old name fail from then on`,
       };
+    case 'lock-table': {
+      const rank = PG_LOCK_RANK[op.mode];
+      return {
+        lock: op.mode,
+        blocks: { reads: op.mode === AE, writes: rank >= PG_LOCK_RANK.SHARE },
+        rewrite: false,
+        scan: false,
+        why: l10n.t('LOCK TABLE … IN {0} MODE holds that lock until the transaction ends', op.mode),
+      };
+    }
     case 'domain-constraint':
+      if (op.notNull)
+        return {
+          lock: 'SHARE',
+          blocks: blocksWrites,
+          rewrite: false,
+          scan: true,
+          why: l10n.t(
+            'ALTER DOMAIN … SET NOT NULL checks every column of every table using the domain, holding SHARE on those tables (writes wait); it has no NOT VALID form',
+          ),
+        };
       return op.notValid
         ? {
             lock: 'SHARE',
@@ -398,6 +430,56 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
                   )
                 : l10n.t('ALTER COLUMN … TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE'),
           };
+  }
+}
+
+/** The MySQL/MariaDB statements with a lock of their own: each takes an exclusive metadata lock on its tables (MySQL 8.0 manual, "Metadata Locking"). */
+function mysqlStatementImpact(op: StatementOperation): Impact {
+  switch (op.op) {
+    case 'drop-table':
+      return {
+        lock: 'EXCLUSIVE',
+        blocks: blocksAll,
+        rewrite: false,
+        scan: false,
+        why: l10n.t(
+          'DROP TABLE takes an exclusive metadata lock (it waits for every open transaction on the table, and every query queues behind it); the data is gone',
+        ),
+      };
+    case 'truncate':
+      return {
+        lock: 'EXCLUSIVE',
+        blocks: blocksAll,
+        rewrite: true,
+        scan: false,
+        why: l10n.t('TRUNCATE TABLE drops and re-creates the table under an exclusive metadata lock'),
+      };
+    case 'lock-table':
+      return op.mode === 'SHARED'
+        ? {
+            lock: 'SHARED',
+            blocks: blocksWrites,
+            rewrite: false,
+            scan: false,
+            why: l10n.t("LOCK TABLES … READ blocks every other session's writes until UNLOCK TABLES"),
+          }
+        : {
+            lock: 'EXCLUSIVE',
+            blocks: blocksAll,
+            rewrite: false,
+            scan: false,
+            why: l10n.t("LOCK TABLES … WRITE blocks every other session's reads and writes until UNLOCK TABLES"),
+          };
+    default:
+      return {
+        lock: 'EXCLUSIVE',
+        blocks: blocksAll,
+        rewrite: false,
+        scan: false,
+        why: l10n.t(
+          'RENAME TABLE is a catalog change under an exclusive metadata lock, for a moment; queries still using the old name fail from then on',
+        ),
+      };
   }
 }
 
@@ -806,6 +888,16 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
         best = inplace(
           first,
           `a FULLTEXT index cannot be built with LOCK=NONE: INPLACE, LOCK=SHARED blocks writes for the whole build${first ? " and, as the table's first FULLTEXT index, rebuilds the table to add the hidden FTS_DOC_ID column" : ''}`,
+          'SHARED',
+        );
+        break;
+      }
+      // MySQL 8.0 manual (online DDL, index operations): a SPATIAL index is built in place without a rebuild, but concurrent DML is
+      // not permitted; MariaDB's INPLACE page says the same (LOCK=SHARED).
+      if (op.spatial) {
+        best = inplace(
+          false,
+          l10n.t('a SPATIAL index cannot be built with LOCK=NONE: INPLACE, LOCK=SHARED blocks writes for the whole build'),
           'SHARED',
         );
         break;

@@ -309,14 +309,14 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
           concurrent: idx.concurrent,
           unique: idx.unique,
           ...(idx.fulltext ? { fulltext: true } : {}),
+          ...(idx.spatial ? { spatial: true } : {}),
           ...mysqlClauses(parsed),
         };
         operations.push({ op, impact: impactOf(op, target, facts) });
         break;
       }
       case 'other':
-        if (parsed.statementOp && engine === 'postgres')
-          operations.push({ op: parsed.statementOp, impact: statementOperationImpact(parsed.statementOp, target) });
+        if (parsed.statementOp) operations.push({ op: parsed.statementOp, impact: statementOperationImpact(parsed.statementOp, target) });
         break;
       case 'alter-table':
         for (const action of parsed.actions) {
@@ -624,6 +624,7 @@ const STATEMENT_OPS = new Set([
   'detach-partition',
   'exclusion-constraint',
   'alter-type-pg',
+  'lock-table',
 ]);
 
 /** (`drop-index` is both; the linter reads it only as a whole statement, never inside ALTER TABLE.) */
@@ -661,7 +662,8 @@ function toStatementOperation(a: LintAction, facts: TableFacts | undefined): Sta
 
 /**
  * Whether PostgreSQL changes a column from `from` to `to` without a rewrite (binary-coercible, or a longer length):
- * varchar(n) → varchar(m ≥ n) / text, text ↔ varchar without length, numeric(p,s) → numeric(q ≥ p, s), the same type.
+ * varchar(n) → varchar(m ≥ n) / text, text ↔ varchar without length, numeric(p,s) → numeric(q ≥ p, s), timestamp /
+ * timestamptz / time / interval (p) → the same type with a precision ≥ p (none written is 6), the same type.
  * undefined when the names are not ones this knows.
  */
 export function binaryCoercible(from: string, to: string): boolean | undefined {
@@ -669,6 +671,9 @@ export function binaryCoercible(from: string, to: string): boolean | undefined {
     const m = /^\s*([a-z ]+?)\s*(?:\(([\d,\s]+)\))?\s*$/i.exec(
       t
         .toLowerCase()
+        // The server prints `timestamp(3) without time zone`: the zone words move before the precision.
+        .replace(/^(timestamp|time)\s*(\(\s*\d+\s*\))?\s+with time zone$/, '$1tz$2')
+        .replace(/^(timestamp|time)\s*(\(\s*\d+\s*\))?\s+without time zone$/, '$1$2')
         .replace(/character varying/, 'varchar')
         .replace(/^int4$|^int$/, 'integer')
         .replace(/^int8$/, 'bigint'),
@@ -690,6 +695,8 @@ export function binaryCoercible(from: string, to: string): boolean | undefined {
   if ((a.name === 'varchar' || a.name === 'text') && b.name === 'text') return true;
   if (a.name === 'text' && b.name === 'varchar') return b.params.length === 0;
   if (a.name === 'varchar' && b.name === 'varchar') return b.params.length === 0 || (a.params.length > 0 && b.params[0]! >= a.params[0]!);
+  if (a.name === b.name && ['timestamp', 'timestamptz', 'time', 'timetz', 'interval'].includes(a.name))
+    return (b.params[0] ?? 6) >= (a.params[0] ?? 6);
   if (a.name === 'numeric' && b.name === 'numeric')
     return b.params.length === 0 || (a.params.length > 0 && b.params[0]! >= a.params[0]! && (b.params[1] ?? 0) === (a.params[1] ?? 0));
   return false;
@@ -735,7 +742,14 @@ function toOperation(
     case 'validate-constraint':
       return { op: 'validate-constraint', kind: notValidAdded.get(a.name.toLowerCase())?.kind ?? 'check', ...clauses };
     case 'add-index':
-      return { op: 'create-index', concurrent: false, unique: a.unique, ...(a.fulltext ? { fulltext: true } : {}), ...clauses };
+      return {
+        op: 'create-index',
+        concurrent: false,
+        unique: a.unique,
+        ...(a.fulltext ? { fulltext: true } : {}),
+        ...(a.spatial ? { spatial: true } : {}),
+        ...clauses,
+      };
     case 'drop-primary-key':
       return {
         op: 'drop-primary-key',
@@ -770,6 +784,9 @@ function toOperation(
           ...clauses,
         };
       }
+      // DECIMAL(p,s), FLOAT/DOUBLE(p) and fractional seconds of DATETIME/TIME/TIMESTAMP: new parameters are a new data type.
+      if (now && PARAMETER_TYPES.has(baseType(next)) && typeParams(now.type) !== typeParams(next))
+        return { op: 'change-type', column: a.column, ...clauses };
       const varchar = now ? varcharChange(now.type, next, now.charset, a.charset) : undefined;
       if (varchar === 'extend' && !/ NOT NULL$/.test(a.type) === now!.nullable)
         return { op: 'extend-varchar', column: a.column, ...clauses };
@@ -782,6 +799,13 @@ function toOperation(
     default:
       return undefined;
   }
+}
+
+const PARAMETER_TYPES = new Set(['decimal', 'float', 'double', 'datetime', 'time', 'timestamp']);
+
+/** `decimal(10, 2) unsigned` → `10,2`; '' when no parameters are written. */
+function typeParams(type: string): string {
+  return (/\(([^)]*)\)/.exec(type)?.[1] ?? '').replace(/\s+/g, '');
 }
 
 function isUnsigned(type: string): boolean {

@@ -46,6 +46,8 @@ export type LintAction =
       readonly name?: string;
       readonly unique: boolean;
       readonly fulltext: boolean;
+      /** MySQL/MariaDB `ADD SPATIAL INDEX`. */
+      readonly spatial?: boolean;
       readonly columns: readonly string[];
     }
   | { readonly kind: 'drop-column'; readonly column: string }
@@ -76,6 +78,8 @@ export interface ParsedStatement {
     readonly columns: readonly string[];
     /** MySQL/MariaDB `CREATE FULLTEXT INDEX`. */
     readonly fulltext?: boolean;
+    /** MySQL/MariaDB `CREATE SPATIAL INDEX`. */
+    readonly spatial?: boolean;
   };
   /** MySQL/MariaDB `ALGORITHM=` / `LOCK=` clauses, upper-case. */
   readonly algorithm?: string;

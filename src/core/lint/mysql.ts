@@ -45,6 +45,8 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
   if (/^(?:[A-Za-z_]\w*\s*:\s*)?BEGIN\s+NOT\s+ATOMIC\b/i.test(text)) return { kind: 'other', actions: [], label: 'BEGIN NOT ATOMIC' };
   if (/^ANALYZE\s+(?:NO_WRITE_TO_BINLOG\s+|LOCAL\s+)?TABLES?\b/i.test(text)) return { kind: 'other', actions: [], label: 'ANALYZE TABLE' };
   if (/^SET\s+(?:NAMES|CHARACTER\s+SET|CHARSET)\b/i.test(text)) return { kind: 'other', actions: [], label: 'SET NAMES' };
+  const byKeyword = readTableStatement(text);
+  if (byKeyword) return { ...byKeyword, ...(statementSetting ? { setting: statementSetting } : {}) };
   let lockFromText: string | undefined;
   if (/^ALTER\s+ONLINE\s+TABLE\b/i.test(text)) {
     text = text.replace(/^ALTER\s+ONLINE\s+TABLE\b/i, 'ALTER TABLE');
@@ -59,6 +61,8 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
     .replace(/\b(ADD\s+(?:COLUMN\s+|INDEX\s+|KEY\s+)?)IF\s+NOT\s+EXISTS\s+/gi, '$1')
     .replace(/^(CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\s+)IF\s+NOT\s+EXISTS\s+/i, '$1')
     .replace(/\s+INVISIBLE\b(?=\s*(,|$|AFTER\b|FIRST\b))/gi, '');
+  // MariaDB's PERSISTENT is STORED; `ADD COLUMN (one definition)` is `ADD COLUMN definition`.
+  text = unwrapAddColumn(text.replace(/\)\s*PERSISTENT\b/gi, ') STORED'));
   const nocopy = /\bALGORITHM\s*=?\s*NOCOPY\b/i.test(text);
   if (nocopy) text = text.replace(/\bALGORITHM(\s*=?\s*)NOCOPY\b/gi, 'ALGORITHM$1INPLACE');
 
@@ -117,6 +121,54 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
     ...(lock ? { lock } : {}),
     ...(statementSetting ? { setting: statementSetting } : {}),
   };
+}
+
+/**
+ * Statements on whole tables that the lock rules judge by their keywords (the grammar reads some of them only as
+ * `DROP` / `LOCK` with no table): DROP TABLE, RENAME TABLE, TRUNCATE, LOCK TABLES, UNLOCK TABLES, OPTIMIZE TABLE (InnoDB
+ * runs it as ALTER TABLE … FORCE: MySQL 8.0 manual, OPTIMIZE TABLE).
+ */
+function readTableStatement(text: string): ParsedStatement | undefined {
+  const other = (label: string, table: string, statementOp?: ParsedStatement['statementOp']): ParsedStatement => ({
+    kind: 'other',
+    actions: [],
+    label,
+    table: nameRef(table.replace(/\s+/g, '')),
+    ...(statementOp ? { statementOp } : {}),
+  });
+  let m: RegExpExecArray | null;
+  if (/^DROP\s+TEMPORARY\s+TABLE\b/i.test(text)) return { kind: 'other', actions: [], label: 'DROP TEMPORARY TABLE' };
+  if ((m = new RegExp(`^DROP\\s+TABLES?\\s+(?:IF\\s+EXISTS\\s+)?(${QUALIFIED})`, 'i').exec(text)))
+    return other('DROP TABLE', m[1]!, { op: 'drop-table' });
+  if ((m = new RegExp(`^RENAME\\s+TABLES?\\s+(${QUALIFIED})\\s+TO\\b`, 'i').exec(text)))
+    return other('RENAME TABLE', m[1]!, { op: 'rename', object: 'table' });
+  if ((m = new RegExp(`^TRUNCATE\\s+(?:TABLE\\s+)?(${QUALIFIED})\\s*$`, 'i').exec(text)))
+    return other('TRUNCATE', m[1]!, { op: 'truncate' });
+  if ((m = new RegExp(`^LOCK\\s+TABLES?\\s+(${QUALIFIED})`, 'i').exec(text)))
+    return other('LOCK TABLES', m[1]!, { op: 'lock-table', mode: /\bWRITE\b/i.test(text) ? 'EXCLUSIVE' : 'SHARED' });
+  if (/^UNLOCK\s+TABLES?\s*$/i.test(text)) return { kind: 'other', actions: [], label: 'UNLOCK TABLES' };
+  if ((m = new RegExp(`^OPTIMIZE\\s+(?:NO_WRITE_TO_BINLOG\\s+|LOCAL\\s+)?TABLES?\\s+(${QUALIFIED})\\s*$`, 'i').exec(text)))
+    return { kind: 'alter-table', table: nameRef(m[1]!.replace(/\s+/g, '')), actions: [{ kind: 'rebuild' }] };
+  return undefined;
+}
+
+/** `ADD [COLUMN] (c int …)` with one column definition inside the parentheses, as `ADD [COLUMN] c int …`. */
+function unwrapAddColumn(text: string): string {
+  const m = /\bADD\s+(?:COLUMN\s+)?\(/i.exec(text);
+  if (!m || /^ADD\s+\(\s*(?:CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|INDEX|KEY|CHECK)\b/i.test(text.slice(m.index))) return text;
+  const open = m.index + m[0].length - 1;
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "'" || ch === '"' || ch === '`') {
+      i = closingQuote('mysql', text, i);
+      continue;
+    }
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return `${text.slice(0, open)}${text.slice(open + 1, i)}${text.slice(i + 1)}`;
+    else if (ch === ',' && depth === 1) return text; // several columns: left to the grammar
+  }
+  return text;
 }
 
 function unparsed(err: unknown, base: number): ParsedStatement {
@@ -288,6 +340,10 @@ function fromNode(n: Obj): ParsedStatement {
         continue;
       }
       actions.push(alterAction(e));
+      // CHANGE old new …: a rename as well, when the names differ.
+      const renamed = str(e.action) === 'change' && e.old_column != null ? columnName({ column: e.old_column }) : undefined;
+      if (renamed && renamed.toLowerCase() !== columnName(e).toLowerCase())
+        actions.push({ kind: 'other', description: `RENAME COLUMN ${renamed} TO ${columnName(e)} (CHANGE)` });
     }
     return { kind: 'alter-table', ...(table ? { table } : {}), actions, ...(algorithm ? { algorithm } : {}), ...(lock ? { lock } : {}) };
   }
@@ -310,6 +366,7 @@ function fromNode(n: Obj): ParsedStatement {
           ifNotExists: false,
           columns: arr(n.index_columns).map(columnName),
           ...(kind === 'fulltext' ? { fulltext: true } : {}),
+          ...(kind === 'spatial' ? { spatial: true } : {}),
         },
         ...(algorithm ? { algorithm } : {}),
         ...(lock ? { lock } : {}),
@@ -349,6 +406,7 @@ function alterAction(e: Obj): LintAction {
       ...(name ? { name } : {}),
       unique: keyword.includes('unique'),
       fulltext: keyword.includes('fulltext'),
+      ...(keyword.includes('spatial') ? { spatial: true } : {}),
       columns: arr(e.definition).map(columnName),
     };
   }

@@ -2,7 +2,7 @@
  * PostgreSQL statements, read with PostgreSQL's own parser (libpg-query's JSON parse tree), mapped onto
  * the lint model. Pure: the parse function is passed in.
  */
-import type { ColumnDefault, ColumnSpec, ColumnType } from '../types';
+import type { ColumnDefault, ColumnSpec, ColumnType, LockLevel } from '../types';
 import { arr, expressionText, num, obj, str, tagged, type Obj } from './json';
 import type { ConstraintKind, LintAction, NameRef, ParsedStatement } from './model';
 import { utf8ToUtf16Offset } from './text';
@@ -162,7 +162,19 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
       if (str(n.oldVal) !== undefined)
         return { kind: 'other', actions: [], label: 'ALTER TYPE … RENAME VALUE', statementOp: { op: 'rename', object: 'enum value' } };
       return { kind: 'other', actions: [], label: 'ALTER TYPE … ADD VALUE' };
+    case 'LockStmt': {
+      const table = relation(arr(n.relations)[0] !== undefined ? tagged(arr(n.relations)[0])[1] : undefined);
+      const mode = LOCK_MODES[num(n.mode) ?? 8] ?? 'ACCESS EXCLUSIVE';
+      return { kind: 'other', actions: [], label: 'LOCK TABLE', ...(table ? { table } : {}), statementOp: { op: 'lock-table', mode } };
+    }
     case 'AlterDomainStmt':
+      if (str(n.subtype) === 'O')
+        return {
+          kind: 'other',
+          actions: [],
+          label: 'ALTER DOMAIN … SET NOT NULL',
+          statementOp: { op: 'domain-constraint', notValid: false, notNull: true },
+        };
       if (str(n.subtype) === 'C')
         return {
           kind: 'other',
@@ -179,6 +191,18 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
       return { kind: 'other', actions: [], label: tag.replace(/Stmt$/, '') };
   }
 }
+
+/** libpg_query's LockStmt `mode` (the server's lock mode numbers, lockdefs.h) as the manual names it; no mode written is 8. */
+const LOCK_MODES: Readonly<Record<number, LockLevel>> = {
+  1: 'ACCESS SHARE',
+  2: 'ROW SHARE',
+  3: 'ROW EXCLUSIVE',
+  4: 'SHARE UPDATE EXCLUSIVE',
+  5: 'SHARE',
+  6: 'SHARE ROW EXCLUSIVE',
+  7: 'EXCLUSIVE',
+  8: 'ACCESS EXCLUSIVE',
+};
 
 function alterCmd(c: Obj, sql: string): LintAction {
   const subtype = str(c.subtype) ?? '';

@@ -61,7 +61,8 @@ export const alterColumnType = {
       const guarded =
         (s.parsed.algorithm === 'INSTANT' || s.parsed.algorithm === 'INPLACE' || s.parsed.algorithm === 'NOCOPY') &&
         (s.parsed.lock === 'NONE' || s.parsed.algorithm === 'INSTANT');
-      const mapped = new Set(s.actions.map((a) => a.action));
+      // A MODIFY … NOT NULL reads as SET NOT NULL, but without the definition it may change the type too.
+      const mapped = new Set(s.actions.filter((a) => a.op.op !== 'set-not-null').map((a) => a.action));
       for (const action of s.parsed.actions) {
         if (action.kind !== 'alter-type' || mapped.has(action) || s.facts?.columns || guarded || s.newTable) continue;
         out.push({

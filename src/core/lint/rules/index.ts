@@ -16,6 +16,8 @@ import { renameBreaksClients } from './renameBreaksClients';
 import { dropTable } from './dropTable';
 import { dropColumn } from './dropColumn';
 import { unknownStatement } from './unknownStatement';
+import { explicitLock } from './explicitLock';
+import { truncateTable } from './truncateTable';
 import { addColumnNotInstant } from './addColumnNotInstant';
 import { addColumnRequired } from './addColumnRequired';
 import { addColumnRewrite } from './addColumnRewrite';
@@ -72,6 +74,8 @@ export const RULES = [
   renameBreaksClients,
   dropTable,
   dropColumn,
+  explicitLock,
+  truncateTable,
   unknownStatement,
   ignoreWithoutReason,
   unusedIgnore,

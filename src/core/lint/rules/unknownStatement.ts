@@ -55,6 +55,7 @@ const UNDERSTOOD = new Set([
   'CREATE EVENT',
   'ANALYZE TABLE',
   'SET NAMES',
+  'UNLOCK TABLES',
   'EMPTY',
   'SAVEPOINT',
   'RELEASE',
@@ -80,7 +81,7 @@ export const unknownStatement = {
   help: 'Check its locks by hand (column-wizard explain --url runs it on an empty copy of the table) — or report it so a rule can be added.',
   doc: 'The statement parsed, but the linter knows nothing about the locks it takes. It says so instead of passing it over silently.',
   examples: {
-    bad: [{ sql: 'LOCK TABLE t IN ACCESS EXCLUSIVE MODE;' }, { sql: 'ALTER TABLE t SET (fillfactor = 70);' }],
+    bad: [{ sql: 'CREATE PUBLICATION p FOR TABLE t;' }, { sql: 'ALTER TABLE t SET (fillfactor = 70);' }],
     good: [{ sql: 'SELECT 1;' }, { sql: 'INSERT INTO t VALUES (1);' }],
   },
   check: (s) => {

@@ -86,7 +86,7 @@ ALTER TABLE accounts ALTER COLUMN score TYPE integer USING score::integer;
 -- expect: alter-column-type
 ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamp(3);
 
--- expect: unknown-statement
+-- expect: explicit-lock
 LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE;
 
 -- expect: unknown-statement
