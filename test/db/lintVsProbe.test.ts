@@ -12,7 +12,7 @@ import { dbTest, throwawayDatabase } from './helpers';
 
 const PG_SETUP = [
   'CREATE TABLE orgs (id int PRIMARY KEY)',
-  'CREATE TABLE users (id int PRIMARY KEY, email text, total numeric, price numeric, qty int, org_id int)',
+  'CREATE TABLE users (id int PRIMARY KEY, email text, total numeric, price numeric, qty int, org_id int, visited_at timestamp(3), balance numeric(12,2))',
   'INSERT INTO orgs SELECT generate_series(1, 10)',
   "INSERT INTO users SELECT g, 'u' || g, g, g, 1, 1 + g % 10 FROM generate_series(1, 500) g",
   'ANALYZE orgs',
@@ -44,6 +44,10 @@ const PG_STATEMENTS = [
   'ALTER TABLE users RENAME COLUMN email TO email_address',
   'ALTER TABLE users ADD CONSTRAINT users_no_dup EXCLUDE USING btree (id WITH =)',
   'REINDEX TABLE users',
+  // Proof-corpus verdicts (test/unit/lint/proofCorpus.ts): explicit locks. TRUNCATE is not probed (probeGuard refuses it).
+  'LOCK TABLE users IN SHARE MODE',
+  'LOCK TABLE users IN ROW EXCLUSIVE MODE',
+  'LOCK TABLE users',
   // Not probed: CLUSTER and TRUNCATE (the probe's table retargeting does not read them), DROP TABLE (the shadow's
   // relfilenode is gone afterwards, which the probe reads as a rewrite), VACUUM FULL / … CONCURRENTLY (no transaction),
   // ALTER TABLE … RENAME TO (the probe refuses to rename its table: test/db/probeGuard.test.ts).
@@ -51,9 +55,11 @@ const PG_STATEMENTS = [
 
 const MY_SETUP = [
   'CREATE TABLE orgs (id int PRIMARY KEY) ENGINE=InnoDB',
-  'CREATE TABLE users (id int PRIMARY KEY, email varchar(100), qty int, price int, org_id int, body text, code varchar(60) CHARACTER SET utf8mb4, label varchar(250) CHARACTER SET latin1, KEY users_price_key (price)) ENGINE=InnoDB',
+  'CREATE TABLE users (id int PRIMARY KEY, email varchar(100), qty int, price int, org_id int, body text, code varchar(60) CHARACTER SET utf8mb4, label varchar(250) CHARACTER SET latin1, amount decimal(8,2), KEY users_price_key (price)) ENGINE=InnoDB',
+  'CREATE TABLE places (id int PRIMARY KEY, g point NOT NULL) ENGINE=InnoDB',
   'INSERT INTO orgs VALUES (1), (2)',
-  "INSERT INTO users VALUES (1, 'a', 1, 2, 1, 'x', 'c', 't'), (2, 'b', 2, 3, 2, 'y', 'd', 'u')",
+  "INSERT INTO users VALUES (1, 'a', 1, 2, 1, 'x', 'c', 't', 1.5), (2, 'b', 2, 3, 2, 'y', 'd', 'u', 2.5)",
+  "INSERT INTO places VALUES (1, ST_GeomFromText('POINT(1 1)'))",
 ];
 
 const MY_STATEMENTS = [
@@ -75,6 +81,19 @@ const MY_STATEMENTS = [
   'ALTER TABLE users FORCE',
   'ALTER TABLE users ENGINE=InnoDB',
   'ALTER TABLE users RENAME INDEX users_price_key TO users_price_k2',
+  // Proof-corpus verdicts (test/unit/lint/proofCorpus.ts): SPATIAL indexes, MariaDB PERSISTENT, ADD COLUMN (definition).
+  'ALTER TABLE places ADD SPATIAL INDEX places_g (g)',
+  'CREATE SPATIAL INDEX places_g ON places (g)',
+  'ALTER TABLE users ADD COLUMN total_p int AS (qty * price) PERSISTENT',
+  'ALTER TABLE users ADD COLUMN (total_v2 int AS (qty * price) VIRTUAL)',
+];
+
+/** PostgreSQL type changes judged against the column's live type: a longer precision is catalog-only, a shorter one rewrites. */
+const PG_FACTS_STATEMENTS = [
+  'ALTER TABLE users ALTER COLUMN visited_at TYPE timestamp(6)',
+  'ALTER TABLE users ALTER COLUMN visited_at TYPE timestamp(0)',
+  'ALTER TABLE users ALTER COLUMN balance TYPE numeric(16,2)',
+  'ALTER TABLE users ALTER COLUMN balance TYPE numeric(12,4)',
 ];
 
 /** Verdicts read against the column's live definition (tableFacts): type, signedness, VARCHAR bytes and charset. */
@@ -89,6 +108,7 @@ const MY_FACTS_STATEMENTS = [
   'ALTER TABLE users MODIFY label varchar(250) CHARACTER SET utf8mb4',
   'ALTER TABLE users CONVERT TO CHARACTER SET latin1',
   'ALTER TABLE users ADD FULLTEXT INDEX users_body_ft (body)',
+  'ALTER TABLE users MODIFY amount decimal(10,2)',
 ];
 
 function suite(engine: 'postgres' | 'mysql', setupSql: readonly string[], statements: readonly string[], liveFacts = false): void {
@@ -135,5 +155,7 @@ function suite(engine: 'postgres' | 'mysql', setupSql: readonly string[], statem
 }
 
 describe('lint claims vs probes: PostgreSQL', () => suite('postgres', PG_SETUP, PG_STATEMENTS));
+describe('lint claims vs probes: PostgreSQL, with the live column definitions', () =>
+  suite('postgres', PG_SETUP, PG_FACTS_STATEMENTS, true));
 describe('lint claims vs probes: MariaDB', () => suite('mysql', MY_SETUP, MY_STATEMENTS));
 describe('lint claims vs probes: MariaDB, with the live column definitions', () => suite('mysql', MY_SETUP, MY_FACTS_STATEMENTS, true));
