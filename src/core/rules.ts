@@ -206,6 +206,8 @@ export type StatementOperation =
   | { readonly op: 'set-logged' | 'set-tablespace' }
   | { readonly op: 'detach-partition'; readonly concurrent: boolean }
   | { readonly op: 'exclusion-constraint' }
+  /** An ALTER TABLE subcommand that changes only the catalog (`PG_CATALOG_SUBCOMMANDS`, by libpg_query's AT_ name). */
+  | { readonly op: 'catalog-change'; readonly subcommand: string }
   | { readonly op: 'alter-type-pg'; readonly coercible: boolean | undefined };
 
 /**
@@ -397,6 +399,17 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
             scan: false,
             why: l10n.t('DETACH PARTITION takes ACCESS EXCLUSIVE on the parent table (every query on any partition waits)'),
           };
+    case 'catalog-change': {
+      const fact = PG_CATALOG_SUBCOMMANDS[op.subcommand]!;
+      const lock = op.subcommand === 'AttachPartition' && !versionAtLeast(target.version, '12') ? AE : fact.lock;
+      return {
+        lock,
+        blocks: { reads: lock === AE, writes: PG_LOCK_RANK[lock] >= PG_LOCK_RANK.SHARE },
+        rewrite: false,
+        scan: fact.scan === true,
+        why: l10n.t('ALTER TABLE … {0} takes {1}: {2}', fact.sql, lock, fact.what()),
+      };
+    }
     case 'exclusion-constraint':
       return {
         lock: AE,
@@ -432,6 +445,55 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
           };
   }
 }
+
+const continues = () => l10n.t('reads and writes continue');
+const writesWait = () => l10n.t('writes wait for a moment');
+const catalogOnly = () => l10n.t('a catalog change; every query waits for a moment');
+const catalogOnlyExisting = () => l10n.t('a catalog change (existing rows keep theirs); every query waits for a moment');
+
+/**
+ * PostgreSQL ALTER TABLE subcommands that change only the catalog, with the lock the PostgreSQL 15 manual's ALTER TABLE
+ * page gives each (checked by test/db/lintVsProbe.test.ts). ATTACH PARTITION takes ACCESS EXCLUSIVE before 12.
+ */
+export const PG_CATALOG_SUBCOMMANDS: Readonly<
+  Record<string, { readonly sql: string; readonly lock: LockLevel; readonly what: () => string; readonly scan?: boolean }>
+> = {
+  SetStatistics: { sql: 'SET STATISTICS', lock: 'SHARE UPDATE EXCLUSIVE', what: continues },
+  SetOptions: { sql: 'ALTER COLUMN … SET (…)', lock: 'SHARE UPDATE EXCLUSIVE', what: continues },
+  ResetOptions: { sql: 'ALTER COLUMN … RESET (…)', lock: 'SHARE UPDATE EXCLUSIVE', what: continues },
+  ClusterOn: { sql: 'CLUSTER ON', lock: 'SHARE UPDATE EXCLUSIVE', what: continues },
+  DropCluster: { sql: 'SET WITHOUT CLUSTER', lock: 'SHARE UPDATE EXCLUSIVE', what: continues },
+  EnableTrig: { sql: 'ENABLE TRIGGER', lock: 'SHARE ROW EXCLUSIVE', what: writesWait },
+  DisableTrig: { sql: 'DISABLE TRIGGER', lock: 'SHARE ROW EXCLUSIVE', what: writesWait },
+  EnableTrigAll: { sql: 'ENABLE TRIGGER ALL', lock: 'SHARE ROW EXCLUSIVE', what: writesWait },
+  DisableTrigAll: { sql: 'DISABLE TRIGGER ALL', lock: 'SHARE ROW EXCLUSIVE', what: writesWait },
+  EnableTrigUser: { sql: 'ENABLE TRIGGER USER', lock: 'SHARE ROW EXCLUSIVE', what: writesWait },
+  DisableTrigUser: { sql: 'DISABLE TRIGGER USER', lock: 'SHARE ROW EXCLUSIVE', what: writesWait },
+  EnableRowSecurity: { sql: 'ENABLE ROW LEVEL SECURITY', lock: AE, what: catalogOnly },
+  DisableRowSecurity: { sql: 'DISABLE ROW LEVEL SECURITY', lock: AE, what: catalogOnly },
+  ForceRowSecurity: { sql: 'FORCE ROW LEVEL SECURITY', lock: AE, what: catalogOnly },
+  NoForceRowSecurity: { sql: 'NO FORCE ROW LEVEL SECURITY', lock: AE, what: catalogOnly },
+  ReplicaIdentity: { sql: 'REPLICA IDENTITY', lock: AE, what: catalogOnly },
+  ChangeOwner: { sql: 'OWNER TO', lock: AE, what: catalogOnly },
+  SetStorage: { sql: 'SET STORAGE', lock: AE, what: catalogOnlyExisting },
+  SetCompression: {
+    sql: 'SET COMPRESSION',
+    lock: AE,
+    what: catalogOnlyExisting,
+  },
+  AddInherit: { sql: 'INHERIT', lock: AE, what: catalogOnly },
+  DropInherit: { sql: 'NO INHERIT', lock: AE, what: catalogOnly },
+  AddIdentity: { sql: 'ADD GENERATED … AS IDENTITY', lock: AE, what: catalogOnly },
+  SetIdentity: { sql: 'SET GENERATED / sequence options', lock: AE, what: catalogOnly },
+  DropIdentity: { sql: 'DROP IDENTITY', lock: AE, what: catalogOnly },
+  AttachPartition: {
+    sql: 'ATTACH PARTITION',
+    lock: 'SHARE UPDATE EXCLUSIVE',
+    what: () =>
+      l10n.t('on the parent (ACCESS EXCLUSIVE on the new partition, which is scanned unless a valid CHECK constraint implies the bound)'),
+    scan: true,
+  },
+};
 
 /** The MySQL/MariaDB statements with a lock of their own: each takes an exclusive metadata lock on its tables (MySQL 8.0 manual, "Metadata Locking"). */
 function mysqlStatementImpact(op: StatementOperation): Impact {

@@ -48,6 +48,16 @@ const PG_STATEMENTS = [
   'LOCK TABLE users IN SHARE MODE',
   'LOCK TABLE users IN ROW EXCLUSIVE MODE',
   'LOCK TABLE users',
+  // Catalog-only ALTER TABLE subcommands (rules.ts PG_CATALOG_SUBCOMMANDS).
+  'ALTER TABLE users ALTER COLUMN email SET STATISTICS 500',
+  'ALTER TABLE users ALTER COLUMN email SET (n_distinct = 100)',
+  'ALTER TABLE users DISABLE TRIGGER ALL',
+  'ALTER TABLE users ENABLE ROW LEVEL SECURITY',
+  'ALTER TABLE users REPLICA IDENTITY FULL',
+  'ALTER TABLE users OWNER TO CURRENT_USER',
+  'ALTER TABLE users ALTER COLUMN email SET STORAGE EXTERNAL',
+  'ALTER TABLE users ALTER COLUMN email SET COMPRESSION pglz',
+  'ALTER TABLE users SET WITHOUT CLUSTER',
   // Not probed: CLUSTER and TRUNCATE (the probe's table retargeting does not read them), DROP TABLE (the shadow's
   // relfilenode is gone afterwards, which the probe reads as a rewrite), VACUUM FULL / … CONCURRENTLY (no transaction),
   // ALTER TABLE … RENAME TO (the probe refuses to rename its table: test/db/probeGuard.test.ts).

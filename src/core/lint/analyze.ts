@@ -12,6 +12,7 @@ import {
   PG_LOCK_RANK,
   statementImpact,
   statementOperationImpact,
+  PG_CATALOG_SUBCOMMANDS,
   varcharChange,
   type ConstraintKind as RuleConstraintKind,
   type DdlOperation,
@@ -625,6 +626,7 @@ const STATEMENT_OPS = new Set([
   'exclusion-constraint',
   'alter-type-pg',
   'lock-table',
+  'catalog-change',
 ]);
 
 /** (`drop-index` is both; the linter reads it only as a whole statement, never inside ALTER TABLE.) */
@@ -652,6 +654,10 @@ function strictestPg(parts: readonly Impact[]): Impact {
 /** PostgreSQL ALTER TABLE subcommands whose verdict is a statement operation (rules.ts `statementOperationImpact`). */
 function toStatementOperation(a: LintAction, facts: TableFacts | undefined): StatementOperation | undefined {
   if (a.kind === 'statement-op') return a.op;
+  if (a.kind === 'other') {
+    const subcommand = /^\w+/.exec(a.description)?.[0];
+    if (subcommand && Object.hasOwn(PG_CATALOG_SUBCOMMANDS, subcommand)) return { op: 'catalog-change', subcommand };
+  }
   if (a.kind === 'add-constraint' && a.constraint === 'exclusion') return { op: 'exclusion-constraint' };
   if (a.kind === 'alter-type') {
     const now = facts?.columns?.find((c) => c.name.toLowerCase() === a.column.toLowerCase());

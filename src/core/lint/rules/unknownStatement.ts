@@ -97,13 +97,13 @@ export const unknownStatement = {
       ];
     }
     if (p.kind === 'alter-table') {
+      const mapped = new Set(s.actions.map((a) => a.action));
       const unknown = p.actions.filter(
         (a) =>
           a.kind === 'other' &&
+          !mapped.has(a) &&
           !/^RENAME\b|^(CONVERT|FORCE|ENGINE|COMMENT|AUTO_INCREMENT|DEFAULT CHARACTER SET)\b/i.test(a.description) &&
-          !/^(ReplicaIdentity|SetStatistics|ChangeOwner|EnableTrig|DisableTrig|EnableRowSecurity|DisableRowSecurity|ForceRowSecurity|AddInherit|DropInherit|SetCompression|SetStorage|AttachPartition|DropIdentity|AddIdentity|SetIdentity|ClusterOn|DropCluster|AlterConstraint|DropExpression)\b/.test(
-            a.description,
-          ),
+          !/^(AlterConstraint|DropExpression)\b/.test(a.description),
       );
       if (unknown.length && !s.newTable)
         return [
