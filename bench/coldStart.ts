@@ -55,8 +55,18 @@ export function coldStart(rounds: number, other?: string): Record<string, number
     'lint one.sql, MySQL, no code cache': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mysql', files.mysql], env: noCache },
   };
   if (existsSync(SQUAWK)) cases['squawk one.sql (PostgreSQL)'] = { cmd: SQUAWK, args: [files.postgres] };
-  if (other)
-    cases['other build: lint one.sql, PostgreSQL'] = { cmd: process.execPath, args: [join(other, 'cli.js'), 'lint', files.postgres] };
+  if (other) {
+    cases['other build: lint one.sql, PostgreSQL'] = {
+      cmd: process.execPath,
+      args: [join(other, 'cli.js'), 'lint', files.postgres],
+      env: cache,
+    };
+    cases['other build: lint one.sql, MySQL'] = {
+      cmd: process.execPath,
+      args: [join(other, 'cli.js'), 'lint', '--dialect', 'mysql', files.mysql],
+      env: cache,
+    };
+  }
 
   const run = (c: Case) => spawnSync(c.cmd, c.args, { encoding: 'utf8', env: { ...process.env, ...c.env } });
   // The first run of each writes the code cache; it is not counted.
