@@ -94,7 +94,7 @@ function writeCaches(dir: string, pending: readonly Pending[]): void {
       renameSync(tmp, file);
       const same = readdirSync(dir)
         .filter((f) => f.startsWith(`${stem}v`) && f.endsWith('.v8'))
-        .map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs }))
+        .map((f) => ({ f, at: statSync(join(dir, f), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
         .sort((a, b) => b.at - a.at);
       for (const { f } of same.slice(KEEP_PER_BUNDLE)) rmSync(join(dir, f), { force: true });
     }
