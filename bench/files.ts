@@ -18,7 +18,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NodeFileSink } from '../src/cli/nodeFileSink';
@@ -101,9 +101,10 @@ interface Lat {
 }
 
 /** Updates random rows in a loop on its own connection; latencies (ms) and errors recorded until stopped. */
-function startWriter(c: DatabaseClient, e: Engine): { stop(since: number): Promise<{ lat: Lat[]; errors: number }> } {
+function startWriter(c: DatabaseClient, e: Engine): { stop(since: number): Promise<{ lat: Lat[]; errors: number; messages: string[] }> } {
   const sql = `UPDATE bench SET v = v + 1 WHERE id = ${e === 'postgres' ? '$1' : '?'}`;
   const lat: Lat[] = [];
+  const messages = new Set<string>();
   let errors = 0;
   let running = true;
   const loop = (async () => {
@@ -111,8 +112,9 @@ function startWriter(c: DatabaseClient, e: Engine): { stop(since: number): Promi
       const t0 = performance.now();
       try {
         await c.query(sql, [1 + Math.floor(Math.random() * ROWS)]);
-      } catch {
+      } catch (err) {
         errors++;
+        messages.add(err instanceof Error ? err.message.slice(0, 160) : String(err));
       }
       lat.push({ start: t0, ms: performance.now() - t0 });
       if (WRITER_PAUSE) await sleep(WRITER_PAUSE);
@@ -122,7 +124,7 @@ function startWriter(c: DatabaseClient, e: Engine): { stop(since: number): Promi
     async stop(since) {
       running = false;
       await loop;
-      return { lat: lat.filter((l) => l.start + l.ms >= since), errors };
+      return { lat: lat.filter((l) => l.start + l.ms >= since), errors, messages: [...messages] };
     },
   };
 }
@@ -136,6 +138,10 @@ interface Result {
   p99: number;
   max: number;
   stalls: string[];
+  errorMessages: string[];
+  /** The 1-minute load average when the mode finished (2 shared cores: other work inflates the figures). */
+  load: number;
+  notes: string[];
 }
 
 async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseClient) => Promise<void>): Promise<Result> {
@@ -153,7 +159,7 @@ async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseC
   const t0 = performance.now();
   await body(runner);
   const seconds = (performance.now() - t0) / 1000;
-  const { lat: timed, errors } = await writer.stop(t0);
+  const { lat: timed, errors, messages } = await writer.stop(t0);
   // The stalls over 100 ms: when they started, and the last line the tool had printed by then (dbmate: "Applying: <file>").
   const stalls = timed
     .filter((l) => l.ms > 100)
@@ -168,9 +174,34 @@ async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseC
   if (Number(row!.n) !== 0) throw new Error(`${mode}: ${row!.n} rows left NULL`);
   const [d] = await runner.query<{ n: number | string }>('SELECT count(DISTINCT token) AS n FROM bench');
   if (Number(d!.n) !== ROWS) throw new Error(`${mode}: ${d!.n} distinct values for ${ROWS} rows`);
+  // PostgreSQL: autovacuum runs on the table while committed batches leave dead rows (one UPDATE leaves them for later).
+  const vacuums =
+    e === 'postgres'
+      ? Number(
+          (
+            await runner.query<{ n: number }>(
+              `SELECT autovacuum_count + autoanalyze_count AS n FROM pg_stat_user_tables WHERE relname = 'bench'`,
+            )
+          )[0]?.n ?? 0,
+        )
+      : undefined;
+  // dbmate's "Applied: <file> in <time>" lines: where the file's time went.
+  const applied = toolLines.filter((l) => /^Applied: /.test(l.line)).map((l) => l.line.replace(/^Applied: \d+_/, ''));
   await runner.close();
   await writerConn.close();
-  return { mode, seconds, writes: lat.length, errors, p50: pct(lat, 50), p99: pct(lat, 99), max: lat.at(-1) ?? NaN, stalls };
+  return {
+    mode,
+    seconds,
+    writes: lat.length,
+    errors,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    max: lat.at(-1) ?? NaN,
+    stalls,
+    errorMessages: messages,
+    load: loadavg()[0]!,
+    notes: [...applied, ...(vacuums ? [`autovacuum/autoanalyze runs on the table meanwhile: ${vacuums}`] : [])],
+  };
 }
 
 async function benchEngine(e: Engine): Promise<void> {
@@ -256,13 +287,15 @@ async function benchEngine(e: Engine): Promise<void> {
   }
   const floor = results[0]!.seconds;
   console.log(`\n${info.banner.split(' on ')[0]} — ${ROWS.toLocaleString('en')} rows, ${DEF[e]}, writer pause ${WRITER_PAUSE} ms`);
-  console.log('mode                          total s  ×UPDATE   writes  errors  writer p50 ms  p99 ms  max ms');
+  console.log('mode                          total s  ×UPDATE   writes  errors  writer p50 ms  p99 ms  max ms  load 1m');
   for (const r of results) {
     console.log(
-      `${r.mode.padEnd(29)} ${r.seconds.toFixed(2).padStart(7)}  ${(r.seconds / floor).toFixed(2).padStart(7)}  ${String(r.writes).padStart(7)}  ${String(r.errors).padStart(6)}  ${r.p50.toFixed(2).padStart(13)}  ${r.p99.toFixed(1).padStart(6)}  ${r.max.toFixed(0).padStart(6)}`,
+      `${r.mode.padEnd(29)} ${r.seconds.toFixed(2).padStart(7)}  ${(r.seconds / floor).toFixed(2).padStart(7)}  ${String(r.writes).padStart(7)}  ${String(r.errors).padStart(6)}  ${r.p50.toFixed(2).padStart(13)}  ${r.p99.toFixed(1).padStart(6)}  ${r.max.toFixed(0).padStart(6)}  ${r.load.toFixed(2).padStart(7)}`,
     );
   }
   for (const r of results) if (r.stalls.length) console.log(`worst writer stalls, ${r.mode}: ${r.stalls.join('; ')}`);
+  for (const r of results) if (r.notes.length) console.log(`${r.mode}: ${r.notes.join('; ')}`);
+  for (const r of results) if (r.errorMessages.length) console.log(`writer errors, ${r.mode}: ${r.errorMessages.join(' | ')}`);
 }
 
 async function main() {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { planFor } from '../unit/migrations/plans';
 import type { WriterOptions } from '../../src/core/migrations';
+import { FILE_BATCH_GROWTH, FILE_BATCH_MAX } from '../../src/core/migrations/programs';
 import { dbTest, throwawayDatabase, type ThrowawayDatabase } from './helpers';
 import { assertPgApplied, assertPgGone, pgPlan, pgSeed, pgUrlNoSsl, ROWS, runTool, writeInto, workspacesForFile } from './migrationTools';
 
@@ -240,6 +241,47 @@ describe('the backfill loop in a migration file', () => {
       const r = runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-f', backfill], { cwd: ws.root, allowFailure: true });
       assert.notEqual(r.status, 0);
       assert.match(r.stderr, /backfill made no progress: the new value is NULL for some rows from 1 to 1000/);
+    }),
+  );
+});
+
+describe('the PostgreSQL keyset backfill file', () => {
+  it(
+    'commits its batches with synchronous_commit off and grows a batch by at most FILE_BATCH_GROWTH over the one before',
+    dbTest(async (t) => {
+      const db = pg.get(t);
+      const table = 'users_batches';
+      const rows = 60_000;
+      await db.client.query(`CREATE TABLE "${table}" (id bigint PRIMARY KEY, name text)`);
+      await db.client.query(`INSERT INTO "${table}" SELECT g, 'n' || g FROM generate_series(1, ${rows}) g`);
+      const plan = planFor('postgres', '15.4', 'token uuid NOT NULL DEFAULT gen_random_uuid()', { table, rows });
+      const ws = workspace('batches');
+      const { created } = await writeInto(ws, plan, 'plain-sql', 'sql');
+      const psql = (file: string) => runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-f', file], { cwd: ws.root });
+      psql(created.find((p) => p.includes('_expand'))!);
+      // Each UPDATE statement of the loop logs its row count and the synchronous_commit it runs under.
+      await db.client.query('CREATE TABLE batch_log (seq serial, n bigint, sync text)');
+      await db.client.query(`CREATE FUNCTION log_batch() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO batch_log (n, sync) SELECT count(*), current_setting('synchronous_commit') FROM changed; RETURN NULL; END $$`);
+      await db.client.query(
+        `CREATE TRIGGER log_batch AFTER UPDATE ON "${table}" REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION log_batch()`,
+      );
+      psql(created.find((p) => p.includes('_backfill'))!);
+      const log = await db.client.query<{ n: string; sync: string }>('SELECT n, sync FROM batch_log ORDER BY seq');
+      const sizes = log.map((r) => Number(r.n));
+      assert.equal(
+        sizes.reduce((a, b) => a + b, 0),
+        rows,
+      );
+      assert.ok(sizes.length >= 3, `batches: ${sizes.join(', ')}`);
+      assert.deepEqual([...new Set(log.map((r) => r.sync))], ['off']);
+      assert.equal(sizes[0], 1000);
+      for (let i = 1; i < sizes.length; i++) {
+        assert.ok(sizes[i]! <= Math.ceil(sizes[i - 1]! * FILE_BATCH_GROWTH), `batch ${i + 1} grew from ${sizes[i - 1]} to ${sizes[i]}`);
+        assert.ok(sizes[i]! <= FILE_BATCH_MAX, `batch ${i + 1}: ${sizes[i]} rows`);
+      }
+      const [left] = await db.client.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}" WHERE token IS NULL`);
+      assert.equal(Number(left!.n), 0);
     }),
   );
 });

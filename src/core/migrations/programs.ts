@@ -9,9 +9,14 @@ import type { BackfillSpec, Dialect, Plan, StepDone, TableRef } from '../types';
 
 /** Each batch aims at this many milliseconds (the runner's default target, `DEFAULT_TARGET_BATCH_MS`). */
 export const FILE_BATCH_TARGET_MS = 50;
-/** Bounds of the adapted batch size. */
+/**
+ * Bounds of the adapted batch size, and how much it may grow from one batch to the next. A concurrent writer waits for
+ * the batch that holds its row, so one batch that runs long is its worst stall: growing by at most half per batch keeps
+ * one fast batch (pages already cached) from doubling the next one.
+ */
 export const FILE_BATCH_MIN = 100;
-export const FILE_BATCH_MAX = 50_000;
+export const FILE_BATCH_MAX = 20_000;
+export const FILE_BATCH_GROWTH = 1.5;
 /** A DDL step that hits its lock timeout is tried this many times in all, waiting 1 s, 2 s, 3 s… between tries. */
 export const DDL_ATTEMPTS = 5;
 /** A batch that hits a lock wait timeout or a deadlock (MySQL/MariaDB) is tried this many times in all. */
@@ -68,7 +73,12 @@ function describeBatches(key: readonly string[], commit: boolean, dialect: Diale
       : 'The table has no primary key: each batch updates up to N rows still NULL with LIMIT, which rescans the table from its start (slow on a large table; add a primary key to walk it once)';
   return [
     `${walk}.`,
-    `Batch size adapts toward ${FILE_BATCH_TARGET_MS} ms per batch (${FILE_BATCH_MIN}–${FILE_BATCH_MAX} rows, first batch 1000)${commit ? ", each batch committed, then a pause of a tenth of the batch's time" : '; this tool runs it inside one transaction, so all rows commit together'}.`,
+    `Batch size adapts toward ${FILE_BATCH_TARGET_MS} ms per batch (${FILE_BATCH_MIN}–${FILE_BATCH_MAX} rows, first batch 1000, growing at most ${FILE_BATCH_GROWTH}× per batch)${commit ? ", each batch committed, then a pause of a tenth of the batch's time" : '; this tool runs it inside one transaction, so all rows commit together'}.`,
+    ...(commit && dialect === 'postgres'
+      ? [
+          'Batches commit with synchronous_commit off (not waiting for the disk): a crash can lose the last batches, which applying the file again fills; the block ends with a commit that waits for all of them.',
+        ]
+      : []),
     ...(dialect === 'postgres' ? [] : [`A batch that hits a lock wait timeout or a deadlock is retried (${BATCH_ATTEMPTS} tries in all).`]),
     'Stops with an error if a batch leaves rows NULL (the new value is NULL for them).',
   ];
@@ -82,9 +92,14 @@ function pgBackfill(spec: BackfillSpec, commit: boolean): string {
   const key = batchKey(spec);
   const adapt = [
     '    ms := extract(epoch FROM clock_timestamp() - t0) * 1000;',
-    `    size := least(${FILE_BATCH_MAX}, greatest(${FILE_BATCH_MIN}, (size * least(2, greatest(0.5, ${FILE_BATCH_TARGET_MS} / greatest(ms, 1))))::bigint));`,
+    `    size := least(${FILE_BATCH_MAX}, greatest(${FILE_BATCH_MIN}, (size * least(${FILE_BATCH_GROWTH}, greatest(0.5, ${FILE_BATCH_TARGET_MS} / greatest(ms, 1))))::bigint));`,
   ];
   const pause = commit ? ['    PERFORM pg_sleep(ms / 10000.0);'] : [];
+  // A committed batch does not wait for its WAL to reach disk: a crash loses at most the last batches, which a rerun
+  // fills again (it starts at the first row still NULL). The block's last transaction gets a transaction id, so its
+  // commit is written and waited for, which flushes every batch's WAL before the tool records the file as applied.
+  const asyncCommit = commit ? ["    PERFORM set_config('synchronous_commit', 'off', true);"] : [];
+  const syncEnd = commit ? ['  PERFORM txid_current();'] : [];
   if (!key.length) {
     return [
       'DO $cw$',
@@ -93,6 +108,7 @@ function pgBackfill(spec: BackfillSpec, commit: boolean): string {
       `  SELECT count(*) INTO todo FROM ${t} WHERE ${c} IS NULL;`,
       '  LOOP',
       '    t0 := clock_timestamp();',
+      ...asyncCommit,
       `    UPDATE ${t} SET ${c} = ${v} WHERE ctid IN (SELECT ctid FROM ${t} WHERE ${c} IS NULL LIMIT size);`,
       '    GET DIAGNOSTICS n = ROW_COUNT;',
       '    EXIT WHEN n = 0;',
@@ -104,6 +120,7 @@ function pgBackfill(spec: BackfillSpec, commit: boolean): string {
       ...adapt,
       ...pause,
       '  END LOOP;',
+      ...syncEnd,
       'END',
       '$cw$',
     ].join('\n');
@@ -118,7 +135,7 @@ function pgBackfill(spec: BackfillSpec, commit: boolean): string {
     'DO $cw$',
     'DECLARE',
     ...decl,
-    '  more boolean; size bigint := 1000; t0 timestamptz; ms numeric;',
+    '  more boolean; left_null bigint; size bigint := 1000; t0 timestamptz; ms numeric;',
     'BEGIN',
     `  SELECT ${order} INTO ${lo.join(', ')} FROM ${t} WHERE ${c} IS NULL ORDER BY ${order} LIMIT 1;`,
     '  more := FOUND;',
@@ -126,8 +143,11 @@ function pgBackfill(spec: BackfillSpec, commit: boolean): string {
     `    SELECT ${order} INTO ${hi.join(', ')} FROM ${t} WHERE ${tuple(k)} >= ${tuple(lo)} ORDER BY ${order} OFFSET size - 1 LIMIT 1;`,
     `    IF NOT FOUND THEN SELECT ${order} INTO ${hi.join(', ')} FROM ${t} ORDER BY ${k.map((x) => `${x} DESC`).join(', ')} LIMIT 1; END IF;`,
     '    t0 := clock_timestamp();',
-    `    UPDATE ${t} SET ${c} = ${v} WHERE ${range} AND ${c} IS NULL;`,
-    `    IF EXISTS (SELECT 1 FROM ${t} WHERE ${range} AND ${c} IS NULL) THEN`,
+    ...asyncCommit,
+    // The guard reads the new values the UPDATE returns rather than scanning the range again.
+    `    WITH done AS (UPDATE ${t} SET ${c} = ${v} WHERE ${range} AND ${c} IS NULL RETURNING ${c})`,
+    `    SELECT count(*) INTO left_null FROM done WHERE ${c} IS NULL;`,
+    '    IF left_null > 0 THEN',
     `      RAISE EXCEPTION 'backfill made no progress: the new value is NULL for some rows from % to %', ${tuple(lo)}, ${tuple(hi)};`,
     '    END IF;',
     ...(commit ? ['    COMMIT;'] : []),
@@ -136,6 +156,7 @@ function pgBackfill(spec: BackfillSpec, commit: boolean): string {
     '    more := FOUND;',
     ...pause,
     '  END LOOP;',
+    ...syncEnd,
     'END',
     '$cw$',
   ].join('\n');
@@ -158,7 +179,7 @@ function myBackfillBody(dialect: Dialect, spec: BackfillSpec): string[] {
   ];
   const adapt = [
     '      SET ms = (UNIX_TIMESTAMP(SYSDATE(6)) - t0) * 1000;',
-    `      SET size = LEAST(${FILE_BATCH_MAX}, GREATEST(${FILE_BATCH_MIN}, ROUND(size * LEAST(2, GREATEST(0.5, ${FILE_BATCH_TARGET_MS} / GREATEST(ms, 1))))));`,
+    `      SET size = LEAST(${FILE_BATCH_MAX}, GREATEST(${FILE_BATCH_MIN}, ROUND(size * LEAST(${FILE_BATCH_GROWTH}, GREATEST(0.5, ${FILE_BATCH_TARGET_MS} / GREATEST(ms, 1))))));`,
     '      SET skip = size - 1;',
   ];
   const retry = (indent: string) => [
