@@ -5,19 +5,20 @@
  *
  *   one UPDATE        ADD COLUMN (nullable), one UPDATE of every row, then DEFAULT + NOT NULL (the baseline)
  *   written file      the files `write --tool dbmate` writes for the plan, applied by the real `dbmate up`
- *   column-wizard run the runner (`column-wizard run --yes`, its own batching and checks)
+ *   column-wizard run the runner (`column-wizard run --yes`): on MySQL/MariaDB with pt-online-schema-change installed it
+ *                     chooses one online copy by that tool; `--no-online-copy` is the runner's own batches and rebuild
  *   pt-osc            MariaDB only, when pt-online-schema-change (Debian percona-toolkit) is installed: the ADD COLUMN
  *                     done by copying the table
  *
  * Total time (× the baseline measured in the same run), and the writer's p50/p99/max latency and errors. Printed,
  * never asserted.
  *
- *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2] [--skip-runner]
+ *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2] [--skip-runner] [--only ROW,…]
  * Then the five worst writer stalls of each row, with the migration the tool was applying when each began.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +37,8 @@ const { values } = parseArgs({
     'writer-pause-ms': { type: 'string', default: '2' },
     /** Leave out the `column-wizard run` row (the longest on a large table). */
     'skip-runner': { type: 'boolean', default: false },
+    /** Only these rows, by name (`pt-osc` for any version), e.g. `--only 'one UPDATE,pt-osc'`; the first row is the baseline. */
+    only: { type: 'string' },
   },
 });
 const ROWS = Number(values.rows);
@@ -45,6 +48,10 @@ const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const ROOT = resolve(__dirname, '..');
 const BIN = join(ROOT, 'node_modules/.bin');
 type Engine = 'postgres' | 'mysql';
+/** The built CLI (`npm run build`), as users run it; else the sources through tsx (which adds its compile time). */
+const CLI: [string, string[]] = existsSync(join(ROOT, 'dist/cli.js'))
+  ? [process.execPath, [join(ROOT, 'dist/cli.js')]]
+  : [join(BIN, 'tsx'), [join(ROOT, 'src/cli.ts')]];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const qi = (e: Engine, n: string) => (e === 'postgres' ? `"${n}"` : `\`${n}\``);
@@ -144,7 +151,10 @@ interface Result {
   notes: string[];
 }
 
-async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseClient) => Promise<void>): Promise<Result> {
+const only = values.only?.split(',').map((x) => x.trim());
+
+async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseClient) => Promise<void>): Promise<Result | null> {
+  if (only && !only.some((o) => mode === o || (mode.startsWith(`${o} `) && !mode.startsWith(`${o} --`)))) return null;
   const admin = await connect({ ...parseConnectionUrl(url), statementTimeoutMs: 0 });
   await load(admin, e);
   await admin.close();
@@ -213,7 +223,7 @@ async function benchEngine(e: Engine): Promise<void> {
   const info = await admin.serverInfo();
   const dialect: Dialect = info.dialect;
   const schema = e === 'postgres' ? 'public' : name;
-  const results: Result[] = [];
+  const results: (Result | null)[] = [];
   const ws = mkdtempSync(join(tmpdir(), 'cw-bench-files-'));
   try {
     results.push(
@@ -243,25 +253,30 @@ async function benchEngine(e: Engine): Promise<void> {
         await exec(join(BIN, 'dbmate'), ['--no-dump-schema', '--migrations-dir', join(ws, dir), 'up'], { DATABASE_URL: dbmateUrl });
       }),
     );
-    if (!values['skip-runner'])
-      results.push(
-        await measure('column-wizard run', e, url, async () => {
-          await exec(join(BIN, 'tsx'), [
-            join(ROOT, 'src/cli.ts'),
-            'run',
-            '--url',
-            url,
-            '--table',
-            'bench',
-            '--column',
-            DEF[e],
-            '--yes',
-            '--no-calibrate',
-            '--no-baseline',
-          ]);
-        }),
-      );
     const ptosc = spawnSync('pt-online-schema-change', ['--version'], { encoding: 'utf8' });
+    // On MySQL/MariaDB with pt-online-schema-change installed, `run` chooses one online copy by it; the batched form too.
+    const runnerModes: [string, string[]][] = [['column-wizard run', []]];
+    if (e === 'mysql' && ptosc.status === 0) runnerModes.push(['column-wizard run --no-online-copy', ['--no-online-copy']]);
+    if (!values['skip-runner'])
+      for (const [mode, extra] of runnerModes)
+        results.push(
+          await measure(mode, e, url, async () => {
+            await exec(CLI[0], [
+              ...CLI[1],
+              'run',
+              '--url',
+              url,
+              '--table',
+              'bench',
+              '--column',
+              DEF[e],
+              '--yes',
+              '--no-calibrate',
+              '--no-baseline',
+              ...extra,
+            ]);
+          }),
+        );
     if (e === 'mysql' && ptosc.status === 0) {
       results.push(
         await measure(`pt-osc ${ptosc.stdout.trim().split(/\s+/).pop()}`, e, url, async () => {
@@ -285,17 +300,22 @@ async function benchEngine(e: Engine): Promise<void> {
     await admin.query(e === 'postgres' ? `DROP DATABASE IF EXISTS ${qi(e, name)} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${qi(e, name)}`);
     await admin.close();
   }
-  const floor = results[0]!.seconds;
+  const rows = results.filter((r): r is Result => r !== null);
+  if (!rows.length) return;
+  const floor = rows[0]!.seconds;
   console.log(`\n${info.banner.split(' on ')[0]} — ${ROWS.toLocaleString('en')} rows, ${DEF[e]}, writer pause ${WRITER_PAUSE} ms`);
+  console.log(
+    `column-wizard runs as ${CLI[1][0]!.endsWith('.js') ? 'the built dist/cli.js' : 'src/cli.ts through tsx (npm run build first to leave its compile time out)'}`,
+  );
   console.log('mode                          total s  ×UPDATE   writes  errors  writer p50 ms  p99 ms  max ms  load 1m');
-  for (const r of results) {
+  for (const r of rows) {
     console.log(
       `${r.mode.padEnd(29)} ${r.seconds.toFixed(2).padStart(7)}  ${(r.seconds / floor).toFixed(2).padStart(7)}  ${String(r.writes).padStart(7)}  ${String(r.errors).padStart(6)}  ${r.p50.toFixed(2).padStart(13)}  ${r.p99.toFixed(1).padStart(6)}  ${r.max.toFixed(0).padStart(6)}  ${r.load.toFixed(2).padStart(7)}`,
     );
   }
-  for (const r of results) if (r.stalls.length) console.log(`worst writer stalls, ${r.mode}: ${r.stalls.join('; ')}`);
-  for (const r of results) if (r.notes.length) console.log(`${r.mode}: ${r.notes.join('; ')}`);
-  for (const r of results) if (r.errorMessages.length) console.log(`writer errors, ${r.mode}: ${r.errorMessages.join(' | ')}`);
+  for (const r of rows) if (r.stalls.length) console.log(`worst writer stalls, ${r.mode}: ${r.stalls.join('; ')}`);
+  for (const r of rows) if (r.notes.length) console.log(`${r.mode}: ${r.notes.join('; ')}`);
+  for (const r of rows) if (r.errorMessages.length) console.log(`writer errors, ${r.mode}: ${r.errorMessages.join(' | ')}`);
 }
 
 async function main() {

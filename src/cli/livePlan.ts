@@ -5,7 +5,7 @@
  * with a probe on an empty copy of the table (the probe wins where it disagrees with the rules).
  */
 import type { Io } from '../cli';
-import { planColumn } from '../core/plan';
+import { planColumn, planSteps, type PlanOptions } from '../core/plan';
 import type { Calibration, ColumnSpec, Finding, Plan, TableRef, Target } from '../core/types';
 import type { DatabaseClient } from '../db/client';
 import { verifyPlan } from '../db/verify';
@@ -41,12 +41,18 @@ export async function planFromServer(
   io: Io,
   command: string,
   calibration: Calibration | undefined,
+  extra: PlanOptions = {},
 ): Promise<Plan> {
   const { target, table, spec } = request;
-  const planOptions = planOptionsFromValues(values);
-  const facts = await client.tableFacts(table, { sampleMs: 1000 });
+  const planOptions = { ...planOptionsFromValues(values), ...extra };
+  const options = { ...planOptions, ...(calibration ? { calibration } : {}) };
+  let facts = await client.tableFacts(table);
+  // The write rate only counts the writes queued behind a step that blocks them (plan.ts `queued`): sampled (1 s)
+  // only for a plan that has such a step, so a plan without one is the same without the wait.
+  if (planSteps(planColumn(spec, facts, target, options)).some((s) => s.blocks.reads || s.blocks.writes))
+    facts = await client.tableFacts(table, { sampleMs: 1000 });
   const serverFindings = await client.validateColumn(spec, table);
-  const planned = planColumn(spec, facts, target, { ...planOptions, ...(calibration ? { calibration } : {}) });
+  const planned = planColumn(spec, facts, target, options);
   const known = new Set(planned.warnings.map((w) => w.code));
   const withFindings: Plan = {
     ...planned,

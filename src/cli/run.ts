@@ -40,6 +40,7 @@ import { estimatesVsActual, formatEstimatesVsActual } from '../core/estimateRepo
 import type { ResolvedCalibration } from '../db/calibrationCache';
 import { CLUSTER_OPTIONS, clusterContext, renderCluster, type ClusterContext } from './cluster';
 import { runClusterPlan } from '../db/cluster';
+import { findPtOnlineSchemaChange } from '../db/mysql/onlineCopy';
 
 export const RUN_OPTIONS: Options = {
   url: { type: 'string' },
@@ -61,6 +62,7 @@ export const RUN_OPTIONS: Options = {
   'trust-plan-sql': { type: 'boolean' },
   'baseline-dir': { type: 'string' },
   'no-baseline': { type: 'boolean' },
+  'no-online-copy': { type: 'boolean' },
   'record-applied': { type: 'string' },
   'history-table': { type: 'string' },
   name: { type: 'string' },
@@ -92,7 +94,10 @@ async function planLive(
     io.err(`Resuming run ${resumable.state.runId} with the plan it started with.`);
     return resumable.plan;
   }
-  return planFromServer(client, request, values, io, 'run', calibration.calibration);
+  // MySQL/MariaDB: pt-online-schema-change installed here lets the planner choose one online copy where it is cheaper.
+  const tool =
+    request.target.dialect !== 'postgres' && values['no-online-copy'] !== true && !client.options.ssl ? findPtOnlineSchemaChange() : null;
+  return planFromServer(client, request, values, io, 'run', calibration.calibration, tool ? { onlineCopyTool: tool } : {});
 }
 
 /**

@@ -191,6 +191,12 @@ export const FINDINGS = {
     severities: ['warning'],
     summary: 'MySQL before 8.0.32: instantly added columns hit backup and stability bugs.',
   },
+  'online-copy': {
+    from: ['plan'],
+    severities: ['info'],
+    summary:
+      'MySQL/MariaDB: the plan adds the column by one online copy with pt-online-schema-change instead of a batched backfill and a rebuild.',
+  },
   'instant-default-once': {
     from: ['plan'],
     severities: ['info'],

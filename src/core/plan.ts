@@ -27,7 +27,20 @@ import {
 import { storageFindings } from './storage';
 import { impactOf, instantAddProblem, onlineAddProblem, type DdlOperation, type Impact } from './rules';
 import { noopSql, qualifiedTable, quoteIdent, quoteLiteral, SqlTextError, utf8Length } from './sql';
-import type { BackfillSpec, Calibration, ColumnSpec, Finding, Phase, PhaseKind, Plan, Step, StepDone, TableFacts, Target } from './types';
+import type {
+  BackfillSpec,
+  Calibration,
+  ColumnSpec,
+  Finding,
+  OnlineCopyTool,
+  Phase,
+  PhaseKind,
+  Plan,
+  Step,
+  StepDone,
+  TableFacts,
+  Target,
+} from './types';
 import { standbyReplayFinding } from './replicas';
 
 export interface PlanOptions {
@@ -39,6 +52,11 @@ export interface PlanOptions {
   readonly standbys?: boolean;
   /** Rows per backfill batch (default 1000). */
   readonly batchSize?: number;
+  /**
+   * MySQL/MariaDB: an online schema-change tool installed where the plan runs (the runner). A change that otherwise needs a
+   * batched UPDATE of every row and then a table rebuild is planned as one copy by the tool (see `onlineCopyMysql`).
+   */
+  readonly onlineCopyTool?: OnlineCopyTool;
 }
 
 export { DEFAULT_LOCK_TIMEOUT_MS };
@@ -80,6 +98,7 @@ interface StepOptions {
   readonly impact?: Impact;
   /** The index or constraint the step creates or drops (for `Step.done`). */
   readonly object?: string;
+  readonly onlineCopy?: Step['onlineCopy'];
 }
 
 /** What the catalog shows once a step has been applied, from its operation (`Step.done`). */
@@ -116,6 +135,8 @@ class Builder {
   private indexCount: number;
   /** The new column is NULL in every row so far (added without a value, not yet backfilled). */
   columnEmpty = false;
+  /** PlanOptions.onlineCopyTool. */
+  onlineCopyTool: OnlineCopyTool | undefined;
 
   constructor(
     readonly spec: ColumnSpec,
@@ -204,6 +225,7 @@ class Builder {
       ...(o.fallbackSql ? { fallbackSql: o.fallbackSql } : {}),
       ...(o.session ? { session: o.session } : {}),
       ...(done ? { done } : {}),
+      ...(o.onlineCopy ? { onlineCopy: o.onlineCopy } : {}),
     };
     const list = this.phases.get(phase) ?? [];
     list.push(step);
@@ -732,6 +754,10 @@ function planMysql(b: Builder): void {
     def.kind === 'expression' && (maria ? volatility === 'volatile' || volatility === 'unknown' : !currentTimestamp);
   // A foreign key is added while the column is all NULL (so skipping the row check is sound), hence before any value.
   const fkFirst = Boolean(spec.references) && hasValue;
+  if (b.onlineCopyTool && expressionNeedsBackfill && onlineCopyFits(b)) {
+    onlineCopyMysql(b, b.onlineCopyTool, renderDefault(d, def)!);
+    return;
+  }
   const separateDefault = expressionNeedsBackfill || fkFirst;
   // A generated column has its values from the start: NOT NULL goes in the ADD itself (MySQL; MariaDB refuses it, see validation).
   const notNullInline = !spec.nullable && (Boolean(spec.generated) || (hasValue && !separateDefault) || (!hasValue && rows === 0));
@@ -833,6 +859,67 @@ function planMysql(b: Builder): void {
     });
   }
   afterAddMysql(b, { keyInline: false });
+}
+
+/**
+ * The change the online copy takes over: a NOT NULL column whose per-row default has to be filled into existing rows of an
+ * InnoDB table with a primary key, and nothing else (no key, foreign key or CHECK, which have their own steps).
+ */
+function onlineCopyFits(b: Builder): boolean {
+  const { spec, facts } = b;
+  return (
+    !spec.nullable &&
+    !spec.unique &&
+    !spec.index &&
+    !spec.check &&
+    !spec.references &&
+    !spec.generated &&
+    facts.rows !== 0 &&
+    (facts.primaryKey?.length ?? 0) > 0 &&
+    !nonInnodb(b)
+  );
+}
+
+/**
+ * MySQL/MariaDB: the column with its per-row default added by one copy of the table by an online schema-change tool,
+ * instead of ADD COLUMN, a batched UPDATE of every row and the online rebuild for NOT NULL, which pass over the table
+ * twice (the server refuses such a default INSTANT or INPLACE; its COPY blocks writes). Measured with bench/files.ts on
+ * MariaDB 10.11, 1,000,000 rows and a single-row writer, one run at load 1.6: the runner's batched form 8.9 s,
+ * pt-online-schema-change 2.5 s.
+ */
+function onlineCopyMysql(b: Builder, tool: OnlineCopyTool, defaultSql: string): void {
+  const { spec, table, col, target } = b;
+  const server = target.dialect === 'mariadb' ? 'MariaDB' : 'MySQL';
+  const alter = `ADD COLUMN ${renderColumnDefinition(target.dialect, spec, { omit: ['check', 'references', 'unique'] })}`;
+  const impact: Impact = {
+    lock: 'NONE',
+    algorithm: 'COPY',
+    blocks: { reads: false, writes: false },
+    rewrite: true,
+    scan: true,
+    why: l10n.t(
+      '{0} copies the table in small chunks into a new table that has the column, each row getting its own value; triggers copy the writes made meanwhile, and a RENAME swaps the tables, so writes wait only for short row and metadata locks',
+      tool.name,
+    ),
+  };
+  b.add('expand', { op: 'add-column', spec, mysql: { algorithm: 'COPY', lock: 'NONE' } }, `ALTER TABLE ${table} ${alter}`, {
+    down: `ALTER TABLE ${table} DROP COLUMN ${col}`,
+    what: l10n.t('Add the column with its values in one online copy ({0} {1})', tool.name, tool.version),
+    impact,
+    onlineCopy: { tool, alter },
+  });
+  b.columnEmpty = false;
+  b.warn(
+    'online-copy',
+    'info',
+    l10n.t(
+      'Strategy: one online copy of the table by {0} {1}, installed here. {2} cannot add DEFAULT {3} online, so the other way is ADD COLUMN, a batched UPDATE of every row and an online rebuild for NOT NULL: two passes over the table where the copy makes one.',
+      tool.name,
+      tool.version,
+      server,
+      defaultSql,
+    ),
+  );
 }
 
 /** Index, unique index and CHECK after the column exists. `keyInline`: the ADD COLUMN already added the column's one key. */
@@ -1082,6 +1169,7 @@ export function planColumn(spec: ColumnSpec, facts: TableFacts, target: Target, 
       options.batchSize ?? DEFAULT_BATCH_SIZE,
     );
     b.warnings.push(...findings);
+    b.onlineCopyTool = options.onlineCopyTool;
     if (b.pg) planPostgres(b);
     else planMysql(b);
     plan = b.build();

@@ -291,6 +291,24 @@ export interface Step {
    * partial failure (or after `run` applied the plan) goes on instead of failing on "already exists".
    */
   readonly done?: StepDone;
+  /**
+   * MySQL/MariaDB: the runner does the step with an online schema-change tool, which copies the table once into a new
+   * table with the change applied (triggers copy the writes made meanwhile, a RENAME swaps the tables), instead of
+   * running `sql`. Migration files cannot express it.
+   */
+  readonly onlineCopy?: OnlineCopy;
+}
+
+/** An online schema-change tool found where the plan runs. */
+export interface OnlineCopyTool {
+  readonly name: 'pt-online-schema-change';
+  readonly version: string;
+}
+
+export interface OnlineCopy {
+  readonly tool: OnlineCopyTool;
+  /** What the tool applies to the copy: the text after `ALTER TABLE <table>`. */
+  readonly alter: string;
 }
 
 /** A catalog fact that holds once a step has been applied (see `Step.done`). */

@@ -67,7 +67,8 @@ export async function probeStatements(
 }
 
 function isDdl(step: Step): boolean {
-  if (step.backfill) return false;
+  // An online copy is not the server's ALTER: the probe would report the server's own (write-blocking) copy.
+  if (step.backfill || step.onlineCopy) return false;
   const text = step.sql.replace(/--[^\n]*\n?/g, ' ').trim();
   return /^(ALTER\s+TABLE|CREATE\s+(UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX)\b/i.test(text);
 }

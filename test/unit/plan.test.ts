@@ -313,6 +313,31 @@ describe('MySQL / MariaDB plans', () => {
   });
 });
 
+describe('MySQL / MariaDB: one online copy when pt-online-schema-change is installed', () => {
+  const tool = { name: 'pt-online-schema-change', version: '3.2.1' } as const;
+  it('a NOT NULL column with a per-row default: one copy step instead of add, backfill and the NOT NULL rebuild, and says why', () => {
+    const p = plan('mariadb', '10.11.6', 'token char(36) NOT NULL DEFAULT (UUID())', {}, { onlineCopyTool: tool });
+    assert.deepEqual(sql(p), ['expand: ALTER TABLE `shop`.`users` ADD COLUMN `token` char(36) NOT NULL DEFAULT (UUID())']);
+    const [step] = planSteps(p);
+    assert.deepEqual(step!.onlineCopy, { tool, alter: 'ADD COLUMN `token` char(36) NOT NULL DEFAULT (UUID())' });
+    assert.deepEqual(step!.blocks, { reads: false, writes: false });
+    const why = p.warnings.find((w) => w.code === 'online-copy');
+    assert.match(
+      why?.message ?? '',
+      /pt-online-schema-change 3\.2\.1.*DEFAULT \(UUID\(\)\).*two passes over the table where the copy makes one/,
+    );
+  });
+  it('keeps the batched plan when the tool is absent, the column is nullable or keyed, or the table has no primary key', () => {
+    const batched = (p: Plan) => planSteps(p).some((s) => s.backfill) && !planSteps(p).some((s) => s.onlineCopy);
+    assert.ok(batched(plan('mariadb', '10.11.6', 'token char(36) NOT NULL DEFAULT (UUID())')));
+    assert.ok(batched(plan('mariadb', '10.11.6', 'token char(36) DEFAULT (UUID())', {}, { onlineCopyTool: tool })));
+    assert.ok(batched(plan('mariadb', '10.11.6', 'token char(36) NOT NULL DEFAULT (UUID()) UNIQUE', {}, { onlineCopyTool: tool })));
+    assert.ok(
+      batched(plan('mariadb', '10.11.6', 'token char(36) NOT NULL DEFAULT (UUID())', { primaryKey: [] }, { onlineCopyTool: tool })),
+    );
+  });
+});
+
 describe('plan shape', () => {
   it('is frozen, JSON-serializable plain data with the table and column', () => {
     const p = plan('postgres', '16.1', 'x int NOT NULL DEFAULT random()::int UNIQUE');

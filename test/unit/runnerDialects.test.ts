@@ -48,8 +48,9 @@ describe('the runner names no engine: every engine difference is in src/db/<engi
       for (const f of ['run.ts', 'errors.ts', 'client.ts']) assert.ok(statSync(join(ROOT, 'src', 'db', e, f)).isFile(), `src/db/${e}/${f}`);
     }
     const [pg, my] = (['postgres', 'mysql'] as const).map((e) => runnerDialect(e));
-    // Optional capabilities an engine may lack: an online index build that can end INVALID, NOT VALID constraints.
-    const optional = new Set(['onlineIndex', 'notValidConstraints']);
+    // Optional capabilities an engine may lack: an online index build that can end INVALID, NOT VALID constraints, an
+    // online copy by an external tool (MySQL/MariaDB pt-online-schema-change).
+    const optional = new Set(['onlineIndex', 'notValidConstraints', 'onlineCopy']);
     const members = (d: object) =>
       Object.keys(d)
         .filter((k) => !optional.has(k))

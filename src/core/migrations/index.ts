@@ -35,6 +35,12 @@ export interface WriteTarget {
 
 /** Read what the writer needs through the sink and return the files to write (nothing is written). */
 export async function prepareMigrations(sink: FileSink, plan: Plan, target: WriteTarget): Promise<WriteResult> {
+  const copy = plan.phases.flatMap((p) => p.steps).find((s) => s.onlineCopy);
+  // Written as its SQL, the step would be the server's own table copy, which blocks writes.
+  if (copy)
+    throw new Error(
+      `This plan adds the column with ${copy.onlineCopy!.tool.name}, which a migration file cannot run; plan without the online copy to write files.`,
+    );
   const writer = WRITERS[target.tool];
   const dir = normalizeDir(target.dir ?? writer.defaultDir);
   const existing = await sink.list(dir);

@@ -7,6 +7,7 @@ import { quoteIdent } from '../../core/sql';
 import type { LockRisk, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import type { RunnerDialect, ServerObjects } from '../run/dialect';
+import { runOnlineCopy } from './onlineCopy';
 import type { KeyCandidate, KeyColumn } from '../run/keys';
 import type { RunReport, SizeSnapshot } from '../run/types';
 
@@ -284,6 +285,16 @@ export const runner: RunnerDialect = {
 
   /** DDL commits on its own. */
   runsInTransaction: () => false,
+  onlineCopy: (client, table, copy, o) =>
+    runOnlineCopy({
+      connection: client.options,
+      table,
+      copy,
+      chunkTimeMs: o.chunkTimeMs,
+      lockTimeoutMs: o.lockTimeoutMs,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.onLine ? { onLine: o.onLine } : {}),
+    }),
 
   keyPredicate,
   backfillBatch,

@@ -4,7 +4,7 @@
  * `runnerDialect` is the runner's one way to an engine; nothing else in src/db/run names an engine. Adding an engine
  * is a folder with a `run.ts` exporting a `RunnerDialect`, and its entry in ENGINES.
  */
-import type { Dialect, LockRisk, TableRef } from '../../core/types';
+import type { Dialect, LockRisk, OnlineCopy, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { ENGINES, type Engine } from '../engines';
 import type { BatchKey, KeyCandidate, KeyColumn } from './keys';
@@ -26,6 +26,14 @@ export interface BackfillBatchContext {
   readonly store?: { readonly store: RunStore; readonly runId: string };
   /** The last batch: everything after `last`, so rows inserted meanwhile are not missed. */
   sweep(last: readonly string[] | null): Promise<BackfillBatch>;
+}
+
+export interface OnlineCopyOptions {
+  /** Each chunk of the copy aims at this time. */
+  readonly chunkTimeMs: number;
+  readonly lockTimeoutMs: number;
+  readonly signal?: AbortSignal;
+  readonly onLine?: (line: string) => void;
 }
 
 export interface BackfillBatch {
@@ -107,6 +115,8 @@ export interface RunnerDialect {
     validity(client: DatabaseClient, schema: string, name: string): Promise<boolean | null>;
     dropSql(schema: string, name: string): string;
   };
+  /** A step with `onlineCopy` (MySQL/MariaDB): the tool run to the end on the table; rejects when it fails or is stopped. */
+  readonly onlineCopy?: (client: DatabaseClient, table: TableRef, copy: OnlineCopy, o: OnlineCopyOptions) => Promise<void>;
   /** Constraints added NOT VALID and validated by a later step: dropped again when a run fails in between. */
   readonly notValidConstraints?: {
     /** The constraint an `ADD CONSTRAINT … NOT VALID` adds, unquoted; null for any other statement. */

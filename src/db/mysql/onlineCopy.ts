@@ -1,0 +1,92 @@
+/**
+ * pt-online-schema-change (Percona Toolkit) run by the runner for a plan step with `onlineCopy`: found on PATH, given the
+ * connection's credentials in a private option file (never on its command line), its chunks aimed at the runner's batch
+ * time, its output passed on line by line.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { OnlineCopy, OnlineCopyTool, TableRef } from '../../core/types';
+import type { ConnectionOptions } from '../connection';
+
+const PT_OSC = 'pt-online-schema-change';
+
+/** The installed pt-online-schema-change and its version, or null. */
+export function findPtOnlineSchemaChange(): OnlineCopyTool | null {
+  const r = spawnSync(PT_OSC, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  const version = r.status === 0 ? /(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout)?.[1] : undefined;
+  return version ? { name: PT_OSC, version } : null;
+}
+
+export interface OnlineCopyRun {
+  readonly connection: ConnectionOptions;
+  readonly table: TableRef;
+  readonly copy: OnlineCopy;
+  /** Each chunk of the copy aims at this time (its rows wait for it); pt-osc's own default is 500 ms. */
+  readonly chunkTimeMs: number;
+  /** pt-osc's lock_wait_timeout for its metadata locks (triggers, swap); it retries them itself. */
+  readonly lockTimeoutMs: number;
+  readonly signal?: AbortSignal;
+  readonly onLine?: (line: string) => void;
+}
+
+/** A value for a MySQL option file, quoted. */
+function optionValue(v: string): string {
+  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** The pt-online-schema-change arguments (the option file holds the password). */
+export function ptOscArgs(r: Omit<OnlineCopyRun, 'signal' | 'onLine'>, optionFile: string): string[] {
+  const c = r.connection;
+  const dsn = [`F=${optionFile}`, `h=${c.host}`, `P=${c.port}`, `u=${c.user}`, `D=${r.table.schema}`, `t=${r.table.name}`];
+  if (dsn.some((part) => part.slice(2).includes(',')))
+    throw new Error(`${PT_OSC}: a host, user or table name with a comma cannot be passed in its DSN`);
+  return [
+    '--alter',
+    r.copy.alter,
+    dsn.join(','),
+    '--execute',
+    '--chunk-time',
+    (r.chunkTimeMs / 1000).toFixed(3),
+    // The runner's report runs ANALYZE TABLE after the run.
+    '--no-analyze-before-swap',
+    '--set-vars',
+    `lock_wait_timeout=${Math.max(1, Math.ceil(r.lockTimeoutMs / 1000))}`,
+  ];
+}
+
+/** Runs pt-online-schema-change to the end; rejects with its last lines when it fails or is stopped. */
+export async function runOnlineCopy(r: OnlineCopyRun): Promise<void> {
+  if (r.connection.ssl) throw new Error(`${PT_OSC} is not given TLS settings: run without the online copy over TLS`);
+  const dir = mkdtempSync(join(tmpdir(), 'cw-ptosc-'));
+  const optionFile = join(dir, 'client.cnf');
+  try {
+    writeFileSync(optionFile, `[client]\npassword=${optionValue(r.connection.password ?? '')}\n`, { mode: 0o600 });
+    const args = ptOscArgs(r, optionFile);
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(PT_OSC, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const tail: string[] = [];
+      const onData = (d: Buffer) => {
+        for (const line of d.toString().split('\n')) {
+          if (!line.trim()) continue;
+          tail.push(line.trim());
+          if (tail.length > 20) tail.shift();
+          r.onLine?.(line.trim());
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      const abort = () => child.kill('SIGTERM');
+      r.signal?.addEventListener('abort', abort, { once: true });
+      child.on('error', (err) => reject(err));
+      child.on('close', (code, sig) => {
+        r.signal?.removeEventListener('abort', abort);
+        if (code === 0) resolve();
+        else reject(new Error(`${PT_OSC} ${sig ? `was stopped (${sig})` : `exited with ${code}`}: ${tail.slice(-6).join(' | ')}`));
+      });
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The runner's online copy on the real MariaDB: with pt-online-schema-change installed, a NOT NULL column with a per-row
+ * default is planned as one copy by the tool (the plan says so), and the runner runs the tool while a single-row writer
+ * keeps updating: every row gets its own value, the column ends NOT NULL with its default, no writer error, nothing left
+ * behind (the tool's new table and triggers).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseColumnDefinition } from '../../src/core/columnSpec';
+import { planColumn, planSteps } from '../../src/core/plan';
+import { findPtOnlineSchemaChange } from '../../src/db/mysql/onlineCopy';
+import { runPlan } from '../../src/db/run';
+import { dbTest, skipOrFail, throwawayDatabase } from './helpers';
+import { seedTable } from './runHelpers';
+
+const my = throwawayDatabase('mysql');
+const ROWS = 30_000;
+
+describe('the runner with pt-online-schema-change (MariaDB)', () => {
+  it(
+    'adds a NOT NULL DEFAULT (UUID()) column by one online copy under a concurrent writer',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      const tool = findPtOnlineSchemaChange();
+      if (!tool) skipOrFail(t, 'pt-online-schema-change is not installed (Debian package percona-toolkit)');
+      const table = { schema: db.name, name: 'orders' };
+      await seedTable(db.client, 'mysql', db.name, 'orders', ROWS);
+      const info = await db.client.serverInfo();
+      const plan = planColumn(
+        parseColumnDefinition('token char(36) NOT NULL DEFAULT (UUID())', info.dialect),
+        await db.client.tableFacts(table),
+        { dialect: info.dialect, version: info.version },
+        { onlineCopyTool: tool },
+      );
+      const steps = planSteps(plan);
+      assert.equal(steps.length, 1);
+      assert.equal(steps[0]!.onlineCopy?.tool.name, 'pt-online-schema-change');
+      assert.ok(plan.warnings.some((w) => w.code === 'online-copy'));
+
+      const writerConn = await db.connect();
+      let running = true;
+      let writes = 0;
+      const errors: string[] = [];
+      const writer = (async () => {
+        while (running) {
+          try {
+            await writerConn.query('UPDATE orders SET v = v + 1 WHERE id = ?', [1 + Math.floor(Math.random() * ROWS)]);
+            writes++;
+          } catch (err) {
+            errors.push((err as Error).message);
+          }
+        }
+      })();
+      const runner = await db.connect();
+      let out;
+      try {
+        out = await runPlan(runner, plan);
+      } finally {
+        running = false;
+        await writer;
+      }
+      assert.equal(out.status, 'completed');
+      assert.match(out.report.steps[0]?.note ?? '', /^done by pt-online-schema-change /);
+      assert.deepEqual(errors, []);
+      assert.ok(writes > 0);
+
+      const [col] = await db.client.query<{ nullable: string; def: string | null }>(
+        "SELECT IS_NULLABLE AS nullable, COLUMN_DEFAULT AS def FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'orders' AND COLUMN_NAME = 'token'",
+        [db.name],
+      );
+      assert.equal(col?.nullable, 'NO');
+      assert.match(col?.def ?? '', /uuid\(\)/i);
+      const [n] = await db.client.query<{ rows: number | string; distinct_tokens: number | string }>(
+        'SELECT count(*) AS `rows`, count(DISTINCT token) AS distinct_tokens FROM orders',
+      );
+      assert.equal(Number(n!.rows), ROWS);
+      assert.equal(Number(n!.distinct_tokens), ROWS);
+      const left = await db.client.query<{ name: string }>(
+        "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_orders\\_%'",
+        [db.name],
+      );
+      assert.deepEqual(left, []);
+      const triggers = await db.client.query<{ name: string }>(
+        'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?',
+        [db.name],
+      );
+      assert.deepEqual(triggers, []);
+    }),
+  );
+});
