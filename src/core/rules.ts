@@ -31,6 +31,8 @@ export type DdlOperation = (
   | { readonly op: 'change-type'; readonly column: string; readonly reason?: string }
   /** MySQL/MariaDB `MODIFY c varchar(m)` from varchar(n ≤ m) on the same side of the 255-byte length-prefix boundary. */
   | { readonly op: 'extend-varchar'; readonly column: string }
+  /** MySQL/MariaDB `MODIFY c enum(…)` / `set(…)` that only appends members and keeps the column's storage size. */
+  | { readonly op: 'extend-enum'; readonly column: string }
   | { readonly op: 'set-default'; readonly column: string; readonly volatile?: boolean }
   | { readonly op: 'drop-default'; readonly column: string }
   | {
@@ -787,6 +789,7 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
     case 'rename-index':
       return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: l10n.t('catalog-only change under ACCESS EXCLUSIVE') };
     case 'extend-varchar':
+    case 'extend-enum':
       return { lock: AE, blocks: blocksAll, rewrite: false, scan: false, why: l10n.t('catalog-only change under ACCESS EXCLUSIVE') };
     case 'convert-charset':
     case 'rebuild':
@@ -910,6 +913,13 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
               false,
               'a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only metadata (INPLACE, LOCK=NONE, no rebuild)',
             );
+      break;
+    case 'extend-enum':
+      // MySQL 8.0 manual (online DDL, column operations): appending ENUM/SET members without changing the storage size is
+      // metadata-only (INSTANT from 8.0.12); probed on MariaDB 10.11: INSTANT.
+      best = caps.instantAddColumn
+        ? instant(l10n.t('new ENUM/SET members at the end of the list, with the same storage size, change only the data dictionary'))
+        : inplace(false, l10n.t('new ENUM/SET members at the end of the list change only metadata (INPLACE, LOCK=NONE, no rebuild)'));
       break;
     case 'set-default':
     case 'drop-default':

@@ -65,10 +65,10 @@ const PG_STATEMENTS = [
 
 const MY_SETUP = [
   'CREATE TABLE orgs (id int PRIMARY KEY) ENGINE=InnoDB',
-  'CREATE TABLE users (id int PRIMARY KEY, email varchar(100), qty int, price int, org_id int, body text, code varchar(60) CHARACTER SET utf8mb4, label varchar(250) CHARACTER SET latin1, amount decimal(8,2), KEY users_price_key (price)) ENGINE=InnoDB',
+  "CREATE TABLE users (id int PRIMARY KEY, email varchar(100), qty int, price int, org_id int, body text, code varchar(60) CHARACTER SET utf8mb4, label varchar(250) CHARACTER SET latin1, amount decimal(8,2), status enum('new','paid'), KEY users_price_key (price)) ENGINE=InnoDB",
   'CREATE TABLE places (id int PRIMARY KEY, g point NOT NULL) ENGINE=InnoDB',
   'INSERT INTO orgs VALUES (1), (2)',
-  "INSERT INTO users VALUES (1, 'a', 1, 2, 1, 'x', 'c', 't', 1.5), (2, 'b', 2, 3, 2, 'y', 'd', 'u', 2.5)",
+  "INSERT INTO users VALUES (1, 'a', 1, 2, 1, 'x', 'c', 't', 1.5, 'new'), (2, 'b', 2, 3, 2, 'y', 'd', 'u', 2.5, 'paid')",
   "INSERT INTO places VALUES (1, ST_GeomFromText('POINT(1 1)'))",
 ];
 
@@ -119,6 +119,9 @@ const MY_FACTS_STATEMENTS = [
   'ALTER TABLE users CONVERT TO CHARACTER SET latin1',
   'ALTER TABLE users ADD FULLTEXT INDEX users_body_ft (body)',
   'ALTER TABLE users MODIFY amount decimal(10,2)',
+  "ALTER TABLE users MODIFY status enum('new','paid','shipped')",
+  "ALTER TABLE users MODIFY status enum('new','refunded','paid')",
+  "ALTER TABLE users MODIFY status enum('paid','new')",
 ];
 
 function suite(engine: 'postgres' | 'mysql', setupSql: readonly string[], statements: readonly string[], liveFacts = false): void {

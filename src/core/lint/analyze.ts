@@ -790,6 +790,9 @@ function toOperation(
           ...clauses,
         };
       }
+      const members = now ? enumChange(now.type, next) : undefined;
+      if (members === 'extend' && !/ NOT NULL$/.test(a.type) === now!.nullable) return { op: 'extend-enum', column: a.column, ...clauses };
+      if (members && members !== 'extend') return { op: 'change-type', column: a.column, reason: members, ...clauses };
       // DECIMAL(p,s), FLOAT/DOUBLE(p) and fractional seconds of DATETIME/TIME/TIMESTAMP: new parameters are a new data type.
       if (now && PARAMETER_TYPES.has(baseType(next)) && typeParams(now.type) !== typeParams(next))
         return { op: 'change-type', column: a.column, ...clauses };
@@ -805,6 +808,26 @@ function toOperation(
     default:
       return undefined;
   }
+}
+
+/**
+ * An ENUM/SET redefinition: 'extend' when the new members only follow the old ones and the storage size stays (ENUM:
+ * 1 byte up to 255 members, else 2; SET: 1, 2, 3, 4 or 8 bytes for up to 8, 16, 24, 32, 64 members), else why it
+ * copies the table; undefined when the types are not both ENUM or both SET, or the members are the same.
+ */
+function enumChange(from: string, to: string): string | 'extend' | undefined {
+  const kind = baseType(from);
+  if ((kind !== 'enum' && kind !== 'set') || baseType(to) !== kind) return undefined;
+  const members = (t: string) => [...(/\(([\s\S]*)\)/.exec(t)?.[1] ?? '').matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!);
+  const a = members(from);
+  const b = members(to);
+  if (a.join('\u0000') === b.join('\u0000')) return undefined;
+  const bytes = (n: number) => (kind === 'enum' ? (n <= 255 ? 1 : 2) : [1, 2, 3, 4, 8][Math.min(4, Math.max(0, Math.ceil(n / 8) - 1))]!);
+  const appended = b.length > a.length && a.every((m, i) => m === b[i]);
+  if (appended && bytes(a.length) === bytes(b.length)) return 'extend';
+  return appended
+    ? `appending members to ${kind.toUpperCase()} changes its storage from ${bytes(a.length)} to ${bytes(b.length)} bytes (${from} → ${to}), which`
+    : `changing the members of ${kind.toUpperCase()} other than by appending (${from} → ${to}), which`;
 }
 
 const PARAMETER_TYPES = new Set(['decimal', 'float', 'double', 'datetime', 'time', 'timestamp']);

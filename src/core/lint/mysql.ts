@@ -427,10 +427,13 @@ function alterAction(e: Obj): LintAction {
     const spec = columnSpec(e);
     const t = spec.type;
     const charset = str(obj(obj(e.character_set).value).value);
+    // ENUM / SET: the members, quoted as the server prints the column type (`enum('a','b')`).
+    const members = arr(obj(obj(e.definition).expr).value).map((v) => str(obj(v).value));
+    const params = members.length ? members.map((m) => `'${(m ?? '').replace(/'/g, "''")}'`) : t.params.map(String);
     return {
       kind: 'alter-type',
       column,
-      type: `${t.name}${t.params.length ? `(${t.params.join(',')})` : ''}${t.unsigned ? ' unsigned' : ''}${spec.nullable ? '' : ' NOT NULL'}`,
+      type: `${t.name}${params.length ? `(${params.join(',')})` : ''}${t.unsigned ? ' unsigned' : ''}${spec.nullable ? '' : ' NOT NULL'}`,
       ...(charset ? { charset: charset.toLowerCase() } : {}),
     };
   }

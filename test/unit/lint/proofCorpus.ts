@@ -577,6 +577,8 @@ const USERS_MY: readonly ColumnFacts[] = [
   { name: 'code', type: 'varchar(60)', nullable: true, default: null, charset: 'utf8mb4' },
   { name: 'label', type: 'varchar(250)', nullable: true, default: null, charset: 'latin1' },
   { name: 'email', type: 'varchar(100)', nullable: true, default: null, charset: 'utf8mb4' },
+  { name: 'status', type: "enum('new','paid')", nullable: true, default: null, charset: 'utf8mb4' },
+  { name: 'tags', type: "set('a','b','c','d','e','f','g','h')", nullable: true, default: null, charset: 'utf8mb4' },
 ];
 const withUsers = { columns: { users: USERS_MY } };
 
@@ -622,6 +624,17 @@ const MYSQL: ProofCase[] = [
     MY('online-ddl-column-operations'),
     'ALTER TABLE tbl_name MODIFY COLUMN col_name BIGINT NOT NULL;',
     'alter-column-type',
+  ),
+  my('my-enum-reorder', MY('online-ddl-column-operations'), "ALTER TABLE users MODIFY status enum('paid','new');", 'alter-column-type', {
+    ...withUsers,
+    lock: 'COPY',
+  }),
+  my(
+    'my-set-ninth-member',
+    MY('online-ddl-column-operations'),
+    "ALTER TABLE users MODIFY tags set('a','b','c','d','e','f','g','h','i');",
+    'alter-column-type',
+    withUsers,
   ),
   my(
     'my-fulltext',
@@ -748,6 +761,12 @@ const MYSQL_SAFE: ProofCase[] = [
     withUsers,
   ),
   myOk(
+    'my-ok-enum-append',
+    MY('online-ddl-column-operations'),
+    "ALTER TABLE users MODIFY status enum('new','paid','shipped'), ALGORITHM=INSTANT;",
+    withUsers,
+  ),
+  myOk(
     'my-ok-fk-checks-off',
     MY('online-ddl-foreign-key-operations'),
     'SET foreign_key_checks = 0;\nALTER TABLE tbl1 ADD CONSTRAINT fk_name FOREIGN KEY index (col1) REFERENCES tbl2(col2), ALGORITHM=INPLACE, LOCK=NONE;\nSET foreign_key_checks = 1;',
@@ -797,6 +816,10 @@ const MARIADB: ProofCase[] = [
   mdb('mdb-int-unsigned', MDB_INPLACE, 'ALTER TABLE users MODIFY qty int unsigned;', 'alter-column-type', { ...withUsers, lock: 'COPY' }),
   mdb('mdb-int-bigint', MDB_INPLACE, 'ALTER TABLE users MODIFY qty bigint;', 'alter-column-type', withUsers),
   mdb('mdb-type-no-facts', MDB_INPLACE, 'ALTER TABLE tab MODIFY COLUMN c VARCHAR(100);', 'alter-column-type'),
+  mdb('mdb-enum-insert-middle', MDB_INSTANT, "ALTER TABLE users MODIFY status enum('new','refunded','paid');", 'alter-column-type', {
+    ...withUsers,
+    lock: 'COPY',
+  }),
   mdb('mdb-fulltext', MDB_INPLACE, 'ALTER TABLE tab ADD FULLTEXT INDEX b_index (b);', 'index-not-concurrent', { lock: 'SHARED' }),
   mdb('mdb-fulltext-create', MDB_INPLACE, 'CREATE FULLTEXT INDEX b_index ON tab (b);', 'index-not-concurrent', { lock: 'SHARED' }),
   mdb('mdb-spatial', MDB_INPLACE, 'ALTER TABLE tab ADD SPATIAL INDEX c_index (c);', 'index-not-concurrent', { lock: 'SHARED' }),
@@ -834,6 +857,7 @@ const MARIADB_SAFE: ProofCase[] = [
   mdbOk('mdb-ok-set-default', MDB_INSTANT, 'ALTER TABLE tab ALTER COLUMN c SET DEFAULT 1;'),
   mdbOk('mdb-ok-varchar-extend', MDB_INSTANT, 'ALTER TABLE users MODIFY code varchar(63) CHARACTER SET utf8mb4;', withUsers),
   mdbOk('mdb-ok-varchar-latin1', MDB_INSTANT, 'ALTER TABLE users MODIFY label varchar(255) CHARACTER SET latin1;', withUsers),
+  mdbOk('mdb-ok-enum-append', MDB_INSTANT, "ALTER TABLE users MODIFY status enum('new','paid','shipped');", withUsers),
   mdbOk(
     'mdb-ok-fk-checks-off',
     MDB_INPLACE,
