@@ -5,7 +5,8 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { node24Env, ROOT, type Tools } from './tools';
 
@@ -81,6 +82,30 @@ export function packageVsix(outFile: string): string {
   return outFile;
 }
 
+/**
+ * Packages a test fixture extension folder (no build step, no dependencies) into `outFile` with the project's vsce,
+ * run directly so it works without node_modules/.bin.
+ */
+export function packageFixtureVsix(dir: string, outFile: string): string {
+  mkdirSync(join(outFile, '..'), { recursive: true });
+  const vsce = require.resolve('@vscode/vsce/vsce');
+  try {
+    execFileSync(
+      process.execPath,
+      [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', outFile],
+      {
+        cwd: dir,
+        stdio: 'pipe',
+        encoding: 'utf8',
+      },
+    );
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    throw new Error(`vsce package of ${dir} failed:\n${(e.stdout ?? '').trim()}\n${(e.stderr ?? '').trim()}`.trim());
+  }
+  return outFile;
+}
+
 /** `code-server --install-extension <vsix>` into the given user-data and extensions dirs (about 0.5 s). */
 export function installVsix(tools: Tools, dirs: StateDirs, vsix: string): void {
   mkdirSync(dirs.extensions, { recursive: true });
@@ -105,6 +130,44 @@ export function installVsix(tools: Tools, dirs: StateDirs, vsix: string): void {
   }
 }
 
+/**
+ * Writes `<user-data>/languagepacks.json` for the language packs installed in `dirs.extensions`, as VS Code's server
+ * does when a pack is installed from the UI. `--install-extension` does not write it (code-server issue #4735;
+ * code-server's own display-language e2e test writes it in its set-up too, PR #5495), and without it `--locale`
+ * falls back to English. Same shape as VS Code's LanguagePacksCache: id → { hash, extensions, translations, label }.
+ */
+export function writeLanguagePacks(dirs: StateDirs): void {
+  interface Localization {
+    languageId: string;
+    languageName?: string;
+    localizedLanguageName?: string;
+    translations: { id: string; path: string }[];
+  }
+  const packs: Record<string, { hash: string; extensions: unknown[]; translations: Record<string, string>; label?: string }> = {};
+  for (const name of readdirSync(dirs.extensions)) {
+    const dir = join(dirs.extensions, name);
+    let manifest: { publisher: string; name: string; version: string; contributes?: { localizations?: Localization[] } };
+    try {
+      manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof manifest;
+    } catch {
+      continue; // extensions.json and the like
+    }
+    const id = `${manifest.publisher}.${manifest.name}`.toLowerCase();
+    for (const loc of manifest.contributes?.localizations ?? []) {
+      const pack = (packs[loc.languageId] ??= {
+        hash: '',
+        extensions: [],
+        translations: {},
+        label: loc.localizedLanguageName ?? loc.languageName,
+      });
+      pack.extensions.push({ extensionIdentifier: { id }, version: manifest.version });
+      for (const t of loc.translations) pack.translations[t.id] = join(dir, t.path);
+      pack.hash = createHash('md5').update(`${id}${manifest.version}`).digest('hex');
+    }
+  }
+  writeFileSync(join(dirs.userData, 'languagepacks.json'), `${JSON.stringify(packs, null, 2)}\n`);
+}
+
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
@@ -123,6 +186,8 @@ export interface StartOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Keep workspace trust on (no --disable-workspace-trust); the user settings decide whether it is enabled. */
   readonly workspaceTrust?: boolean;
+  /** `--locale`: VS Code's display language; it only switches when a language pack for it is installed. */
+  readonly locale?: string;
 }
 
 export async function startCodeServer(tools: Tools, opts: StartOptions): Promise<RunningServer> {
@@ -150,6 +215,7 @@ export async function startCodeServer(tools: Tools, opts: StartOptions): Promise
   ];
   if (!opts.workspaceTrust) args.push('--disable-workspace-trust');
   if (opts.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
+  if (opts.locale) args.push('--locale', opts.locale);
   args.push(opts.workspace);
   // detached: its own process group (setsid), so the group can be ended as a whole.
   const child = spawn(join(tools.node24Dir, 'bin', 'node'), args, {

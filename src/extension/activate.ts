@@ -71,7 +71,10 @@ export function activate(context: vscode.ExtensionContext): void {
     })().catch((err: unknown) => log.warn('activate', `background work: ${describeError(err)}`));
   }, BACKGROUND_DELAY_MS);
   context.subscriptions.push({ dispose: () => clearTimeout(background) });
-  log.info('activate', `Column Wizard ${context.extension.packageJSON.version as string} activated`);
+  log.info(
+    'activate',
+    `Column Wizard ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}, display language ${vscode.env.language})`,
+  );
 }
 
 /** Loads and starts the features once; a failure is shown (every later use fails the same way and says so in the log). */

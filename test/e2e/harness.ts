@@ -12,6 +12,7 @@ import {
   packageVsix,
   startCodeServer,
   stateDirs,
+  writeLanguagePacks,
   writeUserSettings,
   type RunningServer,
   type StateDirs,
@@ -65,6 +66,10 @@ export interface SessionOptions {
   readonly vsix?: boolean;
   /** Keep workspace trust on (code-server without --disable-workspace-trust); pair with settings enabling it. */
   readonly workspaceTrust?: boolean;
+  /** VS Code's display language (code-server `--locale`); needs a language pack for it in `extraVsix`. */
+  readonly locale?: string;
+  /** More VSIX files to install before the server starts (e.g. a language pack fixture). */
+  readonly extraVsix?: readonly string[];
 }
 
 export async function startSession(opts: SessionOptions): Promise<Session> {
@@ -82,12 +87,15 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
     installVsix(tools, dirs, vsix);
     log(`packaged and installed the VSIX (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
+  for (const extra of opts.extraVsix ?? []) installVsix(tools, dirs, extra);
+  if (opts.locale) writeLanguagePacks(dirs);
   const server = await startCodeServer(tools, {
     dirs,
     workspace: opts.workspace,
     smokeTestDriver: opts.smokeTestDriver,
     env: opts.env,
     workspaceTrust: opts.workspaceTrust,
+    locale: opts.locale,
   });
   log(`code-server listening on ${server.url}`);
   let browser: BrowserContext | undefined;
