@@ -325,23 +325,29 @@ export function doneCondition(dialect: Dialect, table: TableRef, done: StepDone)
  * transaction too, as long as the statements are the first to lock the table in it. MySQL/MariaDB: each DDL statement in
  * its own retry loop (their DDL commits as it goes, so a later statement must not redo an earlier one), handler for 1205.
  * `ddl` holds the statements in order; `session` statements (SET …) run as they are. A statement with `done` is skipped
- * when the catalog shows it applied (`doneCondition`), so a rerun after a partial failure goes on.
+ * when the catalog shows it applied (`doneCondition`), so a rerun after a partial failure goes on; a down statement with
+ * `undoes` (the fact its up step made) runs only while the catalog still shows that fact.
  */
 export function retryProgram(
   plan: Plan,
   spec: { table: TableRef; column: string },
-  stmts: readonly { sql: string; ddl: boolean; done?: StepDone }[],
+  stmts: readonly { sql: string; ddl: boolean; done?: StepDone; undoes?: StepDone }[],
 ): Program {
   const comment = [
     `Retries the DDL when it hits the lock timeout: ${DDL_ATTEMPTS} tries in all, waiting 1 s, 2 s, … between them.`,
     ...(stmts.some((s) => s.done)
       ? ['Skips a step the catalog shows already applied, so applying it again after a partial failure goes on.']
       : []),
+    ...(stmts.some((s) => s.undoes)
+      ? ['Skips a step the catalog shows already undone, so applying it again after a partial failure goes on.']
+      : []),
   ];
-  const guarded = (s: { sql: string; done?: StepDone }, indent: string, lines: readonly string[]) =>
+  const guarded = (s: { sql: string; done?: StepDone; undoes?: StepDone }, indent: string, lines: readonly string[]) =>
     s.done
       ? [`${indent}IF NOT ${doneCondition(plan.dialect, spec.table, s.done)} THEN`, ...lines.map((l) => `  ${l}`), `${indent}END IF;`]
-      : [...lines];
+      : s.undoes
+        ? [`${indent}IF ${doneCondition(plan.dialect, spec.table, s.undoes)} THEN`, ...lines.map((l) => `  ${l}`), `${indent}END IF;`]
+        : [...lines];
   if (isPg(plan.dialect)) {
     const body = stmts.flatMap((s) => guarded(s, '      ', [`      ${s.sql};`]));
     const sql = [

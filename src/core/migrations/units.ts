@@ -130,10 +130,22 @@ function statements(plan: Plan, steps: readonly Step[], outside: boolean, single
     up.push({ sql: bare(step.sql), ...howToRetry, ...(step.fallbackSql ? { fallback: bare(step.fallbackSql) } : {}) });
     for (const s of step.session?.after ?? []) up.push({ sql: bare(s) });
   }
-  for (const step of [...steps].reverse()) {
-    if (!step.down || isNoopSql(step.down)) continue;
+  const undo = [...steps].reverse().filter((step) => step.down && !isNoopSql(step.down));
+  if (!pg && undo.some((step) => step.lockTimeoutSql)) {
+    // MySQL/MariaDB: the downs as one retry program, each run only while the catalog shows what its up step made (a
+    // step with no catalog fact of its own changes the plan's column: it runs while the column exists), so applying the
+    // down again after a partial failure goes on instead of failing on a DROP of something already gone.
+    const inner: { sql: string; ddl: boolean; undoes?: StepDone }[] = [];
+    for (const step of undo) {
+      if (step.lockTimeoutSql) inner.push({ sql: bare(step.lockTimeoutSql), ddl: false });
+      inner.push({ sql: bare(step.down!), ddl: true, undoes: step.done ?? { kind: 'column', column: plan.column.name } });
+    }
+    down.push(...fromProgram(retryProgram(plan, { table: plan.table, column: plan.column.name }, inner)));
+    return { up, down };
+  }
+  for (const step of undo) {
     if (step.lockTimeoutSql) down.push({ sql: bare(step.lockTimeoutSql), lockTimeout: true });
-    down.push({ sql: bare(step.down) });
+    down.push({ sql: bare(step.down!) });
   }
   return { up, down };
 }
