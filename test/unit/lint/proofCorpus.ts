@@ -274,6 +274,9 @@ const POSTGRES: ProofCase[] = [
     'unique-constraint-builds-index',
   ),
   // Type changes.
+  // A json column on an existing table (app compatibility).
+  pg('pg-add-json', SM('adding-a-json-column'), 'ALTER TABLE users ADD COLUMN properties json;', 'json-column'),
+  pg('pg-add-json-eugene', EU('E3'), 'alter table authors\n    add column meta json;', 'json-column'),
   pg(
     'pg-type-change',
     SQ('changing-column-type'),
@@ -549,6 +552,7 @@ const POSTGRES_SAFE: ProofCase[] = [
     SM('backfilling-data'),
     "UPDATE users SET some_column = 'default_value' WHERE id BETWEEN 1 AND 10000 AND some_column IS NULL;",
   ),
+  pgOk('pg-ok-add-jsonb', SM('adding-a-json-column'), 'ALTER TABLE users ADD COLUMN properties jsonb;'),
   pgOk('pg-ok-expand-bigint', SM('changing-the-type-of-a-column'), 'ALTER TABLE users ADD COLUMN id_new bigint;'),
   pgOk('pg-ok-drop-new-table', SQ('ban-drop-table'), 'CREATE TABLE tmp_import (id int);\nDROP TABLE tmp_import;'),
   pgOk(

@@ -18,6 +18,7 @@ import { dropColumn } from './dropColumn';
 import { unknownStatement } from './unknownStatement';
 import { explicitLock } from './explicitLock';
 import { truncateTable } from './truncateTable';
+import { jsonColumn } from './jsonColumn';
 import { addColumnNotInstant } from './addColumnNotInstant';
 import { addColumnRequired } from './addColumnRequired';
 import { addColumnRewrite } from './addColumnRewrite';
@@ -76,6 +77,7 @@ export const RULES = [
   dropColumn,
   explicitLock,
   truncateTable,
+  jsonColumn,
   unknownStatement,
   ignoreWithoutReason,
   unusedIgnore,
