@@ -487,6 +487,7 @@ export const PG_CATALOG_SUBCOMMANDS: Readonly<
   DropInherit: { sql: 'NO INHERIT', lock: AE, what: catalogOnly },
   AddIdentity: { sql: 'ADD GENERATED … AS IDENTITY', lock: AE, what: catalogOnly },
   SetIdentity: { sql: 'SET GENERATED / sequence options', lock: AE, what: catalogOnly },
+  DropExpression: { sql: 'DROP EXPRESSION', lock: AE, what: catalogOnlyExisting },
   DropIdentity: { sql: 'DROP IDENTITY', lock: AE, what: catalogOnly },
   AttachPartition: {
     sql: 'ATTACH PARTITION',

@@ -12,7 +12,7 @@ import { dbTest, throwawayDatabase } from './helpers';
 
 const PG_SETUP = [
   'CREATE TABLE orgs (id int PRIMARY KEY)',
-  'CREATE TABLE users (id int PRIMARY KEY, email text, total numeric, price numeric, qty int, org_id int, visited_at timestamp(3), balance numeric(12,2))',
+  'CREATE TABLE users (id int PRIMARY KEY, email text, total numeric, price numeric, qty int, org_id int, visited_at timestamp(3), balance numeric(12,2), doubled numeric GENERATED ALWAYS AS (price * 2) STORED)',
   'INSERT INTO orgs SELECT generate_series(1, 10)',
   "INSERT INTO users SELECT g, 'u' || g, g, g, 1, 1 + g % 10 FROM generate_series(1, 500) g",
   'ANALYZE orgs',
@@ -58,6 +58,7 @@ const PG_STATEMENTS = [
   'ALTER TABLE users ALTER COLUMN email SET STORAGE EXTERNAL',
   'ALTER TABLE users ALTER COLUMN email SET COMPRESSION pglz',
   'ALTER TABLE users SET WITHOUT CLUSTER',
+  'ALTER TABLE users ALTER COLUMN doubled DROP EXPRESSION',
   // Not probed: CLUSTER and TRUNCATE (the probe's table retargeting does not read them), DROP TABLE (the shadow's
   // relfilenode is gone afterwards, which the probe reads as a rewrite), VACUUM FULL / … CONCURRENTLY (no transaction),
   // ALTER TABLE … RENAME TO (the probe refuses to rename its table: test/db/probeGuard.test.ts).

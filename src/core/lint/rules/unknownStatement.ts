@@ -103,7 +103,7 @@ export const unknownStatement = {
           a.kind === 'other' &&
           !mapped.has(a) &&
           !/^RENAME\b|^(CONVERT|FORCE|ENGINE|COMMENT|AUTO_INCREMENT|DEFAULT CHARACTER SET)\b/i.test(a.description) &&
-          !/^(AlterConstraint|DropExpression)\b/.test(a.description),
+          !/^AlterConstraint\b/.test(a.description),
       );
       if (unknown.length && !s.newTable)
         return [
