@@ -230,8 +230,8 @@ function ruleSeverities(found: Found | undefined): Pick<LintOptions, 'ruleSeveri
 }
 
 /**
- * Without a connection (PostgreSQL): the tables, columns and CHECKs the earlier .sql files of the file's folder (name
- * order, the versioned tools' migration order) create, so a type change or SET NOT NULL is judged on the column it changes.
+ * Without a connection: the tables, columns (with MySQL/MariaDB character sets) and CHECKs the earlier .sql files of the
+ * file's folder (name order, the versioned tools' migration order) create, so a type change or SET NOT NULL is judged on the column it changes.
  * One incremental replay per folder (`replays`): files linted in name order replay each earlier file once.
  */
 function replayedFacts(
@@ -240,7 +240,6 @@ function replayedFacts(
   parsers: Parsers,
   replays: Map<string, { replay: SchemaReplay; upTo: string }>,
 ): Pick<LintOptions, 'facts'> {
-  if (target.dialect !== 'postgres') return {};
   const dir = dirname(resolve(path));
   const name = resolve(path).slice(dir.length + 1);
   let siblings: string[];

@@ -1207,6 +1207,11 @@ const CHARSET_MAXLEN: Readonly<Record<string, number>> = {
   utf32: 4,
 };
 
+/** A MySQL/MariaDB VARCHAR type (`varchar(60)`), whose character set decides its byte length. */
+export function isVarchar(type: string): boolean {
+  return /^\s*varchar\s*\(/i.test(type);
+}
+
 /** The VARCHAR length prefix is 1 byte up to this many bytes, 2 above. */
 export const VARCHAR_PREFIX_BYTES = 255;
 

@@ -13,6 +13,7 @@ import {
   statementImpact,
   statementOperationImpact,
   PG_CATALOG_SUBCOMMANDS,
+  isVarchar,
   varcharChange,
   type ConstraintKind as RuleConstraintKind,
   type DdlOperation,
@@ -797,6 +798,8 @@ function toOperation(
       if (now && PARAMETER_TYPES.has(baseType(next)) && typeParams(now.type) !== typeParams(next))
         return { op: 'change-type', column: a.column, ...clauses };
       const varchar = now ? varcharChange(now.type, next, now.charset, a.charset) : undefined;
+      // VARCHAR → VARCHAR with the column's character set unknown (a replayed file that never named one): not judged.
+      if (now && varchar === undefined && isVarchar(now.type) && isVarchar(next)) return undefined;
       if (varchar === 'extend' && !/ NOT NULL$/.test(a.type) === now!.nullable)
         return { op: 'extend-varchar', column: a.column, ...clauses };
       if (varchar && varchar !== 'extend' && varchar !== 'same')

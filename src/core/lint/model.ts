@@ -19,6 +19,8 @@ export type LintAction =
       readonly ifNotExists: boolean;
       readonly defaultText?: string;
       readonly domain?: boolean;
+      /** MySQL/MariaDB: the column's `CHARACTER SET` (or the one its `COLLATE` names), lower case. */
+      readonly charset?: string;
     }
   | { readonly kind: 'set-not-null'; readonly column: string }
   | { readonly kind: 'set-default'; readonly column: string; readonly default: ColumnDefault }
@@ -92,6 +94,8 @@ export interface ParsedStatement {
   readonly label?: string;
   /** CREATE TABLE: its columns (as add-column) and table constraints (as add-constraint), for the folder replay (./replay.ts). */
   readonly definition?: readonly LintAction[];
+  /** MySQL/MariaDB CREATE TABLE: the table's default character set, when written. */
+  readonly charset?: string;
   /** Why the statement could not be read, and where (offset in the statement text, UTF-16). */
   readonly error?: { readonly message: string; readonly offset?: number };
 }

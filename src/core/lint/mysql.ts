@@ -374,7 +374,18 @@ function fromNode(n: Obj): ParsedStatement {
     }
     if (keyword === 'table') {
       const table = tableOf(n.table);
-      return { kind: 'create-table', ...(table ? { table } : {}), actions: [] };
+      const charset = tableCharset(n.table_options);
+      // Columns, keys and constraints as the ALTER TABLE … ADD of each, for the folder replay (./replay.ts).
+      const definition = arr(n.create_definitions)
+        .map(obj)
+        .map((d) => alterAction({ ...d, action: 'add', ...(str(d.resource) === 'constraint' ? { create_definitions: d } : {}) }));
+      return {
+        kind: 'create-table',
+        ...(table ? { table } : {}),
+        actions: [],
+        definition,
+        ...(charset ? { charset } : {}),
+      };
     }
     return { kind: 'other', actions: [], label: `CREATE ${keyword.toUpperCase()}` };
   }
@@ -396,8 +407,16 @@ function fromNode(n: Obj): ParsedStatement {
 function alterAction(e: Obj): LintAction {
   const action = str(e.action);
   const resource = str(e.resource);
-  if (action === 'add' && resource === 'column')
-    return { kind: 'add-column', spec: columnSpec(e), ifNotExists: e.if_not_exists != null, ...defaultText(e) };
+  if (action === 'add' && resource === 'column') {
+    const charset = columnCharset(e);
+    return {
+      kind: 'add-column',
+      spec: columnSpec(e),
+      ifNotExists: e.if_not_exists != null,
+      ...defaultText(e),
+      ...(charset ? { charset } : {}),
+    };
+  }
   if (action === 'add' && resource === 'index') {
     const keyword = (str(e.keyword) ?? '').toLowerCase();
     const name = str(e.index);
@@ -426,7 +445,7 @@ function alterAction(e: Obj): LintAction {
     const column = action === 'change' && e.old_column != null ? columnName({ column: e.old_column }) : columnName(e);
     const spec = columnSpec(e);
     const t = spec.type;
-    const charset = str(obj(obj(e.character_set).value).value);
+    const charset = columnCharset(e);
     // ENUM / SET: the members, quoted as the server prints the column type (`enum('a','b')`).
     const members = arr(obj(obj(e.definition).expr).value).map((v) => str(obj(v).value));
     const params = members.length ? members.map((m) => `'${(m ?? '').replace(/'/g, "''")}'`) : t.params.map(String);
@@ -434,7 +453,7 @@ function alterAction(e: Obj): LintAction {
       kind: 'alter-type',
       column,
       type: `${t.name}${params.length ? `(${params.join(',')})` : ''}${t.unsigned ? ' unsigned' : ''}${spec.nullable ? '' : ' NOT NULL'}`,
-      ...(charset ? { charset: charset.toLowerCase() } : {}),
+      ...(charset ? { charset } : {}),
     };
   }
   if (action === 'drop' && resource === 'column') return { kind: 'drop-column', column: columnName(e) };
@@ -443,6 +462,30 @@ function alterAction(e: Obj): LintAction {
   if (action === 'drop' && (resource === 'index' || resource === 'key'))
     return { kind: 'drop-constraint', name: str(e.index) ?? str(e.key) ?? '' };
   return { kind: 'other', description: `${(action ?? '').toUpperCase()} ${(resource ?? '').toUpperCase()}`.trim() };
+}
+
+/** A column definition's `CHARACTER SET x`, else the character set its `COLLATE x_…` names; lower case. */
+function columnCharset(e: Obj): string | undefined {
+  const cs = str(obj(obj(e.character_set).value).value) ?? charsetOfCollation(str(obj(obj(e.collate).collate).name));
+  return cs?.toLowerCase();
+}
+
+/** CREATE TABLE's `[DEFAULT] CHARSET|CHARACTER SET = x`, else the character set of its `[DEFAULT] COLLATE = x_…`. */
+function tableCharset(options: unknown): string | undefined {
+  let fromCollation: string | undefined;
+  for (const o of arr(options).map(obj)) {
+    const keyword = (str(o.keyword) ?? '').toLowerCase().replace(/^default\s+/, '');
+    const value = str(o.value) ?? str(obj(o.value).value);
+    if (!value) continue;
+    if (keyword === 'charset' || keyword === 'character set') return value.toLowerCase();
+    if (keyword === 'collate') fromCollation = charsetOfCollation(value)?.toLowerCase();
+  }
+  return fromCollation;
+}
+
+/** `utf8mb4_unicode_ci` → `utf8mb4`; `binary` → `binary`. */
+function charsetOfCollation(collation: string | undefined): string | undefined {
+  return collation ? /^([a-z0-9]+?)(?:_|$)/i.exec(collation)?.[1] : undefined;
 }
 
 function columnSpec(e: Obj): ColumnSpec {

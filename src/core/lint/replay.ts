@@ -2,6 +2,11 @@
  * What the earlier migrations of a folder leave behind: replay their CREATE TABLE / ALTER TABLE / DROP TABLE in file
  * order to know each table's columns (type, nullability), its CHECKs (validated or NOT VALID) and indexes. Row counts
  * stay unknown (`rows: -1`). Pure: the caller reads the files in its migration tool's order.
+ *
+ * MySQL/MariaDB: a text column's character set is the one its definition names (CHARACTER SET, or COLLATE's), else the
+ * table's default from CREATE TABLE (`DEFAULT CHARSET=`), as the server does for ADD COLUMN and MODIFY; CONVERT TO
+ * CHARACTER SET changes them all. With neither written the server's default applies, which the files do not tell:
+ * the charset stays unknown, and so do the VARCHAR byte-length verdicts that need it.
  */
 import type { ColumnFacts, ConstraintFacts, IndexFacts, TableFacts, Target } from '../types';
 import type { LintAction, NameRef } from './model';
@@ -16,7 +21,12 @@ interface Table {
   columns: ColumnFacts[];
   constraints: ConstraintFacts[];
   indexes: IndexFacts[];
+  /** MySQL/MariaDB: the table's default character set, when CREATE TABLE named it. */
+  charset?: string;
 }
+
+/** Types that carry a character set on MySQL/MariaDB. */
+const TEXT_TYPE = /^(var)?char\b|^(tiny|medium|long)?text\b|^enum\b|^set\b/i;
 
 const key = (t: NameRef): string => t.name.toLowerCase();
 
@@ -44,12 +54,15 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
   };
   const apply = (t: Table, a: LintAction): void => {
     const col = (name: string) => t.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+    const charsetOf = (type: string, written: string | undefined) =>
+      engine === 'mysql' && TEXT_TYPE.test(type) && (written ?? t.charset) ? { charset: written ?? t.charset } : {};
     switch (a.kind) {
       case 'add-column':
         t.columns = t.columns.filter((c) => c.name.toLowerCase() !== a.spec.name.toLowerCase());
         t.columns.push({
           name: a.spec.name,
           type: typeText(a),
+          ...charsetOf(typeText(a), a.charset),
           nullable: a.spec.nullable,
           default: a.defaultText ?? null,
           generated: a.spec.generated ? (a.spec.generated.stored ? 'stored' : 'virtual') : null,
@@ -63,11 +76,20 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
         const c = col(a.column);
         if (!c) break;
         const notNull = / NOT NULL$/.test(a.type);
-        t.columns = t.columns.map((x) =>
-          x === c ? { ...x, type: a.type.replace(/ NOT NULL$/, ''), ...(engine === 'mysql' ? { nullable: !notNull } : {}) } : x,
-        );
+        const type = a.type.replace(/ NOT NULL$/, '');
+        // MySQL's MODIFY/CHANGE restates the whole column: what it does not write (NOT NULL, CHARACTER SET) goes back to the default.
+        t.columns = t.columns.map((x) => {
+          if (x !== c) return x;
+          if (engine !== 'mysql') return { ...x, type };
+          const { charset: _old, ...rest } = x;
+          return { ...rest, type, nullable: !notNull, ...charsetOf(type, a.charset) };
+        });
         break;
       }
+      case 'convert-charset':
+        t.charset = a.charset;
+        t.columns = t.columns.map((x) => (x.charset ? { ...x, charset: a.charset } : x));
+        break;
       case 'set-not-null':
       case 'drop-not-null': {
         const c = col(a.column);
@@ -111,10 +133,20 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
   };
   const add = (text: string): void => {
     for (const raw of splitStatements(text, engine).statements) {
-      const p = engine === 'postgres' ? readPostgres(raw.text, parsers.postgres) : readMysql(raw.text, parsers.mysql);
+      const p =
+        engine === 'postgres'
+          ? readPostgres(raw.text, parsers.postgres)
+          : readMysql(raw.text, target.dialect === 'mariadb' ? parsers.mariadb : parsers.mysql);
       if (!p.table) continue;
       if (p.kind === 'create-table') {
-        const t: Table = { schema: p.table.schema ?? defaultSchema, name: p.table.name, columns: [], constraints: [], indexes: [] };
+        const t: Table = {
+          schema: p.table.schema ?? defaultSchema,
+          name: p.table.name,
+          columns: [],
+          constraints: [],
+          indexes: [],
+          ...(p.charset ? { charset: p.charset } : {}),
+        };
         for (const a of p.definition ?? []) apply(t, a);
         tables.set(key(p.table), t);
       } else if (p.kind === 'alter-table') {

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { VARCHAR_PREFIX_BYTES } from '../../rules';
+import { isVarchar, VARCHAR_PREFIX_BYTES } from '../../rules';
 import { tableName } from './shared';
 import { statementOps } from './statementOps';
 import type { RuleFinding, RuleModule } from './types';
@@ -64,7 +64,10 @@ export const alterColumnType = {
       // A MODIFY … NOT NULL reads as SET NOT NULL, but without the definition it may change the type too.
       const mapped = new Set(s.actions.filter((a) => a.op.op !== 'set-not-null').map((a) => a.action));
       for (const action of s.parsed.actions) {
-        if (action.kind !== 'alter-type' || mapped.has(action) || s.facts?.columns || guarded || s.newTable) continue;
+        if (action.kind !== 'alter-type' || mapped.has(action) || guarded || s.newTable) continue;
+        // Known when the facts have the column, and for VARCHAR → VARCHAR its character set (a replay may not).
+        const now = s.facts?.columns?.find((c) => c.name.toLowerCase() === action.column.toLowerCase());
+        if (s.facts?.columns && (!now || now.charset || !isVarchar(now.type) || !isVarchar(action.type))) continue;
         out.push({
           severity: 'warning',
           message: l10n.t(
