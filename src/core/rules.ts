@@ -488,6 +488,7 @@ export const PG_CATALOG_SUBCOMMANDS: Readonly<
   AddIdentity: { sql: 'ADD GENERATED … AS IDENTITY', lock: AE, what: catalogOnly },
   SetIdentity: { sql: 'SET GENERATED / sequence options', lock: AE, what: catalogOnly },
   DropExpression: { sql: 'DROP EXPRESSION', lock: AE, what: catalogOnlyExisting },
+  AlterConstraint: { sql: 'ALTER CONSTRAINT', lock: AE, what: catalogOnly },
   DropIdentity: { sql: 'DROP IDENTITY', lock: AE, what: catalogOnly },
   AttachPartition: {
     sql: 'ATTACH PARTITION',

@@ -102,8 +102,7 @@ export const unknownStatement = {
         (a) =>
           a.kind === 'other' &&
           !mapped.has(a) &&
-          !/^RENAME\b|^(CONVERT|FORCE|ENGINE|COMMENT|AUTO_INCREMENT|DEFAULT CHARACTER SET)\b/i.test(a.description) &&
-          !/^AlterConstraint\b/.test(a.description),
+          !/^RENAME\b|^(CONVERT|FORCE|ENGINE|COMMENT|AUTO_INCREMENT|DEFAULT CHARACTER SET)\b/i.test(a.description),
       );
       if (unknown.length && !s.newTable)
         return [
