@@ -307,6 +307,28 @@ describe('e2e: the wizard in code-server against a real PostgreSQL', { timeout: 
       ),
     );
     assert.equal(idx.rowCount, 1, 'the index on the new column exists after the run');
+    // The files Write Migration Files made are still pending in dbmate's history: the wizard offers to record them.
+    await shotOnFailure(page, 'wizard-record', async () => {
+      const offer = page.locator('.notification-toast', { hasText: /Record them as applied in its history table schema_migrations/ });
+      await offer.waitFor({ timeout: 30000 });
+      await screenshot(page, '12-record-offer');
+      await offer.locator('.monaco-button', { hasText: /^Record as Applied$/ }).click();
+      await page
+        .locator('.notification-toast', { hasText: /recorded \d+ migration\(s\) as applied in schema_migrations/ })
+        .waitFor({ timeout: 30000 });
+    });
+    const versions = readdirSync(migrations)
+      .filter((f) => f.includes('discount_cents'))
+      .map((f) => f.slice(0, 14))
+      .sort();
+    const recorded = await withPgClient(databaseUrl(PG_URL, DB), (c) =>
+      c.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version'),
+    );
+    assert.deepEqual(
+      recorded.rows.map((r) => r.version),
+      versions,
+      "dbmate's history lists every written file as applied",
+    );
   });
 
   it('Add Column (Quick): name → type → NOT NULL/default → index in QuickPicks, then the wizard shows that plan', async (t) => {

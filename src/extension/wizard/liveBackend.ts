@@ -34,7 +34,7 @@ import { runSummary } from './runSummary';
 import { describeError, formatCount } from '../../core/format';
 import { historyRecording, writtenFiles } from '../../core/migrations/history';
 import { WRITERS } from '../../core/migrations/tools/index';
-import type { MigrationTool } from '../../core/migrations/types';
+import { isMigrationTool } from '../../core/migrations/types';
 
 /** The log component of the wizard's lines. */
 export const LOG = 'wizard';
@@ -258,7 +258,6 @@ export class LiveBackend implements WizardBackend {
     const { paths, result } = await writePlanFiles(plan, target, this.services.log);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.wroteMigration, true);
     this.services.log.info(LOG, `wrote ${paths.length} ${result.tool} file(s): ${paths.join(', ')}`);
-    this.written.set(columnKey(plan), { tool: result.tool, folder: target.folder.uri, paths });
     // The plan that was written, with its estimates, for Verify Rollout to compare with later.
     await savePlanBaseline(target.folder.uri, plan).then(
       (uri) => this.services.log.info(LOG, `rollout plan recorded in ${vscode.workspace.asRelativePath(uri)}`),
@@ -551,27 +550,33 @@ export class LiveBackend implements WizardBackend {
     }
   }
 
-  /** The migration files Write Migration Files made in this panel, by table and column, for the offer after a Run. */
-  private readonly written = new Map<string, { tool: MigrationTool; folder: vscode.Uri; paths: readonly string[] }>();
-
   /**
-   * After a completed Run of a column whose migration files were written here: the tool still lists them as pending.
-   * Offer to record them as applied in the tool's history table (the tools `--record-applied` knows), else say so.
+   * After a completed Run: migration files written for this column (named after it, in the project's migration folder)
+   * are still pending in the tool's history unless the tool applied them. Offer to record them as applied in the tool's
+   * history table (the tools `run --record-applied` knows; rows already there are left alone), else say what the tool does next.
    */
   private async offerRecordApplied(plan: Plan): Promise<void> {
-    const w = this.written.get(columnKey(plan));
-    if (!w) return;
-    const tool = WRITERS[w.tool];
-    const byName = new Map(w.paths.map((p) => [p.slice(p.lastIndexOf('/') + 1), p]));
-    const names = writtenFiles(tool, plan, [...byName.keys()]);
+    const target = this.target ?? (await migrationTarget().catch(() => null));
+    if (!target || target.ambiguous || !isMigrationTool(target.tool)) return;
+    const tool = WRITERS[target.tool];
+    const dir = target.detected?.dir ?? tool.defaultDir;
+    const base = dir ? vscode.Uri.joinPath(target.folder.uri, ...dir.split('/')) : target.folder.uri;
+    const entries = await Promise.resolve(vscode.workspace.fs.readDirectory(base)).catch((): [string, vscode.FileType][] => []);
+    const names = writtenFiles(
+      tool,
+      plan,
+      entries.filter(([, type]) => type === vscode.FileType.File).map(([name]) => name),
+    );
     if (!names.length) return;
+    const where = dir || vscode.l10n.t('(workspace root)');
     if (!tool.history) {
       void vscode.window.showInformationMessage(
         vscode.l10n.t(
-          'Column Wizard: {0} still lists the {1} migration file(s) written for {2} as pending, so its next run applies them again. Column Wizard cannot record them in its history: mark them as applied with {0} itself.',
+          'Column Wizard: {0} has {1} migration file(s) for {2} in {3}. Unless it applied them already, it lists them as pending and its next run applies them again; Column Wizard cannot record them in its history: mark them as applied with {0} itself.',
           tool.label,
           names.length,
           plan.column.name,
+          where,
         ),
       );
       return;
@@ -579,10 +584,11 @@ export class LiveBackend implements WizardBackend {
     const record = vscode.l10n.t('Record as Applied');
     const answer = await vscode.window.showInformationMessage(
       vscode.l10n.t(
-        'Column Wizard: the run applied what the {0} migration file(s) written for {1} do, but {2} still lists them as pending and would run them again. Record them as applied in its history table {3}?',
+        'Column Wizard: the run did what the {0} {1} migration file(s) for {2} in {3} do. Unless {1} applied them already, it lists them as pending and would run them again. Record them as applied in its history table {4}?',
         names.length,
-        plan.column.name,
         tool.label,
+        plan.column.name,
+        where,
         tool.history.table,
       ),
       record,
@@ -592,9 +598,7 @@ export class LiveBackend implements WizardBackend {
       const files = await Promise.all(
         names.map(async (name) => ({
           name,
-          content: new TextDecoder().decode(
-            await vscode.workspace.fs.readFile(vscode.Uri.joinPath(w.folder, ...byName.get(name)!.split('/'))),
-          ),
+          content: new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(base, name))),
         })),
       );
       const rec = historyRecording(tool, plan.dialect, files);
@@ -608,7 +612,6 @@ export class LiveBackend implements WizardBackend {
         LOG,
         `recorded ${rec.migrations.length} ${tool.tool} migration(s) as applied in ${rec.table}: ${rec.migrations.join(', ')}`,
       );
-      this.written.delete(columnKey(plan));
       void vscode.window.showInformationMessage(
         vscode.l10n.t('Column Wizard: recorded {0} migration(s) as applied in {1}.', rec.migrations.length, rec.table),
       );
@@ -662,11 +665,6 @@ export function runReportMarkdown(runId: string, report: string): string {
  * Plans with the same DDL verify the same way. The estimates are part of the key: when the server's calibration arrives
  * (or a run corrects it) the re-planned draft is verified again instead of showing the verified plan's old estimates.
  */
-/** A plan's table and column, to match the files written for it with a run of it. */
-function columnKey(plan: Plan): string {
-  return JSON.stringify([plan.table.schema, plan.table.name, plan.column.name]);
-}
-
 function verifyKey(plan: Plan): string {
   return JSON.stringify(
     plan.phases.map((p) =>
