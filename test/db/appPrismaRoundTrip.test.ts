@@ -1,15 +1,21 @@
 /**
- * The Prisma side of a rollout through Prisma's own schema engine (issue 22): `@prisma/prisma-schema-wasm` is the
- * Rust schema parser/validator the prisma CLI runs for `prisma validate`, `prisma format` and the client's DMMF,
- * compiled to WebAssembly, so it runs offline (`prisma validate` / `migrate diff` themselves download native engines
- * at run time). The plan's migrations are applied to the real PostgreSQL; after each, the fixture's schema with the
- * model edit for that point must (1) pass Prisma's validator and (2) describe, in Prisma's own DMMF, the column the
- * catalog has: required or optional, the default, the native type and the index by its name — what introspection
- * reads back and `migrate diff` compares.
+ * The Prisma side of a rollout through Prisma's own engines (issue 22), offline: the prisma CLI downloads native
+ * engines at run time, but the same Rust code is published compiled to WebAssembly.
+ * - `@prisma/prisma-schema-wasm`: the schema parser/validator behind `prisma validate`, `prisma format` and the DMMF.
+ * - `@prisma/schema-engine-wasm`: the schema engine behind `prisma migrate diff`, reaching the database through a
+ *   driver adapter (`@prisma/adapter-pg`), as Prisma 7 does for `--from-config-datasource`.
+ * The base tables are what Prisma's own diff creates from the fixture's schema; the plan's migrations are applied to
+ * the real PostgreSQL; after them, the fixture's schema with the model edits must (1) pass Prisma's validator,
+ * (2) describe in Prisma's DMMF the column the catalog has (required or optional, default, native type, the index by
+ * its name), and (3) leave `migrate diff` from the database to the schema empty.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { bindSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
+import { Pool, type QueryResult } from 'pg';
 import { describe, it } from 'node:test';
 import * as prismaWasm from '@prisma/prisma-schema-wasm';
 import { applyEdit, modelEdit, modelExtras, type ModelPhase } from '../../src/core/app/modelEdit';
@@ -139,15 +145,125 @@ function assertPrismaMatches(schema: string, c: CatalogColumn, where: string, op
   );
 }
 
+interface SchemaEngineModule {
+  SchemaEngine: {
+    new: (
+      options: { datamodels: [string, string][] },
+      log: (line: string) => void,
+      adapter: object,
+    ) => Promise<{ diff(params: object): Promise<{ exitCode: number; stdout: string }>; free(): void }>;
+  };
+}
+let engineModule: Promise<SchemaEngineModule> | undefined;
+
+/** The schema engine's WebAssembly, instantiated as its wasm-bindgen glue expects (its ESM entry needs --experimental-wasm-modules). */
+function schemaEngine(): Promise<SchemaEngineModule> {
+  engineModule ??= (async () => {
+    const dir = dirname(require.resolve('@prisma/schema-engine-wasm'));
+    const glue = (await import(pathToFileURL(join(dir, 'schema_engine_bg.js')).href)) as SchemaEngineModule & {
+      __wbg_set_wasm(exports: Record<string, unknown>): void;
+    };
+    // The project's lib settings do not declare WebAssembly's types; Node has it.
+    const wasm = (
+      globalThis as unknown as {
+        WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }> };
+      }
+    ).WebAssembly;
+    const { instance } = await wasm.instantiate(readFileSync(join(dir, 'schema_engine_bg.wasm')), { './schema_engine_bg.js': glue });
+    glue.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return glue;
+  })();
+  return engineModule;
+}
+
+/**
+ * The driver adapter, with one shim. @prisma/adapter-pg 7.10.1 maps no column type to PostgreSQL's internal "char"
+ * (OID 18), which the schema engine's own catalog queries return (pg_constraint.contype, pg_class.relkind …): it fails
+ * with "Column type 'char' could not be deserialized". The pool marks those columns and the adapter's result gives them
+ * the driver-adapter type Character, which is what the engine reads them as.
+ */
+const CHAR = '\u0000char';
+class CharMarkingPool extends Pool {
+  override async query(...args: unknown[]): Promise<QueryResult> {
+    const r = (await (super.query as (...a: unknown[]) => Promise<QueryResult | undefined>)(...args)) as QueryResult | undefined;
+    for (const f of r?.fields ?? [])
+      if (f.dataTypeID === 18) {
+        f.dataTypeID = 25;
+        f.name += CHAR;
+      }
+    return r as QueryResult;
+  }
+}
+
+function adapterFor(pool: Pool): PrismaPg {
+  const factory = new PrismaPg(pool);
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const queryRaw = adapter.queryRaw.bind(adapter);
+    adapter.queryRaw = async (query) => {
+      const rs = await queryRaw(query);
+      const columnTypes = [...rs.columnTypes];
+      const columnNames = rs.columnNames.map((n, i) =>
+        n.endsWith(CHAR) ? ((columnTypes[i] = ColumnTypeEnum.Character), n.slice(0, -CHAR.length)) : n,
+      );
+      return { ...rs, columnNames, columnTypes };
+    };
+    return adapter;
+  };
+  return factory;
+}
+
+/** A panic inside the engine's WebAssembly goes to this registry (the CLI sets one up); without it the panic hook throws. */
+const panics: string[] = [];
+(globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY = { set_message: (m: string) => panics.push(m) };
+
+/**
+ * `prisma migrate diff --from-config-datasource --to-schema <schema> --script --exit-code`, or with `from: 'empty'`
+ * `--from-empty`: the SQL that takes the database (or nothing) to the schema; exit code 2 when there is a difference.
+ */
+async function migrateDiff(
+  url: string,
+  schema: string,
+  from: 'database' | 'empty' = 'database',
+): Promise<{ exitCode: number; sql: string }> {
+  const pool = new CharMarkingPool({ connectionString: url });
+  try {
+    const { SchemaEngine } = await schemaEngine();
+    const engine = await SchemaEngine.new(
+      { datamodels: [['schema.prisma', schema]] },
+      () => undefined,
+      bindSqlAdapterFactory(adapterFor(pool)),
+    );
+    const files = [{ path: 'schema.prisma', content: schema }];
+    const r = await engine.diff({
+      from: from === 'empty' ? { tag: 'empty' } : { tag: 'schemaDatasource', files, configDir: '.' },
+      to: { tag: 'schemaDatamodel', files },
+      script: true,
+      exitCode: true,
+      filters: { externalTables: [], externalEnums: [] },
+    });
+    engine.free();
+    return { exitCode: r.exitCode, sql: r.stdout };
+  } catch (err) {
+    throw panics.length ? new Error(`the schema engine panicked: ${panics.splice(0).join('; ')}`) : err;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The base tables as Prisma creates them from the fixture's schema (its own initial migration), with ten orders. */
 async function freshTable(ws: ReturnType<typeof workspace>, url: string): Promise<void> {
+  psqlFile(ws, url, 'DROP TABLE IF EXISTS orders; DROP TABLE IF EXISTS "Customer";');
+  const initial = await migrateDiff(url, SCHEMA, 'empty');
+  psqlFile(ws, url, initial.sql);
   psqlFile(
     ws,
     url,
-    `DROP TABLE IF EXISTS orders; DROP TABLE IF EXISTS "Customer";
-     CREATE TABLE "Customer" (id serial PRIMARY KEY, email text NOT NULL UNIQUE);
-     CREATE TABLE orders (id serial PRIMARY KEY, amount integer NOT NULL, customer_id integer NOT NULL REFERENCES "Customer" (id));
-     INSERT INTO "Customer" (email) VALUES ('a@example.com'); INSERT INTO orders (amount, customer_id) SELECT g, 1 FROM generate_series(1, 10) g;`,
+    `INSERT INTO "Customer" (email) VALUES ('a@example.com'); INSERT INTO orders (amount, customer_id) SELECT g, 1 FROM generate_series(1, 10) g;`,
   );
+  assert.equal((await migrateDiff(url, SCHEMA)).exitCode, 0, 'the base tables are what the schema says');
 }
 
 describe("Prisma: the edited schema passes Prisma's validator and its DMMF matches the catalog the plan leaves", () => {
@@ -192,7 +308,25 @@ describe("Prisma: the edited schema passes Prisma's validator and its DMMF match
         for (const m of result.manual) psqlFile(ws, db.url, m.sql);
         const after = await catalog(db.client);
         assertPrismaMatches(edited(plan, 'final'), after, 'after the last migration');
-        if (c.version === '11.22') assert.equal(after.nullable, true, 'PostgreSQL 11 plan: the column stays nullable in the catalog');
+        const diff = await migrateDiff(db.url, edited(plan, 'final'));
+        assert.deepEqual(
+          diff,
+          { exitCode: 0, sql: '-- This is an empty migration.\n' },
+          'prisma migrate diff: the schema matches the database',
+        );
+        // Controls: the diff is not empty when the schema is not the database's.
+        const unedited = await migrateDiff(db.url, SCHEMA);
+        assert.equal(unedited.exitCode, 2);
+        assert.match(unedited.sql, /ALTER TABLE "orders" DROP COLUMN "ref"/);
+        if (c.version === '11.22') {
+          assert.equal(after.nullable, true, 'PostgreSQL 11 plan: the column stays nullable in the catalog');
+          // The final form PostgreSQL 12+ gets (required) does not match this catalog.
+          const required = edited(plan, 'final').replace('ref String? @db.Uuid', 'ref String @db.Uuid');
+          assert.notEqual(required, edited(plan, 'final'));
+          const d = await migrateDiff(db.url, required);
+          assert.equal(d.exitCode, 2);
+          assert.match(d.sql, /ALTER COLUMN "ref" SET NOT NULL/);
+        }
       }),
     );
   }
