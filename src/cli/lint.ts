@@ -17,8 +17,8 @@ import { isMigrationTool, MIGRATION_TOOLS } from '../core/migrations/types';
 import { WRITERS } from '../core/migrations/tools/index';
 import { decodeSqlText } from '../core/lint/text';
 import { newReplay, type SchemaReplay } from '../core/lint/replay';
-import { CONFIG_FILE, PACKAGE_JSON_KEY, parseLintConfig, type LintConfig } from '../core/lint/config';
-import { parseSnapshot, snapshotFacts, type SchemaSnapshot } from '../core/lint/snapshot';
+import { CONFIG_FILE, configFromText, PACKAGE_JSON_KEY, type LintConfig } from '../core/lint/config';
+import { snapshotFacts, snapshotFromText, type SchemaSnapshot } from '../core/lint/snapshot';
 import { parse, UsageError } from './args';
 import { version as toolVersion } from '../../package.json';
 
@@ -209,18 +209,9 @@ function readConfig(path: string, optional: boolean, key?: string): Found | unde
     if (optional) return undefined;
     throw new UsageError(`cannot read the configuration ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    if (key) return undefined; // a package.json another tool owns: not ours to judge
-    throw new UsageError(`${path} is not JSON: ${(err as Error).message}`);
-  }
-  if (key) {
-    if (value === null || typeof value !== 'object' || !(key in value)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  const { config, problems } = parseLintConfig(value);
+  const read = configFromText(text, key !== undefined);
+  if (!read) return undefined;
+  const { config, problems } = read;
   if (problems.length) throw new UsageError(`${path}${key ? ` ("${key}")` : ''}: ${problems.join('; ')}`);
   return { path, config };
 }
@@ -269,14 +260,13 @@ function replayedFacts(
 function readSnapshot(path: string, seen: Map<string, SchemaSnapshot>): SchemaSnapshot {
   const known = seen.get(path);
   if (known) return known;
-  let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code ? `cannot read the snapshot ${path}: ${code}` : `${path} is not JSON: ${(err as Error).message}`);
+    throw new UsageError(`cannot read the snapshot ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const { snapshot, problems } = parseSnapshot(value);
+  const { snapshot, problems } = snapshotFromText(text);
   if (!snapshot) throw new UsageError(`${path}: ${problems.join('; ')}`);
   seen.set(path, snapshot);
   return snapshot;

@@ -68,3 +68,23 @@ export function parseLintConfig(value: unknown): { config: LintConfig; problems:
     problems,
   };
 }
+
+/**
+ * One configuration file's text, read the way the CLI and the editor both read it: undefined when it does not configure
+ * Column Wizard (a package.json without the `columnWizard` key, or one that is not JSON: another tool's file to judge).
+ * A `.column-wizard.json` that is not JSON is a problem.
+ */
+export function configFromText(text: string, packageJson: boolean): { config: LintConfig; problems: string[] } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    if (packageJson) return undefined;
+    return { config: { rules: {} }, problems: [`not JSON: ${(err as Error).message}`] };
+  }
+  if (packageJson) {
+    if (value === null || typeof value !== 'object' || !(PACKAGE_JSON_KEY in value)) return undefined;
+    value = (value as Record<string, unknown>)[PACKAGE_JSON_KEY];
+  }
+  return parseLintConfig(value);
+}

@@ -123,3 +123,14 @@ export function snapshotFacts(s: SchemaSnapshot): (ref: NameRef) => TableFacts |
     return named.find((t) => lower(t.table.schema) === lower(s.defaultSchema)) ?? (named.length === 1 ? named[0] : undefined);
   };
 }
+
+/** A snapshot file's text checked (the CLI and the editor read it alike). */
+export function snapshotFromText(text: string): { snapshot?: SchemaSnapshot; problems: string[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { problems: [`not JSON: ${(err as Error).message}`] };
+  }
+  return parseSnapshot(value);
+}

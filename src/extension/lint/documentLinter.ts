@@ -18,6 +18,8 @@ import type { Calibration, ColumnSpec, Dialect, LockLevel, MysqlAlgorithm, Table
 import type { Log } from '../log';
 import { lintSettings, migrationsToolSetting, onSettingsChange, readSettings } from '../settings';
 import { chooseLintTarget, LintStatus } from './lintStatus';
+import { LintConfigFiles, type DocumentConfig } from './lintConfig';
+import { snapshotFacts } from '../../core/lint/snapshot';
 
 /** Where the server version and table sizes come from when a connection is bound (wired by the connections feature). */
 export interface LintTargetSource {
@@ -78,6 +80,8 @@ export class DocumentLinter {
   private docsRoot: vscode.Uri | undefined;
   /** Documents that are shown, not linted (the plans Preview Plan opens beside a file, untitled SQL). */
   private readonly previews = new Set<string>();
+  /** `.column-wizard.json` / package.json `columnWizard`, as the CLI reads them (rules, target, snapshot). */
+  private configs: LintConfigFiles | undefined;
 
   constructor(
     readonly log: Log,
@@ -90,6 +94,8 @@ export class DocumentLinter {
     this.docsRoot = context.extensionUri;
     this.status = new LintStatus(SQL_DOCUMENTS);
     s.push(this.status);
+    this.configs = new LintConfigFiles(this.log, () => this.relintAll());
+    s.push(this.configs);
     s.push(vscode.window.onDidChangeActiveTextEditor((e) => this.showStatus(e?.document)));
     s.push(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
     s.push(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)));
@@ -226,9 +232,14 @@ export class DocumentLinter {
     const bound = await this.source?.targetFor(d);
     const tool = await this.toolFor(d);
     const sidecar = tool ? await this.sidecarFor(d, tool) : undefined;
+    const config = await this.configs?.forDocument(d.uri);
+    // Without a connection, the configuration's snapshot gives the server and the tables, as for `column-wizard lint`.
+    const snapshot = bound ? undefined : config?.snapshot;
+    const facts = bound?.facts ?? (snapshot ? snapshotFacts(snapshot) : undefined);
     const options: LintOptions = {
-      target: bound?.target ?? offlineTarget(text, d.uri),
-      ...(bound?.facts ? { facts: bound.facts } : {}),
+      target: bound?.target ?? offlineTarget(text, d.uri, config),
+      ...(facts ? { facts } : {}),
+      ...(config && Object.keys(config.config.rules).length ? { ruleSeverities: config.config.rules } : {}),
       ...(tool ? { tool } : {}),
       ...(sidecar !== undefined ? { sidecar } : {}),
       ...(bound?.calibration ? { calibration: bound.calibration } : {}),
@@ -238,8 +249,8 @@ export class DocumentLinter {
     const linted: Linted = {
       version: d.version,
       result,
-      sizeKnown: bound?.facts !== undefined,
-      ...(bound?.facts ? { facts: bound.facts } : {}),
+      sizeKnown: facts !== undefined,
+      ...(facts ? { facts } : {}),
       ...(bound?.profile ? { profile: bound.profile } : {}),
     };
     this.results.set(d.uri.toString(), linted);
@@ -272,18 +283,29 @@ export function ruleOf(d: vscode.Diagnostic): string {
 }
 
 /**
- * Without a connection: `columnWizard.lint.dialect` / `columnWizard.lint.serverVersion` when set; else the dialect of the
- * saved connection profiles when they agree with the text, else guessed from the text; the default version of the dialect.
+ * Without a connection: `columnWizard.lint.dialect` / `columnWizard.lint.serverVersion` when set; else the configuration
+ * file's snapshot server, else its `dialect` / `serverVersion`; else the dialect of the saved connection profiles when
+ * they agree with the text, else guessed from the text; the default version of the dialect.
  */
-function offlineTarget(text: string, resource: vscode.Uri): Target {
-  const { dialect: setDialect, serverVersion: setVersion } = lintSettings(resource);
+function offlineTarget(text: string, resource: vscode.Uri, file: DocumentConfig | undefined): Target {
+  const settings = lintSettings(resource);
+  const fromFile: { dialect?: Dialect; version?: string } = file?.snapshot?.server ?? {
+    ...(file?.config.dialect ? { dialect: file.config.dialect } : {}),
+    ...(file?.config.serverVersion ? { version: file.config.serverVersion } : {}),
+  };
   let dialect: Dialect;
-  if (setDialect !== 'auto') {
-    dialect = setDialect;
+  if (settings.dialect !== 'auto') {
+    dialect = settings.dialect;
+  } else if (fromFile.dialect) {
+    dialect = fromFile.dialect;
   } else {
     const dialects = [...new Set(readSettings(resource).connections.map((p) => p.dialect))];
     const guessed = guessEngine(text);
     dialect = dialects.length === 1 && (dialects[0] === 'postgres') === (guessed === 'postgres') ? dialects[0]! : guessed;
   }
-  return { dialect, version: /^\d+(\.\d+){0,2}$/.test(setVersion) ? setVersion : DEFAULT_VERSIONS[dialect] };
+  // The file's version applies to its own dialect (or, when it names none, to a dialect the settings did not choose).
+  const fileVersion =
+    fromFile.version && (fromFile.dialect ? fromFile.dialect === dialect : settings.dialect === 'auto') ? fromFile.version : undefined;
+  const version = /^\d+(\.\d+){0,2}$/.test(settings.serverVersion) ? settings.serverVersion : fileVersion;
+  return { dialect, version: version && /^\d+(\.\d+){0,2}/.test(version) ? version : DEFAULT_VERSIONS[dialect] };
 }
