@@ -409,7 +409,9 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         blocks: { reads: lock === AE, writes: PG_LOCK_RANK[lock] >= PG_LOCK_RANK.SHARE },
         rewrite: false,
         scan: fact.scan === true,
-        why: l10n.t('ALTER TABLE … {0} takes {1}: {2}', fact.sql, lock, fact.what()),
+        why: fact.statement
+          ? l10n.t('{0} takes {1}: {2}', fact.sql, lock, fact.what())
+          : l10n.t('ALTER TABLE … {0} takes {1}: {2}', fact.sql, lock, fact.what()),
       };
     }
     case 'exclusion-constraint':
@@ -454,11 +456,15 @@ const catalogOnly = () => l10n.t('a catalog change; every query waits for a mome
 const catalogOnlyExisting = () => l10n.t('a catalog change (existing rows keep theirs); every query waits for a moment');
 
 /**
- * PostgreSQL ALTER TABLE subcommands that change only the catalog, with the lock the PostgreSQL 15 manual's ALTER TABLE
- * page gives each (checked by test/db/lintVsProbe.test.ts). ATTACH PARTITION takes ACCESS EXCLUSIVE before 12.
+ * PostgreSQL ALTER TABLE subcommands (and, marked `statement`, whole statements on a table) that change only the catalog,
+ * with the lock the PostgreSQL 15 manual gives each (checked by test/db/lintVsProbe.test.ts). ATTACH PARTITION takes
+ * ACCESS EXCLUSIVE before 12.
  */
 export const PG_CATALOG_SUBCOMMANDS: Readonly<
-  Record<string, { readonly sql: string; readonly lock: LockLevel; readonly what: () => string; readonly scan?: boolean }>
+  Record<
+    string,
+    { readonly sql: string; readonly lock: LockLevel; readonly what: () => string; readonly scan?: boolean; readonly statement?: boolean }
+  >
 > = {
   SetStatistics: { sql: 'SET STATISTICS', lock: 'SHARE UPDATE EXCLUSIVE', what: continues },
   SetOptions: { sql: 'ALTER COLUMN … SET (…)', lock: 'SHARE UPDATE EXCLUSIVE', what: continues },
@@ -489,6 +495,9 @@ export const PG_CATALOG_SUBCOMMANDS: Readonly<
   SetIdentity: { sql: 'SET GENERATED / sequence options', lock: AE, what: catalogOnly },
   DropExpression: { sql: 'DROP EXPRESSION', lock: AE, what: catalogOnlyExisting },
   AlterConstraint: { sql: 'ALTER CONSTRAINT', lock: AE, what: catalogOnly },
+  CreateTrigger: { sql: 'CREATE TRIGGER', statement: true, lock: 'SHARE ROW EXCLUSIVE', what: writesWait },
+  DropTrigger: { sql: 'DROP TRIGGER', statement: true, lock: AE, what: catalogOnly },
+  CreateRule: { sql: 'CREATE RULE', statement: true, lock: AE, what: catalogOnly },
   DropIdentity: { sql: 'DROP IDENTITY', lock: AE, what: catalogOnly },
   AttachPartition: {
     sql: 'ATTACH PARTITION',

@@ -105,6 +105,17 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
         : undefined;
       if (type === 'OBJECT_INDEX')
         return { kind: 'other', actions: [], label: 'DROP INDEX', statementOp: { op: 'drop-index', concurrent: n.concurrent === true } };
+      if (type === 'OBJECT_TRIGGER' && first.length > 1) {
+        const on = first.slice(0, -1);
+        const table: NameRef = on.length > 1 ? { schema: on[on.length - 2]!, name: on[on.length - 1]! } : { name: on[0]! };
+        return {
+          kind: 'other',
+          actions: [],
+          label: 'DROP TRIGGER',
+          table,
+          statementOp: { op: 'catalog-change', subcommand: 'DropTrigger' },
+        };
+      }
       if (type === 'OBJECT_TABLE')
         return { kind: 'other', actions: [], label: 'DROP TABLE', ...(ref ? { table: ref } : {}), statementOp: { op: 'drop-table' } };
       return { kind: 'other', actions: [], label: `DROP ${(type ?? '').replace('OBJECT_', '')}` };
@@ -162,6 +173,24 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
       if (str(n.oldVal) !== undefined)
         return { kind: 'other', actions: [], label: 'ALTER TYPE … RENAME VALUE', statementOp: { op: 'rename', object: 'enum value' } };
       return { kind: 'other', actions: [], label: 'ALTER TYPE … ADD VALUE' };
+    case 'CreateTrigStmt':
+    case 'RuleStmt': {
+      const table = relation(n.relation);
+      const trigger = tag === 'CreateTrigStmt';
+      return {
+        kind: 'other',
+        actions: [],
+        label: trigger ? 'CREATE TRIGGER' : 'CREATE RULE',
+        ...(table ? { table } : {}),
+        statementOp: { op: 'catalog-change', subcommand: trigger ? 'CreateTrigger' : 'CreateRule' },
+      };
+    }
+    case 'AlterObjectSchemaStmt': {
+      const table = str(n.objectType) === 'OBJECT_TABLE' ? relation(n.relation) : undefined;
+      if (!table) return { kind: 'other', actions: [], label: 'ALTER … SET SCHEMA' };
+      // Moving a table to another schema renames it for every query that names its old schema (or finds it on the search_path).
+      return { kind: 'other', actions: [], label: 'ALTER TABLE … SET SCHEMA', table, statementOp: { op: 'rename', object: 'table' } };
+    }
     case 'LockStmt': {
       const table = relation(arr(n.relations)[0] !== undefined ? tagged(arr(n.relations)[0])[1] : undefined);
       const mode = LOCK_MODES[num(n.mode) ?? 8] ?? 'ACCESS EXCLUSIVE';
