@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { dbTest, IN_CI, throwawayDatabase } from './helpers';
+import { applyEdit, modelEdit, modelExtras } from '../../src/core/app/modelEdit';
+import { scanFile } from '../../src/core/app/scan';
+import type { Plan } from '../../src/core/types';
+import { planFor } from '../unit/migrations/plans';
 import {
   assertMyApplied,
   assertMyGone,
@@ -76,68 +80,94 @@ for (const engine of ['postgres', 'mysql'] as const) {
       }),
     );
 
+    /**
+     * Django with the plan `p`: migrate applies every phase; models.py made by the wizard's model edits (expand, then
+     * final) matches the last migration's state, so makemigrations --check finds nothing; migrating back undoes it.
+     */
+    const djangoRoundTrip = async (t: TestContext, p: (name: string) => Plan, column: 'applied' | 'kept-as-check') => {
+      const d = db.get(t);
+      if (!available(t, 'Django', PY, ['-c', `import django, ${pg ? 'psycopg2' : 'MySQLdb'}`])) return;
+      await seed(d);
+      const ws = newWorkspace('django');
+      const u = new URL(d.url);
+      write(ws.root, 'manage.py', '');
+      write(
+        ws.root,
+        'settings.py',
+        [
+          'SECRET_KEY = "test"',
+          'INSTALLED_APPS = ["shop"]',
+          `DATABASES = {"default": {"ENGINE": "django.db.backends.${pg ? 'postgresql' : 'mysql'}", "NAME": ${JSON.stringify(d.name)}, "USER": ${JSON.stringify(decodeURIComponent(u.username) || (pg ? 'postgres' : 'root'))}, "HOST": ${JSON.stringify(u.hostname)}, "PORT": ${JSON.stringify(u.port || (pg ? '5432' : '3306'))}}}`,
+          'DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"',
+          'USE_TZ = True',
+          '',
+        ].join('\n'),
+      );
+      write(ws.root, 'shop/__init__.py', '');
+      write(ws.root, 'shop/migrations/__init__.py', '');
+      // The table predates Django's history here: the initial migration only records its state.
+      write(
+        ws.root,
+        'shop/migrations/0001_initial.py',
+        [
+          'from django.db import migrations, models',
+          '',
+          'class Migration(migrations.Migration):',
+          '    initial = True',
+          '    dependencies = []',
+          '    operations = [migrations.SeparateDatabaseAndState(state_operations=[',
+          '        migrations.CreateModel(name="Order", fields=[("id", models.BigIntegerField(primary_key=True)), ("name", models.TextField(null=True))]),',
+          '    ])]',
+          '',
+        ].join('\n'),
+      );
+      const thePlan = p(d.name);
+      const { created, result } = await writeInto(ws, thePlan, 'django', 'shop/migrations');
+      assert.deepEqual(result.warnings, [], 'the table is shop_order: the state is kept');
+      const env = { DJANGO_SETTINGS_MODULE: 'settings', PYTHONPATH: ws.root };
+      runTool(PY, ['-m', 'django', 'migrate', 'shop', '--noinput'], { cwd: ws.root, env });
+      if (column === 'applied') await applied(d.client, TABLE);
+      // models.py as the wizard's model edits leave it (expand, then the final form).
+      let models =
+        'from django.db import models\n\n\nclass Order(models.Model):\n    id = models.BigIntegerField(primary_key=True)\n    name = models.TextField(null=True)\n';
+      for (const phase of ['expand', 'final'] as const) {
+        const [m] = scanFile('shop/models.py', models, { table: TABLE, column: 'token' }).models;
+        assert.ok(m, 'the scan finds the model');
+        const e = modelEdit(m, models, thePlan.column, phase, thePlan.dialect, modelExtras(thePlan))!;
+        models = applyEdit(models, e);
+      }
+      write(ws.root, 'shop/models.py', models);
+      const check = runTool(PY, ['-m', 'django', 'makemigrations', 'shop', '--check', '--dry-run', '-v', '3'], {
+        cwd: ws.root,
+        env,
+        allowFailure: true,
+      });
+      assert.equal(check.status, 0, `makemigrations --check with models.py\n${models}\n${check.stdout}${check.stderr}`);
+      runTool(PY, ['-m', 'django', 'migrate', 'shop', '0001', '--noinput'], { cwd: ws.root, env });
+      await gone(d.client, TABLE);
+      assert.ok(created.length >= 3);
+      return models;
+    };
+
     test(
-      'Django: migrate applies every phase and the migration state has the field; migrating back undoes them',
+      'Django: migrate applies every phase; models.py from the model edits matches the migration state; migrating back undoes them',
       dbTest(async (t) => {
-        const d = db.get(t);
-        if (!available(t, 'Django', PY, ['-c', `import django, ${pg ? 'psycopg2' : 'MySQLdb'}`])) return;
-        await seed(d);
-        const ws = newWorkspace('django');
-        const u = new URL(d.url);
-        write(ws.root, 'manage.py', '');
-        write(
-          ws.root,
-          'settings.py',
-          [
-            'SECRET_KEY = "test"',
-            'INSTALLED_APPS = ["shop"]',
-            `DATABASES = {"default": {"ENGINE": "django.db.backends.${pg ? 'postgresql' : 'mysql'}", "NAME": ${JSON.stringify(d.name)}, "USER": ${JSON.stringify(decodeURIComponent(u.username) || (pg ? 'postgres' : 'root'))}, "HOST": ${JSON.stringify(u.hostname)}, "PORT": ${JSON.stringify(u.port || (pg ? '5432' : '3306'))}}}`,
-            'DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"',
-            'USE_TZ = True',
-            '',
-          ].join('\n'),
-        );
-        write(ws.root, 'shop/__init__.py', '');
-        write(ws.root, 'shop/migrations/__init__.py', '');
-        // The table predates Django's history here: the initial migration only records its state.
-        write(
-          ws.root,
-          'shop/migrations/0001_initial.py',
-          [
-            'from django.db import migrations, models',
-            '',
-            'class Migration(migrations.Migration):',
-            '    initial = True',
-            '    dependencies = []',
-            '    operations = [migrations.SeparateDatabaseAndState(state_operations=[',
-            '        migrations.CreateModel(name="Order", fields=[("id", models.BigIntegerField(primary_key=True)), ("name", models.TextField(null=True))]),',
-            '    ])]',
-            '',
-          ].join('\n'),
-        );
-        const { created, result } = await writeInto(ws, plan(d.name), 'django', 'shop/migrations');
-        assert.deepEqual(result.warnings, [], 'the table is shop_order: the state is kept');
-        const env = { DJANGO_SETTINGS_MODULE: 'settings', PYTHONPATH: ws.root };
-        runTool(PY, ['-m', 'django', 'migrate', 'shop', '--noinput'], { cwd: ws.root, env });
-        await applied(d.client, TABLE);
-        // models.py as the last migration states it: makemigrations finds nothing to add.
-        const field = pg ? 'models.UUIDField(db_index=True)' : 'models.CharField(max_length=40, db_index=True)';
-        write(
-          ws.root,
-          'shop/models.py',
-          `from django.db import models\n\n\nclass Order(models.Model):\n    id = models.BigIntegerField(primary_key=True)\n    name = models.TextField(null=True)\n    token = ${field}\n`,
-        );
-        const check = runTool(PY, ['-m', 'django', 'makemigrations', 'shop', '--check', '--dry-run'], {
-          cwd: ws.root,
-          env,
-          allowFailure: true,
-        });
-        assert.equal(check.status, 0, `makemigrations --check: ${check.stdout}${check.stderr}`);
-        runTool(PY, ['-m', 'django', 'migrate', 'shop', '0001', '--noinput'], { cwd: ws.root, env });
-        await gone(d.client, TABLE);
-        assert.ok(created.length >= 3);
+        await djangoRoundTrip(t, plan, 'applied');
       }),
     );
+
+    if (pg)
+      test(
+        'Django, plan for PostgreSQL 11 (NOT NULL kept as a CHECK): the state and the final model edit both keep null=True',
+        dbTest(async (t) => {
+          const models = await djangoRoundTrip(
+            t,
+            () => planFor('postgres', '11.22', 'token uuid NOT NULL DEFAULT gen_random_uuid()', { index: true, table: TABLE, rows: 2500 }),
+            'kept-as-check',
+          );
+          assert.match(models ?? '', /token = models\.UUIDField\(null=True.*\) {2}# NOT NULL enforced by CHECK shop_order_token_not_null;/);
+        }),
+      );
 
     test(
       'Alembic: upgrade head applies every revision in the chain, downgrade base undoes them',

@@ -351,7 +351,7 @@ export function modelEdit(
       const indent = /^(\s+)/.exec(lines[m.line] ?? '')?.[1] ?? '    ';
       const decl =
         m.kind === 'django'
-          ? `${indent}${spec.name} = ${djangoField(spec, { null: nullable(spec, form) }) ?? 'models.Field()  # no Django field for this type: declare it by hand'}`
+          ? `${indent}${spec.name} = ${djangoField(spec, { null: nullable(spec, form), ...(extras.index ? { index: true } : {}) }) ?? 'models.Field()  # no Django field for this type: declare it by hand'}`
           : `${indent}${spec.name} = Column(${sqlalchemyType(spec)}, nullable=${nullable(spec, form) ? 'True' : 'False'})`;
       const offset = lines.slice(0, insertLine).join('\n').length;
       return { file: m.file, offset, text: `\n${decl}`, label };

@@ -65,7 +65,7 @@ describe('Django', () => {
     );
     assert.deepEqual(kept.warnings, []);
     const text = kept.files.map((f) => f.content).join('\n');
-    assert.match(text, /migrations\.AddField\(model_name="order", name="token", field=models\.UUIDField\(null=True\)\)/);
+    assert.match(text, /migrations\.AddField\(model_name="order", name="token", field=models\.UUIDField\(null=True, db_index=True\)\)/);
     assert.match(text, /migrations\.AlterField\(model_name="order", name="token", field=models\.UUIDField\(db_index=True\)\)/);
     assert.match(kept.files[0]!.content, /\("shop", "0001_initial"\)/);
     const other = WRITERS.django.write(pgFull(), ctx('shop/migrations', ['0001_initial.py']));

@@ -99,7 +99,9 @@ export const django: MigrationToolModule = {
       // Where a CHECK stands for NOT NULL (PostgreSQL before 12) the column stays nullable in the catalog, and so in the state.
       const nullable = spec.nullable || kind === 'expand' || kind === 'backfill' || keptCheck;
       if (kind === 'expand' || kind === 'backfill' || kind === 'constrain' || kind === 'index') {
-        const idx = plan.phases.some((p) => p.kind === 'index') && (kind === 'index' || stateDone);
+        // The index from the first state on, as the expand model edit declares it (db_index=True): models.py as the wizard
+        // edits it then matches the state after every phase but in null (the final edit), and makemigrations stays clean.
+        const idx = plan.phases.some((p) => p.kind === 'index');
         const field = djangoField(spec, {
           null: kind === 'constrain' || kind === 'index' ? spec.nullable || keptCheck : nullable,
           ...(idx ? { index: true } : {}),
