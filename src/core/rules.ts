@@ -453,6 +453,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
 const continues = () => l10n.t('reads and writes continue');
 const writesWait = () => l10n.t('writes wait for a moment');
 const catalogOnly = () => l10n.t('a catalog change; every query waits for a moment');
+const dropped = () => l10n.t('every query using it waits, and fails once it is gone');
 const catalogOnlyExisting = () => l10n.t('a catalog change (existing rows keep theirs); every query waits for a moment');
 
 /**
@@ -498,6 +499,9 @@ export const PG_CATALOG_SUBCOMMANDS: Readonly<
   CreateTrigger: { sql: 'CREATE TRIGGER', statement: true, lock: 'SHARE ROW EXCLUSIVE', what: writesWait },
   DropTrigger: { sql: 'DROP TRIGGER', statement: true, lock: AE, what: catalogOnly },
   CreateRule: { sql: 'CREATE RULE', statement: true, lock: AE, what: catalogOnly },
+  DropView: { sql: 'DROP VIEW', statement: true, lock: AE, what: dropped },
+  DropMatview: { sql: 'DROP MATERIALIZED VIEW', statement: true, lock: AE, what: dropped },
+  DropSequence: { sql: 'DROP SEQUENCE', statement: true, lock: AE, what: dropped },
   DropIdentity: { sql: 'DROP IDENTITY', lock: AE, what: catalogOnly },
   AttachPartition: {
     sql: 'ATTACH PARTITION',

@@ -180,6 +180,9 @@ describe('lint claims vs probes: MariaDB, with the live column definitions', () 
  */
 const PG_LOCKS_READ = [
   'ALTER TABLE children ALTER CONSTRAINT children_parent_fk DEFERRABLE',
+  'DROP VIEW children_view',
+  'DROP MATERIALIZED VIEW children_summary',
+  'DROP SEQUENCE children_seq',
   'DROP TRIGGER children_touch ON children',
   'CREATE TRIGGER children_check BEFORE UPDATE ON children FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()',
   'CREATE RULE children_ignore AS ON INSERT TO children DO INSTEAD NOTHING',
@@ -201,15 +204,21 @@ describe('lint claims vs the server: the lock held, read from pg_locks', () => {
           await client.query(
             'CREATE TRIGGER children_touch BEFORE UPDATE ON children FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()',
           );
+          await client.query('CREATE VIEW children_view AS SELECT id FROM children');
+          await client.query('CREATE MATERIALIZED VIEW children_summary AS SELECT count(*) AS n FROM children');
+          await client.query('CREATE SEQUENCE children_seq');
         })();
         await ready;
         const info = await client.serverInfo();
         const s = lintSql(`${sql};`, { target: { dialect: info.dialect, version: info.version } }, await loadParsers()).statements[0]!;
+        // The oid before the statement: a DROP leaves its lock on an oid that no name reaches any more.
+        const [{ oid } = { oid: 0 }] = await client.query<{ oid: number }>('SELECT $1::regclass::oid AS oid', [s.parsed.table?.name ?? '']);
         await client.query('BEGIN');
         try {
           await client.query(sql);
           const held = await client.query<{ mode: string }>(
-            "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = 'children'::regclass AND mode LIKE '%Exclusive%'",
+            "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = $1 AND mode LIKE '%Exclusive%'",
+            [oid],
           );
           const name = (m: string) =>
             m

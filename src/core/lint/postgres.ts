@@ -116,6 +116,15 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
           statementOp: { op: 'catalog-change', subcommand: 'DropTrigger' },
         };
       }
+      const relationKind = DROP_RELATION[type ?? ''];
+      if (relationKind)
+        return {
+          kind: 'other',
+          actions: [],
+          label: `DROP ${(type ?? '').replace('OBJECT_', '').replace('MATVIEW', 'MATERIALIZED VIEW')}`,
+          ...(ref ? { table: ref } : {}),
+          statementOp: { op: 'catalog-change', subcommand: relationKind },
+        };
       if (type === 'OBJECT_TABLE')
         return { kind: 'other', actions: [], label: 'DROP TABLE', ...(ref ? { table: ref } : {}), statementOp: { op: 'drop-table' } };
       return { kind: 'other', actions: [], label: `DROP ${(type ?? '').replace('OBJECT_', '')}` };
@@ -220,6 +229,13 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
       return { kind: 'other', actions: [], label: tag.replace(/Stmt$/, '') };
   }
 }
+
+/** DROP of a relation other than a table or an index: its row in rules.ts PG_CATALOG_SUBCOMMANDS. */
+const DROP_RELATION: Readonly<Record<string, string>> = {
+  OBJECT_VIEW: 'DropView',
+  OBJECT_MATVIEW: 'DropMatview',
+  OBJECT_SEQUENCE: 'DropSequence',
+};
 
 /** libpg_query's LockStmt `mode` (the server's lock mode numbers, lockdefs.h) as the manual names it; no mode written is 8. */
 const LOCK_MODES: Readonly<Record<number, LockLevel>> = {
