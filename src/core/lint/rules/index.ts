@@ -15,6 +15,7 @@ import { backfillInLockingTransaction } from './backfillInLockingTransaction';
 import { renameBreaksClients } from './renameBreaksClients';
 import { dropTable } from './dropTable';
 import { dropColumn } from './dropColumn';
+import { dropDefault } from './dropDefault';
 import { unknownStatement } from './unknownStatement';
 import { explicitLock } from './explicitLock';
 import { truncateTable } from './truncateTable';
@@ -75,6 +76,7 @@ export const RULES = [
   renameBreaksClients,
   dropTable,
   dropColumn,
+  dropDefault,
   explicitLock,
   truncateTable,
   jsonColumn,

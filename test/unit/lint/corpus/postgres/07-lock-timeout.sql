@@ -22,7 +22,7 @@ SET lock_timeout = 0;
 ALTER TABLE accounts ALTER COLUMN region SET DEFAULT 'eu';
 
 SET lock_timeout TO '1500ms';
--- expect: -
+-- expect: drop-default
 ALTER TABLE accounts ALTER COLUMN region DROP DEFAULT;
 
 RESET lock_timeout;
