@@ -87,4 +87,53 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
       assert.deepEqual(triggers, []);
     }),
   );
+
+  it(
+    'a cancel during the copy drops the triggers and new table the tool leaves, and running again completes',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      const tool = findPtOnlineSchemaChange();
+      if (!tool) skipOrFail(t, 'pt-online-schema-change is not installed (Debian package percona-toolkit)');
+      const table = { schema: db.name, name: 'cancelled' };
+      await seedTable(db.client, 'mysql', db.name, 'cancelled', 300_000);
+      const info = await db.client.serverInfo();
+      const plan = planColumn(
+        parseColumnDefinition('token char(36) NOT NULL DEFAULT (UUID())', info.dialect),
+        await db.client.tableFacts(table),
+        { dialect: info.dialect, version: info.version },
+        { onlineCopyTool: tool },
+      );
+      const leftovers = async () => [
+        ...(await db.client.query<{ name: string }>(
+          'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?',
+          [db.name],
+        )),
+        ...(await db.client.query<{ name: string }>(
+          "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_cancelled\\_%'",
+          [db.name],
+        )),
+      ];
+      const stop = new AbortController();
+      const runner = await db.connect();
+      // Cancelled once the tool has made its triggers and new table and is copying.
+      const first = await runPlan(runner, plan, {
+        signal: stop.signal,
+        onProgress: (p) => {
+          if (p.message?.includes('Copying approximately')) setTimeout(() => stop.abort(), 100);
+        },
+      });
+      assert.equal(first.status, 'cancelled');
+      assert.deepEqual(await leftovers(), []);
+      const [col] = await db.client.query(
+        "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'cancelled' AND COLUMN_NAME = 'token'",
+        [db.name],
+      );
+      assert.equal(col, undefined);
+      const again = await runPlan(runner, plan);
+      assert.equal(again.status, 'completed');
+      const [n] = await db.client.query<{ d: number | string }>('SELECT count(DISTINCT token) AS d FROM cancelled');
+      assert.equal(Number(n!.d), 300_000);
+      assert.deepEqual(await leftovers(), []);
+    }),
+  );
 });

@@ -56,7 +56,29 @@ export function ptOscArgs(r: Omit<OnlineCopyRun, 'signal' | 'onLine'>, optionFil
   ];
 }
 
-/** Runs pt-online-schema-change to the end; rejects with its last lines when it fails or is stopped. */
+/**
+ * What pt-online-schema-change leaves when it is stopped or fails after creating them, as the statements it prints for
+ * that ("To drop the triggers, execute: …"): only its own triggers (`pt_osc_…`) and its new table (`_…_new`).
+ */
+export function leftoverDrops(lines: readonly string[]): string[] {
+  const id = '`(?:[^`]|``)+`';
+  const trigger = new RegExp(`^DROP TRIGGER IF EXISTS ${id}\\.\`pt_osc_(?:[^\`]|\`\`)+\`;?$`);
+  const table = new RegExp(`^DROP TABLE IF EXISTS ${id}\\.\`_(?:[^\`]|\`\`)+_new\`;?$`);
+  return [...new Set(lines.filter((l) => trigger.test(l) || table.test(l)).map((l) => l.replace(/;$/, '')))];
+}
+
+export class OnlineCopyError extends Error {
+  override readonly name = 'OnlineCopyError';
+  constructor(
+    message: string,
+    /** The statements that remove what the tool left behind (`leftoverDrops`). */
+    readonly leftovers: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** Runs pt-online-schema-change to the end; rejects with an OnlineCopyError (its last lines) when it fails or is stopped. */
 export async function runOnlineCopy(r: OnlineCopyRun): Promise<void> {
   if (r.connection.ssl) throw new Error(`${PT_OSC} is not given TLS settings: run without the online copy over TLS`);
   const dir = mkdtempSync(join(tmpdir(), 'cw-ptosc-'));
@@ -66,12 +88,11 @@ export async function runOnlineCopy(r: OnlineCopyRun): Promise<void> {
     const args = ptOscArgs(r, optionFile);
     await new Promise<void>((resolve, reject) => {
       const child = spawn(PT_OSC, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      const tail: string[] = [];
+      const lines: string[] = [];
       const onData = (d: Buffer) => {
         for (const line of d.toString().split('\n')) {
           if (!line.trim()) continue;
-          tail.push(line.trim());
-          if (tail.length > 20) tail.shift();
+          lines.push(line.trim());
           r.onLine?.(line.trim());
         }
       };
@@ -83,7 +104,13 @@ export async function runOnlineCopy(r: OnlineCopyRun): Promise<void> {
       child.on('close', (code, sig) => {
         r.signal?.removeEventListener('abort', abort);
         if (code === 0) resolve();
-        else reject(new Error(`${PT_OSC} ${sig ? `was stopped (${sig})` : `exited with ${code}`}: ${tail.slice(-6).join(' | ')}`));
+        else
+          reject(
+            new OnlineCopyError(
+              `${PT_OSC} ${sig ? `was stopped (${sig})` : `exited with ${code}`}: ${lines.slice(-6).join(' | ')}`,
+              leftoverDrops(lines),
+            ),
+          );
       });
     });
   } finally {

@@ -7,7 +7,7 @@ import { quoteIdent } from '../../core/sql';
 import type { LockRisk, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import type { RunnerDialect, ServerObjects } from '../run/dialect';
-import { runOnlineCopy } from './onlineCopy';
+import { OnlineCopyError, runOnlineCopy } from './onlineCopy';
 import type { KeyCandidate, KeyColumn } from '../run/keys';
 import type { RunReport, SizeSnapshot } from '../run/types';
 
@@ -285,16 +285,28 @@ export const runner: RunnerDialect = {
 
   /** DDL commits on its own. */
   runsInTransaction: () => false,
-  onlineCopy: (client, table, copy, o) =>
-    runOnlineCopy({
-      connection: client.options,
-      table,
-      copy,
-      chunkTimeMs: o.chunkTimeMs,
-      lockTimeoutMs: o.lockTimeoutMs,
-      ...(o.signal ? { signal: o.signal } : {}),
-      ...(o.onLine ? { onLine: o.onLine } : {}),
-    }),
+  /** pt-online-schema-change; when it stops early, the triggers and new table it left are dropped (it prints how). */
+  async onlineCopy(client, table, copy, o) {
+    try {
+      await runOnlineCopy({
+        connection: client.options,
+        table,
+        copy,
+        chunkTimeMs: o.chunkTimeMs,
+        lockTimeoutMs: o.lockTimeoutMs,
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.onLine ? { onLine: o.onLine } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof OnlineCopyError) || !err.leftovers.length) throw err;
+      const left: string[] = [];
+      for (const sql of err.leftovers) await client.query(sql).catch(() => left.push(sql));
+      err.message += left.length
+        ? `; dropping what it left failed, run: ${left.join('; ')}`
+        : `; dropped what it left (${err.leftovers.length} statement${err.leftovers.length === 1 ? '' : 's'})`;
+      throw err;
+    }
+  },
 
   keyPredicate,
   backfillBatch,

@@ -363,7 +363,8 @@ class RunContext {
           const outcome = await this.backfill(pi, si, step);
           if (outcome) return outcome;
         } else if (step.onlineCopy) {
-          await this.onlineCopyStep(pi, si, step, started, t0);
+          const outcome = await this.onlineCopyStep(pi, si, step, started, t0);
+          if (outcome) return outcome;
         } else if (this.d.runsInTransaction(step.sql, this.plan.serverVersion)) {
           await this.transactionalStep(pi, si, step, t0);
         } else {
@@ -483,7 +484,7 @@ class RunContext {
    * A step done by an online schema-change tool (`Step.onlineCopy`): marked started, the tool run, marked done. Resumed
    * after an interruption, it is skipped when the column is there (the tool swapped the tables before it), else run again.
    */
-  private async onlineCopyStep(pi: number, si: number, step: Step, resumingStarted: boolean, t0: number): Promise<void> {
+  private async onlineCopyStep(pi: number, si: number, step: Step, resumingStarted: boolean, t0: number): Promise<RunOutcome | null> {
     const copy = step.onlineCopy!;
     const run = this.d.onlineCopy;
     if (!run)
@@ -494,12 +495,21 @@ class RunContext {
     if (there) {
       skipped = `the column is there: ${copy.tool.name} finished before the interruption`;
     } else {
-      await run(this.client, this.plan.table, copy, {
-        chunkTimeMs: this.options.backfill?.targetBatchMs ?? ONLINE_COPY_CHUNK_MS,
-        lockTimeoutMs: this.lockTimeoutMs(),
-        ...(this.options.signal ? { signal: this.options.signal } : {}),
-        onLine: (line) => this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: `${copy.tool.name}: ${line}` }),
-      });
+      try {
+        await run(this.client, this.plan.table, copy, {
+          chunkTimeMs: this.options.backfill?.targetBatchMs ?? ONLINE_COPY_CHUNK_MS,
+          lockTimeoutMs: this.lockTimeoutMs(),
+          ...(this.options.signal ? { signal: this.options.signal } : {}),
+          onLine: (line) => this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: `${copy.tool.name}: ${line}` }),
+        });
+      } catch (err) {
+        // Stopped by the cancel: the tool left the table as it was (its leftovers dropped), so running again starts over.
+        if (this.options.signal?.aborted) {
+          await this.store.update(this.runId, { stepStarted: false });
+          return this.cancelled(pi, si, 0);
+        }
+        throw err;
+      }
     }
     const tableId = await this.read("the table's identity", () => this.d.tableIdentity(this.client, this.plan.table));
     await this.store.update(this.runId, {
@@ -518,6 +528,7 @@ class RunContext {
       ...(skipped ? { skipped } : {}),
       note: `done by ${copy.tool.name} ${copy.tool.version}: ${copy.alter}`,
     });
+    return null;
   }
 
   /** The step's statement between its session settings (e.g. foreign_key_checks), which are restored even when it fails. */
