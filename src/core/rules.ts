@@ -498,6 +498,7 @@ export const PG_CATALOG_SUBCOMMANDS: Readonly<
   AlterConstraint: { sql: 'ALTER CONSTRAINT', lock: AE, what: catalogOnly },
   CreateTrigger: { sql: 'CREATE TRIGGER', statement: true, lock: 'SHARE ROW EXCLUSIVE', what: writesWait },
   DropTrigger: { sql: 'DROP TRIGGER', statement: true, lock: AE, what: catalogOnly },
+  DropPolicy: { sql: 'DROP POLICY', statement: true, lock: AE, what: catalogOnly },
   CreateRule: { sql: 'CREATE RULE', statement: true, lock: AE, what: catalogOnly },
   DropView: { sql: 'DROP VIEW', statement: true, lock: AE, what: dropped },
   DropMatview: { sql: 'DROP MATERIALIZED VIEW', statement: true, lock: AE, what: dropped },

@@ -184,6 +184,7 @@ const PG_LOCKS_READ = [
   'DROP MATERIALIZED VIEW children_summary',
   'DROP SEQUENCE children_seq',
   'DROP TRIGGER children_touch ON children',
+  'DROP POLICY children_own ON children',
   'CREATE TRIGGER children_check BEFORE UPDATE ON children FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()',
   'CREATE RULE children_ignore AS ON INSERT TO children DO INSTEAD NOTHING',
 ];
@@ -207,6 +208,7 @@ describe('lint claims vs the server: the lock held, read from pg_locks', () => {
           await client.query('CREATE VIEW children_view AS SELECT id FROM children');
           await client.query('CREATE MATERIALIZED VIEW children_summary AS SELECT count(*) AS n FROM children');
           await client.query('CREATE SEQUENCE children_seq');
+          await client.query('CREATE POLICY children_own ON children USING (true)');
         })();
         await ready;
         const info = await client.serverInfo();

@@ -105,15 +105,16 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
         : undefined;
       if (type === 'OBJECT_INDEX')
         return { kind: 'other', actions: [], label: 'DROP INDEX', statementOp: { op: 'drop-index', concurrent: n.concurrent === true } };
-      if (type === 'OBJECT_TRIGGER' && first.length > 1) {
+      if ((type === 'OBJECT_TRIGGER' || type === 'OBJECT_POLICY') && first.length > 1) {
         const on = first.slice(0, -1);
         const table: NameRef = on.length > 1 ? { schema: on[on.length - 2]!, name: on[on.length - 1]! } : { name: on[0]! };
+        const trigger = type === 'OBJECT_TRIGGER';
         return {
           kind: 'other',
           actions: [],
-          label: 'DROP TRIGGER',
+          label: trigger ? 'DROP TRIGGER' : 'DROP POLICY',
           table,
-          statementOp: { op: 'catalog-change', subcommand: 'DropTrigger' },
+          statementOp: { op: 'catalog-change', subcommand: trigger ? 'DropTrigger' : 'DropPolicy' },
         };
       }
       const relationKind = DROP_RELATION[type ?? ''];
