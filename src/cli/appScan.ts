@@ -1,11 +1,10 @@
 /**
  * column-wizard scan --table T --column C [--dir DIR] [--format text|json]
  * Finds the model that maps the table and the call sites that write it (or read it whole) in a project on disk,
- * respecting the root `.gitignore`; the same scan the wizard shows. Exit 0; 2 on usage errors.
+ * respecting the root and nested `.gitignore` files; the same scan the wizard shows. Exit 0; 2 on usage errors.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import type { Io } from '../cli';
 import {
   isScannedFile,
@@ -17,6 +16,7 @@ import {
   type ScanTarget,
   type WorkspaceScan,
 } from '../core/app/scan';
+import { gitignoreMatcher, type GitignoreFile } from '../core/app/gitignore';
 import { parse, requireString, textOrJson, type Options } from './args';
 
 /** Folders never worth reading, whatever .gitignore says. */
@@ -46,26 +46,28 @@ export interface ScanOptions {
   readonly signal?: AbortSignal;
 }
 
-async function gitignore(root: string): Promise<Ignore> {
-  const ig = ignore();
-  const text = await readFile(join(root, '.gitignore'), 'utf8').catch(() => '');
-  return ig.add(text);
-}
-
-/** Walk `root` (each real folder once: links are not followed) and scan every source file. */
+/**
+ * Walk `root` (each real folder once: links are not followed) and scan every source file, skipping what the root and
+ * nested `.gitignore` files ignore (each read as the walk enters its folder).
+ */
 export async function scanDirectory(root: string, target: ScanTarget, options: ScanOptions = {}): Promise<WorkspaceScan> {
-  const ig = await gitignore(root);
+  const gitignores: GitignoreFile[] = [];
+  let ignored = gitignoreMatcher(gitignores);
   const paths: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     options.signal?.throwIfAborted();
     const entries = await readdir(dir, { withFileTypes: true });
+    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      gitignores.push({ dir: relative(root, dir).split(sep).join('/'), text: await readFile(join(dir, '.gitignore'), 'utf8') });
+      ignored = gitignoreMatcher(gitignores);
+    }
     for (const e of entries) {
       const abs = join(dir, e.name);
       const rel = relative(root, abs).split(sep).join('/');
       if (e.isDirectory()) {
-        if (ALWAYS_SKIPPED.includes(e.name) || ig.ignores(`${rel}/`)) continue;
+        if (ALWAYS_SKIPPED.includes(e.name) || ignored(rel, true)) continue;
         await walk(abs);
-      } else if (e.isFile() && isScannedFile(e.name) && !ig.ignores(rel)) paths.push(rel);
+      } else if (e.isFile() && isScannedFile(e.name) && !ignored(rel)) paths.push(rel);
     }
   };
   await walk(root);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gitignoreMatcher } from '../../src/core/app/gitignore';
 import { describe, test } from 'node:test';
 import {
   fixedShapeReads,
@@ -180,12 +181,17 @@ describe('column-wizard scan on a folder', () => {
     const { tmpdir } = await import('node:os');
     const { main } = await import('../../src/cli');
     const dir = mkdtempSync(join(tmpdir(), 'cw-scan-'));
-    for (const d of ['src', 'generated', 'node_modules/pkg']) mkdirSync(join(dir, d), { recursive: true });
+    for (const d of ['src', 'generated', 'node_modules/pkg', 'src/fixtures', 'src/lib']) mkdirSync(join(dir, d), { recursive: true });
     writeFileSync(join(dir, '.gitignore'), 'generated/\n');
+    // A nested .gitignore: its patterns are relative to src/ (fixtures/ here is src/fixtures, /*.gen.ts only src's own).
+    writeFileSync(join(dir, 'src', '.gitignore'), 'fixtures/\n/*.gen.ts\n');
     const insert = "db.query('INSERT INTO orders (amount) VALUES (1)')\n";
     writeFileSync(join(dir, 'src', 'a.ts'), insert);
     writeFileSync(join(dir, 'generated', 'b.ts'), insert);
     writeFileSync(join(dir, 'node_modules', 'pkg', 'c.js'), insert);
+    writeFileSync(join(dir, 'src', 'fixtures', 'd.ts'), insert);
+    writeFileSync(join(dir, 'src', 'e.gen.ts'), insert);
+    writeFileSync(join(dir, 'src', 'lib', 'f.gen.ts'), insert);
     const out: string[] = [];
     assert.equal(
       await main(['scan', '--dir', dir, '--table', 'public.orders', '--column', 'ref'], {
@@ -195,10 +201,39 @@ describe('column-wizard scan on a folder', () => {
       0,
     );
     assert.deepEqual(out, [
-      '1 INSERT in src/a.ts',
+      '1 INSERT in src/a.ts; 1 INSERT in src/lib/f.gen.ts',
       '  insert      src/a.ts:1  INSERT INTO orders (amount) — does not set ref',
-      '1 write of orders does not set ref yet: change them in the dual-write step, before the column becomes NOT NULL.',
+      '  insert      src/lib/f.gen.ts:1  INSERT INTO orders (amount) — does not set ref',
+      '2 writes of orders do not set ref yet: change them in the dual-write step, before the column becomes NOT NULL.',
     ]);
+  });
+
+  test('is cancellable: an aborted signal stops the walk before any file is read', async () => {
+    const { scanDirectory } = await import('../../src/cli/appScan');
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(
+      scanDirectory(join(__dirname, '..', 'fixtures', 'app'), { table: 'orders', column: 'ref' }, { signal: controller.signal }),
+      {
+        name: 'AbortError',
+      },
+    );
+  });
+});
+
+describe('nested .gitignore files', () => {
+  test("each file's patterns apply under its own folder, as git reads them", () => {
+    const ignored = gitignoreMatcher([
+      { dir: '', text: 'dist/\n*.log\n' },
+      { dir: 'packages/api', text: '/generated\n!keep.log\n' },
+    ]);
+    assert.equal(ignored('dist', true), true);
+    assert.equal(ignored('dist/a.ts'), true);
+    assert.equal(ignored('packages/api/generated/x.ts'), true);
+    assert.equal(ignored('packages/api/src/generated/x.ts'), false, 'anchored to packages/api');
+    assert.equal(ignored('generated/x.ts'), false, 'not under packages/api');
+    assert.equal(ignored('packages/web/x.log'), true);
+    assert.equal(ignored('packages/api/src/a.ts'), false);
   });
 });
 

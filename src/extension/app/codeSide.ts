@@ -1,11 +1,11 @@
 /**
  * The application side in VS Code: scan the workspace for a table's model and call sites (respecting files.exclude
- * and the root .gitignore, cancellable), mark each write that does not set a rolled-out column with an
+ * and the root and nested .gitignore files, cancellable), mark each write that does not set a rolled-out column with an
  * information diagnostic and a CodeLens ("part of the rollout of orders.ref"), and offer the model edit as a
  * refactoring preview.
  */
-import ignore from 'ignore';
 import * as vscode from 'vscode';
+import { gitignoreMatcher, type GitignoreFile } from '../../core/app/gitignore';
 import { modelEdit, type ModelExtras, type ModelPhase } from '../../core/app/modelEdit';
 import {
   fixedShapeReads,
@@ -20,6 +20,7 @@ import {
   type WorkspaceScan,
 } from '../../core/app/scan';
 import { chooseBaselines } from '../../core/rollout/baseline';
+import { describeError } from '../../core/format';
 import type { ColumnSpec, Dialect } from '../../core/types';
 import type { Log } from '../log';
 import { COMMANDS } from '../commandIds';
@@ -36,16 +37,21 @@ export async function scanWorkspace(target: ScanTarget, token?: vscode.Cancellat
   let read = 0;
   let large = 0;
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const gi = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.gitignore')).then(
-      (b) => new TextDecoder().decode(b),
-      () => '',
-    );
-    const ig = ignore().add(gi);
+    const gitignores: GitignoreFile[] = [];
+    for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/.gitignore'), SKIP, 1000, token)) {
+      const rel = vscode.workspace.asRelativePath(uri, false);
+      gitignores.push({
+        dir: rel.split('/').slice(0, -1).join('/'),
+        text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)),
+      });
+    }
+    const ignored = gitignoreMatcher(gitignores);
+    if (token?.isCancellationRequested) throw new vscode.CancellationError();
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), SKIP, 50_000, token);
     for (const uri of uris) {
       if (token?.isCancellationRequested) throw new vscode.CancellationError();
       const rel = vscode.workspace.asRelativePath(uri, false);
-      if (!isScannedFile(rel) || ig.ignores(rel)) continue;
+      if (!isScannedFile(rel) || ignored(rel)) continue;
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
       if (text.length > MAX_CHARS) {
         large++;
@@ -83,16 +89,36 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
     const watcher = vscode.workspace.createFileSystemWatcher('**/.column-wizard/rollouts/**/*.json');
     this.disposables.push(
       watcher,
-      watcher.onDidCreate(() => void this.refresh()),
-      watcher.onDidDelete(() => void this.refresh()),
+      watcher.onDidCreate(() => this.refreshLogged()),
+      watcher.onDidDelete(() => this.refreshLogged()),
       vscode.workspace.onDidSaveTextDocument((d) => {
-        if (isScannedFile(d.fileName)) void this.refresh();
+        if (isScannedFile(d.fileName)) this.refreshLogged();
       }),
     );
   }
 
-  /** Rescan for every rollout that has a baseline or a written plan. */
-  async refresh(token?: vscode.CancellationToken): Promise<number> {
+  /** The refresh under way: a newer one (a save, a new plan file) cancels it, so an older scan never lands last. */
+  private running: vscode.CancellationTokenSource | undefined;
+
+  /** Rescan for every rollout that has a baseline or a written plan; undefined when a newer refresh superseded this one. */
+  async refresh(token?: vscode.CancellationToken): Promise<number | undefined> {
+    this.running?.cancel();
+    const own = new vscode.CancellationTokenSource();
+    this.running = own;
+    const linked = token?.onCancellationRequested(() => own.cancel());
+    try {
+      return await this.rescan(own.token);
+    } catch (err) {
+      if (err instanceof vscode.CancellationError) return undefined;
+      throw err;
+    } finally {
+      linked?.dispose();
+      own.dispose();
+      if (this.running === own) this.running = undefined;
+    }
+  }
+
+  private async rescan(token: vscode.CancellationToken): Promise<number> {
     const { files } = await readBaselines();
     const keys = new Map<string, ScanTarget>();
     for (const f of files) keys.set(rolloutKey(f.baseline), { table: f.baseline.table.name, column: f.baseline.column });
@@ -105,6 +131,7 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
       for (const site of [...writesWithoutColumn(scan), ...fixedShapeReads(scan)])
         next.set(site.file, [...(next.get(site.file) ?? []), { site, key }]);
     }
+    if (token.isCancellationRequested) throw new vscode.CancellationError();
     this.sites = next;
     this.diagnostics.clear();
     let n = 0;
@@ -167,7 +194,12 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
     );
   }
 
+  private refreshLogged(): void {
+    this.refresh().catch((err) => this.log.warn(LOG, `scan: ${describeError(err)}`));
+  }
+
   dispose(): void {
+    this.running?.cancel();
     for (const d of this.disposables) d.dispose();
   }
 }

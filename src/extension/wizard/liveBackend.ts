@@ -282,7 +282,7 @@ export class LiveBackend implements WizardBackend {
   /** The application side: where the table is in the code, and the model edit for the expand phase as a preview. */
   private async offerModelEdit(plan: Plan): Promise<void> {
     try {
-      const scan = await scanWorkspace({ table: plan.table.name, column: plan.column.name });
+      const scan = await scanWorkspace({ table: plan.table.name, column: plan.column.name }, this.scans.token);
       const summary = summarizeScan(scan);
       this.services.log.info(LOG, `application side of ${plan.table.name}.${plan.column.name}: ${summary}`);
       const todo = scan.models.filter((m) => !m.hasColumn && m.kind !== 'activerecord');
@@ -310,10 +310,25 @@ export class LiveBackend implements WizardBackend {
 
   /** The last scan the wizard showed: the places it may open, and the models a model edit changes. */
   private lastScan: WorkspaceScan | null = null;
+  /** Cancelled when the panel closes: a scan still walking the workspace stops. */
+  private readonly scans = new vscode.CancellationTokenSource();
+  /** The checklist scan under way: a newer one (another column, Rescan) cancels it. */
+  private codeScan: vscode.CancellationTokenSource | undefined;
 
   async scanCode(draft: ColumnDraft): Promise<CodeChecklist> {
     const plan = await this.actionablePlan(draft);
-    const scan = await scanWorkspace({ table: plan.table.name, column: plan.column.name });
+    this.codeScan?.cancel();
+    const own = new vscode.CancellationTokenSource();
+    this.codeScan = own;
+    const linked = this.scans.token.onCancellationRequested(() => own.cancel());
+    let scan: WorkspaceScan;
+    try {
+      scan = await scanWorkspace({ table: plan.table.name, column: plan.column.name }, own.token);
+    } finally {
+      linked.dispose();
+      own.dispose();
+      if (this.codeScan === own) this.codeScan = undefined;
+    }
     this.lastScan = scan;
     const checklist = codeChecklist(plan, scan);
     this.services.log.info(LOG, `application side of ${plan.table.name}.${plan.column.name}: ${checklist.summary}`);
@@ -328,7 +343,7 @@ export class LiveBackend implements WizardBackend {
     const scan =
       last && last.target.table === plan.table.name && last.target.column === plan.column.name
         ? last
-        : await scanWorkspace({ table: plan.table.name, column: plan.column.name });
+        : await scanWorkspace({ table: plan.table.name, column: plan.column.name }, this.scans.token);
     return previewModelEdits(scan, plan.column, plan.dialect, phase, this.services.log, modelExtras(plan));
   }
 
@@ -336,7 +351,7 @@ export class LiveBackend implements WizardBackend {
   private async offerFinalEdit(plan: Plan): Promise<void> {
     if (plan.column.nullable) return;
     try {
-      const scan = await scanWorkspace({ table: plan.table.name, column: plan.column.name });
+      const scan = await scanWorkspace({ table: plan.table.name, column: plan.column.name }, this.scans.token);
       this.lastScan = scan;
       const todo = codeChecklist(plan, scan).modelEdits.final;
       if (!todo) return;
@@ -641,6 +656,8 @@ export class LiveBackend implements WizardBackend {
   /** Stops a pending probe and closes the topology's node connections and the wizard's own session. */
   dispose(): void {
     if (this.verifyTimer !== undefined) clearTimeout(this.verifyTimer);
+    this.scans.cancel();
+    this.scans.dispose();
     void this.cluster?.then(
       (t) => t?.close(),
       () => undefined,

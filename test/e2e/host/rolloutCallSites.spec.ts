@@ -2,7 +2,8 @@
 /**
  * The application side in a real extension host: once a rollout of orders.ref is recorded in the workspace (a plan
  * file, as Write Migration Files leaves it), an INSERT into orders that does not set ref gets an information
- * diagnostic and a CodeLens; the one that sets it gets neither. A file the user hid with `files.exclude` is not scanned.
+ * diagnostic and a CodeLens; the one that sets it gets neither. A file the user hid with `files.exclude`, or that a
+ * nested `.gitignore` ignores, is not scanned.
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -19,6 +20,7 @@ describe('rollout call sites', function () {
   let code: vscode.Uri;
   let hidden: vscode.Uri;
   let plan: vscode.Uri;
+  let gitignored: vscode.Uri;
 
   before(async () => {
     await vscode.extensions.getExtension(EXT_ID)!.activate();
@@ -36,6 +38,13 @@ describe('rollout call sites', function () {
       hidden,
       new TextEncoder().encode("export const q = 'INSERT INTO cw_orders (amount) VALUES (1)';\n"),
     );
+    // The same INSERT in a file a nested .gitignore (src/.gitignore, pattern relative to src/) ignores.
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), 'src', '.gitignore'), new TextEncoder().encode('/cw_ignored/\n'));
+    gitignored = vscode.Uri.joinPath(folder(), 'src', 'cw_ignored', 'cw_orders_gen.ts');
+    await vscode.workspace.fs.writeFile(
+      gitignored,
+      new TextEncoder().encode("export const q = 'INSERT INTO cw_orders (amount) VALUES (1)';\n"),
+    );
     const b = makeBaseline({ source: 'plan', table: { schema: 'public', name: 'cw_orders' }, column: 'ref', prediction: { steps: [] } });
     plan = vscode.Uri.joinPath(folder(), ...baselineFolder(b.table, b.column).split('/'), baselineFileName(b.createdAt, 'plan'));
     await vscode.workspace.fs.writeFile(plan, new TextEncoder().encode(JSON.stringify(b)));
@@ -43,6 +52,10 @@ describe('rollout call sites', function () {
 
   after(async () => {
     await vscode.workspace.fs.delete(code).then(undefined, () => undefined);
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), 'src', '.gitignore')).then(undefined, () => undefined);
+    await vscode.workspace.fs
+      .delete(vscode.Uri.joinPath(folder(), 'src', 'cw_ignored'), { recursive: true })
+      .then(undefined, () => undefined);
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), 'cw_generated'), { recursive: true }).then(undefined, () => undefined);
     await vscode.workspace.getConfiguration('files').update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), '.column-wizard'), { recursive: true }).then(undefined, () => undefined);
@@ -68,6 +81,11 @@ describe('rollout call sites', function () {
       vscode.languages.getDiagnostics(hidden).filter((x) => x.code === 'rollout-dual-write'),
       [],
       'a file hidden by files.exclude is not scanned',
+    );
+    assert.deepEqual(
+      vscode.languages.getDiagnostics(gitignored).filter((x) => x.code === 'rollout-dual-write'),
+      [],
+      'a file a nested .gitignore ignores is not scanned',
     );
   });
 });
