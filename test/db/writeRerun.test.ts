@@ -136,43 +136,45 @@ describe('written files applied again', () => {
     }),
   );
 
-  it(
-    'MariaDB: dbmate rollback goes on when part of a down is already undone (index dropped, column gone)',
-    dbTest(async (t) => {
-      const db = my.get(t);
-      await db.client.query('CREATE TABLE h19_down (id bigint PRIMARY KEY, name text)');
-      await db.client.query("INSERT INTO h19_down SELECT seq, CONCAT('d', seq) FROM seq_1_to_2000");
-      const ws = workspace('rerun-down');
-      const w = write(ws.root, [
-        '--url',
-        db.url,
-        '--table',
-        'h19_down',
-        '--column',
-        'token varchar(40) NOT NULL DEFAULT (UUID())',
-        '--index',
-      ]);
-      assert.equal(w.status, 0, `${w.stdout}\n${w.stderr}`);
-      const files = readdirSync(join(ws.root, 'db/migrations'));
-      const env = { DBMATE_MIGRATIONS_TABLE: history(), DATABASE_URL: db.url };
-      const dbmate = (args: string[]) => runTool('dbmate', ['--no-dump-schema', ...args], { cwd: ws.root, env, allowFailure: true });
-      const up = dbmate(['up']);
-      assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
-      // What a down that failed half-way leaves: the index migration's DROP INDEX done by hand, then the column too.
-      await db.client.query('ALTER TABLE h19_down DROP INDEX h19_down_token_idx');
-      for (let i = 0; i < files.length; i++) {
-        if (i === files.length - 1) await db.client.query('ALTER TABLE h19_down DROP COLUMN token');
-        const back = dbmate(['rollback']);
-        assert.equal(back.status, 0, `rollback ${i + 1} of ${files.length}:\n${back.stdout}\n${back.stderr}`);
-      }
-      const status = dbmate(['status']);
-      assert.match(status.stdout, new RegExp(`Applied: 0`));
-      const cols = await db.client.query(
-        "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'h19_down' AND COLUMN_NAME = 'token'",
-      );
-      assert.equal(cols.length, 0);
-    }),
-  );
+  for (const engine of ['postgres', 'mysql'] as const) {
+    it(
+      `${engine}: dbmate rollback goes on when part of a down is already undone (index dropped, column gone)`,
+      dbTest(async (t) => {
+        const db = (engine === 'postgres' ? pg : my).get(t);
+        await db.client.query('CREATE TABLE h19_down (id bigint PRIMARY KEY, name text)');
+        await db.client.query(
+          engine === 'postgres'
+            ? "INSERT INTO h19_down SELECT g, 'd' || g FROM generate_series(1, 2000) g"
+            : "INSERT INTO h19_down SELECT seq, CONCAT('d', seq) FROM seq_1_to_2000",
+        );
+        const column =
+          engine === 'postgres' ? 'token uuid NOT NULL DEFAULT gen_random_uuid()' : 'token varchar(40) NOT NULL DEFAULT (UUID())';
+        const ws = workspace(`rerun-down-${engine}`);
+        const w = write(ws.root, ['--url', db.url, '--table', 'h19_down', '--column', column, '--index']);
+        assert.equal(w.status, 0, `${w.stdout}\n${w.stderr}`);
+        const files = readdirSync(join(ws.root, 'db/migrations'));
+        const env = { DBMATE_MIGRATIONS_TABLE: history(), DATABASE_URL: engine === 'postgres' ? pgUrlNoSsl(db.url) : db.url };
+        const dbmate = (args: string[]) => runTool('dbmate', ['--no-dump-schema', ...args], { cwd: ws.root, env, allowFailure: true });
+        const up = dbmate(['up']);
+        assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
+        // What a down that failed half-way leaves: the index migration's DROP INDEX done by hand, then the column too.
+        await db.client.query(
+          engine === 'postgres' ? 'DROP INDEX h19_down_token_idx' : 'ALTER TABLE h19_down DROP INDEX h19_down_token_idx',
+        );
+        for (let i = 0; i < files.length; i++) {
+          if (i === files.length - 1) await db.client.query('ALTER TABLE h19_down DROP COLUMN token');
+          const back = dbmate(['rollback']);
+          assert.equal(back.status, 0, `rollback ${i + 1} of ${files.length}:\n${back.stdout}\n${back.stderr}`);
+        }
+        const status = dbmate(['status']);
+        assert.match(status.stdout, /Applied: 0/);
+        const cols = await db.client.query(
+          `SELECT 1 FROM information_schema.columns WHERE table_schema = ${engine === 'postgres' ? 'current_schema()' : 'DATABASE()'} AND table_name = 'h19_down' AND column_name = 'token'`,
+        );
+        assert.equal(cols.length, 0);
+      }),
+    );
+  }
 
   for (const engine of ['postgres', 'mysql'] as const) {
     it(

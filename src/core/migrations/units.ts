@@ -131,15 +131,18 @@ function statements(plan: Plan, steps: readonly Step[], outside: boolean, single
     for (const s of step.session?.after ?? []) up.push({ sql: bare(s) });
   }
   const undo = [...steps].reverse().filter((step) => step.down && !isNoopSql(step.down));
-  if (!pg && undo.some((step) => step.lockTimeoutSql)) {
-    // MySQL/MariaDB: the downs as one retry program, each run only while the catalog shows what its up step made (a
-    // step with no catalog fact of its own changes the plan's column: it runs while the column exists), so applying the
-    // down again after a partial failure goes on instead of failing on a DROP of something already gone.
+  const firstTimeout = undo.find((step) => step.lockTimeoutSql)?.lockTimeoutSql;
+  if (firstTimeout && !(pg && undo.some((step) => requiresOutsideTransaction(step.down!, plan.serverVersion)))) {
+    // The downs as one retry program, each run only while the catalog shows what its up step made (a step with no
+    // catalog fact of its own changes the plan's column: it runs while the column exists), so applying the down again
+    // after a partial failure goes on instead of failing on something already undone. Not for a PostgreSQL down that
+    // must run outside a transaction (DROP INDEX CONCURRENTLY, already IF EXISTS).
     const inner: { sql: string; ddl: boolean; undoes?: StepDone }[] = [];
     for (const step of undo) {
-      if (step.lockTimeoutSql) inner.push({ sql: bare(step.lockTimeoutSql), ddl: false });
+      if (!pg && step.lockTimeoutSql) inner.push({ sql: bare(step.lockTimeoutSql), ddl: false });
       inner.push({ sql: bare(step.down!), ddl: true, undoes: step.done ?? { kind: 'column', column: plan.column.name } });
     }
+    if (pg) down.push({ sql: bare(firstTimeout), lockTimeout: true });
     down.push(...fromProgram(retryProgram(plan, { table: plan.table, column: plan.column.name }, inner)));
     return { up, down };
   }

@@ -168,3 +168,25 @@ describe('writers refuse what cannot work, with the reason', () => {
     assert.match(none.warnings.join('\n'), /No master changelog was found/);
   });
 });
+
+describe('undo SQL given in a comment', () => {
+  for (const tool of ['plain-sql', 'flyway'] as const) {
+    for (const [name, plan] of [
+      ['PostgreSQL', pgFull],
+      ['MariaDB', mariaFull],
+    ] as const) {
+      it(`${tool}, ${name}: every line of the undo part is a comment (a multi-line down statement included)`, () => {
+        const r = writeFor(tool, plan());
+        let checked = 0;
+        for (const f of r.files.filter((x) => x.path.endsWith('.sql'))) {
+          const lines = f.content.split('\n');
+          const at = lines.findIndex((l) => /^-- (To undo|Undo)\b/.test(l));
+          if (at < 0) continue;
+          for (const l of lines.slice(at + 1)) if (l.trim()) assert.match(l, /^--/, `${f.path}: ${l}`);
+          checked++;
+        }
+        assert.ok(checked >= 2, `${checked} files with an undo part`);
+      });
+    }
+  }
+});

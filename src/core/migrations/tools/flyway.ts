@@ -102,7 +102,11 @@ export const flyway: MigrationToolModule = {
       render: (u, v) => {
         const name = `V${v}__${u.slug}.sql`;
         const undo = u.down.length
-          ? ['', '-- Undo (Flyway Teams: save as U' + v + '__' + u.slug + '.sql):', ...sqlLines(u.down).map((l) => `--   ${l}`)]
+          ? [
+              '',
+              '-- Undo (Flyway Teams: save as U' + v + '__' + u.slug + '.sql):',
+              ...sqlLines(u.down).flatMap((l) => l.split('\n').map((x) => `--   ${x}`)),
+            ]
           : [];
         // Flyway's MySQL parser honours DELIMITER, which a compound statement needs.
         const content = [`-- ${HEADER}: ${u.title}`, ...sqlLines(u.up, { delimiter: plan.dialect !== 'postgres' }), ...undo, ''].join('\n');
