@@ -140,3 +140,39 @@ describe('lint --schema with a MariaDB snapshot', () => {
     }),
   );
 });
+
+describe('modify-resets-column against MariaDB', () => {
+  it(
+    'reports what a MODIFY leaves out, from a snapshot, and the server does drop exactly that',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      await db.client.query(
+        "CREATE TABLE mr (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, status varchar(20) NOT NULL DEFAULT 'new') ENGINE=InnoDB",
+      );
+      const snap = join(dir, 'my-mr.json');
+      const taken = await runCli(['snapshot', '--url', db.url, '--tables', 'mr', '--out', snap]);
+      assert.equal(taken.code, 0, taken.err);
+      const sql = write(
+        'my-mr/001.sql',
+        'SET SESSION lock_wait_timeout = 2;\nALTER TABLE mr MODIFY status varchar(40);\nALTER TABLE mr MODIFY id bigint NOT NULL;\n',
+      );
+      const linted = await runCli(['lint', '--format', 'json', '--schema', snap, sql]);
+      const said = findings(linted.out).filter((f) => f.rule === 'modify-resets-column');
+      assert.deepEqual(
+        said.map((f) => f.line),
+        [2, 3],
+        linted.out,
+      );
+      assert.match(said[0]!.message, /DEFAULT 'new'.*NOT NULL/);
+      assert.match(said[1]!.message, /AUTO_INCREMENT/);
+      // What the server does with the same statements.
+      await db.client.query('ALTER TABLE mr MODIFY status varchar(40)');
+      await db.client.query('ALTER TABLE mr MODIFY id bigint NOT NULL');
+      const facts = await db.client.tableFacts({ schema: db.name, name: 'mr' });
+      const status = facts.columns!.find((c) => c.name === 'status')!;
+      assert.equal(status.nullable, true);
+      assert.ok(status.default === null || /^null$/i.test(status.default), String(status.default));
+      assert.equal(facts.columns!.find((c) => c.name === 'id')!.autoIncrement, false);
+    }),
+  );
+});

@@ -41,7 +41,15 @@ export type LintAction =
    * `type`: PostgreSQL `varchar(40)`, `numeric(10,2)`…; MySQL the new type with its length and `unsigned`, then ` NOT NULL`
    * when written. `using`: a USING expression. `charset`: MySQL `CHARACTER SET` written in the new definition.
    */
-  | { readonly kind: 'alter-type'; readonly column: string; readonly type: string; readonly using?: boolean; readonly charset?: string }
+  | {
+      readonly kind: 'alter-type';
+      readonly column: string;
+      readonly type: string;
+      readonly using?: boolean;
+      readonly charset?: string;
+      /** MySQL/MariaDB MODIFY/CHANGE: what else the new definition writes (what it leaves out, the column loses). */
+      readonly restated?: { readonly default: boolean; readonly autoIncrement: boolean };
+    }
   /** MySQL `ADD INDEX` inside ALTER TABLE. */
   | {
       readonly kind: 'add-index';

@@ -454,6 +454,7 @@ function alterAction(e: Obj): LintAction {
       column,
       type: `${t.name}${params.length ? `(${params.join(',')})` : ''}${t.unsigned ? ' unsigned' : ''}${spec.nullable ? '' : ' NOT NULL'}`,
       ...(charset ? { charset } : {}),
+      restated: { default: spec.default.kind !== 'none', autoIncrement: spec.autoIncrement === true },
     };
   }
   if (action === 'drop' && resource === 'column') return { kind: 'drop-column', column: columnName(e) };

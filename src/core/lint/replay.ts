@@ -21,6 +21,8 @@ interface Table {
   columns: ColumnFacts[];
   constraints: ConstraintFacts[];
   indexes: IndexFacts[];
+  /** From a PRIMARY KEY (…) constraint. */
+  primaryKey?: readonly string[];
   /** MySQL/MariaDB: the table's default character set, when CREATE TABLE named it. */
   charset?: string;
 }
@@ -82,10 +84,16 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
           if (x !== c) return x;
           if (engine !== 'mysql') return { ...x, type };
           const { charset: _old, ...rest } = x;
-          return { ...rest, type, nullable: !notNull, ...charsetOf(type, a.charset) };
+          const lost = a.restated
+            ? { ...(a.restated.default ? {} : { default: null }), ...(a.restated.autoIncrement ? {} : { autoIncrement: false }) }
+            : {};
+          return { ...rest, type, nullable: !notNull, ...charsetOf(type, a.charset), ...lost };
         });
         break;
       }
+      case 'drop-primary-key':
+        delete t.primaryKey;
+        break;
       case 'convert-charset':
         t.charset = a.charset;
         t.columns = t.columns.map((x) => (x.charset ? { ...x, charset: a.charset } : x));
@@ -97,6 +105,7 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
         break;
       }
       case 'add-constraint':
+        if (a.constraint === 'primary' && a.columns.length) t.primaryKey = a.columns;
         if (a.constraint === 'check' && a.provesNotNull)
           t.constraints.push({
             name: a.name ?? '',
@@ -169,6 +178,7 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
         rows: -1,
         bytes: -1,
         columns: [...t.columns],
+        ...(t.primaryKey ? { primaryKey: t.primaryKey } : {}),
         constraints: [...t.constraints],
         indexes: [...t.indexes],
       });

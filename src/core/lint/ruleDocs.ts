@@ -25,7 +25,8 @@ export const GENERATED_END = '<!-- end of the generated part: the Versions secti
 
 function example(e: RuleModule['examples']['bad'][number]): string {
   const on = e.dialect || e.version ? `-- on ${serverName({ dialect: e.dialect ?? 'postgres', version: e.version ?? '' }).trim()}\n` : '';
-  return '```sql\n' + on + e.sql.trim() + '\n```';
+  const earlier = e.earlier ? `-- after an earlier migration: ${e.earlier.trim().replace(/\n/g, '\n-- ')}\n` : '';
+  return '```sql\n' + on + earlier + e.sql.trim() + '\n```';
 }
 
 /** The generated part of a rule's page, ending with `GENERATED_END`. */

@@ -10,6 +10,7 @@ import { DEFAULT_VERSIONS, lintSql } from '../../../src/core/lint/analyze';
 import { loadParsers, type Parsers } from '../../../src/core/lint/parsers';
 import { LINT_RULES } from '../../../src/core/lint/ruleIds';
 import { RULES } from '../../../src/core/lint/rules/index';
+import { replayMigrations } from '../../../src/core/lint/replay';
 import type { RuleExample, RuleModule } from '../../../src/core/lint/rules/types';
 
 let parsers: Parsers;
@@ -19,7 +20,11 @@ before(async () => {
 
 function rulesOf(x: RuleExample): string[] {
   const dialect = x.dialect ?? 'postgres';
-  return lintSql(x.sql, { target: { dialect, version: x.version ?? DEFAULT_VERSIONS[dialect] } }, parsers).findings.map((f) => f.rule);
+  const target = { dialect, version: x.version ?? DEFAULT_VERSIONS[dialect] };
+  const tables = x.earlier ? replayMigrations([x.earlier], target, parsers) : undefined;
+  return lintSql(x.sql, { target, ...(tables ? { facts: (t) => tables.get(t.name.toLowerCase()) } : {}) }, parsers).findings.map(
+    (f) => f.rule,
+  );
 }
 
 describe('lint rule modules', () => {

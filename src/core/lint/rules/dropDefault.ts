@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { actionsOf, tableName } from './shared';
+import { actionsOf, hasDefault, tableName } from './shared';
 import type { RuleFinding, RuleModule } from './types';
 
 /** The safe way, in the language @vscode/l10n is configured with when called (`help` is read at import: English, for docs and SARIF). */
@@ -29,7 +29,7 @@ export const dropDefault = {
     for (const a of actionsOf(s, 'drop-default')) {
       const column = a.action.column;
       const now = s.facts?.columns?.find((c) => c.name.toLowerCase() === column.toLowerCase());
-      if (now && (now.default === null || now.default === undefined)) continue; // nothing to drop
+      if (now && !hasDefault(now)) continue; // nothing to drop
       out.push({
         message: !now
           ? l10n.t(

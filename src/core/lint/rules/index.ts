@@ -16,6 +16,7 @@ import { renameBreaksClients } from './renameBreaksClients';
 import { dropTable } from './dropTable';
 import { dropColumn } from './dropColumn';
 import { dropDefault } from './dropDefault';
+import { modifyResetsColumn } from './modifyResetsColumn';
 import { unknownStatement } from './unknownStatement';
 import { explicitLock } from './explicitLock';
 import { truncateTable } from './truncateTable';
@@ -77,6 +78,7 @@ export const RULES = [
   dropTable,
   dropColumn,
   dropDefault,
+  modifyResetsColumn,
   explicitLock,
   truncateTable,
   jsonColumn,

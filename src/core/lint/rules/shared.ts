@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 /** Small helpers several rule modules share. Pure. */
-import type { Target } from '../../types';
+import type { ColumnFacts, Target } from '../../types';
 import type { NameRef } from '../model';
 import type { ActionImpact, StatementContext } from './types';
 
@@ -24,6 +24,11 @@ export function actionsOf<K extends ActionImpact['action']['kind']>(
   return s.actions.filter(
     (a): a is ActionImpact & { action: Extract<ActionImpact['action'], { kind: K }> } => a.action.kind === kind && !a.fails,
   );
+}
+
+/** Whether the column has a default: MariaDB's information_schema prints `NULL` for a column without one. */
+export function hasDefault(c: ColumnFacts): boolean {
+  return c.default !== null && c.default !== undefined && !/^null$/i.test(c.default.trim());
 }
 
 /**

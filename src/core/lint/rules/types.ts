@@ -86,6 +86,8 @@ export interface RuleExample {
   readonly sql: string;
   readonly dialect?: Dialect;
   readonly version?: string;
+  /** Earlier migrations the example is linted after (their tables, replayed by ./replay.ts, are the facts). */
+  readonly earlier?: string;
 }
 
 export interface RuleModule {
