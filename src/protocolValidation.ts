@@ -487,6 +487,7 @@ export function checkCodeChecklist(v: unknown, at = 'codeChecklist'): CodeCheckl
       };
     }),
     modelEdits: { expand: int(edits, 'expand', `${at}.modelEdits`), final: int(edits, 'final', `${at}.modelEdits`) },
+    ...(o.notNullCheck === undefined ? {} : { notNullCheck: str(o, 'notNullCheck', at) }),
   };
 }
 

@@ -61,8 +61,16 @@ export function renderCode(root: HTMLElement, c: CodeChecklist, actions: CodeAct
   if (c.modelEdits.expand)
     button('preview-expand', l10n.t('Preview model edit (add {0}, nullable)', c.column), () => actions.preview('expand'), false);
   if (c.modelEdits.final)
-    button('preview-final', l10n.t('Preview final model edit ({0} required, after the constrain phase)', c.column), () =>
-      actions.preview('final'),
+    button(
+      'preview-final',
+      c.notNullCheck
+        ? l10n.t(
+            'Preview final model edit ({0} stays optional, NOT NULL by CHECK {1}, after the constrain phase)',
+            c.column,
+            c.notNullCheck,
+          )
+        : l10n.t('Preview final model edit ({0} required, after the constrain phase)', c.column),
+      () => actions.preview('final'),
     );
   button('rescan', l10n.t('Rescan code'), () => actions.rescan());
   replaceChildren(root, [

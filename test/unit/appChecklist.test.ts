@@ -98,6 +98,8 @@ describe('code checklist', () => {
     const noted = optional.replace('@db.Uuid', '@db.Uuid // NOT NULL enforced by CHECK orders_ref_not_null; the column stays nullable');
     assert.equal(constrain(noted).state, 'done');
     assert.equal(list(noted).modelEdits.final, 0);
+    assert.equal(list(noted).notNullCheck, 'orders_ref_not_null', 'the wizard names the CHECK on its final-edit button');
+    assert.equal(checklist(schema, repo).notNullCheck, undefined, 'PostgreSQL 16 sets NOT NULL: no CHECK');
     assert.equal(list(optional).modelEdits.final, 1);
   });
 

@@ -487,5 +487,13 @@ describe('the code checklist over the protocol', () => {
     assert.equal(sent.result.items[0]!.places.length, MAX_PLACES);
     assert.match(sent.result.items[0]!.places.at(-1)!.text, /and 251 more places/);
     assert.equal(parseHostMessage(JSON.parse(JSON.stringify(posted.find((m) => m.type === 'response')))).ok, true);
+    // The CHECK the plan keeps for NOT NULL (PostgreSQL before 12) crosses as a string, or not at all.
+    const withCheck = (v: unknown) =>
+      parseHostMessage({ type: 'response', id: 1, method: 'scanCode', ok: true, result: { ...checklist(1), notNullCheck: v } });
+    assert.deepEqual(
+      (withCheck('t_c_not_null') as { value: { result: { notNullCheck?: string } } }).value.result.notNullCheck,
+      't_c_not_null',
+    );
+    assert.equal(withCheck(42).ok, false);
   });
 });

@@ -38,6 +38,8 @@ export interface CodeChecklist {
   readonly items: readonly CodeChecklistItem[];
   /** Models the expand edit (nullable field) and the final edit (required field) would change. */
   readonly modelEdits: { readonly expand: number; readonly final: number };
+  /** The CHECK the plan keeps for NOT NULL (PostgreSQL before 12): the final edit keeps the field optional and notes it. */
+  readonly notNullCheck?: string;
 }
 
 const place = (c: CallSite, text: string, done: boolean): CodePlace => ({ file: c.file, line: c.line, text, done });
@@ -116,7 +118,9 @@ export function codeChecklist(plan: Plan, scan: WorkspaceScan): CodeChecklist {
     return { kind, text, state: places.every((p) => p.done) ? 'done' : 'todo', places };
   });
   const ormModels = scan.models.filter((m) => m.kind !== 'activerecord');
+  const check = plan.column.nullable ? undefined : keptNotNullCheck(plan);
   return {
+    ...(check ? { notNullCheck: check.name } : {}),
     table: scan.target.table,
     column: scan.target.column,
     summary: summarizeScan(scan),
