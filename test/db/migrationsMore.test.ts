@@ -31,6 +31,36 @@ const workspace = workspacesForFile();
 
 describe('more real migration tools', () => {
   it(
+    'Sqitch on MariaDB: deploy the written changes, revert them (compound statements inside DELIMITER, up and down)',
+    dbTest(async (t) => {
+      requireTool(t, 'Sqitch', 'the Debian packages sqitch, libdbd-mysql-perl and mariadb-client', [
+        ['sqitch', '--version'],
+        ['perl', '-MDBD::mysql', '-e1'],
+        ['mysql', '--version'],
+      ]);
+      const db = my.get(t);
+      await mySeed(db.client, 'users_sqitch');
+      const ws = workspace('sqitch-my');
+      const env = {
+        SQITCH_USER_NAME: 'Column Wizard Test',
+        SQITCH_USER_EMAIL: 'test@example.com',
+        SQITCH_CONFIG: join(ws.root, 'sqitch-user.conf'),
+      };
+      runTool('sqitch', ['init', 'app', '--engine', 'mysql'], { cwd: ws.root, env });
+      await writeInto(ws, myPlan(db.name, 'users_sqitch'), 'sqitch', '');
+      const u = new URL(db.url);
+      const target = `db:mysql://${u.username}@127.0.0.1:${u.port || 3306}/${db.name}`;
+      // The registry is a database of its own: one per test database, so parallel runs do not share it.
+      const registry = ['--registry', `${db.name}_sqitch`];
+      runTool('sqitch', ['deploy', ...registry, target], { cwd: ws.root, env });
+      await assertMyApplied(db.client, 'users_sqitch');
+      runTool('sqitch', ['revert', '-y', ...registry, target], { cwd: ws.root, env });
+      await assertMyGone(db.client, 'users_sqitch');
+      await db.client.query(`DROP DATABASE IF EXISTS \`${db.name}_sqitch\``);
+    }),
+  );
+
+  it(
     'Sqitch: init, deploy the written changes, revert them',
     dbTest(async (t) => {
       requireTool(t, 'Sqitch', 'the Debian packages sqitch and libdbd-pg-perl', [

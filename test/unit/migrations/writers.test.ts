@@ -190,3 +190,21 @@ describe('undo SQL given in a comment', () => {
     }
   }
 });
+
+describe('MariaDB compound statements in files a client splits on ;', () => {
+  for (const tool of ['sqitch', 'plain-sql', 'flyway'] as const) {
+    it(`${tool}: every BEGIN NOT ATOMIC, up and down (or undo comment), is inside DELIMITER $$`, () => {
+      const r = writeFor(tool, mariaFull());
+      let seen = 0;
+      for (const f of r.files.filter((x) => x.path.endsWith('.sql'))) {
+        const lines = f.content.split('\n').map((l) => l.replace(/^--\s+/, ''));
+        lines.forEach((l, i) => {
+          if (!/^BEGIN NOT ATOMIC$/.test(l)) return;
+          seen++;
+          assert.equal(lines[i - 1], 'DELIMITER $$', `${f.path} line ${i + 1}`);
+        });
+      }
+      assert.ok(seen >= 4, `${seen} compound statements`);
+    });
+  }
+});

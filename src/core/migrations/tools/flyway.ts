@@ -105,7 +105,7 @@ export const flyway: MigrationToolModule = {
           ? [
               '',
               '-- Undo (Flyway Teams: save as U' + v + '__' + u.slug + '.sql):',
-              ...sqlLines(u.down).flatMap((l) => l.split('\n').map((x) => `--   ${x}`)),
+              ...sqlLines(u.down, { delimiter: plan.dialect !== 'postgres' }).flatMap((l) => l.split('\n').map((x) => `--   ${x}`)),
             ]
           : [];
         // Flyway's MySQL parser honours DELIMITER, which a compound statement needs.

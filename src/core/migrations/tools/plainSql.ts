@@ -32,7 +32,9 @@ export const plainSql: MigrationToolModule = {
           ...sqlLines(u.up, { delimiter: !pg }),
           ...(wrap ? ['COMMIT;'] : []),
         ];
-        const down = u.down.length ? ['', '-- To undo:', ...sqlLines(u.down).flatMap((l) => l.split('\n').map((x) => `--   ${x}`))] : [];
+        const down = u.down.length
+          ? ['', '-- To undo:', ...sqlLines(u.down, { delimiter: !pg }).flatMap((l) => l.split('\n').map((x) => `--   ${x}`))]
+          : [];
         return { files: [{ name: `${v}_${u.slug}.sql`, content: [...body, ...down, ''].join('\n') }] };
       },
     });

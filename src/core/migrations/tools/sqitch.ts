@@ -86,7 +86,7 @@ export const sqitch: MigrationToolModule = {
           `-- Revert ${project}:${name} from ${engine}`,
           '',
           ...(u.down.length
-            ? [...(wrap ? ['BEGIN;', ''] : []), ...sqlLines(u.down), ...(wrap ? ['', 'COMMIT;'] : [])]
+            ? [...(wrap ? ['BEGIN;', ''] : []), ...sqlLines(u.down, { delimiter: engine === 'mysql' }), ...(wrap ? ['', 'COMMIT;'] : [])]
             : ['-- nothing to undo in this phase']),
           '',
         ].join('\n'),
