@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
-export const L10N_SOURCES = ['src/core', 'src/extension', 'webview'];
+export const L10N_SOURCES = ['src/core', 'src/db', 'src/extension', 'webview'];
 
 export interface L10nCall {
   file: string;

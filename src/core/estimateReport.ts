@@ -1,4 +1,5 @@
 /** After a run: each step's estimate next to the time it took, and the predicted table size next to the measured one. Pure. */
+import * as l10n from '@vscode/l10n';
 import { formatBytes, formatSeconds } from './format';
 import { formatEstimate } from './impact';
 import type { Plan, Step } from './types';
@@ -56,21 +57,28 @@ export function formatEstimatesVsActual(plan: Plan, steps: readonly StepTiming[]
   const rows = estimatesVsActual(plan, steps).filter((r) => r.actualSeconds >= 0.1 || r.estimateSeconds >= 0.1);
   const lines: string[] = [];
   if (rows.length) {
-    lines.push('Estimate vs actual:');
+    lines.push(l10n.t('Estimate vs actual:'));
     for (const r of rows) {
       const within = r.range
         ? r.actualSeconds >= r.range[0] && r.actualSeconds <= r.range[1]
-          ? 'within the range'
-          : 'OUTSIDE the range'
+          ? l10n.t('within the range')
+          : l10n.t('OUTSIDE the range')
         : '';
       lines.push(
-        `  [${r.phaseIndex + 1}.${r.stepIndex + 1}] ${r.kind}: estimated ${formatEstimate({ totalSeconds: r.estimateSeconds, ...(r.range ? { range: r.range } : {}) })} (${r.basis}), took ${formatSeconds(r.actualSeconds)} (×${r.ratio.toFixed(2)})${within ? `, ${within}` : ''}`,
+        `  [${r.phaseIndex + 1}.${r.stepIndex + 1}] ${l10n.t(
+          '{0}: estimated {1} ({2}), took {3} (×{4})',
+          r.kind,
+          formatEstimate({ totalSeconds: r.estimateSeconds, ...(r.range ? { range: r.range } : {}) }),
+          r.basis,
+          formatSeconds(r.actualSeconds),
+          r.ratio.toFixed(2),
+        )}${within ? `, ${within}` : ''}`,
       );
     }
   }
   const predicted = predictedTotalBytes(plan);
   if (predicted !== null && afterTotalBytes !== null) {
-    lines.push(`Size: predicted ${formatBytes(predicted)} after the run, measured ${formatBytes(afterTotalBytes)}.`);
+    lines.push(l10n.t('Size: predicted {0} after the run, measured {1}.', formatBytes(predicted), formatBytes(afterTotalBytes)));
   }
   return lines;
 }

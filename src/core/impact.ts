@@ -15,6 +15,7 @@
  */
 import type { Impact } from './rules';
 import type { Calibration, Estimate, TableFacts } from './types';
+import * as l10n from '@vscode/l10n';
 import { formatSeconds } from './format';
 
 /**
@@ -234,26 +235,32 @@ export function valueBytesOf(typeName: string, params: readonly number[]): numbe
 /** "just now", "3 min ago", "2 h ago", "4 days ago". */
 export function formatAge(ms: number): string {
   const s = Math.max(0, ms / 1000);
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86400 * 2) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} days ago`;
+  if (s < 60) return l10n.t('just now');
+  if (s < 3600) return l10n.t('{0} min ago', Math.round(s / 60));
+  if (s < 86400 * 2) return l10n.t('{0} h ago', Math.round(s / 3600));
+  return l10n.t('{0} days ago', Math.round(s / 86400));
 }
 
 /**
  * Where an estimate comes from, in words: "measured on this server 3 min ago", "learned from 2 runs", "rough: no server".
- * `now: 'dated'` says the day of the measurement instead of its age (for text that is kept, such as a migration file).
+ * `now: 'dated'` says the day of the measurement instead of its age, for text that is kept: a migration file's header,
+ * whose other words are English, so that text is never translated.
  */
 export function describeBasis(e: Pick<Estimate, 'basis' | 'measuredAt' | 'runs'>, now: number | 'dated' = Date.now()): string {
-  if (e.basis === 'learned') return `learned from ${e.runs ?? 1} run${e.runs === 1 ? '' : 's'} on this server`;
+  const kept = now === 'dated';
+  if (e.basis === 'learned') {
+    const runs = e.runs ?? 1;
+    if (kept) return `learned from ${runs} run${runs === 1 ? '' : 's'} on this server`;
+    return runs === 1 ? l10n.t('learned from 1 run on this server') : l10n.t('learned from {0} runs on this server', runs);
+  }
   if (e.basis === 'measured') {
     const at = e.measuredAt ? Date.parse(e.measuredAt) : NaN;
-    if (!Number.isFinite(at)) return 'measured on this server';
-    return now === 'dated'
+    if (!Number.isFinite(at)) return kept ? 'measured on this server' : l10n.t('measured on this server');
+    return kept
       ? `measured on this server on ${new Date(at).toISOString().slice(0, 10)}`
-      : `measured on this server ${formatAge(now - at)}`;
+      : l10n.t('measured on this server {0}', formatAge(now - at));
   }
-  return 'rough: no measurement of this server';
+  return kept ? 'rough: no measurement of this server' : l10n.t('rough: no measurement of this server');
 }
 
 /** "≈ 4.2 s (3–6 s)" — the estimate with its range when there is one. */

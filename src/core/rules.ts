@@ -128,17 +128,22 @@ export function instantAddProblem(spec: ColumnSpec, target: Target, facts?: Tabl
   if (facts?.engine && !/^innodb$/i.test(facts.engine))
     return l10n.t('the table uses the {0} engine; only InnoDB adds columns instantly', String(facts.engine));
   const indexes = facts?.indexes ?? [];
-  if (indexes.some((i) => i.method.toUpperCase() === 'FULLTEXT')) return 'the table has a FULLTEXT index (hidden FTS_DOC_ID column)';
-  if (facts?.rowFormat && facts.rowFormat.toUpperCase() === 'COMPRESSED') return 'the table uses ROW_FORMAT=COMPRESSED';
-  if (!maria && indexes.some((i) => i.expression)) return 'the table has a functional index (hidden virtual columns)';
+  if (indexes.some((i) => i.method.toUpperCase() === 'FULLTEXT'))
+    return l10n.t('the table has a FULLTEXT index (hidden FTS_DOC_ID column)');
+  if (facts?.rowFormat && facts.rowFormat.toUpperCase() === 'COMPRESSED') return l10n.t('the table uses ROW_FORMAT=COMPRESSED');
+  if (!maria && indexes.some((i) => i.expression)) return l10n.t('the table has a functional index (hidden virtual columns)');
   if (
     caps.instantRowVersionLimit !== null &&
     facts?.instantRowVersions !== undefined &&
     facts.instantRowVersions >= caps.instantRowVersionLimit
   ) {
-    return `the table already has ${facts.instantRowVersions} instant row versions (limit ${caps.instantRowVersionLimit}); only a rebuild resets it`;
+    return l10n.t(
+      'the table already has {0} instant row versions (limit {1}); only a rebuild resets it',
+      facts.instantRowVersions,
+      caps.instantRowVersionLimit,
+    );
   }
-  if ((facts?.columns?.length ?? 0) + 1 > 1022) return 'the table would have more than 1022 columns';
+  if ((facts?.columns?.length ?? 0) + 1 > 1022) return l10n.t('the table would have more than 1022 columns');
   return null;
 }
 
@@ -320,7 +325,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         blocks: op.object === 'enum value' || op.object === 'schema' ? blocksNone : blocksAll,
         rewrite: false,
         scan: false,
-        why: `renaming ${op.object === 'enum value' ? 'an' : 'a'} ${op.object} is a catalog change${op.object === 'enum value' || op.object === 'schema' ? '' : ' under ACCESS EXCLUSIVE, for a moment'}; queries still using the old name fail from then on`,
+        why: renameWhy(op.object),
       };
     case 'lock-table': {
       const rank = PG_LOCK_RANK[op.mode];
@@ -661,10 +666,13 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
         rewrite: false,
         scan: !skip,
         why: skip
-          ? 'PostgreSQL 12+ skips the scan because a validated CHECK (c IS NOT NULL) proves there are no NULLs'
+          ? l10n.t('PostgreSQL 12+ skips the scan because a validated CHECK (c IS NOT NULL) proves there are no NULLs')
           : caps.setNotNullUsesCheck
-            ? 'SET NOT NULL scans the whole table under ACCESS EXCLUSIVE (no validated CHECK (c IS NOT NULL) to prove it)'
-            : `SET NOT NULL scans the whole table under ACCESS EXCLUSIVE (PostgreSQL ${target.version} cannot use a CHECK to skip it; 12+ can)`,
+            ? l10n.t('SET NOT NULL scans the whole table under ACCESS EXCLUSIVE (no validated CHECK (c IS NOT NULL) to prove it)')
+            : l10n.t(
+                'SET NOT NULL scans the whole table under ACCESS EXCLUSIVE (PostgreSQL {0} cannot use a CHECK to skip it; 12+ can)',
+                target.version,
+              ),
       };
     }
     case 'drop-not-null':
@@ -697,8 +705,12 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
           scan: !op.notValid,
           referencedLock: 'SHARE ROW EXCLUSIVE',
           why: op.notValid
-            ? 'FOREIGN KEY … NOT VALID: SHARE ROW EXCLUSIVE on this and the referenced table, briefly; existing rows are not checked'
-            : 'FOREIGN KEY: SHARE ROW EXCLUSIVE on this and the referenced table while every row is checked (writes blocked on both)',
+            ? l10n.t(
+                'FOREIGN KEY … NOT VALID: SHARE ROW EXCLUSIVE on this and the referenced table, briefly; existing rows are not checked',
+              )
+            : l10n.t(
+                'FOREIGN KEY: SHARE ROW EXCLUSIVE on this and the referenced table while every row is checked (writes blocked on both)',
+              ),
           ...(op.notValid && facts?.partitioned ? { fails: l10n.t('foreign keys on partitioned tables cannot be NOT VALID') } : {}),
         };
       }
@@ -711,8 +723,8 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
               scan: op.kind === 'primary',
               why:
                 op.kind === 'primary'
-                  ? 'PRIMARY KEY USING INDEX: ACCESS EXCLUSIVE; on nullable columns it also runs a SET NOT NULL scan'
-                  : 'UNIQUE USING INDEX: attaches an existing valid index, ACCESS EXCLUSIVE only briefly',
+                  ? l10n.t('PRIMARY KEY USING INDEX: ACCESS EXCLUSIVE; on nullable columns it also runs a SET NOT NULL scan')
+                  : l10n.t('UNIQUE USING INDEX: attaches an existing valid index, ACCESS EXCLUSIVE only briefly'),
             }
           : {
               lock: AE,
@@ -742,8 +754,10 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
           rewrite: false,
           scan: !op.notValid,
           why: op.notValid
-            ? 'NOT NULL … NOT VALID (PostgreSQL 18+): catalog-only, ACCESS EXCLUSIVE briefly; existing rows are checked later by VALIDATE'
-            : 'a NOT NULL constraint scans the whole table under ACCESS EXCLUSIVE',
+            ? l10n.t(
+                'NOT NULL … NOT VALID (PostgreSQL 18+): catalog-only, ACCESS EXCLUSIVE briefly; existing rows are checked later by VALIDATE',
+              )
+            : l10n.t('a NOT NULL constraint scans the whole table under ACCESS EXCLUSIVE'),
         };
       }
       return {
@@ -752,8 +766,8 @@ function postgresImpact(op: DdlOperation, target: Target, caps: Capabilities, fa
         rewrite: false,
         scan: !op.notValid,
         why: op.notValid
-          ? 'CHECK … NOT VALID: catalog-only, ACCESS EXCLUSIVE briefly; existing rows are checked later by VALIDATE'
-          : 'CHECK scans the whole table while holding ACCESS EXCLUSIVE',
+          ? l10n.t('CHECK … NOT VALID: catalog-only, ACCESS EXCLUSIVE briefly; existing rows are checked later by VALIDATE')
+          : l10n.t('CHECK scans the whole table while holding ACCESS EXCLUSIVE'),
       };
     }
     case 'validate-constraint':
@@ -894,7 +908,9 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       } else if (indexes.length > 0) {
         best = inplace(
           !maria,
-          `dropping an indexed column also drops its index, so it is not INSTANT: ${maria ? 'in place without a rebuild (NOCOPY)' : 'INPLACE, LOCK=NONE rebuilds the table'}`,
+          maria
+            ? l10n.t('dropping an indexed column also drops its index, so it is not INSTANT: in place without a rebuild (NOCOPY)')
+            : l10n.t('dropping an indexed column also drops its index, so it is not INSTANT: INPLACE, LOCK=NONE rebuilds the table'),
         );
       } else {
         best = caps.instantDropColumn
@@ -927,7 +943,7 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
           ? instant(l10n.t('a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only the data dictionary'))
           : inplace(
               false,
-              'a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only metadata (INPLACE, LOCK=NONE, no rebuild)',
+              l10n.t('a longer VARCHAR that keeps its 1- or 2-byte length prefix changes only metadata (INPLACE, LOCK=NONE, no rebuild)'),
             );
       break;
     case 'extend-enum':
@@ -956,7 +972,9 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       } else if (op.kind === 'unique' || op.kind === 'primary') {
         best = inplace(
           op.kind === 'primary',
-          `${op.kind === 'primary' ? 'ADD PRIMARY KEY rebuilds' : 'ADD UNIQUE builds an index'} INPLACE, LOCK=NONE`,
+          op.kind === 'primary'
+            ? l10n.t('ADD PRIMARY KEY rebuilds INPLACE, LOCK=NONE')
+            : l10n.t('ADD UNIQUE builds an index INPLACE, LOCK=NONE'),
         );
       } else {
         best = copy(l10n.t('ADD CHECK verifies every row with a table copy that blocks writes'));
@@ -975,7 +993,11 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
         const first = !(facts?.indexes ?? []).some((i) => i.method.toUpperCase() === 'FULLTEXT');
         best = inplace(
           first,
-          `a FULLTEXT index cannot be built with LOCK=NONE: INPLACE, LOCK=SHARED blocks writes for the whole build${first ? " and, as the table's first FULLTEXT index, rebuilds the table to add the hidden FTS_DOC_ID column" : ''}`,
+          first
+            ? l10n.t(
+                "a FULLTEXT index cannot be built with LOCK=NONE: INPLACE, LOCK=SHARED blocks writes for the whole build and, as the table's first FULLTEXT index, rebuilds the table to add the hidden FTS_DOC_ID column",
+              )
+            : l10n.t('a FULLTEXT index cannot be built with LOCK=NONE: INPLACE, LOCK=SHARED blocks writes for the whole build'),
           'SHARED',
         );
         break;
@@ -992,7 +1014,10 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       }
       best = inplace(
         false,
-        `ADD ${op.unique ? 'UNIQUE ' : ''}INDEX builds online (INPLACE, LOCK=NONE, no rebuild); replicas apply it after the primary commits, as lag`,
+        l10n.t(
+          '{0} builds online (INPLACE, LOCK=NONE, no rebuild); replicas apply it after the primary commits, as lag',
+          op.unique ? 'ADD UNIQUE INDEX' : 'ADD INDEX',
+        ),
       );
       break;
     case 'drop-index':
@@ -1018,7 +1043,11 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
           text.length > 0 && text.every((c) => c.charset!.toLowerCase() === op.charset.toLowerCase())
             ? instant(l10n.t('every text column is already {0}: CONVERT TO CHARACTER SET changes only the data dictionary', op.charset))
             : copy(
-                `CONVERT TO CHARACTER SET converts every text column by copying the table (ALGORITHM=COPY blocks writes)${facts?.columns ? '' : '; INSTANT only when every text column already has that character set'}`,
+                facts?.columns
+                  ? l10n.t('CONVERT TO CHARACTER SET converts every text column by copying the table (ALGORITHM=COPY blocks writes)')
+                  : l10n.t(
+                      'CONVERT TO CHARACTER SET converts every text column by copying the table (ALGORITHM=COPY blocks writes); INSTANT only when every text column already has that character set',
+                    ),
               );
       }
       break;
@@ -1037,7 +1066,10 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
             ? copy(l10n.t('ENGINE={0} copies the table (only InnoDB rebuilds in place; ALGORITHM=COPY blocks writes)', op.engine))
             : inplace(
                 true,
-                `${op.engine ? `ENGINE=${op.engine}` : 'FORCE'} rebuilds the table (INPLACE, LOCK=NONE: DML continues, the whole table is rewritten)`,
+                l10n.t(
+                  '{0} rebuilds the table (INPLACE, LOCK=NONE: DML continues, the whole table is rewritten)',
+                  op.engine ? `ENGINE=${op.engine}` : 'FORCE',
+                ),
               );
       break;
     case 'rename-index':
@@ -1196,7 +1228,19 @@ export function statementImpact(ops: readonly DdlOperation[], target: Target, fa
       (algorithm !== 'INSTANT' && ops.some((o) => o.op === 'add-column' || o.op === 'drop-column')),
     why:
       forced.length > 0
-        ? `one ALTER TABLE runs all its parts with the slowest algorithm any part needs, ALGORITHM=${algorithm}${forced.some((o) => o === 'add-column' || o === 'drop-column') && algorithm !== 'COPY' ? ' with a table rebuild' : ''} (${forced.join(', ')} would be INSTANT alone): ${slowest.why}`
+        ? forced.some((o) => o === 'add-column' || o === 'drop-column') && algorithm !== 'COPY'
+          ? l10n.t(
+              'one ALTER TABLE runs all its parts with the slowest algorithm any part needs, ALGORITHM={0} with a table rebuild ({1} would be INSTANT alone): {2}',
+              algorithm,
+              forced.join(', '),
+              slowest.why,
+            )
+          : l10n.t(
+              'one ALTER TABLE runs all its parts with the slowest algorithm any part needs, ALGORITHM={0} ({1} would be INSTANT alone): {2}',
+              algorithm,
+              forced.join(', '),
+              slowest.why,
+            )
         : parts.map((p) => p.why).join('; '),
     ...(fails ? { fails } : {}),
   };
@@ -1227,6 +1271,36 @@ export function isVarchar(type: string): boolean {
   return /^\s*varchar\s*\(/i.test(type);
 }
 
+/** Why a RENAME of this kind of object takes the lock it takes (one sentence per object, for the translations). */
+function renameWhy(object: Extract<StatementOperation, { op: 'rename' }>['object']): string {
+  switch (object) {
+    case 'enum value':
+      return l10n.t('renaming an enum value is a catalog change; queries still using the old name fail from then on');
+    case 'schema':
+      return l10n.t('renaming a schema is a catalog change; queries still using the old name fail from then on');
+    case 'column':
+      return l10n.t(
+        'renaming a column is a catalog change under ACCESS EXCLUSIVE, for a moment; queries still using the old name fail from then on',
+      );
+    case 'table':
+      return l10n.t(
+        'renaming a table is a catalog change under ACCESS EXCLUSIVE, for a moment; queries still using the old name fail from then on',
+      );
+    case 'constraint':
+      return l10n.t(
+        'renaming a constraint is a catalog change under ACCESS EXCLUSIVE, for a moment; queries still using the old name fail from then on',
+      );
+    case 'index':
+      return l10n.t(
+        'renaming an index is a catalog change under ACCESS EXCLUSIVE, for a moment; queries still using the old name fail from then on',
+      );
+    case 'other':
+      return l10n.t(
+        'renaming an object is a catalog change under ACCESS EXCLUSIVE, for a moment; queries still using the old name fail from then on',
+      );
+  }
+}
+
 /** The VARCHAR length prefix is 1 byte up to this many bytes, 2 above. */
 export const VARCHAR_PREFIX_BYTES = 255;
 
@@ -1249,13 +1323,29 @@ export function varcharChange(
   const b = len(to);
   if (a === undefined || b === undefined || !charsetNow) return undefined;
   if (charsetNext && charsetNext.toLowerCase() !== charsetNow.toLowerCase())
-    return `changing the character set of a VARCHAR (${charsetNow} → ${charsetNext})`;
+    return l10n.t('changing the character set of a VARCHAR ({0} → {1})', charsetNow, charsetNext);
   const m = CHARSET_MAXLEN[charsetNow.toLowerCase()];
   if (m === undefined) return undefined;
   if (b === a) return 'same';
-  if (b < a) return `shortening VARCHAR(${a}) to VARCHAR(${b})`;
+  if (b < a) return l10n.t('shortening VARCHAR({0}) to VARCHAR({1})', a, b);
   if (a * m <= VARCHAR_PREFIX_BYTES && b * m > VARCHAR_PREFIX_BYTES) {
-    return `VARCHAR(${a}) → VARCHAR(${b}) in ${charsetNow} (${m} byte${m > 1 ? 's' : ''} a character) crosses ${VARCHAR_PREFIX_BYTES} bytes, so the length prefix grows from 1 to 2 bytes: this`;
+    // Completed by the caller's "{0} copies the table …".
+    return m > 1
+      ? l10n.t(
+          'VARCHAR({0}) → VARCHAR({1}) in {2} ({3} bytes a character) crosses {4} bytes, so the length prefix grows from 1 to 2 bytes: this',
+          a,
+          b,
+          charsetNow,
+          m,
+          VARCHAR_PREFIX_BYTES,
+        )
+      : l10n.t(
+          'VARCHAR({0}) → VARCHAR({1}) in {2} (1 byte a character) crosses {3} bytes, so the length prefix grows from 1 to 2 bytes: this',
+          a,
+          b,
+          charsetNow,
+          VARCHAR_PREFIX_BYTES,
+        );
   }
   return 'extend';
 }

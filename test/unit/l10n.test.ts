@@ -277,6 +277,82 @@ describe('the messages built in src/core come out in the configured language', (
     }
   });
 
+  it("estimate basis and templated verdicts with values: German with the de bundle; a migration file's dated basis stays English", async () => {
+    const { describeBasis } = await import('../../src/core/impact');
+    const { lintSql } = await import('../../src/core/lint/analyze');
+    const { loadParsers } = await import('../../src/core/lint/parsers');
+    const parsers = await loadParsers();
+    const now = Date.parse('2026-12-05T12:00:00Z');
+    const measured = { basis: 'measured' as const, measuredAt: '2026-12-05T11:57:00Z' };
+    const findings = (sql: string, version: string) =>
+      lintSql(`SET lock_timeout = '2s'; ${sql}`, { target: { dialect: 'postgres', version } }, parsers).findings.map((f) => f.message);
+    const english = {
+      basis: describeBasis(measured, now),
+      learned: describeBasis({ basis: 'learned', runs: 3 }, now),
+      notNull: findings('ALTER TABLE t ALTER COLUMN c SET NOT NULL;', '11').join('\n'),
+      rename: findings('ALTER TABLE t RENAME COLUMN a TO b;', '15').join('\n'),
+    };
+    assert.equal(english.basis, 'measured on this server 3 min ago');
+    assert.equal(english.learned, 'learned from 3 runs on this server');
+    assert.match(english.notNull, /PostgreSQL 11 cannot use a CHECK to skip it; 12\+ can/);
+    assert.match(english.rename, /^Renaming a column of t: renaming a column is a catalog change under ACCESS EXCLUSIVE/);
+    try {
+      l10n.config({ contents: de });
+      assert.equal(describeBasis(measured, now), 'auf diesem Server gemessen, vor 3 min');
+      assert.equal(describeBasis({ basis: 'learned', runs: 3 }, now), 'aus 3 Läufen auf diesem Server gelernt');
+      assert.equal(describeBasis({ basis: 'default' }, now), 'grob: dieser Server wurde nicht gemessen');
+      assert.equal(describeBasis(measured, 'dated'), 'measured on this server on 2026-12-05', 'kept in an English file');
+      assert.match(
+        findings('ALTER TABLE t ALTER COLUMN c SET NOT NULL;', '11').join('\n'),
+        /PostgreSQL 11 kann den Scan nicht mit einem CHECK überspringen; ab 12 geht das/,
+      );
+      assert.match(
+        findings('ALTER TABLE t RENAME COLUMN a TO b;', '15').join('\n'),
+        /^Umbenennen einer Spalte von t: das Umbenennen einer Spalte ist eine Katalogänderung/,
+      );
+    } finally {
+      l10n.config({ contents: {} });
+    }
+  });
+
+  it('the run report (Open Report): German with the de bundle, English without (as the CLI prints it)', async () => {
+    const { formatReport } = await import('../../src/db/run/report');
+    const snap = (t: number) => ({ tableBytes: t, indexBytes: 8192, totalBytes: t + 8192, indexes: [] });
+    const report = () =>
+      formatReport({
+        runId: 'r1',
+        dialect: 'postgres',
+        table: { schema: 'public', name: 'orders' },
+        column: 'note',
+        status: 'completed',
+        startedAt: '2026-12-05T11:00:00Z',
+        finishedAt: '2026-12-05T11:00:02Z',
+        before: snap(8192),
+        after: snap(16384),
+        growthBytes: 8192,
+        columnDefinition: { type: 'text', nullable: true, default: null },
+        indexes: [{ name: 'orders_note_idx', columns: ['note'], unique: false, valid: true, bytes: 8192, idxScan: null }],
+        analyzed: true,
+        explain: null,
+        steps: [{ phaseIndex: 0, stepIndex: 0, sql: 'UPDATE …', attempts: 2, seconds: 1.5, rows: 1000, batches: 2 }],
+        resumed: false,
+        checked: ['column'],
+        problems: [],
+      });
+    const english = report();
+    assert.match(english, /^Run r1 completed on public\.orders \(postgres\)\nColumn note: text NULL\n/);
+    assert.match(english, /\[1\.1\] UPDATE … \(1\.50 s, 2 attempts\) — 1000 rows in 2 batches$/);
+    try {
+      l10n.config({ contents: de });
+      const german = report();
+      assert.match(german, /^Lauf r1 auf public\.orders \(postgres\) abgeschlossen\nSpalte note: text NULL\n/);
+      assert.match(german, /Index orders_note_idx \(note\): gültig, .*, Scans nicht erfasst\n/);
+      assert.match(german, /\nSchritte:\n {2}\[1\.1\] UPDATE … \(1\.50 s, 2 Versuche\) — 1000 Zeilen in 2 Stapeln$/);
+    } finally {
+      l10n.config({ contents: {} });
+    }
+  });
+
   it('a MySQL verdict inside a plan step: German with the de bundle', async () => {
     const { planColumn } = await import('../../src/core/plan');
     const { parseColumnDefinition } = await import('../../src/core/columnSpec');

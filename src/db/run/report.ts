@@ -1,4 +1,5 @@
 /** After a run: sizes before/after, the column as the server defines it, index validity/size, ANALYZE, EXPLAIN, idx_scan. */
+import * as l10n from '@vscode/l10n';
 import { formatBytes } from '../../core/format';
 import type { TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
@@ -68,44 +69,68 @@ const mb = (b: number | null) => (b === null ? '?' : formatBytes(b));
 
 export function formatReport(r: RunReport): string {
   const lines: string[] = [];
-  lines.push(`Run ${r.runId} completed on ${r.table.schema}.${r.table.name} (${r.dialect})${r.resumed ? ', resumed' : ''}`);
+  const table = `${r.table.schema}.${r.table.name}`;
+  lines.push(
+    r.resumed
+      ? l10n.t('Run {0} completed on {1} ({2}), resumed', r.runId, table, r.dialect)
+      : l10n.t('Run {0} completed on {1} ({2})', r.runId, table, r.dialect),
+  );
   const d = r.columnDefinition;
   lines.push(
-    `Column ${r.column}: ${d ? `${d.type} ${d.nullable ? 'NULL' : 'NOT NULL'}${d.default !== null ? ` DEFAULT ${d.default}` : ''}` : 'NOT FOUND on the server'}`,
+    d
+      ? l10n.t(
+          'Column {0}: {1}',
+          r.column,
+          `${d.type} ${d.nullable ? 'NULL' : 'NOT NULL'}${d.default !== null ? ` DEFAULT ${d.default}` : ''}`,
+        )
+      : l10n.t('Column {0}: NOT FOUND on the server', r.column),
   );
   const b = r.before;
   lines.push(
-    `Size: table ${b ? mb(b.tableBytes) : '?'} → ${mb(r.after.tableBytes)}, indexes ${b ? mb(b.indexBytes) : '?'} → ${mb(r.after.indexBytes)}, total ${b ? mb(b.totalBytes) : '?'} → ${mb(r.after.totalBytes)}` +
-      (r.growthBytes !== null ? ` (${r.growthBytes >= 0 ? '+' : ''}${mb(r.growthBytes)})` : ''),
+    l10n.t(
+      'Size: table {0} → {1}, indexes {2} → {3}, total {4} → {5}',
+      b ? mb(b.tableBytes) : '?',
+      mb(r.after.tableBytes),
+      b ? mb(b.indexBytes) : '?',
+      mb(r.after.indexBytes),
+      b ? mb(b.totalBytes) : '?',
+      mb(r.after.totalBytes),
+    ) + (r.growthBytes !== null ? ` (${r.growthBytes >= 0 ? '+' : ''}${mb(r.growthBytes)})` : ''),
   );
   for (const i of r.indexes) {
+    const columns = `${i.columns.join(', ')}${i.unique ? `, ${l10n.t('unique')}` : ''}`;
+    const scans = i.idxScan === null ? l10n.t('scans not tracked') : l10n.t('{0} scans so far', i.idxScan);
     lines.push(
-      `Index ${i.name} (${i.columns.join(', ')}${i.unique ? ', unique' : ''}): ${i.valid ? 'valid' : 'INVALID'}, ${mb(i.bytes)}, scans so far ${i.idxScan ?? 'not tracked'}`,
+      i.valid
+        ? l10n.t('Index {0} ({1}): valid, {2}, {3}', i.name, columns, mb(i.bytes), scans)
+        : l10n.t('Index {0} ({1}): INVALID, {2}, {3}', i.name, columns, mb(i.bytes), scans),
     );
   }
   lines.push(
     r.problems.length
-      ? `CHECK FAILED — not as planned: ${r.problems.join('; ')}`
-      : `Check: ${r.checked.join(', ')} on the server as planned`,
+      ? l10n.t('CHECK FAILED — not as planned: {0}', r.problems.join('; '))
+      : l10n.t('Check: {0} on the server as planned', r.checked.join(', ')),
   );
-  lines.push(`ANALYZE: ${r.analyzed ? 'done' : 'not run'}`);
+  lines.push(r.analyzed ? l10n.t('ANALYZE: done') : l10n.t('ANALYZE: not run'));
   if (r.explain) {
     lines.push(`EXPLAIN ${r.explain.query}`);
     for (const l of r.explain.plan.split('\n')) lines.push(`  ${l}`);
-    lines.push(r.explain.usesIndex ? '  → uses the new index' : '  → does NOT use the new index (small table, or statistics)');
+    lines.push(
+      `  → ${r.explain.usesIndex ? l10n.t('uses the new index') : l10n.t('does NOT use the new index (small table, or statistics)')}`,
+    );
   }
-  lines.push('Steps:');
+  lines.push(l10n.t('Steps:'));
   for (const s of r.steps) {
     const extra = s.skipped
-      ? ` — skipped: ${s.skipped}`
+      ? ` — ${l10n.t('skipped: {0}', s.skipped)}`
       : s.rows !== undefined
-        ? ` — ${s.rows} rows in ${s.batches} batches`
+        ? ` — ${l10n.t('{0} rows in {1} batches', s.rows, String(s.batches))}`
         : s.note
           ? ` — ${s.note}`
           : '';
-    lines.push(
-      `  [${s.phaseIndex + 1}.${s.stepIndex + 1}] ${s.sql.split('\n')[0]!.slice(0, 100)} (${s.seconds.toFixed(2)} s, ${s.attempts} attempt${s.attempts === 1 ? '' : 's'})${extra}`,
-    );
+    const took =
+      s.attempts === 1 ? l10n.t('{0} s, 1 attempt', s.seconds.toFixed(2)) : l10n.t('{0} s, {1} attempts', s.seconds.toFixed(2), s.attempts);
+    lines.push(`  [${s.phaseIndex + 1}.${s.stepIndex + 1}] ${s.sql.split('\n')[0]!.slice(0, 100)} (${took})${extra}`);
   }
   return lines.join('\n');
 }

@@ -675,7 +675,7 @@ async function openRunReport(runId: string, report: string): Promise<void> {
 /** The report's lines in a fenced block under a heading (its columns are aligned for a fixed-width font). */
 export function runReportMarkdown(runId: string, report: string): string {
   const fence = '`'.repeat(Math.max(3, ...[...report.matchAll(/`+/g)].map((m) => m[0].length + 1)));
-  return `# Column Wizard run ${runId}\n\n${fence}text\n${report}\n${fence}\n`;
+  return `# ${vscode.l10n.t('Column Wizard run {0}', runId)}\n\n${fence}text\n${report}\n${fence}\n`;
 }
 
 /**

@@ -29,7 +29,7 @@ export const renameBreaksClients = {
       if (o.op.object === 'index' || o.op.object === 'constraint') continue; // application code rarely names these
       out.push({
         severity: 'warning',
-        message: `Renaming ${o.op.object === 'enum value' ? 'an' : 'a'} ${o.op.object}${s.table && o.op.object !== 'schema' ? ` of ${tableName(s.table)}` : ''}: ${o.impact.why}.`,
+        message: renameMessage(o.op.object, s.table ? tableName(s.table) : undefined, o.impact.why),
         fix: help(),
       });
     }
@@ -44,3 +44,13 @@ export const renameBreaksClients = {
     return out;
   },
 } as const satisfies RuleModule;
+
+/** "Renaming a column of users: …": one sentence per kind of object, for the translations. */
+function renameMessage(object: string, table: string | undefined, why: string): string {
+  if (object === 'schema') return l10n.t('Renaming a schema: {0}.', why);
+  if (object === 'enum value')
+    return table ? l10n.t('Renaming an enum value of {0}: {1}.', table, why) : l10n.t('Renaming an enum value: {0}.', why);
+  if (object === 'table') return table ? l10n.t('Renaming the table {0}: {1}.', table, why) : l10n.t('Renaming a table: {0}.', why);
+  if (object === 'column') return table ? l10n.t('Renaming a column of {0}: {1}.', table, why) : l10n.t('Renaming a column: {0}.', why);
+  return table ? l10n.t('Renaming an object of {0}: {1}.', table, why) : l10n.t('Renaming an object: {0}.', why);
+}
