@@ -1,7 +1,11 @@
 /** The snapshot file format (src/core/lint/snapshot.ts): what it keeps, its stable text, its checks and its name lookup. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseLintConfig } from '../../../src/core/lint/config';
+import { runCli } from '../../helpers/cli';
 import { makeSnapshot, parseSnapshot, renderSnapshot, snapshotFacts } from '../../../src/core/lint/snapshot';
 import type { TableFacts } from '../../../src/core/types';
 
@@ -66,5 +70,34 @@ describe('schema snapshot', () => {
   it('the configuration file takes a "snapshot" path', () => {
     assert.deepEqual(parseLintConfig({ snapshot: 'db/schema.json' }), { config: { rules: {}, snapshot: 'db/schema.json' }, problems: [] });
     assert.match(parseLintConfig({ snapshot: 3 }).problems.join(), /"snapshot" must be the path/);
+  });
+
+  it('lint --schema: a missing, foreign or other-engine snapshot is a usage error (exit 2), and --url excludes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-snapshot-'));
+    const sql = join(dir, '001.sql');
+    writeFileSync(sql, "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN id TYPE bigint;\n");
+    writeFileSync(join(dir, 'foreign.json'), '{"tables": []}');
+    writeFileSync(join(dir, 'maria.json'), renderSnapshot(makeSnapshot({ dialect: 'mariadb', version: '10.11.19' }, 'app', [])));
+    const missing = await runCli(['lint', '--schema', join(dir, 'nope.json'), sql]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cannot read the snapshot .*nope\.json: ENOENT/);
+    assert.match((await runCli(['lint', '--schema', join(dir, 'foreign.json'), sql])).err, /not a Column Wizard snapshot/);
+    assert.match(
+      (await runCli(['lint', '--schema', join(dir, 'maria.json'), '--dialect', 'postgres', sql])).err,
+      /the snapshot is of mariadb 10\.11\.19, the target is postgres/,
+    );
+    assert.match(
+      (await runCli(['lint', '--url', 'postgres://x@127.0.0.1:1/db', '--schema', join(dir, 'maria.json'), sql])).err,
+      /do not combine it with --schema/,
+    );
+    // The users table in a PostgreSQL snapshot: the message names its rows.
+    writeFileSync(
+      join(dir, 'pg.json'),
+      renderSnapshot(makeSnapshot({ dialect: 'postgres', version: '16.2' }, 'public', [{ ...users, rows: 123456 }])),
+    );
+    const ok = await runCli(['lint', '--schema', join(dir, 'pg.json'), sql]);
+    assert.equal(ok.code, 1, ok.err);
+    assert.match(ok.out, /about 123,456 rows/);
+    assert.match(ok.out, /for postgres 16\.2/);
   });
 });
