@@ -1,6 +1,7 @@
 // One activation, as the extension host does it: `require` the bundle (with `vscode` resolved to a stub), then call
 // `activate(context)`. Run in a fresh process per sample by bench/activation.ts; prints {"loadMs","activateMs","modules"} (the files `require`d by then).
 // With a third argument (dist/features.js), then loads and starts the features as their first use does ("featuresMs").
+// With CW_ACTIVATION_COMMAND=<command id>, then runs that registered command ("commandShown": did it show the channel).
 'use strict';
 /* global require, process, __filename, setImmediate */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS host, loaded the way the extension host loads extensions */
@@ -51,8 +52,16 @@ const log = Object.fromEntries(
     () => undefined,
   ]),
 );
+const commandHandlers = {};
+let channelShown = false;
 const overrides = {
   EventEmitter,
+  commands: {
+    registerCommand: (id, fn) => {
+      commandHandlers[id] = fn;
+      return { dispose: () => undefined };
+    },
+  },
   workspace: {
     getConfiguration: () => ({ get: (_k, d) => d, inspect: () => undefined, has: () => false, update: async () => undefined }),
     workspaceFolders: undefined,
@@ -60,7 +69,15 @@ const overrides = {
     textDocuments: [],
   },
   window: {
-    createOutputChannel: () => ({ ...log, name: 'Column Wizard', logLevel: 2, onDidChangeLogLevel: () => ({ dispose() {} }) }),
+    createOutputChannel: () => ({
+      ...log,
+      show: () => {
+        channelShown = true;
+      },
+      name: 'Column Wizard',
+      logLevel: 2,
+      onDidChangeLogLevel: () => ({ dispose() {} }),
+    }),
     visibleTextEditors: [],
     activeTextEditor: undefined,
   },
@@ -153,15 +170,20 @@ const ext = require(bundle);
 const t1 = performance.now();
 if (typeof ext.activate === 'function') ext.activate(context);
 const t2 = performance.now();
-// The modules loaded once the promises activate() started have run (a `void import(…)` at activation shows here).
-setImmediate(() => {
-  const modules = Object.keys(require.cache).filter((f) => f !== 'vscode' && f !== __filename && f !== packageJson);
-  let featuresMs;
-  if (features) {
-    const t3 = performance.now();
-    require(features).startFeatures(context, { channel: vscode.window.createOutputChannel(), ...log });
-    featuresMs = performance.now() - t3;
-  }
-  process.stdout.write(`${JSON.stringify({ loadMs: t1 - t0, activateMs: t2 - t1, modules, featuresMs })}\n`);
-  process.exit(0);
-});
+const command = process.env.CW_ACTIVATION_COMMAND;
+const ran = command ? Promise.resolve(commandHandlers[command]?.()) : Promise.resolve();
+// The modules loaded once the promises activate() (and the command) started have run (a `void import(…)` shows here).
+void ran.then(() =>
+  setImmediate(() => {
+    const modules = Object.keys(require.cache).filter((f) => f !== 'vscode' && f !== __filename && f !== packageJson);
+    let featuresMs;
+    if (features) {
+      const t3 = performance.now();
+      require(features).startFeatures(context, { channel: vscode.window.createOutputChannel(), ...log });
+      featuresMs = performance.now() - t3;
+    }
+    const commandShown = command ? channelShown : undefined;
+    process.stdout.write(`${JSON.stringify({ loadMs: t1 - t0, activateMs: t2 - t1, modules, featuresMs, commandShown })}\n`);
+    process.exit(0);
+  }),
+);

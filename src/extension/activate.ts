@@ -32,9 +32,13 @@ export function activate(context: vscode.ExtensionContext): void {
     }));
   context.subscriptions.push(hasConnection);
   // Commands: each id is registered now (the palette's `when` clauses decide where they show).
+  // Show Log needs only the channel: it does not load the features.
   for (const key of Object.keys(ALL_COMMANDS) as AnyCommandKey[]) {
     context.subscriptions.push(
-      vscode.commands.registerCommand(ALL_COMMANDS[key], async (...args: unknown[]) => (await features()).run(key, args)),
+      vscode.commands.registerCommand(
+        ALL_COMMANDS[key],
+        key === 'showLog' ? () => log.channel.show() : async (...args: unknown[]) => (await features()).run(key, args),
+      ),
     );
   }
   // The tree: a provider that hands every call to the real one.

@@ -119,4 +119,18 @@ describe('bundle split (issue 23 item 8)', () => {
       assert.ok(!loaded.includes(lazy), `${lazy} was loaded at activation`);
     }
   });
+
+  it('"Show Log" right after activation shows the channel without loading dist/features.js', () => {
+    const r = spawnSync(process.execPath, ['bench/activationHost.cjs', resolve('dist/extension.js'), resolve('package.json')], {
+      encoding: 'utf8',
+      env: { ...process.env, CW_ACTIVATION_COMMAND: 'columnWizard.showLog' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const { modules, commandShown } = JSON.parse(r.stdout.trim()) as { modules: string[]; commandShown: boolean };
+    assert.equal(commandShown, true, 'the channel was shown');
+    assert.deepEqual(
+      modules.map((m) => basename(m)),
+      ['extension.js'],
+    );
+  });
 });
