@@ -8,6 +8,7 @@
 import { sha256Hex } from '../migrations/atlasSum';
 import { joinPath } from '../migrations/common';
 import type { ColumnSpec, Plan, Step } from '../types';
+import { keptNotNullCheck } from '../plan';
 
 export type DrizzleDialect = 'pg' | 'mysql';
 
@@ -224,13 +225,17 @@ export function drizzleSnapshots(
   const setsNotNull = steps.some((s) => s.done?.kind === 'not-null');
   const kept = new Set(steps.filter((s) => s.done?.kind === 'constraint').map((s) => (s.done as { name: string }).name));
   for (const s of steps) if (s.done?.kind === 'no-constraint') kept.delete(s.done.name);
+  // The CHECK that stands for NOT NULL before PostgreSQL 12 stays out of the snapshot, as it stays out of the model
+  // (whose final edit keeps the field optional and notes it): the snapshot has the column nullable, as the catalog does.
+  const notNullCheck = keptNotNullCheck(plan);
+  if (notNullCheck) kept.delete(notNullCheck.name);
   if (kept.size) return skip(`the plan leaves the constraint ${[...kept].join(', ')}, which the Drizzle model edit does not declare`);
   const state = { column: false, notNull: false, index: undefined as string | undefined };
   const apply = (u: SnapshotUnit) => {
     for (const s of u.steps) {
       if (s.done?.kind === 'column') {
         state.column = true;
-        state.notNull = !plan.column.nullable && !setsNotNull;
+        state.notNull = !plan.column.nullable && !setsNotNull && !notNullCheck;
       } else if (s.done?.kind === 'not-null') state.notNull = true;
       else if (s.done?.kind === 'index') state.index = s.done.name;
     }
@@ -255,10 +260,11 @@ export function drizzleSnapshots(
     files.push({ path: joinPath(ctx.dir, `meta/${w.tag.split('_')[0]}_snapshot.json`), content: JSON.stringify(snapshot, null, indent) });
     prevId = id;
   }
-  const warnings = plan.column.nullable
-    ? []
-    : [
-        'The snapshot has the column NOT NULL, as the last migration leaves it: apply the final model edit (the field required) before the next `drizzle-kit generate`, or it emits DROP NOT NULL.',
-      ];
+  const warnings =
+    plan.column.nullable || notNullCheck
+      ? []
+      : [
+          'The snapshot has the column NOT NULL, as the last migration leaves it: apply the final model edit (the field required) before the next `drizzle-kit generate`, or it emits DROP NOT NULL.',
+        ];
   return { files, warnings };
 }
