@@ -65,6 +65,8 @@ export interface Linted {
   readonly facts?: (t: NameRef) => TableFacts | undefined;
   /** The connection whose server the rules come from; undefined: offline rules. */
   readonly profile?: string;
+  /** The lint configuration file that applied (and the snapshot it named, when that gave the facts), workspace-relative. */
+  readonly configured?: { readonly config: string; readonly snapshot?: string };
 }
 
 export class DocumentLinter {
@@ -139,7 +141,7 @@ export class DocumentLinter {
   /** The status item names the rules of the file in front (once it is linted). */
   private showStatus(d: vscode.TextDocument | undefined): void {
     const linted = d && this.results.get(d.uri.toString());
-    if (linted) this.status?.show(linted.result.target, linted.profile);
+    if (linted) this.status?.show(linted.result.target, linted.profile, linted.configured);
     else if (d && !this.applies(d)) this.status?.notLinted();
   }
 
@@ -252,6 +254,14 @@ export class DocumentLinter {
       sizeKnown: facts !== undefined,
       ...(facts ? { facts } : {}),
       ...(bound?.profile ? { profile: bound.profile } : {}),
+      ...(config
+        ? {
+            configured: {
+              config: vscode.workspace.asRelativePath(config.uri),
+              ...(snapshot && config.config.snapshot ? { snapshot: config.config.snapshot } : {}),
+            },
+          }
+        : {}),
     };
     this.results.set(d.uri.toString(), linted);
     this.diagnostics.set(

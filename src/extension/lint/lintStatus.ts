@@ -26,11 +26,16 @@ export class LintStatus implements vscode.Disposable {
     };
   }
 
-  show(target: Target, profile: string | undefined): void {
+  /** `configured`: without a connection, the lint configuration file (and its snapshot) the document's lint read. */
+  show(target: Target, profile: string | undefined, configured?: { readonly config: string; readonly snapshot?: string }): void {
     this.item.text = lintStatusText(target, profile);
     this.item.detail = profile
       ? vscode.l10n.t("rules of the connection's server")
-      : vscode.l10n.t('no connection: the columnWizard.lint settings or the default version');
+      : configured?.snapshot
+        ? vscode.l10n.t('no connection: the snapshot {0} (named in {1})', configured.snapshot, configured.config)
+        : configured
+          ? vscode.l10n.t('no connection: {0}, the columnWizard.lint settings or the default version', configured.config)
+          : vscode.l10n.t('no connection: the columnWizard.lint settings or the default version');
   }
 
   /** A SQL file the lint leaves alone (not in a migrations folder, not named like a migration). */
