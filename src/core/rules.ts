@@ -206,7 +206,13 @@ export type StatementOperation =
   | { readonly op: 'refresh-matview'; readonly concurrent: boolean }
   | { readonly op: 'drop-table' }
   | { readonly op: 'truncate' }
-  | { readonly op: 'rename'; readonly object: 'column' | 'table' | 'schema' | 'constraint' | 'index' | 'enum value' | 'other' }
+  | {
+      readonly op: 'rename';
+      readonly object: 'column' | 'table' | 'schema' | 'constraint' | 'index' | 'enum value' | 'other';
+      /** Column renames: the old name. Column and table renames: the new name (for the folder replay). */
+      readonly from?: string;
+      readonly to?: string;
+    }
   | { readonly op: 'domain-constraint'; readonly notValid: boolean; readonly notNull?: boolean }
   /** LOCK TABLE … IN mode MODE (PostgreSQL), or LOCK TABLES … READ (`SHARED`) / WRITE (`EXCLUSIVE`) on MySQL/MariaDB. */
   | { readonly op: 'lock-table'; readonly mode: LockLevel }

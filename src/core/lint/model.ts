@@ -49,6 +49,8 @@ export type LintAction =
       readonly charset?: string;
       /** MySQL/MariaDB MODIFY/CHANGE: what else the new definition writes (what it leaves out, the column loses). */
       readonly restated?: { readonly default: boolean; readonly autoIncrement: boolean };
+      /** MySQL/MariaDB `CHANGE old new …` with another name. */
+      readonly renameTo?: string;
     }
   /** MySQL `ADD INDEX` inside ALTER TABLE. */
   | {

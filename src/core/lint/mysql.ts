@@ -140,6 +140,8 @@ function readTableStatement(text: string): ParsedStatement | undefined {
   if (/^DROP\s+TEMPORARY\s+TABLE\b/i.test(text)) return { kind: 'other', actions: [], label: 'DROP TEMPORARY TABLE' };
   if ((m = new RegExp(`^DROP\\s+TABLES?\\s+(?:IF\\s+EXISTS\\s+)?(${QUALIFIED})`, 'i').exec(text)))
     return other('DROP TABLE', m[1]!, { op: 'drop-table' });
+  if ((m = new RegExp(`^RENAME\\s+TABLES?\\s+(${QUALIFIED})\\s+TO\\s+(${QUALIFIED})\\s*$`, 'i').exec(text)))
+    return other('RENAME TABLE', m[1]!, { op: 'rename', object: 'table', to: nameRef(m[2]!.replace(/\s+/g, '')).name });
   if ((m = new RegExp(`^RENAME\\s+TABLES?\\s+(${QUALIFIED})\\s+TO\\b`, 'i').exec(text)))
     return other('RENAME TABLE', m[1]!, { op: 'rename', object: 'table' });
   if ((m = new RegExp(`^TRUNCATE\\s+(?:TABLE\\s+)?(${QUALIFIED})\\s*$`, 'i').exec(text)))
@@ -454,6 +456,7 @@ function alterAction(e: Obj): LintAction {
       column,
       type: `${t.name}${params.length ? `(${params.join(',')})` : ''}${t.unsigned ? ' unsigned' : ''}${spec.nullable ? '' : ' NOT NULL'}`,
       ...(charset ? { charset } : {}),
+      ...(action === 'change' && columnName(e).toLowerCase() !== column.toLowerCase() ? { renameTo: columnName(e) } : {}),
       restated: { default: spec.default.kind !== 'none', autoIncrement: spec.autoIncrement === true },
     };
   }

@@ -176,7 +176,12 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
         actions: [],
         label: `RENAME ${object.toUpperCase()}`,
         ...(table ? { table } : {}),
-        statementOp: { op: 'rename', object },
+        statementOp: {
+          op: 'rename',
+          object,
+          ...(object === 'column' && str(n.subname) ? { from: str(n.subname)! } : {}),
+          ...((object === 'column' || object === 'table') && str(n.newname) ? { to: str(n.newname)! } : {}),
+        },
       };
     }
     case 'AlterEnumStmt':

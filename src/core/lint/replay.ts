@@ -87,7 +87,7 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
           const lost = a.restated
             ? { ...(a.restated.default ? {} : { default: null }), ...(a.restated.autoIncrement ? {} : { autoIncrement: false }) }
             : {};
-          return { ...rest, type, nullable: !notNull, ...charsetOf(type, a.charset), ...lost };
+          return { ...rest, ...(a.renameTo ? { name: a.renameTo } : {}), type, nullable: !notNull, ...charsetOf(type, a.charset), ...lost };
         });
         break;
       }
@@ -167,6 +167,15 @@ export function newReplay(target: Target, parsers: Parsers, defaultSchema = targ
           ?.indexes.push({ name: p.index.name ?? '', columns: p.index.columns, unique: p.index.unique, primary: false, method: 'btree' });
       } else if (p.statementOp?.op === 'drop-table') {
         tables.delete(key(p.table));
+      } else if (p.statementOp?.op === 'rename' && p.statementOp.to) {
+        const t = tables.get(key(p.table));
+        const { object, from, to } = p.statementOp;
+        if (t && object === 'table') {
+          tables.delete(key(p.table));
+          t.name = to;
+          tables.set(key({ name: to }), t);
+        } else if (t && object === 'column' && from)
+          t.columns = t.columns.map((c) => (c.name.toLowerCase() === from.toLowerCase() ? { ...c, name: to } : c));
       }
     }
   };

@@ -46,6 +46,19 @@ describe('folder replay (schema from earlier migrations)', () => {
     assert.equal(replayMigrations([CREATE, 'DROP TABLE users;'], pg15, parsers).size, 0);
   });
 
+  it('follows RENAME COLUMN and RENAME TO', () => {
+    const t = replayMigrations(
+      [CREATE, 'ALTER TABLE users RENAME COLUMN name TO full_name;', 'ALTER TABLE users RENAME TO members;'],
+      pg15,
+      parsers,
+    );
+    assert.equal(t.get('users'), undefined);
+    assert.deepEqual(
+      t.get('members')!.columns!.map((c) => `${c.name} ${c.type}`),
+      ['id bigint', 'full_name varchar(40)', 'email text'],
+    );
+  });
+
   it('turns the verdicts that need facts: widening varchar, SET NOT NULL proven earlier, a narrowing type certain', () => {
     const bare = lintSql(CHANGE, { target: pg15 }, parsers).findings.map((f) => `${f.statement}:${f.rule}:${f.severity}`);
     assert.deepEqual(bare, ['1:alter-column-type:warning', '2:set-not-null-scan:error', '3:alter-column-type:error']);

@@ -120,4 +120,17 @@ describe('folder replay, MySQL/MariaDB', () => {
     );
     assert.match(found[0]!.message, /utf8mb4/);
   });
+
+  it('follows CHANGE old new and RENAME TABLE a TO b', () => {
+    const t = replayMigrations(
+      [CREATE, 'ALTER TABLE acct CHANGE name full_name varchar(60) NOT NULL;', 'RENAME TABLE acct TO accounts;'],
+      maria,
+      parsers,
+    );
+    assert.equal(t.get('acct'), undefined);
+    const cols = t.get('accounts')!.columns!.map((c) => c.name);
+    assert.ok(cols.includes('full_name') && !cols.includes('name'), cols.join());
+    // The renamed column keeps its character set: a later MODIFY across 255 bytes is judged.
+    assert.deepEqual(rules('ALTER TABLE accounts MODIFY full_name varchar(64) NOT NULL;', t), ['alter-column-type:error']);
+  });
 });
