@@ -13,7 +13,7 @@
  * Total time (× the baseline measured in the same run), and the writer's p50/p99/max latency and errors. Printed,
  * never asserted.
  *
- *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2] [--skip-runner] [--only ROW,…]
+ *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2] [--skip-runner] [--only ROW,…] [--runner-args='--batch-ms 200']
  * Then the five worst writer stalls of each row, with the migration the tool was applying when each began.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -37,6 +37,8 @@ const { values } = parseArgs({
     'writer-pause-ms': { type: 'string', default: '2' },
     /** Leave out the `column-wizard run` row (the longest on a large table). */
     'skip-runner': { type: 'boolean', default: false },
+    /** More arguments for the `column-wizard run` rows, e.g. `--runner-args='--batch-ms 200'`. */
+    'runner-args': { type: 'string', default: '' },
     /** Only these rows, by name (`pt-osc` for any version), e.g. `--only 'one UPDATE,pt-osc'`; the first row is the baseline. */
     only: { type: 'string' },
   },
@@ -274,6 +276,7 @@ async function benchEngine(e: Engine): Promise<void> {
               '--no-calibrate',
               '--no-baseline',
               ...extra,
+              ...values['runner-args']!.split(' ').filter(Boolean),
             ]);
           }),
         );
