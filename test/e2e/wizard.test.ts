@@ -256,6 +256,12 @@ describe('e2e: the wizard in code-server against a real PostgreSQL', { timeout: 
         await release();
         const status = frame.locator('#status', { hasText: /completed/ });
         await status.waitFor({ timeout: 120000 });
+        // A finished run ends with a notification that offers the report and the log.
+        const finished = page.locator('.notification-toast', { hasText: 'Column Wizard: added discount_cents' });
+        await finished.waitFor({ timeout: 30000 });
+        const buttons = (await finished.locator('.monaco-button').allInnerTexts()).map((t) => t.trim());
+        assert.ok(buttons.includes('Open Report') && buttons.includes('Show Log'), `notification buttons: ${JSON.stringify(buttons)}`);
+        await screenshot(page, '9b-run-finished-notification');
         // The wizard shows the run in place of the plan: each step with its time and estimate, no "column exists".
         await frame.locator('#run-title', { hasText: 'public.orders.discount_cents' }).waitFor({ timeout: 30000 });
         const rows = await frame
