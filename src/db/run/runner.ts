@@ -462,6 +462,20 @@ class RunContext {
     const tableId = this.d.identityChangesOnRebuild
       ? await this.read("the table's identity", () => this.d.tableIdentity(this.client, this.plan.table))
       : undefined;
+    await this.stepDone(pi, si, step, t0, attempts, tableId, skipped, fellBack);
+  }
+
+  /** Records a finished step: the run moves past it (its backfill progress cleared), and the report gets its line. */
+  private async stepDone(
+    pi: number,
+    si: number,
+    step: Step,
+    t0: number,
+    attempts: number,
+    tableId: string | null | undefined,
+    skipped: string | undefined,
+    note: string | undefined,
+  ): Promise<void> {
     await this.store.update(this.runId, {
       ...this.next(pi, si),
       stepStarted: false,
@@ -476,7 +490,7 @@ class RunContext {
       attempts,
       seconds: (performance.now() - t0) / 1000,
       ...(skipped ? { skipped } : {}),
-      ...(fellBack ? { note: fellBack } : {}),
+      ...(note ? { note } : {}),
     });
   }
 
@@ -512,22 +526,7 @@ class RunContext {
       }
     }
     const tableId = await this.read("the table's identity", () => this.d.tableIdentity(this.client, this.plan.table));
-    await this.store.update(this.runId, {
-      ...this.next(pi, si),
-      stepStarted: false,
-      backfillLastKey: null,
-      backfillRows: 0,
-      ...(tableId ? { tableId } : {}),
-    });
-    this.steps.push({
-      phaseIndex: pi,
-      stepIndex: si,
-      sql: step.sql,
-      attempts: 1,
-      seconds: (performance.now() - t0) / 1000,
-      ...(skipped ? { skipped } : {}),
-      note: `done by ${copy.tool.name} ${copy.tool.version}: ${copy.alter}`,
-    });
+    await this.stepDone(pi, si, step, t0, 1, tableId, skipped, `done by ${copy.tool.name} ${copy.tool.version}: ${copy.alter}`);
     return null;
   }
 
