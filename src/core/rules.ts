@@ -870,6 +870,10 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
     scan: true,
     why,
   });
+  // A change the data dictionary alone records: INSTANT where the server has it (MySQL 8.0.12, MariaDB 10.3.2), else the same
+  // metadata-only change as INPLACE without a rebuild.
+  const metadataOnly = (instantWhy: string, inplaceWhy: string): Impact =>
+    caps.instantAddColumn ? instant(instantWhy) : inplace(false, inplaceWhy);
 
   let best: Impact;
   switch (op.op) {
@@ -955,16 +959,17 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
     case 'extend-enum':
       // MySQL 8.0 manual (online DDL, column operations): appending ENUM/SET members without changing the storage size is
       // metadata-only (INSTANT from 8.0.12); probed on MariaDB 10.11: INSTANT.
-      best = caps.instantAddColumn
-        ? instant(l10n.t('new ENUM/SET members at the end of the list, with the same storage size, change only the data dictionary'))
-        : inplace(false, l10n.t('new ENUM/SET members at the end of the list change only metadata (INPLACE, LOCK=NONE, no rebuild)'));
+      best = metadataOnly(
+        l10n.t('new ENUM/SET members at the end of the list, with the same storage size, change only the data dictionary'),
+        l10n.t('new ENUM/SET members at the end of the list change only metadata (INPLACE, LOCK=NONE, no rebuild)'),
+      );
       break;
     case 'set-default':
     case 'drop-default':
-      // Servers without INSTANT (MySQL < 8.0.12, MariaDB < 10.3.2) do the same metadata-only change as INPLACE without a rebuild.
-      best = caps.instantAddColumn
-        ? instant(l10n.t('ALTER COLUMN … SET/DROP DEFAULT changes only the data dictionary'))
-        : inplace(false, l10n.t('ALTER COLUMN … SET/DROP DEFAULT changes only metadata (INPLACE, no rebuild)'));
+      best = metadataOnly(
+        l10n.t('ALTER COLUMN … SET/DROP DEFAULT changes only the data dictionary'),
+        l10n.t('ALTER COLUMN … SET/DROP DEFAULT changes only metadata (INPLACE, no rebuild)'),
+      );
       break;
     case 'add-constraint':
       if (op.kind === 'foreign') {
@@ -1080,14 +1085,16 @@ function mysqlImpact(op: DdlOperation, target: Target, caps: Capabilities, facts
       break;
     case 'rename-index':
       // Probed on MariaDB 10.11: RENAME INDEX is INSTANT (same table id). MySQL 8.0: metadata only.
-      best = caps.instantAddColumn
-        ? instant(l10n.t('RENAME INDEX changes only the data dictionary'))
-        : inplace(false, l10n.t('RENAME INDEX changes only metadata (INPLACE, no rebuild)'));
+      best = metadataOnly(
+        l10n.t('RENAME INDEX changes only the data dictionary'),
+        l10n.t('RENAME INDEX changes only metadata (INPLACE, no rebuild)'),
+      );
       break;
     case 'comment':
-      best = caps.instantAddColumn
-        ? instant(l10n.t('changing only a column comment is a data-dictionary change'))
-        : inplace(false, l10n.t('changing only a column comment is a metadata change (INPLACE, no rebuild)'));
+      best = metadataOnly(
+        l10n.t('changing only a column comment is a data-dictionary change'),
+        l10n.t('changing only a column comment is a metadata change (INPLACE, no rebuild)'),
+      );
       break;
     case 'backfill':
       return {
