@@ -4,6 +4,7 @@ import type { IndexStatsSource, NullSample, ObservedIndex, ObservedPlan, Rollout
 import type { TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { dialectOfMysqlVersion } from '../connection';
+import { explainText } from './run';
 import { checkQuery, DEFAULT_SAMPLE_LIMIT, failedPlan, planAccess, type ObserveOptions, type RolloutAdapter } from '../rollout';
 
 const q = (name: string) => quoteIdent('mysql', name);
@@ -21,14 +22,7 @@ async function explain(client: DatabaseClient, query: string): Promise<ObservedP
     const [j] = await client.query<Record<string, string>>(`EXPLAIN FORMAT=JSON ${text}`);
     const doc = JSON.parse(Object.values(j!)[0]!) as { query_block?: { cost_info?: { query_cost?: string } } };
     const rows = await client.query<Record<string, unknown>>(`EXPLAIN ${text}`);
-    const plan = rows
-      .map((r) =>
-        Object.entries(r)
-          .filter(([, v]) => v !== null)
-          .map(([k, v]) => `${k}=${String(v)}`)
-          .join(' '),
-      )
-      .join('\n');
+    const plan = explainText(rows);
     const access = planAccess(doc);
     const mysqlCost = doc.query_block?.cost_info?.query_cost;
     if (mysqlCost !== undefined) return { query: text, plan, ...access, cost: Number(mysqlCost), costUnit: 'cost' };

@@ -154,6 +154,18 @@ async function columnDefinition(client: DatabaseClient, table: TableRef, column:
   return r ? { type: r.type, nullable: r.nullable === 'YES', default: r.def } : null;
 }
 
+/** EXPLAIN's rows as text, one line per row of `column=value` pairs (NULL columns left out). */
+export function explainText(rows: readonly Record<string, unknown>[]): string {
+  return rows
+    .map((r) =>
+      Object.entries(r)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' '),
+    )
+    .join('\n');
+}
+
 const columnIndexes: RunnerDialect['columnIndexes'] = async (client, table, column, sizeOf) => {
   const rows = await client.query<{ name: string; col: string; nonUnique: number }>(
     `SELECT INDEX_NAME AS name, COLUMN_NAME AS col, NON_UNIQUE AS nonUnique FROM information_schema.STATISTICS
@@ -330,15 +342,7 @@ export const runner: RunnerDialect = {
   columnIndexes,
   sampleValueSql: (t, c) => `SELECT CAST(${c} AS CHAR) AS v FROM ${t} WHERE ${c} IS NOT NULL LIMIT 1`,
   async explain(client, query, params) {
-    const rows = await client.query<Record<string, unknown>>(`EXPLAIN ${query}`, params);
-    return rows
-      .map((r) =>
-        Object.entries(r)
-          .filter(([, v]) => v !== null)
-          .map(([k, v]) => `${k}=${String(v)}`)
-          .join(' '),
-      )
-      .join('\n');
+    return explainText(await client.query<Record<string, unknown>>(`EXPLAIN ${query}`, params));
   },
   analyzeSql: (t) => `ANALYZE TABLE ${t}`,
 };
