@@ -31,6 +31,7 @@ import { formatEstimatesVsActual } from '../../core/estimateReport';
 import { planDraft, planScript } from '../../core/draft';
 import type { WizardBackend } from './session';
 import { runSummary } from './runSummary';
+import { logRunProgress } from './runProgressLog';
 import { describeError, formatCount } from '../../core/format';
 import { historyRecording, writtenFiles } from '../../core/migrations/history';
 import { WRITERS } from '../../core/migrations/tools/index';
@@ -441,10 +442,7 @@ export class LiveBackend implements WizardBackend {
               onProgress: (p) => {
                 const rows = p.rowsDone !== undefined ? vscode.l10n.t('{0} rows', formatCount(p.rowsDone, vscode.env.language)) : '';
                 progress.report({ message: [p.phaseTitle, rows, p.message ?? ''].filter(Boolean).join(' · ') });
-                const text = `${p.phaseTitle}${p.rowsDone !== undefined ? ` · ${p.rowsDone} rows` : ''}${p.message ? ` · ${p.message}` : ''}`;
-                // Steps at info; the per-batch lines of a long backfill at debug, so the report is not buried under them.
-                if (p.kind === 'batch' || p.kind === 'throttled') this.services.log.debug('run', text);
-                else this.services.log.info('run', text);
+                logRunProgress(this.services.log, p);
               },
             };
             if (!cluster) return runPlan(client, plan, options);
