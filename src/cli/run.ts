@@ -9,7 +9,7 @@ import type { Io } from '../cli';
 import type { Plan, TableRef } from '../core/types';
 import { TOOLS, WRITERS } from '../core/migrations/tools/index';
 import { isMigrationTool, type MigrationToolModule } from '../core/migrations/types';
-import { historyRecording, writtenFiles } from '../core/migrations/history';
+import { folderEntries, historyRecording, writtenFiles } from '../core/migrations/history';
 import { defaultName } from '../core/migrations/units';
 import { connect, type DatabaseClient } from '../db/client';
 import { describeTarget, parseConnectionUrl, redactUrl } from '../db/connection';
@@ -443,9 +443,13 @@ function recordTarget(spec: string): { tool: MigrationToolModule; dir: string } 
  */
 async function recordApplied(client: DatabaseClient, plan: Plan, spec: string, values: Record<string, unknown>): Promise<string> {
   const { tool, dir } = recordTarget(spec);
-  const names = await readdir(dir).catch((err: Error) => {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((err: Error) => {
     throw new Error(`cannot read ${dir}: ${err.message}`);
   });
+  const names = folderEntries(
+    tool,
+    entries.map((e) => ({ name: e.name, folder: e.isDirectory() })),
+  );
   const name = typeof values.name === 'string' && values.name ? values.name : defaultName(plan);
   const files = writtenFiles(tool, plan, names, name);
   if (!files.length) throw new Error(`${dir} holds no ${tool.label} migration written for this plan (files named after ${name}_<phase>)`);

@@ -13,9 +13,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { bindSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
-import { Pool, type QueryResult } from 'pg';
+import { bindSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { describe, it } from 'node:test';
 import * as prismaWasm from '@prisma/prisma-schema-wasm';
 import { applyEdit, modelEdit, modelExtras, type ModelPhase } from '../../src/core/app/modelEdit';
@@ -25,6 +23,7 @@ import type { Plan } from '../../src/core/types';
 import { planFor } from '../unit/migrations/plans';
 import { dbTest, throwawayDatabase } from './helpers';
 import { psqlFile, writeInto, workspacesForFile } from './migrationTools';
+import { adapterFor, CharMarkingPool, panics, schemaEngine } from './prismaEngine';
 
 // Prisma 7 moved the connection URL to prisma.config.ts and its validator refuses `url` in the schema file (P1012);
 // the fixture keeps the Prisma 6 line, which changes nothing about the models.
@@ -144,80 +143,6 @@ function assertPrismaMatches(schema: string, c: CatalogColumn, where: string, op
     `${where}: Prisma's DMMF of the edited schema against the catalog\n${schema}`,
   );
 }
-
-interface SchemaEngineModule {
-  SchemaEngine: {
-    new: (
-      options: { datamodels: [string, string][] },
-      log: (line: string) => void,
-      adapter: object,
-    ) => Promise<{ diff(params: object): Promise<{ exitCode: number; stdout: string }>; free(): void }>;
-  };
-}
-let engineModule: Promise<SchemaEngineModule> | undefined;
-
-/** The schema engine's WebAssembly, instantiated as its wasm-bindgen glue expects (its ESM entry needs --experimental-wasm-modules). */
-function schemaEngine(): Promise<SchemaEngineModule> {
-  engineModule ??= (async () => {
-    const dir = dirname(require.resolve('@prisma/schema-engine-wasm'));
-    const glue = (await import(pathToFileURL(join(dir, 'schema_engine_bg.js')).href)) as SchemaEngineModule & {
-      __wbg_set_wasm(exports: Record<string, unknown>): void;
-    };
-    // The project's lib settings do not declare WebAssembly's types; Node has it.
-    const wasm = (
-      globalThis as unknown as {
-        WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }> };
-      }
-    ).WebAssembly;
-    const { instance } = await wasm.instantiate(readFileSync(join(dir, 'schema_engine_bg.wasm')), { './schema_engine_bg.js': glue });
-    glue.__wbg_set_wasm(instance.exports);
-    (instance.exports.__wbindgen_start as () => void)();
-    return glue;
-  })();
-  return engineModule;
-}
-
-/**
- * The driver adapter, with one shim. @prisma/adapter-pg 7.10.1 maps no column type to PostgreSQL's internal "char"
- * (OID 18), which the schema engine's own catalog queries return (pg_constraint.contype, pg_class.relkind …): it fails
- * with "Column type 'char' could not be deserialized". The pool marks those columns and the adapter's result gives them
- * the driver-adapter type Character, which is what the engine reads them as.
- */
-const CHAR = '\u0000char';
-class CharMarkingPool extends Pool {
-  override async query(...args: unknown[]): Promise<QueryResult> {
-    const r = (await (super.query as (...a: unknown[]) => Promise<QueryResult | undefined>)(...args)) as QueryResult | undefined;
-    for (const f of r?.fields ?? [])
-      if (f.dataTypeID === 18) {
-        f.dataTypeID = 25;
-        f.name += CHAR;
-      }
-    return r as QueryResult;
-  }
-}
-
-function adapterFor(pool: Pool): PrismaPg {
-  const factory = new PrismaPg(pool);
-  const connect = factory.connect.bind(factory);
-  factory.connect = async () => {
-    const adapter = await connect();
-    const queryRaw = adapter.queryRaw.bind(adapter);
-    adapter.queryRaw = async (query) => {
-      const rs = await queryRaw(query);
-      const columnTypes = [...rs.columnTypes];
-      const columnNames = rs.columnNames.map((n, i) =>
-        n.endsWith(CHAR) ? ((columnTypes[i] = ColumnTypeEnum.Character), n.slice(0, -CHAR.length)) : n,
-      );
-      return { ...rs, columnNames, columnTypes };
-    };
-    return adapter;
-  };
-  return factory;
-}
-
-/** A panic inside the engine's WebAssembly goes to this registry (the CLI sets one up); without it the panic hook throws. */
-const panics: string[] = [];
-(globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY = { set_message: (m: string) => panics.push(m) };
 
 /**
  * `prisma migrate diff --from-config-datasource --to-schema <schema> --script --exit-code`, or with `from: 'empty'`

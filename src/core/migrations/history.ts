@@ -24,11 +24,16 @@ export function writtenFiles(
   name: string = defaultName(plan),
 ): string[] {
   const re = new RegExp(`^${squash(slugify(name)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(${PHASES})\\d*$`);
+  const inFolder = tool.history?.fileInFolder;
   const picked = fileNames.flatMap((file) => {
-    if (file.includes('/') || /\.down\.sql$/.test(file)) return [];
+    // A tool whose migration is a folder (Prisma: `<version>_<name>/migration.sql`) is named by the folder.
+    const nested = inFolder !== undefined && file.endsWith(`/${inFolder}`);
+    if ((file.includes('/') && !nested) || /\.down\.sql$/.test(file)) return [];
     const version = tool.versionOf(file);
     if (version === undefined) return [];
-    const rest = file.slice(file.indexOf(version) + version.length).replace(/\..*$/, '');
+    const stem = nested ? file.slice(0, -inFolder.length - 1) : file;
+    if (stem.includes('/')) return [];
+    const rest = stem.slice(stem.indexOf(version) + version.length).replace(/\..*$/, '');
     return re.test(squash(rest)) ? [{ file, version }] : [];
   });
   return picked
@@ -36,6 +41,18 @@ export function writtenFiles(
       a.version === b.version ? a.file.localeCompare(b.file) : a.version.length - b.version.length || a.version.localeCompare(b.version),
     )
     .map((p) => p.file);
+}
+
+/**
+ * The names `writtenFiles` chooses from, for the entries of a migration folder: its files, and for a tool whose migration
+ * is a folder (`history.fileInFolder`) each subfolder's `<folder>/<file>`.
+ */
+export function folderEntries(
+  tool: MigrationToolModule,
+  entries: readonly { readonly name: string; readonly folder: boolean }[],
+): string[] {
+  const inFolder = tool.history?.fileInFolder;
+  return entries.flatMap((e) => (e.folder ? (inFolder ? [`${e.name}/${inFolder}`] : []) : [e.name]));
 }
 
 /** What recording does: the history table, the migrations recorded (as the tool names them) and the statements. */
@@ -74,13 +91,15 @@ export type HistoryValue = string | number | boolean | { readonly sql: string };
 
 /**
  * `INSERT INTO table (columns) SELECT … FROM (rows) v WHERE NOT EXISTS (a row with the same key)`, in the rows' order.
- * A `{ sql }` value may name `v.o`, the row's position from 1 (for a rank after the table's highest).
+ * A `{ sql }` value may name `v.o`, the row's position from 1 (for a rank after the table's highest). `alsoWhere` (SQL
+ * on the history row `h`, never user text) narrows which existing rows count.
  */
 export function insertAbsent(
   dialect: Dialect,
   table: string,
   key: readonly string[],
   rows: readonly Readonly<Record<string, HistoryValue>>[],
+  alsoWhere = '',
 ): string {
   const t = qualifiedTable(dialect, { schema: '', name: table });
   const q = (c: string) => quoteIdent(dialect, c);
@@ -91,7 +110,7 @@ export function insertAbsent(
     .map((r, i) => `SELECT ${i + 1} AS o${literal.map((c) => `, ${valueSql(dialect, r[c]!)} AS ${q(c)}`).join('')}`)
     .join(' UNION ALL ');
   const values = columns.map((c) => (literal.includes(c) ? `v.${q(c)}` : valueSql(dialect, rows[0]![c]!)));
-  const match = key.map((k) => `h.${q(k)} = v.${q(k)}`).join(' AND ');
+  const match = key.map((k) => `h.${q(k)} = v.${q(k)}`).join(' AND ') + (alsoWhere ? ` AND ${alsoWhere}` : '');
   return `INSERT INTO ${t} (${columns.map(q).join(', ')}) SELECT ${values.join(', ')} FROM (${source}) v WHERE NOT EXISTS (SELECT 1 FROM ${t} h WHERE ${match}) ORDER BY v.o`;
 }
 

@@ -246,6 +246,8 @@ export interface ToolHistory {
   readonly table: string;
   /** The environment variable the tool itself reads for another table name. */
   readonly tableEnv?: string;
+  /** Each migration is a folder holding this file (Prisma: `<version>_<name>/migration.sql`). */
+  readonly fileInFolder?: string;
   /** The migration's name as the tool records it (file name, name without extension, class name, version). */
   nameOf(m: WrittenMigration): string;
   /**

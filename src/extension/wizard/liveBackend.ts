@@ -33,7 +33,7 @@ import type { WizardBackend } from './session';
 import { runSummary } from './runSummary';
 import { logRunProgress } from './runProgressLog';
 import { describeError, formatCount } from '../../core/format';
-import { historyRecording, writtenFiles } from '../../core/migrations/history';
+import { folderEntries, historyRecording, writtenFiles } from '../../core/migrations/history';
 import { WRITERS } from '../../core/migrations/tools/index';
 import { isMigrationTool } from '../../core/migrations/types';
 
@@ -578,7 +578,12 @@ export class LiveBackend implements WizardBackend {
     const names = writtenFiles(
       tool,
       plan,
-      entries.filter(([, type]) => type === vscode.FileType.File).map(([name]) => name),
+      folderEntries(
+        tool,
+        entries
+          .filter(([, type]) => type === vscode.FileType.File || type === vscode.FileType.Directory)
+          .map(([name, type]) => ({ name, folder: type === vscode.FileType.Directory })),
+      ),
     );
     if (!names.length) return;
     const where = dir || vscode.l10n.t('(workspace root)');

@@ -1,7 +1,68 @@
 /** Prisma Migrate (≤ 7): `<YYYYMMDDHHMMSS>_name/migration.sql`, up only; `migration_lock.toml` must match the provider. */
 import { build, dirname, joinPath, nonTxNote, result, wrapsWhenSentAsOneQuery } from '../common';
 import { sqlLines } from '../units';
-import { WriterError, type MigrationToolModule } from '../types';
+import { WriterError, type MigrationToolModule, type WrittenMigration } from '../types';
+import { createIfAbsent, insertAbsent } from '../history';
+import { sha256Hex } from '../atlasSum';
+import type { Dialect } from '../../types';
+
+/**
+ * Prisma's checksum of a migration.sql: SHA-256 of the file's bytes as they are (no line-ending normalisation), as 64
+ * lower-case hex digits. That is `render_checksum` in prisma-engines' `schema-engine/core/src/checksum.rs`; when
+ * comparing, Prisma also accepts the same text with CRLF turned into LF or LF into CRLF.
+ */
+export const prismaChecksum = (script: string): string => sha256Hex(script);
+
+/** The migration's name in `_prisma_migrations`: its folder (`<version>_<name>`). */
+const migrationName = (m: WrittenMigration): string => m.file.replace(/\/migration\.sql$/, '');
+
+/** A UUID-shaped id (version 4 layout) derived from the migration, its checksum and the time: unique per recording, pure. */
+function recordId(name: string, checksum: string, at: Date): string {
+  const h = sha256Hex(`${name}\n${checksum}\n${at.toISOString()}`);
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * `_prisma_migrations` as Prisma's schema engine creates it, and per migration the row `prisma migrate deploy` leaves
+ * after applying it: id, checksum, finished_at = started_at = now, the folder's name, no logs, not rolled back, one
+ * applied step (Prisma runs a migration.sql as one script). A migration that has a row not rolled back is left alone
+ * (that is what Prisma counts as applied, or failed); a rolled-back one gets a new row, as deploy would add.
+ */
+function recordSql(dialect: Dialect, table: string, written: readonly WrittenMigration[], at: Date): string[] {
+  const pg = dialect === 'postgres';
+  const ts = pg ? 'TIMESTAMPTZ' : 'DATETIME(3)';
+  const nowSql = { sql: pg ? 'now()' : 'CURRENT_TIMESTAMP(3)' };
+  const create = createIfAbsent(
+    dialect,
+    table,
+    [
+      'id VARCHAR(36) PRIMARY KEY NOT NULL',
+      'checksum VARCHAR(64) NOT NULL',
+      `finished_at ${ts}`,
+      'migration_name VARCHAR(255) NOT NULL',
+      'logs TEXT',
+      `rolled_back_at ${ts}`,
+      `started_at ${ts} NOT NULL DEFAULT ${pg ? 'now()' : 'CURRENT_TIMESTAMP(3)'}`,
+      `applied_steps_count INTEGER${pg ? '' : ' UNSIGNED'} NOT NULL DEFAULT 0`,
+    ].join(', '),
+    pg ? '' : ' DEFAULT CHARACTER SET utf8mb4',
+  );
+  const rows = written.map((w) => {
+    const checksum = prismaChecksum(w.content);
+    return {
+      id: recordId(migrationName(w), checksum, at),
+      checksum,
+      finished_at: nowSql,
+      migration_name: migrationName(w),
+      logs: { sql: 'NULL' },
+      rolled_back_at: { sql: 'NULL' },
+      started_at: nowSql,
+      applied_steps_count: 1,
+    };
+  });
+  return [create, insertAbsent(dialect, table, ['migration_name'], rows, 'h.rolled_back_at IS NULL')];
+}
 
 export const prisma: MigrationToolModule = {
   tool: 'prisma',
@@ -26,6 +87,7 @@ export const prisma: MigrationToolModule = {
         d.evidence.push('prisma in package.json');
       }
   },
+  history: { table: '_prisma_migrations', fileInFolder: 'migration.sql', nameOf: migrationName, recordSql },
   defaultDir: 'prisma/migrations',
   defaultScheme: { kind: 'timestamp', width: 14, format: 'datetime' },
   versionOf: (file) => /^(\d+)_[^/]+\/migration\.sql$/.exec(file)?.[1],
