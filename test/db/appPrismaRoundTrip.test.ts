@@ -11,8 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { bindSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { describe, it } from 'node:test';
 import * as prismaWasm from '@prisma/prisma-schema-wasm';
