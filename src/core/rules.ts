@@ -216,7 +216,12 @@ export type StatementOperation =
   | { readonly op: 'domain-constraint'; readonly notValid: boolean; readonly notNull?: boolean }
   /** LOCK TABLE … IN mode MODE (PostgreSQL), or LOCK TABLES … READ (`SHARED`) / WRITE (`EXCLUSIVE`) on MySQL/MariaDB. */
   | { readonly op: 'lock-table'; readonly mode: LockLevel }
-  | { readonly op: 'set-logged' | 'set-tablespace' }
+  | { readonly op: 'set-logged' | 'set-tablespace' | 'set-access-method' }
+  /**
+   * DROP SCHEMA / FUNCTION / PROCEDURE / TYPE / DOMAIN / EXTENSION: ACCESS EXCLUSIVE on the object itself (an object lock,
+   * which queries using it do not take); with CASCADE also on every table whose objects or columns go with it.
+   */
+  | { readonly op: 'drop-object'; readonly object: 'schema' | 'function' | 'type' | 'extension'; readonly cascade: boolean }
   | { readonly op: 'detach-partition'; readonly concurrent: boolean }
   | { readonly op: 'exclusion-constraint' }
   /** An ALTER TABLE subcommand that changes only the catalog (`PG_CATALOG_SUBCOMMANDS`, by libpg_query's AT_ name). */
@@ -379,6 +384,43 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         scan: true,
         why: l10n.t('SET LOGGED / UNLOGGED rewrites the table (and writes it all to the WAL) under ACCESS EXCLUSIVE'),
       };
+    case 'set-access-method':
+      if (!versionAtLeast(target.version, '15'))
+        return {
+          lock: AE,
+          blocks: blocksAll,
+          rewrite: false,
+          scan: false,
+          why: l10n.t('ALTER TABLE … SET ACCESS METHOD needs PostgreSQL 15'),
+          fails: l10n.t('PostgreSQL {0} has no ALTER TABLE … SET ACCESS METHOD (PostgreSQL 15 and later)', target.version),
+        };
+      return {
+        lock: AE,
+        blocks: blocksAll,
+        rewrite: true,
+        scan: true,
+        why: l10n.t('SET ACCESS METHOD rewrites the table into the new access method under ACCESS EXCLUSIVE'),
+      };
+    case 'drop-object':
+      return op.cascade
+        ? {
+            lock: AE,
+            blocks: blocksAll,
+            rewrite: false,
+            scan: false,
+            why: l10n.t(
+              'DROP … CASCADE also drops every object that depends on it (tables, columns, indexes, views, defaults), taking ACCESS EXCLUSIVE on each table it touches; their data is gone',
+            ),
+          }
+        : {
+            lock: AE,
+            blocks: blocksNone,
+            rewrite: false,
+            scan: false,
+            why: l10n.t(
+              'DROP takes ACCESS EXCLUSIVE on the object only (queries using it take no lock on it, so they continue, and fail once it is gone); it fails if anything else depends on it',
+            ),
+          };
     case 'set-tablespace':
       return {
         lock: AE,

@@ -17,6 +17,8 @@ const PG_SETUP = [
   "INSERT INTO users SELECT g, 'u' || g, g, g, 1, 1 + g % 10 FROM generate_series(1, 500) g",
   'ANALYZE orgs',
   'ANALYZE users',
+  // A second table access method (PostgreSQL's own heap handler under another name), so SET ACCESS METHOD has somewhere to go.
+  'CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler',
 ];
 
 const PG_STATEMENTS = [
@@ -41,6 +43,7 @@ const PG_STATEMENTS = [
   'ALTER TABLE users ALTER COLUMN qty TYPE bigint',
   'ALTER TABLE users ALTER COLUMN qty TYPE numeric USING qty::numeric',
   'ALTER TABLE users SET UNLOGGED',
+  'ALTER TABLE users SET ACCESS METHOD heap2',
   'ALTER TABLE users RENAME COLUMN email TO email_address',
   'ALTER TABLE users ADD CONSTRAINT users_no_dup EXCLUDE USING btree (id WITH =)',
   'REINDEX TABLE users',
@@ -231,6 +234,122 @@ describe('lint claims vs the server: the lock held, read from pg_locks', () => {
             held.map((r) => name(r.mode)),
             [s.strongest?.lock],
           );
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      }),
+    );
+  }
+});
+
+/**
+ * DROP SCHEMA / FUNCTION / TYPE / EXTENSION (rules.ts `drop-object`), run on real objects in a transaction:
+ * - the lock the DROP holds on the object itself (pg_locks, locktype 'object') must be the linter's;
+ * - a query using the object holds no lock on it (so the linter's "queries continue" holds);
+ * - an ACCESS EXCLUSIVE lock on the dependent table is held exactly when the linter says the DROP blocks reads (CASCADE).
+ */
+const PG_DROP_OBJECTS: readonly { sql: string; catalog: string; object: string; use: string; dependent?: string }[] = [
+  { sql: 'DROP SCHEMA empty_s', catalog: 'pg_namespace', object: "'empty_s'::regnamespace", use: 'SELECT 1' },
+  {
+    sql: 'DROP SCHEMA full_s CASCADE',
+    catalog: 'pg_namespace',
+    object: "'full_s'::regnamespace",
+    use: 'SELECT count(*) FROM full_s.t',
+    dependent: 'full_s.t',
+  },
+  { sql: 'DROP FUNCTION plain_f()', catalog: 'pg_proc', object: "'plain_f()'::regprocedure", use: 'SELECT plain_f()', dependent: 'uses_f' },
+  { sql: 'DROP TYPE mood', catalog: 'pg_type', object: "'mood'::regtype", use: "SELECT 'a'::mood" },
+  {
+    sql: 'DROP TYPE mood2 CASCADE',
+    catalog: 'pg_type',
+    object: "'mood2'::regtype",
+    use: "SELECT 'a'::mood2",
+    dependent: 'uses_mood2',
+  },
+  {
+    sql: 'DROP EXTENSION citext',
+    catalog: 'pg_extension',
+    object: "(SELECT oid FROM pg_extension WHERE extname = 'citext')",
+    use: "SELECT 'A'::citext = 'a'",
+  },
+  {
+    sql: 'DROP EXTENSION hstore CASCADE',
+    catalog: 'pg_extension',
+    object: "(SELECT oid FROM pg_extension WHERE extname = 'hstore')",
+    use: "SELECT 'a=>1'::hstore",
+    dependent: 'uses_hstore',
+  },
+];
+
+describe('lint claims vs the server: DROP SCHEMA / FUNCTION / TYPE / EXTENSION, read from pg_locks', () => {
+  const db = throwawayDatabase('postgres');
+  let ready: Promise<void> | undefined;
+  for (const c of PG_DROP_OBJECTS) {
+    it(
+      c.sql,
+      dbTest(async (t) => {
+        const { client } = db.get(t);
+        ready ??= (async () => {
+          for (const q of [
+            'CREATE SCHEMA empty_s',
+            'CREATE SCHEMA full_s',
+            'CREATE TABLE full_s.t (id int)',
+            'CREATE FUNCTION plain_f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
+            // Uses the function only inside a string body: no recorded dependency, so the DROP without CASCADE succeeds and touches no table.
+            'CREATE TABLE uses_f (id int)',
+            "CREATE TYPE mood AS ENUM ('a')",
+            "CREATE TYPE mood2 AS ENUM ('a')",
+            'CREATE TABLE uses_mood2 (id int, m mood2)',
+            'CREATE EXTENSION citext',
+            'CREATE EXTENSION hstore',
+            'CREATE TABLE uses_hstore (id int, h hstore)',
+          ])
+            await client.query(q);
+        })();
+        await ready;
+        const info = await client.serverInfo();
+        const result = lintSql(`${c.sql};`, { target: { dialect: info.dialect, version: info.version } }, await loadParsers());
+        const s = result.statements[0]!;
+        assert.ok(s.strongest, `the linter has no verdict for: ${JSON.stringify(s.parsed)}`);
+        assert.ok(
+          result.findings.some((f) => f.rule === 'drop-object'),
+          `no drop-object finding: ${JSON.stringify(result.findings)}`,
+        );
+        const [{ oid } = { oid: 0 }] = await client.query<{ oid: number }>(`SELECT ${c.object}::oid AS oid`);
+        const [{ table } = { table: 0 }] = c.dependent
+          ? await client.query<{ table: number }>('SELECT $1::regclass::oid AS table', [c.dependent])
+          : [{ table: 0 }];
+        const objectLocks = () =>
+          client.query<{ mode: string }>(
+            `SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'object' AND classid = '${c.catalog}'::regclass AND objid = $1`,
+            [oid],
+          );
+        await client.query('BEGIN');
+        try {
+          await client.query(c.use);
+          assert.deepEqual(await objectLocks(), [], `${c.use} holds a lock on the object`);
+        } finally {
+          await client.query('ROLLBACK');
+        }
+        await client.query('BEGIN');
+        try {
+          await client.query(c.sql);
+          const name = (m: string) =>
+            m
+              .replace(/Lock$/, '')
+              .replace(/([a-z])([A-Z])/g, '$1 $2')
+              .toUpperCase();
+          assert.deepEqual(
+            (await objectLocks()).map((r) => name(r.mode)),
+            [s.strongest.lock],
+          );
+          if (c.dependent) {
+            const held = await client.query<{ mode: string }>(
+              "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND relation = $1 AND mode = 'AccessExclusiveLock'",
+              [table],
+            );
+            assert.equal(held.length > 0, s.strongest.blocks.reads, `ACCESS EXCLUSIVE on ${c.dependent}: ${held.length > 0}`);
+          }
         } finally {
           await client.query('ROLLBACK');
         }

@@ -623,6 +623,8 @@ const STATEMENT_OPS = new Set([
   'domain-constraint',
   'set-logged',
   'set-tablespace',
+  'set-access-method',
+  'drop-object',
   'detach-partition',
   'exclusion-constraint',
   'alter-type-pg',

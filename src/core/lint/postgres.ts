@@ -126,6 +126,14 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
           ...(ref ? { table: ref } : {}),
           statementOp: { op: 'catalog-change', subcommand: relationKind },
         };
+      const object = DROP_OBJECT[type ?? ''];
+      if (object)
+        return {
+          kind: 'other',
+          actions: [],
+          label: `DROP ${(type ?? '').replace('OBJECT_', '')}`,
+          statementOp: { op: 'drop-object', object, cascade: str(n.behavior) === 'DROP_CASCADE' },
+        };
       if (type === 'OBJECT_TABLE')
         return { kind: 'other', actions: [], label: 'DROP TABLE', ...(ref ? { table: ref } : {}), statementOp: { op: 'drop-table' } };
       return { kind: 'other', actions: [], label: `DROP ${(type ?? '').replace('OBJECT_', '')}` };
@@ -243,6 +251,17 @@ const DROP_RELATION: Readonly<Record<string, string>> = {
   OBJECT_SEQUENCE: 'DropSequence',
 };
 
+/** DROP of a schema, routine, type or extension: rules.ts `drop-object`. */
+const DROP_OBJECT: Readonly<Record<string, 'schema' | 'function' | 'type' | 'extension'>> = {
+  OBJECT_SCHEMA: 'schema',
+  OBJECT_FUNCTION: 'function',
+  OBJECT_PROCEDURE: 'function',
+  OBJECT_ROUTINE: 'function',
+  OBJECT_TYPE: 'type',
+  OBJECT_DOMAIN: 'type',
+  OBJECT_EXTENSION: 'extension',
+};
+
 /** libpg_query's LockStmt `mode` (the server's lock mode numbers, lockdefs.h) as the manual names it; no mode written is 8. */
 const LOCK_MODES: Readonly<Record<number, LockLevel>> = {
   1: 'ACCESS SHARE',
@@ -290,6 +309,8 @@ function alterCmd(c: Obj, sql: string): LintAction {
       return { kind: 'statement-op', op: { op: 'set-logged' } };
     case 'AT_SetTableSpace':
       return { kind: 'statement-op', op: { op: 'set-tablespace' } };
+    case 'AT_SetAccessMethod':
+      return { kind: 'statement-op', op: { op: 'set-access-method' } };
     case 'AT_DetachPartition':
       return { kind: 'statement-op', op: { op: 'detach-partition', concurrent: obj(tagged(c.def)[1]).concurrent === true } };
     default:

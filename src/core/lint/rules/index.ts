@@ -14,6 +14,7 @@ import { domainConstraintScan } from './domainConstraintScan';
 import { backfillInLockingTransaction } from './backfillInLockingTransaction';
 import { renameBreaksClients } from './renameBreaksClients';
 import { dropTable } from './dropTable';
+import { dropObject } from './dropObject';
 import { dropColumn } from './dropColumn';
 import { dropDefault } from './dropDefault';
 import { modifyResetsColumn } from './modifyResetsColumn';
@@ -76,6 +77,7 @@ export const RULES = [
   backfillInLockingTransaction,
   renameBreaksClients,
   dropTable,
+  dropObject,
   dropColumn,
   dropDefault,
   modifyResetsColumn,

@@ -5,7 +5,7 @@ import type { RuleFinding, RuleModule } from './types';
 
 export const tableRewrite = {
   id: 'table-rewrite',
-  title: 'VACUUM FULL, CLUSTER, SET LOGGED/UNLOGGED or SET TABLESPACE rewrites the table under ACCESS EXCLUSIVE',
+  title: 'VACUUM FULL, CLUSTER, SET LOGGED/UNLOGGED, SET TABLESPACE or SET ACCESS METHOD rewrites the table under ACCESS EXCLUSIVE',
   severity: 'error',
   help: 'Use pg_repack (or pg_squeeze) to rebuild or move a live table online; run these commands only on tables nobody uses.',
   doc: 'These commands write a complete new copy of the table and its indexes while holding ACCESS EXCLUSIVE: every read and write waits until the copy is done.',
@@ -19,7 +19,7 @@ export const tableRewrite = {
   },
   check: (s) => {
     const out: RuleFinding[] = [];
-    for (const kind of ['vacuum-full', 'cluster', 'set-logged', 'set-tablespace'] as const) {
+    for (const kind of ['vacuum-full', 'cluster', 'set-logged', 'set-tablespace', 'set-access-method'] as const) {
       for (const o of statementOps(s, kind))
         out.push({
           blocking: true,

@@ -86,7 +86,7 @@ export const unknownStatement = {
   },
   check: (s) => {
     const p = s.parsed;
-    if (p.kind === 'other' && !p.statementOp && !p.label?.startsWith('DROP ') && !UNDERSTOOD.has((p.label ?? '').toUpperCase())) {
+    if (p.kind === 'other' && !p.statementOp && !UNDERSTOOD.has((p.label ?? '').toUpperCase())) {
       return [
         {
           severity: 'info',
