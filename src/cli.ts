@@ -22,7 +22,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   plan: {
     summary: 'Plan adding a column: phases, SQL, and the lock impact of every step.',
     usage:
-      'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json] [--lock-timeout-ms N] [--standbys] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS] [--node URL …] [--galera-rsu]',
+      'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json] [--lock-timeout-ms N] [--standbys] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS] [--no-online-copy] [--node URL …] [--galera-rsu]',
     run: (argv, io) => import('./cli/plan').then((m) => m.run(argv, io)),
   },
   explain: {

@@ -44,7 +44,7 @@ export async function planFromServer(
   extra: PlanOptions = {},
 ): Promise<Plan> {
   const { target, table, spec } = request;
-  const planOptions = { ...planOptionsFromValues(values), ...extra };
+  const planOptions = { ...planOptionsFromValues(values), ...(await onlineCopyOption(client, target, values)), ...extra };
   const options = { ...planOptions, ...(calibration ? { calibration } : {}) };
   let facts = await client.tableFacts(table);
   // The write rate only counts the writes queued behind a step that blocks them (plan.ts `queued`): sampled (1 s)
@@ -62,6 +62,21 @@ export async function planFromServer(
   const { plan, defects } = await verifyPlan(client, withFindings);
   for (const d of defects) io.err(`column-wizard ${command}: ${d.message}`);
   return plan;
+}
+
+/**
+ * MySQL/MariaDB: pt-online-schema-change installed here (where `run` would run it) lets the planner choose one online
+ * copy where it is cheaper, for `plan --url`, `run` and the wizard alike; not over TLS (the tool is not given TLS
+ * settings) nor with --no-online-copy.
+ */
+export async function onlineCopyOption(
+  client: DatabaseClient,
+  target: Target,
+  values: Record<string, unknown>,
+): Promise<Pick<PlanOptions, 'onlineCopyTool'>> {
+  if (target.dialect === 'postgres' || values['no-online-copy'] === true || client.options.ssl) return {};
+  const tool = (await import('../db/mysql/onlineCopy')).findPtOnlineSchemaChange();
+  return tool ? { onlineCopyTool: tool } : {};
 }
 
 /** `plan --url`: connect, plan from the live table, disconnect. */

@@ -40,7 +40,6 @@ import { estimatesVsActual, formatEstimatesVsActual } from '../core/estimateRepo
 import type { ResolvedCalibration } from '../db/calibrationCache';
 import { CLUSTER_OPTIONS, clusterContext, renderCluster, type ClusterContext } from './cluster';
 import { runClusterPlan } from '../db/cluster';
-import { findPtOnlineSchemaChange } from '../db/mysql/onlineCopy';
 
 export const RUN_OPTIONS: Options = {
   url: { type: 'string' },
@@ -94,10 +93,8 @@ async function planLive(
     io.err(`Resuming run ${resumable.state.runId} with the plan it started with.`);
     return resumable.plan;
   }
-  // MySQL/MariaDB: pt-online-schema-change installed here lets the planner choose one online copy where it is cheaper.
-  const tool =
-    request.target.dialect !== 'postgres' && values['no-online-copy'] !== true && !client.options.ssl ? findPtOnlineSchemaChange() : null;
-  return planFromServer(client, request, values, io, 'run', calibration.calibration, tool ? { onlineCopyTool: tool } : {});
+  // MySQL/MariaDB: planFromServer offers the online copy when pt-online-schema-change is installed (as plan --url does).
+  return planFromServer(client, request, values, io, 'run', calibration.calibration);
 }
 
 /**
@@ -295,6 +292,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
       ...(statementTimeoutMs !== undefined ? { statementTimeoutMs } : {}),
       backfill: { ...(batchMs ? { targetBatchMs: batchMs } : {}), ...(batchSize ? { fixedBatchSize: batchSize } : {}) },
       ...(lag ? { lag } : {}),
+      // An online copy (pt-online-schema-change) waits for the same replicas' lag between its chunks.
+      ...(maxLag !== undefined && connection.engine === 'mysql' && (replicaUrls.length || lagUrl)
+        ? {
+            onlineCopyLag: {
+              maxSeconds: maxLag,
+              replicas: (replicaUrls.length ? replicaUrls : [lagUrl!]).map((u) => parseConnectionUrl(u)),
+            },
+          }
+        : {}),
       allowRemote: values['allow-remote'] === true,
       abandonPrevious: values['abandon-previous'] === true,
       signal: ac.signal,

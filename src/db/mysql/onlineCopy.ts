@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OnlineCopy, OnlineCopyTool, TableRef } from '../../core/types';
 import type { ConnectionOptions } from '../connection';
+import type { OnlineCopyLag } from '../run/types';
 
 const PT_OSC = 'pt-online-schema-change';
 
@@ -27,6 +28,10 @@ export interface OnlineCopyRun {
   readonly chunkTimeMs: number;
   /** pt-osc's lock_wait_timeout for its metadata locks (triggers, swap); it retries them itself. */
   readonly lockTimeoutMs: number;
+  /** The replicas the run knows and the lag the copy waits under (--max-lag; one replica: --check-slave-lag). */
+  readonly lag?: OnlineCopyLag;
+  /** The server writes no binary log (log_bin off), so no replica can follow it: the tool looks for none. */
+  readonly noBinlog?: boolean;
   readonly signal?: AbortSignal;
   readonly onLine?: (line: string) => void;
 }
@@ -36,16 +41,35 @@ function optionValue(v: string): string {
   return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** The pt-online-schema-change arguments (the option file holds the password). */
-export function ptOscArgs(r: Omit<OnlineCopyRun, 'signal' | 'onLine'>, optionFile: string): string[] {
-  const c = r.connection;
-  const dsn = [`F=${optionFile}`, `h=${c.host}`, `P=${c.port}`, `u=${c.user}`, `D=${r.table.schema}`, `t=${r.table.name}`];
-  if (dsn.some((part) => part.slice(2).includes(',')))
+/** A pt-online-schema-change DSN (`F=` the option file with the password); its parts cannot hold a comma. */
+function dsn(parts: readonly string[]): string {
+  if (parts.some((part) => part.slice(2).includes(',')))
     throw new Error(`${PT_OSC}: a host, user or table name with a comma cannot be passed in its DSN`);
+  return parts.join(',');
+}
+
+/**
+ * The pt-online-schema-change arguments (option files hold the passwords: `optionFile` the server's, `replicaOptionFile`
+ * the one replica's of `lag`). Replica lag: with the run's replicas and --max-lag, one replica is watched by
+ * --check-slave-lag and several by the tool's own discovery with that --max-lag; without them the tool's defaults apply
+ * (discovery, 1 s), except that a server without a binary log has no replica to look for (--recursion-method=none).
+ */
+export function ptOscArgs(r: Omit<OnlineCopyRun, 'signal' | 'onLine'>, optionFile: string, replicaOptionFile?: string): string[] {
+  const c = r.connection;
+  const main = dsn([`F=${optionFile}`, `h=${c.host}`, `P=${c.port}`, `u=${c.user}`, `D=${r.table.schema}`, `t=${r.table.name}`]);
+  const lag: string[] = [];
+  if (r.lag) {
+    lag.push('--max-lag', String(r.lag.maxSeconds));
+    const [one, ...more] = r.lag.replicas;
+    if (one && !more.length) {
+      if (!replicaOptionFile) throw new Error(`${PT_OSC}: the replica's option file is missing`);
+      lag.push('--check-slave-lag', dsn([`F=${replicaOptionFile}`, `h=${one.host}`, `P=${one.port}`, `u=${one.user}`]));
+    }
+  } else if (r.noBinlog) lag.push('--recursion-method=none');
   return [
     '--alter',
     r.copy.alter,
-    dsn.join(','),
+    main,
     '--execute',
     '--chunk-time',
     (r.chunkTimeMs / 1000).toFixed(3),
@@ -53,6 +77,7 @@ export function ptOscArgs(r: Omit<OnlineCopyRun, 'signal' | 'onLine'>, optionFil
     '--no-analyze-before-swap',
     '--set-vars',
     `lock_wait_timeout=${Math.max(1, Math.ceil(r.lockTimeoutMs / 1000))}`,
+    ...lag,
   ];
 }
 
@@ -85,7 +110,11 @@ export async function runOnlineCopy(r: OnlineCopyRun): Promise<void> {
   const optionFile = join(dir, 'client.cnf');
   try {
     writeFileSync(optionFile, `[client]\npassword=${optionValue(r.connection.password ?? '')}\n`, { mode: 0o600 });
-    const args = ptOscArgs(r, optionFile);
+    const replica = r.lag?.replicas.length === 1 ? r.lag.replicas[0]! : undefined;
+    const replicaOptionFile = replica ? join(dir, 'replica.cnf') : undefined;
+    if (replica && replicaOptionFile)
+      writeFileSync(replicaOptionFile, `[client]\npassword=${optionValue(replica.password ?? '')}\n`, { mode: 0o600 });
+    const args = ptOscArgs(r, optionFile, replicaOptionFile);
     await new Promise<void>((resolve, reject) => {
       const child = spawn(PT_OSC, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       const lines: string[] = [];

@@ -306,6 +306,8 @@ export const runner: RunnerDialect = {
         copy,
         chunkTimeMs: o.chunkTimeMs,
         lockTimeoutMs: o.lockTimeoutMs,
+        ...(o.lag ? { lag: o.lag } : {}),
+        noBinlog: await binlogOff(client),
         ...(o.signal ? { signal: o.signal } : {}),
         ...(o.onLine ? { onLine: o.onLine } : {}),
       });
@@ -346,3 +348,9 @@ export const runner: RunnerDialect = {
   },
   analyzeSql: (t) => `ANALYZE TABLE ${t}`,
 };
+
+/** The server writes no binary log, so no replica can follow it. */
+async function binlogOff(client: DatabaseClient): Promise<boolean> {
+  const [row] = await client.query<{ b: number | string }>('SELECT @@log_bin AS b');
+  return Number(row?.b) === 0;
+}

@@ -9,7 +9,7 @@ import type { DatabaseClient } from '../client';
 import { ENGINES, type Engine } from '../engines';
 import type { BatchKey, KeyCandidate, KeyColumn } from './keys';
 import type { RunStore } from './state';
-import type { RunReport, SizeSnapshot } from './types';
+import type { OnlineCopyLag, RunReport, SizeSnapshot } from './types';
 
 export type { Engine };
 
@@ -32,6 +32,8 @@ export interface OnlineCopyOptions {
   /** Each chunk of the copy aims at this time. */
   readonly chunkTimeMs: number;
   readonly lockTimeoutMs: number;
+  /** The replicas the copy waits for between chunks; without it the tool's own replica discovery applies. */
+  readonly lag?: OnlineCopyLag;
   readonly signal?: AbortSignal;
   readonly onLine?: (line: string) => void;
 }

@@ -1,4 +1,5 @@
 import type { LockRisk, Step, TableRef } from '../../core/types';
+import type { ConnectionOptions } from '../connection';
 
 /** Seconds a replica is behind, or null when there is nothing to measure (no replica, idle). */
 export type LagSource = () => Promise<number | null>;
@@ -68,6 +69,11 @@ export interface RunOptions {
   readonly retry?: Partial<RetryPolicy>;
   readonly backfill?: BackfillOptions;
   readonly lag?: LagThrottle;
+  /**
+   * The replica-lag throttle for an online copy step (pt-online-schema-change --max-lag, --check-slave-lag): the
+   * replicas the run knows (--replica-url, --lag-url) and the lag the copy waits under.
+   */
+  readonly onlineCopyLag?: OnlineCopyLag;
   readonly onProgress?: (p: RunProgress) => void;
   /** Cancel between batches and between steps; the run is saved as `cancelled` and can be resumed. */
   readonly signal?: AbortSignal;
@@ -195,4 +201,10 @@ export class RunFailure extends Error {
     super(message, options);
     this.name = 'RunFailure';
   }
+}
+
+/** The replicas an online copy waits for (their lag under `maxSeconds`) between its chunks. */
+export interface OnlineCopyLag {
+  readonly maxSeconds: number;
+  readonly replicas: readonly ConnectionOptions[];
 }

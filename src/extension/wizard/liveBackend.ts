@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { CONTEXT_KEYS } from '../contextKeys';
-import type { Finding, Plan, TableFacts, TableRef, Target } from '../../core/types';
+import type { Finding, OnlineCopyTool, Plan, TableFacts, TableRef, Target } from '../../core/types';
+import { findPtOnlineSchemaChange } from '../../db/mysql/onlineCopy';
 import type { DatabaseClient, ServerInfo, TableSummary } from '../../db/client';
 import { formatReport, runPlan, type RunOptions, type RunOutcome } from '../../db/run';
 import { runClusterPlan } from '../../db/cluster';
@@ -52,6 +53,7 @@ export interface WizardServices {
 export class LiveBackend implements WizardBackend {
   private facts: TableFacts | null = null;
   private info: ServerInfo | null = null;
+  private ptOsc: Promise<OnlineCopyTool | null> | undefined;
   private tables: TableSummary[] | null = null;
   private target: MigrationTarget | null | undefined;
   private latestRevision = 0;
@@ -174,12 +176,26 @@ export class LiveBackend implements WizardBackend {
   }
 
   /** Plan a draft from the cached facts; throws with the reason when it cannot be planned. */
-  private async plan(draft: ColumnDraft): Promise<{ plan: Plan | null; findings: Finding[] }> {
+  /**
+   * MySQL/MariaDB: pt-online-schema-change installed on this machine (where Run runs it), found once per panel; the
+   * same condition as `plan --url` and `run` (src/cli/livePlan.ts onlineCopyOption), so the wizard shows their strategy.
+   */
+  private async onlineCopyTool(target: Target): Promise<OnlineCopyTool | null> {
+    if (target.dialect === 'postgres' || (await this.client()).options.ssl) return null;
+    this.ptOsc ??= Promise.resolve().then(() => findPtOnlineSchemaChange());
+    return this.ptOsc;
+  }
+
+  /** `onlineCopy`: false for written migration files, which have no online copy (the batched plan). */
+  private async plan(draft: ColumnDraft, onlineCopy = true): Promise<{ plan: Plan | null; findings: Finding[] }> {
     if (!this.facts) await this.context(false);
     const calibration = this.calibrations.peek(this.profile).calibration;
-    return planDraft(draft, this.facts as TableFacts, await this.serverTarget(), {
+    const target = await this.serverTarget();
+    const tool = onlineCopy ? await this.onlineCopyTool(target) : null;
+    return planDraft(draft, this.facts as TableFacts, target, {
       lockTimeoutMs: readSettings().lockTimeoutMs,
       ...(calibration ? { calibration } : {}),
+      ...(tool ? { onlineCopyTool: tool } : {}),
     });
   }
 
@@ -231,8 +247,8 @@ export class LiveBackend implements WizardBackend {
     }, VERIFY_DELAY_MS);
   }
 
-  private async actionablePlan(draft: ColumnDraft): Promise<Plan> {
-    const { plan, findings } = await this.plan(draft);
+  private async actionablePlan(draft: ColumnDraft, onlineCopy = true): Promise<Plan> {
+    const { plan, findings } = await this.plan(draft, onlineCopy);
     const errors = findings.filter((f) => f.severity === 'error');
     if (!plan || errors.length) throw new Error(errors[0]?.message ?? vscode.l10n.t('The column is not complete yet.'));
     const annotated = await this.forTopology(this.verified.get(verifyKey(plan)) ?? plan);
@@ -247,7 +263,7 @@ export class LiveBackend implements WizardBackend {
   }
 
   async writeMigration(draft: ColumnDraft): Promise<readonly string[]> {
-    const plan = await this.actionablePlan(draft);
+    const plan = await this.actionablePlan(draft, false);
     let target = this.target ?? (await migrationTarget());
     if (!target) throw new Error(vscode.l10n.t('Open a workspace folder to write migration files into.'));
     if (target.ambiguous) {

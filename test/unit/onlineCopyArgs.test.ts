@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ConnectionOptions } from '../../src/db/connection';
+import { ptOscArgs } from '../../src/db/mysql/onlineCopy';
+
+const conn = (host: string, password?: string): ConnectionOptions =>
+  ({ engine: 'mysql', host, port: 3306, user: 'app', database: 'shop', ...(password ? { password } : {}) }) as ConnectionOptions;
+const base = {
+  connection: conn('primary', 'secret'),
+  table: { schema: 'shop', name: 'orders' },
+  copy: {
+    tool: { name: 'pt-online-schema-change' as const, version: '3.2.1' },
+    alter: 'ADD COLUMN ref char(36) NOT NULL DEFAULT (uuid())',
+  },
+  chunkTimeMs: 100,
+  lockTimeoutMs: 2000,
+};
+const after = (args: string[], flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+
+describe('pt-online-schema-change arguments: the replica-lag throttle', () => {
+  it('one replica the run knows: --check-slave-lag with its DSN (password in its own option file) and --max-lag', () => {
+    const args = ptOscArgs({ ...base, lag: { maxSeconds: 3, replicas: [conn('replica1', 'r-secret')] } }, '/tmp/a.cnf', '/tmp/r.cnf');
+    assert.equal(after(args, '--max-lag'), '3');
+    assert.equal(after(args, '--check-slave-lag'), 'F=/tmp/r.cnf,h=replica1,P=3306,u=app');
+    assert.ok(!args.some((a) => a.includes('secret')), 'no password on the command line');
+    assert.ok(!args.some((a) => a.startsWith('--recursion-method')));
+  });
+  it('several replicas: --max-lag, and the tool finds the replicas itself', () => {
+    const args = ptOscArgs({ ...base, lag: { maxSeconds: 1.5, replicas: [conn('r1'), conn('r2')] } }, '/tmp/a.cnf');
+    assert.equal(after(args, '--max-lag'), '1.5');
+    assert.equal(after(args, '--check-slave-lag'), undefined);
+    assert.ok(!args.some((a) => a.startsWith('--recursion-method')));
+  });
+  it('no replicas given: none looked for only when the server writes no binary log', () => {
+    assert.ok(ptOscArgs({ ...base, noBinlog: true }, '/tmp/a.cnf').includes('--recursion-method=none'));
+    const withBinlog = ptOscArgs({ ...base, noBinlog: false }, '/tmp/a.cnf');
+    assert.ok(!withBinlog.some((a) => a.startsWith('--recursion-method') || a === '--max-lag' || a === '--check-slave-lag'));
+  });
+  it('the server DSN carries the option file, never the password', () => {
+    const args = ptOscArgs(base, '/tmp/a.cnf');
+    assert.ok(args.includes('F=/tmp/a.cnf,h=primary,P=3306,u=app,D=shop,t=orders'));
+    assert.ok(!args.join(' ').includes('secret'));
+  });
+});
