@@ -2,11 +2,18 @@
 
 export type Version = readonly [major: number, minor: number, patch: number];
 
+const parsedVersions = new Map<string, Version>();
+
 /** "15.4 (Debian…)" → [15, 4, 0]; "10.11.19-MariaDB-0+deb12u1" → [10, 11, 19]; "8.0" → [8, 0, 0]. */
 export function parseVersion(text: string): Version {
+  // The linter asks for the same one or two versions once per statement: remember them (frozen, so no caller can change a shared answer).
+  const known = parsedVersions.get(text);
+  if (known) return known;
   const m = /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text);
-  if (!m) return [0, 0, 0];
-  return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
+  const v = Object.freeze<Version>(m ? [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] : [0, 0, 0]);
+  if (parsedVersions.size >= 256) parsedVersions.clear();
+  parsedVersions.set(text, v);
+  return v;
 }
 
 /** True when `v` is at least `min` ("8.0.29", "11"). */

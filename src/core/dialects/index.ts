@@ -61,10 +61,19 @@ export interface Capabilities {
   readonly identifierLengthUnit: 'bytes' | 'characters';
 }
 
+const knownCapabilities = new Map<string, Capabilities>();
+
 /** The capabilities of a server: `capabilities({ dialect: 'postgres', version: '15.4' }).fastDefault === true`. */
 export function capabilities(target: Target): Capabilities {
+  // Asked once per linted statement for the same target: remember the answer (frozen, as it is shared).
+  const cacheKey = `${target.dialect} ${target.version}`;
+  const known = knownCapabilities.get(cacheKey);
+  if (known) return known;
   const v = parseVersion(target.version);
-  return target.dialect === 'postgres' ? postgresCapabilities(v) : mysqlCapabilities(target.dialect, v);
+  const caps = Object.freeze(target.dialect === 'postgres' ? postgresCapabilities(v) : mysqlCapabilities(target.dialect, v));
+  if (knownCapabilities.size >= 64) knownCapabilities.clear();
+  knownCapabilities.set(cacheKey, caps);
+  return caps;
 }
 
 export function isReservedWord(dialect: Dialect, word: string): boolean {

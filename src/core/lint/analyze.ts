@@ -170,10 +170,13 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   );
   /** The ignore comment that silences `rule` here (the statement's own first, then the file's); marks it used. */
   const suppressor = (rule: string, own: readonly IgnoreComment[]): IgnoreComment | undefined => {
-    const c = [...own, ...fileIgnores].find((i) => i.rules.includes(rule) || i.rules.includes('all'));
+    const silences = (i: IgnoreComment): boolean => i.rules.includes(rule) || i.rules.includes('all');
+    const c = own.find(silences) ?? fileIgnores.find(silences);
     if (c) ignoreUse.get(c)!.used = true;
     return c;
   };
+  // The rules that look at statements and are not turned off, chosen once per file rather than once per statement.
+  const statementRules = (RULES as readonly RuleModule[]).filter((r) => r.check && severities[r.id] !== 'off');
   const small = options.smallTableRows ?? SMALL_TABLE_ROWS;
   const calibration = options.calibration ?? DEFAULT_CALIBRATION;
 
@@ -227,6 +230,31 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     };
   };
 
+  /** What ADD … NOT VALID, a validated CHECK (c IS NOT NULL) and VALIDATE leave for later statements and files. */
+  const rememberConstraints = (action: LintAction, op: DdlOperation, table: NameRef | undefined, stmtInTx: boolean): void => {
+    if (action.kind === 'add-constraint') {
+      if (action.notValid) {
+        if (action.name)
+          notValidAdded.set(action.name.toLowerCase(), {
+            kind: op.op === 'add-constraint' ? op.kind : 'check',
+            tx: stmtInTx ? txId : -1,
+            table: key(table),
+          });
+        if (action.name && action.provesNotNull) checkProves.set(action.name.toLowerCase(), action.provesNotNull.toLowerCase());
+      } else if (action.provesNotNull) provenNotNull.add(`${key(table)}.${action.provesNotNull.toLowerCase()}`);
+    } else if (action.kind === 'validate-constraint') {
+      const proves = checkProves.get(action.name.toLowerCase());
+      if (proves) provenNotNull.add(`${key(table)}.${proves}`);
+    }
+  };
+  const blockedEstimate = (o: OperationImpact, facts: TableFacts): Estimate =>
+    estimateStep(
+      o.impact,
+      workKind(o.impact, { index: o.op.op === 'create-index', concurrent: o.op.op === 'create-index' && o.op.concurrent }),
+      facts,
+      calibration,
+    );
+
   split.statements.forEach((raw, index) => {
     const section = sectionOf(raw.leadingComments);
     if (section) {
@@ -255,24 +283,6 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       sessionTimeout || localTimeout || (parsed.setting !== undefined && isLockTimeout(parsed.setting.name) && isOn(parsed.setting.value));
     const actions: ActionImpact[] = [];
     const operations: OperationImpact[] = [];
-
-    /** What ADD … NOT VALID, a validated CHECK (c IS NOT NULL) and VALIDATE leave for later statements and files. */
-    const rememberConstraints = (action: LintAction, op: DdlOperation): void => {
-      if (action.kind === 'add-constraint') {
-        if (action.notValid) {
-          if (action.name)
-            notValidAdded.set(action.name.toLowerCase(), {
-              kind: op.op === 'add-constraint' ? op.kind : 'check',
-              tx: stmtInTx ? txId : -1,
-              table: key(table),
-            });
-          if (action.name && action.provesNotNull) checkProves.set(action.name.toLowerCase(), action.provesNotNull.toLowerCase());
-        } else if (action.provesNotNull) provenNotNull.add(`${key(table)}.${action.provesNotNull.toLowerCase()}`);
-      } else if (action.kind === 'validate-constraint') {
-        const proves = checkProves.get(action.name.toLowerCase());
-        if (proves) provenNotNull.add(`${key(table)}.${proves}`);
-      }
-    };
 
     switch (parsed.kind) {
       case 'begin':
@@ -348,7 +358,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
           }
           actions.push({ action, op, impact, fails, ...(validatesInSameTransaction ? { validatesInSameTransaction } : {}) });
           operations.push({ op, impact });
-          if (!fails) rememberConstraints(action, op);
+          if (!fails) rememberConstraints(action, op, table, stmtInTx);
         }
         break;
       default:
@@ -398,17 +408,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         ? { lockedEarlierInTransaction: lockedInTx.get(key(table))!.impact }
         : {}),
     };
-    const blockedEstimate = (o: OperationImpact): Estimate =>
-      estimateStep(
-        o.impact,
-        workKind(o.impact, { index: o.op.op === 'create-index', concurrent: o.op.op === 'create-index' && o.op.concurrent }),
-        facts!,
-        calibration,
-      );
-    const blockedSeconds = (o: OperationImpact): number => blockedEstimate(o).lockSeconds;
-    for (const rule of RULES as readonly RuleModule[]) {
-      if (!rule.check || severities[rule.id] === 'off') continue;
-      for (const f of rule.check(context)) {
+    for (const rule of statementRules) {
+      for (const f of rule.check!(context)) {
         if (f.blocking && newTable) continue;
         if (suppressor(rule.id, ownIgnores)) continue;
         if (!f.blocking) {
@@ -423,8 +424,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         let estimate = '';
         const ops = f.op ? [f.op] : operations;
         if (facts && rows !== undefined && rows > small && ops.length > 0) {
-          const worst = ops.reduce((a, b) => (blockedSeconds(b) > blockedSeconds(a) ? b : a));
-          const about = formatSeconds(blockedSeconds(worst), options.locale);
+          const worst = ops.reduce((a, b) => (blockedEstimate(b, facts).lockSeconds > blockedEstimate(a, facts).lockSeconds ? b : a));
+          const about = formatSeconds(blockedEstimate(worst, facts).lockSeconds, options.locale);
           if (worst.impact.blocks.reads) estimate = ' ' + l10n.t('Estimated: reads and writes blocked for about {0}.', about);
           else if (worst.impact.blocks.writes) estimate = ' ' + l10n.t('Estimated: writes blocked for about {0}.', about);
         }
@@ -437,7 +438,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     else if (table && lockedInTx.get(key(table))?.tx !== txId) lockedInTx.delete(key(table));
     const longest =
       facts && rows !== undefined && operations.length > 0
-        ? operations.map(blockedEstimate).reduce((a, b) => (b.lockSeconds > a.lockSeconds ? b : a))
+        ? operations.map((o) => blockedEstimate(o, facts)).reduce((a, b) => (b.lockSeconds > a.lockSeconds ? b : a))
         : undefined;
     const lockSeconds = longest?.lockSeconds;
     const lockBasis = longest

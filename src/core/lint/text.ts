@@ -91,7 +91,7 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       i = eol < 0 ? n : eol + 1;
       continue;
     }
-    if (/\s/.test(c)) {
+    if (c === ' ' || c === '\n' || /\s/.test(c)) {
       i++;
       continue;
     }
@@ -141,8 +141,8 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       } else i = after;
       continue;
     }
-    if (engine === 'postgres' && /[A-Za-z_]/.test(c) && !/[\w$]/.test(text[i - 1] ?? '')) {
-      const word = /^[A-Za-z_][\w$]*/.exec(text.slice(i, i + 64))![0].toUpperCase();
+    if (engine === 'postgres' && isWordStart(c) && !isWordChar(text[i - 1])) {
+      const word = wordAt(text, i).toUpperCase();
       if (word === 'ATOMIC' && lastWord === 'BEGIN') atomic++;
       else if (atomic > 0 && word === 'CASE') caseDepth++;
       else if (atomic > 0 && word === 'END') {
@@ -153,8 +153,8 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       i += word.length;
       continue;
     }
-    if (compound && /[A-Za-z_]/.test(c) && !/[\w$]/.test(text[i - 1] ?? '')) {
-      const word = /^[A-Za-z_][\w$]*/.exec(text.slice(i, i + 64))![0].toUpperCase();
+    if (compound && isWordStart(c) && !isWordChar(text[i - 1])) {
+      const word = wordAt(text, i).toUpperCase();
       if (word === 'BEGIN') atomic++;
       else if (word === 'CASE') caseDepth++;
       else if (word === 'END') {
@@ -184,6 +184,24 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
   }
   flush(n, n);
   return { statements, comments, unterminated };
+}
+
+/** `[A-Za-z_]`, without a regular expression: the splitter asks it for most characters of a file. */
+function isWordStart(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
+}
+
+/** `[\w$]` (`undefined` before the text's start is not one). */
+function isWordChar(c: string | undefined): boolean {
+  return c !== undefined && (isWordStart(c) || (c >= '0' && c <= '9') || c === '$');
+}
+
+const WORD_AT = /[A-Za-z_][\w$]*/y;
+
+/** The word (`[A-Za-z_][\w$]*`) that starts at `i`, which must be a word start. */
+function wordAt(text: string, i: number): string {
+  WORD_AT.lastIndex = i;
+  return WORD_AT.exec(text)![0];
 }
 
 /** The offset after the closing quote, or -1 when the text ends first. */
