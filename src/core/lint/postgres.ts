@@ -208,6 +208,38 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
         statementOp: { op: 'catalog-change', subcommand: trigger ? 'CreateTrigger' : 'CreateRule' },
       };
     }
+    case 'CreatePolicyStmt':
+    case 'AlterPolicyStmt': {
+      const table = relation(n.table);
+      const create = tag === 'CreatePolicyStmt';
+      return {
+        kind: 'other',
+        actions: [],
+        label: create ? 'CREATE POLICY' : 'ALTER POLICY',
+        ...(table ? { table } : {}),
+        statementOp: { op: 'catalog-change', subcommand: create ? 'CreatePolicy' : 'AlterPolicy' },
+      };
+    }
+    case 'CreateStatsStmt': {
+      const table = relation(obj(tagged(arr(n.relations)[0])[1]));
+      return {
+        kind: 'other',
+        actions: [],
+        label: 'CREATE STATISTICS',
+        ...(table ? { table } : {}),
+        statementOp: { op: 'catalog-change', subcommand: 'CreateStats' },
+      };
+    }
+    case 'AlterSeqStmt': {
+      const table = relation(n.sequence);
+      return {
+        kind: 'other',
+        actions: [],
+        label: 'ALTER SEQUENCE',
+        ...(table ? { table } : {}),
+        statementOp: { op: 'catalog-change', subcommand: 'AlterSequence' },
+      };
+    }
     case 'AlterObjectSchemaStmt': {
       const table = str(n.objectType) === 'OBJECT_TABLE' ? relation(n.relation) : undefined;
       if (!table) return { kind: 'other', actions: [], label: 'ALTER … SET SCHEMA' };

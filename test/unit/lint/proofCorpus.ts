@@ -403,6 +403,33 @@ const POSTGRES: ProofCase[] = [
     'DROP TABLE users;\nCREATE TABLE users (id bigint PRIMARY KEY, email text);',
     'drop-table',
   ),
+  // DROP of a schema, type or extension with CASCADE drops what depends on it (tables, columns), each table under ACCESS EXCLUSIVE.
+  pg('pg-drop-schema-cascade', PGD('sql-dropschema'), 'DROP SCHEMA reporting CASCADE;', 'drop-object', { lock: 'ACCESS EXCLUSIVE' }),
+  pg('pg-drop-type-cascade', PGD('sql-droptype'), 'DROP TYPE box CASCADE;', 'drop-object', { lock: 'ACCESS EXCLUSIVE' }),
+  pg('pg-drop-extension-cascade', PGD('sql-dropextension'), 'DROP EXTENSION hstore CASCADE;', 'drop-object', {
+    lock: 'ACCESS EXCLUSIVE',
+  }),
+  // The source shows what depends on a function; calling it "dangerous" without CASCADE (callers fail once it is gone) is this corpus's label.
+  pg('pg-drop-function', PGD('ddl-depend'), 'DROP FUNCTION get_color_note (rainbow);', 'drop-object'),
+  // SET ACCESS METHOD: "changes the access method of the table by rewriting it" (PostgreSQL 15 manual); before 15 it does not exist.
+  pg(
+    'pg-set-access-method',
+    ALTER('SQL-ALTERTABLE-DESC-SET-ACCESS-METHOD'),
+    'ALTER TABLE users SET ACCESS METHOD heap2;',
+    'table-rewrite',
+    {
+      lock: 'ACCESS EXCLUSIVE',
+    },
+  ),
+  pg(
+    'pg-set-access-method-pg14',
+    ALTER('SQL-ALTERTABLE-DESC-SET-ACCESS-METHOD'),
+    'ALTER TABLE users SET ACCESS METHOD heap2;',
+    'fails-on-server',
+    {
+      version: '14',
+    },
+  ),
   pg('pg-drop-column', SQ('ban-drop-column'), 'ALTER TABLE "bar_tbl" DROP COLUMN "foo_col" CASCADE;', 'drop-column'),
   pg('pg-drop-column-strong', SM('removing-a-column'), 'ALTER TABLE users DROP COLUMN some_column;', 'drop-column'),
   // A backfill in the transaction that holds the table's lock.
