@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConnectionOptions } from '../../src/db/connection';
-import { ptOscArgs } from '../../src/db/mysql/onlineCopy';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findPtOnlineSchemaChange, ptOscArgs } from '../../src/db/mysql/onlineCopy';
 
 const conn = (host: string, password?: string): ConnectionOptions =>
   ({ engine: 'mysql', host, port: 3306, user: 'app', database: 'shop', ...(password ? { password } : {}) }) as ConnectionOptions;
@@ -40,5 +43,27 @@ describe('pt-online-schema-change arguments: the replica-lag throttle', () => {
     const args = ptOscArgs(base, '/tmp/a.cnf');
     assert.ok(args.includes('F=/tmp/a.cnf,h=primary,P=3306,u=app,D=shop,t=orders'));
     assert.ok(!args.join(' ').includes('secret'));
+  });
+});
+
+describe('findPtOnlineSchemaChange', () => {
+  it('reads the version from the script on PATH (its VERSION section), without running it; none on PATH gives null', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-ptosc-find-'));
+    const saved = process.env.PATH;
+    try {
+      // Running this script would exit 3: the version must come from the file.
+      writeFileSync(
+        join(dir, 'pt-online-schema-change'),
+        '#!/bin/sh\nexit 3\n: <<X\n=head1 VERSION\n\npt-online-schema-change 9.8.7\n\nX\n',
+      );
+      chmodSync(join(dir, 'pt-online-schema-change'), 0o755);
+      process.env.PATH = dir;
+      assert.deepEqual(findPtOnlineSchemaChange(), { name: 'pt-online-schema-change', version: '9.8.7' });
+      process.env.PATH = join(dir, 'missing');
+      assert.equal(findPtOnlineSchemaChange(), null);
+    } finally {
+      process.env.PATH = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
