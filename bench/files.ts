@@ -13,12 +13,12 @@
  * Total time (× the baseline measured in the same run), and the writer's p50/p99/max latency and errors. Printed,
  * never asserted.
  *
- *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2] [--skip-runner] [--only ROW,…] [--runner-args='--batch-ms 200']
+ *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2] [--skip-runner] [--only ROW,…] [--runner-args='--batch-ms 200'] [--batch-log]
  * Then the five worst writer stalls of each row, with the migration the tool was applying when each began.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,6 +41,11 @@ const { values } = parseArgs({
     'runner-args': { type: 'string', default: '' },
     /** Only these rows, by name (`pt-osc` for any version), e.g. `--only 'one UPDATE,pt-osc'`; the first row is the baseline. */
     only: { type: 'string' },
+    /**
+     * MySQL/MariaDB: log each backfill batch of the written file (start, rows, ms) into a MEMORY table, and print the
+     * slowest batches and the batch each worst writer stall overlapped (one INSERT per batch is added to the file).
+     */
+    'batch-log': { type: 'boolean', default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -154,6 +159,16 @@ interface Result {
 }
 
 const only = values.only?.split(',').map((x) => x.trim());
+const BATCH_LOG = values['batch-log'];
+const batchNotes: string[] = [];
+/** The line of the MySQL/MariaDB backfill that takes a batch's time; `--batch-log` adds the log INSERT after it. */
+const BATCH_MS_LINE = '      SET ms = (UNIX_TIMESTAMP(SYSDATE(6)) - t0) * 1000;';
+
+/** The logged batches (`--batch-log`), start as epoch ms. */
+async function batchLog(c: DatabaseClient): Promise<{ start: number; rows: number; ms: number }[]> {
+  const rows = await c.query<{ t0: string; size: number; ms: string }>('SELECT t0, size, ms FROM cw_batch_log ORDER BY t0');
+  return rows.map((r) => ({ start: Number(r.t0) * 1000, rows: Number(r.size), ms: Number(r.ms) }));
+}
 
 async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseClient) => Promise<void>): Promise<Result | null> {
   if (only && !only.some((o) => mode === o || (mode.startsWith(`${o} `) && !mode.startsWith(`${o} --`)))) return null;
@@ -173,14 +188,26 @@ async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseC
   const seconds = (performance.now() - t0) / 1000;
   const { lat: timed, errors, messages } = await writer.stop(t0);
   // The stalls over 100 ms: when they started, and the last line the tool had printed by then (dbmate: "Applying: <file>").
+  const batches = BATCH_LOG && e === 'mysql' ? await batchLog(runner) : [];
   const stalls = timed
     .filter((l) => l.ms > 100)
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 5)
     .map((l) => {
       const last = toolLines.filter((x) => x.at <= l.start).at(-1);
-      return `${l.ms.toFixed(0)} ms at +${((l.start - t0) / 1000).toFixed(1)} s${last ? ` (after "${last.line.slice(0, 80)}")` : ''}`;
+      // The batches that ran while the writer waited (epoch ms on both sides: same machine).
+      const from = performance.timeOrigin + l.start;
+      const during = batches.filter((b) => b.start < from + l.ms && b.start + b.ms > from);
+      const batchNote = during.length ? ` [batches: ${during.map((b) => `${b.rows} rows ${b.ms.toFixed(0)} ms`).join(', ')}]` : '';
+      return `${l.ms.toFixed(0)} ms at +${((l.start - t0) / 1000).toFixed(1)} s${last ? ` (after "${last.line.slice(0, 80)}")` : ''}${batchNote}`;
     });
+  if (batches.length) {
+    const ms = batches.map((b) => b.ms).sort((a, b) => a - b);
+    const slow = [...batches].sort((a, b) => b.ms - a.ms).slice(0, 5);
+    batchNotes.push(
+      `backfill batches: ${batches.length}, ms p50 ${pct(ms, 50).toFixed(1)} p99 ${pct(ms, 99).toFixed(1)} max ${ms.at(-1)!.toFixed(1)}; slowest: ${slow.map((b) => `${b.rows} rows ${b.ms.toFixed(0)} ms (#${batches.indexOf(b) + 1})`).join(', ')}`,
+    );
+  }
   const lat = timed.map((l) => l.ms).sort((a, b) => a - b);
   const [row] = await runner.query<{ n: number | string }>('SELECT count(*) AS n FROM bench WHERE token IS NULL');
   if (Number(row!.n) !== 0) throw new Error(`${mode}: ${row!.n} rows left NULL`);
@@ -212,7 +239,7 @@ async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseC
     stalls,
     errorMessages: messages,
     load: loadavg()[0]!,
-    notes: [...applied, ...(vacuums ? [`autovacuum/autoanalyze runs on the table meanwhile: ${vacuums}`] : [])],
+    notes: [...applied, ...batchNotes.splice(0), ...(vacuums ? [`autovacuum/autoanalyze runs on the table meanwhile: ${vacuums}`] : [])],
   };
 }
 
@@ -251,6 +278,16 @@ async function benchEngine(e: Engine): Promise<void> {
         const dir = `db/${randomBytes(3).toString('hex')}`;
         const { outcome } = await writeMigrations(new NodeFileSink(ws), plan, { tool: 'dbmate', dir, now: new Date() });
         if (!outcome.ok) throw new Error(outcome.message);
+        if (BATCH_LOG && e === 'mysql') {
+          const file = outcome.created.find((f) => f.endsWith('_backfill.sql'));
+          const text = file ? readFileSync(join(ws, file), 'utf8') : '';
+          if (!text.includes(BATCH_MS_LINE)) throw new Error(`--batch-log: no batch timing line in ${file ?? 'the files'}`);
+          writeFileSync(
+            join(ws, file!),
+            text.replace(BATCH_MS_LINE, `${BATCH_MS_LINE}\n      INSERT INTO cw_batch_log VALUES (t0, size, ms);`),
+          );
+          await admin.query(`CREATE TABLE ${qi(e, name)}.cw_batch_log (t0 DECIMAL(20,6), size INT, ms DECIMAL(20,6)) ENGINE=MEMORY`);
+        }
         const dbmateUrl = e === 'postgres' ? withDb(adminUrl, name, { sslmode: 'disable' }) : url;
         await exec(join(BIN, 'dbmate'), ['--no-dump-schema', '--migrations-dir', join(ws, dir), 'up'], { DATABASE_URL: dbmateUrl });
       }),

@@ -4,11 +4,11 @@
  * dbmate on the machine's PostgreSQL and MariaDB.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { dbTest, throwawayDatabase } from './helpers';
-import { cliProcess, pgUrlNoSsl, runTool, workspacesForFile, writeDbmate, writeInto } from './migrationTools';
+import { cliProcess, pgUrlNoSsl, psqlFile, runTool, workspacesForFile, writeDbmate, writeInto } from './migrationTools';
 import { planFor } from '../unit/migrations/plans';
 
 const pg = throwawayDatabase('postgres');
@@ -56,6 +56,59 @@ describe('written files applied again', () => {
       );
       assert.equal(col[0]!.IS_NULLABLE, 'NO');
       assert.match(String(col[0]!.COLUMN_DEFAULT), /uuid\(\)/i);
+    }),
+  );
+
+  it(
+    "PostgreSQL, dbmate: a failed concurrent unique build leaves an INVALID index that applying again would skip; the file's DROP line, then dbmate up, builds it",
+    dbTest(async (t) => {
+      const db = pg.get(t);
+      await db.client.query('CREATE TABLE h19_cic_dbmate (id bigint PRIMARY KEY, name text, code int)');
+      await db.client.query("INSERT INTO h19_cic_dbmate SELECT g, 'n' || g, g FROM generate_series(1, 2000) g");
+      await db.client.query('UPDATE h19_cic_dbmate SET code = 7 WHERE id <= 2');
+      const ws = workspace('rerun-cic-dbmate');
+      const { created } = await writeInto(
+        ws,
+        planFor('postgres', '15.4', 'code int', { unique: true, table: 'h19_cic_dbmate', rows: 2000 }),
+        'dbmate',
+        'db/migrations',
+      );
+      const indexFile = created.find((f) => f.includes('_index'))!;
+      const text = readFileSync(join(ws.root, indexFile), 'utf8');
+      const drop = /^-- {3}(DROP INDEX CONCURRENTLY IF EXISTS .*;)$/m.exec(text)?.[1];
+      assert.ok(drop, `the file gives the DROP to run:\n${text}`);
+      assert.match(text, /^-- then run `dbmate up`/m);
+      const build = /^CREATE INDEX CONCURRENTLY IF NOT EXISTS .*;$|^CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS .*;$/m.exec(text)?.[0];
+      assert.ok(build, text);
+      const dbmate = () =>
+        runTool('dbmate', ['--no-dump-schema', '--migrations-table', 'h19_dbmate_cic', 'up'], {
+          cwd: ws.root,
+          env: { DATABASE_URL: pgUrlNoSsl(db.url) },
+          allowFailure: true,
+        });
+      const failed = dbmate();
+      assert.notEqual(failed.status, 0, 'the unique build fails on the duplicate');
+      assert.match(`${failed.stdout}${failed.stderr}`, /could not create unique index/);
+      const valid = async () =>
+        (
+          await db.client.query<{ valid: boolean }>(
+            "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'h19_cic_dbmate_code_key'::regclass",
+          )
+        )[0]?.valid;
+      assert.equal(await valid(), false, 'the failed build left an INVALID index');
+      await db.client.query('UPDATE h19_cic_dbmate SET code = id WHERE id <= 2');
+      // What the note says: the file's statement, applied again, skips the INVALID index.
+      assert.equal(psqlFile(ws, db.url, build).status, 0);
+      assert.equal(await valid(), false, 'IF NOT EXISTS skipped the INVALID index');
+      // What the note says to do: its DROP line, then dbmate up.
+      assert.equal(psqlFile(ws, db.url, drop).status, 0);
+      const done = dbmate();
+      assert.equal(done.status, 0, `${done.stdout}\n${done.stderr}`);
+      assert.equal(await valid(), true);
+      const unique = await db.client.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_constraint WHERE conrelid = 'h19_cic_dbmate'::regclass AND contype = 'u'",
+      );
+      assert.equal(Number(unique[0]!.n), 1, 'the UNIQUE constraint is attached to the rebuilt index');
     }),
   );
 

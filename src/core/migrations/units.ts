@@ -66,6 +66,10 @@ export function defaultName(plan: Plan): string {
   return slugify(`add_${plan.table.name}_${plan.column.name}`);
 }
 
+/** The comment on a statement that must run alone (a concurrent index build), so no retry can wrap it. */
+const NO_RETRY =
+  'No retry in this file (the statement must run alone, outside a transaction): if it fails on the lock timeout, apply the migration again.';
+
 interface Draft {
   readonly up: Statement[];
   readonly down: Statement[];
@@ -120,9 +124,7 @@ function statements(plan: Plan, steps: readonly Step[], outside: boolean, single
     const howToRetry =
       single && step.lockTimeoutSql
         ? {
-            comment: [
-              'No retry in this file (the statement must run alone, outside a transaction): if it fails on the lock timeout, apply the migration again.',
-            ],
+            comment: [NO_RETRY],
           }
         : {};
     if (single && pg && step.done?.kind === 'index' && /^\s*CREATE\b[^;]*\bCONCURRENTLY\b/i.test(step.sql))
@@ -248,9 +250,14 @@ export function commentLines(s: Statement): string[] {
  * an implicit transaction and make `CREATE INDEX CONCURRENTLY` fail; the line is kept as a comment saying where to set it.
  * `delimiter`: the file is read by a client that splits on `;` unless told otherwise (the mysql client, Flyway,
  * Sqitch): a compound statement is wrapped in `DELIMITER $$` … `DELIMITER ;`.
+ * `again`: how this tool applies a migration again after it failed (in the INVALID-index note of one-batch files).
  */
-export function sqlLines(stmts: readonly Statement[], opts: { lockTimeoutAsComment?: boolean; delimiter?: boolean } = {}): string[] {
+export function sqlLines(
+  stmts: readonly Statement[],
+  opts: { lockTimeoutAsComment?: boolean; delimiter?: boolean; again?: string } = {},
+): string[] {
   const out: string[] = [];
+  let invalidNoted = false;
   for (const s of stmts) {
     if (s.lockTimeout && opts.lockTimeoutAsComment) {
       out.push(
@@ -259,13 +266,24 @@ export function sqlLines(stmts: readonly Statement[], opts: { lockTimeoutAsComme
       continue;
     }
     if (s.dropsInvalidIndex && opts.lockTimeoutAsComment) {
+      // The tool sends the file as one batch, where the guarded DROP cannot run before the build (PostgreSQL runs a
+      // batch as one implicit transaction, which CREATE INDEX CONCURRENTLY refuses): the file says what to do instead.
       out.push(
-        '-- If a failed run of this migration left the index INVALID (IF NOT EXISTS would skip it), drop it before applying the migration again:',
+        '-- A concurrent build that fails part-way (lock timeout, cancel, duplicate values) leaves the index behind, marked INVALID,',
+        '-- and IF NOT EXISTS below would then skip it. Before applying this migration again, drop it:',
+        `--   DROP INDEX CONCURRENTLY IF EXISTS ${s.dropsInvalidIndex};`,
+        ...(opts.again ? [`-- then ${opts.again}.`] : []),
       );
-      out.push(`--   DROP INDEX CONCURRENTLY IF EXISTS ${s.dropsInvalidIndex};`);
+      invalidNoted = true;
       continue;
     }
-    out.push(...commentLines(s).map((l) => `-- ${l}`));
+    out.push(
+      ...commentLines(s).map((l) =>
+        invalidNoted && l === NO_RETRY
+          ? '-- No retry in this file (the statement must run alone, outside a transaction): if it fails, drop the INVALID index as said above, then apply the migration again.'
+          : `-- ${l}`,
+      ),
+    );
     if (s.compound && opts.delimiter) out.push('DELIMITER $$', `${s.sql}$$`, 'DELIMITER ;');
     else out.push(`${s.sql};`);
   }

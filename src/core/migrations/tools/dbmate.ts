@@ -58,7 +58,7 @@ export const dbmate: MigrationToolModule = {
         const content = [
           `-- migrate:up${opt}`,
           `-- ${HEADER}: ${u.title}`,
-          ...sqlLines(u.up, { lockTimeoutAsComment: single }),
+          ...sqlLines(u.up, { lockTimeoutAsComment: single, again: 'run `dbmate up` (it did not record the failed migration)' }),
           '',
           `-- migrate:down${opt}`,
           ...down,

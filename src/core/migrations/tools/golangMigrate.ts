@@ -51,7 +51,8 @@ export const golangMigrate: MigrationToolModule = {
         const asComment = u.nonTransactional && plan.dialect === 'postgres';
         // PostgreSQL runs the file as one implicit transaction anyway; saying BEGIN/COMMIT makes it explicit (and visible to linters).
         const wrap = (lines: string[]) => (plan.dialect === 'postgres' && !u.nonTransactional ? ['BEGIN;', ...lines, 'COMMIT;'] : lines);
-        const up = [...wrap(sqlLines(u.up, { lockTimeoutAsComment: asComment })), ''].join('\n');
+        const again = `clear the dirty flag the failure left with \`migrate force\` to the version before ${v}, and run \`migrate up\``;
+        const up = [...wrap(sqlLines(u.up, { lockTimeoutAsComment: asComment, again })), ''].join('\n');
         const down = [
           ...(u.down.length ? wrap(sqlLines(u.down, { lockTimeoutAsComment: asComment })) : ['-- nothing to undo in this phase']),
           '',

@@ -114,7 +114,10 @@ export const prisma: MigrationToolModule = {
             name: `${v}_${u.slug}/migration.sql`,
             content: [
               `-- ${u.title}`,
-              ...sqlLines(u.up, { lockTimeoutAsComment: u.nonTransactional && plan.dialect === 'postgres' }),
+              ...sqlLines(u.up, {
+                lockTimeoutAsComment: u.nonTransactional && plan.dialect === 'postgres',
+                again: `mark the failed migration with \`prisma migrate resolve --rolled-back ${v}_${u.slug}\` and run \`prisma migrate deploy\``,
+              }),
               '',
             ].join('\n'),
           },
