@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 /**
  * The runner's online copy on the real MariaDB: with pt-online-schema-change installed, a NOT NULL column with a per-row
  * default is planned as one copy by the tool (the plan says so), and the runner runs the tool while a single-row writer
@@ -134,6 +135,64 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
       const [n] = await db.client.query<{ d: number | string }>('SELECT count(DISTINCT token) AS d FROM cancelled');
       assert.equal(Number(n!.d), 300_000);
       assert.deepEqual(await leftovers(), []);
+    }),
+  );
+
+  it(
+    'the tool killed mid-copy (nothing printed): the run fails, its triggers and new table are dropped, the table is unchanged and the error says so',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      const tool = findPtOnlineSchemaChange();
+      if (!tool) skipOrFail(t, 'pt-online-schema-change is not installed (Debian package percona-toolkit)');
+      const table = { schema: db.name, name: 'killed' };
+      await seedTable(db.client, 'mysql', db.name, 'killed', 300_000);
+      const checksum = async () => (await db.client.query<Record<string, unknown>>('CHECKSUM TABLE killed'))[0]!.Checksum;
+      const before = await checksum();
+      const info = await db.client.serverInfo();
+      const plan = planColumn(
+        parseColumnDefinition('token char(36) NOT NULL DEFAULT (UUID())', info.dialect),
+        await db.client.tableFacts(table),
+        { dialect: info.dialect, version: info.version },
+        { onlineCopyTool: tool },
+      );
+      const runner = await db.connect();
+      let killed = false;
+      const outcome = await runPlan(runner, plan, {
+        onProgress: (p) => {
+          if (killed || !p.message?.includes('Copying approximately')) return;
+          killed = true;
+          // SIGKILL of this process's own pt-online-schema-change child: it cannot print or drop anything.
+          const ps = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+          const pid = ps.stdout
+            .split('\n')
+            .find((l) => l.includes('pt-online-schema-change'))
+            ?.trim()
+            .split(/\s+/)[0];
+          assert.ok(pid, `no pt-online-schema-change child in:\n${ps.stdout}`);
+          process.kill(Number(pid), 'SIGKILL');
+        },
+      }).then(
+        (o) => ({ status: o.status, error: '' }),
+        (err: Error) => ({ status: 'failed', error: err.message }),
+      );
+      assert.ok(killed, 'the copy was seen starting');
+      assert.equal(outcome.status, 'failed', 'runPlan rejects with the failure');
+      const { error } = outcome;
+      assert.match(error, /was stopped \(SIGKILL\)/);
+      assert.match(error, /dropped what it left \(4 statements\)/);
+      assert.match(error, /the table is unchanged \(no column token\)/);
+      const left = [
+        ...(await db.client.query('SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?', [db.name])),
+        ...(await db.client.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_%'", [
+          db.name,
+        ])),
+      ];
+      assert.deepEqual(left, []);
+      assert.equal(await checksum(), before, 'the rows are as they were');
+      const again = await runPlan(runner, plan);
+      assert.equal(again.status, 'completed');
+      const [n] = await db.client.query<{ d: number | string }>('SELECT count(DISTINCT token) AS d FROM killed');
+      assert.equal(Number(n!.d), 300_000);
     }),
   );
 });

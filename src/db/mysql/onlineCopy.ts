@@ -130,6 +130,8 @@ export class OnlineCopyError extends Error {
     message: string,
     /** The statements that remove what the tool left behind (`leftoverDrops`). */
     readonly leftovers: readonly string[],
+    /** Of what it left, the statements that could not be run: the table still has these objects. */
+    public remaining: readonly string[] = [],
   ) {
     super(message);
   }

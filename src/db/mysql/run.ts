@@ -299,6 +299,7 @@ export const runner: RunnerDialect = {
   runsInTransaction: () => false,
   /** pt-online-schema-change; when it stops early, the triggers and new table it left are dropped (it prints how). */
   async onlineCopy(client, table, copy, o) {
+    const before = new Set(await ptOscLeftovers(client, table));
     try {
       await runOnlineCopy({
         connection: client.options,
@@ -312,12 +313,18 @@ export const runner: RunnerDialect = {
         ...(o.onLine ? { onLine: o.onLine } : {}),
       });
     } catch (err) {
-      if (!(err instanceof OnlineCopyError) || !err.leftovers.length) throw err;
+      if (!(err instanceof OnlineCopyError)) throw err;
+      // What it printed, and what it made but could not print (killed): its triggers on the table and a new table
+      // that was not there before it started.
+      const made = (await ptOscLeftovers(client, table).catch(() => [])).filter((sql) => !before.has(sql));
+      const drops = [...new Set([...err.leftovers, ...made])];
+      if (!drops.length) throw err;
       const left: string[] = [];
-      for (const sql of err.leftovers) await client.query(sql).catch(() => left.push(sql));
+      for (const sql of drops) await client.query(sql).catch(() => left.push(sql));
+      err.remaining = left;
       err.message += left.length
         ? `; dropping what it left failed, run: ${left.join('; ')}`
-        : `; dropped what it left (${err.leftovers.length} statement${err.leftovers.length === 1 ? '' : 's'})`;
+        : `; dropped what it left (${drops.length} statement${drops.length === 1 ? '' : 's'})`;
       throw err;
     }
   },
@@ -353,4 +360,26 @@ export const runner: RunnerDialect = {
 async function binlogOff(client: DatabaseClient): Promise<boolean> {
   const [row] = await client.query<{ b: number | string }>('SELECT @@log_bin AS b');
   return Number(row?.b) === 0;
+}
+
+/**
+ * The DROP statements for what pt-online-schema-change makes while it runs on `table`: its `pt_osc_…` triggers on the
+ * table and its new table (`_<table>_new`, with more leading underscores when that name is taken).
+ */
+async function ptOscLeftovers(client: DatabaseClient, table: TableRef): Promise<string[]> {
+  const schema = quoteIdent('mysql', table.schema);
+  const triggers = await client.query<{ n: string }>(
+    "SELECT TRIGGER_NAME AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? AND TRIGGER_NAME LIKE 'pt\\_osc\\_%'",
+    [table.schema, table.name],
+  );
+  const tables = await client.query<{ n: string }>(
+    "SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_%\\_new'",
+    [table.schema],
+  );
+  return [
+    ...triggers.map((r) => `DROP TRIGGER IF EXISTS ${schema}.${quoteIdent('mysql', r.n)}`),
+    ...tables
+      .filter((r) => r.n.endsWith(`${table.name}_new`) && /^_+$/.test(r.n.slice(0, -`${table.name}_new`.length)))
+      .map((r) => `DROP TABLE IF EXISTS ${schema}.${quoteIdent('mysql', r.n)}`),
+  ];
 }

@@ -523,6 +523,14 @@ class RunContext {
           await this.store.update(this.runId, { stepStarted: false });
           return this.cancelled(pi, si, 0);
         }
+        // Failed: the tool swaps the tables only at its end, so without the column and with what it left dropped
+        // (the adapter lists what it could not drop in `remaining`) the table is as it was.
+        const objects = await this.d.serverObjects(this.client, this.plan.table, this.plan.column.name).catch(() => null);
+        const remaining = (err as { remaining?: readonly string[] }).remaining ?? [];
+        if (err instanceof Error && objects && objects.column === null && !remaining.length) {
+          await this.store.update(this.runId, { stepStarted: false });
+          err.message += `; the table is unchanged (no column ${this.plan.column.name}); running again copies from the start`;
+        }
         throw err;
       }
     }
