@@ -188,7 +188,7 @@ async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseC
   const seconds = (performance.now() - t0) / 1000;
   const { lat: timed, errors, messages } = await writer.stop(t0);
   // The stalls over 100 ms: when they started, and the last line the tool had printed by then (dbmate: "Applying: <file>").
-  const batches = BATCH_LOG && e === 'mysql' ? await batchLog(runner) : [];
+  const batches = BATCH_LOG && e === 'mysql' && mode.startsWith('written file') ? await batchLog(runner) : [];
   const stalls = timed
     .filter((l) => l.ms > 100)
     .sort((a, b) => b.ms - a.ms)
