@@ -202,6 +202,15 @@ export interface DidVerifyPlanNotification {
   readonly revision: number;
   readonly plan: Plan;
 }
+/**
+ * host → webview: fill the form with this draft (Add Column (Quick) or a lint quick fix opened the wizard of a table
+ * whose wizard was already open). It replaces the webview's own draft, so the host asks the user first when that draft
+ * has work in it; after a completed run it starts a new column.
+ */
+export interface UseDraftNotification {
+  readonly type: 'useDraft';
+  readonly draft: ColumnDraft;
+}
 /** host → webview: progress or an outcome the user should see (e.g. "3 files written"). */
 export interface StatusNotification {
   readonly type: 'status';
@@ -211,7 +220,7 @@ export interface StatusNotification {
 
 export type WebviewMessage = ReadyNotification | DidChangeDraftNotification | RefreshFactsNotification | RequestMessage;
 export type HostMessage =
-  InitNotification | DidChangeContextNotification | DidVerifyPlanNotification | StatusNotification | ResponseMessage;
+  InitNotification | DidChangeContextNotification | DidVerifyPlanNotification | UseDraftNotification | StatusNotification | ResponseMessage;
 export type HostNotification = Exclude<HostMessage, ResponseMessage>;
 
 /** Map a spec-level finding field onto the draft field it is shown next to (fields the form has no control for land on the nearest one). */

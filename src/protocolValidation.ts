@@ -597,6 +597,8 @@ export function parseHostMessage(raw: unknown): ParseResult<HostMessage> {
         return { type, context: checkContext(o.context, 'didChangeContext.context') };
       case 'didVerifyPlan':
         return { type, revision: int(o, 'revision', 'didVerifyPlan'), plan: plan(o.plan, 'didVerifyPlan.plan') };
+      case 'useDraft':
+        return { type, draft: checkDraft(o.draft, 'useDraft.draft') };
       case 'status':
         return { type, level: oneOf(o, 'level', SEVERITIES, 'status'), message: str(o, 'message', 'status') };
       case 'response': {

@@ -412,6 +412,16 @@ function onInit(ctx: WizardContext, hostDraft: ColumnDraft | null): void {
   schedulePlan(0);
 }
 
+/** The host handed over a draft (Add Column (Quick) on this table): it replaces the form's; after a run it starts a new column. */
+function onUseDraft(draft: ColumnDraft): void {
+  if (!form) return;
+  if (done) runActions.addAnother();
+  form.write(draft);
+  if (draft.references) void loadReferenceColumns(form.referencedTable(), draft.references.column);
+  draftChanged();
+  schedulePlan(0);
+}
+
 function onMessage(msg: HostMessage): void {
   switch (msg.type) {
     case 'init':
@@ -431,6 +441,9 @@ function onMessage(msg: HostMessage): void {
         latest = { ...latest, plan: msg.plan };
         renderPlan(planRoot, msg.plan, { checklist: code === null });
       }
+      break;
+    case 'useDraft':
+      onUseDraft(msg.draft);
       break;
     case 'status':
       setStatus(msg.level, msg.message);

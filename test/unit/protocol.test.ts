@@ -202,6 +202,12 @@ describe('protocol: host → webview', () => {
     for (const r of responses) assert.deepEqual(parseHostMessage(wire(r)), { ok: true, value: r }, `${r.method} ${r.id}`);
   });
 
+  it('accepts useDraft with a valid draft and rejects one without', () => {
+    assert.deepEqual(parseHostMessage(wire({ type: 'useDraft', draft })), { ok: true, value: { type: 'useDraft', draft } });
+    rejects(parseHostMessage({ type: 'useDraft' }), /useDraft\.draft must be an object/);
+    rejects(parseHostMessage({ type: 'useDraft', draft: { ...draft, nullable: 'no' } }), /useDraft\.draft\.nullable must be true or false/);
+  });
+
   it('checks the run summary of a completed run down to each step', () => {
     const withRun = (patch: (r: Record<string, unknown> & { steps: Record<string, unknown>[] }) => void) => {
       const r = wire(run) as Record<string, unknown> & { steps: Record<string, unknown>[] };

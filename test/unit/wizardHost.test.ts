@@ -12,7 +12,7 @@ import {
 import type { TableFacts } from '../../src/core/types';
 import { draftToSpec, literalSql, parseTypeText, planDraft, planScript } from '../../src/core/draft';
 import { escapeHtml, nonceFrom, wizardHtml } from '../../src/extension/wizard/html';
-import { WizardSession, type WizardBackend } from '../../src/extension/wizard/session';
+import { draftWouldBeLost, WizardSession, type WizardBackend } from '../../src/extension/wizard/session';
 import { EMPTY_DRAFT, type HostMessage, type WizardContext } from '../../src/protocol';
 import { runSummary } from '../../src/extension/wizard/runSummary';
 import { predictedTotalBytes } from '../../src/core/estimateReport';
@@ -355,6 +355,38 @@ describe('wizard page and host session', () => {
     assert.match(errors.at(-1) ?? '', /rejected a webview message: request\.method must be one of/);
     await s.receive({ type: 'didChangeDraft', draft: { ...EMPTY_DRAFT, name: 'kept' } });
     assert.equal(s.currentDraft?.name, 'kept');
+
+    // A draft handed over (Add Column (Quick) on the same table) goes to the page at once…
+    const quick = { ...EMPTY_DRAFT, name: 'quick', type: 'integer' };
+    s.useDraft(quick);
+    assert.deepEqual(posted.at(-1), { type: 'useDraft', draft: quick });
+    assert.equal(s.currentDraft, quick);
+    // …or, when the page was discarded (hidden panel), right after the init of its next ready.
+    const later = { ...EMPTY_DRAFT, name: 'later', type: 'text' };
+    const all = (): readonly HostMessage[] => posted;
+    const n = all().length;
+    s.reset();
+    s.useDraft(later);
+    assert.equal(all().length, n, 'nothing posted to a discarded page');
+    await s.receive({ type: 'ready' });
+    assert.deepEqual(
+      all()
+        .slice(n)
+        .map((m) => m.type),
+      ['init', 'useDraft'],
+    );
+    assert.deepEqual(all().at(-1), { type: 'useDraft', draft: later });
+    await s.receive({ type: 'ready' });
+    assert.equal(all().at(-1)?.type, 'init', 'handed over once');
+  });
+
+  it('asks before a handed-over draft replaces one the user typed', () => {
+    const quick = { ...EMPTY_DRAFT, name: 'quick', type: 'integer' };
+    assert.equal(draftWouldBeLost(null, quick), false, 'no draft reported yet');
+    assert.equal(draftWouldBeLost(EMPTY_DRAFT, quick), false, 'an empty form, or the form after a run');
+    assert.equal(draftWouldBeLost({ ...quick }, quick), false, 'the same draft');
+    assert.equal(draftWouldBeLost({ ...EMPTY_DRAFT, name: 'typed' }, quick), true);
+    assert.equal(draftWouldBeLost({ ...quick, index: true }, quick), true);
   });
 });
 

@@ -278,6 +278,31 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await h.page.close();
   });
 
+  it('takes a draft the host hands over (Add Column (Quick) on the open table) into the form, plans it and saves it', async () => {
+    const h = await openWizard(browser, base);
+    await ready(h);
+    await typeInto(h.page, 'f-name', 'typed');
+    const quick: ColumnDraft = {
+      ...EMPTY_DRAFT,
+      name: 'loyalty_points',
+      type: 'integer',
+      nullable: false,
+      defaultKind: 'literal',
+      defaultText: '0',
+      index: true,
+    };
+    h.session.useDraft(quick);
+    await h.waitForMessage((m) => m.type === 'didChangeDraft' && m.draft.name === 'loyalty_points');
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).value), 'loyalty_points');
+    assert.equal(await h.page.locator('#f-type').evaluate((e) => (e as unknown as Control).value), 'integer');
+    assert.equal(await h.page.locator('#f-index').evaluate((e) => (e as unknown as Control).checked), true);
+    await planSettled(h.page, /^\d+ phases? · \d+ steps?/);
+    assert.match((await h.page.locator('#plan').textContent()) ?? '', /"loyalty_points" integer DEFAULT 0 NOT NULL/);
+    assert.deepEqual((h.savedState() as { draft: ColumnDraft }).draft, quick, 'kept for a reload');
+    assert.equal(h.session.currentDraft?.name, 'loyalty_points');
+    await h.page.close();
+  });
+
   it("lists a foreign-key table's columns from the host and puts the choice in the draft", async () => {
     const h = await openWizard(browser, { ...base, columnsOf: (t) => (t.name === 'customers' ? ['id', 'email'] : []) });
     await ready(h);
@@ -660,6 +685,18 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await typeInto(h.page, 'f-name', 'archived_at');
     await typeInto(h.page, 'f-type', 'timestamptz');
     await planSettled(h.page, /^\d+ phases? · \d+ steps?/);
+    // Run again; a draft handed over while that run is on screen (Add Column (Quick)) starts a new column with it.
+    await h.page.locator('#run:not([disabled])').click();
+    await h.page.locator('#run-title').waitFor();
+    h.session.useDraft({ ...EMPTY_DRAFT, name: 'handed_over', type: 'text' });
+    await h.page.locator('#run-title').waitFor({ state: 'detached' });
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).value), 'handed_over');
+    await planSettled(h.page, /^\d+ phases? · \d+ steps?/);
+    const reloaded = h.received.length;
+    await h.reload();
+    await h.waitForMessage((m) => m.type === 'ready' && h.received.indexOf(m) >= reloaded);
+    await h.page.locator('#f-name input').waitFor();
+    assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).value), 'handed_over', 'the draft, not the run');
     await h.page.close();
   });
 });

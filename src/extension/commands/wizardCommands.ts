@@ -110,7 +110,7 @@ async function chooseTable(
 /** From the tree (a table node) or the palette. */
 export async function addColumn(ctx: WizardCommandContext, arg?: unknown): Promise<void> {
   const chosen = await chooseTable(ctx, arg);
-  if (chosen) WizardPanel.show(ctx, chosen.profile, chosen.table);
+  if (chosen) await WizardPanel.show(ctx, chosen.profile, chosen.table);
 }
 
 /** Add Column (Quick): the column step by step in QuickPicks and input boxes, then the wizard with its plan. */
@@ -129,7 +129,7 @@ export async function addColumnQuick(ctx: WizardCommandContext, arg?: unknown): 
     });
   const draft = await askColumn(`${table.schema}.${table.name}`, profile.dialect, existing);
   if (!draft) return;
-  WizardPanel.show(ctx, profile, table, draft);
+  await WizardPanel.show(ctx, profile, table, draft);
 }
 
 export async function addConnection(ctx: WizardCommandContext): Promise<void> {

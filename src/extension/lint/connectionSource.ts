@@ -63,7 +63,7 @@ export class ConnectionLintSource implements LintTargetSource {
     if (!profile || !this.extension) return false;
     const { WizardPanel } = await import('../wizard/panel');
     const schema = table.schema ?? (profile.dialect === 'postgres' ? 'public' : profile.database);
-    WizardPanel.show(
+    await WizardPanel.show(
       { extension: this.extension, connections: this.connections, log: this.log },
       profile,
       { schema, name: table.name },

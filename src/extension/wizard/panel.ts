@@ -12,11 +12,15 @@ import type { ConnectionProfile } from '../connections/profiles';
 import { CONTEXT_KEYS } from '../contextKeys';
 import { nonceFrom, wizardHtml } from './html';
 import { LiveBackend, LOG, type WizardServices } from './liveBackend';
-import { WizardSession } from './session';
+import { draftWouldBeLost, WizardSession } from './session';
 
 export type { WizardServices } from './liveBackend';
 
-/** One wizard per table: showing it again reveals the open panel. */
+/**
+ * One wizard per table: showing it again reveals the open panel, and a draft handed over (Add Column (Quick), a lint
+ * quick fix) goes into that panel's form. If the open wizard has a different column in it, the user chooses: replace
+ * it, or keep it and open the new draft in a second wizard for the same table.
+ */
 export class WizardPanel implements vscode.Disposable {
   static readonly viewType = VIEWS.wizard;
   private static readonly panels = new Map<string, WizardPanel>();
@@ -32,15 +36,69 @@ export class WizardPanel implements vscode.Disposable {
   private readonly backend: LiveBackend;
   private readonly session: WizardSession;
 
-  static show(services: WizardServices, profile: ConnectionProfile, table: TableRef, draft: ColumnDraft | null = null): WizardPanel {
+  static async show(
+    services: WizardServices,
+    profile: ConnectionProfile,
+    table: TableRef,
+    draft: ColumnDraft | null = null,
+  ): Promise<WizardPanel | undefined> {
     const key = JSON.stringify([profile.name, table.schema, table.name]);
     const existing = WizardPanel.panels.get(key);
-    if (existing) {
+    if (!existing) return WizardPanel.create(services, profile, table, draft, key);
+    if (!draft) {
       existing.panel.reveal();
       return existing;
     }
-    const created = new WizardPanel(services, profile, table, draft, () => WizardPanel.panels.delete(key));
-    WizardPanel.panels.set(key, created);
+    if (draftWouldBeLost(existing.session.currentDraft, draft)) {
+      const replace = vscode.l10n.t('Replace');
+      const second = vscode.l10n.t('Open a Second Wizard');
+      const openName = existing.session.currentDraft?.name ?? '';
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('The open wizard for {0} has a column of its own. Replace it?', `${table.schema}.${table.name}`),
+        {
+          modal: true,
+          detail: vscode.l10n.t(
+            'Open wizard: "{0}". New: "{1}". Cancel keeps the open wizard as it is and drops the new column.',
+            openName,
+            draft.name,
+          ),
+        },
+        replace,
+        second,
+      );
+      if (answer === second) return WizardPanel.create(services, profile, table, draft, key);
+      if (answer !== replace) {
+        services.log.info(LOG, `kept the open wizard's draft for ${table.schema}.${table.name}; the new draft "${draft.name}" was dropped`);
+        existing.panel.reveal();
+        return existing;
+      }
+    }
+    existing.session.useDraft(draft);
+    existing.panel.reveal();
+    services.log.info(LOG, `the open wizard for ${profile.name} ${table.schema}.${table.name} took the draft "${draft.name}"`);
+    return existing;
+  }
+
+  /** A new panel; the first one of a table is the one `show` reveals, a second one (the user asked for it) stands alone. */
+  private static create(
+    services: WizardServices,
+    profile: ConnectionProfile,
+    table: TableRef,
+    draft: ColumnDraft | null,
+    key: string,
+    restored?: vscode.WebviewPanel,
+  ): WizardPanel {
+    const created: WizardPanel = new WizardPanel(
+      services,
+      profile,
+      table,
+      draft,
+      () => {
+        if (WizardPanel.panels.get(key) === created) WizardPanel.panels.delete(key);
+      },
+      restored,
+    );
+    if (!WizardPanel.panels.has(key)) WizardPanel.panels.set(key, created);
     return created;
   }
 
@@ -62,12 +120,9 @@ export class WizardPanel implements vscode.Disposable {
     }
     const { target, draft } = saved.value;
     const table = { schema: target.schema, name: target.table };
-    const key = JSON.stringify([profile.name, table.schema, table.name]);
-    if (WizardPanel.panels.has(key)) {
-      panel.dispose();
-      return;
-    }
-    WizardPanel.panels.set(key, new WizardPanel(services, profile, table, draft, () => WizardPanel.panels.delete(key), panel));
+    // A second wizard of the same table (the user opened it, or a command opened the table before this restore) is
+    // restored too: disposing it would lose its draft.
+    WizardPanel.create(services, profile, table, draft, JSON.stringify([profile.name, table.schema, table.name]), panel);
   }
 
   private readonly panel: vscode.WebviewPanel;

@@ -5,6 +5,7 @@
  */
 import type { ModelPhase } from '../../core/app/modelEdit';
 import {
+  EMPTY_DRAFT,
   MAX_PLACES,
   type CodeChecklist,
   type ColumnDraft,
@@ -70,9 +71,18 @@ function limitPlaces(c: CodeChecklist): CodeChecklist {
   };
 }
 
+/** Whether handing `incoming` to a wizard whose draft is `open` would throw away something the user entered there. */
+export function draftWouldBeLost(open: ColumnDraft | null, incoming: ColumnDraft): boolean {
+  if (open === null) return false;
+  const o = JSON.stringify(open);
+  return o !== JSON.stringify(EMPTY_DRAFT) && o !== JSON.stringify(incoming);
+}
+
 export class WizardSession {
   private ready = false;
   private draft: ColumnDraft | null;
+  /** A draft handed over while the page was discarded (hidden panel): sent after the next `init`. */
+  private pendingDraft: ColumnDraft | null = null;
   private readonly handlers: Handlers;
 
   constructor(
@@ -112,6 +122,9 @@ export class WizardSession {
     if (msg.type === 'ready') {
       this.ready = true;
       await this.send(async () => ({ type: 'init', context: await this.backend.context(false), draft: this.draft }));
+      const pending = this.pendingDraft;
+      this.pendingDraft = null;
+      if (pending) await this.post({ type: 'useDraft', draft: pending });
       return;
     }
     if (!this.ready) {
@@ -135,6 +148,13 @@ export class WizardSession {
   notify(message: HostNotification): void {
     if (!this.ready) return;
     void this.post(message);
+  }
+
+  /** Put `draft` into the webview's form (now, or after its next `ready` if the page was discarded). */
+  useDraft(draft: ColumnDraft): void {
+    this.draft = draft;
+    if (this.ready) void this.post({ type: 'useDraft', draft });
+    else this.pendingDraft = draft;
   }
 
   status(level: Severity, message: string): void {
