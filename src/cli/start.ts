@@ -12,10 +12,6 @@ import { codeCache, NO_CODE_CACHE_ENV } from './codeCache';
 // V8 stamps a code cache with the flags, and a flag set later would reject the caches of the bundles compiled before it.
 // `lint` of large inputs turns the optimizing tier back on (src/cli/lint.ts).
 setFlagsFromString('--liftoff-only');
-// Validate each WebAssembly function when it is first compiled (lazily, on first call) instead of all of libpg-query's
-// functions at instantiation: a lint calls a small part of the parser. bench/coldStart.ts against a build without it, same
-// run: lint one.sql (PostgreSQL) 2.21× → 2.02× and 2.22× → 2.05× node -e 0; an identical build there gave 2.16× → 2.10×.
-setFlagsFromString('--wasm-lazy-validation');
 
 const cacheDir = process.env[NO_CODE_CACHE_ENV] === '1' ? undefined : join(defaultCacheDir(), 'v8');
 (codeCache(cacheDir).load(join(__dirname, 'cli-main.js')) as typeof import('../cli')).runFromProcess();
