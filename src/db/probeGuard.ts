@@ -5,6 +5,7 @@
  * shadow — e.g. MariaDB's `ALTER TABLE t ADD COLUMN c int, RENAME TO x` would move the shadow copy into the user's
  * namespace and leave it there. Those statements are refused before anything is created.
  */
+import type { ProbeResult } from './client';
 import { tokenize, type SqlFlavor, type Token } from './sqlText';
 
 /** RENAME followed by one of these renames a part of the shadow table itself, which the probe drops with it. */
@@ -34,4 +35,17 @@ export function probeRefusal(sql: string, flavor: SqlFlavor): string | null {
     if ((w === 'DISCARD' || w === 'IMPORT') && next === 'TABLESPACE') return `it ${w.toLowerCase()}s a tablespace`;
   }
   return null;
+}
+
+/** The result of a probe that did not run (refused, or the statement failed on the empty copy): it claims no lock. */
+export function failedProbe(sql: string, error: string, detail?: string): ProbeResult {
+  return {
+    sql,
+    lock: 'NONE',
+    locks: [],
+    rewrite: false,
+    blocks: { reads: false, writes: false },
+    error,
+    detail: detail ?? `failed on the empty copy: ${error}`,
+  };
 }

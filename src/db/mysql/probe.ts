@@ -9,7 +9,7 @@ import type { LockLevel, MysqlAlgorithm, TableRef } from '../../core/types';
 import type { ProbeResult } from '../client';
 import { qualifiedTable } from '../../core/sql';
 import { blocksOf } from '../locks';
-import { probeRefusal } from '../probeGuard';
+import { failedProbe, probeRefusal } from '../probeGuard';
 import { currentSchemaOrNull } from '../schema';
 import { retarget, tokenize } from '../sqlText';
 import { tableRow, type Queryable } from './introspect';
@@ -78,13 +78,13 @@ export async function probe(
   setup: readonly string[] = [],
 ): Promise<ProbeResult> {
   const refusal = [sql, ...setup].map((s) => probeRefusal(s, 'mysql')).find((r) => r !== null);
-  if (refusal) return failed(sql, `Not probed: ${refusal}.`);
+  if (refusal) return failedProbe(sql, `Not probed: ${refusal}.`);
   await tableRow(db, table); // a clear "does not exist" before anything is created
   const currentDb = await currentSchemaOrNull(db, 'mysql');
   const shadow: TableRef = { schema: table.schema, name: `_cw_probe_${randomBytes(5).toString('hex')}` };
   const target = retarget(sql, 'mysql', table, qualifiedTable('mysql', shadow), currentDb ?? undefined);
   if (target.replaced === 0)
-    return failed(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);
+    return failedProbe(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);
   const base = stripAlgorithmAndLock(target.sql);
   await db.query(`CREATE TABLE ${qualifiedTable('mysql', shadow)} LIKE ${qualifiedTable('mysql', table)}`);
   try {
@@ -92,7 +92,7 @@ export async function probe(
       try {
         await db.query(retarget(earlier, 'mysql', table, qualifiedTable('mysql', shadow), currentDb ?? undefined).sql);
       } catch (err) {
-        return failed(base, `an earlier step failed on the empty copy: ${(err as Error).message}`);
+        return failedProbe(base, `an earlier step failed on the empty copy: ${(err as Error).message}`);
       }
     }
     const tried: string[] = [];
@@ -122,20 +122,8 @@ export async function probe(
         detail: tried.join('; '),
       };
     }
-    return failed(base, firstError ?? tried.at(-1) ?? 'no algorithm was accepted', tried.join('; '));
+    return failedProbe(base, firstError ?? tried.at(-1) ?? 'no algorithm was accepted', tried.join('; '));
   } finally {
     await db.query(`DROP TABLE IF EXISTS ${qualifiedTable('mysql', shadow)}`).catch(() => undefined);
   }
-}
-
-function failed(sql: string, error: string, detail?: string): ProbeResult {
-  return {
-    sql,
-    lock: 'NONE',
-    locks: [],
-    rewrite: false,
-    blocks: { reads: false, writes: false },
-    error,
-    detail: detail ?? `failed on the empty copy: ${error}`,
-  };
 }

@@ -25,7 +25,7 @@ import { qualifiedTable, quoteIdent, quoteLiteral } from '../../core/sql';
 import type { LockLevel, TableRef } from '../../core/types';
 import type { DatabaseClient, ProbeResult } from '../client';
 import { blocksOf, pgLockLevel } from '../locks';
-import { probeRefusal } from '../probeGuard';
+import { failedProbe, probeRefusal } from '../probeGuard';
 import { currentSchemaOrNull } from '../schema';
 import { retarget, tokenize } from '../sqlText';
 import { tableOid, type Queryable } from './introspect';
@@ -49,7 +49,7 @@ export function isConcurrent(sql: string): boolean {
 
 export async function probe(db: ProbeSession, table: TableRef, sql: string, setup: readonly string[] = []): Promise<ProbeResult> {
   const refusal = [sql, ...setup].map((s) => probeRefusal(s, 'postgres')).find((r) => r !== null);
-  if (refusal) return failed(sql, `Not probed: ${refusal}.`);
+  if (refusal) return failedProbe(sql, `Not probed: ${refusal}.`);
   // A private schema needs CREATE on the database; without it the copy is a temporary table (TEMP is granted to PUBLIC).
   const [{ ok: canCreate } = { ok: false }] = await db.query<{ ok: boolean }>(
     `SELECT has_database_privilege(current_database(), 'CREATE') AS ok`,
@@ -60,14 +60,14 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
   const defaultSchema = (await currentSchemaOrNull(db, 'postgres')) ?? undefined;
   const target = retarget(sql, 'postgres', table, qualifiedTable('postgres', shadow), defaultSchema);
   if (target.replaced === 0) {
-    return failed(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);
+    return failedProbe(sql, `The statement does not name the table ${table.schema}.${table.name}, so there is nothing to probe.`);
   }
   await tableOid(db, table); // a clear "does not exist" before anything is created
   const setupSql: string[] = [];
   for (const earlier of setup) {
     const s = retarget(earlier, 'postgres', table, qualifiedTable('postgres', shadow), defaultSchema);
     if (s.replaced === 0)
-      return failed(
+      return failedProbe(
         target.sql,
         `an earlier step does not name the table ${table.schema}.${table.name}, so it is not run on the copy: ${earlier}`,
       );
@@ -75,7 +75,7 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
   }
   if (canCreate) await dropStaleCopies(db);
   if (!canCreate && isConcurrent(sql)) {
-    return failed(
+    return failedProbe(
       target.sql,
       'Probing CREATE INDEX CONCURRENTLY needs the CREATE privilege on the database: the copy must be visible to a second session, and a temporary table is not (on one, CONCURRENTLY is ignored).',
     );
@@ -104,7 +104,7 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
       try {
         await db.query(s);
       } catch (err) {
-        return failed(target.sql, `an earlier step failed on the empty copy: ${(err as Error).message}`);
+        return failedProbe(target.sql, `an earlier step failed on the empty copy: ${(err as Error).message}`);
       }
     }
     return isConcurrent(sql) ? await probeConcurrent(db, shadow, target.sql) : await probeInTransaction(db, shadow, target.sql);
@@ -185,7 +185,7 @@ async function probeInTransaction(db: Queryable, shadow: TableRef, sql: string):
     try {
       await db.query(sql);
     } catch (err) {
-      return failed(sql, (err as Error).message);
+      return failedProbe(sql, (err as Error).message);
     }
     const locks = (
       await db.query<{ mode: string }>(
@@ -236,8 +236,8 @@ async function probeConcurrent(db: ProbeSession, shadow: TableRef, sql: string):
     await peer.close();
     await db.query(`SET lock_timeout = '${Math.round(db.lockTimeoutMs)}ms'`).catch(() => undefined);
   }
-  if (stmtError !== undefined) return failed(sql, stmtError);
-  if (!requested) return failed(sql, 'Could not observe the lock the statement requested.');
+  if (stmtError !== undefined) return failedProbe(sql, stmtError);
+  if (!requested) return failedProbe(sql, 'Could not observe the lock the statement requested.');
   const after = await relfilenode(db, oid);
   return result(
     sql,
@@ -254,16 +254,4 @@ function result(sql: string, modes: string[], rewrite: boolean, detail: string):
     .sort((a, b) => PG_LOCK_RANK[b] - PG_LOCK_RANK[a]);
   const lock: LockLevel = levels[0] ?? 'NONE';
   return { sql, lock, locks: levels, rewrite, blocks: blocksOf(lock, 'postgres'), detail };
-}
-
-function failed(sql: string, error: string): ProbeResult {
-  return {
-    sql,
-    lock: 'NONE',
-    locks: [],
-    rewrite: false,
-    blocks: { reads: false, writes: false },
-    error,
-    detail: `failed on the empty copy: ${error}`,
-  };
 }
