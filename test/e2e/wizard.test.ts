@@ -37,6 +37,16 @@ async function openFromExplorer(page: Page, fileName: string): Promise<void> {
   await file.click();
 }
 
+/** Waits until Add Column (Quick)'s QuickInput shows step `n` of 4 (VS Code writes "n/4" beside the title). */
+async function quickStep(page: Page, n: number): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  for (let i = 0; i < 100; i++) {
+    if (new RegExp(`\\b${n}/4\\b`).test(await widget.innerText().catch(() => ''))) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the QuickInput never showed step ${n}/4: ${await widget.innerText().catch(() => '')}`);
+}
+
 describe('e2e: the wizard in code-server against a real PostgreSQL', { timeout: 900000 }, () => {
   let s: Session | undefined;
   let skip: string | undefined;
@@ -345,14 +355,7 @@ describe('e2e: the wizard in code-server against a real PostgreSQL', { timeout: 
     const title = widget.locator('.quick-input-title');
     const message = widget.locator('.quick-input-message');
     const row = (text: string | RegExp) => widget.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-    /** Waits until the QuickInput shows step `n` of 4 (VS Code writes "n/4" beside the title). */
-    const step = async (n: number) => {
-      for (let i = 0; i < 100; i++) {
-        if (new RegExp(`\\b${n}/4\\b`).test(await widget.innerText().catch(() => ''))) return;
-        await page.waitForTimeout(100);
-      }
-      throw new Error(`the QuickInput never showed step ${n}/4: ${await widget.innerText().catch(() => '')}`);
-    };
+    const step = (n: number) => quickStep(page, n);
     await shotOnFailure(page, 'quick-add', async () => {
       await runCommand(page, 'Column Wizard: Add Column (Quick)…');
       // One connection: no connection pick; the table pick comes first.
@@ -413,6 +416,53 @@ describe('e2e: the wizard in code-server against a real PostgreSQL', { timeout: 
       assert.match(sql, /CREATE INDEX CONCURRENTLY .* ON "public"\."customers" \("loyalty_points"\)/);
       assert.equal(await quick.locator('.msg-line.error').count(), 0, 'no error on a draft every step accepted');
       await screenshot(page, '13-quick-plan');
+    });
+  });
+
+  it('Add Column (Quick) on a table whose wizard is open: the open wizard asks, then takes the new draft', async (t) => {
+    if (!guard(t)) return;
+    const page = s!.page;
+    const widget = page.locator('.quick-input-widget');
+    const input = widget.locator('input').first();
+    const row = (text: string | RegExp) => widget.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    const step = (n: number) => quickStep(page, n);
+    await shotOnFailure(page, 'quick-into-open', async () => {
+      // The customers wizard from the previous test is open with loyalty_points; a second Quick draft for the same table
+      // used to bring that wizard forward and drop the new draft.
+      await runCommand(page, 'Column Wizard: Add Column (Quick)…');
+      await row('public.customers').waitFor({ timeout: 30000 });
+      await row('public.customers').click();
+      await widget.locator('.quick-input-title', { hasText: 'public.customers' }).waitFor({ timeout: 30000 });
+      await step(1);
+      await input.fill('vip_level');
+      await page.keyboard.press('Enter');
+      await step(2);
+      await input.fill('integer');
+      await widget.locator('.quick-input-list .monaco-list-row.focused', { hasText: /^integer/ }).waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+      await step(3);
+      await row('Nullable, no default').click();
+      await step(4);
+      await widget
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: /^No index$/ }) })
+        .click();
+      // The open wizard has a different column: the user is asked, not overruled.
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'has a column of its own' });
+      await dialog.waitFor({ timeout: 30000 });
+      assert.match(await dialog.innerText(), /loyalty_points[\s\S]*vip_level/, 'the question names both columns');
+      await dialog.locator('.monaco-button', { hasText: /^Replace$/ }).click();
+      const wizard = page.locator('iframe.webview.ready:visible').last().contentFrame().frameLocator('#active-frame');
+      await wizard.locator('#f-name input').waitFor({ timeout: 30000 });
+      for (let i = 0; i < 150 && (await wizard.locator('#f-name input').inputValue()) !== 'vip_level'; i++) await page.waitForTimeout(100);
+      assert.equal(await wizard.locator('#f-name input').inputValue(), 'vip_level', 'the open wizard took the new draft');
+      assert.equal(await wizard.locator('#f-type input').inputValue(), 'integer');
+      await wizard.locator('#plan[aria-busy="false"]').waitFor({ timeout: 30000 });
+      await wizard
+        .locator('.step .sql', { hasText: /ADD COLUMN "vip_level" integer/ })
+        .first()
+        .waitFor({ timeout: 30000 });
+      assert.equal(await page.locator('.tab', { hasText: 'customers' }).count(), 1, 'one customers wizard, not a second one');
     });
   });
 });
