@@ -322,3 +322,27 @@ export const TOOL_RUNNERS: readonly ToolRunner[] = [
     }),
   },
 ];
+
+/**
+ * The record-applied tests' case: a 2,000-row table `table` (id, name) in `db`, and the plan (with its column definition) that adds an
+ * indexed `token` (uuid / UUID() default, NOT NULL) to it.
+ */
+export async function tokenTableAndPlan(
+  db: ThrowawayDatabase,
+  engine: 'postgres' | 'mariadb',
+  table: string,
+): Promise<{ plan: Plan; column: string }> {
+  const q = (s: string) => (engine === 'postgres' ? `"${s}"` : `\`${s}\``);
+  await db.client.query(`CREATE TABLE ${q(table)} (id bigint PRIMARY KEY, name text)`);
+  await db.client.query(
+    engine === 'postgres'
+      ? `INSERT INTO ${q(table)} SELECT g, 'n' || g FROM generate_series(1, 2000) g`
+      : `INSERT INTO ${q(table)} SELECT seq, CONCAT('n', seq) FROM seq_1_to_2000`,
+  );
+  const column = engine === 'postgres' ? 'token uuid NOT NULL DEFAULT gen_random_uuid()' : 'token varchar(40) NOT NULL DEFAULT (UUID())';
+  const plan =
+    engine === 'postgres'
+      ? planFor('postgres', '15.4', column, { index: true, table, rows: 2000 })
+      : planFor('mariadb', '10.11.6-MariaDB', column, { index: true, schema: db.name, table, rows: 2000 });
+  return { plan, column };
+}

@@ -15,9 +15,8 @@ import { describe, it } from 'node:test';
 import { bindSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { historyRecording } from '../../src/core/migrations/history';
 import { WRITERS } from '../../src/core/migrations/tools/index';
-import { planFor } from '../unit/migrations/plans';
 import { dbTest, throwawayDatabase } from './helpers';
-import { cliProcess, workspacesForFile, writeInto } from './migrationTools';
+import { cliProcess, workspacesForFile, tokenTableAndPlan, writeInto } from './migrationTools';
 import { adapterFor, CharMarkingPool, migrationsList, panics, schemaEngine, type SchemaEngine } from './prismaEngine';
 
 const pg = throwawayDatabase('postgres');
@@ -57,18 +56,7 @@ describe('run --record-applied prisma: Prisma applies nothing afterwards', () =>
         const db = (engine === 'postgres' ? pg : my).get(t);
         const table = 'h19_rec_prisma';
         const q = (s: string) => (engine === 'postgres' ? `"${s}"` : `\`${s}\``);
-        await db.client.query(`CREATE TABLE ${q(table)} (id bigint PRIMARY KEY, name text)`);
-        await db.client.query(
-          engine === 'postgres'
-            ? `INSERT INTO ${q(table)} SELECT g, 'n' || g FROM generate_series(1, 2000) g`
-            : `INSERT INTO ${q(table)} SELECT seq, CONCAT('n', seq) FROM seq_1_to_2000`,
-        );
-        const column =
-          engine === 'postgres' ? 'token uuid NOT NULL DEFAULT gen_random_uuid()' : 'token varchar(40) NOT NULL DEFAULT (UUID())';
-        const plan =
-          engine === 'postgres'
-            ? planFor('postgres', '15.4', column, { index: true, table, rows: 2000 })
-            : planFor('mariadb', '10.11.6-MariaDB', column, { index: true, schema: db.name, table, rows: 2000 });
+        const { plan, column } = await tokenTableAndPlan(db, engine, table);
         const ws = workspace(`record-prisma-${engine}`);
         const dir = join(ws.root, DIR);
         const { created } = await writeInto(ws, plan, 'prisma', DIR);
