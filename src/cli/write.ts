@@ -88,7 +88,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (values.url !== undefined && values['primary-key'] !== undefined)
     throw new UsageError('--primary-key cannot be combined with --url: the server says it');
   // --url: the same live facts, server checks and probes as `plan --url` (one function for both).
-  const single = values.url !== undefined ? await (await import('./livePlan')).planLive(values, io) : planFromOptions(values);
+  const single =
+    values.url !== undefined
+      ? await (await import('./livePlan')).planLive({ ...values, 'no-online-copy': true }, io)
+      : planFromOptions(values);
   // A Galera cluster / logical replication (--node): the plan for it, and a per-node runbook beside the files.
   const cluster = values.url !== undefined ? await (await import('./cluster')).clusterPlanLive(values.url as string, single, values) : null;
   const plan = cluster?.plan ?? single;
