@@ -2,6 +2,7 @@
  * PostgreSQL statements, read with PostgreSQL's own parser (libpg-query's JSON parse tree), mapped onto
  * the lint model. Pure: the parse function is passed in.
  */
+import { PG_CATALOG_SUBCOMMANDS } from '../rules';
 import type { ColumnDefault, ColumnSpec, ColumnType, LockLevel } from '../types';
 import { arr, expressionText, num, obj, str, tagged, type Obj } from './json';
 import type { ConstraintKind, LintAction, NameRef, ParsedStatement } from './model';
@@ -108,24 +109,10 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
       if ((type === 'OBJECT_TRIGGER' || type === 'OBJECT_POLICY') && first.length > 1) {
         const on = first.slice(0, -1);
         const table: NameRef = on.length > 1 ? { schema: on[on.length - 2]!, name: on[on.length - 1]! } : { name: on[0]! };
-        const trigger = type === 'OBJECT_TRIGGER';
-        return {
-          kind: 'other',
-          actions: [],
-          label: trigger ? 'DROP TRIGGER' : 'DROP POLICY',
-          table,
-          statementOp: { op: 'catalog-change', subcommand: trigger ? 'DropTrigger' : 'DropPolicy' },
-        };
+        return catalogStatement(type === 'OBJECT_TRIGGER' ? 'DropTrigger' : 'DropPolicy', table);
       }
       const relationKind = DROP_RELATION[type ?? ''];
-      if (relationKind)
-        return {
-          kind: 'other',
-          actions: [],
-          label: `DROP ${(type ?? '').replace('OBJECT_', '').replace('MATVIEW', 'MATERIALIZED VIEW')}`,
-          ...(ref ? { table: ref } : {}),
-          statementOp: { op: 'catalog-change', subcommand: relationKind },
-        };
+      if (relationKind) return catalogStatement(relationKind, ref);
       const object = DROP_OBJECT[type ?? ''];
       if (object)
         return {
@@ -197,49 +184,15 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
         return { kind: 'other', actions: [], label: 'ALTER TYPE … RENAME VALUE', statementOp: { op: 'rename', object: 'enum value' } };
       return { kind: 'other', actions: [], label: 'ALTER TYPE … ADD VALUE' };
     case 'CreateTrigStmt':
-    case 'RuleStmt': {
-      const table = relation(n.relation);
-      const trigger = tag === 'CreateTrigStmt';
-      return {
-        kind: 'other',
-        actions: [],
-        label: trigger ? 'CREATE TRIGGER' : 'CREATE RULE',
-        ...(table ? { table } : {}),
-        statementOp: { op: 'catalog-change', subcommand: trigger ? 'CreateTrigger' : 'CreateRule' },
-      };
-    }
+    case 'RuleStmt':
+      return catalogStatement(tag === 'CreateTrigStmt' ? 'CreateTrigger' : 'CreateRule', relation(n.relation));
     case 'CreatePolicyStmt':
-    case 'AlterPolicyStmt': {
-      const table = relation(n.table);
-      const create = tag === 'CreatePolicyStmt';
-      return {
-        kind: 'other',
-        actions: [],
-        label: create ? 'CREATE POLICY' : 'ALTER POLICY',
-        ...(table ? { table } : {}),
-        statementOp: { op: 'catalog-change', subcommand: create ? 'CreatePolicy' : 'AlterPolicy' },
-      };
-    }
-    case 'CreateStatsStmt': {
-      const table = relation(obj(tagged(arr(n.relations)[0])[1]));
-      return {
-        kind: 'other',
-        actions: [],
-        label: 'CREATE STATISTICS',
-        ...(table ? { table } : {}),
-        statementOp: { op: 'catalog-change', subcommand: 'CreateStats' },
-      };
-    }
-    case 'AlterSeqStmt': {
-      const table = relation(n.sequence);
-      return {
-        kind: 'other',
-        actions: [],
-        label: 'ALTER SEQUENCE',
-        ...(table ? { table } : {}),
-        statementOp: { op: 'catalog-change', subcommand: 'AlterSequence' },
-      };
-    }
+    case 'AlterPolicyStmt':
+      return catalogStatement(tag === 'CreatePolicyStmt' ? 'CreatePolicy' : 'AlterPolicy', relation(n.table));
+    case 'CreateStatsStmt':
+      return catalogStatement('CreateStats', relation(obj(tagged(arr(n.relations)[0])[1])));
+    case 'AlterSeqStmt':
+      return catalogStatement('AlterSequence', relation(n.sequence));
     case 'AlterObjectSchemaStmt': {
       const table = str(n.objectType) === 'OBJECT_TABLE' ? relation(n.relation) : undefined;
       if (!table) return { kind: 'other', actions: [], label: 'ALTER … SET SCHEMA' };
@@ -277,6 +230,20 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
 }
 
 /** DROP of a relation other than a table or an index: its row in rules.ts PG_CATALOG_SUBCOMMANDS. */
+/**
+ * A statement that is one catalog change on `table`: its label is the SQL PG_CATALOG_SUBCOMMANDS names for it (where
+ * its lock and effect live too).
+ */
+function catalogStatement(subcommand: string, table: NameRef | undefined): ParsedStatement {
+  return {
+    kind: 'other',
+    actions: [],
+    label: PG_CATALOG_SUBCOMMANDS[subcommand]!.sql,
+    ...(table ? { table } : {}),
+    statementOp: { op: 'catalog-change', subcommand },
+  };
+}
+
 const DROP_RELATION: Readonly<Record<string, string>> = {
   OBJECT_VIEW: 'DropView',
   OBJECT_MATVIEW: 'DropMatview',
