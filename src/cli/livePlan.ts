@@ -65,17 +65,16 @@ export async function planFromServer(
 }
 
 /**
- * MySQL/MariaDB: pt-online-schema-change installed here (where `run` would run it) lets the planner choose one online
- * copy where it is cheaper, for `plan --url`, `run` and the wizard alike; not over TLS (the tool is not given TLS
- * settings) nor with --no-online-copy.
+ * MySQL/MariaDB: the online copy (`onlineCopyToolFor`) lets the planner choose one copy where it is cheaper, unless
+ * --no-online-copy.
  */
 export async function onlineCopyOption(
   client: DatabaseClient,
   target: Target,
   values: Record<string, unknown>,
 ): Promise<Pick<PlanOptions, 'onlineCopyTool'>> {
-  if (target.dialect === 'postgres' || values['no-online-copy'] === true || client.options.ssl) return {};
-  const tool = (await import('../db/mysql/onlineCopy')).findPtOnlineSchemaChange();
+  if (target.dialect === 'postgres' || values['no-online-copy'] === true) return {};
+  const tool = (await import('../db/mysql/onlineCopy')).onlineCopyToolFor(target, client.options);
   return tool ? { onlineCopyTool: tool } : {};
 }
 

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { OnlineCopy, OnlineCopyTool, TableRef } from '../../core/types';
+import type { OnlineCopy, OnlineCopyTool, TableRef, Target } from '../../core/types';
 import type { ConnectionOptions } from '../connection';
 import type { OnlineCopyLag } from '../run/types';
 
@@ -33,6 +33,16 @@ export function findPtOnlineSchemaChange(): OnlineCopyTool | null {
     version = r.status === 0 ? /(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout)?.[1] : undefined;
   }
   return version ? { name: PT_OSC, version } : null;
+}
+
+/**
+ * The online-copy tool a plan for `target` over `connection` may use: pt-online-schema-change installed here (where a
+ * run starts it), for MySQL/MariaDB and not over TLS (the tool is not given TLS settings). `plan --url`, `run` and the
+ * wizard all ask this, so they show the same strategy.
+ */
+export function onlineCopyToolFor(target: Target, connection: ConnectionOptions): OnlineCopyTool | null {
+  if (target.dialect === 'postgres' || connection.ssl) return null;
+  return findPtOnlineSchemaChange();
 }
 
 /** The first executable file named `name` in PATH, or null. */
@@ -68,9 +78,9 @@ export interface OnlineCopyRun {
   readonly onLine?: (line: string) => void;
 }
 
-/** A value for a MySQL option file, quoted. */
-function optionValue(v: string): string {
-  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A MySQL option file, readable by its owner only, that holds `password` (quoted) for the tool's connection. */
+function writeOptionFile(file: string, password: string): void {
+  writeFileSync(file, `[client]\npassword="${password.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"\n`, { mode: 0o600 });
 }
 
 /** A pt-online-schema-change DSN (`F=` the option file with the password); its parts cannot hold a comma. */
@@ -143,11 +153,10 @@ export async function runOnlineCopy(r: OnlineCopyRun): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cw-ptosc-'));
   const optionFile = join(dir, 'client.cnf');
   try {
-    writeFileSync(optionFile, `[client]\npassword=${optionValue(r.connection.password ?? '')}\n`, { mode: 0o600 });
+    writeOptionFile(optionFile, r.connection.password ?? '');
     const replica = r.lag?.replicas.length === 1 ? r.lag.replicas[0]! : undefined;
     const replicaOptionFile = replica ? join(dir, 'replica.cnf') : undefined;
-    if (replica && replicaOptionFile)
-      writeFileSync(replicaOptionFile, `[client]\npassword=${optionValue(replica.password ?? '')}\n`, { mode: 0o600 });
+    if (replica && replicaOptionFile) writeOptionFile(replicaOptionFile, replica.password ?? '');
     const args = ptOscArgs(r, optionFile, replicaOptionFile);
     await new Promise<void>((resolve, reject) => {
       const child = spawn(PT_OSC, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { CONTEXT_KEYS } from '../contextKeys';
 import type { Finding, OnlineCopyTool, Plan, TableFacts, TableRef, Target } from '../../core/types';
-import { findPtOnlineSchemaChange } from '../../db/mysql/onlineCopy';
+import { onlineCopyToolFor } from '../../db/mysql/onlineCopy';
 import type { DatabaseClient, ServerInfo, TableSummary } from '../../db/client';
 import { formatReport, runPlan, type RunOptions, type RunOutcome } from '../../db/run';
 import { runClusterPlan } from '../../db/cluster';
@@ -176,13 +176,11 @@ export class LiveBackend implements WizardBackend {
   }
 
   /** Plan a draft from the cached facts; throws with the reason when it cannot be planned. */
-  /**
-   * MySQL/MariaDB: pt-online-schema-change installed on this machine (where Run runs it), found once per panel; the
-   * same condition as `plan --url` and `run` (src/cli/livePlan.ts onlineCopyOption), so the wizard shows their strategy.
-   */
+  /** The online-copy tool the plan may use (`onlineCopyToolFor`, as `plan --url` and `run` ask it), found once per panel. */
   private async onlineCopyTool(target: Target): Promise<OnlineCopyTool | null> {
-    if (target.dialect === 'postgres' || (await this.client()).options.ssl) return null;
-    this.ptOsc ??= Promise.resolve().then(() => findPtOnlineSchemaChange());
+    if (target.dialect === 'postgres') return null;
+    const { options } = await this.client();
+    this.ptOsc ??= Promise.resolve().then(() => onlineCopyToolFor(target, options));
     return this.ptOsc;
   }
 
