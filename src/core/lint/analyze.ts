@@ -424,8 +424,10 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         let estimate = '';
         const ops = f.op ? [f.op] : operations;
         if (facts && rows !== undefined && rows > small && ops.length > 0) {
-          const worst = ops.reduce((a, b) => (blockedEstimate(b, facts).lockSeconds > blockedEstimate(a, facts).lockSeconds ? b : a));
-          const about = formatSeconds(blockedEstimate(worst, facts).lockSeconds, options.locale);
+          const worst = ops
+            .map((o) => ({ impact: o.impact, seconds: blockedEstimate(o, facts).lockSeconds }))
+            .reduce((a, b) => (b.seconds > a.seconds ? b : a));
+          const about = formatSeconds(worst.seconds, options.locale);
           if (worst.impact.blocks.reads) estimate = ' ' + l10n.t('Estimated: reads and writes blocked for about {0}.', about);
           else if (worst.impact.blocks.writes) estimate = ' ' + l10n.t('Estimated: writes blocked for about {0}.', about);
         }
