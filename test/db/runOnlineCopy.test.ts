@@ -6,9 +6,10 @@ import { spawnSync } from 'node:child_process';
  * behind (the tool's new table and triggers).
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { planColumn, planSteps } from '../../src/core/plan';
+import type { Plan } from '../../src/core/types';
 import { findPtOnlineSchemaChange } from '../../src/db/mysql/onlineCopy';
 import { runPlan } from '../../src/db/run';
 import { dbTest, skipOrFail, throwawayDatabase } from './helpers';
@@ -16,23 +17,40 @@ import { seedTable } from './runHelpers';
 
 const my = throwawayDatabase('mysql');
 const ROWS = 30_000;
+type Db = ReturnType<typeof my.get>;
+
+/** A seeded table `name` of `rows` rows and the plan that adds `token char(36) NOT NULL DEFAULT (UUID())` by one online copy. */
+async function onlineCopyCase(t: TestContext, db: Db, name: string, rows: number): Promise<Plan> {
+  const tool = findPtOnlineSchemaChange();
+  if (!tool) skipOrFail(t, 'pt-online-schema-change is not installed (Debian package percona-toolkit)');
+  const table = { schema: db.name, name };
+  await seedTable(db.client, 'mysql', db.name, name, rows);
+  const info = await db.client.serverInfo();
+  return planColumn(
+    parseColumnDefinition('token char(36) NOT NULL DEFAULT (UUID())', info.dialect),
+    await db.client.tableFacts(table),
+    { dialect: info.dialect, version: info.version },
+    { onlineCopyTool: tool },
+  );
+}
+
+/** The triggers in the database and its tables named LIKE `tableLike`: what the tool would leave behind. */
+async function leftovers(db: Db, tableLike: string): Promise<unknown[]> {
+  return [
+    ...(await db.client.query('SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?', [db.name])),
+    ...(await db.client.query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE ?', [
+      db.name,
+      tableLike,
+    ])),
+  ];
+}
 
 describe('the runner with pt-online-schema-change (MariaDB)', () => {
   it(
     'adds a NOT NULL DEFAULT (UUID()) column by one online copy under a concurrent writer',
     dbTest(async (t) => {
       const db = my.get(t);
-      const tool = findPtOnlineSchemaChange();
-      if (!tool) skipOrFail(t, 'pt-online-schema-change is not installed (Debian package percona-toolkit)');
-      const table = { schema: db.name, name: 'orders' };
-      await seedTable(db.client, 'mysql', db.name, 'orders', ROWS);
-      const info = await db.client.serverInfo();
-      const plan = planColumn(
-        parseColumnDefinition('token char(36) NOT NULL DEFAULT (UUID())', info.dialect),
-        await db.client.tableFacts(table),
-        { dialect: info.dialect, version: info.version },
-        { onlineCopyTool: tool },
-      );
+      const plan = await onlineCopyCase(t, db, 'orders', ROWS);
       const steps = planSteps(plan);
       assert.equal(steps.length, 1);
       assert.equal(steps[0]!.onlineCopy?.tool.name, 'pt-online-schema-change');
@@ -76,16 +94,7 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
       );
       assert.equal(Number(n!.rows), ROWS);
       assert.equal(Number(n!.distinct_tokens), ROWS);
-      const left = await db.client.query<{ name: string }>(
-        "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_orders\\_%'",
-        [db.name],
-      );
-      assert.deepEqual(left, []);
-      const triggers = await db.client.query<{ name: string }>(
-        'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?',
-        [db.name],
-      );
-      assert.deepEqual(triggers, []);
+      assert.deepEqual(await leftovers(db, '\\_orders\\_%'), []);
     }),
   );
 
@@ -93,27 +102,7 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
     'a cancel during the copy drops the triggers and new table the tool leaves, and running again completes',
     dbTest(async (t) => {
       const db = my.get(t);
-      const tool = findPtOnlineSchemaChange();
-      if (!tool) skipOrFail(t, 'pt-online-schema-change is not installed (Debian package percona-toolkit)');
-      const table = { schema: db.name, name: 'cancelled' };
-      await seedTable(db.client, 'mysql', db.name, 'cancelled', 300_000);
-      const info = await db.client.serverInfo();
-      const plan = planColumn(
-        parseColumnDefinition('token char(36) NOT NULL DEFAULT (UUID())', info.dialect),
-        await db.client.tableFacts(table),
-        { dialect: info.dialect, version: info.version },
-        { onlineCopyTool: tool },
-      );
-      const leftovers = async () => [
-        ...(await db.client.query<{ name: string }>(
-          'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?',
-          [db.name],
-        )),
-        ...(await db.client.query<{ name: string }>(
-          "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_cancelled\\_%'",
-          [db.name],
-        )),
-      ];
+      const plan = await onlineCopyCase(t, db, 'cancelled', 300_000);
       const stop = new AbortController();
       const runner = await db.connect();
       // Cancelled once the tool has made its triggers and new table and is copying.
@@ -124,7 +113,7 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
         },
       });
       assert.equal(first.status, 'cancelled');
-      assert.deepEqual(await leftovers(), []);
+      assert.deepEqual(await leftovers(db, '\\_cancelled\\_%'), []);
       const [col] = await db.client.query(
         "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'cancelled' AND COLUMN_NAME = 'token'",
         [db.name],
@@ -134,7 +123,7 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
       assert.equal(again.status, 'completed');
       const [n] = await db.client.query<{ d: number | string }>('SELECT count(DISTINCT token) AS d FROM cancelled');
       assert.equal(Number(n!.d), 300_000);
-      assert.deepEqual(await leftovers(), []);
+      assert.deepEqual(await leftovers(db, '\\_cancelled\\_%'), []);
     }),
   );
 
@@ -142,19 +131,9 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
     'the tool killed mid-copy (nothing printed): the run fails, its triggers and new table are dropped, the table is unchanged and the error says so',
     dbTest(async (t) => {
       const db = my.get(t);
-      const tool = findPtOnlineSchemaChange();
-      if (!tool) skipOrFail(t, 'pt-online-schema-change is not installed (Debian package percona-toolkit)');
-      const table = { schema: db.name, name: 'killed' };
-      await seedTable(db.client, 'mysql', db.name, 'killed', 300_000);
+      const plan = await onlineCopyCase(t, db, 'killed', 300_000);
       const checksum = async () => (await db.client.query<Record<string, unknown>>('CHECKSUM TABLE killed'))[0]!.Checksum;
       const before = await checksum();
-      const info = await db.client.serverInfo();
-      const plan = planColumn(
-        parseColumnDefinition('token char(36) NOT NULL DEFAULT (UUID())', info.dialect),
-        await db.client.tableFacts(table),
-        { dialect: info.dialect, version: info.version },
-        { onlineCopyTool: tool },
-      );
       const runner = await db.connect();
       let killed = false;
       const outcome = await runPlan(runner, plan, {
@@ -181,13 +160,7 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
       assert.match(error, /was stopped \(SIGKILL\)/);
       assert.match(error, /dropped what it left \(4 statements\)/);
       assert.match(error, /the table is unchanged \(no column token\)/);
-      const left = [
-        ...(await db.client.query('SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?', [db.name])),
-        ...(await db.client.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_%'", [
-          db.name,
-        ])),
-      ];
-      assert.deepEqual(left, []);
+      assert.deepEqual(await leftovers(db, '\\_%'), []);
       assert.equal(await checksum(), before, 'the rows are as they were');
       const again = await runPlan(runner, plan);
       assert.equal(again.status, 'completed');
