@@ -223,6 +223,16 @@ export type StatementOperation =
    */
   | { readonly op: 'drop-object'; readonly object: 'schema' | 'function' | 'type' | 'extension'; readonly cascade: boolean }
   | { readonly op: 'detach-partition'; readonly concurrent: boolean }
+  /** ALTER FUNCTION / PROCEDURE / ROUTINE … options (SECURITY DEFINER, SET search_path, COST, …): no lock at all. */
+  | { readonly op: 'alter-routine' }
+  /**
+   * ALTER FUNCTION / AGGREGATE / SCHEMA / TYPE / DOMAIN / … OWNER TO (ALTER TABLE / VIEW / SEQUENCE … OWNER TO are
+   * catalog changes on the relation: `PG_CATALOG_SUBCOMMANDS`). `other`: the object kinds PostgreSQL locks the same way
+   * as a routine (operators, collations, conversions, statistics, text search objects, languages).
+   */
+  | { readonly op: 'alter-owner'; readonly object: 'schema' | 'function' | 'type' | 'other' }
+  /** ALTER TYPE … ADD VALUE: EXCLUSIVE on the type itself; `value` is the new label. */
+  | { readonly op: 'enum-add-value'; readonly value: string }
   | { readonly op: 'exclusion-constraint' }
   /** An ALTER TABLE subcommand that changes only the catalog (`PG_CATALOG_SUBCOMMANDS`, by libpg_query's AT_ name). */
   | { readonly op: 'catalog-change'; readonly subcommand: string }
@@ -331,8 +341,10 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         why: l10n.t('TRUNCATE takes ACCESS EXCLUSIVE and replaces the table with an empty one'),
       };
     case 'rename':
+      // An enum value: EXCLUSIVE on the type; a schema: ACCESS EXCLUSIVE on the schema. Both are object locks that
+      // queries using the type or schema do not take (test/db/lintVsProbe.test.ts reads them from pg_locks).
       return {
-        lock: op.object === 'enum value' || op.object === 'schema' ? 'NONE' : AE,
+        lock: op.object === 'enum value' ? 'EXCLUSIVE' : AE,
         blocks: op.object === 'enum value' || op.object === 'schema' ? blocksNone : blocksAll,
         rewrite: false,
         scan: false,
@@ -467,6 +479,55 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
           : l10n.t('ALTER TABLE … {0} takes {1}: {2}', fact.sql, lock, fact.what()),
       };
     }
+    case 'alter-routine':
+      return {
+        lock: 'NONE',
+        blocks: blocksNone,
+        rewrite: false,
+        scan: false,
+        why: l10n.t(
+          'ALTER FUNCTION / PROCEDURE … changes only the catalog and takes no lock: calls already running keep the old settings, later calls use the new ones',
+        ),
+      };
+    case 'alter-owner':
+      if (op.object === 'schema' || op.object === 'type')
+        return {
+          lock: 'NONE',
+          blocks: blocksNone,
+          rewrite: false,
+          scan: false,
+          why:
+            op.object === 'schema'
+              ? l10n.t(
+                  'ALTER SCHEMA … OWNER TO changes only the catalog and takes no lock; whatever the old owner could do as owner (create in it, drop its objects) it can no longer do',
+                )
+              : l10n.t(
+                  'ALTER TYPE … OWNER TO changes only the catalog and takes no lock that queries wait for (a composite type: ACCESS EXCLUSIVE on its own row type, which queries do not take)',
+                ),
+        };
+      return {
+        lock: AE,
+        blocks: blocksNone,
+        rewrite: false,
+        scan: false,
+        why: l10n.t(
+          'ALTER … OWNER TO takes ACCESS EXCLUSIVE on the object only: queries using it take no lock on it and continue; whatever the old owner could do as owner it can no longer do',
+        ),
+      };
+    case 'enum-add-value':
+      return {
+        lock: 'EXCLUSIVE',
+        blocks: blocksNone,
+        rewrite: false,
+        scan: false,
+        why: versionAtLeast(target.version, '12')
+          ? l10n.t(
+              'ALTER TYPE … ADD VALUE takes EXCLUSIVE on the type only (queries using it continue); the new value cannot be used until the transaction that adds it commits',
+            )
+          : l10n.t(
+              'ALTER TYPE … ADD VALUE takes EXCLUSIVE on the type only (queries using it continue); before PostgreSQL 12 it cannot run inside a transaction block',
+            ),
+      };
     case 'exclusion-constraint':
       return {
         lock: AE,
@@ -566,6 +627,14 @@ export const PG_CATALOG_SUBCOMMANDS: Readonly<
   DropMatview: { sql: 'DROP MATERIALIZED VIEW', statement: true, lock: AE, what: dropped },
   DropSequence: { sql: 'DROP SEQUENCE', statement: true, lock: AE, what: dropped },
   DropIdentity: { sql: 'DROP IDENTITY', lock: AE, what: catalogOnly },
+  ChangeOwnerView: { sql: 'ALTER VIEW … OWNER TO', statement: true, lock: AE, what: catalogOnly },
+  ChangeOwnerMatview: { sql: 'ALTER MATERIALIZED VIEW … OWNER TO', statement: true, lock: AE, what: catalogOnly },
+  ChangeOwnerSequence: {
+    sql: 'ALTER SEQUENCE … OWNER TO',
+    statement: true,
+    lock: AE,
+    what: () => l10n.t('a catalog change; nextval() on the sequence (inserts that use it) waits for a moment'),
+  },
   AttachPartition: {
     sql: 'ATTACH PARTITION',
     lock: 'SHARE UPDATE EXCLUSIVE',

@@ -23,7 +23,7 @@ import {
 } from '../rules';
 import type { Calibration, ColumnFacts, Dialect, Estimate, IndexFacts, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
 import type { MigrationTool } from '../migrations/types';
-import type { LintAction, NameRef, ParsedStatement } from './model';
+import type { LintAction, NameRef, ObjectRef, ParsedStatement } from './model';
 import { TOOLS, WRITERS } from '../migrations/tools/index';
 import { readMysql } from './mysql';
 import type { Parsers } from './parsers';
@@ -192,6 +192,12 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   // MySQL/MariaDB `SET [SESSION] foreign_key_checks = 0` earlier in the file: ADD FOREIGN KEY then runs INPLACE.
   let foreignKeyChecks = true;
   let created = new Set<string>();
+  // Schemas, routines, types and extensions created in this file (`kind:name`): the statement index and transaction.
+  let createdObjects = new Map<string, { index: number; tx: number }>();
+  // The last statement that changed a table not created in this file (a DROP … CASCADE of a newer object touches none).
+  let lastExistingChange = -1;
+  // Enum values added in the open transaction (to types it did not create): value → transaction.
+  let addedEnumValues = new Map<string, number>();
   // What earlier statements of this file did to existing tables: later rules see it on top of the live facts.
   let changed = new Map<string, FileChanges>();
   const notValidAdded = new Map<string, { kind: RuleConstraintKind; tx: number; table: string }>();
@@ -265,6 +271,9 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       sessionTimeout = options.lockTimeoutConfigured === true;
       foreignKeyChecks = true;
       created = new Set();
+      createdObjects = new Map();
+      lastExistingChange = -1;
+      addedEnumValues = new Map();
       changed = new Map();
     }
     const parsed =
@@ -283,6 +292,19 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       sessionTimeout || localTimeout || (parsed.setting !== undefined && isLockTimeout(parsed.setting.name) && isOn(parsed.setting.value));
     const actions: ActionImpact[] = [];
     const operations: OperationImpact[] = [];
+    const objectKey = (o: ObjectRef): string => `${o.kind}:${o.name}`;
+    const cascade = parsed.statementOp?.op === 'drop-object' && parsed.statementOp.cascade;
+    const newObject =
+      (parsed.objects?.length ?? 0) > 0 &&
+      parsed.objects!.every((o) => {
+        const made = createdObjects.get(objectKey(o));
+        return made !== undefined && (!cascade || made.index > lastExistingChange);
+      });
+    const objectsFromThisTransaction =
+      inTx && (parsed.objects?.length ?? 0) > 0 && parsed.objects!.every((o) => createdObjects.get(objectKey(o))?.tx === txId);
+    const uncommittedEnumValues = [...addedEnumValues]
+      .filter(([value, tx]) => tx === txId && inTx && raw.text.includes(`'${value.replace(/'/g, "''")}'`))
+      .map(([value]) => value);
 
     switch (parsed.kind) {
       case 'begin':
@@ -392,6 +414,9 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       end: raw.end,
       ...(table ? { table } : {}),
       newTable,
+      newObject,
+      objectsFromThisTransaction,
+      ...(uncommittedEnumValues.length ? { uncommittedEnumValues } : {}),
       ...(facts ? { facts } : {}),
       ...(rows !== undefined ? { rows } : {}),
       inTransaction: stmtInTx,
@@ -410,7 +435,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     };
     for (const rule of statementRules) {
       for (const f of rule.check!(context)) {
-        if (f.blocking && newTable) continue;
+        if (f.blocking && (newTable || newObject)) continue;
         if (suppressor(rule.id, ownIgnores)) continue;
         if (!f.blocking) {
           findings.push(toFinding(rule, f, index, raw));
@@ -468,6 +493,14 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       ...(lockBasis ? { lockBasis } : {}),
     });
     if (parsed.kind === 'alter-table' && table && !newTable) recordChanges(changed, key(table), parsed.actions);
+    if (table && !newTable && operations.length > 0) lastExistingChange = index;
+    if (parsed.creates) createdObjects.set(objectKey(parsed.creates), { index, tx: stmtInTx ? txId : -1 });
+    if (parsed.statementOp?.op === 'enum-add-value' && stmtInTx) {
+      const type = parsed.objects?.[0];
+      const made = type ? createdObjects.get(objectKey(type)) : undefined;
+      // A value added to a type created in the same transaction may be used at once.
+      if (!(made && made.tx === txId)) addedEnumValues.set(parsed.statementOp.value, txId);
+    }
   });
 
   // File-level rules (unterminated quotes and comments, NUL bytes): findings attach to the statement they fall in.
@@ -633,6 +666,9 @@ const STATEMENT_OPS = new Set([
   'alter-type-pg',
   'lock-table',
   'catalog-change',
+  'alter-routine',
+  'alter-owner',
+  'enum-add-value',
 ]);
 
 /** (`drop-index` is both; the linter reads it only as a whole statement, never inside ALTER TABLE.) */

@@ -75,6 +75,14 @@ export type LintAction =
   | { readonly kind: 'rename-index'; readonly from: string; readonly to: string }
   | { readonly kind: 'other'; readonly description: string };
 
+/** A schema, routine, type (enum, domain, composite…) or extension, by its unqualified name (lower-case unless quoted). */
+export interface ObjectRef {
+  readonly kind: ObjectKind;
+  readonly name: string;
+}
+
+export type ObjectKind = 'schema' | 'function' | 'type' | 'extension';
+
 export type StatementKind =
   'alter-table' | 'create-index' | 'create-table' | 'begin' | 'commit' | 'rollback' | 'set' | 'other' | 'unparsed';
 
@@ -102,6 +110,10 @@ export interface ParsedStatement {
   readonly statementOp?: StatementOperation;
   /** A short description for messages, e.g. `VACUUM`, `INSERT`. */
   readonly label?: string;
+  /** The schemas, routines, types or extensions (not tables) the statement drops or alters. */
+  readonly objects?: readonly ObjectRef[];
+  /** The schema, routine, type or extension a plain CREATE (no OR REPLACE, no IF NOT EXISTS) makes. */
+  readonly creates?: ObjectRef;
   /** CREATE TABLE: its columns (as add-column) and table constraints (as add-constraint), for the folder replay (./replay.ts). */
   readonly definition?: readonly LintAction[];
   /** MySQL/MariaDB CREATE TABLE: the table's default character set, when written. */

@@ -5,7 +5,7 @@
 import { PG_CATALOG_SUBCOMMANDS } from '../rules';
 import type { ColumnDefault, ColumnSpec, ColumnType, LockLevel } from '../types';
 import { arr, expressionText, num, obj, str, tagged, type Obj } from './json';
-import type { ConstraintKind, LintAction, NameRef, ParsedStatement } from './model';
+import type { ConstraintKind, LintAction, NameRef, ObjectKind, ObjectRef, ParsedStatement } from './model';
 import { utf8ToUtf16Offset } from './text';
 
 /** libpg-query's `parseSync`: returns `{ stmts: [{ stmt }] }` or throws an error with `sqlDetails.cursorPosition`. */
@@ -48,8 +48,14 @@ function relation(r: unknown): NameRef | undefined {
 function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
   switch (tag) {
     case 'AlterTableStmt': {
-      if (str(n.objtype) !== 'OBJECT_TABLE')
+      if (str(n.objtype) !== 'OBJECT_TABLE') {
+        // ALTER VIEW / MATERIALIZED VIEW / SEQUENCE … OWNER TO: a catalog change on that relation.
+        const owner = CHANGE_OWNER[str(n.objtype) ?? ''];
+        const cmds = arr(n.cmds);
+        if (owner && cmds.length > 0 && cmds.every((c) => str(tagged(c)[1].subtype) === 'AT_ChangeOwner'))
+          return catalogStatement(owner, relation(n.relation));
         return { kind: 'other', actions: [], label: 'ALTER ' + (str(n.objtype) ?? '').replace('OBJECT_', '') };
+      }
       const table = relation(n.relation);
       const actions = arr(n.cmds).map((c) => alterCmd(tagged(c)[1], sql));
       return { kind: 'alter-table', ...(table ? { table } : {}), actions };
@@ -120,6 +126,7 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
           actions: [],
           label: `DROP ${(type ?? '').replace('OBJECT_', '')}`,
           statementOp: { op: 'drop-object', object, cascade: str(n.behavior) === 'DROP_CASCADE' },
+          objects: arr(n.objects).map((o) => ({ kind: object, name: objectName(o) })),
         };
       if (type === 'OBJECT_TABLE')
         return { kind: 'other', actions: [], label: 'DROP TABLE', ...(ref ? { table: ref } : {}), statementOp: { op: 'drop-table' } };
@@ -179,10 +186,56 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
         },
       };
     }
-    case 'AlterEnumStmt':
+    case 'AlterEnumStmt': {
+      const objects = [{ kind: 'type' as const, name: lastName(n.typeName) }];
       if (str(n.oldVal) !== undefined)
-        return { kind: 'other', actions: [], label: 'ALTER TYPE … RENAME VALUE', statementOp: { op: 'rename', object: 'enum value' } };
-      return { kind: 'other', actions: [], label: 'ALTER TYPE … ADD VALUE' };
+        return {
+          kind: 'other',
+          actions: [],
+          label: 'ALTER TYPE … RENAME VALUE',
+          statementOp: { op: 'rename', object: 'enum value' },
+          objects,
+        };
+      return {
+        kind: 'other',
+        actions: [],
+        label: 'ALTER TYPE … ADD VALUE',
+        statementOp: { op: 'enum-add-value', value: str(n.newVal) ?? '' },
+        objects,
+      };
+    }
+    case 'AlterFunctionStmt':
+      return {
+        kind: 'other',
+        actions: [],
+        label: `ALTER ${(str(n.objtype) ?? 'OBJECT_FUNCTION').replace('OBJECT_', '')}`,
+        statementOp: { op: 'alter-routine' },
+        objects: [{ kind: 'function', name: objectName({ ObjectWithArgs: n.func }) }],
+      };
+    case 'AlterOwnerStmt': {
+      const type = (str(n.objectType) ?? '').replace('OBJECT_', '');
+      const label = `ALTER ${type.replace(/_/g, ' ')} … OWNER TO`;
+      const object = OWNER_OBJECT[type];
+      if (!object) return { kind: 'other', actions: [], label };
+      const kind: ObjectKind | undefined = object === 'other' ? undefined : object;
+      return {
+        kind: 'other',
+        actions: [],
+        label,
+        statementOp: { op: 'alter-owner', object },
+        ...(kind ? { objects: [{ kind, name: objectName(n.object) }] } : {}),
+      };
+    }
+    case 'CreateSchemaStmt':
+    case 'CreateFunctionStmt':
+    case 'CreateEnumStmt':
+    case 'CompositeTypeStmt':
+    case 'CreateRangeStmt':
+    case 'CreateDomainStmt':
+    case 'CreateExtensionStmt': {
+      const creates = createdObject(tag, n);
+      return { kind: 'other', actions: [], label: tag.replace(/Stmt$/, ''), ...(creates ? { creates } : {}) };
+    }
     case 'CreateTrigStmt':
     case 'RuleStmt':
       return catalogStatement(tag === 'CreateTrigStmt' ? 'CreateTrigger' : 'CreateRule', relation(n.relation));
@@ -229,7 +282,6 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
   }
 }
 
-/** DROP of a relation other than a table or an index: its row in rules.ts PG_CATALOG_SUBCOMMANDS. */
 /**
  * A statement that is one catalog change on `table`: its label is the SQL PG_CATALOG_SUBCOMMANDS names for it (where
  * its lock and effect live too).
@@ -244,6 +296,77 @@ function catalogStatement(subcommand: string, table: NameRef | undefined): Parse
   };
 }
 
+/** ALTER VIEW / MATERIALIZED VIEW / SEQUENCE … OWNER TO: its row in rules.ts PG_CATALOG_SUBCOMMANDS. */
+const CHANGE_OWNER: Readonly<Record<string, string>> = {
+  OBJECT_VIEW: 'ChangeOwnerView',
+  OBJECT_MATVIEW: 'ChangeOwnerMatview',
+  OBJECT_SEQUENCE: 'ChangeOwnerSequence',
+};
+
+/**
+ * ALTER … OWNER TO by object kind (AlterOwnerStmt's, without `OBJECT_`): how the server locks it (rules.ts `alter-owner`).
+ * Kinds not listed (database, foreign data wrapper, server, event trigger, publication, subscription, tablespace, large
+ * object) have no verdict: unknown-statement reports them.
+ */
+const OWNER_OBJECT: Readonly<Record<string, 'schema' | 'function' | 'type' | 'other'>> = {
+  SCHEMA: 'schema',
+  FUNCTION: 'function',
+  PROCEDURE: 'function',
+  ROUTINE: 'function',
+  AGGREGATE: 'function',
+  TYPE: 'type',
+  DOMAIN: 'type',
+  COLLATION: 'other',
+  CONVERSION: 'other',
+  LANGUAGE: 'other',
+  OPERATOR: 'other',
+  OPCLASS: 'other',
+  OPFAMILY: 'other',
+  STATISTIC_EXT: 'other',
+  TSDICTIONARY: 'other',
+  TSCONFIGURATION: 'other',
+};
+
+/** The unqualified name in a parse-tree name: a String, a List of Strings, a TypeName or an ObjectWithArgs. */
+function objectName(o: unknown): string {
+  const [tag, node] = tagged(o);
+  if (tag === 'String') return str(node.sval) ?? '';
+  if (tag === 'List') return lastName(node.items);
+  if (tag === 'TypeName') return lastName(node.names);
+  if (tag === 'ObjectWithArgs') return lastName(node.objname);
+  return '';
+}
+
+function lastName(list: unknown): string {
+  const names = arr(list).map((i) => str(tagged(i)[1].sval) ?? '');
+  return names[names.length - 1] ?? '';
+}
+
+/** What a plain CREATE makes; none for CREATE OR REPLACE and IF NOT EXISTS (the object may be an existing one). */
+function createdObject(tag: string, n: Obj): ObjectRef | undefined {
+  if (n.replace === true || n.if_not_exists === true) return undefined;
+  switch (tag) {
+    case 'CreateSchemaStmt': {
+      const name = str(n.schemaname) ?? str(obj(n.authrole).rolename);
+      return name ? { kind: 'schema', name } : undefined;
+    }
+    case 'CreateFunctionStmt':
+      return { kind: 'function', name: lastName(n.funcname) };
+    case 'CreateEnumStmt':
+    case 'CreateRangeStmt':
+      return { kind: 'type', name: lastName(n.typeName) };
+    case 'CompositeTypeStmt':
+      return { kind: 'type', name: str(obj(n.typevar).relname) ?? '' };
+    case 'CreateDomainStmt':
+      return { kind: 'type', name: lastName(n.domainname) };
+    case 'CreateExtensionStmt':
+      return { kind: 'extension', name: str(n.extname) ?? '' };
+    default:
+      return undefined;
+  }
+}
+
+/** DROP of a relation other than a table or an index: its row in rules.ts PG_CATALOG_SUBCOMMANDS. */
 const DROP_RELATION: Readonly<Record<string, string>> = {
   OBJECT_VIEW: 'DropView',
   OBJECT_MATVIEW: 'DropMatview',

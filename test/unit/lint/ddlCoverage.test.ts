@@ -15,11 +15,9 @@ import { loadParsers } from '../../../src/core/lint/parsers';
 /**
  * `ddl`: changes, drops or locks an existing object: must get a finding.
  * `new`: creates a new, unused object only (or replaces a routine's body), locking no existing table: no finding needed.
- * `no-table`: changes an object that queries take no lock on and that locks no table (a routine's options or owner, a
- *   new enum value): unknown-statement counts these as understood; they have no lock verdict yet.
  * `not-ddl`: queries, data changes, session and transaction control, cluster-wide administration outside migrations.
  */
-type Kind = 'ddl' | 'new' | 'no-table' | 'not-ddl';
+type Kind = 'ddl' | 'new' | 'not-ddl';
 const EXAMPLES: Readonly<Record<string, readonly [Kind, string]>> = {
   InsertStmt: ['not-ddl', 'INSERT INTO users (id) VALUES (1)'],
   DeleteStmt: ['not-ddl', 'DELETE FROM users WHERE id = 1'],
@@ -82,13 +80,13 @@ const EXAMPLES: Readonly<Record<string, readonly [Kind, string]>> = {
   CreateStatsStmt: ['ddl', 'CREATE STATISTICS users_stats ON id, email FROM users'],
   AlterStatsStmt: ['ddl', 'ALTER STATISTICS users_stats SET STATISTICS 100'],
   CreateFunctionStmt: ['new', 'CREATE OR REPLACE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$'],
-  AlterFunctionStmt: ['no-table', 'ALTER FUNCTION touch() SECURITY DEFINER'],
+  AlterFunctionStmt: ['ddl', 'ALTER FUNCTION touch() SECURITY DEFINER'],
   DoStmt: ['not-ddl', "DO $$ BEGIN RAISE NOTICE 'x'; END $$"],
   CallStmt: ['not-ddl', 'CALL refresh_all()'],
   RenameStmt: ['ddl', 'ALTER TABLE users RENAME COLUMN email TO email_address'],
   AlterObjectDependsStmt: ['ddl', 'ALTER FUNCTION touch() DEPENDS ON EXTENSION citext'],
   AlterObjectSchemaStmt: ['ddl', 'ALTER TABLE users SET SCHEMA archive'],
-  AlterOwnerStmt: ['no-table', 'ALTER FUNCTION touch() OWNER TO reporting'],
+  AlterOwnerStmt: ['ddl', 'ALTER FUNCTION touch() OWNER TO reporting'],
   AlterOperatorStmt: ['ddl', 'ALTER OPERATOR === (int, int) SET (RESTRICT = eqsel)'],
   AlterTypeStmt: ['ddl', 'ALTER TYPE compfoo SET (SEND = compfoo_send)'],
   RuleStmt: ['ddl', 'CREATE RULE users_ignore AS ON INSERT TO users DO INSTEAD NOTHING'],
@@ -99,7 +97,7 @@ const EXAMPLES: Readonly<Record<string, readonly [Kind, string]>> = {
   CompositeTypeStmt: ['new', 'CREATE TYPE compfoo AS (a int, b text)'],
   CreateEnumStmt: ['new', "CREATE TYPE mood AS ENUM ('sad', 'ok')"],
   CreateRangeStmt: ['new', 'CREATE TYPE floatrange AS RANGE (subtype = float8)'],
-  AlterEnumStmt: ['no-table', "ALTER TYPE mood ADD VALUE 'happy'"],
+  AlterEnumStmt: ['ddl', "ALTER TYPE mood ADD VALUE 'happy'"],
   ViewStmt: ['new', 'CREATE VIEW active_users AS SELECT id FROM users'],
   LoadStmt: ['not-ddl', "LOAD 'auto_explain'"],
   CreatedbStmt: ['not-ddl', 'CREATE DATABASE scratch'],
@@ -182,6 +180,23 @@ const DROPS = [
   'DROP TRANSFORM FOR hstore LANGUAGE plpython3u',
 ];
 
+/** ALTER … OWNER TO of each kind of object with a verdict, and the other ALTER forms of routines and enums. */
+const ALTERS = [
+  'ALTER PROCEDURE refresh_all() SET search_path = public',
+  'ALTER ROUTINE touch() STABLE',
+  'ALTER SCHEMA reporting OWNER TO reporting',
+  'ALTER TYPE mood OWNER TO reporting',
+  'ALTER DOMAIN email_address OWNER TO reporting',
+  'ALTER PROCEDURE refresh_all() OWNER TO reporting',
+  'ALTER AGGREGATE my_sum (int) OWNER TO reporting',
+  'ALTER COLLATION "de_DE" OWNER TO reporting',
+  'ALTER VIEW active_users OWNER TO reporting',
+  'ALTER MATERIALIZED VIEW user_totals OWNER TO reporting',
+  'ALTER SEQUENCE invoice_no OWNER TO reporting',
+  "ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy'",
+  "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'happy' BEFORE 'ok'",
+];
+
 describe('every DDL statement kind the PostgreSQL parser produces gets a finding', () => {
   it('the examples cover exactly the parser’s statement kinds', () => {
     const kinds = parserStatementKinds();
@@ -213,6 +228,7 @@ describe('every DDL statement kind the PostgreSQL parser produces gets a finding
         .filter(([k]) => k === 'ddl')
         .map(([, sql]) => sql),
       ...DROPS,
+      ...ALTERS,
     ];
     const silent = ddl.filter((sql) => {
       const result = lintSql(`${sql};\n`, { target: { dialect: 'postgres', version: '15' } }, parsers);

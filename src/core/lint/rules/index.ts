@@ -15,6 +15,7 @@ import { backfillInLockingTransaction } from './backfillInLockingTransaction';
 import { renameBreaksClients } from './renameBreaksClients';
 import { dropTable } from './dropTable';
 import { dropObject } from './dropObject';
+import { enumValueInTransaction } from './enumValueInTransaction';
 import { dropColumn } from './dropColumn';
 import { dropDefault } from './dropDefault';
 import { modifyResetsColumn } from './modifyResetsColumn';
@@ -60,6 +61,7 @@ export const RULES = [
   validateInSameTransaction,
   indexNotConcurrent,
   concurrentIndexInTransaction,
+  enumValueInTransaction,
   missingLockTimeout,
   algorithmCopy,
   lockBlocksWrites,

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import type { ObjectRef } from '../model';
 import { tableName } from './shared';
 import type { RuleModule } from './types';
 
@@ -21,21 +22,28 @@ export const missingLockTimeout = {
       (!s.newTable &&
         (s.unmapped || (strongest !== undefined && (engine === 'mysql' || strongest.blocks.reads || strongest.blocks.writes)))) ||
       (s.newTable && s.referenced !== undefined && engine === 'postgres');
-    if (!needs || s.timeoutHere) return [];
+    if (!needs || s.timeoutHere || s.newObject) return [];
+    const object = !s.table ? s.parsed.objects?.[0] : undefined;
     return [
       {
         severity: 'warning',
         message:
-          engine === 'postgres'
-            ? l10n.t(
-                '{0} on {1} is requested without a lock timeout: while it waits behind a long transaction, every query on the table queues behind it.',
+          engine === 'postgres' && object
+            ? objectMessage(
                 strongest?.lock ?? 'ACCESS EXCLUSIVE',
-                s.newTable && s.referenced ? tableName(s.referenced) : tableName(s.table),
+                object,
+                s.operations.some((o) => o.op.op === 'drop-object' && o.op.cascade),
               )
-            : l10n.t(
-                'The metadata lock on {0} is requested without a lock timeout: while it waits behind a long transaction, every query on the table queues behind it.',
-                s.newTable && s.referenced ? tableName(s.referenced) : tableName(s.table),
-              ),
+            : engine === 'postgres'
+              ? l10n.t(
+                  '{0} on {1} is requested without a lock timeout: while it waits behind a long transaction, every query on the table queues behind it.',
+                  strongest?.lock ?? 'ACCESS EXCLUSIVE',
+                  s.newTable && s.referenced ? tableName(s.referenced) : tableName(s.table),
+                )
+              : l10n.t(
+                  'The metadata lock on {0} is requested without a lock timeout: while it waits behind a long transaction, every query on the table queues behind it.',
+                  s.newTable && s.referenced ? tableName(s.referenced) : tableName(s.table),
+                ),
         fix: l10n.t(
           '{0} before the statement, and retry on failure.',
           engine === 'postgres' ? "SET lock_timeout = '2s';" : 'SET SESSION lock_wait_timeout = 2;',
@@ -44,3 +52,26 @@ export const missingLockTimeout = {
     ];
   },
 } as const satisfies RuleModule;
+
+/** The lock named on the object itself (a statement on a schema, routine, type or extension names no table). */
+function objectMessage(lock: string, object: ObjectRef, cascade: boolean): string {
+  const name =
+    object.kind === 'schema'
+      ? l10n.t('the schema {0}', object.name)
+      : object.kind === 'function'
+        ? l10n.t('the routine {0}', object.name)
+        : object.kind === 'type'
+          ? l10n.t('the type {0}', object.name)
+          : l10n.t('the extension {0}', object.name);
+  return cascade
+    ? l10n.t(
+        '{0} on {1} and on every table dropped with it is requested without a lock timeout: while it waits behind a long transaction, every query on those tables queues behind it.',
+        lock,
+        name,
+      )
+    : l10n.t(
+        '{0} on {1} is requested without a lock timeout: while it waits behind a long transaction, every statement that needs it queues behind it.',
+        lock,
+        name,
+      );
+}

@@ -23,7 +23,7 @@ export const renameBreaksClients = {
     good: [{ sql: 'CREATE TABLE t (a int); ALTER TABLE t RENAME COLUMN a TO b;' }],
   },
   check: (s) => {
-    if (s.newTable) return [];
+    if (s.newTable || s.newObject) return [];
     const out: RuleFinding[] = [];
     for (const o of statementOps(s, 'rename')) {
       if (o.op.object === 'index' || o.op.object === 'constraint') continue; // application code rarely names these

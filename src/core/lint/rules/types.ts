@@ -54,6 +54,19 @@ export interface StatementContext {
   readonly referenced?: NameRef;
   /** The lock an earlier statement of the same open transaction took on this table, when it blocks reads or writes. */
   readonly lockedEarlierInTransaction?: Impact;
+  /**
+   * Every schema, routine, type or extension the statement drops or alters (`parsed.objects`) was created earlier in this
+   * file, so no running code uses it; for a DROP … CASCADE also no existing table was changed since (a column of the
+   * new type, a trigger calling the new function, a table moved into the new schema would go with it).
+   */
+  readonly newObject: boolean;
+  /** Every object in `parsed.objects` was created earlier in the same open transaction. */
+  readonly objectsFromThisTransaction: boolean;
+  /**
+   * Enum values added by ALTER TYPE … ADD VALUE earlier in the same open transaction (to a type not created in it) that
+   * this statement names as a literal: PostgreSQL refuses to use them before that transaction commits.
+   */
+  readonly uncommittedEnumValues?: readonly string[];
   /** Tables created earlier in this file (lower-case names). */
   readonly created: ReadonlySet<string>;
 }

@@ -1,0 +1,127 @@
+/**
+ * Issue 20: statements on schemas, routines and types (ALTER FUNCTION / PROCEDURE, ALTER … OWNER TO, ALTER TYPE … ADD /
+ * RENAME VALUE) get a lock verdict, drop-object skips objects created earlier in the same file, and the lock-timeout
+ * message names the object a statement locks when it names no table. The lock claims are read from pg_locks on
+ * PostgreSQL 15 in test/db/lintVsProbe.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { lintSql } from '../../../src/core/lint/analyze';
+import { loadParsers, type Parsers } from '../../../src/core/lint/parsers';
+
+let parsers: Parsers;
+before(async () => {
+  parsers = await loadParsers(['postgres']);
+});
+
+const lint = (sql: string, version = '15') => lintSql(sql, { target: { dialect: 'postgres', version } }, parsers);
+const rules = (sql: string, version?: string) => lint(sql, version).findings.map((f) => f.rule);
+const verdict = (sql: string) => {
+  const s = lint(sql).statements.at(-1)!;
+  return { lock: s.strongest?.lock, reads: s.strongest?.blocks.reads, writes: s.strongest?.blocks.writes };
+};
+
+describe('verdicts for statements on schemas, routines and types', () => {
+  for (const [sql, lock, reads] of [
+    ['ALTER FUNCTION touch() SECURITY DEFINER;', 'NONE', false],
+    ['ALTER PROCEDURE p() SET search_path = public;', 'NONE', false],
+    ['ALTER FUNCTION touch() OWNER TO app;', 'ACCESS EXCLUSIVE', false],
+    ['ALTER AGGREGATE my_sum(int) OWNER TO app;', 'ACCESS EXCLUSIVE', false],
+    ['ALTER SCHEMA reporting OWNER TO app;', 'NONE', false],
+    ['ALTER TYPE mood OWNER TO app;', 'NONE', false],
+    ['ALTER VIEW v OWNER TO app;', 'ACCESS EXCLUSIVE', true],
+    ['ALTER SEQUENCE s OWNER TO app;', 'ACCESS EXCLUSIVE', true],
+    ["ALTER TYPE mood ADD VALUE 'happy';", 'EXCLUSIVE', false],
+    ["ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy';", 'EXCLUSIVE', false],
+    ['ALTER SCHEMA reporting RENAME TO reports;', 'ACCESS EXCLUSIVE', false],
+  ] as const) {
+    it(sql, () => {
+      const v = verdict(sql);
+      assert.equal(v.lock, lock);
+      assert.equal(v.reads, reads);
+      assert.ok(!rules(sql).includes('unknown-statement'));
+    });
+  }
+  it('ALTER … OWNER TO of an object kind with no verdict is reported, not passed over', () => {
+    assert.deepEqual(rules('ALTER DATABASE app OWNER TO app;'), ['unknown-statement']);
+    assert.deepEqual(rules('ALTER PUBLICATION pub OWNER TO app;'), ['unknown-statement']);
+  });
+  it('RENAME VALUE is an app-compatibility warning (rename), ADD VALUE alone is not', () => {
+    assert.deepEqual(rules("ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy';"), ['rename']);
+    assert.deepEqual(rules("ALTER TYPE mood ADD VALUE 'happy';"), []);
+  });
+});
+
+describe('enum-value-in-transaction', () => {
+  it('before PostgreSQL 12, ADD VALUE inside a transaction block fails', () => {
+    assert.deepEqual(rules("BEGIN; ALTER TYPE mood ADD VALUE 'happy'; COMMIT;", '11'), ['enum-value-in-transaction']);
+    assert.deepEqual(rules("BEGIN; ALTER TYPE mood ADD VALUE 'happy'; COMMIT;", '12'), []);
+    assert.deepEqual(rules("ALTER TYPE mood ADD VALUE 'happy';", '11'), []);
+  });
+  it('before 12 it may run in the transaction that created the type, not in a later one', () => {
+    assert.deepEqual(rules("BEGIN; CREATE TYPE mood AS ENUM ('a'); ALTER TYPE mood ADD VALUE 'b'; COMMIT;", '11'), []);
+    assert.deepEqual(rules("CREATE TYPE mood AS ENUM ('a'); BEGIN; ALTER TYPE mood ADD VALUE 'b'; COMMIT;", '11'), [
+      'enum-value-in-transaction',
+    ]);
+  });
+  it('from 12, the new value used later in the same transaction fails; after COMMIT it is fine', () => {
+    const sql = "BEGIN; ALTER TYPE mood ADD VALUE 'happy'; UPDATE people SET mood = 'happy' WHERE id = 1; COMMIT;";
+    const r = lint(sql);
+    assert.deepEqual(
+      r.findings.map((f) => [f.rule, f.statement]),
+      [['enum-value-in-transaction', 2]],
+    );
+    assert.deepEqual(rules("BEGIN; ALTER TYPE mood ADD VALUE 'happy'; COMMIT; UPDATE people SET mood = 'happy' WHERE id = 1;"), []);
+    assert.deepEqual(rules("BEGIN; ALTER TYPE mood ADD VALUE 'happy'; UPDATE people SET mood = 'sad' WHERE id = 1; COMMIT;"), []);
+  });
+  it('a type created in the same transaction may use its new value at once', () => {
+    assert.deepEqual(rules("BEGIN; CREATE TYPE mood AS ENUM ('a'); ALTER TYPE mood ADD VALUE 'b'; SELECT 'b'::mood; COMMIT;"), []);
+  });
+});
+
+describe('drop-object and objects created earlier in the same file', () => {
+  for (const sql of [
+    'CREATE SCHEMA scratch; DROP SCHEMA scratch;',
+    'CREATE SCHEMA scratch; CREATE TABLE scratch.t (id int); DROP SCHEMA scratch CASCADE;',
+    'CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$; DROP FUNCTION f();',
+    "CREATE TYPE mood AS ENUM ('a'); DROP TYPE mood CASCADE;",
+    'CREATE DOMAIN email AS text; DROP DOMAIN email;',
+    'CREATE EXTENSION citext; DROP EXTENSION citext;',
+  ]) {
+    it(`not flagged: ${sql}`, () => {
+      assert.deepEqual(rules(sql), []);
+    });
+  }
+  for (const sql of [
+    'DROP SCHEMA scratch;',
+    'CREATE SCHEMA other; DROP SCHEMA scratch;',
+    'CREATE SCHEMA scratch; DROP SCHEMA scratch, reporting;',
+    // The object may be an existing one.
+    'CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$; DROP FUNCTION f();',
+    'CREATE EXTENSION IF NOT EXISTS citext; DROP EXTENSION citext;',
+    'CREATE SCHEMA IF NOT EXISTS scratch; DROP SCHEMA scratch;',
+    // CASCADE after an existing table came to depend on the new object: it goes with it.
+    "SET lock_timeout = '2s'; CREATE SCHEMA scratch; ALTER TABLE users SET SCHEMA scratch; DROP SCHEMA scratch CASCADE;",
+    "SET lock_timeout = '2s'; CREATE TYPE mood AS ENUM ('a'); ALTER TABLE users ADD COLUMN m mood; DROP TYPE mood CASCADE;",
+  ]) {
+    it(`flagged: ${sql}`, () => {
+      assert.ok(rules(sql).includes('drop-object'), JSON.stringify(rules(sql)));
+    });
+  }
+  it('a rename of an enum value of a type created in the file is not an app-compatibility warning', () => {
+    assert.deepEqual(rules("CREATE TYPE mood AS ENUM ('a'); ALTER TYPE mood RENAME VALUE 'a' TO 'b';"), []);
+  });
+});
+
+describe('missing-lock-timeout names the object when the statement names no table', () => {
+  it('DROP SCHEMA … CASCADE', () => {
+    const f = lint('DROP SCHEMA reporting CASCADE;').findings.find((x) => x.rule === 'missing-lock-timeout');
+    assert.ok(f);
+    assert.match(f.message, /^ACCESS EXCLUSIVE on the schema reporting and on every table dropped with it /);
+    assert.doesNotMatch(f.message, /the table/);
+  });
+  it('DROP TYPE … CASCADE', () => {
+    const f = lint('DROP TYPE s.mood CASCADE;').findings.find((x) => x.rule === 'missing-lock-timeout');
+    assert.match(f?.message ?? '', /^ACCESS EXCLUSIVE on the type mood and on every table dropped with it /);
+  });
+});
