@@ -196,6 +196,10 @@ const PG_LOCKS_READ = [
   'ALTER POLICY children_own ON children USING (id > 0)',
   'CREATE STATISTICS children_stats ON id, parent_id FROM children',
   'ALTER SEQUENCE children_seq RESTART WITH 1000',
+  // ALTER VIEW / MATERIALIZED VIEW / SEQUENCE … OWNER TO (rules.ts PG_CATALOG_SUBCOMMANDS ChangeOwner…).
+  'ALTER VIEW children_view OWNER TO CURRENT_USER',
+  'ALTER MATERIALIZED VIEW children_summary OWNER TO CURRENT_USER',
+  'ALTER SEQUENCE children_seq OWNER TO CURRENT_USER',
 ];
 
 describe('lint claims vs the server: the lock held, read from pg_locks', () => {
@@ -361,4 +365,169 @@ describe('lint claims vs the server: DROP SCHEMA / FUNCTION / TYPE / EXTENSION, 
       }),
     );
   }
+});
+
+/**
+ * ALTER FUNCTION / PROCEDURE, ALTER … OWNER TO, ALTER TYPE … ADD / RENAME VALUE and ALTER SCHEMA … RENAME (rules.ts
+ * `alter-routine`, `alter-owner`, `enum-add-value`, `rename`), run on real objects in a transaction:
+ * - the lock the statement holds on the object itself (pg_locks, locktype 'object') must be the linter's (none for NONE);
+ * - a query using the object holds no lock on it, so the linter's "blocks neither reads nor writes" holds;
+ * - `rowType`: a composite type, whose OWNER TO also takes ACCESS EXCLUSIVE on its row type (pg_class), which the query
+ *   using the type does not take either (the linter's reason says so).
+ */
+const PG_OBJECT_STATEMENTS: readonly { sql: string; catalog: string; object: string; use: string; rowType?: boolean }[] = [
+  { sql: 'ALTER FUNCTION obj_f() SECURITY DEFINER', catalog: 'pg_proc', object: "'obj_f()'::regprocedure", use: 'SELECT obj_f()' },
+  { sql: 'ALTER FUNCTION obj_f() SET search_path = public', catalog: 'pg_proc', object: "'obj_f()'::regprocedure", use: 'SELECT obj_f()' },
+  { sql: 'ALTER PROCEDURE obj_p() SECURITY DEFINER', catalog: 'pg_proc', object: "'obj_p()'::regprocedure", use: 'CALL obj_p()' },
+  { sql: 'ALTER FUNCTION obj_f() OWNER TO new_owner', catalog: 'pg_proc', object: "'obj_f()'::regprocedure", use: 'SELECT obj_f()' },
+  { sql: 'ALTER PROCEDURE obj_p() OWNER TO new_owner', catalog: 'pg_proc', object: "'obj_p()'::regprocedure", use: 'CALL obj_p()' },
+  {
+    sql: 'ALTER AGGREGATE obj_sum (int) OWNER TO new_owner',
+    catalog: 'pg_proc',
+    object: "'obj_sum(int)'::regprocedure",
+    use: 'SELECT obj_sum(1)',
+  },
+  {
+    sql: 'ALTER SCHEMA obj_s OWNER TO new_owner',
+    catalog: 'pg_namespace',
+    object: "'obj_s'::regnamespace",
+    use: 'SELECT count(*) FROM obj_s.t',
+  },
+  { sql: 'ALTER TYPE obj_mood OWNER TO new_owner', catalog: 'pg_type', object: "'obj_mood'::regtype", use: "SELECT 'a'::obj_mood" },
+  { sql: 'ALTER DOMAIN obj_d OWNER TO new_owner', catalog: 'pg_type', object: "'obj_d'::regtype", use: 'SELECT 1::obj_d' },
+  {
+    sql: 'ALTER TYPE obj_comp OWNER TO new_owner',
+    catalog: 'pg_type',
+    object: "'obj_comp'::regtype",
+    use: 'SELECT ROW(1)::obj_comp',
+    rowType: true,
+  },
+  { sql: "ALTER TYPE obj_mood ADD VALUE 'b'", catalog: 'pg_type', object: "'obj_mood'::regtype", use: "SELECT 'a'::obj_mood" },
+  {
+    sql: "ALTER TYPE obj_mood RENAME VALUE 'a' TO 'c'",
+    catalog: 'pg_type',
+    object: "'obj_mood'::regtype",
+    use: "SELECT 'a'::obj_mood",
+  },
+  {
+    sql: 'ALTER SCHEMA obj_s RENAME TO obj_s2',
+    catalog: 'pg_namespace',
+    object: "'obj_s'::regnamespace",
+    use: 'SELECT count(*) FROM obj_s.t',
+  },
+];
+
+const lockName = (m: string): string =>
+  m
+    .replace(/Lock$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toUpperCase();
+
+describe('lint claims vs the server: statements on routines, schemas and types, read from pg_locks', () => {
+  const db = throwawayDatabase('postgres');
+  let ready: Promise<void> | undefined;
+  const setUp = (client: { query: (q: string) => Promise<unknown> }) =>
+    (ready ??= (async () => {
+      for (const q of [
+        'CREATE FUNCTION obj_f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
+        'CREATE PROCEDURE obj_p() LANGUAGE sql AS $$ SELECT 1 $$',
+        'CREATE AGGREGATE obj_sum (int) (SFUNC = int4pl, STYPE = int)',
+        'CREATE SCHEMA obj_s',
+        'CREATE TABLE obj_s.t (id int)',
+        "CREATE TYPE obj_mood AS ENUM ('a')",
+        'CREATE DOMAIN obj_d AS int',
+        'CREATE TYPE obj_comp AS (a int)',
+      ])
+        await client.query(q);
+    })());
+  for (const c of PG_OBJECT_STATEMENTS) {
+    it(
+      c.sql,
+      dbTest(async (t) => {
+        const { client } = db.get(t);
+        await setUp(client);
+        const role = `cw_owner_${Math.random().toString(16).slice(2, 8)}`;
+        const sql = c.sql.replace('new_owner', role);
+        await client.query(`CREATE ROLE ${role}`);
+        t.after(() => client.query(`DROP ROLE ${role}`));
+        const info = await client.serverInfo();
+        const result = lintSql(`${sql};`, { target: { dialect: info.dialect, version: info.version } }, await loadParsers());
+        const s = result.statements[0]!;
+        assert.ok(s.strongest, `the linter has no verdict for: ${JSON.stringify(s.parsed)}`);
+        assert.ok(!result.findings.some((f) => f.rule === 'unknown-statement'));
+        const [{ oid, rowtype } = { oid: 0, rowtype: 0 }] = await client.query<{ oid: number; rowtype: number }>(
+          `SELECT o AS oid, (SELECT typrelid FROM pg_type WHERE oid = o) AS rowtype FROM (SELECT ${c.object}::oid AS o) x`,
+        );
+        const objectLocks = async () =>
+          (
+            await client.query<{ mode: string }>(
+              `SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'object' AND classid = '${c.catalog}'::regclass AND objid = $1`,
+              [oid],
+            )
+          ).map((r) => lockName(r.mode));
+        const rowTypeLocks = async () =>
+          (
+            await client.query<{ mode: string }>(
+              "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND relation = $1",
+              [rowtype],
+            )
+          ).map((r) => lockName(r.mode));
+        // A query using the object takes no lock on it (nor on a composite's row type): nothing the statement holds blocks it.
+        assert.equal(s.strongest.blocks.reads || s.strongest.blocks.writes, false);
+        await client.query('BEGIN');
+        try {
+          await client.query(c.use);
+          assert.deepEqual(await objectLocks(), [], `${c.use} holds a lock on the object`);
+          if (c.rowType) assert.deepEqual(await rowTypeLocks(), [], `${c.use} holds a lock on the row type`);
+        } finally {
+          await client.query('ROLLBACK');
+        }
+        await client.query('BEGIN');
+        try {
+          await client.query(sql);
+          assert.deepEqual(await objectLocks(), s.strongest.lock === 'NONE' ? [] : [s.strongest.lock]);
+          if (c.rowType) {
+            assert.deepEqual(await rowTypeLocks(), ['ACCESS EXCLUSIVE']);
+            assert.match(s.strongest.why, /composite type: ACCESS EXCLUSIVE on its own row type/);
+          }
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      }),
+    );
+  }
+
+  /** rules.ts `enum-add-value` and the rule enum-value-in-transaction: what PostgreSQL 12+ does with the new value. */
+  it(
+    'ALTER TYPE … ADD VALUE: the new value used before COMMIT fails exactly when the linter says so',
+    dbTest(async (t) => {
+      const { client } = db.get(t);
+      await setUp(client);
+      const info = await client.serverInfo();
+      const parsers = await loadParsers();
+      const cases = [
+        ["ALTER TYPE obj_mood ADD VALUE 'z1'", "SELECT 'z1'::obj_mood"],
+        ["ALTER TYPE obj_mood ADD VALUE 'z2'", "SELECT 'a'::obj_mood"],
+        // PostgreSQL 15 refuses the new value even when the type was created in the same transaction.
+        ["CREATE TYPE obj_new AS ENUM ('a')", "ALTER TYPE obj_new ADD VALUE 'z3'", "SELECT 'z3'::obj_new"],
+        ["CREATE TYPE obj_new AS ENUM ('a')", "SELECT 'a'::obj_new"],
+      ];
+      for (const statements of cases) {
+        const sql = ['BEGIN', ...statements, 'COMMIT'].map((x) => `${x};\n`).join('');
+        const flagged = lintSql(sql, { target: { dialect: info.dialect, version: info.version } }, parsers).findings.some(
+          (f) => f.rule === 'enum-value-in-transaction',
+        );
+        await client.query('BEGIN');
+        let failed = false;
+        try {
+          for (const q of statements) await client.query(q);
+        } catch (err) {
+          failed = /unsafe use of new value/.test(String(err));
+        } finally {
+          await client.query('ROLLBACK');
+        }
+        assert.equal(flagged, failed, sql);
+      }
+    }),
+  );
 });

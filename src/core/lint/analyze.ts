@@ -196,7 +196,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   let createdObjects = new Map<string, { index: number; tx: number }>();
   // The last statement that changed a table not created in this file (a DROP … CASCADE of a newer object touches none).
   let lastExistingChange = -1;
-  // Enum values added in the open transaction (to types it did not create): value → transaction.
+  // Enum values added by ALTER TYPE … ADD VALUE in the open transaction: value → transaction.
   let addedEnumValues = new Map<string, number>();
   // What earlier statements of this file did to existing tables: later rules see it on top of the live facts.
   let changed = new Map<string, FileChanges>();
@@ -495,12 +495,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     if (parsed.kind === 'alter-table' && table && !newTable) recordChanges(changed, key(table), parsed.actions);
     if (table && !newTable && operations.length > 0) lastExistingChange = index;
     if (parsed.creates) createdObjects.set(objectKey(parsed.creates), { index, tx: stmtInTx ? txId : -1 });
-    if (parsed.statementOp?.op === 'enum-add-value' && stmtInTx) {
-      const type = parsed.objects?.[0];
-      const made = type ? createdObjects.get(objectKey(type)) : undefined;
-      // A value added to a type created in the same transaction may be used at once.
-      if (!(made && made.tx === txId)) addedEnumValues.set(parsed.statementOp.value, txId);
-    }
+    // Even when the type was created in the same transaction (PostgreSQL 15 refuses that too: test/db/lintVsProbe.test.ts).
+    if (parsed.statementOp?.op === 'enum-add-value' && stmtInTx) addedEnumValues.set(parsed.statementOp.value, txId);
   });
 
   // File-level rules (unterminated quotes and comments, NUL bytes): findings attach to the statement they fall in.

@@ -12,7 +12,7 @@ export const enumValueInTransaction = {
   title: 'ALTER TYPE … ADD VALUE inside a transaction (before PostgreSQL 12), or its new value used before it commits',
   severity: 'error',
   help: "Add the value in a migration of its own, outside a transaction (the tool's no-transaction switch), and use it from a later migration.",
-  doc: "Before PostgreSQL 12, ALTER TYPE … ADD VALUE cannot run inside a transaction block — including the one a migration tool wraps the file in — unless the type was created in the same transaction. From PostgreSQL 12 it can, but the new value cannot be used (inserted, compared, cast to) until that transaction commits: the statement fails with 'unsafe use of new value'.",
+  doc: "Before PostgreSQL 12, ALTER TYPE … ADD VALUE cannot run inside a transaction block — including the one a migration tool wraps the file in — unless the type was created in the same transaction. From PostgreSQL 12 it can, but the new value cannot be used (inserted, compared, cast to) until that transaction commits — even when the type was created in the same transaction: the statement fails with 'unsafe use of new value'.",
   examples: {
     bad: [
       { sql: "BEGIN; ALTER TYPE mood ADD VALUE 'happy'; COMMIT;", version: '11' },
@@ -41,15 +41,17 @@ export const enumValueInTransaction = {
               ),
           fix: l10n.t("Put it alone in a migration with the tool's no-transaction switch ({0}).", noTransaction()),
         });
-    for (const value of s.uncommittedEnumValues ?? [])
-      out.push({
-        severity: 'error',
-        message: l10n.t(
-          "The enum value '{0}' was added by ALTER TYPE … ADD VALUE earlier in this transaction: it cannot be used before that transaction commits, so this statement fails.",
-          value,
-        ),
-        fix: l10n.t('Commit after ALTER TYPE … ADD VALUE (or move the statements that use the new value to a later migration).'),
-      });
+    // Before 12 the ADD VALUE itself failed (above), or ran in the transaction that created the type, whose values may be used.
+    if (versionAtLeast(s.target.version, '12'))
+      for (const value of s.uncommittedEnumValues ?? [])
+        out.push({
+          severity: 'error',
+          message: l10n.t(
+            "The enum value '{0}' was added by ALTER TYPE … ADD VALUE earlier in this transaction: it cannot be used before that transaction commits, so this statement fails.",
+            value,
+          ),
+          fix: l10n.t('Commit after ALTER TYPE … ADD VALUE (or move the statements that use the new value to a later migration).'),
+        });
     return out;
   },
 } as const satisfies RuleModule;

@@ -63,8 +63,8 @@ export interface StatementContext {
   /** Every object in `parsed.objects` was created earlier in the same open transaction. */
   readonly objectsFromThisTransaction: boolean;
   /**
-   * Enum values added by ALTER TYPE … ADD VALUE earlier in the same open transaction (to a type not created in it) that
-   * this statement names as a literal: PostgreSQL refuses to use them before that transaction commits.
+   * Enum values added by ALTER TYPE … ADD VALUE earlier in the same open transaction that this statement names as a
+   * literal: PostgreSQL 12 and later refuse to use them before that transaction commits.
    */
   readonly uncommittedEnumValues?: readonly string[];
   /** Tables created earlier in this file (lower-case names). */
