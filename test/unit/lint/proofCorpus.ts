@@ -411,6 +411,31 @@ const POSTGRES: ProofCase[] = [
   }),
   // The source shows what depends on a function; calling it "dangerous" without CASCADE (callers fail once it is gone) is this corpus's label.
   pg('pg-drop-function', PGD('ddl-depend'), 'DROP FUNCTION get_color_note (rainbow);', 'drop-object'),
+  // ALTER TYPE … ADD VALUE: "cannot be executed inside a transaction block" (PostgreSQL 11 manual, Notes); from 12 "the new
+  // value cannot be used until after the transaction has been committed" (PostgreSQL 15 manual, Notes).
+  pg(
+    'pg-enum-add-value-in-transaction-pg11',
+    'https://www.postgresql.org/docs/11/sql-altertype.html',
+    "BEGIN;\nALTER TYPE colors ADD VALUE 'orange' AFTER 'red';\nCOMMIT;",
+    'enum-value-in-transaction',
+    { version: '11', lock: 'EXCLUSIVE' },
+  ),
+  pg(
+    'pg-enum-add-value-used-before-commit',
+    PGD('sql-altertype'),
+    "BEGIN;\nALTER TYPE colors ADD VALUE 'orange' AFTER 'red';\nINSERT INTO paints (name, color) VALUES ('sunset', 'orange');\nCOMMIT;",
+    'enum-value-in-transaction',
+    { lock: 'EXCLUSIVE' },
+  ),
+  // DROP SCHEMA … CASCADE "automatically drop[s] objects (tables, functions, etc.) that are contained in the schema": a
+  // schema made in this migration is dangerous to drop once an existing table was moved into it.
+  pg(
+    'pg-drop-new-schema-holding-old-table',
+    PGD('sql-dropschema'),
+    'CREATE SCHEMA archive;\nALTER TABLE users SET SCHEMA archive;\nDROP SCHEMA archive CASCADE;',
+    'drop-object',
+    { lock: 'ACCESS EXCLUSIVE' },
+  ),
   // SET ACCESS METHOD: "changes the access method of the table by rewriting it" (PostgreSQL 15 manual); before 15 it does not exist.
   pg(
     'pg-set-access-method',
@@ -582,6 +607,40 @@ const POSTGRES_SAFE: ProofCase[] = [
   pgOk('pg-ok-add-jsonb', SM('adding-a-json-column'), 'ALTER TABLE users ADD COLUMN properties jsonb;'),
   pgOk('pg-ok-expand-bigint', SM('changing-the-type-of-a-column'), 'ALTER TABLE users ADD COLUMN id_new bigint;'),
   pgOk('pg-ok-drop-new-table', SQ('ban-drop-table'), 'CREATE TABLE tmp_import (id int);\nDROP TABLE tmp_import;'),
+  // Objects created earlier in the same migration: no running code uses them yet (this corpus's label, as for a new table above).
+  pgOk(
+    'pg-ok-drop-new-schema',
+    PGD('sql-dropschema'),
+    'CREATE SCHEMA staging;\nCREATE TABLE staging.import (id int);\nDROP SCHEMA staging CASCADE;',
+  ),
+  pgOk(
+    'pg-ok-drop-new-function',
+    PGD('sql-dropfunction'),
+    'CREATE FUNCTION sqrt_floor(integer) RETURNS integer LANGUAGE sql AS $$ SELECT floor(sqrt($1))::int $$;\nDROP FUNCTION sqrt_floor(integer);',
+  ),
+  pgOk('pg-ok-drop-new-type', PGD('sql-droptype'), "CREATE TYPE box_kind AS ENUM ('small', 'large');\nDROP TYPE box_kind;"),
+  // ALTER TYPE … ADD VALUE outside a transaction block (the manual's example), or committed before the value is used.
+  pgOk('pg-ok-enum-add-value-manual', PGD('sql-altertype'), "ALTER TYPE colors ADD VALUE 'orange' AFTER 'red';", {
+    lock: 'EXCLUSIVE',
+  }),
+  pgOk(
+    'pg-ok-enum-add-value-committed',
+    PGD('sql-altertype'),
+    "BEGIN;\nALTER TYPE colors ADD VALUE 'orange' AFTER 'red';\nCOMMIT;\nINSERT INTO paints (name, color) VALUES ('sunset', 'orange');",
+  ),
+  // The manuals' examples of routine options and new owners: catalog changes that block no query.
+  pgOk(
+    'pg-ok-alter-function-search-path',
+    PGD('sql-alterfunction'),
+    'ALTER FUNCTION check_password(text) SET search_path = admin, pg_temp;',
+    { lock: 'NONE' },
+  ),
+  pgOk('pg-ok-alter-function-owner', PGD('sql-alterfunction'), 'ALTER FUNCTION sqrt(integer) OWNER TO joe;', {
+    lock: 'ACCESS EXCLUSIVE',
+  }),
+  pgOk('pg-ok-alter-procedure-owner', PGD('sql-alterprocedure'), 'ALTER PROCEDURE insert_data(integer, integer) OWNER TO joe;'),
+  pgOk('pg-ok-alter-type-owner', PGD('sql-altertype'), 'ALTER TYPE email OWNER TO joe;', { lock: 'NONE' }),
+  pgOk('pg-ok-alter-schema-owner', PGD('sql-alterschema'), 'ALTER SCHEMA app OWNER TO joe;', { lock: 'NONE' }),
   pgOk(
     'pg-ok-volatile-default-new-table',
     SM('adding-a-column-with-a-volatile-default-value'),
