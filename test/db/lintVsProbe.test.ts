@@ -531,3 +531,116 @@ describe('lint claims vs the server: statements on routines, schemas and types, 
     }),
   );
 });
+
+/**
+ * MySQL/MariaDB ALTER / DROP of a view, stored function, procedure or event (rules.ts `mysql-object`, `drop-object`):
+ * each takes an exclusive metadata lock on the object. Checked on the server with two sessions: one holds an open
+ * transaction that used the object (`holder`), the other runs the statement with lock_wait_timeout = 1. It must wait
+ * (time out) exactly when the linter says it blocks (waits behind open transactions, so queries queue behind it).
+ */
+const MY_OBJECT_STATEMENTS: readonly { sql: string; setup: string; holder: readonly string[] }[] = [
+  {
+    sql: 'ALTER VIEW my_v AS SELECT id FROM my_t WHERE id > 0',
+    setup: 'CREATE OR REPLACE VIEW my_v AS SELECT id FROM my_t',
+    holder: ['BEGIN', 'SELECT * FROM my_v'],
+  },
+  {
+    sql: 'ALTER DEFINER = CURRENT_USER SQL SECURITY INVOKER VIEW my_v AS SELECT id FROM my_t',
+    setup: 'CREATE OR REPLACE VIEW my_v AS SELECT id FROM my_t',
+    holder: ['BEGIN', 'SELECT * FROM my_v'],
+  },
+  { sql: 'DROP VIEW my_v', setup: 'CREATE OR REPLACE VIEW my_v AS SELECT id FROM my_t', holder: ['BEGIN', 'SELECT * FROM my_v'] },
+  {
+    sql: "ALTER FUNCTION my_f COMMENT 'changed'",
+    setup: 'CREATE OR REPLACE FUNCTION my_f() RETURNS int DETERMINISTIC RETURN 1',
+    holder: ['BEGIN', 'SELECT my_f()'],
+  },
+  {
+    sql: 'DROP FUNCTION my_f',
+    setup: 'CREATE OR REPLACE FUNCTION my_f() RETURNS int DETERMINISTIC RETURN 1',
+    holder: ['BEGIN', 'SELECT my_f()'],
+  },
+  {
+    sql: "ALTER PROCEDURE my_p COMMENT 'changed'",
+    setup: 'CREATE OR REPLACE PROCEDURE my_p() SELECT 1',
+    holder: ['BEGIN', 'CALL my_p()', 'SELECT * FROM my_t'],
+  },
+  { sql: 'DROP PROCEDURE my_p', setup: 'CREATE OR REPLACE PROCEDURE my_p() SELECT 1', holder: ['BEGIN', 'CALL my_p()'] },
+  {
+    sql: 'ALTER EVENT my_e DISABLE',
+    setup: 'CREATE OR REPLACE EVENT my_e ON SCHEDULE EVERY 1 DAY DISABLE DO SELECT 1',
+    holder: ['BEGIN', 'SELECT * FROM my_t'],
+  },
+  {
+    sql: 'DROP EVENT my_e',
+    setup: 'CREATE OR REPLACE EVENT my_e ON SCHEDULE EVERY 1 DAY DISABLE DO SELECT 1',
+    holder: ['BEGIN', 'SELECT * FROM my_t'],
+  },
+];
+
+describe('lint claims vs the server: MariaDB views, routines and events, two sessions', () => {
+  const db = throwawayDatabase('mysql');
+  let ready: Promise<void> | undefined;
+  /** Runs `sql` with a 1-second lock wait: true when it timed out waiting for a metadata lock. */
+  const waits = async (client: { query: (q: string) => Promise<unknown> }, sql: string): Promise<boolean> => {
+    await client.query('SET SESSION lock_wait_timeout = 1');
+    try {
+      await client.query(sql);
+      return false;
+    } catch (err) {
+      if (/Lock wait timeout/i.test(String(err))) return true;
+      throw err;
+    } finally {
+      await client.query('SET SESSION lock_wait_timeout = DEFAULT');
+    }
+  };
+  for (const c of MY_OBJECT_STATEMENTS) {
+    it(
+      c.sql,
+      dbTest(async (t) => {
+        const { client, connect } = db.get(t);
+        ready ??= (async () => {
+          await client.query('CREATE TABLE my_t (id int)');
+        })();
+        await ready;
+        await client.query(c.setup);
+        const info = await client.serverInfo();
+        const result = lintSql(`${c.sql};`, { target: { dialect: info.dialect, version: info.version } }, await loadParsers());
+        const s = result.statements[0]!;
+        assert.ok(s.strongest, `the linter has no verdict for: ${JSON.stringify(s.parsed)}`);
+        assert.equal(s.strongest.lock, 'EXCLUSIVE');
+        assert.ok(!result.findings.some((f) => f.rule === 'unknown-statement' || f.rule === 'unparsed-statement'));
+        const other = await connect();
+        try {
+          for (const q of c.holder) await other.query(q);
+          const waited = await waits(client, c.sql);
+          assert.equal(waited, s.strongest.blocks.reads || s.strongest.blocks.writes, `waited behind an open transaction: ${waited}`);
+        } finally {
+          await other.query('ROLLBACK');
+        }
+      }),
+    );
+  }
+
+  it(
+    'ALTER / DROP PROCEDURE do not wait for a call still running (the linter says so)',
+    dbTest(async (t) => {
+      const { client, connect } = db.get(t);
+      const info = await client.serverInfo();
+      const parsers = await loadParsers();
+      for (const sql of ["ALTER PROCEDURE my_sleep COMMENT 'x'", 'DROP PROCEDURE my_sleep']) {
+        await client.query('CREATE OR REPLACE PROCEDURE my_sleep() DO SLEEP(2)');
+        const s = lintSql(`${sql};`, { target: { dialect: info.dialect, version: info.version } }, parsers).statements[0]!;
+        assert.match(s.strongest?.why ?? '', /not while it runs/);
+        const other = await connect();
+        const started = Date.now();
+        const call = other.query('CALL my_sleep()');
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal(await waits(client, sql), false, sql);
+        await call;
+        // The call was running all along (it sleeps 2 s), so the statement ran during it.
+        assert.ok(Date.now() - started >= 1900, `the call returned after ${Date.now() - started} ms`);
+      }
+    }),
+  );
+});

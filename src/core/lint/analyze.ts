@@ -25,7 +25,7 @@ import type { Calibration, ColumnFacts, Dialect, Estimate, IndexFacts, MysqlAlgo
 import type { MigrationTool } from '../migrations/types';
 import type { LintAction, NameRef, ObjectRef, ParsedStatement } from './model';
 import { TOOLS, WRITERS } from '../migrations/tools/index';
-import { readMysql } from './mysql';
+import { createdRoutineName, readMysql } from './mysql';
 import type { Parsers } from './parsers';
 import { readPostgres } from './postgres';
 import type { RuleId } from './ruleIds';
@@ -261,6 +261,10 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       calibration,
     );
 
+  // MySQL/MariaDB: the routine each statement creates, so that DROP … IF EXISTS before a re-create (there is no CREATE
+  // OR REPLACE PROCEDURE on MySQL) is known as a replacement.
+  const routineCreated = engine === 'mysql' ? split.statements.map((st) => createdRoutineName(st.text)?.toLowerCase()) : [];
+
   split.statements.forEach((raw, index) => {
     const section = sectionOf(raw.leadingComments);
     if (section) {
@@ -300,6 +304,10 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         const made = createdObjects.get(objectKey(o));
         return made !== undefined && (!cascade || made.index > lastExistingChange);
       });
+    const recreatedLater =
+      routineCreated.length > 0 &&
+      (parsed.objects?.length ?? 0) > 0 &&
+      parsed.objects!.every((o) => o.kind === 'function' && routineCreated.indexOf(o.name.toLowerCase(), index + 1) > index);
     const objectsFromThisTransaction =
       inTx && (parsed.objects?.length ?? 0) > 0 && parsed.objects!.every((o) => createdObjects.get(objectKey(o))?.tx === txId);
     const uncommittedEnumValues = [...addedEnumValues]
@@ -416,6 +424,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       newTable,
       newObject,
       objectsFromThisTransaction,
+      recreatedLater,
       ...(uncommittedEnumValues.length ? { uncommittedEnumValues } : {}),
       ...(facts ? { facts } : {}),
       ...(rows !== undefined ? { rows } : {}),
@@ -665,6 +674,7 @@ const STATEMENT_OPS = new Set([
   'alter-routine',
   'alter-owner',
   'enum-add-value',
+  'mysql-object',
 ]);
 
 /** (`drop-index` is both; the linter reads it only as a whole statement, never inside ALTER TABLE.) */

@@ -75,13 +75,16 @@ export type LintAction =
   | { readonly kind: 'rename-index'; readonly from: string; readonly to: string }
   | { readonly kind: 'other'; readonly description: string };
 
-/** A schema, routine, type (enum, domain, composite…) or extension, by its unqualified name (lower-case unless quoted). */
+/**
+ * A schema, routine, type (enum, domain, composite…), extension or (MySQL/MariaDB) event, by its unqualified name
+ * (PostgreSQL: lower-case unless quoted).
+ */
 export interface ObjectRef {
   readonly kind: ObjectKind;
   readonly name: string;
 }
 
-export type ObjectKind = 'schema' | 'function' | 'type' | 'extension';
+export type ObjectKind = 'schema' | 'function' | 'type' | 'extension' | 'event';
 
 export type StatementKind =
   'alter-table' | 'create-index' | 'create-table' | 'begin' | 'commit' | 'rollback' | 'set' | 'other' | 'unparsed';

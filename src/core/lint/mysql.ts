@@ -5,7 +5,8 @@
  * Known gaps of that grammar are bridged before parsing and recorded from the text, never guessed:
  * `ALGORITHM=NOCOPY`, `ALTER ONLINE TABLE`, MariaDB `SET STATEMENT … FOR`, `WAIT n`/`NOWAIT` and `IF NOT EXISTS`, `INVISIBLE`,
  * `ALTER [COLUMN] c SET|DROP DEFAULT`; stored programs (CREATE TRIGGER/PROCEDURE/FUNCTION/EVENT, BEGIN NOT ATOMIC), ANALYZE TABLE and
- * SET NAMES are classified by their leading keywords (no lock rule applies to them). Anything else that fails is reported.
+ * SET NAMES are classified by their leading keywords (no lock rule applies to them), and ALTER / DROP of a view, function,
+ * procedure or event are read from theirs (each has a verdict). Anything else that fails is reported.
  */
 import { closingQuote } from '../sql';
 import type { ColumnDefault, ColumnSpec, ColumnType } from '../types';
@@ -36,10 +37,13 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
       local: true,
     };
   }
+  // Views, routines and events (the grammar lacks their ALTER forms): their verdicts, read from the leading keywords.
+  const program = readProgramStatement(text);
+  if (program) return program;
   // Statements the grammar lacks and the lock rules have nothing to say about: stored-program bodies, ANALYZE, SET NAMES.
   const routine = /^CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(TRIGGER|PROCEDURE|FUNCTION|EVENT)\b/i.exec(text);
   if (routine) return { kind: 'other', actions: [], label: `CREATE ${routine[1]!.toUpperCase()}` };
-  const dropRoutine = /^DROP\s+(PROCEDURE|FUNCTION|TRIGGER|EVENT)\b/i.exec(text);
+  const dropRoutine = /^DROP\s+(TRIGGER)\b/i.exec(text);
   if (dropRoutine) return { kind: 'other', actions: [], label: `DROP ${dropRoutine[1]!.toUpperCase()}` };
   // MariaDB's anonymous compound statement (the splitter keeps its body whole): a program, not one lock-taking statement.
   if (/^(?:[A-Za-z_]\w*\s*:\s*)?BEGIN\s+NOT\s+ATOMIC\b/i.test(text)) return { kind: 'other', actions: [], label: 'BEGIN NOT ATOMIC' };
@@ -301,6 +305,59 @@ function unquote(s: string): string {
 function nameRef(s: string): NameRef {
   const parts = s.match(/`(?:[^`]|``)+`|[^.]+/g) ?? [s];
   return parts.length > 1 ? { schema: unquote(parts[0]!), name: unquote(parts[1]!) } : { name: unquote(parts[0]!) };
+}
+
+const DEFINER = String.raw`(?:DEFINER\s*=\s*\S+\s+)?`;
+const VIEW_HEAD = new RegExp(
+  String.raw`^ALTER\s+(?:ALGORITHM\s*=\s*\w+\s+)?${DEFINER}(?:SQL\s+SECURITY\s+\w+\s+)?VIEW\s+(${QUALIFIED})`,
+  'i',
+);
+const ROUTINE_HEAD = new RegExp(String.raw`^ALTER\s+${DEFINER}(FUNCTION|PROCEDURE|EVENT)\s+(${QUALIFIED})`, 'i');
+const DROP_HEAD = new RegExp(String.raw`^DROP\s+(VIEW|FUNCTION|PROCEDURE|EVENT)\s+(?:IF\s+EXISTS\s+)?(${QUALIFIED})`, 'i');
+const CREATE_ROUTINE = new RegExp(String.raw`^CREATE\s+${DEFINER}(FUNCTION|PROCEDURE)\s+(IF\s+NOT\s+EXISTS\s+)?(${QUALIFIED})`, 'i');
+
+/** The stored function or procedure a CREATE statement makes (also CREATE OR REPLACE), or undefined. */
+export function createdRoutineName(text: string): string | undefined {
+  const m = CREATE_ROUTINE.exec(text.replace(/^CREATE\s+OR\s+REPLACE\s+/i, 'CREATE '));
+  return m ? nameRef(m[3]!.replace(/\s+/g, '')).name : undefined;
+}
+
+/**
+ * ALTER / DROP of a view, stored function, procedure or event (rules.ts `mysql-object`; DROP FUNCTION / PROCEDURE is
+ * `drop-object`, whose callers fail). A plain CREATE FUNCTION / PROCEDURE (no OR REPLACE, no IF NOT EXISTS) records
+ * what it creates, so a DROP later in the same file is known to touch nothing in use.
+ */
+function readProgramStatement(text: string): ParsedStatement | undefined {
+  let m: RegExpExecArray | null;
+  const objectName = (q: string): string => nameRef(q.replace(/\s+/g, '')).name;
+  if ((m = CREATE_ROUTINE.exec(text)) && !m[2])
+    return { kind: 'other', actions: [], label: `CREATE ${m[1]!.toUpperCase()}`, creates: { kind: 'function', name: objectName(m[3]!) } };
+  if ((m = VIEW_HEAD.exec(text)))
+    return {
+      kind: 'other',
+      actions: [],
+      label: 'ALTER VIEW',
+      table: nameRef(m[1]!.replace(/\s+/g, '')),
+      statementOp: { op: 'mysql-object', object: 'view', drop: false },
+    };
+  if ((m = ROUTINE_HEAD.exec(text)) || (m = DROP_HEAD.exec(text))) {
+    const drop = /^DROP\b/i.test(text);
+    const object = m[1]!.toLowerCase() as 'view' | 'function' | 'procedure' | 'event';
+    const label = `${drop ? 'DROP' : 'ALTER'} ${m[1]!.toUpperCase()}`;
+    if (object === 'view')
+      return {
+        kind: 'other',
+        actions: [],
+        label,
+        table: nameRef(m[2]!.replace(/\s+/g, '')),
+        statementOp: { op: 'mysql-object', object, drop },
+      };
+    const objects = [{ kind: object === 'event' ? ('event' as const) : ('function' as const), name: objectName(m[2]!) }];
+    if (drop && object !== 'event')
+      return { kind: 'other', actions: [], label, statementOp: { op: 'drop-object', object, cascade: false }, objects };
+    return { kind: 'other', actions: [], label, statementOp: { op: 'mysql-object', object, drop }, objects };
+  }
+  return undefined;
 }
 
 function tableOf(t: unknown): NameRef | undefined {

@@ -816,6 +816,16 @@ const MYSQL: ProofCase[] = [
   ),
   my('my-lock-exclusive-clause', MY_ALTER, 'ALTER TABLE users ADD INDEX users_qty_idx (qty), LOCK=EXCLUSIVE;', 'lock-blocks-writes'),
   my('my-lock-tables', 'https://dev.mysql.com/doc/refman/8.0/en/lock-tables.html', 'LOCK TABLES users WRITE;', 'explicit-lock'),
+  // Code that still calls a dropped routine fails (this corpus's label; nothing on the server stops the DROP).
+  my(
+    'my-drop-function',
+    'https://dev.mysql.com/doc/refman/8.0/en/drop-procedure.html',
+    'DROP FUNCTION IF EXISTS order_total;',
+    'drop-object',
+    {
+      lock: 'EXCLUSIVE',
+    },
+  ),
 ];
 
 const MYSQL_SAFE: ProofCase[] = [
@@ -881,6 +891,29 @@ const MYSQL_SAFE: ProofCase[] = [
     'my-ok-lock-wait-timeout',
     'https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_lock_wait_timeout',
     'SET SESSION lock_wait_timeout = 5;',
+  ),
+  // "to make such changes, you must drop and re-create the procedure using DROP PROCEDURE and CREATE PROCEDURE" (ALTER PROCEDURE).
+  myOk(
+    'my-ok-drop-recreate-procedure',
+    'https://dev.mysql.com/doc/refman/8.0/en/alter-procedure.html',
+    'DROP PROCEDURE IF EXISTS refresh_totals;\nCREATE PROCEDURE refresh_totals() SELECT 1;',
+    { lock: 'EXCLUSIVE' },
+  ),
+  myOk(
+    'my-ok-alter-procedure',
+    'https://dev.mysql.com/doc/refman/8.0/en/alter-procedure.html',
+    'ALTER PROCEDURE refresh_totals SQL SECURITY INVOKER;',
+    {
+      lock: 'EXCLUSIVE',
+    },
+  ),
+  myOk(
+    'my-ok-alter-view',
+    'https://dev.mysql.com/doc/refman/8.0/en/alter-view.html',
+    'ALTER VIEW v_users AS SELECT id, email FROM users;',
+    {
+      lock: 'EXCLUSIVE',
+    },
   ),
 ];
 
@@ -964,6 +997,14 @@ const MARIADB_SAFE: ProofCase[] = [
   ),
   mdbOk('mdb-ok-drop-fk', MDB_NOCOPY, 'ALTER TABLE tab1 DROP FOREIGN KEY tab2_fk;'),
   mdbOk('mdb-ok-lock-wait', 'https://mariadb.com/kb/en/server-system-variables/#lock_wait_timeout', 'SET SESSION lock_wait_timeout = 5;'),
+  mdbOk(
+    'mdb-ok-alter-event',
+    'https://mariadb.com/kb/en/alter-event/',
+    'ALTER EVENT myevent ON SCHEDULE AT CURRENT_TIMESTAMP + INTERVAL 2 HOUR;',
+    {
+      lock: 'EXCLUSIVE',
+    },
+  ),
 ];
 
 export const PROOF_CASES: readonly ProofCase[] = [...POSTGRES, ...POSTGRES_SAFE, ...MYSQL, ...MYSQL_SAFE, ...MARIADB, ...MARIADB_SAFE];

@@ -22,7 +22,9 @@ export const missingLockTimeout = {
       (!s.newTable &&
         (s.unmapped || (strongest !== undefined && (engine === 'mysql' || strongest.blocks.reads || strongest.blocks.writes)))) ||
       (s.newTable && s.referenced !== undefined && engine === 'postgres');
-    if (!needs || s.timeoutHere || s.newObject) return [];
+    // A MySQL/MariaDB lock on a routine or event only (no table) that no open transaction holds: nothing queues behind it.
+    const objectOnly = engine === 'mysql' && !s.table && strongest !== undefined && !strongest.blocks.reads && !strongest.blocks.writes;
+    if (!needs || s.timeoutHere || s.newObject || objectOnly) return [];
     const object = !s.table ? s.parsed.objects?.[0] : undefined;
     return [
       {
@@ -34,16 +36,21 @@ export const missingLockTimeout = {
                 object,
                 s.operations.some((o) => o.op.op === 'drop-object' && o.op.cascade),
               )
-            : engine === 'postgres'
+            : object
               ? l10n.t(
-                  '{0} on {1} is requested without a lock timeout: while it waits behind a long transaction, every query on the table queues behind it.',
-                  strongest?.lock ?? 'ACCESS EXCLUSIVE',
-                  s.newTable && s.referenced ? tableName(s.referenced) : tableName(s.table),
+                  'The metadata lock on {0} is requested without a lock timeout: while it waits behind a long transaction, every statement that needs it queues behind it.',
+                  objectName(object),
                 )
-              : l10n.t(
-                  'The metadata lock on {0} is requested without a lock timeout: while it waits behind a long transaction, every query on the table queues behind it.',
-                  s.newTable && s.referenced ? tableName(s.referenced) : tableName(s.table),
-                ),
+              : engine === 'postgres'
+                ? l10n.t(
+                    '{0} on {1} is requested without a lock timeout: while it waits behind a long transaction, every query on the table queues behind it.',
+                    strongest?.lock ?? 'ACCESS EXCLUSIVE',
+                    s.newTable && s.referenced ? tableName(s.referenced) : tableName(s.table),
+                  )
+                : l10n.t(
+                    'The metadata lock on {0} is requested without a lock timeout: while it waits behind a long transaction, every query on the table queues behind it.',
+                    s.newTable && s.referenced ? tableName(s.referenced) : tableName(s.table),
+                  ),
         fix: l10n.t(
           '{0} before the statement, and retry on failure.',
           engine === 'postgres' ? "SET lock_timeout = '2s';" : 'SET SESSION lock_wait_timeout = 2;',
@@ -53,16 +60,25 @@ export const missingLockTimeout = {
   },
 } as const satisfies RuleModule;
 
-/** The lock named on the object itself (a statement on a schema, routine, type or extension names no table). */
+/** The object a statement on a schema, routine, type, extension or event locks (it names no table), for messages. */
+function objectName(object: ObjectRef): string {
+  switch (object.kind) {
+    case 'schema':
+      return l10n.t('the schema {0}', object.name);
+    case 'function':
+      return l10n.t('the routine {0}', object.name);
+    case 'type':
+      return l10n.t('the type {0}', object.name);
+    case 'extension':
+      return l10n.t('the extension {0}', object.name);
+    case 'event':
+      return l10n.t('the event {0}', object.name);
+  }
+}
+
+/** The lock named on the object itself. */
 function objectMessage(lock: string, object: ObjectRef, cascade: boolean): string {
-  const name =
-    object.kind === 'schema'
-      ? l10n.t('the schema {0}', object.name)
-      : object.kind === 'function'
-        ? l10n.t('the routine {0}', object.name)
-        : object.kind === 'type'
-          ? l10n.t('the type {0}', object.name)
-          : l10n.t('the extension {0}', object.name);
+  const name = objectName(object);
   return cascade
     ? l10n.t(
         '{0} on {1} and on every table dropped with it is requested without a lock timeout: while it waits behind a long transaction, every query on those tables queues behind it.',

@@ -60,6 +60,8 @@ export interface StatementContext {
    * new type, a trigger calling the new function, a table moved into the new schema would go with it).
    */
   readonly newObject: boolean;
+  /** MySQL/MariaDB: every routine the statement drops is created again later in this file (DROP … IF EXISTS, then CREATE). */
+  readonly recreatedLater: boolean;
   /** Every object in `parsed.objects` was created earlier in the same open transaction. */
   readonly objectsFromThisTransaction: boolean;
   /**
