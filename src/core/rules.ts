@@ -208,7 +208,7 @@ export type StatementOperation =
   | { readonly op: 'truncate' }
   | {
       readonly op: 'rename';
-      readonly object: 'column' | 'table' | 'schema' | 'constraint' | 'index' | 'enum value' | 'other';
+      readonly object: 'column' | 'table' | 'schema' | 'constraint' | 'index' | 'enum value' | 'function' | 'type' | 'other';
       /** Column renames: the old name. Column and table renames: the new name (for the folder replay). */
       readonly from?: string;
       readonly to?: string;
@@ -353,11 +353,22 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
         why: l10n.t('TRUNCATE takes ACCESS EXCLUSIVE and replaces the table with an empty one'),
       };
     case 'rename':
-      // An enum value: EXCLUSIVE on the type; a schema: ACCESS EXCLUSIVE on the schema. Both are object locks that
-      // queries using the type or schema do not take (test/db/lintVsProbe.test.ts reads them from pg_locks).
+      // An enum value: EXCLUSIVE on the type; a schema or routine: ACCESS EXCLUSIVE on it; a type or domain: none (a
+      // composite type: ACCESS EXCLUSIVE on its row type). Queries take none of these locks; an index: SHARE UPDATE
+      // EXCLUSIVE from PostgreSQL 12 (test/db/lintVsProbe.test.ts reads them from pg_locks).
+      if (op.object === 'index' && versionAtLeast(target.version, '12'))
+        return {
+          lock: 'SHARE UPDATE EXCLUSIVE',
+          blocks: blocksNone,
+          rewrite: false,
+          scan: false,
+          why: l10n.t(
+            'renaming an index takes SHARE UPDATE EXCLUSIVE on the index (PostgreSQL 12 and later): reads and writes continue; queries still using the old name fail from then on',
+          ),
+        };
       return {
-        lock: op.object === 'enum value' ? 'EXCLUSIVE' : AE,
-        blocks: op.object === 'enum value' || op.object === 'schema' ? blocksNone : blocksAll,
+        lock: op.object === 'enum value' ? 'EXCLUSIVE' : op.object === 'type' ? 'NONE' : AE,
+        blocks: ['enum value', 'schema', 'function', 'type'].includes(op.object) ? blocksNone : blocksAll,
         rewrite: false,
         scan: false,
         why: renameWhy(op.object),
@@ -1489,6 +1500,14 @@ function renameWhy(object: Extract<StatementOperation, { op: 'rename' }>['object
       return l10n.t('renaming an enum value is a catalog change; queries still using the old name fail from then on');
     case 'schema':
       return l10n.t('renaming a schema is a catalog change; queries still using the old name fail from then on');
+    case 'function':
+      return l10n.t(
+        'renaming a routine takes ACCESS EXCLUSIVE on the routine only (calls take no lock on it); code still calling the old name fails from then on',
+      );
+    case 'type':
+      return l10n.t(
+        'renaming a type takes no lock that queries wait for (a composite type: ACCESS EXCLUSIVE on its own row type, which queries do not take); code still naming the old type fails from then on',
+      );
     case 'column':
       return l10n.t(
         'renaming a column is a catalog change under ACCESS EXCLUSIVE, for a moment; queries still using the old name fail from then on',

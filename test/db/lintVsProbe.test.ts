@@ -409,6 +409,16 @@ const PG_OBJECT_STATEMENTS: readonly { sql: string; catalog: string; object: str
     object: "'obj_mood'::regtype",
     use: "SELECT 'a'::obj_mood",
   },
+  { sql: 'ALTER FUNCTION obj_f() RENAME TO obj_f2', catalog: 'pg_proc', object: "'obj_f()'::regprocedure", use: 'SELECT obj_f()' },
+  { sql: 'ALTER TYPE obj_mood RENAME TO obj_mood2', catalog: 'pg_type', object: "'obj_mood'::regtype", use: "SELECT 'a'::obj_mood" },
+  { sql: 'ALTER DOMAIN obj_d RENAME TO obj_d2', catalog: 'pg_type', object: "'obj_d'::regtype", use: 'SELECT 1::obj_d' },
+  {
+    sql: 'ALTER TYPE obj_comp RENAME TO obj_comp2',
+    catalog: 'pg_type',
+    object: "'obj_comp'::regtype",
+    use: 'SELECT ROW(1)::obj_comp',
+    rowType: true,
+  },
   {
     sql: 'ALTER SCHEMA obj_s RENAME TO obj_s2',
     catalog: 'pg_namespace',
@@ -496,6 +506,33 @@ describe('lint claims vs the server: statements on routines, schemas and types, 
       }),
     );
   }
+
+  it(
+    'ALTER INDEX … RENAME: the lock on the index (SHARE UPDATE EXCLUSIVE from PostgreSQL 12), none on its table',
+    dbTest(async (t) => {
+      const { client } = db.get(t);
+      await setUp(client);
+      await client.query('CREATE TABLE IF NOT EXISTS obj_i (id int)');
+      await client.query('CREATE INDEX IF NOT EXISTS obj_i_id ON obj_i (id)');
+      const info = await client.serverInfo();
+      const sql = 'ALTER INDEX obj_i_id RENAME TO obj_i_id2';
+      const s = lintSql(`${sql};`, { target: { dialect: info.dialect, version: info.version } }, await loadParsers()).statements[0]!;
+      await client.query('BEGIN');
+      try {
+        await client.query(sql);
+        const held = await client.query<{ relname: string; mode: string }>(
+          "SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = pg_backend_pid() AND c.relname LIKE 'obj_i%' ORDER BY 1",
+        );
+        assert.deepEqual(
+          held.map((r) => `${r.relname}: ${lockName(r.mode)}`),
+          [`obj_i_id2: ${s.strongest?.lock}`],
+        );
+        assert.equal(s.strongest?.blocks.reads || s.strongest?.blocks.writes, false);
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    }),
+  );
 
   /** rules.ts `enum-add-value` and the rule enum-value-in-transaction: what PostgreSQL 12+ does with the new value. */
   it(

@@ -164,15 +164,27 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
     }
     case 'RenameStmt': {
       const type = str(n.renameType) ?? '';
-      const objects: Record<string, 'column' | 'table' | 'schema' | 'constraint' | 'index'> = {
+      const objects: Record<string, 'column' | 'table' | 'schema' | 'constraint' | 'index' | 'function' | 'type'> = {
         OBJECT_COLUMN: 'column',
         OBJECT_TABLE: 'table',
         OBJECT_SCHEMA: 'schema',
         OBJECT_TABCONSTRAINT: 'constraint',
         OBJECT_INDEX: 'index',
+        OBJECT_FUNCTION: 'function',
+        OBJECT_PROCEDURE: 'function',
+        OBJECT_ROUTINE: 'function',
+        OBJECT_AGGREGATE: 'function',
+        OBJECT_TYPE: 'type',
+        OBJECT_DOMAIN: 'type',
       };
       const object = objects[type] ?? 'other';
-      const table = object === 'index' ? undefined : relation(n.relation);
+      const table = ['index', 'function', 'type', 'schema'].includes(object) ? undefined : relation(n.relation);
+      const named: ObjectRef | undefined =
+        object === 'schema'
+          ? { kind: 'schema', name: str(n.subname) ?? '' }
+          : object === 'function' || object === 'type'
+            ? { kind: object, name: objectName(n.object) }
+            : undefined;
       return {
         kind: 'other',
         actions: [],
@@ -184,6 +196,7 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
           ...(object === 'column' && str(n.subname) ? { from: str(n.subname)! } : {}),
           ...((object === 'column' || object === 'table') && str(n.newname) ? { to: str(n.newname)! } : {}),
         },
+        ...(named ? { objects: [named] } : {}),
       };
     }
     case 'AlterEnumStmt': {

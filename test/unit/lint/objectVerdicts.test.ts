@@ -34,6 +34,10 @@ describe('verdicts for statements on schemas, routines and types', () => {
     ["ALTER TYPE mood ADD VALUE 'happy';", 'EXCLUSIVE', false],
     ["ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy';", 'EXCLUSIVE', false],
     ['ALTER SCHEMA reporting RENAME TO reports;', 'ACCESS EXCLUSIVE', false],
+    ['ALTER FUNCTION touch() RENAME TO touch_row;', 'ACCESS EXCLUSIVE', false],
+    ['ALTER TYPE mood RENAME TO feeling;', 'NONE', false],
+    ['ALTER DOMAIN email RENAME TO email_address;', 'NONE', false],
+    ['ALTER INDEX users_email_idx RENAME TO users_email_key;', 'SHARE UPDATE EXCLUSIVE', false],
   ] as const) {
     it(sql, () => {
       const v = verdict(sql);
@@ -45,6 +49,15 @@ describe('verdicts for statements on schemas, routines and types', () => {
   it('ALTER … OWNER TO of an object kind with no verdict is reported, not passed over', () => {
     assert.deepEqual(rules('ALTER DATABASE app OWNER TO app;'), ['unknown-statement']);
     assert.deepEqual(rules('ALTER PUBLICATION pub OWNER TO app;'), ['unknown-statement']);
+  });
+  it('ALTER INDEX … RENAME before PostgreSQL 12 takes ACCESS EXCLUSIVE', () => {
+    assert.equal(lint('ALTER INDEX i RENAME TO j;', '11').statements[0]!.strongest?.lock, 'ACCESS EXCLUSIVE');
+  });
+  it('renames of routines and types are app-compatibility warnings, not of ones created in the file', () => {
+    assert.deepEqual(rules('ALTER FUNCTION touch() RENAME TO touch_row;'), ['rename']);
+    assert.deepEqual(rules('ALTER TYPE mood RENAME TO feeling;'), ['rename']);
+    assert.deepEqual(rules("CREATE TYPE mood AS ENUM ('a'); ALTER TYPE mood RENAME TO feeling;"), []);
+    assert.deepEqual(rules('CREATE SCHEMA s; ALTER SCHEMA s RENAME TO t;'), []);
   });
   it('RENAME VALUE is an app-compatibility warning (rename), ADD VALUE alone is not', () => {
     assert.deepEqual(rules("ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy';"), ['rename']);

@@ -395,7 +395,12 @@ const POSTGRES: ProofCase[] = [
   pg('pg-rename-table', SQ('renaming-table'), 'ALTER TABLE "table_name" RENAME TO "new_table_name";', 'rename'),
   pg('pg-rename-table-strong', SM('renaming-a-table'), 'ALTER TABLE users RENAME TO customers;', 'rename'),
   pg('pg-rename-schema', PGD('sql-alterschema'), 'ALTER SCHEMA app RENAME TO core;', 'rename'),
-  pg('pg-rename-enum-value', PGD('sql-altertype'), "ALTER TYPE colors RENAME VALUE 'purple' TO 'mauve';", 'rename'),
+  pg('pg-rename-enum-value', PGD('sql-altertype'), "ALTER TYPE colors RENAME VALUE 'purple' TO 'mauve';", 'rename', { lock: 'EXCLUSIVE' }),
+  // The manuals' rename examples for a routine and a type: code still using the old name fails.
+  pg('pg-rename-function', PGD('sql-alterfunction'), 'ALTER FUNCTION sqrt(integer) RENAME TO square_root;', 'rename', {
+    lock: 'ACCESS EXCLUSIVE',
+  }),
+  pg('pg-rename-type', PGD('sql-altertype'), 'ALTER TYPE electronic_mail RENAME TO email;', 'rename', { lock: 'NONE' }),
   pg('pg-drop-table', SQ('ban-drop-table'), 'DROP TABLE "table_name";', 'drop-table'),
   pg(
     'pg-drop-table-recreate',

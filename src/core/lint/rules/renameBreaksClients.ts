@@ -14,7 +14,7 @@ export const renameBreaksClients = {
   title: 'Renaming breaks the application code that still uses the old name',
   severity: 'warning',
   help: help(),
-  doc: 'A rename of a column, table, schema, constraint, index or enum value is instant, but every running query, prepared statement and ORM mapping that names the old one fails from that moment until the new code is deployed everywhere.',
+  doc: 'A rename of a column, table, schema, constraint, index, routine, type or enum value is instant, but every running query, prepared statement and ORM mapping that names the old one fails from that moment until the new code is deployed everywhere.',
   examples: {
     bad: [
       { sql: "SET lock_timeout = '2s'; ALTER TABLE t RENAME COLUMN a TO b;" },
@@ -48,6 +48,8 @@ export const renameBreaksClients = {
 /** "Renaming a column of users: …": one sentence per kind of object, for the translations. */
 function renameMessage(object: string, table: string | undefined, why: string): string {
   if (object === 'schema') return l10n.t('Renaming a schema: {0}.', why);
+  if (object === 'function') return l10n.t('Renaming a routine: {0}.', why);
+  if (object === 'type') return l10n.t('Renaming a type: {0}.', why);
   if (object === 'enum value')
     return table ? l10n.t('Renaming an enum value of {0}: {1}.', table, why) : l10n.t('Renaming an enum value: {0}.', why);
   if (object === 'table') return table ? l10n.t('Renaming the table {0}: {1}.', table, why) : l10n.t('Renaming a table: {0}.', why);
