@@ -13,7 +13,7 @@
  * Total time (× the baseline measured in the same run), and the writer's p50/p99/max latency and errors. Printed,
  * never asserted.
  *
- *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2] [--skip-runner] [--only ROW,…] [--runner-args='--batch-ms 200'] [--batch-log]
+ *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2] [--skip-runner] [--only ROW,…] [--runner-args='--batch-ms 200'] [--batch-log] [--pt-osc-first] [--warmup]
  * Then the five worst writer stalls of each row, with the migration the tool was applying when each began.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -46,6 +46,13 @@ const { values } = parseArgs({
      * slowest batches and the batch each worst writer stall overlapped (one INSERT per batch is added to the file).
      */
     'batch-log': { type: 'boolean', default: false },
+    /** Measure the pt-osc row before the `column-wizard run` rows (alternate with the default order between runs). */
+    'pt-osc-first': { type: 'boolean', default: false },
+    /**
+     * One unmeasured load and one-statement copy of the table before the measured rows: on this machine the first
+     * measured row after the database is created ran 0.5–1.7 s slower than the same row measured later in the run.
+     */
+    warmup: { type: 'boolean', default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -170,8 +177,14 @@ async function batchLog(c: DatabaseClient): Promise<{ start: number; rows: numbe
   return rows.map((r) => ({ start: Number(r.t0) * 1000, rows: Number(r.size), ms: Number(r.ms) }));
 }
 
-async function measure(mode: string, e: Engine, url: string, body: (c: DatabaseClient) => Promise<void>): Promise<Result | null> {
-  if (only && !only.some((o) => mode === o || (mode.startsWith(`${o} `) && !mode.startsWith(`${o} --`)))) return null;
+async function measure(
+  mode: string,
+  e: Engine,
+  url: string,
+  body: (c: DatabaseClient) => Promise<void>,
+  warmup = false,
+): Promise<Result | null> {
+  if (!warmup && only && !only.some((o) => mode === o || (mode.startsWith(`${o} `) && !mode.startsWith(`${o} --`)))) return null;
   const admin = await connect({ ...parseConnectionUrl(url), statementTimeoutMs: 0 });
   await load(admin, e);
   await admin.close();
@@ -255,6 +268,19 @@ async function benchEngine(e: Engine): Promise<void> {
   const results: (Result | null)[] = [];
   const ws = mkdtempSync(join(tmpdir(), 'cw-bench-files-'));
   try {
+    if (values.warmup) {
+      const w = await measure(
+        'warm-up (not measured)',
+        e,
+        url,
+        async (c) => {
+          await c.query(e === 'postgres' ? 'ALTER TABLE bench ADD COLUMN token uuid' : 'ALTER TABLE bench ADD COLUMN token char(36) NULL');
+          await c.query(e === 'postgres' ? 'UPDATE bench SET token = gen_random_uuid()' : 'UPDATE bench SET token = UUID()');
+        },
+        true,
+      );
+      console.log(`warm-up (not measured): ${w!.seconds.toFixed(2)} s, load ${w!.load.toFixed(2)}`);
+    }
     results.push(
       await measure('one UPDATE', e, url, async (c) => {
         if (e === 'postgres') {
@@ -296,44 +322,55 @@ async function benchEngine(e: Engine): Promise<void> {
     // On MySQL/MariaDB with pt-online-schema-change installed, `run` chooses one online copy by it; the batched form too.
     const runnerModes: [string, string[]][] = [['column-wizard run', []]];
     if (e === 'mysql' && ptosc.status === 0) runnerModes.push(['column-wizard run --no-online-copy', ['--no-online-copy']]);
-    if (!values['skip-runner'])
-      for (const [mode, extra] of runnerModes)
+    const runners = async () => {
+      if (!values['skip-runner'])
+        for (const [mode, extra] of runnerModes)
+          results.push(
+            await measure(mode, e, url, async () => {
+              await exec(CLI[0], [
+                ...CLI[1],
+                'run',
+                '--url',
+                url,
+                '--table',
+                'bench',
+                '--column',
+                DEF[e],
+                '--yes',
+                '--no-calibrate',
+                '--no-baseline',
+                ...extra,
+                ...values['runner-args']!.split(' ').filter(Boolean),
+              ]);
+            }),
+          );
+    };
+    const ptOscRow = async () => {
+      if (e === 'mysql' && ptosc.status === 0) {
         results.push(
-          await measure(mode, e, url, async () => {
-            await exec(CLI[0], [
-              ...CLI[1],
-              'run',
-              '--url',
-              url,
-              '--table',
-              'bench',
-              '--column',
-              DEF[e],
-              '--yes',
-              '--no-calibrate',
-              '--no-baseline',
-              ...extra,
-              ...values['runner-args']!.split(' ').filter(Boolean),
+          await measure(`pt-osc ${ptosc.stdout.trim().split(/\s+/).pop()}`, e, url, async () => {
+            const u = new URL(url);
+            await exec('pt-online-schema-change', [
+              '--alter',
+              `ADD COLUMN ${DEF[e]}`,
+              `h=${u.hostname},P=${u.port || 3306},u=${decodeURIComponent(u.username)},D=${name},t=bench`,
+              ...(u.password ? [`--password=${decodeURIComponent(u.password)}`] : []),
+              '--execute',
+              '--no-check-replication-filters',
+              '--recursion-method=none',
             ]);
           }),
         );
-    if (e === 'mysql' && ptosc.status === 0) {
-      results.push(
-        await measure(`pt-osc ${ptosc.stdout.trim().split(/\s+/).pop()}`, e, url, async () => {
-          const u = new URL(url);
-          await exec('pt-online-schema-change', [
-            '--alter',
-            `ADD COLUMN ${DEF[e]}`,
-            `h=${u.hostname},P=${u.port || 3306},u=${decodeURIComponent(u.username)},D=${name},t=bench`,
-            ...(u.password ? [`--password=${decodeURIComponent(u.password)}`] : []),
-            '--execute',
-            '--no-check-replication-filters',
-            '--recursion-method=none',
-          ]);
-        }),
-      );
-    } else if (e === 'mysql') {
-      console.log('pt-online-schema-change not installed (Debian package percona-toolkit): its row is left out');
+      } else if (e === 'mysql') {
+        console.log('pt-online-schema-change not installed (Debian package percona-toolkit): its row is left out');
+      }
+    };
+    if (values['pt-osc-first']) {
+      await ptOscRow();
+      await runners();
+    } else {
+      await runners();
+      await ptOscRow();
     }
   } finally {
     rmSync(ws, { recursive: true, force: true });
