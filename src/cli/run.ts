@@ -21,6 +21,7 @@ import {
   findUnfinishedRun,
   formatReport,
   mysqlReplicaLag,
+  onlineCopyOptions,
   postgresReplicationLag,
   RunFailure,
   runPlan,
@@ -29,9 +30,10 @@ import {
   type RunOutcome,
   type RunProgress,
 } from '../db/run';
+import type { StartedOnlineCopy } from '../db/run/types';
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
-import { liveRequest, planFromServer, type LiveRequest } from './livePlan';
+import { liveRequest, planFromServer, startOnlineCopyAhead, type LiveRequest } from './livePlan';
 import { renderPlanText, TABLE_COLUMN_OPTIONS } from './plan';
 import { checkPlanFile, executedExtras, parsePlanFile } from './planFile';
 import { saveRunBaseline } from './rollout';
@@ -208,15 +210,32 @@ export async function run(argv: string[], io: Io): Promise<number> {
           planFile,
         );
 
+  // An online copy (pt-online-schema-change) waits for the same replicas' lag between its chunks.
+  const onlineCopyLag =
+    maxLag !== undefined && connection.engine === 'mysql' && (replicaUrls.length || lagUrl)
+      ? { maxSeconds: maxLag, replicas: (replicaUrls.length ? replicaUrls : [lagUrl!]).map((u) => parseConnectionUrl(u)) }
+      : undefined;
+  const runSetup: RunOptions = {
+    ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+    backfill: { ...(batchMs ? { targetBatchMs: batchMs } : {}), ...(batchSize ? { fixedBatchSize: batchSize } : {}) },
+    ...(onlineCopyLag ? { onlineCopyLag } : {}),
+  };
+
   const client = await connect(connection);
+  let startedCopy: StartedOnlineCopy | undefined;
   let lagClient: DatabaseClient | undefined;
   const replicas: ReplicaTarget[] = [];
   let cluster: ClusterContext | undefined;
   const ac = new AbortController();
-  const onSigint = () => {
-    io.err('Cancelling after the current batch… (Ctrl-C again to exit at once; the run resumes where it stopped)');
+  // SIGINT (Ctrl-C) and SIGTERM cancel as between batches: an online-copy tool is stopped and what it made dropped.
+  const onSignal = (signal: NodeJS.Signals) => {
+    io.err(
+      signal === 'SIGINT'
+        ? 'Cancelling after the current batch… (Ctrl-C again to exit at once; the run resumes where it stopped)'
+        : `Cancelling after the current batch (${signal})… (the run resumes where it stopped)`,
+    );
     ac.abort();
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener(signal, onSignal);
   };
   try {
     const request = filePlan ? null : await liveRequest(client, values);
@@ -231,6 +250,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       );
       if (stop !== null) return stop;
     }
+    // `--yes`: nothing to confirm, so the online-copy tool is started now and makes its checks while the run plans.
+    if (request && values.yes === true && values['abandon-previous'] !== true)
+      startedCopy = await startOnlineCopyAhead(client, request, values, onlineCopyOptions(runSetup));
     // This server's calibration: plans a live table with it, and learns from the run's timings afterwards.
     const calibration = await cliCalibration(client, values, io);
     const single = filePlan
@@ -288,19 +310,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     let lastBatchLine = 0;
     const options: RunOptions = {
-      ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+      ...runSetup,
       ...(statementTimeoutMs !== undefined ? { statementTimeoutMs } : {}),
-      backfill: { ...(batchMs ? { targetBatchMs: batchMs } : {}), ...(batchSize ? { fixedBatchSize: batchSize } : {}) },
       ...(lag ? { lag } : {}),
-      // An online copy (pt-online-schema-change) waits for the same replicas' lag between its chunks.
-      ...(maxLag !== undefined && connection.engine === 'mysql' && (replicaUrls.length || lagUrl)
-        ? {
-            onlineCopyLag: {
-              maxSeconds: maxLag,
-              replicas: (replicaUrls.length ? replicaUrls : [lagUrl!]).map((u) => parseConnectionUrl(u)),
-            },
-          }
-        : {}),
+      ...(startedCopy ? { startedOnlineCopy: startedCopy } : {}),
       allowRemote: values['allow-remote'] === true,
       abandonPrevious: values['abandon-previous'] === true,
       signal: ac.signal,
@@ -311,7 +324,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         if (line) io.err(line);
       },
     };
-    process.on('SIGINT', onSigint);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     let confirmations: readonly ColumnConfirmation[] | null = null;
     let outcome: RunOutcome;
     if (cluster.topologyPlan) {
@@ -418,7 +432,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.err(`column-wizard run on ${redactUrl(url)}: ${err.message}`);
     return 1;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await startedCopy?.discard();
     await lagClient?.close();
     for (const r of replicas) await r.client.close().catch(() => undefined);
     await cluster?.close();
