@@ -97,7 +97,10 @@ function exec(cmd: string, args: string[], env: Record<string, string> = {}): Pr
       out += d.toString();
       for (const line of d.toString().split('\n')) if (line.trim()) toolLines.push({ at: performance.now(), line: line.trim() });
     });
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const line of d.toString().split('\n')) if (line.trim()) toolLines.push({ at: performance.now(), line: line.trim() });
+    });
     child.on('close', (code) => (code === 0 ? ok() : fail(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${out.slice(-3000)}`))));
   });
 }
@@ -237,6 +240,15 @@ async function measure(
           )[0]?.n ?? 0,
         )
       : undefined;
+  // pt-online-schema-change's copy (its own row or the runner's online copy): the time before, in and after it.
+  const copyFrom = toolLines.find((l) => l.line.includes('Copying approximately'))?.at;
+  const copyTo = toolLines.find((l) => l.line.includes('Copied rows OK'))?.at;
+  const phases =
+    copyFrom !== undefined && copyTo !== undefined
+      ? [
+          `before the copy ${((copyFrom - t0) / 1000).toFixed(2)} s, copy ${((copyTo - copyFrom) / 1000).toFixed(2)} s, after ${(seconds - (copyTo - t0) / 1000).toFixed(2)} s`,
+        ]
+      : [];
   // dbmate's "Applied: <file> in <time>" lines: where the file's time went.
   const applied = toolLines.filter((l) => /^Applied: /.test(l.line)).map((l) => l.line.replace(/^Applied: \d+_/, ''));
   await runner.close();
@@ -252,7 +264,12 @@ async function measure(
     stalls,
     errorMessages: messages,
     load: loadavg()[0]!,
-    notes: [...applied, ...batchNotes.splice(0), ...(vacuums ? [`autovacuum/autoanalyze runs on the table meanwhile: ${vacuums}`] : [])],
+    notes: [
+      ...phases,
+      ...applied,
+      ...batchNotes.splice(0),
+      ...(vacuums ? [`autovacuum/autoanalyze runs on the table meanwhile: ${vacuums}`] : []),
+    ],
   };
 }
 
