@@ -5,12 +5,10 @@
  * with a probe on an empty copy of the table (the probe wins where it disagrees with the rules).
  */
 import type { Io } from '../cli';
-import { onlineCopyAlter, planColumn, planSteps, type PlanOptions } from '../core/plan';
+import { planColumn, planSteps, type PlanOptions } from '../core/plan';
 import type { Calibration, ColumnSpec, Finding, Plan, TableRef, Target } from '../core/types';
 import type { DatabaseClient } from '../db/client';
 import { verifyPlan } from '../db/verify';
-import type { OnlineCopyOptions } from '../db/run/dialect';
-import type { StartedOnlineCopy } from '../db/run/types';
 import { requireString, UsageError } from './args';
 import { planOptionsFromValues, tableAndColumnFromOptions } from './plan';
 import { cliCalibration } from './calibration';
@@ -78,27 +76,6 @@ export async function onlineCopyOption(
   if (target.dialect === 'postgres' || values['no-online-copy'] === true) return {};
   const tool = (await import('../db/mysql/onlineCopy')).onlineCopyToolFor(target, client.options);
   return tool ? { onlineCopyTool: tool } : {};
-}
-
-/**
- * `run --yes` on MySQL/MariaDB: pt-online-schema-change started while the run plans, for a column the online copy may
- * take (NOT NULL with an expression default, and no key, CHECK or foreign key: `onlineCopyFits` in core/plan.ts decides
- * with the table's facts). It compiles and makes its own checks meanwhile and changes nothing before the run's step
- * lets it go (src/db/mysql/onlineCopy.ts, StartedPtOsc); a plan without that step, or with another copy, stops it.
- */
-export async function startOnlineCopyAhead(
-  client: DatabaseClient,
-  request: LiveRequest,
-  values: Record<string, unknown>,
-  options: Pick<OnlineCopyOptions, 'chunkTimeMs' | 'lockTimeoutMs' | 'lag'>,
-): Promise<StartedOnlineCopy | undefined> {
-  const { spec, target, table } = request;
-  if (spec.nullable || spec.default.kind !== 'expression' || spec.unique || spec.index || spec.check || spec.references || spec.generated)
-    return undefined;
-  const tool = (await onlineCopyOption(client, target, values)).onlineCopyTool;
-  if (!tool) return undefined;
-  const { startOnlineCopyAhead: start } = await import('../db/mysql/run');
-  return start(client, table, { tool, alter: onlineCopyAlter(target.dialect, spec) }, options);
 }
 
 /** `plan --url`: connect, plan from the live table, disconnect. */

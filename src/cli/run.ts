@@ -21,7 +21,6 @@ import {
   findUnfinishedRun,
   formatReport,
   mysqlReplicaLag,
-  onlineCopyOptions,
   postgresReplicationLag,
   RunFailure,
   runPlan,
@@ -30,10 +29,9 @@ import {
   type RunOutcome,
   type RunProgress,
 } from '../db/run';
-import type { StartedOnlineCopy } from '../db/run/types';
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
-import { liveRequest, planFromServer, startOnlineCopyAhead, type LiveRequest } from './livePlan';
+import { liveRequest, planFromServer, type LiveRequest } from './livePlan';
 import { renderPlanText, TABLE_COLUMN_OPTIONS } from './plan';
 import { checkPlanFile, executedExtras, parsePlanFile } from './planFile';
 import { saveRunBaseline } from './rollout';
@@ -210,19 +208,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
           planFile,
         );
 
-  // An online copy (pt-online-schema-change) waits for the same replicas' lag between its chunks.
-  const onlineCopyLag =
-    maxLag !== undefined && connection.engine === 'mysql' && (replicaUrls.length || lagUrl)
-      ? { maxSeconds: maxLag, replicas: (replicaUrls.length ? replicaUrls : [lagUrl!]).map((u) => parseConnectionUrl(u)) }
-      : undefined;
-  const runSetup: RunOptions = {
-    ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
-    backfill: { ...(batchMs ? { targetBatchMs: batchMs } : {}), ...(batchSize ? { fixedBatchSize: batchSize } : {}) },
-    ...(onlineCopyLag ? { onlineCopyLag } : {}),
-  };
-
   const client = await connect(connection);
-  let startedCopy: StartedOnlineCopy | undefined;
   let lagClient: DatabaseClient | undefined;
   const replicas: ReplicaTarget[] = [];
   let cluster: ClusterContext | undefined;
@@ -250,9 +236,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
       );
       if (stop !== null) return stop;
     }
-    // `--yes`: nothing to confirm, so the online-copy tool is started now and makes its checks while the run plans.
-    if (request && values.yes === true && values['abandon-previous'] !== true)
-      startedCopy = await startOnlineCopyAhead(client, request, values, onlineCopyOptions(runSetup));
     // This server's calibration: plans a live table with it, and learns from the run's timings afterwards.
     const calibration = await cliCalibration(client, values, io);
     const single = filePlan
@@ -310,10 +293,19 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     let lastBatchLine = 0;
     const options: RunOptions = {
-      ...runSetup,
+      ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
       ...(statementTimeoutMs !== undefined ? { statementTimeoutMs } : {}),
+      backfill: { ...(batchMs ? { targetBatchMs: batchMs } : {}), ...(batchSize ? { fixedBatchSize: batchSize } : {}) },
       ...(lag ? { lag } : {}),
-      ...(startedCopy ? { startedOnlineCopy: startedCopy } : {}),
+      // An online copy (pt-online-schema-change) waits for the same replicas' lag between its chunks.
+      ...(maxLag !== undefined && connection.engine === 'mysql' && (replicaUrls.length || lagUrl)
+        ? {
+            onlineCopyLag: {
+              maxSeconds: maxLag,
+              replicas: (replicaUrls.length ? replicaUrls : [lagUrl!]).map((u) => parseConnectionUrl(u)),
+            },
+          }
+        : {}),
       allowRemote: values['allow-remote'] === true,
       abandonPrevious: values['abandon-previous'] === true,
       signal: ac.signal,
@@ -434,7 +426,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    await startedCopy?.discard();
     await lagClient?.close();
     for (const r of replicas) await r.client.close().catch(() => undefined);
     await cluster?.close();

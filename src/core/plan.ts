@@ -31,7 +31,6 @@ import type {
   BackfillSpec,
   Calibration,
   ColumnSpec,
-  Dialect,
   Finding,
   OnlineCopyTool,
   Phase,
@@ -882,14 +881,6 @@ function onlineCopyFits(b: Builder): boolean {
 }
 
 /**
- * What the online copy of `spec` applies to the table (`OnlineCopy.alter`), known before planning: the runner starts
- * the tool with it while it plans (the tool waits for the step before changing anything).
- */
-export function onlineCopyAlter(dialect: Dialect, spec: ColumnSpec): string {
-  return `ADD COLUMN ${renderColumnDefinition(dialect, spec, { omit: ['check', 'references', 'unique'] })}`;
-}
-
-/**
  * MySQL/MariaDB: the column with its per-row default added by one copy of the table by an online schema-change tool,
  * instead of ADD COLUMN, a batched UPDATE of every row and the online rebuild for NOT NULL, which pass over the table
  * twice (the server refuses such a default INSTANT or INPLACE; its COPY blocks writes). Measured with bench/files.ts on
@@ -899,7 +890,7 @@ export function onlineCopyAlter(dialect: Dialect, spec: ColumnSpec): string {
 function onlineCopyMysql(b: Builder, tool: OnlineCopyTool, defaultSql: string): void {
   const { spec, table, col, target } = b;
   const server = target.dialect === 'mariadb' ? 'MariaDB' : 'MySQL';
-  const alter = onlineCopyAlter(target.dialect, spec);
+  const alter = `ADD COLUMN ${renderColumnDefinition(target.dialect, spec, { omit: ['check', 'references', 'unique'] })}`;
   const impact: Impact = {
     lock: 'NONE',
     algorithm: 'COPY',

@@ -11,9 +11,8 @@ import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { planColumn, planSteps } from '../../src/core/plan';
 import type { Plan } from '../../src/core/types';
 import { join } from 'node:path';
-import { findPtOnlineSchemaChange, type StartedPtOsc } from '../../src/db/mysql/onlineCopy';
-import { startOnlineCopyAhead } from '../../src/db/mysql/run';
-import { onlineCopyOptions, runPlan } from '../../src/db/run';
+import { findPtOnlineSchemaChange } from '../../src/db/mysql/onlineCopy';
+import { runPlan } from '../../src/db/run';
 import { dbTest, skipOrFail, throwawayDatabase } from './helpers';
 import { seedTable } from './runHelpers';
 
@@ -168,96 +167,6 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
       assert.equal(again.status, 'completed');
       const [n] = await db.client.query<{ d: number | string }>('SELECT count(DISTINCT token) AS d FROM killed');
       assert.equal(Number(n!.d), 300_000);
-    }),
-  );
-});
-
-describe('pt-online-schema-change started ahead of its step (MariaDB)', () => {
-  const children = (): { pid: number; args: string }[] =>
-    spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-      .stdout.split('\n')
-      .filter((l) => l.includes('pt-online-schema-change'))
-      .map((l) => ({ pid: Number(l.trim().split(/\s+/)[0]), args: l }));
-  const untilWaiting = async (started: StartedPtOsc) => {
-    for (let i = 0; i < 300 && !started.output.some((l) => l.startsWith('Altering ')); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(
-      started.output.some((l) => l.startsWith('Altering ')),
-      `the tool reached its first change: ${started.output.join(' | ')}`,
-    );
-  };
-
-  it(
-    'waits before its first change (nothing made, no lock held: an ALTER with a 1 s lock wait goes through), then its step lets that same process run',
-    dbTest(async (t) => {
-      const db = my.get(t);
-      const plan = await onlineCopyCase(t, db, 'ahead', ROWS);
-      const copy = planSteps(plan)[0]!.onlineCopy!;
-      const table = { schema: db.name, name: 'ahead' };
-      const started = await startOnlineCopyAhead(db.client, table, copy, onlineCopyOptions({}));
-      await untilWaiting(started);
-      await new Promise((r) => setTimeout(r, 300));
-      assert.deepEqual(await leftovers(db, '\\_%'), [], 'no trigger or new table before its step');
-      const other = await db.connect();
-      await other.query('SET SESSION lock_wait_timeout = 1');
-      await other.query("ALTER TABLE ahead COMMENT = 'not blocked'");
-      assert.ok(
-        children().some((c) => c.pid === started.pid),
-        'still waiting',
-      );
-
-      let stepTool: number | undefined;
-      const lines: string[] = [];
-      const out = await runPlan(await db.connect(), plan, {
-        startedOnlineCopy: started,
-        onProgress: (p) => {
-          if (p.message) lines.push(p.message);
-          if (p.message?.includes('Copying approximately')) stepTool = children()[0]?.pid;
-        },
-      });
-      assert.equal(out.status, 'completed');
-      assert.equal(stepTool, started.pid, 'the step ran the process started ahead');
-      assert.equal(lines.filter((l) => l.includes('Altering `')).length, 1, 'its lines from before the step are passed on once');
-      const [n] = await db.client.query<{ d: number | string }>('SELECT count(DISTINCT token) AS d FROM ahead');
-      assert.equal(Number(n!.d), ROWS);
-      assert.deepEqual(await leftovers(db, '\\_%'), []);
-    }),
-  );
-
-  it(
-    'started for another copy (other chunk time) it is stopped having made nothing and the step starts its own; stopped unused, it leaves the table as it was',
-    dbTest(async (t) => {
-      const db = my.get(t);
-      const plan = await onlineCopyCase(t, db, 'other', ROWS);
-      const copy = planSteps(plan)[0]!.onlineCopy!;
-      const table = { schema: db.name, name: 'other' };
-      const checksum = async () => (await db.client.query<Record<string, unknown>>('CHECKSUM TABLE other'))[0]!.Checksum;
-      const before = await checksum();
-
-      const unused = await startOnlineCopyAhead(db.client, table, copy, onlineCopyOptions({}));
-      await untilWaiting(unused);
-      await unused.discard();
-      assert.ok(!children().some((c) => c.pid === unused.pid), 'stopped');
-      assert.ok(
-        unused.output.some((l) => /was not altered/.test(l)),
-        unused.output.join(' | '),
-      );
-      assert.deepEqual(await leftovers(db, '\\_%'), []);
-      assert.equal(await checksum(), before);
-
-      const mismatched = await startOnlineCopyAhead(db.client, table, copy, onlineCopyOptions({ backfill: { targetBatchMs: 250 } }));
-      let stepTool: number | undefined;
-      const out = await runPlan(await db.connect(), plan, {
-        startedOnlineCopy: mismatched,
-        onProgress: (p) => {
-          if (p.message?.includes('Copying approximately')) stepTool = children()[0]?.pid;
-        },
-      });
-      assert.equal(out.status, 'completed');
-      assert.ok(stepTool !== undefined && stepTool !== mismatched.pid, 'the step started its own tool');
-      assert.ok(!children().some((c) => c.pid === mismatched.pid), 'the other one was stopped');
-      assert.deepEqual(await leftovers(db, '\\_%'), []);
-      const [n] = await db.client.query<{ d: number | string }>('SELECT count(DISTINCT token) AS d FROM other');
-      assert.equal(Number(n!.d), ROWS);
     }),
   );
 });

@@ -3,7 +3,7 @@
  * connection's credentials in a private option file (never on its command line), its chunks aimed at the runner's batch
  * time, its output passed on line by line.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -147,158 +147,45 @@ export class OnlineCopyError extends Error {
   }
 }
 
-/**
- * A --plugin for pt-online-schema-change that holds the tool before its first change: it compiles, connects and makes
- * its own checks, then, where it would create its new table, reads one line from its stdin. `go` lets it run on;
- * anything else, or the end of its input (the runner stopped it, or exited or was killed), makes it exit having
- * created nothing. Its waiting session holds no lock (its statements so far were single reads in autocommit).
- */
-export const START_PLUGIN = `package pt_online_schema_change_plugin;
-use strict;
-use warnings;
-sub new { my ($class, %args) = @_; return bless {}, $class; }
-sub before_create_new_table {
-   my $line = <STDIN>;
-   if ( !defined $line || $line ne "go\\n" ) {
-      print STDERR "column-wizard: not started; nothing was changed\\n";
-      exit 3;
-   }
-   return;
-}
-1;
-`;
-
-/** The line the tool prints about its --plugin (the temporary file): left out of what is passed on. */
-const PLUGIN_LINE = /^Created plugin from /;
-
-/**
- * pt-online-schema-change started for a copy but held before its first change (`START_PLUGIN`): started while the
- * runner plans, so the tool's Perl start-up and its checks (0.3–1 s) overlap the planning. `go` lets it run when its
- * step comes, if the step asks for the same run (`key`); `discard` stops it. Stopped before `go`, it has made nothing.
- */
-export class StartedPtOsc {
-  private readonly child: ChildProcess;
-  private readonly lines: string[] = [];
-  private onLine: ((line: string) => void) | undefined;
-  private readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private exited = false;
-  private released = false;
-
-  constructor(
-    /** What the tool will do: its arguments (with the option files' places left out) and the passwords it is given. */
-    readonly key: string,
-    args: readonly string[],
-    private readonly dir: string,
-  ) {
-    this.child = spawn(PT_OSC, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    // A write after the tool exited (it failed its own checks): its exit says why.
-    this.child.stdin!.on('error', () => undefined);
-    const onData = (d: Buffer) => {
-      for (const raw of d.toString().split('\n')) {
-        const line = raw.trim();
-        if (!line || PLUGIN_LINE.test(line)) continue;
-        this.lines.push(line);
-        this.onLine?.(line);
-      }
-    };
-    this.child.stdout!.on('data', onData);
-    this.child.stderr!.on('data', onData);
-    this.closed = new Promise((resolve) => {
-      const done = (code: number | null, signal: NodeJS.Signals | null) => {
-        this.exited = true;
-        rmSync(this.dir, { recursive: true, force: true });
-        resolve({ code, signal });
-      };
-      this.child.on('close', done);
-      this.child.on('error', (err) => {
-        this.lines.push(err.message);
-        done(null, null);
-      });
-    });
-  }
-
-  /** The tool's process id. */
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  /** What it printed so far (without the line about its plugin). */
-  get output(): readonly string[] {
-    return this.lines;
-  }
-
-  /** Lets the tool change the table and waits for its end; rejects with an OnlineCopyError when it fails or is stopped. */
-  async go(signal?: AbortSignal, onLine?: (line: string) => void): Promise<void> {
-    if (this.released) throw new Error(`${PT_OSC} was already started or stopped`);
-    this.released = true;
-    for (const line of this.lines) onLine?.(line);
-    this.onLine = onLine;
-    const abort = () => {
-      if (!this.exited) this.child.kill('SIGTERM');
-    };
-    if (signal?.aborted) abort();
-    else {
-      signal?.addEventListener('abort', abort, { once: true });
-      if (!this.exited) this.child.stdin!.end('go\n');
-    }
-    const { code, signal: sig } = await this.closed;
-    signal?.removeEventListener('abort', abort);
-    if (code === 0) return;
-    throw new OnlineCopyError(
-      `${PT_OSC} ${sig ? `was stopped (${sig})` : `exited with ${code}`}: ${this.lines.slice(-6).join(' | ')}`,
-      leftoverDrops(this.lines),
-    );
-  }
-
-  /** Stops the tool if it was not let go (it exits having made nothing) and waits for it; a tool let go is left to `go`. */
-  async discard(): Promise<void> {
-    if (this.released) return;
-    this.released = true;
-    // Before `go` it has made nothing, wherever it is: the end of its input or SIGTERM ends it there.
-    this.child.stdin!.end();
-    if (!this.exited) this.child.kill('SIGTERM');
-    await this.closed;
-  }
-}
-
-/** The key of a copy run (`StartedPtOsc.key`): the same key, the same tool run. */
-function runKey(r: Omit<OnlineCopyRun, 'signal' | 'onLine'>): string {
-  return JSON.stringify([
-    ptOscArgs(r, '', r.lag?.replicas.length === 1 ? '' : undefined),
-    r.connection.password ?? '',
-    r.lag?.replicas.map((x) => x.password ?? ''),
-  ]);
-}
-
-/** Starts pt-online-schema-change for `r`, held before its first change until `go` (see StartedPtOsc). */
-export function startOnlineCopy(r: Omit<OnlineCopyRun, 'signal' | 'onLine'>): StartedPtOsc {
+/** Runs pt-online-schema-change to the end; rejects with an OnlineCopyError (its last lines) when it fails or is stopped. */
+export async function runOnlineCopy(r: OnlineCopyRun): Promise<void> {
   if (r.connection.ssl) throw new Error(`${PT_OSC} is not given TLS settings: run without the online copy over TLS`);
   const dir = mkdtempSync(join(tmpdir(), 'cw-ptosc-'));
+  const optionFile = join(dir, 'client.cnf');
   try {
-    const optionFile = join(dir, 'client.cnf');
     writeOptionFile(optionFile, r.connection.password ?? '');
     const replica = r.lag?.replicas.length === 1 ? r.lag.replicas[0]! : undefined;
     const replicaOptionFile = replica ? join(dir, 'replica.cnf') : undefined;
     if (replica && replicaOptionFile) writeOptionFile(replicaOptionFile, replica.password ?? '');
-    const plugin = join(dir, 'start.pm');
-    writeFileSync(plugin, START_PLUGIN, { mode: 0o600 });
-    return new StartedPtOsc(runKey(r), [...ptOscArgs(r, optionFile, replicaOptionFile), '--plugin', plugin], dir);
-  } catch (err) {
+    const args = ptOscArgs(r, optionFile, replicaOptionFile);
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(PT_OSC, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const lines: string[] = [];
+      const onData = (d: Buffer) => {
+        for (const line of d.toString().split('\n')) {
+          if (!line.trim()) continue;
+          lines.push(line.trim());
+          r.onLine?.(line.trim());
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      const abort = () => child.kill('SIGTERM');
+      r.signal?.addEventListener('abort', abort, { once: true });
+      child.on('error', (err) => reject(err));
+      child.on('close', (code, sig) => {
+        r.signal?.removeEventListener('abort', abort);
+        if (code === 0) resolve();
+        else
+          reject(
+            new OnlineCopyError(
+              `${PT_OSC} ${sig ? `was stopped (${sig})` : `exited with ${code}`}: ${lines.slice(-6).join(' | ')}`,
+              leftoverDrops(lines),
+            ),
+          );
+      });
+    });
+  } finally {
     rmSync(dir, { recursive: true, force: true });
-    throw err;
   }
-}
-
-/**
- * Runs pt-online-schema-change to the end; rejects with an OnlineCopyError (its last lines) when it fails or is stopped.
- * `started`: the tool started ahead for this step (`startOnlineCopy`); used when it was started for the same run,
- * else stopped (it made nothing) and the tool started now.
- */
-export async function runOnlineCopy(r: OnlineCopyRun, started?: StartedPtOsc): Promise<void> {
-  let tool = started;
-  if (tool && tool.key !== runKey(r)) {
-    await tool.discard();
-    tool = undefined;
-  }
-  await (tool ?? startOnlineCopy(r)).go(r.signal, r.onLine);
 }

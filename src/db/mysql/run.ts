@@ -4,10 +4,10 @@
  * commits.
  */
 import { quoteIdent } from '../../core/sql';
-import type { LockRisk, OnlineCopy, TableRef } from '../../core/types';
+import type { LockRisk, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
-import type { OnlineCopyOptions, RunnerDialect, ServerObjects } from '../run/dialect';
-import { OnlineCopyError, runOnlineCopy, startOnlineCopy, StartedPtOsc, type OnlineCopyRun } from './onlineCopy';
+import type { RunnerDialect, ServerObjects } from '../run/dialect';
+import { OnlineCopyError, runOnlineCopy } from './onlineCopy';
 import type { KeyCandidate, KeyColumn } from '../run/keys';
 import type { RunReport, SizeSnapshot } from '../run/types';
 
@@ -301,14 +301,17 @@ export const runner: RunnerDialect = {
   async onlineCopy(client, table, copy, o) {
     const before = new Set(await ptOscLeftovers(client, table));
     try {
-      await runOnlineCopy(
-        {
-          ...(await ptOscRun(client, table, copy, o)),
-          ...(o.signal ? { signal: o.signal } : {}),
-          ...(o.onLine ? { onLine: o.onLine } : {}),
-        },
-        o.started instanceof StartedPtOsc ? o.started : undefined,
-      );
+      await runOnlineCopy({
+        connection: client.options,
+        table,
+        copy,
+        chunkTimeMs: o.chunkTimeMs,
+        lockTimeoutMs: o.lockTimeoutMs,
+        ...(o.lag ? { lag: o.lag } : {}),
+        noBinlog: await binlogOff(client),
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.onLine ? { onLine: o.onLine } : {}),
+      });
     } catch (err) {
       if (!(err instanceof OnlineCopyError)) throw err;
       // What it printed, and what it made but could not print (killed): its triggers on the table and a new table
@@ -352,37 +355,6 @@ export const runner: RunnerDialect = {
   },
   analyzeSql: (t) => `ANALYZE TABLE ${t}`,
 };
-
-/** The pt-online-schema-change run for `copy` on `table` with the step's options. */
-async function ptOscRun(
-  client: DatabaseClient,
-  table: TableRef,
-  copy: OnlineCopy,
-  o: Pick<OnlineCopyOptions, 'chunkTimeMs' | 'lockTimeoutMs' | 'lag'>,
-): Promise<Omit<OnlineCopyRun, 'signal' | 'onLine'>> {
-  return {
-    connection: client.options,
-    table,
-    copy,
-    chunkTimeMs: o.chunkTimeMs,
-    lockTimeoutMs: o.lockTimeoutMs,
-    ...(o.lag ? { lag: o.lag } : {}),
-    noBinlog: await binlogOff(client),
-  };
-}
-
-/**
- * pt-online-schema-change started ahead for `copy` (RunOptions.startedOnlineCopy), with the options its step will have
- * (`onlineCopyOptions`): it compiles and makes its checks while the runner plans, and changes nothing before its step.
- */
-export async function startOnlineCopyAhead(
-  client: DatabaseClient,
-  table: TableRef,
-  copy: OnlineCopy,
-  o: Pick<OnlineCopyOptions, 'chunkTimeMs' | 'lockTimeoutMs' | 'lag'>,
-): Promise<StartedPtOsc> {
-  return startOnlineCopy(await ptOscRun(client, table, copy, o));
-}
 
 /** The server writes no binary log, so no replica can follow it. */
 async function binlogOff(client: DatabaseClient): Promise<boolean> {

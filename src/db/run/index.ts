@@ -1,11 +1,4 @@
-export {
-  runPlan,
-  findUnfinishedRun,
-  findResumableRun,
-  concurrentIndexName,
-  onlineCopyOptions,
-  DEFAULT_RUN_LOCK_TIMEOUT_MS,
-} from './runner';
+export { runPlan, findUnfinishedRun, findResumableRun, concurrentIndexName, DEFAULT_RUN_LOCK_TIMEOUT_MS } from './runner';
 export {
   runBackfill,
   keyPredicate,

@@ -6,7 +6,7 @@ import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import type { LockRisk, Plan, Step, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { runBackfill } from './backfill';
-import { currentSchema, runnerDialect, sessionId, type OnlineCopyOptions, type RunnerDialect } from './dialect';
+import { currentSchema, runnerDialect, sessionId, type RunnerDialect } from './dialect';
 import { checkOutcome } from './outcome';
 import {
   describeBlockers,
@@ -35,15 +35,6 @@ type OnlineIndex = NonNullable<RunnerDialect['onlineIndex']>;
  * each: 50 ms 3.0 s (writer max 45 ms), 100 ms 2.5 s (max 75 ms), pt-osc's own 500 ms 2.5 s (max 432 ms).
  */
 export const ONLINE_COPY_CHUNK_MS = 100;
-
-/** How the run's options set up an online copy step: its chunk time, lock timeout and replica lag. */
-export function onlineCopyOptions(options: RunOptions): Pick<OnlineCopyOptions, 'chunkTimeMs' | 'lockTimeoutMs' | 'lag'> {
-  return {
-    chunkTimeMs: options.backfill?.targetBatchMs ?? ONLINE_COPY_CHUNK_MS,
-    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_RUN_LOCK_TIMEOUT_MS,
-    ...(options.onlineCopyLag ? { lag: options.onlineCopyLag } : {}),
-  };
-}
 
 export { concurrentIndexName } from '../postgres/run';
 
@@ -520,8 +511,9 @@ class RunContext {
     } else {
       try {
         await run(this.client, this.plan.table, copy, {
-          ...onlineCopyOptions(this.options),
-          ...(this.options.startedOnlineCopy ? { started: this.options.startedOnlineCopy } : {}),
+          chunkTimeMs: this.options.backfill?.targetBatchMs ?? ONLINE_COPY_CHUNK_MS,
+          lockTimeoutMs: this.lockTimeoutMs(),
+          ...(this.options.onlineCopyLag ? { lag: this.options.onlineCopyLag } : {}),
           ...(this.options.signal ? { signal: this.options.signal } : {}),
           onLine: (line) => this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: `${copy.tool.name}: ${line}` }),
         });

@@ -74,12 +74,6 @@ export interface RunOptions {
    * replicas the run knows (--replica-url, --lag-url) and the lag the copy waits under.
    */
   readonly onlineCopyLag?: OnlineCopyLag;
-  /**
-   * The online-copy tool started ahead for the plan's online copy step (the CLI starts it while it plans), held before
-   * its first change. The step lets it go if it was started for the same copy, else stops it and starts the tool anew;
-   * the caller stops it when the run ends without reaching the step (`discard`).
-   */
-  readonly startedOnlineCopy?: StartedOnlineCopy;
   readonly onProgress?: (p: RunProgress) => void;
   /** Cancel between batches and between steps; the run is saved as `cancelled` and can be resumed. */
   readonly signal?: AbortSignal;
@@ -210,12 +204,6 @@ export class RunFailure extends Error {
 }
 
 /** The replicas an online copy waits for (their lag under `maxSeconds`) between its chunks. */
-/** An online-copy tool process started ahead of its step, that has changed nothing yet (see RunOptions). */
-export interface StartedOnlineCopy {
-  /** Stops it unless its step let it go; waits for it to exit. */
-  discard(): Promise<void>;
-}
-
 export interface OnlineCopyLag {
   readonly maxSeconds: number;
   readonly replicas: readonly ConnectionOptions[];
