@@ -75,8 +75,11 @@ export function coldStart(rounds: number, other?: string): Record<string, number
   // The first run of each writes the code cache; it is not counted.
   for (const c of Object.values(cases)) run(c);
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  // Odd rounds run the cases in reverse order, so no case always follows the same one (a case's place in the round
+  // biased the comparison of two builds by 3–10%, docs/notes/2026-12-05c/h20c2.md).
+  const entries = Object.entries(cases);
   for (let i = 0; i < rounds; i++) {
-    for (const [name, c] of Object.entries(cases)) {
+    for (const [name, c] of i % 2 === 0 ? entries : [...entries].reverse()) {
       const t = performance.now();
       const r = run(c);
       times[name]!.push(performance.now() - t);
@@ -99,6 +102,11 @@ export function coldStart(rounds: number, other?: string): Record<string, number
     console.log(
       `  goal (${dialect}): under ${GOAL.toFixed(2)}× node -e 0 (250 ms / 169 ms); with the code cache ${ratio.toFixed(2)}× — ${ratio < GOAL ? 'met' : 'not met'}; without it ${cold.toFixed(2)}×`,
     );
+  }
+  for (const dialect of ['PostgreSQL', 'MySQL']) {
+    const otherMs = medians[`other build: lint one.sql, ${dialect}`];
+    if (otherMs !== undefined)
+      console.log(`  this build / other build (${dialect}): ${(medians[`lint one.sql, ${dialect}`]! / otherMs).toFixed(2)}×`);
   }
   if (medians['squawk one.sql (PostgreSQL)'])
     console.log(

@@ -99,7 +99,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     try {
       const info = await client.serverInfo();
       target = { dialect: info.dialect, version: info.version };
-      const parsers = await parsersFor(target);
+      const parsers = await parsersFor(target, texts);
       const tables = await client.listTables();
       const defaultSchema = info.dialect === 'postgres' ? 'public' : client.options.database;
       const rowsOnly = factsLookup(tables, defaultSchema);
@@ -140,7 +140,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 
   try {
-    const parsers = await parsersFor(target);
+    // The folder replay (replayedFacts) parses each file's earlier siblings too.
+    const parsers = await parsersFor(target, texts, facts ? [] : siblingTexts(texts.map((t) => t.path)));
     const options: LintOptions = {
       target,
       ...(tx !== 'auto' ? { wrapsInTransaction: tx === 'wrapped' } : {}),
@@ -280,13 +281,52 @@ function offlineFacts(snapshot: SchemaSnapshot | undefined, replayed: Pick<LintO
   return { facts: fromReplay ? (ref) => fromSnapshot(ref) ?? fromReplay(ref) : fromSnapshot };
 }
 
-/** Only the target dialect's parser: another one's loading is most of a cold start (bench/coldStart.ts). */
-function parsersFor(target: Target): Promise<Parsers> {
+/**
+ * The .sql files beside `paths` that are not among them, read lazily: the texts the folder replay may parse. Unreadable
+ * or binary ones are left out, as the replay leaves them out.
+ */
+function* siblingTexts(paths: readonly string[]): Generator<string> {
+  const given = new Set(paths.map((p) => resolve(p)));
+  for (const dir of new Set([...given].map((p) => dirname(p)))) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.sql'));
+    } catch {
+      continue;
+    }
+    for (const f of names) {
+      if (given.has(join(dir, f))) continue;
+      try {
+        yield decodeSqlText(readFileSync(join(dir, f))) ?? '';
+      } catch {
+        /* unreadable: the replay skips it too */
+      }
+    }
+  }
+}
+
+/**
+ * Only the target dialect's parser: another one's loading is most of a cold start (bench/coldStart.ts). PostgreSQL's
+ * WebAssembly is not loaded when the files to lint and the siblings the replay reads hold only the simplest statements.
+ */
+function parsersFor(target: Target, texts: readonly { text: string }[], siblings: Iterable<string> = []): Promise<Parsers> {
   // A few files: compile the parser's WebAssembly with the baseline compiler only. The optimizing tier compiles in the
   // background and competes with the main thread for a process that lives a few hundred milliseconds (bench/coldStart.ts).
   // dist/cli.js sets --liftoff-only before it compiles anything (src/cli/start.ts); large inputs turn the optimizing tier on.
   if (target.dialect === 'postgres') setFlagsFromString(liftoffOnly ? '--liftoff-only' : '--no-liftoff-only');
-  return loadParsers([target.dialect]);
+  return loadParsers(
+    [target.dialect],
+    target.dialect === 'postgres'
+      ? chain(
+          texts.map((t) => t.text),
+          siblings,
+        )
+      : undefined,
+  );
+}
+
+function* chain<T>(...parts: Iterable<T>[]): Generator<T> {
+  for (const p of parts) yield* p;
 }
 
 /**

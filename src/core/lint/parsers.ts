@@ -3,9 +3,13 @@
  * PostgreSQL's own parser compiled to WebAssembly (`libpg-query`, its .wasm read from beside the module)
  * and node-sql-parser's MySQL and MariaDB grammars (plain JavaScript). Nothing is fetched at install or run time.
  * A caller that lints one dialect loads only that dialect's parser (the CLI's cold start: the WASM alone is most of it).
+ * PostgreSQL statements of the simplest forms are read without the WASM (./pgFast.ts, the same parse tree), and a caller
+ * whose files hold nothing else need not load it at all.
  */
 import type { MysqlParse } from './mysql';
+import { readSimplePostgres } from './pgFast';
 import type { PgParse } from './postgres';
+import { splitStatements } from './text';
 import { DIALECTS, type Dialect } from '../types';
 
 export interface Parsers {
@@ -33,8 +37,21 @@ const loadPostgres = () =>
   once('postgres', async () => {
     const pg = await import('libpg-query');
     await pg.loadModule();
-    return (sql: string) => pg.parseSync(sql);
+    return (sql: string) => readSimplePostgres(sql) ?? pg.parseSync(sql);
   });
+
+/** PostgreSQL's parse without libpg-query, for texts that `needsPostgresParser` found need none. */
+const simplePostgres: PgParse = (sql) => readSimplePostgres(sql) ?? notLoaded('PostgreSQL');
+
+/**
+ * Whether linting these PostgreSQL texts (files) needs libpg-query: some statement is not of the simplest forms
+ * (./pgFast.ts). Stops at the first such statement.
+ */
+export function needsPostgresParser(texts: Iterable<string>): boolean {
+  for (const text of texts)
+    for (const st of splitStatements(text, 'postgres').statements) if (readSimplePostgres(st.text) === undefined) return true;
+  return false;
+}
 
 /** node-sql-parser is CommonJS: through an ES import the class is on the namespace or on its `default`, depending on the loader. */
 function parserClass<T extends { Parser: unknown }>(mod: T): T['Parser'] {
@@ -69,16 +86,18 @@ function notLoaded(name: string): never {
 /**
  * Loads the parsers of `dialects` (default all) once; later calls share the same promises. The parser of a dialect not
  * asked for throws when called: lintSql calls only the parser of its target's dialect. MariaDB's comes with MySQL's (its
- * fallback).
+ * fallback). `postgresTexts`: every text the caller will parse as PostgreSQL; when none needs libpg-query
+ * (`needsPostgresParser`), it is not loaded.
  */
-export async function loadParsers(dialects: readonly Dialect[] = DIALECTS): Promise<Parsers> {
+export async function loadParsers(dialects: readonly Dialect[] = DIALECTS, postgresTexts?: Iterable<string>): Promise<Parsers> {
+  const pgWasm = dialects.includes('postgres') && (postgresTexts === undefined || needsPostgresParser(postgresTexts));
   const [postgres, mysql, mariadb] = await Promise.all([
-    dialects.includes('postgres') ? loadPostgres() : undefined,
+    pgWasm ? loadPostgres() : undefined,
     dialects.includes('mysql') || dialects.includes('mariadb') ? loadMysql() : undefined,
     dialects.includes('mariadb') ? loadMariadb() : undefined,
   ]);
   return {
-    postgres: postgres ?? (() => notLoaded('PostgreSQL')),
+    postgres: postgres ?? (dialects.includes('postgres') ? simplePostgres : () => notLoaded('PostgreSQL')),
     mysql: mysql ?? (() => notLoaded('MySQL')),
     mariadb: mariadb ?? (() => notLoaded('MariaDB')),
   };
