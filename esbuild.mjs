@@ -1,7 +1,7 @@
 // Bundles: the extension host (node, cjs, vscode external), the CLI, the wizard webview (browser), and the libraries
 // both node bundles load on first use (VENDOR below).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -66,6 +66,20 @@ const featuresExternal = {
     );
   },
 };
+// @vscode/l10n requires `fs/promises` at load (about 5 ms of a CLI start, bench/coldStart.ts) but uses it only to read
+// a bundle that `l10n.config({ uri })` names: it is required on that first use instead.
+const L10N_FS_PROMISES = 'var import_promises = require("fs/promises");';
+const l10nLazyFs = {
+  name: 'l10n-lazy-fs-promises',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@vscode[\\/]l10n[\\/]dist[\\/]main\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(L10N_FS_PROMISES)) throw new Error(`${args.path} no longer has: ${L10N_FS_PROMISES}`);
+      const lazy = 'var import_promises = { get readFile() { return require("fs/promises").readFile; } };';
+      return { contents: source.replace(L10N_FS_PROMISES, lazy), loader: 'js' };
+    });
+  },
+};
 // `import()` of a library becomes a `require` of its vendor file on first use (not Node's ESM loader).
 const node = {
   ...common,
@@ -77,11 +91,16 @@ const node = {
 };
 
 export const builds = [
-  { ...node, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', plugins: [vendorExternal, featuresExternal] },
-  { ...node, entryPoints: ['src/extension/features.ts'], outfile: 'dist/features.js', plugins: [vendorExternal] },
+  {
+    ...node,
+    entryPoints: ['src/extension/activate.ts'],
+    outfile: 'dist/extension.js',
+    plugins: [vendorExternal, featuresExternal, l10nLazyFs],
+  },
+  { ...node, entryPoints: ['src/extension/features.ts'], outfile: 'dist/features.js', plugins: [vendorExternal, l10nLazyFs] },
   // The `column-wizard` command is a small loader (src/cli/start.ts) that runs the CLI bundle through V8's code cache.
   { ...node, entryPoints: ['src/cli/start.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli-main.js', plugins: [vendorExternal] },
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli-main.js', plugins: [vendorExternal, l10nLazyFs] },
   ...Object.entries(VENDOR).map(([pkg, name]) => ({ ...node, entryPoints: [require.resolve(pkg)], outfile: `dist/${name}.js` })),
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];

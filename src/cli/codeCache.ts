@@ -32,8 +32,12 @@ interface Pending {
 }
 
 export interface CodeCache {
-  /** `require(file)` of a CommonJS file, compiled from the cache when there is a usable one. */
-  load(file: string): unknown;
+  /**
+   * `require(file)` of a CommonJS file, compiled from the cache when there is a usable one. `variant` (letters and
+   * dashes) keeps a cache of its own: the CLI's command, so a `lint` start finds the functions `lint` compiled, not only
+   * those of whichever command wrote the cache first (the cache is written once, at the exit of the run that made it).
+   */
+  load(file: string, variant?: string): unknown;
 }
 
 /** A loader that keeps its caches in `dir` (created on first write); `dir` undefined loads without a cache. */
@@ -41,10 +45,10 @@ export function codeCache(dir: string | undefined): CodeCache {
   const pending: Pending[] = [];
   const loaded = new Map<string, unknown>();
 
-  const load = (file: string): unknown => {
+  const load = (file: string, variant?: string): unknown => {
     if (loaded.has(file)) return loaded.get(file);
     const source = readFileSync(file);
-    const stem = `${basename(file, '.js')}-`;
+    const stem = `${basename(file, '.js')}${variant !== undefined && /^[a-z][a-z-]*$/.test(variant) ? `.${variant}` : ''}-`;
     // The size in the name keeps two versions of a bundle apart; the copy inside tells same-size versions apart.
     const cacheFile = dir ? join(dir, `${stem}${process.version}-${process.arch}-${source.length}.v8`) : undefined;
     const cachedData = cacheFile ? cachedFor(cacheFile, source) : undefined;

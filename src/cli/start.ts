@@ -14,4 +14,6 @@ import { codeCache, NO_CODE_CACHE_ENV } from './codeCache';
 setFlagsFromString('--liftoff-only');
 
 const cacheDir = process.env[NO_CODE_CACHE_ENV] === '1' ? undefined : join(defaultCacheDir(), 'v8');
-(codeCache(cacheDir).load(join(__dirname, 'cli-main.js')) as typeof import('../cli')).runFromProcess();
+// One cache per command (`lint`, `plan`, …): each holds the functions its command runs.
+const command = process.argv[2];
+(codeCache(cacheDir).load(join(__dirname, 'cli-main.js'), command) as typeof import('../cli')).runFromProcess();
