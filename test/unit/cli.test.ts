@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -53,6 +53,28 @@ describe('cli', () => {
         files.some((f) => f.startsWith(`${bundle}-`)),
         `no cache for ${bundle}: ${files.join(', ')}`,
       );
+  });
+
+  it("the built dist/cli.js does not load PostgreSQL's WebAssembly for a folder of the simplest statements only", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-cli-simple-'));
+    const cache = join(dir, 'xdg');
+    const lint = (name: string, text: string) => {
+      const sub = join(dir, name);
+      mkdirSync(sub);
+      writeFileSync(join(sub, 'one.sql'), text);
+      return spawnSync(process.execPath, ['dist/cli.js', 'lint', join(sub, 'one.sql')], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: cache },
+      });
+    };
+    const vendorCache = () => readdirSync(join(cache, 'column-wizard/v8')).filter((f) => f.startsWith('vendor-libpg-query-'));
+    const simple = lint('simple', "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\n");
+    assert.equal(simple.status, 0, simple.stderr);
+    assert.match(simple.stdout, /1 file\(s\) checked for postgres 15: 0 error\(s\), 0 warning\(s\)/);
+    assert.deepEqual(vendorCache(), [], 'libpg-query was not loaded');
+    const other = lint('other', "SET lock_timeout = '2s';\nCREATE INDEX i ON users (a);\n");
+    assert.equal(other.status, 1, other.stderr);
+    assert.equal(vendorCache().length, 1, 'any other statement loads libpg-query');
   });
 
   it('the built dist/cli.js runs with node', () => {
