@@ -102,6 +102,50 @@ export interface WorkContext {
   readonly textKey?: boolean;
   /** The indexed column is still NULL in every row (the index is built before the backfill). */
   readonly emptyKey?: boolean;
+  /** The SQL expression the backfill evaluates per row: its volatile functions' measured cost is added per row. */
+  readonly valueSql?: string;
+}
+
+/**
+ * What the first scan of the heap after a PostgreSQL backfill costs on top of a scan of a settled table: it sets the hint
+ * bits of every new row version and dirties every page (the calibration's first VALIDATE after its backfill against the
+ * later ones). 0 when the calibration did not measure it.
+ */
+export function firstScanExtraSeconds(
+  heapBytes: number,
+  cal: Pick<Calibration, 'firstScanBytesPerSecond' | 'validateBytesPerSecond' | 'scanBytesPerSecond'>,
+): number {
+  const first = cal.firstScanBytesPerSecond;
+  if (!first || heapBytes <= 0) return 0;
+  const settled = cal.validateBytesPerSecond ?? cal.scanBytesPerSecond / 2;
+  return Math.max(0, heapBytes / first - heapBytes / settled);
+}
+
+/** An estimate with `extra` seconds of work more (its lock too when the step blocks, its range scaled alike). */
+export function addSeconds(e: Estimate, extra: number, blocking: boolean): Estimate {
+  if (!(extra > 0)) return e;
+  const total = round(e.totalSeconds + extra);
+  const k = total / Math.max(e.totalSeconds, 0.001);
+  return {
+    ...e,
+    totalSeconds: total,
+    ...(blocking ? { lockSeconds: round(e.lockSeconds + extra) } : {}),
+    ...(e.range ? { range: [round(e.range[0] * k), round(e.range[1] * k)] as const } : {}),
+  };
+}
+
+/**
+ * Seconds per row of evaluating a backfill's value: the sum of the measured per-call costs of the functions it calls
+ * (`calibration.functionSeconds`); functions that were not measured count as free.
+ */
+export function expressionSecondsPerRow(valueSql: string | undefined, cal: Pick<Calibration, 'functionSeconds'>): number {
+  const costs = cal.functionSeconds;
+  if (!valueSql || !costs) return 0;
+  let sum = 0;
+  // Calls outside string literals: a quoted 'uuid()' is text, not a call.
+  const code = valueSql.replace(/'(?:[^']|'')*'/g, "''");
+  for (const m of code.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) sum += costs[m[1]!.toLowerCase()] ?? 0;
+  return sum;
 }
 
 function round(n: number): number {
@@ -172,7 +216,9 @@ export function modelSeconds(
       // about BACKFILL_INDEX_COST times the row's own cost (a leaf page anywhere in the index, its WAL).
       const rowCost = 0.6 + 0.4 * (width / sample.rowBytes);
       const scale = (rowCost + BACKFILL_INDEX_COST * indexes) / (1 + BACKFILL_INDEX_COST * sampleIndexes);
-      return (rows * scale) / cal.backfillRowsPerSecond;
+      // The value's volatile functions (gen_random_uuid(), md5(…)) are evaluated once per row; the sample's value was a
+      // plain column, so its rate has none of that cost.
+      return (rows * scale) / cal.backfillRowsPerSecond + rows * expressionSecondsPerRow(ctx.valueSql, cal);
     }
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { estimatesVsActual, formatEstimatesVsActual } from '../../src/core/estimateReport';
-import { DEFAULT_CALIBRATION, describeBasis, formatEstimate } from '../../src/core/impact';
+import { DEFAULT_CALIBRATION, describeBasis, expressionSecondsPerRow, formatEstimate } from '../../src/core/impact';
 import { planColumn, planSteps } from '../../src/core/plan';
 import type { Calibration, Dialect, Plan, TableFacts } from '../../src/core/types';
 
@@ -109,6 +109,51 @@ describe('estimates: one model per kind of work', () => {
     assert.equal(describeBasis(learned), 'learned from 2 runs on this server');
     assert.ok(learned.range![1] / learned.totalSeconds <= 1.251, 'two runs narrow the range');
     assert.match(formatEstimate(learned), /^≈ [\d.]+ s \([\d.]+ s–[\d.]+ s\)$/);
+  });
+});
+
+describe('estimates: the table state and the value of each step', () => {
+  const withCosts: Calibration = {
+    ...measured,
+    validateBytesPerSecond: 300 * MB,
+    firstScanBytesPerSecond: 100 * MB,
+    functionSeconds: { gen_random_uuid: 10e-6, md5: 4e-6, random: 0.5e-6, uuid: 2e-6 },
+  };
+  const step = (p: Plan, kind: string) => planSteps(p).find((s) => s.estimate.kind === kind)!.estimate.totalSeconds;
+
+  it("sums the measured per-call cost of the value's functions, not of quoted text or unmeasured functions", () => {
+    assert.equal(expressionSecondsPerRow('gen_random_uuid()', withCosts), 10e-6);
+    assert.ok(Math.abs(expressionSecondsPerRow('md5(random()::text)', withCosts) - 4.5e-6) < 1e-12);
+    assert.equal(expressionSecondsPerRow("'gen_random_uuid()' || my_fn()", withCosts), 0);
+    assert.equal(expressionSecondsPerRow('(UUID())', withCosts), 2e-6);
+    assert.equal(expressionSecondsPerRow('gen_random_uuid()', measured), 0);
+  });
+
+  it("a backfill's estimate adds its value's cost per row, on both engines", () => {
+    const def = 'ref uuid DEFAULT gen_random_uuid()';
+    const extra = step(plan('postgres', def, withCosts), 'backfill') - step(plan('postgres', def, measured), 'backfill');
+    assert.ok(Math.abs(extra - 1_000_000 * 10e-6) < 0.01, `${extra} s`);
+    const my = 'ref char(36) DEFAULT (UUID())';
+    const myExtra = step(plan('mariadb', my, withCosts), 'backfill') - step(plan('mariadb', my, measured), 'backfill');
+    assert.ok(Math.abs(myExtra - 1_000_000 * 2e-6) < 0.01, `${myExtra} s`);
+  });
+
+  it('the first scan after a PostgreSQL backfill pays for the new rows’ hint bits; a later scan does not', () => {
+    const noHint: Calibration = { ...withCosts, firstScanBytesPerSecond: undefined };
+    // NOT NULL after a backfill: the VALIDATE is the first scan.
+    const validate = 'n int NOT NULL DEFAULT random()::int';
+    const heap = planSteps(plan('postgres', validate, withCosts)).find((s) => s.backfill)!.storage!.tableBytes;
+    const extra = step(plan('postgres', validate, withCosts), 'validate') - step(plan('postgres', validate, noHint), 'validate');
+    assert.ok(Math.abs(extra - (heap / (100 * MB) - heap / (300 * MB))) < 0.01, `${extra} s for ${heap} bytes`);
+    // UNIQUE: the index build scans first and pays; the VALIDATE after it scans a hinted heap.
+    const unique = 'ref uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE';
+    assert.ok(
+      step(plan('postgres', unique, withCosts), 'concurrent-index') > step(plan('postgres', unique, noHint), 'concurrent-index') + 1,
+    );
+    assert.equal(step(plan('postgres', unique, withCosts), 'validate'), step(plan('postgres', unique, noHint), 'validate'));
+    // A VALIDATE with no backfill before it scans a table VACUUM left hinted.
+    const check = 'n int NOT NULL DEFAULT 0 CHECK (n >= 0)';
+    assert.equal(step(plan('postgres', check, withCosts), 'validate'), step(plan('postgres', check, noHint), 'validate'));
   });
 });
 

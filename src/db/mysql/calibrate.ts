@@ -6,8 +6,17 @@ import { randomBytes } from 'node:crypto';
 import { qualifiedTable } from '../../core/sql';
 import type { Calibration } from '../../core/types';
 import type { CalibrateOptions, DatabaseClient } from '../client';
-import { measureSample } from '../calibrate';
+import { FUNCTION_CALLS, measureSample } from '../calibrate';
 import { currentSchemaOrNull } from '../schema';
+
+/** Volatile built-ins a backfill's value often calls, each evaluated FUNCTION_CALLS times (none has side effects). */
+const FUNCTIONS: Record<string, string> = {
+  uuid: 'UUID()',
+  sysdate: 'SYSDATE(6)',
+  rand: 'RAND()',
+  md5: 'MD5(RAND())',
+};
+const probe = (expr: string) => `SELECT BENCHMARK(${FUNCTION_CALLS}, ${expr})`;
 
 export async function calibrate(db: DatabaseClient, options: CalibrateOptions = {}): Promise<Calibration> {
   const rows = Math.max(1000, Math.floor(options.rows ?? 100_000));
@@ -50,6 +59,8 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
         prepareValidate: [],
         validate: `SELECT COUNT(*) FROM ${t} WHERE d IS NULL OR d < 0`,
         size,
+        functions: Object.fromEntries(Object.entries(FUNCTIONS).map(([k, v]) => [k, probe(v)])),
+        functionBaseline: probe('1'),
       },
       options.signal,
     );

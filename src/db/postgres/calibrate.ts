@@ -6,7 +6,16 @@ import { randomBytes } from 'node:crypto';
 import { quoteIdent } from '../../core/sql';
 import type { Calibration } from '../../core/types';
 import type { CalibrateOptions, DatabaseClient } from '../client';
-import { measureSample } from '../calibrate';
+import { FUNCTION_CALLS, measureSample } from '../calibrate';
+
+/** Volatile built-ins a backfill's value often calls, each evaluated FUNCTION_CALLS times (none has side effects). */
+const FUNCTIONS: Record<string, string> = {
+  gen_random_uuid: 'gen_random_uuid()',
+  clock_timestamp: 'clock_timestamp()',
+  random: 'random()',
+  md5: 'md5(g::text)',
+};
+const probe = (expr: string) => `SELECT count(${expr}) FROM generate_series(1, ${FUNCTION_CALLS}) g`;
 
 export async function calibrate(db: DatabaseClient, options: CalibrateOptions = {}): Promise<Calibration> {
   const rows = Math.max(1000, Math.floor(options.rows ?? 100_000));
@@ -33,6 +42,8 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
         prepareValidate: [`ALTER TABLE ${t} ADD CONSTRAINT sample_d CHECK (d IS NOT NULL) NOT VALID`],
         validate: `ALTER TABLE ${t} VALIDATE CONSTRAINT sample_d`,
         resetValidate: [`ALTER TABLE ${t} DROP CONSTRAINT sample_d`],
+        functions: Object.fromEntries(Object.entries(FUNCTIONS).map(([k, v]) => [k, probe(v)])),
+        functionBaseline: probe('g'),
         size: async () => {
           const [r] = await db.query<{ heap: string; idx: string }>(
             'SELECT pg_relation_size($1::regclass) AS heap, pg_indexes_size($1::regclass) AS idx',
