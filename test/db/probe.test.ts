@@ -42,12 +42,20 @@ describe('PostgreSQL probe', () => {
     'observes CREATE INDEX CONCURRENTLY from a second session',
     dbTest(async (t) => {
       const client = await setup(t);
-      const r = await client.probe(table, 'CREATE INDEX CONCURRENTLY items_name_c ON items (name)');
-      assert.equal(r.error, undefined);
-      assert.deepEqual([r.lock, r.rewrite, r.blocks], ['SHARE UPDATE EXCLUSIVE', false, { reads: false, writes: false }]);
-      assert.deepEqual(await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'items' AND indexname = 'items_name_c'`), []);
-      // The session's own lock_timeout is restored afterwards.
-      assert.deepEqual(await client.query(`SELECT current_setting('lock_timeout') AS lt`), [{ lt: '2s' }]);
+      // A lock_timeout of the session's own (not the connection profile's 2 s) is what it gets back afterwards.
+      await client.query(`SET lock_timeout = '7s'`);
+      try {
+        const r = await client.probe(table, 'CREATE INDEX CONCURRENTLY items_name_c ON items (name)');
+        assert.equal(r.error, undefined);
+        assert.deepEqual([r.lock, r.rewrite, r.blocks], ['SHARE UPDATE EXCLUSIVE', false, { reads: false, writes: false }]);
+        assert.deepEqual(
+          await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'items' AND indexname = 'items_name_c'`),
+          [],
+        );
+        assert.deepEqual(await client.query(`SELECT current_setting('lock_timeout') AS lt`), [{ lt: '7s' }]);
+      } finally {
+        await client.query(`SET lock_timeout = '2s'`);
+      }
     }),
   );
 

@@ -194,6 +194,9 @@ const columnIndexes: RunnerDialect['columnIndexes'] = async (client, table, colu
     });
 };
 
+/** The session variables the runner changes (setLockTimeout, setStatementTimeout, a step's lockTimeoutSql). */
+const SESSION_TIMEOUTS = ['lock_wait_timeout', 'innodb_lock_wait_timeout', 'max_statement_time', 'max_execution_time'] as const;
+
 export const runner: RunnerDialect = {
   planDialects: ['mysql', 'mariadb'],
   displayName: 'MySQL/MariaDB',
@@ -212,6 +215,22 @@ export const runner: RunnerDialect = {
     const info = await client.serverInfo();
     if (info.dialect === 'mariadb') await client.query(`SET SESSION max_statement_time = ${Math.max(0, ms) / 1000}`);
     else await client.query(`SET SESSION max_execution_time = ${Math.max(0, Math.round(ms))}`);
+  },
+  /** Those of SESSION_TIMEOUTS the server has: MariaDB has max_statement_time, MySQL max_execution_time. */
+  async sessionTimeouts(client) {
+    const rows = await client.query<{ Variable_name: string; Value: string }>(
+      `SHOW SESSION VARIABLES WHERE Variable_name IN (${SESSION_TIMEOUTS.map((n) => `'${n}'`).join(', ')})`,
+    );
+    return new Map(rows.map((r) => [r.Variable_name.toLowerCase(), String(r.Value)]));
+  },
+  /** One SET; the names are SESSION_TIMEOUTS' and the values numbers (checked), as SET wants them (a quoted number is refused). */
+  async restoreSessionTimeouts(client, saved) {
+    const sets = SESSION_TIMEOUTS.filter((n) => saved.has(n)).map((n) => {
+      const v = saved.get(n)!;
+      if (!/^\d+(\.\d+)?$/.test(v)) throw new Error(`unexpected value of ${n}: ${JSON.stringify(v)}`);
+      return `SESSION ${n} = ${v}`;
+    });
+    if (sets.length) await client.query(`SET ${sets.join(', ')}`);
   },
 
   /**

@@ -137,7 +137,6 @@ class PostgresClient implements DatabaseClient {
       {
         query: (s, p) => this.query(s, p),
         openPeer: () => connectPostgres(this.options),
-        lockTimeoutMs: this.options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
       },
       table,
       sql,

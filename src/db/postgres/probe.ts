@@ -28,13 +28,13 @@ import { blocksOf, pgLockLevel } from '../locks';
 import { failedProbe, probeRefusal } from '../probeGuard';
 import { currentSchemaOrNull } from '../schema';
 import { retarget, tokenize } from '../sqlText';
+import { keepingSessionTimeouts } from '../run/dialect';
 import { tableOid, type Queryable } from './introspect';
+import { runner } from './run';
 
 export interface ProbeSession extends Queryable {
   /** Another session to the same database, for observing a statement that cannot run in a transaction. */
   openPeer(): Promise<DatabaseClient>;
-  /** The session's own lock_timeout, restored after the concurrent probe raised it. */
-  readonly lockTimeoutMs: number;
 }
 
 const PROBE_LOCK_TIMEOUT = `SET LOCAL lock_timeout = '1s'`;
@@ -107,7 +107,9 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
         return failedProbe(target.sql, `an earlier step failed on the empty copy: ${(err as Error).message}`);
       }
     }
-    return isConcurrent(sql) ? await probeConcurrent(db, shadow, target.sql) : await probeInTransaction(db, shadow, target.sql);
+    return isConcurrent(sql)
+      ? await keepingSessionTimeouts(runner, db, () => probeConcurrent(db, shadow, target.sql))
+      : await probeInTransaction(db, shadow, target.sql);
   } finally {
     await db
       .query(
@@ -234,7 +236,6 @@ async function probeConcurrent(db: ProbeSession, shadow: TableRef, sql: string):
     await running;
   } finally {
     await peer.close();
-    await db.query(`SET lock_timeout = '${Math.round(db.lockTimeoutMs)}ms'`).catch(() => undefined);
   }
   if (stmtError !== undefined) return failedProbe(sql, stmtError);
   if (!requested) return failedProbe(sql, 'Could not observe the lock the statement requested.');

@@ -5,7 +5,7 @@
 import type { Plan, TableRef } from '../../core/types';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import type { DatabaseClient } from '../client';
-import { currentSchema, runnerDialect } from './dialect';
+import { currentSchema, keepingSessionTimeouts, runnerDialect } from './dialect';
 import { acquireMigrationLock, releaseMigrationLock } from './migrationLock';
 import { undoStatements } from './outcome';
 import { resolvePolicy, withLockRetry } from './retry';
@@ -51,8 +51,11 @@ export async function abandonRun(
   const policy = resolvePolicy(options.retry);
   await acquireMigrationLock(client, table, 3_000);
   try {
-    await runnerDialect(client).setLockTimeout(client, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
-    for (const sql of preview.statements) await withLockRetry(() => client.query(sql), policy);
+    const d = runnerDialect(client);
+    await keepingSessionTimeouts(d, client, async () => {
+      await d.setLockTimeout(client, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+      for (const sql of preview.statements) await withLockRetry(() => client.query(sql), policy);
+    });
     const note = preview.otherIncarnation
       ? 'abandoned: the table was re-created since; nothing to undo'
       : `abandoned: undone with ${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}`;

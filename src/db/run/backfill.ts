@@ -4,7 +4,16 @@
  */
 import type { BackfillSpec } from '../../core/types';
 import type { DatabaseClient } from '../client';
-import { estimateRows, qualified, runnerDialect, sleep, type BackfillBatch, type BackfillBatchContext, type Engine } from './dialect';
+import {
+  estimateRows,
+  keepingSessionTimeouts,
+  qualified,
+  runnerDialect,
+  sleep,
+  type BackfillBatch,
+  type BackfillBatchContext,
+  type Engine,
+} from './dialect';
 import type { BatchKey, KeyColumn } from './keys';
 import { withLockRetry } from './retry';
 import type { RunStore } from './state';
@@ -72,7 +81,12 @@ export function keyPredicate(
   return runnerDialect(engine).keyPredicate(cols, op, values, params);
 }
 
+/** The backfill under its own lock and statement timeouts; the session's are back when it ends (calibration and the benchmarks call it directly). */
 export async function runBackfill(r: BackfillRun): Promise<BackfillResult> {
+  return keepingSessionTimeouts(runnerDialect(r.engine), r.client, () => backfillBatches(r));
+}
+
+async function backfillBatches(r: BackfillRun): Promise<BackfillResult> {
   const { client, spec, key } = r;
   const d = runnerDialect(r.engine);
   const o = r.options ?? {};

@@ -54,6 +54,12 @@ export interface ServerObjects {
   readonly indexes: ReadonlyMap<string, boolean>;
 }
 
+/** Setting name → value as the server shows it (PostgreSQL `current_setting`, MySQL/MariaDB `SHOW SESSION VARIABLES`). */
+export type SessionTimeouts = ReadonlyMap<string, string>;
+
+/** The slice of a client the session's timeouts need. */
+export type SessionQuery = Pick<DatabaseClient, 'query'>;
+
 export interface RunnerDialect {
   /** The plan dialects this engine runs (Plan.dialect). */
   readonly planDialects: readonly Dialect[];
@@ -73,6 +79,10 @@ export interface RunnerDialect {
   setLockTimeout(client: DatabaseClient, ms: number, local?: boolean): Promise<void>;
   /** Per-statement time limit (0 = none); `local` as for the lock timeout. */
   setStatementTimeout(client: DatabaseClient, ms: number, local?: boolean): Promise<void>;
+  /** The session's lock and statement timeouts as they are now, by name, in the server's own spelling (see `keepingSessionTimeouts`). */
+  sessionTimeouts(client: SessionQuery): Promise<SessionTimeouts>;
+  /** Set the session's timeouts back to values `sessionTimeouts` read. */
+  restoreSessionTimeouts(client: SessionQuery, saved: SessionTimeouts): Promise<void>;
 
   /* --- catalogs */
   /** The identity of this incarnation of the table (changes when it is dropped and re-created); null when it does not exist. */
@@ -169,6 +179,25 @@ export interface RunnerDialect {
 /** The runner's adapter for an engine or a client's engine. */
 export function runnerDialect(of: Engine | DatabaseClient): RunnerDialect {
   return ENGINES[typeof of === 'string' ? of : of.options.engine].runner;
+}
+
+/**
+ * Run `fn`, then set the session's lock and statement timeouts back to what they were before it, whether it
+ * succeeded, failed or was cancelled. The runner sets its own timeouts on the connection it is given, which may be
+ * the caller's (the extension's connection, the CLI's, a benchmark's): later statements there must not run under
+ * them. When `fn` failed, a failure to restore (e.g. the connection is gone) is dropped in favour of `fn`'s error.
+ */
+export async function keepingSessionTimeouts<T>(d: RunnerDialect, client: SessionQuery, fn: () => Promise<T>): Promise<T> {
+  const saved = await d.sessionTimeouts(client);
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    await d.restoreSessionTimeouts(client, saved).catch(() => undefined);
+    throw err;
+  }
+  await d.restoreSessionTimeouts(client, saved);
+  return result;
 }
 
 export async function sessionId(d: RunnerDialect, client: DatabaseClient): Promise<number> {

@@ -6,7 +6,7 @@ import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import type { LockRisk, Plan, Step, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { runBackfill } from './backfill';
-import { currentSchema, runnerDialect, sessionId, type RunnerDialect } from './dialect';
+import { currentSchema, keepingSessionTimeouts, runnerDialect, sessionId, type RunnerDialect } from './dialect';
 import { checkOutcome } from './outcome';
 import {
   describeBlockers,
@@ -163,6 +163,11 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
       null,
     );
   }
+  // The connection may be the caller's: its own timeouts are back in place when the run ends, however it ends.
+  return keepingSessionTimeouts(d, client, () => runChecked(client, d, plan, options));
+}
+
+async function runChecked(client: DatabaseClient, d: RunnerDialect, plan: Plan, options: RunOptions): Promise<RunOutcome> {
   const policy = resolvePolicy(options.retry);
   const session = await sessionId(d, client);
   plan = await withResolvedSchema(client, plan);

@@ -1,0 +1,139 @@
+/**
+ * The runner hands the connection back with the session's own timeouts. It sets lock and statement timeouts for its
+ * steps and batches on the connection it is given, which may be the caller's (the extension's, the CLI's, a
+ * benchmark's); before, they stayed set after the run, and the caller's next statement ran under them (a 3M-row
+ * benchmark INSERT was cancelled by a leftover 30 s statement_timeout). Checked after a completed, a failed (a held
+ * lock makes a DDL step time out) and a cancelled run, with settings of the session's own that nothing else uses.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { DatabaseClient } from '../../src/db/client';
+import { DEFAULT_RETRY, findBatchKey, RunFailure, runBackfill, runPlan } from '../../src/db/run';
+import { dbTest, throwawayDatabase, type Engine } from './helpers';
+import { fullPlan, q, schemaOf, seedTable } from './runHelpers';
+
+/** Distinct values, read back with plain SQL (not the code under test). */
+const OWN: Record<Engine, { set: string[]; read: string; expected: Record<string, string> }> = {
+  postgres: {
+    set: [`SET lock_timeout = '7s'`, 'SET statement_timeout = 0'],
+    read: `SELECT current_setting('lock_timeout') AS lock_timeout, current_setting('statement_timeout') AS statement_timeout`,
+    expected: { lock_timeout: '7s', statement_timeout: '0' },
+  },
+  mysql: {
+    set: ['SET SESSION lock_wait_timeout = 77, SESSION innodb_lock_wait_timeout = 33, SESSION max_statement_time = 0'],
+    read: 'SELECT @@SESSION.lock_wait_timeout AS lock_wait_timeout, @@SESSION.innodb_lock_wait_timeout AS innodb_lock_wait_timeout, @@SESSION.max_statement_time AS max_statement_time',
+    expected: { lock_wait_timeout: '77', innodb_lock_wait_timeout: '33', max_statement_time: '0' },
+  },
+};
+
+async function ownSession(d: { connect(): Promise<DatabaseClient> }, engine: Engine): Promise<DatabaseClient> {
+  const c = await d.connect();
+  for (const s of OWN[engine].set) await c.query(s);
+  assert.deepEqual(await settings(c, engine), OWN[engine].expected, 'the session starts with its own values');
+  return c;
+}
+
+async function settings(c: DatabaseClient, engine: Engine): Promise<Record<string, string>> {
+  const [row] = await c.query<Record<string, unknown>>(OWN[engine].read);
+  // MariaDB shows max_statement_time as 0.000000.
+  return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, String(v).replace(/^(\d+)\.0+$/, '$1')]));
+}
+
+for (const engine of ['postgres', 'mysql'] as const) {
+  describe(`the session's timeouts after a run on ${engine}`, () => {
+    const db = throwawayDatabase(engine);
+
+    test(
+      'a completed run (backfill and DDL steps, the plan’s own lock timeout statements) leaves them as they were',
+      dbTest(async (t) => {
+        const d = db.get(t);
+        const schema = schemaOf(engine, d.name);
+        await seedTable(d.client, engine, schema, 'ok_t', 3000);
+        const c = await ownSession(d, engine);
+        const out = await runPlan(c, fullPlan(engine, schema, 'ok_t', 'n', 'v + 1'), { backfill: { initialBatchSize: 500 } });
+        assert.equal(out.status, 'completed');
+        assert.deepEqual(await settings(c, engine), OWN[engine].expected);
+      }),
+    );
+
+    test(
+      'a run that fails on a DDL step behind a held lock (after its backfill) leaves them as they were',
+      dbTest(async (t) => {
+        const d = db.get(t);
+        const schema = schemaOf(engine, d.name);
+        const table = `${q(engine, schema)}.${q(engine, 'held_t')}`;
+        await seedTable(d.client, engine, schema, 'held_t', 3000);
+        const c = await ownSession(d, engine);
+        const holder = await d.connect();
+        const p = fullPlan(engine, schema, 'held_t', 'n', 'v + 1');
+        let held = false;
+        try {
+          const err = await runPlan(c, p, {
+            lockTimeoutMs: 1000,
+            retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 50 },
+            beforeStep: async (_step, where) => {
+              // The first step after the backfill: the holder takes the table and keeps it.
+              if (held || p.phases[where.phaseIndex]!.kind !== 'constrain') return;
+              held = true;
+              await holder.query('BEGIN');
+              await holder.query(
+                engine === 'postgres' ? `LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE` : `SELECT id FROM ${table} LIMIT 1`,
+              );
+            },
+          }).then(
+            () => null,
+            (e: unknown) => e,
+          );
+          assert.ok(err instanceof RunFailure, String(err));
+          assert.equal(err.kind, 'lock-timeout', err.message);
+          assert.ok(held, 'the lock was taken after the backfill');
+        } finally {
+          await holder.query('ROLLBACK').catch(() => undefined);
+        }
+        assert.deepEqual(await settings(c, engine), OWN[engine].expected);
+      }),
+    );
+
+    test(
+      'a run cancelled during its backfill leaves them as they were',
+      dbTest(async (t) => {
+        const d = db.get(t);
+        const schema = schemaOf(engine, d.name);
+        await seedTable(d.client, engine, schema, 'stop_t', 3000);
+        const c = await ownSession(d, engine);
+        const stop = new AbortController();
+        const out = await runPlan(c, fullPlan(engine, schema, 'stop_t', 'n', 'v + 1'), {
+          backfill: { fixedBatchSize: 100 },
+          signal: stop.signal,
+          onProgress: (p) => {
+            if (p.kind === 'batch') stop.abort();
+          },
+        });
+        assert.equal(out.status, 'cancelled');
+        assert.deepEqual(await settings(c, engine), OWN[engine].expected);
+      }),
+    );
+
+    test(
+      'runBackfill on its own (calibration, the benchmarks) leaves them as they were',
+      dbTest(async (t) => {
+        const d = db.get(t);
+        const schema = schemaOf(engine, d.name);
+        await seedTable(d.client, engine, schema, 'bf_t', 2000);
+        await d.client.query(`ALTER TABLE ${q(engine, schema)}.${q(engine, 'bf_t')} ADD COLUMN n integer`);
+        const c = await ownSession(d, engine);
+        const table = { schema, name: 'bf_t' };
+        const r = await runBackfill({
+          client: c,
+          engine,
+          spec: { table, column: 'n', valueSql: 'v' },
+          key: await findBatchKey(c, table, 'n'),
+          retry: DEFAULT_RETRY,
+          lockTimeoutMs: 1000,
+        });
+        assert.equal(r.status, 'done');
+        assert.deepEqual(await settings(c, engine), OWN[engine].expected);
+      }),
+    );
+  });
+}
