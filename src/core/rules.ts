@@ -237,12 +237,18 @@ export type StatementOperation =
    */
   | { readonly op: 'alter-owner'; readonly object: 'schema' | 'function' | 'type' | 'other' }
   /**
-   * MySQL/MariaDB ALTER / DROP of a view, stored function, procedure or event: an exclusive metadata lock on that object
-   * (DROP FUNCTION / PROCEDURE are `drop-object`). An open transaction that read a view or called a function holds a
+   * MySQL/MariaDB ALTER / DROP of a view, stored function, procedure, event or (MariaDB) sequence, CREATE OR REPLACE VIEW,
+   * and ALTER DATABASE: an exclusive metadata lock on that object (DROP FUNCTION / PROCEDURE are `drop-object`). An open transaction that read a view or called a function holds a
    * lock on it that makes the statement wait; a CALL holds none once the procedure is loaded (test/db/lintVsProbe.test.ts,
    * MariaDB 10.11; MySQL 8 not checked here).
    */
-  | { readonly op: 'mysql-object'; readonly object: 'view' | 'function' | 'procedure' | 'event'; readonly drop: boolean }
+  | {
+      readonly op: 'mysql-object';
+      readonly object: 'view' | 'function' | 'procedure' | 'event' | 'sequence' | 'database';
+      readonly drop: boolean;
+      /** CREATE OR REPLACE VIEW: of an existing view, locked as ALTER VIEW; a new one waits for nothing. */
+      readonly replace?: boolean;
+    }
   /** ALTER TYPE … ADD VALUE: EXCLUSIVE on the type itself; `value` is the new label. */
   | { readonly op: 'enum-add-value'; readonly value: string }
   | { readonly op: 'exclusion-constraint' }
@@ -255,7 +261,7 @@ export type StatementOperation =
  * TABLE, LOCK TABLES: `mysqlStatementImpact`). ALTER TABLE on MySQL/MariaDB goes through `impactOf`.
  */
 export function statementOperationImpact(op: StatementOperation, target: Target): Impact {
-  if (target.dialect !== 'postgres') return mysqlStatementImpact(op);
+  if (target.dialect !== 'postgres') return mysqlStatementImpact(op, target);
   switch (op.op) {
     case 'drop-index':
       return op.concurrent
@@ -503,7 +509,7 @@ export function statementOperationImpact(op: StatementOperation, target: Target)
       };
     }
     case 'mysql-object':
-      return mysqlStatementImpact(op);
+      return mysqlStatementImpact(op, target);
     case 'alter-routine':
       return {
         lock: 'NONE',
@@ -670,7 +676,7 @@ export const PG_CATALOG_SUBCOMMANDS: Readonly<
 };
 
 /** The MySQL/MariaDB statements with a lock of their own: each takes an exclusive metadata lock on its tables (MySQL 8.0 manual, "Metadata Locking"). */
-function mysqlStatementImpact(op: StatementOperation): Impact {
+function mysqlStatementImpact(op: StatementOperation, target: Target): Impact {
   switch (op.op) {
     case 'drop-table':
       return {
@@ -711,6 +717,34 @@ function mysqlStatementImpact(op: StatementOperation): Impact {
             ),
           };
     case 'mysql-object':
+      // MariaDB 10.11, two sessions (test/db/lintVsProbe.test.ts): ALTER DATABASE waited only for LOCK TABLES … WRITE
+      // (and DDL) in the database, and only DDL there queued behind it; ALTER / DROP SEQUENCE waited for a transaction
+      // that had called NEXTVAL or read the sequence, and NEXTVAL queued behind it.
+      if (op.object === 'database')
+        return {
+          lock: 'EXCLUSIVE',
+          blocks: blocksNone,
+          rewrite: false,
+          scan: false,
+          why: l10n.t(
+            'ALTER DATABASE takes an exclusive metadata lock on the database only: it waits for DDL and LOCK TABLES … WRITE running in the database, and DDL there queues behind it; queries and transactions neither wait for it nor hold it up',
+          ),
+        };
+      if (op.object === 'sequence')
+        return {
+          lock: 'EXCLUSIVE',
+          blocks: blocksAll,
+          rewrite: false,
+          scan: false,
+          ...(target.dialect === 'mysql' ? { fails: l10n.t('MySQL has no sequences (MariaDB 10.3 and later has)') } : {}),
+          why: op.drop
+            ? l10n.t(
+                'DROP SEQUENCE takes an exclusive metadata lock on the sequence: it waits for every open transaction that used the sequence (NEXTVAL or a read), NEXTVAL calls queue behind it, and fail once it is gone',
+              )
+            : l10n.t(
+                'ALTER SEQUENCE takes an exclusive metadata lock on the sequence: it waits for every open transaction that used the sequence (NEXTVAL or a read), and NEXTVAL calls queue behind it',
+              ),
+        };
       if (op.object === 'event')
         return {
           lock: 'EXCLUSIVE',
@@ -731,9 +765,13 @@ function mysqlStatementImpact(op: StatementOperation): Impact {
             ? l10n.t(
                 'DROP VIEW takes an exclusive metadata lock on the view: it waits for every open transaction that read the view, queries on the view queue behind it, and fail once it is gone',
               )
-            : l10n.t(
-                'ALTER VIEW takes an exclusive metadata lock on the view: it waits for every open transaction that read the view, and queries on the view queue behind it',
-              ),
+            : op.replace
+              ? l10n.t(
+                  'CREATE OR REPLACE VIEW of an existing view takes an exclusive metadata lock on the view: it waits for every open transaction that read the view, and queries on the view queue behind it (a new view waits for nothing)',
+                )
+              : l10n.t(
+                  'ALTER VIEW takes an exclusive metadata lock on the view: it waits for every open transaction that read the view, and queries on the view queue behind it',
+                ),
         };
       return op.object === 'procedure'
         ? {

@@ -613,6 +613,17 @@ const MY_OBJECT_STATEMENTS: readonly { sql: string; setup: string; holder: reado
     setup: 'CREATE OR REPLACE EVENT my_e ON SCHEDULE EVERY 1 DAY DISABLE DO SELECT 1',
     holder: ['BEGIN', 'SELECT * FROM my_t'],
   },
+  {
+    sql: 'CREATE OR REPLACE VIEW my_v AS SELECT id FROM my_t WHERE id > 1',
+    setup: 'CREATE OR REPLACE VIEW my_v AS SELECT id FROM my_t',
+    holder: ['BEGIN', 'SELECT * FROM my_v'],
+  },
+  { sql: 'ALTER SEQUENCE my_s RESTART WITH 100', setup: 'CREATE OR REPLACE SEQUENCE my_s', holder: ['BEGIN', 'SELECT NEXTVAL(my_s)'] },
+  { sql: 'ALTER SEQUENCE my_s INCREMENT BY 2', setup: 'CREATE OR REPLACE SEQUENCE my_s', holder: ['BEGIN', 'SELECT * FROM my_s'] },
+  { sql: 'DROP SEQUENCE my_s', setup: 'CREATE OR REPLACE SEQUENCE my_s', holder: ['BEGIN', 'SELECT NEXTVAL(my_s)'] },
+  // The database the session is in; a transaction that wrote to one of its tables does not hold it up.
+  { sql: 'ALTER DATABASE CHARACTER SET utf8mb4', setup: 'DO 1', holder: ['BEGIN', 'INSERT INTO my_t VALUES (1)'] },
+  { sql: "ALTER DATABASE COMMENT 'changed'", setup: 'DO 1', holder: ['BEGIN', 'SELECT * FROM my_t FOR UPDATE'] },
 ];
 
 describe('lint claims vs the server: MariaDB views, routines and events, two sessions', () => {
@@ -658,6 +669,43 @@ describe('lint claims vs the server: MariaDB views, routines and events, two ses
       }),
     );
   }
+
+  it(
+    'ALTER DATABASE waits only for DDL in the database (LOCK TABLES … WRITE here), and only DDL queues behind it (the linter says so)',
+    dbTest(async (t) => {
+      const { client, connect } = db.get(t);
+      const info = await client.serverInfo();
+      const sql = 'ALTER DATABASE CHARACTER SET utf8mb4';
+      const s = lintSql(`${sql};`, { target: { dialect: info.dialect, version: info.version } }, await loadParsers()).statements[0]!;
+      assert.match(
+        s.strongest?.why ?? '',
+        /waits for DDL and LOCK TABLES … WRITE .* DDL there queues behind it; queries and transactions neither/,
+      );
+      await client.query('CREATE TABLE IF NOT EXISTS my_db_t (id int)');
+      await client.query('CREATE TABLE IF NOT EXISTS my_db_u (id int)');
+      const holder = await connect();
+      const third = await connect();
+      await holder.query('LOCK TABLES my_db_t WRITE');
+      try {
+        assert.equal(await waits(client, sql), true, 'it waits for LOCK TABLES … WRITE');
+        // While it waits (3 s), a query and a write on another table run; DDL there waits (1 s lock timeout).
+        await client.query('SET SESSION lock_wait_timeout = 3');
+        const waiting = client.query(sql).then(
+          () => 'ran',
+          (err: unknown) => String(err),
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        await third.query('SELECT COUNT(*) FROM my_db_u');
+        await third.query('INSERT INTO my_db_u VALUES (1)');
+        assert.equal(await waits(third, 'ALTER TABLE my_db_u ADD COLUMN c int'), true, 'DDL queues behind it');
+        await holder.query('UNLOCK TABLES');
+        assert.equal(await waiting, 'ran');
+      } finally {
+        await holder.query('UNLOCK TABLES');
+        await client.query('SET SESSION lock_wait_timeout = DEFAULT');
+      }
+    }),
+  );
 
   it(
     'ALTER / DROP PROCEDURE do not wait for a call still running (the linter says so)',

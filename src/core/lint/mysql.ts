@@ -5,8 +5,10 @@
  * Known gaps of that grammar are bridged before parsing and recorded from the text, never guessed:
  * `ALGORITHM=NOCOPY`, `ALTER ONLINE TABLE`, MariaDB `SET STATEMENT … FOR`, `WAIT n`/`NOWAIT` and `IF NOT EXISTS`, `INVISIBLE`,
  * `ALTER [COLUMN] c SET|DROP DEFAULT`; stored programs (CREATE TRIGGER/PROCEDURE/FUNCTION/EVENT, BEGIN NOT ATOMIC), ANALYZE TABLE and
- * SET NAMES are classified by their leading keywords (no lock rule applies to them), and ALTER / DROP of a view, function,
- * procedure or event are read from theirs (each has a verdict). Anything else that fails is reported.
+ * SET NAMES, ALTER / DROP USER and CREATE SEQUENCE are classified by their leading keywords (no lock rule applies to them);
+ * ALTER / DROP of a view, function, procedure, event or MariaDB sequence, CREATE OR REPLACE VIEW and ALTER DATABASE with
+ * its defaults or comment are read from theirs (each has a verdict); other ALTER DATABASE and CREATE OR REPLACE /
+ * TEMPORARY SEQUENCE forms are named, without a verdict. Anything else that fails is reported.
  */
 import { closingQuote } from '../sql';
 import type { ColumnDefault, ColumnSpec, ColumnType } from '../types';
@@ -49,6 +51,10 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
   if (/^(?:[A-Za-z_]\w*\s*:\s*)?BEGIN\s+NOT\s+ATOMIC\b/i.test(text)) return { kind: 'other', actions: [], label: 'BEGIN NOT ATOMIC' };
   if (/^ANALYZE\s+(?:NO_WRITE_TO_BINLOG\s+|LOCAL\s+)?TABLES?\b/i.test(text)) return { kind: 'other', actions: [], label: 'ANALYZE TABLE' };
   if (/^SET\s+(?:NAMES|CHARACTER\s+SET|CHARSET)\b/i.test(text)) return { kind: 'other', actions: [], label: 'SET NAMES' };
+  // Accounts (the grammar lacks ALTER / DROP USER): they change the grant tables, not a table queries use (MariaDB 10.11:
+  // neither waited for an open transaction of that user nor ended its session).
+  let m0: RegExpExecArray | null;
+  if ((m0 = /^(ALTER|DROP)\s+USER\b/i.exec(text))) return { kind: 'other', actions: [], label: `${m0[1]!.toUpperCase()} USER` };
   const byKeyword = readTableStatement(text);
   if (byKeyword) return { ...byKeyword, ...(statementSetting ? { setting: statementSetting } : {}) };
   let lockFromText: string | undefined;
@@ -312,6 +318,19 @@ const VIEW_HEAD = new RegExp(
   String.raw`^ALTER\s+(?:ALGORITHM\s*=\s*\w+\s+)?${DEFINER}(?:SQL\s+SECURITY\s+\w+\s+)?VIEW\s+(${QUALIFIED})`,
   'i',
 );
+const REPLACE_VIEW_HEAD = new RegExp(
+  String.raw`^CREATE\s+OR\s+REPLACE\s+(?:ALGORITHM\s*=\s*\w+\s+)?${DEFINER}(?:SQL\s+SECURITY\s+\w+\s+)?VIEW\s+(${QUALIFIED})`,
+  'i',
+);
+const SEQUENCE_HEAD = new RegExp(String.raw`^(?:ALTER|DROP)\s+SEQUENCE\s+(?:IF\s+EXISTS\s+)?(${QUALIFIED})`, 'i');
+/** `ALTER DATABASE|SCHEMA [name]`: the name is any word but the first word of an option. */
+const DATABASE_HEAD = new RegExp(
+  String.raw`^ALTER\s+(?:DATABASE|SCHEMA)(?:\s+(?!(?:DEFAULT|CHARACTER|CHARSET|COLLATE|COMMENT|READ|ENCRYPTION|UPGRADE)\b)${NAME})?`,
+  'i',
+);
+/** One or more of `[DEFAULT] CHARACTER SET|CHARSET [=] x`, `[DEFAULT] COLLATE [=] x`, `COMMENT [=] '…'`, and nothing else. */
+const DATABASE_OPTIONS =
+  /^(?:\s+(?:DEFAULT\s+)?(?:(?:CHARACTER\s+SET|CHARSET)\s*=?\s*\w+|COLLATE\s*=?\s*\w+)|\s+COMMENT\s*=?\s*'(?:[^'\\]|\\.|'')*')+\s*$/i;
 const ROUTINE_HEAD = new RegExp(String.raw`^ALTER\s+${DEFINER}(FUNCTION|PROCEDURE|EVENT)\s+(${QUALIFIED})`, 'i');
 const DROP_HEAD = new RegExp(String.raw`^DROP\s+(VIEW|FUNCTION|PROCEDURE|EVENT)\s+(?:IF\s+EXISTS\s+)?(${QUALIFIED})`, 'i');
 const CREATE_ROUTINE = new RegExp(String.raw`^CREATE\s+${DEFINER}(FUNCTION|PROCEDURE)\s+(IF\s+NOT\s+EXISTS\s+)?(${QUALIFIED})`, 'i');
@@ -332,14 +351,38 @@ function readProgramStatement(text: string): ParsedStatement | undefined {
   const objectName = (q: string): string => nameRef(q.replace(/\s+/g, '')).name;
   if ((m = CREATE_ROUTINE.exec(text)) && !m[2])
     return { kind: 'other', actions: [], label: `CREATE ${m[1]!.toUpperCase()}`, creates: { kind: 'function', name: objectName(m[3]!) } };
-  if ((m = VIEW_HEAD.exec(text)))
+  if ((m = VIEW_HEAD.exec(text)) || (m = REPLACE_VIEW_HEAD.exec(text))) {
+    const replace = /^CREATE\b/i.test(text);
     return {
       kind: 'other',
       actions: [],
-      label: 'ALTER VIEW',
+      label: replace ? 'CREATE OR REPLACE VIEW' : 'ALTER VIEW',
       table: nameRef(m[1]!.replace(/\s+/g, '')),
-      statementOp: { op: 'mysql-object', object: 'view', drop: false },
+      statementOp: { op: 'mysql-object', object: 'view', drop: false, ...(replace ? { replace } : {}) },
     };
+  }
+  // MariaDB sequences (the grammar lacks them): a sequence is a table, locked like one.
+  if ((m = SEQUENCE_HEAD.exec(text))) {
+    const drop = /^DROP\b/i.test(text);
+    return {
+      kind: 'other',
+      actions: [],
+      label: `${drop ? 'DROP' : 'ALTER'} SEQUENCE`,
+      table: nameRef(m[1]!.replace(/\s+/g, '')),
+      statementOp: { op: 'mysql-object', object: 'sequence', drop },
+    };
+  }
+  // A new sequence: nothing uses it yet. CREATE OR REPLACE / TEMPORARY SEQUENCE are left without a verdict (not checked).
+  if (/^CREATE\s+SEQUENCE\b/i.test(text)) return { kind: 'other', actions: [], label: 'CREATE SEQUENCE' };
+  if ((m = /^CREATE\s+(OR\s+REPLACE\s+|TEMPORARY\s+)+SEQUENCE\b/i.exec(text)))
+    return { kind: 'other', actions: [], label: m[0].replace(/\s+/g, ' ').toUpperCase() };
+  if ((m = DATABASE_HEAD.exec(text))) {
+    // Only the defaults and the comment were checked; READ ONLY, ENCRYPTION, UPGRADE … get no verdict.
+    const known = DATABASE_OPTIONS.test(text.slice(m[0].length));
+    return known
+      ? { kind: 'other', actions: [], label: 'ALTER DATABASE', statementOp: { op: 'mysql-object', object: 'database', drop: false } }
+      : { kind: 'other', actions: [], label: 'ALTER DATABASE' };
+  }
   if ((m = ROUTINE_HEAD.exec(text)) || (m = DROP_HEAD.exec(text))) {
     const drop = /^DROP\b/i.test(text);
     const object = m[1]!.toLowerCase() as 'view' | 'function' | 'procedure' | 'event';

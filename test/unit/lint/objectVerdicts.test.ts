@@ -157,6 +157,10 @@ describe('MySQL/MariaDB: views, routines and events get a verdict (the grammar c
     ['DROP PROCEDURE p;', false],
     ['ALTER DEFINER = CURRENT_USER EVENT e DISABLE;', false],
     ['DROP EVENT IF EXISTS e;', false],
+    ['CREATE OR REPLACE VIEW v AS SELECT 1;', true],
+    ['CREATE OR REPLACE ALGORITHM = MERGE DEFINER = `app`@`%` SQL SECURITY INVOKER VIEW `db`.`v` AS SELECT 1;', true],
+    ['ALTER DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;', false],
+    ['ALTER SCHEMA DEFAULT CHARSET = latin1;', false],
   ] as const) {
     for (const dialect of ['mysql', 'mariadb'] as const)
       it(`${dialect}: ${sql}`, () => {
@@ -173,6 +177,52 @@ describe('MySQL/MariaDB: views, routines and events get a verdict (the grammar c
         );
       });
   }
+  it('MariaDB ALTER / DROP SEQUENCE: an exclusive lock NEXTVAL waits for; MySQL has no sequences', () => {
+    for (const sql of ['ALTER SEQUENCE s RESTART WITH 100;', 'DROP SEQUENCE IF EXISTS app.s;']) {
+      const r = my(sql, 'mariadb');
+      const s = r.statements[0]!;
+      assert.equal(s.strongest?.lock, 'EXCLUSIVE', sql);
+      assert.deepEqual(s.strongest?.blocks, { reads: true, writes: true });
+      assert.match(s.strongest?.why ?? '', /NEXTVAL/);
+      assert.deepEqual(
+        r.findings.map((f) => f.rule),
+        ['missing-lock-timeout'],
+      );
+      assert.deepEqual(
+        my(sql, 'mysql')
+          .findings.map((f) => f.rule)
+          .sort(),
+        ['fails-on-server', 'missing-lock-timeout'],
+      );
+    }
+  });
+  it('statements read from their keywords with no verdict say so (info), never "could not read"', () => {
+    for (const [sql, dialect] of [
+      ['ALTER DATABASE shop READ ONLY = 1;', 'mysql'],
+      ['ALTER DATABASE shop ENCRYPTION = "Y";', 'mysql'],
+      ['CREATE OR REPLACE SEQUENCE s;', 'mariadb'],
+    ] as const) {
+      const r = my(sql, dialect);
+      assert.deepEqual(
+        r.findings.map((f) => [f.rule, f.severity]),
+        [['unknown-statement', 'info']],
+        sql,
+      );
+    }
+  });
+  it('accounts and new sequences: read, nothing to report', () => {
+    for (const sql of [
+      "ALTER USER app IDENTIFIED BY 'x';",
+      "ALTER USER 'app'@'%' ACCOUNT LOCK;",
+      'DROP USER IF EXISTS app;',
+      'CREATE SEQUENCE s;',
+    ])
+      for (const dialect of ['mysql', 'mariadb'] as const) {
+        const r = my(sql, dialect);
+        assert.equal(r.statements[0]!.parsed.kind, 'other', sql);
+        assert.deepEqual(r.findings, [], `${dialect}: ${sql}`);
+      }
+  });
   it('the lock-timeout message names the routine', () => {
     const f = my('ALTER FUNCTION order_total COMMENT "x";').findings.find((x) => x.rule === 'missing-lock-timeout');
     assert.match(f?.message ?? '', /^The metadata lock on the routine order_total /);

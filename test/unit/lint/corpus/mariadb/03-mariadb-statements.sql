@@ -41,3 +41,46 @@ SET SESSION foreign_key_checks = 0;
 ALTER TABLE articles ADD CONSTRAINT articles_author_fk FOREIGN KEY (author_id) REFERENCES authors (id);
 
 SET SESSION foreign_key_checks = 1;
+
+-- Statements node-sql-parser cannot read, read from their keywords (issue 20 item 1); their metadata locks checked on
+-- MariaDB 10.11 with two sessions (test/db/lintVsProbe.test.ts). Under the lock timeout set above, none needs a finding.
+-- expect: -
+ALTER SEQUENCE order_numbers RESTART WITH 1000;
+
+-- expect: -
+DROP SEQUENCE IF EXISTS old_numbers;
+
+-- expect: -
+CREATE SEQUENCE invoice_numbers START WITH 1;
+
+-- Not checked on a server: said so, never "could not read".
+-- expect: unknown-statement
+CREATE OR REPLACE SEQUENCE invoice_numbers START WITH 1;
+
+-- expect: -
+ALTER DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+
+-- expect: -
+ALTER DATABASE shop COMMENT 'orders and invoices';
+
+-- expect: -
+CREATE OR REPLACE VIEW open_orders AS SELECT id FROM articles;
+
+-- expect: -
+ALTER USER 'app'@'%' IDENTIFIED BY 'changed';
+
+-- expect: -
+DROP USER IF EXISTS 'old_app'@'%';
+
+SET SESSION lock_wait_timeout = DEFAULT;
+
+-- Without a lock timeout, the exclusive metadata lock a reader of the object holds up queues its next readers.
+-- expect: missing-lock-timeout
+ALTER SEQUENCE order_numbers INCREMENT BY 2;
+
+-- expect: missing-lock-timeout
+CREATE OR REPLACE VIEW open_orders AS SELECT id, site_id FROM articles;
+
+-- Only DDL in the database waits for it: no finding.
+-- expect: -
+ALTER DATABASE shop CHARACTER SET latin1;

@@ -49,3 +49,21 @@ DELIMITER ;
 
 -- expect: -
 ANALYZE TABLE orders;
+
+-- Statements node-sql-parser cannot read, read from their keywords (issue 20 item 1).
+-- expect: -
+ALTER DATABASE shop DEFAULT CHARACTER SET utf8mb4;
+
+-- READ ONLY and ENCRYPTION were not checked on a server: said so, never "could not read".
+-- expect: unknown-statement
+ALTER DATABASE shop READ ONLY = 1;
+
+-- expect: -
+CREATE OR REPLACE VIEW open_orders AS SELECT id FROM orders;
+
+-- expect: -
+ALTER USER 'app'@'%' IDENTIFIED BY 'changed';
+
+-- MySQL has no sequences.
+-- expect: fails-on-server
+ALTER SEQUENCE order_numbers RESTART WITH 1000;
