@@ -100,6 +100,30 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
   );
 
   it(
+    'a completed run whose column was then dropped by hand: the same plan runs afresh and adds the column again',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      const plan = await onlineCopyCase(t, db, 'redone', 5_000);
+      const runner = await db.connect();
+      const first = await runPlan(runner, plan);
+      assert.equal(first.status, 'completed');
+      await db.client.query('ALTER TABLE redone DROP COLUMN token');
+      const messages: string[] = [];
+      const again = await runPlan(runner, plan, { onProgress: (p) => p.message && messages.push(p.message) });
+      assert.equal(again.status, 'completed');
+      assert.notEqual(again.runId, first.runId, 'a new run, not the old one reported again');
+      assert.equal(again.status === 'completed' && again.report.resumed, false);
+      assert.deepEqual(again.status === 'completed' && again.report.problems, []);
+      assert.ok(
+        messages.some((m) => m.includes(`run ${first.runId} completed this plan earlier, but column token is not on`)),
+        messages.join('\n'),
+      );
+      const [n] = await db.client.query<{ d: number | string }>('SELECT count(DISTINCT token) AS d FROM redone');
+      assert.equal(Number(n!.d), 5_000);
+    }),
+  );
+
+  it(
     'a cancel during the copy drops the triggers and new table the tool leaves, and running again completes',
     dbTest(async (t) => {
       const db = my.get(t);

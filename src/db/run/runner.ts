@@ -217,7 +217,22 @@ async function runChecked(client: DatabaseClient, d: RunnerDialect, plan: Plan, 
       // The same plan already ran to the end on this incarnation of the table (e.g. the connection was lost while the
       // report was being built): applying it again would fail on the existing column, so report on the finished run.
       const done = await store.findCompleted(table, plan.column.name, hash);
-      if (done && sameIncarnation(d, { ...done, stepStarted: false }, identity)) {
+      // A finished run whose column is not there any more (dropped by hand since): that run says nothing about the
+      // table now, so the plan runs afresh instead of reporting the old run.
+      const stillThere =
+        done !== null && (await read('the column', () => d.serverObjects(client, table, plan.column.name))).column !== null;
+      if (done && !stillThere) {
+        options.onProgress?.({
+          runId: done.runId,
+          sessionId: session,
+          phaseIndex: 0,
+          stepIndex: 0,
+          phaseTitle: '',
+          kind: 'retry',
+          message: `run ${done.runId} completed this plan earlier, but column ${plan.column.name} is not on ${table.schema}.${table.name} any more; starting a fresh run`,
+        });
+      }
+      if (done && stillThere && sameIncarnation(d, { ...done, stepStarted: false }, identity)) {
         const report = await read('the report', async () =>
           buildReport(
             client,
