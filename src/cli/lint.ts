@@ -5,11 +5,10 @@
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import type { Io } from '../cli';
 import { DEFAULT_VERSIONS, lintSql, newCarry, type LintOptions } from '../core/lint/analyze';
 import type { NameRef } from '../core/lint/model';
-import { loadParsers, type Parsers } from '../core/lint/parsers';
+import { loadParsers, needsPostgresParser, type Parsers } from '../core/lint/parsers';
 import { factsLookup } from '../core/lint/preview';
 import { hasErrors, renderJson, renderSarif, renderText, type FileResult } from '../core/lint/report';
 import { DIALECTS, type Dialect, type TableFacts, type Target } from '../core/types';
@@ -27,6 +26,14 @@ let liftoffOnly = false;
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
 export async function run(argv: string[], io: Io): Promise<number> {
+  try {
+    return await lintFiles(argv, io);
+  } finally {
+    restoreV8Flags();
+  }
+}
+
+async function lintFiles(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(
     argv,
     {
@@ -309,20 +316,40 @@ function* siblingTexts(paths: readonly string[]): Generator<string> {
  * Only the target dialect's parser: another one's loading is most of a cold start (bench/coldStart.ts). PostgreSQL's
  * WebAssembly is not loaded when the files to lint and the siblings the replay reads hold only the simplest statements.
  */
-function parsersFor(target: Target, texts: readonly { text: string }[], siblings: Iterable<string> = []): Promise<Parsers> {
-  // A few files: compile the parser's WebAssembly with the baseline compiler only. The optimizing tier compiles in the
-  // background and competes with the main thread for a process that lives a few hundred milliseconds (bench/coldStart.ts).
-  // dist/cli.js sets --liftoff-only before it compiles anything (src/cli/start.ts); large inputs turn the optimizing tier on.
-  if (target.dialect === 'postgres') setFlagsFromString(liftoffOnly ? '--liftoff-only' : '--no-liftoff-only');
-  return loadParsers(
-    [target.dialect],
-    target.dialect === 'postgres'
-      ? chain(
-          texts.map((t) => t.text),
-          siblings,
-        )
-      : undefined,
-  );
+async function parsersFor(target: Target, texts: readonly { text: string }[], siblings: Iterable<string> = []): Promise<Parsers> {
+  const wasm =
+    target.dialect === 'postgres' &&
+    needsPostgresParser(
+      chain(
+        texts.map((t) => t.text),
+        siblings,
+      ),
+    );
+  if (wasm && liftoffOnly) await baselineWasmOnly();
+  return loadParsers([target.dialect], wasm ? undefined : []);
+}
+
+/**
+ * A few files: PostgreSQL's parser (WebAssembly) is compiled by V8's baseline compiler only (--liftoff-only). The
+ * optimizing tier compiles in the background and competes with the main thread for a process that lives a few hundred
+ * milliseconds (bench/coldStart.ts, one file that needs the parser: 225 ms with the flag, 360 ms without).
+ * The flag is set here, after the parser's JavaScript is loaded and before its WebAssembly compiles, and `restoreV8Flags`
+ * puts the defaults back once linting is done: V8 stamps a code cache with its flags and rejects one stamped with
+ * others, so every cache (./codeCache.ts) is made and read under the defaults, and a start that needs no WebAssembly
+ * does not load node:v8 (with the stream modules it pulls in, about 3 ms).
+ */
+async function baselineWasmOnly(): Promise<void> {
+  if (v8) return;
+  await import('libpg-query');
+  v8 = await import('node:v8');
+  v8.setFlagsFromString('--liftoff-only');
+}
+let v8: typeof import('node:v8') | undefined;
+
+/** The defaults of what --liftoff-only sets: the flag and the two it implies (cli.test: the next start accepts the caches). */
+function restoreV8Flags(): void {
+  v8?.setFlagsFromString('--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering');
+  v8 = undefined;
 }
 
 function* chain<T>(...parts: Iterable<T>[]): Generator<T> {

@@ -77,6 +77,87 @@ describe('cli', () => {
     assert.equal(vendorCache().length, 1, 'any other statement loads libpg-query');
   });
 
+  it('the built dist/cli.js loads neither node:v8 nor the stream modules to lint files that need no WebAssembly', () => {
+    // V8 flags are set only while PostgreSQL's WebAssembly compiles (src/cli/lint.ts), and output is written to the
+    // descriptor, not through process.stdout's stream (src/cli.ts writeToFd). Fails on the build before both.
+    const dir = mkdtempSync(join(tmpdir(), 'cw-cli-modules-'));
+    const loaded = join(dir, 'modules.txt');
+    const hook = join(dir, 'hook.js');
+    writeFileSync(
+      hook,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.join('\\n')));`,
+    );
+    // Each in its own folder: lint replays a file's earlier siblings.
+    for (const sub of ['pg', 'mysql']) mkdirSync(join(dir, sub));
+    const pg = join(dir, 'pg', 'one.sql');
+    const mysql = join(dir, 'mysql', 'one.sql');
+    writeFileSync(pg, "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\n");
+    writeFileSync(mysql, 'ALTER TABLE users ADD COLUMN nickname varchar(40), ALGORITHM=INSTANT;\n');
+    for (const args of [
+      ['lint', pg],
+      ['lint', '--dialect', 'mysql', mysql],
+    ]) {
+      const r = spawnSync(process.execPath, ['--require', hook, 'dist/cli.js', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg') },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /1 file\(s\) checked for (postgres|mysql)/);
+      const modules = readFileSync(loaded, 'utf8').split('\n');
+      for (const m of ['NativeModule v8', 'NativeModule stream', 'NativeModule net'])
+        assert.ok(!modules.includes(m), `${args.join(' ')} loaded ${m}`);
+    }
+  });
+
+  it('the built dist/cli.js leaves code caches the next start accepts after a lint that compiled the WebAssembly', () => {
+    // lint sets --liftoff-only while it lints and puts V8's defaults back; a cache written under other flags would be
+    // rejected and written again by every start (a V8 whose flag implications changed would fail here).
+    const dir = mkdtempSync(join(tmpdir(), 'cw-cli-flags-'));
+    const sql = join(dir, 'index.sql');
+    writeFileSync(sql, "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY i ON users (a);\n");
+    const cacheDir = join(dir, 'xdg', 'column-wizard', 'v8');
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['dist/cli.js', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg') },
+      });
+    const first = run(['lint', sql]);
+    assert.equal(first.status, 0, first.stderr);
+    const caches = () => Object.fromEntries(readdirSync(cacheDir).map((f) => [f, readFileSync(join(cacheDir, f)).toString('base64')]));
+    const written = caches();
+    assert.ok(
+      Object.keys(written).some((f) => f.startsWith('vendor-libpg-query-')),
+      Object.keys(written).join(', '),
+    );
+    mkdirSync(join(dir, 'simple'));
+    const simple = join(dir, 'simple', 'one.sql');
+    writeFileSync(simple, "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\n");
+    for (const args of [
+      ['lint', sql],
+      ['lint', simple],
+      ['lint', sql],
+    ]) {
+      const r = run(args);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(caches(), written, 'no cache was rejected and written again');
+    }
+  });
+
+  it('the built dist/cli.js prints output larger than a pipe holds, the same as in-process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-cli-big-'));
+    const sql = join(dir, 'big.sql');
+    writeFileSync(sql, Array.from({ length: 400 }, (_, i) => `ALTER TABLE t${i} ADD COLUMN c text NOT NULL;`).join('\n'));
+    const r = spawnSync(process.execPath, ['dist/cli.js', 'lint', '--format', 'json', sql], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      env: { ...process.env, COLUMN_WIZARD_NO_CODE_CACHE: '1' },
+    });
+    const c = capture();
+    assert.equal(await main(['lint', '--format', 'json', sql], c.io), r.status);
+    assert.ok(r.stdout.length > 256 * 1024, `${r.stdout.length} bytes`);
+    assert.equal(r.stdout, `${c.out.join('\n')}\n`);
+  });
+
   it('the built dist/cli.js runs with node', () => {
     const r = spawnSync(process.execPath, ['dist/cli.js', '--help'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
