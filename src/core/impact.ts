@@ -104,6 +104,34 @@ export interface WorkContext {
   readonly emptyKey?: boolean;
   /** The SQL expression the backfill evaluates per row: its volatile functions' measured cost is added per row. */
   readonly valueSql?: string;
+  /**
+   * Rows per key of the maintained indexes whose key statistics are known (`IndexFacts.rowsPerKey`); the others of
+   * `indexes` count as the costliest measured kind.
+   */
+  readonly indexRowsPerKey?: readonly number[];
+}
+
+/**
+ * Seconds per row one secondary index adds to a PostgreSQL backfill, for an index with `rowsPerKey` rows per key (unknown:
+ * the costliest measured point): interpolated on a log scale between the calibration's measured points, never beyond.
+ * undefined when the calibration did not measure it.
+ */
+export function backfillIndexSecondsPerRow(
+  rowsPerKey: number | undefined,
+  cal: Pick<Calibration, 'backfillIndexSeconds'>,
+): number | undefined {
+  const points = [...(cal.backfillIndexSeconds ?? [])].filter((p) => p.rowsPerKey > 0).sort((a, b) => a.rowsPerKey - b.rowsPerKey);
+  if (!points.length) return undefined;
+  if (rowsPerKey === undefined) return Math.max(...points.map((p) => p.seconds));
+  if (rowsPerKey <= points[0]!.rowsPerKey) return points[0]!.seconds;
+  for (let i = 1; i < points.length; i++) {
+    const [lo, hi] = [points[i - 1]!, points[i]!];
+    if (rowsPerKey <= hi.rowsPerKey) {
+      const f = Math.log(rowsPerKey / lo.rowsPerKey) / Math.log(hi.rowsPerKey / lo.rowsPerKey);
+      return lo.seconds + f * (hi.seconds - lo.seconds);
+    }
+  }
+  return points[points.length - 1]!.seconds;
 }
 
 /**
@@ -215,10 +243,18 @@ export function modelSeconds(
       // Per-row cost: the row's new version (a fixed part and a part per byte), plus an entry per maintained index, each
       // about BACKFILL_INDEX_COST times the row's own cost (a leaf page anywhere in the index, its WAL).
       const rowCost = 0.6 + 0.4 * (width / sample.rowBytes);
+      const functions = rows * expressionSecondsPerRow(ctx.valueSql, cal);
+      if (cal.backfillBaseRowsPerSecond && cal.backfillIndexSeconds?.length) {
+        // Measured per index kind: the row with the primary key, plus each index's cost by its rows per key.
+        const known = (ctx.indexRowsPerKey ?? []).slice(0, indexes);
+        let perIndex = (indexes - known.length) * backfillIndexSecondsPerRow(undefined, cal)!;
+        for (const k of known) perIndex += backfillIndexSecondsPerRow(k, cal)!;
+        return rows * (rowCost / cal.backfillBaseRowsPerSecond + perIndex) + functions;
+      }
       const scale = (rowCost + BACKFILL_INDEX_COST * indexes) / (1 + BACKFILL_INDEX_COST * sampleIndexes);
       // The value's volatile functions (gen_random_uuid(), md5(…)) are evaluated once per row; the sample's value was a
       // plain column, so its rate has none of that cost.
-      return (rows * scale) / cal.backfillRowsPerSecond + rows * expressionSecondsPerRow(ctx.valueSql, cal);
+      return (rows * scale) / cal.backfillRowsPerSecond + functions;
     }
   }
 }

@@ -89,33 +89,7 @@ export async function measureSample(
   const clean = await sql.size();
   await db.query(sql.addColumn);
   check();
-  const key = await findBatchKey(db, sample, 'd');
-  // Each batch's own rate too: the sample's few seconds can catch a spike of load on a shared machine, and its first
-  // small batches (the runner's batch size is still growing) weigh more than they do on a table of millions of rows.
-  const batchRates: number[] = [];
-  let before = 0;
-  const onProgress = (p: BackfillProgress) => {
-    const n = p.rowsDone - before;
-    before = p.rowsDone;
-    if (p.kind === 'batch' && p.lastBatchMs !== undefined && n > 0) batchRates.push((n * 1000) / Math.max(1, p.lastBatchMs));
-  };
-  const t0 = performance.now();
-  const result = await runBackfill({
-    client: db,
-    engine: db.options.engine,
-    spec: { table: sample, column: 'd', valueSql: 'a' },
-    key,
-    retry: DEFAULT_RETRY,
-    lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
-    ...(signal ? { signal } : {}),
-    rowsHint: rows,
-    onProgress,
-  });
-  if (result.status === 'cancelled') throw new CalibrationCancelled();
-  const backfill = (performance.now() - t0) / 1000;
-  // The median batch once the batch size has settled (the first three batches ramp up; the last sweeps the rest).
-  const settled = batchRates.slice(3, -1).sort((a, b) => a - b);
-  const backfillRate = settled.length >= 5 ? Math.round(settled[Math.floor(settled.length / 2)]!) : rate(rows, backfill);
+  const backfillRate = await measureBackfill(db, sample, 'd', rows, signal);
   for (const p of sql.prepareValidate) await db.query(p);
   const grown = await sql.size();
   let round = 0;
@@ -161,6 +135,47 @@ export async function measureSample(
     },
     measuredAt: new Date().toISOString(),
   };
+}
+
+/**
+ * The runner's own batched backfill of the empty int column `column` of the sample (value: the column `a`), its rate in
+ * rows per second: the median batch once the batch size has settled. Each batch's own rate, because the sample's few
+ * seconds can catch a spike of load on a shared machine, and its first small batches (the runner's batch size is still
+ * growing) weigh more than they do on a table of millions of rows.
+ */
+export async function measureBackfill(
+  db: DatabaseClient,
+  sample: TableRef,
+  column: string,
+  rows: number,
+  signal?: AbortSignal,
+): Promise<number> {
+  if (signal?.aborted) throw new CalibrationCancelled();
+  const key = await findBatchKey(db, sample, column);
+  const batchRates: number[] = [];
+  let before = 0;
+  const onProgress = (p: BackfillProgress) => {
+    const n = p.rowsDone - before;
+    before = p.rowsDone;
+    if (p.kind === 'batch' && p.lastBatchMs !== undefined && n > 0) batchRates.push((n * 1000) / Math.max(1, p.lastBatchMs));
+  };
+  const t0 = performance.now();
+  const result = await runBackfill({
+    client: db,
+    engine: db.options.engine,
+    spec: { table: sample, column, valueSql: 'a' },
+    key,
+    retry: DEFAULT_RETRY,
+    lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
+    ...(signal ? { signal } : {}),
+    rowsHint: rows,
+    onProgress,
+  });
+  if (result.status === 'cancelled') throw new CalibrationCancelled();
+  const seconds = (performance.now() - t0) / 1000;
+  // The first three batches ramp up; the last sweeps the rest.
+  const settled = batchRates.slice(3, -1).sort((a, b) => a - b);
+  return settled.length >= 5 ? Math.round(settled[Math.floor(settled.length / 2)]!) : rate(rows, seconds);
 }
 
 export function rate(amount: number, seconds: number): number {

@@ -31,8 +31,17 @@ describe('calibration', () => {
     dbTest(async (t) => {
       const { client } = pg.get(t);
       const started = performance.now();
-      assertMeasured(await client.calibrate({ rows: 30_000 }));
+      const c = await client.calibrate({ rows: 30_000 });
+      assertMeasured(c);
       assert.ok(performance.now() - started < 20_000);
+      // The backfill with the primary key only is faster than with one more index; the index's cost at two rows per key.
+      assert.ok(c.backfillBaseRowsPerSecond! > c.backfillRowsPerSecond, JSON.stringify(c));
+      assert.deepEqual(
+        c.backfillIndexSeconds!.map((p) => p.rowsPerKey),
+        [30, 300],
+      );
+      assert.ok(c.backfillIndexSeconds!.every((p) => p.seconds >= 0 && p.seconds < 0.001));
+      assert.ok(c.functionSeconds!.gen_random_uuid! > 0, JSON.stringify(c.functionSeconds));
       assert.deepEqual(await client.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cw\\_calib\\_%'`), []);
     }),
   );

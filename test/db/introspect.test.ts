@@ -33,6 +33,25 @@ describe('PostgreSQL introspection', () => {
   );
 
   it(
+    'gives each single-column index its rows per key from the statistics, none before ANALYZE or for a multi-column index',
+    dbTest(async (t) => {
+      const { client } = db.get(t);
+      await client.query('CREATE TABLE public.k (id int PRIMARY KEY, few int, many int)');
+      await client.query('CREATE INDEX k_few ON public.k (few)');
+      await client.query('CREATE INDEX k_both ON public.k (few, many)');
+      await client.query('INSERT INTO public.k SELECT g, g % 10, g FROM generate_series(1, 5000) g');
+      const perKey = async () =>
+        Object.fromEntries(((await client.tableFacts({ schema: 'public', name: 'k' })).indexes ?? []).map((i) => [i.name, i.rowsPerKey]));
+      assert.deepEqual(await perKey(), { k_both: undefined, k_few: undefined, k_pkey: undefined });
+      await client.query('ANALYZE public.k');
+      const after = await perKey();
+      assert.equal(after.k_few, 500);
+      assert.equal(after.k_pkey, 1);
+      assert.equal(after.k_both, undefined);
+    }),
+  );
+
+  it(
     'reports columns, keys, indexes (expression too), constraints and foreign keys both ways',
     dbTest(async (t) => {
       const { client } = db.get(t);

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { estimatesVsActual, formatEstimatesVsActual } from '../../src/core/estimateReport';
-import { DEFAULT_CALIBRATION, describeBasis, expressionSecondsPerRow, formatEstimate } from '../../src/core/impact';
+import {
+  DEFAULT_CALIBRATION,
+  backfillIndexSecondsPerRow,
+  describeBasis,
+  expressionSecondsPerRow,
+  formatEstimate,
+} from '../../src/core/impact';
 import { planColumn, planSteps } from '../../src/core/plan';
 import type { Calibration, Dialect, Plan, TableFacts } from '../../src/core/types';
 
@@ -136,6 +142,42 @@ describe('estimates: the table state and the value of each step', () => {
     const my = 'ref char(36) DEFAULT (UUID())';
     const myExtra = step(plan('mariadb', my, withCosts), 'backfill') - step(plan('mariadb', my, measured), 'backfill');
     assert.ok(Math.abs(myExtra - 1_000_000 * 2e-6) < 0.01, `${myExtra} s`);
+  });
+
+  const byKeys: Calibration = {
+    ...measured,
+    backfillBaseRowsPerSecond: 250_000,
+    backfillIndexSeconds: [
+      { rowsPerKey: 1000, seconds: 4e-6 },
+      { rowsPerKey: 100, seconds: 12e-6 },
+    ],
+  };
+
+  it("an index's backfill cost by its rows per key: measured points, log-interpolated, never extrapolated; unknown = costliest", () => {
+    assert.equal(backfillIndexSecondsPerRow(100, byKeys), 12e-6);
+    assert.equal(backfillIndexSecondsPerRow(1, byKeys), 12e-6);
+    assert.equal(backfillIndexSecondsPerRow(5000, byKeys), 4e-6);
+    assert.ok(Math.abs(backfillIndexSecondsPerRow(Math.sqrt(100 * 1000), byKeys)! - 8e-6) < 1e-12);
+    assert.equal(backfillIndexSecondsPerRow(undefined, byKeys), 12e-6);
+    assert.equal(backfillIndexSecondsPerRow(100, measured), undefined);
+  });
+
+  it("a PostgreSQL backfill pays each index's measured cost by that index's rows per key", () => {
+    const def = 'seen_at timestamptz DEFAULT clock_timestamp()';
+    const withKeys = (perKey?: number) => ({
+      indexes: [
+        { name: 'pk', columns: ['id'], unique: true, primary: true, method: 'btree' },
+        { name: 'a', columns: ['a'], unique: false, primary: false, method: 'btree', ...(perKey ? { rowsPerKey: perKey } : {}) },
+      ],
+    });
+    const at = (perKey?: number) => step(plan('postgres', def, byKeys, withKeys(perKey)), 'backfill');
+    // 1M rows: the index costs 8 s more with 100 rows per key than with 1000.
+    assert.ok(Math.abs(at(100) - at(1000) - 1_000_000 * 8e-6) < 0.01, `${at(100)} vs ${at(1000)}`);
+    assert.equal(at(undefined), at(100));
+    // No secondary index: the primary-key rate alone (the row's own cost scaled by its width).
+    const bare = step(plan('postgres', def, byKeys, { indexes: [withKeys().indexes[0]!] }), 'backfill');
+    assert.ok(Math.abs(at(1000) - bare - 1_000_000 * 4e-6) < 0.01, `${at(1000)} vs ${bare}`);
+    assert.ok(bare > 1_000_000 / 250_000 && bare < (1_000_000 / 250_000) * 2, `${bare}`);
   });
 
   it('the first scan after a PostgreSQL backfill pays for the new rows’ hint bits; a later scan does not', () => {

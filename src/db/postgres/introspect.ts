@@ -127,6 +127,21 @@ export async function tableFacts(db: Queryable, table: TableRef, options: TableF
     valid: r.valid,
     bytes: Number(r.pages) * blockSize,
   }));
+  // Rows per distinct key of each single-column index, from the planner's statistics (none before the first ANALYZE).
+  const distinct = new Map(
+    (
+      await db.query<{ col: string; nd: number }>(
+        'SELECT attname::text AS col, n_distinct::float8 AS nd FROM pg_stats WHERE schemaname = $1 AND tablename = $2 AND NOT inherited',
+        [table.schema, table.name],
+      )
+    ).map((r) => [r.col, Number(r.nd)] as const),
+  );
+  const keyed = indexes.map((ix): IndexFacts => {
+    const nd = ix.columns.length === 1 && !ix.expression ? distinct.get(ix.columns[0]!) : undefined;
+    // n_distinct > 0 is a count of values; < 0 is minus the fraction of rows (−1: every row distinct); 0 is unknown.
+    const keys = nd === undefined || nd === 0 ? undefined : nd > 0 ? nd : -nd * rows;
+    return keys && rows > 0 ? { ...ix, rowsPerKey: Math.max(1, rows / keys) } : ix;
+  });
 
   const constraintRows = await db.query<{
     name: string;
@@ -176,7 +191,7 @@ export async function tableFacts(db: Queryable, table: TableRef, options: TableF
     .filter((r) => r.contype === 'f' && r.refschema === table.schema && r.refname === table.name)
     .map((r) => fk(r, false));
 
-  const primary = indexes.find((i) => i.primary);
+  const primary = keyed.find((i) => i.primary);
   // relpages is 0 until the first VACUUM/ANALYZE: then ask for the file size, but never wait behind a queued ALTER for it.
   const bytes = Number(base.relpages) > 0 || reltuples >= 0 ? Number(base.relpages) * blockSize : await sizeWithoutWaiting(db, oid);
   const writesPerSecond = options.sampleMs ? await writeRate(db, oid, options.sampleMs) : undefined;
@@ -187,7 +202,7 @@ export async function tableFacts(db: Queryable, table: TableRef, options: TableF
     indexBytes: Number(base.index_pages) * blockSize,
     columns,
     ...(primary ? { primaryKey: primary.columns } : {}),
-    indexes,
+    indexes: keyed,
     constraints,
     foreignKeysOut,
     foreignKeysIn,
