@@ -28,6 +28,7 @@ import type { Calibration, Dialect, Plan } from '../src/core/types';
 import { connect, type DatabaseClient } from '../src/db/client';
 import { fileCalibrationStore, learnFromRun, resolveCalibration } from '../src/db/calibrationCache';
 import { runPlan, STATE_TABLE } from '../src/db/run';
+import { runnerDialect } from '../src/db/run/dialect';
 
 const { values } = parseArgs({
   options: {
@@ -77,8 +78,9 @@ function withDb(url: string, db: string): string {
 }
 
 async function load(c: DatabaseClient, e: Engine, rows: number): Promise<void> {
-  // The runner leaves its backfill's statement timeout (30 s) on the session; loading 3M rows can take longer on a busy machine.
-  await c.query(e === 'postgres' ? 'SET statement_timeout = 0' : 'SET SESSION max_statement_time = 0');
+  // The connection's own statement timeout (DEFAULT_STATEMENT_TIMEOUT_MS, 30 s) would cancel loading 3M rows on a busy
+  // machine. The bench's session runs without one from here on; each run sets its own and gives this one back.
+  await runnerDialect(e).setStatementTimeout(c, 0);
   if (e === 'postgres') {
     await c.query('DROP TABLE IF EXISTS bench');
     await c.query('CREATE TABLE bench (id bigint PRIMARY KEY, a int NOT NULL, b text NOT NULL, c timestamptz NOT NULL)');
