@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DatabaseClient } from '../../src/db/client';
-import { DEFAULT_RETRY, findBatchKey, RunFailure, runBackfill, runPlan } from '../../src/db/run';
+import { abandonRun, DEFAULT_RETRY, findBatchKey, previewAbandon, RunFailure, runBackfill, runPlan } from '../../src/db/run';
 import { dbTest, throwawayDatabase, type Engine } from './helpers';
 import { fullPlan, q, schemaOf, seedTable } from './runHelpers';
 
@@ -95,7 +95,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
     );
 
     test(
-      'a run cancelled during its backfill leaves them as they were',
+      'a run cancelled during its backfill, and abandoning it, leave them as they were',
       dbTest(async (t) => {
         const d = db.get(t);
         const schema = schemaOf(engine, d.name);
@@ -110,6 +110,11 @@ for (const engine of ['postgres', 'mysql'] as const) {
           },
         });
         assert.equal(out.status, 'cancelled');
+        assert.deepEqual(await settings(c, engine), OWN[engine].expected);
+        // Abandoning it (undoing the column) on the same session gives them back too.
+        const preview = await previewAbandon(c, { schema, name: 'stop_t' }, 'n');
+        assert.ok(preview && preview.statements.length > 0);
+        await abandonRun(c, preview);
         assert.deepEqual(await settings(c, engine), OWN[engine].expected);
       }),
     );
