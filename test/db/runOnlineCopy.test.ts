@@ -124,6 +124,55 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
   );
 
   it(
+    'another pt-online-schema-change copying the table: the run refuses, names its pid, and drops nothing of it',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      const plan = await onlineCopyCase(t, db, 'busy', 300_000);
+      const u = new URL(db.url);
+      const other = spawn(
+        'pt-online-schema-change',
+        [
+          '--alter',
+          'ADD COLUMN other int NULL',
+          `h=${u.hostname},P=${u.port || 3306},u=${decodeURIComponent(u.username)},D=${db.name},t=busy`,
+          ...(u.password ? [`--password=${decodeURIComponent(u.password)}`] : []),
+          '--execute',
+          '--recursion-method=none',
+          '--chunk-time',
+          '0.05',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        other.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          if (out.includes('Copying approximately')) resolve();
+        });
+        other.on('close', () => reject(new Error(`the other copy ended first:\n${out}`)));
+      });
+      const runner = await db.connect();
+      const failure = await runPlan(runner, plan).then(
+        () => '',
+        (err: Error) => err.message,
+      );
+      const [triggers] = await db.client.query<{ n: number | string }>(
+        'SELECT count(*) AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?',
+        [db.name, 'busy'],
+      );
+      const code = await new Promise<number | null>((resolve) =>
+        other.exitCode !== null ? resolve(other.exitCode) : other.on('close', resolve),
+      );
+      assert.match(failure, new RegExp(`pt-online-schema-change is still running on ${db.name}\\.busy \\(pid ${other.pid}\\)`));
+      assert.equal(Number(triggers!.n), 3, 'its triggers were left to it while it ran');
+      assert.equal(code, 0, `the other copy completed:\n${out}`);
+      const again = await runPlan(runner, plan);
+      assert.equal(again.status, 'completed');
+      assert.deepEqual(await leftovers(db, '\\_busy\\_%'), []);
+    }),
+  );
+
+  it(
     'a cancel during the copy drops the triggers and new table the tool leaves, and running again completes',
     dbTest(async (t) => {
       const db = my.get(t);
@@ -196,6 +245,76 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
 });
 
 describe('column-wizard run stopped by a signal during the online copy (MariaDB)', () => {
+  it(
+    'SIGKILL of the runner: its pt-online-schema-change exits too; the next run names what the tool left and how to remove it, and completes once they are gone',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      const name = 'sigkilled';
+      await onlineCopyCase(t, db, name, 300_000);
+      const args = ['run', '--url', db.url, '--table', name, '--column', 'token char(36) NOT NULL DEFAULT (UUID())'];
+      const cli = join(__dirname, '../../src/cli.ts');
+      const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args, '--yes', '--no-calibrate', '--no-baseline'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      let tool: number | undefined;
+      const killed = new Promise<void>((resolve) =>
+        child.stderr.on('data', (b: Buffer) => {
+          err += b.toString();
+          if (tool !== undefined || !err.includes('Copying approximately')) return;
+          const ps = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(child.pid)], { encoding: 'utf8' }).stdout;
+          tool = Number(
+            ps
+              .split('\n')
+              .find((l) => l.includes('pt-online-schema-change'))
+              ?.trim()
+              .split(/\s+/)[0],
+          );
+          child.kill('SIGKILL');
+          resolve();
+        }),
+      );
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      await killed;
+      assert.ok(tool, `the copy was seen starting:\n${err}`);
+      assert.equal(code, null, 'killed');
+      // The tool got SIGTERM when its parent died; it still had 300,000 rows to copy (over a second here).
+      // Gone, or a zombie nobody reaps (a container's first process may not).
+      const gone = async () => {
+        for (let i = 0; i < 20; i++) {
+          const stat = spawnSync('ps', ['-o', 'stat=', '-p', String(tool)], { encoding: 'utf8' }).stdout.trim();
+          if (stat === '' || stat.startsWith('Z')) return true;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        return false;
+      };
+      assert.equal(await gone(), true, 'the tool exited within 0.5 s of the runner');
+      const again = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args, '--yes', '--no-calibrate', '--no-baseline'], {
+        encoding: 'utf8',
+      });
+      assert.equal(again.status, 1, again.stderr);
+      assert.match(again.stderr, /has the triggers and new table of a pt-online-schema-change copy that did not finish/);
+      assert.match(again.stderr, /No pt-online-schema-change runs on this machine/);
+      const drops = /remove them with: (.*?); then run again/.exec(again.stderr)?.[1]?.split('; ') ?? [];
+      // The triggers first (a trigger writing to a dropped table would fail the application's writes), then the table.
+      const plain = drops.map((d) => d.replace(/`[^`]*`\.`([^`]*)`$/, '$1'));
+      assert.deepEqual(
+        [...plain.slice(0, 3)].sort(),
+        ['del', 'ins', 'upd'].map((k) => `DROP TRIGGER IF EXISTS pt_osc_${db.name}_${name}_${k}`),
+        again.stderr,
+      );
+      assert.deepEqual(plain.slice(3), [`DROP TABLE IF EXISTS _${name}_new`], again.stderr);
+      for (const sql of drops) await db.client.query(sql);
+      const third = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args, '--yes', '--no-calibrate', '--no-baseline'], {
+        encoding: 'utf8',
+      });
+      assert.equal(third.status, 0, third.stderr);
+      const [n] = await db.client.query<{ d: number | string }>(`SELECT count(DISTINCT token) AS d FROM ${name}`);
+      assert.equal(Number(n!.d), 300_000);
+      assert.deepEqual(await leftovers(db, '\\_%'), []);
+    }),
+  );
+
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(
       `${signal} to the runner stops its pt-online-schema-change, drops what it made, exits 130; running again completes`,

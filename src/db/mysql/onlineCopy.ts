@@ -134,6 +134,39 @@ export function leftoverDrops(lines: readonly string[]): string[] {
   return [...new Set(lines.filter((l) => trigger.test(l) || table.test(l)).map((l) => l.replace(/;$/, '')))];
 }
 
+let setprivPath: string | null | undefined;
+
+/**
+ * util-linux `setpriv` when it can set the parent-death signal (`--pdeathsig`, Linux, util-linux 2.33+), else null.
+ * It execs the tool in its own process, so the tool's pid is the child's.
+ */
+export function pdeathsigWrapper(): string | null {
+  if (setprivPath !== undefined) return setprivPath;
+  setprivPath = null;
+  if (process.platform !== 'linux') return null;
+  const path = onPath('setpriv');
+  if (!path) return null;
+  const help = spawnSync(path, ['--help'], { encoding: 'utf8', timeout: 5_000 });
+  if (help.status === 0 && help.stdout.includes('--pdeathsig')) setprivPath = path;
+  return setprivPath;
+}
+
+/**
+ * The pt-online-schema-change processes on this machine whose command line names `table` (`D=<schema>` and
+ * `t=<name>` in its DSN): pid and command line. Read with `ps`; none when `ps` cannot be run.
+ */
+export function runningCopies(table: TableRef): { pid: number; args: string }[] {
+  const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8', timeout: 5_000 });
+  if (ps.status !== 0) return [];
+  const names = (line: string, key: string, value: string) => line.split(/[\s,]/).includes(`${key}=${value}`);
+  return ps.stdout
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null && m[2]!.includes(PT_OSC) && Number(m[1]) !== process.pid)
+    .filter((m) => names(m[2]!, 't', table.name) && names(m[2]!, 'D', table.schema))
+    .map((m) => ({ pid: Number(m[1]), args: m[2]! }));
+}
+
 export class OnlineCopyError extends Error {
   override readonly name = 'OnlineCopyError';
   constructor(
@@ -158,8 +191,12 @@ export async function runOnlineCopy(r: OnlineCopyRun): Promise<void> {
     const replicaOptionFile = replica ? join(dir, 'replica.cnf') : undefined;
     if (replica && replicaOptionFile) writeOptionFile(replicaOptionFile, replica.password ?? '');
     const args = ptOscArgs(r, optionFile, replicaOptionFile);
+    // Linux: the tool gets SIGTERM when this process dies (even by SIGKILL), so no copy goes on without the run.
+    const setpriv = pdeathsigWrapper();
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(PT_OSC, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = setpriv
+        ? spawn(setpriv, ['--pdeathsig', 'TERM', '--', PT_OSC, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(PT_OSC, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       const lines: string[] = [];
       const onData = (d: Buffer) => {
         for (const line of d.toString().split('\n')) {
