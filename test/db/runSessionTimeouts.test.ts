@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import type { DatabaseClient } from '../../src/db/client';
 import { abandonRun, DEFAULT_RETRY, findBatchKey, previewAbandon, RunFailure, runBackfill, runPlan } from '../../src/db/run';
 import { dbTest, throwawayDatabase, type Engine } from './helpers';
-import { fullPlan, q, schemaOf, seedTable } from './runHelpers';
+import { fullPlan, phase, plan, q, schemaOf, seedTable, step } from './runHelpers';
 
 /** Distinct values, read back with plain SQL (not the code under test). */
 const OWN: Record<Engine, { set: string[]; read: string; expected: Record<string, string> }> = {
@@ -118,6 +118,31 @@ for (const engine of ['postgres', 'mysql'] as const) {
         assert.deepEqual(await settings(c, engine), OWN[engine].expected);
       }),
     );
+
+    if (engine === 'mysql')
+      test(
+        'a step that sets foreign_key_checks around its statement leaves the session’s own value (0 here) as it was',
+        dbTest(async (t) => {
+          const d = db.get(t);
+          const schema = schemaOf(engine, d.name);
+          await seedTable(d.client, engine, schema, 'fk_t', 10);
+          const c = await ownSession(d, engine);
+          await c.query('SET SESSION foreign_key_checks = 0');
+          const table = `${q(engine, schema)}.${q(engine, 'fk_t')}`;
+          const p = plan('mariadb', schema, 'fk_t', 'parent_id', [
+            phase('expand', [
+              step(`ALTER TABLE ${table} ADD COLUMN parent_id bigint NULL`),
+              step(`ALTER TABLE ${table} ADD CONSTRAINT fk_t_parent FOREIGN KEY (parent_id) REFERENCES ${table} (id)`, {
+                session: { before: ['SET SESSION foreign_key_checks = 0'], after: ['SET SESSION foreign_key_checks = 1'] },
+              }),
+            ]),
+          ]);
+          assert.equal((await runPlan(c, p)).status, 'completed');
+          const [row] = await c.query<{ f: number | string }>('SELECT @@SESSION.foreign_key_checks AS f');
+          assert.equal(String(row!.f), '0');
+          assert.deepEqual(await settings(c, engine), OWN[engine].expected);
+        }),
+      );
 
     test(
       'runBackfill on its own (calibration, the benchmarks) leaves them as they were',

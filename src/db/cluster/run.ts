@@ -16,7 +16,7 @@ import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import { connect, type DatabaseClient } from '../client';
 import { readDefinition, resolveTable, confirmColumnOnReplicas, type ColumnConfirmation } from '../replication/definitions';
 import { WalTimeline } from '../replication/postgres';
-import { keepingSessionTimeouts, runnerDialect } from '../run/dialect';
+import { keepingSessionSettings, runnerDialect } from '../run/dialect';
 import { isAlreadyApplied } from '../run/errors';
 import { resolvePolicy, withLockRetry } from '../run/retry';
 import { runPlan } from '../run/runner';
@@ -110,7 +110,7 @@ async function waitSynced(node: ClusterNode, timeoutMs: number): Promise<void> {
 
 /** One RSU step on a node, under the run's lock timeout; the node connection's own timeouts are back afterwards. */
 function applyRsu(node: ClusterNode, step: Step, options: ClusterRunOptions): Promise<{ attempts: number; skipped?: string }> {
-  return keepingSessionTimeouts(runnerDialect(node.client), node.client, () => applyRsuStep(node, step, options));
+  return keepingSessionSettings(runnerDialect(node.client), node.client, () => applyRsuStep(node, step, options));
 }
 
 async function applyRsuStep(node: ClusterNode, step: Step, options: ClusterRunOptions): Promise<{ attempts: number; skipped?: string }> {

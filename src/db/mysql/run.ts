@@ -194,8 +194,18 @@ const columnIndexes: RunnerDialect['columnIndexes'] = async (client, table, colu
     });
 };
 
-/** The session variables the runner changes (setLockTimeout, setStatementTimeout, a step's lockTimeoutSql). */
-const SESSION_TIMEOUTS = ['lock_wait_timeout', 'innodb_lock_wait_timeout', 'max_statement_time', 'max_execution_time'] as const;
+/**
+ * The session variables the runner changes: setLockTimeout, setStatementTimeout, a step's lockTimeoutSql, and around a
+ * step's statement foreign_key_checks (plan.ts) and Galera's wsrep_OSU_method (src/db/cluster/run.ts).
+ */
+const SESSION_SETTINGS = [
+  'lock_wait_timeout',
+  'innodb_lock_wait_timeout',
+  'max_statement_time',
+  'max_execution_time',
+  'foreign_key_checks',
+  'wsrep_osu_method',
+] as const;
 
 export const runner: RunnerDialect = {
   planDialects: ['mysql', 'mariadb'],
@@ -216,18 +226,21 @@ export const runner: RunnerDialect = {
     if (info.dialect === 'mariadb') await client.query(`SET SESSION max_statement_time = ${Math.max(0, ms) / 1000}`);
     else await client.query(`SET SESSION max_execution_time = ${Math.max(0, Math.round(ms))}`);
   },
-  /** Those of SESSION_TIMEOUTS the server has: MariaDB has max_statement_time, MySQL max_execution_time. */
-  async sessionTimeouts(client) {
+  /** Those of SESSION_SETTINGS the server has: MariaDB has max_statement_time, MySQL max_execution_time, only MariaDB wsrep_OSU_method. */
+  async sessionSettings(client) {
     const rows = await client.query<{ Variable_name: string; Value: string }>(
-      `SHOW SESSION VARIABLES WHERE Variable_name IN (${SESSION_TIMEOUTS.map((n) => `'${n}'`).join(', ')})`,
+      `SHOW SESSION VARIABLES WHERE Variable_name IN (${SESSION_SETTINGS.map((n) => `'${n}'`).join(', ')})`,
     );
     return new Map(rows.map((r) => [r.Variable_name.toLowerCase(), String(r.Value)]));
   },
-  /** One SET; the names are SESSION_TIMEOUTS' and the values numbers (checked), as SET wants them (a quoted number is refused). */
-  async restoreSessionTimeouts(client, saved) {
-    const sets = SESSION_TIMEOUTS.filter((n) => saved.has(n)).map((n) => {
+  /**
+   * One SET; the names are SESSION_SETTINGS' and the values numbers or single words (ON, TOI; checked), written bare as
+   * SET takes them (a quoted number is refused).
+   */
+  async restoreSessionSettings(client, saved) {
+    const sets = SESSION_SETTINGS.filter((n) => saved.has(n)).map((n) => {
       const v = saved.get(n)!;
-      if (!/^\d+(\.\d+)?$/.test(v)) throw new Error(`unexpected value of ${n}: ${JSON.stringify(v)}`);
+      if (!/^(\d+(\.\d+)?|[A-Za-z]+)$/.test(v)) throw new Error(`unexpected value of ${n}: ${JSON.stringify(v)}`);
       return `SESSION ${n} = ${v}`;
     });
     if (sets.length) await client.query(`SET ${sets.join(', ')}`);

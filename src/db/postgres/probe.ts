@@ -28,7 +28,7 @@ import { blocksOf, pgLockLevel } from '../locks';
 import { failedProbe, probeRefusal } from '../probeGuard';
 import { currentSchemaOrNull } from '../schema';
 import { retarget, tokenize } from '../sqlText';
-import { keepingSessionTimeouts } from '../run/dialect';
+import { keepingSessionSettings } from '../run/dialect';
 import { tableOid, type Queryable } from './introspect';
 import { runner } from './run';
 
@@ -108,7 +108,7 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
       }
     }
     return isConcurrent(sql)
-      ? await keepingSessionTimeouts(runner, db, () => probeConcurrent(db, shadow, target.sql))
+      ? await keepingSessionSettings(runner, db, () => probeConcurrent(db, shadow, target.sql))
       : await probeInTransaction(db, shadow, target.sql);
   } finally {
     await db

@@ -214,7 +214,7 @@ const columnIndexes: RunnerDialect['columnIndexes'] = async (client, table, colu
 };
 
 /** The session settings the runner changes (setLockTimeout, setStatementTimeout, a step's lockTimeoutSql). */
-const SESSION_TIMEOUTS = ['lock_timeout', 'statement_timeout'] as const;
+const SESSION_SETTINGS = ['lock_timeout', 'statement_timeout'] as const;
 
 export const runner: RunnerDialect = {
   planDialects: ['postgres'],
@@ -229,15 +229,15 @@ export const runner: RunnerDialect = {
   async setStatementTimeout(client, ms, local = false) {
     await client.query(`SET ${local ? 'LOCAL ' : ''}statement_timeout = ${Math.max(0, Math.round(ms))}`);
   },
-  async sessionTimeouts(client) {
+  async sessionSettings(client) {
     const [row] = await client.query<Record<string, string>>(
-      `SELECT ${SESSION_TIMEOUTS.map((n) => `current_setting('${n}') AS ${n}`).join(', ')}`,
+      `SELECT ${SESSION_SETTINGS.map((n) => `current_setting('${n}') AS ${n}`).join(', ')}`,
     );
-    return new Map(SESSION_TIMEOUTS.map((n) => [n, String(row![n])]));
+    return new Map(SESSION_SETTINGS.map((n) => [n, String(row![n])]));
   },
   /** set_config(…, false): for the session, as SET; the values go as parameters. */
-  async restoreSessionTimeouts(client, saved) {
-    const names = SESSION_TIMEOUTS.filter((n) => saved.has(n));
+  async restoreSessionSettings(client, saved) {
+    const names = SESSION_SETTINGS.filter((n) => saved.has(n));
     if (!names.length) return;
     await client.query(
       `SELECT ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, false)`).join(', ')}`,

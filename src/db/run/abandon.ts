@@ -5,7 +5,7 @@
 import type { Plan, TableRef } from '../../core/types';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import type { DatabaseClient } from '../client';
-import { currentSchema, keepingSessionTimeouts, runnerDialect } from './dialect';
+import { currentSchema, keepingSessionSettings, runnerDialect } from './dialect';
 import { acquireMigrationLock, releaseMigrationLock } from './migrationLock';
 import { undoStatements } from './outcome';
 import { resolvePolicy, withLockRetry } from './retry';
@@ -52,7 +52,7 @@ export async function abandonRun(
   await acquireMigrationLock(client, table, 3_000);
   try {
     const d = runnerDialect(client);
-    await keepingSessionTimeouts(d, client, async () => {
+    await keepingSessionSettings(d, client, async () => {
       await d.setLockTimeout(client, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
       for (const sql of preview.statements) await withLockRetry(() => client.query(sql), policy);
     });

@@ -6,7 +6,7 @@ import type { BackfillSpec } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import {
   estimateRows,
-  keepingSessionTimeouts,
+  keepingSessionSettings,
   qualified,
   runnerDialect,
   sleep,
@@ -83,7 +83,7 @@ export function keyPredicate(
 
 /** The backfill under its own lock and statement timeouts; the session's are back when it ends (calibration and the benchmarks call it directly). */
 export async function runBackfill(r: BackfillRun): Promise<BackfillResult> {
-  return keepingSessionTimeouts(runnerDialect(r.engine), r.client, () => backfillBatches(r));
+  return keepingSessionSettings(runnerDialect(r.engine), r.client, () => backfillBatches(r));
 }
 
 async function backfillBatches(r: BackfillRun): Promise<BackfillResult> {

@@ -55,9 +55,9 @@ export interface ServerObjects {
 }
 
 /** Setting name → value as the server shows it (PostgreSQL `current_setting`, MySQL/MariaDB `SHOW SESSION VARIABLES`). */
-export type SessionTimeouts = ReadonlyMap<string, string>;
+export type SessionSettings = ReadonlyMap<string, string>;
 
-/** The slice of a client the session's timeouts need. */
+/** The slice of a client reading and restoring session settings needs. */
 export type SessionQuery = Pick<DatabaseClient, 'query'>;
 
 export interface RunnerDialect {
@@ -79,10 +79,13 @@ export interface RunnerDialect {
   setLockTimeout(client: DatabaseClient, ms: number, local?: boolean): Promise<void>;
   /** Per-statement time limit (0 = none); `local` as for the lock timeout. */
   setStatementTimeout(client: DatabaseClient, ms: number, local?: boolean): Promise<void>;
-  /** The session's lock and statement timeouts as they are now, by name, in the server's own spelling (see `keepingSessionTimeouts`). */
-  sessionTimeouts(client: SessionQuery): Promise<SessionTimeouts>;
-  /** Set the session's timeouts back to values `sessionTimeouts` read. */
-  restoreSessionTimeouts(client: SessionQuery, saved: SessionTimeouts): Promise<void>;
+  /**
+   * The session settings the runner changes (its lock and statement timeouts, and what steps set around their statement),
+   * as they are now, by name, in the server's own spelling (see `keepingSessionSettings`).
+   */
+  sessionSettings(client: SessionQuery): Promise<SessionSettings>;
+  /** Set the session's settings back to values `sessionSettings` read. */
+  restoreSessionSettings(client: SessionQuery, saved: SessionSettings): Promise<void>;
 
   /* --- catalogs */
   /** The identity of this incarnation of the table (changes when it is dropped and re-created); null when it does not exist. */
@@ -182,21 +185,22 @@ export function runnerDialect(of: Engine | DatabaseClient): RunnerDialect {
 }
 
 /**
- * Run `fn`, then set the session's lock and statement timeouts back to what they were before it, whether it
- * succeeded, failed or was cancelled. The runner sets its own timeouts on the connection it is given, which may be
- * the caller's (the extension's connection, the CLI's, a benchmark's): later statements there must not run under
- * them. When `fn` failed, a failure to restore (e.g. the connection is gone) is dropped in favour of `fn`'s error.
+ * Run `fn`, then set the session's lock and statement timeouts (and the other settings the runner changes) back to
+ * what they were before it, whether it succeeded, failed or was cancelled. The runner sets its own on the connection
+ * it is given, which may be the caller's (the extension's connection, the CLI's, a benchmark's): later statements
+ * there must not run under them. When `fn` failed, a failure to restore (e.g. the connection is gone) is dropped in
+ * favour of `fn`'s error.
  */
-export async function keepingSessionTimeouts<T>(d: RunnerDialect, client: SessionQuery, fn: () => Promise<T>): Promise<T> {
-  const saved = await d.sessionTimeouts(client);
+export async function keepingSessionSettings<T>(d: RunnerDialect, client: SessionQuery, fn: () => Promise<T>): Promise<T> {
+  const saved = await d.sessionSettings(client);
   let result: T;
   try {
     result = await fn();
   } catch (err) {
-    await d.restoreSessionTimeouts(client, saved).catch(() => undefined);
+    await d.restoreSessionSettings(client, saved).catch(() => undefined);
     throw err;
   }
-  await d.restoreSessionTimeouts(client, saved);
+  await d.restoreSessionSettings(client, saved);
   return result;
 }
 

@@ -6,7 +6,7 @@ import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import type { LockRisk, Plan, Step, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import { runBackfill } from './backfill';
-import { currentSchema, keepingSessionTimeouts, runnerDialect, sessionId, type RunnerDialect } from './dialect';
+import { currentSchema, keepingSessionSettings, runnerDialect, sessionId, type RunnerDialect } from './dialect';
 import { checkOutcome } from './outcome';
 import {
   describeBlockers,
@@ -164,7 +164,7 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
     );
   }
   // The connection may be the caller's: its own timeouts are back in place when the run ends, however it ends.
-  return keepingSessionTimeouts(d, client, () => runChecked(client, d, plan, options));
+  return keepingSessionSettings(d, client, () => runChecked(client, d, plan, options));
 }
 
 async function runChecked(client: DatabaseClient, d: RunnerDialect, plan: Plan, options: RunOptions): Promise<RunOutcome> {
