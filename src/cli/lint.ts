@@ -326,7 +326,7 @@ async function parsersFor(target: Target, texts: readonly { text: string }[], si
       ),
     );
   if (wasm && liftoffOnly) await baselineWasmOnly();
-  return loadParsers([target.dialect], wasm ? undefined : []);
+  return loadParsers([target.dialect], wasm ? undefined : [], { mysqlGrammarOnFirstUse: true });
 }
 
 /**

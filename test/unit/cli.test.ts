@@ -77,6 +77,32 @@ describe('cli', () => {
     assert.equal(vendorCache().length, 1, 'any other statement loads libpg-query');
   });
 
+  it("the built dist/cli.js does not load MySQL's grammar for the simplest MySQL statements", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-cli-simple-mysql-'));
+    const cache = join(dir, 'xdg');
+    const lint = (name: string, text: string) => {
+      const sub = join(dir, name);
+      mkdirSync(sub);
+      writeFileSync(join(sub, 'one.sql'), text);
+      return spawnSync(process.execPath, ['dist/cli.js', 'lint', '--dialect', 'mysql', join(sub, 'one.sql')], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: cache },
+      });
+    };
+    const grammarCache = () => readdirSync(join(cache, 'column-wizard/v8')).filter((f) => f.startsWith('vendor-sql-parser-mysql-'));
+    const simple = lint(
+      'simple',
+      'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users ADD COLUMN nickname varchar(40), ALGORITHM=INSTANT;\n',
+    );
+    assert.equal(simple.status, 0, simple.stderr);
+    assert.match(simple.stdout, /1 file\(s\) checked for mysql 8\.0\.36: 0 error\(s\), 0 warning\(s\)/);
+    assert.deepEqual(grammarCache(), [], "MySQL's grammar was not loaded");
+    const other = lint('other', 'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users ADD INDEX i (a);\n');
+    assert.equal(other.status, 0, other.stderr);
+    assert.match(other.stdout, /1 file\(s\) checked for mysql/);
+    assert.equal(grammarCache().length, 1, 'any other statement loads the grammar');
+  });
+
   it('the built dist/cli.js loads neither node:v8 nor the stream modules to lint files that need no WebAssembly', () => {
     // V8 flags are set only while PostgreSQL's WebAssembly compiles (src/cli/lint.ts), and output is written to the
     // descriptor, not through process.stdout's stream (src/cli.ts writeToFd). Fails on the build before both.

@@ -4,9 +4,10 @@
  * and node-sql-parser's MySQL and MariaDB grammars (plain JavaScript). Nothing is fetched at install or run time.
  * A caller that lints one dialect loads only that dialect's parser (the CLI's cold start: the WASM alone is most of it).
  * A caller whose PostgreSQL files hold only statements of the simplest forms need not load the WASM at all: they are
- * read by ./pgFast.ts, which gives the same parse tree.
+ * read by ./pgFast.ts, which gives the same parse tree; ./mysqlFast.ts does the same for MySQL's.
  */
 import type { MysqlParse } from './mysql';
+import { readSimpleMysql } from './mysqlFast';
 import { readSimplePostgres } from './pgFast';
 import type { PgParse } from './postgres';
 import { splitStatements } from './text';
@@ -59,11 +60,21 @@ function parserClass<T extends { Parser: unknown }>(mod: T): T['Parser'] {
   return mod.Parser ?? (mod as unknown as { default: T }).default.Parser;
 }
 
-const loadMysql = () =>
-  once('mysql', async () => {
-    const mysql = new (parserClass(await import('node-sql-parser/build/mysql')))();
-    return (sql: string): unknown => mysql.astify(sql, { database: 'MySQL' });
-  });
+/** node-sql-parser's MySQL grammar: plain CommonJS, so it can be loaded synchronously, by the parse that first needs it. */
+let mysqlGrammar: MysqlParse | undefined;
+function mysqlGrammarParse(): MysqlParse {
+  if (!mysqlGrammar) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded in the middle of a lint (mysqlOnFirstUse)
+    const mysql = new (parserClass(require('node-sql-parser/build/mysql') as typeof import('node-sql-parser/build/mysql')))();
+    mysqlGrammar = (sql) => mysql.astify(sql, { database: 'MySQL' });
+  }
+  return mysqlGrammar;
+}
+
+const loadMysql = () => once('mysql', async () => mysqlGrammarParse());
+
+/** MySQL's parse that reads the simplest statements itself (./mysqlFast.ts, the grammar's exact tree) and loads the grammar for the first other one. */
+const mysqlOnFirstUse: MysqlParse = (sql) => readSimpleMysql(sql) ?? mysqlGrammarParse()(sql);
 
 const loadMariadb = () =>
   once('mariadb', async () => {
@@ -88,13 +99,19 @@ function notLoaded(name: string): never {
  * Loads the parsers of `dialects` (default all) once; later calls share the same promises. The parser of a dialect not
  * asked for throws when called: lintSql calls only the parser of its target's dialect. MariaDB's comes with MySQL's (its
  * fallback). `postgresTexts`: every text the caller will parse as PostgreSQL; when none needs libpg-query
- * (`needsPostgresParser`), it is not loaded.
+ * (`needsPostgresParser`), it is not loaded. `mysqlGrammarOnFirstUse` (MySQL without MariaDB): MySQL's grammar is
+ * loaded by the first statement ./mysqlFast.ts does not read, if any (the CLI's cold start).
  */
-export async function loadParsers(dialects: readonly Dialect[] = DIALECTS, postgresTexts?: Iterable<string>): Promise<Parsers> {
+export async function loadParsers(
+  dialects: readonly Dialect[] = DIALECTS,
+  postgresTexts?: Iterable<string>,
+  { mysqlGrammarOnFirstUse = false }: { mysqlGrammarOnFirstUse?: boolean } = {},
+): Promise<Parsers> {
   const pgWasm = dialects.includes('postgres') && (postgresTexts === undefined || needsPostgresParser(postgresTexts));
+  const mysqlLazy = mysqlGrammarOnFirstUse && !dialects.includes('mariadb');
   const [postgres, mysql, mariadb] = await Promise.all([
     pgWasm ? loadPostgres() : undefined,
-    dialects.includes('mysql') || dialects.includes('mariadb') ? loadMysql() : undefined,
+    mysqlLazy ? mysqlOnFirstUse : dialects.includes('mysql') || dialects.includes('mariadb') ? loadMysql() : undefined,
     dialects.includes('mariadb') ? loadMariadb() : undefined,
   ]);
   return {

@@ -1,0 +1,291 @@
+/**
+ * A reader for the very simplest MySQL statements that gives exactly the tree node-sql-parser's MySQL grammar gives
+ * (`astify(sql, { database: 'MySQL' })`), without loading that grammar (about a tenth of a one-file `lint`'s cold start,
+ * bench/coldStart.ts). It knows two forms:
+ *
+ *   SET [SESSION] lock_wait_timeout | innodb_lock_wait_timeout | foreign_key_checks = <integer>
+ *   ALTER TABLE [<db>.]<table> ADD [COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT '<string>' | <integer>]
+ *     [, ALGORITHM = INSTANT | INPLACE | COPY] [, LOCK = NONE | SHARED | EXCLUSIVE]   (NULL / NOT NULL and DEFAULT in either order; each at most once)
+ *
+ * where a name is a plain identifier (letters, digits, `_`, not starting with a digit) that is none of the grammar's
+ * keywords nor a word listed in NOT_NAMES, and <type> is one of int, integer, bigint, smallint, text, datetime,
+ * timestamp, json, boolean or varchar(<n>). Anything else (backquotes, comments, escapes, other types or options)
+ * returns undefined: the caller then asks the grammar. test/unit/lint/mysqlFast.test.ts compares both on many inputs.
+ * Pure.
+ */
+
+/**
+ * node-sql-parser's MySQL keywords (its grammar's reserved map; the test checks this list against the built grammar):
+ * none is read as a name here.
+ */
+export const MYSQL_GRAMMAR_KEYWORDS: ReadonlySet<string> = new Set(
+  (
+    'ALTER ALL ADD AND AS ASC ANALYZE ACCESSIBLE BEFORE BETWEEN BIGINT BLOB BOTH BY BOOLEAN CALL CASCADE CASE ' +
+    'CHAR CHECK COLLATE CONDITION CONSTRAINT CONTINUE CONVERT CREATE CROSS CURRENT_DATE CURRENT_TIME ' +
+    'CURRENT_TIMESTAMP CURRENT_USER CURSOR DATABASE DATABASES DAY_HOUR DAY_MICROSECOND DAY_MINUTE DAY_SECOND DEC ' +
+    'DECIMAL DECLARE DEFAULT DELAYED DELETE DESC DESCRIBE DETERMINISTIC DISTINCT DISTINCTROW DIV DROP DOUBLE DUAL ' +
+    'ELSE EACH ELSEIF ENCLOSED ESCAPED EXCEPT EXISTS EXIT EXPLAIN FALSE FULL FROM FETCH FLOAT FLOAT4 FLOAT8 FOR ' +
+    'FORCE FOREIGN FULLTEXT FUNCTION GENERATED GET GO GRANT GROUP GROUPING GROUPS HAVING HIGH_PRIORITY ' +
+    'HOUR_MICROSECOND HOUR_MINUTE HOUR_SECOND IGNORE IN INNER INFILE INOUT INSENSITIVE INSERT INTERSECT INT INT1 ' +
+    'INT2 INT3 INT4 INT8 INTEGER INTERVAL INTO IO_AFTER_GTIDS IO_BEFORE_GTIDS IS ITERATE JOIN JSON_TABLE KEY KEYS ' +
+    'KILL LAG LAST_VALUE LATERAL LEAD LEADING LEAVE LEFT LIKE LIMIT LINEAR LINES LOAD LOCALTIME LOCALTIMESTAMP ' +
+    'LOCK LONG LONGBLOB LONGTEXT LOOP LOW_PRIORITY MASTER_BIND MATCH MAXVALUE MEDIUMBLOB MEDIUMINT MEDIUMTEXT ' +
+    'MIDDLEINT MINUTE_MICROSECOND MINUTE_SECOND MINUS MOD MODIFIES NATURAL NOT NO_WRITE_TO_BINLOG NTH_VALUE NTILE ' +
+    'NULL NUMERIC OF ON OPTIMIZE OPTIMIZER_COSTS OPTION OPTIONALLY OR ORDER OUT OUTER OUTFILE OVER PARTITION ' +
+    'PERCENT_RANK PRECISION PRIMARY PROCEDURE PURGE RANGE RANK READ READS READ_WRITE REAL RECURSIVE REFERENCES ' +
+    'REGEXP RELEASE RENAME REPEAT REPLACE REQUIRE RESIGNAL RESTRICT RETURN REVOKE RIGHT RLIKE ROW ROWS ROW_NUMBER ' +
+    'SCHEMA SCHEMAS SELECT SENSITIVE SEPARATOR SET SHOW SIGNAL SMALLINT SPATIAL SPECIFIC SQL SQLEXCEPTION ' +
+    'SQLSTATE SQLWARNING SQL_BIG_RESULT SSL STARTING STORED STRAIGHT_JOIN TABLE TERMINATED THEN TINYBLOB TINYINT ' +
+    'TINYTEXT TO TRAILING TRIGGER TRUE UNION UNIQUE UNLOCK UNSIGNED UPDATE USAGE USE USING UTC_DATE UTC_TIME ' +
+    'UTC_TIMESTAMP VALUES VARBINARY VARCHAR VARCHARACTER VARYING VIRTUAL VECTOR WHEN WHERE WHILE WINDOW WITH ' +
+    'WRITE XOR YEAR_MONTH ZEROFILL'
+  ).split(' '),
+);
+
+/**
+ * Words that are no keyword of the grammar but start another form where a name or type is read here (column
+ * positions, options, other types), upper-cased. The test reads each in each place and finds the grammar's tree differ
+ * or the reader give up.
+ */
+const NOT_NAMES = new Set(
+  (
+    'FIRST AFTER COLUMN INDEX UNIQUE FULLTEXT SPATIAL PRIMARY FOREIGN CONSTRAINT CHECK PARTITION ALGORITHM LOCK ' +
+    'COMMENT COLLATE CHARSET CHARACTER AUTO_INCREMENT VISIBLE INVISIBLE IF ON SERIAL SIGNED ZEROFILL UNSIGNED ' +
+    'BINARY GLOBAL SESSION LOCAL PERSIST PERSIST_ONLY NAMES TRANSACTION PASSWORD CURRENT_TIMESTAMP NOW ' +
+    'DATE TIME TIMESTAMP DATETIME YEAR TEXT JSON ENUM BIT BOOL BOOLEAN NCHAR NVARCHAR VARCHAR INT INTEGER BIGINT ' +
+    'SMALLINT TINYINT MEDIUMINT FLOAT DOUBLE DECIMAL NUMERIC UUID GEOMETRY POINT ROW_FORMAT ENGINE KEY_BLOCK_SIZE'
+  ).split(' '),
+);
+
+const MAX_IDENTIFIER = 64;
+/** The values of `, ALGORITHM = …` and `, LOCK = …` read here (DEFAULT, a keyword, is left to the grammar). */
+const OPTION_VALUES = { algorithm: new Set(['INSTANT', 'INPLACE', 'COPY']), lock: new Set(['NONE', 'SHARED', 'EXCLUSIVE']) };
+const SET_VARIABLES = new Set(['lock_wait_timeout', 'innodb_lock_wait_timeout', 'foreign_key_checks']);
+
+/** Type names read here and the definition the grammar gives each. */
+const TYPES: Readonly<Record<string, 'int' | 'plain' | 'varchar'>> = {
+  INT: 'int',
+  INTEGER: 'int',
+  BIGINT: 'int',
+  SMALLINT: 'int',
+  TEXT: 'plain',
+  DATETIME: 'plain',
+  TIMESTAMP: 'plain',
+  JSON: 'plain',
+  BOOLEAN: 'plain',
+  VARCHAR: 'varchar',
+};
+
+type Token =
+  | { readonly kind: 'word'; readonly value: string; readonly pos: number } // as written
+  | { readonly kind: 'string'; readonly value: string }
+  | { readonly kind: 'int'; readonly value: number }
+  | { readonly kind: 'punct'; readonly value: string };
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isIdentPart = (c: number) => isIdentStart(c) || isDigit(c);
+
+/** The tokens of `sql`, or undefined for anything outside the small lexicon above. */
+function tokens(sql: string): Token[] | undefined {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql.charCodeAt(i);
+    if (isSpace(c)) {
+      i++;
+    } else if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < sql.length && isIdentPart(sql.charCodeAt(j))) j++;
+      if (j - i > MAX_IDENTIFIER) return undefined;
+      out.push({ kind: 'word', value: sql.slice(i, j), pos: i });
+      i = j;
+    } else if (isDigit(c)) {
+      let j = i + 1;
+      while (j < sql.length && isDigit(sql.charCodeAt(j))) j++;
+      // 1e5, 1.5, 0x10, 12abc, leading zeros and long numbers are left to the grammar.
+      if (j < sql.length && (isIdentPart(sql.charCodeAt(j)) || sql[j] === '.')) return undefined;
+      if (j - i > 9 || (c === 48 && j - i > 1)) return undefined;
+      out.push({ kind: 'int', value: Number(sql.slice(i, j)) });
+      i = j;
+    } else if (c === 39 /* ' */) {
+      const k = sql.indexOf("'", i + 1);
+      if (k < 0) return undefined;
+      const value = sql.slice(i + 1, k);
+      // Doubled quotes, backslash escapes and line breaks inside a literal are left to the grammar.
+      if (sql[k + 1] === "'" || /[\\\n\r]/.test(value)) return undefined;
+      out.push({ kind: 'string', value });
+      i = k + 1;
+    } else if (c === 61 /* = */ || c === 46 /* . */ || c === 40 /* ( */ || c === 41 /* ) */ || c === 44 /* , */) {
+      out.push({ kind: 'punct', value: sql[i]! });
+      i++;
+    } else {
+      return undefined;
+    }
+  }
+  return out;
+}
+
+class Reader {
+  private i = 0;
+  constructor(
+    private readonly sql: string,
+    private readonly ts: readonly Token[],
+  ) {}
+  get done(): boolean {
+    return this.i === this.ts.length;
+  }
+  /** The keyword `word` next; `after`: exactly this text between it and the token before. */
+  keyword(word: string, after?: string): boolean {
+    const t = this.ts[this.i];
+    if (t?.kind !== 'word' || t.value.toUpperCase() !== word) return false;
+    if (after !== undefined) {
+      const prev = this.ts[this.i - 1];
+      if (prev?.kind !== 'word' || this.sql.slice(prev.pos + prev.value.length, t.pos) !== after) return false;
+    }
+    this.i++;
+    return true;
+  }
+  punct(p: string): boolean {
+    const t = this.ts[this.i];
+    if (t?.kind !== 'punct' || t.value !== p) return false;
+    this.i++;
+    return true;
+  }
+  word(): string | undefined {
+    const t = this.ts[this.i];
+    if (t?.kind !== 'word') return undefined;
+    this.i++;
+    return t.value;
+  }
+  name(): string | undefined {
+    const t = this.ts[this.i];
+    if (t?.kind !== 'word') return undefined;
+    const upper = t.value.toUpperCase();
+    if (MYSQL_GRAMMAR_KEYWORDS.has(upper) || NOT_NAMES.has(upper)) return undefined;
+    this.i++;
+    return t.value;
+  }
+  int(): number | undefined {
+    const t = this.ts[this.i];
+    if (t?.kind !== 'int') return undefined;
+    this.i++;
+    return t.value;
+  }
+  /** A string or integer constant, as the grammar's literal. */
+  constant(): Record<string, unknown> | undefined {
+    const t = this.ts[this.i];
+    if (t?.kind === 'string') {
+      this.i++;
+      return { type: 'single_quote_string', value: t.value };
+    }
+    if (t?.kind === 'int') {
+      this.i++;
+      return { type: 'number', value: t.value };
+    }
+    return undefined;
+  }
+}
+
+function readSet(r: Reader): unknown {
+  const session = r.keyword('SESSION');
+  const name = r.word();
+  if (name === undefined || !SET_VARIABLES.has(name) || !r.punct('=')) return undefined;
+  const value = r.int();
+  if (value === undefined || !r.done) return undefined;
+  const keyword = session ? 'SESSION' : null;
+  const assign = { type: 'assign', left: { type: 'var', name, members: [], prefix: null }, symbol: '=', right: { type: 'number', value } };
+  // The grammar's list of assignments carries the keyword too, as a property of the array.
+  return { type: 'set', keyword, expr: Object.assign([assign], { keyword }) };
+}
+
+function readType(r: Reader): Record<string, unknown> | undefined {
+  const word = r.word();
+  const dataType = word?.toUpperCase();
+  const kind = dataType === undefined ? undefined : TYPES[dataType];
+  if (kind === 'int') return { dataType, suffix: [] };
+  if (kind === 'plain') return { dataType };
+  if (kind === 'varchar') {
+    if (!r.punct('(')) return undefined;
+    const length = r.int();
+    if (length === undefined || !r.punct(')')) return undefined;
+    return { dataType, length, parentheses: true, suffix: null };
+  }
+  return undefined;
+}
+
+function readAlterTable(r: Reader): unknown {
+  if (!r.keyword('TABLE')) return undefined;
+  const first = r.name();
+  if (first === undefined) return undefined;
+  let db: string | null = null;
+  let table = first;
+  if (r.punct('.')) {
+    const second = r.name();
+    if (second === undefined) return undefined;
+    db = first;
+    table = second;
+  }
+  if (!r.keyword('ADD')) return undefined;
+  const keyword = r.keyword('COLUMN');
+  const column = r.name();
+  if (column === undefined) return undefined;
+  const definition = readType(r);
+  if (!definition) return undefined;
+  let nullable: Record<string, unknown> | undefined;
+  let defaultValue: Record<string, unknown> | undefined;
+  for (;;) {
+    if (!nullable && r.keyword('NOT')) {
+      // The grammar reads NOT NULL as one token: one space between the words, nothing else.
+      if (!r.keyword('NULL', ' ')) return undefined;
+      nullable = { type: 'not null', value: 'not null' };
+    } else if (!nullable && r.keyword('NULL')) {
+      nullable = { type: 'null', value: 'null' };
+    } else if (!defaultValue && r.keyword('DEFAULT')) {
+      const value = r.constant();
+      if (!value) return undefined;
+      defaultValue = { type: 'default', value };
+    } else {
+      break;
+    }
+  }
+  const expr: unknown[] = [
+    {
+      action: 'add',
+      column: { type: 'column_ref', table: null, column, collate: null },
+      definition,
+      resource: 'column',
+      ...(nullable ? { nullable } : {}),
+      ...(defaultValue ? { default_val: defaultValue } : {}),
+      ...(keyword ? { keyword: 'COLUMN' } : {}),
+      suffix: null,
+      type: 'alter',
+    },
+  ];
+  const seen = new Set<string>();
+  while (r.punct(',')) {
+    const option = r.keyword('ALGORITHM') ? 'algorithm' : r.keyword('LOCK') ? 'lock' : undefined;
+    if (!option || seen.has(option) || !r.punct('=')) return undefined;
+    seen.add(option);
+    const value = r.word();
+    if (value === undefined || !OPTION_VALUES[option].has(value.toUpperCase())) return undefined;
+    expr.push({ type: 'alter', keyword: option, resource: option, symbol: '=', [option]: value });
+  }
+  if (!r.done) return undefined;
+  return { type: 'alter', table: [{ db, table }], expr };
+}
+
+/**
+ * node-sql-parser's MySQL tree of one statement's text (no terminator), when the statement is one of the forms above;
+ * else undefined.
+ */
+export function readSimpleMysql(sql: string): unknown {
+  if (!/^\s*(set|alter)\s/i.test(sql)) return undefined;
+  const ts = tokens(sql);
+  if (!ts) return undefined;
+  const r = new Reader(sql, ts);
+  if (r.keyword('SET')) return readSet(r);
+  if (r.keyword('ALTER')) return readAlterTable(r);
+  return undefined;
+}

@@ -1,0 +1,374 @@
+/**
+ * src/core/lint/mysqlFast.ts reads the simplest MySQL statements without node-sql-parser's grammar. Its tree must be
+ * the grammar's exactly, on every input it accepts (else it must give up), and lint must give the same result whether
+ * or not the grammar is loaded.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { Parser } from 'node-sql-parser/build/mysql';
+import { lintSql } from '../../../src/core/lint/analyze';
+import { loadParsers, type Parsers } from '../../../src/core/lint/parsers';
+import { MYSQL_GRAMMAR_KEYWORDS, readSimpleMysql } from '../../../src/core/lint/mysqlFast';
+
+const grammar = new Parser();
+
+function real(sql: string): unknown {
+  try {
+    return grammar.astify(sql, { database: 'MySQL' });
+  } catch {
+    return 'syntax error';
+  }
+}
+
+/** Every accepted input gives the grammar's tree; returns how many were accepted. */
+function check(inputs: Iterable<string>): { accepted: number; total: number } {
+  let accepted = 0;
+  let total = 0;
+  for (const sql of inputs) {
+    total++;
+    const fast = readSimpleMysql(sql);
+    if (fast === undefined) continue;
+    accepted++;
+    assert.deepStrictEqual(fast, real(sql), sql);
+  }
+  return { accepted, total };
+}
+
+/** The grammar's reserved words: the map of upper-case words to `true` in the built grammar that holds ALTER and ADD. */
+function grammarKeywords(): string[] {
+  const source = readFileSync(require.resolve('node-sql-parser/build/mysql'), 'utf8');
+  const m = /\{((?:[A-Z_0-9]+:!0,)*ALTER:!0,(?:[A-Z_0-9]+:!0,?)*)\}/.exec(source);
+  assert.ok(m, 'the reserved map is in the grammar');
+  return m[1]!
+    .split(',')
+    .filter(Boolean)
+    .map((e) => e.replace(/:!0$/, ''));
+}
+
+test("the keyword list is the shipped grammar's", () => {
+  assert.deepEqual([...MYSQL_GRAMMAR_KEYWORDS].sort(), grammarKeywords().sort());
+});
+
+/** A small seeded generator (mulberry32), so a failure is reproducible. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Words that mean something to MySQL or to the grammar somewhere, and some plain ones. */
+const WORDS = [
+  'users',
+  'Users',
+  'USERS',
+  '`users`',
+  '`a b`',
+  '_x1',
+  'x1',
+  'a$b',
+  '1abc',
+  'x'.repeat(64),
+  'x'.repeat(65),
+  'nickname',
+  'first',
+  'after',
+  'column',
+  'index',
+  'key',
+  'algorithm',
+  'lock',
+  'instant',
+  'none',
+  'comment',
+  'status',
+  'name',
+  'type',
+  'value',
+  'date',
+  'time',
+  'year',
+  'text',
+  'json',
+  'enum',
+  'bit',
+  'serial',
+  'signed',
+  'visible',
+  'invisible',
+  'if',
+  'global',
+  'session',
+  'local',
+  'persist',
+  'names',
+  'now',
+  'uuid',
+  'geometry',
+  'engine',
+  'charset',
+  'character',
+  'auto_increment',
+  'generated',
+  'stored',
+  'virtual',
+  'collate',
+  'binary',
+  'unsigned',
+  'zerofill',
+  'default',
+  'null',
+  'not',
+  'true',
+  'false',
+  'current_timestamp',
+  'on',
+  'row_format',
+  'temporary',
+  'constraint',
+  'partition',
+  'modify',
+  'change',
+  'drop',
+  'rename',
+  'convert',
+  'force',
+  'to',
+  'a.b',
+  'café',
+];
+const TYPES = [
+  'int',
+  'INT',
+  'Int',
+  'integer',
+  'bigint',
+  'smallint',
+  'tinyint',
+  'tinyint(1)',
+  'mediumint',
+  'int(11)',
+  'int unsigned',
+  'bigint unsigned',
+  'text',
+  'TEXT',
+  'mediumtext',
+  'longtext',
+  'datetime',
+  'datetime(6)',
+  'timestamp',
+  'timestamp(3)',
+  'date',
+  'time',
+  'json',
+  'boolean',
+  'bool',
+  'varchar(40)',
+  'VARCHAR ( 255 )',
+  'varchar(0)',
+  'varchar',
+  'varchar(x)',
+  'varchar(40) CHARACTER SET utf8mb4',
+  'varchar(40) COLLATE utf8mb4_bin',
+  'char(3)',
+  'decimal(10,2)',
+  'double',
+  'float',
+  "enum('a')",
+  'blob',
+  'uuid',
+  'bit(1)',
+  'serial',
+];
+const TAILS = [
+  '',
+  ' NOT NULL',
+  ' not null',
+  ' NULL',
+  ' NOT  NULL',
+  ' NOT\nNULL',
+  " DEFAULT 'x'",
+  " default ''",
+  " DEFAULT 'it''s'",
+  " DEFAULT 'a\\b'",
+  ' DEFAULT "x"',
+  " DEFAULT 'a' 'b'",
+  ' DEFAULT 0',
+  ' DEFAULT 00',
+  ' DEFAULT 007',
+  ' DEFAULT 1',
+  ' DEFAULT 999999999',
+  ' DEFAULT 1000000000',
+  ' DEFAULT -1',
+  ' DEFAULT 1.5',
+  ' DEFAULT 1e3',
+  ' DEFAULT now()',
+  ' DEFAULT CURRENT_TIMESTAMP',
+  ' DEFAULT true',
+  ' DEFAULT NULL',
+  ' DEFAULT 1 NOT NULL',
+  " NOT NULL DEFAULT 'x'",
+  ' NULL DEFAULT 0',
+  ' DEFAULT 0 NULL',
+  ' NOT NULL NOT NULL',
+  ' DEFAULT 1 DEFAULT 2',
+  ' NULL NOT NULL',
+  ' AUTO_INCREMENT',
+  ' PRIMARY KEY',
+  ' UNIQUE',
+  " COMMENT 'c'",
+  ' AFTER id',
+  ' FIRST',
+  ' INVISIBLE',
+  ', ALGORITHM=INSTANT',
+  ', ALGORITHM = INPLACE',
+  ', algorithm=instant',
+  ', ALGORITHM=COPY',
+  ', ALGORITHM=DEFAULT',
+  ', ALGORITHM=NOCOPY',
+  ', ALGORITHM INSTANT',
+  ', LOCK=NONE',
+  ', LOCK = SHARED',
+  ', lock=exclusive',
+  ', LOCK=DEFAULT',
+  ', LOCK=NONE, ALGORITHM=INPLACE',
+  ', ALGORITHM=INSTANT, LOCK=NONE',
+  ', ALGORITHM=INSTANT, ALGORITHM=COPY',
+  ', ALGORITHM=INSTANT,',
+  ',',
+  ' NOT NULL, ALGORITHM=INSTANT',
+  ', ADD COLUMN d int',
+  ';',
+  ' -- x',
+  ' # x',
+  ' /* x */',
+];
+
+function* alterTables(): Generator<string> {
+  for (const table of WORDS) for (const column of WORDS) yield `ALTER TABLE ${table} ADD COLUMN ${column} int`;
+  for (const db of ['app', 'App', '`app`', 'select', 'first', 'key'])
+    for (const table of ['users', '`T`', 'status', 'column']) yield `ALTER TABLE ${db}.${table} ADD COLUMN c int`;
+  for (const type of TYPES) for (const tail of TAILS) yield `ALTER TABLE users ADD COLUMN c ${type}${tail}`;
+  for (const head of [
+    'ALTER TABLE',
+    'alter table',
+    'ALTER ONLINE TABLE',
+    'ALTER IGNORE TABLE',
+    'ALTER  TABLE',
+    'ALTER\tTABLE\n',
+    ' ALTER TABLE',
+  ])
+    for (const add of [
+      'ADD COLUMN',
+      'add column',
+      'ADD',
+      'add',
+      'ADD COLUMN IF NOT EXISTS',
+      'ADD\nCOLUMN',
+      'ADD INDEX',
+      'ADD (',
+      'ADDCOLUMN',
+    ])
+      yield `${head} users ${add} c varchar(40)`;
+  // Each of the grammar's keywords as a table, a column, a type name and an option value.
+  for (const word of grammarKeywords()) {
+    yield `ALTER TABLE ${word} ADD COLUMN c int`;
+    yield `ALTER TABLE ${word.toLowerCase()} ADD c int`;
+    yield `ALTER TABLE users ADD COLUMN ${word} int`;
+    yield `ALTER TABLE users ADD ${word.toLowerCase()} text`;
+    yield `ALTER TABLE users ADD COLUMN c ${word}`;
+    yield `ALTER TABLE users ADD COLUMN c int, ALGORITHM=${word}`;
+    yield `ALTER TABLE users ADD COLUMN c int, LOCK=${word}`;
+  }
+}
+
+function* sets(): Generator<string> {
+  for (const head of ['SET', 'set', 'SET SESSION', 'set session', 'SET GLOBAL', 'SET LOCAL', 'SET @@session.', 'SET @@', 'SET PERSIST'])
+    for (const name of [
+      'lock_wait_timeout',
+      'LOCK_WAIT_TIMEOUT',
+      'Lock_Wait_Timeout',
+      'innodb_lock_wait_timeout',
+      'foreign_key_checks',
+      'FOREIGN_KEY_CHECKS',
+      'max_execution_time',
+      'sql_mode',
+      'names',
+      '`lock_wait_timeout`',
+      'a.lock_wait_timeout',
+    ])
+      for (const eq of [' = ', '=', ' := ', ' TO ', ' '])
+        for (const value of ['0', '2', '31536000', '1000000000', "'2'", 'DEFAULT', 'ON', 'OFF', '2.5', '-1', '0x10', '02', '2, b = 3'])
+          yield `${head}${head.endsWith('.') || head.endsWith('@') ? '' : ' '}${name}${eq}${value}`;
+}
+
+test("the fast reader gives the grammar's tree for every ALTER TABLE … ADD COLUMN it accepts", () => {
+  const { accepted, total } = check(alterTables());
+  assert.ok(accepted > 500 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
+test("the fast reader gives the grammar's tree for every SET it accepts", () => {
+  const { accepted, total } = check(sets());
+  assert.ok(accepted > 40 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
+test("random edits of accepted statements: still the grammar's tree, or left to it", () => {
+  const next = rng(21);
+  const seeds = [
+    'SET SESSION lock_wait_timeout = 2',
+    'SET foreign_key_checks = 0',
+    'ALTER TABLE users ADD COLUMN nickname varchar(40), ALGORITHM=INSTANT',
+    "ALTER TABLE app.Users ADD nick varchar(40) NOT NULL DEFAULT 'x', LOCK=NONE",
+    'ALTER TABLE users ADD COLUMN n bigint DEFAULT 0 NULL, ALGORITHM=INPLACE, LOCK=SHARED',
+  ];
+  const alphabet = ` \t\n'"\`().,;=-+*/:#@$_0123456789aeEnxAZ\\\u00e9`;
+  const inputs: string[] = [];
+  for (let i = 0; i < 20000; i++) {
+    let s = seeds[Math.floor(next() * seeds.length)]!;
+    for (let k = 1 + Math.floor(next() * 3); k > 0; k--) {
+      const at = Math.floor(next() * (s.length + 1));
+      const op = next();
+      if (op < 0.4) s = s.slice(0, at) + alphabet[Math.floor(next() * alphabet.length)] + s.slice(at);
+      else if (op < 0.8) s = s.slice(0, at) + s.slice(at + 1);
+      else s = s.slice(0, at) + ' ' + s.slice(at).toUpperCase();
+    }
+    inputs.push(s.trim());
+  }
+  const { accepted } = check(inputs);
+  assert.ok(accepted > 1000, `${accepted} accepted`);
+});
+
+test('lint gives the same result with the grammar loaded on first use as with it loaded up front', async () => {
+  const full: Parsers = await loadParsers(['mysql']);
+  const statements = [
+    'SET SESSION lock_wait_timeout = 2',
+    'SET lock_wait_timeout = 5',
+    'SET foreign_key_checks = 0',
+    'ALTER TABLE users ADD COLUMN nickname varchar(40), ALGORITHM=INSTANT',
+    "ALTER TABLE users ADD COLUMN status varchar(20) NOT NULL DEFAULT 'new'",
+    'ALTER TABLE app.orders ADD n bigint DEFAULT 0, ALGORITHM=INPLACE, LOCK=NONE',
+    'ALTER TABLE users ADD COLUMN flag boolean NOT NULL',
+    'ALTER TABLE users ADD COLUMN body text',
+    'ALTER TABLE users ADD COLUMN payload json, LOCK=SHARED',
+    // Outside the simplest forms: the grammar is loaded at this statement.
+    'ALTER TABLE users ADD INDEX i (a)',
+    'ALTER TABLE users ADD COLUMN c int INVISIBLE',
+    'ALTER TABLE users MODIFY c bigint',
+  ];
+  const next = rng(8);
+  for (let i = 0; i < 300; i++) {
+    const n = 1 + Math.floor(next() * 5);
+    const lines: string[] = [];
+    for (let k = 0; k < n; k++) lines.push(statements[Math.floor(next() * statements.length)]! + ';');
+    if (next() < 0.2) lines.unshift('-- a comment');
+    const text = lines.join(next() < 0.5 ? '\n' : '\n\n');
+    const lazy = await loadParsers(['mysql'], undefined, { mysqlGrammarOnFirstUse: true });
+    for (const version of ['8.0.36', '5.7.44']) {
+      const options = { target: { dialect: 'mysql' as const, version } };
+      assert.deepStrictEqual(lintSql(text, options, lazy), lintSql(text, options, full), text);
+    }
+  }
+});
