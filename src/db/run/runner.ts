@@ -219,9 +219,9 @@ async function runChecked(client: DatabaseClient, d: RunnerDialect, plan: Plan, 
       const done = await store.findCompleted(table, plan.column.name, hash);
       // A finished run whose column is not there any more (dropped by hand since): that run says nothing about the
       // table now, so the plan runs afresh instead of reporting the old run.
-      const stillThere =
-        done !== null && (await read('the column', () => d.serverObjects(client, table, plan.column.name))).column !== null;
-      if (done && !stillThere) {
+      const thisTable = done !== null && sameIncarnation(d, { ...done, stepStarted: false }, identity);
+      const stillThere = thisTable && (await read('the column', () => d.serverObjects(client, table, plan.column.name))).column !== null;
+      if (done && thisTable && !stillThere) {
         options.onProgress?.({
           runId: done.runId,
           sessionId: session,
@@ -232,7 +232,7 @@ async function runChecked(client: DatabaseClient, d: RunnerDialect, plan: Plan, 
           message: `run ${done.runId} completed this plan earlier, but column ${plan.column.name} is not on ${table.schema}.${table.name} any more; starting a fresh run`,
         });
       }
-      if (done && stillThere && sameIncarnation(d, { ...done, stepStarted: false }, identity)) {
+      if (done && stillThere) {
         const report = await read('the report', async () =>
           buildReport(
             client,
