@@ -1,9 +1,11 @@
 /**
  * A reader for the very simplest PostgreSQL statements that gives exactly the parse tree libpg-query gives, without
- * loading libpg-query's WebAssembly (most of a one-file `lint`'s cold start, bench/coldStart.ts). It knows two forms:
+ * loading libpg-query's WebAssembly (most of a one-file `lint`'s cold start, bench/coldStart.ts). It knows these forms:
  *
  *   SET [SESSION | LOCAL] lock_timeout | statement_timeout { = | TO } '<string>' | <integer>
  *   ALTER TABLE [<schema>.]<table> ADD COLUMN <name> <type> [DEFAULT '<string>' | <integer>]
+ *   ALTER TABLE [<schema>.]<table> VALIDATE CONSTRAINT <name> | ALTER [COLUMN] <name> SET NOT NULL | DROP [COLUMN] <name>
+ *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<name> [, <name>]…)
  *
  * where a name is a plain identifier that is no reserved PostgreSQL keyword, or a double-quoted one; <type> is such a
  * plain identifier (a type name as written: text, uuid, jsonb, timestamptz, …) or int, integer, smallint, bigint,
@@ -104,7 +106,7 @@ function tokens(sql: string): Token[] | undefined {
       if (k < 0 || k === i + 1 || k - i - 1 > MAX_IDENTIFIER || sql[k + 1] === '"') return undefined;
       out.push({ kind: 'quoted', value: sql.slice(i + 1, k), pos: i });
       i = k + 1;
-    } else if (c === 61 /* = */ || c === 46 /* . */ || c === 40 /* ( */ || c === 41 /* ) */) {
+    } else if (c === 61 /* = */ || c === 46 /* . */ || c === 40 /* ( */ || c === 41 /* ) */ || c === 44 /* , */) {
       // `=` followed by an operator character would be another operator.
       if (c === 61 && /[~!@#%^&|`?+\-*/<>=]/.test(sql[i + 1] ?? '')) return undefined;
       out.push({ kind: 'punct', value: sql[i]!, pos: i });
@@ -228,6 +230,15 @@ function readAlterTable(r: Reader): unknown {
     schema = first.value;
     table = second.value;
   }
+  const relation = {
+    ...(schema !== undefined ? { schemaname: schema } : {}),
+    relname: table,
+    inh: true,
+    relpersistence: 'p',
+    location: first.pos,
+  };
+  const other = readOtherAlter(r);
+  if (other !== undefined) return other && r.done ? alterTable(relation, other) : undefined;
   if (!r.keyword('add') || !r.keyword('column')) return undefined;
   const column = r.name();
   if (!column) return undefined;
@@ -242,8 +253,72 @@ function readAlterTable(r: Reader): unknown {
     constraints = [{ Constraint: { contype: 'CONSTR_DEFAULT', raw_expr: value, location: at } }];
   }
   if (!r.done) return undefined;
+  return alterTable(relation, {
+    subtype: 'AT_AddColumn',
+    def: {
+      ColumnDef: { colname: column.value, typeName, is_local: true, ...(constraints ? { constraints } : {}), location: column.pos },
+    },
+  });
+}
+
+function alterTable(relation: Record<string, unknown>, cmd: Record<string, unknown>): unknown {
   return stmts({
-    AlterTableStmt: {
+    AlterTableStmt: { relation, cmds: [{ AlterTableCmd: { ...cmd, behavior: 'DROP_RESTRICT' } }], objtype: 'OBJECT_TABLE' },
+  });
+}
+
+/**
+ * `VALIDATE CONSTRAINT <name>`, `ALTER [COLUMN] <name> SET NOT NULL`, `DROP [COLUMN] <name>`: the command, null when
+ * the words start one of these forms but it does not follow, undefined when they start none.
+ */
+function readOtherAlter(r: Reader): Record<string, unknown> | null | undefined {
+  if (r.keyword('validate')) {
+    const name = r.keyword('constraint') ? r.name() : undefined;
+    return name ? { subtype: 'AT_ValidateConstraint', name: name.value } : null;
+  }
+  if (r.keyword('alter')) {
+    r.keyword('column');
+    const name = r.name();
+    return name && r.keyword('set') && r.keyword('not') && r.keyword('null') ? { subtype: 'AT_SetNotNull', name: name.value } : null;
+  }
+  if (r.keyword('drop')) {
+    r.keyword('column');
+    const name = r.name();
+    return name ? { subtype: 'AT_DropColumn', name: name.value } : null;
+  }
+  return undefined;
+}
+
+/** `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<column> [, <column>]…)`. */
+function readCreateIndex(r: Reader): unknown {
+  const unique = r.keyword('unique');
+  if (!r.keyword('index')) return undefined;
+  const concurrent = r.keyword('concurrently');
+  const ifNotExists = r.keyword('if');
+  if (ifNotExists && !(r.keyword('not') && r.keyword('exists'))) return undefined;
+  const name = r.name();
+  if (!name || !r.keyword('on')) return undefined;
+  const first = r.name();
+  if (!first) return undefined;
+  let schema: string | undefined;
+  let table = first.value;
+  if (r.punct('.')) {
+    const second = r.name();
+    if (!second) return undefined;
+    schema = first.value;
+    table = second.value;
+  }
+  if (!r.punct('(')) return undefined;
+  const indexParams: unknown[] = [];
+  do {
+    const column = r.name();
+    if (!column) return undefined;
+    indexParams.push({ IndexElem: { name: column.value, ordering: 'SORTBY_DEFAULT', nulls_ordering: 'SORTBY_NULLS_DEFAULT' } });
+  } while (r.punct(','));
+  if (!r.punct(')') || !r.done) return undefined;
+  return stmts({
+    IndexStmt: {
+      idxname: name.value,
       relation: {
         ...(schema !== undefined ? { schemaname: schema } : {}),
         relname: table,
@@ -251,18 +326,11 @@ function readAlterTable(r: Reader): unknown {
         relpersistence: 'p',
         location: first.pos,
       },
-      cmds: [
-        {
-          AlterTableCmd: {
-            subtype: 'AT_AddColumn',
-            def: {
-              ColumnDef: { colname: column.value, typeName, is_local: true, ...(constraints ? { constraints } : {}), location: column.pos },
-            },
-            behavior: 'DROP_RESTRICT',
-          },
-        },
-      ],
-      objtype: 'OBJECT_TABLE',
+      accessMethod: 'btree',
+      indexParams,
+      ...(unique ? { unique: true } : {}),
+      ...(concurrent ? { concurrent: true } : {}),
+      ...(ifNotExists ? { if_not_exists: true } : {}),
     },
   });
 }
@@ -273,11 +341,12 @@ function readAlterTable(r: Reader): unknown {
  */
 export function readSimplePostgres(sql: string): unknown {
   // Printable ASCII and white space only: libpg-query's locations count UTF-8 bytes, these count UTF-16 units.
-  if (!/^(set|alter)\s/i.test(sql) || /[^\t-\r -~]/.test(sql)) return undefined;
+  if (!/^(set|alter|create)\s/i.test(sql) || /[^\t-\r -~]/.test(sql)) return undefined;
   const ts = tokens(sql);
   if (!ts) return undefined;
   const r = new Reader(ts);
   if (r.keyword('set')) return readSet(r);
   if (r.keyword('alter')) return readAlterTable(r);
+  if (r.keyword('create')) return readCreateIndex(r);
   return undefined;
 }

@@ -186,6 +186,74 @@ function* alterTables(): Generator<string> {
   }
 }
 
+function* otherForms(): Generator<string> {
+  const tails = ['', ' CASCADE', ' RESTRICT', ';', ' , ADD COLUMN x int', ' x'];
+  for (const name of [...NAMES.slice(0, 16), 'if', 'column', 'constraint', 'not', 'null', 'exists', 'concurrently', 'on', 'only'])
+    for (const tail of tails) {
+      yield `ALTER TABLE users VALIDATE CONSTRAINT ${name}${tail}`;
+      yield `ALTER TABLE ${name} ALTER COLUMN c SET NOT NULL${tail}`;
+      yield `ALTER TABLE users ALTER ${name} SET NOT NULL${tail}`;
+      yield `ALTER TABLE users DROP COLUMN ${name}${tail}`;
+      yield `ALTER TABLE users DROP ${name}${tail}`;
+      yield `CREATE INDEX CONCURRENTLY ${name} ON users (email)${tail}`;
+      yield `CREATE INDEX i ON ${name} (a, b)${tail}`;
+      yield `CREATE UNIQUE INDEX i ON users (${name})${tail}`;
+    }
+  for (const head of ['ALTER TABLE users', 'ALTER TABLE public.users', 'ALTER TABLE ONLY users', 'ALTER TABLE IF EXISTS users'])
+    for (const cmd of [
+      'VALIDATE CONSTRAINT fk',
+      'validate constraint "Fk"',
+      'VALIDATE fk',
+      'ALTER COLUMN c SET NOT NULL',
+      'ALTER c SET NOT NULL',
+      'ALTER COLUMN c DROP NOT NULL',
+      'ALTER COLUMN c SET NOT',
+      'ALTER COLUMN c SET DEFAULT 1',
+      'ALTER COLUMN c TYPE int',
+      'DROP COLUMN c',
+      'DROP c',
+      'DROP COLUMN IF EXISTS c',
+      'DROP CONSTRAINT c',
+      'DROP COLUMN c, DROP COLUMN d',
+    ])
+      yield `${head} ${cmd}`;
+  for (const create of ['CREATE INDEX', 'CREATE UNIQUE INDEX', 'create index concurrently', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS'])
+    for (const rest of [
+      'i ON users (a)',
+      'i ON users(a,b)',
+      'i ON public.users ( a , "B" )',
+      'i ON ONLY users (a)',
+      'i ON users USING btree (a)',
+      'i ON users USING gin (a)',
+      'i ON users (a DESC)',
+      'i ON users (a NULLS FIRST)',
+      'i ON users (lower(a))',
+      'i ON users ((a))',
+      'i ON users (a) WHERE b',
+      'i ON users (a) INCLUDE (b)',
+      'i ON users (a) WITH (fillfactor = 70)',
+      'i ON users (a) TABLESPACE t',
+      'i ON users ()',
+      'i ON users (a,)',
+      'ON users (a)',
+      'IF NOT EXISTS ON users (a)',
+      'IF EXISTS i ON users (a)',
+      'i users (a)',
+      'i ON users a',
+    ])
+      yield `${create} ${rest}`;
+  for (const head of ['CREATE TABLE', 'CREATE UNIQUE', 'CREATE OR REPLACE INDEX', 'CREATE INDEXES', 'CREATE  INDEX'])
+    yield `${head} i ON users (a)`;
+  for (const word of parserKeywords()) {
+    yield `ALTER TABLE users VALIDATE CONSTRAINT ${word}`;
+    yield `ALTER TABLE users ALTER COLUMN ${word} SET NOT NULL`;
+    yield `ALTER TABLE users DROP ${word}`;
+    yield `CREATE INDEX ${word} ON users (a)`;
+    yield `CREATE INDEX i ON ${word} (a)`;
+    yield `CREATE INDEX i ON users (a, ${word})`;
+  }
+}
+
 function* sets(): Generator<string> {
   for (const head of ['SET', 'set', 'SET SESSION', 'SET LOCAL', 'set local', 'SET SESSION LOCAL', 'SET LOCAL SESSION'])
     for (const name of [
@@ -207,6 +275,11 @@ test('the fast reader gives libpg-query’s parse tree for every ALTER TABLE …
   assert.ok(accepted > 600 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
+test('the fast reader gives libpg-query’s parse tree for every VALIDATE CONSTRAINT, SET NOT NULL, DROP COLUMN and CREATE INDEX it accepts', () => {
+  const { accepted, total } = check(otherForms());
+  assert.ok(accepted > 300 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
 test('the fast reader gives libpg-query’s parse tree for every SET it accepts', () => {
   const { accepted, total } = check(sets());
   assert.ok(accepted > 100 && accepted < total, `${accepted} of ${total} accepted`);
@@ -220,6 +293,10 @@ test('random edits of accepted statements: still libpg-query’s tree, or left t
     'ALTER TABLE users ADD COLUMN nickname text',
     'ALTER TABLE public."Users" ADD COLUMN nick varchar(40) DEFAULT \'x\'',
     'ALTER TABLE users ADD COLUMN n bigint DEFAULT 0',
+    'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS idx ON public.users (email, "Org")',
+    'ALTER TABLE users VALIDATE CONSTRAINT users_org_fk',
+    'ALTER TABLE users ALTER COLUMN email SET NOT NULL',
+    'ALTER TABLE app.users DROP COLUMN legacy',
   ];
   const alphabet = ` \t\n'"().,;=-+*/:[]$_0123456789aeEnxAZ\\\u00e9`;
   const inputs: string[] = [];
@@ -253,6 +330,11 @@ test('lint gives the same result without the WebAssembly parser as with it', asy
     'ALTER TABLE app.orders ADD COLUMN n bigint DEFAULT 0',
     'ALTER TABLE "Users" ADD COLUMN flag boolean',
     'ALTER TABLE users ADD COLUMN id uuid',
+    'CREATE INDEX CONCURRENTLY idx_users_email ON users (email)',
+    'CREATE UNIQUE INDEX users_a_b ON users (a, b)',
+    'ALTER TABLE users VALIDATE CONSTRAINT users_org_fk',
+    'ALTER TABLE users ALTER COLUMN email SET NOT NULL',
+    'ALTER TABLE users DROP COLUMN legacy',
   ];
   const next = rng(7);
   for (let i = 0; i < 300; i++) {
@@ -272,5 +354,5 @@ test('lint gives the same result without the WebAssembly parser as with it', asy
     }
   }
   // A statement outside the simplest forms needs the parser.
-  assert.equal(needsPostgresParser(["SET lock_timeout = '2s';\nCREATE INDEX i ON users (a);"]), true);
+  assert.equal(needsPostgresParser(["SET lock_timeout = '2s';\nCREATE INDEX i ON users USING gin (a);"]), true);
 });
