@@ -5,6 +5,8 @@
  *   SET [SESSION | LOCAL] lock_timeout | statement_timeout { = | TO } '<string>' | <integer>
  *   ALTER TABLE [<schema>.]<table> ADD COLUMN <name> <type> [DEFAULT '<string>' | <integer>]
  *   ALTER TABLE [<schema>.]<table> VALIDATE CONSTRAINT <name> | ALTER [COLUMN] <name> SET NOT NULL | DROP [COLUMN] <name>
+ *   ALTER TABLE [<schema>.]<table> ADD CONSTRAINT <name> { FOREIGN KEY (<name>, …) REFERENCES [<schema>.]<table>
+ *     [(<name>, …)] | CHECK (<name> IS NOT NULL) } [NOT VALID]
  *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<name> [, <name>]…)
  *
  * where a name is a plain identifier that is no reserved PostgreSQL keyword, or a double-quoted one; <type> is such a
@@ -138,6 +140,10 @@ class Reader {
     this.i++;
     return true;
   }
+  peekPunct(p: string): boolean {
+    const t = this.ts[this.i];
+    return t?.kind === 'punct' && t.value === p;
+  }
   punct(p: string): Token | undefined {
     const t = this.ts[this.i];
     if (t?.kind !== 'punct' || t.value !== p) return undefined;
@@ -239,7 +245,12 @@ function readAlterTable(r: Reader): unknown {
   };
   const other = readOtherAlter(r);
   if (other !== undefined) return other && r.done ? alterTable(relation, other) : undefined;
-  if (!r.keyword('add') || !r.keyword('column')) return undefined;
+  if (!r.keyword('add')) return undefined;
+  if (r.peekKeyword('constraint')) {
+    const constraint = readConstraint(r);
+    return constraint && r.done ? alterTable(relation, { subtype: 'AT_AddConstraint', def: { Constraint: constraint } }) : undefined;
+  }
+  if (!r.keyword('column')) return undefined;
   const column = r.name();
   if (!column) return undefined;
   const typeName = readType(r);
@@ -259,6 +270,93 @@ function readAlterTable(r: Reader): unknown {
       ColumnDef: { colname: column.value, typeName, is_local: true, ...(constraints ? { constraints } : {}), location: column.pos },
     },
   });
+}
+
+/** `( <name> [, <name>]… )` as libpg-query's list of String nodes. */
+function readNameList(r: Reader): unknown[] | undefined {
+  if (!r.punct('(')) return undefined;
+  const names: unknown[] = [];
+  do {
+    const name = r.name();
+    if (!name) return undefined;
+    names.push({ String: { sval: name.value } });
+  } while (r.punct(','));
+  return r.punct(')') ? names : undefined;
+}
+
+/**
+ * `CONSTRAINT <name> FOREIGN KEY (<col>, …) REFERENCES [<schema>.]<table> [(<col>, …)] [NOT VALID]` or
+ * `CONSTRAINT <name> CHECK (<col> IS NOT NULL) [NOT VALID]`: libpg-query's Constraint node.
+ */
+function readConstraint(r: Reader): Record<string, unknown> | undefined {
+  const location = r.pos;
+  if (!r.keyword('constraint')) return undefined;
+  const conname = r.name();
+  if (!conname) return undefined;
+  let body: Record<string, unknown>;
+  if (r.keyword('foreign')) {
+    if (!r.keyword('key')) return undefined;
+    const fkAttrs = readNameList(r);
+    if (!fkAttrs || !r.keyword('references')) return undefined;
+    const first = r.name();
+    if (!first) return undefined;
+    let schema: string | undefined;
+    let table = first.value;
+    if (r.punct('.')) {
+      const second = r.name();
+      if (!second) return undefined;
+      schema = first.value;
+      table = second.value;
+    }
+    let pkAttrs: unknown[] | undefined;
+    if (r.peekPunct('(')) {
+      pkAttrs = readNameList(r);
+      if (!pkAttrs) return undefined;
+    }
+    body = {
+      contype: 'CONSTR_FOREIGN',
+      pktable: {
+        ...(schema !== undefined ? { schemaname: schema } : {}),
+        relname: table,
+        inh: true,
+        relpersistence: 'p',
+        location: first.pos,
+      },
+      fk_attrs: fkAttrs,
+      ...(pkAttrs ? { pk_attrs: pkAttrs } : {}),
+      fk_matchtype: 's',
+      fk_upd_action: 'a',
+      fk_del_action: 'a',
+    };
+  } else if (r.keyword('check')) {
+    if (!r.punct('(')) return undefined;
+    const column = r.name();
+    const is = r.pos;
+    if (!column || !r.keyword('is') || !r.keyword('not') || !r.keyword('null') || !r.punct(')')) return undefined;
+    body = {
+      contype: 'CONSTR_CHECK',
+      raw_expr: {
+        NullTest: {
+          arg: { ColumnRef: { fields: [{ String: { sval: column.value } }], location: column.pos } },
+          nulltesttype: 'IS_NOT_NULL',
+          location: is,
+        },
+      },
+    };
+  } else {
+    return undefined;
+  }
+  const notValid = r.keyword('not');
+  if (notValid && !r.keyword('valid')) return undefined;
+  const { contype, ...rest } = body;
+  return {
+    contype,
+    conname: conname.value,
+    is_enforced: true,
+    ...(notValid ? { skip_validation: true } : { initially_valid: true }),
+    ...rest,
+    location,
+  };
 }
 
 function alterTable(relation: Record<string, unknown>, cmd: Record<string, unknown>): unknown {

@@ -244,7 +244,52 @@ function* otherForms(): Generator<string> {
       yield `${create} ${rest}`;
   for (const head of ['CREATE TABLE', 'CREATE UNIQUE', 'CREATE OR REPLACE INDEX', 'CREATE INDEXES', 'CREATE  INDEX'])
     yield `${head} i ON users (a)`;
+  for (const name of [...NAMES.slice(0, 16), 'if', 'key', 'valid', 'check', 'foreign', 'references', 'not'])
+    for (const tail of [
+      '',
+      ' NOT VALID',
+      ' not valid',
+      ' NOT',
+      ' VALID',
+      ' NOT VALID x',
+      ' ON DELETE CASCADE',
+      ' DEFERRABLE',
+      ' NO INHERIT',
+    ]) {
+      yield `ALTER TABLE users ADD CONSTRAINT ${name} FOREIGN KEY (org_id) REFERENCES orgs (id)${tail}`;
+      yield `ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (${name}) REFERENCES orgs${tail}`;
+      yield `ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (a, ${name}) REFERENCES ${name}.orgs (x, ${name})${tail}`;
+      yield `ALTER TABLE users ADD CONSTRAINT ${name} CHECK (email IS NOT NULL)${tail}`;
+      yield `ALTER TABLE users ADD CONSTRAINT c CHECK (${name} IS NOT NULL)${tail}`;
+    }
+  for (const body of [
+    'FOREIGN KEY (a) REFERENCES orgs (id)',
+    'FOREIGN KEY(a)REFERENCES orgs(id)',
+    'FOREIGN KEY (a) REFERENCES orgs ()',
+    'FOREIGN KEY () REFERENCES orgs (id)',
+    'FOREIGN KEY (a) REFERENCES orgs (id) MATCH FULL',
+    'FOREIGN KEY (a) REFERENCES orgs (id) ON UPDATE CASCADE',
+    'FOREIGN KEY a REFERENCES orgs (id)',
+    'FOREIGN (a) REFERENCES orgs (id)',
+    'FOREIGN KEY (a) REFERENCES ONLY orgs (id)',
+    'CHECK (a IS NOT NULL)',
+    'CHECK (a IS NULL)',
+    'CHECK (a > 0)',
+    'CHECK ((a IS NOT NULL))',
+    'CHECK (a IS NOT NULL AND b IS NOT NULL)',
+    'CHECK (a NOTNULL)',
+    'CHECK (a IS NOT DISTINCT FROM NULL)',
+    'CHECK (t.a IS NOT NULL)',
+    'CHECK a IS NOT NULL',
+    'UNIQUE (a)',
+    'PRIMARY KEY (a)',
+  ])
+    for (const head of ['ALTER TABLE users ADD CONSTRAINT c', 'alter table public.users add constraint "C"', 'ALTER TABLE users ADD'])
+      for (const tail of ['', ' NOT VALID']) yield `${head} ${body}${tail}`;
   for (const word of parserKeywords()) {
+    yield `ALTER TABLE users ADD CONSTRAINT ${word} CHECK (a IS NOT NULL)`;
+    yield `ALTER TABLE users ADD CONSTRAINT c CHECK (${word} IS NOT NULL)`;
+    yield `ALTER TABLE users ADD CONSTRAINT c FOREIGN KEY (${word}) REFERENCES ${word} (${word}) NOT VALID`;
     yield `ALTER TABLE users VALIDATE CONSTRAINT ${word}`;
     yield `ALTER TABLE users ALTER COLUMN ${word} SET NOT NULL`;
     yield `ALTER TABLE users DROP ${word}`;
@@ -297,6 +342,8 @@ test('random edits of accepted statements: still libpg-query’s tree, or left t
     'ALTER TABLE users VALIDATE CONSTRAINT users_org_fk',
     'ALTER TABLE users ALTER COLUMN email SET NOT NULL',
     'ALTER TABLE app.users DROP COLUMN legacy',
+    'ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id, b) REFERENCES app.orgs (id, c) NOT VALID',
+    'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID',
   ];
   const alphabet = ` \t\n'"().,;=-+*/:[]$_0123456789aeEnxAZ\\\u00e9`;
   const inputs: string[] = [];
@@ -335,6 +382,11 @@ test('lint gives the same result without the WebAssembly parser as with it', asy
     'ALTER TABLE users VALIDATE CONSTRAINT users_org_fk',
     'ALTER TABLE users ALTER COLUMN email SET NOT NULL',
     'ALTER TABLE users DROP COLUMN legacy',
+    'ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID',
+    'ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id)',
+    'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID',
+    'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL)',
+    'ALTER TABLE users VALIDATE CONSTRAINT users_email_nn',
   ];
   const next = rng(7);
   for (let i = 0; i < 300; i++) {
