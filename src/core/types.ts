@@ -221,6 +221,15 @@ export interface Calibration {
    * cost ~17 µs per row, with 1000 rows per key ~4 µs (new entries of one key go to the end of that key's own pages).
    */
   readonly backfillBaseRowsPerSecond?: number;
+  /**
+   * PostgreSQL: seconds per heap byte a scan pays on top of the sample's when its pages come from the operating system's
+   * cache instead of shared buffers (the sample's copy as a temporary table larger than temp_buffers, against the sample),
+   * and the server's shared_buffers in bytes. A sequential scan of a table larger than a quarter of shared_buffers reads
+   * through a small ring of buffers, so every page comes from the OS (measured on PostgreSQL 15, 128 MB shared_buffers:
+   * VALIDATE 1.1 GB/s on a 506 MB heap against 2–2.8 GB/s on the 100k sample).
+   */
+  readonly osReadSecondsPerByte?: number;
+  readonly sharedBuffersBytes?: number;
   readonly backfillIndexSeconds?: readonly { readonly rowsPerKey: number; readonly seconds: number }[];
   /** Table + index bytes per second of a rewrite (PostgreSQL) / INPLACE rebuild (MySQL/MariaDB). */
   readonly rewriteBytesPerSecond: number;

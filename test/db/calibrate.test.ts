@@ -30,6 +30,8 @@ describe('calibration', () => {
     'measures PostgreSQL throughput on a private sample and leaves nothing behind',
     dbTest(async (t) => {
       const { client } = pg.get(t);
+      // The sample's temporary copy (~3 MB) must outgrow temp_buffers for the OS-read cost to be measured.
+      await client.query("SET temp_buffers = '800kB'");
       const started = performance.now();
       const c = await client.calibrate({ rows: 30_000 });
       assertMeasured(c);
@@ -42,6 +44,9 @@ describe('calibration', () => {
       );
       assert.ok(c.backfillIndexSeconds!.every((p) => p.seconds >= 0 && p.seconds < 0.001));
       assert.ok(c.functionSeconds!.gen_random_uuid! > 0, JSON.stringify(c.functionSeconds));
+      assert.ok(c.osReadSecondsPerByte! >= 0 && c.osReadSecondsPerByte! < 1e-7, JSON.stringify(c));
+      assert.ok(c.sharedBuffersBytes! >= 128 * 1024, JSON.stringify(c));
+      assert.deepEqual(await client.query(`SELECT relname FROM pg_class WHERE relname LIKE 'cw\\_calib\\_%' AND relpersistence = 't'`), []);
       assert.deepEqual(await client.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cw\\_calib\\_%'`), []);
     }),
   );

@@ -8,6 +8,7 @@ import {
   describeBasis,
   expressionSecondsPerRow,
   formatEstimate,
+  osReadSeconds,
 } from '../../src/core/impact';
 import { planColumn, planSteps } from '../../src/core/plan';
 import type { Calibration, Dialect, Plan, TableFacts } from '../../src/core/types';
@@ -178,6 +179,24 @@ describe('estimates: the table state and the value of each step', () => {
     const bare = step(plan('postgres', def, byKeys, { indexes: [withKeys().indexes[0]!] }), 'backfill');
     assert.ok(Math.abs(at(1000) - bare - 1_000_000 * 4e-6) < 0.01, `${at(1000)} vs ${bare}`);
     assert.ok(bare > 1_000_000 / 250_000 && bare < (1_000_000 / 250_000) * 2, `${bare}`);
+  });
+
+  it('a scan of a heap larger than a quarter of shared_buffers pays the measured OS read per byte; a smaller one does not', () => {
+    const os: Calibration = { ...withCosts, osReadSecondsPerByte: 0.5e-9, sharedBuffersBytes: 128 * MB };
+    assert.equal(osReadSeconds(32 * MB, os), 0);
+    assert.equal(osReadSeconds(100 * MB, os), 100 * MB * 0.5e-9);
+    assert.equal(osReadSeconds(100 * MB, withCosts), 0);
+    // The table of `facts` has a 100 MB heap: a CHECK's VALIDATE (no backfill before it) scans it once.
+    const check = 'n int NOT NULL DEFAULT 0 CHECK (n >= 0)';
+    const extra = step(plan('postgres', check, os), 'validate') - step(plan('postgres', check, withCosts), 'validate');
+    assert.ok(Math.abs(extra - 100 * MB * 0.5e-9) < 0.002, `${extra} s`);
+    const bigBuffers: Calibration = { ...os, sharedBuffersBytes: 1024 * MB };
+    assert.equal(step(plan('postgres', check, bigBuffers), 'validate'), step(plan('postgres', check, withCosts), 'validate'));
+    // The first scan after a backfill writes each page it dirtied back through the ring as well.
+    const nn = 'n int NOT NULL DEFAULT random()::int';
+    const heap = planSteps(plan('postgres', nn, os)).find((s) => s.backfill)!.storage!.tableBytes;
+    const firstExtra = step(plan('postgres', nn, os), 'validate') - step(plan('postgres', nn, withCosts), 'validate');
+    assert.ok(Math.abs(firstExtra - 2 * heap * 0.5e-9) < 0.002, `${firstExtra} s for ${heap} bytes`);
   });
 
   it('the first scan after a PostgreSQL backfill pays for the new rows’ hint bits; a later scan does not', () => {

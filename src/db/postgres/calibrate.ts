@@ -54,7 +54,11 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
       },
       options.signal,
     );
-    return { ...measured, ...(await backfillIndexCosts(db, schemaName, rows, measured.backfillRowsPerSecond, options.signal)) };
+    return {
+      ...measured,
+      ...(await backfillIndexCosts(db, schemaName, rows, measured.backfillRowsPerSecond, options.signal)),
+      ...(await osReadCost(db, schemaName)),
+    };
   } finally {
     await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
   }
@@ -93,4 +97,57 @@ async function backfillIndexCosts(
       { rowsPerKey: rows / 100, seconds: extra(fewKeys) },
     ],
   };
+}
+
+/**
+ * What a scan pays per heap byte for pages read from the OS's cache rather than shared buffers: the sample's rows copied
+ * into a table (a quarter of shared_buffers or less: its pages stay in shared buffers) and into a temporary table larger
+ * than temp_buffers (its pages pass through the session's few local buffers, so each scan reads them from the OS), the same
+ * scan timed on both (alternating, median of seven, after one scan to settle). Nothing when the temporary copy would fit in
+ * temp_buffers or cannot be made (no TEMP privilege): the estimates then leave that cost out.
+ */
+async function osReadCost(
+  db: DatabaseClient,
+  schemaName: string,
+): Promise<Pick<Calibration, 'osReadSecondsPerByte' | 'sharedBuffersBytes'>> {
+  const schema = quoteIdent('postgres', schemaName);
+  const temp = `pg_temp.${quoteIdent('postgres', `${schemaName}_os`)}`;
+  const copy = `${schema}.copy`;
+  try {
+    const [b] = await db.query<{ shared: string; temp: string }>(
+      `SELECT (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers') AS shared,
+              (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'temp_buffers') AS temp`,
+    );
+    const shared = Number(b?.shared ?? 0);
+    await db.query(`CREATE TABLE ${copy} AS SELECT * FROM ${schema}.sample`);
+    await db.query(`CREATE TEMP TABLE ${temp} AS SELECT * FROM ${schema}.sample`);
+    const [r] = await db.query<{ copy: string; temp: string }>(
+      'SELECT pg_relation_size($1::regclass) AS copy, pg_relation_size($2::regclass) AS temp',
+      [copy, temp],
+    );
+    const bytes = Number(r?.copy ?? 0);
+    if (!(shared > 0) || bytes > shared / 4 || Number(r?.temp ?? 0) < 1.25 * Number(b?.temp ?? Infinity)) return {};
+    // Alternating, so a change of the machine's load weighs on both alike; the median of seven of each.
+    const time = async (t: string) => {
+      const s = performance.now();
+      await db.query(`SELECT count(*) FROM ${t} WHERE a IS NULL OR a < 0`);
+      return (performance.now() - s) / 1000;
+    };
+    await time(copy);
+    await time(temp);
+    const a: number[] = [];
+    const c: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      a.push(await time(copy));
+      c.push(await time(temp));
+    }
+    const median = (x: number[]) => x.sort((p, q) => p - q)[3]!;
+    const inShared = median(a) / bytes;
+    const fromOs = median(c) / bytes;
+    return { osReadSecondsPerByte: Math.max(0, fromOs - inShared), sharedBuffersBytes: shared };
+  } catch {
+    return {};
+  } finally {
+    await db.query(`DROP TABLE IF EXISTS ${temp}`).catch(() => undefined);
+  }
 }
