@@ -147,7 +147,34 @@ function key(t: NameRef | undefined): string {
   return t ? t.name.toLowerCase() : '';
 }
 
+function objectKey(o: ObjectRef): string {
+  return `${o.kind}:${o.name}`;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 const BLOCKING_RANK = (i: Impact): number => (i.blocks.reads ? 4 : 0) + (i.blocks.writes ? 2 : 0) + (i.rewrite || i.scan ? 1 : 0);
+
+/** The impact of the operations that blocks most (the first of equals), undefined for none. */
+function strongestImpact(operations: readonly OperationImpact[]): Impact | undefined {
+  let top: Impact | undefined;
+  for (const o of operations) if (top === undefined || BLOCKING_RANK(o.impact) > BLOCKING_RANK(top)) top = o.impact;
+  return top;
+}
+
+/** The first table a foreign key of these actions references that was not created in this file. */
+function referencedTable(actions: readonly LintAction[], created: ReadonlySet<string>): NameRef | undefined {
+  for (const a of actions) {
+    const r =
+      a.kind === 'add-constraint'
+        ? a.refTable
+        : a.kind === 'add-column' && a.spec.references
+          ? { name: a.spec.references.table }
+          : undefined;
+    if (r !== undefined && !created.has(key(r))) return r;
+  }
+  return undefined;
+}
 
 /** Lint one file's text: walk the statements keeping the file state, and ask every rule module (./rules) about each. */
 export function lintSql(text: string, options: LintOptions, parsers: Parsers): LintResult {
@@ -296,7 +323,6 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       sessionTimeout || localTimeout || (parsed.setting !== undefined && isLockTimeout(parsed.setting.name) && isOn(parsed.setting.value));
     const actions: ActionImpact[] = [];
     const operations: OperationImpact[] = [];
-    const objectKey = (o: ObjectRef): string => `${o.kind}:${o.name}`;
     const cascade = parsed.statementOp?.op === 'drop-object' && parsed.statementOp.cascade;
     const newObject =
       (parsed.objects?.length ?? 0) > 0 &&
@@ -310,9 +336,12 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       parsed.objects!.every((o) => o.kind === 'function' && routineCreated.indexOf(o.name.toLowerCase(), index + 1) > index);
     const objectsFromThisTransaction =
       inTx && (parsed.objects?.length ?? 0) > 0 && parsed.objects!.every((o) => createdObjects.get(objectKey(o))?.tx === txId);
-    const uncommittedEnumValues = [...addedEnumValues]
-      .filter(([value, tx]) => tx === txId && inTx && raw.text.includes(`'${value.replace(/'/g, "''")}'`))
-      .map(([value]) => value);
+    const uncommittedEnumValues =
+      addedEnumValues.size === 0
+        ? []
+        : [...addedEnumValues]
+            .filter(([value, tx]) => tx === txId && inTx && raw.text.includes(`'${value.replace(/'/g, "''")}'`))
+            .map(([value]) => value);
 
     switch (parsed.kind) {
       case 'begin':
@@ -396,52 +425,48 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     }
 
     // Several subcommands run as one statement, with the slowest algorithm and strictest lock any of them needs (rules.ts).
-    const ddlOps = operations.map((o) => o.op).filter((o): o is DdlOperation => !isStatementOperation(o));
-    let whole = parsed.kind === 'alter-table' ? statementImpact(ddlOps, target, facts) : undefined;
-    if (parsed.kind === 'alter-table' && ddlOps.length < operations.length) whole = strictestPg(operations.map((o) => o.impact));
-    const strongest = whole ?? operations.map((o) => o.impact).sort((a, b) => BLOCKING_RANK(b) - BLOCKING_RANK(a))[0];
+    let whole: Impact | undefined;
+    if (parsed.kind === 'alter-table') {
+      const ddlOps = operations.map((o) => o.op).filter((o): o is DdlOperation => !isStatementOperation(o));
+      whole = statementImpact(ddlOps, target, facts);
+      if (ddlOps.length < operations.length) whole = strictestPg(operations.map((o) => o.impact));
+    }
+    const strongest = whole ?? strongestImpact(operations);
     // ALTER TABLE subcommands the rules have no operation for take ACCESS EXCLUSIVE (the PostgreSQL default for ALTER TABLE).
     const unmapped = parsed.kind === 'alter-table' && operations.length < parsed.actions.length;
     // A foreign key also locks the table it references, which may be old and busy even when this one is new.
-    const referenced = parsed.actions
-      .map((a) =>
-        a.kind === 'add-constraint'
-          ? a.refTable
-          : a.kind === 'add-column' && a.spec.references
-            ? { name: a.spec.references.table }
-            : undefined,
-      )
-      .find((r): r is NameRef => r !== undefined && !created.has(key(r)));
+    const referenced = referencedTable(parsed.actions, created);
+    const locked = table && stmtInTx ? lockedInTx.get(key(table)) : undefined;
 
-    const context: StatementContext = {
+    // Built by assignment, not by spreading `...(x ? { x } : {})`: the same properties, each present only when it has a
+    // value, without a throw-away object per optional property per statement.
+    const context: Mutable<StatementContext> = {
       target,
       engine,
       caps,
       parsed,
       start: raw.start,
       end: raw.end,
-      ...(table ? { table } : {}),
       newTable,
       newObject,
       objectsFromThisTransaction,
       recreatedLater,
-      ...(uncommittedEnumValues.length ? { uncommittedEnumValues } : {}),
-      ...(facts ? { facts } : {}),
-      ...(rows !== undefined ? { rows } : {}),
       inTransaction: stmtInTx,
       wraps: sectionWraps,
       timeoutHere,
       actions,
       operations,
-      ...(whole ? { whole } : {}),
-      ...(strongest ? { strongest } : {}),
       unmapped,
-      ...(referenced ? { referenced } : {}),
       created,
-      ...(table && lockedInTx.get(key(table))?.tx === txId && stmtInTx
-        ? { lockedEarlierInTransaction: lockedInTx.get(key(table))!.impact }
-        : {}),
     };
+    if (table) context.table = table;
+    if (uncommittedEnumValues.length) context.uncommittedEnumValues = uncommittedEnumValues;
+    if (facts) context.facts = facts;
+    if (rows !== undefined) context.rows = rows;
+    if (whole) context.whole = whole;
+    if (strongest) context.strongest = strongest;
+    if (referenced) context.referenced = referenced;
+    if (locked?.tx === txId) context.lockedEarlierInTransaction = locked.impact;
     for (const rule of statementRules) {
       for (const f of rule.check!(context)) {
         if (f.blocking && (newTable || newObject)) continue;
@@ -485,7 +510,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         }
       : undefined;
     if (!inTx || engine === 'mysql') txId++;
-    statements.push({
+    const analyzed: Mutable<AnalyzedStatement> = {
       index,
       start: raw.start,
       end: raw.end,
@@ -496,11 +521,12 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       inTransaction: stmtInTx,
       newTable,
       operations,
-      ...(strongest ? { strongest } : {}),
-      ...(rows !== undefined ? { rows } : {}),
-      ...(lockSeconds !== undefined ? { lockSeconds } : {}),
-      ...(lockBasis ? { lockBasis } : {}),
-    });
+    };
+    if (strongest) analyzed.strongest = strongest;
+    if (rows !== undefined) analyzed.rows = rows;
+    if (lockSeconds !== undefined) analyzed.lockSeconds = lockSeconds;
+    if (lockBasis) analyzed.lockBasis = lockBasis;
+    statements.push(analyzed);
     if (parsed.kind === 'alter-table' && table && !newTable) recordChanges(changed, key(table), parsed.actions);
     if (table && !newTable && operations.length > 0) lastExistingChange = index;
     if (parsed.creates) createdObjects.set(objectKey(parsed.creates), { index, tx: stmtInTx ? txId : -1 });
