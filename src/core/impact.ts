@@ -141,17 +141,12 @@ export function backfillIndexSecondsPerRow(
  */
 export function firstScanExtraSeconds(
   heapBytes: number,
-  cal: Pick<
-    Calibration,
-    'firstScanBytesPerSecond' | 'validateBytesPerSecond' | 'scanBytesPerSecond' | 'osReadSecondsPerByte' | 'sharedBuffersBytes'
-  >,
+  cal: Pick<Calibration, 'firstScanBytesPerSecond' | 'validateBytesPerSecond' | 'scanBytesPerSecond'>,
 ): number {
   const first = cal.firstScanBytesPerSecond;
   if (!first || heapBytes <= 0) return 0;
   const settled = cal.validateBytesPerSecond ?? cal.scanBytesPerSecond / 2;
-  // Through the ring of buffers (a large table), each page the scan dirties is written to the OS before its buffer is
-  // reused: taken to cost what reading it from the OS costs (measured once, 3M rows: first VALIDATE 0.81 s, later 0.46 s).
-  return Math.max(0, heapBytes / first - heapBytes / settled) + osReadSeconds(heapBytes, cal);
+  return Math.max(0, heapBytes / first - heapBytes / settled);
 }
 
 /**
