@@ -77,19 +77,27 @@ describe('cli', () => {
     assert.equal(vendorCache().length, 1, 'any other statement loads libpg-query');
   });
 
-  it("the built dist/cli.js does not load MySQL's grammar for the simplest MySQL statements", () => {
+  it("the built dist/cli.js does not load node-sql-parser's grammars for the simplest MySQL and MariaDB statements", () => {
     const dir = mkdtempSync(join(tmpdir(), 'cw-cli-simple-mysql-'));
     const cache = join(dir, 'xdg');
-    const lint = (name: string, text: string) => {
+    const lint = (name: string, text: string, dialect = 'mysql') => {
       const sub = join(dir, name);
       mkdirSync(sub);
       writeFileSync(join(sub, 'one.sql'), text);
-      return spawnSync(process.execPath, ['dist/cli.js', 'lint', '--dialect', 'mysql', join(sub, 'one.sql')], {
+      return spawnSync(process.execPath, ['dist/cli.js', 'lint', '--dialect', dialect, join(sub, 'one.sql')], {
         encoding: 'utf8',
         env: { ...process.env, XDG_CACHE_HOME: cache },
       });
     };
-    const grammarCache = () => readdirSync(join(cache, 'column-wizard/v8')).filter((f) => f.startsWith('vendor-sql-parser-mysql-'));
+    const grammarCache = () => readdirSync(join(cache, 'column-wizard/v8')).filter((f) => f.startsWith('vendor-sql-parser-'));
+    const maria = lint(
+      'maria',
+      'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users ADD nickname varchar(40), ALGORITHM=INSTANT;\n',
+      'mariadb',
+    );
+    assert.equal(maria.status, 0, maria.stderr);
+    assert.match(maria.stdout, /1 file\(s\) checked for mariadb/);
+    assert.deepEqual(grammarCache(), [], 'no grammar was loaded for MariaDB');
     const simple = lint(
       'simple',
       'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users ADD COLUMN nickname varchar(40), ALGORITHM=INSTANT;\n',

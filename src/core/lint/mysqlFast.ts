@@ -1,6 +1,6 @@
 /**
  * A reader for the very simplest MySQL statements that gives exactly the tree node-sql-parser's MySQL grammar gives
- * (`astify(sql, { database: 'MySQL' })`), without loading that grammar (about a tenth of a one-file `lint`'s cold start,
+ * (`astify(sql, { database: 'MySQL' })`), or for MariaDB files its MariaDB grammar, without loading the grammars (about a tenth of a one-file `lint`'s cold start,
  * bench/coldStart.ts). It knows two forms:
  *
  *   SET [SESSION] lock_wait_timeout | innodb_lock_wait_timeout | foreign_key_checks = <integer>
@@ -47,13 +47,15 @@ export const MYSQL_GRAMMAR_KEYWORDS: ReadonlySet<string> = new Set(
  * positions, options, other types), upper-cased. The test reads each in each place and finds the grammar's tree differ
  * or the reader give up.
  */
-const NOT_NAMES = new Set(
+export const NOT_NAMES: ReadonlySet<string> = new Set(
   (
     'FIRST AFTER COLUMN INDEX UNIQUE FULLTEXT SPATIAL PRIMARY FOREIGN CONSTRAINT CHECK PARTITION ALGORITHM LOCK ' +
     'COMMENT COLLATE CHARSET CHARACTER AUTO_INCREMENT VISIBLE INVISIBLE IF ON SERIAL SIGNED ZEROFILL UNSIGNED ' +
     'BINARY GLOBAL SESSION LOCAL PERSIST PERSIST_ONLY NAMES TRANSACTION PASSWORD CURRENT_TIMESTAMP NOW ' +
     'DATE TIME TIMESTAMP DATETIME YEAR TEXT JSON ENUM BIT BOOL BOOLEAN NCHAR NVARCHAR VARCHAR INT INTEGER BIGINT ' +
-    'SMALLINT TINYINT MEDIUMINT FLOAT DOUBLE DECIMAL NUMERIC UUID GEOMETRY POINT ROW_FORMAT ENGINE KEY_BLOCK_SIZE'
+    'SMALLINT TINYINT MEDIUMINT FLOAT DOUBLE DECIMAL NUMERIC UUID GEOMETRY POINT ROW_FORMAT ENGINE KEY_BLOCK_SIZE ' +
+    // Reserved by MariaDB's grammar only (the test checks it holds them all).
+    'CONTAINS END RETURNING SESSION_USER STATUS SYSTEM_USER TRUNCATE'
   ).split(' '),
 );
 
@@ -215,7 +217,7 @@ function readType(r: Reader): Record<string, unknown> | undefined {
   return undefined;
 }
 
-function readAlterTable(r: Reader): unknown {
+function readAlterTable(r: Reader, grammar: 'mysql' | 'mariadb'): unknown {
   if (!r.keyword('TABLE')) return undefined;
   const first = r.name();
   if (first === undefined) return undefined;
@@ -255,10 +257,12 @@ function readAlterTable(r: Reader): unknown {
       action: 'add',
       column: { type: 'column_ref', table: null, column, collate: null },
       definition,
+      // MariaDB's grammar also names what it did not find: a generated column, IF NOT EXISTS.
+      ...(grammar === 'mariadb' ? { generated: null, if_not_exists: null } : {}),
       resource: 'column',
       ...(nullable ? { nullable } : {}),
       ...(defaultValue ? { default_val: defaultValue } : {}),
-      ...(keyword ? { keyword: 'COLUMN' } : {}),
+      ...(keyword ? { keyword: 'COLUMN' } : grammar === 'mariadb' ? { keyword: null } : {}),
       suffix: null,
       type: 'alter',
     },
@@ -277,15 +281,15 @@ function readAlterTable(r: Reader): unknown {
 }
 
 /**
- * node-sql-parser's MySQL tree of one statement's text (no terminator), when the statement is one of the forms above;
- * else undefined.
+ * node-sql-parser's tree of one statement's text (no terminator), when the statement is one of the forms above; else
+ * undefined. `grammar` mariadb: the tree MariaDB files get (MariaDB's grammar, which reads every one of these forms).
  */
-export function readSimpleMysql(sql: string): unknown {
+export function readSimpleMysql(sql: string, grammar: 'mysql' | 'mariadb' = 'mysql'): unknown {
   if (!/^\s*(set|alter)\s/i.test(sql)) return undefined;
   const ts = tokens(sql);
   if (!ts) return undefined;
   const r = new Reader(sql, ts);
   if (r.keyword('SET')) return readSet(r);
-  if (r.keyword('ALTER')) return readAlterTable(r);
+  if (r.keyword('ALTER')) return readAlterTable(r, grammar);
   return undefined;
 }

@@ -76,20 +76,31 @@ const loadMysql = () => once('mysql', async () => mysqlGrammarParse());
 /** MySQL's parse that reads the simplest statements itself (./mysqlFast.ts, the grammar's exact tree) and loads the grammar for the first other one. */
 const mysqlOnFirstUse: MysqlParse = (sql) => readSimpleMysql(sql) ?? mysqlGrammarParse()(sql);
 
-const loadMariadb = () =>
-  once('mariadb', async () => {
-    const [mariadb, parseMysql] = await Promise.all([
-      import('node-sql-parser/build/mariadb').then((m) => new (parserClass(m))()),
-      loadMysql(),
-    ]);
-    return (sql: string) => {
+/** MariaDB files: MariaDB's grammar, MySQL's where it fails; each required when first needed (plain CommonJS). */
+let mariadbGrammar: MysqlParse | undefined;
+function mariadbGrammarParse(): MysqlParse {
+  if (!mariadbGrammar) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded in the middle of a lint (mariadbOnFirstUse)
+    const mariadb = new (parserClass(require('node-sql-parser/build/mariadb') as typeof import('node-sql-parser/build/mariadb')))();
+    mariadbGrammar = (sql) => {
       try {
         return mariadb.astify(sql, { database: 'MariaDB' });
       } catch {
-        return parseMysql(sql);
+        return mysqlGrammarParse()(sql);
       }
     };
+  }
+  return mariadbGrammar;
+}
+
+const loadMariadb = () =>
+  once('mariadb', async () => {
+    mysqlGrammarParse();
+    return mariadbGrammarParse();
   });
+
+/** The same for MariaDB files (./mysqlFast.ts gives MariaDB's tree). */
+const mariadbOnFirstUse: MysqlParse = (sql) => readSimpleMysql(sql, 'mariadb') ?? mariadbGrammarParse()(sql);
 
 function notLoaded(name: string): never {
   throw new Error(`the ${name} parser was not loaded (loadParsers was not given its dialect)`);
@@ -99,8 +110,8 @@ function notLoaded(name: string): never {
  * Loads the parsers of `dialects` (default all) once; later calls share the same promises. The parser of a dialect not
  * asked for throws when called: lintSql calls only the parser of its target's dialect. MariaDB's comes with MySQL's (its
  * fallback). `postgresTexts`: every text the caller will parse as PostgreSQL; when none needs libpg-query
- * (`needsPostgresParser`), it is not loaded. `mysqlGrammarOnFirstUse` (MySQL without MariaDB): MySQL's grammar is
- * loaded by the first statement ./mysqlFast.ts does not read, if any (the CLI's cold start).
+ * (`needsPostgresParser`), it is not loaded. `mysqlGrammarOnFirstUse`: MySQL's and MariaDB's grammars are loaded by
+ * the first statement ./mysqlFast.ts does not read, if any (the CLI's cold start).
  */
 export async function loadParsers(
   dialects: readonly Dialect[] = DIALECTS,
@@ -108,11 +119,15 @@ export async function loadParsers(
   { mysqlGrammarOnFirstUse = false }: { mysqlGrammarOnFirstUse?: boolean } = {},
 ): Promise<Parsers> {
   const pgWasm = dialects.includes('postgres') && (postgresTexts === undefined || needsPostgresParser(postgresTexts));
-  const mysqlLazy = mysqlGrammarOnFirstUse && !dialects.includes('mariadb');
+  const lazy = mysqlGrammarOnFirstUse;
   const [postgres, mysql, mariadb] = await Promise.all([
     pgWasm ? loadPostgres() : undefined,
-    mysqlLazy ? mysqlOnFirstUse : dialects.includes('mysql') || dialects.includes('mariadb') ? loadMysql() : undefined,
-    dialects.includes('mariadb') ? loadMariadb() : undefined,
+    lazy && (dialects.includes('mysql') || dialects.includes('mariadb'))
+      ? mysqlOnFirstUse
+      : dialects.includes('mysql') || dialects.includes('mariadb')
+        ? loadMysql()
+        : undefined,
+    dialects.includes('mariadb') ? (lazy ? mariadbOnFirstUse : loadMariadb()) : undefined,
   ]);
   return {
     postgres: postgres ?? (dialects.includes('postgres') ? simplePostgres : () => notLoaded('PostgreSQL')),

@@ -6,38 +6,50 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { Parser as MariadbParser } from 'node-sql-parser/build/mariadb';
 import { Parser } from 'node-sql-parser/build/mysql';
 import { lintSql } from '../../../src/core/lint/analyze';
 import { loadParsers, type Parsers } from '../../../src/core/lint/parsers';
-import { MYSQL_GRAMMAR_KEYWORDS, readSimpleMysql } from '../../../src/core/lint/mysqlFast';
+import { MYSQL_GRAMMAR_KEYWORDS, NOT_NAMES, readSimpleMysql } from '../../../src/core/lint/mysqlFast';
 
 const grammar = new Parser();
+const mariadbGrammar = new MariadbParser();
 
-function real(sql: string): unknown {
+/** MySQL's grammar, and what MariaDB files are parsed with: MariaDB's grammar, MySQL's where it fails (parsers.ts). */
+function real(sql: string): { mysql: unknown; mariadb: unknown } {
+  let mysql: unknown;
   try {
-    return grammar.astify(sql, { database: 'MySQL' });
+    mysql = grammar.astify(sql, { database: 'MySQL' });
   } catch {
-    return 'syntax error';
+    mysql = 'syntax error';
+  }
+  try {
+    return { mysql, mariadb: mariadbGrammar.astify(sql, { database: 'MariaDB' }) };
+  } catch {
+    return { mysql, mariadb: mysql };
   }
 }
 
-/** Every accepted input gives the grammar's tree; returns how many were accepted. */
+/** Every accepted input gives both grammars' tree; returns how many were accepted. */
 function check(inputs: Iterable<string>): { accepted: number; total: number } {
   let accepted = 0;
   let total = 0;
   for (const sql of inputs) {
     total++;
     const fast = readSimpleMysql(sql);
+    assert.equal(fast === undefined, readSimpleMysql(sql, 'mariadb') === undefined, sql);
     if (fast === undefined) continue;
     accepted++;
-    assert.deepStrictEqual(fast, real(sql), sql);
+    const trees = real(sql);
+    assert.deepStrictEqual(fast, trees.mysql, sql);
+    assert.deepStrictEqual(readSimpleMysql(sql, 'mariadb'), trees.mariadb, `${sql} (MariaDB)`);
   }
   return { accepted, total };
 }
 
-/** The grammar's reserved words: the map of upper-case words to `true` in the built grammar that holds ALTER and ADD. */
-function grammarKeywords(): string[] {
-  const source = readFileSync(require.resolve('node-sql-parser/build/mysql'), 'utf8');
+/** A grammar's reserved words: the map of upper-case words to `true` in the built grammar that holds ALTER and ADD. */
+function grammarKeywords(name: 'mysql' | 'mariadb' = 'mysql'): string[] {
+  const source = readFileSync(require.resolve(`node-sql-parser/build/${name}`), 'utf8');
   const m = /\{((?:[A-Z_0-9]+:!0,)*ALTER:!0,(?:[A-Z_0-9]+:!0,?)*)\}/.exec(source);
   assert.ok(m, 'the reserved map is in the grammar');
   return m[1]!
@@ -46,8 +58,9 @@ function grammarKeywords(): string[] {
     .map((e) => e.replace(/:!0$/, ''));
 }
 
-test("the keyword list is the shipped grammar's", () => {
+test("the keyword list is the shipped MySQL grammar's; MariaDB's other reserved words are no names either", () => {
   assert.deepEqual([...MYSQL_GRAMMAR_KEYWORDS].sort(), grammarKeywords().sort());
+  for (const word of grammarKeywords('mariadb')) assert.ok(MYSQL_GRAMMAR_KEYWORDS.has(word) || NOT_NAMES.has(word), word);
 });
 
 /** A small seeded generator (mulberry32), so a failure is reproducible. */
@@ -274,7 +287,7 @@ function* alterTables(): Generator<string> {
     ])
       yield `${head} users ${add} c varchar(40)`;
   // Each of the grammar's keywords as a table, a column, a type name and an option value.
-  for (const word of grammarKeywords()) {
+  for (const word of new Set([...grammarKeywords(), ...grammarKeywords('mariadb')])) {
     yield `ALTER TABLE ${word} ADD COLUMN c int`;
     yield `ALTER TABLE ${word.toLowerCase()} ADD c int`;
     yield `ALTER TABLE users ADD COLUMN ${word} int`;
@@ -342,7 +355,7 @@ test("random edits of accepted statements: still the grammar's tree, or left to 
 });
 
 test('lint gives the same result with the grammar loaded on first use as with it loaded up front', async () => {
-  const full: Parsers = await loadParsers(['mysql']);
+  const full: Parsers = await loadParsers(['mysql', 'mariadb']);
   const statements = [
     'SET SESSION lock_wait_timeout = 2',
     'SET lock_wait_timeout = 5',
@@ -365,9 +378,13 @@ test('lint gives the same result with the grammar loaded on first use as with it
     for (let k = 0; k < n; k++) lines.push(statements[Math.floor(next() * statements.length)]! + ';');
     if (next() < 0.2) lines.unshift('-- a comment');
     const text = lines.join(next() < 0.5 ? '\n' : '\n\n');
-    const lazy = await loadParsers(['mysql'], undefined, { mysqlGrammarOnFirstUse: true });
-    for (const version of ['8.0.36', '5.7.44']) {
-      const options = { target: { dialect: 'mysql' as const, version } };
+    const lazy = await loadParsers(['mysql', 'mariadb'], undefined, { mysqlGrammarOnFirstUse: true });
+    for (const target of [
+      { dialect: 'mysql' as const, version: '8.0.36' },
+      { dialect: 'mysql' as const, version: '5.7.44' },
+      { dialect: 'mariadb' as const, version: '10.11' },
+    ]) {
+      const options = { target };
       assert.deepStrictEqual(lintSql(text, options, lazy), lintSql(text, options, full), text);
     }
   }
