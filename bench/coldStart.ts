@@ -4,7 +4,7 @@
  * Each lint runs with V8's code cache that dist/cli.js keeps (written by a first run into a temporary cache directory)
  * and without it (COLUMN_WIZARD_NO_CODE_CACHE=1: what the very first run, or a CI job without a kept cache, pays).
  * The issue's goal is under 250 ms where `node -e 0` takes 169 ms: a ratio to `node -e 0` under 1.48.
- * Besides the simplest file of each dialect, three more kinds of file (oneFileMigrations) are timed with the cache.
+ * Besides the simplest file of each dialect, more kinds of file (oneFileMigrations) and MariaDB are timed with the cache.
  * Run after `npm run build`: npx tsx bench/coldStart.ts [rounds] [other-dist-dir to compare, e.g. an older build]
  */
 import { spawnSync } from 'node:child_process';
@@ -82,6 +82,8 @@ export function coldStart(rounds: number, other?: string): Record<string, number
     'lint index.sql, PostgreSQL': { cmd: process.execPath, args: [CLI, 'lint', files.postgresIndex], env: cache },
     'lint parser.sql, PostgreSQL': { cmd: process.execPath, args: [CLI, 'lint', files.postgresParser], env: cache },
     'lint parser.sql, MySQL': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mysql', files.mysqlParser], env: cache },
+    'lint one.sql, MariaDB': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mariadb', files.mysql], env: cache },
+    'lint parser.sql, MariaDB': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mariadb', files.mysqlParser], env: cache },
   };
   if (existsSync(SQUAWK)) cases['squawk one.sql (PostgreSQL)'] = { cmd: SQUAWK, args: [files.postgres] };
   // The other build keeps its own code cache: built with other V8 flags, it would otherwise make V8 reject this build's
@@ -136,7 +138,13 @@ export function coldStart(rounds: number, other?: string): Record<string, number
   }
   // Per file kind (with the code cache): the simplest statements, the other forms the fast reader knows, and a file
   // that needs the real parser.
-  for (const name of ['lint index.sql, PostgreSQL', 'lint parser.sql, PostgreSQL', 'lint parser.sql, MySQL']) {
+  for (const name of [
+    'lint index.sql, PostgreSQL',
+    'lint parser.sql, PostgreSQL',
+    'lint parser.sql, MySQL',
+    'lint one.sql, MariaDB',
+    'lint parser.sql, MariaDB',
+  ]) {
     const ratio = medians[name]! / node;
     console.log(`  goal (${name.slice(5)}): ${ratio.toFixed(2)}× node -e 0 — ${ratio < GOAL ? 'met' : 'not met'}`);
   }
