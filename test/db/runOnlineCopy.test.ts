@@ -11,6 +11,8 @@ import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { planColumn, planSteps } from '../../src/core/plan';
 import type { Plan } from '../../src/core/types';
 import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { findPtOnlineSchemaChange } from '../../src/db/mysql/onlineCopy';
 import { runPlan } from '../../src/db/run';
 import { dbTest, skipOrFail, throwawayDatabase } from './helpers';
@@ -169,6 +171,32 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
       const again = await runPlan(runner, plan);
       assert.equal(again.status, 'completed');
       assert.deepEqual(await leftovers(db, '\\_busy\\_%'), []);
+    }),
+  );
+
+  it(
+    'the tool is given chunks of 150 ms by default, and --batch-ms when the run has one (a stand-in tool records its arguments)',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      const plan = await onlineCopyCase(t, db, 'chunked', 100);
+      const dir = mkdtempSync(join(tmpdir(), 'cw-ptosc-args-'));
+      const saved = process.env.PATH;
+      try {
+        // Records its arguments one per line and fails: the run stops there and says the table is unchanged.
+        writeFileSync(join(dir, 'pt-online-schema-change'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/args"\nexit 1\n`, { mode: 0o755 });
+        process.env.PATH = `${dir}:${saved}`;
+        const runner = await db.connect();
+        const args = async (options: Parameters<typeof runPlan>[2]) => {
+          await assert.rejects(runPlan(runner, plan, options), /exited with 1/);
+          const lines = readFileSync(join(dir, 'args'), 'utf8').split('\n');
+          return lines[lines.indexOf('--chunk-time') + 1];
+        };
+        assert.equal(await args({}), '0.150');
+        assert.equal(await args({ backfill: { targetBatchMs: 80 } }), '0.080');
+      } finally {
+        process.env.PATH = saved;
+        rmSync(dir, { recursive: true, force: true });
+      }
     }),
   );
 
