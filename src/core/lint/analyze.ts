@@ -162,6 +162,41 @@ function strongestImpact(operations: readonly OperationImpact[]): Impact | undef
   return top;
 }
 
+/**
+ * Which of `rules` (in their order) to ask about a statement: those whose `on` it meets (its kind, an operation's or an
+ * ALTER TABLE action's kind) and those with no `on`. One flag per rule, 1 = ask.
+ */
+function ruleGate(rules: readonly RuleModule[]): { select(p: ParsedStatement, operations: readonly OperationImpact[]): Uint8Array } {
+  const always: number[] = [];
+  const kinds = new Map<string, number[]>();
+  const ops = new Map<string, number[]>();
+  const actions = new Map<string, number[]>();
+  const add = (map: Map<string, number[]>, keys: readonly string[] | undefined, i: number) => {
+    for (const k of keys ?? []) map.set(k, [...(map.get(k) ?? []), i]);
+  };
+  rules.forEach((r, i) => {
+    if (!r.on) always.push(i);
+    else {
+      add(kinds, r.on.kinds, i);
+      add(ops, r.on.ops, i);
+      add(actions, r.on.actions, i);
+    }
+  });
+  const mark = (asked: Uint8Array, indexes: readonly number[] | undefined) => {
+    if (indexes) for (const i of indexes) asked[i] = 1;
+  };
+  return {
+    select(p, operations) {
+      const asked = new Uint8Array(rules.length);
+      mark(asked, always);
+      mark(asked, kinds.get(p.kind));
+      for (const o of operations) mark(asked, ops.get(o.op.op));
+      for (const a of p.actions) mark(asked, actions.get(a.kind));
+      return asked;
+    },
+  };
+}
+
 /** The first table a foreign key of these actions references that was not created in this file. */
 function referencedTable(actions: readonly LintAction[], created: ReadonlySet<string>): NameRef | undefined {
   for (const a of actions) {
@@ -204,6 +239,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
   };
   // The rules that look at statements and are not turned off, chosen once per file rather than once per statement.
   const statementRules = (RULES as readonly RuleModule[]).filter((r) => r.check && severities[r.id] !== 'off');
+  const gate = ruleGate(statementRules);
   const small = options.smallTableRows ?? SMALL_TABLE_ROWS;
   const calibration = options.calibration ?? DEFAULT_CALIBRATION;
 
@@ -467,7 +503,10 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     if (strongest) context.strongest = strongest;
     if (referenced) context.referenced = referenced;
     if (locked?.tx === txId) context.lockedEarlierInTransaction = locked.impact;
-    for (const rule of statementRules) {
+    const asked = gate.select(parsed, operations);
+    for (let r = 0; r < statementRules.length; r++) {
+      if (asked[r] === 0) continue;
+      const rule = statementRules[r]!;
       for (const f of rule.check!(context)) {
         if (f.blocking && (newTable || newObject)) continue;
         if (suppressor(rule.id, ownIgnores)) continue;

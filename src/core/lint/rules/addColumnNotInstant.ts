@@ -14,6 +14,7 @@ export const addColumnNotInstant = {
     ],
     good: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c int;', dialect: 'mysql', version: '8.0.36' }],
   },
+  on: { actions: ['add-column'] },
   check: (s) => {
     if (s.engine !== 'mysql') return [];
     const out: RuleFinding[] = [];

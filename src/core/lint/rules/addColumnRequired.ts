@@ -19,6 +19,7 @@ export const addColumnRequired = {
       { sql: 'CREATE TABLE t (id int); ALTER TABLE t ADD COLUMN c bigint NOT NULL;' },
     ],
   },
+  on: { actions: ['add-column'] },
   check: (s) => {
     const out: RuleFinding[] = [];
     for (const a of actionsOf(s, 'add-column')) {

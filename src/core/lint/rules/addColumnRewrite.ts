@@ -31,6 +31,7 @@ export const addColumnRewrite = {
     bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c uuid DEFAULT gen_random_uuid();" }],
     good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c timestamptz DEFAULT now();" }],
   },
+  on: { actions: ['add-column'] },
   check: (s) => {
     const out: RuleFinding[] = [];
     for (const a of actionsOf(s, 'add-column')) {

@@ -12,6 +12,7 @@ export const algorithmCopy = {
     bad: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c int, ALGORITHM=COPY;', dialect: 'mysql' }],
     good: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c int, ALGORITHM=INSTANT;', dialect: 'mysql' }],
   },
+  on: { kinds: ['alter-table', 'create-index'] },
   check: (s) => {
     if (s.engine !== 'mysql' || (s.parsed.kind !== 'alter-table' && s.parsed.kind !== 'create-index') || s.parsed.algorithm !== 'COPY')
       return [];

@@ -31,6 +31,7 @@ export const alterColumnType = {
     ],
     good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ALTER COLUMN c SET DEFAULT 1;" }],
   },
+  on: { ops: ['alter-type-pg'], actions: ['alter-type'] },
   check: (s) => {
     const out: RuleFinding[] = [];
     for (const o of statementOps(s, 'alter-type-pg')) {

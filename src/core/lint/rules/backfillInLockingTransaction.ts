@@ -12,6 +12,7 @@ export const backfillInLockingTransaction = {
     bad: [{ sql: "BEGIN; SET LOCAL lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c int; UPDATE t SET c = 0; COMMIT;" }],
     good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c int; UPDATE t SET c = 0;" }],
   },
+  on: { kinds: ['other'] },
   check: (s) => {
     const held = s.lockedEarlierInTransaction;
     if (s.parsed.label !== 'UPDATE' || !held || s.newTable) return [];

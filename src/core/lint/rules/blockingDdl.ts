@@ -24,6 +24,7 @@ export const blockingDdl = {
       },
     ],
   },
+  on: { kinds: ['alter-table'] },
   check: (s) => {
     if (s.engine !== 'mysql') return [];
     const out: RuleFinding[] = [];

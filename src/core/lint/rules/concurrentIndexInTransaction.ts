@@ -12,6 +12,7 @@ export const concurrentIndexInTransaction = {
     bad: [{ sql: 'BEGIN; CREATE INDEX CONCURRENTLY i ON t (c); COMMIT;' }],
     good: [{ sql: 'CREATE INDEX CONCURRENTLY i ON t (c);' }],
   },
+  on: { kinds: ['create-index'] },
   check: (s) => {
     if (s.engine !== 'postgres' || s.parsed.kind !== 'create-index' || !s.parsed.index!.concurrent || !s.inTransaction) return [];
     return [

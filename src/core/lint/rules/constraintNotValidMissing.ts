@@ -12,6 +12,7 @@ export const constraintNotValidMissing = {
     bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id);" }],
     good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;" }],
   },
+  on: { actions: ['add-column', 'add-constraint'] },
   check: (s) => {
     if (s.engine !== 'postgres') return [];
     const out: RuleFinding[] = [];

@@ -13,6 +13,7 @@ export const detachPartitionNotConcurrent = {
     bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE events DETACH PARTITION events_2020;" }],
     good: [{ sql: 'ALTER TABLE events DETACH PARTITION events_2020 CONCURRENTLY;' }],
   },
+  on: { ops: ['detach-partition'] },
   check: (s) =>
     statementOps(s, 'detach-partition')
       .filter((o) => !o.op.concurrent)

@@ -11,6 +11,7 @@ export const domainConstraintScan = {
     bad: [{ sql: "SET lock_timeout = '2s'; ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0);" }],
     good: [{ sql: "SET lock_timeout = '2s'; ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0) NOT VALID;" }],
   },
+  on: { ops: ['domain-constraint'] },
   check: (s) =>
     statementOps(s, 'domain-constraint')
       .filter((o) => !o.op.notValid)

@@ -12,6 +12,7 @@ export const dropColumn = {
     bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t DROP COLUMN legacy;" }],
     good: [{ sql: 'CREATE TABLE t (id int, legacy int); ALTER TABLE t DROP COLUMN legacy;' }],
   },
+  on: { actions: ['drop-column'] },
   check: (s) =>
     s.newTable
       ? []

@@ -23,6 +23,7 @@ export const dropDefault = {
       { sql: "CREATE TABLE t (id int, status text DEFAULT 'new'); ALTER TABLE t ALTER COLUMN status DROP DEFAULT;" },
     ],
   },
+  on: { actions: ['drop-default'] },
   check: (s) => {
     if (s.newTable) return [];
     const out: RuleFinding[] = [];

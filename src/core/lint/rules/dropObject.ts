@@ -19,6 +19,7 @@ export const dropObject = {
       { sql: 'CREATE SCHEMA scratch; CREATE TABLE scratch.t (id int); DROP SCHEMA scratch CASCADE;' },
     ],
   },
+  on: { ops: ['drop-object'] },
   check: (s) =>
     // An object created earlier in this file is used by no running code (and, for CASCADE, nothing existing depends on it).
     // A MySQL/MariaDB routine dropped to be created again (CREATE OR REPLACE does not exist for MySQL procedures) is replaced.

@@ -13,6 +13,7 @@ export const dropTable = {
     bad: [{ sql: "SET lock_timeout = '2s'; DROP TABLE accounts;" }],
     good: [{ sql: 'CREATE TABLE scratch (id int); DROP TABLE scratch;' }],
   },
+  on: { ops: ['drop-table'] },
   check: (s) =>
     s.newTable
       ? []

@@ -13,6 +13,7 @@ export const exclusionConstraint = {
     bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE b ADD CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&);" }],
     good: [{ sql: 'CREATE TABLE b (room int, during tstzrange, EXCLUDE USING gist (room WITH =, during WITH &&));' }],
   },
+  on: { ops: ['exclusion-constraint'] },
   check: (s) =>
     statementOps(s, 'exclusion-constraint').map((o) => ({
       blocking: true,

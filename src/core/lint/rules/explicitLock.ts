@@ -17,6 +17,7 @@ export const explicitLock = {
     ],
     good: [{ sql: "SET lock_timeout = '2s'; BEGIN; LOCK TABLE t IN ROW EXCLUSIVE MODE; COMMIT;" }],
   },
+  on: { ops: ['lock-table'] },
   check: (s) =>
     statementOps(s, 'lock-table')
       .filter((o) => o.impact.blocks.writes || o.impact.blocks.reads)

@@ -11,6 +11,7 @@ export const failsOnServer = {
     bad: [{ sql: 'CREATE INDEX CONCURRENTLY i ON t (c);', version: '14.2' }],
     good: [{ sql: 'CREATE INDEX CONCURRENTLY i ON t (c);', version: '14.4' }],
   },
+  on: { kinds: ['create-index', 'alter-table', 'other'] },
   check: (s) => {
     const out: RuleFinding[] = [];
     if (s.engine === 'postgres' && s.parsed.kind === 'create-index' && s.parsed.index!.concurrent && s.caps.cicCorruptionRisk) {

@@ -20,6 +20,7 @@ export const indexNotConcurrent = {
       { sql: 'SET SESSION lock_wait_timeout = 2; CREATE INDEX i ON t (c);', dialect: 'mariadb' },
     ],
   },
+  on: { kinds: ['create-index'], actions: ['add-index'] },
   check: (s) => {
     const out: RuleFinding[] = [];
     if (s.engine === 'postgres' && s.parsed.kind === 'create-index') {

@@ -29,6 +29,7 @@ export const instantDefaultEvaluatedOnce = {
       },
     ],
   },
+  on: { actions: ['add-column'] },
   check: (s) => {
     if (s.target.dialect !== 'mariadb' || !s.caps.instantDefaultEvaluatedOnce) return [];
     const out: RuleFinding[] = [];

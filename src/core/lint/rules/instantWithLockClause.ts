@@ -14,6 +14,7 @@ export const instantWithLockClause = {
     bad: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c int, ALGORITHM=INSTANT, LOCK=NONE;', dialect: 'mysql' }],
     good: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c int, ALGORITHM=INSTANT;', dialect: 'mysql' }],
   },
+  on: { kinds: ['alter-table', 'create-index'] },
   check: (s) => {
     const p = s.parsed;
     if (s.target.dialect !== 'mysql' || (p.kind !== 'alter-table' && p.kind !== 'create-index')) return [];

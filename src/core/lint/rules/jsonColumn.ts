@@ -15,6 +15,7 @@ export const jsonColumn = {
       { sql: 'CREATE TABLE t (id int); ALTER TABLE t ADD COLUMN properties json;' },
     ],
   },
+  on: { actions: ['add-column', 'alter-type'] },
   check: (s) => {
     if (s.engine !== 'postgres' || s.newTable) return [];
     const out: RuleFinding[] = [];

@@ -12,6 +12,7 @@ export const lockBlocksWrites = {
     bad: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD INDEX i (c), LOCK=SHARED;', dialect: 'mysql' }],
     good: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD INDEX i (c), ALGORITHM=INPLACE, LOCK=NONE;', dialect: 'mysql' }],
   },
+  on: { kinds: ['alter-table', 'create-index'] },
   check: (s) => {
     if (s.engine !== 'mysql' || (s.parsed.kind !== 'alter-table' && s.parsed.kind !== 'create-index') || !isBlockingLock(s.parsed.lock))
       return [];

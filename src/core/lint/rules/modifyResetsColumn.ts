@@ -30,6 +30,7 @@ export const modifyResetsColumn = {
       },
     ],
   },
+  on: { actions: ['alter-type'] },
   check: (s) => {
     if (s.engine !== 'mysql') return [];
     const out: RuleFinding[] = [];

@@ -13,6 +13,7 @@ export const refreshNotConcurrent = {
     bad: [{ sql: "SET lock_timeout = '2s'; REFRESH MATERIALIZED VIEW m;" }],
     good: [{ sql: "SET lock_timeout = '2s'; REFRESH MATERIALIZED VIEW CONCURRENTLY m;" }],
   },
+  on: { ops: ['refresh-matview'] },
   check: (s) =>
     statementOps(s, 'refresh-matview')
       .filter((o) => !o.op.concurrent)

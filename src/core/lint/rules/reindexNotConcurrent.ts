@@ -8,6 +8,7 @@ export const reindexNotConcurrent = {
   help: 'REINDEX … CONCURRENTLY (PostgreSQL 12+, outside a transaction block).',
   doc: 'REINDEX takes SHARE on the table (writes wait) and ACCESS EXCLUSIVE on the index being rebuilt (queries planning to use it wait) for the whole rebuild. REINDEX CONCURRENTLY (PostgreSQL 12+) builds a new index beside the old one.',
   examples: { bad: [{ sql: "SET lock_timeout = '2s'; REINDEX TABLE t;" }], good: [{ sql: 'REINDEX TABLE CONCURRENTLY t;' }] },
+  on: { ops: ['reindex'] },
   check: (s) =>
     statementOps(s, 'reindex')
       .filter((o) => !o.op.concurrent)

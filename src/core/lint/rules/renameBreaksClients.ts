@@ -22,6 +22,7 @@ export const renameBreaksClients = {
     ],
     good: [{ sql: 'CREATE TABLE t (a int); ALTER TABLE t RENAME COLUMN a TO b;' }],
   },
+  on: { ops: ['rename'], actions: ['other'] },
   check: (s) => {
     if (s.newTable || s.newObject) return [];
     const out: RuleFinding[] = [];

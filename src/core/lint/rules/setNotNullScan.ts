@@ -22,6 +22,7 @@ export const setNotNullScan = {
       },
     ],
   },
+  on: { actions: ['set-not-null'] },
   check: (s) => {
     const out: RuleFinding[] = [];
     for (const a of actionsOf(s, 'set-not-null')) {

@@ -8,6 +8,7 @@ export const syntaxError = {
   help: "PostgreSQL's own parser rejected the statement; nothing after the error position was analysed.",
   doc: "PostgreSQL's parser (libpg-query, the server's grammar compiled to WebAssembly) rejects the statement. The finding starts at the parser's error position; the statement's locks are not checked.",
   examples: { bad: [{ sql: 'ALTER TABLE t ADD COLUMN;' }], good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c text;" }] },
+  on: { kinds: ['unparsed'] },
   check: (s) => {
     if (s.parsed.kind !== 'unparsed' || s.engine !== 'postgres') return [];
     return [

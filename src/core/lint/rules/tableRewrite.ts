@@ -17,6 +17,7 @@ export const tableRewrite = {
     ],
     good: [{ sql: 'VACUUM t;' }, { sql: "SET lock_timeout = '2s'; CREATE TABLE t (id int); ALTER TABLE t SET TABLESPACE pg_default;" }],
   },
+  on: { ops: ['vacuum-full', 'cluster', 'set-logged', 'set-tablespace', 'set-access-method'] },
   check: (s) => {
     const out: RuleFinding[] = [];
     for (const kind of ['vacuum-full', 'cluster', 'set-logged', 'set-tablespace', 'set-access-method'] as const) {

@@ -16,6 +16,7 @@ export const truncateTable = {
     ],
     good: [{ sql: 'CREATE TABLE staging (id int); TRUNCATE staging;' }],
   },
+  on: { ops: ['truncate'] },
   check: (s) =>
     statementOps(s, 'truncate').map((o) => ({
       blocking: true,

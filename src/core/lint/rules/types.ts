@@ -6,7 +6,7 @@
 import type { Capabilities } from '../../dialects/index';
 import type { DdlOperation, Impact, StatementOperation } from '../../rules';
 import type { Dialect, Severity, TableFacts, Target } from '../../types';
-import type { LintAction, NameRef, ParsedStatement } from '../model';
+import type { LintAction, NameRef, ParsedStatement, StatementKind } from '../model';
 import type { Engine, LineMap, SplitResult } from '../text';
 
 export interface OperationImpact {
@@ -73,6 +73,12 @@ export interface StatementContext {
   readonly created: ReadonlySet<string>;
 }
 
+export interface RuleTrigger {
+  readonly kinds?: readonly StatementKind[];
+  readonly ops?: readonly (DdlOperation | StatementOperation)['op'][];
+  readonly actions?: readonly LintAction['kind'][];
+}
+
 export interface RuleFinding {
   /** Default: the rule's severity. */
   readonly severity?: Severity;
@@ -117,6 +123,13 @@ export interface RuleModule {
   /** Migrations that must trigger the rule (`bad`) and must not (`good`); tested in test/unit/lint/rules.test.ts. */
   readonly examples: { readonly bad: readonly RuleExample[]; readonly good: readonly RuleExample[] };
   readonly check?: (s: StatementContext) => readonly RuleFinding[];
+  /**
+   * The statements `check` can find anything in: those of these kinds, or holding an operation (`s.operations`, what
+   * `statementOps` reads) or an ALTER TABLE action (`s.parsed.actions`, what `actionsOf` reads) of these kinds. The
+   * driver asks the rule about no other statement (test/unit/lint/ruleGate.test.ts: the same findings as asking it about
+   * every one). Omitted: every statement.
+   */
+  readonly on?: RuleTrigger;
   readonly checkFile?: (f: FileContext) => readonly RuleFinding[];
   /** The driver reports it (it needs what the driver alone knows, e.g. which findings an ignore comment silenced). */
   readonly byDriver?: true;

@@ -12,6 +12,7 @@ export const uniqueConstraintBuildsIndex = {
     bad: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE (email);" }],
     good: [{ sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE USING INDEX t_email_idx;" }],
   },
+  on: { actions: ['add-column', 'add-constraint'] },
   check: (s) => {
     if (s.engine !== 'postgres') return [];
     const out: RuleFinding[] = [];

@@ -82,6 +82,7 @@ export const unknownStatement = {
     bad: [{ sql: 'CREATE PUBLICATION p FOR TABLE t;' }, { sql: 'ALTER TABLE t SET (fillfactor = 70);' }],
     good: [{ sql: 'SELECT 1;' }, { sql: 'INSERT INTO t VALUES (1);' }],
   },
+  on: { kinds: ['other', 'alter-table'] },
   check: (s) => {
     const p = s.parsed;
     if (p.kind === 'other' && !p.statementOp && !UNDERSTOOD.has((p.label ?? '').toUpperCase())) {

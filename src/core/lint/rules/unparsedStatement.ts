@@ -12,6 +12,7 @@ export const unparsedStatement = {
     bad: [{ sql: 'ALTER TABLE t FROBNICATE c;', dialect: 'mysql' }],
     good: [{ sql: 'SET SESSION lock_wait_timeout = 2; ALTER TABLE t ADD COLUMN c int, ALGORITHM=INSTANT;', dialect: 'mysql' }],
   },
+  on: { kinds: ['unparsed'] },
   check: (s) => {
     if (s.parsed.kind !== 'unparsed' || s.engine !== 'mysql') return [];
     return [

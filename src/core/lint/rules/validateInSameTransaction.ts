@@ -22,6 +22,7 @@ export const validateInSameTransaction = {
       { sql: "SET lock_timeout = '2s'; ALTER TABLE t ADD CONSTRAINT k CHECK (a > 0) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT k;" },
     ],
   },
+  on: { actions: ['validate-constraint'] },
   check: (s) =>
     actionsOf(s, 'validate-constraint')
       .filter((a) => a.validatesInSameTransaction)
