@@ -32,7 +32,8 @@ interface Case {
 /**
  * Small migrations, each alone in its folder (lint replays a file's earlier siblings): per dialect the simplest one
  * (`postgres`, `mysql`), a PostgreSQL one of the other forms the fast reader knows (`postgresIndex`: CREATE INDEX
- * CONCURRENTLY, VALIDATE CONSTRAINT, SET NOT NULL, DROP COLUMN), and one per dialect that needs the real parser
+ * CONCURRENTLY, VALIDATE CONSTRAINT, SET NOT NULL, DROP COLUMN), a MySQL ADD INDEX (`mysqlIndex`, also read without the
+ * grammar), and one per dialect that needs the real parser
  * (`postgresParser`: libpg-query's WebAssembly; `mysqlParser`: node-sql-parser's grammar).
  */
 export function oneFileMigrations(): {
@@ -40,6 +41,7 @@ export function oneFileMigrations(): {
   mysql: string;
   postgresIndex: string;
   postgresParser: string;
+  mysqlIndex: string;
   mysqlParser: string;
 } {
   const dir = mkdtempSync(join(tmpdir(), 'cw-cold-'));
@@ -59,9 +61,13 @@ export function oneFileMigrations(): {
       'pg-parser',
       "SET lock_timeout = '2s';\nALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;\nUPDATE users SET nickname = name WHERE id < 1000;\n",
     ),
+    mysqlIndex: file(
+      'mysql-index',
+      'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users ADD INDEX users_email (email), ALGORITHM=INPLACE, LOCK=NONE;\n',
+    ),
     mysqlParser: file(
       'mysql-parser',
-      'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users ADD INDEX users_email (email), ALGORITHM=INPLACE, LOCK=NONE;\n',
+      'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users MODIFY COLUMN nickname varchar(80) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;\n',
     ),
   };
 }
@@ -81,6 +87,7 @@ export function coldStart(rounds: number, other?: string): Record<string, number
     'lint one.sql, MySQL, no code cache': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mysql', files.mysql], env: noCache },
     'lint index.sql, PostgreSQL': { cmd: process.execPath, args: [CLI, 'lint', files.postgresIndex], env: cache },
     'lint parser.sql, PostgreSQL': { cmd: process.execPath, args: [CLI, 'lint', files.postgresParser], env: cache },
+    'lint index.sql, MySQL': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mysql', files.mysqlIndex], env: cache },
     'lint parser.sql, MySQL': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mysql', files.mysqlParser], env: cache },
     'lint one.sql, MariaDB': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mariadb', files.mysql], env: cache },
     'lint parser.sql, MariaDB': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mariadb', files.mysqlParser], env: cache },
@@ -141,6 +148,7 @@ export function coldStart(rounds: number, other?: string): Record<string, number
   for (const name of [
     'lint index.sql, PostgreSQL',
     'lint parser.sql, PostgreSQL',
+    'lint index.sql, MySQL',
     'lint parser.sql, MySQL',
     'lint one.sql, MariaDB',
     'lint parser.sql, MariaDB',

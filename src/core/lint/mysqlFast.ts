@@ -4,7 +4,8 @@
  * bench/coldStart.ts). It knows two forms:
  *
  *   SET [SESSION] lock_wait_timeout | innodb_lock_wait_timeout | foreign_key_checks = <integer>
- *   ALTER TABLE [<db>.]<table> ADD [COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT '<string>' | <integer>]
+ *   ALTER TABLE [<db>.]<table> ADD { [COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT '<string>' | <integer>]
+ *     | INDEX | KEY <name> (<name> [, <name>]…) }
  *     [, ALGORITHM = INSTANT | INPLACE | COPY] [, LOCK = NONE | SHARED | EXCLUSIVE]   (NULL / NOT NULL and DEFAULT in either order; each at most once)
  *
  * where a name is a plain identifier (letters, digits, `_`, not starting with a digit) that is none of the grammar's
@@ -230,6 +231,40 @@ function readAlterTable(r: Reader, grammar: 'mysql' | 'mariadb'): unknown {
     table = second;
   }
   if (!r.keyword('ADD')) return undefined;
+  const action = readAddIndex(r) ?? readAddColumn(r, grammar);
+  if (!action) return undefined;
+  const expr: unknown[] = [action];
+  const seen = new Set<string>();
+  while (r.punct(',')) {
+    const option = r.keyword('ALGORITHM') ? 'algorithm' : r.keyword('LOCK') ? 'lock' : undefined;
+    if (!option || seen.has(option) || !r.punct('=')) return undefined;
+    seen.add(option);
+    const value = r.word();
+    if (value === undefined || !OPTION_VALUES[option].has(value.toUpperCase())) return undefined;
+    expr.push({ type: 'alter', keyword: option, resource: option, symbol: '=', [option]: value });
+  }
+  if (!r.done) return undefined;
+  return { type: 'alter', table: [{ db, table }], expr };
+}
+
+/** `INDEX | KEY <name> (<column> [, <column>]…)` after ADD, or undefined. */
+function readAddIndex(r: Reader): Record<string, unknown> | undefined {
+  const keyword = r.keyword('INDEX') ? 'index' : r.keyword('KEY') ? 'key' : undefined;
+  if (!keyword) return undefined;
+  const index = r.name();
+  if (index === undefined || !r.punct('(')) return undefined;
+  const definition: unknown[] = [];
+  do {
+    const column = r.name();
+    if (column === undefined) return undefined;
+    definition.push({ type: 'column_ref', column, order_by: null });
+  } while (r.punct(','));
+  if (!r.punct(')')) return undefined;
+  return { action: 'add', type: 'alter', index, definition, keyword, index_type: null, resource: 'index', index_options: null };
+}
+
+/** `[COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT …]` after ADD, or undefined. */
+function readAddColumn(r: Reader, grammar: 'mysql' | 'mariadb'): Record<string, unknown> | undefined {
   const keyword = r.keyword('COLUMN');
   const column = r.name();
   if (column === undefined) return undefined;
@@ -252,32 +287,19 @@ function readAlterTable(r: Reader, grammar: 'mysql' | 'mariadb'): unknown {
       break;
     }
   }
-  const expr: unknown[] = [
-    {
-      action: 'add',
-      column: { type: 'column_ref', table: null, column, collate: null },
-      definition,
-      // MariaDB's grammar also names what it did not find: a generated column, IF NOT EXISTS.
-      ...(grammar === 'mariadb' ? { generated: null, if_not_exists: null } : {}),
-      resource: 'column',
-      ...(nullable ? { nullable } : {}),
-      ...(defaultValue ? { default_val: defaultValue } : {}),
-      ...(keyword ? { keyword: 'COLUMN' } : grammar === 'mariadb' ? { keyword: null } : {}),
-      suffix: null,
-      type: 'alter',
-    },
-  ];
-  const seen = new Set<string>();
-  while (r.punct(',')) {
-    const option = r.keyword('ALGORITHM') ? 'algorithm' : r.keyword('LOCK') ? 'lock' : undefined;
-    if (!option || seen.has(option) || !r.punct('=')) return undefined;
-    seen.add(option);
-    const value = r.word();
-    if (value === undefined || !OPTION_VALUES[option].has(value.toUpperCase())) return undefined;
-    expr.push({ type: 'alter', keyword: option, resource: option, symbol: '=', [option]: value });
-  }
-  if (!r.done) return undefined;
-  return { type: 'alter', table: [{ db, table }], expr };
+  return {
+    action: 'add',
+    column: { type: 'column_ref', table: null, column, collate: null },
+    definition,
+    // MariaDB's grammar also names what it did not find: a generated column, IF NOT EXISTS.
+    ...(grammar === 'mariadb' ? { generated: null, if_not_exists: null } : {}),
+    resource: 'column',
+    ...(nullable ? { nullable } : {}),
+    ...(defaultValue ? { default_val: defaultValue } : {}),
+    ...(keyword ? { keyword: 'COLUMN' } : grammar === 'mariadb' ? { keyword: null } : {}),
+    suffix: null,
+    type: 'alter',
+  };
 }
 
 /**

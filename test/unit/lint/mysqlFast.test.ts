@@ -298,6 +298,45 @@ function* alterTables(): Generator<string> {
   }
 }
 
+function* addIndexes(): Generator<string> {
+  for (const name of WORDS)
+    for (const kw of ['INDEX', 'KEY', 'index', 'Key'])
+      for (const tail of [
+        '',
+        ', ALGORITHM=INPLACE',
+        ', LOCK=NONE, ALGORITHM=INPLACE',
+        ' USING BTREE',
+        " COMMENT 'c'",
+        ' INVISIBLE',
+        ' ,',
+      ]) {
+        yield `ALTER TABLE users ADD ${kw} ${name} (email)${tail}`;
+        yield `ALTER TABLE users ADD ${kw} i (${name}, b)${tail}`;
+      }
+  for (const rest of [
+    'INDEX i(a,b)',
+    'INDEX (a)',
+    'INDEX i ()',
+    'INDEX i (a,)',
+    'INDEX i (a(10))',
+    'INDEX i (a DESC)',
+    'INDEX i USING BTREE (a)',
+    'UNIQUE INDEX i (a)',
+    'UNIQUE i (a)',
+    'FULLTEXT INDEX i (a)',
+    'SPATIAL INDEX i (a)',
+    'PRIMARY KEY (a)',
+    'INDEX IF NOT EXISTS i (a)',
+    'CONSTRAINT c UNIQUE (a)',
+    'INDEX i a',
+  ])
+    yield `ALTER TABLE app.users ADD ${rest}`;
+  for (const word of new Set([...grammarKeywords(), ...grammarKeywords('mariadb')])) {
+    yield `ALTER TABLE users ADD INDEX ${word} (a)`;
+    yield `ALTER TABLE users ADD KEY i (${word.toLowerCase()})`;
+  }
+}
+
 function* sets(): Generator<string> {
   for (const head of ['SET', 'set', 'SET SESSION', 'set session', 'SET GLOBAL', 'SET LOCAL', 'SET @@session.', 'SET @@', 'SET PERSIST'])
     for (const name of [
@@ -323,6 +362,11 @@ test("the fast reader gives the grammar's tree for every ALTER TABLE … ADD COL
   assert.ok(accepted > 500 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
+test("the fast reader gives the grammar's tree for every ALTER TABLE … ADD INDEX | KEY it accepts", () => {
+  const { accepted, total } = check(addIndexes());
+  assert.ok(accepted > 100 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
 test("the fast reader gives the grammar's tree for every SET it accepts", () => {
   const { accepted, total } = check(sets());
   assert.ok(accepted > 40 && accepted < total, `${accepted} of ${total} accepted`);
@@ -336,6 +380,7 @@ test("random edits of accepted statements: still the grammar's tree, or left to 
     'ALTER TABLE users ADD COLUMN nickname varchar(40), ALGORITHM=INSTANT',
     "ALTER TABLE app.Users ADD nick varchar(40) NOT NULL DEFAULT 'x', LOCK=NONE",
     'ALTER TABLE users ADD COLUMN n bigint DEFAULT 0 NULL, ALGORITHM=INPLACE, LOCK=SHARED',
+    'ALTER TABLE app.users ADD INDEX users_email (email, org_id), ALGORITHM=INPLACE, LOCK=NONE',
   ];
   const alphabet = ` \t\n'"\`().,;=-+*/:#@$_0123456789aeEnxAZ\\\u00e9`;
   const inputs: string[] = [];
@@ -366,8 +411,11 @@ test('lint gives the same result with the grammar loaded on first use as with it
     'ALTER TABLE users ADD COLUMN flag boolean NOT NULL',
     'ALTER TABLE users ADD COLUMN body text',
     'ALTER TABLE users ADD COLUMN payload json, LOCK=SHARED',
+    'ALTER TABLE users ADD INDEX users_email (email), ALGORITHM=INPLACE, LOCK=NONE',
+    'ALTER TABLE users ADD KEY users_a_b (a, b)',
     // Outside the simplest forms: the grammar is loaded at this statement.
-    'ALTER TABLE users ADD INDEX i (a)',
+    'ALTER TABLE users ADD UNIQUE INDEX i (a)',
+    'ALTER TABLE users ADD FULLTEXT INDEX ft (body)',
     'ALTER TABLE users ADD COLUMN c int INVISIBLE',
     'ALTER TABLE users MODIFY c bigint',
   ];
