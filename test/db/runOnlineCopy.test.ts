@@ -201,6 +201,36 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
   );
 
   it(
+    'a table named like the tool’s new table (_spare_new) but without its triggers neither stops the run nor is dropped, when the copy fails or completes',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      const plan = await onlineCopyCase(t, db, 'spare', 100);
+      await db.client.query('CREATE TABLE _spare_new (id int PRIMARY KEY)');
+      await db.client.query('INSERT INTO _spare_new VALUES (7)');
+      const kept = async () => (await db.client.query<{ id: number }>('SELECT id FROM _spare_new')).map((r) => Number(r.id));
+      const dir = mkdtempSync(join(tmpdir(), 'cw-ptosc-fails-'));
+      const saved = process.env.PATH;
+      const runner = await db.connect();
+      try {
+        // A stand-in tool that fails at once: the run cleans up after it, and must not take that table for the tool's.
+        writeFileSync(join(dir, 'pt-online-schema-change'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+        process.env.PATH = `${dir}:${saved}`;
+        await assert.rejects(runPlan(runner, plan), /exited with 1/);
+      } finally {
+        process.env.PATH = saved;
+        rmSync(dir, { recursive: true, force: true });
+      }
+      assert.deepEqual(await kept(), [7], 'kept after the failed copy');
+      const done = await runPlan(runner, plan);
+      assert.equal(done.status, 'completed');
+      assert.deepEqual(await kept(), [7], 'kept after the completed copy');
+      const [n] = await db.client.query<{ d: number | string }>('SELECT count(DISTINCT token) AS d FROM spare');
+      assert.equal(Number(n!.d), 100);
+      await db.client.query('DROP TABLE _spare_new');
+    }),
+  );
+
+  it(
     'a cancel during the copy drops the triggers and new table the tool leaves, and running again completes',
     dbTest(async (t) => {
       const db = my.get(t);

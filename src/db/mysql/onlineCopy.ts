@@ -153,11 +153,11 @@ export function pdeathsigWrapper(): string | null {
 
 /**
  * The pt-online-schema-change processes on this machine whose command line names `table` (`D=<schema>` and
- * `t=<name>` in its DSN): pid and command line. Read with `ps`; none when `ps` cannot be run.
+ * `t=<name>` in its DSN): pid and command line. Read with `ps`; null when `ps` cannot be run.
  */
-export function runningCopies(table: TableRef): { pid: number; args: string }[] {
+export function runningCopies(table: TableRef): { pid: number; args: string }[] | null {
   const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8', timeout: 5_000 });
-  if (ps.status !== 0) return [];
+  if (ps.status !== 0) return null;
   const names = (line: string, key: string, value: string) => line.split(/[\s,]/).includes(`${key}=${value}`);
   return ps.stdout
     .split('\n')

@@ -332,19 +332,21 @@ export const runner: RunnerDialect = {
   /** pt-online-schema-change; when it stops early, the triggers and new table it left are dropped (it prints how). */
   async onlineCopy(client, table, copy, o) {
     const found = await ptOscLeftovers(client, table);
-    // Triggers and a new table of a copy that did not finish (its run was killed, or another copy is on the table):
-    // the tool cannot start with them there, and dropping them under a copy that still runs would lose its writes.
-    if (found.length) {
+    // The tool's triggers on the table: a copy that did not finish (its run was killed, or another copy is on the table).
+    // The tool cannot start with them there, and dropping them under a copy that still runs would lose its writes. A
+    // table named like its new table without them need not be the tool's (the tool then picks another name): it stays.
+    if (found.some((sql) => sql.startsWith('DROP TRIGGER'))) {
       const running = runningCopies(table);
       const t = `${table.schema}.${table.name}`;
       throw new OnlineCopyError(
-        running.length
+        running?.length
           ? `pt-online-schema-change is still running on ${t} (pid ${running.map((p) => p.pid).join(', ')}), with its triggers and new table there. Wait for it to end, or stop it (kill ${running.map((p) => p.pid).join(' ')}), then run again; if it leaves them, remove them with: ${found.join('; ')}`
-          : `${t} has the triggers and new table of a pt-online-schema-change copy that did not finish (an earlier run was killed during its copy?). No pt-online-schema-change runs on this machine for ${t}; if none runs elsewhere against it, remove them with: ${found.join('; ')}; then run again`,
+          : `${t} has the triggers and new table of a pt-online-schema-change copy that did not finish (an earlier run was killed during its copy?). ${running ? `No pt-online-schema-change runs on this machine for ${t}; if none runs elsewhere against it` : `Whether a pt-online-schema-change runs on this machine for ${t} could not be checked (ps failed); if none runs against it`}, remove them with: ${found.join('; ')}; then run again`,
         [],
         found,
       );
     }
+    const before = new Set(found);
     try {
       await runOnlineCopy({
         connection: client.options,
@@ -359,9 +361,9 @@ export const runner: RunnerDialect = {
       });
     } catch (err) {
       if (!(err instanceof OnlineCopyError)) throw err;
-      // What it printed, and what it made but could not print (killed): its triggers on the table and a new table
-      // (none was there before it started).
-      const made = await ptOscLeftovers(client, table).catch(() => []);
+      // What it printed, and what it made but could not print (killed): its triggers on the table and a new table that
+      // was not there before it started.
+      const made = (await ptOscLeftovers(client, table).catch(() => [])).filter((sql) => !before.has(sql));
       const drops = [...new Set([...err.leftovers, ...made])];
       if (!drops.length) throw err;
       const left: string[] = [];
