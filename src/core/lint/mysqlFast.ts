@@ -231,7 +231,9 @@ function readAlterTable(r: Reader, grammar: 'mysql' | 'mariadb'): unknown {
     table = second;
   }
   if (!r.keyword('ADD')) return undefined;
-  const action = readAddIndex(r) ?? readAddColumn(r, grammar);
+  // INDEX or KEY read but not the rest of the form: given up here (reading on as a column would skip those words).
+  const index = readAddIndex(r);
+  const action = index === undefined ? readAddColumn(r, grammar) : index;
   if (!action) return undefined;
   const expr: unknown[] = [action];
   const seen = new Set<string>();
@@ -247,19 +249,19 @@ function readAlterTable(r: Reader, grammar: 'mysql' | 'mariadb'): unknown {
   return { type: 'alter', table: [{ db, table }], expr };
 }
 
-/** `INDEX | KEY <name> (<column> [, <column>]…)` after ADD, or undefined. */
-function readAddIndex(r: Reader): Record<string, unknown> | undefined {
+/** `INDEX | KEY <name> (<column> [, <column>]…)` after ADD; undefined without INDEX or KEY, null when the rest is not that. */
+function readAddIndex(r: Reader): Record<string, unknown> | null | undefined {
   const keyword = r.keyword('INDEX') ? 'index' : r.keyword('KEY') ? 'key' : undefined;
   if (!keyword) return undefined;
   const index = r.name();
-  if (index === undefined || !r.punct('(')) return undefined;
+  if (index === undefined || !r.punct('(')) return null;
   const definition: unknown[] = [];
   do {
     const column = r.name();
-    if (column === undefined) return undefined;
+    if (column === undefined) return null;
     definition.push({ type: 'column_ref', column, order_by: null });
   } while (r.punct(','));
-  if (!r.punct(')')) return undefined;
+  if (!r.punct(')')) return null;
   return { action: 'add', type: 'alter', index, definition, keyword, index_type: null, resource: 'index', index_options: null };
 }
 

@@ -329,6 +329,10 @@ function* addIndexes(): Generator<string> {
     'INDEX IF NOT EXISTS i (a)',
     'CONSTRAINT c UNIQUE (a)',
     'INDEX i a',
+    // Not an index: the words after it must not be read as ADD COLUMN (a syntax error for the grammar).
+    'INDEX i c int',
+    'KEY k c int NOT NULL',
+    'INDEX i',
   ])
     yield `ALTER TABLE app.users ADD ${rest}`;
   for (const word of new Set([...grammarKeywords(), ...grammarKeywords('mariadb')])) {
