@@ -69,7 +69,7 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
   const flush = (end: number, next: number): void => {
     if (stmtStart >= 0) {
       let e = end;
-      while (e > stmtStart && /\s/.test(text[e - 1]!)) e--;
+      while (e > stmtStart && isSpace(text[e - 1]!)) e--;
       statements.push({ start: stmtStart, end: e, text: text.slice(stmtStart, e), leadingComments: pending });
       pending = [];
     }
@@ -91,7 +91,7 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       i = eol < 0 ? n : eol + 1;
       continue;
     }
-    if (c === ' ' || c === '\n' || /\s/.test(c)) {
+    if (isSpace(c)) {
       i++;
       continue;
     }
@@ -142,7 +142,10 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       continue;
     }
     if (engine === 'postgres' && isWordStart(c) && !isWordChar(text[i - 1])) {
-      const word = wordAt(text, i).toUpperCase();
+      let end = i + 1;
+      while (end < n && isWordChar(text[end])) end++;
+      // Only BEGIN, ATOMIC, CASE and END matter: other words are not upper-cased (a string per word of the file).
+      const word = end - i >= 3 && end - i <= 6 ? text.slice(i, end).toUpperCase() : '';
       if (word === 'ATOMIC' && lastWord === 'BEGIN') atomic++;
       else if (atomic > 0 && word === 'CASE') caseDepth++;
       else if (atomic > 0 && word === 'END') {
@@ -150,7 +153,7 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
         else atomic--;
       }
       lastWord = word;
-      i += word.length;
+      i = end;
       continue;
     }
     if (compound && isWordStart(c) && !isWordChar(text[i - 1])) {
@@ -184,6 +187,13 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
   }
   flush(n, n);
   return { statements, comments, unterminated };
+}
+
+/** `/\s/.test(c)` for one character, without the regular expression for ASCII (the splitter asks it for every character). */
+function isSpace(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(c);
 }
 
 /** `[A-Za-z_]`, without a regular expression: the splitter asks it for most characters of a file. */

@@ -42,6 +42,23 @@ describe('splitStatements', () => {
     assert.equal(readPostgres(statements[0]!.text, parsers.postgres).kind, 'other');
   });
 
+  it('trims whitespace as /\\s/ knows it (ASCII and Unicode) and reads BEGIN ATOMIC whatever the words around it', () => {
+    const spaces = ' \t\n\r\v\f\u00a0\u2003\u3000\ufeff';
+    for (const engine of ['postgres', 'mysql'] as const) {
+      const { statements } = splitStatements(`${spaces}SELECT 1${spaces};${spaces}SELECT\u00a02${spaces}`, engine);
+      assert.deepEqual(
+        statements.map((s) => s.text),
+        ['SELECT 1', 'SELECT\u00a02'],
+      );
+    }
+    const fn = 'CREATE FUNCTION f() RETURNS int LANGUAGE sql begin_x BEGIN ATOMIC SELECT CASE WHEN $1 THEN 1 END; SELECT 2; endx; END';
+    const { statements } = splitStatements(`${fn};\nSELECT 3;`, 'postgres');
+    assert.deepEqual(
+      statements.map((s) => s.text),
+      [fn, 'SELECT 3'],
+    );
+  });
+
   it('knows MySQL quoting: backticks, backslash escapes, # comments and DELIMITER blocks', () => {
     const sql = [
       "ALTER TABLE `a;b` ADD COLUMN c varchar(5) DEFAULT 'x\\';y';",
