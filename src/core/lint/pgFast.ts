@@ -195,6 +195,21 @@ function stmts(stmt: Record<string, unknown>): unknown {
   return { version: PG_PARSER_VERSION, stmts: [{ stmt }] };
 }
 
+/** `[<schema>.]<table>` as libpg-query's RangeVar, or undefined. */
+function readRelation(r: Reader): Record<string, unknown> | undefined {
+  const first = r.name();
+  if (!first) return undefined;
+  let schema: string | undefined;
+  let table = first.value;
+  if (r.punct('.')) {
+    const second = r.name();
+    if (!second) return undefined;
+    schema = first.value;
+    table = second.value;
+  }
+  return { ...(schema !== undefined ? { schemaname: schema } : {}), relname: table, inh: true, relpersistence: 'p', location: first.pos };
+}
+
 function readSet(r: Reader): unknown {
   const isLocal = r.keyword('local');
   if (!isLocal) r.keyword('session');
@@ -226,23 +241,8 @@ function readType(r: Reader): Record<string, unknown> | undefined {
 
 function readAlterTable(r: Reader): unknown {
   if (!r.keyword('table')) return undefined;
-  const first = r.name();
-  if (!first) return undefined;
-  let schema: string | undefined;
-  let table = first.value;
-  if (r.punct('.')) {
-    const second = r.name();
-    if (!second) return undefined;
-    schema = first.value;
-    table = second.value;
-  }
-  const relation = {
-    ...(schema !== undefined ? { schemaname: schema } : {}),
-    relname: table,
-    inh: true,
-    relpersistence: 'p',
-    location: first.pos,
-  };
+  const relation = readRelation(r);
+  if (!relation) return undefined;
   const other = readOtherAlter(r);
   if (other !== undefined) return other && r.done ? alterTable(relation, other) : undefined;
   if (!r.keyword('add')) return undefined;
@@ -298,16 +298,8 @@ function readConstraint(r: Reader): Record<string, unknown> | undefined {
     if (!r.keyword('key')) return undefined;
     const fkAttrs = readNameList(r);
     if (!fkAttrs || !r.keyword('references')) return undefined;
-    const first = r.name();
-    if (!first) return undefined;
-    let schema: string | undefined;
-    let table = first.value;
-    if (r.punct('.')) {
-      const second = r.name();
-      if (!second) return undefined;
-      schema = first.value;
-      table = second.value;
-    }
+    const pktable = readRelation(r);
+    if (!pktable) return undefined;
     let pkAttrs: unknown[] | undefined;
     if (r.peekPunct('(')) {
       pkAttrs = readNameList(r);
@@ -315,13 +307,7 @@ function readConstraint(r: Reader): Record<string, unknown> | undefined {
     }
     body = {
       contype: 'CONSTR_FOREIGN',
-      pktable: {
-        ...(schema !== undefined ? { schemaname: schema } : {}),
-        relname: table,
-        inh: true,
-        relpersistence: 'p',
-        location: first.pos,
-      },
+      pktable,
       fk_attrs: fkAttrs,
       ...(pkAttrs ? { pk_attrs: pkAttrs } : {}),
       fk_matchtype: 's',
@@ -396,17 +382,8 @@ function readCreateIndex(r: Reader): unknown {
   if (ifNotExists && !(r.keyword('not') && r.keyword('exists'))) return undefined;
   const name = r.name();
   if (!name || !r.keyword('on')) return undefined;
-  const first = r.name();
-  if (!first) return undefined;
-  let schema: string | undefined;
-  let table = first.value;
-  if (r.punct('.')) {
-    const second = r.name();
-    if (!second) return undefined;
-    schema = first.value;
-    table = second.value;
-  }
-  if (!r.punct('(')) return undefined;
+  const relation = readRelation(r);
+  if (!relation || !r.punct('(')) return undefined;
   const indexParams: unknown[] = [];
   do {
     const column = r.name();
@@ -417,13 +394,7 @@ function readCreateIndex(r: Reader): unknown {
   return stmts({
     IndexStmt: {
       idxname: name.value,
-      relation: {
-        ...(schema !== undefined ? { schemaname: schema } : {}),
-        relname: table,
-        inh: true,
-        relpersistence: 'p',
-        location: first.pos,
-      },
+      relation,
       accessMethod: 'btree',
       indexParams,
       ...(unique ? { unique: true } : {}),
