@@ -42,6 +42,7 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
         prepareValidate: [`ALTER TABLE ${t} ADD CONSTRAINT sample_d CHECK (d IS NOT NULL) NOT VALID`],
         validate: `ALTER TABLE ${t} VALIDATE CONSTRAINT sample_d`,
         resetValidate: [`ALTER TABLE ${t} DROP CONSTRAINT sample_d`],
+        firstScanSetsHintBits: true,
         functions: Object.fromEntries(Object.entries(FUNCTIONS).map(([k, v]) => [k, probe(v)])),
         functionBaseline: probe('g'),
         size: async () => {
