@@ -350,8 +350,9 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     const ownIgnores = ignoreComments(raw.leadingComments, false);
     for (const c of ownIgnores) ignoreUse.set(c, { statement: index, used: false });
     const table = parsed.table;
-    const newTable = table !== undefined && created.has(key(table));
-    const facts = table && !newTable ? withChanges(options.facts?.(table), changed.get(key(table))) : undefined;
+    const tableKey = key(table);
+    const newTable = table !== undefined && created.has(tableKey);
+    const facts = table && !newTable ? withChanges(options.facts?.(table), changed.get(tableKey)) : undefined;
     // A replayed or never-analyzed table has no row count (-1): no small-table relief, no time estimate.
     const rows = facts && facts.rows >= 0 ? facts.rows : undefined;
     const stmtInTx = inTx;
@@ -407,7 +408,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         }
         break;
       case 'create-table':
-        if (table) created.add(key(table));
+        if (table) created.add(tableKey);
         break;
       case 'create-index': {
         const idx = parsed.index!;
@@ -472,7 +473,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     const unmapped = parsed.kind === 'alter-table' && operations.length < parsed.actions.length;
     // A foreign key also locks the table it references, which may be old and busy even when this one is new.
     const referenced = referencedTable(parsed.actions, created);
-    const locked = table && stmtInTx ? lockedInTx.get(key(table)) : undefined;
+    const locked = table && stmtInTx ? lockedInTx.get(tableKey) : undefined;
 
     // Built by assignment, not by spreading `...(x ? { x } : {})`: the same properties, each present only when it has a
     // value, without a throw-away object per optional property per statement.
@@ -533,9 +534,9 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       }
     }
 
-    if (stmtInTx && table && !newTable && strongest && (strongest.blocks.reads || strongest.blocks.writes) && !lockedInTx.has(key(table)))
-      lockedInTx.set(key(table), { tx: txId, impact: strongest });
-    else if (table && lockedInTx.get(key(table))?.tx !== txId) lockedInTx.delete(key(table));
+    if (stmtInTx && table && !newTable && strongest && (strongest.blocks.reads || strongest.blocks.writes) && !lockedInTx.has(tableKey))
+      lockedInTx.set(tableKey, { tx: txId, impact: strongest });
+    else if (table && lockedInTx.get(tableKey)?.tx !== txId) lockedInTx.delete(tableKey);
     const longest =
       facts && rows !== undefined && operations.length > 0
         ? operations.map((o) => blockedEstimate(o, facts)).reduce((a, b) => (b.lockSeconds > a.lockSeconds ? b : a))
@@ -566,7 +567,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     if (lockSeconds !== undefined) analyzed.lockSeconds = lockSeconds;
     if (lockBasis) analyzed.lockBasis = lockBasis;
     statements.push(analyzed);
-    if (parsed.kind === 'alter-table' && table && !newTable) recordChanges(changed, key(table), parsed.actions);
+    if (parsed.kind === 'alter-table' && table && !newTable) recordChanges(changed, tableKey, parsed.actions);
     if (table && !newTable && operations.length > 0) lastExistingChange = index;
     if (parsed.creates) createdObjects.set(objectKey(parsed.creates), { index, tx: stmtInTx ? txId : -1 });
     // Even when the type was created in the same transaction (PostgreSQL 15 refuses that too: test/db/lintVsProbe.test.ts).

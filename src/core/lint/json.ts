@@ -21,8 +21,9 @@ export function num(x: unknown): number | undefined {
 /** The single key of a tagged node (`{ "AlterTableStmt": {…} }` → ['AlterTableStmt', {…}]). */
 export function tagged(x: unknown): [string, Obj] {
   const o = obj(x);
-  const key = Object.keys(o)[0] ?? '';
-  return [key, obj(o[key])];
+  // The first key, without Object.keys's array of all of them (asked several times per node of every statement).
+  for (const key in o) if (Object.hasOwn(o, key)) return [key, obj(o[key])];
+  return ['', obj(undefined)];
 }
 
 /**

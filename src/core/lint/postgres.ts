@@ -544,7 +544,9 @@ function minLocation(x: unknown): number {
       return;
     }
     if (v === null || typeof v !== 'object') return;
-    for (const [k, child] of Object.entries(v as Obj)) {
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      const child = (v as Obj)[k];
       if (k === 'location' && typeof child === 'number' && child >= 0) best = Math.min(best, child);
       else walk(child);
     }

@@ -300,6 +300,7 @@ export interface IgnoreComment {
  */
 export function ignoreComments(comments: readonly Comment[], fileWide: boolean): IgnoreComment[] {
   const out: IgnoreComment[] = [];
+  if (comments.length === 0) return out;
   const re = fileWide ? /^column-wizard-ignore-file\b(.*)$/is : /^column-wizard-ignore\b(?!-file)(.*)$/is;
   for (const c of comments) {
     const m = re.exec(c.text);
