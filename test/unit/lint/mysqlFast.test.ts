@@ -11,6 +11,8 @@ import { Parser } from 'node-sql-parser/build/mysql';
 import { lintSql } from '../../../src/core/lint/analyze';
 import { loadParsers, type Parsers } from '../../../src/core/lint/parsers';
 import { MYSQL_GRAMMAR_KEYWORDS, NOT_NAMES, readSimpleMysql } from '../../../src/core/lint/mysqlFast';
+import { rng } from '../specGenerator';
+import { randomEdits } from './randomEdits';
 
 const grammar = new Parser();
 const mariadbGrammar = new MariadbParser();
@@ -62,16 +64,6 @@ test("the keyword list is the shipped MySQL grammar's; MariaDB's other reserved 
   assert.deepEqual([...MYSQL_GRAMMAR_KEYWORDS].sort(), grammarKeywords().sort());
   for (const word of grammarKeywords('mariadb')) assert.ok(MYSQL_GRAMMAR_KEYWORDS.has(word) || NOT_NAMES.has(word), word);
 });
-
-/** A small seeded generator (mulberry32), so a failure is reproducible. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Words that mean something to MySQL or to the grammar somewhere, and some plain ones. */
 const WORDS = [
@@ -377,7 +369,6 @@ test("the fast reader gives the grammar's tree for every SET it accepts", () => 
 });
 
 test("random edits of accepted statements: still the grammar's tree, or left to it", () => {
-  const next = rng(21);
   const seeds = [
     'SET SESSION lock_wait_timeout = 2',
     'SET foreign_key_checks = 0',
@@ -387,18 +378,7 @@ test("random edits of accepted statements: still the grammar's tree, or left to 
     'ALTER TABLE app.users ADD INDEX users_email (email, org_id), ALGORITHM=INPLACE, LOCK=NONE',
   ];
   const alphabet = ` \t\n'"\`().,;=-+*/:#@$_0123456789aeEnxAZ\\\u00e9`;
-  const inputs: string[] = [];
-  for (let i = 0; i < 20000; i++) {
-    let s = seeds[Math.floor(next() * seeds.length)]!;
-    for (let k = 1 + Math.floor(next() * 3); k > 0; k--) {
-      const at = Math.floor(next() * (s.length + 1));
-      const op = next();
-      if (op < 0.4) s = s.slice(0, at) + alphabet[Math.floor(next() * alphabet.length)] + s.slice(at);
-      else if (op < 0.8) s = s.slice(0, at) + s.slice(at + 1);
-      else s = s.slice(0, at) + ' ' + s.slice(at).toUpperCase();
-    }
-    inputs.push(s.trim());
-  }
+  const inputs = randomEdits(seeds, alphabet, 21);
   const { accepted } = check(inputs);
   assert.ok(accepted > 1000, `${accepted} accepted`);
 });

@@ -10,6 +10,8 @@ import * as pg from 'libpg-query';
 import { lintSql, type LintOptions } from '../../../src/core/lint/analyze';
 import { loadParsers, needsPostgresParser, type Parsers } from '../../../src/core/lint/parsers';
 import { PG_NAME_KEYWORDS, PG_PARSER_VERSION, readSimplePostgres } from '../../../src/core/lint/pgFast';
+import { rng } from '../specGenerator';
+import { randomEdits } from './randomEdits';
 
 before(async () => {
   await pg.loadModule();
@@ -59,16 +61,6 @@ function check(inputs: Iterable<string>): { accepted: number; total: number } {
     assert.deepStrictEqual(fast, real(sql), sql);
   }
   return { accepted, total };
-}
-
-/** A small seeded generator (mulberry32), so a failure is reproducible. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const NAMES = [
@@ -331,7 +323,6 @@ test('the fast reader gives libpg-query’s parse tree for every SET it accepts'
 });
 
 test('random edits of accepted statements: still libpg-query’s tree, or left to it', () => {
-  const next = rng(20);
   const seeds = [
     "SET lock_timeout = '2s'",
     'SET LOCAL statement_timeout TO 5000',
@@ -346,18 +337,7 @@ test('random edits of accepted statements: still libpg-query’s tree, or left t
     'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID',
   ];
   const alphabet = ` \t\n'"().,;=-+*/:[]$_0123456789aeEnxAZ\\\u00e9`;
-  const inputs: string[] = [];
-  for (let i = 0; i < 20000; i++) {
-    let s = seeds[Math.floor(next() * seeds.length)]!;
-    for (let k = 1 + Math.floor(next() * 3); k > 0; k--) {
-      const at = Math.floor(next() * (s.length + 1));
-      const op = next();
-      if (op < 0.4) s = s.slice(0, at) + alphabet[Math.floor(next() * alphabet.length)] + s.slice(at);
-      else if (op < 0.8) s = s.slice(0, at) + s.slice(at + 1);
-      else s = s.slice(0, at) + ' ' + s.slice(at).toUpperCase();
-    }
-    inputs.push(s.trim());
-  }
+  const inputs = randomEdits(seeds, alphabet, 20);
   const { accepted } = check(inputs);
   assert.ok(accepted > 1000, `${accepted} accepted`);
 });
