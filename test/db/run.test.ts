@@ -200,6 +200,33 @@ for (const engine of ['postgres', 'mysql'] as const) {
     );
 
     test(
+      'the same plan again after it completed: the finished run is reported; once its column was dropped by hand, a fresh run adds it again',
+      dbTest(async (t) => {
+        const d = db.get(t);
+        const schema = schemaOf(engine, d.name);
+        await seedTable(d.client, engine, schema, 'again_t', 300);
+        const tbl = `${q(engine, schema)}.${q(engine, 'again_t')}`;
+        const p = fullPlan(engine, schema, 'again_t', 'c', 'id + 1');
+        const runner = await d.connect();
+        const first = await runPlan(runner, p);
+        assert.equal(first.status, 'completed');
+        const reported = await runPlan(runner, p);
+        assert.equal(reported.runId, first.runId, 'the finished run, reported again');
+        assert.equal(reported.status === 'completed' && reported.report.resumed, true);
+        await d.client.query(`ALTER TABLE ${tbl} DROP COLUMN ${q(engine, 'c')}`);
+        const messages: string[] = [];
+        const fresh = await runPlan(runner, p, { onProgress: (e) => e.message && messages.push(e.message) });
+        assert.equal(fresh.status, 'completed');
+        assert.notEqual(fresh.runId, first.runId);
+        assert.ok(
+          messages.some((m) => m.includes(`run ${first.runId} completed this plan earlier, but column c is not on`)),
+          messages.join('\n'),
+        );
+        assert.equal(await mismatches(d.client, engine, tbl, 'c', 'id + 1'), 0);
+      }),
+    );
+
+    test(
       'an unfinished run of a different plan blocks a new plan until abandoned',
       dbTest(async (t) => {
         const d = db.get(t);
