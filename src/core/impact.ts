@@ -109,6 +109,8 @@ export interface WorkContext {
    * `indexes` count as the costliest measured kind.
    */
   readonly indexRowsPerKey?: readonly number[];
+  /** The backfilled column is stored with a variable width (char/varchar/text/blob/json/binary types). */
+  readonly variableWidth?: boolean;
 }
 
 /**
@@ -264,9 +266,10 @@ export function modelSeconds(
         return rows * (rowCost / cal.backfillBaseRowsPerSecond + perIndex) + functions;
       }
       const scale = (rowCost + BACKFILL_INDEX_COST * indexes) / (1 + BACKFILL_INDEX_COST * sampleIndexes);
+      const rate = (ctx.variableWidth && cal.variableBackfillRowsPerSecond) || cal.backfillRowsPerSecond;
       // The value's volatile functions (gen_random_uuid(), md5(…)) are evaluated once per row; the sample's value was a
       // plain column, so its rate has none of that cost.
-      return (rows * scale) / cal.backfillRowsPerSecond + functions;
+      return (rows * scale) / rate + functions;
     }
   }
 }
@@ -311,6 +314,11 @@ export function keyBytesOf(typeName: string, params: readonly number[]): number 
   if (n === 'uuid') return 16;
   if (/char|binary/.test(n)) return Math.min(params[0] ?? 32, 256);
   return DEFAULT_KEY_BYTES * 2;
+}
+
+/** Types stored with a variable width (InnoDB stores CHAR in a multi-byte character set as variable-width too). */
+export function isVariableWidth(typeName: string): boolean {
+  return /char|text|blob|json|binary/i.test(typeName);
 }
 
 /** Keys compared by collation (text) rather than bytes: slower to sort. */

@@ -20,6 +20,7 @@ import {
   addSeconds,
   firstScanExtraSeconds,
   isTextKey,
+  isVariableWidth,
   keyBytesOf,
   valueBytesOf,
   workKind,
@@ -213,7 +214,9 @@ class Builder {
       // An index on a still-empty column is cheap on PostgreSQL (NULLs sort first, nothing to compare); InnoDB builds it
       // at the cost of a full key (bench/estimates, MariaDB 1M rows: 3.5 s empty vs 3.9–4.1 s for a char(36)/varchar(40) key).
       emptyKey: this.columnEmpty && this.pg,
-      ...(o.backfill ? { valueSql: o.backfill.valueSql, indexRowsPerKey: this.indexRowsPerKey() } : {}),
+      ...(o.backfill
+        ? { valueSql: o.backfill.valueSql, indexRowsPerKey: this.indexRowsPerKey(), variableWidth: isVariableWidth(this.spec.type.name) }
+        : {}),
     });
     const storage = this.grow(kind, keyBytes, newColumnBytes);
     const done = doneOf(op, o.object);

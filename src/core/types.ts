@@ -229,6 +229,11 @@ export interface Calibration {
    * VALIDATE 1.1 GB/s on a 506 MB heap against 2–2.8 GB/s on the 100k sample).
    */
   readonly osReadSecondsPerByte?: number;
+  /**
+   * MySQL/MariaDB: the runner's backfill rate on the sample filling a variable-width (varchar) column; InnoDB fills those
+   * faster than fixed-width ones (`backfillRowsPerSecond` fills an int).
+   */
+  readonly variableBackfillRowsPerSecond?: number;
   readonly sharedBuffersBytes?: number;
   readonly backfillIndexSeconds?: readonly { readonly rowsPerKey: number; readonly seconds: number }[];
   /** Table + index bytes per second of a rewrite (PostgreSQL) / INPLACE rebuild (MySQL/MariaDB). */

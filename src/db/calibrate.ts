@@ -143,7 +143,7 @@ export async function measureSample(
 }
 
 /**
- * The runner's own batched backfill of the empty int column `column` of the sample (value: the column `a`), its rate in
+ * The runner's own batched backfill of the empty column `column` of the sample (value: `valueSql`, the int column `a`), its rate in
  * rows per second: the median batch once the batch size has settled. Each batch's own rate, because the sample's few
  * seconds can catch a spike of load on a shared machine, and its first small batches (the runner's batch size is still
  * growing) weigh more than they do on a table of millions of rows.
@@ -154,6 +154,7 @@ export async function measureBackfill(
   column: string,
   rows: number,
   signal?: AbortSignal,
+  valueSql = 'a',
 ): Promise<number> {
   if (signal?.aborted) throw new CalibrationCancelled();
   const key = await findBatchKey(db, sample, column);
@@ -168,7 +169,7 @@ export async function measureBackfill(
   const result = await runBackfill({
     client: db,
     engine: db.options.engine,
-    spec: { table: sample, column, valueSql: 'a' },
+    spec: { table: sample, column, valueSql },
     key,
     retry: DEFAULT_RETRY,
     lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,

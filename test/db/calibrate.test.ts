@@ -61,6 +61,7 @@ describe('calibration', () => {
       assertMeasured(c);
       // InnoDB sets no hint bits: no first-scan cost of its own.
       assert.equal(c.firstScanBytesPerSecond, undefined);
+      assert.ok(c.variableBackfillRowsPerSecond! > 0, JSON.stringify(c));
       assert.deepEqual(await client.listTables(name), []);
     }),
   );

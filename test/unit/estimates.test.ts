@@ -199,6 +199,14 @@ describe('estimates: the table state and the value of each step', () => {
     assert.ok(Math.abs(firstExtra - heap * 0.5e-9) < 0.002, `${firstExtra} s for ${heap} bytes`);
   });
 
+  it('MySQL/MariaDB: a variable-width column is backfilled at the measured varchar rate, a fixed-width one at the int rate', () => {
+    const variable: Calibration = { ...measured, variableBackfillRowsPerSecond: measured.backfillRowsPerSecond * 2 };
+    const uuid = 'ref char(36) DEFAULT (UUID())';
+    assert.ok(Math.abs(step(plan('mariadb', uuid, variable), 'backfill') * 2 - step(plan('mariadb', uuid, measured), 'backfill')) < 0.01);
+    const when = 'seen_at datetime(6) DEFAULT (SYSDATE(6))';
+    assert.equal(step(plan('mariadb', when, variable), 'backfill'), step(plan('mariadb', when, measured), 'backfill'));
+  });
+
   it('the first scan after a PostgreSQL backfill pays for the new rows’ hint bits; a later scan does not', () => {
     const noHint: Calibration = { ...withCosts, firstScanBytesPerSecond: undefined };
     // NOT NULL after a backfill: the VALIDATE is the first scan.
