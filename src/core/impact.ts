@@ -109,7 +109,7 @@ export interface WorkContext {
    * `indexes` count as the costliest measured kind.
    */
   readonly indexRowsPerKey?: readonly number[];
-  /** The backfilled column is stored with a variable width (char/varchar/text/blob/json/binary types). */
+  /** The backfilled column is stored with a variable width (char/varchar/text/blob/json/varbinary types). */
   readonly variableWidth?: boolean;
 }
 
@@ -316,9 +316,12 @@ export function keyBytesOf(typeName: string, params: readonly number[]): number 
   return DEFAULT_KEY_BYTES * 2;
 }
 
-/** Types stored with a variable width (InnoDB stores CHAR in a multi-byte character set as variable-width too). */
+/**
+ * Types stored with a variable width (InnoDB stores CHAR in a multi-byte character set as variable-width too); BINARY(n)
+ * is fixed-width bytes, VARBINARY is not.
+ */
 export function isVariableWidth(typeName: string): boolean {
-  return /char|text|blob|json|binary/i.test(typeName);
+  return /char|text|blob|json|varbinary/i.test(typeName);
 }
 
 /** Keys compared by collation (text) rather than bytes: slower to sort. */

@@ -205,6 +205,11 @@ describe('estimates: the table state and the value of each step', () => {
     assert.ok(Math.abs(step(plan('mariadb', uuid, variable), 'backfill') * 2 - step(plan('mariadb', uuid, measured), 'backfill')) < 0.01);
     const when = 'seen_at datetime(6) DEFAULT (SYSDATE(6))';
     assert.equal(step(plan('mariadb', when, variable), 'backfill'), step(plan('mariadb', when, measured), 'backfill'));
+    // BINARY(16) is fixed-width bytes; VARBINARY is variable.
+    const bin = 'ref binary(16) DEFAULT (UNHEX(REPLACE(UUID(), "-", "")))';
+    assert.equal(step(plan('mariadb', bin, variable), 'backfill'), step(plan('mariadb', bin, measured), 'backfill'));
+    const varbin = 'ref varbinary(16) DEFAULT (UNHEX(REPLACE(UUID(), "-", "")))';
+    assert.ok(step(plan('mariadb', varbin, variable), 'backfill') < step(plan('mariadb', varbin, measured), 'backfill'));
   });
 
   it('the first scan after a PostgreSQL backfill pays for the new rows’ hint bits; a later scan does not', () => {
