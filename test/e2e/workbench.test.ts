@@ -164,7 +164,15 @@ describe('e2e: the VSIX in code-server', { timeout: 900000 }, () => {
       await page.keyboard.press('Enter');
       // Saved for the workspace, and the item says so once the file is linted again.
       const settingsFile = join(workspace, '.vscode', 'settings.json');
-      const read = () => (existsSync(settingsFile) ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>) : {});
+      // VS Code writes the file in place: a read may see it empty or half written, which counts as not saved yet.
+      const read = (): Record<string, unknown> => {
+        try {
+          return existsSync(settingsFile) ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>) : {};
+        } catch (err) {
+          if (err instanceof SyntaxError) return {};
+          throw err;
+        }
+      };
       // The two settings are written one after the other.
       for (let i = 0; i < 100 && read()['columnWizard.lint.serverVersion'] === undefined; i++) await page.waitForTimeout(200);
       const saved = read();
