@@ -3,16 +3,25 @@
  * loading libpg-query's WebAssembly (most of a one-file `lint`'s cold start, bench/coldStart.ts). It knows these forms:
  *
  *   SET [SESSION | LOCAL] lock_timeout | statement_timeout { = | TO } '<string>' | <integer>
- *   ALTER TABLE [<schema>.]<table> ADD COLUMN <name> <type> [DEFAULT '<string>' | <integer>]
- *   ALTER TABLE [<schema>.]<table> VALIDATE CONSTRAINT <name> | ALTER [COLUMN] <name> SET NOT NULL | DROP [COLUMN] <name>
- *   ALTER TABLE [<schema>.]<table> ADD CONSTRAINT <name> { FOREIGN KEY (<name>, …) REFERENCES [<schema>.]<table>
- *     [(<name>, …)] | CHECK (<name> IS NOT NULL) } [NOT VALID]
+ *   BEGIN | START TRANSACTION | COMMIT | END | ROLLBACK | ABORT   (with TRANSACTION or WORK where the parser takes them)
+ *   ALTER TABLE [<schema>.]<table> <command> [, <command>]…, each command one of
+ *     ADD [COLUMN] [IF NOT EXISTS] <name> <type> [NOT NULL | NULL] [DEFAULT '<string>' | <integer>]   (either order)
+ *     ADD CONSTRAINT <name> { FOREIGN KEY (<name>, …) REFERENCES [<schema>.]<table> [(<name>, …)]
+ *       | CHECK (<name> IS NOT NULL) } [NOT VALID]
+ *     VALIDATE CONSTRAINT <name>
+ *     ALTER [COLUMN] <name> { SET NOT NULL | DROP NOT NULL | SET DEFAULT <constant> | DROP DEFAULT | [SET DATA] TYPE <type> }
+ *     DROP [COLUMN] [IF EXISTS] <name> [CASCADE | RESTRICT]
  *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<name> [, <name>]…)
+ *   DROP INDEX [CONCURRENTLY] | DROP TABLE [IF EXISTS] [<schema>.]<name> [, …] [CASCADE | RESTRICT]
+ *   UPDATE [<schema>.]<table> SET <name> = <operand> [, …] [WHERE <predicate> [AND <predicate>]…]
+ *     an operand: a column ([<table>.]<name>), '<string>' or <integer>; a predicate: <operand> { = | < | > | <= | >= |
+ *     <> | != } <operand>, or <operand> IS [NOT] NULL
  *
  * where a name is a plain identifier that is no reserved PostgreSQL keyword, or a double-quoted one; <type> is such a
  * plain identifier (a type name as written: text, uuid, jsonb, timestamptz, …) or int, integer, smallint, bigint,
- * boolean, varchar, varchar(<n>). Anything else, including any comment, non-ASCII text or a second command, returns
- * undefined: the caller then asks libpg-query. test/unit/lint/pgFast.test.ts compares both readers on many inputs.
+ * boolean, varchar, varchar(<n>). Comments between the tokens are read as white space (a nested block comment is not).
+ * Anything else, including non-ASCII text or a second statement, returns undefined: the caller then asks libpg-query.
+ * test/unit/lint/pgFast.test.ts compares both readers on many inputs.
  * Pure.
  */
 
@@ -59,6 +68,11 @@ const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 const isIdentPart = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57) || c === 36;
 const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** PostgreSQL's operator characters (scan.l's `self` and `op_chars`, those that may form an operator). */
+const OPERATOR_CHARS: ReadonlySet<number> = new Set([...'~!@#^&|`?+-*/%<>='].map((ch) => ch.charCodeAt(0)));
+/** The operators read here: `=` and the comparisons. */
+const OPERATORS: ReadonlySet<string> = new Set(['=', '<', '>', '<=', '>=', '<>', '!=']);
 
 /** The tokens of `sql`, or undefined for anything outside the small lexicon above. */
 function tokens(sql: string): Token[] | undefined {
@@ -108,9 +122,25 @@ function tokens(sql: string): Token[] | undefined {
       if (k < 0 || k === i + 1 || k - i - 1 > MAX_IDENTIFIER || sql[k + 1] === '"') return undefined;
       out.push({ kind: 'quoted', value: sql.slice(i + 1, k), pos: i });
       i = k + 1;
-    } else if (c === 61 /* = */ || c === 46 /* . */ || c === 40 /* ( */ || c === 41 /* ) */ || c === 44 /* , */) {
-      // `=` followed by an operator character would be another operator.
-      if (c === 61 && /[~!@#%^&|`?+\-*/<>=]/.test(sql[i + 1] ?? '')) return undefined;
+    } else if (c === 45 /* - */ && sql.charCodeAt(i + 1) === 45) {
+      // A line comment: white space to the parser.
+      i += 2;
+      while (i < sql.length && sql[i] !== '\n' && sql[i] !== '\r') i++;
+    } else if (c === 47 /* / */ && sql.charCodeAt(i + 1) === 42 /* * */) {
+      // A block comment; nested ones (PostgreSQL counts them) are left to the parser.
+      const k = sql.indexOf('*/', i + 2);
+      if (k < 0 || sql.slice(i + 2, k).includes('/*')) return undefined;
+      i = k + 2;
+    } else if (OPERATOR_CHARS.has(c)) {
+      // The parser reads the longest run of operator characters as one operator: only these runs are read here.
+      let j = i + 1;
+      while (j < sql.length && OPERATOR_CHARS.has(sql.charCodeAt(j))) j++;
+      const op = sql.slice(i, j);
+      if (!OPERATORS.has(op)) return undefined;
+      // `!=` is `<>` to the parser.
+      out.push({ kind: 'punct', value: op === '!=' ? '<>' : op, pos: i });
+      i = j;
+    } else if (c === 46 /* . */ || c === 40 /* ( */ || c === 41 /* ) */ || c === 44 /* , */) {
       out.push({ kind: 'punct', value: sql[i]!, pos: i });
       i++;
     } else {
@@ -143,6 +173,13 @@ class Reader {
   peekPunct(p: string): boolean {
     const t = this.ts[this.i];
     return t?.kind === 'punct' && t.value === p;
+  }
+  /** A comparison operator (`=`, `<`, `>`, `<=`, `>=`, `<>`). */
+  operator(): { value: string; pos: number } | undefined {
+    const t = this.ts[this.i];
+    if (t?.kind !== 'punct' || !OPERATORS.has(t.value)) return undefined;
+    this.i++;
+    return { value: t.value, pos: t.pos };
   }
   punct(p: string): Token | undefined {
     const t = this.ts[this.i];
@@ -243,33 +280,112 @@ function readAlterTable(r: Reader): unknown {
   if (!r.keyword('table')) return undefined;
   const relation = readRelation(r);
   if (!relation) return undefined;
-  const other = readOtherAlter(r);
-  if (other !== undefined) return other && r.done ? alterTable(relation, other) : undefined;
+  const cmds: unknown[] = [];
+  do {
+    const cmd = readAlterCmd(r);
+    if (!cmd) return undefined;
+    cmds.push({ AlterTableCmd: { behavior: 'DROP_RESTRICT', ...cmd } });
+  } while (r.punct(','));
+  if (!r.done) return undefined;
+  return stmts({ AlterTableStmt: { relation, cmds, objtype: 'OBJECT_TABLE' } });
+}
+
+/** One command of ALTER TABLE (the forms listed at the top), as libpg-query's AlterTableCmd without its default behavior. */
+function readAlterCmd(r: Reader): Record<string, unknown> | undefined {
+  if (r.keyword('validate')) {
+    const name = r.keyword('constraint') ? r.name() : undefined;
+    return name && { subtype: 'AT_ValidateConstraint', name: name.value };
+  }
+  if (r.keyword('alter')) {
+    r.keyword('column');
+    const name = r.name();
+    return name && readAlterColumn(r, name);
+  }
+  if (r.keyword('drop')) {
+    r.keyword('column');
+    const ifExists = r.keyword('if');
+    if (ifExists && !r.keyword('exists')) return undefined;
+    const name = r.name();
+    if (!name) return undefined;
+    const cascade = r.keyword('cascade');
+    if (!cascade) r.keyword('restrict');
+    return {
+      subtype: 'AT_DropColumn',
+      name: name.value,
+      ...(cascade ? { behavior: 'DROP_CASCADE' } : {}),
+      ...(ifExists ? { missing_ok: true } : {}),
+    };
+  }
   if (!r.keyword('add')) return undefined;
   if (r.peekKeyword('constraint')) {
     const constraint = readConstraint(r);
-    return constraint && r.done ? alterTable(relation, { subtype: 'AT_AddConstraint', def: { Constraint: constraint } }) : undefined;
+    return constraint && { subtype: 'AT_AddConstraint', def: { Constraint: constraint } };
   }
-  if (!r.keyword('column')) return undefined;
+  r.keyword('column');
+  const ifNotExists = r.keyword('if');
+  if (ifNotExists && !(r.keyword('not') && r.keyword('exists'))) return undefined;
   const column = r.name();
   if (!column) return undefined;
   const typeName = readType(r);
   if (!typeName) return undefined;
-  let constraints: unknown[] | undefined;
-  if (r.peekKeyword('default')) {
+  const constraints: unknown[] = [];
+  const seen = new Set<string>();
+  for (;;) {
     const at = r.pos;
-    r.keyword('default');
-    const value = r.constant();
-    if (!value) return undefined;
-    constraints = [{ Constraint: { contype: 'CONSTR_DEFAULT', raw_expr: value, location: at } }];
+    let constraint: Record<string, unknown> | undefined;
+    if (r.keyword('default')) {
+      const value = r.constant();
+      if (!value) return undefined;
+      constraint = { contype: 'CONSTR_DEFAULT', raw_expr: value, location: at };
+    } else if (r.keyword('not')) {
+      if (!r.keyword('null')) return undefined;
+      constraint = { contype: 'CONSTR_NOTNULL', is_enforced: true, initially_valid: true, location: at };
+    } else if (r.keyword('null')) {
+      constraint = { contype: 'CONSTR_NULL', location: at };
+    } else {
+      break;
+    }
+    // Each at most once, and not both NULL and NOT NULL (the parser reads them; analysis rejects the repeats).
+    const kind = constraint.contype === 'CONSTR_DEFAULT' ? 'default' : 'null';
+    if (seen.has(kind)) return undefined;
+    seen.add(kind);
+    constraints.push({ Constraint: constraint });
   }
-  if (!r.done) return undefined;
-  return alterTable(relation, {
+  return {
     subtype: 'AT_AddColumn',
     def: {
-      ColumnDef: { colname: column.value, typeName, is_local: true, ...(constraints ? { constraints } : {}), location: column.pos },
+      ColumnDef: {
+        colname: column.value,
+        typeName,
+        is_local: true,
+        ...(constraints.length ? { constraints } : {}),
+        location: column.pos,
+      },
     },
-  });
+    ...(ifNotExists ? { missing_ok: true } : {}),
+  };
+}
+
+/**
+ * After `ALTER [COLUMN] <name>`: `SET NOT NULL`, `DROP NOT NULL`, `SET DEFAULT <constant>`, `DROP DEFAULT` or
+ * `[SET DATA] TYPE <type>`.
+ */
+function readAlterColumn(r: Reader, column: { value: string; pos: number }): Record<string, unknown> | undefined {
+  const name = column.value;
+  if (r.keyword('set')) {
+    if (r.keyword('not')) return r.keyword('null') ? { subtype: 'AT_SetNotNull', name } : undefined;
+    if (r.keyword('default')) {
+      const value = r.constant();
+      return value && { subtype: 'AT_ColumnDefault', name, def: value };
+    }
+    if (!(r.keyword('data') && r.peekKeyword('type'))) return undefined;
+  } else if (r.keyword('drop')) {
+    if (r.keyword('not')) return r.keyword('null') ? { subtype: 'AT_DropNotNull', name } : undefined;
+    return r.keyword('default') ? { subtype: 'AT_ColumnDefault', name } : undefined;
+  }
+  if (!r.keyword('type')) return undefined;
+  const typeName = readType(r);
+  return typeName && { subtype: 'AT_AlterColumnType', name, def: { ColumnDef: { typeName, location: column.pos } } };
 }
 
 /** `( <name> [, <name>]… )` as libpg-query's list of String nodes. */
@@ -345,34 +461,6 @@ function readConstraint(r: Reader): Record<string, unknown> | undefined {
   };
 }
 
-function alterTable(relation: Record<string, unknown>, cmd: Record<string, unknown>): unknown {
-  return stmts({
-    AlterTableStmt: { relation, cmds: [{ AlterTableCmd: { ...cmd, behavior: 'DROP_RESTRICT' } }], objtype: 'OBJECT_TABLE' },
-  });
-}
-
-/**
- * `VALIDATE CONSTRAINT <name>`, `ALTER [COLUMN] <name> SET NOT NULL`, `DROP [COLUMN] <name>`: the command, null when
- * the words start one of these forms but it does not follow, undefined when they start none.
- */
-function readOtherAlter(r: Reader): Record<string, unknown> | null | undefined {
-  if (r.keyword('validate')) {
-    const name = r.keyword('constraint') ? r.name() : undefined;
-    return name ? { subtype: 'AT_ValidateConstraint', name: name.value } : null;
-  }
-  if (r.keyword('alter')) {
-    r.keyword('column');
-    const name = r.name();
-    return name && r.keyword('set') && r.keyword('not') && r.keyword('null') ? { subtype: 'AT_SetNotNull', name: name.value } : null;
-  }
-  if (r.keyword('drop')) {
-    r.keyword('column');
-    const name = r.name();
-    return name ? { subtype: 'AT_DropColumn', name: name.value } : null;
-  }
-  return undefined;
-}
-
 /** `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<column> [, <column>]…)`. */
 function readCreateIndex(r: Reader): unknown {
   const unique = r.keyword('unique');
@@ -404,18 +492,150 @@ function readCreateIndex(r: Reader): unknown {
   });
 }
 
+/** BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK, ABORT (each with TRANSACTION or WORK where the parser takes it). */
+const TRANSACTION_KINDS: Readonly<Record<string, string>> = {
+  begin: 'TRANS_STMT_BEGIN',
+  start: 'TRANS_STMT_START',
+  commit: 'TRANS_STMT_COMMIT',
+  end: 'TRANS_STMT_COMMIT',
+  rollback: 'TRANS_STMT_ROLLBACK',
+  abort: 'TRANS_STMT_ROLLBACK',
+};
+
+function readTransaction(r: Reader, word: string): unknown {
+  if (word === 'start') {
+    if (!r.keyword('transaction')) return undefined;
+  } else if (!r.keyword('transaction')) r.keyword('work');
+  return r.done ? stmts({ TransactionStmt: { kind: TRANSACTION_KINDS[word], location: -1 } }) : undefined;
+}
+
+/** `DROP INDEX [CONCURRENTLY] [IF EXISTS] <name>, …` or `DROP TABLE [IF EXISTS] <name>, …`, each `[CASCADE | RESTRICT]`. */
+function readDrop(r: Reader): unknown {
+  const removeType = r.keyword('index') ? 'OBJECT_INDEX' : r.keyword('table') ? 'OBJECT_TABLE' : undefined;
+  if (!removeType) return undefined;
+  const concurrent = removeType === 'OBJECT_INDEX' && r.keyword('concurrently');
+  const ifExists = r.keyword('if');
+  if (ifExists && !r.keyword('exists')) return undefined;
+  const objects: unknown[] = [];
+  do {
+    const first = r.name();
+    if (!first) return undefined;
+    const items = [{ String: { sval: first.value } }];
+    if (r.punct('.')) {
+      const second = r.name();
+      if (!second) return undefined;
+      items.push({ String: { sval: second.value } });
+    }
+    objects.push({ List: { items } });
+  } while (r.punct(','));
+  const cascade = r.keyword('cascade');
+  if (!cascade) r.keyword('restrict');
+  if (!r.done) return undefined;
+  return stmts({
+    DropStmt: {
+      objects,
+      removeType,
+      behavior: cascade ? 'DROP_CASCADE' : 'DROP_RESTRICT',
+      ...(ifExists ? { missing_ok: true } : {}),
+      ...(concurrent ? { concurrent: true } : {}),
+    },
+  });
+}
+
+/** `<name>` or `<name>.<name>` in an expression, as libpg-query's ColumnRef. */
+function readColumnRef(r: Reader): Record<string, unknown> | undefined {
+  const first = r.name();
+  if (!first) return undefined;
+  const fields = [{ String: { sval: first.value } }];
+  if (r.punct('.')) {
+    const second = r.name();
+    if (!second) return undefined;
+    fields.push({ String: { sval: second.value } });
+  }
+  return { ColumnRef: { fields, location: first.pos } };
+}
+
+/** An operand: a column reference or a string or integer constant. */
+function readOperand(r: Reader): Record<string, unknown> | undefined {
+  return r.constant() ?? readColumnRef(r);
+}
+
+/** `<column> IS [NOT] NULL` or `<operand> <comparison> <operand>`, followed by AND or the end. */
+function readPredicate(r: Reader): Record<string, unknown> | undefined {
+  const left = readOperand(r);
+  if (!left) return undefined;
+  const is = r.pos;
+  if (r.keyword('is')) {
+    const not = r.keyword('not');
+    if (!r.keyword('null')) return undefined;
+    return { NullTest: { arg: left, nulltesttype: not ? 'IS_NOT_NULL' : 'IS_NULL', location: is } };
+  }
+  const op = r.operator();
+  if (!op) return undefined;
+  const right = readOperand(r);
+  return right && { A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: op.value } }], lexpr: left, rexpr: right, location: op.pos } };
+}
+
+/**
+ * `UPDATE [<schema>.]<table> SET <column> = <operand> [, …] [WHERE <predicate> [AND <predicate>]…]`: a backfill.
+ * Operands and predicates as readOperand / readPredicate; anything else (functions, OR, parentheses, FROM, RETURNING,
+ * an alias) is left to the parser.
+ */
+function readUpdate(r: Reader): unknown {
+  const relation = readRelation(r);
+  if (!relation || !r.keyword('set')) return undefined;
+  const targetList: unknown[] = [];
+  do {
+    const column = r.name();
+    if (!column || !r.punct('=')) return undefined;
+    const val = readOperand(r);
+    if (!val) return undefined;
+    targetList.push({ ResTarget: { name: column.value, val, location: column.pos } });
+  } while (r.punct(','));
+  let whereClause: Record<string, unknown> | undefined;
+  if (r.keyword('where')) {
+    const args: unknown[] = [];
+    let and = -1;
+    for (;;) {
+      const predicate = readPredicate(r);
+      if (!predicate) return undefined;
+      args.push(predicate);
+      const at = r.pos;
+      if (!r.keyword('and')) break;
+      if (and < 0) and = at;
+    }
+    whereClause = args.length === 1 ? (args[0] as Record<string, unknown>) : { BoolExpr: { boolop: 'AND_EXPR', args, location: and } };
+  }
+  if (!r.done) return undefined;
+  return stmts({ UpdateStmt: { relation, targetList, ...(whereClause ? { whereClause } : {}) } });
+}
+
 /**
  * libpg-query's parse tree of one statement's text (no terminator), when the statement is one of the forms above;
  * else undefined.
  */
 export function readSimplePostgres(sql: string): unknown {
   // Printable ASCII and white space only: libpg-query's locations count UTF-8 bytes, these count UTF-16 units.
-  if (!/^(set|alter|create)\s/i.test(sql) || /[^\t-\r -~]/.test(sql)) return undefined;
+  if (!/^(set|alter|create|update|drop|begin|start|commit|end|rollback|abort)(\s|$)/i.test(sql) || /[^\t-\r -~]/.test(sql))
+    return undefined;
   const ts = tokens(sql);
   if (!ts) return undefined;
   const r = new Reader(ts);
-  if (r.keyword('set')) return readSet(r);
-  if (r.keyword('alter')) return readAlterTable(r);
-  if (r.keyword('create')) return readCreateIndex(r);
-  return undefined;
+  const first = r.word()?.value;
+  switch (first) {
+    case 'set':
+      return readSet(r);
+    case 'alter':
+      return readAlterTable(r);
+    case 'create':
+      return readCreateIndex(r);
+    case 'update':
+      return readUpdate(r);
+    case 'drop':
+      return readDrop(r);
+    case undefined:
+      return undefined;
+    default:
+      return first in TRANSACTION_KINDS ? readTransaction(r, first) : undefined;
+  }
 }

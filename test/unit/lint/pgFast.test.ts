@@ -291,6 +291,279 @@ function* otherForms(): Generator<string> {
   }
 }
 
+/** Transactions, DROP INDEX / TABLE, the other ALTER COLUMN forms, ADD without COLUMN, several commands, comments. */
+function* moreForms(): Generator<string> {
+  for (const word of ['BEGIN', 'begin', 'START', 'COMMIT', 'END', 'ROLLBACK', 'ABORT', 'SAVEPOINT', 'RELEASE', 'PREPARE'])
+    for (const tail of [
+      '',
+      ' TRANSACTION',
+      ' WORK',
+      ' transaction',
+      ' TRANSACTION ISOLATION LEVEL SERIALIZABLE',
+      ' AND CHAIN',
+      ' AND NO CHAIN',
+      ' READ ONLY',
+      ' TO SAVEPOINT s',
+      ' x',
+      ' WORK WORK',
+      ' ATOMIC',
+      ' PREPARED',
+    ])
+      yield `${word}${tail}`;
+  for (const drop of ['DROP INDEX', 'drop index', 'DROP INDEX CONCURRENTLY', 'DROP TABLE', 'DROP TABLE CONCURRENTLY', 'DROP VIEW', 'DROP'])
+    for (const ifExists of ['', ' IF EXISTS', ' IF', ' IF NOT EXISTS'])
+      for (const names of ['i', 'public.i', '"I"', 'i, j', 'i,s.j', 'a.b.c', 'i,', 'only i', ''])
+        for (const tail of ['', ' CASCADE', ' RESTRICT', ' cascade', ' CASCADE RESTRICT', ' x']) yield `${drop}${ifExists} ${names}${tail}`;
+  for (const cmd of [
+    'SET NOT NULL',
+    'DROP NOT NULL',
+    'drop not null',
+    'SET DEFAULT 1',
+    "SET DEFAULT 'x'",
+    'SET DEFAULT now()',
+    'SET DEFAULT NULL',
+    'SET DEFAULT -1',
+    'DROP DEFAULT',
+    'DROP',
+    'SET',
+    'SET NOT',
+    'DROP NOT',
+    'TYPE bigint',
+    'TYPE varchar(80)',
+    'SET DATA TYPE text',
+    'SET DATA bigint',
+    'DATA TYPE bigint',
+    'TYPE bigint USING c::bigint',
+    'TYPE text COLLATE "C"',
+    'TYPE numeric(10,2)',
+    'SET STATISTICS 100',
+    'DROP IDENTITY',
+    'DROP EXPRESSION',
+    'ADD GENERATED ALWAYS AS IDENTITY',
+    'SET STORAGE PLAIN',
+  ])
+    for (const head of ['ALTER TABLE users ALTER COLUMN c', 'ALTER TABLE users ALTER c', 'ALTER TABLE s.users ALTER COLUMN "C"'])
+      yield `${head} ${cmd}`;
+  for (const add of ['ADD', 'ADD COLUMN', 'ADD IF NOT EXISTS', 'ADD COLUMN IF NOT EXISTS', 'ADD COLUMN IF EXISTS', 'ADD IF'])
+    for (const rest of [
+      'c int',
+      'c int NOT NULL',
+      'c int NULL',
+      'c int NOT NULL DEFAULT 0',
+      "c text DEFAULT 'x' NOT NULL",
+      'c int DEFAULT 1 DEFAULT 2',
+      'c int NOT NULL NOT NULL',
+      'c int NULL NOT NULL',
+      'c int NOT NULL NULL',
+      'c int NOT',
+      'c int NOT DEFERRABLE',
+      'c int NOT NULL NO INHERIT',
+      'c int PRIMARY KEY',
+      'c int UNIQUE',
+      'c int REFERENCES t (id)',
+      'c int CHECK (c > 0)',
+      'c int CONSTRAINT n NOT NULL',
+      'c int GENERATED ALWAYS AS IDENTITY',
+    ])
+      yield `ALTER TABLE users ${add} ${rest}`;
+  for (const cmds of [
+    'ADD COLUMN a int, ADD COLUMN b text',
+    'ADD a int,ADD b int NOT NULL',
+    'DROP COLUMN a, DROP COLUMN b',
+    'ALTER COLUMN a SET NOT NULL, ALTER COLUMN b DROP NOT NULL, DROP c',
+    'ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES t (id) NOT VALID, VALIDATE CONSTRAINT fk',
+    'ADD COLUMN a int,',
+    ', ADD COLUMN a int',
+    'ADD COLUMN a int,, ADD COLUMN b int',
+    'ADD COLUMN a int ADD COLUMN b int',
+    'DROP COLUMN IF EXISTS a CASCADE, DROP b RESTRICT',
+    'DROP COLUMN a CASCADE RESTRICT',
+    'DROP COLUMN IF a',
+    'DROP IF EXISTS a',
+    'ALTER COLUMN a TYPE bigint, ALTER COLUMN b SET DEFAULT 0',
+    'ALTER COLUMN a SET DEFAULT 0, ALTER COLUMN a DROP DEFAULT',
+  ])
+    yield `ALTER TABLE users ${cmds}`;
+  for (const word of parserKeywords()) {
+    yield `ALTER TABLE users ADD ${word} text`;
+    yield `ALTER TABLE users ADD IF NOT EXISTS ${word} int NOT NULL`;
+    yield `ALTER TABLE users ALTER ${word} DROP NOT NULL`;
+    yield `ALTER TABLE users ALTER COLUMN ${word} TYPE ${word}`;
+    yield `ALTER TABLE users ALTER COLUMN c SET DEFAULT ${word}`;
+    yield `ALTER TABLE users DROP COLUMN IF EXISTS ${word} CASCADE`;
+    yield `ALTER TABLE users DROP ${word}, DROP ${word}`;
+    yield `DROP INDEX ${word}`;
+    yield `DROP INDEX CONCURRENTLY ${word}.${word}`;
+    yield `DROP TABLE IF EXISTS ${word}, ${word} CASCADE`;
+    yield `${word}`;
+    yield `${word} TRANSACTION`;
+    yield `BEGIN ${word}`;
+  }
+}
+
+/** UPDATE backfills: targets, operands, comparisons, IS [NOT] NULL, AND chains, and what is left to the parser. */
+function* updates(): Generator<string> {
+  const operands = [
+    'name',
+    'b.c',
+    "'x'",
+    "''",
+    '0',
+    '1000',
+    '"Name"',
+    'NULL',
+    'true',
+    '-1',
+    '1.5',
+    'now()',
+    'lower(b)',
+    '(b)',
+    "'a' || b",
+    'b + 1',
+    'b::text',
+    'DEFAULT',
+    "e'x'",
+    'x.y.z',
+  ];
+  for (const operand of operands) {
+    yield `UPDATE users SET nickname = ${operand}`;
+    yield `UPDATE users SET nickname = ${operand} WHERE id < 1000`;
+    yield `UPDATE users SET a = 1 WHERE ${operand} = b`;
+    yield `UPDATE users SET a = 1 WHERE b <> ${operand}`;
+    yield `UPDATE users SET a = 1 WHERE ${operand} IS NULL`;
+  }
+  for (const op of [
+    '=',
+    '<',
+    '>',
+    '<=',
+    '>=',
+    '<>',
+    '!=',
+    '=<',
+    '=>',
+    '<<',
+    '==',
+    '<=>',
+    '~',
+    '!',
+    '< =',
+    '= =',
+    '<-',
+    '<=-',
+    '>-',
+    '=-',
+    '<--x\n',
+  ])
+    for (const spacing of [' ', '']) yield `UPDATE users SET a = 1 WHERE b${spacing}${op}${spacing}2`;
+  for (const where of [
+    'a IS NULL',
+    'a IS NOT NULL',
+    'a IS NOT NULL AND b = 1',
+    'a = 1 AND b = 2 AND c = 3 AND d IS NULL',
+    'a = 1 OR b = 2',
+    'a = 1 AND b = 2 OR c = 3',
+    'NOT a = 1',
+    'a = 1 AND NOT b = 2',
+    '(a = 1)',
+    'a = 1 AND (b = 2)',
+    'a IS NULL IS NULL',
+    'a = b IS NULL',
+    'a IS NULL = b',
+    'a = b = c',
+    'a < b < c',
+    'a ISNULL',
+    'a NOTNULL',
+    'a IS TRUE',
+    'a IS DISTINCT FROM b',
+    'a BETWEEN 1 AND 2',
+    'a IN (1, 2)',
+    'a LIKE b',
+    'a = 1 AND',
+    'AND a = 1',
+    'a = 1 AND AND b = 2',
+    'a',
+    'a =',
+    '',
+    'id < 1000 -- batch 1\n',
+    'id < 1000 /* batch */ AND b IS NULL',
+    'CURRENT OF c',
+  ])
+    yield `UPDATE users SET a = 1 WHERE ${where}`;
+  for (const head of [
+    'UPDATE users SET',
+    'UPDATE public.users SET',
+    'UPDATE ONLY users SET',
+    'UPDATE users AS u SET',
+    'UPDATE users u SET',
+    'update "Users" set',
+    'UPDATE users SET (a, b) =',
+    'WITH x AS (SELECT 1) UPDATE users SET',
+    'UPDATE SET',
+  ])
+    for (const tail of [
+      ' a = 1',
+      ' a = 1, b = 2',
+      ' a = 1,',
+      ' a.b = 1',
+      ' a = 1 FROM t',
+      ' a = 1 RETURNING id',
+      " a = 'x' WHERE id = 5",
+      ' a[1] = 2',
+      ' a = 1 WHERE id < 10 AND id >= 0',
+    ])
+      yield `${head}${tail}`;
+  for (const word of parserKeywords()) {
+    yield `UPDATE ${word} SET a = 1`;
+    yield `UPDATE users SET ${word} = 1`;
+    yield `UPDATE users SET a = ${word}`;
+    yield `UPDATE users SET a = ${word}.${word}`;
+    yield `UPDATE users SET a = 1 WHERE ${word} = 2`;
+    yield `UPDATE users SET a = 1 WHERE b = ${word}`;
+    yield `UPDATE users SET a = 1 WHERE ${word} IS NOT NULL`;
+    yield `UPDATE users SET a = 1 WHERE b = 1 ${word} c = 2`;
+    yield `UPDATE users SET a = 1 ${word} b = 2`;
+  }
+}
+
+/** Statements of the forms added last (transactions, DROP, ALTER COLUMN, several commands, UPDATE): seeds for comments and fuzzing. */
+const SEEDS = [
+  'BEGIN',
+  'COMMIT',
+  'START TRANSACTION',
+  'DROP INDEX CONCURRENTLY IF EXISTS public.users_email',
+  'DROP TABLE IF EXISTS a, b CASCADE',
+  'ALTER TABLE users ALTER COLUMN email DROP NOT NULL',
+  "ALTER TABLE users ALTER COLUMN status SET DEFAULT 'new', ALTER COLUMN n DROP DEFAULT",
+  'ALTER TABLE users ALTER COLUMN id SET DATA TYPE bigint',
+  'ALTER TABLE users ADD IF NOT EXISTS n int NOT NULL DEFAULT 0, DROP COLUMN IF EXISTS legacy CASCADE',
+  'UPDATE users SET nickname = name WHERE id < 1000',
+  "UPDATE app.users SET a = 1, b = 'x' WHERE a IS NULL AND b.c >= 2 AND c <> 'y'",
+  'UPDATE users SET a = b WHERE c != 3',
+];
+
+/** Every statement of `seeds` with a line or block comment (or an unfinished one) put between every two tokens. */
+function* comments(seeds: readonly string[]): Generator<string> {
+  for (const seed of seeds) {
+    const gaps = [...seed.matchAll(/ /g)].map((m) => m.index);
+    for (const at of gaps)
+      for (const comment of [
+        ' -- c\n',
+        '-- c\r',
+        '/* c */',
+        '/**/',
+        '/* /* nested */ */',
+        '/* c',
+        '--',
+        ' /*-- c */ ',
+        '-- /* c\n',
+        '/* c */--x\n',
+      ])
+        yield seed.slice(0, at) + comment + seed.slice(at);
+    for (const comment of [' -- c', ' /* c */', '/* c */', ' --']) yield seed + comment;
+  }
+}
+
 function* sets(): Generator<string> {
   for (const head of ['SET', 'set', 'SET SESSION', 'SET LOCAL', 'set local', 'SET SESSION LOCAL', 'SET LOCAL SESSION'])
     for (const name of [
@@ -317,6 +590,21 @@ test('the fast reader gives libpg-query’s parse tree for every VALIDATE CONSTR
   assert.ok(accepted > 300 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
+test('the fast reader gives libpg-query’s parse tree for every transaction, DROP, ALTER COLUMN and ADD it accepts', () => {
+  const { accepted, total } = check(moreForms());
+  assert.ok(accepted > 1500 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
+test('the fast reader gives libpg-query’s parse tree for every UPDATE it accepts', () => {
+  const { accepted, total } = check(updates());
+  assert.ok(accepted > 1000 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
+test('the fast reader gives libpg-query’s parse tree with comments between the tokens', () => {
+  const { accepted, total } = check(comments(SEEDS));
+  assert.ok(accepted > 500 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
 test('the fast reader gives libpg-query’s parse tree for every SET it accepts', () => {
   const { accepted, total } = check(sets());
   assert.ok(accepted > 100 && accepted < total, `${accepted} of ${total} accepted`);
@@ -324,6 +612,7 @@ test('the fast reader gives libpg-query’s parse tree for every SET it accepts'
 
 test('random edits of accepted statements: still libpg-query’s tree, or left to it', () => {
   const seeds = [
+    ...SEEDS,
     "SET lock_timeout = '2s'",
     'SET LOCAL statement_timeout TO 5000',
     'ALTER TABLE users ADD COLUMN nickname text',
@@ -367,6 +656,18 @@ test('lint gives the same result without the WebAssembly parser as with it', asy
     'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID',
     'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL)',
     'ALTER TABLE users VALIDATE CONSTRAINT users_email_nn',
+    ...SEEDS,
+    'ALTER TABLE users ALTER COLUMN email TYPE text',
+    'ALTER TABLE users ALTER COLUMN id TYPE bigint',
+    'ALTER TABLE users ALTER COLUMN name TYPE varchar(20)',
+    'ALTER TABLE users ADD COLUMN n int NOT NULL',
+    "ALTER TABLE users ADD COLUMN n text NOT NULL DEFAULT 'x'",
+    'ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int',
+    'DROP INDEX users_email',
+    'DROP TABLE users',
+    'ROLLBACK',
+    'UPDATE users SET n = 0',
+    'UPDATE users SET n = 0 WHERE n IS NULL AND id < 1000 -- first batch\n',
   ];
   const next = rng(7);
   for (let i = 0; i < 300; i++) {
