@@ -105,31 +105,42 @@ export interface WorkContext {
   /** The SQL expression the backfill evaluates per row: its volatile functions' measured cost is added per row. */
   readonly valueSql?: string;
   /**
-   * Rows per key of the maintained indexes whose key statistics are known (`IndexFacts.rowsPerKey`); the others of
-   * `indexes` count as the costliest measured kind.
+   * Distinct keys of the maintained indexes whose key statistics are known (`IndexFacts.rowsPerKey` → the table's rows ÷
+   * rows per key); the others of `indexes` count as the costliest measured kind.
    */
-  readonly indexRowsPerKey?: readonly number[];
+  readonly indexKeys?: readonly number[];
   /** The backfilled column is stored with a variable width (char/varchar/text/blob/json/varbinary types). */
   readonly variableWidth?: boolean;
 }
 
 /**
- * Seconds per row one secondary index adds to a PostgreSQL backfill, for an index with `rowsPerKey` rows per key (unknown:
- * the costliest measured point): interpolated on a log scale between the calibration's measured points, never beyond.
+ * Seconds per row one secondary index adds to a PostgreSQL backfill, for an index with `keys` distinct keys (unknown: the
+ * costliest measured point): interpolated on a log scale between the calibration's measured points, never beyond.
  * undefined when the calibration did not measure it.
+ *
+ * By distinct keys, not rows per key: the runner's batch walks the table in key order, so with k distinct values in
+ * physical order each batch inserts into about k different leaf pages (the end of each key's range), and the per-row cost
+ * grows with k. Measured with the runner on PostgreSQL 15, a = id % k, 1M rows: k = 100 → 157k rows/s, 1000 → 76k,
+ * 10000 → 37k; with 1000 keys the bench's 100k, 1M and 3M tables (100, 1000, 3000 rows per key) backfill at about the same
+ * rate (72k, 77–93k, 100–107k rows/s), which rows per key priced 3.5× apart.
+ * Calibrations cached before this stored each point by rows per key on their sample: its keys are the sample's rows ÷ that.
  */
 export function backfillIndexSecondsPerRow(
-  rowsPerKey: number | undefined,
-  cal: Pick<Calibration, 'backfillIndexSeconds'>,
+  keys: number | undefined,
+  cal: Pick<Calibration, 'backfillIndexSeconds' | 'sample'>,
 ): number | undefined {
-  const points = [...(cal.backfillIndexSeconds ?? [])].filter((p) => p.rowsPerKey > 0).sort((a, b) => a.rowsPerKey - b.rowsPerKey);
+  const sampleRows = cal.sample?.rows ?? 100_000;
+  const points = (cal.backfillIndexSeconds ?? [])
+    .map((p) => ({ keys: p.keys ?? (p.rowsPerKey ? sampleRows / p.rowsPerKey : 0), seconds: p.seconds }))
+    .filter((p) => p.keys > 0)
+    .sort((a, b) => a.keys - b.keys);
   if (!points.length) return undefined;
-  if (rowsPerKey === undefined) return Math.max(...points.map((p) => p.seconds));
-  if (rowsPerKey <= points[0]!.rowsPerKey) return points[0]!.seconds;
+  if (keys === undefined) return Math.max(...points.map((p) => p.seconds));
+  if (keys <= points[0]!.keys) return points[0]!.seconds;
   for (let i = 1; i < points.length; i++) {
     const [lo, hi] = [points[i - 1]!, points[i]!];
-    if (rowsPerKey <= hi.rowsPerKey) {
-      const f = Math.log(rowsPerKey / lo.rowsPerKey) / Math.log(hi.rowsPerKey / lo.rowsPerKey);
+    if (keys <= hi.keys) {
+      const f = Math.log(keys / lo.keys) / Math.log(hi.keys / lo.keys);
       return lo.seconds + f * (hi.seconds - lo.seconds);
     }
   }
@@ -259,8 +270,8 @@ export function modelSeconds(
       const rowCost = 0.6 + 0.4 * (width / sample.rowBytes);
       const functions = rows * expressionSecondsPerRow(ctx.valueSql, cal);
       if (cal.backfillBaseRowsPerSecond && cal.backfillIndexSeconds?.length) {
-        // Measured per index kind: the row with the primary key, plus each index's cost by its rows per key.
-        const known = (ctx.indexRowsPerKey ?? []).slice(0, indexes);
+        // Measured per index kind: the row with the primary key, plus each index's cost by its distinct keys.
+        const known = (ctx.indexKeys ?? []).slice(0, indexes);
         let perIndex = (indexes - known.length) * backfillIndexSecondsPerRow(undefined, cal)!;
         for (const k of known) perIndex += backfillIndexSecondsPerRow(k, cal)!;
         return rows * (rowCost / cal.backfillBaseRowsPerSecond + perIndex) + functions;

@@ -216,9 +216,9 @@ export interface Calibration {
   readonly functionSeconds?: { readonly [name: string]: number };
   /**
    * PostgreSQL: the runner's backfill rate on the sample with the primary key as its only index, and the seconds per row
-   * one more (secondary) index adds, measured with indexes of different rows per key. A non-HOT UPDATE inserts an entry
-   * into every index; where it lands matters: on PostgreSQL 15, 100k rows, an index on an int with 100 rows per key
-   * cost ~17 µs per row, with 1000 rows per key ~4 µs (new entries of one key go to the end of that key's own pages).
+   * one more (secondary) index adds, measured with indexes of different numbers of distinct keys. A non-HOT UPDATE inserts
+   * an entry into every index; where it lands matters: on PostgreSQL 15, an int index with 1000 keys cost ~11 µs per row,
+   * with 100 keys ~3 µs (new entries of one key go to the end of that key's own pages; more keys, more pages per batch).
    */
   readonly backfillBaseRowsPerSecond?: number;
   /**
@@ -235,7 +235,12 @@ export interface Calibration {
    */
   readonly variableBackfillRowsPerSecond?: number;
   readonly sharedBuffersBytes?: number;
-  readonly backfillIndexSeconds?: readonly { readonly rowsPerKey: number; readonly seconds: number }[];
+  /**
+   * PostgreSQL: seconds per row one secondary index adds to the backfill, measured on the sample with indexes of `keys`
+   * distinct keys (see backfillIndexSecondsPerRow). Calibrations cached before 2026-12-06 stored `rowsPerKey` on their
+   * sample instead of `keys`.
+   */
+  readonly backfillIndexSeconds?: readonly { readonly keys?: number; readonly rowsPerKey?: number; readonly seconds: number }[];
   /** Table + index bytes per second of a rewrite (PostgreSQL) / INPLACE rebuild (MySQL/MariaDB). */
   readonly rewriteBytesPerSecond: number;
   /** Table + index bytes per second of an ALGORITHM=COPY table copy (MySQL/MariaDB). */

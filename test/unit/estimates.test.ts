@@ -149,35 +149,55 @@ describe('estimates: the table state and the value of each step', () => {
     ...measured,
     backfillBaseRowsPerSecond: 250_000,
     backfillIndexSeconds: [
-      { rowsPerKey: 1000, seconds: 4e-6 },
-      { rowsPerKey: 100, seconds: 12e-6 },
+      { keys: 1000, seconds: 12e-6 },
+      { keys: 100, seconds: 4e-6 },
     ],
   };
 
-  it("an index's backfill cost by its rows per key: measured points, log-interpolated, never extrapolated; unknown = costliest", () => {
-    assert.equal(backfillIndexSecondsPerRow(100, byKeys), 12e-6);
-    assert.equal(backfillIndexSecondsPerRow(1, byKeys), 12e-6);
-    assert.equal(backfillIndexSecondsPerRow(5000, byKeys), 4e-6);
+  it("an index's backfill cost by its distinct keys: measured points, log-interpolated, never extrapolated; unknown = costliest", () => {
+    assert.equal(backfillIndexSecondsPerRow(1000, byKeys), 12e-6);
+    assert.equal(backfillIndexSecondsPerRow(1_000_000, byKeys), 12e-6);
+    assert.equal(backfillIndexSecondsPerRow(10, byKeys), 4e-6);
     assert.ok(Math.abs(backfillIndexSecondsPerRow(Math.sqrt(100 * 1000), byKeys)! - 8e-6) < 1e-12);
     assert.equal(backfillIndexSecondsPerRow(undefined, byKeys), 12e-6);
     assert.equal(backfillIndexSecondsPerRow(100, measured), undefined);
+    // A calibration cached before stored rows per key on its sample: 100 rows per key of 100k rows are 1000 keys.
+    const legacy: Calibration = {
+      ...byKeys,
+      sample: { rowBytes: 93, indexes: 2, maintainedIndexes: 1, rows: 100_000 },
+      backfillIndexSeconds: [
+        { rowsPerKey: 100, seconds: 12e-6 },
+        { rowsPerKey: 1000, seconds: 4e-6 },
+      ],
+    };
+    assert.equal(backfillIndexSecondsPerRow(1000, legacy), 12e-6);
+    assert.equal(backfillIndexSecondsPerRow(100, legacy), 4e-6);
   });
 
-  it("a PostgreSQL backfill pays each index's measured cost by that index's rows per key", () => {
+  it("a PostgreSQL backfill pays each index's measured cost by that index's distinct keys, whatever the table's size", () => {
     const def = 'seen_at timestamptz DEFAULT clock_timestamp()';
-    const withKeys = (perKey?: number) => ({
+    const withKeys = (rows: number, keys?: number) => ({
+      rows,
+      bytes: rows * 100,
       indexes: [
         { name: 'pk', columns: ['id'], unique: true, primary: true, method: 'btree' },
-        { name: 'a', columns: ['a'], unique: false, primary: false, method: 'btree', ...(perKey ? { rowsPerKey: perKey } : {}) },
+        { name: 'a', columns: ['a'], unique: false, primary: false, method: 'btree', ...(keys ? { rowsPerKey: rows / keys } : {}) },
       ],
     });
-    const at = (perKey?: number) => step(plan('postgres', def, byKeys, withKeys(perKey)), 'backfill');
-    // 1M rows: the index costs 8 s more with 100 rows per key than with 1000.
-    assert.ok(Math.abs(at(100) - at(1000) - 1_000_000 * 8e-6) < 0.01, `${at(100)} vs ${at(1000)}`);
-    assert.equal(at(undefined), at(100));
+    const at = (rows: number, keys?: number) => step(plan('postgres', def, byKeys, withKeys(rows, keys)), 'backfill');
+    // 1M rows: the index costs 8 s more with 1000 keys than with 100.
+    assert.ok(
+      Math.abs(at(1_000_000, 1000) - at(1_000_000, 100) - 1_000_000 * 8e-6) < 0.01,
+      `${at(1_000_000, 1000)} vs ${at(1_000_000, 100)}`,
+    );
+    assert.equal(at(1_000_000, undefined), at(1_000_000, 1000));
+    // The same 1000-key index costs the same per row on 100k and on 3M rows (bench/estimates: 72k and 100–107k rows/s);
+    // by rows per key (100 vs 3000) the 3M table was priced at the cheap point and estimated ×0.5–0.7 of its time.
+    const perRow = (rows: number) => at(rows, 1000) / rows;
+    assert.ok(Math.abs(perRow(3_000_000) / perRow(100_000) - 1) < 0.02, `${perRow(3_000_000)} vs ${perRow(100_000)} s per row`);
     // No secondary index: the primary-key rate alone (the row's own cost scaled by its width).
-    const bare = step(plan('postgres', def, byKeys, { indexes: [withKeys().indexes[0]!] }), 'backfill');
-    assert.ok(Math.abs(at(1000) - bare - 1_000_000 * 4e-6) < 0.01, `${at(1000)} vs ${bare}`);
+    const bare = step(plan('postgres', def, byKeys, { ...withKeys(1_000_000), indexes: [withKeys(1_000_000).indexes[0]!] }), 'backfill');
+    assert.ok(Math.abs(at(1_000_000, 100) - bare - 1_000_000 * 4e-6) < 0.01, `${at(1_000_000, 100)} vs ${bare}`);
     assert.ok(bare > 1_000_000 / 250_000 && bare < (1_000_000 / 250_000) * 2, `${bare}`);
   });
 
