@@ -1,12 +1,16 @@
 /**
  * A reader for the very simplest MySQL statements that gives exactly the tree node-sql-parser's MySQL grammar gives
  * (`astify(sql, { database: 'MySQL' })`), or for MariaDB files its MariaDB grammar, without loading the grammars (about a tenth of a one-file `lint`'s cold start,
- * bench/coldStart.ts). It knows two forms:
+ * bench/coldStart.ts). It knows these forms:
  *
  *   SET [SESSION] lock_wait_timeout | innodb_lock_wait_timeout | foreign_key_checks = <integer>
- *   ALTER TABLE [<db>.]<table> ADD { [COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT '<string>' | <integer>]
- *     | INDEX | KEY <name> (<name> [, <name>]…) }
- *     [, ALGORITHM = INSTANT | INPLACE | COPY] [, LOCK = NONE | SHARED | EXCLUSIVE]   (NULL / NOT NULL and DEFAULT in either order; each at most once)
+ *   ALTER TABLE [<db>.]<table> <action> [, <action>]…, each action one of
+ *     ADD [COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT '<string>' | <integer>]
+ *     MODIFY [COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT '<string>' | <integer>]
+ *     ADD INDEX | KEY <name> (<name> [, <name>]…)
+ *     DROP [COLUMN] <name>
+ *     ALGORITHM = INSTANT | INPLACE | COPY,  LOCK = NONE | SHARED | EXCLUSIVE   (each at most once)
+ *   (NULL / NOT NULL and DEFAULT in either order, each at most once)
  *
  * where a name is a plain identifier (letters, digits, `_`, not starting with a digit) that is none of the grammar's
  * keywords nor a word listed in NOT_NAMES, and <type> is one of int, integer, bigint, smallint, text, datetime,
@@ -230,23 +234,47 @@ function readAlterTable(r: Reader, grammar: 'mysql' | 'mariadb'): unknown {
     db = first;
     table = second;
   }
-  if (!r.keyword('ADD')) return undefined;
-  // INDEX or KEY read but not the rest of the form: given up here (reading on as a column would skip those words).
-  const index = readAddIndex(r);
-  const action = index === undefined ? readAddColumn(r, grammar) : index;
-  if (!action) return undefined;
-  const expr: unknown[] = [action];
+  const expr: unknown[] = [];
   const seen = new Set<string>();
-  while (r.punct(',')) {
+  do {
     const option = r.keyword('ALGORITHM') ? 'algorithm' : r.keyword('LOCK') ? 'lock' : undefined;
-    if (!option || seen.has(option) || !r.punct('=')) return undefined;
-    seen.add(option);
-    const value = r.word();
-    if (value === undefined || !OPTION_VALUES[option].has(value.toUpperCase())) return undefined;
-    expr.push({ type: 'alter', keyword: option, resource: option, symbol: '=', [option]: value });
-  }
+    if (option) {
+      if (seen.has(option) || !r.punct('=')) return undefined;
+      seen.add(option);
+      const value = r.word();
+      if (value === undefined || !OPTION_VALUES[option].has(value.toUpperCase())) return undefined;
+      expr.push({ type: 'alter', keyword: option, resource: option, symbol: '=', [option]: value });
+      continue;
+    }
+    const action = readAction(r, grammar);
+    if (!action) return undefined;
+    expr.push(action);
+  } while (r.punct(','));
   if (!r.done) return undefined;
   return { type: 'alter', table: [{ db, table }], expr };
+}
+
+/** `ADD …`, `MODIFY [COLUMN] …` or `DROP [COLUMN] <name>`: the action's tree, or undefined. */
+function readAction(r: Reader, grammar: 'mysql' | 'mariadb'): Record<string, unknown> | undefined {
+  if (r.keyword('ADD')) {
+    // INDEX or KEY read but not the rest of the form: given up here (reading on as a column would skip those words).
+    const index = readAddIndex(r);
+    return index === undefined ? readColumnDefinition(r, grammar, 'add') : (index ?? undefined);
+  }
+  if (r.keyword('MODIFY')) return readColumnDefinition(r, grammar, 'modify');
+  if (r.keyword('DROP')) {
+    const keyword = r.keyword('COLUMN');
+    const column = r.name();
+    if (column === undefined) return undefined;
+    return {
+      action: 'drop',
+      column: { type: 'column_ref', table: null, column, collate: null },
+      ...(keyword ? { keyword: 'COLUMN' } : {}),
+      resource: 'column',
+      type: 'alter',
+    };
+  }
+  return undefined;
 }
 
 /** `INDEX | KEY <name> (<column> [, <column>]…)` after ADD; undefined without INDEX or KEY, null when the rest is not that. */
@@ -265,8 +293,8 @@ function readAddIndex(r: Reader): Record<string, unknown> | null | undefined {
   return { action: 'add', type: 'alter', index, definition, keyword, index_type: null, resource: 'index', index_options: null };
 }
 
-/** `[COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT …]` after ADD, or undefined. */
-function readAddColumn(r: Reader, grammar: 'mysql' | 'mariadb'): Record<string, unknown> | undefined {
+/** `[COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT …]` after ADD or MODIFY, or undefined. */
+function readColumnDefinition(r: Reader, grammar: 'mysql' | 'mariadb', action: 'add' | 'modify'): Record<string, unknown> | undefined {
   const keyword = r.keyword('COLUMN');
   const column = r.name();
   if (column === undefined) return undefined;
@@ -290,15 +318,16 @@ function readAddColumn(r: Reader, grammar: 'mysql' | 'mariadb'): Record<string, 
     }
   }
   return {
-    action: 'add',
+    action,
     column: { type: 'column_ref', table: null, column, collate: null },
     definition,
-    // MariaDB's grammar also names what it did not find: a generated column, IF NOT EXISTS.
-    ...(grammar === 'mariadb' ? { generated: null, if_not_exists: null } : {}),
+    // MariaDB's grammar also names what it did not find: a generated column, IF NOT EXISTS (ADD only).
+    ...(grammar === 'mariadb' ? (action === 'add' ? { generated: null, if_not_exists: null } : { generated: null }) : {}),
     resource: 'column',
     ...(nullable ? { nullable } : {}),
     ...(defaultValue ? { default_val: defaultValue } : {}),
-    ...(keyword ? { keyword: 'COLUMN' } : grammar === 'mariadb' ? { keyword: null } : {}),
+    // MODIFY always names its keyword (null without COLUMN); ADD only with it, or in MariaDB's grammar.
+    ...(keyword ? { keyword: 'COLUMN' } : grammar === 'mariadb' || action === 'modify' ? { keyword: null } : {}),
     suffix: null,
     type: 'alter',
   };

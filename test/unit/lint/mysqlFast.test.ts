@@ -333,6 +333,62 @@ function* addIndexes(): Generator<string> {
   }
 }
 
+/** MODIFY [COLUMN], DROP [COLUMN], several actions and the options anywhere in the list. */
+function* modifyDrop(): Generator<string> {
+  for (const column of WORDS)
+    for (const head of ['MODIFY', 'MODIFY COLUMN', 'modify column', 'DROP', 'DROP COLUMN', 'drop'])
+      yield `ALTER TABLE users ${head} ${column}${head.toUpperCase().startsWith('MODIFY') ? ' int' : ''}`;
+  for (const type of TYPES) for (const tail of TAILS) yield `ALTER TABLE users MODIFY COLUMN c ${type}${tail}`;
+  for (const tail of TAILS) {
+    yield `ALTER TABLE users MODIFY c varchar(80)${tail}`;
+    yield `ALTER TABLE users DROP COLUMN c${tail}`;
+    yield `ALTER TABLE users DROP c${tail}`;
+  }
+  for (const actions of [
+    'ADD COLUMN a int, ADD COLUMN b text',
+    'ADD a int, DROP b, MODIFY c bigint NOT NULL',
+    'ALGORITHM=INPLACE, ADD COLUMN c int',
+    'LOCK=NONE, MODIFY c int, ALGORITHM=INPLACE',
+    'DROP COLUMN a, DROP COLUMN b, ALGORITHM=INSTANT',
+    'MODIFY c int, MODIFY c bigint',
+    'ADD INDEX i (a), DROP COLUMN b',
+    'ALGORITHM=INPLACE',
+    'LOCK=NONE',
+    'ALGORITHM=INPLACE, LOCK=NONE',
+    'ALGORITHM=INPLACE, ALGORITHM=COPY, ADD c int',
+    'ADD c int,, ADD d int',
+    'ADD c int ADD d int',
+    'DROP COLUMN IF EXISTS c',
+    'DROP INDEX i',
+    'DROP KEY i',
+    'DROP PRIMARY KEY',
+    'DROP FOREIGN KEY fk',
+    'DROP CHECK c',
+    'DROP CONSTRAINT c',
+    'MODIFY COLUMN IF EXISTS c int',
+    'MODIFY c int FIRST',
+    'MODIFY c int AFTER d',
+    'MODIFY c int AUTO_INCREMENT',
+    'MODIFY c int unsigned',
+    'MODIFY c varchar(20) CHARACTER SET utf8mb4',
+    'CHANGE c d int',
+    'CHANGE COLUMN c c int',
+    'ALTER COLUMN c SET DEFAULT 1',
+    'RENAME COLUMN a TO b',
+    'FORCE',
+  ])
+    yield `ALTER TABLE app.users ${actions}`;
+  for (const word of new Set([...grammarKeywords(), ...grammarKeywords('mariadb'), ...NOT_NAMES])) {
+    yield `ALTER TABLE users MODIFY ${word} int`;
+    yield `ALTER TABLE users MODIFY COLUMN ${word.toLowerCase()} text NOT NULL`;
+    yield `ALTER TABLE users MODIFY c ${word}`;
+    yield `ALTER TABLE users DROP ${word}`;
+    yield `ALTER TABLE users DROP COLUMN ${word.toLowerCase()}`;
+    yield `ALTER TABLE users DROP c, ${word} x`;
+    yield `ALTER TABLE ${word} MODIFY c int, DROP d`;
+  }
+}
+
 function* sets(): Generator<string> {
   for (const head of ['SET', 'set', 'SET SESSION', 'set session', 'SET GLOBAL', 'SET LOCAL', 'SET @@session.', 'SET @@', 'SET PERSIST'])
     for (const name of [
@@ -363,6 +419,11 @@ test("the fast reader gives the grammar's tree for every ALTER TABLE … ADD IND
   assert.ok(accepted > 100 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
+test("the fast reader gives the grammar's tree for every MODIFY, DROP COLUMN and list of actions it accepts", () => {
+  const { accepted, total } = check(modifyDrop());
+  assert.ok(accepted > 500 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
 test("the fast reader gives the grammar's tree for every SET it accepts", () => {
   const { accepted, total } = check(sets());
   assert.ok(accepted > 40 && accepted < total, `${accepted} of ${total} accepted`);
@@ -376,6 +437,9 @@ test("random edits of accepted statements: still the grammar's tree, or left to 
     "ALTER TABLE app.Users ADD nick varchar(40) NOT NULL DEFAULT 'x', LOCK=NONE",
     'ALTER TABLE users ADD COLUMN n bigint DEFAULT 0 NULL, ALGORITHM=INPLACE, LOCK=SHARED',
     'ALTER TABLE app.users ADD INDEX users_email (email, org_id), ALGORITHM=INPLACE, LOCK=NONE',
+    'ALTER TABLE users MODIFY COLUMN nickname varchar(80) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE',
+    "ALTER TABLE users MODIFY n int DEFAULT 'x' NULL, DROP COLUMN legacy, DROP old",
+    'ALTER TABLE users ALGORITHM=INSTANT, ADD COLUMN a int, ADD b text',
   ];
   const alphabet = ` \t\n'"\`().,;=-+*/:#@$_0123456789aeEnxAZ\\\u00e9`;
   const inputs = randomEdits(seeds, alphabet, 21);
@@ -397,11 +461,20 @@ test('lint gives the same result with the grammar loaded on first use as with it
     'ALTER TABLE users ADD COLUMN payload json, LOCK=SHARED',
     'ALTER TABLE users ADD INDEX users_email (email), ALGORITHM=INPLACE, LOCK=NONE',
     'ALTER TABLE users ADD KEY users_a_b (a, b)',
+    'ALTER TABLE users MODIFY COLUMN nickname varchar(80) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE',
+    'ALTER TABLE users MODIFY c bigint',
+    'ALTER TABLE users MODIFY c int NULL DEFAULT 0, ALGORITHM=INSTANT',
+    'ALTER TABLE users MODIFY name varchar(300)',
+    'ALTER TABLE users MODIFY name varchar(40) NOT NULL',
+    'ALTER TABLE users DROP COLUMN legacy, ALGORITHM=INPLACE, LOCK=NONE',
+    'ALTER TABLE users DROP legacy',
+    'ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int, ALGORITHM=INSTANT',
     // Outside the simplest forms: the grammar is loaded at this statement.
     'ALTER TABLE users ADD UNIQUE INDEX i (a)',
     'ALTER TABLE users ADD FULLTEXT INDEX ft (body)',
     'ALTER TABLE users ADD COLUMN c int INVISIBLE',
-    'ALTER TABLE users MODIFY c bigint',
+    'ALTER TABLE users MODIFY c bigint unsigned',
+    'ALTER TABLE users CHANGE c d bigint',
   ];
   const next = rng(8);
   for (let i = 0; i < 300; i++) {
