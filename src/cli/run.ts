@@ -133,7 +133,8 @@ async function abandonPrevious(
       return 1;
     }
   }
-  await abandonRun(client, preview, lockTimeoutMs !== undefined ? { lockTimeoutMs } : {});
+  const { warnings } = await abandonRun(client, preview, lockTimeoutMs !== undefined ? { lockTimeoutMs } : {});
+  for (const w of warnings) io.err(`column-wizard run: warning: ${w}`);
   io.err(
     `Run ${s.runId} abandoned${preview.statements.length ? ` and undone (${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'})` : ''}.`,
   );
@@ -353,6 +354,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         io.out(
           `Cancelled run ${outcome.runId} at phase ${outcome.phaseIndex + 1} step ${outcome.stepIndex + 1} (${outcome.rowsDone} rows backfilled). Run the same command again to resume.`,
         );
+      for (const w of outcome.warnings) io.err(`column-wizard run: warning: ${w}`);
       return 130;
     }
     await learnFromCliRun(calibration, plan, outcome.report.steps).catch((err: Error) =>
@@ -384,6 +386,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
             '\n',
           ),
     );
+    // The text report says them (formatReport); with --json they are in the report and said here too.
+    if (format === 'json') for (const w of outcome.report.warnings) io.err(`column-wizard run: warning: ${w}`);
     if (baseline && format === 'text')
       io.out(
         `Rollout baseline: ${baseline} (check the rollout later with column-wizard verify --table ${outcome.report.table.schema}.${outcome.report.table.name} --column ${plan.column.name})`,
@@ -420,8 +424,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     if (!(err instanceof RunFailure)) throw err;
     if (format === 'json')
-      io.out(JSON.stringify({ status: 'failed', kind: err.kind, runId: err.runId, message: err.message, blockers: err.blockers }, null, 2));
+      io.out(
+        JSON.stringify(
+          { status: 'failed', kind: err.kind, runId: err.runId, message: err.message, blockers: err.blockers, warnings: err.warnings },
+          null,
+          2,
+        ),
+      );
     io.err(`column-wizard run on ${redactUrl(url)}: ${err.message}`);
+    for (const w of err.warnings) io.err(`column-wizard run: warning: ${w}`);
     return 1;
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -338,6 +338,7 @@ describe('the messages built in src/core come out in the configured language', (
         resumed: false,
         checked: ['column'],
         problems: [],
+        warnings: [],
       });
     const english = report();
     assert.match(english, /^Run r1 completed on public\.orders \(postgres\)\nColumn note: text NULL\n/);

@@ -464,6 +464,7 @@ describe('planning a draft', () => {
       resumed: true,
       checked: [],
       problems: ['the index is invalid'],
+      warnings: [],
       steps: [
         { phaseIndex: 0, stepIndex: 0, sql: plan.phases[0]!.steps[0]!.sql, attempts: 1, seconds: 0, skipped: 'already applied' },
         { phaseIndex: 1, stepIndex: 0, sql: index.sql, attempts: 2, seconds: 3.5, note: 'retried after a lock timeout' },

@@ -618,6 +618,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
       resumed: false,
       checked: [],
       problems: [],
+      warnings: [],
     };
     const withColumn: WizardContext = {
       ...context,

@@ -109,8 +109,18 @@ async function waitSynced(node: ClusterNode, timeoutMs: number): Promise<void> {
 }
 
 /** One RSU step on a node, under the run's lock timeout; the node connection's own timeouts are back afterwards. */
-function applyRsu(node: ClusterNode, step: Step, options: ClusterRunOptions): Promise<{ attempts: number; skipped?: string }> {
-  return keepingSessionSettings(runnerDialect(node.client), node.client, () => applyRsuStep(node, step, options));
+function applyRsu(
+  node: ClusterNode,
+  step: Step,
+  options: ClusterRunOptions,
+  warn: (message: string) => void,
+): Promise<{ attempts: number; skipped?: string }> {
+  return keepingSessionSettings(
+    runnerDialect(node.client),
+    node.client,
+    () => applyRsuStep(node, step, options),
+    (w) => warn(`node ${node.name}: ${w}`),
+  );
 }
 
 async function applyRsuStep(node: ClusterNode, step: Step, options: ClusterRunOptions): Promise<{ attempts: number; skipped?: string }> {
@@ -161,6 +171,8 @@ export async function runGaleraPlan(client: DatabaseClient, tp: TopologyPlan, op
     })),
   };
   const logs: NodeRunLog[] = [];
+  // Node connections' session settings not set back after their RSU steps: warnings on the outcome, as the runner's own.
+  const nodeWarnings: string[] = [];
   const wait = nodeWaitMs ?? 120_000;
   // The flow-control reads need a connection of their own to the runner's node: the runner's is busy with its work.
   const monitor = runOptions.lag ? null : await connect(client.options);
@@ -200,7 +212,7 @@ export async function runGaleraPlan(client: DatabaseClient, tp: TopologyPlan, op
         const stage = rsuStages.find((s) => s.steps.some((x) => `${x.phaseIndex}/${x.stepIndex}` === key))!;
         for (const node of nodes) {
           const t0 = performance.now();
-          const r = await applyRsu(node, stepAt(tp.plan, where), options);
+          const r = await applyRsu(node, stepAt(tp.plan, where), options, (w) => nodeWarnings.push(w));
           await waitSynced(node, wait);
           const log: NodeRunLog = {
             node: node.name,
@@ -218,9 +230,17 @@ export async function runGaleraPlan(client: DatabaseClient, tp: TopologyPlan, op
   let outcome: RunOutcome;
   try {
     outcome = await runPlan(client, plan, run);
+  } catch (err) {
+    if (err instanceof RunFailure) err.warnings.push(...nodeWarnings);
+    throw err;
   } finally {
     await monitor?.close();
   }
+  if (nodeWarnings.length)
+    outcome =
+      outcome.status === 'completed'
+        ? { ...outcome, report: { ...outcome.report, warnings: [...outcome.report.warnings, ...nodeWarnings] } }
+        : { ...outcome, warnings: [...outcome.warnings, ...nodeWarnings] };
   if (outcome.status !== 'completed') return { outcome, nodes: logs, confirmations: null, confirmed: false };
   const table = await resolveTable(client, plan.table);
   const confirmations = await confirmColumnOnReplicas(client, nodes, table, plan.column.name, {

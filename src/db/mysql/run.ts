@@ -7,6 +7,7 @@ import { quoteIdent } from '../../core/sql';
 import type { LockRisk, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import type { RunnerDialect, ServerObjects } from '../run/dialect';
+import { restoreEach } from '../run/restoreSettings';
 import { OnlineCopyError, runOnlineCopy, runningCopies } from './onlineCopy';
 import type { KeyCandidate, KeyColumn } from '../run/keys';
 import type { RunReport, SizeSnapshot } from '../run/types';
@@ -234,16 +235,14 @@ export const runner: RunnerDialect = {
     return new Map(rows.map((r) => [r.Variable_name.toLowerCase(), String(r.Value)]));
   },
   /**
-   * One SET; the names are SESSION_SETTINGS' and the values numbers or single words (ON, TOI; checked), written bare as
-   * SET takes them (a quoted number is refused).
+   * One SET per setting (one the server refuses leaves the others set back); the names are SESSION_SETTINGS' and the
+   * values numbers or single words (ON, TOI; checked), written bare as SET takes them (a quoted number is refused).
    */
-  async restoreSessionSettings(client, saved) {
-    const sets = SESSION_SETTINGS.filter((n) => saved.has(n)).map((n) => {
-      const v = saved.get(n)!;
-      if (!/^(\d+(\.\d+)?|[A-Za-z]+)$/.test(v)) throw new Error(`unexpected value of ${n}: ${JSON.stringify(v)}`);
-      return `SESSION ${n} = ${v}`;
+  restoreSessionSettings(client, saved) {
+    return restoreEach(saved, SESSION_SETTINGS, async (name, value) => {
+      if (!/^(\d+(\.\d+)?|[A-Za-z]+)$/.test(value)) throw new Error(`unexpected value ${JSON.stringify(value)}, not written as SQL`);
+      await client.query(`SET SESSION ${name} = ${value}`);
     });
-    if (sets.length) await client.query(`SET ${sets.join(', ')}`);
   },
 
   /**

@@ -107,9 +107,7 @@ export async function probe(db: ProbeSession, table: TableRef, sql: string, setu
         return failedProbe(target.sql, `an earlier step failed on the empty copy: ${(err as Error).message}`);
       }
     }
-    return isConcurrent(sql)
-      ? await keepingSessionSettings(runner, db, () => probeConcurrent(db, shadow, target.sql))
-      : await probeInTransaction(db, shadow, target.sql);
+    return isConcurrent(sql) ? await concurrentKeepingSettings(db, shadow, target.sql) : await probeInTransaction(db, shadow, target.sql);
   } finally {
     await db
       .query(
@@ -205,6 +203,18 @@ async function probeInTransaction(db: Queryable, shadow: TableRef, sql: string):
   } finally {
     await db.query('ROLLBACK').catch(() => undefined);
   }
+}
+
+/** probeConcurrent with the session's own settings set back afterwards; one that could not be is said in the detail. */
+async function concurrentKeepingSettings(db: ProbeSession, shadow: TableRef, sql: string): Promise<ProbeResult> {
+  const warnings: string[] = [];
+  const r = await keepingSessionSettings(
+    runner,
+    db,
+    () => probeConcurrent(db, shadow, sql),
+    (w) => warnings.push(w),
+  );
+  return warnings.length ? { ...r, detail: [r.detail, ...warnings].join('; ') } : r;
 }
 
 async function probeConcurrent(db: ProbeSession, shadow: TableRef, sql: string): Promise<ProbeResult> {

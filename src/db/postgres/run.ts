@@ -8,6 +8,7 @@ import { quoteIdent } from '../../core/sql';
 import type { LockRisk, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
 import type { RunnerDialect, ServerObjects } from '../run/dialect';
+import { restoreEach } from '../run/restoreSettings';
 import type { KeyCandidate, KeyColumn } from '../run/keys';
 import type { RunReport, SizeSnapshot } from '../run/types';
 
@@ -235,14 +236,9 @@ export const runner: RunnerDialect = {
     );
     return new Map(SESSION_SETTINGS.map((n) => [n, String(row![n])]));
   },
-  /** set_config(…, false): for the session, as SET; the values go as parameters. */
-  async restoreSessionSettings(client, saved) {
-    const names = SESSION_SETTINGS.filter((n) => saved.has(n));
-    if (!names.length) return;
-    await client.query(
-      `SELECT ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, false)`).join(', ')}`,
-      names.flatMap((n) => [n, saved.get(n)!]),
-    );
+  /** set_config(…, false): for the session, as SET; the values go as parameters. One statement per setting. */
+  restoreSessionSettings(client, saved) {
+    return restoreEach(saved, SESSION_SETTINGS, (name, value) => client.query('SELECT set_config($1, $2, false)', [name, value]));
   },
 
   /** pg_class's OID, which survives rewrites. */

@@ -40,26 +40,34 @@ export async function previewAbandon(client: DatabaseClient, table: TableRef, co
 
 /**
  * Run the preview's statements (under the lock timeout, retried on lock timeouts) while holding the table's migration
- * lock, then mark the run abandoned. Throws on the first statement that fails; the run stays unfinished then.
+ * lock, then mark the run abandoned. Throws on the first statement that fails; the run stays unfinished then. Resolves
+ * with the session settings that could not be set back afterwards (`keepingSessionSettings`), as warnings.
  */
 export async function abandonRun(
   client: DatabaseClient,
   preview: AbandonPreview,
   options: { readonly lockTimeoutMs?: number; readonly retry?: Partial<RetryPolicy> } = {},
-): Promise<void> {
+): Promise<{ readonly warnings: readonly string[] }> {
   const table = { schema: preview.state.table.schema, name: preview.state.table.name };
+  const warnings: string[] = [];
   const policy = resolvePolicy(options.retry);
   await acquireMigrationLock(client, table, 3_000);
   try {
     const d = runnerDialect(client);
-    await keepingSessionSettings(d, client, async () => {
-      await d.setLockTimeout(client, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
-      for (const sql of preview.statements) await withLockRetry(() => client.query(sql), policy);
-    });
+    await keepingSessionSettings(
+      d,
+      client,
+      async () => {
+        await d.setLockTimeout(client, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+        for (const sql of preview.statements) await withLockRetry(() => client.query(sql), policy);
+      },
+      (w) => warnings.push(w),
+    );
     const note = preview.otherIncarnation
       ? 'abandoned: the table was re-created since; nothing to undo'
       : `abandoned: undone with ${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}`;
     await new RunStore(client, table.schema).update(preview.state.runId, { status: 'abandoned', finished: true, error: note });
+    return { warnings };
   } finally {
     await releaseMigrationLock(client, table).catch(() => undefined);
   }

@@ -65,6 +65,8 @@ export interface BackfillResult {
   readonly batches: number;
   readonly lastKey: readonly string[] | null;
   readonly batchSize: number;
+  /** A session setting that could not be set back afterwards (`keepingSessionSettings`); the backfill's rows stand. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -83,10 +85,17 @@ export function keyPredicate(
 
 /** The backfill under its own lock and statement timeouts; the session's are back when it ends (calibration and the benchmarks call it directly). */
 export async function runBackfill(r: BackfillRun): Promise<BackfillResult> {
-  return keepingSessionSettings(runnerDialect(r.engine), r.client, () => backfillBatches(r));
+  const warnings: string[] = [];
+  const result = await keepingSessionSettings(
+    runnerDialect(r.engine),
+    r.client,
+    () => backfillBatches(r),
+    (w) => warnings.push(w),
+  );
+  return { ...result, warnings };
 }
 
-async function backfillBatches(r: BackfillRun): Promise<BackfillResult> {
+async function backfillBatches(r: BackfillRun): Promise<Omit<BackfillResult, 'warnings'>> {
   const { client, spec, key } = r;
   const d = runnerDialect(r.engine);
   const o = r.options ?? {};

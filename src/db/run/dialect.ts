@@ -60,6 +60,13 @@ export type SessionSettings = ReadonlyMap<string, string>;
 /** The slice of a client reading and restoring session settings needs. */
 export type SessionQuery = Pick<DatabaseClient, 'query'>;
 
+/** A session setting that could not be set back, and the server's (or the connection's) error. */
+export interface RestoreFailure {
+  readonly name: string;
+  readonly value: string;
+  readonly error: string;
+}
+
 export interface RunnerDialect {
   /** The plan dialects this engine runs (Plan.dialect). */
   readonly planDialects: readonly Dialect[];
@@ -84,8 +91,11 @@ export interface RunnerDialect {
    * as they are now, by name, in the server's own spelling (see `keepingSessionSettings`).
    */
   sessionSettings(client: SessionQuery): Promise<SessionSettings>;
-  /** Set the session's settings back to values `sessionSettings` read. */
-  restoreSessionSettings(client: SessionQuery, saved: SessionSettings): Promise<void>;
+  /**
+   * Set the session's settings back to values `sessionSettings` read, each with a statement of its own, every one tried:
+   * one the server refuses does not keep the others from being set back. Resolves with those that were not (never rejects).
+   */
+  restoreSessionSettings(client: SessionQuery, saved: SessionSettings): Promise<RestoreFailure[]>;
 
   /* --- catalogs */
   /** The identity of this incarnation of the table (changes when it is dropped and re-created); null when it does not exist. */
@@ -188,20 +198,34 @@ export function runnerDialect(of: Engine | DatabaseClient): RunnerDialect {
  * Run `fn`, then set the session's lock and statement timeouts (and the other settings the runner changes) back to
  * what they were before it, whether it succeeded, failed or was cancelled. The runner sets its own on the connection
  * it is given, which may be the caller's (the extension's connection, the CLI's, a benchmark's): later statements
- * there must not run under them. When `fn` failed, a failure to restore (e.g. the connection is gone) is dropped in
- * favour of `fn`'s error.
+ * there must not run under them. A setting that could not be set back (the connection dropped, the server refused
+ * one) does not turn `fn`'s outcome into an error: what `fn` did is done. It goes to `warn`, one message per setting,
+ * and `fn`'s result (or error) stands.
  */
-export async function keepingSessionSettings<T>(d: RunnerDialect, client: SessionQuery, fn: () => Promise<T>): Promise<T> {
+export async function keepingSessionSettings<T>(
+  d: RunnerDialect,
+  client: SessionQuery,
+  fn: () => Promise<T>,
+  warn: (message: string) => void,
+): Promise<T> {
   const saved = await d.sessionSettings(client);
+  const restore = async () => {
+    for (const f of await d.restoreSessionSettings(client, saved)) warn(restoreWarning(f));
+  };
   let result: T;
   try {
     result = await fn();
   } catch (err) {
-    await d.restoreSessionSettings(client, saved).catch(() => undefined);
+    await restore();
     throw err;
   }
-  await d.restoreSessionSettings(client, saved);
+  await restore();
   return result;
+}
+
+/** The warning for a setting not set back; later statements on the connection may still run under the runner's value. */
+export function restoreWarning(f: RestoreFailure): string {
+  return `the session's ${f.name} could not be set back to ${f.value} (${f.error}); on this connection it may still have the run's value`;
 }
 
 export async function sessionId(d: RunnerDialect, client: DatabaseClient): Promise<number> {

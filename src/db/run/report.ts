@@ -62,6 +62,8 @@ export async function buildReport(
     explain,
     checked: outcome.checked,
     problems: outcome.problems,
+    // The runner adds them once the session's settings are set back, after this report.
+    warnings: [],
   };
 }
 
@@ -112,6 +114,7 @@ export function formatReport(r: RunReport): string {
       : l10n.t('Check: {0} on the server as planned', r.checked.join(', ')),
   );
   lines.push(r.analyzed ? l10n.t('ANALYZE: done') : l10n.t('ANALYZE: not run'));
+  for (const w of r.warnings) lines.push(l10n.t('Warning: {0}', w));
   if (r.explain) {
     lines.push(`EXPLAIN ${r.explain.query}`);
     for (const l of r.explain.plan.split('\n')) lines.push(`  ${l}`);

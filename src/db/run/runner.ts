@@ -166,8 +166,21 @@ export async function runPlan(client: DatabaseClient, plan: Plan, options: RunOp
       null,
     );
   }
-  // The connection may be the caller's: its own timeouts are back in place when the run ends, however it ends.
-  return keepingSessionSettings(d, client, () => runChecked(client, d, plan, options));
+  // The connection may be the caller's: its own timeouts are back in place when the run ends, however it ends. One
+  // that could not be set back is a warning on the outcome (or on the failure), not an error: the run's steps stand.
+  const warnings: string[] = [];
+  try {
+    const out = await keepingSessionSettings(
+      d,
+      client,
+      () => runChecked(client, d, plan, options),
+      (w) => warnings.push(w),
+    );
+    return out.status === 'completed' ? { ...out, report: { ...out.report, warnings } } : { ...out, warnings };
+  } catch (err) {
+    if (err instanceof RunFailure) err.warnings.push(...warnings);
+    throw err;
+  }
 }
 
 async function runChecked(client: DatabaseClient, d: RunnerDialect, plan: Plan, options: RunOptions): Promise<RunOutcome> {
@@ -632,6 +645,8 @@ class RunContext {
       this.state.phaseIndex === pi && this.state.stepIndex === si
         ? { lastKey: this.state.backfillLastKey, rowsDone: this.state.backfillRows, batchSize: this.state.batchSize }
         : undefined;
+    // runBackfill's own warnings (a setting not set back to the run's value) are left: runPlan sets the session's own
+    // settings back at the end and says which it could not.
     const r = await runBackfill({
       client: this.client,
       engine: this.client.options.engine,
@@ -664,7 +679,7 @@ class RunContext {
 
   private async cancelled(pi: number, si: number, rowsDone: number): Promise<RunOutcome> {
     await this.store.update(this.runId, { status: 'cancelled' });
-    return { status: 'cancelled', runId: this.runId, phaseIndex: pi, stepIndex: si, rowsDone };
+    return { status: 'cancelled', runId: this.runId, phaseIndex: pi, stepIndex: si, rowsDone, warnings: [] };
   }
 
   /** Turn an error into a RunFailure, saving `failed` with the reason when the connection still works. */

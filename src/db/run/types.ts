@@ -175,6 +175,11 @@ export interface RunReport {
   readonly checked: readonly string[];
   /** Where the server differs from the plan; a run with problems did not do what it planned (the CLI exits 1). */
   readonly problems: readonly string[];
+  /**
+   * What the caller should know although the run did what it planned: a session setting of the connection's own that
+   * could not be set back afterwards (`keepingSessionSettings`).
+   */
+  readonly warnings: readonly string[];
 }
 
 export type RunOutcome =
@@ -185,6 +190,8 @@ export type RunOutcome =
       readonly phaseIndex: number;
       readonly stepIndex: number;
       readonly rowsDone: number;
+      /** As RunReport.warnings. */
+      readonly warnings: readonly string[];
     };
 
 export type FailureKind = 'lock-timeout' | 'connection-lost' | 'cancelled' | 'refused' | 'locked' | 'statement' | 'invalid-index';
@@ -201,6 +208,9 @@ export class RunFailure extends Error {
     super(message, options);
     this.name = 'RunFailure';
   }
+
+  /** Besides the error: a session setting that could not be set back afterwards (as RunReport.warnings). */
+  readonly warnings: string[] = [];
 }
 
 /** The replicas an online copy waits for (their lag under `maxSeconds`) between its chunks. */

@@ -8,7 +8,7 @@ import { CONTEXT_KEYS } from '../contextKeys';
 import type { Finding, OnlineCopyTool, Plan, TableFacts, TableRef, Target } from '../../core/types';
 import { onlineCopyToolFor } from '../../db/mysql/onlineCopy';
 import type { DatabaseClient, ServerInfo, TableSummary } from '../../db/client';
-import { formatReport, runPlan, type RunOptions, type RunOutcome } from '../../db/run';
+import { formatReport, runPlan, RunFailure, type RunOptions, type RunOutcome } from '../../db/run';
 import { runClusterPlan } from '../../db/cluster';
 import { renderStages } from '../../core/topology';
 import { detectWizardTopology, runRefusal, type WizardTopology } from './topology';
@@ -483,6 +483,7 @@ export class LiveBackend implements WizardBackend {
         .then(
           (o) => o,
           (err: unknown) => {
+            if (err instanceof RunFailure) for (const w of err.warnings) this.services.log.warn('run', w);
             void vscode.window
               .showErrorMessage(
                 vscode.l10n.t('Column Wizard: adding {0} failed: {1}', what, redactSecrets(describeError(err))),
@@ -501,7 +502,11 @@ export class LiveBackend implements WizardBackend {
         ].join('\n');
         this.services.log.info('run', report);
         this.reports.set(outcome.runId, report);
-        const run = runSummary(plan, outcome.report, unconfirmed ? [unconfirmed] : []);
+        // formatReport (the log, Open Report) says the report's warnings; the summary view says them localized.
+        const run = runSummary(plan, outcome.report, [
+          ...(unconfirmed ? [unconfirmed] : []),
+          ...outcome.report.warnings.map((w) => vscode.l10n.t('After the run: {0}', w)),
+        ]);
         const notify = unconfirmed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
         const showLog = vscode.l10n.t('Show Log');
         const openReport = vscode.l10n.t('Open Report');
@@ -555,6 +560,7 @@ export class LiveBackend implements WizardBackend {
         }
         return { started: true, run, message: vscode.l10n.t('Run {0} completed. The report is in the Column Wizard log.', outcome.runId) };
       }
+      for (const w of outcome.warnings) this.services.log.warn('run', w);
       void vscode.window
         .showWarningMessage(
           vscode.l10n.t('Column Wizard: adding {0} was cancelled; running the same plan again resumes it.', what),
