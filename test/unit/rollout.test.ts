@@ -8,6 +8,7 @@ import {
   chooseBaselines,
   makeBaseline,
   parseBaseline,
+  touchesBaselines,
 } from '../../src/core/rollout/baseline';
 import { compareRollout, formatRolloutMarkdown, formatRolloutText } from '../../src/core/rollout/compare';
 import type { ObservedPlan, RolloutObservation } from '../../src/core/rollout/types';
@@ -60,6 +61,25 @@ describe('baseline files', () => {
   test('folder and file names are file-system safe and sort by time', () => {
     assert.equal(baselineFolder({ schema: 'my schema', name: 'a/b' }, 'c'), '.column-wizard/rollouts/my_20schema.a_2Fb.c');
     assert.equal(baselineFileName('2026-12-04T16:20:01.123Z', 'run'), '2026-12-04T16-20-01-123Z-run.json');
+  });
+
+  test('the watcher events that can change the baselines: a baseline file, or a folder on the way to one', () => {
+    const b = makeBaseline({ source: 'plan', table, column: 'ref', prediction: {}, createdAt: '2026-12-01T00:00:00.000Z' });
+    const folder = baselineFolder(b.table, b.column);
+    // A new folder's file can come before the watcher watches the folder: the folders' own events count.
+    for (const p of ['.column-wizard', '.column-wizard/rollouts', folder, `${folder}/${baselineFileName(b.createdAt, 'plan')}`])
+      assert.equal(touchesBaselines(p), true, p);
+    assert.equal(touchesBaselines(folder.replace(/\//g, '\\')), true, 'Windows separators');
+    for (const p of [
+      '',
+      '.column-wizard.json',
+      '.column-wizard/calibrations.json',
+      '.column-wizard/state',
+      `${folder}/notes.txt`,
+      `src/.column-wizard/rollouts`,
+      'src/orders.ts',
+    ])
+      assert.equal(touchesBaselines(p), false, p);
   });
 
   test('the newest observation is compared with; the newest prediction comes from any file', () => {

@@ -30,6 +30,21 @@ export const BASELINE_DIR = '.column-wizard/rollouts';
 /** Every baseline file under it (a workspace glob). */
 export const BASELINE_GLOB = `${BASELINE_DIR}/**/*.json`;
 
+/**
+ * Whether a created, changed or deleted path (relative to the workspace folder) can change its baselines: a baseline
+ * file, or a folder on the way to one (`.column-wizard`, `.column-wizard/rollouts`, a rollout's folder). A folder
+ * counts because a file written right after its new folder is made can come before the file watcher watches that
+ * folder (inotify), and then the folder's own event is the only one.
+ */
+export function touchesBaselines(relativePath: string): boolean {
+  const parts = relativePath.split(/[\\/]/).filter(Boolean);
+  const dir = BASELINE_DIR.split('/');
+  if (!parts.length) return false;
+  if (parts.length <= dir.length) return parts.every((p, i) => p === dir[i]);
+  if (!dir.every((d, i) => parts[i] === d)) return false;
+  return parts.length === dir.length + 1 || parts[parts.length - 1]!.endsWith('.json');
+}
+
 const SAFE = /[^A-Za-z0-9_.-]/g;
 
 /** `public.orders.ref` → a folder name that is safe on every file system. */

@@ -19,7 +19,7 @@ import {
   type ScanTarget,
   type WorkspaceScan,
 } from '../../core/app/scan';
-import { chooseBaselines } from '../../core/rollout/baseline';
+import { chooseBaselines, touchesBaselines } from '../../core/rollout/baseline';
 import { describeError } from '../../core/format';
 import type { ColumnSpec, Dialect } from '../../core/types';
 import type { Log } from '../log';
@@ -30,6 +30,8 @@ const LOG = 'app';
 // findFiles applies files.exclude on top of an explicit exclude (only `null` turns it off); the e2e spec rolloutCallSites checks it.
 const SKIP = '**/{node_modules,.git,dist,out,build,vendor,.venv,venv,__pycache__,coverage,.next,.column-wizard}/**';
 const MAX_CHARS = 1024 * 1024;
+/** How long the baseline files must be quiet before a rescan (a write that makes folders comes as several events). */
+const SETTLE_MS = 250;
 
 /** Scan every workspace folder for the table. */
 export async function scanWorkspace(target: ScanTarget, token?: vscode.CancellationToken): Promise<WorkspaceScan> {
@@ -86,11 +88,17 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
   private readonly disposables: vscode.Disposable[] = [this.diagnostics, this.changed];
 
   constructor(private readonly log: Log) {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/.column-wizard/rollouts/**/*.json');
+    // The .column-wizard folder and everything under it: touchesBaselines picks the events that matter (a baseline
+    // file created, changed or deleted, or a folder on the way to one), and the rescan waits for writes to settle.
+    for (const glob of ['**/.column-wizard', '**/.column-wizard/**']) {
+      const watcher = vscode.workspace.createFileSystemWatcher(glob);
+      const changed = (uri: vscode.Uri) => {
+        if (touchesBaselines(vscode.workspace.asRelativePath(uri, false))) this.refreshSoon();
+      };
+      this.disposables.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed));
+    }
     this.disposables.push(
-      watcher,
-      watcher.onDidCreate(() => this.refreshLogged()),
-      watcher.onDidDelete(() => this.refreshLogged()),
+      { dispose: () => clearTimeout(this.soon) },
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (isScannedFile(d.fileName)) this.refreshLogged();
       }),
@@ -192,6 +200,14 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
           command: COMMANDS.showLog,
         }),
     );
+  }
+
+  private soon: ReturnType<typeof setTimeout> | undefined;
+
+  /** A rescan once the workspace's baseline files have been quiet for SETTLE_MS. */
+  private refreshSoon(): void {
+    clearTimeout(this.soon);
+    this.soon = setTimeout(() => this.refreshLogged(), SETTLE_MS);
   }
 
   private refreshLogged(): void {

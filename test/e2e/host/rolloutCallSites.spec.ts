@@ -2,7 +2,7 @@
 /**
  * The application side in a real extension host: once a rollout of orders.ref is recorded in the workspace (a plan
  * file, as Write Migration Files leaves it), an INSERT into orders that does not set ref gets an information
- * diagnostic and a CodeLens; the one that sets it gets neither. A file the user hid with `files.exclude`, or that a
+ * diagnostic and a CodeLens; the one that sets it gets neither, also when the plan file was first seen half written. A file the user hid with `files.exclude`, or that a
  * nested `.gitignore` ignores, is not scanned.
  */
 import assert from 'node:assert/strict';
@@ -47,7 +47,12 @@ describe('rollout call sites', function () {
     );
     const b = makeBaseline({ source: 'plan', table: { schema: 'public', name: 'cw_orders' }, column: 'ref', prediction: { steps: [] } });
     plan = vscode.Uri.joinPath(folder(), ...baselineFolder(b.table, b.column).split('/'), baselineFileName(b.createdAt, 'plan'));
-    await vscode.workspace.fs.writeFile(plan, new TextEncoder().encode(JSON.stringify(b)));
+    // As a slow writer (or a git checkout) leaves it: first half written, then whole. The first state is not a
+    // baseline yet; the change to the whole file must start a rescan.
+    const whole = JSON.stringify(b);
+    await vscode.workspace.fs.writeFile(plan, new TextEncoder().encode(whole.slice(0, whole.length >> 1)));
+    await new Promise((r) => setTimeout(r, 1500));
+    await vscode.workspace.fs.writeFile(plan, new TextEncoder().encode(whole));
   });
 
   after(async () => {
