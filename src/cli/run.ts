@@ -31,7 +31,8 @@ import {
 } from '../db/run';
 import { runPlanWithReplicas, type ColumnConfirmation, type ReplicaTarget } from '../db/replication';
 import { numberOption, parse, requireString, textOrJson, UsageError, type Options } from './args';
-import { liveRequest, planFromServer, type LiveRequest } from './livePlan';
+import { holdOnlineCopyAhead, liveRequest, planFromServer, type LiveRequest } from './livePlan';
+import { discardHeldOnlineCopy } from '../db/mysql/onlineCopy';
 import { renderPlanText, TABLE_COLUMN_OPTIONS } from './plan';
 import { checkPlanFile, executedExtras, parsePlanFile } from './planFile';
 import { saveRunBaseline } from './rollout';
@@ -209,7 +210,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
           planFile,
         );
 
-  const client = await connect(connection);
+  // Perl compiles pt-online-schema-change meanwhile when the change looks like one for its copy.
+  if (!filePlan) await holdOnlineCopyAhead(connection, values);
+  const client = await connect(connection).catch((err: unknown) => {
+    discardHeldOnlineCopy();
+    throw err;
+  });
   let lagClient: DatabaseClient | undefined;
   const replicas: ReplicaTarget[] = [];
   let cluster: ClusterContext | undefined;
@@ -441,6 +447,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     for (const r of replicas) await r.client.close().catch(() => undefined);
     await cluster?.close();
     await client.close();
+    discardHeldOnlineCopy();
   }
 }
 

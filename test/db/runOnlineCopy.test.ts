@@ -11,9 +11,11 @@ import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { planColumn, planSteps } from '../../src/core/plan';
 import type { Plan } from '../../src/core/types';
 import { join } from 'node:path';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parseConnectionUrl } from '../../src/db/connection';
 import { tmpdir } from 'node:os';
-import { findPtOnlineSchemaChange } from '../../src/db/mysql/onlineCopy';
+import { discardHeldOnlineCopy, findPtOnlineSchemaChange, holdOnlineCopy } from '../../src/db/mysql/onlineCopy';
+import { holdOnlineCopyAhead } from '../../src/cli/livePlan';
 import { runPlan } from '../../src/db/run';
 import { dbTest, skipOrFail, throwawayDatabase } from './helpers';
 import { seedTable } from './runHelpers';
@@ -426,4 +428,120 @@ describe('column-wizard run stopped by a signal during the online copy (MariaDB)
       }),
     );
   }
+});
+
+/** The pt-online-schema-change processes held for `schema`.`table` (holdOnlineCopy): pid and command line. */
+function heldCopies(schema: string, table: string): { pid: number; args: string }[] {
+  const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return ps.stdout
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null && m[2]!.includes('-Mcw_hold') && !m[2]!.startsWith('ps '))
+    .filter((m) => m[2]!.split(/[\s,]/).includes(`D=${schema}`) && m[2]!.split(/[\s,]/).includes(`t=${table}`))
+    .map((m) => ({ pid: Number(m[1]), args: m[2]! }));
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('pt-online-schema-change started ahead of the copy (holdOnlineCopy, MariaDB)', () => {
+  it(
+    'held, it connects to nothing and changes nothing; the run’s copy of that table is done by it; one not taken is ended with its files',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      const plan = await onlineCopyCase(t, db, 'held', 5_000);
+      await onlineCopyCase(t, db, 'untaken', 100);
+      const runner = await db.connect();
+      const sessions = async () =>
+        Number(
+          (
+            await db.client.query<{ n: number | string }>('SELECT count(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ?', [
+              db.name,
+            ])
+          )[0]!.n,
+        );
+      const before = await sessions();
+      try {
+        holdOnlineCopy(runner.options, { schema: db.name, name: 'held' });
+        const [h] = heldCopies(db.name, 'held');
+        assert.ok(h, 'a held pt-online-schema-change for the table');
+        // Long enough for Perl to compile the tool (0.1–0.4 s here; more under load): it waits on its stdin.
+        await new Promise((r) => setTimeout(r, 2_000));
+        assert.ok(alive(h.pid), 'still held');
+        assert.equal(await sessions(), before, 'no connection of its own');
+        assert.deepEqual(await leftovers(db, '\\_held\\_%'), []);
+        const out = await runPlan(runner, plan);
+        assert.equal(out.status, 'completed');
+        assert.ok(!alive(h.pid), 'the held tool did the copy and ended (a copy by another process would leave it waiting)');
+        const [n] = await db.client.query<{ d: number | string }>('SELECT count(DISTINCT token) AS d FROM held');
+        assert.equal(Number(n!.d), 5_000);
+
+        // Held for another table: the copy of `held` again is not its business; it is ended, its table untouched.
+        await db.client.query('ALTER TABLE held DROP COLUMN token');
+        holdOnlineCopy(runner.options, { schema: db.name, name: 'untaken' });
+        const [u] = heldCopies(db.name, 'untaken');
+        assert.ok(u);
+        const dir = /-I(\S+)/.exec(u.args)![1]!;
+        assert.equal((await runPlan(runner, plan)).status, 'completed');
+        await until('the held tool for another table ended', () => !alive(u.pid));
+        assert.ok(!existsSync(dir), `its option file's folder ${dir} removed`);
+        const cols = await db.client.query(
+          'SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+          [db.name, 'untaken', 'token'],
+        );
+        assert.deepEqual(cols, []);
+
+        // Discarded while held: ended, its folder removed.
+        holdOnlineCopy(runner.options, { schema: db.name, name: 'untaken' });
+        const [d] = heldCopies(db.name, 'untaken');
+        assert.ok(d);
+        await new Promise((r) => setTimeout(r, 500));
+        discardHeldOnlineCopy();
+        await until('the discarded tool ended', () => !alive(d.pid));
+        assert.ok(!existsSync(/-I(\S+)/.exec(d.args)![1]!));
+        assert.deepEqual(await leftovers(db, '\\_untaken\\_%'), []);
+      } finally {
+        discardHeldOnlineCopy();
+        await runner.close();
+      }
+    }),
+  );
+
+  it(
+    'run --table/--column holds the tool ahead only for a change the planner would copy',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      await onlineCopyCase(t, db, 'ahead', 10);
+      const connection = parseConnectionUrl(db.url);
+      try {
+        await holdOnlineCopyAhead(connection, { table: 'ahead', column: 'note varchar(20) NULL' });
+        assert.deepEqual(heldCopies(db.name, 'ahead'), [], 'a nullable column is added in place: nothing held');
+        await holdOnlineCopyAhead(connection, {
+          table: 'ahead',
+          column: 'token char(36) NOT NULL DEFAULT (UUID())',
+          'no-online-copy': true,
+        });
+        assert.deepEqual(heldCopies(db.name, 'ahead'), [], '--no-online-copy: nothing held');
+        await holdOnlineCopyAhead(connection, { table: 'ahead', column: 'token char(36) NOT NULL DEFAULT (UUID())' });
+        assert.equal(heldCopies(db.name, 'ahead').length, 1, 'a per-row default for every row: the copy, held');
+      } finally {
+        discardHeldOnlineCopy();
+      }
+      await until('discarded', () => heldCopies(db.name, 'ahead').length === 0);
+    }),
+  );
 });

@@ -3,8 +3,8 @@
  * connection's credentials in a private option file (never on its command line), its chunks aimed at the runner's batch
  * time, its output passed on line by line.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { OnlineCopy, OnlineCopyTool, TableRef, Target } from '../../core/types';
@@ -97,8 +97,17 @@ function dsn(parts: readonly string[]): string {
  * (discovery, 1 s), except that a server without a binary log has no replica to look for (--recursion-method=none).
  */
 export function ptOscArgs(r: Omit<OnlineCopyRun, 'signal' | 'onLine'>, optionFile: string, replicaOptionFile?: string): string[] {
-  const c = r.connection;
-  const main = dsn([`F=${optionFile}`, `h=${c.host}`, `P=${c.port}`, `u=${c.user}`, `D=${r.table.schema}`, `t=${r.table.name}`]);
+  const [alter, value, ...rest] = ptOscOptions(r, replicaOptionFile);
+  return [alter!, value!, mainDsn(r.connection, r.table, optionFile), ...rest];
+}
+
+/** The DSN of the table the tool alters (`optionFile` holds the password). */
+function mainDsn(c: ConnectionOptions, table: TableRef, optionFile: string): string {
+  return dsn([`F=${optionFile}`, `h=${c.host}`, `P=${c.port}`, `u=${c.user}`, `D=${table.schema}`, `t=${table.name}`]);
+}
+
+/** ptOscArgs without the table's DSN. */
+function ptOscOptions(r: Omit<OnlineCopyRun, 'signal' | 'onLine'>, replicaOptionFile?: string): string[] {
   const lag: string[] = [];
   if (r.lag) {
     lag.push('--max-lag', String(r.lag.maxSeconds));
@@ -111,7 +120,6 @@ export function ptOscArgs(r: Omit<OnlineCopyRun, 'signal' | 'onLine'>, optionFil
   return [
     '--alter',
     r.copy.alter,
-    main,
     '--execute',
     '--chunk-time',
     (r.chunkTimeMs / 1000).toFixed(3),
@@ -153,18 +161,152 @@ export function pdeathsigWrapper(): string | null {
 
 /**
  * The pt-online-schema-change processes on this machine whose command line names `table` (`D=<schema>` and
- * `t=<name>` in its DSN): pid and command line. Read with `ps`; null when `ps` cannot be run.
+ * `t=<name>` in its DSN), other than the one this process holds: pid and command line. Read with `ps`; null when `ps` cannot be run.
  */
 export function runningCopies(table: TableRef): { pid: number; args: string }[] | null {
   const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8', timeout: 5_000 });
   if (ps.status !== 0) return null;
   const names = (line: string, key: string, value: string) => line.split(/[\s,]/).includes(`${key}=${value}`);
-  return ps.stdout
-    .split('\n')
-    .map((l) => /^\s*(\d+)\s+(.*)$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null && m[2]!.includes(PT_OSC) && Number(m[1]) !== process.pid)
-    .filter((m) => names(m[2]!, 't', table.name) && names(m[2]!, 'D', table.schema))
-    .map((m) => ({ pid: Number(m[1]), args: m[2]! }));
+  return (
+    ps.stdout
+      .split('\n')
+      .map((l) => /^\s*(\d+)\s+(.*)$/.exec(l))
+      // Not this process, nor the tool it holds for its own copy (holdOnlineCopy).
+      .filter(
+        (m): m is RegExpExecArray =>
+          m !== null && m[2]!.includes(PT_OSC) && Number(m[1]) !== process.pid && Number(m[1]) !== held?.child.pid,
+      )
+      .filter((m) => names(m[2]!, 't', table.name) && names(m[2]!, 'D', table.schema))
+      .map((m) => ({ pid: Number(m[1]), args: m[2]! }))
+  );
+}
+
+/**
+ * A Perl module that holds pt-online-schema-change between its compilation and its first statement: its INIT block runs
+ * once Perl has compiled the whole tool (0.1–0.4 s of CPU here) and before the tool's code runs. It loads the MySQL driver
+ * (which the tool loads at its first connection), then reads the rest of the tool's arguments from stdin, one per line
+ * as `x` and the argument in hex, up to an empty line. Stdin closed before that empty line: it exits 0 having done nothing (no connection made).
+ */
+const HOLD_MODULE = `package cw_hold;
+INIT {
+  eval { require DBI; require DBD::mysql; 1 };
+  my @args;
+  while (1) {
+    my $line = <STDIN>;
+    exit 0 unless defined $line;
+    chomp $line;
+    last if $line eq '';
+    push @args, pack('H*', substr($line, 1));
+  }
+  unshift @ARGV, @args;
+}
+1;
+`;
+
+/** pt-online-schema-change started ahead of its copy and held after its compilation (HOLD_MODULE), with its DSN. */
+interface HeldCopy {
+  readonly child: ChildProcess;
+  readonly dir: string;
+  readonly optionFile: string;
+  readonly connection: ConnectionOptions;
+  readonly table: TableRef;
+  /** What it printed before it was given its arguments (nothing, unless Perl failed to compile it). */
+  readonly lines: string[];
+  onData: (line: string) => void;
+  exited: boolean;
+}
+
+let held: HeldCopy | null = null;
+
+/**
+ * Starts pt-online-schema-change for a copy of `table` that a run may ask for soon: Perl compiles the tool meanwhile
+ * and holds it before its first statement, so the copy starts without that wait. It connects to nothing until
+ * runOnlineCopy gives it its arguments; a run that does not copy, or copies another table or over another connection,
+ * leaves it (discardHeldOnlineCopy ends it; it also ends with this process). Only a Perl script on PATH is held (a
+ * stand-in of another kind runs as usual); over TLS nothing is started. Never in the way: this process does not wait for it.
+ */
+export function holdOnlineCopy(connection: ConnectionOptions, table: TableRef): void {
+  discardHeldOnlineCopy();
+  if (connection.ssl) return;
+  const path = onPath(PT_OSC);
+  if (!path || !isPerlScript(path)) return;
+  let optionFile: string;
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'cw-ptosc-'));
+    optionFile = join(dir, 'client.cnf');
+    writeOptionFile(optionFile, connection.password ?? '');
+    writeFileSync(join(dir, 'cw_hold.pm'), HOLD_MODULE, { mode: 0o600 });
+  } catch {
+    return;
+  }
+  const setpriv = pdeathsigWrapper();
+  // The DSN on the command line, as when the tool is run directly: `runningCopies` finds it by D= and t=.
+  const perl = ['perl', `-I${dir}`, '-Mcw_hold', path, mainDsn(connection, table, optionFile)];
+  const child = setpriv
+    ? spawn(setpriv, ['--pdeathsig', 'TERM', '--', ...perl], { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(perl[0]!, perl.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+  const h: HeldCopy = { child, dir, optionFile, connection, table, lines: [], onData: (line) => h.lines.push(line), exited: false };
+  const onData = (d: Buffer) => {
+    for (const line of d.toString().split('\n')) if (line.trim()) h.onData(line.trim());
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  child.stdin!.on('error', () => undefined);
+  child.on('error', () => (h.exited = true));
+  child.on('exit', () => (h.exited = true));
+  // Held, it keeps nothing of this process waiting.
+  child.unref();
+  for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void }).unref?.();
+  held = h;
+}
+
+/** Ends the held pt-online-schema-change (holdOnlineCopy), if any: it has made no connection, so there is nothing to undo. */
+export function discardHeldOnlineCopy(): void {
+  const h = held;
+  held = null;
+  if (!h) return;
+  h.child.stdin!.end();
+  if (!h.exited) h.child.kill('SIGTERM');
+  rmSync(h.dir, { recursive: true, force: true });
+}
+
+/** The held tool when it is for this connection and table and still waits; any other is ended. */
+function takeHeld(connection: ConnectionOptions, table: TableRef): HeldCopy | null {
+  const h = held;
+  if (!h) return null;
+  const same =
+    !h.exited &&
+    h.connection.host === connection.host &&
+    h.connection.port === connection.port &&
+    h.connection.user === connection.user &&
+    (h.connection.password ?? '') === (connection.password ?? '') &&
+    h.table.schema === table.schema &&
+    h.table.name === table.name;
+  if (!same) {
+    discardHeldOnlineCopy();
+    return null;
+  }
+  held = null;
+  h.child.ref();
+  for (const s of [h.child.stdin, h.child.stdout, h.child.stderr]) (s as unknown as { ref?: () => void }).ref?.();
+  return h;
+}
+
+/** The file starts with a `#!` line that names perl. */
+function isPerlScript(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(128);
+      const n = readSync(fd, head, 0, 128, 0);
+      return /^#![^\n]*\bperl\b/.test(head.subarray(0, n).toString('latin1'));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }
 
 export class OnlineCopyError extends Error {
@@ -183,30 +325,41 @@ export class OnlineCopyError extends Error {
 /** Runs pt-online-schema-change to the end; rejects with an OnlineCopyError (its last lines) when it fails or is stopped. */
 export async function runOnlineCopy(r: OnlineCopyRun): Promise<void> {
   if (r.connection.ssl) throw new Error(`${PT_OSC} is not given TLS settings: run without the online copy over TLS`);
-  const dir = mkdtempSync(join(tmpdir(), 'cw-ptosc-'));
-  const optionFile = join(dir, 'client.cnf');
+  // The tool started ahead for this table (holdOnlineCopy): compiled already, it is given the rest of its arguments.
+  const h = takeHeld(r.connection, r.table);
+  const dir = h ? h.dir : mkdtempSync(join(tmpdir(), 'cw-ptosc-'));
+  const optionFile = h ? h.optionFile : join(dir, 'client.cnf');
   try {
-    writeOptionFile(optionFile, r.connection.password ?? '');
+    if (!h) writeOptionFile(optionFile, r.connection.password ?? '');
     const replica = r.lag?.replicas.length === 1 ? r.lag.replicas[0]! : undefined;
     const replicaOptionFile = replica ? join(dir, 'replica.cnf') : undefined;
     if (replica && replicaOptionFile) writeOptionFile(replicaOptionFile, replica.password ?? '');
-    const args = ptOscArgs(r, optionFile, replicaOptionFile);
     // Linux: the tool gets SIGTERM when this process dies (even by SIGKILL), so no copy goes on without the run.
-    const setpriv = pdeathsigWrapper();
+    const setpriv = h ? null : pdeathsigWrapper();
     await new Promise<void>((resolve, reject) => {
-      const child = setpriv
-        ? spawn(setpriv, ['--pdeathsig', 'TERM', '--', PT_OSC, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-        : spawn(PT_OSC, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       const lines: string[] = [];
-      const onData = (d: Buffer) => {
-        for (const line of d.toString().split('\n')) {
-          if (!line.trim()) continue;
-          lines.push(line.trim());
-          r.onLine?.(line.trim());
-        }
+      const onLine = (line: string) => {
+        lines.push(line);
+        r.onLine?.(line);
       };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
+      let child: ChildProcess;
+      if (h) {
+        child = h.child;
+        for (const line of h.lines) onLine(line);
+        h.onData = onLine;
+        const rest = ptOscOptions(r, replicaOptionFile);
+        child.stdin!.end(`${rest.map((a) => `x${Buffer.from(a, 'utf8').toString('hex')}`).join('\n')}\n\n`);
+      } else {
+        const args = ptOscArgs(r, optionFile, replicaOptionFile);
+        child = setpriv
+          ? spawn(setpriv, ['--pdeathsig', 'TERM', '--', PT_OSC, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+          : spawn(PT_OSC, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        const onData = (d: Buffer) => {
+          for (const line of d.toString().split('\n')) if (line.trim()) onLine(line.trim());
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+      }
       const abort = () => child.kill('SIGTERM');
       r.signal?.addEventListener('abort', abort, { once: true });
       child.on('error', (err) => reject(err));
