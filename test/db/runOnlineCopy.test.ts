@@ -233,6 +233,74 @@ describe('the runner with pt-online-schema-change (MariaDB)', () => {
   );
 
   it(
+    'another pt-online-schema-change started after the run’s check while its tool fails: the run drops none of its triggers or table',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      const plan = await onlineCopyCase(t, db, 'race', 300_000);
+      const u = new URL(db.url);
+      const dir = mkdtempSync(join(tmpdir(), 'cw-ptosc-race-'));
+      const saved = process.env.PATH;
+      const runner = await db.connect();
+      let failure = '';
+      try {
+        // The run's "tool": it starts the real one on the same table as someone else would (after the run found no copy
+        // there), waits until that one is copying (its triggers and new table made), then fails having made nothing.
+        const other = [
+          '/usr/bin/pt-online-schema-change',
+          '--alter',
+          "'ADD COLUMN other int NULL'",
+          `'h=${u.hostname},P=${u.port || 3306},u=${decodeURIComponent(u.username)},D=${db.name},t=race'`,
+          ...(u.password ? [`'--password=${decodeURIComponent(u.password)}'`] : []),
+          '--execute --recursion-method=none --chunk-time 0.05',
+        ].join(' ');
+        writeFileSync(
+          join(dir, 'pt-online-schema-change'),
+          `#!/bin/sh\n${other} > "${dir}/other.log" 2>&1 &\necho $! > "${dir}/other.pid"\n` +
+            `i=0; while ! grep -q 'Copying approximately' "${dir}/other.log"; do sleep 0.05; i=$((i+1)); [ $i -gt 600 ] && break; done\nexit 1\n`,
+          { mode: 0o755 },
+        );
+        process.env.PATH = `${dir}:${saved}`;
+        failure = await runPlan(runner, plan).then(
+          () => '',
+          (err: Error) => err.message,
+        );
+      } finally {
+        process.env.PATH = saved;
+      }
+      try {
+        assert.match(failure, /exited with 1/);
+        const log = () => readFileSync(join(dir, 'other.log'), 'utf8');
+        assert.match(log(), /Copying approximately/, 'the other copy was copying when the run’s tool failed');
+        const [triggers] = await db.client.query<{ n: number | string }>(
+          'SELECT count(*) AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?',
+          [db.name, 'race'],
+        );
+        // Before, the run dropped every pt_osc trigger and `_race_new` that were not there before its tool started.
+        assert.equal(Number(triggers!.n), 3, 'the other copy’s triggers are still there');
+        assert.doesNotMatch(failure, /dropped what it left/);
+        const pid = Number(readFileSync(join(dir, 'other.pid'), 'utf8'));
+        for (let i = 0; i < 1200; i++) {
+          try {
+            process.kill(pid, 0);
+          } catch {
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.match(log(), /Successfully altered/, `the other copy completed:\n${log()}`);
+        const [col] = await db.client.query(
+          "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'race' AND COLUMN_NAME = 'other'",
+          [db.name],
+        );
+        assert.ok(col, 'its column is there');
+        assert.deepEqual(await leftovers(db, '\\_race\\_%'), []);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }),
+  );
+
+  it(
     'a cancel during the copy drops the triggers and new table the tool leaves, and running again completes',
     dbTest(async (t) => {
       const db = my.get(t);

@@ -4,7 +4,7 @@ import type { ConnectionOptions } from '../../src/db/connection';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findPtOnlineSchemaChange, ptOscArgs } from '../../src/db/mysql/onlineCopy';
+import { findPtOnlineSchemaChange, madeByTool, ptOscArgs } from '../../src/db/mysql/onlineCopy';
 
 const conn = (host: string, password?: string): ConnectionOptions =>
   ({ engine: 'mysql', host, port: 3306, user: 'app', database: 'shop', ...(password ? { password } : {}) }) as ConnectionOptions;
@@ -65,5 +65,30 @@ describe('findPtOnlineSchemaChange', () => {
       process.env.PATH = saved;
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('what pt-online-schema-change says it made (the lines 3.2.1 prints)', () => {
+  const start = ['Altering `my shop`.`orders`...', 'Creating new table...'];
+  const table = [...start, 'Created new table my shop._orders_new OK.', 'Altering new table...', 'Altered `my shop`.`_orders_new` OK.'];
+  const triggers = [...table, '2026-12-06T06:40:00 Creating triggers...'];
+  const copying = [...triggers, '2026-12-06T06:40:00 Created triggers OK.', '2026-12-06T06:40:00 Copying approximately 300000 rows...'];
+  it('nothing before it creates its new table; an unsure table while it creates it', () => {
+    assert.deepEqual(madeByTool([], 'my shop'), { newTable: null, newTableUnsure: false, triggers: 'none' });
+    assert.deepEqual(madeByTool(start, 'my shop'), { newTable: null, newTableUnsure: true, triggers: 'none' });
+  });
+  it('its new table by name; its triggers partly while it creates them, all once it says so', () => {
+    assert.deepEqual(madeByTool(table, 'my shop'), { newTable: '_orders_new', newTableUnsure: false, triggers: 'none' });
+    assert.deepEqual(madeByTool(triggers, 'my shop'), { newTable: '_orders_new', newTableUnsure: false, triggers: 'partly' });
+    assert.deepEqual(madeByTool(copying, 'my shop'), { newTable: '_orders_new', newTableUnsure: false, triggers: 'all' });
+  });
+  it('nothing of what it dropped itself', () => {
+    const cleaned = [
+      ...copying,
+      '2026-12-06T06:40:01 Dropping triggers...',
+      '2026-12-06T06:40:01 Dropped triggers OK.',
+      '2026-12-06T06:40:01 Dropped new table OK.',
+    ];
+    assert.deepEqual(madeByTool(cleaned, 'my shop'), { newTable: null, newTableUnsure: false, triggers: 'none' });
   });
 });

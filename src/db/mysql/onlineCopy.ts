@@ -142,6 +142,29 @@ export function leftoverDrops(lines: readonly string[]): string[] {
   return [...new Set(lines.filter((l) => trigger.test(l) || table.test(l)).map((l) => l.replace(/;$/, '')))];
 }
 
+/**
+ * What the tool's own output says it made and did not remove again (pt-online-schema-change 3.x prints each stage):
+ * `newTable`, the name in "Created new table <schema>.<name> OK."; `triggers` 'all' after "Created triggers OK.",
+ * 'partly' when it stopped between "Creating triggers..." and that (some may be its), else 'none'; `newTableUnsure` when it
+ * stopped between "Creating new table..." and "Created new table". Its trigger names depend only on the table, so
+ * the same names on the table may be another copy's: only this output tells which run made them.
+ */
+export function madeByTool(
+  lines: readonly string[],
+  schema: string,
+): { newTable: string | null; newTableUnsure: boolean; triggers: 'all' | 'partly' | 'none' } {
+  const has = (text: string) => lines.some((l) => l.endsWith(text));
+  const prefix = `Created new table ${schema}.`;
+  const created = lines.find((l) => l.startsWith(prefix) && l.endsWith(' OK.'));
+  const tableDropped = has('Dropped new table OK.');
+  const triggersDropped = has('Dropping triggers...') || has('Dropped triggers OK.');
+  return {
+    newTable: created && !tableDropped ? created.slice(prefix.length, -' OK.'.length) : null,
+    newTableUnsure: !created && lines.some((l) => l === 'Creating new table...'),
+    triggers: triggersDropped ? 'none' : has('Created triggers OK.') ? 'all' : has('Creating triggers...') ? 'partly' : 'none',
+  };
+}
+
 let setprivPath: string | null | undefined;
 
 /**
@@ -317,6 +340,8 @@ export class OnlineCopyError extends Error {
     readonly leftovers: readonly string[],
     /** Of what it left, the statements that could not be run: the table still has these objects. */
     public remaining: readonly string[] = [],
+    /** What its output says it made (`madeByTool`), for what it made but could not print (killed). */
+    readonly made: ReturnType<typeof madeByTool> = { newTable: null, newTableUnsure: false, triggers: 'none' },
   ) {
     super(message);
   }
@@ -371,6 +396,8 @@ export async function runOnlineCopy(r: OnlineCopyRun): Promise<void> {
             new OnlineCopyError(
               `${PT_OSC} ${sig ? `was stopped (${sig})` : `exited with ${code}`}: ${lines.slice(-6).join(' | ')}`,
               leftoverDrops(lines),
+              [],
+              madeByTool(lines, r.table.schema),
             ),
           );
       });

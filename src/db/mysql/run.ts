@@ -360,17 +360,27 @@ export const runner: RunnerDialect = {
       });
     } catch (err) {
       if (!(err instanceof OnlineCopyError)) throw err;
-      // What it printed, and what it made but could not print (killed): its triggers on the table and a new table that
-      // was not there before it started.
-      const made = (await ptOscLeftovers(client, table).catch(() => [])).filter((sql) => !before.has(sql));
-      const drops = [...new Set([...err.leftovers, ...made])];
-      if (!drops.length) throw err;
+      // What it printed, and what it made but could not print (killed): of the tool's objects on the table that were
+      // not there before, those its output says it made. Not "every new one": a copy someone else started on the table
+      // meanwhile has the same trigger names, and dropping them under it would lose its writes.
+      const fresh = (await ptOscLeftovers(client, table).catch(() => [])).filter((sql) => !before.has(sql));
+      const { made } = err;
+      const newTableDrop = made.newTable === null ? null : `DROP TABLE IF EXISTS ${ident(table.schema)}.${ident(made.newTable)}`;
+      const ours = fresh.filter((sql) => (sql.startsWith('DROP TRIGGER') ? made.triggers === 'all' : sql === newTableDrop));
+      // Stopped while making them: what appeared may be its or another copy's; left, and said.
+      const unsure = fresh.filter(
+        (sql) => !ours.includes(sql) && (sql.startsWith('DROP TRIGGER') ? made.triggers === 'partly' : made.newTableUnsure),
+      );
+      const drops = [...new Set([...err.leftovers, ...ours])];
       const left: string[] = [];
       for (const sql of drops) await client.query(sql).catch(() => left.push(sql));
-      err.remaining = left;
-      err.message += left.length
-        ? `; dropping what it left failed, run: ${left.join('; ')}`
-        : `; dropped what it left (${drops.length} statement${drops.length === 1 ? '' : 's'})`;
+      err.remaining = [...left, ...unsure];
+      if (drops.length)
+        err.message += left.length
+          ? `; dropping what it left failed, run: ${left.join('; ')}`
+          : `; dropped what it left (${drops.length} statement${drops.length === 1 ? '' : 's'})`;
+      if (unsure.length)
+        err.message += `; it stopped while creating its triggers or new table, so these may be its or another copy's: if no other pt-online-schema-change runs against ${table.schema}.${table.name}, remove them with: ${unsure.join('; ')}`;
       throw err;
     }
   },
