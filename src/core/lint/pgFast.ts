@@ -5,19 +5,22 @@
  *   SET [SESSION | LOCAL] lock_timeout | statement_timeout { = | TO } '<string>' | <integer>
  *   BEGIN | START TRANSACTION | COMMIT | END | ROLLBACK | ABORT   (with TRANSACTION or WORK where the parser takes them)
  *   ALTER TABLE [<schema>.]<table> <command> [, <command>]…, each command one of
- *     ADD [COLUMN] [IF NOT EXISTS] <name> <type> [NOT NULL | NULL] [DEFAULT '<string>' | <integer>]   (either order)
+ *     ADD [COLUMN] [IF NOT EXISTS] <name> <type> [<column constraint>]…
  *     ADD CONSTRAINT <name> { FOREIGN KEY (<name>, …) REFERENCES [<schema>.]<table> [(<name>, …)]
  *       | CHECK (<name> IS NOT NULL) } [NOT VALID]
  *     VALIDATE CONSTRAINT <name>
  *     ALTER [COLUMN] <name> { SET NOT NULL | DROP NOT NULL | SET DEFAULT <constant> | DROP DEFAULT | [SET DATA] TYPE <type> }
  *     DROP [COLUMN] [IF EXISTS] <name> [CASCADE | RESTRICT]
+ *   CREATE TABLE [IF NOT EXISTS] [<schema>.]<table> (<name> <type> [<column constraint>]… | PRIMARY KEY (<name>, …)
+ *     | UNIQUE (<name>, …) [, …])
  *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<name> [, <name>]…)
  *   DROP INDEX [CONCURRENTLY] | DROP TABLE [IF EXISTS] [<schema>.]<name> [, …] [CASCADE | RESTRICT]
  *   UPDATE [<schema>.]<table> SET <name> = <operand> [, …] [WHERE <predicate> [AND <predicate>]…]
  *     an operand: a column ([<table>.]<name>), '<string>' or <integer>; a predicate: <operand> { = | < | > | <= | >= |
  *     <> | != } <operand>, or <operand> IS [NOT] NULL
  *
- * where a name is a plain identifier that is no reserved PostgreSQL keyword, or a double-quoted one; <type> is such a
+ * where a column constraint is NOT NULL, NULL, DEFAULT '<string>' | <integer>, PRIMARY KEY or UNIQUE (each at most
+ * once, in any order), a name is a plain identifier that is no reserved PostgreSQL keyword, or a double-quoted one; <type> is such a
  * plain identifier (a type name as written: text, uuid, jsonb, timestamptz, …) or int, integer, smallint, bigint,
  * boolean, varchar, varchar(<n>). Comments between the tokens are read as white space (a nested block comment is not).
  * Anything else, including non-ASCII text or a second statement, returns undefined: the caller then asks libpg-query.
@@ -328,29 +331,8 @@ function readAlterCmd(r: Reader): Record<string, unknown> | undefined {
   if (!column) return undefined;
   const typeName = readType(r);
   if (!typeName) return undefined;
-  const constraints: unknown[] = [];
-  const seen = new Set<string>();
-  for (;;) {
-    const at = r.pos;
-    let constraint: Record<string, unknown> | undefined;
-    if (r.keyword('default')) {
-      const value = r.constant();
-      if (!value) return undefined;
-      constraint = { contype: 'CONSTR_DEFAULT', raw_expr: value, location: at };
-    } else if (r.keyword('not')) {
-      if (!r.keyword('null')) return undefined;
-      constraint = { contype: 'CONSTR_NOTNULL', is_enforced: true, initially_valid: true, location: at };
-    } else if (r.keyword('null')) {
-      constraint = { contype: 'CONSTR_NULL', location: at };
-    } else {
-      break;
-    }
-    // Each at most once, and not both NULL and NOT NULL (the parser reads them; analysis rejects the repeats).
-    const kind = constraint.contype === 'CONSTR_DEFAULT' ? 'default' : 'null';
-    if (seen.has(kind)) return undefined;
-    seen.add(kind);
-    constraints.push({ Constraint: constraint });
-  }
+  const constraints = readColumnConstraints(r);
+  if (!constraints) return undefined;
   return {
     subtype: 'AT_AddColumn',
     def: {
@@ -459,6 +441,75 @@ function readConstraint(r: Reader): Record<string, unknown> | undefined {
     ...rest,
     location,
   };
+}
+
+/**
+ * A column's `NOT NULL`, `NULL`, `DEFAULT <constant>`, `PRIMARY KEY`, `UNIQUE`, in any order, as libpg-query's Constraint
+ * nodes; undefined on a repeat (NULL and NOT NULL count as one) or a word that starts another constraint's form.
+ */
+function readColumnConstraints(r: Reader): unknown[] | undefined {
+  const constraints: unknown[] = [];
+  const seen = new Set<string>();
+  for (;;) {
+    const at = r.pos;
+    let constraint: Record<string, unknown> | undefined;
+    if (r.keyword('default')) {
+      const value = r.constant();
+      if (!value) return undefined;
+      constraint = { contype: 'CONSTR_DEFAULT', raw_expr: value, location: at };
+    } else if (r.keyword('not')) {
+      if (!r.keyword('null')) return undefined;
+      constraint = { contype: 'CONSTR_NOTNULL', is_enforced: true, initially_valid: true, location: at };
+    } else if (r.keyword('null')) {
+      constraint = { contype: 'CONSTR_NULL', location: at };
+    } else if (r.keyword('primary')) {
+      if (!r.keyword('key')) return undefined;
+      constraint = { contype: 'CONSTR_PRIMARY', location: at };
+    } else if (r.keyword('unique')) {
+      constraint = { contype: 'CONSTR_UNIQUE', location: at };
+    } else {
+      return constraints;
+    }
+    // Each at most once (the parser reads repeats; analysis rejects some of them).
+    const kind = constraint.contype === 'CONSTR_NULL' ? 'CONSTR_NOTNULL' : (constraint.contype as string);
+    if (seen.has(kind)) return undefined;
+    seen.add(kind);
+    constraints.push({ Constraint: constraint });
+  }
+}
+
+/**
+ * `CREATE TABLE [IF NOT EXISTS] [<schema>.]<table> (<column> <type> [<column constraint>]… | PRIMARY KEY (<name>, …)
+ * | UNIQUE (<name>, …) [, …])`.
+ */
+function readCreateTable(r: Reader): unknown {
+  const ifNotExists = r.keyword('if');
+  if (ifNotExists && !(r.keyword('not') && r.keyword('exists'))) return undefined;
+  const relation = readRelation(r);
+  if (!relation || !r.punct('(')) return undefined;
+  const tableElts: unknown[] = [];
+  do {
+    const at = r.pos;
+    const contype = r.keyword('primary') ? (r.keyword('key') ? 'CONSTR_PRIMARY' : undefined) : r.keyword('unique') ? 'CONSTR_UNIQUE' : '';
+    if (contype === undefined) return undefined;
+    if (contype) {
+      const keys = readNameList(r);
+      if (!keys) return undefined;
+      tableElts.push({ Constraint: { contype, keys, location: at } });
+      continue;
+    }
+    const column = r.name();
+    if (!column) return undefined;
+    const typeName = readType(r);
+    if (!typeName) return undefined;
+    const constraints = readColumnConstraints(r);
+    if (!constraints) return undefined;
+    tableElts.push({
+      ColumnDef: { colname: column.value, typeName, is_local: true, ...(constraints.length ? { constraints } : {}), location: column.pos },
+    });
+  } while (r.punct(','));
+  if (!r.punct(')') || !r.done) return undefined;
+  return stmts({ CreateStmt: { relation, tableElts, oncommit: 'ONCOMMIT_NOOP', ...(ifNotExists ? { if_not_exists: true } : {}) } });
 }
 
 /** `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<column> [, <column>]…)`. */
@@ -628,7 +679,7 @@ export function readSimplePostgres(sql: string): unknown {
     case 'alter':
       return readAlterTable(r);
     case 'create':
-      return readCreateIndex(r);
+      return r.keyword('table') ? readCreateTable(r) : readCreateIndex(r);
     case 'update':
       return readUpdate(r);
     case 'drop':

@@ -526,6 +526,73 @@ function* updates(): Generator<string> {
   }
 }
 
+/** CREATE TABLE: columns with their constraints, table PRIMARY KEY / UNIQUE, and what is left to the parser. */
+function* createTables(): Generator<string> {
+  const constraints = [
+    '',
+    ' NOT NULL',
+    ' NULL',
+    ' PRIMARY KEY',
+    ' primary key',
+    ' UNIQUE',
+    ' DEFAULT 0',
+    " DEFAULT 'x' NOT NULL",
+    ' NOT NULL UNIQUE',
+    ' PRIMARY KEY NOT NULL',
+    ' UNIQUE PRIMARY KEY',
+    ' NOT NULL NULL',
+    ' UNIQUE UNIQUE',
+    ' PRIMARY',
+    ' PRIMARY KEY (a)',
+    ' UNIQUE (a)',
+    ' UNIQUE NULLS NOT DISTINCT',
+    ' REFERENCES t (id)',
+    ' CHECK (a > 0)',
+    ' GENERATED ALWAYS AS IDENTITY',
+    ' CONSTRAINT c NOT NULL',
+    ' COLLATE "C"',
+    ' DEFAULT now()',
+  ];
+  for (const type of TYPES) for (const c of constraints) yield `CREATE TABLE t (id ${type}${c})`;
+  for (const head of [
+    'CREATE TABLE',
+    'create table',
+    'CREATE TABLE IF NOT EXISTS',
+    'CREATE TABLE IF EXISTS',
+    'CREATE TEMP TABLE',
+    'CREATE UNLOGGED TABLE',
+    'CREATE TABLE IF NOT',
+  ])
+    for (const rel of ['t', 'public.t', '"T"', 'only'])
+      for (const body of [
+        '(id bigint PRIMARY KEY, email text NOT NULL)',
+        '(id int, name varchar(100), PRIMARY KEY (id))',
+        '(a int, b int, UNIQUE (a, b), PRIMARY KEY (a))',
+        '(a int,)',
+        '()',
+        '(a int) INHERITS (p)',
+        '(a int) PARTITION BY RANGE (a)',
+        '(a int) WITH (fillfactor = 70)',
+        '(LIKE other)',
+        '(a int, CONSTRAINT pk PRIMARY KEY (a))',
+        '(a int, PRIMARY KEY a)',
+        '(a int, PRIMARY (a))',
+        'AS SELECT 1',
+        '(a int',
+      ])
+        yield `${head} ${rel} ${body}`;
+  for (const word of parserKeywords()) {
+    yield `CREATE TABLE ${word} (id int)`;
+    yield `CREATE TABLE t (${word} int NOT NULL)`;
+    yield `CREATE TABLE t (id ${word})`;
+    yield `CREATE TABLE t (id int ${word})`;
+    yield `CREATE TABLE t (id int, ${word} (id))`;
+    yield `CREATE TABLE t (id int, PRIMARY KEY (${word}))`;
+    yield `ALTER TABLE users ADD COLUMN c int ${word}`;
+  }
+  for (const c of constraints) yield `ALTER TABLE users ADD COLUMN c int${c}`;
+}
+
 /** Statements of the forms added last (transactions, DROP, ALTER COLUMN, several commands, UPDATE): seeds for comments and fuzzing. */
 const SEEDS = [
   'BEGIN',
@@ -540,6 +607,8 @@ const SEEDS = [
   'UPDATE users SET nickname = name WHERE id < 1000',
   "UPDATE app.users SET a = 1, b = 'x' WHERE a IS NULL AND b.c >= 2 AND c <> 'y'",
   'UPDATE users SET a = b WHERE c != 3',
+  'CREATE TABLE IF NOT EXISTS app.notes (id bigint PRIMARY KEY, body text NOT NULL, n int DEFAULT 0 UNIQUE, UNIQUE (body, n))',
+  'ALTER TABLE users ADD COLUMN id bigint NOT NULL PRIMARY KEY',
 ];
 
 /** Every statement of `seeds` with a line or block comment (or an unfinished one) put between every two tokens. */
@@ -598,6 +667,11 @@ test('the fast reader gives libpg-query’s parse tree for every transaction, DR
 test('the fast reader gives libpg-query’s parse tree for every UPDATE it accepts', () => {
   const { accepted, total } = check(updates());
   assert.ok(accepted > 1000 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
+test('the fast reader gives libpg-query’s parse tree for every CREATE TABLE it accepts', () => {
+  const { accepted, total } = check(createTables());
+  assert.ok(accepted > 500 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
 test('the fast reader gives libpg-query’s parse tree with comments between the tokens', () => {
