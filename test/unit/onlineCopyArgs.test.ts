@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import type { ConnectionOptions } from '../../src/db/connection';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findPtOnlineSchemaChange, madeByTool, ptOscArgs } from '../../src/db/mysql/onlineCopy';
+import { findPtOnlineSchemaChange, madeByTool, ptOscArgs, runningCopies } from '../../src/db/mysql/onlineCopy';
 
 const conn = (host: string, password?: string): ConnectionOptions =>
   ({ engine: 'mysql', host, port: 3306, user: 'app', database: 'shop', ...(password ? { password } : {}) }) as ConnectionOptions;
@@ -90,5 +91,23 @@ describe('what pt-online-schema-change says it made (the lines 3.2.1 prints)', (
       '2026-12-06T06:40:01 Dropped new table OK.',
     ];
     assert.deepEqual(madeByTool(cleaned, 'my shop'), { newTable: null, newTableUnsure: false, triggers: 'none' });
+  });
+});
+
+describe('runningCopies: the copies on this machine that name a table', () => {
+  it('finds a schema and table whose names have spaces, and not a table named like the start of one', async (t) => {
+    if (process.platform !== 'linux') return t.skip('reads /proc');
+    // A process whose command line is a copy's: `sh -c … pt-online-schema-change <DSN>` ($0 and $1 of the script).
+    const child = spawn('sh', ['-c', 'sleep 30; true', 'pt-online-schema-change', 'h=127.0.0.1,P=3306,D=my shop,t=my table', '--execute']);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const pids = (name: string) => (runningCopies({ schema: 'my shop', name }) ?? []).map((c) => c.pid);
+      // Before, the DSN was split on spaces too, so `t=my table` was never found.
+      assert.ok(pids('my table').includes(child.pid!), 'found');
+      assert.ok(!pids('my').includes(child.pid!), 'a table `my` is not the copy of `my table`');
+      assert.ok(!(runningCopies({ schema: 'my', name: 'my table' }) ?? []).some((c) => c.pid === child.pid), 'nor a schema `my`');
+    } finally {
+      child.kill();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { esc } from '../../core/app/text';
 import type { OnlineCopy, OnlineCopyTool, TableRef, Target } from '../../core/types';
 import type { ConnectionOptions } from '../connection';
 import type { OnlineCopyLag } from '../run/types';
@@ -184,12 +185,17 @@ export function pdeathsigWrapper(): string | null {
 
 /**
  * The pt-online-schema-change processes on this machine whose command line names `table` (`D=<schema>` and
- * `t=<name>` in its DSN), other than the one this process holds: pid and command line. Read with `ps`; null when `ps` cannot be run.
+ * `t=<name>` in its DSN), other than the one this process holds: pid and command line. Listed with `ps`; null when
+ * `ps` cannot be run. Each candidate's arguments are read from /proc/<pid>/cmdline (NUL-separated, so a name with a
+ * space stays one value); `ps` joins them with spaces, so where there is no /proc a part is matched in its line up to
+ * a comma, a space or the end, and a table `a` is then also found in a copy of `a b`.
  */
 export function runningCopies(table: TableRef): { pid: number; args: string }[] | null {
   const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8', timeout: 5_000 });
   if (ps.status !== 0) return null;
-  const names = (line: string, key: string, value: string) => line.split(/[\s,]/).includes(`${key}=${value}`);
+  const parts = [`D=${table.schema}`, `t=${table.name}`];
+  const inDsn = (arg: string) => parts.every((part) => arg.split(',').includes(part));
+  const inLine = (line: string) => parts.every((part) => new RegExp(`(?:^|[\\s,])${esc(part)}(?:,|\\s|$)`).test(line));
   return (
     ps.stdout
       .split('\n')
@@ -199,9 +205,21 @@ export function runningCopies(table: TableRef): { pid: number; args: string }[] 
         (m): m is RegExpExecArray =>
           m !== null && m[2]!.includes(PT_OSC) && Number(m[1]) !== process.pid && Number(m[1]) !== held?.child.pid,
       )
-      .filter((m) => names(m[2]!, 't', table.name) && names(m[2]!, 'D', table.schema))
+      .filter((m) => {
+        const argv = commandLine(Number(m[1]));
+        return argv ? argv.some(inDsn) : inLine(m[2]!);
+      })
       .map((m) => ({ pid: Number(m[1]), args: m[2]! }))
   );
+}
+
+/** A process's arguments from /proc (Linux), or null where there is none or the process is gone. */
+function commandLine(pid: number): string[] | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return null;
+  }
 }
 
 /**
