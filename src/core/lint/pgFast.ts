@@ -19,8 +19,8 @@
  *     an operand: a column ([<table>.]<name>), '<string>' or <integer>; a predicate: <operand> { = | < | > | <= | >= |
  *     <> | != } <operand>, or <operand> IS [NOT] NULL
  *
- * where a column constraint is NOT NULL, NULL, DEFAULT '<string>' | <integer>, PRIMARY KEY or UNIQUE (each at most
- * once, in any order), a name is a plain identifier that is no reserved PostgreSQL keyword, or a double-quoted one; <type> is such a
+ * where a column constraint is NOT NULL, NULL, DEFAULT '<string>' | <integer>, PRIMARY KEY, UNIQUE or REFERENCES
+ * [<schema>.]<table> [(<name>, …)] (each at most once, in any order), a name is a plain identifier that is no reserved PostgreSQL keyword, or a double-quoted one; <type> is such a
  * plain identifier (a type name as written: text, uuid, jsonb, timestamptz, …) or int, integer, smallint, bigint,
  * boolean, varchar, varchar(<n>). Comments between the tokens are read as white space (a nested block comment is not).
  * Anything else, including non-ASCII text or a second statement, returns undefined: the caller then asks libpg-query.
@@ -444,7 +444,8 @@ function readConstraint(r: Reader): Record<string, unknown> | undefined {
 }
 
 /**
- * A column's `NOT NULL`, `NULL`, `DEFAULT <constant>`, `PRIMARY KEY`, `UNIQUE`, in any order, as libpg-query's Constraint
+ * A column's `NOT NULL`, `NULL`, `DEFAULT <constant>`, `PRIMARY KEY`, `UNIQUE`, `REFERENCES [<schema>.]<table>
+ * [(<name>, …)]`, in any order, as libpg-query's Constraint
  * nodes; undefined on a repeat (NULL and NOT NULL count as one) or a word that starts another constraint's form.
  */
 function readColumnConstraints(r: Reader): unknown[] | undefined {
@@ -467,6 +468,25 @@ function readColumnConstraints(r: Reader): unknown[] | undefined {
       constraint = { contype: 'CONSTR_PRIMARY', location: at };
     } else if (r.keyword('unique')) {
       constraint = { contype: 'CONSTR_UNIQUE', location: at };
+    } else if (r.keyword('references')) {
+      const pktable = readRelation(r);
+      if (!pktable) return undefined;
+      let pkAttrs: unknown[] | undefined;
+      if (r.peekPunct('(')) {
+        pkAttrs = readNameList(r);
+        if (!pkAttrs) return undefined;
+      }
+      constraint = {
+        contype: 'CONSTR_FOREIGN',
+        is_enforced: true,
+        initially_valid: true,
+        pktable,
+        ...(pkAttrs ? { pk_attrs: pkAttrs } : {}),
+        fk_matchtype: 's',
+        fk_upd_action: 'a',
+        fk_del_action: 'a',
+        location: at,
+      };
     } else {
       return constraints;
     }

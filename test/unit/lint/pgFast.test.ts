@@ -547,6 +547,17 @@ function* createTables(): Generator<string> {
     ' UNIQUE (a)',
     ' UNIQUE NULLS NOT DISTINCT',
     ' REFERENCES t (id)',
+    ' REFERENCES s.t',
+    ' REFERENCES t(id) NOT NULL',
+    ' NOT NULL REFERENCES t (a, b)',
+    ' REFERENCES t (id) REFERENCES u (id)',
+    ' REFERENCES t ()',
+    ' REFERENCES t (id) ON DELETE CASCADE',
+    ' REFERENCES t (id) NOT VALID',
+    ' REFERENCES t (id) DEFERRABLE',
+    ' REFERENCES t (id) MATCH FULL',
+    ' REFERENCES ONLY t (id)',
+    ' REFERENCES',
     ' CHECK (a > 0)',
     ' GENERATED ALWAYS AS IDENTITY',
     ' CONSTRAINT c NOT NULL',
@@ -589,6 +600,8 @@ function* createTables(): Generator<string> {
     yield `CREATE TABLE t (id int, ${word} (id))`;
     yield `CREATE TABLE t (id int, PRIMARY KEY (${word}))`;
     yield `ALTER TABLE users ADD COLUMN c int ${word}`;
+    yield `ALTER TABLE users ADD COLUMN c int REFERENCES ${word} (${word})`;
+    yield `CREATE TABLE t (a int REFERENCES ${word}.t (id) ${word})`;
   }
   for (const c of constraints) yield `ALTER TABLE users ADD COLUMN c int${c}`;
 }
@@ -609,6 +622,7 @@ const SEEDS = [
   'UPDATE users SET a = b WHERE c != 3',
   'CREATE TABLE IF NOT EXISTS app.notes (id bigint PRIMARY KEY, body text NOT NULL, n int DEFAULT 0 UNIQUE, UNIQUE (body, n))',
   'ALTER TABLE users ADD COLUMN id bigint NOT NULL PRIMARY KEY',
+  'ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES app.users (id)',
 ];
 
 /** Every statement of `seeds` with a line or block comment (or an unfinished one) put between every two tokens. */
