@@ -31,17 +31,21 @@ interface Case {
 
 /**
  * Small migrations, each alone in its folder (lint replays a file's earlier siblings): per dialect the simplest one
- * (`postgres`, `mysql`), a PostgreSQL one of the other forms the fast reader knows (`postgresIndex`: CREATE INDEX
- * CONCURRENTLY, VALIDATE CONSTRAINT, SET NOT NULL, DROP COLUMN), a MySQL ADD INDEX (`mysqlIndex`, also read without the
- * grammar), and one per dialect that needs the real parser
- * (`postgresParser`: libpg-query's WebAssembly; `mysqlParser`: node-sql-parser's grammar).
+ * (`postgres`, `mysql`), a PostgreSQL one of other forms the fast reader knows (`postgresIndex`: CREATE INDEX
+ * CONCURRENTLY, VALIDATE CONSTRAINT, SET NOT NULL, DROP COLUMN), a MySQL ADD INDEX (`mysqlIndex`), a typical migration
+ * of more forms, also read without the parsers (`postgresBackfill`: FK NOT VALID, a transaction, ADD COLUMN NOT NULL
+ * DEFAULT, an UPDATE backfill; `mysqlModify`: MODIFY COLUMN … NOT NULL with ALGORITHM/LOCK), and one per dialect with a
+ * statement neither fast reader knows, that needs the real parser (`postgresParser`: libpg-query's WebAssembly for an
+ * expression index; `mysqlParser`: node-sql-parser's grammar for a CHANGE COLUMN).
  */
 export function oneFileMigrations(): {
   postgres: string;
   mysql: string;
   postgresIndex: string;
+  postgresBackfill: string;
   postgresParser: string;
   mysqlIndex: string;
+  mysqlModify: string;
   mysqlParser: string;
 } {
   const dir = mkdtempSync(join(tmpdir(), 'cw-cold-'));
@@ -57,17 +61,31 @@ export function oneFileMigrations(): {
       'pg-index',
       "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email ON users (email);\nALTER TABLE users VALIDATE CONSTRAINT users_org_fk;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users DROP COLUMN legacy;\n",
     ),
-    postgresParser: file(
-      'pg-parser',
-      "SET lock_timeout = '2s';\nALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;\nUPDATE users SET nickname = name WHERE id < 1000;\n",
+    postgresBackfill: file(
+      'pg-backfill',
+      [
+        'BEGIN;',
+        "SET LOCAL lock_timeout = '2s';",
+        'ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;',
+        'ALTER TABLE users ADD COLUMN score int NOT NULL DEFAULT 0;',
+        'COMMIT;',
+        '-- backfill in batches',
+        'UPDATE users SET nickname = name WHERE id < 1000 AND nickname IS NULL;',
+        '',
+      ].join('\n'),
     ),
+    postgresParser: file('pg-parser', "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_lower_email ON users (lower(email));\n"),
     mysqlIndex: file(
       'mysql-index',
       'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users ADD INDEX users_email (email), ALGORITHM=INPLACE, LOCK=NONE;\n',
     ),
+    mysqlModify: file(
+      'mysql-modify',
+      'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users MODIFY COLUMN nickname varchar(80) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;\n',
+    ),
     mysqlParser: file(
       'mysql-parser',
-      'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users MODIFY COLUMN nickname varchar(80) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;\n',
+      'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users CHANGE COLUMN nickname nick varchar(80) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;\n',
     ),
   };
 }
@@ -86,28 +104,24 @@ export function coldStart(rounds: number, other?: string): Record<string, number
     'lint one.sql, MySQL': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mysql', files.mysql], env: cache },
     'lint one.sql, MySQL, no code cache': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mysql', files.mysql], env: noCache },
     'lint index.sql, PostgreSQL': { cmd: process.execPath, args: [CLI, 'lint', files.postgresIndex], env: cache },
+    'lint backfill.sql, PostgreSQL': { cmd: process.execPath, args: [CLI, 'lint', files.postgresBackfill], env: cache },
     'lint parser.sql, PostgreSQL': { cmd: process.execPath, args: [CLI, 'lint', files.postgresParser], env: cache },
     'lint index.sql, MySQL': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mysql', files.mysqlIndex], env: cache },
+    'lint modify.sql, MySQL': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mysql', files.mysqlModify], env: cache },
     'lint parser.sql, MySQL': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mysql', files.mysqlParser], env: cache },
     'lint one.sql, MariaDB': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mariadb', files.mysql], env: cache },
+    'lint modify.sql, MariaDB': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mariadb', files.mysqlModify], env: cache },
     'lint parser.sql, MariaDB': { cmd: process.execPath, args: [CLI, 'lint', '--dialect', 'mariadb', files.mysqlParser], env: cache },
   };
   if (existsSync(SQUAWK)) cases['squawk one.sql (PostgreSQL)'] = { cmd: SQUAWK, args: [files.postgres] };
   // The other build keeps its own code cache: built with other V8 flags, it would otherwise make V8 reject this build's
   // cache (and rewrite it) on every alternation.
   const otherCache = { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'cw-cold-cache-other-')) };
-  if (other) {
-    cases['other build: lint one.sql, PostgreSQL'] = {
-      cmd: process.execPath,
-      args: [join(other, 'cli.js'), 'lint', files.postgres],
-      env: otherCache,
-    };
-    cases['other build: lint one.sql, MySQL'] = {
-      cmd: process.execPath,
-      args: [join(other, 'cli.js'), 'lint', '--dialect', 'mysql', files.mysql],
-      env: otherCache,
-    };
-  }
+  // The same lint cases on the other build (every file kind, with its own code cache).
+  if (other)
+    for (const [name, c] of Object.entries(cases))
+      if (name.startsWith('lint ') && c.env === cache)
+        cases[`other build: ${name}`] = { ...c, args: [join(other, 'cli.js'), ...c.args.slice(1)], env: otherCache };
 
   const run = (c: Case) => spawnSync(c.cmd, c.args, { encoding: 'utf8', env: { ...process.env, ...c.env } });
   // The first run of each writes the code cache; it is not counted.
@@ -143,23 +157,29 @@ export function coldStart(rounds: number, other?: string): Record<string, number
       `  goal (${dialect}): under ${GOAL.toFixed(2)}× node -e 0 (250 ms / 169 ms); with the code cache ${ratio.toFixed(2)}× — ${ratio < GOAL ? 'met' : 'not met'}; without it ${cold.toFixed(2)}×`,
     );
   }
-  // Per file kind (with the code cache): the simplest statements, the other forms the fast reader knows, and a file
-  // that needs the real parser.
-  for (const name of [
+  // Per file kind (with the code cache): the simplest statements, other forms the fast readers know, a typical migration
+  // they read, and a file that needs the real parser.
+  const kinds = [
     'lint index.sql, PostgreSQL',
+    'lint backfill.sql, PostgreSQL',
     'lint parser.sql, PostgreSQL',
     'lint index.sql, MySQL',
+    'lint modify.sql, MySQL',
     'lint parser.sql, MySQL',
     'lint one.sql, MariaDB',
+    'lint modify.sql, MariaDB',
     'lint parser.sql, MariaDB',
-  ]) {
+  ];
+  for (const name of kinds) {
     const ratio = medians[name]! / node;
     console.log(`  goal (${name.slice(5)}): ${ratio.toFixed(2)}× node -e 0 — ${ratio < GOAL ? 'met' : 'not met'}`);
   }
-  for (const dialect of ['PostgreSQL', 'MySQL']) {
-    const otherMs = medians[`other build: lint one.sql, ${dialect}`];
+  for (const name of ['lint one.sql, PostgreSQL', 'lint one.sql, MySQL', ...kinds]) {
+    const otherMs = medians[`other build: ${name}`];
     if (otherMs !== undefined)
-      console.log(`  this build / other build (${dialect}): ${(medians[`lint one.sql, ${dialect}`]! / otherMs).toFixed(2)}×`);
+      console.log(
+        `  this build / other build (${name.slice(5)}): ${(medians[name]! / otherMs).toFixed(2)}× (other build ${(otherMs / node).toFixed(2)}× node -e 0)`,
+      );
   }
   if (medians['squawk one.sql (PostgreSQL)'])
     console.log(
