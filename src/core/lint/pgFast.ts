@@ -20,9 +20,11 @@
  *     <> | != } <operand>, or <operand> IS [NOT] NULL
  *
  * where a column constraint is NOT NULL, NULL, DEFAULT '<string>' | <integer>, PRIMARY KEY, UNIQUE or REFERENCES
- * [<schema>.]<table> [(<name>, …)] (each at most once, in any order), a name is a plain identifier that is no reserved PostgreSQL keyword, or a double-quoted one; <type> is such a
- * plain identifier (a type name as written: text, uuid, jsonb, timestamptz, …) or int, integer, smallint, bigint,
- * boolean, varchar, varchar(<n>). Comments between the tokens are read as white space (a nested block comment is not).
+ * [<schema>.]<table> [(<name>, …)] (each at most once, in any order); a name is a plain identifier that is no reserved
+ * PostgreSQL keyword, or a double-quoted one; <type> is such a plain identifier (a type name as written: text, uuid,
+ * jsonb, timestamptz, …, with up to two integer modifiers) or int, integer, smallint, bigint, boolean, real, double
+ * precision, varchar[(<n>)], numeric | decimal [(<p>[, <s>])], timestamp | time [(<n>)] [WITH | WITHOUT TIME ZONE].
+ * Comments between the tokens are read as white space (a nested block comment is not).
  * Anything else, including non-ASCII text or a second statement, returns undefined: the caller then asks libpg-query.
  * test/unit/lint/pgFast.test.ts compares both readers on many inputs.
  * Pure.
@@ -156,7 +158,16 @@ function tokens(sql: string): Token[] | undefined {
 /** A cursor over the tokens; every `take…` returns undefined (and the reader gives up) on anything unexpected. */
 class Reader {
   private i = 0;
-  constructor(private readonly ts: readonly Token[]) {}
+  constructor(
+    private readonly sql: string,
+    private readonly ts: readonly Token[],
+  ) {}
+  /** Only white space (no comment) between the last token read, a word, and the next one. */
+  get spaceOnly(): boolean {
+    const prev = this.ts[this.i - 1];
+    const next = this.ts[this.i];
+    return prev?.kind === 'word' && next !== undefined && /^\s+$/.test(this.sql.slice(prev.pos + prev.value.length, next.pos));
+  }
   /** Where the next token starts. */
   get pos(): number {
     return this.ts[this.i]?.pos ?? -1;
@@ -229,7 +240,15 @@ const KEYWORD_TYPES: Readonly<Record<string, string>> = {
   bigint: 'int8',
   boolean: 'bool',
   varchar: 'varchar',
+  numeric: 'numeric',
+  decimal: 'numeric',
+  real: 'float4',
+  timestamp: 'timestamp',
+  time: 'time',
 };
+
+/** How many integer type modifiers each keyword type takes (none where not listed). */
+const TYPMODS: Readonly<Record<string, number>> = { varchar: 1, numeric: 2, timestamp: 1, time: 1 };
 
 function stmts(stmt: Record<string, unknown>): unknown {
   return { version: PG_PARSER_VERSION, stmts: [{ stmt }] };
@@ -267,13 +286,28 @@ function readSet(r: Reader): unknown {
 function readType(r: Reader): Record<string, unknown> | undefined {
   const t = r.word();
   if (!t) return undefined;
-  const catalog = KEYWORD_TYPES[t.value];
-  if (catalog === undefined && (PG_NAME_KEYWORDS.has(t.value) || NOT_NAMES.has(t.value))) return undefined;
+  let catalog: string | undefined = KEYWORD_TYPES[t.value];
+  if (t.value === 'double') {
+    if (!r.keyword('precision')) return undefined;
+    catalog = 'float8';
+  } else if (catalog === undefined && (PG_NAME_KEYWORDS.has(t.value) || NOT_NAMES.has(t.value))) return undefined;
+  // Integer type modifiers: varchar(n), numeric(p[, s]), timestamp(n), time(n), and up to two on a type name as written.
+  const maxTypmods = catalog === undefined ? 2 : (TYPMODS[catalog] ?? 0);
   let typmods: unknown[] | undefined;
-  if (catalog === 'varchar' && r.punct('(')) {
-    const n = r.constant();
-    if (!n || !('ival' in (n.A_Const as object)) || !r.punct(')')) return undefined;
-    typmods = [n];
+  if (maxTypmods > 0 && r.punct('(')) {
+    typmods = [];
+    do {
+      const n = r.constant();
+      if (!n || !('ival' in (n.A_Const as object))) return undefined;
+      typmods.push(n);
+    } while (typmods.length < maxTypmods && r.punct(','));
+    if (!r.punct(')')) return undefined;
+  }
+  if (catalog === 'timestamp' || catalog === 'time') {
+    // The parser reads WITH / WITHOUT with a look at the next token: a comment between them is a syntax error there.
+    const withZone = r.keyword('with');
+    if ((withZone || r.keyword('without')) && !(r.spaceOnly && r.keyword('time') && r.spaceOnly && r.keyword('zone'))) return undefined;
+    if (withZone) catalog += 'tz';
   }
   const names = catalog ? [{ String: { sval: 'pg_catalog' } }, { String: { sval: catalog } }] : [{ String: { sval: t.value } }];
   return { names, ...(typmods ? { typmods } : {}), typemod: -1, location: t.pos };
@@ -691,7 +725,7 @@ export function readSimplePostgres(sql: string): unknown {
     return undefined;
   const ts = tokens(sql);
   if (!ts) return undefined;
-  const r = new Reader(ts);
+  const r = new Reader(sql, ts);
   const first = r.word()?.value;
   switch (first) {
     case 'set':
