@@ -338,9 +338,11 @@ describe('the messages built in src/core come out in the configured language', (
         resumed: false,
         checked: ['column'],
         problems: [],
-        warnings: [],
+        warnings: ["the session's lock_timeout could not be set back to 7s (Connection terminated)"],
       });
     const english = report();
+    // A setting not set back (RunReport.warnings): said in the report the CLI prints and Open Report shows.
+    assert.match(english, /\nWarning: the session's lock_timeout could not be set back to 7s \(Connection terminated\)\n/);
     assert.match(english, /^Run r1 completed on public\.orders \(postgres\)\nColumn note: text NULL\n/);
     assert.match(english, /\[1\.1\] UPDATE … \(1\.50 s, 2 attempts\) — 1000 rows in 2 batches$/);
     try {
@@ -348,6 +350,7 @@ describe('the messages built in src/core come out in the configured language', (
       const german = report();
       assert.match(german, /^Lauf r1 auf public\.orders \(postgres\) abgeschlossen\nSpalte note: text NULL\n/);
       assert.match(german, /Index orders_note_idx \(note\): gültig, .*, Scans nicht erfasst\n/);
+      assert.match(german, /\nWarnung: the session's lock_timeout could not be set back/);
       assert.match(german, /\nSchritte:\n {2}\[1\.1\] UPDATE … \(1\.50 s, 2 Versuche\) — 1000 Zeilen in 2 Stapeln$/);
     } finally {
       l10n.config({ contents: {} });
