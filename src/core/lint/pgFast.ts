@@ -7,7 +7,7 @@
  *   ALTER TABLE [<schema>.]<table> <command> [, <command>]…, each command one of
  *     ADD [COLUMN] [IF NOT EXISTS] <name> <type> [<column constraint>]…
  *     ADD CONSTRAINT <name> { FOREIGN KEY (<name>, …) REFERENCES [<schema>.]<table> [(<name>, …)]
- *       | CHECK (<name> IS NOT NULL) } [NOT VALID]
+ *       | CHECK (<predicate> [AND <predicate>]…) } [NOT VALID]
  *     VALIDATE CONSTRAINT <name>
  *     ALTER [COLUMN] <name> { SET NOT NULL | DROP NOT NULL | SET DEFAULT <constant> | DROP DEFAULT | [SET DATA] TYPE <type> }
  *     DROP [COLUMN] [IF EXISTS] <name> [CASCADE | RESTRICT]
@@ -418,7 +418,7 @@ function readNameList(r: Reader): unknown[] | undefined {
 
 /**
  * `CONSTRAINT <name> FOREIGN KEY (<col>, …) REFERENCES [<schema>.]<table> [(<col>, …)] [NOT VALID]` or
- * `CONSTRAINT <name> CHECK (<col> IS NOT NULL) [NOT VALID]`: libpg-query's Constraint node.
+ * `CONSTRAINT <name> CHECK (<predicate> [AND <predicate>]…) [NOT VALID]` (as UPDATE's WHERE): libpg-query's Constraint node.
  */
 function readConstraint(r: Reader): Record<string, unknown> | undefined {
   const location = r.pos;
@@ -448,19 +448,9 @@ function readConstraint(r: Reader): Record<string, unknown> | undefined {
     };
   } else if (r.keyword('check')) {
     if (!r.punct('(')) return undefined;
-    const column = r.name();
-    const is = r.pos;
-    if (!column || !r.keyword('is') || !r.keyword('not') || !r.keyword('null') || !r.punct(')')) return undefined;
-    body = {
-      contype: 'CONSTR_CHECK',
-      raw_expr: {
-        NullTest: {
-          arg: { ColumnRef: { fields: [{ String: { sval: column.value } }], location: column.pos } },
-          nulltesttype: 'IS_NOT_NULL',
-          location: is,
-        },
-      },
-    };
+    const condition = readCondition(r);
+    if (!condition || !r.punct(')')) return undefined;
+    body = { contype: 'CONSTR_CHECK', raw_expr: condition };
   } else {
     return undefined;
   }
@@ -681,6 +671,21 @@ function readPredicate(r: Reader): Record<string, unknown> | undefined {
   return right && { A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: op.value } }], lexpr: left, rexpr: right, location: op.pos } };
 }
 
+/** `<predicate> [AND <predicate>]…`: the predicate, or libpg-query's BoolExpr of them (located at the first AND). */
+function readCondition(r: Reader): Record<string, unknown> | undefined {
+  const args: unknown[] = [];
+  let and = -1;
+  for (;;) {
+    const predicate = readPredicate(r);
+    if (!predicate) return undefined;
+    args.push(predicate);
+    const at = r.pos;
+    if (!r.keyword('and')) break;
+    if (and < 0) and = at;
+  }
+  return args.length === 1 ? (args[0] as Record<string, unknown>) : { BoolExpr: { boolop: 'AND_EXPR', args, location: and } };
+}
+
 /**
  * `UPDATE [<schema>.]<table> SET <column> = <operand> [, …] [WHERE <predicate> [AND <predicate>]…]`: a backfill.
  * Operands and predicates as readOperand / readPredicate; anything else (functions, OR, parentheses, FROM, RETURNING,
@@ -699,17 +704,8 @@ function readUpdate(r: Reader): unknown {
   } while (r.punct(','));
   let whereClause: Record<string, unknown> | undefined;
   if (r.keyword('where')) {
-    const args: unknown[] = [];
-    let and = -1;
-    for (;;) {
-      const predicate = readPredicate(r);
-      if (!predicate) return undefined;
-      args.push(predicate);
-      const at = r.pos;
-      if (!r.keyword('and')) break;
-      if (and < 0) and = at;
-    }
-    whereClause = args.length === 1 ? (args[0] as Record<string, unknown>) : { BoolExpr: { boolop: 'AND_EXPR', args, location: and } };
+    whereClause = readCondition(r);
+    if (!whereClause) return undefined;
   }
   if (!r.done) return undefined;
   return stmts({ UpdateStmt: { relation, targetList, ...(whereClause ? { whereClause } : {}) } });

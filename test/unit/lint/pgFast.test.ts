@@ -300,6 +300,12 @@ function* otherForms(): Generator<string> {
     'CHECK (a IS NOT DISTINCT FROM NULL)',
     'CHECK (t.a IS NOT NULL)',
     'CHECK a IS NOT NULL',
+    'CHECK (qty >= 0 AND qty <= 100)',
+    "CHECK (status <> 'x')",
+    'CHECK (a > 0 OR b > 0)',
+    'CHECK (a > 0) NO INHERIT',
+    'CHECK (a > 0 AND)',
+    'CHECK ()',
     'UNIQUE (a)',
     'PRIMARY KEY (a)',
   ])
@@ -308,6 +314,7 @@ function* otherForms(): Generator<string> {
   for (const word of parserKeywords()) {
     yield `ALTER TABLE users ADD CONSTRAINT ${word} CHECK (a IS NOT NULL)`;
     yield `ALTER TABLE users ADD CONSTRAINT c CHECK (${word} IS NOT NULL)`;
+    yield `ALTER TABLE users ADD CONSTRAINT c CHECK (a > ${word} AND ${word} = 'x') NOT VALID`;
     yield `ALTER TABLE users ADD CONSTRAINT c FOREIGN KEY (${word}) REFERENCES ${word} (${word}) NOT VALID`;
     yield `ALTER TABLE users VALIDATE CONSTRAINT ${word}`;
     yield `ALTER TABLE users ALTER COLUMN ${word} SET NOT NULL`;
@@ -741,6 +748,7 @@ test('random edits of accepted statements: still libpg-query’s tree, or left t
     'ALTER TABLE app.users DROP COLUMN legacy',
     'ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id, b) REFERENCES app.orgs (id, c) NOT VALID',
     'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID',
+    "ALTER TABLE users ADD CONSTRAINT users_qty CHECK (qty > 0 AND status <> 'x') NOT VALID",
   ];
   const alphabet = ` \t\n'"().,;=-+*/:[]$_0123456789aeEnxAZ\\\u00e9`;
   const inputs = randomEdits(seeds, alphabet, 20);
@@ -782,6 +790,9 @@ test('lint gives the same result without the WebAssembly parser as with it', asy
     'ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int',
     'DROP INDEX users_email',
     'DROP TABLE users',
+    'ALTER TABLE users ADD CONSTRAINT users_qty_check CHECK (qty > 0) NOT VALID',
+    'ALTER TABLE users ADD CONSTRAINT users_qty_check CHECK (qty >= 0 AND qty < 1000)',
+    'ALTER TABLE users VALIDATE CONSTRAINT users_qty_check',
     'ALTER TABLE users ALTER COLUMN price TYPE numeric(12,4)',
     'ALTER TABLE users ALTER COLUMN price TYPE numeric',
     'ALTER TABLE users ALTER COLUMN seen_at TYPE timestamptz',
