@@ -178,6 +178,9 @@ export async function measureBackfill(
     onProgress,
   });
   if (result.status === 'cancelled') throw new CalibrationCancelled();
+  // result.warnings (a session setting not set back after the backfill) do not change the rate and are not passed on:
+  // on the CLI the run that follows on this connection sets its settings back itself and says which it could not; the
+  // extension measures on a connection of its own.
   const seconds = (performance.now() - t0) / 1000;
   // The first three batches ramp up; the last sweeps the rest.
   const settled = batchRates.slice(3, -1).sort((a, b) => a - b);
