@@ -8,9 +8,12 @@
  *     ADD [COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT '<string>' | <integer>]
  *     MODIFY [COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT '<string>' | <integer>]
  *     ADD INDEX | KEY <name> (<name> [, <name>]…)
- *     DROP [COLUMN] <name>
+ *     DROP [COLUMN] <name>  |  DROP INDEX | KEY <name>
  *     ALGORITHM = INSTANT | INPLACE | COPY,  LOCK = NONE | SHARED | EXCLUSIVE   (each at most once)
  *   (NULL / NOT NULL and DEFAULT in either order, each at most once)
+ *   CREATE [UNIQUE] INDEX <name> ON [<db>.]<table> (<name> [, <name>]…)
+ *   DROP INDEX <name> ON [<db>.]<table>
+ *   BEGIN [WORK] | START TRANSACTION | COMMIT | ROLLBACK
  *
  * where a name is a plain identifier (letters, digits, `_`, not starting with a digit) that is none of the grammar's
  * keywords nor a word listed in NOT_NAMES, and <type> is one of int, integer, bigint, smallint, text, datetime,
@@ -171,6 +174,13 @@ class Reader {
     if (t?.kind !== 'word') return undefined;
     const upper = t.value.toUpperCase();
     if (MYSQL_GRAMMAR_KEYWORDS.has(upper) || NOT_NAMES.has(upper)) return undefined;
+    // The grammar ends a keyword before a digit (`COLUMN6a` is COLUMN and the name 6a): no name here starts with a
+    // keyword followed by a digit.
+    for (let k = 1; k < upper.length; k++)
+      if (isDigit(upper.charCodeAt(k)) && !isDigit(upper.charCodeAt(k - 1))) {
+        const head = upper.slice(0, k);
+        if (MYSQL_GRAMMAR_KEYWORDS.has(head) || NOT_NAMES.has(head)) return undefined;
+      }
     this.i++;
     return t.value;
   }
@@ -222,18 +232,19 @@ function readType(r: Reader): Record<string, unknown> | undefined {
   return undefined;
 }
 
-function readAlterTable(r: Reader, grammar: 'mysql' | 'mariadb'): unknown {
-  if (!r.keyword('TABLE')) return undefined;
+/** `[<db>.]<table>` as the grammar's `{ db, table }`, or undefined. */
+function readTable(r: Reader): { db: string | null; table: string } | undefined {
   const first = r.name();
   if (first === undefined) return undefined;
-  let db: string | null = null;
-  let table = first;
-  if (r.punct('.')) {
-    const second = r.name();
-    if (second === undefined) return undefined;
-    db = first;
-    table = second;
-  }
+  if (!r.punct('.')) return { db: null, table: first };
+  const second = r.name();
+  return second === undefined ? undefined : { db: first, table: second };
+}
+
+function readAlterTable(r: Reader, grammar: 'mysql' | 'mariadb'): unknown {
+  if (!r.keyword('TABLE')) return undefined;
+  const target = readTable(r);
+  if (!target) return undefined;
   const expr: unknown[] = [];
   const seen = new Set<string>();
   do {
@@ -251,7 +262,7 @@ function readAlterTable(r: Reader, grammar: 'mysql' | 'mariadb'): unknown {
     expr.push(action);
   } while (r.punct(','));
   if (!r.done) return undefined;
-  return { type: 'alter', table: [{ db, table }], expr };
+  return { type: 'alter', table: [target], expr };
 }
 
 /** `ADD …`, `MODIFY [COLUMN] …` or `DROP [COLUMN] <name>`: the action's tree, or undefined. */
@@ -263,6 +274,11 @@ function readAction(r: Reader, grammar: 'mysql' | 'mariadb'): Record<string, unk
   }
   if (r.keyword('MODIFY')) return readColumnDefinition(r, grammar, 'modify');
   if (r.keyword('DROP')) {
+    const index = r.keyword('INDEX') ? 'index' : r.keyword('KEY') ? 'key' : undefined;
+    if (index) {
+      const name = r.name();
+      return name === undefined ? undefined : { action: 'drop', [index]: name, keyword: index, resource: index, type: 'alter' };
+    }
     const keyword = r.keyword('COLUMN');
     const column = r.name();
     if (column === undefined) return undefined;
@@ -333,16 +349,87 @@ function readColumnDefinition(r: Reader, grammar: 'mysql' | 'mariadb', action: '
   };
 }
 
+/** `BEGIN [WORK]`, `START TRANSACTION`, `COMMIT`, `ROLLBACK` (`first`: the first word as written). */
+function readTransaction(r: Reader, first: string): unknown {
+  const upper = first.toUpperCase();
+  // The grammar keeps COMMIT and ROLLBACK as written, BEGIN and START lower-cased, and the next word as written.
+  if (upper === 'COMMIT' || upper === 'ROLLBACK')
+    return r.done ? { type: 'transaction', expr: { action: { type: 'origin', value: first } } } : undefined;
+  let keyword: string | null = null;
+  if (!r.done) {
+    keyword = r.word() ?? null;
+    if (keyword?.toUpperCase() !== (upper === 'START' ? 'TRANSACTION' : 'WORK')) return undefined;
+  } else if (upper === 'START') return undefined;
+  return r.done
+    ? { type: 'transaction', expr: { action: { type: 'origin', value: upper.toLowerCase() }, keyword, modes: null } }
+    : undefined;
+}
+
+/** `CREATE [UNIQUE] INDEX <name> ON [<db>.]<table> (<name> [, <name>]…)`. */
+function readCreateIndex(r: Reader): unknown {
+  const unique = r.keyword('UNIQUE');
+  if (!r.keyword('INDEX')) return undefined;
+  const index = r.name();
+  if (index === undefined || !r.keyword('ON')) return undefined;
+  const table = readTable(r);
+  if (!table || !r.punct('(')) return undefined;
+  const columns: unknown[] = [];
+  do {
+    const column = r.name();
+    if (column === undefined) return undefined;
+    columns.push({ type: 'column_ref', table: null, column, collate: null, order_by: null });
+  } while (r.punct(','));
+  if (!r.punct(')') || !r.done) return undefined;
+  return {
+    type: 'create',
+    index_type: unique ? 'unique' : null,
+    keyword: 'index',
+    index,
+    on_kw: 'on',
+    table,
+    index_columns: columns,
+    index_using: null,
+    index_options: null,
+    algorithm_option: null,
+    lock_option: null,
+  };
+}
+
+/** `DROP INDEX <name> ON [<db>.]<table>`. */
+function readDropIndex(r: Reader): unknown {
+  if (!r.keyword('INDEX')) return undefined;
+  const index = r.name();
+  if (index === undefined || !r.keyword('ON')) return undefined;
+  const table = readTable(r);
+  if (!table || !r.done) return undefined;
+  return { type: 'drop', keyword: 'index', name: { type: 'column_ref', table: null, column: index, collate: null }, table, options: null };
+}
+
 /**
  * node-sql-parser's tree of one statement's text (no terminator), when the statement is one of the forms above; else
  * undefined. `grammar` mariadb: the tree MariaDB files get (MariaDB's grammar, which reads every one of these forms).
  */
 export function readSimpleMysql(sql: string, grammar: 'mysql' | 'mariadb' = 'mysql'): unknown {
-  if (!/^\s*(set|alter)\s/i.test(sql)) return undefined;
+  if (!/^\s*(set|alter|create|drop|begin|start|commit|rollback)(\s|$)/i.test(sql)) return undefined;
   const ts = tokens(sql);
   if (!ts) return undefined;
   const r = new Reader(sql, ts);
-  if (r.keyword('SET')) return readSet(r);
-  if (r.keyword('ALTER')) return readAlterTable(r, grammar);
-  return undefined;
+  const first = r.word();
+  switch (first?.toUpperCase()) {
+    case 'SET':
+      return readSet(r);
+    case 'ALTER':
+      return readAlterTable(r, grammar);
+    case 'CREATE':
+      return readCreateIndex(r);
+    case 'DROP':
+      return readDropIndex(r);
+    case 'BEGIN':
+    case 'START':
+    case 'COMMIT':
+    case 'ROLLBACK':
+      return readTransaction(r, first!);
+    default:
+      return undefined;
+  }
 }

@@ -144,6 +144,12 @@ const WORDS = [
   'to',
   'a.b',
   'café',
+  'column6a',
+  'COLUMN6',
+  'index1',
+  'key2x',
+  'users2',
+  'x1y2',
 ];
 const TYPES = [
   'int',
@@ -389,6 +395,101 @@ function* modifyDrop(): Generator<string> {
   }
 }
 
+/** CREATE INDEX, DROP INDEX, ALTER TABLE … DROP INDEX | KEY, transactions. */
+function* indexesAndTransactions(): Generator<string> {
+  for (const name of WORDS) {
+    yield `CREATE INDEX ${name} ON users (email)`;
+    yield `CREATE UNIQUE INDEX i ON ${name} (a, ${name})`;
+    yield `DROP INDEX ${name} ON users`;
+    yield `DROP INDEX i ON ${name}.users`;
+    yield `ALTER TABLE users DROP INDEX ${name}`;
+    yield `ALTER TABLE users DROP KEY ${name}, ALGORITHM=INPLACE`;
+  }
+  for (const head of [
+    'CREATE INDEX',
+    'create index',
+    'CREATE UNIQUE INDEX',
+    'Create Unique Index',
+    'CREATE FULLTEXT INDEX',
+    'CREATE SPATIAL INDEX',
+    'CREATE UNIQUE KEY',
+    'CREATE KEY',
+    'CREATE OR REPLACE INDEX',
+  ])
+    for (const rest of [
+      'i ON t (a)',
+      'i ON db.t (a,b)',
+      'i ON t(a)',
+      'i on t (a)',
+      'i ON t (a) ALGORITHM=INPLACE',
+      'i ON t (a) LOCK=NONE',
+      'i ON t (a) ALGORITHM=INPLACE LOCK=NONE',
+      'i ON t (a) USING BTREE',
+      'i USING BTREE ON t (a)',
+      "i ON t (a) COMMENT 'c'",
+      'i ON t (a(10))',
+      'i ON t (a DESC)',
+      'i ON t ((lower(a)))',
+      'i ON t ()',
+      'i ON t (a,)',
+      'IF NOT EXISTS i ON t (a)',
+      'ON t (a)',
+      'i t (a)',
+    ])
+      yield `${head} ${rest}`;
+  for (const rest of [
+    'i ON t',
+    'i ON db.t',
+    'i on t',
+    'i',
+    'IF EXISTS i ON t',
+    'i ON t ALGORITHM=INPLACE',
+    'i ON t LOCK=NONE',
+    'i ON t, j ON t',
+  ])
+    for (const head of ['DROP INDEX', 'drop index', 'DROP KEY', 'DROP UNIQUE INDEX']) yield `${head} ${rest}`;
+  for (const rest of [
+    'DROP INDEX i',
+    'DROP KEY i',
+    'drop index i, drop key j',
+    'DROP INDEX i, ADD INDEX i (a)',
+    'DROP INDEX',
+    'DROP INDEX IF EXISTS i',
+    'DROP PRIMARY KEY',
+    'DROP FOREIGN KEY f',
+    'DROP INDEX i, LOCK=NONE',
+  ])
+    yield `ALTER TABLE users ${rest}`;
+  for (const word of ['BEGIN', 'begin', 'Begin', 'START', 'start', 'COMMIT', 'commit', 'Commit', 'ROLLBACK', 'rollback', 'END', 'ABORT'])
+    for (const tail of [
+      '',
+      ' WORK',
+      ' work',
+      ' TRANSACTION',
+      ' transaction',
+      ' Transaction',
+      ' TRANSACTION READ ONLY',
+      ' WITH CONSISTENT SNAPSHOT',
+      ' AND CHAIN',
+      ' RELEASE',
+      ' TO SAVEPOINT s',
+      ' x',
+      ' WORK WORK',
+    ])
+      yield `${word}${tail}`;
+  for (const word of new Set([...grammarKeywords(), ...grammarKeywords('mariadb'), ...NOT_NAMES])) {
+    yield `CREATE INDEX ${word} ON t (a)`;
+    yield `CREATE INDEX i ON ${word.toLowerCase()} (${word})`;
+    yield `DROP INDEX ${word} ON ${word}`;
+    yield `ALTER TABLE t DROP INDEX ${word}`;
+    yield `ALTER TABLE t DROP KEY ${word.toLowerCase()}`;
+    yield `BEGIN ${word}`;
+    yield `START ${word}`;
+    yield `COMMIT ${word}`;
+    yield `${word}`;
+  }
+}
+
 function* sets(): Generator<string> {
   for (const head of ['SET', 'set', 'SET SESSION', 'set session', 'SET GLOBAL', 'SET LOCAL', 'SET @@session.', 'SET @@', 'SET PERSIST'])
     for (const name of [
@@ -424,6 +525,11 @@ test("the fast reader gives the grammar's tree for every MODIFY, DROP COLUMN and
   assert.ok(accepted > 500 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
+test("the fast reader gives the grammar's tree for every CREATE INDEX, DROP INDEX and transaction statement it accepts", () => {
+  const { accepted, total } = check(indexesAndTransactions());
+  assert.ok(accepted > 100 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
 test("the fast reader gives the grammar's tree for every SET it accepts", () => {
   const { accepted, total } = check(sets());
   assert.ok(accepted > 40 && accepted < total, `${accepted} of ${total} accepted`);
@@ -440,6 +546,11 @@ test("random edits of accepted statements: still the grammar's tree, or left to 
     'ALTER TABLE users MODIFY COLUMN nickname varchar(80) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE',
     "ALTER TABLE users MODIFY n int DEFAULT 'x' NULL, DROP COLUMN legacy, DROP old",
     'ALTER TABLE users ALGORITHM=INSTANT, ADD COLUMN a int, ADD b text',
+    'CREATE UNIQUE INDEX users_email ON app.users (email, org_id)',
+    'DROP INDEX users_email ON app.users',
+    'ALTER TABLE users DROP INDEX a, DROP KEY b, LOCK=NONE',
+    'START TRANSACTION',
+    'BEGIN WORK',
   ];
   const alphabet = ` \t\n'"\`().,;=-+*/:#@$_0123456789aeEnxAZ\\\u00e9`;
   const inputs = randomEdits(seeds, alphabet, 21);
@@ -469,6 +580,15 @@ test('lint gives the same result with the grammar loaded on first use as with it
     'ALTER TABLE users DROP COLUMN legacy, ALGORITHM=INPLACE, LOCK=NONE',
     'ALTER TABLE users DROP legacy',
     'ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int, ALGORITHM=INSTANT',
+    'CREATE INDEX users_email ON users (email)',
+    'CREATE UNIQUE INDEX users_email ON users (email, org_id)',
+    'DROP INDEX users_email ON users',
+    'ALTER TABLE users DROP INDEX users_email',
+    'ALTER TABLE users DROP KEY users_email, ALGORITHM=INPLACE, LOCK=NONE',
+    'START TRANSACTION',
+    'BEGIN',
+    'COMMIT',
+    'ROLLBACK',
     // Outside the simplest forms: the grammar is loaded at this statement.
     'ALTER TABLE users ADD UNIQUE INDEX i (a)',
     'ALTER TABLE users ADD FULLTEXT INDEX ft (body)',
