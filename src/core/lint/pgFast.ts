@@ -4,22 +4,24 @@
  *
  *   SET [SESSION | LOCAL] lock_timeout | statement_timeout { = | TO } '<string>' | <integer>
  *   BEGIN | START TRANSACTION | COMMIT | END | ROLLBACK | ABORT   (with TRANSACTION or WORK where the parser takes them)
+ *   ALTER TABLE [<schema>.]<table> RENAME { [COLUMN] <name> TO <name> | TO <name> }
  *   ALTER TABLE [<schema>.]<table> <command> [, <command>]…, each command one of
  *     ADD [COLUMN] [IF NOT EXISTS] <name> <type> [<column constraint>]…
  *     ADD CONSTRAINT <name> { FOREIGN KEY (<name>, …) REFERENCES [<schema>.]<table> [(<name>, …)]
  *       | CHECK (<predicate> [AND <predicate>]…) } [NOT VALID]
  *     VALIDATE CONSTRAINT <name>
- *     ALTER [COLUMN] <name> { SET NOT NULL | DROP NOT NULL | SET DEFAULT <constant> | DROP DEFAULT | [SET DATA] TYPE <type> }
+ *     ALTER [COLUMN] <name> { SET NOT NULL | DROP NOT NULL | SET DEFAULT <value> | DROP DEFAULT | [SET DATA] TYPE <type> }
  *     DROP [COLUMN] [IF EXISTS] <name> [CASCADE | RESTRICT]
  *   CREATE TABLE [IF NOT EXISTS] [<schema>.]<table> (<name> <type> [<column constraint>]… | PRIMARY KEY (<name>, …)
  *     | UNIQUE (<name>, …) [, …])
  *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<name> [, <name>]…)
  *   DROP INDEX [CONCURRENTLY] | DROP TABLE [IF EXISTS] [<schema>.]<name> [, …] [CASCADE | RESTRICT]
- *   UPDATE [<schema>.]<table> SET <name> = <operand> [, …] [WHERE <predicate> [AND <predicate>]…]
+ *   UPDATE [<schema>.]<table> SET <name> = <value> | <column> [, …] [WHERE <predicate> [AND <predicate>]…]
  *     an operand: a column ([<table>.]<name>), '<string>' or <integer>; a predicate: <operand> { = | < | > | <= | >= |
  *     <> | != } <operand>, or <operand> IS [NOT] NULL
  *
- * where a column constraint is NOT NULL, NULL, DEFAULT '<string>' | <integer>, PRIMARY KEY, UNIQUE or REFERENCES
+ * where a value is '<string>', <integer>, TRUE, FALSE, NULL, CURRENT_TIMESTAMP or [<schema>.]<function>() (no arguments);
+ * a column constraint is NOT NULL, NULL, DEFAULT <value>, PRIMARY KEY, UNIQUE or REFERENCES
  * [<schema>.]<table> [(<name>, …)] (each at most once, in any order); a name is a plain identifier that is no reserved
  * PostgreSQL keyword, or a double-quoted one; <type> is such a plain identifier (a type name as written: text, uuid,
  * jsonb, timestamptz, …, with up to two integer modifiers) or int, integer, smallint, bigint, boolean, real, double
@@ -214,6 +216,13 @@ class Reader {
     this.i++;
     return t;
   }
+  /** Where the cursor is, for `reset`. */
+  mark(): number {
+    return this.i;
+  }
+  reset(mark: number): void {
+    this.i = mark;
+  }
   /** A string or integer constant, as libpg-query's A_Const. */
   constant(): Record<string, unknown> | undefined {
     const t = this.ts[this.i];
@@ -317,6 +326,7 @@ function readAlterTable(r: Reader): unknown {
   if (!r.keyword('table')) return undefined;
   const relation = readRelation(r);
   if (!relation) return undefined;
+  if (r.keyword('rename')) return readRename(r, relation);
   const cmds: unknown[] = [];
   do {
     const cmd = readAlterCmd(r);
@@ -325,6 +335,29 @@ function readAlterTable(r: Reader): unknown {
   } while (r.punct(','));
   if (!r.done) return undefined;
   return stmts({ AlterTableStmt: { relation, cmds, objtype: 'OBJECT_TABLE' } });
+}
+
+/** After `ALTER TABLE <table> RENAME`: `[COLUMN] <name> TO <name>` or `TO <name>`, libpg-query's RenameStmt. */
+function readRename(r: Reader, relation: Record<string, unknown>): unknown {
+  let subname: string | undefined;
+  if (!r.keyword('to')) {
+    r.keyword('column');
+    subname = r.name()?.value;
+    if (subname === undefined || !r.keyword('to')) return undefined;
+  }
+  const newname = r.name();
+  if (!newname || !r.done) return undefined;
+  return stmts({
+    RenameStmt: {
+      renameType: subname === undefined ? 'OBJECT_TABLE' : 'OBJECT_COLUMN',
+      // The parser leaves relationType at its zero value for a table's rename: OBJECT_ACCESS_METHOD.
+      relationType: subname === undefined ? 'OBJECT_ACCESS_METHOD' : 'OBJECT_TABLE',
+      relation,
+      ...(subname !== undefined ? { subname } : {}),
+      newname: newname.value,
+      behavior: 'DROP_RESTRICT',
+    },
+  });
 }
 
 /** One command of ALTER TABLE (the forms listed at the top), as libpg-query's AlterTableCmd without its default behavior. */
@@ -391,7 +424,7 @@ function readAlterColumn(r: Reader, column: { value: string; pos: number }): Rec
   if (r.keyword('set')) {
     if (r.keyword('not')) return r.keyword('null') ? { subtype: 'AT_SetNotNull', name } : undefined;
     if (r.keyword('default')) {
-      const value = r.constant();
+      const value = readValue(r);
       return value && { subtype: 'AT_ColumnDefault', name, def: value };
     }
     if (!(r.keyword('data') && r.peekKeyword('type'))) return undefined;
@@ -479,7 +512,7 @@ function readColumnConstraints(r: Reader): unknown[] | undefined {
     const at = r.pos;
     let constraint: Record<string, unknown> | undefined;
     if (r.keyword('default')) {
-      const value = r.constant();
+      const value = readValue(r);
       if (!value) return undefined;
       constraint = { contype: 'CONSTR_DEFAULT', raw_expr: value, location: at };
     } else if (r.keyword('not')) {
@@ -650,6 +683,37 @@ function readColumnRef(r: Reader): Record<string, unknown> | undefined {
   return { ColumnRef: { fields, location: first.pos } };
 }
 
+/**
+ * A value: a string or integer constant, TRUE, FALSE, NULL, CURRENT_TIMESTAMP, or a call without arguments of a function
+ * `[<schema>.]<name>()` (now(), gen_random_uuid()), as libpg-query's node; the cursor unmoved when it is none of these.
+ */
+function readValue(r: Reader): Record<string, unknown> | undefined {
+  const constant = r.constant();
+  if (constant) return constant;
+  const at = r.pos;
+  if (r.keyword('true')) return { A_Const: { boolval: { boolval: true }, location: at } };
+  // libpg-query leaves out a false field.
+  if (r.keyword('false')) return { A_Const: { boolval: {}, location: at } };
+  if (r.keyword('null')) return { A_Const: { isnull: true, location: at } };
+  const mark = r.mark();
+  if (r.keyword('current_timestamp')) {
+    if (!r.peekPunct('(')) return { SQLValueFunction: { op: 'SVFOP_CURRENT_TIMESTAMP', typmod: -1, location: at } };
+    r.reset(mark);
+    return undefined;
+  }
+  // `OPERATOR(` starts an operator's qualified name, not a call.
+  const first = r.peekKeyword('operator') ? undefined : r.name();
+  const funcname = first && [{ String: { sval: first.value } }];
+  if (funcname && r.punct('.')) {
+    const second = r.name();
+    if (second) funcname.push({ String: { sval: second.value } });
+    else funcname.length = 0;
+  }
+  if (funcname?.length && r.punct('(') && r.punct(')')) return { FuncCall: { funcname, funcformat: 'COERCE_EXPLICIT_CALL', location: at } };
+  r.reset(mark);
+  return undefined;
+}
+
 /** An operand: a column reference or a string or integer constant. */
 function readOperand(r: Reader): Record<string, unknown> | undefined {
   return r.constant() ?? readColumnRef(r);
@@ -698,7 +762,7 @@ function readUpdate(r: Reader): unknown {
   do {
     const column = r.name();
     if (!column || !r.punct('=')) return undefined;
-    const val = readOperand(r);
+    const val = readValue(r) ?? readColumnRef(r);
     if (!val) return undefined;
     targetList.push({ ResTarget: { name: column.value, val, location: column.pos } });
   } while (r.punct(','));

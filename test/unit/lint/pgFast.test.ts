@@ -184,6 +184,24 @@ const DEFAULTS = [
   ' NOT NULL',
   ' DEFAULT 1 NOT NULL',
   " DEFAULT 'x'::text",
+  ' DEFAULT false',
+  ' DEFAULT FALSE NOT NULL',
+  ' DEFAULT CURRENT_TIMESTAMP',
+  ' DEFAULT current_timestamp(3)',
+  ' DEFAULT gen_random_uuid()',
+  ' DEFAULT public.gen_random_uuid()',
+  ' DEFAULT now(1)',
+  ' DEFAULT a.b.c()',
+  ' DEFAULT "Now"()',
+  ' DEFAULT now ( )',
+  ' DEFAULT now',
+  ' DEFAULT now(',
+  ' DEFAULT LOCALTIMESTAMP',
+  ' DEFAULT current_date',
+  ' DEFAULT now()::date',
+  " DEFAULT now() + interval '1 day'",
+  ' DEFAULT now() NOT NULL',
+  ' DEFAULT (now())',
 ];
 
 function* alterTables(): Generator<string> {
@@ -418,7 +436,29 @@ function* moreForms(): Generator<string> {
     'ALTER COLUMN a SET DEFAULT 0, ALTER COLUMN a DROP DEFAULT',
   ])
     yield `ALTER TABLE users ${cmds}`;
+  for (const rename of [
+    'RENAME COLUMN a TO b',
+    'rename a to "B"',
+    'RENAME TO u',
+    'RENAME TO s.u',
+    'RENAME COLUMN a TO b, ADD c int',
+    'RENAME CONSTRAINT a TO b',
+    'RENAME COLUMN a b',
+    'RENAME a',
+    'RENAME TO',
+    'RENAME COLUMN TO b',
+    'RENAME a TO b CASCADE',
+  ])
+    for (const head of ['ALTER TABLE users', 'ALTER TABLE app.users', 'ALTER TABLE IF EXISTS users', 'ALTER TABLE ONLY users'])
+      yield `${head} ${rename}`;
   for (const word of parserKeywords()) {
+    yield `ALTER TABLE users RENAME COLUMN ${word} TO ${word}`;
+    yield `ALTER TABLE ${word} RENAME TO ${word}`;
+    yield `ALTER TABLE users RENAME ${word} TO x`;
+    yield `ALTER TABLE users ADD COLUMN c int DEFAULT ${word}`;
+    yield `ALTER TABLE users ADD COLUMN c int DEFAULT ${word}()`;
+    yield `ALTER TABLE users ADD COLUMN c int DEFAULT ${word}.${word}()`;
+    yield `UPDATE users SET a = ${word}(), b = ${word}`;
     yield `ALTER TABLE users ADD ${word} text`;
     yield `ALTER TABLE users ADD IF NOT EXISTS ${word} int NOT NULL`;
     yield `ALTER TABLE users ALTER ${word} DROP NOT NULL`;
@@ -659,6 +699,10 @@ const SEEDS = [
   'ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES app.users (id)',
   'CREATE TABLE prices (id int PRIMARY KEY, amount numeric(12,4), at timestamp(6) with time zone, ratio double precision)',
   'ALTER TABLE prices ALTER COLUMN amount TYPE numeric(14, 2), ALTER COLUMN at SET DATA TYPE timestamp(3)',
+  'ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now(), ADD COLUMN id uuid DEFAULT public.gen_random_uuid()',
+  'UPDATE users SET seen_at = CURRENT_TIMESTAMP, flag = false, note = NULL, ok = true WHERE seen_at IS NULL',
+  'ALTER TABLE users RENAME COLUMN email TO contact_email',
+  'ALTER TABLE app.users RENAME TO members',
 ];
 
 /** Every statement of `seeds` with a line or block comment (or an unfinished one) put between every two tokens. */
