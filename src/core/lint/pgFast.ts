@@ -9,6 +9,7 @@
  *     ADD [COLUMN] [IF NOT EXISTS] <name> <type> [<column constraint>]…
  *     ADD CONSTRAINT <name> { FOREIGN KEY (<name>, …) REFERENCES [<schema>.]<table> [(<name>, …)]
  *       | CHECK (<predicate> [AND <predicate>]…) } [NOT VALID]
+ *     ADD CONSTRAINT <name> { UNIQUE | PRIMARY KEY } { (<name>, …) | USING INDEX <name> }
  *     VALIDATE CONSTRAINT <name>
  *     ALTER [COLUMN] <name> { SET NOT NULL | DROP NOT NULL | SET DEFAULT <value> | DROP DEFAULT | [SET DATA] TYPE <type> }
  *     DROP [COLUMN] [IF EXISTS] <name> [CASCADE | RESTRICT]
@@ -459,6 +460,17 @@ function readConstraint(r: Reader): Record<string, unknown> | undefined {
   const conname = r.name();
   if (!conname) return undefined;
   let body: Record<string, unknown>;
+  const key = r.keyword('unique') ? 'CONSTR_UNIQUE' : r.keyword('primary') ? (r.keyword('key') ? 'CONSTR_PRIMARY' : null) : undefined;
+  if (key === null) return undefined;
+  if (key) {
+    // UNIQUE / PRIMARY KEY (<name>, …) or USING INDEX <name>; NOT VALID is an error for these.
+    if (r.keyword('using')) {
+      const index = r.keyword('index') ? r.name() : undefined;
+      return index && { contype: key, conname: conname.value, indexname: index.value, location };
+    }
+    const keys = readNameList(r);
+    return keys && { contype: key, conname: conname.value, keys, location };
+  }
   if (r.keyword('foreign')) {
     if (!r.keyword('key')) return undefined;
     const fkAttrs = readNameList(r);

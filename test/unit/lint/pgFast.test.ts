@@ -326,11 +326,27 @@ function* otherForms(): Generator<string> {
     'CHECK ()',
     'UNIQUE (a)',
     'PRIMARY KEY (a)',
+    'UNIQUE (a, b)',
+    'PRIMARY KEY(a,b)',
+    'UNIQUE USING INDEX i',
+    'PRIMARY KEY USING INDEX "I"',
+    'UNIQUE USING i',
+    'UNIQUE USING INDEX',
+    'UNIQUE NULLS NOT DISTINCT (a)',
+    'UNIQUE (a) INCLUDE (b)',
+    'UNIQUE (a) DEFERRABLE',
+    'UNIQUE (a) WITH (fillfactor = 70)',
+    'UNIQUE (a) USING INDEX TABLESPACE t',
+    'PRIMARY (a)',
+    'PRIMARY KEY ()',
+    'EXCLUDE USING gist (a WITH =)',
   ])
     for (const head of ['ALTER TABLE users ADD CONSTRAINT c', 'alter table public.users add constraint "C"', 'ALTER TABLE users ADD'])
       for (const tail of ['', ' NOT VALID']) yield `${head} ${body}${tail}`;
   for (const word of parserKeywords()) {
     yield `ALTER TABLE users ADD CONSTRAINT ${word} CHECK (a IS NOT NULL)`;
+    yield `ALTER TABLE users ADD CONSTRAINT ${word} UNIQUE (${word}, a)`;
+    yield `ALTER TABLE users ADD CONSTRAINT k PRIMARY KEY USING INDEX ${word}`;
     yield `ALTER TABLE users ADD CONSTRAINT c CHECK (${word} IS NOT NULL)`;
     yield `ALTER TABLE users ADD CONSTRAINT c CHECK (a > ${word} AND ${word} = 'x') NOT VALID`;
     yield `ALTER TABLE users ADD CONSTRAINT c FOREIGN KEY (${word}) REFERENCES ${word} (${word}) NOT VALID`;
@@ -703,6 +719,8 @@ const SEEDS = [
   'UPDATE users SET seen_at = CURRENT_TIMESTAMP, flag = false, note = NULL, ok = true WHERE seen_at IS NULL',
   'ALTER TABLE users RENAME COLUMN email TO contact_email',
   'ALTER TABLE app.users RENAME TO members',
+  'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx',
+  'ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY (id), ADD CONSTRAINT users_ab UNIQUE (a, b)',
 ];
 
 /** Every statement of `seeds` with a line or block comment (or an unfinished one) put between every two tokens. */
