@@ -14,6 +14,9 @@
  *   CREATE [UNIQUE] INDEX <name> ON [<db>.]<table> (<name> [, <name>]…)
  *   DROP INDEX <name> ON [<db>.]<table>
  *   BEGIN [WORK] | START TRANSACTION | COMMIT | ROLLBACK
+ *   UPDATE [<db>.]<table> SET <name> = <operand> [, …] [WHERE <predicate> [AND <predicate>]…]
+ *     an operand: a column <name>, '<string>', <integer> or NULL; a predicate: <operand> { = | < | > | <= | >= | <> | != }
+ *     <operand>, or <operand> IS [NOT] NULL
  *
  * where a name is a plain identifier (letters, digits, `_`, not starting with a digit) that is none of the grammar's
  * keywords nor a word listed in NOT_NAMES, and <type> is one of int, integer, bigint, smallint, text, datetime,
@@ -97,6 +100,9 @@ const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isIdentPart = (c: number) => isIdentStart(c) || isDigit(c);
 
+/** `=` and the comparison operators read here. */
+const COMPARISONS: ReadonlySet<string> = new Set(['=', '<', '>', '<=', '>=', '<>', '!=']);
+
 /** The tokens of `sql`, or undefined for anything outside the small lexicon above. */
 function tokens(sql: string): Token[] | undefined {
   const out: Token[] = [];
@@ -127,7 +133,15 @@ function tokens(sql: string): Token[] | undefined {
       if (sql[k + 1] === "'" || /[\\\n\r]/.test(value)) return undefined;
       out.push({ kind: 'string', value });
       i = k + 1;
-    } else if (c === 61 /* = */ || c === 46 /* . */ || c === 40 /* ( */ || c === 41 /* ) */ || c === 44 /* , */) {
+    } else if (c === 61 /* = */ || c === 60 /* < */ || c === 62 /* > */ || c === 33 /* ! */) {
+      // A run of these characters is one operator to the grammar (<=>, ==, !…): only the comparisons are read here.
+      let j = i + 1;
+      while (j < sql.length && '=<>!'.includes(sql[j]!)) j++;
+      const op = sql.slice(i, j);
+      if (!COMPARISONS.has(op)) return undefined;
+      out.push({ kind: 'punct', value: op });
+      i = j;
+    } else if (c === 46 /* . */ || c === 40 /* ( */ || c === 41 /* ) */ || c === 44 /* , */) {
       out.push({ kind: 'punct', value: sql[i]! });
       i++;
     } else {
@@ -181,6 +195,13 @@ class Reader {
         const head = upper.slice(0, k);
         if (MYSQL_GRAMMAR_KEYWORDS.has(head) || NOT_NAMES.has(head)) return undefined;
       }
+    this.i++;
+    return t.value;
+  }
+  /** A comparison operator (`<`, `>`, `<=`, `>=`, `<>`, `!=`, `=`). */
+  comparison(): string | undefined {
+    const t = this.ts[this.i];
+    if (t?.kind !== 'punct' || !COMPARISONS.has(t.value)) return undefined;
     this.i++;
     return t.value;
   }
@@ -365,6 +386,69 @@ function readTransaction(r: Reader, first: string): unknown {
     : undefined;
 }
 
+/** A column, a string or integer constant or NULL: the grammar's node. */
+function readOperand(r: Reader): Record<string, unknown> | undefined {
+  const constant = r.constant();
+  if (constant) return constant;
+  if (r.keyword('NULL')) return { type: 'null', value: null };
+  const column = r.name();
+  return column === undefined ? undefined : { type: 'column_ref', table: null, column, collate: null };
+}
+
+/** `<operand> <comparison> <operand>` or `<operand> IS [NOT] NULL`. */
+function readPredicate(r: Reader): Record<string, unknown> | undefined {
+  const left = readOperand(r);
+  if (!left) return undefined;
+  if (r.keyword('IS')) {
+    const not = r.keyword('NOT');
+    return r.keyword('NULL')
+      ? { type: 'binary_expr', operator: not ? 'IS NOT' : 'IS', left, right: { type: 'null', value: null } }
+      : undefined;
+  }
+  const operator = r.comparison();
+  const right = operator === undefined ? undefined : readOperand(r);
+  return right && { type: 'binary_expr', operator, left, right };
+}
+
+/**
+ * `UPDATE [<db>.]<table> SET <column> = <operand> [, …] [WHERE <predicate> [AND <predicate>]…]`: a backfill. The ANDs
+ * nest to the left; MySQL's tree also names ORDER BY and LIMIT.
+ */
+function readUpdate(r: Reader, grammar: 'mysql' | 'mariadb'): unknown {
+  const target = readTable(r);
+  if (!target || !r.keyword('SET')) return undefined;
+  const set: unknown[] = [];
+  do {
+    const column = r.name();
+    if (column === undefined || !r.punct('=')) return undefined;
+    const value = readOperand(r);
+    if (!value) return undefined;
+    set.push({ column, value, table: null });
+  } while (r.punct(','));
+  let where: Record<string, unknown> | null = null;
+  if (r.keyword('WHERE')) {
+    const predicates: Record<string, unknown>[] = [];
+    do {
+      const predicate = readPredicate(r);
+      if (!predicate) return undefined;
+      predicates.push(predicate);
+    } while (r.keyword('AND'));
+    // MariaDB's grammar nests an IS [NOT] NULL that is neither first nor last with what follows it: left to the grammar.
+    if (grammar === 'mariadb' && predicates.some((p, k) => k > 0 && k < predicates.length - 1 && String(p.operator).startsWith('IS')))
+      return undefined;
+    where = predicates.reduce((left, right) => ({ type: 'binary_expr', operator: 'AND', left, right }));
+  }
+  if (!r.done) return undefined;
+  return {
+    with: null,
+    type: 'update',
+    table: [{ ...target, as: null }],
+    set,
+    where,
+    ...(grammar === 'mysql' ? { orderby: null, limit: null } : {}),
+  };
+}
+
 /** `CREATE [UNIQUE] INDEX <name> ON [<db>.]<table> (<name> [, <name>]…)`. */
 function readCreateIndex(r: Reader): unknown {
   const unique = r.keyword('UNIQUE');
@@ -410,7 +494,7 @@ function readDropIndex(r: Reader): unknown {
  * undefined. `grammar` mariadb: the tree MariaDB files get (MariaDB's grammar, which reads every one of these forms).
  */
 export function readSimpleMysql(sql: string, grammar: 'mysql' | 'mariadb' = 'mysql'): unknown {
-  if (!/^\s*(set|alter|create|drop|begin|start|commit|rollback)(\s|$)/i.test(sql)) return undefined;
+  if (!/^\s*(set|alter|create|drop|update|begin|start|commit|rollback)(\s|$)/i.test(sql)) return undefined;
   const ts = tokens(sql);
   if (!ts) return undefined;
   const r = new Reader(sql, ts);
@@ -424,6 +508,8 @@ export function readSimpleMysql(sql: string, grammar: 'mysql' | 'mariadb' = 'mys
       return readCreateIndex(r);
     case 'DROP':
       return readDropIndex(r);
+    case 'UPDATE':
+      return readUpdate(r, grammar);
     case 'BEGIN':
     case 'START':
     case 'COMMIT':

@@ -39,12 +39,14 @@ function check(inputs: Iterable<string>): { accepted: number; total: number } {
   for (const sql of inputs) {
     total++;
     const fast = readSimpleMysql(sql);
-    assert.equal(fast === undefined, readSimpleMysql(sql, 'mariadb') === undefined, sql);
+    const fastMariadb = readSimpleMysql(sql, 'mariadb');
+    // MariaDB's reader takes a subset of what MySQL's takes (it leaves some AND chains to the grammar).
+    if (fastMariadb !== undefined) assert.notEqual(fast, undefined, sql);
     if (fast === undefined) continue;
     accepted++;
     const trees = real(sql);
     assert.deepStrictEqual(fast, trees.mysql, sql);
-    assert.deepStrictEqual(readSimpleMysql(sql, 'mariadb'), trees.mariadb, `${sql} (MariaDB)`);
+    if (fastMariadb !== undefined) assert.deepStrictEqual(fastMariadb, trees.mariadb, `${sql} (MariaDB)`);
   }
   return { accepted, total };
 }
@@ -490,6 +492,109 @@ function* indexesAndTransactions(): Generator<string> {
   }
 }
 
+/** UPDATE backfills: targets, operands, comparisons, IS [NOT] NULL, AND chains, and what is left to the grammar. */
+function* updates(): Generator<string> {
+  const operands = [
+    'name',
+    "'x'",
+    "''",
+    '0',
+    '1000',
+    'NULL',
+    'null',
+    '`name`',
+    'true',
+    '-1',
+    '1.5',
+    'now()',
+    'lower(b)',
+    '(b)',
+    'b + 1',
+    'DEFAULT',
+    '"x"',
+    't.b',
+    '0x10',
+    "'a''b'",
+    "'a\\b'",
+  ];
+  for (const operand of operands) {
+    yield `UPDATE users SET nickname = ${operand}`;
+    yield `UPDATE users SET nickname = ${operand} WHERE id < 1000`;
+    yield `UPDATE users SET a = 1 WHERE ${operand} = b`;
+    yield `UPDATE users SET a = 1 WHERE b <> ${operand}`;
+    yield `UPDATE users SET a = 1 WHERE ${operand} IS NOT NULL`;
+  }
+  for (const op of ['=', '<', '>', '<=', '>=', '<>', '!=', '=<', '=>', '<=>', '==', '!', '< =', '<<', '>>', ':=', '<-', '->', '->>'])
+    for (const spacing of [' ', '']) yield `UPDATE users SET a = 1 WHERE b${spacing}${op}${spacing}2`;
+  for (const where of [
+    'a IS NULL',
+    'a is not null',
+    'a IS NOT NULL AND b = 1',
+    'a = 1 AND b = 2 AND c = 3',
+    'a = 1 and b = 2 and c = 3 and d is null',
+    'a = 1 OR b = 2',
+    'a = 1 && b = 2',
+    'a = 1 AND b = 2 OR c = 3',
+    'NOT a = 1',
+    '(a = 1)',
+    'a IS NULL IS NULL',
+    'a = b IS NULL',
+    'a IS TRUE',
+    'a IS NOT',
+    'a = b = c',
+    'a BETWEEN 1 AND 2',
+    'a IN (1, 2)',
+    'a LIKE b',
+    'a = 1 AND',
+    'AND a = 1',
+    'a',
+    '',
+    'a = 1 -- c',
+    'a = 1 # c',
+    'a = 1 /* c */',
+    'a = 1 ORDER BY id',
+    'a = 1 LIMIT 10',
+  ])
+    yield `UPDATE users SET a = 1 WHERE ${where}`;
+  for (const head of [
+    'UPDATE users SET',
+    'UPDATE app.users SET',
+    'update Users set',
+    'UPDATE LOW_PRIORITY users SET',
+    'UPDATE IGNORE users SET',
+    'UPDATE users u SET',
+    'UPDATE users AS u SET',
+    'UPDATE users, orgs SET',
+    'UPDATE SET',
+  ])
+    for (const tail of [
+      ' a = 1',
+      ' a = 1, b = 2',
+      ' a = 1,',
+      ' u.a = 1',
+      ' a = 1 WHERE id = 5',
+      " a = 'x', b = c WHERE id < 10 AND id >= 0",
+      ' a := 1',
+      ' a 1',
+    ])
+      yield `${head}${tail}`;
+  for (const word of new Set([...grammarKeywords(), ...grammarKeywords('mariadb'), ...NOT_NAMES])) {
+    yield `UPDATE ${word} SET a = 1`;
+    yield `UPDATE users SET ${word.toLowerCase()} = 1`;
+    yield `UPDATE users SET a = ${word}`;
+    yield `UPDATE users SET a = 1 WHERE ${word} = 2`;
+    yield `UPDATE users SET a = 1 WHERE b = ${word.toLowerCase()}`;
+    yield `UPDATE users SET a = 1 WHERE ${word} IS NULL`;
+    yield `UPDATE users SET a = 1 WHERE b = 1 ${word} c = 2`;
+    yield `UPDATE users SET a = 1 ${word} b = 2`;
+  }
+  for (const word of WORDS) yield `UPDATE ${word} SET ${word} = ${word} WHERE ${word} IS NULL AND ${word} < 3`;
+  // Every sequence of up to five comparisons and IS [NOT] NULL tests joined by AND (the grammars nest them differently).
+  const predicates = ['a = 1', 'b IS NULL', "c <> 'x'", 'd IS NOT NULL'];
+  const chains = (n: number): string[][] => (n === 0 ? [[]] : chains(n - 1).flatMap((c) => predicates.map((p) => [...c, p])));
+  for (let n = 1; n <= 5; n++) for (const chain of chains(n)) yield `UPDATE users SET a = 1 WHERE ${chain.join(' AND ')}`;
+}
+
 function* sets(): Generator<string> {
   for (const head of ['SET', 'set', 'SET SESSION', 'set session', 'SET GLOBAL', 'SET LOCAL', 'SET @@session.', 'SET @@', 'SET PERSIST'])
     for (const name of [
@@ -530,6 +635,11 @@ test("the fast reader gives the grammar's tree for every CREATE INDEX, DROP INDE
   assert.ok(accepted > 100 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
+test("the fast reader gives the grammar's tree for every UPDATE it accepts", () => {
+  const { accepted, total } = check(updates());
+  assert.ok(accepted > 300 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
 test("the fast reader gives the grammar's tree for every SET it accepts", () => {
   const { accepted, total } = check(sets());
   assert.ok(accepted > 40 && accepted < total, `${accepted} of ${total} accepted`);
@@ -551,6 +661,8 @@ test("random edits of accepted statements: still the grammar's tree, or left to 
     'ALTER TABLE users DROP INDEX a, DROP KEY b, LOCK=NONE',
     'START TRANSACTION',
     'BEGIN WORK',
+    "UPDATE app.users SET nickname = name, n = 'x' WHERE id < 1000 AND nickname IS NULL AND b <> 2",
+    'UPDATE users SET a = NULL WHERE a IS NOT NULL AND b >= 3',
   ];
   const alphabet = ` \t\n'"\`().,;=-+*/:#@$_0123456789aeEnxAZ\\\u00e9`;
   const inputs = randomEdits(seeds, alphabet, 21);
@@ -585,6 +697,9 @@ test('lint gives the same result with the grammar loaded on first use as with it
     'DROP INDEX users_email ON users',
     'ALTER TABLE users DROP INDEX users_email',
     'ALTER TABLE users DROP KEY users_email, ALGORITHM=INPLACE, LOCK=NONE',
+    'UPDATE users SET nickname = name WHERE id < 1000 AND nickname IS NULL',
+    "UPDATE users SET status = 'new' WHERE status IS NULL",
+    'UPDATE users SET n = 0',
     'START TRANSACTION',
     'BEGIN',
     'COMMIT',
