@@ -34,9 +34,9 @@ interface Case {
  * (`postgres`, `mysql`), a PostgreSQL one of other forms the fast reader knows (`postgresIndex`: CREATE INDEX
  * CONCURRENTLY, VALIDATE CONSTRAINT, SET NOT NULL, DROP COLUMN), a MySQL ADD INDEX (`mysqlIndex`), a typical migration
  * of more forms, also read without the parsers (`postgresBackfill`: FK NOT VALID, a transaction, ADD COLUMN NOT NULL
- * DEFAULT, an UPDATE backfill; `mysqlModify`: MODIFY COLUMN … NOT NULL with ALGORITHM/LOCK), and one per dialect with a
- * statement neither fast reader knows, that needs the real parser (`postgresParser`: libpg-query's WebAssembly for an
- * expression index; `mysqlParser`: node-sql-parser's grammar for a CHANGE COLUMN).
+ * DEFAULT, an UPDATE backfill; `mysqlModify`: an UPDATE backfill, then MODIFY COLUMN … NOT NULL with ALGORITHM/LOCK),
+ * and one per dialect with a statement neither fast reader knows, that needs the real parser (`postgresParser`:
+ * libpg-query's WebAssembly for an expression index; `mysqlParser`: node-sql-parser's grammar for a CHANGE COLUMN).
  */
 export function oneFileMigrations(): {
   postgres: string;
@@ -81,7 +81,7 @@ export function oneFileMigrations(): {
     ),
     mysqlModify: file(
       'mysql-modify',
-      'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users MODIFY COLUMN nickname varchar(80) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;\n',
+      'SET SESSION lock_wait_timeout = 2;\nUPDATE users SET nickname = name WHERE nickname IS NULL;\nALTER TABLE users MODIFY COLUMN nickname varchar(80) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;\n',
     ),
     mysqlParser: file(
       'mysql-parser',
