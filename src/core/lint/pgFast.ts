@@ -11,7 +11,8 @@
  *       | CHECK (<predicate> [AND <predicate>]…) } [NOT VALID]
  *     ADD CONSTRAINT <name> { UNIQUE | PRIMARY KEY } { (<name>, …) | USING INDEX <name> }
  *     VALIDATE CONSTRAINT <name>
- *     ALTER [COLUMN] <name> { SET NOT NULL | DROP NOT NULL | SET DEFAULT <value> | DROP DEFAULT | [SET DATA] TYPE <type> }
+ *     ALTER [COLUMN] <name> { SET NOT NULL | DROP NOT NULL | SET DEFAULT <value> | DROP DEFAULT
+ *       | [SET DATA] TYPE <type> [USING <operand>[::<type>]] }
  *     DROP [COLUMN] [IF EXISTS] <name> [CASCADE | RESTRICT]
  *   CREATE TABLE [IF NOT EXISTS] [<schema>.]<table> (<name> <type> [<column constraint>]… | PRIMARY KEY (<name>, …)
  *     | UNIQUE (<name>, …) [, …])
@@ -151,6 +152,10 @@ function tokens(sql: string): Token[] | undefined {
     } else if (c === 46 /* . */ || c === 40 /* ( */ || c === 41 /* ) */ || c === 44 /* , */) {
       out.push({ kind: 'punct', value: sql[i]!, pos: i });
       i++;
+    } else if (c === 58 /* : */ && sql.charCodeAt(i + 1) === 58 && sql.charCodeAt(i + 2) !== 58) {
+      // `::`, the cast (a lone `:` or `:::` is left to the parser).
+      out.push({ kind: 'punct', value: '::', pos: i });
+      i += 2;
     } else {
       return undefined;
     }
@@ -435,7 +440,23 @@ function readAlterColumn(r: Reader, column: { value: string; pos: number }): Rec
   }
   if (!r.keyword('type')) return undefined;
   const typeName = readType(r);
-  return typeName && { subtype: 'AT_AlterColumnType', name, def: { ColumnDef: { typeName, location: column.pos } } };
+  if (!typeName) return undefined;
+  // USING <operand>[::<type>]: the column (or a constant) as it is or cast.
+  let rawDefault: Record<string, unknown> | undefined;
+  if (r.keyword('using')) {
+    rawDefault = readOperand(r);
+    const cast = r.pos;
+    if (rawDefault && r.punct('::')) {
+      const castType = readType(r);
+      rawDefault = castType && { TypeCast: { arg: rawDefault, typeName: castType, location: cast } };
+    }
+    if (!rawDefault) return undefined;
+  }
+  return {
+    subtype: 'AT_AlterColumnType',
+    name,
+    def: { ColumnDef: { typeName, ...(rawDefault ? { raw_default: rawDefault } : {}), location: column.pos } },
+  };
 }
 
 /** `( <name> [, <name>]… )` as libpg-query's list of String nodes. */

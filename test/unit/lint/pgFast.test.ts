@@ -402,6 +402,22 @@ function* moreForms(): Generator<string> {
     'SET DATA bigint',
     'DATA TYPE bigint',
     'TYPE bigint USING c::bigint',
+    'TYPE text USING c',
+    "TYPE text USING 'x'::text",
+    'TYPE int USING c::int::bigint',
+    'TYPE int USING (c)',
+    'TYPE int USING c + 1',
+    'TYPE int USING c :: int',
+    'TYPE int USING c::',
+    'TYPE int USING',
+    'TYPE int USING c:::int',
+    'TYPE int USING c:int',
+    'TYPE numeric(10,2) USING amount::numeric(10,2)',
+    'TYPE int USING t.c::int',
+    'TYPE timestamptz USING c::timestamp with time zone',
+    'TYPE int USING c::int COLLATE "C"',
+    'TYPE int USING NULL',
+    'TYPE int USING c::int[]',
     'TYPE text COLLATE "C"',
     'TYPE numeric(10,2)',
     'SET STATISTICS 100',
@@ -479,6 +495,7 @@ function* moreForms(): Generator<string> {
     yield `ALTER TABLE users ADD IF NOT EXISTS ${word} int NOT NULL`;
     yield `ALTER TABLE users ALTER ${word} DROP NOT NULL`;
     yield `ALTER TABLE users ALTER COLUMN ${word} TYPE ${word}`;
+    yield `ALTER TABLE users ALTER COLUMN c TYPE int USING ${word}::${word}`;
     yield `ALTER TABLE users ALTER COLUMN c SET DEFAULT ${word}`;
     yield `ALTER TABLE users DROP COLUMN IF EXISTS ${word} CASCADE`;
     yield `ALTER TABLE users DROP ${word}, DROP ${word}`;
@@ -720,6 +737,8 @@ const SEEDS = [
   'ALTER TABLE users RENAME COLUMN email TO contact_email',
   'ALTER TABLE app.users RENAME TO members',
   'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx',
+  'ALTER TABLE "core_recipe" ALTER COLUMN "edits" TYPE text USING "edits"::text',
+  'ALTER TABLE users ALTER COLUMN id TYPE bigint USING id::bigint, ALTER COLUMN n TYPE int USING n',
   'ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY (id), ADD CONSTRAINT users_ab UNIQUE (a, b)',
 ];
 
