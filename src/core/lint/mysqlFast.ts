@@ -19,9 +19,10 @@
  *     <operand>, or <operand> IS [NOT] NULL
  *
  * where a name is a plain identifier (letters, digits, `_`, not starting with a digit) that is none of the grammar's
- * keywords nor a word listed in NOT_NAMES, and <type> is one of int, integer, bigint, smallint, text, datetime,
- * timestamp, json, boolean or varchar(<n>). Anything else (backquotes, comments, escapes, other types or options)
- * returns undefined: the caller then asks the grammar. test/unit/lint/mysqlFast.test.ts compares both on many inputs.
+ * keywords nor a word listed in NOT_NAMES, and <type> is one of int, integer, bigint, smallint, tinyint, mediumint
+ * (each [(<n>)] [UNSIGNED]), text, tinytext, mediumtext, longtext, date, json, boolean, double, datetime | timestamp
+ * [(<n>)], varchar(<n>), char(<n>) or decimal(<p>, <s>). Anything else (backquotes, comments, escapes, other types or
+ * options) returns undefined: the caller then asks the grammar. test/unit/lint/mysqlFast.test.ts compares both on many inputs.
  * Pure.
  */
 
@@ -76,19 +77,27 @@ const OPTION_VALUES = { algorithm: new Set(['INSTANT', 'INPLACE', 'COPY']), lock
 const SET_VARIABLES = new Set(['lock_wait_timeout', 'innodb_lock_wait_timeout', 'foreign_key_checks']);
 
 /** Type names read here and the definition the grammar gives each. */
-const TYPES: Readonly<Record<string, 'int' | 'plain' | 'varchar'>> = {
+const TYPES: Readonly<Record<string, 'int' | 'plain' | 'time' | 'varchar' | 'decimal' | 'double'>> = {
   INT: 'int',
   INTEGER: 'int',
   BIGINT: 'int',
   SMALLINT: 'int',
+  TINYINT: 'int',
+  MEDIUMINT: 'int',
   TEXT: 'plain',
-  DATETIME: 'plain',
-  TIMESTAMP: 'plain',
+  TINYTEXT: 'plain',
+  MEDIUMTEXT: 'plain',
+  LONGTEXT: 'plain',
+  DATE: 'plain',
   JSON: 'plain',
   BOOLEAN: 'plain',
+  DATETIME: 'time',
+  TIMESTAMP: 'time',
   VARCHAR: 'varchar',
+  CHAR: 'varchar',
+  DECIMAL: 'decimal',
+  DOUBLE: 'double',
 };
-
 type Token =
   | { readonly kind: 'word'; readonly value: string; readonly pos: number } // as written
   | { readonly kind: 'string'; readonly value: string }
@@ -242,14 +251,29 @@ function readType(r: Reader): Record<string, unknown> | undefined {
   const word = r.word();
   const dataType = word?.toUpperCase();
   const kind = dataType === undefined ? undefined : TYPES[dataType];
-  if (kind === 'int') return { dataType, suffix: [] };
   if (kind === 'plain') return { dataType };
-  if (kind === 'varchar') {
-    if (!r.punct('(')) return undefined;
-    const length = r.int();
-    if (length === undefined || !r.punct(')')) return undefined;
-    return { dataType, length, parentheses: true, suffix: null };
+  if (kind === 'double') return { dataType, suffix: [] };
+  // `(<n>)` or, for DECIMAL, `(<p>, <s>)`: undefined for none, null for something else.
+  let length: number | undefined;
+  let scale: number | undefined;
+  if (r.punct('(')) {
+    length = r.int();
+    if (length === undefined) return undefined;
+    if (kind === 'decimal' && r.punct(',')) {
+      scale = r.int();
+      if (scale === undefined) return undefined;
+    }
+    if (!r.punct(')')) return undefined;
   }
+  if (kind === 'int') {
+    const suffix = r.keyword('UNSIGNED') ? ['UNSIGNED'] : [];
+    return length === undefined ? { dataType, suffix } : { dataType, length, scale: null, parentheses: true, suffix };
+  }
+  // Fractional seconds: the grammar takes 0 to 6 digits.
+  if (kind === 'time')
+    return length === undefined ? { dataType } : length <= 6 ? { dataType, length, parentheses: true, suffix: [] } : undefined;
+  if (kind === 'varchar') return length === undefined ? undefined : { dataType, length, parentheses: true, suffix: null };
+  if (kind === 'decimal' && scale !== undefined) return { dataType, length, scale, parentheses: true, suffix: [] };
   return undefined;
 }
 
