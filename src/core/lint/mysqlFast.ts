@@ -7,6 +7,8 @@
  *   ALTER TABLE [<db>.]<table> <action> [, <action>]…, each action one of
  *     ADD [COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT '<string>' | <integer>]
  *     MODIFY [COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT '<string>' | <integer>]
+ *     CHANGE [COLUMN] <old name> <name> <type> [NULL | NOT NULL] [DEFAULT '<string>' | <integer>]
+ *     RENAME COLUMN <old name> TO <name>
  *     ADD INDEX | KEY <name> (<name> [, <name>]…)
  *     DROP [COLUMN] <name>  |  DROP INDEX | KEY <name>
  *     ALGORITHM = INSTANT | INPLACE | COPY,  LOCK = NONE | SHARED | EXCLUSIVE   (each at most once)
@@ -318,6 +320,24 @@ function readAction(r: Reader, grammar: 'mysql' | 'mariadb'): Record<string, unk
     return index === undefined ? readColumnDefinition(r, grammar, 'add') : (index ?? undefined);
   }
   if (r.keyword('MODIFY')) return readColumnDefinition(r, grammar, 'modify');
+  if (r.keyword('CHANGE')) return readColumnDefinition(r, grammar, 'change');
+  if (r.keyword('RENAME')) {
+    // RENAME COLUMN <old> TO <new> (RENAME [TO] <table> and RENAME INDEX are left to the grammar).
+    const old = r.keyword('COLUMN') ? r.name() : undefined;
+    if (old === undefined || !r.keyword('TO')) return undefined;
+    const column = r.name();
+    return column === undefined
+      ? undefined
+      : {
+          action: 'rename',
+          type: 'alter',
+          resource: 'column',
+          keyword: 'column',
+          old_column: { type: 'column_ref', table: null, column: old, collate: null },
+          prefix: 'to',
+          column: { type: 'column_ref', table: null, column, collate: null },
+        };
+  }
   if (r.keyword('DROP')) {
     const index = r.keyword('INDEX') ? 'index' : r.keyword('KEY') ? 'key' : undefined;
     if (index) {
@@ -355,8 +375,15 @@ function readAddIndex(r: Reader): Record<string, unknown> | null | undefined {
 }
 
 /** `[COLUMN] <name> <type> [NULL | NOT NULL] [DEFAULT …]` after ADD or MODIFY, or undefined. */
-function readColumnDefinition(r: Reader, grammar: 'mysql' | 'mariadb', action: 'add' | 'modify'): Record<string, unknown> | undefined {
+function readColumnDefinition(
+  r: Reader,
+  grammar: 'mysql' | 'mariadb',
+  action: 'add' | 'modify' | 'change',
+): Record<string, unknown> | undefined {
   const keyword = r.keyword('COLUMN');
+  // CHANGE names the old column, then the new one.
+  const oldColumn = action === 'change' ? r.name() : undefined;
+  if (action === 'change' && oldColumn === undefined) return undefined;
   const column = r.name();
   if (column === undefined) return undefined;
   const definition = readType(r);
@@ -380,6 +407,7 @@ function readColumnDefinition(r: Reader, grammar: 'mysql' | 'mariadb', action: '
   }
   return {
     action,
+    ...(oldColumn !== undefined ? { old_column: { type: 'column_ref', table: null, column: oldColumn, collate: null } } : {}),
     column: { type: 'column_ref', table: null, column, collate: null },
     definition,
     // MariaDB's grammar also names what it did not find: a generated column, IF NOT EXISTS (ADD only).
@@ -387,8 +415,8 @@ function readColumnDefinition(r: Reader, grammar: 'mysql' | 'mariadb', action: '
     resource: 'column',
     ...(nullable ? { nullable } : {}),
     ...(defaultValue ? { default_val: defaultValue } : {}),
-    // MODIFY always names its keyword (null without COLUMN); ADD only with it, or in MariaDB's grammar.
-    ...(keyword ? { keyword: 'COLUMN' } : grammar === 'mariadb' || action === 'modify' ? { keyword: null } : {}),
+    // MODIFY and CHANGE always name their keyword (null without COLUMN); ADD only with it, or in MariaDB's grammar.
+    ...(keyword ? { keyword: 'COLUMN' } : grammar === 'mariadb' || action !== 'add' ? { keyword: null } : {}),
     suffix: null,
     type: 'alter',
   };

@@ -434,7 +434,36 @@ function* modifyDrop(): Generator<string> {
     yield `ALTER TABLE users DROP COLUMN ${word.toLowerCase()}`;
     yield `ALTER TABLE users DROP c, ${word} x`;
     yield `ALTER TABLE ${word} MODIFY c int, DROP d`;
+    yield `ALTER TABLE users CHANGE ${word} x int`;
+    yield `ALTER TABLE users CHANGE COLUMN c ${word.toLowerCase()} int NOT NULL`;
+    yield `ALTER TABLE users CHANGE c d ${word}`;
+    yield `ALTER TABLE users RENAME COLUMN ${word} TO ${word.toLowerCase()}`;
+    yield `ALTER TABLE users RENAME ${word} a TO b`;
   }
+  for (const column of WORDS) {
+    yield `ALTER TABLE users CHANGE ${column} ${column} bigint`;
+    yield `ALTER TABLE users CHANGE COLUMN a ${column} varchar(10) NOT NULL DEFAULT ''`;
+    yield `ALTER TABLE users RENAME COLUMN ${column} TO ${column}`;
+  }
+  for (const rest of [
+    'CHANGE a b int FIRST',
+    'CHANGE a b int AFTER c',
+    'CHANGE a b',
+    'CHANGE a int',
+    'CHANGE COLUMN a b int, ALGORITHM=INPLACE, LOCK=NONE',
+    'change column a b int null default 1',
+    'RENAME COLUMN a TO b, ALGORITHM=INPLACE',
+    'RENAME COLUMN a b',
+    'RENAME COLUMN a TO',
+    'RENAME a TO b',
+    'RENAME TO t2',
+    'RENAME t2',
+    'RENAME INDEX a TO b',
+    'RENAME KEY a TO b',
+    'Rename Column a To b',
+    'RENAME COLUMN a AS b',
+  ])
+    yield `ALTER TABLE users ${rest}`;
 }
 
 /** CREATE INDEX, DROP INDEX, ALTER TABLE … DROP INDEX | KEY, transactions. */
@@ -704,6 +733,7 @@ test("random edits of accepted statements: still the grammar's tree, or left to 
     "UPDATE app.users SET nickname = name, n = 'x' WHERE id < 1000 AND nickname IS NULL AND b <> 2",
     'UPDATE users SET a = NULL WHERE a IS NOT NULL AND b >= 3',
     "ALTER TABLE users MODIFY price decimal(10,2) NOT NULL DEFAULT '0', ADD flag tinyint(1) unsigned, ADD at datetime(6)",
+    'ALTER TABLE users CHANGE COLUMN nickname nick varchar(80) NOT NULL, RENAME COLUMN a TO b, LOCK=NONE',
   ];
   const alphabet = ` \t\n'"\`().,;=-+*/:#@$_0123456789aeEnxAZ\\\u00e9`;
   const inputs = randomEdits(seeds, alphabet, 21);
@@ -740,6 +770,9 @@ test('lint gives the same result with the grammar loaded on first use as with it
     'ALTER TABLE users ADD COLUMN flag tinyint(1) NOT NULL DEFAULT 0',
     'ALTER TABLE users ADD COLUMN seen datetime(6), ADD COLUMN born date, ADD COLUMN code char(3)',
     'ALTER TABLE users MODIFY body longtext',
+    'ALTER TABLE users CHANGE COLUMN nickname nick varchar(80) NOT NULL',
+    'ALTER TABLE users CHANGE qty quantity bigint',
+    'ALTER TABLE users RENAME COLUMN email TO contact_email',
     'CREATE INDEX users_email ON users (email)',
     'CREATE UNIQUE INDEX users_email ON users (email, org_id)',
     'DROP INDEX users_email ON users',
@@ -757,7 +790,7 @@ test('lint gives the same result with the grammar loaded on first use as with it
     'ALTER TABLE users ADD FULLTEXT INDEX ft (body)',
     'ALTER TABLE users ADD COLUMN c int INVISIBLE',
     'ALTER TABLE users MODIFY c bigint unsigned',
-    'ALTER TABLE users CHANGE c d bigint',
+    'ALTER TABLE users CHANGE c d bigint FIRST',
   ];
   const next = rng(8);
   for (let i = 0; i < 300; i++) {
