@@ -36,7 +36,8 @@ interface Case {
  * of more forms, also read without the parsers (`postgresBackfill`: FK NOT VALID, a transaction, ADD COLUMN NOT NULL
  * DEFAULT, an UPDATE backfill; `mysqlModify`: an UPDATE backfill, then MODIFY COLUMN … NOT NULL with ALGORITHM/LOCK),
  * and one per dialect with a statement neither fast reader knows, that needs the real parser (`postgresParser`:
- * libpg-query's WebAssembly for an expression index; `mysqlParser`: node-sql-parser's grammar for a CHANGE COLUMN).
+ * libpg-query's WebAssembly for an expression index; `mysqlParser`: node-sql-parser's grammar for a MODIFY …
+ * CHARACTER SET).
  */
 export function oneFileMigrations(): {
   postgres: string;
@@ -85,7 +86,7 @@ export function oneFileMigrations(): {
     ),
     mysqlParser: file(
       'mysql-parser',
-      'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users CHANGE COLUMN nickname nick varchar(80) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;\n',
+      'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users MODIFY COLUMN nickname varchar(80) CHARACTER SET utf8mb4 NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;\n',
     ),
   };
 }
