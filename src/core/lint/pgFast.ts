@@ -17,6 +17,7 @@
  *   CREATE TABLE [IF NOT EXISTS] [<schema>.]<table> (<name> <type> [<column constraint>]… | PRIMARY KEY (<name>, …)
  *     | UNIQUE (<name>, …) [, …])
  *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<name> [, <name>]…)
+ *     [WHERE <predicate> [AND <predicate>]…]
  *   DROP INDEX [CONCURRENTLY] | DROP TABLE [IF EXISTS] [<schema>.]<name> [, …] [CASCADE | RESTRICT]
  *   UPDATE [<schema>.]<table> SET <name> = <value> | <column> [, …] [WHERE <predicate> [AND <predicate>]…]
  *     an operand: a column ([<table>.]<name>), '<string>' or <integer>; a predicate: <operand> { = | < | > | <= | >= |
@@ -622,7 +623,7 @@ function readCreateTable(r: Reader): unknown {
   return stmts({ CreateStmt: { relation, tableElts, oncommit: 'ONCOMMIT_NOOP', ...(ifNotExists ? { if_not_exists: true } : {}) } });
 }
 
-/** `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<column> [, <column>]…)`. */
+/** `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<column> [, <column>]…) [WHERE …]`. */
 function readCreateIndex(r: Reader): unknown {
   const unique = r.keyword('unique');
   if (!r.keyword('index')) return undefined;
@@ -639,13 +640,21 @@ function readCreateIndex(r: Reader): unknown {
     if (!column) return undefined;
     indexParams.push({ IndexElem: { name: column.value, ordering: 'SORTBY_DEFAULT', nulls_ordering: 'SORTBY_NULLS_DEFAULT' } });
   } while (r.punct(','));
-  if (!r.punct(')') || !r.done) return undefined;
+  if (!r.punct(')')) return undefined;
+  // A partial index: WHERE as UPDATE's.
+  let whereClause: Record<string, unknown> | undefined;
+  if (r.keyword('where')) {
+    whereClause = readCondition(r);
+    if (!whereClause) return undefined;
+  }
+  if (!r.done) return undefined;
   return stmts({
     IndexStmt: {
       idxname: name.value,
       relation,
       accessMethod: 'btree',
       indexParams,
+      ...(whereClause ? { whereClause } : {}),
       ...(unique ? { unique: true } : {}),
       ...(concurrent ? { concurrent: true } : {}),
       ...(ifNotExists ? { if_not_exists: true } : {}),

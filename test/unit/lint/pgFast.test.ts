@@ -267,6 +267,13 @@ function* otherForms(): Generator<string> {
       'i ON users (lower(a))',
       'i ON users ((a))',
       'i ON users (a) WHERE b',
+      'i ON users (a) WHERE deleted_at IS NULL',
+      "i ON users (a, b) WHERE status <> 'done' AND b > 0",
+      'i ON users (a) WHERE',
+      'i ON users (a) WHERE a IS NULL OR b IS NULL',
+      'i ON users (a) WHERE (a IS NULL)',
+      'i ON users (a) WHERE a IS NULL AND',
+      'i ON users (a) WHERE a = 1 INCLUDE (b)',
       'i ON users (a) INCLUDE (b)',
       'i ON users (a) WITH (fillfactor = 70)',
       'i ON users (a) TABLESPACE t',
@@ -356,6 +363,7 @@ function* otherForms(): Generator<string> {
     yield `CREATE INDEX ${word} ON users (a)`;
     yield `CREATE INDEX i ON ${word} (a)`;
     yield `CREATE INDEX i ON users (a, ${word})`;
+    yield `CREATE INDEX i ON users (a) WHERE ${word} IS NOT NULL AND b = ${word}`;
   }
 }
 
@@ -739,6 +747,7 @@ const SEEDS = [
   'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx',
   'ALTER TABLE "core_recipe" ALTER COLUMN "edits" TYPE text USING "edits"::text',
   'ALTER TABLE users ALTER COLUMN id TYPE bigint USING id::bigint, ALTER COLUMN n TYPE int USING n',
+  "CREATE UNIQUE INDEX CONCURRENTLY users_open ON users (email) WHERE deleted_at IS NULL AND status <> 'gone'",
   'ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY (id), ADD CONSTRAINT users_ab UNIQUE (a, b)',
 ];
 
