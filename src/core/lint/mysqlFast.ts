@@ -23,8 +23,9 @@
  * where a name is a plain identifier (letters, digits, `_`, not starting with a digit) that is none of the grammar's
  * keywords nor a word listed in NOT_NAMES, and <type> is one of int, integer, bigint, smallint, tinyint, mediumint
  * (each [(<n>)] [UNSIGNED]), text, tinytext, mediumtext, longtext, date, json, boolean, double, datetime | timestamp
- * [(<n>)], varchar(<n>), char(<n>) or decimal(<p>, <s>). Anything else (backquotes, comments, escapes, other types or
- * options) returns undefined: the caller then asks the grammar. test/unit/lint/mysqlFast.test.ts compares both on many inputs.
+ * [(<n>)], varchar(<n>), char(<n>) or decimal(<p>, <s>). Comments between the tokens are read as white space (not
+ * `/*!` or `/*+` ones; for MySQL's grammar only). Anything else (backquotes, escapes, other types or options) returns undefined: the caller then
+ * asks the grammar. test/unit/lint/mysqlFast.test.ts compares both on many inputs.
  * Pure.
  */
 
@@ -122,6 +123,18 @@ function tokens(sql: string): Token[] | undefined {
     const c = sql.charCodeAt(i);
     if (isSpace(c)) {
       i++;
+    } else if ((c === 45 /* - */ && sql.charCodeAt(i + 1) === 45) || c === 35 /* # */) {
+      // A line comment (the grammar takes `--` without the space MySQL wants): white space to the grammar. One that
+      // ends in a carriage return is left to it.
+      const eol = sql.indexOf('\n', i);
+      const end = eol < 0 ? sql.length : eol;
+      if (sql.slice(i, end).includes('\r')) return undefined;
+      i = end;
+    } else if (c === 47 /* / */ && sql.charCodeAt(i + 1) === 42 /* * */) {
+      // A block comment; executable (`/*!`) and hint (`/*+`) comments and nested openings are left to the grammar.
+      const k = sql.indexOf('*/', i + 2);
+      if (k < 0 || sql[i + 2] === '!' || sql[i + 2] === '+' || sql.slice(i + 2, k).includes('/*')) return undefined;
+      i = k + 2;
     } else if (isIdentStart(c)) {
       let j = i + 1;
       while (j < sql.length && isIdentPart(sql.charCodeAt(j))) j++;
@@ -547,6 +560,9 @@ function readDropIndex(r: Reader): unknown {
  */
 export function readSimpleMysql(sql: string, grammar: 'mysql' | 'mariadb' = 'mysql'): unknown {
   if (!/^\s*(set|alter|create|drop|update|begin|start|commit|rollback)(\s|$)/i.test(sql)) return undefined;
+  // MariaDB's grammar rejects some comments MySQL's takes as white space (after `, LOCK=NONE`, where MariaDB files then
+  // get MySQL's tree): MariaDB files with a comment are left to the grammars.
+  if (grammar === 'mariadb' && /--|#|\/\*/.test(sql)) return undefined;
   const ts = tokens(sql);
   if (!ts) return undefined;
   const r = new Reader(sql, ts);

@@ -664,6 +664,32 @@ function* updates(): Generator<string> {
   for (let n = 1; n <= 5; n++) for (const chain of chains(n)) yield `UPDATE users SET a = 1 WHERE ${chain.join(' AND ')}`;
 }
 
+/** Every statement of `seeds` with a comment (or an unfinished or executable one) put between every two tokens. */
+function* comments(seeds: readonly string[]): Generator<string> {
+  for (const seed of seeds) {
+    const gaps = [...seed.matchAll(/ /g)].map((m) => m.index);
+    for (const at of gaps)
+      for (const comment of [
+        ' -- c\n',
+        '--c\n',
+        ' # c\n',
+        '#\n',
+        '-- c\r\n',
+        '/* c */',
+        '/**/',
+        '/*! c */',
+        '/*+ c */',
+        '/* /* c */ */',
+        '/* c',
+        ' /*-- c */ ',
+        '-- /* c\n',
+        '- -c',
+      ])
+        yield seed.slice(0, at) + comment + seed.slice(at);
+    for (const comment of [' -- c', ' # c', ' /* c */', '/* c */', ' --', '#']) yield seed + comment;
+  }
+}
+
 function* sets(): Generator<string> {
   for (const head of ['SET', 'set', 'SET SESSION', 'set session', 'SET GLOBAL', 'SET LOCAL', 'SET @@session.', 'SET @@', 'SET PERSIST'])
     for (const name of [
@@ -709,6 +735,21 @@ test("the fast reader gives the grammar's tree for every UPDATE it accepts", () 
   assert.ok(accepted > 300 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
+test("the fast reader gives the grammar's tree with comments between the tokens", () => {
+  const seeds = [
+    'SET SESSION lock_wait_timeout = 2',
+    "ALTER TABLE app.users ADD COLUMN nick varchar(40) NOT NULL DEFAULT 'x', ALGORITHM=INSTANT, LOCK=NONE",
+    'ALTER TABLE users MODIFY COLUMN qty bigint(20) unsigned NULL, DROP legacy',
+    'ALTER TABLE users CHANGE COLUMN a b decimal(10,2), RENAME COLUMN c TO d, ADD INDEX i (e, f)',
+    'CREATE UNIQUE INDEX i ON app.users (a, b)',
+    'DROP INDEX i ON users',
+    'START TRANSACTION',
+    "UPDATE users SET a = b, c = 'x' WHERE id < 1000 AND d IS NOT NULL",
+  ];
+  const { accepted, total } = check(comments(seeds));
+  assert.ok(accepted > 500 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
 test("the fast reader gives the grammar's tree for every SET it accepts", () => {
   const { accepted, total } = check(sets());
   assert.ok(accepted > 40 && accepted < total, `${accepted} of ${total} accepted`);
@@ -734,6 +775,7 @@ test("random edits of accepted statements: still the grammar's tree, or left to 
     'UPDATE users SET a = NULL WHERE a IS NOT NULL AND b >= 3',
     "ALTER TABLE users MODIFY price decimal(10,2) NOT NULL DEFAULT '0', ADD flag tinyint(1) unsigned, ADD at datetime(6)",
     'ALTER TABLE users CHANGE COLUMN nickname nick varchar(80) NOT NULL, RENAME COLUMN a TO b, LOCK=NONE',
+    'ALTER TABLE users -- widen\n  MODIFY qty bigint /* was int */, ALGORITHM=INPLACE # online\n',
   ];
   const alphabet = ` \t\n'"\`().,;=-+*/:#@$_0123456789aeEnxAZ\\\u00e9`;
   const inputs = randomEdits(seeds, alphabet, 21);
@@ -773,6 +815,8 @@ test('lint gives the same result with the grammar loaded on first use as with it
     'ALTER TABLE users CHANGE COLUMN nickname nick varchar(80) NOT NULL',
     'ALTER TABLE users CHANGE qty quantity bigint',
     'ALTER TABLE users RENAME COLUMN email TO contact_email',
+    'ALTER TABLE users /* widen */ MODIFY qty bigint -- was int\n',
+    'UPDATE users SET n = 0 -- backfill\n WHERE n IS NULL # first batch',
     'CREATE INDEX users_email ON users (email)',
     'CREATE UNIQUE INDEX users_email ON users (email, org_id)',
     'DROP INDEX users_email ON users',
