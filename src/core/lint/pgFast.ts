@@ -19,6 +19,7 @@
  *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<name> [, <name>]…)
  *     [WHERE <predicate> [AND <predicate>]…]
  *   DROP INDEX [CONCURRENTLY] | DROP TABLE [IF EXISTS] [<schema>.]<name> [, …] [CASCADE | RESTRICT]
+ *   INSERT INTO [<schema>.]<table> [(<name>, …)] VALUES (<value>, …) [, (<value>, …)]…
  *   UPDATE [<schema>.]<table> SET <name> = <value> | <column> [, …] [WHERE <predicate> [AND <predicate>]…]
  *     an operand: a column ([<table>.]<name>), '<string>' or <integer>; a predicate: <operand> { = | < | > | <= | >= |
  *     <> | != } <operand>, or <operand> IS [NOT] NULL
@@ -817,13 +818,52 @@ function readUpdate(r: Reader): unknown {
   return stmts({ UpdateStmt: { relation, targetList, ...(whereClause ? { whereClause } : {}) } });
 }
 
+/** `INSERT INTO [<schema>.]<table> [(<name>, …)] VALUES (<value>, …) [, (…)]…`: seed rows. */
+function readInsert(r: Reader): unknown {
+  if (!r.keyword('into')) return undefined;
+  const relation = readRelation(r);
+  if (!relation) return undefined;
+  let cols: unknown[] | undefined;
+  if (r.punct('(')) {
+    cols = [];
+    do {
+      const column = r.name();
+      if (!column) return undefined;
+      cols.push({ ResTarget: { name: column.value, location: column.pos } });
+    } while (r.punct(','));
+    if (!r.punct(')')) return undefined;
+  }
+  if (!r.keyword('values')) return undefined;
+  const valuesLists: unknown[] = [];
+  do {
+    if (!r.punct('(')) return undefined;
+    const items: unknown[] = [];
+    do {
+      const value = readValue(r);
+      if (!value) return undefined;
+      items.push(value);
+    } while (r.punct(','));
+    if (!r.punct(')')) return undefined;
+    valuesLists.push({ List: { items } });
+  } while (r.punct(','));
+  if (!r.done) return undefined;
+  return stmts({
+    InsertStmt: {
+      relation,
+      ...(cols ? { cols } : {}),
+      selectStmt: { SelectStmt: { valuesLists, limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE' } },
+      override: 'OVERRIDING_NOT_SET',
+    },
+  });
+}
+
 /**
  * libpg-query's parse tree of one statement's text (no terminator), when the statement is one of the forms above;
  * else undefined.
  */
 export function readSimplePostgres(sql: string): unknown {
   // Printable ASCII and white space only: libpg-query's locations count UTF-8 bytes, these count UTF-16 units.
-  if (!/^(set|alter|create|update|drop|begin|start|commit|end|rollback|abort)(\s|$)/i.test(sql) || /[^\t-\r -~]/.test(sql))
+  if (!/^(set|alter|create|update|insert|drop|begin|start|commit|end|rollback|abort)(\s|$)/i.test(sql) || /[^\t-\r -~]/.test(sql))
     return undefined;
   const ts = tokens(sql);
   if (!ts) return undefined;
@@ -838,6 +878,8 @@ export function readSimplePostgres(sql: string): unknown {
       return r.keyword('table') ? readCreateTable(r) : readCreateIndex(r);
     case 'update':
       return readUpdate(r);
+    case 'insert':
+      return readInsert(r);
     case 'drop':
       return readDrop(r);
     case undefined:

@@ -748,8 +748,39 @@ const SEEDS = [
   'ALTER TABLE "core_recipe" ALTER COLUMN "edits" TYPE text USING "edits"::text',
   'ALTER TABLE users ALTER COLUMN id TYPE bigint USING id::bigint, ALTER COLUMN n TYPE int USING n',
   "CREATE UNIQUE INDEX CONCURRENTLY users_open ON users (email) WHERE deleted_at IS NULL AND status <> 'gone'",
+  "INSERT INTO app.paints (name, color, n, at) VALUES ('sunset', 'orange', 1, now()), ('x', NULL, 0, CURRENT_TIMESTAMP)",
   'ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY (id), ADD CONSTRAINT users_ab UNIQUE (a, b)',
 ];
+
+/** INSERT … VALUES seed rows, and what is left to the parser. */
+function* inserts(): Generator<string> {
+  for (const head of ['INSERT INTO t', 'insert into s.t', 'INSERT INTO "T"', 'INSERT t', 'INSERT INTO t AS x', 'INSERT INTO ONLY t'])
+    for (const cols of ['', ' (a)', ' (a, b)', '(a,b)', ' ()', ' (a,)', ' (t.a)', ' (a[1])'])
+      for (const rows of [
+        " VALUES (1, 'x')",
+        ' VALUES (1)',
+        ' VALUES(1),(2)',
+        " VALUES (true, false, NULL, now(), CURRENT_TIMESTAMP, 'it''s')",
+        ' VALUES (DEFAULT)',
+        ' VALUES ()',
+        ' VALUES (1,)',
+        ' VALUES (1), ',
+        ' VALUES (-1)',
+        ' VALUES (1 + 2)',
+        ' VALUES (a)',
+        ' DEFAULT VALUES',
+        ' SELECT 1',
+        ' VALUES (1) ON CONFLICT DO NOTHING',
+        ' VALUES (1) RETURNING id',
+        ' OVERRIDING SYSTEM VALUE VALUES (1)',
+      ])
+        yield `${head}${cols}${rows}`;
+  for (const word of parserKeywords()) {
+    yield `INSERT INTO ${word} (${word}) VALUES (${word})`;
+    yield `INSERT INTO t VALUES (${word}())`;
+    yield `INSERT INTO t (a) ${word} (1)`;
+  }
+}
 
 /** Every statement of `seeds` with a line or block comment (or an unfinished one) put between every two tokens. */
 function* comments(seeds: readonly string[]): Generator<string> {
@@ -812,6 +843,11 @@ test('the fast reader gives libpg-query’s parse tree for every UPDATE it accep
 test('the fast reader gives libpg-query’s parse tree for every CREATE TABLE it accepts', () => {
   const { accepted, total } = check(createTables());
   assert.ok(accepted > 500 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
+test('the fast reader gives libpg-query’s parse tree for every INSERT it accepts', () => {
+  const { accepted, total } = check(inserts());
+  assert.ok(accepted > 100 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
 test('the fast reader gives libpg-query’s parse tree with comments between the tokens', () => {
