@@ -25,8 +25,8 @@
  *     <> | != } <operand>, or <operand> IS [NOT] NULL
  *
  * where a value is '<string>', <integer>, TRUE, FALSE, NULL, CURRENT_TIMESTAMP or [<schema>.]<function>() (no arguments);
- * a column constraint is NOT NULL, NULL, DEFAULT <value>, PRIMARY KEY, UNIQUE or REFERENCES
- * [<schema>.]<table> [(<name>, …)] (each at most once, in any order); a name is a plain identifier that is no reserved
+ * a column constraint is NOT NULL, NULL, DEFAULT <value>, PRIMARY KEY, UNIQUE, REFERENCES [<schema>.]<table>
+ * [(<name>, …)] or GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (each at most once, in any order); a name is a plain identifier that is no reserved
  * PostgreSQL keyword, or a double-quoted one; <type> is such a plain identifier (a type name as written: text, uuid,
  * jsonb, timestamptz, …, with up to two integer modifiers) or int, integer, smallint, bigint, boolean, real, double
  * precision, varchar[(<n>)], numeric | decimal [(<p>[, <s>])], timestamp | time [(<n>)] [WITH | WITHOUT TIME ZONE].
@@ -536,8 +536,8 @@ function readConstraint(r: Reader): Record<string, unknown> | undefined {
 }
 
 /**
- * A column's `NOT NULL`, `NULL`, `DEFAULT <constant>`, `PRIMARY KEY`, `UNIQUE`, `REFERENCES [<schema>.]<table>
- * [(<name>, …)]`, in any order, as libpg-query's Constraint
+ * A column's `NOT NULL`, `NULL`, `DEFAULT <value>`, `PRIMARY KEY`, `UNIQUE`, `REFERENCES [<schema>.]<table>
+ * [(<name>, …)]`, `GENERATED … AS IDENTITY`, in any order, as libpg-query's Constraint
  * nodes; undefined on a repeat (NULL and NOT NULL count as one) or a word that starts another constraint's form.
  */
 function readColumnConstraints(r: Reader): unknown[] | undefined {
@@ -560,6 +560,11 @@ function readColumnConstraints(r: Reader): unknown[] | undefined {
       constraint = { contype: 'CONSTR_PRIMARY', location: at };
     } else if (r.keyword('unique')) {
       constraint = { contype: 'CONSTR_UNIQUE', location: at };
+    } else if (r.keyword('generated')) {
+      // GENERATED ALWAYS | BY DEFAULT AS IDENTITY (without sequence options; a generated expression is left to the parser).
+      const when = r.keyword('always') ? 'a' : r.keyword('by') && r.keyword('default') ? 'd' : undefined;
+      if (!when || !r.keyword('as') || !r.keyword('identity') || r.peekPunct('(')) return undefined;
+      constraint = { contype: 'CONSTR_IDENTITY', generated_when: when, location: at };
     } else if (r.keyword('references')) {
       const pktable = readRelation(r);
       if (!pktable) return undefined;
