@@ -169,7 +169,8 @@ export function madeByTool(
 let setprivPath: string | null | undefined;
 
 /**
- * util-linux `setpriv` when it can set the parent-death signal (`--pdeathsig`, Linux, util-linux 2.33+), else null.
+ * util-linux `setpriv` when it can set the parent-death signal (`--pdeathsig`, Linux, util-linux 2.33+: its binary holds
+ * that option's help text, else its `--help` names it), else null.
  * It execs the tool in its own process, so the tool's pid is the child's.
  */
 export function pdeathsigWrapper(): string | null {
@@ -178,6 +179,12 @@ export function pdeathsigWrapper(): string | null {
   if (process.platform !== 'linux') return null;
   const path = onPath('setpriv');
   if (!path) return null;
+  // Its help text is in the binary: found there, no process is started to ask (~10 ms here, before the tool can start).
+  try {
+    if (readFileSync(path).includes('--pdeathsig')) return (setprivPath = path);
+  } catch {
+    // unreadable: ask it below
+  }
   const help = spawnSync(path, ['--help'], { encoding: 'utf8', timeout: 5_000 });
   if (help.status === 0 && help.stdout.includes('--pdeathsig')) setprivPath = path;
   return setprivPath;
