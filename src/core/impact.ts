@@ -150,16 +150,23 @@ export function backfillIndexSecondsPerRow(
 /**
  * What the first scan of the heap after a PostgreSQL backfill costs on top of a scan of a settled table: it sets the hint
  * bits of every new row version and dirties every page (the calibration's first VALIDATE after its backfill against the
- * later ones). 0 when the calibration did not measure it.
+ * later ones). A heap larger than a quarter of shared_buffers is scanned through a small ring of buffers, so each dirtied
+ * page is also written back as it leaves the ring: there the measured `osFirstScanSecondsPerByte` (never less than the
+ * in-buffers term). 0 when the calibration measured neither.
  */
 export function firstScanExtraSeconds(
   heapBytes: number,
-  cal: Pick<Calibration, 'firstScanBytesPerSecond' | 'validateBytesPerSecond' | 'scanBytesPerSecond'>,
+  cal: Pick<
+    Calibration,
+    'firstScanBytesPerSecond' | 'validateBytesPerSecond' | 'scanBytesPerSecond' | 'osFirstScanSecondsPerByte' | 'sharedBuffersBytes'
+  >,
 ): number {
+  if (heapBytes <= 0) return 0;
   const first = cal.firstScanBytesPerSecond;
-  if (!first || heapBytes <= 0) return 0;
   const settled = cal.validateBytesPerSecond ?? cal.scanBytesPerSecond / 2;
-  return Math.max(0, heapBytes / first - heapBytes / settled);
+  const inBuffers = first ? Math.max(0, heapBytes / first - heapBytes / settled) : 0;
+  const throughRing = !!cal.sharedBuffersBytes && heapBytes > cal.sharedBuffersBytes / 4;
+  return throughRing && cal.osFirstScanSecondsPerByte ? Math.max(inBuffers, heapBytes * cal.osFirstScanSecondsPerByte) : inBuffers;
 }
 
 /**

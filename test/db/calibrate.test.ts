@@ -89,6 +89,7 @@ describe('calibration', () => {
       // The first VALIDATE after the backfill sets the hint bits: never faster than the later ones.
       assert.ok(c.firstScanBytesPerSecond! > 0 && c.firstScanBytesPerSecond! <= c.validateBytesPerSecond!, JSON.stringify(c));
       assert.ok(c.osReadSecondsPerByte! >= 0 && c.osReadSecondsPerByte! < 1e-7, JSON.stringify(c));
+      assert.ok(c.osFirstScanSecondsPerByte! >= 0 && c.osFirstScanSecondsPerByte! < 1e-7, JSON.stringify(c));
       assert.ok(c.sharedBuffersBytes! >= 128 * 1024, JSON.stringify(c));
       assert.deepEqual(await client.query(`SELECT relname FROM pg_class WHERE relname LIKE 'cw\\_calib\\_%' AND relpersistence = 't'`), []);
       assert.deepEqual(await client.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cw\\_calib\\_%'`), []);

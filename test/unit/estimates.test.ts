@@ -7,6 +7,7 @@ import {
   backfillIndexSecondsPerRow,
   describeBasis,
   expressionSecondsPerRow,
+  firstScanExtraSeconds,
   formatEstimate,
   osReadSeconds,
 } from '../../src/core/impact';
@@ -199,6 +200,23 @@ describe('estimates: the table state and the value of each step', () => {
     const bare = step(plan('postgres', def, byKeys, { ...withKeys(1_000_000), indexes: [withKeys(1_000_000).indexes[0]!] }), 'backfill');
     assert.ok(Math.abs(at(1_000_000, 100) - bare - 1_000_000 * 4e-6) < 0.01, `${at(1_000_000, 100)} vs ${bare}`);
     assert.ok(bare > 1_000_000 / 250_000 && bare < (1_000_000 / 250_000) * 2, `${bare}`);
+  });
+
+  it('the first scan after a backfill of a heap larger than a quarter of shared_buffers pays the measured write-back per byte', () => {
+    const hint: Calibration = { ...withCosts, firstScanBytesPerSecond: 1000 * MB, validateBytesPerSecond: 2000 * MB };
+    const ring: Calibration = { ...hint, sharedBuffersBytes: 128 * MB, osFirstScanSecondsPerByte: 1e-9 };
+    // Small heap: the pages stay in shared buffers, only the hint bits (1/1000 − 1/2000 s per MB).
+    assert.ok(Math.abs(firstScanExtraSeconds(16 * MB, ring) - 16 / 2000) < 1e-9);
+    // 400 MB through the ring: every dirtied page is written back, 1 ns per byte measured.
+    assert.ok(Math.abs(firstScanExtraSeconds(400 * MB, ring) - 400 * MB * 1e-9) < 1e-9);
+    assert.ok(Math.abs(firstScanExtraSeconds(400 * MB, hint) - 400 / 2000) < 1e-9);
+    // Never less than the in-buffers term.
+    assert.ok(Math.abs(firstScanExtraSeconds(400 * MB, { ...ring, osFirstScanSecondsPerByte: 1e-12 }) - 400 / 2000) < 1e-9);
+    // In a plan: the VALIDATE after the backfill of the 100 MB table (about 200 MB after it) gets the term.
+    const nn = 'n int NOT NULL DEFAULT random()::int';
+    const heap = planSteps(plan('postgres', nn, ring)).find((s) => s.backfill)!.storage!.tableBytes;
+    const extra = step(plan('postgres', nn, ring), 'validate') - step(plan('postgres', nn, hint), 'validate');
+    assert.ok(heap > 32 * MB && Math.abs(extra - (heap * 1e-9 - heap / (2000 * MB))) < 0.003, `${extra} s for ${heap} bytes`);
   });
 
   it('a scan of a heap larger than a quarter of shared_buffers pays the measured OS read per byte; a smaller one does not', () => {
