@@ -8,6 +8,7 @@ import {
   describeBasis,
   expressionSecondsPerRow,
   firstScanExtraSeconds,
+  modelSeconds,
   formatEstimate,
   osReadSeconds,
 } from '../../src/core/impact';
@@ -200,6 +201,22 @@ describe('estimates: the table state and the value of each step', () => {
     const bare = step(plan('postgres', def, byKeys, { ...withKeys(1_000_000), indexes: [withKeys(1_000_000).indexes[0]!] }), 'backfill');
     assert.ok(Math.abs(at(1_000_000, 100) - bare - 1_000_000 * 4e-6) < 0.01, `${at(1_000_000, 100)} vs ${bare}`);
     assert.ok(bare > 1_000_000 / 250_000 && bare < (1_000_000 / 250_000) * 2, `${bare}`);
+  });
+
+  it("a CONCURRENTLY build's second pass sorts row pointers, not keys: a text key's slower sort is paid once, not 1.4 times", () => {
+    const cal: Calibration = {
+      ...measured,
+      scanBytesPerSecond: 500 * MB,
+      indexRowsPerSecond: 4_000_000,
+      textIndexRowsPerSecond: 1_000_000,
+      sample: { rowBytes: 100, indexes: 2, maintainedIndexes: 1, rows: 1_000_000 },
+    };
+    const f = { rows: 1_000_000, bytes: 100 * MB, indexBytes: 0 };
+    const fixed = modelSeconds('concurrent-index', f, cal, 8);
+    const text = modelSeconds('concurrent-index', f, cal, 33, { textKey: true });
+    // Fixed key: 1.4 × (scan + sort), as before. Text key: the text sort (1 s) instead of the fixed one (0.25 s), once.
+    assert.ok(Math.abs(fixed - modelSeconds('metadata', f, cal) - 1.4 * (0.2 + 0.25)) < 1e-6, `${fixed}`);
+    assert.ok(Math.abs(text - fixed - (1 - 0.25)) < 1e-6, `${text} vs ${fixed}`);
   });
 
   it('the first scan after a backfill of a heap larger than a quarter of shared_buffers pays the measured write-back per byte', () => {
