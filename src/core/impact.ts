@@ -114,33 +114,38 @@ export interface WorkContext {
 }
 
 /**
- * Seconds per row one secondary index adds to a PostgreSQL backfill, for an index with `keys` distinct keys (unknown: the
- * costliest measured point): interpolated on a log scale between the calibration's measured points, never beyond.
- * undefined when the calibration did not measure it.
+ * Seconds per row one secondary index adds to a PostgreSQL backfill of a table of `rows` rows, for an index with `keys`
+ * distinct keys (unknown: the costliest measured point): interpolated on a log scale of keys ÷ rows per key (= keys² ÷
+ * rows) between the calibration's measured points, never beyond. undefined when the calibration did not measure it.
  *
- * By distinct keys, not rows per key: the runner's batch walks the table in key order, so with k distinct values in
- * physical order each batch inserts into about k different leaf pages (the end of each key's range), and the per-row cost
- * grows with k. Measured with the runner on PostgreSQL 15, a = id % k, 1M rows: k = 100 → 157k rows/s, 1000 → 76k,
- * 10000 → 37k; with 1000 keys the bench's 100k, 1M and 3M tables (100, 1000, 3000 rows per key) backfill at about the same
- * rate (72k, 77–93k, 100–107k rows/s), which rows per key priced 3.5× apart.
- * Calibrations cached before this stored each point by rows per key on their sample: its keys are the sample's rows ÷ that.
+ * Both grow the cost apart: more keys, more leaf pages per batch (the runner's batch walks the table in key order, and
+ * each key's new entries go to the end of that key's range), and fewer rows per key, more keys sharing each leaf page
+ * (more splits). Measured with the runner on PostgreSQL 15 (a = id % k, settled batches): 1M rows, k = 100 / 1000 /
+ * 10000 → ~2.6 / 8.6 / 23 µs per row for the index (×3.2 and ×2.7 per ten times the keys, rows per key falling alike);
+ * k = 1000 on 100k / 1M / 3M rows (100 / 1000 / 3000 rows per key) → ~11.5 / 5–9 / ~4 µs (bench/estimates): about
+ * half of the ×3 per decade comes from each. The calibration's two points (1000 keys and 100 keys on its sample) differ
+ * in both, so one scale, keys ÷ rows per key, takes both with equal weight: that weight is the assumption.
+ * Calibrations cached before 2026-12-06 stored each point by rows per key on their sample (keys = sample rows ÷ that).
  */
 export function backfillIndexSecondsPerRow(
   keys: number | undefined,
+  rows: number,
   cal: Pick<Calibration, 'backfillIndexSeconds' | 'sample'>,
 ): number | undefined {
   const sampleRows = cal.sample?.rows ?? 100_000;
+  const spread = (k: number, n: number) => (k * k) / Math.max(1, n);
   const points = (cal.backfillIndexSeconds ?? [])
-    .map((p) => ({ keys: p.keys ?? (p.rowsPerKey ? sampleRows / p.rowsPerKey : 0), seconds: p.seconds }))
-    .filter((p) => p.keys > 0)
-    .sort((a, b) => a.keys - b.keys);
+    .map((p) => ({ at: spread(p.keys ?? (p.rowsPerKey ? sampleRows / p.rowsPerKey : 0), sampleRows), seconds: p.seconds }))
+    .filter((p) => p.at > 0)
+    .sort((a, b) => a.at - b.at);
   if (!points.length) return undefined;
   if (keys === undefined) return Math.max(...points.map((p) => p.seconds));
-  if (keys <= points[0]!.keys) return points[0]!.seconds;
+  const at = spread(keys, rows);
+  if (at <= points[0]!.at) return points[0]!.seconds;
   for (let i = 1; i < points.length; i++) {
     const [lo, hi] = [points[i - 1]!, points[i]!];
-    if (keys <= hi.keys) {
-      const f = Math.log(keys / lo.keys) / Math.log(hi.keys / lo.keys);
+    if (at <= hi.at) {
+      const f = Math.log(at / lo.at) / Math.log(hi.at / lo.at);
       return lo.seconds + f * (hi.seconds - lo.seconds);
     }
   }
@@ -280,10 +285,10 @@ export function modelSeconds(
       const rowCost = 0.6 + 0.4 * (width / sample.rowBytes);
       const functions = rows * expressionSecondsPerRow(ctx.valueSql, cal);
       if (cal.backfillBaseRowsPerSecond && cal.backfillIndexSeconds?.length) {
-        // Measured per index kind: the row with the primary key, plus each index's cost by its distinct keys.
+        // Measured per index kind: the row with the primary key, plus each index's cost by its keys and rows per key.
         const known = (ctx.indexKeys ?? []).slice(0, indexes);
-        let perIndex = (indexes - known.length) * backfillIndexSecondsPerRow(undefined, cal)!;
-        for (const k of known) perIndex += backfillIndexSecondsPerRow(k, cal)!;
+        let perIndex = (indexes - known.length) * backfillIndexSecondsPerRow(undefined, rows, cal)!;
+        for (const k of known) perIndex += backfillIndexSecondsPerRow(k, rows, cal)!;
         return rows * (rowCost / cal.backfillBaseRowsPerSecond + perIndex) + functions;
       }
       const scale = (rowCost + BACKFILL_INDEX_COST * indexes) / (1 + BACKFILL_INDEX_COST * sampleIndexes);

@@ -217,8 +217,8 @@ export interface Calibration {
   /**
    * PostgreSQL: the runner's backfill rate on the sample with the primary key as its only index, and the seconds per row
    * one more (secondary) index adds, measured with indexes of different numbers of distinct keys. A non-HOT UPDATE inserts
-   * an entry into every index; where it lands matters: on PostgreSQL 15, an int index with 1000 keys cost ~11 µs per row,
-   * with 100 keys ~3 µs (new entries of one key go to the end of that key's own pages; more keys, more pages per batch).
+   * an entry into every index; where it lands matters: on PostgreSQL 15's 100k sample, an int index with 1000 keys cost ~11 µs per row,
+   * with 100 keys ~3 µs (see backfillIndexSecondsPerRow for how keys and rows per key each count).
    */
   readonly backfillBaseRowsPerSecond?: number;
   /**
@@ -245,7 +245,7 @@ export interface Calibration {
   readonly sharedBuffersBytes?: number;
   /**
    * PostgreSQL: seconds per row one secondary index adds to the backfill, measured on the sample with indexes of `keys`
-   * distinct keys (see backfillIndexSecondsPerRow). Calibrations cached before 2026-12-06 stored `rowsPerKey` on their
+   * distinct keys on the sample's rows (see backfillIndexSecondsPerRow). Calibrations cached before 2026-12-06 stored `rowsPerKey` on their
    * sample instead of `keys`.
    */
   readonly backfillIndexSeconds?: readonly { readonly keys?: number; readonly rowsPerKey?: number; readonly seconds: number }[];
