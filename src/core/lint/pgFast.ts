@@ -19,6 +19,7 @@
  *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<name> [, <name>]…)
  *     [WHERE <predicate> [AND <predicate>]…]
  *   DROP INDEX [CONCURRENTLY] | DROP TABLE [IF EXISTS] [<schema>.]<name> [, …] [CASCADE | RESTRICT]
+ *   COMMENT ON { TABLE | INDEX } [<schema>.]<name> | COLUMN [<schema>.]<table>.<column> IS '<string>' | NULL
  *   INSERT INTO [<schema>.]<table> [(<name>, …)] VALUES (<value>, …) [, (<value>, …)]…
  *   UPDATE [<schema>.]<table> SET <name> = <value> | <column> [, …] [WHERE <predicate> [AND <predicate>]…]
  *     an operand: a column ([<table>.]<name>), '<string>' or <integer>; a predicate: <operand> { = | < | > | <= | >= |
@@ -823,6 +824,33 @@ function readUpdate(r: Reader): unknown {
   return stmts({ UpdateStmt: { relation, targetList, ...(whereClause ? { whereClause } : {}) } });
 }
 
+/** `COMMENT ON { TABLE | INDEX } [<schema>.]<name> | COLUMN [<schema>.]<table>.<column> IS '<string>' | NULL`. */
+function readComment(r: Reader): unknown {
+  if (!r.keyword('on')) return undefined;
+  const objtype = r.keyword('table')
+    ? 'OBJECT_TABLE'
+    : r.keyword('index')
+      ? 'OBJECT_INDEX'
+      : r.keyword('column')
+        ? 'OBJECT_COLUMN'
+        : undefined;
+  if (!objtype) return undefined;
+  const items: unknown[] = [];
+  do {
+    const name = r.name();
+    if (!name) return undefined;
+    items.push({ String: { sval: name.value } });
+  } while (r.punct('.'));
+  const [min, max] = objtype === 'OBJECT_COLUMN' ? [2, 3] : [1, 2];
+  if (items.length < min || items.length > max || !r.keyword('is')) return undefined;
+  const value = r.constant();
+  const comment = value && 'sval' in (value.A_Const as object) ? (value.A_Const as { sval: { sval: string } }).sval.sval : undefined;
+  if (comment === undefined && !r.keyword('null')) return undefined;
+  if (!r.done) return undefined;
+  // libpg-query leaves out an empty comment, as a NULL one.
+  return stmts({ CommentStmt: { objtype, object: { List: { items } }, ...(comment ? { comment } : {}) } });
+}
+
 /** `INSERT INTO [<schema>.]<table> [(<name>, …)] VALUES (<value>, …) [, (…)]…`: seed rows. */
 function readInsert(r: Reader): unknown {
   if (!r.keyword('into')) return undefined;
@@ -868,7 +896,7 @@ function readInsert(r: Reader): unknown {
  */
 export function readSimplePostgres(sql: string): unknown {
   // Printable ASCII and white space only: libpg-query's locations count UTF-8 bytes, these count UTF-16 units.
-  if (!/^(set|alter|create|update|insert|drop|begin|start|commit|end|rollback|abort)(\s|$)/i.test(sql) || /[^\t-\r -~]/.test(sql))
+  if (!/^(set|alter|create|update|insert|drop|comment|begin|start|commit|end|rollback|abort)(\s|$)/i.test(sql) || /[^\t-\r -~]/.test(sql))
     return undefined;
   const ts = tokens(sql);
   if (!ts) return undefined;
@@ -885,6 +913,8 @@ export function readSimplePostgres(sql: string): unknown {
       return readUpdate(r);
     case 'insert':
       return readInsert(r);
+    case 'comment':
+      return readComment(r);
     case 'drop':
       return readDrop(r);
     case undefined:
