@@ -6,7 +6,7 @@
  */
 import type { Io } from '../cli';
 import { planColumn, planSteps, type PlanOptions } from '../core/plan';
-import type { Calibration, ColumnSpec, Finding, Plan, TableRef, Target } from '../core/types';
+import type { Calibration, ColumnSpec, Finding, OnlineCopyTool, Plan, TableRef, Target } from '../core/types';
 import type { DatabaseClient } from '../db/client';
 import type { ConnectionOptions } from '../db/connection';
 import { verifyPlan } from '../db/verify';
@@ -87,10 +87,22 @@ export async function onlineCopyOption(
  * still decides: the held tool connects to nothing unless the run's copy of this table gives it its arguments.
  */
 export async function holdOnlineCopyAhead(connection: ConnectionOptions, values: Record<string, unknown>): Promise<void> {
-  if (connection.engine !== 'mysql' || connection.ssl || values['no-online-copy'] === true) return;
   const copy = await import('../db/mysql/onlineCopy');
-  const tool = copy.findPtOnlineSchemaChange();
-  if (!tool) return;
+  const table = aheadTable(connection, values, copy.findPtOnlineSchemaChange);
+  // A tool dist/cli.js started early on a rough look at the arguments (src/cli/start.ts) is kept only for this table.
+  if (table) copy.holdOnlineCopy(connection, table);
+  else copy.discardHeldOnlineCopy();
+}
+
+/** The table whose copy the planner would choose for --table/--column, on guessed facts; null when none. */
+function aheadTable(
+  connection: ConnectionOptions,
+  values: Record<string, unknown>,
+  findTool: () => OnlineCopyTool | null,
+): TableRef | null {
+  if (connection.engine !== 'mysql' || connection.ssl || values['no-online-copy'] === true) return null;
+  const tool = findTool();
+  if (!tool) return null;
   const targets: Target[] = [
     { dialect: 'mariadb', version: '10.11.0' },
     { dialect: 'mysql', version: '8.0.40' },
@@ -100,16 +112,14 @@ export async function holdOnlineCopyAhead(connection: ConnectionOptions, values:
     try {
       request = tableAndColumnFromOptions(values, target.dialect);
     } catch {
-      return; // the run reports it once connected
+      return null; // the run reports it once connected
     }
     const table = { schema: request.table.schema || connection.database || '', name: request.table.name };
-    if (!table.schema) return;
+    if (!table.schema) return null;
     const guessed = { table, rows: 1_000_000, bytes: 100_000_000, primaryKey: ['id'], engine: 'InnoDB' };
-    if (planSteps(planColumn(request.spec, guessed, target, { onlineCopyTool: tool })).some((s) => s.onlineCopy)) {
-      copy.holdOnlineCopy(connection, table);
-      return;
-    }
+    if (planSteps(planColumn(request.spec, guessed, target, { onlineCopyTool: tool })).some((s) => s.onlineCopy)) return table;
   }
+  return null;
 }
 
 /** `plan --url`: connect, plan from the live table, disconnect. */

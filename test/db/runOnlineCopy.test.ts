@@ -16,6 +16,7 @@ import { parseConnectionUrl } from '../../src/db/connection';
 import { tmpdir } from 'node:os';
 import { discardHeldOnlineCopy, findPtOnlineSchemaChange, holdOnlineCopy } from '../../src/db/mysql/onlineCopy';
 import { holdOnlineCopyAhead } from '../../src/cli/livePlan';
+import { holdEarly } from '../../src/cli/holdEarly';
 import { runPlan } from '../../src/db/run';
 import { dbTest, skipOrFail, throwawayDatabase } from './helpers';
 import { seedTable } from './runHelpers';
@@ -597,7 +598,7 @@ describe('pt-online-schema-change started ahead of the copy (holdOnlineCopy, Mar
   );
 
   it(
-    'run --table/--column holds the tool ahead only for a change the planner would copy',
+    'run --table/--column holds the tool ahead only for a change the planner would copy (and dist/cli.js on a rough look at the arguments, which the planner then confirms or ends)',
     dbTest(async (t) => {
       const db = my.get(t);
       await onlineCopyCase(t, db, 'ahead', 10);
@@ -613,6 +614,20 @@ describe('pt-online-schema-change started ahead of the copy (holdOnlineCopy, Mar
         assert.deepEqual(heldCopies(db.name, 'ahead'), [], '--no-online-copy: nothing held');
         await holdOnlineCopyAhead(connection, { table: 'ahead', column: 'token char(36) NOT NULL DEFAULT (UUID())' });
         assert.equal(heldCopies(db.name, 'ahead').length, 1, 'a per-row default for every row: the copy, held');
+        const [first] = heldCopies(db.name, 'ahead');
+        await holdOnlineCopyAhead(connection, { table: 'ahead', column: 'token char(36) NOT NULL DEFAULT (UUID())' });
+        assert.deepEqual(heldCopies(db.name, 'ahead'), [first], 'held already: kept, not started again');
+        await holdOnlineCopyAhead(connection, { table: 'ahead', column: 'note varchar(20) NULL' });
+        await until('a tool held for a change the planner does not copy is ended', () => heldCopies(db.name, 'ahead').length === 0);
+
+        // dist/cli.js's early look at the arguments (before the CLI bundle loads).
+        const column = 'token char(36) NOT NULL DEFAULT (UUID())';
+        holdEarly(['--url', db.url, '--table', 'ahead', '--column', column, '--plan', 'p.json']);
+        holdEarly(['--url', db.url, '--table', 'ahead', '--column', column, '--no-online-copy']);
+        holdEarly(['--url', db.url, '--table', 'ahead', '--column', 'note varchar(20) NULL']);
+        assert.deepEqual(heldCopies(db.name, 'ahead'), [], '--plan, --no-online-copy, a nullable column: nothing held');
+        holdEarly(['--url', db.url, '--table', `${db.name}.ahead`, '--column', column, '--yes']);
+        assert.equal(heldCopies(db.name, 'ahead').length, 1, 'held early');
       } finally {
         discardHeldOnlineCopy();
       }

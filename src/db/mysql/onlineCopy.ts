@@ -210,7 +210,7 @@ export function runningCopies(table: TableRef): { pid: number; args: string }[] 
       // Not this process, nor the tool it holds for its own copy (holdOnlineCopy).
       .filter(
         (m): m is RegExpExecArray =>
-          m !== null && m[2]!.includes(PT_OSC) && Number(m[1]) !== process.pid && Number(m[1]) !== held?.child.pid,
+          m !== null && m[2]!.includes(PT_OSC) && Number(m[1]) !== process.pid && Number(m[1]) !== getHeld()?.child.pid,
       )
       .filter((m) => {
         const argv = commandLine(Number(m[1]));
@@ -264,7 +264,30 @@ interface HeldCopy {
   exited: boolean;
 }
 
-let held: HeldCopy | null = null;
+/**
+ * The held tool is kept on globalThis: dist/cli.js (src/cli/start.ts) may start it before it loads the CLI's bundle,
+ * which has its own copy of this module.
+ */
+const HELD = Symbol.for('column-wizard.heldOnlineCopy');
+const slot = globalThis as { [HELD]?: HeldCopy | null };
+const getHeld = (): HeldCopy | null => slot[HELD] ?? null;
+const setHeld = (h: HeldCopy | null): void => {
+  slot[HELD] = h;
+};
+
+/** The held tool is for this connection and table, and still waits. */
+function heldFor(h: HeldCopy | null, connection: ConnectionOptions, table: TableRef): h is HeldCopy {
+  return (
+    h !== null &&
+    !h.exited &&
+    h.connection.host === connection.host &&
+    h.connection.port === connection.port &&
+    h.connection.user === connection.user &&
+    (h.connection.password ?? '') === (connection.password ?? '') &&
+    h.table.schema === table.schema &&
+    h.table.name === table.name
+  );
+}
 
 /**
  * Starts pt-online-schema-change for a copy of `table` that a run may ask for soon: Perl compiles the tool meanwhile
@@ -274,6 +297,7 @@ let held: HeldCopy | null = null;
  * stand-in of another kind runs as usual); over TLS nothing is started. Never in the way: this process does not wait for it.
  */
 export function holdOnlineCopy(connection: ConnectionOptions, table: TableRef): void {
+  if (heldFor(getHeld(), connection, table)) return; // held already (src/cli/start.ts)
   discardHeldOnlineCopy();
   if (connection.ssl) return;
   const path = onPath(PT_OSC);
@@ -306,13 +330,13 @@ export function holdOnlineCopy(connection: ConnectionOptions, table: TableRef): 
   // Held, it keeps nothing of this process waiting.
   child.unref();
   for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void }).unref?.();
-  held = h;
+  setHeld(h);
 }
 
 /** Ends the held pt-online-schema-change (holdOnlineCopy), if any: it has made no connection, so there is nothing to undo. */
 export function discardHeldOnlineCopy(): void {
-  const h = held;
-  held = null;
+  const h = getHeld();
+  setHeld(null);
   if (!h) return;
   h.child.stdin!.end();
   if (!h.exited) h.child.kill('SIGTERM');
@@ -321,21 +345,13 @@ export function discardHeldOnlineCopy(): void {
 
 /** The held tool when it is for this connection and table and still waits; any other is ended. */
 function takeHeld(connection: ConnectionOptions, table: TableRef): HeldCopy | null {
-  const h = held;
+  const h = getHeld();
   if (!h) return null;
-  const same =
-    !h.exited &&
-    h.connection.host === connection.host &&
-    h.connection.port === connection.port &&
-    h.connection.user === connection.user &&
-    (h.connection.password ?? '') === (connection.password ?? '') &&
-    h.table.schema === table.schema &&
-    h.table.name === table.name;
-  if (!same) {
+  if (!heldFor(h, connection, table)) {
     discardHeldOnlineCopy();
     return null;
   }
-  held = null;
+  setHeld(null);
   h.child.ref();
   for (const s of [h.child.stdin, h.child.stdout, h.child.stderr]) (s as unknown as { ref?: () => void }).ref?.();
   return h;
