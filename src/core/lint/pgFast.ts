@@ -4,6 +4,7 @@
  *
  *   SET [SESSION | LOCAL] lock_timeout | statement_timeout { = | TO } '<string>' | <integer>
  *   BEGIN | START TRANSACTION | COMMIT | END | ROLLBACK | ABORT   (with TRANSACTION or WORK where the parser takes them)
+ *   ALTER TYPE [<schema>.]<enum> ADD VALUE [IF NOT EXISTS] '<label>' [BEFORE | AFTER '<label>']
  *   ALTER TABLE [<schema>.]<table> RENAME { [COLUMN] <name> TO <name> | TO <name> }
  *   ALTER TABLE [<schema>.]<table> <command> [, <command>]…, each command one of
  *     ADD [COLUMN] [IF NOT EXISTS] <name> <type> [<column constraint>]…
@@ -331,7 +332,41 @@ function readType(r: Reader): Record<string, unknown> | undefined {
   return { names, ...(typmods ? { typmods } : {}), typemod: -1, location: t.pos };
 }
 
+/** `ALTER TYPE [<schema>.]<enum> ADD VALUE [IF NOT EXISTS] '<label>' [BEFORE | AFTER '<label>']`. */
+function readAlterEnum(r: Reader): unknown {
+  const typeName: unknown[] = [];
+  do {
+    const name = r.name();
+    if (!name) return undefined;
+    typeName.push({ String: { sval: name.value } });
+  } while (typeName.length < 2 && r.punct('.'));
+  if (!r.keyword('add') || !r.keyword('value')) return undefined;
+  const ifNotExists = r.keyword('if');
+  if (ifNotExists && !(r.keyword('not') && r.keyword('exists'))) return undefined;
+  // A label: a non-empty string (libpg-query leaves out empty strings; the server rejects an empty label anyway).
+  const label = (): string | undefined => {
+    const c = r.constant();
+    const value = c && 'sval' in (c.A_Const as object) ? (c.A_Const as { sval: { sval: string } }).sval.sval : undefined;
+    return value || undefined;
+  };
+  const newVal = label();
+  if (newVal === undefined) return undefined;
+  const before = r.keyword('before');
+  const neighbor = before || r.keyword('after') ? label() : null;
+  if (neighbor === undefined || !r.done) return undefined;
+  return stmts({
+    AlterEnumStmt: {
+      typeName,
+      newVal,
+      ...(neighbor !== null ? { newValNeighbor: neighbor } : {}),
+      ...(before ? {} : { newValIsAfter: true }),
+      ...(ifNotExists ? { skipIfNewValExists: true } : {}),
+    },
+  });
+}
+
 function readAlterTable(r: Reader): unknown {
+  if (r.keyword('type')) return readAlterEnum(r);
   if (!r.keyword('table')) return undefined;
   const relation = readRelation(r);
   if (!relation) return undefined;
