@@ -5,7 +5,7 @@ import type { ConnectionOptions } from '../../src/db/connection';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findPtOnlineSchemaChange, madeByTool, ptOscArgs, runningCopies } from '../../src/db/mysql/onlineCopy';
+import { findPtOnlineSchemaChange, madeByTool, perlOf, ptOscArgs, runningCopies } from '../../src/db/mysql/onlineCopy';
 
 const conn = (host: string, password?: string): ConnectionOptions =>
   ({ engine: 'mysql', host, port: 3306, user: 'app', database: 'shop', ...(password ? { password } : {}) }) as ConnectionOptions;
@@ -108,6 +108,27 @@ describe('runningCopies: the copies on this machine that name a table', () => {
       assert.ok(!(runningCopies({ schema: 'my', name: 'my table' }) ?? []).some((c) => c.pid === child.pid), 'nor a schema `my`');
     } finally {
       child.kill();
+    }
+  });
+});
+
+describe('perlOf: the Perl a held tool is started with', () => {
+  it('is the interpreter its #! line names (env: the perl on PATH), and none for a script of another kind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-perlof-'));
+    try {
+      const of = (head: string) => {
+        const file = join(dir, 'tool');
+        writeFileSync(file, `${head}\nprint 1;\n`);
+        return perlOf(file);
+      };
+      assert.equal(of('#!/usr/bin/perl'), '/usr/bin/perl');
+      assert.equal(of('#!/opt/perl5/bin/perl5.36 -w'), '/opt/perl5/bin/perl5.36');
+      assert.equal(of('#!/usr/bin/env perl'), 'perl');
+      assert.equal(of('#!/bin/sh'), null);
+      assert.equal(of('#!/usr/bin/env python3'), null);
+      assert.equal(of('print 1;'), null);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

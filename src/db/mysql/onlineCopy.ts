@@ -293,7 +293,7 @@ function heldFor(h: HeldCopy | null, connection: ConnectionOptions, table: Table
  * Starts pt-online-schema-change for a copy of `table` that a run may ask for soon: Perl compiles the tool meanwhile
  * and holds it before its first statement, so the copy starts without that wait. It connects to nothing until
  * runOnlineCopy gives it its arguments; a run that does not copy, or copies another table or over another connection,
- * leaves it (discardHeldOnlineCopy ends it; it also ends with this process). Only a Perl script on PATH is held (a
+ * leaves it (discardHeldOnlineCopy ends it; it also ends with this process). Only a Perl script on PATH is held, by the Perl its #! line names (a
  * stand-in of another kind runs as usual); over TLS nothing is started. Never in the way: this process does not wait for it.
  */
 export function holdOnlineCopy(connection: ConnectionOptions, table: TableRef): void {
@@ -301,7 +301,8 @@ export function holdOnlineCopy(connection: ConnectionOptions, table: TableRef): 
   discardHeldOnlineCopy();
   if (connection.ssl) return;
   const path = onPath(PT_OSC);
-  if (!path || !isPerlScript(path)) return;
+  const interpreter = path ? perlOf(path) : null;
+  if (!path || !interpreter) return;
   let optionFile: string;
   let dir: string;
   try {
@@ -314,7 +315,7 @@ export function holdOnlineCopy(connection: ConnectionOptions, table: TableRef): 
   }
   const setpriv = pdeathsigWrapper();
   // The DSN on the command line, as when the tool is run directly: `runningCopies` finds it by D= and t=.
-  const perl = ['perl', `-I${dir}`, '-Mcw_hold', path, mainDsn(connection, table, optionFile)];
+  const perl = [interpreter, `-I${dir}`, '-Mcw_hold', path, mainDsn(connection, table, optionFile)];
   const child = setpriv
     ? spawn(setpriv, ['--pdeathsig', 'TERM', '--', ...perl], { stdio: ['pipe', 'pipe', 'pipe'] })
     : spawn(perl[0]!, perl.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -357,19 +358,27 @@ function takeHeld(connection: ConnectionOptions, table: TableRef): HeldCopy | nu
   return h;
 }
 
-/** The file starts with a `#!` line that names perl. */
-function isPerlScript(path: string): boolean {
+/**
+ * The Perl that runs the script at `path`, as its `#!` line names it (`#!/usr/bin/perl`, or `#!/usr/bin/env perl`: the
+ * perl on PATH), so the held tool gets the interpreter, and with it the DBD::mysql, it runs with by itself; null when
+ * the file is not a Perl script. Perl reads the switches of that line itself.
+ */
+export function perlOf(path: string): string | null {
   try {
     const fd = openSync(path, 'r');
     try {
-      const head = Buffer.alloc(128);
-      const n = readSync(fd, head, 0, 128, 0);
-      return /^#![^\n]*\bperl\b/.test(head.subarray(0, n).toString('latin1'));
+      const head = Buffer.alloc(256);
+      const n = readSync(fd, head, 0, 256, 0);
+      const m = /^#![ \t]*(\S+)[ \t]*(\S*)/.exec(head.subarray(0, n).toString('latin1'));
+      if (!m) return null;
+      const [, interpreter, first] = m;
+      const perl = /(^|\/)env$/.test(interpreter!) ? first! : interpreter!;
+      return /(^|\/)perl[\d.]*$/.test(perl) ? perl : null;
     } finally {
       closeSync(fd);
     }
   } catch {
-    return false;
+    return null;
   }
 }
 
