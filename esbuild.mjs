@@ -101,6 +101,8 @@ export const builds = [
   // The `column-wizard` command is a small loader (src/cli/start.ts) that runs the CLI bundle through V8's code cache.
   { ...node, entryPoints: ['src/cli/start.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli-main.js', plugins: [vendorExternal, l10nLazyFs] },
+  // What the loader requires for `run` only, before the CLI bundle: the early hold of pt-online-schema-change.
+  { ...node, entryPoints: ['src/cli/holdEarly.ts'], outfile: 'dist/cli-hold.js' },
   ...Object.entries(VENDOR).map(([pkg, name]) => ({ ...node, entryPoints: [require.resolve(pkg)], outfile: `dist/${name}.js` })),
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
