@@ -1,9 +1,10 @@
 // Bundles: the extension host (node, cjs, vscode external), the CLI, the wizard webview (browser), and the libraries
 // both node bundles load on first use (VENDOR below).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { lowerInitialMemory } from './scripts/wasmMemory.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -109,9 +110,10 @@ export const builds = [
 
 // Run as a script (`node esbuild.mjs`), it builds; imported (test/unit/bundle.test.ts reads `builds`), it does not.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // PostgreSQL's parser (libpg-query, used by the SQL linter) loads its WebAssembly from beside its bundle.
+  // PostgreSQL's parser (libpg-query, used by the SQL linter) loads its WebAssembly from beside its bundle. Its initial
+  // memory is lowered from 128 MB to what it uses (scripts/wasmMemory.mjs: instantiating 128 MB costs a garbage collection).
   mkdirSync('dist', { recursive: true });
-  copyFileSync(require.resolve('libpg-query/wasm/libpg-query.wasm'), 'dist/libpg-query.wasm');
+  writeFileSync('dist/libpg-query.wasm', lowerInitialMemory(readFileSync(require.resolve('libpg-query/wasm/libpg-query.wasm'))));
 
   if (watch) {
     for (const b of builds) await (await esbuild.context(b)).watch();
