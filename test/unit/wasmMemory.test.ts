@@ -24,7 +24,7 @@ const PAGE = 65536;
 const wasmMemory = () => import(pathToFileURL(resolve(__dirname, '../../scripts/wasmMemory.mjs')).href) as Promise<WasmMemory>;
 const packaged = () => readFileSync(require.resolve('libpg-query/wasm/libpg-query.wasm'));
 
-test("libpg-query.wasm as built: initial memory lowered below V8's 64 MB external-memory limit, above its stack and data", async () => {
+test("libpg-query.wasm through lowerInitialMemory (esbuild.mjs writes dist/'s so): initial memory lowered below V8's 64 MB external-memory limit, above its stack and data", async () => {
   const { lowerInitialMemory, memoryLayout, HEAP_HEADROOM_PAGES } = await wasmMemory();
   const original = packaged();
   const before = memoryLayout(original);
