@@ -8,6 +8,10 @@
  *   npm run bench:estimates -- [--quick] [--rows 100000,1000000,3000000] [--engine postgres|mysql|both] [--shapes a,b]
  *                              [--learn]   (let each run feed the calibration, as `run` does; off by default)
  *
+ * MariaDB's `online-copy` shapes plan as `run` does where pt-online-schema-change is installed (the column's one online
+ * copy by the tool, held early as `run` holds it); `online-copy-noindex` drops the table's secondary index first. They
+ * are skipped, and said so, where the tool is not installed.
+ *
  * --quick: 100k and 300k rows. The calibration is cached in a private directory for the benchmark's lifetime, so it
  * is measured once per engine, as a user's first plan on a server would.
  *
@@ -29,6 +33,7 @@ import { connect, type DatabaseClient } from '../src/db/client';
 import { fileCalibrationStore, learnFromRun, resolveCalibration } from '../src/db/calibrationCache';
 import { runPlan, STATE_TABLE } from '../src/db/run';
 import { runnerDialect } from '../src/db/run/dialect';
+import { discardHeldOnlineCopy, findPtOnlineSchemaChange, holdOnlineCopy } from '../src/db/mysql/onlineCopy';
 
 const { values } = parseArgs({
   options: {
@@ -52,6 +57,10 @@ interface Shape {
   readonly name: string;
   readonly column: string;
   readonly index?: boolean;
+  /** Planned with pt-online-schema-change as the online-copy tool (skipped where it is not installed). */
+  readonly onlineCopy?: boolean;
+  /** Drop the table's secondary index before planning. */
+  readonly dropIndex?: boolean;
 }
 const SHAPES: Record<Engine, readonly Shape[]> = {
   postgres: [
@@ -67,8 +76,11 @@ const SHAPES: Record<Engine, readonly Shape[]> = {
     { name: 'int-check', column: 'qty int NOT NULL DEFAULT 0 CHECK (qty >= 0)' },
     { name: 'fk', column: 'owner_id bigint DEFAULT 1 REFERENCES bench_ref (id)' },
     { name: 'varchar-index', column: 'note varchar(40) DEFAULT (MD5(RAND()))', index: true },
+    { name: 'online-copy', column: 'token char(36) NOT NULL DEFAULT (UUID())', onlineCopy: true },
+    { name: 'online-copy-noindex', column: 'token char(36) NOT NULL DEFAULT (UUID())', onlineCopy: true, dropIndex: true },
   ],
 };
+const PT_OSC = findPtOnlineSchemaChange();
 const WANTED = values.shapes ? new Set(values.shapes.split(',')) : null;
 
 function withDb(url: string, db: string): string {
@@ -125,6 +137,12 @@ function meanCalibration(a: Calibration, b: Calibration): Calibration {
     const w = (b as unknown as Record<string, unknown>)[k];
     if (typeof v === 'number' && typeof w === 'number' && k.endsWith('PerSecond')) out[k] = Math.round(Math.sqrt(v * w));
   }
+  if (a.onlineCopy && b.onlineCopy)
+    out.onlineCopy = {
+      ...a.onlineCopy,
+      fixedSeconds: Math.sqrt(a.onlineCopy.fixedSeconds * b.onlineCopy.fixedSeconds),
+      rowsPerSecond: Math.round(Math.sqrt(a.onlineCopy.rowsPerSecond * b.onlineCopy.rowsPerSecond)),
+    };
   return out as unknown as Calibration;
 }
 
@@ -154,7 +172,15 @@ async function benchEngine(e: Engine, cacheDir: string, out: Row[]): Promise<voi
     for (const rows of SIZES) {
       for (const shape of SHAPES[e]) {
         if (WANTED && !WANTED.has(shape.name)) continue;
+        if (shape.onlineCopy && !PT_OSC) {
+          console.log(`# ${e} ${shape.name}: skipped, pt-online-schema-change is not installed`);
+          continue;
+        }
         await load(c, e, rows);
+        if (shape.dropIndex) await c.query('ALTER TABLE bench DROP INDEX bench_a');
+        const tool = shape.onlineCopy && PT_OSC ? { onlineCopyTool: PT_OSC } : {};
+        // As `run` does: the tool started and held before the plan, so its copy starts compiled.
+        if (shape.onlineCopy) holdOnlineCopy(c.options, { schema: db, name: 'bench' });
         const t0 = performance.now();
         const { calibration, key } = await resolveCalibration(c, store, {});
         const calSeconds = (performance.now() - t0) / 1000;
@@ -167,14 +193,16 @@ async function benchEngine(e: Engine, cacheDir: string, out: Row[]): Promise<voi
           { ...parseColumnDefinition(shape.column, dialect), ...(shape.index ? { index: true } : {}) },
           facts,
           { dialect, version: info.version },
-          { calibration },
+          { calibration, ...tool },
         );
+        if (shape.onlineCopy && !planSteps(plan).some((s) => s.onlineCopy)) throw new Error(`${e} ${shape.name}: no online copy planned`);
         const errors = plan.warnings.filter((w) => w.severity === 'error');
         if (errors.length) throw new Error(`${e} ${shape.name}: ${errors.map((w) => w.message).join('; ')}`);
         const steps = planSteps(plan);
         const before = values['no-baseline'] ? undefined : await c.calibrate();
         const r0 = performance.now();
         const outcome = await runPlan(c, plan, {});
+        discardHeldOnlineCopy();
         const total = (performance.now() - r0) / 1000;
         const loadNow = loadavg()[0]!;
         const after = before ? await c.calibrate() : undefined;
@@ -184,7 +212,7 @@ async function benchEngine(e: Engine, cacheDir: string, out: Row[]): Promise<voi
                 { ...parseColumnDefinition(shape.column, dialect), ...(shape.index ? { index: true } : {}) },
                 facts,
                 { dialect, version: info.version },
-                { calibration: meanCalibration(before, after) },
+                { calibration: meanCalibration(before, after), ...tool },
               )
             : undefined;
         if (nowPlan && planSteps(nowPlan).length !== steps.length)

@@ -253,6 +253,20 @@ export interface Calibration {
   readonly rewriteBytesPerSecond: number;
   /** Table + index bytes per second of an ALGORITHM=COPY table copy (MySQL/MariaDB). */
   readonly copyBytesPerSecond?: number;
+  /**
+   * MySQL/MariaDB where pt-online-schema-change is installed: the tool run on the sample (adding a nullable int), as a
+   * run's online copy runs it. `fixedSeconds`: from its start to its first chunk and after its last (Perl's start,
+   * checks, new table, triggers, swap, drops); `rowsPerSecond`: its chunked copy of the sample's rows, of `rowBytes`
+   * heap bytes each, with `indexes` secondary indexes.
+   */
+  readonly onlineCopy?: {
+    readonly fixedSeconds: number;
+    readonly rowsPerSecond: number;
+    readonly rowBytes: number;
+    readonly indexes: number;
+  };
+  /** Why pt-online-schema-change, installed, could not be measured on the sample (its last output). */
+  readonly onlineCopyFailed?: string;
   /** Kept for older cached calibrations and plan files; the index model uses the row rates below. */
   readonly indexBuildBytesPerSecond: number;
   /** Rows per second an index build sorts and writes, beyond the heap scan: fixed-width keys, collated text keys. */

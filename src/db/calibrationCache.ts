@@ -147,7 +147,8 @@ export async function resolveCalibration(
     cached &&
     !options.recalibrate &&
     now - Date.parse(cached.calibration.measuredAt ?? '') <= (options.maxAgeMs ?? DEFAULT_CALIBRATION_MAX_AGE_MS);
-  if (cached && fresh) return { calibration: cached.calibration, key: id.key, label: id.label, source: 'cached' };
+  if (cached && fresh && !(await lacksOnlineCopy(client, cached.calibration)))
+    return { calibration: cached.calibration, key: id.key, label: id.label, source: 'cached' };
   if (options.allowProbe === false) {
     // A stale calibration is still better than none when this connection may not run the sample.
     if (cached)
@@ -179,6 +180,16 @@ export async function resolveCalibration(
   };
   await store.set(id.key, { server: id.label, version: id.version, calibration });
   return { calibration, key: id.key, label: id.label, source: 'measured' };
+}
+
+/**
+ * A MySQL/MariaDB calibration measured without pt-online-schema-change (cached before the calibration ran it, or before
+ * it was installed) while the tool is installed now: the plans' online copy would be estimated with rough defaults, so
+ * it is measured again. Not when the tool was tried and failed (`onlineCopyFailed`), nor over TLS (no online copy then).
+ */
+async function lacksOnlineCopy(client: DatabaseClient, c: Calibration): Promise<boolean> {
+  if (client.options.engine === 'postgres' || client.options.ssl || c.onlineCopy || c.onlineCopyFailed) return false;
+  return (await import('./mysql/onlineCopy')).findPtOnlineSchemaChange() !== null;
 }
 
 /** One step's timing from a run, as the runner's report has it. */

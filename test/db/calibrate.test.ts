@@ -8,6 +8,7 @@ import { estimatesVsActual } from '../../src/core/estimateReport';
 import { planColumn, planSteps } from '../../src/core/plan';
 import type { Calibration } from '../../src/core/types';
 import { CalibrationCancelled } from '../../src/db/calibrate';
+import { findPtOnlineSchemaChange } from '../../src/db/mysql/onlineCopy';
 import { fileCalibrationStore, learnFromRun, resolveCalibration } from '../../src/db/calibrationCache';
 import type { DatabaseClient } from '../../src/db/client';
 import { runPlan } from '../../src/db/run';
@@ -105,6 +106,13 @@ describe('calibration', () => {
       // InnoDB sets no hint bits: no first-scan cost of its own.
       assert.equal(c.firstScanBytesPerSecond, undefined);
       assert.ok(c.variableBackfillRowsPerSecond! > 0, JSON.stringify(c));
+      // pt-online-schema-change, where installed, run on the sample: its fixed cost and its copy rate, apart.
+      if (findPtOnlineSchemaChange()) {
+        assert.ok(c.onlineCopy, JSON.stringify(c));
+        assert.ok(c.onlineCopy.fixedSeconds > 0.02 && c.onlineCopy.fixedSeconds < 5, JSON.stringify(c.onlineCopy));
+        assert.ok(c.onlineCopy.rowsPerSecond > 10_000, JSON.stringify(c.onlineCopy));
+        assert.equal(c.onlineCopy.indexes, 1);
+      } else assert.equal(c.onlineCopy, undefined);
       assert.deepEqual(await client.listTables(name), []);
     }),
   );
@@ -164,6 +172,28 @@ describe('calibration cache', () => {
       assert.equal(off.source, 'default');
       assert.equal(off.calibration.basis, 'default');
       assert.equal(p.calls(), 3);
+    }),
+  );
+
+  it(
+    'MySQL/MariaDB with pt-online-schema-change installed: a cached calibration without its figures is measured again, once',
+    dbTest(async (t) => {
+      if (!findPtOnlineSchemaChange()) return t.skip('pt-online-schema-change is not installed');
+      const m = counting(my.get(t).client);
+      const store = fileCalibrationStore(await mkdtemp(join(tmpdir(), 'cw-cal-')));
+      const first = await resolveCalibration(m.client, store, { sampleRows: 5000 });
+      assert.ok(first.calibration.onlineCopy, JSON.stringify(first.calibration));
+      // As cached before the calibration ran the tool: fresh, but without its figures.
+      const { onlineCopy: _, ...before } = first.calibration;
+      await store.set(first.key, { ...(await store.get(first.key))!, calibration: before });
+      const again = await resolveCalibration(m.client, store, { sampleRows: 5000 });
+      assert.equal(again.source, 'measured');
+      assert.ok(again.calibration.onlineCopy);
+      assert.equal((await resolveCalibration(m.client, store, { sampleRows: 5000 })).source, 'cached');
+      // Tried and failed: not measured again on every plan.
+      await store.set(first.key, { ...(await store.get(first.key))!, calibration: { ...before, onlineCopyFailed: 'exited with 1' } });
+      assert.equal((await resolveCalibration(m.client, store, { sampleRows: 5000 })).source, 'cached');
+      assert.equal(m.calls(), 2);
     }),
   );
 

@@ -292,6 +292,104 @@ describe('estimates: the table state and the value of each step', () => {
   });
 });
 
+describe('estimates: an index on a column that holds one value', () => {
+  // PostgreSQL 15 here (bench/estimates, h18d's calibration of 07:11) and the bench's table: 85 B heap, 29 B index per row.
+  const pg15: Calibration = {
+    ...measured,
+    scanBytesPerSecond: 767_131_490,
+    validateBytesPerSecond: 3_166_393_071,
+    firstScanBytesPerSecond: 1_938_312_347,
+    rewriteBytesPerSecond: 49_435_297,
+    indexRowsPerSecond: 2_202_780,
+    textIndexRowsPerSecond: 777_571,
+    backfillRowsPerSecond: 70_412,
+    sample: { rowBytes: 93, indexes: 2, maintainedIndexes: 1, rows: 100_000 },
+    osReadSecondsPerByte: 4.05e-10,
+    osFirstScanSecondsPerByte: 4.98e-10,
+    sharedBuffersBytes: 128 * MB,
+  };
+  const bench = (rows: number): Partial<TableFacts> => ({ rows, bytes: rows * 85, indexBytes: rows * 29 });
+  const est = (definition: string, rows: number, kind: string) =>
+    planSteps(plan('postgres', definition, pg15, bench(rows))).find((s) => s.estimate.kind === kind)!.estimate.totalSeconds;
+
+  it("CONCURRENTLY on a column added with a constant default (a foreign key's DEFAULT 1) sorts one key", () => {
+    const fk = 'owner_id bigint DEFAULT 1 REFERENCES owners (id)';
+    // Measured: 1M rows 0.53–0.63 s, 3M rows 1.46–2.32 s; as a key of many values the model said 0.99 s and 3.15 s.
+    for (const [rows, measuredSeconds] of [
+      [1_000_000, 0.58],
+      [3_000_000, 1.9],
+    ] as const) {
+      const e = est(fk, rows, 'concurrent-index');
+      assert.ok(e / measuredSeconds < 1.25 && measuredSeconds / e < 1.25, `${rows} rows: ${e} s, measured ${measuredSeconds} s`);
+    }
+    // A value per row (a backfill first) is a key of many values; the VALIDATE's lookups per row do not change.
+    assert.ok(est('owner_id bigint DEFAULT (random() * 1000)::bigint REFERENCES owners (id)', 1_000_000, 'concurrent-index') > 0.9);
+    assert.ok(Math.abs(est(fk, 3_000_000, 'validate-fk') - 0.414) < 0.01);
+  });
+});
+
+describe('estimates: the online copy (pt-online-schema-change)', () => {
+  const tool = { name: 'pt-online-schema-change', version: '3.2.1' } as const;
+  // MariaDB 10.11 here: the calibration's rates (ALGORITHM=COPY ~100 MB/s) and pt-online-schema-change on its sample.
+  const onServer: Calibration = {
+    ...measured,
+    copyBytesPerSecond: 100 * MB,
+    functionSeconds: { uuid: 0.3e-6 },
+    onlineCopy: { fixedSeconds: 0.16, rowsPerSecond: 340_000, rowBytes: 79, indexes: 1 },
+  };
+  // The table of the run seen: 200,000 rows of (id int primary key, v int), 6.8 MB, no secondary index.
+  const holdchk: Partial<TableFacts> = {
+    rows: 200_000,
+    bytes: 6_832_128,
+    indexBytes: 0,
+    indexes: [{ name: 'PRIMARY', columns: ['id'], unique: true, primary: true, method: 'btree' }],
+  };
+  const copyStep = (calibration: Calibration, over: Partial<TableFacts> = holdchk) => {
+    const p = planColumn(
+      parseColumnDefinition('token char(36) NOT NULL DEFAULT (UUID())', 'mariadb'),
+      facts('mariadb', over),
+      { dialect: 'mariadb', version: '10.11.6' },
+      { calibration, onlineCopyTool: tool },
+    );
+    const s = planSteps(p).find((x) => x.onlineCopy);
+    assert.ok(s, 'the plan copies online');
+    return s.estimate;
+  };
+
+  it("is the tool's fixed cost plus its per-row copy, not a table copy at ALGORITHM=COPY's rate (0.5 s measured, 200k rows)", () => {
+    const e = copyStep(onServer);
+    assert.equal(e.kind, 'online-copy');
+    assert.equal(e.basis, 'measured');
+    // `run` took 0.5 s (the tool held early), the tool alone 0.58–0.63 s; the old model said < 0.1 s.
+    assert.ok(e.totalSeconds >= 0.5 / 1.5 && e.totalSeconds <= 0.5 * 1.5, `${e.totalSeconds} s`);
+    assert.ok(e.range && e.range[0] <= 0.5 && e.range[1] >= 0.63, `${e.range}`);
+  });
+
+  it('a tiny table still pays the fixed cost; each secondary index and wider rows cost more per row; the value per row', () => {
+    assert.ok(copyStep(onServer, { ...holdchk, rows: 100, bytes: 16384 }).totalSeconds >= 0.16);
+    const plain = copyStep(onServer).totalSeconds;
+    const indexed = copyStep(onServer, {
+      ...holdchk,
+      indexes: [...holdchk.indexes!, { name: 'v', columns: ['v'], unique: false, primary: false, method: 'btree' }],
+    }).totalSeconds;
+    // The sample: 0.29–0.30 s with its index, 0.16–0.19 s without, per 100k rows.
+    assert.ok(indexed - plain > 0.15 && indexed - plain < 0.3, `${plain} → ${indexed}`);
+    assert.ok(copyStep(onServer, { ...holdchk, bytes: holdchk.bytes! * 4 }).totalSeconds > plain + 0.1);
+    const noUuidCost = copyStep({ ...onServer, functionSeconds: {} }).totalSeconds;
+    assert.ok(Math.abs(plain - noUuidCost - 200_000 * 0.3e-6) < 0.005);
+  });
+
+  it('a calibration without the tool measured (not installed then) estimates the copy with the rough defaults and says so', () => {
+    const { onlineCopy: _, ...withoutTool } = onServer;
+    const e = copyStep(withoutTool);
+    assert.equal(e.basis, 'default');
+    assert.equal(e.measuredAt, undefined);
+    assert.ok(e.range && e.range[1] / e.range[0] > 8, `${e.range}`);
+    assert.ok(e.totalSeconds > 0.4 && e.totalSeconds < 1.5, `${e.totalSeconds} s`);
+    assert.match(describeBasis(e), /rough/);
+  });
+});
+
 describe('storage prediction', () => {
   it('PostgreSQL: the backfill writes a new version of every row, with VACUUM / fillfactor advice', () => {
     const p = plan('postgres', 'ref uuid DEFAULT gen_random_uuid()');

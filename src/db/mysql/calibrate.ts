@@ -6,8 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { qualifiedTable } from '../../core/sql';
 import type { Calibration } from '../../core/types';
 import type { CalibrateOptions, DatabaseClient } from '../client';
-import { FUNCTION_CALLS, measureBackfill, measureSample } from '../calibrate';
+import { CalibrationCancelled, FUNCTION_CALLS, measureBackfill, measureSample } from '../calibrate';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
+import { ONLINE_COPY_CHUNK_MS } from '../run/runner';
 import { currentSchemaOrNull } from '../schema';
+import { findPtOnlineSchemaChange, OnlineCopyError, runOnlineCopy } from './onlineCopy';
+import { binlogOff } from './run';
 
 /** Volatile built-ins a backfill's value often calls, each evaluated FUNCTION_CALLS times (none has side effects). */
 const FUNCTIONS: Record<string, string> = {
@@ -71,8 +75,67 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
     await db.query(`ALTER TABLE ${t} FORCE, ALGORITHM=INPLACE, LOCK=NONE`);
     await db.query(`ALTER TABLE ${t} ADD COLUMN e varchar(40) NULL`);
     const variable = await measureBackfill(db, { schema: d, name }, 'e', rows, options.signal, 'b');
-    return { ...measured, variableBackfillRowsPerSecond: variable };
+    const onlineCopy = await measureOnlineCopy(db, { schema: d, name }, rows, size, options.signal);
+    return { ...measured, variableBackfillRowsPerSecond: variable, ...onlineCopy };
   } finally {
     await db.query(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
   }
+}
+
+/**
+ * pt-online-schema-change, where it is installed (and the connection is not over TLS, which the tool is not given), run on
+ * the sample as a run's online copy runs it (chunk time, lock wait, no replica lookup without a binary log), adding a
+ * nullable int: its time before its first chunk and after its last (its output's "Copying approximately …" and "Copied
+ * rows OK." lines, timed as they arrive) is its fixed cost, the time between them its copy of the sample's rows. A tool
+ * held for a run's copy (holdOnlineCopy) is left for it. When it fails, what it left of its
+ * own on the sample is dropped with the sample; its new table here).
+ * Nothing when the tool is absent; `onlineCopyFailed` (its last output) when it fails.
+ */
+async function measureOnlineCopy(
+  db: DatabaseClient,
+  table: { schema: string; name: string },
+  rows: number,
+  size: () => Promise<{ heap: number; index: number }>,
+  signal?: AbortSignal,
+): Promise<Pick<Calibration, 'onlineCopy' | 'onlineCopyFailed'>> {
+  if (db.options.ssl || !findPtOnlineSchemaChange()) return {};
+  if (signal?.aborted) throw new CalibrationCancelled();
+  const { heap } = await size();
+  let copyStart: number | undefined;
+  let copyEnd: number | undefined;
+  const t0 = performance.now();
+  try {
+    await runOnlineCopy({
+      connection: db.options,
+      table,
+      copy: { tool: { name: 'pt-online-schema-change', version: '' }, alter: 'ADD COLUMN g int NULL' },
+      chunkTimeMs: ONLINE_COPY_CHUNK_MS,
+      lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
+      noBinlog: await binlogOff(db),
+      useHeld: false,
+      ...(signal ? { signal } : {}),
+      onLine: (line) => {
+        if (/ Copying approximately \d+ rows/.test(line)) copyStart ??= performance.now();
+        else if (line.endsWith(' Copied rows OK.')) copyEnd ??= performance.now();
+      },
+    });
+  } catch (err) {
+    if (signal?.aborted) throw new CalibrationCancelled();
+    if (err instanceof OnlineCopyError)
+      for (const sql of err.leftovers) if (sql.startsWith('DROP TABLE')) await db.query(sql).catch(() => undefined);
+    return { onlineCopyFailed: err instanceof Error ? err.message.slice(0, 300) : String(err) };
+  }
+  const total = (performance.now() - t0) / 1000;
+  if (copyStart === undefined || copyEnd === undefined || copyEnd <= copyStart)
+    return { onlineCopyFailed: 'its output had no "Copying approximately" / "Copied rows OK." lines to time the copy by' };
+  const copy = (copyEnd - copyStart) / 1000;
+  return {
+    onlineCopy: {
+      fixedSeconds: Math.round(Math.max(0, total - copy) * 1000) / 1000,
+      rowsPerSecond: Math.round(rows / copy),
+      // The estimate adds the new column's bytes to the table's row: here the int the copy added.
+      rowBytes: Math.max(1, Math.round(heap / rows) + 4),
+      indexes: 1,
+    },
+  };
 }

@@ -77,6 +77,8 @@ export interface OnlineCopyRun {
   readonly noBinlog?: boolean;
   readonly signal?: AbortSignal;
   readonly onLine?: (line: string) => void;
+  /** false: start a tool of its own even when one is held (holdOnlineCopy) — the calibration's copy leaves it for the run's. */
+  readonly useHeld?: boolean;
 }
 
 /** A MySQL option file, readable by its owner only, that holds `password` (quoted) for the tool's connection. */
@@ -97,7 +99,11 @@ function dsn(parts: readonly string[]): string {
  * --check-slave-lag and several by the tool's own discovery with that --max-lag; without them the tool's defaults apply
  * (discovery, 1 s), except that a server without a binary log has no replica to look for (--recursion-method=none).
  */
-export function ptOscArgs(r: Omit<OnlineCopyRun, 'signal' | 'onLine'>, optionFile: string, replicaOptionFile?: string): string[] {
+export function ptOscArgs(
+  r: Omit<OnlineCopyRun, 'signal' | 'onLine' | 'useHeld'>,
+  optionFile: string,
+  replicaOptionFile?: string,
+): string[] {
   const [alter, value, ...rest] = ptOscOptions(r, replicaOptionFile);
   return [alter!, value!, mainDsn(r.connection, r.table, optionFile), ...rest];
 }
@@ -108,7 +114,7 @@ function mainDsn(c: ConnectionOptions, table: TableRef, optionFile: string): str
 }
 
 /** ptOscArgs without the table's DSN. */
-function ptOscOptions(r: Omit<OnlineCopyRun, 'signal' | 'onLine'>, replicaOptionFile?: string): string[] {
+function ptOscOptions(r: Omit<OnlineCopyRun, 'signal' | 'onLine' | 'useHeld'>, replicaOptionFile?: string): string[] {
   const lag: string[] = [];
   if (r.lag) {
     lag.push('--max-lag', String(r.lag.maxSeconds));
@@ -401,7 +407,7 @@ export class OnlineCopyError extends Error {
 export async function runOnlineCopy(r: OnlineCopyRun): Promise<void> {
   if (r.connection.ssl) throw new Error(`${PT_OSC} is not given TLS settings: run without the online copy over TLS`);
   // The tool started ahead for this table (holdOnlineCopy): compiled already, it is given the rest of its arguments.
-  const h = takeHeld(r.connection, r.table);
+  const h = r.useHeld === false ? null : takeHeld(r.connection, r.table);
   const dir = h ? h.dir : mkdtempSync(join(tmpdir(), 'cw-ptosc-'));
   const optionFile = h ? h.optionFile : join(dir, 'client.cnf');
   try {

@@ -413,7 +413,7 @@ export const runner: RunnerDialect = {
 };
 
 /** The server writes no binary log, so no replica can follow it. */
-async function binlogOff(client: DatabaseClient): Promise<boolean> {
+export async function binlogOff(client: DatabaseClient): Promise<boolean> {
   const [row] = await client.query<{ b: number | string }>('SELECT @@log_bin AS b');
   return Number(row?.b) === 0;
 }
