@@ -29,7 +29,11 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
   }
   // MariaDB's `WAIT n` / `NOWAIT` (after the table of ALTER TABLE and DROP INDEX, after the column list of CREATE INDEX):
   // a lock wait timeout for this statement alone, which neither grammar reads. NOWAIT is WAIT 0: the lock is never queued for.
-  const lockWait = LOCK_WAIT.map((re) => re.exec(text)).find((m) => m !== null);
+  const [word] = leadingWords(text);
+  const lockWait =
+    (word === 'ALTER' || word === 'CREATE' || word === 'DROP') && text.toUpperCase().includes('WAIT')
+      ? LOCK_WAIT.map((re) => re.exec(text)).find((m) => m !== null)
+      : undefined;
   if (lockWait) {
     const clause = lockWait[2]!;
     text = `${lockWait[1]!}${text.slice(lockWait[0].length)}`;
@@ -40,7 +44,7 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
     };
   }
   // Views, routines and events (the grammar lacks their ALTER forms): their verdicts, read from the leading keywords.
-  const program = readProgramStatement(text);
+  const program = readProgramStatement(text, leadingWords(text));
   if (program) return program;
   // Statements the grammar lacks and the lock rules have nothing to say about: stored-program bodies, ANALYZE, SET NAMES.
   const routine = /^CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(TRIGGER|PROCEDURE|FUNCTION|EVENT)\b/i.exec(text);
@@ -55,7 +59,7 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
   // neither waited for an open transaction of that user nor ended its session).
   let m0: RegExpExecArray | null;
   if ((m0 = /^(ALTER|DROP)\s+USER\b/i.exec(text))) return { kind: 'other', actions: [], label: `${m0[1]!.toUpperCase()} USER` };
-  const byKeyword = readTableStatement(text);
+  const byKeyword = readTableStatement(text, leadingWords(text));
   if (byKeyword) return { ...byKeyword, ...(statementSetting ? { setting: statementSetting } : {}) };
   let lockFromText: string | undefined;
   if (/^ALTER\s+ONLINE\s+TABLE\b/i.test(text)) {
@@ -77,6 +81,7 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
   if (nocopy) text = text.replace(/\bALGORITHM(\s*=?\s*)NOCOPY\b/gi, 'ALGORITHM$1INPLACE');
 
   const defaultOnly =
+    leadingWords(text)[0] === 'ALTER' &&
     /^ALTER\s+TABLE\s+((?:`(?:[^`]|``)+`|\w+)(?:\.(?:`(?:[^`]|``)+`|\w+))?)\s+ALTER\s+(?:COLUMN\s+)?(`(?:[^`]|``)+`|\w+)\s+(SET\s+DEFAULT\s+([\s\S]+?)|DROP\s+DEFAULT)((?:\s*,\s*(?:ALGORITHM|LOCK)\s*=?\s*\w+)*)\s*$/iu.exec(
       text,
     );
@@ -138,7 +143,8 @@ export function readMysql(sql: string, parse: MysqlParse): ParsedStatement {
  * `DROP` / `LOCK` with no table): DROP TABLE, RENAME TABLE, TRUNCATE, LOCK TABLES, UNLOCK TABLES, OPTIMIZE TABLE (InnoDB
  * runs it as ALTER TABLE … FORCE: MySQL 8.0 manual, OPTIMIZE TABLE).
  */
-function readTableStatement(text: string): ParsedStatement | undefined {
+function readTableStatement(text: string, [word, second]: readonly [string, string]): ParsedStatement | undefined {
+  if (!startsAs(TABLE_STATEMENT_WORDS, word, second)) return undefined;
   const other = (label: string, table: string, statementOp?: ParsedStatement['statementOp']): ParsedStatement => ({
     kind: 'other',
     actions: [],
@@ -313,6 +319,50 @@ function nameRef(s: string): NameRef {
   return parts.length > 1 ? { schema: unquote(parts[0]!), name: unquote(parts[1]!) } : { name: unquote(parts[0]!) };
 }
 
+/**
+ * The first two words of a statement, upper-cased: the ASCII letters and underscores it starts with, then (after
+ * whitespace) the next such run; '' where there is none. The keyword patterns of this file are anchored at the start
+ * and match their ASCII keywords case-insensitively (no `u` flag), so a statement whose leading words differ cannot
+ * match them: testing the words first spares compiling them (V8 compiles a RegExp at its first use, 0.1–0.2 ms for one
+ * with QUALIFIED; a few ms of a MySQL `lint` start, bench/coldStart.ts).
+ */
+function leadingWords(text: string): [string, string] {
+  const end = (from: number): number => {
+    let i = from;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) break;
+    }
+    return i;
+  };
+  const first = end(0);
+  let i = first;
+  while (i < text.length && SPACE.test(text[i]!)) i++;
+  return [text.slice(0, first).toUpperCase(), i > first ? text.slice(i, end(i)).toUpperCase() : ''];
+}
+const SPACE = /\s/;
+
+/** Whether `word`, `second` can begin one of `forms` (first word → the second words its patterns allow; null: any). */
+function startsAs(forms: Readonly<Record<string, ReadonlySet<string> | null>>, word: string, second: string): boolean {
+  const seconds = forms[word];
+  return seconds === null || (seconds !== undefined && seconds.has(second));
+}
+/** The leading words of readTableStatement's patterns (TRUNCATE and OPTIMIZE: anything, e.g. a quoted table, may follow). */
+const TABLE_STATEMENT_WORDS: Readonly<Record<string, ReadonlySet<string> | null>> = {
+  DROP: new Set(['TEMPORARY', 'TABLE', 'TABLES']),
+  RENAME: new Set(['TABLE', 'TABLES']),
+  TRUNCATE: null,
+  LOCK: new Set(['TABLE', 'TABLES']),
+  UNLOCK: new Set(['TABLE', 'TABLES']),
+  OPTIMIZE: null,
+};
+/** The leading words of readProgramStatement's patterns (VIEW_HEAD … CREATE_ROUTINE and its two CREATE SEQUENCE tests) but DATABASE_HEAD's. */
+const PROGRAM_WORDS: Readonly<Record<string, ReadonlySet<string> | null>> = {
+  ALTER: new Set(['ALGORITHM', 'DEFINER', 'SQL', 'VIEW', 'SEQUENCE', 'FUNCTION', 'PROCEDURE', 'EVENT']),
+  DROP: new Set(['SEQUENCE', 'VIEW', 'FUNCTION', 'PROCEDURE', 'EVENT']),
+  CREATE: new Set(['DEFINER', 'FUNCTION', 'PROCEDURE', 'OR', 'SEQUENCE', 'TEMPORARY']),
+};
+
 const DEFINER = String.raw`(?:DEFINER\s*=\s*\S+\s+)?`;
 const VIEW_HEAD = new RegExp(
   String.raw`^ALTER\s+(?:ALGORITHM\s*=\s*\w+\s+)?${DEFINER}(?:SQL\s+SECURITY\s+\w+\s+)?VIEW\s+(${QUALIFIED})`,
@@ -337,6 +387,7 @@ const CREATE_ROUTINE = new RegExp(String.raw`^CREATE\s+${DEFINER}(FUNCTION|PROCE
 
 /** The stored function or procedure a CREATE statement makes (also CREATE OR REPLACE), or undefined. */
 export function createdRoutineName(text: string): string | undefined {
+  if (leadingWords(text)[0] !== 'CREATE') return undefined;
   const m = CREATE_ROUTINE.exec(text.replace(/^CREATE\s+OR\s+REPLACE\s+/i, 'CREATE '));
   return m ? nameRef(m[3]!.replace(/\s+/g, '')).name : undefined;
 }
@@ -346,7 +397,10 @@ export function createdRoutineName(text: string): string | undefined {
  * `drop-object`, whose callers fail). A plain CREATE FUNCTION / PROCEDURE (no OR REPLACE, no IF NOT EXISTS) records
  * what it creates, so a DROP later in the same file is known to touch nothing in use.
  */
-function readProgramStatement(text: string): ParsedStatement | undefined {
+function readProgramStatement(text: string, [word, second]: readonly [string, string]): ParsedStatement | undefined {
+  // DATABASE_HEAD has no word boundary after DATABASE|SCHEMA: `ALTER SCHEMAx` is read as ALTER DATABASE.
+  const database = word === 'ALTER' && (second.startsWith('DATABASE') || second.startsWith('SCHEMA'));
+  if (!database && !startsAs(PROGRAM_WORDS, word, second)) return undefined;
   let m: RegExpExecArray | null;
   const objectName = (q: string): string => nameRef(q.replace(/\s+/g, '')).name;
   if ((m = CREATE_ROUTINE.exec(text)) && !m[2])
