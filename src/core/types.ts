@@ -257,13 +257,16 @@ export interface Calibration {
    * MySQL/MariaDB where pt-online-schema-change is installed: the tool run on the sample (adding a nullable int), as a
    * run's online copy runs it. `fixedSeconds`: from its start to its first chunk and after its last (Perl's start,
    * checks, new table, triggers, swap, drops); `rowsPerSecond`: its chunked copy of the sample's rows, of `rowBytes`
-   * heap bytes each, with `indexes` secondary indexes.
+   * heap bytes each (with the column it adds), with `indexes` secondary indexes; measured on the fresh sample, before
+   * the other measurements rewrite and widen it.
    */
   readonly onlineCopy?: {
     readonly fixedSeconds: number;
     readonly rowsPerSecond: number;
     readonly rowBytes: number;
     readonly indexes: number;
+    /** innodb_buffer_pool_size: a copy whose pages do not fit pays for writing them out as it goes. */
+    readonly bufferPoolBytes?: number;
   };
   /** Why pt-online-schema-change, installed, could not be measured on the sample (its last output). */
   readonly onlineCopyFailed?: string;

@@ -48,6 +48,8 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
       );
       return { heap: Number(r?.h ?? 0), index: Number(r?.i ?? 0) };
     };
+    // pt-online-schema-change on the fresh sample (it replaces the table by its copy with one more nullable int column).
+    const onlineCopy = await measureOnlineCopy(db, { schema: d, name }, rows, size, options.signal);
     const measured = await measureSample(
       db,
       { schema: d, name },
@@ -75,11 +77,16 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
     await db.query(`ALTER TABLE ${t} FORCE, ALGORITHM=INPLACE, LOCK=NONE`);
     await db.query(`ALTER TABLE ${t} ADD COLUMN e varchar(40) NULL`);
     const variable = await measureBackfill(db, { schema: d, name }, 'e', rows, options.signal, 'b');
-    const onlineCopy = await measureOnlineCopy(db, { schema: d, name }, rows, size, options.signal);
     return { ...measured, variableBackfillRowsPerSecond: variable, ...onlineCopy };
   } finally {
     await db.query(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
   }
+}
+
+async function bufferPool(db: DatabaseClient): Promise<number | undefined> {
+  const [r] = await db.query<{ b: number | string }>('SELECT @@innodb_buffer_pool_size AS b').catch(() => []);
+  const b = Number(r?.b);
+  return b > 0 ? b : undefined;
 }
 
 /**
@@ -136,6 +143,7 @@ async function measureOnlineCopy(
       // The estimate adds the new column's bytes to the table's row: here the int the copy added.
       rowBytes: Math.max(1, Math.round(heap / rows) + 4),
       indexes: 1,
+      bufferPoolBytes: await bufferPool(db),
     },
   };
 }
