@@ -36,7 +36,7 @@ interface Case {
  * of more forms, also read without the parsers (`postgresBackfill`: FK NOT VALID, a transaction, ADD COLUMN NOT NULL
  * DEFAULT, an UPDATE backfill; `mysqlModify`: an UPDATE backfill, then MODIFY COLUMN … NOT NULL with ALGORITHM/LOCK),
  * and one per dialect with a statement neither fast reader knows, that needs the real parser (`postgresParser`:
- * libpg-query's WebAssembly for an expression index; `mysqlParser`: node-sql-parser's grammar for a MODIFY …
+ * libpg-query's WebAssembly for a full-text index, an expression with a constant argument; `mysqlParser`: node-sql-parser's grammar for a MODIFY …
  * CHARACTER SET).
  */
 export function oneFileMigrations(): {
@@ -75,7 +75,10 @@ export function oneFileMigrations(): {
         '',
       ].join('\n'),
     ),
-    postgresParser: file('pg-parser', "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_lower_email ON users (lower(email));\n"),
+    postgresParser: file(
+      'pg-parser',
+      "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY posts_search ON posts USING gin (to_tsvector('english', body));\n",
+    ),
     mysqlIndex: file(
       'mysql-index',
       'SET SESSION lock_wait_timeout = 2;\nALTER TABLE users ADD INDEX users_email (email), ALGORITHM=INPLACE, LOCK=NONE;\n',

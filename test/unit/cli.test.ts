@@ -73,7 +73,7 @@ describe('cli', () => {
     assert.equal(simple.status, 0, simple.stderr);
     assert.match(simple.stdout, /1 file\(s\) checked for postgres 15: 0 error\(s\), 0 warning\(s\)/);
     assert.deepEqual(vendorCache(), [], 'libpg-query was not loaded');
-    const other = lint('other', "SET lock_timeout = '2s';\nCREATE INDEX i ON users USING gin (a);\n");
+    const other = lint('other', "SET lock_timeout = '2s';\nCREATE INDEX i ON posts USING gin (to_tsvector('english', body));\n");
     assert.equal(other.status, 1, other.stderr);
     assert.equal(vendorCache().length, 1, 'any other statement loads libpg-query');
   });
@@ -149,7 +149,7 @@ describe('cli', () => {
     // rejected and written again by every start (a V8 whose flag implications changed would fail here).
     const dir = mkdtempSync(join(tmpdir(), 'cw-cli-flags-'));
     const sql = join(dir, 'index.sql');
-    writeFileSync(sql, "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY i ON users USING gin (a);\n");
+    writeFileSync(sql, "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY i ON posts USING gin (to_tsvector('english', body));\n");
     const cacheDir = join(dir, 'xdg', 'column-wizard', 'v8');
     const run = (args: string[]) =>
       spawnSync(process.execPath, ['dist/cli.js', ...args], {

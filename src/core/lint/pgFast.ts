@@ -17,8 +17,8 @@
  *     DROP [COLUMN] [IF EXISTS] <name> [CASCADE | RESTRICT]
  *   CREATE TABLE [IF NOT EXISTS] [<schema>.]<table> (<name> <type> [<column constraint>]… | PRIMARY KEY (<name>, …)
  *     | UNIQUE (<name>, …) [, …])
- *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<name> [, <name>]…)
- *     [WHERE <predicate> [AND <predicate>]…]
+ *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> [USING <name>]
+ *     (<name> | <function>([<column> [, <column>]…]) [, …]) [WHERE <predicate> [AND <predicate>]…]
  *   DROP INDEX [CONCURRENTLY] | DROP TABLE [IF EXISTS] [<schema>.]<name> [, …] [CASCADE | RESTRICT]
  *   COMMENT ON { TABLE | INDEX } [<schema>.]<name> | COLUMN [<schema>.]<table>.<column> IS '<string>' | NULL
  *   INSERT INTO [<schema>.]<table> [(<name>, …)] VALUES (<value>, …) [, (<value>, …)]…
@@ -665,7 +665,10 @@ function readCreateTable(r: Reader): unknown {
   return stmts({ CreateStmt: { relation, tableElts, oncommit: 'ONCOMMIT_NOOP', ...(ifNotExists ? { if_not_exists: true } : {}) } });
 }
 
-/** `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> (<column> [, <column>]…) [WHERE …]`. */
+/**
+ * `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> [USING <method>] (<element> [, …])
+ * [WHERE …]`, an element a column or a call `<function>([<column> [, <column>]…])` (an expression index: lower(email)).
+ */
 function readCreateIndex(r: Reader): unknown {
   const unique = r.keyword('unique');
   if (!r.keyword('index')) return undefined;
@@ -675,12 +678,36 @@ function readCreateIndex(r: Reader): unknown {
   const name = r.name();
   if (!name || !r.keyword('on')) return undefined;
   const relation = readRelation(r);
-  if (!relation || !r.punct('(')) return undefined;
+  if (!relation) return undefined;
+  let accessMethod = 'btree';
+  if (r.keyword('using')) {
+    const method = r.name();
+    if (!method) return undefined;
+    accessMethod = method.value;
+  }
+  if (!r.punct('(')) return undefined;
   const indexParams: unknown[] = [];
   do {
     const column = r.name();
     if (!column) return undefined;
-    indexParams.push({ IndexElem: { name: column.value, ordering: 'SORTBY_DEFAULT', nulls_ordering: 'SORTBY_NULLS_DEFAULT' } });
+    const sort = { ordering: 'SORTBY_DEFAULT', nulls_ordering: 'SORTBY_NULLS_DEFAULT' };
+    if (!r.punct('(')) {
+      indexParams.push({ IndexElem: { name: column.value, ...sort } });
+      continue;
+    }
+    // func_expr_windowless: `<function>(<column>, …)` with columns only (no DISTINCT, ORDER BY, `=>`, `*`, VARIADIC).
+    const args: unknown[] = [];
+    if (!r.punct(')')) {
+      do {
+        const arg = readColumnRef(r);
+        if (!arg) return undefined;
+        args.push(arg);
+      } while (r.punct(','));
+      if (!r.punct(')')) return undefined;
+    }
+    const funcname = [{ String: { sval: column.value } }];
+    const call = { funcname, ...(args.length ? { args } : {}), funcformat: 'COERCE_EXPLICIT_CALL', location: column.pos };
+    indexParams.push({ IndexElem: { expr: { FuncCall: call }, ...sort } });
   } while (r.punct(','));
   if (!r.punct(')')) return undefined;
   // A partial index: WHERE as UPDATE's.
@@ -694,7 +721,7 @@ function readCreateIndex(r: Reader): unknown {
     IndexStmt: {
       idxname: name.value,
       relation,
-      accessMethod: 'btree',
+      accessMethod,
       indexParams,
       ...(whereClause ? { whereClause } : {}),
       ...(unique ? { unique: true } : {}),

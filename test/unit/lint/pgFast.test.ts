@@ -265,6 +265,34 @@ function* otherForms(): Generator<string> {
       'i ON users (a DESC)',
       'i ON users (a NULLS FIRST)',
       'i ON users (lower(a))',
+      'i ON users (lower(a), b)',
+      'i ON users USING gin (lower(a))',
+      'i ON users USING hash (a) WHERE a IS NOT NULL',
+      'i ON users USING "GiST" (a)',
+      'i ON users USING (a)',
+      'i ON users USING gin',
+      'i ON users (f(a, b.c))',
+      'i ON users (f())',
+      'i ON users (f( ))',
+      'i ON users (f(a,))',
+      'i ON users (f(,a))',
+      'i ON users (f(a) DESC)',
+      'i ON users (f(a) COLLATE "C")',
+      'i ON users (f(a) text_pattern_ops)',
+      'i ON users (f(DISTINCT a))',
+      'i ON users (f(ALL a))',
+      'i ON users (f(VARIADIC a))',
+      'i ON users (f(a ORDER BY b))',
+      'i ON users (f(x => a))',
+      'i ON users (f(*))',
+      "i ON users (f('x', a))",
+      'i ON users (f(1))',
+      'i ON users (f(g(a)))',
+      'i ON users (s.f(a))',
+      'i ON users (f(a) FILTER (WHERE a))',
+      'i ON users (f(a) OVER ())',
+      'i ON users ("F"(a))',
+      'i ON users (f (a))',
       'i ON users ((a))',
       'i ON users (a) WHERE b',
       'i ON users (a) WHERE deleted_at IS NULL',
@@ -364,6 +392,10 @@ function* otherForms(): Generator<string> {
     yield `CREATE INDEX i ON ${word} (a)`;
     yield `CREATE INDEX i ON users (a, ${word})`;
     yield `CREATE INDEX i ON users (a) WHERE ${word} IS NOT NULL AND b = ${word}`;
+    yield `CREATE INDEX i ON users USING ${word} (a)`;
+    yield `CREATE INDEX i ON users (${word}(a))`;
+    yield `CREATE INDEX i ON users (f(${word}, ${word}.${word}))`;
+    yield `CREATE INDEX i ON users USING gin (${word}(${word}), ${word})`;
   }
 }
 
@@ -950,6 +982,7 @@ test('random edits of accepted statements: still libpg-query’s tree, or left t
     'ALTER TABLE public."Users" ADD COLUMN nick varchar(40) DEFAULT \'x\'',
     'ALTER TABLE users ADD COLUMN n bigint DEFAULT 0',
     'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS idx ON public.users (email, "Org")',
+    'CREATE INDEX CONCURRENTLY users_lower_email ON users USING btree (lower(email), f(a, b))',
     'ALTER TABLE users VALIDATE CONSTRAINT users_org_fk',
     'ALTER TABLE users ALTER COLUMN email SET NOT NULL',
     'ALTER TABLE app.users DROP COLUMN legacy',
@@ -980,6 +1013,10 @@ test('lint gives the same result without the WebAssembly parser as with it', asy
     'ALTER TABLE users ADD COLUMN id uuid',
     'CREATE INDEX CONCURRENTLY idx_users_email ON users (email)',
     'CREATE UNIQUE INDEX users_a_b ON users (a, b)',
+    'CREATE INDEX CONCURRENTLY users_lower_email ON users (lower(email))',
+    'CREATE UNIQUE INDEX users_lower_email ON users (lower(email))',
+    'CREATE INDEX CONCURRENTLY users_tags ON users USING gin (tags)',
+    'CREATE INDEX users_tags ON users USING gin (tags)',
     'ALTER TABLE users VALIDATE CONSTRAINT users_org_fk',
     'ALTER TABLE users ALTER COLUMN email SET NOT NULL',
     'ALTER TABLE users DROP COLUMN legacy',
@@ -1029,5 +1066,5 @@ test('lint gives the same result without the WebAssembly parser as with it', asy
     }
   }
   // A statement outside the simplest forms needs the parser.
-  assert.equal(needsPostgresParser(["SET lock_timeout = '2s';\nCREATE INDEX i ON users USING gin (a);"]), true);
+  assert.equal(needsPostgresParser(["SET lock_timeout = '2s';\nCREATE INDEX i ON posts USING gin (to_tsvector('english', body));"]), true);
 });
