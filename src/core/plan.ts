@@ -150,6 +150,9 @@ class Builder {
   columnOneValue = false;
   /** The heap bytes each step's estimate assumed (steps are added in another order than they run). */
   private readonly heapAt = new WeakMap<Step, number>();
+  /** Each step's place in the order steps were added, and the index bytes it adds (index builds). */
+  private readonly added = new Map<Step, { seq: number; indexGrowth: number }>();
+  private seq = 0;
   /** PlanOptions.onlineCopyTool. */
   onlineCopyTool: OnlineCopyTool | undefined;
 
@@ -230,6 +233,7 @@ class Builder {
         : {}),
       ...(o.valueSql ? { valueSql: o.valueSql } : {}),
     });
+    const indexBefore = this.indexBytes;
     const storage = this.grow(kind, keyBytes, newColumnBytes);
     const done = doneOf(op, o.object);
     const step: Step = {
@@ -251,6 +255,7 @@ class Builder {
       ...(o.onlineCopy ? { onlineCopy: o.onlineCopy } : {}),
     };
     this.heapAt.set(step, this.heap);
+    this.added.set(step, { seq: this.seq++, indexGrowth: Math.max(0, this.indexBytes - indexBefore) });
     const list = this.phases.get(phase) ?? [];
     list.push(step);
     this.phases.set(phase, list);
@@ -386,6 +391,43 @@ class Builder {
       });
   }
 
+  /**
+   * In the order the steps run: a rebuild or copy of the table also rebuilds every index there when it runs, including
+   * those built by steps that run before it but were added after it (MySQL/MariaDB: the column's index is built in the
+   * index phase, before the constrain phase's `MODIFY … NOT NULL` rebuild, which was added first). Those index bytes are
+   * charged to it at its rate, and counted in its storage. bench/estimates, MariaDB 10.11, `ref char(36) NOT NULL DEFAULT
+   * (UUID()) UNIQUE`: the rebuild on 3M rows was estimated without the 166 MB unique index, 7.13 s against 12.04 s.
+   */
+  private chargeLaterIndexes(phases: Phase[]): void {
+    const built: { seq: number; bytes: number }[] = [];
+    for (const phase of phases)
+      phase.steps.forEach((step, i) => {
+        const me = this.added.get(step);
+        if (!me) return;
+        const kind = step.estimate.kind as WorkKind | undefined;
+        if (me.indexGrowth > 0) built.push({ seq: me.seq, bytes: me.indexGrowth });
+        if (kind !== 'rewrite' && kind !== 'copy') return;
+        const extra = built.filter((b) => b.seq > me.seq).reduce((sum, b) => sum + b.bytes, 0);
+        if (!(extra > 0)) return;
+        const rate =
+          kind === 'copy' ? (this.cal.copyBytesPerSecond ?? this.cal.rewriteBytesPerSecond / 2.5) : this.cal.rewriteBytesPerSecond;
+        const learned = this.cal.learned?.[kind];
+        const seconds = (extra / rate) * (learned && learned.runs > 0 ? learned.factor : 1);
+        const storage = step.storage
+          ? {
+              ...step.storage,
+              indexBytes: Math.round(step.storage.indexBytes + extra),
+              ...(step.storage.tempBytes ? { tempBytes: Math.round(step.storage.tempBytes + extra) } : {}),
+            }
+          : undefined;
+        (phase.steps as Step[])[i] = {
+          ...step,
+          estimate: addSeconds(step.estimate, seconds, step.blocks.reads || step.blocks.writes),
+          ...(storage ? { storage } : {}),
+        };
+      });
+  }
+
   build(): Plan {
     const order: PhaseKind[] = ['expand', 'backfill', 'index', 'constrain', 'cutover', 'contract'];
     const phases: Phase[] = [];
@@ -396,6 +438,7 @@ class Builder {
       phases.push({ kind, title: phaseTitle(kind), transactional, steps });
     }
     if (this.pg) this.chargeFirstScan(phases);
+    this.chargeLaterIndexes(phases);
     return {
       dialect: this.target.dialect,
       serverVersion: this.target.version,

@@ -260,6 +260,19 @@ describe('estimates: the table state and the value of each step', () => {
     assert.ok(Math.abs(firstExtra - heap * 0.5e-9) < 0.002, `${firstExtra} s for ${heap} bytes`);
   });
 
+  it('MySQL/MariaDB: the NOT NULL rebuild also rebuilds the index built before it (which the plan adds after it)', () => {
+    const rewrite = (p: Plan) => planSteps(p).find((s) => s.estimate.kind === 'rewrite')!;
+    const keyed = plan('mariadb', 'ref char(36) NOT NULL DEFAULT (UUID()) UNIQUE', measured);
+    const plain = plan('mariadb', 'ref char(36) NOT NULL DEFAULT (UUID())', measured);
+    const kinds = planSteps(keyed).map((s) => s.estimate.kind);
+    assert.ok(kinds.indexOf('index') < kinds.indexOf('rewrite'), kinds.join());
+    const extra = rewrite(keyed).storage!.indexBytes - rewrite(plain).storage!.indexBytes;
+    // The unique index on a char(36): 1M keys of ~50 bytes.
+    assert.ok(extra > 36 * MB, `${extra} bytes`);
+    const seconds = rewrite(keyed).estimate.totalSeconds - rewrite(plain).estimate.totalSeconds;
+    assert.ok(Math.abs(seconds - extra / measured.rewriteBytesPerSecond) < 0.01, `${seconds} s for ${extra} bytes`);
+  });
+
   it('MySQL/MariaDB: a variable-width column is backfilled at the measured varchar rate, a fixed-width one at the int rate', () => {
     const variable: Calibration = { ...measured, variableBackfillRowsPerSecond: measured.backfillRowsPerSecond * 2 };
     const uuid = 'ref char(36) DEFAULT (UUID())';
