@@ -228,8 +228,14 @@ class Builder {
       // fk shape: CONCURRENTLY on 1M / 3M rows 0.53–0.63 s / 1.46–2.32 s, estimated 0.80–0.99 s / 2.52–3.15 s as a key
       // with many values).
       emptyKey: (this.columnEmpty || this.columnOneValue) && this.pg,
+      innodbEmptyKey: this.columnEmpty && !this.pg,
       ...(o.backfill
-        ? { valueSql: o.backfill.valueSql, indexKeys: this.indexKeys(), variableWidth: isVariableWidth(this.spec.type.name) }
+        ? {
+            valueSql: o.backfill.valueSql,
+            indexKeys: this.indexKeys(),
+            variableWidth: isVariableWidth(this.spec.type.name),
+            constantKey: !this.pg && ['immutable', 'stable'].includes(defaultVolatility(o.backfill.valueSql, this.target.dialect)),
+          }
         : {}),
       ...(o.valueSql ? { valueSql: o.valueSql } : {}),
     });
