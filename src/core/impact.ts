@@ -32,7 +32,6 @@ export const DEFAULT_ONLINE_COPY: NonNullable<Calibration['onlineCopy']> = Objec
   rowsPerSecond: 250_000,
   rowBytes: 90,
   indexes: 1,
-  bufferPoolBytes: 128 * 1024 * 1024,
 });
 
 /**
@@ -43,14 +42,21 @@ export const DEFAULT_ONLINE_COPY: NonNullable<Calibration['onlineCopy']> = Objec
 const ONLINE_COPY_INDEX_COST = 0.6;
 
 /**
- * What the online copy pays per row on top, for the share of the pages it reads and writes (the table, and its copy with
- * the new column) that do not fit in InnoDB's buffer pool: the copy's dirty pages are then written out while it runs,
- * which the calibration's sample (~10 MB) never does. bench/estimates, MariaDB 10.11, 128 MB buffer pool, the bench's
- * table (bigint key, int, varchar(32), datetime; with and without its int index), `token char(36) NOT NULL DEFAULT
- * (UUID())`: per row 1.9 / 3.7 µs on 200k rows (37 / 60 MB touched), 2.6–3.0 / 4.4 µs on 1M and 3M rows (two thirds to
- * five sixths of the pages beyond the pool): ×1.2–1.55, so 0.5 × the share that does not fit.
+ * MySQL/MariaDB: what a table copy, rebuild, index build or online copy pays on top for the share of the pages it reads
+ * and writes that do not fit in InnoDB's buffer pool: its dirty pages are then written out while it runs, which the
+ * calibration's sample (~10 MB) never does. bench/estimates, MariaDB 10.11, 128 MB buffer pool: pt-online-schema-change
+ * on the bench's table, per row 1.9 / 3.7 µs on 200k rows (37 / 60 MB touched), 2.6–3.0 / 4.4 µs on 1M and 3M rows (two
+ * thirds to five sixths beyond the pool): ×1.2–1.55, so 0.5 × the share that does not fit. The same term fits the
+ * rebuilds, copies and index builds of run 4 (h18e-bench.txt), estimated from the sample at ×0.62–0.77 on 3M rows and
+ * ×0.81–0.90 on 1M rows.
  */
-const ONLINE_COPY_SPILL_COST = 0.5;
+const SPILL_COST = 0.5;
+
+/** 1 + SPILL_COST × the share of `touchedBytes` beyond InnoDB's buffer pool (1 when the pool's size is unknown: PostgreSQL). */
+export function spillFactor(touchedBytes: number, bufferPoolBytes: number | undefined): number {
+  if (!bufferPoolBytes || !(touchedBytes > bufferPoolBytes)) return 1;
+  return 1 + (SPILL_COST * (touchedBytes - bufferPoolBytes)) / touchedBytes;
+}
 
 /**
  * Throughputs assumed when nothing was measured (basis `default`, shown as "rough"): what bench/estimates measured on a
@@ -319,6 +325,8 @@ export function modelSeconds(
         : fixedKeyRate;
   // Each pass over a heap larger than a quarter of shared_buffers reads its pages from the OS (PostgreSQL).
   const osRead = osReadSeconds(heap, cal);
+  // InnoDB's buffer pool (MySQL/MariaDB): work whose pages do not fit writes them out as it goes.
+  const pool = cal.bufferPoolBytes;
   switch (kind) {
     case 'metadata':
       return METADATA_SECONDS;
@@ -330,13 +338,17 @@ export function modelSeconds(
       // A hash anti-join: the table's scan with the check, and the probe per row (about one fixed-key index row's cost).
       return METADATA_SECONDS + heap / validateRate + rows / (fixedKeyRate * 8) + osRead;
     case 'rewrite':
-      return METADATA_SECONDS + (heap + indexBytes) / cal.rewriteBytesPerSecond;
+      return METADATA_SECONDS + ((heap + indexBytes) / cal.rewriteBytesPerSecond) * spillFactor(2 * (heap + indexBytes), pool);
     case 'copy':
-      return METADATA_SECONDS + (heap + indexBytes) / (cal.copyBytesPerSecond ?? cal.rewriteBytesPerSecond / 2.5);
+      return (
+        METADATA_SECONDS +
+        ((heap + indexBytes) / (cal.copyBytesPerSecond ?? cal.rewriteBytesPerSecond / 2.5)) * spillFactor(2 * (heap + indexBytes), pool)
+      );
     case 'online-copy':
       return onlineCopySeconds(rows, heap, cal, ctx, facts);
     case 'index':
-      return METADATA_SECONDS + heap / scanRate + rows / keyRate + osRead;
+      // InnoDB (pool known): the heap read and the new index written; PostgreSQL: osRead.
+      return METADATA_SECONDS + (heap / scanRate + rows / keyRate) * spillFactor(heap + (rows * (keyBytes + 14)) / 0.9, pool) + osRead;
     case 'concurrent-index':
       // The build's scan and sort, then a second pass (validate_index) that collects the index's row pointers, sorts them
       // and reads the heap for rows the build missed: about 0.4× a plain build with a fixed-width key on an idle server
@@ -383,7 +395,7 @@ export function modelSeconds(
 export function onlineCopySeconds(
   rows: number,
   heapBytes: number,
-  cal: Pick<Calibration, 'onlineCopy' | 'functionSeconds'>,
+  cal: Pick<Calibration, 'onlineCopy' | 'functionSeconds' | 'bufferPoolBytes'>,
   ctx: Pick<WorkContext, 'newColumnBytes' | 'valueSql' | 'indexBytes'>,
   facts: Pick<TableFacts, 'indexes' | 'indexBytes'>,
 ): number {
@@ -394,8 +406,7 @@ export function onlineCopySeconds(
   // The pages it reads and writes (the table and the copy with the new column) beyond the buffer pool.
   const index = Math.max(0, ctx.indexBytes ?? facts.indexBytes ?? 0);
   const touched = 2 * (heapBytes + index) + rows * (ctx.newColumnBytes ?? 8);
-  const spill = m.bufferPoolBytes && touched > m.bufferPoolBytes ? (touched - m.bufferPoolBytes) / touched : 0;
-  const copy = ((rows * perRow) / m.rowsPerSecond) * (1 + ONLINE_COPY_SPILL_COST * spill);
+  const copy = ((rows * perRow) / m.rowsPerSecond) * spillFactor(touched, cal.bufferPoolBytes);
   return m.fixedSeconds + copy + rows * expressionSecondsPerRow(ctx.valueSql, cal);
 }
 

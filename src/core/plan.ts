@@ -18,6 +18,7 @@ import {
   DEFAULT_CALIBRATION,
   estimateStep,
   addSeconds,
+  spillFactor,
   firstScanExtraSeconds,
   isTextKey,
   isVariableWidth,
@@ -418,7 +419,9 @@ class Builder {
         const rate =
           kind === 'copy' ? (this.cal.copyBytesPerSecond ?? this.cal.rewriteBytesPerSecond / 2.5) : this.cal.rewriteBytesPerSecond;
         const learned = this.cal.learned?.[kind];
-        const seconds = (extra / rate) * (learned && learned.runs > 0 ? learned.factor : 1);
+        const touched = step.storage ? 2 * (step.storage.tableBytes + step.storage.indexBytes + extra) : 0;
+        const seconds =
+          (extra / rate) * (learned && learned.runs > 0 ? learned.factor : 1) * spillFactor(touched, this.cal.bufferPoolBytes);
         const storage = step.storage
           ? {
               ...step.storage,

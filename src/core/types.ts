@@ -265,9 +265,12 @@ export interface Calibration {
     readonly rowsPerSecond: number;
     readonly rowBytes: number;
     readonly indexes: number;
-    /** innodb_buffer_pool_size: a copy whose pages do not fit pays for writing them out as it goes. */
-    readonly bufferPoolBytes?: number;
   };
+  /**
+   * MySQL/MariaDB: innodb_buffer_pool_size. A rebuild, copy or index build whose pages do not fit writes them out as it
+   * goes, which the sample (~10 MB) never does (see spillFactor). 0: not readable.
+   */
+  readonly bufferPoolBytes?: number;
   /** Why pt-online-schema-change, installed, could not be measured on the sample (its last output). */
   readonly onlineCopyFailed?: string;
   /** Kept for older cached calibrations and plan files; the index model uses the row rates below. */

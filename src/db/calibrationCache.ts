@@ -147,7 +147,7 @@ export async function resolveCalibration(
     cached &&
     !options.recalibrate &&
     now - Date.parse(cached.calibration.measuredAt ?? '') <= (options.maxAgeMs ?? DEFAULT_CALIBRATION_MAX_AGE_MS);
-  if (cached && fresh && !(await lacksOnlineCopy(client, cached.calibration)))
+  if (cached && fresh && !(await lacksMysqlFigures(client, cached.calibration)))
     return { calibration: cached.calibration, key: id.key, label: id.label, source: 'cached' };
   if (options.allowProbe === false) {
     // A stale calibration is still better than none when this connection may not run the sample.
@@ -183,12 +183,15 @@ export async function resolveCalibration(
 }
 
 /**
- * A MySQL/MariaDB calibration measured without pt-online-schema-change (cached before the calibration ran it, or before
- * it was installed) while the tool is installed now: the plans' online copy would be estimated with rough defaults, so
- * it is measured again. Not when the tool was tried and failed (`onlineCopyFailed`), nor over TLS (no online copy then).
+ * A MySQL/MariaDB calibration cached before the calibration read the buffer pool's size (`bufferPoolBytes`), or measured
+ * without pt-online-schema-change while the tool is installed now (cached before the calibration ran it, or before it
+ * was installed): the estimates would miss those terms, so it is measured again. Not when the tool was tried and failed
+ * (`onlineCopyFailed`), nor over TLS (no online copy then).
  */
-async function lacksOnlineCopy(client: DatabaseClient, c: Calibration): Promise<boolean> {
-  if (client.options.engine === 'postgres' || client.options.ssl || c.onlineCopy || c.onlineCopyFailed) return false;
+async function lacksMysqlFigures(client: DatabaseClient, c: Calibration): Promise<boolean> {
+  if (client.options.engine === 'postgres') return false;
+  if (c.bufferPoolBytes === undefined) return true;
+  if (client.options.ssl || c.onlineCopy || c.onlineCopyFailed) return false;
   return (await import('./mysql/onlineCopy')).findPtOnlineSchemaChange() !== null;
 }
 

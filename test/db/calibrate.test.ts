@@ -106,6 +106,7 @@ describe('calibration', () => {
       // InnoDB sets no hint bits: no first-scan cost of its own.
       assert.equal(c.firstScanBytesPerSecond, undefined);
       assert.ok(c.variableBackfillRowsPerSecond! > 0, JSON.stringify(c));
+      assert.ok(c.bufferPoolBytes! >= 5 * 1024 * 1024, JSON.stringify(c));
       // pt-online-schema-change, where installed, run on the sample: its fixed cost and its copy rate, apart.
       if (findPtOnlineSchemaChange()) {
         assert.ok(c.onlineCopy, JSON.stringify(c));

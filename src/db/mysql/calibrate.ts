@@ -77,7 +77,9 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
     await db.query(`ALTER TABLE ${t} FORCE, ALGORITHM=INPLACE, LOCK=NONE`);
     await db.query(`ALTER TABLE ${t} ADD COLUMN e varchar(40) NULL`);
     const variable = await measureBackfill(db, { schema: d, name }, 'e', rows, options.signal, 'b');
-    return { ...measured, variableBackfillRowsPerSecond: variable, ...onlineCopy };
+    const pool = await bufferPool(db);
+    // 0: the size could not be read (no spill term), kept so that the cache does not measure again for it.
+    return { ...measured, variableBackfillRowsPerSecond: variable, ...onlineCopy, bufferPoolBytes: pool ?? 0 };
   } finally {
     await db.query(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
   }
@@ -143,7 +145,6 @@ async function measureOnlineCopy(
       // The estimate adds the new column's bytes to the table's row: here the int the copy added.
       rowBytes: Math.max(1, Math.round(heap / rows) + 4),
       indexes: 1,
-      bufferPoolBytes: await bufferPool(db),
     },
   };
 }
