@@ -13,7 +13,7 @@
  * Total time (× the baseline measured in the same run), and the writer's p50/p99/max latency and errors. Printed,
  * never asserted.
  *
- *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2] [--skip-runner] [--only ROW,…] [--runner-args='--batch-ms 200'] [--batch-log] [--pt-osc-first] [--warmup]
+ *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2] [--skip-runner] [--only ROW,…] [--runner-args '--batch-ms 200'] [--batch-log] [--pt-osc-first] [--warmup]
  * Then the five worst writer stalls of each row, with the migration the tool was applying when each began.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -30,14 +30,22 @@ import type { Dialect } from '../src/core/types';
 import { connect, type DatabaseClient } from '../src/db/client';
 import { parseConnectionUrl } from '../src/db/connection';
 
+// `--runner-args '--batch-ms 200'` as two arguments: parseArgs refuses a separate value that starts with a dash (it
+// reads as a forgotten value), and this option's value always does; it is read as `--runner-args='--batch-ms 200'`.
+const args: string[] = [];
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i]!;
+  args.push(a === '--runner-args' && i + 1 < process.argv.length ? `${a}=${process.argv[++i]}` : a);
+}
 const { values } = parseArgs({
+  args,
   options: {
     rows: { type: 'string', default: '1000000' },
     engine: { type: 'string', default: 'both' },
     'writer-pause-ms': { type: 'string', default: '2' },
     /** Leave out the `column-wizard run` row (the longest on a large table). */
     'skip-runner': { type: 'boolean', default: false },
-    /** More arguments for the `column-wizard run` rows, e.g. `--runner-args='--batch-ms 200'`. */
+    /** More arguments for the `column-wizard run` rows, e.g. `--runner-args '--batch-ms 200'`. */
     'runner-args': { type: 'string', default: '' },
     /** Only these rows, by name (`pt-osc` for any version), e.g. `--only 'one UPDATE,pt-osc'`; the first row is the baseline. */
     only: { type: 'string' },
