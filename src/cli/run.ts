@@ -274,7 +274,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const target = describeTarget(connection);
     if (format === 'text')
       io.out(`${renderPlanText(plan)}\n${executedExtras(plan)}${cluster.topologyPlan ? renderCluster(cluster.topologyPlan) : ''}`);
-    const unfinished = await findUnfinishedRun(client, plan);
+    // A live plan was looked up already (planLive resumes the unfinished run with its own plan, and says so).
+    const unfinished = filePlan ? await findUnfinishedRun(client, plan) : null;
     if (unfinished)
       io.err(
         `An unfinished run ${unfinished.runId} (${unfinished.status}) exists for this column, stopped at phase ${unfinished.phaseIndex + 1} step ${unfinished.stepIndex + 1}${unfinished.backfillRows ? ` after ${unfinished.backfillRows} backfilled rows` : ''}; running the same plan resumes it.`,
