@@ -388,10 +388,13 @@ describe('estimates: MySQL/MariaDB foreign-key column (one value, its index buil
       ['qty int NOT NULL DEFAULT 0 CHECK (qty >= 0)', 'copy', 6.81, false],
       ['note varchar(40) DEFAULT (MD5(RAND()))', 'index', 5.13, true],
       ['ref char(36) NOT NULL DEFAULT (UUID()) UNIQUE', 'rewrite', 8.63, false],
+      // The index on the still-empty fk column: its rate was fitted on these sizes (measured 3.11 s and 2.64 s).
+      ['owner_id bigint DEFAULT 1 REFERENCES owners (id)', 'index', 2.9, false],
     ] as const) {
       const e = at(pool, definition, kind, index);
       assert.ok(within(e, actual), `${definition} ${kind}: ${e} s, measured ${actual} s`);
-      assert.ok(at(maria, definition, kind, index) < e / 1.3);
+      if (kind === 'index' && definition.startsWith('owner_id')) assert.equal(at(maria, definition, kind, index), e);
+      else assert.ok(at(maria, definition, kind, index) < e / 1.3);
     }
   });
 
