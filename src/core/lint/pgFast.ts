@@ -15,6 +15,12 @@
  *     ALTER [COLUMN] <name> { SET NOT NULL | DROP NOT NULL | SET DEFAULT <value> | DROP DEFAULT
  *       | [SET DATA] TYPE <type> [USING <operand>[::<type>]] }
  *     DROP [COLUMN] [IF EXISTS] <name> [CASCADE | RESTRICT]
+ *     DROP CONSTRAINT [IF EXISTS] <name> [CASCADE | RESTRICT]
+ *     SET LOGGED | SET UNLOGGED | SET TABLESPACE <name>
+ *     DETACH PARTITION [<schema>.]<table> [CONCURRENTLY]
+ *   RESET <name>
+ *   REFRESH MATERIALIZED VIEW [CONCURRENTLY] [<schema>.]<view> [WITH [NO] DATA]
+ *   REINDEX { INDEX | TABLE } [CONCURRENTLY] [<schema>.]<name>
  *   CREATE TABLE [IF NOT EXISTS] [<schema>.]<table> (<name> <type> [<column constraint>]… | PRIMARY KEY (<name>, …)
  *     | UNIQUE (<name>, …) [, …])
  *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> [USING <name>]
@@ -415,7 +421,33 @@ function readAlterCmd(r: Reader): Record<string, unknown> | undefined {
     const name = r.name();
     return name && readAlterColumn(r, name);
   }
+  if (r.keyword('set')) {
+    if (r.keyword('logged')) return { subtype: 'AT_SetLogged' };
+    if (r.keyword('unlogged')) return { subtype: 'AT_SetUnLogged' };
+    const space = r.keyword('tablespace') ? r.name() : undefined;
+    return space && { subtype: 'AT_SetTableSpace', name: space.value };
+  }
+  if (r.keyword('detach')) {
+    const name = r.keyword('partition') ? readRelation(r) : undefined;
+    if (!name) return undefined;
+    const concurrent = r.keyword('concurrently');
+    return { subtype: 'AT_DetachPartition', def: { PartitionCmd: { name, ...(concurrent ? { concurrent: true } : {}) } } };
+  }
   if (r.keyword('drop')) {
+    if (r.keyword('constraint')) {
+      const ifExists = r.keyword('if');
+      if (ifExists && !r.keyword('exists')) return undefined;
+      const name = r.name();
+      if (!name) return undefined;
+      const cascade = r.keyword('cascade');
+      if (!cascade) r.keyword('restrict');
+      return {
+        subtype: 'AT_DropConstraint',
+        name: name.value,
+        ...(cascade ? { behavior: 'DROP_CASCADE' } : {}),
+        ...(ifExists ? { missing_ok: true } : {}),
+      };
+    }
     r.keyword('column');
     const ifExists = r.keyword('if');
     if (ifExists && !r.keyword('exists')) return undefined;
@@ -781,6 +813,44 @@ function readDrop(r: Reader): unknown {
   });
 }
 
+/** `RESET <name>`. */
+function readReset(r: Reader): unknown {
+  const name = r.name();
+  return name && r.done ? stmts({ VariableSetStmt: { kind: 'VAR_RESET', name: name.value, location: -1 } }) : undefined;
+}
+
+/** `REFRESH MATERIALIZED VIEW [CONCURRENTLY] <view> [WITH [NO] DATA]`. */
+function readRefresh(r: Reader): unknown {
+  if (!r.keyword('materialized') || !r.keyword('view')) return undefined;
+  const concurrent = r.keyword('concurrently');
+  const relation = readRelation(r);
+  if (!relation) return undefined;
+  let skipData = false;
+  if (r.keyword('with')) {
+    skipData = r.keyword('no');
+    if (!r.keyword('data')) return undefined;
+  }
+  if (!r.done) return undefined;
+  return stmts({ RefreshMatViewStmt: { ...(concurrent ? { concurrent: true } : {}), ...(skipData ? { skipData: true } : {}), relation } });
+}
+
+/** `REINDEX { INDEX | TABLE } [CONCURRENTLY] <name>`. */
+function readReindex(r: Reader): unknown {
+  const kind = r.keyword('index') ? 'REINDEX_OBJECT_INDEX' : r.keyword('table') ? 'REINDEX_OBJECT_TABLE' : undefined;
+  if (!kind) return undefined;
+  const at = r.pos;
+  const concurrent = r.keyword('concurrently');
+  const relation = readRelation(r);
+  if (!relation || !r.done) return undefined;
+  return stmts({
+    ReindexStmt: {
+      kind,
+      relation,
+      ...(concurrent ? { params: [{ DefElem: { defname: 'concurrently', defaction: 'DEFELEM_UNSPEC', location: at } }] } : {}),
+    },
+  });
+}
+
 /** `<name>` or `<name>.<name>` in an expression, as libpg-query's ColumnRef. */
 function readColumnRef(r: Reader): Record<string, unknown> | undefined {
   const first = r.name();
@@ -958,7 +1028,10 @@ function readInsert(r: Reader): unknown {
  */
 export function readSimplePostgres(sql: string): unknown {
   // Printable ASCII and white space only: libpg-query's locations count UTF-8 bytes, these count UTF-16 units.
-  if (!/^(set|alter|create|update|insert|drop|comment|begin|start|commit|end|rollback|abort)(\s|$)/i.test(sql) || /[^\t-\r -~]/.test(sql))
+  if (
+    !/^(set|alter|create|update|insert|drop|comment|reset|refresh|reindex|begin|start|commit|end|rollback|abort)(\s|$)/i.test(sql) ||
+    /[^\t-\r -~]/.test(sql)
+  )
     return undefined;
   const ts = tokens(sql);
   if (!ts) return undefined;
@@ -979,6 +1052,12 @@ export function readSimplePostgres(sql: string): unknown {
       return readComment(r);
     case 'drop':
       return readDrop(r);
+    case 'reset':
+      return readReset(r);
+    case 'refresh':
+      return readRefresh(r);
+    case 'reindex':
+      return readReindex(r);
     case undefined:
       return undefined;
     default:

@@ -764,6 +764,14 @@ function* createTables(): Generator<string> {
 
 /** Statements of the forms added last (transactions, DROP, ALTER COLUMN, several commands, UPDATE): seeds for comments and fuzzing. */
 const SEEDS = [
+  'ALTER TABLE users SET LOGGED, SET TABLESPACE fast_ssd',
+  'ALTER TABLE app.users SET UNLOGGED',
+  'ALTER TABLE invoices DROP CONSTRAINT IF EXISTS invoices_due_check CASCADE',
+  'ALTER TABLE events DETACH PARTITION app.events_2020 CONCURRENTLY',
+  'RESET lock_timeout',
+  'REFRESH MATERIALIZED VIEW CONCURRENTLY app.user_stats WITH NO DATA',
+  'REINDEX TABLE CONCURRENTLY app.users',
+  'REINDEX INDEX users_email_idx',
   'BEGIN',
   'COMMIT',
   'START TRANSACTION',
@@ -824,6 +832,67 @@ function* enumValues(): Generator<string> {
     yield `ALTER TYPE ${word}.${word} ADD VALUE IF NOT EXISTS 'x' BEFORE 'y'`;
     yield `ALTER TYPE t ADD VALUE 'x' ${word} 'y'`;
     yield `ALTER ${word} t ADD VALUE 'x'`;
+  }
+}
+
+/** SET LOGGED / UNLOGGED / TABLESPACE, DROP CONSTRAINT, DETACH PARTITION, RESET, REFRESH, REINDEX, and what is left to the parser. */
+function* maintenance(): Generator<string> {
+  for (const table of ['users', 's.users', '"Users"', 'a.b.c', 'ONLY users'])
+    for (const cmd of [
+      'SET LOGGED',
+      'set unlogged',
+      'SET TABLESPACE fast_ssd',
+      'SET TABLESPACE "Fast"',
+      'SET TABLESPACE pg_default',
+      'SET TABLESPACE',
+      'SET WITHOUT OIDS',
+      'SET LOGGED, SET UNLOGGED',
+      'SET LOGGED, ADD COLUMN n int',
+      'DROP CONSTRAINT c',
+      'DROP CONSTRAINT IF EXISTS c',
+      'DROP CONSTRAINT IF EXISTS c CASCADE',
+      'DROP CONSTRAINT c RESTRICT',
+      'DROP CONSTRAINT IF c',
+      'DROP CONSTRAINT s.c',
+      'DROP CONSTRAINT c, DROP COLUMN d',
+      'DETACH PARTITION p',
+      'DETACH PARTITION s.p CONCURRENTLY',
+      'DETACH PARTITION p FINALIZE',
+      'DETACH PARTITION',
+      'DETACH p',
+    ])
+      yield `ALTER TABLE ${table} ${cmd}`;
+  for (const rest of [
+    'lock_timeout',
+    'LOCK_TIMEOUT',
+    '"Lock_timeout"',
+    'all',
+    'time zone',
+    'session authorization',
+    'a.b',
+    'search_path',
+    'x y',
+    '',
+  ])
+    yield `RESET ${rest}`;
+  for (const view of ['v', 's.v', '"V"', 'a.b.c'])
+    for (const how of ['', ' CONCURRENTLY'])
+      for (const tail of ['', ' WITH DATA', ' WITH NO DATA', ' with no data', ' WITH', ' WITH NO', ' NO DATA'])
+        yield `REFRESH MATERIALIZED VIEW${how} ${view}${tail}`;
+  yield 'REFRESH VIEW v';
+  for (const kind of ['INDEX', 'TABLE', 'table', 'SCHEMA', 'DATABASE', 'SYSTEM', '(VERBOSE) TABLE', 'VERBOSE TABLE'])
+    for (const how of ['', ' CONCURRENTLY']) for (const name of ['i', 's.i', '"I"', 'a.b.c', '']) yield `REINDEX ${kind}${how} ${name}`;
+  for (const word of parserKeywords()) {
+    yield `ALTER TABLE t SET TABLESPACE ${word}`;
+    yield `ALTER TABLE t DROP CONSTRAINT ${word}`;
+    yield `ALTER TABLE t DETACH PARTITION ${word}`;
+    yield `ALTER TABLE t DETACH PARTITION p ${word}`;
+    yield `ALTER TABLE t SET ${word}`;
+    yield `RESET ${word}`;
+    yield `REFRESH MATERIALIZED VIEW ${word}`;
+    yield `REFRESH MATERIALIZED VIEW v WITH ${word} DATA`;
+    yield `REINDEX INDEX ${word}`;
+    yield `REINDEX ${word} i`;
   }
 }
 
@@ -951,6 +1020,11 @@ test('the fast reader gives libpg-query’s parse tree for every CREATE TABLE it
 test('the fast reader gives libpg-query’s parse tree for every ALTER TYPE … ADD VALUE it accepts', () => {
   const { accepted, total } = check(enumValues());
   assert.ok(accepted > 40 && accepted < total, `${accepted} of ${total} accepted`);
+});
+
+test('the fast reader gives libpg-query’s parse tree for every SET LOGGED, DROP CONSTRAINT, DETACH PARTITION, RESET, REFRESH and REINDEX it accepts', () => {
+  const { accepted, total } = check(maintenance());
+  assert.ok(accepted > 200 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
 test('the fast reader gives libpg-query’s parse tree for every COMMENT ON it accepts', () => {
