@@ -10,7 +10,7 @@
  *     ADD [COLUMN] [IF NOT EXISTS] <name> <type> [<column constraint>]…
  *     ADD CONSTRAINT <name> { FOREIGN KEY (<name>, …) REFERENCES [<schema>.]<table> [(<name>, …)]
  *       | CHECK (<predicate> [AND <predicate>]…) } [NOT VALID]
- *     ADD CONSTRAINT <name> { UNIQUE | PRIMARY KEY } { (<name>, …) | USING INDEX <name> }
+ *     ADD [CONSTRAINT <name>] { UNIQUE | PRIMARY KEY } { (<name>, …) | USING INDEX <name> }
  *     VALIDATE CONSTRAINT <name>
  *     ALTER [COLUMN] <name> { SET NOT NULL | DROP NOT NULL | SET DEFAULT <value> | DROP DEFAULT
  *       | [SET DATA] TYPE <type> [USING <operand>[::<type>]] }
@@ -463,7 +463,7 @@ function readAlterCmd(r: Reader): Record<string, unknown> | undefined {
     };
   }
   if (!r.keyword('add')) return undefined;
-  if (r.peekKeyword('constraint')) {
+  if (r.peekKeyword('constraint') || r.peekKeyword('primary') || r.peekKeyword('unique')) {
     const constraint = readConstraint(r);
     return constraint && { subtype: 'AT_AddConstraint', def: { Constraint: constraint } };
   }
@@ -547,21 +547,23 @@ function readNameList(r: Reader): unknown[] | undefined {
  */
 function readConstraint(r: Reader): Record<string, unknown> | undefined {
   const location = r.pos;
-  if (!r.keyword('constraint')) return undefined;
-  const conname = r.name();
-  if (!conname) return undefined;
+  const named = r.keyword('constraint');
+  const conname = named ? r.name() : undefined;
+  if (named && !conname) return undefined;
   let body: Record<string, unknown>;
   const key = r.keyword('unique') ? 'CONSTR_UNIQUE' : r.keyword('primary') ? (r.keyword('key') ? 'CONSTR_PRIMARY' : null) : undefined;
   if (key === null) return undefined;
   if (key) {
-    // UNIQUE / PRIMARY KEY (<name>, …) or USING INDEX <name>; NOT VALID is an error for these.
+    // UNIQUE / PRIMARY KEY (<name>, …) or USING INDEX <name>, named or not; NOT VALID is an error for these.
+    const name = conname ? { conname: conname.value } : {};
     if (r.keyword('using')) {
       const index = r.keyword('index') ? r.name() : undefined;
-      return index && { contype: key, conname: conname.value, indexname: index.value, location };
+      return index && { contype: key, ...name, indexname: index.value, location };
     }
     const keys = readNameList(r);
-    return keys && { contype: key, conname: conname.value, keys, location };
+    return keys && { contype: key, ...name, keys, location };
   }
+  if (!conname) return undefined;
   if (r.keyword('foreign')) {
     if (!r.keyword('key')) return undefined;
     const fkAttrs = readNameList(r);

@@ -772,6 +772,7 @@ const SEEDS = [
   'REFRESH MATERIALIZED VIEW CONCURRENTLY app.user_stats WITH NO DATA',
   'REINDEX TABLE CONCURRENTLY app.users',
   'REINDEX INDEX users_email_idx',
+  'ALTER TABLE orders ADD PRIMARY KEY (id), ADD UNIQUE USING INDEX orders_code',
   'BEGIN',
   'COMMIT',
   'START TRANSACTION',
@@ -860,6 +861,17 @@ function* maintenance(): Generator<string> {
       'DETACH PARTITION p FINALIZE',
       'DETACH PARTITION',
       'DETACH p',
+      'ADD PRIMARY KEY (id)',
+      'add unique (a, "B")',
+      'ADD UNIQUE USING INDEX i',
+      'ADD PRIMARY KEY USING INDEX s.i',
+      'ADD PRIMARY (id)',
+      'ADD UNIQUE (a) NOT VALID',
+      'ADD UNIQUE NULLS NOT DISTINCT (a)',
+      'ADD PRIMARY KEY (id) DEFERRABLE',
+      'ADD CHECK (a > 0)',
+      'ADD FOREIGN KEY (a) REFERENCES b',
+      'ADD PRIMARY KEY (id), ADD UNIQUE (a)',
     ])
       yield `ALTER TABLE ${table} ${cmd}`;
   for (const rest of [
@@ -1022,7 +1034,7 @@ test('the fast reader gives libpg-query’s parse tree for every ALTER TYPE … 
   assert.ok(accepted > 40 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
-test('the fast reader gives libpg-query’s parse tree for every SET LOGGED, DROP CONSTRAINT, DETACH PARTITION, RESET, REFRESH and REINDEX it accepts', () => {
+test('the fast reader gives libpg-query’s parse tree for every SET LOGGED, DROP CONSTRAINT, DETACH PARTITION, unnamed UNIQUE / PRIMARY KEY, RESET, REFRESH and REINDEX it accepts', () => {
   const { accepted, total } = check(maintenance());
   assert.ok(accepted > 200 && accepted < total, `${accepted} of ${total} accepted`);
 });
