@@ -34,7 +34,7 @@
  *
  * where a value is '<string>', <integer>, TRUE, FALSE, NULL, CURRENT_TIMESTAMP or [<schema>.]<function>() (no arguments);
  * a column constraint is NOT NULL, NULL, DEFAULT <value>, PRIMARY KEY, UNIQUE, REFERENCES [<schema>.]<table>
- * [(<name>, …)] or GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (each at most once, in any order); a name is a plain identifier that is no reserved
+ * [(<name>, …)] or GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (a DEFAULT constant may be cast: '<string>'::<type>) (each at most once, in any order); a name is a plain identifier that is no reserved
  * PostgreSQL keyword, or a double-quoted one; <type> is such a plain identifier (a type name as written: text, uuid,
  * jsonb, timestamptz, …, with up to two integer modifiers) or int, integer, smallint, bigint, boolean, real, double
  * precision, varchar[(<n>)], numeric | decimal [(<p>[, <s>])], timestamp | time [(<n>)] [WITH | WITHOUT TIME ZONE].
@@ -617,7 +617,13 @@ function readColumnConstraints(r: Reader): unknown[] | undefined {
     const at = r.pos;
     let constraint: Record<string, unknown> | undefined;
     if (r.keyword('default')) {
-      const value = readValue(r);
+      let value = readValue(r);
+      // A constant cast to a type: '<string>'::<type>.
+      const cast = r.pos;
+      if (value && 'A_Const' in value && r.punct('::')) {
+        const castType = readType(r);
+        value = castType && { TypeCast: { arg: value, typeName: castType, location: cast } };
+      }
       if (!value) return undefined;
       constraint = { contype: 'CONSTR_DEFAULT', raw_expr: value, location: at };
     } else if (r.keyword('not')) {

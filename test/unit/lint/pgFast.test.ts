@@ -772,6 +772,7 @@ const SEEDS = [
   'REFRESH MATERIALIZED VIEW CONCURRENTLY app.user_stats WITH NO DATA',
   'REINDEX TABLE CONCURRENTLY app.users',
   'REINDEX INDEX users_email_idx',
+  "ALTER TABLE users ADD COLUMN status varchar(20) NOT NULL DEFAULT 'new'::varchar",
   'ALTER TABLE orders ADD PRIMARY KEY (id), ADD UNIQUE USING INDEX orders_code',
   'BEGIN',
   'COMMIT',
@@ -894,7 +895,25 @@ function* maintenance(): Generator<string> {
   yield 'REFRESH VIEW v';
   for (const kind of ['INDEX', 'TABLE', 'table', 'SCHEMA', 'DATABASE', 'SYSTEM', '(VERBOSE) TABLE', 'VERBOSE TABLE'])
     for (const how of ['', ' CONCURRENTLY']) for (const name of ['i', 's.i', '"I"', 'a.b.c', '']) yield `REINDEX ${kind}${how} ${name}`;
+  for (const value of ["'new'", "''", '0', '42', 'true', 'false', 'null', 'now()', 'current_timestamp', "'a'::text", 'x'])
+    for (const type of [
+      'varchar',
+      'varchar(20)',
+      'text',
+      'int',
+      'bigint',
+      'timestamp with time zone',
+      'public.mood',
+      'text[]',
+      'double precision',
+      '',
+    ])
+      for (const tail of ['', ' NOT NULL', '(3)']) yield `ALTER TABLE t ADD COLUMN c text DEFAULT ${value}::${type}${tail}`;
+  yield "CREATE TABLE t (id int PRIMARY KEY, s varchar(20) NOT NULL DEFAULT 'new'::varchar)";
+  yield "ALTER TABLE t ADD COLUMN c text DEFAULT 'a' :: text";
+  yield "ALTER TABLE t ADD COLUMN c text DEFAULT 'a':text";
   for (const word of parserKeywords()) {
+    yield `ALTER TABLE t ADD COLUMN c text DEFAULT 'x'::${word}`;
     yield `ALTER TABLE t SET TABLESPACE ${word}`;
     yield `ALTER TABLE t DROP CONSTRAINT ${word}`;
     yield `ALTER TABLE t DETACH PARTITION ${word}`;
@@ -1034,7 +1053,7 @@ test('the fast reader gives libpg-query’s parse tree for every ALTER TYPE … 
   assert.ok(accepted > 40 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
-test('the fast reader gives libpg-query’s parse tree for every SET LOGGED, DROP CONSTRAINT, DETACH PARTITION, unnamed UNIQUE / PRIMARY KEY, RESET, REFRESH and REINDEX it accepts', () => {
+test('the fast reader gives libpg-query’s parse tree for every SET LOGGED, DROP CONSTRAINT, DETACH PARTITION, unnamed UNIQUE / PRIMARY KEY, a cast DEFAULT, RESET, REFRESH and REINDEX it accepts', () => {
   const { accepted, total } = check(maintenance());
   assert.ok(accepted > 200 && accepted < total, `${accepted} of ${total} accepted`);
 });
