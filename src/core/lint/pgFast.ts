@@ -5,12 +5,13 @@
  *   SET [SESSION | LOCAL] lock_timeout | statement_timeout { = | TO } '<string>' | <integer>
  *   BEGIN | START TRANSACTION | COMMIT | END | ROLLBACK | ABORT   (with TRANSACTION or WORK where the parser takes them)
  *   ALTER TYPE [<schema>.]<enum> ADD VALUE [IF NOT EXISTS] '<label>' [BEFORE | AFTER '<label>']
- *   ALTER TABLE [<schema>.]<table> RENAME { [COLUMN] <name> TO <name> | TO <name> }
+ *   ALTER TABLE [<schema>.]<table> RENAME { [COLUMN] <name> TO <name> | CONSTRAINT <name> TO <name> | TO <name> }
  *   ALTER TABLE [<schema>.]<table> <command> [, <command>]…, each command one of
  *     ADD [COLUMN] [IF NOT EXISTS] <name> <type> [<column constraint>]…
  *     ADD CONSTRAINT <name> { FOREIGN KEY (<name>, …) REFERENCES [<schema>.]<table> [(<name>, …)]
  *       | CHECK (<predicate> [AND <predicate>]…) } [NOT VALID]
  *     ADD [CONSTRAINT <name>] { UNIQUE | PRIMARY KEY } { (<name>, …) | USING INDEX <name> }
+ *     ADD CONSTRAINT <name> NOT NULL <column> [NOT VALID]
  *     VALIDATE CONSTRAINT <name>
  *     ALTER [COLUMN] <name> { SET NOT NULL | DROP NOT NULL | SET DEFAULT <value> | DROP DEFAULT
  *       | [SET DATA] TYPE <type> [USING <operand>[::<type>]] }
@@ -389,6 +390,21 @@ function readAlterTable(r: Reader): unknown {
 
 /** After `ALTER TABLE <table> RENAME`: `[COLUMN] <name> TO <name>` or `TO <name>`, libpg-query's RenameStmt. */
 function readRename(r: Reader, relation: Record<string, unknown>): unknown {
+  if (r.keyword('constraint')) {
+    const from = r.name();
+    const to = from && r.keyword('to') ? r.name() : undefined;
+    if (!from || !to || !r.done) return undefined;
+    return stmts({
+      RenameStmt: {
+        renameType: 'OBJECT_TABCONSTRAINT',
+        relationType: 'OBJECT_ACCESS_METHOD',
+        relation,
+        subname: from.value,
+        newname: to.value,
+        behavior: 'DROP_RESTRICT',
+      },
+    });
+  }
   let subname: string | undefined;
   if (!r.keyword('to')) {
     r.keyword('column');
@@ -564,6 +580,20 @@ function readConstraint(r: Reader): Record<string, unknown> | undefined {
     return keys && { contype: key, ...name, keys, location };
   }
   if (!conname) return undefined;
+  if (r.keyword('not')) {
+    // NOT NULL <column> [NOT VALID] (PostgreSQL 18).
+    const column = r.keyword('null') ? r.name() : undefined;
+    if (!column) return undefined;
+    const notValid = r.keyword('not');
+    if (notValid && !r.keyword('valid')) return undefined;
+    return {
+      contype: 'CONSTR_NOTNULL',
+      conname: conname.value,
+      ...(notValid ? { skip_validation: true } : { initially_valid: true }),
+      keys: [{ String: { sval: column.value } }],
+      location,
+    };
+  }
   if (r.keyword('foreign')) {
     if (!r.keyword('key')) return undefined;
     const fkAttrs = readNameList(r);

@@ -773,6 +773,8 @@ const SEEDS = [
   'REINDEX TABLE CONCURRENTLY app.users',
   'REINDEX INDEX users_email_idx',
   "ALTER TABLE users ADD COLUMN status varchar(20) NOT NULL DEFAULT 'new'::varchar",
+  'ALTER TABLE items ADD CONSTRAINT items_sku_nn NOT NULL sku NOT VALID',
+  'ALTER TABLE accounts RENAME CONSTRAINT accounts_email_check TO accounts_email_valid',
   'ALTER TABLE orders ADD PRIMARY KEY (id), ADD UNIQUE USING INDEX orders_code',
   'BEGIN',
   'COMMIT',
@@ -873,6 +875,19 @@ function* maintenance(): Generator<string> {
       'ADD CHECK (a > 0)',
       'ADD FOREIGN KEY (a) REFERENCES b',
       'ADD PRIMARY KEY (id), ADD UNIQUE (a)',
+      'ADD CONSTRAINT c NOT NULL sku',
+      'ADD CONSTRAINT c NOT NULL sku NOT VALID',
+      'ADD CONSTRAINT c NOT NULL "Sku" NO INHERIT',
+      'ADD CONSTRAINT c NOT NULL sku, ADD CONSTRAINT d NOT NULL e NOT VALID',
+      'ADD CONSTRAINT c NOT NULL (sku)',
+      'ADD CONSTRAINT c NOT NULL s.sku',
+      'ADD CONSTRAINT c NOT sku',
+      'ADD NOT NULL sku',
+      'RENAME CONSTRAINT a TO b',
+      'rename constraint "A" to "B"',
+      'RENAME CONSTRAINT IF EXISTS a TO b',
+      'RENAME CONSTRAINT a b',
+      'RENAME CONSTRAINT a TO b, RENAME COLUMN c TO d',
     ])
       yield `ALTER TABLE ${table} ${cmd}`;
   for (const rest of [
@@ -915,6 +930,9 @@ function* maintenance(): Generator<string> {
   for (const word of parserKeywords()) {
     yield `ALTER TABLE t ADD COLUMN c text DEFAULT 'x'::${word}`;
     yield `ALTER TABLE t SET TABLESPACE ${word}`;
+    yield `ALTER TABLE t ADD CONSTRAINT c NOT NULL ${word}`;
+    yield `ALTER TABLE t RENAME CONSTRAINT ${word} TO x`;
+    yield `ALTER TABLE t RENAME CONSTRAINT x TO ${word}`;
     yield `ALTER TABLE t DROP CONSTRAINT ${word}`;
     yield `ALTER TABLE t DETACH PARTITION ${word}`;
     yield `ALTER TABLE t DETACH PARTITION p ${word}`;
