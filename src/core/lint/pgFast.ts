@@ -5,6 +5,7 @@
  *   SET [SESSION | LOCAL] lock_timeout | statement_timeout { = | TO } '<string>' | <integer>
  *   BEGIN | START TRANSACTION | COMMIT | END | ROLLBACK | ABORT   (with TRANSACTION or WORK where the parser takes them)
  *   ALTER TYPE [<schema>.]<enum> ADD VALUE [IF NOT EXISTS] '<label>' [BEFORE | AFTER '<label>']
+ *   ALTER TYPE [<schema>.]<enum> RENAME VALUE '<label>' TO '<label>'
  *   ALTER TABLE [<schema>.]<table> RENAME { [COLUMN] <name> TO <name> | CONSTRAINT <name> TO <name> | TO <name> }
  *   ALTER TABLE [<schema>.]<table> <command> [, <command>]…, each command one of
  *     ADD [COLUMN] [IF NOT EXISTS] <name> <type> [<column constraint>]…
@@ -20,6 +21,7 @@
  *     SET LOGGED | SET UNLOGGED | SET TABLESPACE <name>
  *     DETACH PARTITION [<schema>.]<table> [CONCURRENTLY]
  *   RESET <name>
+ *   LOCK [TABLE] [<schema>.]<table> [, …] [IN <mode> MODE] [NOWAIT]
  *   REFRESH MATERIALIZED VIEW [CONCURRENTLY] [<schema>.]<view> [WITH [NO] DATA]
  *   REINDEX { INDEX | TABLE } [CONCURRENTLY] [<schema>.]<name>
  *   CREATE TABLE [IF NOT EXISTS] [<schema>.]<table> (<name> <type> [<column constraint>]… | PRIMARY KEY (<name>, …)
@@ -347,15 +349,20 @@ function readAlterEnum(r: Reader): unknown {
     if (!name) return undefined;
     typeName.push({ String: { sval: name.value } });
   } while (typeName.length < 2 && r.punct('.'));
-  if (!r.keyword('add') || !r.keyword('value')) return undefined;
-  const ifNotExists = r.keyword('if');
-  if (ifNotExists && !(r.keyword('not') && r.keyword('exists'))) return undefined;
   // A label: a non-empty string (libpg-query leaves out empty strings; the server rejects an empty label anyway).
   const label = (): string | undefined => {
     const c = r.constant();
     const value = c && 'sval' in (c.A_Const as object) ? (c.A_Const as { sval: { sval: string } }).sval.sval : undefined;
     return value || undefined;
   };
+  if (r.keyword('rename')) {
+    const oldVal = r.keyword('value') ? label() : undefined;
+    const renamed = oldVal !== undefined && r.keyword('to') ? label() : undefined;
+    return renamed !== undefined && r.done ? stmts({ AlterEnumStmt: { typeName, oldVal, newVal: renamed } }) : undefined;
+  }
+  if (!r.keyword('add') || !r.keyword('value')) return undefined;
+  const ifNotExists = r.keyword('if');
+  if (ifNotExists && !(r.keyword('not') && r.keyword('exists'))) return undefined;
   const newVal = label();
   if (newVal === undefined) return undefined;
   const before = r.keyword('before');
@@ -851,6 +858,40 @@ function readDrop(r: Reader): unknown {
   });
 }
 
+/** LOCK's modes as the parser numbers them (lockdefs.h), by their words. */
+const LOCK_MODES: Readonly<Record<string, number>> = {
+  'access share': 1,
+  'row share': 2,
+  'row exclusive': 3,
+  'share update exclusive': 4,
+  share: 5,
+  'share row exclusive': 6,
+  exclusive: 7,
+  'access exclusive': 8,
+};
+
+/** `LOCK [TABLE] <table> [, …] [IN <mode> MODE] [NOWAIT]`. */
+function readLock(r: Reader): unknown {
+  r.keyword('table');
+  const relations: unknown[] = [];
+  do {
+    const relation = readRelation(r);
+    if (!relation) return undefined;
+    relations.push({ RangeVar: relation });
+  } while (r.punct(','));
+  let mode = 8;
+  if (r.keyword('in')) {
+    const words: string[] = [];
+    let w = r.word();
+    for (; w && w.value !== 'mode' && words.length < 3; w = r.word()) words.push(w.value);
+    const m = w?.value === 'mode' ? LOCK_MODES[words.join(' ')] : undefined;
+    if (m === undefined) return undefined;
+    mode = m;
+  }
+  const nowait = r.keyword('nowait');
+  return r.done ? stmts({ LockStmt: { relations, mode, ...(nowait ? { nowait: true } : {}) } }) : undefined;
+}
+
 /** `RESET <name>`. */
 function readReset(r: Reader): unknown {
   const name = r.name();
@@ -1067,7 +1108,7 @@ function readInsert(r: Reader): unknown {
 export function readSimplePostgres(sql: string): unknown {
   // Printable ASCII and white space only: libpg-query's locations count UTF-8 bytes, these count UTF-16 units.
   if (
-    !/^(set|alter|create|update|insert|drop|comment|reset|refresh|reindex|begin|start|commit|end|rollback|abort)(\s|$)/i.test(sql) ||
+    !/^(set|alter|create|update|insert|drop|comment|reset|refresh|reindex|lock|begin|start|commit|end|rollback|abort)(\s|$)/i.test(sql) ||
     /[^\t-\r -~]/.test(sql)
   )
     return undefined;
@@ -1090,6 +1131,8 @@ export function readSimplePostgres(sql: string): unknown {
       return readComment(r);
     case 'drop':
       return readDrop(r);
+    case 'lock':
+      return readLock(r);
     case 'reset':
       return readReset(r);
     case 'refresh':

@@ -774,6 +774,9 @@ const SEEDS = [
   'REINDEX INDEX users_email_idx',
   "ALTER TABLE users ADD COLUMN status varchar(20) NOT NULL DEFAULT 'new'::varchar",
   'ALTER TABLE items ADD CONSTRAINT items_sku_nn NOT NULL sku NOT VALID',
+  'LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE',
+  'LOCK app.accounts, b IN SHARE ROW EXCLUSIVE MODE NOWAIT',
+  "ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy'",
   'ALTER TABLE accounts RENAME CONSTRAINT accounts_email_check TO accounts_email_valid',
   'ALTER TABLE orders ADD PRIMARY KEY (id), ADD UNIQUE USING INDEX orders_code',
   'BEGIN',
@@ -927,7 +930,44 @@ function* maintenance(): Generator<string> {
   yield "CREATE TABLE t (id int PRIMARY KEY, s varchar(20) NOT NULL DEFAULT 'new'::varchar)";
   yield "ALTER TABLE t ADD COLUMN c text DEFAULT 'a' :: text";
   yield "ALTER TABLE t ADD COLUMN c text DEFAULT 'a':text";
+  for (const head of ['LOCK', 'LOCK TABLE', 'lock table', 'LOCK ONLY', 'LOCK TABLE ONLY'])
+    for (const names of ['a', 's.a', '"A"', 'a, s.b', 'a *', 'a.b.c', ''])
+      for (const mode of [
+        '',
+        ' IN ACCESS SHARE MODE',
+        ' IN ROW SHARE MODE',
+        ' IN ROW EXCLUSIVE MODE',
+        ' IN SHARE UPDATE EXCLUSIVE MODE',
+        ' IN SHARE MODE',
+        ' IN SHARE ROW EXCLUSIVE MODE',
+        ' IN EXCLUSIVE MODE',
+        ' IN ACCESS EXCLUSIVE MODE',
+        ' in access exclusive mode',
+        ' IN ACCESS MODE',
+        ' IN MODE',
+        ' IN SHARE',
+        ' IN EXCLUSIVE SHARE MODE',
+        ' IN ROW SHARE UPDATE EXCLUSIVE MODE',
+      ])
+        for (const tail of ['', ' NOWAIT', ' nowait x']) yield `${head} ${names}${mode}${tail}`;
+  for (const type of ['mood', 's.mood', 'a.b.c'])
+    for (const rest of [
+      "RENAME VALUE 'a' TO 'b'",
+      "rename value 'it''s' to 'b'",
+      "RENAME VALUE '' TO 'b'",
+      "RENAME VALUE 'a' TO ''",
+      "RENAME VALUE a TO 'b'",
+      "RENAME VALUE 'a' 'b'",
+      "RENAME VALUE 'a' TO 'b' AFTER 'c'",
+      'RENAME TO m',
+      'RENAME ATTRIBUTE a TO b',
+    ])
+      yield `ALTER TYPE ${type} ${rest}`;
   for (const word of parserKeywords()) {
+    yield `LOCK ${word}`;
+    yield `LOCK TABLE t IN ${word} MODE`;
+    yield `LOCK TABLE t IN ACCESS ${word} MODE`;
+    yield `ALTER TYPE ${word} RENAME VALUE 'a' TO 'b'`;
     yield `ALTER TABLE t ADD COLUMN c text DEFAULT 'x'::${word}`;
     yield `ALTER TABLE t SET TABLESPACE ${word}`;
     yield `ALTER TABLE t ADD CONSTRAINT c NOT NULL ${word}`;
@@ -1071,7 +1111,7 @@ test('the fast reader gives libpg-query’s parse tree for every ALTER TYPE … 
   assert.ok(accepted > 40 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
-test('the fast reader gives libpg-query’s parse tree for every SET LOGGED, DROP CONSTRAINT, DETACH PARTITION, unnamed UNIQUE / PRIMARY KEY, a cast DEFAULT, RESET, REFRESH and REINDEX it accepts', () => {
+test('the fast reader gives libpg-query’s parse tree for every SET LOGGED, DROP CONSTRAINT, DETACH PARTITION, unnamed UNIQUE / PRIMARY KEY, a cast DEFAULT, RENAME VALUE, LOCK, RESET, REFRESH and REINDEX it accepts', () => {
   const { accepted, total } = check(maintenance());
   assert.ok(accepted > 200 && accepted < total, `${accepted} of ${total} accepted`);
 });
