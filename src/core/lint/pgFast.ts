@@ -21,6 +21,8 @@
  *     SET LOGGED | SET UNLOGGED | SET TABLESPACE <name>
  *     DETACH PARTITION [<schema>.]<table> [CONCURRENTLY]
  *   RESET <name>
+ *   CLUSTER [<schema>.]<table> [USING <index>]
+ *   VACUUM [FULL] [ANALYZE] | VACUUM ({ FULL | ANALYZE } [, …]) [<schema>.]<table> [, …]
  *   LOCK [TABLE] [<schema>.]<table> [, …] [IN <mode> MODE] [NOWAIT]
  *   REFRESH MATERIALIZED VIEW [CONCURRENTLY] [<schema>.]<view> [WITH [NO] DATA]
  *   REINDEX { INDEX | TABLE } [CONCURRENTLY] [<schema>.]<name>
@@ -892,6 +894,43 @@ function readLock(r: Reader): unknown {
   return r.done ? stmts({ LockStmt: { relations, mode, ...(nowait ? { nowait: true } : {}) } }) : undefined;
 }
 
+/** `CLUSTER <table> [USING <index>]`. */
+function readCluster(r: Reader): unknown {
+  const relation = readRelation(r);
+  const using = relation !== undefined && r.keyword('using');
+  const index = using ? r.name() : undefined;
+  if (!relation || (using && !index) || !r.done) return undefined;
+  return stmts({ ClusterStmt: { relation, ...(index ? { indexname: index.value } : {}) } });
+}
+
+/** `VACUUM [FULL] [ANALYZE] <table> [, …]` or `VACUUM ({ FULL | ANALYZE } [, …]) <table> [, …]`. */
+function readVacuum(r: Reader): unknown {
+  const options: unknown[] = [];
+  const option = (word: string, at: number) => options.push({ DefElem: { defname: word, defaction: 'DEFELEM_UNSPEC', location: at } });
+  if (r.punct('(')) {
+    do {
+      const at = r.pos;
+      const word = r.word()?.value;
+      if (word !== 'full' && word !== 'analyze') return undefined;
+      option(word, at);
+    } while (r.punct(','));
+    if (!r.punct(')')) return undefined;
+  } else {
+    for (const word of ['full', 'analyze']) {
+      const at = r.pos;
+      if (r.keyword(word)) option(word, at);
+    }
+  }
+  const rels: unknown[] = [];
+  do {
+    const relation = readRelation(r);
+    if (!relation) return undefined;
+    rels.push({ VacuumRelation: { relation } });
+  } while (r.punct(','));
+  if (!r.done) return undefined;
+  return stmts({ VacuumStmt: { ...(options.length ? { options } : {}), rels, is_vacuumcmd: true } });
+}
+
 /** `RESET <name>`. */
 function readReset(r: Reader): unknown {
   const name = r.name();
@@ -1108,7 +1147,9 @@ function readInsert(r: Reader): unknown {
 export function readSimplePostgres(sql: string): unknown {
   // Printable ASCII and white space only: libpg-query's locations count UTF-8 bytes, these count UTF-16 units.
   if (
-    !/^(set|alter|create|update|insert|drop|comment|reset|refresh|reindex|lock|begin|start|commit|end|rollback|abort)(\s|$)/i.test(sql) ||
+    !/^(set|alter|create|update|insert|drop|comment|reset|refresh|reindex|lock|cluster|vacuum|begin|start|commit|end|rollback|abort)(\s|$)/i.test(
+      sql,
+    ) ||
     /[^\t-\r -~]/.test(sql)
   )
     return undefined;
@@ -1133,6 +1174,10 @@ export function readSimplePostgres(sql: string): unknown {
       return readDrop(r);
     case 'lock':
       return readLock(r);
+    case 'cluster':
+      return readCluster(r);
+    case 'vacuum':
+      return readVacuum(r);
     case 'reset':
       return readReset(r);
     case 'refresh':

@@ -775,6 +775,9 @@ const SEEDS = [
   "ALTER TABLE users ADD COLUMN status varchar(20) NOT NULL DEFAULT 'new'::varchar",
   'ALTER TABLE items ADD CONSTRAINT items_sku_nn NOT NULL sku NOT VALID',
   'LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE',
+  'VACUUM FULL users',
+  'VACUUM (ANALYZE) app.users, b',
+  'CLUSTER users USING users_pkey',
   'LOCK app.accounts, b IN SHARE ROW EXCLUSIVE MODE NOWAIT',
   "ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy'",
   'ALTER TABLE accounts RENAME CONSTRAINT accounts_email_check TO accounts_email_valid',
@@ -963,7 +966,46 @@ function* maintenance(): Generator<string> {
       'RENAME ATTRIBUTE a TO b',
     ])
       yield `ALTER TYPE ${type} ${rest}`;
+  for (const head of ['CLUSTER', 'cluster', 'CLUSTER VERBOSE', 'CLUSTER (VERBOSE)'])
+    for (const rest of [
+      'users',
+      's.users',
+      '"U"',
+      'users USING i',
+      'users USING s.i',
+      'users USING',
+      'users, b',
+      '',
+      'i ON users',
+      'a.b.c',
+    ])
+      yield `${head} ${rest}`;
+  for (const opts of [
+    '',
+    'FULL',
+    'full analyze',
+    'ANALYZE',
+    'ANALYZE FULL',
+    'FULL FREEZE',
+    'VERBOSE',
+    'FREEZE',
+    'ANALYSE',
+    '(FULL)',
+    '(full, analyze)',
+    '(ANALYZE, FULL)',
+    '(FULL true)',
+    '(VERBOSE)',
+    '()',
+    '(FULL',
+    'FULL (x)',
+  ])
+    for (const rels of ['users', 's.users', 'users, b', 'users (a)', '', 'a.b.c', 'users,']) yield `VACUUM ${opts} ${rels}`;
   for (const word of parserKeywords()) {
+    yield `CLUSTER ${word}`;
+    yield `CLUSTER t USING ${word}`;
+    yield `VACUUM ${word} t`;
+    yield `VACUUM (${word}) t`;
+    yield `VACUUM FULL ${word}`;
     yield `LOCK ${word}`;
     yield `LOCK TABLE t IN ${word} MODE`;
     yield `LOCK TABLE t IN ACCESS ${word} MODE`;
@@ -1111,7 +1153,7 @@ test('the fast reader gives libpg-query’s parse tree for every ALTER TYPE … 
   assert.ok(accepted > 40 && accepted < total, `${accepted} of ${total} accepted`);
 });
 
-test('the fast reader gives libpg-query’s parse tree for every SET LOGGED, DROP CONSTRAINT, DETACH PARTITION, unnamed UNIQUE / PRIMARY KEY, a cast DEFAULT, RENAME VALUE, LOCK, RESET, REFRESH and REINDEX it accepts', () => {
+test('the fast reader gives libpg-query’s parse tree for every SET LOGGED, DROP CONSTRAINT, DETACH PARTITION, unnamed UNIQUE / PRIMARY KEY, a cast DEFAULT, RENAME VALUE, LOCK, CLUSTER, VACUUM, RESET, REFRESH and REINDEX it accepts', () => {
   const { accepted, total } = check(maintenance());
   assert.ok(accepted > 200 && accepted < total, `${accepted} of ${total} accepted`);
 });
