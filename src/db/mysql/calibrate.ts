@@ -96,8 +96,8 @@ async function bufferPool(db: DatabaseClient): Promise<number | undefined> {
  * the sample as a run's online copy runs it (chunk time, lock wait, no replica lookup without a binary log), adding a
  * nullable int: its time before its first chunk and after its last (its output's "Copying approximately …" and "Copied
  * rows OK." lines, timed as they arrive) is its fixed cost, the time between them its copy of the sample's rows. A tool
- * held for a run's copy (holdOnlineCopy) is left for it. When it fails, what it left of its
- * own on the sample is dropped with the sample; its new table here).
+ * held for a run's copy (holdOnlineCopy) is left for it. When it fails, its triggers go when the sample table is
+ * dropped, and the new table it may have left (its leftovers) is dropped here.
  * Nothing when the tool is absent; `onlineCopyFailed` (its last output) when it fails.
  */
 async function measureOnlineCopy(
