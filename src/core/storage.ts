@@ -24,6 +24,15 @@ export function sizeAfterPhases(
   return out;
 }
 
+/**
+ * Where concurrent writes go while a copy runs, for the kinds that have somewhere: an in-place rebuild (INPLACE on
+ * MySQL/MariaDB; PostgreSQL's rewrites block writes) logs them in InnoDB's online log; pt-online-schema-change's
+ * triggers write them into its new table, which the copy's size already counts. ALGORITHM=COPY blocks writes.
+ */
+const WHILE_IT_RUNS: Readonly<Record<string, string>> = {
+  rewrite: ' (plus the online log of concurrent writes, innodb_online_alter_log_max_size)',
+};
+
 /** Advice for the storage the plan uses, when it is worth saying (the table grows by more than a tenth, or a copy needs space). */
 export function storageFindings(plan: Pick<Plan, 'dialect' | 'phases' | 'table'>, beforeBytes: number): Finding[] {
   const steps = plan.phases.flatMap((p) => p.steps);
@@ -46,7 +55,7 @@ export function storageFindings(plan: Pick<Plan, 'dialect' | 'phases' | 'table'>
     out.push({
       code: 'rebuild-space',
       severity: 'info',
-      message: `"${biggest.sql.slice(0, 60)}…" rebuilds the table: it needs about ${formatBytes(biggest.storage.tempBytes)} of free disk space for the copy while it runs${plan.dialect === 'postgres' ? '' : ' (plus the online log of concurrent writes, innodb_online_alter_log_max_size)'}.`,
+      message: `"${biggest.sql.slice(0, 60)}…" ${biggest.estimate.kind === 'online-copy' ? 'copies' : 'rebuilds'} the table: it needs about ${formatBytes(biggest.storage.tempBytes)} of free disk space for the copy while it runs${plan.dialect === 'postgres' ? '' : (WHILE_IT_RUNS[biggest.estimate.kind ?? ''] ?? '')}.`,
     });
   }
   return out;

@@ -467,6 +467,18 @@ describe('estimates: the online copy (pt-online-schema-change)', () => {
     assert.ok(spills / fits > 1.3 && spills / fits < 1.5, `${fits} → ${spills}`);
   });
 
+  it('its storage advice says the tool copies the table, without the InnoDB online log an in-place rebuild uses', () => {
+    const p = planColumn(
+      parseColumnDefinition('token char(36) NOT NULL DEFAULT (UUID())', 'mariadb'),
+      facts('mariadb', holdchk),
+      { dialect: 'mariadb', version: '10.11.6' },
+      { calibration: onServer, onlineCopyTool: tool },
+    );
+    const advice = p.warnings.find((w) => w.code === 'rebuild-space')!;
+    assert.match(advice.message, /copies the table/);
+    assert.doesNotMatch(advice.message, /online log|innodb_online_alter_log/);
+  });
+
   it('a calibration without the tool measured (not installed then) estimates the copy with the rough defaults and says so', () => {
     const { onlineCopy: _, ...withoutTool } = onServer;
     const e = copyStep(withoutTool);
@@ -492,7 +504,7 @@ describe('storage prediction', () => {
     const steps = planSteps(p);
     const rebuild = steps.find((s) => s.estimate.kind === 'rewrite')!;
     assert.ok(rebuild.storage!.tempBytes! > 100 * MB);
-    assert.ok(p.warnings.some((w) => w.code === 'rebuild-space'));
+    assert.match(p.warnings.find((w) => w.code === 'rebuild-space')!.message, /rebuilds the table.*innodb_online_alter_log_max_size/);
     const backfill = steps.find((s) => s.backfill)!;
     assert.ok(backfill.storage!.tableBytes < 1.8 * 100 * MB);
     assert.ok(!p.warnings.some((w) => w.code === 'backfill-bloat'));
