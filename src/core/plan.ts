@@ -18,7 +18,6 @@ import {
   DEFAULT_CALIBRATION,
   estimateStep,
   addSeconds,
-  spillFactor,
   firstScanExtraSeconds,
   isTextKey,
   isVariableWidth,
@@ -151,9 +150,6 @@ class Builder {
   columnOneValue = false;
   /** The heap bytes each step's estimate assumed (steps are added in another order than they run). */
   private readonly heapAt = new WeakMap<Step, number>();
-  /** Each step's place in the order steps were added, and the index bytes it adds (index builds). */
-  private readonly added = new Map<Step, { seq: number; indexGrowth: number }>();
-  private seq = 0;
   /** PlanOptions.onlineCopyTool. */
   onlineCopyTool: OnlineCopyTool | undefined;
 
@@ -240,7 +236,6 @@ class Builder {
         : {}),
       ...(o.valueSql ? { valueSql: o.valueSql } : {}),
     });
-    const indexBefore = this.indexBytes;
     const storage = this.grow(kind, keyBytes, newColumnBytes);
     const done = doneOf(op, o.object);
     const step: Step = {
@@ -262,7 +257,6 @@ class Builder {
       ...(o.onlineCopy ? { onlineCopy: o.onlineCopy } : {}),
     };
     this.heapAt.set(step, this.heap);
-    this.added.set(step, { seq: this.seq++, indexGrowth: Math.max(0, this.indexBytes - indexBefore) });
     const list = this.phases.get(phase) ?? [];
     list.push(step);
     this.phases.set(phase, list);
@@ -398,45 +392,6 @@ class Builder {
       });
   }
 
-  /**
-   * In the order the steps run: a rebuild or copy of the table also rebuilds every index there when it runs, including
-   * those built by steps that run before it but were added after it (MySQL/MariaDB: the column's index is built in the
-   * index phase, before the constrain phase's `MODIFY … NOT NULL` rebuild, which was added first). Those index bytes are
-   * charged to it at its rate, and counted in its storage. bench/estimates, MariaDB 10.11, `ref char(36) NOT NULL DEFAULT
-   * (UUID()) UNIQUE`: the rebuild on 3M rows was estimated without the 166 MB unique index, 7.13 s against 12.04 s.
-   */
-  private chargeLaterIndexes(phases: Phase[]): void {
-    const built: { seq: number; bytes: number }[] = [];
-    for (const phase of phases)
-      phase.steps.forEach((step, i) => {
-        const me = this.added.get(step);
-        if (!me) return;
-        const kind = step.estimate.kind as WorkKind | undefined;
-        if (me.indexGrowth > 0) built.push({ seq: me.seq, bytes: me.indexGrowth });
-        if (kind !== 'rewrite' && kind !== 'copy') return;
-        const extra = built.filter((b) => b.seq > me.seq).reduce((sum, b) => sum + b.bytes, 0);
-        if (!(extra > 0)) return;
-        const rate =
-          kind === 'copy' ? (this.cal.copyBytesPerSecond ?? this.cal.rewriteBytesPerSecond / 2.5) : this.cal.rewriteBytesPerSecond;
-        const learned = this.cal.learned?.[kind];
-        const touched = step.storage ? 2 * (step.storage.tableBytes + step.storage.indexBytes + extra) : 0;
-        const seconds =
-          (extra / rate) * (learned && learned.runs > 0 ? learned.factor : 1) * spillFactor(touched, this.cal.bufferPoolBytes);
-        const storage = step.storage
-          ? {
-              ...step.storage,
-              indexBytes: Math.round(step.storage.indexBytes + extra),
-              ...(step.storage.tempBytes ? { tempBytes: Math.round(step.storage.tempBytes + extra) } : {}),
-            }
-          : undefined;
-        (phase.steps as Step[])[i] = {
-          ...step,
-          estimate: addSeconds(step.estimate, seconds, step.blocks.reads || step.blocks.writes),
-          ...(storage ? { storage } : {}),
-        };
-      });
-  }
-
   build(): Plan {
     const order: PhaseKind[] = ['expand', 'backfill', 'index', 'constrain', 'cutover', 'contract'];
     const phases: Phase[] = [];
@@ -447,7 +402,6 @@ class Builder {
       phases.push({ kind, title: phaseTitle(kind), transactional, steps });
     }
     if (this.pg) this.chargeFirstScan(phases);
-    this.chargeLaterIndexes(phases);
     return {
       dialect: this.target.dialect,
       serverVersion: this.target.version,
@@ -945,6 +899,7 @@ function planMysql(b: Builder): void {
     );
     b.backfillStep(value.startsWith('(') ? value.slice(1, -1).trim() : value);
   }
+  indexMysql(b, { keyInline: false });
   if (!spec.nullable && !notNullInline) {
     if (!hasValue) notNullNeedsValues(b);
     const modifySpec: ColumnSpec = { ...spec, nullable: false };
@@ -963,7 +918,7 @@ function planMysql(b: Builder): void {
           : undefined,
     });
   }
-  afterAddMysql(b, { keyInline: false });
+  checkMysql(b);
 }
 
 /**
@@ -1031,8 +986,16 @@ function onlineCopyMysql(b: Builder, tool: OnlineCopyTool, defaultSql: string): 
 
 /** Index, unique index and CHECK after the column exists. `keyInline`: the ADD COLUMN already added the column's one key. */
 function afterAddMysql(b: Builder, o: { keyInline: boolean }): void {
-  const { spec, table, col, target } = b;
-  const maria = target.dialect === 'mariadb';
+  indexMysql(b, o);
+  checkMysql(b);
+}
+
+/**
+ * The column's index or unique index (index phase). planMysql adds it before the constrain phase's steps, so that each
+ * step's estimate and storage see the table as it is when the step runs: the index is built before the NOT NULL rebuild.
+ */
+function indexMysql(b: Builder, o: { keyInline: boolean }): void {
+  const { spec, table, col } = b;
   // With a foreign key the column's index (unique or not) is built before the key, in the expand phase.
   const fkIndexed = Boolean(spec.references) && !o.keyInline && !nonInnodb(b);
   if (!fkIndexed && !o.keyInline && (spec.unique || spec.index)) {
@@ -1058,6 +1021,12 @@ function afterAddMysql(b: Builder, o: { keyInline: boolean }): void {
       },
     );
   }
+}
+
+/** The column's CHECK (constrain phase). */
+function checkMysql(b: Builder): void {
+  const { spec, table, target } = b;
+  const maria = target.dialect === 'mariadb';
   if (spec.check) {
     const name = b.name('check');
     const expr = checkedExpression(target.dialect, 'CHECK', spec.check);
