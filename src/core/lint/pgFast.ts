@@ -459,21 +459,9 @@ function readAlterCmd(r: Reader): Record<string, unknown> | undefined {
     return { subtype: 'AT_DetachPartition', def: { PartitionCmd: { name, ...(concurrent ? { concurrent: true } : {}) } } };
   }
   if (r.keyword('drop')) {
-    if (r.keyword('constraint')) {
-      const ifExists = r.keyword('if');
-      if (ifExists && !r.keyword('exists')) return undefined;
-      const name = r.name();
-      if (!name) return undefined;
-      const cascade = r.keyword('cascade');
-      if (!cascade) r.keyword('restrict');
-      return {
-        subtype: 'AT_DropConstraint',
-        name: name.value,
-        ...(cascade ? { behavior: 'DROP_CASCADE' } : {}),
-        ...(ifExists ? { missing_ok: true } : {}),
-      };
-    }
-    r.keyword('column');
+    // DROP CONSTRAINT c | DROP [COLUMN] c, each [IF EXISTS] … [CASCADE | RESTRICT]: the same tree but for the subtype.
+    const constraint = r.keyword('constraint');
+    if (!constraint) r.keyword('column');
     const ifExists = r.keyword('if');
     if (ifExists && !r.keyword('exists')) return undefined;
     const name = r.name();
@@ -481,7 +469,7 @@ function readAlterCmd(r: Reader): Record<string, unknown> | undefined {
     const cascade = r.keyword('cascade');
     if (!cascade) r.keyword('restrict');
     return {
-      subtype: 'AT_DropColumn',
+      subtype: constraint ? 'AT_DropConstraint' : 'AT_DropColumn',
       name: name.value,
       ...(cascade ? { behavior: 'DROP_CASCADE' } : {}),
       ...(ifExists ? { missing_ok: true } : {}),
