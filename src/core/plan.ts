@@ -803,7 +803,8 @@ function planMysql(b: Builder): void {
           ? `${online.reason}; ${maria ? 'MariaDB' : 'MySQL'} has no online way to give existing rows these values. For a large table use an online schema-change tool (gh-ost, pt-online-schema-change), or ${spec.autoIncrement ? 'a plain column filled by a batched backfill' : 'a VIRTUAL generated column (added instantly)'}`
           : undefined,
     });
-    afterAddMysql(b, { keyInline: spec.autoIncrement === true });
+    indexMysql(b, { keyInline: spec.autoIncrement === true });
+    checkMysql(b);
     if (spec.references && !nonInnodb(b)) foreignKeyCopyMysql(b);
     return;
   }
@@ -984,15 +985,10 @@ function onlineCopyMysql(b: Builder, tool: OnlineCopyTool, defaultSql: string): 
   );
 }
 
-/** Index, unique index and CHECK after the column exists. `keyInline`: the ADD COLUMN already added the column's one key. */
-function afterAddMysql(b: Builder, o: { keyInline: boolean }): void {
-  indexMysql(b, o);
-  checkMysql(b);
-}
-
 /**
  * The column's index or unique index (index phase). planMysql adds it before the constrain phase's steps, so that each
  * step's estimate and storage see the table as it is when the step runs: the index is built before the NOT NULL rebuild.
+ * `keyInline`: the ADD COLUMN already added the column's one key.
  */
 function indexMysql(b: Builder, o: { keyInline: boolean }): void {
   const { spec, table, col } = b;

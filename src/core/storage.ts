@@ -25,13 +25,11 @@ export function sizeAfterPhases(
 }
 
 /**
- * Where concurrent writes go while a copy runs, for the kinds that have somewhere: an in-place rebuild (INPLACE on
- * MySQL/MariaDB; PostgreSQL's rewrites block writes) logs them in InnoDB's online log; pt-online-schema-change's
- * triggers write them into its new table, which the copy's size already counts. ALGORITHM=COPY blocks writes.
+ * Where concurrent writes go while an in-place rebuild runs (INPLACE on MySQL/MariaDB): InnoDB's online log, which needs
+ * room too. PostgreSQL's rewrites and ALGORITHM=COPY block writes; pt-online-schema-change's triggers write them into
+ * its new table, which the copy's size already counts.
  */
-const WHILE_IT_RUNS: Readonly<Record<string, string>> = {
-  rewrite: ' (plus the online log of concurrent writes, innodb_online_alter_log_max_size)',
-};
+const ONLINE_LOG = ' (plus the online log of concurrent writes, innodb_online_alter_log_max_size)';
 
 /** Advice for the storage the plan uses, when it is worth saying (the table grows by more than a tenth, or a copy needs space). */
 export function storageFindings(plan: Pick<Plan, 'dialect' | 'phases' | 'table'>, beforeBytes: number): Finding[] {
@@ -55,7 +53,7 @@ export function storageFindings(plan: Pick<Plan, 'dialect' | 'phases' | 'table'>
     out.push({
       code: 'rebuild-space',
       severity: 'info',
-      message: `"${biggest.sql.slice(0, 60)}…" ${biggest.estimate.kind === 'online-copy' ? 'copies' : 'rebuilds'} the table: it needs about ${formatBytes(biggest.storage.tempBytes)} of free disk space for the copy while it runs${plan.dialect === 'postgres' ? '' : (WHILE_IT_RUNS[biggest.estimate.kind ?? ''] ?? '')}.`,
+      message: `"${biggest.sql.slice(0, 60)}…" ${biggest.estimate.kind === 'online-copy' ? 'copies' : 'rebuilds'} the table: it needs about ${formatBytes(biggest.storage.tempBytes)} of free disk space for the copy while it runs${plan.dialect !== 'postgres' && biggest.estimate.kind === 'rewrite' ? ONLINE_LOG : ''}.`,
     });
   }
   return out;
