@@ -7,7 +7,7 @@ import { BASELINE_GLOB } from '../core/rollout/baseline';
 import { describeError } from '../core/format';
 import type { Features } from './features';
 
-/** After start-up, the application-side scan and the rollout reminder (only when the workspace has rollout baselines). */
+/** After start-up, the application-side scan and the rollout reminder (when the workspace has rollout baselines, or once the first is written). */
 const BACKGROUND_DELAY_MS = 4000;
 
 /**
@@ -68,10 +68,26 @@ export function activate(context: vscode.ExtensionContext): void {
     });
     context.subscriptions.push(opened);
   }
+  const startBackground = () =>
+    void (async () => (await features()).background())().catch((err: unknown) =>
+      log.warn('activate', `background work: ${describeError(err)}`),
+    );
   const background = setTimeout(() => {
+    // The watcher comes first, so a baseline written while the workspace is searched is not missed: the first one
+    // written later (Write Migration Files, a run, a checkout) starts the work then.
+    const firstBaseline = vscode.workspace.createFileSystemWatcher(BASELINE_GLOB);
+    context.subscriptions.push(firstBaseline);
+    let started = false;
+    const start = () => {
+      if (started) return;
+      started = true;
+      firstBaseline.dispose();
+      startBackground();
+    };
+    firstBaseline.onDidCreate(start);
+    firstBaseline.onDidChange(start);
     void (async () => {
-      if (!loaded && !(await vscode.workspace.findFiles(BASELINE_GLOB, undefined, 1)).length) return;
-      (await features()).background();
+      if (loaded || (await vscode.workspace.findFiles(BASELINE_GLOB, undefined, 1)).length) start();
     })().catch((err: unknown) => log.warn('activate', `background work: ${describeError(err)}`));
   }, BACKGROUND_DELAY_MS);
   context.subscriptions.push({ dispose: () => clearTimeout(background) });
