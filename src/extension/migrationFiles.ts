@@ -14,6 +14,7 @@ import {
 import type { Plan } from '../core/types';
 import type { Log } from './log';
 import { readSettings, saveMigrationsTool } from './settings';
+import { readTextIfThere } from './workspaceText';
 
 /** `FileSink` over `vscode.workspace.fs`, rooted at a workspace folder. Paths are `/`-separated and relative. */
 export class WorkspaceFileSink implements FileSink {
@@ -45,9 +46,9 @@ export class WorkspaceFileSink implements FileSink {
 
   async read(path: string): Promise<string | undefined> {
     try {
-      return new TextDecoder().decode(await vscode.workspace.fs.readFile(this.uri(path)));
+      return await readTextIfThere(this.uri(path));
     } catch (err) {
-      if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return undefined;
+      // A missing file reported with another error code still reads as missing.
       if (!(await this.exists(path))) return undefined;
       throw err;
     }

@@ -25,6 +25,7 @@ import type { ColumnSpec, Dialect } from '../../core/types';
 import type { Log } from '../log';
 import { COMMANDS } from '../commandIds';
 import { readBaselines, rolloutKey } from '../rollout/baselineFiles';
+import { readTextIfThere } from '../workspaceText';
 
 const LOG = 'app';
 // findFiles applies files.exclude on top of an explicit exclude (only `null` turns it off); the e2e spec rolloutCallSites checks it.
@@ -44,10 +45,8 @@ export async function scanWorkspace(target: ScanTarget, token?: vscode.Cancellat
     const gitignores: GitignoreFile[] = [];
     for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/.gitignore'), SKIP, 1000, token)) {
       const rel = vscode.workspace.asRelativePath(uri, false);
-      gitignores.push({
-        dir: rel.split('/').slice(0, -1).join('/'),
-        text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)),
-      });
+      const text = await readTextIfThere(uri);
+      if (text !== undefined) gitignores.push({ dir: rel.split('/').slice(0, -1).join('/'), text });
     }
     const ignored = gitignoreMatcher(gitignores);
     if (token?.isCancellationRequested) throw new vscode.CancellationError();
@@ -56,7 +55,9 @@ export async function scanWorkspace(target: ScanTarget, token?: vscode.Cancellat
       if (token?.isCancellationRequested) throw new vscode.CancellationError();
       const rel = vscode.workspace.asRelativePath(uri, false);
       if (!isScannedFile(rel) || ignored(rel)) continue;
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const text = await readTextIfThere(uri);
+      // Deleted since it was listed (a temporary file, another tool's write): not part of the workspace any more.
+      if (text === undefined) continue;
       if (text.length > MAX_CHARS) {
         large++;
         continue;

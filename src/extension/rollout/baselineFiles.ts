@@ -5,6 +5,7 @@ import type { RolloutBaseline } from '../../core/rollout/types';
 import type { Plan } from '../../core/types';
 import type { DatabaseClient } from '../../db/client';
 import { observeRollout } from '../../db/rollout';
+import { readTextIfThere } from '../workspaceText';
 
 export interface BaselineFile {
   readonly uri: vscode.Uri;
@@ -32,8 +33,11 @@ export async function readBaselines(): Promise<{ files: BaselineFile[]; problems
   const files: BaselineFile[] = [];
   const problems: string[] = [];
   for (const uri of uris) {
+    const text = await readTextIfThere(uri);
+    // Deleted since it was listed.
+    if (text === undefined) continue;
     try {
-      files.push({ uri, baseline: parseBaseline(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri))) });
+      files.push({ uri, baseline: parseBaseline(text) });
     } catch (err) {
       if (err instanceof BaselineFormatError) problems.push(`${vscode.workspace.asRelativePath(uri)}: ${err.message}`);
       else throw err;
