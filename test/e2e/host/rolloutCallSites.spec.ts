@@ -70,6 +70,21 @@ describe('rollout call sites', function () {
     const diags = await until('the dual-write diagnostic', () => {
       const d = vscode.languages.getDiagnostics(code).filter((x) => x.code === 'rollout-dual-write');
       return d.length ? d : undefined;
+    }).catch(async (err: Error) => {
+      // What the next look at a failure needs: the plan file as the extension would read it, and every diagnostic the
+      // extension has set.
+      const text = await vscode.workspace.fs.readFile(plan).then(
+        (b) => new TextDecoder().decode(b),
+        (e: Error) => e.message,
+      );
+      const ours = vscode.languages
+        .getDiagnostics()
+        .flatMap(([uri, list]) =>
+          list.filter((d) => d.source === 'column-wizard').map((d) => `${vscode.workspace.asRelativePath(uri)}: ${String(d.code)}`),
+        );
+      throw new Error(
+        `${err.message}; plan file ${text.length} chars, ends ${JSON.stringify(text.slice(-20))}; column-wizard diagnostics: ${ours.join(', ') || 'none'}`,
+      );
     });
     assert.deepEqual(
       diags.map((d) => [d.range.start.line, d.severity]),
