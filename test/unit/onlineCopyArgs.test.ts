@@ -67,6 +67,24 @@ describe('findPtOnlineSchemaChange', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('reads the version once per file: another tool put in its place (an upgrade) is read again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-ptosc-upgrade-'));
+    const saved = process.env.PATH;
+    const tool = join(dir, 'pt-online-schema-change');
+    const script = (version: string) => `#!/bin/sh\nexit 3\n: <<X\n=head1 VERSION\n\npt-online-schema-change ${version}\n\nX\n`;
+    try {
+      writeFileSync(tool, script('3.2.1'));
+      chmodSync(tool, 0o755);
+      process.env.PATH = dir;
+      assert.equal(findPtOnlineSchemaChange()?.version, '3.2.1');
+      assert.equal(findPtOnlineSchemaChange()?.version, '3.2.1');
+      writeFileSync(tool, script('3.10.12'));
+      assert.equal(findPtOnlineSchemaChange()?.version, '3.10.12');
+    } finally {
+      process.env.PATH = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('what pt-online-schema-change says it made (the lines 3.2.1 prints)', () => {

@@ -4,7 +4,19 @@
  * time, its output passed on line by line.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { esc } from '../../core/app/text';
@@ -17,23 +29,33 @@ const PT_OSC = 'pt-online-schema-change';
 /**
  * The installed pt-online-schema-change and its version, or null. The version is read from the script on PATH (its
  * `=head1 VERSION` section, what `--version` prints): running `--version` compiles the whole Perl tool first, 0.3–1 s
- * on a busy machine, in the way of every plan and run. A file it cannot read that way is asked with `--version`.
+ * on a busy machine, in the way of every plan and run. A file it cannot read that way is asked with `--version`. Each
+ * lookup searches PATH again (a tool installed or removed since is seen); the version is read once per file, size and
+ * modification time.
  */
 export function findPtOnlineSchemaChange(): OnlineCopyTool | null {
-  const path = onPath(PT_OSC);
-  if (!path) return null;
+  const found = onPath(PT_OSC);
+  if (!found) return null;
+  const id = `${found.path}\0${found.stat.size}\0${found.stat.mtimeMs}`;
+  if (!versions.has(id)) versions.set(id, readVersion(found.path));
+  const version = versions.get(id);
+  return version ? { name: PT_OSC, version } : null;
+}
+
+/** findPtOnlineSchemaChange's versions by file identity (path, size, modification time). */
+const versions = new Map<string, string | undefined>();
+
+function readVersion(path: string): string | undefined {
   let text = '';
   try {
     text = readFileSync(path, 'latin1');
   } catch {
     // unreadable: ask the tool below
   }
-  let version = /^=head1 VERSION\s+pt-online-schema-change (\d+\.\d+(?:\.\d+)?)\s*$/m.exec(text)?.[1];
-  if (!version) {
-    const r = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
-    version = r.status === 0 ? /(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout)?.[1] : undefined;
-  }
-  return version ? { name: PT_OSC, version } : null;
+  const version = /^=head1 VERSION\s+pt-online-schema-change (\d+\.\d+(?:\.\d+)?)\s*$/m.exec(text)?.[1];
+  if (version) return version;
+  const r = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  return r.status === 0 ? /(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout)?.[1] : undefined;
 }
 
 /**
@@ -46,15 +68,16 @@ export function onlineCopyToolFor(target: Target, connection: ConnectionOptions)
   return findPtOnlineSchemaChange();
 }
 
-/** The first executable file named `name` in PATH, or null. */
-function onPath(name: string): string | null {
+/** The first executable file named `name` in PATH, with its stat, or null. */
+function onPath(name: string): { path: string; stat: Stats } | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const file = join(dir, name);
     try {
-      if (statSync(file).isFile()) {
+      const stat = statSync(file);
+      if (stat.isFile()) {
         accessSync(file, constants.X_OK);
-        return file;
+        return { path: file, stat };
       }
     } catch {
       // not here
@@ -183,7 +206,7 @@ export function pdeathsigWrapper(): string | null {
   if (setprivPath !== undefined) return setprivPath;
   setprivPath = null;
   if (process.platform !== 'linux') return null;
-  const path = onPath('setpriv');
+  const path = onPath('setpriv')?.path;
   if (!path) return null;
   // Its help text is in the binary: found there, no process is started to ask (~10 ms here, before the tool can start).
   try {
@@ -306,7 +329,7 @@ export function holdOnlineCopy(connection: ConnectionOptions, table: TableRef): 
   if (heldFor(getHeld(), connection, table)) return; // held already (src/cli/start.ts)
   discardHeldOnlineCopy();
   if (connection.ssl) return;
-  const path = onPath(PT_OSC);
+  const path = onPath(PT_OSC)?.path;
   const interpreter = path ? perlOf(path) : null;
   if (!path || !interpreter) return;
   let optionFile: string;
