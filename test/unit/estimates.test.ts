@@ -13,6 +13,7 @@ import {
   osReadSeconds,
 } from '../../src/core/impact';
 import { planColumn, planSteps } from '../../src/core/plan';
+import { ownCosts } from '../../src/db/mysql/calibrate';
 import type { Calibration, Dialect, Plan, TableFacts } from '../../src/core/types';
 
 const MB = 1024 * 1024;
@@ -136,6 +137,15 @@ describe('estimates: the table state and the value of each step', () => {
     assert.equal(expressionSecondsPerRow("'gen_random_uuid()' || my_fn()", withCosts), 0);
     assert.equal(expressionSecondsPerRow('(UUID())', withCosts), 2e-6);
     assert.equal(expressionSecondsPerRow('gen_random_uuid()', measured), 0);
+  });
+
+  it('MySQL/MariaDB: MD5(RAND()) is charged RAND() once (the MD5 probe hashes RAND(), whose cost is taken off it)', () => {
+    // As the MariaDB probes measure them: RAND() alone, and MD5(RAND()) under the md5 key.
+    const probes = { rand: 0.3e-6, md5: 1.1e-6, uuid: 2e-6 };
+    const costs = ownCosts(probes);
+    assert.ok(Math.abs(expressionSecondsPerRow('(MD5(RAND()))', { functionSeconds: costs }) - 1.1e-6) < 1e-12);
+    assert.equal(costs.uuid, 2e-6);
+    assert.deepEqual(ownCosts({ uuid: 2e-6 }), { uuid: 2e-6 });
   });
 
   it("a backfill's estimate adds its value's cost per row, on both engines", () => {
