@@ -147,7 +147,7 @@ export async function resolveCalibration(
     cached &&
     !options.recalibrate &&
     now - Date.parse(cached.calibration.measuredAt ?? '') <= (options.maxAgeMs ?? DEFAULT_CALIBRATION_MAX_AGE_MS);
-  if (cached && fresh && !(await lacksMysqlFigures(client, cached.calibration)))
+  if (cached && fresh && client.calibrationComplete(cached.calibration))
     return { calibration: cached.calibration, key: id.key, label: id.label, source: 'cached' };
   if (options.allowProbe === false) {
     // A stale calibration is still better than none when this connection may not run the sample.
@@ -180,19 +180,6 @@ export async function resolveCalibration(
   };
   await store.set(id.key, { server: id.label, version: id.version, calibration });
   return { calibration, key: id.key, label: id.label, source: 'measured' };
-}
-
-/**
- * A MySQL/MariaDB calibration cached before the calibration read the buffer pool's size (`bufferPoolBytes`), or measured
- * without pt-online-schema-change while the tool is installed now (cached before the calibration ran it, or before it
- * was installed): the estimates would miss those terms, so it is measured again. Not when the tool was tried and failed
- * (`onlineCopyFailed`), nor over TLS (no online copy then).
- */
-async function lacksMysqlFigures(client: DatabaseClient, c: Calibration): Promise<boolean> {
-  if (client.options.engine === 'postgres') return false;
-  if (c.bufferPoolBytes === undefined) return true;
-  if (client.options.ssl || c.onlineCopy || c.onlineCopyFailed) return false;
-  return (await import('./mysql/onlineCopy')).findPtOnlineSchemaChange() !== null;
 }
 
 /** One step's timing from a run, as the runner's report has it. */

@@ -92,6 +92,8 @@ export interface DatabaseClient {
   probe(table: TableRef, sql: string, options?: ProbeOptions): Promise<ProbeResult>;
   /** Measure scan, rewrite, index-build and backfill throughput on a small private sample table. */
   calibrate(options?: CalibrateOptions): Promise<Calibration>;
+  /** Whether a cached calibration of this server has every figure the estimates use (else it is measured again). */
+  calibrationComplete(calibration: Calibration): boolean;
   close(): Promise<void>;
 }
 

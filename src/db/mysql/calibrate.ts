@@ -101,6 +101,18 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
   }
 }
 
+/**
+ * A calibration cached before the calibration read the buffer pool's size (`bufferPoolBytes`), or measured without
+ * pt-online-schema-change while the tool is installed now (cached before the calibration ran it, or before it was
+ * installed), is not complete: the estimates would miss those terms, so it is measured again. It is complete when the
+ * tool was tried and failed (`onlineCopyFailed`), and over TLS (no online copy then).
+ */
+export function calibrationComplete(db: DatabaseClient, c: Calibration): boolean {
+  if (c.bufferPoolBytes === undefined) return false;
+  if (db.options.ssl || c.onlineCopy || c.onlineCopyFailed) return true;
+  return findPtOnlineSchemaChange() === null;
+}
+
 async function bufferPool(db: DatabaseClient): Promise<number | undefined> {
   const [r] = await db.query<{ b: number | string }>('SELECT @@innodb_buffer_pool_size AS b').catch(() => []);
   const b = Number(r?.b);

@@ -9,7 +9,7 @@ import {
   type ConnectionOptions,
 } from '../connection';
 import { translateConnectError, translateQueryError } from '../errors';
-import { calibrate } from './calibrate';
+import { calibrate, calibrationComplete } from './calibrate';
 import { listTables, lockRisks, replication, tableFacts } from './introspect';
 import { probe } from './probe';
 import { validateColumn } from './validate';
@@ -132,6 +132,10 @@ class MysqlClient implements DatabaseClient {
 
   calibrate(options?: CalibrateOptions): Promise<Calibration> {
     return calibrate(this, options);
+  }
+
+  calibrationComplete(calibration: Calibration): boolean {
+    return calibrationComplete(this, calibration);
   }
 
   async close(): Promise<void> {

@@ -168,3 +168,8 @@ async function osReadCost(
     await db.query(`DROP TABLE IF EXISTS ${temp}`).catch(() => undefined);
   }
 }
+
+/** A cached PostgreSQL calibration is complete as it is: the estimates derive a figure it lacks from the others or a default. */
+export function calibrationComplete(_db: DatabaseClient, _c: Calibration): boolean {
+  return true;
+}

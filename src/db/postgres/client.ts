@@ -4,7 +4,7 @@ import type { CalibrateOptions, DatabaseClient, ProbeOptions, ProbeResult, Serve
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, parseVersion, type ConnectionOptions } from '../connection';
 import { translateConnectError, translateQueryError } from '../errors';
 import { isLocalHost } from '../hosts';
-import { calibrate } from './calibrate';
+import { calibrate, calibrationComplete } from './calibrate';
 import { listTables, lockRisks, replication, tableFacts, tableOid } from './introspect';
 import { probe } from './probe';
 import { validateColumn } from './validate';
@@ -146,6 +146,10 @@ class PostgresClient implements DatabaseClient {
 
   calibrate(options?: CalibrateOptions): Promise<Calibration> {
     return calibrate(this, options);
+  }
+
+  calibrationComplete(calibration: Calibration): boolean {
+    return calibrationComplete(this, calibration);
   }
 
   async close(): Promise<void> {
