@@ -8,7 +8,7 @@ import { describeError } from '../core/format';
 import type { Features } from './features';
 
 /** After start-up, the application-side scan and the rollout reminder (when the workspace has rollout baselines, or once the first is written). */
-const BACKGROUND_DELAY_MS = 4000;
+export const BACKGROUND_DELAY_MS = 4000;
 
 /**
  * The glue VS Code loads at activation: the commands, the tree view, the wizard's serializer and the SQL lint are
@@ -75,7 +75,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const background = setTimeout(() => {
     // The watcher comes first, so a baseline written while the workspace is searched is not missed: the first one
     // written later (Write Migration Files, a run, a checkout) starts the work then.
-    const firstBaseline = vscode.workspace.createFileSystemWatcher(BASELINE_GLOB);
+    // A string glob is matched against absolute paths: `**/` in front.
+    const firstBaseline = vscode.workspace.createFileSystemWatcher(`**/${BASELINE_GLOB}`);
     context.subscriptions.push(firstBaseline);
     let started = false;
     const start = () => {
