@@ -14,7 +14,9 @@ export const BACKGROUND_DELAY_MS = 4000;
  * The glue VS Code loads at activation: the commands, the tree view, the wizard's serializer and the SQL lint are
  * registered here, and their implementations (./features, its own bundle dist/features.js) are loaded the first time
  * one is used: a command runs, the tree is shown, a wizard is restored, a SQL file is open, or the workspace has
- * rollout baselines to scan for. bench/activation.ts measures what this leaves at activation.
+ * rollout baselines to scan for. VS Code activates the extension in a workspace that has a rollouts folder
+ * (`workspaceContains` in the manifest), so the scan and the verify reminder come without a SQL file open.
+ * bench/activation.ts measures what this leaves at activation.
  */
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();

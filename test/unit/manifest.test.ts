@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { localizeManifest } from '../../scripts/nls';
 import { ALL_COMMANDS, COMMANDS, INTERNAL_COMMANDS } from '../../src/extension/commandIds';
 import { CONTEXT_KEYS } from '../../src/extension/contextKeys';
+import { BASELINE_DIR } from '../../src/core/rollout/baseline';
 
 // As VS Code shows it: the "%key%" references resolved from package.nls.json.
 const nls: Record<string, string> = JSON.parse(readFileSync('package.nls.json', 'utf8'));
@@ -31,9 +32,15 @@ describe('package.json manifest', () => {
     for (const c of manifest.contributes.commands) assert.equal(c.category, 'Column Wizard', c.command);
   });
 
-  it('declares only onLanguage:sql and the wizard serializer: VS Code ≥ 1.74 generates the onCommand/onView events from contributes', () => {
+  it('declares only onLanguage:sql, the wizard serializer and a workspace with rollouts: VS Code ≥ 1.74 generates the onCommand/onView events from contributes', () => {
     // A webview panel serializer is registered in code, not contributed: its onWebviewPanel event cannot be generated.
-    assert.deepEqual(manifest.activationEvents, ['onLanguage:sql', 'onWebviewPanel:columnWizard.wizard']);
+    // A workspace with rollout baselines gets the application-side scan and the verify reminder without a SQL file
+    // open: its folder is one fixed path (VS Code checks that it exists, no search of the workspace).
+    assert.deepEqual(manifest.activationEvents, [
+      'onLanguage:sql',
+      'onWebviewPanel:columnWizard.wizard',
+      `workspaceContains:${BASELINE_DIR}`,
+    ]);
     assert.match(manifest.engines.vscode, /^\^1\.(7[4-9]|[89]\d|\d{3})\./);
   });
 
