@@ -164,7 +164,7 @@ function strongestImpact(operations: readonly OperationImpact[]): Impact | undef
 
 /**
  * Which of `rules` (in their order) to ask about a statement: those whose `on` it meets (its kind, an operation's or an
- * ALTER TABLE action's kind) and those with no `on`. One flag per rule, 1 = ask.
+ * ALTER TABLE action's kind) and those with no `on`. One flag per rule, 1 = ask; the flags hold until the next `select`.
  */
 function ruleGate(rules: readonly RuleModule[]): { select(p: ParsedStatement, operations: readonly OperationImpact[]): Uint8Array } {
   const always: number[] = [];
@@ -185,9 +185,11 @@ function ruleGate(rules: readonly RuleModule[]): { select(p: ParsedStatement, op
   const mark = (asked: Uint8Array, indexes: readonly number[] | undefined) => {
     if (indexes) for (const i of indexes) asked[i] = 1;
   };
+  // One array for every statement: the driver reads it before it asks about the next statement.
+  const asked = new Uint8Array(rules.length);
   return {
     select(p, operations) {
-      const asked = new Uint8Array(rules.length);
+      asked.fill(0);
       mark(asked, always);
       mark(asked, kinds.get(p.kind));
       for (const o of operations) mark(asked, ops.get(o.op.op));
@@ -366,7 +368,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     const timeoutHere =
       sessionTimeout || localTimeout || (parsed.setting !== undefined && isLockTimeout(parsed.setting.name) && isOn(parsed.setting.value));
     const actions: ActionImpact[] = [];
-    const operations: OperationImpact[] = [];
+    // Kept in the statement's result: built at its length (a first push reserves 16 slots).
+    let operations: OperationImpact[] = [];
     const cascade = parsed.statementOp?.op === 'drop-object' && parsed.statementOp.cascade;
     const newObject =
       (parsed.objects?.length ?? 0) > 0 &&
@@ -427,11 +430,11 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
           ...(idx.spatial ? { spatial: true } : {}),
           ...mysqlClauses(parsed),
         };
-        operations.push({ op, impact: impactOf(op, target, facts) });
+        operations = [{ op, impact: impactOf(op, target, facts) }];
         break;
       }
       case 'other':
-        if (parsed.statementOp) operations.push({ op: parsed.statementOp, impact: statementOperationImpact(parsed.statementOp, target) });
+        if (parsed.statementOp) operations = [{ op: parsed.statementOp, impact: statementOperationImpact(parsed.statementOp, target) }];
         break;
       case 'alter-table':
         for (const action of parsed.actions) {
@@ -463,6 +466,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
           operations.push({ op, impact });
           if (!fails) rememberConstraints(action, op, table, stmtInTx);
         }
+        if (operations.length > 0) operations = operations.slice();
         break;
       default:
         break;
@@ -472,7 +476,9 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
     let whole: Impact | undefined;
     if (parsed.kind === 'alter-table') {
       const ddlOps = operations.map((o) => o.op).filter((o): o is DdlOperation => !isStatementOperation(o));
-      whole = statementImpact(ddlOps, target, facts);
+      // One subcommand: its impact, computed above with the same arguments statementImpact would pass.
+      if (ddlOps.length === 1 && operations.length === 1) whole = operations[0]!.impact;
+      else whole = statementImpact(ddlOps, target, facts);
       if (ddlOps.length < operations.length) whole = strictestPg(operations.map((o) => o.impact));
     }
     const strongest = whole ?? strongestImpact(operations);
@@ -557,19 +563,33 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         }
       : undefined;
     if (!inTx || engine === 'mysql') txId++;
-    const analyzed: Mutable<AnalyzedStatement> = {
-      index,
-      start: raw.start,
-      end: raw.end,
-      startPos: statementStartPos,
-      endPos: statementEndPos,
-      text: raw.text,
-      parsed,
-      inTransaction: stmtInTx,
-      newTable,
-      operations,
-    };
-    if (strongest) analyzed.strongest = strongest;
+    // `strongest` in the literal when there is one: a property added later goes to a separate properties array.
+    const analyzed: Mutable<AnalyzedStatement> = strongest
+      ? {
+          index,
+          start: raw.start,
+          end: raw.end,
+          startPos: statementStartPos,
+          endPos: statementEndPos,
+          text: raw.text,
+          parsed,
+          inTransaction: stmtInTx,
+          newTable,
+          operations,
+          strongest,
+        }
+      : {
+          index,
+          start: raw.start,
+          end: raw.end,
+          startPos: statementStartPos,
+          endPos: statementEndPos,
+          text: raw.text,
+          parsed,
+          inTransaction: stmtInTx,
+          newTable,
+          operations,
+        };
     if (rows !== undefined) analyzed.rows = rows;
     if (lockSeconds !== undefined) analyzed.lockSeconds = lockSeconds;
     if (lockBasis) analyzed.lockBasis = lockBasis;

@@ -96,11 +96,10 @@ export const unknownStatement = {
       ];
     }
     if (p.kind === 'alter-table') {
-      const mapped = new Set(s.actions.map((a) => a.action));
       const unknown = p.actions.filter(
         (a) =>
           a.kind === 'other' &&
-          !mapped.has(a) &&
+          !s.actions.some((m) => m.action === a) &&
           !/^RENAME\b|^(CONVERT|FORCE|ENGINE|COMMENT|AUTO_INCREMENT|DEFAULT CHARACTER SET)\b/i.test(a.description),
       );
       if (unknown.length && !s.newTable)
