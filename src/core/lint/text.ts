@@ -144,8 +144,17 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
     if (engine === 'postgres' && isWordStart(c) && !isWordChar(text[i - 1])) {
       let end = i + 1;
       while (end < n && isWordChar(text[end])) end++;
-      // Only BEGIN, ATOMIC, CASE and END matter: other words are not upper-cased (a string per word of the file).
-      const word = end - i >= 3 && end - i <= 6 ? text.slice(i, end).toUpperCase() : '';
+      // Only BEGIN, ATOMIC, CASE and END matter: other words are not upper-cased (a string per word of the file). Their
+      // lengths (3 to 6) each have one first letter, so a word of another length or first letter is none of them.
+      const first = text.charCodeAt(i) | 0x20;
+      const length = end - i;
+      const word =
+        (length === 3 && first === 0x65) /* e */ ||
+        (length === 4 && first === 0x63) /* c */ ||
+        (length === 5 && first === 0x62) /* b */ ||
+        (length === 6 && first === 0x61) /* a */
+          ? text.slice(i, end).toUpperCase()
+          : '';
       if (word === 'ATOMIC' && lastWord === 'BEGIN') atomic++;
       else if (atomic > 0 && word === 'CASE') caseDepth++;
       else if (atomic > 0 && word === 'END') {
