@@ -6,6 +6,7 @@
  *   BEGIN | START TRANSACTION | COMMIT | END | ROLLBACK | ABORT   (with TRANSACTION or WORK where the parser takes them)
  *   ALTER TYPE [<schema>.]<enum> ADD VALUE [IF NOT EXISTS] '<label>' [BEFORE | AFTER '<label>']
  *   ALTER TYPE [<schema>.]<enum> RENAME VALUE '<label>' TO '<label>'
+ *   ALTER DOMAIN [<schema>.]<domain> ADD CONSTRAINT <name> CHECK (<predicate> [AND <predicate>]…) [NOT VALID]
  *   ALTER TABLE [<schema>.]<table> RENAME { [COLUMN] <name> TO <name> | CONSTRAINT <name> TO <name> | TO <name> }
  *   ALTER TABLE [<schema>.]<table> <command> [, <command>]…, each command one of
  *     ADD [COLUMN] [IF NOT EXISTS] <name> <type> [<column constraint>]…
@@ -18,7 +19,7 @@
  *       | [SET DATA] TYPE <type> [USING <operand>[::<type>]] }
  *     DROP [COLUMN] [IF EXISTS] <name> [CASCADE | RESTRICT]
  *     DROP CONSTRAINT [IF EXISTS] <name> [CASCADE | RESTRICT]
- *     SET LOGGED | SET UNLOGGED | SET TABLESPACE <name>
+ *     SET LOGGED | SET UNLOGGED | SET TABLESPACE <name> | SET (<name> = <integer> [, …])
  *     DETACH PARTITION [<schema>.]<table> [CONCURRENTLY]
  *   RESET <name>
  *   CLUSTER [<schema>.]<table> [USING <index>]
@@ -28,7 +29,7 @@
  *   REINDEX { INDEX | TABLE } [CONCURRENTLY] [<schema>.]<name>
  *   CREATE TABLE [IF NOT EXISTS] [<schema>.]<table> (<name> <type> [<column constraint>]… | PRIMARY KEY (<name>, …)
  *     | UNIQUE (<name>, …) [, …])
- *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <name> ON [<schema>.]<table> [USING <name>]
+ *   CREATE [UNIQUE] INDEX [CONCURRENTLY] [[IF NOT EXISTS] <name>] ON [<schema>.]<table> [USING <name>]
  *     (<name> | <function>([<column> [, <column>]…]) [, …]) [WHERE <predicate> [AND <predicate>]…]
  *   DROP INDEX [CONCURRENTLY] | DROP TABLE [IF EXISTS] [<schema>.]<name> [, …] [CASCADE | RESTRICT]
  *   COMMENT ON { TABLE | INDEX } [<schema>.]<name> | COLUMN [<schema>.]<table>.<column> IS '<string>' | NULL
@@ -39,7 +40,7 @@
  *
  * where a value is '<string>', <integer>, TRUE, FALSE, NULL, CURRENT_TIMESTAMP or [<schema>.]<function>() (no arguments);
  * a column constraint is NOT NULL, NULL, DEFAULT <value>, PRIMARY KEY, UNIQUE, REFERENCES [<schema>.]<table>
- * [(<name>, …)] or GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (a DEFAULT constant may be cast: '<string>'::<type>) (each at most once, in any order); a name is a plain identifier that is no reserved
+ * [(<name>, …)], CHECK (<predicate> [AND <predicate>]…) or GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (a DEFAULT constant may be cast: '<string>'::<type>) (each at most once, in any order); a name is a plain identifier that is no reserved
  * PostgreSQL keyword, or a double-quoted one; <type> is such a plain identifier (a type name as written: text, uuid,
  * jsonb, timestamptz, …, with up to two integer modifiers) or int, integer, smallint, bigint, boolean, real, double
  * precision, varchar[(<n>)], numeric | decimal [(<p>[, <s>])], timestamp | time [(<n>)] [WITH | WITHOUT TIME ZONE].
@@ -383,6 +384,7 @@ function readAlterEnum(r: Reader): unknown {
 
 function readAlterTable(r: Reader): unknown {
   if (r.keyword('type')) return readAlterEnum(r);
+  if (r.keyword('domain')) return readAlterDomain(r);
   if (!r.keyword('table')) return undefined;
   const relation = readRelation(r);
   if (!relation) return undefined;
@@ -395,6 +397,38 @@ function readAlterTable(r: Reader): unknown {
   } while (r.punct(','));
   if (!r.done) return undefined;
   return stmts({ AlterTableStmt: { relation, cmds, objtype: 'OBJECT_TABLE' } });
+}
+
+/** After `ALTER TABLE … SET`: `(<name> = <integer> [, …])`, libpg-query's AT_SetRelOptions (storage parameters: fillfactor, …). */
+function readRelOptions(r: Reader): Record<string, unknown> | undefined {
+  if (!r.punct('(')) return undefined;
+  const items: unknown[] = [];
+  do {
+    const name = r.name();
+    if (!name || !r.punct('=')) return undefined;
+    const value = r.constant();
+    const ival = value && (value.A_Const as { ival?: Record<string, unknown> }).ival;
+    if (!ival) return undefined;
+    items.push({ DefElem: { defname: name.value, arg: { Integer: ival }, defaction: 'DEFELEM_UNSPEC', location: name.pos } });
+  } while (r.punct(','));
+  return r.punct(')') ? { subtype: 'AT_SetRelOptions', def: { List: { items } } } : undefined;
+}
+
+/**
+ * After `ALTER DOMAIN`: `[<schema>.]<name> ADD CONSTRAINT <name> CHECK (<condition>) [NOT VALID]`, libpg-query's
+ * AlterDomainStmt (its constraint as readConstraint reads a table's).
+ */
+function readAlterDomain(r: Reader): unknown {
+  const typeName: unknown[] = [];
+  do {
+    const name = r.name();
+    if (!name) return undefined;
+    typeName.push({ String: { sval: name.value } });
+  } while (typeName.length < 2 && r.punct('.'));
+  if (!r.keyword('add')) return undefined;
+  const def = readConstraint(r);
+  if (def?.contype !== 'CONSTR_CHECK' || !r.done) return undefined;
+  return stmts({ AlterDomainStmt: { subtype: 'C', typeName, def: { Constraint: def }, behavior: 'DROP_RESTRICT' } });
 }
 
 /** After `ALTER TABLE <table> RENAME`: `[COLUMN] <name> TO <name>` or `TO <name>`, libpg-query's RenameStmt. */
@@ -447,6 +481,7 @@ function readAlterCmd(r: Reader): Record<string, unknown> | undefined {
     return name && readAlterColumn(r, name);
   }
   if (r.keyword('set')) {
+    if (r.peekPunct('(')) return readRelOptions(r);
     if (r.keyword('logged')) return { subtype: 'AT_SetLogged' };
     if (r.keyword('unlogged')) return { subtype: 'AT_SetUnLogged' };
     const space = r.keyword('tablespace') ? r.name() : undefined;
@@ -634,7 +669,7 @@ function readConstraint(r: Reader): Record<string, unknown> | undefined {
 
 /**
  * A column's `NOT NULL`, `NULL`, `DEFAULT <value>`, `PRIMARY KEY`, `UNIQUE`, `REFERENCES [<schema>.]<table>
- * [(<name>, …)]`, `GENERATED … AS IDENTITY`, in any order, as libpg-query's Constraint
+ * [(<name>, …)]`, `CHECK (<condition>)`, `GENERATED … AS IDENTITY`, in any order, as libpg-query's Constraint
  * nodes; undefined on a repeat (NULL and NOT NULL count as one) or a word that starts another constraint's form.
  */
 function readColumnConstraints(r: Reader): unknown[] | undefined {
@@ -663,6 +698,12 @@ function readColumnConstraints(r: Reader): unknown[] | undefined {
       constraint = { contype: 'CONSTR_PRIMARY', location: at };
     } else if (r.keyword('unique')) {
       constraint = { contype: 'CONSTR_UNIQUE', location: at };
+    } else if (r.keyword('check')) {
+      // CHECK (<condition>), the condition as readCondition reads it.
+      if (!r.punct('(')) return undefined;
+      const condition = readCondition(r);
+      if (!condition || !r.punct(')')) return undefined;
+      constraint = { contype: 'CONSTR_CHECK', is_enforced: true, initially_valid: true, raw_expr: condition, location: at };
     } else if (r.keyword('generated')) {
       // GENERATED ALWAYS | BY DEFAULT AS IDENTITY (without sequence options; a generated expression is left to the parser).
       const when = r.keyword('always') ? 'a' : r.keyword('by') && r.keyword('default') ? 'd' : undefined;
@@ -742,8 +783,9 @@ function readCreateIndex(r: Reader): unknown {
   const concurrent = r.keyword('concurrently');
   const ifNotExists = r.keyword('if');
   if (ifNotExists && !(r.keyword('not') && r.keyword('exists'))) return undefined;
-  const name = r.name();
-  if (!name || !r.keyword('on')) return undefined;
+  // Unnamed (`CREATE INDEX ON …`: the server names it) only without IF NOT EXISTS, which needs a name.
+  const name = r.peekKeyword('on') && !ifNotExists ? undefined : r.name();
+  if ((!name && ifNotExists) || !r.keyword('on')) return undefined;
   const relation = readRelation(r);
   if (!relation) return undefined;
   let accessMethod = 'btree';
@@ -786,7 +828,7 @@ function readCreateIndex(r: Reader): unknown {
   if (!r.done) return undefined;
   return stmts({
     IndexStmt: {
-      idxname: name.value,
+      ...(name ? { idxname: name.value } : {}),
       relation,
       accessMethod,
       indexParams,
