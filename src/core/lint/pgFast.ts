@@ -12,6 +12,7 @@
  *     ADD [COLUMN] [IF NOT EXISTS] <name> <type> [<column constraint>]…
  *     ADD CONSTRAINT <name> { FOREIGN KEY (<name>, …) REFERENCES [<schema>.]<table> [(<name>, …)]
  *       | CHECK (<predicate> [AND <predicate>]…) } [NOT VALID]
+ *     ADD CONSTRAINT <name> EXCLUDE [USING <method>] (<name> WITH <operator> [, …])
  *     ADD [CONSTRAINT <name>] { UNIQUE | PRIMARY KEY } { (<name>, …) | USING INDEX <name> }
  *     ADD CONSTRAINT <name> NOT NULL <column> [NOT VALID]
  *     VALIDATE CONSTRAINT <name>
@@ -36,11 +37,12 @@
  *   INSERT INTO [<schema>.]<table> [(<name>, …)] VALUES (<value>, …) [, (<value>, …)]…
  *   UPDATE [<schema>.]<table> SET <name> = <value> | <column> [, …] [WHERE <predicate> [AND <predicate>]…]
  *     an operand: a column ([<table>.]<name>), '<string>' or <integer>; a predicate: <operand> { = | < | > | <= | >= |
- *     <> | != } <operand>, or <operand> IS [NOT] NULL
+ *     <> | != | * | && } <operand>, or <operand> IS [NOT] NULL
  *
  * where a value is '<string>', <integer>, TRUE, FALSE, NULL, CURRENT_TIMESTAMP or [<schema>.]<function>() (no arguments);
  * a column constraint is NOT NULL, NULL, DEFAULT <value>, PRIMARY KEY, UNIQUE, REFERENCES [<schema>.]<table>
- * [(<name>, …)], CHECK (<predicate> [AND <predicate>]…) or GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (a DEFAULT constant may be cast: '<string>'::<type>) (each at most once, in any order); a name is a plain identifier that is no reserved
+ * [(<name>, …)], CHECK (<predicate> [AND <predicate>]…), GENERATED ALWAYS AS (<predicate> [AND <predicate>]…) [STORED |
+ * VIRTUAL] or GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (a DEFAULT constant may be cast: '<string>'::<type>) (each at most once, in any order); a name is a plain identifier that is no reserved
  * PostgreSQL keyword, or a double-quoted one; <type> is such a plain identifier (a type name as written: text, uuid,
  * jsonb, timestamptz, …, with up to two integer modifiers) or int, integer, smallint, bigint, boolean, real, double
  * precision, varchar[(<n>)], numeric | decimal [(<p>[, <s>])], timestamp | time [(<n>)] [WITH | WITHOUT TIME ZONE].
@@ -96,8 +98,8 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** PostgreSQL's operator characters (scan.l's `self` and `op_chars`, those that may form an operator). */
 const OPERATOR_CHARS: ReadonlySet<number> = new Set([...'~!@#^&|`?+-*/%<>='].map((ch) => ch.charCodeAt(0)));
-/** The operators read here: `=` and the comparisons. */
-const OPERATORS: ReadonlySet<string> = new Set(['=', '<', '>', '<=', '>=', '<>', '!=']);
+/** The operators read here: `=`, the comparisons, `*` and `&&` (overlaps, in exclusion constraints). */
+const OPERATORS: ReadonlySet<string> = new Set(['=', '<', '>', '<=', '>=', '<>', '!=', '*', '&&']);
 
 /** The tokens of `sql`, or undefined for anything outside the small lexicon above. */
 function tokens(sql: string): Token[] | undefined {
@@ -612,6 +614,26 @@ function readConstraint(r: Reader): Record<string, unknown> | undefined {
     return keys && { contype: key, ...name, keys, location };
   }
   if (!conname) return undefined;
+  if (r.keyword('exclude')) {
+    // EXCLUDE [USING <method>] (<column> WITH <operator> [, …]): no expressions, operator classes, INCLUDE, WITH or WHERE.
+    let accessMethod = 'btree';
+    if (r.keyword('using')) {
+      const method = r.name();
+      if (!method) return undefined;
+      accessMethod = method.value;
+    }
+    if (!r.punct('(')) return undefined;
+    const exclusions: unknown[] = [];
+    do {
+      const column = r.name();
+      const op = column && r.keyword('with') ? r.operator() : undefined;
+      if (!column || !op) return undefined;
+      const elem = { IndexElem: { name: column.value, ordering: 'SORTBY_DEFAULT', nulls_ordering: 'SORTBY_NULLS_DEFAULT' } };
+      exclusions.push({ List: { items: [elem, { List: { items: [{ String: { sval: op.value } }] } }] } });
+    } while (r.punct(','));
+    if (!r.punct(')')) return undefined;
+    return { contype: 'CONSTR_EXCLUSION', conname: conname.value, exclusions, access_method: accessMethod, location };
+  }
   if (r.keyword('not')) {
     // NOT NULL <column> [NOT VALID] (PostgreSQL 18).
     const column = r.keyword('null') ? r.name() : undefined;
@@ -707,8 +729,17 @@ function readColumnConstraints(r: Reader): unknown[] | undefined {
     } else if (r.keyword('generated')) {
       // GENERATED ALWAYS | BY DEFAULT AS IDENTITY (without sequence options; a generated expression is left to the parser).
       const when = r.keyword('always') ? 'a' : r.keyword('by') && r.keyword('default') ? 'd' : undefined;
-      if (!when || !r.keyword('as') || !r.keyword('identity') || r.peekPunct('(')) return undefined;
-      constraint = { contype: 'CONSTR_IDENTITY', generated_when: when, location: at };
+      if (!when || !r.keyword('as')) return undefined;
+      if (r.punct('(')) {
+        // GENERATED ALWAYS AS (<condition>) [STORED | VIRTUAL] (BY DEFAULT is a syntax error here).
+        const expr = when === 'a' ? readCondition(r) : undefined;
+        if (!expr || !r.punct(')')) return undefined;
+        const kind = r.keyword('stored') ? 's' : (r.keyword('virtual'), 'v');
+        constraint = { contype: 'CONSTR_GENERATED', raw_expr: expr, generated_when: when, generated_kind: kind, location: at };
+      } else {
+        if (!r.keyword('identity') || r.peekPunct('(')) return undefined;
+        constraint = { contype: 'CONSTR_IDENTITY', generated_when: when, location: at };
+      }
     } else if (r.keyword('references')) {
       const pktable = readRelation(r);
       if (!pktable) return undefined;
@@ -731,8 +762,13 @@ function readColumnConstraints(r: Reader): unknown[] | undefined {
     } else {
       return constraints;
     }
-    // Each at most once (the parser reads repeats; analysis rejects some of them).
-    const kind = constraint.contype === 'CONSTR_NULL' ? 'CONSTR_NOTNULL' : (constraint.contype as string);
+    // Each at most once (the parser reads repeats; analysis rejects some of them); a generation expression and IDENTITY count as one.
+    const kind =
+      constraint.contype === 'CONSTR_NULL'
+        ? 'CONSTR_NOTNULL'
+        : constraint.contype === 'CONSTR_GENERATED'
+          ? 'CONSTR_IDENTITY'
+          : (constraint.contype as string);
     if (seen.has(kind)) return undefined;
     seen.add(kind);
     constraints.push({ Constraint: constraint });
