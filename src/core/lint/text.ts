@@ -141,9 +141,9 @@ export function splitStatements(text: string, engine: Engine): SplitResult {
       } else i = after;
       continue;
     }
-    if (engine === 'postgres' && isWordStart(c) && !isWordChar(text[i - 1])) {
+    if (engine === 'postgres' && isWordStart(c) && !isWordCode(text.charCodeAt(i - 1))) {
       let end = i + 1;
-      while (end < n && isWordChar(text[end])) end++;
+      while (end < n && isWordCode(text.charCodeAt(end))) end++;
       // Only BEGIN, ATOMIC, CASE and END matter: other words are not upper-cased (a string per word of the file). Their
       // lengths (3 to 6) each have one first letter, so a word of another length or first letter is none of them.
       const first = text.charCodeAt(i) | 0x20;
@@ -213,6 +213,11 @@ function isWordStart(c: string): boolean {
 /** `[\w$]` (`undefined` before the text's start is not one). */
 function isWordChar(c: string | undefined): boolean {
   return c !== undefined && (isWordStart(c) || (c >= '0' && c <= '9') || c === '$');
+}
+
+/** isWordChar of a character code (NaN, before the text's start or after its end, is not one). */
+function isWordCode(x: number): boolean {
+  return (x >= 97 && x <= 122) || (x >= 65 && x <= 90) || x === 95 || (x >= 48 && x <= 57) || x === 36;
 }
 
 const WORD_AT = /[A-Za-z_][\w$]*/y;
