@@ -23,7 +23,7 @@ import {
 } from '../rules';
 import type { Calibration, ColumnFacts, Dialect, Estimate, IndexFacts, MysqlAlgorithm, Severity, TableFacts, Target } from '../types';
 import type { MigrationTool } from '../migrations/types';
-import type { LintAction, NameRef, ObjectRef, ParsedStatement } from './model';
+import type { LintAction, Mutable, NameRef, ObjectRef, ParsedStatement } from './model';
 import { TOOLS, WRITERS } from '../migrations/tools/index';
 import { createdRoutineName, readMysql } from './mysql';
 import type { Parsers } from './parsers';
@@ -150,8 +150,6 @@ function key(t: NameRef | undefined): string {
 function objectKey(o: ObjectRef): string {
   return `${o.kind}:${o.name}`;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const BLOCKING_RANK = (i: Impact): number => (i.blocks.reads ? 4 : 0) + (i.blocks.writes ? 2 : 0) + (i.rewrite || i.scan ? 1 : 0);
 

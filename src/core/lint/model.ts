@@ -5,6 +5,9 @@
 import type { StatementOperation } from '../rules';
 import type { ColumnDefault, ColumnSpec } from '../types';
 
+/** A readonly model type being built: its optional properties assigned one by one, in key order. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export interface NameRef {
   readonly schema?: string;
   readonly name: string;

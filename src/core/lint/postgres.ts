@@ -5,7 +5,7 @@
 import { PG_CATALOG_SUBCOMMANDS } from '../rules';
 import type { ColumnDefault, ColumnSpec, ColumnType, LockLevel } from '../types';
 import { arr, expressionText, num, obj, str, tagged, type Obj } from './json';
-import type { ConstraintKind, LintAction, NameRef, ObjectKind, ObjectRef, ParsedStatement } from './model';
+import type { ConstraintKind, LintAction, Mutable, NameRef, ObjectKind, ObjectRef, ParsedStatement } from './model';
 import { utf8ToUtf16Offset } from './text';
 
 /** libpg-query's `parseSync`: returns `{ stmts: [{ stmt }] }` or throws an error with `sqlDetails.cursorPosition`. */
@@ -58,23 +58,18 @@ function fromNode(tag: string, n: Obj, sql: string): ParsedStatement {
       }
       const table = relation(n.relation);
       const actions = arr(n.cmds).map((c) => alterCmd(tagged(c)[1], sql));
-      return { kind: 'alter-table', ...(table ? { table } : {}), actions };
+      // Literals without spreads on the paths every statement takes: the same keys in the same order.
+      return table ? { kind: 'alter-table', table, actions } : { kind: 'alter-table', actions };
     }
     case 'IndexStmt': {
       const table = relation(n.relation);
       const name = str(n.idxname);
-      return {
-        kind: 'create-index',
-        ...(table ? { table } : {}),
-        actions: [],
-        index: {
-          ...(name ? { name } : {}),
-          concurrent: n.concurrent === true,
-          unique: n.unique === true,
-          ifNotExists: n.if_not_exists === true,
-          columns: arr(n.indexParams).map((p) => str(tagged(p)[1].name) ?? '(expression)'),
-        },
-      };
+      const concurrent = n.concurrent === true;
+      const unique = n.unique === true;
+      const ifNotExists = n.if_not_exists === true;
+      const columns = arr(n.indexParams).map((p) => str(tagged(p)[1].name) ?? '(expression)');
+      const index = name ? { name, concurrent, unique, ifNotExists, columns } : { concurrent, unique, ifNotExists, columns };
+      return table ? { kind: 'create-index', table, actions: [], index } : { kind: 'create-index', actions: [], index };
     }
     case 'CreateStmt': {
       const table = relation(n.relation);
@@ -512,7 +507,7 @@ function typeName(t: Obj): ColumnType {
   const builtin = names.length === 1 || (names.length === 2 && names[0] === 'pg_catalog');
   const name = builtin ? (TYPE_NAMES[last] ?? last) : names.join('.');
   const params = arr(t.typmods).map((m) => num(obj(obj(tagged(m)[1]).ival).ival) ?? 0);
-  return { name: name.toLowerCase(), params, ...(arr(t.arrayBounds).length ? { array: true } : {}) };
+  return arr(t.arrayBounds).length ? { name: name.toLowerCase(), params, array: true } : { name: name.toLowerCase(), params };
 }
 
 function constText(x: unknown): string {
@@ -606,21 +601,14 @@ function addColumn(def: Obj, sql: string, ifNotExists: boolean): LintAction {
         break;
     }
   }
-  const spec: ColumnSpec = {
-    name: str(def.colname) ?? '',
-    type,
-    nullable,
-    default: dflt,
-    ...(unique ? { unique } : {}),
-    ...(references ? { references } : {}),
-    ...(check !== undefined ? { check } : {}),
-    ...(generated ? { generated } : {}),
-    ...(autoIncrement ? { autoIncrement } : {}),
-  };
-  return {
-    kind: 'add-column',
-    spec,
-    ifNotExists,
-    ...(dflt.kind !== 'none' ? { defaultText: dflt.kind === 'literal' ? dflt.value : dflt.sql } : {}),
-  };
+  // The optional keys assigned in order after the literal (no spread of a temporary object per key).
+  const spec: Mutable<ColumnSpec> = { name: str(def.colname) ?? '', type, nullable, default: dflt };
+  if (unique) spec.unique = unique;
+  if (references) spec.references = references;
+  if (check !== undefined) spec.check = check;
+  if (generated) spec.generated = generated;
+  if (autoIncrement) spec.autoIncrement = autoIncrement;
+  return dflt.kind !== 'none'
+    ? { kind: 'add-column', spec, ifNotExists, defaultText: dflt.kind === 'literal' ? dflt.value : dflt.sql }
+    : { kind: 'add-column', spec, ifNotExists };
 }
