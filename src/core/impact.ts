@@ -195,8 +195,12 @@ export interface WorkContext {
  * (more splits). Measured with the runner on PostgreSQL 15 (a = id % k, settled batches): 1M rows, k = 100 / 1000 /
  * 10000 → ~2.6 / 8.6 / 23 µs per row for the index (×3.2 and ×2.7 per ten times the keys, rows per key falling alike);
  * k = 1000 on 100k / 1M / 3M rows (100 / 1000 / 3000 rows per key) → ~11.5 / 5–9 / ~4 µs (bench/estimates): about
- * half of the ×3 per decade comes from each. The calibration's two points (1000 keys and 100 keys on its sample) differ
+ * half of the ×3 per decade comes from each. The calibration's points (1000, 316 and 100 keys on its sample) differ
  * in both, so one scale, keys ÷ rows per key, takes both with equal weight: that weight is the assumption.
+ * The cost is not log-linear between the 100- and 1000-key points (keys² ÷ rows 0.1 and 10 on the 100k sample): measured
+ * on 30k–3M rows with 30–10000 keys, it stays near the cheap point up to ~3 and rises between 3 and 10 (see MIDDLE_KEYS
+ * in src/db/postgres/calibrate.ts). Calibrations since 2026-12-06 (h18f) also measure the middle (316 keys, 1); with the
+ * two outer points, 1000 keys on 1M rows came out halfway (7.4 µs) where the runner measured 3.5 µs.
  * Calibrations cached before 2026-12-06 stored each point by rows per key on their sample (keys = sample rows ÷ that).
  */
 export function backfillIndexSecondsPerRow(

@@ -218,7 +218,7 @@ export interface Calibration {
    * PostgreSQL: the runner's backfill rate on the sample with the primary key as its only index, and the seconds per row
    * one more (secondary) index adds, measured with indexes of different numbers of distinct keys. A non-HOT UPDATE inserts
    * an entry into every index; where it lands matters: on PostgreSQL 15's 100k sample, an int index with 1000 keys cost ~11 µs per row,
-   * with 100 keys ~3 µs (see backfillIndexSecondsPerRow for how keys and rows per key each count).
+   * with 100 keys ~3 µs, with 316 keys ~3–5 µs (see backfillIndexSecondsPerRow for how keys and rows per key each count).
    */
   readonly backfillBaseRowsPerSecond?: number;
   /**

@@ -219,6 +219,32 @@ describe('estimates: the table state and the value of each step', () => {
     assert.ok(bare > 1_000_000 / 250_000 && bare < (1_000_000 / 250_000) * 2, `${bare}`);
   });
 
+  it("with the calibration's middle point (316 keys: keys² ÷ rows 1), the index cost follows the measured bend, not the line", () => {
+    const bent: Calibration = {
+      ...byKeys,
+      sample: { rowBytes: 93, indexes: 2, maintainedIndexes: 1, rows: 100_000 },
+      backfillIndexSeconds: [
+        { keys: 1000, seconds: 12e-6 },
+        { keys: 316, seconds: 4.5e-6 },
+        { keys: 100, seconds: 4e-6 },
+      ],
+    };
+    const middle = (316 * 316) / 100_000;
+    // 1M rows, 1000 keys (keys² ÷ rows 1): the middle point's cost, where the line between the outer two gave 8 µs.
+    const oneM = backfillIndexSecondsPerRow(1000, 1_000_000, bent)!;
+    assert.ok(Math.abs(oneM - 4.5e-6) < 0.01e-6, `${oneM}`);
+    assert.ok(Math.abs(backfillIndexSecondsPerRow(1000, 1_000_000, byKeys)! - 8e-6) < 1e-12);
+    // 3M rows (0.33): between the cheap and the middle point; 100k rows (10): the costly point; 300k rows (3.3): on the
+    // line from the middle to the costly point.
+    const at3M = backfillIndexSecondsPerRow(1000, 3_000_000, bent)!;
+    assert.ok(at3M > 4e-6 && at3M < oneM, `${at3M}`);
+    assert.equal(backfillIndexSecondsPerRow(1000, 100_000, bent), 12e-6);
+    const f3 = Math.log(10 / 3 / middle) / Math.log(10 / middle);
+    assert.ok(Math.abs(backfillIndexSecondsPerRow(1000, 300_000, bent)! - (4.5e-6 + f3 * 7.5e-6)) < 1e-12);
+    // Unknown keys: still the costliest point.
+    assert.equal(backfillIndexSecondsPerRow(undefined, 1_000_000, bent), 12e-6);
+  });
+
   it("a CONCURRENTLY build's second pass sorts row pointers, not keys: a text key's slower sort is paid once, not 1.4 times", () => {
     const cal: Calibration = {
       ...measured,
