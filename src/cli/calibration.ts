@@ -49,11 +49,12 @@ export async function cliCalibration(client: DatabaseClient, values: Record<stri
 export function calibrationLine(r: ResolvedCalibration, now = Date.now()): string {
   const c: Calibration = r.calibration;
   if (r.source === 'default') return `Estimates: rough offline rates (${r.reason ?? 'not measured'}).`;
-  const age = c.measuredAt ? formatAge(now - Date.parse(c.measuredAt)) : 'earlier';
+  // A second measurement may keep the first one (the faster): its own age, not "just now".
+  const age = c.measuredAt ? formatAge(now - Date.parse(c.measuredAt)) : r.source === 'measured' ? 'just now' : 'earlier';
   const learned = Object.entries(c.learned ?? {})
     .filter(([, v]) => v.runs > 0)
     .map(([k, v]) => `${k} ×${v.factor} from ${v.runs} run${v.runs === 1 ? '' : 's'}`);
-  return `Estimates: measured on ${r.label} ${r.source === 'measured' ? 'just now' : age}${r.reason ? ` (${r.reason})` : ''}${learned.length ? `; learned: ${learned.join(', ')}` : ''}.`;
+  return `Estimates: measured on ${r.label} ${age}${r.reason ? ` (${r.reason})` : ''}${learned.length ? `; learned: ${learned.join(', ')}` : ''}.`;
 }
 
 /** After a run: fold each step's measured time into the server's calibration. */

@@ -288,6 +288,11 @@ export interface Calibration {
   readonly sample?: { readonly rowBytes: number; readonly indexes: number; readonly maintainedIndexes?: number; readonly rows?: number };
   /** When the rates were measured (ISO 8601). */
   readonly measuredAt?: string;
+  /**
+   * How many times the server was measured for this calibration (absent: once). A calibration measured once is measured a
+   * second time on a later use and the faster of the two kept (src/db/calibrationCache.ts, keepFaster).
+   */
+  readonly measurements?: number;
   /** Corrections learned from runs on this server, per kind of work: actual ÷ model, weighted over `runs` runs. */
   readonly learned?: { readonly [kind: string]: { readonly factor: number; readonly runs: number } };
 }

@@ -7,7 +7,7 @@ import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { estimatesVsActual } from '../../src/core/estimateReport';
 import { planColumn, planSteps } from '../../src/core/plan';
 import type { Calibration } from '../../src/core/types';
-import { CalibrationCancelled } from '../../src/db/calibrate';
+import { CalibrationCancelled, speedProbe } from '../../src/db/calibrate';
 import { findPtOnlineSchemaChange } from '../../src/db/mysql/onlineCopy';
 import { fileCalibrationStore, learnFromRun, resolveCalibration } from '../../src/db/calibrationCache';
 import type { DatabaseClient } from '../../src/db/client';
@@ -122,6 +122,8 @@ describe('calibration', () => {
 });
 
 describe('calibration cache', () => {
+  /** These tests count the calibrations: a server whose speed probes never differ is measured once per resolve. */
+  const steady = { speedProbe: async () => 0.05 };
   const pg = throwawayDatabase('postgres');
   const my = throwawayDatabase('mysql');
 
@@ -149,22 +151,26 @@ describe('calibration cache', () => {
       const m = counting(my.get(t).client);
       const dir = await mkdtemp(join(tmpdir(), 'cw-cal-'));
       const store = fileCalibrationStore(dir);
-      const first = await resolveCalibration(p.client, store, { sampleRows: 5000 });
+      const first = await resolveCalibration(p.client, store, { sampleRows: 5000, ...steady });
       assert.equal(first.source, 'measured');
       assert.equal(p.calls(), 1);
-      const hit = await resolveCalibration(p.client, store, { sampleRows: 5000 });
+      const hit = await resolveCalibration(p.client, store, { sampleRows: 5000, ...steady });
       assert.equal(hit.source, 'cached');
       assert.equal(p.calls(), 1, 'a fresh cached calibration is not measured again');
       assert.deepEqual(hit.calibration, first.calibration);
       // Older than the maximum age: measured again.
-      const later = await resolveCalibration(p.client, store, { sampleRows: 5000, now: () => Date.now() + 8 * 24 * 3600 * 1000 });
+      const later = await resolveCalibration(p.client, store, {
+        sampleRows: 5000,
+        ...steady,
+        now: () => Date.now() + 8 * 24 * 3600 * 1000,
+      });
       assert.equal(later.source, 'measured');
       assert.equal(p.calls(), 2);
-      const asked = await resolveCalibration(p.client, store, { sampleRows: 5000, recalibrate: true });
+      const asked = await resolveCalibration(p.client, store, { sampleRows: 5000, ...steady, recalibrate: true });
       assert.equal(asked.source, 'measured');
       assert.equal(p.calls(), 3);
       // A different server has its own entry: the MariaDB connection does not get PostgreSQL's figures.
-      const other = await resolveCalibration(m.client, store, { sampleRows: 5000 });
+      const other = await resolveCalibration(m.client, store, { sampleRows: 5000, ...steady });
       assert.equal(other.source, 'measured');
       assert.equal(m.calls(), 1);
       assert.notEqual(other.key, first.key);
@@ -184,19 +190,29 @@ describe('calibration cache', () => {
       if (!findPtOnlineSchemaChange()) return t.skip('pt-online-schema-change is not installed');
       const m = counting(my.get(t).client);
       const store = fileCalibrationStore(await mkdtemp(join(tmpdir(), 'cw-cal-')));
-      const first = await resolveCalibration(m.client, store, { sampleRows: 5000 });
+      const first = await resolveCalibration(m.client, store, { sampleRows: 5000, ...steady });
       assert.ok(first.calibration.onlineCopy, JSON.stringify(first.calibration));
       // As cached before the calibration ran the tool: fresh, but without its figures.
       const { onlineCopy: _, ...before } = first.calibration;
       await store.set(first.key, { ...(await store.get(first.key))!, calibration: before });
-      const again = await resolveCalibration(m.client, store, { sampleRows: 5000 });
+      const again = await resolveCalibration(m.client, store, { sampleRows: 5000, ...steady });
       assert.equal(again.source, 'measured');
       assert.ok(again.calibration.onlineCopy);
-      assert.equal((await resolveCalibration(m.client, store, { sampleRows: 5000 })).source, 'cached');
+      assert.equal((await resolveCalibration(m.client, store, { sampleRows: 5000, ...steady })).source, 'cached');
       // Tried and failed: not measured again on every plan.
       await store.set(first.key, { ...(await store.get(first.key))!, calibration: { ...before, onlineCopyFailed: 'exited with 1' } });
-      assert.equal((await resolveCalibration(m.client, store, { sampleRows: 5000 })).source, 'cached');
+      assert.equal((await resolveCalibration(m.client, store, { sampleRows: 5000, ...steady })).source, 'cached');
       assert.equal(m.calls(), 2);
+    }),
+  );
+
+  it(
+    'the speed probe runs its fixed work on both engines',
+    dbTest(async (t) => {
+      for (const db of [pg.get(t).client, my.get(t).client]) {
+        const s = await speedProbe(db);
+        assert.ok(s > 0 && s < 10, `${db.options.engine}: ${s} s`);
+      }
     }),
   );
 
@@ -222,7 +238,7 @@ describe('calibration cache', () => {
     dbTest(async (t) => {
       const { client } = pg.get(t);
       const store = fileCalibrationStore(await mkdtemp(join(tmpdir(), 'cw-cal-')));
-      const { calibration, key } = await resolveCalibration(client, store, { sampleRows: 5000 });
+      const { calibration, key } = await resolveCalibration(client, store, { sampleRows: 5000, ...steady });
       for (const name of ['l1', 'l2']) {
         await client.query(`CREATE TABLE ${name} (id bigint PRIMARY KEY, a int NOT NULL, b text NOT NULL)`);
         await client.query(`INSERT INTO ${name} SELECT g, g % 100, md5(g::text) FROM generate_series(1, 60000) g`);
