@@ -561,33 +561,19 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
         }
       : undefined;
     if (!inTx || engine === 'mysql') txId++;
-    // `strongest` in the literal when there is one: a property added later goes to a separate properties array.
-    const analyzed: Mutable<AnalyzedStatement> = strongest
-      ? {
-          index,
-          start: raw.start,
-          end: raw.end,
-          startPos: statementStartPos,
-          endPos: statementEndPos,
-          text: raw.text,
-          parsed,
-          inTransaction: stmtInTx,
-          newTable,
-          operations,
-          strongest,
-        }
-      : {
-          index,
-          start: raw.start,
-          end: raw.end,
-          startPos: statementStartPos,
-          endPos: statementEndPos,
-          text: raw.text,
-          parsed,
-          inTransaction: stmtInTx,
-          newTable,
-          operations,
-        };
+    const analyzed: Mutable<AnalyzedStatement> = {
+      index,
+      start: raw.start,
+      end: raw.end,
+      startPos: statementStartPos,
+      endPos: statementEndPos,
+      text: raw.text,
+      parsed,
+      inTransaction: stmtInTx,
+      newTable,
+      operations,
+    };
+    if (strongest) analyzed.strongest = strongest;
     if (rows !== undefined) analyzed.rows = rows;
     if (lockSeconds !== undefined) analyzed.lockSeconds = lockSeconds;
     if (lockBasis) analyzed.lockBasis = lockBasis;

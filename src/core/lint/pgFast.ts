@@ -346,14 +346,21 @@ function readType(r: Reader): Record<string, unknown> | undefined {
   return { names, ...(typmods ? { typmods } : {}), typemod: -1, location: t.pos };
 }
 
-/** `ALTER TYPE [<schema>.]<enum> ADD VALUE [IF NOT EXISTS] '<label>' [BEFORE | AFTER '<label>']`. */
-function readAlterEnum(r: Reader): unknown {
+/** A type's `[<schema>.]<name>` after ALTER TYPE or ALTER DOMAIN, as libpg-query's list of String nodes. */
+function readTypeName(r: Reader): unknown[] | undefined {
   const typeName: unknown[] = [];
   do {
     const name = r.name();
     if (!name) return undefined;
     typeName.push({ String: { sval: name.value } });
   } while (typeName.length < 2 && r.punct('.'));
+  return typeName;
+}
+
+/** `ALTER TYPE [<schema>.]<enum> ADD VALUE [IF NOT EXISTS] '<label>' [BEFORE | AFTER '<label>']`. */
+function readAlterEnum(r: Reader): unknown {
+  const typeName = readTypeName(r);
+  if (!typeName) return undefined;
   // A label: a non-empty string (libpg-query leaves out empty strings; the server rejects an empty label anyway).
   const label = (): string | undefined => {
     const c = r.constant();
@@ -421,13 +428,8 @@ function readRelOptions(r: Reader): Record<string, unknown> | undefined {
  * AlterDomainStmt (its constraint as readConstraint reads a table's).
  */
 function readAlterDomain(r: Reader): unknown {
-  const typeName: unknown[] = [];
-  do {
-    const name = r.name();
-    if (!name) return undefined;
-    typeName.push({ String: { sval: name.value } });
-  } while (typeName.length < 2 && r.punct('.'));
-  if (!r.keyword('add')) return undefined;
+  const typeName = readTypeName(r);
+  if (!typeName || !r.keyword('add')) return undefined;
   const def = readConstraint(r);
   if (def?.contype !== 'CONSTR_CHECK' || !r.done) return undefined;
   return stmts({ AlterDomainStmt: { subtype: 'C', typeName, def: { Constraint: def }, behavior: 'DROP_RESTRICT' } });
@@ -616,13 +618,8 @@ function readConstraint(r: Reader): Record<string, unknown> | undefined {
   if (!conname) return undefined;
   if (r.keyword('exclude')) {
     // EXCLUDE [USING <method>] (<column> WITH <operator> [, …]): no expressions, operator classes, INCLUDE, WITH or WHERE.
-    let accessMethod = 'btree';
-    if (r.keyword('using')) {
-      const method = r.name();
-      if (!method) return undefined;
-      accessMethod = method.value;
-    }
-    if (!r.punct('(')) return undefined;
+    const accessMethod = readAccessMethod(r);
+    if (!accessMethod || !r.punct('(')) return undefined;
     const exclusions: unknown[] = [];
     do {
       const column = r.name();
@@ -824,13 +821,8 @@ function readCreateIndex(r: Reader): unknown {
   if ((!name && ifNotExists) || !r.keyword('on')) return undefined;
   const relation = readRelation(r);
   if (!relation) return undefined;
-  let accessMethod = 'btree';
-  if (r.keyword('using')) {
-    const method = r.name();
-    if (!method) return undefined;
-    accessMethod = method.value;
-  }
-  if (!r.punct('(')) return undefined;
+  const accessMethod = readAccessMethod(r);
+  if (!accessMethod || !r.punct('(')) return undefined;
   const indexParams: unknown[] = [];
   do {
     const column = r.name();
@@ -874,6 +866,11 @@ function readCreateIndex(r: Reader): unknown {
       ...(ifNotExists ? { if_not_exists: true } : {}),
     },
   });
+}
+
+/** `[USING <method>]` of an index or exclusion constraint: the method, btree when none is named, undefined after a bare USING. */
+function readAccessMethod(r: Reader): string | undefined {
+  return r.keyword('using') ? r.name()?.value : 'btree';
 }
 
 /** BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK, ABORT (each with TRANSACTION or WORK where the parser takes it). */
