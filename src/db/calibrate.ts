@@ -188,15 +188,11 @@ export async function measureBackfill(
 }
 
 /**
- * A short CPU-bound query of fixed work (60k MD5s), for how fast the server runs at one moment: the calibration is timed
- * between two of them (calibrationCache.ts). Each is the fastest of three runs (~0.045 s each at load 3 on 2 cores, PostgreSQL
- * 15 and MariaDB 10.11; eight probes in a row within ×1.2 of each other).
+ * Seconds of a short CPU-bound query of fixed work (each engine's speedProbe in db/<engine>/calibrate.ts), for how fast the server runs at one
+ * moment: the calibration is timed between two of them (calibrationCache.ts). The fastest of three runs (~0.045 s each
+ * at load 3 on 2 cores, PostgreSQL 15 and MariaDB 10.11; eight probes in a row within ×1.2 of each other).
  */
-export async function speedProbe(db: DatabaseClient): Promise<number> {
-  const sql =
-    db.options.engine === 'postgres'
-      ? "SELECT count(*) FROM generate_series(1, 60000) g WHERE md5(g::text) < '8'"
-      : 'SELECT BENCHMARK(60000, MD5(RAND()))';
+export async function timeSpeedProbe(db: DatabaseClient, sql: string): Promise<number> {
   let best = Infinity;
   for (let i = 0; i < 3; i++) {
     const s = performance.now();

@@ -12,7 +12,6 @@ import { planSteps } from '../core/plan';
 import type { Calibration, Plan } from '../core/types';
 import type { DatabaseClient } from './client';
 import { defaultCacheDir } from './cacheDir';
-import { speedProbe } from './calibrate';
 
 /** Re-measure a server whose calibration is older than this (7 days), unless told otherwise. */
 export const DEFAULT_CALIBRATION_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
@@ -137,9 +136,11 @@ export interface ResolveOptions {
   readonly now?: () => number;
   /** Rows of the sample (tests use fewer). */
   readonly sampleRows?: number;
-  /** Seconds of a fixed piece of work on the server now (default: speedProbe; tests pass their own). */
+  /** Seconds of a fixed piece of work on the server now (default: the client's speedProbe; tests pass their own). */
   readonly speedProbe?: (client: DatabaseClient) => Promise<number>;
   readonly onMeasuring?: () => void;
+  /** Before a second measurement of a cached calibration: the cached one, to plan with meanwhile. */
+  readonly onCached?: (cached: ResolvedCalibration) => void;
 }
 
 export interface ResolvedCalibration {
@@ -191,11 +192,25 @@ export async function resolveCalibration(
       reason: 'this connection may not be probed, so the server was not measured',
     };
   }
+  // A second measurement of a complete cached calibration only refines it: the cached one is used while it runs, and
+  // stays when the measurement fails or is cancelled.
+  const refines = second && client.calibrationComplete(cached.calibration);
+  const usable: ResolvedCalibration | undefined = refines
+    ? { calibration: cached.calibration, key: id.key, label: id.label, source: 'cached' }
+    : undefined;
+  if (usable) options.onCached?.(usable);
   options.onMeasuring?.();
-  const latest: Calibration = { ...(await measureSteadily(client, options)), measuredAt: new Date(now).toISOString() };
+  let measured: Calibration;
+  try {
+    measured = await measureSteadily(client, options);
+  } catch (err) {
+    if (usable) return { ...usable, reason: `a second measurement did not finish (${err instanceof Error ? err.message : String(err)})` };
+    throw err;
+  }
+  const latest: Calibration = { ...measured, measuredAt: new Date(now).toISOString() };
   // A second measurement of a cached one: the faster of the two (a cached one without the MySQL/MariaDB figures it lacks
   // is replaced, as before).
-  const kept = second && client.calibrationComplete(cached.calibration) ? keepFaster(cached.calibration, latest) : latest;
+  const kept = refines ? keepFaster(cached.calibration, latest) : latest;
   // What was learned from runs stays: it corrects the model, not the rates.
   const { learned: _, ...rates } = kept;
   const calibration: Calibration = {
@@ -212,7 +227,7 @@ export async function resolveCalibration(
  * while later still comes).
  */
 async function measureSteadily(client: DatabaseClient, options: ResolveOptions): Promise<Calibration> {
-  const probe = options.speedProbe ?? speedProbe;
+  const probe = options.speedProbe ?? ((c: DatabaseClient) => c.speedProbe());
   const once = () =>
     client.calibrate({
       ...(options.sampleRows ? { rows: options.sampleRows } : {}),

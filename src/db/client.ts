@@ -92,6 +92,8 @@ export interface DatabaseClient {
   probe(table: TableRef, sql: string, options?: ProbeOptions): Promise<ProbeResult>;
   /** Measure scan, rewrite, index-build and backfill throughput on a small private sample table. */
   calibrate(options?: CalibrateOptions): Promise<Calibration>;
+  /** Seconds of a short query of fixed CPU work (60k MD5s): how fast the server runs at this moment. */
+  speedProbe(): Promise<number>;
   /** Whether a cached calibration of this server has every figure the estimates use (else it is measured again). */
   calibrationComplete(calibration: Calibration): boolean;
   close(): Promise<void>;

@@ -122,6 +122,11 @@ export class Calibrations implements vscode.Disposable {
         allowProbe: permissions.probe,
         maxAgeMs: readSettings().calibrationMaxAgeHours * 3600 * 1000,
         signal: abort.signal,
+        // A second measurement refines a cached calibration: plan with the cached one meanwhile.
+        onCached: (cached) => {
+          this.results.set(key, cached);
+          this.changed.fire(profile);
+        },
         onMeasuring: () => {
           this.log.info(LOG, `measuring ${profile.name} on a private sample table for the estimates`);
           void vscode.window.withProgress(

@@ -7,7 +7,7 @@ import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { estimatesVsActual } from '../../src/core/estimateReport';
 import { planColumn, planSteps } from '../../src/core/plan';
 import type { Calibration } from '../../src/core/types';
-import { CalibrationCancelled, speedProbe } from '../../src/db/calibrate';
+import { CalibrationCancelled } from '../../src/db/calibrate';
 import { findPtOnlineSchemaChange } from '../../src/db/mysql/onlineCopy';
 import { fileCalibrationStore, learnFromRun, resolveCalibration } from '../../src/db/calibrationCache';
 import type { DatabaseClient } from '../../src/db/client';
@@ -210,7 +210,7 @@ describe('calibration cache', () => {
     'the speed probe runs its fixed work on both engines',
     dbTest(async (t) => {
       for (const db of [pg.get(t).client, my.get(t).client]) {
-        const s = await speedProbe(db);
+        const s = await db.speedProbe();
         assert.ok(s > 0 && s < 10, `${db.options.engine}: ${s} s`);
       }
     }),

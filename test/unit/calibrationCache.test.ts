@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_CALIBRATION } from '../../src/core/impact';
 import type { Calibration } from '../../src/core/types';
+import { CalibrationCancelled } from '../../src/db/calibrate';
 import type { DatabaseClient } from '../../src/db/client';
 import {
   DEFAULT_SECOND_MEASUREMENT_AFTER_MS,
@@ -106,6 +107,32 @@ describe('calibration: measured twice, the faster kept', () => {
     assert.equal(calls(), 3);
     assert.equal(later.calibration.backfillRowsPerSecond, 97_000);
     assert.equal(later.calibration.measurements, 2);
+  });
+
+  it('a second measurement plans with the cached calibration meanwhile, and keeps it when the measurement fails or is cancelled', async () => {
+    for (const failure of [new CalibrationCancelled(), new Error('connection lost')]) {
+      const { client } = fakeClient([49_000]);
+      const store = memoryStore();
+      const a = await resolveCalibration(client, store, { ...steady, now: () => T0 });
+      const stored = store.values.get(a.key)!;
+      const failing = { ...client, calibrate: async () => Promise.reject(failure) } as DatabaseClient;
+      const meanwhile: string[] = [];
+      const b = await resolveCalibration(failing, store, {
+        ...steady,
+        now: () => T0 + 11 * MIN,
+        onCached: (r) => meanwhile.push(`${r.source} ${r.calibration.backfillRowsPerSecond}`),
+        onMeasuring: () => meanwhile.push('measuring'),
+      });
+      assert.deepEqual(meanwhile, ['cached 49000', 'measuring']);
+      assert.equal(b.source, 'cached');
+      assert.deepEqual(b.calibration, a.calibration);
+      assert.match(b.reason ?? '', /a second measurement did not finish/);
+      assert.deepEqual(store.values.get(a.key), stored, 'the store keeps the first measurement');
+    }
+    // A first measurement that fails still fails (there is nothing to fall back to).
+    const { client } = fakeClient([]);
+    const failing = { ...client, calibrate: async () => Promise.reject(new Error('no room')) } as DatabaseClient;
+    await assert.rejects(resolveCalibration(failing, memoryStore(), { ...steady, now: () => T0 }), /no room/);
   });
 
   it('speedChanged: more than ×1.3 either way between the probes', () => {

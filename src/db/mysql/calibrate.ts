@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { qualifiedTable } from '../../core/sql';
 import type { Calibration } from '../../core/types';
 import type { CalibrateOptions, DatabaseClient } from '../client';
-import { CalibrationCancelled, FUNCTION_CALLS, measureBackfill, measureSample } from '../calibrate';
+import { CalibrationCancelled, FUNCTION_CALLS, measureBackfill, measureSample, timeSpeedProbe } from '../calibrate';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../core/dialects/index';
 import { ONLINE_COPY_CHUNK_MS } from '../run/runner';
 import { currentSchemaOrNull } from '../schema';
@@ -29,6 +29,11 @@ const probe = (expr: string) => `SELECT BENCHMARK(${FUNCTION_CALLS}, ${expr})`;
 export function ownCosts(measured: Readonly<Record<string, number>>): Record<string, number> {
   const { md5, rand } = measured;
   return md5 !== undefined && rand !== undefined ? { ...measured, md5: Math.max(0, md5 - rand) } : { ...measured };
+}
+
+/** How fast the server runs now: 60k MD5s of changing input, timed (timeSpeedProbe). */
+export function speedProbe(db: DatabaseClient): Promise<number> {
+  return timeSpeedProbe(db, 'SELECT BENCHMARK(60000, MD5(RAND()))');
 }
 
 export async function calibrate(db: DatabaseClient, options: CalibrateOptions = {}): Promise<Calibration> {

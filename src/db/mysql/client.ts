@@ -9,7 +9,7 @@ import {
   type ConnectionOptions,
 } from '../connection';
 import { translateConnectError, translateQueryError } from '../errors';
-import { calibrate, calibrationComplete } from './calibrate';
+import { calibrate, calibrationComplete, speedProbe } from './calibrate';
 import { listTables, lockRisks, replication, tableFacts } from './introspect';
 import { probe } from './probe';
 import { validateColumn } from './validate';
@@ -132,6 +132,10 @@ class MysqlClient implements DatabaseClient {
 
   calibrate(options?: CalibrateOptions): Promise<Calibration> {
     return calibrate(this, options);
+  }
+
+  speedProbe(): Promise<number> {
+    return speedProbe(this);
   }
 
   calibrationComplete(calibration: Calibration): boolean {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { quoteIdent } from '../../core/sql';
 import type { Calibration } from '../../core/types';
 import type { CalibrateOptions, DatabaseClient } from '../client';
-import { FUNCTION_CALLS, measureBackfill, measureSample } from '../calibrate';
+import { FUNCTION_CALLS, measureBackfill, measureSample, timeSpeedProbe } from '../calibrate';
 
 /** Volatile built-ins a backfill's value often calls, each evaluated FUNCTION_CALLS times (none has side effects). */
 const FUNCTIONS: Record<string, string> = {
@@ -16,6 +16,11 @@ const FUNCTIONS: Record<string, string> = {
   md5: 'md5(g::text)',
 };
 const probe = (expr: string) => `SELECT count(${expr}) FROM generate_series(1, ${FUNCTION_CALLS}) g`;
+
+/** How fast the server runs now: 60k MD5s of changing input, timed (timeSpeedProbe). */
+export function speedProbe(db: DatabaseClient): Promise<number> {
+  return timeSpeedProbe(db, "SELECT count(*) FROM generate_series(1, 60000) g WHERE md5(g::text) < '8'");
+}
 
 export async function calibrate(db: DatabaseClient, options: CalibrateOptions = {}): Promise<Calibration> {
   const rows = Math.max(1000, Math.floor(options.rows ?? 100_000));

@@ -4,7 +4,7 @@ import type { CalibrateOptions, DatabaseClient, ProbeOptions, ProbeResult, Serve
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, parseVersion, type ConnectionOptions } from '../connection';
 import { translateConnectError, translateQueryError } from '../errors';
 import { isLocalHost } from '../hosts';
-import { calibrate, calibrationComplete } from './calibrate';
+import { calibrate, calibrationComplete, speedProbe } from './calibrate';
 import { listTables, lockRisks, replication, tableFacts, tableOid } from './introspect';
 import { probe } from './probe';
 import { validateColumn } from './validate';
@@ -146,6 +146,10 @@ class PostgresClient implements DatabaseClient {
 
   calibrate(options?: CalibrateOptions): Promise<Calibration> {
     return calibrate(this, options);
+  }
+
+  speedProbe(): Promise<number> {
+    return speedProbe(this);
   }
 
   calibrationComplete(calibration: Calibration): boolean {
