@@ -5,6 +5,7 @@ import { CONTEXT_KEYS } from './contextKeys';
 import { hasConnectionEntries, onSettingsChange } from './settingsAccess';
 import { BASELINE_GLOB } from '../core/rollout/baseline';
 import { describeError } from '../core/format';
+import { BASELINE_POLL_MS, baselineListing } from './rollout/baselineListing';
 import type { Features } from './features';
 
 /** After start-up, the application-side scan and the rollout reminder (when the workspace has rollout baselines, or once the first is written). */
@@ -76,15 +77,20 @@ export function activate(context: vscode.ExtensionContext): void {
     );
   const background = setTimeout(() => {
     // The watcher comes first, so a baseline written while the workspace is searched is not missed: the first one
-    // written later (Write Migration Files, a run, a checkout) starts the work then.
+    // written later (Write Migration Files, a run, a checkout) starts the work then. A watcher can miss events, so the
+    // baseline folders are also listed every BASELINE_POLL_MS until one is there.
     // A string glob is matched against absolute paths: `**/` in front.
     const firstBaseline = vscode.workspace.createFileSystemWatcher(`**/${BASELINE_GLOB}`);
-    context.subscriptions.push(firstBaseline);
+    const poll = setInterval(() => {
+      baselineListing().then((l) => l && start(), ignore);
+    }, BASELINE_POLL_MS);
+    context.subscriptions.push(firstBaseline, { dispose: () => clearInterval(poll) });
     let started = false;
     const start = () => {
       if (started) return;
       started = true;
       firstBaseline.dispose();
+      clearInterval(poll);
       startBackground();
     };
     firstBaseline.onDidCreate(start);
@@ -113,6 +119,9 @@ async function load(context: vscode.ExtensionContext, log: Log): Promise<Feature
     throw err;
   }
 }
+
+/** A failed listing is tried again at the next poll. */
+function ignore(): void {}
 
 function watchHasConnection(): vscode.Disposable {
   const set = () => void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasConnection, hasConnectionEntries());

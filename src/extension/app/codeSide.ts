@@ -25,6 +25,7 @@ import type { ColumnSpec, Dialect } from '../../core/types';
 import type { Log } from '../log';
 import { COMMANDS } from '../commandIds';
 import { readBaselines, rolloutKey } from '../rollout/baselineFiles';
+import { BASELINE_POLL_MS, baselineListing } from '../rollout/baselineListing';
 import { readTextIfThere } from '../workspaceText';
 
 const LOG = 'app';
@@ -100,11 +101,15 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
       };
       this.disposables.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed));
     }
+    // A watcher can miss events: the baseline folders are also listed every BASELINE_POLL_MS, and a listing that differs
+    // from the last rescan's starts one.
+    const poll = setInterval(() => void this.pollBaselines(), BASELINE_POLL_MS);
     this.disposables.push(
       {
         dispose: () => {
           clearTimeout(this.soon);
           clearTimeout(this.retry);
+          clearInterval(poll);
         },
       },
       vscode.workspace.onDidSaveTextDocument((d) => {
@@ -134,7 +139,17 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
     }
   }
 
+  /** The baseline listing the last rescan read (baselineListing). */
+  private listing: string | undefined;
+
+  private async pollBaselines(): Promise<void> {
+    if (this.running) return;
+    const now = await baselineListing().catch(() => undefined);
+    if (now !== undefined && this.listing !== undefined && now !== this.listing) this.refreshSoon();
+  }
+
   private async rescan(token: vscode.CancellationToken): Promise<number> {
+    this.listing = await baselineListing();
     const { files, problems } = await readBaselines();
     this.retryUnreadable(problems);
     const keys = new Map<string, ScanTarget>();
