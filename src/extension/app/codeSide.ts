@@ -34,8 +34,6 @@ const SKIP = '**/{node_modules,.git,dist,out,build,vendor,.venv,venv,__pycache__
 const MAX_CHARS = 1024 * 1024;
 /** How long the baseline files must be quiet before a rescan (a write that makes folders comes as several events). */
 const SETTLE_MS = 250;
-/** How many times a rescan that met an unreadable baseline file reads again (after 1, 2, 4 and 8 s). */
-const UNREADABLE_RETRIES = 4;
 
 /** Scan every workspace folder for the table. */
 export async function scanWorkspace(target: ScanTarget, token?: vscode.CancellationToken): Promise<WorkspaceScan> {
@@ -108,7 +106,6 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
       {
         dispose: () => {
           clearTimeout(this.soon);
-          clearTimeout(this.retry);
           clearInterval(poll);
         },
       },
@@ -151,7 +148,8 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
   private async rescan(token: vscode.CancellationToken): Promise<number> {
     this.listing = await baselineListing();
     const { files, problems } = await readBaselines();
-    this.retryUnreadable(problems);
+    // Most often a file being written: its next write changes the listing, which starts a rescan (pollBaselines).
+    for (const p of problems) this.log.warn(LOG, `baseline not read: ${p}`);
     const keys = new Map<string, ScanTarget>();
     for (const f of files) keys.set(rolloutKey(f.baseline), { table: f.baseline.table.name, column: f.baseline.column });
     const next = new Map<string, { site: CallSite; key: string }[]>();
@@ -227,26 +225,6 @@ export class RolloutCallSites implements vscode.CodeLensProvider, vscode.Disposa
   }
 
   private soon: ReturnType<typeof setTimeout> | undefined;
-  private retry: ReturnType<typeof setTimeout> | undefined;
-  /** Rescans in a row that met a baseline file they could not read. */
-  private unreadableRescans = 0;
-
-  /**
-   * A baseline file that does not parse is most often one being written (a slow writer, a checkout), and the event of
-   * its last write can be lost (while a file watcher restarts, for one): read again after 1, 2, 4 and 8 s, then wait
-   * for the next event. Each problem is logged. A newer rescan replaces the pending retry.
-   */
-  private retryUnreadable(problems: string[]): void {
-    clearTimeout(this.retry);
-    if (!problems.length) {
-      this.unreadableRescans = 0;
-      return;
-    }
-    for (const p of problems) this.log.warn(LOG, `baseline not read: ${p}`);
-    if (this.unreadableRescans >= UNREADABLE_RETRIES) return;
-    this.retry = setTimeout(() => this.refreshLogged(), 1000 * 2 ** this.unreadableRescans++);
-  }
-
   /** A rescan once the workspace's baseline files have been quiet for SETTLE_MS. */
   private refreshSoon(): void {
     clearTimeout(this.soon);
