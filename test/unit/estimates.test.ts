@@ -13,7 +13,7 @@ import {
   osReadSeconds,
 } from '../../src/core/impact';
 import { planColumn, planSteps } from '../../src/core/plan';
-import { ownCosts } from '../../src/db/mysql/calibrate';
+import { fasterCopy, ownCosts } from '../../src/db/mysql/calibrate';
 import type { Calibration, Dialect, Plan, TableFacts } from '../../src/core/types';
 
 const MB = 1024 * 1024;
@@ -137,6 +137,14 @@ describe('estimates: the table state and the value of each step', () => {
     assert.equal(expressionSecondsPerRow("'gen_random_uuid()' || my_fn()", withCosts), 0);
     assert.equal(expressionSecondsPerRow('(UUID())', withCosts), 2e-6);
     assert.equal(expressionSecondsPerRow('gen_random_uuid()', measured), 0);
+  });
+
+  it("the online copy's two timings on the sample: the faster kept whole; a second that failed leaves the first", () => {
+    const slow = { fixedSeconds: 0.3, rowsPerSecond: 195_000, rowBytes: 83, indexes: 1 };
+    const fast = { fixedSeconds: 0.25, rowsPerSecond: 316_000, rowBytes: 87, indexes: 1 };
+    assert.deepEqual(fasterCopy(slow, fast), fast);
+    assert.deepEqual(fasterCopy(fast, slow), fast);
+    assert.deepEqual(fasterCopy(slow, undefined), slow);
   });
 
   it('MySQL/MariaDB: MD5(RAND()) is charged RAND() once (the MD5 probe hashes RAND(), whose cost is taken off it)', () => {
