@@ -67,6 +67,35 @@ const featuresExternal = {
     );
   },
 };
+// The CLI is three bundles besides the loader: dist/cli-main.js, only the dispatcher (src/cli.ts); dist/cli-lint.js, the
+// `lint` command; dist/cli-commands.js, every other command (src/cli.ts's `import('./cli/<name>')`), each required through
+// the code cache (src/cli/codeCache.ts) when its command runs. A `lint` start — in CI, a pre-commit hook, once per file —
+// then parses and compiles only the linter's code, not the planner's and the runner's (bench/coldStart.ts). `lint` needs
+// the database layer only with `--url`: its `import('../db/client')` is dist/cli-db.js, required then. Code that `lint`
+// shares with the other commands is in both bundles (one process runs one command).
+export const CLI_COMMANDS = ['plan', 'explain', 'snapshot', 'write', 'run', 'rollout', 'appScan', 'drift'];
+const cliCommandExternal = {
+  name: 'cli-command-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/cli\/\w+$/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !/[\\/]src[\\/]cli\.ts$/.test(args.importer)) return undefined;
+      const name = args.path.slice('./cli/'.length);
+      if (name === 'lint') return { path: './cli-lint.js', external: true };
+      if (!CLI_COMMANDS.includes(name)) return { errors: [{ text: `${args.path}: add '${name}' to CLI_COMMANDS in esbuild.mjs` }] };
+      return { path: name, namespace: 'cli-command' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'cli-command' }, (args) => ({
+      contents: `module.exports = require('./cli-commands.js')[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+    build.onResolve({ filter: /^\.\/cli-commands\.js$/, namespace: 'cli-command' }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: /^\.\.\/db\/client$/ }, (args) =>
+      args.kind === 'dynamic-import' && /[\\/]src[\\/]cli[\\/]lint\.ts$/.test(args.importer)
+        ? { path: './cli-db.js', external: true }
+        : undefined,
+    );
+  },
+};
 // @vscode/l10n requires `fs/promises` at load (about 5 ms of a CLI start, bench/coldStart.ts) but uses it only to read
 // a bundle that `l10n.config({ uri })` names: it is required on that first use instead.
 const L10N_FS_PROMISES = 'var import_promises = require("fs/promises");';
@@ -101,7 +130,20 @@ export const builds = [
   { ...node, entryPoints: ['src/extension/features.ts'], outfile: 'dist/features.js', plugins: [vendorExternal, l10nLazyFs] },
   // The `column-wizard` command is a small loader (src/cli/start.ts) that runs the CLI bundle through V8's code cache.
   { ...node, entryPoints: ['src/cli/start.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli-main.js', plugins: [vendorExternal, l10nLazyFs] },
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli-main.js', plugins: [vendorExternal, cliCommandExternal, l10nLazyFs] },
+  { ...node, entryPoints: ['src/cli/lint.ts'], outfile: 'dist/cli-lint.js', plugins: [vendorExternal, cliCommandExternal, l10nLazyFs] },
+  {
+    ...node,
+    stdin: {
+      contents: CLI_COMMANDS.map((name) => `export * as ${name} from './src/cli/${name}';`).join('\n'),
+      resolveDir: '.',
+      sourcefile: 'cli-commands.ts',
+      loader: 'ts',
+    },
+    outfile: 'dist/cli-commands.js',
+    plugins: [vendorExternal, l10nLazyFs],
+  },
+  { ...node, entryPoints: ['src/db/client.ts'], outfile: 'dist/cli-db.js', plugins: [vendorExternal, l10nLazyFs] },
   // What the loader requires for `run` only, before the CLI bundle: the early hold of pt-online-schema-change.
   { ...node, entryPoints: ['src/cli/holdEarly.ts'], outfile: 'dist/cli-hold.js' },
   ...Object.entries(VENDOR).map(([pkg, name]) => ({ ...node, entryPoints: [require.resolve(pkg)], outfile: `dist/${name}.js` })),

@@ -121,11 +121,15 @@ export function coldStart(rounds: number, other?: string): Record<string, number
   // The other build keeps its own code cache: built with other V8 flags, it would otherwise make V8 reject this build's
   // cache (and rewrite it) on every alternation.
   const otherCache = { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'cw-cold-cache-other-')) };
-  // The same lint cases on the other build (every file kind, with its own code cache).
+  // The same lint cases on the other build (every file kind, with its own code cache; and one.sql without a code cache).
   if (other)
     for (const [name, c] of Object.entries(cases))
-      if (name.startsWith('lint ') && c.env === cache)
-        cases[`other build: ${name}`] = { ...c, args: [join(other, 'cli.js'), ...c.args.slice(1)], env: otherCache };
+      if (name.startsWith('lint ') && (c.env === cache || c.env === noCache))
+        cases[`other build: ${name}`] = {
+          ...c,
+          args: [join(other, 'cli.js'), ...c.args.slice(1)],
+          env: c.env === cache ? otherCache : noCache,
+        };
 
   const run = (c: Case) => spawnSync(c.cmd, c.args, { encoding: 'utf8', env: { ...process.env, ...c.env } });
   // The first run of each writes the code cache; it is not counted.
@@ -178,7 +182,13 @@ export function coldStart(rounds: number, other?: string): Record<string, number
     const ratio = medians[name]! / node;
     console.log(`  goal (${name.slice(5)}): ${ratio.toFixed(2)}× node -e 0 — ${ratio < GOAL ? 'met' : 'not met'}`);
   }
-  for (const name of ['lint one.sql, PostgreSQL', 'lint one.sql, MySQL', ...kinds]) {
+  for (const name of [
+    'lint one.sql, PostgreSQL',
+    'lint one.sql, PostgreSQL, no code cache',
+    'lint one.sql, MySQL',
+    'lint one.sql, MySQL, no code cache',
+    ...kinds,
+  ]) {
     const otherMs = medians[`other build: ${name}`];
     if (otherMs !== undefined)
       console.log(

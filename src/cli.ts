@@ -3,7 +3,7 @@
  * Each subcommand lives in src/cli/<name>.ts and exports `run(argv, io)`; this file only dispatches.
  */
 import { writeSync } from 'node:fs';
-import { UsageError } from './cli/args';
+import { isUsageError } from './cli/args';
 import { redactSecrets } from './core/redact';
 import { describeError } from './core/format';
 import { version } from '../package.json';
@@ -145,7 +145,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   try {
     return await cmd.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (isUsageError(err)) {
       io.err(`column-wizard ${name}: ${err.message}\n\nUsage: ${cmd.usage}`);
       return 2;
     }

@@ -1,8 +1,20 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+/**
+ * Marks a UsageError whichever bundle made it: dist/cli-lint.js has its own copy of this class (esbuild.mjs), so the
+ * dispatcher in dist/cli-main.js cannot tell one by `instanceof` (isUsageError).
+ */
+const USAGE_ERROR = Symbol.for('column-wizard.UsageError');
+
 /** A usage error: printed with the command's help, exit code 2. */
 export class UsageError extends Error {
   override readonly name: string = 'UsageError';
+  readonly [USAGE_ERROR] = true;
+}
+
+/** A UsageError (or a subclass) from this bundle or another one. */
+export function isUsageError(err: unknown): err is UsageError {
+  return typeof err === 'object' && err !== null && (err as { [USAGE_ERROR]?: unknown })[USAGE_ERROR] === true;
 }
 
 export type Options = NonNullable<ParseArgsConfig['options']>;

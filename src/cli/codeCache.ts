@@ -18,8 +18,11 @@ import { Script } from 'node:vm';
 /** Set to 1 to load without reading or writing the cache. */
 export const NO_CODE_CACHE_ENV = 'COLUMN_WIZARD_NO_CODE_CACHE';
 
-/** What a bundle `require`s through the cache too: the lazily loaded libraries beside it (esbuild.mjs VENDOR). */
-const CACHED_REQUIRE = /^\.\/vendor-[\w-]+\.js$/;
+/**
+ * What a bundle `require`s through the cache too: the lazily loaded libraries beside it (esbuild.mjs VENDOR) and the
+ * CLI's command bundles beside its dispatcher (dist/cli-lint.js, cli-commands.js, cli-db.js: esbuild.mjs).
+ */
+const CACHED_REQUIRE = /^\.\/(vendor|cli)-[\w-]+\.js$/;
 /** Cache files kept per bundle name (other versions or copies of it); older ones are removed when one is written. */
 const KEEP_PER_BUNDLE = 4;
 const HEADER_BYTES = 4;
@@ -64,7 +67,9 @@ export function codeCache(dir: string | undefined): CodeCache {
     const mod = new Module(file, module);
     mod.filename = file;
     const plain = Module.createRequire(file);
-    const req = Object.assign((id: string) => (CACHED_REQUIRE.test(id) ? load(join(dirname(file), id)) : plain(id)), plain);
+    // A command bundle keeps the caller's variant (the command); a library's cache is shared.
+    const cached = (id: string) => load(join(dirname(file), id), id.startsWith('./cli-') ? variant : undefined);
+    const req = Object.assign((id: string) => (CACHED_REQUIRE.test(id) ? cached(id) : plain(id)), plain);
     loaded.set(file, mod.exports);
     (script.runInThisContext() as (...args: unknown[]) => void).call(mod.exports, mod.exports, req, mod, file, dirname(file));
     mod.loaded = true;

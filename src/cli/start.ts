@@ -1,6 +1,7 @@
 /**
- * dist/cli.js, the `column-wizard` command: runs the CLI bundle (dist/cli-main.js, built from src/cli.ts) through V8's
- * code cache in the user's cache directory (./codeCache.ts), so a later start does not parse and compile it again.
+ * dist/cli.js, the `column-wizard` command: runs the CLI's dispatcher (dist/cli-main.js, built from src/cli.ts), and
+ * through it the command's bundle (esbuild.mjs), through V8's code cache in the user's cache directory (./codeCache.ts),
+ * so a later start does not parse and compile them again.
  */
 import { join } from 'node:path';
 import { defaultCacheDir } from '../db/cacheDir';

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 
 const ROOT = resolve(__dirname, '../..');
@@ -51,7 +52,7 @@ before(() => {
 });
 
 describe('npm package', () => {
-  it('installs from the tarball offline with no dependencies and `npx column-wizard lint` works', () => {
+  it('installs from the tarball offline with no dependencies and `npx column-wizard lint` works', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cw-npx-'));
     writeFileSync(join(dir, 'package.json'), '{"name":"empty","private":true}\n');
     execFileSync('npm', ['install', '--omit=dev', tarball], { cwd: dir, stdio: 'pipe', env: offline });
@@ -70,6 +71,19 @@ describe('npm package', () => {
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /add\.sql:1:1: error add-column-required/);
     assert.equal(spawnSync('npx', ['column-wizard', '--version'], { cwd: dir, encoding: 'utf8', env: offline }).stdout.trim(), pkg.version);
+    // A command of the other bundle (dist/cli-commands.js), and every CLI bundle esbuild.mjs makes is in the package.
+    const plan = spawnSync(
+      'npx',
+      ['column-wizard', 'plan', '--dialect', 'postgres', '--server-version', '15', '--table', 'accounts', '--column', 'note text'],
+      { cwd: dir, encoding: 'utf8', env: offline },
+    );
+    assert.equal(plan.status, 0, plan.stderr);
+    assert.match(plan.stdout, /^Plan: add column note to public\.accounts on postgres 15/);
+    const config = pathToFileURL(join(ROOT, 'esbuild.mjs')).href; // a script, not a typed module
+    const { builds } = (await import(config)) as { builds: { outfile: string }[] };
+    const cli = builds.map((b) => b.outfile).filter((f) => /^dist\/cli[.-]/.test(f));
+    assert.ok(cli.length >= 5, cli.join(', '));
+    for (const f of cli) assert.ok(existsSync(join(dir, 'node_modules/column-wizard', f)), `${f} is not in the package`);
   });
 });
 

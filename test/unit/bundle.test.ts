@@ -40,7 +40,14 @@ async function built(outfile: string): Promise<Built> {
 describe('bundle split (issue 23 item 8)', () => {
   it('the parsers, drivers and YAML are separate files that the extension and CLI bundles require, not inline copies', async () => {
     for (const v of VENDOR) assert.ok(existsSync(`dist/${v}.js`), `dist/${v}.js missing`);
-    for (const entry of ['dist/features.js', 'dist/cli-main.js']) {
+    const requires: Record<string, string[]> = {
+      'dist/features.js': ['vendor-libpg-query', 'vendor-sql-parser-mysql', 'vendor-pg', 'vendor-mysql2'],
+      'dist/cli-commands.js': ['vendor-libpg-query', 'vendor-sql-parser-mysql', 'vendor-pg', 'vendor-mysql2'],
+      'dist/cli-lint.js': ['vendor-libpg-query', 'vendor-sql-parser-mysql', 'vendor-sql-parser-mariadb'],
+      'dist/cli-db.js': ['vendor-pg', 'vendor-mysql2'],
+      'dist/cli-main.js': [],
+    };
+    for (const [entry, vendors] of Object.entries(requires)) {
       const { text, inputs } = await built(entry);
       assert.ok(text.length < 1_500_000, `${entry} is ${text.length} bytes`);
       assert.doesNotMatch(text, /peg\$SyntaxError|function Client\(config\)|class PoolConnection/, `${entry} inlines a parser or driver`);
@@ -49,9 +56,29 @@ describe('bundle split (issue 23 item 8)', () => {
         [],
         `${entry} inlines a library`,
       );
-      for (const v of ['vendor-libpg-query', 'vendor-sql-parser-mysql', 'vendor-pg', 'vendor-mysql2'])
-        assert.ok(text.includes(`require("./${v}.js")`), `${entry} does not load ${v}`);
+      for (const v of vendors) assert.ok(text.includes(`require("./${v}.js")`), `${entry} does not load ${v}`);
     }
+  });
+
+  it("the CLI's dispatcher inlines no command, and lint's bundle neither the runner nor the database layer", async () => {
+    const main = await built('dist/cli-main.js');
+    const lint = await built('dist/cli-lint.js');
+    const commands = await built('dist/cli-commands.js');
+    assert.ok(main.inputs.includes('src/cli.ts'));
+    assert.ok(main.text.length < 40_000, `dist/cli-main.js is ${main.text.length} bytes`);
+    assert.deepEqual(
+      main.inputs.filter((i) => /^src\/(core|db)\/|^src\/cli\/(?!args\.ts$)/.test(i)),
+      ['src/core/redact.ts', 'src/core/format.ts'].filter((i) => main.inputs.includes(i)),
+      'dist/cli-main.js inlines more than the dispatcher',
+    );
+    assert.ok(main.text.includes('require("./cli-lint.js")') && main.text.includes('require("./cli-commands.js")'));
+    assert.ok(lint.inputs.includes('src/cli/lint.ts') && lint.inputs.includes('src/core/lint/analyze.ts'));
+    for (const m of ['src/db/run/runner.ts', 'src/cli/run.ts', 'src/db/client.ts', 'src/db/postgres/introspect.ts'])
+      assert.ok(!lint.inputs.includes(m), `dist/cli-lint.js inlines ${m}`);
+    assert.ok(lint.text.includes('require("./cli-db.js")'), 'lint --url does not load dist/cli-db.js');
+    for (const m of ['src/cli/plan.ts', 'src/cli/run.ts', 'src/cli/write.ts', 'src/core/plan.ts'])
+      assert.ok(commands.inputs.includes(m), m);
+    assert.ok(!commands.inputs.includes('src/cli/lint.ts'), 'dist/cli-commands.js inlines lint');
   });
 
   it('dist/cli.js is only the loader: it runs dist/cli-main.js through the code cache and inlines none of the CLI', async () => {
@@ -65,11 +92,11 @@ describe('bundle split (issue 23 item 8)', () => {
       [],
       'dist/cli.js inlines more than the loader',
     );
-    assert.ok(main.inputs.includes('src/cli.ts') && main.inputs.includes('src/core/lint/analyze.ts'));
+    assert.ok(main.inputs.includes('src/cli.ts'));
   });
 
   it('yaml, which the migration tool registry imports statically, is required on first use, not when the bundle loads', async () => {
-    for (const entry of ['dist/features.js', 'dist/cli-main.js']) {
+    for (const entry of ['dist/features.js', 'dist/cli-commands.js', 'dist/cli-lint.js']) {
       const { text } = await built(entry);
       const required = [...text.matchAll(/^(.*)require\("\.\/vendor-yaml\.js"\)/gm)].map((m) => m[1]!.trim());
       assert.deepEqual(required, ['var lib = () =>'], `${entry} requires dist/vendor-yaml.js eagerly`);

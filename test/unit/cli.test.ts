@@ -48,8 +48,8 @@ describe('cli', () => {
       assert.deepEqual([r.status, r.stdout, r.stderr], [plain.status, plain.stdout, plain.stderr], round);
     }
     const files = readdirSync(join(cache, 'column-wizard/v8'));
-    // The bundle's cache is the command's own (src/cli/start.ts); the vendor file's is shared.
-    for (const bundle of ['cli-main.lint', 'vendor-libpg-query'])
+    // The bundles' caches are the command's own (src/cli/start.ts); the vendor file's is shared.
+    for (const bundle of ['cli-main.lint', 'cli-lint.lint', 'vendor-libpg-query'])
       assert.ok(
         files.some((f) => f.startsWith(`${bundle}-`)),
         `no cache for ${bundle}: ${files.join(', ')}`,
