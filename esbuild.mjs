@@ -3,7 +3,7 @@
 import * as esbuild from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { lowerInitialMemory } from './scripts/wasmMemory.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -136,7 +136,7 @@ export const builds = [
     ...node,
     stdin: {
       contents: CLI_COMMANDS.map((name) => `export * as ${name} from './src/cli/${name}';`).join('\n'),
-      resolveDir: '.',
+      resolveDir: fileURLToPath(new URL('.', import.meta.url)),
       sourcefile: 'cli-commands.ts',
       loader: 'ts',
     },

@@ -248,7 +248,7 @@ async function main(): Promise<void> {
   proofCorpusReport(parsers);
 
   console.log();
-  coldStart(7);
+  await coldStart(7);
 }
 
 void main();
