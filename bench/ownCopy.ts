@@ -12,7 +12,9 @@
  *   4. `ANALYZE TABLE _t_new`, `RENAME TABLE t TO _t_old, _t_new TO t`, the triggers dropped, `_t_old` dropped.
  *
  * It prints "Copying approximately …" and "Copied rows OK." as pt-online-schema-change does (bench/files.ts times its
- * phases by those lines). On a failure it drops its triggers first, then `_t_new`; t is left as it was.
+ * phases by those lines). On an error before the swap it drops its triggers first, then `_t_new`, leaving t as it was;
+ * a killed process leaves them (nothing looks for them later: this is a measurement, not what `run` does).
+ * `--copiers N` splits the key range into N parts copied at once on N connections.
  *
  *   node <bundle of this file> URL TABLE 'COLUMN DEFINITION' [--chunk-ms 150] [--copiers 1]
  */
@@ -51,7 +53,7 @@ async function open(): Promise<Conn> {
   return c;
 }
 
-/** The statement, retried on a deadlock or a lock wait timeout (1213, 1205) and a metadata lock timeout. */
+/** The statement, retried on a deadlock (1213) or a lock wait timeout (1205: row locks and metadata locks alike). */
 async function retry<T>(what: () => Promise<T>, tries = 10): Promise<T> {
   for (let i = 1; ; i++) {
     try {
