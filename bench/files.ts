@@ -15,7 +15,7 @@
  * Total time (× the baseline measured in the same run), and the writer's p50/p99/max latency and errors. Printed,
  * never asserted.
  *
- *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2] [--skip-runner] [--only ROW,…] [--runner-args '--batch-ms 200'] [--batch-log] [--pt-osc-first] [--warmup] [--own-copy-args '--chunk-ms 150 --copiers 1']
+ *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2 | --writer-rate 150] [--skip-runner] [--only ROW,…] [--runner-args '--batch-ms 200'] [--batch-log] [--pt-osc-first] [--warmup] [--own-copy-args '--chunk-ms 150 --copiers 1']
  * Then the five worst writer stalls of each row, with the migration the tool was applying when each began.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -45,6 +45,12 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     engine: { type: 'string', default: 'both' },
     'writer-pause-ms': { type: 'string', default: '2' },
+    /**
+     * Writes per second instead of a pause after each write: the writer starts its i-th write at i/rate s, at once when
+     * it is behind (after a stall it catches up), so every row gets about the same writes in the same time, and the
+     * same trigger work when the tool copies by triggers.
+     */
+    'writer-rate': { type: 'string' },
     /** Leave out the `column-wizard run` row (the longest on a large table). */
     'skip-runner': { type: 'boolean', default: false },
     /** More arguments for the `column-wizard run` rows, e.g. `--runner-args '--batch-ms 200'`. */
@@ -69,6 +75,8 @@ const { values } = parseArgs({
 });
 const ROWS = Number(values.rows);
 const WRITER_PAUSE = Number(values['writer-pause-ms']);
+const WRITER_RATE = values['writer-rate'] === undefined ? undefined : Number(values['writer-rate']);
+if (WRITER_RATE !== undefined && !(WRITER_RATE > 0)) throw new Error('--writer-rate: writes per second, above 0');
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const ROOT = resolve(__dirname, '..');
@@ -144,7 +152,8 @@ function startWriter(c: DatabaseClient, e: Engine): { stop(since: number): Promi
   let errors = 0;
   let running = true;
   const loop = (async () => {
-    while (running) {
+    const start = performance.now();
+    for (let i = 1; running; i++) {
       const t0 = performance.now();
       try {
         await c.query(sql, [1 + Math.floor(Math.random() * ROWS)]);
@@ -153,7 +162,8 @@ function startWriter(c: DatabaseClient, e: Engine): { stop(since: number): Promi
         messages.add(err instanceof Error ? err.message.slice(0, 160) : String(err));
       }
       lat.push({ start: t0, ms: performance.now() - t0 });
-      if (WRITER_PAUSE) await sleep(WRITER_PAUSE);
+      if (WRITER_RATE) await sleep(Math.max(0, start + (i * 1000) / WRITER_RATE - performance.now()));
+      else if (WRITER_PAUSE) await sleep(WRITER_PAUSE);
     }
   })();
   return {
@@ -428,7 +438,9 @@ async function benchEngine(e: Engine): Promise<void> {
   const rows = results.filter((r): r is Result => r !== null);
   if (!rows.length) return;
   const floor = rows[0]!.seconds;
-  console.log(`\n${info.banner.split(' on ')[0]} — ${ROWS.toLocaleString('en')} rows, ${DEF[e]}, writer pause ${WRITER_PAUSE} ms`);
+  console.log(
+    `\n${info.banner.split(' on ')[0]} — ${ROWS.toLocaleString('en')} rows, ${DEF[e]}, ${WRITER_RATE ? `writer at ${WRITER_RATE} writes/s` : `writer pause ${WRITER_PAUSE} ms`}`,
+  );
   console.log(
     `column-wizard runs as ${CLI[1][0]!.endsWith('.js') ? 'the built dist/cli.js' : 'src/cli.ts through tsx (npm run build first to leave its compile time out)'}`,
   );
