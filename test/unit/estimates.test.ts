@@ -304,6 +304,31 @@ describe('estimates: the table state and the value of each step', () => {
     assert.ok(Math.abs(firstExtra - heap * 0.5e-9) < 0.002, `${firstExtra} s for ${heap} bytes`);
   });
 
+  it('a PostgreSQL backfill whose heap and indexes outgrow shared_buffers pays 0.3 × the share beyond them; one that fits does not', () => {
+    const cal: Calibration = {
+      ...withCosts,
+      backfillBaseRowsPerSecond: 400_000,
+      backfillIndexSeconds: [{ keys: 1000, seconds: 2e-6 }],
+      sample: { rowBytes: 100, indexes: 2, maintainedIndexes: 1, rows: 100_000 },
+    };
+    const small: Calibration = { ...cal, sharedBuffersBytes: 16 * 1024 * MB };
+    const buffers: Calibration = { ...cal, sharedBuffersBytes: 128 * MB };
+    // 1M rows, 100 MB heap + 40 MB indexes: the backfill dirties the heap, a new version of each row (its bytes + the new
+    // int's 4) and the indexes grown by 80%.
+    const f = { rows: 1_000_000, bytes: 100 * MB, indexBytes: 40 * MB, indexes: facts('postgres').indexes };
+    const ctx = { newColumnBytes: 4, indexes: 1 };
+    const touched = 2 * 100 * MB + 1_000_000 * 4 + 1.8 * 40 * MB;
+    const fits = modelSeconds('backfill', f, small, 4, ctx);
+    assert.equal(fits, modelSeconds('backfill', f, cal, 4, ctx));
+    const spilled = modelSeconds('backfill', f, buffers, 4, ctx);
+    const want = 1 + (0.3 * (touched - 128 * MB)) / touched;
+    assert.ok(Math.abs(spilled / fits - want) < 1e-9, `${spilled} vs ${fits}: ×${spilled / fits}, want ×${want}`);
+    // The value's functions are work per row, not pages: not scaled.
+    const uuid = { ...ctx, valueSql: 'gen_random_uuid()' };
+    const fn = modelSeconds('backfill', f, buffers, 4, uuid) - spilled;
+    assert.ok(Math.abs(fn - 1_000_000 * 10e-6) < 1e-9, `${fn}`);
+  });
+
   it('MySQL/MariaDB: the NOT NULL rebuild also rebuilds the index built before it (which the plan adds after it)', () => {
     const rewrite = (p: Plan) => planSteps(p).find((s) => s.estimate.kind === 'rewrite')!;
     const keyed = plan('mariadb', 'ref char(36) NOT NULL DEFAULT (UUID()) UNIQUE', measured);
