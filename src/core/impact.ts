@@ -356,8 +356,9 @@ export function modelSeconds(
     case 'validate':
       return METADATA_SECONDS + heap / validateRate + osRead;
     case 'validate-fk':
-      // A hash anti-join: the table's scan with the check, and the probe per row (about one fixed-key index row's cost).
-      return METADATA_SECONDS + heap / validateRate + rows / (fixedKeyRate * 8) + osRead;
+      // A hash anti-join: the table's scan with the check, and the probe per row as measured (fkCheckSecondsPerRow); a
+      // calibration without it: about one eighth of a fixed-key index row's cost.
+      return METADATA_SECONDS + heap / validateRate + rows * (cal.fkCheckSecondsPerRow ?? 1 / (fixedKeyRate * 8)) + osRead;
     case 'rewrite':
       return METADATA_SECONDS + ((heap + indexBytes) / cal.rewriteBytesPerSecond) * spillFactor(2 * (heap + indexBytes), pool);
     case 'copy':
