@@ -57,6 +57,39 @@ function watchingBackfills(client: DatabaseClient): { client: DatabaseClient; in
   return { client: wrapped, indexesAtBackfill };
 }
 
+/**
+ * The real client, with a stall of `stallMs` before the first run of each statement `stalls` matches, as another
+ * process's load would slow that one timing; `bytesBefore` is the sample's heap + index bytes (the calibration's own
+ * size query, run again) just before each first run.
+ */
+function stallingFirst(
+  client: DatabaseClient,
+  stalls: Record<string, RegExp>,
+  stallMs: number,
+  size: (sql: string) => Promise<number>,
+): { client: DatabaseClient; bytesBefore: Map<string, number> } {
+  const seen = new Set<string>();
+  const bytesBefore = new Map<string, number>();
+  const wrapped: DatabaseClient = new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'query' || prop === 'execute')
+        return async (sql: string, params?: readonly unknown[]) => {
+          const name = Object.keys(stalls).find((k) => stalls[k]!.test(sql));
+          if (name && !seen.has(name)) {
+            seen.add(name);
+            bytesBefore.set(name, await size(sql));
+            await new Promise((r) => setTimeout(r, stallMs));
+          }
+          return prop === 'query' ? target.query(sql, params) : target.execute(sql, params);
+        };
+      const v = Reflect.get(target, prop) as unknown;
+      if (prop === 'calibrate') return v;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { client: wrapped, bytesBefore };
+}
+
 describe('calibration', () => {
   const pg = throwawayDatabase('postgres');
   const my = throwawayDatabase('mysql');
@@ -119,6 +152,64 @@ describe('calibration', () => {
         assert.equal(c.onlineCopy.indexes, 1);
       } else assert.equal(c.onlineCopy, undefined);
       assert.deepEqual(await client.listTables(name), []);
+    }),
+  );
+});
+
+describe('calibration timings that other load can only slow down', () => {
+  const pg = throwawayDatabase('postgres');
+  const my = throwawayDatabase('mysql');
+  const ROWS = 30_000;
+  const STALL_MS = 1500;
+
+  it(
+    'MySQL/MariaDB: index builds, the rebuild and the copy are timed twice and a stalled first timing is not kept',
+    dbTest(async (t) => {
+      const { client } = my.get(t);
+      const { client: stalled, bytesBefore } = stallingFirst(
+        client,
+        {
+          fixedIndex: /^ALTER TABLE \S+ ADD INDEX sample_c \(c\)/,
+          rewrite: /^ALTER TABLE \S+ FORCE, ALGORITHM=INPLACE/,
+          copy: /^ALTER TABLE \S+ FORCE, ALGORITHM=COPY/,
+        },
+        STALL_MS,
+        async (sql) => {
+          const table = /^ALTER TABLE `([^`]+)`\.`([^`]+)`/.exec(sql)!;
+          await client.query(`ANALYZE TABLE \`${table[1]}\`.\`${table[2]}\``);
+          const [r] = await client.query<{ b: number | string }>(
+            'SELECT DATA_LENGTH + INDEX_LENGTH AS b FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+            [table[1], table[2]],
+          );
+          return Number(r?.b);
+        },
+      );
+      const c = await stalled.calibrate({ rows: ROWS });
+      assert.deepEqual([...bytesBefore.keys()].sort(), ['copy', 'fixedIndex', 'rewrite']);
+      // With the stalled timing kept, each would take ≥ STALL_MS: the rate ≤ bytes (or rows, over the index rate's
+      // 30% floor of the time) per STALL_MS.
+      const stalledRate = (amount: number) => amount / (STALL_MS / 1000);
+      assert.ok(c.rewriteBytesPerSecond > stalledRate(bytesBefore.get('rewrite')!), JSON.stringify(c));
+      assert.ok(c.copyBytesPerSecond! > stalledRate(bytesBefore.get('copy')!), JSON.stringify(c));
+      assert.ok(c.indexRowsPerSecond! > stalledRate(ROWS) / 0.3, JSON.stringify(c));
+    }),
+  );
+
+  it(
+    'PostgreSQL: the index builds are timed twice and a stalled first timing is not kept',
+    dbTest(async (t) => {
+      const { client } = pg.get(t);
+      const { client: stalled, bytesBefore } = stallingFirst(
+        client,
+        { fixedIndex: /^CREATE INDEX sample_c ON /, textIndex: /^CREATE INDEX sample_b ON / },
+        STALL_MS,
+        async () => 0,
+      );
+      const c = await stalled.calibrate({ rows: ROWS });
+      assert.deepEqual([...bytesBefore.keys()].sort(), ['fixedIndex', 'textIndex']);
+      const stalledRate = ROWS / (STALL_MS / 1000) / 0.3;
+      assert.ok(c.indexRowsPerSecond! > stalledRate, JSON.stringify(c));
+      assert.ok(c.textIndexRowsPerSecond! > stalledRate, JSON.stringify(c));
     }),
   );
 });
