@@ -193,9 +193,12 @@ export interface WorkContext {
   readonly constantKey?: boolean;
   /**
    * MySQL/MariaDB: the indexed column is still NULL in every row (added instantly, the index built before the backfill).
-   * InnoDB builds that index at about the cost of a 32-character text key, not of the column's fixed-width key:
-   * bench/estimates, MariaDB 10.11, the fk shape's bigint index on 1M / 3M rows took 0.95 / 3.11 s, estimated 0.52 /
-   * 1.64 s as an 8-byte key (and earlier, 1M rows: 3.5 s empty against 3.9–4.1 s for a char(36)/varchar(40) key).
+   * No rate the calibration measures predicts that build on both machines measured, so it is charged at the geometric
+   * mean of the text-key and the fixed-key rate, with no spill term. bench/estimates, MariaDB 10.11, the fk shape's
+   * bigint index: on one machine 1M / 3M rows took 0.95 / 3.11 s, which the text-key rate fitted (an 8-byte key's:
+   * 0.52 / 1.64 s); on a later one 0.77–0.82 / 2.56–3.47 s, where the text-key rate said 1.51 / 4.85 s and the fixed-key
+   * rate fits (docs/notes/2026-12-07c). The mean keeps both within ×1.45; a direct measurement on the 100k-row sample
+   * (0.07 s, faster than the fixed key) would have been ×0.45–0.65 short on the later machine.
    */
   readonly innodbEmptyKey?: boolean;
   /** The backfilled column is stored with a variable width (char/varchar/text/blob/json/varbinary types). */
@@ -335,7 +338,7 @@ export function modelSeconds(
   const sortScale = rows > 2 ? Math.max(1, Math.log2(rows) / Math.log2(sampleRows)) : 1;
   const fixedKeyRate = (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!) / sortScale;
   const keyRate = ctx.innodbEmptyKey
-    ? (cal.textIndexRowsPerSecond ?? d.textIndexRowsPerSecond!) / sortScale
+    ? Math.sqrt((cal.textIndexRowsPerSecond ?? d.textIndexRowsPerSecond!) * (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!)) / sortScale
     : ctx.emptyKey
       ? // Every key NULL (an index built before the backfill): nothing to compare, only entries to write.
         (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!) * 3
@@ -369,8 +372,8 @@ export function modelSeconds(
     case 'online-copy':
       return onlineCopySeconds(rows, heap, cal, ctx, facts);
     case 'index':
-      // InnoDB (pool known): the heap read and the new index written; PostgreSQL: osRead. The empty-key rate was fitted on
-      // 1M / 3M-row tables (see innodbEmptyKey), their spill included.
+      // InnoDB (pool known): the heap read and the new index written; PostgreSQL: osRead. An empty key (innodbEmptyKey) has
+      // no spill term: it writes a NULL and the primary key per row, and both machines' builds fit without one.
       return (
         METADATA_SECONDS +
         (heap / scanRate + rows / keyRate) * (ctx.innodbEmptyKey ? 1 : spillFactor(heap + (rows * (keyBytes + 14)) / 0.9, pool)) +

@@ -478,19 +478,50 @@ describe('estimates: MySQL/MariaDB foreign-key column (one value, its index buil
       ['qty int NOT NULL DEFAULT 0 CHECK (qty >= 0)', 'copy', 6.81, false],
       ['note varchar(40) DEFAULT (MD5(RAND()))', 'index', 5.13, true],
       ['ref char(36) NOT NULL DEFAULT (UUID()) UNIQUE', 'rewrite', 8.63, false],
-      // The index on the still-empty fk column: its rate was fitted on these sizes (measured 3.11 s and 2.64 s).
-      ['owner_id bigint DEFAULT 1 REFERENCES owners (id)', 'index', 2.9, false],
     ] as const) {
       const e = at(pool, definition, kind, index);
       assert.ok(within(e, actual), `${definition} ${kind}: ${e} s, measured ${actual} s`);
-      if (kind === 'index' && definition.startsWith('owner_id')) assert.equal(at(maria, definition, kind, index), e);
-      else assert.ok(at(maria, definition, kind, index) < e / 1.3);
+      assert.ok(at(maria, definition, kind, index) < e / 1.3);
     }
   });
 
-  it('the index on the still-empty column costs about a text key, not an 8-byte key: 0.95 s measured, not 0.52 s', () => {
-    const e = est('owner_id bigint DEFAULT 1 REFERENCES owners (id)', 'index');
-    assert.ok(within(e, 0.95), `${e} s`);
+  it('the index on the still-empty column: within ×1.5 of the builds measured on two machines whose calibrations differ', () => {
+    // bench/estimates on a later machine (docs/notes/2026-12-07c/estimates-mariadb-before.txt): its calibration, and the
+    // fk shape's index built on 1M / 3M rows in 0.82 / 3.47 s, and in the next run 0.77 / 2.56 s. The text-key rate
+    // alone (the model before) estimated 1.51 s and 4.85 s there; the fixed-key rate alone 0.52 s on `maria` for 0.95 s.
+    const later: Calibration = {
+      ...measured,
+      scanBytesPerSecond: 679_885_051,
+      validateBytesPerSecond: 1_484_989_252,
+      functionSeconds: { uuid: 2.7e-8, sysdate: 5.5e-8, rand: 0, md5: 1.07e-6 },
+      rewriteBytesPerSecond: 53_091_076,
+      copyBytesPerSecond: 50_712_970,
+      indexRowsPerSecond: 1_786_826,
+      textIndexRowsPerSecond: 856_720,
+      backfillRowsPerSecond: 90_982,
+      variableBackfillRowsPerSecond: 167_438,
+      sample: { rowBytes: 89, indexes: 2, maintainedIndexes: 0, rows: 100_000 },
+      bufferPoolBytes: 128 * MB,
+    };
+    const big: Partial<TableFacts> = { rows: 3_000_000, bytes: 222_052_352, indexBytes: 85_606_400 };
+    const index = (c: Calibration, table: Partial<TableFacts>) =>
+      planSteps(plan('mariadb', 'owner_id bigint DEFAULT 1 REFERENCES owners (id)', c, table)).find((s) => s.estimate.kind === 'index')!
+        .estimate.totalSeconds;
+    const cases: [string, Calibration, Partial<TableFacts>, number][] = [
+      ['maria 1M', maria, bench, 0.95],
+      ['maria 3M', { ...maria, bufferPoolBytes: 128 * MB }, big, 3.11],
+      ['maria 3M', { ...maria, bufferPoolBytes: 128 * MB }, big, 2.64],
+      ['later 1M', later, bench, 0.82],
+      ['later 1M', later, bench, 0.77],
+      ['later 3M', later, big, 3.47],
+      ['later 3M', later, big, 2.56],
+    ];
+    for (const [name, c, table, actual] of cases) {
+      const e = index(c, table);
+      assert.ok(e / actual < 1.5 && actual / e < 1.5, `${name}: ${e} s, measured ${actual} s`);
+    }
+    // No spill term: the entries it writes are a NULL and the primary key.
+    assert.equal(index({ ...maria, bufferPoolBytes: 128 * MB }, big), index(maria, big));
   });
 });
 
