@@ -40,6 +40,9 @@ describe('pt-online-schema-change arguments: the replica-lag throttle', () => {
     const withBinlog = ptOscArgs({ ...base, noBinlog: false }, '/tmp/a.cnf');
     assert.ok(!withBinlog.some((a) => a.startsWith('--recursion-method') || a === '--max-lag' || a === '--check-slave-lag'));
   });
+  it("no call to Percona's version-check server, whatever the tool's own configuration says", () => {
+    assert.ok(ptOscArgs(base, '/tmp/a.cnf').includes('--no-version-check'));
+  });
   it('the server DSN carries the option file, never the password', () => {
     const args = ptOscArgs(base, '/tmp/a.cnf');
     assert.ok(args.includes('F=/tmp/a.cnf,h=primary,P=3306,u=app,D=shop,t=orders'));
