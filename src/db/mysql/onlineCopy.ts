@@ -155,9 +155,9 @@ function ptOscOptions(r: Omit<OnlineCopyRun, 'signal' | 'onLine' | 'useHeld'>, r
     (r.chunkTimeMs / 1000).toFixed(3),
     // The runner's report runs ANALYZE TABLE after the run.
     '--no-analyze-before-swap',
-    // The tool's default (Debian's package turns it off in /etc/percona-toolkit; Percona's own packages do not) sends the
-    // versions of the server, Perl and the OS to v.percona.com once a day, with a 3 s timeout: nothing leaves for a host
-    // the user did not name.
+    // The tool's default (Debian's package turns it off in /etc/percona-toolkit; Percona's own packages do not) sends
+    // v.percona.com, once a day, the versions it asks for (the server's, Perl's, the OS's) with an MD5 of the server's
+    // hostname and port, with a 3 s timeout: nothing goes to a host the user did not name.
     '--no-version-check',
     '--set-vars',
     `lock_wait_timeout=${Math.max(1, Math.ceil(r.lockTimeoutMs / 1000))}`,
