@@ -337,15 +337,15 @@ export function modelSeconds(
   const sampleRows = cal.sample?.rows ?? 100_000;
   const sortScale = rows > 2 ? Math.max(1, Math.log2(rows) / Math.log2(sampleRows)) : 1;
   const fixedKeyRate = (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!) / sortScale;
+  const textKeyRate = (cal.textIndexRowsPerSecond ?? d.textIndexRowsPerSecond!) / sortScale;
   const keyRate = ctx.innodbEmptyKey
-    ? Math.sqrt((cal.textIndexRowsPerSecond ?? d.textIndexRowsPerSecond!) * (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!)) / sortScale
+    ? Math.sqrt(textKeyRate * fixedKeyRate)
     : ctx.emptyKey
       ? // Every key NULL (an index built before the backfill): nothing to compare, only entries to write.
         (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!) * 3
       : ctx.textKey
         ? // Wider text keys cost more to compare and write; the text rate was measured on 32-character keys.
-          ((cal.textIndexRowsPerSecond ?? d.textIndexRowsPerSecond!) * Math.min(2, Math.max(0.4, Math.sqrt(33 / Math.max(1, keyBytes))))) /
-          sortScale
+          textKeyRate * Math.min(2, Math.max(0.4, Math.sqrt(33 / Math.max(1, keyBytes))))
         : fixedKeyRate;
   // Each pass over a heap larger than a quarter of shared_buffers reads its pages from the OS (PostgreSQL).
   const osRead = osReadSeconds(heap, cal);

@@ -74,7 +74,7 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
         textIndex: `ALTER TABLE ${t} ADD INDEX sample_b (b), ALGORITHM=INPLACE, LOCK=NONE`,
         dropIndexes: [`ALTER TABLE ${t} DROP INDEX sample_c, DROP INDEX sample_b`],
         rewrite: `ALTER TABLE ${t} FORCE, ALGORITHM=INPLACE, LOCK=NONE`,
-        rewriteAgain: `ALTER TABLE ${t} FORCE, ALGORITHM=INPLACE, LOCK=NONE`,
+        rewriteRepeatable: true,
         copy: `ALTER TABLE ${t} FORCE, ALGORITHM=COPY, LOCK=SHARED`,
         addColumn: `ALTER TABLE ${t} ADD COLUMN d int NULL`,
         prepareValidate: [],
