@@ -23,6 +23,23 @@ function assertMeasured(c: Calibration): void {
   assert.ok(c.scanBytesPerSecond > c.rewriteBytesPerSecond, JSON.stringify(c));
 }
 
+/** The real client, running `hook` (on the real client) before each statement the calibration sends through it. */
+function beforeEachQuery(client: DatabaseClient, hook: (sql: string) => Promise<void>): DatabaseClient {
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'query' || prop === 'execute')
+        return async (sql: string, params?: readonly unknown[]) => {
+          await hook(sql);
+          return prop === 'query' ? target.query(sql, params) : target.execute(sql, params);
+        };
+      const v = Reflect.get(target, prop) as unknown;
+      // calibrate runs its statements through `this`: this proxy.
+      if (prop === 'calibrate') return v;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 /**
  * The real client, noting the sample's indexes (read on the same session, from pg_index) at the first batch of each
  * calibration backfill: the UPDATE … SET <column> of the private sample table.
@@ -41,20 +58,7 @@ function watchingBackfills(client: DatabaseClient): { client: DatabaseClient; in
       rows.map((r) => r.n),
     );
   };
-  const wrapped: DatabaseClient = new Proxy(client, {
-    get(target, prop) {
-      if (prop === 'query' || prop === 'execute')
-        return async (sql: string, params?: readonly unknown[]) => {
-          await note(sql);
-          return prop === 'query' ? target.query(sql, params) : target.execute(sql, params);
-        };
-      const v = Reflect.get(target, prop) as unknown;
-      // calibrate runs its statements through `this`: this proxy.
-      if (prop === 'calibrate') return v;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-  return { client: wrapped, indexesAtBackfill };
+  return { client: beforeEachQuery(client, note), indexesAtBackfill };
 }
 
 /**
@@ -68,26 +72,14 @@ function stallingFirst(
   stallMs: number,
   size: (sql: string) => Promise<number>,
 ): { client: DatabaseClient; bytesBefore: Map<string, number> } {
-  const seen = new Set<string>();
   const bytesBefore = new Map<string, number>();
-  const wrapped: DatabaseClient = new Proxy(client, {
-    get(target, prop) {
-      if (prop === 'query' || prop === 'execute')
-        return async (sql: string, params?: readonly unknown[]) => {
-          const name = Object.keys(stalls).find((k) => stalls[k]!.test(sql));
-          if (name && !seen.has(name)) {
-            seen.add(name);
-            bytesBefore.set(name, await size(sql));
-            await new Promise((r) => setTimeout(r, stallMs));
-          }
-          return prop === 'query' ? target.query(sql, params) : target.execute(sql, params);
-        };
-      const v = Reflect.get(target, prop) as unknown;
-      if (prop === 'calibrate') return v;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-  return { client: wrapped, bytesBefore };
+  const stall = async (sql: string) => {
+    const name = Object.keys(stalls).find((k) => stalls[k]!.test(sql));
+    if (!name || bytesBefore.has(name)) return;
+    bytesBefore.set(name, await size(sql));
+    await new Promise((r) => setTimeout(r, stallMs));
+  };
+  return { client: beforeEachQuery(client, stall), bytesBefore };
 }
 
 describe('calibration', () => {
