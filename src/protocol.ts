@@ -117,6 +117,24 @@ export interface RunSummary {
   readonly size?: { readonly predictedBytes: number | null; readonly measuredBytes: number };
   /** What the user must check: a node that did not confirm the column, a difference the end-of-run check found. */
   readonly warnings: readonly string[];
+  /** Migration files written for this column that the project's migration tool has not recorded as applied. */
+  readonly migrations?: PendingMigrations;
+}
+
+/**
+ * Migration files for the run's column (named after it, in the project's migration folder): unless the tool applied
+ * them already, it lists them as pending and its next run applies them again.
+ */
+export interface PendingMigrations {
+  /** The tool, as its users know it (dbmate, Flyway, …). */
+  readonly tool: string;
+  /** Their folder, workspace-relative ('' for the workspace root). */
+  readonly folder: string;
+  readonly files: readonly string[];
+  /** The tool's history table, when Column Wizard can record them there (`recordApplied`); absent when it cannot. */
+  readonly history?: string;
+  /** How many migrations `recordApplied` recorded as applied, once it has. */
+  readonly recorded?: number;
 }
 
 // ───────────────────────────── requests (webview → host, answered) ─────────────────────────────
@@ -136,6 +154,8 @@ export interface Requests {
   };
   /** Open a run's report (one this panel ran) as a readable document. */
   openRunReport: { params: { readonly runId: string }; result: { readonly opened: boolean } };
+  /** Record the pending migrations of a run this panel did (its summary's `migrations`) as applied in the tool's history table. */
+  recordApplied: { params: { readonly runId: string }; result: { readonly recorded: number; readonly table: string } };
   /** Put the plan's SQL on the clipboard. */
   copySql: { params: { readonly draft: ColumnDraft }; result: { readonly characters: number } };
   /** Scan the workspace for the table's models and call sites: the plan's rollout checklist with its places in the code (at most `MAX_PLACES` per step). */
@@ -154,6 +174,7 @@ export const REQUEST_METHODS: readonly RequestMethod[] = [
   'writeMigration',
   'runMigration',
   'openRunReport',
+  'recordApplied',
   'copySql',
   'scanCode',
   'previewModelEdit',

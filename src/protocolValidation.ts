@@ -31,6 +31,7 @@ import {
   type CodePlace,
   type ColumnDraft,
   type HostMessage,
+  type PendingMigrations,
   type PlanResult,
   type RequestMessage,
   type RequestMethod,
@@ -464,6 +465,22 @@ export function checkRunSummary(v: unknown, at = 'run'): RunSummary {
     steps: arr(o, 'steps', at, runStep),
     size,
     warnings: arr(o, 'warnings', at, strItem),
+    migrations: o.migrations === undefined ? undefined : pendingMigrations(o.migrations, `${at}.migrations`),
+  });
+}
+
+function pendingMigrations(v: unknown, at: string): PendingMigrations {
+  const o = obj(v, at);
+  const files = arr(o, 'files', at, strItem);
+  if (files.some((f) => f === '' || f === '.' || f === '..' || /[/\\]/.test(f)))
+    throw new Invalid(`${at}.files must be names in their folder`);
+  return defined({
+    tool: str(o, 'tool', at),
+    // The workspace root is ''.
+    folder: o.folder === '' ? '' : relativePath(o, 'folder', at),
+    files,
+    history: optStr(o, 'history', at),
+    recorded: o.recorded === undefined ? undefined : int(o, 'recorded', at),
   });
 }
 
@@ -508,6 +525,7 @@ const PARAMS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Reque
   writeMigration: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
   runMigration: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
   openRunReport: (v, at) => ({ runId: str(obj(v, at), 'runId', at) }),
+  recordApplied: (v, at) => ({ runId: str(obj(v, at), 'runId', at) }),
   copySql: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
   scanCode: (v, at) => ({ draft: checkDraft(obj(v, at).draft, `${at}.draft`) }),
   previewModelEdit: (v, at) => {
@@ -533,6 +551,10 @@ const RESULTS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Requ
     });
   },
   openRunReport: (v, at) => ({ opened: bool(obj(v, at), 'opened', at) }),
+  recordApplied: (v, at) => {
+    const o = obj(v, at);
+    return { recorded: int(o, 'recorded', at), table: str(o, 'table', at) };
+  },
   copySql: (v, at) => ({ characters: int(obj(v, at), 'characters', at) }),
   scanCode: checkCodeChecklist,
   previewModelEdit: (v, at) => ({ edits: int(obj(v, at), 'edits', at) }),

@@ -350,6 +350,18 @@ const runActions = {
       })
       .catch((err: unknown) => setStatus('error', describeError(err)));
   },
+  recordApplied: (runId: string) => {
+    void request('recordApplied', { runId })
+      .then(({ recorded, table }) => {
+        if (!done || done.runId !== runId || !done.migrations) return;
+        setStatus('info', '');
+        showRun({ ...done, migrations: { ...done.migrations, history: table, recorded } });
+      })
+      .catch((err: unknown) => {
+        setStatus('error', describeError(err));
+        if (done?.runId === runId) renderRun(planRoot, done, runActions);
+      });
+  },
   addAnother: () => {
     done = null;
     edited = false;

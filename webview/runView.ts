@@ -3,7 +3,7 @@
  * the plan's estimate, the table's size, what needs checking, and the way to the full report.
  */
 import * as l10n from '@vscode/l10n';
-import type { RunStepSummary, RunSummary } from '../src/protocol';
+import type { PendingMigrations, RunStepSummary, RunSummary } from '../src/protocol';
 import { formatBytes, formatCount, formatSeconds } from '../src/core/format';
 import { around, locale, SLOT } from './locale';
 import { el, replaceChildren } from './dom';
@@ -12,6 +12,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 export interface RunViewActions {
   readonly openReport: (runId: string) => void;
   readonly addAnother: () => void;
+  /** Record the run's pending migrations as applied (run.migrations.history). */
+  readonly recordApplied: (runId: string) => void;
 }
 
 const secs = (s: number) => formatSeconds(s, locale);
@@ -50,6 +52,49 @@ function stepRow(s: RunStepSummary): HTMLElement {
     el('td', { class: 'num' }, estimateText(s)),
     el('td', { class: 'num' }, ratioText(s)),
   );
+}
+
+/**
+ * The migration files written for the column, which the project's tool still lists as pending: what its next run does
+ * with them, and the way to record them as applied where Column Wizard can.
+ */
+function migrationsSection(run: RunSummary, m: PendingMigrations, actions: RunViewActions): HTMLElement {
+  const folder = m.folder || l10n.t('(workspace root)');
+  const recorded = m.recorded !== undefined && m.history !== undefined;
+  const what = [
+    l10n.t('The run did what the {0} {1} migration file(s) for {2} in {3} do.', m.files.length, m.tool, run.column, folder),
+    ...(recorded
+      ? []
+      : [l10n.t('Unless {0} applied them already, it lists them as pending and its next run would apply them again.', m.tool)]),
+  ].join(' ');
+  const files = el('ul', { class: 'run-migration-files' }, ...m.files.map((f) => el('li', {}, el('code', {}, f))));
+  let next: HTMLElement;
+  if (recorded) {
+    next = el(
+      'p',
+      { id: 'recorded', attrs: { role: 'status' } },
+      l10n.t('Recorded {0} migration(s) as applied in {1}.', m.recorded, m.history),
+    );
+  } else if (m.history) {
+    const record = el('vscode-button', { id: 'record-applied' }, l10n.t('Record as Applied'));
+    record.addEventListener('click', () => {
+      record.setAttribute('disabled', '');
+      actions.recordApplied(run.runId);
+    });
+    next = el(
+      'div',
+      { class: 'actions' },
+      record,
+      el(
+        'span',
+        { class: 'hint' },
+        l10n.t('Adds them to {0}, the history table of {1}; rows already there are left alone.', m.history, m.tool),
+      ),
+    );
+  } else {
+    next = el('p', {}, l10n.t('Column Wizard cannot record them in the history of {0}: mark them as applied with {0} itself.', m.tool));
+  }
+  return el('section', { class: 'run-migrations', id: 'run-migrations' }, el('p', {}, what), files, next);
 }
 
 /** Render the run into `root`, replacing the plan. */
@@ -112,6 +157,7 @@ export function renderRun(root: HTMLElement, run: RunSummary, actions: RunViewAc
               ),
         )
       : null,
+    run.migrations ? migrationsSection(run, run.migrations, actions) : null,
     el('div', { class: 'actions', attrs: { role: 'toolbar', 'aria-label': l10n.t('Run actions') } }, openReport, another),
   ]);
 }

@@ -313,6 +313,9 @@ describe('wizard page and host session', () => {
       },
       runMigration: async () => ({ started: false, message: 'no' }),
       openRunReport: async () => false,
+      recordApplied: async () => {
+        throw new Error('no migration files of run r to record');
+      },
       copySql: async () => 3,
       scanCode: async () => {
         throw new Error('not in this test');
@@ -483,6 +486,42 @@ describe('planning a draft', () => {
     assert.deepEqual(run.warnings, ['not confirmed on n2', 'the index is invalid']);
     // What crosses to the webview passes its validator unchanged.
     assert.deepEqual(checkRunSummary(JSON.parse(JSON.stringify(run))), run);
+  });
+
+  it("a run's pending migrations cross to the webview as names in a workspace-relative folder; recordApplied takes a run id and answers with a count and a table", async () => {
+    const { parseWebviewMessage, parseHostMessage } = await import('../../src/protocolValidation');
+    const run = {
+      runId: 'r-7',
+      table: { schema: 'public', name: 'orders' },
+      column: 'flag',
+      steps: [],
+      warnings: [],
+      migrations: { tool: 'dbmate', folder: 'db/migrations', files: ['20261207000000_add_flag.sql'], history: 'schema_migrations' },
+    };
+    assert.deepEqual(checkRunSummary(run), run);
+    assert.deepEqual(checkRunSummary({ ...run, migrations: { ...run.migrations, folder: '', recorded: 1 } }).migrations, {
+      ...run.migrations,
+      folder: '',
+      recorded: 1,
+    });
+    const { history: _, ...noHistory } = run.migrations;
+    assert.deepEqual(checkRunSummary({ ...run, migrations: noHistory }).migrations, noHistory);
+    for (const bad of [
+      { files: ['../x.sql'] },
+      { files: ['db/x.sql'] },
+      { files: [''] },
+      { folder: '/etc' },
+      { folder: '../up' },
+      { recorded: 1.5 },
+      { tool: 3 },
+    ])
+      assert.throws(() => checkRunSummary({ ...run, migrations: { ...run.migrations, ...bad } }), /migrations/, JSON.stringify(bad));
+    assert.equal(parseWebviewMessage({ type: 'request', id: 2, method: 'recordApplied', params: { runId: 'r-7' } }).ok, true);
+    assert.equal(parseWebviewMessage({ type: 'request', id: 2, method: 'recordApplied', params: {} }).ok, false);
+    const answer = (result: unknown) => parseHostMessage({ type: 'response', id: 2, method: 'recordApplied', ok: true, result });
+    assert.equal(answer({ recorded: 2, table: 'schema_migrations' }).ok, true);
+    assert.equal(answer({ recorded: '2', table: 'schema_migrations' }).ok, false);
+    assert.equal(answer({ recorded: 2 }).ok, false);
   });
 });
 

@@ -81,6 +81,8 @@ export interface HarnessOptions {
   readonly codeProject?: string;
   /** What Run answers (default: not started). */
   readonly run?: (draft: ColumnDraft) => Promise<Requests['runMigration']['result']>;
+  /** What Record as Applied answers (default: an error, as for a run the host does not know). */
+  readonly recordApplied?: (runId: string) => Promise<Requests['recordApplied']['result']>;
 }
 
 export async function openWizard(browser: Browser, opts: HarnessOptions): Promise<Harness> {
@@ -128,6 +130,10 @@ export async function openWizard(browser: Browser, opts: HarnessOptions): Promis
     openRunReport: async (runId) => {
       reportsOpened.push(runId);
       return true;
+    },
+    recordApplied: async (runId) => {
+      if (!opts.recordApplied) throw new Error(`no migration files of run ${runId} to record`);
+      return opts.recordApplied(runId);
     },
     copySql: async () => 42,
     // The real scan and checklist over a fixture project on disk (test/fixtures/app/*).

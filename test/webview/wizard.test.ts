@@ -700,4 +700,108 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     assert.equal(await h.page.locator('#f-name').evaluate((e) => (e as unknown as Control).value), 'handed_over', 'the draft, not the run');
     await h.page.close();
   });
+
+  it('after a run, lists the written migration files the tool still has pending and records them as applied on request (kept across a reload); says so where it cannot record them', async () => {
+    const draft: ColumnDraft = { ...EMPTY_DRAFT, name: 'note', type: 'text' };
+    const plan = planDraft(draft, facts, target).plan!;
+    const report: RunReport = {
+      runId: 'r-7',
+      dialect: 'postgres',
+      table: { schema: 'public', name: 'orders' },
+      column: 'note',
+      status: 'completed',
+      startedAt: '2026-12-07T07:00:00.000Z',
+      finishedAt: '2026-12-07T07:00:01.000Z',
+      before: null,
+      after: { tableBytes: 8192, indexBytes: 0, totalBytes: 8192, indexes: [] },
+      growthBytes: null,
+      columnDefinition: null,
+      indexes: [],
+      analyzed: false,
+      explain: null,
+      steps: plan.phases.flatMap((p, phaseIndex) =>
+        p.steps.map((st, stepIndex) => ({ phaseIndex, stepIndex, sql: st.sql, attempts: 1, seconds: 0.2 })),
+      ),
+      resumed: false,
+      checked: [],
+      problems: [],
+      warnings: [],
+    };
+    const files = ['20261207070000_add_note.sql', '20261207070001_add_note_enforce.sql'];
+    const withRun = { ...context, connection: { ...context.connection, allowRun: true } };
+    let failFirst = true;
+    const recorded: string[] = [];
+    const h = await openWizard(browser, {
+      ...base,
+      context: withRun,
+      run: async () => ({
+        started: true,
+        message: 'Run r-7 completed.',
+        run: { ...runSummary(plan, report), migrations: { tool: 'dbmate', folder: 'db/migrations', files, history: 'schema_migrations' } },
+      }),
+      recordApplied: async (runId) => {
+        if (failFirst) {
+          failFirst = false;
+          throw new Error('connection refused');
+        }
+        recorded.push(runId);
+        return { recorded: 2, table: 'schema_migrations' };
+      },
+    });
+    await ready(h);
+    await typeInto(h.page, 'f-name', 'note');
+    await typeInto(h.page, 'f-type', 'text');
+    await planSettled(h.page, /^\d+ phases? · \d+ steps?/);
+    await h.page.locator('#run:not([disabled])').click();
+    const section = h.page.locator('#run-migrations');
+    await section.waitFor();
+    const text = (await section.textContent()) ?? '';
+    assert.match(text, /dbmate/);
+    assert.match(text, /db\/migrations/);
+    for (const f of files) assert.ok(text.includes(f), `${f} is listed`);
+    assert.match(text, /schema_migrations/, 'names the history table it would write to');
+    assert.match(text, /its next run would apply them again/);
+    // A failure says why and leaves the offer there.
+    await h.page.locator('#record-applied').click();
+    await h.waitForMessage((m) => m.type === 'request' && m.method === 'recordApplied');
+    await h.page.locator('#status', { hasText: 'connection refused' }).waitFor();
+    await h.page.locator('#record-applied:not([disabled])').waitFor();
+    assert.deepEqual(recorded, []);
+    // Then it records, and the view says so in place of the button.
+    await h.page.locator('#record-applied').click();
+    await h.page.locator('#recorded', { hasText: /Recorded 2 migration\(s\) as applied in schema_migrations/ }).waitFor();
+    assert.deepEqual(recorded, ['r-7']);
+    assert.equal(await h.page.locator('#record-applied').count(), 0);
+    assert.doesNotMatch((await section.textContent()) ?? '', /would apply them again/, 'recorded: no longer pending');
+    assert.equal((h.savedState() as { run?: { migrations?: { recorded?: number } } }).run?.migrations?.recorded, 2);
+    await h.page.screenshot({ path: screenshotPath('wizard-run-migrations.png'), fullPage: true });
+    const before = h.received.length;
+    await h.reload();
+    await h.waitForMessage((m) => m.type === 'ready' && h.received.indexOf(m) >= before);
+    await h.page.locator('#recorded').waitFor();
+    assert.equal(await h.page.locator('#record-applied').count(), 0, 'no second offer after a reload');
+    await h.page.close();
+
+    // A tool whose history Column Wizard cannot write: the view says what to do, and offers no button.
+    const g = await openWizard(browser, {
+      ...base,
+      context: withRun,
+      run: async () => ({
+        started: true,
+        message: 'Run r-7 completed.',
+        run: { ...runSummary(plan, report), migrations: { tool: 'Atlas', folder: '', files: files.slice(0, 1) } },
+      }),
+    });
+    await ready(g);
+    await typeInto(g.page, 'f-name', 'note');
+    await typeInto(g.page, 'f-type', 'text');
+    await planSettled(g.page, /^\d+ phases? · \d+ steps?/);
+    await g.page.locator('#run:not([disabled])').click();
+    await g.page.locator('#run-migrations').waitFor();
+    const said = (await g.page.locator('#run-migrations').textContent()) ?? '';
+    assert.match(said, /\(workspace root\)/);
+    assert.match(said, /mark them as applied with Atlas itself/);
+    assert.equal(await g.page.locator('#record-applied').count(), 0);
+    await g.page.close();
+  });
 });

@@ -20,7 +20,7 @@ import type { WorkspaceScan } from '../../core/app/scan';
 import { summarizeScan, writesWithoutColumn } from '../../core/app/scan';
 import { verifyPlan } from '../../db/verify';
 import { keptNotNullCheck } from '../../core/plan';
-import type { CodeChecklist, ColumnDraft, Requests, WizardContext } from '../../protocol';
+import type { CodeChecklist, ColumnDraft, PendingMigrations, Requests, RunSummary, WizardContext } from '../../protocol';
 import type { Connections } from '../connections/manager';
 import type { ConnectionProfile } from '../connections/profiles';
 import { redactSecrets } from '../../core/redact';
@@ -36,7 +36,7 @@ import { logRunProgress } from './runProgressLog';
 import { describeError, formatCount } from '../../core/format';
 import { folderEntries, historyRecording, writtenFiles } from '../../core/migrations/history';
 import { WRITERS } from '../../core/migrations/tools/index';
-import { isMigrationTool } from '../../core/migrations/types';
+import { isMigrationTool, type MigrationToolModule } from '../../core/migrations/types';
 
 /** The log component of the wizard's lines. */
 export const LOG = 'wizard';
@@ -503,10 +503,17 @@ export class LiveBackend implements WizardBackend {
         this.services.log.info('run', report);
         this.reports.set(outcome.runId, report);
         // formatReport (the log, Open Report) says the report's warnings; the summary view says them localized.
-        const run = runSummary(plan, outcome.report, [
-          ...(unconfirmed ? [unconfirmed] : []),
-          ...outcome.report.warnings.map((w) => vscode.l10n.t('After the run: {0}', w)),
-        ]);
+        const migrations = await this.pendingMigrations(outcome.runId, plan).catch((err: Error) => {
+          this.services.log.warn('run', `the written migration files were not looked for: ${err.message}`);
+          return undefined;
+        });
+        const run: RunSummary = {
+          ...runSummary(plan, outcome.report, [
+            ...(unconfirmed ? [unconfirmed] : []),
+            ...outcome.report.warnings.map((w) => vscode.l10n.t('After the run: {0}', w)),
+          ]),
+          ...(migrations ? { migrations } : {}),
+        };
         const notify = unconfirmed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
         const showLog = vscode.l10n.t('Show Log');
         const openReport = vscode.l10n.t('Open Report');
@@ -533,7 +540,6 @@ export class LiveBackend implements WizardBackend {
         }
         this.onTableChanged();
         void this.offerFinalEdit(plan);
-        void this.offerRecordApplied(plan);
         if (unconfirmed) {
           return {
             started: true,
@@ -583,14 +589,18 @@ export class LiveBackend implements WizardBackend {
     }
   }
 
+  /** The pending migrations of the runs this panel did, by run id, with where they are (recordApplied). */
+  private readonly pendingByRun = new Map<string, { plan: Plan; tool: MigrationToolModule; base: vscode.Uri; names: string[] }>();
+
   /**
    * After a completed Run: migration files written for this column (named after it, in the project's migration folder)
-   * are still pending in the tool's history unless the tool applied them. Offer to record them as applied in the tool's
-   * history table (the tools `run --record-applied` knows; rows already there are left alone), else say what the tool does next.
+   * are still pending in the tool's history unless the tool applied them. They go into the run's summary: the result view
+   * offers to record them as applied in the tool's history table (the tools `run --record-applied` knows; rows already
+   * there are left alone), or says what the tool does next.
    */
-  private async offerRecordApplied(plan: Plan): Promise<void> {
+  private async pendingMigrations(runId: string, plan: Plan): Promise<PendingMigrations | undefined> {
     const target = this.target ?? (await migrationTarget().catch(() => null));
-    if (!target || target.ambiguous || !isMigrationTool(target.tool)) return;
+    if (!target || target.ambiguous || !isMigrationTool(target.tool)) return undefined;
     const tool = WRITERS[target.tool];
     const dir = target.detected?.dir ?? tool.defaultDir;
     const base = dir ? vscode.Uri.joinPath(target.folder.uri, ...dir.split('/')) : target.folder.uri;
@@ -605,59 +615,35 @@ export class LiveBackend implements WizardBackend {
           .map(([name, type]) => ({ name, folder: type === vscode.FileType.Directory })),
       ),
     );
-    if (!names.length) return;
-    const where = dir || vscode.l10n.t('(workspace root)');
-    if (!tool.history) {
-      void vscode.window.showInformationMessage(
-        vscode.l10n.t(
-          'Column Wizard: {0} has {1} migration file(s) for {2} in {3}. Unless it applied them already, it lists them as pending and its next run applies them again; Column Wizard cannot record them in its history: mark them as applied with {0} itself.',
-          tool.label,
-          names.length,
-          plan.column.name,
-          where,
-        ),
-      );
-      return;
-    }
-    const record = vscode.l10n.t('Record as Applied');
-    const answer = await vscode.window.showInformationMessage(
-      vscode.l10n.t(
-        'Column Wizard: the run did what the {0} {1} migration file(s) for {2} in {3} do. Unless {1} applied them already, it lists them as pending and would run them again. Record them as applied in its history table {4}?',
-        names.length,
-        tool.label,
-        plan.column.name,
-        where,
-        tool.history.table,
-      ),
-      record,
+    if (!names.length) return undefined;
+    this.pendingByRun.set(runId, { plan, tool, base, names });
+    return { tool: tool.label, folder: dir ?? '', files: names, ...(tool.history ? { history: tool.history.table } : {}) };
+  }
+
+  async recordApplied(runId: string): Promise<{ recorded: number; table: string }> {
+    const pending = this.pendingByRun.get(runId);
+    if (!pending) throw new Error(vscode.l10n.t('Column Wizard has no migration files of run {0} to record.', runId));
+    const { plan, tool, base, names } = pending;
+    if (!tool.history) throw new Error(vscode.l10n.t('Column Wizard cannot record {0} migrations as applied.', tool.label));
+    const files = await Promise.all(
+      names.map(async (name) => ({
+        name,
+        content: new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(base, name))),
+      })),
     );
-    if (answer !== record) return;
+    const rec = historyRecording(tool, plan.dialect, files);
+    const client = await this.services.connections.open(this.profile);
     try {
-      const files = await Promise.all(
-        names.map(async (name) => ({
-          name,
-          content: new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(base, name))),
-        })),
-      );
-      const rec = historyRecording(tool, plan.dialect, files);
-      const client = await this.services.connections.open(this.profile);
-      try {
-        for (const sql of rec.sql) await client.query(sql);
-      } finally {
-        await client.close().catch(() => undefined);
-      }
-      this.services.log.info(
-        LOG,
-        `recorded ${rec.migrations.length} ${tool.tool} migration(s) as applied in ${rec.table}: ${rec.migrations.join(', ')}`,
-      );
-      void vscode.window.showInformationMessage(
-        vscode.l10n.t('Column Wizard: recorded {0} migration(s) as applied in {1}.', rec.migrations.length, rec.table),
-      );
-    } catch (err) {
-      void vscode.window.showErrorMessage(
-        vscode.l10n.t('Column Wizard: the migrations were not recorded as applied: {0}', redactSecrets(describeError(err))),
-      );
+      for (const sql of rec.sql) await client.query(sql);
+    } finally {
+      await client.close().catch(() => undefined);
     }
+    this.pendingByRun.delete(runId);
+    this.services.log.info(
+      LOG,
+      `recorded ${rec.migrations.length} ${tool.tool} migration(s) as applied in ${rec.table}: ${rec.migrations.join(', ')}`,
+    );
+    return { recorded: rec.migrations.length, table: rec.table };
   }
 
   /** The reports of the runs this panel did, by run id (the result view's Open Report). */

@@ -34,6 +34,8 @@ export interface WizardBackend {
   runMigration(draft: ColumnDraft): Promise<Requests['runMigration']['result']>;
   /** Opens the report of a run this panel did; false when it knows no such run. */
   openRunReport(runId: string): Promise<boolean>;
+  /** Records the pending migrations of a run this panel did (its summary's `migrations`) as applied; throws when it cannot. */
+  recordApplied(runId: string): Promise<Requests['recordApplied']['result']>;
   /** Copies the plan's SQL; returns the number of characters copied. */
   copySql(draft: ColumnDraft): Promise<number>;
   /** The plan's rollout checklist with its places in the workspace's code. */
@@ -99,6 +101,7 @@ export class WizardSession {
       writeMigration: async ({ draft }) => ({ files: await backend.writeMigration(draft) }),
       runMigration: async ({ draft }) => backend.runMigration(draft),
       openRunReport: async ({ runId }) => ({ opened: await backend.openRunReport(runId) }),
+      recordApplied: async ({ runId }) => backend.recordApplied(runId),
       copySql: async ({ draft }) => ({ characters: await backend.copySql(draft) }),
       scanCode: async ({ draft }) => limitPlaces(await backend.scanCode(draft)),
       previewModelEdit: async ({ draft, phase }) => ({ edits: await backend.previewModelEdit(draft, phase) }),
