@@ -471,9 +471,9 @@ export function checkRunSummary(v: unknown, at = 'run'): RunSummary {
 
 function pendingMigrations(v: unknown, at: string): PendingMigrations {
   const o = obj(v, at);
+  // Names in the folder; a tool whose migration is a folder (Prisma) names `<folder>/migration.sql`.
   const files = arr(o, 'files', at, strItem);
-  if (files.some((f) => f === '' || f === '.' || f === '..' || /[/\\]/.test(f)))
-    throw new Invalid(`${at}.files must be names in their folder`);
+  if (!files.every(isRelativePath)) throw new Invalid(`${at}.files must be paths inside their folder`);
   return defined({
     tool: str(o, 'tool', at),
     // The workspace root is ''.
@@ -511,9 +511,12 @@ export function checkCodeChecklist(v: unknown, at = 'codeChecklist'): CodeCheckl
 /** A workspace-relative path: no absolute path, no `..`, no scheme. */
 function relativePath(o: Obj, key: string, at: string): string {
   const p = str(o, key, at);
-  if (p === '' || /^([/\\]|[A-Za-z]:|[a-z][a-z0-9+.-]*:)/i.test(p) || p.split(/[/\\]/).includes('..'))
-    throw new Invalid(`${at}.${key} must be a workspace-relative path`);
+  if (!isRelativePath(p)) throw new Invalid(`${at}.${key} must be a workspace-relative path`);
   return p;
+}
+
+function isRelativePath(p: string): boolean {
+  return p !== '' && !/^([/\\]|[A-Za-z]:|[a-z][a-z0-9+.-]*:)/i.test(p) && !p.split(/[/\\]/).includes('..');
 }
 
 const PARAMS: { readonly [M in RequestMethod]: (v: unknown, at: string) => Requests[M]['params'] } = {

@@ -506,9 +506,13 @@ describe('planning a draft', () => {
     });
     const { history: _, ...noHistory } = run.migrations;
     assert.deepEqual(checkRunSummary({ ...run, migrations: noHistory }).migrations, noHistory);
+    // Prisma's migrations are folders: `<version>_<name>/migration.sql`.
+    const prisma = { ...run.migrations, tool: 'Prisma', folder: 'prisma/migrations', files: ['20261207000000_add_flag/migration.sql'] };
+    assert.deepEqual(checkRunSummary({ ...run, migrations: prisma }).migrations, prisma);
     for (const bad of [
       { files: ['../x.sql'] },
-      { files: ['db/x.sql'] },
+      { files: ['a/../../x.sql'] },
+      { files: ['/etc/passwd'] },
       { files: [''] },
       { folder: '/etc' },
       { folder: '../up' },
