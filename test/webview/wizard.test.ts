@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_CALIBRATION } from '../../src/core/impact';
-import type { Calibration, TableFacts, Target } from '../../src/core/types';
+import type { Calibration, Plan, TableFacts, Target } from '../../src/core/types';
 import { planDraft } from '../../src/core/draft';
 import { EMPTY_DRAFT, type ColumnDraft, type WebviewMessage, type WizardContext } from '../../src/protocol';
 import { runSummary } from '../../src/extension/wizard/runSummary';
@@ -74,6 +74,33 @@ async function waitUntil(cond: () => boolean, timeoutMs = 5000): Promise<void> {
   for (const end = Date.now() + timeoutMs; !cond(); await new Promise((r) => setTimeout(r, 20))) {
     if (Date.now() > end) throw new Error('timed out');
   }
+}
+
+/** A completed run of `plan` on public.orders as the runner reports it: every step run, `seconds(phase)` long. */
+function completedRun(plan: Plan, runId: string, totalBytes: number, seconds: (phaseIndex: number) => number): RunReport {
+  return {
+    runId,
+    dialect: 'postgres',
+    table: { schema: 'public', name: 'orders' },
+    column: plan.column.name,
+    status: 'completed',
+    startedAt: '2026-12-05T07:00:00.000Z',
+    finishedAt: '2026-12-05T07:00:02.000Z',
+    before: null,
+    after: { tableBytes: totalBytes, indexBytes: 0, totalBytes, indexes: [] },
+    growthBytes: null,
+    columnDefinition: null,
+    indexes: [],
+    analyzed: false,
+    explain: null,
+    steps: plan.phases.flatMap((p, phaseIndex) =>
+      p.steps.map((st, stepIndex) => ({ phaseIndex, stepIndex, sql: st.sql, attempts: 1, seconds: seconds(phaseIndex) })),
+    ),
+    resumed: false,
+    checked: [],
+    problems: [],
+    warnings: [],
+  };
 }
 
 async function ready(h: Harness): Promise<void> {
@@ -596,30 +623,8 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
       defaultText: 'new',
     };
     const plan = planDraft(draft, facts, target).plan!;
-    const steps = plan.phases.flatMap((p, phaseIndex) =>
-      p.steps.map((st, stepIndex) => ({ phaseIndex, stepIndex, sql: st.sql, attempts: 1, seconds: 0.5 + phaseIndex })),
-    );
-    const report: RunReport = {
-      runId: 'r-42',
-      dialect: 'postgres',
-      table: { schema: 'public', name: 'orders' },
-      column: 'status',
-      status: 'completed',
-      startedAt: '2026-12-05T07:00:00.000Z',
-      finishedAt: '2026-12-05T07:00:02.000Z',
-      before: null,
-      after: { tableBytes: 600 * 1024 * 1024, indexBytes: 0, totalBytes: 600 * 1024 * 1024, indexes: [] },
-      growthBytes: null,
-      columnDefinition: null,
-      indexes: [],
-      analyzed: false,
-      explain: null,
-      steps,
-      resumed: false,
-      checked: [],
-      problems: [],
-      warnings: [],
-    };
+    const report = completedRun(plan, 'r-42', 600 * 1024 * 1024, (phaseIndex) => 0.5 + phaseIndex);
+    const steps = report.steps;
     const withColumn: WizardContext = {
       ...context,
       connection: { ...context.connection, allowRun: true },
@@ -704,29 +709,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
   it('after a run, lists the written migration files the tool still has pending and records them as applied on request (kept across a reload); says so where it cannot record them', async () => {
     const draft: ColumnDraft = { ...EMPTY_DRAFT, name: 'note', type: 'text' };
     const plan = planDraft(draft, facts, target).plan!;
-    const report: RunReport = {
-      runId: 'r-7',
-      dialect: 'postgres',
-      table: { schema: 'public', name: 'orders' },
-      column: 'note',
-      status: 'completed',
-      startedAt: '2026-12-07T07:00:00.000Z',
-      finishedAt: '2026-12-07T07:00:01.000Z',
-      before: null,
-      after: { tableBytes: 8192, indexBytes: 0, totalBytes: 8192, indexes: [] },
-      growthBytes: null,
-      columnDefinition: null,
-      indexes: [],
-      analyzed: false,
-      explain: null,
-      steps: plan.phases.flatMap((p, phaseIndex) =>
-        p.steps.map((st, stepIndex) => ({ phaseIndex, stepIndex, sql: st.sql, attempts: 1, seconds: 0.2 })),
-      ),
-      resumed: false,
-      checked: [],
-      problems: [],
-      warnings: [],
-    };
+    const report = completedRun(plan, 'r-7', 8192, () => 0.2);
     const files = ['20261207070000_add_note.sql', '20261207070001_add_note_enforce.sql'];
     const withRun = { ...context, connection: { ...context.connection, allowRun: true } };
     let failFirst = true;
