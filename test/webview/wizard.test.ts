@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_CALIBRATION } from '../../src/core/impact';
 import type { Calibration, Plan, TableFacts, Target } from '../../src/core/types';
 import { planDraft } from '../../src/core/draft';
-import { EMPTY_DRAFT, type ColumnDraft, type WebviewMessage, type WizardContext } from '../../src/protocol';
+import { EMPTY_DRAFT, type ColumnDraft, type PendingMigrations, type WebviewMessage, type WizardContext } from '../../src/protocol';
 import { runSummary } from '../../src/extension/wizard/runSummary';
 import type { RunReport } from '../../src/db/run/types';
 import { launch, openWizard, screenshotPath, type Harness, type HarnessOptions } from './harness';
@@ -712,32 +712,33 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     const report = completedRun(plan, 'r-7', 8192, () => 0.2);
     const files = ['20261207070000_add_note.sql', '20261207070001_add_note_enforce.sql'];
     const withRun = { ...context, connection: { ...context.connection, allowRun: true } };
+    /** The wizard whose Run answers with these pending migrations: the column typed, planned and run. */
+    const runWith = async (migrations: PendingMigrations, recordApplied?: HarnessOptions['recordApplied']): Promise<Harness> => {
+      const w = await openWizard(browser, {
+        ...base,
+        context: withRun,
+        run: async () => ({ started: true, message: 'Run r-7 completed.', run: { ...runSummary(plan, report), migrations } }),
+        ...(recordApplied ? { recordApplied } : {}),
+      });
+      await ready(w);
+      await typeInto(w.page, 'f-name', 'note');
+      await typeInto(w.page, 'f-type', 'text');
+      await planSettled(w.page, /^\d+ phases? · \d+ steps?/);
+      await w.page.locator('#run:not([disabled])').click();
+      await w.page.locator('#run-migrations').waitFor();
+      return w;
+    };
     let failFirst = true;
     const recorded: string[] = [];
-    const h = await openWizard(browser, {
-      ...base,
-      context: withRun,
-      run: async () => ({
-        started: true,
-        message: 'Run r-7 completed.',
-        run: { ...runSummary(plan, report), migrations: { tool: 'dbmate', folder: 'db/migrations', files, history: 'schema_migrations' } },
-      }),
-      recordApplied: async (runId) => {
-        if (failFirst) {
-          failFirst = false;
-          throw new Error('connection refused');
-        }
-        recorded.push(runId);
-        return { recorded: 2, table: 'schema_migrations' };
-      },
+    const h = await runWith({ tool: 'dbmate', folder: 'db/migrations', files, history: 'schema_migrations' }, async (runId) => {
+      if (failFirst) {
+        failFirst = false;
+        throw new Error('connection refused');
+      }
+      recorded.push(runId);
+      return { recorded: 2, table: 'schema_migrations' };
     });
-    await ready(h);
-    await typeInto(h.page, 'f-name', 'note');
-    await typeInto(h.page, 'f-type', 'text');
-    await planSettled(h.page, /^\d+ phases? · \d+ steps?/);
-    await h.page.locator('#run:not([disabled])').click();
     const section = h.page.locator('#run-migrations');
-    await section.waitFor();
     const text = (await section.textContent()) ?? '';
     assert.match(text, /dbmate/);
     assert.match(text, /db\/migrations/);
@@ -766,21 +767,7 @@ describe('wizard webview (built dist/webview.js in headless Chromium)', () => {
     await h.page.close();
 
     // A tool whose history Column Wizard cannot write: the view says what to do, and offers no button.
-    const g = await openWizard(browser, {
-      ...base,
-      context: withRun,
-      run: async () => ({
-        started: true,
-        message: 'Run r-7 completed.',
-        run: { ...runSummary(plan, report), migrations: { tool: 'Atlas', folder: '', files: files.slice(0, 1) } },
-      }),
-    });
-    await ready(g);
-    await typeInto(g.page, 'f-name', 'note');
-    await typeInto(g.page, 'f-type', 'text');
-    await planSettled(g.page, /^\d+ phases? · \d+ steps?/);
-    await g.page.locator('#run:not([disabled])').click();
-    await g.page.locator('#run-migrations').waitFor();
+    const g = await runWith({ tool: 'Atlas', folder: '', files: files.slice(0, 1) });
     const said = (await g.page.locator('#run-migrations').textContent()) ?? '';
     assert.match(said, /\(workspace root\)/);
     assert.match(said, /mark them as applied with Atlas itself/);
