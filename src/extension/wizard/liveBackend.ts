@@ -36,7 +36,8 @@ import { logRunProgress } from './runProgressLog';
 import { describeError, formatCount } from '../../core/format';
 import { folderEntries, historyRecording, writtenFiles } from '../../core/migrations/history';
 import { WRITERS } from '../../core/migrations/tools/index';
-import { isMigrationTool, type MigrationToolModule } from '../../core/migrations/types';
+import { isMigrationTool } from '../../core/migrations/types';
+import { PendingRuns } from './pendingRuns';
 
 /** The log component of the wizard's lines. */
 export const LOG = 'wizard';
@@ -81,6 +82,7 @@ export class LiveBackend implements WizardBackend {
     private readonly services: WizardServices,
   ) {
     this.calibrations = calibrationsOf(services.extension, services.connections, services.log);
+    this.pendingRuns = new PendingRuns(services.extension.workspaceState);
   }
 
   private client(): Promise<DatabaseClient> {
@@ -589,8 +591,8 @@ export class LiveBackend implements WizardBackend {
     }
   }
 
-  /** The pending migrations of the runs this panel did, by run id, with where they are (recordApplied). */
-  private readonly pendingByRun = new Map<string, { plan: Plan; tool: MigrationToolModule; base: vscode.Uri; names: string[] }>();
+  /** The pending migrations of completed runs, by run id, with where they are (recordApplied), in the workspace state. */
+  private readonly pendingRuns: PendingRuns;
 
   /**
    * After a completed Run: migration files written for this column (named after it, in the project's migration folder)
@@ -616,29 +618,47 @@ export class LiveBackend implements WizardBackend {
       ),
     );
     if (!names.length) return undefined;
-    this.pendingByRun.set(runId, { plan, tool, base, names });
+    await this.pendingRuns.remember(runId, {
+      connection: this.profile.name,
+      dialect: plan.dialect,
+      tool: tool.tool,
+      folder: base.toString(),
+      names,
+      at: Date.now(),
+    });
     return { tool: tool.label, folder: dir ?? '', files: names, ...(tool.history ? { history: tool.history.table } : {}) };
   }
 
   async recordApplied(runId: string): Promise<{ recorded: number; table: string }> {
-    const pending = this.pendingByRun.get(runId);
+    const pending = this.pendingRuns.get(runId);
     if (!pending) throw new Error(vscode.l10n.t('Column Wizard has no migration files of run {0} to record.', runId));
-    const { plan, tool, base, names } = pending;
+    // The history rows go to the server the run changed, never to the server of another wizard's connection.
+    if (pending.connection !== this.profile.name)
+      throw new Error(
+        vscode.l10n.t(
+          'Run {0} was on connection {1}; this wizard is on {2}. Record its migrations from a wizard on {1}.',
+          runId,
+          pending.connection,
+          this.profile.name,
+        ),
+      );
+    const tool = WRITERS[pending.tool];
     if (!tool.history) throw new Error(vscode.l10n.t('Column Wizard cannot record {0} migrations as applied.', tool.label));
+    const base = vscode.Uri.parse(pending.folder);
     const files = await Promise.all(
-      names.map(async (name) => ({
+      pending.names.map(async (name) => ({
         name,
-        content: new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(base, name))),
+        content: new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(base, ...name.split('/')))),
       })),
     );
-    const rec = historyRecording(tool, plan.dialect, files);
+    const rec = historyRecording(tool, pending.dialect, files);
     const client = await this.services.connections.open(this.profile);
     try {
       for (const sql of rec.sql) await client.query(sql);
     } finally {
       await client.close().catch(() => undefined);
     }
-    this.pendingByRun.delete(runId);
+    await this.pendingRuns.forget(runId);
     this.services.log.info(
       LOG,
       `recorded ${rec.migrations.length} ${tool.tool} migration(s) as applied in ${rec.table}: ${rec.migrations.join(', ')}`,
