@@ -13,7 +13,18 @@ import type { RuleId } from '../core/lint/ruleIds';
 import { loadParsers } from '../core/lint/parsers';
 import type { Impact } from '../core/rules';
 import { standbyReplayFinding } from '../core/replicas';
-import type { Calibration, Estimate, Finding, LockLevel, MysqlAlgorithm, TableFacts, TableRef, Target, Verification } from '../core/types';
+import type {
+  Calibration,
+  Dialect,
+  Estimate,
+  Finding,
+  LockLevel,
+  MysqlAlgorithm,
+  TableFacts,
+  TableRef,
+  Target,
+  Verification,
+} from '../core/types';
 import type { DatabaseClient, ProbeResult } from '../db/client';
 import { compare } from '../db/verify';
 import { parse, requireString, textOrJson, UsageError, type Options } from './args';
@@ -136,7 +147,7 @@ export async function explain(client: DatabaseClient, sql: string, calibration: 
     );
     if (!verdict.agrees && !(probe.error && impact.fails))
       rulesDefects.push(`rules defect: ${verdict.differences.join('; ')} for ${oneLine(s.text)}`);
-    statements.push(explained(s, table, impact, probe, verdict, tableFacts, calibration));
+    statements.push(explained(s, table, impact, probe, verdict, tableFacts, calibration, target.dialect));
   }
   const replication = [...facts.values()][0]?.replication;
   const warnings: Finding[] =
@@ -161,6 +172,7 @@ function explained(
   verdict: { agrees: boolean; differences: string[] },
   facts: TableFacts,
   calibration: Calibration,
+  dialect: Dialect,
 ): ExplainedStatement {
   const measured: Impact = probe.error
     ? impact
@@ -177,6 +189,8 @@ function explained(
     workKind(measured, { index, concurrent: s.parsed.index?.concurrent === true }),
     facts,
     calibration,
+    undefined,
+    { flatSort: dialect === 'postgres' },
   );
   const verified: Verification = {
     lock: probe.lock,

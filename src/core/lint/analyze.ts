@@ -325,6 +325,8 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       workKind(o.impact, { index: o.op.op === 'create-index', concurrent: o.op.op === 'create-index' && o.op.concurrent }),
       facts,
       calibration,
+      undefined,
+      { flatSort: engine === 'postgres' },
     );
 
   // MySQL/MariaDB: the routine each statement creates, so that DROP … IF EXISTS before a re-create (there is no CREATE

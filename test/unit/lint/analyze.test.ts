@@ -31,7 +31,7 @@ describe('lintSql context', () => {
     );
     assert.match(big[0]!.message, /50,000,000 rows/);
     // 5 GB at the default 200 MiB/s scan plus 50M × 16-byte keys at 40 MiB/s ≈ 24 + 19 s.
-    assert.match(big[0]!.message, /Estimated: writes blocked for about 59 s\./);
+    assert.match(big[0]!.message, /Estimated: writes blocked for about 48 s\./);
     assert.deepEqual(rules(sql), ['index-not-concurrent:error']);
   });
 
