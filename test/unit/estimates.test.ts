@@ -279,7 +279,7 @@ describe('estimates: the table state and the value of each step', () => {
     };
     const sortSeconds = (rows: number, flatSort: boolean) =>
       modelSeconds('index', { rows, bytes: 0, indexBytes: 0 }, cal, 33, { textKey: true, flatSort }) -
-      modelSeconds('metadata', { rows }, cal);
+      modelSeconds('metadata', { rows, bytes: 0 }, cal);
     for (const rows of [1_000_000, 3_000_000]) {
       assert.ok(Math.abs(sortSeconds(rows, true) - rows / 800_000) < 1e-9, `${rows}: ${sortSeconds(rows, true)}`);
       const nlogn = Math.log2(rows) / Math.log2(100_000);
