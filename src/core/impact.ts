@@ -353,8 +353,9 @@ export function modelSeconds(
   const keyRate = ctx.innodbEmptyKey
     ? Math.sqrt(textKeyRate * fixedKeyRate)
     : ctx.emptyKey
-      ? // Every key NULL (an index built before the backfill): nothing to compare, only entries to write.
-        (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!) * 3
+      ? // Every key NULL (an index built before the backfill): nothing to compare, only entries to write. PostgreSQL only
+        // (flatSort): the rate as it is up to 3M rows, scaled beyond like the other keys.
+        fixedKeyRate * 3
       : ctx.textKey
         ? // Wider text keys cost more to compare and write; the text rate was measured on 32-character keys.
           textKeyRate * Math.min(2, Math.max(0.4, Math.sqrt(33 / Math.max(1, keyBytes))))

@@ -287,6 +287,12 @@ describe('estimates: the table state and the value of each step', () => {
     }
     const beyond = Math.log2(50_000_000) / Math.log2(3_000_000);
     assert.ok(Math.abs(sortSeconds(50_000_000, true) - (50_000_000 / 800_000) * beyond) < 1e-6);
+    // An index on a still-empty column (entries only, at 3× the fixed-key rate) follows the same scale.
+    const empty = (rows: number) =>
+      modelSeconds('index', { rows, bytes: 0, indexBytes: 0 }, cal, 8, { emptyKey: true, flatSort: true }) -
+      modelSeconds('metadata', { rows, bytes: 0 }, cal);
+    assert.ok(Math.abs(empty(3_000_000) - 3_000_000 / 12_000_000) < 1e-9);
+    assert.ok(Math.abs(empty(50_000_000) - (50_000_000 / 12_000_000) * beyond) < 1e-6);
     // The planner asks for it on PostgreSQL: the text sort's share of a CONCURRENTLY build on 1M rows (the difference a
     // text rate twice as fast makes) is the flat one.
     const def = 'note varchar(33) DEFAULT md5(random()::text) UNIQUE';
