@@ -515,7 +515,8 @@ function relativePath(o: Obj, key: string, at: string): string {
   return p;
 }
 
-function isRelativePath(p: string): boolean {
+/** A non-empty relative path that stays inside its folder: no absolute path, drive or scheme, no `..` segment. */
+export function isRelativePath(p: string): boolean {
   return p !== '' && !/^([/\\]|[A-Za-z]:|[a-z][a-z0-9+.-]*:)/i.test(p) && !p.split(/[/\\]/).includes('..');
 }
 

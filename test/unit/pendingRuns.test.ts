@@ -51,20 +51,24 @@ describe('pending runs (Record as Applied after a window reload)', () => {
     assert.equal(Object.keys(state.values.get(PENDING_RUNS_KEY) as object).length, PENDING_RUNS_KEPT);
   });
 
-  it('ignores stored entries that are not a run it wrote (unknown tool, no files, another dialect)', async () => {
+  it('ignores stored entries that are not a run it wrote (unknown tool, no files, another dialect, a file outside the folder)', async () => {
     const state = memento({
       [PENDING_RUNS_KEY]: {
         good: run(),
         tool: { ...run(), tool: 'rm -rf' },
         empty: { ...run(), names: [] },
         dialect: { ...run(), dialect: 'oracle' },
+        outside: { ...run(), names: ['../../.ssh/id_rsa'] },
+        absolute: { ...run(), names: ['/etc/passwd'] },
+        prisma: { ...run(), tool: 'prisma', names: ['20261207120000_add_token/migration.sql'] },
         junk: 'x',
       },
     });
     const store = new PendingRuns(state);
     assert.deepEqual(store.get('good'), run());
-    for (const id of ['tool', 'empty', 'dialect', 'junk']) assert.equal(store.get(id), undefined, id);
+    assert.deepEqual(store.get('prisma')?.names, ['20261207120000_add_token/migration.sql']);
+    for (const id of ['tool', 'empty', 'dialect', 'outside', 'absolute', 'junk']) assert.equal(store.get(id), undefined, id);
     await store.remember('next', run({ at: 2 }));
-    assert.deepEqual(Object.keys(state.values.get(PENDING_RUNS_KEY) as object).sort(), ['good', 'next']);
+    assert.deepEqual(Object.keys(state.values.get(PENDING_RUNS_KEY) as object).sort(), ['good', 'next', 'prisma']);
   });
 });

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Dialect } from '../../core/types';
 import { isMigrationTool, type MigrationTool } from '../../core/migrations/types';
+import { isRelativePath } from '../../protocolValidation';
 
 /**
  * What the result view's **Record as Applied** needs of one completed run: the connection it ran on, the dialect, the
@@ -29,7 +30,8 @@ function asPendingRun(v: unknown): PendingRun | undefined {
   if (typeof r.connection !== 'string' || typeof r.folder !== 'string' || typeof r.at !== 'number') return undefined;
   if (r.dialect !== 'postgres' && r.dialect !== 'mysql') return undefined;
   if (typeof r.tool !== 'string' || !isMigrationTool(r.tool)) return undefined;
-  if (!Array.isArray(r.names) || !r.names.length || !r.names.every((n) => typeof n === 'string')) return undefined;
+  // File names as the run listed them: paths inside the folder (Prisma's `<version>_<name>/migration.sql`), never out of it.
+  if (!Array.isArray(r.names) || !r.names.length || !r.names.every((n) => typeof n === 'string' && isRelativePath(n))) return undefined;
   return r as unknown as PendingRun;
 }
 
