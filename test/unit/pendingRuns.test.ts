@@ -61,14 +61,17 @@ describe('pending runs (Record as Applied after a window reload)', () => {
         outside: { ...run(), names: ['../../.ssh/id_rsa'] },
         absolute: { ...run(), names: ['/etc/passwd'] },
         prisma: { ...run(), tool: 'prisma', names: ['20261207120000_add_token/migration.sql'] },
+        mariadb: { ...run(), dialect: 'mariadb' },
         junk: 'x',
       },
     });
     const store = new PendingRuns(state);
     assert.deepEqual(store.get('good'), run());
     assert.deepEqual(store.get('prisma')?.names, ['20261207120000_add_token/migration.sql']);
+    // Every dialect a plan has (a MariaDB run's plan says 'mariadb', not 'mysql').
+    assert.deepEqual(store.get('mariadb'), run({ dialect: 'mariadb' }));
     for (const id of ['tool', 'empty', 'dialect', 'outside', 'absolute', 'junk']) assert.equal(store.get(id), undefined, id);
     await store.remember('next', run({ at: 2 }));
-    assert.deepEqual(Object.keys(state.values.get(PENDING_RUNS_KEY) as object).sort(), ['good', 'next', 'prisma']);
+    assert.deepEqual(Object.keys(state.values.get(PENDING_RUNS_KEY) as object).sort(), ['good', 'mariadb', 'next', 'prisma']);
   });
 });
