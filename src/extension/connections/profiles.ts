@@ -3,7 +3,7 @@
  * cover it. Passwords are never part of a profile: they live in VS Code's secret storage under the profile's
  * identity (engine, host, port, user, database — `profileIdentity`), never under its name alone.
  */
-import type { Dialect } from '../../core/types';
+import { DIALECTS, type Dialect } from '../../core/types';
 import { parse } from 'dotenv';
 import { expand } from 'dotenv-expand';
 import { ConnectionUrlError, parseConnectionUrl, type ConnectionOptions } from '../../db/connection';
@@ -63,7 +63,6 @@ export function profileIdentity(p: Pick<ConnectionProfile, 'dialect' | 'host' | 
 }
 
 export const DEFAULT_PORT: Record<Dialect, number> = { postgres: 5432, mysql: 3306, mariadb: 3306 };
-const DIALECTS: readonly Dialect[] = ['postgres', 'mysql', 'mariadb'];
 
 /** Read the setting's array: the valid profiles, and a sentence for each entry that is not one. */
 export function parseProfiles(raw: unknown): { profiles: ConnectionProfile[]; problems: string[] } {
