@@ -190,7 +190,7 @@ function explained(
     facts,
     calibration,
     undefined,
-    { flatSort: dialect === 'postgres' },
+    { dialect },
   );
   const verified: Verification = {
     lock: probe.lock,

@@ -16,7 +16,7 @@
  *   scan              any other full scan
  */
 import type { Impact } from './rules';
-import type { Calibration, Estimate, TableFacts } from './types';
+import type { Calibration, Dialect, Estimate, TableFacts } from './types';
 import * as l10n from '@vscode/l10n';
 import { formatSeconds } from './format';
 
@@ -113,7 +113,14 @@ const BACKFILL_APPEND_INDEX_COST = 0.25;
 
 /** Bytes of index key per row when the column's width is unknown. */
 const DEFAULT_KEY_BYTES = 16;
-/** The largest table PostgreSQL's per-row sort cost was measured flat on (WorkContext.flatSort). */
+/**
+ * PostgreSQL: an index build's sort costs the same per row on a table of up to FLAT_SORT_ROWS rows as on the 100k-row
+ * sample, so its key rates are not scaled by n log n up to there (and only from there on beyond it). Measured on
+ * PostgreSQL 15 (C.UTF-8, maintenance_work_mem 64 MB), plain builds on 100k / 1M / 3M rows: an md5 text key 1.23 / 1.06
+ * / 1.13 µs per row, a timestamptz key 0.27 / 0.30 / 0.30 µs (n log n from the sample would add 20% / 29%); with that
+ * scaling, bench/estimates' CREATE INDEX CONCURRENTLY steps were all estimated high (×1.13–1.40 with a same-minute
+ * calibration). InnoDB's builds (MySQL/MariaDB) keep the scaling from the sample: estimated low with it (×0.78–0.89).
+ */
 const FLAT_SORT_ROWS = 3_000_000;
 
 export type WorkKind =
@@ -205,15 +212,8 @@ export interface WorkContext {
   readonly innodbEmptyKey?: boolean;
   /** The backfilled column is stored with a variable width (char/varchar/text/blob/json/varbinary types). */
   readonly variableWidth?: boolean;
-  /**
-   * PostgreSQL: an index build's sort costs the same per row on a table of up to FLAT_SORT_ROWS rows as on the 100k-row
-   * sample, so the key rates are not scaled by n log n up to there (and only from there on beyond it). Measured on
-   * PostgreSQL 15 (C.UTF-8, maintenance_work_mem 64 MB), plain builds on 100k / 1M / 3M rows: an md5 text key 1.23 /
-   * 1.06 / 1.13 µs per row, a timestamptz key 0.27 / 0.30 / 0.30 µs (n log n from the sample would add 20% / 29%); with
-   * that scaling, bench/estimates' CREATE INDEX CONCURRENTLY steps were all estimated high (×1.13–1.40 with a same-minute
-   * calibration). InnoDB's builds (MySQL/MariaDB) keep the scaling from the sample: estimated low with it (×0.78–0.89).
-   */
-  readonly flatSort?: boolean;
+  /** The server's dialect: where an engine's work differs from the other's (PostgreSQL's flat sort, FLAT_SORT_ROWS). */
+  readonly dialect?: Dialect;
 }
 
 /**
@@ -344,17 +344,19 @@ export function modelSeconds(
   const d = DEFAULT_CALIBRATION;
   const scanRate = cal.scanBytesPerSecond;
   const validateRate = cal.validateBytesPerSecond ?? cal.scanBytesPerSecond / 2;
-  // Sorting is n log n: the rates were measured on the sample's rows, so larger tables sort a little slower per row.
+  // Sorting is n log n: the rates were measured on the sample's rows, so larger tables sort a little slower per row
+  // (InnoDB; PostgreSQL's index builds only beyond FLAT_SORT_ROWS).
   const sampleRows = cal.sample?.rows ?? 100_000;
   const sortScale = rows > 2 ? Math.max(1, Math.log2(rows) / Math.log2(sampleRows)) : 1;
-  const keyScale = ctx.flatSort ? (rows > FLAT_SORT_ROWS ? Math.log2(rows) / Math.log2(FLAT_SORT_ROWS) : 1) : sortScale;
-  const fixedKeyRate = (cal.indexRowsPerSecond ?? d.indexRowsPerSecond!) / keyScale;
+  const keyScale = ctx.dialect === 'postgres' ? (rows > FLAT_SORT_ROWS ? Math.log2(rows) / Math.log2(FLAT_SORT_ROWS) : 1) : sortScale;
+  const indexRowsPerSecond = cal.indexRowsPerSecond ?? d.indexRowsPerSecond!;
+  const fixedKeyRate = indexRowsPerSecond / keyScale;
   const textKeyRate = (cal.textIndexRowsPerSecond ?? d.textIndexRowsPerSecond!) / keyScale;
   const keyRate = ctx.innodbEmptyKey
     ? Math.sqrt(textKeyRate * fixedKeyRate)
     : ctx.emptyKey
       ? // Every key NULL (an index built before the backfill): nothing to compare, only entries to write. PostgreSQL only
-        // (flatSort): the rate as it is up to 3M rows, scaled beyond like the other keys.
+        // (FLAT_SORT_ROWS): the rate as it is up to 3M rows, scaled beyond like the other keys.
         fixedKeyRate * 3
       : ctx.textKey
         ? // Wider text keys cost more to compare and write; the text rate was measured on 32-character keys.
@@ -374,12 +376,7 @@ export function modelSeconds(
     case 'validate-fk':
       // A hash anti-join: the table's scan with the check, and the probe per row as measured (fkCheckSecondsPerRow); a
       // calibration without it: about one eighth of a fixed-key index row's cost.
-      return (
-        METADATA_SECONDS +
-        heap / validateRate +
-        rows * (cal.fkCheckSecondsPerRow ?? sortScale / ((cal.indexRowsPerSecond ?? d.indexRowsPerSecond!) * 8)) +
-        osRead
-      );
+      return METADATA_SECONDS + heap / validateRate + rows * (cal.fkCheckSecondsPerRow ?? sortScale / (indexRowsPerSecond * 8)) + osRead;
     case 'rewrite':
       return METADATA_SECONDS + ((heap + indexBytes) / cal.rewriteBytesPerSecond) * spillFactor(2 * (heap + indexBytes), pool);
     case 'copy':

@@ -226,7 +226,7 @@ class Builder {
       // with many values).
       emptyKey: (this.columnEmpty || this.columnOneValue) && this.pg,
       innodbEmptyKey: this.columnEmpty && !this.pg,
-      flatSort: this.pg,
+      dialect: this.target.dialect,
       ...(o.backfill
         ? {
             valueSql: o.backfill.valueSql,

@@ -326,7 +326,7 @@ export function lintSql(text: string, options: LintOptions, parsers: Parsers): L
       facts,
       calibration,
       undefined,
-      { flatSort: engine === 'postgres' },
+      { dialect: target.dialect },
     );
 
   // MySQL/MariaDB: the routine each statement creates, so that DROP … IF EXISTS before a re-create (there is no CREATE
