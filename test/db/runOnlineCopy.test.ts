@@ -558,6 +558,14 @@ describe('pt-online-schema-change started ahead of the copy (holdOnlineCopy, Mar
         // Long enough for Perl to compile the tool (0.1–0.4 s here; more under load): it waits on its stdin.
         await new Promise((r) => setTimeout(r, 2_000));
         assert.ok(alive(h.pid), 'still held');
+        // The XS modules its top-level code requires are loaded while it is held, not after the handover (where
+        // installed: perl loads each one here on its own first).
+        const maps = readFileSync(`/proc/${h.pid}/maps`, 'utf8');
+        for (const [module, library] of [
+          ['IO::Socket::SSL', '/Net/SSLeay/SSLeay.so'],
+          ['Term::ReadKey', '/Term/ReadKey/ReadKey.so'],
+        ] as const)
+          if (spawnSync('perl', [`-M${module}`, '-e1']).status === 0) assert.ok(maps.includes(library), `${module} loaded while held`);
         assert.equal(await sessions(), before, 'no connection of its own');
         assert.deepEqual(await leftovers(db, '\\_held\\_%'), []);
         const out = await runPlan(runner, plan);
