@@ -266,7 +266,7 @@ function commandLine(pid: number): string[] | null {
  * A Perl module that holds pt-online-schema-change between its compilation and its first statement: its INIT block runs
  * once Perl has compiled the whole tool (0.1–0.4 s of CPU here) and before the tool's code runs. It loads the MySQL driver
  * (which the tool loads at its first connection) and the modules the tool's top-level code requires when it starts
- * (JSON, IO::Socket::SSL, Term::ReadKey, each in an eval as there: one not installed is left out), which took 55–60 ms
+ * (JSON, IO::Socket::SSL, Term::ReadKey, each in an eval as there: one not installed is left out), which took 56–63 ms
  * after the handover before its first connection, 12–47 ms with them loaded here (MariaDB 10.11, pt-osc 3.2.1, 1M rows,
  * 5 runs each). Then it reads the rest of the tool's arguments from stdin, one per line
  * as `x` and the argument in hex, up to an empty line. Stdin closed before that empty line: it exits 0 having done nothing (no connection made).
