@@ -11,8 +11,9 @@ import type { NameRef } from '../core/lint/model';
 import { loadParsers, needsPostgresParser, type Parsers } from '../core/lint/parsers';
 import { factsLookup } from '../core/lint/preview';
 import { hasErrors, renderJson, renderSarif, renderText, type FileResult } from '../core/lint/report';
-import { DIALECTS, type Dialect, type TableFacts, type Target } from '../core/types';
+import { DIALECTS, type TableFacts, type Target } from '../core/types';
 import { isMigrationTool, MIGRATION_TOOLS } from '../core/migrations/types';
+import { isDialect } from '../core/dialects';
 import { WRITERS } from '../core/migrations/tools/index';
 import { decodeSqlText } from '../core/lint/text';
 import { newReplay, type SchemaReplay } from '../core/lint/replay';
@@ -133,14 +134,13 @@ async function lintFiles(argv: string[], io: Io): Promise<number> {
     // The snapshot describes the server, as a connection would: it wins over the configuration's dialect and version.
     const fallback = firstSnapshot?.server ?? { dialect: first?.config.dialect, version: first?.config.serverVersion };
     const dialect = (values.dialect as string | undefined) ?? fallback.dialect ?? 'postgres';
-    if (!(DIALECTS as readonly string[]).includes(dialect))
-      throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${dialect}"`);
+    if (!isDialect(dialect)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${dialect}"`);
     const version =
       (values['server-version'] as string | undefined) ??
       (values.dialect === undefined ? fallback.version : undefined) ??
-      DEFAULT_VERSIONS[dialect as Dialect];
+      DEFAULT_VERSIONS[dialect];
     if (!/^\d+(\.\d+){0,2}/.test(version)) throw new UsageError(`--server-version must look like 15, 8.0.36 or 10.11, got "${version}"`);
-    target = { dialect: dialect as Dialect, version };
+    target = { dialect, version };
     for (const s of snapshots.values())
       if ((s.server.dialect === 'postgres') !== (target.dialect === 'postgres'))
         throw new UsageError(`the snapshot is of ${s.server.dialect} ${s.server.version}, the target is ${target.dialect}`);

@@ -8,6 +8,7 @@ import { ColumnSyntaxError, parseColumnDefinition } from '../core/columnSpec';
 import { formatBytes, formatSeconds } from '../core/format';
 import { describeBasis, formatEstimate } from '../core/impact';
 import { planColumn, type PlanOptions } from '../core/plan';
+import { isDialect } from '../core/dialects';
 import { isNoopSql, quoteIdent, readQuotedName } from '../core/sql';
 import {
   DIALECTS,
@@ -180,12 +181,10 @@ export function planFromOptions(values: Record<string, unknown>): Plan {
   if (values.url !== undefined)
     throw new UsageError('--url (live mode) is not available yet; use --dialect, --server-version, --rows and --bytes');
   const dialect = requireString(values, 'dialect');
-  if (!(DIALECTS as readonly string[]).includes(dialect))
-    throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${dialect}"`);
+  if (!isDialect(dialect)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${dialect}"`);
   const version = requireString(values, 'server-version');
   if (!/^\d+(\.\d+){0,2}/.test(version)) throw new UsageError(`--server-version must look like 15.4, 8.0.36 or 10.11, got "${version}"`);
-  const d = dialect as Dialect;
-  const { table, spec, notes } = tableAndColumnFromOptions(values, d);
+  const { table, spec, notes } = tableAndColumnFromOptions(values, dialect);
   // Without --rows the size is unknown: -1 plans as if the table had rows (never the empty-table shortcuts).
   const rows = numberOption(values, 'rows') ?? -1;
   const bytes = numberOption(values, 'bytes') ?? 0;
@@ -195,7 +194,7 @@ export function planFromOptions(values: Record<string, unknown>): Plan {
   if (primaryKey?.some((c) => !c))
     throw new UsageError(`--primary-key must be column names separated by commas, got "${String(values['primary-key'])}"`);
   const facts: TableFacts = { table, rows: Math.floor(rows), bytes: Math.floor(bytes), ...(primaryKey ? { primaryKey } : {}) };
-  const plan = planWithFacts(spec, facts, { dialect: d, version }, options);
+  const plan = planWithFacts(spec, facts, { dialect, version }, options);
   return notes.length ? { ...plan, warnings: [...notes, ...plan.warnings] } : plan;
 }
 

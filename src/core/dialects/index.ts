@@ -2,13 +2,18 @@
  * What a server can do, as named flags — one same-shaped file per dialect family (Kysely `DialectAdapter` style).
  * `capabilities(target)` is the only entry point the planner, `explain` and the linter use.
  */
-import type { Dialect, Target } from '../types';
+import { DIALECTS, type Dialect, type Target } from '../types';
 import { parseVersion, type Version } from '../version';
 import { postgresCapabilities, POSTGRES_RESERVED, POSTGRES_TYPES } from './postgres';
 export { isSerialType, requiresOutsideTransaction } from './postgres';
 export { mariadbPerRowDefault } from './mysql';
 export { defaultVolatility, type FunctionVolatility, type Volatility } from './functions';
 import { mysqlCapabilities, MYSQL_RESERVED, MYSQL_TYPES } from './mysql';
+
+/** `value` names one of the DIALECTS (a setting, a flag, a stored or read entry). */
+export function isDialect(value: unknown): value is Dialect {
+  return typeof value === 'string' && (DIALECTS as readonly string[]).includes(value);
+}
 
 export interface Capabilities {
   readonly family: 'postgres' | 'mysql';

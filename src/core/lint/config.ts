@@ -10,6 +10,7 @@
  * configuration file, used when there is no connection.
  */
 import { DIALECTS, type Dialect, type Severity } from '../types';
+import { isDialect } from '../dialects';
 import { ruleById } from './ruleIds';
 
 export const CONFIG_FILE = '.column-wizard.json';
@@ -49,7 +50,7 @@ export function parseLintConfig(value: unknown): { config: LintConfig; problems:
   }
   let dialect: Dialect | undefined;
   if (o.dialect !== undefined) {
-    if (typeof o.dialect === 'string' && (DIALECTS as readonly string[]).includes(o.dialect)) dialect = o.dialect as Dialect;
+    if (isDialect(o.dialect)) dialect = o.dialect;
     else problems.push(`"dialect" must be one of ${DIALECTS.join(', ')}, got ${JSON.stringify(o.dialect)}`);
   }
   let serverVersion: string | undefined;

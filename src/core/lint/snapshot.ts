@@ -7,6 +7,7 @@
  * The file is JSON with its keys in sorted order (tables by schema and name), so a refreshed snapshot diffs cleanly.
  */
 import { DIALECTS, type Dialect, type TableFacts } from '../types';
+import { isDialect } from '../dialects';
 import type { NameRef } from './model';
 
 export const SNAPSHOT_FORMAT = 1;
@@ -83,7 +84,7 @@ export function parseSnapshot(value: unknown): { snapshot?: SchemaSnapshot; prob
       ],
     };
   const server = o.server as Record<string, unknown> | undefined;
-  if (!server || typeof server !== 'object' || !(DIALECTS as readonly string[]).includes(server.dialect as string))
+  if (!server || typeof server !== 'object' || !isDialect(server.dialect))
     problems.push(`"server"."dialect" must be one of ${DIALECTS.join(', ')}`);
   if (!server || typeof server.version !== 'string' || !/^\d+(\.\d+){0,2}/.test(server.version))
     problems.push('"server"."version" must look like "15.4" or "10.11.19"');

@@ -4,6 +4,7 @@
  * identity (engine, host, port, user, database — `profileIdentity`), never under its name alone.
  */
 import { DIALECTS, type Dialect } from '../../core/types';
+import { isDialect } from '../../core/dialects';
 import { parse } from 'dotenv';
 import { expand } from 'dotenv-expand';
 import { ConnectionUrlError, parseConnectionUrl, type ConnectionOptions } from '../../db/connection';
@@ -82,11 +83,11 @@ export function parseProfiles(raw: unknown): { profiles: ConnectionProfile[]; pr
       problems.push(`${at} has no "name"`);
       return;
     }
-    if (typeof e.dialect !== 'string' || !(DIALECTS as readonly string[]).includes(e.dialect)) {
+    if (!isDialect(e.dialect)) {
       problems.push(`${at} ("${name}"): "dialect" must be one of ${DIALECTS.join(', ')}`);
       return;
     }
-    const dialect = e.dialect as Dialect;
+    const dialect = e.dialect;
     if (typeof e.host !== 'string' || e.host.trim() === '') {
       problems.push(`${at} ("${name}"): "host" is missing`);
       return;

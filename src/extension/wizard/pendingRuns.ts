@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
-import { DIALECTS, type Dialect } from '../../core/types';
+import type { Dialect } from '../../core/types';
+import { isDialect } from '../../core/dialects';
 import { isMigrationTool, type MigrationTool } from '../../core/migrations/types';
 import { isRelativePath } from '../../protocolValidation';
 
@@ -28,7 +29,7 @@ function asPendingRun(v: unknown): PendingRun | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const r = v as Record<string, unknown>;
   if (typeof r.connection !== 'string' || typeof r.folder !== 'string' || typeof r.at !== 'number') return undefined;
-  if (typeof r.dialect !== 'string' || !(DIALECTS as readonly string[]).includes(r.dialect)) return undefined;
+  if (!isDialect(r.dialect)) return undefined;
   if (typeof r.tool !== 'string' || !isMigrationTool(r.tool)) return undefined;
   // File names as the run listed them: paths inside the folder (Prisma's `<version>_<name>/migration.sql`), never out of it.
   if (!Array.isArray(r.names) || !r.names.length || !r.names.every((n) => typeof n === 'string' && isRelativePath(n))) return undefined;
