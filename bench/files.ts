@@ -5,8 +5,9 @@
  *
  *   one UPDATE        ADD COLUMN (nullable), one UPDATE of every row, then DEFAULT + NOT NULL (the baseline)
  *   written file      the files `write --tool dbmate` writes for the plan, applied by the real `dbmate up`
- *   column-wizard run the runner (`column-wizard run --yes`): on MySQL/MariaDB with pt-online-schema-change installed it
- *                     chooses one online copy by that tool; `--no-online-copy` is the runner's own batches and rebuild
+ *   column-wizard run the runner (`column-wizard run --yes`): on MySQL/MariaDB it chooses one online copy, its own
+ *                     (src/db/mysql/ownCopy.ts) where the table allows it (`--runner-args --no-own-copy`: by
+ *                     pt-online-schema-change, installed); `--no-online-copy` is the runner's own batches and rebuild
  *   pt-osc            MariaDB only, when pt-online-schema-change (Debian percona-toolkit) is installed: the ADD COLUMN
  *                     done by copying the table
  *   own copy          MariaDB only, and only when `--only` names it: bench/ownCopy.ts, a prototype of a trigger-based
@@ -262,9 +263,9 @@ async function measure(
           )[0]?.n ?? 0,
         )
       : undefined;
-  // pt-online-schema-change's copy (its own row or the runner's online copy): the time before, in and after it.
-  const copyFrom = toolLines.find((l) => l.line.includes('Copying approximately'))?.at;
-  const copyTo = toolLines.find((l) => l.line.includes('Copied rows OK'))?.at;
+  // The online copy (pt-osc's own row, or the runner's copy by pt-osc or its own): the time before, in and after it.
+  const copyFrom = toolLines.find((l) => /Copying approximately|column-wizard: copying about/.test(l.line))?.at;
+  const copyTo = toolLines.find((l) => /Copied rows OK|column-wizard: copied the rows/.test(l.line))?.at;
   const phases =
     copyFrom !== undefined && copyTo !== undefined
       ? [

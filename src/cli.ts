@@ -23,7 +23,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   plan: {
     summary: 'Plan adding a column: phases, SQL, and the lock impact of every step.',
     usage:
-      'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json] [--lock-timeout-ms N] [--standbys] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS] [--no-online-copy] [--node URL …] [--galera-rsu]',
+      'column-wizard plan (--url URL | --dialect postgres|mysql|mariadb --server-version X [--rows N] [--bytes N]) --table [schema.]name --column "<definition>" [--index] [--unique] [--format text|json] [--lock-timeout-ms N] [--standbys] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS] [--no-online-copy | --no-own-copy] [--node URL …] [--galera-rsu]',
     run: (argv, io) => import('./cli/plan').then((m) => m.run(argv, io)),
   },
   explain: {
@@ -52,7 +52,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   run: {
     summary: 'Run a plan against a database: lock timeouts, retries, throttled batched backfill, resume.',
     usage:
-      'column-wizard run --url URL (--plan plan.json [--replan | --trust-plan-sql] | --table [schema.]name --column "<definition>" [--index] [--unique] [--standbys]) [--yes] [--format text|json] [--allow-remote] [--lock-timeout-ms N] [--statement-timeout-ms N] [--batch-ms N | --batch-size N] [--max-lag SECONDS [--lag-url REPLICA_URL]] [--replica-url URL …] [--abandon-previous] [--no-online-copy] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS] [--node URL …] [--galera-rsu] [--no-subscribers]',
+      'column-wizard run --url URL (--plan plan.json [--replan | --trust-plan-sql] | --table [schema.]name --column "<definition>" [--index] [--unique] [--standbys]) [--yes] [--format text|json] [--allow-remote] [--lock-timeout-ms N] [--statement-timeout-ms N] [--batch-ms N | --batch-size N] [--max-lag SECONDS [--lag-url REPLICA_URL]] [--replica-url URL …] [--abandon-previous] [--no-online-copy | --no-own-copy] [--no-calibrate | --recalibrate] [--calibration-max-age HOURS] [--node URL …] [--galera-rsu] [--no-subscribers]',
     run: (argv, io) => import('./cli/run').then((m) => m.run(argv, io)),
   },
   baseline: {

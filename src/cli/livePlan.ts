@@ -45,7 +45,7 @@ export async function planFromServer(
   extra: PlanOptions = {},
 ): Promise<Plan> {
   const { target, table, spec } = request;
-  const planOptions = { ...planOptionsFromValues(values), ...(await onlineCopyOption(client, target, values)), ...extra };
+  const planOptions = { ...planOptionsFromValues(values), ...(await onlineCopyOption(client, target, table, values)), ...extra };
   const options = { ...planOptions, ...(calibration ? { calibration } : {}) };
   let facts = await client.tableFacts(table);
   // The write rate only counts the writes queued behind a step that blocks them (plan.ts `queued`): sampled (1 s)
@@ -66,17 +66,20 @@ export async function planFromServer(
 }
 
 /**
- * MySQL/MariaDB: the online copy (`onlineCopyToolFor`) lets the planner choose one copy where it is cheaper, unless
- * --no-online-copy.
+ * MySQL/MariaDB: the online copy lets the planner choose one copy where it is cheaper, unless --no-online-copy: Column
+ * Wizard's own (`ownCopyOffer`) where the table allows it, unless --no-own-copy, else pt-online-schema-change where it is
+ * installed (`onlineCopyToolFor`).
  */
 export async function onlineCopyOption(
   client: DatabaseClient,
   target: Target,
+  table: TableRef,
   values: Record<string, unknown>,
-): Promise<Pick<PlanOptions, 'onlineCopyTool'>> {
+): Promise<Pick<PlanOptions, 'onlineCopyTool' | 'ownCopy'>> {
   if (target.dialect === 'postgres' || values['no-online-copy'] === true) return {};
   const tool = (await import('../db/mysql/onlineCopy')).onlineCopyToolFor(target, client.options);
-  return tool ? { onlineCopyTool: tool } : {};
+  const ownCopy = values['no-own-copy'] === true ? null : await (await import('../db/mysql/ownCopy')).ownCopyOffer(client, table);
+  return { ...(tool ? { onlineCopyTool: tool } : {}), ...(ownCopy ? { ownCopy } : {}) };
 }
 
 /**
@@ -100,7 +103,8 @@ function aheadTable(
   values: Record<string, unknown>,
   findTool: () => OnlineCopyTool | null,
 ): TableRef | null {
-  if (connection.engine !== 'mysql' || connection.ssl || values['no-online-copy'] === true) return null;
+  // Column Wizard's own copy is chosen where the table allows it; the tool is held only when it is asked for instead.
+  if (connection.engine !== 'mysql' || connection.ssl || values['no-online-copy'] === true || values['no-own-copy'] !== true) return null;
   const tool = findTool();
   if (!tool) return null;
   const targets: Target[] = [

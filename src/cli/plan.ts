@@ -199,9 +199,10 @@ export function planFromOptions(values: Record<string, unknown>): Plan {
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, { ...PLAN_OPTIONS, 'no-online-copy': { type: 'boolean' } });
-  if (values['no-online-copy'] !== undefined && values.url === undefined)
-    throw new UsageError('--no-online-copy goes with --url (the online copy is offered only when planning from the server)');
+  const { values } = parse(argv, { ...PLAN_OPTIONS, 'no-online-copy': { type: 'boolean' }, 'no-own-copy': { type: 'boolean' } });
+  for (const flag of ['no-online-copy', 'no-own-copy'] as const)
+    if (values[flag] !== undefined && values.url === undefined)
+      throw new UsageError(`--${flag} goes with --url (the online copy is offered only when planning from the server)`);
   const format = textOrJson(values);
   const single = values.url !== undefined ? await (await import('./livePlan')).planLive(values, io) : planFromOptions(values);
   if (values.url === undefined && (values.node !== undefined || values['galera-rsu'] !== undefined))

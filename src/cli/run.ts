@@ -63,6 +63,7 @@ export const RUN_OPTIONS: Options = {
   'baseline-dir': { type: 'string' },
   'no-baseline': { type: 'boolean' },
   'no-online-copy': { type: 'boolean' },
+  'no-own-copy': { type: 'boolean' },
   'record-applied': { type: 'string' },
   'history-table': { type: 'string' },
   name: { type: 'string' },

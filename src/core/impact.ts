@@ -35,6 +35,19 @@ export const DEFAULT_ONLINE_COPY: NonNullable<Calibration['onlineCopy']> = Objec
 });
 
 /**
+ * Column Wizard's own online copy (src/db/mysql/ownCopy.ts, OWN_COPIERS connections) when it was not timed on the server:
+ * timed by the calibration on its 100k-row sample (MariaDB 10.11, 2 cores, load 1.2, three calibrations) — 0.06–0.08 s
+ * before and after the copy (connections, the new table, triggers, swap, drops) and 299–305k rows/s (pt-online-schema-change
+ * in the same calibrations: 0.18–0.19 s and 235–246k rows/s). Rounded to the slow side.
+ */
+export const DEFAULT_OWN_COPY: NonNullable<Calibration['ownCopy']> = Object.freeze({
+  fixedSeconds: 0.1,
+  rowsPerSecond: 250_000,
+  rowBytes: 90,
+  indexes: 1,
+});
+
+/**
  * What one secondary index adds to the online copy's cost per row, relative to the row itself (the new table's index is
  * filled row by row as the chunks are inserted). Measured with pt-online-schema-change on 100k rows of the sample's
  * shape: 0.29–0.30 s with the int index of 1000 keys, 0.16–0.19 s without: ~0.6×.
@@ -124,7 +137,17 @@ const DEFAULT_KEY_BYTES = 16;
 const FLAT_SORT_ROWS = 3_000_000;
 
 export type WorkKind =
-  'metadata' | 'scan' | 'validate' | 'validate-fk' | 'rewrite' | 'copy' | 'online-copy' | 'index' | 'concurrent-index' | 'backfill';
+  | 'metadata'
+  | 'scan'
+  | 'validate'
+  | 'validate-fk'
+  | 'rewrite'
+  | 'copy'
+  | 'online-copy'
+  | 'own-copy'
+  | 'index'
+  | 'concurrent-index'
+  | 'backfill';
 export const WORK_KINDS: readonly WorkKind[] = [
   'metadata',
   'scan',
@@ -133,6 +156,7 @@ export const WORK_KINDS: readonly WorkKind[] = [
   'rewrite',
   'copy',
   'online-copy',
+  'own-copy',
   'index',
   'concurrent-index',
   'backfill',
@@ -146,11 +170,14 @@ export interface WorkOptions {
   validate?: 'check' | 'not-null' | 'foreign';
   /** The step is done by an online schema-change tool's copy (pt-online-schema-change). */
   onlineCopy?: boolean;
+  /** The step is done by Column Wizard's own online copy (src/db/mysql/ownCopy.ts). */
+  ownCopy?: boolean;
 }
 
 /** What kind of work a step does, derived from its impact and what the step is. */
 export function workKind(impact: Impact, opts: WorkOptions = {}): WorkKind {
   if (opts.backfill) return 'backfill';
+  if (opts.ownCopy) return 'own-copy';
   if (opts.onlineCopy) return 'online-copy';
   if (opts.index) {
     if (impact.algorithm === 'COPY') return 'copy';
@@ -386,6 +413,8 @@ export function modelSeconds(
       );
     case 'online-copy':
       return onlineCopySeconds(rows, heap, cal, ctx, facts);
+    case 'own-copy':
+      return onlineCopySeconds(rows, heap, { ...cal, onlineCopy: cal.ownCopy ?? DEFAULT_OWN_COPY }, ctx, facts);
     case 'index':
       // InnoDB (pool known): the heap read and the new index written; PostgreSQL: osRead. An empty key (innodbEmptyKey) has
       // no spill term: it writes a NULL and the primary key per row, and both machines' builds fit without one.
@@ -477,8 +506,10 @@ export function estimateStep(
   const blocking = impact.blocks.reads || impact.blocks.writes;
   const lock = blocking ? (kind === 'metadata' ? METADATA_SECONDS : total) : METADATA_SECONDS;
   // A calibration measured where pt-online-schema-change was not run (not installed then, cached from before) has no
-  // figures of the tool: its copy is estimated with the rough defaults, and said so.
-  const rates: Calibration['basis'] = kind === 'online-copy' && !calibration.onlineCopy ? 'default' : calibration.basis;
+  // figures of the tool, and one cached before the calibration timed Column Wizard's own copy none of that: such a copy
+  // is estimated with the rough defaults, and said so.
+  const rates: Calibration['basis'] =
+    (kind === 'online-copy' && !calibration.onlineCopy) || (kind === 'own-copy' && !calibration.ownCopy) ? 'default' : calibration.basis;
   const basis: Estimate['basis'] = learned && learned.runs > 0 && kind !== 'metadata' ? 'learned' : rates;
   const f = spread(kind, rates, learned?.runs ?? 0);
   return {

@@ -278,6 +278,15 @@ export interface Calibration {
    * goes, which the sample (~10 MB) never does (see spillFactor). 0: not readable.
    */
   readonly bufferPoolBytes?: number;
+  /** Column Wizard's own online copy (src/db/mysql/ownCopy.ts) timed on the sample, as `onlineCopy`. */
+  readonly ownCopy?: {
+    readonly fixedSeconds: number;
+    readonly rowsPerSecond: number;
+    readonly rowBytes: number;
+    readonly indexes: number;
+  };
+  /** Why Column Wizard's own online copy could not be timed on the sample (its error), so it is not tried on every plan. */
+  readonly ownCopyFailed?: string;
   /** Why pt-online-schema-change, installed, could not be measured on the sample (its last output). */
   readonly onlineCopyFailed?: string;
   /** Kept for older cached calibrations and plan files; the index model uses the row rates below. */
@@ -381,9 +390,12 @@ export interface Step {
   readonly onlineCopy?: OnlineCopy;
 }
 
-/** An online schema-change tool found where the plan runs. */
+/**
+ * An online schema-change tool: pt-online-schema-change found where the plan runs, or Column Wizard's own copy
+ * (`column-wizard`, src/db/mysql/ownCopy.ts) where the table and server allow it.
+ */
 export interface OnlineCopyTool {
-  readonly name: 'pt-online-schema-change';
+  readonly name: 'pt-online-schema-change' | 'column-wizard';
   readonly version: string;
 }
 
@@ -391,6 +403,8 @@ export interface OnlineCopy {
   readonly tool: OnlineCopyTool;
   /** What the tool applies to the copy: the text after `ALTER TABLE <table>`. */
   readonly alter: string;
+  /** Column Wizard's own copy: the connections that copy at once. */
+  readonly copiers?: number;
 }
 
 /** A catalog fact that holds once a step has been applied (see `Step.done`). */

@@ -143,6 +143,11 @@ describe('calibration', () => {
         assert.ok(c.onlineCopy.rowsPerSecond > 10_000, JSON.stringify(c.onlineCopy));
         assert.equal(c.onlineCopy.indexes, 1);
       } else assert.equal(c.onlineCopy, undefined);
+      // Column Wizard's own copy, run on the sample as a run runs it: its fixed cost and its copy rate, apart.
+      assert.ok(c.ownCopy, JSON.stringify(c));
+      assert.ok(c.ownCopy.fixedSeconds > 0.005 && c.ownCopy.fixedSeconds < 5, JSON.stringify(c.ownCopy));
+      assert.ok(c.ownCopy.rowsPerSecond > 10_000, JSON.stringify(c.ownCopy));
+      assert.equal(c.ownCopyFailed, undefined);
       assert.deepEqual(await client.listTables(name), []);
     }),
   );
@@ -286,6 +291,26 @@ describe('calibration cache', () => {
       assert.equal((await resolveCalibration(m.client, store, { sampleRows: 5000, ...steady })).source, 'cached');
       // Tried and failed: not measured again on every plan.
       await store.set(first.key, { ...(await store.get(first.key))!, calibration: { ...before, onlineCopyFailed: 'exited with 1' } });
+      assert.equal((await resolveCalibration(m.client, store, { sampleRows: 5000, ...steady })).source, 'cached');
+      assert.equal(m.calls(), 2);
+    }),
+  );
+
+  it(
+    "MySQL/MariaDB: a cached calibration without the own copy's figures is measured again, once; one whose own copy failed is not",
+    dbTest(async (t) => {
+      const m = counting(my.get(t).client);
+      const store = fileCalibrationStore(await mkdtemp(join(tmpdir(), 'cw-cal-')));
+      const first = await resolveCalibration(m.client, store, { sampleRows: 5000, ...steady });
+      assert.ok(first.calibration.ownCopy, JSON.stringify(first.calibration));
+      // As cached before the calibration timed the own copy.
+      const { ownCopy: _, ...before } = first.calibration;
+      await store.set(first.key, { ...(await store.get(first.key))!, calibration: before });
+      const again = await resolveCalibration(m.client, store, { sampleRows: 5000, ...steady });
+      assert.equal(again.source, 'measured');
+      assert.ok(again.calibration.ownCopy);
+      assert.equal((await resolveCalibration(m.client, store, { sampleRows: 5000, ...steady })).source, 'cached');
+      await store.set(first.key, { ...(await store.get(first.key))!, calibration: { ...before, ownCopyFailed: 'CREATE TRIGGER denied' } });
       assert.equal((await resolveCalibration(m.client, store, { sampleRows: 5000, ...steady })).source, 'cached');
       assert.equal(m.calls(), 2);
     }),

@@ -381,7 +381,7 @@ describe('column-wizard run stopped by a signal during the online copy (MariaDB)
       const db = my.get(t);
       const name = 'sigkilled';
       await onlineCopyCase(t, db, name, 300_000);
-      const args = ['run', '--url', db.url, '--table', name, '--column', 'token char(36) NOT NULL DEFAULT (UUID())'];
+      const args = ['run', '--url', db.url, '--table', name, '--column', 'token char(36) NOT NULL DEFAULT (UUID())', '--no-own-copy'];
       const cli = join(__dirname, '../../src/cli.ts');
       const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args, '--yes', '--no-calibrate', '--no-baseline'], {
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -458,7 +458,7 @@ describe('column-wizard run stopped by a signal during the online copy (MariaDB)
         const db = my.get(t);
         const name = `signalled_${signal.toLowerCase()}`;
         await onlineCopyCase(t, db, name, 300_000);
-        const args = ['run', '--url', db.url, '--table', name, '--column', 'token char(36) NOT NULL DEFAULT (UUID())'];
+        const args = ['run', '--url', db.url, '--table', name, '--column', 'token char(36) NOT NULL DEFAULT (UUID())', '--no-own-copy'];
         const cli = join(__dirname, '../../src/cli.ts');
         const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args, '--yes', '--no-calibrate', '--no-baseline'], {
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -606,35 +606,40 @@ describe('pt-online-schema-change started ahead of the copy (holdOnlineCopy, Mar
   );
 
   it(
-    'run --table/--column holds the tool ahead only for a change the planner would copy (and dist/cli.js on a rough look at the arguments, which the planner then confirms or ends)',
+    'run --table/--column --no-own-copy holds the tool ahead only for a change the planner would copy (and dist/cli.js on a rough look at the arguments, which the planner then confirms or ends); without --no-own-copy the own copy is chosen and nothing is held',
     dbTest(async (t) => {
       const db = my.get(t);
       await onlineCopyCase(t, db, 'ahead', 10);
       const connection = parseConnectionUrl(db.url);
       try {
-        await holdOnlineCopyAhead(connection, { table: 'ahead', column: 'note varchar(20) NULL' });
+        const tool = { 'no-own-copy': true };
+        await holdOnlineCopyAhead(connection, { table: 'ahead', column: 'token char(36) NOT NULL DEFAULT (UUID())' });
+        assert.deepEqual(heldCopies(db.name, 'ahead'), [], "without --no-own-copy: Column Wizard's own copy, nothing held");
+        await holdOnlineCopyAhead(connection, { ...tool, table: 'ahead', column: 'note varchar(20) NULL' });
         assert.deepEqual(heldCopies(db.name, 'ahead'), [], 'a nullable column is added in place: nothing held');
         await holdOnlineCopyAhead(connection, {
+          ...tool,
           table: 'ahead',
           column: 'token char(36) NOT NULL DEFAULT (UUID())',
           'no-online-copy': true,
         });
         assert.deepEqual(heldCopies(db.name, 'ahead'), [], '--no-online-copy: nothing held');
-        await holdOnlineCopyAhead(connection, { table: 'ahead', column: 'token char(36) NOT NULL DEFAULT (UUID())' });
+        await holdOnlineCopyAhead(connection, { ...tool, table: 'ahead', column: 'token char(36) NOT NULL DEFAULT (UUID())' });
         assert.equal(heldCopies(db.name, 'ahead').length, 1, 'a per-row default for every row: the copy, held');
         const [first] = heldCopies(db.name, 'ahead');
-        await holdOnlineCopyAhead(connection, { table: 'ahead', column: 'token char(36) NOT NULL DEFAULT (UUID())' });
+        await holdOnlineCopyAhead(connection, { ...tool, table: 'ahead', column: 'token char(36) NOT NULL DEFAULT (UUID())' });
         assert.deepEqual(heldCopies(db.name, 'ahead'), [first], 'held already: kept, not started again');
-        await holdOnlineCopyAhead(connection, { table: 'ahead', column: 'note varchar(20) NULL' });
+        await holdOnlineCopyAhead(connection, { ...tool, table: 'ahead', column: 'note varchar(20) NULL' });
         await until('a tool held for a change the planner does not copy is ended', () => heldCopies(db.name, 'ahead').length === 0);
 
         // dist/cli.js's early look at the arguments (before the CLI bundle loads).
         const column = 'token char(36) NOT NULL DEFAULT (UUID())';
-        holdEarly(['--url', db.url, '--table', 'ahead', '--column', column, '--plan', 'p.json']);
-        holdEarly(['--url', db.url, '--table', 'ahead', '--column', column, '--no-online-copy']);
-        holdEarly(['--url', db.url, '--table', 'ahead', '--column', 'note varchar(20) NULL']);
-        assert.deepEqual(heldCopies(db.name, 'ahead'), [], '--plan, --no-online-copy, a nullable column: nothing held');
-        holdEarly(['--url', db.url, '--table', `${db.name}.ahead`, '--column', column, '--yes']);
+        holdEarly(['--url', db.url, '--table', 'ahead', '--column', column, '--no-own-copy', '--plan', 'p.json']);
+        holdEarly(['--url', db.url, '--table', 'ahead', '--column', column, '--no-own-copy', '--no-online-copy']);
+        holdEarly(['--url', db.url, '--table', 'ahead', '--column', 'note varchar(20) NULL', '--no-own-copy']);
+        holdEarly(['--url', db.url, '--table', 'ahead', '--column', column, '--yes']);
+        assert.deepEqual(heldCopies(db.name, 'ahead'), [], '--plan, --no-online-copy, a nullable column, no --no-own-copy: nothing held');
+        holdEarly(['--url', db.url, '--table', `${db.name}.ahead`, '--column', column, '--no-own-copy', '--yes']);
         assert.equal(heldCopies(db.name, 'ahead').length, 1, 'held early');
       } finally {
         discardHeldOnlineCopy();

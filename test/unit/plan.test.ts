@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseColumnDefinition } from '../../src/core/columnSpec';
 import { DEFAULT_CALIBRATION } from '../../src/core/impact';
-import { planColumn, planSteps, type PlanOptions } from '../../src/core/plan';
+import { OWN_COPIERS, planColumn, planSteps, type PlanOptions } from '../../src/core/plan';
 import type { Dialect, Plan, TableFacts } from '../../src/core/types';
 
 function facts(dialect: Dialect, over: Partial<TableFacts> = {}): TableFacts {
@@ -335,6 +335,81 @@ describe('MySQL / MariaDB: one online copy when pt-online-schema-change is insta
     assert.ok(
       batched(plan('mariadb', '10.11.6', 'token char(36) NOT NULL DEFAULT (UUID())', { primaryKey: [] }, { onlineCopyTool: tool })),
     );
+  });
+});
+
+describe("MySQL / MariaDB: Column Wizard's own online copy where the table allows it", () => {
+  const tool = { name: 'pt-online-schema-change', version: '3.2.1' } as const;
+  const own = { version: '0.1.0' };
+  const COLUMN = 'token char(36) NOT NULL DEFAULT (UUID())';
+  const intKey: Partial<TableFacts> = { columns: [{ name: 'id', type: 'bigint(20)', nullable: false, default: null }] };
+  const copyOf = (p: Plan) => planSteps(p).find((s) => s.onlineCopy);
+  const strategy = (p: Plan) => p.warnings.find((w) => w.code === 'online-copy')?.message ?? '';
+  it('is chosen over pt-online-schema-change: one copy step by column-wizard with its connections, estimated as its own kind of work', () => {
+    const p = plan('mariadb', '10.11.6', COLUMN, intKey, { onlineCopyTool: tool, ownCopy: own });
+    assert.deepEqual(sql(p), ['expand: ALTER TABLE `shop`.`users` ADD COLUMN `token` char(36) NOT NULL DEFAULT (UUID())']);
+    const step = copyOf(p)!;
+    assert.deepEqual(step.onlineCopy, {
+      tool: { name: 'column-wizard', version: '0.1.0' },
+      alter: 'ADD COLUMN `token` char(36) NOT NULL DEFAULT (UUID())',
+      copiers: OWN_COPIERS,
+    });
+    assert.equal(step.estimate.kind, 'own-copy');
+    // No calibration with the own copy's figures: its rates are the rough defaults, and the estimate says so.
+    assert.equal(step.estimate.basis, 'default');
+    assert.match(strategy(p), /by Column Wizard itself, 2 connections copying at once.*two passes over the table where the copy makes one/);
+  });
+  it('with its own figures in the calibration, the estimate is measured and follows them', () => {
+    const cal = { ...DEFAULT_CALIBRATION, basis: 'measured' as const };
+    const slow = planSteps(
+      plan('mariadb', '10.11.6', COLUMN, intKey, {
+        ownCopy: own,
+        calibration: { ...cal, ownCopy: { fixedSeconds: 0.1, rowsPerSecond: 100_000, rowBytes: 90, indexes: 1 } },
+      }),
+    );
+    const fast = planSteps(
+      plan('mariadb', '10.11.6', COLUMN, intKey, {
+        ownCopy: own,
+        calibration: { ...cal, ownCopy: { fixedSeconds: 0.1, rowsPerSecond: 400_000, rowBytes: 90, indexes: 1 } },
+      }),
+    );
+    assert.equal(slow[0]!.estimate.basis, 'measured');
+    assert.ok(
+      slow[0]!.estimate.totalSeconds > 3 * fast[0]!.estimate.totalSeconds,
+      `${slow[0]!.estimate.totalSeconds} vs ${fast[0]!.estimate.totalSeconds}`,
+    );
+  });
+  it('is not chosen where the table or the server does not allow it: pt-online-schema-change then, or the batched plan, and the plan says why', () => {
+    const cases: [Partial<TableFacts>, PlanOptions['ownCopy'], RegExp][] = [
+      [{ primaryKey: ['a', 'b'] }, own, /primary key is not one integer column/],
+      [{ columns: [{ name: 'id', type: 'char(36)', nullable: false, default: null }] }, own, /primary key is not one integer column/],
+      [
+        {
+          ...intKey,
+          foreignKeysIn: [{ name: 'fk', columns: ['user_id'], refTable: { schema: 'shop', name: 'orders' }, refColumns: ['id'] }],
+        },
+        own,
+        /foreign keys/,
+      ],
+      [{ ...intKey, replication: { replicas: [{ name: 'r1' }] } }, own, /replicas follow this server/],
+      [{ ...intKey, partitioned: true }, own, /partitioned/],
+      [intKey, { ...own, refused: 'the table has triggers of its own' }, /triggers of its own/],
+    ];
+    for (const [over, offer, why] of cases) {
+      const withTool = plan('mariadb', '10.11.6', COLUMN, over, { onlineCopyTool: tool, ownCopy: offer });
+      assert.equal(copyOf(withTool)?.onlineCopy?.tool.name, 'pt-online-schema-change', String(why));
+      assert.match(strategy(withTool), new RegExp(`own copy cannot copy this table: .*${why.source}`));
+      const without = plan('mariadb', '10.11.6', COLUMN, over, { ownCopy: offer });
+      assert.equal(copyOf(without), undefined, String(why));
+      assert.ok(
+        planSteps(without).some((s) => s.backfill),
+        String(why),
+      );
+      assert.match(strategy(without), new RegExp(`batched UPDATE.*cannot copy this table: .*${why.source}`));
+    }
+    // --standbys: replicas said to be there.
+    const standbys = plan('mariadb', '10.11.6', COLUMN, intKey, { ownCopy: own, standbys: true });
+    assert.equal(copyOf(standbys), undefined);
   });
 });
 

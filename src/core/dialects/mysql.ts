@@ -60,6 +60,9 @@ utc_date utc_time utc_timestamp values varbinary varchar varcharacter varying vi
 year_month zerofill offset returning`.split(/\s+/),
 );
 
+/** A MySQL/MariaDB integer type, as COLUMN_TYPE (`int(11) unsigned`) or DATA_TYPE (`bigint`) spells it. */
+export const MYSQL_INTEGER_TYPE = /^(tinyint|smallint|mediumint|int|integer|bigint)\b/i;
+
 export const MYSQL_TYPES: ReadonlySet<string> = new Set([
   'tinyint',
   'smallint',

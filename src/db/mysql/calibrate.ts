@@ -64,6 +64,7 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
     };
     // pt-online-schema-change on the fresh sample (it replaces the table by its copy with one more nullable int column).
     const onlineCopy = await measureOnlineCopy(db, { schema: d, name }, rows, size, options.signal);
+    const ownCopy = await measureOwnCopy(db, { schema: d, name }, rows, size, options.signal);
     const measured = await measureSample(
       db,
       { schema: d, name },
@@ -100,6 +101,7 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
       ...(functionSeconds ? { functionSeconds } : {}),
       variableBackfillRowsPerSecond: variable,
       ...onlineCopy,
+      ...ownCopy,
       bufferPoolBytes: pool ?? 0,
     };
   } finally {
@@ -114,7 +116,7 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
  * tool was tried and failed (`onlineCopyFailed`), and over TLS (no online copy then).
  */
 export function calibrationComplete(db: DatabaseClient, c: Calibration): boolean {
-  if (c.bufferPoolBytes === undefined) return false;
+  if (c.bufferPoolBytes === undefined || (c.ownCopy === undefined && c.ownCopyFailed === undefined)) return false;
   if (db.options.ssl || c.onlineCopy || c.onlineCopyFailed) return true;
   return findPtOnlineSchemaChange() === null;
 }
@@ -159,6 +161,56 @@ export function fasterCopy(first: OnlineCopyFigures, second: OnlineCopyFigures |
 
 type OnlineCopyFigures = NonNullable<Calibration['onlineCopy']>;
 
+/**
+ * Column Wizard's own online copy (ownCopy.ts) on the sample, as a run's copy runs it (OWN_COPIERS connections, the
+ * runner's chunk time), adding a nullable int: its time before its first chunk and after its last (`onCopy`) is its fixed
+ * cost, the time between them its copy of the sample's rows. Timed twice (columns i and j), the faster kept (fasterCopy).
+ * A copy that fails leaves nothing (it drops what it made); the calibration then has no figures of it (the estimate says
+ * its rates are the rough defaults) and its error as `ownCopyFailed`, so that the cache does not measure again for it.
+ */
+async function measureOwnCopy(
+  db: DatabaseClient,
+  table: { schema: string; name: string },
+  rows: number,
+  size: () => Promise<{ heap: number; index: number }>,
+  signal?: AbortSignal,
+): Promise<Pick<Calibration, 'ownCopy' | 'ownCopyFailed'>> {
+  let failed = '';
+  const once = async (column: string): Promise<OnlineCopyFigures | undefined> => {
+    if (signal?.aborted) throw new CalibrationCancelled();
+    const { heap } = await size();
+    let copyStart: number | undefined;
+    let copyEnd: number | undefined;
+    const t0 = performance.now();
+    try {
+      // Loaded here, as in run.ts: ownCopy.ts uses the runner's helpers, whose error table needs db/engines.ts loaded.
+      const { runOwnCopy } = await import('./ownCopy');
+      await runOwnCopy({
+        client: db,
+        table,
+        alter: `ADD COLUMN ${column} int NULL`,
+        chunkTimeMs: ONLINE_COPY_CHUNK_MS,
+        lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
+        ...(signal ? { signal } : {}),
+        onCopy: (event) => {
+          if (event === 'start') copyStart = performance.now();
+          else copyEnd = performance.now();
+        },
+      });
+    } catch (err) {
+      if (signal?.aborted) throw new CalibrationCancelled();
+      failed = err instanceof Error ? err.message.slice(0, 300) : String(err);
+      return undefined;
+    }
+    const figures = copyFigures(t0, copyStart, copyEnd, rows, heap);
+    if (!figures) failed = 'its copy was not timed (no start or end)';
+    return figures;
+  };
+  const first = await once('i');
+  if (!first) return { ownCopyFailed: failed };
+  return { ownCopy: fasterCopy(first, await once('j')) };
+}
+
 /** One timing of the tool's copy of the sample, adding the nullable int `column`. */
 async function copyOnce(
   db: DatabaseClient,
@@ -194,17 +246,31 @@ async function copyOnce(
       for (const sql of err.leftovers) if (sql.startsWith('DROP TABLE')) await db.query(sql).catch(() => undefined);
     return { onlineCopyFailed: err instanceof Error ? err.message.slice(0, 300) : String(err) };
   }
+  const figures = copyFigures(t0, copyStart, copyEnd, rows, heap);
+  return figures
+    ? { onlineCopy: figures }
+    : { onlineCopyFailed: 'its output had no "Copying approximately" / "Copied rows OK." lines to time the copy by' };
+}
+
+/**
+ * The figures of one copy of the sample started at `t0` and ended now: the time between `copyStart` and `copyEnd` is its
+ * copy of `rows` rows, the rest its fixed cost; undefined when the copy was not timed.
+ */
+function copyFigures(
+  t0: number,
+  copyStart: number | undefined,
+  copyEnd: number | undefined,
+  rows: number,
+  heap: number,
+): OnlineCopyFigures | undefined {
+  if (copyStart === undefined || copyEnd === undefined || copyEnd <= copyStart) return undefined;
   const total = (performance.now() - t0) / 1000;
-  if (copyStart === undefined || copyEnd === undefined || copyEnd <= copyStart)
-    return { onlineCopyFailed: 'its output had no "Copying approximately" / "Copied rows OK." lines to time the copy by' };
   const copy = (copyEnd - copyStart) / 1000;
   return {
-    onlineCopy: {
-      fixedSeconds: Math.round(Math.max(0, total - copy) * 1000) / 1000,
-      rowsPerSecond: Math.round(rows / copy),
-      // The estimate adds the new column's bytes to the table's row: here the int the copy added.
-      rowBytes: Math.max(1, Math.round(heap / rows) + 4),
-      indexes: 1,
-    },
+    fixedSeconds: Math.round(Math.max(0, total - copy) * 1000) / 1000,
+    rowsPerSecond: Math.round(rows / copy),
+    // The estimate adds the new column's bytes to the table's row: here the int the copy added.
+    rowBytes: Math.max(1, Math.round(heap / rows) + 4),
+    indexes: 1,
   };
 }

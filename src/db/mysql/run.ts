@@ -3,6 +3,7 @@
  * started, run, marked done), InnoDB table ids, GET_LOCK, a backfill batch found by its upper key and saved after it
  * commits.
  */
+import { MYSQL_INTEGER_TYPE } from '../../core/dialects/mysql';
 import { quoteIdent } from '../../core/sql';
 import type { LockRisk, TableRef } from '../../core/types';
 import type { DatabaseClient } from '../client';
@@ -14,7 +15,6 @@ import type { RunReport, SizeSnapshot } from '../run/types';
 
 const ident = (name: string): string => quoteIdent('mysql', name);
 
-const INT_TYPES = /^(tinyint|smallint|mediumint|int|integer|bigint)\b/i;
 const BINARY_TYPES = /^(binary|varbinary|tinyblob|blob|mediumblob|longblob)\b/i;
 const DECIMAL_TYPES = /^(decimal|numeric)\b/i;
 
@@ -34,7 +34,7 @@ function selectKeyText(cols: readonly KeyColumn[]): string {
 
 /** Bind a key's text value back to the column's type. */
 function bindValue(c: KeyColumn): string {
-  if (INT_TYPES.test(c.type)) return /unsigned/i.test(c.type) ? 'CAST(? AS UNSIGNED)' : 'CAST(? AS SIGNED)';
+  if (MYSQL_INTEGER_TYPE.test(c.type)) return /unsigned/i.test(c.type) ? 'CAST(? AS UNSIGNED)' : 'CAST(? AS SIGNED)';
   if (DECIMAL_TYPES.test(c.type)) return 'CAST(? AS DECIMAL(65,30))';
   if (BINARY_TYPES.test(c.type)) return 'UNHEX(?)';
   return '?';
@@ -328,8 +328,24 @@ export const runner: RunnerDialect = {
 
   /** DDL commits on its own. */
   runsInTransaction: () => false,
-  /** pt-online-schema-change; when it stops early, the triggers and new table it left are dropped (it prints how). */
+  /**
+   * Column Wizard's own copy (ownCopy.ts) or pt-online-schema-change, as the plan's step names; when the tool stops
+   * early, the triggers and new table it left are dropped (it prints how).
+   */
   async onlineCopy(client, table, copy, o) {
+    // Loaded here: ownCopy.ts uses the runner's retry and lag helpers, whose error table needs this engine's (db/engines.ts).
+    if (copy.tool.name === 'column-wizard')
+      return (await import('./ownCopy')).runOwnCopy({
+        client,
+        table,
+        alter: copy.alter,
+        chunkTimeMs: o.chunkTimeMs,
+        lockTimeoutMs: o.lockTimeoutMs,
+        ...(copy.copiers ? { copiers: copy.copiers } : {}),
+        ...(o.lagThrottle ? { lag: o.lagThrottle } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.onLine ? { onLine: o.onLine } : {}),
+      });
     const found = await ptOscLeftovers(client, table);
     // The tool's triggers on the table: a copy that did not finish (its run was killed, or another copy is on the table).
     // The tool cannot start with them there, and dropping them under a copy that still runs would lose its writes. A

@@ -193,7 +193,8 @@ async function readLag(lag: LagThrottle): Promise<{ value: number | null; failed
   }
 }
 
-async function waitForLag(
+/** Waits while `lag` is over its maximum, until it is under its resume mark (or `signal` stops it). */
+export async function waitForLag(
   lag: LagThrottle,
   signal: AbortSignal | undefined,
   report: (lag: number | null, message?: string) => void,

@@ -9,7 +9,7 @@ import type { DatabaseClient } from '../client';
 import { ENGINES, type Engine } from '../engines';
 import type { BatchKey, KeyCandidate, KeyColumn } from './keys';
 import type { RunStore } from './state';
-import type { OnlineCopyLag, RunReport, SizeSnapshot } from './types';
+import type { LagThrottle, OnlineCopyLag, RunReport, SizeSnapshot } from './types';
 
 export type { Engine };
 
@@ -34,6 +34,8 @@ export interface OnlineCopyOptions {
   readonly lockTimeoutMs: number;
   /** The replicas the copy waits for between chunks; without it the tool's own replica discovery applies. */
   readonly lag?: OnlineCopyLag;
+  /** The run's own lag throttle, which Column Wizard's own copy waits on between its chunks. */
+  readonly lagThrottle?: LagThrottle;
   readonly signal?: AbortSignal;
   readonly onLine?: (line: string) => void;
 }

@@ -550,6 +550,7 @@ class RunContext {
           chunkTimeMs: this.options.backfill?.targetBatchMs ?? ONLINE_COPY_CHUNK_MS,
           lockTimeoutMs: this.lockTimeoutMs(),
           ...(this.options.onlineCopyLag ? { lag: this.options.onlineCopyLag } : {}),
+          ...(this.options.lag ? { lagThrottle: this.options.lag } : {}),
           ...(this.options.signal ? { signal: this.options.signal } : {}),
           onLine: (line) => this.emit({ kind: 'retry', phaseIndex: pi, stepIndex: si, message: `${copy.tool.name}: ${line}` }),
         });

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { CONTEXT_KEYS } from '../contextKeys';
 import type { Finding, OnlineCopyTool, Plan, TableFacts, TableRef, Target } from '../../core/types';
 import { onlineCopyToolFor } from '../../db/mysql/onlineCopy';
+import { ownCopyOffer } from '../../db/mysql/ownCopy';
 import type { DatabaseClient, ServerInfo, TableSummary } from '../../db/client';
 import { formatReport, runPlan, RunFailure, type RunOptions, type RunOutcome } from '../../db/run';
 import { runClusterPlan } from '../../db/cluster';
@@ -19,7 +20,7 @@ import { modelExtras, type ModelPhase } from '../../core/app/modelEdit';
 import type { WorkspaceScan } from '../../core/app/scan';
 import { summarizeScan, writesWithoutColumn } from '../../core/app/scan';
 import { verifyPlan } from '../../db/verify';
-import { keptNotNullCheck } from '../../core/plan';
+import { keptNotNullCheck, type PlanOptions } from '../../core/plan';
 import type { CodeChecklist, ColumnDraft, PendingMigrations, Requests, RunSummary, WizardContext } from '../../protocol';
 import type { Connections } from '../connections/manager';
 import type { ConnectionProfile } from '../connections/profiles';
@@ -55,6 +56,7 @@ export class LiveBackend implements WizardBackend {
   private facts: TableFacts | null = null;
   private info: ServerInfo | null = null;
   private ptOsc: Promise<OnlineCopyTool | null> | undefined;
+  private ownCopyOffer: Promise<PlanOptions['ownCopy'] | null> | undefined;
   private tables: TableSummary[] | null = null;
   private target: MigrationTarget | null | undefined;
   private latestRevision = 0;
@@ -148,6 +150,7 @@ export class LiveBackend implements WizardBackend {
   async context(refresh: boolean): Promise<WizardContext> {
     const client = await this.client();
     if (refresh || !this.facts) {
+      this.ownCopyOffer = undefined;
       this.facts = await client.tableFacts(this.table);
       this.verified.clear();
     }
@@ -186,16 +189,26 @@ export class LiveBackend implements WizardBackend {
     return this.ptOsc;
   }
 
+  /** Column Wizard's own copy as the plan may use it (`ownCopyOffer`, as `plan --url` and `run` ask it); again on Refresh. */
+  private async ownCopy(target: Target): Promise<PlanOptions['ownCopy'] | null> {
+    if (target.dialect === 'postgres') return null;
+    const client = await this.client();
+    this.ownCopyOffer ??= ownCopyOffer(client, this.table).catch(() => null);
+    return this.ownCopyOffer;
+  }
+
   /** `onlineCopy`: false for written migration files, which have no online copy (the batched plan). */
   private async plan(draft: ColumnDraft, onlineCopy = true): Promise<{ plan: Plan | null; findings: Finding[] }> {
     if (!this.facts) await this.context(false);
     const calibration = this.calibrations.peek(this.profile).calibration;
     const target = await this.serverTarget();
     const tool = onlineCopy ? await this.onlineCopyTool(target) : null;
+    const own = onlineCopy ? await this.ownCopy(target) : null;
     return planDraft(draft, this.facts as TableFacts, target, {
       lockTimeoutMs: readSettings().lockTimeoutMs,
       ...(calibration ? { calibration } : {}),
       ...(tool ? { onlineCopyTool: tool } : {}),
+      ...(own ? { ownCopy: own } : {}),
     });
   }
 
