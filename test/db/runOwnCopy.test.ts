@@ -266,6 +266,9 @@ describe("Column Wizard's own online copy (MariaDB)", () => {
       await seedTable(db.client, 'mysql', db.name, 'trig', 100);
       await db.client.query('CREATE TABLE audit (id bigint)');
       await db.client.query('CREATE TRIGGER trig_audit AFTER UPDATE ON trig FOR EACH ROW INSERT INTO audit VALUES (NEW.id)');
+      // A trigger of the table's own named like the copy's: the copy's are only its three exact names.
+      await seedTable(db.client, 'mysql', db.name, 'lookalike', 100);
+      await db.client.query('CREATE TRIGGER cw_copy_audit AFTER INSERT ON lookalike FOR EACH ROW INSERT INTO audit VALUES (NEW.id)');
       await db.client.query('CREATE TABLE pair (a int NOT NULL, b int NOT NULL, PRIMARY KEY (a, b))');
       await db.client.query('INSERT INTO pair SELECT seq, seq FROM seq_1_to_100');
       await seedTable(db.client, 'mysql', db.name, 'parent', 100);
@@ -273,6 +276,7 @@ describe("Column Wizard's own online copy (MariaDB)", () => {
       await db.client.query('INSERT INTO child SELECT seq, seq FROM seq_1_to_100');
       const cases: [string, RegExp][] = [
         ['trig', /triggers of its own/],
+        ['lookalike', /triggers of its own/],
         ['pair', /primary key is not one integer column/],
         ['child', /foreign keys refer to the table or from it/],
         ['parent', /foreign keys refer to the table or from it/],

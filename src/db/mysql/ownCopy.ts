@@ -79,8 +79,8 @@ export async function ownCopyRefusal(client: DatabaseClient, table: TableRef): P
   if (key.length !== 1 || !MYSQL_INTEGER_TYPE.test(key[0]!.type))
     return key.length === 0 ? 'the table has no primary key' : 'its primary key is not one integer column';
   const [triggers] = await client.query<{ n: number | string }>(
-    'SELECT COUNT(*) AS n FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? AND TRIGGER_NAME NOT LIKE ?',
-    [table.schema, table.name, `cw\\_copy\\_%`],
+    'SELECT COUNT(*) AS n FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? AND TRIGGER_NAME NOT IN (?, ?, ?)',
+    [table.schema, table.name, ...ownCopyNames(table).triggers],
   );
   if (Number(triggers?.n) > 0) return 'the table has triggers of its own';
   const [fks] = await client.query<{ n: number | string }>(
