@@ -8,9 +8,10 @@
  *   npm run bench:estimates -- [--quick] [--rows 100000,1000000,3000000] [--engine postgres|mysql|both] [--shapes a,b]
  *                              [--learn]   (let each run feed the calibration, as `run` does; off by default)
  *
- * MariaDB's `online-copy` shapes plan as `run` does where pt-online-schema-change is installed (the column's one online
- * copy by the tool, held early as `run` holds it); `online-copy-noindex` drops the table's secondary index first. They
- * are skipped, and said so, where the tool is not installed.
+ * MariaDB's `online-copy` shapes plan as `run` does (the column's one online copy by Column Wizard's own copy); the
+ * `ptosc-copy` shapes as `run --no-own-copy` does where pt-online-schema-change is installed (the copy by the tool, held
+ * early as `run` holds it), and are skipped, and said so, where it is not; `-noindex` drops the table's secondary index
+ * first.
  *
  * --quick: 100k and 300k rows. The calibration is cached in a private directory for the benchmark's lifetime, so it
  * is measured once per engine, as a user's first plan on a server would.
@@ -40,6 +41,7 @@ import { fileCalibrationStore, learnFromRun, resolveCalibration } from '../src/d
 import { runPlan, STATE_TABLE } from '../src/db/run';
 import { runnerDialect } from '../src/db/run/dialect';
 import { discardHeldOnlineCopy, findPtOnlineSchemaChange, holdOnlineCopy } from '../src/db/mysql/onlineCopy';
+import { ownCopyOffer } from '../src/db/mysql/ownCopy';
 
 const { values } = parseArgs({
   options: {
@@ -63,8 +65,11 @@ interface Shape {
   readonly name: string;
   readonly column: string;
   readonly index?: boolean;
-  /** Planned with pt-online-schema-change as the online-copy tool (skipped where it is not installed). */
-  readonly onlineCopy?: boolean;
+  /**
+   * Planned with the online copy as `run` plans it: Column Wizard's own (`own`), or pt-online-schema-change (`pt-osc`, as
+   * `run --no-own-copy`; skipped where it is not installed).
+   */
+  readonly onlineCopy?: 'own' | 'pt-osc';
   /** Drop the table's secondary index before planning. */
   readonly dropIndex?: boolean;
 }
@@ -82,8 +87,10 @@ const SHAPES: Record<Engine, readonly Shape[]> = {
     { name: 'int-check', column: 'qty int NOT NULL DEFAULT 0 CHECK (qty >= 0)' },
     { name: 'fk', column: 'owner_id bigint DEFAULT 1 REFERENCES bench_ref (id)' },
     { name: 'varchar-index', column: 'note varchar(40) DEFAULT (MD5(RAND()))', index: true },
-    { name: 'online-copy', column: 'token char(36) NOT NULL DEFAULT (UUID())', onlineCopy: true },
-    { name: 'online-copy-noindex', column: 'token char(36) NOT NULL DEFAULT (UUID())', onlineCopy: true, dropIndex: true },
+    { name: 'online-copy', column: 'token char(36) NOT NULL DEFAULT (UUID())', onlineCopy: 'own' },
+    { name: 'online-copy-noindex', column: 'token char(36) NOT NULL DEFAULT (UUID())', onlineCopy: 'own', dropIndex: true },
+    { name: 'ptosc-copy', column: 'token char(36) NOT NULL DEFAULT (UUID())', onlineCopy: 'pt-osc' },
+    { name: 'ptosc-copy-noindex', column: 'token char(36) NOT NULL DEFAULT (UUID())', onlineCopy: 'pt-osc', dropIndex: true },
   ],
 };
 const PT_OSC = findPtOnlineSchemaChange();
@@ -147,12 +154,16 @@ function meanCalibration(a: Calibration, b: Calibration): Calibration {
     const w = (b as unknown as Record<string, unknown>)[k];
     if (typeof v === 'number' && typeof w === 'number' && k.endsWith('PerSecond')) out[k] = Math.round(Math.sqrt(v * w));
   }
-  if (a.onlineCopy && b.onlineCopy)
-    out.onlineCopy = {
-      ...a.onlineCopy,
-      fixedSeconds: Math.sqrt(a.onlineCopy.fixedSeconds * b.onlineCopy.fixedSeconds),
-      rowsPerSecond: Math.round(Math.sqrt(a.onlineCopy.rowsPerSecond * b.onlineCopy.rowsPerSecond)),
-    };
+  for (const k of ['onlineCopy', 'ownCopy'] as const) {
+    const x = a[k];
+    const y = b[k];
+    if (x && y)
+      out[k] = {
+        ...x,
+        fixedSeconds: Math.sqrt(x.fixedSeconds * y.fixedSeconds),
+        rowsPerSecond: Math.round(Math.sqrt(x.rowsPerSecond * y.rowsPerSecond)),
+      };
+  }
   return out as unknown as Calibration;
 }
 
@@ -184,15 +195,21 @@ async function benchEngine(e: Engine, cacheDir: string, out: Row[]): Promise<voi
     for (const rows of SIZES) {
       for (const shape of SHAPES[e]) {
         if (WANTED && !WANTED.has(shape.name)) continue;
-        if (shape.onlineCopy && !PT_OSC) {
+        if (shape.onlineCopy === 'pt-osc' && !PT_OSC) {
           console.log(`# ${e} ${shape.name}: skipped, pt-online-schema-change is not installed`);
           continue;
         }
         await load(c, e, rows);
         if (shape.dropIndex) await c.query('ALTER TABLE bench DROP INDEX bench_a');
-        const tool = shape.onlineCopy && PT_OSC ? { onlineCopyTool: PT_OSC } : {};
-        // As `run` does: the tool started and held before the plan, so its copy starts compiled.
-        if (shape.onlineCopy) holdOnlineCopy(c.options, { schema: db, name: 'bench' });
+        const table = { schema: db, name: 'bench' };
+        const tool =
+          shape.onlineCopy === 'pt-osc' && PT_OSC
+            ? { onlineCopyTool: PT_OSC }
+            : shape.onlineCopy === 'own'
+              ? { ownCopy: await ownCopyOffer(c, table) }
+              : {};
+        // As `run --no-own-copy` does: the tool started and held before the plan, so its copy starts compiled.
+        if (shape.onlineCopy === 'pt-osc') holdOnlineCopy(c.options, table);
         const probeBefore = await c.speedProbe();
         const t0 = performance.now();
         const { calibration, key } = await resolveCalibration(c, store, {});
