@@ -14,6 +14,7 @@ import type {
   LockLevel,
   MysqlAlgorithm,
   Phase,
+  OnlineCopyTool,
   PhaseKind,
   Plan,
   Severity,
@@ -111,6 +112,7 @@ const DIALECT_VALUES: readonly Dialect[] = ['postgres', 'mysql', 'mariadb'];
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 const ON_DELETE: readonly NonNullable<ForeignKeySpec['onDelete']>[] = ['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT'];
 const PHASE_KINDS: readonly PhaseKind[] = ['expand', 'backfill', 'constrain', 'index', 'cutover', 'contract'];
+const ONLINE_COPY_TOOLS: readonly OnlineCopyTool['name'][] = ['pt-online-schema-change', 'column-wizard'];
 const LOCK_LEVELS: readonly LockLevel[] = [
   'NONE',
   'ACCESS SHARE',
@@ -293,6 +295,23 @@ function step(v: unknown, at: string): Step {
           const x = obj(o.session, `${at}.session`);
           return { before: arr(x, 'before', `${at}.session`, strItem), after: arr(x, 'after', `${at}.session`, strItem) };
         })();
+  // What an online copy runs (its tool and the ALTER it applies to the copy): kept, so that a plan file's copy is run
+  // as the copy it says, and checked like its SQL (src/cli/planFile.ts).
+  const onlineCopy =
+    o.onlineCopy === undefined
+      ? undefined
+      : (() => {
+          const c = obj(o.onlineCopy, `${at}.onlineCopy`);
+          const tool = obj(c.tool, `${at}.onlineCopy.tool`);
+          return defined({
+            tool: {
+              name: oneOf(tool, 'name', ONLINE_COPY_TOOLS, `${at}.onlineCopy.tool`),
+              version: str(tool, 'version', `${at}.onlineCopy.tool`),
+            },
+            alter: str(c, 'alter', `${at}.onlineCopy`),
+            copiers: c.copiers === undefined ? undefined : int(c, 'copiers', `${at}.onlineCopy`),
+          });
+        })();
   return defined({
     sql: str(o, 'sql', at),
     down: optStr(o, 'down', at),
@@ -309,6 +328,7 @@ function step(v: unknown, at: string): Step {
     unavoidable: optStr(o, 'unavoidable', at),
     fallbackSql: optStr(o, 'fallbackSql', at),
     session,
+    onlineCopy,
   });
 }
 

@@ -5,7 +5,8 @@
  *  2. Against the live server: the dialect, the server version (PostgreSQL major; MySQL/MariaDB major.minor) and the
  *     table must match; otherwise it is refused, or planned afresh from the file's column spec with `--replan`.
  *  3. It is planned again from the file's column spec on the live facts, and every statement the runner would
- *     execute (`sql`, `lockTimeoutSql`, `session`, `fallbackSql`, the backfill's `valueSql`/table/column/key) is
+ *     execute (`sql`, `lockTimeoutSql`, `session`, `fallbackSql`, an online copy's tool and ALTER, the backfill's
+ *     `valueSql`/table/column/key) is
  *     compared; any difference refuses the file, listing the differences, unless `--trust-plan-sql` is given.
  * An unfinished run of exactly this plan resumes without re-planning: the half-applied change would plan differently.
  */
@@ -16,7 +17,9 @@ import type { DatabaseClient, ServerInfo } from '../db/client';
 import { findResumableRun, planHash } from '../db/run';
 import { checkPlan } from '../protocolValidation';
 import { UsageError } from './args';
+import { onlineCopyOption } from './livePlan';
 import { planWithFacts } from './plan';
+import type { PlanOptions } from '../core/plan';
 
 export class PlanFileError extends UsageError {
   override readonly name = 'PlanFileError';
@@ -112,6 +115,12 @@ function statements(plan: Plan): Map<string, string> {
       if (s.fallbackSql) out.set(`${at} fallbackSql`, s.fallbackSql);
       s.session?.before.forEach((x, i) => out.set(`${at} session.before[${i}]`, x));
       s.session?.after.forEach((x, i) => out.set(`${at} session.after[${i}]`, x));
+      // What an online copy runs: its tool, and the ALTER it applies to the copy verbatim.
+      if (s.onlineCopy)
+        out.set(
+          `${at} onlineCopy`,
+          `${s.onlineCopy.tool.name}${s.onlineCopy.copiers ? ` (${s.onlineCopy.copiers} connections)` : ''}: ${s.onlineCopy.alter}`,
+        );
       if (s.backfill) {
         out.set(`${at} backfill.valueSql`, s.backfill.valueSql);
         out.set(`${at} backfill.table`, `${s.backfill.table.schema ?? ''}.${s.backfill.table.name}`);
@@ -174,20 +183,25 @@ export async function checkPlanFile(
   });
   const lockTimeoutMs = checks.lockTimeoutMs ?? fileLockTimeoutMs(file);
   const batchSize = file.phases.flatMap((p) => p.steps).find((s) => s.backfill?.batchSize)?.backfill?.batchSize;
-  const fresh = (standbys: boolean) =>
-    planWithFacts(
-      file.column,
-      facts,
-      { dialect: info.dialect, version: info.version },
-      {
-        ...(lockTimeoutMs ? { lockTimeoutMs } : {}),
-        ...(batchSize ? { batchSize } : {}),
-        ...(checks.calibration ? { calibration: checks.calibration } : {}),
-        standbys,
-      },
-    );
-  // The file may have been planned with --standbys: take whichever reading reproduces it (fewer differences).
-  const candidates = checks.standbys ? [fresh(true)] : [fresh(false), fresh(true)];
+  const target = { dialect: info.dialect, version: info.version };
+  const fresh = (standbys: boolean, copy: Pick<PlanOptions, 'onlineCopyTool' | 'ownCopy'>) =>
+    planWithFacts(file.column, facts, target, {
+      ...(lockTimeoutMs ? { lockTimeoutMs } : {}),
+      ...(batchSize ? { batchSize } : {}),
+      ...(checks.calibration ? { calibration: checks.calibration } : {}),
+      standbys,
+      ...copy,
+    });
+  // The file may have been planned with --standbys, and (MySQL/MariaDB) with the online copies this server offers
+  // (`plan --url`), with only pt-online-schema-change (--no-own-copy) or with none (--no-online-copy): take whichever
+  // reading reproduces it (fewer differences).
+  const offered = await onlineCopyOption(client, target, file.table, {});
+  const copies: Pick<PlanOptions, 'onlineCopyTool' | 'ownCopy'>[] = [
+    {},
+    ...(offered.ownCopy || offered.onlineCopyTool ? [offered] : []),
+    ...(offered.ownCopy && offered.onlineCopyTool ? [{ onlineCopyTool: offered.onlineCopyTool }] : []),
+  ];
+  const candidates = (checks.standbys ? [true] : [false, true]).flatMap((standbys) => copies.map((copy) => fresh(standbys, copy)));
   const best = candidates.map((p) => ({ p, d: planDifferences(file, p) })).sort((x, y) => x.d.length - y.d.length)[0]!;
   if (mismatches.length) {
     if (checks.replan) {

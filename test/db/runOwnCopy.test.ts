@@ -12,6 +12,11 @@ import type { Plan, TableRef } from '../../src/core/types';
 import type { DatabaseClient } from '../../src/db/client';
 import { ownCopyLeftovers, ownCopyNames, ownCopyOffer, ownCopyRefusal } from '../../src/db/mysql/ownCopy';
 import { runPlan } from '../../src/db/run';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli';
+import { capture } from '../helpers/cli';
 import { dbTest, throwawayDatabase } from './helpers';
 import { seedTable } from './runHelpers';
 
@@ -288,6 +293,41 @@ describe("Column Wizard's own online copy (MariaDB)", () => {
         assert.match(plan.warnings.find((w) => w.code === 'online-copy')?.message ?? '', why, name);
       }
       assert.equal(await ownCopyRefusal(db.client, { schema: db.name, name: 'audit' }), 'the table has no primary key');
+    }),
+  );
+
+  it(
+    'a plan file with the own copy (plan --url) runs as written; one whose copy ALTER was changed is refused with the difference, nothing run',
+    dbTest(async (t) => {
+      const db = my.get(t);
+      await seedTable(db.client, 'mysql', db.name, 'filed', 2_000);
+      const planned = capture();
+      const args = ['--url', db.url, '--table', 'filed', '--column', COLUMN];
+      assert.equal(await main(['plan', ...args, '--format', 'json', '--no-calibrate'], planned.io), 0, planned.text());
+      const plan = JSON.parse(planned.out.join('\n')) as Plan;
+      const copy = planSteps(plan).find((s) => s.onlineCopy);
+      assert.equal(copy?.onlineCopy?.tool.name, 'column-wizard');
+      const write = (p: unknown) => {
+        const file = join(mkdtempSync(join(tmpdir(), 'cw-ownplan-')), 'plan.json');
+        writeFileSync(file, JSON.stringify(p));
+        return file;
+      };
+      // The ALTER the copy applies to its new table, changed: not what Column Wizard plans.
+      const tampered = JSON.parse(JSON.stringify(plan)) as Plan;
+      const step = planSteps(tampered).find((s) => s.onlineCopy)!;
+      (step.onlineCopy as { alter: string }).alter += ', ADD COLUMN extra int';
+      const refused = capture();
+      assert.equal(await main(['run', '--url', db.url, '--plan', write(tampered), '--yes', '--no-calibrate'], refused.io), 2);
+      assert.match(
+        refused.text(),
+        /refused: the file's SQL is not what Column Wizard plans[\s\S]*onlineCopy:\s*\n\s*file:.*ADD COLUMN extra int/,
+      );
+      assert.equal(await hasColumn(db.client, { schema: db.name, name: 'filed' }), false, 'nothing ran');
+      const ran = capture();
+      assert.equal(await main(['run', '--url', db.url, '--plan', write(plan), '--yes', '--no-calibrate'], ran.io), 0, ran.text());
+      assert.match(ran.text(), /done by column-wizard /);
+      const [n] = await db.client.query<{ n: number | string }>('SELECT COUNT(DISTINCT token) AS n FROM filed');
+      assert.equal(Number(n!.n), 2_000);
     }),
   );
 });

@@ -266,6 +266,18 @@ describe('protocol: host → webview', () => {
     rejects(withStep({ estimate: { lockSeconds: 1, totalSeconds: Infinity, basis: 'default' } }), /totalSeconds must be a finite number/);
     rejects(withStep({ sql: 5 }), /steps\[0\]\.sql must be a string/);
     rejects(withStep({ verified: { lock: 'SHARE', rewrite: false } }), /verified\.agrees must be true or false/);
+    // An online copy's tool and ALTER are kept (a plan file runs the copy it says), and checked.
+    const copy = {
+      tool: { name: 'column-wizard', version: '0.1.0' },
+      alter: 'ADD COLUMN `t` char(36) NOT NULL DEFAULT (UUID())',
+      copiers: 2,
+    };
+    const kept = withStep({ onlineCopy: copy });
+    assert.ok(kept.ok);
+    const result = (kept as { value: { result: { plan: Plan } } }).value.result;
+    assert.deepEqual(result.plan.phases[0]!.steps[0]!.onlineCopy, copy);
+    rejects(withStep({ onlineCopy: { ...copy, tool: { name: 'gh-ost', version: '1' } } }), /onlineCopy\.tool\.name must be one of/);
+    rejects(withStep({ onlineCopy: { ...copy, alter: 1 } }), /onlineCopy\.alter must be a string/);
   });
 
   it('bounds every array and every array item (a hostile or runaway peer cannot flood the other side)', () => {
