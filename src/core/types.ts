@@ -278,6 +278,11 @@ export interface Calibration {
    * goes, which the sample (~10 MB) never does (see spillFactor). 0: not readable.
    */
   readonly bufferPoolBytes?: number;
+  /**
+   * Seconds of the server's speed probe (its fixed CPU-bound query) around the measurement: a cached calibration whose
+   * probe was much slower than one now was measured in a slow minute, and is measured again (src/db/calibrationCache.ts).
+   */
+  readonly speedProbeSeconds?: number;
   /** Column Wizard's own online copy (src/db/mysql/ownCopy.ts) timed on the sample, as `onlineCopy`. */
   readonly ownCopy?: {
     readonly fixedSeconds: number;

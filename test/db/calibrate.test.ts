@@ -265,7 +265,7 @@ describe('calibration cache', () => {
       assert.equal(m.calls(), 1);
       assert.notEqual(other.key, first.key);
       assert.equal((await readdir(dir)).filter((f) => f.endsWith('.json')).length, 2);
-      assert.equal((await resolveCalibration(p.client, store, {})).source, 'cached');
+      assert.equal((await resolveCalibration(p.client, store, { ...steady })).source, 'cached');
       // --no-calibrate: the rough defaults, no question asked.
       const off = await resolveCalibration(p.client, store, { off: true });
       assert.equal(off.source, 'default');
@@ -313,6 +313,41 @@ describe('calibration cache', () => {
       await store.set(first.key, { ...(await store.get(first.key))!, calibration: { ...before, ownCopyFailed: 'CREATE TRIGGER denied' } });
       assert.equal((await resolveCalibration(m.client, store, { sampleRows: 5000, ...steady })).source, 'cached');
       assert.equal(m.calls(), 2);
+    }),
+  );
+
+  it(
+    'a cached calibration measured while the server ran slower than now (its speed probe then against one now) is measured again once, the faster kept',
+    dbTest(async (t) => {
+      const p = counting(pg.get(t).client);
+      const store = fileCalibrationStore(await mkdtemp(join(tmpdir(), 'cw-cal-')));
+      let probe = 0.05;
+      const probing = { speedProbe: async () => probe };
+      const first = await resolveCalibration(p.client, store, { sampleRows: 5000, ...probing });
+      assert.equal(first.calibration.speedProbeSeconds, 0.05);
+      // The same speed now: the cached one.
+      assert.equal((await resolveCalibration(p.client, store, { sampleRows: 5000, ...probing })).source, 'cached');
+      assert.equal(p.calls(), 1);
+      // As if it had been measured in a slow minute: the probe then 2× the probe now.
+      await store.set(first.key, {
+        ...(await store.get(first.key))!,
+        calibration: { ...first.calibration, speedProbeSeconds: 0.1, backfillRowsPerSecond: 1 },
+      });
+      const again = await resolveCalibration(p.client, store, { sampleRows: 5000, ...probing });
+      assert.equal(again.source, 'measured');
+      assert.match(again.reason ?? '', /ran ×2\.0 slower when the cached calibration was measured than now/);
+      assert.equal(p.calls(), 2);
+      // The faster of the two (not the slow minute's 1 row/s), with the faster probe: not measured again on the next plan.
+      assert.ok(again.calibration.backfillRowsPerSecond > 1);
+      assert.equal(again.calibration.speedProbeSeconds, 0.05);
+      assert.equal((await resolveCalibration(p.client, store, { sampleRows: 5000, ...probing })).source, 'cached');
+      // Slower now than then (the machine busy at the plan): the cached one.
+      probe = 0.2;
+      assert.equal((await resolveCalibration(p.client, store, { sampleRows: 5000, ...probing })).source, 'cached');
+      // Within SPEED_CHANGE_LIMIT of the probe then: the cached one.
+      probe = 0.04;
+      assert.equal((await resolveCalibration(p.client, store, { sampleRows: 5000, ...probing })).source, 'cached');
+      assert.equal(p.calls(), 2);
     }),
   );
 
