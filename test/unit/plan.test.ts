@@ -358,6 +358,11 @@ describe("MySQL / MariaDB: Column Wizard's own online copy where the table allow
     // No calibration with the own copy's figures: its rates are the rough defaults, and the estimate says so.
     assert.equal(step.estimate.basis, 'default');
     assert.match(strategy(p), /by Column Wizard itself, 2 connections copying at once.*two passes over the table where the copy makes one/);
+    // The copy needs room for a second table while it runs, as pt-online-schema-change's does.
+    assert.match(
+      p.warnings.find((w) => w.code === 'rebuild-space')?.message ?? '',
+      /copies the table: it needs about .* of free disk space/,
+    );
   });
   it('with its own figures in the calibration, the estimate is measured and follows them', () => {
     const cal = { ...DEFAULT_CALIBRATION, basis: 'measured' as const };
