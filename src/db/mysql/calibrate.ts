@@ -62,9 +62,9 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
       );
       return { heap: Number(r?.h ?? 0), index: Number(r?.i ?? 0) };
     };
-    // pt-online-schema-change on the fresh sample (it replaces the table by its copy with one more nullable int column).
-    const onlineCopy = await measureOnlineCopy(db, { schema: d, name }, rows, size, options.signal);
-    const ownCopy = await measureOwnCopy(db, { schema: d, name }, rows, size, options.signal);
+    // The online copies (pt-online-schema-change, Column Wizard's own) on the fresh sample, each replacing the table by its
+    // copy with one more nullable int column; timed again at the end, the faster kept (copyTimings).
+    const firstCopies = await copyTimings(db, { schema: d, name }, rows, size, options.signal);
     const measured = await measureSample(
       db,
       { schema: d, name },
@@ -93,6 +93,7 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
     await db.query(`ALTER TABLE ${t} FORCE, ALGORITHM=INPLACE, LOCK=NONE`);
     await db.query(`ALTER TABLE ${t} ADD COLUMN e varchar(40) NULL`);
     const variable = await measureBackfill(db, { schema: d, name }, 'e', rows, options.signal, 'b');
+    const copies = await copyTimings(db, { schema: d, name }, rows, size, options.signal, firstCopies);
     const pool = await bufferPool(db);
     // 0: the size could not be read (no spill term), kept so that the cache does not measure again for it.
     const functionSeconds = measured.functionSeconds && ownCosts(measured.functionSeconds);
@@ -100,8 +101,7 @@ export async function calibrate(db: DatabaseClient, options: CalibrateOptions = 
       ...measured,
       ...(functionSeconds ? { functionSeconds } : {}),
       variableBackfillRowsPerSecond: variable,
-      ...onlineCopy,
-      ...ownCopy,
+      ...copies,
       bufferPoolBytes: pool ?? 0,
     };
   } finally {
@@ -127,26 +127,42 @@ async function bufferPool(db: DatabaseClient): Promise<number | undefined> {
   return b > 0 ? b : undefined;
 }
 
+type CopyTimings = Pick<Calibration, 'onlineCopy' | 'onlineCopyFailed' | 'ownCopy' | 'ownCopyFailed'>;
+
 /**
- * pt-online-schema-change, where it is installed (and the connection is not over TLS, which the tool is not given), run on
- * the sample as a run's online copy runs it (chunk time, lock wait, no replica lookup without a binary log), adding a
- * nullable int: its time before its first chunk and after its last (its output's "Copying approximately …" and "Copied
- * rows OK." lines, timed as they arrive) is its fixed cost, the time between them its copy of the sample's rows. A tool
- * held for a run's copy (holdOnlineCopy) is left for it. When it fails, its triggers go when the sample table is
- * dropped, and the new table it may have left (its leftovers) is dropped here. Timed twice (columns g and h), the
- * faster kept (fasterCopy). Nothing when the tool is absent; `onlineCopyFailed` (its last output) when the first fails.
+ * The online copies timed on the sample, adding a nullable int each: pt-online-schema-change where it is installed (and
+ * the connection is not over TLS, which the tool is not given; `copyOnce`) and Column Wizard's own (`ownCopyOnce`). The
+ * calibration times each twice — at its start (`earlier` absent; columns g and i) and at its end (`earlier` the first
+ * timings; columns h and j) — and keeps the faster (fasterCopy): a slowdown of a few seconds (other work on the machine)
+ * that the speed probes around the calibration do not see then slows only one of the two. Measured: a CPU hog during the
+ * first 15 s of a calibration left both back-to-back timings of the own copy slow (201k rows/s and 0.35 s fixed, against
+ * 299–305k and 0.06–0.08 s), and the 1M-row copies estimated ×1.7–1.8 too long. A copy that failed the first time is
+ * not tried again: its error is kept (`onlineCopyFailed`, `ownCopyFailed`).
  */
-async function measureOnlineCopy(
+async function copyTimings(
   db: DatabaseClient,
   table: { schema: string; name: string },
   rows: number,
   size: () => Promise<{ heap: number; index: number }>,
-  signal?: AbortSignal,
-): Promise<Pick<Calibration, 'onlineCopy' | 'onlineCopyFailed'>> {
-  if (db.options.ssl || !findPtOnlineSchemaChange()) return {};
-  const first = await copyOnce(db, table, rows, size, 'g', signal);
-  if (!first.onlineCopy) return first;
-  return { onlineCopy: fasterCopy(first.onlineCopy, (await copyOnce(db, table, rows, size, 'h', signal)).onlineCopy) };
+  signal: AbortSignal | undefined,
+  earlier?: CopyTimings,
+): Promise<CopyTimings> {
+  const out: { -readonly [K in keyof CopyTimings]: CopyTimings[K] } = {};
+  if (!db.options.ssl && findPtOnlineSchemaChange()) {
+    if (!earlier) Object.assign(out, await copyOnce(db, table, rows, size, 'g', signal));
+    else if (earlier.onlineCopy)
+      out.onlineCopy = fasterCopy(earlier.onlineCopy, (await copyOnce(db, table, rows, size, 'h', signal)).onlineCopy);
+    else if (earlier.onlineCopyFailed) out.onlineCopyFailed = earlier.onlineCopyFailed;
+  }
+  if (!earlier) {
+    const first = await ownCopyOnce(db, table, rows, size, 'i', signal);
+    if (typeof first === 'string') out.ownCopyFailed = first;
+    else out.ownCopy = first;
+  } else if (earlier.ownCopy) {
+    const second = await ownCopyOnce(db, table, rows, size, 'j', signal);
+    out.ownCopy = fasterCopy(earlier.ownCopy, typeof second === 'string' ? undefined : second);
+  } else if (earlier.ownCopyFailed) out.ownCopyFailed = earlier.ownCopyFailed;
+  return out;
 }
 
 /**
@@ -162,53 +178,44 @@ export function fasterCopy(first: OnlineCopyFigures, second: OnlineCopyFigures |
 type OnlineCopyFigures = NonNullable<Calibration['onlineCopy']>;
 
 /**
- * Column Wizard's own online copy (ownCopy.ts) on the sample, as a run's copy runs it (OWN_COPIERS connections, the
- * runner's chunk time), adding a nullable int: its time before its first chunk and after its last (`onCopy`) is its fixed
- * cost, the time between them its copy of the sample's rows. Timed twice (columns i and j), the faster kept (fasterCopy).
- * A copy that fails leaves nothing (it drops what it made); the calibration then has no figures of it (the estimate says
- * its rates are the rough defaults) and its error as `ownCopyFailed`, so that the cache does not measure again for it.
+ * One timing of Column Wizard's own online copy (ownCopy.ts) on the sample, as a run's copy runs it (OWN_COPIERS
+ * connections, the runner's chunk time), adding the nullable int `column`: its time before its first chunk and after its
+ * last (`onCopy`) is its fixed cost, the time between them its copy of the sample's rows; its error when it fails (it
+ * drops what it made).
  */
-async function measureOwnCopy(
+async function ownCopyOnce(
   db: DatabaseClient,
   table: { schema: string; name: string },
   rows: number,
   size: () => Promise<{ heap: number; index: number }>,
+  column: string,
   signal?: AbortSignal,
-): Promise<Pick<Calibration, 'ownCopy' | 'ownCopyFailed'>> {
-  let failed = '';
-  const once = async (column: string): Promise<OnlineCopyFigures | undefined> => {
+): Promise<OnlineCopyFigures | string> {
+  if (signal?.aborted) throw new CalibrationCancelled();
+  const { heap } = await size();
+  let copyStart: number | undefined;
+  let copyEnd: number | undefined;
+  const t0 = performance.now();
+  try {
+    // Loaded here, as in run.ts: ownCopy.ts uses the runner's helpers, whose error table needs db/engines.ts loaded.
+    const { runOwnCopy } = await import('./ownCopy');
+    await runOwnCopy({
+      client: db,
+      table,
+      alter: `ADD COLUMN ${column} int NULL`,
+      chunkTimeMs: ONLINE_COPY_CHUNK_MS,
+      lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
+      ...(signal ? { signal } : {}),
+      onCopy: (event) => {
+        if (event === 'start') copyStart = performance.now();
+        else copyEnd = performance.now();
+      },
+    });
+  } catch (err) {
     if (signal?.aborted) throw new CalibrationCancelled();
-    const { heap } = await size();
-    let copyStart: number | undefined;
-    let copyEnd: number | undefined;
-    const t0 = performance.now();
-    try {
-      // Loaded here, as in run.ts: ownCopy.ts uses the runner's helpers, whose error table needs db/engines.ts loaded.
-      const { runOwnCopy } = await import('./ownCopy');
-      await runOwnCopy({
-        client: db,
-        table,
-        alter: `ADD COLUMN ${column} int NULL`,
-        chunkTimeMs: ONLINE_COPY_CHUNK_MS,
-        lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
-        ...(signal ? { signal } : {}),
-        onCopy: (event) => {
-          if (event === 'start') copyStart = performance.now();
-          else copyEnd = performance.now();
-        },
-      });
-    } catch (err) {
-      if (signal?.aborted) throw new CalibrationCancelled();
-      failed = err instanceof Error ? err.message.slice(0, 300) : String(err);
-      return undefined;
-    }
-    const figures = copyFigures(t0, copyStart, copyEnd, rows, heap);
-    if (!figures) failed = 'its copy was not timed (no start or end)';
-    return figures;
-  };
-  const first = await once('i');
-  if (!first) return { ownCopyFailed: failed };
-  return { ownCopy: fasterCopy(first, await once('j')) };
+    return err instanceof Error ? err.message.slice(0, 300) : String(err);
+  }
+  return copyFigures(t0, copyStart, copyEnd, rows, heap) ?? 'its copy was not timed (no start or end)';
 }
 
 /** One timing of the tool's copy of the sample, adding the nullable int `column`. */
