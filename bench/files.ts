@@ -10,13 +10,11 @@
  *                     pt-online-schema-change, installed); `--no-online-copy` is the runner's own batches and rebuild
  *   pt-osc            MariaDB only, when pt-online-schema-change (Debian percona-toolkit) is installed: the ADD COLUMN
  *                     done by copying the table
- *   own copy          MariaDB only, and only when `--only` names it: bench/ownCopy.ts, a prototype of a trigger-based
- *                     copy without Perl (not what `run` does), bundled by esbuild and run by node
  *
  * Total time (× the baseline measured in the same run), and the writer's p50/p99/max latency and errors. Printed,
  * never asserted.
  *
- *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2 | --writer-rate 150] [--skip-runner] [--only ROW,…] [--runner-args '--batch-ms 200'] [--batch-log] [--pt-osc-first] [--warmup] [--own-copy-args '--chunk-ms 150 --copiers 1']
+ *   npx tsx bench/files.ts [--rows 1000000] [--engine postgres|mysql|both] [--writer-pause-ms 2 | --writer-rate 150] [--skip-runner] [--only ROW,…] [--runner-args '--batch-ms 200'] [--batch-log] [--pt-osc-first] [--warmup]
  * Then the five worst writer stalls of each row, with the migration the tool was applying when each began.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -38,7 +36,7 @@ import { parseConnectionUrl } from '../src/db/connection';
 const args: string[] = [];
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i]!;
-  args.push((a === '--runner-args' || a === '--own-copy-args') && i + 1 < process.argv.length ? `${a}=${process.argv[++i]}` : a);
+  args.push(a === '--runner-args' && i + 1 < process.argv.length ? `${a}=${process.argv[++i]}` : a);
 }
 const { values } = parseArgs({
   args,
@@ -65,8 +63,6 @@ const { values } = parseArgs({
     'batch-log': { type: 'boolean', default: false },
     /** Measure the pt-osc row before the `column-wizard run` rows (alternate with the default order between runs). */
     'pt-osc-first': { type: 'boolean', default: false },
-    /** Arguments of the `own copy` row (bench/ownCopy.ts), e.g. `--own-copy-args='--chunk-ms 150 --copiers 2'`. */
-    'own-copy-args': { type: 'string', default: '' },
     /**
      * One unmeasured load and one-statement copy of the table before the measured rows: on this machine the first
      * measured row after the database is created ran 0.5–1.7 s slower than the same row measured later in the run.
@@ -405,30 +401,11 @@ async function benchEngine(e: Engine): Promise<void> {
         console.log('pt-online-schema-change not installed (Debian package percona-toolkit): its row is left out');
       }
     };
-    // bench/ownCopy.ts, bundled (as the CLI is) and run by node: a trigger-based copy without Perl.
-    const ownCopyRow = async () => {
-      if (e !== 'mysql' || !only?.includes('own copy')) return;
-      const bundle = join(ws, 'own-copy.cjs');
-      await exec(join(BIN, 'esbuild'), [
-        join(ROOT, 'bench/ownCopy.ts'),
-        '--bundle',
-        '--platform=node',
-        '--log-level=warning',
-        `--outfile=${bundle}`,
-      ]);
-      results.push(
-        await measure('own copy', e, url, async () => {
-          await exec(process.execPath, [bundle, url, 'bench', DEF[e], ...values['own-copy-args']!.split(' ').filter(Boolean)]);
-        }),
-      );
-    };
     if (values['pt-osc-first']) {
       await ptOscRow();
-      await ownCopyRow();
       await runners();
     } else {
       await runners();
-      await ownCopyRow();
       await ptOscRow();
     }
   } finally {
