@@ -47,7 +47,9 @@ export function storageFindings(plan: Pick<Plan, 'dialect' | 'phases' | 'table'>
         'A table with a fillfactor below 100 leaves room on each page, so more of the updates stay on their page (HOT) and the indexes grow less.',
     });
   }
-  const copy = steps.filter((s) => (s.storage?.tempBytes ?? 0) > 0 && ['rewrite', 'copy', 'online-copy', 'own-copy'].includes(s.estimate.kind ?? ''));
+  const copy = steps.filter(
+    (s) => (s.storage?.tempBytes ?? 0) > 0 && ['rewrite', 'copy', 'online-copy', 'own-copy'].includes(s.estimate.kind ?? ''),
+  );
   const biggest = copy.reduce<Step | undefined>((m, s) => (!m || s.storage!.tempBytes! > m.storage!.tempBytes! ? s : m), undefined);
   if (biggest?.storage?.tempBytes) {
     out.push({
