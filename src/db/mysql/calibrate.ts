@@ -191,31 +191,25 @@ async function ownCopyOnce(
   column: string,
   signal?: AbortSignal,
 ): Promise<OnlineCopyFigures | string> {
-  if (signal?.aborted) throw new CalibrationCancelled();
-  const { heap } = await size();
-  let copyStart: number | undefined;
-  let copyEnd: number | undefined;
-  const t0 = performance.now();
   try {
     // Loaded here, as in run.ts: ownCopy.ts uses the runner's helpers, whose error table needs db/engines.ts loaded.
     const { runOwnCopy } = await import('./ownCopy');
-    await runOwnCopy({
-      client: db,
-      table,
-      alter: `ADD COLUMN ${column} int NULL`,
-      chunkTimeMs: ONLINE_COPY_CHUNK_MS,
-      lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
-      ...(signal ? { signal } : {}),
-      onCopy: (event) => {
-        if (event === 'start') copyStart = performance.now();
-        else copyEnd = performance.now();
-      },
-    });
+    const figures = await timedCopy(rows, size, signal, (mark) =>
+      runOwnCopy({
+        client: db,
+        table,
+        alter: `ADD COLUMN ${column} int NULL`,
+        chunkTimeMs: ONLINE_COPY_CHUNK_MS,
+        lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
+        ...(signal ? { signal } : {}),
+        onCopy: mark,
+      }),
+    );
+    return figures ?? 'its copy was not timed (no start or end)';
   } catch (err) {
     if (signal?.aborted) throw new CalibrationCancelled();
     return err instanceof Error ? err.message.slice(0, 300) : String(err);
   }
-  return copyFigures(t0, copyStart, copyEnd, rows, heap) ?? 'its copy was not timed (no start or end)';
 }
 
 /** One timing of the tool's copy of the sample, adding the nullable int `column`. */
@@ -227,36 +221,51 @@ async function copyOnce(
   column: string,
   signal?: AbortSignal,
 ): Promise<Pick<Calibration, 'onlineCopy' | 'onlineCopyFailed'>> {
-  if (signal?.aborted) throw new CalibrationCancelled();
-  const { heap } = await size();
-  let copyStart: number | undefined;
-  let copyEnd: number | undefined;
-  const t0 = performance.now();
+  let figures: OnlineCopyFigures | undefined;
   try {
-    await runOnlineCopy({
-      connection: db.options,
-      table,
-      copy: { tool: { name: 'pt-online-schema-change', version: '' }, alter: `ADD COLUMN ${column} int NULL` },
-      chunkTimeMs: ONLINE_COPY_CHUNK_MS,
-      lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
-      noBinlog: await binlogOff(db),
-      useHeld: false,
-      ...(signal ? { signal } : {}),
-      onLine: (line) => {
-        if (/ Copying approximately \d+ rows/.test(line)) copyStart ??= performance.now();
-        else if (line.endsWith(' Copied rows OK.')) copyEnd ??= performance.now();
-      },
-    });
+    figures = await timedCopy(rows, size, signal, async (mark) =>
+      runOnlineCopy({
+        connection: db.options,
+        table,
+        copy: { tool: { name: 'pt-online-schema-change', version: '' }, alter: `ADD COLUMN ${column} int NULL` },
+        chunkTimeMs: ONLINE_COPY_CHUNK_MS,
+        lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
+        noBinlog: await binlogOff(db),
+        useHeld: false,
+        ...(signal ? { signal } : {}),
+        onLine: (line) => {
+          if (/ Copying approximately \d+ rows/.test(line)) mark('start');
+          else if (line.endsWith(' Copied rows OK.')) mark('end');
+        },
+      }),
+    );
   } catch (err) {
     if (signal?.aborted) throw new CalibrationCancelled();
     if (err instanceof OnlineCopyError)
       for (const sql of err.leftovers) if (sql.startsWith('DROP TABLE')) await db.query(sql).catch(() => undefined);
     return { onlineCopyFailed: err instanceof Error ? err.message.slice(0, 300) : String(err) };
   }
-  const figures = copyFigures(t0, copyStart, copyEnd, rows, heap);
   return figures
     ? { onlineCopy: figures }
     : { onlineCopyFailed: 'its output had no "Copying approximately" / "Copied rows OK." lines to time the copy by' };
+}
+
+/**
+ * One timed copy of the sample (`rows` rows, its heap read first): `copy` runs it and calls `mark` when its rows start
+ * and when they end (the first of each counts); its figures (copyFigures), or undefined when it marked neither.
+ */
+async function timedCopy(
+  rows: number,
+  size: () => Promise<{ heap: number; index: number }>,
+  signal: AbortSignal | undefined,
+  copy: (mark: (event: 'start' | 'end') => void) => Promise<void>,
+): Promise<OnlineCopyFigures | undefined> {
+  if (signal?.aborted) throw new CalibrationCancelled();
+  const { heap } = await size();
+  const at: { start?: number; end?: number } = {};
+  const t0 = performance.now();
+  await copy((event) => (at[event] ??= performance.now()));
+  return copyFigures(t0, at.start, at.end, rows, heap);
 }
 
 /**

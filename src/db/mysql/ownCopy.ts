@@ -32,9 +32,6 @@ import { resolvePolicy, withLockRetry } from '../run/retry';
 import type { LagThrottle } from '../run/types';
 import { OnlineCopyError } from './onlineCopy';
 
-/** The tool's name in a plan's `onlineCopy` step. */
-export const OWN_COPY = 'column-wizard';
-
 /**
  * The copy pauses between chunks while the server runs more threads than this (`Threads_running`, read at most once a
  * second): pt-online-schema-change's --max-load default.
