@@ -250,14 +250,16 @@ async function measureSteadily(client: DatabaseClient, options: ResolveOptions):
       ...(options.sampleRows ? { rows: options.sampleRows } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+  // Each measurement carries the probe around it, so the one keepFaster keeps has its own.
   const before = await probe(client);
-  const first: Calibration = { ...(await once()) };
+  const first = await once();
   const after = await probe(client);
-  if (!speedChanged(before, after)) return { ...first, speedProbeSeconds: round4(Math.sqrt(before * after)) };
+  const withFirst: Calibration = { ...first, speedProbeSeconds: round4(Math.sqrt(before * after)) };
+  if (!speedChanged(before, after)) return withFirst;
   const second = await once();
   const last = await probe(client);
-  const { measurements: _, ...kept } = keepFaster(first, second);
-  return { ...kept, speedProbeSeconds: round4(kept === first ? Math.sqrt(before * after) : Math.sqrt(after * last)) };
+  const { measurements: _, ...kept } = keepFaster(withFirst, { ...second, speedProbeSeconds: round4(Math.sqrt(after * last)) });
+  return kept;
 }
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
